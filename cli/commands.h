@@ -1,0 +1,19 @@
+/*
+ * cli/commands.h: the table of picket's subcommands.
+ *
+ * X(name, one-line summary). Each command is `int pk_cmd_NAME(int argc,
+ * char **argv)` in cli/cmd_NAME.c, with argv[0] the command name; it
+ * returns the exit status (0 clean, 1 findings, 2 usage or input error).
+ */
+#ifndef PK_CLI_COMMANDS_H
+#define PK_CLI_COMMANDS_H
+
+#define PK_COMMANDS(X)                                                        \
+	X(check, "parse and resolve rule files (or verify a .pkb); report errors") \
+	X(print, "print the resolved ruleset, one rule per line")
+
+#define PK_CMD_DECL(name, summary) int pk_cmd_##name(int argc, char **argv);
+PK_COMMANDS(PK_CMD_DECL)
+#undef PK_CMD_DECL
+
+#endif

@@ -1,0 +1,298 @@
+/*
+ * compiler/ir.h: the resolved ruleset, which every later stage reads.
+ *
+ * The front end (grammar/ + compiler/resolve*) produces it; the printer,
+ * the linter (verify/), the encoder (compiler/encode*) and the .pkb decoder
+ * used by `picket dump` all read or rebuild it. Everything here is resolved:
+ * macros substituted, lists expanded into one rule per combination (as pfctl
+ * does), interface references resolved against the topology, defaults made
+ * explicit. Every rule carries the span it came from.
+ *
+ * All memory belongs to the ruleset's arena. Addresses are in network byte
+ * order (IPv4 in the first 4 bytes of a 16-byte array); ports and numbers are
+ * host order.
+ */
+#ifndef PK_COMPILER_IR_H
+#define PK_COMPILER_IR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler/arena.h"
+#include "compiler/loc.h"
+#include "runtime/timeouts.h"
+
+enum pk_af { PK_AF_ANY = 0, PK_AF_INET = 4, PK_AF_INET6 = 6 };
+
+/* An address and prefix length: a host is /32 or /128. */
+struct pk_prefix {
+	uint8_t af; /* PK_AF_INET or PK_AF_INET6 */
+	uint8_t len;
+	uint8_t addr[16];
+};
+
+enum pk_addr_kind {
+	PK_ADDR_ANY,     /* any */
+	PK_ADDR_PREFIX,  /* host or net/len */
+	PK_ADDR_RANGE,   /* a - b, inclusive, same family */
+	PK_ADDR_TABLE,   /* <name>, or an implicit table (see ifmod below) */
+	PK_ADDR_NOROUTE, /* no-route: no route back to the address */
+	PK_ADDR_URPF,    /* urpf-failed: the route back leaves another way */
+};
+
+/* How an address was written when it names an interface: kept so the
+ * printer can give it back as pfctl does, while the matching meaning is in
+ * kind/prefix/table. `(IF)` and `self` become PK_ADDR_TABLE over an implicit
+ * table holding the topology's addresses of IF (of all interfaces, for self);
+ * `IF` and `IF:network` expand to one rule per address as pfctl does. */
+enum pk_ifmod {
+	PK_IFMOD_NONE,      /* a literal address, range or table */
+	PK_IFMOD_ADDRS,     /* IF */
+	PK_IFMOD_NETWORK,   /* IF:network */
+	PK_IFMOD_BROADCAST, /* IF:broadcast */
+	PK_IFMOD_PEER,      /* IF:peer */
+	PK_IFMOD_DYNAMIC,   /* (IF) */
+	PK_IFMOD_SELF,      /* self */
+};
+
+struct pk_ir_addr {
+	uint8_t kind;  /* enum pk_addr_kind */
+	bool neg;      /* ! */
+	uint8_t ifmod; /* enum pk_ifmod */
+	bool noalias;  /* IF:0 */
+	struct pk_prefix pfx;       /* PREFIX; RANGE start */
+	struct pk_prefix range_end; /* RANGE end (len unused) */
+	uint32_t table;             /* TABLE: index into ruleset tables */
+	const char *ifname;         /* the interface named, when ifmod != NONE */
+};
+
+enum pk_port_op {
+	PK_PORT_ANY,
+	PK_PORT_EQ,      /* = lo */
+	PK_PORT_NE,      /* != lo */
+	PK_PORT_LT,      /* < lo */
+	PK_PORT_LE,      /* <= lo */
+	PK_PORT_GT,      /* > lo */
+	PK_PORT_GE,      /* >= lo */
+	PK_PORT_RANGE,   /* lo:hi, inclusive */
+	PK_PORT_INSIDE,  /* lo >< hi, strictly between */
+	PK_PORT_OUTSIDE, /* lo <> hi, strictly outside */
+};
+
+struct pk_port_match {
+	uint8_t op; /* enum pk_port_op */
+	uint16_t lo, hi;
+};
+
+enum pk_dir { PK_DIR_ANY, PK_DIR_IN, PK_DIR_OUT };
+
+enum pk_action {
+	PK_ACT_PASS,
+	PK_ACT_BLOCK,
+	PK_ACT_MATCH, /* match: options only (scrub, nat-to, tag...), no verdict */
+	/* The older translation and normalisation rules. pf evaluates them in
+	 * their own first-match rulesets before filtering: binat, then rdr on
+	 * the way in, nat on the way out; scrub before everything. */
+	PK_ACT_SCRUB,
+	PK_ACT_NAT,
+	PK_ACT_RDR,
+	PK_ACT_BINAT,
+};
+
+/* What a block does; PK_BLOCK_POLICY is resolved from `set block-policy`
+ * into drop or return, and `explicit_block` remembers what was written. */
+enum pk_block_kind {
+	PK_BLOCK_DROP,
+	PK_BLOCK_RETURN,       /* RST for TCP, ICMP unreachable for UDP, drop for others */
+	PK_BLOCK_RETURN_RST,   /* TCP only */
+	PK_BLOCK_RETURN_ICMP,  /* ICMP (or ICMPv6) unreachable for any protocol */
+	PK_BLOCK_RETURN_ICMP6,
+};
+
+enum pk_state_type { PK_STATE_NONE, PK_STATE_KEEP, PK_STATE_MODULATE, PK_STATE_SYNPROXY };
+enum pk_state_policy { PK_POLICY_DEFAULT, PK_POLICY_IF_BOUND, PK_POLICY_FLOATING };
+enum pk_src_track { PK_SRCTRACK_NONE, PK_SRCTRACK_RULE, PK_SRCTRACK_GLOBAL };
+
+struct pk_state_opts {
+	uint32_t max;             /* 0 = no limit */
+	uint32_t max_src_nodes;
+	uint32_t max_src_states;
+	uint32_t max_src_conn;
+	uint32_t max_src_conn_rate; /* connections ... */
+	uint32_t max_src_conn_secs; /* ... per this many seconds; 0 = unset */
+	uint8_t src_track;          /* enum pk_src_track */
+	uint8_t policy;             /* enum pk_state_policy; DEFAULT = set state-policy */
+	bool sloppy, no_sync, pflow, allow_related;
+	const char *overload_table; /* overload <t> [flush [global]] */
+	bool overload_flush, overload_flush_global;
+	uint32_t timeouts[PK_TMO_COUNT]; /* per-rule, PK_TMO_UNSET if not set */
+};
+
+enum pk_nat_kind { PK_NAT_NONE, PK_NAT_NAT_TO, PK_NAT_RDR_TO, PK_NAT_BINAT_TO };
+
+enum pk_pool_opt {
+	PK_POOL_BITMASK = 1 << 0,
+	PK_POOL_RANDOM = 1 << 1,
+	PK_POOL_SOURCE_HASH = 1 << 2,
+	PK_POOL_ROUND_ROBIN = 1 << 3,
+	PK_POOL_STATIC_PORT = 1 << 4,
+	PK_POOL_STICKY = 1 << 5,
+};
+
+struct pk_ir_nat {
+	uint8_t kind;            /* enum pk_nat_kind */
+	struct pk_ir_addr *pool; /* one or more addresses (a list is a pool) */
+	uint32_t npool;
+	uint16_t port_lo, port_hi; /* 0 = keep the port; hi == lo for one port */
+	uint8_t pool_opts;         /* enum pk_pool_opt bits */
+};
+
+enum pk_route_kind { PK_ROUTE_NONE, PK_ROUTE_TO, PK_ROUTE_REPLY_TO, PK_ROUTE_DUP_TO };
+
+struct pk_ir_route_opt {
+	uint8_t kind;        /* enum pk_route_kind */
+	const char *ifname;  /* may be NULL when only an address is given */
+	struct pk_prefix gw; /* gw.af == 0 when no address */
+};
+
+struct pk_ir_scrub {
+	bool set;       /* the rule carries scrub options */
+	bool no_df, random_id, reassemble_tcp, fragment_reassemble;
+	uint16_t max_mss; /* 0 = unset */
+	uint8_t min_ttl;  /* 0 = unset */
+	int16_t set_tos;  /* -1 = unset */
+};
+
+/* An interface match: `on IF`, `on ! IF`, or none (any). */
+struct pk_ir_ifmatch {
+	const char *name; /* NULL = any interface */
+	bool neg;
+};
+
+struct pk_ir_rule {
+	uint32_t nr; /* 0-based position in the resolved ruleset: pfctl's @nr */
+	struct pk_loc loc;
+	uint8_t action;          /* enum pk_action */
+	uint8_t block;           /* enum pk_block_kind, effective */
+	bool explicit_block;     /* the kind was written, not taken from the policy */
+	uint8_t return_ttl;      /* return-rst (ttl N); 0 = default */
+	int16_t return_icmp;     /* return-icmp (code); -1 = default (port-unreach) */
+	int16_t return_icmp6;
+	uint8_t dir; /* enum pk_dir */
+	bool quick, log, log_all;
+	struct pk_ir_ifmatch ifc;
+	uint8_t af;    /* enum pk_af; 0 = either */
+	uint8_t proto; /* 0 = any */
+	struct pk_ir_addr src, dst;
+	struct pk_port_match sport, dport;
+	uint8_t flags, flagmask; /* flags F/M: (tcpflags & M) == F; mask 0 = any */
+	int16_t icmp_type, icmp_code; /* -1 = unset; ICMPv6 when proto is 58 */
+	int16_t tos;                  /* -1 = unset */
+	bool allow_opts;
+	uint32_t probability; /* 0 = unset; else chance * 2^32 - 1 */
+	const char *label;    /* expanded as pfctl does ($nr, $srcaddr, ...); NULL = none */
+	const char *tag;      /* tag NAME */
+	const char *tagged;   /* tagged NAME */
+	bool tagged_neg;
+	uint8_t state; /* enum pk_state_type; pass defaults to KEEP */
+	struct pk_state_opts sopts;
+	struct pk_ir_nat nat;
+	struct pk_ir_route_opt route;
+	struct pk_ir_scrub scrub;
+};
+
+struct pk_ir_table_entry {
+	struct pk_prefix pfx;
+	bool neg; /* !addr: excluded even when a wider entry matches */
+};
+
+struct pk_ir_table {
+	const char *name; /* without the angle brackets */
+	struct pk_loc loc;
+	bool persist, is_const, counters;
+	bool implicit; /* made by the compiler for (IF) or self */
+	struct pk_ir_table_entry *entries;
+	uint32_t nentries;
+	const char **files; /* file "path" sources, for printing */
+	uint32_t nfiles;
+};
+
+/* Topology: what pf would read from the kernel, declared for offline use.
+ * `interface NAME address CIDR, ... [mac ...]` and `route P via IF [gateway A]`. */
+struct pk_ir_iface {
+	const char *name;
+	struct pk_loc loc;
+	struct pk_prefix *addrs; /* address with the network's prefix length */
+	uint32_t naddrs;
+	uint8_t mac[6];
+	bool has_mac;
+	bool wan; /* some route through it has a gateway (pfSense's WAN-type) */
+};
+
+struct pk_ir_route {
+	struct pk_loc loc;
+	struct pk_prefix dst;
+	const char *ifname;
+	struct pk_prefix gw; /* gw.af == 0 when none */
+};
+
+enum pk_block_policy { PK_BLOCKPOL_DROP, PK_BLOCKPOL_RETURN };
+
+enum pk_limit { PK_LIMIT_STATES, PK_LIMIT_FRAGS, PK_LIMIT_SRC_NODES, PK_LIMIT_TABLE_ENTRIES, PK_LIMIT_COUNT };
+
+struct pk_ir_options {
+	uint8_t optimization;              /* enum pk_optimization */
+	uint32_t timeouts[PK_TMO_COUNT];   /* effective: profile, then overrides, adaptive computed */
+	bool timeout_set[PK_TMO_COUNT];    /* written with `set timeout` */
+	struct pk_loc timeout_loc[PK_TMO_COUNT];
+	uint32_t limits[PK_LIMIT_COUNT];   /* effective */
+	bool limit_set[PK_LIMIT_COUNT];
+	uint8_t block_policy;              /* enum pk_block_policy */
+	uint8_t state_policy;              /* PK_POLICY_IF_BOUND or PK_POLICY_FLOATING */
+	const char **skip;                 /* set skip on */
+	uint32_t nskip;
+	const char *debug, *loginterface, *ruleset_optimization, *fingerprints;
+	uint32_t hostid;
+	bool hostid_set;
+	/* the `set ...` lines as written, in order, for `picket print` */
+	struct pk_loc *set_locs;
+	uint32_t nset;
+};
+
+/* One source file read for this ruleset (the main file and its includes). */
+struct pk_ir_source {
+	const char *path;
+	const char *text;
+	size_t len;
+};
+
+struct pk_ir_ruleset {
+	struct pk_arena *arena;
+	struct pk_ir_options opts;
+	struct pk_ir_table *tables;
+	uint32_t ntables;
+	struct pk_ir_iface *ifaces;
+	uint32_t nifaces;
+	struct pk_ir_route *routes;
+	uint32_t nroutes;
+	struct pk_ir_rule *rules; /* in evaluation order, rules[i].nr == i */
+	uint32_t nrules;
+	struct pk_ir_source *sources;
+	uint32_t nsources;
+};
+
+/* Look-ups used by every stage. */
+const struct pk_ir_iface *pk_ir_iface_find(const struct pk_ir_ruleset *rs, const char *name);
+const struct pk_ir_table *pk_ir_table_find(const struct pk_ir_ruleset *rs, const char *name);
+/* Longest-prefix route for an address; NULL when no route covers it. A
+ * directly connected network of an interface counts as a route. */
+const struct pk_ir_route *pk_ir_route_lookup(const struct pk_ir_ruleset *rs, const struct pk_prefix *addr,
+					     const struct pk_ir_iface **iface);
+
+/* Prefix helpers */
+bool pk_prefix_contains(const struct pk_prefix *net, const uint8_t addr[16], uint8_t af);
+int pk_prefix_parse(const char *text, struct pk_prefix *out); /* "10.0.0.0/8", "::1" */
+/* Formats without the length when it is the host length. */
+void pk_prefix_format(const struct pk_prefix *p, char *buf, size_t size);
+
+#endif

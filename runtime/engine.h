@@ -1,0 +1,140 @@
+/*
+ * runtime/engine.h: the packet path, shared by replay and picketd.
+ *
+ * An engine owns a verified ruleset, the state table, the fragment cache and
+ * the counters. Front ends hand it one IP packet at a time with the
+ * interface and direction it is seen on and the clock; it answers with a
+ * verdict, may rewrite the packet in place (NAT, scrub, synproxy sequence
+ * translation), and emits any packets the firewall itself generates (RST,
+ * ICMP errors, synproxy handshakes) through a callback. Replay and picketd
+ * run exactly this code, so an offline prediction is the live verdict.
+ *
+ * Memory is sized at creation from the ruleset's limits; the hot path does
+ * not allocate.
+ */
+#ifndef PK_RUNTIME_ENGINE_H
+#define PK_RUNTIME_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/ruleset.h"
+
+struct pk_engine;
+
+enum pk_verdict_kind {
+	PK_V_PASS,
+	PK_V_BLOCK,  /* dropped silently */
+	PK_V_REJECT, /* dropped, and an RST or ICMP error was generated */
+	PK_V_HOLD,   /* kept by synproxy until the client's handshake completes */
+};
+
+/* Why a packet was blocked when no rule did it: pfctl -si's counters. */
+#define PK_DROP_REASONS(X)                                       \
+	X(MATCH, "match")              /* a block rule decided */  \
+	X(SHORT, "short")              /* truncated header */      \
+	X(BAD_OFFSET, "bad-offset")                                \
+	X(FRAGMENT, "fragment")                                    \
+	X(IP_OPTION, "ip-option")                                  \
+	X(PROTO_CKSUM, "proto-cksum")                              \
+	X(STATE_MISMATCH, "state-mismatch") /* outside the TCP window */ \
+	X(STATE_INSERT, "state-insert")                            \
+	X(STATE_LIMIT, "state-limit")                              \
+	X(SRC_LIMIT, "src-limit")                                  \
+	X(SYNPROXY, "synproxy")                                    \
+	X(NORMALIZE, "normalize")                                  \
+	X(MEMORY, "memory")                                        \
+	X(TTL, "ttl-exceeded")
+
+enum pk_drop_reason {
+	PK_REASON_NONE,
+#define PK_REASON_ENUM(id, name) PK_REASON_##id,
+	PK_DROP_REASONS(PK_REASON_ENUM)
+#undef PK_REASON_ENUM
+	PK_REASON_COUNT
+};
+const char *pk_reason_name(enum pk_drop_reason r);
+
+/* How the packet related to the state table. */
+enum pk_state_event { PK_SE_NONE, PK_SE_CREATED, PK_SE_MATCHED, PK_SE_RELATED };
+
+struct pk_verdict {
+	uint8_t kind;    /* enum pk_verdict_kind */
+	uint8_t reason;  /* enum pk_drop_reason when not passed */
+	uint8_t state_event;
+	uint32_t rule;   /* deciding rule index, PK_RT_NO_RULE if a state or no rule decided */
+	uint32_t state_id;
+	/* TCP states of the two peers before and after (pf's TCPS_* numbering),
+	 * for the replay's "state" column; 0xff when not TCP. */
+	uint8_t src_before, dst_before, src_after, dst_after;
+	bool translated; /* the packet was rewritten (NAT, scrub, synproxy) */
+	uint32_t generated; /* packets emitted while handling this one */
+};
+
+/* A packet the firewall generates. */
+typedef void (*pk_emit_fn)(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len);
+
+struct pk_engine_config {
+	pk_emit_fn emit;
+	void *emit_ctx;
+	uint64_t seed; /* for ISN modulation, random-id, NAT ports: replay fixes it */
+};
+
+struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config *cfg);
+void pk_engine_free(struct pk_engine *e);
+
+/* Swap in a new verified ruleset between packets; states survive, as pf
+ * keeps states across a ruleset load. The engine takes ownership of rs and
+ * frees the old one. */
+void pk_engine_reload(struct pk_engine *e, struct pk_rs *rs);
+const struct pk_rs *pk_engine_ruleset(const struct pk_engine *e);
+
+/* One packet, starting at its IP header, seen on iface in direction dir at
+ * time now_ns (capture time in replay, CLOCK_MONOTONIC live). The packet may
+ * be rewritten in place and may grow up to cap bytes; *len is updated. */
+void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip,
+		      size_t *len, size_t cap, struct pk_verdict *v);
+
+/* Expire states whose timeout has passed, doing at most budget units of
+ * work (incremental purge); returns states removed. */
+uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget);
+
+/* Counters: global (pfctl -si) and per rule (pfctl -vsr). */
+struct pk_counters {
+	uint64_t states_current, searches, inserts, removals;
+	uint64_t packets_in, packets_out, bytes_in, bytes_out;
+	uint64_t reason[PK_REASON_COUNT];
+};
+struct pk_rule_counters {
+	uint64_t evaluations, packets, bytes, states_created;
+	uint32_t states_current;
+};
+const struct pk_counters *pk_engine_counters(const struct pk_engine *e);
+const struct pk_rule_counters *pk_engine_rule_counters(const struct pk_engine *e, uint32_t rule);
+
+/* The state table, for `picket states` (pfctl -ss) and kill-states. Keys
+ * are as the packet was seen on the wire side (before translation); nat_*
+ * hold the translated side when the state translates. */
+struct pk_state_info {
+	uint32_t id, rule;
+	uint8_t af, proto, dir;
+	uint16_t iface; /* PK_RT_NO_IFACE for a floating state */
+	uint8_t src[16], dst[16], nat_src[16], nat_dst[16];
+	uint16_t sport, dport, nat_sport, nat_dport;
+	uint8_t src_state, dst_state; /* pf's TCPS_* or the UDP/other PFUDPS_* numbering */
+	uint64_t created_ns, expires_ns;
+	uint64_t packets[2], bytes[2]; /* [0] initiator to responder, [1] back */
+};
+void pk_engine_states(const struct pk_engine *e, void (*visit)(void *ctx, const struct pk_state_info *s),
+		      void *ctx);
+
+/* Kill the states whose source (and, when dst.af != 0, destination) lies in
+ * the given prefixes; af 0 matches every state. Returns how many. */
+struct pk_state_filter {
+	uint8_t src_af, src_len, dst_af, dst_len;
+	uint8_t src[16], dst[16];
+};
+uint32_t pk_engine_kill_states(struct pk_engine *e, const struct pk_state_filter *f);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * runtime/ruleset.h: a loaded and verified .pkb, as the packet path sees it.
+ *
+ * This is the contract between the bytecode side (loader, verifier,
+ * classifier: runtime/pkb_*.c, runtime/classify*.c) and the packet side
+ * (state table, TCP tracking, NAT, replay, picketd). Nothing is evaluated
+ * before pk_rs_load() has verified the whole file.
+ *
+ * The runtime includes nothing from grammar/, compiler/ or verify/, so the
+ * few enums it shares with the IR are restated here with the same values
+ * (compiler/encode.c checks they agree with static asserts).
+ */
+#ifndef PK_RUNTIME_RULESET_H
+#define PK_RUNTIME_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/timeouts.h"
+
+#define PK_RT_AF_INET 4
+#define PK_RT_AF_INET6 6
+#define PK_RT_DIR_IN 1
+#define PK_RT_DIR_OUT 2
+#define PK_RT_NO_RULE UINT32_MAX
+#define PK_RT_NO_IFACE UINT16_MAX
+
+/* Values equal the IR's enum pk_action, pk_block_kind, pk_state_type,
+ * pk_state_policy, pk_nat_kind, pk_route_kind. */
+enum pk_rt_action { PK_RT_PASS, PK_RT_BLOCK, PK_RT_MATCH, PK_RT_SCRUB, PK_RT_NAT, PK_RT_RDR, PK_RT_BINAT };
+enum pk_rt_block { PK_RT_DROP, PK_RT_RETURN, PK_RT_RETURN_RST, PK_RT_RETURN_ICMP, PK_RT_RETURN_ICMP6 };
+enum pk_rt_state { PK_RT_STATE_NONE, PK_RT_STATE_KEEP, PK_RT_STATE_MODULATE, PK_RT_STATE_SYNPROXY };
+enum pk_rt_policy { PK_RT_POLICY_DEFAULT, PK_RT_POLICY_IF_BOUND, PK_RT_POLICY_FLOATING };
+enum pk_rt_nat { PK_RT_NAT_NONE, PK_RT_NAT_TO, PK_RT_RDR_TO, PK_RT_BINAT_TO };
+
+/* The rule sets pf evaluates, in the order it evaluates them. Legacy
+ * scrub/nat/rdr/binat rules are first-match; the filter is last-match
+ * unless quick (and holds pass, block and match rules). */
+enum pk_rt_phase { PK_PHASE_SCRUB, PK_PHASE_BINAT, PK_PHASE_RDR, PK_PHASE_NAT, PK_PHASE_FILTER, PK_PHASE_COUNT };
+
+struct pk_rs;
+
+struct pk_rs_err {
+	char msg[256];   /* names the failed check: "rule 3: jump target 0x1c4 is backwards" */
+	uint64_t offset; /* byte offset in the file where the check failed */
+};
+
+/* Load and verify. The buffer is copied; the caller may free it. On failure
+ * returns -1, fills err and leaves *out NULL. Never reads outside buf. */
+int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_rs_err *err);
+int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_rs_err *err);
+void pk_rs_free(struct pk_rs *rs);
+
+/* The fields of a packet the rules look at, filled by the packet parser. */
+struct pk_match_pkt {
+	uint8_t af;      /* PK_RT_AF_INET or PK_RT_AF_INET6 */
+	uint8_t proto;
+	uint8_t dir;     /* PK_RT_DIR_IN or PK_RT_DIR_OUT */
+	uint8_t tcp_flags;
+	uint16_t iface;  /* index into the ruleset's interface names, or PK_RT_NO_IFACE */
+	uint16_t sport, dport; /* host order; 0 when the protocol has none */
+	uint8_t src[16], dst[16];
+	int16_t icmp_type, icmp_code; /* -1 when not ICMP/ICMPv6 */
+	uint8_t tos;
+	bool ip_options;  /* IPv4 options or IPv6 extension headers pf treats as options */
+	uint16_t tag;     /* tag set by an earlier rule or state; 0 = none */
+	uint32_t random;  /* drawn by the caller for `probability` */
+};
+
+/* Options after profile and overrides, as the file carries them. */
+struct pk_rs_options {
+	uint32_t timeouts[PK_TMO_COUNT];
+	uint32_t limit_states, limit_frags, limit_src_nodes, limit_table_entries;
+	uint8_t block_policy; /* 0 drop, 1 return */
+	uint8_t state_policy; /* PK_RT_POLICY_IF_BOUND or PK_RT_POLICY_FLOATING */
+	uint8_t optimization; /* enum pk_optimization */
+	uint32_t hostid;
+	uint16_t nskip;
+	const uint16_t *skip; /* interface indices under `set skip on` */
+};
+
+/* What the packet path needs of a rule once it has decided. */
+struct pk_rs_rule {
+	uint32_t nr;        /* @nr */
+	uint32_t line;      /* source line; file is pk_rs_rule_file() */
+	uint8_t action, block, state, dir;
+	bool quick, log, log_all, allow_opts;
+	uint8_t return_ttl;
+	int16_t return_icmp, return_icmp6;
+	uint8_t af, proto;
+	/* state options */
+	uint32_t max_states, max_src_nodes, max_src_states, max_src_conn;
+	uint32_t max_src_conn_rate, max_src_conn_secs;
+	uint8_t src_track, policy;
+	bool sloppy;
+	uint32_t timeouts[PK_TMO_COUNT]; /* PK_TMO_UNSET where the rule sets none */
+	uint16_t tag;                    /* tag to set, 0 = none */
+	/* scrub (match ... scrub or old scrub rules) */
+	bool scrub, no_df, random_id, reassemble_tcp;
+	uint16_t max_mss;
+	uint8_t min_ttl;
+	int16_t set_tos;
+	/* translation */
+	uint8_t nat;           /* enum pk_rt_nat */
+	uint8_t nat_af;
+	uint8_t nat_pool_opts; /* IR pool option bits */
+	uint16_t nat_npool;
+	const uint8_t *nat_pool; /* nat_npool addresses, 17 bytes each: 16 address + prefix length */
+	uint16_t nat_port_lo, nat_port_hi;
+	/* route-to / reply-to / dup-to */
+	uint8_t route;
+	uint16_t route_iface;
+	uint8_t route_gw[16];
+	const char *label; /* NULL when none */
+};
+
+uint32_t pk_rs_nrules(const struct pk_rs *rs);
+const struct pk_rs_rule *pk_rs_rule(const struct pk_rs *rs, uint32_t i);
+const char *pk_rs_rule_file(const struct pk_rs *rs, uint32_t i);
+const struct pk_rs_options *pk_rs_options(const struct pk_rs *rs);
+
+/* The deciding rule of a phase. For the filter: the last matching pass or
+ * block rule unless an earlier matching one is quick; match rules that
+ * matched on the way are listed in `matches` (their options apply). For
+ * the first-match phases: the first match. rule == PK_RT_NO_RULE if none. */
+struct pk_rs_result {
+	uint32_t rule;
+	uint32_t nmatches;
+	uint32_t matches[16]; /* match rules, in order; excess ones are not kept */
+	uint32_t evaluated;   /* rules examined, for counters and benchmarks */
+};
+void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
+		    struct pk_rs_result *res);
+/* The same by plain linear evaluation, calling visit for every rule that
+ * matches: used by `--explain` and by tests as the reference. */
+void pk_rs_classify_trace(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
+			  struct pk_rs_result *res, void (*visit)(void *ctx, uint32_t rule), void *ctx);
+
+/* Interfaces and topology */
+uint16_t pk_rs_niface(const struct pk_rs *rs);
+const char *pk_rs_iface_name(const struct pk_rs *rs, uint16_t i);
+uint16_t pk_rs_iface_find(const struct pk_rs *rs, const char *name); /* PK_RT_NO_IFACE if absent */
+bool pk_rs_iface_is_wan(const struct pk_rs *rs, uint16_t i);
+bool pk_rs_iface_mac(const struct pk_rs *rs, uint16_t i, uint8_t mac[6]);
+/* The interface's addresses: af, 16 bytes, prefix length. */
+uint32_t pk_rs_iface_naddr(const struct pk_rs *rs, uint16_t i);
+void pk_rs_iface_addr(const struct pk_rs *rs, uint16_t i, uint32_t k, uint8_t *af, uint8_t addr[16], uint8_t *len);
+/* True when addr is one of the firewall's own addresses. */
+bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16]);
+/* Longest-prefix route (connected networks included): egress interface and
+ * next hop (gw_af 0 = directly connected). False when no route. */
+bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
+		 uint8_t gw[16]);
+
+/* Provenance, for reports */
+const uint8_t *pk_rs_source_hash(const struct pk_rs *rs); /* 32 bytes */
+
+#endif
