@@ -10,7 +10,11 @@
 
 #define PK_COMMANDS(X)                                                        \
 	X(check, "parse and resolve rule files (or verify a .pkb); report errors") \
-	X(print, "print the resolved ruleset, one rule per line")
+	X(print, "print the resolved ruleset, one rule per line") \
+	X(lint, "find shadowed, redundant and risky rules, with evidence (text, JSON, SARIF)") \
+	X(diff, "are two rulesets equivalent? else packets whose verdict changes") \
+	X(explain, "how the ruleset treats one packet, rule by rule") \
+	X(query, "can any packet of a shape pass? a witness, or the rules that stop it")
 
 #define PK_CMD_DECL(name, summary) int pk_cmd_##name(int argc, char **argv);
 PK_COMMANDS(PK_CMD_DECL)

@@ -123,8 +123,7 @@ bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 	return x->o->enabled[id];
 }
 
-/* The text of line `line` of a source file, or NULL. */
-static const char *source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
+const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
 {
 	for (uint32_t s = 0; file && s < rs->nsources; s++) {
 		if (strcmp(rs->sources[s].path, file))
@@ -187,11 +186,11 @@ static bool suppressed(const struct pk_ir_ruleset *rs, const struct pk_lint_find
 {
 	const char *id = pk_lint_table[f->id].id;
 	size_t len;
-	const char *s = source_line(rs, f->loc.file, f->loc.line, &len);
+	const char *s = pk_lint_source_line(rs, f->loc.file, f->loc.line, &len);
 	if (s && line_ignores(s, len, id, false))
 		return true;
 	for (uint32_t l = f->loc.line; l-- > 1;) {
-		s = source_line(rs, f->loc.file, l, &len);
+		s = pk_lint_source_line(rs, f->loc.file, l, &len);
 		if (!s || !comment_line(s, len))
 			return false;
 		if (line_ignores(s, len, id, true))

@@ -87,6 +87,9 @@ void pk_lint_relate(struct pk_lint_report *rep, struct pk_lint_finding *f, const
 		    const struct pk_loc *loc, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void pk_lint_witness(struct pk_lint_finding *f, const struct pk_vpkt *p, const char *note);
 
+/* Line `line` of a source file the ruleset was read from (no newline), or NULL. */
+const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len);
+
 /* "rule 7 at line 8" */
 const char *pk_lint_rule_name(struct pk_lint_report *rep, const struct pk_ir_rule *r);
 

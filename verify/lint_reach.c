@@ -127,12 +127,14 @@ static void check_egress(struct pk_lint_ctx *x, Z3_ast pass)
 		const Z3_ast d = decided_by(x, i);
 		for (uint32_t k = 0; k < rs->nifaces; k++) {
 			const char *e = rs->ifaces[k].name;
-			const Z3_ast in[4] = {x->dom, d, pk_z3_routes_via(&x->z, rs, e), not_self};
+			/* routed traffic leaves by another interface than it came in by */
+			const Z3_ast other = Z3_mk_not(x->z.c, field_is(&x->z, x->z.p.iface, pk_z3_iface_index(&x->z, e), 16));
+			const Z3_ast in[5] = {x->dom, d, pk_z3_routes_via(&x->z, rs, e), not_self, other};
 			struct pk_vpkt w;
-			if (!sat(x, 4, in, &w))
+			if (!sat(x, 5, in, &w))
 				continue;
-			const Z3_ast leaves[5] = {in[0], in[1], in[2], in[3], passes_out(x, pass, e)};
-			if (!sat(x, 5, leaves, NULL))
+			const Z3_ast leaves[6] = {in[0], in[1], in[2], in[3], in[4], passes_out(x, pass, e)};
+			if (!sat(x, 6, leaves, NULL))
 				report_egress(x, r, e, &w);
 		}
 	}

@@ -41,9 +41,10 @@ struct pk_vpkt {
  * "tcp from 10.0.0.1 port 1024 to 10.0.0.5 port 443 in on lan0 flags S". */
 void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size);
 
-/* Parses that syntax. Unset fields get defaults (in, TCP flags S for TCP,
- * ports 0). Returns 0, or -1 with a message naming the offending word. */
-int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *err, size_t errsize);
+/* Parses that syntax. Unset fields get defaults (tcp, in, flags S for TCP,
+ * ports 0). Names in p point into store, which must outlive p. Returns 0,
+ * or -1 with a message naming the offending word. */
+int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *store, size_t storesize, char *err, size_t errsize);
 
 /* A protocol name ("tcp") or NULL for a number without one. */
 const char *pk_vpkt_proto_name(uint8_t proto);

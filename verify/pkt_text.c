@@ -193,12 +193,16 @@ static int parse_kw(struct pk_words *w, const char *kw, struct pk_vpkt *p, bool 
 	return 0;
 }
 
-int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *err, size_t errsize)
+int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *store, size_t storesize, char *err, size_t errsize)
 {
-	static char store[1024];
-	snprintf(store, sizeof(store), "%s", text);
+	if (strlen(text) >= storesize) {
+		snprintf(err, errsize, "the packet text is too long");
+		return -1;
+	}
+	snprintf(store, storesize, "%s", text);
 	struct pk_words w = {.n = 0, .at = 0};
-	for (char *s = strtok(store, " \t\n"); s && w.n < 64; s = strtok(NULL, " \t\n"))
+	char *save = NULL;
+	for (char *s = strtok_r(store, " \t\n", &save); s && w.n < 64; s = strtok_r(NULL, " \t\n", &save))
 		w.v[w.n++] = s;
 	memset(p, 0, sizeof(*p));
 	p->dir = PK_DIR_IN;

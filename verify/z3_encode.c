@@ -180,6 +180,30 @@ Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 	return Z3_mk_or(z->c, 2, v);
 }
 
+Z3_ast pk_z3_decided_by(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast *M)
+{
+	Z3_ast *v = calloc(rs->nrules + 2, sizeof(*v));
+	unsigned n = 0;
+	const bool quick = i != PK_Z3_NO_RULE && rs->rules[i].quick;
+	for (uint32_t j = 0; j < rs->nrules; j++) {
+		if (!pk_z3_decides(&rs->rules[j]))
+			continue;
+		if (!M[j])
+			M[j] = pk_z3_match(z, rs, &rs->rules[j]);
+		if (j == i)
+			v[n++] = M[j];
+		else if (i == PK_Z3_NO_RULE || (j < i && rs->rules[j].quick) || (j > i && !quick))
+			v[n++] = Z3_mk_not(z->c, M[j]);
+	}
+	const Z3_ast skip = pk_z3_skipped(z, rs);
+	Z3_ast f = pk_z3_and(z->c, n, v);
+	const Z3_ast alt[2] = {skip, f};
+	const Z3_ast only[2] = {Z3_mk_not(z->c, skip), f};
+	f = i == PK_Z3_NO_RULE ? Z3_mk_or(z->c, 2, alt) : Z3_mk_and(z->c, 2, only);
+	free(v);
+	return f;
+}
+
 static void put128(uint8_t out[16], uint64_t hi, uint64_t lo)
 {
 	for (int i = 7; i >= 0; i--) {

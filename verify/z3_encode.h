@@ -80,6 +80,12 @@ bool pk_z3_in_filter(const struct pk_ir_rule *r);
  * (NULL: built here). leaf[k] and dflt are Boolean formulas. */
 Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32_t *idx, unsigned n,
 		   Z3_ast *M, const Z3_ast *leaf, Z3_ast dflt);
+/* Rule i (a pass or block rule) decides the packet; with i ==
+ * PK_Z3_NO_RULE, no rule does or the interface is skipped (pf passes
+ * either way). M caches every rule's
+ * match (nrules entries, NULL: built here). */
+#define PK_Z3_NO_RULE UINT32_MAX
+Z3_ast pk_z3_decided_by(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast *M);
 /* The whole ruleset passes the packet (skip interfaces pass). */
 Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
 
