@@ -27,8 +27,8 @@ static void print_rule(const char *side, const struct pk_ir_ruleset *rs, uint32_
 
 static void print_result(const struct pk_ir_ruleset *a, const struct pk_ir_ruleset *b, const struct pk_diff_result *d)
 {
-	if (d->equivalent) {
-		printf("equivalent: every packet gets the same verdict\n");
+	if (d->equivalent || (d->ng == 0 && d->undecided)) {
+		printf("%s\n", d->equivalent ? "equivalent: every packet gets the same verdict" : "undecided");
 		return;
 	}
 	printf("not equivalent: %u group%s of packets change verdict%s\n", d->ng, d->ng == 1 ? "" : "s",
@@ -92,6 +92,10 @@ int pk_cmd_diff(int argc, char **argv)
 	if (pk_diff_run(a, b, max, &d) == 0) {
 		print_result(a, b, &d);
 		rc = d.equivalent ? 0 : 1;
+		if (d.undecided) {
+			fprintf(stderr, "picket diff: the solver could not settle every question in time\n");
+			rc = 2;
+		}
 		pk_diff_free(&d);
 	} else {
 		fprintf(stderr, "picket diff: the Z3 solver could not be started\n");

@@ -62,6 +62,10 @@ static int answer(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *sh
 		fprintf(stderr, "picket query: the Z3 solver could not be started\n");
 		return 2;
 	}
+	if (q.undecided) {
+		fprintf(stderr, "picket query: the solver could not settle the question in time\n");
+		return 2;
+	}
 	if (q.empty) {
 		printf("no: no packet has this shape (its conditions contradict each other)\n");
 		return 1;

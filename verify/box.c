@@ -107,14 +107,15 @@ static void l4_box(const struct pk_ir_rule *r, struct pk_box *b)
 	} else if (ports && r->proto != 6 && r->proto != 17) {
 		b->empty = true;
 	}
+	/* Flags constrain TCP packets only, in the box as in pf. */
 	if (r->flagmask && (r->proto == 6 || r->proto == 0)) {
-		b->flags = r->flags;
-		b->flagmask = r->flagmask;
-		if (r->proto == 0) { /* flags hold only for TCP: not an interval */
-			b->flagmask = 0;
-			b->exact = false;
-		} else if ((r->flags & ~r->flagmask) != 0) {
+		if ((r->flags & ~r->flagmask) == 0) {
+			b->flags = r->flags;
+			b->flagmask = r->flagmask;
+		} else if (r->proto == 6) {
 			b->empty = true;
+		} else {
+			b->exact = false;
 		}
 	}
 	if (r->icmp_type >= 0 || r->icmp_code >= 0) {
@@ -181,7 +182,9 @@ bool pk_box_overlap(const struct pk_box *a, const struct pk_box *b)
 		return false;
 	if (a->ifname && b->ifname && strcmp(a->ifname, b->ifname))
 		return false;
-	if ((a->flags ^ b->flags) & a->flagmask & b->flagmask)
+	const uint8_t plo = a->proto_lo > b->proto_lo ? a->proto_lo : b->proto_lo;
+	const uint8_t phi = a->proto_hi < b->proto_hi ? a->proto_hi : b->proto_hi;
+	if (((a->flags ^ b->flags) & a->flagmask & b->flagmask) && plo == 6 && phi == 6)
 		return false;
 	return any_meet(a->itype, b->itype) && any_meet(a->icode, b->icode) && any_meet(a->tos, b->tos);
 }
@@ -205,7 +208,8 @@ bool pk_box_contains(const struct pk_box *out, const struct pk_box *in)
 		return false;
 	if (out->ifname && (!in->ifname || strcmp(out->ifname, in->ifname)))
 		return false;
-	if ((out->flagmask & ~in->flagmask) || ((in->flags ^ out->flags) & out->flagmask))
+	const bool tcp = in->proto_lo <= 6 && 6 <= in->proto_hi;
+	if (tcp && ((out->flagmask & ~in->flagmask) || ((in->flags ^ out->flags) & out->flagmask)))
 		return false;
 	return any_in(out->itype, in->itype) && any_in(out->icode, in->icode) && any_in(out->tos, in->tos);
 }

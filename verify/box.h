@@ -24,7 +24,7 @@ struct pk_box {
 	uint8_t proto_lo, proto_hi;
 	uint8_t afmask;  /* 1 = IPv4, 2 = IPv6 */
 	uint8_t dirmask; /* 1 = in, 2 = out */
-	uint8_t flags, flagmask;
+	uint8_t flags, flagmask; /* hold for TCP packets only, as pf tests them */
 	int16_t itype, icode, tos; /* -1 = any */
 	const char *ifname;        /* NULL = any */
 	bool empty, exact;

@@ -181,16 +181,56 @@ static bool comment_line(const char *s, size_t len)
 	return len && *s == '#';
 }
 
+/* Line starts of one source, so suppression look-ups do not rescan it. */
+struct pk_line_index {
+	const struct pk_ir_source *src;
+	size_t *start; /* start[l - 1] is line l; start[n] is the end */
+	uint32_t n;
+};
+
+static void index_lines(const struct pk_ir_source *src, struct pk_line_index *ix)
+{
+	ix->src = src;
+	ix->n = 1;
+	for (size_t k = 0; k < src->len; k++)
+		ix->n += src->text[k] == '\n';
+	ix->start = calloc(ix->n + 1, sizeof(*ix->start));
+	if (!ix->start)
+		abort();
+	uint32_t l = 1;
+	for (size_t k = 0; k < src->len; k++)
+		if (src->text[k] == '\n')
+			ix->start[l++] = k + 1;
+	ix->start[ix->n] = src->len + 1;
+}
+
+static const char *indexed_line(const struct pk_line_index *v, uint32_t nv, const char *file, uint32_t line,
+				size_t *len)
+{
+	for (uint32_t s = 0; file && s < nv; s++) {
+		if (strcmp(v[s].src->path, file))
+			continue;
+		if (line < 1 || line > v[s].n)
+			return NULL;
+		const size_t a = v[s].start[line - 1], b = v[s].start[line];
+		*len = b > a ? b - a - 1 : 0;
+		if (a + *len > v[s].src->len)
+			*len = v[s].src->len - a;
+		return v[s].src->text + a;
+	}
+	return NULL;
+}
+
 /* On the rule's line, or in the comment lines right above it. */
-static bool suppressed(const struct pk_ir_ruleset *rs, const struct pk_lint_finding *f)
+static bool suppressed(const struct pk_line_index *v, uint32_t nv, const struct pk_lint_finding *f)
 {
 	const char *id = pk_lint_table[f->id].id;
 	size_t len;
-	const char *s = pk_lint_source_line(rs, f->loc.file, f->loc.line, &len);
+	const char *s = indexed_line(v, nv, f->loc.file, f->loc.line, &len);
 	if (s && line_ignores(s, len, id, false))
 		return true;
 	for (uint32_t l = f->loc.line; l-- > 1;) {
-		s = pk_lint_source_line(rs, f->loc.file, l, &len);
+		s = indexed_line(v, nv, f->loc.file, l, &len);
 		if (!s || !comment_line(s, len))
 			return false;
 		if (line_ignores(s, len, id, true))
@@ -214,14 +254,22 @@ static int cmp_loc(const void *a, const void *b)
 
 static void finish(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep)
 {
+	struct pk_line_index *ix = calloc(rs->nsources + 1, sizeof(*ix));
+	if (!ix)
+		abort();
+	for (uint32_t s = 0; s < rs->nsources; s++)
+		index_lines(&rs->sources[s], &ix[s]);
 	unsigned k = 0;
 	for (unsigned i = 0; i < rep->n; i++) {
-		if (suppressed(rs, &rep->v[i]))
+		if (suppressed(ix, rs->nsources, &rep->v[i]))
 			rep->suppressed++;
 		else
 			rep->v[k++] = rep->v[i];
 	}
 	rep->n = k;
+	for (uint32_t s = 0; s < rs->nsources; s++)
+		free(ix[s].start);
+	free(ix);
 	qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
 }
 

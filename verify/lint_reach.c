@@ -98,6 +98,16 @@ static bool sat(struct pk_lint_ctx *x, unsigned n, const Z3_ast *v, struct pk_vp
 	return pk_z3_witness(&x->z, pk_z3_and(x->z.c, n, v), w);
 }
 
+/* The solver proves no packet exists (a timeout proves nothing). */
+static bool none(struct pk_lint_ctx *x, unsigned n, const Z3_ast *v)
+{
+	Z3_solver_push(x->z.c, x->z.s);
+	Z3_solver_assert(x->z.c, x->z.s, pk_z3_and(x->z.c, n, v));
+	const bool unsat = pk_z3_check(&x->z, 0, NULL) == Z3_L_FALSE;
+	Z3_solver_pop(x->z.c, x->z.s, 1);
+	return unsat;
+}
+
 static void report_egress(struct pk_lint_ctx *x, const struct pk_ir_rule *r, const char *ifname,
 			  const struct pk_vpkt *w)
 {
@@ -115,29 +125,84 @@ static void report_egress(struct pk_lint_ctx *x, const struct pk_ir_rule *r, con
 	pk_lint_witness(f, w, "passed in, blocked out");
 }
 
-static void check_egress(struct pk_lint_ctx *x, Z3_ast pass)
+/* Some packet leaving on ifname is blocked; when none is, no pass-in
+ * rule can be egress-blocked through it (one call settles the interface). */
+static bool out_may_block(struct pk_lint_ctx *x, Z3_ast out_pass)
+{
+	const Z3_ast v[2] = {x->dom, Z3_mk_not(x->z.c, out_pass)};
+	return sat(x, 2, v, NULL);
+}
+
+/* The filter rules that can decide a packet leaving on ifname. */
+static unsigned out_rules(const struct pk_lint_ctx *x, const char *ifname, uint32_t *v)
+{
+	unsigned n = 0;
+	for (uint32_t j = 0; j < x->rs->nrules; j++) {
+		const struct pk_box *b = &x->box[j];
+		if (pk_z3_decides(&x->rs->rules[j]) && !x->dead[j] && (b->dirmask & 2) &&
+		    (!b->ifname || !strcmp(b->ifname, ifname)))
+			v[n++] = j;
+	}
+	return n;
+}
+
+/* Boxes alone show every packet of rule i leaving on ifname passes: the
+ * last out rule overlapping it is an exact pass holding it, and no quick
+ * rule overlaps it. */
+static bool out_surely_passes(const struct pk_lint_ctx *x, uint32_t i, const char *ifname, const uint32_t *v,
+			      unsigned n)
+{
+	struct pk_box b = x->box[i];
+	b.dirmask = 2;
+	b.ifname = ifname;
+	uint32_t last = UINT32_MAX;
+	for (unsigned k = 0; k < n; k++) {
+		if (!pk_box_overlap(&x->box[v[k]], &b))
+			continue;
+		if (x->rs->rules[v[k]].quick)
+			return false;
+		last = v[k];
+	}
+	return last != UINT32_MAX && x->rs->rules[last].action == PK_ACT_PASS && x->box[last].exact &&
+	       pk_box_contains(&x->box[last], &b);
+}
+
+static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass, Z3_ast not_self, uint32_t *outs)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
-	const Z3_ast not_self = Z3_mk_not(x->z.c, pk_z3_dst_is_self(&x->z, rs));
+	const char *e = rs->ifaces[k].name;
+	const unsigned nout = out_rules(x, e, outs);
+	/* routed traffic leaves by another interface than it came in by */
+	const Z3_ast other = Z3_mk_not(x->z.c, field_is(&x->z, x->z.p.iface, pk_z3_iface_index(&x->z, e), 16));
+	const Z3_ast via = pk_z3_routes_via(&x->z, rs, e);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || r->route.kind ||
-		    r->nat.kind)
+		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
 			continue;
-		const Z3_ast d = decided_by(x, i);
-		for (uint32_t k = 0; k < rs->nifaces; k++) {
-			const char *e = rs->ifaces[k].name;
-			/* routed traffic leaves by another interface than it came in by */
-			const Z3_ast other = Z3_mk_not(x->z.c, field_is(&x->z, x->z.p.iface, pk_z3_iface_index(&x->z, e), 16));
-			const Z3_ast in[5] = {x->dom, d, pk_z3_routes_via(&x->z, rs, e), not_self, other};
-			struct pk_vpkt w;
-			if (!sat(x, 5, in, &w))
-				continue;
-			const Z3_ast leaves[6] = {in[0], in[1], in[2], in[3], in[4], passes_out(x, pass, e)};
-			if (!sat(x, 6, leaves, NULL))
-				report_egress(x, r, e, &w);
+		if (out_surely_passes(x, i, e, outs, nout)) {
+			x->rep->stats.box_decided++;
+			continue;
 		}
+		const Z3_ast in[6] = {x->dom, decided_by(x, i), via, not_self, other, out_pass};
+		if (!none(x, 6, in))
+			continue;
+		struct pk_vpkt w;
+		if (sat(x, 5, in, &w))
+			report_egress(x, r, e, &w);
 	}
+}
+
+static void check_egress(struct pk_lint_ctx *x, Z3_ast pass)
+{
+	const Z3_ast not_self = Z3_mk_not(x->z.c, pk_z3_dst_is_self(&x->z, x->rs));
+	uint32_t *outs = calloc(x->rs->nrules + 1, sizeof(*outs));
+	for (uint32_t k = 0; k < x->rs->nifaces; k++) {
+		const Z3_ast out_pass = Z3_simplify(x->z.c, passes_out(x, pass, x->rs->ifaces[k].name));
+		if (out_may_block(x, out_pass))
+			check_egress_via(x, k, out_pass, not_self, outs);
+	}
+	free(outs);
 }
 
 /* The reply to the packet: addresses and ports swapped, the other
@@ -175,7 +240,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 		if (!sat(x, 3, p, &w))
 			continue;
 		const Z3_ast q[4] = {p[0], p[1], p[2], reply};
-		if (sat(x, 4, q, NULL))
+		if (!none(x, 4, q))
 			continue;
 		struct pk_lint_finding *f = pk_lint_add(x->rep, PK_LINT_NO_STATE_TCP, r, NULL,
 							"TCP passed without state, and no rule passes the replies: "

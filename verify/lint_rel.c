@@ -12,6 +12,13 @@
 
 #include "verify/eval.h"
 #include "verify/lint_int.h"
+#include "verify/sample.h"
+
+/* Packets drawn from a box before asking the solver (see sample.h). */
+#define PK_LINT_SAMPLES 8
+/* A question over more rules than this is left unanswered (the finding is
+ * not reported, never guessed): it bounds the time on huge overlaps. */
+#define PK_LINT_MAX_SOLVER_RULES 300
 
 struct pk_lint_set {
 	uint32_t *v;
@@ -93,8 +100,44 @@ static void core_rules(struct pk_lint_ctx *x, const Z3_ast *lits, const struct p
 	Z3_ast_vector_dec_ref(x->z.c, core);
 }
 
+static bool skipped_if(const struct pk_ir_ruleset *rs, const char *ifname)
+{
+	for (uint32_t k = 0; ifname && k < rs->opts.nskip; k++)
+		if (!strcmp(rs->opts.skip[k], ifname))
+			return true;
+	return false;
+}
+
+/* The k-th sample of rule i's box when rule i matches it (and it is filtered). */
+static bool sample_match(const struct pk_lint_ctx *x, uint32_t i, unsigned k, struct pk_vpkt *p)
+{
+	pk_box_sample(&x->box[i], &x->rs->rules[i], k, p);
+	return !skipped_if(x->rs, p->ifname) && pk_eval_match(x->rs, &x->rs->rules[i], p);
+}
+
+static bool any_match(const struct pk_lint_ctx *x, const struct pk_lint_set *s, const struct pk_vpkt *p)
+{
+	for (unsigned k = 0; k < s->n; k++)
+		if (pk_eval_match(x->rs, &x->rs->rules[s->v[k]], p))
+			return true;
+	return false;
+}
+
+/* A sample that rule i decides, if one of the first few is. */
+static bool sample_decided(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, unsigned k,
+			   struct pk_vpkt *p)
+{
+	return sample_match(x, i, k, p) && !any_match(x, t, p);
+}
+
 static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
 {
+	struct pk_vpkt p;
+	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
+		if (sample_match(x, i, k, &p)) {
+			x->rep->stats.sampled++;
+			return false;
+		}
 	Z3_solver_push(x->z.c, x->z.s);
 	Z3_solver_assert(x->z.c, x->z.s, x->dom);
 	Z3_solver_assert(x->z.c, x->z.s, pk_lint_M(x, i));
@@ -184,6 +227,16 @@ static bool check_shadowed(struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set
 			tmp->n = 1;
 			return true;
 		}
+	struct pk_vpkt p;
+	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
+		if (sample_decided(x, i, t, k, &p)) {
+			x->rep->stats.sampled++;
+			return false;
+		}
+	if (t->n > PK_LINT_MAX_SOLVER_RULES) {
+		x->rep->stats.given_up++;
+		return false;
+	}
 	Z3_context c = x->z.c;
 	Z3_ast *lits = calloc(t->n, sizeof(*lits));
 	Z3_solver_push(c, x->z.s);
@@ -247,20 +300,71 @@ static void report_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 			       verb);
 }
 
+/* Without rule i, the packet would be handled as rule i handles it:
+ * pf's evaluation over the successors p, on one concrete packet. */
+static bool handled_alike(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *p,
+			  const struct pk_vpkt *pkt)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i], *d = NULL;
+	for (unsigned k = 0; k < p->n; k++) {
+		const struct pk_ir_rule *o = &x->rs->rules[p->v[k]];
+		if (!pk_eval_match(x->rs, o, pkt))
+			continue;
+		d = o;
+		if (o->quick)
+			break;
+	}
+	return d ? pk_lint_same_effect(d, r) : pk_lint_default_effect(r);
+}
+
+static bool sample_not_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t,
+				 const struct pk_lint_set *p)
+{
+	struct pk_vpkt pkt;
+	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
+		if (sample_decided(x, i, t, k, &pkt) && !handled_alike(x, i, p, &pkt)) {
+			x->rep->stats.sampled++;
+			return true;
+		}
+	return false;
+}
+
+/* The rule that boxes alone show would decide all of rule i's packets
+ * without it: the first quick successor, or else the last successor, when
+ * its exact box holds rule i's. UINT32_MAX when boxes cannot tell. */
+static uint32_t sure_successor(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *p)
+{
+	if (p->n == 0)
+		return UINT32_MAX;
+	uint32_t d = p->v[p->n - 1];
+	for (unsigned k = 0; k < p->n; k++)
+		if (x->rs->rules[p->v[k]].quick) {
+			d = p->v[k];
+			break;
+		}
+	return x->box[d].exact && pk_box_contains(&x->box[d], &x->box[i]) ? d : UINT32_MAX;
+}
+
 /* Redundant: without rule i, every packet it decides is handled alike. */
 static void check_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, struct pk_lint_set *p,
 			    struct pk_lint_set *tmp)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	successors(x, i, p);
-	if (p->n == 0 || (!r->quick && x->box[p->v[p->n - 1]].exact &&
-			  pk_box_contains(&x->box[p->v[p->n - 1]], &x->box[i]))) {
+	const uint32_t d = sure_successor(x, i, p);
+	if (p->n == 0 || d != UINT32_MAX) {
 		x->rep->stats.box_decided++;
 		tmp->n = 0;
 		if (p->n)
-			tmp->v[tmp->n++] = p->v[p->n - 1];
-		if (p->n ? pk_lint_same_effect(&x->rs->rules[tmp->v[0]], r) : pk_lint_default_effect(r))
+			tmp->v[tmp->n++] = d;
+		if (p->n ? pk_lint_same_effect(&x->rs->rules[d], r) : pk_lint_default_effect(r))
 			report_redundant(x, i, tmp);
+		return;
+	}
+	if (sample_not_redundant(x, i, t, p))
+		return;
+	if (p->n + t->n > PK_LINT_MAX_SOLVER_RULES) {
+		x->rep->stats.given_up++;
 		return;
 	}
 	Z3_context c = x->z.c;

@@ -44,6 +44,7 @@ int pk_query_run(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *sha
 		stoppers(&z, rs, in_shape, out);
 	}
 	out->solver_calls = z.checks;
+	out->undecided = z.unknowns > 0 && !out->passes;
 	pk_z3_fini(&z);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #define PK_QUERY_MAX_STOPPERS 32
 
 struct pk_query_result {
+	bool undecided;    /* the solver timed out: no answer */
 	bool empty;        /* no well-formed packet has the shape */
 	bool passes;       /* some packet of the shape passes */
 	struct pk_vpkt w;  /* when passes: one such packet */

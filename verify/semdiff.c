@@ -80,7 +80,8 @@ int pk_diff_run(const struct pk_ir_ruleset *old, const struct pk_ir_ruleset *new
 	b.pass = pk_z3_passes(&z, new_rs);
 	out->g = calloc(PK_DIFF_MAX_GROUPS, sizeof(*out->g));
 	search(&z, &a, &b, max, out);
-	out->equivalent = out->ng == 0;
+	out->undecided = z.unknowns > 0;
+	out->equivalent = out->ng == 0 && !out->undecided;
 	out->solver_calls = z.checks;
 	free(a.M);
 	free(b.M);

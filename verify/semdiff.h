@@ -28,6 +28,7 @@ struct pk_diff_group {
 struct pk_diff_result {
 	bool equivalent;
 	bool truncated; /* more groups than PK_DIFF_MAX_GROUPS */
+	bool undecided; /* the solver timed out: equivalence is not proven */
 	struct pk_diff_group *g;
 	unsigned ng;
 	unsigned long solver_calls;

@@ -30,6 +30,13 @@ int pk_z3_init(struct pk_z3 *z)
 	Z3_global_param_set("smt.core.minimize", "true");
 	z->s = Z3_mk_solver(z->c);
 	Z3_solver_inc_ref(z->c, z->s);
+	/* A question the solver cannot settle in this time stays unanswered:
+	 * callers report only what it proves. */
+	Z3_params prm = Z3_mk_params(z->c);
+	Z3_params_inc_ref(z->c, prm);
+	Z3_params_set_uint(z->c, prm, Z3_mk_string_symbol(z->c, "timeout"), PK_Z3_TIMEOUT_MS);
+	Z3_solver_set_params(z->c, z->s, prm);
+	Z3_params_dec_ref(z->c, prm);
 #define PK_Z3_FIELD_MK(name, bits) \
 	z->p.name = Z3_mk_const(z->c, Z3_mk_string_symbol(z->c, "p." #name), Z3_mk_bv_sort(z->c, bits));
 	PK_Z3_FIELDS(PK_Z3_FIELD_MK)
@@ -277,7 +284,10 @@ void pk_z3_model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out)
 Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume)
 {
 	z->checks++;
-	return nassume ? Z3_solver_check_assumptions(z->c, z->s, nassume, assume) : Z3_solver_check(z->c, z->s);
+	const Z3_lbool r =
+		nassume ? Z3_solver_check_assumptions(z->c, z->s, nassume, assume) : Z3_solver_check(z->c, z->s);
+	z->unknowns += r == Z3_L_UNDEF;
+	return r;
 }
 
 bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out)

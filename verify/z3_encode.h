@@ -36,6 +36,9 @@
 	X(iface, 16)    \
 	X(tag, 16)
 
+/* Per solver call; an unknown answer is never taken for a proof. */
+#define PK_Z3_TIMEOUT_MS 5000
+
 struct pk_z3_pkt {
 #define PK_Z3_FIELD_DECL(name, bits) Z3_ast name;
 	PK_Z3_FIELDS(PK_Z3_FIELD_DECL)
@@ -50,7 +53,8 @@ struct pk_z3 {
 	unsigned nif, capif;
 	const char **tags; /* tags[k-1] is tag k */
 	unsigned ntag, captag;
-	unsigned long checks; /* solver calls made */
+	unsigned long checks;   /* solver calls made */
+	unsigned long unknowns; /* of which the solver could not settle */
 };
 
 int pk_z3_init(struct pk_z3 *z);
