@@ -192,7 +192,7 @@ struct pk_ast_host *pk_ast_host_new(struct pk_parse *p, const struct pk_loc *loc
 	h->kind = kind;
 	h->a = a;
 	h->mask = -1;
-	if (kind == PK_H_ADDR && b && mask == 0) {
+	if ((kind == PK_H_ADDR || kind == PK_H_DYN) && b && mask == 0) {
 		/* word '/' NUMBER: b holds the length as text */
 		h->mask = 0;
 		for (const char *c = b; *c && h->mask < 1000; c++)

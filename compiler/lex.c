@@ -372,6 +372,19 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 		} else if (tok == UNSUPPORTED) {
 			pk_lex_start_skip(p, lloc, pk_keyword_find(lval->str)->unsupported);
 			continue;
+		} else if (tok == SET && l->last_tok != '\n' && l->last_tok != 0) {
+			/* `set prio`, `set tos` ... inside a rule */
+			struct pk_loc at = *lloc;
+			int next = pk_lex_raw(p, lval, lloc);
+			const char *what = pk_arena_printf(p->arena, "set %s (rule option)",
+							   next == TOS ? "tos" : next == STRING || next == UNSUPPORTED ? lval->str : "...");
+			pk_lex_start_skip(p, &at, what);
+			if (next == '\n' || !next) {
+				l->skipping = false;
+				l->last_tok = next;
+				return next;
+			}
+			continue;
 		} else if (l->last_tok == SET && !pk_is_set_option(tok) && tok != '\n' && tok) {
 			char *what = pk_arena_printf(p->arena, "set %s", tok == STRING ? lval->str : "option");
 			pk_lex_start_skip(p, lloc, what);

@@ -13,7 +13,7 @@ static const struct pk_name pk_services[] = {
 	{"ssh", 22}, {"telnet", 23}, {"smtp", 25}, {"time", 37}, {"whois", 43},
 	{"domain", 53}, {"bootps", 67}, {"bootpc", 68}, {"tftp", 69}, {"gopher", 70},
 	{"finger", 79}, {"www", 80}, {"http", 80}, {"kerberos", 88}, {"pop3", 110},
-	{"sunrpc", 111}, {"auth", 113}, {"sftp", 115}, {"nntp", 119}, {"ntp", 123},
+	{"sunrpc", 111}, {"auth", 113}, {"ident", 113}, {"sftp", 115}, {"nntp", 119}, {"ntp", 123},
 	{"netbios-ns", 137}, {"netbios-dgm", 138}, {"netbios-ssn", 139}, {"imap", 143},
 	{"snmp", 161}, {"snmp-trap", 162}, {"bgp", 179}, {"irc", 194}, {"ldap", 389},
 	{"https", 443}, {"microsoft-ds", 445}, {"kpasswd", 464}, {"isakmp", 500},

@@ -25,6 +25,8 @@ void pk_print_addr_str(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *
 	case PK_ADDR_TABLE:
 		if (a->ifmod == PK_IFMOD_SELF)
 			snprintf(buf, size, "%sself", neg);
+		else if (a->ifmod == PK_IFMOD_DYNAMIC && a->pfx.len)
+			snprintf(buf, size, "%s(%s)/%u", neg, a->ifname, a->pfx.len);
 		else if (a->ifmod == PK_IFMOD_DYNAMIC)
 			snprintf(buf, size, "%s(%s)", neg, a->ifname);
 		else
@@ -94,8 +96,8 @@ static void pk_print_block(FILE *out, const struct pk_ir_rule *r)
 		if (r->block == PK_BLOCK_RETURN_ICMP && r->af != PK_AF_INET6) {
 			snprintf(c, sizeof(c), "%d", code < 0 ? 3 : code);
 			fprintf(out, " return-icmp(%s", n4 ? n4 : c);
-			if (r->af == PK_AF_ANY && code6 >= 0) {
-				snprintf(c, sizeof(c), "%d", code6);
+			if (r->af == PK_AF_ANY) {
+				snprintf(c, sizeof(c), "%d", code6 < 0 ? 4 : code6);
 				fprintf(out, ", %s", n6 ? n6 : c);
 			}
 			fputc(')', out);
@@ -293,21 +295,21 @@ static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)
 		return;
 	bool old = r->action == PK_ACT_SCRUB;
 	const char *sep = old ? " " : " scrub (";
-#define PK_SCR(...) do { fputs(sep, out); fprintf(out, __VA_ARGS__); sep = old ? " " : ", "; } while (0)
+#define PK_SCR(...) do { fputs(sep, out); fprintf(out, __VA_ARGS__); sep = " "; } while (0)
 	if (s->no_df)
 		PK_SCR("no-df");
 	if (s->random_id)
 		PK_SCR("random-id");
 	if (s->min_ttl)
 		PK_SCR("min-ttl %u", s->min_ttl);
-	if (s->set_tos >= 0)
-		PK_SCR("set-tos 0x%2.2x", s->set_tos);
-	if (s->max_mss)
-		PK_SCR("max-mss %u", s->max_mss);
-	if (s->fragment_reassemble)
-		PK_SCR("fragment reassemble");
 	if (s->reassemble_tcp)
 		PK_SCR("reassemble tcp");
+	if (s->max_mss)
+		PK_SCR("max-mss %u", s->max_mss);
+	if (s->set_tos >= 0)
+		PK_SCR("set-tos 0x%2.2x", s->set_tos);
+	if (s->fragment_reassemble)
+		PK_SCR("fragment reassemble");
 #undef PK_SCR
 	if (!old)
 		fputs(strcmp(sep, " scrub (") ? ")" : "())", out);
@@ -332,7 +334,7 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 		pk_print_state(out, r);
 	if (r->allow_opts)
 		fputs(" allow-opts", out);
-	if (r->label)
+	if (r->label && *r->label)
 		fprintf(out, " label \"%s\"", r->label);
 	if (r->tag)
 		fprintf(out, " tag %s", r->tag);

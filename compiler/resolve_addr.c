@@ -39,7 +39,10 @@ static void pk_vec_push(struct pk_res *r, struct pk_addr_vec *v, const struct pk
 static int pk_parse_addr(struct pk_res *r, const char *text, int mask, struct pk_prefix *out)
 {
 	const char *t = text;
+	const char *scope = strchr(text, '%');
 	unsigned dots = 0;
+	if (scope) /* fe80::1%lo0: the scope names the link, the address is the same */
+		t = text = pk_arena_strndup(r->a, text, (size_t)(scope - text));
 	bool v4ish = true;
 	for (const char *c = text; *c; c++) {
 		dots += *c == '.';
@@ -125,7 +128,8 @@ static const struct pk_ir_iface *pk_need_iface(struct pk_res *r, const char *nam
 	return i;
 }
 
-static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const struct pk_ir_iface *only, uint8_t mod)
+static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const struct pk_ir_iface *only, uint8_t mod,
+				  int mask)
 {
 	int old = pk_res_table_find(r, name);
 	if (old >= 0)
@@ -140,9 +144,15 @@ static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const stru
 		const struct pk_ir_iface *f = &r->rs->ifaces[i];
 		if (only && f != only)
 			continue;
-		for (uint32_t j = 0; j < f->naddrs; j++)
-			if (pk_if_prefix(&f->addrs[j], mod, &e[k].pfx))
-				k++;
+		for (uint32_t j = 0; j < f->naddrs; j++) {
+			if (!pk_if_prefix(&f->addrs[j], mod, &e[k].pfx))
+				continue;
+			if (mask >= 0 && mask < e[k].pfx.len) {
+				e[k].pfx.len = (uint8_t)mask;
+				pk_mask(&e[k].pfx);
+			}
+			k++;
+		}
 	}
 	uint32_t idx = pk_res_table_add(r, name, NULL);
 	r->rs->tables[idx].implicit = true;
@@ -174,9 +184,15 @@ static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct
 	a->noalias = noalias;
 	a->ifname = name;
 	uint32_t before = out->n;
-	for (uint32_t j = 0; j < i->naddrs; j++)
-		if (pk_if_prefix(&i->addrs[j], mod, &a->pfx))
-			pk_vec_push(r, out, a);
+	for (uint32_t j = 0; j < i->naddrs; j++) {
+		if (!pk_if_prefix(&i->addrs[j], mod, &a->pfx))
+			continue;
+		if (h->mask >= 0) { /* lo0/24: each address's network of that length */
+			a->pfx.len = (uint8_t)(h->mask < a->pfx.len ? h->mask : a->pfx.len);
+			pk_mask(&a->pfx);
+		}
+		pk_vec_push(r, out, a);
+	}
 	if (out->n == before) {
 		pk_error(r->d, &h->loc, "interface %s has no address for '%s'; add one to its declaration", name, h->a);
 		return false;
@@ -190,13 +206,17 @@ static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_
 	uint8_t mod;
 	if (!pk_split_if(r, h->a, &h->loc, &name, &mod, &a->noalias))
 		return false;
-	const struct pk_ir_iface *i = pk_need_iface(r, name, &h->loc, "(IF)");
-	if (!i)
+	bool self = !strcmp(name, "self");
+	const struct pk_ir_iface *i = self ? NULL : pk_need_iface(r, name, &h->loc, "(IF)");
+	if (!i && !self)
 		return false;
 	a->kind = PK_ADDR_TABLE;
 	a->ifmod = PK_IFMOD_DYNAMIC;
 	a->ifname = h->a;
-	a->table = pk_implicit_table(r, pk_arena_printf(r->a, "(%s)", h->a), i, mod);
+	a->pfx.len = (uint8_t)(h->mask > 0 ? h->mask : 0);
+	const char *tname = h->mask >= 0 ? pk_arena_printf(r->a, "(%s)/%d", h->a, h->mask)
+					 : pk_arena_printf(r->a, "(%s)", h->a);
+	a->table = pk_implicit_table(r, tname, i, mod, h->mask);
 	pk_vec_push(r, out, a);
 	return true;
 }
@@ -210,6 +230,8 @@ static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct
 		return false;
 	}
 	if (rc == 0) {
+		/* pfctl keeps the network of a written prefix: 127.0.0.1/16 is 127.0.0.0/16 */
+		pk_mask(&a->pfx);
 		a->kind = PK_ADDR_PREFIX;
 		pk_vec_push(r, out, a);
 		return true;
@@ -221,7 +243,7 @@ static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct
 		pk_vec_push(r, out, a);
 		return true;
 	}
-	if (h->mask >= 0) {
+	if (h->mask >= 0 && (strchr(h->a, ':') || !pk_ir_iface_find(r->rs, h->a))) {
 		pk_error(r->d, &h->loc, "'%s/%d' is not a valid network (e.g. 10.0.0.0/8)", h->a, h->mask);
 		return false;
 	}
@@ -266,7 +288,7 @@ bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_v
 	case PK_H_SELF:
 		a.kind = PK_ADDR_TABLE;
 		a.ifmod = PK_IFMOD_SELF;
-		a.table = pk_implicit_table(r, "self", NULL, PK_IFMOD_ADDRS);
+		a.table = pk_implicit_table(r, "self", NULL, PK_IFMOD_ADDRS, -1);
 		break;
 	default: a.kind = PK_ADDR_ANY; break;
 	}
@@ -285,9 +307,12 @@ bool pk_res_hosts(struct pk_res *r, const struct pk_ast_host *list, struct pk_ad
 bool pk_res_port_value(struct pk_res *r, const char *text, const struct pk_loc *loc, uint16_t *out)
 {
 	if (*text >= '0' && *text <= '9') {
-		uint64_t v;
-		if (!pk_res_number(r, text, loc, 65535, &v))
+		char *end;
+		unsigned long v = strtoul(text, &end, 0);
+		if (*end || v > 65535) {
+			pk_error(r->d, loc, "'%s' is not a port number from 0 to 65535", text);
 			return false;
+		}
 		*out = (uint16_t)v;
 		return true;
 	}

@@ -128,6 +128,12 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 		}
 		}
 	}
+	/* pf scales a rule's timeouts as its own state limit fills: 60% .. 120% */
+	if (s->max && s->timeouts[PK_TMO_ADAPTIVE_START] == PK_TMO_UNSET &&
+	    s->timeouts[PK_TMO_ADAPTIVE_END] == PK_TMO_UNSET) {
+		s->timeouts[PK_TMO_ADAPTIVE_START] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_START_PCT / 100);
+		s->timeouts[PK_TMO_ADAPTIVE_END] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_END_PCT / 100);
+	}
 }
 
 /* "N", "N:M" or "N:*" after nat-to/rdr-to ... port. */

@@ -148,15 +148,15 @@ static void pk_exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, c
 		}
 }
 
+
 static void pk_exp_check_flags(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
 {
+	bool tcp = false;
+	for (uint32_t i = 0; i < e->nprotos; i++)
+		tcp |= e->protos[i] == 0 || e->protos[i] == 6;
 	for (const struct pk_ast_opt *o = ar->opts; o; o = o->next)
-		if (o->kind == PK_O_FLAGS && o->s)
-			for (uint32_t i = 0; i < e->nprotos; i++)
-				if (e->protos[i] && e->protos[i] != 6) {
-					pk_error(r->d, &o->loc, "flags only apply to tcp; write proto tcp or drop flags");
-					return;
-				}
+		if (!tcp && o->kind == PK_O_FLAGS && o->s)
+			pk_error(r->d, &o->loc, "flags only apply to tcp; write proto tcp");
 }
 
 static uint8_t pk_addr_af(const struct pk_ir_addr *a)
@@ -226,6 +226,51 @@ static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, co
 	return true;
 }
 
+/* What pf does to one expanded rule: TCP-only options (flags, modulate,
+ * synproxy) fall back for other protocols, the pool keeps the rule's
+ * family, rdr-to port N:* spans as many ports as the rule matches. */
+static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_written)
+{
+	if (ir->proto && ir->proto != 6) {
+		ir->flags = ir->flagmask = 0;
+		if (ir->state == PK_STATE_MODULATE || ir->state == PK_STATE_SYNPROXY)
+			ir->state = PK_STATE_KEEP;
+	}
+	if (ir->nat.port_hi == 0xffff && ir->nat.kind == PK_NAT_RDR_TO && ir->dport.op == PK_PORT_RANGE)
+		ir->nat.port_hi = (uint16_t)(ir->nat.port_lo + (ir->dport.hi - ir->dport.lo));
+	if (ir->af && ir->nat.npool > 1) {
+		struct pk_ir_addr *v = pk_arena_array(r->a, ir->nat.npool, sizeof(*v));
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < ir->nat.npool; i++)
+			if (!pk_addr_af(&ir->nat.pool[i]) || pk_addr_af(&ir->nat.pool[i]) == ir->af)
+				v[n++] = ir->nat.pool[i];
+		ir->nat.pool = v;
+		ir->nat.npool = n;
+	}
+	pk_res_defaults(ir, flags_written);
+}
+
+/* binat-to is pf's pair of nat-to out (static-port) and rdr-to back in. */
+static void pk_res_binat(struct pk_res *r, struct pk_ir_rule *out)
+{
+	struct pk_ir_rule *in = pk_res_new_rule(r);
+	uint32_t nr = in->nr;
+	out = &r->rs->rules[nr - 1];
+	*in = *out;
+	in->nr = nr;
+	out->dir = PK_DIR_OUT;
+	out->nat.kind = PK_NAT_NAT_TO;
+	out->nat.pool_opts |= PK_POOL_STATIC_PORT;
+	in->dir = PK_DIR_IN;
+	in->nat.kind = PK_NAT_RDR_TO;
+	in->src = out->dst;
+	in->dst = out->nat.npool ? out->nat.pool[0] : out->dst;
+	in->nat.pool = pk_arena_alloc(r->a, sizeof(*in->nat.pool));
+	in->nat.pool[0] = out->src;
+	in->nat.npool = 1;
+	pk_res_label(r, in);
+}
+
 static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct pk_expand *e, bool flags_written,
 			uint32_t *made)
 {
@@ -252,8 +297,10 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 		ir->dst = e->dst.v[d];
 		ir->sport = e->sports[sp];
 		ir->dport = e->dports[dp];
-		pk_res_defaults(ir, flags_written);
+		pk_res_fixup(r, ir, flags_written);
 		pk_res_label(r, ir);
+		if (ir->nat.kind == PK_NAT_BINAT_TO && ir->action < PK_ACT_NAT)
+			pk_res_binat(r, ir);
 		(*made)++;
 	}
 }

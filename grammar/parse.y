@@ -293,6 +293,10 @@ xhost		: word			{ $$ = pk_ast_host_new(p, &@$, PK_H_ADDR, $1, NULL, -1); }
 		| word '-' word		{ $$ = pk_ast_host_new(p, &@$, PK_H_RANGE, $1, $3, -1); }
 		| '<' word '>'		{ $$ = pk_ast_host_new(p, &@$, PK_H_TABLE, $2, NULL, -1); }
 		| '(' word ')'		{ $$ = pk_ast_host_new(p, &@$, PK_H_DYN, $2, NULL, -1); }
+		| '(' word ')' '/' NUMBER	{ $$ = pk_ast_host_new(p, &@$, PK_H_DYN, $2, $5, 0); }
+		| '(' SELF ')'		{ $$ = pk_ast_host_new(p, &@$, PK_H_DYN, "self", NULL, -1); }
+		| '(' SELF ')' '/' NUMBER	{ $$ = pk_ast_host_new(p, &@$, PK_H_DYN, "self", $5, 0); }
+		| ROUTE word		{ pk_ast_unsupported(p, &@$, "route (routing label match)"); $$ = pk_ast_host_new(p, &@$, PK_H_ANY, NULL, NULL, -1); }
 		| NOROUTE		{ $$ = pk_ast_host_new(p, &@$, PK_H_NOROUTE, NULL, NULL, -1); }
 		| URPF			{ $$ = pk_ast_host_new(p, &@$, PK_H_URPF, NULL, NULL, -1); }
 		| SELF			{ $$ = pk_ast_host_new(p, &@$, PK_H_SELF, NULL, NULL, -1); }
@@ -349,6 +353,7 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_FLAGS, $2, 0
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_DUP_TO, $2, NULL, NULL, $3); }
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
+		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }
 		;
 
 icmpspec	: icmp_item
