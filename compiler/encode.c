@@ -350,7 +350,8 @@ static void pk_enc_source_hash(const struct pk_ir_ruleset *rs, uint8_t out[32])
 			len[k] = (uint8_t)((uint64_t)src->len >> (8 * k));
 		pk_sha256_update(&s, src->path, strlen(src->path) + 1);
 		pk_sha256_update(&s, len, 8);
-		pk_sha256_update(&s, src->text, src->len);
+		if (src->len)
+			pk_sha256_update(&s, src->text, src->len);
 	}
 	pk_sha256_final(&s, out);
 }

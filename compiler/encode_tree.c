@@ -78,7 +78,7 @@ static void pk_tree_addr(const struct pkb_addr *a, uint8_t af, uint64_t fmax, ui
 		return;
 	if (a->kind == PK_ADDR_PREFIX) {
 		unsigned len = a->pfx.len < bits ? a->pfx.len : bits;
-		uint64_t host = len == 0 ? fmax : (fmax >> len);
+		uint64_t host = len >= 64 ? 0 : fmax >> len;
 		uint64_t v = pk_be(a->pfx.addr, bytes);
 		*lo = v & ~host;
 		*hi = (v & ~host) | host;

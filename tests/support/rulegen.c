@@ -125,6 +125,47 @@ static uint8_t gen_action(struct gen *g, bool legacy)
 	return k < 48 ? PK_ACT_PASS : k < 85 ? PK_ACT_BLOCK : PK_ACT_MATCH;
 }
 
+/* The parts that do not match but must survive encoding: translation,
+ * routing, scrub, state options, block kinds. */
+static void gen_options(struct gen *g, struct pk_ir_rule *r)
+{
+	if (r->action == PK_ACT_BLOCK) {
+		r->block = (uint8_t)pk_rng_below(&g->rng, 5);
+		r->explicit_block = pct(&g->rng, 50);
+	}
+	if (r->action == PK_ACT_PASS && pct(&g->rng, 10)) {
+		r->sopts.max = 100 + pk_rng_below(&g->rng, 1000);
+		r->sopts.sloppy = pct(&g->rng, 50);
+		r->sopts.timeouts[PK_TMO_TCP_ESTABLISHED] = 3600;
+		r->sopts.overload_table = pct(&g->rng, 50) ? "bad" : NULL;
+	}
+	if (r->action >= PK_ACT_NAT || (r->action == PK_ACT_MATCH && pct(&g->rng, 20))) {
+		r->nat.kind = r->action == PK_ACT_RDR ? PK_NAT_RDR_TO : r->action == PK_ACT_BINAT ? PK_NAT_BINAT_TO : PK_NAT_NAT_TO;
+		r->nat.npool = 1 + pk_rng_below(&g->rng, 2);
+		r->nat.pool = pk_arena_array(g->a, r->nat.npool, sizeof(*r->nat.pool));
+		for (uint32_t i = 0; i < r->nat.npool; i++) {
+			r->nat.pool[i].kind = PK_ADDR_PREFIX;
+			r->nat.pool[i].pfx = gen_prefix(g, 4);
+		}
+		r->nat.port_lo = (uint16_t)pk_rng_below(&g->rng, 2) * 8080;
+		r->nat.port_hi = r->nat.port_lo;
+		r->nat.pool_opts = (uint8_t)pk_rng_below(&g->rng, 64);
+	}
+	if (r->action == PK_ACT_PASS && pct(&g->rng, 3)) {
+		r->route.kind = PK_ROUTE_TO;
+		r->route.ifname = "em1";
+		r->route.gw = g->pool4[1];
+	}
+	if (r->action == PK_ACT_SCRUB || pct(&g->rng, 3)) {
+		r->scrub.set = true;
+		r->scrub.no_df = pct(&g->rng, 50);
+		r->scrub.random_id = pct(&g->rng, 50);
+		r->scrub.max_mss = 1400;
+		r->scrub.min_ttl = 5;
+	}
+	r->log = pct(&g->rng, 10);
+}
+
 static void gen_rule(struct gen *g, uint32_t nr, struct pk_ir_rule *r, bool legacy)
 {
 	static const uint8_t protos[] = {6, 6, 6, 6, 17, 17, 17, 1, 0, 0};
@@ -172,8 +213,7 @@ static void gen_rule(struct gen *g, uint32_t nr, struct pk_ir_rule *r, bool lega
 	r->state = r->action == PK_ACT_PASS ? PK_STATE_KEEP : PK_STATE_NONE;
 	for (int t = 0; t < PK_TMO_COUNT; t++)
 		r->sopts.timeouts[t] = PK_TMO_UNSET;
-	if (r->action == PK_ACT_PASS && pct(&g->rng, 5))
-		r->sopts.max = 100 + pk_rng_below(&g->rng, 1000);
+	gen_options(g, r);
 }
 
 static void gen_tables(struct gen *g, uint32_t n)
@@ -243,6 +283,9 @@ struct pk_ir_ruleset *pk_rulegen(const struct pk_rulegen_opts *o)
 		g.pool6[i].addr[1] = 0x01;
 		memcpy(g.pool6[i].addr + 2, &v, 8);
 	}
+	g.rs->nsources = 1;
+	g.rs->sources = pk_arena_array(a, 1, sizeof(*g.rs->sources));
+	g.rs->sources[0] = (struct pk_ir_source){.path = "gen.conf", .text = "", .len = 0};
 	struct pk_ir_options *op = &g.rs->opts;
 	for (int t = 0; t < PK_TMO_COUNT; t++)
 		op->timeouts[t] = 30;
