@@ -245,6 +245,7 @@ static void pk_enc_topology(struct pk_enc *e)
 		pk_enc_prefix(&r->dst, &rec->dst);
 		pk_enc_prefix(&r->gw, &rec->gw);
 		rec->iface = iface;
+		rec->flags = r->connected ? PKB_ROUTE_CONNECTED : 0;
 	}
 	for (uint32_t i = 0; i < rs->opts.nskip; i++) {
 		uint32_t iface = pk_enc_iface(e, rs->opts.skip[i]);

@@ -108,6 +108,7 @@ static void dec_topology(struct pk_dec *x)
 		dec_prefix(&r->dst, &ir->routes[i].dst);
 		dec_prefix(&r->gw, &ir->routes[i].gw);
 		ir->routes[i].ifname = dec_ifname(x, r->iface);
+		ir->routes[i].connected = r->flags & PKB_ROUTE_CONNECTED;
 	}
 }
 

@@ -130,10 +130,12 @@ struct pkb_iface {
 	uint8_t pad;
 };
 
+#define PKB_ROUTE_CONNECTED 1u /* an interface's own network, made by the front end */
 struct pkb_route {
 	struct pkb_loc loc;
 	struct pkb_prefix dst, gw; /* gw.af 0 = none */
 	uint32_t iface;
+	uint32_t flags; /* PKB_ROUTE_* */
 };
 
 #define PKB_TAB_PERSIST 1u
@@ -215,6 +217,15 @@ struct pkb_rule {
 	struct pkb_addr src, dst;
 	struct pkb_port sport, dport;
 };
+
+/* The sizes docs/bytecode.md documents; a change here is a format change. */
+_Static_assert(sizeof(struct pkb_header) == 560, "header layout");
+_Static_assert(sizeof(struct pkb_section) == 24 && sizeof(struct pkb_loc) == 20, "section, loc layout");
+_Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52, "address layout");
+_Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 40, "options, iface layout");
+_Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 52, "route, table layout");
+_Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
+_Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 224, "nat, rule layout");
 
 /*
  * The evaluation program. Its first PKB_ENTRIES words give, per phase and

@@ -133,7 +133,8 @@ static int pk_v_topology(const struct pk_rs *rs, struct pk_rs_err *err)
 		if (pk_v_loc(rs, err, &r->loc, PK_OFF(rs, ROUTES, i, struct pkb_route, loc)) ||
 		    pk_v_prefix(err, &r->dst, PK_OFF(rs, ROUTES, i, struct pkb_route, dst), true) ||
 		    pk_v_prefix(err, &r->gw, PK_OFF(rs, ROUTES, i, struct pkb_route, gw), false) ||
-		    pk_v_index(err, r->iface, nif, PK_OFF(rs, ROUTES, i, struct pkb_route, iface), "route interface"))
+		    pk_v_index(err, r->iface, nif, PK_OFF(rs, ROUTES, i, struct pkb_route, iface), "route interface") ||
+		    pk_v_max(err, r->flags, PKB_ROUTE_CONNECTED, PK_OFF(rs, ROUTES, i, struct pkb_route, flags), "route flags"))
 			return -1;
 		if (r->iface == PKB_NONE)
 			return pk_rs_fail(err, PK_OFF(rs, ROUTES, i, struct pkb_route, iface), "route without interface");
