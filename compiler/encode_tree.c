@@ -17,7 +17,8 @@
 #include "compiler/encode_priv.h"
 
 #define PK_TREE_LEAF 8     /* rules a leaf may hold without trying to split */
-#define PK_TREE_DEPTH 12
+#define PK_TREE_DEPTH 24
+#define PK_TREE_BUDGET 12  /* program words per rule a tree may use; shared out to children by size */
 #define PK_TREE_FANOUT 32  /* most boundaries per CUT */
 #define PK_TREE_REPL 3     /* children may hold at most this many copies of the node's rules */
 
@@ -27,7 +28,6 @@ struct pk_tree {
 	uint32_t *rule;   /* their indices in the ruleset, ascending */
 	uint64_t *lo, *hi; /* projection: [field * n + i] */
 	uint64_t fmax[PKB_FIELD_COUNT];
-	size_t budget;    /* program words the whole program may use before nodes stop splitting */
 };
 
 struct pk_region {
@@ -229,16 +229,13 @@ static int pk_choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t 
 
 static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n)
 {
-	for (uint32_t i = 0; i < n; i++) {
-		pk_emit(t->e, pkb_op_word(PKB_OP_TEST, 0));
-		pk_emit(t->e, t->rule[ids[i]]);
-	}
+	for (uint32_t i = 0; i < n; i++)
+		pk_emit(t->e, pkb_op_word(PKB_OP_TEST, t->rule[ids[i]]));
 	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
-	pk_emit(t->e, 0);
 }
 
 static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			 int depth);
+			 int depth, size_t budget);
 
 /* The rules of child j of cut c, in rule order. */
 static uint32_t pk_child_rules(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_cut *c,
@@ -252,9 +249,13 @@ static uint32_t pk_child_rules(const struct pk_tree *t, const uint32_t *ids, uin
 	return m;
 }
 
+/* Each child may use a share of what is left of the node's budget in
+ * proportion to its rules, so no subtree starves the others. */
 static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			const struct pk_cut *c, int depth)
+			const struct pk_cut *c, int depth, size_t budget)
 {
+	size_t words = 2 + 3 * (size_t)c->k + 1;
+	size_t share = budget > words ? budget - words : 0;
 	struct pk_enc *e = t->e;
 	pk_emit(e, pkb_op_word(PKB_OP_CUT, c->field));
 	pk_emit(e, c->k);
@@ -280,7 +281,7 @@ static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, cons
 		sub.lo[c->field] = j ? c->bounds[j - 1] : rg->lo[c->field];
 		sub.hi[c->field] = j < c->k ? c->bounds[j] - 1 : rg->hi[c->field];
 		pk_patch(e, targets + j, pk_prog_len(e));
-		pk_emit_node(t, cur, m, &sub, depth + 1);
+		pk_emit_node(t, cur, m, &sub, depth + 1, (size_t)((double)share * m / (double)c->total));
 		uint32_t *swap = prev;
 		prev = cur;
 		cur = swap;
@@ -291,22 +292,22 @@ static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, cons
 }
 
 static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			 int depth)
+			 int depth, size_t budget)
 {
 	struct pk_cut c;
-	if (n <= PK_TREE_LEAF || depth >= PK_TREE_DEPTH || pk_prog_len(t->e) > t->budget ||
+	if (n <= PK_TREE_LEAF || depth >= PK_TREE_DEPTH || budget < (size_t)n + 8 ||
 	    pk_choose_cut(t, ids, n, rg, &c)) {
 		pk_emit_leaf(t, ids, n);
 		return;
 	}
-	pk_emit_cut(t, ids, n, rg, &c, depth);
+	pk_emit_cut(t, ids, n, rg, &c, depth, budget);
 }
 
 static uint32_t pk_emit_tree(struct pk_enc *e, enum pk_rt_phase phase, uint8_t af)
 {
 	const struct pkb_rule *rules = (const struct pkb_rule *)e->sec[PKB_SEC_RULES].p;
 	uint32_t nrules = PK_ENC_COUNT(e, RULES);
-	struct pk_tree t = {.e = e, .budget = 64 * (size_t)nrules + 4096};
+	struct pk_tree t = {.e = e};
 	t.rule = malloc(((size_t)nrules + 1) * sizeof(*t.rule));
 	if (!t.rule)
 		abort();
@@ -336,7 +337,7 @@ static uint32_t pk_emit_tree(struct pk_enc *e, enum pk_rt_phase phase, uint8_t a
 		rg.hi[f] = t.fmax[f];
 	}
 	uint32_t root = pk_prog_len(e);
-	pk_emit_node(&t, ids, t.n, &rg, 0);
+	pk_emit_node(&t, ids, t.n, &rg, 0, (size_t)PK_TREE_BUDGET * t.n + 1024);
 	free(ids);
 	free(t.lo);
 	free(t.hi);
@@ -346,10 +347,14 @@ static uint32_t pk_emit_tree(struct pk_enc *e, enum pk_rt_phase phase, uint8_t a
 
 int pk_enc_program(struct pk_enc *e)
 {
+	if (PK_ENC_COUNT(e, RULES) > PKB_MAX_OPERAND_A) {
+		pk_error(e->d, &(struct pk_loc){0}, "%u rules: a compiled ruleset holds at most %u",
+			 PK_ENC_COUNT(e, RULES), PKB_MAX_OPERAND_A);
+		return -1;
+	}
 	for (int i = 0; i < PKB_ENTRIES; i++)
 		pk_emit(e, 0);
 	pk_emit(e, pkb_op_word(PKB_OP_END, 0));
-	pk_emit(e, 0);
 	for (int p = 0; p < PK_PHASE_COUNT; p++)
 		for (int v6 = 0; v6 < 2; v6++)
 			pk_patch(e, (uint32_t)(p * 2 + v6), pk_emit_tree(e, (enum pk_rt_phase)p, v6 ? PK_AF_INET6 : PK_AF_INET));

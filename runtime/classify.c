@@ -248,9 +248,9 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 		bool matched;
 		switch (prog[pc] & 0xff) {
 		case PKB_OP_TEST:
-			if (pk_rs_apply(rs, phase, prog[pc + 1], p, res, &matched))
+			if (pk_rs_apply(rs, phase, prog[pc] >> 8, p, res, &matched))
 				return;
-			pc += 2;
+			pc++;
 			break;
 		case PKB_OP_CUT:
 			pc = pk_cut_target(prog + pc, p);

@@ -30,6 +30,7 @@
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
+#define PKB_MAX_OPERAND_A 0xffffffu /* 24 bits: at most this many rules + 1 */
 
 /* X(ID, "name", entry size): the sections, all present, in this order. */
 #define PKB_SECTIONS(X)                                                   \
@@ -230,10 +231,11 @@ _Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 224, "
 /*
  * The evaluation program. Its first PKB_ENTRIES words give, per phase and
  * address family (index phase * 2 + (af == 6)), the word where evaluation
- * starts. An instruction is two words: opcode in the low 8 bits of the
- * first with operand A in its upper 24 bits, operand B in the second; CUT
- * is followed by its tables. Control only moves forward, so evaluation
- * takes at most as many steps as the program has words.
+ * starts. An instruction's first word holds the opcode in its low 8 bits
+ * and operand A in its upper 24; a second word holds operand B when the
+ * opcode has one; CUT is followed by its tables. Control only moves
+ * forward, so evaluation takes at most as many steps as the program has
+ * words.
  *
  * The program is a decision tree: CUT nodes split the packet's field
  * values into intervals, leaves list the rules that can match any packet
@@ -244,7 +246,7 @@ _Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 224, "
 
 /* Operand kinds, each with the check the verifier applies. */
 enum pkb_opnd {
-	PKB_O_NONE,  /* must be 0 */
+	PKB_O_NONE,  /* A: must be 0; B: the instruction has no second word */
 	PKB_O_FIELD, /* < PKB_FIELD_COUNT */
 	PKB_O_COUNT, /* 1 ..PKB_MAX_CUT, tables follow */
 	PKB_O_RULE,  /* < number of rules */
@@ -253,7 +255,7 @@ enum pkb_opnd {
 /* X(NAME, operand A, operand B, "semantics") */
 #define PKB_OPS(X)                                                                    \
 	X(END, PKB_O_NONE, PKB_O_NONE, "stop: the phase's result is decided")            \
-	X(TEST, PKB_O_NONE, PKB_O_RULE, "if rule B matches the packet, apply it (filter: " \
+	X(TEST, PKB_O_RULE, PKB_O_NONE, "if rule A matches the packet, apply it (filter: " \
 	  "last match wins, match rules accumulate, quick stops; other phases: first match stops)") \
 	X(CUT, PKB_O_FIELD, PKB_O_COUNT, "v := packet field A; followed by B sorted bounds " \
 	  "(u64, 2 words each, strictly increasing) then B+1 targets; jump to target[i] where " \

@@ -66,10 +66,15 @@ uint32_t pkb_section_entsize(uint32_t id)
 
 uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc)
 {
-	if (pc >= nwords || nwords - pc < 2)
+	if (pc >= nwords)
 		return 0;
-	uint64_t len = 2;
-	if ((prog[pc] & 0xff) == PKB_OP_CUT) {
+	uint32_t op = prog[pc] & 0xff;
+	uint64_t len = 1;
+	if (op < PKB_OP_COUNT && pkb_ops[op].b != PKB_O_NONE)
+		len++;
+	if (op == PKB_OP_CUT) {
+		if (nwords - pc < 2)
+			return 0;
 		uint64_t n = prog[pc + 1];
 		if (n == 0 || n > PKB_MAX_CUT)
 			return 0;

@@ -74,7 +74,7 @@ static int pk_v_operand(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t 
 {
 	const char *name = pkb_op_name(op);
 	switch (pkb_op_operand(op, which)) {
-	case PKB_O_NONE:
+	case PKB_O_NONE: /* only A reaches here: a B of kind NONE is not read */
 		if (v)
 			return pk_rs_fail(err, at, "%s: unused operand %c is %u, must be 0", name, "AB"[which], v);
 		return 0;
@@ -123,13 +123,14 @@ static int pk_v_decode(const struct pk_rs *rs, const uint32_t *prog, uint32_t nw
 		uint32_t op = prog[pc] & 0xff;
 		if (op >= PKB_OP_COUNT)
 			return pk_rs_fail(err, base + 4ull * pc, "unknown opcode %u at word %u", op, pc);
-		if (nwords - pc < 2)
+		uint32_t len = pkb_insn_len(prog, nwords, pc);
+		bool has_b = pkb_op_operand(op, 1) != PKB_O_NONE;
+		if (has_b && nwords - pc < 2)
 			return pk_rs_fail(err, base + 4ull * pc, "%s at word %u runs past the end of the program",
 					  pkb_op_name(op), pc);
 		if (pk_v_operand(rs, err, op, 0, prog[pc] >> 8, base + 4ull * pc) ||
-		    pk_v_operand(rs, err, op, 1, prog[pc + 1], base + 4ull * pc + 4))
+		    (has_b && pk_v_operand(rs, err, op, 1, prog[pc + 1], base + 4ull * pc + 4)))
 			return -1;
-		uint32_t len = pkb_insn_len(prog, nwords, pc);
 		if (!len)
 			return pk_rs_fail(err, base + 4ull * pc, "%s at word %u runs past the end of the program",
 					  pkb_op_name(op), pc);
@@ -145,7 +146,7 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err)
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	uint32_t nwords = PK_RS_N(rs, PROGRAM);
 	uint64_t base = rs->h->sections[PKB_SEC_PROGRAM].offset;
-	if (nwords < PKB_ENTRIES + 2)
+	if (nwords < PKB_ENTRIES + 1)
 		return pk_rs_fail(err, base, "program of %u words, shorter than its entry table", nwords);
 	uint8_t *start = calloc(nwords, 1);
 	if (!start)

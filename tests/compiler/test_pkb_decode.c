@@ -27,7 +27,7 @@ static void test_encoding_twice_gives_identical_bytes(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 5; seed++) {
-		struct pk_rulegen_opts o = {.seed = seed, .nrules = 500, .ntables = 3, .legacy = true};
+		struct pk_rulegen_opts o = {.seed = seed, .nrules = 500, .ntables = 3, .legacy = true, .quick_pct = 30};
 		struct pk_ir_ruleset *a = pk_rulegen(&o), *b = pk_rulegen(&o);
 		uint8_t *x, *y;
 		size_t nx, ny;
@@ -47,7 +47,7 @@ static void test_decoded_ir_encodes_to_the_same_bytes(void **state)
 	(void)state;
 	for (uint64_t seed = 1; seed <= 20; seed++) {
 		struct pk_rulegen_opts o = {.seed = seed, .nrules = 10 * (uint32_t)seed, .ntables = (uint32_t)seed % 4,
-					    .legacy = true};
+					    .legacy = true, .quick_pct = 30};
 		struct pk_ir_ruleset *ir = pk_rulegen(&o), *back;
 		uint8_t *x, *y;
 		size_t nx, ny;

@@ -27,7 +27,7 @@ static size_t good_len;
 static int setup(void **state)
 {
 	(void)state;
-	struct pk_rulegen_opts o = {.seed = 77, .nrules = 24, .ntables = 2, .legacy = true};
+	struct pk_rulegen_opts o = {.seed = 77, .nrules = 24, .ntables = 2, .legacy = true, .quick_pct = 30};
 	ir = pk_rulegen(&o);
 	pk_test_encode(ir, &good, &good_len);
 	print_message("damaging a %zu-byte file of %u rules\n", good_len, ir->nrules);

@@ -166,14 +166,14 @@ static void gen_options(struct gen *g, struct pk_ir_rule *r)
 	r->log = pct(&g->rng, 10);
 }
 
-static void gen_rule(struct gen *g, uint32_t nr, struct pk_ir_rule *r, bool legacy)
+static void gen_rule(struct gen *g, uint32_t nr, struct pk_ir_rule *r, const struct pk_rulegen_opts *o)
 {
 	static const uint8_t protos[] = {6, 6, 6, 6, 17, 17, 17, 1, 0, 0};
 	memset(r, 0, sizeof(*r));
 	r->nr = nr;
 	r->loc = (struct pk_loc){"gen.conf", nr + 1, 1, nr + 1, 40};
-	r->action = gen_action(g, legacy);
-	r->quick = pct(&g->rng, 30);
+	r->action = gen_action(g, o->legacy);
+	r->quick = pct(&g->rng, o->quick_pct);
 	r->dir = (uint8_t)pk_rng_below(&g->rng, 3);
 	r->af = pct(&g->rng, 75) ? 4 : pct(&g->rng, 70) ? 6 : 0;
 	r->proto = protos[pk_rng_below(&g->rng, sizeof(protos))];
@@ -296,7 +296,7 @@ struct pk_ir_ruleset *pk_rulegen(const struct pk_rulegen_opts *o)
 	g.rs->rules = pk_arena_array(a, o->nrules, sizeof(*g.rs->rules));
 	g.rs->nrules = o->nrules;
 	for (uint32_t i = 0; i < o->nrules; i++)
-		gen_rule(&g, i, &g.rs->rules[i], o->legacy);
+		gen_rule(&g, i, &g.rs->rules[i], o);
 	return g.rs;
 }
 

@@ -28,6 +28,7 @@ struct pk_rulegen_opts {
 	uint32_t nrules;
 	uint32_t ntables; /* tables to generate, 0..8 */
 	bool legacy;      /* also scrub/nat/rdr/binat rules */
+	uint32_t quick_pct; /* percent of rules that are quick */
 };
 
 /* A new ruleset in its own arena; free with pk_rulegen_free. */
