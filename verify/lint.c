@@ -123,6 +123,12 @@ bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 	return x->o->enabled[id];
 }
 
+bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[j];
+	return j < i && r->quick && !x->dead[j] && (pk_z3_decides(r) || !x->unsure[j]);
+}
+
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
 {
 	for (uint32_t s = 0; file && s < rs->nsources; s++) {
@@ -312,6 +318,12 @@ static void build_index(struct pk_lint_ctx *x)
 		}
 		x->rep->stats.rules++;
 	}
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		for (unsigned k = 0; k < x->nov[i]; k++) {
+			const struct pk_ir_rule *q = &rs->rules[x->ov[i][k]];
+			if (x->ov[i][k] > i && q->action == PK_ACT_MATCH && q->quick)
+				x->guarded[i] = true;
+		}
 }
 
 static void ctx_free(struct pk_lint_ctx *x)
@@ -324,6 +336,7 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->M);
 	free(x->unsure);
 	free(x->dead);
+	free(x->guarded);
 	pk_z3_fini(&x->z);
 }
 
@@ -340,9 +353,10 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.M = calloc(n, sizeof(*x.M));
 	x.unsure = calloc(n, sizeof(*x.unsure));
 	x.dead = calloc(n, sizeof(*x.dead));
+	x.guarded = calloc(n, sizeof(*x.guarded));
 	x.ov = calloc(n, sizeof(*x.ov));
 	x.nov = calloc(n, sizeof(*x.nov));
-	if (!x.box || !x.M || !x.unsure || !x.dead || !x.ov || !x.nov)
+	if (!x.box || !x.M || !x.unsure || !x.dead || !x.guarded || !x.ov || !x.nov)
 		abort();
 	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};
 	x.dom = Z3_mk_and(x.z.c, 2, dv);

@@ -22,12 +22,17 @@ struct pk_lint_ctx {
 	Z3_ast *M;          /* per rule, lazily */
 	bool *unsure;       /* per rule: its match is not a plain function of the packet */
 	bool *dead;         /* per rule: unmatchable */
+	bool *guarded;      /* per rule: a later quick match rule overlaps it (it may stop evaluation
+	                     * before the rules that would take this one's packets) */
 	uint32_t **ov;      /* per filter rule: the other filter rules whose boxes overlap, ascending */
 	unsigned *nov;
 };
 
 Z3_ast pk_lint_M(struct pk_lint_ctx *x, uint32_t i);
 bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id);
+/* Rule j can take packets from rule i when it comes before it and is
+ * quick (a quick match rule too: evaluation stops there). */
+bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i);
 
 void pk_lint_relations(struct pk_lint_ctx *x);
 void pk_lint_reach(struct pk_lint_ctx *x);

@@ -72,7 +72,7 @@ static Z3_ast decided_by(struct pk_lint_ctx *x, uint32_t i)
 	for (unsigned k = 0; k < x->nov[i]; k++) {
 		const uint32_t j = x->ov[i][k];
 		const struct pk_ir_rule *o = &x->rs->rules[j];
-		if (pk_z3_decides(o) && !x->dead[j] && ((j < i && o->quick) || (j > i && !r->quick)))
+		if (pk_lint_takes_first(x, j, i) || (pk_z3_decides(o) && !x->dead[j] && j > i && !r->quick))
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, j));
 	}
 	const Z3_ast f = pk_z3_and(x->z.c, n, v);
@@ -177,7 +177,8 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 	const Z3_ast via = pk_z3_routes_via(&x->z, rs, e);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
-		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || r->route.kind ||
+		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || x->guarded[i] ||
+		    r->route.kind ||
 		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
 			continue;
 		if (out_surely_passes(x, i, e, outs, nout)) {
@@ -231,7 +232,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		if (r->action != PK_ACT_PASS || r->state != PK_STATE_NONE || (r->proto && r->proto != 6) ||
-		    x->dead[i] || x->unsure[i])
+		    x->dead[i] || x->unsure[i] || x->guarded[i])
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);

@@ -71,7 +71,7 @@ static void takers(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *
 	t->n = 0;
 	for (unsigned k = 0; k < x->nov[i]; k++) {
 		const uint32_t j = x->ov[i][k];
-		if (usable(x, j) && ((j < i && x->rs->rules[j].quick) || (j > i && !r->quick)))
+		if (pk_lint_takes_first(x, j, i) || (usable(x, j) && j > i && !r->quick))
 			t->v[t->n++] = j;
 	}
 }
@@ -207,9 +207,13 @@ static void report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_l
 		       : ", with the same action: the rule has no effect");
 	for (unsigned k = 0; k < by->n; k++) {
 		const struct pk_ir_rule *o = &x->rs->rules[by->v[k]];
-		pk_lint_relate(x->rep, f, o, NULL, "%s %s decides its packets%s", pk_lint_rule_name(x->rep, o),
-			       o->quick ? "(quick)" : "(later, last match wins)",
-			       o->action != r->action ? " with a different action" : "");
+		if (o->action == PK_ACT_MATCH)
+			pk_lint_relate(x->rep, f, o, NULL, "%s (quick match) stops evaluation before it",
+				       pk_lint_rule_name(x->rep, o));
+		else
+			pk_lint_relate(x->rep, f, o, NULL, "%s %s decides its packets%s", pk_lint_rule_name(x->rep, o),
+				       o->quick ? "(quick)" : "(later, last match wins)",
+				       o->action != r->action ? " with a different action" : "");
 	}
 }
 
@@ -450,14 +454,15 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 		if (pk_z3_in_filter(&rs->rules[i]))
 			check_unmatchable(x, i);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
-		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i])
+		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] ||
+		    (x->guarded[i] && !rs->rules[i].quick))
 			continue;
 		if (check_shadowed(x, i, &t, &tmp)) {
 			if (pk_lint_on(x, PK_LINT_SHADOWED))
 				report_shadowed(x, i, &tmp);
 			continue;
 		}
-		if (!neighbours_sure(x, i))
+		if (!neighbours_sure(x, i) || x->guarded[i])
 			continue;
 		if (pk_lint_on(x, PK_LINT_REDUNDANT))
 			check_redundant(x, i, &t, &p, &tmp);
