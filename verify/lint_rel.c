@@ -466,7 +466,8 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 			continue;
 		if (pk_lint_on(x, PK_LINT_REDUNDANT))
 			check_redundant(x, i, &t, &p, &tmp);
-		if (pk_lint_on(x, PK_LINT_PARTIALLY_SHADOWED))
+		/* a catch-all default is there to be overridden */
+		if (pk_lint_on(x, PK_LINT_PARTIALLY_SHADOWED) && !pk_box_is_full(&x->box[i]))
 			check_partial(x, i, &t, &p);
 	}
 	free(t.v);

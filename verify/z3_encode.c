@@ -78,6 +78,7 @@ static void name_add(const char ***v, unsigned *n, unsigned *cap, const char *na
 
 void pk_z3_add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 {
+	z->closed |= rs->nifaces > 0;
 	for (uint32_t i = 0; i < rs->nifaces; i++)
 		name_add(&z->ifnames, &z->nif, &z->capif, rs->ifaces[i].name);
 	for (uint32_t i = 0; i < rs->nroutes; i++)
@@ -128,6 +129,7 @@ Z3_ast pk_z3_domain(struct pk_z3 *z)
 		implies(c, Z3_mk_not(c, tcp), field_is(z, z->p.flags, 0)),
 		implies(c, Z3_mk_not(c, Z3_mk_or(c, 2, icmp)), Z3_mk_and(c, 2, no_icmp)),
 		Z3_mk_bvule(c, z->p.iface, pk_z3_bv(c, z->nif, 16)),
+		z->closed ? Z3_mk_not(c, field_is(z, z->p.iface, 0)) : Z3_mk_true(c),
 		Z3_mk_bvule(c, z->p.tag, pk_z3_bv(c, z->ntag, 16)),
 	};
 	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);

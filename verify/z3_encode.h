@@ -53,6 +53,7 @@ struct pk_z3 {
 	unsigned nif, capif;
 	const char **tags; /* tags[k-1] is tag k */
 	unsigned ntag, captag;
+	bool closed; /* a topology lists the interfaces: packets arrive on named ones only */
 	unsigned long checks;   /* solver calls made */
 	unsigned long unknowns; /* of which the solver could not settle */
 };
