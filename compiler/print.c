@@ -33,7 +33,11 @@ void pk_print_addr_str(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *
 			snprintf(buf, size, "%s<%s>", neg, a->table < rs->ntables ? rs->tables[a->table].name : "?");
 		break;
 	default:
-		pk_prefix_format(&a->pfx, p1, sizeof(p1));
+		/* pfctl prints a zero-length prefix as any */
+		if (a->pfx.len == 0)
+			snprintf(p1, sizeof(p1), "any");
+		else
+			pk_prefix_format(&a->pfx, p1, sizeof(p1));
 		snprintf(buf, size, "%s%s", neg, p1);
 		break;
 	}
@@ -137,9 +141,14 @@ static void pk_print_head(FILE *out, const struct pk_ir_rule *r)
 	}
 }
 
+static bool pk_is_any(const struct pk_ir_addr *a)
+{
+	return !a->neg && (a->kind == PK_ADDR_ANY || (a->kind == PK_ADDR_PREFIX && a->pfx.len == 0));
+}
+
 static void pk_print_fromto(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
-	if (r->src.kind == PK_ADDR_ANY && !r->src.neg && r->dst.kind == PK_ADDR_ANY && !r->dst.neg &&
+	if (pk_is_any(&r->src) && pk_is_any(&r->dst) &&
 	    r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY) {
 		fputs(" all", out);
 		return;
@@ -286,6 +295,7 @@ static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const stru
 		fputs(r->route.ifname, out);
 	else
 		pk_print_addr(out, rs, &r->route.addr);
+	pk_print_pool_opts(out, r->route.pool_opts);
 }
 
 static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)

@@ -1,7 +1,7 @@
 /*
  * compiler/resolve_rule.c: one written rule to IR rules. Lists expand into
  * one rule per combination in pfctl's order (interface, protocol, icmp
- * type, source, source port, destination, destination port); combinations
+ * type, source, destination, source port, destination port); combinations
  * whose address families disagree are dropped, as pfctl drops them.
  */
 #include "compiler/resolve.h"
@@ -221,8 +221,18 @@ static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, co
 		return false;
 	if (!*af)
 		*af = x;
-	for (uint32_t i = 0; !*af && i < t->nat.npool; i++)
-		*af = pk_addr_af(&t->nat.pool[i]);
+	/* a translation pool of one family restricts the rule to it */
+	uint8_t pool = 0;
+	for (uint32_t i = 0; i < t->nat.npool; i++) {
+		uint8_t pa = pk_addr_af(&t->nat.pool[i]);
+		if (pa && pool && pa != pool)
+			return true;
+		pool = pa ? pa : pool;
+	}
+	if (pool && *af && pool != *af)
+		return false;
+	if (!*af)
+		*af = pool;
 	return true;
 }
 
@@ -246,6 +256,13 @@ static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_wri
 				v[n++] = ir->nat.pool[i];
 		ir->nat.pool = v;
 		ir->nat.npool = n;
+	}
+	if (ir->nat.npool > 1) {
+		struct pk_ir_addr *t = pk_arena_alloc(r->a, sizeof(*t));
+		*t = pk_res_auto_table(r, ir->nat.pool, ir->nat.npool);
+		ir->nat.pool = t;
+		ir->nat.npool = 1;
+		pk_res_pool_default(&ir->nat);
 	}
 	pk_res_defaults(ir, flags_written);
 }
@@ -278,8 +295,8 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 	for (uint32_t p = 0; p < e->nprotos; p++)
 	for (uint32_t c = 0; c < e->nicmp; c++)
 	for (uint32_t s = 0; s < e->src.n; s++)
-	for (uint32_t sp = 0; sp < e->nsports; sp++)
 	for (uint32_t d = 0; d < e->dst.n; d++)
+	for (uint32_t sp = 0; sp < e->nsports; sp++)
 	for (uint32_t dp = 0; dp < e->ndports; dp++) {
 		uint8_t af;
 		if (!pk_res_af(t, &e->src.v[s], &e->dst.v[d], &af))
@@ -331,11 +348,11 @@ void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar)
 		pk_error(r->d, &ar->loc, "rule matches nothing: its addresses and address family (inet/inet6) disagree");
 }
 
-/* pf's label macros, expanded per rule. */
-void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
+/* pf's label macros ($if, $srcaddr ...), expanded per rule in labels and tags. */
+static const char *pk_res_expand(struct pk_res *r, const struct pk_ir_rule *ir, const char *text)
 {
-	if (!ir->label || !strchr(ir->label, '$'))
-		return;
+	if (!text || !strchr(text, '$'))
+		return text;
 	static const char *const keys[] = {"$if", "$srcaddr", "$dstaddr", "$srcport", "$dstport", "$proto", "$nr"};
 	char vals[7][128];
 	snprintf(vals[0], sizeof(vals[0]), "%s", ir->ifc.name ? ir->ifc.name : "any");
@@ -350,7 +367,7 @@ void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
 	snprintf(vals[6], sizeof(vals[6]), "%u", ir->nr);
 	char out[1024];
 	size_t n = 0;
-	for (const char *s = ir->label; *s && n < sizeof(out) - 1;) {
+	for (const char *s = text; *s && n < sizeof(out) - 1;) {
 		size_t k = 0;
 		while (k < 7 && strncmp(s, keys[k], strlen(keys[k])))
 			k++;
@@ -363,5 +380,12 @@ void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
 		s += add ? strlen(keys[k]) : 1;
 	}
 	out[n] = '\0';
-	ir->label = pk_arena_strdup(r->a, out);
+	return pk_arena_strdup(r->a, out);
+}
+
+void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
+{
+	ir->label = pk_res_expand(r, ir, ir->label);
+	ir->tag = pk_res_expand(r, ir, ir->tag);
+	ir->tagged = pk_res_expand(r, ir, ir->tagged);
 }
