@@ -377,7 +377,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 			struct pk_loc at = *lloc;
 			int next = pk_lex_raw(p, lval, lloc);
 			const char *what = pk_arena_printf(p->arena, "set %s (rule option)",
-							   next == TOS ? "tos" : next == STRING || next == UNSUPPORTED ? lval->str : "...");
+							   lval->str ? lval->str : "...");
 			pk_lex_start_skip(p, &at, what);
 			if (next == '\n' || !next) {
 				l->skipping = false;
@@ -386,7 +386,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 			}
 			continue;
 		} else if (l->last_tok == SET && !pk_is_set_option(tok) && tok != '\n' && tok) {
-			char *what = pk_arena_printf(p->arena, "set %s", tok == STRING ? lval->str : "option");
+			char *what = pk_arena_printf(p->arena, "set %s", lval->str ? lval->str : "option");
 			pk_lex_start_skip(p, lloc, what);
 			continue;
 		} else if (tok == INCLUDE) {
@@ -484,6 +484,18 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg)
 {
 	if (pk_lex_suppressed(p))
 		return;
+	/* bison's wording, with the newline token named for people */
 	const char *m = !strncmp(msg, "syntax error, ", 14) ? msg + 14 : msg;
-	pk_error(p->diags, loc, "syntax error: %s", m);
+	char buf[512];
+	size_t n = 0;
+	for (; *m && n < sizeof(buf) - 16; m++) {
+		if (!strncmp(m, "'\\n'", 4)) {
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "end of line");
+			m += 3;
+		} else {
+			buf[n++] = *m;
+		}
+	}
+	buf[n] = '\0';
+	pk_error(p->diags, loc, "syntax error: %s", buf);
 }

@@ -197,6 +197,14 @@ static void pk_res_template(struct pk_res *r, const struct pk_ast_rule *ar, stru
 	*flags_written = pk_res_rule_opts(r, ar->opts, t);
 	if (t->action == PK_ACT_NAT && !ar->no && !t->nat.npool)
 		pk_error(r->d, &ar->loc, "nat rule needs a translation: -> ADDRESS");
+	/* pf keeps tags and labels in fixed 64-byte fields */
+	const char *names[] = {t->tag, t->tagged, t->label};
+	for (int i = 0; i < 3; i++)
+		if (names[i] && strlen(names[i]) > 63)
+			pk_error(r->d, &ar->loc, "%s '%.20s...' is longer than 63 characters", i == 2 ? "label" : "tag",
+				 names[i]);
+	if (t->sopts.src_track == PK_SRCTRACK_GLOBAL && (t->sopts.max_src_nodes || t->sopts.max_src_states))
+		pk_error(r->d, &ar->loc, "max-src-nodes and max-src-states count per rule: use source-track rule");
 }
 
 /* Defaults pf makes explicit: stateful TCP pass rules match the first SYN. */
@@ -267,6 +275,35 @@ static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_wri
 	pk_res_defaults(ir, flags_written);
 }
 
+/* Why an expanded rule is invalid (pf's checks), or NULL. */
+static const char *pk_res_invalid(const struct pk_ir_rule *ir)
+{
+	if (ir->proto == 1 && ir->af == PK_AF_INET6)
+		return "proto icmp does not match address family inet6; use proto icmp6";
+	if (ir->proto == 58 && ir->af == PK_AF_INET)
+		return "proto icmp6 does not match address family inet; use proto icmp";
+	if (ir->route.kind != PK_ROUTE_NONE) {
+		if (ir->action == PK_ACT_BLOCK)
+			return "route-to, reply-to and dup-to do not apply to block rules";
+		if (ir->action == PK_ACT_PASS && ir->state == PK_STATE_NONE)
+			return "route-to, reply-to and dup-to need keep state";
+		if (ir->route.gw.af && ir->af && ir->route.gw.af != ir->af)
+			return "the routing target's address family differs from the rule's";
+	}
+	if (ir->nat.kind == PK_NAT_BINAT_TO) {
+		const struct pk_ir_addr *to = ir->nat.npool ? &ir->nat.pool[0] : NULL;
+		bool dyn_src = ir->src.kind == PK_ADDR_TABLE && ir->src.ifmod == PK_IFMOD_DYNAMIC;
+		bool dyn_to = to && to->kind == PK_ADDR_TABLE && to->ifmod == PK_IFMOD_DYNAMIC;
+		if (ir->src.kind == PK_ADDR_TABLE && !dyn_src)
+			return "binat-to needs an address or network as source, not a table";
+		if (!to || (to->kind != PK_ADDR_PREFIX && !dyn_to) || (ir->src.kind != PK_ADDR_PREFIX && !dyn_src))
+			return "binat-to needs a source address and a translation address (not a table)";
+		if (!dyn_src && !dyn_to && to->pfx.len != ir->src.pfx.len)
+			return "binat-to's source and translation must have the same prefix length";
+	}
+	return NULL;
+}
+
 /* binat-to is pf's pair of nat-to out (static-port) and rdr-to back in. */
 static void pk_res_binat(struct pk_res *r, struct pk_ir_rule *out)
 {
@@ -315,6 +352,14 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 		ir->sport = e->sports[sp];
 		ir->dport = e->dports[dp];
 		pk_res_fixup(r, ir, flags_written);
+		const char *bad = pk_res_invalid(ir);
+		if (bad) {
+			if (!*made)
+				pk_error(r->d, &t->loc, "%s", bad);
+			*made = 1;
+			r->rs->nrules--;
+			continue;
+		}
 		pk_res_label(r, ir);
 		if (ir->nat.kind == PK_NAT_BINAT_TO && ir->action < PK_ACT_NAT)
 			pk_res_binat(r, ir);
