@@ -222,9 +222,12 @@ static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
 		PK_SOPT("%s", s->policy == PK_POLICY_FLOATING ? "floating" : "if-bound");
 	if (s->sloppy)
 		PK_SOPT("sloppy");
-	for (int i = 0; i < PK_TMO_COUNT; i++)
-		if (s->timeouts[i] != PK_TMO_UNSET)
+	/* pfctl's order: src.track comes after the adaptive thresholds */
+	for (int k = 0; k <= PK_TMO_COUNT; k++) {
+		int i = k == PK_TMO_COUNT ? PK_TMO_SRC_TRACK : k;
+		if ((k == PK_TMO_COUNT || i != PK_TMO_SRC_TRACK) && s->timeouts[i] != PK_TMO_UNSET)
 			PK_SOPT("%s %u", tmo[i], s->timeouts[i]);
+	}
 #undef PK_SOPT
 	fputc(')', out);
 }
