@@ -243,12 +243,12 @@ static void pk_print_state(FILE *out, const struct pk_ir_rule *r)
 		fputs(" modulate state", out);
 	else if (r->state == PK_STATE_SYNPROXY)
 		fputs(" synproxy state", out);
+	if (opts && r->state != PK_STATE_NONE)
+		pk_print_state_opts(out, &r->sopts);
 	if (r->probability) {
 		double p = r->probability / 4294967295.0 * 100.0;
 		fprintf(out, " probability %g%%", p);
 	}
-	if (opts && r->state != PK_STATE_NONE)
-		pk_print_state_opts(out, &r->sopts);
 }
 
 static void pk_print_pool(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *v, uint32_t n)
