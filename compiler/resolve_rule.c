@@ -322,6 +322,9 @@ static void pk_res_binat(struct pk_res *r, struct pk_ir_rule *out)
 	in->nat.pool = pk_arena_alloc(r->a, sizeof(*in->nat.pool));
 	in->nat.pool[0] = out->src;
 	in->nat.npool = 1;
+	in->nat.pool_opts = 0;
+	in->nat.port_lo = in->nat.port_hi = 0;
+	pk_res_pool_default(&in->nat);
 	pk_res_label(r, in);
 }
 
