@@ -15,6 +15,7 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 BUILD ?= build
 PREFIX ?= /usr/local
@@ -136,14 +137,14 @@ netns: all
 	@scripts/run-tests netns $(sort $(wildcard tests/netns/*.sh))
 
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory -j2 all
+	@$(MAKE) --no-print-directory -j2 unit
+	@$(MAKE) --no-print-directory -j2 asan
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory netns
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j2 all
 	@scripts/demo
 
 bench: deps
@@ -154,11 +155,11 @@ fuzz: deps
 	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk BUILD=build/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/picket
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/picket
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(wildcard docs/*.1 docs/*.8) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 $(wildcard docs/*.5) $(DESTDIR)$(PREFIX)/share/man/man5/
+	for page in $(wildcard docs/*.[158]); do \
+		sec=$${page##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$sec; \
+		install -m 644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$sec/; done
 	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/picket/
 
 clean:
