@@ -259,7 +259,10 @@ enum pkb_opnd {
 	  "last match wins, match rules accumulate, quick stops; other phases: first match stops)") \
 	X(CUT, PKB_O_FIELD, PKB_O_COUNT, "v := packet field A; followed by B sorted bounds " \
 	  "(u64, 2 words each, strictly increasing) then B+1 targets; jump to target[i] where " \
-	  "i = number of bounds <= v; every target is a later instruction")
+	  "i = number of bounds <= v; every target is a later instruction")                 \
+	X(FORK, PKB_O_NONE, PKB_O_COUNT, "followed by B targets, each the root of a tree over "   \
+	  "a group of the phase's rules: evaluate every tree and combine as if all their rules "    \
+	  "were tested in rule order; met inside a tree, FORK ends that tree")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,
