@@ -18,6 +18,7 @@
 
 #define PK_TREE_LEAF 8     /* rules a leaf may hold without trying to split */
 #define PK_TREE_DEPTH 24
+#define PK_TREE_FORK_MIN 64 /* fewer rules than this go in one tree */
 #define PK_TREE_BUDGET 12  /* program words per rule a tree may use; shared out to children by size */
 #define PK_TREE_FANOUT 32  /* most boundaries per CUT */
 #define PK_TREE_REPL 3     /* children may hold at most this many copies of the node's rules */
@@ -328,7 +329,7 @@ static uint32_t pk_emit_groups(struct pk_tree *t)
 	if (!key || !ids)
 		abort();
 	for (uint32_t i = 0; i < t->n; i++)
-		count[key[i] = pk_group_of(t, i)]++;
+		count[key[i] = t->n < PK_TREE_FORK_MIN ? 0 : pk_group_of(t, i)]++;
 	first[0] = 0;
 	for (uint32_t g = 0; g < PK_NGROUPS; g++) {
 		first[g + 1] = first[g] + count[g];
