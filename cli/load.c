@@ -8,15 +8,18 @@
 #include "compiler/encode.h"
 #include "runtime/pkb_format.h"
 
+/* The magic, or binary content (a NUL byte early on: rule files are text),
+ * so a .pkb damaged in its magic is refused by the loader with its offset
+ * rather than parsed as rules. */
 bool pk_cli_is_pkb(const char *path)
 {
-	char magic[PKB_MAGIC_LEN];
+	char head[4096];
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return false;
-	bool yes = fread(magic, 1, sizeof(magic), f) == sizeof(magic) && !memcmp(magic, PKB_MAGIC, PKB_MAGIC_LEN);
+	size_t n = fread(head, 1, sizeof(head), f);
 	fclose(f);
-	return yes;
+	return (n >= PKB_MAGIC_LEN && !memcmp(head, PKB_MAGIC, PKB_MAGIC_LEN)) || memchr(head, '\0', n);
 }
 
 int pk_cli_encode_checked(const struct pk_ir_ruleset *ir, struct pk_diags *d, uint8_t **buf, size_t *len,

@@ -13,7 +13,7 @@
 #include "compiler/frontend.h"
 #include "runtime/ruleset.h"
 
-/* True when the file starts with the .pkb magic. */
+/* True when the file starts with the .pkb magic or holds binary data. */
 bool pk_cli_is_pkb(const char *path);
 
 /* ir_out (may be NULL) receives the IR when the input was a rule file;

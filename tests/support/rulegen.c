@@ -155,6 +155,8 @@ static void gen_options(struct gen *g, struct pk_ir_rule *r)
 		r->route.kind = PK_ROUTE_TO;
 		r->route.ifname = "em1";
 		r->route.gw = g->pool4[1];
+		r->route.addr.kind = PK_ADDR_PREFIX;
+		r->route.addr.pfx = g->pool4[1];
 	}
 	if (r->action == PK_ACT_SCRUB || pct(&g->rng, 3)) {
 		r->scrub.set = true;
