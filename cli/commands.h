@@ -10,7 +10,9 @@
 
 #define PK_COMMANDS(X)                                                        \
 	X(check, "parse and resolve rule files (or verify a .pkb); report errors") \
-	X(print, "print the resolved ruleset, one rule per line")
+	X(print, "print the resolved ruleset, one rule per line")                   \
+	X(compile, "compile a rule file into verified bytecode (.pkb)")            \
+	X(dump, "disassemble a .pkb: header, options, tables, rules, program")
 
 #define PK_CMD_DECL(name, summary) int pk_cmd_##name(int argc, char **argv);
 PK_COMMANDS(PK_CMD_DECL)
