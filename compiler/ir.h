@@ -234,6 +234,9 @@ struct pk_ir_route {
 	struct pk_prefix dst;
 	const char *ifname;
 	struct pk_prefix gw; /* gw.af == 0 when none */
+	/* Made by the front end for an interface's directly connected network,
+	 * so route look-ups see it; not printed. */
+	bool connected;
 };
 
 enum pk_block_policy { PK_BLOCKPOL_DROP, PK_BLOCKPOL_RETURN };
