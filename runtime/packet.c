@@ -28,6 +28,24 @@ bool pk_icmp_is_error(uint8_t af, uint8_t type)
 	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
 
+uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
+{
+	static const uint8_t v4[][2] = {{8, 8}, {0, 8}, {13, 13}, {14, 13}, {15, 15}, {16, 15}, {17, 17}, {18, 17}};
+	size_t k;
+
+	*reply = false;
+	if (af == PK_RT_AF_INET6) {
+		*reply = type == 129;
+		return type == 129 ? 128 : type;
+	}
+	for (k = 0; k < sizeof(v4) / sizeof(v4[0]); k++)
+		if (v4[k][0] == type) {
+			*reply = type != v4[k][1];
+			return v4[k][1];
+		}
+	return type;
+}
+
 /* ICMP queries carry an identifier pf keys the state on. */
 static bool icmp_has_id(uint8_t af, uint8_t type)
 {

@@ -78,6 +78,10 @@ enum pk_drop_reason pk_pkt_parse_quoted(const uint8_t *ip, size_t len, struct pk
  * skipped) and its af; -1 when the frame carries no IPv4/IPv6. */
 int pk_pkt_strip_ether(const uint8_t *frame, size_t len, uint8_t *af);
 
+/* pf_icmp_mapping: a query and its reply share a virtual type (the
+ * request's); *reply tells which one type is. */
+uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply);
+
 /* True for ICMP/ICMPv6 types that quote the packet they answer. */
 bool pk_icmp_is_error(uint8_t af, uint8_t type);
 

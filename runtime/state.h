@@ -77,9 +77,7 @@ struct pk_state_cold {
 	uint64_t packets[2], bytes[2];
 	uint32_t id;
 	uint32_t src_node;   /* PK_ST_NONE when not tracked */
-	uint32_t sp_isn;     /* synproxy: the ISN the firewall gave the client */
-	uint16_t sp_mss;     /* synproxy: the client's MSS */
-	uint8_t sp_wscale;   /* synproxy: the client's window scale, PK_WSCALE_NONE if absent */
+	uint16_t sp_mss;     /* synproxy: the MSS announced to both sides */
 	uint16_t max_mss;    /* scrub max-mss, 0 = none */
 	uint8_t min_ttl;     /* scrub min-ttl, 0 = none */
 	uint8_t scrub_flags; /* PK_SCRUB_* */
