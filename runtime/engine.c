@@ -241,6 +241,33 @@ static uint32_t translation_rule(const struct pk_engine *e, const struct pk_matc
 	return res.rule;
 }
 
+/* The older nat/rdr/binat rules translate before filtering, so the filter
+ * rules see the translated packet (pf.conf: "translation occurs before
+ * filtering"). */
+static void legacy_translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d, struct pk_match_pkt *m)
+{
+	struct pk_state tmp;
+	int k = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, si = x->dir == PK_RT_DIR_IN ? 0 : 1;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.af = x->p.af;
+	tmp.proto = x->p.proto;
+	pk_eng_pkt_key(&x->p, x->dir, &tmp.key[PK_SK_WIRE]);
+	tmp.key[PK_SK_STACK] = tmp.key[PK_SK_WIRE];
+	d->legacy_nat = true;
+	if (!pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), &tmp)) {
+		d->map_failed = true;
+		return;
+	}
+	memcpy(d->keys, tmp.key, sizeof(d->keys));
+	memcpy(m->src, tmp.key[k].addr[si], 16);
+	memcpy(m->dst, tmp.key[k].addr[1 - si], 16);
+	if (m->sport || m->dport) {
+		m->sport = tmp.key[k].port[si];
+		m->dport = tmp.key[k].port[1 - si];
+	}
+}
+
 static void count_rule(struct pk_engine *e, uint32_t r, size_t bytes)
 {
 	if (r >= e->nrules)
@@ -258,7 +285,7 @@ static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *
 	for (k = 0; k < res->nmatches && k < 16; k++) {
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, res->matches[k]);
 
-		if (r->nat != PK_RT_NAT_NONE)
+		if (r->nat != PK_RT_NAT_NONE && !d->legacy_nat)
 			d->nat_rule = res->matches[k];
 		if (r->scrub)
 			d->scrub_rule = res->matches[k];
@@ -277,6 +304,8 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = res.rule;
 	d->nat_rule = translation_rule(e, &m);
+	if (d->nat_rule != PK_RT_NO_RULE)
+		legacy_translate(e, x, d, &m);
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
 	e->c.searches++;
 	d->rule = res.rule;
@@ -286,7 +315,7 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	if (d->rule != PK_RT_NO_RULE) {
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
 
-		if (r->nat != PK_RT_NAT_NONE)
+		if (r->nat != PK_RT_NAT_NONE && !d->legacy_nat)
 			d->nat_rule = d->rule;
 		if (r->scrub)
 			d->scrub_rule = d->rule;
@@ -297,13 +326,17 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 
 static void filter(struct pk_engine *e, struct pk_ctx *x)
 {
-	struct pk_decision d = {PK_RT_NO_RULE, PK_RT_NO_RULE, PK_RT_NO_RULE, 0};
+	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
 	const struct pk_rs_rule *r;
 
 	decide(e, x, &d);
 	x->v->rule = d.rule;
-	if (d.rule == PK_RT_NO_RULE)
-		return; /* no rule matched: pf's default rule passes without state */
+	if (d.rule == PK_RT_NO_RULE) {
+		/* pf's default rule passes without state, unless a translation needs one */
+		if (d.nat_rule != PK_RT_NO_RULE && !x->p.icmp_error)
+			pk_eng_state_create(e, x, &d);
+		return;
+	}
 	r = pk_rs_rule(e->rs, d.rule);
 	count_rule(e, d.rule, *x->len);
 	if (r->action == PK_RT_BLOCK) {
@@ -316,7 +349,8 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 		block(x, PK_REASON_IP_OPTION); /* pf drops IP options unless allow-opts */
 		return;
 	}
-	if (r->state != PK_RT_STATE_NONE && !(x->p.icmp_error))
+	/* translated packets always get a state (pf_test_rule: keep_state || nr) */
+	if ((r->state != PK_RT_STATE_NONE || d.nat_rule != PK_RT_NO_RULE) && !x->p.icmp_error)
 		pk_eng_state_create(e, x, &d);
 }
 

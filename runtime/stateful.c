@@ -300,6 +300,22 @@ static enum pk_timeout init_peers(struct pk_engine *e, struct pk_ctx *x, struct 
 	}
 }
 
+/* What a state created by pf's default rule (no filter rule matched, but
+ * a translation did) carries: keep state, no limits, no own timeouts. */
+static const struct pk_rs_rule *rule_or_default(const struct pk_engine *e, uint32_t rule)
+{
+	static struct pk_rs_rule def;
+	int t;
+
+	if (rule != PK_RT_NO_RULE)
+		return pk_rs_rule(e->rs, rule);
+	def.state = PK_RT_STATE_KEEP;
+	def.nr = PK_RT_NO_RULE;
+	for (t = 0; t < PK_TMO_COUNT; t++)
+		def.timeouts[t] = PK_TMO_UNSET;
+	return &def;
+}
+
 static uint8_t policy_of(const struct pk_engine *e, const struct pk_rs_rule *r)
 {
 	return r->policy != PK_RT_POLICY_DEFAULT ? r->policy : e->opt->state_policy;
@@ -310,7 +326,7 @@ static bool fill_state(struct pk_engine *e, struct pk_ctx *x, const struct pk_de
 {
 	struct pk_state *s = &e->st.st[i];
 	struct pk_state_cold *c = &e->st.cold[i];
-	const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
+	const struct pk_rs_rule *r = rule_or_default(e, d->rule);
 
 	s->af = x->p.af;
 	s->proto = x->p.proto;
@@ -321,7 +337,10 @@ static bool fill_state(struct pk_engine *e, struct pk_ctx *x, const struct pk_de
 	s->flags = (uint8_t)((r->sloppy ? PK_SF_SLOPPY : 0) | (r->allow_opts ? PK_SF_ALLOWOPTS : 0));
 	pk_eng_pkt_key(&x->p, x->dir, &s->key[PK_SK_WIRE]);
 	s->key[PK_SK_STACK] = s->key[PK_SK_WIRE];
-	if (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), s))
+	if (d->legacy_nat && !d->map_failed)
+		memcpy(s->key, d->keys, sizeof(s->key));
+	else if (d->map_failed ||
+		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), s)))
 		return false;
 	c->created_ns = x->now_ns;
 	c->tag = d->tag;
@@ -354,13 +373,13 @@ static bool make_room(struct pk_engine *e, uint32_t i)
 
 bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d)
 {
-	const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
+	const struct pk_rs_rule *r = rule_or_default(e, d->rule);
 	enum pk_drop_reason why;
-	uint32_t i, sn;
+	uint32_t i, sn = PK_SN_NONE;
 
-	if (r->max_states && e->rc[d->rule].states_current >= r->max_states)
+	if (r->max_states && d->rule < e->nrules && e->rc[d->rule].states_current >= r->max_states)
 		return refuse(x, PK_REASON_STATE_LIMIT);
-	if ((why = src_limits(e, x, d->rule, &sn)) != PK_REASON_NONE)
+	if (d->rule < e->nrules && (why = src_limits(e, x, d->rule, &sn)) != PK_REASON_NONE)
 		return refuse(x, why);
 	if ((i = pk_st_alloc(&e->st)) == PK_ST_NONE)
 		return refuse(x, PK_REASON_STATE_LIMIT);
@@ -374,10 +393,12 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 	}
 	e->st.st[i].timeout = (uint8_t)init_peers(e, x, &e->st.st[i], r);
 	pk_st_insert(&e->st, i);
-	attach_src_node(e, x, d->rule, i, sn);
 	e->c.inserts++;
-	e->rc[d->rule].states_current++;
-	e->rc[d->rule].states_created++;
+	if (d->rule < e->nrules) {
+		attach_src_node(e, x, d->rule, i, sn);
+		e->rc[d->rule].states_current++;
+		e->rc[d->rule].states_created++;
+	}
 	e->st.cold[i].packets[0] = 1;
 	e->st.cold[i].bytes[0] = *x->len;
 	x->v->state_id = e->st.cold[i].id;

@@ -167,6 +167,52 @@ static void test_icmp_echo_through_nat_keeps_id_and_returns(void **state)
 	assert_addr(now_pkt().dst, CL);
 }
 
+static void test_legacy_nat_translates_before_the_filter(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n"
+			       "block out on wan0 all\npass out on wan0 from 203.0.113.2 to any\n");
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(et.v.rule, 2);
+	assert_addr(now_pkt().src, PUB);
+}
+
+static void test_legacy_rdr_filter_sees_the_internal_address(void **state)
+{
+	struct pk_pkt p;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "rdr on wan0 proto tcp from any to 203.0.113.2 port 8080 -> 10.0.10.5 port 80\n"
+			       "block in on wan0 all\npass in on wan0 proto tcp to 10.0.10.5 port 80\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	p = now_pkt();
+	assert_addr(p.dst, "10.0.10.5");
+	assert_int_equal(p.dport, 80);
+}
+
+static void test_legacy_nat_keeps_state_without_a_filter_rule(void **state)
+{
+	uint16_t port;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n");
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
+	port = now_pkt().sport;
+	assert_int_equal(pk_et_udp(0.1, et.wan, PK_RT_DIR_IN, EXT, 53, PUB, port), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_addr(now_pkt().dst, CL);
+}
+
+static void test_binat_maps_outbound_source_one_to_one(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, "192.168.1.20", 1000, EXT, 53), PK_V_PASS);
+	assert_addr(now_pkt().src, "203.0.113.20");
+	assert_int_equal(now_pkt().sport, 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +224,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_udp_nat_with_zero_checksum_stays_zero, pk_et_teardown),
 		cmocka_unit_test_teardown(test_icmp_error_to_translated_address_is_translated_back, pk_et_teardown),
 		cmocka_unit_test_teardown(test_icmp_echo_through_nat_keeps_id_and_returns, pk_et_teardown),
+		cmocka_unit_test_teardown(test_legacy_nat_translates_before_the_filter, pk_et_teardown),
+		cmocka_unit_test_teardown(test_legacy_rdr_filter_sees_the_internal_address, pk_et_teardown),
+		cmocka_unit_test_teardown(test_legacy_nat_keeps_state_without_a_filter_rule, pk_et_teardown),
+		cmocka_unit_test_teardown(test_binat_maps_outbound_source_one_to_one, pk_et_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
