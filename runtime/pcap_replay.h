@@ -44,6 +44,8 @@ struct pk_pcap *pk_pcap_open(const char *path, struct pk_pcap_err *err);
 int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_pcap_err *err);
 void pk_pcap_close(struct pk_pcap *c);
 const char *pk_pcap_path(const struct pk_pcap *c);
+/* Bytes of the file read so far, for progress. */
+uint64_t pk_pcap_offset(const struct pk_pcap *c);
 /* The link type's name, as libpcap says it ("EN10MB"). */
 const char *pk_pcap_link_name(const struct pk_pcap *c);
 

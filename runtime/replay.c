@@ -141,6 +141,10 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 		res->reason = res->stop == PK_STOP_TTL ? PK_REASON_TTL : PK_REASON_NONE;
 	}
 	if (res->stop == PK_STOP_NONE) {
+		if (r->snap) {
+			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
+			memcpy(r->snap, ip, r->snap_len);
+		}
 		step(r, now_ns, egress, PK_RT_DIR_OUT, ip, len, cap, &res->out);
 		decide(res, &res->out);
 	}

@@ -56,6 +56,11 @@ struct pk_replay {
 	const struct pk_rs *rs;
 	uint64_t next_purge_ns;
 	struct pk_replay_result *cur;
+	/* When snap is set, the packet as the out step sees it (after the in
+	 * step's rewrites and the TTL decrement) is copied there, for
+	 * --explain. */
+	uint8_t *snap;
+	size_t snap_cap, snap_len;
 };
 
 /* Takes ownership of rs. Returns -1 when the engine cannot be created. */
