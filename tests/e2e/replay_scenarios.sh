@@ -6,6 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 py=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1
 $py -c 'import scapy' 2>/dev/null || { echo "python3-scapy is not installed"; exit 77; }
 out=build/replay
 $py tests/replay/gen_captures.py "$out" || exit 1

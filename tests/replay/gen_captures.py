@@ -9,38 +9,18 @@ the expected verdicts in tests/replay/NAME.expected stay valid. Run with
 Debian's python3 (python3-scapy).
 """
 import os
-import struct
 import sys
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcapng_writer import pcapng  # noqa: E402
+
 IFACES = ["lan0", "opt1", "wan0"]
 T0 = 1700000000.0
 CLIENT, CLIENT2, NAS, FW_LAN = "192.168.1.10", "192.168.1.11", "10.0.10.5", "192.168.1.1"
-
-
-def block(btype, body):
-    body += b"\0" * (-len(body) % 4)
-    total = 12 + len(body)
-    return struct.pack("<II", btype, total) + body + struct.pack("<I", total)
-
-
-def pcapng(packets):
-    """packets: (time, iface, bytes of an Ethernet frame)."""
-    out = [block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))]
-    for name in IFACES:
-        opt = name.encode()
-        opts = struct.pack("<HH", 2, len(opt)) + opt + b"\0" * (-len(opt) % 4)
-        opts += struct.pack("<HHBxxx", 9, 1, 6)  # if_tsresol: microseconds
-        opts += struct.pack("<HH", 0, 0)
-        out.append(block(1, struct.pack("<HHI", 1, 0, 65535) + opts))
-    for t, iface, frame in packets:
-        us = int(round(t * 1e6))
-        hdr = struct.pack("<IIIII", IFACES.index(iface), us >> 32, us & 0xFFFFFFFF, len(frame), len(frame))
-        out.append(block(6, hdr + frame))
-    return b"".join(out)
 
 
 class Capture:
@@ -182,7 +162,7 @@ def main(argv):
     outdir = argv[1]
     os.makedirs(outdir, exist_ok=True)
     for name in argv[2:] or sorted(SCENARIOS):
-        data = pcapng(SCENARIOS[name]().packets)
+        data = pcapng(IFACES, SCENARIOS[name]().packets)
         tmp = os.path.join(outdir, name + ".pcapng.tmp")
         with open(tmp, "wb") as f:
             f.write(data)
