@@ -8,10 +8,14 @@
 #ifndef PK_CLI_COMMANDS_H
 #define PK_CLI_COMMANDS_H
 
-#define PK_COMMANDS(X)                                                        \
-	X(check, "parse and resolve rule files (or verify a .pkb); report errors") \
-	X(print, "print the resolved ruleset, one rule per line")                   \
-	X(compile, "compile a rule file into verified bytecode (.pkb)")            \
+#define PK_COMMANDS(X)                                                                  \
+	X(check, "parse and resolve rule files (or verify a .pkb); report errors")           \
+	X(print, "print the resolved ruleset, one rule per line")                             \
+	X(lint, "find shadowed, redundant and risky rules, with evidence (text, JSON, SARIF)") \
+	X(diff, "are two rulesets equivalent? else packets whose verdict changes")           \
+	X(explain, "how the ruleset treats one packet, rule by rule")                         \
+	X(query, "can any packet of a shape pass? a witness, or the rules that stop it")     \
+	X(compile, "compile a rule file into verified bytecode (.pkb)")                       \
 	X(dump, "disassemble a .pkb: header, options, tables, rules, program")
 
 #define PK_CMD_DECL(name, summary) int pk_cmd_##name(int argc, char **argv);
