@@ -15,8 +15,7 @@
 
 #define RX_BLOCK_SIZE (1u << 20)
 #define RX_NBLOCKS 8
-#define RX_FRAME_SIZE 2048 /* tp_frame_size: only a hint for V3, blocks hold frames of any size */
-#define RX_RETIRE_MS 1     /* a partly filled block is handed over after 1 ms: bounds the added latency */
+#define RX_FRAME_SIZE 4096 /* a slot: an Ethernet frame up to MTU 4000 with the ring's headers */
 #define TX_FRAME_SIZE 4096
 #define TX_NFRAMES 512
 #define TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
@@ -65,14 +64,14 @@ static int bind_port(int fd, const struct pk_port *p, uint16_t proto)
 
 static int open_rx(struct pk_port *p, bool promisc, char *err, size_t errlen)
 {
-	int v = TPACKET_V3, one = 1;
-	struct tpacket_req3 req;
+	int v = TPACKET_V2, one = 1;
+	struct tpacket_req req;
 
 	p->rx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (p->rx_fd < 0)
 		return fail(err, errlen, p->name, "AF_PACKET socket (picketd needs CAP_NET_RAW)");
 	if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
-		return fail(err, errlen, p->name, "TPACKET_V3");
+		return fail(err, errlen, p->name, "TPACKET_V2");
 	/* Our own sends must not come back as receptions. */
 	if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0)
 		return fail(err, errlen, p->name, "PACKET_IGNORE_OUTGOING (needs Linux 4.20)");
@@ -81,11 +80,10 @@ static int open_rx(struct pk_port *p, bool promisc, char *err, size_t errlen)
 	req.tp_block_nr = RX_NBLOCKS;
 	req.tp_frame_size = RX_FRAME_SIZE;
 	req.tp_frame_nr = RX_BLOCK_SIZE / RX_FRAME_SIZE * RX_NBLOCKS;
-	req.tp_retire_blk_tov = RX_RETIRE_MS;
 	if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
 		return fail(err, errlen, p->name, "PACKET_RX_RING");
-	p->rx_block_size = RX_BLOCK_SIZE;
-	p->rx_nblocks = RX_NBLOCKS;
+	p->rx_frame_size = RX_FRAME_SIZE;
+	p->rx_nframes = req.tp_frame_nr;
 	p->rx_ring_len = (size_t)RX_BLOCK_SIZE * RX_NBLOCKS;
 	p->rx_ring = mmap(NULL, p->rx_ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, p->rx_fd, 0);
 	if (p->rx_ring == MAP_FAILED)
@@ -174,47 +172,29 @@ void pk_afp_close(struct pk_port *p)
 	p->rx_fd = p->tx_fd = -1;
 }
 
-static unsigned walk_block(struct pk_port *p, struct tpacket_block_desc *bd, pk_afp_rx_fn fn, void *ctx)
+unsigned pk_afp_rx(struct pk_port *p, unsigned budget, pk_afp_rx_fn fn, void *ctx)
 {
-	uint32_t n = bd->hdr.bh1.num_pkts;
-	uint8_t *base = (uint8_t *)bd;
-	uint32_t off = bd->hdr.bh1.offset_to_first_pkt;
+	unsigned n = 0;
 
-	for (uint32_t i = 0; i < n && off < p->rx_block_size; i++) {
-		struct tpacket3_hdr *h = (struct tpacket3_hdr *)(base + off);
-		if ((size_t)off + h->tp_mac + h->tp_snaplen > p->rx_block_size)
+	for (; n < budget; n++) {
+		struct tpacket2_hdr *h = (struct tpacket2_hdr *)(p->rx_ring + (size_t)p->rx_cur * p->rx_frame_size);
+		uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+		if (!(status & TP_STATUS_USER))
 			break;
-		if (h->tp_snaplen < h->tp_len)
+		if (status & TP_STATUS_LOSING)
+			p->stats.rx_ring_drops++;
+		if (h->tp_snaplen < h->tp_len || (size_t)h->tp_mac + h->tp_snaplen > p->rx_frame_size) {
 			p->stats.rx_truncated++;
-		else {
-			unsigned flags = (h->tp_status & TP_STATUS_CSUMNOTREADY) ? PK_AFP_CSUM_NOT_READY : 0;
+		} else {
 			p->stats.rx_packets++;
 			p->stats.rx_bytes += h->tp_snaplen;
-			fn(ctx, p, base + off + h->tp_mac, h->tp_snaplen, flags);
+			fn(ctx, p, (uint8_t *)h + h->tp_mac, h->tp_snaplen,
+			   (status & TP_STATUS_CSUMNOTREADY) ? PK_AFP_CSUM_NOT_READY : 0);
 		}
-		if (!h->tp_next_offset)
-			return i + 1;
-		off += h->tp_next_offset;
+		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		p->rx_cur = (p->rx_cur + 1) % p->rx_nframes;
 	}
 	return n;
-}
-
-unsigned pk_afp_rx(struct pk_port *p, unsigned max_blocks, pk_afp_rx_fn fn, void *ctx)
-{
-	unsigned frames = 0;
-
-	for (unsigned b = 0; b < max_blocks; b++) {
-		struct tpacket_block_desc *bd =
-			(struct tpacket_block_desc *)(p->rx_ring + (size_t)p->rx_cur * p->rx_block_size);
-		if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
-			break;
-		if (bd->hdr.bh1.block_status & TP_STATUS_LOSING)
-			p->stats.rx_ring_drops++;
-		frames += walk_block(p, bd, fn, ctx);
-		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-		p->rx_cur = (p->rx_cur + 1) % p->rx_nblocks;
-	}
-	return frames;
 }
 
 static struct tpacket2_hdr *tx_hdr(const struct pk_port *p, uint32_t i)

@@ -20,7 +20,7 @@
 #include "daemon/sys.h"
 
 #define POLL_MS 100
-#define RX_BLOCKS_PER_TURN 4 /* per port per turn: no interface starves the others */
+#define RX_FRAMES_PER_TURN 256 /* per port per turn: no interface starves the others */
 #define EXPIRE_BUDGET 512    /* states examined per turn: purging never stops the world */
 #define ARP_TICK_NS 100000000ull
 
@@ -128,7 +128,7 @@ static void turn(struct pk_daemon *d, const struct pollfd *pfd, uint64_t *last_t
 
 	d->now_ns = mono_ns();
 	for (unsigned i = 0; i < d->nports; i++)
-		pk_afp_rx(&d->port[i], RX_BLOCKS_PER_TURN, fn, d);
+		pk_afp_rx(&d->port[i], RX_FRAMES_PER_TURN, fn, d);
 	if (pfd[d->nports].revents & POLLIN)
 		pk_ctl_serve(d);
 	if (!d->bridge && d->now_ns - *last_tick >= ARP_TICK_NS) {

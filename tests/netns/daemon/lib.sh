@@ -74,7 +74,8 @@ pk_topology() {
 	kernel=${1:-0}
 	WORK=$(mktemp -d /tmp/picketd-test.XXXXXX)
 	chmod 755 "$WORK" # picketd re-reads the ruleset here after dropping to nobody
-	trap pk_cleanup EXIT INT TERM
+	trap pk_cleanup EXIT
+	trap 'exit 1' INT TERM
 	for ns in $NS_C $NS_F $NS_S; do
 		ip netns add "$ns" || fail "ip netns add $ns"
 		ip -n "$ns" link set lo up
