@@ -69,7 +69,8 @@ no_offload() {
 }
 
 # The namespaces and links. With kernel=1 the firewall namespace gets the
-# addresses and forwards in the kernel (the bench's reference).
+# addresses and forwards in the kernel (the bench's reference); with
+# kernel=bridge client and FreeNAS share 10.0.10.0/24 across picketd's bridge.
 pk_topology() {
 	kernel=${1:-0}
 	WORK=$(mktemp -d /tmp/picketd-test.XXXXXX)
@@ -92,6 +93,14 @@ pk_topology() {
 	ip -n "$NS_F" link set opt1 up
 	no_offload "$NS_F" lan0
 	no_offload "$NS_F" opt1
+	if [ "$kernel" = bridge ]; then
+		# One network across the bridge: the client moves into FreeNAS's subnet.
+		ip -n "$NS_C" addr flush dev eth0
+		CLIENT=10.0.10.10
+		ip -n "$NS_C" addr add $CLIENT/24 dev eth0
+		inf sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		return
+	fi
 	ip -n "$NS_C" route add default via 192.168.1.1
 	ip -n "$NS_S" route add default via 10.0.10.1
 	if [ "$kernel" = 1 ]; then
