@@ -153,6 +153,7 @@ struct pk_ir_route_opt {
 	uint8_t kind;        /* enum pk_route_kind */
 	const char *ifname;  /* may be NULL when only an address is given */
 	struct pk_prefix gw; /* gw.af == 0 when no address */
+	struct pk_ir_addr addr; /* the target as written, e.g. (IF:peer); kind ANY when none */
 };
 
 struct pk_ir_scrub {
