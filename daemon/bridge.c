@@ -71,6 +71,7 @@ void pk_bridge_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	d->cur.valid = false;
 	if (pass && send_frame(d, out, frame, frame + 6, type, d->buf, iplen))
 		d->c.forwarded++;
+	pk_dp_log_final(d, d->port_iface[in]);
 }
 
 void pk_bridge_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)

@@ -66,6 +66,7 @@ struct pk_daemon {
 	uint64_t reloads, reloads_refused;
 	struct pk_dp_counters c;
 	struct pk_dp_current cur;
+	uint8_t last_kind; /* verdict of the last evaluation (enum pk_verdict_kind) */
 	uint8_t buf[PK_PKT_CAP];
 };
 
@@ -78,9 +79,13 @@ int pk_dp_port_of(const struct pk_daemon *d, uint16_t iface);
  * IPv4/IPv6 packet. *af receives 4 or 6. */
 size_t pk_dp_take(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigned flags, uint8_t *af);
 
-/* Run the engine on d->buf for iface/dir; logs what `log` rules ask and
- * the verdict log line. True when the packet passes. */
+/* Run the engine on d->buf for iface/dir; logs what `log` rules ask.
+ * True when the packet passes. */
 bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, size_t *len);
+
+/* One --verdict-log line for the packet just handled on iface: its final
+ * verdict (the last evaluation's), what replay reports per packet. */
+void pk_dp_log_final(struct pk_daemon *d, uint16_t iface);
 
 /* Routed mode (router.c) and bridge mode (bridge.c): per-frame handlers
  * for pk_afp_rx and the engine's emit callback. */

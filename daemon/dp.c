@@ -52,22 +52,17 @@ size_t pk_dp_take(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigne
 
 static const char *const verdict_names[] = {"pass", "block", "reject", "hold"};
 
-static void log_verdict(struct pk_daemon *d, uint16_t iface, uint8_t dir, size_t len, const struct pk_verdict *v)
+void pk_dp_log_final(struct pk_daemon *d, uint16_t iface)
 {
 	struct timespec ts;
 	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
 
+	if (!d->verdicts)
+		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(d->verdicts, "%lld.%06ld %s %s %s", (long long)ts.tv_sec, ts.tv_nsec / 1000,
-		iface < pk_rs_niface(rs) ? pk_rs_iface_name(rs, iface) : "-", dir == PK_RT_DIR_IN ? "in" : "out",
-		v->kind < 4 ? verdict_names[v->kind] : "?");
-	if (v->rule != PK_RT_NO_RULE)
-		fprintf(d->verdicts, " rule %u", pk_rs_rule(rs, v->rule)->nr);
-	else if (v->state_event == PK_SE_MATCHED || v->state_event == PK_SE_RELATED)
-		fprintf(d->verdicts, " state %u", v->state_id);
-	if (v->kind != PK_V_PASS && v->reason != PK_REASON_NONE)
-		fprintf(d->verdicts, " reason %s", pk_reason_name(v->reason));
-	fprintf(d->verdicts, " len %zu\n", len);
+	fprintf(d->verdicts, "%lld.%06ld %s %s\n", (long long)ts.tv_sec, ts.tv_nsec / 1000,
+		iface < pk_rs_niface(rs) ? pk_rs_iface_name(rs, iface) : "-",
+		d->last_kind < 4 ? verdict_names[d->last_kind] : "?");
 	fflush(d->verdicts);
 }
 
@@ -87,7 +82,6 @@ bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, size_t *len)
 				pk_log(LOG_WARNING, "log file: write failed; logging continues with the next packet");
 		}
 	}
-	if (d->verdicts)
-		log_verdict(d, iface, dir, *len, &v);
+	d->last_kind = v.kind;
 	return v.kind == PK_V_PASS;
 }

@@ -17,7 +17,7 @@ const char pk_opts_usage[] =
 	"  -s PATH          control socket (default " PK_DEFAULT_CTL ")\n"
 	"  -u USER          run as USER once the sockets are open (default " PK_DEFAULT_USER ")\n"
 	"  -l FILE          pcap file (raw IP) receiving packets of `log` rules\n"
-	"  --verdict-log F  one line per packet: time, interface, direction, verdict, rule\n";
+	"  --verdict-log F  one line per IP packet received: time, interface, final verdict\n";
 
 static int set_bridge(struct pk_opts *o, char *arg, char *err, size_t errlen)
 {

@@ -144,11 +144,12 @@ static void originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
 
 	if (len > sizeof(d->buf))
 		return;
+	uint8_t kind = d->last_kind; /* the verdict of the packet that caused this one */
 	memmove(d->buf, ip, len);
 	int port = route4(d, d->buf, &oif, nh);
-	if (port < 0 || !pk_dp_filter(d, oif, PK_RT_DIR_OUT, &len))
-		return;
-	send_to(d, (unsigned)port, nh, d->buf, len);
+	if (port >= 0 && pk_dp_filter(d, oif, PK_RT_DIR_OUT, &len))
+		send_to(d, (unsigned)port, nh, d->buf, len);
+	d->last_kind = kind;
 }
 
 static void send_icmp_error(struct pk_daemon *d, uint16_t iface, uint8_t type, uint8_t code, uint16_t mtu,
@@ -234,6 +235,7 @@ void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 		return;
 	}
 	forward4(d, d->port_iface[port], iplen);
+	pk_dp_log_final(d, d->port_iface[port]);
 }
 
 void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)

@@ -80,6 +80,8 @@ pk_topology() {
 	for ns in $NS_C $NS_F $NS_S; do
 		ip netns add "$ns" || fail "ip netns add $ns"
 		ip -n "$ns" link set lo up
+		# IPv4 only: picketd does not route IPv6 (no neighbour discovery).
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	done
 	ip -n "$NS_F" link add lan0 type veth peer name eth0 netns "$NS_C" || fail "veth lan0"
 	ip -n "$NS_F" link add opt1 type veth peer name eth0 netns "$NS_S" || fail "veth opt1"
@@ -98,7 +100,6 @@ pk_topology() {
 		ip -n "$NS_C" addr flush dev eth0
 		CLIENT=10.0.10.10
 		ip -n "$NS_C" addr add $CLIENT/24 dev eth0
-		inf sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 		return
 	fi
 	ip -n "$NS_C" route add default via 192.168.1.1
@@ -109,7 +110,6 @@ pk_topology() {
 		inf sysctl -qw net.ipv4.ip_forward=1
 	else
 		inf sysctl -qw net.ipv4.ip_forward=0
-		inf sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 	fi
 }
 
