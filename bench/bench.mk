@@ -34,7 +34,8 @@ $(addprefix $(B)/,$(BASE)): $(B)/%: $(B)/obj/bench/%.o $(B)/libbench.a
 $(addprefix $(B)/,$(RUNTIME)): $(B)/%: $(B)/obj/bench/%.o $(B)/libbench.a $(BUILD)/libpicket-runtime.a
 	$(CC) -o $@ $^ -lpcap -lm
 
-$(B)/gen-rules: $(B)/obj/bench/gen-rules.o $(B)/obj/tests/support/rulegen.o
+$(B)/gen-rules: $(B)/obj/bench/gen-rules.o $(B)/obj/tests/support/rulegen.o $(BUILD)/libpicket-front.a \
+		$(BUILD)/libpicket-runtime.a
 	$(CC) -o $@ $^ -lm
 
 .PHONY: base runtime rules
