@@ -153,6 +153,7 @@ struct pk_ir_route_opt {
 	uint8_t kind;        /* enum pk_route_kind */
 	const char *ifname;  /* may be NULL when only an address is given */
 	struct pk_prefix gw; /* gw.af == 0 when no address */
+	struct pk_ir_addr addr; /* the target as written, e.g. (IF:peer); kind ANY when none */
 };
 
 struct pk_ir_scrub {
@@ -234,6 +235,9 @@ struct pk_ir_route {
 	struct pk_prefix dst;
 	const char *ifname;
 	struct pk_prefix gw; /* gw.af == 0 when none */
+	/* Made by the front end for an interface's directly connected network,
+	 * so route look-ups see it; not printed. */
+	bool connected;
 };
 
 enum pk_block_policy { PK_BLOCKPOL_DROP, PK_BLOCKPOL_RETURN };

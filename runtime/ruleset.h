@@ -153,6 +153,10 @@ bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16]);
 bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
 		 uint8_t gw[16]);
 
+/* Tag names: tag ids (struct pk_rs_rule.tag, pk_match_pkt.tag) are 1..ntags. */
+uint16_t pk_rs_ntags(const struct pk_rs *rs);
+const char *pk_rs_tag_name(const struct pk_rs *rs, uint16_t tag); /* NULL when not a tag id */
+
 /* Provenance, for reports */
 const uint8_t *pk_rs_source_hash(const struct pk_rs *rs); /* 32 bytes */
 

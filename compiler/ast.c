@@ -1,0 +1,303 @@
+/*
+ * compiler/ast.c: the constructors the grammar calls. They record what was
+ * written and where; meaning is given later by compiler/resolve*.c.
+ */
+#include "compiler/ast.h"
+
+#include <string.h>
+
+#include "compiler/ir.h"
+#include "compiler/lex.h"
+
+#define PK_APPEND(list, x)                     \
+	do {                                   \
+		if (!(list))                   \
+			return (x);            \
+		if (!(x))                      \
+			return (list);         \
+		(list)->last->next = (x);      \
+		(list)->last = (x)->last;      \
+		return (list);                 \
+	} while (0)
+
+static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
+{
+	struct pk_ast_stmt *s = pk_arena_alloc(p->arena, sizeof(*s));
+	s->kind = kind;
+	switch (kind) {
+	case PK_ST_RULE: s->u.rule = node; break;
+	case PK_ST_TABLE: s->u.table = node; break;
+	case PK_ST_SET: s->u.set = node; break;
+	case PK_ST_IFACE: s->u.iface = node; break;
+	default: s->u.route = node; break;
+	}
+	if (p->tail)
+		p->tail->next = s;
+	else
+		p->head = s;
+	p->tail = s;
+}
+
+void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r)
+{
+	p->nrules++;
+	pk_ast_add_stmt(p, PK_ST_RULE, r);
+}
+
+void pk_ast_add_table(struct pk_parse *p, struct pk_ast_table *t)
+{
+	pk_ast_add_stmt(p, PK_ST_TABLE, t);
+}
+
+void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s)
+{
+	pk_ast_add_stmt(p, PK_ST_SET, s);
+}
+
+void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name,
+		      struct pk_ast_item *addrs, const char *mac, const struct pk_loc *mac_loc)
+{
+	struct pk_ast_iface *i = pk_arena_alloc(p->arena, sizeof(*i));
+	i->loc = *loc;
+	i->name = name;
+	i->addrs = addrs;
+	i->mac = mac;
+	if (mac_loc)
+		i->mac_loc = *mac_loc;
+	pk_ast_add_stmt(p, PK_ST_IFACE, i);
+}
+
+void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const char *dst, const struct pk_loc *dl,
+		      const char *ifname, const char *gw, const struct pk_loc *gl)
+{
+	struct pk_ast_route *r = pk_arena_alloc(p->arena, sizeof(*r));
+	r->loc = *loc;
+	r->dst = dst;
+	r->dst_loc = *dl;
+	r->ifname = ifname;
+	r->gw = gw;
+	if (gl)
+		r->gw_loc = *gl;
+	pk_ast_add_stmt(p, PK_ST_ROUTE, r);
+}
+
+static bool pk_valid_macro_name(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value)
+{
+	if (!pk_valid_macro_name(name)) {
+		pk_error(p->diags, loc, "'%s' is not a valid macro name (letters, digits and _)", name);
+		return;
+	}
+	pk_lex_define(p, name, value);
+}
+
+struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl, const char *icmp,
+				  const char *icmp6)
+{
+	struct pk_ast_act a;
+	memset(&a, 0, sizeof(a));
+	a.action = action;
+	a.block.set = block != 255;
+	a.block.kind = block == 255 ? PK_BLOCK_DROP : block;
+	a.block.ttl = 0;
+	if (ttl) {
+		for (const char *c = ttl; *c && a.block.ttl < 1000; c++)
+			a.block.ttl = a.block.ttl * 10 + (*c - '0');
+	}
+	a.block.icmp = icmp;
+	a.block.icmp6 = icmp6;
+	return a;
+}
+
+struct pk_ast_ipp pk_ast_ipp_make(struct pk_ast_host *hosts, struct pk_ast_port *ports)
+{
+	struct pk_ast_ipp i = {hosts, ports};
+	return i;
+}
+
+struct pk_ast_fromto pk_ast_fromto_make(struct pk_ast_ipp src, struct pk_ast_ipp dst, bool all)
+{
+	struct pk_ast_fromto f = {src, dst, all};
+	return f;
+}
+
+void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir, int lq,
+		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
+		   struct pk_ast_opt *opts)
+{
+	struct pk_ast_rule *r = pk_arena_alloc(p->arena, sizeof(*r));
+	r->loc = *loc;
+	r->action = act.action;
+	r->block = act.block;
+	r->no = act.no;
+	r->pass = act.pass;
+	r->dir = (uint8_t)dir;
+	r->log = (lq & 1) != 0;
+	r->log_all = (lq & 2) != 0;
+	r->quick = (lq & 4) != 0;
+	r->ifs = ifs;
+	r->af = (uint8_t)af;
+	r->protos = protos;
+	r->src = ft.src.hosts;
+	r->sport = ft.src.ports;
+	r->dst = ft.dst.hosts;
+	r->dport = ft.dst.ports;
+	r->all = ft.all;
+	r->opts = opts;
+	pk_ast_add_rule(p, r);
+}
+
+struct pk_ast_table *pk_ast_table_new(struct pk_parse *p)
+{
+	return pk_arena_alloc(p->arena, sizeof(struct pk_ast_table));
+}
+
+void pk_ast_table_opt(struct pk_parse *p, struct pk_ast_table *t, const struct pk_ast_opt *o)
+{
+	switch (o->n) {
+	case 0: t->persist = true; break;
+	case 1: t->is_const = true; break;
+	case 2: t->counters = true; break;
+	case 3: t->files = pk_ast_item_append(t->files, pk_ast_item_new(p, &o->loc, false, o->s, NULL)); break;
+	default: t->hosts = pk_ast_host_append(t->hosts, o->hosts); break;
+	}
+}
+
+struct pk_ast_set *pk_ast_set_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t kind,
+				  const char *s, long long n, struct pk_ast_item *items)
+{
+	struct pk_ast_set *x = pk_arena_alloc(p->arena, sizeof(*x));
+	x->loc = *loc;
+	x->kind = kind;
+	x->s = s;
+	x->n = n;
+	x->items = items;
+	return x;
+}
+
+struct pk_ast_host *pk_ast_host_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t kind,
+				    const char *a, const char *b, int mask)
+{
+	struct pk_ast_host *h = pk_arena_alloc(p->arena, sizeof(*h));
+	h->loc = *loc;
+	h->kind = kind;
+	h->a = a;
+	h->mask = -1;
+	if ((kind == PK_H_ADDR || kind == PK_H_DYN) && b && mask == 0) {
+		/* word '/' NUMBER: b holds the length as text */
+		h->mask = 0;
+		for (const char *c = b; *c && h->mask < 1000; c++)
+			h->mask = h->mask * 10 + (*c - '0');
+	} else {
+		h->b = b;
+	}
+	h->last = h;
+	return h;
+}
+
+struct pk_ast_host *pk_ast_host_neg(struct pk_ast_host *h)
+{
+	h->neg = true;
+	return h;
+}
+
+struct pk_ast_host *pk_ast_host_append(struct pk_ast_host *list, struct pk_ast_host *x)
+{
+	PK_APPEND(list, x);
+}
+
+struct pk_ast_port *pk_ast_port_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t op,
+				    const char *lo, const char *hi)
+{
+	struct pk_ast_port *x = pk_arena_alloc(p->arena, sizeof(*x));
+	x->loc = *loc;
+	x->op = op;
+	x->lo = lo;
+	x->hi = hi;
+	x->last = x;
+	return x;
+}
+
+struct pk_ast_port *pk_ast_port_word(struct pk_parse *p, const struct pk_loc *loc, const char *w)
+{
+	const char *colon = strchr(w, ':');
+	if (!colon)
+		return pk_ast_port_new(p, loc, PK_PORT_EQ, w, NULL);
+	return pk_ast_port_new(p, loc, PK_PORT_RANGE, pk_arena_strndup(p->arena, w, (size_t)(colon - w)),
+			       colon + 1);
+}
+
+struct pk_ast_port *pk_ast_port_append(struct pk_ast_port *list, struct pk_ast_port *x)
+{
+	PK_APPEND(list, x);
+}
+
+struct pk_ast_item *pk_ast_item_new(struct pk_parse *p, const struct pk_loc *loc, bool neg,
+				    const char *s, const char *s2)
+{
+	struct pk_ast_item *x = pk_arena_alloc(p->arena, sizeof(*x));
+	x->loc = *loc;
+	x->neg = neg;
+	x->s = s;
+	x->s2 = s2;
+	x->last = x;
+	return x;
+}
+
+struct pk_ast_item *pk_ast_item_append(struct pk_ast_item *list, struct pk_ast_item *x)
+{
+	PK_APPEND(list, x);
+}
+
+struct pk_ast_opt *pk_ast_opt_new(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind,
+				  const char *s, long long n)
+{
+	struct pk_ast_opt *o = pk_arena_alloc(p->arena, sizeof(*o));
+	o->loc = *loc;
+	o->kind = kind;
+	o->s = s;
+	o->n = n;
+	o->last = o;
+	return o;
+}
+
+struct pk_ast_opt *pk_ast_opt_list(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind, long long n,
+				   struct pk_ast_host *hosts, const char *port, struct pk_ast_item *items,
+				   struct pk_ast_opt *sub)
+{
+	struct pk_ast_opt *o = pk_ast_opt_new(p, loc, kind, port, n);
+	o->hosts = hosts;
+	o->items = items;
+	o->sub = sub;
+	return o;
+}
+
+struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, uint8_t action,
+				struct pk_ast_host *pool, const char *port, struct pk_ast_opt *poolopts)
+{
+	return pk_ast_opt_list(p, loc, PK_O_NAT, action, pool, port, NULL, poolopts);
+}
+
+struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x)
+{
+	PK_APPEND(list, x);
+}
+
+char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b)
+{
+	return pk_arena_printf(p->arena, "%s%s%s", a, sep, b);
+}
+
+void pk_ast_unsupported(struct pk_parse *p, const struct pk_loc *loc, const char *what)
+{
+	pk_unsupported(p->diags, loc, what);
+}

@@ -1,0 +1,263 @@
+/*
+ * compiler/ast.h: the syntax tree the grammar builds, before resolution.
+ *
+ * Nodes are plain records in the parse's arena; lists are singly linked and
+ * the head node's `last` points at the tail, so appending is O(1). Names
+ * and numbers are kept as written (text), and compiler/resolve*.c gives them
+ * meaning: the grammar only records what it saw and where.
+ */
+#ifndef PK_COMPILER_AST_H
+#define PK_COMPILER_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler/arena.h"
+#include "compiler/diag.h"
+#include "compiler/loc.h"
+
+enum pk_ast_host_kind {
+	PK_H_ANY,
+	PK_H_ADDR,    /* a: address or name, mask: /len or -1 */
+	PK_H_RANGE,   /* a - b */
+	PK_H_TABLE,   /* <a> */
+	PK_H_DYN,     /* (a), a may carry :network etc. */
+	PK_H_NOROUTE,
+	PK_H_URPF,
+	PK_H_SELF,
+};
+
+struct pk_ast_host {
+	struct pk_loc loc;
+	uint8_t kind;
+	bool neg;
+	const char *a, *b;
+	int mask; /* -1 when not written */
+	struct pk_ast_host *next, *last;
+};
+
+struct pk_ast_port {
+	struct pk_loc loc;
+	uint8_t op;          /* enum pk_port_op */
+	const char *lo, *hi; /* as written: number or service name */
+	struct pk_ast_port *next, *last;
+};
+
+/* A name with an optional `!` and an optional second part: interfaces,
+ * protocols, icmp-type T code C, file names, timeout name/value pairs. */
+struct pk_ast_item {
+	struct pk_loc loc;
+	bool neg;
+	const char *s, *s2;
+	struct pk_ast_item *next, *last;
+};
+
+enum pk_ast_opt_kind {
+	PK_O_FLAGS,      /* s: set ("" when only /mask), s2: mask; s NULL = any */
+	PK_O_ICMP,       /* items: types/codes; n: 4 or 6 */
+	PK_O_TOS,        /* s */
+	PK_O_ALLOWOPTS,
+	PK_O_LABEL,      /* s */
+	PK_O_TAG,        /* s */
+	PK_O_TAGGED,     /* s, n: negated */
+	PK_O_PROB,       /* s */
+	PK_O_STATE,      /* n: enum pk_state_type; sub: state options */
+	PK_O_NAT,        /* n: enum pk_nat_kind; hosts, ports, sub: pool options */
+	PK_O_ROUTE,      /* n: enum pk_route_kind; hosts, sub: pool options */
+	PK_O_SCRUB,      /* sub: scrub options */
+	/* state options */
+	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
+	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */
+	PK_S_SOURCE_TRACK,      /* n: enum pk_src_track */
+	PK_S_POLICY,            /* n: enum pk_state_policy */
+	PK_S_SLOPPY, PK_S_NO_SYNC, PK_S_PFLOW,
+	PK_S_OVERLOAD,          /* s: table, n: 0 / 1 flush / 2 flush global */
+	PK_S_TIMEOUT,           /* s: name, n: seconds */
+	/* pool options: n is the enum pk_pool_opt bit */
+	PK_P_POOL,
+	/* scrub options */
+	PK_C_NO_DF, PK_C_RANDOM_ID, PK_C_REASSEMBLE_TCP, PK_C_FRAGMENT_REASSEMBLE,
+	PK_C_MAX_MSS, PK_C_MIN_TTL, /* n */
+	PK_C_SET_TOS,               /* s */
+};
+
+struct pk_ast_opt {
+	struct pk_loc loc;
+	uint16_t kind; /* enum pk_ast_opt_kind */
+	const char *s, *s2;
+	long long n, n2;
+	struct pk_ast_item *items;
+	struct pk_ast_host *hosts;
+	struct pk_ast_port *ports;
+	struct pk_ast_opt *sub;
+	struct pk_ast_opt *next, *last;
+};
+
+/* The `block` variants, as written. */
+struct pk_ast_block {
+	uint8_t kind;        /* enum pk_block_kind */
+	bool set;            /* written (not the policy's) */
+	long long ttl;       /* return-rst (ttl N); 0 = none */
+	const char *icmp;    /* return-icmp (code) */
+	const char *icmp6;   /* return-icmp6 (code), or the second return-icmp code */
+};
+
+struct pk_ast_rule {
+	struct pk_loc loc;
+	uint8_t action; /* enum pk_action */
+	struct pk_ast_block block;
+	uint8_t dir;
+	bool log, log_all, quick, all;
+	bool no;   /* no nat / no rdr / no binat */
+	bool pass; /* nat pass / rdr pass */
+	struct pk_ast_item *ifs; /* NULL = any */
+	uint8_t af;
+	struct pk_ast_item *protos;
+	struct pk_ast_host *src, *dst;
+	struct pk_ast_port *sport, *dport;
+	struct pk_ast_opt *opts;
+};
+
+struct pk_ast_table {
+	struct pk_loc loc;
+	const char *name;
+	bool persist, is_const, counters;
+	struct pk_ast_host *hosts;
+	struct pk_ast_item *files;
+};
+
+enum pk_ast_set_kind {
+	PK_SET_TIMEOUT,       /* items: s name, s2 value */
+	PK_SET_LIMIT,         /* items: s name, s2 value */
+	PK_SET_OPTIMIZATION,  /* s */
+	PK_SET_BLOCK_POLICY,  /* n: enum pk_block_policy */
+	PK_SET_STATE_POLICY,  /* n: enum pk_state_policy */
+	PK_SET_SKIP,          /* items */
+	PK_SET_DEBUG,         /* s */
+	PK_SET_HOSTID,        /* s */
+	PK_SET_LOGINTERFACE,  /* s */
+	PK_SET_RULESET_OPT,   /* s */
+};
+
+struct pk_ast_set {
+	struct pk_loc loc;
+	uint8_t kind;
+	const char *s;
+	long long n;
+	struct pk_ast_item *items;
+};
+
+struct pk_ast_iface {
+	struct pk_loc loc;
+	const char *name;
+	struct pk_ast_item *addrs; /* s: "addr/len" */
+	const char *mac;
+	struct pk_loc mac_loc;
+};
+
+struct pk_ast_route {
+	struct pk_loc loc;
+	const char *dst, *ifname, *gw;
+	struct pk_loc dst_loc, gw_loc;
+};
+
+enum pk_ast_stmt_kind { PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE };
+
+struct pk_ast_stmt {
+	uint8_t kind;
+	union {
+		struct pk_ast_rule *rule;
+		struct pk_ast_table *table;
+		struct pk_ast_set *set;
+		struct pk_ast_iface *iface;
+		struct pk_ast_route *route;
+	} u;
+	struct pk_ast_stmt *next;
+};
+
+/* What an action keyword and its modifiers said (pass, block return, nat pass). */
+struct pk_ast_act {
+	uint8_t action; /* enum pk_action */
+	struct pk_ast_block block;
+	bool no, pass, log;
+};
+
+/* One side of from/to. */
+struct pk_ast_ipp {
+	struct pk_ast_host *hosts; /* NULL = any */
+	struct pk_ast_port *ports;
+};
+
+struct pk_ast_fromto {
+	struct pk_ast_ipp src, dst;
+	bool all;
+};
+
+struct pk_lexer;
+
+/* The state one parse shares between scanner, grammar and constructors. */
+struct pk_parse {
+	struct pk_arena *arena;
+	struct pk_diags *diags;
+	struct pk_lexer *lex;
+	struct pk_ast_stmt *head, *tail;
+	unsigned nrules;
+};
+
+/* Constructors called from grammar/parse.y. */
+void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r);
+void pk_ast_add_table(struct pk_parse *p, struct pk_ast_table *t);
+void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s);
+void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name,
+		      struct pk_ast_item *addrs, const char *mac, const struct pk_loc *mac_loc);
+void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const char *dst, const struct pk_loc *dl,
+		      const char *ifname, const char *gw, const struct pk_loc *gl);
+void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value);
+
+/* Filter, match and scrub rules: lq bits 1 log, 2 log (all), 4 quick. */
+void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir, int lq,
+		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
+		   struct pk_ast_opt *opts);
+struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl, const char *icmp,
+				  const char *icmp6);
+struct pk_ast_fromto pk_ast_fromto_make(struct pk_ast_ipp src, struct pk_ast_ipp dst, bool all);
+struct pk_ast_ipp pk_ast_ipp_make(struct pk_ast_host *hosts, struct pk_ast_port *ports);
+/* The `-> pool` of an old nat/rdr/binat rule, as a translation option. */
+struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, uint8_t action,
+				struct pk_ast_host *pool, const char *port, struct pk_ast_opt *poolopts);
+/* An option carrying sub-lists (nat-to, route-to, icmp-type, state, scrub). */
+struct pk_ast_opt *pk_ast_opt_list(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind, long long n,
+				   struct pk_ast_host *hosts, const char *port, struct pk_ast_item *items,
+				   struct pk_ast_opt *sub);
+struct pk_ast_table *pk_ast_table_new(struct pk_parse *p);
+void pk_ast_table_opt(struct pk_parse *p, struct pk_ast_table *t, const struct pk_ast_opt *o);
+struct pk_ast_set *pk_ast_set_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t kind,
+				  const char *s, long long n, struct pk_ast_item *items);
+
+struct pk_ast_host *pk_ast_host_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t kind,
+				    const char *a, const char *b, int mask);
+struct pk_ast_host *pk_ast_host_neg(struct pk_ast_host *h);
+struct pk_ast_host *pk_ast_host_append(struct pk_ast_host *list, struct pk_ast_host *h);
+
+struct pk_ast_port *pk_ast_port_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t op,
+				    const char *lo, const char *hi);
+/* A single word as a port: "80", "ssh", or "1000:2000". */
+struct pk_ast_port *pk_ast_port_word(struct pk_parse *p, const struct pk_loc *loc, const char *w);
+struct pk_ast_port *pk_ast_port_append(struct pk_ast_port *list, struct pk_ast_port *x);
+
+struct pk_ast_item *pk_ast_item_new(struct pk_parse *p, const struct pk_loc *loc, bool neg,
+				    const char *s, const char *s2);
+struct pk_ast_item *pk_ast_item_append(struct pk_ast_item *list, struct pk_ast_item *x);
+
+struct pk_ast_opt *pk_ast_opt_new(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind,
+				  const char *s, long long n);
+struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x);
+char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b);
+/* Reports `unsupported: what` at loc. */
+void pk_ast_unsupported(struct pk_parse *p, const struct pk_loc *loc, const char *what);
+
+/* The whole parse: text of one file into p's statement list. Returns the
+ * number of errors reported. */
+int pk_parse_text(struct pk_parse *p, const char *file, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * compiler/diag.c: the diagnostic sink: collect located messages, quote the
+ * source line under each with a caret and tildes, colour on a terminal.
+ *
+ * Every diagnostic owns a copy of its file name, so a message outlives the
+ * arena of the parse that produced it.
+ */
+#include "compiler/diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pk_diag_source {
+	char *file;
+	char *text;
+	size_t len;
+};
+
+static void *pk_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fprintf(stderr, "picket: out of memory allocating %zu bytes\n", n);
+		abort();
+	}
+	return q;
+}
+
+static char *pk_xstrdup(const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	return memcpy(pk_xrealloc(NULL, n), s, n);
+}
+
+static char *pk_xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		n = 0;
+	char *s = pk_xrealloc(NULL, (size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+void pk_diags_init(struct pk_diags *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+static void pk_diag_release(struct pk_diag *g)
+{
+	free(g->msg);
+	free(g->code);
+	free((char *)g->loc.file);
+	for (unsigned i = 0; i < g->nnotes; i++)
+		pk_diag_release(&g->notes[i]);
+	free(g->notes);
+}
+
+void pk_diags_free(struct pk_diags *d)
+{
+	for (unsigned i = 0; i < d->n; i++)
+		pk_diag_release(&d->v[i]);
+	free(d->v);
+	for (unsigned i = 0; i < d->nsources; i++) {
+		free(d->sources[i].file);
+		free(d->sources[i].text);
+	}
+	free(d->sources);
+	pk_diags_init(d);
+}
+
+void pk_diags_add_source(struct pk_diags *d, const char *file, const char *text, size_t len)
+{
+	for (unsigned i = 0; i < d->nsources; i++)
+		if (!strcmp(d->sources[i].file, file))
+			return;
+	d->sources = pk_xrealloc(d->sources, (d->nsources + 1) * sizeof(*d->sources));
+	struct pk_diag_source *s = &d->sources[d->nsources++];
+	s->file = pk_xstrdup(file);
+	s->text = pk_xrealloc(NULL, len + 1);
+	memcpy(s->text, text, len);
+	s->text[len] = '\0';
+	s->len = len;
+}
+
+const char *pk_diags_line(const struct pk_diags *d, const char *file, unsigned line, size_t *len)
+{
+	if (!file || line == 0)
+		return NULL;
+	for (unsigned i = 0; i < d->nsources; i++) {
+		const struct pk_diag_source *s = &d->sources[i];
+		if (strcmp(s->file, file))
+			continue;
+		const char *p = s->text, *end = s->text + s->len;
+		for (unsigned l = 1; l < line; l++) {
+			p = memchr(p, '\n', (size_t)(end - p));
+			if (!p)
+				return NULL;
+			p++;
+		}
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		*len = n;
+		return p;
+	}
+	return NULL;
+}
+
+static void pk_diag_fill(struct pk_diag *g, enum pk_severity sev, const struct pk_loc *loc,
+			 const char *code, const char *fmt, va_list ap)
+{
+	memset(g, 0, sizeof(*g));
+	g->sev = sev;
+	if (loc) {
+		g->loc = *loc;
+		g->loc.file = pk_xstrdup(loc->file);
+	}
+	g->msg = pk_xvasprintf(fmt, ap);
+	g->code = pk_xstrdup(code);
+}
+
+struct pk_diag *pk_diag_vadd(struct pk_diags *d, enum pk_severity sev, const struct pk_loc *loc,
+			     const char *code, const char *fmt, va_list ap)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = pk_xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	struct pk_diag *g = &d->v[d->n++];
+	pk_diag_fill(g, sev, loc, code, fmt, ap);
+	if (sev == PK_SEV_ERROR)
+		d->nerrors++;
+	else if (sev == PK_SEV_WARNING)
+		d->nwarnings++;
+	return g;
+}
+
+struct pk_diag *pk_diag_add(struct pk_diags *d, enum pk_severity sev, const struct pk_loc *loc,
+			    const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct pk_diag *g = pk_diag_vadd(d, sev, loc, code, fmt, ap);
+	va_end(ap);
+	return g;
+}
+
+void pk_diag_note(struct pk_diag *parent, const struct pk_loc *loc, const char *fmt, ...)
+{
+	parent->notes = pk_xrealloc(parent->notes, (parent->nnotes + 1) * sizeof(*parent->notes));
+	va_list ap;
+	va_start(ap, fmt);
+	pk_diag_fill(&parent->notes[parent->nnotes++], PK_SEV_NOTE, loc, NULL, fmt, ap);
+	va_end(ap);
+}
+
+const char *pk_severity_name(enum pk_severity sev)
+{
+	static const char *const names[] = {"note", "info", "warning", "error"};
+	return (unsigned)sev < 4 ? names[sev] : "error";
+}
+
+/* ANSI colours per severity, as compilers use them. */
+static const char *pk_sev_color(enum pk_severity sev)
+{
+	static const char *const colors[] = {"\033[1;36m", "\033[1;34m", "\033[1;35m", "\033[1;31m"};
+	return (unsigned)sev < 4 ? colors[sev] : colors[3];
+}
+
+#define PK_BOLD(c) ((c) ? "\033[1m" : "")
+#define PK_RESET(c) ((c) ? "\033[0m" : "")
+
+/* The quoted line and a marker line whose tabs mirror the source's. */
+static void pk_diag_quote(const struct pk_diags *d, const struct pk_loc *loc, FILE *out, bool color)
+{
+	size_t len;
+	const char *line = pk_diags_line(d, loc->file, loc->line, &len);
+	if (!line)
+		return;
+	fprintf(out, "%5u | %.*s\n      | ", loc->line, (int)len, line);
+	size_t col = loc->col ? loc->col - 1 : 0;
+	size_t end = (loc->end_line == loc->line && loc->end_col >= loc->col) ? loc->end_col : len;
+	if (end <= col)
+		end = col + 1;
+	for (size_t i = 0; i < col && i < len; i++)
+		fputc(line[i] == '\t' ? '\t' : ' ', out);
+	fputs(color ? "\033[1;32m" : "", out);
+	for (size_t i = col; i < end; i++)
+		fputc(i == col ? '^' : '~', out);
+	fprintf(out, "%s\n", PK_RESET(color));
+}
+
+static void pk_diag_print_one(const struct pk_diags *d, const struct pk_diag *g, FILE *out, bool color)
+{
+	if (g->loc.file && g->loc.line)
+		fprintf(out, "%s%s:%u:%u:%s ", PK_BOLD(color), g->loc.file, g->loc.line, g->loc.col,
+			PK_RESET(color));
+	else if (g->loc.file)
+		fprintf(out, "%s%s:%s ", PK_BOLD(color), g->loc.file, PK_RESET(color));
+	fprintf(out, "%s%s:%s %s", color ? pk_sev_color(g->sev) : "", pk_severity_name(g->sev),
+		PK_RESET(color), g->msg);
+	if (g->code)
+		fprintf(out, " [%s]", g->code);
+	fputc('\n', out);
+	if (g->loc.file && g->loc.line)
+		pk_diag_quote(d, &g->loc, out, color);
+}
+
+void pk_diag_print(const struct pk_diags *d, const struct pk_diag *g, FILE *out, bool color)
+{
+	pk_diag_print_one(d, g, out, color);
+	for (unsigned i = 0; i < g->nnotes; i++)
+		pk_diag_print_one(d, &g->notes[i], out, color);
+}
+
+void pk_diags_print(const struct pk_diags *d, FILE *out, enum pk_diag_color color)
+{
+	bool c = color == PK_COLOR_ALWAYS || (color == PK_COLOR_AUTO && isatty(fileno(out)));
+	for (unsigned i = 0; i < d->n; i++)
+		pk_diag_print(d, &d->v[i], out, c);
+}
+
+static unsigned pk_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 1000;
+	unsigned row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j];
+			unsigned best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *pk_did_you_mean(const char *name, const char *const *cands, unsigned n)
+{
+	size_t len = strlen(name);
+	unsigned limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
+	const char *best = NULL;
+	unsigned bestd = limit + 1;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned dist = pk_edit_distance(name, cands[i]);
+		if (dist < bestd && dist > 0) {
+			bestd = dist;
+			best = cands[i];
+		}
+	}
+	return best;
+}

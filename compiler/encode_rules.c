@@ -1,0 +1,159 @@
+/*
+ * compiler/encode_rules.c: IR rules -> rule records, with their state
+ * options, translation pools and tag names in side sections.
+ */
+#include <string.h>
+
+#include "compiler/encode_priv.h"
+
+static uint32_t pk_enc_tag(struct pk_enc *e, const char *name)
+{
+	uint32_t id;
+	if (!name)
+		return 0;
+	if (pk_strmap_get(&e->tags, name, &id))
+		return id;
+	*(uint32_t *)PK_ENC_ADD(e, TAGS) = pk_enc_string(e, name);
+	id = PK_ENC_COUNT(e, TAGS);
+	pk_strmap_put(&e->tags, name, id);
+	return id;
+}
+
+static bool pk_enc_sopts_unset(const struct pk_state_opts *s)
+{
+	if (s->max || s->max_src_nodes || s->max_src_states || s->max_src_conn || s->max_src_conn_rate ||
+	    s->max_src_conn_secs || s->src_track || s->policy || s->sloppy || s->no_sync || s->pflow ||
+	    s->allow_related || s->overload_table || s->overload_flush || s->overload_flush_global)
+		return false;
+	for (int i = 0; i < PK_TMO_COUNT; i++)
+		if (s->timeouts[i] != PK_TMO_UNSET)
+			return false;
+	return true;
+}
+
+/* State options are stored once per run of rules that share them (a list
+ * expanded into many rules repeats the same options). */
+static uint32_t pk_enc_sopts(struct pk_enc *e, const struct pk_state_opts *s)
+{
+	if (pk_enc_sopts_unset(s))
+		return PKB_NONE;
+	struct pkb_sopts rec = {
+		.max = s->max,
+		.max_src_nodes = s->max_src_nodes,
+		.max_src_states = s->max_src_states,
+		.max_src_conn = s->max_src_conn,
+		.max_src_conn_rate = s->max_src_conn_rate,
+		.max_src_conn_secs = s->max_src_conn_secs,
+		.src_track = s->src_track,
+		.policy = s->policy,
+		.flags = (uint8_t)((s->sloppy ? PKB_SO_SLOPPY : 0) | (s->no_sync ? PKB_SO_NO_SYNC : 0) |
+				   (s->pflow ? PKB_SO_PFLOW : 0) | (s->allow_related ? PKB_SO_ALLOW_RELATED : 0) |
+				   (s->overload_flush ? PKB_SO_OVERLOAD_FLUSH : 0) |
+				   (s->overload_flush_global ? PKB_SO_OVERLOAD_FLUSH_GLOBAL : 0)),
+		.overload_table = pk_enc_string(e, s->overload_table),
+	};
+	memcpy(rec.timeouts, s->timeouts, sizeof(rec.timeouts));
+	uint32_t n = PK_ENC_COUNT(e, SOPTS);
+	const struct pkb_sopts *all = (const struct pkb_sopts *)e->sec[PKB_SEC_SOPTS].p;
+	if (n && !memcmp(&all[n - 1], &rec, sizeof(rec)))
+		return n - 1;
+	memcpy(PK_ENC_ADD(e, SOPTS), &rec, sizeof(rec));
+	return n;
+}
+
+static uint32_t pk_enc_nat(struct pk_enc *e, const struct pk_ir_nat *n)
+{
+	if (n->kind == PK_NAT_NONE && !n->npool && !n->port_lo && !n->port_hi && !n->pool_opts)
+		return PKB_NONE;
+	uint32_t idx = PK_ENC_COUNT(e, NATS);
+	struct pkb_nat rec = {
+		.kind = n->kind,
+		.pool_opts = n->pool_opts,
+		.port_lo = n->port_lo,
+		.port_hi = n->port_hi,
+		.pool_first = PK_ENC_COUNT(e, POOLS),
+		.npool = n->npool,
+	};
+	for (uint32_t i = 0; i < n->npool; i++) {
+		struct pkb_addr a;
+		memset(&a, 0, sizeof(a));
+		pk_enc_addr(e, &n->pool[i], &a);
+		memcpy(PK_ENC_ADD(e, POOLS), &a, sizeof(a));
+	}
+	memcpy(PK_ENC_ADD(e, NATS), &rec, sizeof(rec));
+	return idx;
+}
+
+static uint32_t pk_enc_rule_flags(const struct pk_ir_rule *r)
+{
+	return (r->quick ? PKB_R_QUICK : 0) | (r->log ? PKB_R_LOG : 0) | (r->log_all ? PKB_R_LOG_ALL : 0) |
+	       (r->allow_opts ? PKB_R_ALLOW_OPTS : 0) | (r->explicit_block ? PKB_R_EXPLICIT_BLOCK : 0) |
+	       (r->ifc.neg ? PKB_R_IFNEG : 0) | (r->tagged_neg ? PKB_R_TAGGED_NEG : 0) |
+	       (r->scrub.set ? PKB_R_SCRUB : 0) | (r->scrub.no_df ? PKB_R_NO_DF : 0) |
+	       (r->scrub.random_id ? PKB_R_RANDOM_ID : 0) | (r->scrub.reassemble_tcp ? PKB_R_REASSEMBLE_TCP : 0) |
+	       (r->scrub.fragment_reassemble ? PKB_R_FRAG_REASSEMBLE : 0);
+}
+
+static void pk_enc_port(const struct pk_port_match *p, struct pkb_port *out)
+{
+	out->op = p->op;
+	out->lo = p->lo;
+	out->hi = p->hi;
+}
+
+static void pk_enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_rule *out)
+{
+	memset(out, 0, sizeof(*out));
+	pk_enc_loc(e, &r->loc, &out->loc);
+	out->flags = pk_enc_rule_flags(r);
+	out->action = r->action;
+	out->block = r->block;
+	out->dir = r->dir;
+	out->af = r->af;
+	out->proto = r->proto;
+	out->tcp_flags = r->flags;
+	out->tcp_mask = r->flagmask;
+	out->state = r->state;
+	out->return_ttl = r->return_ttl;
+	out->min_ttl = r->scrub.min_ttl;
+	out->route = r->route.kind;
+	out->return_icmp = r->return_icmp;
+	out->return_icmp6 = r->return_icmp6;
+	out->icmp_type = r->icmp_type;
+	out->icmp_code = r->icmp_code;
+	out->tos = r->tos;
+	out->set_tos = r->scrub.set_tos;
+	out->max_mss = r->scrub.max_mss;
+	out->iface = pk_enc_iface(e, r->ifc.name);
+	out->tag = pk_enc_tag(e, r->tag);
+	out->tagged = pk_enc_tag(e, r->tagged);
+	out->probability = r->probability;
+	out->label = pk_enc_string(e, r->label);
+	out->sopts = pk_enc_sopts(e, &r->sopts);
+	out->nat = pk_enc_nat(e, &r->nat);
+	out->route_iface = pk_enc_iface(e, r->route.ifname);
+	pk_enc_prefix(&r->route.gw, &out->route_gw);
+	pk_enc_addr(e, &r->src, &out->src);
+	pk_enc_addr(e, &r->dst, &out->dst);
+	pk_enc_port(&r->sport, &out->sport);
+	pk_enc_port(&r->dport, &out->dport);
+}
+
+int pk_enc_rules(struct pk_enc *e)
+{
+	for (uint32_t i = 0; i < e->rs->nrules; i++) {
+		struct pkb_rule rec;
+		pk_enc_rule(e, &e->rs->rules[i], &rec);
+		memcpy(PK_ENC_ADD(e, RULES), &rec, sizeof(rec));
+	}
+	if (PK_ENC_COUNT(e, IFACES) > PK_RT_NO_IFACE) {
+		pk_error(e->d, &(struct pk_loc){0}, "%u interfaces: a ruleset can name at most %u", PK_ENC_COUNT(e, IFACES),
+			 PK_RT_NO_IFACE);
+		return -1;
+	}
+	if (PK_ENC_COUNT(e, TAGS) > UINT16_MAX) {
+		pk_error(e->d, &(struct pk_loc){0}, "%u tag names: a ruleset can use at most %u", PK_ENC_COUNT(e, TAGS), UINT16_MAX);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,367 @@
+/*
+ * compiler/encode_tree.c: the evaluation program, a decision tree per
+ * phase and address family (runtime/pkb_format.h, docs/bytecode.md).
+ *
+ * Each rule is projected onto every CUT field as one interval that holds
+ * every value the rule can match (a wildcard when the field is not a
+ * plain interval: negations, tables, `!=`). A node splits its region of
+ * the field space at boundaries taken from the rules' interval ends, on
+ * the field that shrinks the largest child most without copying rules
+ * into children too often; a leaf lists, in rule order, every rule whose
+ * box meets its region. Testing a leaf's rules in order therefore gives
+ * exactly pf's linear outcome: the rules left out cannot match there.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/encode_priv.h"
+
+#define PK_TREE_LEAF 8     /* rules a leaf may hold without trying to split */
+#define PK_TREE_DEPTH 24
+#define PK_TREE_BUDGET 12  /* program words per rule a tree may use; shared out to children by size */
+#define PK_TREE_FANOUT 32  /* most boundaries per CUT */
+#define PK_TREE_REPL 3     /* children may hold at most this many copies of the node's rules */
+
+struct pk_tree {
+	struct pk_enc *e;
+	uint32_t n;       /* rules of this phase and family */
+	uint32_t *rule;   /* their indices in the ruleset, ascending */
+	uint64_t *lo, *hi; /* projection: [field * n + i] */
+	uint64_t fmax[PKB_FIELD_COUNT];
+};
+
+struct pk_region {
+	uint64_t lo[PKB_FIELD_COUNT], hi[PKB_FIELD_COUNT];
+};
+
+struct pk_cut {
+	uint32_t field, k;
+	uint64_t bounds[PK_TREE_FANOUT];
+	uint32_t maxc;
+	size_t total;
+};
+
+static uint32_t pk_prog_len(const struct pk_enc *e)
+{
+	return PK_ENC_COUNT(e, PROGRAM);
+}
+
+static uint32_t pk_emit(struct pk_enc *e, uint32_t w)
+{
+	uint32_t pc = pk_prog_len(e);
+	*(uint32_t *)PK_ENC_ADD(e, PROGRAM) = w;
+	return pc;
+}
+
+static void pk_patch(struct pk_enc *e, uint32_t pc, uint32_t w)
+{
+	((uint32_t *)e->sec[PKB_SEC_PROGRAM].p)[pc] = w;
+}
+
+static uint64_t pk_be(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The interval of address values a rule's address can match, read as the
+ * runtime reads a packet's (first 4 or 8 bytes, big-endian). */
+static void pk_tree_addr(const struct pkb_addr *a, uint8_t af, uint64_t fmax, uint64_t *lo, uint64_t *hi)
+{
+	int bytes = af == PK_AF_INET ? 4 : 8;
+	unsigned bits = (unsigned)bytes * 8;
+	*lo = 0;
+	*hi = fmax;
+	if (a->neg || a->pfx.af != af)
+		return;
+	if (a->kind == PK_ADDR_PREFIX) {
+		unsigned len = a->pfx.len < bits ? a->pfx.len : bits;
+		uint64_t host = len >= 64 ? 0 : fmax >> len;
+		uint64_t v = pk_be(a->pfx.addr, bytes);
+		*lo = v & ~host;
+		*hi = (v & ~host) | host;
+	} else if (a->kind == PK_ADDR_RANGE && a->end.af == af) {
+		uint64_t s = pk_be(a->pfx.addr, bytes), t = pk_be(a->end.addr, bytes);
+		if (s <= t) {
+			*lo = s;
+			*hi = t;
+		}
+	}
+}
+
+/* pf tests ports only for TCP and UDP; other operators stay wildcards. */
+static void pk_tree_port(const struct pkb_port *p, uint8_t proto, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t a = 0, b = 65535;
+	if (proto == 6 || proto == 17) {
+		switch (p->op) {
+		case PK_PORT_EQ: a = b = p->lo; break;
+		case PK_PORT_LT: b = p->lo ? p->lo - 1u : 65535; break;
+		case PK_PORT_LE: b = p->lo; break;
+		case PK_PORT_GT: a = p->lo < 65535 ? p->lo + 1u : 0; break;
+		case PK_PORT_GE: a = p->lo; break;
+		case PK_PORT_RANGE: a = p->lo; b = p->hi; break;
+		case PK_PORT_INSIDE: a = p->lo + 1u; b = p->hi ? p->hi - 1u : 0; break;
+		default: break;
+		}
+	}
+	if (a > b) {
+		a = 0;
+		b = 65535;
+	}
+	*lo = a;
+	*hi = b;
+}
+
+static void pk_tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule *r, uint8_t af)
+{
+	uint64_t *lo = t->lo, *hi = t->hi;
+	size_t n = t->n;
+	for (int f = 0; f < PKB_FIELD_COUNT; f++) {
+		lo[f * n + i] = 0;
+		hi[f * n + i] = t->fmax[f];
+	}
+	if (r->proto)
+		lo[PKB_FIELD_PROTO * n + i] = hi[PKB_FIELD_PROTO * n + i] = r->proto;
+	pk_tree_addr(&r->src, af, t->fmax[PKB_FIELD_SRC], &lo[PKB_FIELD_SRC * n + i], &hi[PKB_FIELD_SRC * n + i]);
+	pk_tree_addr(&r->dst, af, t->fmax[PKB_FIELD_DST], &lo[PKB_FIELD_DST * n + i], &hi[PKB_FIELD_DST * n + i]);
+	pk_tree_port(&r->sport, r->proto, &lo[PKB_FIELD_SPORT * n + i], &hi[PKB_FIELD_SPORT * n + i]);
+	pk_tree_port(&r->dport, r->proto, &lo[PKB_FIELD_DPORT * n + i], &hi[PKB_FIELD_DPORT * n + i]);
+	if (r->iface != PKB_NONE && !(r->flags & PKB_R_IFNEG))
+		lo[PKB_FIELD_IFACE * n + i] = hi[PKB_FIELD_IFACE * n + i] = r->iface;
+	if (r->dir)
+		lo[PKB_FIELD_DIR * n + i] = hi[PKB_FIELD_DIR * n + i] = r->dir;
+}
+
+static int pk_u64_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* Number of bounds <= v: the child a value falls in, as the runtime computes it. */
+static uint32_t pk_child_of(const uint64_t *bounds, uint32_t k, uint64_t v)
+{
+	uint32_t lo = 0, hi = k;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (bounds[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void pk_cut_measure(const struct pk_tree *t, const uint32_t *ids, uint32_t n, struct pk_cut *c,
+			   uint32_t *count)
+{
+	memset(count, 0, (c->k + 2) * sizeof(*count));
+	const uint64_t *lo = t->lo + (size_t)c->field * t->n, *hi = t->hi + (size_t)c->field * t->n;
+	for (uint32_t i = 0; i < n; i++) {
+		count[pk_child_of(c->bounds, c->k, lo[ids[i]])]++;
+		count[pk_child_of(c->bounds, c->k, hi[ids[i]]) + 1]--;
+	}
+	c->maxc = 0;
+	c->total = 0;
+	int64_t run = 0;
+	for (uint32_t j = 0; j <= c->k; j++) {
+		run += (int32_t)count[j];
+		c->total += (size_t)run;
+		if ((uint32_t)run > c->maxc)
+			c->maxc = (uint32_t)run;
+	}
+}
+
+/* The best cut on one field, or maxc == UINT32_MAX when it has none. */
+static void pk_cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+			 uint32_t f, uint64_t *pts, uint32_t *count, struct pk_cut *best)
+{
+	const uint64_t *lo = t->lo + (size_t)f * t->n, *hi = t->hi + (size_t)f * t->n;
+	uint32_t np = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t a = lo[ids[i]], b = hi[ids[i]];
+		if (a > rg->lo[f])
+			pts[np++] = a;
+		if (b < rg->hi[f])
+			pts[np++] = b + 1;
+	}
+	best->maxc = UINT32_MAX;
+	if (!np)
+		return;
+	qsort(pts, np, sizeof(*pts), pk_u64_cmp);
+	uint32_t u = 1;
+	for (uint32_t i = 1; i < np; i++)
+		if (pts[i] != pts[u - 1])
+			pts[u++] = pts[i];
+	for (uint32_t k = u < PK_TREE_FANOUT ? u : PK_TREE_FANOUT; k >= 1; k /= 2) {
+		struct pk_cut c = {.field = f, .k = k};
+		for (uint32_t j = 0; j < k; j++)
+			c.bounds[j] = pts[(uint64_t)(j + 1) * u / (k + 1)];
+		pk_cut_measure(t, ids, n, &c, count);
+		if (c.total <= (size_t)PK_TREE_REPL * n + k) {
+			*best = c;
+			return;
+		}
+	}
+}
+
+static int pk_choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+			 struct pk_cut *out)
+{
+	uint64_t *pts = malloc(2 * (size_t)n * sizeof(*pts));
+	uint32_t *count = malloc((PK_TREE_FANOUT + 2) * sizeof(*count));
+	if (!pts || !count)
+		abort();
+	out->maxc = UINT32_MAX;
+	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++) {
+		struct pk_cut c;
+		pk_cut_field(t, ids, n, rg, f, pts, count, &c);
+		if (c.maxc < out->maxc || (c.maxc == out->maxc && c.maxc != UINT32_MAX && c.total < out->total))
+			*out = c;
+	}
+	free(pts);
+	free(count);
+	return out->maxc < n ? 0 : -1;
+}
+
+static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		pk_emit(t->e, pkb_op_word(PKB_OP_TEST, t->rule[ids[i]]));
+	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
+}
+
+static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+			 int depth, size_t budget);
+
+/* The rules of child j of cut c, in rule order. */
+static uint32_t pk_child_rules(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_cut *c,
+			       uint32_t j, uint32_t *out)
+{
+	const uint64_t *lo = t->lo + (size_t)c->field * t->n, *hi = t->hi + (size_t)c->field * t->n;
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (pk_child_of(c->bounds, c->k, lo[ids[i]]) <= j && pk_child_of(c->bounds, c->k, hi[ids[i]]) >= j)
+			out[m++] = ids[i];
+	return m;
+}
+
+/* Each child may use a share of what is left of the node's budget in
+ * proportion to its rules, so no subtree starves the others. */
+static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+			const struct pk_cut *c, int depth, size_t budget)
+{
+	size_t words = 2 + 3 * (size_t)c->k + 1;
+	size_t share = budget > words ? budget - words : 0;
+	struct pk_enc *e = t->e;
+	pk_emit(e, pkb_op_word(PKB_OP_CUT, c->field));
+	pk_emit(e, c->k);
+	for (uint32_t j = 0; j < c->k; j++) {
+		pk_emit(e, (uint32_t)c->bounds[j]);
+		pk_emit(e, (uint32_t)(c->bounds[j] >> 32));
+	}
+	uint32_t targets = pk_prog_len(e);
+	for (uint32_t j = 0; j <= c->k; j++)
+		pk_emit(e, 0);
+	uint32_t *cur = malloc(((size_t)n + 1) * sizeof(*cur)), *prev = malloc(((size_t)n + 1) * sizeof(*prev));
+	if (!cur || !prev)
+		abort();
+	uint32_t nprev = UINT32_MAX;
+	for (uint32_t j = 0; j <= c->k; j++) {
+		uint32_t m = pk_child_rules(t, ids, n, c, j, cur);
+		if (m == nprev && !memcmp(cur, prev, m * sizeof(*cur))) {
+			/* same rules as the previous child: share its subtree (still forward) */
+			pk_patch(e, targets + j, ((uint32_t *)e->sec[PKB_SEC_PROGRAM].p)[targets + j - 1]);
+			continue;
+		}
+		struct pk_region sub = *rg;
+		sub.lo[c->field] = j ? c->bounds[j - 1] : rg->lo[c->field];
+		sub.hi[c->field] = j < c->k ? c->bounds[j] - 1 : rg->hi[c->field];
+		pk_patch(e, targets + j, pk_prog_len(e));
+		pk_emit_node(t, cur, m, &sub, depth + 1, (size_t)((double)share * m / (double)c->total));
+		uint32_t *swap = prev;
+		prev = cur;
+		cur = swap;
+		nprev = m;
+	}
+	free(cur);
+	free(prev);
+}
+
+static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+			 int depth, size_t budget)
+{
+	struct pk_cut c;
+	if (n <= PK_TREE_LEAF || depth >= PK_TREE_DEPTH || budget < (size_t)n + 8 ||
+	    pk_choose_cut(t, ids, n, rg, &c)) {
+		pk_emit_leaf(t, ids, n);
+		return;
+	}
+	pk_emit_cut(t, ids, n, rg, &c, depth, budget);
+}
+
+static uint32_t pk_emit_tree(struct pk_enc *e, enum pk_rt_phase phase, uint8_t af)
+{
+	const struct pkb_rule *rules = (const struct pkb_rule *)e->sec[PKB_SEC_RULES].p;
+	uint32_t nrules = PK_ENC_COUNT(e, RULES);
+	struct pk_tree t = {.e = e};
+	t.rule = malloc(((size_t)nrules + 1) * sizeof(*t.rule));
+	if (!t.rule)
+		abort();
+	for (uint32_t i = 0; i < nrules; i++)
+		if (pkb_phase_of(rules[i].action) == phase && (!rules[i].af || rules[i].af == af))
+			t.rule[t.n++] = i;
+	if (!t.n) {
+		free(t.rule);
+		return PKB_ENTRIES; /* the END every program starts with */
+	}
+	static const uint64_t fmax4[PKB_FIELD_COUNT] = {255, UINT32_MAX, UINT32_MAX, 65535, 65535, 65535, 2};
+	memcpy(t.fmax, fmax4, sizeof(fmax4));
+	if (af == PK_AF_INET6)
+		t.fmax[PKB_FIELD_SRC] = t.fmax[PKB_FIELD_DST] = UINT64_MAX;
+	t.lo = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.lo));
+	t.hi = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.hi));
+	uint32_t *ids = malloc((size_t)t.n * sizeof(*ids));
+	if (!t.lo || !t.hi || !ids)
+		abort();
+	struct pk_region rg;
+	for (uint32_t i = 0; i < t.n; i++) {
+		pk_tree_project(&t, i, &rules[t.rule[i]], af);
+		ids[i] = i;
+	}
+	for (int f = 0; f < PKB_FIELD_COUNT; f++) {
+		rg.lo[f] = 0;
+		rg.hi[f] = t.fmax[f];
+	}
+	uint32_t root = pk_prog_len(e);
+	pk_emit_node(&t, ids, t.n, &rg, 0, (size_t)PK_TREE_BUDGET * t.n + 1024);
+	free(ids);
+	free(t.lo);
+	free(t.hi);
+	free(t.rule);
+	return root;
+}
+
+int pk_enc_program(struct pk_enc *e)
+{
+	if (PK_ENC_COUNT(e, RULES) > PKB_MAX_OPERAND_A) {
+		pk_error(e->d, &(struct pk_loc){0}, "%u rules: a compiled ruleset holds at most %u",
+			 PK_ENC_COUNT(e, RULES), PKB_MAX_OPERAND_A);
+		return -1;
+	}
+	for (int i = 0; i < PKB_ENTRIES; i++)
+		pk_emit(e, 0);
+	pk_emit(e, pkb_op_word(PKB_OP_END, 0));
+	for (int p = 0; p < PK_PHASE_COUNT; p++)
+		for (int v6 = 0; v6 < 2; v6++)
+			pk_patch(e, (uint32_t)(p * 2 + v6), pk_emit_tree(e, (enum pk_rt_phase)p, v6 ? PK_AF_INET6 : PK_AF_INET));
+	if (PK_ENC_COUNT(e, PROGRAM) >= (1u << 31)) {
+		pk_error(e->d, &(struct pk_loc){0}, "the evaluation program outgrew the file format (%u words)",
+			 PK_ENC_COUNT(e, PROGRAM));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,111 @@
+/*
+ * compiler/frontend.c: parse (grammar/ via compiler/lex.c) then resolve
+ * (compiler/resolve*.c) a rule file into IR.
+ */
+#include "compiler/frontend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/ast.h"
+#include "compiler/lex.h"
+#include "compiler/resolve.h"
+#include "parse.h"
+
+int pk_parse_text(struct pk_parse *p, const char *file, const char *text, size_t len)
+{
+	unsigned before = p->diags->nerrors;
+	pk_lex_push_file(p, file, text, len);
+	yyparse(p);
+	return (int)(p->diags->nerrors - before);
+}
+
+static void pk_add_source(struct pk_ir_ruleset *rs, const char *path, const char *text, size_t len)
+{
+	rs->sources = pk_arena_grow(rs->arena, rs->sources, rs->nsources, rs->nsources + 1, sizeof(*rs->sources));
+	struct pk_ir_source *s = &rs->sources[rs->nsources++];
+	s->path = pk_arena_strdup(rs->arena, path);
+	s->text = pk_arena_strndup(rs->arena, text, len);
+	s->len = len;
+}
+
+static void pk_defines(struct pk_parse *p, const struct pk_frontend_opts *o)
+{
+	for (unsigned i = 0; o && i < o->ndefines; i++) {
+		const char *eq = strchr(o->defines[i], '=');
+		struct pk_loc cmd = {.file = "command line"};
+		if (!eq) {
+			pk_error(p->diags, &cmd, "-D %s: write -D name=value", o->defines[i]);
+			continue;
+		}
+		char *name = pk_arena_strndup(p->arena, o->defines[i], (size_t)(eq - o->defines[i]));
+		pk_ast_define_macro(p, &cmd, name, eq + 1);
+	}
+}
+
+static int pk_load(const char *name, const char *text, size_t len, const struct pk_frontend_opts *o,
+		   struct pk_diags *d, struct pk_ir_ruleset **out)
+{
+	unsigned before = d->nerrors;
+	struct pk_arena *a = pk_arena_new();
+	struct pk_ir_ruleset *rs = pk_arena_alloc(a, sizeof(*rs));
+	rs->arena = a;
+	name = pk_arena_strdup(a, name);
+	struct pk_parse p = {.arena = a, .diags = d};
+	pk_lex_init(&p);
+	pk_defines(&p, o);
+	if (o && o->topology) {
+		size_t tlen;
+		char *ttext = pk_lex_read_file(a, o->topology, &tlen);
+		if (!ttext) {
+			struct pk_loc tl = {.file = o->topology};
+			pk_error(d, &tl, "cannot read topology file");
+		} else {
+			pk_add_source(rs, o->topology, ttext, tlen);
+			pk_parse_text(&p, o->topology, ttext, tlen);
+		}
+	}
+	pk_add_source(rs, name, text, len);
+	pk_parse_text(&p, name, text, len);
+	pk_lex_free(&p);
+	struct pk_res r = {.rs = rs, .a = a, .d = d};
+	pk_resolve(&r, p.head);
+	if (d->nerrors != before) {
+		pk_arena_free(a);
+		*out = NULL;
+		return -1;
+	}
+	*out = rs;
+	return 0;
+}
+
+int pk_frontend_load_string(const char *name, const char *text, size_t len, const struct pk_frontend_opts *o,
+			    struct pk_diags *d, struct pk_ir_ruleset **out)
+{
+	return pk_load(name, text, len, o, d, out);
+}
+
+int pk_frontend_load(const char *path, const struct pk_frontend_opts *o, struct pk_diags *d,
+		     struct pk_ir_ruleset **out)
+{
+	struct pk_arena *tmp = pk_arena_new();
+	size_t len;
+	char *text = pk_lex_read_file(tmp, path, &len);
+	int rc;
+	if (!text) {
+		struct pk_loc l = {.file = path};
+		pk_error(d, &l, "cannot read file (does it exist and is it readable?)");
+		*out = NULL;
+		rc = -1;
+	} else {
+		rc = pk_load(path, text, len, o, d, out);
+	}
+	pk_arena_free(tmp);
+	return rc;
+}
+
+void pk_ir_ruleset_free(struct pk_ir_ruleset *rs)
+{
+	if (rs)
+		pk_arena_free(rs->arena);
+}

@@ -1,0 +1,489 @@
+/*
+ * compiler/lex.c: the token stream the grammar reads (see compiler/lex.h).
+ *
+ * Macros are expanded the way pfctl expands them: textually, inside a word
+ * (`$ext_if:network`), with the result scanned again so a macro may hold a
+ * list (`"{ ssh, http }"`). Statements using a feature outside the subset
+ * are reported once as `unsupported: <feature>` and skipped to their end.
+ */
+#include "compiler/lex.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "scan.h"
+
+#define PK_LEX_MAX_DEPTH 32
+
+struct pk_macro {
+	const char *name, *value;
+};
+
+struct pk_frame {
+	yyscan_t sc;
+	struct pk_scan_extra ex;
+	bool is_macro;
+	struct pk_loc at; /* a macro's tokens are located at its $name */
+};
+
+struct pk_lexer {
+	struct pk_frame frames[PK_LEX_MAX_DEPTH];
+	unsigned nframes;
+	struct pk_macro *macros; /* open addressing, cap a power of two */
+	unsigned nmacros, cap;
+	int last_tok;
+	bool skipping, suppress;
+	int skip_depth;
+};
+
+/* Reserved words: tokens, or features outside the subset (token 0). */
+struct pk_keyword {
+	const char *word;
+	int tok;
+	const char *unsupported;
+};
+
+static const struct pk_keyword pk_keywords[] = {
+	{"address", ADDRESS, NULL}, {"af-to", 0, "af-to (address family translation)"},
+	{"all", ALL, NULL}, {"allow-opts", ALLOWOPTS, NULL}, {"altq", 0, "altq (queueing)"},
+	{"anchor", 0, "anchors"}, {"antispoof", 0, "antispoof"}, {"any", ANY, NULL},
+	{"binat", BINAT, NULL}, {"binat-anchor", 0, "anchors"}, {"binat-to", BINATTO, NULL},
+	{"bitmask", BITMASK, NULL}, {"block", BLOCK, NULL}, {"block-policy", BLOCKPOLICY, NULL},
+	{"code", CODE, NULL}, {"const", CONST, NULL}, {"counters", COUNTERS, NULL},
+	{"debug", DEBUG, NULL}, {"divert-packet", 0, "divert-packet"}, {"divert-reply", 0, "divert-reply"},
+	{"divert-to", 0, "divert-to"}, {"drop", DROP, NULL}, {"dup-to", DUPTO, NULL},
+	{"file", FILE_, NULL}, {"flags", FLAGS, NULL}, {"floating", FLOATING, NULL},
+	{"flush", FLUSH, NULL}, {"fragment", FRAGMENT, NULL}, {"from", FROM, NULL},
+	{"gateway", GATEWAY, NULL}, {"global", GLOBAL, NULL}, {"group", 0, "group (socket owner match)"},
+	{"hostid", HOSTID, NULL}, {"icmp-type", ICMPTYPE, NULL}, {"icmp6-type", ICMP6TYPE, NULL},
+	{"if-bound", IFBOUND, NULL}, {"in", IN, NULL}, {"include", INCLUDE, NULL},
+	{"inet", INET, NULL}, {"inet6", INET6, NULL}, {"interface", INTERFACE, NULL},
+	{"keep", KEEP, NULL}, {"label", LABEL, NULL}, {"limit", LIMIT, NULL}, {"load", 0, "load anchor"},
+	{"log", LOG, NULL}, {"loginterface", LOGINTERFACE, NULL}, {"mac", MAC, NULL},
+	{"match", MATCH, NULL}, {"max", MAXIMUM, NULL}, {"max-mss", MAXMSS, NULL},
+	{"max-pkt-rate", 0, "max-pkt-rate"}, {"max-pkt-size", 0, "max-pkt-size"},
+	{"max-src-conn", MAXSRCCONN, NULL}, {"max-src-conn-rate", MAXSRCCONNRATE, NULL},
+	{"max-src-nodes", MAXSRCNODES, NULL}, {"max-src-states", MAXSRCSTATES, NULL},
+	{"min-ttl", MINTTL, NULL}, {"modulate", MODULATE, NULL}, {"nat", NAT, NULL},
+	{"nat-anchor", 0, "anchors"}, {"nat-to", NATTO, NULL}, {"no", NO, NULL},
+	{"no-df", NODF, NULL}, {"no-route", NOROUTE, NULL}, {"no-sync", NOSYNC, NULL},
+	{"on", ON, NULL}, {"once", 0, "once"}, {"optimization", OPTIMIZATION, NULL},
+	{"os", 0, "os fingerprints"}, {"out", OUT, NULL}, {"overload", OVERLOAD, NULL},
+	{"pass", PASS, NULL}, {"persist", PERSIST, NULL}, {"pflow", PFLOW, NULL},
+	{"port", PORT, NULL}, {"prio", 0, "prio"}, {"probability", PROBABILITY, NULL},
+	{"proto", PROTO, NULL}, {"queue", 0, "queues"}, {"quick", QUICK, NULL},
+	{"random", RANDOM, NULL}, {"random-id", RANDOMID, NULL}, {"rdomain", 0, "rdomain"},
+	{"rdr", RDR, NULL}, {"rdr-anchor", 0, "anchors"}, {"rdr-to", RDRTO, NULL},
+	{"reassemble", REASSEMBLE, NULL}, {"received-on", 0, "received-on"},
+	{"reply-to", REPLYTO, NULL}, {"return", RETURN, NULL}, {"return-icmp", RETURNICMP, NULL},
+	{"return-icmp6", RETURNICMP6, NULL}, {"return-rst", RETURNRST, NULL},
+	{"round-robin", ROUNDROBIN, NULL}, {"route", ROUTE, NULL}, {"route-to", ROUTETO, NULL},
+	{"rtable", 0, "rtable"}, {"rule", RULE, NULL}, {"ruleset-optimization", RULESETOPT, NULL},
+	{"scrub", SCRUB, NULL}, {"self", SELF, NULL}, {"set", SET, NULL},
+	{"set-prio", 0, "set prio"}, {"set-tos", SETTOS, NULL}, {"skip", SKIP, NULL},
+	{"sloppy", SLOPPY, NULL}, {"source-hash", SOURCEHASH, NULL},
+	{"source-track", SOURCETRACK, NULL}, {"state", STATE, NULL},
+	{"state-policy", STATEPOLICY, NULL}, {"static-port", STATICPORT, NULL},
+	{"sticky-address", STICKY, NULL}, {"synproxy", SYNPROXY, NULL}, {"table", TABLE, NULL},
+	{"tag", TAG, NULL}, {"tagged", TAGGED, NULL}, {"timeout", TIMEOUT, NULL},
+	{"to", TO, NULL}, {"tos", TOS, NULL}, {"ttl", TTL, NULL},
+	{"urpf-failed", URPF, NULL}, {"user", 0, "user (socket owner match)"}, {"via", VIA, NULL},
+};
+
+#define PK_NKEYWORDS (sizeof(pk_keywords) / sizeof(pk_keywords[0]))
+
+/* Options of `set` inside the subset; any other `set X` is unsupported. */
+static const int pk_set_tokens[] = {TIMEOUT, OPTIMIZATION, LIMIT, BLOCKPOLICY, STATEPOLICY,
+				    SKIP, DEBUG, HOSTID, LOGINTERFACE, RULESETOPT};
+
+static int pk_keyword_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct pk_keyword *)elem)->word);
+}
+
+static const struct pk_keyword *pk_keyword_find(const char *word)
+{
+	return bsearch(word, pk_keywords, PK_NKEYWORDS, sizeof(pk_keywords[0]), pk_keyword_cmp);
+}
+
+int pk_scan_word(const char *word)
+{
+	if (strchr(word, '$'))
+		return MACROWORD;
+	const struct pk_keyword *k = pk_keyword_find(word);
+	if (!k)
+		return STRING;
+	return k->tok ? k->tok : UNSUPPORTED;
+}
+
+void pk_scan_advance(struct pk_scan_extra *x, struct pk_loc *loc, const char *text, size_t len)
+{
+	loc->file = x->file;
+	loc->line = x->line;
+	loc->col = x->col;
+	for (size_t i = 0; i < len; i++) {
+		loc->end_line = x->line;
+		loc->end_col = x->col;
+		if (text[i] == '\n') {
+			x->line++;
+			x->col = 1;
+		} else {
+			x->col++;
+		}
+	}
+}
+
+char *pk_scan_text(struct pk_scan_extra *x, const char *text, size_t len)
+{
+	return pk_arena_strndup(x->p->arena, text, len);
+}
+
+char *pk_scan_unquote(struct pk_scan_extra *x, const char *text, size_t len)
+{
+	char *s = pk_arena_strndup(x->p->arena, text + 1, len - 2), *w = s;
+	for (const char *r = s; *r; r++) {
+		if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+			r++;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return s;
+}
+
+void pk_lex_init(struct pk_parse *p)
+{
+	p->lex = calloc(1, sizeof(*p->lex));
+	if (!p->lex)
+		abort();
+	p->lex->cap = 64;
+	p->lex->macros = calloc(p->lex->cap, sizeof(struct pk_macro));
+	if (!p->lex->macros)
+		abort();
+}
+
+static void pk_lex_pop(struct pk_lexer *l)
+{
+	pk_scan_lex_destroy(l->frames[--l->nframes].sc);
+}
+
+void pk_lex_free(struct pk_parse *p)
+{
+	if (!p->lex)
+		return;
+	while (p->lex->nframes)
+		pk_lex_pop(p->lex);
+	free(p->lex->macros);
+	free(p->lex);
+	p->lex = NULL;
+}
+
+static bool pk_lex_push(struct pk_parse *p, const char *file, const char *text, size_t len,
+			const struct pk_loc *at)
+{
+	struct pk_lexer *l = p->lex;
+	if (l->nframes == PK_LEX_MAX_DEPTH) {
+		pk_error(p->diags, at, "macros or includes nested too deeply (is a macro defined by itself?)");
+		return false;
+	}
+	struct pk_frame *f = &l->frames[l->nframes++];
+	memset(f, 0, sizeof(*f));
+	f->ex.p = p;
+	f->ex.file = file;
+	f->ex.line = 1;
+	f->ex.col = 1;
+	f->is_macro = at != NULL;
+	if (at)
+		f->at = *at;
+	pk_scan_lex_init_extra(&f->ex, &f->sc);
+	pk_scan__scan_bytes(text, (int)len, f->sc);
+	return true;
+}
+
+void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, size_t len)
+{
+	pk_diags_add_source(p->diags, file, text, len);
+	/* a last line without its newline still ends its statement */
+	char *copy = pk_arena_alloc(p->arena, len + 2);
+	memcpy(copy, text, len);
+	copy[len] = '\n';
+	pk_lex_push(p, file, copy, len + 1, NULL);
+}
+
+static uint32_t pk_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static struct pk_macro *pk_macro_slot(const struct pk_lexer *l, const char *name)
+{
+	unsigned i = pk_hash(name) & (l->cap - 1);
+	while (l->macros[i].name && strcmp(l->macros[i].name, name))
+		i = (i + 1) & (l->cap - 1);
+	return &l->macros[i];
+}
+
+void pk_lex_define(struct pk_parse *p, const char *name, const char *value)
+{
+	struct pk_lexer *l = p->lex;
+	if ((l->nmacros + 1) * 2 > l->cap) {
+		struct pk_macro *old = l->macros;
+		unsigned oldcap = l->cap;
+		l->cap *= 2;
+		l->macros = calloc(l->cap, sizeof(*l->macros));
+		if (!l->macros)
+			abort();
+		for (unsigned i = 0; i < oldcap; i++)
+			if (old[i].name)
+				*pk_macro_slot(l, old[i].name) = old[i];
+		free(old);
+	}
+	struct pk_macro *m = pk_macro_slot(l, name);
+	if (!m->name)
+		l->nmacros++;
+	m->name = pk_arena_strdup(p->arena, name);
+	m->value = pk_arena_strdup(p->arena, value);
+}
+
+static void pk_macro_unknown(struct pk_parse *p, const struct pk_loc *loc, const char *name)
+{
+	const struct pk_lexer *l = p->lex;
+	const char **names = calloc(l->nmacros + 1, sizeof(*names));
+	unsigned n = 0;
+	for (unsigned i = 0; names && i < l->cap; i++)
+		if (l->macros[i].name)
+			names[n++] = l->macros[i].name;
+	const char *best = names ? pk_did_you_mean(name, names, n) : NULL;
+	if (best)
+		pk_error(p->diags, loc, "unknown macro '$%s' (did you mean '$%s'?)", name, best);
+	else
+		pk_error(p->diags, loc, "unknown macro '$%s'; define it first with %s = \"...\"", name, name);
+	free(names);
+}
+
+/* The text of a word with every $name replaced by its value. */
+static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const char *w)
+{
+	size_t cap = strlen(w) + 64, n = 0;
+	char *out = malloc(cap);
+	if (!out)
+		abort();
+	while (*w) {
+		const char *val = NULL, *name_end = w;
+		char name[256];
+		if (*w == '$') {
+			name_end = w + 1;
+			while ((*name_end >= 'a' && *name_end <= 'z') || (*name_end >= 'A' && *name_end <= 'Z') ||
+			       (*name_end >= '0' && *name_end <= '9') || *name_end == '_')
+				name_end++;
+			size_t nl = (size_t)(name_end - w - 1);
+			if (nl >= sizeof(name))
+				nl = sizeof(name) - 1;
+			memcpy(name, w + 1, nl);
+			name[nl] = '\0';
+			const struct pk_macro *m = pk_macro_slot(p->lex, name);
+			if (m->name)
+				val = m->value;
+			else
+				pk_macro_unknown(p, loc, name);
+			if (!val)
+				val = "";
+		} else {
+			name_end = w + 1;
+		}
+		size_t add = val ? strlen(val) : 1;
+		if (n + add + 1 > cap) {
+			cap = (n + add + 1) * 2;
+			out = realloc(out, cap);
+			if (!out)
+				abort();
+		}
+		if (val) {
+			memcpy(out + n, val, add);
+		} else {
+			out[n] = *w;
+		}
+		n += add;
+		w = name_end;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static bool pk_is_set_option(int tok)
+{
+	for (size_t i = 0; i < sizeof(pk_set_tokens) / sizeof(pk_set_tokens[0]); i++)
+		if (pk_set_tokens[i] == tok)
+			return true;
+	return false;
+}
+
+/* Skip the rest of an unsupported statement (braces balanced). */
+static void pk_lex_start_skip(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
+{
+	pk_unsupported(p->diags, loc, feature);
+	p->lex->skipping = true;
+	p->lex->suppress = true;
+	p->lex->skip_depth = 0;
+}
+
+static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc);
+
+/* One raw token from the top frame, frames popped at their end. */
+static int pk_lex_raw(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
+{
+	struct pk_lexer *l = p->lex;
+	while (l->nframes) {
+		struct pk_frame *f = &l->frames[l->nframes - 1];
+		int tok = pk_scan_lex(lval, lloc, f->sc);
+		if (f->is_macro)
+			*lloc = f->at;
+		if (tok)
+			return tok;
+		pk_lex_pop(l);
+	}
+	return 0;
+}
+
+int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
+{
+	struct pk_lexer *l = p->lex;
+	for (;;) {
+		int tok = pk_lex_raw(p, lval, lloc);
+		if (tok == MACROWORD) {
+			char *text = pk_macro_expand(p, lloc, lval->str);
+			char *copy = pk_arena_strdup(p->arena, text);
+			free(text);
+			pk_lex_push(p, lloc->file, copy, strlen(copy), lloc);
+			continue;
+		}
+		if (l->skipping) {
+			if (tok == '{')
+				l->skip_depth++;
+			else if (tok == '}')
+				l->skip_depth--;
+			if (tok && (tok != '\n' || l->skip_depth > 0))
+				continue;
+			l->skipping = false;
+		} else if (tok == UNSUPPORTED) {
+			pk_lex_start_skip(p, lloc, pk_keyword_find(lval->str)->unsupported);
+			continue;
+		} else if (tok == SET && l->last_tok != '\n' && l->last_tok != 0) {
+			/* `set prio`, `set tos` ... inside a rule */
+			struct pk_loc at = *lloc;
+			int next = pk_lex_raw(p, lval, lloc);
+			const char *what = pk_arena_printf(p->arena, "set %s (rule option)",
+							   next == TOS ? "tos" : next == STRING || next == UNSUPPORTED ? lval->str : "...");
+			pk_lex_start_skip(p, &at, what);
+			if (next == '\n' || !next) {
+				l->skipping = false;
+				l->last_tok = next;
+				return next;
+			}
+			continue;
+		} else if (l->last_tok == SET && !pk_is_set_option(tok) && tok != '\n' && tok) {
+			char *what = pk_arena_printf(p->arena, "set %s", tok == STRING ? lval->str : "option");
+			pk_lex_start_skip(p, lloc, what);
+			continue;
+		} else if (tok == INCLUDE) {
+			tok = pk_lex_include(p, lval, lloc);
+			if (tok < 0)
+				continue;
+		}
+		if (tok != '\n' && l->last_tok == '\n')
+			l->suppress = false;
+		l->last_tok = tok;
+		return tok;
+	}
+}
+
+int pk_lex_suppressed(const struct pk_parse *p)
+{
+	return p->lex->suppress;
+}
+
+const char *pk_lex_current_file(const struct pk_parse *p)
+{
+	for (unsigned i = p->lex->nframes; i-- > 0;)
+		if (!p->lex->frames[i].is_macro)
+			return p->lex->frames[i].ex.file;
+	return NULL;
+}
+
+/* include "file": relative names are taken from the including file's
+ * directory first, then the working directory (pfctl's behaviour). */
+static char *pk_include_path(struct pk_parse *p, const char *name)
+{
+	const char *cur = pk_lex_current_file(p);
+	const char *slash = cur ? strrchr(cur, '/') : NULL;
+	if (name[0] == '/' || !slash)
+		return pk_arena_strdup(p->arena, name);
+	char *cand = pk_arena_printf(p->arena, "%.*s/%s", (int)(slash - cur), cur, name);
+	FILE *f = fopen(cand, "r");
+	if (!f)
+		return pk_arena_strdup(p->arena, name);
+	fclose(f);
+	return cand;
+}
+
+static char *pk_read_file(struct pk_arena *a, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	for (size_t got; buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
+		n += got;
+		if (cap - n < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+	}
+	fclose(f);
+	if (!buf)
+		abort();
+	char *copy = pk_arena_strndup(a, buf, n);
+	free(buf);
+	*len = n;
+	return copy;
+}
+
+/* Returns the token to hand the parser, or -1 when the include was taken. */
+static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
+{
+	struct pk_loc at = *lloc;
+	int tok = pk_lex_raw(p, lval, lloc);
+	if (tok != STRING) {
+		pk_error(p->diags, &at, "include needs a quoted file name: include \"file\"");
+		return tok;
+	}
+	char *path = pk_include_path(p, lval->str);
+	size_t len;
+	char *text = pk_read_file(p->arena, path, &len);
+	at.end_line = lloc->end_line;
+	at.end_col = lloc->end_col;
+	if (!text) {
+		pk_error(p->diags, &at, "cannot read included file '%s'", path);
+		return -1;
+	}
+	pk_lex_push_file(p, path, text, len);
+	return -1;
+}
+
+char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len)
+{
+	return pk_read_file(a, path, len);
+}
+
+void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg)
+{
+	if (pk_lex_suppressed(p))
+		return;
+	const char *m = !strncmp(msg, "syntax error, ", 14) ? msg + 14 : msg;
+	pk_error(p->diags, loc, "syntax error: %s", m);
+}

@@ -1,0 +1,46 @@
+/*
+ * compiler/lex.h: the lexer the grammar calls: flex's scanner plus macros,
+ * `include` and the skipping of statements outside the language subset.
+ *
+ * It keeps a stack of scanners: the main file, included files, and the text
+ * of macros being expanded (whose tokens carry the location of the `$name`
+ * that produced them). The macro table is hashed.
+ */
+#ifndef PK_COMPILER_LEX_H
+#define PK_COMPILER_LEX_H
+
+#include <stddef.h>
+
+#include "compiler/ast.h"
+#include "compiler/loc.h"
+
+/* What one flex scanner knows: where it is, and whose arena to use. */
+struct pk_scan_extra {
+	struct pk_parse *p;
+	const char *file;
+	unsigned line, col;
+};
+
+/* Called by the generated scanner. */
+void pk_scan_advance(struct pk_scan_extra *x, struct pk_loc *loc, const char *text, size_t len);
+char *pk_scan_text(struct pk_scan_extra *x, const char *text, size_t len);
+char *pk_scan_unquote(struct pk_scan_extra *x, const char *text, size_t len);
+int pk_scan_word(const char *word);
+
+/* Set up and tear down the lexer of a parse; the main file is pushed by
+ * pk_lex_push_file. */
+void pk_lex_init(struct pk_parse *p);
+void pk_lex_free(struct pk_parse *p);
+void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, size_t len);
+/* Define a macro (later definitions replace earlier ones, as in pfctl). */
+void pk_lex_define(struct pk_parse *p, const char *name, const char *value);
+/* True while the statement being parsed was already reported unsupported
+ * (its syntax error is then not worth a second message). */
+int pk_lex_suppressed(const struct pk_parse *p);
+/* Search path for include: the directory of the including file. */
+const char *pk_lex_current_file(const struct pk_parse *p);
+
+/* Reads a whole file into the arena; NULL when it cannot be read. */
+char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len);
+
+#endif

@@ -1,0 +1,346 @@
+/*
+ * compiler/print.c: rules back to pfctl -nv text (see compiler/print.h).
+ * The order of the words follows pfctl's print_rule, so the OpenBSD
+ * regression outputs can be compared line by line.
+ */
+#include "compiler/print.h"
+
+#include <string.h>
+
+#include "compiler/names.h"
+
+void pk_print_addr_str(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *a, char *buf, size_t size)
+{
+	char p1[64], p2[64];
+	const char *neg = a->neg ? "! " : "";
+	switch (a->kind) {
+	case PK_ADDR_ANY: snprintf(buf, size, "%sany", neg); break;
+	case PK_ADDR_NOROUTE: snprintf(buf, size, "%sno-route", neg); break;
+	case PK_ADDR_URPF: snprintf(buf, size, "%surpf-failed", neg); break;
+	case PK_ADDR_RANGE:
+		pk_prefix_format(&a->pfx, p1, sizeof(p1));
+		pk_prefix_format(&a->range_end, p2, sizeof(p2));
+		snprintf(buf, size, "%s%s - %s", neg, p1, p2);
+		break;
+	case PK_ADDR_TABLE:
+		if (a->ifmod == PK_IFMOD_SELF)
+			snprintf(buf, size, "%sself", neg);
+		else if (a->ifmod == PK_IFMOD_DYNAMIC && a->pfx.len)
+			snprintf(buf, size, "%s(%s)/%u", neg, a->ifname, a->pfx.len);
+		else if (a->ifmod == PK_IFMOD_DYNAMIC)
+			snprintf(buf, size, "%s(%s)", neg, a->ifname);
+		else
+			snprintf(buf, size, "%s<%s>", neg, a->table < rs->ntables ? rs->tables[a->table].name : "?");
+		break;
+	default:
+		pk_prefix_format(&a->pfx, p1, sizeof(p1));
+		snprintf(buf, size, "%s%s", neg, p1);
+		break;
+	}
+}
+
+void pk_print_port_str(const struct pk_port_match *p, char *buf, size_t size)
+{
+	if (p->op == PK_PORT_ANY)
+		buf[0] = '\0';
+	else if (p->op == PK_PORT_RANGE)
+		snprintf(buf, size, "%u:%u", p->lo, p->hi);
+	else
+		snprintf(buf, size, "%u", p->lo);
+}
+
+static void pk_print_port(FILE *out, const struct pk_port_match *p)
+{
+	static const char *const ops[] = {"", "=", "!=", "<", "<=", ">", ">=", ":", "><", "<>"};
+	if (p->op == PK_PORT_ANY)
+		return;
+	if (p->op == PK_PORT_RANGE || p->op == PK_PORT_INSIDE || p->op == PK_PORT_OUTSIDE)
+		fprintf(out, " port %u%s%s%s%u", p->lo, p->op == PK_PORT_RANGE ? "" : " ", ops[p->op],
+			p->op == PK_PORT_RANGE ? "" : " ", p->hi);
+	else
+		fprintf(out, " port %s %u", ops[p->op], p->lo);
+}
+
+static void pk_print_addr(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *a)
+{
+	char buf[160];
+	pk_print_addr_str(rs, a, buf, sizeof(buf));
+	fputs(buf, out);
+}
+
+static void pk_print_flagbits(FILE *out, uint8_t f)
+{
+	static const char letters[] = "FSRPAUEW";
+	for (int i = 0; i < 8; i++)
+		if (f & (1u << i))
+			fputc(letters[i], out);
+}
+
+static void pk_print_block(FILE *out, const struct pk_ir_rule *r)
+{
+	char c[48];
+	switch (r->block) {
+	case PK_BLOCK_RETURN: fputs(" return", out); break;
+	case PK_BLOCK_RETURN_RST:
+		if (r->return_ttl)
+			fprintf(out, " return-rst(ttl %u)", r->return_ttl);
+		else
+			fputs(" return-rst", out);
+		break;
+	case PK_BLOCK_RETURN_ICMP:
+	case PK_BLOCK_RETURN_ICMP6: {
+		int code = r->block == PK_BLOCK_RETURN_ICMP ? r->return_icmp : r->return_icmp6;
+		int code6 = r->return_icmp6;
+		const char *n4 = pk_icmp_code_name(3, code < 0 ? 3 : code, 4);
+		const char *n6 = pk_icmp_code_name(1, code6 < 0 ? 4 : code6, 6);
+		if (r->block == PK_BLOCK_RETURN_ICMP && r->af != PK_AF_INET6) {
+			snprintf(c, sizeof(c), "%d", code < 0 ? 3 : code);
+			fprintf(out, " return-icmp(%s", n4 ? n4 : c);
+			if (r->af == PK_AF_ANY) {
+				snprintf(c, sizeof(c), "%d", code6 < 0 ? 4 : code6);
+				fprintf(out, ", %s", n6 ? n6 : c);
+			}
+			fputc(')', out);
+		} else {
+			snprintf(c, sizeof(c), "%d", code6 < 0 ? 4 : code6);
+			fprintf(out, " return-icmp6(%s)", n6 ? n6 : c);
+		}
+		break;
+	}
+	default: fputs(" drop", out); break;
+	}
+}
+
+static void pk_print_head(FILE *out, const struct pk_ir_rule *r)
+{
+	static const char *const actions[] = {"pass", "block", "match", "scrub", "nat", "rdr", "binat"};
+	if (r->action >= PK_ACT_NAT && r->nat.kind == PK_NAT_NONE)
+		fputs("no ", out);
+	fputs(actions[r->action], out);
+	if (r->action == PK_ACT_BLOCK)
+		pk_print_block(out, r);
+	if (r->action < PK_ACT_NAT)
+		fputs(r->dir == PK_DIR_IN ? " in" : r->dir == PK_DIR_OUT ? " out" : "", out);
+	if (r->log)
+		fputs(r->log_all ? " log (all)" : " log", out);
+	if (r->quick)
+		fputs(" quick", out);
+	if (r->ifc.name)
+		fprintf(out, " on %s%s", r->ifc.neg ? "! " : "", r->ifc.name);
+	fputs(r->af == PK_AF_INET ? " inet" : r->af == PK_AF_INET6 ? " inet6" : "", out);
+	if (r->proto) {
+		const char *n = pk_proto_name(r->proto);
+		if (n)
+			fprintf(out, " proto %s", n);
+		else
+			fprintf(out, " proto %u", r->proto);
+	}
+}
+
+static void pk_print_fromto(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	if (r->src.kind == PK_ADDR_ANY && !r->src.neg && r->dst.kind == PK_ADDR_ANY && !r->dst.neg &&
+	    r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY) {
+		fputs(" all", out);
+		return;
+	}
+	fputs(" from ", out);
+	pk_print_addr(out, rs, &r->src);
+	pk_print_port(out, &r->sport);
+	fputs(" to ", out);
+	pk_print_addr(out, rs, &r->dst);
+	pk_print_port(out, &r->dport);
+}
+
+static void pk_print_icmp(FILE *out, const struct pk_ir_rule *r)
+{
+	if (r->icmp_type < 0)
+		return;
+	int af = r->proto == 58 ? 6 : 4;
+	const char *t = pk_icmp_type_name(r->icmp_type, af);
+	fprintf(out, " %s ", af == 6 ? "icmp6-type" : "icmp-type");
+	if (t)
+		fputs(t, out);
+	else
+		fprintf(out, "%d", r->icmp_type);
+	if (r->icmp_code >= 0) {
+		const char *c = pk_icmp_code_name(r->icmp_type, r->icmp_code, af);
+		if (c)
+			fprintf(out, " code %s", c);
+		else
+			fprintf(out, " code %d", r->icmp_code);
+	}
+}
+
+static bool pk_has_state_opts(const struct pk_state_opts *s)
+{
+	for (int i = 0; i < PK_TMO_COUNT; i++)
+		if (s->timeouts[i] != PK_TMO_UNSET)
+			return true;
+	return s->max || s->max_src_nodes || s->max_src_states || s->max_src_conn || s->max_src_conn_rate ||
+	       s->src_track || s->policy || s->sloppy || s->no_sync || s->pflow || s->overload_table;
+}
+
+static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
+{
+	static const char *const tmo[] = {
+#define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
+		PK_TIMEOUTS(PK_TMO_NAME)
+#undef PK_TMO_NAME
+	};
+	const char *sep = " (";
+#define PK_SOPT(...) do { fputs(sep, out); fprintf(out, __VA_ARGS__); sep = ", "; } while (0)
+	if (s->max)
+		PK_SOPT("max %u", s->max);
+	if (s->no_sync)
+		PK_SOPT("no-sync");
+	if (s->pflow)
+		PK_SOPT("pflow");
+	if (s->src_track)
+		PK_SOPT("source-track%s", s->src_track == PK_SRCTRACK_GLOBAL ? " global" : " rule");
+	if (s->max_src_nodes)
+		PK_SOPT("max-src-nodes %u", s->max_src_nodes);
+	if (s->max_src_states)
+		PK_SOPT("max-src-states %u", s->max_src_states);
+	if (s->max_src_conn)
+		PK_SOPT("max-src-conn %u", s->max_src_conn);
+	if (s->max_src_conn_rate)
+		PK_SOPT("max-src-conn-rate %u/%u", s->max_src_conn_rate, s->max_src_conn_secs);
+	if (s->overload_table)
+		PK_SOPT("overload <%s>%s%s", s->overload_table, s->overload_flush ? " flush" : "",
+			s->overload_flush_global ? " global" : "");
+	if (s->policy)
+		PK_SOPT("%s", s->policy == PK_POLICY_FLOATING ? "floating" : "if-bound");
+	if (s->sloppy)
+		PK_SOPT("sloppy");
+	for (int i = 0; i < PK_TMO_COUNT; i++)
+		if (s->timeouts[i] != PK_TMO_UNSET)
+			PK_SOPT("%s %u", tmo[i], s->timeouts[i]);
+#undef PK_SOPT
+	fputc(')', out);
+}
+
+static void pk_print_state(FILE *out, const struct pk_ir_rule *r)
+{
+	bool opts = pk_has_state_opts(&r->sopts);
+	if (r->state == PK_STATE_NONE && r->action == PK_ACT_PASS)
+		fputs(" no state", out);
+	else if (r->state == PK_STATE_KEEP && opts)
+		fputs(" keep state", out);
+	else if (r->state == PK_STATE_MODULATE)
+		fputs(" modulate state", out);
+	else if (r->state == PK_STATE_SYNPROXY)
+		fputs(" synproxy state", out);
+	if (r->probability) {
+		double p = r->probability / 4294967295.0 * 100.0;
+		fprintf(out, " probability %g%%", p);
+	}
+	if (opts && r->state != PK_STATE_NONE)
+		pk_print_state_opts(out, &r->sopts);
+}
+
+static void pk_print_pool(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *v, uint32_t n)
+{
+	if (n > 1)
+		fputs("{ ", out);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", out);
+		pk_print_addr(out, rs, &v[i]);
+	}
+	if (n > 1)
+		fputs(" }", out);
+}
+
+static void pk_print_pool_opts(FILE *out, uint8_t o)
+{
+	static const char *const names[] = {"bitmask", "random", "source-hash", "round-robin", "static-port",
+					    "sticky-address"};
+	for (int i = 0; i < 6; i++)
+		if (o & (1u << i))
+			fprintf(out, " %s", names[i]);
+}
+
+static void pk_print_nat(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	static const char *const kinds[] = {"", " nat-to ", " rdr-to ", " binat-to "};
+	const struct pk_ir_nat *n = &r->nat;
+	if (n->kind == PK_NAT_NONE)
+		return;
+	fputs(r->action >= PK_ACT_NAT ? " -> " : kinds[n->kind], out);
+	pk_print_pool(out, rs, n->pool, n->npool);
+	if (n->port_lo && n->port_hi != n->port_lo)
+		fprintf(out, " port %u:%u", n->port_lo, n->port_hi);
+	else if (n->port_lo)
+		fprintf(out, " port %u", n->port_lo);
+	pk_print_pool_opts(out, n->pool_opts);
+}
+
+static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	static const char *const kinds[] = {"", " route-to ", " reply-to ", " dup-to "};
+	if (r->route.kind == PK_ROUTE_NONE)
+		return;
+	fputs(kinds[r->route.kind], out);
+	if (r->route.addr.kind == PK_ADDR_ANY && r->route.ifname)
+		fputs(r->route.ifname, out);
+	else
+		pk_print_addr(out, rs, &r->route.addr);
+}
+
+static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)
+{
+	const struct pk_ir_scrub *s = &r->scrub;
+	if (!s->set)
+		return;
+	bool old = r->action == PK_ACT_SCRUB;
+	const char *sep = old ? " " : " scrub (";
+#define PK_SCR(...) do { fputs(sep, out); fprintf(out, __VA_ARGS__); sep = " "; } while (0)
+	if (s->no_df)
+		PK_SCR("no-df");
+	if (s->random_id)
+		PK_SCR("random-id");
+	if (s->min_ttl)
+		PK_SCR("min-ttl %u", s->min_ttl);
+	if (s->reassemble_tcp)
+		PK_SCR("reassemble tcp");
+	if (s->max_mss)
+		PK_SCR("max-mss %u", s->max_mss);
+	if (s->set_tos >= 0)
+		PK_SCR("set-tos 0x%2.2x", s->set_tos);
+	if (s->fragment_reassemble)
+		PK_SCR("fragment reassemble");
+#undef PK_SCR
+	if (!old)
+		fputs(strcmp(sep, " scrub (") ? ")" : "())", out);
+}
+
+void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	pk_print_head(out, r);
+	pk_print_fromto(out, rs, r);
+	if (r->flagmask) {
+		fputs(" flags ", out);
+		pk_print_flagbits(out, r->flags);
+		fputc('/', out);
+		pk_print_flagbits(out, r->flagmask);
+	} else if (r->action == PK_ACT_PASS && r->state != PK_STATE_NONE && (r->proto == 0 || r->proto == 6)) {
+		fputs(" flags any", out);
+	}
+	pk_print_icmp(out, r);
+	if (r->tos >= 0)
+		fprintf(out, " tos 0x%2.2x", r->tos);
+	if (r->action < PK_ACT_NAT)
+		pk_print_state(out, r);
+	if (r->allow_opts)
+		fputs(" allow-opts", out);
+	if (r->label && *r->label)
+		fprintf(out, " label \"%s\"", r->label);
+	if (r->tag)
+		fprintf(out, " tag %s", r->tag);
+	if (r->tagged)
+		fprintf(out, " %stagged %s", r->tagged_neg ? "! " : "", r->tagged);
+	pk_print_scrub(out, r);
+	pk_print_route(out, rs, r);
+	pk_print_nat(out, rs, r);
+}

@@ -1,0 +1,329 @@
+/*
+ * compiler/resolve.c: the resolver's driver. Topology and tables are read
+ * first (pf takes interfaces from the kernel and tables exist before the
+ * rules using them); `set` lines and rules are then taken in file order, as
+ * pfctl does (a `set block-policy` applies to the rules after it).
+ */
+#include "compiler/resolve.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t pk_res_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+int pk_res_table_find(const struct pk_res *r, const char *name)
+{
+	if (!r->thcap)
+		return -1;
+	for (uint32_t i = pk_res_hash(name) & (r->thcap - 1);; i = (i + 1) & (r->thcap - 1)) {
+		if (!r->thash[i])
+			return -1;
+		if (!strcmp(r->rs->tables[r->thash[i] - 1].name, name))
+			return (int)(r->thash[i] - 1);
+	}
+}
+
+static void pk_res_thash_put(struct pk_res *r, uint32_t idx)
+{
+	uint32_t i = pk_res_hash(r->rs->tables[idx].name) & (r->thcap - 1);
+	while (r->thash[i])
+		i = (i + 1) & (r->thcap - 1);
+	r->thash[i] = idx + 1;
+}
+
+uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_loc *loc)
+{
+	struct pk_ir_ruleset *rs = r->rs;
+	if (rs->ntables == r->tcap) {
+		r->tcap = r->tcap ? r->tcap * 2 : 8;
+		rs->tables = pk_arena_grow(r->a, rs->tables, rs->ntables, r->tcap, sizeof(*rs->tables));
+	}
+	if ((rs->ntables + 1) * 2 > r->thcap) {
+		r->thcap = r->thcap ? r->thcap * 2 : 16;
+		r->thash = pk_arena_array(r->a, r->thcap, sizeof(*r->thash));
+		for (uint32_t i = 0; i < rs->ntables; i++)
+			pk_res_thash_put(r, i);
+	}
+	struct pk_ir_table *t = &rs->tables[rs->ntables];
+	memset(t, 0, sizeof(*t));
+	t->name = pk_arena_strdup(r->a, name);
+	if (loc)
+		t->loc = *loc;
+	pk_res_thash_put(r, rs->ntables);
+	return rs->ntables++;
+}
+
+static void pk_res_table(struct pk_res *r, const struct pk_ast_table *at)
+{
+	int old = pk_res_table_find(r, at->name);
+	if (old >= 0) {
+		struct pk_diag *g = pk_error(r->d, &at->loc, "table <%s> is defined twice", at->name);
+		pk_diag_note(g, &r->rs->tables[old].loc, "first defined here; merge the two or rename one");
+		return;
+	}
+	uint32_t idx = pk_res_table_add(r, at->name, &at->loc);
+	struct pk_addr_vec v = {0};
+	pk_res_hosts(r, at->hosts, &v);
+	struct pk_ir_table *t = &r->rs->tables[idx];
+	t->persist = at->persist;
+	t->is_const = at->is_const;
+	t->counters = at->counters;
+	t->entries = pk_arena_array(r->a, v.n ? v.n : 1, sizeof(*t->entries));
+	const struct pk_ast_host *h = at->hosts;
+	for (uint32_t i = 0; i < v.n; i++) {
+		if (v.v[i].kind != PK_ADDR_PREFIX) {
+			pk_error(r->d, h ? &h->loc : &at->loc, "a table holds addresses and networks only");
+			continue;
+		}
+		t->entries[t->nentries].pfx = v.v[i].pfx;
+		t->entries[t->nentries++].neg = v.v[i].neg;
+	}
+	for (const struct pk_ast_item *f = at->files; f; f = f->next)
+		t->nfiles++;
+	t->files = pk_arena_array(r->a, t->nfiles ? t->nfiles : 1, sizeof(*t->files));
+	uint32_t k = 0;
+	for (const struct pk_ast_item *f = at->files; f; f = f->next)
+		t->files[k++] = f->s;
+}
+
+static void pk_res_add_route(struct pk_res *r, const struct pk_ir_route *rt)
+{
+	struct pk_ir_ruleset *rs = r->rs;
+	if (rs->nroutes == r->routecap) {
+		r->routecap = r->routecap ? r->routecap * 2 : 8;
+		rs->routes = pk_arena_grow(r->a, rs->routes, rs->nroutes, r->routecap, sizeof(*rs->routes));
+	}
+	rs->routes[rs->nroutes++] = *rt;
+}
+
+static bool pk_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	char tail;
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		if (v[i] > 255)
+			return false;
+		mac[i] = (uint8_t)v[i];
+	}
+	return true;
+}
+
+static void pk_res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
+{
+	struct pk_ir_ruleset *rs = r->rs;
+	const struct pk_ir_iface *old = pk_ir_iface_find(rs, ai->name);
+	if (old) {
+		struct pk_diag *g = pk_error(r->d, &ai->loc, "interface %s is declared twice", ai->name);
+		pk_diag_note(g, &old->loc, "first declared here; list all its addresses in one declaration");
+		return;
+	}
+	if (rs->nifaces == r->icap) {
+		r->icap = r->icap ? r->icap * 2 : 8;
+		rs->ifaces = pk_arena_grow(r->a, rs->ifaces, rs->nifaces, r->icap, sizeof(*rs->ifaces));
+	}
+	struct pk_ir_iface *i = &rs->ifaces[rs->nifaces++];
+	memset(i, 0, sizeof(*i));
+	i->name = ai->name;
+	i->loc = ai->loc;
+	for (const struct pk_ast_item *a = ai->addrs; a; a = a->next)
+		i->naddrs++;
+	i->addrs = pk_arena_array(r->a, i->naddrs ? i->naddrs : 1, sizeof(*i->addrs));
+	uint32_t k = 0;
+	for (const struct pk_ast_item *a = ai->addrs; a; a = a->next) {
+		if (pk_prefix_parse(a->s, &i->addrs[k])) {
+			pk_error(r->d, &a->loc, "'%s' is not an address with prefix length (e.g. 192.168.1.1/24)", a->s);
+			continue;
+		}
+		struct pk_ir_route c = {.loc = a->loc, .dst = i->addrs[k], .ifname = i->name, .connected = true};
+		pk_res_add_route(r, &c);
+		k++;
+	}
+	i->naddrs = k;
+	if (ai->mac) {
+		i->has_mac = pk_parse_mac(ai->mac, i->mac);
+		if (!i->has_mac)
+			pk_error(r->d, &ai->mac_loc, "'%s' is not a MAC address (write xx:xx:xx:xx:xx:xx)", ai->mac);
+	}
+}
+
+static void pk_res_route(struct pk_res *r, const struct pk_ast_route *ar)
+{
+	struct pk_ir_route rt = {.loc = ar->loc, .ifname = ar->ifname};
+	const char *dst = strcmp(ar->dst, "default") ? ar->dst : "0.0.0.0/0";
+	if (pk_prefix_parse(dst, &rt.dst)) {
+		pk_error(r->d, &ar->dst_loc, "'%s' is not a network (e.g. 10.0.0.0/8 or default)", ar->dst);
+		return;
+	}
+	struct pk_ir_iface *i = (struct pk_ir_iface *)pk_ir_iface_find(r->rs, ar->ifname);
+	if (!i) {
+		pk_error(r->d, &ar->loc, "route via undeclared interface %s; declare it with: interface %s address CIDR",
+			 ar->ifname, ar->ifname);
+		return;
+	}
+	if (ar->gw) {
+		if (pk_prefix_parse(ar->gw, &rt.gw) || rt.gw.len != (rt.gw.af == PK_AF_INET ? 32 : 128)) {
+			pk_error(r->d, &ar->gw_loc, "gateway '%s' is not a host address", ar->gw);
+			return;
+		}
+		i->wan = true;
+	}
+	pk_res_add_route(r, &rt);
+}
+
+static int pk_timeout_index(const char *name)
+{
+	static const char *const names[] = {
+#define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
+		PK_TIMEOUTS(PK_TMO_NAME)
+#undef PK_TMO_NAME
+	};
+	for (int i = 0; i < PK_TMO_COUNT; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+static void pk_res_set_timeouts(struct pk_res *r, const struct pk_ast_item *items)
+{
+	struct pk_ir_options *o = &r->rs->opts;
+	for (const struct pk_ast_item *it = items; it; it = it->next) {
+		int t = pk_timeout_index(it->s);
+		uint64_t v;
+		if (t < 0) {
+			pk_error(r->d, &it->loc, "unknown timeout '%s' (e.g. tcp.established, udp.first, interval)", it->s);
+			continue;
+		}
+		if (!pk_res_number(r, it->s2, &it->loc, UINT32_MAX - 1, &v))
+			continue;
+		o->timeouts[t] = (uint32_t)v;
+		o->timeout_set[t] = true;
+		o->timeout_loc[t] = it->loc;
+	}
+}
+
+static void pk_res_set_limits(struct pk_res *r, const struct pk_ast_item *items)
+{
+	static const char *const names[PK_LIMIT_COUNT] = {"states", "frags", "src-nodes", "table-entries"};
+	struct pk_ir_options *o = &r->rs->opts;
+	for (const struct pk_ast_item *it = items; it; it = it->next) {
+		int k = -1;
+		for (int i = 0; i < PK_LIMIT_COUNT; i++)
+			if (!strcmp(names[i], it->s))
+				k = i;
+		uint64_t v;
+		if (k < 0) {
+			const char *best = pk_did_you_mean(it->s, names, PK_LIMIT_COUNT);
+			pk_error(r->d, &it->loc, "unknown limit '%s'%s%s%s", it->s, best ? " (did you mean '" : "",
+				 best ? best : "", best ? "'?)" : "; use states, frags, src-nodes or table-entries");
+			continue;
+		}
+		if (pk_res_number(r, it->s2, &it->loc, UINT32_MAX, &v)) {
+			o->limits[k] = (uint32_t)v;
+			o->limit_set[k] = true;
+		}
+	}
+}
+
+static void pk_res_set_optimization(struct pk_res *r, const struct pk_ast_set *s)
+{
+	static const struct { const char *name; uint8_t v; } profiles[] = {
+		{"normal", PK_OPT_NORMAL}, {"default", PK_OPT_NORMAL}, {"high-latency", PK_OPT_HIGH_LATENCY},
+		{"satellite", PK_OPT_HIGH_LATENCY}, {"conservative", PK_OPT_CONSERVATIVE},
+		{"aggressive", PK_OPT_AGGRESSIVE},
+	};
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (!strcmp(profiles[i].name, s->s)) {
+			r->rs->opts.optimization = profiles[i].v;
+			return;
+		}
+	pk_error(r->d, &s->loc, "unknown optimization '%s'; use normal, high-latency, satellite, aggressive or conservative",
+		 s->s);
+}
+
+static void pk_res_set(struct pk_res *r, const struct pk_ast_set *s)
+{
+	struct pk_ir_options *o = &r->rs->opts;
+	uint64_t v;
+	switch (s->kind) {
+	case PK_SET_TIMEOUT: pk_res_set_timeouts(r, s->items); break;
+	case PK_SET_LIMIT: pk_res_set_limits(r, s->items); break;
+	case PK_SET_OPTIMIZATION: pk_res_set_optimization(r, s); break;
+	case PK_SET_BLOCK_POLICY: o->block_policy = r->block_policy = (uint8_t)s->n; break;
+	case PK_SET_STATE_POLICY: o->state_policy = r->state_policy = (uint8_t)s->n; break;
+	case PK_SET_DEBUG: o->debug = s->s; break;
+	case PK_SET_LOGINTERFACE: o->loginterface = s->s; break;
+	case PK_SET_RULESET_OPT: o->ruleset_optimization = s->s; break;
+	case PK_SET_HOSTID:
+		if (pk_res_number(r, s->s, &s->loc, UINT32_MAX, &v)) {
+			o->hostid = (uint32_t)v;
+			o->hostid_set = true;
+		}
+		break;
+	default:
+		for (const struct pk_ast_item *it = s->items; it; it = it->next) {
+			o->skip = pk_arena_grow(r->a, o->skip, o->nskip, o->nskip + 1, sizeof(*o->skip));
+			o->skip[o->nskip++] = it->s;
+		}
+		break;
+	}
+	o->set_locs = pk_arena_grow(r->a, o->set_locs, o->nset, o->nset + 1, sizeof(*o->set_locs));
+	o->set_locs[o->nset++] = s->loc;
+}
+
+/* Profile values, then `set timeout` overrides; adaptive thresholds follow
+ * the states limit unless written (pf's 60% / 120%). */
+static void pk_res_finish_options(struct pk_res *r)
+{
+	static const uint32_t profile[PK_TMO_COUNT][PK_OPT_COUNT] = {
+#define PK_TMO_ROW(id, nm, n, hl, c, a) {n, hl, c, a},
+		PK_TIMEOUTS(PK_TMO_ROW)
+#undef PK_TMO_ROW
+	};
+	static const uint32_t limit_default[PK_LIMIT_COUNT] = {
+		PK_DEFAULT_LIMIT_STATES, PK_DEFAULT_LIMIT_FRAGS, PK_DEFAULT_LIMIT_SRC_NODES,
+		PK_DEFAULT_LIMIT_TABLE_ENTRIES};
+	struct pk_ir_options *o = &r->rs->opts;
+	for (int i = 0; i < PK_LIMIT_COUNT; i++)
+		if (!o->limit_set[i])
+			o->limits[i] = limit_default[i];
+	for (int t = 0; t < PK_TMO_COUNT; t++)
+		if (!o->timeout_set[t])
+			o->timeouts[t] = profile[t][o->optimization];
+	uint64_t states = o->limits[PK_LIMIT_STATES];
+	if (!o->timeout_set[PK_TMO_ADAPTIVE_START])
+		o->timeouts[PK_TMO_ADAPTIVE_START] = (uint32_t)(states * PK_ADAPTIVE_START_PCT / 100);
+	if (!o->timeout_set[PK_TMO_ADAPTIVE_END])
+		o->timeouts[PK_TMO_ADAPTIVE_END] = (uint32_t)(states * PK_ADAPTIVE_END_PCT / 100);
+}
+
+int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
+{
+	unsigned before = r->d->nerrors;
+	r->rs->opts.state_policy = r->state_policy = PK_POLICY_IF_BOUND;
+	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
+		if (s->kind == PK_ST_IFACE)
+			pk_res_iface(r, s->u.iface);
+	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
+		if (s->kind == PK_ST_ROUTE)
+			pk_res_route(r, s->u.route);
+	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
+		if (s->kind == PK_ST_TABLE)
+			pk_res_table(r, s->u.table);
+	for (const struct pk_ast_stmt *s = stmts; s; s = s->next) {
+		if (s->kind == PK_ST_SET)
+			pk_res_set(r, s->u.set);
+		else if (s->kind == PK_ST_RULE)
+			pk_res_rule(r, s->u.rule);
+	}
+	pk_res_finish_options(r);
+	return (int)(r->d->nerrors - before);
+}

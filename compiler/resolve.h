@@ -1,0 +1,51 @@
+/*
+ * compiler/resolve.h: AST to IR, shared between the resolver's files:
+ * resolve.c (statements, topology, tables, options), resolve_addr.c
+ * (addresses and ports), resolve_rule.c (rules and their expansion).
+ */
+#ifndef PK_COMPILER_RESOLVE_H
+#define PK_COMPILER_RESOLVE_H
+
+#include "compiler/ast.h"
+#include "compiler/diag.h"
+#include "compiler/ir.h"
+
+struct pk_res {
+	struct pk_ir_ruleset *rs;
+	struct pk_arena *a;
+	struct pk_diags *d;
+	uint32_t rcap, tcap, icap, routecap;
+	/* table name -> index + 1, open addressing */
+	uint32_t *thash;
+	uint32_t thcap;
+	uint8_t block_policy;
+	uint8_t state_policy;
+};
+
+/* Resolve a parsed file (and topology) into rs. Returns the error count. */
+int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts);
+
+/* A table index by name, creating an implicit/undeclared one when asked. */
+int pk_res_table_find(const struct pk_res *r, const char *name);
+uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_loc *loc);
+
+/* Addresses of one written host: appends to *out (arena array, *n, *cap).
+ * Returns false after reporting an error. */
+struct pk_addr_vec {
+	struct pk_ir_addr *v;
+	uint32_t n, cap;
+};
+bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_vec *out);
+bool pk_res_hosts(struct pk_res *r, const struct pk_ast_host *list, struct pk_addr_vec *out);
+/* A port or service name; false after reporting. */
+bool pk_res_port_value(struct pk_res *r, const char *text, const struct pk_loc *loc, uint16_t *out);
+bool pk_res_port(struct pk_res *r, const struct pk_ast_port *p, struct pk_port_match *out);
+bool pk_res_number(struct pk_res *r, const char *text, const struct pk_loc *loc, uint64_t max, uint64_t *out);
+
+void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar);
+/* Applies a rule's options to ir; returns whether flags were written. */
+bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk_ir_rule *ir);
+struct pk_ir_rule *pk_res_new_rule(struct pk_res *r);
+void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir);
+
+#endif

@@ -1,0 +1,345 @@
+/*
+ * compiler/resolve_addr.c: written addresses and ports to IR. An interface
+ * name expands to its topology addresses (one rule each, as pfctl does);
+ * `(IF)` and `self` become implicit tables.
+ */
+#include "compiler/resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/names.h"
+
+bool pk_res_number(struct pk_res *r, const char *text, const struct pk_loc *loc, uint64_t max, uint64_t *out)
+{
+	char *end;
+	if (!text || *text < '0' || *text > '9') {
+		pk_error(r->d, loc, "'%s' is not a number", text ? text : "");
+		return false;
+	}
+	unsigned long long v = strtoull(text, &end, 10);
+	if (*end || v > max) {
+		pk_error(r->d, loc, "'%s' is not a number from 0 to %llu", text, (unsigned long long)max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static void pk_vec_push(struct pk_res *r, struct pk_addr_vec *v, const struct pk_ir_addr *a)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 4;
+		v->v = pk_arena_grow(r->a, v->v, v->n, v->cap, sizeof(*v->v));
+	}
+	v->v[v->n++] = *a;
+}
+
+/* pfctl accepts shortened IPv4 networks such as 10/8. */
+static int pk_parse_addr(struct pk_res *r, const char *text, int mask, struct pk_prefix *out)
+{
+	const char *t = text;
+	const char *scope = strchr(text, '%');
+	unsigned dots = 0;
+	if (scope) /* fe80::1%lo0: the scope names the link, the address is the same */
+		t = text = pk_arena_strndup(r->a, text, (size_t)(scope - text));
+	bool v4ish = true;
+	for (const char *c = text; *c; c++) {
+		dots += *c == '.';
+		v4ish &= (*c >= '0' && *c <= '9') || *c == '.';
+	}
+	if (v4ish && dots < 3 && mask >= 0)
+		t = pk_arena_printf(r->a, "%s%s", text, dots == 0 ? ".0.0.0" : dots == 1 ? ".0.0" : ".0");
+	if (pk_prefix_parse(t, out))
+		return -1;
+	if (mask >= 0) {
+		if (mask > (out->af == PK_AF_INET ? 32 : 128))
+			return -2;
+		out->len = (uint8_t)mask;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	uint8_t mod;
+} pk_ifmods[] = {
+	{"network", PK_IFMOD_NETWORK}, {"broadcast", PK_IFMOD_BROADCAST}, {"peer", PK_IFMOD_PEER}, {"0", PK_IFMOD_ADDRS},
+};
+
+/* Splits "lo0:network" into the interface and its modifier. */
+static bool pk_split_if(struct pk_res *r, const char *text, const struct pk_loc *loc, const char **name,
+			uint8_t *mod, bool *noalias)
+{
+	const char *colon = strchr(text, ':');
+	*mod = PK_IFMOD_ADDRS;
+	*noalias = false;
+	if (!colon) {
+		*name = text;
+		return true;
+	}
+	*name = pk_arena_strndup(r->a, text, (size_t)(colon - text));
+	for (size_t i = 0; i < sizeof(pk_ifmods) / sizeof(pk_ifmods[0]); i++)
+		if (!strcmp(colon + 1, pk_ifmods[i].name)) {
+			*mod = pk_ifmods[i].mod;
+			*noalias = !strcmp(colon + 1, "0");
+			return true;
+		}
+	pk_error(r->d, loc, "unknown interface modifier ':%s'; use :network, :broadcast, :peer or :0", colon + 1);
+	return false;
+}
+
+static void pk_mask(struct pk_prefix *p)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned bits = i * 8;
+		if (bits >= p->len)
+			p->addr[i] = 0;
+		else if (p->len - bits < 8)
+			p->addr[i] &= (uint8_t)(0xff << (8 - (p->len - bits)));
+	}
+}
+
+/* The addresses an interface reference stands for. */
+static bool pk_if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_prefix *out)
+{
+	*out = *ifa;
+	unsigned host = ifa->af == PK_AF_INET ? 32 : 128;
+	if (mod == PK_IFMOD_NETWORK) {
+		pk_mask(out);
+		return true;
+	}
+	if (mod == PK_IFMOD_BROADCAST) {
+		if (ifa->af != PK_AF_INET || ifa->len >= 31)
+			return false;
+		for (unsigned b = ifa->len; b < 32; b++)
+			out->addr[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	}
+	out->len = (uint8_t)host;
+	return mod != PK_IFMOD_PEER;
+}
+
+static const struct pk_ir_iface *pk_need_iface(struct pk_res *r, const char *name, const struct pk_loc *loc,
+					       const char *what)
+{
+	const struct pk_ir_iface *i = pk_ir_iface_find(r->rs, name);
+	if (!i)
+		pk_error(r->d, loc, "%s needs interface %s declared; add: interface %s address CIDR", what, name, name);
+	return i;
+}
+
+static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const struct pk_ir_iface *only, uint8_t mod,
+				  int mask)
+{
+	int old = pk_res_table_find(r, name);
+	if (old >= 0)
+		return (uint32_t)old;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < r->rs->nifaces; i++)
+		if (!only || &r->rs->ifaces[i] == only)
+			n += r->rs->ifaces[i].naddrs;
+	struct pk_ir_table_entry *e = pk_arena_array(r->a, n ? n : 1, sizeof(*e));
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < r->rs->nifaces; i++) {
+		const struct pk_ir_iface *f = &r->rs->ifaces[i];
+		if (only && f != only)
+			continue;
+		for (uint32_t j = 0; j < f->naddrs; j++) {
+			if (!pk_if_prefix(&f->addrs[j], mod, &e[k].pfx))
+				continue;
+			if (mask >= 0 && mask < e[k].pfx.len) {
+				e[k].pfx.len = (uint8_t)mask;
+				pk_mask(&e[k].pfx);
+			}
+			k++;
+		}
+	}
+	uint32_t idx = pk_res_table_add(r, name, NULL);
+	r->rs->tables[idx].implicit = true;
+	r->rs->tables[idx].entries = e;
+	r->rs->tables[idx].nentries = k;
+	return idx;
+}
+
+static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
+			   struct pk_addr_vec *out)
+{
+	const char *name;
+	uint8_t mod;
+	bool noalias;
+	if (!pk_split_if(r, h->a, &h->loc, &name, &mod, &noalias))
+		return false;
+	const struct pk_ir_iface *i = pk_ir_iface_find(r->rs, name);
+	if (!i) {
+		pk_error(r->d, &h->loc, "unknown host or interface '%s'; declare it with: interface %s address CIDR",
+			 name, name);
+		return false;
+	}
+	if (mod == PK_IFMOD_PEER) {
+		pk_error(r->d, &h->loc, "%s:peer needs a point-to-point peer address; write (%s:peer)", name, name);
+		return false;
+	}
+	a->kind = PK_ADDR_PREFIX;
+	a->ifmod = mod;
+	a->noalias = noalias;
+	a->ifname = name;
+	uint32_t before = out->n;
+	for (uint32_t j = 0; j < i->naddrs; j++) {
+		if (!pk_if_prefix(&i->addrs[j], mod, &a->pfx))
+			continue;
+		if (h->mask >= 0) { /* lo0/24: each address's network of that length */
+			a->pfx.len = (uint8_t)(h->mask < a->pfx.len ? h->mask : a->pfx.len);
+			pk_mask(&a->pfx);
+		}
+		pk_vec_push(r, out, a);
+	}
+	if (out->n == before) {
+		pk_error(r->d, &h->loc, "interface %s has no address for '%s'; add one to its declaration", name, h->a);
+		return false;
+	}
+	return true;
+}
+
+static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a, struct pk_addr_vec *out)
+{
+	const char *name;
+	uint8_t mod;
+	if (!pk_split_if(r, h->a, &h->loc, &name, &mod, &a->noalias))
+		return false;
+	bool self = !strcmp(name, "self");
+	const struct pk_ir_iface *i = self ? NULL : pk_need_iface(r, name, &h->loc, "(IF)");
+	if (!i && !self)
+		return false;
+	a->kind = PK_ADDR_TABLE;
+	a->ifmod = PK_IFMOD_DYNAMIC;
+	a->ifname = h->a;
+	a->pfx.len = (uint8_t)(h->mask > 0 ? h->mask : 0);
+	const char *tname = h->mask >= 0 ? pk_arena_printf(r->a, "(%s)/%d", h->a, h->mask)
+					 : pk_arena_printf(r->a, "(%s)", h->a);
+	a->table = pk_implicit_table(r, tname, i, mod, h->mask);
+	pk_vec_push(r, out, a);
+	return true;
+}
+
+static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
+			   struct pk_addr_vec *out)
+{
+	int rc = pk_parse_addr(r, h->a, h->mask, &a->pfx);
+	if (rc == -2) {
+		pk_error(r->d, &h->loc, "prefix length /%d is too long for %s", h->mask, h->a);
+		return false;
+	}
+	if (rc == 0) {
+		/* pfctl keeps the network of a written prefix: 127.0.0.1/16 is 127.0.0.0/16 */
+		pk_mask(&a->pfx);
+		a->kind = PK_ADDR_PREFIX;
+		pk_vec_push(r, out, a);
+		return true;
+	}
+	if (!strcmp(h->a, "localhost")) {
+		/* the name resolves through the hosts file: 127.0.0.1 first */
+		pk_prefix_parse("127.0.0.1", &a->pfx);
+		a->kind = PK_ADDR_PREFIX;
+		pk_vec_push(r, out, a);
+		return true;
+	}
+	if (h->mask >= 0 && (strchr(h->a, ':') || !pk_ir_iface_find(r->rs, h->a))) {
+		pk_error(r->d, &h->loc, "'%s/%d' is not a valid network (e.g. 10.0.0.0/8)", h->a, h->mask);
+		return false;
+	}
+	return pk_res_ifaddrs(r, h, a, out);
+}
+
+static bool pk_res_table_ref(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
+			     struct pk_addr_vec *out)
+{
+	int t = pk_res_table_find(r, h->a);
+	if (t < 0) {
+		/* pf creates a table a rule names; say so, it may be a typo */
+		pk_warning(r->d, &h->loc, "table <%s> is not defined; it will start empty", h->a);
+		t = (int)pk_res_table_add(r, h->a, &h->loc);
+	}
+	a->kind = PK_ADDR_TABLE;
+	a->table = (uint32_t)t;
+	pk_vec_push(r, out, a);
+	return true;
+}
+
+bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_vec *out)
+{
+	struct pk_ir_addr a;
+	memset(&a, 0, sizeof(a));
+	a.neg = h->neg;
+	switch (h->kind) {
+	case PK_H_ADDR: return pk_res_literal(r, h, &a, out);
+	case PK_H_TABLE: return pk_res_table_ref(r, h, &a, out);
+	case PK_H_DYN: return pk_res_dyn(r, h, &a, out);
+	case PK_H_RANGE:
+		if (pk_prefix_parse(h->a, &a.pfx) || pk_prefix_parse(h->b, &a.range_end) ||
+		    a.pfx.af != a.range_end.af) {
+			pk_error(r->d, &h->loc, "'%s - %s' is not an address range (two addresses of one family)",
+				 h->a, h->b);
+			return false;
+		}
+		a.kind = PK_ADDR_RANGE;
+		break;
+	case PK_H_NOROUTE: a.kind = PK_ADDR_NOROUTE; break;
+	case PK_H_URPF: a.kind = PK_ADDR_URPF; break;
+	case PK_H_SELF:
+		a.kind = PK_ADDR_TABLE;
+		a.ifmod = PK_IFMOD_SELF;
+		a.table = pk_implicit_table(r, "self", NULL, PK_IFMOD_ADDRS, -1);
+		break;
+	default: a.kind = PK_ADDR_ANY; break;
+	}
+	pk_vec_push(r, out, &a);
+	return true;
+}
+
+bool pk_res_hosts(struct pk_res *r, const struct pk_ast_host *list, struct pk_addr_vec *out)
+{
+	bool ok = true;
+	for (const struct pk_ast_host *h = list; h; h = h->next)
+		ok &= pk_res_host(r, h, out);
+	return ok;
+}
+
+bool pk_res_port_value(struct pk_res *r, const char *text, const struct pk_loc *loc, uint16_t *out)
+{
+	if (*text >= '0' && *text <= '9') {
+		char *end;
+		unsigned long v = strtoul(text, &end, 0);
+		if (*end || v > 65535) {
+			pk_error(r->d, loc, "'%s' is not a port number from 0 to 65535", text);
+			return false;
+		}
+		*out = (uint16_t)v;
+		return true;
+	}
+	int s = pk_service_lookup(text);
+	if (s >= 0) {
+		*out = (uint16_t)s;
+		return true;
+	}
+	unsigned n;
+	const char *const *names = pk_service_names(&n);
+	const char *best = pk_did_you_mean(text, names, n);
+	if (best)
+		pk_error(r->d, loc, "unknown service '%s' (did you mean '%s'?)", text, best);
+	else
+		pk_error(r->d, loc, "unknown service '%s'; write the port number", text);
+	return false;
+}
+
+bool pk_res_port(struct pk_res *r, const struct pk_ast_port *p, struct pk_port_match *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->op = p->op;
+	if (!pk_res_port_value(r, p->lo, &p->loc, &out->lo))
+		return false;
+	if (p->hi && !pk_res_port_value(r, p->hi, &p->loc, &out->hi))
+		return false;
+	if (!p->hi)
+		out->hi = out->lo;
+	return true;
+}

@@ -1,0 +1,236 @@
+/*
+ * compiler/resolve_opts.c: a rule's options (flags, state, translation,
+ * routing, scrub, label...) from the AST's option list to the IR rule.
+ */
+#include "compiler/resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* TCP flag letters in pf's order: F S R P A U E W. */
+static const char pk_flag_letters[] = "FSRPAUEW";
+
+static bool pk_res_flagstr(struct pk_res *r, const char *s, const struct pk_loc *loc, uint8_t *out)
+{
+	*out = 0;
+	for (; *s; s++) {
+		const char *c = strchr(pk_flag_letters, *s);
+		if (!c || !*s) {
+			pk_error(r->d, loc, "bad TCP flag '%c'; flags are letters of FSRPAUEW, as in flags S/SA", *s);
+			return false;
+		}
+		*out |= (uint8_t)(1u << (c - pk_flag_letters));
+	}
+	return true;
+}
+
+static void pk_res_flags(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+{
+	ir->flags = ir->flagmask = 0;
+	if (!o->s)
+		return;
+	if (!pk_res_flagstr(r, o->s, &o->loc, &ir->flags))
+		return;
+	if (o->s2)
+		pk_res_flagstr(r, o->s2, &o->loc, &ir->flagmask);
+	else
+		ir->flagmask = 0xff;
+}
+
+static bool pk_res_tos(struct pk_res *r, const char *s, const struct pk_loc *loc, int16_t *out)
+{
+	static const struct { const char *name; int16_t v; } names[] = {
+		{"lowdelay", 0x10}, {"throughput", 0x08}, {"reliability", 0x04}, {"critical", 0xa0},
+		{"inetcontrol", 0xc0}, {"netcontrol", 0xe0},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name)) {
+			*out = names[i].v;
+			return true;
+		}
+	char *end;
+	unsigned long v = strtoul(s, &end, 0);
+	if (*s < '0' || *s > '9' || *end || v > 255) {
+		pk_error(r->d, loc, "bad tos '%s'; write a number 0-255 or lowdelay, throughput, reliability", s);
+		return false;
+	}
+	*out = (int16_t)v;
+	return true;
+}
+
+static void pk_res_probability(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+{
+	char *end;
+	double p = strtod(o->s, &end);
+	if (*end == '%') {
+		p /= 100.0;
+		end++;
+	}
+	if (*end || p < 0 || p > 1) {
+		pk_error(r->d, &o->loc, "bad probability '%s'; write a percentage such as 25%%", o->s);
+		return;
+	}
+	double v = p * 4294967295.0 + 0.5;
+	ir->probability = v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v;
+	if (!ir->probability)
+		ir->probability = 1;
+}
+
+static uint32_t pk_res_u32(struct pk_res *r, const struct pk_ast_opt *o, const char *s)
+{
+	uint64_t v = 0;
+	pk_res_number(r, s, &o->loc, UINT32_MAX, &v);
+	return (uint32_t)v;
+}
+
+static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+{
+	struct pk_state_opts *s = &ir->sopts;
+	ir->state = (uint8_t)o->n;
+	for (const struct pk_ast_opt *x = o->sub; x; x = x->next) {
+		switch (x->kind) {
+		case PK_S_MAX: s->max = pk_res_u32(r, x, x->s); break;
+		case PK_S_MAX_SRC_NODES: s->max_src_nodes = pk_res_u32(r, x, x->s); break;
+		case PK_S_MAX_SRC_STATES: s->max_src_states = pk_res_u32(r, x, x->s); break;
+		case PK_S_MAX_SRC_CONN: s->max_src_conn = pk_res_u32(r, x, x->s); break;
+		case PK_S_MAX_SRC_CONN_RATE:
+			s->max_src_conn_rate = pk_res_u32(r, x, x->s);
+			s->max_src_conn_secs = pk_res_u32(r, x, x->s2);
+			break;
+		case PK_S_SOURCE_TRACK: s->src_track = (uint8_t)x->n; break;
+		case PK_S_POLICY: s->policy = (uint8_t)x->n; break;
+		case PK_S_SLOPPY: s->sloppy = true; break;
+		case PK_S_NO_SYNC: s->no_sync = true; break;
+		case PK_S_PFLOW: s->pflow = true; break;
+		case PK_S_OVERLOAD:
+			s->overload_table = x->s;
+			s->overload_flush = x->n >= 1;
+			s->overload_flush_global = x->n == 2;
+			break;
+		default: {
+			static const char *const names[] = {
+#define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
+				PK_TIMEOUTS(PK_TMO_NAME)
+#undef PK_TMO_NAME
+			};
+			int t = -1;
+			for (int i = 0; i < PK_TMO_COUNT; i++)
+				if (!strcmp(names[i], x->s))
+					t = i;
+			if (t < 0) {
+				const char *best = pk_did_you_mean(x->s, names, PK_TMO_COUNT);
+				pk_error(r->d, &x->loc, "unknown state option '%s'%s%s%s", x->s,
+					 best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
+			} else {
+				s->timeouts[t] = pk_res_u32(r, x, x->s2);
+			}
+			break;
+		}
+		}
+	}
+	/* pf scales a rule's timeouts as its own state limit fills: 60% .. 120% */
+	if (s->max && s->timeouts[PK_TMO_ADAPTIVE_START] == PK_TMO_UNSET &&
+	    s->timeouts[PK_TMO_ADAPTIVE_END] == PK_TMO_UNSET) {
+		s->timeouts[PK_TMO_ADAPTIVE_START] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_START_PCT / 100);
+		s->timeouts[PK_TMO_ADAPTIVE_END] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_END_PCT / 100);
+	}
+}
+
+/* "N", "N:M" or "N:*" after nat-to/rdr-to ... port. */
+static void pk_res_nat_port(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_nat *n)
+{
+	const char *colon = strchr(o->s, ':');
+	char *lo = colon ? pk_arena_strndup(r->a, o->s, (size_t)(colon - o->s)) : (char *)o->s;
+	if (!pk_res_port_value(r, lo, &o->loc, &n->port_lo))
+		return;
+	n->port_hi = n->port_lo;
+	if (colon && strcmp(colon + 1, "*"))
+		pk_res_port_value(r, colon + 1, &o->loc, &n->port_hi);
+	else if (colon)
+		n->port_hi = 65535;
+}
+
+static void pk_res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+{
+	struct pk_addr_vec v = {0};
+	pk_res_hosts(r, o->hosts, &v);
+	ir->nat.kind = (uint8_t)o->n;
+	if (ir->action >= PK_ACT_NAT)
+		ir->nat.kind = ir->action == PK_ACT_NAT ? PK_NAT_NAT_TO
+			     : ir->action == PK_ACT_RDR ? PK_NAT_RDR_TO : PK_NAT_BINAT_TO;
+	ir->nat.pool = v.v;
+	ir->nat.npool = v.n;
+	if (o->s)
+		pk_res_nat_port(r, o, &ir->nat);
+	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
+		ir->nat.pool_opts |= (uint8_t)p->n;
+}
+
+static void pk_res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+{
+	struct pk_addr_vec v = {0};
+	const struct pk_ast_host *h = o->hosts;
+	ir->route.kind = (uint8_t)o->n;
+	if (h && h->kind == PK_H_ADDR && !h->b && h->mask < 0 && pk_ir_iface_find(r->rs, h->a)) {
+		ir->route.ifname = h->a; /* route-to IF */
+		return;
+	}
+	if (!pk_res_hosts(r, h, &v) || !v.n)
+		return;
+	ir->route.addr = v.v[0];
+	ir->route.ifname = h->b ? h->b : v.v[0].ifname;
+	if (v.v[0].kind == PK_ADDR_PREFIX)
+		ir->route.gw = v.v[0].pfx;
+	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
+		ir->nat.pool_opts |= (uint8_t)p->n;
+}
+
+static void pk_res_scrub(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+{
+	struct pk_ir_scrub *s = &ir->scrub;
+	s->set = true;
+	for (const struct pk_ast_opt *x = o->sub; x; x = x->next) {
+		uint64_t v = 0;
+		switch (x->kind) {
+		case PK_C_NO_DF: s->no_df = true; break;
+		case PK_C_RANDOM_ID: s->random_id = true; break;
+		case PK_C_FRAGMENT_REASSEMBLE: s->fragment_reassemble = true; break;
+		case PK_C_REASSEMBLE_TCP:
+			if (strcmp(x->s, "tcp"))
+				pk_error(r->d, &x->loc, "reassemble takes tcp: reassemble tcp");
+			s->reassemble_tcp = true;
+			break;
+		case PK_C_MAX_MSS:
+			if (pk_res_number(r, x->s, &x->loc, 65535, &v))
+				s->max_mss = (uint16_t)v;
+			break;
+		case PK_C_MIN_TTL:
+			if (pk_res_number(r, x->s, &x->loc, 255, &v))
+				s->min_ttl = (uint8_t)v;
+			break;
+		default: pk_res_tos(r, x->s, &x->loc, &s->set_tos); break;
+		}
+	}
+}
+
+bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk_ir_rule *ir)
+{
+	bool flags_written = false;
+	for (const struct pk_ast_opt *o = opts; o; o = o->next) {
+		switch (o->kind) {
+		case PK_O_FLAGS: pk_res_flags(r, o, ir); flags_written = true; break;
+		case PK_O_TOS: pk_res_tos(r, o->s, &o->loc, &ir->tos); break;
+		case PK_O_ALLOWOPTS: ir->allow_opts = true; break;
+		case PK_O_LABEL: ir->label = o->s; break;
+		case PK_O_TAG: ir->tag = o->s; break;
+		case PK_O_TAGGED: ir->tagged = o->s; ir->tagged_neg = o->n != 0; break;
+		case PK_O_PROB: pk_res_probability(r, o, ir); break;
+		case PK_O_STATE: pk_res_state(r, o, ir); break;
+		case PK_O_NAT: pk_res_nat(r, o, ir); break;
+		case PK_O_ROUTE: pk_res_route_opt(r, o, ir); break;
+		case PK_O_SCRUB: pk_res_scrub(r, o, ir); break;
+		default: break; /* PK_O_ICMP: expanded per rule */
+		}
+	}
+	return flags_written;
+}

@@ -1,0 +1,367 @@
+/*
+ * compiler/resolve_rule.c: one written rule to IR rules. Lists expand into
+ * one rule per combination in pfctl's order (interface, protocol, icmp
+ * type, source, source port, destination, destination port); combinations
+ * whose address families disagree are dropped, as pfctl drops them.
+ */
+#include "compiler/resolve.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "compiler/names.h"
+#include "compiler/print.h"
+
+struct pk_icmp_pair {
+	int16_t type, code;
+};
+
+/* The lists a rule expands over. */
+struct pk_expand {
+	struct pk_ir_ifmatch *ifs;
+	uint32_t nifs;
+	uint8_t *protos;
+	uint32_t nprotos;
+	struct pk_icmp_pair *icmp;
+	uint32_t nicmp;
+	struct pk_addr_vec src, dst;
+	struct pk_port_match *sports, *dports;
+	uint32_t nsports, ndports;
+};
+
+struct pk_ir_rule *pk_res_new_rule(struct pk_res *r)
+{
+	struct pk_ir_ruleset *rs = r->rs;
+	if (rs->nrules == r->rcap) {
+		r->rcap = r->rcap ? r->rcap * 2 : 64;
+		rs->rules = pk_arena_grow(r->a, rs->rules, rs->nrules, r->rcap, sizeof(*rs->rules));
+	}
+	struct pk_ir_rule *ir = &rs->rules[rs->nrules];
+	memset(ir, 0, sizeof(*ir));
+	ir->nr = rs->nrules++;
+	return ir;
+}
+
+static void pk_exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
+{
+	uint32_t n = 0;
+	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next)
+		n++;
+	e->ifs = pk_arena_array(r->a, n ? n : 1, sizeof(*e->ifs));
+	e->nifs = n ? n : 1;
+	n = 0;
+	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next, n++) {
+		e->ifs[n].name = i->s;
+		e->ifs[n].neg = i->neg;
+		if (r->rs->nifaces && !pk_ir_iface_find(r->rs, i->s))
+			pk_diag_add(r->d, PK_SEV_NOTE, &i->loc, NULL,
+				    "interface %s is not in the topology; the rule matches it by name only", i->s);
+	}
+}
+
+static bool pk_exp_protos(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
+{
+	uint32_t n = 0;
+	bool ok = true;
+	for (const struct pk_ast_item *i = ar->protos; i; i = i->next)
+		n++;
+	e->protos = pk_arena_array(r->a, n ? n : 1, 1);
+	e->nprotos = n ? n : 1;
+	n = 0;
+	for (const struct pk_ast_item *i = ar->protos; i; i = i->next, n++) {
+		int p = pk_proto_lookup(i->s);
+		uint64_t v;
+		if (p < 0 && i->s[0] >= '0' && i->s[0] <= '9' && pk_res_number(r, i->s, &i->loc, 255, &v))
+			p = (int)v;
+		else if (p < 0) {
+			pk_error(r->d, &i->loc, "unknown protocol '%s' (e.g. tcp, udp, icmp, or a number)", i->s);
+			ok = false;
+		}
+		e->protos[n] = (uint8_t)(p < 0 ? 0 : p);
+	}
+	return ok;
+}
+
+static int pk_icmp_value(struct pk_res *r, const char *s, const struct pk_loc *loc, bool code, int af)
+{
+	int v = code ? pk_icmp_code_lookup(s, af) : pk_icmp_type_lookup(s, af);
+	uint64_t n;
+	if (v >= 0)
+		return v;
+	if (s[0] >= '0' && s[0] <= '9' && pk_res_number(r, s, loc, 255, &n))
+		return (int)n;
+	if (!(s[0] >= '0' && s[0] <= '9'))
+		pk_error(r->d, loc, "unknown icmp%s %s '%s'", af == 6 ? "6" : "", code ? "code" : "type", s);
+	return -2;
+}
+
+static int pk_exp_icmp(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
+{
+	const struct pk_ast_opt *o = NULL;
+	for (const struct pk_ast_opt *x = ar->opts; x; x = x->next)
+		if (x->kind == PK_O_ICMP)
+			o = x;
+	uint32_t n = 0;
+	for (const struct pk_ast_item *i = o ? o->items : NULL; i; i = i->next)
+		n++;
+	e->icmp = pk_arena_array(r->a, n ? n : 1, sizeof(*e->icmp));
+	e->nicmp = n ? n : 1;
+	e->icmp[0].type = e->icmp[0].code = -1;
+	n = 0;
+	for (const struct pk_ast_item *i = o ? o->items : NULL; i; i = i->next, n++) {
+		e->icmp[n].type = (int16_t)pk_icmp_value(r, i->s, &i->loc, false, (int)o->n);
+		e->icmp[n].code = i->s2 ? (int16_t)pk_icmp_value(r, i->s2, &i->loc, true, (int)o->n) : -1;
+	}
+	if (!o)
+		return 0;
+	for (uint32_t p = 0; p < e->nprotos; p++)
+		if (e->protos[p] != (o->n == 6 ? 58 : 1)) {
+			pk_error(r->d, &o->loc, "%s needs proto %s", o->n == 6 ? "icmp6-type" : "icmp-type",
+				 o->n == 6 ? "icmp6" : "icmp");
+			break;
+		}
+	return (int)o->n;
+}
+
+static struct pk_port_match *pk_exp_ports(struct pk_res *r, const struct pk_ast_port *list, uint32_t *n)
+{
+	uint32_t k = 0;
+	for (const struct pk_ast_port *p = list; p; p = p->next)
+		k++;
+	struct pk_port_match *v = pk_arena_array(r->a, k ? k : 1, sizeof(*v));
+	*n = k ? k : 1;
+	k = 0;
+	for (const struct pk_ast_port *p = list; p; p = p->next)
+		pk_res_port(r, p, &v[k++]);
+	return v;
+}
+
+static void pk_exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
+{
+	const struct pk_ast_port *p = ar->sport ? ar->sport : ar->dport;
+	if (!p)
+		return;
+	for (uint32_t i = 0; i < e->nprotos; i++)
+		if (e->protos[i] != 6 && e->protos[i] != 17 && e->protos[i] != 132) {
+			pk_error(r->d, &p->loc, "port only applies to tcp and udp; add proto tcp (or udp) to the rule");
+			return;
+		}
+}
+
+
+static void pk_exp_check_flags(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
+{
+	bool tcp = false;
+	for (uint32_t i = 0; i < e->nprotos; i++)
+		tcp |= e->protos[i] == 0 || e->protos[i] == 6;
+	for (const struct pk_ast_opt *o = ar->opts; o; o = o->next)
+		if (!tcp && o->kind == PK_O_FLAGS && o->s)
+			pk_error(r->d, &o->loc, "flags only apply to tcp; write proto tcp");
+}
+
+static uint8_t pk_addr_af(const struct pk_ir_addr *a)
+{
+	return (a->kind == PK_ADDR_PREFIX || a->kind == PK_ADDR_RANGE) ? a->pfx.af : 0;
+}
+
+/* The template's block kind and return codes. */
+static void pk_res_block(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *t)
+{
+	const struct pk_ast_block *b = &ar->block;
+	t->explicit_block = b->set;
+	t->block = b->set ? b->kind : r->block_policy == PK_BLOCKPOL_RETURN ? PK_BLOCK_RETURN : PK_BLOCK_DROP;
+	t->return_ttl = (uint8_t)(b->ttl > 255 ? 255 : b->ttl);
+	t->return_icmp = t->return_icmp6 = -1;
+	if (b->icmp)
+		t->return_icmp = (int16_t)pk_icmp_value(r, b->icmp, &ar->loc, true, 4);
+	if (b->icmp6)
+		t->return_icmp6 = (int16_t)pk_icmp_value(r, b->icmp6, &ar->loc, true, 6);
+}
+
+static void pk_res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *t, bool *flags_written)
+{
+	memset(t, 0, sizeof(*t));
+	t->loc = ar->loc;
+	t->action = ar->action;
+	pk_res_block(r, ar, t);
+	t->dir = ar->dir;
+	t->quick = ar->quick;
+	t->log = ar->log;
+	t->log_all = ar->log_all;
+	t->af = ar->af;
+	t->tos = -1;
+	t->scrub.set_tos = -1;
+	t->state = ar->action == PK_ACT_PASS ? PK_STATE_KEEP : PK_STATE_NONE;
+	for (int i = 0; i < PK_TMO_COUNT; i++)
+		t->sopts.timeouts[i] = PK_TMO_UNSET;
+	*flags_written = pk_res_rule_opts(r, ar->opts, t);
+	if (t->action == PK_ACT_NAT && !ar->no && !t->nat.npool)
+		pk_error(r->d, &ar->loc, "nat rule needs a translation: -> ADDRESS");
+}
+
+/* Defaults pf makes explicit: stateful TCP pass rules match the first SYN. */
+static void pk_res_defaults(struct pk_ir_rule *ir, bool flags_written)
+{
+	if (ir->action == PK_ACT_PASS && ir->state != PK_STATE_NONE && !flags_written &&
+	    (ir->proto == 0 || ir->proto == 6)) {
+		ir->flags = 0x02;
+		ir->flagmask = 0x12;
+	}
+}
+
+static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, const struct pk_ir_addr *d,
+		      uint8_t *af)
+{
+	uint8_t sa = pk_addr_af(s), da = pk_addr_af(d);
+	*af = t->af;
+	if (sa && da && sa != da)
+		return false;
+	uint8_t x = sa ? sa : da;
+	if (x && *af && x != *af)
+		return false;
+	if (!*af)
+		*af = x;
+	for (uint32_t i = 0; !*af && i < t->nat.npool; i++)
+		*af = pk_addr_af(&t->nat.pool[i]);
+	return true;
+}
+
+/* What pf does to one expanded rule: TCP-only options (flags, modulate,
+ * synproxy) fall back for other protocols, the pool keeps the rule's
+ * family, rdr-to port N:* spans as many ports as the rule matches. */
+static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_written)
+{
+	if (ir->proto && ir->proto != 6) {
+		ir->flags = ir->flagmask = 0;
+		if (ir->state == PK_STATE_MODULATE || ir->state == PK_STATE_SYNPROXY)
+			ir->state = PK_STATE_KEEP;
+	}
+	if (ir->nat.port_hi == 0xffff && ir->nat.kind == PK_NAT_RDR_TO && ir->dport.op == PK_PORT_RANGE)
+		ir->nat.port_hi = (uint16_t)(ir->nat.port_lo + (ir->dport.hi - ir->dport.lo));
+	if (ir->af && ir->nat.npool > 1) {
+		struct pk_ir_addr *v = pk_arena_array(r->a, ir->nat.npool, sizeof(*v));
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < ir->nat.npool; i++)
+			if (!pk_addr_af(&ir->nat.pool[i]) || pk_addr_af(&ir->nat.pool[i]) == ir->af)
+				v[n++] = ir->nat.pool[i];
+		ir->nat.pool = v;
+		ir->nat.npool = n;
+	}
+	pk_res_defaults(ir, flags_written);
+}
+
+/* binat-to is pf's pair of nat-to out (static-port) and rdr-to back in. */
+static void pk_res_binat(struct pk_res *r, struct pk_ir_rule *out)
+{
+	struct pk_ir_rule *in = pk_res_new_rule(r);
+	uint32_t nr = in->nr;
+	out = &r->rs->rules[nr - 1];
+	*in = *out;
+	in->nr = nr;
+	out->dir = PK_DIR_OUT;
+	out->nat.kind = PK_NAT_NAT_TO;
+	out->nat.pool_opts |= PK_POOL_STATIC_PORT;
+	in->dir = PK_DIR_IN;
+	in->nat.kind = PK_NAT_RDR_TO;
+	in->src = out->dst;
+	in->dst = out->nat.npool ? out->nat.pool[0] : out->dst;
+	in->nat.pool = pk_arena_alloc(r->a, sizeof(*in->nat.pool));
+	in->nat.pool[0] = out->src;
+	in->nat.npool = 1;
+	pk_res_label(r, in);
+}
+
+static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct pk_expand *e, bool flags_written,
+			uint32_t *made)
+{
+	for (uint32_t i = 0; i < e->nifs; i++)
+	for (uint32_t p = 0; p < e->nprotos; p++)
+	for (uint32_t c = 0; c < e->nicmp; c++)
+	for (uint32_t s = 0; s < e->src.n; s++)
+	for (uint32_t sp = 0; sp < e->nsports; sp++)
+	for (uint32_t d = 0; d < e->dst.n; d++)
+	for (uint32_t dp = 0; dp < e->ndports; dp++) {
+		uint8_t af;
+		if (!pk_res_af(t, &e->src.v[s], &e->dst.v[d], &af))
+			continue;
+		struct pk_ir_rule *ir = pk_res_new_rule(r);
+		uint32_t nr = ir->nr;
+		*ir = *t;
+		ir->nr = nr;
+		ir->af = af;
+		ir->ifc = e->ifs[i];
+		ir->proto = e->protos[p];
+		ir->icmp_type = e->icmp[c].type;
+		ir->icmp_code = e->icmp[c].code;
+		ir->src = e->src.v[s];
+		ir->dst = e->dst.v[d];
+		ir->sport = e->sports[sp];
+		ir->dport = e->dports[dp];
+		pk_res_fixup(r, ir, flags_written);
+		pk_res_label(r, ir);
+		if (ir->nat.kind == PK_NAT_BINAT_TO && ir->action < PK_ACT_NAT)
+			pk_res_binat(r, ir);
+		(*made)++;
+	}
+}
+
+void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar)
+{
+	struct pk_expand e;
+	struct pk_ir_rule t;
+	bool flags_written;
+	unsigned errors = r->d->nerrors;
+	memset(&e, 0, sizeof(e));
+	pk_res_template(r, ar, &t, &flags_written);
+	pk_exp_ifs(r, ar, &e);
+	pk_exp_protos(r, ar, &e);
+	pk_exp_icmp(r, ar, &e);
+	pk_exp_check_ports(r, ar, &e);
+	pk_exp_check_flags(r, ar, &e);
+	struct pk_ast_host any = {.kind = PK_H_ANY};
+	pk_res_hosts(r, ar->src ? ar->src : &any, &e.src);
+	pk_res_hosts(r, ar->dst ? ar->dst : &any, &e.dst);
+	e.sports = pk_exp_ports(r, ar->sport, &e.nsports);
+	e.dports = pk_exp_ports(r, ar->dport, &e.ndports);
+	if (r->d->nerrors != errors)
+		return;
+	uint32_t made = 0;
+	pk_res_emit(r, &t, &e, flags_written, &made);
+	if (!made)
+		pk_error(r->d, &ar->loc, "rule matches nothing: its addresses and address family (inet/inet6) disagree");
+}
+
+/* pf's label macros, expanded per rule. */
+void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
+{
+	if (!ir->label || !strchr(ir->label, '$'))
+		return;
+	static const char *const keys[] = {"$if", "$srcaddr", "$dstaddr", "$srcport", "$dstport", "$proto", "$nr"};
+	char vals[7][128];
+	snprintf(vals[0], sizeof(vals[0]), "%s", ir->ifc.name ? ir->ifc.name : "any");
+	pk_print_addr_str(r->rs, &ir->src, vals[1], sizeof(vals[1]));
+	pk_print_addr_str(r->rs, &ir->dst, vals[2], sizeof(vals[2]));
+	pk_print_port_str(&ir->sport, vals[3], sizeof(vals[3]));
+	pk_print_port_str(&ir->dport, vals[4], sizeof(vals[4]));
+	const char *pn = pk_proto_name(ir->proto);
+	snprintf(vals[5], sizeof(vals[5]), "%s", pn ? pn : ir->proto ? "" : "");
+	if (!pn && ir->proto)
+		snprintf(vals[5], sizeof(vals[5]), "%u", ir->proto);
+	snprintf(vals[6], sizeof(vals[6]), "%u", ir->nr);
+	char out[1024];
+	size_t n = 0;
+	for (const char *s = ir->label; *s && n < sizeof(out) - 1;) {
+		size_t k = 0;
+		while (k < 7 && strncmp(s, keys[k], strlen(keys[k])))
+			k++;
+		const char *add = k < 7 ? vals[k] : NULL;
+		size_t len = add ? strlen(add) : 1;
+		if (n + len >= sizeof(out))
+			break;
+		memcpy(out + n, add ? add : s, len);
+		n += len;
+		s += add ? strlen(keys[k]) : 1;
+	}
+	out[n] = '\0';
+	ir->label = pk_arena_strdup(r->a, out);
+}

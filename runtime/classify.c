@@ -1,0 +1,262 @@
+/*
+ * runtime/classify.c: does a rule match a packet, and which rule decides a
+ * phase: by walking the program's decision tree (pk_rs_classify) or by
+ * plain linear evaluation (pk_rs_classify_trace, the reference and
+ * --explain). Both apply a rule through pk_rs_apply, so they share pf's
+ * semantics: in the filter the last match wins unless a matching rule is
+ * quick and match rules accumulate; the older phases are first-match.
+ */
+#include <string.h>
+
+#include "runtime/pkb_internal.h"
+
+static bool pk_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
+{
+	if (p->af != af)
+		return false;
+	unsigned len = p->len;
+	for (unsigned i = 0; len; i++) {
+		unsigned bits = len < 8 ? len : 8;
+		uint8_t m = (uint8_t)(0xff00 >> bits);
+		if ((p->addr[i] & m) != (addr[i] & m))
+			return false;
+		len -= bits;
+	}
+	return true;
+}
+
+/* Compare addr with an entry's address masked to len. */
+static int pk_masked_cmp(const uint8_t *entry, unsigned len, const uint8_t addr[16])
+{
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned bits = len > 8 * i ? len - 8 * i : 0;
+		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+		if ((entry[i] & m) != (addr[i] & m))
+			return (entry[i] & m) < (addr[i] & m) ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Groups run from the longest prefix down, so the first hit is the most
+ * specific entry, and a negated most-specific entry excludes (pf tables). */
+bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const uint8_t addr[16])
+{
+	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
+	const uint32_t *idx = PK_RS_SEC(rs, TABINDEX, uint32_t);
+	for (uint32_t g = rs->table_group[table]; g < rs->table_group[table + 1]; g++) {
+		const struct pk_rs_tgroup *grp = &rs->groups[g];
+		if (grp->af != af)
+			continue;
+		uint32_t lo = grp->first, hi = grp->first + grp->n;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			int c = pk_masked_cmp(ent[idx[mid]].addr, grp->len, addr);
+			if (!c)
+				return !ent[idx[mid]].neg;
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return false;
+}
+
+/* no-route: no route back to the address; urpf-failed: the route back does
+ * not leave by the interface the packet came in on (pf_routable). */
+static bool pk_route_test(const struct pk_rs *rs, uint8_t kind, const struct pk_match_pkt *p, const uint8_t *addr)
+{
+	uint16_t iface;
+	uint8_t gw_af, gw[16];
+	bool routed = pk_rs_route(rs, p->af, addr, &iface, &gw_af, gw);
+	if (kind == 4)
+		return !routed;
+	return !routed || iface != p->iface;
+}
+
+static bool pk_addr_match(const struct pk_rs *rs, const struct pkb_addr *a, const struct pk_match_pkt *p,
+			  const uint8_t *addr)
+{
+	bool hit;
+	size_t n = p->af == PK_RT_AF_INET ? 4 : 16;
+	switch (a->kind) {
+	case 0: hit = true; break;
+	case 1: hit = pk_in_prefix(&a->pfx, p->af, addr); break;
+	case 2:
+		hit = a->pfx.af == p->af && memcmp(addr, a->pfx.addr, n) >= 0 && memcmp(addr, a->end.addr, n) <= 0;
+		break;
+	case 3: hit = pk_rs_table_match(rs, a->table, p->af, addr); break;
+	default: hit = pk_route_test(rs, a->kind, p, addr); break;
+	}
+	return hit != (bool)a->neg;
+}
+
+/* pf_match_port */
+static bool pk_port_match(const struct pkb_port *m, uint16_t port)
+{
+	switch (m->op) {
+	case 1: return port == m->lo;
+	case 2: return port != m->lo;
+	case 3: return port < m->lo;
+	case 4: return port <= m->lo;
+	case 5: return port > m->lo;
+	case 6: return port >= m->lo;
+	case 7: return port >= m->lo && port <= m->hi;
+	case 8: return port > m->lo && port < m->hi;
+	case 9: return port < m->lo || port > m->hi;
+	default: return true;
+	}
+}
+
+/* What pf tests only for some protocols: ports (TCP, UDP), flags (TCP),
+ * ICMP type and code (ICMP, ICMPv6). */
+static bool pk_proto_fields_match(const struct pkb_rule *r, const struct pk_match_pkt *p)
+{
+	if (p->proto == 6 || p->proto == 17) {
+		if (!pk_port_match(&r->sport, p->sport) || !pk_port_match(&r->dport, p->dport))
+			return false;
+	}
+	if (p->proto == 6 && (p->tcp_flags & r->tcp_mask) != r->tcp_flags)
+		return false;
+	if (p->proto == 1 || p->proto == 58) {
+		if (r->icmp_type != -1 && r->icmp_type != p->icmp_type)
+			return false;
+		if (r->icmp_code != -1 && r->icmp_code != p->icmp_code)
+			return false;
+	}
+	return true;
+}
+
+bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pkt *p)
+{
+	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[rule];
+	if ((r->af && r->af != p->af) || (r->dir && r->dir != p->dir) || (r->proto && r->proto != p->proto))
+		return false;
+	if (r->iface != PKB_NONE && (r->iface == p->iface) == !!(r->flags & PKB_R_IFNEG))
+		return false;
+	if (!pk_addr_match(rs, &r->src, p, p->src) || !pk_addr_match(rs, &r->dst, p, p->dst) ||
+	    !pk_proto_fields_match(r, p))
+		return false;
+	if (r->tos != -1 && r->tos != p->tos)
+		return false;
+	if (r->tagged && (p->tag == r->tagged) == !!(r->flags & PKB_R_TAGGED_NEG))
+		return false;
+	/* pf: a rule with probability p matches when the draw is below it */
+	return !r->probability || p->random < r->probability;
+}
+
+/* Apply rule i to the result if it matches; true when evaluation stops. */
+static bool pk_rs_apply(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t i, const struct pk_match_pkt *p,
+			struct pk_rs_result *res, bool *matched)
+{
+	const struct pk_rs_rule *r = &rs->rules[i];
+	*matched = false;
+	if (pkb_phase_of(r->action) != phase)
+		return false;
+	res->evaluated++;
+	if (!pk_rs_match(rs, i, p))
+		return false;
+	*matched = true;
+	if (phase != PK_PHASE_FILTER) {
+		res->rule = i;
+		return true;
+	}
+	if (r->action == PK_RT_MATCH) {
+		if (res->nmatches < sizeof(res->matches) / sizeof(res->matches[0]))
+			res->matches[res->nmatches++] = i;
+	} else {
+		res->rule = i;
+	}
+	return r->quick;
+}
+
+static void pk_rs_result_init(struct pk_rs_result *res)
+{
+	res->rule = PK_RT_NO_RULE;
+	res->nmatches = 0;
+	res->evaluated = 0;
+}
+
+void pk_rs_classify_trace(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
+			  struct pk_rs_result *res, void (*visit)(void *ctx, uint32_t rule), void *ctx)
+{
+	pk_rs_result_init(res);
+	if ((unsigned)phase >= PK_PHASE_COUNT)
+		return;
+	for (uint32_t k = rs->phase_first[phase]; k < rs->phase_first[phase + 1]; k++) {
+		bool matched;
+		bool stop = pk_rs_apply(rs, phase, rs->phase_rules[k], p, res, &matched);
+		if (matched && visit)
+			visit(ctx, rs->phase_rules[k]);
+		if (stop)
+			return;
+	}
+}
+
+static uint64_t pk_be_read(const uint8_t *a, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | a[i];
+	return v;
+}
+
+static uint64_t pk_field(const struct pk_match_pkt *p, uint32_t f)
+{
+	int n = p->af == PK_RT_AF_INET ? 4 : 8;
+	switch (f) {
+	case PKB_FIELD_PROTO: return p->proto;
+	case PKB_FIELD_SRC: return pk_be_read(p->src, n);
+	case PKB_FIELD_DST: return pk_be_read(p->dst, n);
+	case PKB_FIELD_SPORT: return p->sport;
+	case PKB_FIELD_DPORT: return p->dport;
+	case PKB_FIELD_IFACE: return p->iface;
+	default: return p->dir;
+	}
+}
+
+/* CUT: the target of the interval the packet's field value falls in. */
+static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_match_pkt *p)
+{
+	uint64_t v = pk_field(p, insn[0] >> 8);
+	uint32_t k = insn[1], lo = 0, hi = k;
+	const uint32_t *b = insn + 2;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if ((b[2 * mid] | (uint64_t)b[2 * mid + 1] << 32) <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return b[2 * k + lo];
+}
+
+void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
+		    struct pk_rs_result *res)
+{
+	if (p->af != PK_RT_AF_INET && p->af != PK_RT_AF_INET6) {
+		pk_rs_classify_trace(rs, phase, p, res, NULL, NULL);
+		return;
+	}
+	pk_rs_result_init(res);
+	if ((unsigned)phase >= PK_PHASE_COUNT)
+		return;
+	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
+	uint32_t n = PK_RS_N(rs, PROGRAM);
+	/* verified: instructions in bounds, jumps forward, last one END */
+	for (uint32_t pc = prog[phase * 2 + (p->af == PK_RT_AF_INET6)]; pc < n;) {
+		bool matched;
+		switch (prog[pc] & 0xff) {
+		case PKB_OP_TEST:
+			if (pk_rs_apply(rs, phase, prog[pc] >> 8, p, res, &matched))
+				return;
+			pc++;
+			break;
+		case PKB_OP_CUT:
+			pc = pk_cut_target(prog + pc, p);
+			break;
+		default:
+			return;
+		}
+	}
+}

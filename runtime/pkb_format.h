@@ -1,0 +1,322 @@
+/*
+ * runtime/pkb_format.h: the byte layout of a .pkb file (docs/bytecode.md).
+ *
+ * Shared by the encoder (compiler/encode*.c), the loader and verifier
+ * (runtime/pkb_*.c) and the disassembler (cli/cmd_dump.c). Everything is
+ * little-endian, fixed width and free of pointers: a reference is an index
+ * into a section or an offset into the string section. Every record is a
+ * multiple of 4 bytes with explicit padding (always zero), every section
+ * starts 8-aligned, so a verified file is read in place.
+ *
+ * The evaluation program is a list of 32-bit words; its instructions are
+ * the one table PKB_OPS below, from which the opcode enum, the disassembler
+ * names and the verifier's operand checks are all generated.
+ */
+#ifndef PK_RUNTIME_PKB_FORMAT_H
+#define PK_RUNTIME_PKB_FORMAT_H
+
+#include <stdint.h>
+
+#include "runtime/ruleset.h"
+#include "runtime/timeouts.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the .pkb file is read in place: this runtime needs a little-endian host"
+#endif
+
+#define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
+#define PKB_MAGIC_LEN 8
+#define PKB_VERSION 1
+#define PKB_NONE UINT32_MAX   /* no string, no index */
+#define PKB_ALIGN 8           /* every section offset */
+#define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
+#define PKB_MAX_OPERAND_A 0xffffffu /* 24 bits: at most this many rules + 1 */
+
+/* X(ID, "name", entry size): the sections, all present, in this order. */
+#define PKB_SECTIONS(X)                                                   \
+	X(STRINGS, "strings", 1)                    /* NUL-terminated texts */ \
+	X(SOURCES, "sources", 4)                    /* u32 path string */      \
+	X(OPTIONS, "options", sizeof(struct pkb_options))                      \
+	X(SETLOCS, "set-lines", sizeof(struct pkb_loc))                        \
+	X(IFACES, "interfaces", sizeof(struct pkb_iface))                      \
+	X(IFADDRS, "interface-addresses", sizeof(struct pkb_prefix))           \
+	X(ROUTES, "routes", sizeof(struct pkb_route))                          \
+	X(SKIP, "skip", 4)                          /* u32 interface index */ \
+	X(TAGS, "tags", 4)                          /* u32 name string, tag id = index + 1 */ \
+	X(TABLES, "tables", sizeof(struct pkb_table))                          \
+	X(TABENTRIES, "table-entries", sizeof(struct pkb_tabentry))            \
+	X(TABINDEX, "table-index", 4)               /* u32 entry, sorted per table */ \
+	X(TABFILES, "table-files", 4)               /* u32 path string */      \
+	X(SOPTS, "state-options", sizeof(struct pkb_sopts))                    \
+	X(POOLS, "nat-pools", sizeof(struct pkb_addr))                         \
+	X(NATS, "nat", sizeof(struct pkb_nat))                                 \
+	X(RULES, "rules", sizeof(struct pkb_rule))                             \
+	X(PROGRAM, "program", 4)                    /* u32 words */
+
+enum pkb_section_id {
+#define PKB_SEC_ENUM(id, name, size) PKB_SEC_##id,
+	PKB_SECTIONS(PKB_SEC_ENUM)
+#undef PKB_SEC_ENUM
+	PKB_SEC_COUNT
+};
+
+struct pkb_section {
+	uint32_t id;      /* enum pkb_section_id, equal to its position */
+	uint32_t count;   /* entries */
+	uint64_t offset;  /* from the start of the file, PKB_ALIGN-aligned */
+	uint64_t size;    /* count * entry size */
+};
+
+struct pkb_header {
+	uint8_t magic[PKB_MAGIC_LEN];
+	uint16_t version;      /* PKB_VERSION */
+	uint16_t flags;        /* none defined: 0 */
+	uint32_t header_size;  /* sizeof(struct pkb_header) */
+	uint64_t file_size;
+	uint8_t checksum[32];  /* SHA-256 of the whole file with these 32 bytes zero */
+	uint8_t source_sha256[32];  /* see docs/bytecode.md "Provenance" */
+	uint8_t options_sha256[32]; /* SHA-256 of the options section */
+	uint32_t nsections;    /* PKB_SEC_COUNT */
+	uint32_t reserved;     /* 0 */
+	struct pkb_section sections[PKB_SEC_COUNT];
+};
+
+/* A source position (compiler/loc.h); file indexes the sources section. */
+struct pkb_loc {
+	uint32_t file; /* PKB_NONE for built-in things */
+	uint32_t line, col, end_line, end_col;
+};
+
+struct pkb_prefix {
+	uint8_t af;  /* 0 (none), 4 or 6 */
+	uint8_t len; /* <= 32 or 128 */
+	uint8_t pad[2];
+	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes, the rest zero */
+};
+
+/* struct pk_ir_addr */
+struct pkb_addr {
+	uint8_t kind;  /* enum pk_addr_kind */
+	uint8_t neg;   /* 0 or 1 */
+	uint8_t ifmod; /* enum pk_ifmod */
+	uint8_t noalias;
+	uint32_t table;  /* TABLE: table index; else PKB_NONE */
+	uint32_t ifname; /* string, PKB_NONE when ifmod is NONE */
+	struct pkb_prefix pfx;
+	struct pkb_prefix end; /* RANGE end */
+};
+
+#define PKB_OPT_HOSTID_SET 1u
+struct pkb_options {
+	uint32_t timeouts[PK_TMO_COUNT];
+	uint32_t timeout_set; /* bit per enum pk_timeout */
+	struct pkb_loc timeout_loc[PK_TMO_COUNT];
+	uint32_t limits[4];   /* enum pk_limit order */
+	uint32_t limit_set;   /* bit per limit */
+	uint8_t optimization, block_policy, state_policy, flags; /* PKB_OPT_* */
+	uint32_t hostid;
+	uint32_t debug, loginterface, ruleset_optimization, fingerprints; /* strings */
+	uint32_t set_first, nset; /* SETLOCS range */
+};
+
+#define PKB_IF_HAS_MAC 1u
+#define PKB_IF_WAN 2u
+#define PKB_IF_TOPOLOGY 4u /* declared; otherwise only named by rules or options */
+struct pkb_iface {
+	uint32_t name;
+	struct pkb_loc loc;
+	uint32_t addr_first, naddrs; /* IFADDRS range */
+	uint8_t mac[6];
+	uint8_t flags; /* PKB_IF_* */
+	uint8_t pad;
+};
+
+#define PKB_ROUTE_CONNECTED 1u /* an interface's own network, made by the front end */
+struct pkb_route {
+	struct pkb_loc loc;
+	struct pkb_prefix dst, gw; /* gw.af 0 = none */
+	uint32_t iface;
+	uint32_t flags; /* PKB_ROUTE_* */
+};
+
+#define PKB_TAB_PERSIST 1u
+#define PKB_TAB_CONST 2u
+#define PKB_TAB_COUNTERS 4u
+#define PKB_TAB_IMPLICIT 8u
+struct pkb_table {
+	uint32_t name;
+	struct pkb_loc loc;
+	uint32_t flags;                /* PKB_TAB_* */
+	uint32_t entry_first, nentries; /* TABENTRIES, as written */
+	uint32_t index_first, nindex;   /* TABINDEX: sorted by (af, len descending, addr), no duplicates */
+	uint32_t file_first, nfiles;    /* TABFILES */
+};
+
+struct pkb_tabentry {
+	uint8_t af, len, neg, pad;
+	uint8_t addr[16];
+};
+
+#define PKB_SO_SLOPPY 1u
+#define PKB_SO_NO_SYNC 2u
+#define PKB_SO_PFLOW 4u
+#define PKB_SO_ALLOW_RELATED 8u
+#define PKB_SO_OVERLOAD_FLUSH 16u
+#define PKB_SO_OVERLOAD_FLUSH_GLOBAL 32u
+struct pkb_sopts {
+	uint32_t max, max_src_nodes, max_src_states, max_src_conn;
+	uint32_t max_src_conn_rate, max_src_conn_secs;
+	uint8_t src_track, policy, flags, pad; /* PKB_SO_* */
+	uint32_t overload_table; /* string */
+	uint32_t timeouts[PK_TMO_COUNT];
+};
+
+struct pkb_nat {
+	uint8_t kind, pool_opts, pad[2];
+	uint16_t port_lo, port_hi;
+	uint32_t pool_first, npool; /* POOLS range */
+};
+
+/* Rule flag bits */
+#define PKB_R_QUICK (1u << 0)
+#define PKB_R_LOG (1u << 1)
+#define PKB_R_LOG_ALL (1u << 2)
+#define PKB_R_ALLOW_OPTS (1u << 3)
+#define PKB_R_EXPLICIT_BLOCK (1u << 4)
+#define PKB_R_IFNEG (1u << 5)
+#define PKB_R_TAGGED_NEG (1u << 6)
+#define PKB_R_SCRUB (1u << 7)
+#define PKB_R_NO_DF (1u << 8)
+#define PKB_R_RANDOM_ID (1u << 9)
+#define PKB_R_REASSEMBLE_TCP (1u << 10)
+#define PKB_R_FRAG_REASSEMBLE (1u << 11)
+#define PKB_R_ALL ((1u << 12) - 1)
+
+struct pkb_port {
+	uint8_t op, pad;
+	uint16_t lo, hi, pad2;
+};
+
+struct pkb_rule {
+	struct pkb_loc loc;
+	uint32_t flags;       /* PKB_R_* */
+	uint8_t action, block, dir, af;
+	uint8_t proto, tcp_flags, tcp_mask, state;
+	uint8_t return_ttl, min_ttl, route, pad;
+	int16_t return_icmp, return_icmp6;
+	int16_t icmp_type, icmp_code; /* -1 unset */
+	int16_t tos, set_tos;         /* -1 unset */
+	uint16_t max_mss, pad2;
+	uint32_t iface;       /* interface index; PKB_NONE = any */
+	uint32_t tag, tagged; /* tag id (TAGS index + 1); 0 none */
+	uint32_t probability;
+	uint32_t label;       /* string */
+	uint32_t sopts;       /* SOPTS index; PKB_NONE = all unset */
+	uint32_t nat;         /* NATS index; PKB_NONE = none */
+	uint32_t route_iface; /* interface index, PKB_NONE = none */
+	struct pkb_prefix route_gw;
+	struct pkb_addr src, dst;
+	struct pkb_port sport, dport;
+};
+
+/* The sizes docs/bytecode.md documents; a change here is a format change. */
+_Static_assert(sizeof(struct pkb_header) == 560, "header layout");
+_Static_assert(sizeof(struct pkb_section) == 24 && sizeof(struct pkb_loc) == 20, "section, loc layout");
+_Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52, "address layout");
+_Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 40, "options, iface layout");
+_Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 52, "route, table layout");
+_Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
+_Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 224, "nat, rule layout");
+
+/*
+ * The evaluation program. Its first PKB_ENTRIES words give, per phase and
+ * address family (index phase * 2 + (af == 6)), the word where evaluation
+ * starts. An instruction's first word holds the opcode in its low 8 bits
+ * and operand A in its upper 24; a second word holds operand B when the
+ * opcode has one; CUT is followed by its tables. Control only moves
+ * forward, so evaluation takes at most as many steps as the program has
+ * words.
+ *
+ * The program is a decision tree: CUT nodes split the packet's field
+ * values into intervals, leaves list the rules that can match any packet
+ * in their region, in rule order, each tested in full; so the outcome is
+ * exactly that of the linear pf evaluation.
+ */
+#define PKB_ENTRIES (PK_PHASE_COUNT * 2)
+
+/* Operand kinds, each with the check the verifier applies. */
+enum pkb_opnd {
+	PKB_O_NONE,  /* A: must be 0; B: the instruction has no second word */
+	PKB_O_FIELD, /* < PKB_FIELD_COUNT */
+	PKB_O_COUNT, /* 1 ..PKB_MAX_CUT, tables follow */
+	PKB_O_RULE,  /* < number of rules */
+};
+
+/* X(NAME, operand A, operand B, "semantics") */
+#define PKB_OPS(X)                                                                    \
+	X(END, PKB_O_NONE, PKB_O_NONE, "stop: the phase's result is decided")            \
+	X(TEST, PKB_O_RULE, PKB_O_NONE, "if rule A matches the packet, apply it (filter: " \
+	  "last match wins, match rules accumulate, quick stops; other phases: first match stops)") \
+	X(CUT, PKB_O_FIELD, PKB_O_COUNT, "v := packet field A; followed by B sorted bounds " \
+	  "(u64, 2 words each, strictly increasing) then B+1 targets; jump to target[i] where " \
+	  "i = number of bounds <= v; every target is a later instruction")
+
+enum pkb_op {
+#define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,
+	PKB_OPS(PKB_OP_ENUM)
+#undef PKB_OP_ENUM
+	PKB_OP_COUNT
+};
+
+/* X(NAME, "name"): the packet fields a CUT can split on. Addresses are
+ * read as the big-endian value of their first 4 (IPv4) or 8 (IPv6) bytes. */
+#define PKB_FIELDS(X)       \
+	X(PROTO, "proto")   \
+	X(SRC, "src")       \
+	X(DST, "dst")       \
+	X(SPORT, "sport")   \
+	X(DPORT, "dport")   \
+	X(IFACE, "iface")   \
+	X(DIR, "dir")
+
+enum pkb_field {
+#define PKB_FIELD_ENUM(id, name) PKB_FIELD_##id,
+	PKB_FIELDS(PKB_FIELD_ENUM)
+#undef PKB_FIELD_ENUM
+	PKB_FIELD_COUNT
+};
+
+static inline uint32_t pkb_op_word(enum pkb_op op, uint32_t a)
+{
+	return (uint32_t)op | (a << 8);
+}
+
+/* The phase that evaluates rules of an action (enum pk_rt_action). */
+static inline enum pk_rt_phase pkb_phase_of(uint32_t action)
+{
+	switch (action) {
+	case PK_RT_SCRUB:
+		return PK_PHASE_SCRUB;
+	case PK_RT_BINAT:
+		return PK_PHASE_BINAT;
+	case PK_RT_RDR:
+		return PK_PHASE_RDR;
+	case PK_RT_NAT:
+		return PK_PHASE_NAT;
+	default:
+		return PK_PHASE_FILTER;
+	}
+}
+
+/* Names for the disassembler and messages (runtime/pkb_names.c). */
+const char *pkb_op_name(uint32_t op);
+const char *pkb_op_doc(uint32_t op);
+enum pkb_opnd pkb_op_operand(uint32_t op, int which); /* which: 0 = A, 1 = B */
+const char *pkb_field_name(uint32_t f);
+const char *pkb_section_name(uint32_t id);
+uint32_t pkb_section_entsize(uint32_t id);
+/* Instruction length in words at word pc of prog (nwords long), 0 if it
+ * does not fit: shared by the verifier and the disassembler. */
+uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc);
+
+#endif

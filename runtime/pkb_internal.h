@@ -1,0 +1,66 @@
+/*
+ * runtime/pkb_internal.h: the loaded ruleset's representation, shared by
+ * the loader (pkb_load.c), the verifier (pkb_verify*.c), the accessors
+ * (ruleset.c) and the classifier (classify.c). Nothing outside runtime/
+ * and the .pkb decoder sees it.
+ */
+#ifndef PK_RUNTIME_PKB_INTERNAL_H
+#define PK_RUNTIME_PKB_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "runtime/pkb_format.h"
+#include "runtime/ruleset.h"
+
+/* A run of a table's sorted index with one (af, len): looked up by binary search. */
+struct pk_rs_tgroup {
+	uint8_t af, len;
+	uint32_t first, n; /* into the TABINDEX section */
+};
+
+struct pk_rs {
+	uint8_t *buf; /* the verified file, owned */
+	size_t len;
+	const struct pkb_header *h;
+	const void *sec[PKB_SEC_COUNT];
+	uint32_t cnt[PKB_SEC_COUNT];
+	/* built at load from the verified records */
+	struct pk_rs_rule *rules;
+	uint8_t *pools;
+	uint16_t *skip;
+	struct pk_rs_options opts;
+	uint32_t *phase_rules; /* rule indices grouped by phase, rule order within */
+	uint32_t phase_first[PK_PHASE_COUNT + 1];
+	struct pk_rs_tgroup *groups;
+	uint32_t *table_group; /* per table: first group; table_group[ntables] = ngroups */
+};
+
+#define PK_RS_SEC(rs, id, type) ((const type *)(rs)->sec[PKB_SEC_##id])
+#define PK_RS_N(rs, id) ((rs)->cnt[PKB_SEC_##id])
+
+/* Fill err (message and byte offset) and return -1. */
+int pk_rs_fail(struct pk_rs_err *err, uint64_t offset, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Verification, after the header and section table were checked and
+ * rs->sec / rs->cnt set. */
+int pk_rs_verify_records(const struct pk_rs *rs, struct pk_rs_err *err);
+int pk_rs_verify_tables(const struct pk_rs *rs, struct pk_rs_err *err);
+int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err);
+
+/* After verification: the in-memory views (rules, pools, skip list,
+ * per-phase rule lists, table groups). Returns -1 when out of memory. */
+int pk_rs_build(struct pk_rs *rs);
+
+/* Byte offset of an entry of a section in the file. */
+uint64_t pk_rs_off(const struct pk_rs *rs, enum pkb_section_id id, uint64_t index, size_t field);
+
+/* A string of the verified file; NULL for PKB_NONE. */
+const char *pk_rs_str(const struct pk_rs *rs, uint32_t off);
+
+/* Does the rule match the packet (every condition, pf's rules)? */
+bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pkt *p);
+/* Table look-up: the most specific entry decides; a negated one excludes. */
+bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const uint8_t addr[16]);
+
+#endif

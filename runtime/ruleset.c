@@ -1,0 +1,284 @@
+/*
+ * runtime/ruleset.c: the in-memory views built from a verified file, and
+ * the accessors of runtime/ruleset.h (rules, options, interfaces,
+ * topology look-ups, provenance).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/pkb_internal.h"
+
+static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
+{
+	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
+	*o = (struct pk_rs_rule){
+		.nr = i, .line = r->loc.line, .action = r->action, .block = r->block, .state = r->state,
+		.dir = r->dir, .quick = r->flags & PKB_R_QUICK, .log = r->flags & PKB_R_LOG,
+		.log_all = r->flags & PKB_R_LOG_ALL, .allow_opts = r->flags & PKB_R_ALLOW_OPTS,
+		.return_ttl = r->return_ttl, .return_icmp = r->return_icmp, .return_icmp6 = r->return_icmp6,
+		.af = r->af, .proto = r->proto, .tag = (uint16_t)r->tag,
+		.scrub = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF,
+		.random_id = r->flags & PKB_R_RANDOM_ID, .reassemble_tcp = r->flags & PKB_R_REASSEMBLE_TCP,
+		.max_mss = r->max_mss, .min_ttl = r->min_ttl, .set_tos = r->set_tos,
+		.route = r->route, .route_iface = r->route_iface == PKB_NONE ? PK_RT_NO_IFACE : (uint16_t)r->route_iface,
+		.label = pk_rs_str(rs, r->label),
+	};
+	memcpy(o->route_gw, r->route_gw.addr, 16);
+	for (int t = 0; t < PK_TMO_COUNT; t++)
+		o->timeouts[t] = PK_TMO_UNSET;
+	if (r->sopts != PKB_NONE) {
+		const struct pkb_sopts *s = &PK_RS_SEC(rs, SOPTS, struct pkb_sopts)[r->sopts];
+		o->max_states = s->max;
+		o->max_src_nodes = s->max_src_nodes;
+		o->max_src_states = s->max_src_states;
+		o->max_src_conn = s->max_src_conn;
+		o->max_src_conn_rate = s->max_src_conn_rate;
+		o->max_src_conn_secs = s->max_src_conn_secs;
+		o->src_track = s->src_track;
+		o->policy = s->policy;
+		o->sloppy = s->flags & PKB_SO_SLOPPY;
+		memcpy(o->timeouts, s->timeouts, sizeof(o->timeouts));
+	}
+	if (r->nat != PKB_NONE) {
+		const struct pkb_nat *n = &PK_RS_SEC(rs, NATS, struct pkb_nat)[r->nat];
+		o->nat = n->kind;
+		o->nat_pool_opts = n->pool_opts;
+		o->nat_npool = (uint16_t)n->npool;
+		o->nat_pool = rs->pools + 17 * (size_t)n->pool_first;
+		o->nat_af = n->npool ? PK_RS_SEC(rs, POOLS, struct pkb_addr)[n->pool_first].pfx.af : 0;
+		o->nat_port_lo = n->port_lo;
+		o->nat_port_hi = n->port_hi;
+	}
+}
+
+static int pk_rs_build_tables(struct pk_rs *rs)
+{
+	const struct pkb_table *tab = PK_RS_SEC(rs, TABLES, struct pkb_table);
+	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
+	const uint32_t *idx = PK_RS_SEC(rs, TABINDEX, uint32_t);
+	uint32_t nt = PK_RS_N(rs, TABLES), ng = 0;
+	rs->table_group = calloc((size_t)nt + 1, sizeof(*rs->table_group));
+	rs->groups = calloc((size_t)PK_RS_N(rs, TABINDEX) + 1, sizeof(*rs->groups));
+	if (!rs->table_group || !rs->groups)
+		return -1;
+	for (uint32_t t = 0; t < nt; t++) {
+		rs->table_group[t] = ng;
+		for (uint32_t k = 0; k < tab[t].nindex; k++) {
+			const struct pkb_tabentry *e = &ent[idx[tab[t].index_first + k]];
+			struct pk_rs_tgroup *g = ng > rs->table_group[t] ? &rs->groups[ng - 1] : NULL;
+			if (g && g->af == e->af && g->len == e->len) {
+				g->n++;
+				continue;
+			}
+			rs->groups[ng++] = (struct pk_rs_tgroup){e->af, e->len, tab[t].index_first + k, 1};
+		}
+	}
+	rs->table_group[nt] = ng;
+	return 0;
+}
+
+static int pk_rs_build_phases(struct pk_rs *rs)
+{
+	uint32_t n = PK_RS_N(rs, RULES), count[PK_PHASE_COUNT] = {0};
+	rs->phase_rules = malloc(((size_t)n + 1) * sizeof(*rs->phase_rules));
+	if (!rs->phase_rules)
+		return -1;
+	for (uint32_t i = 0; i < n; i++)
+		count[pkb_phase_of(rs->rules[i].action)]++;
+	rs->phase_first[0] = 0;
+	for (int p = 0; p < PK_PHASE_COUNT; p++)
+		rs->phase_first[p + 1] = rs->phase_first[p] + count[p];
+	uint32_t fill[PK_PHASE_COUNT];
+	memcpy(fill, rs->phase_first, sizeof(fill));
+	for (uint32_t i = 0; i < n; i++)
+		rs->phase_rules[fill[pkb_phase_of(rs->rules[i].action)]++] = i;
+	return 0;
+}
+
+static void pk_rs_build_options(struct pk_rs *rs)
+{
+	const struct pkb_options *o = PK_RS_SEC(rs, OPTIONS, struct pkb_options);
+	memcpy(rs->opts.timeouts, o->timeouts, sizeof(rs->opts.timeouts));
+	rs->opts.limit_states = o->limits[0];
+	rs->opts.limit_frags = o->limits[1];
+	rs->opts.limit_src_nodes = o->limits[2];
+	rs->opts.limit_table_entries = o->limits[3];
+	rs->opts.block_policy = o->block_policy;
+	rs->opts.state_policy = o->state_policy;
+	rs->opts.optimization = o->optimization;
+	rs->opts.hostid = o->hostid;
+	rs->opts.nskip = (uint16_t)PK_RS_N(rs, SKIP);
+	for (uint32_t i = 0; i < PK_RS_N(rs, SKIP); i++)
+		rs->skip[i] = (uint16_t)PK_RS_SEC(rs, SKIP, uint32_t)[i];
+	rs->opts.skip = rs->skip;
+}
+
+int pk_rs_build(struct pk_rs *rs)
+{
+	uint32_t n = PK_RS_N(rs, RULES), np = PK_RS_N(rs, POOLS);
+	rs->rules = calloc((size_t)n + 1, sizeof(*rs->rules));
+	rs->pools = calloc((size_t)np + 1, 17);
+	rs->skip = calloc((size_t)PK_RS_N(rs, SKIP) + 1, sizeof(*rs->skip));
+	if (!rs->rules || !rs->pools || !rs->skip)
+		return -1;
+	for (uint32_t i = 0; i < np; i++) {
+		const struct pkb_addr *a = &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i];
+		memcpy(rs->pools + 17 * (size_t)i, a->pfx.addr, 16);
+		rs->pools[17 * (size_t)i + 16] = a->pfx.len;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		pk_rs_build_rule(rs, i, &rs->rules[i]);
+	pk_rs_build_options(rs);
+	return pk_rs_build_phases(rs) || pk_rs_build_tables(rs) ? -1 : 0;
+}
+
+uint32_t pk_rs_nrules(const struct pk_rs *rs)
+{
+	return PK_RS_N(rs, RULES);
+}
+
+const struct pk_rs_rule *pk_rs_rule(const struct pk_rs *rs, uint32_t i)
+{
+	return i < PK_RS_N(rs, RULES) ? &rs->rules[i] : NULL;
+}
+
+const char *pk_rs_rule_file(const struct pk_rs *rs, uint32_t i)
+{
+	if (i >= PK_RS_N(rs, RULES))
+		return NULL;
+	uint32_t f = PK_RS_SEC(rs, RULES, struct pkb_rule)[i].loc.file;
+	return f == PKB_NONE ? NULL : pk_rs_str(rs, PK_RS_SEC(rs, SOURCES, uint32_t)[f]);
+}
+
+const struct pk_rs_options *pk_rs_options(const struct pk_rs *rs)
+{
+	return &rs->opts;
+}
+
+uint16_t pk_rs_niface(const struct pk_rs *rs)
+{
+	return (uint16_t)PK_RS_N(rs, IFACES);
+}
+
+static const struct pkb_iface *pk_rs_if(const struct pk_rs *rs, uint16_t i)
+{
+	return i < PK_RS_N(rs, IFACES) ? &PK_RS_SEC(rs, IFACES, struct pkb_iface)[i] : NULL;
+}
+
+const char *pk_rs_iface_name(const struct pk_rs *rs, uint16_t i)
+{
+	const struct pkb_iface *f = pk_rs_if(rs, i);
+	return f ? pk_rs_str(rs, f->name) : NULL;
+}
+
+uint16_t pk_rs_iface_find(const struct pk_rs *rs, const char *name)
+{
+	for (uint16_t i = 0; i < PK_RS_N(rs, IFACES); i++)
+		if (!strcmp(pk_rs_iface_name(rs, i), name))
+			return i;
+	return PK_RT_NO_IFACE;
+}
+
+bool pk_rs_iface_is_wan(const struct pk_rs *rs, uint16_t i)
+{
+	const struct pkb_iface *f = pk_rs_if(rs, i);
+	return f && (f->flags & PKB_IF_WAN);
+}
+
+bool pk_rs_iface_mac(const struct pk_rs *rs, uint16_t i, uint8_t mac[6])
+{
+	const struct pkb_iface *f = pk_rs_if(rs, i);
+	if (!f || !(f->flags & PKB_IF_HAS_MAC))
+		return false;
+	memcpy(mac, f->mac, 6);
+	return true;
+}
+
+uint32_t pk_rs_iface_naddr(const struct pk_rs *rs, uint16_t i)
+{
+	const struct pkb_iface *f = pk_rs_if(rs, i);
+	return f ? f->naddrs : 0;
+}
+
+void pk_rs_iface_addr(const struct pk_rs *rs, uint16_t i, uint32_t k, uint8_t *af, uint8_t addr[16], uint8_t *len)
+{
+	const struct pkb_iface *f = pk_rs_if(rs, i);
+	*af = 0;
+	*len = 0;
+	memset(addr, 0, 16);
+	if (!f || k >= f->naddrs)
+		return;
+	const struct pkb_prefix *p = &PK_RS_SEC(rs, IFADDRS, struct pkb_prefix)[f->addr_first + k];
+	*af = p->af;
+	*len = p->len;
+	memcpy(addr, p->addr, 16);
+}
+
+bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16])
+{
+	const struct pkb_prefix *a = PK_RS_SEC(rs, IFADDRS, struct pkb_prefix);
+	for (uint32_t i = 0; i < PK_RS_N(rs, IFADDRS); i++)
+		if (a[i].af == af && !memcmp(a[i].addr, addr, af == PK_RT_AF_INET ? 4 : 16))
+			return true;
+	return false;
+}
+
+static bool pk_rs_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
+{
+	if (p->af != af)
+		return false;
+	unsigned len = p->len;
+	for (unsigned i = 0; len; i++) {
+		unsigned bits = len < 8 ? len : 8;
+		uint8_t m = (uint8_t)(0xff00 >> bits);
+		if ((p->addr[i] & m) != (addr[i] & m))
+			return false;
+		len -= bits;
+	}
+	return true;
+}
+
+bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
+		 uint8_t gw[16])
+{
+	int best = -1;
+	/* connected networks first, so a route of the same length does not hide them */
+	for (uint16_t i = 0; i < PK_RS_N(rs, IFACES); i++)
+		for (uint32_t k = 0; k < pk_rs_iface_naddr(rs, i); k++) {
+			const struct pkb_prefix *p =
+				&PK_RS_SEC(rs, IFADDRS, struct pkb_prefix)[pk_rs_if(rs, i)->addr_first + k];
+			if (pk_rs_in_prefix(p, af, dst) && (int)p->len > best) {
+				best = p->len;
+				*iface = i;
+				*gw_af = 0;
+				memset(gw, 0, 16);
+			}
+		}
+	for (uint32_t i = 0; i < PK_RS_N(rs, ROUTES); i++) {
+		const struct pkb_route *r = &PK_RS_SEC(rs, ROUTES, struct pkb_route)[i];
+		if (pk_rs_in_prefix(&r->dst, af, dst) && (int)r->dst.len > best) {
+			best = r->dst.len;
+			*iface = (uint16_t)r->iface;
+			*gw_af = r->gw.af;
+			memcpy(gw, r->gw.addr, 16);
+		}
+	}
+	return best >= 0;
+}
+
+uint16_t pk_rs_ntags(const struct pk_rs *rs)
+{
+	return (uint16_t)PK_RS_N(rs, TAGS);
+}
+
+const char *pk_rs_tag_name(const struct pk_rs *rs, uint16_t tag)
+{
+	if (tag == 0 || tag > PK_RS_N(rs, TAGS))
+		return NULL;
+	return pk_rs_str(rs, PK_RS_SEC(rs, TAGS, uint32_t)[tag - 1]);
+}
+
+const uint8_t *pk_rs_source_hash(const struct pk_rs *rs)
+{
+	return rs->h->source_sha256;
+}

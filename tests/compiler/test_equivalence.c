@@ -1,0 +1,106 @@
+/*
+ * tests/compiler/test_equivalence.c: the decision tree in the compiled
+ * program gives the same deciding rule and the same match rules as a
+ * reference evaluation of the IR (tests/support/refmatch.c) and as the
+ * runtime's own linear evaluation, on random packets for generated rule
+ * sets of up to 10k rules.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "compiler/encode.h"
+#include "tests/support/refmatch.h"
+#include "tests/support/rulegen.h"
+
+static struct pk_rs *compile(const struct pk_ir_ruleset *ir)
+{
+	struct pk_diags d;
+	uint8_t *buf;
+	size_t len;
+	struct pk_rs *rs = NULL;
+	struct pk_rs_err err;
+	pk_diags_init(&d);
+	assert_int_equal(pk_encode(ir, &buf, &len, &d), 0);
+	if (pk_rs_load(buf, len, &rs, &err))
+		fail_msg("load: %s at offset %llu", err.msg, (unsigned long long)err.offset);
+	free(buf);
+	pk_diags_free(&d);
+	return rs;
+}
+
+static void assert_same(const struct pk_rs_result *a, const struct pk_rs_result *b, const char *what,
+			uint32_t pkt, int phase)
+{
+	if (a->rule != b->rule || a->nmatches != b->nmatches ||
+	    memcmp(a->matches, b->matches, a->nmatches * sizeof(a->matches[0])))
+		fail_msg("%s: packet %u phase %d: rule %u vs %u, %u vs %u match rules", what, pkt, phase, a->rule,
+			 b->rule, a->nmatches, b->nmatches);
+}
+
+/* Returns the mean rules examined by the tree per filter classification. */
+static double check_equivalence(uint64_t seed, uint32_t nrules, uint32_t npackets)
+{
+	struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 4, .legacy = true, .quick_pct = 30};
+	struct pk_ir_ruleset *ir = pk_rulegen(&o);
+	struct pk_rs *rs = compile(ir);
+	struct pk_rng rng = {seed * 7 + 1};
+	uint64_t examined = 0, decided = 0;
+	for (uint32_t i = 0; i < npackets; i++) {
+		struct pk_match_pkt p;
+		pk_rulegen_packet(ir, rs, &rng, &p);
+		for (int ph = 0; ph < PK_PHASE_COUNT; ph++) {
+			struct pk_rs_result tree, lin, ref;
+			pk_rs_classify(rs, (enum pk_rt_phase)ph, &p, &tree);
+			pk_rs_classify_trace(rs, (enum pk_rt_phase)ph, &p, &lin, NULL, NULL);
+			pk_refmatch(ir, rs, (enum pk_rt_phase)ph, &p, &ref);
+			assert_same(&tree, &ref, "tree vs reference", i, ph);
+			assert_same(&lin, &ref, "linear vs reference", i, ph);
+			if (ph == PK_PHASE_FILTER) {
+				examined += tree.evaluated;
+				decided += tree.rule != PK_RT_NO_RULE;
+			}
+		}
+	}
+	assert_true(decided > 0);
+	pk_rs_free(rs);
+	pk_rulegen_free(ir);
+	return (double)examined / npackets;
+}
+
+static void test_tree_equals_reference_on_small_rulesets(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 40; seed++)
+		check_equivalence(seed, 1 + (uint32_t)(seed * 3 % 50), 2000);
+}
+
+static void test_tree_equals_reference_on_1k_rules(void **state)
+{
+	(void)state;
+	check_equivalence(1001, 1000, 5000);
+	check_equivalence(1002, 1000, 5000);
+}
+
+static void test_tree_equals_reference_on_10k_rules_and_examines_few(void **state)
+{
+	(void)state;
+	double mean = check_equivalence(10001, 10000, 2000);
+	printf("10k rules: %.1f rules examined per filter classification\n", mean);
+	assert_true(mean < 10000 / 10);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tree_equals_reference_on_small_rulesets),
+		cmocka_unit_test(test_tree_equals_reference_on_1k_rules),
+		cmocka_unit_test(test_tree_equals_reference_on_10k_rules_and_examines_few),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,19 @@
+/*
+ * tests/support/pkbtest.h: helpers shared by the bytecode tests: compile
+ * a generated ruleset to bytes, and recompute a damaged file's checksum
+ * so damage reaches the structural checks behind it.
+ */
+#ifndef PK_TESTS_PKBTEST_H
+#define PK_TESTS_PKBTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler/ir.h"
+
+/* Encode ir; aborts the test program on failure. Caller frees *buf. */
+void pk_test_encode(const struct pk_ir_ruleset *ir, uint8_t **buf, size_t *len);
+/* Write a valid checksum into buf (which must hold at least a header). */
+void pk_test_fix_checksum(uint8_t *buf, size_t len);
+
+#endif
