@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 		struct bench_hdrs hd;
 		if (bench_parse(data, h->caplen, &hd) == 0) {
 			ipv4++;
-			sum += hd.t.src ^ hd.t.dst ^ hd.t.sport ^ hd.t.dport ^ hd.tcp_flags;
+			sum += hd.t.src ^ hd.t.dst ^ hd.t.sport ^ hd.t.dport ^ hd.t.tcp_flags;
 		}
 		n++;
 	}

@@ -38,13 +38,30 @@ static void put(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
+/* A prefix is `net`; a range compares the address word (ip[12:4] source,
+ * ip[16:4] destination), which BPF compares unsigned. */
 static void addr(struct sbuf *b, const char *side, const struct bench_addr *a)
 {
-	if (!a->len)
-		return;
-	const uint32_t x = a->net;
-	put(b, " and %s%s net %u.%u.%u.%u/%u", a->neg ? "not " : "", side, x >> 24, (x >> 16) & 255, (x >> 8) & 255,
-	    x & 255, a->len);
+	const uint32_t x = a->lo;
+	if (a->range)
+		put(b, " and %s(ip[%d:4] >= %u and ip[%d:4] <= %u)", a->neg ? "not " : "", side[0] == 's' ? 12 : 16,
+		    a->lo, side[0] == 's' ? 12 : 16, a->hi);
+	else if (a->len)
+		put(b, " and %s%s net %u.%u.%u.%u/%u", a->neg ? "not " : "", side, x >> 24, (x >> 16) & 255,
+		    (x >> 8) & 255, x & 255, a->len);
+	else if (a->neg)
+		put(b, " and not ip");
+}
+
+/* flags F/M applies to TCP only; icmp-type [code] to ICMP only. */
+static void extras(struct sbuf *b, const struct bench_rule *r)
+{
+	if (r->flagmask)
+		put(b, " and (not tcp or tcp[13] & %u = %u)", r->flagmask, r->flags);
+	if (r->icmp_type >= 0)
+		put(b, " and icmp and icmp[0] = %d", r->icmp_type);
+	if (r->icmp_code >= 0)
+		put(b, " and icmp[1] = %d", r->icmp_code);
 }
 
 static void port(struct sbuf *b, const char *side, const struct bench_port *p)
@@ -76,6 +93,7 @@ static void rule(struct sbuf *b, const struct bench_rule *r)
 	addr(b, "dst", &r->dst);
 	port(b, "src", &r->sport);
 	port(b, "dst", &r->dport);
+	extras(b, r);
 	put(b, ")");
 }
 

@@ -31,15 +31,15 @@ static void to_match(const struct pk_rs *rs, const struct bench_hdrs *h, uint64_
 	m->af = PK_RT_AF_INET;
 	m->proto = h->t.proto;
 	m->dir = PK_RT_DIR_IN;
-	m->tcp_flags = h->tcp_flags;
+	m->tcp_flags = h->t.tcp_flags;
 	m->sport = h->t.sport;
 	m->dport = h->t.dport;
 	for (int k = 0; k < 4; k++) {
 		m->src[k] = (uint8_t)(h->t.src >> (24 - 8 * k));
 		m->dst[k] = (uint8_t)(h->t.dst >> (24 - 8 * k));
 	}
-	m->icmp_type = h->icmp_type;
-	m->icmp_code = h->icmp_code;
+	m->icmp_type = h->t.icmp_type;
+	m->icmp_code = h->t.icmp_code;
 	m->random = (uint32_t)(i * 2654435761u);
 	uint8_t gw_af, gw[16];
 	uint16_t iface;

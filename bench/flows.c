@@ -52,9 +52,9 @@ static uint32_t random_host(struct bench_rng *r)
 
 static uint32_t draw_addr(struct bench_rng *r, const struct bench_addr *a)
 {
-	if (a->len == 0 || a->neg)
+	if (a->neg || bench_addr_any(a))
 		return random_host(r);
-	return a->net | ((uint32_t)bench_rng_next(r) & ~a->mask);
+	return a->lo + (uint32_t)bench_rng_below(r, (uint64_t)(a->hi - a->lo) + 1);
 }
 
 static uint16_t draw_port(struct bench_rng *r, const struct bench_port *p, uint16_t dflt)
@@ -73,6 +73,8 @@ static uint16_t draw_port(struct bench_rng *r, const struct bench_port *p, uint1
 static bool rule_fits(const struct bench_rule *ru, uint8_t kind)
 {
 	if (!ru->supported || ru->af == 6)
+		return false;
+	if (ru->icmp_type > 0 && ru->icmp_type != 8)
 		return false;
 	if (ru->proto)
 		return ru->proto == proto_num[kind];

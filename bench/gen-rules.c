@@ -1,7 +1,7 @@
 /*
  * bench/gen-rules.c: the benchmark's rule sets, as rule files.
  *
- *   gen-rules -n RULES [-s SEED] -o OUT.conf
+ *   gen-rules -n RULES [-s SEED] [-q QUICK_PERCENT] -o OUT.conf
  *
  * The test suite's seeded ClassBench-style generator (tests/support/rulegen.h)
  * printed by the printer, with its topology. No tables and no legacy
@@ -19,19 +19,20 @@
 
 int main(int argc, char **argv)
 {
-	struct pk_rulegen_opts o = {.seed = 1};
+	struct pk_rulegen_opts o = {.seed = 1, .quick_pct = 30};
 	const char *out = NULL;
 	int c;
-	while ((c = getopt(argc, argv, "n:s:o:")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:q:o:")) != -1) {
 		switch (c) {
 		case 'n': o.nrules = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 's': o.seed = strtoull(optarg, NULL, 10); break;
+		case 'q': o.quick_pct = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'o': out = optarg; break;
 		default: return 2;
 		}
 	}
 	if (!out || !o.nrules) {
-		fprintf(stderr, "usage: gen-rules -n RULES [-s SEED] -o OUT.conf\n");
+		fprintf(stderr, "usage: gen-rules -n RULES [-s SEED] [-q QUICK_PERCENT] -o OUT.conf\n");
 		return 2;
 	}
 	struct pk_ir_ruleset *rs = pk_rulegen(&o);

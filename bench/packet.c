@@ -30,7 +30,7 @@ static void wr32(uint8_t *p, uint32_t v)
 int bench_parse(const uint8_t *f, size_t caplen, struct bench_hdrs *h)
 {
 	memset(h, 0, sizeof *h);
-	h->icmp_type = h->icmp_code = -1;
+	h->t.icmp_type = h->t.icmp_code = -1;
 	if (caplen < BENCH_ETH_LEN + 20)
 		return -1;
 	if (rd16(f + 12) != 0x0800)
@@ -54,12 +54,12 @@ int bench_parse(const uint8_t *f, size_t caplen, struct bench_hdrs *h)
 		h->t.sport = rd16(l4);
 		h->t.dport = rd16(l4 + 2);
 		if (h->t.proto == 6)
-			h->tcp_flags = l4[13];
+			h->t.tcp_flags = l4[13];
 	} else if (h->t.proto == 1) {
 		if (left < 8)
 			return -1;
-		h->icmp_type = l4[0];
-		h->icmp_code = l4[1];
+		h->t.icmp_type = l4[0];
+		h->t.icmp_code = l4[1];
 	}
 	return 0;
 }

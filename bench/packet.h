@@ -23,8 +23,7 @@
 /* Parsed headers; returns 0 for IPv4, 1 for other frames, -1 when short. */
 struct bench_hdrs {
 	struct bench_tuple t;
-	uint8_t tcp_flags, ttl;
-	int16_t icmp_type, icmp_code;
+	uint8_t ttl;
 	uint16_t ip_len;
 };
 int bench_parse(const uint8_t *frame, size_t caplen, struct bench_hdrs *h);

@@ -26,7 +26,8 @@ struct alts {
 	struct bench_addr src[MAXALT], dst[MAXALT];
 	struct bench_port sport[MAXALT], dport[MAXALT];
 	uint8_t proto[MAXALT];
-	size_t nsrc, ndst, nsport, ndport, nproto;
+	int16_t itype[MAXALT];
+	size_t nsrc, ndst, nsport, ndport, nproto, nitype;
 };
 
 static const char *const skip_words[] = {"set", "table", "scrub", "nat", "rdr", "binat", "anchor",
@@ -144,10 +145,20 @@ static int parse_port_item(struct toks *t, struct bench_port *p)
 	return 0;
 }
 
-/* 1 ok, 0 unsupported (table, interface, IPv6: never matches IPv4), -1 error. */
+static int parse_ipv4(const char *w, uint32_t *x)
+{
+	struct in_addr in;
+	if (inet_pton(AF_INET, w, &in) != 1)
+		return -1;
+	*x = ntohl(in.s_addr);
+	return 0;
+}
+
+/* 1 ok, 0 unsupported (table, interface, no-route, urpf-failed: never
+ * matches here), -1 error. IPv6 sets *af to 6 (never matches IPv4). */
 static int parse_addr_item(struct toks *t, struct bench_addr *a, uint8_t *af)
 {
-	*a = (struct bench_addr){0};
+	*a = (struct bench_addr){.hi = UINT32_MAX};
 	if (!strcmp(peek(t), "!")) {
 		next(t);
 		a->neg = true;
@@ -163,20 +174,65 @@ static int parse_addr_item(struct toks *t, struct bench_addr *a, uint8_t *af)
 		*slash = '\0';
 		len = atoi(slash + 1);
 	}
-	struct in_addr in;
 	if (strchr(buf, ':')) {
 		*af = 6;
+		if (!strcmp(peek(t), "-")) {
+			next(t);
+			next(t);
+		}
 		return 1;
 	}
-	if (inet_pton(AF_INET, buf, &in) != 1)
+	if (parse_ipv4(buf, &a->lo) < 0)
 		return 0;
 	if (len < 0 || len > 32)
 		return -1;
 	*af = 4;
+	if (!strcmp(peek(t), "-")) {
+		next(t);
+		a->range = true;
+		return parse_ipv4(next(t), &a->hi) < 0 || a->hi < a->lo ? -1 : 1;
+	}
+	const uint32_t mask = len ? ~0u << (32 - len) : 0;
 	a->len = (uint8_t)len;
-	a->mask = len ? ~0u << (32 - len) : 0;
-	a->net = ntohl(in.s_addr) & a->mask;
+	a->lo &= mask;
+	a->hi = a->lo | ~mask;
 	return 1;
+}
+
+/* The ICMP types by pf's names, and a few codes. */
+static int parse_icmp_name(const char *w, bool code)
+{
+	static const struct { const char *name; int num; } types[] = {
+		{"echorep", 0}, {"unreach", 3}, {"squench", 4}, {"redir", 5}, {"althost", 6}, {"echoreq", 8},
+		{"routeradv", 9}, {"routersol", 10}, {"timex", 11}, {"paramprob", 12}, {"timereq", 13},
+		{"timerep", 14}, {"inforeq", 15}, {"inforep", 16}, {"maskreq", 17}, {"maskrep", 18}, {NULL, 0}},
+	  codes[] = {{"net-unr", 0}, {"host-unr", 1}, {"proto-unr", 2}, {"port-unr", 3}, {"needfrag", 4},
+		     {"srcfail", 5}, {"transit", 0}, {"reassemb", 1}, {NULL, 0}};
+	for (size_t i = 0; (code ? codes : types)[i].name; i++)
+		if (!strcmp(w, (code ? codes : types)[i].name))
+			return (code ? codes : types)[i].num;
+	char *end;
+	const long v = strtol(w, &end, 10);
+	return (*w && !*end && v >= 0 && v < 256) ? (int)v : -1;
+}
+
+/* F/M with pf's letters; "any" is 0/0, a missing /M is every flag. */
+static void parse_flags(const char *w, uint8_t *flags, uint8_t *mask)
+{
+	static const char letters[] = "FSRPAUEW";
+	*flags = *mask = 0;
+	if (!strcmp(w, "any"))
+		return;
+	uint8_t *dst = flags;
+	for (; *w; w++) {
+		const char *l = strchr(letters, *w);
+		if (*w == '/')
+			dst = mask;
+		else if (l)
+			*dst |= (uint8_t)(1u << (l - letters));
+	}
+	if (dst == flags)
+		*mask = 0xff;
 }
 
 typedef int (*item_fn)(struct toks *t, void *out, size_t i, bool *ok, uint8_t *af);
@@ -194,6 +250,16 @@ static int port_item(struct toks *t, void *out, size_t i, bool *ok, uint8_t *af)
 	(void)ok;
 	(void)af;
 	return parse_port_item(t, (struct bench_port *)out + i);
+}
+
+static int icmp_item(struct toks *t, void *out, size_t i, bool *ok, uint8_t *af)
+{
+	(void)af;
+	const int v = parse_icmp_name(next(t), false);
+	if (v < 0)
+		*ok = false;
+	((int16_t *)out)[i] = (int16_t)v;
+	return 0;
 }
 
 static int proto_item(struct toks *t, void *out, size_t i, bool *ok, uint8_t *af)
@@ -256,6 +322,7 @@ static void push(struct bench_ruleset *rs, const struct bench_rule *r)
 
 static void expand(struct bench_ruleset *rs, const struct bench_rule *base, const struct alts *a)
 {
+	for (size_t it = 0; it < a->nitype; it++)
 	for (size_t p = 0; p < a->nproto; p++)
 		for (size_t s = 0; s < a->nsrc; s++)
 			for (size_t sp = 0; sp < a->nsport; sp++)
@@ -267,6 +334,7 @@ static void expand(struct bench_ruleset *rs, const struct bench_rule *base, cons
 						r.dst = a->dst[d];
 						r.sport = a->sport[sp];
 						r.dport = a->dport[dp];
+						r.icmp_type = a->itype[it];
 						push(rs, &r);
 					}
 }
@@ -275,9 +343,10 @@ static int parse_rule(struct toks *t, struct bench_rule *r, struct alts *a)
 {
 	bool ok = true;
 	uint8_t af = 0;
-	a->nsrc = a->ndst = a->nsport = a->ndport = a->nproto = 1;
-	memset(&a->src[0], 0, sizeof a->src[0]);
-	memset(&a->dst[0], 0, sizeof a->dst[0]);
+	a->nsrc = a->ndst = a->nsport = a->ndport = a->nproto = a->nitype = 1;
+	a->src[0] = a->dst[0] = (struct bench_addr){.hi = UINT32_MAX};
+	a->itype[0] = -1;
+	r->icmp_code = -1;
 	memset(&a->sport[0], 0, sizeof a->sport[0]);
 	memset(&a->dport[0], 0, sizeof a->dport[0]);
 	a->proto[0] = 0;
@@ -299,7 +368,13 @@ static int parse_rule(struct toks *t, struct bench_rule *r, struct alts *a)
 			rc = parse_side(t, a->src, &a->nsrc, a->sport, &a->nsport, &ok, &af);
 		else if (!strcmp(w, "to"))
 			rc = parse_side(t, a->dst, &a->ndst, a->dport, &a->ndport, &ok, &af);
-		else if (w[0] == '$')
+		else if (!strcmp(w, "icmp-type") || !strcmp(w, "icmp6-type"))
+			rc = parse_list(t, icmp_item, a->itype, &a->nitype, &ok, &af);
+		else if (!strcmp(w, "code"))
+			ok = (r->icmp_code = (int16_t)parse_icmp_name(next(t), true)) >= 0 && ok;
+		else if (!strcmp(w, "flags"))
+			parse_flags(next(t), &r->flags, &r->flagmask);
+		else if (w[0] == '$' || !strcmp(w, "tagged") || !strcmp(w, "probability"))
 			ok = false;
 		if (rc < 0)
 			return -1;
@@ -378,9 +453,14 @@ void bench_rules_free(struct bench_ruleset *rs)
 	memset(rs, 0, sizeof *rs);
 }
 
+bool bench_addr_any(const struct bench_addr *a)
+{
+	return !a->range && a->len == 0 && !a->neg;
+}
+
 static bool addr_in(const struct bench_addr *a, uint32_t x)
 {
-	return ((x & a->mask) == a->net) != a->neg;
+	return (x >= a->lo && x <= a->hi) != a->neg;
 }
 
 static bool port_in(const struct bench_port *p, uint16_t x)
@@ -393,6 +473,11 @@ bool bench_rule_matches(const struct bench_rule *r, const struct bench_tuple *t)
 	if (!r->supported || r->af == 6 || (r->dir && r->dir != t->dir) || (r->proto && r->proto != t->proto))
 		return false;
 	if (!addr_in(&r->src, t->src) || !addr_in(&r->dst, t->dst))
+		return false;
+	if (r->flagmask && t->proto == 6 && (t->tcp_flags & r->flagmask) != r->flags)
+		return false;
+	if (r->icmp_type >= 0 && (t->proto != 1 || t->icmp_type != r->icmp_type ||
+				  (r->icmp_code >= 0 && t->icmp_code != r->icmp_code)))
 		return false;
 	if (!r->sport.set && !r->dport.set)
 		return true;

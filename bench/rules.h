@@ -2,13 +2,16 @@
  * bench/rules.h: the generated rule files, as the baselines see them.
  *
  * The benchmark's own reading of the subset of the rule language the rule
- * generator emits (pass/block, in/out, quick, on IF, inet/inet6, proto,
- * from/to address and port, `all`, `{ }` lists expanded as pfctl expands
- * them). It feeds the trace generator (what to aim at), the naive linear
- * baseline and the BPF expression. It is not picket's parser: the
- * benchmark must not depend on the code it measures. Lines it does not
- * understand (set, table, macros) are counted and skipped; rules naming a
- * table are kept but never match (counted as unsupported).
+ * generator prints (pass/block, in/out, quick, on IF, inet/inet6, proto,
+ * from/to prefixes, ranges and ports, `all`, icmp-type/code, flags, `{ }`
+ * lists expanded as pfctl expands them). It feeds the trace generator
+ * (what to aim at), the naive linear baseline and the BPF expression. It
+ * is not picket's parser: the benchmark must not depend on the code it
+ * measures. Lines that are not pass/block rules (set, table, interface,
+ * route, match, nat, macros) are counted and skipped. Rules that need what
+ * a stateless baseline lacks (tables, tags, no-route, urpf-failed,
+ * probability, macros) are kept but never match (counted as unsupported);
+ * interfaces are ignored and every packet is taken as inbound.
  */
 #ifndef BENCH_RULES_H
 #define BENCH_RULES_H
@@ -20,11 +23,12 @@
 enum bench_action { BENCH_PASS, BENCH_BLOCK };
 enum bench_dir { BENCH_DIR_ANY, BENCH_DIR_IN, BENCH_DIR_OUT };
 
-/* An IPv4 prefix, optionally negated; len 0 is `any`. */
+/* An IPv4 prefix or range as an inclusive interval, optionally negated.
+ * `any` is the whole space with len 0 and range false. */
 struct bench_addr {
-	uint32_t net, mask; /* host order */
+	uint32_t lo, hi; /* host order */
 	uint8_t len;
-	bool neg;
+	bool neg, range;
 };
 
 /* Every pf port operator reduces to an inclusive range, optionally negated. */
@@ -37,6 +41,8 @@ struct bench_rule {
 	uint32_t line;
 	uint8_t action, dir, af, proto; /* af 0/4/6, proto 0 = any */
 	bool quick, supported;
+	uint8_t flags, flagmask;       /* TCP flags F/M: (flags & M) == F; 0/0 = any */
+	int16_t icmp_type, icmp_code;  /* -1 = any */
 	struct bench_addr src, dst;
 	struct bench_port sport, dport;
 };
@@ -56,9 +62,11 @@ void bench_rules_free(struct bench_ruleset *rs);
 struct bench_tuple {
 	uint32_t src, dst; /* host order */
 	uint16_t sport, dport;
-	uint8_t proto, dir;
+	uint8_t proto, dir, tcp_flags;
+	int16_t icmp_type, icmp_code;
 };
 
+bool bench_addr_any(const struct bench_addr *a);
 bool bench_rule_matches(const struct bench_rule *r, const struct bench_tuple *t);
 
 /* pf's decision by the plain scan: the last matching rule, unless a matching
