@@ -194,11 +194,28 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 	}
 }
 
+/* Outbound translation on ifname changes the source the out rules see
+ * (a nat-to rule, nat or binat): the check would judge the wrong packet,
+ * so it stays silent there. */
+static bool translates_out(const struct pk_ir_ruleset *rs, const char *ifname)
+{
+	for (uint32_t j = 0; j < rs->nrules; j++) {
+		const struct pk_ir_rule *r = &rs->rules[j];
+		const bool nat = r->action == PK_ACT_NAT || r->action == PK_ACT_BINAT ||
+				 r->nat.kind == PK_NAT_NAT_TO || r->nat.kind == PK_NAT_BINAT_TO;
+		if (nat && (!r->ifc.name || r->ifc.neg || !strcmp(r->ifc.name, ifname)))
+			return true;
+	}
+	return false;
+}
+
 static void check_egress(struct pk_lint_ctx *x, Z3_ast pass)
 {
 	const Z3_ast not_self = Z3_mk_not(x->z.c, pk_z3_dst_is_self(&x->z, x->rs));
 	uint32_t *outs = calloc(x->rs->nrules + 1, sizeof(*outs));
 	for (uint32_t k = 0; k < x->rs->nifaces; k++) {
+		if (translates_out(x->rs, x->rs->ifaces[k].name))
+			continue;
 		const Z3_ast out_pass = Z3_simplify(x->z.c, passes_out(x, pass, x->rs->ifaces[k].name));
 		if (out_may_block(x, out_pass))
 			check_egress_via(x, k, out_pass, not_self, outs);
