@@ -187,13 +187,6 @@ static bool comment_line(const char *s, size_t len)
 	return len && *s == '#';
 }
 
-/* Line starts of one source, so suppression look-ups do not rescan it. */
-struct pk_line_index {
-	const struct pk_ir_source *src;
-	size_t *start; /* start[l - 1] is line l; start[n] is the end */
-	uint32_t n;
-};
-
 static void index_lines(const struct pk_ir_source *src, struct pk_line_index *ix)
 {
 	ix->src = src;
@@ -210,9 +203,10 @@ static void index_lines(const struct pk_ir_source *src, struct pk_line_index *ix
 	ix->start[ix->n] = src->len + 1;
 }
 
-static const char *indexed_line(const struct pk_line_index *v, uint32_t nv, const char *file, uint32_t line,
-				size_t *len)
+const char *pk_lint_line(const struct pk_lint_ctx *x, const char *file, uint32_t line, size_t *len)
 {
+	const struct pk_line_index *v = x->lines;
+	const uint32_t nv = x->rs->nsources;
 	for (uint32_t s = 0; file && s < nv; s++) {
 		if (strcmp(v[s].src->path, file))
 			continue;
@@ -228,15 +222,15 @@ static const char *indexed_line(const struct pk_line_index *v, uint32_t nv, cons
 }
 
 /* On the rule's line, or in the comment lines right above it. */
-static bool suppressed(const struct pk_line_index *v, uint32_t nv, const struct pk_lint_finding *f)
+static bool suppressed(const struct pk_lint_ctx *x, const struct pk_lint_finding *f)
 {
 	const char *id = pk_lint_table[f->id].id;
 	size_t len;
-	const char *s = indexed_line(v, nv, f->loc.file, f->loc.line, &len);
+	const char *s = pk_lint_line(x, f->loc.file, f->loc.line, &len);
 	if (s && line_ignores(s, len, id, false))
 		return true;
 	for (uint32_t l = f->loc.line; l-- > 1;) {
-		s = indexed_line(v, nv, f->loc.file, l, &len);
+		s = pk_lint_line(x, f->loc.file, l, &len);
 		if (!s || !comment_line(s, len))
 			return false;
 		if (line_ignores(s, len, id, true))
@@ -258,24 +252,16 @@ static int cmp_loc(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void finish(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep)
+static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
 {
-	struct pk_line_index *ix = calloc(rs->nsources + 1, sizeof(*ix));
-	if (!ix)
-		abort();
-	for (uint32_t s = 0; s < rs->nsources; s++)
-		index_lines(&rs->sources[s], &ix[s]);
 	unsigned k = 0;
 	for (unsigned i = 0; i < rep->n; i++) {
-		if (suppressed(ix, rs->nsources, &rep->v[i]))
+		if (suppressed(x, &rep->v[i]))
 			rep->suppressed++;
 		else
 			rep->v[k++] = rep->v[i];
 	}
 	rep->n = k;
-	for (uint32_t s = 0; s < rs->nsources; s++)
-		free(ix[s].start);
-	free(ix);
 	if (rep->n)
 		qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
 }
@@ -338,6 +324,9 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->unsure);
 	free(x->dead);
 	free(x->guarded);
+	for (uint32_t s = 0; x->lines && s < x->rs->nsources; s++)
+		free(x->lines[s].start);
+	free(x->lines);
 	pk_z3_fini(&x->z);
 }
 
@@ -355,9 +344,12 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.unsure = calloc(n, sizeof(*x.unsure));
 	x.dead = calloc(n, sizeof(*x.dead));
 	x.guarded = calloc(n, sizeof(*x.guarded));
+	x.lines = calloc(rs->nsources + 1, sizeof(*x.lines));
+	for (uint32_t s = 0; x.lines && s < rs->nsources; s++)
+		index_lines(&rs->sources[s], &x.lines[s]);
 	x.ov = calloc(n, sizeof(*x.ov));
 	x.nov = calloc(n, sizeof(*x.nov));
-	if (!x.box || !x.M || !x.unsure || !x.dead || !x.guarded || !x.ov || !x.nov)
+	if (!x.box || !x.M || !x.unsure || !x.dead || !x.guarded || !x.lines || !x.ov || !x.nov)
 		abort();
 	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};
 	x.dom = Z3_mk_and(x.z.c, 2, dv);
@@ -366,8 +358,8 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	pk_lint_relations(&x);
 	pk_lint_reach(&x);
 	rep->stats.solver_calls = x.z.checks;
+	finish(&x, rep);
 	ctx_free(&x);
-	finish(rs, rep);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	rep->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return 0;
