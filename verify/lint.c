@@ -278,6 +278,17 @@ static void ov_push(struct pk_lint_ctx *x, uint32_t i, uint32_t j)
 	x->ov[i][x->nov[i]++] = j;
 }
 
+/* A table whose content is only known at run time: an empty one that is
+ * not const (filled by pfctl -t or an overload rule), or the addresses of
+ * an interface the topology gives none ((IF) follows them as they change). */
+static bool dynamic_table(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *a)
+{
+	if (a->kind != PK_ADDR_TABLE || a->table >= rs->ntables)
+		return false;
+	const struct pk_ir_table *t = &rs->tables[a->table];
+	return t->nentries == 0 && (t->implicit || !t->is_const);
+}
+
 static void build_index(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
@@ -287,7 +298,8 @@ static void build_index(struct pk_lint_ctx *x)
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		pk_box_of_rule(rs, r, &x->box[i]);
-		x->unsure[i] = r->probability || (r->tagged && tags_set);
+		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
+			       dynamic_table(rs, &r->dst);
 	}
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		if (!pk_z3_in_filter(&rs->rules[i]))

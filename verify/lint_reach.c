@@ -10,19 +10,24 @@
 #include "verify/eval.h"
 #include "verify/lint_int.h"
 
-/* The end of the main file: where a ruleset-wide finding points. */
-static struct pk_loc end_of_file(const struct pk_ir_ruleset *rs)
+/* The end of the rule file (the one holding the last rule, else the first
+ * read): where a ruleset-wide finding points. */
+static struct pk_loc end_of_file(const struct pk_lint_ctx *x)
 {
+	const struct pk_ir_ruleset *rs = x->rs;
 	struct pk_loc l = {.line = 1, .col = 1, .end_line = 1, .end_col = 1};
-	if (rs->nsources == 0)
+	const struct pk_line_index *ix = NULL;
+	for (uint32_t s = 0; s < rs->nsources; s++)
+		if (!ix || (rs->nrules && rs->rules[rs->nrules - 1].loc.file &&
+			    !strcmp(rs->sources[s].path, rs->rules[rs->nrules - 1].loc.file)))
+			ix = &x->lines[s];
+	if (!ix)
 		return l;
-	l.file = rs->sources[0].path;
-	const char *t = rs->sources[0].text;
-	size_t n = rs->sources[0].len;
-	while (n && t[n - 1] == '\n')
-		n--;
-	for (size_t k = 0; k < n; k++)
-		l.line += t[k] == '\n';
+	l.file = ix->src->path;
+	l.line = ix->n;
+	size_t len;
+	while (l.line > 1 && pk_lint_line(x, l.file, l.line, &len) && len == 0)
+		l.line--;
 	l.end_line = l.line;
 	return l;
 }
@@ -53,7 +58,7 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, i));
 	struct pk_vpkt w;
 	if (pk_z3_witness(&x->z, pk_z3_and(x->z.c, n, v), &w)) {
-		const struct pk_loc l = end_of_file(rs);
+		const struct pk_loc l = end_of_file(x);
 		struct pk_lint_finding *f = pk_lint_add(x->rep, PK_LINT_IMPLICIT_PASS, NULL, &l,
 							"some packets match no pass or block rule and pass by "
 							"default; start with 'block all'");

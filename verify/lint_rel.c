@@ -484,7 +484,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 	struct pk_lint_set p = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	struct pk_lint_set tmp = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	for (uint32_t i = 0; i < rs->nrules; i++)
-		if (pk_z3_in_filter(&rs->rules[i]))
+		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i])
 			check_unmatchable(x, i);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] ||
