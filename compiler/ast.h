@@ -68,7 +68,7 @@ enum pk_ast_opt_kind {
 	/* state options */
 	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
 	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */
-	PK_S_SOURCE_TRACK,      /* n: enum pk_src_track */
+	PK_S_SOURCE_TRACK,      /* n: enum pk_src_track; NONE = written bare */
 	PK_S_POLICY,            /* n: enum pk_state_policy */
 	PK_S_SLOPPY, PK_S_NO_SYNC, PK_S_PFLOW,
 	PK_S_OVERLOAD,          /* s: table, n: 0 / 1 flush / 2 flush global */

@@ -63,7 +63,8 @@ struct pk_ir_addr {
 	struct pk_prefix pfx;       /* PREFIX; RANGE start */
 	struct pk_prefix range_end; /* RANGE end (len unused) */
 	uint32_t table;             /* TABLE: index into ruleset tables */
-	const char *ifname;         /* the interface named, when ifmod != NONE */
+	const char *ifname;         /* the interface named, when ifmod != NONE; the
+				     * scope of a literal fe80::1%lo0 otherwise */
 };
 
 enum pk_port_op {

@@ -36,13 +36,14 @@ static void pk_vec_push(struct pk_res *r, struct pk_addr_vec *v, const struct pk
 }
 
 /* pfctl accepts shortened IPv4 networks such as 10/8. */
-static int pk_parse_addr(struct pk_res *r, const char *text, int mask, struct pk_prefix *out)
+static int pk_parse_addr(struct pk_res *r, const char *text, int mask, struct pk_prefix *out, const char **scope_if)
 {
 	const char *t = text;
 	const char *scope = strchr(text, '%');
 	unsigned dots = 0;
 	if (scope) /* fe80::1%lo0: the scope names the link, the address is the same */
 		t = text = pk_arena_strndup(r->a, text, (size_t)(scope - text));
+	*scope_if = scope ? scope + 1 : NULL;
 	bool v4ish = true;
 	for (const char *c = text; *c; c++) {
 		dots += *c == '.';
@@ -233,7 +234,7 @@ static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_
 static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
 			   struct pk_addr_vec *out)
 {
-	int rc = pk_parse_addr(r, h->a, h->mask, &a->pfx);
+	int rc = pk_parse_addr(r, h->a, h->mask, &a->pfx, &a->ifname);
 	if (rc == -2) {
 		pk_error(r->d, &h->loc, "prefix length /%d is too long for %s", h->mask, h->a);
 		return false;

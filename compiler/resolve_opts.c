@@ -86,6 +86,7 @@ static uint32_t pk_res_u32(struct pk_res *r, const struct pk_ast_opt *o, const c
 static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	struct pk_state_opts *s = &ir->sopts;
+	bool bare_track = false;
 	ir->state = (uint8_t)o->n;
 	for (const struct pk_ast_opt *x = o->sub; x; x = x->next) {
 		switch (x->kind) {
@@ -97,7 +98,10 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 			s->max_src_conn_rate = pk_res_u32(r, x, x->s);
 			s->max_src_conn_secs = pk_res_u32(r, x, x->s2);
 			break;
-		case PK_S_SOURCE_TRACK: s->src_track = (uint8_t)x->n; break;
+		case PK_S_SOURCE_TRACK:
+			s->src_track = (uint8_t)x->n;
+			bare_track = x->n == PK_SRCTRACK_NONE;
+			break;
 		case PK_S_POLICY: s->policy = (uint8_t)x->n; break;
 		case PK_S_SLOPPY: s->sloppy = true; break;
 		case PK_S_NO_SYNC: s->no_sync = true; break;
@@ -128,9 +132,15 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 		}
 		}
 	}
-	/* per-source limits track sources; a rate's window is how long they are kept */
-	if (!s->src_track && (s->max_src_conn || s->max_src_conn_rate || s->max_src_nodes || s->max_src_states))
+	/* pf: per-rule limits track sources per rule; a bare source-track is
+	 * global; a rate's window is how long sources are kept */
+	bool per_rule = s->max_src_conn || s->max_src_conn_rate || s->max_src_nodes;
+	if (!s->src_track && (per_rule || (!bare_track && s->max_src_states)))
 		s->src_track = PK_SRCTRACK_RULE;
+	else if (!s->src_track && bare_track)
+		s->src_track = PK_SRCTRACK_GLOBAL;
+	if (s->src_track == PK_SRCTRACK_GLOBAL && s->max_src_nodes && !bare_track)
+		pk_error(r->d, &o->loc, "max-src-nodes counts per rule: it needs source-track rule, not global");
 	if (s->max_src_conn_rate && s->timeouts[PK_TMO_SRC_TRACK] == PK_TMO_UNSET)
 		s->timeouts[PK_TMO_SRC_TRACK] = s->max_src_conn_secs;
 	/* pf scales a rule's timeouts as its own state limit fills: 60% .. 120% */
@@ -181,6 +191,16 @@ static void pk_res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_i
 {
 	struct pk_addr_vec v = {0};
 	pk_res_hosts(r, o->hosts, &v);
+	/* an interface in a pool stands for its routable addresses (pfctl) */
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < v.n; i++) {
+		const struct pk_ir_addr *a = &v.v[i];
+		bool ll = a->ifmod == PK_IFMOD_ADDRS && a->pfx.af == PK_AF_INET6 && a->pfx.addr[0] == 0xfe &&
+			  (a->pfx.addr[1] & 0xc0) == 0x80;
+		if (!ll)
+			v.v[k++] = *a;
+	}
+	v.n = k ? k : v.n;
 	ir->nat.kind = (uint8_t)o->n;
 	if (ir->action >= PK_ACT_NAT)
 		ir->nat.kind = ir->action == PK_ACT_NAT ? PK_NAT_NAT_TO

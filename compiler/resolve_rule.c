@@ -203,8 +203,7 @@ static void pk_res_template(struct pk_res *r, const struct pk_ast_rule *ar, stru
 		if (names[i] && strlen(names[i]) > 63)
 			pk_error(r->d, &ar->loc, "%s '%.20s...' is longer than 63 characters", i == 2 ? "label" : "tag",
 				 names[i]);
-	if (t->sopts.src_track == PK_SRCTRACK_GLOBAL && (t->sopts.max_src_nodes || t->sopts.max_src_states))
-		pk_error(r->d, &ar->loc, "max-src-nodes and max-src-states count per rule: use source-track rule");
+
 }
 
 /* Defaults pf makes explicit: stateful TCP pass rules match the first SYN. */
@@ -241,6 +240,10 @@ static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, co
 		return false;
 	if (!*af)
 		*af = pool;
+	if (t->route.gw.af && *af && t->route.gw.af != *af)
+		return true; /* reported as invalid */
+	if (!*af)
+		*af = t->route.gw.af;
 	return true;
 }
 
@@ -354,6 +357,10 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 		ir->dst = e->dst.v[d];
 		ir->sport = e->sports[sp];
 		ir->dport = e->dports[dp];
+		/* a scoped address (fe80::1%lo0) names the interface of the rule */
+		if (!ir->ifc.name && (ir->src.ifmod == PK_IFMOD_NONE || ir->dst.ifmod == PK_IFMOD_NONE))
+			ir->ifc.name = ir->src.ifmod == PK_IFMOD_NONE && ir->src.ifname ? ir->src.ifname
+				     : ir->dst.ifmod == PK_IFMOD_NONE ? ir->dst.ifname : NULL;
 		pk_res_fixup(r, ir, flags_written);
 		const char *bad = pk_res_invalid(ir);
 		if (bad) {
@@ -408,9 +415,11 @@ static const char *pk_res_expand(struct pk_res *r, const struct pk_ir_rule *ir, 
 	pk_print_addr_str(r->rs, &ir->dst, vals[2], sizeof(vals[2]));
 	pk_print_port_str(&ir->sport, vals[3], sizeof(vals[3]));
 	pk_print_port_str(&ir->dport, vals[4], sizeof(vals[4]));
-	const char *pn = pk_proto_name(ir->proto);
-	snprintf(vals[5], sizeof(vals[5]), "%s", pn ? pn : ir->proto ? "" : "");
-	if (!pn && ir->proto)
+	/* protocol 0 is "ip" in the protocols database pf reads */
+	const char *pn = ir->proto ? pk_proto_name(ir->proto) : "ip";
+	if (pn)
+		snprintf(vals[5], sizeof(vals[5]), "%s", pn);
+	else
 		snprintf(vals[5], sizeof(vals[5]), "%u", ir->proto);
 	snprintf(vals[6], sizeof(vals[6]), "%u", ir->nr);
 	char out[1024];

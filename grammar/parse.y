@@ -394,7 +394,7 @@ state_opt	: MAXIMUM NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX, $2, 0); }
 		| MAXSRCNODES NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX_SRC_NODES, $2, 0); }
 		| OVERLOAD '<' word '>' flushopt
 			{ $$ = pk_ast_opt_new(p, &@$, PK_S_OVERLOAD, $3, $5); }
-		| SOURCETRACK		{ $$ = pk_ast_opt_new(p, &@$, PK_S_SOURCE_TRACK, NULL, PK_SRCTRACK_RULE); }
+		| SOURCETRACK		{ $$ = pk_ast_opt_new(p, &@$, PK_S_SOURCE_TRACK, NULL, PK_SRCTRACK_NONE); }
 		| SOURCETRACK RULE	{ $$ = pk_ast_opt_new(p, &@$, PK_S_SOURCE_TRACK, NULL, PK_SRCTRACK_RULE); }
 		| SOURCETRACK GLOBAL	{ $$ = pk_ast_opt_new(p, &@$, PK_S_SOURCE_TRACK, NULL, PK_SRCTRACK_GLOBAL); }
 		| IFBOUND		{ $$ = pk_ast_opt_new(p, &@$, PK_S_POLICY, NULL, PK_POLICY_IF_BOUND); }
