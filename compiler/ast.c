@@ -40,7 +40,6 @@ static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 
 void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r)
 {
-	p->nrules++;
 	pk_ast_add_stmt(p, PK_ST_RULE, r);
 }
 

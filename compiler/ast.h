@@ -201,7 +201,6 @@ struct pk_parse {
 	struct pk_diags *diags;
 	struct pk_lexer *lex;
 	struct pk_ast_stmt *head, *tail;
-	unsigned nrules;
 };
 
 /* Constructors called from grammar/parse.y. */

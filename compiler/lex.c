@@ -412,12 +412,14 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 	}
 }
 
-int pk_lex_suppressed(const struct pk_parse *p)
+/* True while the statement being parsed was already reported unsupported
+ * (its syntax error is then not worth a second message). */
+static int pk_lex_suppressed(const struct pk_parse *p)
 {
 	return p->lex->suppress;
 }
 
-const char *pk_lex_current_file(const struct pk_parse *p)
+static const char *pk_lex_current_file(const struct pk_parse *p)
 {
 	for (unsigned i = p->lex->nframes; i-- > 0;)
 		if (!p->lex->frames[i].is_macro)

@@ -83,6 +83,45 @@ static uint32_t pk_res_u32(struct pk_res *r, const struct pk_ast_opt *o, const c
 	return (uint32_t)v;
 }
 
+static void pk_res_state_timeout(struct pk_res *r, const struct pk_ast_opt *x, struct pk_state_opts *s)
+{
+	static const char *const names[] = {
+#define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
+		PK_TIMEOUTS(PK_TMO_NAME)
+#undef PK_TMO_NAME
+	};
+	for (int i = 0; i < PK_TMO_COUNT; i++)
+		if (!strcmp(names[i], x->s)) {
+			s->timeouts[i] = pk_res_u32(r, x, x->s2);
+			return;
+		}
+	const char *best = pk_did_you_mean(x->s, names, PK_TMO_COUNT);
+	pk_error(r->d, &x->loc, "unknown state option '%s'%s%s%s", x->s, best ? " (did you mean '" : "",
+		 best ? best : "", best ? "'?)" : "");
+}
+
+/* pf: per-rule limits track sources per rule; a bare source-track is
+ * global; a rate's window is how long sources are kept; a rule's own
+ * state limit scales its timeouts from 60% to 120% full. */
+static void pk_res_state_defaults(struct pk_res *r, const struct pk_ast_opt *o, struct pk_state_opts *s,
+				  bool bare_track)
+{
+	bool per_rule = s->max_src_conn || s->max_src_conn_rate || s->max_src_nodes;
+	if (!s->src_track && (per_rule || (!bare_track && s->max_src_states)))
+		s->src_track = PK_SRCTRACK_RULE;
+	else if (!s->src_track && bare_track)
+		s->src_track = PK_SRCTRACK_GLOBAL;
+	if (s->src_track == PK_SRCTRACK_GLOBAL && s->max_src_nodes && !bare_track)
+		pk_error(r->d, &o->loc, "max-src-nodes counts per rule: it needs source-track rule, not global");
+	if (s->max_src_conn_rate && s->timeouts[PK_TMO_SRC_TRACK] == PK_TMO_UNSET)
+		s->timeouts[PK_TMO_SRC_TRACK] = s->max_src_conn_secs;
+	if (s->max && s->timeouts[PK_TMO_ADAPTIVE_START] == PK_TMO_UNSET &&
+	    s->timeouts[PK_TMO_ADAPTIVE_END] == PK_TMO_UNSET) {
+		s->timeouts[PK_TMO_ADAPTIVE_START] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_START_PCT / 100);
+		s->timeouts[PK_TMO_ADAPTIVE_END] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_END_PCT / 100);
+	}
+}
+
 static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	struct pk_state_opts *s = &ir->sopts;
@@ -111,44 +150,10 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 			s->overload_flush = x->n >= 1;
 			s->overload_flush_global = x->n == 2;
 			break;
-		default: {
-			static const char *const names[] = {
-#define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
-				PK_TIMEOUTS(PK_TMO_NAME)
-#undef PK_TMO_NAME
-			};
-			int t = -1;
-			for (int i = 0; i < PK_TMO_COUNT; i++)
-				if (!strcmp(names[i], x->s))
-					t = i;
-			if (t < 0) {
-				const char *best = pk_did_you_mean(x->s, names, PK_TMO_COUNT);
-				pk_error(r->d, &x->loc, "unknown state option '%s'%s%s%s", x->s,
-					 best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
-			} else {
-				s->timeouts[t] = pk_res_u32(r, x, x->s2);
-			}
-			break;
-		}
+		default: pk_res_state_timeout(r, x, s); break;
 		}
 	}
-	/* pf: per-rule limits track sources per rule; a bare source-track is
-	 * global; a rate's window is how long sources are kept */
-	bool per_rule = s->max_src_conn || s->max_src_conn_rate || s->max_src_nodes;
-	if (!s->src_track && (per_rule || (!bare_track && s->max_src_states)))
-		s->src_track = PK_SRCTRACK_RULE;
-	else if (!s->src_track && bare_track)
-		s->src_track = PK_SRCTRACK_GLOBAL;
-	if (s->src_track == PK_SRCTRACK_GLOBAL && s->max_src_nodes && !bare_track)
-		pk_error(r->d, &o->loc, "max-src-nodes counts per rule: it needs source-track rule, not global");
-	if (s->max_src_conn_rate && s->timeouts[PK_TMO_SRC_TRACK] == PK_TMO_UNSET)
-		s->timeouts[PK_TMO_SRC_TRACK] = s->max_src_conn_secs;
-	/* pf scales a rule's timeouts as its own state limit fills: 60% .. 120% */
-	if (s->max && s->timeouts[PK_TMO_ADAPTIVE_START] == PK_TMO_UNSET &&
-	    s->timeouts[PK_TMO_ADAPTIVE_END] == PK_TMO_UNSET) {
-		s->timeouts[PK_TMO_ADAPTIVE_START] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_START_PCT / 100);
-		s->timeouts[PK_TMO_ADAPTIVE_END] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_END_PCT / 100);
-	}
+	pk_res_state_defaults(r, o, s, bare_track);
 }
 
 /* A pool that is a table or an interface's dynamic addresses is used
