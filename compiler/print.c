@@ -267,13 +267,16 @@ static void pk_print_pool(FILE *out, const struct pk_ir_ruleset *rs, const struc
 		fputs(" }", out);
 }
 
-static void pk_print_pool_opts(FILE *out, uint8_t o)
+static void pk_print_pool_opts(FILE *out, uint8_t o, const char *key)
 {
 	static const char *const names[] = {"bitmask", "random", "source-hash", "round-robin", "static-port",
 					    "sticky-address"};
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 6; i++) {
 		if (o & (1u << i))
 			fprintf(out, " %s", names[i]);
+		if ((o & (1u << i)) && (1u << i) == PK_POOL_SOURCE_HASH && key)
+			fprintf(out, " %s", key);
+	}
 }
 
 static void pk_print_nat(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
@@ -288,7 +291,7 @@ static void pk_print_nat(FILE *out, const struct pk_ir_ruleset *rs, const struct
 		fprintf(out, " port %u:%u", n->port_lo, n->port_hi);
 	else if (n->port_lo)
 		fprintf(out, " port %u", n->port_lo);
-	pk_print_pool_opts(out, n->pool_opts);
+	pk_print_pool_opts(out, n->pool_opts, n->hash_key);
 }
 
 static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
@@ -301,7 +304,7 @@ static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const stru
 		fputs(r->route.ifname, out);
 	else
 		pk_print_addr(out, rs, &r->route.addr);
-	pk_print_pool_opts(out, r->route.pool_opts);
+	pk_print_pool_opts(out, r->route.pool_opts, r->route.hash_key);
 }
 
 static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)

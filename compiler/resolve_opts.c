@@ -5,7 +5,10 @@
 #include "compiler/resolve.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "compiler/md5.h"
 
 /* TCP flag letters in pf's order: F S R P A U E W. */
 static const char pk_flag_letters[] = "FSRPAUEW";
@@ -156,6 +159,37 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 	pk_res_state_defaults(r, o, s, bare_track);
 }
 
+/* pf's source-hash key: 0x and 32 hex digits as given, or the MD5 of a text. */
+static const char *pk_res_hash_key(struct pk_res *r, const struct pk_ast_opt *pools)
+{
+	const struct pk_ast_opt *k = NULL;
+	for (const struct pk_ast_opt *p = pools; p; p = p->next)
+		if (p->s)
+			k = p;
+	if (!k)
+		return NULL;
+	uint8_t d[16];
+	size_t len = strlen(k->s);
+	bool hex = len == 34 && k->s[0] == '0' && (k->s[1] == 'x' || k->s[1] == 'X');
+	for (size_t i = 2; hex && i < len; i++)
+		hex = strchr("0123456789abcdefABCDEF", k->s[i]) != NULL;
+	if (hex) {
+		for (int i = 0; i < 16; i++) {
+			char byte[3] = {k->s[2 + 2 * i], k->s[3 + 2 * i], 0};
+			d[i] = (uint8_t)strtoul(byte, NULL, 16);
+		}
+	} else if (len > 2 && k->s[0] == '0' && (k->s[1] == 'x' || k->s[1] == 'X')) {
+		pk_error(r->d, &k->loc, "source-hash key '%s' must be 0x and 32 hex digits, or a text", k->s);
+		return NULL;
+	} else {
+		pk_md5(k->s, len, d);
+	}
+	char out[35] = "0x";
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 + 2 * i, 3, "%02x", d[i]);
+	return pk_arena_strdup(r->a, out);
+}
+
 /* A pool that is a table or an interface's dynamic addresses is used
  * round-robin unless another method is written (pf's rule). */
 void pk_res_pool_default(struct pk_ir_nat *n)
@@ -196,16 +230,6 @@ static void pk_res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_i
 {
 	struct pk_addr_vec v = {0};
 	pk_res_hosts(r, o->hosts, &v);
-	/* an interface in a pool stands for its routable addresses (pfctl) */
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < v.n; i++) {
-		const struct pk_ir_addr *a = &v.v[i];
-		bool ll = a->ifmod == PK_IFMOD_ADDRS && a->pfx.af == PK_AF_INET6 && a->pfx.addr[0] == 0xfe &&
-			  (a->pfx.addr[1] & 0xc0) == 0x80;
-		if (!ll)
-			v.v[k++] = *a;
-	}
-	v.n = k ? k : v.n;
 	ir->nat.kind = (uint8_t)o->n;
 	if (ir->action >= PK_ACT_NAT)
 		ir->nat.kind = ir->action == PK_ACT_NAT ? PK_NAT_NAT_TO
@@ -216,6 +240,7 @@ static void pk_res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_i
 		pk_res_nat_port(r, o, &ir->nat);
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
 		ir->nat.pool_opts |= (uint8_t)p->n;
+	ir->nat.hash_key = pk_res_hash_key(r, o->sub);
 	pk_res_pool_default(&ir->nat);
 }
 
@@ -236,6 +261,7 @@ static void pk_res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struc
 		ir->route.gw = v.v[0].pfx;
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
 		ir->route.pool_opts |= (uint8_t)p->n;
+	ir->route.hash_key = pk_res_hash_key(r, o->sub);
 	if (v.n > 1)
 		ir->route.addr = pk_res_auto_table(r, v.v, v.n);
 	if (ir->route.addr.kind == PK_ADDR_TABLE && !(ir->route.pool_opts & PK_POOL_METHODS))

@@ -275,6 +275,11 @@ static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_wri
 		ir->nat.npool = 1;
 		pk_res_pool_default(&ir->nat);
 	}
+	/* a dynamic address's mask longer than the family's is dropped: (self)/40 in inet */
+	struct pk_ir_addr *ends[] = {&ir->src, &ir->dst};
+	for (int i = 0; i < 2; i++)
+		if (ends[i]->ifmod == PK_IFMOD_DYNAMIC && ir->af == PK_AF_INET && ends[i]->pfx.len > 32)
+			ends[i]->pfx.len = 0;
 	pk_res_defaults(ir, flags_written);
 }
 
@@ -342,8 +347,11 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 	for (uint32_t sp = 0; sp < e->nsports; sp++)
 	for (uint32_t dp = 0; dp < e->ndports; dp++) {
 		uint8_t af;
-		if (!pk_res_af(t, &e->src.v[s], &e->dst.v[d], &af))
+		if (!pk_res_af(t, &e->src.v[s], &e->dst.v[d], &af)) {
+			/* pfctl numbers a pool's table before dropping the combination */
+			r->nauto += t->nat.npool > 1;
 			continue;
+		}
 		struct pk_ir_rule *ir = pk_res_new_rule(r);
 		uint32_t nr = ir->nr;
 		*ir = *t;
