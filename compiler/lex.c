@@ -40,6 +40,8 @@ struct pk_lexer {
 	int last_tok;
 	bool skipping, suppress;
 	size_t expanded;
+	/* the texts of the last two tokens when they were words, for hints */
+	const char *last_word, *prev_word;
 	int skip_depth;
 };
 
@@ -408,6 +410,8 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 		if (tok != '\n' && l->last_tok == '\n')
 			l->suppress = false;
 		l->last_tok = tok;
+		l->prev_word = l->last_word;
+		l->last_word = tok == STRING ? lval->str : NULL;
 		return tok;
 	}
 }
@@ -513,5 +517,18 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg)
 		}
 	}
 	buf[n] = '\0';
-	pk_error(p->diags, loc, "syntax error: %s", buf);
+	/* a misspelt keyword is a word where a keyword was due; at the start
+	 * of a line it reads as a macro name, so the parser wants '=' next */
+	const char *word = strstr(buf, "expecting '='") ? p->lex->prev_word : p->lex->last_word;
+	const char *best = NULL;
+	if (word) {
+		const char *words[PK_NKEYWORDS];
+		for (size_t i = 0; i < PK_NKEYWORDS; i++)
+			words[i] = pk_keywords[i].word;
+		best = pk_did_you_mean(word, words, PK_NKEYWORDS);
+	}
+	if (best)
+		pk_error(p->diags, loc, "syntax error: %s ('%s' is not a keyword: did you mean '%s'?)", buf, word, best);
+	else
+		pk_error(p->diags, loc, "syntax error: %s", buf);
 }

@@ -137,6 +137,14 @@ static void test_every_syntax_error_of_a_file_is_reported(void **state)
 	free(d);
 }
 
+static void test_misspelt_keywords_get_a_suggestion(void **state)
+{
+	(void)state;
+	expect_error("pass in proto tcp form any\n", "'form' is not a keyword: did you mean 'from'?");
+	expect_error("blok in all\n", "t.conf:1:6: error: syntax error: unexpected in, expecting '=' ('blok' is not a keyword: "
+				      "did you mean 'block'?)");
+}
+
 static void test_set_options_are_recorded(void **state)
 {
 	(void)state;
@@ -204,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_old_translation_and_scrub_rules_are_accepted),
 		cmocka_unit_test(test_unsupported_features_are_reported_at_their_location),
 		cmocka_unit_test(test_every_syntax_error_of_a_file_is_reported),
+		cmocka_unit_test(test_misspelt_keywords_get_a_suggestion),
 		cmocka_unit_test(test_set_options_are_recorded),
 		cmocka_unit_test(test_include_reads_a_file_relative_to_the_includer),
 	};
