@@ -217,13 +217,15 @@ void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const cha
 void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir, int lq,
 		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
 		   struct pk_ast_opt *opts);
+/* block: an enum pk_block_kind, or PK_AST_BLOCK_POLICY when none is written */
+#define PK_AST_BLOCK_POLICY 255
 struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl, const char *icmp,
 				  const char *icmp6);
 struct pk_ast_fromto pk_ast_fromto_make(struct pk_ast_ipp src, struct pk_ast_ipp dst, bool all);
 struct pk_ast_ipp pk_ast_ipp_make(struct pk_ast_host *hosts, struct pk_ast_port *ports);
 /* The `-> pool` of an old nat/rdr/binat rule, as a translation option. */
-struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, uint8_t action,
-				struct pk_ast_host *pool, const char *port, struct pk_ast_opt *poolopts);
+struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_host *pool,
+				const char *port, struct pk_ast_opt *poolopts);
 /* An option carrying sub-lists (nat-to, route-to, icmp-type, state, scrub). */
 struct pk_ast_opt *pk_ast_opt_list(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind, long long n,
 				   struct pk_ast_host *hosts, const char *port, struct pk_ast_item *items,

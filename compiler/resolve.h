@@ -19,6 +19,8 @@ struct pk_res {
 	uint32_t *thash;
 	uint32_t thcap;
 	uint32_t nauto; /* pools made into tables: __automatic_N */
+	const char **noted; /* undeclared interfaces already noted */
+	uint32_t nnoted;
 	uint8_t block_policy;
 	uint8_t state_policy;
 };

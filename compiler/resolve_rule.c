@@ -42,6 +42,17 @@ struct pk_ir_rule *pk_res_new_rule(struct pk_res *r)
 	return ir;
 }
 
+/* Whether an undeclared interface is named for the first time (one note each). */
+static bool pk_res_first_mention(struct pk_res *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->nnoted; i++)
+		if (!strcmp(r->noted[i], name))
+			return false;
+	r->noted = pk_arena_grow(r->a, r->noted, r->nnoted, r->nnoted + 1, sizeof(*r->noted));
+	r->noted[r->nnoted++] = name;
+	return true;
+}
+
 static void pk_exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
 {
 	uint32_t n = 0;
@@ -53,9 +64,9 @@ static void pk_exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk
 	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next, n++) {
 		e->ifs[n].name = i->s;
 		e->ifs[n].neg = i->neg;
-		if (r->rs->nifaces && !pk_ir_iface_find(r->rs, i->s))
+		if (!pk_ir_iface_find(r->rs, i->s) && pk_res_first_mention(r, i->s))
 			pk_diag_add(r->d, PK_SEV_NOTE, &i->loc, NULL,
-				    "interface %s is not in the topology; the rule matches it by name only", i->s);
+				    "interface %s is not in the topology; rules match it by name only", i->s);
 	}
 }
 

@@ -191,7 +191,7 @@ action		: PASS			{ $$ = pk_ast_act_make(PK_ACT_PASS, 0, NULL, NULL, NULL); }
 		| BLOCK blockspec	{ $$ = $2; }
 		;
 
-blockspec	: %empty		{ $$ = pk_ast_act_make(PK_ACT_BLOCK, 255, NULL, NULL, NULL); }
+blockspec	: %empty		{ $$ = pk_ast_act_make(PK_ACT_BLOCK, PK_AST_BLOCK_POLICY, NULL, NULL, NULL); }
 		| DROP			{ $$ = pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_DROP, NULL, NULL, NULL); }
 		| RETURN		{ $$ = pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_RETURN, NULL, NULL, NULL); }
 		| RETURNRST		{ $$ = pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_RETURN_RST, NULL, NULL, NULL); }
@@ -484,7 +484,7 @@ natbase		: NAT			{ $$ = pk_ast_act_make(PK_ACT_NAT, 0, NULL, NULL, NULL); }
 		;
 
 natarrow	: %empty		{ $$ = NULL; }
-		| "->" redirhosts portopt pool_opts	{ $$ = pk_ast_arrow(p, &@$, 0, $2, $3, $4); }
+		| "->" redirhosts portopt pool_opts	{ $$ = pk_ast_arrow(p, &@$, $2, $3, $4); }
 		;
 
 /* topology */

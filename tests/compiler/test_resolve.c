@@ -92,8 +92,9 @@ static void test_interface_references_expand_per_address_and_family(void **state
 static void test_undeclared_interface_is_a_note_for_on_but_an_error_for_addresses(void **state)
 {
 	(void)state;
-	char *dg = pk_test_diags("interface lan0 address 10.0.0.1/24\npass in on em9 all\n");
+	char *dg = pk_test_diags("interface lan0 address 10.0.0.1/24\npass in on em9 all\npass out on em9 all\n");
 	assert_non_null(strstr(dg, "t.conf:2:12: note: interface em9 is not in the topology"));
+	assert_null(strstr(dg, "t.conf:3:"));
 	assert_null(strstr(dg, "error"));
 	free(dg);
 	expect_error("pass in from em9:network\n",
