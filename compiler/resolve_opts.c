@@ -257,6 +257,9 @@ static void pk_res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struc
 		return;
 	ir->route.addr = v.v[0];
 	ir->route.ifname = h->b ? h->b : v.v[0].ifname;
+	const char *colon = ir->route.ifname ? strchr(ir->route.ifname, ':') : NULL;
+	if (colon) /* (tun0:peer): the interface is tun0 */
+		ir->route.ifname = pk_arena_strndup(r->a, ir->route.ifname, (size_t)(colon - ir->route.ifname));
 	if (v.v[0].kind == PK_ADDR_PREFIX)
 		ir->route.gw = v.v[0].pfx;
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)

@@ -151,6 +151,26 @@ static void test_labels_expand_pf_macros_per_rule(void **state)
 	free(p);
 }
 
+static void test_routing_options_name_interface_and_gateway(void **state)
+{
+	(void)state;
+	struct pk_diags d;
+	struct pk_ir_ruleset *rs = load_topo("pass out route-to 192.168.1.254\npass in reply-to (wan0:network)\n"
+					     "pass out dup-to wan0\npass out route-to (lan0 192.168.1.253)\n", &d);
+	assert_non_null(rs);
+	assert_int_equal(rs->rules[0].route.kind, PK_ROUTE_TO);
+	assert_int_equal(rs->rules[0].route.gw.af, PK_AF_INET);
+	assert_int_equal(rs->rules[0].af, PK_AF_INET);
+	assert_string_equal(rs->rules[1].route.ifname, "wan0");
+	assert_int_equal(rs->rules[1].route.addr.ifmod, PK_IFMOD_DYNAMIC);
+	assert_int_equal(rs->rules[2].route.kind, PK_ROUTE_DUP_TO);
+	assert_string_equal(rs->rules[2].route.ifname, "wan0");
+	assert_string_equal(rs->rules[3].route.ifname, "lan0");
+	assert_int_equal(rs->rules[3].route.gw.addr[3], 253);
+	pk_ir_ruleset_free(rs);
+	pk_diags_free(&d);
+}
+
 static void test_defines_from_the_command_line_are_macros(void **state)
 {
 	(void)state;
@@ -176,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_semantic_errors_are_located_with_hints),
 		cmocka_unit_test(test_timeouts_follow_the_profile_then_overrides),
 		cmocka_unit_test(test_labels_expand_pf_macros_per_rule),
+		cmocka_unit_test(test_routing_options_name_interface_and_gateway),
 		cmocka_unit_test(test_defines_from_the_command_line_are_macros),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
