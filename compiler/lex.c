@@ -297,11 +297,13 @@ static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const
 				nl = sizeof(name) - 1;
 			memcpy(name, w + 1, nl);
 			name[nl] = '\0';
-			const struct pk_macro *m = pk_macro_slot(p->lex, name);
-			if (m->name)
+			const struct pk_macro *m = nl ? pk_macro_slot(p->lex, name) : NULL;
+			if (m && m->name)
 				val = m->value;
-			else
+			else if (nl)
 				pk_macro_unknown(p, loc, name);
+			else
+				pk_error(p->diags, loc, "'$' must start a macro name ($name); quote it to mean a dollar sign");
 			if (!val)
 				val = "";
 		} else {
