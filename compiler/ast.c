@@ -155,6 +155,15 @@ void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_a
 	pk_ast_add_rule(p, r);
 }
 
+void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, int lq, struct pk_ast_item *ifs, int af,
+		      struct pk_ast_opt *opts)
+{
+	struct pk_ast_fromto ft = {{NULL, NULL}, {NULL, NULL}, false};
+	pk_ast_filter(p, loc, pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_DROP, NULL, NULL, NULL), PK_DIR_IN, lq, ifs, af,
+		      NULL, ft, opts);
+	p->tail->u.rule->antispoof = true;
+}
+
 struct pk_ast_table *pk_ast_table_new(struct pk_parse *p)
 {
 	return pk_arena_alloc(p->arena, sizeof(struct pk_ast_table));

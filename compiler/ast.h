@@ -109,6 +109,7 @@ struct pk_ast_rule {
 	uint8_t dir;
 	bool log, log_all, quick, all;
 	bool no;   /* no nat / no rdr / no binat */
+	bool antispoof; /* antispoof for ifs: expanded by the resolver */
 	bool pass; /* nat pass / rdr pass */
 	struct pk_ast_item *ifs; /* NULL = any */
 	uint8_t af;
@@ -219,6 +220,10 @@ void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_a
 		   struct pk_ast_opt *opts);
 /* block: an enum pk_block_kind, or PK_AST_BLOCK_POLICY when none is written */
 #define PK_AST_BLOCK_POLICY 255
+/* antispoof [log] [quick] for IF|(IF)|{...} [af] [label ...]; an item's s2
+ * is "dynamic" for (IF). */
+void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, int lq, struct pk_ast_item *ifs, int af,
+		      struct pk_ast_opt *opts);
 struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl, const char *icmp,
 				  const char *icmp6);
 struct pk_ast_fromto pk_ast_fromto_make(struct pk_ast_ipp src, struct pk_ast_ipp dst, bool all);

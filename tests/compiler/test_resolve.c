@@ -171,6 +171,20 @@ static void test_routing_options_name_interface_and_gateway(void **state)
 	pk_diags_free(&d);
 }
 
+static void test_antispoof_becomes_pf_block_rules(void **state)
+{
+	(void)state;
+	char *p = pk_test_print("interface lo0 address 127.0.0.1/8, ::1/128\n"
+				"interface lan0 address 192.168.1.1/24, fe80::1/64\n"
+				"antispoof log quick for { lo0 lan0 } inet label \"spoof\"\nantispoof for (lan0)\n", 0);
+	assert_string_equal(p, "block drop in log quick on ! lo0 inet from 127.0.0.0/8 to any label \"spoof\"\n"
+			       "block drop in log quick on ! lan0 inet from 192.168.1.0/24 to any label \"spoof\"\n"
+			       "block drop in log quick inet from 192.168.1.1 to any label \"spoof\"\n"
+			       "block drop in on ! lan0 from (lan0:network) to any\n");
+	free(p);
+	expect_error("antispoof for em7\n", "antispoof for em7 needs it declared");
+}
+
 static void test_defines_from_the_command_line_are_macros(void **state)
 {
 	(void)state;
@@ -197,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_timeouts_follow_the_profile_then_overrides),
 		cmocka_unit_test(test_labels_expand_pf_macros_per_rule),
 		cmocka_unit_test(test_routing_options_name_interface_and_gateway),
+		cmocka_unit_test(test_antispoof_becomes_pf_block_rules),
 		cmocka_unit_test(test_defines_from_the_command_line_are_macros),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
