@@ -86,13 +86,14 @@ static uint32_t pk_enc_nat(struct pk_enc *e, const struct pk_ir_nat *n)
 
 static uint32_t pk_enc_routeopt(struct pk_enc *e, const struct pk_ir_route_opt *ro)
 {
-	if (ro->kind == PK_ROUTE_NONE && !ro->ifname && !ro->gw.af && ro->addr.kind == PK_ADDR_ANY)
+	if (ro->kind == PK_ROUTE_NONE && !ro->ifname && !ro->gw.af && ro->addr.kind == PK_ADDR_ANY && !ro->pool_opts)
 		return PKB_NONE;
 	struct pkb_routeopt rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.iface = pk_enc_iface(e, ro->ifname);
 	pk_enc_prefix(&ro->gw, &rec.gw);
 	pk_enc_addr(e, &ro->addr, &rec.addr);
+	rec.pool_opts = ro->pool_opts;
 	uint32_t idx = PK_ENC_COUNT(e, ROUTEOPTS);
 	memcpy(PK_ENC_ADD(e, ROUTEOPTS), &rec, sizeof(rec));
 	return idx;

@@ -229,6 +229,7 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 		o->route.ifname = dec_ifname(x, ro->iface);
 		dec_prefix(&ro->gw, &o->route.gw);
 		dec_addr(x, &ro->addr, &o->route.addr);
+		o->route.pool_opts = ro->pool_opts;
 	}
 	o->scrub = (struct pk_ir_scrub){
 		.set = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF, .random_id = r->flags & PKB_R_RANDOM_ID,

@@ -183,6 +183,7 @@ struct pkb_routeopt {
 	uint32_t iface;        /* interface index, PKB_NONE when only an address is given */
 	struct pkb_prefix gw;  /* af 0 when none */
 	struct pkb_addr addr;  /* the target as written, e.g. (IF:peer); kind any when none */
+	uint8_t pool_opts, pad[3]; /* pool option bits, as for translation */
 };
 
 /* Rule flag bits */
@@ -234,7 +235,7 @@ _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 
 _Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 52, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
 _Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 204, "nat, rule layout");
-_Static_assert(sizeof(struct pkb_routeopt) == 76, "route option layout");
+_Static_assert(sizeof(struct pkb_routeopt) == 80, "route option layout");
 
 /*
  * The evaluation program. Its first PKB_ENTRIES words give, per phase and

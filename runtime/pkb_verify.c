@@ -177,7 +177,9 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 		uint64_t at = pk_rs_off(rs, PKB_SEC_ROUTEOPTS, i, 0);
 		if (pk_v_index(err, ro->iface, PK_RS_N(rs, IFACES), at, "route interface") ||
 		    pk_v_prefix(err, &ro->gw, at + offsetof(struct pkb_routeopt, gw), false) ||
-		    pk_v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)))
+		    pk_v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)) ||
+		    pk_v_max(err, ro->pool_opts, 63, at + offsetof(struct pkb_routeopt, pool_opts), "pool options") ||
+		    pk_v_max(err, ro->pad[0] | ro->pad[1] | ro->pad[2], 0, at + offsetof(struct pkb_routeopt, pad), "padding"))
 			return -1;
 	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, NATS); i++) {

@@ -157,6 +157,7 @@ static void gen_options(struct gen *g, struct pk_ir_rule *r)
 		r->route.gw = g->pool4[1];
 		r->route.addr.kind = PK_ADDR_PREFIX;
 		r->route.addr.pfx = g->pool4[1];
+		r->route.pool_opts = PK_POOL_ROUND_ROBIN;
 	}
 	if (r->action == PK_ACT_SCRUB || pct(&g->rng, 3)) {
 		r->scrub.set = true;
