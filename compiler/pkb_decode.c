@@ -205,8 +205,8 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->ifc.neg = r->flags & PKB_R_IFNEG;
 	o->af = r->af;
 	o->proto = r->proto;
-	dec_addr(x, &r->src, &o->src);
-	dec_addr(x, &r->dst, &o->dst);
+	dec_addr(x, &PK_RS_SEC(x->rs, ADDRS, struct pkb_addr)[r->src], &o->src);
+	dec_addr(x, &PK_RS_SEC(x->rs, ADDRS, struct pkb_addr)[r->dst], &o->dst);
 	o->sport = (struct pk_port_match){r->sport.op, r->sport.lo, r->sport.hi};
 	o->dport = (struct pk_port_match){r->dport.op, r->dport.lo, r->dport.hi};
 	o->flags = r->tcp_flags;
