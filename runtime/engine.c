@@ -62,7 +62,7 @@ struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config 
 		e->cfg = *cfg;
 	e->rng = e->cfg.seed ? e->cfg.seed : 0x9e3779b97f4a7c15ull;
 	if (pk_st_init(&e->st, o->limit_states, e->rng) || pk_sn_init(&e->sn, o->limit_src_nodes) ||
-	    rule_arrays(e)) {
+	    pk_frag_init(&e->frag, o->limit_frags) || rule_arrays(e)) {
 		e->rs = NULL;
 		pk_engine_free(e);
 		return NULL;
@@ -77,6 +77,7 @@ void pk_engine_free(struct pk_engine *e)
 		return;
 	pk_st_fini(&e->st);
 	pk_sn_fini(&e->sn);
+	pk_frag_fini(&e->frag);
 	free(e->rc);
 	free(e->rule_src_nodes);
 	if (e->rs)
@@ -173,6 +174,7 @@ uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
 	if (!e->epoch_set || e->st.cap == 0)
 		return 0;
 	now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+	pk_frag_expire(&e->frag, now_ms, e->opt->timeouts[PK_TMO_FRAG]);
 	while (budget--) {
 		uint32_t i = e->st.cursor;
 
@@ -393,13 +395,35 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 	}
 }
 
+/* Hold fragments until their datagram is whole; go on with the whole one. */
+static enum pk_drop_reason reassemble(struct pk_engine *e, struct pk_ctx *x, bool *held)
+{
+	enum pk_drop_reason why = PK_REASON_NONE;
+
+	switch (pk_frag_add(&e->frag, &x->p, x->ip, x->len, x->cap, x->now_ms, e->opt->timeouts[PK_TMO_FRAG], &why)) {
+	case PK_FRAG_HELD:
+		*held = true;
+		x->v->kind = PK_V_HOLD;
+		return PK_REASON_NONE;
+	case PK_FRAG_DROP:
+		return why;
+	default:
+		x->reassembled = true;
+		x->v->translated = true;
+		return pk_pkt_parse(x->ip, *x->len, &x->p);
+	}
+}
+
 static void handle(struct pk_engine *e, struct pk_ctx *x)
 {
 	enum pk_drop_reason r = pk_pkt_parse(x->ip, *x->len, &x->p);
+	bool held = false;
 	uint32_t i;
 
 	if (r == PK_REASON_NONE && x->p.fragment)
-		r = PK_REASON_FRAGMENT;
+		r = reassemble(e, x, &held);
+	if (held)
+		return;
 	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP)
 		r = pk_eng_normalize_tcp(x);
 	if (r != PK_REASON_NONE) {

@@ -27,7 +27,9 @@ enum pk_verdict_kind {
 	PK_V_PASS,
 	PK_V_BLOCK,  /* dropped silently */
 	PK_V_REJECT, /* dropped, and an RST or ICMP error was generated */
-	PK_V_HOLD,   /* kept by synproxy until the client's handshake completes */
+	PK_V_HOLD,   /* kept by synproxy until the client's handshake completes, or a
+		      * fragment kept until its datagram is whole (the fragment that
+		      * completes it carries the verdict of the whole datagram) */
 };
 
 /* Why a packet was blocked when no rule did it: pfctl -si's counters. */

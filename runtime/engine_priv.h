@@ -7,6 +7,7 @@
 #define PK_RUNTIME_ENGINE_PRIV_H
 
 #include "runtime/engine.h"
+#include "runtime/frag.h"
 #include "runtime/packet.h"
 #include "runtime/srcnode.h"
 #include "runtime/state.h"
@@ -19,6 +20,7 @@ struct pk_engine {
 	struct pk_engine_config cfg;
 	struct pk_state_table st;
 	struct pk_sn_table sn;
+	struct pk_frag_cache frag;
 	struct pk_counters c;
 	struct pk_rule_counters *rc; /* one per rule of rs */
 	uint32_t *rule_src_nodes;    /* source nodes per rule, for max-src-nodes */

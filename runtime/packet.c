@@ -115,13 +115,14 @@ static enum pk_drop_reason parse_ipv4(const uint8_t *ip, size_t len, struct pk_p
 	return ipv4_options(ip, hl, p);
 }
 
-static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, size_t off)
+static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, size_t off, size_t nxt_off)
 {
 	uint16_t fo = pk_get16(h + 2);
 
 	if (p->frag_hdr_off)
 		return PK_REASON_FRAGMENT; /* pf: "IPv6 multiple fragment" */
 	p->frag_hdr_off = (uint16_t)off;
+	p->frag_nxt_off = (uint16_t)nxt_off;
 	p->frag_off = fo & 0xfff8;
 	p->more_frags = (fo & 1) != 0;
 	p->frag_id = pk_get32(h + 4);
@@ -133,7 +134,7 @@ static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, siz
 /* Walk the extension headers to the upper-layer protocol. */
 static enum pk_drop_reason ipv6_exthdrs(const uint8_t *ip, struct pk_pkt *p, uint8_t nxt)
 {
-	size_t off = 40;
+	size_t off = 40, nxt_off = 6;
 	int n;
 
 	for (n = 0; n < IP6_HDR_LIMIT; n++) {
@@ -147,7 +148,7 @@ static enum pk_drop_reason ipv6_exthdrs(const uint8_t *ip, struct pk_pkt *p, uin
 		if (off + 8 > p->tot_len)
 			return PK_REASON_SHORT;
 		if (nxt == NXT_FRAGMENT) {
-			if ((r = ipv6_fragment(h, p, off)) != PK_REASON_NONE)
+			if ((r = ipv6_fragment(h, p, off, nxt_off)) != PK_REASON_NONE)
 				return r;
 			hlen = 8;
 		} else {
@@ -158,6 +159,7 @@ static enum pk_drop_reason ipv6_exthdrs(const uint8_t *ip, struct pk_pkt *p, uin
 		if (off + hlen > p->tot_len)
 			return PK_REASON_SHORT;
 		nxt = h[0];
+		nxt_off = off;
 		off += hlen;
 		if (p->fragment && !p->frag_first)
 			break; /* later fragments: the rest is payload */
@@ -261,8 +263,8 @@ static enum pk_drop_reason parse_udp(const uint8_t *ip, struct pk_pkt *p, bool q
 	p->sport = pk_get16(uh);
 	p->dport = pk_get16(uh + 2);
 	ulen = pk_get16(uh + 4);
-	if (quoted)
-		return PK_REASON_NONE;
+	if (quoted || p->fragment)
+		return PK_REASON_NONE; /* the length covers fragments not seen yet */
 	if (p->dport == 0 || ulen < 8 || ulen > avail)
 		return PK_REASON_SHORT;
 	p->p_len = (uint16_t)(ulen - 8);
