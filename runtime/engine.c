@@ -208,7 +208,7 @@ static void block(struct pk_ctx *x, enum pk_drop_reason r)
 	x->v->reason = (uint8_t)r;
 }
 
-static void match_pkt(const struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
+static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
 {
 	const struct pk_pkt *p = &x->p;
 	bool icmp = p->icmp_type >= 0;
@@ -227,7 +227,7 @@ static void match_pkt(const struct pk_engine *e, const struct pk_ctx *x, struct 
 	m->icmp_code = p->icmp_code;
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
-	m->random = (uint32_t)(e->rng >> 32);
+	m->random = pk_eng_random(e); /* drawn per packet for `probability` */
 }
 
 /* The first-match translation phases: binat, then rdr inbound or nat outbound. */
@@ -309,7 +309,6 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	if (d->nat_rule != PK_RT_NO_RULE)
 		legacy_translate(e, x, d, &m);
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
-	e->c.searches++;
 	d->rule = res.rule;
 	apply_matches(e, &res, d);
 	for (k = 0; k < res.nmatches && k < 16; k++)

@@ -356,15 +356,17 @@ static bool refuse(struct pk_ctx *x, enum pk_drop_reason r)
 	return false;
 }
 
-/* A conflicting state that both peers closed gives way (pf_state_key_attach). */
+/* A conflicting state that both peers closed, or a killed one, gives way
+ * (pf_state_key_attach). */
 static bool make_room(struct pk_engine *e, uint32_t i)
 {
 	uint32_t old = pk_st_conflict(&e->st, i);
 
 	if (old == PK_ST_NONE)
 		return true;
-	if (e->st.st[old].proto == PK_PROTO_TCP && e->st.st[old].src.state >= PK_TCPS_FIN_WAIT_2 &&
-	    e->st.st[old].dst.state >= PK_TCPS_FIN_WAIT_2) {
+	if ((e->st.st[old].flags & PK_SF_PURGE) ||
+	    (e->st.st[old].proto == PK_PROTO_TCP && e->st.st[old].src.state >= PK_TCPS_FIN_WAIT_2 &&
+	     e->st.st[old].dst.state >= PK_TCPS_FIN_WAIT_2)) {
 		pk_eng_state_remove(e, old);
 		return pk_st_conflict(&e->st, i) == PK_ST_NONE;
 	}

@@ -16,6 +16,7 @@
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
 #include "tests/support/pktbuild.h"
+#include "tests/support/rstest.h"
 
 #define CL "192.168.1.50"
 #define NASIP "10.0.10.5"
@@ -374,6 +375,47 @@ static void test_kill_states_by_source_prefix(void **state)
 	assert_int_equal(n, 1);
 }
 
+static void test_adaptive_scaling_shortens_timeouts_near_the_limit(void **state)
+{
+	int k;
+
+	(void)state;
+	/* 9 states between adaptive.start 6 and adaptive.end 12: timeouts at 50% */
+	pk_et_start(PK_ET_TOPO "set limit states 10\nset timeout { adaptive.start 6, adaptive.end 12 }\n"
+			       "pass in on lan0 proto udp all\n");
+	for (k = 0; k < 9; k++)
+		assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, (uint16_t)(1000 + k), NASIP, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(29, et.lan, PK_RT_DIR_OUT, NASIP, 53, CL, 1000), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(pk_et_udp(30.5, et.lan, PK_RT_DIR_OUT, NASIP, 53, CL, 1001), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_NONE); /* udp.first 60 s scaled to 30 s */
+}
+
+static void test_max_src_conn_kills_the_connection_over_the_limit(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state (max-src-conn 1)\n");
+	handshake(0);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, CL, 40001, NASIP, 22, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_OUT, NASIP, 22, CL, 40001, PK_TH_SYN | PK_TH_ACK, 900, 101),
+			 PK_V_PASS);
+	/* the second completed handshake from the same source is over the limit */
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, CL, 40001, NASIP, 22, PK_TH_ACK, 101, 901), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, CL, 40001, NASIP, 22, PK_TH_ACK, 101, 901), PK_V_BLOCK);
+}
+
+static void test_states_survive_a_reload(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp all\n");
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
+	pk_engine_reload(et.eng, pk_test_rules(PK_ET_TOPO "block all\n"));
+	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, NASIP, 53, CL, 1000), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, CL, 1001, NASIP, 53), PK_V_BLOCK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +446,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_icmp_echo_reply_rides_on_request_state, pk_et_teardown),
 		cmocka_unit_test_teardown(test_expire_removes_idle_states_within_budget, pk_et_teardown),
 		cmocka_unit_test_teardown(test_kill_states_by_source_prefix, pk_et_teardown),
+		cmocka_unit_test_teardown(test_adaptive_scaling_shortens_timeouts_near_the_limit, pk_et_teardown),
+		cmocka_unit_test_teardown(test_max_src_conn_kills_the_connection_over_the_limit, pk_et_teardown),
+		cmocka_unit_test_teardown(test_states_survive_a_reload, pk_et_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
