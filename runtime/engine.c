@@ -380,6 +380,7 @@ static void verdict_init(struct pk_verdict *v)
 	memset(v, 0, sizeof(*v));
 	v->kind = PK_V_PASS;
 	v->rule = PK_RT_NO_RULE;
+	v->state_rule = PK_RT_NO_RULE;
 	v->src_before = v->dst_before = v->src_after = v->dst_after = 0xff;
 }
 

@@ -73,6 +73,8 @@ struct pk_verdict {
 	uint8_t src_before, dst_before, src_after, dst_after;
 	bool translated; /* the packet was rewritten (NAT, scrub, synproxy) */
 	uint32_t generated; /* packets emitted while handling this one */
+	uint32_t state_rule; /* the rule that created the state the packet matched
+			      * or is related to; PK_RT_NO_RULE when none */
 };
 
 /* A packet the firewall generates. */

@@ -28,20 +28,33 @@ bool pk_icmp_is_error(uint8_t af, uint8_t type)
 	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
 
+/* pf_icmp_mapping's pairs: {type, virtual type}; the reply is the type
+ * that differs from its virtual type. */
+static const uint8_t icmp4_pairs[][2] = {
+	{8, 8}, {0, 8},     /* echo */
+	{13, 13}, {14, 13}, /* timestamp */
+	{15, 15}, {16, 15}, /* information */
+	{17, 17}, {18, 17}, /* address mask */
+	{10, 10}, {9, 10},  /* router solicitation / advertisement */
+};
+static const uint8_t icmp6_pairs[][2] = {
+	{128, 128}, {129, 128}, /* echo */
+	{133, 133}, {134, 133}, /* router solicitation / advertisement */
+	{135, 135}, {136, 135}, /* neighbour solicitation / advertisement */
+	{130, 130}, {131, 130}, {132, 130}, {143, 130}, /* listener query / reports */
+};
+
 uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
 {
-	static const uint8_t v4[][2] = {{8, 8}, {0, 8}, {13, 13}, {14, 13}, {15, 15}, {16, 15}, {17, 17}, {18, 17}};
-	size_t k;
+	const uint8_t(*pairs)[2] = af == PK_RT_AF_INET6 ? icmp6_pairs : icmp4_pairs;
+	size_t k, n = af == PK_RT_AF_INET6 ? sizeof(icmp6_pairs) / sizeof(icmp6_pairs[0])
+					   : sizeof(icmp4_pairs) / sizeof(icmp4_pairs[0]);
 
 	*reply = false;
-	if (af == PK_RT_AF_INET6) {
-		*reply = type == 129;
-		return type == 129 ? 128 : type;
-	}
-	for (k = 0; k < sizeof(v4) / sizeof(v4[0]); k++)
-		if (v4[k][0] == type) {
-			*reply = type != v4[k][1];
-			return v4[k][1];
+	for (k = 0; k < n; k++)
+		if (pairs[k][0] == type) {
+			*reply = type != pairs[k][1];
+			return pairs[k][1];
 		}
 	return type;
 }

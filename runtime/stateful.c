@@ -162,6 +162,7 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 
 	x->v->state_id = e->st.cold[i].id;
 	x->v->state_event = PK_SE_MATCHED;
+	x->v->state_rule = s->rule;
 	tcp_states(x->v, s, false);
 	if (s->synproxy)
 		r = pk_eng_synproxy_state(e, x, i);
@@ -224,6 +225,7 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 		return false;
 	x->v->state_id = e->st.cold[i].id;
 	x->v->state_event = PK_SE_RELATED;
+	x->v->state_rule = e->st.st[i].rule;
 	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st.st[i], x->dir, &in)) {
 		x->v->kind = PK_V_BLOCK;
 		x->v->reason = PK_REASON_STATE_MISMATCH;
@@ -405,6 +407,7 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 	e->st.cold[i].bytes[0] = *x->len;
 	x->v->state_id = e->st.cold[i].id;
 	x->v->state_event = PK_SE_CREATED;
+	x->v->state_rule = d->rule;
 	tcp_states(x->v, &e->st.st[i], true);
 	if (r->state == PK_RT_STATE_SYNPROXY && x->p.proto == PK_PROTO_TCP)
 		return pk_eng_synproxy_start(e, x, i);

@@ -342,6 +342,23 @@ static void test_icmp_echo_reply_rides_on_request_state(void **state)
 	assert_int_equal(pk_et_run(&s, 0.2, et.lan, PK_RT_DIR_OUT), PK_V_BLOCK);
 }
 
+static void test_neighbour_advertisement_rides_on_solicitation_state(void **state)
+{
+	struct pk_tb s = pk_tb_defaults(6, "2001:db8:1::50", "2001:db8:1::1");
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 inet6 proto icmp6 all\n");
+	s.proto = 58, s.icmp_type = 135, s.payload = 16;
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(et.v.state_rule, 1);
+	s = pk_tb_defaults(6, "2001:db8:1::1", "2001:db8:1::50");
+	s.proto = 58, s.icmp_type = 136, s.payload = 16;
+	assert_int_equal(pk_et_run(&s, 0.1, et.lan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(et.v.rule, PK_RT_NO_RULE);
+	assert_int_equal(et.v.state_rule, 1);
+}
+
 static void test_expire_removes_idle_states_within_budget(void **state)
 {
 	(void)state;
@@ -444,6 +461,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_syn_with_rst_is_normalize, pk_et_teardown),
 		cmocka_unit_test_teardown(test_icmp_error_quoting_a_state_is_related, pk_et_teardown),
 		cmocka_unit_test_teardown(test_icmp_echo_reply_rides_on_request_state, pk_et_teardown),
+		cmocka_unit_test_teardown(test_neighbour_advertisement_rides_on_solicitation_state, pk_et_teardown),
 		cmocka_unit_test_teardown(test_expire_removes_idle_states_within_budget, pk_et_teardown),
 		cmocka_unit_test_teardown(test_kill_states_by_source_prefix, pk_et_teardown),
 		cmocka_unit_test_teardown(test_adaptive_scaling_shortens_timeouts_near_the_limit, pk_et_teardown),
