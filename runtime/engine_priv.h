@@ -83,9 +83,9 @@ bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rul
  * false when no port could be allocated. */
 bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s);
 /* Rewrite the packet to the other key of its state. */
-void pk_eng_nat_apply(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s);
+void pk_eng_nat_apply(struct pk_ctx *x, const struct pk_state *s);
 /* Rewrite an ICMP error related to a translated state, quoted packet included. */
-void pk_eng_nat_icmp(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in);
+void pk_eng_nat_icmp(struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in);
 
 /* scrub.c: pf_normalize_tcp (flags) and the per-packet scrub options. */
 enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runtime/engine_priv.h"
+#include "runtime/pktgen.h"
 #include "runtime/synproxy.h"
 #include "runtime/tcp_track.h"
 
@@ -86,6 +87,20 @@ static bool conn_limited(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	return true;
 }
 
+/* pf_tcp_track_full answers a handshake mismatch with a RST to the sender,
+ * taking its ack number as the sequence number. */
+static void handshake_rst(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s)
+{
+	const struct pk_rs_rule *r = s->rule < e->nrules ? pk_rs_rule(e->rs, s->rule) : NULL;
+	struct pk_gen_tcp t = {.af = x->p.af, .src = x->p.dst, .dst = x->p.src, .sport = x->p.dport,
+			       .dport = x->p.sport, .seq = x->p.ack, .flags = PK_TH_RST,
+			       .ttl = r ? r->return_ttl : 0};
+	size_t n = pk_gen_tcp(&t, e->gen, sizeof(e->gen));
+
+	if (n)
+		pk_eng_emit(e, x, e->gen, n);
+}
+
 static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint32_t i, enum pk_timeout *t)
 {
 	struct pk_state *s = &e->st.st[i];
@@ -96,6 +111,8 @@ static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint
 	enum pk_drop_reason r;
 
 	r = pk_tcp_track(fwd ? &s->src : &s->dst, fwd ? &s->dst : &s->src, &x->p, x->ip, &io);
+	if (io.send_rst)
+		handshake_rst(e, x, s);
 	if (r != PK_REASON_NONE)
 		return r;
 	if (io.rewrote)
@@ -185,7 +202,7 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	}
 	count_state(e, x, i);
 	if (!(s->flags & PK_SF_ONEKEY))
-		pk_eng_nat_apply(e, x, s);
+		pk_eng_nat_apply(x, s);
 	pk_eng_scrub(e, x, &e->st.cold[i]);
 }
 
@@ -233,7 +250,7 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 	}
 	count_state(e, x, i);
 	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
-		pk_eng_nat_icmp(e, x, &e->st.st[i], &in);
+		pk_eng_nat_icmp(x, &e->st.st[i], &in);
 	return true;
 }
 
@@ -412,7 +429,7 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 	if (r->state == PK_RT_STATE_SYNPROXY && x->p.proto == PK_PROTO_TCP)
 		return pk_eng_synproxy_start(e, x, i);
 	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
-		pk_eng_nat_apply(e, x, &e->st.st[i]);
+		pk_eng_nat_apply(x, &e->st.st[i]);
 	pk_eng_scrub(e, x, &e->st.cold[i]);
 	return true;
 }

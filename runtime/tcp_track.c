@@ -240,7 +240,8 @@ static enum pk_drop_reason track_full(struct pk_peer *src, struct pk_peer *dst, 
 		return PK_REASON_NONE;
 	}
 	if (dst->state == PK_TCPS_SYN_SENT && src->state == PK_TCPS_SYN_SENT) {
-		/* a mismatch during the handshake lets the peer start over */
+		/* a mismatch during the handshake: RST the sender and let it start over */
+		io->send_rst = !(p->th_flags & PK_TH_RST);
 		src->seqlo = 0;
 		src->seqhi = 1;
 		src->max_win = 1;
@@ -279,6 +280,7 @@ enum pk_drop_reason pk_tcp_track(struct pk_peer *src, struct pk_peer *dst, const
 {
 	io->rewrote = false;
 	io->established = false;
+	io->send_rst = false;
 	io->timeout = PK_TMO_COUNT;
 	if (io->sloppy) {
 		track_sloppy(src, dst, p->th_flags, io);

@@ -208,6 +208,25 @@ static void test_new_syn_on_closed_state_reopens(void **state)
 	assert_true(pk_tcp_reopens(&st.src, &st.dst, &p));
 }
 
+static void test_mismatch_during_handshake_resets_the_sender(void **state)
+{
+	struct pk_pkt p;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	memset(&io, 0, sizeof(io));
+	build(C, 1000, 0, PK_TH_SYN, 65535, 0, -1);
+	pk_pkt_parse(buf, blen, &p);
+	pk_tcp_init(&st, &p, buf, 0);
+	assert_int_equal(tx(S, 5000, 1001, PK_TH_SYN | PK_TH_ACK, 65535, 0), PK_REASON_NONE);
+	/* both sides SYN_SENT (as after a simultaneous open): a wild ACK resets the sender */
+	st.src.state = PK_TCPS_SYN_SENT;
+	assert_int_equal(tx(S, 5001, 1001 + 900000, PK_TH_ACK, 65535, 10), PK_REASON_STATE_MISMATCH);
+	assert_true(io.send_rst);
+	assert_int_equal(st.dst.seqlo, 0);
+	assert_int_equal(st.dst.seqhi, 1);
+}
+
 static void test_sloppy_passes_out_of_window_data(void **state)
 {
 	(void)state;
@@ -291,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_rst_with_bad_ack_is_state_mismatch),
 		cmocka_unit_test(test_fin_progression_through_fin_wait_to_closed),
 		cmocka_unit_test(test_new_syn_on_closed_state_reopens),
+		cmocka_unit_test(test_mismatch_during_handshake_resets_the_sender),
 		cmocka_unit_test(test_sloppy_passes_out_of_window_data),
 		cmocka_unit_test(test_sloppy_one_sided_ack_establishes),
 		cmocka_unit_test(test_full_tracking_keeps_one_sided_connection_opening),
