@@ -347,6 +347,59 @@ static void test_states_survive_a_reload(void **state)
 	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, CL, 1001, NASIP, 53), PK_V_BLOCK);
 }
 
+static void test_ipv6_handshake_rides_on_state(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 inet6 proto tcp all\n");
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, "2001:db8:1::50", 40000, "2001:db8:2::5", 22, PK_TH_SYN,
+				   100, 0),
+			 PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_OUT, "2001:db8:2::5", 22, "2001:db8:1::50", 40000,
+				   PK_TH_SYN | PK_TH_ACK, 900, 101),
+			 PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, "2001:db8:1::50", 40000, "2001:db8:2::5", 22, PK_TH_ACK,
+				   101, 901),
+			 PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(et.v.src_after, 4);
+}
+
+/* Random mutations of valid packets through every feature never crash
+ * (run under ASan/UBSan by make asan) and always get a verdict. */
+static void test_mutated_packets_never_crash(void **state)
+{
+	static const char rules[] = PK_ET_TOPO
+		"match in all scrub (no-df random-id min-ttl 30 max-mss 1400)\n"
+		"match out on wan0 from lan0:network nat-to 203.0.113.2\n"
+		"block return all\npass in on lan0 proto tcp to port 22 synproxy state\n"
+		"pass in on lan0 proto { udp, icmp } all\npass out all\n";
+	uint32_t x = 99;
+	int n, k;
+
+	(void)state;
+	pk_et_start(rules);
+	for (n = 0; n < 20000; n++) {
+		struct pk_tb s = pk_tb_defaults(n & 1 ? 4 : 6, n & 1 ? CL : "2001:db8:1::50",
+						n & 1 ? NASIP : "2001:db8:2::5");
+		size_t len;
+
+		s.proto = (uint8_t[]){6, 17, 1, 58, 47}[n % 5];
+		s.sport = 1000, s.dport = 22, s.flags = PK_TH_SYN, s.mss = 1460, s.payload = (uint16_t)(n % 40);
+		s.icmp_type = 3;
+		len = pk_tb_build(&s, et.buf, sizeof(et.buf));
+		for (k = 0; k < 3; k++) {
+			x = x * 1103515245u + 12345u;
+			et.buf[(x >> 8) % len] ^= (uint8_t)(x >> 20);
+		}
+		et.blen = (x >> 4) % 4 ? len : (x >> 6) % (len + 1);
+		pk_engine_packet(et.eng, (uint64_t)n * 1000000u, (x >> 3) & 1 ? et.lan : et.wan,
+				 (x >> 2) & 1 ? PK_RT_DIR_IN : PK_RT_DIR_OUT, et.buf, &et.blen, sizeof(et.buf), &et.v);
+		assert_true(et.v.kind <= PK_V_HOLD);
+	}
+	pk_engine_expire(et.eng, 100 * PK_ET_SEC, 1u << 20);
+	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +428,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_adaptive_scaling_shortens_timeouts_near_the_limit, pk_et_teardown),
 		cmocka_unit_test_teardown(test_max_src_conn_kills_the_connection_over_the_limit, pk_et_teardown),
 		cmocka_unit_test_teardown(test_states_survive_a_reload, pk_et_teardown),
+		cmocka_unit_test_teardown(test_ipv6_handshake_rides_on_state, pk_et_teardown),
+		cmocka_unit_test_teardown(test_mutated_packets_never_crash, pk_et_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
