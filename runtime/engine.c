@@ -10,6 +10,7 @@
  */
 #include "runtime/engine.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,21 +125,34 @@ static const struct pk_rs_rule *state_rule(const struct pk_engine *e, const stru
 	return s->rule < e->nrules ? pk_rs_rule(e->rs, s->rule) : NULL;
 }
 
-uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
+/* The state's timeout in ms, adaptive scaling applied; at most 2^31 - 1
+ * so that ages compare across the wrap of the 32-bit ms clock. */
+static uint32_t timeout_ms(const struct pk_engine *e, const struct pk_state *s)
 {
 	const struct pk_rs_rule *r = state_rule(e, s);
 	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
+	uint64_t t;
 
 	if (s->flags & PK_SF_PURGE)
-		return s->last_ms;
-	return (uint64_t)s->last_ms +
-	       (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+		return 0;
+	t = (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+	return t > INT32_MAX ? INT32_MAX : (uint32_t)t;
+}
+
+uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
+{
+	/* the state's last activity on the engine's 64-bit clock */
+	uint64_t last = e->now_ms64 - (uint32_t)((uint32_t)e->now_ms64 - s->last_ms);
+
+	return last + timeout_ms(e, s);
 }
 
 /* pf purges a state once its expiry time has come (pf_purge_expired_states). */
 bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms)
 {
-	return now_ms >= pk_eng_state_expires_ms(e, s);
+	int32_t age = (int32_t)(now_ms - s->last_ms);
+
+	return age >= 0 && (uint32_t)age >= timeout_ms(e, s);
 }
 
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i)
@@ -174,6 +188,8 @@ uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
 	if (!e->epoch_set || e->st.cap == 0)
 		return 0;
 	now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+	if (now_ns > e->epoch_ns && (now_ns - e->epoch_ns) / 1000000u > e->now_ms64)
+		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
 	pk_frag_expire(&e->frag, now_ms, e->opt->timeouts[PK_TMO_FRAG]);
 	while (budget--) {
 		uint32_t i = e->st.cursor;
@@ -373,6 +389,8 @@ static void clock_in(struct pk_engine *e, struct pk_ctx *x, uint64_t now_ns)
 	}
 	x->now_ns = now_ns;
 	x->now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+	if (now_ns > e->epoch_ns && (now_ns - e->epoch_ns) / 1000000u > e->now_ms64)
+		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
 }
 
 static void verdict_init(struct pk_verdict *v)

@@ -26,6 +26,7 @@ struct pk_engine {
 	uint32_t *rule_src_nodes;    /* source nodes per rule, for max-src-nodes */
 	uint32_t nrules;
 	uint64_t epoch_ns;
+	uint64_t now_ms64;           /* latest time seen, ms since the epoch */
 	bool epoch_set;
 	uint64_t rng;
 	uint16_t nat_cursor;         /* next port tried by nat-to allocation */
@@ -46,7 +47,7 @@ struct pk_decision {
 /* The packet being handled. */
 struct pk_ctx {
 	uint64_t now_ns;
-	uint32_t now_ms; /* since the engine's epoch */
+	uint32_t now_ms; /* since the engine's epoch, modulo 2^32: compare differences only */
 	uint16_t iface;
 	uint8_t dir;
 	uint8_t *ip;

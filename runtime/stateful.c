@@ -69,7 +69,7 @@ static enum pk_timeout track_simple(struct pk_peer *src, struct pk_peer *dst, bo
 
 /* pf_src_connlimit: a completed handshake counts against max-src-conn and
  * max-src-conn-rate; over the limit, the state is killed and the packet dropped. */
-static bool conn_limited(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+static bool conn_limited(struct pk_engine *e, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
 	uint32_t sn = e->st.cold[i].src_node;
@@ -80,7 +80,7 @@ static bool conn_limited(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	r = pk_rs_rule(e->rs, s->rule);
 	s->flags |= PK_SF_SRC_CONN;
 	if (!pk_sn_conn_exceeded(&e->sn.n[sn], r->max_src_conn, r->max_src_conn_rate, r->max_src_conn_secs,
-				 x->now_ms / 1000u))
+				 (uint32_t)(e->now_ms64 / 1000u)))
 		return false;
 	s->flags |= PK_SF_PURGE;
 	s->src.state = s->dst.state = PK_TCPS_CLOSED;
@@ -117,7 +117,7 @@ static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint
 		return r;
 	if (io.rewrote)
 		x->v->translated = true;
-	if (io.established && conn_limited(e, x, i))
+	if (io.established && conn_limited(e, i))
 		return PK_REASON_SRC_LIMIT;
 	*t = io.timeout;
 	return PK_REASON_NONE;

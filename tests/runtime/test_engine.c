@@ -121,6 +121,19 @@ static void test_udp_single_timeout_expires_one_way_flow(void **state)
 	assert_int_equal(pk_et_udp(89.5, et.lan, PK_RT_DIR_OUT, NASIP, 53, CL, 1000), PK_V_BLOCK);
 }
 
+static void test_timeouts_hold_across_the_32_bit_millisecond_wrap(void **state)
+{
+	const double t0 = 4294960.0; /* seven seconds before 2^32 ms since the first packet */
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp all\n");
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 999, NASIP, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(t0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(t0 + 30, et.lan, PK_RT_DIR_OUT, NASIP, 53, CL, 1000), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(pk_et_udp(t0 + 61, et.lan, PK_RT_DIR_OUT, NASIP, 53, CL, 1000), PK_V_BLOCK);
+}
+
 static void test_fin_wait_expires_after_finwait_timeout(void **state)
 {
 	(void)state;
@@ -411,6 +424,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_floating_state_matches_any_interface, pk_et_teardown),
 		cmocka_unit_test_teardown(test_udp_state_timeouts_follow_first_single_multiple, pk_et_teardown),
 		cmocka_unit_test_teardown(test_udp_single_timeout_expires_one_way_flow, pk_et_teardown),
+		cmocka_unit_test_teardown(test_timeouts_hold_across_the_32_bit_millisecond_wrap, pk_et_teardown),
 		cmocka_unit_test_teardown(test_fin_wait_expires_after_finwait_timeout, pk_et_teardown),
 		cmocka_unit_test_teardown(test_established_state_survives_idle_gap_shorter_than_timeout, pk_et_teardown),
 		cmocka_unit_test_teardown(test_out_of_window_packet_is_state_mismatch, pk_et_teardown),
