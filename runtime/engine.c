@@ -321,9 +321,12 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	match_pkt(e, x, &m);
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = res.rule;
+	count_rule(e, d->scrub_rule, *x->len);
 	d->nat_rule = translation_rule(e, &m);
-	if (d->nat_rule != PK_RT_NO_RULE)
+	if (d->nat_rule != PK_RT_NO_RULE) {
+		count_rule(e, d->nat_rule, *x->len);
 		legacy_translate(e, x, d, &m);
+	}
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
 	d->rule = res.rule;
 	apply_matches(e, &res, d);

@@ -203,6 +203,19 @@ static void test_max_src_states_counts_per_source(void **state)
 	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, "192.168.1.51", 3, NASIP, 53), PK_V_PASS);
 }
 
+static void test_max_src_nodes_limits_distinct_sources(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass in on lan0 proto udp all keep state (max-src-nodes 1)\n");
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1, NASIP, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 2, NASIP, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, "192.168.1.51", 1, NASIP, 53), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
+	/* once the first source's states are gone, its node goes and another may come */
+	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 1u << 20), 2);
+	assert_int_equal(pk_et_udp(61, et.lan, PK_RT_DIR_IN, "192.168.1.51", 1, NASIP, 53), PK_V_PASS);
+}
+
 static void test_ip_options_blocked_unless_allow_opts(void **state)
 {
 	struct pk_tb s = pk_tb_defaults(4, CL, NASIP);
@@ -431,6 +444,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_states_limit_refuses_new_states, pk_et_teardown),
 		cmocka_unit_test_teardown(test_rule_max_states_refuses_new_states, pk_et_teardown),
 		cmocka_unit_test_teardown(test_max_src_states_counts_per_source, pk_et_teardown),
+		cmocka_unit_test_teardown(test_max_src_nodes_limits_distinct_sources, pk_et_teardown),
 		cmocka_unit_test_teardown(test_ip_options_blocked_unless_allow_opts, pk_et_teardown),
 		cmocka_unit_test_teardown(test_truncated_packet_is_blocked_as_short, pk_et_teardown),
 		cmocka_unit_test_teardown(test_syn_with_rst_is_normalize, pk_et_teardown),
