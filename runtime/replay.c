@@ -96,8 +96,10 @@ static void purge(struct pk_replay *r, uint64_t now_ns)
 {
 	if (now_ns < r->next_purge_ns)
 		return;
-	uint64_t interval = pk_rs_options(r->rs)->timeouts[PK_TMO_INTERVAL];
-	pk_engine_expire(r->engine, now_ns, UINT32_MAX);
+	const struct pk_rs_options *o = pk_rs_options(r->rs);
+	uint64_t interval = o->timeouts[PK_TMO_INTERVAL];
+	/* One unit of work per slot: the table holds at most limit_states. */
+	pk_engine_expire(r->engine, now_ns, o->limit_states ? o->limit_states : PK_DEFAULT_LIMIT_STATES);
 	r->next_purge_ns = now_ns + (interval ? interval : 10) * 1000000000ull;
 }
 

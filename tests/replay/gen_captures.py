@@ -132,8 +132,9 @@ def expire():
     cap = Capture()
     udp(cap, 0.0, "lan0", CLIENT, NAS, 45053, 53)      # 1 query
     udp(cap, 0.010, "opt1", NAS, CLIENT, 53, 45053)    # 2 reply: both sides spoke
-    udp(cap, 45.0, "opt1", NAS, CLIENT, 53, 45053)     # 3 within udp.multiple (60 s)
-    udp(cap, 120.0, "opt1", NAS, CLIENT, 53, 45053)    # 4 75 s idle: expired
+    udp(cap, 25.0, "opt1", NAS, CLIENT, 53, 45053)     # 3 within udp.single (30 s): only the
+    #                                                    client became MULTIPLE, as in pf
+    udp(cap, 120.0, "opt1", NAS, CLIENT, 53, 45053)    # 4 95 s idle: expired
     cap.add(200.0, "lan0", IP(src=CLIENT, dst=NAS) / ICMP(type=8, id=11, seq=1))  # 5
     cap.add(235.0, "opt1", IP(src=NAS, dst=CLIENT) / ICMP(type=0, id=11, seq=1))  # 6 icmp.first 20 s: expired
     c = Tcp(cap, CLIENT, 45022, NAS, 22)
