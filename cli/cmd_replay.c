@@ -307,7 +307,8 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 			      r->rp.snap_len);
 	/* The firewall's own connections are not forwarded: no stall to diagnose. */
 	const struct pk_stall_pkt sp = {orig, p->ip_len, n, iface, res.out.done ? res.out.iface : PK_RT_NO_IFACE,
-					res.kind == PK_V_PASS, res.reason == PK_REASON_STATE_MISMATCH};
+					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
+					res.reason == PK_REASON_STATE_MISMATCH};
 	if (res.stop != PK_STOP_SELF)
 		pk_stall_packet(&r->stall, &sp);
 	if (r->dump && res.kind == PK_V_PASS && res.stop != PK_STOP_SELF)
