@@ -367,7 +367,7 @@ int pk_cmd_replay(int argc, char **argv)
 			pk_rp_begin(stdout, r.o.format);
 		bool ok = replay_all(&r) == 0;
 		if (ok) {
-			if (!r.o.quiet || r.o.format == PK_RP_TEXT)
+			if (!(r.o.quiet && r.o.summary))
 				pk_rp_stalls(r.o.format == PK_RP_CSV ? stderr : stdout, r.o.format, r.rp.rs, &r.stall);
 			if (r.o.summary)
 				pk_rp_summary(stdout, r.rp.engine, r.rp.rs, &r.t);
