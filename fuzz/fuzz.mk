@@ -15,7 +15,7 @@ CONFORMANCE ?= $(or $(PICKET_CONFORMANCE),../shared/conformance/pfctl-regress)
 FCC := clang
 FSAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FCFLAGS := -std=c11 -O1 -g -I. -I$(BUILD)/gen -D_GNU_SOURCE $(FSAN) -fsanitize=fuzzer-no-link
-FLIBS := -lm
+FLIBS := -lm -lpcap
 
 LIB_SRC := $(wildcard runtime/*.c compiler/*.c)
 GEN_SRC := $(BUILD)/gen/parse.c $(BUILD)/gen/scan.c
