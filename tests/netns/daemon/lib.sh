@@ -167,10 +167,13 @@ pk_compile() {
 	chmod 644 "$WORK/rules.pkb"
 }
 
-# Start picketd in the firewall namespace (foreground, logs in $WORK).
+# Start picketd in the firewall namespace (foreground, logs in $WORK;
+# PK_NOLOGS=1 leaves out the pcap and verdict logs, as the benchmark does).
 pk_start() {
+	logs="-l $WORK/log.pcap --verdict-log $WORK/verdicts.log"
+	[ "${PK_NOLOGS:-0}" = 1 ] && logs=
 	inf "$PICKETD" -f "$WORK/rules.pkb" -d -s "$WORK/ctl.sock" -p "$WORK/picketd.pid" \
-		-l "$WORK/log.pcap" --verdict-log "$WORK/verdicts.log" "$@" >"$WORK/picketd.log" 2>&1 &
+		$logs "$@" >"$WORK/picketd.log" 2>&1 &
 	wait_for 10 test -S "$WORK/ctl.sock" || fail "picketd did not start"
 	wait_for 5 test -s "$WORK/picketd.pid" || fail "picketd wrote no pid file"
 }
