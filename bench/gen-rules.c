@@ -1,0 +1,84 @@
+/*
+ * bench/gen-rules.c: the benchmark's rule sets, as rule files.
+ *
+ *   gen-rules -n RULES [-s SEED] [-q QUICK_PERCENT] [-L STATE_LIMIT] -o OUT.conf
+ *
+ * The test suite's seeded ClassBench-style generator (tests/support/rulegen.h)
+ * printed by the printer, with its topology. No tables and no legacy
+ * nat/rdr/scrub rules, so the baselines (bench/rules.h) can state every
+ * rule too. Two additions fit it to whole traces: a default route (via
+ * em1), so every address has an arrival and an egress interface and replies
+ * meet the states their flows made; and a state limit sized for the traces
+ * (default 2M), since the generator keeps pf's 100k. Written to a
+ * temporary file and renamed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compiler/arena.h"
+#include "compiler/print.h"
+#include "tests/support/rulegen.h"
+
+/* Also: a gateway is a host (the generator leaves the interface's prefix
+ * length on it, which the grammar rightly refuses), and no rule has a
+ * `probability` (random matches have no stateless equivalent, and the
+ * printer puts it inside `keep state (...)`, which does not parse back). */
+static void fit_for_traces(struct pk_ir_ruleset *rs, uint32_t limit)
+{
+	struct pk_ir_route *r = pk_arena_array(rs->arena, rs->nroutes + 1, sizeof *r);
+	memcpy(r, rs->routes, rs->nroutes * sizeof *r);
+	r[rs->nroutes] = (struct pk_ir_route){.dst = {.af = 4, .len = 0}, .ifname = "em1"};
+	for (uint32_t i = 0; i <= rs->nroutes; i++)
+		if (r[i].gw.af)
+			r[i].gw.len = r[i].gw.af == 4 ? 32 : 128;
+	rs->routes = r;
+	rs->nroutes++;
+	rs->opts.limits[PK_LIMIT_STATES] = limit;
+	rs->opts.limit_set[PK_LIMIT_STATES] = true;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		rs->rules[i].probability = 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pk_rulegen_opts o = {.seed = 1, .quick_pct = 30};
+	const char *out = NULL;
+	uint32_t limit = 2000000;
+	int c;
+	while ((c = getopt(argc, argv, "n:s:q:L:o:")) != -1) {
+		switch (c) {
+		case 'n': o.nrules = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 's': o.seed = strtoull(optarg, NULL, 10); break;
+		case 'q': o.quick_pct = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'L': limit = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'o': out = optarg; break;
+		default: return 2;
+		}
+	}
+	if (!out || !o.nrules) {
+		fprintf(stderr, "usage: gen-rules -n RULES [-s SEED] [-q QUICK_PERCENT] [-L STATE_LIMIT] -o OUT.conf\n");
+		return 2;
+	}
+	struct pk_ir_ruleset *rs = pk_rulegen(&o);
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
+	FILE *f = rs ? fopen(tmp, "w") : NULL;
+	if (!f) {
+		fprintf(stderr, "gen-rules: %s: %s\n", rs ? tmp : "rule generation", rs ? strerror(errno) : "out of memory");
+		pk_rulegen_free(rs);
+		return 1;
+	}
+	fit_for_traces(rs, limit);
+	pk_print_ruleset(f, rs, PK_PRINT_OPTIONS);
+	const int bad = ferror(f) | fclose(f);
+	pk_rulegen_free(rs);
+	if (bad || rename(tmp, out) < 0) {
+		fprintf(stderr, "gen-rules: %s: %s\n", out, strerror(errno));
+		unlink(tmp);
+		return 1;
+	}
+	return 0;
+}
