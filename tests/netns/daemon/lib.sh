@@ -10,7 +10,7 @@
 
 PK_ROOT=${PK_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 PICKET=$PK_ROOT/build/picket
-PICKETD=$PK_ROOT/build/picketd
+PICKETD=${PICKETD:-$PK_ROOT/build/picketd}
 SUF=$$
 NS_C=pkc$SUF
 NS_F=pkf$SUF
@@ -178,7 +178,11 @@ pk_start() {
 	wait_for 5 test -s "$WORK/picketd.pid" || fail "picketd wrote no pid file"
 }
 
-ctl() { inf "$PICKET" "$@" -s "$WORK/ctl.sock"; }
+ctl() {
+	cmd=$1
+	shift
+	inf "$PICKET" "$cmd" -s "$WORK/ctl.sock" "$@"
+}
 
 ssh_nas() {
 	inc timeout 20 ssh -i "$WORK/user_key" -o BatchMode=yes -o StrictHostKeyChecking=no \
