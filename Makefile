@@ -58,13 +58,16 @@ RUNTIME_LIB := $(BUILD)/libpicket-runtime.a
 FRONT_LIB := $(BUILD)/libpicket-front.a
 VERIFY_LIB := $(BUILD)/libpicket-verify.a
 TESTSUP_LIB := $(BUILD)/libpicket-testsupport.a
+# daemon/*.c but main: a library, so unit tests link the daemon's modules.
+DAEMON_LIB_SRC := $(filter-out daemon/main.c,$(DAEMON_SRC))
+DAEMON_LIB := $(if $(DAEMON_LIB_SRC),$(BUILD)/libpicket-daemon.a)
 
 TOOL_LIBS := -lz3 -ljansson -lpcap -lm
 DAEMON_LIBS := -lm
 UNIT_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 PROGS := $(BUILD)/picket
-ifneq ($(DAEMON_SRC),)
+ifneq ($(wildcard daemon/main.c),)
 PROGS += $(BUILD)/picketd
 endif
 
@@ -99,6 +102,7 @@ $(RUNTIME_LIB): $(call obj,$(RUNTIME_SRC))
 $(FRONT_LIB): $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC)) $(call obj,$(FRONT_SRC))
 $(VERIFY_LIB): $(call obj,$(VERIFY_SRC))
 $(TESTSUP_LIB): $(call obj,$(TESTSUP_SRC))
+$(BUILD)/libpicket-daemon.a: $(call obj,$(DAEMON_LIB_SRC))
 
 $(BUILD)/%.a:
 	@mkdir -p $(@D)
@@ -110,11 +114,11 @@ $(BUILD)/picket: $(call obj,$(CLI_SRC)) $(VERIFY_LIB) $(FRONT_LIB) $(RUNTIME_LIB
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS)
 
 # The router daemon links the runtime and libc only: no Z3, no parser, no jansson.
-$(BUILD)/picketd: $(call obj,$(DAEMON_SRC)) $(RUNTIME_LIB)
+$(BUILD)/picketd: $(call obj,daemon/main.c) $(DAEMON_LIB) $(RUNTIME_LIB)
 	@echo "  LD     $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TESTSUP_LIB) $(VERIFY_LIB) $(FRONT_LIB) $(RUNTIME_LIB)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TESTSUP_LIB) $(DAEMON_LIB) $(VERIFY_LIB) $(FRONT_LIB) $(RUNTIME_LIB)
 	@mkdir -p $(@D)
 	@echo "  LD     $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(TOOL_LIBS)

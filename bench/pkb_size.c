@@ -9,6 +9,7 @@
  * and the time per classification. With -o DIR, writes each file there.
  *
  *   build/bench/pkb-size [-o DIR] [N...]
+ *   build/bench/pkb-size --text N      the rule text of the N-rule set, on stdout
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 
 #include "compiler/encode.h"
+#include "compiler/print.h"
 #include "tests/support/rulegen.h"
 
 static double now(void)
@@ -91,6 +93,13 @@ int main(int argc, char **argv)
 {
 	const char *dir = NULL;
 	int i = 1, rc = 0;
+	if (argc == 3 && !strcmp(argv[1], "--text")) {
+		struct pk_rulegen_opts o = {.seed = 1, .nrules = (uint32_t)strtoul(argv[2], NULL, 10), .ntables = 4};
+		struct pk_ir_ruleset *ir = pk_rulegen(&o);
+		pk_print_ruleset(stdout, ir, PK_PRINT_OPTIONS);
+		pk_rulegen_free(ir);
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "-o")) {
 		dir = argv[2];
 		i = 3;

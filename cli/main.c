@@ -1,4 +1,5 @@
 /* cli/main.c: `picket COMMAND ...`: dispatch to the subcommands. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,14 +17,34 @@ static const struct pk_command pk_commands[] = {
 #undef PK_CMD_ENTRY
 };
 
+/* Command names are typed with dashes where the C names have underscores. */
+static bool same_name(const char *typed, const char *name)
+{
+	for (; *typed && *name; typed++, name++)
+		if (*typed != (*name == '_' ? '-' : *name))
+			return false;
+	return *typed == *name;
+}
+
+static void print_name(FILE *out, const char *name)
+{
+	int n = 0;
+	for (; *name; name++, n++)
+		fputc(*name == '_' ? '-' : *name, out);
+	fprintf(out, "%*s", 12 - n > 0 ? 12 - n : 0, "");
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: picket COMMAND [OPTIONS] [ARGS]\n"
 		     "       picket --help | --version\n\n"
 		     "Firewall ruleset toolchain: pf rules checked, linted, compiled to\n"
 		     "verified bytecode, and replayed against captures.\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(pk_commands) / sizeof(pk_commands[0]); i++)
-		fprintf(out, "  %-12s %s\n", pk_commands[i].name, pk_commands[i].summary);
+	for (size_t i = 0; i < sizeof(pk_commands) / sizeof(pk_commands[0]); i++) {
+		fputs("  ", out);
+		print_name(out, pk_commands[i].name);
+		fprintf(out, " %s\n", pk_commands[i].summary);
+	}
 	fprintf(out, "\n'picket COMMAND --help' describes a command; picket(1) and\n"
 		     "picket.conf(5) describe the tool and the rule language.\n");
 }
@@ -43,7 +64,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(pk_commands) / sizeof(pk_commands[0]); i++)
-		if (!strcmp(argv[1], pk_commands[i].name))
+		if (same_name(argv[1], pk_commands[i].name))
 			return pk_commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "picket: unknown command '%s'; 'picket --help' lists the commands\n", argv[1]);
 	return 2;

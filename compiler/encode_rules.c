@@ -84,6 +84,20 @@ static uint32_t pk_enc_nat(struct pk_enc *e, const struct pk_ir_nat *n)
 	return idx;
 }
 
+static uint32_t pk_enc_routeopt(struct pk_enc *e, const struct pk_ir_route_opt *ro)
+{
+	if (ro->kind == PK_ROUTE_NONE && !ro->ifname && !ro->gw.af && ro->addr.kind == PK_ADDR_ANY)
+		return PKB_NONE;
+	struct pkb_routeopt rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.iface = pk_enc_iface(e, ro->ifname);
+	pk_enc_prefix(&ro->gw, &rec.gw);
+	pk_enc_addr(e, &ro->addr, &rec.addr);
+	uint32_t idx = PK_ENC_COUNT(e, ROUTEOPTS);
+	memcpy(PK_ENC_ADD(e, ROUTEOPTS), &rec, sizeof(rec));
+	return idx;
+}
+
 static uint32_t pk_enc_rule_flags(const struct pk_ir_rule *r)
 {
 	return (r->quick ? PKB_R_QUICK : 0) | (r->log ? PKB_R_LOG : 0) | (r->log_all ? PKB_R_LOG_ALL : 0) |
@@ -131,8 +145,7 @@ static void pk_enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb
 	out->label = pk_enc_string(e, r->label);
 	out->sopts = pk_enc_sopts(e, &r->sopts);
 	out->nat = pk_enc_nat(e, &r->nat);
-	out->route_iface = pk_enc_iface(e, r->route.ifname);
-	pk_enc_prefix(&r->route.gw, &out->route_gw);
+	out->route_opt = pk_enc_routeopt(e, &r->route);
 	pk_enc_addr(e, &r->src, &out->src);
 	pk_enc_addr(e, &r->dst, &out->dst);
 	pk_enc_port(&r->sport, &out->sport);

@@ -18,6 +18,7 @@
 
 #define PK_TREE_LEAF 8     /* rules a leaf may hold without trying to split */
 #define PK_TREE_DEPTH 24
+#define PK_TREE_FORK_MIN 64 /* fewer rules than this go in one tree */
 #define PK_TREE_BUDGET 12  /* program words per rule a tree may use; shared out to children by size */
 #define PK_TREE_FANOUT 32  /* most boundaries per CUT */
 #define PK_TREE_REPL 3     /* children may hold at most this many copies of the node's rules */
@@ -303,7 +304,67 @@ static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, con
 	pk_emit_cut(t, ids, n, rg, &c, depth, budget);
 }
 
-static uint32_t pk_emit_tree(struct pk_enc *e, enum pk_rt_phase phase, uint8_t af)
+/* Rules that are wildcards in a field would be copied into every child of
+ * a cut on it; so rules are first grouped by which of these fields they
+ * pin down, and each group gets its own tree (EffiCuts' separation). */
+static const uint32_t pk_group_fields[] = {PKB_FIELD_SRC, PKB_FIELD_DST};
+#define PK_NGROUPS (1u << (sizeof(pk_group_fields) / sizeof(pk_group_fields[0])))
+
+static uint32_t pk_group_of(const struct pk_tree *t, uint32_t i)
+{
+	uint32_t key = 0;
+	for (uint32_t k = 0; k < sizeof(pk_group_fields) / sizeof(pk_group_fields[0]); k++) {
+		size_t at = (size_t)pk_group_fields[k] * t->n + i;
+		if (t->lo[at] != 0 || t->hi[at] != t->fmax[pk_group_fields[k]])
+			key |= 1u << k;
+	}
+	return key;
+}
+
+/* One tree per non-empty group, under a FORK when there are several. */
+static uint32_t pk_emit_groups(struct pk_tree *t)
+{
+	uint32_t count[PK_NGROUPS] = {0}, first[PK_NGROUPS + 1], ngroups = 0;
+	uint32_t *key = malloc((size_t)t->n * sizeof(*key)), *ids = malloc((size_t)t->n * sizeof(*ids));
+	if (!key || !ids)
+		abort();
+	for (uint32_t i = 0; i < t->n; i++)
+		count[key[i] = t->n < PK_TREE_FORK_MIN ? 0 : pk_group_of(t, i)]++;
+	first[0] = 0;
+	for (uint32_t g = 0; g < PK_NGROUPS; g++) {
+		first[g + 1] = first[g] + count[g];
+		ngroups += count[g] != 0;
+	}
+	uint32_t fill[PK_NGROUPS];
+	memcpy(fill, first, sizeof(fill));
+	for (uint32_t i = 0; i < t->n; i++)
+		ids[fill[key[i]]++] = i;
+	struct pk_region rg;
+	for (int f = 0; f < PKB_FIELD_COUNT; f++) {
+		rg.lo[f] = 0;
+		rg.hi[f] = t->fmax[f];
+	}
+	uint32_t root = pk_prog_len(t->e), targets = 0;
+	if (ngroups > 1) {
+		pk_emit(t->e, pkb_op_word(PKB_OP_FORK, 0));
+		pk_emit(t->e, ngroups);
+		targets = pk_prog_len(t->e);
+		for (uint32_t g = 0; g < ngroups; g++)
+			pk_emit(t->e, 0);
+	}
+	for (uint32_t g = 0; g < PK_NGROUPS; g++) {
+		if (!count[g])
+			continue;
+		if (ngroups > 1)
+			pk_patch(t->e, targets++, pk_prog_len(t->e));
+		pk_emit_node(t, ids + first[g], count[g], &rg, 0, (size_t)PK_TREE_BUDGET * count[g] + 1024);
+	}
+	free(key);
+	free(ids);
+	return root;
+}
+
+static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t af)
 {
 	const struct pkb_rule *rules = (const struct pkb_rule *)e->sec[PKB_SEC_RULES].p;
 	uint32_t nrules = PK_ENC_COUNT(e, RULES);
@@ -324,21 +385,11 @@ static uint32_t pk_emit_tree(struct pk_enc *e, enum pk_rt_phase phase, uint8_t a
 		t.fmax[PKB_FIELD_SRC] = t.fmax[PKB_FIELD_DST] = UINT64_MAX;
 	t.lo = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.lo));
 	t.hi = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.hi));
-	uint32_t *ids = malloc((size_t)t.n * sizeof(*ids));
-	if (!t.lo || !t.hi || !ids)
+	if (!t.lo || !t.hi)
 		abort();
-	struct pk_region rg;
-	for (uint32_t i = 0; i < t.n; i++) {
+	for (uint32_t i = 0; i < t.n; i++)
 		pk_tree_project(&t, i, &rules[t.rule[i]], af);
-		ids[i] = i;
-	}
-	for (int f = 0; f < PKB_FIELD_COUNT; f++) {
-		rg.lo[f] = 0;
-		rg.hi[f] = t.fmax[f];
-	}
-	uint32_t root = pk_prog_len(e);
-	pk_emit_node(&t, ids, t.n, &rg, 0, (size_t)PK_TREE_BUDGET * t.n + 1024);
-	free(ids);
+	uint32_t root = pk_emit_groups(&t);
 	free(t.lo);
 	free(t.hi);
 	free(t.rule);
@@ -357,7 +408,7 @@ int pk_enc_program(struct pk_enc *e)
 	pk_emit(e, pkb_op_word(PKB_OP_END, 0));
 	for (int p = 0; p < PK_PHASE_COUNT; p++)
 		for (int v6 = 0; v6 < 2; v6++)
-			pk_patch(e, (uint32_t)(p * 2 + v6), pk_emit_tree(e, (enum pk_rt_phase)p, v6 ? PK_AF_INET6 : PK_AF_INET));
+			pk_patch(e, (uint32_t)(p * 2 + v6), pk_emit_phase(e, (enum pk_rt_phase)p, v6 ? PK_AF_INET6 : PK_AF_INET));
 	if (PK_ENC_COUNT(e, PROGRAM) >= (1u << 31)) {
 		pk_error(e->d, &(struct pk_loc){0}, "the evaluation program outgrew the file format (%u words)",
 			 PK_ENC_COUNT(e, PROGRAM));

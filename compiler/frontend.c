@@ -43,10 +43,49 @@ static void pk_defines(struct pk_parse *p, const struct pk_frontend_opts *o)
 	}
 }
 
+/* Parse errors are found before resolution errors; a reader wants them in
+ * file order. Files keep the order they were read in. */
+struct pk_diag_key {
+	struct pk_diag g;
+	unsigned file, idx;
+};
+
+static int pk_diag_key_cmp(const void *a, const void *b)
+{
+	const struct pk_diag_key *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->g.loc.line != y->g.loc.line)
+		return x->g.loc.line < y->g.loc.line ? -1 : 1;
+	if (x->g.loc.col != y->g.loc.col)
+		return x->g.loc.col < y->g.loc.col ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void pk_sort_diags(struct pk_diags *d, unsigned first, const struct pk_ir_ruleset *rs)
+{
+	unsigned n = d->n - first;
+	struct pk_diag_key *k = n > 1 ? malloc(n * sizeof(*k)) : NULL;
+	if (!k)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		k[i].g = d->v[first + i];
+		k[i].idx = i;
+		k[i].file = rs->nsources; /* included files after the files named */
+		for (unsigned s = 0; s < rs->nsources; s++)
+			if (k[i].g.loc.file && !strcmp(rs->sources[s].path, k[i].g.loc.file))
+				k[i].file = s;
+	}
+	qsort(k, n, sizeof(*k), pk_diag_key_cmp);
+	for (unsigned i = 0; i < n; i++)
+		d->v[first + i] = k[i].g;
+	free(k);
+}
+
 static int pk_load(const char *name, const char *text, size_t len, const struct pk_frontend_opts *o,
 		   struct pk_diags *d, struct pk_ir_ruleset **out)
 {
-	unsigned before = d->nerrors;
+	unsigned before = d->nerrors, first = d->n;
 	struct pk_arena *a = pk_arena_new();
 	struct pk_ir_ruleset *rs = pk_arena_alloc(a, sizeof(*rs));
 	rs->arena = a;
@@ -70,6 +109,7 @@ static int pk_load(const char *name, const char *text, size_t len, const struct 
 	pk_lex_free(&p);
 	struct pk_res r = {.rs = rs, .a = a, .d = d};
 	pk_resolve(&r, p.head);
+	pk_sort_diags(d, first, rs);
 	if (d->nerrors != before) {
 		pk_arena_free(a);
 		*out = NULL;

@@ -154,6 +154,7 @@ struct pk_ir_route_opt {
 	const char *ifname;  /* may be NULL when only an address is given */
 	struct pk_prefix gw; /* gw.af == 0 when no address */
 	struct pk_ir_addr addr; /* the target as written, e.g. (IF:peer); kind ANY when none */
+	uint8_t pool_opts;      /* enum pk_pool_opt bits */
 };
 
 struct pk_ir_scrub {

@@ -11,11 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "parse.h"
 #include "scan.h"
 
 #define PK_LEX_MAX_DEPTH 32
+/* Bounds that keep a hostile or mistaken file from hanging the parse. */
+#define PK_LEX_MAX_EXPANSION (16u << 20) /* bytes of macro text expanded */
+#define PK_LEX_MAX_FILE (64u << 20)      /* bytes of one file */
 
 struct pk_macro {
 	const char *name, *value;
@@ -35,6 +39,7 @@ struct pk_lexer {
 	unsigned nmacros, cap;
 	int last_tok;
 	bool skipping, suppress;
+	size_t expanded;
 	int skip_depth;
 };
 
@@ -183,8 +188,13 @@ static bool pk_lex_push(struct pk_parse *p, const char *file, const char *text, 
 			const struct pk_loc *at)
 {
 	struct pk_lexer *l = p->lex;
-	if (l->nframes == PK_LEX_MAX_DEPTH) {
-		pk_error(p->diags, at, "macros or includes nested too deeply (is a macro defined by itself?)");
+	if (l->nframes == PK_LEX_MAX_DEPTH || (at && (l->expanded += len) > PK_LEX_MAX_EXPANSION)) {
+		pk_error(p->diags, at, "%s", l->nframes == PK_LEX_MAX_DEPTH
+						 ? "macros or includes nested too deeply (is a macro defined by itself?)"
+						 : "macro expansion too large (do macros expand into each other?)");
+		/* drop the expansion under way, back to the file */
+		while (l->nframes && l->frames[l->nframes - 1].is_macro)
+			pk_lex_pop(l);
 		return false;
 	}
 	struct pk_frame *f = &l->frames[l->nframes++];
@@ -296,17 +306,18 @@ static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const
 			name_end = w + 1;
 		}
 		size_t add = val ? strlen(val) : 1;
+		if (n + add > PK_LEX_MAX_EXPANSION)
+			add = 0;
 		if (n + add + 1 > cap) {
 			cap = (n + add + 1) * 2;
 			out = realloc(out, cap);
 			if (!out)
 				abort();
 		}
-		if (val) {
+		if (val)
 			memcpy(out + n, val, add);
-		} else {
+		else if (add)
 			out[n] = *w;
-		}
 		n += add;
 		w = name_end;
 	}
@@ -377,7 +388,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 			struct pk_loc at = *lloc;
 			int next = pk_lex_raw(p, lval, lloc);
 			const char *what = pk_arena_printf(p->arena, "set %s (rule option)",
-							   next == TOS ? "tos" : next == STRING || next == UNSUPPORTED ? lval->str : "...");
+							   lval->str ? lval->str : "...");
 			pk_lex_start_skip(p, &at, what);
 			if (next == '\n' || !next) {
 				l->skipping = false;
@@ -386,7 +397,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 			}
 			continue;
 		} else if (l->last_tok == SET && !pk_is_set_option(tok) && tok != '\n' && tok) {
-			char *what = pk_arena_printf(p->arena, "set %s", tok == STRING ? lval->str : "option");
+			char *what = pk_arena_printf(p->arena, "set %s", lval->str ? lval->str : "option");
 			pk_lex_start_skip(p, lloc, what);
 			continue;
 		} else if (tok == INCLUDE) {
@@ -432,12 +443,15 @@ static char *pk_include_path(struct pk_parse *p, const char *name)
 
 static char *pk_read_file(struct pk_arena *a, const char *path, size_t *len)
 {
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > PK_LEX_MAX_FILE)
+		return NULL;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
-	for (size_t got; buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
+	for (size_t got; buf && n < PK_LEX_MAX_FILE && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
 		n += got;
 		if (cap - n < 2) {
 			cap *= 2;
@@ -468,7 +482,7 @@ static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 	at.end_line = lloc->end_line;
 	at.end_col = lloc->end_col;
 	if (!text) {
-		pk_error(p->diags, &at, "cannot read included file '%s'", path);
+		pk_error(p->diags, &at, "cannot read included file '%s' (a regular file under 64 MiB)", path);
 		return -1;
 	}
 	pk_lex_push_file(p, path, text, len);
@@ -484,6 +498,18 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg)
 {
 	if (pk_lex_suppressed(p))
 		return;
+	/* bison's wording, with the newline token named for people */
 	const char *m = !strncmp(msg, "syntax error, ", 14) ? msg + 14 : msg;
-	pk_error(p->diags, loc, "syntax error: %s", m);
+	char buf[512];
+	size_t n = 0;
+	for (; *m && n < sizeof(buf) - 16; m++) {
+		if (!strncmp(m, "'\\n'", 4)) {
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "end of line");
+			m += 3;
+		} else {
+			buf[n++] = *m;
+		}
+	}
+	buf[n] = '\0';
+	pk_error(p->diags, loc, "syntax error: %s", buf);
 }

@@ -224,8 +224,12 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	dec_sopts(x, r->sopts, &o->sopts);
 	dec_nat(x, r->nat, &o->nat);
 	o->route.kind = r->route;
-	o->route.ifname = dec_ifname(x, r->route_iface);
-	dec_prefix(&r->route_gw, &o->route.gw);
+	if (r->route_opt != PKB_NONE) {
+		const struct pkb_routeopt *ro = &PK_RS_SEC(x->rs, ROUTEOPTS, struct pkb_routeopt)[r->route_opt];
+		o->route.ifname = dec_ifname(x, ro->iface);
+		dec_prefix(&ro->gw, &o->route.gw);
+		dec_addr(x, &ro->addr, &o->route.addr);
+	}
 	o->scrub = (struct pk_ir_scrub){
 		.set = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF, .random_id = r->flags & PKB_R_RANDOM_ID,
 		.reassemble_tcp = r->flags & PKB_R_REASSEMBLE_TCP, .fragment_reassemble = r->flags & PKB_R_FRAG_REASSEMBLE,

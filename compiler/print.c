@@ -33,7 +33,11 @@ void pk_print_addr_str(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *
 			snprintf(buf, size, "%s<%s>", neg, a->table < rs->ntables ? rs->tables[a->table].name : "?");
 		break;
 	default:
-		pk_prefix_format(&a->pfx, p1, sizeof(p1));
+		/* pfctl prints a zero-length prefix as any */
+		if (a->pfx.len == 0)
+			snprintf(p1, sizeof(p1), "any");
+		else
+			pk_prefix_format(&a->pfx, p1, sizeof(p1));
 		snprintf(buf, size, "%s%s", neg, p1);
 		break;
 	}
@@ -137,9 +141,14 @@ static void pk_print_head(FILE *out, const struct pk_ir_rule *r)
 	}
 }
 
+static bool pk_is_any(const struct pk_ir_addr *a)
+{
+	return !a->neg && (a->kind == PK_ADDR_ANY || (a->kind == PK_ADDR_PREFIX && a->pfx.len == 0));
+}
+
 static void pk_print_fromto(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
-	if (r->src.kind == PK_ADDR_ANY && !r->src.neg && r->dst.kind == PK_ADDR_ANY && !r->dst.neg &&
+	if (pk_is_any(&r->src) && pk_is_any(&r->dst) &&
 	    r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY) {
 		fputs(" all", out);
 		return;
@@ -213,9 +222,12 @@ static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
 		PK_SOPT("%s", s->policy == PK_POLICY_FLOATING ? "floating" : "if-bound");
 	if (s->sloppy)
 		PK_SOPT("sloppy");
-	for (int i = 0; i < PK_TMO_COUNT; i++)
-		if (s->timeouts[i] != PK_TMO_UNSET)
+	/* pfctl's order: src.track comes after the adaptive thresholds */
+	for (int k = 0; k <= PK_TMO_COUNT; k++) {
+		int i = k == PK_TMO_COUNT ? PK_TMO_SRC_TRACK : k;
+		if ((k == PK_TMO_COUNT || i != PK_TMO_SRC_TRACK) && s->timeouts[i] != PK_TMO_UNSET)
 			PK_SOPT("%s %u", tmo[i], s->timeouts[i]);
+	}
 #undef PK_SOPT
 	fputc(')', out);
 }
@@ -231,12 +243,12 @@ static void pk_print_state(FILE *out, const struct pk_ir_rule *r)
 		fputs(" modulate state", out);
 	else if (r->state == PK_STATE_SYNPROXY)
 		fputs(" synproxy state", out);
+	if (opts && r->state != PK_STATE_NONE)
+		pk_print_state_opts(out, &r->sopts);
 	if (r->probability) {
 		double p = r->probability / 4294967295.0 * 100.0;
 		fprintf(out, " probability %g%%", p);
 	}
-	if (opts && r->state != PK_STATE_NONE)
-		pk_print_state_opts(out, &r->sopts);
 }
 
 static void pk_print_pool(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *v, uint32_t n)
@@ -286,6 +298,7 @@ static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const stru
 		fputs(r->route.ifname, out);
 	else
 		pk_print_addr(out, rs, &r->route.addr);
+	pk_print_pool_opts(out, r->route.pool_opts);
 }
 
 static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)

@@ -263,7 +263,9 @@ static void pk_res_set(struct pk_res *r, const struct pk_ast_set *s)
 	case PK_SET_LOGINTERFACE: o->loginterface = s->s; break;
 	case PK_SET_RULESET_OPT: o->ruleset_optimization = s->s; break;
 	case PK_SET_HOSTID:
-		if (pk_res_number(r, s->s, &s->loc, UINT32_MAX, &v)) {
+		if (pk_res_number(r, s->s, &s->loc, UINT32_MAX, &v) && v == 0)
+			pk_error(r->d, &s->loc, "hostid must not be 0");
+		else if (v) {
 			o->hostid = (uint32_t)v;
 			o->hostid_set = true;
 		}

@@ -18,6 +18,7 @@ struct pk_res {
 	/* table name -> index + 1, open addressing */
 	uint32_t *thash;
 	uint32_t thcap;
+	uint32_t nauto; /* pools made into tables: __automatic_N */
 	uint8_t block_policy;
 	uint8_t state_policy;
 };
@@ -47,5 +48,8 @@ void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar);
 bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk_ir_rule *ir);
 struct pk_ir_rule *pk_res_new_rule(struct pk_res *r);
 void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir);
+#define PK_POOL_METHODS (PK_POOL_BITMASK | PK_POOL_RANDOM | PK_POOL_SOURCE_HASH | PK_POOL_ROUND_ROBIN)
+void pk_res_pool_default(struct pk_ir_nat *n);
+struct pk_ir_addr pk_res_auto_table(struct pk_res *r, const struct pk_ir_addr *v, uint32_t n);
 
 #endif

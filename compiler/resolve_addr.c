@@ -79,10 +79,16 @@ static bool pk_split_if(struct pk_res *r, const char *text, const struct pk_loc 
 		return true;
 	}
 	*name = pk_arena_strndup(r->a, text, (size_t)(colon - text));
+	const char *m = colon + 1;
+	size_t mlen = strlen(m);
+	if (mlen > 2 && !strcmp(m + mlen - 2, ":0")) { /* lo0:network:0 */
+		*noalias = true;
+		mlen -= 2;
+	}
 	for (size_t i = 0; i < sizeof(pk_ifmods) / sizeof(pk_ifmods[0]); i++)
-		if (!strcmp(colon + 1, pk_ifmods[i].name)) {
+		if (strlen(pk_ifmods[i].name) == mlen && !strncmp(m, pk_ifmods[i].name, mlen)) {
 			*mod = pk_ifmods[i].mod;
-			*noalias = !strcmp(colon + 1, "0");
+			*noalias |= !strcmp(m, "0");
 			return true;
 		}
 	pk_error(r->d, loc, "unknown interface modifier ':%s'; use :network, :broadcast, :peer or :0", colon + 1);
@@ -106,6 +112,9 @@ static bool pk_if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_pre
 	*out = *ifa;
 	unsigned host = ifa->af == PK_AF_INET ? 32 : 128;
 	if (mod == PK_IFMOD_NETWORK) {
+		/* pfctl leaves link-local networks out of IF:network */
+		if (ifa->af == PK_AF_INET6 && ifa->addr[0] == 0xfe && (ifa->addr[1] & 0xc0) == 0x80)
+			return false;
 		pk_mask(out);
 		return true;
 	}
@@ -239,6 +248,10 @@ static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct
 	if (!strcmp(h->a, "localhost")) {
 		/* the name resolves through the hosts file: 127.0.0.1 first */
 		pk_prefix_parse("127.0.0.1", &a->pfx);
+		if (h->mask >= 0 && h->mask <= 32) {
+			a->pfx.len = (uint8_t)h->mask;
+			pk_mask(&a->pfx);
+		}
 		a->kind = PK_ADDR_PREFIX;
 		pk_vec_push(r, out, a);
 		return true;

@@ -128,12 +128,39 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 		}
 		}
 	}
+	/* per-source limits track sources; a rate's window is how long they are kept */
+	if (!s->src_track && (s->max_src_conn || s->max_src_conn_rate || s->max_src_nodes || s->max_src_states))
+		s->src_track = PK_SRCTRACK_RULE;
+	if (s->max_src_conn_rate && s->timeouts[PK_TMO_SRC_TRACK] == PK_TMO_UNSET)
+		s->timeouts[PK_TMO_SRC_TRACK] = s->max_src_conn_secs;
 	/* pf scales a rule's timeouts as its own state limit fills: 60% .. 120% */
 	if (s->max && s->timeouts[PK_TMO_ADAPTIVE_START] == PK_TMO_UNSET &&
 	    s->timeouts[PK_TMO_ADAPTIVE_END] == PK_TMO_UNSET) {
 		s->timeouts[PK_TMO_ADAPTIVE_START] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_START_PCT / 100);
 		s->timeouts[PK_TMO_ADAPTIVE_END] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_END_PCT / 100);
 	}
+}
+
+/* A pool that is a table or an interface's dynamic addresses is used
+ * round-robin unless another method is written (pf's rule). */
+void pk_res_pool_default(struct pk_ir_nat *n)
+{
+	if (n->npool == 1 && n->pool[0].kind == PK_ADDR_TABLE && !(n->pool_opts & PK_POOL_METHODS))
+		n->pool_opts |= PK_POOL_ROUND_ROBIN;
+}
+
+/* A pool of several addresses becomes a table, as pfctl makes one. */
+struct pk_ir_addr pk_res_auto_table(struct pk_res *r, const struct pk_ir_addr *v, uint32_t n)
+{
+	uint32_t idx = pk_res_table_add(r, pk_arena_printf(r->a, "__automatic_%u", r->nauto++), NULL);
+	struct pk_ir_table *t = &r->rs->tables[idx];
+	t->is_const = true;
+	t->entries = pk_arena_array(r->a, n, sizeof(*t->entries));
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].kind == PK_ADDR_PREFIX)
+			t->entries[t->nentries++].pfx = v[i].pfx;
+	struct pk_ir_addr a = {.kind = PK_ADDR_TABLE, .table = idx};
+	return a;
 }
 
 /* "N", "N:M" or "N:*" after nat-to/rdr-to ... port. */
@@ -164,6 +191,7 @@ static void pk_res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_i
 		pk_res_nat_port(r, o, &ir->nat);
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
 		ir->nat.pool_opts |= (uint8_t)p->n;
+	pk_res_pool_default(&ir->nat);
 }
 
 static void pk_res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
@@ -182,7 +210,11 @@ static void pk_res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struc
 	if (v.v[0].kind == PK_ADDR_PREFIX)
 		ir->route.gw = v.v[0].pfx;
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
-		ir->nat.pool_opts |= (uint8_t)p->n;
+		ir->route.pool_opts |= (uint8_t)p->n;
+	if (v.n > 1)
+		ir->route.addr = pk_res_auto_table(r, v.v, v.n);
+	if (ir->route.addr.kind == PK_ADDR_TABLE && !(ir->route.pool_opts & PK_POOL_METHODS))
+		ir->route.pool_opts |= PK_POOL_ROUND_ROBIN;
 }
 
 static void pk_res_scrub(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)

@@ -1,7 +1,7 @@
 /*
  * compiler/resolve_rule.c: one written rule to IR rules. Lists expand into
  * one rule per combination in pfctl's order (interface, protocol, icmp
- * type, source, source port, destination, destination port); combinations
+ * type, source, destination, source port, destination port); combinations
  * whose address families disagree are dropped, as pfctl drops them.
  */
 #include "compiler/resolve.h"
@@ -197,6 +197,14 @@ static void pk_res_template(struct pk_res *r, const struct pk_ast_rule *ar, stru
 	*flags_written = pk_res_rule_opts(r, ar->opts, t);
 	if (t->action == PK_ACT_NAT && !ar->no && !t->nat.npool)
 		pk_error(r->d, &ar->loc, "nat rule needs a translation: -> ADDRESS");
+	/* pf keeps tags and labels in fixed 64-byte fields */
+	const char *names[] = {t->tag, t->tagged, t->label};
+	for (int i = 0; i < 3; i++)
+		if (names[i] && strlen(names[i]) > 63)
+			pk_error(r->d, &ar->loc, "%s '%.20s...' is longer than 63 characters", i == 2 ? "label" : "tag",
+				 names[i]);
+	if (t->sopts.src_track == PK_SRCTRACK_GLOBAL && (t->sopts.max_src_nodes || t->sopts.max_src_states))
+		pk_error(r->d, &ar->loc, "max-src-nodes and max-src-states count per rule: use source-track rule");
 }
 
 /* Defaults pf makes explicit: stateful TCP pass rules match the first SYN. */
@@ -221,8 +229,18 @@ static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, co
 		return false;
 	if (!*af)
 		*af = x;
-	for (uint32_t i = 0; !*af && i < t->nat.npool; i++)
-		*af = pk_addr_af(&t->nat.pool[i]);
+	/* a translation pool of one family restricts the rule to it */
+	uint8_t pool = 0;
+	for (uint32_t i = 0; i < t->nat.npool; i++) {
+		uint8_t pa = pk_addr_af(&t->nat.pool[i]);
+		if (pa && pool && pa != pool)
+			return true;
+		pool = pa ? pa : pool;
+	}
+	if (pool && *af && pool != *af)
+		return false;
+	if (!*af)
+		*af = pool;
 	return true;
 }
 
@@ -247,7 +265,43 @@ static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_wri
 		ir->nat.pool = v;
 		ir->nat.npool = n;
 	}
+	if (ir->nat.npool > 1) {
+		struct pk_ir_addr *t = pk_arena_alloc(r->a, sizeof(*t));
+		*t = pk_res_auto_table(r, ir->nat.pool, ir->nat.npool);
+		ir->nat.pool = t;
+		ir->nat.npool = 1;
+		pk_res_pool_default(&ir->nat);
+	}
 	pk_res_defaults(ir, flags_written);
+}
+
+/* Why an expanded rule is invalid (pf's checks), or NULL. */
+static const char *pk_res_invalid(const struct pk_ir_rule *ir)
+{
+	if (ir->proto == 1 && ir->af == PK_AF_INET6)
+		return "proto icmp does not match address family inet6; use proto icmp6";
+	if (ir->proto == 58 && ir->af == PK_AF_INET)
+		return "proto icmp6 does not match address family inet; use proto icmp";
+	if (ir->route.kind != PK_ROUTE_NONE) {
+		if (ir->action == PK_ACT_BLOCK)
+			return "route-to, reply-to and dup-to do not apply to block rules";
+		if (ir->action == PK_ACT_PASS && ir->state == PK_STATE_NONE)
+			return "route-to, reply-to and dup-to need keep state";
+		if (ir->route.gw.af && ir->af && ir->route.gw.af != ir->af)
+			return "the routing target's address family differs from the rule's";
+	}
+	if (ir->nat.kind == PK_NAT_BINAT_TO) {
+		const struct pk_ir_addr *to = ir->nat.npool ? &ir->nat.pool[0] : NULL;
+		bool dyn_src = ir->src.kind == PK_ADDR_TABLE && ir->src.ifmod == PK_IFMOD_DYNAMIC;
+		bool dyn_to = to && to->kind == PK_ADDR_TABLE && to->ifmod == PK_IFMOD_DYNAMIC;
+		if (ir->src.kind == PK_ADDR_TABLE && !dyn_src)
+			return "binat-to needs an address or network as source, not a table";
+		if (!to || (to->kind != PK_ADDR_PREFIX && !dyn_to) || (ir->src.kind != PK_ADDR_PREFIX && !dyn_src))
+			return "binat-to needs a source address and a translation address (not a table)";
+		if (!dyn_src && !dyn_to && to->pfx.len != ir->src.pfx.len)
+			return "binat-to's source and translation must have the same prefix length";
+	}
+	return NULL;
 }
 
 /* binat-to is pf's pair of nat-to out (static-port) and rdr-to back in. */
@@ -268,6 +322,9 @@ static void pk_res_binat(struct pk_res *r, struct pk_ir_rule *out)
 	in->nat.pool = pk_arena_alloc(r->a, sizeof(*in->nat.pool));
 	in->nat.pool[0] = out->src;
 	in->nat.npool = 1;
+	in->nat.pool_opts = 0;
+	in->nat.port_lo = in->nat.port_hi = 0;
+	pk_res_pool_default(&in->nat);
 	pk_res_label(r, in);
 }
 
@@ -278,8 +335,8 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 	for (uint32_t p = 0; p < e->nprotos; p++)
 	for (uint32_t c = 0; c < e->nicmp; c++)
 	for (uint32_t s = 0; s < e->src.n; s++)
-	for (uint32_t sp = 0; sp < e->nsports; sp++)
 	for (uint32_t d = 0; d < e->dst.n; d++)
+	for (uint32_t sp = 0; sp < e->nsports; sp++)
 	for (uint32_t dp = 0; dp < e->ndports; dp++) {
 		uint8_t af;
 		if (!pk_res_af(t, &e->src.v[s], &e->dst.v[d], &af))
@@ -298,6 +355,14 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 		ir->sport = e->sports[sp];
 		ir->dport = e->dports[dp];
 		pk_res_fixup(r, ir, flags_written);
+		const char *bad = pk_res_invalid(ir);
+		if (bad) {
+			if (!*made)
+				pk_error(r->d, &t->loc, "%s", bad);
+			*made = 1;
+			r->rs->nrules--;
+			continue;
+		}
 		pk_res_label(r, ir);
 		if (ir->nat.kind == PK_NAT_BINAT_TO && ir->action < PK_ACT_NAT)
 			pk_res_binat(r, ir);
@@ -331,11 +396,11 @@ void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar)
 		pk_error(r->d, &ar->loc, "rule matches nothing: its addresses and address family (inet/inet6) disagree");
 }
 
-/* pf's label macros, expanded per rule. */
-void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
+/* pf's label macros ($if, $srcaddr ...), expanded per rule in labels and tags. */
+static const char *pk_res_expand(struct pk_res *r, const struct pk_ir_rule *ir, const char *text)
 {
-	if (!ir->label || !strchr(ir->label, '$'))
-		return;
+	if (!text || !strchr(text, '$'))
+		return text;
 	static const char *const keys[] = {"$if", "$srcaddr", "$dstaddr", "$srcport", "$dstport", "$proto", "$nr"};
 	char vals[7][128];
 	snprintf(vals[0], sizeof(vals[0]), "%s", ir->ifc.name ? ir->ifc.name : "any");
@@ -350,7 +415,7 @@ void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
 	snprintf(vals[6], sizeof(vals[6]), "%u", ir->nr);
 	char out[1024];
 	size_t n = 0;
-	for (const char *s = ir->label; *s && n < sizeof(out) - 1;) {
+	for (const char *s = text; *s && n < sizeof(out) - 1;) {
 		size_t k = 0;
 		while (k < 7 && strncmp(s, keys[k], strlen(keys[k])))
 			k++;
@@ -363,5 +428,12 @@ void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
 		s += add ? strlen(keys[k]) : 1;
 	}
 	out[n] = '\0';
-	ir->label = pk_arena_strdup(r->a, out);
+	return pk_arena_strdup(r->a, out);
+}
+
+void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
+{
+	ir->label = pk_res_expand(r, ir, ir->label);
+	ir->tag = pk_res_expand(r, ir, ir->tag);
+	ir->tagged = pk_res_expand(r, ir, ir->tagged);
 }

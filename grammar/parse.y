@@ -54,7 +54,8 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 	struct pk_ast_fromto ft;
 }
 
-%token <str> STRING NUMBER MACROWORD BADSTRING BADCHAR UNSUPPORTED INCLUDE
+%token <str> STRING "word" NUMBER "number" MACROWORD BADSTRING "unterminated string" BADCHAR "stray character"
+%token <str> UNSUPPORTED INCLUDE
 %token NE "!=" LE "<=" GE ">=" XRANGE "<>" IRANGE "><" ARROW "->"
 %token PASS "pass" BLOCK "block" MATCH "match" SCRUB "scrub" NAT "nat" RDR "rdr" BINAT "binat"
 %token NO "no" TABLE "table" PERSIST "persist" CONST "const" COUNTERS "counters" FILE_ "file"

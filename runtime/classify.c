@@ -231,6 +231,96 @@ static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_match_pkt *p
 	return b[2 * k + lo];
 }
 
+/* Keep the match rules in rule order, the first ones when there are too many. */
+static void pk_add_match(struct pk_rs_result *res, uint32_t rule)
+{
+	uint32_t cap = sizeof(res->matches) / sizeof(res->matches[0]), i = res->nmatches;
+	if (i == cap && res->matches[cap - 1] < rule)
+		return;
+	if (i == cap)
+		i--;
+	for (; i > 0 && res->matches[i - 1] > rule; i--)
+		res->matches[i] = res->matches[i - 1];
+	res->matches[i] = rule;
+	if (res->nmatches < cap)
+		res->nmatches++;
+}
+
+/* What one tree found: its first stopping rule (quick in the filter, any
+ * match in the first-match phases) and its last deciding rule up to it. */
+struct pk_walk {
+	uint32_t stop, decide;
+};
+
+/* Walk one tree from pc, testing leaf rules up to limit (a leaf lists
+ * rules in rule order, so the rest of it lies beyond the limit), adding
+ * the match rules met to res when collect. */
+static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
+			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
+{
+	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
+	w->stop = w->decide = PK_RT_NO_RULE;
+	/* verified: instructions in bounds, jumps forward, last one END */
+	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
+		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
+		if (op == PKB_OP_CUT) {
+			pc = pk_cut_target(prog + pc, p);
+			continue;
+		}
+		if (op != PKB_OP_TEST || r > limit)
+			return;
+		pc++;
+		const struct pk_rs_rule *rule = &rs->rules[r];
+		if (pkb_phase_of(rule->action) != phase)
+			continue;
+		res->evaluated++;
+		if (!pk_rs_match(rs, r, p))
+			continue;
+		bool first_match = phase != PK_PHASE_FILTER;
+		if (!first_match && rule->action == PK_RT_MATCH) {
+			if (collect)
+				pk_add_match(res, r);
+		} else {
+			w->decide = r;
+		}
+		if (first_match || rule->quick) {
+			w->stop = r;
+			return;
+		}
+	}
+}
+
+/* The trees of a FORK together give the linear outcome: evaluation stops
+ * at the earliest stopping rule of any tree; the decision is the last
+ * deciding rule up to it, and a tree whose own last one lies beyond is
+ * walked again up to that point. */
+static void pk_fork(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
+		    struct pk_rs_result *res)
+{
+	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
+	uint32_t k = prog[pc + 1], stop = PK_RT_NO_RULE, decide = PK_RT_NO_RULE;
+	struct pk_walk w[PKB_MAX_CUT];
+	/* rules after a stop already found cannot change the outcome */
+	for (uint32_t j = 0; j < k; j++) {
+		pk_walk_tree(rs, phase, prog[pc + 2 + j], p, stop, true, res, &w[j]);
+		if (w[j].stop < stop)
+			stop = w[j].stop;
+	}
+	for (uint32_t j = 0; j < k; j++) {
+		uint32_t d = w[j].decide;
+		if (d != PK_RT_NO_RULE && d > stop) {
+			struct pk_walk again;
+			pk_walk_tree(rs, phase, prog[pc + 2 + j], p, stop, false, res, &again);
+			d = again.decide;
+		}
+		if (d != PK_RT_NO_RULE && (decide == PK_RT_NO_RULE || d > decide))
+			decide = d;
+	}
+	while (res->nmatches && res->matches[res->nmatches - 1] > stop)
+		res->nmatches--;
+	res->rule = decide;
+}
+
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
 		    struct pk_rs_result *res)
 {
@@ -242,21 +332,12 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 	if ((unsigned)phase >= PK_PHASE_COUNT)
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	uint32_t n = PK_RS_N(rs, PROGRAM);
-	/* verified: instructions in bounds, jumps forward, last one END */
-	for (uint32_t pc = prog[phase * 2 + (p->af == PK_RT_AF_INET6)]; pc < n;) {
-		bool matched;
-		switch (prog[pc] & 0xff) {
-		case PKB_OP_TEST:
-			if (pk_rs_apply(rs, phase, prog[pc] >> 8, p, res, &matched))
-				return;
-			pc++;
-			break;
-		case PKB_OP_CUT:
-			pc = pk_cut_target(prog + pc, p);
-			break;
-		default:
-			return;
-		}
+	uint32_t pc = prog[phase * 2 + (p->af == PK_RT_AF_INET6)];
+	if ((prog[pc] & 0xff) == PKB_OP_FORK) {
+		pk_fork(rs, phase, pc, p, res);
+		return;
 	}
+	struct pk_walk w;
+	pk_walk_tree(rs, phase, pc, p, PK_RT_NO_RULE, true, res, &w);
+	res->rule = w.decide;
 }

@@ -45,7 +45,8 @@ enum pk_verdict_kind {
 	X(SYNPROXY, "synproxy")                                    \
 	X(NORMALIZE, "normalize")                                  \
 	X(MEMORY, "memory")                                        \
-	X(TTL, "ttl-exceeded")
+	X(TTL, "ttl-exceeded")                                     \
+	X(MAP_FAILED, "map-failed") /* no free address/port for nat-to */
 
 enum pk_drop_reason {
 	PK_REASON_NONE,

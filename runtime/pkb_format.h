@@ -50,6 +50,7 @@
 	X(SOPTS, "state-options", sizeof(struct pkb_sopts))                    \
 	X(POOLS, "nat-pools", sizeof(struct pkb_addr))                         \
 	X(NATS, "nat", sizeof(struct pkb_nat))                                 \
+	X(ROUTEOPTS, "route-options", sizeof(struct pkb_routeopt))             \
 	X(RULES, "rules", sizeof(struct pkb_rule))                             \
 	X(PROGRAM, "program", 4)                    /* u32 words */
 
@@ -177,6 +178,13 @@ struct pkb_nat {
 	uint32_t pool_first, npool; /* POOLS range */
 };
 
+/* route-to / reply-to / dup-to of a rule */
+struct pkb_routeopt {
+	uint32_t iface;        /* interface index, PKB_NONE when only an address is given */
+	struct pkb_prefix gw;  /* af 0 when none */
+	struct pkb_addr addr;  /* the target as written, e.g. (IF:peer); kind any when none */
+};
+
 /* Rule flag bits */
 #define PKB_R_QUICK (1u << 0)
 #define PKB_R_LOG (1u << 1)
@@ -213,20 +221,20 @@ struct pkb_rule {
 	uint32_t label;       /* string */
 	uint32_t sopts;       /* SOPTS index; PKB_NONE = all unset */
 	uint32_t nat;         /* NATS index; PKB_NONE = none */
-	uint32_t route_iface; /* interface index, PKB_NONE = none */
-	struct pkb_prefix route_gw;
+	uint32_t route_opt;   /* ROUTEOPTS index; PKB_NONE = none */
 	struct pkb_addr src, dst;
 	struct pkb_port sport, dport;
 };
 
 /* The sizes docs/bytecode.md documents; a change here is a format change. */
-_Static_assert(sizeof(struct pkb_header) == 560, "header layout");
+_Static_assert(sizeof(struct pkb_header) == 584, "header layout");
 _Static_assert(sizeof(struct pkb_section) == 24 && sizeof(struct pkb_loc) == 20, "section, loc layout");
 _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52, "address layout");
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 40, "options, iface layout");
 _Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 52, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 224, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 204, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_routeopt) == 76, "route option layout");
 
 /*
  * The evaluation program. Its first PKB_ENTRIES words give, per phase and
@@ -259,7 +267,10 @@ enum pkb_opnd {
 	  "last match wins, match rules accumulate, quick stops; other phases: first match stops)") \
 	X(CUT, PKB_O_FIELD, PKB_O_COUNT, "v := packet field A; followed by B sorted bounds " \
 	  "(u64, 2 words each, strictly increasing) then B+1 targets; jump to target[i] where " \
-	  "i = number of bounds <= v; every target is a later instruction")
+	  "i = number of bounds <= v; every target is a later instruction")                 \
+	X(FORK, PKB_O_NONE, PKB_O_COUNT, "followed by B targets, each the root of a tree over "   \
+	  "a group of the phase's rules: evaluate every tree and combine as if all their rules "    \
+	  "were tested in rule order; met inside a tree, FORK ends that tree")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,

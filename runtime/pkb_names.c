@@ -79,6 +79,13 @@ uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc)
 		if (n == 0 || n > PKB_MAX_CUT)
 			return 0;
 		len += 2 * n + n + 1;
+	} else if (op == PKB_OP_FORK) {
+		if (nwords - pc < 2)
+			return 0;
+		uint64_t n = prog[pc + 1];
+		if (n == 0 || n > PKB_MAX_CUT)
+			return 0;
+		len += n;
 	}
 	return len <= nwords - pc ? (uint32_t)len : 0;
 }

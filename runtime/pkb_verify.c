@@ -56,7 +56,8 @@ static int pk_v_prefix(struct pk_rs_err *err, const struct pkb_prefix *p, uint64
 		return pk_rs_fail(err, at, "unknown address family %u", p->af);
 	if (need_af && !p->af)
 		return pk_rs_fail(err, at, "address without a family");
-	if (p->len > (p->af == 4 ? 32 : p->af == 6 ? 128 : 0))
+	/* without a family the length is a mask written on a dynamic address: (IF)/24 */
+	if (p->len > (p->af == 4 ? 32 : 128))
 		return pk_rs_fail(err, at + 1, "prefix length %u too long for the family", p->len);
 	if (p->pad[0] || p->pad[1])
 		return pk_rs_fail(err, at + 2, "non-zero padding");
@@ -171,6 +172,14 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 	for (uint32_t i = 0; i < PK_RS_N(rs, POOLS); i++)
 		if (pk_v_addr(rs, err, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i], pk_rs_off(rs, PKB_SEC_POOLS, i, 0)))
 			return -1;
+	for (uint32_t i = 0; i < PK_RS_N(rs, ROUTEOPTS); i++) {
+		const struct pkb_routeopt *ro = &PK_RS_SEC(rs, ROUTEOPTS, struct pkb_routeopt)[i];
+		uint64_t at = pk_rs_off(rs, PKB_SEC_ROUTEOPTS, i, 0);
+		if (pk_v_index(err, ro->iface, PK_RS_N(rs, IFACES), at, "route interface") ||
+		    pk_v_prefix(err, &ro->gw, at + offsetof(struct pkb_routeopt, gw), false) ||
+		    pk_v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)))
+			return -1;
+	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, NATS); i++) {
 		const struct pkb_nat *n = &PK_RS_SEC(rs, NATS, struct pkb_nat)[i];
 		uint64_t at = pk_rs_off(rs, PKB_SEC_NATS, i, 0);
@@ -218,13 +227,13 @@ static int pk_v_rule(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t i)
 #define PK_AT(field) (at + offsetof(struct pkb_rule, field))
 	if (pk_v_loc(rs, err, &r->loc, at) || pk_v_rule_enums(err, r, at) ||
 	    pk_v_index(err, r->iface, PK_RS_N(rs, IFACES), PK_AT(iface), "interface") ||
-	    pk_v_index(err, r->route_iface, PK_RS_N(rs, IFACES), PK_AT(route_iface), "route interface") ||
+	    pk_v_index(err, r->route_opt, PK_RS_N(rs, ROUTEOPTS), PK_AT(route_opt), "route option") ||
 	    pk_v_max(err, r->tag, PK_RS_N(rs, TAGS), PK_AT(tag), "tag") ||
 	    pk_v_max(err, r->tagged, PK_RS_N(rs, TAGS), PK_AT(tagged), "tagged") ||
 	    pk_v_str(rs, err, r->label, PK_AT(label), "label", false) ||
 	    pk_v_index(err, r->sopts, PK_RS_N(rs, SOPTS), PK_AT(sopts), "state options") ||
 	    pk_v_index(err, r->nat, PK_RS_N(rs, NATS), PK_AT(nat), "translation") ||
-	    pk_v_prefix(err, &r->route_gw, PK_AT(route_gw), false) || pk_v_addr(rs, err, &r->src, PK_AT(src)) ||
+	    pk_v_addr(rs, err, &r->src, PK_AT(src)) ||
 	    pk_v_addr(rs, err, &r->dst, PK_AT(dst))) {
 		char why[sizeof(err->msg)];
 		memcpy(why, err->msg, sizeof(why));

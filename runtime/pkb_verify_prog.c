@@ -94,6 +94,22 @@ static int pk_v_operand(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t 
 	return pk_rs_fail(err, at, "%s: unknown operand kind", name);
 }
 
+/* n targets at word at, of the instruction at pc: later instruction starts. */
+static int pk_v_targets(const uint32_t *prog, uint32_t pc, uint32_t at, uint32_t n, const uint8_t *start,
+			uint32_t nwords, uint64_t base, struct pk_rs_err *err)
+{
+	const char *name = pkb_op_name(prog[pc] & 0xff);
+	for (uint32_t j = 0; j < n; j++) {
+		uint32_t w = at + j, t = prog[w];
+		if (t <= pc)
+			return pk_rs_fail(err, base + 4ull * w, "%s at word %u: jump target %u is not forward", name, pc, t);
+		if (t >= nwords || !start[t])
+			return pk_rs_fail(err, base + 4ull * w, "%s at word %u: jump target %u is not an instruction", name,
+					  pc, t);
+	}
+	return 0;
+}
+
 /* CUT bounds strictly increasing, targets later instruction starts. */
 static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uint32_t nwords, uint64_t base,
 		    struct pk_rs_err *err)
@@ -105,14 +121,7 @@ static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uin
 		if (a >= b)
 			return pk_rs_fail(err, base + 4ull * (pc + 2 + 2 * j), "CUT at word %u: bounds not increasing", pc);
 	}
-	for (uint32_t j = 0; j <= k; j++) {
-		uint32_t w = pc + 2 + 2 * k + j, t = prog[w];
-		if (t <= pc)
-			return pk_rs_fail(err, base + 4ull * w, "CUT at word %u: jump target %u is not forward", pc, t);
-		if (t >= nwords || !start[t])
-			return pk_rs_fail(err, base + 4ull * w, "CUT at word %u: jump target %u is not an instruction", pc, t);
-	}
-	return 0;
+	return pk_v_targets(prog, pc, pc + 2 + 2 * k, k + 1, start, nwords, base, err);
 }
 
 static int pk_v_decode(const struct pk_rs *rs, const uint32_t *prog, uint32_t nwords, uint8_t *start,
@@ -159,9 +168,12 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err)
 		if (prog[i] >= nwords || !start[prog[i]])
 			rc = pk_rs_fail(err, base + 4ull * i, "entry %u (%s) is not an instruction", i,
 					i % 2 ? "inet6" : "inet");
-	for (uint32_t pc = PKB_ENTRIES; !rc && pc < nwords; pc++)
+	for (uint32_t pc = PKB_ENTRIES; !rc && pc < nwords; pc++) {
 		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_CUT)
 			rc = pk_v_cut(prog, pc, start, nwords, base, err);
+		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK)
+			rc = pk_v_targets(prog, pc, pc + 2, prog[pc + 1], start, nwords, base, err);
+	}
 	free(start);
 	return rc;
 }

@@ -20,10 +20,14 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		.scrub = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF,
 		.random_id = r->flags & PKB_R_RANDOM_ID, .reassemble_tcp = r->flags & PKB_R_REASSEMBLE_TCP,
 		.max_mss = r->max_mss, .min_ttl = r->min_ttl, .set_tos = r->set_tos,
-		.route = r->route, .route_iface = r->route_iface == PKB_NONE ? PK_RT_NO_IFACE : (uint16_t)r->route_iface,
+		.route = r->route, .route_iface = PK_RT_NO_IFACE,
 		.label = pk_rs_str(rs, r->label),
 	};
-	memcpy(o->route_gw, r->route_gw.addr, 16);
+	if (r->route_opt != PKB_NONE) {
+		const struct pkb_routeopt *ro = &PK_RS_SEC(rs, ROUTEOPTS, struct pkb_routeopt)[r->route_opt];
+		o->route_iface = ro->iface == PKB_NONE ? PK_RT_NO_IFACE : (uint16_t)ro->iface;
+		memcpy(o->route_gw, ro->gw.addr, 16);
+	}
 	for (int t = 0; t < PK_TMO_COUNT; t++)
 		o->timeouts[t] = PK_TMO_UNSET;
 	if (r->sopts != PKB_NONE) {

@@ -2,7 +2,8 @@
  * tests/compiler/test_pkb_decode.c: the encoder is deterministic, and a
  * loaded file decodes back to IR that encodes to the same bytes (all but
  * the source hash and the checksum: source texts are not in the file), so
- * nothing the printer reads is lost on the way through a .pkb.
+ * nothing the printer reads is lost on the way through a .pkb; and the
+ * printer gives the same text for the IR and for its decoded .pkb.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +13,9 @@
 
 #include <cmocka.h>
 
+#include "compiler/frontend.h"
 #include "compiler/pkb_decode.h"
+#include "compiler/print.h"
 #include "runtime/pkb_format.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
@@ -79,11 +82,92 @@ static void test_decoded_ir_encodes_to_the_same_bytes(void **state)
 	}
 }
 
+static char *print_to_string(const struct pk_ir_ruleset *ir)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	pk_print_ruleset(f, ir, PK_PRINT_OPTIONS | PK_PRINT_LINES | PK_PRINT_NUMBERS);
+	fclose(f);
+	return text;
+}
+
+static void assert_prints_the_same_after_pkb(const struct pk_ir_ruleset *ir)
+{
+	uint8_t *buf;
+	size_t len;
+	struct pk_rs *rs;
+	struct pk_rs_err err;
+	struct pk_ir_ruleset *back;
+	struct pk_diags d;
+	pk_diags_init(&d);
+	pk_test_encode(ir, &buf, &len);
+	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
+	assert_int_equal(pk_pkb_decode(rs, &back, &d), 0);
+	char *a = print_to_string(ir), *b = print_to_string(back);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	free(buf);
+	pk_rs_free(rs);
+	pk_arena_free(back->arena);
+	pk_diags_free(&d);
+}
+
+static void test_generated_rulesets_print_the_same_after_pkb(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct pk_rulegen_opts o = {.seed = seed, .nrules = 200, .ntables = 3, .legacy = true, .quick_pct = 30};
+		struct pk_ir_ruleset *ir = pk_rulegen(&o);
+		assert_prints_the_same_after_pkb(ir);
+		pk_rulegen_free(ir);
+	}
+}
+
+static const char example_text[] =
+	"interface lan0 address 192.168.1.1/24\n"
+	"interface wan0 address 203.0.113.2/24\n"
+	"route 0.0.0.0/0 via wan0 gateway 203.0.113.1\n"
+	"set block-policy return\n"
+	"set timeout { tcp.established 3600, udp.single 20 }\n"
+	"table <bad> persist { 198.51.100.0/24, !198.51.100.7 }\n"
+	"match in on wan0 scrub (no-df random-id max-mss 1440)\n"
+	"block log all\n"
+	"block drop in quick from <bad>\n"
+	"pass in on lan0 from lan0:network to ! self tag LAN\n"
+	"pass out on wan0 from (wan0) to any keep state (max 100, tcp.closing 10)\n"
+	"pass in on wan0 proto tcp to (wan0) port { 22 443 } synproxy state\n"
+	"pass out quick on wan0 proto udp to port 1000:2000 tagged LAN\n"
+	"pass in on lan0 proto tcp to port 80 route-to (wan0 203.0.113.1)\n"
+	"block return-rst in proto tcp to port 23\n"
+	"pass in inet proto icmp icmp-type echoreq label \"ping $nr\"\n"
+	"nat on wan0 from lan0:network to any -> (wan0)\n"
+	"rdr on wan0 proto tcp to port 8080 -> 192.168.1.10 port 80\n";
+
+static void test_a_written_ruleset_prints_the_same_after_pkb(void **state)
+{
+	(void)state;
+	struct pk_diags d;
+	struct pk_ir_ruleset *ir;
+	pk_diags_init(&d);
+	if (pk_frontend_load_string("example.conf", example_text, sizeof(example_text) - 1, NULL, &d, &ir)) {
+		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
+		fail_msg("the example does not parse");
+	}
+	assert_true(ir->nrules > 10);
+	assert_prints_the_same_after_pkb(ir);
+	pk_ir_ruleset_free(ir);
+	pk_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encoding_twice_gives_identical_bytes),
 		cmocka_unit_test(test_decoded_ir_encodes_to_the_same_bytes),
+		cmocka_unit_test(test_generated_rulesets_print_the_same_after_pkb),
+		cmocka_unit_test(test_a_written_ruleset_prints_the_same_after_pkb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

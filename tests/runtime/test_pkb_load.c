@@ -6,6 +6,8 @@
  * each), every truncation, random multi-byte damage, and the same damage
  * with the checksum recomputed so it reaches the structural checks; files
  * the structural checks accept must still classify packets safely.
+ * Two files are damaged: the compiled examples/freenas.conf and a
+ * generated rule set using every section.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "compiler/frontend.h"
 #include "runtime/pkb_format.h"
 #include "runtime/ruleset.h"
 #include "tests/support/pkbtest.h"
@@ -24,13 +27,33 @@ static struct pk_ir_ruleset *ir;
 static uint8_t *good;
 static size_t good_len;
 
-static int setup(void **state)
+static bool from_front;
+
+static int setup_generated(void **state)
 {
 	(void)state;
-	struct pk_rulegen_opts o = {.seed = 77, .nrules = 24, .ntables = 2, .legacy = true, .quick_pct = 30};
+	struct pk_rulegen_opts o = {.seed = 77, .nrules = 16, .ntables = 2, .legacy = true, .quick_pct = 30};
 	ir = pk_rulegen(&o);
+	from_front = false;
 	pk_test_encode(ir, &good, &good_len);
-	print_message("damaging a %zu-byte file of %u rules\n", good_len, ir->nrules);
+	print_message("damaging a %zu-byte file of %u generated rules\n", good_len, ir->nrules);
+	return 0;
+}
+
+/* Tests run from the top of the tree (make unit). */
+static int setup_example(void **state)
+{
+	(void)state;
+	struct pk_diags d;
+	pk_diags_init(&d);
+	int rc = pk_frontend_load("examples/freenas.conf", NULL, &d, &ir);
+	pk_diags_print(&d, stderr, PK_COLOR_NEVER);
+	pk_diags_free(&d);
+	if (rc)
+		return -1;
+	from_front = true;
+	pk_test_encode(ir, &good, &good_len);
+	print_message("damaging a %zu-byte file of %u rules from examples/freenas.conf\n", good_len, ir->nrules);
 	return 0;
 }
 
@@ -38,7 +61,10 @@ static int teardown(void **state)
 {
 	(void)state;
 	free(good);
-	pk_rulegen_free(ir);
+	if (from_front)
+		pk_ir_ruleset_free(ir);
+	else
+		pk_rulegen_free(ir);
 	return 0;
 }
 
@@ -85,10 +111,10 @@ static void test_undamaged_file_loads_and_keeps_rules(void **state)
 		assert_int_equal(pk_rs_rule(rs, i)->line, ir->rules[i].loc.line);
 		assert_int_equal(pk_rs_rule(rs, i)->quick, ir->rules[i].quick);
 	}
-	assert_string_equal(pk_rs_iface_name(rs, 2), "em2");
-	assert_int_equal(pk_rs_iface_find(rs, "em3"), 3);
+	for (uint32_t i = 0; i < ir->nifaces; i++)
+		assert_int_equal(pk_rs_iface_find(rs, ir->ifaces[i].name), i);
 	assert_int_equal(pk_rs_iface_find(rs, "nope0"), PK_RT_NO_IFACE);
-	assert_string_equal(pk_rs_rule_file(rs, 0), "gen.conf");
+	assert_string_equal(pk_rs_rule_file(rs, 0), ir->rules[0].loc.file);
 	exercise(rs);
 	pk_rs_free(rs);
 }
@@ -225,5 +251,6 @@ int main(void)
 		cmocka_unit_test(test_damage_behind_a_valid_checksum_is_refused_or_safe),
 		cmocka_unit_test(test_refusal_names_the_check_and_offset),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests_name("examples/freenas.conf", tests, setup_example, teardown) |
+	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown);
 }

@@ -133,7 +133,7 @@ static void gen_options(struct gen *g, struct pk_ir_rule *r)
 		r->block = (uint8_t)pk_rng_below(&g->rng, 5);
 		r->explicit_block = pct(&g->rng, 50);
 	}
-	if (r->action == PK_ACT_PASS && pct(&g->rng, 10)) {
+	if (r->action == PK_ACT_PASS && !r->probability && pct(&g->rng, 10)) {
 		r->sopts.max = 100 + pk_rng_below(&g->rng, 1000);
 		r->sopts.sloppy = pct(&g->rng, 50);
 		r->sopts.timeouts[PK_TMO_TCP_ESTABLISHED] = 3600;
@@ -155,6 +155,8 @@ static void gen_options(struct gen *g, struct pk_ir_rule *r)
 		r->route.kind = PK_ROUTE_TO;
 		r->route.ifname = "em1";
 		r->route.gw = g->pool4[1];
+		r->route.addr.kind = PK_ADDR_PREFIX;
+		r->route.addr.pfx = g->pool4[1];
 	}
 	if (r->action == PK_ACT_SCRUB || pct(&g->rng, 3)) {
 		r->scrub.set = true;
@@ -260,6 +262,7 @@ static void gen_topology(struct gen *g)
 	rs->routes = pk_arena_array(g->a, 2, sizeof(*rs->routes));
 	rs->nroutes = 2;
 	rs->routes[0] = (struct pk_ir_route){.dst = g->pool4[5], .ifname = "em0", .gw = g->rs->ifaces[0].addrs[0]};
+	rs->routes[0].gw.len = 32;
 	rs->routes[0].dst.len = 8;
 	mask_prefix(&rs->routes[0].dst);
 	rs->routes[1] = (struct pk_ir_route){.dst = g->pool6[0], .ifname = "em1"};

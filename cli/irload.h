@@ -1,0 +1,26 @@
+/*
+ * cli/irload.h: options shared by the commands that read rule files into
+ * IR (lint, diff, explain, query): --topology and -D, and loading with the
+ * front end's errors printed. Commands that need bytecode use cli/load.h.
+ */
+#ifndef PK_CLI_IRLOAD_H
+#define PK_CLI_IRLOAD_H
+
+#include <stdbool.h>
+
+#include "compiler/frontend.h"
+
+struct pk_cli_irargs {
+	struct pk_frontend_opts fo;
+	const char *defines[64];
+	enum pk_diag_color color;
+};
+
+void pk_cli_irargs_init(struct pk_cli_irargs *a);
+/* Consumes --topology FILE, -D NAME=VALUE and --color WHEN at argv[*i];
+ * returns 1 if it did, 0 if the word is not one of them, -1 on a bad value. */
+int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i);
+/* Loads a rule file, printing its errors; 0 or -1. */
+int pk_cli_load_ir(const char *path, const struct pk_cli_irargs *a, struct pk_ir_ruleset **out);
+
+#endif

@@ -1,0 +1,228 @@
+/* daemon/arp.c: the neighbour cache, ARP replies and next-hop resolution. */
+#include "daemon/arp.h"
+
+#include <string.h>
+
+#define ETH_HLEN 14
+#define ARP_LEN 28
+#define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_IP 0x0800
+#define ARPOP_REQUEST 1
+#define ARPOP_REPLY 2
+
+static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+void pk_eth_header(uint8_t *frame, const uint8_t dst[6], const uint8_t src[6], uint16_t ethertype)
+{
+	memcpy(frame, dst, 6);
+	memcpy(frame + 6, src, 6);
+	frame[12] = (uint8_t)(ethertype >> 8);
+	frame[13] = (uint8_t)ethertype;
+}
+
+void pk_arp_init(struct pk_arp *a, const struct pk_arp_io *io)
+{
+	memset(a, 0, sizeof(*a));
+	a->io = *io;
+	for (size_t i = 0; i < PK_ARP_QUEUE; i++)
+		a->q[i].entry = -1;
+}
+
+static struct pk_arp_entry *find(struct pk_arp *a, uint16_t port, const uint8_t ip[4])
+{
+	for (size_t i = 0; i < PK_ARP_ENTRIES; i++)
+		if (a->e[i].state != PK_ARP_FREE && a->e[i].port == port && !memcmp(a->e[i].ip, ip, 4))
+			return &a->e[i];
+	return NULL;
+}
+
+static void drop_queue(struct pk_arp *a, struct pk_arp_entry *en, bool report)
+{
+	int16_t idx = (int16_t)(en - a->e);
+
+	for (size_t i = 0; i < PK_ARP_QUEUE; i++) {
+		if (a->q[i].entry != idx)
+			continue;
+		if (report && a->io.unreachable)
+			a->io.unreachable(a->io.ctx, en->port, a->q[i].data, a->q[i].len);
+		a->q[i].entry = -1;
+	}
+	en->queued = 0;
+}
+
+/* A free entry, else the reachable one closest to expiry (never an
+ * incomplete one: its queue is waiting). */
+static struct pk_arp_entry *alloc_entry(struct pk_arp *a)
+{
+	struct pk_arp_entry *victim = NULL;
+
+	for (size_t i = 0; i < PK_ARP_ENTRIES; i++) {
+		struct pk_arp_entry *en = &a->e[i];
+		if (en->state == PK_ARP_FREE)
+			return en;
+		if (en->state == PK_ARP_REACHABLE && (!victim || en->deadline_ns < victim->deadline_ns))
+			victim = en;
+	}
+	return victim;
+}
+
+static void send_arp(struct pk_arp *a, uint16_t port, uint16_t op, const uint8_t smac[6], const uint8_t sip[4],
+		     const uint8_t tmac[6], const uint8_t tip[4], const uint8_t eth_dst[6])
+{
+	uint8_t f[ETH_HLEN + ARP_LEN];
+	static const uint8_t hdr[6] = {0, 1, 8, 0, 6, 4}; /* Ethernet, IPv4, 6, 4 */
+
+	pk_eth_header(f, eth_dst, smac, ETHERTYPE_ARP);
+	memcpy(f + 14, hdr, 6);
+	f[20] = 0;
+	f[21] = (uint8_t)op;
+	memcpy(f + 22, smac, 6);
+	memcpy(f + 28, sip, 4);
+	memcpy(f + 32, tmac, 6);
+	memcpy(f + 38, tip, 4);
+	a->io.send(a->io.ctx, port, f, sizeof(f));
+}
+
+static void flush_queue(struct pk_arp *a, struct pk_arp_entry *en)
+{
+	uint8_t f[ETH_HLEN + PK_ARP_PKT_MAX], smac[6], sip[4];
+	int16_t idx = (int16_t)(en - a->e);
+
+	if (!a->io.port_addr(a->io.ctx, en->port, en->ip, smac, sip))
+		return;
+	for (size_t i = 0; i < PK_ARP_QUEUE; i++) {
+		if (a->q[i].entry != idx)
+			continue;
+		pk_eth_header(f, en->mac, smac, ETHERTYPE_IP);
+		memcpy(f + ETH_HLEN, a->q[i].data, a->q[i].len);
+		a->io.send(a->io.ctx, en->port, f, ETH_HLEN + a->q[i].len);
+		a->q[i].entry = -1;
+	}
+	en->queued = 0;
+}
+
+static void learn(struct pk_arp *a, uint64_t now, uint16_t port, const uint8_t ip[4], const uint8_t mac[6],
+		  bool create)
+{
+	struct pk_arp_entry *en = find(a, port, ip);
+
+	if (!en) {
+		if (!create || !(en = alloc_entry(a)))
+			return;
+		if (en->state != PK_ARP_FREE)
+			drop_queue(a, en, false);
+		memset(en, 0, sizeof(*en));
+		memcpy(en->ip, ip, 4);
+		en->port = port;
+	}
+	memcpy(en->mac, mac, 6);
+	en->state = PK_ARP_REACHABLE;
+	en->deadline_ns = now + PK_ARP_REACHABLE_NS;
+	a->stats.learnt++;
+	if (en->queued)
+		flush_queue(a, en);
+}
+
+void pk_arp_input(struct pk_arp *a, uint64_t now_ns, uint16_t port, const uint8_t *frame, size_t len)
+{
+	uint8_t mymac[6], myip[4];
+
+	if (len < ETH_HLEN + ARP_LEN)
+		return;
+	const uint8_t *p = frame + ETH_HLEN;
+	if (p[0] != 0 || p[1] != 1 || p[2] != 8 || p[3] != 0 || p[4] != 6 || p[5] != 4)
+		return;
+	uint16_t op = (uint16_t)(p[6] << 8 | p[7]);
+	const uint8_t *sha = p + 8, *spa = p + 14, *tpa = p + 24;
+	bool for_us = a->io.is_ours(a->io.ctx, port, tpa);
+	bool zero_spa = !spa[0] && !spa[1] && !spa[2] && !spa[3];
+
+	/* As Linux without arp_accept: a request aimed at us creates an entry,
+	 * anything else only refreshes one we already have or are resolving. */
+	if (!zero_spa)
+		learn(a, now_ns, port, spa, sha, op == ARPOP_REQUEST && for_us);
+	if (op == ARPOP_REQUEST && for_us && a->io.port_addr(a->io.ctx, port, spa, mymac, myip)) {
+		send_arp(a, port, ARPOP_REPLY, mymac, tpa, sha, spa, sha);
+		a->stats.replies_sent++;
+	}
+}
+
+static void request(struct pk_arp *a, struct pk_arp_entry *en)
+{
+	uint8_t mac[6], sip[4];
+	static const uint8_t zero_mac[6];
+
+	if (!a->io.port_addr(a->io.ctx, en->port, en->ip, mac, sip))
+		return;
+	send_arp(a, en->port, ARPOP_REQUEST, mac, sip, zero_mac, en->ip, bcast_mac);
+	a->stats.requests_sent++;
+}
+
+static void enqueue(struct pk_arp *a, struct pk_arp_entry *en, const uint8_t *ip, size_t len)
+{
+	if (!ip)
+		return;
+	if (len > PK_ARP_PKT_MAX || en->queued >= PK_ARP_QUEUE_PER_ENTRY) {
+		a->stats.queue_drops++;
+		return;
+	}
+	for (size_t i = 0; i < PK_ARP_QUEUE; i++) {
+		if (a->q[i].entry >= 0)
+			continue;
+		a->q[i].entry = (int16_t)(en - a->e);
+		a->q[i].len = (uint16_t)len;
+		memcpy(a->q[i].data, ip, len);
+		en->queued++;
+		a->stats.queued++;
+		return;
+	}
+	a->stats.queue_drops++;
+}
+
+bool pk_arp_resolve(struct pk_arp *a, uint64_t now_ns, uint16_t port, const uint8_t nh[4], uint8_t mac[6],
+		    const uint8_t *ip, size_t len)
+{
+	struct pk_arp_entry *en = find(a, port, nh);
+
+	if (en && en->state == PK_ARP_REACHABLE && now_ns < en->deadline_ns) {
+		memcpy(mac, en->mac, 6);
+		return true;
+	}
+	if (!en || en->state == PK_ARP_REACHABLE) {
+		if (!en && !(en = alloc_entry(a))) {
+			a->stats.queue_drops++;
+			return false;
+		}
+		if (en->state != PK_ARP_FREE)
+			drop_queue(a, en, false);
+		memset(en, 0, sizeof(*en));
+		memcpy(en->ip, nh, 4);
+		en->port = port;
+		en->state = PK_ARP_INCOMPLETE;
+		en->probes = 1;
+		en->deadline_ns = now_ns + PK_ARP_RETRY_NS;
+		request(a, en);
+	}
+	enqueue(a, en, ip, len);
+	return false;
+}
+
+void pk_arp_tick(struct pk_arp *a, uint64_t now_ns)
+{
+	for (size_t i = 0; i < PK_ARP_ENTRIES; i++) {
+		struct pk_arp_entry *en = &a->e[i];
+		if (en->state == PK_ARP_FREE || now_ns < en->deadline_ns)
+			continue;
+		if (en->state == PK_ARP_REACHABLE) {
+			en->state = PK_ARP_FREE;
+		} else if (en->probes >= PK_ARP_PROBES) {
+			a->stats.failed++;
+			drop_queue(a, en, true);
+			en->state = PK_ARP_FREE;
+		} else {
+			en->probes++;
+			en->deadline_ns = now_ns + PK_ARP_RETRY_NS;
+			request(a, en);
+		}
+	}
+}

@@ -1,0 +1,98 @@
+/*
+ * daemon/bridge.c: bridge mode: a transparent filtering bridge between two
+ * interfaces.
+ *
+ * Every frame received on one port leaves by the other unchanged at layer
+ * 2; IP packets are filtered first, `in` on the ingress interface and then
+ * `out` on the egress one (a bridging pf evaluates both). Other frames (ARP,
+ * spanning tree, ...) pass unfiltered, so hosts on either side resolve
+ * each other. The packets the engine generates are addressed from the
+ * frame that caused them: an answer to its sender goes back with the MAC
+ * addresses swapped, anything else (synproxy's handshake with the server)
+ * continues to the frame's destination.
+ */
+#include "daemon/daemon.h"
+
+#include <string.h>
+
+#define ETH_HLEN 14
+
+static void remember(struct pk_daemon *d, unsigned port, const uint8_t *frame, uint8_t af)
+{
+	d->cur.valid = true;
+	d->cur.port = port;
+	memcpy(d->cur.dst_mac, frame, 6);
+	memcpy(d->cur.src_mac, frame + 6, 6);
+	memset(d->cur.src_ip, 0, 16);
+	memcpy(d->cur.src_ip, d->buf + (af == 4 ? 12 : 8), af == 4 ? 4 : 16);
+}
+
+static bool send_frame(struct pk_daemon *d, unsigned port, const uint8_t dst[6], const uint8_t src[6],
+		       uint16_t type, const uint8_t *payload, size_t len)
+{
+	struct pk_port *p = &d->port[port];
+
+	if (len + ETH_HLEN > PK_AFP_FRAME_MAX || len > p->mtu) {
+		d->c.too_big++;
+		return false;
+	}
+	uint8_t *slot = pk_afp_tx_slot(p);
+	if (!slot) {
+		d->c.tx_failed++;
+		return false;
+	}
+	pk_eth_header(slot, dst, src, type);
+	memcpy(slot + ETH_HLEN, payload, len);
+	pk_afp_tx_commit(p, ETH_HLEN + len);
+	return true;
+}
+
+void pk_bridge_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, unsigned flags)
+{
+	struct pk_daemon *d = ctx;
+	unsigned in = (unsigned)(p - d->port), out = 1 - in;
+	uint8_t af;
+
+	if (len < ETH_HLEN)
+		return;
+	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if (type != 0x0800 && type != 0x86dd) {
+		d->c.not_ip++;
+		if (!pk_afp_send(&d->port[out], frame, len))
+			d->c.tx_failed++;
+		return;
+	}
+	size_t iplen = pk_dp_take(d, frame, len, flags, &af);
+	if (!iplen)
+		return;
+	remember(d, in, frame, af);
+	bool pass = pk_dp_filter(d, d->port_iface[in], PK_RT_DIR_IN, &iplen) &&
+		    pk_dp_filter(d, d->port_iface[out], PK_RT_DIR_OUT, &iplen);
+	d->cur.valid = false;
+	if (pass && send_frame(d, out, frame, frame + 6, type, d->buf, iplen))
+		d->c.forwarded++;
+	pk_dp_log_final(d, d->port_iface[in]);
+}
+
+void pk_bridge_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
+{
+	struct pk_daemon *d = ctx;
+	uint8_t dst_ip[16] = {0};
+
+	(void)iface;
+	(void)dir;
+	d->c.emitted++;
+	if (!d->cur.valid || len < 20) {
+		d->c.emit_failed++;
+		return;
+	}
+	bool v4 = (ip[0] >> 4) == 4;
+	memcpy(dst_ip, ip + (v4 ? 16 : 24), v4 ? 4 : 16);
+	uint16_t type = v4 ? 0x0800 : 0x86dd;
+	bool back = !memcmp(dst_ip, d->cur.src_ip, 16);
+	unsigned port = back ? d->cur.port : 1 - d->cur.port;
+	const uint8_t *dmac = back ? d->cur.src_mac : d->cur.dst_mac;
+	const uint8_t *smac = back ? d->cur.dst_mac : d->cur.src_mac;
+	if (!send_frame(d, port, dmac, smac, type, ip, len))
+		d->c.emit_failed++;
+}

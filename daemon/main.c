@@ -1,0 +1,210 @@
+/*
+ * daemon/main.c: picketd: the router daemon. Options, start-up order
+ * (ruleset, sockets, files, then daemonize and drop privileges), signals,
+ * and the one loop that polls every interface and the control socket.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/ctl.h"
+#include "daemon/daemon.h"
+#include "daemon/sys.h"
+
+#define POLL_MS 100
+#define RX_FRAMES_PER_TURN 256 /* per port per turn: no interface starves the others */
+#define EXPIRE_BUDGET 512    /* states examined per turn: purging never stops the world */
+#define ARP_TICK_NS 100000000ull
+
+static volatile sig_atomic_t got_hup, got_term;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static int daemonize(char *err, size_t errlen)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	if (chdir("/") < 0)
+		return -1;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+	pk_log_to_syslog();
+	return 0;
+}
+
+static struct pk_daemon daemon_state;
+
+static int create_engine(struct pk_daemon *d, struct pk_rs *rs, char *err, size_t errlen)
+{
+	struct pk_engine_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.emit = d->bridge ? pk_bridge_emit : pk_router_emit;
+	cfg.emit_ctx = d;
+	if (getrandom(&cfg.seed, sizeof(cfg.seed), 0) != (ssize_t)sizeof(cfg.seed))
+		cfg.seed = mono_ns();
+	d->engine = pk_engine_new(rs, &cfg);
+	if (!d->engine) {
+		snprintf(err, errlen, "cannot size the state table for this ruleset (out of memory)");
+		pk_rs_free(rs);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything that needs root: sockets and files. */
+static int start(struct pk_daemon *d, char *err, size_t errlen)
+{
+	struct pk_rs *rs;
+
+	if (pk_daemon_load(d->opts.pkb, &rs, err, errlen) < 0)
+		return -1;
+	d->bridge = d->opts.bridge[0] != NULL;
+	if (create_engine(d, rs, err, errlen) < 0 || pk_daemon_open_ports(d, err, errlen) < 0)
+		return -1;
+	if (!d->bridge)
+		pk_router_init(d);
+	if (d->opts.logfile && pk_pcaplog_open(&d->log, d->opts.logfile, err, errlen) < 0)
+		return -1;
+	if (d->opts.verdict_log && !(d->verdicts = fopen(d->opts.verdict_log, "ae"))) {
+		snprintf(err, errlen, "%s: %s", d->opts.verdict_log, strerror(errno));
+		return -1;
+	}
+	d->ctl_fd = pk_ctl_listen(d->opts.ctl_path, err, errlen);
+	return d->ctl_fd < 0 ? -1 : 0;
+}
+
+static void turn(struct pk_daemon *d, const struct pollfd *pfd, uint64_t *last_tick)
+{
+	pk_afp_rx_fn fn = d->bridge ? pk_bridge_frame : pk_router_frame;
+
+	d->now_ns = mono_ns();
+	for (unsigned i = 0; i < d->nports; i++)
+		pk_afp_rx(&d->port[i], RX_FRAMES_PER_TURN, fn, d);
+	if (pfd[d->nports].revents & POLLIN)
+		pk_ctl_serve(d);
+	if (!d->bridge && d->now_ns - *last_tick >= ARP_TICK_NS) {
+		pk_router_tick(d);
+		*last_tick = d->now_ns;
+	}
+	for (unsigned i = 0; i < d->nports; i++)
+		pk_afp_tx_flush(&d->port[i]);
+	pk_engine_expire(d->engine, d->now_ns, EXPIRE_BUDGET);
+}
+
+static void run(struct pk_daemon *d)
+{
+	struct pollfd pfd[PK_MAX_PORTS + 1];
+	uint64_t last_tick = 0;
+	char msg[400];
+
+	for (unsigned i = 0; i < d->nports; i++)
+		pfd[i] = (struct pollfd){.fd = d->port[i].rx_fd, .events = POLLIN};
+	pfd[d->nports] = (struct pollfd){.fd = d->ctl_fd, .events = POLLIN};
+	while (!got_term) {
+		if (poll(pfd, d->nports + 1, POLL_MS) < 0 && errno != EINTR) {
+			pk_log(LOG_ERR, "poll: %s", strerror(errno));
+			break;
+		}
+		turn(d, pfd, &last_tick);
+		if (got_hup) {
+			got_hup = 0;
+			pk_daemon_reload(d, msg, sizeof(msg));
+		}
+	}
+}
+
+static void stop(struct pk_daemon *d)
+{
+	for (unsigned i = 0; i < d->nports; i++)
+		pk_afp_close(&d->port[i]);
+	if (d->ctl_fd >= 0) {
+		close(d->ctl_fd);
+		unlink(d->opts.ctl_path);
+	}
+	if (d->opts.pidfile)
+		unlink(d->opts.pidfile);
+	pk_pcaplog_close(&d->log);
+	if (d->verdicts)
+		fclose(d->verdicts);
+	if (d->engine)
+		pk_engine_free(d->engine);
+}
+
+int main(int argc, char **argv)
+{
+	struct pk_daemon *d = &daemon_state;
+	char err[512];
+
+	d->ctl_fd = -1;
+	int rc = pk_opts_parse(argc, argv, &d->opts, err, sizeof(err));
+	if (rc != 0) {
+		fputs(rc > 0 ? pk_opts_usage : "", rc > 0 ? stdout : stderr);
+		if (rc < 0)
+			fprintf(stderr, "picketd: %s\n", err);
+		return rc > 0 ? 0 : 2;
+	}
+	install_signals();
+	if (start(d, err, sizeof(err)) < 0 || (!d->opts.foreground && daemonize(err, sizeof(err)) < 0) ||
+	    (d->opts.pidfile && pk_sys_write_pidfile(d->opts.pidfile, err, sizeof(err)) < 0) ||
+	    pk_sys_drop_privileges(d->opts.user, err, sizeof(err)) < 0) {
+		pk_log(LOG_ERR, "%s", err);
+		stop(d);
+		return 1;
+	}
+	d->started_ns = d->now_ns = mono_ns();
+	pk_log(LOG_NOTICE, "running %s in %s mode on %u interfaces as %s; control socket %s", d->opts.pkb,
+	       d->bridge ? "bridge" : "routed", d->nports, d->opts.user, d->opts.ctl_path);
+	run(d);
+	pk_log(LOG_NOTICE, "stopping");
+	stop(d);
+	return 0;
+}

@@ -1,0 +1,124 @@
+/* daemon/opts.c: parsing picketd's command line. */
+#include "daemon/opts.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+const char pk_opts_usage[] =
+	"usage: picketd -f RULES.pkb [--bridge IF1,IF2] [--if NAME=HOSTIF ...] [-d]\n"
+	"               [-p PIDFILE] [-s CONTROL-SOCKET] [-u USER] [-l LOG.pcap]\n"
+	"               [--verdict-log FILE]\n"
+	"  -f FILE          compiled ruleset (picket compile); not writable by group or others\n"
+	"  --bridge A,B     transparent filtering bridge between host interfaces A and B\n"
+	"  --if NAME=HOST   the ruleset's interface NAME is host interface HOST (default: same name)\n"
+	"  -d               stay in the foreground, log to stderr\n"
+	"  -p FILE          write the process id to FILE\n"
+	"  -s PATH          control socket (default " PK_DEFAULT_CTL ")\n"
+	"  -u USER          run as USER once the sockets are open (default " PK_DEFAULT_USER ")\n"
+	"  -l FILE          pcap file (raw IP) receiving packets of `log` rules\n"
+	"  --verdict-log F  one line per IP packet received: time, interface, final verdict\n";
+
+static int set_bridge(struct pk_opts *o, char *arg, char *err, size_t errlen)
+{
+	char *comma = strchr(arg, ',');
+
+	if (!comma || comma == arg || !comma[1] || strchr(comma + 1, ',')) {
+		snprintf(err, errlen, "--bridge '%s': expected two interfaces, as in --bridge eth0,eth1", arg);
+		return -1;
+	}
+	*comma = '\0';
+	if (!strcmp(arg, comma + 1)) {
+		snprintf(err, errlen, "--bridge: the two interfaces must differ (both are '%s')", arg);
+		return -1;
+	}
+	o->bridge[0] = arg;
+	o->bridge[1] = comma + 1;
+	return 0;
+}
+
+static int add_ifmap(struct pk_opts *o, char *arg, char *err, size_t errlen)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || !eq[1]) {
+		snprintf(err, errlen, "--if '%s': expected NAME=HOSTIF, as in --if lan0=veth1", arg);
+		return -1;
+	}
+	if (o->nifmap == PK_MAX_PORTS) {
+		snprintf(err, errlen, "--if: at most %d interfaces", PK_MAX_PORTS);
+		return -1;
+	}
+	*eq = '\0';
+	for (unsigned i = 0; i < o->nifmap; i++)
+		if (!strcmp(o->ifmap[i].rs_name, arg)) {
+			snprintf(err, errlen, "--if: interface '%s' is mapped twice", arg);
+			return -1;
+		}
+	o->ifmap[o->nifmap].rs_name = arg;
+	o->ifmap[o->nifmap++].host_name = eq + 1;
+	return 0;
+}
+
+enum { OPT_BRIDGE = 256, OPT_IF, OPT_VERDICTS };
+
+int pk_opts_parse(int argc, char **argv, struct pk_opts *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{"bridge", required_argument, NULL, OPT_BRIDGE},
+		{"if", required_argument, NULL, OPT_IF},
+		{"verdict-log", required_argument, NULL, OPT_VERDICTS},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->ctl_path = PK_DEFAULT_CTL;
+	o->user = PK_DEFAULT_USER;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:dp:s:u:l:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->pkb = optarg; break;
+		case 'd': o->foreground = true; break;
+		case 'p': o->pidfile = optarg; break;
+		case 's': o->ctl_path = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'l': o->logfile = optarg; break;
+		case OPT_VERDICTS: o->verdict_log = optarg; break;
+		case 'h': return 1;
+		case OPT_BRIDGE:
+			if (set_bridge(o, optarg, err, errlen) < 0)
+				return -1;
+			break;
+		case OPT_IF:
+			if (add_ifmap(o, optarg, err, errlen) < 0)
+				return -1;
+			break;
+		case ':':
+			snprintf(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+			return -1;
+		default:
+			snprintf(err, errlen, "unknown option '%s'; picketd --help lists them", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'; the ruleset is given with -f", argv[optind]);
+		return -1;
+	}
+	if (!o->pkb) {
+		snprintf(err, errlen, "no ruleset: give the compiled ruleset with -f RULES.pkb");
+		return -1;
+	}
+	return 0;
+}
+
+const char *pk_opts_host_name(const struct pk_opts *o, const char *rs_name)
+{
+	for (unsigned i = 0; i < o->nifmap; i++)
+		if (!strcmp(o->ifmap[i].rs_name, rs_name))
+			return o->ifmap[i].host_name;
+	return rs_name;
+}

@@ -1,0 +1,40 @@
+/*
+ * daemon/opts.h: picketd's command line.
+ *
+ * Owns the parsed options; parsing only, nothing is opened here, so the
+ * unit tests can pin every usage error.
+ */
+#ifndef PK_DAEMON_OPTS_H
+#define PK_DAEMON_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PK_MAX_PORTS 8
+#define PK_DEFAULT_CTL "/run/picketd.sock"
+#define PK_DEFAULT_USER "nobody"
+
+struct pk_ifmap {
+	const char *rs_name;   /* the interface name in the ruleset */
+	const char *host_name; /* the host interface that carries it */
+};
+
+struct pk_opts {
+	const char *pkb;
+	const char *bridge[2]; /* host interfaces in bridge mode, else NULL */
+	struct pk_ifmap ifmap[PK_MAX_PORTS];
+	unsigned nifmap;
+	bool foreground;
+	const char *pidfile, *ctl_path, *user, *logfile, *verdict_log;
+};
+
+/* Returns 0 when the daemon should run, 1 for --help (usage printed by the
+ * caller), -1 on a usage error described in err. argv strings are kept,
+ * and modified in place for `--bridge A,B` and `--if a=b`. */
+int pk_opts_parse(int argc, char **argv, struct pk_opts *o, char *err, size_t errlen);
+extern const char pk_opts_usage[];
+
+/* The host interface that carries ruleset interface rs_name. */
+const char *pk_opts_host_name(const struct pk_opts *o, const char *rs_name);
+
+#endif

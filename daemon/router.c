@@ -1,0 +1,263 @@
+/*
+ * daemon/router.c: routed mode: picketd is the IPv4 router between the
+ * interfaces of the ruleset's topology.
+ *
+ * A packet is filtered `in` on its ingress interface, then, as a router
+ * does it, checked for TTL, routed by the topology (pk_rs_route), its TTL
+ * decremented, filtered `out` on the egress interface, and sent to the next
+ * hop resolved by ARP: the order replay follows too. Packets for the
+ * firewall itself are answered when they are echo requests and otherwise
+ * dropped after the `in` filter. IPv6 is dropped in this mode (no neighbour
+ * discovery yet) and counted.
+ */
+#include "daemon/daemon.h"
+
+#include <string.h>
+
+#include "daemon/cksum.h"
+
+#define ETH_HLEN 14
+#define ETHERTYPE_IP 0x0800
+#define ETHERTYPE_ARP 0x0806
+#define ICMP_UNREACH 3
+#define ICMP_TIMXCEED 11
+
+/* Our IPv4 address on iface; with want set, the one whose network holds it. */
+static bool iface_v4(const struct pk_rs *rs, uint16_t iface, const uint8_t *want, uint8_t out[4])
+{
+	uint32_t n = pk_rs_iface_naddr(rs, iface);
+	bool found = false;
+
+	for (uint32_t k = 0; k < n; k++) {
+		uint8_t af, addr[16], len;
+		pk_rs_iface_addr(rs, iface, k, &af, addr, &len);
+		if (af != PK_RT_AF_INET)
+			continue;
+		uint32_t a = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 | addr[3];
+		uint32_t mask = len ? ~0u << (32 - len) : 0;
+		bool same_net = want && ((a ^ ((uint32_t)want[0] << 24 | (uint32_t)want[1] << 16 |
+					       (uint32_t)want[2] << 8 | want[3])) & mask) == 0;
+		if (!found || same_net) {
+			memcpy(out, addr, 4);
+			found = true;
+			if (same_net)
+				return true;
+		}
+	}
+	return found;
+}
+
+static bool arp_port_addr(void *ctx, uint16_t port, const uint8_t ip[4], uint8_t mac[6], uint8_t src[4])
+{
+	struct pk_daemon *d = ctx;
+
+	memcpy(mac, d->port[port].mac, 6);
+	return iface_v4(pk_engine_ruleset(d->engine), d->port_iface[port], ip, src);
+}
+
+static bool arp_is_ours(void *ctx, uint16_t port, const uint8_t ip[4])
+{
+	struct pk_daemon *d = ctx;
+	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
+	uint32_t n = pk_rs_iface_naddr(rs, d->port_iface[port]);
+
+	for (uint32_t k = 0; k < n; k++) {
+		uint8_t af, addr[16], len;
+		pk_rs_iface_addr(rs, d->port_iface[port], k, &af, addr, &len);
+		if (af == PK_RT_AF_INET && !memcmp(addr, ip, 4))
+			return true;
+	}
+	return false;
+}
+
+static void arp_send(void *ctx, uint16_t port, const uint8_t *frame, size_t len)
+{
+	struct pk_daemon *d = ctx;
+
+	if (!pk_afp_send(&d->port[port], frame, len))
+		d->c.tx_failed++;
+}
+
+static void send_icmp_error(struct pk_daemon *d, uint16_t iface, uint8_t type, uint8_t code, uint16_t mtu,
+			    const uint8_t *orig, size_t len);
+
+static void arp_unreachable(void *ctx, uint16_t port, const uint8_t *ip, size_t len)
+{
+	struct pk_daemon *d = ctx;
+
+	send_icmp_error(d, d->port_iface[port], ICMP_UNREACH, 1, 0, ip, len);
+}
+
+void pk_router_init(struct pk_daemon *d)
+{
+	const struct pk_arp_io io = {d, arp_port_addr, arp_is_ours, arp_send, arp_unreachable};
+
+	pk_arp_init(&d->arp, &io);
+}
+
+void pk_router_tick(struct pk_daemon *d)
+{
+	pk_arp_tick(&d->arp, d->now_ns);
+}
+
+/* Send IPv4 packet ip out of port to next hop nh (queued while ARP resolves). */
+static bool send_to(struct pk_daemon *d, unsigned port, const uint8_t nh[4], const uint8_t *ip, size_t len)
+{
+	struct pk_port *p = &d->port[port];
+	uint8_t mac[6];
+
+	if (len + ETH_HLEN > PK_AFP_FRAME_MAX || len > p->mtu) {
+		d->c.too_big++;
+		return false;
+	}
+	if (!pk_arp_resolve(&d->arp, d->now_ns, (uint16_t)port, nh, mac, ip, len))
+		return true; /* queued, or counted by the ARP module */
+	uint8_t *slot = pk_afp_tx_slot(p);
+	if (!slot) {
+		d->c.tx_failed++;
+		return false;
+	}
+	pk_eth_header(slot, mac, p->mac, ETHERTYPE_IP);
+	memcpy(slot + ETH_HLEN, ip, len);
+	pk_afp_tx_commit(p, ETH_HLEN + len);
+	return true;
+}
+
+/* Route ip by its destination: the egress port and the next hop. */
+static int route4(struct pk_daemon *d, const uint8_t *ip, uint16_t *oif, uint8_t nh[4])
+{
+	uint8_t dst[16] = {0}, gw[16], gw_af = 0;
+
+	memcpy(dst, ip + 16, 4);
+	if (!pk_rs_route(pk_engine_ruleset(d->engine), PK_RT_AF_INET, dst, oif, &gw_af, gw))
+		return -1;
+	memcpy(nh, gw_af == PK_RT_AF_INET ? gw : dst, 4);
+	return pk_dp_port_of(d, *oif);
+}
+
+/* A packet the firewall originates (ICMP errors, echo replies): routed and
+ * filtered `out` like any packet leaving the box, as pf does. */
+static void originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
+{
+	uint16_t oif;
+	uint8_t nh[4];
+
+	if (len > sizeof(d->buf))
+		return;
+	uint8_t kind = d->last_kind; /* the verdict of the packet that caused this one */
+	memmove(d->buf, ip, len);
+	int port = route4(d, d->buf, &oif, nh);
+	if (port >= 0 && pk_dp_filter(d, oif, PK_RT_DIR_OUT, &len))
+		send_to(d, (unsigned)port, nh, d->buf, len);
+	d->last_kind = kind;
+}
+
+static void send_icmp_error(struct pk_daemon *d, uint16_t iface, uint8_t type, uint8_t code, uint16_t mtu,
+			    const uint8_t *orig, size_t len)
+{
+	uint8_t out[600], src[4];
+
+	if (!iface_v4(pk_engine_ruleset(d->engine), iface, orig + 12, src))
+		return;
+	size_t n = pk_icmp4_error(out, sizeof(out), type, code, mtu, src, orig, len);
+	if (n)
+		originate(d, out, n);
+}
+
+static void to_self(struct pk_daemon *d, size_t len)
+{
+	d->c.to_self++;
+	if (pk_icmp4_echo_reply(d->buf, len)) {
+		d->c.echo_replies++;
+		originate(d, d->buf, len);
+	}
+}
+
+static void forward4(struct pk_daemon *d, uint16_t iif, size_t len)
+{
+	uint16_t oif;
+	uint8_t nh[4], dst[16] = {0};
+
+	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, &len))
+		return;
+	memcpy(dst, d->buf + 16, 4);
+	if (pk_rs_is_self(pk_engine_ruleset(d->engine), PK_RT_AF_INET, dst)) {
+		to_self(d, len);
+		return;
+	}
+	if (d->buf[8] <= 1) {
+		d->c.ttl_exceeded++;
+		send_icmp_error(d, iif, ICMP_TIMXCEED, 0, 0, d->buf, len);
+		return;
+	}
+	int port = route4(d, d->buf, &oif, nh);
+	if (port < 0) {
+		d->c.no_route++;
+		send_icmp_error(d, iif, ICMP_UNREACH, 0, 0, d->buf, len);
+		return;
+	}
+	pk_csum_ttl_dec(d->buf);
+	if (!pk_dp_filter(d, oif, PK_RT_DIR_OUT, &len))
+		return;
+	if (len > d->port[port].mtu) {
+		d->c.too_big++;
+		if (d->buf[6] & 0x40) /* DF: tell the sender the MTU (path MTU discovery) */
+			send_icmp_error(d, iif, ICMP_UNREACH, 4, (uint16_t)d->port[port].mtu, d->buf, len);
+		return;
+	}
+	if (send_to(d, (unsigned)port, nh, d->buf, len))
+		d->c.forwarded++;
+}
+
+void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, unsigned flags)
+{
+	struct pk_daemon *d = ctx;
+	unsigned port = (unsigned)(p - d->port);
+	uint8_t af;
+
+	if (len < ETH_HLEN)
+		return;
+	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if (type == ETHERTYPE_ARP) {
+		pk_arp_input(&d->arp, d->now_ns, (uint16_t)port, frame, len);
+		return;
+	}
+	/* Only frames sent to us (or broadcast) are ours to route. */
+	if (!(frame[0] & 1) && memcmp(frame, p->mac, 6))
+		return;
+	if (type != ETHERTYPE_IP && type != 0x86dd)
+		return;
+	size_t iplen = pk_dp_take(d, frame, len, flags, &af);
+	if (!iplen)
+		return;
+	if (af != 4) {
+		d->c.ipv6_unrouted++;
+		return;
+	}
+	forward4(d, d->port_iface[port], iplen);
+	pk_dp_log_final(d, d->port_iface[port]);
+}
+
+void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
+{
+	struct pk_daemon *d = ctx;
+	uint16_t oif;
+	uint8_t nh[4];
+
+	(void)dir;
+	d->c.emitted++;
+	if (len < 20 || (ip[0] >> 4) != 4) {
+		d->c.emit_failed++;
+		return;
+	}
+	/* The engine's own packets are not filtered again (pf marks them as
+	 * generated); they follow the route to their destination, or leave by
+	 * the interface the engine named when there is none. */
+	int port = route4(d, ip, &oif, nh);
+	if (port < 0) {
+		port = pk_dp_port_of(d, iface);
+		memcpy(nh, ip + 16, 4);
+	}
+	if (port < 0 || !send_to(d, (unsigned)port, nh, ip, len))
+		d->c.emit_failed++;
+}

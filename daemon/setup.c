@@ -1,0 +1,153 @@
+/*
+ * daemon/setup.c: turning the options and the ruleset into a running
+ * daemon: loading and checking the ruleset, opening the ports, reloading,
+ * and where log lines go.
+ */
+#include "daemon/daemon.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "daemon/sys.h"
+
+static bool log_to_stderr = true;
+
+void pk_log_to_syslog(void)
+{
+	openlog("picketd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_to_stderr = false;
+}
+
+void pk_log(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (log_to_stderr) {
+		fputs("picketd: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else {
+		vsyslog(prio, fmt, ap);
+	}
+	va_end(ap);
+}
+
+int pk_daemon_load(const char *path, struct pk_rs **rs, char *msg, size_t msglen)
+{
+	struct pk_rs_err e;
+
+	*rs = NULL;
+	if (pk_sys_check_pkb_mode(path, msg, msglen) < 0)
+		return -1;
+	if (pk_rs_load_file(path, rs, &e) < 0) {
+		snprintf(msg, msglen, "%s: byte %llu: %s", path, (unsigned long long)e.offset, e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void pk_daemon_map_ports(struct pk_daemon *d)
+{
+	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
+
+	for (unsigned i = 0; i < d->nports; i++) {
+		const char *name = d->port[i].name;
+		/* The ruleset names the interface; --if says which host interface carries it. */
+		for (unsigned k = 0; k < d->opts.nifmap; k++)
+			if (!strcmp(d->opts.ifmap[k].host_name, d->port[i].name))
+				name = d->opts.ifmap[k].rs_name;
+		d->port_iface[i] = pk_rs_iface_find(rs, name);
+	}
+}
+
+static int open_one(struct pk_daemon *d, const char *host, bool promisc, char *err, size_t errlen)
+{
+	if (d->nports == PK_MAX_PORTS) {
+		snprintf(err, errlen, "more than %d interfaces", PK_MAX_PORTS);
+		return -1;
+	}
+	if (pk_afp_open(&d->port[d->nports], host, promisc, err, errlen) < 0)
+		return -1;
+	d->nports++;
+	return 0;
+}
+
+/* Routed mode drives the interfaces named with --if, or else every
+ * interface of the topology that has an address. */
+static int open_routed(struct pk_daemon *d, char *err, size_t errlen)
+{
+	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
+
+	if (d->opts.nifmap) {
+		for (unsigned k = 0; k < d->opts.nifmap; k++) {
+			if (pk_rs_iface_find(rs, d->opts.ifmap[k].rs_name) == PK_RT_NO_IFACE) {
+				snprintf(err, errlen, "--if %s=%s: the ruleset has no interface '%s'",
+					 d->opts.ifmap[k].rs_name, d->opts.ifmap[k].host_name, d->opts.ifmap[k].rs_name);
+				return -1;
+			}
+			if (open_one(d, d->opts.ifmap[k].host_name, false, err, errlen) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	for (uint16_t i = 0; i < pk_rs_niface(rs); i++)
+		if (pk_rs_iface_naddr(rs, i) && open_one(d, pk_rs_iface_name(rs, i), false, err, errlen) < 0)
+			return -1;
+	if (d->nports < 2) {
+		snprintf(err, errlen, "routed mode needs two interfaces with addresses in the ruleset's topology "
+				      "(declare them, or use --bridge IF1,IF2)");
+		return -1;
+	}
+	return 0;
+}
+
+int pk_daemon_open_ports(struct pk_daemon *d, char *err, size_t errlen)
+{
+	int rc;
+
+	if (d->bridge)
+		rc = open_one(d, d->opts.bridge[0], true, err, errlen) < 0 ||
+				     open_one(d, d->opts.bridge[1], true, err, errlen) < 0
+			     ? -1
+			     : 0;
+	else
+		rc = open_routed(d, err, errlen);
+	if (rc < 0)
+		return -1;
+	pk_daemon_map_ports(d);
+	for (unsigned i = 0; i < d->nports; i++) {
+		if (d->port_iface[i] == PK_RT_NO_IFACE)
+			pk_log(LOG_NOTICE, "%s: not an interface of the ruleset; rules naming an interface do not match "
+					   "its packets (map it with --if NAME=%s)",
+			       d->port[i].name, d->port[i].name);
+		if (!d->bridge && pk_sys_kernel_forwards(d->port[i].name))
+			pk_log(LOG_WARNING, "%s: the kernel forwards IPv4 on this interface too "
+					    "(net.ipv4.conf.%s.forwarding=1): packets may be routed twice; "
+					    "turn it off with sysctl -w net.ipv4.conf.%s.forwarding=0",
+			       d->port[i].name, d->port[i].name, d->port[i].name);
+	}
+	return 0;
+}
+
+int pk_daemon_reload(struct pk_daemon *d, char *msg, size_t msglen)
+{
+	struct pk_rs *rs;
+	char why[300];
+
+	if (pk_daemon_load(d->opts.pkb, &rs, why, sizeof(why)) < 0) {
+		d->reloads_refused++;
+		snprintf(msg, msglen, "reload refused, the running ruleset stays: %s", why);
+		pk_log(LOG_ERR, "%s", msg);
+		return -1;
+	}
+	uint32_t n = pk_rs_nrules(rs);
+	pk_engine_reload(d->engine, rs);
+	pk_daemon_map_ports(d);
+	d->reloads++;
+	snprintf(msg, msglen, "reloaded %s: %u rules; states kept", d->opts.pkb, n);
+	pk_log(LOG_NOTICE, "%s", msg);
+	return 0;
+}

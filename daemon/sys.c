@@ -1,0 +1,99 @@
+/* daemon/sys.c: forwarding check, file permissions, pid file, privilege drop. */
+#include "daemon/sys.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool proc_flag_on(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int c = EOF;
+
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c != EOF && c != '0';
+}
+
+bool pk_sys_kernel_forwards(const char *ifname)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", ifname);
+	return proc_flag_on("/proc/sys/net/ipv4/ip_forward") && proc_flag_on(path);
+}
+
+int pk_sys_check_pkb_mode(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "%s: writable by %s (mode %03o); refusing it: run 'chmod go-w %s'", path,
+			 (st.st_mode & S_IWOTH) ? "others" : "its group", (unsigned)(st.st_mode & 0777), path);
+		return -1;
+	}
+	return 0;
+}
+
+int pk_sys_write_pidfile(const char *path, char *err, size_t errlen)
+{
+	char tmp[4096];
+	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = (n > 0 && (size_t)n < sizeof(tmp)) ? fopen(tmp, "we") : NULL;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot write the pid file: %s", path, strerror(errno));
+		return -1;
+	}
+	int ok = fprintf(f, "%ld\n", (long)getpid()) > 0;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, path) < 0) {
+		snprintf(err, errlen, "%s: cannot write the pid file: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int pk_sys_drop_privileges(const char *user, char *err, size_t errlen)
+{
+	errno = 0;
+	const struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		snprintf(err, errlen, "-u %s: no such user%s%s", user, errno ? ": " : "", errno ? strerror(errno) : "");
+		return -1;
+	}
+	if (pw->pw_uid == getuid() && pw->pw_uid == geteuid())
+		return 0;
+	if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
+		snprintf(err, errlen, "cannot become user %s: %s", user, strerror(errno));
+		return -1;
+	}
+	/* A full setresuid away from root clears every capability set. */
+	if (setuid(0) == 0) {
+		snprintf(err, errlen, "privileges were not dropped: could become root again");
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * daemon/sys.h: what picketd asks of and does to the host around the data path.
+ *
+ * Owns the checks at start (the kernel's own IPv4 forwarding on the
+ * interfaces picketd routes for, the ruleset file's permissions), the pid
+ * file, and dropping privileges once every socket and file is open: all
+ * capabilities go with the switch to the unprivileged user, since the open
+ * AF_PACKET sockets keep working without CAP_NET_RAW and nothing is
+ * re-opened later (a reload only reads the .pkb).
+ */
+#ifndef PK_DAEMON_SYS_H
+#define PK_DAEMON_SYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when the kernel forwards IPv4 on ifname (net.ipv4.ip_forward and
+ * conf/IF/forwarding both on), so packets would be routed twice. */
+bool pk_sys_kernel_forwards(const char *ifname);
+
+/* Refuse a ruleset file that group or others may write (anyone who can
+ * write it decides what the firewall passes). 0 or -1 with err. */
+int pk_sys_check_pkb_mode(const char *path, char *err, size_t errlen);
+
+/* Write our pid to path (temp file and rename). 0 or -1 with err. */
+int pk_sys_write_pidfile(const char *path, char *err, size_t errlen);
+
+/* Become user (its uid, gid, no supplementary groups, no capabilities,
+ * no way back: PR_SET_NO_NEW_PRIVS). A no-op when user is already us. */
+int pk_sys_drop_privileges(const char *user, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,512 @@
+/*
+ * runtime/engine.c: the engine's life cycle, pf_test's outline, counters,
+ * expiry and the state listing for the control socket.
+ *
+ * A packet goes through: parse (malformed -> blocked by reason), TCP
+ * normalisation, the state table (a packet matching a state skips the
+ * rules; an ICMP error quoting a tracked connection is related), else the
+ * rules: legacy scrub, binat/rdr/nat (first match), then the filter (last
+ * match unless quick, no match passes), then state creation.
+ */
+#include "runtime/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/engine_priv.h"
+#include "runtime/timeout.h"
+
+static const char *const reason_names[PK_REASON_COUNT] = {
+	[PK_REASON_NONE] = "none",
+#define PK_REASON_NAME(id, name) [PK_REASON_##id] = name,
+	PK_DROP_REASONS(PK_REASON_NAME)
+#undef PK_REASON_NAME
+};
+
+const char *pk_reason_name(enum pk_drop_reason r)
+{
+	return (unsigned)r < PK_REASON_COUNT ? reason_names[r] : "unknown";
+}
+
+uint32_t pk_eng_random(struct pk_engine *e)
+{
+	/* xorshift64*: replay fixes the seed, so runs repeat exactly */
+	e->rng ^= e->rng >> 12;
+	e->rng ^= e->rng << 25;
+	e->rng ^= e->rng >> 27;
+	return (uint32_t)((e->rng * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+static int rule_arrays(struct pk_engine *e)
+{
+	uint32_t n = pk_rs_nrules(e->rs);
+
+	free(e->rc);
+	free(e->rule_src_nodes);
+	e->rc = calloc(n ? n : 1, sizeof(*e->rc));
+	e->rule_src_nodes = calloc(n ? n : 1, sizeof(*e->rule_src_nodes));
+	e->nrules = n;
+	return e->rc && e->rule_src_nodes ? 0 : -1;
+}
+
+struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config *cfg)
+{
+	struct pk_engine *e = calloc(1, sizeof(*e));
+	const struct pk_rs_options *o;
+
+	if (!e)
+		return NULL;
+	e->rs = rs;
+	e->opt = o = pk_rs_options(rs);
+	if (cfg)
+		e->cfg = *cfg;
+	e->rng = e->cfg.seed ? e->cfg.seed : 0x9e3779b97f4a7c15ull;
+	if (pk_st_init(&e->st, o->limit_states, e->rng) || pk_sn_init(&e->sn, o->limit_src_nodes) ||
+	    rule_arrays(e)) {
+		e->rs = NULL;
+		pk_engine_free(e);
+		return NULL;
+	}
+	e->nat_cursor = (uint16_t)pk_eng_random(e);
+	return e;
+}
+
+void pk_engine_free(struct pk_engine *e)
+{
+	if (!e)
+		return;
+	pk_st_fini(&e->st);
+	pk_sn_fini(&e->sn);
+	free(e->rc);
+	free(e->rule_src_nodes);
+	if (e->rs)
+		pk_rs_free(e->rs);
+	free(e);
+}
+
+/* States survive a reload, as in pf; they lose the link to their old rule
+ * (per-rule timeouts and counters) and their source nodes. */
+void pk_engine_reload(struct pk_engine *e, struct pk_rs *rs)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->st.cap; i++) {
+		e->st.st[i].rule = PK_RT_NO_RULE;
+		e->st.st[i].flags &= (uint8_t)~PK_SF_SRC_CONN;
+		e->st.cold[i].src_node = PK_SN_NONE;
+	}
+	pk_rs_free(e->rs);
+	e->rs = rs;
+	e->opt = pk_rs_options(rs);
+	pk_sn_fini(&e->sn);
+	if (pk_sn_init(&e->sn, e->opt->limit_src_nodes) || rule_arrays(e))
+		e->nrules = 0;
+}
+
+const struct pk_rs *pk_engine_ruleset(const struct pk_engine *e)
+{
+	return e->rs;
+}
+
+const struct pk_counters *pk_engine_counters(const struct pk_engine *e)
+{
+	return &e->c;
+}
+
+const struct pk_rule_counters *pk_engine_rule_counters(const struct pk_engine *e, uint32_t rule)
+{
+	return rule < e->nrules ? &e->rc[rule] : NULL;
+}
+
+static const struct pk_rs_rule *state_rule(const struct pk_engine *e, const struct pk_state *s)
+{
+	return s->rule < e->nrules ? pk_rs_rule(e->rs, s->rule) : NULL;
+}
+
+uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
+{
+	const struct pk_rs_rule *r = state_rule(e, s);
+	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
+
+	if (s->flags & PK_SF_PURGE)
+		return s->last_ms;
+	return (uint64_t)s->last_ms +
+	       (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+}
+
+/* pf purges a state once its expiry time has come (pf_purge_expired_states). */
+bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms)
+{
+	return now_ms >= pk_eng_state_expires_ms(e, s);
+}
+
+void pk_eng_state_remove(struct pk_engine *e, uint32_t i)
+{
+	struct pk_state *s = &e->st.st[i];
+	uint32_t sn = e->st.cold[i].src_node;
+
+	if (!(s->flags & PK_SF_USED))
+		return;
+	if (s->rule < e->nrules && e->rc[s->rule].states_current)
+		e->rc[s->rule].states_current--;
+	if (sn != PK_SN_NONE && e->sn.n[sn].used) {
+		struct pk_src_node *n = &e->sn.n[sn];
+
+		n->states--;
+		if ((s->flags & PK_SF_SRC_CONN) && n->conn)
+			n->conn--;
+		if (n->states == 0) {
+			if (n->rule < e->nrules && e->rule_src_nodes[n->rule])
+				e->rule_src_nodes[n->rule]--;
+			pk_sn_remove(&e->sn, sn);
+		}
+	}
+	pk_st_remove(&e->st, i);
+	e->c.removals++;
+	e->c.states_current = e->st.count;
+}
+
+uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
+{
+	uint32_t now_ms, removed = 0;
+
+	if (!e->epoch_set || e->st.cap == 0)
+		return 0;
+	now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+	while (budget--) {
+		uint32_t i = e->st.cursor;
+
+		e->st.cursor = (i + 1) % e->st.cap;
+		if ((e->st.st[i].flags & PK_SF_USED) && pk_eng_state_expired(e, &e->st.st[i], now_ms)) {
+			pk_eng_state_remove(e, i);
+			removed++;
+		}
+	}
+	return removed;
+}
+
+void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len)
+{
+	uint16_t iface = x->iface;
+	uint8_t gw_af, gw[16], dst[16] = {0};
+	uint8_t af = (pkt[0] >> 4) == 6 ? PK_RT_AF_INET6 : PK_RT_AF_INET;
+
+	/* generated packets leave by the route to their destination */
+	memcpy(dst, af == PK_RT_AF_INET6 ? pkt + 24 : pkt + 16, af == PK_RT_AF_INET6 ? 16 : 4);
+	if (!pk_rs_route(e->rs, af, dst, &iface, &gw_af, gw))
+		iface = x->iface;
+	x->v->generated++;
+	if (e->cfg.emit)
+		e->cfg.emit(e->cfg.emit_ctx, iface, PK_RT_DIR_OUT, pkt, len);
+}
+
+static void block(struct pk_ctx *x, enum pk_drop_reason r)
+{
+	x->v->kind = PK_V_BLOCK;
+	x->v->reason = (uint8_t)r;
+}
+
+static void match_pkt(const struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
+{
+	const struct pk_pkt *p = &x->p;
+	bool icmp = p->icmp_type >= 0;
+
+	memset(m, 0, sizeof(*m));
+	m->af = p->af;
+	m->proto = p->proto;
+	m->dir = x->dir;
+	m->tcp_flags = p->proto == PK_PROTO_TCP ? p->th_flags : 0;
+	m->iface = x->iface;
+	m->sport = icmp ? 0 : p->sport;
+	m->dport = icmp ? 0 : p->dport;
+	memcpy(m->src, p->src, 16);
+	memcpy(m->dst, p->dst, 16);
+	m->icmp_type = p->icmp_type;
+	m->icmp_code = p->icmp_code;
+	m->tos = p->tos;
+	m->ip_options = p->ip_options;
+	m->random = (uint32_t)(e->rng >> 32);
+}
+
+/* The first-match translation phases: binat, then rdr inbound or nat outbound. */
+static uint32_t translation_rule(const struct pk_engine *e, const struct pk_match_pkt *m)
+{
+	struct pk_rs_result res;
+
+	pk_rs_classify(e->rs, PK_PHASE_BINAT, m, &res);
+	if (res.rule == PK_RT_NO_RULE)
+		pk_rs_classify(e->rs, m->dir == PK_RT_DIR_IN ? PK_PHASE_RDR : PK_PHASE_NAT, m, &res);
+	if (res.rule != PK_RT_NO_RULE && pk_rs_rule(e->rs, res.rule)->nat == PK_RT_NAT_NONE)
+		return PK_RT_NO_RULE; /* "no nat" / "no rdr" */
+	return res.rule;
+}
+
+/* The older nat/rdr/binat rules translate before filtering, so the filter
+ * rules see the translated packet (pf.conf: "translation occurs before
+ * filtering"). */
+static void legacy_translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d, struct pk_match_pkt *m)
+{
+	struct pk_state tmp;
+	int k = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, si = x->dir == PK_RT_DIR_IN ? 0 : 1;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.af = x->p.af;
+	tmp.proto = x->p.proto;
+	pk_eng_pkt_key(&x->p, x->dir, &tmp.key[PK_SK_WIRE]);
+	tmp.key[PK_SK_STACK] = tmp.key[PK_SK_WIRE];
+	d->legacy_nat = true;
+	if (!pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), &tmp)) {
+		d->map_failed = true;
+		return;
+	}
+	memcpy(d->keys, tmp.key, sizeof(d->keys));
+	memcpy(m->src, tmp.key[k].addr[si], 16);
+	memcpy(m->dst, tmp.key[k].addr[1 - si], 16);
+	if (m->sport || m->dport) {
+		m->sport = tmp.key[k].port[si];
+		m->dport = tmp.key[k].port[1 - si];
+	}
+}
+
+static void count_rule(struct pk_engine *e, uint32_t r, size_t bytes)
+{
+	if (r >= e->nrules)
+		return;
+	e->rc[r].evaluations++;
+	e->rc[r].packets++;
+	e->rc[r].bytes += bytes;
+}
+
+/* The options of matching match rules, later ones overriding earlier. */
+static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *res, struct pk_decision *d)
+{
+	uint32_t k;
+
+	for (k = 0; k < res->nmatches && k < 16; k++) {
+		const struct pk_rs_rule *r = pk_rs_rule(e->rs, res->matches[k]);
+
+		if (r->nat != PK_RT_NAT_NONE && !d->legacy_nat)
+			d->nat_rule = res->matches[k];
+		if (r->scrub)
+			d->scrub_rule = res->matches[k];
+		if (r->tag)
+			d->tag = r->tag;
+	}
+}
+
+static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
+{
+	struct pk_match_pkt m;
+	struct pk_rs_result res;
+	uint32_t k;
+
+	match_pkt(e, x, &m);
+	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
+	d->scrub_rule = res.rule;
+	d->nat_rule = translation_rule(e, &m);
+	if (d->nat_rule != PK_RT_NO_RULE)
+		legacy_translate(e, x, d, &m);
+	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
+	e->c.searches++;
+	d->rule = res.rule;
+	apply_matches(e, &res, d);
+	for (k = 0; k < res.nmatches && k < 16; k++)
+		count_rule(e, res.matches[k], *x->len);
+	if (d->rule != PK_RT_NO_RULE) {
+		const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
+
+		if (r->nat != PK_RT_NAT_NONE && !d->legacy_nat)
+			d->nat_rule = d->rule;
+		if (r->scrub)
+			d->scrub_rule = d->rule;
+		if (r->tag)
+			d->tag = r->tag;
+	}
+}
+
+static void filter(struct pk_engine *e, struct pk_ctx *x)
+{
+	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
+	const struct pk_rs_rule *r;
+
+	decide(e, x, &d);
+	x->v->rule = d.rule;
+	if (d.rule == PK_RT_NO_RULE) {
+		/* pf's default rule passes without state, unless a translation needs one */
+		if (d.nat_rule != PK_RT_NO_RULE && !x->p.icmp_error)
+			pk_eng_state_create(e, x, &d);
+		return;
+	}
+	r = pk_rs_rule(e->rs, d.rule);
+	count_rule(e, d.rule, *x->len);
+	if (r->action == PK_RT_BLOCK) {
+		block(x, PK_REASON_MATCH);
+		if (pk_eng_reject(e, x, r))
+			x->v->kind = PK_V_REJECT;
+		return;
+	}
+	if (x->p.ip_options && !r->allow_opts) {
+		block(x, PK_REASON_IP_OPTION); /* pf drops IP options unless allow-opts */
+		return;
+	}
+	/* translated packets always get a state (pf_test_rule: keep_state || nr) */
+	if ((r->state != PK_RT_STATE_NONE || d.nat_rule != PK_RT_NO_RULE) && !x->p.icmp_error)
+		pk_eng_state_create(e, x, &d);
+}
+
+static bool skipped(const struct pk_engine *e, uint16_t iface)
+{
+	uint16_t k;
+
+	for (k = 0; k < e->opt->nskip; k++)
+		if (e->opt->skip[k] == iface)
+			return true;
+	return false;
+}
+
+static void clock_in(struct pk_engine *e, struct pk_ctx *x, uint64_t now_ns)
+{
+	if (!e->epoch_set) {
+		e->epoch_ns = now_ns;
+		e->epoch_set = true;
+	}
+	x->now_ns = now_ns;
+	x->now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+}
+
+static void verdict_init(struct pk_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->kind = PK_V_PASS;
+	v->rule = PK_RT_NO_RULE;
+	v->src_before = v->dst_before = v->src_after = v->dst_after = 0xff;
+}
+
+static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
+{
+	if (dir == PK_RT_DIR_IN) {
+		e->c.packets_in++;
+		e->c.bytes_in += len;
+	} else {
+		e->c.packets_out++;
+		e->c.bytes_out += len;
+	}
+}
+
+static void handle(struct pk_engine *e, struct pk_ctx *x)
+{
+	enum pk_drop_reason r = pk_pkt_parse(x->ip, *x->len, &x->p);
+	uint32_t i;
+
+	if (r == PK_REASON_NONE && x->p.fragment)
+		r = PK_REASON_FRAGMENT;
+	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP)
+		r = pk_eng_normalize_tcp(x);
+	if (r != PK_REASON_NONE) {
+		block(x, r);
+		return;
+	}
+	if (x->p.icmp_error && pk_eng_icmp_related(e, x))
+		return;
+	i = pk_eng_state_lookup(e, x);
+	if (i != PK_ST_NONE) {
+		pk_eng_state_apply(e, x, i);
+		return;
+	}
+	filter(e, x);
+}
+
+void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip,
+		      size_t *len, size_t cap, struct pk_verdict *v)
+{
+	struct pk_ctx x;
+
+	verdict_init(v);
+	memset(&x, 0, sizeof(x));
+	clock_in(e, &x, now_ns);
+	x.iface = iface;
+	x.dir = dir;
+	x.ip = ip;
+	x.len = len;
+	x.cap = cap;
+	x.v = v;
+	count_packet(e, dir, *len);
+	if (!skipped(e, iface))
+		handle(e, &x);
+	if (v->kind != PK_V_PASS && v->reason != PK_REASON_NONE)
+		e->c.reason[v->reason]++;
+	e->c.states_current = e->st.count;
+}
+
+static void state_info(const struct pk_engine *e, uint32_t i, struct pk_state_info *o)
+{
+	const struct pk_state *s = &e->st.st[i];
+	const struct pk_state_cold *c = &e->st.cold[i];
+	int w = s->dir == PK_RT_DIR_IN ? 0 : 1; /* index of the initiator in the keys */
+	int wk = s->dir == PK_RT_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
+
+	memset(o, 0, sizeof(*o));
+	o->id = c->id;
+	o->rule = s->rule;
+	o->af = s->af;
+	o->proto = s->proto;
+	o->dir = s->dir;
+	o->iface = s->iface;
+	memcpy(o->src, s->key[wk].addr[w], 16);
+	memcpy(o->dst, s->key[wk].addr[1 - w], 16);
+	o->sport = s->key[wk].port[w];
+	o->dport = s->key[wk].port[1 - w];
+	memcpy(o->nat_src, s->key[1 - wk].addr[w], 16);
+	memcpy(o->nat_dst, s->key[1 - wk].addr[1 - w], 16);
+	o->nat_sport = s->key[1 - wk].port[w];
+	o->nat_dport = s->key[1 - wk].port[1 - w];
+	o->src_state = s->src.state;
+	o->dst_state = s->dst.state;
+	o->created_ns = c->created_ns;
+	o->expires_ns = e->epoch_ns + pk_eng_state_expires_ms(e, s) * 1000000u;
+	memcpy(o->packets, c->packets, sizeof(o->packets));
+	memcpy(o->bytes, c->bytes, sizeof(o->bytes));
+}
+
+void pk_engine_states(const struct pk_engine *e, void (*visit)(void *ctx, const struct pk_state_info *s),
+		      void *ctx)
+{
+	struct pk_state_info info;
+	uint32_t i;
+
+	for (i = 0; i < e->st.cap; i++) {
+		if (!(e->st.st[i].flags & PK_SF_USED) || (e->st.st[i].flags & PK_SF_PURGE))
+			continue;
+		state_info(e, i, &info);
+		visit(ctx, &info);
+	}
+}
+
+static bool in_prefix(uint8_t af, const uint8_t *a, uint8_t paf, const uint8_t *p, uint8_t len)
+{
+	uint8_t full = len / 8, rest = len % 8;
+
+	if (paf == 0)
+		return true;
+	if (paf != af || memcmp(a, p, full) != 0)
+		return false;
+	return rest == 0 || ((a[full] ^ p[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+uint32_t pk_engine_kill_states(struct pk_engine *e, const struct pk_state_filter *f)
+{
+	struct pk_state_info info;
+	uint32_t i, n = 0;
+
+	for (i = 0; i < e->st.cap; i++) {
+		if (!(e->st.st[i].flags & PK_SF_USED))
+			continue;
+		state_info(e, i, &info);
+		if (in_prefix(info.af, info.src, f->src_af, f->src, f->src_len) &&
+		    in_prefix(info.af, info.dst, f->dst_af, f->dst, f->dst_len)) {
+			pk_eng_state_remove(e, i);
+			n++;
+		}
+	}
+	return n;
+}

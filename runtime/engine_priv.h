@@ -1,0 +1,93 @@
+/*
+ * runtime/engine_priv.h: the engine's insides, shared by the files of the
+ * packet path (engine.c, stateful.c, reject.c, nat.c, synproxy.c, scrub.c).
+ * Nothing outside runtime/ includes it.
+ */
+#ifndef PK_RUNTIME_ENGINE_PRIV_H
+#define PK_RUNTIME_ENGINE_PRIV_H
+
+#include "runtime/engine.h"
+#include "runtime/packet.h"
+#include "runtime/srcnode.h"
+#include "runtime/state.h"
+
+#define PK_GEN_MAX 1500 /* largest packet the firewall generates */
+
+struct pk_engine {
+	struct pk_rs *rs;
+	const struct pk_rs_options *opt;
+	struct pk_engine_config cfg;
+	struct pk_state_table st;
+	struct pk_sn_table sn;
+	struct pk_counters c;
+	struct pk_rule_counters *rc; /* one per rule of rs */
+	uint32_t *rule_src_nodes;    /* source nodes per rule, for max-src-nodes */
+	uint32_t nrules;
+	uint64_t epoch_ns;
+	bool epoch_set;
+	uint64_t rng;
+	uint16_t nat_cursor;         /* next port tried by nat-to allocation */
+	uint8_t gen[PK_GEN_MAX];
+};
+
+/* What the rules decided for a packet without a state. */
+struct pk_decision {
+	uint32_t rule;        /* deciding filter rule, PK_RT_NO_RULE when none */
+	uint32_t nat_rule;    /* rule whose translation applies, PK_RT_NO_RULE when none */
+	uint32_t scrub_rule;  /* rule whose scrub options apply, PK_RT_NO_RULE when none */
+	uint16_t tag;
+	bool legacy_nat;      /* nat_rule is an older nat/rdr/binat rule: keys are ready */
+	bool map_failed;      /* its translation found no free port */
+	struct pk_skey keys[2]; /* the state's wire and stack keys when legacy_nat */
+};
+
+/* The packet being handled. */
+struct pk_ctx {
+	uint64_t now_ns;
+	uint32_t now_ms; /* since the engine's epoch */
+	uint16_t iface;
+	uint8_t dir;
+	uint8_t *ip;
+	size_t *len;
+	size_t cap;
+	struct pk_pkt p;
+	struct pk_verdict *v;
+	bool reassembled;
+};
+
+uint32_t pk_eng_random(struct pk_engine *e);
+void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len);
+void pk_eng_state_remove(struct pk_engine *e, uint32_t i);
+bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms);
+uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s);
+
+/* stateful.c: the state side of pf_test */
+/* Look the packet up; PK_ST_NONE when no state has it (or it reopens a closed one). */
+uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x);
+/* Apply a found state to the packet and fill the verdict. */
+void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i);
+/* ICMP error quoting a tracked connection: true when handled as related. */
+bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x);
+/* Create the state a passing rule asks for; false (verdict filled) when refused. */
+bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d);
+/* The key of the packet for its direction, with ICMP's virtual id/type. */
+void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k);
+
+/* reject.c: answer a blocked packet per the rule's block kind; true when sent. */
+bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r);
+
+/* nat.c */
+/* Compute the translated stack/wire keys of a new state from rule nr;
+ * false when no port could be allocated. */
+bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s);
+/* Rewrite the packet to the other key of its state. */
+void pk_eng_nat_apply(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s);
+/* Rewrite an ICMP error related to a translated state, quoted packet included. */
+void pk_eng_nat_icmp(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in);
+
+/* scrub.c: pf_normalize_tcp (flags) and the per-packet scrub options. */
+enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x);
+void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_state_cold *c);
+void pk_eng_scrub_from_rule(struct pk_state_cold *c, const struct pk_rs_rule *r);
+
+#endif

@@ -1,0 +1,200 @@
+/*
+ * runtime/nat.c: address translation stored in states.
+ *
+ * nat-to rewrites the source of outbound packets (port allocated from the
+ * rule's range, 50001:65535 by default, unless static-port), rdr-to the
+ * destination of inbound ones (and optionally its port), binat-to maps one
+ * address to another both ways. The state's two keys hold the two sides;
+ * every later packet is rewritten to the other side, with incremental
+ * checksum fixes, and ICMP errors quoting a translated packet have the
+ * quoted header translated back (pf_change_icmp).
+ */
+#include <string.h>
+
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
+#include "runtime/engine_priv.h"
+
+#define NAT_PORT_LO 50001 /* pf's PF_NAT_PROXY_PORT_LOW..HIGH */
+#define NAT_PORT_HI 65535
+#define POOL_BITMASK 1     /* IR pool option bits (compiler/ir.h enum pk_pool_opt) */
+#define POOL_STATIC_PORT 16
+
+/* A pool address: entries in turn; with bitmask, the network's bits over
+ * the original host bits (binat's 1:1 mapping). */
+static void pool_addr(struct pk_engine *e, const struct pk_rs_rule *nr, const uint8_t *orig, uint8_t *out)
+{
+	const uint8_t *ent = nr->nat_pool + 17u * (nr->nat_npool > 1 ? e->nat_cursor++ % nr->nat_npool : 0);
+	uint8_t len = ent[16], k;
+
+	memcpy(out, ent, 16);
+	if (!((nr->nat_pool_opts & POOL_BITMASK) || nr->nat == PK_RT_BINAT_TO))
+		return;
+	for (k = 0; k < 16; k++) {
+		uint8_t bits = len >= (k + 1) * 8 ? 8 : (len > k * 8 ? (uint8_t)(len - k * 8) : 0);
+		uint8_t mask = (uint8_t)(0xff00 >> bits);
+
+		out[k] = (uint8_t)((ent[k] & mask) | (orig[k] & (uint8_t)~mask));
+	}
+}
+
+static bool has_ports(uint8_t proto)
+{
+	return proto == PK_PROTO_TCP || proto == PK_PROTO_UDP;
+}
+
+/* pf_get_sport: from a random start up to the top of the range, then down
+ * from the start, the first port whose translated key is free. */
+static bool alloc_port(struct pk_engine *e, const struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s,
+		       int k, int idx)
+{
+	uint32_t lo = nr->nat_port_lo ? nr->nat_port_lo : NAT_PORT_LO;
+	uint32_t hi = nr->nat_port_lo ? nr->nat_port_hi : NAT_PORT_HI;
+	uint32_t span, start, n;
+	uint8_t look = k == PK_SK_WIRE ? PK_RT_DIR_IN : PK_RT_DIR_OUT;
+
+	if (hi < lo)
+		hi = lo;
+	span = hi - lo + 1;
+	start = lo + pk_eng_random(e) % span;
+	for (n = 0; n < span; n++) {
+		uint32_t port = n <= hi - start ? start + n : start - (n - (hi - start));
+
+		s->key[k].port[idx] = (uint16_t)port;
+		if (pk_st_find(&e->st, s->af, s->proto, &s->key[k], look, x->iface) == PK_ST_NONE)
+			return true;
+	}
+	return false;
+}
+
+bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s)
+{
+	int k = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE; /* the translated side */
+	int si = x->dir == PK_RT_DIR_IN ? 0 : 1;                      /* the source's index in the key */
+	bool source = nr->nat == PK_RT_NAT_TO || (nr->nat == PK_RT_BINAT_TO && x->dir == PK_RT_DIR_OUT);
+	int idx = source ? si : 1 - si;
+
+	if (nr->nat_npool == 0 || nr->nat_af != s->af)
+		return nr->nat_npool == 0;
+	pool_addr(e, nr, s->key[k].addr[idx], s->key[k].addr[idx]);
+	if (!has_ports(s->proto))
+		return true;
+	if (!source) {
+		if (nr->nat_port_lo)
+			s->key[k].port[idx] = nr->nat_port_lo;
+		return true;
+	}
+	if ((nr->nat_pool_opts & POOL_STATIC_PORT) || nr->nat == PK_RT_BINAT_TO ||
+	    (nr->nat_port_lo && nr->nat_port_lo == nr->nat_port_hi && x->p.sport == nr->nat_port_lo))
+		return true;
+	return alloc_port(e, x, nr, s, k, idx);
+}
+
+/* Offsets of the checksum a header change must fix (0: none). */
+static size_t l4_cksum_off(const struct pk_pkt *p)
+{
+	if (p->fragment && !p->frag_first)
+		return 0;
+	if (p->proto == PK_PROTO_TCP)
+		return p->l4_off + 16u;
+	if (p->proto == PK_PROTO_UDP)
+		return p->l4_off + 6u;
+	if (p->proto == PK_PROTO_ICMP6 && p->af == PK_RT_AF_INET6)
+		return p->l4_off + 2u;
+	return 0;
+}
+
+/* Change an address in the IP header at off, fixing the IPv4 header and
+ * the pseudo-header-covered upper-layer checksum. */
+static void change_addr(uint8_t *ip, const struct pk_pkt *p, size_t off, const uint8_t *na)
+{
+	size_t alen = p->af == PK_RT_AF_INET6 ? 16 : 4, co = l4_cksum_off(p);
+
+	if (memcmp(ip + off, na, alen) == 0)
+		return;
+	if (co && !(p->proto == PK_PROTO_UDP && pk_get16(ip + co) == 0))
+		pk_put16(ip + co, pk_cksum_fix_addr(pk_get16(ip + co), ip + off, na, alen));
+	if (p->af == PK_RT_AF_INET)
+		pk_put16(ip + 10, pk_cksum_fix_addr(pk_get16(ip + 10), ip + off, na, alen));
+	memcpy(ip + off, na, alen);
+}
+
+static void change_port(uint8_t *ip, const struct pk_pkt *p, size_t off, uint16_t np)
+{
+	size_t co = l4_cksum_off(p);
+	bool udp0 = p->proto == PK_PROTO_UDP && co && pk_get16(ip + co) == 0;
+
+	pk_patch16(ip + off, np, co && !udp0 ? ip + co : NULL);
+}
+
+static void rewrite(uint8_t *ip, const struct pk_pkt *p, const struct pk_skey *to, int si)
+{
+	size_t so = p->af == PK_RT_AF_INET6 ? 8 : 12, dof = p->af == PK_RT_AF_INET6 ? 24 : 16;
+
+	change_addr(ip, p, so, to->addr[si]);
+	change_addr(ip, p, dof, to->addr[1 - si]);
+	if (p->fragment && !p->frag_first)
+		return;
+	if (has_ports(p->proto)) {
+		change_port(ip, p, p->l4_off, to->port[si]);
+		change_port(ip, p, p->l4_off + 2u, to->port[1 - si]);
+	} else if (p->icmp_type >= 0 && !p->icmp_error) {
+		bool reply;
+
+		(void)pk_icmp_virtual(p->af, (uint8_t)p->icmp_type, &reply);
+		/* the id sits on the requester's side of the key */
+		pk_patch16(ip + p->l4_off + 4, reply ? to->port[1 - si] : to->port[si], ip + p->l4_off + 2);
+	}
+}
+
+void pk_eng_nat_apply(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s)
+{
+	int to = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE;
+
+	(void)e;
+	rewrite(x->ip, &x->p, &s->key[to], x->dir == PK_RT_DIR_IN ? 0 : 1);
+	x->v->translated = true;
+}
+
+/* Recompute the ICMP/ICMPv6 checksum of a message whose quote changed. */
+static void icmp_cksum(uint8_t *ip, const struct pk_pkt *p)
+{
+	uint8_t *ih = ip + p->l4_off;
+	uint32_t n = p->tot_len - p->l4_off;
+	uint32_t sum = p->af == PK_RT_AF_INET6 ? pk_cksum_pseudo(p->af, p->src, p->dst, PK_PROTO_ICMP6, n) : 0;
+
+	pk_put16(ih + 2, 0);
+	pk_put16(ih + 2, pk_cksum_fold(pk_cksum_add(sum, ih, n)));
+}
+
+/* The quoted packet travelled the other way: translate it to the other side
+ * of the state, and the error's own address that pointed at it. */
+void pk_eng_nat_icmp(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in)
+{
+	int to = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE;
+	int si = x->dir == PK_RT_DIR_IN ? 1 : 0; /* the quoted source's index */
+	uint8_t *q = x->ip + x->p.inner_off;
+	struct pk_pkt inner = *in;
+	size_t so = x->p.af == PK_RT_AF_INET6 ? 8 : 12, dof = x->p.af == PK_RT_AF_INET6 ? 24 : 16;
+	size_t alen = x->p.af == PK_RT_AF_INET6 ? 16 : 4;
+	uint8_t old_qdst[16] = {0};
+
+	(void)e;
+	memcpy(old_qdst, q + dof, alen);
+	inner.fragment = true; /* the quote may be cut: leave its L4 checksum alone */
+	inner.frag_first = false;
+	rewrite(q, &inner, &s->key[to], si);
+	if (has_ports(in->proto) && x->p.tot_len - x->p.inner_off >= in->l4_off + 4u) {
+		pk_put16(q + in->l4_off, s->key[to].port[si]);
+		pk_put16(q + in->l4_off + 2, s->key[to].port[1 - si]);
+	}
+	struct pk_pkt outer = x->p;
+	outer.proto = 0;
+	change_addr(x->ip, &outer, dof, q + so);
+	if (memcmp(x->ip + so, old_qdst, alen) == 0)
+		change_addr(x->ip, &outer, so, q + dof);
+	memcpy(x->p.src, x->ip + so, alen);
+	memcpy(x->p.dst, x->ip + dof, alen);
+	icmp_cksum(x->ip, &x->p);
+	x->v->translated = true;
+}

@@ -1,0 +1,233 @@
+/* runtime/pcap_replay.c: read a capture with libpcap, strip the link header. */
+#include "runtime/pcap_replay.h"
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/pcapng_ifaces.h"
+
+/* Link types libpcap may report that are not in every libpcap's headers. */
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+#ifndef DLT_IPV4
+#define DLT_IPV4 228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
+
+#define ETH_IPV4 0x0800
+#define ETH_IPV6 0x86DD
+#define SLL_OUTGOING 4 /* Linux packet type: sent by this host */
+
+struct pk_pcap {
+	pcap_t *p;
+	struct pk_pcapng *ng; /* NULL for a plain pcap */
+	const char *path;
+	int link;
+	uint64_t n;
+};
+
+/* Where the IP header starts in a frame of each link type, and what the
+ * link layer says about direction. Returns false when the frame carries
+ * no IP packet. */
+struct link_view {
+	size_t off;
+	bool outgoing;
+};
+
+static uint16_t be16(const uint8_t *b) { return (uint16_t)(b[0] << 8 | b[1]); }
+
+static bool strip_ether(const uint8_t *f, size_t len, struct link_view *v)
+{
+	size_t off = 12;
+	for (int tags = 0; tags < 3; tags++) {
+		if (off + 2 > len)
+			return false;
+		uint16_t type = be16(f + off);
+		if (type == 0x8100 || type == 0x88A8 || type == 0x9100) {
+			off += 4;
+			continue;
+		}
+		v->off = off + 2;
+		return type == ETH_IPV4 || type == ETH_IPV6;
+	}
+	return false;
+}
+
+static bool strip_link(int link, const uint8_t *f, size_t len, struct link_view *v)
+{
+	v->off = 0;
+	v->outgoing = false;
+	switch (link) {
+	case DLT_EN10MB:
+		return strip_ether(f, len, v);
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		return true;
+	case DLT_NULL:
+	case DLT_LOOP:
+		v->off = 4;
+		return len >= 4;
+	case DLT_LINUX_SLL:
+		if (len < 16)
+			return false;
+		v->off = 16;
+		v->outgoing = be16(f) == SLL_OUTGOING;
+		return be16(f + 14) == ETH_IPV4 || be16(f + 14) == ETH_IPV6;
+	case DLT_LINUX_SLL2:
+		if (len < 20)
+			return false;
+		v->off = 20;
+		v->outgoing = f[10] == SLL_OUTGOING;
+		return be16(f) == ETH_IPV4 || be16(f) == ETH_IPV6;
+	default:
+		return false;
+	}
+}
+
+static bool link_supported(int link)
+{
+	static const int known[] = {DLT_EN10MB, DLT_RAW,  DLT_IPV4,      DLT_IPV6,
+				    DLT_NULL,   DLT_LOOP, DLT_LINUX_SLL, DLT_LINUX_SLL2};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (known[i] == link)
+			return true;
+	return false;
+}
+
+/* Ethernet pads short frames: keep only the bytes the IP header claims. */
+static size_t ip_length(const uint8_t *ip, size_t len)
+{
+	if (len >= 20 && ip[0] >> 4 == 4) {
+		size_t tot = be16(ip + 2);
+		return tot >= 20 && tot < len ? tot : len;
+	}
+	if (len >= 40 && ip[0] >> 4 == 6) {
+		size_t tot = (size_t)be16(ip + 4) + 40;
+		return be16(ip + 4) != 0 && tot < len ? tot : len;
+	}
+	return len;
+}
+
+static struct pk_pcapng *open_walker(const char *path, struct pk_pcap_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	int ng = pk_pcapng_is_pcapng(f);
+	fclose(f);
+	if (!ng)
+		return NULL;
+	struct pk_pcapng *w = pk_pcapng_open(path, err->msg, sizeof err->msg);
+	return w;
+}
+
+struct pk_pcap *pk_pcap_open(const char *path, struct pk_pcap_err *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	err->packet = 0;
+	err->msg[0] = '\0';
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (!p) {
+		snprintf(err->msg, sizeof err->msg, "%s: not a readable pcap or pcapng capture: %s", path, ebuf);
+		return NULL;
+	}
+	int link = pcap_datalink(p);
+	if (!link_supported(link)) {
+		snprintf(err->msg, sizeof err->msg,
+			 "%s: link type %s is not one picket reads (Ethernet, raw IP, loopback, Linux cooked)",
+			 path, pcap_datalink_val_to_name(link) ? pcap_datalink_val_to_name(link) : "unknown");
+		pcap_close(p);
+		return NULL;
+	}
+	struct pk_pcap *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		pcap_close(p);
+		return NULL;
+	}
+	c->p = p;
+	c->path = path;
+	c->link = link;
+	c->ng = open_walker(path, err);
+	if (err->msg[0]) {
+		pk_pcap_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int name_iface(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_pcap_err *err)
+{
+	char why[256];
+	uint32_t id;
+	p->ifname = NULL;
+	if (!c->ng)
+		return 0;
+	int rc = pk_pcapng_next(c->ng, &p->ifname, &id, why, sizeof why);
+	if (rc == 1)
+		return 0;
+	if (rc == 0)
+		snprintf(why, sizeof why, "libpcap read more packets than the file's blocks hold");
+	err->packet = p->n;
+	snprintf(err->msg, sizeof err->msg, "%s: packet %llu: corrupt pcapng: %s", c->path, (unsigned long long)p->n,
+		 why);
+	return -1;
+}
+
+int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_pcap_err *err)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc = pcap_next_ex(c->p, &h, &data);
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	memset(p, 0, sizeof *p);
+	p->n = ++c->n;
+	if (rc != 1) {
+		err->packet = p->n;
+		snprintf(err->msg, sizeof err->msg, "%s: packet %llu: truncated or corrupt capture: %s", c->path,
+			 (unsigned long long)p->n, pcap_geterr(c->p));
+		return -1;
+	}
+	if (name_iface(c, p, err) < 0)
+		return -1;
+	p->ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+	p->wire_len = h->len;
+	p->snapped = h->caplen < h->len;
+	struct link_view v;
+	if (strip_link(c->link, data, h->caplen, &v) && v.off <= h->caplen) {
+		p->ip = data + v.off;
+		p->ip_len = ip_length(p->ip, h->caplen - v.off);
+	}
+	p->outgoing = v.outgoing;
+	return 1;
+}
+
+void pk_pcap_close(struct pk_pcap *c)
+{
+	if (!c)
+		return;
+	pcap_close(c->p);
+	pk_pcapng_close(c->ng);
+	free(c);
+}
+
+const char *pk_pcap_path(const struct pk_pcap *c) { return c->path; }
+
+uint64_t pk_pcap_offset(const struct pk_pcap *c)
+{
+	off_t at = ftello(pcap_file(c->p));
+	return at > 0 ? (uint64_t)at : 0;
+}
+
+const char *pk_pcap_link_name(const struct pk_pcap *c)
+{
+	const char *n = pcap_datalink_val_to_name(c->link);
+	return n ? n : "unknown";
+}

@@ -1,0 +1,52 @@
+/*
+ * runtime/pcap_replay.h: packets out of a capture file, as the firewall saw
+ * them.
+ *
+ * Reads pcap and pcapng through libpcap and hands out, one at a time, each
+ * frame's capture time, the interface it arrived on when the capture says
+ * (pcapng if_name, through runtime/pcapng_ifaces.h) and its IP packet with
+ * the link header removed: Ethernet (with 802.1Q/802.1ad tags), raw IP,
+ * BSD loopback, Linux cooked v1 and v2. Frames that carry no IP packet
+ * (ARP, LLDP...) come out with ip == NULL, since pf never sees them.
+ * Owns the libpcap handle and the block walker; the packet bytes are valid
+ * until the next call.
+ */
+#ifndef PK_RUNTIME_PCAP_REPLAY_H
+#define PK_RUNTIME_PCAP_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pk_pcap;
+
+struct pk_pcap_err {
+	char msg[384];
+	uint64_t packet; /* 1-based packet the error is about; 0 for the file itself */
+};
+
+struct pk_pcap_pkt {
+	uint64_t n;         /* 1-based position in the capture */
+	uint64_t ts_ns;     /* capture time */
+	const char *ifname; /* pcapng if_name; NULL when the capture does not say */
+	const uint8_t *ip;  /* IPv4 or IPv6 header; NULL when the frame is not IP */
+	size_t ip_len;      /* trimmed to the IP length when the link padded it */
+	uint32_t wire_len;  /* the frame's original length */
+	bool snapped;       /* captured shorter than it was on the wire */
+	bool outgoing;      /* the capture marks it as sent by the capturing host */
+};
+
+/* NULL on failure with err filled (unreadable file, not a capture, a link
+ * type picket does not read). */
+struct pk_pcap *pk_pcap_open(const char *path, struct pk_pcap_err *err);
+/* 1 with *p filled, 0 at the end, -1 with err naming the packet number
+ * when the capture is truncated or corrupt there. */
+int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_pcap_err *err);
+void pk_pcap_close(struct pk_pcap *c);
+const char *pk_pcap_path(const struct pk_pcap *c);
+/* Bytes of the file read so far, for progress. */
+uint64_t pk_pcap_offset(const struct pk_pcap *c);
+/* The link type's name, as libpcap says it ("EN10MB"). */
+const char *pk_pcap_link_name(const struct pk_pcap *c);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * runtime/pkt_desc.h: one line describing an IP packet, for people.
+ *
+ * "tcp 192.168.1.10:40000 > 10.0.10.5:443 [S]", "udp ...", "icmp ... echo
+ * request": what replay prints beside a verdict and what it says about the
+ * packets the firewall generates. Reads only the bytes it was given.
+ */
+#ifndef PK_RUNTIME_PKT_DESC_H
+#define PK_RUNTIME_PKT_DESC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes at most size bytes (NUL included) into buf; returns buf. */
+char *pk_pkt_describe(const uint8_t *ip, size_t len, char *buf, size_t size);
+/* pf-style TCP flag letters ("SA", "FPA"); "" for none. */
+void pk_tcp_flags_text(uint8_t flags, char out[9]);
+/* pf's TCPS_* state names ("ESTABLISHED"); "?" for an unknown value. */
+const char *pk_tcp_state_name(uint8_t s);
+
+#endif

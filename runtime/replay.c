@@ -1,0 +1,152 @@
+/* runtime/replay.c: in on the ingress interface, route, out on the egress one. */
+#include "runtime/replay.h"
+
+#include <string.h>
+
+static void collect(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
+{
+	struct pk_replay *r = ctx;
+	struct pk_replay_result *res = r->cur;
+	if (!res)
+		return;
+	if (res->ngen < PK_REPLAY_GEN_MAX) {
+		struct pk_replay_gen *g = &res->gen[res->ngen];
+		g->iface = iface;
+		g->dir = dir;
+		g->len = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
+		g->kept = len < PK_REPLAY_GEN_BYTES ? (uint16_t)len : PK_REPLAY_GEN_BYTES;
+		memcpy(g->ip, ip, g->kept);
+	}
+	res->ngen++;
+}
+
+int pk_replay_init(struct pk_replay *r, struct pk_rs *rs, uint64_t seed)
+{
+	const struct pk_engine_config cfg = {.emit = collect, .emit_ctx = r, .seed = seed};
+	memset(r, 0, sizeof *r);
+	r->rs = rs;
+	r->engine = pk_engine_new(rs, &cfg);
+	return r->engine ? 0 : -1;
+}
+
+void pk_replay_fini(struct pk_replay *r)
+{
+	if (r->engine)
+		pk_engine_free(r->engine);
+	r->engine = NULL;
+}
+
+bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16], uint8_t dst[16])
+{
+	memset(src, 0, 16);
+	memset(dst, 0, 16);
+	if (len >= 20 && ip[0] >> 4 == 4) {
+		*af = PK_RT_AF_INET;
+		memcpy(src, ip + 12, 4);
+		memcpy(dst, ip + 16, 4);
+		return true;
+	}
+	if (len >= 40 && ip[0] >> 4 == 6) {
+		*af = PK_RT_AF_INET6;
+		memcpy(src, ip + 8, 16);
+		memcpy(dst, ip + 24, 16);
+		return true;
+	}
+	return false;
+}
+
+uint16_t pk_replay_infer_iface(const struct pk_rs *rs, const uint8_t *ip, size_t len)
+{
+	uint8_t af, src[16], dst[16], gw_af, gw[16];
+	uint16_t iface;
+	if (!pk_replay_addrs(ip, len, &af, src, dst) || !pk_rs_route(rs, af, src, &iface, &gw_af, gw))
+		return PK_RT_NO_IFACE;
+	return iface;
+}
+
+/* The forwarding path's TTL (hop limit) decrement, with the IPv4 header
+ * checksum updated incrementally (RFC 1624). False when it runs out. */
+static bool decrement_ttl(uint8_t *ip, size_t len)
+{
+	if (ip[0] >> 4 == 6) {
+		if (len < 40 || ip[7] <= 1)
+			return false;
+		ip[7]--;
+		return true;
+	}
+	if (len < 20 || ip[8] <= 1)
+		return false;
+	uint16_t old = (uint16_t)(ip[8] << 8 | ip[9]);
+	ip[8]--;
+	uint16_t new = (uint16_t)(ip[8] << 8 | ip[9]);
+	uint32_t sum = (uint16_t) ~(ip[10] << 8 | ip[11]);
+	sum += (uint16_t)~old;
+	sum += new;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = (uint16_t)~sum;
+	ip[10] = (uint8_t)(sum >> 8);
+	ip[11] = (uint8_t)sum;
+	return true;
+}
+
+/* States expire in capture time: purge every `interval`, as pf's purge
+ * thread does; a gap longer than that purges once before the packet. */
+static void purge(struct pk_replay *r, uint64_t now_ns)
+{
+	if (now_ns < r->next_purge_ns)
+		return;
+	uint64_t interval = pk_rs_options(r->rs)->timeouts[PK_TMO_INTERVAL];
+	pk_engine_expire(r->engine, now_ns, UINT32_MAX);
+	r->next_purge_ns = now_ns + (interval ? interval : 10) * 1000000000ull;
+}
+
+static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip, size_t *len,
+		 size_t cap, struct pk_replay_step *s)
+{
+	s->done = true;
+	s->iface = iface;
+	s->dir = dir;
+	pk_engine_packet(r->engine, now_ns, iface, dir, ip, len, cap, &s->v);
+}
+
+static void decide(struct pk_replay_result *res, const struct pk_replay_step *s)
+{
+	res->kind = s->v.kind;
+	res->reason = s->v.reason;
+}
+
+void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t *ip, size_t *len, size_t cap,
+		      struct pk_replay_result *res)
+{
+	memset(res, 0, sizeof *res);
+	r->cur = res;
+	purge(r, now_ns);
+	step(r, now_ns, iface, PK_RT_DIR_IN, ip, len, cap, &res->in);
+	decide(res, &res->in);
+	uint8_t af, src[16], dst[16], gw_af, gw[16];
+	uint16_t egress;
+	if (res->kind != PK_V_PASS || !pk_replay_addrs(ip, *len, &af, src, dst)) {
+		r->cur = NULL;
+		return;
+	}
+	if (pk_rs_is_self(r->rs, af, dst))
+		res->stop = PK_STOP_SELF;
+	else if (!pk_rs_route(r->rs, af, dst, &egress, &gw_af, gw))
+		res->stop = PK_STOP_NO_ROUTE;
+	else if (!decrement_ttl(ip, *len))
+		res->stop = PK_STOP_TTL;
+	if (res->stop == PK_STOP_NO_ROUTE || res->stop == PK_STOP_TTL) {
+		res->kind = PK_V_BLOCK;
+		res->reason = res->stop == PK_STOP_TTL ? PK_REASON_TTL : PK_REASON_NONE;
+	}
+	if (res->stop == PK_STOP_NONE) {
+		if (r->snap) {
+			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
+			memcpy(r->snap, ip, r->snap_len);
+		}
+		step(r, now_ns, egress, PK_RT_DIR_OUT, ip, len, cap, &res->out);
+		decide(res, &res->out);
+	}
+	r->cur = NULL;
+}

@@ -1,0 +1,83 @@
+/*
+ * runtime/replay.h: the firewall's forwarding, modelled around the engine.
+ *
+ * A packet that arrives on an interface is evaluated `in` there; if it
+ * passes and is not addressed to the firewall itself, the topology's routes
+ * (pk_rs_route) choose the egress interface, the TTL is decremented as the
+ * forwarding path does, and the packet is evaluated `out` on the egress
+ * interface. It counts as passed only when both directions pass. States
+ * expire in capture time: the purge runs whenever the capture's clock
+ * crosses the `interval` timeout, so a long idle gap in a capture behaves
+ * as it would have live. Owns the engine and collects the packets the
+ * firewall generates while handling each packet.
+ */
+#ifndef PK_RUNTIME_REPLAY_H
+#define PK_RUNTIME_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/engine.h"
+
+/* Why forwarding stopped a packet that the rules passed. */
+enum pk_replay_stop { PK_STOP_NONE, PK_STOP_SELF, PK_STOP_NO_ROUTE, PK_STOP_TTL };
+
+#define PK_REPLAY_GEN_MAX 4
+#define PK_REPLAY_GEN_BYTES 128
+
+/* A packet the firewall generated (RST, ICMP error, synproxy handshake);
+ * the first bytes are kept, enough to describe it. */
+struct pk_replay_gen {
+	uint16_t iface;
+	uint8_t dir;
+	uint16_t len, kept;
+	uint8_t ip[PK_REPLAY_GEN_BYTES];
+};
+
+struct pk_replay_step {
+	bool done;
+	uint16_t iface;
+	uint8_t dir;
+	struct pk_verdict v;
+};
+
+struct pk_replay_result {
+	struct pk_replay_step in, out;
+	uint8_t kind;   /* final verdict: enum pk_verdict_kind */
+	uint8_t reason; /* enum pk_drop_reason of the deciding step */
+	uint8_t stop;   /* enum pk_replay_stop */
+	uint32_t ngen;  /* all generated; the first PK_REPLAY_GEN_MAX are kept */
+	struct pk_replay_gen gen[PK_REPLAY_GEN_MAX];
+};
+
+struct pk_replay {
+	struct pk_engine *engine;
+	const struct pk_rs *rs;
+	uint64_t next_purge_ns;
+	struct pk_replay_result *cur;
+	/* When snap is set, the packet as the out step sees it (after the in
+	 * step's rewrites and the TTL decrement) is copied there, for
+	 * --explain. */
+	uint8_t *snap;
+	size_t snap_cap, snap_len;
+};
+
+/* Takes ownership of rs. Returns -1 when the engine cannot be created. */
+int pk_replay_init(struct pk_replay *r, struct pk_rs *rs, uint64_t seed);
+void pk_replay_fini(struct pk_replay *r);
+
+/* One packet from the capture, its IP header at ip, arrived on iface. The
+ * packet is rewritten in place (NAT, TTL) and may grow up to cap. */
+void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t *ip, size_t *len, size_t cap,
+		      struct pk_replay_result *res);
+
+/* The interface a packet arrived on when the capture does not say: the one
+ * whose connected network holds its source address. PK_RT_NO_IFACE when
+ * none does. */
+uint16_t pk_replay_infer_iface(const struct pk_rs *rs, const uint8_t *ip, size_t len);
+
+/* Address family and addresses of an IP packet; false when too short. */
+bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16], uint8_t dst[16]);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * runtime/scrub.c: normalisation (pf_normalize_tcp, pf_scrub, max-mss).
+ *
+ * TCP flag sanity runs on every TCP packet, as OpenBSD's pf_test does
+ * before the state lookup. The scrub options of the rule that created a
+ * state (match ... scrub (...) or an older scrub rule) are applied to every
+ * packet of the state: no-df, min-ttl, set-tos, random-id, and max-mss on
+ * SYNs.
+ */
+#include "runtime/scrub.h"
+
+#include <string.h>
+
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
+#include "runtime/engine_priv.h"
+
+enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x)
+{
+	uint8_t *th = x->ip + x->p.l4_off;
+	uint8_t flags = x->p.th_flags;
+
+	if (flags & PK_TH_SYN) {
+		if (flags & PK_TH_RST)
+			return PK_REASON_NORMALIZE;
+		flags &= (uint8_t)~PK_TH_FIN; /* pf clears FIN on a SYN rather than dropping it */
+	} else if (!(flags & (PK_TH_ACK | PK_TH_RST))) {
+		return PK_REASON_NORMALIZE;
+	}
+	if (!(flags & PK_TH_ACK) && (flags & (PK_TH_FIN | PK_TH_PUSH | PK_TH_URG)))
+		return PK_REASON_NORMALIZE; /* only valid with ACK */
+	if (flags != x->p.th_flags || (th[12] & 0x0f)) {
+		uint16_t old = pk_get16(th + 12);
+
+		pk_patch16(th + 12, (uint16_t)((old & 0xf000) | flags), th + 16);
+		x->p.th_flags = flags;
+		x->v->translated = true;
+	}
+	if (!(flags & PK_TH_URG) && pk_get16(th + 18)) {
+		pk_patch16(th + 18, 0, th + 16);
+		x->v->translated = true;
+	}
+	return PK_REASON_NONE;
+}
+
+void pk_eng_scrub_from_rule(struct pk_state_cold *c, const struct pk_rs_rule *r)
+{
+	c->scrub_flags = PK_SCRUB_ON;
+	if (r->no_df)
+		c->scrub_flags |= PK_SCRUB_NODF;
+	if (r->random_id)
+		c->scrub_flags |= PK_SCRUB_RANDOMID;
+	if (r->reassemble_tcp)
+		c->scrub_flags |= PK_SCRUB_TCP;
+	if (r->set_tos >= 0) {
+		c->scrub_flags |= PK_SCRUB_SETTOS;
+		c->set_tos = r->set_tos;
+	}
+	c->max_mss = r->max_mss;
+	c->min_ttl = r->min_ttl;
+}
+
+static void scrub_ipv4(struct pk_engine *e, struct pk_ctx *x, const struct pk_state_cold *c)
+{
+	uint8_t *ip = x->ip;
+	uint16_t off = pk_get16(ip + 6);
+
+	if ((c->scrub_flags & PK_SCRUB_NODF) && (off & 0x4000))
+		pk_patch16(ip + 6, off & (uint16_t)~0x4000, ip + 10);
+	if (c->min_ttl && ip[8] < c->min_ttl)
+		pk_patch16(ip + 8, (uint16_t)(c->min_ttl << 8 | ip[9]), ip + 10);
+	if (c->scrub_flags & PK_SCRUB_SETTOS)
+		pk_patch16(ip, (uint16_t)(ip[0] << 8 | ((uint8_t)c->set_tos & 0xfc) | (ip[1] & 0x03)), ip + 10);
+	if ((c->scrub_flags & PK_SCRUB_RANDOMID) && !(pk_get16(ip + 6) & 0x3fff))
+		pk_patch16(ip + 4, (uint16_t)pk_eng_random(e), ip + 10);
+}
+
+/* pf_normalize_mss: lower the MSS option of a SYN to max-mss. */
+static void clamp_mss(struct pk_ctx *x, uint16_t max_mss)
+{
+	uint8_t *ip = x->ip;
+
+	if (x->p.proto != PK_PROTO_TCP || !(x->p.th_flags & PK_TH_SYN) || !x->p.opt.mss_off ||
+	    x->p.opt.mss <= max_mss)
+		return;
+	pk_patch16(ip + x->p.opt.mss_off, max_mss, ip + x->p.l4_off + 16);
+	x->p.opt.mss = max_mss;
+	x->v->translated = true;
+}
+
+void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_state_cold *c)
+{
+	uint8_t before[64];
+	size_t n = x->p.l4_off < sizeof(before) ? x->p.l4_off : sizeof(before);
+
+	if (!c->scrub_flags)
+		return;
+	memcpy(before, x->ip, n);
+	if (x->p.af == PK_RT_AF_INET)
+		scrub_ipv4(e, x, c);
+	else if (c->min_ttl && x->ip[7] < c->min_ttl)
+		x->ip[7] = c->min_ttl;
+	if (c->max_mss)
+		clamp_mss(x, c->max_mss);
+	if (memcmp(before, x->ip, n) != 0)
+		x->v->translated = true;
+}

@@ -1,0 +1,227 @@
+/* runtime/stall.c: follow TCP connections through a replay, diagnose stalls. */
+#include "runtime/stall.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/ruleset.h"
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_ACK 0x10
+#define STALL_MAX_FLOWS (1u << 22)
+
+static const char *const cause_text[] = {
+	[PK_STALL_NONE] = "completed",
+	[PK_STALL_NO_REPLY] = "no reply ever reached the firewall: the server answers by another path "
+			      "(asymmetric routing) or not at all; if the return path bypasses this firewall, "
+			      "consider `sloppy state` on the rule",
+	[PK_STALL_OTHER_IFACE] = "replies arrive on another interface than the connection left by "
+				 "(asymmetric routing): an if-bound state does not match them; consider "
+				 "`sloppy state` (or a floating state policy)",
+	[PK_STALL_WINDOW] = "replies were blocked as outside the TCP window (state-mismatch): the firewall "
+			    "misses part of the conversation (asymmetric routing); consider `sloppy state`",
+	[PK_STALL_REPLY_BLOCKED] = "the server's replies were blocked",
+	[PK_STALL_NO_HANDSHAKE] = "the handshake never completed (the capture may end before it)",
+};
+
+const char *pk_stall_cause_text(enum pk_stall_cause c) { return cause_text[c]; }
+
+void pk_stall_init(struct pk_stall *s) { memset(s, 0, sizeof *s); }
+
+void pk_stall_fini(struct pk_stall *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+struct tcp_view {
+	uint8_t af, flags;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+};
+
+/* TCP over IPv4, or IPv6 without extension headers; false otherwise. */
+static bool parse_tcp(const uint8_t *ip, size_t len, struct tcp_view *t)
+{
+	size_t off;
+	memset(t, 0, sizeof *t);
+	if (len >= 20 && ip[0] >> 4 == 4) {
+		off = (size_t)(ip[0] & 15) * 4;
+		bool first_frag = (((ip[6] & 0x1f) << 8) | ip[7]) == 0;
+		if (ip[9] != 6 || off < 20 || !first_frag)
+			return false;
+		t->af = PK_RT_AF_INET;
+		memcpy(t->src, ip + 12, 4);
+		memcpy(t->dst, ip + 16, 4);
+	} else if (len >= 40 && ip[0] >> 4 == 6) {
+		if (ip[6] != 6)
+			return false;
+		off = 40;
+		t->af = PK_RT_AF_INET6;
+		memcpy(t->src, ip + 8, 16);
+		memcpy(t->dst, ip + 24, 16);
+	} else
+		return false;
+	if (off + 14 > len)
+		return false;
+	t->sport = (uint16_t)(ip[off] << 8 | ip[off + 1]);
+	t->dport = (uint16_t)(ip[off + 2] << 8 | ip[off + 3]);
+	t->flags = ip[off + 13];
+	return true;
+}
+
+static uint64_t hash_key(uint8_t af, const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
+{
+	uint64_t h = 1469598103934665603ull ^ af;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ (uint64_t)(a[i] ^ b[i])) * 1099511628211ull;
+	return (h ^ (uint64_t)(pa ^ pb)) * 1099511628211ull;
+}
+
+/* The slot of a connection in either direction: *dir says which way the
+ * packet goes (0 client to server). Returns an empty slot when absent. */
+static size_t find(const struct pk_stall *s, const struct tcp_view *t, int *dir)
+{
+	size_t mask = s->cap - 1, i = hash_key(t->af, t->src, t->dst, t->sport, t->dport) & mask;
+	for (;; i = (i + 1) & mask) {
+		const struct pk_stall_flow *f = &s->v[i];
+		if (!f->af)
+			return i;
+		if (f->af != t->af)
+			continue;
+		if (f->cport == t->sport && f->sport == t->dport && !memcmp(f->client, t->src, 16) &&
+		    !memcmp(f->server, t->dst, 16)) {
+			*dir = 0;
+			return i;
+		}
+		if (f->cport == t->dport && f->sport == t->sport && !memcmp(f->client, t->dst, 16) &&
+		    !memcmp(f->server, t->src, 16)) {
+			*dir = 1;
+			return i;
+		}
+	}
+}
+
+static bool grow(struct pk_stall *s)
+{
+	size_t ncap = s->cap ? s->cap * 2 : 1024;
+	if (ncap > STALL_MAX_FLOWS * 2)
+		return false;
+	struct pk_stall_flow *nv = calloc(ncap, sizeof *nv), *old = s->v;
+	if (!nv)
+		return false;
+	size_t ocap = s->cap;
+	s->v = nv;
+	s->cap = ncap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (!old[i].af)
+			continue;
+		struct tcp_view t = {.af = old[i].af, .sport = old[i].cport, .dport = old[i].sport};
+		memcpy(t.src, old[i].client, 16);
+		memcpy(t.dst, old[i].server, 16);
+		int dir;
+		s->v[find(s, &t, &dir)] = old[i];
+	}
+	free(old);
+	return true;
+}
+
+/* Only a connection whose opening SYN the capture holds is followed. */
+static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const struct tcp_view *t,
+				       const struct pk_stall_pkt *p)
+{
+	if ((t->flags & (TH_SYN | TH_ACK)) != TH_SYN || s->full)
+		return NULL;
+	if ((s->n + 1) * 2 > s->cap) {
+		if (!grow(s)) {
+			s->full = true;
+			return NULL;
+		}
+		int dir;
+		slot = find(s, t, &dir);
+	}
+	struct pk_stall_flow *f = &s->v[slot];
+	f->af = t->af;
+	memcpy(f->client, t->src, 16);
+	memcpy(f->server, t->dst, 16);
+	f->cport = t->sport;
+	f->sport = t->dport;
+	f->first_n = p->n;
+	f->in_iface = p->iface;
+	f->out_iface = PK_RT_NO_IFACE;
+	f->reply_iface = PK_RT_NO_IFACE;
+	s->n++;
+	return f;
+}
+
+void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
+{
+	struct tcp_view t;
+	if (!parse_tcp(p->ip, p->len, &t))
+		return;
+	int dir = 0;
+	struct pk_stall_flow *f = NULL;
+	if (s->cap) {
+		size_t slot = find(s, &t, &dir);
+		f = s->v[slot].af ? &s->v[slot] : open_flow(s, slot, &t, p);
+	} else
+		f = open_flow(s, 0, &t, p);
+	if (!f)
+		return;
+	f->pkts[dir]++;
+	f->flags[dir] |= t.flags;
+	f->passed[dir] += p->passed;
+	f->mismatch[dir] += p->mismatch;
+	if (dir == 0 && p->passed && p->egress != PK_RT_NO_IFACE)
+		f->out_iface = p->egress;
+	if (dir == 0 && (t.flags & TH_SYN) && p->passed)
+		f->syn_passed = true;
+	if (dir == 1)
+		f->reply_iface = p->iface;
+	/* Established once the client's ACK follows the server's SYN+ACK. */
+	if (dir == 0 && (t.flags & TH_ACK) && (f->flags[1] & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
+	    f->passed[1])
+		f->established = true;
+}
+
+enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f)
+{
+	if (!f->syn_passed || ((f->flags[0] | f->flags[1]) & TH_RST))
+		return PK_STALL_NONE; /* blocked outright or reset: the verdicts say why */
+	if (f->pkts[1] == 0)
+		return PK_STALL_NO_REPLY;
+	if (f->out_iface != PK_RT_NO_IFACE && f->reply_iface != f->out_iface && f->passed[1] < f->pkts[1])
+		return PK_STALL_OTHER_IFACE;
+	if (f->mismatch[1] || f->mismatch[0])
+		return PK_STALL_WINDOW;
+	if (f->passed[1] < f->pkts[1])
+		return PK_STALL_REPLY_BLOCKED;
+	if (!f->established)
+		return PK_STALL_NO_HANDSHAKE;
+	return PK_STALL_NONE;
+}
+
+static int by_first_packet(const void *a, const void *b)
+{
+	const struct pk_stall_flow *const *x = a, *const *y = b;
+	return (*x)->first_n < (*y)->first_n ? -1 : (*x)->first_n > (*y)->first_n;
+}
+
+void pk_stall_report(const struct pk_stall *s, void (*visit)(void *ctx, const struct pk_stall_flow *f,
+							 enum pk_stall_cause c),
+		     void *ctx)
+{
+	size_t n = 0;
+	const struct pk_stall_flow **list = s->n ? malloc(s->n * sizeof *list) : NULL;
+	if (!list)
+		return;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->v[i].af && pk_stall_diagnose(&s->v[i]) != PK_STALL_NONE)
+			list[n++] = &s->v[i];
+	qsort(list, n, sizeof *list, by_first_packet);
+	for (size_t i = 0; i < n; i++)
+		visit(ctx, list[i], pk_stall_diagnose(list[i]));
+	free(list);
+}

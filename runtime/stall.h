@@ -1,0 +1,71 @@
+/*
+ * runtime/stall.h: TCP connections that stalled in a replayed capture.
+ *
+ * Follows every TCP connection of a replay from the packets and their
+ * verdicts (not from the state table, whose states may expire before the
+ * end) and, at the end, names those that never completed the handshake or
+ * carried traffic in one direction only, with the likely cause: replies
+ * that never reach the firewall or arrive on another interface (asymmetric
+ * routing: the case for `sloppy state`), replies refused by TCP window
+ * tracking, a handshake the capture cut short. Owns its flow table, which
+ * grows with the capture.
+ */
+#ifndef PK_RUNTIME_STALL_H
+#define PK_RUNTIME_STALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum pk_stall_cause {
+	PK_STALL_NONE,
+	PK_STALL_NO_REPLY,       /* nothing ever came back: replies take another path, or none */
+	PK_STALL_OTHER_IFACE,    /* replies arrive on another interface than the one the connection left by */
+	PK_STALL_WINDOW,         /* replies blocked as outside the TCP window (state-mismatch) */
+	PK_STALL_REPLY_BLOCKED,  /* replies blocked by something else */
+	PK_STALL_NO_HANDSHAKE,   /* the handshake never completed though both sides spoke */
+};
+const char *pk_stall_cause_text(enum pk_stall_cause c);
+
+struct pk_stall_flow {
+	uint8_t af;
+	uint8_t client[16], server[16];
+	uint16_t cport, sport;
+	uint64_t first_n;           /* packet that opened it */
+	uint16_t in_iface, out_iface; /* where the client's packets arrive and leave */
+	uint16_t reply_iface;        /* where the server's packets arrived (last seen) */
+	uint64_t pkts[2], passed[2]; /* [0] client to server, [1] back */
+	uint64_t mismatch[2];
+	uint8_t flags[2];            /* TCP flags seen, ORed */
+	bool syn_passed, established;
+};
+
+struct pk_stall {
+	struct pk_stall_flow *v;
+	size_t n, cap;  /* open addressing, cap a power of two */
+	bool full;      /* stopped tracking new connections (memory) */
+};
+
+/* One replayed packet: its IP bytes as it arrived, the interface, the
+ * egress when it was forwarded (PK_RT_NO_IFACE otherwise), whether it
+ * passed, and the drop reason when not. */
+struct pk_stall_pkt {
+	const uint8_t *ip;
+	size_t len;
+	uint64_t n;
+	uint16_t iface, egress;
+	bool passed;
+	bool mismatch; /* blocked as outside the window */
+};
+
+void pk_stall_init(struct pk_stall *s);
+void pk_stall_fini(struct pk_stall *s);
+void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p);
+/* The cause for one connection; PK_STALL_NONE when it went well. */
+enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f);
+/* Visit the stalled connections in the order they opened. */
+void pk_stall_report(const struct pk_stall *s, void (*visit)(void *ctx, const struct pk_stall_flow *f,
+							 enum pk_stall_cause c),
+		     void *ctx);
+
+#endif

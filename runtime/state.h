@@ -1,0 +1,124 @@
+/*
+ * runtime/state.h: the state table.
+ *
+ * A fixed pool of states sized from `set limit states`, indexed by a hash
+ * of each state's keys. As in pf, a state has a wire key (addresses and
+ * ports as seen on the interface) and a stack key (after translation);
+ * inbound packets are looked up by the wire key, outbound ones by the stack
+ * key, and both are oriented so that addr[0]/port[0] is the peer outside
+ * the interface (the source of an inbound packet). Without translation the
+ * two keys are one. The hot fields sit in struct pk_state (128 bytes);
+ * counters and creation details in struct pk_state_cold.
+ */
+#ifndef PK_RUNTIME_STATE_H
+#define PK_RUNTIME_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PK_SK_WIRE 0
+#define PK_SK_STACK 1
+#define PK_ST_NONE UINT32_MAX
+
+/* pf's TCP peer states (TCPS_*) and its UDP/other ones (PFUDPS_*). */
+enum pk_tcps {
+	PK_TCPS_CLOSED,
+	PK_TCPS_LISTEN,
+	PK_TCPS_SYN_SENT,
+	PK_TCPS_SYN_RECEIVED,
+	PK_TCPS_ESTABLISHED,
+	PK_TCPS_CLOSE_WAIT,
+	PK_TCPS_FIN_WAIT_1,
+	PK_TCPS_CLOSING,
+	PK_TCPS_LAST_ACK,
+	PK_TCPS_FIN_WAIT_2,
+	PK_TCPS_TIME_WAIT,
+};
+enum pk_udps { PK_UDPS_NO_TRAFFIC, PK_UDPS_SINGLE, PK_UDPS_MULTIPLE };
+
+/* State flags */
+#define PK_SF_USED 0x01
+#define PK_SF_ONEKEY 0x02   /* wire and stack keys are the same */
+#define PK_SF_SLOPPY 0x04
+#define PK_SF_ALLOWOPTS 0x08
+#define PK_SF_PURGE 0x10    /* dead: removed at the next touch or expiry pass */
+#define PK_SF_SRC_CONN 0x20 /* counted in its source node's connections */
+
+#define PK_WSCALE_FLAG 0x80 /* the peer sent a window scale option */
+#define PK_WSCALE_MASK 0x0f
+
+struct pk_peer {
+	uint32_t seqlo, seqhi, seqdiff;
+	uint16_t max_win;
+	uint8_t wscale; /* PK_WSCALE_FLAG | shift */
+	uint8_t state;  /* enum pk_tcps or enum pk_udps */
+};
+
+struct pk_skey {
+	uint8_t addr[2][16];
+	uint16_t port[2];
+};
+
+struct pk_state {
+	struct pk_skey key[2];     /* [PK_SK_WIRE], [PK_SK_STACK] */
+	struct pk_peer src, dst;   /* src: the peer that created the state */
+	uint32_t hnext[2];         /* hash chains of the two keys */
+	uint32_t rule;             /* deciding rule, PK_RT_NO_RULE when gone */
+	uint32_t last_ms;          /* last activity, ms since the engine's epoch */
+	uint16_t iface;            /* PK_RT_NO_IFACE: floating */
+	uint8_t af, proto, dir;
+	uint8_t timeout;           /* enum pk_timeout in force */
+	uint8_t flags;             /* PK_SF_* */
+	uint8_t synproxy;          /* enum pk_sp_stage, 0 when not proxied */
+};
+
+struct pk_state_cold {
+	uint64_t created_ns;
+	uint64_t packets[2], bytes[2];
+	uint32_t id;
+	uint32_t src_node;   /* PK_ST_NONE when not tracked */
+	uint16_t sp_mss;     /* synproxy: the MSS announced to both sides */
+	uint16_t max_mss;    /* scrub max-mss, 0 = none */
+	uint8_t min_ttl;     /* scrub min-ttl, 0 = none */
+	uint8_t scrub_flags; /* PK_SCRUB_* */
+	int16_t set_tos;
+	uint16_t tag;
+};
+
+struct pk_state_table {
+	struct pk_state *st;
+	struct pk_state_cold *cold;
+	uint32_t *bucket;
+	uint32_t mask;      /* buckets - 1 */
+	uint32_t cap, count;
+	uint32_t free_head; /* free list through hnext[0] */
+	uint32_t next_id;
+	uint32_t cursor;    /* incremental expiry position */
+	uint64_t seed;
+};
+
+/* Allocates everything up front; returns -1 when memory is short. */
+int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed);
+void pk_st_fini(struct pk_state_table *t);
+
+/* Take a free slot, zeroed, or PK_ST_NONE when the pool is exhausted. */
+uint32_t pk_st_alloc(struct pk_state_table *t);
+/* Return a slot never inserted to the pool. */
+void pk_st_discard(struct pk_state_table *t, uint32_t i);
+/* A live state with one of slot i's keys on the same interface and
+ * direction (which pf_state_key_attach refuses), or PK_ST_NONE. */
+uint32_t pk_st_conflict(const struct pk_state_table *t, uint32_t i);
+/* Hash a filled slot in (after pk_st_conflict said none). */
+void pk_st_insert(struct pk_state_table *t, uint32_t i);
+void pk_st_remove(struct pk_state_table *t, uint32_t i);
+
+/* The state a packet with key k (oriented for dir) belongs to, if-bound
+ * states of iface before floating ones; PK_ST_NONE when none. */
+uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
+		    uint8_t dir, uint16_t iface);
+
+/* Fill k from addresses and ports of a packet seen in direction dir. */
+void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
+		 uint16_t dport);
+
+#endif

@@ -1,0 +1,413 @@
+/*
+ * runtime/stateful.c: the state side of the packet path.
+ *
+ * Follows pf_test_state_{tcp,udp,icmp,other} for packets that match a
+ * state, and pf_create_state for the packets that create one.
+ */
+#include <string.h>
+
+#include "runtime/engine_priv.h"
+#include "runtime/synproxy.h"
+#include "runtime/tcp_track.h"
+
+#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+
+void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
+{
+	uint16_t sport = p->sport, dport = p->dport;
+
+	memset(k, 0, sizeof(*k));
+	if (p->icmp_type >= 0) {
+		bool reply;
+		uint16_t vt = pk_icmp_virtual(p->af, (uint8_t)p->icmp_type, &reply);
+
+		sport = reply ? vt : p->icmp_id;
+		dport = reply ? p->icmp_id : vt;
+	}
+	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
+}
+
+uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x)
+{
+	struct pk_skey k;
+	uint32_t i;
+	struct pk_state *s;
+
+	pk_eng_pkt_key(&x->p, x->dir, &k);
+	e->c.searches++;
+	i = pk_st_find(&e->st, x->p.af, x->p.proto, &k, x->dir, x->iface);
+	if (i == PK_ST_NONE)
+		return i;
+	s = &e->st.st[i];
+	if (pk_eng_state_expired(e, s, x->now_ms)) {
+		pk_eng_state_remove(e, i);
+		return PK_ST_NONE;
+	}
+	if (s->proto == PK_PROTO_TCP) {
+		bool fwd = s->dir == x->dir;
+
+		if (pk_tcp_reopens(fwd ? &s->src : &s->dst, fwd ? &s->dst : &s->src, &x->p)) {
+			pk_eng_state_remove(e, i); /* pf purges it and lets the SYN meet the rules */
+			return PK_ST_NONE;
+		}
+	}
+	return i;
+}
+
+/* pf_test_state_udp / _other: single until the other side answers. */
+static enum pk_timeout track_simple(struct pk_peer *src, struct pk_peer *dst, bool udp)
+{
+	if (src->state < PK_UDPS_SINGLE)
+		src->state = PK_UDPS_SINGLE;
+	if (dst->state == PK_UDPS_SINGLE)
+		dst->state = PK_UDPS_MULTIPLE;
+	if (src->state == PK_UDPS_MULTIPLE && dst->state == PK_UDPS_MULTIPLE)
+		return udp ? PK_TMO_UDP_MULTIPLE : PK_TMO_OTHER_MULTIPLE;
+	return udp ? PK_TMO_UDP_SINGLE : PK_TMO_OTHER_SINGLE;
+}
+
+/* pf_src_connlimit: a completed handshake counts against max-src-conn and
+ * max-src-conn-rate; over the limit, the state is killed and the packet dropped. */
+static bool conn_limited(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+{
+	struct pk_state *s = &e->st.st[i];
+	uint32_t sn = e->st.cold[i].src_node;
+	const struct pk_rs_rule *r;
+
+	if (sn == PK_SN_NONE || s->rule >= e->nrules)
+		return false;
+	r = pk_rs_rule(e->rs, s->rule);
+	s->flags |= PK_SF_SRC_CONN;
+	if (!pk_sn_conn_exceeded(&e->sn.n[sn], r->max_src_conn, r->max_src_conn_rate, r->max_src_conn_secs,
+				 x->now_ms / 1000u))
+		return false;
+	s->flags |= PK_SF_PURGE;
+	s->src.state = s->dst.state = PK_TCPS_CLOSED;
+	return true;
+}
+
+static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint32_t i, enum pk_timeout *t)
+{
+	struct pk_state *s = &e->st.st[i];
+	bool fwd = s->dir == x->dir;
+	struct pk_tcp_io io = {.sloppy = (s->flags & PK_SF_SLOPPY) != 0,
+			       .reassembled = x->reassembled || e->st.cold[i].scrub_flags != 0,
+			       .rnd = pk_eng_random(e)};
+	enum pk_drop_reason r;
+
+	r = pk_tcp_track(fwd ? &s->src : &s->dst, fwd ? &s->dst : &s->src, &x->p, x->ip, &io);
+	if (r != PK_REASON_NONE)
+		return r;
+	if (io.rewrote)
+		x->v->translated = true;
+	if (io.established && conn_limited(e, x, i))
+		return PK_REASON_SRC_LIMIT;
+	*t = io.timeout;
+	return PK_REASON_NONE;
+}
+
+static enum pk_drop_reason track(struct pk_engine *e, struct pk_ctx *x, uint32_t i, enum pk_timeout *t)
+{
+	struct pk_state *s = &e->st.st[i];
+	bool fwd = s->dir == x->dir;
+
+	switch (s->proto) {
+	case PK_PROTO_TCP:
+		return track_tcp(e, x, i, t);
+	case PK_PROTO_UDP:
+		*t = track_simple(fwd ? &s->src : &s->dst, fwd ? &s->dst : &s->src, true);
+		return PK_REASON_NONE;
+	case PK_PROTO_ICMP:
+	case PK_PROTO_ICMP6:
+		*t = PK_TMO_ICMP_ERROR; /* pf: a query state's later packets use icmp.error */
+		return PK_REASON_NONE;
+	default:
+		*t = track_simple(fwd ? &s->src : &s->dst, fwd ? &s->dst : &s->src, false);
+		return PK_REASON_NONE;
+	}
+}
+
+static void count_state(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+{
+	struct pk_state *s = &e->st.st[i];
+	struct pk_state_cold *c = &e->st.cold[i];
+	int d = s->dir == x->dir ? 0 : 1;
+
+	c->packets[d]++;
+	c->bytes[d] += *x->len;
+	if (s->rule < e->nrules) {
+		e->rc[s->rule].packets++;
+		e->rc[s->rule].bytes += *x->len;
+	}
+}
+
+static void tcp_states(struct pk_verdict *v, const struct pk_state *s, bool after)
+{
+	if (s->proto != PK_PROTO_TCP)
+		return;
+	if (after) {
+		v->src_after = s->src.state;
+		v->dst_after = s->dst.state;
+	} else {
+		v->src_before = s->src.state;
+		v->dst_before = s->dst.state;
+	}
+}
+
+void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+{
+	struct pk_state *s = &e->st.st[i];
+	enum pk_timeout t = PK_TMO_COUNT;
+	enum pk_drop_reason r;
+
+	x->v->state_id = e->st.cold[i].id;
+	x->v->state_event = PK_SE_MATCHED;
+	tcp_states(x->v, s, false);
+	if (s->synproxy)
+		r = pk_eng_synproxy_state(e, x, i);
+	else
+		r = track(e, x, i, &t);
+	tcp_states(x->v, s, true);
+	if (r == PK_REASON_NONE && x->p.ip_options && !(s->flags & PK_SF_ALLOWOPTS))
+		r = PK_REASON_IP_OPTION;
+	if (r != PK_REASON_NONE) {
+		if (x->v->kind == PK_V_PASS)
+			x->v->kind = PK_V_BLOCK;
+		x->v->reason = (uint8_t)r;
+		return;
+	}
+	if (x->v->kind != PK_V_PASS)
+		return; /* held or answered by synproxy */
+	if (t != PK_TMO_COUNT) {
+		s->last_ms = x->now_ms;
+		s->timeout = (uint8_t)t;
+	}
+	count_state(e, x, i);
+	if (!(s->flags & PK_SF_ONEKEY))
+		pk_eng_nat_apply(e, x, s);
+	pk_eng_scrub(e, x, &e->st.cold[i]);
+}
+
+/* pf_test_state_icmp for errors: the quoted TCP segment must lie in the
+ * window of the peer that sent it. */
+static bool quoted_seq_ok(const struct pk_state *s, uint8_t dir, const struct pk_pkt *in)
+{
+	const struct pk_peer *src = dir == s->dir ? &s->dst : &s->src;
+	const struct pk_peer *dst = dir == s->dir ? &s->src : &s->dst;
+	uint8_t dws = (src->wscale && dst->wscale) ? (dst->wscale & PK_WSCALE_MASK) : 0;
+	uint32_t seq = in->seq - src->seqdiff;
+
+	if (s->flags & PK_SF_SLOPPY)
+		return true;
+	return SEQ_GEQ(src->seqhi, seq) && SEQ_GEQ(seq, src->seqlo - ((uint32_t)dst->max_win << dws));
+}
+
+bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
+{
+	struct pk_pkt in;
+	struct pk_skey k;
+	uint32_t off = x->p.inner_off, i;
+	uint8_t opp = x->dir == PK_RT_DIR_IN ? PK_RT_DIR_OUT : PK_RT_DIR_IN;
+
+	if (pk_pkt_parse_quoted(x->ip + off, x->p.tot_len - off, &in) != PK_REASON_NONE) {
+		x->v->kind = PK_V_BLOCK; /* pf: "ICMP error message too short" */
+		x->v->reason = PK_REASON_SHORT;
+		return true;
+	}
+	if (in.af != x->p.af || in.icmp_error)
+		return false;
+	/* the quoted packet travelled the other way */
+	pk_eng_pkt_key(&in, opp, &k);
+	e->c.searches++;
+	i = pk_st_find(&e->st, in.af, in.proto, &k, x->dir, x->iface);
+	if (i == PK_ST_NONE || pk_eng_state_expired(e, &e->st.st[i], x->now_ms))
+		return false;
+	x->v->state_id = e->st.cold[i].id;
+	x->v->state_event = PK_SE_RELATED;
+	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st.st[i], x->dir, &in)) {
+		x->v->kind = PK_V_BLOCK;
+		x->v->reason = PK_REASON_STATE_MISMATCH;
+		return true;
+	}
+	count_state(e, x, i);
+	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
+		pk_eng_nat_icmp(e, x, &e->st.st[i], &in);
+	return true;
+}
+
+static bool wants_src_node(const struct pk_rs_rule *r)
+{
+	return r->src_track || r->max_src_nodes || r->max_src_states || r->max_src_conn || r->max_src_conn_rate;
+}
+
+/* pf_insert_src_node's limits, checked before anything is created. */
+static enum pk_drop_reason src_limits(struct pk_engine *e, const struct pk_ctx *x, uint32_t rule,
+				      uint32_t *sn)
+{
+	const struct pk_rs_rule *r = pk_rs_rule(e->rs, rule);
+	uint32_t key = r->src_track == 2 ? PK_RT_NO_RULE : rule; /* source-track global */
+
+	*sn = PK_SN_NONE;
+	if (!wants_src_node(r))
+		return PK_REASON_NONE;
+	*sn = pk_sn_find(&e->sn, x->p.af, x->p.src, key);
+	if (*sn == PK_SN_NONE) {
+		if ((r->max_src_nodes && e->rule_src_nodes[rule] >= r->max_src_nodes) || e->sn.count >= e->sn.cap)
+			return PK_REASON_SRC_LIMIT;
+		return PK_REASON_NONE;
+	}
+	if (r->max_src_states && e->sn.n[*sn].states >= r->max_src_states)
+		return PK_REASON_SRC_LIMIT;
+	return PK_REASON_NONE;
+}
+
+static void attach_src_node(struct pk_engine *e, const struct pk_ctx *x, uint32_t rule, uint32_t i, uint32_t sn)
+{
+	const struct pk_rs_rule *r = pk_rs_rule(e->rs, rule);
+
+	if (!wants_src_node(r))
+		return;
+	if (sn == PK_SN_NONE) {
+		sn = pk_sn_add(&e->sn, x->p.af, x->p.src, r->src_track == 2 ? PK_RT_NO_RULE : rule);
+		e->rule_src_nodes[rule]++;
+	}
+	e->sn.n[sn].states++;
+	e->st.cold[i].src_node = sn;
+}
+
+static enum pk_timeout init_peers(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s,
+				  const struct pk_rs_rule *r)
+{
+	uint32_t seqdiff = 0;
+
+	switch (s->proto) {
+	case PK_PROTO_TCP:
+		if (r->state == PK_RT_STATE_MODULATE)
+			while ((seqdiff = pk_eng_random(e) - x->p.seq) == 0)
+				continue;
+		if (seqdiff && (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN)
+			x->v->translated = true;
+		return pk_tcp_init(s, &x->p, x->ip, seqdiff);
+	case PK_PROTO_UDP:
+		s->src.state = PK_UDPS_SINGLE;
+		return PK_TMO_UDP_FIRST;
+	case PK_PROTO_ICMP:
+	case PK_PROTO_ICMP6:
+		return PK_TMO_ICMP_FIRST;
+	default:
+		s->src.state = PK_UDPS_SINGLE;
+		return PK_TMO_OTHER_FIRST;
+	}
+}
+
+/* What a state created by pf's default rule (no filter rule matched, but
+ * a translation did) carries: keep state, no limits, no own timeouts. */
+static const struct pk_rs_rule *rule_or_default(const struct pk_engine *e, uint32_t rule)
+{
+	static struct pk_rs_rule def;
+	int t;
+
+	if (rule != PK_RT_NO_RULE)
+		return pk_rs_rule(e->rs, rule);
+	def.state = PK_RT_STATE_KEEP;
+	def.nr = PK_RT_NO_RULE;
+	for (t = 0; t < PK_TMO_COUNT; t++)
+		def.timeouts[t] = PK_TMO_UNSET;
+	return &def;
+}
+
+static uint8_t policy_of(const struct pk_engine *e, const struct pk_rs_rule *r)
+{
+	return r->policy != PK_RT_POLICY_DEFAULT ? r->policy : e->opt->state_policy;
+}
+
+/* Fill slot i for the packet; false when the translation cannot be mapped. */
+static bool fill_state(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d, uint32_t i)
+{
+	struct pk_state *s = &e->st.st[i];
+	struct pk_state_cold *c = &e->st.cold[i];
+	const struct pk_rs_rule *r = rule_or_default(e, d->rule);
+
+	s->af = x->p.af;
+	s->proto = x->p.proto;
+	s->dir = x->dir;
+	s->iface = policy_of(e, r) == PK_RT_POLICY_FLOATING ? PK_RT_NO_IFACE : x->iface;
+	s->rule = d->rule;
+	s->last_ms = x->now_ms;
+	s->flags = (uint8_t)((r->sloppy ? PK_SF_SLOPPY : 0) | (r->allow_opts ? PK_SF_ALLOWOPTS : 0));
+	pk_eng_pkt_key(&x->p, x->dir, &s->key[PK_SK_WIRE]);
+	s->key[PK_SK_STACK] = s->key[PK_SK_WIRE];
+	if (d->legacy_nat && !d->map_failed)
+		memcpy(s->key, d->keys, sizeof(s->key));
+	else if (d->map_failed ||
+		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), s)))
+		return false;
+	c->created_ns = x->now_ns;
+	c->tag = d->tag;
+	if (d->scrub_rule != PK_RT_NO_RULE)
+		pk_eng_scrub_from_rule(c, pk_rs_rule(e->rs, d->scrub_rule));
+	return true;
+}
+
+static bool refuse(struct pk_ctx *x, enum pk_drop_reason r)
+{
+	x->v->kind = PK_V_BLOCK;
+	x->v->reason = (uint8_t)r;
+	return false;
+}
+
+/* A conflicting state that both peers closed gives way (pf_state_key_attach). */
+static bool make_room(struct pk_engine *e, uint32_t i)
+{
+	uint32_t old = pk_st_conflict(&e->st, i);
+
+	if (old == PK_ST_NONE)
+		return true;
+	if (e->st.st[old].proto == PK_PROTO_TCP && e->st.st[old].src.state >= PK_TCPS_FIN_WAIT_2 &&
+	    e->st.st[old].dst.state >= PK_TCPS_FIN_WAIT_2) {
+		pk_eng_state_remove(e, old);
+		return pk_st_conflict(&e->st, i) == PK_ST_NONE;
+	}
+	return false;
+}
+
+bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d)
+{
+	const struct pk_rs_rule *r = rule_or_default(e, d->rule);
+	enum pk_drop_reason why;
+	uint32_t i, sn = PK_SN_NONE;
+
+	if (r->max_states && d->rule < e->nrules && e->rc[d->rule].states_current >= r->max_states)
+		return refuse(x, PK_REASON_STATE_LIMIT);
+	if (d->rule < e->nrules && (why = src_limits(e, x, d->rule, &sn)) != PK_REASON_NONE)
+		return refuse(x, why);
+	if ((i = pk_st_alloc(&e->st)) == PK_ST_NONE)
+		return refuse(x, PK_REASON_STATE_LIMIT);
+	if (!fill_state(e, x, d, i)) {
+		pk_st_discard(&e->st, i);
+		return refuse(x, PK_REASON_MAP_FAILED);
+	}
+	if (!make_room(e, i)) {
+		pk_st_discard(&e->st, i);
+		return refuse(x, PK_REASON_STATE_INSERT);
+	}
+	e->st.st[i].timeout = (uint8_t)init_peers(e, x, &e->st.st[i], r);
+	pk_st_insert(&e->st, i);
+	e->c.inserts++;
+	if (d->rule < e->nrules) {
+		attach_src_node(e, x, d->rule, i, sn);
+		e->rc[d->rule].states_current++;
+		e->rc[d->rule].states_created++;
+	}
+	e->st.cold[i].packets[0] = 1;
+	e->st.cold[i].bytes[0] = *x->len;
+	x->v->state_id = e->st.cold[i].id;
+	x->v->state_event = PK_SE_CREATED;
+	tcp_states(x->v, &e->st.st[i], true);
+	if (r->state == PK_RT_STATE_SYNPROXY && x->p.proto == PK_PROTO_TCP)
+		return pk_eng_synproxy_start(e, x, i);
+	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
+		pk_eng_nat_apply(e, x, &e->st.st[i]);
+	pk_eng_scrub(e, x, &e->st.cold[i]);
+	return true;
+}

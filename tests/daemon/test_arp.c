@@ -1,0 +1,190 @@
+/* tests/daemon/test_arp.c: ARP replies, resolution, queueing and timeouts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "daemon/arp.h"
+
+#define NS 1000000000ull
+
+struct wire {
+	unsigned nframes, nunreach;
+	uint16_t port[64];
+	size_t len[64];
+	uint8_t frame[64][1700];
+};
+
+static const uint8_t my_mac[6] = {2, 0, 0, 0, 0, 1};
+static const uint8_t my_ip[4] = {192, 168, 1, 1};
+static const uint8_t host_mac[6] = {2, 0, 0, 0, 0, 10};
+static const uint8_t host_ip[4] = {192, 168, 1, 10};
+
+static bool port_addr(void *ctx, uint16_t port, const uint8_t ip[4], uint8_t mac[6], uint8_t src[4])
+{
+	(void)ctx;
+	(void)ip;
+	if (port != 0)
+		return false;
+	memcpy(mac, my_mac, 6);
+	memcpy(src, my_ip, 4);
+	return true;
+}
+
+static bool is_ours(void *ctx, uint16_t port, const uint8_t ip[4])
+{
+	(void)ctx;
+	return port == 0 && !memcmp(ip, my_ip, 4);
+}
+
+static void send_frame(void *ctx, uint16_t port, const uint8_t *frame, size_t len)
+{
+	struct wire *w = ctx;
+	assert_true(w->nframes < 64 && len <= sizeof(w->frame[0]));
+	w->port[w->nframes] = port;
+	w->len[w->nframes] = len;
+	memcpy(w->frame[w->nframes++], frame, len);
+}
+
+static void unreachable(void *ctx, uint16_t port, const uint8_t *ip, size_t len)
+{
+	(void)port;
+	(void)ip;
+	(void)len;
+	((struct wire *)ctx)->nunreach++;
+}
+
+static struct pk_arp arp;
+static struct wire wire;
+
+static int setup(void **state)
+{
+	const struct pk_arp_io io = {&wire, port_addr, is_ours, send_frame, unreachable};
+	(void)state;
+	memset(&wire, 0, sizeof(wire));
+	pk_arp_init(&arp, &io);
+	return 0;
+}
+
+static size_t arp_frame(uint8_t *f, uint16_t op, const uint8_t smac[6], const uint8_t sip[4], const uint8_t tip[4])
+{
+	static const uint8_t bc[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t hdr[8] = {0, 1, 8, 0, 6, 4, 0, 0};
+	memset(f, 0, 60);
+	pk_eth_header(f, bc, smac, 0x0806);
+	memcpy(f + 14, hdr, 8);
+	f[21] = (uint8_t)op;
+	memcpy(f + 22, smac, 6);
+	memcpy(f + 28, sip, 4);
+	memcpy(f + 38, tip, 4);
+	return 60;
+}
+
+static void test_request_for_our_address_is_answered_with_our_mac(void **state)
+{
+	uint8_t f[60];
+	(void)state;
+	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 1, host_mac, host_ip, my_ip));
+	assert_int_equal(wire.nframes, 1);
+	const uint8_t *r = wire.frame[0];
+	assert_memory_equal(r, host_mac, 6);
+	assert_int_equal(r[21], 2);
+	assert_memory_equal(r + 22, my_mac, 6);
+	assert_memory_equal(r + 28, my_ip, 4);
+	assert_memory_equal(r + 32, host_mac, 6);
+	assert_memory_equal(r + 38, host_ip, 4);
+}
+
+static void test_request_for_another_address_is_ignored(void **state)
+{
+	uint8_t f[60];
+	const uint8_t other[4] = {192, 168, 1, 99};
+	(void)state;
+	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 1, host_mac, host_ip, other));
+	assert_int_equal(wire.nframes, 0);
+}
+
+static void test_requester_is_learnt_so_the_reply_path_needs_no_request(void **state)
+{
+	uint8_t f[60], mac[6];
+	(void)state;
+	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 1, host_mac, host_ip, my_ip));
+	assert_true(pk_arp_resolve(&arp, NS, 0, host_ip, mac, NULL, 0));
+	assert_memory_equal(mac, host_mac, 6);
+	assert_int_equal(wire.nframes, 1);
+}
+
+static void test_miss_queues_packets_and_reply_flushes_them_in_order(void **state)
+{
+	uint8_t f[60], mac[6], pkt[3][40];
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		memset(pkt[i], 0x45 + i, sizeof(pkt[i]));
+		assert_false(pk_arp_resolve(&arp, 0, 0, host_ip, mac, pkt[i], sizeof(pkt[i])));
+	}
+	assert_int_equal(wire.nframes, 1); /* one request, not one per packet */
+	assert_int_equal(wire.frame[0][21], 1);
+	assert_memory_equal(wire.frame[0] + 38, host_ip, 4);
+	pk_arp_input(&arp, 10, 0, f, arp_frame(f, 2, host_mac, host_ip, my_ip));
+	assert_int_equal(wire.nframes, 4);
+	for (int i = 0; i < 3; i++) {
+		assert_memory_equal(wire.frame[1 + i], host_mac, 6);
+		assert_int_equal(wire.frame[1 + i][12], 0x08);
+		assert_memory_equal(wire.frame[1 + i] + 14, pkt[i], sizeof(pkt[i]));
+	}
+}
+
+static void test_queue_is_bounded_per_neighbour(void **state)
+{
+	uint8_t mac[6], pkt[40] = {0};
+	(void)state;
+	for (int i = 0; i < PK_ARP_QUEUE_PER_ENTRY + 5; i++)
+		pk_arp_resolve(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
+	assert_int_equal(arp.stats.queued, PK_ARP_QUEUE_PER_ENTRY);
+	assert_int_equal(arp.stats.queue_drops, 5);
+}
+
+static void test_unanswered_resolution_is_retried_then_reports_unreachable(void **state)
+{
+	uint8_t mac[6], pkt[40] = {0};
+	(void)state;
+	pk_arp_resolve(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
+	pk_arp_resolve(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
+	for (uint64_t t = 1; t <= PK_ARP_PROBES; t++)
+		pk_arp_tick(&arp, t * PK_ARP_RETRY_NS);
+	assert_int_equal(arp.stats.requests_sent, PK_ARP_PROBES);
+	assert_int_equal(wire.nunreach, 2);
+	assert_int_equal(arp.stats.failed, 1);
+}
+
+static void test_entry_expires_and_is_resolved_again(void **state)
+{
+	uint8_t f[60], mac[6];
+	(void)state;
+	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 2, host_mac, host_ip, my_ip));
+	/* An unsolicited reply does not create an entry (no ARP poisoning by gratuitous replies). */
+	assert_false(pk_arp_resolve(&arp, 1, 0, host_ip, mac, NULL, 0));
+	pk_arp_input(&arp, 2, 0, f, arp_frame(f, 2, host_mac, host_ip, my_ip));
+	assert_true(pk_arp_resolve(&arp, 3, 0, host_ip, mac, NULL, 0));
+	pk_arp_tick(&arp, 2 + PK_ARP_REACHABLE_NS);
+	unsigned before = wire.nframes;
+	assert_false(pk_arp_resolve(&arp, 3 + PK_ARP_REACHABLE_NS, 0, host_ip, mac, NULL, 0));
+	assert_int_equal(wire.nframes, before + 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_request_for_our_address_is_answered_with_our_mac, setup),
+		cmocka_unit_test_setup(test_request_for_another_address_is_ignored, setup),
+		cmocka_unit_test_setup(test_requester_is_learnt_so_the_reply_path_needs_no_request, setup),
+		cmocka_unit_test_setup(test_miss_queues_packets_and_reply_flushes_them_in_order, setup),
+		cmocka_unit_test_setup(test_queue_is_bounded_per_neighbour, setup),
+		cmocka_unit_test_setup(test_unanswered_resolution_is_retried_then_reports_unreachable, setup),
+		cmocka_unit_test_setup(test_entry_expires_and_is_resolved_again, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,105 @@
+/* tests/daemon/test_opts.c: picketd's command line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "daemon/opts.h"
+
+static int parse(struct pk_opts *o, char *err, const char *const *args)
+{
+	static char buf[16][64];
+	char *argv[17];
+	int argc = 0;
+	for (; args[argc]; argc++) {
+		strcpy(buf[argc], args[argc]);
+		argv[argc] = buf[argc];
+	}
+	argv[argc] = NULL;
+	return pk_opts_parse(argc, argv, o, err, 256);
+}
+
+static void test_full_command_line_is_parsed(void **state)
+{
+	struct pk_opts o;
+	char err[256];
+	const char *a[] = {"picketd", "-f", "r.pkb", "--if", "lan0=veth1", "--if", "opt1=veth3", "-d", "-p",
+			   "/run/p.pid", "-s", "/tmp/s", "-u", "daemon", "-l", "log.pcap", NULL};
+	(void)state;
+	assert_int_equal(parse(&o, err, a), 0);
+	assert_string_equal(o.pkb, "r.pkb");
+	assert_true(o.foreground);
+	assert_int_equal(o.nifmap, 2);
+	assert_string_equal(pk_opts_host_name(&o, "opt1"), "veth3");
+	assert_string_equal(pk_opts_host_name(&o, "wan"), "wan");
+	assert_string_equal(o.pidfile, "/run/p.pid");
+	assert_string_equal(o.ctl_path, "/tmp/s");
+	assert_string_equal(o.user, "daemon");
+	assert_string_equal(o.logfile, "log.pcap");
+	assert_null(o.bridge[0]);
+}
+
+static void test_defaults_are_nobody_and_run_socket(void **state)
+{
+	struct pk_opts o;
+	char err[256];
+	const char *a[] = {"picketd", "-f", "r.pkb", NULL};
+	(void)state;
+	assert_int_equal(parse(&o, err, a), 0);
+	assert_string_equal(o.user, "nobody");
+	assert_string_equal(o.ctl_path, "/run/picketd.sock");
+	assert_false(o.foreground);
+}
+
+static void test_bridge_takes_two_distinct_interfaces(void **state)
+{
+	struct pk_opts o;
+	char err[256];
+	const char *ok[] = {"picketd", "-f", "r.pkb", "--bridge", "eth0,eth1", NULL};
+	const char *one[] = {"picketd", "-f", "r.pkb", "--bridge", "eth0", NULL};
+	const char *same[] = {"picketd", "-f", "r.pkb", "--bridge", "eth0,eth0", NULL};
+	(void)state;
+	assert_int_equal(parse(&o, err, ok), 0);
+	assert_string_equal(o.bridge[0], "eth0");
+	assert_string_equal(o.bridge[1], "eth1");
+	assert_int_equal(parse(&o, err, one), -1);
+	assert_non_null(strstr(err, "two interfaces"));
+	assert_int_equal(parse(&o, err, same), -1);
+	assert_non_null(strstr(err, "must differ"));
+}
+
+static void test_usage_errors_say_what_to_do(void **state)
+{
+	struct pk_opts o;
+	char err[256];
+	const char *nofile[] = {"picketd", "-d", NULL};
+	const char *badif[] = {"picketd", "-f", "r", "--if", "lan0", NULL};
+	const char *twice[] = {"picketd", "-f", "r", "--if", "a=b", "--if", "a=c", NULL};
+	const char *unknown[] = {"picketd", "-f", "r", "-x", NULL};
+	const char *missing[] = {"picketd", "-f", NULL};
+	(void)state;
+	assert_int_equal(parse(&o, err, nofile), -1);
+	assert_non_null(strstr(err, "-f RULES.pkb"));
+	assert_int_equal(parse(&o, err, badif), -1);
+	assert_non_null(strstr(err, "NAME=HOSTIF"));
+	assert_int_equal(parse(&o, err, twice), -1);
+	assert_non_null(strstr(err, "mapped twice"));
+	assert_int_equal(parse(&o, err, unknown), -1);
+	assert_non_null(strstr(err, "--help"));
+	assert_int_equal(parse(&o, err, missing), -1);
+	assert_non_null(strstr(err, "needs an argument"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_command_line_is_parsed),
+		cmocka_unit_test(test_defaults_are_nobody_and_run_socket),
+		cmocka_unit_test(test_bridge_takes_two_distinct_interfaces),
+		cmocka_unit_test(test_usage_errors_say_what_to_do),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# tests/e2e/check_print.sh: `picket check` and `picket print` as a user runs
+# them: exit codes, located messages, JSON, numbering, topology, -D.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+picket=$root/build/picket
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+for f in "$root"/examples/*.conf; do
+	"$picket" check "$f" >"$tmp/out" 2>&1 || fail "example $f does not check: $(cat "$tmp/out")"
+done
+
+printf 'nas = "10.0.0.5"\npass in proto tcp to $nass port ssh\npass in junk\n' >"$tmp/bad.conf"
+"$picket" check --color never "$tmp/bad.conf" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "check of a bad file must exit 2"
+grep -q "bad.conf:2:22: error: unknown macro '\$nass' (did you mean '\$nas'?)" "$tmp/err" || fail "macro error not located: $(cat "$tmp/err")"
+grep -q "bad.conf:3:9: error: syntax error" "$tmp/err" || fail "second error not reported"
+grep -q '\^~~~~' "$tmp/err" || fail "no caret under the span"
+grep -q "$(printf '\033')" "$tmp/err" && fail "colour written to a file"
+
+"$picket" check --format json "$tmp/bad.conf" >"$tmp/json" 2>/dev/null
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["errors"] == 2, d; assert d["diagnostics"][0]["line"] == 2' "$tmp/json" ||
+	fail "json output: $(cat "$tmp/json")"
+
+printf 'pass in on $ext proto tcp to port { 22 80 }\n' >"$tmp/d.conf"
+"$picket" print -n -D ext=em0 "$tmp/d.conf" >"$tmp/out" 2>&1 || fail "print -D: $(cat "$tmp/out")"
+printf '@0 pass in on em0 proto tcp from any to any port = 22 flags S/SA\n@1 pass in on em0 proto tcp from any to any port = 80 flags S/SA\n' >"$tmp/want"
+cmp -s "$tmp/want" "$tmp/out" || fail "print -n output: $(cat "$tmp/out")"
+
+printf 'interface em0 address 192.0.2.1/24\n' >"$tmp/topo.conf"
+printf 'pass in from em0:network\n' >"$tmp/t.conf"
+"$picket" check "$tmp/t.conf" >/dev/null 2>&1 && fail "em0:network without topology must fail"
+"$picket" print --topology "$tmp/topo.conf" "$tmp/t.conf" >"$tmp/out" 2>&1 || fail "--topology: $(cat "$tmp/out")"
+grep -q 'from 192.0.2.0/24 to any' "$tmp/out" || fail "--topology not merged: $(cat "$tmp/out")"
+"$picket" print -v --topology "$tmp/topo.conf" "$tmp/t.conf" | grep -q '^interface em0 address 192.0.2.1/24$' ||
+	fail "print -v lacks the topology"
+
+"$picket" check --help | grep -q 'usage: picket check' || fail "check --help"
+"$picket" print --help | grep -q 'usage: picket print' || fail "print --help"
+"$picket" check --bogus x >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option must exit 2"
+"$picket" check "$tmp/missing.conf" 2>"$tmp/err"; [ $? -eq 2 ] || fail "missing file must exit 2"
+grep -q 'missing.conf: error: cannot read file' "$tmp/err" || fail "missing file message: $(cat "$tmp/err")"
+
+[ $fails -eq 0 ] && echo "check/print: all passed"
+exit $((fails != 0))

@@ -1,0 +1,35 @@
+#!/bin/sh
+# picketd routes the reference topology: ssh (key auth, runs a command),
+# curl http and https pass; a disallowed port times out under `block`;
+# ping follows its rule; the control socket and the pcap log work.
+. "$(dirname "$0")/daemon/lib.sh"
+pk_require tcpdump ping
+pk_topology
+pk_servers
+pk_compile "$(dirname "$0")/daemon/block.conf"
+pk_start
+grep -q "kernel forwards" "$WORK/picketd.log" && fail "kernel forwarding reported on although it is off"
+
+out=$(ssh_nas 'echo ssh-ok-$((6 * 7))') || fail "ssh through picketd"
+[ "$out" = "ssh-ok-42" ] || fail "ssh ran the command but printed '$out'"
+http_nas | grep -q "hello from freenas" || fail "curl http://$NAS/"
+https_nas >/dev/null || fail "curl -k https://$NAS/"
+echo "ssh, http, https: ok"
+
+set -- $(probe_port 8080)
+[ "$1" = 28 ] || fail "port 8080 under block: curl exit $1 (expected 28: connect timeout)"
+echo "port 8080 blocked: timed out after $2 s"
+
+inc ping -c 2 -W 2 $NAS >/dev/null || fail "ping LAN -> FreeNAS (passed by rule)"
+inc ping -c 1 -W 2 192.168.1.1 >/dev/null || fail "ping LAN -> firewall (passed by rule)"
+ins ping -c 1 -W 2 $CLIENT >/dev/null && fail "ping FreeNAS -> LAN passed; no rule passes it"
+echo "ping follows its rules"
+
+ctl states | grep -q "tcp" || { ctl states; fail "picket states lists no TCP state"; }
+ctl stats | grep -q "current entries" || fail "picket stats"
+ctl rules -v | grep -q "Evaluations" || fail "picket rules -v"
+inf "$PICKET" states -s "$WORK/nonexistent.sock" 2>/dev/null && fail "picket states on a missing socket succeeded"
+[ "$(stat -c %a "$WORK/ctl.sock")" = 600 ] || fail "control socket mode is $(stat -c %a "$WORK/ctl.sock"), not 600"
+[ "$(ps -o user= -p "$(cat "$WORK/picketd.pid")")" = nobody ] || fail "picketd did not drop to nobody"
+tcpdump -nr "$WORK/log.pcap" 2>/dev/null | grep -q "\.8080" || fail "blocked packets to 8080 are not in the pcap log"
+echo "control socket, privileges, pcap log: ok"

@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Build the replay scenario captures: tests/replay/gen_captures.py OUTDIR [NAME...]
+
+Each scenario is a list of packets, each seen on a firewall interface at a
+capture time, written as pcapng with one Interface Description Block per
+interface (its if_name is the interface the packet arrived on). Everything
+is deterministic: fixed addresses, ports, sequence numbers and clock, so
+the expected verdicts in tests/replay/NAME.expected stay valid. Run with
+Debian's python3 (python3-scapy).
+"""
+import os
+import sys
+
+from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcapng_writer import pcapng  # noqa: E402
+
+IFACES = ["lan0", "opt1", "wan0"]
+T0 = 1700000000.0
+CLIENT, CLIENT2, NAS, FW_LAN = "192.168.1.10", "192.168.1.11", "10.0.10.5", "192.168.1.1"
+
+
+class Capture:
+    def __init__(self):
+        self.packets = []
+
+    def add(self, t, iface, pkt):
+        frame = Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / pkt
+        self.packets.append((T0 + t, iface, bytes(frame)))
+
+
+class Tcp:
+    """One TCP connection: client on the LAN side, server behind the firewall."""
+
+    def __init__(self, cap, client, cport, server, sport, cif="lan0", sif="opt1"):
+        self.cap, self.c, self.cp, self.s, self.sp = cap, client, cport, server, sport
+        self.cif, self.sif = cif, sif
+        self.cseq, self.sseq = 1000000 + cport, 5000000 + sport
+
+    def cli(self, t, flags, data=b"", iface=None):
+        p = IP(src=self.c, dst=self.s, id=self.cp) / TCP(sport=self.cp, dport=self.sp, flags=flags, seq=self.cseq,
+                                                        ack=self.sseq if "A" in flags else 0, window=64240)
+        self.cap.add(t, iface or self.cif, p / Raw(data) if data else p)
+        self.cseq += len(data) + ("S" in flags) + ("F" in flags)
+
+    def srv(self, t, flags, data=b"", iface=None, seq_skew=0):
+        p = IP(src=self.s, dst=self.c, id=self.sp) / TCP(sport=self.sp, dport=self.cp, flags=flags,
+                                                        seq=self.sseq + seq_skew, ack=self.cseq, window=65160)
+        self.cap.add(t, iface or self.sif, p / Raw(data) if data else p)
+        if not seq_skew:
+            self.sseq += len(data) + ("S" in flags) + ("F" in flags)
+
+    def handshake(self, t):
+        self.cli(t, "S")
+        self.srv(t + 0.001, "SA")
+        self.cli(t + 0.002, "A")
+
+
+def udp(cap, t, iface, src, dst, sport, dport, data=b"q"):
+    cap.add(t, iface, IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(data))
+
+
+def freenas():
+    """LAN client to FreeNAS: SSH, HTTP, HTTPS pass; the rest is blocked or rejected."""
+    cap = Capture()
+    ssh = Tcp(cap, CLIENT, 40022, NAS, 22)
+    ssh.handshake(0.0)                                 # 1-3
+    ssh.cli(0.010, "PA", b"SSH-2.0-client\r\n")        # 4
+    ssh.srv(0.011, "PA", b"SSH-2.0-freenas\r\n")       # 5
+    ssh.cli(0.020, "FA")                               # 6
+    ssh.srv(0.021, "FA")                               # 7
+    ssh.cli(0.022, "A")                                # 8
+    Tcp(cap, CLIENT, 40080, NAS, 80).handshake(1.0)    # 9-11
+    Tcp(cap, CLIENT, 40443, NAS, 443).handshake(2.0)   # 12-14
+    Tcp(cap, CLIENT, 40023, NAS, 23).cli(3.0, "S")     # 15 telnet: blocked
+    udp(cap, 4.0, "lan0", CLIENT, NAS, 40161, 161)     # 16 snmp: rejected
+    cap.add(5.0, "lan0", IP(src=CLIENT, dst=NAS) / ICMP(type=8, id=7, seq=1))  # 17 ping
+    cap.add(5.001, "opt1", IP(src=NAS, dst=CLIENT) / ICMP(type=0, id=7, seq=1))  # 18 reply
+    Tcp(cap, NAS, 50022, CLIENT, 22, cif="opt1").cli(6.0, "S")  # 19 server-initiated: blocked
+    Tcp(cap, CLIENT, 40122, FW_LAN, 22).cli(7.0, "S")  # 20 to the firewall itself
+    udp(cap, 8.0, "lan0", CLIENT, "8.8.8.8", 40053, 53)  # 21 to the internet: blocked
+    return cap
+
+
+def states():
+    """keep vs sloppy vs synproxy, and replies arriving on another interface."""
+    cap = Capture()
+    keep = Tcp(cap, CLIENT, 41022, NAS, 22)
+    keep.handshake(0.0)                                # 1-3
+    keep.srv(0.010, "PA", b"x" * 100, seq_skew=3000000)  # 4 far outside the window: keep blocks
+    sloppy = Tcp(cap, CLIENT, 41080, NAS, 80)
+    sloppy.handshake(1.0)                              # 5-7
+    sloppy.srv(1.010, "PA", b"x" * 100, seq_skew=3000000)  # 8 sloppy lets it through
+    Tcp(cap, CLIENT, 41443, NAS, 443).cli(2.0, "S")    # 9 synproxy: the firewall answers
+    asym = Tcp(cap, CLIENT2, 42022, NAS, 22)
+    asym.cli(3.0, "S")                                 # 10
+    asym.srv(3.001, "SA", iface="wan0")                # 11 the reply comes back by wan0
+    asym.cli(4.0, "S")                                 # 12 the client retries
+    return cap
+
+
+def asym():
+    """Asymmetric routing: the firewall sees only the client's half (the blog's stall)."""
+    cap = Capture()
+    c = Tcp(cap, CLIENT, 43443, NAS, 443)
+    c.cli(0.0, "S")                                    # 1
+    c.sseq += 1                                        # the server's SYN+ACK went another way
+    c.cli(0.002, "A")                                  # 2
+    c.cli(0.003, "PA", b"GET / HTTP/1.1\r\n\r\n")      # 3
+    c.cli(3.0, "FA")                                   # 4
+    return cap
+
+
+def reject():
+    """block return per protocol: RST for TCP, ICMP for UDP, nothing for others."""
+    cap = Capture()
+    Tcp(cap, CLIENT, 44023, NAS, 23).cli(0.0, "S")     # 1 TCP: RST
+    udp(cap, 1.0, "lan0", CLIENT, NAS, 44161, 161)     # 2 UDP: ICMP port unreachable
+    cap.add(2.0, "lan0", IP(src=CLIENT, dst=NAS, proto=47) / Raw(b"\0\0\x08\0"))  # 3 GRE: silent
+    cap.add(3.0, "lan0", IP(src=CLIENT, dst=NAS) / ICMP(type=8, id=9, seq=1))  # 4 ICMP: silent
+    Tcp(cap, CLIENT, 44024, "10.0.10.6", 23).cli(4.0, "S")  # 5 block drop: silent
+    Tcp(cap, CLIENT, 44025, "10.0.10.7", 23).cli(5.0, "S")  # 6 return-icmp: ICMP for TCP
+    Tcp(cap, CLIENT, 44026, NAS, 23).cli(6.0, "R")     # 7 a RST is never answered
+    return cap
+
+
+def expire():
+    """States expire in capture time; a six-hour idle gap behaves as live."""
+    cap = Capture()
+    udp(cap, 0.0, "lan0", CLIENT, NAS, 45053, 53)      # 1 query
+    udp(cap, 0.010, "opt1", NAS, CLIENT, 53, 45053)    # 2 reply: both sides spoke
+    udp(cap, 45.0, "opt1", NAS, CLIENT, 53, 45053)     # 3 within udp.multiple (60 s)
+    udp(cap, 120.0, "opt1", NAS, CLIENT, 53, 45053)    # 4 75 s idle: expired
+    cap.add(200.0, "lan0", IP(src=CLIENT, dst=NAS) / ICMP(type=8, id=11, seq=1))  # 5
+    cap.add(235.0, "opt1", IP(src=NAS, dst=CLIENT) / ICMP(type=0, id=11, seq=1))  # 6 icmp.first 20 s: expired
+    c = Tcp(cap, CLIENT, 45022, NAS, 22)
+    c.handshake(300.0)                                 # 7-9
+    c.srv(300.0 + 6 * 3600, "PA", b"six hours later")  # 10 tcp.established: normal 24 h, aggressive 5 h
+    return cap
+
+
+def adaptive():
+    """Ten UDP states in a table of ten: the eleventh is refused; timeouts scale down."""
+    cap = Capture()
+    for i in range(11):                                # 1-11
+        udp(cap, i * 0.1, "lan0", CLIENT, NAS, 46000 + i, 53)
+    udp(cap, 40.0, "opt1", NAS, CLIENT, 53, 46000)     # 12 udp.first 60 s, scaled to 20 s
+    return cap
+
+
+SCENARIOS = {"freenas": freenas, "states": states, "asym": asym, "reject": reject, "expire": expire,
+             "adaptive": adaptive}
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.stderr.write(__doc__)
+        return 2
+    outdir = argv[1]
+    os.makedirs(outdir, exist_ok=True)
+    for name in argv[2:] or sorted(SCENARIOS):
+        data = pcapng(IFACES, SCENARIOS[name]().packets)
+        tmp = os.path.join(outdir, name + ".pcapng.tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, os.path.join(outdir, name + ".pcapng"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,233 @@
+/*
+ * tests/runtime/test_nat.c: translation stored in states (runtime/nat.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/bytes.h"
+#include "runtime/packet.h"
+#include "tests/support/engtest.h"
+
+#define CL "192.168.1.50"
+#define EXT "198.51.100.7"
+#define PUB "203.0.113.2"
+
+static struct pk_pkt now_pkt(void)
+{
+	struct pk_pkt p;
+
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
+	return p;
+}
+
+static void assert_addr(const uint8_t *a, const char *text)
+{
+	uint8_t want[16];
+
+	pk_tb_addr(strchr(text, ':') ? 6 : 4, text, want);
+	assert_memory_equal(a, want, strchr(text, ':') ? 16 : 4);
+}
+
+static void test_nat_to_rewrites_source_and_back(void **state)
+{
+	struct pk_pkt p;
+	uint16_t port;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
+			       "block in on wan0 all\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_true(et.v.translated);
+	p = now_pkt();
+	assert_addr(p.src, PUB);
+	assert_true(p.sport >= 50001);
+	port = p.sport;
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_IN, EXT, 80, PUB, port, PK_TH_SYN | PK_TH_ACK, 7000, 101),
+			 PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	p = now_pkt();
+	assert_addr(p.dst, CL);
+	assert_int_equal(p.dport, 40000);
+}
+
+static void test_nat_to_gives_two_clients_distinct_ports(void **state)
+{
+	struct pk_pkt p;
+	uint16_t first;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n");
+	pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0);
+	first = now_pkt().sport;
+	pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, "192.168.1.51", 40000, EXT, 80, PK_TH_SYN, 100, 0);
+	p = now_pkt();
+	assert_int_not_equal(p.sport, first);
+}
+
+static void test_static_port_keeps_the_source_port(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 static-port\n"
+			       "pass out on wan0 all\n");
+	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 5353, EXT, 53);
+	assert_int_equal(now_pkt().sport, 5353);
+}
+
+static void test_nat_to_port_range_is_respected(void **state)
+{
+	uint16_t port;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 port 2000:2001\n"
+			       "pass out on wan0 all\n");
+	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1, EXT, 53);
+	port = now_pkt().sport;
+	assert_true(port == 2000 || port == 2001);
+	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 2, EXT, 53);
+	assert_int_equal(now_pkt().sport, port == 2000 ? 2001 : 2000);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 3, EXT, 53), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_MAP_FAILED);
+}
+
+static void test_rdr_to_rewrites_destination_and_back(void **state)
+{
+	struct pk_pkt p;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\n"
+			       "pass in on wan0 proto tcp to 203.0.113.2 port 8022 rdr-to 10.0.10.5 port 22\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8022, PK_TH_SYN, 1, 0), PK_V_PASS);
+	p = now_pkt();
+	assert_addr(p.dst, "10.0.10.5");
+	assert_int_equal(p.dport, 22);
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT, "10.0.10.5", 22, EXT, 33000, PK_TH_SYN | PK_TH_ACK, 50, 2),
+			 PK_V_PASS);
+	p = now_pkt();
+	assert_addr(p.src, PUB);
+	assert_int_equal(p.sport, 8022);
+}
+
+static void test_udp_nat_with_zero_checksum_stays_zero(void **state)
+{
+	struct pk_tb s = pk_tb_defaults(4, CL, EXT);
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n");
+	s.proto = 17, s.sport = 1000, s.dport = 53, s.payload = 4;
+	et.blen = pk_tb_build(&s, et.buf, sizeof(et.buf));
+	pk_put16(et.buf + 26, 0);
+	pk_engine_packet(et.eng, 0, et.wan, PK_RT_DIR_OUT, et.buf, &et.blen, sizeof(et.buf), &et.v);
+	assert_int_equal(et.v.kind, PK_V_PASS);
+	assert_int_equal(pk_get16(et.buf + 26), 0);
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+}
+
+static void test_icmp_error_to_translated_address_is_translated_back(void **state)
+{
+	struct pk_tb q = pk_tb_defaults(4, PUB, EXT), s = pk_tb_defaults(4, "198.51.100.1", PUB);
+	uint8_t quoted[128];
+	struct pk_pkt p, in;
+	uint16_t port;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
+			       "block in on wan0 all\n");
+	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53);
+	port = now_pkt().sport;
+	q.proto = 17, q.sport = port, q.dport = 53, q.payload = 20;
+	s.proto = 1, s.icmp_type = 11, s.quote = quoted, s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
+	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_RELATED);
+	p = now_pkt();
+	assert_addr(p.dst, CL);
+	assert_int_equal(pk_pkt_parse_quoted(et.buf + p.inner_off, et.blen - p.inner_off, &in), PK_REASON_NONE);
+	assert_addr(in.src, CL);
+	assert_int_equal(in.sport, 1000);
+}
+
+static void test_icmp_echo_through_nat_keeps_id_and_returns(void **state)
+{
+	struct pk_tb s = pk_tb_defaults(4, CL, EXT);
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
+			       "block in on wan0 all\n");
+	s.proto = 1, s.icmp_type = 8, s.icmp_id = 99, s.payload = 8;
+	assert_int_equal(pk_et_run(&s, 0, et.wan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_addr(now_pkt().src, PUB);
+	s = pk_tb_defaults(4, EXT, PUB);
+	s.proto = 1, s.icmp_type = 0, s.icmp_id = 99, s.payload = 8;
+	assert_int_equal(pk_et_run(&s, 0.1, et.wan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_addr(now_pkt().dst, CL);
+}
+
+static void test_legacy_nat_translates_before_the_filter(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n"
+			       "block out on wan0 all\npass out on wan0 from 203.0.113.2 to any\n");
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(et.v.rule, 2);
+	assert_addr(now_pkt().src, PUB);
+}
+
+static void test_legacy_rdr_filter_sees_the_internal_address(void **state)
+{
+	struct pk_pkt p;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "rdr on wan0 proto tcp from any to 203.0.113.2 port 8080 -> 10.0.10.5 port 80\n"
+			       "block in on wan0 all\npass in on wan0 proto tcp to 10.0.10.5 port 80\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	p = now_pkt();
+	assert_addr(p.dst, "10.0.10.5");
+	assert_int_equal(p.dport, 80);
+}
+
+static void test_legacy_nat_keeps_state_without_a_filter_rule(void **state)
+{
+	uint16_t port;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n");
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
+	port = now_pkt().sport;
+	assert_int_equal(pk_et_udp(0.1, et.wan, PK_RT_DIR_IN, EXT, 53, PUB, port), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_addr(now_pkt().dst, CL);
+}
+
+static void test_binat_maps_outbound_source_one_to_one(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, "192.168.1.20", 1000, EXT, 53), PK_V_PASS);
+	assert_addr(now_pkt().src, "203.0.113.20");
+	assert_int_equal(now_pkt().sport, 1000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_nat_to_rewrites_source_and_back, pk_et_teardown),
+		cmocka_unit_test_teardown(test_nat_to_gives_two_clients_distinct_ports, pk_et_teardown),
+		cmocka_unit_test_teardown(test_static_port_keeps_the_source_port, pk_et_teardown),
+		cmocka_unit_test_teardown(test_nat_to_port_range_is_respected, pk_et_teardown),
+		cmocka_unit_test_teardown(test_rdr_to_rewrites_destination_and_back, pk_et_teardown),
+		cmocka_unit_test_teardown(test_udp_nat_with_zero_checksum_stays_zero, pk_et_teardown),
+		cmocka_unit_test_teardown(test_icmp_error_to_translated_address_is_translated_back, pk_et_teardown),
+		cmocka_unit_test_teardown(test_icmp_echo_through_nat_keeps_id_and_returns, pk_et_teardown),
+		cmocka_unit_test_teardown(test_legacy_nat_translates_before_the_filter, pk_et_teardown),
+		cmocka_unit_test_teardown(test_legacy_rdr_filter_sees_the_internal_address, pk_et_teardown),
+		cmocka_unit_test_teardown(test_legacy_nat_keeps_state_without_a_filter_rule, pk_et_teardown),
+		cmocka_unit_test_teardown(test_binat_maps_outbound_source_one_to_one, pk_et_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,120 @@
+/*
+ * tests/runtime/test_scrub.c: normalisation (runtime/scrub.c) through the
+ * engine: TCP flag sanity, no-df, random-id, min-ttl, max-mss.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/bytes.h"
+#include "runtime/packet.h"
+#include "tests/support/engtest.h"
+
+#define CL "192.168.1.50"
+#define SRV "10.0.10.5"
+
+static void test_syn_fin_loses_its_fin(void **state)
+{
+	struct pk_pkt p;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass all\n");
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 1, SRV, 22, PK_TH_SYN | PK_TH_FIN, 1, 0), PK_V_PASS);
+	assert_true(et.v.translated);
+	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
+	assert_int_equal(p.th_flags, PK_TH_SYN);
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+}
+
+static void test_fin_without_ack_is_normalize(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass all\n");
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 1, SRV, 22, PK_TH_FIN, 1, 0), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_NORMALIZE);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 1, SRV, 22, 0, 1, 0), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_NORMALIZE);
+}
+
+static void test_match_scrub_options_apply_to_the_state(void **state)
+{
+	struct pk_tb s = pk_tb_defaults(4, CL, SRV);
+	struct pk_pkt p;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match in all scrub (no-df random-id min-ttl 30 max-mss 1400)\npass all\n");
+	s.sport = 40000, s.dport = 22, s.flags = PK_TH_SYN, s.seq = 1, s.mss = 1460, s.df = true, s.ttl = 5;
+	s.ip_id = 4242;
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_true(et.v.translated);
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
+	assert_false(p.df);
+	assert_int_equal(p.ttl, 30);
+	assert_int_equal(p.opt.mss, 1400);
+	assert_int_not_equal(p.frag_id, 4242);
+}
+
+static void test_max_mss_leaves_smaller_mss_alone(void **state)
+{
+	struct pk_tb s = pk_tb_defaults(4, CL, SRV);
+	struct pk_pkt p;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match in all scrub (max-mss 1400)\npass all\n");
+	s.sport = 40000, s.dport = 22, s.flags = PK_TH_SYN, s.seq = 1, s.mss = 1200;
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
+	assert_int_equal(p.opt.mss, 1200);
+	assert_false(et.v.translated);
+}
+
+static void test_sloppy_state_passes_what_full_tracking_blocks(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state (sloppy)\n");
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_SYN, 100, 0), PK_V_PASS);
+	/* the SYN|ACK took another path (asymmetric routing): only the client's side is seen */
+	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, 5001), PK_V_PASS);
+	assert_int_equal(et.v.src_after, 4);
+	et.payload = 100;
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 900101, 5001), PK_V_PASS);
+	pk_et_teardown(NULL);
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state\n");
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, 5001), PK_V_PASS);
+	assert_int_equal(et.v.src_after, 2); /* still SYN_SENT: full tracking waits for the server */
+	et.payload = 100;
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 900101, 5001), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_STATE_MISMATCH);
+}
+
+static void test_modulate_state_rewrites_the_isn(void **state)
+{
+	struct pk_tb s = pk_tb_defaults(4, CL, SRV);
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all modulate state\n");
+	s.sport = 40000, s.dport = 22, s.flags = PK_TH_SYN, s.seq = 100;
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_true(et.v.translated);
+	assert_int_not_equal(pk_get32(et.buf + 24), 100);
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_syn_fin_loses_its_fin, pk_et_teardown),
+		cmocka_unit_test_teardown(test_fin_without_ack_is_normalize, pk_et_teardown),
+		cmocka_unit_test_teardown(test_match_scrub_options_apply_to_the_state, pk_et_teardown),
+		cmocka_unit_test_teardown(test_max_mss_leaves_smaller_mss_alone, pk_et_teardown),
+		cmocka_unit_test_teardown(test_sloppy_state_passes_what_full_tracking_blocks, pk_et_teardown),
+		cmocka_unit_test_teardown(test_modulate_state_rewrites_the_isn, pk_et_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,166 @@
+/* tests/runtime/test_stall.c: stalled TCP connections and their likely causes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/ruleset.h"
+#include "runtime/stall.h"
+
+#define SYN 0x02
+#define ACK 0x10
+#define SYNACK 0x12
+#define RST 0x04
+
+enum { LAN = 0, OPT = 1, WAN = 2 };
+
+/* An IPv4 TCP segment between the LAN client 192.168.1.10:40000 and
+ * FreeNAS 10.0.10.5:443, in the given direction. */
+static void segment(uint8_t ip[40], int reply, uint8_t flags)
+{
+	static const uint8_t client[4] = {192, 168, 1, 10}, server[4] = {10, 0, 10, 5};
+	memset(ip, 0, 40);
+	ip[0] = 0x45;
+	ip[3] = 40;
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, reply ? server : client, 4);
+	memcpy(ip + 16, reply ? client : server, 4);
+	uint16_t c = 40000, s = 443, sp = reply ? s : c, dp = reply ? c : s;
+	ip[20] = (uint8_t)(sp >> 8);
+	ip[21] = (uint8_t)sp;
+	ip[22] = (uint8_t)(dp >> 8);
+	ip[23] = (uint8_t)dp;
+	ip[32] = 0x50;
+	ip[33] = flags;
+}
+
+static void feed(struct pk_stall *s, uint64_t n, int reply, uint8_t flags, uint16_t iface, bool passed,
+		 bool mismatch)
+{
+	uint8_t ip[40];
+	segment(ip, reply, flags);
+	const struct pk_stall_pkt p = {.ip = ip, .len = sizeof ip, .n = n, .iface = iface,
+				       .egress = passed ? (reply ? LAN : OPT) : PK_RT_NO_IFACE,
+				       .passed = passed, .mismatch = mismatch};
+	pk_stall_packet(s, &p);
+}
+
+struct seen {
+	int n;
+	enum pk_stall_cause cause;
+	uint64_t first;
+};
+
+static void record(void *ctx, const struct pk_stall_flow *f, enum pk_stall_cause c)
+{
+	struct seen *s = ctx;
+	s->n++;
+	s->cause = c;
+	s->first = f->first_n;
+}
+
+static struct seen diagnose(struct pk_stall *s)
+{
+	struct seen seen = {0, PK_STALL_NONE, 0};
+	pk_stall_report(s, record, &seen);
+	pk_stall_fini(s);
+	return seen;
+}
+
+static void test_completed_handshake_is_not_reported(void **st)
+{
+	(void)st;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	feed(&s, 1, 0, SYN, LAN, true, false);
+	feed(&s, 2, 1, SYNACK, OPT, true, false);
+	feed(&s, 3, 0, ACK, LAN, true, false);
+	assert_int_equal(diagnose(&s).n, 0);
+}
+
+static void test_client_only_traffic_is_asymmetric_routing_without_replies(void **st)
+{
+	(void)st;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	feed(&s, 4, 0, SYN, LAN, true, false);
+	feed(&s, 5, 0, ACK, LAN, true, false);
+	feed(&s, 6, 0, ACK, LAN, false, true);
+	struct seen r = diagnose(&s);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.cause, PK_STALL_NO_REPLY);
+	assert_int_equal(r.first, 4);
+	assert_non_null(strstr(pk_stall_cause_text(r.cause), "sloppy state"));
+}
+
+static void test_replies_on_another_interface_are_named(void **st)
+{
+	(void)st;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	feed(&s, 1, 0, SYN, LAN, true, false);
+	feed(&s, 2, 1, SYNACK, WAN, false, false);
+	assert_int_equal(diagnose(&s).cause, PK_STALL_OTHER_IFACE);
+}
+
+static void test_replies_outside_the_window_point_at_window_tracking(void **st)
+{
+	(void)st;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	feed(&s, 1, 0, SYN, LAN, true, false);
+	feed(&s, 2, 1, SYNACK, OPT, true, false);
+	feed(&s, 3, 0, ACK, LAN, true, false);
+	feed(&s, 4, 1, ACK, OPT, false, true);
+	assert_int_equal(diagnose(&s).cause, PK_STALL_WINDOW);
+}
+
+static void test_blocked_syn_and_reset_connections_are_not_stalls(void **st)
+{
+	(void)st;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	feed(&s, 1, 0, SYN, LAN, false, false);
+	assert_int_equal(diagnose(&s).n, 0);
+	pk_stall_init(&s);
+	feed(&s, 1, 0, SYN, LAN, true, false);
+	feed(&s, 2, 1, RST | ACK, OPT, true, false);
+	assert_int_equal(diagnose(&s).n, 0);
+}
+
+static void test_many_connections_grow_the_table(void **st)
+{
+	(void)st;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	for (uint16_t i = 0; i < 5000; i++) {
+		uint8_t ip[40];
+		segment(ip, 0, SYN);
+		ip[20] = (uint8_t)(i >> 8);
+		ip[21] = (uint8_t)i;
+		const struct pk_stall_pkt p = {.ip = ip, .len = sizeof ip, .n = i + 1u, .iface = LAN,
+					       .egress = OPT, .passed = true};
+		pk_stall_packet(&s, &p);
+	}
+	assert_int_equal(s.n, 5000);
+	struct seen r = diagnose(&s);
+	assert_int_equal(r.n, 5000);
+	assert_int_equal(r.first, 5000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_completed_handshake_is_not_reported),
+		cmocka_unit_test(test_client_only_traffic_is_asymmetric_routing_without_replies),
+		cmocka_unit_test(test_replies_on_another_interface_are_named),
+		cmocka_unit_test(test_replies_outside_the_window_point_at_window_tracking),
+		cmocka_unit_test(test_blocked_syn_and_reset_connections_are_not_stalls),
+		cmocka_unit_test(test_many_connections_grow_the_table),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,69 @@
+/* tests/support/engtest.c: see engtest.h. */
+#include "tests/support/engtest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/support/rstest.h"
+
+struct pk_et et;
+
+static void on_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
+{
+	(void)ctx;
+	(void)dir;
+	if (et.nsent < PK_ET_MAXSENT && len <= sizeof(et.sent[0])) {
+		memcpy(et.sent[et.nsent], ip, len);
+		et.sent_len[et.nsent] = len;
+		et.sent_iface[et.nsent] = iface;
+	}
+	et.nsent++;
+}
+
+void pk_et_start(const char *rules)
+{
+	struct pk_engine_config cfg = {.emit = on_emit, .seed = 42};
+	struct pk_rs *rs = pk_test_rules(rules);
+
+	memset(&et, 0, sizeof(et));
+	et.eng = pk_engine_new(rs, &cfg);
+	if (!et.eng)
+		abort();
+	et.lan = pk_rs_iface_find(rs, "lan0");
+	et.nas = pk_rs_iface_find(rs, "opt1");
+	et.wan = pk_rs_iface_find(rs, "wan0");
+}
+
+int pk_et_teardown(void **state)
+{
+	(void)state;
+	pk_engine_free(et.eng);
+	et.eng = NULL;
+	return 0;
+}
+
+uint8_t pk_et_run(const struct pk_tb *s, double t, uint16_t iface, uint8_t dir)
+{
+	et.blen = pk_tb_build(s, et.buf, sizeof(et.buf));
+	et.nsent = 0;
+	pk_engine_packet(et.eng, (uint64_t)(t * PK_ET_SEC), iface, dir, et.buf, &et.blen, sizeof(et.buf), &et.v);
+	return et.v.kind;
+}
+
+uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, const char *src, uint16_t sp, const char *dst, uint16_t dp,
+		  uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	struct pk_tb s = pk_tb_defaults(src[0] && strchr(src, ':') ? 6 : 4, src, dst);
+
+	s.sport = sp, s.dport = dp, s.flags = flags, s.seq = seq, s.ack = ack, s.payload = et.payload;
+	et.payload = 0;
+	return pk_et_run(&s, t, iface, dir);
+}
+
+uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, const char *src, uint16_t sp, const char *dst, uint16_t dp)
+{
+	struct pk_tb s = pk_tb_defaults(strchr(src, ':') ? 6 : 4, src, dst);
+
+	s.proto = 17, s.sport = sp, s.dport = dp, s.payload = 20;
+	return pk_et_run(&s, t, iface, dir);
+}

@@ -1,0 +1,48 @@
+/*
+ * tests/support/engtest.h: driving an engine in tests.
+ *
+ * One engine at a time over a three-interface topology (lan0, opt1 with
+ * the storage server, wan0 with the default route), packets built with
+ * pktbuild at a given capture time, and the packets the engine generated
+ * kept for inspection.
+ */
+#ifndef PK_TESTS_ENGTEST_H
+#define PK_TESTS_ENGTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/engine.h"
+#include "tests/support/pktbuild.h"
+
+#define PK_ET_SEC 1000000000ull
+#define PK_ET_TOPO                                    \
+	"interface lan0 address 192.168.1.1/24\n"     \
+	"interface opt1 address 10.0.10.1/24\n"       \
+	"interface wan0 address 203.0.113.2/24\n"     \
+	"route default via wan0 gateway 203.0.113.1\n"
+#define PK_ET_MAXSENT 4
+
+struct pk_et {
+	struct pk_engine *eng;
+	uint16_t lan, nas, wan;
+	uint8_t buf[2048];
+	size_t blen;
+	struct pk_verdict v;
+	uint8_t sent[PK_ET_MAXSENT][1600];
+	size_t sent_len[PK_ET_MAXSENT];
+	uint16_t sent_iface[PK_ET_MAXSENT];
+	unsigned nsent;
+	uint16_t payload; /* data bytes of the next pk_et_tcp segment */
+};
+extern struct pk_et et;
+
+void pk_et_start(const char *rules);
+int pk_et_teardown(void **state);
+/* Build s, hand it to the engine at t seconds; returns the verdict kind. */
+uint8_t pk_et_run(const struct pk_tb *s, double t, uint16_t iface, uint8_t dir);
+uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, const char *src, uint16_t sp, const char *dst, uint16_t dp,
+		  uint8_t flags, uint32_t seq, uint32_t ack);
+uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, const char *src, uint16_t sp, const char *dst, uint16_t dp);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * tests/support/front_support.h: helpers for front-end tests: load a rule
+ * text, print a ruleset or the diagnostics into a string.
+ */
+#ifndef PK_TESTS_FRONT_SUPPORT_H
+#define PK_TESTS_FRONT_SUPPORT_H
+
+#include "compiler/diag.h"
+#include "compiler/frontend.h"
+#include "compiler/ir.h"
+
+/* Loads text (named "t.conf"); NULL on error, with the diagnostics in d
+ * (initialised here; the caller frees them). */
+struct pk_ir_ruleset *pk_test_load(const char *text, struct pk_diags *d);
+/* Loads text and returns its printed rules (malloc'd); NULL on error. */
+char *pk_test_print(const char *text, unsigned flags);
+/* The diagnostics text of loading text, without colour (malloc'd). */
+char *pk_test_diags(const char *text);
+/* The printed form of a ruleset (malloc'd). */
+char *pk_test_print_rs(const struct pk_ir_ruleset *rs, unsigned flags);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * tests/verify/test_z3_encode.c: the Z3 encoding of a rule's match agrees
+ * with the reference evaluator on every operator, negation, table and
+ * protocol-dependent field, on random rules and boundary-biased packets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "verify/eval.h"
+#include "verify/z3_encode.h"
+
+static uint32_t rnd_state = 12345;
+
+static uint32_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+static const char *const ifnames[] = {"lan0", "wan0", "dmz0"};
+static const char *const tagnames[] = {"a", "b"};
+
+/* A small address universe so rules and packets collide often. */
+static void rnd_addr(uint8_t af, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	out[0] = 10;
+	out[1] = rnd() % 3;
+	out[2] = rnd() % 3;
+	out[3] = rnd() % 4;
+	if (af == PK_AF_INET6) {
+		out[0] = 0x20;
+		out[15] = rnd() % 4;
+	}
+}
+
+static void rnd_pfx(uint8_t af, struct pk_prefix *p)
+{
+	p->af = af;
+	rnd_addr(af, p->addr);
+	static const uint8_t lens4[] = {0, 8, 16, 24, 30, 32}, lens6[] = {0, 8, 64, 126, 128};
+	p->len = af == PK_AF_INET ? lens4[rnd() % 6] : lens6[rnd() % 5];
+}
+
+static struct pk_ir_table tables[2];
+static struct pk_ir_table_entry entries[2][4];
+
+static void make_tables(void)
+{
+	for (int t = 0; t < 2; t++) {
+		tables[t].name = t ? "t1" : "t0";
+		tables[t].entries = entries[t];
+		tables[t].nentries = (uint32_t)(t ? 0 : 4);
+	}
+	rnd_pfx(PK_AF_INET, &entries[0][0].pfx);
+	entries[0][0].pfx.len = 8;
+	entries[0][1].pfx = entries[0][0].pfx;
+	entries[0][1].pfx.len = 24;
+	entries[0][1].pfx.addr[1] = 1;
+	entries[0][1].neg = true;
+	entries[0][2].pfx = entries[0][1].pfx;
+	entries[0][2].pfx.len = 32;
+	entries[0][2].neg = false;
+	rnd_pfx(PK_AF_INET6, &entries[0][3].pfx);
+}
+
+static void rnd_ir_addr(uint8_t af, struct pk_ir_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = (uint8_t)(rnd() % 2 ? PK_ADDR_ANY : rnd() % 6);
+	a->neg = rnd() % 3 == 0;
+	rnd_pfx(af, &a->pfx);
+	if (a->kind == PK_ADDR_RANGE) {
+		a->range_end = a->pfx;
+		a->range_end.addr[3] = (uint8_t)(a->pfx.addr[3] + rnd() % 3);
+		a->range_end.addr[15] = (uint8_t)(a->pfx.addr[15] + rnd() % 3);
+	}
+	a->table = rnd() % 2;
+}
+
+static void rnd_port(struct pk_port_match *m)
+{
+	m->op = (uint8_t)(rnd() % 10);
+	m->lo = (uint16_t)(rnd() % 6);
+	m->hi = (uint16_t)(m->lo + rnd() % 4);
+}
+
+static void rnd_rule(struct pk_ir_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	static const uint8_t protos[] = {0, 6, 17, 1, 58};
+	const uint8_t af = rnd() % 2 ? PK_AF_INET : PK_AF_INET6;
+	r->af = rnd() % 3 ? 0 : af;
+	r->proto = protos[rnd() % 5];
+	r->dir = (uint8_t)(rnd() % 3);
+	if (rnd() % 3 == 0) {
+		r->ifc.name = ifnames[rnd() % 3];
+		r->ifc.neg = rnd() % 2;
+	}
+	rnd_ir_addr(af, &r->src);
+	rnd_ir_addr(rnd() % 4 ? af : (uint8_t)(PK_AF_INET + PK_AF_INET6 - af), &r->dst);
+	if (rnd() % 3 == 0) {
+		rnd_port(&r->sport);
+		rnd_port(&r->dport);
+	}
+	if (rnd() % 3 == 0) {
+		r->flagmask = (uint8_t)(rnd() % 2 ? PK_TH_SYN | PK_TH_ACK : 0xff);
+		r->flags = (uint8_t)(rnd() % 2 ? PK_TH_SYN : PK_TH_SYN | PK_TH_ACK);
+	}
+	r->icmp_type = rnd() % 4 ? -1 : (int16_t)(rnd() % 3);
+	r->icmp_code = rnd() % 4 ? -1 : (int16_t)(rnd() % 2);
+	r->tos = rnd() % 4 ? -1 : (int16_t)(rnd() % 2);
+	if (rnd() % 4 == 0) {
+		r->tagged = tagnames[rnd() % 2];
+		r->tagged_neg = rnd() % 2;
+	}
+}
+
+static void rnd_packet(struct pk_vpkt *p)
+{
+	static const uint8_t protos[] = {6, 17, 1, 58, 47};
+	memset(p, 0, sizeof(*p));
+	p->af = rnd() % 2 ? PK_AF_INET : PK_AF_INET6;
+	p->proto = protos[rnd() % 5];
+	p->dir = rnd() % 2 ? PK_DIR_IN : PK_DIR_OUT;
+	rnd_addr(p->af, p->src);
+	rnd_addr(p->af, p->dst);
+	if (p->proto == 6 || p->proto == 17) {
+		p->sport = (uint16_t)(rnd() % 9);
+		p->dport = (uint16_t)(rnd() % 9);
+	}
+	if (p->proto == 6)
+		p->flags = (uint8_t)(rnd() % 2 ? PK_TH_SYN : rnd() & 0xff);
+	if ((p->af == PK_AF_INET && p->proto == 1) || (p->af == PK_AF_INET6 && p->proto == 58)) {
+		p->icmp_type = (uint8_t)(rnd() % 3);
+		p->icmp_code = (uint8_t)(rnd() % 2);
+	}
+	p->tos = (uint8_t)(rnd() % 2);
+	const uint32_t k = rnd() % 4;
+	p->ifname = k < 3 ? ifnames[k] : NULL;
+	p->tag = rnd() % 3 ? NULL : tagnames[rnd() % 2];
+}
+
+/* A packet built from the rule's own values, so boundaries get hit. */
+static void rnd_packet_near(const struct pk_ir_rule *r, struct pk_vpkt *p)
+{
+	rnd_packet(p);
+	if (r->src.kind == PK_ADDR_PREFIX || r->src.kind == PK_ADDR_RANGE) {
+		p->af = r->src.pfx.af;
+		memcpy(p->src, rnd() % 2 ? r->src.pfx.addr : r->src.range_end.addr, 16);
+		rnd_addr(p->af, p->dst);
+	}
+	if (r->proto && rnd() % 4) {
+		p->proto = r->proto;
+		p->flags = p->proto == 6 ? (uint8_t)(rnd() % 2 ? PK_TH_SYN : PK_TH_SYN | PK_TH_ACK) : 0;
+	}
+	if (p->proto == 6 || p->proto == 17) {
+		p->sport = (uint16_t)(r->sport.lo + rnd() % 3 - 1);
+		p->dport = (uint16_t)(r->dport.hi + rnd() % 3 - 1);
+	} else {
+		p->sport = p->dport = 0;
+	}
+	if (r->dir && rnd() % 4)
+		p->dir = r->dir;
+	if (r->ifc.name && rnd() % 2)
+		p->ifname = r->ifc.name;
+}
+
+/* Evaluate a formula on a concrete packet by substitution. */
+static bool holds(struct pk_z3 *z, Z3_ast f, const struct pk_vpkt *p)
+{
+	Z3_solver_push(z->c, z->s);
+	Z3_solver_assert(z->c, z->s, pk_z3_is_packet(z, p));
+	Z3_solver_assert(z->c, z->s, f);
+	const bool r = pk_z3_check(z, 0, NULL) == Z3_L_TRUE;
+	Z3_solver_pop(z->c, z->s, 1);
+	return r;
+}
+
+static void setup_ruleset(struct pk_ir_ruleset *rs, struct pk_ir_rule *rules, uint32_t n)
+{
+	memset(rs, 0, sizeof(*rs));
+	make_tables();
+	rs->tables = tables;
+	rs->ntables = 2;
+	rs->rules = rules;
+	rs->nrules = n;
+}
+
+static void test_match_agrees_with_reference_evaluator(void **state)
+{
+	(void)state;
+	enum { NRULES = 600, NPKTS = 40 };
+	static struct pk_ir_rule rules[NRULES];
+	struct pk_ir_ruleset rs;
+	for (uint32_t i = 0; i < NRULES; i++) {
+		rnd_rule(&rules[i]);
+		rules[i].nr = i;
+	}
+	setup_ruleset(&rs, rules, NRULES);
+	struct pk_z3 z;
+	assert_int_equal(pk_z3_init(&z), 0);
+	pk_z3_add_names(&z, &rs);
+	unsigned matched = 0;
+	for (uint32_t i = 0; i < NRULES; i++) {
+		const Z3_ast m = pk_z3_match(&z, &rs, &rules[i]);
+		for (unsigned k = 0; k < NPKTS; k++) {
+			struct pk_vpkt p;
+			if (k % 2)
+				rnd_packet(&p);
+			else
+				rnd_packet_near(&rules[i], &p);
+			const bool want = pk_eval_match(&rs, &rules[i], &p);
+			matched += want;
+			if (holds(&z, m, &p) != want) {
+				char buf[256];
+				pk_vpkt_format(&p, buf, sizeof(buf));
+				fail_msg("rule %u disagrees on packet %s (reference says %d)", i, buf, want);
+			}
+		}
+	}
+	print_message("%u of %u rule/packet pairs match\n", matched, NRULES * NPKTS);
+	assert_true(matched > NRULES); /* the packets do hit the rules */
+	pk_z3_fini(&z);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_match_agrees_with_reference_evaluator),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

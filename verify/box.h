@@ -1,0 +1,40 @@
+/*
+ * verify/box.h: a cheap over-approximation of a rule's match, for pruning.
+ *
+ * A box is one interval per field (family and direction as bit masks, TCP
+ * flags as pf's F/M pair). Two rules whose boxes do not overlap match no
+ * common packet, which settles most pairs of a large ruleset without the
+ * solver. A box is `exact` when the rule matches every well-formed packet
+ * in it (no negation, table, port != or <>, ...): containment of exact
+ * boxes then settles covering too.
+ */
+#ifndef PK_VERIFY_BOX_H
+#define PK_VERIFY_BOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler/ir.h"
+
+typedef unsigned __int128 pk_u128;
+
+struct pk_box {
+	pk_u128 src_lo, src_hi, dst_lo, dst_hi;
+	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
+	uint8_t proto_lo, proto_hi;
+	uint8_t afmask;  /* 1 = IPv4, 2 = IPv6 */
+	uint8_t dirmask; /* 1 = in, 2 = out */
+	uint8_t flags, flagmask; /* hold for TCP packets only, as pf tests them */
+	int16_t itype, icode, tos; /* -1 = any */
+	const char *ifname;        /* NULL = any */
+	bool empty, exact;
+};
+
+void pk_box_of_rule(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, struct pk_box *b);
+bool pk_box_overlap(const struct pk_box *a, const struct pk_box *b);
+/* Every packet of `in` lies in `out`. */
+bool pk_box_contains(const struct pk_box *out, const struct pk_box *in);
+/* Matches every well-formed packet. */
+bool pk_box_is_full(const struct pk_box *b);
+
+#endif

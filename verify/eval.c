@@ -1,0 +1,191 @@
+/* verify/eval.c: the reference evaluator (see eval.h). */
+#include <string.h>
+
+#include "verify/eval.h"
+
+static bool in_prefix(const struct pk_prefix *p, uint8_t af, const uint8_t a[16])
+{
+	if (p->af != af)
+		return false;
+	const unsigned len = p->len > 128 ? 128 : p->len;
+	for (unsigned bit = 0; bit < len; bit++) {
+		const uint8_t m = (uint8_t)(0x80 >> (bit % 8));
+		if ((p->addr[bit / 8] & m) != (a[bit / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+/* pf's radix lookup: the most specific entry holding a decides. */
+static bool in_table(const struct pk_ir_table *t, uint8_t af, const uint8_t a[16])
+{
+	int best = -1;
+	bool neg = false;
+	for (uint32_t i = 0; i < t->nentries; i++) {
+		const struct pk_ir_table_entry *e = &t->entries[i];
+		if (!in_prefix(&e->pfx, af, a))
+			continue;
+		if (e->pfx.len > best || (e->pfx.len == best && e->neg)) {
+			best = e->pfx.len;
+			neg = e->neg;
+		}
+	}
+	return best >= 0 && !neg;
+}
+
+static int route_find(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t a[16], const char **ifname)
+{
+	int best = -1;
+	*ifname = NULL;
+	for (uint32_t i = 0; i < rs->nroutes; i++)
+		if (in_prefix(&rs->routes[i].dst, af, a) && rs->routes[i].dst.len > best) {
+			best = rs->routes[i].dst.len;
+			*ifname = rs->routes[i].ifname;
+		}
+	for (uint32_t i = 0; i < rs->nifaces; i++)
+		for (uint32_t k = 0; k < rs->ifaces[i].naddrs; k++)
+			if (in_prefix(&rs->ifaces[i].addrs[k], af, a) && rs->ifaces[i].addrs[k].len > best) {
+				best = rs->ifaces[i].addrs[k].len;
+				*ifname = rs->ifaces[i].name;
+			}
+	return best;
+}
+
+const char *pk_eval_route(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t addr[16])
+{
+	const char *ifname;
+	route_find(rs, af, addr, &ifname);
+	return ifname;
+}
+
+static bool cmp_u128(const uint8_t a[16], const uint8_t b[16], int want)
+{
+	const int c = memcmp(a, b, 16);
+	return want < 0 ? c <= 0 : c >= 0;
+}
+
+static bool addr_match(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *x, const struct pk_vpkt *p,
+		       const uint8_t a[16])
+{
+	bool m;
+	const char *via;
+	switch (x->kind) {
+	case PK_ADDR_PREFIX:
+		if (x->pfx.af != p->af)
+			return false;
+		m = in_prefix(&x->pfx, p->af, a);
+		break;
+	case PK_ADDR_RANGE:
+		if (x->pfx.af != p->af)
+			return false;
+		m = cmp_u128(x->pfx.addr, a, -1) && cmp_u128(x->range_end.addr, a, 1);
+		break;
+	case PK_ADDR_TABLE:
+		m = x->table < rs->ntables && in_table(&rs->tables[x->table], p->af, a);
+		break;
+	case PK_ADDR_NOROUTE:
+		m = route_find(rs, p->af, a, &via) < 0;
+		break;
+	case PK_ADDR_URPF:
+		route_find(rs, p->af, a, &via);
+		m = !via || !p->ifname || strcmp(via, p->ifname);
+		break;
+	default:
+		m = true;
+	}
+	return m != x->neg;
+}
+
+static bool port_match(const struct pk_port_match *m, uint16_t x)
+{
+	switch (m->op) {
+	case PK_PORT_EQ: return x == m->lo;
+	case PK_PORT_NE: return x != m->lo;
+	case PK_PORT_LT: return x < m->lo;
+	case PK_PORT_LE: return x <= m->lo;
+	case PK_PORT_GT: return x > m->lo;
+	case PK_PORT_GE: return x >= m->lo;
+	case PK_PORT_RANGE: return x >= m->lo && x <= m->hi;
+	case PK_PORT_INSIDE: return x > m->lo && x < m->hi;
+	case PK_PORT_OUTSIDE: return x < m->lo || x > m->hi;
+	default: return true;
+	}
+}
+
+static bool l4_match(const struct pk_ir_rule *r, const struct pk_vpkt *p)
+{
+	if (r->sport.op != PK_PORT_ANY || r->dport.op != PK_PORT_ANY) {
+		if (p->proto != 6 && p->proto != 17)
+			return false;
+		if (!port_match(&r->sport, p->sport) || !port_match(&r->dport, p->dport))
+			return false;
+	}
+	if (r->flagmask && p->proto == 6 && (p->flags & r->flagmask) != r->flags)
+		return false;
+	if (r->icmp_type >= 0 || r->icmp_code >= 0) {
+		const bool icmp = (p->af == PK_AF_INET && p->proto == 1) || (p->af == PK_AF_INET6 && p->proto == 58);
+		if (!icmp)
+			return false;
+		if (r->icmp_type >= 0 && p->icmp_type != r->icmp_type)
+			return false;
+		if (r->icmp_code >= 0 && p->icmp_code != r->icmp_code)
+			return false;
+	}
+	return true;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+bool pk_eval_match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, const struct pk_vpkt *p)
+{
+	if ((r->af && r->af != p->af) || (r->proto && r->proto != p->proto))
+		return false;
+	if (r->dir != PK_DIR_ANY && r->dir != p->dir)
+		return false;
+	if (r->ifc.name && str_eq(r->ifc.name, p->ifname) == r->ifc.neg)
+		return false;
+	if (!addr_match(rs, &r->src, p, p->src) || !addr_match(rs, &r->dst, p, p->dst))
+		return false;
+	if (!l4_match(r, p))
+		return false;
+	if (r->tos >= 0 && p->tos != r->tos)
+		return false;
+	if (r->tagged && str_eq(r->tagged, p->tag) == r->tagged_neg)
+		return false;
+	return true;
+}
+
+static bool skipped(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
+{
+	for (uint32_t i = 0; i < rs->opts.nskip; i++)
+		if (str_eq(rs->opts.skip[i], p->ifname))
+			return true;
+	return false;
+}
+
+void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res,
+		    void (*visit)(void *ctx, uint32_t rule), void *ctx)
+{
+	res->rule = PK_EVAL_NONE;
+	res->pass = true;
+	res->skipped = skipped(rs, p);
+	if (res->skipped)
+		return;
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		const bool filter = r->action == PK_ACT_PASS || r->action == PK_ACT_BLOCK || r->action == PK_ACT_MATCH;
+		if (!filter || !pk_eval_match(rs, r, p))
+			continue;
+		if (visit)
+			visit(ctx, i);
+		if (r->action == PK_ACT_MATCH)
+			continue;
+		res->rule = i;
+		res->pass = r->action == PK_ACT_PASS;
+		if (r->quick)
+			return;
+	}
+}

@@ -1,0 +1,35 @@
+/*
+ * verify/eval.h: the reference evaluator: pf's rule matching on one
+ * concrete packet, written as plainly as possible.
+ *
+ * `picket explain` reports with it, the linter names the rule that decides
+ * a witness with it, and the tests hold the Z3 encoding against it.
+ */
+#ifndef PK_VERIFY_EVAL_H
+#define PK_VERIFY_EVAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler/ir.h"
+#include "verify/packet.h"
+
+#define PK_EVAL_NONE UINT32_MAX
+
+bool pk_eval_match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, const struct pk_vpkt *p);
+
+struct pk_eval_result {
+	uint32_t rule;  /* deciding rule, PK_EVAL_NONE: no rule decides (default pass) */
+	bool pass;      /* the verdict */
+	bool skipped;   /* the interface is under `set skip` */
+};
+/* visit (may be NULL) is called for every filter rule that matches on the
+ * way, in order, until a quick match stops the evaluation. */
+void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res,
+		    void (*visit)(void *ctx, uint32_t rule), void *ctx);
+
+/* The topology's longest-prefix route for an address: the interface name,
+ * NULL when no route covers it. */
+const char *pk_eval_route(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t addr[16]);
+
+#endif

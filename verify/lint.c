@@ -1,0 +1,359 @@
+/* verify/lint.c: the linter's driver, the report, inline suppression. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "verify/lint_int.h"
+
+struct pk_lint_info {
+	const char *id;
+	enum pk_severity sev;
+	bool on;
+	const char *shortd, *help;
+};
+
+static const struct pk_lint_info pk_lint_table[PK_LINT_COUNT] = {
+#define PK_LINT_ROW(e, id, sev, on, shortd, help) {id, sev, on, shortd, help},
+	PK_LINT_IDS(PK_LINT_ROW)
+#undef PK_LINT_ROW
+};
+
+void pk_lint_opts_default(struct pk_lint_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < PK_LINT_COUNT; i++)
+		o->enabled[i] = pk_lint_table[i].on;
+}
+
+int pk_lint_id_find(const char *id)
+{
+	for (int i = 0; i < PK_LINT_COUNT; i++)
+		if (!strcmp(pk_lint_table[i].id, id))
+			return i;
+	return -1;
+}
+
+const char *pk_lint_id_name(enum pk_lint_id id) { return pk_lint_table[id].id; }
+enum pk_severity pk_lint_id_severity(enum pk_lint_id id) { return pk_lint_table[id].sev; }
+const char *pk_lint_id_short(enum pk_lint_id id) { return pk_lint_table[id].shortd; }
+const char *pk_lint_id_help(enum pk_lint_id id) { return pk_lint_table[id].help; }
+
+void pk_lint_report_init(struct pk_lint_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->arena = pk_arena_new();
+}
+
+void pk_lint_report_free(struct pk_lint_report *rep)
+{
+	pk_arena_free(rep->arena);
+	free(rep->v);
+	memset(rep, 0, sizeof(*rep));
+}
+
+static char *vfmt(struct pk_arena *a, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	return pk_arena_strdup(a, buf);
+}
+
+struct pk_lint_finding *pk_lint_add(struct pk_lint_report *rep, enum pk_lint_id id, const struct pk_ir_rule *r,
+				    const struct pk_loc *loc, const char *fmt, ...)
+{
+	if (rep->n == rep->cap) {
+		rep->cap = rep->cap ? rep->cap * 2 : 32;
+		rep->v = realloc(rep->v, rep->cap * sizeof(*rep->v));
+		if (!rep->v)
+			abort();
+	}
+	struct pk_lint_finding *f = &rep->v[rep->n++];
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	f->sev = pk_lint_table[id].sev;
+	f->rule = r ? r->nr : PK_LINT_NO_RULE;
+	f->loc = r ? r->loc : *loc;
+	va_list ap;
+	va_start(ap, fmt);
+	f->msg = vfmt(rep->arena, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+void pk_lint_relate(struct pk_lint_report *rep, struct pk_lint_finding *f, const struct pk_ir_rule *r,
+		    const struct pk_loc *loc, const char *fmt, ...)
+{
+	struct pk_lint_related *v = pk_arena_array(rep->arena, f->nrelated + 1, sizeof(*v));
+	if (f->nrelated)
+		memcpy(v, f->related, f->nrelated * sizeof(*v));
+	struct pk_lint_related *x = &v[f->nrelated];
+	x->rule = r ? r->nr : PK_LINT_NO_RULE;
+	x->loc = r ? r->loc : *loc;
+	va_list ap;
+	va_start(ap, fmt);
+	x->msg = vfmt(rep->arena, fmt, ap);
+	va_end(ap);
+	f->related = v;
+	f->nrelated++;
+}
+
+void pk_lint_witness(struct pk_lint_finding *f, const struct pk_vpkt *p, const char *note)
+{
+	f->has_witness = true;
+	f->witness = *p;
+	f->witness_note = note;
+}
+
+const char *pk_lint_rule_name(struct pk_lint_report *rep, const struct pk_ir_rule *r)
+{
+	return pk_arena_printf(rep->arena, "rule %u at line %u", r->nr, r->loc.line);
+}
+
+Z3_ast pk_lint_M(struct pk_lint_ctx *x, uint32_t i)
+{
+	if (!x->M[i])
+		x->M[i] = pk_z3_match(&x->z, x->rs, &x->rs->rules[i]);
+	return x->M[i];
+}
+
+bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
+{
+	return x->o->enabled[id];
+}
+
+const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
+{
+	for (uint32_t s = 0; file && s < rs->nsources; s++) {
+		if (strcmp(rs->sources[s].path, file))
+			continue;
+		const char *p = rs->sources[s].text, *end = p + rs->sources[s].len;
+		for (uint32_t l = 1; l < line && p < end; p++)
+			if (*p == '\n')
+				l++;
+		if (p >= end && line > 1)
+			return NULL;
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		*len = (size_t)((e ? e : end) - p);
+		return p;
+	}
+	return NULL;
+}
+
+/* `# picket: ignore ID[, ID...]` in this line's comment names id. */
+static bool line_ignores(const char *s, size_t len, const char *id, bool whole_line_comment)
+{
+	const char *hash = memchr(s, '#', len);
+	if (!hash)
+		return false;
+	if (whole_line_comment)
+		for (const char *p = s; p < hash; p++)
+			if (!isspace((unsigned char)*p))
+				return false;
+	static const char key[] = "picket: ignore";
+	const char *p = hash + 1;
+	const char *end = s + len;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if ((size_t)(end - p) < sizeof(key) - 1 || strncmp(p, key, sizeof(key) - 1))
+		return false;
+	p += sizeof(key) - 1;
+	const size_t idlen = strlen(id);
+	while (p < end) {
+		while (p < end && (isspace((unsigned char)*p) || *p == ','))
+			p++;
+		const char *w = p;
+		while (p < end && !isspace((unsigned char)*p) && *p != ',')
+			p++;
+		if ((size_t)(p - w) == idlen && !strncmp(w, id, idlen))
+			return true;
+	}
+	return false;
+}
+
+static bool comment_line(const char *s, size_t len)
+{
+	while (len && isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	return len && *s == '#';
+}
+
+/* Line starts of one source, so suppression look-ups do not rescan it. */
+struct pk_line_index {
+	const struct pk_ir_source *src;
+	size_t *start; /* start[l - 1] is line l; start[n] is the end */
+	uint32_t n;
+};
+
+static void index_lines(const struct pk_ir_source *src, struct pk_line_index *ix)
+{
+	ix->src = src;
+	ix->n = 1;
+	for (size_t k = 0; k < src->len; k++)
+		ix->n += src->text[k] == '\n';
+	ix->start = calloc(ix->n + 1, sizeof(*ix->start));
+	if (!ix->start)
+		abort();
+	uint32_t l = 1;
+	for (size_t k = 0; k < src->len; k++)
+		if (src->text[k] == '\n')
+			ix->start[l++] = k + 1;
+	ix->start[ix->n] = src->len + 1;
+}
+
+static const char *indexed_line(const struct pk_line_index *v, uint32_t nv, const char *file, uint32_t line,
+				size_t *len)
+{
+	for (uint32_t s = 0; file && s < nv; s++) {
+		if (strcmp(v[s].src->path, file))
+			continue;
+		if (line < 1 || line > v[s].n)
+			return NULL;
+		const size_t a = v[s].start[line - 1], b = v[s].start[line];
+		*len = b > a ? b - a - 1 : 0;
+		if (a + *len > v[s].src->len)
+			*len = v[s].src->len - a;
+		return v[s].src->text + a;
+	}
+	return NULL;
+}
+
+/* On the rule's line, or in the comment lines right above it. */
+static bool suppressed(const struct pk_line_index *v, uint32_t nv, const struct pk_lint_finding *f)
+{
+	const char *id = pk_lint_table[f->id].id;
+	size_t len;
+	const char *s = indexed_line(v, nv, f->loc.file, f->loc.line, &len);
+	if (s && line_ignores(s, len, id, false))
+		return true;
+	for (uint32_t l = f->loc.line; l-- > 1;) {
+		s = indexed_line(v, nv, f->loc.file, l, &len);
+		if (!s || !comment_line(s, len))
+			return false;
+		if (line_ignores(s, len, id, true))
+			return true;
+	}
+	return false;
+}
+
+static int cmp_loc(const void *a, const void *b)
+{
+	const struct pk_lint_finding *x = a, *y = b;
+	const int f = strcmp(x->loc.file ? x->loc.file : "", y->loc.file ? y->loc.file : "");
+	if (f)
+		return f;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	if (x->rule != y->rule)
+		return x->rule < y->rule ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void finish(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep)
+{
+	struct pk_line_index *ix = calloc(rs->nsources + 1, sizeof(*ix));
+	if (!ix)
+		abort();
+	for (uint32_t s = 0; s < rs->nsources; s++)
+		index_lines(&rs->sources[s], &ix[s]);
+	unsigned k = 0;
+	for (unsigned i = 0; i < rep->n; i++) {
+		if (suppressed(ix, rs->nsources, &rep->v[i]))
+			rep->suppressed++;
+		else
+			rep->v[k++] = rep->v[i];
+	}
+	rep->n = k;
+	for (uint32_t s = 0; s < rs->nsources; s++)
+		free(ix[s].start);
+	free(ix);
+	qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
+}
+
+/* Overlap lists grow by doubling: capacity is the next power of two. */
+static void ov_push(struct pk_lint_ctx *x, uint32_t i, uint32_t j)
+{
+	const unsigned n = x->nov[i];
+	if ((n & (n - 1)) == 0) {
+		x->ov[i] = realloc(x->ov[i], (n ? 2 * n : 1) * sizeof(uint32_t));
+		if (!x->ov[i])
+			abort();
+	}
+	x->ov[i][x->nov[i]++] = j;
+}
+
+static void build_index(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	bool tags_set = false;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		tags_set |= rs->rules[i].tag != NULL;
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		pk_box_of_rule(rs, r, &x->box[i]);
+		x->unsure[i] = r->probability || (r->tagged && tags_set);
+	}
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		if (!pk_z3_in_filter(&rs->rules[i]))
+			continue;
+		for (uint32_t j = i + 1; j < rs->nrules; j++) {
+			if (!pk_z3_in_filter(&rs->rules[j]))
+				continue;
+			x->rep->stats.pairs++;
+			if (!pk_box_overlap(&x->box[i], &x->box[j])) {
+				x->rep->stats.pairs_pruned++;
+				continue;
+			}
+			ov_push(x, i, j);
+			ov_push(x, j, i);
+		}
+		x->rep->stats.rules++;
+	}
+}
+
+static void ctx_free(struct pk_lint_ctx *x)
+{
+	for (uint32_t i = 0; x->ov && i < x->rs->nrules; i++)
+		free(x->ov[i]);
+	free(x->ov);
+	free(x->nov);
+	free(x->box);
+	free(x->M);
+	free(x->unsure);
+	free(x->dead);
+	pk_z3_fini(&x->z);
+}
+
+int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, struct pk_lint_report *rep)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct pk_lint_ctx x = {.rs = rs, .o = o, .rep = rep};
+	if (pk_z3_init(&x.z) < 0)
+		return -1;
+	pk_z3_add_names(&x.z, rs);
+	const size_t n = rs->nrules + 1;
+	x.box = calloc(n, sizeof(*x.box));
+	x.M = calloc(n, sizeof(*x.M));
+	x.unsure = calloc(n, sizeof(*x.unsure));
+	x.dead = calloc(n, sizeof(*x.dead));
+	x.ov = calloc(n, sizeof(*x.ov));
+	x.nov = calloc(n, sizeof(*x.nov));
+	if (!x.box || !x.M || !x.unsure || !x.dead || !x.ov || !x.nov)
+		abort();
+	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};
+	x.dom = Z3_mk_and(x.z.c, 2, dv);
+	build_index(&x);
+	pk_lint_style(&x);
+	pk_lint_relations(&x);
+	pk_lint_reach(&x);
+	rep->stats.solver_calls = x.z.checks;
+	ctx_free(&x);
+	finish(rs, rep);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rep->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * verify/lint.h: the linter: findings about an IR ruleset, with evidence.
+ *
+ * pk_lint_run() owns the analysis (verify/lint_rel.c for the relations
+ * between rules, verify/lint_reach.c for what reaches or leaves,
+ * verify/lint_style.c for per-rule and option checks); the report owns
+ * every finding's text; verify/lint_out.c prints reports. Every finding
+ * is true of the ruleset under pf's semantics: a check that cannot decide
+ * exactly (probability, tags set during evaluation) stays silent.
+ */
+#ifndef PK_VERIFY_LINT_H
+#define PK_VERIFY_LINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler/arena.h"
+#include "compiler/diag.h"
+#include "compiler/ir.h"
+#include "verify/lint_ids.h"
+#include "verify/packet.h"
+
+#define PK_LINT_NO_RULE UINT32_MAX
+
+struct pk_lint_related {
+	struct pk_loc loc;
+	uint32_t rule; /* PK_LINT_NO_RULE when not a rule */
+	const char *msg;
+};
+
+struct pk_lint_finding {
+	enum pk_lint_id id;
+	enum pk_severity sev;
+	struct pk_loc loc;
+	uint32_t rule; /* PK_LINT_NO_RULE for ruleset-wide findings */
+	const char *msg;
+	struct pk_lint_related *related;
+	unsigned nrelated;
+	bool has_witness;
+	struct pk_vpkt witness;
+	const char *witness_note; /* what happens to the witness, or NULL */
+};
+
+struct pk_lint_stats {
+	unsigned long rules;        /* filter rules analysed */
+	unsigned long pairs;        /* rule pairs considered */
+	unsigned long pairs_pruned; /* settled by disjoint boxes */
+	unsigned long box_decided;  /* checks settled by box containment */
+	unsigned long sampled;      /* checks settled by a sample packet */
+	unsigned long given_up;     /* questions too large or timed out: nothing reported */
+	unsigned long solver_calls;
+	double seconds;
+};
+
+struct pk_lint_report {
+	struct pk_arena *arena;
+	struct pk_lint_finding *v;
+	unsigned n, cap;
+	unsigned suppressed;
+	struct pk_lint_stats stats;
+};
+
+struct pk_lint_opts {
+	bool enabled[PK_LINT_COUNT];
+	uint64_t mem_bytes; /* memory the states must fit in; 0 = this machine's */
+};
+
+/* Defaults from the table; then --enable/--disable by id. */
+void pk_lint_opts_default(struct pk_lint_opts *o);
+/* Returns the id's index, or -1 for an unknown id. */
+int pk_lint_id_find(const char *id);
+const char *pk_lint_id_name(enum pk_lint_id id);
+enum pk_severity pk_lint_id_severity(enum pk_lint_id id);
+const char *pk_lint_id_short(enum pk_lint_id id);
+const char *pk_lint_id_help(enum pk_lint_id id);
+
+void pk_lint_report_init(struct pk_lint_report *rep);
+void pk_lint_report_free(struct pk_lint_report *rep);
+
+/* Analyse, drop findings suppressed inline (`# picket: ignore ID` on or
+ * above the rule), sort by location. Returns 0, or -1 if Z3 failed to start. */
+int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, struct pk_lint_report *rep);
+
+/* Building findings (used by the checks). */
+struct pk_lint_finding *pk_lint_add(struct pk_lint_report *rep, enum pk_lint_id id, const struct pk_ir_rule *r,
+				    const struct pk_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void pk_lint_relate(struct pk_lint_report *rep, struct pk_lint_finding *f, const struct pk_ir_rule *r,
+		    const struct pk_loc *loc, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void pk_lint_witness(struct pk_lint_finding *f, const struct pk_vpkt *p, const char *note);
+
+/* Line `line` of a source file the ruleset was read from (no newline), or NULL. */
+const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len);
+
+/* "rule 7 at line 8" */
+const char *pk_lint_rule_name(struct pk_lint_report *rep, const struct pk_ir_rule *r);
+
+#endif

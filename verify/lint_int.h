@@ -1,0 +1,41 @@
+/*
+ * verify/lint_int.h: state shared by the linter's checks during one run.
+ *
+ * Built once by pk_lint_run: the filter rules, their boxes, which pairs
+ * overlap (the pruning index), the Z3 encoder with one solver, and each
+ * rule's match formula, made on first use.
+ */
+#ifndef PK_VERIFY_LINT_INT_H
+#define PK_VERIFY_LINT_INT_H
+
+#include "verify/box.h"
+#include "verify/lint.h"
+#include "verify/z3_encode.h"
+
+struct pk_lint_ctx {
+	const struct pk_ir_ruleset *rs;
+	const struct pk_lint_opts *o;
+	struct pk_lint_report *rep;
+	struct pk_z3 z;
+	Z3_ast dom; /* well-formed packet on an interface that is not skipped */
+	struct pk_box *box; /* per rule */
+	Z3_ast *M;          /* per rule, lazily */
+	bool *unsure;       /* per rule: its match is not a plain function of the packet */
+	bool *dead;         /* per rule: unmatchable */
+	uint32_t **ov;      /* per filter rule: the other filter rules whose boxes overlap, ascending */
+	unsigned *nov;
+};
+
+Z3_ast pk_lint_M(struct pk_lint_ctx *x, uint32_t i);
+bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id);
+
+void pk_lint_relations(struct pk_lint_ctx *x);
+void pk_lint_reach(struct pk_lint_ctx *x);
+void pk_lint_style(struct pk_lint_ctx *x);
+
+/* Two rules handle a packet alike: same verdict, state, logging, options. */
+bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b);
+/* A rule handles packets as pf's default pass does (pass, no state, no options). */
+bool pk_lint_default_effect(const struct pk_ir_rule *r);
+
+#endif

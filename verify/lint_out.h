@@ -1,0 +1,20 @@
+/*
+ * verify/lint_out.h: printing a lint report: text like a compiler's
+ * diagnostics (through compiler/diag.h), JSON, and SARIF 2.1.0.
+ */
+#ifndef PK_VERIFY_LINT_OUT_H
+#define PK_VERIFY_LINT_OUT_H
+
+#include <stdio.h>
+
+#include "verify/lint.h"
+
+enum pk_lint_format { PK_LINT_TEXT, PK_LINT_JSON, PK_LINT_SARIF };
+
+/* Returns 0, or -1 when the output could not be written. version is the
+ * tool's, for SARIF's driver. */
+int pk_lint_print(const struct pk_ir_ruleset *rs, const struct pk_lint_report *rep, enum pk_lint_format fmt,
+		  FILE *out, enum pk_diag_color color, const char *version);
+void pk_lint_print_stats(const struct pk_lint_report *rep, FILE *out);
+
+#endif

@@ -1,0 +1,266 @@
+/*
+ * verify/lint_reach.c: where packets end up: what passes by default
+ * (implicit-pass), what a pass rule lets in but the egress interface's out
+ * rules stop (egress-blocked), and stateless TCP passes whose replies no
+ * rule passes (no-state-tcp). Each finding carries a witness packet.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/eval.h"
+#include "verify/lint_int.h"
+
+/* The end of the main file: where a ruleset-wide finding points. */
+static struct pk_loc end_of_file(const struct pk_ir_ruleset *rs)
+{
+	struct pk_loc l = {.line = 1, .col = 1, .end_line = 1, .end_col = 1};
+	if (rs->nsources == 0)
+		return l;
+	l.file = rs->sources[0].path;
+	const char *t = rs->sources[0].text;
+	size_t n = rs->sources[0].len;
+	while (n && t[n - 1] == '\n')
+		n--;
+	for (size_t k = 0; k < n; k++)
+		l.line += t[k] == '\n';
+	l.end_line = l.line;
+	return l;
+}
+
+static bool any_unsure(const struct pk_lint_ctx *x, bool tags_only)
+{
+	for (uint32_t i = 0; i < x->rs->nrules; i++)
+		if (x->unsure[i] && (!tags_only || !x->rs->rules[i].probability))
+			return true;
+	return false;
+}
+
+static void check_implicit_pass(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (pk_z3_decides(&rs->rules[i]) && !x->unsure[i] && pk_box_is_full(&x->box[i])) {
+			x->rep->stats.box_decided++;
+			return;
+		}
+	if (any_unsure(x, true))
+		return;
+	Z3_ast *v = calloc(rs->nrules + 1, sizeof(*v));
+	unsigned n = 0;
+	v[n++] = x->dom;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (pk_z3_decides(&rs->rules[i]) && !x->unsure[i] && !x->dead[i])
+			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, i));
+	struct pk_vpkt w;
+	if (pk_z3_witness(&x->z, pk_z3_and(x->z.c, n, v), &w)) {
+		const struct pk_loc l = end_of_file(rs);
+		struct pk_lint_finding *f = pk_lint_add(x->rep, PK_LINT_IMPLICIT_PASS, NULL, &l,
+							"some packets match no pass or block rule and pass by "
+							"default; start with 'block all'");
+		pk_lint_witness(f, &w, "passed by default");
+	}
+	free(v);
+}
+
+/* The packets rule i decides: it matches and no rule taking packets from it does. */
+static Z3_ast decided_by(struct pk_lint_ctx *x, uint32_t i)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	Z3_ast *v = calloc(x->nov[i] + 2, sizeof(*v));
+	unsigned n = 0;
+	v[n++] = pk_lint_M(x, i);
+	for (unsigned k = 0; k < x->nov[i]; k++) {
+		const uint32_t j = x->ov[i][k];
+		const struct pk_ir_rule *o = &x->rs->rules[j];
+		if (pk_z3_decides(o) && !x->dead[j] && ((j < i && o->quick) || (j > i && !r->quick)))
+			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, j));
+	}
+	const Z3_ast f = pk_z3_and(x->z.c, n, v);
+	free(v);
+	return f;
+}
+
+static Z3_ast field_is(struct pk_z3 *z, Z3_ast f, uint64_t v, unsigned bits)
+{
+	return Z3_mk_eq(z->c, f, pk_z3_bv(z->c, v, bits));
+}
+
+/* The verdict for the same packet leaving on interface ifname. */
+static Z3_ast passes_out(struct pk_lint_ctx *x, Z3_ast pass, const char *ifname)
+{
+	Z3_ast from[2] = {x->z.p.dir, x->z.p.iface};
+	Z3_ast to[2] = {pk_z3_bv(x->z.c, PK_DIR_OUT, 8), pk_z3_bv(x->z.c, pk_z3_iface_index(&x->z, ifname), 16)};
+	return Z3_substitute(x->z.c, pass, 2, from, to);
+}
+
+static bool sat(struct pk_lint_ctx *x, unsigned n, const Z3_ast *v, struct pk_vpkt *w)
+{
+	return pk_z3_witness(&x->z, pk_z3_and(x->z.c, n, v), w);
+}
+
+/* The solver proves no packet exists (a timeout proves nothing). */
+static bool none(struct pk_lint_ctx *x, unsigned n, const Z3_ast *v)
+{
+	Z3_solver_push(x->z.c, x->z.s);
+	Z3_solver_assert(x->z.c, x->z.s, pk_z3_and(x->z.c, n, v));
+	const bool unsat = pk_z3_check(&x->z, 0, NULL) == Z3_L_FALSE;
+	Z3_solver_pop(x->z.c, x->z.s, 1);
+	return unsat;
+}
+
+static void report_egress(struct pk_lint_ctx *x, const struct pk_ir_rule *r, const char *ifname,
+			  const struct pk_vpkt *w)
+{
+	struct pk_vpkt out = *w;
+	out.dir = PK_DIR_OUT;
+	out.ifname = ifname;
+	struct pk_eval_result res;
+	pk_eval_filter(x->rs, &out, &res, NULL, NULL);
+	struct pk_lint_finding *f = pk_lint_add(x->rep, PK_LINT_EGRESS_BLOCKED, r, NULL,
+						"traffic this rule passes in and routes out of %s is blocked there "
+						"by out rules: it can never leave",
+						ifname);
+	if (res.rule != PK_EVAL_NONE)
+		pk_lint_relate(x->rep, f, &x->rs->rules[res.rule], NULL, "this rule blocks it on %s", ifname);
+	pk_lint_witness(f, w, "passed in, blocked out");
+}
+
+/* Some packet leaving on ifname is blocked; when none is, no pass-in
+ * rule can be egress-blocked through it (one call settles the interface). */
+static bool out_may_block(struct pk_lint_ctx *x, Z3_ast out_pass)
+{
+	const Z3_ast v[2] = {x->dom, Z3_mk_not(x->z.c, out_pass)};
+	return sat(x, 2, v, NULL);
+}
+
+/* The filter rules that can decide a packet leaving on ifname. */
+static unsigned out_rules(const struct pk_lint_ctx *x, const char *ifname, uint32_t *v)
+{
+	unsigned n = 0;
+	for (uint32_t j = 0; j < x->rs->nrules; j++) {
+		const struct pk_box *b = &x->box[j];
+		if (pk_z3_decides(&x->rs->rules[j]) && !x->dead[j] && (b->dirmask & 2) &&
+		    (!b->ifname || !strcmp(b->ifname, ifname)))
+			v[n++] = j;
+	}
+	return n;
+}
+
+/* Boxes alone show every packet of rule i leaving on ifname passes: the
+ * last out rule overlapping it is an exact pass holding it, and no quick
+ * rule overlaps it. */
+static bool out_surely_passes(const struct pk_lint_ctx *x, uint32_t i, const char *ifname, const uint32_t *v,
+			      unsigned n)
+{
+	struct pk_box b = x->box[i];
+	b.dirmask = 2;
+	b.ifname = ifname;
+	uint32_t last = UINT32_MAX;
+	for (unsigned k = 0; k < n; k++) {
+		if (!pk_box_overlap(&x->box[v[k]], &b))
+			continue;
+		if (x->rs->rules[v[k]].quick)
+			return false;
+		last = v[k];
+	}
+	return last != UINT32_MAX && x->rs->rules[last].action == PK_ACT_PASS && x->box[last].exact &&
+	       pk_box_contains(&x->box[last], &b);
+}
+
+static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass, Z3_ast not_self, uint32_t *outs)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	const char *e = rs->ifaces[k].name;
+	const unsigned nout = out_rules(x, e, outs);
+	/* routed traffic leaves by another interface than it came in by */
+	const Z3_ast other = Z3_mk_not(x->z.c, field_is(&x->z, x->z.p.iface, pk_z3_iface_index(&x->z, e), 16));
+	const Z3_ast via = pk_z3_routes_via(&x->z, rs, e);
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || r->route.kind ||
+		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
+			continue;
+		if (out_surely_passes(x, i, e, outs, nout)) {
+			x->rep->stats.box_decided++;
+			continue;
+		}
+		const Z3_ast in[6] = {x->dom, decided_by(x, i), via, not_self, other, out_pass};
+		if (!none(x, 6, in))
+			continue;
+		struct pk_vpkt w;
+		if (sat(x, 5, in, &w))
+			report_egress(x, r, e, &w);
+	}
+}
+
+static void check_egress(struct pk_lint_ctx *x, Z3_ast pass)
+{
+	const Z3_ast not_self = Z3_mk_not(x->z.c, pk_z3_dst_is_self(&x->z, x->rs));
+	uint32_t *outs = calloc(x->rs->nrules + 1, sizeof(*outs));
+	for (uint32_t k = 0; k < x->rs->nifaces; k++) {
+		const Z3_ast out_pass = Z3_simplify(x->z.c, passes_out(x, pass, x->rs->ifaces[k].name));
+		if (out_may_block(x, out_pass))
+			check_egress_via(x, k, out_pass, not_self, outs);
+	}
+	free(outs);
+}
+
+/* The reply to the packet: addresses and ports swapped, the other
+ * direction on the same interface, ACK set. */
+static Z3_ast reply_passes(struct pk_lint_ctx *x, Z3_ast pass)
+{
+	struct pk_z3 *z = &x->z;
+	Z3_context c = z->c;
+	const Z3_ast fq = Z3_mk_const(c, Z3_mk_string_symbol(c, "reply.flags"), Z3_mk_bv_sort(c, 8));
+	const Z3_ast is_in = field_is(z, z->p.dir, PK_DIR_IN, 8);
+	Z3_ast from[5] = {z->p.src, z->p.dst, z->p.sport, z->p.dport, z->p.dir};
+	Z3_ast to[5] = {z->p.dst, z->p.src, z->p.dport, z->p.sport,
+			Z3_mk_ite(c, is_in, pk_z3_bv(c, PK_DIR_OUT, 8), pk_z3_bv(c, PK_DIR_IN, 8))};
+	Z3_ast sub = Z3_substitute(c, pass, 5, from, to);
+	Z3_ast f1[1] = {z->p.flags}, f2[1] = {fq};
+	sub = Z3_substitute(c, sub, 1, f1, f2);
+	const Z3_ast ack = Z3_mk_not(c, field_is(z, Z3_mk_bvand(c, fq, pk_z3_bv(c, PK_TH_ACK, 8)), 0, 8));
+	const Z3_ast v[2] = {sub, ack};
+	return Z3_mk_and(c, 2, v);
+}
+
+static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	Z3_ast reply = NULL;
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		if (r->action != PK_ACT_PASS || r->state != PK_STATE_NONE || (r->proto && r->proto != 6) ||
+		    x->dead[i] || x->unsure[i])
+			continue;
+		if (!reply)
+			reply = reply_passes(x, pass);
+		const Z3_ast p[3] = {x->dom, decided_by(x, i), field_is(&x->z, x->z.p.proto, 6, 8)};
+		struct pk_vpkt w;
+		if (!sat(x, 3, p, &w))
+			continue;
+		const Z3_ast q[4] = {p[0], p[1], p[2], reply};
+		if (!none(x, 4, q))
+			continue;
+		struct pk_lint_finding *f = pk_lint_add(x->rep, PK_LINT_NO_STATE_TCP, r, NULL,
+							"TCP passed without state, and no rule passes the replies: "
+							"connections cannot complete");
+		pk_lint_witness(f, &w, "passed; its reply is blocked");
+	}
+}
+
+void pk_lint_reach(struct pk_lint_ctx *x)
+{
+	if (pk_lint_on(x, PK_LINT_IMPLICIT_PASS))
+		check_implicit_pass(x);
+	const bool egress = pk_lint_on(x, PK_LINT_EGRESS_BLOCKED) && x->rs->nifaces > 0;
+	if (!egress && !pk_lint_on(x, PK_LINT_NO_STATE_TCP))
+		return;
+	if (any_unsure(x, false))
+		return;
+	const Z3_ast pass = pk_z3_passes(&x->z, x->rs);
+	if (egress)
+		check_egress(x, pass);
+	if (pk_lint_on(x, PK_LINT_NO_STATE_TCP))
+		check_no_state_tcp(x, pass);
+}

@@ -1,0 +1,470 @@
+/*
+ * verify/lint_rel.c: findings about rules among rules: unmatchable,
+ * shadowed, redundant, partially-shadowed and correlated.
+ *
+ * Boxes settle what they can (disjoint: no interaction; exact containment:
+ * covering); the rest goes to the one solver, each question in a push/pop
+ * frame with one assumption literal per other rule so an unsat core names
+ * the rules responsible.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/eval.h"
+#include "verify/lint_int.h"
+#include "verify/sample.h"
+
+/* Packets drawn from a box before asking the solver (see sample.h). */
+#define PK_LINT_SAMPLES 8
+/* A question over more rules than this is left unanswered (the finding is
+ * not reported, never guessed): it bounds the time on huge overlaps. */
+#define PK_LINT_MAX_SOLVER_RULES 300
+
+struct pk_lint_set {
+	uint32_t *v;
+	unsigned n;
+};
+
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool sopts_same(const struct pk_state_opts *a, const struct pk_state_opts *b)
+{
+	return a->max == b->max && a->max_src_nodes == b->max_src_nodes && a->max_src_states == b->max_src_states &&
+	       a->max_src_conn == b->max_src_conn && a->max_src_conn_rate == b->max_src_conn_rate &&
+	       a->max_src_conn_secs == b->max_src_conn_secs && a->src_track == b->src_track &&
+	       a->policy == b->policy && a->sloppy == b->sloppy && a->allow_related == b->allow_related &&
+	       str_same(a->overload_table, b->overload_table) && !memcmp(a->timeouts, b->timeouts, sizeof(a->timeouts));
+}
+
+bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
+{
+	if (a->action != b->action || a->log != b->log || a->log_all != b->log_all || a->allow_opts != b->allow_opts)
+		return false;
+	if (!str_same(a->tag, b->tag) || a->nat.kind || b->nat.kind || a->route.kind || b->route.kind ||
+	    a->scrub.set || b->scrub.set)
+		return false;
+	if (a->action == PK_ACT_BLOCK)
+		return a->block == b->block && a->return_ttl == b->return_ttl && a->return_icmp == b->return_icmp &&
+		       a->return_icmp6 == b->return_icmp6;
+	return a->state == b->state && sopts_same(&a->sopts, &b->sopts);
+}
+
+bool pk_lint_default_effect(const struct pk_ir_rule *r)
+{
+	return r->action == PK_ACT_PASS && r->state == PK_STATE_NONE && !r->log && !r->allow_opts && !r->tag &&
+	       !r->nat.kind && !r->route.kind && !r->scrub.set;
+}
+
+static bool usable(const struct pk_lint_ctx *x, uint32_t j)
+{
+	return pk_z3_decides(&x->rs->rules[j]) && !x->unsure[j] && !x->dead[j];
+}
+
+/* The rules that can take rule i's packets: earlier quick ones, and when
+ * i is not quick, every later one (the last match wins). */
+static void takers(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *t)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	t->n = 0;
+	for (unsigned k = 0; k < x->nov[i]; k++) {
+		const uint32_t j = x->ov[i][k];
+		if (usable(x, j) && ((j < i && x->rs->rules[j].quick) || (j > i && !r->quick)))
+			t->v[t->n++] = j;
+	}
+}
+
+static Z3_ast lit(struct pk_lint_ctx *x, char kind, uint32_t j)
+{
+	char name[24];
+	snprintf(name, sizeof(name), "%c%u", kind, j);
+	return Z3_mk_const(x->z.c, Z3_mk_string_symbol(x->z.c, name), Z3_mk_bool_sort(x->z.c));
+}
+
+/* The rules of `cand` whose literal is in the unsat core, in order. */
+static void core_rules(struct pk_lint_ctx *x, const Z3_ast *lits, const struct pk_lint_set *cand,
+		       struct pk_lint_set *out)
+{
+	Z3_ast_vector core = Z3_solver_get_unsat_core(x->z.c, x->z.s);
+	Z3_ast_vector_inc_ref(x->z.c, core);
+	const unsigned n = Z3_ast_vector_size(x->z.c, core);
+	out->n = 0;
+	for (unsigned k = 0; k < cand->n; k++)
+		for (unsigned c = 0; c < n; c++)
+			if (Z3_is_eq_ast(x->z.c, Z3_ast_vector_get(x->z.c, core, c), lits[k])) {
+				out->v[out->n++] = cand->v[k];
+				break;
+			}
+	Z3_ast_vector_dec_ref(x->z.c, core);
+}
+
+static bool skipped_if(const struct pk_ir_ruleset *rs, const char *ifname)
+{
+	for (uint32_t k = 0; ifname && k < rs->opts.nskip; k++)
+		if (!strcmp(rs->opts.skip[k], ifname))
+			return true;
+	return false;
+}
+
+/* The k-th sample of rule i's box when rule i matches it (and it is filtered). */
+static bool sample_match(const struct pk_lint_ctx *x, uint32_t i, unsigned k, struct pk_vpkt *p)
+{
+	pk_box_sample(&x->box[i], &x->rs->rules[i], k, p);
+	return !skipped_if(x->rs, p->ifname) && pk_eval_match(x->rs, &x->rs->rules[i], p);
+}
+
+static bool any_match(const struct pk_lint_ctx *x, const struct pk_lint_set *s, const struct pk_vpkt *p)
+{
+	for (unsigned k = 0; k < s->n; k++)
+		if (pk_eval_match(x->rs, &x->rs->rules[s->v[k]], p))
+			return true;
+	return false;
+}
+
+/* A sample that rule i decides, if one of the first few is. */
+static bool sample_decided(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, unsigned k,
+			   struct pk_vpkt *p)
+{
+	return sample_match(x, i, k, p) && !any_match(x, t, p);
+}
+
+static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
+{
+	struct pk_vpkt p;
+	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
+		if (sample_match(x, i, k, &p)) {
+			x->rep->stats.sampled++;
+			return false;
+		}
+	Z3_solver_push(x->z.c, x->z.s);
+	Z3_solver_assert(x->z.c, x->z.s, x->dom);
+	Z3_solver_assert(x->z.c, x->z.s, pk_lint_M(x, i));
+	const bool dead = pk_z3_check(&x->z, 0, NULL) == Z3_L_FALSE;
+	Z3_solver_pop(x->z.c, x->z.s, 1);
+	return dead;
+}
+
+static bool on_skipped(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	for (uint32_t k = 0; r->ifc.name && !r->ifc.neg && k < rs->opts.nskip; k++)
+		if (!strcmp(rs->opts.skip[k], r->ifc.name))
+			return true;
+	return false;
+}
+
+static const char *dead_reason(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	const struct pk_ir_addr *a[2] = {&r->src, &r->dst};
+	for (int k = 0; k < 2; k++)
+		if (a[k]->kind == PK_ADDR_TABLE && !a[k]->neg && a[k]->table < rs->ntables &&
+		    rs->tables[a[k]->table].nentries == 0)
+			return "it uses an empty table";
+	if (on_skipped(rs, r))
+		return "its interface is under set skip, so pf never filters there";
+	if ((r->sport.op || r->dport.op) && r->proto && r->proto != 6 && r->proto != 17)
+		return "it has ports but its protocol carries none";
+	return "its conditions contradict each other (address family, ports, flags or ranges)";
+}
+
+static void check_unmatchable(struct pk_lint_ctx *x, uint32_t i)
+{
+	const struct pk_box *b = &x->box[i];
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	if (b->empty || on_skipped(x->rs, r))
+		x->dead[i] = true;
+	else if (b->exact)
+		x->rep->stats.box_decided++;
+	else
+		x->dead[i] = unmatchable_by_solver(x, i);
+	if (x->dead[i] && pk_lint_on(x, PK_LINT_UNMATCHABLE))
+		pk_lint_add(x->rep, PK_LINT_UNMATCHABLE, r, NULL, "rule matches no packet: %s",
+			    dead_reason(x->rs, r));
+}
+
+static void list_rules(const struct pk_lint_set *s, char *buf, size_t size)
+{
+	size_t off = 0;
+	buf[0] = 0;
+	for (unsigned k = 0; k < s->n && off + 16 < size; k++)
+		off += (size_t)snprintf(buf + off, size - off, "%s%u", k ? (k + 1 == s->n ? " and " : ", ") : "",
+					s->v[k]);
+}
+
+static void report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *by)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	bool differ = false;
+	for (unsigned k = 0; k < by->n; k++)
+		differ |= x->rs->rules[by->v[k]].action != r->action;
+	char list[256];
+	list_rules(by, list, sizeof(list));
+	struct pk_lint_finding *f = pk_lint_add(
+		x->rep, PK_LINT_SHADOWED, r, NULL, "rule is shadowed: %s %s %s every packet it matches%s",
+		by->n == 1 ? "rule" : "rules", list, by->n == 1 ? "takes" : "take",
+		differ ? ", with a different action: the rule's intent is lost"
+		       : ", with the same action: the rule has no effect");
+	for (unsigned k = 0; k < by->n; k++) {
+		const struct pk_ir_rule *o = &x->rs->rules[by->v[k]];
+		pk_lint_relate(x->rep, f, o, NULL, "%s %s decides its packets%s", pk_lint_rule_name(x->rep, o),
+			       o->quick ? "(quick)" : "(later, last match wins)",
+			       o->action != r->action ? " with a different action" : "");
+	}
+}
+
+/* Shadowed: no packet is decided by rule i. When it is, returns true
+ * with the rules taking its packets in tmp. */
+static bool check_shadowed(struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *t, struct pk_lint_set *tmp)
+{
+	takers(x, i, t);
+	if (t->n == 0)
+		return false;
+	for (unsigned k = 0; k < t->n; k++)
+		if (x->box[t->v[k]].exact && pk_box_contains(&x->box[t->v[k]], &x->box[i])) {
+			x->rep->stats.box_decided++;
+			tmp->v[0] = t->v[k];
+			tmp->n = 1;
+			return true;
+		}
+	struct pk_vpkt p;
+	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
+		if (sample_decided(x, i, t, k, &p)) {
+			x->rep->stats.sampled++;
+			return false;
+		}
+	if (t->n > PK_LINT_MAX_SOLVER_RULES) {
+		x->rep->stats.given_up++;
+		return false;
+	}
+	Z3_context c = x->z.c;
+	Z3_ast *lits = calloc(t->n, sizeof(*lits));
+	Z3_solver_push(c, x->z.s);
+	Z3_solver_assert(c, x->z.s, x->dom);
+	Z3_solver_assert(c, x->z.s, pk_lint_M(x, i));
+	for (unsigned k = 0; k < t->n; k++) {
+		lits[k] = lit(x, 't', t->v[k]);
+		Z3_solver_assert(c, x->z.s, Z3_mk_implies(c, lits[k], Z3_mk_not(c, pk_lint_M(x, t->v[k]))));
+	}
+	const bool shadowed = pk_z3_check(&x->z, t->n, lits) == Z3_L_FALSE;
+	if (shadowed)
+		core_rules(x, lits, t, tmp);
+	Z3_solver_pop(c, x->z.s, 1);
+	free(lits);
+	return shadowed;
+}
+
+/* Rules that would decide rule i's packets were it removed. */
+static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *p)
+{
+	const bool quick = x->rs->rules[i].quick;
+	p->n = 0;
+	for (unsigned k = 0; k < x->nov[i]; k++) {
+		const uint32_t j = x->ov[i][k];
+		if (usable(x, j) && !(j < i && x->rs->rules[j].quick) && (quick || j < i))
+			p->v[p->n++] = j;
+	}
+}
+
+static bool neighbours_sure(const struct pk_lint_ctx *x, uint32_t i)
+{
+	for (unsigned k = 0; k < x->nov[i]; k++)
+		if (x->unsure[x->ov[i][k]])
+			return false;
+	return true;
+}
+
+static void report_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *by)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	const char *verb = r->action == PK_ACT_PASS ? "passes" : "blocks";
+	struct pk_lint_finding *f;
+	if (by->n == 0) {
+		f = pk_lint_add(x->rep, PK_LINT_REDUNDANT, r, NULL,
+				"rule is redundant: pf's default pass already passes every packet it matches, "
+				"without state, as this rule does");
+		return;
+	}
+	char list[256];
+	list_rules(by, list, sizeof(list));
+	if (by->n == 1)
+		f = pk_lint_add(x->rep, PK_LINT_REDUNDANT, r, NULL,
+				"rule is redundant: %s already %s every packet it matches",
+				pk_lint_rule_name(x->rep, &x->rs->rules[by->v[0]]), verb);
+	else
+		f = pk_lint_add(x->rep, PK_LINT_REDUNDANT, r, NULL,
+				"rule is redundant: rules %s already %s every packet it matches", list,
+				r->action == PK_ACT_PASS ? "pass" : "block");
+	for (unsigned k = 0; k < by->n; k++)
+		pk_lint_relate(x->rep, f, &x->rs->rules[by->v[k]], NULL, "covering rule: %s its packets the same way",
+			       verb);
+}
+
+/* Without rule i, the packet would be handled as rule i handles it:
+ * pf's evaluation over the successors p, on one concrete packet. */
+static bool handled_alike(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *p,
+			  const struct pk_vpkt *pkt)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i], *d = NULL;
+	for (unsigned k = 0; k < p->n; k++) {
+		const struct pk_ir_rule *o = &x->rs->rules[p->v[k]];
+		if (!pk_eval_match(x->rs, o, pkt))
+			continue;
+		d = o;
+		if (o->quick)
+			break;
+	}
+	return d ? pk_lint_same_effect(d, r) : pk_lint_default_effect(r);
+}
+
+static bool sample_not_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t,
+				 const struct pk_lint_set *p)
+{
+	struct pk_vpkt pkt;
+	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
+		if (sample_decided(x, i, t, k, &pkt) && !handled_alike(x, i, p, &pkt)) {
+			x->rep->stats.sampled++;
+			return true;
+		}
+	return false;
+}
+
+/* The rule that boxes alone show would decide all of rule i's packets
+ * without it: the first quick successor, or else the last successor, when
+ * its exact box holds rule i's. UINT32_MAX when boxes cannot tell. */
+static uint32_t sure_successor(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *p)
+{
+	if (p->n == 0)
+		return UINT32_MAX;
+	uint32_t d = p->v[p->n - 1];
+	for (unsigned k = 0; k < p->n; k++)
+		if (x->rs->rules[p->v[k]].quick) {
+			d = p->v[k];
+			break;
+		}
+	return x->box[d].exact && pk_box_contains(&x->box[d], &x->box[i]) ? d : UINT32_MAX;
+}
+
+/* Redundant: without rule i, every packet it decides is handled alike. */
+static void check_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, struct pk_lint_set *p,
+			    struct pk_lint_set *tmp)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	successors(x, i, p);
+	const uint32_t d = sure_successor(x, i, p);
+	if (p->n == 0 || d != UINT32_MAX) {
+		x->rep->stats.box_decided++;
+		tmp->n = 0;
+		if (p->n)
+			tmp->v[tmp->n++] = d;
+		if (p->n ? pk_lint_same_effect(&x->rs->rules[d], r) : pk_lint_default_effect(r))
+			report_redundant(x, i, tmp);
+		return;
+	}
+	if (sample_not_redundant(x, i, t, p))
+		return;
+	if (p->n + t->n > PK_LINT_MAX_SOLVER_RULES) {
+		x->rep->stats.given_up++;
+		return;
+	}
+	Z3_context c = x->z.c;
+	Z3_ast *lits = calloc(p->n, sizeof(*lits)), *M = calloc(p->n, sizeof(*M)), *leaf = calloc(p->n, sizeof(*M));
+	Z3_solver_push(c, x->z.s);
+	Z3_solver_assert(c, x->z.s, x->dom);
+	Z3_solver_assert(c, x->z.s, pk_lint_M(x, i));
+	for (unsigned k = 0; k < t->n; k++)
+		Z3_solver_assert(c, x->z.s, Z3_mk_not(c, pk_lint_M(x, t->v[k])));
+	for (unsigned k = 0; k < p->n; k++) {
+		lits[k] = lit(x, 'e', p->v[k]);
+		const Z3_ast both[2] = {lits[k], pk_lint_M(x, p->v[k])};
+		M[k] = Z3_mk_and(c, 2, both);
+		leaf[k] = pk_z3_bool(c, pk_lint_same_effect(&x->rs->rules[p->v[k]], r));
+	}
+	const Z3_ast same = pk_z3_chain(&x->z, x->rs, p->v, p->n, M, leaf, pk_z3_bool(c, pk_lint_default_effect(r)));
+	Z3_solver_assert(c, x->z.s, Z3_mk_not(c, same));
+	const bool redundant = pk_z3_check(&x->z, p->n, lits) == Z3_L_FALSE;
+	if (redundant)
+		core_rules(x, lits, p, tmp);
+	Z3_solver_pop(c, x->z.s, 1);
+	free(lits);
+	free(M);
+	free(leaf);
+	if (redundant)
+		report_redundant(x, i, tmp);
+}
+
+/* Some packet of rule i is decided by a rule with another action. */
+static void check_partial(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, struct pk_lint_set *p)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	bool other = false;
+	for (unsigned k = 0; k < t->n; k++)
+		other |= x->rs->rules[t->v[k]].action != r->action;
+	if (!other)
+		return;
+	p->n = 0;
+	bool placed = false;
+	for (unsigned k = 0; k < x->nov[i]; k++) {
+		const uint32_t j = x->ov[i][k];
+		if (!placed && j > i) {
+			p->v[p->n++] = i;
+			placed = true;
+		}
+		if (usable(x, j))
+			p->v[p->n++] = j;
+	}
+	if (!placed)
+		p->v[p->n++] = i;
+	Z3_context c = x->z.c;
+	Z3_ast *M = calloc(p->n + 1, sizeof(*M)), *leaf = calloc(p->n + 1, sizeof(*leaf));
+	for (unsigned k = 0; k < p->n; k++)
+		leaf[k] = pk_z3_bool(c, x->rs->rules[p->v[k]].action == r->action);
+	const Z3_ast same = pk_z3_chain(&x->z, x->rs, p->v, p->n, M, leaf, Z3_mk_true(c));
+	const Z3_ast q[3] = {x->dom, pk_lint_M(x, i), Z3_mk_not(c, same)};
+	struct pk_vpkt w;
+	if (pk_z3_witness(&x->z, Z3_mk_and(c, 3, q), &w)) {
+		struct pk_eval_result res;
+		pk_eval_filter(x->rs, &w, &res, NULL, NULL);
+		if (res.rule != PK_EVAL_NONE) {
+			const struct pk_ir_rule *d = &x->rs->rules[res.rule];
+			struct pk_lint_finding *f =
+				pk_lint_add(x->rep, PK_LINT_PARTIALLY_SHADOWED, r, NULL,
+					    "rule is partially shadowed: %s decides some of its packets with a "
+					    "different action",
+					    pk_lint_rule_name(x->rep, d));
+			pk_lint_relate(x->rep, f, d, NULL, "this rule takes the witness packet");
+			pk_lint_witness(f, &w, d->action == PK_ACT_PASS ? "passed" : "blocked");
+		}
+	}
+	free(M);
+	free(leaf);
+}
+
+void pk_lint_relations(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	struct pk_lint_set t = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
+	struct pk_lint_set p = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
+	struct pk_lint_set tmp = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (pk_z3_in_filter(&rs->rules[i]))
+			check_unmatchable(x, i);
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i])
+			continue;
+		if (check_shadowed(x, i, &t, &tmp)) {
+			if (pk_lint_on(x, PK_LINT_SHADOWED))
+				report_shadowed(x, i, &tmp);
+			continue;
+		}
+		if (!neighbours_sure(x, i))
+			continue;
+		if (pk_lint_on(x, PK_LINT_REDUNDANT))
+			check_redundant(x, i, &t, &p, &tmp);
+		if (pk_lint_on(x, PK_LINT_PARTIALLY_SHADOWED))
+			check_partial(x, i, &t, &p);
+	}
+	free(t.v);
+	free(p.v);
+	free(tmp.v);
+}

@@ -1,0 +1,144 @@
+/*
+ * verify/lint_style.c: checks that read one rule or the options alone:
+ * block vs reject by interface type (reference: pfSense firewalling
+ * fundamentals), state types, and `set` values that cannot work.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "verify/lint_int.h"
+
+static bool is_reject(const struct pk_ir_rule *r)
+{
+	return r->action == PK_ACT_BLOCK && r->block != PK_BLOCK_DROP;
+}
+
+static void check_block_kind(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
+{
+	if (r->action != PK_ACT_BLOCK || !r->ifc.name || r->ifc.neg)
+		return;
+	const struct pk_ir_iface *ifc = pk_ir_iface_find(x->rs, r->ifc.name);
+	if (!ifc)
+		return;
+	struct pk_lint_finding *f = NULL;
+	if (is_reject(r) && ifc->wan && pk_lint_on(x, PK_LINT_REJECT_ON_WAN))
+		f = pk_lint_add(x->rep, PK_LINT_REJECT_ON_WAN, r, NULL,
+				"block return on WAN interface %s: drop silently there; answers tell scanners a "
+				"host is listening",
+				ifc->name);
+	else if (!is_reject(r) && !ifc->wan && pk_lint_on(x, PK_LINT_BLOCK_ON_INTERNAL))
+		f = pk_lint_add(x->rep, PK_LINT_BLOCK_ON_INTERNAL, r, NULL,
+				"silent block on internal interface %s: clients wait for a timeout; block return "
+				"answers at once",
+				ifc->name);
+	if (f)
+		pk_lint_relate(x->rep, f, NULL, &ifc->loc, "interface %s is declared here%s", ifc->name,
+			       ifc->wan ? " (a route through it has a gateway: WAN)" : " (no gateway route: internal)");
+}
+
+static void check_rule(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
+{
+	check_block_kind(x, r);
+	const bool tcp_udp = r->proto == 6 || r->proto == 17;
+	if (r->action == PK_ACT_BLOCK && r->proto && pk_lint_on(x, PK_LINT_REJECT_NON_TCP_UDP) &&
+	    ((r->block == PK_BLOCK_RETURN && !tcp_udp) || (r->block == PK_BLOCK_RETURN_RST && r->proto != 6)))
+		pk_lint_add(x->rep, PK_LINT_REJECT_NON_TCP_UDP, r, NULL,
+			    "%s on protocol %u: pf can only drop these silently; use return-icmp or plain block",
+			    r->block == PK_BLOCK_RETURN_RST ? "return-rst" : "block return", r->proto);
+	if (r->action == PK_ACT_PASS && r->state == PK_STATE_SYNPROXY && r->proto && r->proto != 6 &&
+	    pk_lint_on(x, PK_LINT_SYNPROXY_NON_TCP))
+		pk_lint_add(x->rep, PK_LINT_SYNPROXY_NON_TCP, r, NULL,
+			    "synproxy state on protocol %u: synproxy completes TCP handshakes only; use keep state",
+			    r->proto);
+	if (r->action == PK_ACT_PASS && r->sopts.sloppy && pk_lint_on(x, PK_LINT_SLOPPY_STATE))
+		pk_lint_add(x->rep, PK_LINT_SLOPPY_STATE, r, NULL,
+			    "sloppy state: no TCP sequence-window checks; survives asymmetric routing but "
+			    "accepts forged or out-of-window segments");
+}
+
+/* The `set` line whose text contains word, for options without a location. */
+static const struct pk_loc *set_line(const struct pk_ir_ruleset *rs, const char *word)
+{
+	for (uint32_t k = 0; k < rs->opts.nset; k++) {
+		const struct pk_loc *l = &rs->opts.set_locs[k];
+		for (uint32_t s = 0; s < rs->nsources; s++) {
+			if (!l->file || strcmp(rs->sources[s].path, l->file))
+				continue;
+			const char *p = rs->sources[s].text, *end = p + rs->sources[s].len;
+			for (uint32_t n = 1; n < l->line && p < end; p++)
+				n += *p == '\n';
+			const char *e = memchr(p, '\n', (size_t)(end - p));
+			const size_t len = (size_t)((e ? e : end) - p);
+			if (memmem(p, len, word, strlen(word)))
+				return l;
+		}
+	}
+	return NULL;
+}
+
+static const char *const pk_tmo_names[PK_TMO_COUNT] = {
+#define PK_TMO_NAME(id, name, n, hl, c, a) name,
+	PK_TIMEOUTS(PK_TMO_NAME)
+#undef PK_TMO_NAME
+};
+
+/* (longer, shorter): the first should outlast the second. */
+static const uint8_t pk_tmo_order[][2] = {
+	{PK_TMO_TCP_ESTABLISHED, PK_TMO_TCP_FIRST},   {PK_TMO_TCP_ESTABLISHED, PK_TMO_TCP_OPENING},
+	{PK_TMO_TCP_ESTABLISHED, PK_TMO_TCP_CLOSING}, {PK_TMO_UDP_MULTIPLE, PK_TMO_UDP_SINGLE},
+	{PK_TMO_OTHER_MULTIPLE, PK_TMO_OTHER_SINGLE}, {PK_TMO_ICMP_FIRST, PK_TMO_ICMP_ERROR},
+};
+
+static void check_timeouts(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_options *o = &x->rs->opts;
+	for (size_t k = 0; k < sizeof(pk_tmo_order) / sizeof(pk_tmo_order[0]); k++) {
+		const unsigned a = pk_tmo_order[k][0], b = pk_tmo_order[k][1];
+		if ((o->timeout_set[a] || o->timeout_set[b]) && o->timeouts[a] < o->timeouts[b] &&
+		    pk_lint_on(x, PK_LINT_TIMEOUT_ORDER))
+			pk_lint_add(x->rep, PK_LINT_TIMEOUT_ORDER, NULL, &o->timeout_loc[o->timeout_set[a] ? a : b],
+				    "timeout %s (%us) is shorter than %s (%us): states expire in the wrong order",
+				    pk_tmo_names[a], o->timeouts[a], pk_tmo_names[b], o->timeouts[b]);
+	}
+	const uint32_t start = o->timeouts[PK_TMO_ADAPTIVE_START], end = o->timeouts[PK_TMO_ADAPTIVE_END];
+	const bool set = o->timeout_set[PK_TMO_ADAPTIVE_START] || o->timeout_set[PK_TMO_ADAPTIVE_END];
+	if (set && end <= start && (start || end) && pk_lint_on(x, PK_LINT_ADAPTIVE_ORDER))
+		pk_lint_add(x->rep, PK_LINT_ADAPTIVE_ORDER, NULL,
+			    &o->timeout_loc[o->timeout_set[PK_TMO_ADAPTIVE_END] ? PK_TMO_ADAPTIVE_END
+										 : PK_TMO_ADAPTIVE_START],
+			    "adaptive.end (%u states) is not above adaptive.start (%u states)", end, start);
+}
+
+static uint64_t machine_memory(void)
+{
+	const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+}
+
+/* About 1 KB per state (pfSense's figure for sizing the state table). */
+#define PK_STATE_BYTES 1024ULL
+
+static void check_states_memory(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_options *o = &x->rs->opts;
+	const uint64_t mem = x->o->mem_bytes ? x->o->mem_bytes : machine_memory();
+	const uint64_t need = (uint64_t)o->limits[PK_LIMIT_STATES] * PK_STATE_BYTES;
+	if (!o->limit_set[PK_LIMIT_STATES] || !mem || need <= mem)
+		return;
+	static const struct pk_loc none = {0};
+	const struct pk_loc *l = set_line(x->rs, "states");
+	pk_lint_add(x->rep, PK_LINT_STATES_MEMORY, NULL, l ? l : &none,
+		    "set limit states %u needs about %llu MB (1 KB per state), more than the %llu MB of memory",
+		    o->limits[PK_LIMIT_STATES], (unsigned long long)(need >> 20), (unsigned long long)(mem >> 20));
+}
+
+void pk_lint_style(struct pk_lint_ctx *x)
+{
+	for (uint32_t i = 0; i < x->rs->nrules; i++)
+		check_rule(x, &x->rs->rules[i]);
+	if (pk_lint_on(x, PK_LINT_TIMEOUT_ORDER) || pk_lint_on(x, PK_LINT_ADAPTIVE_ORDER))
+		check_timeouts(x);
+	if (pk_lint_on(x, PK_LINT_STATES_MEMORY))
+		check_states_memory(x);
+}

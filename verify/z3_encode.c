@@ -1,0 +1,306 @@
+/*
+ * verify/z3_encode.c: the symbolic packet, its domain, pf's decision as a
+ * formula, and reading witnesses back from models.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/z3_encode.h"
+
+static void on_z3_error(Z3_context c, Z3_error_code e)
+{
+	/* Only a malformed formula (a bug here) reaches this: say so loudly. */
+	fprintf(stderr, "picket: internal Z3 error: %s\n", Z3_get_error_msg(c, e));
+	abort();
+}
+
+int pk_z3_init(struct pk_z3 *z)
+{
+	memset(z, 0, sizeof(*z));
+	Z3_config cfg = Z3_mk_config();
+	if (!cfg)
+		return -1;
+	Z3_set_param_value(cfg, "model", "true");
+	z->c = Z3_mk_context(cfg);
+	Z3_del_config(cfg);
+	if (!z->c)
+		return -1;
+	Z3_set_error_handler(z->c, on_z3_error);
+	Z3_global_param_set("smt.core.minimize", "true");
+	z->s = Z3_mk_solver(z->c);
+	Z3_solver_inc_ref(z->c, z->s);
+	/* A question the solver cannot settle in this time stays unanswered:
+	 * callers report only what it proves. */
+	Z3_params prm = Z3_mk_params(z->c);
+	Z3_params_inc_ref(z->c, prm);
+	Z3_params_set_uint(z->c, prm, Z3_mk_string_symbol(z->c, "timeout"), PK_Z3_TIMEOUT_MS);
+	Z3_solver_set_params(z->c, z->s, prm);
+	Z3_params_dec_ref(z->c, prm);
+#define PK_Z3_FIELD_MK(name, bits) \
+	z->p.name = Z3_mk_const(z->c, Z3_mk_string_symbol(z->c, "p." #name), Z3_mk_bv_sort(z->c, bits));
+	PK_Z3_FIELDS(PK_Z3_FIELD_MK)
+#undef PK_Z3_FIELD_MK
+	return 0;
+}
+
+void pk_z3_fini(struct pk_z3 *z)
+{
+	if (!z->c)
+		return;
+	Z3_solver_dec_ref(z->c, z->s);
+	Z3_del_context(z->c);
+	free(z->ifnames);
+	free(z->tags);
+	memset(z, 0, sizeof(*z));
+}
+
+static unsigned name_find(const char *const *v, unsigned n, const char *name)
+{
+	for (unsigned k = 0; k < n; k++)
+		if (!strcmp(v[k], name))
+			return k + 1;
+	return 0;
+}
+
+static void name_add(const char ***v, unsigned *n, unsigned *cap, const char *name)
+{
+	if (!name || name_find(*v, *n, name))
+		return;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = realloc(*v, *cap * sizeof(**v));
+		if (!*v)
+			abort();
+	}
+	(*v)[(*n)++] = name;
+}
+
+void pk_z3_add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	for (uint32_t i = 0; i < rs->nifaces; i++)
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->ifaces[i].name);
+	for (uint32_t i = 0; i < rs->nroutes; i++)
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->routes[i].ifname);
+	for (uint32_t i = 0; i < rs->opts.nskip; i++)
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->opts.skip[i]);
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->rules[i].ifc.name);
+		name_add(&z->tags, &z->ntag, &z->captag, rs->rules[i].tag);
+		name_add(&z->tags, &z->ntag, &z->captag, rs->rules[i].tagged);
+	}
+}
+
+unsigned pk_z3_iface_index(const struct pk_z3 *z, const char *name)
+{
+	return name ? name_find(z->ifnames, z->nif, name) : 0;
+}
+
+static Z3_ast field_is(struct pk_z3 *z, Z3_ast f, uint64_t v)
+{
+	return Z3_mk_eq(z->c, f, pk_z3_bv(z->c, v, Z3_get_bv_sort_size(z->c, Z3_get_sort(z->c, f))));
+}
+
+static Z3_ast implies(Z3_context c, Z3_ast a, Z3_ast b)
+{
+	return Z3_mk_implies(c, a, b);
+}
+
+Z3_ast pk_z3_domain(struct pk_z3 *z)
+{
+	Z3_context c = z->c;
+	const Z3_ast v4 = field_is(z, z->p.af, PK_AF_INET), v6 = field_is(z, z->p.af, PK_AF_INET6);
+	const Z3_ast tcp = field_is(z, z->p.proto, 6), udp = field_is(z, z->p.proto, 17);
+	const Z3_ast tu[2] = {tcp, udp};
+	const Z3_ast icmp4[2] = {v4, field_is(z, z->p.proto, 1)}, icmp6[2] = {v6, field_is(z, z->p.proto, 58)};
+	const Z3_ast icmp[2] = {Z3_mk_and(c, 2, icmp4), Z3_mk_and(c, 2, icmp6)};
+	const Z3_ast fam[2] = {v4, v6};
+	const Z3_ast dirs[2] = {field_is(z, z->p.dir, PK_DIR_IN), field_is(z, z->p.dir, PK_DIR_OUT)};
+	const Z3_ast low96_src = field_is(z, Z3_mk_extract(c, 95, 0, z->p.src), 0);
+	const Z3_ast low96_dst = field_is(z, Z3_mk_extract(c, 95, 0, z->p.dst), 0);
+	const Z3_ast no_ports[2] = {field_is(z, z->p.sport, 0), field_is(z, z->p.dport, 0)};
+	const Z3_ast no_icmp[2] = {field_is(z, z->p.itype, 0), field_is(z, z->p.icode, 0)};
+	const Z3_ast v[] = {
+		Z3_mk_or(c, 2, fam),
+		Z3_mk_or(c, 2, dirs),
+		implies(c, v4, Z3_mk_and(c, 2, (Z3_ast[]){low96_src, low96_dst})),
+		implies(c, Z3_mk_not(c, Z3_mk_or(c, 2, tu)), Z3_mk_and(c, 2, no_ports)),
+		implies(c, Z3_mk_not(c, tcp), field_is(z, z->p.flags, 0)),
+		implies(c, Z3_mk_not(c, Z3_mk_or(c, 2, icmp)), Z3_mk_and(c, 2, no_icmp)),
+		Z3_mk_bvule(c, z->p.iface, pk_z3_bv(c, z->nif, 16)),
+		Z3_mk_bvule(c, z->p.tag, pk_z3_bv(c, z->ntag, 16)),
+	};
+	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
+}
+
+Z3_ast pk_z3_skipped(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	Z3_ast *v = calloc(rs->opts.nskip + 1, sizeof(*v));
+	for (uint32_t i = 0; i < rs->opts.nskip; i++)
+		v[i] = field_is(z, z->p.iface, pk_z3_iface_index(z, rs->opts.skip[i]));
+	const Z3_ast r = pk_z3_or(z->c, rs->opts.nskip, v);
+	free(v);
+	return r;
+}
+
+bool pk_z3_decides(const struct pk_ir_rule *r)
+{
+	return r->action == PK_ACT_PASS || r->action == PK_ACT_BLOCK;
+}
+
+bool pk_z3_in_filter(const struct pk_ir_rule *r)
+{
+	return pk_z3_decides(r) || r->action == PK_ACT_MATCH;
+}
+
+Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32_t *idx, unsigned n,
+		   Z3_ast *M, const Z3_ast *leaf, Z3_ast dflt)
+{
+	Z3_ast f = dflt;
+	for (unsigned k = 0; k < n; k++) {
+		if (!M[k])
+			M[k] = pk_z3_match(z, rs, &rs->rules[idx[k]]);
+		f = Z3_mk_ite(z->c, M[k], leaf[k], f);
+	}
+	for (unsigned k = n; k-- > 0;)
+		if (rs->rules[idx[k]].quick)
+			f = Z3_mk_ite(z->c, M[k], leaf[k], f);
+	return f;
+}
+
+Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	uint32_t *idx = calloc(rs->nrules + 1, sizeof(*idx));
+	Z3_ast *M = calloc(rs->nrules + 1, sizeof(*M));
+	Z3_ast *leaf = calloc(rs->nrules + 1, sizeof(*leaf));
+	unsigned n = 0;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (pk_z3_decides(&rs->rules[i])) {
+			leaf[n] = pk_z3_bool(z->c, rs->rules[i].action == PK_ACT_PASS);
+			idx[n++] = i;
+		}
+	const Z3_ast chain = pk_z3_chain(z, rs, idx, n, M, leaf, Z3_mk_true(z->c));
+	const Z3_ast v[2] = {pk_z3_skipped(z, rs), chain};
+	free(idx);
+	free(M);
+	free(leaf);
+	return Z3_mk_or(z->c, 2, v);
+}
+
+Z3_ast pk_z3_decided_by(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast *M)
+{
+	Z3_ast *v = calloc(rs->nrules + 2, sizeof(*v));
+	unsigned n = 0;
+	const bool quick = i != PK_Z3_NO_RULE && rs->rules[i].quick;
+	for (uint32_t j = 0; j < rs->nrules; j++) {
+		if (!pk_z3_decides(&rs->rules[j]))
+			continue;
+		if (!M[j])
+			M[j] = pk_z3_match(z, rs, &rs->rules[j]);
+		if (j == i)
+			v[n++] = M[j];
+		else if (i == PK_Z3_NO_RULE || (j < i && rs->rules[j].quick) || (j > i && !quick))
+			v[n++] = Z3_mk_not(z->c, M[j]);
+	}
+	const Z3_ast skip = pk_z3_skipped(z, rs);
+	Z3_ast f = pk_z3_and(z->c, n, v);
+	const Z3_ast alt[2] = {skip, f};
+	const Z3_ast only[2] = {Z3_mk_not(z->c, skip), f};
+	f = i == PK_Z3_NO_RULE ? Z3_mk_or(z->c, 2, alt) : Z3_mk_and(z->c, 2, only);
+	free(v);
+	return f;
+}
+
+static void put128(uint8_t out[16], uint64_t hi, uint64_t lo)
+{
+	for (int i = 7; i >= 0; i--) {
+		out[i] = hi & 0xff;
+		out[i + 8] = lo & 0xff;
+		hi >>= 8;
+		lo >>= 8;
+	}
+}
+
+static unsigned tag_of(const struct pk_z3 *z, const char *tag)
+{
+	return tag ? name_find(z->tags, z->ntag, tag) : 0;
+}
+
+Z3_ast pk_z3_is_packet(struct pk_z3 *z, const struct pk_vpkt *p)
+{
+	Z3_context c = z->c;
+	const Z3_ast v[] = {
+		field_is(z, z->p.af, p->af),
+		field_is(z, z->p.proto, p->proto),
+		field_is(z, z->p.dir, p->dir),
+		field_is(z, z->p.flags, p->flags),
+		field_is(z, z->p.tos, p->tos),
+		field_is(z, z->p.sport, p->sport),
+		field_is(z, z->p.dport, p->dport),
+		Z3_mk_eq(c, z->p.src, pk_z3_addr(c, p->src)),
+		Z3_mk_eq(c, z->p.dst, pk_z3_addr(c, p->dst)),
+		field_is(z, z->p.itype, p->icmp_type),
+		field_is(z, z->p.icode, p->icmp_code),
+		field_is(z, z->p.iface, pk_z3_iface_index(z, p->ifname)),
+		field_is(z, z->p.tag, tag_of(z, p->tag)),
+	};
+	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
+}
+
+static uint64_t model_u64(Z3_context c, Z3_model m, Z3_ast f)
+{
+	Z3_ast out = NULL;
+	uint64_t v = 0;
+	if (Z3_model_eval(c, m, f, true, &out) && out)
+		Z3_get_numeral_uint64(c, out, &v);
+	return v;
+}
+
+static void model_addr(Z3_context c, Z3_model m, Z3_ast f, uint8_t out[16])
+{
+	put128(out, model_u64(c, m, Z3_mk_extract(c, 127, 64, f)), model_u64(c, m, Z3_mk_extract(c, 63, 0, f)));
+}
+
+void pk_z3_model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out)
+{
+	Z3_context c = z->c;
+	memset(out, 0, sizeof(*out));
+	out->af = (uint8_t)model_u64(c, m, z->p.af);
+	out->proto = (uint8_t)model_u64(c, m, z->p.proto);
+	out->dir = (uint8_t)model_u64(c, m, z->p.dir);
+	out->flags = (uint8_t)model_u64(c, m, z->p.flags);
+	out->tos = (uint8_t)model_u64(c, m, z->p.tos);
+	out->sport = (uint16_t)model_u64(c, m, z->p.sport);
+	out->dport = (uint16_t)model_u64(c, m, z->p.dport);
+	model_addr(c, m, z->p.src, out->src);
+	model_addr(c, m, z->p.dst, out->dst);
+	out->icmp_type = (uint8_t)model_u64(c, m, z->p.itype);
+	out->icmp_code = (uint8_t)model_u64(c, m, z->p.icode);
+	const uint64_t ifk = model_u64(c, m, z->p.iface), tk = model_u64(c, m, z->p.tag);
+	out->ifname = ifk >= 1 && ifk <= z->nif ? z->ifnames[ifk - 1] : NULL;
+	out->tag = tk >= 1 && tk <= z->ntag ? z->tags[tk - 1] : NULL;
+}
+
+Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume)
+{
+	z->checks++;
+	const Z3_lbool r =
+		nassume ? Z3_solver_check_assumptions(z->c, z->s, nassume, assume) : Z3_solver_check(z->c, z->s);
+	z->unknowns += r == Z3_L_UNDEF;
+	return r;
+}
+
+bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out)
+{
+	Z3_solver_push(z->c, z->s);
+	Z3_solver_assert(z->c, z->s, f);
+	const bool sat = pk_z3_check(z, 0, NULL) == Z3_L_TRUE;
+	if (sat && out) {
+		Z3_model m = Z3_solver_get_model(z->c, z->s);
+		Z3_model_inc_ref(z->c, m);
+		pk_z3_model_packet(z, m, out);
+		Z3_model_dec_ref(z->c, m);
+	}
+	Z3_solver_pop(z->c, z->s, 1);
+	return sat;
+}

@@ -1,0 +1,120 @@
+/*
+ * verify/z3_encode.h: IR rules as Z3 formulas over one symbolic packet.
+ *
+ * The packet is a set of bit-vector constants (af, 128-bit source and
+ * destination with IPv4 in the top 32 bits and the rest zero, ports,
+ * protocol, TCP flags, ICMP type/code, interface, direction, tos, tag).
+ * Interfaces and tags are enumerated: 0 is "one no rule names", 1..n the
+ * names registered with pk_z3_add_names. A rule's match, the rule that
+ * decides a packet and the ruleset's verdict under pf's semantics (last
+ * match wins unless quick; match rules do not decide; no match passes) are
+ * formulas over those constants. One context and one solver serve a whole
+ * run; callers push/pop or pass assumptions, and count their calls.
+ */
+#ifndef PK_VERIFY_Z3_ENCODE_H
+#define PK_VERIFY_Z3_ENCODE_H
+
+#include <stdbool.h>
+#include <z3.h>
+
+#include "compiler/ir.h"
+#include "verify/packet.h"
+
+/* The symbolic packet's fields, in one table: X(field, bits). */
+#define PK_Z3_FIELDS(X) \
+	X(af, 8)        \
+	X(proto, 8)     \
+	X(dir, 8)       \
+	X(flags, 8)     \
+	X(tos, 8)       \
+	X(sport, 16)    \
+	X(dport, 16)    \
+	X(src, 128)     \
+	X(dst, 128)     \
+	X(itype, 8)     \
+	X(icode, 8)     \
+	X(iface, 16)    \
+	X(tag, 16)
+
+/* Per solver call; an unknown answer is never taken for a proof. */
+#define PK_Z3_TIMEOUT_MS 5000
+
+struct pk_z3_pkt {
+#define PK_Z3_FIELD_DECL(name, bits) Z3_ast name;
+	PK_Z3_FIELDS(PK_Z3_FIELD_DECL)
+#undef PK_Z3_FIELD_DECL
+};
+
+struct pk_z3 {
+	Z3_context c;
+	Z3_solver s;
+	struct pk_z3_pkt p; /* the packet every formula speaks of */
+	const char **ifnames; /* ifnames[k-1] is interface k */
+	unsigned nif, capif;
+	const char **tags; /* tags[k-1] is tag k */
+	unsigned ntag, captag;
+	unsigned long checks;   /* solver calls made */
+	unsigned long unknowns; /* of which the solver could not settle */
+};
+
+int pk_z3_init(struct pk_z3 *z);
+void pk_z3_fini(struct pk_z3 *z);
+
+/* Enumerate the interfaces and tags a ruleset names (call for every
+ * ruleset before building formulas about it). */
+void pk_z3_add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
+unsigned pk_z3_iface_index(const struct pk_z3 *z, const char *name);
+
+/* A well-formed packet: the constraints between fields (ports only for
+ * TCP/UDP, flags only for TCP, IPv4 addresses embedded, known names). */
+Z3_ast pk_z3_domain(struct pk_z3 *z);
+/* The rule matches the packet. */
+Z3_ast pk_z3_match(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r);
+/* The packet arrives on an interface under `set skip on`. */
+Z3_ast pk_z3_skipped(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
+
+/* True for rules that take part in the filter's decision (pass, block);
+ * match rules apply options only; scrub/nat/rdr/binat are other phases. */
+bool pk_z3_decides(const struct pk_ir_rule *r);
+bool pk_z3_in_filter(const struct pk_ir_rule *r);
+
+/* The filter's verdict as a leaf chosen per deciding rule: builds
+ * ite(first quick match, leaf, ... last match ..., dflt). Only the rules
+ * listed in idx (ascending) are considered; M[k] is the match of idx[k]
+ * (NULL: built here). leaf[k] and dflt are Boolean formulas. */
+Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32_t *idx, unsigned n,
+		   Z3_ast *M, const Z3_ast *leaf, Z3_ast dflt);
+/* Rule i (a pass or block rule) decides the packet; with i ==
+ * PK_Z3_NO_RULE, no rule does or the interface is skipped (pf passes
+ * either way). M caches every rule's
+ * match (nrules entries, NULL: built here). */
+#define PK_Z3_NO_RULE UINT32_MAX
+Z3_ast pk_z3_decided_by(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast *M);
+/* The whole ruleset passes the packet (skip interfaces pass). */
+Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
+
+/* The packet is exactly p. */
+Z3_ast pk_z3_is_packet(struct pk_z3 *z, const struct pk_vpkt *p);
+/* Route of the destination: true when the topology's longest-prefix route
+ * for dst leaves through interface ifname (connected networks count). */
+Z3_ast pk_z3_routes_via(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const char *ifname);
+/* dst is one of the firewall's own addresses. */
+Z3_ast pk_z3_dst_is_self(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
+
+/* Read the packet back from a model. */
+void pk_z3_model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out);
+
+/* Solver helpers: check (counting calls), and the model after SAT. */
+Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume);
+/* Fills *out and returns true when sat(f) (under the solver's assertions). */
+bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out);
+
+/* Small constructors used by the encoders. */
+Z3_ast pk_z3_bool(Z3_context c, bool v);
+Z3_ast pk_z3_and(Z3_context c, unsigned n, const Z3_ast *v);
+Z3_ast pk_z3_or(Z3_context c, unsigned n, const Z3_ast *v);
+Z3_ast pk_z3_bv(Z3_context c, uint64_t v, unsigned bits);
+/* 16 address bytes as a 128-bit constant (IPv4 in the top 32 bits). */
+Z3_ast pk_z3_addr(Z3_context c, const uint8_t a[16]);
+
+#endif
