@@ -14,7 +14,7 @@ CONFORMANCE ?= $(or $(PICKET_CONFORMANCE),../shared/conformance/pfctl-regress)
 
 FCC := clang
 FSAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FCFLAGS := -std=c11 -O1 -g -I. -I$(BUILD)/gen -D_GNU_SOURCE $(FSAN) -fsanitize=fuzzer-no-link
+FCFLAGS := -std=c11 -O1 -g -I. -I$(BUILD)/gen -D_GNU_SOURCE -MMD -MP $(FSAN) -fsanitize=fuzzer-no-link
 FLIBS := -lm -lpcap
 
 LIB_SRC := $(wildcard runtime/*.c compiler/*.c)
@@ -63,3 +63,5 @@ run-fuzz_loader: $(SEEDS_fuzz_loader)
 
 .PHONY: run
 .SECONDARY:
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
