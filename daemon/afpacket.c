@@ -188,8 +188,9 @@ unsigned pk_afp_rx(struct pk_port *p, unsigned budget, pk_afp_rx_fn fn, void *ct
 		} else {
 			p->stats.rx_packets++;
 			p->stats.rx_bytes += h->tp_snaplen;
-			fn(ctx, p, (uint8_t *)h + h->tp_mac, h->tp_snaplen,
-			   (status & TP_STATUS_CSUMNOTREADY) ? PK_AFP_CSUM_NOT_READY : 0);
+			unsigned flags = ((status & TP_STATUS_CSUMNOTREADY) ? PK_AFP_CSUM_NOT_READY : 0) |
+					 ((status & TP_STATUS_VLAN_VALID) ? PK_AFP_VLAN : 0);
+			fn(ctx, p, (uint8_t *)h + h->tp_mac, h->tp_snaplen, flags);
 		}
 		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 		p->rx_cur = (p->rx_cur + 1) % p->rx_nframes;
