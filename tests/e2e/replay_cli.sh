@@ -65,4 +65,10 @@ build/picket replay "$conf" /nonexistent.pcap 2>"$out/nofile.err"; [ $? -eq 2 ] 
 	ok "unreadable capture: exit 2, named" || fail "unreadable capture"
 build/picket replay --iface eth9 "$conf" "$cap" 2>"$out/iface.err"; [ $? -eq 2 ] && grep -q eth9 "$out/iface.err" &&
 	ok "unknown --iface: exit 2" || fail "unknown iface"
+# The bundled capture is what the generator makes, byte for byte.
+$py tests/replay/gen_captures.py "$out" example && cmp -s "$out/example.pcapng" examples/freenas.pcapng &&
+	ok "examples/freenas.pcapng is reproducible" || fail "examples/freenas.pcapng differs from the generator's"
+build/picket replay --quiet examples/freenas.conf examples/freenas.pcapng >"$out/example.txt" &&
+	grep -q "synproxy completed the client's handshake, but the server never answered" "$out/example.txt" &&
+	ok "bundled capture: stall diagnosed" || fail "bundled capture: no stall report"
 [ $fails -eq 0 ]
