@@ -94,14 +94,14 @@ static int open_rx(struct pk_port *p, bool promisc, char *err, size_t errlen)
 	}
 	if (bind_port(p->rx_fd, p, ETH_P_ALL) < 0)
 		return fail(err, errlen, p->name, "bind");
-	if (promisc) {
-		struct packet_mreq mr;
-		memset(&mr, 0, sizeof(mr));
-		mr.mr_ifindex = p->ifindex;
-		mr.mr_type = PACKET_MR_PROMISC;
-		if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-			return fail(err, errlen, p->name, "promiscuous mode");
-	}
+	/* A bridge sees every frame; a router needs the multicast ones too
+	 * (IPv6 neighbour solicitations go to solicited-node groups). */
+	struct packet_mreq mr;
+	memset(&mr, 0, sizeof(mr));
+	mr.mr_ifindex = p->ifindex;
+	mr.mr_type = promisc ? PACKET_MR_PROMISC : PACKET_MR_ALLMULTI;
+	if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+		return fail(err, errlen, p->name, promisc ? "promiscuous mode" : "all-multicast mode");
 	return 0;
 }
 

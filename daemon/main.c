@@ -137,6 +137,8 @@ static void turn(struct pk_daemon *d, const struct pollfd *pfd, uint64_t *last_t
 	}
 	for (unsigned i = 0; i < d->nports; i++)
 		pk_afp_tx_flush(&d->port[i]);
+	if (d->verdicts)
+		fflush(d->verdicts); /* once per batch, not per packet */
 	pk_engine_expire(d->engine, d->now_ns, EXPIRE_BUDGET);
 }
 
