@@ -43,6 +43,10 @@ build/picket replay --quiet --explain 1 "$conf" "$cap" >"$out/explain1"
 grep -q 'route: leaves by opt1' "$out/explain1" && grep -q '^  out on opt1:' "$out/explain1" &&
 	ok "--explain 1: route and out step" || fail "explain 1 lacks the out step"
 
+build/picket replay --quiet -w "$out/nat.pcap" tests/replay/nat.conf "$cap" || fail "-w with NAT exits $?"
+tcpdump -nr "$out/nat.pcap" 2>/dev/null | grep -q 'IP 203.0.113.2.[0-9]* > 8.8.8.8.53' &&
+	ok "-w writes packets after NAT" || fail "-w output is not translated"
+
 # A plain pcap: no interface names; the topology infers them from sources.
 tcpdump -r "$cap" -w "$out/plain.pcap" 2>/dev/null
 build/picket replay --format jsonl "$conf" "$out/plain.pcap" >"$out/plain.jsonl" || fail "plain pcap exits $?"
