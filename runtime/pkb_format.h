@@ -97,6 +97,9 @@ struct pkb_prefix {
 };
 
 /* struct pk_ir_addr */
+/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names the one it tests. */
+#define PKB_ADDR_KIND_TABLE 3
+
 struct pkb_addr {
 	uint8_t kind;  /* enum pk_addr_kind */
 	uint8_t neg;   /* 0 or 1 */
