@@ -76,7 +76,7 @@ static void test_every_construct_round_trips(void **state)
 			  "nat on wan0 from 192.168.1.0/24 -> 203.0.113.2\nno nat on wan0 from 192.168.1.9\n"
 			  "rdr pass on wan0 proto tcp to port 80 -> 192.168.1.10 port 8080\n"
 			  "binat on wan0 from 192.168.1.11 -> 203.0.113.11\nscrub in on wan0 all no-df fragment reassemble\n"
-			  "pass from no-route to urpf-failed\n",
+			  "pass from no-route to urpf-failed label \"say \\\"hi\\\" \\\\ bye\"\n",
 			  "inline ruleset");
 }
 
