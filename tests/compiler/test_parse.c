@@ -147,6 +147,7 @@ static void test_scanner_edge_cases_are_errors_not_crashes(void **state)
 	expect_error("b = \"$b$b\"\npass on $b\n", "macro expansion too large");
 	expect_error("include \"/nonexistent/x.conf\"\n", "cannot read included file '/nonexistent/x.conf'");
 	expect_error("include \"/dev/zero\"\n", "cannot read included file '/dev/zero'");
+	expect_print("include \"/dev/null\"\npass all no state\n", "pass all no state\n");
 	expect_error("pass in label $(x)\n", "'$' must start a macro name");
 	/* a quoted $ is text, and a comment ending in \\ goes on */
 	expect_print("pass in all label \"$x\" # note \\\npass out all\n", "pass in all flags S/SA label \"$x\"\n");
