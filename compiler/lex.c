@@ -20,7 +20,6 @@
 /* Bounds that keep a hostile or mistaken file from hanging the parse. */
 #define PK_LEX_MAX_EXPANSION (16u << 20) /* bytes of macro text expanded */
 #define PK_LEX_MAX_FILE (64u << 20)      /* bytes of one file */
-#define PK_LEX_MAX_DEVICE (1u << 20)     /* bytes read from a device or pipe */
 
 struct pk_macro {
 	const char *name, *value;
@@ -450,21 +449,27 @@ static char *pk_include_path(struct pk_parse *p, const char *name)
 	return cand;
 }
 
-/* Regular files up to PK_LEX_MAX_FILE; other files (a device such as
- * /dev/null) up to a small bound and only when they hold text, so that
- * /dev/zero or a random device cannot hang or flood the parse. */
+/* Whether path is the null device, the one non-regular file worth reading
+ * (pf rulesets name it as an empty table file); a terminal, pipe or
+ * /dev/zero could hang or flood the parse. */
+static bool pk_is_null_device(const struct stat *st)
+{
+	struct stat null;
+	return S_ISCHR(st->st_mode) && !stat("/dev/null", &null) && null.st_rdev == st->st_rdev;
+}
+
 static char *pk_read_file(struct pk_arena *a, const char *path, size_t *len)
 {
 	struct stat st;
-	if (stat(path, &st) || S_ISDIR(st.st_mode) || (uint64_t)st.st_size > PK_LEX_MAX_FILE)
+	if (stat(path, &st) || (!S_ISREG(st.st_mode) && !pk_is_null_device(&st)) ||
+	    (uint64_t)st.st_size > PK_LEX_MAX_FILE)
 		return NULL;
-	size_t max = S_ISREG(st.st_mode) ? PK_LEX_MAX_FILE : PK_LEX_MAX_DEVICE;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
-	for (size_t got; buf && n < max && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
+	for (size_t got; buf && n < PK_LEX_MAX_FILE && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
 		n += got;
 		if (cap - n < 2) {
 			cap *= 2;
@@ -474,12 +479,9 @@ static char *pk_read_file(struct pk_arena *a, const char *path, size_t *len)
 	fclose(f);
 	if (!buf)
 		abort();
-	char *copy = NULL;
-	if (S_ISREG(st.st_mode) || (n < max && !memchr(buf, '\0', n))) {
-		copy = pk_arena_strndup(a, buf, n);
-		*len = n;
-	}
+	char *copy = pk_arena_strndup(a, buf, n);
 	free(buf);
+	*len = n;
 	return copy;
 }
 
