@@ -500,7 +500,7 @@ static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 	at.end_line = lloc->end_line;
 	at.end_col = lloc->end_col;
 	if (!text) {
-		pk_error(p->diags, &at, "cannot read included file '%s' (a text file under 64 MiB)", path);
+		pk_error(p->diags, &at, "cannot read included file '%s' (a regular file under 64 MiB)", path);
 		return -1;
 	}
 	pk_lex_push_file(p, path, text, len);
