@@ -355,6 +355,9 @@ void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs,
 	fputs("Counters\n", out);
 	for (int r = PK_REASON_NONE + 1; r < PK_REASON_COUNT; r++)
 		fprintf(out, "  %-24s %14llu\n", pk_reason_name((enum pk_drop_reason)r), (unsigned long long)c->reason[r]);
+	fprintf(out, "Syncookies\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "sent",
+		(unsigned long long)c->syncookies_sent, "validated", (unsigned long long)c->syncookies_valid, "failed",
+		(unsigned long long)c->syncookies_failed);
 	fputs("Rules                       evaluations    packets      bytes     states\n", out);
 	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
 		const struct pk_rule_counters *rc = pk_engine_rule_counters(e, i);

@@ -151,6 +151,10 @@ void pk_report_stats(FILE *out, const struct pk_daemon *d)
 	fputs("Counters\n", out);
 	for (unsigned r = 1; r < PK_REASON_COUNT; r++)
 		counter_line(out, reason_names[r - 1], c->reason[r], secs);
+	fputs("Syncookies\n", out);
+	counter_line(out, "sent", c->syncookies_sent, secs);
+	counter_line(out, "validated", c->syncookies_valid, secs);
+	counter_line(out, "failed", c->syncookies_failed, secs);
 	fprintf(out, "Packets                          In            Out\n");
 	fprintf(out, "  %-16s %14llu %14llu\n", "packets", (unsigned long long)c->packets_in,
 		(unsigned long long)c->packets_out);
