@@ -35,7 +35,9 @@ int pk_cmd_print(int argc, char **argv)
 	pk_diags_init(&d);
 	struct pk_ir_ruleset *rs;
 	rc = pk_frontend_load(a.files[0], &a.fo, &d, &rs) ? 2 : 0;
-	pk_diags_print(&d, stderr, a.color);
+	/* notes are check's business; print shows what may be wrong */
+	if (d.nerrors || d.nwarnings)
+		pk_diags_print(&d, stderr, a.color);
 	if (!rc) {
 		pk_print_ruleset(stdout, rs, (a.numbers ? PK_PRINT_NUMBERS : 0) | (a.verbose ? PK_PRINT_OPTIONS : 0));
 		pk_ir_ruleset_free(rs);

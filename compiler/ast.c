@@ -40,7 +40,6 @@ static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 
 void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r)
 {
-	p->nrules++;
 	pk_ast_add_stmt(p, PK_ST_RULE, r);
 }
 
@@ -106,8 +105,8 @@ struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl
 	struct pk_ast_act a;
 	memset(&a, 0, sizeof(a));
 	a.action = action;
-	a.block.set = block != 255;
-	a.block.kind = block == 255 ? PK_BLOCK_DROP : block;
+	a.block.set = block != PK_AST_BLOCK_POLICY;
+	a.block.kind = block == PK_AST_BLOCK_POLICY ? PK_BLOCK_DROP : block;
 	a.block.ttl = 0;
 	if (ttl) {
 		for (const char *c = ttl; *c && a.block.ttl < 1000; c++)
@@ -154,6 +153,15 @@ void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_a
 	r->all = ft.all;
 	r->opts = opts;
 	pk_ast_add_rule(p, r);
+}
+
+void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, int lq, struct pk_ast_item *ifs, int af,
+		      struct pk_ast_opt *opts)
+{
+	struct pk_ast_fromto ft = {{NULL, NULL}, {NULL, NULL}, false};
+	pk_ast_filter(p, loc, pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_DROP, NULL, NULL, NULL), PK_DIR_IN, lq, ifs, af,
+		      NULL, ft, opts);
+	p->tail->u.rule->antispoof = true;
 }
 
 struct pk_ast_table *pk_ast_table_new(struct pk_parse *p)
@@ -281,10 +289,11 @@ struct pk_ast_opt *pk_ast_opt_list(struct pk_parse *p, const struct pk_loc *loc,
 	return o;
 }
 
-struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, uint8_t action,
-				struct pk_ast_host *pool, const char *port, struct pk_ast_opt *poolopts)
+struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_host *pool,
+				const char *port, struct pk_ast_opt *poolopts)
 {
-	return pk_ast_opt_list(p, loc, PK_O_NAT, action, pool, port, NULL, poolopts);
+	/* the kind follows the rule's action (nat, rdr, binat) */
+	return pk_ast_opt_list(p, loc, PK_O_NAT, PK_NAT_NONE, pool, port, NULL, poolopts);
 }
 
 struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x)

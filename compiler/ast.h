@@ -68,7 +68,7 @@ enum pk_ast_opt_kind {
 	/* state options */
 	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
 	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */
-	PK_S_SOURCE_TRACK,      /* n: enum pk_src_track */
+	PK_S_SOURCE_TRACK,      /* n: enum pk_src_track; NONE = written bare */
 	PK_S_POLICY,            /* n: enum pk_state_policy */
 	PK_S_SLOPPY, PK_S_NO_SYNC, PK_S_PFLOW,
 	PK_S_OVERLOAD,          /* s: table, n: 0 / 1 flush / 2 flush global */
@@ -109,6 +109,7 @@ struct pk_ast_rule {
 	uint8_t dir;
 	bool log, log_all, quick, all;
 	bool no;   /* no nat / no rdr / no binat */
+	bool antispoof; /* antispoof for ifs: expanded by the resolver */
 	bool pass; /* nat pass / rdr pass */
 	struct pk_ast_item *ifs; /* NULL = any */
 	uint8_t af;
@@ -201,7 +202,6 @@ struct pk_parse {
 	struct pk_diags *diags;
 	struct pk_lexer *lex;
 	struct pk_ast_stmt *head, *tail;
-	unsigned nrules;
 };
 
 /* Constructors called from grammar/parse.y. */
@@ -218,13 +218,19 @@ void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const cha
 void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir, int lq,
 		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
 		   struct pk_ast_opt *opts);
+/* block: an enum pk_block_kind, or PK_AST_BLOCK_POLICY when none is written */
+#define PK_AST_BLOCK_POLICY 255
+/* antispoof [log] [quick] for IF|(IF)|{...} [af] [label ...]; an item's s2
+ * is "dynamic" for (IF). */
+void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, int lq, struct pk_ast_item *ifs, int af,
+		      struct pk_ast_opt *opts);
 struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl, const char *icmp,
 				  const char *icmp6);
 struct pk_ast_fromto pk_ast_fromto_make(struct pk_ast_ipp src, struct pk_ast_ipp dst, bool all);
 struct pk_ast_ipp pk_ast_ipp_make(struct pk_ast_host *hosts, struct pk_ast_port *ports);
 /* The `-> pool` of an old nat/rdr/binat rule, as a translation option. */
-struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, uint8_t action,
-				struct pk_ast_host *pool, const char *port, struct pk_ast_opt *poolopts);
+struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_host *pool,
+				const char *port, struct pk_ast_opt *poolopts);
 /* An option carrying sub-lists (nat-to, route-to, icmp-type, state, scrub). */
 struct pk_ast_opt *pk_ast_opt_list(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind, long long n,
 				   struct pk_ast_host *hosts, const char *port, struct pk_ast_item *items,

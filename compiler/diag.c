@@ -229,29 +229,31 @@ void pk_diags_print(const struct pk_diags *d, FILE *out, enum pk_diag_color colo
 		pk_diag_print(d, &d->v[i], out, c);
 }
 
+/* Edit distance with adjacent transpositions counted as one edit
+ * ("form" is one edit from "from"), over two rows of the usual table. */
 static unsigned pk_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 64 || lb > 64)
 		return 1000;
-	unsigned row[65];
+	unsigned d[3][65];
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
+		d[0][j] = (unsigned)j;
 	for (size_t i = 1; i <= la; i++) {
-		unsigned diag = row[0];
-		row[0] = (unsigned)i;
+		unsigned *cur = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
+		cur[0] = (unsigned)i;
 		for (size_t j = 1; j <= lb; j++) {
-			unsigned up = row[j];
-			unsigned best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
+			unsigned best = up[j - 1] + (a[i - 1] != b[j - 1]);
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			cur[j] = best;
 		}
 	}
-	return row[lb];
+	return d[la % 3][lb];
 }
 
 const char *pk_did_you_mean(const char *name, const char *const *cands, unsigned n)
@@ -259,11 +261,13 @@ const char *pk_did_you_mean(const char *name, const char *const *cands, unsigned
 	size_t len = strlen(name);
 	unsigned limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
 	const char *best = NULL;
-	unsigned bestd = limit + 1;
+	unsigned bestscore = 2 * limit + 2;
 	for (unsigned i = 0; i < n; i++) {
 		unsigned dist = pk_edit_distance(name, cands[i]);
-		if (dist < bestd && dist > 0) {
-			bestd = dist;
+		/* among equally close names, one of the same length reads likelier */
+		unsigned score = 2 * dist + (strlen(cands[i]) != len);
+		if (dist > 0 && dist <= limit && score < bestscore) {
+			bestscore = score;
 			best = cands[i];
 		}
 	}

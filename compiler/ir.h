@@ -63,7 +63,8 @@ struct pk_ir_addr {
 	struct pk_prefix pfx;       /* PREFIX; RANGE start */
 	struct pk_prefix range_end; /* RANGE end (len unused) */
 	uint32_t table;             /* TABLE: index into ruleset tables */
-	const char *ifname;         /* the interface named, when ifmod != NONE */
+	const char *ifname;         /* the interface named, when ifmod != NONE; the
+				     * scope of a literal fe80::1%lo0 otherwise */
 };
 
 enum pk_port_op {
@@ -145,6 +146,7 @@ struct pk_ir_nat {
 	uint32_t npool;
 	uint16_t port_lo, port_hi; /* 0 = keep the port; hi == lo for one port */
 	uint8_t pool_opts;         /* enum pk_pool_opt bits */
+	const char *hash_key;      /* source-hash key, "0x" + 32 hex digits; NULL = none */
 };
 
 enum pk_route_kind { PK_ROUTE_NONE, PK_ROUTE_TO, PK_ROUTE_REPLY_TO, PK_ROUTE_DUP_TO };
@@ -155,6 +157,7 @@ struct pk_ir_route_opt {
 	struct pk_prefix gw; /* gw.af == 0 when no address */
 	struct pk_ir_addr addr; /* the target as written, e.g. (IF:peer); kind ANY when none */
 	uint8_t pool_opts;      /* enum pk_pool_opt bits */
+	const char *hash_key;   /* source-hash key, as in struct pk_ir_nat */
 };
 
 struct pk_ir_scrub {

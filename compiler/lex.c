@@ -40,6 +40,8 @@ struct pk_lexer {
 	int last_tok;
 	bool skipping, suppress;
 	size_t expanded;
+	/* the texts of the last two tokens when they were words, for hints */
+	const char *last_word, *prev_word;
 	int skip_depth;
 };
 
@@ -53,14 +55,14 @@ struct pk_keyword {
 static const struct pk_keyword pk_keywords[] = {
 	{"address", ADDRESS, NULL}, {"af-to", 0, "af-to (address family translation)"},
 	{"all", ALL, NULL}, {"allow-opts", ALLOWOPTS, NULL}, {"altq", 0, "altq (queueing)"},
-	{"anchor", 0, "anchors"}, {"antispoof", 0, "antispoof"}, {"any", ANY, NULL},
+	{"anchor", 0, "anchors"}, {"antispoof", ANTISPOOF, NULL}, {"any", ANY, NULL},
 	{"binat", BINAT, NULL}, {"binat-anchor", 0, "anchors"}, {"binat-to", BINATTO, NULL},
 	{"bitmask", BITMASK, NULL}, {"block", BLOCK, NULL}, {"block-policy", BLOCKPOLICY, NULL},
 	{"code", CODE, NULL}, {"const", CONST, NULL}, {"counters", COUNTERS, NULL},
 	{"debug", DEBUG, NULL}, {"divert-packet", 0, "divert-packet"}, {"divert-reply", 0, "divert-reply"},
 	{"divert-to", 0, "divert-to"}, {"drop", DROP, NULL}, {"dup-to", DUPTO, NULL},
 	{"file", FILE_, NULL}, {"flags", FLAGS, NULL}, {"floating", FLOATING, NULL},
-	{"flush", FLUSH, NULL}, {"fragment", FRAGMENT, NULL}, {"from", FROM, NULL},
+	{"flush", FLUSH, NULL}, {"for", FOR, NULL}, {"fragment", FRAGMENT, NULL}, {"from", FROM, NULL},
 	{"gateway", GATEWAY, NULL}, {"global", GLOBAL, NULL}, {"group", 0, "group (socket owner match)"},
 	{"hostid", HOSTID, NULL}, {"icmp-type", ICMPTYPE, NULL}, {"icmp6-type", ICMP6TYPE, NULL},
 	{"if-bound", IFBOUND, NULL}, {"in", IN, NULL}, {"include", INCLUDE, NULL},
@@ -295,11 +297,13 @@ static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const
 				nl = sizeof(name) - 1;
 			memcpy(name, w + 1, nl);
 			name[nl] = '\0';
-			const struct pk_macro *m = pk_macro_slot(p->lex, name);
-			if (m->name)
+			const struct pk_macro *m = nl ? pk_macro_slot(p->lex, name) : NULL;
+			if (m && m->name)
 				val = m->value;
-			else
+			else if (nl)
 				pk_macro_unknown(p, loc, name);
+			else
+				pk_error(p->diags, loc, "'$' must start a macro name ($name); quote it to mean a dollar sign");
 			if (!val)
 				val = "";
 		} else {
@@ -408,16 +412,20 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 		if (tok != '\n' && l->last_tok == '\n')
 			l->suppress = false;
 		l->last_tok = tok;
+		l->prev_word = l->last_word;
+		l->last_word = tok == STRING ? lval->str : NULL;
 		return tok;
 	}
 }
 
-int pk_lex_suppressed(const struct pk_parse *p)
+/* True while the statement being parsed was already reported unsupported
+ * (its syntax error is then not worth a second message). */
+static int pk_lex_suppressed(const struct pk_parse *p)
 {
 	return p->lex->suppress;
 }
 
-const char *pk_lex_current_file(const struct pk_parse *p)
+static const char *pk_lex_current_file(const struct pk_parse *p)
 {
 	for (unsigned i = p->lex->nframes; i-- > 0;)
 		if (!p->lex->frames[i].is_macro)
@@ -511,5 +519,18 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg)
 		}
 	}
 	buf[n] = '\0';
-	pk_error(p->diags, loc, "syntax error: %s", buf);
+	/* a misspelt keyword is a word where a keyword was due; at the start
+	 * of a line it reads as a macro name, so the parser wants '=' next */
+	const char *word = strstr(buf, "expecting '='") ? p->lex->prev_word : p->lex->last_word;
+	const char *best = NULL;
+	if (word) {
+		const char *words[PK_NKEYWORDS];
+		for (size_t i = 0; i < PK_NKEYWORDS; i++)
+			words[i] = pk_keywords[i].word;
+		best = pk_did_you_mean(word, words, PK_NKEYWORDS);
+	}
+	if (best)
+		pk_error(p->diags, loc, "syntax error: %s ('%s' is not a keyword: did you mean '%s'?)", buf, word, best);
+	else
+		pk_error(p->diags, loc, "syntax error: %s", buf);
 }

@@ -34,11 +34,6 @@ void pk_lex_free(struct pk_parse *p);
 void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, size_t len);
 /* Define a macro (later definitions replace earlier ones, as in pfctl). */
 void pk_lex_define(struct pk_parse *p, const char *name, const char *value);
-/* True while the statement being parsed was already reported unsupported
- * (its syntax error is then not worth a second message). */
-int pk_lex_suppressed(const struct pk_parse *p);
-/* Search path for include: the directory of the including file. */
-const char *pk_lex_current_file(const struct pk_parse *p);
 
 /* Reads a whole file into the arena; NULL when it cannot be read. */
 char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len);

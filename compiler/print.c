@@ -43,14 +43,17 @@ void pk_print_addr_str(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *
 	}
 }
 
+/* As pf's label macros write a port: "28", "!=28", "28><29"; pf leaves a
+ * lo:hi range out. */
 void pk_print_port_str(const struct pk_port_match *p, char *buf, size_t size)
 {
-	if (p->op == PK_PORT_ANY)
+	static const char *const ops[] = {"", "", "!=", "<", "<=", ">", ">=", "", "><", "<>"};
+	if (p->op == PK_PORT_ANY || p->op == PK_PORT_RANGE)
 		buf[0] = '\0';
-	else if (p->op == PK_PORT_RANGE)
-		snprintf(buf, size, "%u:%u", p->lo, p->hi);
+	else if (p->op == PK_PORT_INSIDE || p->op == PK_PORT_OUTSIDE)
+		snprintf(buf, size, "%u%s%u", p->lo, ops[p->op], p->hi);
 	else
-		snprintf(buf, size, "%u", p->lo);
+		snprintf(buf, size, "%s%u", ops[p->op], p->lo);
 }
 
 static void pk_print_port(FILE *out, const struct pk_port_match *p)
@@ -203,18 +206,16 @@ static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
 		PK_SOPT("max %u", s->max);
 	if (s->no_sync)
 		PK_SOPT("no-sync");
-	if (s->pflow)
-		PK_SOPT("pflow");
 	if (s->src_track)
 		PK_SOPT("source-track%s", s->src_track == PK_SRCTRACK_GLOBAL ? " global" : " rule");
-	if (s->max_src_nodes)
-		PK_SOPT("max-src-nodes %u", s->max_src_nodes);
 	if (s->max_src_states)
 		PK_SOPT("max-src-states %u", s->max_src_states);
 	if (s->max_src_conn)
 		PK_SOPT("max-src-conn %u", s->max_src_conn);
 	if (s->max_src_conn_rate)
 		PK_SOPT("max-src-conn-rate %u/%u", s->max_src_conn_rate, s->max_src_conn_secs);
+	if (s->max_src_nodes)
+		PK_SOPT("max-src-nodes %u", s->max_src_nodes);
 	if (s->overload_table)
 		PK_SOPT("overload <%s>%s%s", s->overload_table, s->overload_flush ? " flush" : "",
 			s->overload_flush_global ? " global" : "");
@@ -222,6 +223,8 @@ static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
 		PK_SOPT("%s", s->policy == PK_POLICY_FLOATING ? "floating" : "if-bound");
 	if (s->sloppy)
 		PK_SOPT("sloppy");
+	if (s->pflow)
+		PK_SOPT("pflow");
 	/* pfctl's order: src.track comes after the adaptive thresholds */
 	for (int k = 0; k <= PK_TMO_COUNT; k++) {
 		int i = k == PK_TMO_COUNT ? PK_TMO_SRC_TRACK : k;
@@ -264,13 +267,16 @@ static void pk_print_pool(FILE *out, const struct pk_ir_ruleset *rs, const struc
 		fputs(" }", out);
 }
 
-static void pk_print_pool_opts(FILE *out, uint8_t o)
+static void pk_print_pool_opts(FILE *out, uint8_t o, const char *key)
 {
 	static const char *const names[] = {"bitmask", "random", "source-hash", "round-robin", "static-port",
 					    "sticky-address"};
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 6; i++) {
 		if (o & (1u << i))
 			fprintf(out, " %s", names[i]);
+		if ((o & (1u << i)) && (1u << i) == PK_POOL_SOURCE_HASH && key)
+			fprintf(out, " %s", key);
+	}
 }
 
 static void pk_print_nat(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
@@ -285,7 +291,7 @@ static void pk_print_nat(FILE *out, const struct pk_ir_ruleset *rs, const struct
 		fprintf(out, " port %u:%u", n->port_lo, n->port_hi);
 	else if (n->port_lo)
 		fprintf(out, " port %u", n->port_lo);
-	pk_print_pool_opts(out, n->pool_opts);
+	pk_print_pool_opts(out, n->pool_opts, n->hash_key);
 }
 
 static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
@@ -298,7 +304,7 @@ static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const stru
 		fputs(r->route.ifname, out);
 	else
 		pk_print_addr(out, rs, &r->route.addr);
-	pk_print_pool_opts(out, r->route.pool_opts);
+	pk_print_pool_opts(out, r->route.pool_opts, r->route.hash_key);
 }
 
 static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)

@@ -19,8 +19,8 @@
 void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r);
 void pk_print_ruleset(FILE *out, const struct pk_ir_ruleset *rs, unsigned flags);
 
-/* One address or port as the rule prints it ("any", "10.0.0.0/8", "<t>",
- * "(lo0)"; ports "80", "1024:2048"), for labels and messages. */
+/* One address or port as pf's label macros write them ("any",
+ * "10.0.0.0/8", "<t>", "(lo0)"; ports "80", "!=80", "1><9"). */
 void pk_print_addr_str(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *a, char *buf, size_t size);
 void pk_print_port_str(const struct pk_port_match *p, char *buf, size_t size);
 

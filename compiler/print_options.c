@@ -45,9 +45,11 @@ static void pk_print_topology(FILE *out, const struct pk_ir_ruleset *rs)
 		const struct pk_ir_route *r = &rs->routes[i];
 		if (r->connected)
 			continue;
-		pk_prefix_format(&r->dst, buf, sizeof(buf));
-		fprintf(out, "route %s%s via %s", buf, r->dst.len == (r->dst.af == PK_AF_INET ? 32 : 128) ? "" : "",
-			r->ifname);
+		if (r->dst.af == PK_AF_INET && r->dst.len == 0)
+			snprintf(buf, sizeof(buf), "default");
+		else
+			pk_prefix_format(&r->dst, buf, sizeof(buf));
+		fprintf(out, "route %s via %s", buf, r->ifname);
 		if (r->gw.af) {
 			pk_prefix_format(&r->gw, buf, sizeof(buf));
 			fprintf(out, " gateway %s", buf);

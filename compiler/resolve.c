@@ -323,6 +323,8 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next) {
 		if (s->kind == PK_ST_SET)
 			pk_res_set(r, s->u.set);
+		else if (s->kind == PK_ST_RULE && s->u.rule->antispoof)
+			pk_res_antispoof(r, s->u.rule);
 		else if (s->kind == PK_ST_RULE)
 			pk_res_rule(r, s->u.rule);
 	}

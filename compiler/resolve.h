@@ -19,6 +19,8 @@ struct pk_res {
 	uint32_t *thash;
 	uint32_t thcap;
 	uint32_t nauto; /* pools made into tables: __automatic_N */
+	const char **noted; /* undeclared interfaces already noted */
+	uint32_t nnoted;
 	uint8_t block_policy;
 	uint8_t state_policy;
 };
@@ -44,6 +46,7 @@ bool pk_res_port(struct pk_res *r, const struct pk_ast_port *p, struct pk_port_m
 bool pk_res_number(struct pk_res *r, const char *text, const struct pk_loc *loc, uint64_t max, uint64_t *out);
 
 void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar);
+void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar);
 /* Applies a rule's options to ir; returns whether flags were written. */
 bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk_ir_rule *ir);
 struct pk_ir_rule *pk_res_new_rule(struct pk_res *r);

@@ -36,13 +36,14 @@ static void pk_vec_push(struct pk_res *r, struct pk_addr_vec *v, const struct pk
 }
 
 /* pfctl accepts shortened IPv4 networks such as 10/8. */
-static int pk_parse_addr(struct pk_res *r, const char *text, int mask, struct pk_prefix *out)
+static int pk_parse_addr(struct pk_res *r, const char *text, int mask, struct pk_prefix *out, const char **scope_if)
 {
 	const char *t = text;
 	const char *scope = strchr(text, '%');
 	unsigned dots = 0;
 	if (scope) /* fe80::1%lo0: the scope names the link, the address is the same */
 		t = text = pk_arena_strndup(r->a, text, (size_t)(scope - text));
+	*scope_if = scope ? scope + 1 : NULL;
 	bool v4ish = true;
 	for (const char *c = text; *c; c++) {
 		dots += *c == '.';
@@ -128,6 +129,15 @@ static bool pk_if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_pre
 	return mod != PK_IFMOD_PEER;
 }
 
+/* IF:0 leaves aliases out: the first address of each family only. */
+static bool pk_first_of_family(const struct pk_ir_iface *i, uint32_t j)
+{
+	for (uint32_t k = 0; k < j; k++)
+		if (i->addrs[k].af == i->addrs[j].af)
+			return false;
+	return true;
+}
+
 static const struct pk_ir_iface *pk_need_iface(struct pk_res *r, const char *name, const struct pk_loc *loc,
 					       const char *what)
 {
@@ -138,7 +148,7 @@ static const struct pk_ir_iface *pk_need_iface(struct pk_res *r, const char *nam
 }
 
 static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const struct pk_ir_iface *only, uint8_t mod,
-				  int mask)
+				  int mask, bool noalias)
 {
 	int old = pk_res_table_find(r, name);
 	if (old >= 0)
@@ -154,7 +164,7 @@ static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const stru
 		if (only && f != only)
 			continue;
 		for (uint32_t j = 0; j < f->naddrs; j++) {
-			if (!pk_if_prefix(&f->addrs[j], mod, &e[k].pfx))
+			if ((noalias && !pk_first_of_family(f, j)) || !pk_if_prefix(&f->addrs[j], mod, &e[k].pfx))
 				continue;
 			if (mask >= 0 && mask < e[k].pfx.len) {
 				e[k].pfx.len = (uint8_t)mask;
@@ -194,6 +204,8 @@ static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct
 	a->ifname = name;
 	uint32_t before = out->n;
 	for (uint32_t j = 0; j < i->naddrs; j++) {
+		if (noalias && !pk_first_of_family(i, j))
+			continue;
 		if (!pk_if_prefix(&i->addrs[j], mod, &a->pfx))
 			continue;
 		if (h->mask >= 0) { /* lo0/24: each address's network of that length */
@@ -225,7 +237,7 @@ static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_
 	a->pfx.len = (uint8_t)(h->mask > 0 ? h->mask : 0);
 	const char *tname = h->mask >= 0 ? pk_arena_printf(r->a, "(%s)/%d", h->a, h->mask)
 					 : pk_arena_printf(r->a, "(%s)", h->a);
-	a->table = pk_implicit_table(r, tname, i, mod, h->mask);
+	a->table = pk_implicit_table(r, tname, i, mod, h->mask, a->noalias);
 	pk_vec_push(r, out, a);
 	return true;
 }
@@ -233,7 +245,7 @@ static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_
 static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
 			   struct pk_addr_vec *out)
 {
-	int rc = pk_parse_addr(r, h->a, h->mask, &a->pfx);
+	int rc = pk_parse_addr(r, h->a, h->mask, &a->pfx, &a->ifname);
 	if (rc == -2) {
 		pk_error(r->d, &h->loc, "prefix length /%d is too long for %s", h->mask, h->a);
 		return false;
@@ -301,7 +313,7 @@ bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_v
 	case PK_H_SELF:
 		a.kind = PK_ADDR_TABLE;
 		a.ifmod = PK_IFMOD_SELF;
-		a.table = pk_implicit_table(r, "self", NULL, PK_IFMOD_ADDRS, -1);
+		a.table = pk_implicit_table(r, "self", NULL, PK_IFMOD_ADDRS, -1, false);
 		break;
 	default: a.kind = PK_ADDR_ANY; break;
 	}

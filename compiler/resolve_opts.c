@@ -5,7 +5,10 @@
 #include "compiler/resolve.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "compiler/md5.h"
 
 /* TCP flag letters in pf's order: F S R P A U E W. */
 static const char pk_flag_letters[] = "FSRPAUEW";
@@ -83,9 +86,49 @@ static uint32_t pk_res_u32(struct pk_res *r, const struct pk_ast_opt *o, const c
 	return (uint32_t)v;
 }
 
+static void pk_res_state_timeout(struct pk_res *r, const struct pk_ast_opt *x, struct pk_state_opts *s)
+{
+	static const char *const names[] = {
+#define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
+		PK_TIMEOUTS(PK_TMO_NAME)
+#undef PK_TMO_NAME
+	};
+	for (int i = 0; i < PK_TMO_COUNT; i++)
+		if (!strcmp(names[i], x->s)) {
+			s->timeouts[i] = pk_res_u32(r, x, x->s2);
+			return;
+		}
+	const char *best = pk_did_you_mean(x->s, names, PK_TMO_COUNT);
+	pk_error(r->d, &x->loc, "unknown state option '%s'%s%s%s", x->s, best ? " (did you mean '" : "",
+		 best ? best : "", best ? "'?)" : "");
+}
+
+/* pf: per-rule limits track sources per rule; a bare source-track is
+ * global; a rate's window is how long sources are kept; a rule's own
+ * state limit scales its timeouts from 60% to 120% full. */
+static void pk_res_state_defaults(struct pk_res *r, const struct pk_ast_opt *o, struct pk_state_opts *s,
+				  bool bare_track)
+{
+	bool per_rule = s->max_src_conn || s->max_src_conn_rate || s->max_src_nodes;
+	if (!s->src_track && (per_rule || (!bare_track && s->max_src_states)))
+		s->src_track = PK_SRCTRACK_RULE;
+	else if (!s->src_track && bare_track)
+		s->src_track = PK_SRCTRACK_GLOBAL;
+	if (s->src_track == PK_SRCTRACK_GLOBAL && s->max_src_nodes && !bare_track)
+		pk_error(r->d, &o->loc, "max-src-nodes counts per rule: it needs source-track rule, not global");
+	if (s->max_src_conn_rate && s->timeouts[PK_TMO_SRC_TRACK] == PK_TMO_UNSET)
+		s->timeouts[PK_TMO_SRC_TRACK] = s->max_src_conn_secs;
+	if (s->max && s->timeouts[PK_TMO_ADAPTIVE_START] == PK_TMO_UNSET &&
+	    s->timeouts[PK_TMO_ADAPTIVE_END] == PK_TMO_UNSET) {
+		s->timeouts[PK_TMO_ADAPTIVE_START] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_START_PCT / 100);
+		s->timeouts[PK_TMO_ADAPTIVE_END] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_END_PCT / 100);
+	}
+}
+
 static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	struct pk_state_opts *s = &ir->sopts;
+	bool bare_track = false;
 	ir->state = (uint8_t)o->n;
 	for (const struct pk_ast_opt *x = o->sub; x; x = x->next) {
 		switch (x->kind) {
@@ -97,7 +140,10 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 			s->max_src_conn_rate = pk_res_u32(r, x, x->s);
 			s->max_src_conn_secs = pk_res_u32(r, x, x->s2);
 			break;
-		case PK_S_SOURCE_TRACK: s->src_track = (uint8_t)x->n; break;
+		case PK_S_SOURCE_TRACK:
+			s->src_track = (uint8_t)x->n;
+			bare_track = x->n == PK_SRCTRACK_NONE;
+			break;
 		case PK_S_POLICY: s->policy = (uint8_t)x->n; break;
 		case PK_S_SLOPPY: s->sloppy = true; break;
 		case PK_S_NO_SYNC: s->no_sync = true; break;
@@ -107,38 +153,41 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 			s->overload_flush = x->n >= 1;
 			s->overload_flush_global = x->n == 2;
 			break;
-		default: {
-			static const char *const names[] = {
-#define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
-				PK_TIMEOUTS(PK_TMO_NAME)
-#undef PK_TMO_NAME
-			};
-			int t = -1;
-			for (int i = 0; i < PK_TMO_COUNT; i++)
-				if (!strcmp(names[i], x->s))
-					t = i;
-			if (t < 0) {
-				const char *best = pk_did_you_mean(x->s, names, PK_TMO_COUNT);
-				pk_error(r->d, &x->loc, "unknown state option '%s'%s%s%s", x->s,
-					 best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
-			} else {
-				s->timeouts[t] = pk_res_u32(r, x, x->s2);
-			}
-			break;
-		}
+		default: pk_res_state_timeout(r, x, s); break;
 		}
 	}
-	/* per-source limits track sources; a rate's window is how long they are kept */
-	if (!s->src_track && (s->max_src_conn || s->max_src_conn_rate || s->max_src_nodes || s->max_src_states))
-		s->src_track = PK_SRCTRACK_RULE;
-	if (s->max_src_conn_rate && s->timeouts[PK_TMO_SRC_TRACK] == PK_TMO_UNSET)
-		s->timeouts[PK_TMO_SRC_TRACK] = s->max_src_conn_secs;
-	/* pf scales a rule's timeouts as its own state limit fills: 60% .. 120% */
-	if (s->max && s->timeouts[PK_TMO_ADAPTIVE_START] == PK_TMO_UNSET &&
-	    s->timeouts[PK_TMO_ADAPTIVE_END] == PK_TMO_UNSET) {
-		s->timeouts[PK_TMO_ADAPTIVE_START] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_START_PCT / 100);
-		s->timeouts[PK_TMO_ADAPTIVE_END] = (uint32_t)((uint64_t)s->max * PK_ADAPTIVE_END_PCT / 100);
+	pk_res_state_defaults(r, o, s, bare_track);
+}
+
+/* pf's source-hash key: 0x and 32 hex digits as given, or the MD5 of a text. */
+static const char *pk_res_hash_key(struct pk_res *r, const struct pk_ast_opt *pools)
+{
+	const struct pk_ast_opt *k = NULL;
+	for (const struct pk_ast_opt *p = pools; p; p = p->next)
+		if (p->s)
+			k = p;
+	if (!k)
+		return NULL;
+	uint8_t d[16];
+	size_t len = strlen(k->s);
+	bool hex = len == 34 && k->s[0] == '0' && (k->s[1] == 'x' || k->s[1] == 'X');
+	for (size_t i = 2; hex && i < len; i++)
+		hex = strchr("0123456789abcdefABCDEF", k->s[i]) != NULL;
+	if (hex) {
+		for (int i = 0; i < 16; i++) {
+			char byte[3] = {k->s[2 + 2 * i], k->s[3 + 2 * i], 0};
+			d[i] = (uint8_t)strtoul(byte, NULL, 16);
+		}
+	} else if (len > 2 && k->s[0] == '0' && (k->s[1] == 'x' || k->s[1] == 'X')) {
+		pk_error(r->d, &k->loc, "source-hash key '%s' must be 0x and 32 hex digits, or a text", k->s);
+		return NULL;
+	} else {
+		pk_md5(k->s, len, d);
 	}
+	char out[35] = "0x";
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 + 2 * i, 3, "%02x", d[i]);
+	return pk_arena_strdup(r->a, out);
 }
 
 /* A pool that is a table or an interface's dynamic addresses is used
@@ -191,6 +240,7 @@ static void pk_res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_i
 		pk_res_nat_port(r, o, &ir->nat);
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
 		ir->nat.pool_opts |= (uint8_t)p->n;
+	ir->nat.hash_key = pk_res_hash_key(r, o->sub);
 	pk_res_pool_default(&ir->nat);
 }
 
@@ -207,10 +257,14 @@ static void pk_res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struc
 		return;
 	ir->route.addr = v.v[0];
 	ir->route.ifname = h->b ? h->b : v.v[0].ifname;
+	const char *colon = ir->route.ifname ? strchr(ir->route.ifname, ':') : NULL;
+	if (colon) /* (tun0:peer): the interface is tun0 */
+		ir->route.ifname = pk_arena_strndup(r->a, ir->route.ifname, (size_t)(colon - ir->route.ifname));
 	if (v.v[0].kind == PK_ADDR_PREFIX)
 		ir->route.gw = v.v[0].pfx;
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
 		ir->route.pool_opts |= (uint8_t)p->n;
+	ir->route.hash_key = pk_res_hash_key(r, o->sub);
 	if (v.n > 1)
 		ir->route.addr = pk_res_auto_table(r, v.v, v.n);
 	if (ir->route.addr.kind == PK_ADDR_TABLE && !(ir->route.pool_opts & PK_POOL_METHODS))

@@ -42,6 +42,17 @@ struct pk_ir_rule *pk_res_new_rule(struct pk_res *r)
 	return ir;
 }
 
+/* Whether an undeclared interface is named for the first time (one note each). */
+static bool pk_res_first_mention(struct pk_res *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->nnoted; i++)
+		if (!strcmp(r->noted[i], name))
+			return false;
+	r->noted = pk_arena_grow(r->a, r->noted, r->nnoted, r->nnoted + 1, sizeof(*r->noted));
+	r->noted[r->nnoted++] = name;
+	return true;
+}
+
 static void pk_exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
 {
 	uint32_t n = 0;
@@ -53,9 +64,9 @@ static void pk_exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk
 	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next, n++) {
 		e->ifs[n].name = i->s;
 		e->ifs[n].neg = i->neg;
-		if (r->rs->nifaces && !pk_ir_iface_find(r->rs, i->s))
+		if (!pk_ir_iface_find(r->rs, i->s) && pk_res_first_mention(r, i->s))
 			pk_diag_add(r->d, PK_SEV_NOTE, &i->loc, NULL,
-				    "interface %s is not in the topology; the rule matches it by name only", i->s);
+				    "interface %s is not in the topology; rules match it by name only", i->s);
 	}
 }
 
@@ -203,8 +214,7 @@ static void pk_res_template(struct pk_res *r, const struct pk_ast_rule *ar, stru
 		if (names[i] && strlen(names[i]) > 63)
 			pk_error(r->d, &ar->loc, "%s '%.20s...' is longer than 63 characters", i == 2 ? "label" : "tag",
 				 names[i]);
-	if (t->sopts.src_track == PK_SRCTRACK_GLOBAL && (t->sopts.max_src_nodes || t->sopts.max_src_states))
-		pk_error(r->d, &ar->loc, "max-src-nodes and max-src-states count per rule: use source-track rule");
+
 }
 
 /* Defaults pf makes explicit: stateful TCP pass rules match the first SYN. */
@@ -241,6 +251,10 @@ static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, co
 		return false;
 	if (!*af)
 		*af = pool;
+	if (t->route.gw.af && *af && t->route.gw.af != *af)
+		return true; /* reported as invalid */
+	if (!*af)
+		*af = t->route.gw.af;
 	return true;
 }
 
@@ -272,6 +286,11 @@ static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_wri
 		ir->nat.npool = 1;
 		pk_res_pool_default(&ir->nat);
 	}
+	/* a dynamic address's mask longer than the family's is dropped: (self)/40 in inet */
+	struct pk_ir_addr *ends[] = {&ir->src, &ir->dst};
+	for (int i = 0; i < 2; i++)
+		if (ends[i]->ifmod == PK_IFMOD_DYNAMIC && ir->af == PK_AF_INET && ends[i]->pfx.len > 32)
+			ends[i]->pfx.len = 0;
 	pk_res_defaults(ir, flags_written);
 }
 
@@ -339,8 +358,11 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 	for (uint32_t sp = 0; sp < e->nsports; sp++)
 	for (uint32_t dp = 0; dp < e->ndports; dp++) {
 		uint8_t af;
-		if (!pk_res_af(t, &e->src.v[s], &e->dst.v[d], &af))
+		if (!pk_res_af(t, &e->src.v[s], &e->dst.v[d], &af)) {
+			/* pfctl numbers a pool's table before dropping the combination */
+			r->nauto += t->nat.npool > 1;
 			continue;
+		}
 		struct pk_ir_rule *ir = pk_res_new_rule(r);
 		uint32_t nr = ir->nr;
 		*ir = *t;
@@ -354,6 +376,10 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 		ir->dst = e->dst.v[d];
 		ir->sport = e->sports[sp];
 		ir->dport = e->dports[dp];
+		/* a scoped address (fe80::1%lo0) names the interface of the rule */
+		if (!ir->ifc.name && (ir->src.ifmod == PK_IFMOD_NONE || ir->dst.ifmod == PK_IFMOD_NONE))
+			ir->ifc.name = ir->src.ifmod == PK_IFMOD_NONE && ir->src.ifname ? ir->src.ifname
+				     : ir->dst.ifmod == PK_IFMOD_NONE ? ir->dst.ifname : NULL;
 		pk_res_fixup(r, ir, flags_written);
 		const char *bad = pk_res_invalid(ir);
 		if (bad) {
@@ -408,9 +434,11 @@ static const char *pk_res_expand(struct pk_res *r, const struct pk_ir_rule *ir, 
 	pk_print_addr_str(r->rs, &ir->dst, vals[2], sizeof(vals[2]));
 	pk_print_port_str(&ir->sport, vals[3], sizeof(vals[3]));
 	pk_print_port_str(&ir->dport, vals[4], sizeof(vals[4]));
-	const char *pn = pk_proto_name(ir->proto);
-	snprintf(vals[5], sizeof(vals[5]), "%s", pn ? pn : ir->proto ? "" : "");
-	if (!pn && ir->proto)
+	/* protocol 0 is "ip" in the protocols database pf reads */
+	const char *pn = ir->proto ? pk_proto_name(ir->proto) : "ip";
+	if (pn)
+		snprintf(vals[5], sizeof(vals[5]), "%s", pn);
+	else
 		snprintf(vals[5], sizeof(vals[5]), "%u", ir->proto);
 	snprintf(vals[6], sizeof(vals[6]), "%u", ir->nr);
 	char out[1024];

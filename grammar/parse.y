@@ -80,13 +80,14 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token STATEPOLICY "state-policy" SKIP "skip" DEBUG "debug" HOSTID "hostid"
 %token LOGINTERFACE "loginterface" RULESETOPT "ruleset-optimization"
 %token INTERFACE "interface" ADDRESS "address" MAC "mac" ROUTE "route" VIA "via" GATEWAY "gateway"
+%token ANTISPOOF "antispoof" FOR "for"
 
 %type <str> word varstring portopt
 %type <num> dir logquick logopts logopt af flushopt
 %type <host> ipspec host_list xhost_neg xhost redirhosts routehosts route_list route_host
 %type <port> portspec port_list port_item
 %type <item> ifspec_opt ifspec if_list if_item proto_opt proto_list timeout_item timeout_list
-%type <item> icmpspec icmp_list icmp_item ifaddr_list ifaddr
+%type <item> icmpspec icmp_list icmp_item ifaddr_list ifaddr spoof_ifs spoof_list spoof_if
 %type <opt> filter_opts filter_opt statespec stateopts state_list state_opt pool_opts pool_opt
 %type <opt> scrub_list scrub_opt scrub_old natarrow tableopt
 %type <table> tableopts
@@ -111,6 +112,7 @@ stmt		: varset
 		| pfrule
 		| scrubrule
 		| natrule
+		| antispoof
 		| ifacedecl
 		| routedecl
 		;
@@ -191,7 +193,7 @@ action		: PASS			{ $$ = pk_ast_act_make(PK_ACT_PASS, 0, NULL, NULL, NULL); }
 		| BLOCK blockspec	{ $$ = $2; }
 		;
 
-blockspec	: %empty		{ $$ = pk_ast_act_make(PK_ACT_BLOCK, 255, NULL, NULL, NULL); }
+blockspec	: %empty		{ $$ = pk_ast_act_make(PK_ACT_BLOCK, PK_AST_BLOCK_POLICY, NULL, NULL, NULL); }
 		| DROP			{ $$ = pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_DROP, NULL, NULL, NULL); }
 		| RETURN		{ $$ = pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_RETURN, NULL, NULL, NULL); }
 		| RETURNRST		{ $$ = pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_RETURN_RST, NULL, NULL, NULL); }
@@ -394,7 +396,7 @@ state_opt	: MAXIMUM NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX, $2, 0); }
 		| MAXSRCNODES NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX_SRC_NODES, $2, 0); }
 		| OVERLOAD '<' word '>' flushopt
 			{ $$ = pk_ast_opt_new(p, &@$, PK_S_OVERLOAD, $3, $5); }
-		| SOURCETRACK		{ $$ = pk_ast_opt_new(p, &@$, PK_S_SOURCE_TRACK, NULL, PK_SRCTRACK_RULE); }
+		| SOURCETRACK		{ $$ = pk_ast_opt_new(p, &@$, PK_S_SOURCE_TRACK, NULL, PK_SRCTRACK_NONE); }
 		| SOURCETRACK RULE	{ $$ = pk_ast_opt_new(p, &@$, PK_S_SOURCE_TRACK, NULL, PK_SRCTRACK_RULE); }
 		| SOURCETRACK GLOBAL	{ $$ = pk_ast_opt_new(p, &@$, PK_S_SOURCE_TRACK, NULL, PK_SRCTRACK_GLOBAL); }
 		| IFBOUND		{ $$ = pk_ast_opt_new(p, &@$, PK_S_POLICY, NULL, PK_POLICY_IF_BOUND); }
@@ -484,7 +486,25 @@ natbase		: NAT			{ $$ = pk_ast_act_make(PK_ACT_NAT, 0, NULL, NULL, NULL); }
 		;
 
 natarrow	: %empty		{ $$ = NULL; }
-		| "->" redirhosts portopt pool_opts	{ $$ = pk_ast_arrow(p, &@$, 0, $2, $3, $4); }
+		| "->" redirhosts portopt pool_opts	{ $$ = pk_ast_arrow(p, &@$, $2, $3, $4); }
+		;
+
+/* antispoof for IF: block what claims IF's networks but arrives elsewhere */
+
+antispoof	: ANTISPOOF logquick FOR spoof_ifs af filter_opts
+			{ pk_ast_antispoof(p, &@$, $2, $4, $5, $6); }
+		;
+
+spoof_ifs	: spoof_if
+		| '{' optnl spoof_list '}'	{ $$ = $3; }
+		;
+
+spoof_list	: spoof_if optnl
+		| spoof_list comma spoof_if optnl	{ $$ = pk_ast_item_append($1, $3); }
+		;
+
+spoof_if	: word			{ $$ = pk_ast_item_new(p, &@$, false, $1, NULL); }
+		| '(' word ')'		{ $$ = pk_ast_item_new(p, &@$, false, $2, "dynamic"); }
 		;
 
 /* topology */

@@ -10,6 +10,7 @@
  */
 #include "runtime/engine.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +63,7 @@ struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config 
 		e->cfg = *cfg;
 	e->rng = e->cfg.seed ? e->cfg.seed : 0x9e3779b97f4a7c15ull;
 	if (pk_st_init(&e->st, o->limit_states, e->rng) || pk_sn_init(&e->sn, o->limit_src_nodes) ||
-	    rule_arrays(e)) {
+	    pk_frag_init(&e->frag, o->limit_frags) || rule_arrays(e)) {
 		e->rs = NULL;
 		pk_engine_free(e);
 		return NULL;
@@ -77,6 +78,7 @@ void pk_engine_free(struct pk_engine *e)
 		return;
 	pk_st_fini(&e->st);
 	pk_sn_fini(&e->sn);
+	pk_frag_fini(&e->frag);
 	free(e->rc);
 	free(e->rule_src_nodes);
 	if (e->rs)
@@ -123,21 +125,34 @@ static const struct pk_rs_rule *state_rule(const struct pk_engine *e, const stru
 	return s->rule < e->nrules ? pk_rs_rule(e->rs, s->rule) : NULL;
 }
 
-uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
+/* The state's timeout in ms, adaptive scaling applied; at most 2^31 - 1
+ * so that ages compare across the wrap of the 32-bit ms clock. */
+static uint32_t timeout_ms(const struct pk_engine *e, const struct pk_state *s)
 {
 	const struct pk_rs_rule *r = state_rule(e, s);
 	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
+	uint64_t t;
 
 	if (s->flags & PK_SF_PURGE)
-		return s->last_ms;
-	return (uint64_t)s->last_ms +
-	       (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+		return 0;
+	t = (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+	return t > INT32_MAX ? INT32_MAX : (uint32_t)t;
+}
+
+uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
+{
+	/* the state's last activity on the engine's 64-bit clock */
+	uint64_t last = e->now_ms64 - (uint32_t)((uint32_t)e->now_ms64 - s->last_ms);
+
+	return last + timeout_ms(e, s);
 }
 
 /* pf purges a state once its expiry time has come (pf_purge_expired_states). */
 bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms)
 {
-	return now_ms >= pk_eng_state_expires_ms(e, s);
+	int32_t age = (int32_t)(now_ms - s->last_ms);
+
+	return age >= 0 && (uint32_t)age >= timeout_ms(e, s);
 }
 
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i)
@@ -173,6 +188,9 @@ uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
 	if (!e->epoch_set || e->st.cap == 0)
 		return 0;
 	now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+	if (now_ns > e->epoch_ns && (now_ns - e->epoch_ns) / 1000000u > e->now_ms64)
+		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
+	pk_frag_expire(&e->frag, now_ms, e->opt->timeouts[PK_TMO_FRAG]);
 	while (budget--) {
 		uint32_t i = e->st.cursor;
 
@@ -206,7 +224,7 @@ static void block(struct pk_ctx *x, enum pk_drop_reason r)
 	x->v->reason = (uint8_t)r;
 }
 
-static void match_pkt(const struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
+static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
 {
 	const struct pk_pkt *p = &x->p;
 	bool icmp = p->icmp_type >= 0;
@@ -225,7 +243,7 @@ static void match_pkt(const struct pk_engine *e, const struct pk_ctx *x, struct 
 	m->icmp_code = p->icmp_code;
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
-	m->random = (uint32_t)(e->rng >> 32);
+	m->random = pk_eng_random(e); /* drawn per packet for `probability` */
 }
 
 /* The first-match translation phases: binat, then rdr inbound or nat outbound. */
@@ -303,11 +321,13 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	match_pkt(e, x, &m);
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = res.rule;
+	count_rule(e, d->scrub_rule, *x->len);
 	d->nat_rule = translation_rule(e, &m);
-	if (d->nat_rule != PK_RT_NO_RULE)
+	if (d->nat_rule != PK_RT_NO_RULE) {
+		count_rule(e, d->nat_rule, *x->len);
 		legacy_translate(e, x, d, &m);
+	}
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
-	e->c.searches++;
 	d->rule = res.rule;
 	apply_matches(e, &res, d);
 	for (k = 0; k < res.nmatches && k < 16; k++)
@@ -372,6 +392,8 @@ static void clock_in(struct pk_engine *e, struct pk_ctx *x, uint64_t now_ns)
 	}
 	x->now_ns = now_ns;
 	x->now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+	if (now_ns > e->epoch_ns && (now_ns - e->epoch_ns) / 1000000u > e->now_ms64)
+		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
 }
 
 static void verdict_init(struct pk_verdict *v)
@@ -379,6 +401,7 @@ static void verdict_init(struct pk_verdict *v)
 	memset(v, 0, sizeof(*v));
 	v->kind = PK_V_PASS;
 	v->rule = PK_RT_NO_RULE;
+	v->state_rule = PK_RT_NO_RULE;
 	v->src_before = v->dst_before = v->src_after = v->dst_after = 0xff;
 }
 
@@ -393,13 +416,35 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 	}
 }
 
+/* Hold fragments until their datagram is whole; go on with the whole one. */
+static enum pk_drop_reason reassemble(struct pk_engine *e, struct pk_ctx *x, bool *held)
+{
+	enum pk_drop_reason why = PK_REASON_NONE;
+
+	switch (pk_frag_add(&e->frag, &x->p, x->ip, x->len, x->cap, x->now_ms, e->opt->timeouts[PK_TMO_FRAG], &why)) {
+	case PK_FRAG_HELD:
+		*held = true;
+		x->v->kind = PK_V_HOLD;
+		return PK_REASON_NONE;
+	case PK_FRAG_DROP:
+		return why;
+	default:
+		x->reassembled = true;
+		x->v->translated = true;
+		return pk_pkt_parse(x->ip, *x->len, &x->p);
+	}
+}
+
 static void handle(struct pk_engine *e, struct pk_ctx *x)
 {
 	enum pk_drop_reason r = pk_pkt_parse(x->ip, *x->len, &x->p);
+	bool held = false;
 	uint32_t i;
 
 	if (r == PK_REASON_NONE && x->p.fragment)
-		r = PK_REASON_FRAGMENT;
+		r = reassemble(e, x, &held);
+	if (held)
+		return;
 	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP)
 		r = pk_eng_normalize_tcp(x);
 	if (r != PK_REASON_NONE) {

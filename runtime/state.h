@@ -64,7 +64,7 @@ struct pk_state {
 	struct pk_peer src, dst;   /* src: the peer that created the state */
 	uint32_t hnext[2];         /* hash chains of the two keys */
 	uint32_t rule;             /* deciding rule, PK_RT_NO_RULE when gone */
-	uint32_t last_ms;          /* last activity, ms since the engine's epoch */
+	uint32_t last_ms;          /* last activity, ms since the engine's epoch (mod 2^32) */
 	uint16_t iface;            /* PK_RT_NO_IFACE: floating */
 	uint8_t af, proto, dir;
 	uint8_t timeout;           /* enum pk_timeout in force */

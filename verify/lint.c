@@ -270,7 +270,8 @@ static void finish(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep)
 	for (uint32_t s = 0; s < rs->nsources; s++)
 		free(ix[s].start);
 	free(ix);
-	qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
+	if (rep->n)
+		qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
 }
 
 /* Overlap lists grow by doubling: capacity is the next power of two. */

@@ -119,6 +119,7 @@ static void test_unsupported_features_are_reported_at_their_location(void **stat
 	(void)state;
 	expect_error("pass in all\nqueue q on em0 bandwidth 1M\n", "t.conf:2:1: error: unsupported: queues [unsupported]");
 	expect_error("anchor \"x\" {\n pass all\n}\n", "t.conf:1:1: error: unsupported: anchors");
+	expect_error("pass in on em0 from any os \"Windows\"\n", "error: unsupported: os fingerprints");
 	expect_error("pass in proto tcp user root\n", "error: unsupported: user");
 	expect_error("set fingerprints \"/etc/pf.os\"\n", "error: unsupported: set fingerprints");
 	char *d = pk_test_diags("anchor \"x\" {\n pass all\n}\npass all\n");
@@ -135,6 +136,14 @@ static void test_every_syntax_error_of_a_file_is_reported(void **state)
 	assert_non_null(strstr(d, "t.conf:4:11: error: syntax error"));
 	assert_null(strstr(d, "t.conf:2:"));
 	free(d);
+}
+
+static void test_misspelt_keywords_get_a_suggestion(void **state)
+{
+	(void)state;
+	expect_error("pass in proto tcp form any\n", "'form' is not a keyword: did you mean 'from'?");
+	expect_error("blok in all\n", "t.conf:1:6: error: syntax error: unexpected in, expecting '=' ('blok' is not a keyword: "
+				      "did you mean 'block'?)");
 }
 
 static void test_set_options_are_recorded(void **state)
@@ -204,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_old_translation_and_scrub_rules_are_accepted),
 		cmocka_unit_test(test_unsupported_features_are_reported_at_their_location),
 		cmocka_unit_test(test_every_syntax_error_of_a_file_is_reported),
+		cmocka_unit_test(test_misspelt_keywords_get_a_suggestion),
 		cmocka_unit_test(test_set_options_are_recorded),
 		cmocka_unit_test(test_include_reads_a_file_relative_to_the_includer),
 	};

@@ -92,8 +92,9 @@ static void test_interface_references_expand_per_address_and_family(void **state
 static void test_undeclared_interface_is_a_note_for_on_but_an_error_for_addresses(void **state)
 {
 	(void)state;
-	char *dg = pk_test_diags("interface lan0 address 10.0.0.1/24\npass in on em9 all\n");
+	char *dg = pk_test_diags("interface lan0 address 10.0.0.1/24\npass in on em9 all\npass out on em9 all\n");
 	assert_non_null(strstr(dg, "t.conf:2:12: note: interface em9 is not in the topology"));
+	assert_null(strstr(dg, "t.conf:3:"));
 	assert_null(strstr(dg, "error"));
 	free(dg);
 	expect_error("pass in from em9:network\n",
@@ -150,6 +151,40 @@ static void test_labels_expand_pf_macros_per_rule(void **state)
 	free(p);
 }
 
+static void test_routing_options_name_interface_and_gateway(void **state)
+{
+	(void)state;
+	struct pk_diags d;
+	struct pk_ir_ruleset *rs = load_topo("pass out route-to 192.168.1.254\npass in reply-to (wan0:network)\n"
+					     "pass out dup-to wan0\npass out route-to (lan0 192.168.1.253)\n", &d);
+	assert_non_null(rs);
+	assert_int_equal(rs->rules[0].route.kind, PK_ROUTE_TO);
+	assert_int_equal(rs->rules[0].route.gw.af, PK_AF_INET);
+	assert_int_equal(rs->rules[0].af, PK_AF_INET);
+	assert_string_equal(rs->rules[1].route.ifname, "wan0");
+	assert_int_equal(rs->rules[1].route.addr.ifmod, PK_IFMOD_DYNAMIC);
+	assert_int_equal(rs->rules[2].route.kind, PK_ROUTE_DUP_TO);
+	assert_string_equal(rs->rules[2].route.ifname, "wan0");
+	assert_string_equal(rs->rules[3].route.ifname, "lan0");
+	assert_int_equal(rs->rules[3].route.gw.addr[3], 253);
+	pk_ir_ruleset_free(rs);
+	pk_diags_free(&d);
+}
+
+static void test_antispoof_becomes_pf_block_rules(void **state)
+{
+	(void)state;
+	char *p = pk_test_print("interface lo0 address 127.0.0.1/8, ::1/128\n"
+				"interface lan0 address 192.168.1.1/24, fe80::1/64\n"
+				"antispoof log quick for { lo0 lan0 } inet label \"spoof\"\nantispoof for (lan0)\n", 0);
+	assert_string_equal(p, "block drop in log quick on ! lo0 inet from 127.0.0.0/8 to any label \"spoof\"\n"
+			       "block drop in log quick on ! lan0 inet from 192.168.1.0/24 to any label \"spoof\"\n"
+			       "block drop in log quick inet from 192.168.1.1 to any label \"spoof\"\n"
+			       "block drop in on ! lan0 from (lan0:network) to any\n");
+	free(p);
+	expect_error("antispoof for em7\n", "antispoof for em7 needs it declared");
+}
+
 static void test_defines_from_the_command_line_are_macros(void **state)
 {
 	(void)state;
@@ -175,6 +210,8 @@ int main(void)
 		cmocka_unit_test(test_semantic_errors_are_located_with_hints),
 		cmocka_unit_test(test_timeouts_follow_the_profile_then_overrides),
 		cmocka_unit_test(test_labels_expand_pf_macros_per_rule),
+		cmocka_unit_test(test_routing_options_name_interface_and_gateway),
+		cmocka_unit_test(test_antispoof_becomes_pf_block_rules),
 		cmocka_unit_test(test_defines_from_the_command_line_are_macros),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
