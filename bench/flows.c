@@ -54,16 +54,16 @@ static uint32_t draw_addr(struct bench_rng *r, const struct bench_addr *a)
 {
 	if (a->neg || bench_addr_any(a))
 		return random_host(r);
-	return a->lo + (uint32_t)bench_rng_below(r, (uint64_t)(a->hi - a->lo) + 1);
+	return a->lo + (uint32_t)bench_rng_below(r, (uint64_t)a->hi - a->lo + 1);
 }
 
 static uint16_t draw_port(struct bench_rng *r, const struct bench_port *p, uint16_t dflt)
 {
-	if (!p->set)
+	if (!p->set || (p->hi < p->lo && !p->neg))
 		return dflt;
 	for (int tries = 0; tries < 16; tries++) {
 		const uint16_t x = p->neg ? (uint16_t)bench_rng_next(r)
-					  : (uint16_t)(p->lo + bench_rng_below(r, (uint64_t)(p->hi - p->lo) + 1));
+					  : (uint16_t)(p->lo + bench_rng_below(r, (uint64_t)p->hi - p->lo + 1));
 		if ((x >= p->lo && x <= p->hi) != p->neg)
 			return x;
 	}

@@ -18,6 +18,7 @@
 	X(query, "can any packet of a shape pass? a witness, or the rules that stop it")     \
 	X(compile, "compile a rule file into verified bytecode (.pkb)")                       \
 	X(dump, "disassemble a .pkb: header, options, tables, rules, program")                \
+	X(replay, "predict the verdict of every packet of a capture (pcap, pcapng)")          \
 	X(states, "list picketd's states (pfctl -ss)")                                        \
 	X(stats, "show picketd's counters (pfctl -si)")                                       \
 	X(rules, "show picketd's rules with counters (pfctl -vsr)")                           \

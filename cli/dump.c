@@ -44,7 +44,10 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	uint32_t n = PK_RS_N(rs, PROGRAM);
 	uint64_t base = rs->h->sections[PKB_SEC_PROGRAM].offset;
-	fprintf(out, "# program: %u words at byte offset %" PRIu64 "\n# entries:", n, base);
+	fprintf(out, "# program: %u words at byte offset %" PRIu64 "\n", n, base);
+	for (uint32_t op = 0; op < PKB_OP_COUNT; op++)
+		fprintf(out, "#   %-5s %s\n", pkb_op_name(op), pkb_op_doc(op));
+	fputs("# entries:", out);
 	for (uint32_t i = 0; i < PKB_ENTRIES; i++)
 		fprintf(out, " %s/%s=%u", phases[i / 2], i % 2 ? "inet6" : "inet", prog[i]);
 	fprintf(out, "\n#   word      offset  instruction\n");

@@ -49,8 +49,12 @@ static int pk_cli_load_pkb(const char *path, struct pk_diags *d, struct pk_rs **
 	struct pk_rs_err err;
 	struct pk_loc here = {.file = path};
 	if (pk_rs_load_file(path, rs_out, &err)) {
-		pk_error(d, &here, "refused .pkb: byte offset %llu: %s; recompile it with 'picket compile'",
-			 (unsigned long long)err.offset, err.msg);
+		if (err.offset == 0 && strstr(err.msg, "magic"))
+			pk_error(d, &here, "byte offset 0: binary data without the .pkb magic: neither a rule file nor "
+				 "a compiled ruleset (a .pkb damaged in its first bytes?)");
+		else
+			pk_error(d, &here, "refused .pkb: byte offset %llu: %s; recompile it with 'picket compile'",
+				 (unsigned long long)err.offset, err.msg);
 		return -1;
 	}
 	return 0;

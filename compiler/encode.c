@@ -406,6 +406,7 @@ static void pk_enc_free(struct pk_enc *e)
 	pk_strmap_free(&e->sources);
 	pk_strmap_free(&e->ifaces);
 	pk_strmap_free(&e->tags);
+	free(e->addrs.slots);
 }
 
 int pk_encode(const struct pk_ir_ruleset *rs, uint8_t **buf, size_t *len, struct pk_diags *d)

@@ -36,6 +36,10 @@ struct pk_enc {
 	struct pk_diags *d;
 	struct pk_ebuf sec[PKB_SEC_COUNT];
 	struct pk_strmap strings, sources, ifaces, tags;
+	struct pk_addrmap {
+		uint32_t *slots; /* ADDRS index + 1; 0 = empty */
+		size_t n, cap;
+	} addrs;
 	uint32_t niface, ntag, nsopts;
 };
 

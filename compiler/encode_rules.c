@@ -2,6 +2,7 @@
  * compiler/encode_rules.c: IR rules -> rule records, with their state
  * options, translation pools and tag names in side sections.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler/encode_priv.h"
@@ -86,16 +87,63 @@ static uint32_t pk_enc_nat(struct pk_enc *e, const struct pk_ir_nat *n)
 
 static uint32_t pk_enc_routeopt(struct pk_enc *e, const struct pk_ir_route_opt *ro)
 {
-	if (ro->kind == PK_ROUTE_NONE && !ro->ifname && !ro->gw.af && ro->addr.kind == PK_ADDR_ANY)
+	if (ro->kind == PK_ROUTE_NONE && !ro->ifname && !ro->gw.af && ro->addr.kind == PK_ADDR_ANY && !ro->pool_opts)
 		return PKB_NONE;
 	struct pkb_routeopt rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.iface = pk_enc_iface(e, ro->ifname);
 	pk_enc_prefix(&ro->gw, &rec.gw);
 	pk_enc_addr(e, &ro->addr, &rec.addr);
+	rec.pool_opts = ro->pool_opts;
 	uint32_t idx = PK_ENC_COUNT(e, ROUTEOPTS);
 	memcpy(PK_ENC_ADD(e, ROUTEOPTS), &rec, sizeof(rec));
 	return idx;
+}
+
+static size_t pk_addr_hash(const struct pkb_addr *a)
+{
+	const uint8_t *p = (const uint8_t *)a;
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < sizeof(*a); i++)
+		h = (h ^ p[i]) * 0x100000001b3u;
+	return (size_t)h;
+}
+
+static void pk_addrmap_grow(struct pk_enc *e)
+{
+	struct pk_addrmap *m = &e->addrs;
+	const struct pkb_addr *all = (const struct pkb_addr *)e->sec[PKB_SEC_ADDRS].p;
+	free(m->slots);
+	m->cap = m->cap ? m->cap * 2 : 256;
+	m->slots = calloc(m->cap, sizeof(*m->slots));
+	if (!m->slots)
+		abort();
+	for (uint32_t i = 0; i < m->n; i++) {
+		size_t s = pk_addr_hash(&all[i]) & (m->cap - 1);
+		while (m->slots[s])
+			s = (s + 1) & (m->cap - 1);
+		m->slots[s] = i + 1;
+	}
+}
+
+/* Rule addresses are stored once each: rule sets repeat them a lot (any,
+ * the expansions of one list). */
+static uint32_t pk_enc_rule_addr(struct pk_enc *e, const struct pk_ir_addr *a)
+{
+	struct pkb_addr rec;
+	memset(&rec, 0, sizeof(rec));
+	pk_enc_addr(e, a, &rec);
+	struct pk_addrmap *m = &e->addrs;
+	if ((m->n + 1) * 2 > m->cap)
+		pk_addrmap_grow(e);
+	const struct pkb_addr *all = (const struct pkb_addr *)e->sec[PKB_SEC_ADDRS].p;
+	size_t s = pk_addr_hash(&rec) & (m->cap - 1);
+	for (; m->slots[s]; s = (s + 1) & (m->cap - 1))
+		if (!memcmp(&all[m->slots[s] - 1], &rec, sizeof(rec)))
+			return m->slots[s] - 1;
+	m->slots[s] = (uint32_t)++m->n;
+	memcpy(PK_ENC_ADD(e, ADDRS), &rec, sizeof(rec));
+	return (uint32_t)m->n - 1;
 }
 
 static uint32_t pk_enc_rule_flags(const struct pk_ir_rule *r)
@@ -146,8 +194,8 @@ static void pk_enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb
 	out->sopts = pk_enc_sopts(e, &r->sopts);
 	out->nat = pk_enc_nat(e, &r->nat);
 	out->route_opt = pk_enc_routeopt(e, &r->route);
-	pk_enc_addr(e, &r->src, &out->src);
-	pk_enc_addr(e, &r->dst, &out->dst);
+	out->src = pk_enc_rule_addr(e, &r->src);
+	out->dst = pk_enc_rule_addr(e, &r->dst);
 	pk_enc_port(&r->sport, &out->sport);
 	pk_enc_port(&r->dport, &out->dport);
 }

@@ -118,6 +118,7 @@ static void pk_tree_port(const struct pkb_port *p, uint8_t proto, uint64_t *lo, 
 
 static void pk_tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule *r, uint8_t af)
 {
+	const struct pkb_addr *addrs = (const struct pkb_addr *)t->e->sec[PKB_SEC_ADDRS].p;
 	uint64_t *lo = t->lo, *hi = t->hi;
 	size_t n = t->n;
 	for (int f = 0; f < PKB_FIELD_COUNT; f++) {
@@ -126,8 +127,8 @@ static void pk_tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule
 	}
 	if (r->proto)
 		lo[PKB_FIELD_PROTO * n + i] = hi[PKB_FIELD_PROTO * n + i] = r->proto;
-	pk_tree_addr(&r->src, af, t->fmax[PKB_FIELD_SRC], &lo[PKB_FIELD_SRC * n + i], &hi[PKB_FIELD_SRC * n + i]);
-	pk_tree_addr(&r->dst, af, t->fmax[PKB_FIELD_DST], &lo[PKB_FIELD_DST * n + i], &hi[PKB_FIELD_DST * n + i]);
+	pk_tree_addr(&addrs[r->src], af, t->fmax[PKB_FIELD_SRC], &lo[PKB_FIELD_SRC * n + i], &hi[PKB_FIELD_SRC * n + i]);
+	pk_tree_addr(&addrs[r->dst], af, t->fmax[PKB_FIELD_DST], &lo[PKB_FIELD_DST * n + i], &hi[PKB_FIELD_DST * n + i]);
 	pk_tree_port(&r->sport, r->proto, &lo[PKB_FIELD_SPORT * n + i], &hi[PKB_FIELD_SPORT * n + i]);
 	pk_tree_port(&r->dport, r->proto, &lo[PKB_FIELD_DPORT * n + i], &hi[PKB_FIELD_DPORT * n + i]);
 	if (r->iface != PKB_NONE && !(r->flags & PKB_R_IFNEG))

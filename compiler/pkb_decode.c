@@ -205,8 +205,8 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->ifc.neg = r->flags & PKB_R_IFNEG;
 	o->af = r->af;
 	o->proto = r->proto;
-	dec_addr(x, &r->src, &o->src);
-	dec_addr(x, &r->dst, &o->dst);
+	dec_addr(x, &PK_RS_SEC(x->rs, ADDRS, struct pkb_addr)[r->src], &o->src);
+	dec_addr(x, &PK_RS_SEC(x->rs, ADDRS, struct pkb_addr)[r->dst], &o->dst);
 	o->sport = (struct pk_port_match){r->sport.op, r->sport.lo, r->sport.hi};
 	o->dport = (struct pk_port_match){r->dport.op, r->dport.lo, r->dport.hi};
 	o->flags = r->tcp_flags;
@@ -229,6 +229,7 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 		o->route.ifname = dec_ifname(x, ro->iface);
 		dec_prefix(&ro->gw, &o->route.gw);
 		dec_addr(x, &ro->addr, &o->route.addr);
+		o->route.pool_opts = ro->pool_opts;
 	}
 	o->scrub = (struct pk_ir_scrub){
 		.set = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF, .random_id = r->flags & PKB_R_RANDOM_ID,

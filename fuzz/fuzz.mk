@@ -15,7 +15,7 @@ CONFORMANCE ?= $(or $(PICKET_CONFORMANCE),../shared/conformance/pfctl-regress)
 FCC := clang
 FSAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FCFLAGS := -std=c11 -O1 -g -I. -I$(BUILD)/gen -D_GNU_SOURCE -MMD -MP $(FSAN) -fsanitize=fuzzer-no-link
-FLIBS := -lpcap -lm
+FLIBS := -lm -lpcap
 
 LIB_SRC := $(wildcard runtime/*.c compiler/*.c)
 GEN_SRC := $(BUILD)/gen/parse.c $(BUILD)/gen/scan.c
@@ -23,6 +23,8 @@ TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parse.o $(BUILD)/obj/gen/scan.o
 
 SEEDS_fuzz_parser := examples tests/compiler/golden $(wildcard $(CONFORMANCE))
+# the loader starts from the examples, compiled by the normal build
+SEEDS_fuzz_loader := $(BUILD)/seeds/fuzz_loader
 
 run: $(addprefix run-,$(TARGETS))
 
@@ -55,6 +57,13 @@ run-%: $(BUILD)/%
 	$(BUILD)/$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix=$(BUILD)/crash-$*- $(BUILD)/corpus/$* \
 		$(wildcard fuzz/corpus/$*) $(SEEDS_$*)
+
+$(BUILD)/seeds/fuzz_loader: $(wildcard examples/*.conf) runtime/pkb_format.h
+	@$(MAKE) --no-print-directory -f Makefile BUILD=build all
+	@mkdir -p $@
+	for f in $(filter %.conf,$^); do build/picket compile $$f -o $@/$$(basename $$f .conf).pkb >/dev/null || exit 1; done
+
+run-fuzz_loader: $(SEEDS_fuzz_loader)
 
 .PHONY: run
 .SECONDARY:

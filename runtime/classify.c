@@ -134,7 +134,8 @@ bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pk
 		return false;
 	if (r->iface != PKB_NONE && (r->iface == p->iface) == !!(r->flags & PKB_R_IFNEG))
 		return false;
-	if (!pk_addr_match(rs, &r->src, p, p->src) || !pk_addr_match(rs, &r->dst, p, p->dst) ||
+	const struct pkb_addr *addrs = PK_RS_SEC(rs, ADDRS, struct pkb_addr);
+	if (!pk_addr_match(rs, &addrs[r->src], p, p->src) || !pk_addr_match(rs, &addrs[r->dst], p, p->dst) ||
 	    !pk_proto_fields_match(r, p))
 		return false;
 	if (r->tos != -1 && r->tos != p->tos)

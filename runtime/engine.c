@@ -10,10 +10,13 @@
  */
 #include "runtime/engine.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "runtime/engine_priv.h"
+#include "runtime/syncookie.h"
+#include "runtime/synproxy.h"
 #include "runtime/timeout.h"
 
 static const char *const reason_names[PK_REASON_COUNT] = {
@@ -39,7 +42,12 @@ uint32_t pk_eng_random(struct pk_engine *e)
 
 static int rule_arrays(struct pk_engine *e)
 {
-	uint32_t n = pk_rs_nrules(e->rs);
+	uint32_t n = pk_rs_nrules(e->rs), k;
+
+	e->has_synproxy = false;
+	for (k = 0; k < n; k++)
+		if (pk_rs_rule(e->rs, k)->state == PK_RT_STATE_SYNPROXY)
+			e->has_synproxy = true;
 
 	free(e->rc);
 	free(e->rule_src_nodes);
@@ -62,12 +70,13 @@ struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config 
 		e->cfg = *cfg;
 	e->rng = e->cfg.seed ? e->cfg.seed : 0x9e3779b97f4a7c15ull;
 	if (pk_st_init(&e->st, o->limit_states, e->rng) || pk_sn_init(&e->sn, o->limit_src_nodes) ||
-	    rule_arrays(e)) {
+	    pk_frag_init(&e->frag, o->limit_frags) || rule_arrays(e)) {
 		e->rs = NULL;
 		pk_engine_free(e);
 		return NULL;
 	}
 	e->nat_cursor = (uint16_t)pk_eng_random(e);
+	pk_syncookie_key(e->cfg.seed, e->cookie_key);
 	return e;
 }
 
@@ -77,6 +86,7 @@ void pk_engine_free(struct pk_engine *e)
 		return;
 	pk_st_fini(&e->st);
 	pk_sn_fini(&e->sn);
+	pk_frag_fini(&e->frag);
 	free(e->rc);
 	free(e->rule_src_nodes);
 	if (e->rs)
@@ -123,21 +133,34 @@ static const struct pk_rs_rule *state_rule(const struct pk_engine *e, const stru
 	return s->rule < e->nrules ? pk_rs_rule(e->rs, s->rule) : NULL;
 }
 
-uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
+/* The state's timeout in ms, adaptive scaling applied; at most 2^31 - 1
+ * so that ages compare across the wrap of the 32-bit ms clock. */
+static uint32_t timeout_ms(const struct pk_engine *e, const struct pk_state *s)
 {
 	const struct pk_rs_rule *r = state_rule(e, s);
 	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
+	uint64_t t;
 
 	if (s->flags & PK_SF_PURGE)
-		return s->last_ms;
-	return (uint64_t)s->last_ms +
-	       (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+		return 0;
+	t = (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+	return t > INT32_MAX ? INT32_MAX : (uint32_t)t;
+}
+
+uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
+{
+	/* the state's last activity on the engine's 64-bit clock */
+	uint64_t last = e->now_ms64 - (uint32_t)((uint32_t)e->now_ms64 - s->last_ms);
+
+	return last + timeout_ms(e, s);
 }
 
 /* pf purges a state once its expiry time has come (pf_purge_expired_states). */
 bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms)
 {
-	return now_ms >= pk_eng_state_expires_ms(e, s);
+	int32_t age = (int32_t)(now_ms - s->last_ms);
+
+	return age >= 0 && (uint32_t)age >= timeout_ms(e, s);
 }
 
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i)
@@ -173,6 +196,9 @@ uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
 	if (!e->epoch_set || e->st.cap == 0)
 		return 0;
 	now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+	if (now_ns > e->epoch_ns && (now_ns - e->epoch_ns) / 1000000u > e->now_ms64)
+		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
+	pk_frag_expire(&e->frag, now_ms, e->opt->timeouts[PK_TMO_FRAG]);
 	while (budget--) {
 		uint32_t i = e->st.cursor;
 
@@ -206,7 +232,7 @@ static void block(struct pk_ctx *x, enum pk_drop_reason r)
 	x->v->reason = (uint8_t)r;
 }
 
-static void match_pkt(const struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
+static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
 {
 	const struct pk_pkt *p = &x->p;
 	bool icmp = p->icmp_type >= 0;
@@ -215,7 +241,7 @@ static void match_pkt(const struct pk_engine *e, const struct pk_ctx *x, struct 
 	m->af = p->af;
 	m->proto = p->proto;
 	m->dir = x->dir;
-	m->tcp_flags = p->proto == PK_PROTO_TCP ? p->th_flags : 0;
+	m->tcp_flags = p->proto == PK_PROTO_TCP ? (x->as_syn ? PK_TH_SYN : p->th_flags) : 0;
 	m->iface = x->iface;
 	m->sport = icmp ? 0 : p->sport;
 	m->dport = icmp ? 0 : p->dport;
@@ -225,7 +251,7 @@ static void match_pkt(const struct pk_engine *e, const struct pk_ctx *x, struct 
 	m->icmp_code = p->icmp_code;
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
-	m->random = (uint32_t)(e->rng >> 32);
+	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
 }
 
 /* The first-match translation phases: binat, then rdr inbound or nat outbound. */
@@ -268,13 +294,13 @@ static void legacy_translate(struct pk_engine *e, struct pk_ctx *x, struct pk_de
 	}
 }
 
-static void count_rule(struct pk_engine *e, uint32_t r, size_t bytes)
+static void count_rule(struct pk_engine *e, const struct pk_ctx *x, uint32_t r)
 {
-	if (r >= e->nrules)
+	if (r >= e->nrules || x->probe)
 		return;
 	e->rc[r].evaluations++;
 	e->rc[r].packets++;
-	e->rc[r].bytes += bytes;
+	e->rc[r].bytes += *x->len;
 }
 
 /* The options of matching match rules, later ones overriding earlier. */
@@ -303,15 +329,17 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	match_pkt(e, x, &m);
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = res.rule;
+	count_rule(e, x, d->scrub_rule);
 	d->nat_rule = translation_rule(e, &m);
-	if (d->nat_rule != PK_RT_NO_RULE)
+	if (d->nat_rule != PK_RT_NO_RULE) {
+		count_rule(e, x, d->nat_rule);
 		legacy_translate(e, x, d, &m);
+	}
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
-	e->c.searches++;
 	d->rule = res.rule;
 	apply_matches(e, &res, d);
 	for (k = 0; k < res.nmatches && k < 16; k++)
-		count_rule(e, res.matches[k], *x->len);
+		count_rule(e, x, res.matches[k]);
 	if (d->rule != PK_RT_NO_RULE) {
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
 
@@ -324,11 +352,40 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	}
 }
 
+static bool synproxy_rule(const struct pk_engine *e, uint32_t rule)
+{
+	const struct pk_rs_rule *r = rule == PK_RT_NO_RULE ? NULL : pk_rs_rule(e->rs, rule);
+
+	return r && r->action == PK_RT_PASS && r->state == PK_RT_STATE_SYNPROXY;
+}
+
+/* A bare ACK without a state may complete a SYN cookie handshake: it must
+ * match, evaluated as a SYN, the synproxy rule that sent the cookie. */
+static bool cookie_ack(struct pk_engine *e, struct pk_ctx *x)
+{
+	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
+
+	if (!e->has_synproxy || x->p.proto != PK_PROTO_TCP ||
+	    (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK | PK_TH_RST | PK_TH_FIN)) != PK_TH_ACK)
+		return false;
+	x->as_syn = x->probe = true;
+	decide(e, x, &d);
+	x->as_syn = x->probe = false;
+	if (!synproxy_rule(e, d.rule))
+		return false;
+	x->v->rule = d.rule;
+	count_rule(e, x, d.rule);
+	pk_eng_synproxy_ack(e, x, &d);
+	return true;
+}
+
 static void filter(struct pk_engine *e, struct pk_ctx *x)
 {
 	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
 	const struct pk_rs_rule *r;
 
+	if (cookie_ack(e, x))
+		return;
 	decide(e, x, &d);
 	x->v->rule = d.rule;
 	if (d.rule == PK_RT_NO_RULE) {
@@ -338,7 +395,7 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 		return;
 	}
 	r = pk_rs_rule(e->rs, d.rule);
-	count_rule(e, d.rule, *x->len);
+	count_rule(e, x, d.rule);
 	if (r->action == PK_RT_BLOCK) {
 		block(x, PK_REASON_MATCH);
 		if (pk_eng_reject(e, x, r))
@@ -347,6 +404,11 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 	}
 	if (x->p.ip_options && !r->allow_opts) {
 		block(x, PK_REASON_IP_OPTION); /* pf drops IP options unless allow-opts */
+		return;
+	}
+	if (synproxy_rule(e, d.rule) && x->p.proto == PK_PROTO_TCP &&
+	    (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN) {
+		pk_eng_synproxy_cookie(e, x); /* no state until the client's ACK proves the cookie */
 		return;
 	}
 	/* translated packets always get a state (pf_test_rule: keep_state || nr) */
@@ -372,6 +434,8 @@ static void clock_in(struct pk_engine *e, struct pk_ctx *x, uint64_t now_ns)
 	}
 	x->now_ns = now_ns;
 	x->now_ms = now_ns > e->epoch_ns ? (uint32_t)((now_ns - e->epoch_ns) / 1000000u) : 0;
+	if (now_ns > e->epoch_ns && (now_ns - e->epoch_ns) / 1000000u > e->now_ms64)
+		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
 }
 
 static void verdict_init(struct pk_verdict *v)
@@ -379,6 +443,7 @@ static void verdict_init(struct pk_verdict *v)
 	memset(v, 0, sizeof(*v));
 	v->kind = PK_V_PASS;
 	v->rule = PK_RT_NO_RULE;
+	v->state_rule = PK_RT_NO_RULE;
 	v->src_before = v->dst_before = v->src_after = v->dst_after = 0xff;
 }
 
@@ -393,13 +458,35 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 	}
 }
 
+/* Hold fragments until their datagram is whole; go on with the whole one. */
+static enum pk_drop_reason reassemble(struct pk_engine *e, struct pk_ctx *x, bool *held)
+{
+	enum pk_drop_reason why = PK_REASON_NONE;
+
+	switch (pk_frag_add(&e->frag, &x->p, x->ip, x->len, x->cap, x->now_ms, e->opt->timeouts[PK_TMO_FRAG], &why)) {
+	case PK_FRAG_HELD:
+		*held = true;
+		x->v->kind = PK_V_HOLD;
+		return PK_REASON_NONE;
+	case PK_FRAG_DROP:
+		return why;
+	default:
+		x->reassembled = true;
+		x->v->translated = true;
+		return pk_pkt_parse(x->ip, *x->len, &x->p);
+	}
+}
+
 static void handle(struct pk_engine *e, struct pk_ctx *x)
 {
 	enum pk_drop_reason r = pk_pkt_parse(x->ip, *x->len, &x->p);
+	bool held = false;
 	uint32_t i;
 
 	if (r == PK_REASON_NONE && x->p.fragment)
-		r = PK_REASON_FRAGMENT;
+		r = reassemble(e, x, &held);
+	if (held)
+		return;
 	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP)
 		r = pk_eng_normalize_tcp(x);
 	if (r != PK_REASON_NONE) {

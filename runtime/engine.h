@@ -27,7 +27,9 @@ enum pk_verdict_kind {
 	PK_V_PASS,
 	PK_V_BLOCK,  /* dropped silently */
 	PK_V_REJECT, /* dropped, and an RST or ICMP error was generated */
-	PK_V_HOLD,   /* kept by synproxy until the client's handshake completes */
+	PK_V_HOLD,   /* kept by synproxy until the client's handshake completes, or a
+		      * fragment kept until its datagram is whole (the fragment that
+		      * completes it carries the verdict of the whole datagram) */
 };
 
 /* Why a packet was blocked when no rule did it: pfctl -si's counters. */
@@ -71,6 +73,8 @@ struct pk_verdict {
 	uint8_t src_before, dst_before, src_after, dst_after;
 	bool translated; /* the packet was rewritten (NAT, scrub, synproxy) */
 	uint32_t generated; /* packets emitted while handling this one */
+	uint32_t state_rule; /* the rule that created the state the packet matched
+			      * or is related to; PK_RT_NO_RULE when none */
 };
 
 /* A packet the firewall generates. */
@@ -106,6 +110,7 @@ struct pk_counters {
 	uint64_t states_current, searches, inserts, removals;
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;
 	uint64_t reason[PK_REASON_COUNT];
+	uint64_t syncookies_sent, syncookies_valid, syncookies_failed; /* synproxy's SYN cookies */
 };
 struct pk_rule_counters {
 	uint64_t evaluations, packets, bytes, states_created;

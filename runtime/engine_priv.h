@@ -7,6 +7,7 @@
 #define PK_RUNTIME_ENGINE_PRIV_H
 
 #include "runtime/engine.h"
+#include "runtime/frag.h"
 #include "runtime/packet.h"
 #include "runtime/srcnode.h"
 #include "runtime/state.h"
@@ -19,14 +20,18 @@ struct pk_engine {
 	struct pk_engine_config cfg;
 	struct pk_state_table st;
 	struct pk_sn_table sn;
+	struct pk_frag_cache frag;
 	struct pk_counters c;
 	struct pk_rule_counters *rc; /* one per rule of rs */
 	uint32_t *rule_src_nodes;    /* source nodes per rule, for max-src-nodes */
 	uint32_t nrules;
 	uint64_t epoch_ns;
+	uint64_t now_ms64;           /* latest time seen, ms since the epoch */
 	bool epoch_set;
 	uint64_t rng;
 	uint16_t nat_cursor;         /* next port tried by nat-to allocation */
+	bool has_synproxy;           /* some rule says synproxy state: bare ACKs may carry cookies */
+	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
 	uint8_t gen[PK_GEN_MAX];
 };
 
@@ -44,7 +49,7 @@ struct pk_decision {
 /* The packet being handled. */
 struct pk_ctx {
 	uint64_t now_ns;
-	uint32_t now_ms; /* since the engine's epoch */
+	uint32_t now_ms; /* since the engine's epoch, modulo 2^32: compare differences only */
 	uint16_t iface;
 	uint8_t dir;
 	uint8_t *ip;
@@ -53,6 +58,10 @@ struct pk_ctx {
 	struct pk_pkt p;
 	struct pk_verdict *v;
 	bool reassembled;
+	bool as_syn;  /* evaluate the rules with the flags of a SYN (a cookie's ACK) */
+	bool probe;   /* evaluation only: no counters, no random draw */
+	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */
+	uint32_t cookie_isn;             /* the ISN that cookie gave the client */
 };
 
 uint32_t pk_eng_random(struct pk_engine *e);
@@ -81,9 +90,9 @@ bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rul
  * false when no port could be allocated. */
 bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s);
 /* Rewrite the packet to the other key of its state. */
-void pk_eng_nat_apply(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s);
+void pk_eng_nat_apply(struct pk_ctx *x, const struct pk_state *s);
 /* Rewrite an ICMP error related to a translated state, quoted packet included. */
-void pk_eng_nat_icmp(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in);
+void pk_eng_nat_icmp(struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in);
 
 /* scrub.c: pf_normalize_tcp (flags) and the per-packet scrub options. */
 enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x);

@@ -147,11 +147,10 @@ static void rewrite(uint8_t *ip, const struct pk_pkt *p, const struct pk_skey *t
 	}
 }
 
-void pk_eng_nat_apply(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s)
+void pk_eng_nat_apply(struct pk_ctx *x, const struct pk_state *s)
 {
 	int to = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE;
 
-	(void)e;
 	rewrite(x->ip, &x->p, &s->key[to], x->dir == PK_RT_DIR_IN ? 0 : 1);
 	x->v->translated = true;
 }
@@ -169,7 +168,7 @@ static void icmp_cksum(uint8_t *ip, const struct pk_pkt *p)
 
 /* The quoted packet travelled the other way: translate it to the other side
  * of the state, and the error's own address that pointed at it. */
-void pk_eng_nat_icmp(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in)
+void pk_eng_nat_icmp(struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in)
 {
 	int to = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE;
 	int si = x->dir == PK_RT_DIR_IN ? 1 : 0; /* the quoted source's index */
@@ -178,8 +177,8 @@ void pk_eng_nat_icmp(struct pk_engine *e, struct pk_ctx *x, const struct pk_stat
 	size_t so = x->p.af == PK_RT_AF_INET6 ? 8 : 12, dof = x->p.af == PK_RT_AF_INET6 ? 24 : 16;
 	size_t alen = x->p.af == PK_RT_AF_INET6 ? 16 : 4;
 	uint8_t old_qdst[16] = {0};
+	struct pk_pkt outer = x->p;
 
-	(void)e;
 	memcpy(old_qdst, q + dof, alen);
 	inner.fragment = true; /* the quote may be cut: leave its L4 checksum alone */
 	inner.frag_first = false;
@@ -188,8 +187,7 @@ void pk_eng_nat_icmp(struct pk_engine *e, struct pk_ctx *x, const struct pk_stat
 		pk_put16(q + in->l4_off, s->key[to].port[si]);
 		pk_put16(q + in->l4_off + 2, s->key[to].port[1 - si]);
 	}
-	struct pk_pkt outer = x->p;
-	outer.proto = 0;
+	outer.proto = 0; /* fix the IPv4 header only: the ICMP checksum is redone below */
 	change_addr(x->ip, &outer, dof, q + so);
 	if (memcmp(x->ip + so, old_qdst, alen) == 0)
 		change_addr(x->ip, &outer, so, q + dof);

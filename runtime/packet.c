@@ -28,20 +28,33 @@ bool pk_icmp_is_error(uint8_t af, uint8_t type)
 	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
 
+/* pf_icmp_mapping's pairs: {type, virtual type}; the reply is the type
+ * that differs from its virtual type. */
+static const uint8_t icmp4_pairs[][2] = {
+	{8, 8}, {0, 8},     /* echo */
+	{13, 13}, {14, 13}, /* timestamp */
+	{15, 15}, {16, 15}, /* information */
+	{17, 17}, {18, 17}, /* address mask */
+	{10, 10}, {9, 10},  /* router solicitation / advertisement */
+};
+static const uint8_t icmp6_pairs[][2] = {
+	{128, 128}, {129, 128}, /* echo */
+	{133, 133}, {134, 133}, /* router solicitation / advertisement */
+	{135, 135}, {136, 135}, /* neighbour solicitation / advertisement */
+	{130, 130}, {131, 130}, {132, 130}, {143, 130}, /* listener query / reports */
+};
+
 uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
 {
-	static const uint8_t v4[][2] = {{8, 8}, {0, 8}, {13, 13}, {14, 13}, {15, 15}, {16, 15}, {17, 17}, {18, 17}};
-	size_t k;
+	const uint8_t(*pairs)[2] = af == PK_RT_AF_INET6 ? icmp6_pairs : icmp4_pairs;
+	size_t k, n = af == PK_RT_AF_INET6 ? sizeof(icmp6_pairs) / sizeof(icmp6_pairs[0])
+					   : sizeof(icmp4_pairs) / sizeof(icmp4_pairs[0]);
 
 	*reply = false;
-	if (af == PK_RT_AF_INET6) {
-		*reply = type == 129;
-		return type == 129 ? 128 : type;
-	}
-	for (k = 0; k < sizeof(v4) / sizeof(v4[0]); k++)
-		if (v4[k][0] == type) {
-			*reply = type != v4[k][1];
-			return v4[k][1];
+	for (k = 0; k < n; k++)
+		if (pairs[k][0] == type) {
+			*reply = type != pairs[k][1];
+			return pairs[k][1];
 		}
 	return type;
 }
@@ -115,13 +128,14 @@ static enum pk_drop_reason parse_ipv4(const uint8_t *ip, size_t len, struct pk_p
 	return ipv4_options(ip, hl, p);
 }
 
-static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, size_t off)
+static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, size_t off, size_t nxt_off)
 {
 	uint16_t fo = pk_get16(h + 2);
 
 	if (p->frag_hdr_off)
 		return PK_REASON_FRAGMENT; /* pf: "IPv6 multiple fragment" */
 	p->frag_hdr_off = (uint16_t)off;
+	p->frag_nxt_off = (uint16_t)nxt_off;
 	p->frag_off = fo & 0xfff8;
 	p->more_frags = (fo & 1) != 0;
 	p->frag_id = pk_get32(h + 4);
@@ -133,7 +147,7 @@ static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, siz
 /* Walk the extension headers to the upper-layer protocol. */
 static enum pk_drop_reason ipv6_exthdrs(const uint8_t *ip, struct pk_pkt *p, uint8_t nxt)
 {
-	size_t off = 40;
+	size_t off = 40, nxt_off = 6;
 	int n;
 
 	for (n = 0; n < IP6_HDR_LIMIT; n++) {
@@ -147,7 +161,7 @@ static enum pk_drop_reason ipv6_exthdrs(const uint8_t *ip, struct pk_pkt *p, uin
 		if (off + 8 > p->tot_len)
 			return PK_REASON_SHORT;
 		if (nxt == NXT_FRAGMENT) {
-			if ((r = ipv6_fragment(h, p, off)) != PK_REASON_NONE)
+			if ((r = ipv6_fragment(h, p, off, nxt_off)) != PK_REASON_NONE)
 				return r;
 			hlen = 8;
 		} else {
@@ -158,6 +172,7 @@ static enum pk_drop_reason ipv6_exthdrs(const uint8_t *ip, struct pk_pkt *p, uin
 		if (off + hlen > p->tot_len)
 			return PK_REASON_SHORT;
 		nxt = h[0];
+		nxt_off = off;
 		off += hlen;
 		if (p->fragment && !p->frag_first)
 			break; /* later fragments: the rest is payload */
@@ -261,8 +276,8 @@ static enum pk_drop_reason parse_udp(const uint8_t *ip, struct pk_pkt *p, bool q
 	p->sport = pk_get16(uh);
 	p->dport = pk_get16(uh + 2);
 	ulen = pk_get16(uh + 4);
-	if (quoted)
-		return PK_REASON_NONE;
+	if (quoted || p->fragment)
+		return PK_REASON_NONE; /* the length covers fragments not seen yet */
 	if (p->dport == 0 || ulen < 8 || ulen > avail)
 		return PK_REASON_SHORT;
 	p->p_len = (uint16_t)(ulen - 8);

@@ -54,6 +54,7 @@ struct pk_pkt {
 	uint16_t frag_off; /* in bytes */
 	uint32_t frag_id;
 	uint16_t frag_hdr_off; /* IPv6: offset of the fragment header, 0 if none */
+	uint16_t frag_nxt_off; /* IPv6: offset of the next-header field naming it */
 	uint16_t sport, dport; /* TCP/UDP ports; ICMP query: the id in both */
 	/* TCP */
 	uint8_t th_flags, th_off;

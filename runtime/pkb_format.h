@@ -49,6 +49,7 @@
 	X(TABFILES, "table-files", 4)               /* u32 path string */      \
 	X(SOPTS, "state-options", sizeof(struct pkb_sopts))                    \
 	X(POOLS, "nat-pools", sizeof(struct pkb_addr))                         \
+	X(ADDRS, "addresses", sizeof(struct pkb_addr))  /* rule addresses, each once */ \
 	X(NATS, "nat", sizeof(struct pkb_nat))                                 \
 	X(ROUTEOPTS, "route-options", sizeof(struct pkb_routeopt))             \
 	X(RULES, "rules", sizeof(struct pkb_rule))                             \
@@ -96,6 +97,9 @@ struct pkb_prefix {
 };
 
 /* struct pk_ir_addr */
+/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names the one it tests. */
+#define PKB_ADDR_KIND_TABLE 3
+
 struct pkb_addr {
 	uint8_t kind;  /* enum pk_addr_kind */
 	uint8_t neg;   /* 0 or 1 */
@@ -183,6 +187,7 @@ struct pkb_routeopt {
 	uint32_t iface;        /* interface index, PKB_NONE when only an address is given */
 	struct pkb_prefix gw;  /* af 0 when none */
 	struct pkb_addr addr;  /* the target as written, e.g. (IF:peer); kind any when none */
+	uint8_t pool_opts, pad[3]; /* pool option bits, as for translation */
 };
 
 /* Rule flag bits */
@@ -222,33 +227,34 @@ struct pkb_rule {
 	uint32_t sopts;       /* SOPTS index; PKB_NONE = all unset */
 	uint32_t nat;         /* NATS index; PKB_NONE = none */
 	uint32_t route_opt;   /* ROUTEOPTS index; PKB_NONE = none */
-	struct pkb_addr src, dst;
+	uint32_t src, dst;    /* ADDRS indices */
 	struct pkb_port sport, dport;
 };
 
 /* The sizes docs/bytecode.md documents; a change here is a format change. */
-_Static_assert(sizeof(struct pkb_header) == 584, "header layout");
+_Static_assert(sizeof(struct pkb_header) == 608, "header layout");
 _Static_assert(sizeof(struct pkb_section) == 24 && sizeof(struct pkb_loc) == 20, "section, loc layout");
 _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52, "address layout");
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 40, "options, iface layout");
 _Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 52, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 204, "nat, rule layout");
-_Static_assert(sizeof(struct pkb_routeopt) == 76, "route option layout");
+_Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 108, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_routeopt) == 80, "route option layout");
 
 /*
  * The evaluation program. Its first PKB_ENTRIES words give, per phase and
  * address family (index phase * 2 + (af == 6)), the word where evaluation
  * starts. An instruction's first word holds the opcode in its low 8 bits
  * and operand A in its upper 24; a second word holds operand B when the
- * opcode has one; CUT is followed by its tables. Control only moves
- * forward, so evaluation takes at most as many steps as the program has
- * words.
+ * opcode has one; CUT and FORK are followed by their tables. Control only
+ * moves forward, so a tree walk takes at most as many steps as the
+ * program has words (and a FORK walks each of its trees at most twice).
  *
- * The program is a decision tree: CUT nodes split the packet's field
- * values into intervals, leaves list the rules that can match any packet
- * in their region, in rule order, each tested in full; so the outcome is
- * exactly that of the linear pf evaluation.
+ * Each entry leads to a decision tree, or to a FORK over one tree per
+ * group of rules: CUT nodes split the packet's field values into
+ * intervals, leaves list the rules that can match any packet in their
+ * region, in rule order, each tested in full; so the outcome is exactly
+ * that of the linear pf evaluation.
  */
 #define PKB_ENTRIES (PK_PHASE_COUNT * 2)
 

@@ -29,6 +29,14 @@ static int pk_v_index(struct pk_rs_err *err, uint32_t idx, uint32_t n, uint64_t 
 	return 0;
 }
 
+/* An index that must be present. */
+static int pk_v_ref(struct pk_rs_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
+{
+	if (idx >= n)
+		return pk_rs_fail(err, at, "%s: index %u out of range (%u entries)", what, idx, n);
+	return 0;
+}
+
 static int pk_v_range(struct pk_rs_err *err, uint32_t first, uint32_t n, uint32_t max, uint64_t at,
 		      const char *what)
 {
@@ -71,7 +79,7 @@ static int pk_v_addr(const struct pk_rs *rs, struct pk_rs_err *err, const struct
 	    pk_v_max(err, a->noalias, 1, at + 3, "noalias") ||
 	    pk_v_str(rs, err, a->ifname, at + offsetof(struct pkb_addr, ifname), "interface name", false))
 		return -1;
-	if (a->kind == 3 ? a->table >= PK_RS_N(rs, TABLES) : a->table != PKB_NONE)
+	if (a->kind == PKB_ADDR_KIND_TABLE ? a->table >= PK_RS_N(rs, TABLES) : a->table != PKB_NONE)
 		return pk_rs_fail(err, at + offsetof(struct pkb_addr, table), "table index %u invalid for this address",
 				  a->table);
 	bool need = a->kind == 1 || a->kind == 2; /* PREFIX, RANGE */
@@ -172,12 +180,17 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 	for (uint32_t i = 0; i < PK_RS_N(rs, POOLS); i++)
 		if (pk_v_addr(rs, err, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i], pk_rs_off(rs, PKB_SEC_POOLS, i, 0)))
 			return -1;
+	for (uint32_t i = 0; i < PK_RS_N(rs, ADDRS); i++)
+		if (pk_v_addr(rs, err, &PK_RS_SEC(rs, ADDRS, struct pkb_addr)[i], pk_rs_off(rs, PKB_SEC_ADDRS, i, 0)))
+			return -1;
 	for (uint32_t i = 0; i < PK_RS_N(rs, ROUTEOPTS); i++) {
 		const struct pkb_routeopt *ro = &PK_RS_SEC(rs, ROUTEOPTS, struct pkb_routeopt)[i];
 		uint64_t at = pk_rs_off(rs, PKB_SEC_ROUTEOPTS, i, 0);
 		if (pk_v_index(err, ro->iface, PK_RS_N(rs, IFACES), at, "route interface") ||
 		    pk_v_prefix(err, &ro->gw, at + offsetof(struct pkb_routeopt, gw), false) ||
-		    pk_v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)))
+		    pk_v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)) ||
+		    pk_v_max(err, ro->pool_opts, 63, at + offsetof(struct pkb_routeopt, pool_opts), "pool options") ||
+		    pk_v_max(err, ro->pad[0] | ro->pad[1] | ro->pad[2], 0, at + offsetof(struct pkb_routeopt, pad), "padding"))
 			return -1;
 	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, NATS); i++) {
@@ -233,8 +246,8 @@ static int pk_v_rule(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t i)
 	    pk_v_str(rs, err, r->label, PK_AT(label), "label", false) ||
 	    pk_v_index(err, r->sopts, PK_RS_N(rs, SOPTS), PK_AT(sopts), "state options") ||
 	    pk_v_index(err, r->nat, PK_RS_N(rs, NATS), PK_AT(nat), "translation") ||
-	    pk_v_addr(rs, err, &r->src, PK_AT(src)) ||
-	    pk_v_addr(rs, err, &r->dst, PK_AT(dst))) {
+	    pk_v_ref(err, r->src, PK_RS_N(rs, ADDRS), PK_AT(src), "source address") ||
+	    pk_v_ref(err, r->dst, PK_RS_N(rs, ADDRS), PK_AT(dst), "destination address")) {
 		char why[sizeof(err->msg)];
 		memcpy(why, err->msg, sizeof(why));
 		return pk_rs_fail(err, err->offset, "rule %u: %s", i, why);

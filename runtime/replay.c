@@ -18,6 +18,7 @@ static void collect(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 		memcpy(g->ip, ip, g->kept);
 	}
 	res->ngen++;
+	pk_isn_generated(&r->isn, ip, len);
 }
 
 int pk_replay_init(struct pk_replay *r, struct pk_rs *rs, uint64_t seed)
@@ -26,6 +27,7 @@ int pk_replay_init(struct pk_replay *r, struct pk_rs *rs, uint64_t seed)
 	memset(r, 0, sizeof *r);
 	r->rs = rs;
 	r->engine = pk_engine_new(rs, &cfg);
+	pk_isn_init(&r->isn);
 	return r->engine ? 0 : -1;
 }
 
@@ -33,6 +35,7 @@ void pk_replay_fini(struct pk_replay *r)
 {
 	if (r->engine)
 		pk_engine_free(r->engine);
+	pk_isn_fini(&r->isn);
 	r->engine = NULL;
 }
 
@@ -96,8 +99,10 @@ static void purge(struct pk_replay *r, uint64_t now_ns)
 {
 	if (now_ns < r->next_purge_ns)
 		return;
-	uint64_t interval = pk_rs_options(r->rs)->timeouts[PK_TMO_INTERVAL];
-	pk_engine_expire(r->engine, now_ns, UINT32_MAX);
+	const struct pk_rs_options *o = pk_rs_options(r->rs);
+	uint64_t interval = o->timeouts[PK_TMO_INTERVAL];
+	/* One unit of work per slot: the table holds at most limit_states. */
+	pk_engine_expire(r->engine, now_ns, o->limit_states ? o->limit_states : PK_DEFAULT_LIMIT_STATES);
 	r->next_purge_ns = now_ns + (interval ? interval : 10) * 1000000000ull;
 }
 
@@ -122,6 +127,7 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 	memset(res, 0, sizeof *res);
 	r->cur = res;
 	purge(r, now_ns);
+	pk_isn_align(&r->isn, ip, *len);
 	step(r, now_ns, iface, PK_RT_DIR_IN, ip, len, cap, &res->in);
 	decide(res, &res->in);
 	uint8_t af, src[16], dst[16], gw_af, gw[16];

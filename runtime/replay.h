@@ -8,7 +8,9 @@
  * interface. It counts as passed only when both directions pass. States
  * expire in capture time: the purge runs whenever the capture's clock
  * crosses the `interval` timeout, so a long idle gap in a capture behaves
- * as it would have live. Owns the engine and collects the packets the
+ * as it would have live. Synproxied connections have their captured
+ * acknowledgement numbers moved to the engine's ISNs (replay_isn.h). Owns
+ * the engine and collects the packets the
  * firewall generates while handling each packet.
  */
 #ifndef PK_RUNTIME_REPLAY_H
@@ -19,6 +21,7 @@
 #include <stdint.h>
 
 #include "runtime/engine.h"
+#include "runtime/replay_isn.h"
 
 /* Why forwarding stopped a packet that the rules passed. */
 enum pk_replay_stop { PK_STOP_NONE, PK_STOP_SELF, PK_STOP_NO_ROUTE, PK_STOP_TTL };
@@ -56,6 +59,7 @@ struct pk_replay {
 	const struct pk_rs *rs;
 	uint64_t next_purge_ns;
 	struct pk_replay_result *cur;
+	struct pk_isn_map isn; /* synproxy ISNs of the capture vs the engine */
 	/* When snap is set, the packet as the out step sees it (after the in
 	 * step's rewrites and the TTL decrement) is copied there, for
 	 * --explain. */

@@ -24,6 +24,11 @@ static const char *const cause_text[] = {
 			    "misses part of the conversation (asymmetric routing); consider `sloppy state`",
 	[PK_STALL_REPLY_BLOCKED] = "the server's replies were blocked",
 	[PK_STALL_NO_HANDSHAKE] = "the handshake never completed (the capture may end before it)",
+	[PK_STALL_PROXY_NO_SERVER] = "synproxy completed the client's handshake, but the server never answered "
+				     "the firewall's: the server is down, or its replies take another path",
+	[PK_STALL_PROXY_REPLY_BLOCKED] = "the server's answers to the firewall's synproxy handshake arrive on "
+					 "another interface, where no state matches them (the firewall's own SYN "
+					 "makes none there) and the rules block them: pass them in there",
 };
 
 const char *pk_stall_cause_text(enum pk_stall_cause c) { return cause_text[c]; }
@@ -176,8 +181,9 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 	f->mismatch[dir] += p->mismatch;
 	if (dir == 0 && p->passed && p->egress != PK_RT_NO_IFACE)
 		f->out_iface = p->egress;
-	if (dir == 0 && (t.flags & TH_SYN) && p->passed)
+	if (dir == 0 && (t.flags & TH_SYN) && (p->passed || p->held))
 		f->syn_passed = true;
+	f->proxied |= p->held;
 	if (dir == 1)
 		f->reply_iface = p->iface;
 	/* Established once the client's ACK follows the server's SYN+ACK. */
@@ -190,6 +196,10 @@ enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f)
 {
 	if (!f->syn_passed || ((f->flags[0] | f->flags[1]) & TH_RST))
 		return PK_STALL_NONE; /* blocked outright or reset: the verdicts say why */
+	if (f->proxied && f->pkts[1] == 0)
+		return f->pkts[0] > 1 ? PK_STALL_PROXY_NO_SERVER : PK_STALL_NO_HANDSHAKE;
+	if (f->proxied && f->passed[1] == 0 && f->reply_iface != f->in_iface)
+		return PK_STALL_PROXY_REPLY_BLOCKED;
 	if (f->pkts[1] == 0)
 		return PK_STALL_NO_REPLY;
 	if (f->out_iface != PK_RT_NO_IFACE && f->reply_iface != f->out_iface && f->passed[1] < f->pkts[1])

@@ -24,6 +24,8 @@ enum pk_stall_cause {
 	PK_STALL_WINDOW,         /* replies blocked as outside the TCP window (state-mismatch) */
 	PK_STALL_REPLY_BLOCKED,  /* replies blocked by something else */
 	PK_STALL_NO_HANDSHAKE,   /* the handshake never completed though both sides spoke */
+	PK_STALL_PROXY_NO_SERVER, /* synproxy answered the client; the server never answered the firewall */
+	PK_STALL_PROXY_REPLY_BLOCKED, /* the server's answers to synproxy are blocked where they arrive */
 };
 const char *pk_stall_cause_text(enum pk_stall_cause c);
 
@@ -37,7 +39,7 @@ struct pk_stall_flow {
 	uint64_t pkts[2], passed[2]; /* [0] client to server, [1] back */
 	uint64_t mismatch[2];
 	uint8_t flags[2];            /* TCP flags seen, ORed */
-	bool syn_passed, established;
+	bool syn_passed, established, proxied;
 };
 
 struct pk_stall {
@@ -55,6 +57,7 @@ struct pk_stall_pkt {
 	uint64_t n;
 	uint16_t iface, egress;
 	bool passed;
+	bool held;     /* kept by synproxy */
 	bool mismatch; /* blocked as outside the window */
 };
 

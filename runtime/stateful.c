@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runtime/engine_priv.h"
+#include "runtime/pktgen.h"
 #include "runtime/synproxy.h"
 #include "runtime/tcp_track.h"
 
@@ -68,7 +69,7 @@ static enum pk_timeout track_simple(struct pk_peer *src, struct pk_peer *dst, bo
 
 /* pf_src_connlimit: a completed handshake counts against max-src-conn and
  * max-src-conn-rate; over the limit, the state is killed and the packet dropped. */
-static bool conn_limited(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+static bool conn_limited(struct pk_engine *e, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
 	uint32_t sn = e->st.cold[i].src_node;
@@ -79,11 +80,25 @@ static bool conn_limited(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	r = pk_rs_rule(e->rs, s->rule);
 	s->flags |= PK_SF_SRC_CONN;
 	if (!pk_sn_conn_exceeded(&e->sn.n[sn], r->max_src_conn, r->max_src_conn_rate, r->max_src_conn_secs,
-				 x->now_ms / 1000u))
+				 (uint32_t)(e->now_ms64 / 1000u)))
 		return false;
 	s->flags |= PK_SF_PURGE;
 	s->src.state = s->dst.state = PK_TCPS_CLOSED;
 	return true;
+}
+
+/* pf_tcp_track_full answers a handshake mismatch with a RST to the sender,
+ * taking its ack number as the sequence number. */
+static void handshake_rst(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s)
+{
+	const struct pk_rs_rule *r = s->rule < e->nrules ? pk_rs_rule(e->rs, s->rule) : NULL;
+	struct pk_gen_tcp t = {.af = x->p.af, .src = x->p.dst, .dst = x->p.src, .sport = x->p.dport,
+			       .dport = x->p.sport, .seq = x->p.ack, .flags = PK_TH_RST,
+			       .ttl = r ? r->return_ttl : 0};
+	size_t n = pk_gen_tcp(&t, e->gen, sizeof(e->gen));
+
+	if (n)
+		pk_eng_emit(e, x, e->gen, n);
 }
 
 static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint32_t i, enum pk_timeout *t)
@@ -96,11 +111,13 @@ static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint
 	enum pk_drop_reason r;
 
 	r = pk_tcp_track(fwd ? &s->src : &s->dst, fwd ? &s->dst : &s->src, &x->p, x->ip, &io);
+	if (io.send_rst)
+		handshake_rst(e, x, s);
 	if (r != PK_REASON_NONE)
 		return r;
 	if (io.rewrote)
 		x->v->translated = true;
-	if (io.established && conn_limited(e, x, i))
+	if (io.established && conn_limited(e, i))
 		return PK_REASON_SRC_LIMIT;
 	*t = io.timeout;
 	return PK_REASON_NONE;
@@ -162,7 +179,10 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 
 	x->v->state_id = e->st.cold[i].id;
 	x->v->state_event = PK_SE_MATCHED;
+	x->v->state_rule = s->rule;
 	tcp_states(x->v, s, false);
+	if (!s->synproxy && e->st.cold[i].sp_shift[s->dir == x->dir ? 0 : 1])
+		pk_eng_synproxy_window(x, e->st.cold[i].sp_shift[s->dir == x->dir ? 0 : 1]);
 	if (s->synproxy)
 		r = pk_eng_synproxy_state(e, x, i);
 	else
@@ -184,7 +204,7 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	}
 	count_state(e, x, i);
 	if (!(s->flags & PK_SF_ONEKEY))
-		pk_eng_nat_apply(e, x, s);
+		pk_eng_nat_apply(x, s);
 	pk_eng_scrub(e, x, &e->st.cold[i]);
 }
 
@@ -224,6 +244,7 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 		return false;
 	x->v->state_id = e->st.cold[i].id;
 	x->v->state_event = PK_SE_RELATED;
+	x->v->state_rule = e->st.st[i].rule;
 	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st.st[i], x->dir, &in)) {
 		x->v->kind = PK_V_BLOCK;
 		x->v->reason = PK_REASON_STATE_MISMATCH;
@@ -231,7 +252,7 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 	}
 	count_state(e, x, i);
 	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
-		pk_eng_nat_icmp(e, x, &e->st.st[i], &in);
+		pk_eng_nat_icmp(x, &e->st.st[i], &in);
 	return true;
 }
 
@@ -356,15 +377,17 @@ static bool refuse(struct pk_ctx *x, enum pk_drop_reason r)
 	return false;
 }
 
-/* A conflicting state that both peers closed gives way (pf_state_key_attach). */
+/* A conflicting state that both peers closed, or a killed one, gives way
+ * (pf_state_key_attach). */
 static bool make_room(struct pk_engine *e, uint32_t i)
 {
 	uint32_t old = pk_st_conflict(&e->st, i);
 
 	if (old == PK_ST_NONE)
 		return true;
-	if (e->st.st[old].proto == PK_PROTO_TCP && e->st.st[old].src.state >= PK_TCPS_FIN_WAIT_2 &&
-	    e->st.st[old].dst.state >= PK_TCPS_FIN_WAIT_2) {
+	if ((e->st.st[old].flags & PK_SF_PURGE) ||
+	    (e->st.st[old].proto == PK_PROTO_TCP && e->st.st[old].src.state >= PK_TCPS_FIN_WAIT_2 &&
+	     e->st.st[old].dst.state >= PK_TCPS_FIN_WAIT_2)) {
 		pk_eng_state_remove(e, old);
 		return pk_st_conflict(&e->st, i) == PK_ST_NONE;
 	}
@@ -403,11 +426,12 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 	e->st.cold[i].bytes[0] = *x->len;
 	x->v->state_id = e->st.cold[i].id;
 	x->v->state_event = PK_SE_CREATED;
+	x->v->state_rule = d->rule;
 	tcp_states(x->v, &e->st.st[i], true);
 	if (r->state == PK_RT_STATE_SYNPROXY && x->p.proto == PK_PROTO_TCP)
 		return pk_eng_synproxy_start(e, x, i);
 	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
-		pk_eng_nat_apply(e, x, &e->st.st[i]);
+		pk_eng_nat_apply(x, &e->st.st[i]);
 	pk_eng_scrub(e, x, &e->st.cold[i]);
 	return true;
 }

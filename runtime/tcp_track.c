@@ -149,6 +149,35 @@ static void later_packet(struct pk_peer *src, struct pk_peer *dst, const struct 
 		q->end++;
 }
 
+/* pf_modulate_sack: SACK blocks name the other peer's sequence numbers,
+ * which the other peer sees modulated; take its offset back out. */
+static bool modulate_sack(uint8_t *ip, const struct pk_pkt *p, uint32_t seqdiff)
+{
+	size_t i = (size_t)p->l4_off + 20, end = (size_t)p->l4_off + (size_t)p->th_off * 4, k;
+	uint8_t *ck = ip + p->l4_off + 16;
+	bool changed = false;
+
+	while (i < end) {
+		uint8_t kind = ip[i], olen;
+
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= end || (olen = ip[i + 1]) < 2 || i + olen > end)
+			break;
+		for (k = 2; kind == 5 && k + 8 <= olen; k += 8) {
+			pk_patch32(ip + i + k, pk_get32(ip + i + k) - seqdiff, ck);
+			pk_patch32(ip + i + k + 4, pk_get32(ip + i + k + 4) - seqdiff, ck);
+			changed = true;
+		}
+		i += olen;
+	}
+	return changed;
+}
+
 static void slide(struct pk_peer *src, struct pk_peer *dst, const struct seqs *q)
 {
 	uint32_t w = q->win << q->sws;
@@ -214,6 +243,8 @@ static enum pk_drop_reason track_full(struct pk_peer *src, struct pk_peer *dst, 
 		first_packet(src, dst, p, ip, io, &q);
 	else
 		later_packet(src, dst, p, ip, io, &q);
+	if (dst->seqdiff && p->th_off > 5 && modulate_sack(ip, p, dst->seqdiff))
+		io->rewrote = true;
 	if (!(p->th_flags & PK_TH_ACK))
 		q.ack = dst->seqlo; /* let it through the ack skew check */
 	else if ((q.ack == 0 && (p->th_flags & (PK_TH_ACK | PK_TH_RST)) == (PK_TH_ACK | PK_TH_RST)) ||
@@ -240,7 +271,8 @@ static enum pk_drop_reason track_full(struct pk_peer *src, struct pk_peer *dst, 
 		return PK_REASON_NONE;
 	}
 	if (dst->state == PK_TCPS_SYN_SENT && src->state == PK_TCPS_SYN_SENT) {
-		/* a mismatch during the handshake lets the peer start over */
+		/* a mismatch during the handshake: RST the sender and let it start over */
+		io->send_rst = !(p->th_flags & PK_TH_RST);
 		src->seqlo = 0;
 		src->seqhi = 1;
 		src->max_win = 1;
@@ -279,6 +311,7 @@ enum pk_drop_reason pk_tcp_track(struct pk_peer *src, struct pk_peer *dst, const
 {
 	io->rewrote = false;
 	io->established = false;
+	io->send_rst = false;
 	io->timeout = PK_TMO_COUNT;
 	if (io->sloppy) {
 		track_sloppy(src, dst, p->th_flags, io);

@@ -32,6 +32,7 @@ struct pk_tcp_io {
 	enum pk_timeout timeout;
 	bool rewrote;      /* sequence numbers were modulated */
 	bool established;  /* this packet completed the handshake */
+	bool send_rst;     /* a mismatch during the handshake: pf answers with a RST */
 };
 
 /* Track p sent by peer src to peer dst. PK_REASON_NONE to pass, or

@@ -14,9 +14,13 @@ CASE=allowlist
 setup
 servers tcp:22 tcp:80 udp:5353
 capture_start
-in_c curl -s -m 3 -o /dev/null http://10.0.10.5/               # pass: HTTP, replies on the state
+for _ in 1 2 3; do
+	in_c curl -s -m 3 -o /dev/null http://10.0.10.5/           # pass: HTTP, replies on the state
+done
 in_c sh -c 'echo hello | nc -w 2 10.0.10.5 22' >/dev/null      # pass: SSH port
 in_c sh -c 'echo query | nc -u -w 1 10.0.10.5 5353' >/dev/null # pass: UDP and its echo
+in_c sh -c 'echo x | nc -u -w 1 10.0.10.5 9'                   # pass, and the server's ICMP
+#                                                                 port unreachable rides on the state
 in_c ping -c 2 -i 0.2 -W 1 10.0.10.5 >/dev/null                # pass: echo request and reply
 in_c nc -z -w 1 10.0.10.5 23                                    # block: not allowed
 in_c sh -c 'echo x | nc -u -w 1 10.0.10.5 9999'                 # block: UDP port not allowed

@@ -14,6 +14,7 @@ setup
 servers tcp:80
 capture_start
 in_c nc -z -w 2 10.0.10.5 23                                   # reject: RST
+in_c nc -z -w 2 10.0.10.5 69                                   # reject: RST
 in_c sh -c 'echo x | nc -u -w 1 10.0.10.5 69'                   # reject: ICMP port unreachable
 in_c curl -s -m 3 -o /dev/null http://10.0.10.5/               # pass
 in_c nc -z -w 1 10.0.10.5 25                                   # block: dropped silently

@@ -1,5 +1,9 @@
 #!/usr/bin/python3
-"""Build the replay scenario captures: tests/replay/gen_captures.py OUTDIR [NAME...]
+"""Build the replay scenario captures: tests/replay/gen_captures.py OUTDIR [NAME[:FILE]...]
+
+Writes OUTDIR/NAME.pcapng (or OUTDIR/FILE) for each scenario named, or for
+all of them. examples/freenas.pcapng is `gen_captures.py examples
+example:freenas.pcapng`.
 
 Each scenario is a list of packets, each seen on a firewall interface at a
 capture time, written as pcapng with one Interface Description Block per
@@ -35,20 +39,26 @@ class Capture:
 class Tcp:
     """One TCP connection: client on the LAN side, server behind the firewall."""
 
-    def __init__(self, cap, client, cport, server, sport, cif="lan0", sif="opt1"):
+    def __init__(self, cap, client, cport, server, sport, cif="lan0", sif="opt1", proxy=False):
         self.cap, self.c, self.cp, self.s, self.sp = cap, client, cport, server, sport
         self.cif, self.sif = cif, sif
         self.cseq, self.sseq = 1000000 + cport, 5000000 + sport
+        # Through synproxy each peer talks to the firewall's own ISN:
+        # acknowledgements are offset from the other peer's sequence.
+        self.cack_off = 7000000 - self.sseq if proxy else 0
+        self.sack_off = 9000000 - self.cseq if proxy else 0
 
     def cli(self, t, flags, data=b"", iface=None):
         p = IP(src=self.c, dst=self.s, id=self.cp) / TCP(sport=self.cp, dport=self.sp, flags=flags, seq=self.cseq,
-                                                        ack=self.sseq if "A" in flags else 0, window=64240)
+                                                        ack=self.sseq + self.cack_off if "A" in flags else 0,
+                                                        window=64240)
         self.cap.add(t, iface or self.cif, p / Raw(data) if data else p)
         self.cseq += len(data) + ("S" in flags) + ("F" in flags)
 
     def srv(self, t, flags, data=b"", iface=None, seq_skew=0):
         p = IP(src=self.s, dst=self.c, id=self.sp) / TCP(sport=self.sp, dport=self.cp, flags=flags,
-                                                        seq=self.sseq + seq_skew, ack=self.cseq, window=65160)
+                                                        seq=self.sseq + seq_skew, ack=self.cseq + self.sack_off,
+                                                        window=65160)
         self.cap.add(t, iface or self.sif, p / Raw(data) if data else p)
         if not seq_skew:
             self.sseq += len(data) + ("S" in flags) + ("F" in flags)
@@ -57,6 +67,15 @@ class Tcp:
         self.cli(t, "S")
         self.srv(t + 0.001, "SA")
         self.cli(t + 0.002, "A")
+
+    def proxied_handshake(self, t):
+        """The client completes its handshake with the firewall, which then
+        opens the server's side: the server's SYN+ACK comes last."""
+        self.cli(t, "S")
+        self.sseq += 1  # the client acknowledges the firewall's SYN+ACK
+        self.cli(t + 0.001, "A")
+        self.sseq -= 1
+        self.srv(t + 0.002, "SA")
 
 
 def udp(cap, t, iface, src, dst, sport, dport, data=b"q"):
@@ -132,8 +151,9 @@ def expire():
     cap = Capture()
     udp(cap, 0.0, "lan0", CLIENT, NAS, 45053, 53)      # 1 query
     udp(cap, 0.010, "opt1", NAS, CLIENT, 53, 45053)    # 2 reply: both sides spoke
-    udp(cap, 45.0, "opt1", NAS, CLIENT, 53, 45053)     # 3 within udp.multiple (60 s)
-    udp(cap, 120.0, "opt1", NAS, CLIENT, 53, 45053)    # 4 75 s idle: expired
+    udp(cap, 25.0, "opt1", NAS, CLIENT, 53, 45053)     # 3 within udp.single (30 s): only the
+    #                                                    client became MULTIPLE, as in pf
+    udp(cap, 120.0, "opt1", NAS, CLIENT, 53, 45053)    # 4 95 s idle: expired
     cap.add(200.0, "lan0", IP(src=CLIENT, dst=NAS) / ICMP(type=8, id=11, seq=1))  # 5
     cap.add(235.0, "opt1", IP(src=NAS, dst=CLIENT) / ICMP(type=0, id=11, seq=1))  # 6 icmp.first 20 s: expired
     c = Tcp(cap, CLIENT, 45022, NAS, 22)
@@ -151,8 +171,32 @@ def adaptive():
     return cap
 
 
+def example():
+    """The bundled capture of examples/freenas.conf, replayed by `make demo`."""
+    cap = Capture()
+    ssh = Tcp(cap, CLIENT, 51022, NAS, 22, proxy=True)
+    ssh.proxied_handshake(0.0)                         # 1-3 admin SSH, through synproxy
+    ssh.cli(0.010, "PA", b"SSH-2.0-client\r\n")       # 4
+    ssh.srv(0.011, "PA", b"SSH-2.0-freenas\r\n")      # 5
+    Tcp(cap, CLIENT, 51443, NAS, 443, proxy=True).proxied_handshake(1.0)  # 6-8 HTTPS
+    cap.add(2.0, "lan0", IP(src=CLIENT, dst=NAS) / ICMP(type=8, id=3, seq=1))  # 9 ping
+    cap.add(2.001, "opt1", IP(src=NAS, dst=CLIENT) / ICMP(type=0, id=3, seq=1))  # 10 its reply
+    Tcp(cap, CLIENT, 51023, NAS, 23).cli(3.0, "S")     # 11 telnet: refused with a RST
+    Tcp(cap, "192.168.1.200", 51024, NAS, 22).cli(4.0, "S")  # 12 not an admin: refused
+    udp(cap, 5.0, "lan0", CLIENT, NAS, 51161, 161)     # 13 SNMP: ICMP port unreachable
+    Tcp(cap, NAS, 52022, CLIENT, 22, cif="opt1").cli(6.0, "S")  # 14 the box calls the LAN: blocked
+    Tcp(cap, CLIENT, 51080, "198.51.100.7", 443).cli(7.0, "S")  # 15 passes in, blocked out on wan0
+    stall = Tcp(cap, "192.168.1.20", 53080, NAS, 80, proxy=True)  # 16-19 the server never answers
+    stall.cli(8.0, "S")
+    stall.sseq += 1
+    stall.cli(8.002, "A")
+    stall.cli(8.003, "PA", b"GET / HTTP/1.1\r\n\r\n")
+    stall.cli(11.0, "PA", b"GET / HTTP/1.1\r\n\r\n")
+    return cap
+
+
 SCENARIOS = {"freenas": freenas, "states": states, "asym": asym, "reject": reject, "expire": expire,
-             "adaptive": adaptive}
+             "adaptive": adaptive, "example": example}
 
 
 def main(argv):
@@ -161,12 +205,12 @@ def main(argv):
         return 2
     outdir = argv[1]
     os.makedirs(outdir, exist_ok=True)
-    for name in argv[2:] or sorted(SCENARIOS):
-        data = pcapng(IFACES, SCENARIOS[name]().packets)
-        tmp = os.path.join(outdir, name + ".pcapng.tmp")
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, os.path.join(outdir, name + ".pcapng"))
+    for spec in argv[2:] or sorted(SCENARIOS):
+        name, _, file = spec.partition(":")
+        path = os.path.join(outdir, file or name + ".pcapng")
+        with open(path + ".tmp", "wb") as f:
+            f.write(pcapng(IFACES, SCENARIOS[name]().packets))
+        os.replace(path + ".tmp", path)
     return 0
 
 

@@ -56,6 +56,15 @@ static void test_nat_to_rewrites_source_and_back(void **state)
 	assert_int_equal(p.dport, 40000);
 }
 
+static void test_nat_to_interface_uses_its_address(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass out on wan0 from lan0:network nat-to (wan0)\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_true(et.v.translated);
+	assert_addr(now_pkt().src, PUB);
+}
+
 static void test_nat_to_gives_two_clients_distinct_ports(void **state)
 {
 	struct pk_pkt p;
@@ -151,6 +160,31 @@ static void test_icmp_error_to_translated_address_is_translated_back(void **stat
 	assert_int_equal(in.sport, 1000);
 }
 
+static void test_icmp_error_from_redirected_server_shows_the_public_address(void **state)
+{
+	struct pk_tb q = pk_tb_defaults(4, EXT, "10.0.10.5"), s = pk_tb_defaults(4, "10.0.10.5", EXT);
+	uint8_t quoted[128];
+	struct pk_pkt p, in;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\n"
+			       "pass in on wan0 proto udp to 203.0.113.2 port 5353 rdr-to 10.0.10.5 port 53\n");
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 5353), PK_V_PASS);
+	/* the server refuses what it received (ext:33000 -> 10.0.10.5:53) */
+	q.proto = 17, q.sport = 33000, q.dport = 53, q.payload = 20;
+	s.proto = 1, s.icmp_type = 3, s.icmp_code = 3, s.quote = quoted;
+	s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
+	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_RELATED);
+	p = now_pkt();
+	assert_addr(p.src, PUB);
+	assert_addr(p.dst, EXT);
+	assert_int_equal(pk_pkt_parse_quoted(et.buf + p.inner_off, et.blen - p.inner_off, &in), PK_REASON_NONE);
+	assert_addr(in.dst, PUB);
+	assert_int_equal(in.dport, 5353);
+	assert_addr(in.src, EXT);
+}
+
 static void test_icmp_echo_through_nat_keeps_id_and_returns(void **state)
 {
 	struct pk_tb s = pk_tb_defaults(4, CL, EXT);
@@ -217,12 +251,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_nat_to_rewrites_source_and_back, pk_et_teardown),
+		cmocka_unit_test_teardown(test_nat_to_interface_uses_its_address, pk_et_teardown),
 		cmocka_unit_test_teardown(test_nat_to_gives_two_clients_distinct_ports, pk_et_teardown),
 		cmocka_unit_test_teardown(test_static_port_keeps_the_source_port, pk_et_teardown),
 		cmocka_unit_test_teardown(test_nat_to_port_range_is_respected, pk_et_teardown),
 		cmocka_unit_test_teardown(test_rdr_to_rewrites_destination_and_back, pk_et_teardown),
 		cmocka_unit_test_teardown(test_udp_nat_with_zero_checksum_stays_zero, pk_et_teardown),
 		cmocka_unit_test_teardown(test_icmp_error_to_translated_address_is_translated_back, pk_et_teardown),
+		cmocka_unit_test_teardown(test_icmp_error_from_redirected_server_shows_the_public_address, pk_et_teardown),
 		cmocka_unit_test_teardown(test_icmp_echo_through_nat_keeps_id_and_returns, pk_et_teardown),
 		cmocka_unit_test_teardown(test_legacy_nat_translates_before_the_filter, pk_et_teardown),
 		cmocka_unit_test_teardown(test_legacy_rdr_filter_sees_the_internal_address, pk_et_teardown),

@@ -240,6 +240,74 @@ static void test_refusal_names_the_check_and_offset(void **state)
 	free(buf);
 }
 
+/* Damage behind a valid checksum must be refused by the named check at
+ * the offset of the bad field. */
+static void expect_refusal(uint8_t *buf, const char *what, uint64_t offset)
+{
+	struct pk_rs *rs;
+	struct pk_rs_err err;
+	pk_test_fix_checksum(buf, good_len);
+	assert_int_equal(pk_rs_load(buf, good_len, &rs, &err), -1);
+	if (!strstr(err.msg, what) || err.offset != offset)
+		fail_msg("expected '%s' at %llu, got '%s' at %llu", what, (unsigned long long)offset, err.msg,
+			 (unsigned long long)err.offset);
+	memcpy(buf, good, good_len);
+}
+
+static uint64_t sec_off(const uint8_t *buf, enum pkb_section_id id)
+{
+	return ((const struct pkb_header *)buf)->sections[id].offset;
+}
+
+/* Word index of the first instruction with opcode op, or 0. */
+static uint32_t find_op(const uint8_t *buf, uint32_t op)
+{
+	const struct pkb_header *h = (const struct pkb_header *)buf;
+	const uint32_t *prog = (const uint32_t *)(buf + h->sections[PKB_SEC_PROGRAM].offset);
+	uint32_t n = h->sections[PKB_SEC_PROGRAM].count;
+	for (uint32_t pc = PKB_ENTRIES; pc < n; pc += pkb_insn_len(prog, n, pc))
+		if ((prog[pc] & 0xff) == op)
+			return pc;
+	return 0;
+}
+
+static void put32(uint8_t *buf, uint64_t at, uint32_t v)
+{
+	memcpy(buf + at, &v, 4);
+}
+
+static void test_each_structural_check_names_itself_and_the_offset(void **state)
+{
+	(void)state;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	uint64_t prog = sec_off(buf, PKB_SEC_PROGRAM), rules = sec_off(buf, PKB_SEC_RULES);
+	put32(buf, prog + 4 * PKB_ENTRIES, 0x7f);
+	expect_refusal(buf, "unknown opcode 127", prog + 4 * PKB_ENTRIES);
+	uint32_t test = find_op(buf, PKB_OP_TEST);
+	assert_true(test > 0);
+	put32(buf, prog + 4ull * test, pkb_op_word(PKB_OP_TEST, 0xffffff));
+	expect_refusal(buf, "rule 16777215 out of range", prog + 4ull * test);
+	uint32_t cut = find_op(buf, PKB_OP_CUT), k;
+	assert_true(cut > 0);
+	memcpy(&k, buf + prog + 4ull * (cut + 1), 4);
+	put32(buf, prog + 4ull * (cut + 2 + 2 * k), cut);
+	expect_refusal(buf, "is not forward", prog + 4ull * (cut + 2 + 2 * k));
+	put32(buf, prog + 4ull * (cut + 1), PKB_MAX_CUT + 1);
+	expect_refusal(buf, "bounds, must be 1..256", prog + 4ull * cut + 4);
+	uint64_t strings = sec_off(buf, PKB_SEC_STRINGS);
+	uint32_t nstr = ((const struct pkb_header *)buf)->sections[PKB_SEC_STRINGS].count;
+	buf[strings + nstr - 1] = 'x';
+	expect_refusal(buf, "does not end with a NUL", strings + nstr - 1);
+	put32(buf, rules + offsetof(struct pkb_rule, iface), 999);
+	expect_refusal(buf, "rule 0: interface: index 999 out of range", rules + offsetof(struct pkb_rule, iface));
+	buf[rules + offsetof(struct pkb_rule, action)] = 7;
+	expect_refusal(buf, "rule 0: action: unknown value 7", rules + offsetof(struct pkb_rule, action));
+	put32(buf, rules + offsetof(struct pkb_rule, label), nstr);
+	expect_refusal(buf, "rule 0: label: string offset", rules + offsetof(struct pkb_rule, label));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_random_multibyte_damage_is_refused),
 		cmocka_unit_test(test_damage_behind_a_valid_checksum_is_refused_or_safe),
 		cmocka_unit_test(test_refusal_names_the_check_and_offset),
+		cmocka_unit_test(test_each_structural_check_names_itself_and_the_offset),
 	};
 	return cmocka_run_group_tests_name("examples/freenas.conf", tests, setup_example, teardown) |
 	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown);

@@ -45,7 +45,7 @@ static void feed(struct pk_stall *s, uint64_t n, int reply, uint8_t flags, uint1
 	segment(ip, reply, flags);
 	const struct pk_stall_pkt p = {.ip = ip, .len = sizeof ip, .n = n, .iface = iface,
 				       .egress = passed ? (reply ? LAN : OPT) : PK_RT_NO_IFACE,
-				       .passed = passed, .mismatch = mismatch};
+				       .passed = passed, .held = false, .mismatch = mismatch};
 	pk_stall_packet(s, &p);
 }
 

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "runtime/bytes.h"
+#include "runtime/cksum.h"
 #include "runtime/tcp_track.h"
 #include "tests/support/pktbuild.h"
 
@@ -208,6 +209,25 @@ static void test_new_syn_on_closed_state_reopens(void **state)
 	assert_true(pk_tcp_reopens(&st.src, &st.dst, &p));
 }
 
+static void test_mismatch_during_handshake_resets_the_sender(void **state)
+{
+	struct pk_pkt p;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	memset(&io, 0, sizeof(io));
+	build(C, 1000, 0, PK_TH_SYN, 65535, 0, -1);
+	pk_pkt_parse(buf, blen, &p);
+	pk_tcp_init(&st, &p, buf, 0);
+	assert_int_equal(tx(S, 5000, 1001, PK_TH_SYN | PK_TH_ACK, 65535, 0), PK_REASON_NONE);
+	/* both sides SYN_SENT (as after a simultaneous open): a wild ACK resets the sender */
+	st.src.state = PK_TCPS_SYN_SENT;
+	assert_int_equal(tx(S, 5001, 1001 + 900000, PK_TH_ACK, 65535, 10), PK_REASON_STATE_MISMATCH);
+	assert_true(io.send_rst);
+	assert_int_equal(st.dst.seqlo, 0);
+	assert_int_equal(st.dst.seqhi, 1);
+}
+
 static void test_sloppy_passes_out_of_window_data(void **state)
 {
 	(void)state;
@@ -274,6 +294,41 @@ static void test_modulate_rewrites_seq_and_ack_with_valid_checksum(void **state)
 	assert_int_equal(st.dst.state, PK_TCPS_ESTABLISHED);
 }
 
+static void test_modulate_translates_sack_blocks(void **state)
+{
+	struct pk_pkt p;
+	uint8_t *o;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	memset(&io, 0, sizeof(io));
+	build(C, 1000, 0, PK_TH_SYN, 65535, 0, -1);
+	pk_pkt_parse(buf, blen, &p);
+	pk_tcp_init(&st, &p, buf, 777777);
+	io.rnd = 424242;
+	assert_int_equal(tx(S, 5000, 1001 + 777777, PK_TH_SYN | PK_TH_ACK, 65535, 0), PK_REASON_NONE);
+	/* the server SACKs client data it saw with the modulated numbers */
+	{
+		struct pk_tb s = pk_tb_defaults(4, "10.0.0.2", "10.0.0.1");
+
+		s.sport = 22, s.dport = 40000, s.seq = 5001, s.ack = 1001 + 777777, s.flags = PK_TH_ACK;
+		s.ts = true; /* room for options: replaced by a SACK block below */
+		blen = pk_tb_build(&s, buf, sizeof(buf));
+	}
+	o = buf + 20 + 20;
+	o[0] = 1, o[1] = 1, o[2] = 5, o[3] = 10;
+	pk_put32(o + 4, 1501 + 777777);
+	pk_put32(o + 8, 2001 + 777777);
+	pk_put16(buf + 36, 0);
+	pk_put16(buf + 36, pk_cksum_fold(pk_cksum_add(pk_cksum_pseudo(4, buf + 12, buf + 16, 6, (uint32_t)blen - 20),
+						      buf + 20, blen - 20)));
+	assert_int_equal(pk_pkt_parse(buf, blen, &p), PK_REASON_NONE);
+	assert_int_equal(pk_tcp_track(&st.dst, &st.src, &p, buf, &io), PK_REASON_NONE);
+	assert_int_equal(pk_get32(o + 4), 1501);
+	assert_int_equal(pk_get32(o + 8), 2001);
+	assert_true(pk_tb_cksums_ok(buf, blen));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,10 +346,12 @@ int main(void)
 		cmocka_unit_test(test_rst_with_bad_ack_is_state_mismatch),
 		cmocka_unit_test(test_fin_progression_through_fin_wait_to_closed),
 		cmocka_unit_test(test_new_syn_on_closed_state_reopens),
+		cmocka_unit_test(test_mismatch_during_handshake_resets_the_sender),
 		cmocka_unit_test(test_sloppy_passes_out_of_window_data),
 		cmocka_unit_test(test_sloppy_one_sided_ack_establishes),
 		cmocka_unit_test(test_full_tracking_keeps_one_sided_connection_opening),
 		cmocka_unit_test(test_modulate_rewrites_seq_and_ack_with_valid_checksum),
+		cmocka_unit_test(test_modulate_translates_sack_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

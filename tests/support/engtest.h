@@ -26,7 +26,7 @@
 struct pk_et {
 	struct pk_engine *eng;
 	uint16_t lan, nas, wan;
-	uint8_t buf[2048];
+	uint8_t buf[65536 + 64];
 	size_t blen;
 	struct pk_verdict v;
 	uint8_t sent[PK_ET_MAXSENT][1600];

@@ -139,24 +139,26 @@ static void gen_options(struct gen *g, struct pk_ir_rule *r)
 		r->sopts.timeouts[PK_TMO_TCP_ESTABLISHED] = 3600;
 		r->sopts.overload_table = pct(&g->rng, 50) ? "bad" : NULL;
 	}
-	if (r->action >= PK_ACT_NAT || (r->action == PK_ACT_MATCH && pct(&g->rng, 20))) {
+	uint8_t af = r->af ? r->af : 4; /* translation and routing targets share the rule's family */
+	if (r->action >= PK_ACT_NAT || (r->action == PK_ACT_MATCH && r->af && pct(&g->rng, 20))) {
 		r->nat.kind = r->action == PK_ACT_RDR ? PK_NAT_RDR_TO : r->action == PK_ACT_BINAT ? PK_NAT_BINAT_TO : PK_NAT_NAT_TO;
 		r->nat.npool = 1 + pk_rng_below(&g->rng, 2);
 		r->nat.pool = pk_arena_array(g->a, r->nat.npool, sizeof(*r->nat.pool));
 		for (uint32_t i = 0; i < r->nat.npool; i++) {
 			r->nat.pool[i].kind = PK_ADDR_PREFIX;
-			r->nat.pool[i].pfx = gen_prefix(g, 4);
+			r->nat.pool[i].pfx = gen_prefix(g, af);
 		}
 		r->nat.port_lo = (uint16_t)pk_rng_below(&g->rng, 2) * 8080;
 		r->nat.port_hi = r->nat.port_lo;
 		r->nat.pool_opts = (uint8_t)pk_rng_below(&g->rng, 64);
 	}
-	if (r->action == PK_ACT_PASS && pct(&g->rng, 3)) {
+	if (r->action == PK_ACT_PASS && r->af && pct(&g->rng, 3)) {
 		r->route.kind = PK_ROUTE_TO;
 		r->route.ifname = "em1";
-		r->route.gw = g->pool4[1];
+		r->route.gw = af == 4 ? g->pool4[1] : g->pool6[1];
 		r->route.addr.kind = PK_ADDR_PREFIX;
-		r->route.addr.pfx = g->pool4[1];
+		r->route.addr.pfx = r->route.gw;
+		r->route.pool_opts = PK_POOL_ROUND_ROBIN;
 	}
 	if (r->action == PK_ACT_SCRUB || pct(&g->rng, 3)) {
 		r->scrub.set = true;

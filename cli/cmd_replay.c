@@ -1,0 +1,380 @@
+/*
+ * cli/cmd_replay.c: `picket replay RULES|PKB CAPTURE... [options]`.
+ *
+ * Loads the ruleset, reads the captures in time order, runs every IP
+ * packet through the modelled firewall (runtime/replay.h) on the interface
+ * it arrived on, prints one line per packet, then the stalled connections
+ * and, if asked, the summary. Exit status: 0, or 2 for a usage or input
+ * error (including a corrupt capture, reported after the verdicts of the
+ * packets before it).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/load.h"
+#include "cli/replay_explain.h"
+#include "cli/replay_out.h"
+#include "runtime/pcap_replay.h"
+
+#define PKT_CAP (65535 + 256)
+#define PROGRESS_MIN_BYTES (16u << 20)
+
+struct opts {
+	const char *rules, *iface, *write, *topology;
+	enum pk_rp_format format;
+	bool summary, quiet;
+	uint64_t explain;
+	char **captures;
+	int ncaptures;
+};
+
+struct source {
+	struct pk_pcap *c;
+	struct pk_pcap_pkt p;
+	int have; /* 1 a packet is waiting, 0 end, -1 error */
+	struct pk_pcap_err err;
+};
+
+struct run {
+	struct opts o;
+	struct pk_replay rp;
+	struct pk_stall stall;
+	struct pk_rp_totals t;
+	struct source *src;
+	uint16_t fixed_iface;
+	uint64_t first_ns, last_ns, total_bytes;
+	pcap_dumper_t *dump;
+	pcap_t *dead;
+	char *tmp_path;
+	time_t last_progress;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: picket replay RULES|PKB CAPTURE... [--iface NAME] [--format text|jsonl|csv]\n"
+	      "                     [--summary] [--quiet] [-w OUT.pcap] [--explain N] [--topology FILE]\n\n"
+	      "Run every packet of the captures (pcap or pcapng, merged in time order) through the\n"
+	      "ruleset as the firewall would: in on the interface it arrived on, routed by the\n"
+	      "topology, out on the egress interface. The capture's timestamps are the clock.\n\n"
+	      "  --iface NAME      interface of a plain pcap's packets (default: pcapng interface\n"
+	      "                    names, else the interface whose network holds the source)\n"
+	      "  --format F        text (default), jsonl or csv, one line per packet\n"
+	      "  --summary         counters (pfctl -si style) and per-rule hits at the end\n"
+	      "  --quiet           no per-packet lines\n"
+	      "  -w OUT.pcap       write the passed packets, as they leave (after NAT), to OUT.pcap\n"
+	      "  --explain N       the full decision path of packet N\n"
+	      "  --topology FILE   interfaces and routes, when the rule file does not declare them\n",
+	      out);
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longs[] = {
+		{"iface", required_argument, NULL, 'i'},   {"format", required_argument, NULL, 'f'},
+		{"summary", no_argument, NULL, 's'},       {"quiet", no_argument, NULL, 'q'},
+		{"write", required_argument, NULL, 'w'},   {"explain", required_argument, NULL, 'e'},
+		{"topology", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	int c;
+	memset(o, 0, sizeof *o);
+	o->format = PK_RP_TEXT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:f:sqw:e:t:h", longs, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'i': o->iface = optarg; break;
+		case 's': o->summary = true; break;
+		case 'q': o->quiet = true; break;
+		case 'w': o->write = optarg; break;
+		case 't': o->topology = optarg; break;
+		case 'h': usage(stdout); return 1;
+		case 'f':
+			if (pk_rp_format_parse(optarg, &o->format) == 0)
+				break;
+			fprintf(stderr, "picket replay: unknown format '%s': use text, jsonl or csv\n", optarg);
+			return -1;
+		case 'e':
+			o->explain = strtoull(optarg, &end, 10);
+			if (*end == '\0' && o->explain > 0)
+				break;
+			fprintf(stderr, "picket replay: --explain wants a packet number (1 is the first), not '%s'\n",
+				optarg);
+			return -1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (argc - optind < 2) {
+		fputs("picket replay: give a rule file (or .pkb) and at least one capture\n", stderr);
+		usage(stderr);
+		return -1;
+	}
+	o->rules = argv[optind];
+	o->captures = argv + optind + 1;
+	o->ncaptures = argc - optind - 1;
+	return 0;
+}
+
+static int load_rules(struct run *r)
+{
+	struct pk_frontend_opts fo = {.topology = r->o.topology};
+	struct pk_diags d;
+	struct pk_rs *rs = NULL;
+	pk_diags_init(&d);
+	int rc = pk_cli_load(r->o.rules, &fo, &d, &rs, NULL);
+	pk_diags_print(&d, stderr, PK_COLOR_AUTO);
+	pk_diags_free(&d);
+	if (rc < 0)
+		return -1;
+	if (pk_replay_init(&r->rp, rs, 1) < 0) {
+		fprintf(stderr, "picket replay: cannot create the engine for %s (out of memory?)\n", r->o.rules);
+		return -1;
+	}
+	r->fixed_iface = PK_RT_NO_IFACE;
+	if (r->o.iface && (r->fixed_iface = pk_rs_iface_find(r->rp.rs, r->o.iface)) == PK_RT_NO_IFACE) {
+		fprintf(stderr, "picket replay: --iface %s: no such interface in the topology of %s\n", r->o.iface,
+			r->o.rules);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_sources(struct run *r)
+{
+	r->src = calloc((size_t)r->o.ncaptures, sizeof *r->src);
+	if (!r->src)
+		return -1;
+	for (int i = 0; i < r->o.ncaptures; i++) {
+		struct source *s = &r->src[i];
+		struct stat st;
+		if (!(s->c = pk_pcap_open(r->o.captures[i], &s->err))) {
+			fprintf(stderr, "picket replay: %s\n", s->err.msg);
+			return -1;
+		}
+		if (stat(r->o.captures[i], &st) == 0)
+			r->total_bytes += (uint64_t)st.st_size;
+		s->have = pk_pcap_next(s->c, &s->p, &s->err);
+	}
+	return 0;
+}
+
+/* The source whose waiting packet is the earliest; an error counts as due
+ * at once, since nothing later in that capture can be read. */
+static struct source *next_source(struct run *r)
+{
+	struct source *best = NULL;
+	for (int i = 0; i < r->o.ncaptures; i++) {
+		struct source *s = &r->src[i];
+		if (s->have < 0)
+			return s;
+		if (s->have == 1 && (!best || s->p.ts_ns < best->p.ts_ns))
+			best = s;
+	}
+	return best;
+}
+
+static int open_dump(struct run *r)
+{
+	size_t n = strlen(r->o.write) + 16;
+	r->tmp_path = malloc(n);
+	if (!r->tmp_path)
+		return -1;
+	snprintf(r->tmp_path, n, "%s.tmp.XXXXXX", r->o.write);
+	int fd = mkstemp(r->tmp_path);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	r->dead = pcap_open_dead(DLT_RAW, 65535);
+	if (!f || !r->dead || !(r->dump = pcap_dump_fopen(r->dead, f))) {
+		fprintf(stderr, "picket replay: -w %s: cannot create %s\n", r->o.write, r->tmp_path);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return 0;
+}
+
+static int close_dump(struct run *r, bool keep)
+{
+	int rc = 0;
+	if (r->dump) {
+		rc = pcap_dump_flush(r->dump);
+		pcap_dump_close(r->dump);
+		if (keep && (rc != 0 || rename(r->tmp_path, r->o.write) != 0)) {
+			fprintf(stderr, "picket replay: -w %s: cannot write it\n", r->o.write);
+			rc = -1;
+		}
+		if (!keep || rc != 0)
+			unlink(r->tmp_path);
+	}
+	if (r->dead)
+		pcap_close(r->dead);
+	free(r->tmp_path);
+	return rc;
+}
+
+static void dump_packet(struct run *r, uint64_t ts_ns, const uint8_t *ip, size_t len)
+{
+	struct pcap_pkthdr h = {.caplen = (bpf_u_int32)len, .len = (bpf_u_int32)len};
+	h.ts.tv_sec = (time_t)(ts_ns / 1000000000u);
+	h.ts.tv_usec = (suseconds_t)(ts_ns % 1000000000u / 1000u);
+	pcap_dump((u_char *)r->dump, &h, ip);
+}
+
+static void progress(struct run *r, bool done)
+{
+	if (r->total_bytes < PROGRESS_MIN_BYTES || !isatty(2))
+		return;
+	time_t now = time(NULL);
+	if (!done && now == r->last_progress)
+		return;
+	r->last_progress = now;
+	uint64_t at = 0;
+	for (int i = 0; i < r->o.ncaptures; i++)
+		at += pk_pcap_offset(r->src[i].c);
+	fprintf(stderr, "\rpicket replay: %" PRIu64 " packets, %u%%%s", r->t.frames,
+		(unsigned)(done ? 100 : at * 100 / r->total_bytes), done ? "\n" : "");
+}
+
+/* The interface a packet arrived on: the capture's name for it, --iface,
+ * or the interface whose network holds the source address. */
+static int arrival_iface(struct run *r, const struct pk_pcap_pkt *p, uint16_t *iface)
+{
+	const struct pk_rs *rs = r->rp.rs;
+	if (r->fixed_iface != PK_RT_NO_IFACE)
+		*iface = r->fixed_iface;
+	else if (p->ifname) {
+		if ((*iface = pk_rs_iface_find(rs, p->ifname)) == PK_RT_NO_IFACE) {
+			fprintf(stderr,
+				"picket replay: packet %" PRIu64 ": the capture says it arrived on '%s', which the "
+				"topology does not declare; declare `interface %s ...` or use --iface NAME\n",
+				p->n, p->ifname, p->ifname);
+			return -1;
+		}
+	} else if ((*iface = pk_replay_infer_iface(rs, p->ip, p->ip_len)) == PK_RT_NO_IFACE) {
+		fprintf(stderr,
+			"picket replay: packet %" PRIu64 ": cannot tell which interface it arrived on: its source "
+			"is in no network of the topology; use --iface NAME or a pcapng capture with interface "
+			"names\n",
+			p->n);
+		return -1;
+	}
+	return 0;
+}
+
+static int one_packet(struct run *r, const struct source *s, uint64_t n)
+{
+	static uint8_t buf[PKT_CAP], orig[PKT_CAP], snap[PKT_CAP];
+	const struct pk_pcap_pkt *p = &s->p;
+	r->t.frames++;
+	if (!p->ip) {
+		r->t.not_ip++;
+		return 0;
+	}
+	if (p->outgoing) {
+		r->t.outgoing++;
+		return 0;
+	}
+	uint16_t iface;
+	if (arrival_iface(r, p, &iface) < 0)
+		return -1;
+	uint64_t now = p->ts_ns > r->last_ns ? p->ts_ns : r->last_ns;
+	if (!r->first_ns)
+		r->first_ns = now;
+	r->last_ns = now;
+	size_t len = p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP;
+	memcpy(buf, p->ip, len);
+	memcpy(orig, p->ip, len);
+	r->rp.snap = n == r->o.explain ? snap : NULL;
+	r->rp.snap_cap = sizeof snap;
+	r->rp.snap_len = 0;
+	struct pk_replay_result res;
+	pk_replay_packet(&r->rp, now, iface, buf, &len, sizeof buf, &res);
+	r->t.packets++;
+	r->t.bytes += p->ip_len;
+	r->t.verdict[res.kind <= PK_V_HOLD ? res.kind : PK_V_BLOCK]++;
+	const struct pk_rp_pkt line = {n, now, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
+				       iface, orig, p->ip_len, &res};
+	if (!r->o.quiet)
+		pk_rp_packet(stdout, r->o.format, r->rp.rs, &line);
+	if (n == r->o.explain)
+		pk_rp_explain(r->o.quiet ? stdout : stderr, r->rp.rs, &line, res.out.done ? snap : NULL,
+			      r->rp.snap_len);
+	/* The firewall's own connections are not forwarded: no stall to diagnose. */
+	const struct pk_stall_pkt sp = {orig, p->ip_len, n, iface, res.out.done ? res.out.iface : PK_RT_NO_IFACE,
+					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
+					res.reason == PK_REASON_STATE_MISMATCH};
+	if (res.stop != PK_STOP_SELF)
+		pk_stall_packet(&r->stall, &sp);
+	if (r->dump && res.kind == PK_V_PASS && res.stop != PK_STOP_SELF)
+		dump_packet(r, now, buf, len);
+	return 0;
+}
+
+/* Every packet in time order; -1 at the first unreadable one. */
+static int replay_all(struct run *r)
+{
+	struct source *s;
+	uint64_t n = 0;
+	while ((s = next_source(r))) {
+		if (s->have < 0) {
+			fflush(stdout);
+			fprintf(stderr, "picket replay: %s\n", s->err.msg);
+			if (n)
+				fprintf(stderr, "picket replay: the verdicts above cover the %" PRIu64
+						" packets before it\n", n);
+			return -1;
+		}
+		if (one_packet(r, s, ++n) < 0)
+			return -1;
+		s->have = pk_pcap_next(s->c, &s->p, &s->err);
+		if ((n & 0xffff) == 0)
+			progress(r, false);
+	}
+	progress(r, true);
+	if (r->o.explain > n)
+		fprintf(stderr, "picket replay: --explain %" PRIu64 ": the captures hold only %" PRIu64 " packets\n",
+			r->o.explain, n);
+	return 0;
+}
+
+static void finish(struct run *r)
+{
+	if (r->src)
+		for (int i = 0; i < r->o.ncaptures; i++)
+			pk_pcap_close(r->src[i].c);
+	free(r->src);
+	pk_stall_fini(&r->stall);
+	pk_replay_fini(&r->rp);
+}
+
+int pk_cmd_replay(int argc, char **argv)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	int prc = parse_args(argc, argv, &r.o);
+	if (prc != 0)
+		return prc > 0 ? 0 : 2;
+	pk_stall_init(&r.stall);
+	int rc = 2;
+	if (load_rules(&r) == 0 && open_sources(&r) == 0 && (!r.o.write || open_dump(&r) == 0)) {
+		if (!r.o.quiet)
+			pk_rp_begin(stdout, r.o.format);
+		bool ok = replay_all(&r) == 0;
+		if (ok) {
+			if (!(r.o.quiet && r.o.summary))
+				pk_rp_stalls(r.o.format == PK_RP_CSV ? stderr : stdout, r.o.format, r.rp.rs, &r.stall);
+			if (r.o.summary)
+				pk_rp_summary(stdout, r.rp.engine, r.rp.rs, &r.t);
+		}
+		rc = close_dump(&r, ok) == 0 && ok ? 0 : 2;
+	} else
+		close_dump(&r, false);
+	finish(&r);
+	return rc;
+}

@@ -1,0 +1,141 @@
+/* cli/replay_explain.c: the decision path of one replayed packet. */
+#include "cli/replay_explain.h"
+
+#include <string.h>
+
+#include "runtime/pkt_desc.h"
+
+static const char *const phase_names[PK_PHASE_COUNT] = {
+	[PK_PHASE_SCRUB] = "scrub rules (first match)", [PK_PHASE_BINAT] = "binat rules (first match)",
+	[PK_PHASE_RDR] = "rdr rules (first match)", [PK_PHASE_NAT] = "nat rules (first match)",
+	[PK_PHASE_FILTER] = "filter rules (last match wins unless quick)"};
+
+/* The fields the rules look at, read from the packet's headers. */
+static void l4_fields(struct pk_match_pkt *m, const uint8_t *l4, size_t len)
+{
+	if ((m->proto == 6 || m->proto == 17) && len >= 4) {
+		m->sport = (uint16_t)(l4[0] << 8 | l4[1]);
+		m->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+		if (m->proto == 6 && len >= 14)
+			m->tcp_flags = l4[13];
+	} else if ((m->proto == 1 || m->proto == 58) && len >= 2) {
+		m->icmp_type = l4[0];
+		m->icmp_code = l4[1];
+	}
+}
+
+static bool match_fill(struct pk_match_pkt *m, const uint8_t *ip, size_t len, uint16_t iface, uint8_t dir)
+{
+	memset(m, 0, sizeof *m);
+	m->iface = iface;
+	m->dir = dir;
+	m->icmp_type = m->icmp_code = -1;
+	if (len >= 20 && ip[0] >> 4 == 4) {
+		size_t hl = (size_t)(ip[0] & 15) * 4;
+		m->af = PK_RT_AF_INET;
+		m->proto = ip[9];
+		m->tos = ip[1];
+		m->ip_options = hl > 20;
+		memcpy(m->src, ip + 12, 4);
+		memcpy(m->dst, ip + 16, 4);
+		if (hl >= 20 && hl <= len)
+			l4_fields(m, ip + hl, len - hl);
+		return true;
+	}
+	if (len >= 40 && ip[0] >> 4 == 6) {
+		m->af = PK_RT_AF_INET6;
+		m->proto = ip[6];
+		m->tos = (uint8_t)((ip[0] & 15) << 4 | ip[1] >> 4);
+		memcpy(m->src, ip + 8, 16);
+		memcpy(m->dst, ip + 24, 16);
+		l4_fields(m, ip + 40, len - 40);
+		return true;
+	}
+	return false;
+}
+
+struct trace_ctx {
+	FILE *out;
+	const struct pk_rs *rs;
+	unsigned n;
+	enum pk_rt_phase phase;
+};
+
+static void visit(void *ctx, uint32_t rule)
+{
+	struct trace_ctx *t = ctx;
+	const struct pk_rs_rule *r = pk_rs_rule(t->rs, rule);
+	const char *src = pk_rp_rule_source(t->rs, rule);
+	if (t->n++ == 0)
+		fprintf(t->out, "    %s that match:\n", phase_names[t->phase]);
+	fprintf(t->out, "      @%-4u line %-5u %s%s\n", r->nr, r->line, src ? src : "",
+		r->quick ? "   (quick: evaluation stops)" : "");
+}
+
+static void print_state(FILE *out, const struct pk_verdict *v)
+{
+	static const char *const ev[] = {"", "created", "matched", "related"};
+	if (v->state_event == PK_SE_MATCHED || v->state_event == PK_SE_RELATED) {
+		fprintf(out, "    state lookup: %s state %u", v->state_event == PK_SE_MATCHED ? "matched" : "related to",
+			v->state_id);
+		if (v->src_after != 0xff)
+			fprintf(out, " (%s:%s -> %s:%s)", pk_tcp_state_name(v->src_before),
+				pk_tcp_state_name(v->dst_before), pk_tcp_state_name(v->src_after),
+				pk_tcp_state_name(v->dst_after));
+		fputs("; the rules are not evaluated\n", out);
+		return;
+	}
+	fputs("    state lookup: no state matches; the rules decide\n", out);
+	if (v->state_event == PK_SE_CREATED)
+		fprintf(out, "    state %s: id %u\n", ev[v->state_event], v->state_id);
+}
+
+static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_replay_step *s, const uint8_t *ip,
+			 size_t len)
+{
+	fprintf(out, "  %s on %s:\n", s->dir == PK_RT_DIR_IN ? "in" : "out", pk_rs_iface_name(rs, s->iface));
+	print_state(out, &s->v);
+	struct pk_match_pkt m;
+	if (s->v.state_event != PK_SE_MATCHED && s->v.state_event != PK_SE_RELATED &&
+	    match_fill(&m, ip, len, s->iface, s->dir)) {
+		for (int ph = 0; ph < PK_PHASE_COUNT; ph++) {
+			struct trace_ctx t = {out, rs, 0, (enum pk_rt_phase)ph};
+			struct pk_rs_result res;
+			pk_rs_classify_trace(rs, (enum pk_rt_phase)ph, &m, &res, visit, &t);
+			if (ph == PK_PHASE_FILTER && t.n == 0)
+				fputs("    no filter rule matches: pf passes by default\n", out);
+		}
+	}
+	if (s->v.rule != PK_RT_NO_RULE)
+		fprintf(out, "    decided by @%u (line %u): %s\n", pk_rs_rule(rs, s->v.rule)->nr,
+			pk_rs_rule(rs, s->v.rule)->line, pk_rp_verdict_name(s->v.kind));
+	else
+		fprintf(out, "    decided by %s: %s\n", s->v.state_event == PK_SE_NONE ? "no rule" : "the state",
+			pk_rp_verdict_name(s->v.kind));
+	if (s->v.kind != PK_V_PASS && s->v.reason != PK_REASON_NONE)
+		fprintf(out, "    reason: %s\n", pk_reason_name((enum pk_drop_reason)s->v.reason));
+}
+
+void pk_rp_explain(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p, const uint8_t *out_ip,
+		   size_t out_len)
+{
+	const struct pk_replay_result *r = p->res;
+	char d[160];
+	fprintf(out, "packet %llu on %s: %s\n", (unsigned long long)p->n, pk_rs_iface_name(rs, p->iface),
+		pk_pkt_describe(p->ip, p->len, d, sizeof d));
+	explain_step(out, rs, &r->in, p->ip, p->len);
+	if (r->stop == PK_STOP_SELF)
+		fputs("  addressed to the firewall itself: not forwarded\n", out);
+	else if (r->stop == PK_STOP_NO_ROUTE)
+		fputs("  route: none in the topology for the destination: dropped\n", out);
+	else if (r->stop == PK_STOP_TTL)
+		fputs("  route: the TTL runs out: dropped\n", out);
+	if (r->out.done) {
+		fprintf(out, "  route: leaves by %s\n", pk_rs_iface_name(rs, r->out.iface));
+		explain_step(out, rs, &r->out, out_ip, out_len);
+	}
+	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++)
+		fprintf(out, "  generated, out on %s: %s\n", pk_rs_iface_name(rs, r->gen[i].iface),
+			pk_pkt_describe(r->gen[i].ip, r->gen[i].kept, d, sizeof d));
+	fprintf(out, "  verdict: %s\n", pk_rp_verdict_name(r->kind));
+}

@@ -1,0 +1,369 @@
+/* cli/replay_out.c: per-packet lines, stall report and summary of a replay. */
+#include "cli/replay_out.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/pkt_desc.h"
+
+static const char *const format_names[] = {[PK_RP_TEXT] = "text", [PK_RP_JSONL] = "jsonl", [PK_RP_CSV] = "csv"};
+static const char *const verdict_names[] = {[PK_V_PASS] = "pass", [PK_V_BLOCK] = "block",
+					    [PK_V_REJECT] = "reject", [PK_V_HOLD] = "hold"};
+static const char *const event_names[] = {[PK_SE_NONE] = "-", [PK_SE_CREATED] = "created",
+					  [PK_SE_MATCHED] = "matched", [PK_SE_RELATED] = "related"};
+static const char *const stop_names[] = {[PK_STOP_NONE] = NULL, [PK_STOP_SELF] = NULL,
+					 [PK_STOP_NO_ROUTE] = "no-route", [PK_STOP_TTL] = "ttl-exceeded"};
+
+int pk_rp_format_parse(const char *name, enum pk_rp_format *out)
+{
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+		if (!strcmp(name, format_names[i])) {
+			*out = (enum pk_rp_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *pk_rp_verdict_name(uint8_t kind) { return kind <= PK_V_HOLD ? verdict_names[kind] : "?"; }
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* Source files of the rules, read once, for quoting a rule's line. */
+struct src_file {
+	char *path, *text;
+};
+static struct src_file src_cache[16];
+
+static const char *source_text(const char *path)
+{
+	size_t i;
+	for (i = 0; i < 16 && src_cache[i].path; i++)
+		if (!strcmp(src_cache[i].path, path))
+			return src_cache[i].text;
+	if (i == 16)
+		return NULL;
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t len = 0;
+	if (f) {
+		FILE *m = open_memstream(&text, &len);
+		char chunk[4096];
+		size_t got;
+		while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			fwrite(chunk, 1, got, m);
+		if (m)
+			fclose(m);
+		fclose(f);
+	}
+	src_cache[i].path = strdup(path);
+	src_cache[i].text = text;
+	return text;
+}
+
+const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule)
+{
+	static char line[256];
+	const char *file = pk_rs_rule_file(rs, rule);
+	const char *text = file ? source_text(file) : NULL;
+	uint32_t want = pk_rs_rule(rs, rule)->line;
+	for (uint32_t ln = 1; text && *text; ln++) {
+		const char *end = strchr(text, '\n');
+		size_t n = end ? (size_t)(end - text) : strlen(text);
+		if (ln == want) {
+			while (n && (*text == ' ' || *text == '\t'))
+				text++, n--;
+			snprintf(line, sizeof line, "%.*s", (int)n, text);
+			return line;
+		}
+		if (!end)
+			break;
+		text = end + 1;
+	}
+	return NULL;
+}
+
+/* The step that names the packet's rule: the one that stopped it, or, for
+ * a packet that went through, the step in (where its state was made). */
+static const struct pk_replay_step *shown_step(const struct pk_replay_result *r)
+{
+	return r->out.done && r->out.v.kind != PK_V_PASS ? &r->out : &r->in;
+}
+
+static const char *reason_text(const struct pk_replay_result *r)
+{
+	if (r->kind == PK_V_PASS || r->kind == PK_V_HOLD)
+		return NULL;
+	if (stop_names[r->stop])
+		return stop_names[r->stop];
+	return r->reason != PK_REASON_NONE ? pk_reason_name((enum pk_drop_reason)r->reason) : "match";
+}
+
+static void time_text(uint64_t ns, char *buf, size_t size)
+{
+	snprintf(buf, size, "%llu.%06llu", (unsigned long long)(ns / 1000000000u),
+		 (unsigned long long)(ns % 1000000000u / 1000u));
+}
+
+void pk_rp_begin(FILE *out, enum pk_rp_format f)
+{
+	if (f == PK_RP_CSV)
+		fputs("n,time,iface,dir,verdict,rule,line,file,state,reason,egress,generated,packet\n", out);
+	else if (f == PK_RP_TEXT)
+		fprintf(out, "%6s %11s %-7s %-3s %-7s %-9s %-8s %s\n", "n", "time", "iface", "dir", "verdict", "rule",
+			"state", "packet");
+}
+
+static void rule_text(const struct pk_rs *rs, uint32_t rule, char *buf, size_t size)
+{
+	if (rule == PK_RT_NO_RULE)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "@%u:%u", pk_rs_rule(rs, rule)->nr, pk_rs_rule(rs, rule)->line);
+}
+
+static void text_gen(FILE *out, const struct pk_rs *rs, const struct pk_replay_result *r)
+{
+	char d[160];
+	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
+		const struct pk_replay_gen *g = &r->gen[i];
+		fprintf(out, "%6s %11s   + sent %s %s: %s\n", "", "", g->dir == PK_RT_DIR_IN ? "in on" : "out on",
+			pk_rs_iface_name(rs, g->iface), pk_pkt_describe(g->ip, g->kept, d, sizeof d));
+	}
+	if (r->ngen > PK_REPLAY_GEN_MAX)
+		fprintf(out, "%6s %11s   + %u more generated\n", "", "", r->ngen - PK_REPLAY_GEN_MAX);
+}
+
+static void text_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
+{
+	const struct pk_replay_result *r = p->res;
+	const struct pk_replay_step *s = shown_step(r);
+	char t[32], rule[24], desc[160], state[40];
+	uint64_t rel = p->ts_ns - p->first_ns;
+	snprintf(t, sizeof t, "%llu.%06llu", (unsigned long long)(rel / 1000000000u),
+		 (unsigned long long)(rel % 1000000000u / 1000u));
+	rule_text(rs, s->v.rule, rule, sizeof rule);
+	snprintf(state, sizeof state, "%s", event_names[s->v.state_event]);
+	fprintf(out, "%6llu %11s %-7s %-3s %-7s %-9s %-8s %s", (unsigned long long)p->n, t,
+		pk_rs_iface_name(rs, s->iface), s->dir == PK_RT_DIR_OUT ? "out" : "in", pk_rp_verdict_name(r->kind),
+		rule, state, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	if (r->out.done && r->kind == PK_V_PASS)
+		fprintf(out, " -> %s", pk_rs_iface_name(rs, r->out.iface));
+	if (r->stop == PK_STOP_SELF)
+		fputs(" (to the firewall)", out);
+	if (reason_text(r))
+		fprintf(out, " (%s)", reason_text(r));
+	if (s->v.src_after != 0xff && s->v.state_event != PK_SE_NONE)
+		fprintf(out, " %s:%s", pk_tcp_state_name(s->v.src_after), pk_tcp_state_name(s->v.dst_after));
+	fputc('\n', out);
+	text_gen(out, rs, r);
+}
+
+static void json_rule(FILE *out, const struct pk_rs *rs, uint32_t rule)
+{
+	if (rule == PK_RT_NO_RULE) {
+		fputs("null", out);
+		return;
+	}
+	const struct pk_rs_rule *r = pk_rs_rule(rs, rule);
+	fprintf(out, "{\"number\":%u,\"line\":%u,\"file\":", r->nr, r->line);
+	json_string(out, pk_rs_rule_file(rs, rule));
+	if (r->label) {
+		fputs(",\"label\":", out);
+		json_string(out, r->label);
+	}
+	fputc('}', out);
+}
+
+static void json_state(FILE *out, const struct pk_verdict *v)
+{
+	if (v->state_event == PK_SE_NONE) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"event\":\"%s\",\"id\":%u", event_names[v->state_event], v->state_id);
+	if (v->src_after != 0xff)
+		fprintf(out, ",\"before\":[\"%s\",\"%s\"],\"after\":[\"%s\",\"%s\"]", pk_tcp_state_name(v->src_before),
+			pk_tcp_state_name(v->dst_before), pk_tcp_state_name(v->src_after),
+			pk_tcp_state_name(v->dst_after));
+	fputc('}', out);
+}
+
+static void json_generated(FILE *out, const struct pk_rs *rs, const struct pk_replay_result *r)
+{
+	char d[160];
+	fputs(",\"generated\":[", out);
+	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
+		const struct pk_replay_gen *g = &r->gen[i];
+		fprintf(out, "%s{\"iface\":", i ? "," : "");
+		json_string(out, pk_rs_iface_name(rs, g->iface));
+		fprintf(out, ",\"dir\":\"%s\",\"len\":%u,\"packet\":", g->dir == PK_RT_DIR_IN ? "in" : "out", g->len);
+		json_string(out, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
+{
+	const struct pk_replay_result *r = p->res;
+	const struct pk_replay_step *s = shown_step(r);
+	char t[32], desc[160];
+	time_text(p->ts_ns, t, sizeof t);
+	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)p->n, t);
+	json_string(out, pk_rs_iface_name(rs, s->iface));
+	fprintf(out, ",\"dir\":\"%s\",\"verdict\":\"%s\",\"rule\":", s->dir == PK_RT_DIR_OUT ? "out" : "in",
+		pk_rp_verdict_name(r->kind));
+	json_rule(out, rs, s->v.rule);
+	fputs(",\"state\":", out);
+	json_state(out, &s->v);
+	if (reason_text(r))
+		fprintf(out, ",\"reason\":\"%s\"", reason_text(r));
+	if (r->stop == PK_STOP_SELF)
+		fputs(",\"to_self\":true", out);
+	if (r->out.done) {
+		fputs(",\"out\":{\"iface\":", out);
+		json_string(out, pk_rs_iface_name(rs, r->out.iface));
+		fprintf(out, ",\"verdict\":\"%s\",\"rule\":", pk_rp_verdict_name(r->out.v.kind));
+		json_rule(out, rs, r->out.v.rule);
+		fputs(",\"state\":", out);
+		json_state(out, &r->out.v);
+		fputc('}', out);
+	}
+	if (r->ngen)
+		json_generated(out, rs, r);
+	if (p->capture) {
+		fputs(",\"capture\":", out);
+		json_string(out, p->capture);
+	}
+	fputs(",\"packet\":", out);
+	json_string(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	fputs("}\n", out);
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void csv_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
+{
+	const struct pk_replay_result *r = p->res;
+	const struct pk_replay_step *s = shown_step(r);
+	char t[32], desc[160];
+	time_text(p->ts_ns, t, sizeof t);
+	fprintf(out, "%llu,%s,%s,%s,%s,", (unsigned long long)p->n, t, pk_rs_iface_name(rs, s->iface),
+		s->dir == PK_RT_DIR_OUT ? "out" : "in", pk_rp_verdict_name(r->kind));
+	if (s->v.rule == PK_RT_NO_RULE)
+		fputs(",,", out);
+	else {
+		fprintf(out, "%u,%u,", pk_rs_rule(rs, s->v.rule)->nr, pk_rs_rule(rs, s->v.rule)->line);
+		csv_field(out, pk_rs_rule_file(rs, s->v.rule));
+	}
+	fprintf(out, ",%s,%s,%s,%u,", event_names[s->v.state_event], reason_text(r) ? reason_text(r) : "",
+		r->out.done ? pk_rs_iface_name(rs, r->out.iface) : "", r->ngen);
+	csv_field(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	fputc('\n', out);
+}
+
+void pk_rp_packet(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_rp_pkt *p)
+{
+	static void (*const printers[])(FILE *, const struct pk_rs *, const struct pk_rp_pkt *) = {
+		[PK_RP_TEXT] = text_packet, [PK_RP_JSONL] = json_packet, [PK_RP_CSV] = csv_packet};
+	printers[f](out, rs, p);
+}
+
+static void flow_text(const struct pk_stall_flow *fl, char *buf, size_t size)
+{
+	char c[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
+	int af = fl->af == PK_RT_AF_INET ? AF_INET : AF_INET6;
+	inet_ntop(af, fl->client, c, sizeof c);
+	inet_ntop(af, fl->server, s, sizeof s);
+	snprintf(buf, size, af == AF_INET ? "%s:%u > %s:%u" : "[%s]:%u > [%s]:%u", c, fl->cport, s, fl->sport);
+}
+
+struct stall_ctx {
+	FILE *out;
+	enum pk_rp_format f;
+	const struct pk_rs *rs;
+	unsigned n;
+};
+
+static void print_stall(void *ctx, const struct pk_stall_flow *fl, enum pk_stall_cause cause)
+{
+	struct stall_ctx *c = ctx;
+	char flow[128];
+	flow_text(fl, flow, sizeof flow);
+	const char *in = pk_rs_iface_name(c->rs, fl->in_iface);
+	if (c->f == PK_RP_JSONL) {
+		fprintf(c->out, "{\"stalled\":{\"first\":%llu,\"connection\":", (unsigned long long)fl->first_n);
+		json_string(c->out, flow);
+		fputs(",\"iface\":", c->out);
+		json_string(c->out, in);
+		fprintf(c->out, ",\"packets\":[%llu,%llu],\"cause\":", (unsigned long long)fl->pkts[0],
+			(unsigned long long)fl->pkts[1]);
+		json_string(c->out, pk_stall_cause_text(cause));
+		fputs("}}\n", c->out);
+		return;
+	}
+	if (c->n++ == 0)
+		fputs("\nstalled TCP connections:\n", c->out);
+	fprintf(c->out, "  tcp %s on %s (from packet %llu; %llu packets out, %llu back)\n    %s\n", flow, in,
+		(unsigned long long)fl->first_n, (unsigned long long)fl->pkts[0], (unsigned long long)fl->pkts[1],
+		pk_stall_cause_text(cause));
+}
+
+void pk_rp_stalls(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_stall *s)
+{
+	struct stall_ctx c = {out, f, rs, 0};
+	pk_stall_report(s, print_stall, &c);
+	if (s->full)
+		fputs("note: too many TCP connections to follow them all; stall report incomplete\n", out);
+}
+
+void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t)
+{
+	const struct pk_counters *c = pk_engine_counters(e);
+	fprintf(out, "\nReplay\n  %-24s %14llu\n  %-24s %14llu\n", "frames", (unsigned long long)t->frames,
+		"IP packets", (unsigned long long)t->packets);
+	for (int k = PK_V_PASS; k <= PK_V_HOLD; k++)
+		fprintf(out, "  %-24s %14llu\n", verdict_names[k], (unsigned long long)t->verdict[k]);
+	fprintf(out, "  %-24s %14llu\n  %-24s %14llu\n", "not IP (ignored)", (unsigned long long)t->not_ip,
+		"sent by capturing host", (unsigned long long)t->outgoing);
+	fprintf(out, "State Table%29s\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "Total",
+		"current entries", (unsigned long long)c->states_current, "searches", (unsigned long long)c->searches,
+		"inserts", (unsigned long long)c->inserts, "removals", (unsigned long long)c->removals);
+	fputs("Counters\n", out);
+	for (int r = PK_REASON_NONE + 1; r < PK_REASON_COUNT; r++)
+		fprintf(out, "  %-24s %14llu\n", pk_reason_name((enum pk_drop_reason)r), (unsigned long long)c->reason[r]);
+	fprintf(out, "Syncookies\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "sent",
+		(unsigned long long)c->syncookies_sent, "validated", (unsigned long long)c->syncookies_valid, "failed",
+		(unsigned long long)c->syncookies_failed);
+	fputs("Rules                       evaluations    packets      bytes     states\n", out);
+	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
+		const struct pk_rule_counters *rc = pk_engine_rule_counters(e, i);
+		const char *src = pk_rp_rule_source(rs, i);
+		fprintf(out, "  @%-4u line %-5u %14llu %10llu %10llu %10llu  %s\n", pk_rs_rule(rs, i)->nr,
+			pk_rs_rule(rs, i)->line, (unsigned long long)rc->evaluations, (unsigned long long)rc->packets,
+			(unsigned long long)rc->bytes, (unsigned long long)rc->states_created, src ? src : "");
+	}
+}

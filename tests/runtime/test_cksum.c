@@ -1,0 +1,80 @@
+/*
+ * tests/runtime/test_cksum.c: checksum arithmetic (runtime/cksum.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
+
+static void test_rfc1071_example_sums_to_ddf2(void **state)
+{
+	static const uint8_t d[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
+
+	(void)state;
+	assert_int_equal(pk_cksum_add(0, d, sizeof(d)), 0xddf2);
+	assert_int_equal(pk_cksum_fold(0xddf2), 0x220d);
+}
+
+static void test_odd_length_pads_with_zero(void **state)
+{
+	static const uint8_t d[] = {0x12, 0x34, 0x56};
+
+	(void)state;
+	assert_int_equal(pk_cksum_add(0, d, 3), 0x1234 + 0x5600);
+}
+
+/* Any sequence of incremental patches equals a full recomputation. */
+static void test_incremental_patches_match_full_recompute(void **state)
+{
+	uint8_t buf[64];
+	uint32_t x = 7;
+	int round, k;
+
+	(void)state;
+	for (round = 0; round < 2000; round++) {
+		for (k = 0; k < 64; k++) {
+			x = x * 1103515245u + 12345u;
+			buf[k] = (uint8_t)(x >> 16);
+		}
+		pk_put16(buf + 10, 0);
+		pk_put16(buf + 10, pk_cksum_fold(pk_cksum_add(0, buf, 64)));
+		x = x * 1103515245u + 12345u;
+		pk_patch16(buf + 20, (uint16_t)x, buf + 10);
+		pk_patch32(buf + 40, x * 2654435761u, buf + 10);
+		assert_int_equal(pk_cksum_fold(pk_cksum_add(0, buf, 64)), 0);
+	}
+}
+
+static void test_address_fix_matches_full_recompute(void **state)
+{
+	uint8_t buf[40] = {0}, na[16];
+	int k;
+
+	(void)state;
+	for (k = 0; k < 40; k++)
+		buf[k] = (uint8_t)(k * 37);
+	for (k = 0; k < 16; k++)
+		na[k] = (uint8_t)(255 - k * 3);
+	pk_put16(buf + 2, 0);
+	pk_put16(buf + 2, pk_cksum_fold(pk_cksum_add(0, buf, 40)));
+	pk_put16(buf + 2, pk_cksum_fix_addr(pk_get16(buf + 2), buf + 8, na, 16));
+	memcpy(buf + 8, na, 16);
+	assert_int_equal(pk_cksum_fold(pk_cksum_add(0, buf, 40)), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
+		cmocka_unit_test(test_odd_length_pads_with_zero),
+		cmocka_unit_test(test_incremental_patches_match_full_recompute),
+		cmocka_unit_test(test_address_fix_matches_full_recompute),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

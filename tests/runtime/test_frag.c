@@ -1,0 +1,213 @@
+/*
+ * tests/runtime/test_frag.c: fragment reassembly (runtime/frag.c) and the
+ * engine's handling of fragments.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
+#include "runtime/frag.h"
+#include "tests/support/engtest.h"
+
+static uint8_t whole[4096], piece[8][2048];
+static size_t whole_len, piece_len[8];
+
+/* Split whole (IPv4) into fragments of at most `chunk` data bytes. */
+static unsigned split4(size_t chunk)
+{
+	size_t hl = (size_t)(whole[0] & 15) * 4, off = 0, total = whole_len - hl;
+	unsigned n = 0;
+
+	for (; off < total; off += chunk, n++) {
+		size_t d = total - off < chunk ? total - off : chunk;
+		uint8_t *p = piece[n];
+
+		memcpy(p, whole, hl);
+		memcpy(p + hl, whole + hl + off, d);
+		pk_put16(p + 2, (uint16_t)(hl + d));
+		pk_put16(p + 6, (uint16_t)((off + d < total ? 0x2000 : 0) | (off / 8)));
+		pk_put16(p + 10, 0);
+		pk_put16(p + 10, pk_cksum_fold(pk_cksum_add(0, p, hl)));
+		piece_len[n] = hl + d;
+	}
+	return n;
+}
+
+/* Split whole (IPv6, no extension headers) with a fragment header each. */
+static unsigned split6(size_t chunk, uint32_t id)
+{
+	size_t off = 0, total = whole_len - 40;
+	unsigned n = 0;
+
+	for (; off < total; off += chunk, n++) {
+		size_t d = total - off < chunk ? total - off : chunk;
+		uint8_t *p = piece[n];
+
+		memcpy(p, whole, 40);
+		p[6] = 44;
+		memset(p + 40, 0, 8);
+		p[40] = whole[6];
+		pk_put16(p + 42, (uint16_t)(off | (off + d < total ? 1 : 0)));
+		pk_put32(p + 44, id);
+		memcpy(p + 48, whole + 40 + off, d);
+		pk_put16(p + 4, (uint16_t)(8 + d));
+		piece_len[n] = 48 + d;
+	}
+	return n;
+}
+
+static void make_udp(uint8_t af, uint16_t dport, uint16_t payload)
+{
+	struct pk_tb s = pk_tb_defaults(af, af == 4 ? "192.168.1.50" : "2001:db8::50",
+					af == 4 ? "10.0.10.5" : "2001:db8:2::5");
+
+	s.proto = 17, s.sport = 1000, s.dport = dport, s.payload = payload, s.ip_id = 77;
+	whole_len = pk_tb_build(&s, whole, sizeof(whole));
+}
+
+static enum pk_frag_result add(struct pk_frag_cache *c, unsigned k, uint8_t *out, size_t *len, uint32_t ms,
+			       enum pk_drop_reason *why)
+{
+	struct pk_pkt p;
+
+	memcpy(out, piece[k], piece_len[k]);
+	*len = piece_len[k];
+	assert_int_equal(pk_pkt_parse(out, *len, &p), PK_REASON_NONE);
+	assert_true(p.fragment);
+	return pk_frag_add(c, &p, out, len, 4096, ms, 60, why);
+}
+
+static void test_ipv4_fragments_reassemble_in_any_order(void **state)
+{
+	struct pk_frag_cache c;
+	enum pk_drop_reason why;
+	uint8_t out[4096];
+	size_t len;
+
+	(void)state;
+	make_udp(4, 53, 3000);
+	assert_int_equal(split4(1480), 3);
+	assert_int_equal(pk_frag_init(&c, 100), 0);
+	assert_int_equal(add(&c, 2, out, &len, 0, &why), PK_FRAG_HELD);
+	assert_int_equal(add(&c, 0, out, &len, 1, &why), PK_FRAG_HELD);
+	assert_int_equal(add(&c, 1, out, &len, 2, &why), PK_FRAG_DONE);
+	assert_int_equal(len, whole_len);
+	assert_memory_equal(out, whole, whole_len);
+	assert_int_equal(c.held, 0);
+	pk_frag_fini(&c);
+}
+
+static void test_ipv6_fragments_reassemble(void **state)
+{
+	struct pk_frag_cache c;
+	enum pk_drop_reason why;
+	uint8_t out[4096];
+	size_t len;
+
+	(void)state;
+	make_udp(6, 53, 2000);
+	assert_int_equal(split6(1232, 9), 2);
+	assert_int_equal(pk_frag_init(&c, 100), 0);
+	assert_int_equal(add(&c, 1, out, &len, 0, &why), PK_FRAG_HELD);
+	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_DONE);
+	assert_int_equal(len, whole_len);
+	assert_memory_equal(out, whole, whole_len);
+	assert_true(pk_tb_cksums_ok(out, len));
+	pk_frag_fini(&c);
+}
+
+static void test_overlapping_ipv6_fragment_drops_the_datagram(void **state)
+{
+	struct pk_frag_cache c;
+	enum pk_drop_reason why;
+	uint8_t out[4096];
+	size_t len;
+
+	(void)state;
+	make_udp(6, 53, 2000);
+	split6(1232, 9);
+	assert_int_equal(pk_frag_init(&c, 100), 0);
+	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_HELD);
+	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_DROP);
+	assert_int_equal(why, PK_REASON_FRAGMENT);
+	assert_int_equal(c.held, 0);
+	pk_frag_fini(&c);
+}
+
+static void test_frags_limit_refuses_with_memory(void **state)
+{
+	struct pk_frag_cache c;
+	enum pk_drop_reason why;
+	uint8_t out[4096];
+	size_t len;
+
+	(void)state;
+	make_udp(4, 53, 3000);
+	split4(1000);
+	assert_int_equal(pk_frag_init(&c, 2), 0);
+	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_HELD);
+	assert_int_equal(add(&c, 1, out, &len, 0, &why), PK_FRAG_HELD);
+	assert_int_equal(add(&c, 2, out, &len, 0, &why), PK_FRAG_DROP);
+	assert_int_equal(why, PK_REASON_MEMORY);
+	pk_frag_fini(&c);
+}
+
+static void test_incomplete_datagram_expires_after_frag_timeout(void **state)
+{
+	struct pk_frag_cache c;
+	enum pk_drop_reason why;
+	uint8_t out[4096];
+	size_t len;
+
+	(void)state;
+	make_udp(4, 53, 3000);
+	split4(1480);
+	assert_int_equal(pk_frag_init(&c, 100), 0);
+	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_HELD);
+	assert_int_equal(pk_frag_expire(&c, 59999, 60), 0);
+	assert_int_equal(pk_frag_expire(&c, 60000, 60), 1);
+	assert_int_equal(add(&c, 1, out, &len, 60001, &why), PK_FRAG_HELD);
+	assert_int_equal(add(&c, 2, out, &len, 60002, &why), PK_FRAG_HELD); /* the first piece is gone */
+	pk_frag_fini(&c);
+}
+
+static void test_fragmented_datagram_meets_the_rules_when_whole(void **state)
+{
+	unsigned n, k;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp to port 53\n");
+	for (int port = 53; port <= 54; port++) {
+		make_udp(4, (uint16_t)port, 3000);
+		n = split4(1480);
+		for (k = 0; k < n; k++) {
+			memcpy(et.buf, piece[k], piece_len[k]);
+			et.blen = piece_len[k];
+			pk_engine_packet(et.eng, k, et.lan, PK_RT_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
+			if (k + 1 < n)
+				assert_int_equal(et.v.kind, PK_V_HOLD);
+		}
+		assert_int_equal(et.v.reason, port == 53 ? PK_REASON_NONE : PK_REASON_MATCH);
+		assert_int_equal(et.v.kind, port == 53 ? PK_V_PASS : PK_V_BLOCK);
+		assert_int_equal(et.blen, whole_len);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4_fragments_reassemble_in_any_order),
+		cmocka_unit_test(test_ipv6_fragments_reassemble),
+		cmocka_unit_test(test_overlapping_ipv6_fragment_drops_the_datagram),
+		cmocka_unit_test(test_frags_limit_refuses_with_memory),
+		cmocka_unit_test(test_incomplete_datagram_expires_after_frag_timeout),
+		cmocka_unit_test_teardown(test_fragmented_datagram_meets_the_rules_when_whole, pk_et_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,166 @@
+/* tests/runtime/test_replay.c: the forwarding model around the engine (runtime/replay.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/replay.h"
+#include "tests/support/pktbuild.h"
+#include "tests/support/rstest.h"
+
+#define SEC 1000000000ull
+#define TOPO                                      \
+	"interface lan0 address 192.168.1.1/24\n" \
+	"interface opt1 address 10.0.10.1/24\n"
+
+static struct pk_replay rp;
+static uint8_t buf[2048];
+static size_t blen;
+
+static void start(const char *rules)
+{
+	assert_int_equal(pk_replay_init(&rp, pk_test_rules(rules), 7), 0);
+}
+
+static int teardown(void **st)
+{
+	(void)st;
+	pk_replay_fini(&rp);
+	return 0;
+}
+
+static uint16_t ifc(const char *name) { return pk_rs_iface_find(rp.rs, name); }
+
+static void run(const struct pk_tb *s, double t, const char *iface, struct pk_replay_result *res)
+{
+	blen = pk_tb_build(s, buf, sizeof buf);
+	pk_replay_packet(&rp, (uint64_t)(t * SEC), ifc(iface), buf, &blen, sizeof buf, res);
+}
+
+static struct pk_tb tcp(const char *src, uint16_t sp, const char *dst, uint16_t dp, uint8_t flags, uint32_t seq,
+			uint32_t ack)
+{
+	struct pk_tb s = pk_tb_defaults(4, src, dst);
+	s.sport = sp;
+	s.dport = dp;
+	s.flags = flags;
+	s.seq = seq;
+	s.ack = ack;
+	return s;
+}
+
+static void test_forwarded_packet_is_evaluated_out_on_the_egress_interface(void **st)
+{
+	(void)st;
+	start(TOPO "pass in all\nblock out on opt1 proto tcp to port 23\n");
+	struct pk_replay_result r;
+	struct pk_tb s = tcp("192.168.1.10", 4000, "10.0.10.5", 23, 0x02, 1, 0);
+	run(&s, 1, "lan0", &r);
+	assert_int_equal(r.in.v.kind, PK_V_PASS);
+	assert_true(r.out.done);
+	assert_int_equal(r.out.iface, ifc("opt1"));
+	assert_int_equal(r.out.dir, PK_RT_DIR_OUT);
+	assert_int_equal(r.kind, PK_V_BLOCK);
+	s.dport = 22;
+	run(&s, 2, "lan0", &r);
+	assert_int_equal(r.kind, PK_V_PASS);
+}
+
+static void test_forwarding_decrements_ttl_with_a_valid_checksum(void **st)
+{
+	(void)st;
+	start(TOPO "pass all\n");
+	struct pk_replay_result r;
+	struct pk_tb s = tcp("192.168.1.10", 4000, "10.0.10.5", 22, 0x02, 1, 0);
+	s.ttl = 9;
+	run(&s, 1, "lan0", &r);
+	assert_int_equal(r.kind, PK_V_PASS);
+	assert_int_equal(buf[8], 8);
+	assert_true(pk_tb_cksums_ok(buf, blen));
+	s.ttl = 1;
+	s.sport = 4001;
+	run(&s, 2, "lan0", &r);
+	assert_int_equal(r.kind, PK_V_BLOCK);
+	assert_int_equal(r.stop, PK_STOP_TTL);
+	assert_int_equal(r.reason, PK_REASON_TTL);
+}
+
+static void test_packet_to_the_firewall_stops_after_in(void **st)
+{
+	(void)st;
+	start(TOPO "pass all\n");
+	struct pk_replay_result r;
+	struct pk_tb s = tcp("192.168.1.10", 4000, "192.168.1.1", 22, 0x02, 1, 0);
+	run(&s, 1, "lan0", &r);
+	assert_int_equal(r.kind, PK_V_PASS);
+	assert_int_equal(r.stop, PK_STOP_SELF);
+	assert_false(r.out.done);
+}
+
+static void test_destination_without_route_is_blocked(void **st)
+{
+	(void)st;
+	start(TOPO "pass all\n");
+	struct pk_replay_result r;
+	struct pk_tb s = tcp("192.168.1.10", 4000, "8.8.8.8", 53, 0x02, 1, 0);
+	run(&s, 1, "lan0", &r);
+	assert_int_equal(r.kind, PK_V_BLOCK);
+	assert_int_equal(r.stop, PK_STOP_NO_ROUTE);
+}
+
+static void test_udp_state_expires_in_capture_time(void **st)
+{
+	(void)st;
+	start(TOPO "block all\npass out all\npass in on lan0 proto udp\n");
+	struct pk_replay_result r;
+	struct pk_tb q = pk_tb_defaults(4, "192.168.1.10", "10.0.10.5");
+	q.proto = 17;
+	q.sport = 5000;
+	q.dport = 53;
+	struct pk_tb a = q;
+	a.src = "10.0.10.5";
+	a.dst = "192.168.1.10";
+	a.sport = 53;
+	a.dport = 5000;
+	run(&q, 100, "lan0", &r);
+	assert_int_equal(r.in.v.state_event, PK_SE_CREATED);
+	run(&a, 110, "opt1", &r);
+	assert_int_equal(r.kind, PK_V_PASS);
+	run(&a, 110 + 3600, "opt1", &r);
+	assert_int_equal(r.kind, PK_V_BLOCK);
+	assert_int_equal(r.in.v.state_event, PK_SE_NONE);
+}
+
+static void test_synproxy_handshake_acks_the_captured_firewall_isn(void **st)
+{
+	(void)st;
+	start(TOPO "block all\npass out all\npass in on lan0 proto tcp to port 443 synproxy state\n");
+	struct pk_replay_result r;
+	struct pk_tb s = tcp("192.168.1.10", 4000, "10.0.10.5", 443, 0x02, 1000, 0);
+	run(&s, 1, "lan0", &r);
+	assert_int_equal(r.kind, PK_V_HOLD);
+	assert_int_equal(r.ngen, 1);
+	/* The capture's client acknowledges the ISN its own firewall chose. */
+	s = tcp("192.168.1.10", 4000, "10.0.10.5", 443, 0x10, 1001, 777001);
+	run(&s, 1.001, "lan0", &r);
+	assert_int_equal(r.kind, PK_V_HOLD);
+	assert_int_equal(r.ngen, 1);
+	assert_int_equal(r.gen[0].ip[33], 0x02); /* the SYN towards the server */
+	assert_true(pk_tb_cksums_ok(buf, blen));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_forwarded_packet_is_evaluated_out_on_the_egress_interface, teardown),
+		cmocka_unit_test_teardown(test_forwarding_decrements_ttl_with_a_valid_checksum, teardown),
+		cmocka_unit_test_teardown(test_packet_to_the_firewall_stops_after_in, teardown),
+		cmocka_unit_test_teardown(test_destination_without_route_is_blocked, teardown),
+		cmocka_unit_test_teardown(test_udp_state_expires_in_capture_time, teardown),
+		cmocka_unit_test_teardown(test_synproxy_handshake_acks_the_captured_firewall_isn, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
