@@ -251,6 +251,7 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->icmp_code = p->icmp_code;
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
+	m->tag = x->tag_in;
 	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
 }
 
@@ -388,6 +389,7 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 		return;
 	decide(e, x, &d);
 	x->v->rule = d.rule;
+	x->v->tag = d.tag ? d.tag : x->tag_in;
 	if (d.rule == PK_RT_NO_RULE) {
 		/* pf's default rule passes without state, unless a translation needs one */
 		if (d.nat_rule != PK_RT_NO_RULE && !x->p.icmp_error)
@@ -444,6 +446,7 @@ static void verdict_init(struct pk_verdict *v)
 	v->kind = PK_V_PASS;
 	v->rule = PK_RT_NO_RULE;
 	v->state_rule = PK_RT_NO_RULE;
+	v->route_iface = PK_RT_NO_IFACE;
 	v->src_before = v->dst_before = v->src_after = v->dst_after = 0xff;
 }
 
@@ -503,8 +506,40 @@ static void handle(struct pk_engine *e, struct pk_ctx *x)
 	filter(e, x);
 }
 
+/* route-to and dup-to follow the packets of the state's creator's direction,
+ * reply-to the others (pf_test's s->rt handling). */
+static void route(struct pk_engine *e, struct pk_ctx *x)
+{
+	uint32_t rule = x->v->state_rule != PK_RT_NO_RULE ? x->v->state_rule : x->v->rule;
+	const struct pk_rs_rule *r = rule < e->nrules ? pk_rs_rule(e->rs, rule) : NULL;
+	uint16_t iface;
+	uint8_t gw_af, gw[16];
+
+	if (x->v->kind != PK_V_PASS || !r || r->route == PK_RT_ROUTE_NONE ||
+	    x->reply != (r->route == PK_RT_REPLY_TO))
+		return;
+	iface = r->route_iface;
+	if (iface == PK_RT_NO_IFACE && !pk_rs_route(e->rs, x->p.af, r->route_gw, &iface, &gw_af, gw))
+		return; /* a gateway with no route to it: the routing table decides */
+	if (r->route == PK_RT_DUP_TO) {
+		x->v->generated++;
+		if (e->cfg.emit)
+			e->cfg.emit(e->cfg.emit_ctx, iface, PK_RT_DIR_OUT, x->ip, *x->len);
+		return;
+	}
+	x->v->route = r->route;
+	x->v->route_iface = iface;
+	memcpy(x->v->route_gw, r->route_gw, 16);
+}
+
 void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip,
 		      size_t *len, size_t cap, struct pk_verdict *v)
+{
+	pk_engine_packet_tagged(e, now_ns, iface, dir, 0, ip, len, cap, v);
+}
+
+void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
+			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
 {
 	struct pk_ctx x;
 
@@ -517,9 +552,12 @@ void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint
 	x.len = len;
 	x.cap = cap;
 	x.v = v;
+	x.tag_in = v->tag = tag;
 	count_packet(e, dir, *len);
-	if (!skipped(e, iface))
+	if (!skipped(e, iface)) {
 		handle(e, &x);
+		route(e, &x);
+	}
 	if (v->kind != PK_V_PASS && v->reason != PK_REASON_NONE)
 		e->c.reason[v->reason]++;
 	e->c.states_current = e->st.count;

@@ -58,6 +58,8 @@ struct pk_ctx {
 	struct pk_pkt p;
 	struct pk_verdict *v;
 	bool reassembled;
+	uint16_t tag_in; /* the tag the packet arrived with */
+	bool reply;      /* it matched a state in the direction opposite its creator's */
 	bool as_syn;  /* evaluate the rules with the flags of a SYN (a cookie's ACK) */
 	bool probe;   /* evaluation only: no counters, no random draw */
 	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */

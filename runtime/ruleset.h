@@ -33,6 +33,7 @@ enum pk_rt_block { PK_RT_DROP, PK_RT_RETURN, PK_RT_RETURN_RST, PK_RT_RETURN_ICMP
 enum pk_rt_state { PK_RT_STATE_NONE, PK_RT_STATE_KEEP, PK_RT_STATE_MODULATE, PK_RT_STATE_SYNPROXY };
 enum pk_rt_policy { PK_RT_POLICY_DEFAULT, PK_RT_POLICY_IF_BOUND, PK_RT_POLICY_FLOATING };
 enum pk_rt_nat { PK_RT_NAT_NONE, PK_RT_NAT_TO, PK_RT_RDR_TO, PK_RT_BINAT_TO };
+enum pk_rt_route { PK_RT_ROUTE_NONE, PK_RT_ROUTE_TO, PK_RT_REPLY_TO, PK_RT_DUP_TO };
 
 /* The rule sets pf evaluates, in the order it evaluates them. Legacy
  * scrub/nat/rdr/binat rules are first-match; the filter is last-match
