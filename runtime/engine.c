@@ -44,17 +44,26 @@ static int rule_arrays(struct pk_engine *e)
 {
 	uint32_t n = pk_rs_nrules(e->rs), k;
 
-	e->has_synproxy = false;
-	for (k = 0; k < n; k++)
-		if (pk_rs_rule(e->rs, k)->state == PK_RT_STATE_SYNPROXY)
-			e->has_synproxy = true;
-
 	free(e->rc);
 	free(e->rule_src_nodes);
+	free(e->binat);
 	e->rc = calloc(n ? n : 1, sizeof(*e->rc));
 	e->rule_src_nodes = calloc(n ? n : 1, sizeof(*e->rule_src_nodes));
+	e->binat = calloc(n ? n : 1, sizeof(*e->binat));
 	e->nrules = n;
-	return e->rc && e->rule_src_nodes ? 0 : -1;
+	e->nbinat = 0;
+	e->has_synproxy = false;
+	if (!e->rc || !e->rule_src_nodes || !e->binat)
+		return -1;
+	for (k = 0; k < n; k++) {
+		const struct pk_rs_rule *r = pk_rs_rule(e->rs, k);
+
+		if (r->state == PK_RT_STATE_SYNPROXY)
+			e->has_synproxy = true;
+		if (r->action == PK_RT_BINAT && r->nat == PK_RT_BINAT_TO)
+			e->binat[e->nbinat++] = k;
+	}
+	return 0;
 }
 
 struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config *cfg)
@@ -89,6 +98,7 @@ void pk_engine_free(struct pk_engine *e)
 	pk_frag_fini(&e->frag);
 	free(e->rc);
 	free(e->rule_src_nodes);
+	free(e->binat);
 	if (e->rs)
 		pk_rs_free(e->rs);
 	free(e);
@@ -256,11 +266,14 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 }
 
 /* The first-match translation phases: binat, then rdr inbound or nat outbound. */
-static uint32_t translation_rule(const struct pk_engine *e, const struct pk_match_pkt *m)
+static uint32_t translation_rule(const struct pk_engine *e, const struct pk_ctx *x, const struct pk_match_pkt *m)
 {
 	struct pk_rs_result res;
 
-	pk_rs_classify(e->rs, PK_PHASE_BINAT, m, &res);
+	/* binat matches inbound packets by its external address (pf_match_translation) */
+	res.rule = m->dir == PK_RT_DIR_IN ? pk_eng_binat_in_rule(e, x) : PK_RT_NO_RULE;
+	if (m->dir == PK_RT_DIR_OUT)
+		pk_rs_classify(e->rs, PK_PHASE_BINAT, m, &res);
 	if (res.rule == PK_RT_NO_RULE)
 		pk_rs_classify(e->rs, m->dir == PK_RT_DIR_IN ? PK_PHASE_RDR : PK_PHASE_NAT, m, &res);
 	if (res.rule != PK_RT_NO_RULE && pk_rs_rule(e->rs, res.rule)->nat == PK_RT_NAT_NONE)
@@ -331,7 +344,7 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = res.rule;
 	count_rule(e, x, d->scrub_rule);
-	d->nat_rule = translation_rule(e, &m);
+	d->nat_rule = translation_rule(e, x, &m);
 	if (d->nat_rule != PK_RT_NO_RULE) {
 		count_rule(e, x, d->nat_rule);
 		legacy_translate(e, x, d, &m);

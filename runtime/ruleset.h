@@ -117,6 +117,17 @@ struct pk_rs_rule {
 };
 
 uint32_t pk_rs_nrules(const struct pk_rs *rs);
+
+/* The inbound side of an older `binat` rule: the interface it is on
+ * (PK_RT_NO_IFACE for any), its internal address (`from`) and the peers it
+ * applies to (`to`; peer_af 0 for any). False when rule i is not a binat
+ * rule or its `from` / `to` is not a plain address or prefix. */
+struct pk_rs_binat {
+	uint16_t iface;
+	uint8_t af, len, peer_af, peer_len;
+	uint8_t addr[16], peer[16];
+};
+bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b);
 const struct pk_rs_rule *pk_rs_rule(const struct pk_rs *rs, uint32_t i);
 const char *pk_rs_rule_file(const struct pk_rs *rs, uint32_t i);
 const struct pk_rs_options *pk_rs_options(const struct pk_rs *rs);
