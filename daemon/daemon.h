@@ -25,7 +25,8 @@
 /* Forwarding counters of the daemon itself (the engine counts filtering). */
 #define PK_DP_COUNTERS(X)                                                      \
 	X(forwarded, "packets forwarded")                                       \
-	X(not_ip, "frames passed without filtering (bridge: not IP)")          \
+	X(arp_passed, "frames passed without filtering (bridge: ARP)")             \
+	X(other_l2, "dropped: VLAN-tagged or neither IP nor ARP")               \
 	X(to_self, "packets addressed to the firewall")                         \
 	X(echo_replies, "echo replies sent by the firewall")                    \
 	X(no_route, "dropped: no route (net unreachable sent)")                 \

@@ -67,8 +67,10 @@ static int daemonize(char *err, size_t errlen)
 	if (pid > 0)
 		_exit(0);
 	setsid();
-	if (chdir("/") < 0)
+	if (chdir("/") < 0) {
+		snprintf(err, errlen, "chdir /: %s", strerror(errno));
 		return -1;
+	}
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		dup2(fd, 0);

@@ -66,8 +66,10 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 	fprintf(c->out, "%s %s ", s->iface == PK_RT_NO_IFACE || s->iface >= pk_rs_niface(rs) ? "all"
 								: pk_rs_iface_name(rs, s->iface),
 		proto_name(s->proto, pbuf));
-	/* pfctl prints an inbound state from the firewall's side: dst <- src. */
-	if (s->dir == PK_RT_DIR_OUT) {
+	/* pfctl prints an inbound state from the firewall's side, dst <- src,
+	 * and its peers' TCP states in that same order. */
+	bool out = s->dir == PK_RT_DIR_OUT;
+	if (out) {
 		print_host(c->out, s->af, s->src, s->sport, ports);
 		fputs(" -> ", c->out);
 		print_host(c->out, s->af, s->dst, s->dport, ports);
@@ -76,7 +78,8 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 		fputs(" <- ", c->out);
 		print_host(c->out, s->af, s->src, s->sport, ports);
 	}
-	fprintf(c->out, "       %s:%s\n", state_name(s->proto, s->src_state), state_name(s->proto, s->dst_state));
+	fprintf(c->out, "       %s:%s\n", state_name(s->proto, out ? s->src_state : s->dst_state),
+		state_name(s->proto, out ? s->dst_state : s->src_state));
 	if (!c->verbose)
 		return;
 	fputs("   age ", c->out);
@@ -85,6 +88,7 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 	print_hms(c->out, s->expires_ns > c->d->now_ns ? s->expires_ns - c->d->now_ns : 0);
 	fprintf(c->out, ", %llu:%llu pkts, %llu:%llu bytes", (unsigned long long)s->packets[0],
 		(unsigned long long)s->packets[1], (unsigned long long)s->bytes[0], (unsigned long long)s->bytes[1]);
+	/* The same numbers pfctl -vss gives: initiator's direction first. */
 	if (s->rule != PK_RT_NO_RULE && s->rule < pk_rs_nrules(rs))
 		fprintf(c->out, ", rule %u", pk_rs_rule(rs, s->rule)->nr);
 	fprintf(c->out, "\n   id: %08x\n", s->id);
@@ -147,6 +151,10 @@ void pk_report_stats(FILE *out, const struct pk_daemon *d)
 	fputs("Counters\n", out);
 	for (unsigned r = 1; r < PK_REASON_COUNT; r++)
 		counter_line(out, reason_names[r - 1], c->reason[r], secs);
+	fputs("Syncookies\n", out);
+	counter_line(out, "sent", c->syncookies_sent, secs);
+	counter_line(out, "validated", c->syncookies_valid, secs);
+	counter_line(out, "failed", c->syncookies_failed, secs);
 	fprintf(out, "Packets                          In            Out\n");
 	fprintf(out, "  %-16s %14llu %14llu\n", "packets", (unsigned long long)c->packets_in,
 		(unsigned long long)c->packets_out);

@@ -219,14 +219,16 @@ void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	if (len < ETH_HLEN)
 		return;
 	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if ((flags & PK_AFP_VLAN) || (type != ETHERTYPE_IP && type != ETHERTYPE_IPV6 && type != ETHERTYPE_ARP)) {
+		d->c.other_l2++;
+		return;
+	}
 	if (type == ETHERTYPE_ARP) {
 		pk_arp_input(&d->arp, d->now_ns, (uint16_t)port, frame, len);
 		return;
 	}
 	/* Only frames sent to us (or broadcast) are ours to route. */
 	if (!(frame[0] & 1) && memcmp(frame, p->mac, 6))
-		return;
-	if (type != ETHERTYPE_IP && type != 0x86dd)
 		return;
 	size_t iplen = pk_dp_take(d, frame, len, flags, &af);
 	if (!iplen)

@@ -26,7 +26,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 2
+#define PKB_VERSION 3
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -97,6 +97,9 @@ struct pkb_prefix {
 };
 
 /* struct pk_ir_addr */
+/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names the one it tests. */
+#define PKB_ADDR_KIND_TABLE 3
+
 struct pkb_addr {
 	uint8_t kind;  /* enum pk_addr_kind */
 	uint8_t neg;   /* 0 or 1 */
@@ -152,6 +155,7 @@ struct pkb_table {
 	uint32_t entry_first, nentries; /* TABENTRIES, as written */
 	uint32_t index_first, nindex;   /* TABINDEX: sorted by (af, len descending, addr), no duplicates */
 	uint32_t file_first, nfiles;    /* TABFILES */
+	uint32_t ninline;              /* with files: entries [0, ninline) are written inline */
 };
 
 struct pkb_tabentry {
@@ -177,6 +181,7 @@ struct pkb_nat {
 	uint8_t kind, pool_opts, pad[2];
 	uint16_t port_lo, port_hi;
 	uint32_t pool_first, npool; /* POOLS range */
+	uint32_t hash_key;          /* string: source-hash key as written; PKB_NONE = none */
 };
 
 /* route-to / reply-to / dup-to of a rule */
@@ -185,6 +190,7 @@ struct pkb_routeopt {
 	struct pkb_prefix gw;  /* af 0 when none */
 	struct pkb_addr addr;  /* the target as written, e.g. (IF:peer); kind any when none */
 	uint8_t pool_opts, pad[3]; /* pool option bits, as for translation */
+	uint32_t hash_key;         /* string, as for translation */
 };
 
 /* Rule flag bits */
@@ -233,10 +239,10 @@ _Static_assert(sizeof(struct pkb_header) == 608, "header layout");
 _Static_assert(sizeof(struct pkb_section) == 24 && sizeof(struct pkb_loc) == 20, "section, loc layout");
 _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52, "address layout");
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 40, "options, iface layout");
-_Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 52, "route, table layout");
+_Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 56, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 108, "nat, rule layout");
-_Static_assert(sizeof(struct pkb_routeopt) == 80, "route option layout");
+_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 108, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
 
 /*
  * The evaluation program. Its first PKB_ENTRIES words give, per phase and

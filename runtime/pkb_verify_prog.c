@@ -41,7 +41,8 @@ static int pk_v_table(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t t)
 		return pk_rs_fail(err, at + 24, "table %u: unknown flags 0x%x", t, tab->flags);
 	if ((uint64_t)tab->entry_first + tab->nentries > PK_RS_N(rs, TABENTRIES) ||
 	    (uint64_t)tab->index_first + tab->nindex > PK_RS_N(rs, TABINDEX) ||
-	    (uint64_t)tab->file_first + tab->nfiles > PK_RS_N(rs, TABFILES) || tab->nindex > tab->nentries)
+	    (uint64_t)tab->file_first + tab->nfiles > PK_RS_N(rs, TABFILES) || tab->nindex > tab->nentries ||
+	    tab->ninline > tab->nentries)
 		return pk_rs_fail(err, at + 28, "table %u: entry, index or file range out of bounds", t);
 	for (uint32_t k = 0; k < tab->nindex; k++) {
 		uint32_t e = idx[tab->index_first + k];

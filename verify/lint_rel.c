@@ -165,6 +165,10 @@ static const char *dead_reason(const struct pk_ir_ruleset *rs, const struct pk_i
 		return "its interface is under set skip, so pf never filters there";
 	if ((r->sport.op || r->dport.op) && r->proto && r->proto != 6 && r->proto != 17)
 		return "it has ports but its protocol carries none";
+	if ((r->src.kind == PK_ADDR_NOROUTE && !r->src.neg) || (r->dst.kind == PK_ADDR_NOROUTE && !r->dst.neg))
+		for (uint32_t k = 0; k < rs->nroutes; k++)
+			if (rs->routes[k].dst.len == 0 && (!r->af || rs->routes[k].dst.af == r->af))
+				return "it uses no-route, and the topology's default route covers every address";
 	return "its conditions contradict each other (address family, ports, flags or ranges)";
 }
 
@@ -195,16 +199,20 @@ static void list_rules(const struct pk_lint_set *s, char *buf, size_t size)
 static void report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *by)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
-	bool differ = false;
-	for (unsigned k = 0; k < by->n; k++)
-		differ |= x->rs->rules[by->v[k]].action != r->action;
+	bool differ = false, deciders = false;
+	for (unsigned k = 0; k < by->n; k++) {
+		const uint8_t a = x->rs->rules[by->v[k]].action;
+		deciders |= a != PK_ACT_MATCH;
+		differ |= a != PK_ACT_MATCH && a != r->action;
+	}
 	char list[256];
 	list_rules(by, list, sizeof(list));
 	struct pk_lint_finding *f = pk_lint_add(
 		x->rep, PK_LINT_SHADOWED, r, NULL, "rule is shadowed: %s %s %s every packet it matches%s",
 		by->n == 1 ? "rule" : "rules", list, by->n == 1 ? "takes" : "take",
-		differ ? ", with a different action: the rule's intent is lost"
-		       : ", with the same action: the rule has no effect");
+		!deciders ? " (quick match rules stop evaluation first): the rule has no effect"
+		: differ  ? ", with a different action: the rule's intent is lost"
+			  : ", with the same action: the rule has no effect");
 	for (unsigned k = 0; k < by->n; k++) {
 		const struct pk_ir_rule *o = &x->rs->rules[by->v[k]];
 		if (o->action == PK_ACT_MATCH)

@@ -321,16 +321,59 @@ Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume)
 	return r;
 }
 
+/* What a reader expects of a packet, where the question leaves a field
+ * free: host addresses, a client port, a named interface; then (the first
+ * tier) a common protocol and a SYN. */
+static Z3_ast typical(struct pk_z3 *z, bool with_flags)
+{
+	Z3_context c = z->c;
+	const Z3_ast v4 = field_is(z, z->p.af, PK_AF_INET);
+	const Z3_ast tu[2] = {field_is(z, z->p.proto, 6), field_is(z, z->p.proto, 17)};
+	const Z3_ast host_src = Z3_mk_ite(c, v4, Z3_mk_not(c, field_is(z, Z3_mk_extract(c, 103, 96, z->p.src), 0)),
+					  Z3_mk_not(c, field_is(z, Z3_mk_extract(c, 7, 0, z->p.src), 0)));
+	const Z3_ast host_dst = Z3_mk_ite(c, v4, Z3_mk_not(c, field_is(z, Z3_mk_extract(c, 103, 96, z->p.dst), 0)),
+					  Z3_mk_not(c, field_is(z, Z3_mk_extract(c, 7, 0, z->p.dst), 0)));
+	const Z3_ast ports[2] = {Z3_mk_bvuge(c, z->p.sport, pk_z3_bv(c, 1024, 16)),
+				 Z3_mk_not(c, field_is(z, z->p.dport, 0))};
+	const Z3_ast v[] = {
+		host_src,
+		host_dst,
+		implies(c, Z3_mk_or(c, 2, tu), Z3_mk_and(c, 2, ports)),
+		z->nif ? Z3_mk_not(c, field_is(z, z->p.iface, 0)) : Z3_mk_true(c),
+		field_is(z, z->p.tos, 0),
+		with_flags ? implies(c, tu[0], field_is(z, z->p.flags, PK_TH_SYN)) : Z3_mk_true(c),
+		with_flags ? Z3_mk_or(c, 4, (Z3_ast[]){tu[0], tu[1], field_is(z, z->p.proto, 1), field_is(z, z->p.proto, 58)})
+			   : Z3_mk_true(c),
+	};
+	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
+}
+
+static void read_model(struct pk_z3 *z, struct pk_vpkt *out)
+{
+	Z3_model m = Z3_solver_get_model(z->c, z->s);
+	Z3_model_inc_ref(z->c, m);
+	pk_z3_model_packet(z, m, out);
+	Z3_model_dec_ref(z->c, m);
+}
+
 bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out)
 {
 	Z3_solver_push(z->c, z->s);
 	Z3_solver_assert(z->c, z->s, f);
 	const bool sat = pk_z3_check(z, 0, NULL) == Z3_L_TRUE;
 	if (sat && out) {
-		Z3_model m = Z3_solver_get_model(z->c, z->s);
-		Z3_model_inc_ref(z->c, m);
-		pk_z3_model_packet(z, m, out);
-		Z3_model_dec_ref(z->c, m);
+		read_model(z, out);
+		/* a witness that reads naturally, when the question allows one */
+		for (int tier = 0; tier < 2; tier++) {
+			Z3_solver_push(z->c, z->s);
+			Z3_solver_assert(z->c, z->s, typical(z, tier == 0));
+			const bool nice = pk_z3_check(z, 0, NULL) == Z3_L_TRUE;
+			if (nice)
+				read_model(z, out);
+			Z3_solver_pop(z->c, z->s, 1);
+			if (nice)
+				break;
+		}
 	}
 	Z3_solver_pop(z->c, z->s, 1);
 	return sat;
