@@ -247,6 +247,17 @@ static void pk_add_match(struct pk_rs_result *res, uint32_t rule)
 		res->nmatches++;
 }
 
+/* A non-quick match rule that cannot change the result: none is kept
+ * (collect false), or the kept ones are full and all before it. */
+static bool pk_match_unneeded(const struct pk_rs_rule *rule, uint32_t r, enum pk_rt_phase phase, bool collect,
+			      const struct pk_rs_result *res)
+{
+	uint32_t cap = sizeof(res->matches) / sizeof(res->matches[0]);
+	if (phase != PK_PHASE_FILTER || rule->action != PK_RT_MATCH || rule->quick)
+		return false;
+	return !collect || (res->nmatches == cap && res->matches[cap - 1] < r);
+}
+
 /* What one tree found: its first stopping rule (quick in the filter, any
  * match in the first-match phases), its last deciding TEST up to it, and
  * the word of its leaf's LAST (0 when none). */
@@ -279,7 +290,7 @@ static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 			return;
 		pc++;
 		const struct pk_rs_rule *rule = &rs->rules[r];
-		if (pkb_phase_of(rule->action) != phase)
+		if (pkb_phase_of(rule->action) != phase || pk_match_unneeded(rule, r, phase, collect, res))
 			continue;
 		res->evaluated++;
 		if (!pk_rs_match(rs, r, p))
