@@ -26,7 +26,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 2
+#define PKB_VERSION 3
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -256,8 +256,12 @@ _Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
  * Each entry leads to a decision tree, or to a FORK over one tree per
  * group of rules: CUT nodes split the packet's field values into
  * intervals, leaves list the rules that can match any packet in their
- * region, in rule order, each tested in full; so the outcome is exactly
- * that of the linear pf evaluation.
+ * region, each tested in full; so the outcome is exactly that of the
+ * linear pf evaluation. In the filter a leaf is a LAST (the non-quick
+ * pass/block rules, highest first, so the first match among them is the
+ * last one pf would meet) then TESTs in rule order (quick rules, which
+ * stop, and match rules, which accumulate) then END; in the other phases
+ * only TESTs, first match stops.
  */
 #define PKB_ENTRIES (PK_PHASE_COUNT * 2)
 
@@ -267,6 +271,7 @@ enum pkb_opnd {
 	PKB_O_FIELD, /* < PKB_FIELD_COUNT */
 	PKB_O_COUNT, /* 1 ..PKB_MAX_CUT, tables follow */
 	PKB_O_RULE,  /* < number of rules */
+	PKB_O_LIST,  /* 1 ..number of rules: that many rule indices follow */
 };
 
 /* X(NAME, operand A, operand B, "semantics") */
@@ -279,7 +284,10 @@ enum pkb_opnd {
 	  "i = number of bounds <= v; every target is a later instruction")                 \
 	X(FORK, PKB_O_NONE, PKB_O_COUNT, "followed by B targets, each the root of a tree over "   \
 	  "a group of the phase's rules: evaluate every tree and combine as if all their rules "    \
-	  "were tested in rule order; met inside a tree, FORK ends that tree")
+	  "were tested in rule order; met inside a tree, FORK ends that tree")                \
+	X(LAST, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly decreasing, each a " \
+	  "non-quick pass or block filter rule: the first of them below the phase's stop (its "       \
+	  "earliest matching quick rule) that matches decides, unless a higher one already did")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,
