@@ -105,7 +105,7 @@ static int run_ctl(const struct ctl_cmd *c, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+s:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:vh", longopts, NULL)) != -1) {
 		if (ch == 's')
 			path = optarg;
 		else if (ch == 'v' && c->verbose_flag)

@@ -27,7 +27,7 @@ int pk_rp_format_parse(const char *name, enum pk_rp_format *out)
 
 const char *pk_rp_verdict_name(uint8_t kind) { return kind <= PK_V_HOLD ? verdict_names[kind] : "?"; }
 
-void pk_rp_json_string(FILE *out, const char *s)
+static void json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; s && *s; s++) {
@@ -180,10 +180,10 @@ static void json_rule(FILE *out, const struct pk_rs *rs, uint32_t rule)
 	}
 	const struct pk_rs_rule *r = pk_rs_rule(rs, rule);
 	fprintf(out, "{\"number\":%u,\"line\":%u,\"file\":", r->nr, r->line);
-	pk_rp_json_string(out, pk_rs_rule_file(rs, rule));
+	json_string(out, pk_rs_rule_file(rs, rule));
 	if (r->label) {
 		fputs(",\"label\":", out);
-		pk_rp_json_string(out, r->label);
+		json_string(out, r->label);
 	}
 	fputc('}', out);
 }
@@ -209,9 +209,9 @@ static void json_generated(FILE *out, const struct pk_rs *rs, const struct pk_re
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
 		const struct pk_replay_gen *g = &r->gen[i];
 		fprintf(out, "%s{\"iface\":", i ? "," : "");
-		pk_rp_json_string(out, pk_rs_iface_name(rs, g->iface));
+		json_string(out, pk_rs_iface_name(rs, g->iface));
 		fprintf(out, ",\"dir\":\"%s\",\"len\":%u,\"packet\":", g->dir == PK_RT_DIR_IN ? "in" : "out", g->len);
-		pk_rp_json_string(out, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
+		json_string(out, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
 		fputc('}', out);
 	}
 	fputc(']', out);
@@ -224,7 +224,7 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 	char t[32], desc[160];
 	time_text(p->ts_ns, t, sizeof t);
 	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)p->n, t);
-	pk_rp_json_string(out, pk_rs_iface_name(rs, s->iface));
+	json_string(out, pk_rs_iface_name(rs, s->iface));
 	fprintf(out, ",\"dir\":\"%s\",\"verdict\":\"%s\",\"rule\":", s->dir == PK_RT_DIR_OUT ? "out" : "in",
 		pk_rp_verdict_name(r->kind));
 	json_rule(out, rs, s->v.rule);
@@ -236,7 +236,7 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		fputs(",\"to_self\":true", out);
 	if (r->out.done) {
 		fputs(",\"out\":{\"iface\":", out);
-		pk_rp_json_string(out, pk_rs_iface_name(rs, r->out.iface));
+		json_string(out, pk_rs_iface_name(rs, r->out.iface));
 		fprintf(out, ",\"verdict\":\"%s\",\"rule\":", pk_rp_verdict_name(r->out.v.kind));
 		json_rule(out, rs, r->out.v.rule);
 		fputs(",\"state\":", out);
@@ -247,10 +247,10 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		json_generated(out, rs, r);
 	if (p->capture) {
 		fputs(",\"capture\":", out);
-		pk_rp_json_string(out, p->capture);
+		json_string(out, p->capture);
 	}
 	fputs(",\"packet\":", out);
-	pk_rp_json_string(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	json_string(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
 	fputs("}\n", out);
 }
 
@@ -316,12 +316,12 @@ static void print_stall(void *ctx, const struct pk_stall_flow *fl, enum pk_stall
 	const char *in = pk_rs_iface_name(c->rs, fl->in_iface);
 	if (c->f == PK_RP_JSONL) {
 		fprintf(c->out, "{\"stalled\":{\"first\":%llu,\"connection\":", (unsigned long long)fl->first_n);
-		pk_rp_json_string(c->out, flow);
+		json_string(c->out, flow);
 		fputs(",\"iface\":", c->out);
-		pk_rp_json_string(c->out, in);
+		json_string(c->out, in);
 		fprintf(c->out, ",\"packets\":[%llu,%llu],\"cause\":", (unsigned long long)fl->pkts[0],
 			(unsigned long long)fl->pkts[1]);
-		pk_rp_json_string(c->out, pk_stall_cause_text(cause));
+		json_string(c->out, pk_stall_cause_text(cause));
 		fputs("}}\n", c->out);
 		return;
 	}
@@ -355,6 +355,9 @@ void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs,
 	fputs("Counters\n", out);
 	for (int r = PK_REASON_NONE + 1; r < PK_REASON_COUNT; r++)
 		fprintf(out, "  %-24s %14llu\n", pk_reason_name((enum pk_drop_reason)r), (unsigned long long)c->reason[r]);
+	fprintf(out, "Syncookies\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "sent",
+		(unsigned long long)c->syncookies_sent, "validated", (unsigned long long)c->syncookies_valid, "failed",
+		(unsigned long long)c->syncookies_failed);
 	fputs("Rules                       evaluations    packets      bytes     states\n", out);
 	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
 		const struct pk_rule_counters *rc = pk_engine_rule_counters(e, i);

@@ -42,6 +42,5 @@ void pk_rp_stalls(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const 
 void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t);
 /* The text of a rule's source line (leading blanks removed), or NULL. */
 const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule);
-void pk_rp_json_string(FILE *out, const char *s);
 
 #endif

@@ -43,8 +43,10 @@ void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r)
 	pk_ast_add_stmt(p, PK_ST_RULE, r);
 }
 
-void pk_ast_add_table(struct pk_parse *p, struct pk_ast_table *t)
+void pk_ast_add_table(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_table *t)
 {
+	t->loc = *loc;
+	t->name = name;
 	pk_ast_add_stmt(p, PK_ST_TABLE, t);
 }
 
@@ -66,13 +68,13 @@ void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *
 	pk_ast_add_stmt(p, PK_ST_IFACE, i);
 }
 
-void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const char *dst, const struct pk_loc *dl,
+void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
 		      const char *ifname, const char *gw, const struct pk_loc *gl)
 {
 	struct pk_ast_route *r = pk_arena_alloc(p->arena, sizeof(*r));
 	r->loc = *loc;
-	r->dst = dst;
-	r->dst_loc = *dl;
+	r->dst = dst->s;
+	r->dst_loc = dst->loc;
 	r->ifname = ifname;
 	r->gw = gw;
 	if (gl)
@@ -114,6 +116,14 @@ struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl
 	}
 	a.block.icmp = icmp;
 	a.block.icmp6 = icmp6;
+	return a;
+}
+
+struct pk_ast_act pk_ast_act_with(struct pk_ast_act a, int flag)
+{
+	a.no |= flag == PK_AST_ACT_NO;
+	a.pass |= flag == PK_AST_ACT_PASS;
+	a.log |= flag == PK_AST_ACT_LOG;
 	return a;
 }
 
@@ -212,9 +222,17 @@ struct pk_ast_host *pk_ast_host_new(struct pk_parse *p, const struct pk_loc *loc
 	return h;
 }
 
-struct pk_ast_host *pk_ast_host_neg(struct pk_ast_host *h)
+struct pk_ast_host *pk_ast_host_neg(struct pk_ast_host *h, const struct pk_loc *loc)
 {
 	h->neg = true;
+	h->loc = *loc;
+	return h;
+}
+
+struct pk_ast_host *pk_ast_host_via(const struct pk_loc *loc, const char *ifname, struct pk_ast_host *h)
+{
+	h->b = ifname;
+	h->loc = *loc;
 	return h;
 }
 
@@ -294,6 +312,14 @@ struct pk_ast_opt *pk_ast_arrow(struct pk_parse *p, const struct pk_loc *loc, st
 {
 	/* the kind follows the rule's action (nat, rdr, binat) */
 	return pk_ast_opt_list(p, loc, PK_O_NAT, PK_NAT_NONE, pool, port, NULL, poolopts);
+}
+
+struct pk_ast_opt *pk_ast_opt_pair(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind, const char *s,
+				   const char *s2)
+{
+	struct pk_ast_opt *o = pk_ast_opt_new(p, loc, kind, s, 0);
+	o->s2 = s2;
+	return o;
 }
 
 struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x)

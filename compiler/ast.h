@@ -206,11 +206,11 @@ struct pk_parse {
 
 /* Constructors called from grammar/parse.y. */
 void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r);
-void pk_ast_add_table(struct pk_parse *p, struct pk_ast_table *t);
+void pk_ast_add_table(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_table *t);
 void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s);
 void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name,
 		      struct pk_ast_item *addrs, const char *mac, const struct pk_loc *mac_loc);
-void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const char *dst, const struct pk_loc *dl,
+void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
 		      const char *ifname, const char *gw, const struct pk_loc *gl);
 void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value);
 
@@ -218,6 +218,9 @@ void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const cha
 void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir, int lq,
 		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
 		   struct pk_ast_opt *opts);
+/* Modifiers of the older translation rules: no nat, nat pass, nat log. */
+enum pk_ast_act_flag { PK_AST_ACT_NO, PK_AST_ACT_PASS, PK_AST_ACT_LOG };
+struct pk_ast_act pk_ast_act_with(struct pk_ast_act a, int flag);
 /* block: an enum pk_block_kind, or PK_AST_BLOCK_POLICY when none is written */
 #define PK_AST_BLOCK_POLICY 255
 /* antispoof [log] [quick] for IF|(IF)|{...} [af] [label ...]; an item's s2
@@ -242,7 +245,9 @@ struct pk_ast_set *pk_ast_set_new(struct pk_parse *p, const struct pk_loc *loc, 
 
 struct pk_ast_host *pk_ast_host_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t kind,
 				    const char *a, const char *b, int mask);
-struct pk_ast_host *pk_ast_host_neg(struct pk_ast_host *h);
+struct pk_ast_host *pk_ast_host_neg(struct pk_ast_host *h, const struct pk_loc *loc);
+/* route-to (IF address): the address, reached through IF. */
+struct pk_ast_host *pk_ast_host_via(const struct pk_loc *loc, const char *ifname, struct pk_ast_host *h);
 struct pk_ast_host *pk_ast_host_append(struct pk_ast_host *list, struct pk_ast_host *h);
 
 struct pk_ast_port *pk_ast_port_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t op,
@@ -257,6 +262,9 @@ struct pk_ast_item *pk_ast_item_append(struct pk_ast_item *list, struct pk_ast_i
 
 struct pk_ast_opt *pk_ast_opt_new(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind,
 				  const char *s, long long n);
+/* An option with two texts: flags S/SA, max-src-conn-rate N/S, a timeout. */
+struct pk_ast_opt *pk_ast_opt_pair(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind, const char *s,
+				   const char *s2);
 struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x);
 char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b);
 /* Reports `unsupported: what` at loc. */

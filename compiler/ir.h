@@ -218,6 +218,8 @@ struct pk_ir_table {
 	bool implicit; /* made by the compiler for (IF) or self */
 	struct pk_ir_table_entry *entries;
 	uint32_t nentries;
+	uint32_t ninline; /* with files: entries[0..ninline) are written inline, the rest read
+			   * from the files; without files every entry is inline */
 	const char **files; /* file "path" sources, for printing */
 	uint32_t nfiles;
 };

@@ -449,10 +449,20 @@ static char *pk_include_path(struct pk_parse *p, const char *name)
 	return cand;
 }
 
+/* Whether path is the null device, the one non-regular file worth reading
+ * (pf rulesets name it as an empty table file); a terminal, pipe or
+ * /dev/zero could hang or flood the parse. */
+static bool pk_is_null_device(const struct stat *st)
+{
+	struct stat null;
+	return S_ISCHR(st->st_mode) && !stat("/dev/null", &null) && null.st_rdev == st->st_rdev;
+}
+
 static char *pk_read_file(struct pk_arena *a, const char *path, size_t *len)
 {
 	struct stat st;
-	if (stat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > PK_LEX_MAX_FILE)
+	if (stat(path, &st) || (!S_ISREG(st.st_mode) && !pk_is_null_device(&st)) ||
+	    (uint64_t)st.st_size > PK_LEX_MAX_FILE)
 		return NULL;
 	FILE *f = fopen(path, "rb");
 	if (!f)

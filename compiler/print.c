@@ -334,6 +334,18 @@ static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)
 		fputs(strcmp(sep, " scrub (") ? ")" : "())", out);
 }
 
+/* A quoted string the scanner reads back: " and \\ escaped. */
+static void pk_print_quoted(FILE *out, const char *prefix, const char *s)
+{
+	fprintf(out, "%s\"", prefix);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
 void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
 	pk_print_head(out, r);
@@ -354,7 +366,7 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 	if (r->allow_opts)
 		fputs(" allow-opts", out);
 	if (r->label && *r->label)
-		fprintf(out, " label \"%s\"", r->label);
+		pk_print_quoted(out, " label ", r->label);
 	if (r->tag)
 		fprintf(out, " tag %s", r->tag);
 	if (r->tagged)

@@ -11,11 +11,14 @@ static void pk_print_table(FILE *out, const struct pk_ir_table *t)
 	char buf[64];
 	fprintf(out, "table <%s>%s%s%s", t->name, t->persist ? " persist" : "", t->is_const ? " const" : "",
 		t->counters ? " counters" : "");
+	/* entries read from files are not repeated: the file is named instead */
 	for (uint32_t i = 0; i < t->nfiles; i++)
 		fprintf(out, " file \"%s\"", t->files[i]);
-	if (t->nentries) {
+	/* a table without files has all its entries inline (whoever built it) */
+	uint32_t ninline = t->nfiles ? t->ninline : t->nentries;
+	if (ninline) {
 		fputs(" {", out);
-		for (uint32_t i = 0; i < t->nentries; i++) {
+		for (uint32_t i = 0; i < ninline; i++) {
 			pk_prefix_format(&t->entries[i].pfx, buf, sizeof(buf));
 			fprintf(out, "%s %s%s", i ? "," : "", t->entries[i].neg ? "!" : "", buf);
 		}

@@ -60,39 +60,6 @@ uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_lo
 	return rs->ntables++;
 }
 
-static void pk_res_table(struct pk_res *r, const struct pk_ast_table *at)
-{
-	int old = pk_res_table_find(r, at->name);
-	if (old >= 0) {
-		struct pk_diag *g = pk_error(r->d, &at->loc, "table <%s> is defined twice", at->name);
-		pk_diag_note(g, &r->rs->tables[old].loc, "first defined here; merge the two or rename one");
-		return;
-	}
-	uint32_t idx = pk_res_table_add(r, at->name, &at->loc);
-	struct pk_addr_vec v = {0};
-	pk_res_hosts(r, at->hosts, &v);
-	struct pk_ir_table *t = &r->rs->tables[idx];
-	t->persist = at->persist;
-	t->is_const = at->is_const;
-	t->counters = at->counters;
-	t->entries = pk_arena_array(r->a, v.n ? v.n : 1, sizeof(*t->entries));
-	const struct pk_ast_host *h = at->hosts;
-	for (uint32_t i = 0; i < v.n; i++) {
-		if (v.v[i].kind != PK_ADDR_PREFIX) {
-			pk_error(r->d, h ? &h->loc : &at->loc, "a table holds addresses and networks only");
-			continue;
-		}
-		t->entries[t->nentries].pfx = v.v[i].pfx;
-		t->entries[t->nentries++].neg = v.v[i].neg;
-	}
-	for (const struct pk_ast_item *f = at->files; f; f = f->next)
-		t->nfiles++;
-	t->files = pk_arena_array(r->a, t->nfiles ? t->nfiles : 1, sizeof(*t->files));
-	uint32_t k = 0;
-	for (const struct pk_ast_item *f = at->files; f; f = f->next)
-		t->files[k++] = f->s;
-}
-
 static void pk_res_add_route(struct pk_res *r, const struct pk_ir_route *rt)
 {
 	struct pk_ir_ruleset *rs = r->rs;

@@ -45,6 +45,7 @@ bool pk_res_port_value(struct pk_res *r, const char *text, const struct pk_loc *
 bool pk_res_port(struct pk_res *r, const struct pk_ast_port *p, struct pk_port_match *out);
 bool pk_res_number(struct pk_res *r, const char *text, const struct pk_loc *loc, uint64_t max, uint64_t *out);
 
+void pk_res_table(struct pk_res *r, const struct pk_ast_table *at);
 void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar);
 void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar);
 /* Applies a rule's options to ir; returns whether flags were written. */

@@ -176,7 +176,7 @@ static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const stru
 	uint32_t idx = pk_res_table_add(r, name, NULL);
 	r->rs->tables[idx].implicit = true;
 	r->rs->tables[idx].entries = e;
-	r->rs->tables[idx].nentries = k;
+	r->rs->tables[idx].nentries = r->rs->tables[idx].ninline = k;
 	return idx;
 }
 

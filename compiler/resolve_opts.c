@@ -208,6 +208,7 @@ struct pk_ir_addr pk_res_auto_table(struct pk_res *r, const struct pk_ir_addr *v
 	for (uint32_t i = 0; i < n; i++)
 		if (v[i].kind == PK_ADDR_PREFIX)
 			t->entries[t->nentries++].pfx = v[i].pfx;
+	t->ninline = t->nentries;
 	struct pk_ir_addr a = {.kind = PK_ADDR_TABLE, .table = idx};
 	return a;
 }

@@ -50,6 +50,7 @@ void pk_afp_close(struct pk_port *p);
 
 /* Status bits of a received frame that the handler needs. */
 #define PK_AFP_CSUM_NOT_READY 1u /* checksum left to offload: recompute before trusting or forwarding */
+#define PK_AFP_VLAN 2u           /* the kernel took a VLAN tag off the frame */
 
 typedef void (*pk_afp_rx_fn)(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, unsigned flags);
 /* Hand the frames waiting in the ring (at most budget) to fn and give their

@@ -7,6 +7,7 @@
 #define ARP_LEN 28
 #define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_IP 0x0800
+#define ETHERTYPE_IPV6 0x86dd
 #define ARPOP_REQUEST 1
 #define ARPOP_REPLY 2
 
@@ -28,10 +29,13 @@ void pk_arp_init(struct pk_arp *a, const struct pk_arp_io *io)
 		a->q[i].entry = -1;
 }
 
-static struct pk_arp_entry *find(struct pk_arp *a, uint16_t port, const uint8_t ip[4])
+#define ALEN(af) ((af) == 6 ? 16u : 4u)
+
+static struct pk_arp_entry *find(struct pk_arp *a, uint16_t port, uint8_t af, const uint8_t *ip)
 {
 	for (size_t i = 0; i < PK_ARP_ENTRIES; i++)
-		if (a->e[i].state != PK_ARP_FREE && a->e[i].port == port && !memcmp(a->e[i].ip, ip, 4))
+		if (a->e[i].state != PK_ARP_FREE && a->e[i].port == port && a->e[i].af == af &&
+		    !memcmp(a->e[i].ip, ip, ALEN(af)))
 			return &a->e[i];
 	return NULL;
 }
@@ -88,12 +92,14 @@ static void flush_queue(struct pk_arp *a, struct pk_arp_entry *en)
 	uint8_t f[ETH_HLEN + PK_ARP_PKT_MAX], smac[6], sip[4];
 	int16_t idx = (int16_t)(en - a->e);
 
-	if (!a->io.port_addr(a->io.ctx, en->port, en->ip, smac, sip))
+	if (en->af == 4 && !a->io.port_addr(a->io.ctx, en->port, en->ip, smac, sip))
+		return;
+	if (en->af == 6 && !a->io.port_addr(a->io.ctx, en->port, NULL, smac, sip))
 		return;
 	for (size_t i = 0; i < PK_ARP_QUEUE; i++) {
 		if (a->q[i].entry != idx)
 			continue;
-		pk_eth_header(f, en->mac, smac, ETHERTYPE_IP);
+		pk_eth_header(f, en->mac, smac, en->af == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
 		memcpy(f + ETH_HLEN, a->q[i].data, a->q[i].len);
 		a->io.send(a->io.ctx, en->port, f, ETH_HLEN + a->q[i].len);
 		a->q[i].entry = -1;
@@ -101,10 +107,10 @@ static void flush_queue(struct pk_arp *a, struct pk_arp_entry *en)
 	en->queued = 0;
 }
 
-static void learn(struct pk_arp *a, uint64_t now, uint16_t port, const uint8_t ip[4], const uint8_t mac[6],
-		  bool create)
+void pk_arp_learn(struct pk_arp *a, uint64_t now, uint16_t port, uint8_t af, const uint8_t *ip,
+		  const uint8_t mac[6], bool create)
 {
-	struct pk_arp_entry *en = find(a, port, ip);
+	struct pk_arp_entry *en = find(a, port, af, ip);
 
 	if (!en) {
 		if (!create || !(en = alloc_entry(a)))
@@ -112,7 +118,8 @@ static void learn(struct pk_arp *a, uint64_t now, uint16_t port, const uint8_t i
 		if (en->state != PK_ARP_FREE)
 			drop_queue(a, en, false);
 		memset(en, 0, sizeof(*en));
-		memcpy(en->ip, ip, 4);
+		en->af = af;
+		memcpy(en->ip, ip, ALEN(af));
 		en->port = port;
 	}
 	memcpy(en->mac, mac, 6);
@@ -140,7 +147,7 @@ void pk_arp_input(struct pk_arp *a, uint64_t now_ns, uint16_t port, const uint8_
 	/* As Linux without arp_accept: a request aimed at us creates an entry,
 	 * anything else only refreshes one we already have or are resolving. */
 	if (!zero_spa)
-		learn(a, now_ns, port, spa, sha, op == ARPOP_REQUEST && for_us);
+		pk_arp_learn(a, now_ns, port, 4, spa, sha, op == ARPOP_REQUEST && for_us);
 	if (op == ARPOP_REQUEST && for_us && a->io.port_addr(a->io.ctx, port, spa, mymac, myip)) {
 		send_arp(a, port, ARPOP_REPLY, mymac, tpa, sha, spa, sha);
 		a->stats.replies_sent++;
@@ -152,6 +159,11 @@ static void request(struct pk_arp *a, struct pk_arp_entry *en)
 	uint8_t mac[6], sip[4];
 	static const uint8_t zero_mac[6];
 
+	if (en->af == 6) {
+		a->io.solicit6(a->io.ctx, en->port, en->ip);
+		a->stats.requests_sent++;
+		return;
+	}
 	if (!a->io.port_addr(a->io.ctx, en->port, en->ip, mac, sip))
 		return;
 	send_arp(a, en->port, ARPOP_REQUEST, mac, sip, zero_mac, en->ip, bcast_mac);
@@ -179,10 +191,10 @@ static void enqueue(struct pk_arp *a, struct pk_arp_entry *en, const uint8_t *ip
 	a->stats.queue_drops++;
 }
 
-bool pk_arp_resolve(struct pk_arp *a, uint64_t now_ns, uint16_t port, const uint8_t nh[4], uint8_t mac[6],
+bool pk_arp_resolve(struct pk_arp *a, uint64_t now_ns, uint16_t port, uint8_t af, const uint8_t *nh, uint8_t mac[6],
 		    const uint8_t *ip, size_t len)
 {
-	struct pk_arp_entry *en = find(a, port, nh);
+	struct pk_arp_entry *en = find(a, port, af, nh);
 
 	if (en && en->state == PK_ARP_REACHABLE && now_ns < en->deadline_ns) {
 		memcpy(mac, en->mac, 6);
@@ -196,7 +208,8 @@ bool pk_arp_resolve(struct pk_arp *a, uint64_t now_ns, uint16_t port, const uint
 		if (en->state != PK_ARP_FREE)
 			drop_queue(a, en, false);
 		memset(en, 0, sizeof(*en));
-		memcpy(en->ip, nh, 4);
+		en->af = af;
+		memcpy(en->ip, nh, ALEN(af));
 		en->port = port;
 		en->state = PK_ARP_INCOMPLETE;
 		en->probes = 1;

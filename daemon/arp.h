@@ -1,10 +1,11 @@
 /*
- * daemon/arp.h: ARP for routed mode: answering for our own addresses and
- * resolving next hops.
+ * daemon/arp.h: the neighbour cache of routed mode, and ARP: answering
+ * for our own addresses and resolving IPv4 next hops.
  *
- * Owns the neighbour cache (a plain array: a router between a few networks
- * talks to few neighbours) and the bounded queue of IPv4 packets waiting for
- * a resolution. Entries are learnt from replies and from requests aimed at
+ * Owns the neighbour cache of both families (a plain array: a router
+ * between a few networks talks to few neighbours; IPv6 entries are filled
+ * by neighbour discovery, daemon/nd.c) and the bounded queue of packets
+ * waiting for a resolution. Entries are learnt from replies and from requests aimed at
  * us (as Linux does), are reachable for PK_ARP_REACHABLE_NS, and a
  * resolution is retried PK_ARP_PROBES times PK_ARP_RETRY_NS apart before
  * its queued packets are dropped and a host-unreachable is reported.
@@ -34,6 +35,8 @@ struct pk_arp_io {
 	bool (*port_addr)(void *ctx, uint16_t port, const uint8_t ip[4], uint8_t mac[6], uint8_t src[4]);
 	/* True when ip is one of our addresses on port. */
 	bool (*is_ours)(void *ctx, uint16_t port, const uint8_t ip[4]);
+	/* Send an IPv6 neighbour solicitation for addr (the ARP request of IPv6). */
+	void (*solicit6)(void *ctx, uint16_t port, const uint8_t addr[16]);
 	void (*send)(void *ctx, uint16_t port, const uint8_t *frame, size_t len);
 	/* A queued packet could not be delivered (resolution failed). */
 	void (*unreachable)(void *ctx, uint16_t port, const uint8_t *ip, size_t len);
@@ -42,7 +45,8 @@ struct pk_arp_io {
 enum pk_arp_state { PK_ARP_FREE, PK_ARP_INCOMPLETE, PK_ARP_REACHABLE };
 
 struct pk_arp_entry {
-	uint8_t ip[4], mac[6];
+	uint8_t af;
+	uint8_t ip[16], mac[6];
 	uint16_t port;
 	uint8_t state, probes;
 	uint16_t queued;
@@ -71,11 +75,17 @@ void pk_arp_init(struct pk_arp *a, const struct pk_arp_io *io);
 /* An ARP frame (Ethernet header included) received on port. */
 void pk_arp_input(struct pk_arp *a, uint64_t now_ns, uint16_t port, const uint8_t *frame, size_t len);
 
-/* Find the MAC of next hop nh on port. On a hit returns true with mac set.
- * On a miss the IP packet ip (when not NULL) is queued, a request is sent
- * if none is outstanding, and false is returned. */
-bool pk_arp_resolve(struct pk_arp *a, uint64_t now_ns, uint16_t port, const uint8_t nh[4], uint8_t mac[6],
+/* Find the MAC of next hop nh (family af) on port. On a hit returns true
+ * with mac set. On a miss the IP packet ip (when not NULL) is queued, a
+ * request or solicitation is sent if none is outstanding, and false is
+ * returned. */
+bool pk_arp_resolve(struct pk_arp *a, uint64_t now_ns, uint16_t port, uint8_t af, const uint8_t *nh, uint8_t mac[6],
 		    const uint8_t *ip, size_t len);
+
+/* What neighbour discovery learnt: addr (af 6) is at mac on port. create:
+ * make an entry (a solicitation aimed at us), else only refresh one. */
+void pk_arp_learn(struct pk_arp *a, uint64_t now_ns, uint16_t port, uint8_t af, const uint8_t *addr,
+		  const uint8_t mac[6], bool create);
 
 /* Retry outstanding requests, fail those out of probes, age entries. */
 void pk_arp_tick(struct pk_arp *a, uint64_t now_ns);

@@ -4,9 +4,10 @@
  *
  * Every frame received on one port leaves by the other unchanged at layer
  * 2; IP packets are filtered first, `in` on the ingress interface and then
- * `out` on the egress one (a bridging pf evaluates both). Other frames (ARP,
- * spanning tree, ...) pass unfiltered, so hosts on either side resolve
- * each other. The packets the engine generates are addressed from the
+ * `out` on the egress one (a bridging pf evaluates both). ARP passes
+ * unfiltered, so hosts on either side resolve each other; every other
+ * frame is dropped and counted: VLAN tags, PPPoE and the like could carry
+ * IP past the rules. The packets the engine generates are addressed from the
  * frame that caused them: an answer to its sender goes back with the MAC
  * addresses swapped, anything else (synproxy's handshake with the server)
  * continues to the frame's destination.
@@ -56,8 +57,12 @@ void pk_bridge_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	if (len < ETH_HLEN)
 		return;
 	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
-	if (type != 0x0800 && type != 0x86dd) {
-		d->c.not_ip++;
+	if ((flags & PK_AFP_VLAN) || (type != 0x0800 && type != 0x86dd && type != 0x0806)) {
+		d->c.other_l2++;
+		return;
+	}
+	if (type == 0x0806) {
+		d->c.arp_passed++;
 		if (!pk_afp_send(&d->port[out], frame, len))
 			d->c.tx_failed++;
 		return;

@@ -1,28 +1,13 @@
 /* daemon/cksum.c: Internet checksums and the ICMP packets picketd builds. */
 #include "daemon/cksum.h"
 
+#include "runtime/cksum.h"
+#include "runtime/ruleset.h"
+
 #include <string.h>
 
 #define IP4_HLEN(ip) ((size_t)((ip)[0] & 0x0f) * 4)
 #define ICMP_QUOTE_MAX 548
-
-uint32_t pk_csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-uint16_t pk_csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -38,7 +23,7 @@ static uint16_t get16(const uint8_t *p)
 void pk_csum_ipv4_header(uint8_t *ip)
 {
 	put16(ip + 10, 0);
-	put16(ip + 10, pk_csum_fold(pk_csum_add(0, ip, IP4_HLEN(ip))));
+	put16(ip + 10, pk_cksum_fold(pk_cksum_add(0, ip, IP4_HLEN(ip))));
 }
 
 /* Where the checksum field of protocol proto lies in its header, or -1. */
@@ -55,36 +40,34 @@ static int l4_csum_offset(uint8_t proto)
 
 bool pk_csum_l4(uint8_t *ip, size_t len)
 {
-	size_t hl, l4len;
-	uint8_t proto;
-	uint32_t sum = 0;
+	size_t hl;
+	uint8_t proto, af;
 
 	if (len < 20)
 		return false;
 	if ((ip[0] >> 4) == 4) {
 		hl = IP4_HLEN(ip);
 		proto = ip[9];
+		af = PK_RT_AF_INET;
 		if (hl < 20 || len < hl || (get16(ip + 6) & 0x3fff))
 			return false; /* fragments: the checksum covers the whole datagram */
-		l4len = len - hl;
-		if (proto != 1)
-			sum = pk_csum_add(pk_csum_add(0, ip + 12, 8), (const uint8_t[]){0, proto}, 2);
 	} else if ((ip[0] >> 4) == 6 && len >= 40) {
 		hl = 40;
 		proto = ip[6]; /* extension headers are not walked: those packets are left as they are */
-		l4len = len - hl;
-		sum = pk_csum_add(0, ip + 8, 32);
-		sum += (uint32_t)proto;
+		af = PK_RT_AF_INET6;
 	} else {
 		return false;
 	}
 	int off = l4_csum_offset(proto);
+	size_t l4len = len - hl;
 	if (off < 0 || l4len < (size_t)off + 2)
 		return false;
-	if (proto != 1)
-		sum += (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xffff);
+	/* ICMPv4 alone has no pseudo-header. */
+	uint32_t sum = proto == 1 ? 0
+				  : pk_cksum_pseudo(af, ip + (af == PK_RT_AF_INET ? 12 : 8),
+						    ip + (af == PK_RT_AF_INET ? 16 : 24), proto, (uint32_t)l4len);
 	put16(ip + hl + off, 0);
-	uint16_t c = pk_csum_fold(pk_csum_add(sum, ip + hl, l4len));
+	uint16_t c = pk_cksum_fold(pk_cksum_add(sum, ip + hl, l4len));
 	if (proto == 17 && c == 0)
 		c = 0xffff; /* RFC 768: a computed zero is sent as all ones */
 	put16(ip + hl + off, c);
@@ -93,14 +76,9 @@ bool pk_csum_l4(uint8_t *ip, size_t len)
 
 void pk_csum_ttl_dec(uint8_t *ip)
 {
-	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') over the 16-bit word TTL|proto. */
-	uint16_t old = get16(ip + 8);
+	uint16_t old = get16(ip + 8); /* the 16-bit word TTL|protocol */
 	ip[8]--;
-	uint16_t new = get16(ip + 8);
-	uint32_t sum = (uint16_t)~get16(ip + 10);
-	sum += (uint16_t)~old;
-	sum += new;
-	put16(ip + 10, pk_csum_fold(sum));
+	put16(ip + 10, pk_cksum_fix16(get16(ip + 10), old, get16(ip + 8)));
 }
 
 static bool is_bcast_or_mcast4(const uint8_t a[4])
@@ -139,7 +117,7 @@ size_t pk_icmp4_error(uint8_t *out, size_t cap, uint8_t type, uint8_t code, uint
 	out[21] = code;
 	put16(out + 26, mtu);
 	memcpy(out + 28, orig, quote);
-	put16(out + 22, pk_csum_fold(pk_csum_add(0, out + 20, total - 20)));
+	put16(out + 22, pk_cksum_fold(pk_cksum_add(0, out + 20, total - 20)));
 	return total;
 }
 
@@ -159,6 +137,6 @@ bool pk_icmp4_echo_reply(uint8_t *ip, size_t len)
 	pk_csum_ipv4_header(ip);
 	ip[hl] = 0;
 	put16(ip + hl + 2, 0);
-	put16(ip + hl + 2, pk_csum_fold(pk_csum_add(0, ip + hl, len - hl)));
+	put16(ip + hl + 2, pk_cksum_fold(pk_cksum_add(0, ip + hl, len - hl)));
 	return true;
 }

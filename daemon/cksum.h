@@ -1,7 +1,7 @@
 /*
  * daemon/cksum.h: Internet checksums for the packets picketd forwards or builds.
  *
- * Owns the one's-complement arithmetic: the IPv4 header checksum, the full
+ * Builds on runtime/cksum.h's arithmetic: the IPv4 header checksum, the full
  * TCP/UDP/ICMP checksum (needed when the kernel hands over a packet whose
  * checksum was left to offload), the incremental update used when the TTL is
  * decremented (RFC 1624), and the ICMP errors picketd answers itself
@@ -14,9 +14,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-uint16_t pk_csum_fold(uint32_t sum);
-uint32_t pk_csum_add(uint32_t sum, const uint8_t *p, size_t len);
 
 /* Recompute the IPv4 header checksum in place. */
 void pk_csum_ipv4_header(uint8_t *ip);

@@ -12,6 +12,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "daemon/killfilter.h"
 #include "daemon/report.h"
 
 #define REQ_MAX 512
@@ -94,7 +95,7 @@ static int run(struct pk_daemon *d, const char *req, FILE *out)
 	}
 	if (!strncmp(req, "kill-states ", 12) || !strcmp(req, "kill-states")) {
 		struct pk_state_filter f;
-		if (pk_report_parse_filter(req + (req[11] ? 12 : 11), &f, err, sizeof(err)) < 0) {
+		if (pk_killfilter_parse(req + (req[11] ? 12 : 11), &f, err, sizeof(err)) < 0) {
 			fprintf(out, "%s\n", err);
 			return 2;
 		}

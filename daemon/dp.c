@@ -63,7 +63,6 @@ void pk_dp_log_final(struct pk_daemon *d, uint16_t iface)
 	fprintf(d->verdicts, "%lld.%06ld %s %s\n", (long long)ts.tv_sec, ts.tv_nsec / 1000,
 		iface < pk_rs_niface(rs) ? pk_rs_iface_name(rs, iface) : "-",
 		d->last_kind < 4 ? verdict_names[d->last_kind] : "?");
-	fflush(d->verdicts);
 }
 
 bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, size_t *len)

@@ -67,8 +67,10 @@ static int daemonize(char *err, size_t errlen)
 	if (pid > 0)
 		_exit(0);
 	setsid();
-	if (chdir("/") < 0)
+	if (chdir("/") < 0) {
+		snprintf(err, errlen, "chdir /: %s", strerror(errno));
 		return -1;
+	}
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		dup2(fd, 0);
@@ -137,6 +139,8 @@ static void turn(struct pk_daemon *d, const struct pollfd *pfd, uint64_t *last_t
 	}
 	for (unsigned i = 0; i < d->nports; i++)
 		pk_afp_tx_flush(&d->port[i]);
+	if (d->verdicts)
+		fflush(d->verdicts); /* once per batch, not per packet */
 	pk_engine_expire(d->engine, d->now_ns, EXPIRE_BUDGET);
 }
 

@@ -2,7 +2,6 @@
 #include "daemon/report.h"
 
 #include <arpa/inet.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* pf's TCPS_* numbering, then its synproxy pseudo-states. */
@@ -67,8 +66,10 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 	fprintf(c->out, "%s %s ", s->iface == PK_RT_NO_IFACE || s->iface >= pk_rs_niface(rs) ? "all"
 								: pk_rs_iface_name(rs, s->iface),
 		proto_name(s->proto, pbuf));
-	/* pfctl prints an inbound state from the firewall's side: dst <- src. */
-	if (s->dir == PK_RT_DIR_OUT) {
+	/* pfctl prints an inbound state from the firewall's side, dst <- src,
+	 * and its peers' TCP states in that same order. */
+	bool out = s->dir == PK_RT_DIR_OUT;
+	if (out) {
 		print_host(c->out, s->af, s->src, s->sport, ports);
 		fputs(" -> ", c->out);
 		print_host(c->out, s->af, s->dst, s->dport, ports);
@@ -77,7 +78,8 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 		fputs(" <- ", c->out);
 		print_host(c->out, s->af, s->src, s->sport, ports);
 	}
-	fprintf(c->out, "       %s:%s\n", state_name(s->proto, s->src_state), state_name(s->proto, s->dst_state));
+	fprintf(c->out, "       %s:%s\n", state_name(s->proto, out ? s->src_state : s->dst_state),
+		state_name(s->proto, out ? s->dst_state : s->src_state));
 	if (!c->verbose)
 		return;
 	fputs("   age ", c->out);
@@ -86,6 +88,7 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 	print_hms(c->out, s->expires_ns > c->d->now_ns ? s->expires_ns - c->d->now_ns : 0);
 	fprintf(c->out, ", %llu:%llu pkts, %llu:%llu bytes", (unsigned long long)s->packets[0],
 		(unsigned long long)s->packets[1], (unsigned long long)s->bytes[0], (unsigned long long)s->bytes[1]);
+	/* The same numbers pfctl -vss gives: initiator's direction first. */
 	if (s->rule != PK_RT_NO_RULE && s->rule < pk_rs_nrules(rs))
 		fprintf(c->out, ", rule %u", pk_rs_rule(rs, s->rule)->nr);
 	fprintf(c->out, "\n   id: %08x\n", s->id);
@@ -148,6 +151,10 @@ void pk_report_stats(FILE *out, const struct pk_daemon *d)
 	fputs("Counters\n", out);
 	for (unsigned r = 1; r < PK_REASON_COUNT; r++)
 		counter_line(out, reason_names[r - 1], c->reason[r], secs);
+	fputs("Syncookies\n", out);
+	counter_line(out, "sent", c->syncookies_sent, secs);
+	counter_line(out, "validated", c->syncookies_valid, secs);
+	counter_line(out, "failed", c->syncookies_failed, secs);
 	fprintf(out, "Packets                          In            Out\n");
 	fprintf(out, "  %-16s %14llu %14llu\n", "packets", (unsigned long long)c->packets_in,
 		(unsigned long long)c->packets_out);
@@ -192,56 +199,4 @@ void pk_report_rules(FILE *out, const struct pk_daemon *d, bool verbose)
 			(unsigned long long)c->bytes, c->states_current);
 		fprintf(out, "  [ State Creations: %llu ]\n", (unsigned long long)c->states_created);
 	}
-}
-
-static int parse_prefix(const char *s, uint8_t *af, uint8_t addr[16], uint8_t *len)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	char *slash;
-	int max;
-
-	if (strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, buf, addr) == 1) {
-		*af = PK_RT_AF_INET;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, addr) == 1) {
-		*af = PK_RT_AF_INET6;
-		max = 128;
-	} else {
-		return -1;
-	}
-	char *end = NULL;
-	long l = slash ? strtol(slash, &end, 10) : max;
-	if ((slash && (*slash == '\0' || *end != '\0')) || l < 0 || l > max)
-		return -1;
-	*len = (uint8_t)l;
-	return 0;
-}
-
-int pk_report_parse_filter(const char *text, struct pk_state_filter *f, char *err, size_t errlen)
-{
-	char a[128] = "", b[128] = "", extra[2] = "";
-	int n = sscanf(text, "%127s %127s %1s", a, b, extra);
-
-	memset(f, 0, sizeof(*f));
-	if (n < 1 || n > 2) {
-		snprintf(err, errlen, "kill-states needs SOURCE[/LEN] and optionally DESTINATION[/LEN], as in "
-				      "kill-states 192.168.1.10 10.0.10.0/24");
-		return -1;
-	}
-	if (parse_prefix(a, &f->src_af, f->src, &f->src_len) < 0) {
-		snprintf(err, errlen, "kill-states: '%s' is not an address or prefix", a);
-		return -1;
-	}
-	if (n == 2 && parse_prefix(b, &f->dst_af, f->dst, &f->dst_len) < 0) {
-		snprintf(err, errlen, "kill-states: '%s' is not an address or prefix", b);
-		return -1;
-	}
-	return 0;
 }

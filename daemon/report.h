@@ -2,8 +2,7 @@
  * daemon/report.h: what the control socket prints, in pfctl's layouts.
  *
  * Owns the text of `picket states` (pfctl -ss), `picket stats` (pfctl -si)
- * and `picket rules -v` (pfctl -vsr), and the parsing of a kill-states
- * filter. Everything is read from the engine's public API, so the output
+ * and `picket rules -v` (pfctl -vsr). Everything is read from the engine's public API, so the output
  * is what replay's engine would report too.
  */
 #ifndef PK_DAEMON_REPORT_H
@@ -17,8 +16,5 @@
 void pk_report_states(FILE *out, const struct pk_daemon *d, bool verbose);
 void pk_report_stats(FILE *out, const struct pk_daemon *d);
 void pk_report_rules(FILE *out, const struct pk_daemon *d, bool verbose);
-
-/* "SRC[/LEN] [DST[/LEN]]" (IPv4 or IPv6) into f. 0, or -1 with err. */
-int pk_report_parse_filter(const char *text, struct pk_state_filter *f, char *err, size_t errlen);
 
 #endif

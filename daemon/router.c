@@ -7,8 +7,8 @@
  * decremented, filtered `out` on the egress interface, and sent to the next
  * hop resolved by ARP: the order replay follows too. Packets for the
  * firewall itself are answered when they are echo requests and otherwise
- * dropped after the `in` filter. IPv6 is dropped in this mode (no neighbour
- * discovery yet) and counted.
+ * dropped after the `in` filter. IPv6 takes the same path (router6.c),
+ * with neighbour discovery (nd.c) in place of ARP.
  */
 #include "daemon/daemon.h"
 
@@ -19,6 +19,7 @@
 #define ETH_HLEN 14
 #define ETHERTYPE_IP 0x0800
 #define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_IPV6 0x86dd
 #define ICMP_UNREACH 3
 #define ICMP_TIMXCEED 11
 
@@ -85,12 +86,15 @@ static void arp_unreachable(void *ctx, uint16_t port, const uint8_t *ip, size_t 
 {
 	struct pk_daemon *d = ctx;
 
-	send_icmp_error(d, d->port_iface[port], ICMP_UNREACH, 1, 0, ip, len);
+	if ((ip[0] >> 4) == 6)
+		pk_router_icmp6_error(d, d->port_iface[port], 1, 3, 0, ip, len); /* address unreachable */
+	else
+		send_icmp_error(d, d->port_iface[port], ICMP_UNREACH, 1, 0, ip, len);
 }
 
 void pk_router_init(struct pk_daemon *d)
 {
-	const struct pk_arp_io io = {d, arp_port_addr, arp_is_ours, arp_send, arp_unreachable};
+	const struct pk_arp_io io = {d, arp_port_addr, arp_is_ours, pk_nd_solicit, arp_send, arp_unreachable};
 
 	pk_arp_init(&d->arp, &io);
 }
@@ -100,8 +104,7 @@ void pk_router_tick(struct pk_daemon *d)
 	pk_arp_tick(&d->arp, d->now_ns);
 }
 
-/* Send IPv4 packet ip out of port to next hop nh (queued while ARP resolves). */
-static bool send_to(struct pk_daemon *d, unsigned port, const uint8_t nh[4], const uint8_t *ip, size_t len)
+bool pk_router_send(struct pk_daemon *d, unsigned port, uint8_t af, const uint8_t *nh, const uint8_t *ip, size_t len)
 {
 	struct pk_port *p = &d->port[port];
 	uint8_t mac[6];
@@ -110,45 +113,43 @@ static bool send_to(struct pk_daemon *d, unsigned port, const uint8_t nh[4], con
 		d->c.too_big++;
 		return false;
 	}
-	if (!pk_arp_resolve(&d->arp, d->now_ns, (uint16_t)port, nh, mac, ip, len))
-		return true; /* queued, or counted by the ARP module */
+	if (!pk_arp_resolve(&d->arp, d->now_ns, (uint16_t)port, af, nh, mac, ip, len))
+		return true; /* queued, or counted by the neighbour cache */
 	uint8_t *slot = pk_afp_tx_slot(p);
 	if (!slot) {
 		d->c.tx_failed++;
 		return false;
 	}
-	pk_eth_header(slot, mac, p->mac, ETHERTYPE_IP);
+	pk_eth_header(slot, mac, p->mac, af == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
 	memcpy(slot + ETH_HLEN, ip, len);
 	pk_afp_tx_commit(p, ETH_HLEN + len);
 	return true;
 }
 
-/* Route ip by its destination: the egress port and the next hop. */
-static int route4(struct pk_daemon *d, const uint8_t *ip, uint16_t *oif, uint8_t nh[4])
+int pk_router_route(struct pk_daemon *d, const uint8_t *ip, uint16_t *oif, uint8_t nh[16])
 {
 	uint8_t dst[16] = {0}, gw[16], gw_af = 0;
+	bool v6 = (ip[0] >> 4) == 6;
 
-	memcpy(dst, ip + 16, 4);
-	if (!pk_rs_route(pk_engine_ruleset(d->engine), PK_RT_AF_INET, dst, oif, &gw_af, gw))
+	memcpy(dst, ip + (v6 ? 24 : 16), v6 ? 16 : 4);
+	if (!pk_rs_route(pk_engine_ruleset(d->engine), v6 ? PK_RT_AF_INET6 : PK_RT_AF_INET, dst, oif, &gw_af, gw))
 		return -1;
-	memcpy(nh, gw_af == PK_RT_AF_INET ? gw : dst, 4);
+	memcpy(nh, gw_af ? gw : dst, 16);
 	return pk_dp_port_of(d, *oif);
 }
 
-/* A packet the firewall originates (ICMP errors, echo replies): routed and
- * filtered `out` like any packet leaving the box, as pf does. */
-static void originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
+void pk_router_originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
 {
 	uint16_t oif;
-	uint8_t nh[4];
+	uint8_t nh[16];
 
-	if (len > sizeof(d->buf))
+	if (len > sizeof(d->buf) || len < 20)
 		return;
 	uint8_t kind = d->last_kind; /* the verdict of the packet that caused this one */
 	memmove(d->buf, ip, len);
-	int port = route4(d, d->buf, &oif, nh);
+	int port = pk_router_route(d, d->buf, &oif, nh);
 	if (port >= 0 && pk_dp_filter(d, oif, PK_RT_DIR_OUT, &len))
-		send_to(d, (unsigned)port, nh, d->buf, len);
+		pk_router_send(d, (unsigned)port, (d->buf[0] >> 4) == 6 ? 6 : 4, nh, d->buf, len);
 	d->last_kind = kind;
 }
 
@@ -161,7 +162,7 @@ static void send_icmp_error(struct pk_daemon *d, uint16_t iface, uint8_t type, u
 		return;
 	size_t n = pk_icmp4_error(out, sizeof(out), type, code, mtu, src, orig, len);
 	if (n)
-		originate(d, out, n);
+		pk_router_originate(d, out, n);
 }
 
 static void to_self(struct pk_daemon *d, size_t len)
@@ -169,14 +170,14 @@ static void to_self(struct pk_daemon *d, size_t len)
 	d->c.to_self++;
 	if (pk_icmp4_echo_reply(d->buf, len)) {
 		d->c.echo_replies++;
-		originate(d, d->buf, len);
+		pk_router_originate(d, d->buf, len);
 	}
 }
 
 static void forward4(struct pk_daemon *d, uint16_t iif, size_t len)
 {
 	uint16_t oif;
-	uint8_t nh[4], dst[16] = {0};
+	uint8_t nh[16], dst[16] = {0};
 
 	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, &len))
 		return;
@@ -190,7 +191,7 @@ static void forward4(struct pk_daemon *d, uint16_t iif, size_t len)
 		send_icmp_error(d, iif, ICMP_TIMXCEED, 0, 0, d->buf, len);
 		return;
 	}
-	int port = route4(d, d->buf, &oif, nh);
+	int port = pk_router_route(d, d->buf, &oif, nh);
 	if (port < 0) {
 		d->c.no_route++;
 		send_icmp_error(d, iif, ICMP_UNREACH, 0, 0, d->buf, len);
@@ -205,7 +206,7 @@ static void forward4(struct pk_daemon *d, uint16_t iif, size_t len)
 			send_icmp_error(d, iif, ICMP_UNREACH, 4, (uint16_t)d->port[port].mtu, d->buf, len);
 		return;
 	}
-	if (send_to(d, (unsigned)port, nh, d->buf, len))
+	if (pk_router_send(d, (unsigned)port, 4, nh, d->buf, len))
 		d->c.forwarded++;
 }
 
@@ -218,6 +219,10 @@ void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	if (len < ETH_HLEN)
 		return;
 	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if ((flags & PK_AFP_VLAN) || (type != ETHERTYPE_IP && type != ETHERTYPE_IPV6 && type != ETHERTYPE_ARP)) {
+		d->c.other_l2++;
+		return;
+	}
 	if (type == ETHERTYPE_ARP) {
 		pk_arp_input(&d->arp, d->now_ns, (uint16_t)port, frame, len);
 		return;
@@ -225,16 +230,15 @@ void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	/* Only frames sent to us (or broadcast) are ours to route. */
 	if (!(frame[0] & 1) && memcmp(frame, p->mac, 6))
 		return;
-	if (type != ETHERTYPE_IP && type != 0x86dd)
-		return;
 	size_t iplen = pk_dp_take(d, frame, len, flags, &af);
 	if (!iplen)
 		return;
-	if (af != 4) {
-		d->c.ipv6_unrouted++;
-		return;
-	}
-	forward4(d, d->port_iface[port], iplen);
+	if (af == 6 && pk_nd_input(d, port, frame + 6, iplen))
+		return; /* neighbour discovery is the router's, like ARP */
+	if (af == 6)
+		pk_router_forward6(d, d->port_iface[port], iplen);
+	else
+		forward4(d, d->port_iface[port], iplen);
 	pk_dp_log_final(d, d->port_iface[port]);
 }
 
@@ -242,22 +246,23 @@ void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 {
 	struct pk_daemon *d = ctx;
 	uint16_t oif;
-	uint8_t nh[4];
+	uint8_t nh[16];
 
 	(void)dir;
 	d->c.emitted++;
-	if (len < 20 || (ip[0] >> 4) != 4) {
+	if (len < 20 || ((ip[0] >> 4) != 4 && (len < 40 || (ip[0] >> 4) != 6))) {
 		d->c.emit_failed++;
 		return;
 	}
+	uint8_t af = (ip[0] >> 4) == 6 ? 6 : 4;
 	/* The engine's own packets are not filtered again (pf marks them as
 	 * generated); they follow the route to their destination, or leave by
 	 * the interface the engine named when there is none. */
-	int port = route4(d, ip, &oif, nh);
+	int port = pk_router_route(d, ip, &oif, nh);
 	if (port < 0) {
 		port = pk_dp_port_of(d, iface);
-		memcpy(nh, ip + 16, 4);
+		memcpy(nh, ip + (af == 6 ? 24 : 16), af == 6 ? 16 : 4);
 	}
-	if (port < 0 || !send_to(d, (unsigned)port, nh, ip, len))
+	if (port < 0 || !pk_router_send(d, (unsigned)port, af, nh, ip, len))
 		d->c.emit_failed++;
 }

@@ -106,17 +106,13 @@ static int open_routed(struct pk_daemon *d, char *err, size_t errlen)
 
 int pk_daemon_open_ports(struct pk_daemon *d, char *err, size_t errlen)
 {
-	int rc;
-
-	if (d->bridge)
-		rc = open_one(d, d->opts.bridge[0], true, err, errlen) < 0 ||
-				     open_one(d, d->opts.bridge[1], true, err, errlen) < 0
-			     ? -1
-			     : 0;
-	else
-		rc = open_routed(d, err, errlen);
-	if (rc < 0)
+	if (d->bridge) {
+		if (open_one(d, d->opts.bridge[0], true, err, errlen) < 0 ||
+		    open_one(d, d->opts.bridge[1], true, err, errlen) < 0)
+			return -1;
+	} else if (open_routed(d, err, errlen) < 0) {
 		return -1;
+	}
 	pk_daemon_map_ports(d);
 	for (unsigned i = 0; i < d->nports; i++) {
 		if (d->port_iface[i] == PK_RT_NO_IFACE)

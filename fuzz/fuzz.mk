@@ -54,10 +54,10 @@ run-%: $(BUILD)/%
 		-artifact_prefix=$(BUILD)/crash-$*- $(BUILD)/corpus/$* \
 		$(wildcard fuzz/corpus/$*) $(SEEDS_$*)
 
-$(BUILD)/seeds/fuzz_loader: $(wildcard examples/*.conf)
+$(BUILD)/seeds/fuzz_loader: $(wildcard examples/*.conf) runtime/pkb_format.h
 	@$(MAKE) --no-print-directory -f Makefile BUILD=build all
 	@mkdir -p $@
-	for f in $^; do build/picket compile $$f -o $@/$$(basename $$f .conf).pkb >/dev/null || exit 1; done
+	for f in $(filter %.conf,$^); do build/picket compile $$f -o $@/$$(basename $$f .conf).pkb >/dev/null || exit 1; done
 
 run-fuzz_loader: $(SEEDS_fuzz_loader)
 

@@ -138,7 +138,7 @@ varstring	: word
 
 /* tables */
 
-tabledef	: TABLE '<' word '>' tableopts	{ $5->loc = @$; $5->name = $3; pk_ast_add_table(p, $5); }
+tabledef	: TABLE '<' word '>' tableopts	{ pk_ast_add_table(p, &@$, $3, $5); }
 		;
 
 tableopts	: %empty		{ $$ = pk_ast_table_new(p); }
@@ -288,7 +288,7 @@ host_list	: xhost_neg optnl
 		;
 
 xhost_neg	: xhost
-		| '!' xhost		{ $$ = pk_ast_host_neg($2); $$->loc = @$; }
+		| '!' xhost		{ $$ = pk_ast_host_neg($2, &@$); }
 		;
 
 xhost		: word			{ $$ = pk_ast_host_new(p, &@$, PK_H_ADDR, $1, NULL, -1); }
@@ -328,8 +328,8 @@ filter_opts	: %empty		{ $$ = NULL; }
 		| filter_opts filter_opt	{ $$ = pk_ast_opt_append($1, $2); }
 		;
 
-filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_FLAGS, $2, 0); $$->s2 = $4; }
-		| FLAGS '/' word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_FLAGS, "", 0); $$->s2 = $3; }
+filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, $4); }
+		| FLAGS '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, "", $3); }
 		| FLAGS word		{ $$ = pk_ast_opt_new(p, &@$, PK_O_FLAGS, $2, 0); }
 		| FLAGS ANY		{ $$ = pk_ast_opt_new(p, &@$, PK_O_FLAGS, NULL, 0); }
 		| ICMPTYPE icmpspec	{ $$ = pk_ast_opt_list(p, &@$, PK_O_ICMP, 4, NULL, NULL, $2, NULL); }
@@ -392,7 +392,7 @@ state_opt	: MAXIMUM NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX, $2, 0); }
 		| MAXSRCSTATES NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX_SRC_STATES, $2, 0); }
 		| MAXSRCCONN NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX_SRC_CONN, $2, 0); }
 		| MAXSRCCONNRATE NUMBER '/' NUMBER
-			{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX_SRC_CONN_RATE, $2, 0); $$->s2 = $4; }
+			{ $$ = pk_ast_opt_pair(p, &@$, PK_S_MAX_SRC_CONN_RATE, $2, $4); }
 		| MAXSRCNODES NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX_SRC_NODES, $2, 0); }
 		| OVERLOAD '<' word '>' flushopt
 			{ $$ = pk_ast_opt_new(p, &@$, PK_S_OVERLOAD, $3, $5); }
@@ -403,7 +403,7 @@ state_opt	: MAXIMUM NUMBER	{ $$ = pk_ast_opt_new(p, &@$, PK_S_MAX, $2, 0); }
 		| FLOATING		{ $$ = pk_ast_opt_new(p, &@$, PK_S_POLICY, NULL, PK_POLICY_FLOATING); }
 		| SLOPPY		{ $$ = pk_ast_opt_new(p, &@$, PK_S_SLOPPY, NULL, 0); }
 		| PFLOW			{ $$ = pk_ast_opt_new(p, &@$, PK_S_PFLOW, NULL, 0); }
-		| STRING NUMBER		{ $$ = pk_ast_opt_new(p, &@$, PK_S_TIMEOUT, $1, 0); $$->s2 = $2; }
+		| STRING NUMBER		{ $$ = pk_ast_opt_pair(p, &@$, PK_S_TIMEOUT, $1, $2); }
 		;
 
 flushopt	: %empty		{ $$ = 0; }
@@ -424,7 +424,7 @@ route_list	: route_host optnl
 		;
 
 route_host	: xhost
-		| '(' word xhost ')'	{ $$ = $3; $$->b = $2; $$->loc = @$; }
+		| '(' word xhost ')'	{ $$ = pk_ast_host_via(&@$, $2, $3); }
 		;
 
 portopt		: %empty		{ $$ = NULL; }
@@ -475,9 +475,9 @@ natrule		: natkind ifspec_opt af proto_opt fromto filter_opts natarrow
 		;
 
 natkind		: natbase
-		| NO natbase		{ $$ = $2; $$.no = true; }
-		| natkind PASS		{ $$ = $1; $$.pass = true; }
-		| natkind LOG		{ $$ = $1; $$.log = true; }
+		| NO natbase		{ $$ = pk_ast_act_with($2, PK_AST_ACT_NO); }
+		| natkind PASS		{ $$ = pk_ast_act_with($1, PK_AST_ACT_PASS); }
+		| natkind LOG		{ $$ = pk_ast_act_with($1, PK_AST_ACT_LOG); }
 		;
 
 natbase		: NAT			{ $$ = pk_ast_act_make(PK_ACT_NAT, 0, NULL, NULL, NULL); }
@@ -523,8 +523,8 @@ ifaddr		: word			{ $$ = pk_ast_item_new(p, &@$, false, $1, NULL); }
 		| word '/' NUMBER	{ $$ = pk_ast_item_new(p, &@$, false, pk_ast_concat(p, $1, "/", $3), NULL); }
 		;
 
-routedecl	: ROUTE ifaddr VIA word	{ pk_ast_add_route(p, &@$, $2->s, &@2, $4, NULL, NULL); }
-		| ROUTE ifaddr VIA word GATEWAY word	{ pk_ast_add_route(p, &@$, $2->s, &@2, $4, $6, &@6); }
+routedecl	: ROUTE ifaddr VIA word	{ pk_ast_add_route(p, &@$, $2, $4, NULL, NULL); }
+		| ROUTE ifaddr VIA word GATEWAY word	{ pk_ast_add_route(p, &@$, $2, $4, $6, &@6); }
 		;
 
 %%

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "runtime/engine_priv.h"
+#include "runtime/syncookie.h"
+#include "runtime/synproxy.h"
 #include "runtime/timeout.h"
 
 static const char *const reason_names[PK_REASON_COUNT] = {
@@ -40,7 +42,12 @@ uint32_t pk_eng_random(struct pk_engine *e)
 
 static int rule_arrays(struct pk_engine *e)
 {
-	uint32_t n = pk_rs_nrules(e->rs);
+	uint32_t n = pk_rs_nrules(e->rs), k;
+
+	e->has_synproxy = false;
+	for (k = 0; k < n; k++)
+		if (pk_rs_rule(e->rs, k)->state == PK_RT_STATE_SYNPROXY)
+			e->has_synproxy = true;
 
 	free(e->rc);
 	free(e->rule_src_nodes);
@@ -69,6 +76,7 @@ struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config 
 		return NULL;
 	}
 	e->nat_cursor = (uint16_t)pk_eng_random(e);
+	pk_syncookie_key(e->cfg.seed, e->cookie_key);
 	return e;
 }
 
@@ -233,7 +241,7 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->af = p->af;
 	m->proto = p->proto;
 	m->dir = x->dir;
-	m->tcp_flags = p->proto == PK_PROTO_TCP ? p->th_flags : 0;
+	m->tcp_flags = p->proto == PK_PROTO_TCP ? (x->as_syn ? PK_TH_SYN : p->th_flags) : 0;
 	m->iface = x->iface;
 	m->sport = icmp ? 0 : p->sport;
 	m->dport = icmp ? 0 : p->dport;
@@ -243,7 +251,7 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->icmp_code = p->icmp_code;
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
-	m->random = pk_eng_random(e); /* drawn per packet for `probability` */
+	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
 }
 
 /* The first-match translation phases: binat, then rdr inbound or nat outbound. */
@@ -286,13 +294,13 @@ static void legacy_translate(struct pk_engine *e, struct pk_ctx *x, struct pk_de
 	}
 }
 
-static void count_rule(struct pk_engine *e, uint32_t r, size_t bytes)
+static void count_rule(struct pk_engine *e, const struct pk_ctx *x, uint32_t r)
 {
-	if (r >= e->nrules)
+	if (r >= e->nrules || x->probe)
 		return;
 	e->rc[r].evaluations++;
 	e->rc[r].packets++;
-	e->rc[r].bytes += bytes;
+	e->rc[r].bytes += *x->len;
 }
 
 /* The options of matching match rules, later ones overriding earlier. */
@@ -321,17 +329,17 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	match_pkt(e, x, &m);
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = res.rule;
-	count_rule(e, d->scrub_rule, *x->len);
+	count_rule(e, x, d->scrub_rule);
 	d->nat_rule = translation_rule(e, &m);
 	if (d->nat_rule != PK_RT_NO_RULE) {
-		count_rule(e, d->nat_rule, *x->len);
+		count_rule(e, x, d->nat_rule);
 		legacy_translate(e, x, d, &m);
 	}
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
 	d->rule = res.rule;
 	apply_matches(e, &res, d);
 	for (k = 0; k < res.nmatches && k < 16; k++)
-		count_rule(e, res.matches[k], *x->len);
+		count_rule(e, x, res.matches[k]);
 	if (d->rule != PK_RT_NO_RULE) {
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
 
@@ -344,11 +352,40 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	}
 }
 
+static bool synproxy_rule(const struct pk_engine *e, uint32_t rule)
+{
+	const struct pk_rs_rule *r = rule == PK_RT_NO_RULE ? NULL : pk_rs_rule(e->rs, rule);
+
+	return r && r->action == PK_RT_PASS && r->state == PK_RT_STATE_SYNPROXY;
+}
+
+/* A bare ACK without a state may complete a SYN cookie handshake: it must
+ * match, evaluated as a SYN, the synproxy rule that sent the cookie. */
+static bool cookie_ack(struct pk_engine *e, struct pk_ctx *x)
+{
+	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
+
+	if (!e->has_synproxy || x->p.proto != PK_PROTO_TCP ||
+	    (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK | PK_TH_RST | PK_TH_FIN)) != PK_TH_ACK)
+		return false;
+	x->as_syn = x->probe = true;
+	decide(e, x, &d);
+	x->as_syn = x->probe = false;
+	if (!synproxy_rule(e, d.rule))
+		return false;
+	x->v->rule = d.rule;
+	count_rule(e, x, d.rule);
+	pk_eng_synproxy_ack(e, x, &d);
+	return true;
+}
+
 static void filter(struct pk_engine *e, struct pk_ctx *x)
 {
 	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
 	const struct pk_rs_rule *r;
 
+	if (cookie_ack(e, x))
+		return;
 	decide(e, x, &d);
 	x->v->rule = d.rule;
 	if (d.rule == PK_RT_NO_RULE) {
@@ -358,7 +395,7 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 		return;
 	}
 	r = pk_rs_rule(e->rs, d.rule);
-	count_rule(e, d.rule, *x->len);
+	count_rule(e, x, d.rule);
 	if (r->action == PK_RT_BLOCK) {
 		block(x, PK_REASON_MATCH);
 		if (pk_eng_reject(e, x, r))
@@ -367,6 +404,11 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 	}
 	if (x->p.ip_options && !r->allow_opts) {
 		block(x, PK_REASON_IP_OPTION); /* pf drops IP options unless allow-opts */
+		return;
+	}
+	if (synproxy_rule(e, d.rule) && x->p.proto == PK_PROTO_TCP &&
+	    (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN) {
+		pk_eng_synproxy_cookie(e, x); /* no state until the client's ACK proves the cookie */
 		return;
 	}
 	/* translated packets always get a state (pf_test_rule: keep_state || nr) */

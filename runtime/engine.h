@@ -110,6 +110,7 @@ struct pk_counters {
 	uint64_t states_current, searches, inserts, removals;
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;
 	uint64_t reason[PK_REASON_COUNT];
+	uint64_t syncookies_sent, syncookies_valid, syncookies_failed; /* synproxy's SYN cookies */
 };
 struct pk_rule_counters {
 	uint64_t evaluations, packets, bytes, states_created;

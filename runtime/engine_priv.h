@@ -30,6 +30,8 @@ struct pk_engine {
 	bool epoch_set;
 	uint64_t rng;
 	uint16_t nat_cursor;         /* next port tried by nat-to allocation */
+	bool has_synproxy;           /* some rule says synproxy state: bare ACKs may carry cookies */
+	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
 	uint8_t gen[PK_GEN_MAX];
 };
 
@@ -56,6 +58,10 @@ struct pk_ctx {
 	struct pk_pkt p;
 	struct pk_verdict *v;
 	bool reassembled;
+	bool as_syn;  /* evaluate the rules with the flags of a SYN (a cookie's ACK) */
+	bool probe;   /* evaluation only: no counters, no random draw */
+	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */
+	uint32_t cookie_isn;             /* the ISN that cookie gave the client */
 };
 
 uint32_t pk_eng_random(struct pk_engine *e);

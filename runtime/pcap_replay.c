@@ -225,9 +225,3 @@ uint64_t pk_pcap_offset(const struct pk_pcap *c)
 	off_t at = ftello(pcap_file(c->p));
 	return at > 0 ? (uint64_t)at : 0;
 }
-
-const char *pk_pcap_link_name(const struct pk_pcap *c)
-{
-	const char *n = pcap_datalink_val_to_name(c->link);
-	return n ? n : "unknown";
-}

@@ -46,7 +46,5 @@ void pk_pcap_close(struct pk_pcap *c);
 const char *pk_pcap_path(const struct pk_pcap *c);
 /* Bytes of the file read so far, for progress. */
 uint64_t pk_pcap_offset(const struct pk_pcap *c);
-/* The link type's name, as libpcap says it ("EN10MB"). */
-const char *pk_pcap_link_name(const struct pk_pcap *c);
 
 #endif

@@ -97,6 +97,9 @@ struct pkb_prefix {
 };
 
 /* struct pk_ir_addr */
+/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names the one it tests. */
+#define PKB_ADDR_KIND_TABLE 3
+
 struct pkb_addr {
 	uint8_t kind;  /* enum pk_addr_kind */
 	uint8_t neg;   /* 0 or 1 */
@@ -243,14 +246,15 @@ _Static_assert(sizeof(struct pkb_routeopt) == 80, "route option layout");
  * address family (index phase * 2 + (af == 6)), the word where evaluation
  * starts. An instruction's first word holds the opcode in its low 8 bits
  * and operand A in its upper 24; a second word holds operand B when the
- * opcode has one; CUT is followed by its tables. Control only moves
- * forward, so evaluation takes at most as many steps as the program has
- * words.
+ * opcode has one; CUT and FORK are followed by their tables. Control only
+ * moves forward, so a tree walk takes at most as many steps as the
+ * program has words (and a FORK walks each of its trees at most twice).
  *
- * The program is a decision tree: CUT nodes split the packet's field
- * values into intervals, leaves list the rules that can match any packet
- * in their region, in rule order, each tested in full; so the outcome is
- * exactly that of the linear pf evaluation.
+ * Each entry leads to a decision tree, or to a FORK over one tree per
+ * group of rules: CUT nodes split the packet's field values into
+ * intervals, leaves list the rules that can match any packet in their
+ * region, in rule order, each tested in full; so the outcome is exactly
+ * that of the linear pf evaluation.
  */
 #define PKB_ENTRIES (PK_PHASE_COUNT * 2)
 

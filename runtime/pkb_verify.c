@@ -79,7 +79,7 @@ static int pk_v_addr(const struct pk_rs *rs, struct pk_rs_err *err, const struct
 	    pk_v_max(err, a->noalias, 1, at + 3, "noalias") ||
 	    pk_v_str(rs, err, a->ifname, at + offsetof(struct pkb_addr, ifname), "interface name", false))
 		return -1;
-	if (a->kind == 3 ? a->table >= PK_RS_N(rs, TABLES) : a->table != PKB_NONE)
+	if (a->kind == PKB_ADDR_KIND_TABLE ? a->table >= PK_RS_N(rs, TABLES) : a->table != PKB_NONE)
 		return pk_rs_fail(err, at + offsetof(struct pkb_addr, table), "table index %u invalid for this address",
 				  a->table);
 	bool need = a->kind == 1 || a->kind == 2; /* PREFIX, RANGE */

@@ -15,7 +15,8 @@ const char *pk_tcp_state_name(uint8_t s)
 	return s < sizeof tcp_states / sizeof tcp_states[0] ? tcp_states[s] : "?";
 }
 
-void pk_tcp_flags_text(uint8_t flags, char out[9])
+/* pf-style TCP flag letters ("SA", "FPA"); "" for none. */
+static void tcp_flags_text(uint8_t flags, char out[9])
 {
 	static const char letters[] = "FSRPAUEW";
 	int k = 0;
@@ -59,7 +60,7 @@ static void transport(char *buf, size_t size, uint8_t proto, const uint8_t *l4, 
 		const char *fmt = v6 ? "%s [%s]:%u > [%s]:%u" : "%s %s:%u > %s:%u";
 		int k = snprintf(buf, size, fmt, proto == 6 ? "tcp" : "udp", src, sp, dst, dp);
 		if (proto == 6 && l4len >= 14 && k > 0 && (size_t)k < size) {
-			pk_tcp_flags_text(l4[13], fl);
+			tcp_flags_text(l4[13], fl);
 			snprintf(buf + k, size - (size_t)k, " [%s]", fl);
 		}
 	} else if ((proto == 1 || proto == 58) && l4len >= 2)

@@ -13,8 +13,6 @@
 
 /* Writes at most size bytes (NUL included) into buf; returns buf. */
 char *pk_pkt_describe(const uint8_t *ip, size_t len, char *buf, size_t size);
-/* pf-style TCP flag letters ("SA", "FPA"); "" for none. */
-void pk_tcp_flags_text(uint8_t flags, char out[9]);
 /* pf's TCPS_* state names ("ESTABLISHED"); "?" for an unknown value. */
 const char *pk_tcp_state_name(uint8_t s);
 

@@ -37,7 +37,8 @@ static size_t ip_header(uint8_t af, const uint8_t *src, const uint8_t *dst, uint
 
 size_t pk_gen_tcp(const struct pk_gen_tcp *t, uint8_t *buf, size_t cap)
 {
-	size_t hl = t->af == PK_RT_AF_INET6 ? 40 : 20, tl = t->mss ? 24 : 20;
+	size_t hl = t->af == PK_RT_AF_INET6 ? 40 : 20, tl = 20 + (t->mss ? 4u : 0u) + (t->wscale ? 4u : 0u);
+	uint8_t *opt;
 	uint8_t *th = buf + hl;
 	uint32_t sum;
 
@@ -52,10 +53,14 @@ size_t pk_gen_tcp(const struct pk_gen_tcp *t, uint8_t *buf, size_t cap)
 	th[12] = (uint8_t)((tl / 4) << 4);
 	th[13] = t->flags;
 	pk_put16(th + 14, t->win);
+	opt = th + 20;
 	if (t->mss) {
-		th[20] = 2, th[21] = 4;
-		pk_put16(th + 22, t->mss);
+		opt[0] = 2, opt[1] = 4;
+		pk_put16(opt + 2, t->mss);
+		opt += 4;
 	}
+	if (t->wscale) /* NOP, window scale */
+		opt[0] = 1, opt[1] = 3, opt[2] = 3, opt[3] = (uint8_t)(t->wscale & 0x0f);
 	sum = pk_cksum_pseudo(t->af, t->src, t->dst, 6, (uint32_t)tl);
 	pk_put16(th + 16, pk_cksum_fold(pk_cksum_add(sum, th, tl)));
 	return hl + tl;

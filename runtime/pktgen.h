@@ -21,6 +21,7 @@ struct pk_gen_tcp {
 	uint8_t flags;
 	uint16_t win;
 	uint16_t mss; /* 0: no option */
+	uint8_t wscale; /* 0: no option, else PK_WSCALE_FLAG | shift (runtime/state.h) */
 	uint8_t ttl;  /* 0: PK_DEFAULT_TTL */
 };
 

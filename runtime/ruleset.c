@@ -8,6 +8,24 @@
 
 #include "runtime/pkb_internal.h"
 
+/* A translation pool address as the engine uses it. `nat-to (wan0)` is a
+ * table of the interface's addresses: pf translates to the interface's
+ * first address, as a host. */
+static struct pkb_prefix pk_rs_pool_prefix(const struct pk_rs *rs, const struct pkb_addr *a)
+{
+	struct pkb_prefix p = {0};
+	if (a->kind != PKB_ADDR_KIND_TABLE)
+		return a->pfx;
+	const struct pkb_table *t = &PK_RS_SEC(rs, TABLES, struct pkb_table)[a->table];
+	if (t->nentries) {
+		const struct pkb_tabentry *e = &PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry)[t->entry_first];
+		p.af = e->af;
+		p.len = e->af == 4 ? 32 : 128;
+		memcpy(p.addr, e->addr, 16);
+	}
+	return p;
+}
+
 static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
@@ -49,7 +67,7 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		o->nat_pool_opts = n->pool_opts;
 		o->nat_npool = (uint16_t)n->npool;
 		o->nat_pool = rs->pools + 17 * (size_t)n->pool_first;
-		o->nat_af = n->npool ? PK_RS_SEC(rs, POOLS, struct pkb_addr)[n->pool_first].pfx.af : 0;
+		o->nat_af = n->npool ? pk_rs_pool_prefix(rs, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[n->pool_first]).af : 0;
 		o->nat_port_lo = n->port_lo;
 		o->nat_port_hi = n->port_hi;
 	}
@@ -126,9 +144,9 @@ int pk_rs_build(struct pk_rs *rs)
 	if (!rs->rules || !rs->pools || !rs->skip)
 		return -1;
 	for (uint32_t i = 0; i < np; i++) {
-		const struct pkb_addr *a = &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i];
-		memcpy(rs->pools + 17 * (size_t)i, a->pfx.addr, 16);
-		rs->pools[17 * (size_t)i + 16] = a->pfx.len;
+		struct pkb_prefix p = pk_rs_pool_prefix(rs, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i]);
+		memcpy(rs->pools + 17 * (size_t)i, p.addr, 16);
+		rs->pools[17 * (size_t)i + 16] = p.len;
 	}
 	for (uint32_t i = 0; i < n; i++)
 		pk_rs_build_rule(rs, i, &rs->rules[i]);

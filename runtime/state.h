@@ -78,6 +78,8 @@ struct pk_state_cold {
 	uint32_t id;
 	uint32_t src_node;   /* PK_ST_NONE when not tracked */
 	uint16_t sp_mss;     /* synproxy: the MSS announced to both sides */
+	uint8_t sp_wscale;   /* synproxy: the client's window scale (PK_WSCALE_NONE when none) */
+	uint8_t sp_shift[2]; /* synproxy: windows from the initiator [0] / responder [1] shifted left */
 	uint16_t max_mss;    /* scrub max-mss, 0 = none */
 	uint8_t min_ttl;     /* scrub min-ttl, 0 = none */
 	uint8_t scrub_flags; /* PK_SCRUB_* */

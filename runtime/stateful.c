@@ -181,6 +181,8 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	x->v->state_event = PK_SE_MATCHED;
 	x->v->state_rule = s->rule;
 	tcp_states(x->v, s, false);
+	if (!s->synproxy && e->st.cold[i].sp_shift[s->dir == x->dir ? 0 : 1])
+		pk_eng_synproxy_window(x, e->st.cold[i].sp_shift[s->dir == x->dir ? 0 : 1]);
 	if (s->synproxy)
 		r = pk_eng_synproxy_state(e, x, i);
 	else

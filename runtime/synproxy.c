@@ -1,13 +1,17 @@
 /*
- * runtime/synproxy.c: the synproxy handshakes (pf_test_state_tcp's
- * PF_TCPS_PROXY_SRC and PF_TCPS_PROXY_DST stages).
+ * runtime/synproxy.c: the synproxy handshakes: the SYN cookie towards the
+ * client (pf_syncookie_send / pf_syncookie_validate), then
+ * pf_test_state_tcp's PF_TCPS_PROXY_DST stage towards the server, and the
+ * window rescaling of spliced connections.
  */
 #include "runtime/synproxy.h"
 
 #include <string.h>
 
+#include "runtime/cksum.h"
 #include "runtime/engine_priv.h"
 #include "runtime/pktgen.h"
+#include "runtime/syncookie.h"
 
 #define TCP_MSSDFLT 512 /* pf_get_mss's default when the SYN has no option */
 
@@ -22,8 +26,13 @@ static uint16_t proxy_mss(const struct pk_pkt *p)
 	return mss < 64 ? 64 : mss;
 }
 
-/* The creator's side of the state (client) and the far side (server), as
- * addresses and ports on each side of the translation. */
+static uint64_t cookie_period(const struct pk_engine *e)
+{
+	return e->now_ms64 / PK_SYNCOOKIE_PERIOD_MS;
+}
+
+/* The initiator's side of the state (client) and the far side (server), as
+ * addresses and ports on the server's or the client's side of the translation. */
 static void ends(const struct pk_state *s, bool server_side, const uint8_t **a, const uint8_t **b, uint16_t *pa,
 		 uint16_t *pb)
 {
@@ -36,22 +45,40 @@ static void ends(const struct pk_state *s, bool server_side, const uint8_t **a, 
 	*pb = s->key[k].port[1 - c];
 }
 
-static void send_tcp(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s, bool to_server, uint32_t seq,
-		     uint32_t ack, uint8_t flags, uint16_t win, uint16_t mss)
+static void emit(struct pk_engine *e, struct pk_ctx *x, const struct pk_gen_tcp *t)
 {
-	const uint8_t *client, *server;
-	uint16_t cport, sport;
-	struct pk_gen_tcp t = {.af = s->af, .seq = seq, .ack = ack, .flags = flags, .win = win, .mss = mss};
-	size_t n;
+	size_t n = pk_gen_tcp(t, e->gen, sizeof(e->gen));
 
-	ends(s, to_server, &client, &server, &cport, &sport);
-	t.src = to_server ? client : server;
-	t.dst = to_server ? server : client;
-	t.sport = to_server ? cport : sport;
-	t.dport = to_server ? sport : cport;
-	n = pk_gen_tcp(&t, e->gen, sizeof(e->gen));
 	if (n)
 		pk_eng_emit(e, x, e->gen, n);
+}
+
+/* A packet of the state's connection to the server or the client, on that
+ * side of any translation. */
+static void to_peer(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s, bool server,
+		    struct pk_gen_tcp *t)
+{
+	const uint8_t *client, *srv;
+	uint16_t cport, sport;
+
+	t->af = s->af;
+	ends(s, server, &client, &srv, &cport, &sport);
+	t->src = server ? client : srv;
+	t->dst = server ? srv : client;
+	t->sport = server ? cport : sport;
+	t->dport = server ? sport : cport;
+	emit(e, x, t);
+}
+
+/* A packet back to the sender of the packet being handled. */
+static void to_sender(struct pk_engine *e, struct pk_ctx *x, struct pk_gen_tcp *t)
+{
+	t->af = x->p.af;
+	t->src = x->p.dst;
+	t->dst = x->p.src;
+	t->sport = x->p.dport;
+	t->dport = x->p.sport;
+	emit(e, x, t);
 }
 
 static void hold(struct pk_ctx *x)
@@ -60,83 +87,135 @@ static void hold(struct pk_ctx *x)
 	x->v->reason = PK_REASON_SYNPROXY;
 }
 
-bool pk_eng_synproxy_start(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+void pk_eng_synproxy_cookie(struct pk_engine *e, struct pk_ctx *x)
 {
-	struct pk_state *s = &e->st.st[i];
+	uint16_t mss = pk_syncookie_mss(proxy_mss(&x->p));
+	/* a client that offers scaling is told ours is 0: its windows reach the server unchanged */
+	struct pk_gen_tcp t = {.seq = pk_syncookie_make(e->cookie_key, &x->p, mss, cookie_period(e)),
+			       .ack = x->p.seq + 1, .flags = PK_TH_SYN | PK_TH_ACK, .mss = mss,
+			       .wscale = x->p.opt.wscale == PK_WSCALE_NONE ? 0 : PK_WSCALE_FLAG};
 
-	if ((x->p.th_flags & (PK_TH_SYN | PK_TH_ACK)) != PK_TH_SYN)
-		return true; /* only a SYN is proxied; anything else is tracked normally */
-	s->synproxy = PK_SP_PROXY_SRC;
-	s->src.seqhi = pk_eng_random(e); /* the ISN the firewall gives the client */
-	e->st.cold[i].sp_mss = proxy_mss(&x->p);
-	send_tcp(e, x, s, false, s->src.seqhi, x->p.seq + 1, PK_TH_SYN | PK_TH_ACK, 0, e->st.cold[i].sp_mss);
+	to_sender(e, x, &t);
+	e->c.syncookies_sent++;
 	hold(x);
-	return false;
 }
 
-/* PROXY_SRC: the client must complete the handshake exactly. */
-static uint8_t proxy_src(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s, uint32_t i)
+void pk_eng_synproxy_ack(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d)
+{
+	struct pk_syncookie c;
+	struct pk_pkt ack = x->p;
+
+	if (!pk_syncookie_check(e->cookie_key, &x->p, cookie_period(e), &c)) {
+		e->c.syncookies_failed++;
+		x->v->kind = PK_V_BLOCK;
+		x->v->reason = PK_REASON_SYNPROXY;
+		return;
+	}
+	e->c.syncookies_valid++;
+	/* the state starts from the SYN the cookie stands for (pf_syncookie_recreate_syn) */
+	x->p.th_flags = PK_TH_SYN;
+	x->p.seq = ack.seq - 1;
+	x->p.ack = 0;
+	x->p.opt.mss = c.mss;
+	x->p.opt.wscale = c.wscale;
+	x->cookie_ack = &ack;
+	x->cookie_isn = ack.ack - 1;
+	pk_eng_state_create(e, x, d);
+	x->p = ack;
+	x->cookie_ack = NULL;
+}
+
+static uint16_t scaled(uint16_t win, uint8_t shift)
+{
+	uint32_t w = (uint32_t)win << shift;
+
+	return w > 0xffff ? 0xffff : (uint16_t)w;
+}
+
+/* The server's SYN|ACK: splice. Windows are rescaled where the two sides
+ * disagree: the client was told our scale is 0. */
+static void splice(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s, uint32_t i)
 {
 	const struct pk_pkt *p = &x->p;
+	struct pk_state_cold *c = &e->st.cold[i];
+	bool client_ws = c->sp_wscale != PK_WSCALE_NONE, server_ws = p->opt.wscale != PK_WSCALE_NONE;
+	uint8_t cws = client_ws ? c->sp_wscale : 0;
+	struct pk_gen_tcp t = {.seq = p->ack, .ack = p->seq + 1, .flags = PK_TH_ACK};
 
-	if (x->dir != s->dir)
-		return PK_REASON_SYNPROXY;
-	if (p->th_flags & PK_TH_SYN) {
-		if (p->seq != s->src.seqlo)
-			return PK_REASON_SYNPROXY;
-		send_tcp(e, x, s, false, s->src.seqhi, p->seq + 1, PK_TH_SYN | PK_TH_ACK, 0, e->st.cold[i].sp_mss);
-		hold(x);
-		return PK_REASON_NONE;
-	}
-	if ((p->th_flags & (PK_TH_ACK | PK_TH_RST | PK_TH_FIN)) != PK_TH_ACK || p->ack != s->src.seqhi + 1 ||
-	    p->seq != s->src.seqlo + 1)
-		return PK_REASON_SYNPROXY;
-	s->synproxy = PK_SP_PROXY_DST;
-	return PK_REASON_NONE;
+	s->dst.max_win = p->win ? p->win : 1;
+	s->dst.seqlo = p->seq;
+	c->sp_shift[0] = client_ws && !server_ws ? cws : 0;
+	c->sp_shift[1] = client_ws && server_ws ? p->opt.wscale : 0;
+	t.win = scaled(s->src.max_win, c->sp_shift[0]);
+	to_peer(e, x, s, true, &t);
+	t = (struct pk_gen_tcp){.seq = s->src.seqhi + 1, .ack = s->src.seqlo + 1, .flags = PK_TH_ACK,
+				.win = s->dst.max_win};
+	to_peer(e, x, s, false, &t);
+	s->src.seqdiff = s->dst.seqhi - s->src.seqlo;
+	s->dst.seqdiff = s->src.seqhi - s->dst.seqlo;
+	s->src.seqhi = s->src.seqlo + s->dst.max_win;
+	s->dst.seqhi = s->dst.seqlo + s->src.max_win;
+	/* tracking sees the windows after rescaling: the client's in its own scale
+	 * when the server scales too, the server's always in the client's view (0) */
+	s->src.wscale = client_ws && server_ws ? (uint8_t)(PK_WSCALE_FLAG | cws) : 0;
+	s->dst.wscale = client_ws && server_ws ? PK_WSCALE_FLAG : 0;
+	s->src.state = s->dst.state = PK_TCPS_ESTABLISHED;
+	s->synproxy = PK_SP_NONE;
 }
 
 /* PROXY_DST: open the server side, and splice once it answers. */
 static uint8_t proxy_dst(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s, uint32_t i)
 {
 	const struct pk_pkt *p = &x->p;
+	uint8_t ws = e->st.cold[i].sp_wscale;
+	struct pk_gen_tcp t = {.seq = s->dst.seqhi, .flags = PK_TH_SYN, .mss = e->st.cold[i].sp_mss,
+			       .wscale = ws == PK_WSCALE_NONE ? 0 : (uint8_t)(PK_WSCALE_FLAG | ws)};
 
 	if (x->dir == s->dir) {
 		if ((p->th_flags & (PK_TH_SYN | PK_TH_ACK)) != PK_TH_ACK || p->ack != s->src.seqhi + 1 ||
 		    p->seq != s->src.seqlo + 1)
 			return PK_REASON_SYNPROXY;
 		s->src.max_win = p->win ? p->win : 1;
-		if (s->dst.seqhi == 1)
-			s->dst.seqhi = pk_eng_random(e);
-		send_tcp(e, x, s, true, s->dst.seqhi, 0, PK_TH_SYN, 0, e->st.cold[i].sp_mss);
+		to_peer(e, x, s, true, &t);
 		hold(x);
 		return PK_REASON_NONE;
 	}
 	if ((p->th_flags & (PK_TH_SYN | PK_TH_ACK)) != (PK_TH_SYN | PK_TH_ACK) || p->ack != s->dst.seqhi + 1)
 		return PK_REASON_SYNPROXY;
-	s->dst.max_win = p->win ? p->win : 1;
-	s->dst.seqlo = p->seq;
-	send_tcp(e, x, s, true, p->ack, p->seq + 1, PK_TH_ACK, s->src.max_win, 0);
-	send_tcp(e, x, s, false, s->src.seqhi + 1, s->src.seqlo + 1, PK_TH_ACK, s->dst.max_win, 0);
-	s->src.seqdiff = s->dst.seqhi - s->src.seqlo;
-	s->dst.seqdiff = s->src.seqhi - s->dst.seqlo;
-	s->src.seqhi = s->src.seqlo + s->dst.max_win;
-	s->dst.seqhi = s->dst.seqlo + s->src.max_win;
-	s->src.wscale = s->dst.wscale = 0; /* pf's proxied handshakes carry no window scale */
-	s->src.state = s->dst.state = PK_TCPS_ESTABLISHED;
-	s->synproxy = PK_SP_NONE;
+	splice(e, x, s, i);
 	hold(x);
 	return PK_REASON_NONE;
 }
 
-uint8_t pk_eng_synproxy_state(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+bool pk_eng_synproxy_start(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
-	uint8_t r;
 
-	if (s->synproxy == PK_SP_PROXY_SRC) {
-		r = proxy_src(e, x, s, i);
-		if (r != PK_REASON_NONE || x->v->kind == PK_V_HOLD)
-			return r;
-	}
-	return proxy_dst(e, x, s, i);
+	if (!x->cookie_ack)
+		return true; /* only a cookie's handshake is proxied; anything else is tracked normally */
+	s->synproxy = PK_SP_PROXY_DST;
+	s->src.seqhi = x->cookie_isn;
+	s->dst.seqhi = pk_eng_random(e); /* the ISN the firewall gives the server */
+	e->st.cold[i].sp_mss = x->p.opt.mss;
+	e->st.cold[i].sp_wscale = x->p.opt.wscale;
+	x->p = *x->cookie_ack;
+	proxy_dst(e, x, s, i);
+	return false;
+}
+
+uint8_t pk_eng_synproxy_state(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+{
+	return proxy_dst(e, x, &e->st.st[i], i);
+}
+
+void pk_eng_synproxy_window(struct pk_ctx *x, uint8_t shift)
+{
+	uint8_t *th = x->ip + x->p.l4_off;
+	uint16_t win = scaled(x->p.win, shift);
+
+	if (win == x->p.win)
+		return;
+	pk_patch16(th + 14, win, th + 16);
+	x->p.win = win;
+	x->v->translated = true;
 }

@@ -181,10 +181,11 @@ void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 			continue;
 		if (visit)
 			visit(ctx, i);
-		if (r->action == PK_ACT_MATCH)
-			continue;
-		res->rule = i;
-		res->pass = r->action == PK_ACT_PASS;
+		if (r->action != PK_ACT_MATCH) {
+			res->rule = i;
+			res->pass = r->action == PK_ACT_PASS;
+		}
+		/* quick stops evaluation, on a match rule too (pf's PF_TEST_QUICK) */
 		if (r->quick)
 			return;
 	}

@@ -123,6 +123,12 @@ bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 	return x->o->enabled[id];
 }
 
+bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[j];
+	return j < i && r->quick && !x->dead[j] && (pk_z3_decides(r) || !x->unsure[j]);
+}
+
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
 {
 	for (uint32_t s = 0; file && s < rs->nsources; s++) {
@@ -181,13 +187,6 @@ static bool comment_line(const char *s, size_t len)
 	return len && *s == '#';
 }
 
-/* Line starts of one source, so suppression look-ups do not rescan it. */
-struct pk_line_index {
-	const struct pk_ir_source *src;
-	size_t *start; /* start[l - 1] is line l; start[n] is the end */
-	uint32_t n;
-};
-
 static void index_lines(const struct pk_ir_source *src, struct pk_line_index *ix)
 {
 	ix->src = src;
@@ -204,9 +203,10 @@ static void index_lines(const struct pk_ir_source *src, struct pk_line_index *ix
 	ix->start[ix->n] = src->len + 1;
 }
 
-static const char *indexed_line(const struct pk_line_index *v, uint32_t nv, const char *file, uint32_t line,
-				size_t *len)
+const char *pk_lint_line(const struct pk_lint_ctx *x, const char *file, uint32_t line, size_t *len)
 {
+	const struct pk_line_index *v = x->lines;
+	const uint32_t nv = x->rs->nsources;
 	for (uint32_t s = 0; file && s < nv; s++) {
 		if (strcmp(v[s].src->path, file))
 			continue;
@@ -222,15 +222,15 @@ static const char *indexed_line(const struct pk_line_index *v, uint32_t nv, cons
 }
 
 /* On the rule's line, or in the comment lines right above it. */
-static bool suppressed(const struct pk_line_index *v, uint32_t nv, const struct pk_lint_finding *f)
+static bool suppressed(const struct pk_lint_ctx *x, const struct pk_lint_finding *f)
 {
 	const char *id = pk_lint_table[f->id].id;
 	size_t len;
-	const char *s = indexed_line(v, nv, f->loc.file, f->loc.line, &len);
+	const char *s = pk_lint_line(x, f->loc.file, f->loc.line, &len);
 	if (s && line_ignores(s, len, id, false))
 		return true;
 	for (uint32_t l = f->loc.line; l-- > 1;) {
-		s = indexed_line(v, nv, f->loc.file, l, &len);
+		s = pk_lint_line(x, f->loc.file, l, &len);
 		if (!s || !comment_line(s, len))
 			return false;
 		if (line_ignores(s, len, id, true))
@@ -252,24 +252,16 @@ static int cmp_loc(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void finish(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep)
+static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
 {
-	struct pk_line_index *ix = calloc(rs->nsources + 1, sizeof(*ix));
-	if (!ix)
-		abort();
-	for (uint32_t s = 0; s < rs->nsources; s++)
-		index_lines(&rs->sources[s], &ix[s]);
 	unsigned k = 0;
 	for (unsigned i = 0; i < rep->n; i++) {
-		if (suppressed(ix, rs->nsources, &rep->v[i]))
+		if (suppressed(x, &rep->v[i]))
 			rep->suppressed++;
 		else
 			rep->v[k++] = rep->v[i];
 	}
 	rep->n = k;
-	for (uint32_t s = 0; s < rs->nsources; s++)
-		free(ix[s].start);
-	free(ix);
 	if (rep->n)
 		qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
 }
@@ -286,6 +278,17 @@ static void ov_push(struct pk_lint_ctx *x, uint32_t i, uint32_t j)
 	x->ov[i][x->nov[i]++] = j;
 }
 
+/* A table whose content is only known at run time: an empty one that is
+ * not const (filled by pfctl -t or an overload rule), or the addresses of
+ * an interface the topology gives none ((IF) follows them as they change). */
+static bool dynamic_table(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *a)
+{
+	if (a->kind != PK_ADDR_TABLE || a->table >= rs->ntables)
+		return false;
+	const struct pk_ir_table *t = &rs->tables[a->table];
+	return t->nentries == 0 && (t->implicit || !t->is_const);
+}
+
 static void build_index(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
@@ -295,7 +298,8 @@ static void build_index(struct pk_lint_ctx *x)
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		pk_box_of_rule(rs, r, &x->box[i]);
-		x->unsure[i] = r->probability || (r->tagged && tags_set);
+		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
+			       dynamic_table(rs, &r->dst);
 	}
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		if (!pk_z3_in_filter(&rs->rules[i]))
@@ -313,6 +317,12 @@ static void build_index(struct pk_lint_ctx *x)
 		}
 		x->rep->stats.rules++;
 	}
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		for (unsigned k = 0; k < x->nov[i]; k++) {
+			const struct pk_ir_rule *q = &rs->rules[x->ov[i][k]];
+			if (x->ov[i][k] > i && q->action == PK_ACT_MATCH && q->quick)
+				x->guarded[i] = true;
+		}
 }
 
 static void ctx_free(struct pk_lint_ctx *x)
@@ -325,6 +335,10 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->M);
 	free(x->unsure);
 	free(x->dead);
+	free(x->guarded);
+	for (uint32_t s = 0; x->lines && s < x->rs->nsources; s++)
+		free(x->lines[s].start);
+	free(x->lines);
 	pk_z3_fini(&x->z);
 }
 
@@ -341,9 +355,13 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.M = calloc(n, sizeof(*x.M));
 	x.unsure = calloc(n, sizeof(*x.unsure));
 	x.dead = calloc(n, sizeof(*x.dead));
+	x.guarded = calloc(n, sizeof(*x.guarded));
+	x.lines = calloc(rs->nsources + 1, sizeof(*x.lines));
+	for (uint32_t s = 0; x.lines && s < rs->nsources; s++)
+		index_lines(&rs->sources[s], &x.lines[s]);
 	x.ov = calloc(n, sizeof(*x.ov));
 	x.nov = calloc(n, sizeof(*x.nov));
-	if (!x.box || !x.M || !x.unsure || !x.dead || !x.ov || !x.nov)
+	if (!x.box || !x.M || !x.unsure || !x.dead || !x.guarded || !x.lines || !x.ov || !x.nov)
 		abort();
 	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};
 	x.dom = Z3_mk_and(x.z.c, 2, dv);
@@ -352,8 +370,8 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	pk_lint_relations(&x);
 	pk_lint_reach(&x);
 	rep->stats.solver_calls = x.z.checks;
+	finish(&x, rep);
 	ctx_free(&x);
-	finish(rs, rep);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	rep->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return 0;

@@ -6,7 +6,8 @@
  * verify/lint_style.c for per-rule and option checks); the report owns
  * every finding's text; verify/lint_out.c prints reports. Every finding
  * is true of the ruleset under pf's semantics: a check that cannot decide
- * exactly (probability, tags set during evaluation) stays silent.
+ * exactly (probability, tags set during evaluation, tables filled at run
+ * time) stays silent.
  */
 #ifndef PK_VERIFY_LINT_H
 #define PK_VERIFY_LINT_H

@@ -12,6 +12,13 @@
 #include "verify/lint.h"
 #include "verify/z3_encode.h"
 
+/* Line starts of one source, so line look-ups do not rescan it. */
+struct pk_line_index {
+	const struct pk_ir_source *src;
+	size_t *start; /* start[l - 1] is line l; start[n] is the end */
+	uint32_t n;
+};
+
 struct pk_lint_ctx {
 	const struct pk_ir_ruleset *rs;
 	const struct pk_lint_opts *o;
@@ -22,12 +29,20 @@ struct pk_lint_ctx {
 	Z3_ast *M;          /* per rule, lazily */
 	bool *unsure;       /* per rule: its match is not a plain function of the packet */
 	bool *dead;         /* per rule: unmatchable */
+	bool *guarded;      /* per rule: a later quick match rule overlaps it (it may stop evaluation
+	                     * before the rules that would take this one's packets) */
+	struct pk_line_index *lines; /* per source */
 	uint32_t **ov;      /* per filter rule: the other filter rules whose boxes overlap, ascending */
 	unsigned *nov;
 };
 
 Z3_ast pk_lint_M(struct pk_lint_ctx *x, uint32_t i);
 bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id);
+/* A source line (no newline) from the index, or NULL. */
+const char *pk_lint_line(const struct pk_lint_ctx *x, const char *file, uint32_t line, size_t *len);
+/* Rule j can take packets from rule i when it comes before it and is
+ * quick (a quick match rule too: evaluation stops there). */
+bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i);
 
 void pk_lint_relations(struct pk_lint_ctx *x);
 void pk_lint_reach(struct pk_lint_ctx *x);

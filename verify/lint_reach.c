@@ -10,19 +10,24 @@
 #include "verify/eval.h"
 #include "verify/lint_int.h"
 
-/* The end of the main file: where a ruleset-wide finding points. */
-static struct pk_loc end_of_file(const struct pk_ir_ruleset *rs)
+/* The end of the rule file (the one holding the last rule, else the first
+ * read): where a ruleset-wide finding points. */
+static struct pk_loc end_of_file(const struct pk_lint_ctx *x)
 {
+	const struct pk_ir_ruleset *rs = x->rs;
 	struct pk_loc l = {.line = 1, .col = 1, .end_line = 1, .end_col = 1};
-	if (rs->nsources == 0)
+	const struct pk_line_index *ix = NULL;
+	for (uint32_t s = 0; s < rs->nsources; s++)
+		if (!ix || (rs->nrules && rs->rules[rs->nrules - 1].loc.file &&
+			    !strcmp(rs->sources[s].path, rs->rules[rs->nrules - 1].loc.file)))
+			ix = &x->lines[s];
+	if (!ix)
 		return l;
-	l.file = rs->sources[0].path;
-	const char *t = rs->sources[0].text;
-	size_t n = rs->sources[0].len;
-	while (n && t[n - 1] == '\n')
-		n--;
-	for (size_t k = 0; k < n; k++)
-		l.line += t[k] == '\n';
+	l.file = ix->src->path;
+	l.line = ix->n;
+	size_t len;
+	while (l.line > 1 && pk_lint_line(x, l.file, l.line, &len) && len == 0)
+		l.line--;
 	l.end_line = l.line;
 	return l;
 }
@@ -53,7 +58,7 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, i));
 	struct pk_vpkt w;
 	if (pk_z3_witness(&x->z, pk_z3_and(x->z.c, n, v), &w)) {
-		const struct pk_loc l = end_of_file(rs);
+		const struct pk_loc l = end_of_file(x);
 		struct pk_lint_finding *f = pk_lint_add(x->rep, PK_LINT_IMPLICIT_PASS, NULL, &l,
 							"some packets match no pass or block rule and pass by "
 							"default; start with 'block all'");
@@ -72,7 +77,7 @@ static Z3_ast decided_by(struct pk_lint_ctx *x, uint32_t i)
 	for (unsigned k = 0; k < x->nov[i]; k++) {
 		const uint32_t j = x->ov[i][k];
 		const struct pk_ir_rule *o = &x->rs->rules[j];
-		if (pk_z3_decides(o) && !x->dead[j] && ((j < i && o->quick) || (j > i && !r->quick)))
+		if (pk_lint_takes_first(x, j, i) || (pk_z3_decides(o) && !x->dead[j] && j > i && !r->quick))
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, j));
 	}
 	const Z3_ast f = pk_z3_and(x->z.c, n, v);
@@ -177,7 +182,8 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 	const Z3_ast via = pk_z3_routes_via(&x->z, rs, e);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
-		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || r->route.kind ||
+		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || x->guarded[i] ||
+		    r->route.kind ||
 		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
 			continue;
 		if (out_surely_passes(x, i, e, outs, nout)) {
@@ -193,11 +199,28 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 	}
 }
 
+/* Outbound translation on ifname changes the source the out rules see
+ * (a nat-to rule, nat or binat): the check would judge the wrong packet,
+ * so it stays silent there. */
+static bool translates_out(const struct pk_ir_ruleset *rs, const char *ifname)
+{
+	for (uint32_t j = 0; j < rs->nrules; j++) {
+		const struct pk_ir_rule *r = &rs->rules[j];
+		const bool nat = r->action == PK_ACT_NAT || r->action == PK_ACT_BINAT ||
+				 r->nat.kind == PK_NAT_NAT_TO || r->nat.kind == PK_NAT_BINAT_TO;
+		if (nat && (!r->ifc.name || r->ifc.neg || !strcmp(r->ifc.name, ifname)))
+			return true;
+	}
+	return false;
+}
+
 static void check_egress(struct pk_lint_ctx *x, Z3_ast pass)
 {
 	const Z3_ast not_self = Z3_mk_not(x->z.c, pk_z3_dst_is_self(&x->z, x->rs));
 	uint32_t *outs = calloc(x->rs->nrules + 1, sizeof(*outs));
 	for (uint32_t k = 0; k < x->rs->nifaces; k++) {
+		if (translates_out(x->rs, x->rs->ifaces[k].name))
+			continue;
 		const Z3_ast out_pass = Z3_simplify(x->z.c, passes_out(x, pass, x->rs->ifaces[k].name));
 		if (out_may_block(x, out_pass))
 			check_egress_via(x, k, out_pass, not_self, outs);
@@ -231,7 +254,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		if (r->action != PK_ACT_PASS || r->state != PK_STATE_NONE || (r->proto && r->proto != 6) ||
-		    x->dead[i] || x->unsure[i])
+		    x->dead[i] || x->unsure[i] || x->guarded[i])
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);

@@ -71,7 +71,7 @@ static void takers(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *
 	t->n = 0;
 	for (unsigned k = 0; k < x->nov[i]; k++) {
 		const uint32_t j = x->ov[i][k];
-		if (usable(x, j) && ((j < i && x->rs->rules[j].quick) || (j > i && !r->quick)))
+		if (pk_lint_takes_first(x, j, i) || (usable(x, j) && j > i && !r->quick))
 			t->v[t->n++] = j;
 	}
 }
@@ -165,6 +165,10 @@ static const char *dead_reason(const struct pk_ir_ruleset *rs, const struct pk_i
 		return "its interface is under set skip, so pf never filters there";
 	if ((r->sport.op || r->dport.op) && r->proto && r->proto != 6 && r->proto != 17)
 		return "it has ports but its protocol carries none";
+	if ((r->src.kind == PK_ADDR_NOROUTE && !r->src.neg) || (r->dst.kind == PK_ADDR_NOROUTE && !r->dst.neg))
+		for (uint32_t k = 0; k < rs->nroutes; k++)
+			if (rs->routes[k].dst.len == 0 && (!r->af || rs->routes[k].dst.af == r->af))
+				return "it uses no-route, and the topology's default route covers every address";
 	return "its conditions contradict each other (address family, ports, flags or ranges)";
 }
 
@@ -195,21 +199,29 @@ static void list_rules(const struct pk_lint_set *s, char *buf, size_t size)
 static void report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *by)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
-	bool differ = false;
-	for (unsigned k = 0; k < by->n; k++)
-		differ |= x->rs->rules[by->v[k]].action != r->action;
+	bool differ = false, deciders = false;
+	for (unsigned k = 0; k < by->n; k++) {
+		const uint8_t a = x->rs->rules[by->v[k]].action;
+		deciders |= a != PK_ACT_MATCH;
+		differ |= a != PK_ACT_MATCH && a != r->action;
+	}
 	char list[256];
 	list_rules(by, list, sizeof(list));
 	struct pk_lint_finding *f = pk_lint_add(
 		x->rep, PK_LINT_SHADOWED, r, NULL, "rule is shadowed: %s %s %s every packet it matches%s",
 		by->n == 1 ? "rule" : "rules", list, by->n == 1 ? "takes" : "take",
-		differ ? ", with a different action: the rule's intent is lost"
-		       : ", with the same action: the rule has no effect");
+		!deciders ? " (quick match rules stop evaluation first): the rule has no effect"
+		: differ  ? ", with a different action: the rule's intent is lost"
+			  : ", with the same action: the rule has no effect");
 	for (unsigned k = 0; k < by->n; k++) {
 		const struct pk_ir_rule *o = &x->rs->rules[by->v[k]];
-		pk_lint_relate(x->rep, f, o, NULL, "%s %s decides its packets%s", pk_lint_rule_name(x->rep, o),
-			       o->quick ? "(quick)" : "(later, last match wins)",
-			       o->action != r->action ? " with a different action" : "");
+		if (o->action == PK_ACT_MATCH)
+			pk_lint_relate(x->rep, f, o, NULL, "%s (quick match) stops evaluation before it",
+				       pk_lint_rule_name(x->rep, o));
+		else
+			pk_lint_relate(x->rep, f, o, NULL, "%s %s decides its packets%s", pk_lint_rule_name(x->rep, o),
+				       o->quick ? "(quick)" : "(later, last match wins)",
+				       o->action != r->action ? " with a different action" : "");
 	}
 }
 
@@ -440,6 +452,39 @@ static void check_partial(struct pk_lint_ctx *x, uint32_t i, const struct pk_lin
 	free(leaf);
 }
 
+static bool sat3(struct pk_lint_ctx *x, Z3_ast a, Z3_ast b, struct pk_vpkt *w)
+{
+	const Z3_ast v[3] = {x->dom, a, b};
+	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 3, v), w);
+}
+
+/* Rules j < i with different actions that match common packets while
+ * neither holds the other (Al-Shaer's correlation): their order decides. */
+static void check_correlated(struct pk_lint_ctx *x, uint32_t i)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	Z3_context c = x->z.c;
+	for (unsigned k = 0; k < x->nov[i] && x->ov[i][k] < i; k++) {
+		const uint32_t j = x->ov[i][k];
+		const struct pk_ir_rule *o = &x->rs->rules[j];
+		if (!usable(x, j) || x->guarded[j] || o->action == r->action ||
+		    (x->box[j].exact && pk_box_contains(&x->box[j], &x->box[i])) ||
+		    (x->box[i].exact && pk_box_contains(&x->box[i], &x->box[j])))
+			continue;
+		const Z3_ast mi = pk_lint_M(x, i), mj = pk_lint_M(x, j);
+		struct pk_vpkt w;
+		if (!sat3(x, mi, mj, &w) || !sat3(x, mi, Z3_mk_not(c, mj), NULL) || !sat3(x, mj, Z3_mk_not(c, mi), NULL))
+			continue;
+		struct pk_lint_finding *f = pk_lint_add(
+			x->rep, PK_LINT_CORRELATED, r, NULL,
+			"rule partly overlaps %s, which has a different action; neither contains the other, so "
+			"their order decides the packets both match",
+			pk_lint_rule_name(x->rep, o));
+		pk_lint_relate(x->rep, f, o, NULL, "the other rule");
+		pk_lint_witness(f, &w, "matched by both");
+	}
+}
+
 void pk_lint_relations(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
@@ -447,22 +492,26 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 	struct pk_lint_set p = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	struct pk_lint_set tmp = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	for (uint32_t i = 0; i < rs->nrules; i++)
-		if (pk_z3_in_filter(&rs->rules[i]))
+		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i])
 			check_unmatchable(x, i);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
-		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i])
+		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] ||
+		    (x->guarded[i] && !rs->rules[i].quick))
 			continue;
 		if (check_shadowed(x, i, &t, &tmp)) {
 			if (pk_lint_on(x, PK_LINT_SHADOWED))
 				report_shadowed(x, i, &tmp);
 			continue;
 		}
-		if (!neighbours_sure(x, i))
+		if (!neighbours_sure(x, i) || x->guarded[i])
 			continue;
 		if (pk_lint_on(x, PK_LINT_REDUNDANT))
 			check_redundant(x, i, &t, &p, &tmp);
-		if (pk_lint_on(x, PK_LINT_PARTIALLY_SHADOWED))
+		/* a catch-all default is there to be overridden */
+		if (pk_lint_on(x, PK_LINT_PARTIALLY_SHADOWED) && !pk_box_is_full(&x->box[i]))
 			check_partial(x, i, &t, &p);
+		if (pk_lint_on(x, PK_LINT_CORRELATED) && !pk_box_is_full(&x->box[i]))
+			check_correlated(x, i);
 	}
 	free(t.v);
 	free(p.v);

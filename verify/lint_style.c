@@ -37,6 +37,20 @@ static void check_block_kind(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
 			       ifc->wan ? " (a route through it has a gateway: WAN)" : " (no gateway route: internal)");
 }
 
+/* The rule's source text names word. pf (and so the front end) turns
+ * synproxy on another protocol into keep state; the text still says it. */
+static bool source_says(const struct pk_lint_ctx *x, const struct pk_ir_rule *r, const char *word)
+{
+	for (uint32_t l = r->loc.line; l && l <= (r->loc.end_line > r->loc.line ? r->loc.end_line : r->loc.line); l++) {
+		size_t len;
+		const char *s = pk_lint_line(x, r->loc.file, l, &len);
+		const char *hash = s ? memchr(s, '#', len) : NULL;
+		if (s && memmem(s, hash ? (size_t)(hash - s) : len, word, strlen(word)))
+			return true;
+	}
+	return false;
+}
+
 static void check_rule(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
 {
 	check_block_kind(x, r);
@@ -46,10 +60,11 @@ static void check_rule(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
 		pk_lint_add(x->rep, PK_LINT_REJECT_NON_TCP_UDP, r, NULL,
 			    "%s on protocol %u: pf can only drop these silently; use return-icmp or plain block",
 			    r->block == PK_BLOCK_RETURN_RST ? "return-rst" : "block return", r->proto);
-	if (r->action == PK_ACT_PASS && r->state == PK_STATE_SYNPROXY && r->proto && r->proto != 6 &&
-	    pk_lint_on(x, PK_LINT_SYNPROXY_NON_TCP))
+	if (r->action == PK_ACT_PASS && r->proto && r->proto != 6 && pk_lint_on(x, PK_LINT_SYNPROXY_NON_TCP) &&
+	    (r->state == PK_STATE_SYNPROXY || (r->state == PK_STATE_KEEP && source_says(x, r, "synproxy"))))
 		pk_lint_add(x->rep, PK_LINT_SYNPROXY_NON_TCP, r, NULL,
-			    "synproxy state on protocol %u: synproxy completes TCP handshakes only; use keep state",
+			    "synproxy state on protocol %u: synproxy completes TCP handshakes only, pf keeps plain "
+			    "state here; write keep state",
 			    r->proto);
 	if (r->action == PK_ACT_PASS && r->sopts.sloppy && pk_lint_on(x, PK_LINT_SLOPPY_STATE))
 		pk_lint_add(x->rep, PK_LINT_SLOPPY_STATE, r, NULL,

@@ -78,6 +78,7 @@ static void name_add(const char ***v, unsigned *n, unsigned *cap, const char *na
 
 void pk_z3_add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 {
+	z->closed |= rs->nifaces > 0;
 	for (uint32_t i = 0; i < rs->nifaces; i++)
 		name_add(&z->ifnames, &z->nif, &z->capif, rs->ifaces[i].name);
 	for (uint32_t i = 0; i < rs->nroutes; i++)
@@ -128,6 +129,7 @@ Z3_ast pk_z3_domain(struct pk_z3 *z)
 		implies(c, Z3_mk_not(c, tcp), field_is(z, z->p.flags, 0)),
 		implies(c, Z3_mk_not(c, Z3_mk_or(c, 2, icmp)), Z3_mk_and(c, 2, no_icmp)),
 		Z3_mk_bvule(c, z->p.iface, pk_z3_bv(c, z->nif, 16)),
+		z->closed ? Z3_mk_not(c, field_is(z, z->p.iface, 0)) : Z3_mk_true(c),
 		Z3_mk_bvule(c, z->p.tag, pk_z3_bv(c, z->ntag, 16)),
 	};
 	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
@@ -156,15 +158,23 @@ bool pk_z3_in_filter(const struct pk_ir_rule *r)
 Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32_t *idx, unsigned n,
 		   Z3_ast *M, const Z3_ast *leaf, Z3_ast dflt)
 {
+	Z3_ast *stop = calloc(n + 1, sizeof(*stop));
 	Z3_ast f = dflt;
 	for (unsigned k = 0; k < n; k++) {
+		const struct pk_ir_rule *r = &rs->rules[idx[k]];
 		if (!M[k])
-			M[k] = pk_z3_match(z, rs, &rs->rules[idx[k]]);
-		f = Z3_mk_ite(z->c, M[k], leaf[k], f);
+			M[k] = pk_z3_match(z, rs, r);
+		/* A quick match rule stops evaluation: the last pass/block
+		 * matched before it decides (pf's PF_TEST_QUICK). */
+		if (r->quick)
+			stop[k] = pk_z3_decides(r) ? leaf[k] : f;
+		if (pk_z3_decides(r))
+			f = Z3_mk_ite(z->c, M[k], leaf[k], f);
 	}
 	for (unsigned k = n; k-- > 0;)
-		if (rs->rules[idx[k]].quick)
-			f = Z3_mk_ite(z->c, M[k], leaf[k], f);
+		if (stop[k])
+			f = Z3_mk_ite(z->c, M[k], stop[k], f);
+	free(stop);
 	return f;
 }
 
@@ -174,11 +184,13 @@ Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 	Z3_ast *M = calloc(rs->nrules + 1, sizeof(*M));
 	Z3_ast *leaf = calloc(rs->nrules + 1, sizeof(*leaf));
 	unsigned n = 0;
-	for (uint32_t i = 0; i < rs->nrules; i++)
-		if (pk_z3_decides(&rs->rules[i])) {
-			leaf[n] = pk_z3_bool(z->c, rs->rules[i].action == PK_ACT_PASS);
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		if (pk_z3_decides(r) || (r->action == PK_ACT_MATCH && r->quick)) {
+			leaf[n] = pk_z3_bool(z->c, r->action == PK_ACT_PASS);
 			idx[n++] = i;
 		}
+	}
 	const Z3_ast chain = pk_z3_chain(z, rs, idx, n, M, leaf, Z3_mk_true(z->c));
 	const Z3_ast v[2] = {pk_z3_skipped(z, rs), chain};
 	free(idx);
@@ -187,26 +199,45 @@ Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 	return Z3_mk_or(z->c, 2, v);
 }
 
+static Z3_ast match_of(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t j, Z3_ast *M)
+{
+	if (!M[j])
+		M[j] = pk_z3_match(z, rs, &rs->rules[j]);
+	return M[j];
+}
+
 Z3_ast pk_z3_decided_by(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast *M)
 {
-	Z3_ast *v = calloc(rs->nrules + 2, sizeof(*v));
-	unsigned n = 0;
-	const bool quick = i != PK_Z3_NO_RULE && rs->rules[i].quick;
-	for (uint32_t j = 0; j < rs->nrules; j++) {
-		if (!pk_z3_decides(&rs->rules[j]))
-			continue;
-		if (!M[j])
-			M[j] = pk_z3_match(z, rs, &rs->rules[j]);
-		if (j == i)
-			v[n++] = M[j];
-		else if (i == PK_Z3_NO_RULE || (j < i && rs->rules[j].quick) || (j > i && !quick))
-			v[n++] = Z3_mk_not(z->c, M[j]);
+	Z3_context c = z->c;
+	const uint32_t from = i == PK_Z3_NO_RULE ? 0 : i + 1;
+	/* w: nothing after rule i takes the packet from it, reading on until a
+	 * quick match rule stops the evaluation. */
+	Z3_ast w = Z3_mk_true(c);
+	for (uint32_t j = rs->nrules; j-- > from;) {
+		const struct pk_ir_rule *r = &rs->rules[j];
+		if (pk_z3_decides(r)) {
+			const Z3_ast v[2] = {Z3_mk_not(c, match_of(z, rs, j, M)), w};
+			w = Z3_mk_and(c, 2, v);
+		} else if (r->action == PK_ACT_MATCH && r->quick) {
+			const Z3_ast v[2] = {match_of(z, rs, j, M), w};
+			w = Z3_mk_or(c, 2, v);
+		}
 	}
 	const Z3_ast skip = pk_z3_skipped(z, rs);
-	Z3_ast f = pk_z3_and(z->c, n, v);
-	const Z3_ast alt[2] = {skip, f};
-	const Z3_ast only[2] = {Z3_mk_not(z->c, skip), f};
-	f = i == PK_Z3_NO_RULE ? Z3_mk_or(z->c, 2, alt) : Z3_mk_and(z->c, 2, only);
+	if (i == PK_Z3_NO_RULE) {
+		const Z3_ast alt[2] = {skip, w};
+		return Z3_mk_or(c, 2, alt);
+	}
+	Z3_ast *v = calloc(i + 4, sizeof(*v));
+	unsigned n = 0;
+	for (uint32_t j = 0; j < i; j++)
+		if (rs->rules[j].quick && pk_z3_in_filter(&rs->rules[j]))
+			v[n++] = Z3_mk_not(c, match_of(z, rs, j, M));
+	v[n++] = match_of(z, rs, i, M);
+	v[n++] = Z3_mk_not(c, skip);
+	if (!rs->rules[i].quick)
+		v[n++] = w;
+	const Z3_ast f = pk_z3_and(c, n, v);
 	free(v);
 	return f;
 }
@@ -290,16 +321,59 @@ Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume)
 	return r;
 }
 
+/* What a reader expects of a packet, where the question leaves a field
+ * free: host addresses, a client port, a named interface; then (the first
+ * tier) a common protocol and a SYN. */
+static Z3_ast typical(struct pk_z3 *z, bool with_flags)
+{
+	Z3_context c = z->c;
+	const Z3_ast v4 = field_is(z, z->p.af, PK_AF_INET);
+	const Z3_ast tu[2] = {field_is(z, z->p.proto, 6), field_is(z, z->p.proto, 17)};
+	const Z3_ast host_src = Z3_mk_ite(c, v4, Z3_mk_not(c, field_is(z, Z3_mk_extract(c, 103, 96, z->p.src), 0)),
+					  Z3_mk_not(c, field_is(z, Z3_mk_extract(c, 7, 0, z->p.src), 0)));
+	const Z3_ast host_dst = Z3_mk_ite(c, v4, Z3_mk_not(c, field_is(z, Z3_mk_extract(c, 103, 96, z->p.dst), 0)),
+					  Z3_mk_not(c, field_is(z, Z3_mk_extract(c, 7, 0, z->p.dst), 0)));
+	const Z3_ast ports[2] = {Z3_mk_bvuge(c, z->p.sport, pk_z3_bv(c, 1024, 16)),
+				 Z3_mk_not(c, field_is(z, z->p.dport, 0))};
+	const Z3_ast v[] = {
+		host_src,
+		host_dst,
+		implies(c, Z3_mk_or(c, 2, tu), Z3_mk_and(c, 2, ports)),
+		z->nif ? Z3_mk_not(c, field_is(z, z->p.iface, 0)) : Z3_mk_true(c),
+		field_is(z, z->p.tos, 0),
+		with_flags ? implies(c, tu[0], field_is(z, z->p.flags, PK_TH_SYN)) : Z3_mk_true(c),
+		with_flags ? Z3_mk_or(c, 4, (Z3_ast[]){tu[0], tu[1], field_is(z, z->p.proto, 1), field_is(z, z->p.proto, 58)})
+			   : Z3_mk_true(c),
+	};
+	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
+}
+
+static void read_model(struct pk_z3 *z, struct pk_vpkt *out)
+{
+	Z3_model m = Z3_solver_get_model(z->c, z->s);
+	Z3_model_inc_ref(z->c, m);
+	pk_z3_model_packet(z, m, out);
+	Z3_model_dec_ref(z->c, m);
+}
+
 bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out)
 {
 	Z3_solver_push(z->c, z->s);
 	Z3_solver_assert(z->c, z->s, f);
 	const bool sat = pk_z3_check(z, 0, NULL) == Z3_L_TRUE;
 	if (sat && out) {
-		Z3_model m = Z3_solver_get_model(z->c, z->s);
-		Z3_model_inc_ref(z->c, m);
-		pk_z3_model_packet(z, m, out);
-		Z3_model_dec_ref(z->c, m);
+		read_model(z, out);
+		/* a witness that reads naturally, when the question allows one */
+		for (int tier = 0; tier < 2; tier++) {
+			Z3_solver_push(z->c, z->s);
+			Z3_solver_assert(z->c, z->s, typical(z, tier == 0));
+			const bool nice = pk_z3_check(z, 0, NULL) == Z3_L_TRUE;
+			if (nice)
+				read_model(z, out);
+			Z3_solver_pop(z->c, z->s, 1);
+			if (nice)
+				break;
+		}
 	}
 	Z3_solver_pop(z->c, z->s, 1);
 	return sat;

@@ -53,6 +53,7 @@ struct pk_z3 {
 	unsigned nif, capif;
 	const char **tags; /* tags[k-1] is tag k */
 	unsigned ntag, captag;
+	bool closed; /* a topology lists the interfaces: packets arrive on named ones only */
 	unsigned long checks;   /* solver calls made */
 	unsigned long unknowns; /* of which the solver could not settle */
 };
@@ -80,8 +81,10 @@ bool pk_z3_in_filter(const struct pk_ir_rule *r);
 
 /* The filter's verdict as a leaf chosen per deciding rule: builds
  * ite(first quick match, leaf, ... last match ..., dflt). Only the rules
- * listed in idx (ascending) are considered; M[k] is the match of idx[k]
- * (NULL: built here). leaf[k] and dflt are Boolean formulas. */
+ * listed in idx (ascending) are considered: pass and block rules, and
+ * quick match rules, which stop the evaluation (the last pass/block
+ * matched before one decides). M[k] is the match of idx[k] (NULL: built
+ * here). leaf[k] (unused for match rules) and dflt are Boolean formulas. */
 Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32_t *idx, unsigned n,
 		   Z3_ast *M, const Z3_ast *leaf, Z3_ast dflt);
 /* Rule i (a pass or block rule) decides the packet; with i ==

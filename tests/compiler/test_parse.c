@@ -138,6 +138,21 @@ static void test_every_syntax_error_of_a_file_is_reported(void **state)
 	free(d);
 }
 
+static void test_scanner_edge_cases_are_errors_not_crashes(void **state)
+{
+	(void)state;
+	expect_error("pass in label \"open\n", "t.conf:1:15: error: syntax error: unexpected unterminated string");
+	expect_error("pass in all\001\n", "t.conf:1:12: error: syntax error: unexpected stray character");
+	expect_error("a = \"$a $a\"\npass on $a\n", "macros or includes nested too deeply");
+	expect_error("b = \"$b$b\"\npass on $b\n", "macro expansion too large");
+	expect_error("include \"/nonexistent/x.conf\"\n", "cannot read included file '/nonexistent/x.conf'");
+	expect_error("include \"/dev/zero\"\n", "cannot read included file '/dev/zero'");
+	expect_print("include \"/dev/null\"\npass all no state\n", "pass all no state\n");
+	expect_error("pass in label $(x)\n", "'$' must start a macro name");
+	/* a quoted $ is text, and a comment ending in \\ goes on */
+	expect_print("pass in all label \"$x\" # note \\\npass out all\n", "pass in all flags S/SA label \"$x\"\n");
+}
+
 static void test_misspelt_keywords_get_a_suggestion(void **state)
 {
 	(void)state;
@@ -213,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_old_translation_and_scrub_rules_are_accepted),
 		cmocka_unit_test(test_unsupported_features_are_reported_at_their_location),
 		cmocka_unit_test(test_every_syntax_error_of_a_file_is_reported),
+		cmocka_unit_test(test_scanner_edge_cases_are_errors_not_crashes),
 		cmocka_unit_test(test_misspelt_keywords_get_a_suggestion),
 		cmocka_unit_test(test_set_options_are_recorded),
 		cmocka_unit_test(test_include_reads_a_file_relative_to_the_includer),

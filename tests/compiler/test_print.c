@@ -57,7 +57,7 @@ static void test_every_construct_round_trips(void **state)
 			  "set limit states 2000\nset block-policy return\nset state-policy floating\n"
 			  "set skip on lo0\nset debug urgent\nset hostid 9\nset loginterface wan0\n"
 			  "table <bad> persist const { 10.0.0.1, !10.0.0.2, 172.16.0.0/12 }\n"
-			  "table <f> file \"/etc/bad\"\n"
+			  "table <f> file \"tests/compiler/golden/blocklist.txt\"\n"
 			  "match in all scrub (no-df random-id min-ttl 5 max-mss 1400 reassemble tcp)\n"
 			  "block return-rst(ttl 9) in log (all) quick on ! lan0 inet proto tcp from <bad> port 1:9 to "
 			  "lan0:network port 2 >< 9\n"
@@ -76,7 +76,7 @@ static void test_every_construct_round_trips(void **state)
 			  "nat on wan0 from 192.168.1.0/24 -> 203.0.113.2\nno nat on wan0 from 192.168.1.9\n"
 			  "rdr pass on wan0 proto tcp to port 80 -> 192.168.1.10 port 8080\n"
 			  "binat on wan0 from 192.168.1.11 -> 203.0.113.11\nscrub in on wan0 all no-df fragment reassemble\n"
-			  "pass from no-route to urpf-failed\n",
+			  "pass from no-route to urpf-failed label \"say \\\"hi\\\" \\\\ bye\"\n",
 			  "inline ruleset");
 }
 

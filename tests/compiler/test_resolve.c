@@ -185,6 +185,23 @@ static void test_antispoof_becomes_pf_block_rules(void **state)
 	expect_error("antispoof for em7\n", "antispoof for em7 needs it declared");
 }
 
+static void test_table_files_are_read_and_kept_apart_from_inline_entries(void **state)
+{
+	(void)state;
+	struct pk_diags d;
+	struct pk_ir_ruleset *rs = pk_test_load("table <bad> { 10.0.0.1 } file \"tests/compiler/golden/blocklist.txt\"\n"
+						"block from <bad>\n", &d);
+	assert_non_null(rs);
+	const struct pk_ir_table *t = pk_ir_table_find(rs, "bad");
+	assert_int_equal(t->nentries, 6);
+	assert_int_equal(t->ninline, 1);
+	assert_true(t->entries[4].neg);
+	assert_int_equal(t->entries[5].pfx.af, PK_AF_INET6);
+	pk_ir_ruleset_free(rs);
+	pk_diags_free(&d);
+	expect_error("table <x> file \"/does/not/exist\"\n", "t.conf:1:16: error: cannot read table file '/does/not/exist'");
+}
+
 static void test_defines_from_the_command_line_are_macros(void **state)
 {
 	(void)state;
@@ -212,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_labels_expand_pf_macros_per_rule),
 		cmocka_unit_test(test_routing_options_name_interface_and_gateway),
 		cmocka_unit_test(test_antispoof_becomes_pf_block_rules),
+		cmocka_unit_test(test_table_files_are_read_and_kept_apart_from_inline_entries),
 		cmocka_unit_test(test_defines_from_the_command_line_are_macros),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,13 +58,31 @@ static void unreachable(void *ctx, uint16_t port, const uint8_t *ip, size_t len)
 }
 
 static struct pk_arp arp;
+
+static bool pk_arp_resolve4(struct pk_arp *a, uint64_t now, uint16_t port, const uint8_t nh[4], uint8_t mac[6],
+			    const uint8_t *ip, size_t len)
+{
+	return pk_arp_resolve(a, now, port, 4, nh, mac, ip, len);
+}
+
+static unsigned nsolicit;
+static uint8_t solicited[16];
+
+static void solicit6(void *ctx, uint16_t port, const uint8_t addr[16])
+{
+	(void)ctx;
+	(void)port;
+	memcpy(solicited, addr, 16);
+	nsolicit++;
+}
 static struct wire wire;
 
 static int setup(void **state)
 {
-	const struct pk_arp_io io = {&wire, port_addr, is_ours, send_frame, unreachable};
+	const struct pk_arp_io io = {&wire, port_addr, is_ours, solicit6, send_frame, unreachable};
 	(void)state;
 	memset(&wire, 0, sizeof(wire));
+	nsolicit = 0;
 	pk_arp_init(&arp, &io);
 	return 0;
 }
@@ -112,7 +130,7 @@ static void test_requester_is_learnt_so_the_reply_path_needs_no_request(void **s
 	uint8_t f[60], mac[6];
 	(void)state;
 	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 1, host_mac, host_ip, my_ip));
-	assert_true(pk_arp_resolve(&arp, NS, 0, host_ip, mac, NULL, 0));
+	assert_true(pk_arp_resolve4(&arp, NS, 0, host_ip, mac, NULL, 0));
 	assert_memory_equal(mac, host_mac, 6);
 	assert_int_equal(wire.nframes, 1);
 }
@@ -123,7 +141,7 @@ static void test_miss_queues_packets_and_reply_flushes_them_in_order(void **stat
 	(void)state;
 	for (int i = 0; i < 3; i++) {
 		memset(pkt[i], 0x45 + i, sizeof(pkt[i]));
-		assert_false(pk_arp_resolve(&arp, 0, 0, host_ip, mac, pkt[i], sizeof(pkt[i])));
+		assert_false(pk_arp_resolve4(&arp, 0, 0, host_ip, mac, pkt[i], sizeof(pkt[i])));
 	}
 	assert_int_equal(wire.nframes, 1); /* one request, not one per packet */
 	assert_int_equal(wire.frame[0][21], 1);
@@ -142,7 +160,7 @@ static void test_queue_is_bounded_per_neighbour(void **state)
 	uint8_t mac[6], pkt[40] = {0};
 	(void)state;
 	for (int i = 0; i < PK_ARP_QUEUE_PER_ENTRY + 5; i++)
-		pk_arp_resolve(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
+		pk_arp_resolve4(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
 	assert_int_equal(arp.stats.queued, PK_ARP_QUEUE_PER_ENTRY);
 	assert_int_equal(arp.stats.queue_drops, 5);
 }
@@ -151,8 +169,8 @@ static void test_unanswered_resolution_is_retried_then_reports_unreachable(void 
 {
 	uint8_t mac[6], pkt[40] = {0};
 	(void)state;
-	pk_arp_resolve(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
-	pk_arp_resolve(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
+	pk_arp_resolve4(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
+	pk_arp_resolve4(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
 	for (uint64_t t = 1; t <= PK_ARP_PROBES; t++)
 		pk_arp_tick(&arp, t * PK_ARP_RETRY_NS);
 	assert_int_equal(arp.stats.requests_sent, PK_ARP_PROBES);
@@ -166,13 +184,32 @@ static void test_entry_expires_and_is_resolved_again(void **state)
 	(void)state;
 	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 2, host_mac, host_ip, my_ip));
 	/* An unsolicited reply does not create an entry (no ARP poisoning by gratuitous replies). */
-	assert_false(pk_arp_resolve(&arp, 1, 0, host_ip, mac, NULL, 0));
+	assert_false(pk_arp_resolve4(&arp, 1, 0, host_ip, mac, NULL, 0));
 	pk_arp_input(&arp, 2, 0, f, arp_frame(f, 2, host_mac, host_ip, my_ip));
-	assert_true(pk_arp_resolve(&arp, 3, 0, host_ip, mac, NULL, 0));
+	assert_true(pk_arp_resolve4(&arp, 3, 0, host_ip, mac, NULL, 0));
 	pk_arp_tick(&arp, 2 + PK_ARP_REACHABLE_NS);
 	unsigned before = wire.nframes;
-	assert_false(pk_arp_resolve(&arp, 3 + PK_ARP_REACHABLE_NS, 0, host_ip, mac, NULL, 0));
+	assert_false(pk_arp_resolve4(&arp, 3 + PK_ARP_REACHABLE_NS, 0, host_ip, mac, NULL, 0));
 	assert_int_equal(wire.nframes, before + 1);
+}
+
+static void test_ipv6_neighbour_is_solicited_then_learnt_and_queue_flushed_as_ipv6(void **state)
+{
+	uint8_t mac[6], pkt[60] = {0x60};
+	const uint8_t nh[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 5};
+	(void)state;
+	assert_false(pk_arp_resolve(&arp, 0, 0, 6, nh, mac, pkt, sizeof(pkt)));
+	assert_int_equal(nsolicit, 1);
+	assert_memory_equal(solicited, nh, 16);
+	/* An IPv4 entry whose address shares the first 4 bytes is another neighbour. */
+	assert_false(pk_arp_resolve(&arp, 0, 0, 4, nh, mac, NULL, 0));
+	pk_arp_learn(&arp, 1, 0, 6, nh, host_mac, false);
+	assert_int_equal(wire.nframes, 2); /* the ARP request of the IPv4 lookup, then the flushed packet */
+	assert_memory_equal(wire.frame[1], host_mac, 6);
+	assert_int_equal(wire.frame[1][12], 0x86);
+	assert_int_equal(wire.frame[1][13], 0xdd);
+	assert_true(pk_arp_resolve(&arp, 2, 0, 6, nh, mac, NULL, 0));
+	assert_memory_equal(mac, host_mac, 6);
 }
 
 int main(void)
@@ -185,6 +222,7 @@ int main(void)
 		cmocka_unit_test_setup(test_queue_is_bounded_per_neighbour, setup),
 		cmocka_unit_test_setup(test_unanswered_resolution_is_retried_then_reports_unreachable, setup),
 		cmocka_unit_test_setup(test_entry_expires_and_is_resolved_again, setup),
+		cmocka_unit_test_setup(test_ipv6_neighbour_is_solicited_then_learnt_and_queue_flushed_as_ipv6, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "daemon/cksum.h"
+#include "runtime/cksum.h"
 
 /* An IPv4 TCP SYN 192.168.1.10:40000 -> 10.0.10.5:22 with correct checksums
  * (as computed by scapy). */
@@ -19,7 +20,7 @@ static const uint8_t syn[] = {
 
 static bool header_ok(const uint8_t *ip)
 {
-	return pk_csum_fold(pk_csum_add(0, ip, (size_t)(ip[0] & 15) * 4)) == 0;
+	return pk_cksum_fold(pk_cksum_add(0, ip, (size_t)(ip[0] & 15) * 4)) == 0;
 }
 
 static void test_ipv4_header_checksum_matches_reference(void **state)
@@ -66,7 +67,7 @@ static void test_time_exceeded_quotes_the_packet_and_is_addressed_to_its_source(
 	assert_memory_equal(out + 12, me, 4);
 	assert_memory_equal(out + 16, syn + 12, 4);
 	assert_int_equal(out[20], 11);
-	assert_int_equal(pk_csum_fold(pk_csum_add(0, out + 20, n - 20)), 0);
+	assert_int_equal(pk_cksum_fold(pk_cksum_add(0, out + 20, n - 20)), 0);
 	assert_memory_equal(out + 28, syn, sizeof(syn));
 }
 
@@ -92,7 +93,7 @@ static void test_echo_request_becomes_a_valid_reply(void **state)
 	assert_int_equal(p[15], 1);
 	assert_int_equal(p[19], 10);
 	assert_true(header_ok(p));
-	assert_int_equal(pk_csum_fold(pk_csum_add(0, p + 20, 8)), 0);
+	assert_int_equal(pk_cksum_fold(pk_cksum_add(0, p + 20, 8)), 0);
 	assert_false(pk_icmp4_echo_reply(p, sizeof(p)));
 }
 

@@ -43,6 +43,10 @@ build/picket replay --quiet --explain 1 "$conf" "$cap" >"$out/explain1"
 grep -q 'route: leaves by opt1' "$out/explain1" && grep -q '^  out on opt1:' "$out/explain1" &&
 	ok "--explain 1: route and out step" || fail "explain 1 lacks the out step"
 
+build/picket replay --quiet -w "$out/nat.pcap" tests/replay/nat.conf "$cap" || fail "-w with NAT exits $?"
+tcpdump -nr "$out/nat.pcap" 2>/dev/null | grep -q 'IP 203.0.113.2.[0-9]* > 8.8.8.8.53' &&
+	ok "-w writes packets after NAT" || fail "-w output is not translated"
+
 # A plain pcap: no interface names; the topology infers them from sources.
 tcpdump -r "$cap" -w "$out/plain.pcap" 2>/dev/null
 build/picket replay --format jsonl "$conf" "$out/plain.pcap" >"$out/plain.jsonl" || fail "plain pcap exits $?"
@@ -65,4 +69,10 @@ build/picket replay "$conf" /nonexistent.pcap 2>"$out/nofile.err"; [ $? -eq 2 ] 
 	ok "unreadable capture: exit 2, named" || fail "unreadable capture"
 build/picket replay --iface eth9 "$conf" "$cap" 2>"$out/iface.err"; [ $? -eq 2 ] && grep -q eth9 "$out/iface.err" &&
 	ok "unknown --iface: exit 2" || fail "unknown iface"
+# The bundled capture is what the generator makes, byte for byte.
+$py tests/replay/gen_captures.py "$out" example && cmp -s "$out/example.pcapng" examples/freenas.pcapng &&
+	ok "examples/freenas.pcapng is reproducible" || fail "examples/freenas.pcapng differs from the generator's"
+build/picket replay --quiet examples/freenas.conf examples/freenas.pcapng >"$out/example.txt" &&
+	grep -q "synproxy completed the client's handshake, but the server never answered" "$out/example.txt" &&
+	ok "bundled capture: stall diagnosed" || fail "bundled capture: no stall report"
 [ $fails -eq 0 ]

@@ -23,11 +23,17 @@ echo "port 8080 blocked: timed out after $2 s"
 inc ping -c 2 -W 2 $NAS >/dev/null || fail "ping LAN -> FreeNAS (passed by rule)"
 inc ping -c 1 -W 2 192.168.1.1 >/dev/null || fail "ping LAN -> firewall (passed by rule)"
 ins ping -c 1 -W 2 $CLIENT >/dev/null && fail "ping FreeNAS -> LAN passed; no rule passes it"
-echo "ping follows its rules"
+inc ping -c 1 -t 1 -W 2 $NAS 2>&1 | grep -q "Time to live exceeded" ||
+	fail "a TTL 1 packet was not answered with time exceeded"
+echo "ping follows its rules; TTL expiry answered"
 
 ctl states | grep -q "tcp" || { ctl states; fail "picket states lists no TCP state"; }
 ctl stats | grep -q "current entries" || fail "picket stats"
 ctl rules -v | grep -q "Evaluations" || fail "picket rules -v"
+ctl states -v | grep -q "expires in" || fail "picket states -v"
+ctl kill-states $CLIENT | grep -Eq "killed [1-9][0-9]* states" || fail "picket kill-states $CLIENT killed nothing"
+ctl states | grep -q "$CLIENT" && fail "states of $CLIENT remain after kill-states"
+ctl kill-states not-an-address 2>/dev/null && fail "kill-states accepted a bad filter"
 inf "$PICKET" states -s "$WORK/nonexistent.sock" 2>/dev/null && fail "picket states on a missing socket succeeded"
 [ "$(stat -c %a "$WORK/ctl.sock")" = 600 ] || fail "control socket mode is $(stat -c %a "$WORK/ctl.sock"), not 600"
 [ "$(ps -o user= -p "$(cat "$WORK/picketd.pid")")" = nobody ] || fail "picketd did not drop to nobody"

@@ -26,10 +26,14 @@ inc ping -c 2 -W 2 $NAS >/dev/null || fail "ping"
 ins ping -c 1 -W 1 $CLIENT >/dev/null
 sleep 1
 for ifc in lan0 opt1; do
-	kill -INT "$(cat "$WORK/tcpdump-$ifc.pid")"
+	kill -TERM "$(cat "$WORK/tcpdump-$ifc.pid")"
 done
-wait_for 10 sh -c "! kill -0 $(cat "$WORK/tcpdump-lan0.pid") 2>/dev/null && ! kill -0 $(cat "$WORK/tcpdump-opt1.pid") 2>/dev/null" ||
-	fail "tcpdump did not stop"
+# Bounded: a tcpdump that does not stop is killed after 10 s.
+( sleep 10; kill -9 $(cat "$WORK"/tcpdump-*.pid) 2>/dev/null ) &
+watchdog=$!
+wait "$(cat "$WORK/tcpdump-lan0.pid")" "$(cat "$WORK/tcpdump-opt1.pid")"
+kill $watchdog 2>/dev/null
+wait $watchdog 2>/dev/null
 rm -f "$WORK"/tcpdump-*.pid
 
 timeout 60 "$PICKET" replay "$WORK/rules.pkb" "$WORK/lan0.pcap" "$WORK/opt1.pcap" --format jsonl \

@@ -56,6 +56,15 @@ static void test_nat_to_rewrites_source_and_back(void **state)
 	assert_int_equal(p.dport, 40000);
 }
 
+static void test_nat_to_interface_uses_its_address(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass out on wan0 from lan0:network nat-to (wan0)\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_true(et.v.translated);
+	assert_addr(now_pkt().src, PUB);
+}
+
 static void test_nat_to_gives_two_clients_distinct_ports(void **state)
 {
 	struct pk_pkt p;
@@ -242,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_nat_to_rewrites_source_and_back, pk_et_teardown),
+		cmocka_unit_test_teardown(test_nat_to_interface_uses_its_address, pk_et_teardown),
 		cmocka_unit_test_teardown(test_nat_to_gives_two_clients_distinct_ports, pk_et_teardown),
 		cmocka_unit_test_teardown(test_static_port_keeps_the_source_port, pk_et_teardown),
 		cmocka_unit_test_teardown(test_nat_to_port_range_is_respected, pk_et_teardown),

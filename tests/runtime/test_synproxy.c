@@ -1,5 +1,6 @@
 /*
- * tests/runtime/test_synproxy.c: synproxy state (runtime/synproxy.c).
+ * tests/runtime/test_synproxy.c: synproxy state with SYN cookies
+ * (runtime/synproxy.c, runtime/syncookie.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,34 +27,45 @@ static struct pk_pkt sent_pkt(unsigned k)
 	return p;
 }
 
-/* Returns the ISN the firewall gave the client and the one it gave the server. */
-static void proxy_handshake(uint32_t *isn_c, uint32_t *isn_s)
+/* The client's SYN from sport with mss/wscale (wscale -1: none): held, answered
+ * with a cookie, no state. Returns the cookie. */
+static uint32_t client_syn(double t, uint16_t sport, uint16_t mss, int wscale)
 {
 	struct pk_tb syn = pk_tb_defaults(4, CL, SRV);
+
+	syn.sport = sport, syn.dport = 22, syn.flags = PK_TH_SYN, syn.seq = 100, syn.mss = mss, syn.wscale = wscale;
+	assert_int_equal(pk_et_run(&syn, t, et.lan, PK_RT_DIR_IN), PK_V_HOLD);
+	assert_int_equal(et.v.state_event, PK_SE_NONE);
+	assert_int_equal(et.nsent, 1);
+	assert_int_equal(sent_pkt(0).th_flags, PK_TH_SYN | PK_TH_ACK);
+	return sent_pkt(0).seq;
+}
+
+/* Client SYN and ACK: returns the ISN the firewall gave the server. */
+static uint32_t client_side(uint32_t *isn_c, uint16_t mss, int wscale, struct pk_pkt *server_syn)
+{
+	*isn_c = client_syn(0, 40000, mss, wscale);
+	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, *isn_c + 1), PK_V_HOLD);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
+	assert_int_equal(pk_engine_counters(et.eng)->states_current, 1);
+	assert_int_equal(et.nsent, 1);
+	*server_syn = sent_pkt(0);
+	assert_int_equal(server_syn->th_flags, PK_TH_SYN);
+	assert_int_equal(server_syn->dport, 22);
+	assert_int_equal(et.sent_iface[0], et.nas);
+	return server_syn->seq;
+}
+
+/* The whole handshake; the server answers with wscale server_ws (-1: none). */
+static void proxy_handshake(uint32_t *isn_c, uint32_t *isn_s, int server_ws)
+{
+	struct pk_tb sa = pk_tb_defaults(4, SRV, CL);
 	struct pk_pkt p;
 
-	syn.sport = 40000, syn.dport = 22, syn.flags = PK_TH_SYN, syn.seq = 100, syn.mss = 1460, syn.wscale = 7;
-	assert_int_equal(pk_et_run(&syn, 0, et.lan, PK_RT_DIR_IN), PK_V_HOLD);
-	assert_int_equal(et.v.state_event, PK_SE_CREATED);
-	assert_int_equal(et.nsent, 1);
-	p = sent_pkt(0);
-	assert_int_equal(p.th_flags, PK_TH_SYN | PK_TH_ACK);
-	assert_int_equal(p.ack, 101);
-	assert_int_equal(p.opt.mss, 1460);
-	assert_int_equal(p.dport, 40000);
-	assert_int_equal(et.sent_iface[0], et.lan);
-	*isn_c = p.seq;
-	/* the client completes: only now does the firewall open the server side */
-	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, *isn_c + 1), PK_V_HOLD);
-	assert_int_equal(et.nsent, 1);
-	p = sent_pkt(0);
-	assert_int_equal(p.th_flags, PK_TH_SYN);
-	assert_int_equal(p.dport, 22);
-	assert_int_equal(p.opt.mss, 1460);
-	assert_int_equal(et.sent_iface[0], et.nas);
-	*isn_s = p.seq;
-	assert_int_equal(pk_et_tcp(0.02, et.lan, PK_RT_DIR_OUT, SRV, 22, CL, 40000, PK_TH_SYN | PK_TH_ACK, 900, *isn_s + 1),
-			 PK_V_HOLD);
+	*isn_s = client_side(isn_c, 1460, 7, &p);
+	sa.sport = 22, sa.dport = 40000, sa.flags = PK_TH_SYN | PK_TH_ACK, sa.seq = 900, sa.ack = *isn_s + 1;
+	sa.wscale = server_ws;
+	assert_int_equal(pk_et_run(&sa, 0.02, et.lan, PK_RT_DIR_OUT), PK_V_HOLD);
 	assert_int_equal(et.nsent, 2);
 	p = sent_pkt(0);
 	assert_int_equal(p.th_flags, PK_TH_ACK); /* to the server */
@@ -63,15 +75,98 @@ static void proxy_handshake(uint32_t *isn_c, uint32_t *isn_s)
 	assert_int_equal(p.seq, *isn_c + 1);
 }
 
-static void test_syn_is_answered_and_server_opened_after_client_ack(void **state)
+static void test_syn_flood_creates_no_states(void **state)
 {
-	uint32_t ic, is;
+	uint16_t k;
 
 	(void)state;
 	pk_et_start(RULES);
-	proxy_handshake(&ic, &is);
+	for (k = 0; k < 2000; k++)
+		client_syn(k * 0.001, (uint16_t)(1024 + k), 1460, -1);
+	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
+	assert_int_equal(pk_engine_counters(et.eng)->inserts, 0);
+	assert_int_equal(pk_engine_counters(et.eng)->syncookies_sent, 2000);
+}
+
+static void test_real_client_connects_during_a_flood(void **state)
+{
+	uint32_t ic, is;
+	uint16_t k;
+
+	(void)state;
+	pk_et_start(RULES);
+	for (k = 0; k < 500; k++)
+		client_syn(0, (uint16_t)(2000 + k), 1460, -1);
+	proxy_handshake(&ic, &is, 7);
 	assert_int_equal(et.v.src_after, 4);
 	assert_int_equal(et.v.dst_after, 4);
+	assert_int_equal(pk_engine_counters(et.eng)->states_current, 1);
+	assert_int_equal(pk_engine_counters(et.eng)->syncookies_valid, 1);
+}
+
+static void test_cookie_carries_mss_and_window_scale_to_the_server(void **state)
+{
+	struct pk_pkt syn_ack, srv;
+	uint32_t ic;
+
+	(void)state;
+	pk_et_start(RULES);
+	client_syn(0, 40000, 1400, 5);
+	syn_ack = sent_pkt(0);
+	assert_int_equal(syn_ack.opt.mss, 1380); /* the table's value below the client's */
+	assert_int_equal(syn_ack.opt.wscale, 0); /* the client is told the firewall does not scale */
+	assert_int_equal(syn_ack.ack, 101);
+	assert_int_equal(pk_get16(et.sent[0] + 34), 0); /* window 0 until spliced, as pf */
+	pk_et_teardown(NULL);
+	pk_et_start(RULES);
+	client_side(&ic, 1400, 5, &srv);
+	assert_int_equal(srv.opt.mss, 1380);
+	assert_int_equal(srv.opt.wscale, 5);
+}
+
+static void test_cookie_without_options_opens_server_without_scale(void **state)
+{
+	struct pk_pkt srv;
+	uint32_t ic;
+
+	(void)state;
+	pk_et_start(RULES);
+	client_side(&ic, 0, -1, &srv);
+	assert_int_equal(srv.opt.mss, 512); /* pf's default when the SYN has none */
+	assert_int_equal(srv.opt.wscale, PK_WSCALE_NONE);
+}
+
+static void test_forged_cookie_ack_is_refused(void **state)
+{
+	uint32_t c;
+
+	(void)state;
+	pk_et_start(RULES);
+	c = client_syn(0, 40000, 1460, -1);
+	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, c + 2), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_SYNPROXY);
+	/* a cookie is bound to its connection: another source port cannot use it */
+	assert_int_equal(pk_et_tcp(0.02, et.lan, PK_RT_DIR_IN, CL, 40001, SRV, 22, PK_TH_ACK, 101, c + 1), PK_V_BLOCK);
+	/* and to the client's ISN */
+	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 5001, c + 1), PK_V_BLOCK);
+	assert_int_equal(et.nsent, 0);
+	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
+	assert_int_equal(pk_engine_counters(et.eng)->syncookies_failed, 3);
+}
+
+static void test_stale_cookie_is_refused_fresh_one_accepted(void **state)
+{
+	uint32_t c;
+
+	(void)state;
+	pk_et_start(RULES);
+	c = client_syn(0, 40000, 1460, -1);
+	client_syn(1, 40001, 1460, -1);
+	assert_int_equal(pk_et_tcp(40, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, c + 1), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_SYNPROXY);
+	c = client_syn(41, 40002, 1460, -1);
+	assert_int_equal(pk_et_tcp(58, et.lan, PK_RT_DIR_IN, CL, 40002, SRV, 22, PK_TH_ACK, 101, c + 1), PK_V_HOLD);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 }
 
 static void test_spliced_connection_translates_sequence_numbers(void **state)
@@ -80,7 +175,7 @@ static void test_spliced_connection_translates_sequence_numbers(void **state)
 
 	(void)state;
 	pk_et_start(RULES);
-	proxy_handshake(&ic, &is);
+	proxy_handshake(&ic, &is, -1);
 	et.payload = 10;
 	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK | PK_TH_PUSH, 101, ic + 1),
 			 PK_V_PASS);
@@ -96,52 +191,53 @@ static void test_spliced_connection_translates_sequence_numbers(void **state)
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
 }
 
-static void test_client_ack_with_wrong_number_is_dropped(void **state)
+static void test_server_windows_are_rescaled_for_the_client(void **state)
 {
-	struct pk_tb syn = pk_tb_defaults(4, CL, SRV);
+	struct pk_tb d = pk_tb_defaults(4, SRV, CL);
+	uint32_t ic, is;
 
 	(void)state;
 	pk_et_start(RULES);
-	syn.sport = 40000, syn.dport = 22, syn.flags = PK_TH_SYN, syn.seq = 100;
-	assert_int_equal(pk_et_run(&syn, 0, et.lan, PK_RT_DIR_IN), PK_V_HOLD);
-	assert_int_equal(pk_get16(et.sent[0] + 34), 0); /* window 0 until spliced, as pf */
-	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, 12345), PK_V_BLOCK);
-	assert_int_equal(et.v.reason, PK_REASON_SYNPROXY);
-	assert_int_equal(et.nsent, 0);
+	proxy_handshake(&ic, &is, 2);
+	d.sport = 22, d.dport = 40000, d.flags = PK_TH_ACK, d.seq = 901, d.ack = is + 1, d.win = 1000;
+	assert_int_equal(pk_et_run(&d, 0.03, et.lan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_get16(et.buf + 34), 4000); /* the client was told scale 0 */
+	assert_int_equal(pk_get32(et.buf + 24), ic + 1);
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
 }
 
 static void test_retransmitted_syn_gets_the_same_syn_ack(void **state)
 {
-	struct pk_tb syn = pk_tb_defaults(4, CL, SRV);
 	uint32_t first;
 
 	(void)state;
 	pk_et_start(RULES);
-	syn.sport = 40000, syn.dport = 22, syn.flags = PK_TH_SYN, syn.seq = 100;
-	assert_int_equal(pk_et_run(&syn, 0, et.lan, PK_RT_DIR_IN), PK_V_HOLD);
-	first = pk_get32(et.sent[0] + 24);
-	assert_int_equal(pk_et_run(&syn, 1, et.lan, PK_RT_DIR_IN), PK_V_HOLD);
-	assert_int_equal(et.nsent, 1);
-	assert_int_equal(pk_get32(et.sent[0] + 24), first);
+	first = client_syn(0, 40000, 0, -1);
+	assert_int_equal(client_syn(1, 40000, 0, -1), first);
 }
 
-static void test_unanswered_server_never_sees_traffic_before_handshake(void **state)
+static void test_bare_ack_to_other_port_meets_the_rules(void **state)
 {
 	(void)state;
 	pk_et_start(RULES);
-	/* a bare ACK without a SYN first does not match the flags S/SA rule */
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, 5), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, SRV, 80, PK_TH_ACK, 101, 5), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_MATCH);
 	assert_int_equal(et.nsent, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_syn_is_answered_and_server_opened_after_client_ack, pk_et_teardown),
+		cmocka_unit_test_teardown(test_syn_flood_creates_no_states, pk_et_teardown),
+		cmocka_unit_test_teardown(test_real_client_connects_during_a_flood, pk_et_teardown),
+		cmocka_unit_test_teardown(test_cookie_carries_mss_and_window_scale_to_the_server, pk_et_teardown),
+		cmocka_unit_test_teardown(test_cookie_without_options_opens_server_without_scale, pk_et_teardown),
+		cmocka_unit_test_teardown(test_forged_cookie_ack_is_refused, pk_et_teardown),
+		cmocka_unit_test_teardown(test_stale_cookie_is_refused_fresh_one_accepted, pk_et_teardown),
 		cmocka_unit_test_teardown(test_spliced_connection_translates_sequence_numbers, pk_et_teardown),
-		cmocka_unit_test_teardown(test_client_ack_with_wrong_number_is_dropped, pk_et_teardown),
+		cmocka_unit_test_teardown(test_server_windows_are_rescaled_for_the_client, pk_et_teardown),
 		cmocka_unit_test_teardown(test_retransmitted_syn_gets_the_same_syn_ack, pk_et_teardown),
-		cmocka_unit_test_teardown(test_unanswered_server_never_sees_traffic_before_handshake, pk_et_teardown),
+		cmocka_unit_test_teardown(test_bare_ack_to_other_port_meets_the_rules, pk_et_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,7 @@
 
 PK_ROOT=${PK_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 PICKET=$PK_ROOT/build/picket
-PICKETD=$PK_ROOT/build/picketd
+PICKETD=${PICKETD:-$PK_ROOT/build/picketd}
 SUF=$$
 NS_C=pkc$SUF
 NS_F=pkf$SUF
@@ -167,15 +167,22 @@ pk_compile() {
 	chmod 644 "$WORK/rules.pkb"
 }
 
-# Start picketd in the firewall namespace (foreground, logs in $WORK).
+# Start picketd in the firewall namespace (foreground, logs in $WORK;
+# PK_NOLOGS=1 leaves out the pcap and verdict logs, as the benchmark does).
 pk_start() {
+	logs="-l $WORK/log.pcap --verdict-log $WORK/verdicts.log"
+	[ "${PK_NOLOGS:-0}" = 1 ] && logs=
 	inf "$PICKETD" -f "$WORK/rules.pkb" -d -s "$WORK/ctl.sock" -p "$WORK/picketd.pid" \
-		-l "$WORK/log.pcap" --verdict-log "$WORK/verdicts.log" "$@" >"$WORK/picketd.log" 2>&1 &
+		$logs "$@" >"$WORK/picketd.log" 2>&1 &
 	wait_for 10 test -S "$WORK/ctl.sock" || fail "picketd did not start"
 	wait_for 5 test -s "$WORK/picketd.pid" || fail "picketd wrote no pid file"
 }
 
-ctl() { inf "$PICKET" "$@" -s "$WORK/ctl.sock"; }
+ctl() {
+	cmd=$1
+	shift
+	inf "$PICKET" "$cmd" -s "$WORK/ctl.sock" "$@"
+}
 
 ssh_nas() {
 	inc timeout 20 ssh -i "$WORK/user_key" -o BatchMode=yes -o StrictHostKeyChecking=no \

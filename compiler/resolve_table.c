@@ -1,0 +1,96 @@
+/*
+ * compiler/resolve_table.c: `table <name> ... { entries } file "path"`.
+ * Inline entries are resolved like rule addresses; a file holds one entry
+ * per word, `#` comments allowed, as pfctl reads it.
+ */
+#include "compiler/resolve.h"
+
+#include <string.h>
+
+#include "compiler/lex.h"
+
+struct pk_entry_vec {
+	struct pk_ir_table_entry *v;
+	uint32_t n, cap;
+};
+
+static void pk_entry_push(struct pk_res *r, struct pk_entry_vec *e, const struct pk_prefix *p, bool neg)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 8;
+		e->v = pk_arena_grow(r->a, e->v, e->n, e->cap, sizeof(*e->v));
+	}
+	e->v[e->n].pfx = *p;
+	e->v[e->n++].neg = neg;
+}
+
+/* One word of a table file; returns false for what is not an address. */
+static bool pk_file_entry(struct pk_res *r, struct pk_entry_vec *e, const char *w, size_t len)
+{
+	bool neg = len && w[0] == '!';
+	char *text = pk_arena_strndup(r->a, w + neg, len - neg);
+	struct pk_prefix p;
+	if (pk_prefix_parse(text, &p))
+		return false;
+	pk_entry_push(r, e, &p, neg);
+	return true;
+}
+
+static void pk_table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_entry_vec *e)
+{
+	size_t len;
+	const char *text = pk_lex_read_file(r->a, f->s, &len);
+	if (!text) {
+		pk_error(r->d, &f->loc, "cannot read table file '%s' (a regular file of addresses, one per line)", f->s);
+		return;
+	}
+	unsigned line = 1;
+	for (size_t i = 0; i < len;) {
+		if (text[i] == '#') {
+			while (i < len && text[i] != '\n')
+				i++;
+		} else if (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n') {
+			line += text[i++] == '\n';
+		} else {
+			size_t s = i;
+			while (i < len && !strchr(" \t\r\n#", text[i]))
+				i++;
+			if (!pk_file_entry(r, e, text + s, i - s))
+				pk_error(r->d, &f->loc, "%s:%u: '%.*s' is not an address or network", f->s, line,
+					 (int)(i - s), text + s);
+		}
+	}
+}
+
+void pk_res_table(struct pk_res *r, const struct pk_ast_table *at)
+{
+	int old = pk_res_table_find(r, at->name);
+	if (old >= 0) {
+		struct pk_diag *g = pk_error(r->d, &at->loc, "table <%s> is defined twice", at->name);
+		pk_diag_note(g, &r->rs->tables[old].loc, "first defined here; merge the two or rename one");
+		return;
+	}
+	uint32_t idx = pk_res_table_add(r, at->name, &at->loc);
+	struct pk_addr_vec v = {0};
+	struct pk_entry_vec e = {0};
+	pk_res_hosts(r, at->hosts, &v);
+	for (uint32_t i = 0; i < v.n; i++) {
+		if (v.v[i].kind != PK_ADDR_PREFIX)
+			pk_error(r->d, &at->loc, "a table holds addresses and networks only, not tables or interfaces' dynamic addresses");
+		else
+			pk_entry_push(r, &e, &v.v[i].pfx, v.v[i].neg);
+	}
+	uint32_t ninline = e.n, nfiles = 0;
+	for (const struct pk_ast_item *f = at->files; f; f = f->next, nfiles++)
+		pk_table_file(r, f, &e);
+	struct pk_ir_table *t = &r->rs->tables[idx];
+	t->persist = at->persist;
+	t->is_const = at->is_const;
+	t->counters = at->counters;
+	t->entries = e.v ? e.v : pk_arena_alloc(r->a, sizeof(*t->entries));
+	t->nentries = e.n;
+	t->ninline = ninline;
+	t->files = pk_arena_array(r->a, nfiles ? nfiles : 1, sizeof(*t->files));
+	for (const struct pk_ast_item *f = at->files; f; f = f->next)
+		t->files[t->nfiles++] = f->s;
+}

@@ -1,0 +1,139 @@
+/*
+ * tests/verify/test_golden.c: the golden suite: every rule file in
+ * tests/verify/golden/ is linted and its findings must be exactly those in
+ * the .expected file beside it (one line per finding: line:column,
+ * severity, id, the lines of the related rules, and whether a witness
+ * came with it). Files whose .expected is empty must produce nothing.
+ * A first line `# lint: --enable ID` or `--disable ID` sets options.
+ * PK_GOLDEN_UPDATE=1 rewrites the .expected files (review the diff).
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "compiler/frontend.h"
+#include "verify/lint.h"
+
+#define GOLDEN_DIR "tests/verify/golden"
+
+static void options_from_header(const char *path, struct pk_lint_opts *o)
+{
+	pk_lint_opts_default(o);
+	o->mem_bytes = 8ULL << 30; /* findings must not depend on the machine */
+	FILE *f = fopen(path, "r");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f) && line[0] == '#') {
+		char *save = NULL;
+		const char *w = strtok_r(line, " \t\n", &save);
+		if (!w || strcmp(w, "#") || !(w = strtok_r(NULL, " \t\n", &save)) || strcmp(w, "lint:"))
+			continue;
+		while ((w = strtok_r(NULL, " \t\n", &save))) {
+			const char *id = strtok_r(NULL, " \t\n", &save);
+			const int k = id ? pk_lint_id_find(id) : -1;
+			assert_true(k >= 0);
+			o->enabled[k] = !strcmp(w, "--enable");
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static void render(const struct pk_lint_report *rep, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = 0;
+	for (unsigned i = 0; i < rep->n && n < size; i++) {
+		const struct pk_lint_finding *f = &rep->v[i];
+		n += (size_t)snprintf(out + n, size - n, "%u:%u %s %s", f->loc.line, f->loc.col,
+				      pk_severity_name(f->sev), pk_lint_id_name(f->id));
+		for (unsigned k = 0; k < f->nrelated && n < size; k++)
+			n += (size_t)snprintf(out + n, size - n, "%s%u", k ? "," : " related=", f->related[k].loc.line);
+		if (n < size)
+			n += (size_t)snprintf(out + n, size - n, "%s\n", f->has_witness ? " witness" : "");
+	}
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	static char buf[1 << 16];
+	const size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+static unsigned check_one(const char *conf)
+{
+	char path[512], expected_path[512];
+	snprintf(path, sizeof(path), GOLDEN_DIR "/%s", conf);
+	snprintf(expected_path, sizeof(expected_path), GOLDEN_DIR "/%.*s.expected", (int)(strlen(conf) - 5), conf);
+	struct pk_lint_opts o;
+	options_from_header(path, &o);
+	struct pk_diags d;
+	pk_diags_init(&d);
+	struct pk_ir_ruleset *rs;
+	if (pk_frontend_load(path, &(struct pk_frontend_opts){0}, &d, &rs) < 0) {
+		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
+		fail_msg("%s does not load", path);
+	}
+	pk_diags_free(&d);
+	struct pk_lint_report rep;
+	pk_lint_report_init(&rep);
+	assert_int_equal(pk_lint_run(rs, &o, &rep), 0);
+	static char got[1 << 16];
+	render(&rep, got, sizeof(got));
+	const unsigned n = rep.n;
+	pk_lint_report_free(&rep);
+	pk_ir_ruleset_free(rs);
+	if (getenv("PK_GOLDEN_UPDATE")) {
+		FILE *f = fopen(expected_path, "w");
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+		return n;
+	}
+	const char *want = slurp(expected_path);
+	if (!want)
+		fail_msg("%s: no %s", conf, expected_path);
+	if (strcmp(want, got))
+		fail_msg("%s: findings differ\n--- expected\n%s--- got\n%s", conf, want, got);
+	return n;
+}
+
+static void test_golden_rule_files_give_exactly_the_expected_findings(void **state)
+{
+	(void)state;
+	DIR *dir = opendir(GOLDEN_DIR);
+	assert_non_null(dir);
+	unsigned files = 0, clean = 0, findings = 0;
+	for (struct dirent *e; (e = readdir(dir));) {
+		const size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".conf"))
+			continue;
+		const unsigned n = check_one(e->d_name);
+		files++;
+		clean += n == 0;
+		findings += n;
+	}
+	closedir(dir);
+	print_message("%u golden files (%u clean), %u findings\n", files, clean, findings);
+	assert_true(files >= 10 && clean >= 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_rule_files_give_exactly_the_expected_findings),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
