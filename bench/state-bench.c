@@ -106,6 +106,13 @@ static struct pk_engine *open_engine(const char *path)
 	return e;
 }
 
+/* The expiry budget of one pass over the whole table (sized by the limit). */
+static uint32_t sweep(const struct pk_engine *e)
+{
+	const uint32_t limit = pk_rs_options(pk_engine_ruleset(e))->limit_states;
+	return (limit ? limit : PK_DEFAULT_LIMIT_STATES) + 1;
+}
+
 static int table(const char *path, size_t n)
 {
 	size_t stride;
@@ -122,7 +129,7 @@ static int table(const char *path, size_t n)
 	const uint64_t held = pk_engine_counters(e)->states_current;
 	const double lookup = feed(e, pkts, n, &now, &passed);
 	const uint64_t t0 = bench_now_ns(), later = now + 100000 * SEC;
-	for (uint32_t k; (k = pk_engine_expire(e, later, 1u << 20)) != 0;)
+	for (uint32_t k; (k = pk_engine_expire(e, later, sweep(e))) != 0;)
 		removed += k;
 	const double expire = removed ? (double)(bench_now_ns() - t0) / (double)removed : 0;
 	printf("states=%llu bytes_per_state=%.1f rss_bytes_per_state=%.1f insert_ns=%.1f lookup_ns=%.1f "
@@ -154,7 +161,7 @@ static int at_limit(const char *path, size_t n)
 		peak = c->states_current > peak ? c->states_current : peak;
 	}
 	const uint64_t half = now + (uint64_t)first * SEC / 2;
-	for (uint32_t k; (k = pk_engine_expire(e, half, 1u << 20)) != 0;)
+	for (uint32_t k; (k = pk_engine_expire(e, half, sweep(e))) != 0;)
 		expired += k;
 	printf("limit=%u offered=%zu admitted=%llu refused=%llu peak_states=%llu expired_early=%llu tcp_first=%u\n",
 	       pk_rs_options(pk_engine_ruleset(e))->limit_states, n, (unsigned long long)c->inserts,
