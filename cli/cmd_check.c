@@ -59,10 +59,10 @@ int pk_cmd_check(int argc, char **argv)
 		struct pk_rs *pkb;
 		/* a .pkb (by its magic) is loaded and verified as the runtime would */
 		if (pk_cli_is_pkb(a.files[i])) {
-			if (pk_cli_load(a.files[i], &a.fo, &d, &pkb, NULL) == 0)
+			if (pk_cli_load(a.files[i], &a.ir.fo, &d, &pkb, NULL) == 0)
 				rules += pk_rs_nrules(pkb);
 			pk_rs_free(pkb);
-		} else if (pk_frontend_load(a.files[i], &a.fo, &d, &rs) == 0) {
+		} else if (pk_frontend_load(a.files[i], &a.ir.fo, &d, &rs) == 0) {
 			rules += rs->nrules;
 			pk_ir_ruleset_free(rs);
 		}
@@ -77,7 +77,7 @@ int pk_cmd_check(int argc, char **argv)
 		fputc('\n', stdout);
 		json_decref(root);
 	} else {
-		pk_diags_print(&d, stderr, a.color);
+		pk_diags_print(&d, stderr, a.ir.color);
 		if (!d.nerrors)
 			printf("%d file%s OK: %u rules\n", a.nfiles, a.nfiles == 1 ? "" : "s", rules);
 	}

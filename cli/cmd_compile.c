@@ -121,9 +121,9 @@ int pk_cmd_compile(int argc, char **argv)
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	struct pk_rs *rs = NULL;
-	rc = pk_frontend_load(a.files[0], &a.fo, &d, &ir) || pk_cli_encode_checked(ir, &d, &buf, &len, &rs) ||
+	rc = pk_frontend_load(a.files[0], &a.ir.fo, &d, &ir) || pk_cli_encode_checked(ir, &d, &buf, &len, &rs) ||
 	     pk_write_atomic(out, buf, len, &d);
-	pk_diags_print(&d, stderr, a.color);
+	pk_diags_print(&d, stderr, a.ir.color);
 	if (!rc)
 		printf("%s: %u rules, %zu bytes\n", out, pk_rs_nrules(rs), len);
 	pk_rs_free(rs);

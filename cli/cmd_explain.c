@@ -109,29 +109,10 @@ static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 int pk_cmd_explain(int argc, char **argv)
 {
 	struct pk_cli_irargs ia;
-	pk_cli_irargs_init(&ia);
-	const char *args[2] = {NULL, NULL};
-	unsigned n = 0;
-	for (int i = 1; i < argc; i++) {
-		const int t = pk_cli_irargs_take(&ia, argc, argv, &i);
-		if (t < 0)
-			return 2;
-		if (t)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return 0;
-		}
-		if (n == 2) {
-			usage(stderr);
-			return 2;
-		}
-		args[n++] = argv[i];
-	}
-	if (n != 2) {
-		usage(stderr);
-		return 2;
-	}
+	const char *args[2];
+	const int parsed = pk_cli_irargs_two(argc, argv, &ia, args, usage);
+	if (parsed)
+		return parsed > 0 ? 0 : 2;
 	struct pk_vpkt p;
 	char err[256], words[1024];
 	if (pk_vpkt_parse(args[1], &p, words, sizeof(words), err, sizeof(err)) < 0) {

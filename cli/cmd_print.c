@@ -34,10 +34,10 @@ int pk_cmd_print(int argc, char **argv)
 	struct pk_diags d;
 	pk_diags_init(&d);
 	struct pk_ir_ruleset *rs;
-	rc = pk_frontend_load(a.files[0], &a.fo, &d, &rs) ? 2 : 0;
+	rc = pk_frontend_load(a.files[0], &a.ir.fo, &d, &rs) ? 2 : 0;
 	/* notes are check's business; print shows what may be wrong */
 	if (d.nerrors || d.nwarnings)
-		pk_diags_print(&d, stderr, a.color);
+		pk_diags_print(&d, stderr, a.ir.color);
 	if (!rc) {
 		pk_print_ruleset(stdout, rs, (a.numbers ? PK_PRINT_NUMBERS : 0) | (a.verbose ? PK_PRINT_OPTIONS : 0));
 		pk_ir_ruleset_free(rs);

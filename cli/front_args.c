@@ -17,24 +17,12 @@ static const char *pk_optval(int argc, char **argv, int *i, const char *name)
 static int pk_arg_one(int argc, char **argv, int *i, const char *flags, struct pk_front_args *a)
 {
 	const char *v;
+	const int taken = pk_cli_irargs_take(&a->ir, argc, argv, i);
+	if (taken)
+		return taken < 0 ? 2 : 0;
 	if (!strcmp(argv[*i], "--help") || !strcmp(argv[*i], "-h"))
 		a->help = true;
-	else if ((v = pk_optval(argc, argv, i, "--topology")))
-		a->fo.topology = v;
-	else if ((v = pk_optval(argc, argv, i, "-D")) || (!strncmp(argv[*i], "-D", 2) && (v = argv[*i] + 2))) {
-		if (a->fo.ndefines == sizeof(a->defines) / sizeof(a->defines[0]))
-			return fprintf(stderr, "picket: too many -D options\n"), 2;
-		a->defines[a->fo.ndefines++] = v;
-	} else if ((v = pk_optval(argc, argv, i, "--color"))) {
-		if (!strcmp(v, "auto"))
-			a->color = PK_COLOR_AUTO;
-		else if (!strcmp(v, "always"))
-			a->color = PK_COLOR_ALWAYS;
-		else if (!strcmp(v, "never"))
-			a->color = PK_COLOR_NEVER;
-		else
-			return fprintf(stderr, "picket: --color takes auto, always or never\n"), 2;
-	} else if ((v = pk_optval(argc, argv, i, "--format"))) {
+	else if ((v = pk_optval(argc, argv, i, "--format"))) {
 		if (strcmp(v, "json") && strcmp(v, "text"))
 			return fprintf(stderr, "picket: --format takes text or json\n"), 2;
 		a->json = !strcmp(v, "json");
@@ -53,7 +41,7 @@ static int pk_arg_one(int argc, char **argv, int *i, const char *flags, struct p
 int pk_front_args_parse(int argc, char **argv, const char *flags, struct pk_front_args *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->fo.defines = a->defines;
+	pk_cli_irargs_init(&a->ir);
 	static char *slots[256];
 	if (argc > 256)
 		return fprintf(stderr, "picket: too many arguments\n"), 2;

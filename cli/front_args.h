@@ -7,13 +7,10 @@
 
 #include <stdbool.h>
 
-#include "compiler/diag.h"
-#include "compiler/frontend.h"
+#include "cli/irload.h"
 
 struct pk_front_args {
-	struct pk_frontend_opts fo;
-	const char *defines[64];
-	enum pk_diag_color color;
+	struct pk_cli_irargs ir; /* --topology, -D, --color */
 	bool json, numbers, verbose, help;
 	char **files;
 	int nfiles;

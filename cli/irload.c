@@ -11,27 +11,38 @@ void pk_cli_irargs_init(struct pk_cli_irargs *a)
 	a->color = PK_COLOR_AUTO;
 }
 
-static const char *value(int argc, char **argv, int *i)
+/* Matches `NAME VALUE`, `--NAME=VALUE` and `-XVALUE` at argv[*i]: 1 with *v
+ * set, 0 when the word is another option, -1 when the value is missing. */
+static int option(int argc, char **argv, int *i, const char *name, const char **v)
 {
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "picket %s: %s needs a value\n", argv[0], argv[*i]);
-		return NULL;
+	const size_t n = strlen(name);
+	const bool is_short = name[1] != '-';
+	if (strncmp(argv[*i], name, n) || (argv[*i][n] && !is_short && argv[*i][n] != '='))
+		return 0;
+	if (argv[*i][n]) {
+		*v = argv[*i] + n + (is_short ? 0 : 1);
+		return 1;
 	}
-	return argv[++*i];
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "picket %s: %s needs a value\n", argv[0], name);
+		return -1;
+	}
+	*v = argv[++*i];
+	return 1;
 }
 
 int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i)
 {
-	const char *w = argv[*i], *v;
-	if (!strcmp(w, "--topology")) {
-		if (!(v = value(argc, argv, i)))
-			return -1;
-		a->fo.topology = v;
-		return 1;
+	const char *v;
+	int m;
+	if ((m = option(argc, argv, i, "--topology", &v)) != 0) {
+		if (m > 0)
+			a->fo.topology = v;
+		return m;
 	}
-	if (!strcmp(w, "-D")) {
-		if (!(v = value(argc, argv, i)))
-			return -1;
+	if ((m = option(argc, argv, i, "-D", &v)) != 0) {
+		if (m < 0)
+			return m;
 		if (a->fo.ndefines >= sizeof(a->defines) / sizeof(a->defines[0]) || !strchr(v, '=')) {
 			fprintf(stderr, "picket %s: -D wants NAME=VALUE (at most 64)\n", argv[0]);
 			return -1;
@@ -39,9 +50,9 @@ int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i)
 		a->defines[a->fo.ndefines++] = v;
 		return 1;
 	}
-	if (!strcmp(w, "--color")) {
-		if (!(v = value(argc, argv, i)))
-			return -1;
+	if ((m = option(argc, argv, i, "--color", &v)) != 0) {
+		if (m < 0)
+			return m;
 		static const char *const names[] = {"auto", "never", "always"};
 		for (int k = 0; k < 3; k++)
 			if (!strcmp(v, names[k])) {
@@ -52,6 +63,32 @@ int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i)
 		return -1;
 	}
 	return 0;
+}
+
+int pk_cli_irargs_two(int argc, char **argv, struct pk_cli_irargs *a, const char *words[2], void (*usage)(FILE *out))
+{
+	unsigned n = 0;
+	pk_cli_irargs_init(a);
+	for (int i = 1; i < argc; i++) {
+		const int t = pk_cli_irargs_take(a, argc, argv, &i);
+		if (t < 0)
+			return -1;
+		if (t)
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 1;
+		}
+		if (n == 2) {
+			usage(stderr);
+			return -1;
+		}
+		words[n++] = argv[i];
+	}
+	if (n == 2)
+		return 0;
+	usage(stderr);
+	return -1;
 }
 
 int pk_cli_load_ir(const char *path, const struct pk_cli_irargs *a, struct pk_ir_ruleset **out)

@@ -7,6 +7,7 @@
 #define PK_CLI_IRLOAD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "compiler/frontend.h"
 
@@ -20,6 +21,10 @@ void pk_cli_irargs_init(struct pk_cli_irargs *a);
 /* Consumes --topology FILE, -D NAME=VALUE and --color WHEN at argv[*i];
  * returns 1 if it did, 0 if the word is not one of them, -1 on a bad value. */
 int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i);
+/* The arguments of a command taking exactly two words after the shared
+ * options (explain, query): 0 with words set, 1 after --help was printed,
+ * -1 after a usage message. */
+int pk_cli_irargs_two(int argc, char **argv, struct pk_cli_irargs *a, const char *words[2], void (*usage)(FILE *out));
 /* Loads a rule file, printing its errors; 0 or -1. */
 int pk_cli_load_ir(const char *path, const struct pk_cli_irargs *a, struct pk_ir_ruleset **out);
 
