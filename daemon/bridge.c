@@ -4,7 +4,8 @@
  *
  * Every frame received on one port leaves by the other unchanged at layer
  * 2; IP packets are filtered first, `in` on the ingress interface and then
- * `out` on the egress one (a bridging pf evaluates both). ARP passes
+ * `out` on the egress one carrying the tag the `in` step gave it (a
+ * bridging pf evaluates both). ARP passes
  * unfiltered, so hosts on either side resolve each other; every other
  * frame is dropped and counted: VLAN tags, PPPoE and the like could carry
  * IP past the rules. The packets the engine generates are addressed from the
@@ -71,8 +72,9 @@ void pk_bridge_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	if (!iplen)
 		return;
 	remember(d, in, frame, af);
-	bool pass = pk_dp_filter(d, d->port_iface[in], PK_RT_DIR_IN, &iplen) &&
-		    pk_dp_filter(d, d->port_iface[out], PK_RT_DIR_OUT, &iplen);
+	struct pk_verdict vin, vout;
+	bool pass = pk_dp_filter(d, d->port_iface[in], PK_RT_DIR_IN, 0, &iplen, &vin) &&
+		    pk_dp_filter(d, d->port_iface[out], PK_RT_DIR_OUT, vin.tag, &iplen, &vout);
 	d->cur.valid = false;
 	if (pass && send_frame(d, out, frame, frame + 6, type, d->buf, iplen))
 		d->c.forwarded++;

@@ -79,9 +79,11 @@ int pk_dp_port_of(const struct pk_daemon *d, uint16_t iface);
  * IPv4/IPv6 packet. *af receives 4 or 6. */
 size_t pk_dp_take(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigned flags, uint8_t *af);
 
-/* Run the engine on d->buf for iface/dir; logs what `log` rules ask.
- * True when the packet passes. */
-bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, size_t *len);
+/* Run the engine on d->buf for iface/dir, the packet carrying tag (the
+ * tag of its inbound evaluation on its way out, else 0); logs what `log`
+ * rules ask. *v receives the verdict. True when the packet passes. */
+bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, uint16_t tag, size_t *len,
+		  struct pk_verdict *v);
 
 /* One --verdict-log line for the packet just handled on iface: its final
  * verdict (the last evaluation's), what replay reports per packet. */
@@ -94,8 +96,20 @@ void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len);
 void pk_router_tick(struct pk_daemon *d);
 /* Routed-mode pieces shared by IPv4 (router.c) and IPv6 (router6.c, nd.c). */
-/* Route ip by its destination: the egress port (-1 if none) and next hop. */
-int pk_router_route(struct pk_daemon *d, const uint8_t *ip, uint16_t *oif, uint8_t nh[16]);
+/* Where a passed packet ip leaves: by the route-to / reply-to of v (its
+ * interface, next hop its gateway or else the destination) when v names
+ * one, else by the topology's route. False when there is no route. v may
+ * be NULL (packets the firewall originates follow the table). */
+bool pk_router_egress(const struct pk_rs *rs, const struct pk_verdict *v, const uint8_t *ip, uint16_t *oif,
+		      uint8_t nh[16]);
+/* pk_router_egress on the running ruleset: the egress port (-1 if none). */
+int pk_router_route(struct pk_daemon *d, const uint8_t *ip, const struct pk_verdict *v, uint16_t *oif,
+		    uint8_t nh[16]);
+/* The out step of a routed packet, as replay takes it: filtered `out` on
+ * *oif carrying tag; a state's route-to / reply-to met there moves it to
+ * its interface and next hop, filtered `out` again there. Returns the port
+ * to send by (*oif and nh updated), -1 when dropped. */
+int pk_router_filter_out(struct pk_daemon *d, uint16_t *oif, uint16_t tag, size_t *len, uint8_t nh[16]);
 /* Send ip out of port to next hop nh (af 4 or 6), queued while it resolves. */
 bool pk_router_send(struct pk_daemon *d, unsigned port, uint8_t af, const uint8_t *nh, const uint8_t *ip, size_t len);
 /* A packet the firewall originates (ICMP errors, echo replies): routed and

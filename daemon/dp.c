@@ -65,14 +65,13 @@ void pk_dp_log_final(struct pk_daemon *d, uint16_t iface)
 		d->last_kind < 4 ? verdict_names[d->last_kind] : "?");
 }
 
-bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, size_t *len)
+bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, uint16_t tag, size_t *len,
+		  struct pk_verdict *v)
 {
-	struct pk_verdict v;
-
-	memset(&v, 0, sizeof(v));
-	pk_engine_packet(d->engine, d->now_ns, iface, dir, d->buf, len, sizeof(d->buf), &v);
-	if (v.rule != PK_RT_NO_RULE && d->log.f) {
-		const struct pk_rs_rule *r = pk_rs_rule(pk_engine_ruleset(d->engine), v.rule);
+	memset(v, 0, sizeof(*v));
+	pk_engine_packet_tagged(d->engine, d->now_ns, iface, dir, tag, d->buf, len, sizeof(d->buf), v);
+	if (v->rule != PK_RT_NO_RULE && d->log.f) {
+		const struct pk_rs_rule *r = pk_rs_rule(pk_engine_ruleset(d->engine), v->rule);
 		if (r && r->log) {
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
@@ -81,6 +80,6 @@ bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, size_t *len)
 				pk_log(LOG_WARNING, "log file: write failed; logging continues with the next packet");
 		}
 	}
-	d->last_kind = v.kind;
-	return v.kind == PK_V_PASS;
+	d->last_kind = v->kind;
+	return v->kind == PK_V_PASS;
 }

@@ -3,9 +3,10 @@
  * interfaces of the ruleset's topology.
  *
  * A packet is filtered `in` on its ingress interface, then, as a router
- * does it, checked for TTL, routed by the topology (pk_rs_route), its TTL
- * decremented, filtered `out` on the egress interface, and sent to the next
- * hop resolved by ARP: the order replay follows too. Packets for the
+ * does it, checked for TTL, routed (by the rule's route-to / reply-to when
+ * it has one, else by the topology), its TTL decremented, filtered `out`
+ * on the egress interface carrying the tag the `in` step gave it, and sent
+ * to the next hop resolved by ARP: the order replay follows too. Packets for the
  * firewall itself are answered when they are echo requests and otherwise
  * dropped after the `in` filter. IPv6 takes the same path (router6.c),
  * with neighbour discovery (nd.c) in place of ARP.
@@ -126,16 +127,30 @@ bool pk_router_send(struct pk_daemon *d, unsigned port, uint8_t af, const uint8_
 	return true;
 }
 
-int pk_router_route(struct pk_daemon *d, const uint8_t *ip, uint16_t *oif, uint8_t nh[16])
+int pk_router_route(struct pk_daemon *d, const uint8_t *ip, const struct pk_verdict *v, uint16_t *oif,
+		    uint8_t nh[16])
 {
-	uint8_t dst[16] = {0}, gw[16], gw_af = 0;
-	bool v6 = (ip[0] >> 4) == 6;
-
-	memcpy(dst, ip + (v6 ? 24 : 16), v6 ? 16 : 4);
-	if (!pk_rs_route(pk_engine_ruleset(d->engine), v6 ? PK_RT_AF_INET6 : PK_RT_AF_INET, dst, oif, &gw_af, gw))
+	if (!pk_router_egress(pk_engine_ruleset(d->engine), v, ip, oif, nh))
 		return -1;
-	memcpy(nh, gw_af ? gw : dst, 16);
 	return pk_dp_port_of(d, *oif);
+}
+
+int pk_router_filter_out(struct pk_daemon *d, uint16_t *oif, uint16_t tag, size_t *len, uint8_t nh[16])
+{
+	struct pk_verdict v;
+
+	if (!pk_dp_filter(d, *oif, PK_RT_DIR_OUT, tag, len, &v))
+		return -1;
+	if (v.route != PK_RT_ROUTE_NONE) {
+		uint16_t was = *oif;
+		pk_router_egress(pk_engine_ruleset(d->engine), &v, d->buf, oif, nh);
+		if (*oif != was && !pk_dp_filter(d, *oif, PK_RT_DIR_OUT, v.tag, len, &v))
+			return -1;
+	}
+	int port = pk_dp_port_of(d, *oif);
+	if (port < 0)
+		d->c.no_route++;
+	return port;
 }
 
 void pk_router_originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
@@ -147,8 +162,10 @@ void pk_router_originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
 		return;
 	uint8_t kind = d->last_kind; /* the verdict of the packet that caused this one */
 	memmove(d->buf, ip, len);
-	int port = pk_router_route(d, d->buf, &oif, nh);
-	if (port >= 0 && pk_dp_filter(d, oif, PK_RT_DIR_OUT, &len))
+	int port = pk_router_route(d, d->buf, NULL, &oif, nh);
+	if (port >= 0)
+		port = pk_router_filter_out(d, &oif, 0, &len, nh);
+	if (port >= 0)
 		pk_router_send(d, (unsigned)port, (d->buf[0] >> 4) == 6 ? 6 : 4, nh, d->buf, len);
 	d->last_kind = kind;
 }
@@ -176,10 +193,11 @@ static void to_self(struct pk_daemon *d, size_t len)
 
 static void forward4(struct pk_daemon *d, uint16_t iif, size_t len)
 {
+	struct pk_verdict in;
 	uint16_t oif;
 	uint8_t nh[16], dst[16] = {0};
 
-	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, &len))
+	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, 0, &len, &in))
 		return;
 	memcpy(dst, d->buf + 16, 4);
 	if (pk_rs_is_self(pk_engine_ruleset(d->engine), PK_RT_AF_INET, dst)) {
@@ -191,14 +209,15 @@ static void forward4(struct pk_daemon *d, uint16_t iif, size_t len)
 		send_icmp_error(d, iif, ICMP_TIMXCEED, 0, 0, d->buf, len);
 		return;
 	}
-	int port = pk_router_route(d, d->buf, &oif, nh);
+	int port = pk_router_route(d, d->buf, &in, &oif, nh);
 	if (port < 0) {
 		d->c.no_route++;
 		send_icmp_error(d, iif, ICMP_UNREACH, 0, 0, d->buf, len);
 		return;
 	}
 	pk_csum_ttl_dec(d->buf);
-	if (!pk_dp_filter(d, oif, PK_RT_DIR_OUT, &len))
+	port = pk_router_filter_out(d, &oif, in.tag, &len, nh);
+	if (port < 0)
 		return;
 	if (len > d->port[port].mtu) {
 		d->c.too_big++;
@@ -258,7 +277,7 @@ void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 	/* The engine's own packets are not filtered again (pf marks them as
 	 * generated); they follow the route to their destination, or leave by
 	 * the interface the engine named when there is none. */
-	int port = pk_router_route(d, ip, &oif, nh);
+	int port = pk_router_route(d, ip, NULL, &oif, nh);
 	if (port < 0) {
 		port = pk_dp_port_of(d, iface);
 		memcpy(nh, ip + (af == 6 ? 24 : 16), af == 6 ? 16 : 4);

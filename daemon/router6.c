@@ -1,6 +1,6 @@
 /*
  * daemon/router6.c: routed mode for IPv6: the path of router.c (filter in,
- * hop limit, route, filter out, next hop) with ICMPv6 errors (RFC 4443)
+ * hop limit, route or route-to, filter out with the tag, next hop) with ICMPv6 errors (RFC 4443)
  * and neighbour discovery in place of ARP. Multicast and link-local
  * destinations are not forwarded (they never leave their link).
  */
@@ -109,12 +109,13 @@ static void to_self6(struct pk_daemon *d, size_t len)
 
 void pk_router_forward6(struct pk_daemon *d, uint16_t iif, size_t len)
 {
+	struct pk_verdict in;
 	uint16_t oif;
 	uint8_t nh[16];
 
 	if (stays_on_link(d->buf + 24))
 		return; /* MLD, router solicitations and the like: not ours to forward */
-	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, &len))
+	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, 0, &len, &in))
 		return;
 	if (pk_rs_is_self(pk_engine_ruleset(d->engine), PK_RT_AF_INET6, d->buf + 24)) {
 		to_self6(d, len);
@@ -125,14 +126,15 @@ void pk_router_forward6(struct pk_daemon *d, uint16_t iif, size_t len)
 		pk_router_icmp6_error(d, iif, ICMP6_TIMXCEED, 0, 0, d->buf, len);
 		return;
 	}
-	int port = pk_router_route(d, d->buf, &oif, nh);
+	int port = pk_router_route(d, d->buf, &in, &oif, nh);
 	if (port < 0) {
 		d->c.no_route++;
 		pk_router_icmp6_error(d, iif, ICMP6_UNREACH, 0, 0, d->buf, len);
 		return;
 	}
 	d->buf[7]--; /* the hop limit: IPv6 has no header checksum to fix */
-	if (!pk_dp_filter(d, oif, PK_RT_DIR_OUT, &len))
+	port = pk_router_filter_out(d, &oif, in.tag, &len, nh);
+	if (port < 0)
 		return;
 	if (len > d->port[port].mtu) {
 		d->c.too_big++;

@@ -1,0 +1,33 @@
+/*
+ * daemon/egress.c: where routed mode sends a passed packet: the route-to /
+ * reply-to of the verdict (its interface, towards its gateway) when it
+ * names one, the topology's route otherwise; replay's egress choice, with
+ * the next hop the link layer resolves.
+ */
+#include "daemon/daemon.h"
+
+#include <string.h>
+
+static bool all_zero(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+	return !memcmp(a, zero, 16);
+}
+
+bool pk_router_egress(const struct pk_rs *rs, const struct pk_verdict *v, const uint8_t *ip, uint16_t *oif,
+		      uint8_t nh[16])
+{
+	uint8_t dst[16] = {0}, gw[16], gw_af = 0;
+	bool v6 = (ip[0] >> 4) == 6;
+
+	memcpy(dst, ip + (v6 ? 24 : 16), v6 ? 16 : 4);
+	if (v && v->route != PK_RT_ROUTE_NONE && v->route_iface != PK_RT_NO_IFACE) {
+		*oif = v->route_iface;
+		memcpy(nh, all_zero(v->route_gw) ? dst : v->route_gw, 16);
+		return true;
+	}
+	if (!pk_rs_route(rs, v6 ? PK_RT_AF_INET6 : PK_RT_AF_INET, dst, oif, &gw_af, gw))
+		return false;
+	memcpy(nh, gw_af ? gw : dst, 16);
+	return true;
+}
