@@ -67,6 +67,7 @@ struct pk_daemon {
 	struct pk_dp_counters c;
 	struct pk_dp_current cur;
 	uint8_t last_kind; /* verdict of the last evaluation (enum pk_verdict_kind) */
+	const struct pk_verdict *eval; /* the verdict the engine is filling, while it runs */
 	uint8_t buf[PK_PKT_CAP];
 };
 

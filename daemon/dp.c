@@ -69,7 +69,9 @@ bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, uint16_t tag
 		  struct pk_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
+	d->eval = v;
 	pk_engine_packet_tagged(d->engine, d->now_ns, iface, dir, tag, d->buf, len, sizeof(d->buf), v);
+	d->eval = NULL;
 	if (v->rule != PK_RT_NO_RULE && d->log.f) {
 		const struct pk_rs_rule *r = pk_rs_rule(pk_engine_ruleset(d->engine), v->rule);
 		if (r && r->log) {

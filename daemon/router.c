@@ -261,6 +261,24 @@ void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	pk_dp_log_final(d, d->port_iface[port]);
 }
 
+/* A dup-to copy is the packet under evaluation itself (the engine emits
+ * d->buf, its rule already decided): it leaves by the interface the engine
+ * names, towards the rule's gateway, not by the route to its destination. */
+static bool dup_to_next_hop(const struct pk_daemon *d, uint16_t iface, const uint8_t *ip, uint8_t nh[16])
+{
+	const struct pk_verdict *v = d->eval;
+	if (!v || ip != d->buf)
+		return false;
+	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
+	const struct pk_rs_rule *r = pk_rs_rule(rs, v->state_rule != PK_RT_NO_RULE ? v->state_rule : v->rule);
+	if (!r || r->route != PK_RT_DUP_TO)
+		return false;
+	struct pk_verdict dup = {.route = PK_RT_ROUTE_TO, .route_iface = iface};
+	uint16_t oif;
+	memcpy(dup.route_gw, r->route_gw, 16);
+	return pk_router_egress(rs, &dup, ip, &oif, nh);
+}
+
 void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
 {
 	struct pk_daemon *d = ctx;
@@ -275,9 +293,14 @@ void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 	}
 	uint8_t af = (ip[0] >> 4) == 6 ? 6 : 4;
 	/* The engine's own packets are not filtered again (pf marks them as
-	 * generated); they follow the route to their destination, or leave by
-	 * the interface the engine named when there is none. */
-	int port = pk_router_route(d, ip, NULL, &oif, nh);
+	 * generated); dup-to copies leave by their interface, the others follow
+	 * the route to their destination, or the interface the engine named
+	 * when there is none. */
+	int port = -1;
+	if (dup_to_next_hop(d, iface, ip, nh))
+		port = pk_dp_port_of(d, iface);
+	else
+		port = pk_router_route(d, ip, NULL, &oif, nh);
 	if (port < 0) {
 		port = pk_dp_port_of(d, iface);
 		memcpy(nh, ip + (af == 6 ? 24 : 16), af == 6 ? 16 : 4);
