@@ -241,8 +241,9 @@ static void pk_print_probability(FILE *out, uint32_t prob)
 {
 	double pct = prob / 4294967295.0 * 100.0;
 	char buf[40];
-	for (int digits = 1; digits <= 17; digits++) {
-		snprintf(buf, sizeof(buf), "%.*g", digits, pct);
+	/* the fewest decimals that read back to the same value: "50%", "0.5%" */
+	for (int digits = 0; digits <= 17; digits++) {
+		snprintf(buf, sizeof(buf), "%.*f", digits, pct);
 		if (pk_ir_probability(strtod(buf, NULL) / 100.0) == prob)
 			break;
 	}
