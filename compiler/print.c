@@ -236,12 +236,12 @@ static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
 	fputc(')', out);
 }
 
-/* The shortest percentage that resolves back to the same value. */
+/* The shortest percentage that resolves back to the same value, in fixed
+ * notation as pfctl writes it: "50%", "0.5%". */
 static void pk_print_probability(FILE *out, uint32_t prob)
 {
 	double pct = prob / 4294967295.0 * 100.0;
 	char buf[40];
-	/* the fewest decimals that read back to the same value: "50%", "0.5%" */
 	for (int digits = 0; digits <= 17; digits++) {
 		snprintf(buf, sizeof(buf), "%.*f", digits, pct);
 		if (pk_ir_probability(strtod(buf, NULL) / 100.0) == prob)
