@@ -231,28 +231,40 @@ static int pk_choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t 
 	return out->maxc < n ? 0 : -1;
 }
 
-/* Non-quick pass and block rules: the runtime tests them highest first
- * and stops at the first match (LAST). */
-static bool pk_leaf_last(const struct pk_tree *t, uint32_t id)
+/* Where a leaf lists a rule: non-quick pass and block rules in the LAST
+ * (tested highest first, the first match decides), non-quick match rules
+ * in the COLLECT, the others (quick rules, other phases) as TESTs. */
+static enum pkb_op pk_leaf_op(const struct pk_tree *t, uint32_t id)
 {
 	const struct pkb_rule *r = &((const struct pkb_rule *)t->e->sec[PKB_SEC_RULES].p)[t->rule[id]];
-	return t->filter && r->action != PK_RT_MATCH && !(r->flags & PKB_R_QUICK);
+	if (!t->filter || (r->flags & PKB_R_QUICK))
+		return PKB_OP_TEST;
+	return r->action == PK_RT_MATCH ? PKB_OP_COLLECT : PKB_OP_LAST;
 }
 
-/* [LAST: those rules, descending] TESTs of the others, ascending; END. */
+/* A LAST (descending) or COLLECT (ascending) of the leaf's rules it takes. */
+static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, enum pkb_op op)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < n; i++)
+		k += pk_leaf_op(t, ids[i]) == op;
+	if (!k)
+		return;
+	pk_emit(t->e, pkb_op_word(op, k));
+	for (uint32_t j = 0; j < n; j++) {
+		uint32_t i = op == PKB_OP_LAST ? n - 1 - j : j;
+		if (pk_leaf_op(t, ids[i]) == op)
+			pk_emit(t->e, t->rule[ids[i]]);
+	}
+}
+
+/* [LAST] [COLLECT] TESTs in rule order; END. */
 static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n)
 {
-	uint32_t nlast = 0;
+	pk_emit_list(t, ids, n, PKB_OP_LAST);
+	pk_emit_list(t, ids, n, PKB_OP_COLLECT);
 	for (uint32_t i = 0; i < n; i++)
-		nlast += pk_leaf_last(t, ids[i]);
-	if (nlast) {
-		pk_emit(t->e, pkb_op_word(PKB_OP_LAST, nlast));
-		for (uint32_t i = n; i-- > 0;)
-			if (pk_leaf_last(t, ids[i]))
-				pk_emit(t->e, t->rule[ids[i]]);
-	}
-	for (uint32_t i = 0; i < n; i++)
-		if (!pk_leaf_last(t, ids[i]))
+		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST)
 			pk_emit(t->e, pkb_op_word(PKB_OP_TEST, t->rule[ids[i]]));
 	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
 }

@@ -236,13 +236,14 @@ static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
 	fputc(')', out);
 }
 
-/* The shortest percentage that resolves back to the same value. */
+/* The shortest percentage that resolves back to the same value, in fixed
+ * notation as pfctl writes it: "50%", "0.5%". */
 static void pk_print_probability(FILE *out, uint32_t prob)
 {
 	double pct = prob / 4294967295.0 * 100.0;
 	char buf[40];
-	for (int digits = 1; digits <= 17; digits++) {
-		snprintf(buf, sizeof(buf), "%.*g", digits, pct);
+	for (int digits = 0; digits <= 17; digits++) {
+		snprintf(buf, sizeof(buf), "%.*f", digits, pct);
 		if (pk_ir_probability(strtod(buf, NULL) / 100.0) == prob)
 			break;
 	}

@@ -247,33 +247,27 @@ static void pk_add_match(struct pk_rs_result *res, uint32_t rule)
 		res->nmatches++;
 }
 
-/* A non-quick match rule that cannot change the result: none is kept
- * (collect false), or the kept ones are full and all before it. */
-static bool pk_match_unneeded(const struct pk_rs_rule *rule, uint32_t r, enum pk_rt_phase phase, bool collect,
-			      const struct pk_rs_result *res)
+/* The kept match rules are full and all before rule r: r cannot change them. */
+static bool pk_matches_full_before(const struct pk_rs_result *res, uint32_t r)
 {
 	uint32_t cap = sizeof(res->matches) / sizeof(res->matches[0]);
-	if (phase != PK_PHASE_FILTER || rule->action != PK_RT_MATCH || rule->quick)
-		return false;
-	return !collect || (res->nmatches == cap && res->matches[cap - 1] < r);
+	return res->nmatches == cap && res->matches[cap - 1] < r;
 }
 
 /* What one tree found: its first stopping rule (quick in the filter, any
  * match in the first-match phases), its last deciding TEST up to it, and
- * the word of its leaf's LAST (0 when none). */
+ * the words of its leaf's LAST and COLLECT (0 when none). */
 struct pk_walk {
-	uint32_t stop, decide, last;
+	uint32_t stop, decide, last, collect;
 };
 
 /* Walk one tree from pc, testing leaf TESTs up to limit (they are in rule
  * order, so the rest of them lies beyond the limit), adding the match
- * rules met to res when collect; a LAST is noted, tested later. */
-static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
-			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
+ * rules met to res when collect; a LAST or COLLECT is noted, tested later. */
+static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
+			  uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	w->stop = w->decide = PK_RT_NO_RULE;
-	w->last = 0;
 	/* verified: instructions in bounds, jumps forward, last one END */
 	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
 		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
@@ -281,8 +275,8 @@ static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 			pc = pk_cut_target(prog + pc, p);
 			continue;
 		}
-		if (op == PKB_OP_LAST) {
-			w->last = phase == PK_PHASE_FILTER ? pc : 0;
+		if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
+			*(op == PKB_OP_LAST ? &w->last : &w->collect) = phase == PK_PHASE_FILTER ? pc : 0;
 			pc += 1 + r;
 			continue;
 		}
@@ -290,22 +284,42 @@ static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 			return;
 		pc++;
 		const struct pk_rs_rule *rule = &rs->rules[r];
-		if (pkb_phase_of(rule->action) != phase || pk_match_unneeded(rule, r, phase, collect, res))
+		if (pkb_phase_of(rule->action) != phase)
 			continue;
 		res->evaluated++;
 		if (!pk_rs_match(rs, r, p))
 			continue;
 		bool first_match = phase != PK_PHASE_FILTER;
-		if (!first_match && rule->action == PK_RT_MATCH) {
-			if (collect)
-				pk_add_match(res, r);
-		} else {
+		if (first_match || rule->action != PK_RT_MATCH)
 			w->decide = r;
-		}
+		else if (collect && !pk_matches_full_before(res, r))
+			pk_add_match(res, r);
 		if (first_match || rule->quick) {
 			w->stop = r;
 			return;
 		}
+	}
+}
+
+/* The TESTs of one tree, then its COLLECT up to the stop when collect:
+ * match rules past the kept ones are not tested, they cannot change them. */
+static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
+			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
+{
+	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
+	w->stop = w->decide = PK_RT_NO_RULE;
+	w->last = w->collect = 0;
+	pk_walk_tests(rs, phase, pc, p, limit, collect, res, w);
+	if (!collect || !w->collect)
+		return;
+	uint32_t end = w->stop < limit ? w->stop : limit;
+	for (uint32_t j = 1; j <= prog[w->collect] >> 8; j++) {
+		uint32_t r = prog[w->collect + j];
+		if (r > end || pk_matches_full_before(res, r))
+			return;
+		res->evaluated++;
+		if (pk_rs_match(rs, r, p))
+			pk_add_match(res, r);
 	}
 }
 

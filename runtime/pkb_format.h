@@ -259,9 +259,9 @@ _Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
  * region, each tested in full; so the outcome is exactly that of the
  * linear pf evaluation. In the filter a leaf is a LAST (the non-quick
  * pass/block rules, highest first, so the first match among them is the
- * last one pf would meet) then TESTs in rule order (quick rules, which
- * stop, and match rules, which accumulate) then END; in the other phases
- * only TESTs, first match stops.
+ * last one pf would meet), a COLLECT (the non-quick match rules, which
+ * accumulate), then TESTs in rule order (quick rules, which stop), then
+ * END; in the other phases only TESTs, first match stops.
  */
 #define PKB_ENTRIES (PK_PHASE_COUNT * 2)
 
@@ -287,7 +287,10 @@ enum pkb_opnd {
 	  "were tested in rule order; met inside a tree, FORK ends that tree")                \
 	X(LAST, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly decreasing, each a " \
 	  "non-quick pass or block filter rule: the first of them below the phase's stop (its "       \
-	  "earliest matching quick rule) that matches decides, unless a higher one already did")
+	  "earliest matching quick rule) that matches decides, unless a higher one already did")  \
+	X(COLLECT, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly increasing, each a " \
+	  "non-quick match filter rule: those below the tree's stop that match are added to the "     \
+	  "match rules, up to the 16 kept; tested after the leaf's TESTs")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,

@@ -79,7 +79,7 @@ uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc)
 		if (n == 0 || n > PKB_MAX_CUT)
 			return 0;
 		len += 2 * n + n + 1;
-	} else if (op == PKB_OP_LAST) {
+	} else if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
 		uint64_t n = prog[pc] >> 8;
 		if (n == 0)
 			return 0;

@@ -3,8 +3,9 @@
  * safe: table indices sorted (binary search needs it), and the program's
  * instructions decoded, their operands checked against PKB_OPS, every
  * jump forward to an instruction start, the last instruction an END: so
- * evaluation stays inside the program and terminates; and each LAST list
- * in range, decreasing and of the rules its early stop is exact for.
+ * evaluation stays inside the program and terminates; and each LAST and
+ * COLLECT list in range, ordered and of the rules its early stop is
+ * exact for.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -130,21 +131,26 @@ static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uin
 	return pk_v_targets(prog, pc, pc + 2 + 2 * k, k + 1, start, nwords, base, err);
 }
 
-/* LAST: rules in range, strictly decreasing, each a non-quick pass or
- * block filter rule (what lets the runtime stop at the first match). */
-static int pk_v_last(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, uint64_t base, struct pk_rs_err *err)
+/* A LAST or COLLECT list: rules in range, strictly decreasing (LAST) or
+ * increasing (COLLECT), each a non-quick pass or block (LAST) or match
+ * (COLLECT) filter rule: what the runtime's early stops rely on. */
+static int pk_v_list(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, uint64_t base, struct pk_rs_err *err)
 {
 	const struct pkb_rule *rules = PK_RS_SEC(rs, RULES, struct pkb_rule);
+	bool last = (prog[pc] & 0xff) == PKB_OP_LAST;
+	const char *name = last ? "LAST" : "COLLECT";
 	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
 		uint32_t r = prog[pc + j];
 		uint64_t at = base + 4ull * (pc + j);
 		if (r >= PK_RS_N(rs, RULES))
-			return pk_rs_fail(err, at, "LAST at word %u: rule %u out of range", pc, r);
-		if (j > 1 && r >= prog[pc + j - 1])
-			return pk_rs_fail(err, at, "LAST at word %u: rules not strictly decreasing", pc);
-		if (pkb_phase_of(rules[r].action) != PK_PHASE_FILTER || rules[r].action == PK_RT_MATCH ||
+			return pk_rs_fail(err, at, "%s at word %u: rule %u out of range", name, pc, r);
+		if (j > 1 && (last ? r >= prog[pc + j - 1] : r <= prog[pc + j - 1]))
+			return pk_rs_fail(err, at, "%s at word %u: rules not strictly %s", name, pc,
+					  last ? "decreasing" : "increasing");
+		if (pkb_phase_of(rules[r].action) != PK_PHASE_FILTER || (rules[r].action == PK_RT_MATCH) == last ||
 		    (rules[r].flags & PKB_R_QUICK))
-			return pk_rs_fail(err, at, "LAST at word %u: rule %u is not a non-quick pass or block rule", pc, r);
+			return pk_rs_fail(err, at, "%s at word %u: rule %u is not a non-quick %s rule", name, pc, r,
+					  last ? "pass or block" : "match");
 	}
 	return 0;
 }
@@ -198,8 +204,8 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err)
 			rc = pk_v_cut(prog, pc, start, nwords, base, err);
 		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK)
 			rc = pk_v_targets(prog, pc, pc + 2, prog[pc + 1], start, nwords, base, err);
-		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_LAST)
-			rc = pk_v_last(rs, prog, pc, base, err);
+		if (start[pc] && ((prog[pc] & 0xff) == PKB_OP_LAST || (prog[pc] & 0xff) == PKB_OP_COLLECT))
+			rc = pk_v_list(rs, prog, pc, base, err);
 	}
 	free(start);
 	return rc;

@@ -44,9 +44,10 @@ static void assert_same(const struct pk_rs_result *a, const struct pk_rs_result 
 }
 
 /* Returns the mean rules examined by the tree per filter classification. */
-static double check_equivalence(uint64_t seed, uint32_t nrules, uint32_t npackets)
+static double check_equivalence_quick(uint64_t seed, uint32_t nrules, uint32_t npackets, uint32_t quick_pct)
 {
-	struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 4, .legacy = true, .quick_pct = 30};
+	struct pk_rulegen_opts o = {
+		.seed = seed, .nrules = nrules, .ntables = 4, .legacy = true, .quick_pct = quick_pct};
 	struct pk_ir_ruleset *ir = pk_rulegen(&o);
 	struct pk_rs *rs = compile(ir);
 	struct pk_rng rng = {seed * 7 + 1};
@@ -73,11 +74,18 @@ static double check_equivalence(uint64_t seed, uint32_t nrules, uint32_t npacket
 	return (double)examined / npackets;
 }
 
+static double check_equivalence(uint64_t seed, uint32_t nrules, uint32_t npackets)
+{
+	return check_equivalence_quick(seed, nrules, npackets, 30);
+}
+
 static void test_tree_equals_reference_on_small_rulesets(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1; seed <= 40; seed++)
+	for (uint64_t seed = 1; seed <= 40; seed++) {
 		check_equivalence(seed, 1 + (uint32_t)(seed * 3 % 50), 2000);
+		check_equivalence_quick(seed, 1 + (uint32_t)(seed * 7 % 300), 2000, seed % 2 ? 0 : 2);
+	}
 }
 
 static void test_tree_equals_reference_on_1k_rules(void **state)
@@ -95,12 +103,25 @@ static void test_tree_equals_reference_on_10k_rules_and_examines_few(void **stat
 	assert_true(mean < 10000 / 10);
 }
 
+/* Without quick rules linear evaluation tests every rule; the leaves'
+ * LAST and COLLECT lists stop early, so few are tested at any size. */
+static void test_tree_equals_reference_without_quick_rules_and_examines_few(void **state)
+{
+	(void)state;
+	double small = check_equivalence_quick(1003, 1000, 3000, 0);
+	double large = check_equivalence_quick(10003, 10000, 2000, 0);
+	printf("no quick rules: %.1f (1k) and %.1f (10k) rules examined per filter classification\n", small, large);
+	assert_true(small < 1000 / 20);
+	assert_true(large < 10000 / 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tree_equals_reference_on_small_rulesets),
 		cmocka_unit_test(test_tree_equals_reference_on_1k_rules),
 		cmocka_unit_test(test_tree_equals_reference_on_10k_rules_and_examines_few),
+		cmocka_unit_test(test_tree_equals_reference_without_quick_rules_and_examines_few),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -117,6 +117,16 @@ static void test_probability_with_state_options_parses_back_to_the_same_rule(voi
 	}
 }
 
+static void test_probability_prints_as_pfctl_writes_it(void **state)
+{
+	(void)state;
+	char *printed;
+	load_probability("pass in all probability 50%\n", &printed);
+	if (!strstr(printed, " probability 50%"))
+		fail_msg("printed as '%s'", printed);
+	free(printed);
+}
+
 static void round_trip_dir(const char *dir, const char *suffix)
 {
 	DIR *d = opendir(dir);
@@ -157,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_every_construct_round_trips),
 		cmocka_unit_test(test_examples_round_trip),
 		cmocka_unit_test(test_probability_with_state_options_parses_back_to_the_same_rule),
+		cmocka_unit_test(test_probability_prints_as_pfctl_writes_it),
 		cmocka_unit_test(test_golden_inputs_that_load_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,42 +308,53 @@ static void test_each_structural_check_names_itself_and_the_offset(void **state)
 	free(buf);
 }
 
-/* A rule LAST may not hold: quick, match, or of another phase; or PKB_NONE. */
-static uint32_t rule_not_for_last(const uint8_t *buf)
+/* A rule the list of opcode op may not hold, or PKB_NONE: LAST takes
+ * non-quick pass/block rules, COLLECT non-quick match rules. */
+static uint32_t rule_not_for(const uint8_t *buf, uint32_t op)
 {
 	const struct pkb_header *h = (const struct pkb_header *)buf;
 	const struct pkb_rule *r = (const struct pkb_rule *)(buf + h->sections[PKB_SEC_RULES].offset);
 	for (uint32_t i = 0; i < h->sections[PKB_SEC_RULES].count; i++)
-		if ((r[i].flags & PKB_R_QUICK) || r[i].action > PK_RT_BLOCK)
+		if ((r[i].flags & PKB_R_QUICK) || (op == PKB_OP_LAST ? r[i].action > PK_RT_BLOCK : r[i].action != PK_RT_MATCH))
 			return i;
 	return PKB_NONE;
 }
 
-static void test_each_last_list_check_names_itself_and_the_offset(void **state)
+static void expect_list_refusals(uint32_t op, const char *order, const char *kind)
 {
-	(void)state;
 	uint8_t *buf = malloc(good_len);
 	memcpy(buf, good, good_len);
 	uint64_t prog = sec_off(buf, PKB_SEC_PROGRAM);
-	uint32_t last = find_op(buf, PKB_OP_LAST), n, r0;
-	assert_true(last > 0);
-	memcpy(&n, buf + prog + 4ull * last, 4);
-	n >>= 8;
-	memcpy(&r0, buf + prog + 4ull * (last + 1), 4);
-	put32(buf, prog + 4ull * (last + 1), 0xfffffff);
-	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (last + 1));
-	put32(buf, prog + 4ull * last, pkb_op_word(PKB_OP_LAST, 0));
-	expect_refusal(buf, "0 rules listed", prog + 4ull * last);
-	if (n > 1) {
-		put32(buf, prog + 4ull * (last + 2), r0);
-		expect_refusal(buf, "rules not strictly decreasing", prog + 4ull * (last + 2));
+	uint32_t at = find_op(buf, op), n, r0;
+	if (!at) {
+		free(buf);
+		return;
 	}
-	uint32_t bad = rule_not_for_last(buf);
+	memcpy(&n, buf + prog + 4ull * at, 4);
+	n >>= 8;
+	memcpy(&r0, buf + prog + 4ull * (at + 1), 4);
+	put32(buf, prog + 4ull * (at + 1), 0xfffffff);
+	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (at + 1));
+	put32(buf, prog + 4ull * at, pkb_op_word(op, 0));
+	expect_refusal(buf, "0 rules listed", prog + 4ull * at);
+	if (n > 1) {
+		put32(buf, prog + 4ull * (at + 2), r0);
+		expect_refusal(buf, order, prog + 4ull * (at + 2));
+	}
+	uint32_t bad = rule_not_for(buf, op);
 	if (bad != PKB_NONE) {
-		put32(buf, prog + 4ull * (last + 1), bad);
-		expect_refusal(buf, "is not a non-quick pass or block rule", prog + 4ull * (last + 1));
+		put32(buf, prog + 4ull * (at + 1), bad);
+		expect_refusal(buf, kind, prog + 4ull * (at + 1));
 	}
 	free(buf);
+}
+
+static void test_each_rule_list_check_names_itself_and_the_offset(void **state)
+{
+	(void)state;
+	assert_true(find_op(good, PKB_OP_LAST) > 0);
+	expect_list_refusals(PKB_OP_LAST, "rules not strictly decreasing", "is not a non-quick pass or block rule");
+	expect_list_refusals(PKB_OP_COLLECT, "rules not strictly increasing", "is not a non-quick match rule");
 }
 
 int main(void)
@@ -357,7 +368,7 @@ int main(void)
 		cmocka_unit_test(test_damage_behind_a_valid_checksum_is_refused_or_safe),
 		cmocka_unit_test(test_refusal_names_the_check_and_offset),
 		cmocka_unit_test(test_each_structural_check_names_itself_and_the_offset),
-		cmocka_unit_test(test_each_last_list_check_names_itself_and_the_offset),
+		cmocka_unit_test(test_each_rule_list_check_names_itself_and_the_offset),
 	};
 	return cmocka_run_group_tests_name("examples/freenas.conf", tests, setup_example, teardown) |
 	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown);
