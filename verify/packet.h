@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/proto.h"
+
 struct pk_vpkt {
 	uint8_t af;    /* PK_AF_INET or PK_AF_INET6 */
 	uint8_t proto;
@@ -27,15 +29,6 @@ struct pk_vpkt {
 	const char *tag;    /* NULL: untagged */
 };
 
-/* TCP flag bits, pf's order "FSRPAUEW". */
-#define PK_TH_FIN 0x01
-#define PK_TH_SYN 0x02
-#define PK_TH_RST 0x04
-#define PK_TH_PUSH 0x08
-#define PK_TH_ACK 0x10
-#define PK_TH_URG 0x20
-#define PK_TH_ECE 0x40
-#define PK_TH_CWR 0x80
 
 /* Writes the packet in the rule-like syntax `picket explain` reads:
  * "tcp from 10.0.0.1 port 1024 to 10.0.0.5 port 443 in on lan0 flags S". */
