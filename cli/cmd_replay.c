@@ -306,7 +306,9 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 		pk_rp_explain(r->o.quiet ? stdout : stderr, r->rp.rs, &line, res.out.done ? snap : NULL,
 			      r->rp.snap_len);
 	/* The firewall's own connections are not forwarded: no stall to diagnose. */
-	const struct pk_stall_pkt sp = {orig, p->ip_len, n, iface, res.out.done ? res.out.iface : PK_RT_NO_IFACE,
+	const bool forwarded = res.kind == PK_V_PASS && res.out.done;
+	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, iface,
+					res.out.done ? res.out.iface : PK_RT_NO_IFACE,
 					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
 					res.reason == PK_REASON_STATE_MISMATCH};
 	if (res.stop != PK_STOP_SELF)

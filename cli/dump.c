@@ -60,6 +60,9 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 		} else if (op == PKB_OP_CUT) {
 			fputc(' ', out);
 			pk_dump_cut(out, prog + pc);
+		} else if (op == PKB_OP_LAST) {
+			for (uint32_t j = 1; j <= prog[pc] >> 8; j++)
+				fprintf(out, " @%u", pk_rs_rule(rs, prog[pc + j])->nr);
 		} else if (op == PKB_OP_FORK) {
 			fprintf(out, " %u ->", prog[pc + 1]);
 			for (uint32_t j = 0; j < prog[pc + 1]; j++)

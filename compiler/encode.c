@@ -293,6 +293,7 @@ static void pk_enc_table(struct pk_enc *e, const struct pk_ir_table *t)
 	rec->index_first = PK_ENC_COUNT(e, TABINDEX);
 	rec->file_first = PK_ENC_COUNT(e, TABFILES);
 	rec->nfiles = t->nfiles;
+	rec->ninline = t->ninline;
 	struct pk_enc_tkey *keys = calloc(t->nentries ? t->nentries : 1, sizeof(*keys));
 	if (!keys)
 		abort();

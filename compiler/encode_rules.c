@@ -74,6 +74,7 @@ static uint32_t pk_enc_nat(struct pk_enc *e, const struct pk_ir_nat *n)
 		.port_hi = n->port_hi,
 		.pool_first = PK_ENC_COUNT(e, POOLS),
 		.npool = n->npool,
+		.hash_key = pk_enc_string(e, n->hash_key),
 	};
 	for (uint32_t i = 0; i < n->npool; i++) {
 		struct pkb_addr a;
@@ -95,6 +96,7 @@ static uint32_t pk_enc_routeopt(struct pk_enc *e, const struct pk_ir_route_opt *
 	pk_enc_prefix(&ro->gw, &rec.gw);
 	pk_enc_addr(e, &ro->addr, &rec.addr);
 	rec.pool_opts = ro->pool_opts;
+	rec.hash_key = pk_enc_string(e, ro->hash_key);
 	uint32_t idx = PK_ENC_COUNT(e, ROUTEOPTS);
 	memcpy(PK_ENC_ADD(e, ROUTEOPTS), &rec, sizeof(rec));
 	return idx;

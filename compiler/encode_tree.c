@@ -7,9 +7,10 @@
  * plain interval: negations, tables, `!=`). A node splits its region of
  * the field space at boundaries taken from the rules' interval ends, on
  * the field that shrinks the largest child most without copying rules
- * into children too often; a leaf lists, in rule order, every rule whose
- * box meets its region. Testing a leaf's rules in order therefore gives
- * exactly pf's linear outcome: the rules left out cannot match there.
+ * into children too often; a leaf lists every rule whose box meets its
+ * region (the filter's non-quick pass/block rules highest first in a
+ * LAST, the others in rule order). Testing them therefore gives exactly
+ * pf's linear outcome: the rules left out cannot match there.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ struct pk_tree {
 	uint32_t *rule;   /* their indices in the ruleset, ascending */
 	uint64_t *lo, *hi; /* projection: [field * n + i] */
 	uint64_t fmax[PKB_FIELD_COUNT];
+	bool filter;      /* the filter phase: leaves split into LAST and TESTs */
 };
 
 struct pk_region {
@@ -229,10 +231,29 @@ static int pk_choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t 
 	return out->maxc < n ? 0 : -1;
 }
 
+/* Non-quick pass and block rules: the runtime tests them highest first
+ * and stops at the first match (LAST). */
+static bool pk_leaf_last(const struct pk_tree *t, uint32_t id)
+{
+	const struct pkb_rule *r = &((const struct pkb_rule *)t->e->sec[PKB_SEC_RULES].p)[t->rule[id]];
+	return t->filter && r->action != PK_RT_MATCH && !(r->flags & PKB_R_QUICK);
+}
+
+/* [LAST: those rules, descending] TESTs of the others, ascending; END. */
 static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n)
 {
+	uint32_t nlast = 0;
 	for (uint32_t i = 0; i < n; i++)
-		pk_emit(t->e, pkb_op_word(PKB_OP_TEST, t->rule[ids[i]]));
+		nlast += pk_leaf_last(t, ids[i]);
+	if (nlast) {
+		pk_emit(t->e, pkb_op_word(PKB_OP_LAST, nlast));
+		for (uint32_t i = n; i-- > 0;)
+			if (pk_leaf_last(t, ids[i]))
+				pk_emit(t->e, t->rule[ids[i]]);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (!pk_leaf_last(t, ids[i]))
+			pk_emit(t->e, pkb_op_word(PKB_OP_TEST, t->rule[ids[i]]));
 	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
 }
 
@@ -369,7 +390,7 @@ static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t 
 {
 	const struct pkb_rule *rules = (const struct pkb_rule *)e->sec[PKB_SEC_RULES].p;
 	uint32_t nrules = PK_ENC_COUNT(e, RULES);
-	struct pk_tree t = {.e = e};
+	struct pk_tree t = {.e = e, .filter = phase == PK_PHASE_FILTER};
 	t.rule = malloc(((size_t)nrules + 1) * sizeof(*t.rule));
 	if (!t.rule)
 		abort();

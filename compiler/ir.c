@@ -14,6 +14,13 @@ const struct pk_ir_iface *pk_ir_iface_find(const struct pk_ir_ruleset *rs, const
 	return NULL;
 }
 
+uint32_t pk_ir_probability(double chance)
+{
+	double v = chance * 4294967295.0 + 0.5;
+	uint32_t r = v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v;
+	return r ? r : 1;
+}
+
 const struct pk_ir_table *pk_ir_table_find(const struct pk_ir_ruleset *rs, const char *name)
 {
 	for (uint32_t i = 0; i < rs->ntables; i++)

@@ -135,6 +135,7 @@ static void dec_tables(struct pk_dec *x)
 			o->entries[i].neg = e->neg;
 		}
 		o->nfiles = s->nfiles;
+		o->ninline = s->ninline;
 		o->files = pk_arena_array(x->a, s->nfiles, sizeof(*o->files));
 		for (uint32_t i = 0; i < s->nfiles; i++)
 			o->files[i] = dec_str(x, PK_RS_SEC(x->rs, TABFILES, uint32_t)[s->file_first + i]);
@@ -175,6 +176,7 @@ static void dec_nat(struct pk_dec *x, uint32_t idx, struct pk_ir_nat *o)
 	o->pool_opts = n->pool_opts;
 	o->port_lo = n->port_lo;
 	o->port_hi = n->port_hi;
+	o->hash_key = dec_str(x, n->hash_key);
 	o->npool = n->npool;
 	o->pool = pk_arena_array(x->a, n->npool, sizeof(*o->pool));
 	for (uint32_t i = 0; i < n->npool; i++)
@@ -230,6 +232,7 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 		dec_prefix(&ro->gw, &o->route.gw);
 		dec_addr(x, &ro->addr, &o->route.addr);
 		o->route.pool_opts = ro->pool_opts;
+		o->route.hash_key = dec_str(x, ro->hash_key);
 	}
 	o->scrub = (struct pk_ir_scrub){
 		.set = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF, .random_id = r->flags & PKB_R_RANDOM_ID,

@@ -5,6 +5,7 @@
  */
 #include "compiler/print.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler/names.h"
@@ -235,6 +236,19 @@ static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
 	fputc(')', out);
 }
 
+/* The shortest percentage that resolves back to the same value. */
+static void pk_print_probability(FILE *out, uint32_t prob)
+{
+	double pct = prob / 4294967295.0 * 100.0;
+	char buf[40];
+	for (int digits = 1; digits <= 17; digits++) {
+		snprintf(buf, sizeof(buf), "%.*g", digits, pct);
+		if (pk_ir_probability(strtod(buf, NULL) / 100.0) == prob)
+			break;
+	}
+	fprintf(out, " probability %s%%", buf);
+}
+
 static void pk_print_state(FILE *out, const struct pk_ir_rule *r)
 {
 	bool opts = pk_has_state_opts(&r->sopts);
@@ -248,10 +262,8 @@ static void pk_print_state(FILE *out, const struct pk_ir_rule *r)
 		fputs(" synproxy state", out);
 	if (opts && r->state != PK_STATE_NONE)
 		pk_print_state_opts(out, &r->sopts);
-	if (r->probability) {
-		double p = r->probability / 4294967295.0 * 100.0;
-		fprintf(out, " probability %g%%", p);
-	}
+	if (r->probability)
+		pk_print_probability(out, r->probability);
 }
 
 static void pk_print_pool(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *v, uint32_t n)

@@ -73,10 +73,7 @@ static void pk_res_probability(struct pk_res *r, const struct pk_ast_opt *o, str
 		pk_error(r->d, &o->loc, "bad probability '%s'; write a percentage such as 25%%", o->s);
 		return;
 	}
-	double v = p * 4294967295.0 + 0.5;
-	ir->probability = v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v;
-	if (!ir->probability)
-		ir->probability = 1;
+	ir->probability = pk_ir_probability(p);
 }
 
 static uint32_t pk_res_u32(struct pk_res *r, const struct pk_ast_opt *o, const char *s)

@@ -2,7 +2,7 @@
 #
 #   make fuzz FUZZ_SECONDS=60      (the Makefile calls this file)
 #
-# Each target links the runtime and front-end sources built with clang's
+# Each target links (from one archive) the runtime and front-end sources built with clang's
 # fuzzer, address and undefined-behaviour instrumentation, and runs for
 # FUZZ_SECONDS from a seed corpus: fuzz/corpus/NAME/ when it exists, plus
 # for the parser the examples and the pfctl conformance inputs. New inputs
@@ -44,7 +44,11 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/gen/parse.h $(BUILD)/gen/scan.c
 	@mkdir -p $(@D)
 	$(FCC) $(FCFLAGS) -c $< -o $@
 
-$(BUILD)/%: $(BUILD)/obj/fuzz/%.o $(LIB_OBJ)
+# An archive, so each target links only the objects it uses.
+$(BUILD)/libfuzz-all.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/libfuzz-all.a
 	$(FCC) $(FSAN) -fsanitize=fuzzer -o $@ $^ $(FLIBS)
 
 run-%: $(BUILD)/%

@@ -247,20 +247,33 @@ static void pk_add_match(struct pk_rs_result *res, uint32_t rule)
 		res->nmatches++;
 }
 
+/* A non-quick match rule that cannot change the result: none is kept
+ * (collect false), or the kept ones are full and all before it. */
+static bool pk_match_unneeded(const struct pk_rs_rule *rule, uint32_t r, enum pk_rt_phase phase, bool collect,
+			      const struct pk_rs_result *res)
+{
+	uint32_t cap = sizeof(res->matches) / sizeof(res->matches[0]);
+	if (phase != PK_PHASE_FILTER || rule->action != PK_RT_MATCH || rule->quick)
+		return false;
+	return !collect || (res->nmatches == cap && res->matches[cap - 1] < r);
+}
+
 /* What one tree found: its first stopping rule (quick in the filter, any
- * match in the first-match phases) and its last deciding rule up to it. */
+ * match in the first-match phases), its last deciding TEST up to it, and
+ * the word of its leaf's LAST (0 when none). */
 struct pk_walk {
-	uint32_t stop, decide;
+	uint32_t stop, decide, last;
 };
 
-/* Walk one tree from pc, testing leaf rules up to limit (a leaf lists
- * rules in rule order, so the rest of it lies beyond the limit), adding
- * the match rules met to res when collect. */
+/* Walk one tree from pc, testing leaf TESTs up to limit (they are in rule
+ * order, so the rest of them lies beyond the limit), adding the match
+ * rules met to res when collect; a LAST is noted, tested later. */
 static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
 			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	w->stop = w->decide = PK_RT_NO_RULE;
+	w->last = 0;
 	/* verified: instructions in bounds, jumps forward, last one END */
 	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
 		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
@@ -268,11 +281,16 @@ static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 			pc = pk_cut_target(prog + pc, p);
 			continue;
 		}
+		if (op == PKB_OP_LAST) {
+			w->last = phase == PK_PHASE_FILTER ? pc : 0;
+			pc += 1 + r;
+			continue;
+		}
 		if (op != PKB_OP_TEST || r > limit)
 			return;
 		pc++;
 		const struct pk_rs_rule *rule = &rs->rules[r];
-		if (pkb_phase_of(rule->action) != phase)
+		if (pkb_phase_of(rule->action) != phase || pk_match_unneeded(rule, r, phase, collect, res))
 			continue;
 		res->evaluated++;
 		if (!pk_rs_match(rs, r, p))
@@ -291,19 +309,65 @@ static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 	}
 }
 
-/* The trees of a FORK together give the linear outcome: evaluation stops
- * at the earliest stopping rule of any tree; the decision is the last
- * deciding rule up to it, and a tree whose own last one lies beyond is
- * walked again up to that point. */
-static void pk_fork(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
-		    struct pk_rs_result *res)
+/* A LAST list's cursor: its rules from the first below the stop. */
+struct pk_last {
+	const uint32_t *r;
+	uint32_t n, i;
+};
+
+static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struct pk_last *l)
+{
+	uint32_t lo = 0, hi = prog[pc] >> 8;
+	l->r = prog + pc + 1;
+	l->n = hi;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (l->r[mid] >= stop)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	l->i = lo;
+}
+
+/* The LAST lists of the trees merged highest rule first: the first that
+ * matches is the last non-quick decision pf would make before the stop;
+ * nothing at or below the decision found so far is tested. */
+static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, uint32_t k, uint32_t stop,
+			      uint32_t decide, const struct pk_match_pkt *p, struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	uint32_t k = prog[pc + 1], stop = PK_RT_NO_RULE, decide = PK_RT_NO_RULE;
+	struct pk_last l[PKB_MAX_CUT];
+	uint32_t m = 0;
+	for (uint32_t j = 0; j < k; j++)
+		if (w[j].last)
+			pk_last_init(prog, w[j].last, stop, &l[m++]);
+	for (;;) {
+		struct pk_last *top = NULL;
+		for (uint32_t j = 0; j < m; j++)
+			if (l[j].i < l[j].n && (!top || l[j].r[l[j].i] > top->r[top->i]))
+				top = &l[j];
+		if (!top || (decide != PK_RT_NO_RULE && top->r[top->i] <= decide))
+			return decide;
+		uint32_t r = top->r[top->i++];
+		res->evaluated++;
+		if (pk_rs_match(rs, r, p))
+			return r;
+	}
+}
+
+/* The trees (one, or those of a FORK) together give the linear outcome:
+ * evaluation stops at the earliest stopping rule of any tree; the
+ * decision is the last deciding rule up to it, and a tree whose own last
+ * deciding TEST lies beyond is walked again up to that point. */
+static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const uint32_t *roots, uint32_t k,
+			  const struct pk_match_pkt *p, struct pk_rs_result *res)
+{
+	uint32_t stop = PK_RT_NO_RULE, decide = PK_RT_NO_RULE;
 	struct pk_walk w[PKB_MAX_CUT];
 	/* rules after a stop already found cannot change the outcome */
 	for (uint32_t j = 0; j < k; j++) {
-		pk_walk_tree(rs, phase, prog[pc + 2 + j], p, stop, true, res, &w[j]);
+		pk_walk_tree(rs, phase, roots[j], p, stop, true, res, &w[j]);
 		if (w[j].stop < stop)
 			stop = w[j].stop;
 	}
@@ -311,7 +375,7 @@ static void pk_fork(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc,
 		uint32_t d = w[j].decide;
 		if (d != PK_RT_NO_RULE && d > stop) {
 			struct pk_walk again;
-			pk_walk_tree(rs, phase, prog[pc + 2 + j], p, stop, false, res, &again);
+			pk_walk_tree(rs, phase, roots[j], p, stop, false, res, &again);
 			d = again.decide;
 		}
 		if (d != PK_RT_NO_RULE && (decide == PK_RT_NO_RULE || d > decide))
@@ -319,7 +383,7 @@ static void pk_fork(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc,
 	}
 	while (res->nmatches && res->matches[res->nmatches - 1] > stop)
 		res->nmatches--;
-	res->rule = decide;
+	res->rule = pk_last_merge(rs, w, k, stop, decide, p, res);
 }
 
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
@@ -333,12 +397,9 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 	if ((unsigned)phase >= PK_PHASE_COUNT)
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	uint32_t pc = prog[phase * 2 + (p->af == PK_RT_AF_INET6)];
-	if ((prog[pc] & 0xff) == PKB_OP_FORK) {
-		pk_fork(rs, phase, pc, p, res);
-		return;
-	}
-	struct pk_walk w;
-	pk_walk_tree(rs, phase, pc, p, PK_RT_NO_RULE, true, res, &w);
-	res->rule = w.decide;
+	const uint32_t *entry = prog + phase * 2 + (p->af == PK_RT_AF_INET6);
+	if ((prog[*entry] & 0xff) == PKB_OP_FORK)
+		pk_eval_trees(rs, phase, prog + *entry + 2, prog[*entry + 1], p, res);
+	else
+		pk_eval_trees(rs, phase, entry, 1, p, res);
 }

@@ -44,17 +44,26 @@ static int rule_arrays(struct pk_engine *e)
 {
 	uint32_t n = pk_rs_nrules(e->rs), k;
 
-	e->has_synproxy = false;
-	for (k = 0; k < n; k++)
-		if (pk_rs_rule(e->rs, k)->state == PK_RT_STATE_SYNPROXY)
-			e->has_synproxy = true;
-
 	free(e->rc);
 	free(e->rule_src_nodes);
+	free(e->binat);
 	e->rc = calloc(n ? n : 1, sizeof(*e->rc));
 	e->rule_src_nodes = calloc(n ? n : 1, sizeof(*e->rule_src_nodes));
+	e->binat = calloc(n ? n : 1, sizeof(*e->binat));
 	e->nrules = n;
-	return e->rc && e->rule_src_nodes ? 0 : -1;
+	e->nbinat = 0;
+	e->has_synproxy = false;
+	if (!e->rc || !e->rule_src_nodes || !e->binat)
+		return -1;
+	for (k = 0; k < n; k++) {
+		const struct pk_rs_rule *r = pk_rs_rule(e->rs, k);
+
+		if (r->state == PK_RT_STATE_SYNPROXY)
+			e->has_synproxy = true;
+		if (r->action == PK_RT_BINAT && r->nat == PK_RT_BINAT_TO)
+			e->binat[e->nbinat++] = k;
+	}
+	return 0;
 }
 
 struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config *cfg)
@@ -89,6 +98,7 @@ void pk_engine_free(struct pk_engine *e)
 	pk_frag_fini(&e->frag);
 	free(e->rc);
 	free(e->rule_src_nodes);
+	free(e->binat);
 	if (e->rs)
 		pk_rs_free(e->rs);
 	free(e);
@@ -251,15 +261,19 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->icmp_code = p->icmp_code;
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
+	m->tag = x->tag_in;
 	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
 }
 
 /* The first-match translation phases: binat, then rdr inbound or nat outbound. */
-static uint32_t translation_rule(const struct pk_engine *e, const struct pk_match_pkt *m)
+static uint32_t translation_rule(const struct pk_engine *e, const struct pk_ctx *x, const struct pk_match_pkt *m)
 {
 	struct pk_rs_result res;
 
-	pk_rs_classify(e->rs, PK_PHASE_BINAT, m, &res);
+	/* binat matches inbound packets by its external address (pf_match_translation) */
+	res.rule = m->dir == PK_RT_DIR_IN ? pk_eng_binat_in_rule(e, x) : PK_RT_NO_RULE;
+	if (m->dir == PK_RT_DIR_OUT)
+		pk_rs_classify(e->rs, PK_PHASE_BINAT, m, &res);
 	if (res.rule == PK_RT_NO_RULE)
 		pk_rs_classify(e->rs, m->dir == PK_RT_DIR_IN ? PK_PHASE_RDR : PK_PHASE_NAT, m, &res);
 	if (res.rule != PK_RT_NO_RULE && pk_rs_rule(e->rs, res.rule)->nat == PK_RT_NAT_NONE)
@@ -330,7 +344,7 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = res.rule;
 	count_rule(e, x, d->scrub_rule);
-	d->nat_rule = translation_rule(e, &m);
+	d->nat_rule = translation_rule(e, x, &m);
 	if (d->nat_rule != PK_RT_NO_RULE) {
 		count_rule(e, x, d->nat_rule);
 		legacy_translate(e, x, d, &m);
@@ -388,6 +402,7 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 		return;
 	decide(e, x, &d);
 	x->v->rule = d.rule;
+	x->v->tag = d.tag ? d.tag : x->tag_in;
 	if (d.rule == PK_RT_NO_RULE) {
 		/* pf's default rule passes without state, unless a translation needs one */
 		if (d.nat_rule != PK_RT_NO_RULE && !x->p.icmp_error)
@@ -444,6 +459,7 @@ static void verdict_init(struct pk_verdict *v)
 	v->kind = PK_V_PASS;
 	v->rule = PK_RT_NO_RULE;
 	v->state_rule = PK_RT_NO_RULE;
+	v->route_iface = PK_RT_NO_IFACE;
 	v->src_before = v->dst_before = v->src_after = v->dst_after = 0xff;
 }
 
@@ -503,8 +519,40 @@ static void handle(struct pk_engine *e, struct pk_ctx *x)
 	filter(e, x);
 }
 
+/* route-to and dup-to follow the packets of the state's creator's direction,
+ * reply-to the others (pf_test's s->rt handling). */
+static void route(struct pk_engine *e, struct pk_ctx *x)
+{
+	uint32_t rule = x->v->state_rule != PK_RT_NO_RULE ? x->v->state_rule : x->v->rule;
+	const struct pk_rs_rule *r = rule < e->nrules ? pk_rs_rule(e->rs, rule) : NULL;
+	uint16_t iface;
+	uint8_t gw_af, gw[16];
+
+	if (x->v->kind != PK_V_PASS || !r || r->route == PK_RT_ROUTE_NONE ||
+	    x->reply != (r->route == PK_RT_REPLY_TO))
+		return;
+	iface = r->route_iface;
+	if (iface == PK_RT_NO_IFACE && !pk_rs_route(e->rs, x->p.af, r->route_gw, &iface, &gw_af, gw))
+		return; /* a gateway with no route to it: the routing table decides */
+	if (r->route == PK_RT_DUP_TO) {
+		x->v->generated++;
+		if (e->cfg.emit)
+			e->cfg.emit(e->cfg.emit_ctx, iface, PK_RT_DIR_OUT, x->ip, *x->len);
+		return;
+	}
+	x->v->route = r->route;
+	x->v->route_iface = iface;
+	memcpy(x->v->route_gw, r->route_gw, 16);
+}
+
 void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip,
 		      size_t *len, size_t cap, struct pk_verdict *v)
+{
+	pk_engine_packet_tagged(e, now_ns, iface, dir, 0, ip, len, cap, v);
+}
+
+void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
+			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
 {
 	struct pk_ctx x;
 
@@ -517,9 +565,12 @@ void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint
 	x.len = len;
 	x.cap = cap;
 	x.v = v;
+	x.tag_in = v->tag = tag;
 	count_packet(e, dir, *len);
-	if (!skipped(e, iface))
+	if (!skipped(e, iface)) {
 		handle(e, &x);
+		route(e, &x);
+	}
 	if (v->kind != PK_V_PASS && v->reason != PK_REASON_NONE)
 		e->c.reason[v->reason]++;
 	e->c.states_current = e->st.count;

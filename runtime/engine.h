@@ -75,6 +75,14 @@ struct pk_verdict {
 	uint32_t generated; /* packets emitted while handling this one */
 	uint32_t state_rule; /* the rule that created the state the packet matched
 			      * or is related to; PK_RT_NO_RULE when none */
+	/* route-to / reply-to of the deciding rule or state (pk_rs_rule.route):
+	 * a passed packet leaves by route_iface towards route_gw instead of the
+	 * routing table's choice. dup-to copies are emitted by the engine. */
+	uint8_t route;        /* enum pk_rt_route: PK_RT_ROUTE_NONE, PK_RT_ROUTE_TO or PK_RT_REPLY_TO */
+	uint16_t route_iface; /* PK_RT_NO_IFACE when route is 0 */
+	uint8_t route_gw[16]; /* next hop, all zero when the rule names none */
+	uint16_t tag;         /* the tag the packet carries after evaluation (0 none):
+			       * hand it to the evaluation of the same packet on its way out */
 };
 
 /* A packet the firewall generates. */
@@ -100,6 +108,11 @@ const struct pk_rs *pk_engine_ruleset(const struct pk_engine *e);
  * be rewritten in place and may grow up to cap bytes; *len is updated. */
 void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip,
 		      size_t *len, size_t cap, struct pk_verdict *v);
+/* The same for a packet already carrying a tag (pf's mbuf tag): the tag an
+ * earlier evaluation of this packet gave it (pk_verdict.tag of its inbound
+ * pass), visible to `tagged` and kept unless a rule or state sets another. */
+void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
+			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
 
 /* Expire states whose timeout has passed, doing at most budget units of
  * work (incremental purge); returns states removed. */

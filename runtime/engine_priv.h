@@ -30,6 +30,8 @@ struct pk_engine {
 	bool epoch_set;
 	uint64_t rng;
 	uint16_t nat_cursor;         /* next port tried by nat-to allocation */
+	uint32_t *binat;             /* the older binat rules, in order */
+	uint32_t nbinat;
 	bool has_synproxy;           /* some rule says synproxy state: bare ACKs may carry cookies */
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
 	uint8_t gen[PK_GEN_MAX];
@@ -58,6 +60,8 @@ struct pk_ctx {
 	struct pk_pkt p;
 	struct pk_verdict *v;
 	bool reassembled;
+	uint16_t tag_in; /* the tag the packet arrived with */
+	bool reply;      /* it matched a state in the direction opposite its creator's */
 	bool as_syn;  /* evaluate the rules with the flags of a SYN (a cookie's ACK) */
 	bool probe;   /* evaluation only: no counters, no random draw */
 	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */
@@ -89,6 +93,9 @@ bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rul
 /* Compute the translated stack/wire keys of a new state from rule nr;
  * false when no port could be allocated. */
 bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s);
+/* The older binat rule whose external address is the destination of an
+ * inbound packet (first match); PK_RT_NO_RULE when none. */
+uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x);
 /* Rewrite the packet to the other key of its state. */
 void pk_eng_nat_apply(struct pk_ctx *x, const struct pk_state *s);
 /* Rewrite an ICMP error related to a translated state, quoted packet included. */

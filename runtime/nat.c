@@ -22,20 +22,65 @@
 
 /* A pool address: entries in turn; with bitmask, the network's bits over
  * the original host bits (binat's 1:1 mapping). */
-static void pool_addr(struct pk_engine *e, const struct pk_rs_rule *nr, const uint8_t *orig, uint8_t *out)
+static void merge_prefix(const uint8_t *net, uint8_t len, const uint8_t *orig, uint8_t *out)
 {
-	const uint8_t *ent = nr->nat_pool + 17u * (nr->nat_npool > 1 ? e->nat_cursor++ % nr->nat_npool : 0);
-	uint8_t len = ent[16], k;
+	uint8_t k;
 
-	memcpy(out, ent, 16);
-	if (!((nr->nat_pool_opts & POOL_BITMASK) || nr->nat == PK_RT_BINAT_TO))
-		return;
 	for (k = 0; k < 16; k++) {
 		uint8_t bits = len >= (k + 1) * 8 ? 8 : (len > k * 8 ? (uint8_t)(len - k * 8) : 0);
 		uint8_t mask = (uint8_t)(0xff00 >> bits);
 
-		out[k] = (uint8_t)((ent[k] & mask) | (orig[k] & (uint8_t)~mask));
+		out[k] = (uint8_t)((net[k] & mask) | (orig[k] & (uint8_t)~mask));
 	}
+}
+
+static void pool_addr(struct pk_engine *e, const struct pk_rs_rule *nr, const uint8_t *orig, uint8_t *out)
+{
+	const uint8_t *ent = nr->nat_pool + 17u * (nr->nat_npool > 1 ? e->nat_cursor++ % nr->nat_npool : 0);
+
+	if ((nr->nat_pool_opts & POOL_BITMASK) || nr->nat == PK_RT_BINAT_TO)
+		merge_prefix(ent, ent[16], orig, out);
+	else
+		memcpy(out, ent, 16);
+}
+
+static bool in_prefix(const uint8_t *net, uint8_t len, const uint8_t *a)
+{
+	uint8_t probe[16];
+
+	merge_prefix(net, len, a, probe);
+	return memcmp(probe, a, 16) == 0;
+}
+
+uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x)
+{
+	struct pk_rs_binat b;
+	uint32_t k;
+
+	for (k = 0; k < e->nbinat; k++) {
+		const struct pk_rs_rule *r = pk_rs_rule(e->rs, e->binat[k]);
+
+		if (!pk_rs_binat_in(e->rs, e->binat[k], &b) || b.af != x->p.af || r->nat_npool == 0 ||
+		    r->nat_af != x->p.af || (r->proto && r->proto != x->p.proto) ||
+		    (b.iface != PK_RT_NO_IFACE && b.iface != x->iface))
+			continue;
+		if (in_prefix(r->nat_pool, r->nat_pool[16], x->p.dst) &&
+		    (!b.peer_af || (b.peer_af == x->p.af && in_prefix(b.peer, b.peer_len, x->p.src))))
+			return e->binat[k];
+	}
+	return PK_RT_NO_RULE;
+}
+
+/* An older binat rule, inbound: the destination goes back to the internal
+ * address, the rule's `from` bits over the packet's host bits. */
+static bool binat_in_keys(const struct pk_engine *e, const struct pk_rs_rule *nr, struct pk_state *s, int k, int idx)
+{
+	struct pk_rs_binat b;
+
+	if (!pk_rs_binat_in(e->rs, nr->nr, &b))
+		return false;
+	merge_prefix(b.addr, b.len, s->key[k].addr[idx], s->key[k].addr[idx]);
+	return true;
 }
 
 static bool has_ports(uint8_t proto)
@@ -76,6 +121,8 @@ bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_r
 
 	if (nr->nat_npool == 0 || nr->nat_af != s->af)
 		return nr->nat_npool == 0;
+	if (nr->action == PK_RT_BINAT && x->dir == PK_RT_DIR_IN)
+		return binat_in_keys(e, nr, s, k, idx);
 	pool_addr(e, nr, s->key[k].addr[idx], s->key[k].addr[idx]);
 	if (!has_ports(s->proto))
 		return true;

@@ -26,7 +26,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 1
+#define PKB_VERSION 3
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -155,6 +155,7 @@ struct pkb_table {
 	uint32_t entry_first, nentries; /* TABENTRIES, as written */
 	uint32_t index_first, nindex;   /* TABINDEX: sorted by (af, len descending, addr), no duplicates */
 	uint32_t file_first, nfiles;    /* TABFILES */
+	uint32_t ninline;              /* with files: entries [0, ninline) are written inline */
 };
 
 struct pkb_tabentry {
@@ -180,6 +181,7 @@ struct pkb_nat {
 	uint8_t kind, pool_opts, pad[2];
 	uint16_t port_lo, port_hi;
 	uint32_t pool_first, npool; /* POOLS range */
+	uint32_t hash_key;          /* string: source-hash key as written; PKB_NONE = none */
 };
 
 /* route-to / reply-to / dup-to of a rule */
@@ -188,6 +190,7 @@ struct pkb_routeopt {
 	struct pkb_prefix gw;  /* af 0 when none */
 	struct pkb_addr addr;  /* the target as written, e.g. (IF:peer); kind any when none */
 	uint8_t pool_opts, pad[3]; /* pool option bits, as for translation */
+	uint32_t hash_key;         /* string, as for translation */
 };
 
 /* Rule flag bits */
@@ -236,10 +239,10 @@ _Static_assert(sizeof(struct pkb_header) == 608, "header layout");
 _Static_assert(sizeof(struct pkb_section) == 24 && sizeof(struct pkb_loc) == 20, "section, loc layout");
 _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52, "address layout");
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 40, "options, iface layout");
-_Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 52, "route, table layout");
+_Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 56, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 16 && sizeof(struct pkb_rule) == 108, "nat, rule layout");
-_Static_assert(sizeof(struct pkb_routeopt) == 80, "route option layout");
+_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 108, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
 
 /*
  * The evaluation program. Its first PKB_ENTRIES words give, per phase and
@@ -253,8 +256,12 @@ _Static_assert(sizeof(struct pkb_routeopt) == 80, "route option layout");
  * Each entry leads to a decision tree, or to a FORK over one tree per
  * group of rules: CUT nodes split the packet's field values into
  * intervals, leaves list the rules that can match any packet in their
- * region, in rule order, each tested in full; so the outcome is exactly
- * that of the linear pf evaluation.
+ * region, each tested in full; so the outcome is exactly that of the
+ * linear pf evaluation. In the filter a leaf is a LAST (the non-quick
+ * pass/block rules, highest first, so the first match among them is the
+ * last one pf would meet) then TESTs in rule order (quick rules, which
+ * stop, and match rules, which accumulate) then END; in the other phases
+ * only TESTs, first match stops.
  */
 #define PKB_ENTRIES (PK_PHASE_COUNT * 2)
 
@@ -264,6 +271,7 @@ enum pkb_opnd {
 	PKB_O_FIELD, /* < PKB_FIELD_COUNT */
 	PKB_O_COUNT, /* 1 ..PKB_MAX_CUT, tables follow */
 	PKB_O_RULE,  /* < number of rules */
+	PKB_O_LIST,  /* 1 ..number of rules: that many rule indices follow */
 };
 
 /* X(NAME, operand A, operand B, "semantics") */
@@ -276,7 +284,10 @@ enum pkb_opnd {
 	  "i = number of bounds <= v; every target is a later instruction")                 \
 	X(FORK, PKB_O_NONE, PKB_O_COUNT, "followed by B targets, each the root of a tree over "   \
 	  "a group of the phase's rules: evaluate every tree and combine as if all their rules "    \
-	  "were tested in rule order; met inside a tree, FORK ends that tree")
+	  "were tested in rule order; met inside a tree, FORK ends that tree")                \
+	X(LAST, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly decreasing, each a " \
+	  "non-quick pass or block filter rule: the first of them below the phase's stop (its "       \
+	  "earliest matching quick rule) that matches decides, unless a higher one already did")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,

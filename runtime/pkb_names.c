@@ -79,6 +79,11 @@ uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc)
 		if (n == 0 || n > PKB_MAX_CUT)
 			return 0;
 		len += 2 * n + n + 1;
+	} else if (op == PKB_OP_LAST) {
+		uint64_t n = prog[pc] >> 8;
+		if (n == 0)
+			return 0;
+		len += n;
 	} else if (op == PKB_OP_FORK) {
 		if (nwords - pc < 2)
 			return 0;

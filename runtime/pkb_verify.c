@@ -190,7 +190,8 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 		    pk_v_prefix(err, &ro->gw, at + offsetof(struct pkb_routeopt, gw), false) ||
 		    pk_v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)) ||
 		    pk_v_max(err, ro->pool_opts, 63, at + offsetof(struct pkb_routeopt, pool_opts), "pool options") ||
-		    pk_v_max(err, ro->pad[0] | ro->pad[1] | ro->pad[2], 0, at + offsetof(struct pkb_routeopt, pad), "padding"))
+		    pk_v_max(err, ro->pad[0] | ro->pad[1] | ro->pad[2], 0, at + offsetof(struct pkb_routeopt, pad), "padding") ||
+		    pk_v_str(rs, err, ro->hash_key, at + offsetof(struct pkb_routeopt, hash_key), "source-hash key", false))
 			return -1;
 	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, NATS); i++) {
@@ -198,7 +199,8 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 		uint64_t at = pk_rs_off(rs, PKB_SEC_NATS, i, 0);
 		if (pk_v_max(err, n->kind, 3, at, "translation kind") || pk_v_max(err, n->pool_opts, 63, at + 1, "pool options") ||
 		    pk_v_max(err, n->pad[0] | n->pad[1], 0, at + 2, "padding") ||
-		    pk_v_range(err, n->pool_first, n->npool, PK_RS_N(rs, POOLS), at + 8, "translation pool"))
+		    pk_v_range(err, n->pool_first, n->npool, PK_RS_N(rs, POOLS), at + 8, "translation pool") ||
+		    pk_v_str(rs, err, n->hash_key, at + offsetof(struct pkb_nat, hash_key), "source-hash key", false))
 			return -1;
 		if (n->npool > UINT16_MAX)
 			return pk_rs_fail(err, at + 12, "translation pool of %u addresses", n->npool);

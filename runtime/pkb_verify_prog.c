@@ -3,7 +3,8 @@
  * safe: table indices sorted (binary search needs it), and the program's
  * instructions decoded, their operands checked against PKB_OPS, every
  * jump forward to an instruction start, the last instruction an END: so
- * evaluation stays inside the program and terminates.
+ * evaluation stays inside the program and terminates; and each LAST list
+ * in range, decreasing and of the rules its early stop is exact for.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@ static int pk_v_table(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t t)
 		return pk_rs_fail(err, at + 24, "table %u: unknown flags 0x%x", t, tab->flags);
 	if ((uint64_t)tab->entry_first + tab->nentries > PK_RS_N(rs, TABENTRIES) ||
 	    (uint64_t)tab->index_first + tab->nindex > PK_RS_N(rs, TABINDEX) ||
-	    (uint64_t)tab->file_first + tab->nfiles > PK_RS_N(rs, TABFILES) || tab->nindex > tab->nentries)
+	    (uint64_t)tab->file_first + tab->nfiles > PK_RS_N(rs, TABFILES) || tab->nindex > tab->nentries ||
+	    tab->ninline > tab->nentries)
 		return pk_rs_fail(err, at + 28, "table %u: entry, index or file range out of bounds", t);
 	for (uint32_t k = 0; k < tab->nindex; k++) {
 		uint32_t e = idx[tab->index_first + k];
@@ -86,6 +88,10 @@ static int pk_v_operand(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t 
 		if (v == 0 || v > PKB_MAX_CUT)
 			return pk_rs_fail(err, at, "%s: %u bounds, must be 1..%u", name, v, PKB_MAX_CUT);
 		return 0;
+	case PKB_O_LIST:
+		if (v == 0 || v > PK_RS_N(rs, RULES))
+			return pk_rs_fail(err, at, "%s: %u rules listed, must be 1..%u", name, v, PK_RS_N(rs, RULES));
+		return 0;
 	case PKB_O_RULE:
 		if (v >= PK_RS_N(rs, RULES))
 			return pk_rs_fail(err, at, "%s: rule %u out of range (%u rules)", name, v, PK_RS_N(rs, RULES));
@@ -122,6 +128,25 @@ static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uin
 			return pk_rs_fail(err, base + 4ull * (pc + 2 + 2 * j), "CUT at word %u: bounds not increasing", pc);
 	}
 	return pk_v_targets(prog, pc, pc + 2 + 2 * k, k + 1, start, nwords, base, err);
+}
+
+/* LAST: rules in range, strictly decreasing, each a non-quick pass or
+ * block filter rule (what lets the runtime stop at the first match). */
+static int pk_v_last(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, uint64_t base, struct pk_rs_err *err)
+{
+	const struct pkb_rule *rules = PK_RS_SEC(rs, RULES, struct pkb_rule);
+	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
+		uint32_t r = prog[pc + j];
+		uint64_t at = base + 4ull * (pc + j);
+		if (r >= PK_RS_N(rs, RULES))
+			return pk_rs_fail(err, at, "LAST at word %u: rule %u out of range", pc, r);
+		if (j > 1 && r >= prog[pc + j - 1])
+			return pk_rs_fail(err, at, "LAST at word %u: rules not strictly decreasing", pc);
+		if (pkb_phase_of(rules[r].action) != PK_PHASE_FILTER || rules[r].action == PK_RT_MATCH ||
+		    (rules[r].flags & PKB_R_QUICK))
+			return pk_rs_fail(err, at, "LAST at word %u: rule %u is not a non-quick pass or block rule", pc, r);
+	}
+	return 0;
 }
 
 static int pk_v_decode(const struct pk_rs *rs, const uint32_t *prog, uint32_t nwords, uint8_t *start,
@@ -173,6 +198,8 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err)
 			rc = pk_v_cut(prog, pc, start, nwords, base, err);
 		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK)
 			rc = pk_v_targets(prog, pc, pc + 2, prog[pc + 1], start, nwords, base, err);
+		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_LAST)
+			rc = pk_v_last(rs, prog, pc, base, err);
 	}
 	free(start);
 	return rc;

@@ -106,13 +106,26 @@ static void purge(struct pk_replay *r, uint64_t now_ns)
 	r->next_purge_ns = now_ns + (interval ? interval : 10) * 1000000000ull;
 }
 
-static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip, size_t *len,
-		 size_t cap, struct pk_replay_step *s)
+static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint8_t *ip,
+		 size_t *len, size_t cap, struct pk_replay_step *s)
 {
 	s->done = true;
 	s->iface = iface;
 	s->dir = dir;
-	pk_engine_packet(r->engine, now_ns, iface, dir, ip, len, cap, &s->v);
+	pk_engine_packet_tagged(r->engine, now_ns, iface, dir, tag, ip, len, cap, &s->v);
+}
+
+/* The egress interface: the rule's route-to / reply-to, else the routing table. */
+static bool egress_of(const struct pk_replay *r, const struct pk_verdict *v, uint8_t af, const uint8_t dst[16],
+		      uint16_t *egress)
+{
+	uint8_t gw_af, gw[16];
+
+	if (v->route != PK_RT_ROUTE_NONE) {
+		*egress = v->route_iface;
+		return true;
+	}
+	return pk_rs_route(r->rs, af, dst, egress, &gw_af, gw);
 }
 
 static void decide(struct pk_replay_result *res, const struct pk_replay_step *s)
@@ -128,9 +141,9 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 	r->cur = res;
 	purge(r, now_ns);
 	pk_isn_align(&r->isn, ip, *len);
-	step(r, now_ns, iface, PK_RT_DIR_IN, ip, len, cap, &res->in);
+	step(r, now_ns, iface, PK_RT_DIR_IN, 0, ip, len, cap, &res->in);
 	decide(res, &res->in);
-	uint8_t af, src[16], dst[16], gw_af, gw[16];
+	uint8_t af, src[16], dst[16];
 	uint16_t egress;
 	if (res->kind != PK_V_PASS || !pk_replay_addrs(ip, *len, &af, src, dst)) {
 		r->cur = NULL;
@@ -138,7 +151,7 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 	}
 	if (pk_rs_is_self(r->rs, af, dst))
 		res->stop = PK_STOP_SELF;
-	else if (!pk_rs_route(r->rs, af, dst, &egress, &gw_af, gw))
+	else if (!egress_of(r, &res->in.v, af, dst, &egress))
 		res->stop = PK_STOP_NO_ROUTE;
 	else if (!decrement_ttl(ip, *len))
 		res->stop = PK_STOP_TTL;
@@ -151,7 +164,12 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
 			memcpy(r->snap, ip, r->snap_len);
 		}
-		step(r, now_ns, egress, PK_RT_DIR_OUT, ip, len, cap, &res->out);
+		step(r, now_ns, egress, PK_RT_DIR_OUT, res->in.v.tag, ip, len, cap, &res->out);
+		/* a state's route-to / reply-to met on the way out moves the packet to
+		 * its interface, where it is filtered out again (pf_route) */
+		if (res->out.v.kind == PK_V_PASS && res->out.v.route != PK_RT_ROUTE_NONE &&
+		    res->out.v.route_iface != egress)
+			step(r, now_ns, res->out.v.route_iface, PK_RT_DIR_OUT, res->out.v.tag, ip, len, cap, &res->out);
 		decide(res, &res->out);
 	}
 	r->cur = NULL;

@@ -73,6 +73,30 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 	}
 }
 
+enum { ADDR_ANY = 0, ADDR_PREFIX = 1 }; /* compiler/ir.h enum pk_addr_kind */
+
+bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b)
+{
+	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
+	const struct pkb_addr *src = &PK_RS_SEC(rs, ADDRS, struct pkb_addr)[r->src];
+	const struct pkb_addr *dst = &PK_RS_SEC(rs, ADDRS, struct pkb_addr)[r->dst];
+
+	memset(b, 0, sizeof(*b));
+	if (r->action != PK_RT_BINAT || (r->flags & PKB_R_IFNEG) || src->kind != ADDR_PREFIX || src->neg ||
+	    (dst->kind != ADDR_ANY && (dst->kind != ADDR_PREFIX || dst->neg)))
+		return false;
+	b->iface = r->iface == PKB_NONE ? PK_RT_NO_IFACE : (uint16_t)r->iface;
+	b->af = src->pfx.af;
+	b->len = src->pfx.len;
+	memcpy(b->addr, src->pfx.addr, 16);
+	if (dst->kind == ADDR_PREFIX) {
+		b->peer_af = dst->pfx.af;
+		b->peer_len = dst->pfx.len;
+		memcpy(b->peer, dst->pfx.addr, 16);
+	}
+	return true;
+}
+
 static int pk_rs_build_tables(struct pk_rs *rs)
 {
 	const struct pkb_table *tab = PK_RS_SEC(rs, TABLES, struct pkb_table);

@@ -33,6 +33,7 @@ enum pk_rt_block { PK_RT_DROP, PK_RT_RETURN, PK_RT_RETURN_RST, PK_RT_RETURN_ICMP
 enum pk_rt_state { PK_RT_STATE_NONE, PK_RT_STATE_KEEP, PK_RT_STATE_MODULATE, PK_RT_STATE_SYNPROXY };
 enum pk_rt_policy { PK_RT_POLICY_DEFAULT, PK_RT_POLICY_IF_BOUND, PK_RT_POLICY_FLOATING };
 enum pk_rt_nat { PK_RT_NAT_NONE, PK_RT_NAT_TO, PK_RT_RDR_TO, PK_RT_BINAT_TO };
+enum pk_rt_route { PK_RT_ROUTE_NONE, PK_RT_ROUTE_TO, PK_RT_REPLY_TO, PK_RT_DUP_TO };
 
 /* The rule sets pf evaluates, in the order it evaluates them. Legacy
  * scrub/nat/rdr/binat rules are first-match; the filter is last-match
@@ -116,6 +117,17 @@ struct pk_rs_rule {
 };
 
 uint32_t pk_rs_nrules(const struct pk_rs *rs);
+
+/* The inbound side of an older `binat` rule: the interface it is on
+ * (PK_RT_NO_IFACE for any), its internal address (`from`) and the peers it
+ * applies to (`to`; peer_af 0 for any). False when rule i is not a binat
+ * rule or its `from` / `to` is not a plain address or prefix. */
+struct pk_rs_binat {
+	uint16_t iface;
+	uint8_t af, len, peer_af, peer_len;
+	uint8_t addr[16], peer[16];
+};
+bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b);
 const struct pk_rs_rule *pk_rs_rule(const struct pk_rs *rs, uint32_t i);
 const char *pk_rs_rule_file(const struct pk_rs *rs, uint32_t i);
 const struct pk_rs_options *pk_rs_options(const struct pk_rs *rs);

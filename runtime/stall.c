@@ -170,6 +170,12 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 	struct pk_stall_flow *f = NULL;
 	if (s->cap) {
 		size_t slot = find(s, &t, &dir);
+		struct tcp_view x;
+		if (!s->v[slot].af && p->xlated && parse_tcp(p->xlated, p->xlen, &x)) {
+			size_t xslot = find(s, &x, &dir);
+			if (s->v[xslot].af)
+				slot = xslot;
+		}
 		f = s->v[slot].af ? &s->v[slot] : open_flow(s, slot, &t, p);
 	} else
 		f = open_flow(s, 0, &t, p);

@@ -48,12 +48,16 @@ struct pk_stall {
 	bool full;      /* stopped tracking new connections (memory) */
 };
 
-/* One replayed packet: its IP bytes as it arrived, the interface, the
- * egress when it was forwarded (PK_RT_NO_IFACE otherwise), whether it
- * passed, and the drop reason when not. */
+/* One replayed packet: its IP bytes as it arrived, the same packet as it
+ * left when it passed (after NAT: a reply to a translated connection is
+ * found by it; NULL when not forwarded), the interface, the egress when it
+ * was forwarded (PK_RT_NO_IFACE otherwise), whether it passed, and the drop
+ * reason when not. */
 struct pk_stall_pkt {
 	const uint8_t *ip;
 	size_t len;
+	const uint8_t *xlated;
+	size_t xlen;
 	uint64_t n;
 	uint16_t iface, egress;
 	bool passed;

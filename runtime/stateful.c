@@ -180,6 +180,8 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	x->v->state_id = e->st.cold[i].id;
 	x->v->state_event = PK_SE_MATCHED;
 	x->v->state_rule = s->rule;
+	x->v->tag = e->st.cold[i].tag ? e->st.cold[i].tag : x->tag_in;
+	x->reply = x->dir != s->dir;
 	tcp_states(x->v, s, false);
 	if (!s->synproxy && e->st.cold[i].sp_shift[s->dir == x->dir ? 0 : 1])
 		pk_eng_synproxy_window(x, e->st.cold[i].sp_shift[s->dir == x->dir ? 0 : 1]);
@@ -245,6 +247,8 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 	x->v->state_id = e->st.cold[i].id;
 	x->v->state_event = PK_SE_RELATED;
 	x->v->state_rule = e->st.st[i].rule;
+	x->v->tag = e->st.cold[i].tag ? e->st.cold[i].tag : x->tag_in;
+	x->reply = x->dir != e->st.st[i].dir;
 	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st.st[i], x->dir, &in)) {
 		x->v->kind = PK_V_BLOCK;
 		x->v->reason = PK_REASON_STATE_MISMATCH;

@@ -80,6 +80,43 @@ static void test_every_construct_round_trips(void **state)
 			  "inline ruleset");
 }
 
+/* The rule's probability after loading text, and the text printed. */
+static uint32_t load_probability(const char *text, char **printed)
+{
+	struct pk_diags d;
+	pk_diags_init(&d);
+	struct pk_ir_ruleset *rs = pk_test_load(text, &d);
+	if (!rs || rs->nrules != 1)
+		fail_msg("'%s' does not load as one rule", text);
+	uint32_t p = rs->rules[0].probability;
+	*printed = pk_test_print_rs(rs, 0);
+	pk_ir_ruleset_free(rs);
+	pk_diags_free(&d);
+	return p;
+}
+
+static void test_probability_with_state_options_parses_back_to_the_same_rule(void **state)
+{
+	(void)state;
+	static const char *const rules[] = {
+		"pass in proto tcp keep state (max 10, source-track rule) probability 0.0001%\n",
+		"pass in proto tcp probability 33.333% modulate state (max 3)\n",
+		"pass in proto udp keep state (max-src-states 2) probability 99.99999%\n",
+		"match in proto tcp synproxy state (max 5) probability 0.5\n",
+		"block in proto tcp keep state (max 5) probability 1e-7\n",
+	};
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		char *once, *twice;
+		uint32_t p = load_probability(rules[i], &once);
+		uint32_t q = load_probability(once, &twice);
+		if (p != q || strcmp(once, twice))
+			fail_msg("'%s' printed as '%s' loads back with probability %u, not %u (printed '%s')", rules[i],
+				 once, q, p, twice);
+		free(once);
+		free(twice);
+	}
+}
+
 static void round_trip_dir(const char *dir, const char *suffix)
 {
 	DIR *d = opendir(dir);
@@ -119,6 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_construct_round_trips),
 		cmocka_unit_test(test_examples_round_trip),
+		cmocka_unit_test(test_probability_with_state_options_parses_back_to_the_same_rule),
 		cmocka_unit_test(test_golden_inputs_that_load_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

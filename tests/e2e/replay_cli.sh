@@ -69,10 +69,21 @@ build/picket replay "$conf" /nonexistent.pcap 2>"$out/nofile.err"; [ $? -eq 2 ] 
 	ok "unreadable capture: exit 2, named" || fail "unreadable capture"
 build/picket replay --iface eth9 "$conf" "$cap" 2>"$out/iface.err"; [ $? -eq 2 ] && grep -q eth9 "$out/iface.err" &&
 	ok "unknown --iface: exit 2" || fail "unknown iface"
-# The bundled capture is what the generator makes, byte for byte.
-$py tests/replay/gen_captures.py "$out" example && cmp -s "$out/example.pcapng" examples/freenas.pcapng &&
-	ok "examples/freenas.pcapng is reproducible" || fail "examples/freenas.pcapng differs from the generator's"
-build/picket replay --quiet examples/freenas.conf examples/freenas.pcapng >"$out/example.txt" &&
-	grep -q "synproxy completed the client's handshake, but the server never answered" "$out/example.txt" &&
-	ok "bundled capture: stall diagnosed" || fail "bundled capture: no stall report"
+# The bundled captures are what the generator makes, byte for byte.
+$py tests/replay/gen_captures.py "$out" example example-synproxy || fail "generator exits $?"
+for c in freenas freenas-synproxy; do
+	cmp -s "$out/example${c#freenas}.pcapng" examples/$c.pcapng && ok "examples/$c.pcapng is reproducible" ||
+		fail "examples/$c.pcapng differs from the generator's"
+done
+build/picket replay --quiet --summary examples/freenas.conf examples/freenas.pcapng >"$out/example.txt" &&
+	grep -q "pass  *20$" "$out/example.txt" && grep -q "reject  *3$" "$out/example.txt" &&
+	! grep -q "stalled" "$out/example.txt" && ok "bundled capture: 20 pass, 3 reject, no stall" ||
+	fail "bundled capture: $(head -c 300 "$out/example.txt")"
+build/picket replay --format jsonl examples/freenas.conf examples/freenas.pcapng >"$out/example.jsonl" &&
+	grep -q '"n":23,.*"iface":"wan0".*"verdict":"pass"' "$out/example.jsonl" &&
+	ok "bundled capture: the Internet's reply to the NAT address passes" || fail "bundled capture: NAT reply"
+build/picket replay --quiet examples/freenas-synproxy.conf examples/freenas-synproxy.pcapng >"$out/synproxy.txt" &&
+	grep -q "synproxy completed the client's handshake, but the server never answered" "$out/synproxy.txt" &&
+	grep -q "the server's answers to the firewall's synproxy handshake arrive on another interface" "$out/synproxy.txt" &&
+	ok "synproxy example: stall diagnosed" || fail "synproxy example: no stall report"
 [ $fails -eq 0 ]

@@ -2,8 +2,8 @@
 """Build the replay scenario captures: tests/replay/gen_captures.py OUTDIR [NAME[:FILE]...]
 
 Writes OUTDIR/NAME.pcapng (or OUTDIR/FILE) for each scenario named, or for
-all of them. examples/freenas.pcapng is `gen_captures.py examples
-example:freenas.pcapng`.
+all of them. The bundled captures are `gen_captures.py examples
+example:freenas.pcapng example-synproxy:freenas-synproxy.pcapng`.
 
 Each scenario is a list of packets, each seen on a firewall interface at a
 capture time, written as pcapng with one Interface Description Block per
@@ -25,6 +25,7 @@ from pcapng_writer import pcapng  # noqa: E402
 IFACES = ["lan0", "opt1", "wan0"]
 T0 = 1700000000.0
 CLIENT, CLIENT2, NAS, FW_LAN = "192.168.1.10", "192.168.1.11", "10.0.10.5", "192.168.1.1"
+FW_WAN, WEB = "203.0.113.2", "198.51.100.7"
 
 
 class Capture:
@@ -39,8 +40,10 @@ class Capture:
 class Tcp:
     """One TCP connection: client on the LAN side, server behind the firewall."""
 
-    def __init__(self, cap, client, cport, server, sport, cif="lan0", sif="opt1", proxy=False):
+    def __init__(self, cap, client, cport, server, sport, cif="lan0", sif="opt1", proxy=False, nat=None):
         self.cap, self.c, self.cp, self.s, self.sp = cap, client, cport, server, sport
+        # Behind outbound NAT the server answers the translated address and port.
+        self.reply_to = nat or (client, cport)
         self.cif, self.sif = cif, sif
         self.cseq, self.sseq = 1000000 + cport, 5000000 + sport
         # Through synproxy each peer talks to the firewall's own ISN:
@@ -56,7 +59,8 @@ class Tcp:
         self.cseq += len(data) + ("S" in flags) + ("F" in flags)
 
     def srv(self, t, flags, data=b"", iface=None, seq_skew=0):
-        p = IP(src=self.s, dst=self.c, id=self.sp) / TCP(sport=self.sp, dport=self.cp, flags=flags,
+        dst, dport = self.reply_to
+        p = IP(src=self.s, dst=dst, id=self.sp) / TCP(sport=self.sp, dport=dport, flags=flags,
                                                         seq=self.sseq + seq_skew, ack=self.cseq + self.sack_off,
                                                         window=65160)
         self.cap.add(t, iface or self.sif, p / Raw(data) if data else p)
@@ -172,7 +176,37 @@ def adaptive():
 
 
 def example():
-    """The bundled capture of examples/freenas.conf, replayed by `make demo`."""
+    """The bundled capture of examples/freenas.conf, replayed by `make demo`:
+    both legs of every forwarded connection (the client in on lan0, the
+    server in on opt1 or wan0)."""
+    cap = Capture()
+    ssh = Tcp(cap, CLIENT, 51022, NAS, 22)
+    ssh.handshake(0.0)                                 # 1-3 admin SSH
+    ssh.cli(0.010, "PA", b"SSH-2.0-client\r\n")       # 4
+    ssh.srv(0.011, "PA", b"SSH-2.0-freenas\r\n")      # 5
+    web = Tcp(cap, CLIENT, 51080, NAS, 80)
+    web.handshake(1.0)                                 # 6-8 HTTP
+    web.cli(1.010, "PA", b"GET / HTTP/1.1\r\n\r\n")    # 9
+    web.srv(1.011, "PA", b"HTTP/1.1 200 OK\r\n\r\n")   # 10
+    tls = Tcp(cap, CLIENT, 51443, NAS, 443)
+    tls.handshake(2.0)                                 # 11-13 HTTPS
+    tls.cli(2.010, "PA", b"\x16\x03\x01\x00\x05hello")  # 14
+    tls.srv(2.011, "PA", b"\x16\x03\x03\x00\x05hello")  # 15
+    cap.add(3.0, "lan0", IP(src=CLIENT, dst=NAS) / ICMP(type=8, id=3, seq=1))  # 16 ping
+    cap.add(3.001, "opt1", IP(src=NAS, dst=CLIENT) / ICMP(type=0, id=3, seq=1))  # 17 its reply
+    Tcp(cap, CLIENT, 51023, NAS, 23).cli(4.0, "S")     # 18 telnet: refused with a RST
+    udp(cap, 5.0, "lan0", CLIENT, NAS, 51161, 161)     # 19 SNMP: ICMP port unreachable
+    Tcp(cap, "192.168.1.200", 51024, NAS, 22).cli(6.0, "S")  # 20 not an admin: refused
+    Tcp(cap, NAS, 52022, CLIENT, 22, cif="opt1").cli(7.0, "S")  # 21 the box calls the LAN: blocked
+    # 22-24 to the Internet behind the WAN address: 55823 is the port the
+    # replay's NAT draws for it (its random generator has a fixed seed).
+    out = Tcp(cap, CLIENT, 51100, WEB, 443, sif="wan0", nat=(FW_WAN, 55823))
+    out.handshake(8.0)
+    return cap
+
+
+def example_synproxy():
+    """The bundled capture of examples/freenas-synproxy.conf: the stall."""
     cap = Capture()
     ssh = Tcp(cap, CLIENT, 51022, NAS, 22, proxy=True)
     ssh.proxied_handshake(0.0)                         # 1-3 admin SSH, through synproxy
@@ -196,7 +230,8 @@ def example():
 
 
 SCENARIOS = {"freenas": freenas, "states": states, "asym": asym, "reject": reject, "expire": expire,
-             "adaptive": adaptive, "example": example}
+             "adaptive": adaptive, "example": example,
+             "example-synproxy": example_synproxy}
 
 
 def main(argv):

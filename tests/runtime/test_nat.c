@@ -247,6 +247,39 @@ static void test_binat_maps_outbound_source_one_to_one(void **state)
 	assert_int_equal(now_pkt().sport, 1000);
 }
 
+static void test_binat_maps_inbound_destination_to_the_internal_host(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.0/24 to any -> 203.0.113.0/24\n"
+			       "block in on wan0 all\npass in on wan0 proto tcp to 192.168.1.20 port 22\n");
+	/* the filter sees the internal address: translation comes first */
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 40000, "203.0.113.20", 22, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
+	assert_true(et.v.translated);
+	assert_addr(now_pkt().dst, "192.168.1.20");
+	assert_int_equal(now_pkt().dport, 22);
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+	/* the reply leaves with the external address */
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT, "192.168.1.20", 22, EXT, 40000, PK_TH_SYN | PK_TH_ACK, 50,
+				   2),
+			 PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_addr(now_pkt().src, "203.0.113.20");
+	/* another port of the same host meets the block */
+	assert_int_equal(pk_et_tcp(1, et.wan, PK_RT_DIR_IN, EXT, 40001, "203.0.113.20", 23, PK_TH_SYN, 1, 0), PK_V_BLOCK);
+	/* an address outside the external network is not translated */
+	assert_int_equal(pk_et_tcp(2, et.wan, PK_RT_DIR_IN, EXT, 40002, "203.0.113.99", 22, PK_TH_SYN, 1, 0), PK_V_BLOCK);
+}
+
+static void test_binat_inbound_respects_its_interface(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
+	assert_int_equal(pk_et_udp(0, et.nas, PK_RT_DIR_IN, "10.0.10.5", 1000, "203.0.113.20", 53), PK_V_PASS);
+	assert_false(et.v.translated);
+	assert_addr(now_pkt().dst, "203.0.113.20");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +297,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_legacy_rdr_filter_sees_the_internal_address, pk_et_teardown),
 		cmocka_unit_test_teardown(test_legacy_nat_keeps_state_without_a_filter_rule, pk_et_teardown),
 		cmocka_unit_test_teardown(test_binat_maps_outbound_source_one_to_one, pk_et_teardown),
+		cmocka_unit_test_teardown(test_binat_maps_inbound_destination_to_the_internal_host, pk_et_teardown),
+		cmocka_unit_test_teardown(test_binat_inbound_respects_its_interface, pk_et_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -308,6 +308,44 @@ static void test_each_structural_check_names_itself_and_the_offset(void **state)
 	free(buf);
 }
 
+/* A rule LAST may not hold: quick, match, or of another phase; or PKB_NONE. */
+static uint32_t rule_not_for_last(const uint8_t *buf)
+{
+	const struct pkb_header *h = (const struct pkb_header *)buf;
+	const struct pkb_rule *r = (const struct pkb_rule *)(buf + h->sections[PKB_SEC_RULES].offset);
+	for (uint32_t i = 0; i < h->sections[PKB_SEC_RULES].count; i++)
+		if ((r[i].flags & PKB_R_QUICK) || r[i].action > PK_RT_BLOCK)
+			return i;
+	return PKB_NONE;
+}
+
+static void test_each_last_list_check_names_itself_and_the_offset(void **state)
+{
+	(void)state;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	uint64_t prog = sec_off(buf, PKB_SEC_PROGRAM);
+	uint32_t last = find_op(buf, PKB_OP_LAST), n, r0;
+	assert_true(last > 0);
+	memcpy(&n, buf + prog + 4ull * last, 4);
+	n >>= 8;
+	memcpy(&r0, buf + prog + 4ull * (last + 1), 4);
+	put32(buf, prog + 4ull * (last + 1), 0xfffffff);
+	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (last + 1));
+	put32(buf, prog + 4ull * last, pkb_op_word(PKB_OP_LAST, 0));
+	expect_refusal(buf, "0 rules listed", prog + 4ull * last);
+	if (n > 1) {
+		put32(buf, prog + 4ull * (last + 2), r0);
+		expect_refusal(buf, "rules not strictly decreasing", prog + 4ull * (last + 2));
+	}
+	uint32_t bad = rule_not_for_last(buf);
+	if (bad != PKB_NONE) {
+		put32(buf, prog + 4ull * (last + 1), bad);
+		expect_refusal(buf, "is not a non-quick pass or block rule", prog + 4ull * (last + 1));
+	}
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_damage_behind_a_valid_checksum_is_refused_or_safe),
 		cmocka_unit_test(test_refusal_names_the_check_and_offset),
 		cmocka_unit_test(test_each_structural_check_names_itself_and_the_offset),
+		cmocka_unit_test(test_each_last_list_check_names_itself_and_the_offset),
 	};
 	return cmocka_run_group_tests_name("examples/freenas.conf", tests, setup_example, teardown) |
 	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown);

@@ -152,6 +152,87 @@ static void test_synproxy_handshake_acks_the_captured_firewall_isn(void **st)
 	assert_true(pk_tb_cksums_ok(buf, blen));
 }
 
+#define TOPO3 TOPO "interface wan0 address 203.0.113.2/24\ninterface wan1 address 198.51.100.2/24\n" \
+	"route default via wan0 gateway 203.0.113.1\n"
+
+static void test_route_to_sends_the_packet_out_the_rule_interface(void **st)
+{
+	(void)st;
+	start(TOPO3 "pass out all\npass in on lan0 proto tcp to port 443 route-to (wan1 198.51.100.1)\n"
+		    "block out on wan0 all\n");
+	struct pk_replay_result r;
+	struct pk_tb s = tcp("192.168.1.10", 4000, "192.0.2.7", 443, 0x02, 1, 0);
+	run(&s, 1, "lan0", &r);
+	assert_int_equal(r.in.v.route, PK_RT_ROUTE_TO);
+	assert_int_equal(r.out.iface, ifc("wan1"));
+	assert_int_equal(r.kind, PK_V_PASS);
+	/* the rest of the connection follows the state's route too */
+	s.flags = 0x10, s.seq = 2, s.ack = 1;
+	run(&s, 2, "lan0", &r);
+	assert_int_equal(r.in.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(r.out.iface, ifc("wan1"));
+	/* other traffic follows the routing table, here into a block */
+	s = tcp("192.168.1.10", 4001, "192.0.2.7", 80, 0x02, 1, 0);
+	run(&s, 3, "lan0", &r);
+	assert_int_equal(r.in.v.route, PK_RT_ROUTE_NONE);
+	assert_int_equal(r.out.iface, ifc("wan0"));
+	assert_int_equal(r.kind, PK_V_BLOCK);
+}
+
+static void test_reply_to_routes_the_replies_only(void **st)
+{
+	(void)st;
+	/* floating: the reply leaving by the default route meets the wan1 state */
+	start(TOPO3 "set state-policy floating\npass out all\npass in on wan1 proto tcp to 10.0.10.5 port 22 reply-to (wan1 198.51.100.1)\n");
+	struct pk_replay_result r;
+	struct pk_tb s = tcp("192.0.2.7", 5000, "10.0.10.5", 22, 0x02, 1, 0);
+	run(&s, 1, "wan1", &r);
+	assert_int_equal(r.in.v.route, PK_RT_ROUTE_NONE);
+	assert_int_equal(r.out.iface, ifc("opt1"));
+	struct pk_tb a = tcp("10.0.10.5", 22, "192.0.2.7", 5000, 0x12, 100, 2);
+	run(&a, 2, "opt1", &r);
+	assert_int_equal(r.kind, PK_V_PASS);
+	assert_int_equal(r.out.iface, ifc("wan1")); /* not wan0, the default route */
+	assert_int_equal(r.out.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(r.out.v.route, PK_RT_REPLY_TO);
+}
+
+static void test_dup_to_copies_the_packet(void **st)
+{
+	(void)st;
+	start(TOPO3 "pass in on lan0 proto udp dup-to (wan1 198.51.100.9)\npass out all\n");
+	struct pk_replay_result r;
+	struct pk_tb s = pk_tb_defaults(4, "192.168.1.10", "10.0.10.5");
+	s.proto = 17, s.sport = 5000, s.dport = 53, s.payload = 8;
+	run(&s, 1, "lan0", &r);
+	assert_int_equal(r.kind, PK_V_PASS);
+	assert_int_equal(r.out.iface, ifc("opt1"));
+	assert_int_equal(r.ngen, 1);
+	assert_int_equal(r.gen[0].iface, ifc("wan1"));
+	assert_int_equal(r.gen[0].len, blen);
+}
+
+static void test_tag_set_inbound_is_seen_by_tagged_outbound(void **st)
+{
+	(void)st;
+	start(TOPO "pass in on lan0 proto tcp to port 22 tag SSH\nblock out on opt1 all\n"
+		   "pass out on opt1 tagged SSH\n");
+	struct pk_replay_result r;
+	struct pk_tb s = tcp("192.168.1.10", 4000, "10.0.10.5", 22, 0x02, 1, 0);
+	run(&s, 1, "lan0", &r);
+	assert_int_not_equal(r.in.v.tag, 0);
+	assert_int_equal(r.kind, PK_V_PASS);
+	/* later packets carry the tag of the state they match */
+	s.flags = 0x10, s.seq = 2, s.ack = 1;
+	run(&s, 2, "lan0", &r);
+	assert_int_equal(r.in.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(r.kind, PK_V_PASS);
+	s = tcp("192.168.1.10", 4001, "10.0.10.5", 80, 0x02, 1, 0);
+	run(&s, 3, "lan0", &r);
+	assert_int_equal(r.in.v.kind, PK_V_PASS);
+	assert_int_equal(r.kind, PK_V_BLOCK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +242,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_destination_without_route_is_blocked, teardown),
 		cmocka_unit_test_teardown(test_udp_state_expires_in_capture_time, teardown),
 		cmocka_unit_test_teardown(test_synproxy_handshake_acks_the_captured_firewall_isn, teardown),
+		cmocka_unit_test_teardown(test_route_to_sends_the_packet_out_the_rule_interface, teardown),
+		cmocka_unit_test_teardown(test_reply_to_routes_the_replies_only, teardown),
+		cmocka_unit_test_teardown(test_dup_to_copies_the_packet, teardown),
+		cmocka_unit_test_teardown(test_tag_set_inbound_is_seen_by_tagged_outbound, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

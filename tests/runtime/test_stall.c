@@ -132,6 +132,28 @@ static void test_blocked_syn_and_reset_connections_are_not_stalls(void **st)
 	assert_int_equal(diagnose(&s).n, 0);
 }
 
+/* Behind outbound NAT the reply arrives addressed to the firewall (here
+ * 203.0.113.2:55000); as it leaves, translated back, it is the
+ * connection's reply. */
+static void test_reply_to_a_translated_connection_is_found_after_nat(void **st)
+{
+	(void)st;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	feed(&s, 1, 0, SYN, LAN, true, false);
+	uint8_t wire[40], back[40];
+	segment(wire, 1, SYNACK);
+	segment(back, 1, SYNACK);
+	memcpy(wire + 16, (const uint8_t[]){203, 0, 113, 2}, 4);
+	wire[22] = 55000 >> 8;
+	wire[23] = 55000 & 0xff;
+	const struct pk_stall_pkt p = {.ip = wire, .len = sizeof wire, .xlated = back, .xlen = sizeof back, .n = 2,
+				       .iface = WAN, .egress = LAN, .passed = true};
+	pk_stall_packet(&s, &p);
+	feed(&s, 3, 0, ACK, LAN, true, false);
+	assert_int_equal(diagnose(&s).n, 0);
+}
+
 static void test_many_connections_grow_the_table(void **st)
 {
 	(void)st;
@@ -160,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_replies_on_another_interface_are_named),
 		cmocka_unit_test(test_replies_outside_the_window_point_at_window_tracking),
 		cmocka_unit_test(test_blocked_syn_and_reset_connections_are_not_stalls),
+		cmocka_unit_test(test_reply_to_a_translated_connection_is_found_after_nat),
 		cmocka_unit_test(test_many_connections_grow_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
