@@ -42,18 +42,37 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Source files of the rules, read once, for quoting a rule's line. */
+/* Source files of the rules, read once with an index of where each line
+ * starts, for quoting a rule's line: --summary quotes every rule, so a
+ * scan from the top per rule would be quadratic in the file's length. */
 struct src_file {
 	char *path, *text;
+	size_t *line_start; /* line_start[k] = offset of line k + 1 */
+	size_t nlines;
 };
 static struct src_file src_cache[16];
 
-static const char *source_text(const char *path)
+static void index_lines(struct src_file *sf, size_t len)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += sf->text[i] == '\n';
+	sf->line_start = malloc(n * sizeof(*sf->line_start));
+	if (!sf->line_start)
+		return;
+	sf->line_start[0] = 0;
+	sf->nlines = 1;
+	for (size_t i = 0; i < len; i++)
+		if (sf->text[i] == '\n')
+			sf->line_start[sf->nlines++] = i + 1;
+}
+
+static const struct src_file *source_file(const char *path)
 {
 	size_t i;
 	for (i = 0; i < 16 && src_cache[i].path; i++)
 		if (!strcmp(src_cache[i].path, path))
-			return src_cache[i].text;
+			return &src_cache[i];
 	if (i == 16)
 		return NULL;
 	FILE *f = fopen(path, "rb");
@@ -71,29 +90,26 @@ static const char *source_text(const char *path)
 	}
 	src_cache[i].path = strdup(path);
 	src_cache[i].text = text;
-	return text;
+	if (text)
+		index_lines(&src_cache[i], len);
+	return &src_cache[i];
 }
 
 const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule)
 {
 	static char line[256];
 	const char *file = pk_rs_rule_file(rs, rule);
-	const char *text = file ? source_text(file) : NULL;
+	const struct src_file *sf = file ? source_file(file) : NULL;
 	uint32_t want = pk_rs_rule(rs, rule)->line;
-	for (uint32_t ln = 1; text && *text; ln++) {
-		const char *end = strchr(text, '\n');
-		size_t n = end ? (size_t)(end - text) : strlen(text);
-		if (ln == want) {
-			while (n && (*text == ' ' || *text == '\t'))
-				text++, n--;
-			snprintf(line, sizeof line, "%.*s", (int)n, text);
-			return line;
-		}
-		if (!end)
-			break;
-		text = end + 1;
-	}
-	return NULL;
+	if (!sf || !sf->line_start || want == 0 || want > sf->nlines)
+		return NULL;
+	const char *text = sf->text + sf->line_start[want - 1];
+	const char *end = strchr(text, '\n');
+	size_t n = end ? (size_t)(end - text) : strlen(text);
+	while (n && (*text == ' ' || *text == '\t'))
+		text++, n--;
+	snprintf(line, sizeof line, "%.*s", (int)n, text);
+	return line;
 }
 
 /* The step that names the packet's rule: the one that stopped it, or, for
