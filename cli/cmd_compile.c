@@ -5,17 +5,15 @@
  * rename): a failed or interrupted compile leaves OUT as it was.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/front_args.h"
 #include "cli/load.h"
+#include "runtime/afile.h"
 
 static void pk_compile_usage(FILE *out)
 {
@@ -41,46 +39,24 @@ static int pk_write_all(int fd, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-/* Temp file beside OUT, so the rename stays within one file system. */
 static int pk_write_atomic(const char *out, const uint8_t *buf, size_t len, struct pk_diags *d)
 {
 	struct pk_loc here = {.file = out};
-	size_t n = strlen(out);
-	char *tmp = malloc(n + 16);
-	char *dircopy = strdup(out);
-	if (!tmp || !dircopy) {
-		free(tmp);
-		free(dircopy);
-		pk_error(d, &here, "out of memory");
+	struct pk_afile a;
+	if (pk_afile_open(&a, out, 0644) < 0) {
+		pk_error(d, &here, "cannot create a temporary file beside it: %s", strerror(errno));
 		return -1;
 	}
-	snprintf(tmp, n + 16, "%s.tmp.XXXXXX", out);
-	int fd = mkstemp(tmp);
-	int rc = -1;
-	if (fd < 0) {
-		pk_error(d, &here, "cannot create a temporary file beside it: %s", strerror(errno));
-	} else if (pk_write_all(fd, buf, len) || fsync(fd)) {
-		pk_error(d, &here, "cannot write %s: %s", tmp, strerror(errno));
-	} else if (fchmod(fd, 0644) || close(fd)) {
-		fd = -1;
-		pk_error(d, &here, "cannot finish %s: %s", tmp, strerror(errno));
-	} else if ((fd = -1, rename(tmp, out))) {
-		pk_error(d, &here, "cannot rename %s into place: %s", tmp, strerror(errno));
-	} else {
-		int dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		rc = 0;
+	if (pk_write_all(a.fd, buf, len) < 0) {
+		pk_error(d, &here, "cannot write it: %s", strerror(errno));
+		pk_afile_abort(&a);
+		return -1;
 	}
-	if (fd >= 0)
-		close(fd);
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	free(dircopy);
-	return rc;
+	if (pk_afile_commit(&a) < 0) {
+		pk_error(d, &here, "cannot put it in place: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Takes "-o OUT" out of argv; the rest goes to the shared option parser. */

@@ -8,6 +8,7 @@
  * error (including a corrupt capture, reported after the verdicts of the
  * packets before it).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
@@ -22,6 +23,7 @@
 #include "cli/load.h"
 #include "cli/replay_explain.h"
 #include "cli/replay_out.h"
+#include "runtime/afile.h"
 #include "runtime/pcap_replay.h"
 
 #define PKT_CAP (65535 + 256)
@@ -53,7 +55,7 @@ struct run {
 	uint64_t first_ns, last_ns, total_bytes;
 	pcap_dumper_t *dump;
 	pcap_t *dead;
-	char *tmp_path;
+	struct pk_afile out; /* -w */
 	time_t last_progress;
 };
 
@@ -182,18 +184,22 @@ static struct source *next_source(struct run *r)
 
 static int open_dump(struct run *r)
 {
-	size_t n = strlen(r->o.write) + 16;
-	r->tmp_path = malloc(n);
-	if (!r->tmp_path)
+	if (pk_afile_open(&r->out, r->o.write, 0644) < 0) {
+		fprintf(stderr, "picket replay: -w %s: cannot create it: %s\n", r->o.write, strerror(errno));
 		return -1;
-	snprintf(r->tmp_path, n, "%s.tmp.XXXXXX", r->o.write);
-	int fd = mkstemp(r->tmp_path);
+	}
+	/* pcap_dump_close closes its FILE: give it a copy of the descriptor,
+	 * so the file can still be synced and put in place afterwards. */
+	int fd = dup(r->out.fd);
 	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	r->dead = pcap_open_dead(DLT_RAW, 65535);
 	if (!f || !r->dead || !(r->dump = pcap_dump_fopen(r->dead, f))) {
-		fprintf(stderr, "picket replay: -w %s: cannot create %s\n", r->o.write, r->tmp_path);
+		fprintf(stderr, "picket replay: -w %s: cannot write a capture to it\n", r->o.write);
 		if (f)
 			fclose(f);
+		else if (fd >= 0)
+			close(fd);
+		pk_afile_abort(&r->out);
 		return -1;
 	}
 	return 0;
@@ -205,16 +211,15 @@ static int close_dump(struct run *r, bool keep)
 	if (r->dump) {
 		rc = pcap_dump_flush(r->dump);
 		pcap_dump_close(r->dump);
-		if (keep && (rc != 0 || rename(r->tmp_path, r->o.write) != 0)) {
+		if (keep && (rc != 0 || pk_afile_commit(&r->out) != 0)) {
 			fprintf(stderr, "picket replay: -w %s: cannot write it\n", r->o.write);
 			rc = -1;
 		}
 		if (!keep || rc != 0)
-			unlink(r->tmp_path);
+			pk_afile_abort(&r->out);
 	}
 	if (r->dead)
 		pcap_close(r->dead);
-	free(r->tmp_path);
 	return rc;
 }
 

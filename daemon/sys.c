@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/afile.h"
+
 static bool proc_flag_on(const char *path)
 {
 	FILE *f = fopen(path, "re");
@@ -52,19 +54,21 @@ int pk_sys_check_pkb_mode(const char *path, char *err, size_t errlen)
 
 int pk_sys_write_pidfile(const char *path, char *err, size_t errlen)
 {
-	char tmp[4096];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = (n > 0 && (size_t)n < sizeof(tmp)) ? fopen(tmp, "we") : NULL;
+	struct pk_afile a;
+	char line[32];
+	int n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
 
-	if (!f) {
+	if (pk_afile_open(&a, path, 0644) < 0) {
 		snprintf(err, errlen, "%s: cannot write the pid file: %s", path, strerror(errno));
 		return -1;
 	}
-	int ok = fprintf(f, "%ld\n", (long)getpid()) > 0;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path) < 0) {
+	if (write(a.fd, line, (size_t)n) != n) {
 		snprintf(err, errlen, "%s: cannot write the pid file: %s", path, strerror(errno));
-		unlink(tmp);
+		pk_afile_abort(&a);
+		return -1;
+	}
+	if (pk_afile_commit(&a) < 0) {
+		snprintf(err, errlen, "%s: cannot write the pid file: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;

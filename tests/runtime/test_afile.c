@@ -1,0 +1,113 @@
+/*
+ * tests/runtime/test_afile.c: output files are written whole or not at all
+ * (runtime/afile.c), and a device target stays a device.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "runtime/afile.h"
+
+static char dir[64];
+
+static int make_dir(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/pk-afile.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_text(const char *path)
+{
+	static char buf[256];
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Entries in the directory other than . and .. */
+static int entries(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "test $(ls -A %s | wc -l) -eq 1", dir);
+	return system(cmd) == 0 ? 1 : 0;
+}
+
+static void test_commit_replaces_the_target_whole(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/out", dir);
+	write_text(path, "old\n");
+	struct pk_afile a;
+	assert_int_equal(pk_afile_open(&a, path, 0644), 0);
+	assert_int_equal(write(a.fd, "new\n", 4), 4);
+	assert_string_equal(read_text(path), "old\n"); /* not visible before commit */
+	assert_int_equal(pk_afile_commit(&a), 0);
+	assert_string_equal(read_text(path), "new\n");
+	assert_true(entries()); /* no temporary file left */
+}
+
+static void test_abort_leaves_the_target_as_it_was(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/out", dir);
+	write_text(path, "old\n");
+	struct pk_afile a;
+	assert_int_equal(pk_afile_open(&a, path, 0644), 0);
+	assert_int_equal(write(a.fd, "half", 4), 4);
+	pk_afile_abort(&a);
+	assert_string_equal(read_text(path), "old\n");
+	assert_true(entries());
+}
+
+static void test_device_target_is_written_in_place_not_replaced(void **state)
+{
+	(void)state;
+	struct pk_afile a;
+	struct stat st;
+	assert_int_equal(pk_afile_open(&a, "/dev/null", 0644), 0);
+	assert_null(a.tmp);
+	assert_int_equal(write(a.fd, "x", 1), 1);
+	assert_int_equal(pk_afile_commit(&a), 0);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_commit_replaces_the_target_whole, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_abort_leaves_the_target_as_it_was, make_dir, remove_dir),
+		cmocka_unit_test(test_device_target_is_written_in_place_not_replaced),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
