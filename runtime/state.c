@@ -13,24 +13,24 @@
 
 #define ENTRY(i, k) ((i) * 2u + (k))
 
-static uint32_t mix(uint32_t h, uint32_t v)
+static uint64_t mix(uint64_t h, uint64_t v)
 {
 	h ^= v;
-	h *= 0x9e3779b1u;
-	return h ^ (h >> 15);
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
 }
 
+/* Seeded, over the key's words in host byte order: the index only needs equal
+ * keys to meet, so the words need not be read in network order. */
 static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
 {
-	uint32_t h = (uint32_t)t->seed ^ ((uint32_t)af << 8 | proto);
-	int a, w;
+	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto), w[4];
 
-	for (a = 0; a < 2; a++)
-		for (w = 0; w < 16; w += 4)
-			h = mix(h, (uint32_t)k->addr[a][w] << 24 | (uint32_t)k->addr[a][w + 1] << 16 |
-					   (uint32_t)k->addr[a][w + 2] << 8 | k->addr[a][w + 3]);
-	h = mix(h, (uint32_t)k->port[0] << 16 | k->port[1]);
-	return h;
+	memcpy(w, k->addr, sizeof(w));
+	for (int i = 0; i < 4; i++)
+		h = mix(h, w[i]);
+	h = mix(h, (uint64_t)k->port[0] << 16 | k->port[1]);
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
