@@ -408,7 +408,8 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 		return;
 	}
 	pk_rs_result_init(res);
-	if ((unsigned)phase >= PK_PHASE_COUNT)
+	/* a phase without rules decides nothing: its tree need not be walked */
+	if ((unsigned)phase >= PK_PHASE_COUNT || rs->phase_first[phase] == rs->phase_first[phase + 1])
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	const uint32_t *entry = prog + phase * 2 + (p->af == PK_RT_AF_INET6);
