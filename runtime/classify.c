@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "runtime/bytes.h"
 #include "runtime/pkb_internal.h"
 
 static bool pk_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
@@ -194,12 +195,10 @@ void pk_rs_classify_trace(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 	}
 }
 
+/* The address's first 4 (IPv4) or 8 (IPv6) bytes as a big-endian number. */
 static uint64_t pk_be_read(const uint8_t *a, int n)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | a[i];
-	return v;
+	return n == 4 ? pk_get32(a) : (uint64_t)pk_get32(a) << 32 | pk_get32(a + 4);
 }
 
 static uint64_t pk_field(const struct pk_match_pkt *p, uint32_t f)
