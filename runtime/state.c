@@ -46,7 +46,7 @@ void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8
 
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 {
-	uint32_t nb = 16, i;
+	uint32_t nb = 16;
 
 	memset(t, 0, sizeof(*t));
 	if (cap == 0)
@@ -64,9 +64,7 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 	t->mask = nb - 1;
 	t->cap = cap;
 	t->seed = seed;
-	for (i = 0; i < cap; i++)
-		t->st[i].hnext[0] = i + 1 < cap ? i + 1 : PK_ST_NONE;
-	t->free_head = 0;
+	t->free_head = PK_ST_NONE;
 	return 0;
 }
 
@@ -82,9 +80,14 @@ uint32_t pk_st_alloc(struct pk_state_table *t)
 {
 	uint32_t i = t->free_head;
 
-	if (i == PK_ST_NONE)
+	/* released slots first, then the never used ones in order: the table's
+	 * pages are touched as states come, not all at start */
+	if (i != PK_ST_NONE)
+		t->free_head = t->st[i].hnext[0];
+	else if (t->unused < t->cap)
+		i = t->unused++;
+	else
 		return PK_ST_NONE;
-	t->free_head = t->st[i].hnext[0];
 	memset(&t->st[i], 0, sizeof(t->st[i]));
 	memset(&t->cold[i], 0, sizeof(t->cold[i]));
 	t->cold[i].id = ++t->next_id;
