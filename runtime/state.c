@@ -12,6 +12,7 @@
 #include "runtime/ruleset.h"
 
 #define ENTRY(i, k) ((i) * 2u + (k))
+#define STARTING_BUCKETS (1u << 16) /* doubled as states come, up to twice the limit */
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -53,6 +54,8 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 		cap = 1;
 	while (nb < cap * 2u && nb < (1u << 30))
 		nb <<= 1;
+	t->mask_max = nb - 1;
+	nb = nb < STARTING_BUCKETS ? nb : STARTING_BUCKETS;
 	t->st = calloc(cap, sizeof(*t->st));
 	t->cold = calloc(cap, sizeof(*t->cold));
 	t->bucket = malloc(nb * sizeof(*t->bucket));
@@ -166,9 +169,38 @@ uint32_t pk_st_conflict(const struct pk_state_table *t, uint32_t i)
 	return old;
 }
 
+/* Double the buckets, splitting each chain in two in its order, so states
+ * of one key stay in the order they were inserted. Out of memory: unchanged. */
+static void grow(struct pk_state_table *t)
+{
+	uint32_t onb = t->mask + 1, *nb = malloc(2 * (size_t)onb * sizeof(*nb));
+
+	if (!nb)
+		return;
+	for (uint32_t b = 0; b < onb; b++) {
+		uint32_t *tail[2] = {&nb[b], &nb[b + onb]};
+
+		for (uint32_t e = t->bucket[b], next; e != PK_ST_NONE; e = next) {
+			struct pk_state *s = &t->st[e / 2];
+			int hi = (key_hash(t, s->af, s->proto, &s->key[e % 2]) & onb) != 0;
+
+			next = s->hnext[e % 2];
+			*tail[hi] = e;
+			tail[hi] = &s->hnext[e % 2];
+		}
+		*tail[0] = *tail[1] = PK_ST_NONE;
+	}
+	free(t->bucket);
+	t->bucket = nb;
+	t->mask = 2 * onb - 1;
+}
+
 void pk_st_insert(struct pk_state_table *t, uint32_t i)
 {
 	struct pk_state *s = &t->st[i];
+
+	if (t->mask < t->mask_max && t->count >= (t->mask + 1) / 2)
+		grow(t);
 
 	s->flags |= PK_SF_USED;
 	if (same_keys(s))
