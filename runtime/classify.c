@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "runtime/bytes.h"
 #include "runtime/pkb_internal.h"
 
 static bool pk_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
@@ -194,12 +195,10 @@ void pk_rs_classify_trace(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 	}
 }
 
+/* The address's first 4 (IPv4) or 8 (IPv6) bytes as a big-endian number. */
 static uint64_t pk_be_read(const uint8_t *a, int n)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | a[i];
-	return v;
+	return n == 4 ? pk_get32(a) : (uint64_t)pk_get32(a) << 32 | pk_get32(a + 4);
 }
 
 static uint64_t pk_field(const struct pk_match_pkt *p, uint32_t f)
@@ -408,7 +407,8 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 		return;
 	}
 	pk_rs_result_init(res);
-	if ((unsigned)phase >= PK_PHASE_COUNT)
+	/* a phase without rules decides nothing: its tree need not be walked */
+	if ((unsigned)phase >= PK_PHASE_COUNT || rs->phase_first[phase] == rs->phase_first[phase + 1])
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	const uint32_t *entry = prog + phase * 2 + (p->af == PK_RT_AF_INET6);

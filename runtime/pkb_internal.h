@@ -19,6 +19,23 @@ struct pk_rs_tgroup {
 	uint32_t first, n; /* into the TABINDEX section */
 };
 
+/* A connected network or route, its network masked to its length and held
+ * as two words in host byte order (route.c). */
+struct pk_rs_rtent {
+	uint64_t net[2];
+	uint8_t af, len, gw_af;
+	uint16_t iface;
+	uint32_t seq; /* listing order: interfaces' addresses, then routes */
+	uint8_t gw[16];
+};
+
+/* A run of the routing table with one (af, len), and that length's mask. */
+struct pk_rs_rtgroup {
+	uint64_t mask[2];
+	uint8_t af, len;
+	uint32_t first, n;
+};
+
 struct pk_rs {
 	uint8_t *buf; /* the verified file, owned */
 	size_t len;
@@ -34,6 +51,9 @@ struct pk_rs {
 	uint32_t phase_first[PK_PHASE_COUNT + 1];
 	struct pk_rs_tgroup *groups;
 	uint32_t *table_group; /* per table: first group; table_group[ntables] = ngroups */
+	struct pk_rs_rtent *rt;          /* routing table, grouped by (af, len), longest first */
+	struct pk_rs_rtgroup *rtgroups;  /* first and n index rt */
+	uint32_t nrtgroups;
 };
 
 #define PK_RS_SEC(rs, id, type) ((const type *)(rs)->sec[PKB_SEC_##id])
@@ -51,6 +71,8 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err);
 /* After verification: the in-memory views (rules, pools, skip list,
  * per-phase rule lists, table groups). Returns -1 when out of memory. */
 int pk_rs_build(struct pk_rs *rs);
+/* The routing table's look-up structure (route.c). -1 when out of memory. */
+int pk_rs_build_routes(struct pk_rs *rs);
 
 /* Byte offset of an entry of a section in the file. */
 uint64_t pk_rs_off(const struct pk_rs *rs, enum pkb_section_id id, uint64_t index, size_t field);

@@ -1,6 +1,7 @@
 /* runtime/replay.c: in on the ingress interface, route, out on the egress one. */
 #include "runtime/replay.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static void collect(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
@@ -137,7 +138,8 @@ static void decide(struct pk_replay_result *res, const struct pk_replay_step *s)
 void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t *ip, size_t *len, size_t cap,
 		      struct pk_replay_result *res)
 {
-	memset(res, 0, sizeof *res);
+	/* gen[] is read up to ngen only: the kept packets are not cleared */
+	memset(res, 0, offsetof(struct pk_replay_result, gen));
 	r->cur = res;
 	purge(r, now_ns);
 	pk_isn_align(&r->isn, ip, *len);

@@ -175,7 +175,7 @@ int pk_rs_build(struct pk_rs *rs)
 	for (uint32_t i = 0; i < n; i++)
 		pk_rs_build_rule(rs, i, &rs->rules[i]);
 	pk_rs_build_options(rs);
-	return pk_rs_build_phases(rs) || pk_rs_build_tables(rs) ? -1 : 0;
+	return pk_rs_build_phases(rs) || pk_rs_build_tables(rs) || pk_rs_build_routes(rs) ? -1 : 0;
 }
 
 uint32_t pk_rs_nrules(const struct pk_rs *rs)
@@ -267,49 +267,6 @@ bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16])
 		if (a[i].af == af && !memcmp(a[i].addr, addr, af == PK_RT_AF_INET ? 4 : 16))
 			return true;
 	return false;
-}
-
-static bool pk_rs_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
-{
-	if (p->af != af)
-		return false;
-	unsigned len = p->len;
-	for (unsigned i = 0; len; i++) {
-		unsigned bits = len < 8 ? len : 8;
-		uint8_t m = (uint8_t)(0xff00 >> bits);
-		if ((p->addr[i] & m) != (addr[i] & m))
-			return false;
-		len -= bits;
-	}
-	return true;
-}
-
-bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
-		 uint8_t gw[16])
-{
-	int best = -1;
-	/* connected networks first, so a route of the same length does not hide them */
-	for (uint16_t i = 0; i < PK_RS_N(rs, IFACES); i++)
-		for (uint32_t k = 0; k < pk_rs_iface_naddr(rs, i); k++) {
-			const struct pkb_prefix *p =
-				&PK_RS_SEC(rs, IFADDRS, struct pkb_prefix)[pk_rs_if(rs, i)->addr_first + k];
-			if (pk_rs_in_prefix(p, af, dst) && (int)p->len > best) {
-				best = p->len;
-				*iface = i;
-				*gw_af = 0;
-				memset(gw, 0, 16);
-			}
-		}
-	for (uint32_t i = 0; i < PK_RS_N(rs, ROUTES); i++) {
-		const struct pkb_route *r = &PK_RS_SEC(rs, ROUTES, struct pkb_route)[i];
-		if (pk_rs_in_prefix(&r->dst, af, dst) && (int)r->dst.len > best) {
-			best = r->dst.len;
-			*iface = (uint16_t)r->iface;
-			*gw_af = r->gw.af;
-			memcpy(gw, r->gw.addr, 16);
-		}
-	}
-	return best >= 0;
 }
 
 uint16_t pk_rs_ntags(const struct pk_rs *rs)

@@ -77,12 +77,16 @@ static bool parse_tcp(const uint8_t *ip, size_t len, struct tcp_view *t)
 	return true;
 }
 
+/* The same for both directions (the endpoints are xored), over whole words. */
 static uint64_t hash_key(uint8_t af, const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
 {
-	uint64_t h = 1469598103934665603ull ^ af;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ (uint64_t)(a[i] ^ b[i])) * 1099511628211ull;
-	return (h ^ (uint64_t)(pa ^ pb)) * 1099511628211ull;
+	uint64_t wa[2], wb[2], h = 0x9e3779b97f4a7c15ull ^ af;
+	memcpy(wa, a, 16);
+	memcpy(wb, b, 16);
+	h = (h ^ wa[0] ^ wb[0]) * 0xff51afd7ed558ccdull;
+	h = (h ^ (h >> 31) ^ wa[1] ^ wb[1]) * 0xc4ceb9fe1a85ec53ull;
+	h = (h ^ (h >> 29) ^ (uint64_t)(pa ^ pb)) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
 }
 
 /* The slot of a connection in either direction: *dir says which way the

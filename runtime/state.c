@@ -12,25 +12,26 @@
 #include "runtime/ruleset.h"
 
 #define ENTRY(i, k) ((i) * 2u + (k))
+#define STARTING_BUCKETS (1u << 16) /* doubled as states come, up to twice the limit */
 
-static uint32_t mix(uint32_t h, uint32_t v)
+static uint64_t mix(uint64_t h, uint64_t v)
 {
 	h ^= v;
-	h *= 0x9e3779b1u;
-	return h ^ (h >> 15);
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
 }
 
+/* Seeded, over the key's words in host byte order: the index only needs equal
+ * keys to meet, so the words need not be read in network order. */
 static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
 {
-	uint32_t h = (uint32_t)t->seed ^ ((uint32_t)af << 8 | proto);
-	int a, w;
+	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto), w[4];
 
-	for (a = 0; a < 2; a++)
-		for (w = 0; w < 16; w += 4)
-			h = mix(h, (uint32_t)k->addr[a][w] << 24 | (uint32_t)k->addr[a][w + 1] << 16 |
-					   (uint32_t)k->addr[a][w + 2] << 8 | k->addr[a][w + 3]);
-	h = mix(h, (uint32_t)k->port[0] << 16 | k->port[1]);
-	return h;
+	memcpy(w, k->addr, sizeof(w));
+	for (int i = 0; i < 4; i++)
+		h = mix(h, w[i]);
+	h = mix(h, (uint64_t)k->port[0] << 16 | k->port[1]);
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
@@ -46,13 +47,15 @@ void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8
 
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 {
-	uint32_t nb = 16, i;
+	uint32_t nb = 16;
 
 	memset(t, 0, sizeof(*t));
 	if (cap == 0)
 		cap = 1;
 	while (nb < cap * 2u && nb < (1u << 30))
 		nb <<= 1;
+	t->mask_max = nb - 1;
+	nb = nb < STARTING_BUCKETS ? nb : STARTING_BUCKETS;
 	t->st = calloc(cap, sizeof(*t->st));
 	t->cold = calloc(cap, sizeof(*t->cold));
 	t->bucket = malloc(nb * sizeof(*t->bucket));
@@ -64,9 +67,7 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 	t->mask = nb - 1;
 	t->cap = cap;
 	t->seed = seed;
-	for (i = 0; i < cap; i++)
-		t->st[i].hnext[0] = i + 1 < cap ? i + 1 : PK_ST_NONE;
-	t->free_head = 0;
+	t->free_head = PK_ST_NONE;
 	return 0;
 }
 
@@ -82,9 +83,14 @@ uint32_t pk_st_alloc(struct pk_state_table *t)
 {
 	uint32_t i = t->free_head;
 
-	if (i == PK_ST_NONE)
+	/* released slots first, then the never used ones in order: the table's
+	 * pages are touched as states come, not all at start */
+	if (i != PK_ST_NONE)
+		t->free_head = t->st[i].hnext[0];
+	else if (t->unused < t->cap)
+		i = t->unused++;
+	else
 		return PK_ST_NONE;
-	t->free_head = t->st[i].hnext[0];
 	memset(&t->st[i], 0, sizeof(t->st[i]));
 	memset(&t->cold[i], 0, sizeof(t->cold[i]));
 	t->cold[i].id = ++t->next_id;
@@ -163,9 +169,38 @@ uint32_t pk_st_conflict(const struct pk_state_table *t, uint32_t i)
 	return old;
 }
 
+/* Double the buckets, splitting each chain in two in its order, so states
+ * of one key stay in the order they were inserted. Out of memory: unchanged. */
+static void grow(struct pk_state_table *t)
+{
+	uint32_t onb = t->mask + 1, *nb = malloc(2 * (size_t)onb * sizeof(*nb));
+
+	if (!nb)
+		return;
+	for (uint32_t b = 0; b < onb; b++) {
+		uint32_t *tail[2] = {&nb[b], &nb[b + onb]};
+
+		for (uint32_t e = t->bucket[b], next; e != PK_ST_NONE; e = next) {
+			struct pk_state *s = &t->st[e / 2];
+			int hi = (key_hash(t, s->af, s->proto, &s->key[e % 2]) & onb) != 0;
+
+			next = s->hnext[e % 2];
+			*tail[hi] = e;
+			tail[hi] = &s->hnext[e % 2];
+		}
+		*tail[0] = *tail[1] = PK_ST_NONE;
+	}
+	free(t->bucket);
+	t->bucket = nb;
+	t->mask = 2 * onb - 1;
+}
+
 void pk_st_insert(struct pk_state_table *t, uint32_t i)
 {
 	struct pk_state *s = &t->st[i];
+
+	if (t->mask < t->mask_max && t->count >= (t->mask + 1) / 2)
+		grow(t);
 
 	s->flags |= PK_SF_USED;
 	if (same_keys(s))

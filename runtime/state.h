@@ -92,8 +92,10 @@ struct pk_state_table {
 	struct pk_state_cold *cold;
 	uint32_t *bucket;
 	uint32_t mask;      /* buckets - 1 */
+	uint32_t mask_max;  /* the buckets grow up to this many - 1 */
 	uint32_t cap, count;
-	uint32_t free_head; /* free list through hnext[0] */
+	uint32_t free_head; /* released slots, through hnext[0] */
+	uint32_t unused;    /* slots from here on were never used (not touched) */
 	uint32_t next_id;
 	uint32_t cursor;    /* incremental expiry position */
 	uint64_t seed;

@@ -160,6 +160,44 @@ static void test_many_states_all_found(void **state)
 	pk_st_fini(&t);
 }
 
+/* The index starts small and doubles as states come: states inserted
+ * before, during and after each doubling stay findable, removed ones not. */
+static void test_index_growth_keeps_every_state_findable(void **state)
+{
+	enum { COUNT = 140000 };
+	struct pk_state_table t;
+	struct pk_skey k;
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(pk_st_init(&t, COUNT, 3), 0);
+	for (n = 0; n < COUNT; n++) {
+		uint32_t i = pk_st_alloc(&t);
+		struct pk_state *s = &t.st[i];
+
+		s->af = 4, s->proto = 6, s->dir = PK_RT_DIR_OUT, s->iface = 2;
+		pk_skey_set(&s->key[PK_SK_STACK], PK_RT_DIR_OUT, A, B, (uint16_t)n, (uint16_t)(n >> 16));
+		pk_skey_set(&s->key[PK_SK_WIRE], PK_RT_DIR_OUT, N, B, (uint16_t)n, (uint16_t)(n >> 16));
+		pk_st_insert(&t, i);
+		if (n % 3 == 0)
+			pk_st_remove(&t, i);
+	}
+	assert_int_equal(t.count, COUNT - (COUNT + 2) / 3);
+	for (n = 0; n < COUNT; n++) {
+		memset(&k, 0, sizeof(k));
+		pk_skey_set(&k, PK_RT_DIR_IN, B, N, (uint16_t)(n >> 16), (uint16_t)n);
+		uint32_t in = pk_st_find(&t, 4, 6, &k, PK_RT_DIR_IN, 2);
+		pk_skey_set(&k, PK_RT_DIR_OUT, A, B, (uint16_t)n, (uint16_t)(n >> 16));
+		uint32_t out = pk_st_find(&t, 4, 6, &k, PK_RT_DIR_OUT, 2);
+		assert_int_equal(in, out);
+		if (n % 3 == 0)
+			assert_int_equal(in, PK_ST_NONE);
+		else
+			assert_int_not_equal(in, PK_ST_NONE);
+	}
+	pk_st_fini(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_pool_exhaustion_refuses_then_frees),
 		cmocka_unit_test(test_duplicate_key_on_same_interface_conflicts),
 		cmocka_unit_test(test_many_states_all_found),
+		cmocka_unit_test(test_index_growth_keeps_every_state_findable),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,0 +1,152 @@
+/*
+ * runtime/route.c: the routing table as the packet path looks it up.
+ *
+ * Built once at load from the verified interface addresses (connected
+ * networks) and routes: one entry per distinct (family, length, masked
+ * network), grouped by family and length, longest first, each group sorted
+ * for binary search. A look-up tries the groups of the packet's family from
+ * the longest length down and stops at the first hit, so it costs a few
+ * binary searches instead of a scan of every interface and route. Where
+ * several entries share a network and length, the one listed first wins
+ * (connected networks before routes), as the linear rule it replaces.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/pkb_internal.h"
+
+/* The 16-byte mask of a prefix length, as two words in host order. */
+static void len_mask(uint64_t m[2], unsigned len)
+{
+	uint8_t b[16];
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned bits = len >= 8 * (i + 1) ? 8 : len > 8 * i ? len - 8 * i : 0;
+		b[i] = (uint8_t)(0xff00 >> bits);
+	}
+	memcpy(m, b, 16);
+}
+
+static void words(uint64_t w[2], const uint8_t addr[16])
+{
+	memcpy(w, addr, 16);
+}
+
+static int cmp_net(const uint64_t a[2], const uint64_t b[2])
+{
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	if (a[1] != b[1])
+		return a[1] < b[1] ? -1 : 1;
+	return 0;
+}
+
+/* family, then length longest first, then network, then listing order */
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct pk_rs_rtent *x = a, *y = b;
+	if (x->af != y->af)
+		return x->af < y->af ? -1 : 1;
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	int c = cmp_net(x->net, y->net);
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void add(struct pk_rs_rtent *e, uint32_t seq, const struct pkb_prefix *p, uint16_t iface,
+		const struct pkb_prefix *gw)
+{
+	uint64_t m[2];
+	memset(e, 0, sizeof(*e));
+	e->af = p->af;
+	e->len = p->len > 128 ? 128 : p->len;
+	len_mask(m, e->len);
+	words(e->net, p->addr);
+	e->net[0] &= m[0];
+	e->net[1] &= m[1];
+	e->iface = iface;
+	e->seq = seq;
+	if (gw) {
+		e->gw_af = gw->af;
+		memcpy(e->gw, gw->addr, 16);
+	}
+}
+
+/* Keep the first entry of each (af, len, net) and cut the groups. */
+static void group(struct pk_rs *rs, uint32_t n)
+{
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct pk_rs_rtent *e = &rs->rt[i];
+		const struct pk_rs_rtent *last = kept ? &rs->rt[kept - 1] : NULL;
+		if (last && last->af == e->af && last->len == e->len && !cmp_net(last->net, e->net))
+			continue;
+		if (!last || last->af != e->af || last->len != e->len) {
+			struct pk_rs_rtgroup *g = &rs->rtgroups[rs->nrtgroups++];
+			len_mask(g->mask, e->len);
+			g->af = e->af;
+			g->len = e->len;
+			g->first = kept;
+			g->n = 0;
+		}
+		rs->rt[kept++] = *e;
+		rs->rtgroups[rs->nrtgroups - 1].n++;
+	}
+}
+
+int pk_rs_build_routes(struct pk_rs *rs)
+{
+	const struct pkb_iface *ifs = PK_RS_SEC(rs, IFACES, struct pkb_iface);
+	const struct pkb_prefix *ifa = PK_RS_SEC(rs, IFADDRS, struct pkb_prefix);
+	const struct pkb_route *rt = PK_RS_SEC(rs, ROUTES, struct pkb_route);
+	uint32_t n = 0, cap = PK_RS_N(rs, ROUTES);
+	for (uint16_t i = 0; i < PK_RS_N(rs, IFACES); i++)
+		cap += pk_rs_iface_naddr(rs, i);
+	rs->rt = calloc((size_t)cap + 1, sizeof(*rs->rt));
+	rs->rtgroups = calloc((size_t)cap + 1, sizeof(*rs->rtgroups));
+	if (!rs->rt || !rs->rtgroups)
+		return -1;
+	for (uint16_t i = 0; i < PK_RS_N(rs, IFACES); i++)
+		for (uint32_t k = 0; k < pk_rs_iface_naddr(rs, i); k++, n++)
+			add(&rs->rt[n], n, &ifa[ifs[i].addr_first + k], i, NULL);
+	for (uint32_t i = 0; i < PK_RS_N(rs, ROUTES); i++, n++)
+		add(&rs->rt[n], n, &rt[i].dst, (uint16_t)rt[i].iface, &rt[i].gw);
+	qsort(rs->rt, n, sizeof(*rs->rt), cmp_ent);
+	group(rs, n);
+	return 0;
+}
+
+static const struct pk_rs_rtent *find(const struct pk_rs *rs, const struct pk_rs_rtgroup *g, const uint64_t dst[2])
+{
+	const uint64_t key[2] = {dst[0] & g->mask[0], dst[1] & g->mask[1]};
+	uint32_t lo = g->first, hi = g->first + g->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = cmp_net(rs->rt[mid].net, key);
+		if (!c)
+			return &rs->rt[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
+		 uint8_t gw[16])
+{
+	uint64_t d[2];
+	words(d, dst);
+	for (uint32_t g = 0; g < rs->nrtgroups; g++) {
+		const struct pk_rs_rtent *e = rs->rtgroups[g].af == af ? find(rs, &rs->rtgroups[g], d) : NULL;
+		if (e) {
+			*iface = e->iface;
+			*gw_af = e->gw_af;
+			memcpy(gw, e->gw, 16);
+			return true;
+		}
+	}
+	return false;
+}
