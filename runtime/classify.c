@@ -13,17 +13,7 @@
 
 static bool pk_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
 {
-	if (p->af != af)
-		return false;
-	unsigned len = p->len;
-	for (unsigned i = 0; len; i++) {
-		unsigned bits = len < 8 ? len : 8;
-		uint8_t m = (uint8_t)(0xff00 >> bits);
-		if ((p->addr[i] & m) != (addr[i] & m))
-			return false;
-		len -= bits;
-	}
-	return true;
+	return p->af == af && pk_net_contains(p->addr, p->len, addr);
 }
 
 /* Compare addr with an entry's address masked to len. */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/bytes.h"
 #include "runtime/engine_priv.h"
 #include "runtime/syncookie.h"
 #include "runtime/synproxy.h"
@@ -622,13 +623,7 @@ void pk_engine_states(const struct pk_engine *e, void (*visit)(void *ctx, const 
 
 static bool in_prefix(uint8_t af, const uint8_t *a, uint8_t paf, const uint8_t *p, uint8_t len)
 {
-	uint8_t full = len / 8, rest = len % 8;
-
-	if (paf == 0)
-		return true;
-	if (paf != af || memcmp(a, p, full) != 0)
-		return false;
-	return rest == 0 || ((a[full] ^ p[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+	return paf == 0 || (paf == af && pk_net_contains(p, len, a));
 }
 
 uint32_t pk_engine_kill_states(struct pk_engine *e, const struct pk_state_filter *f)

@@ -44,14 +44,6 @@ static void pool_addr(struct pk_engine *e, const struct pk_rs_rule *nr, const ui
 		memcpy(out, ent, 16);
 }
 
-static bool in_prefix(const uint8_t *net, uint8_t len, const uint8_t *a)
-{
-	uint8_t probe[16];
-
-	merge_prefix(net, len, a, probe);
-	return memcmp(probe, a, 16) == 0;
-}
-
 uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x)
 {
 	struct pk_rs_binat b;
@@ -64,8 +56,8 @@ uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x)
 		    r->nat_af != x->p.af || (r->proto && r->proto != x->p.proto) ||
 		    (b.iface != PK_RT_NO_IFACE && b.iface != x->iface))
 			continue;
-		if (in_prefix(r->nat_pool, r->nat_pool[16], x->p.dst) &&
-		    (!b.peer_af || (b.peer_af == x->p.af && in_prefix(b.peer, b.peer_len, x->p.src))))
+		if (pk_net_contains(r->nat_pool, r->nat_pool[16], x->p.dst) &&
+		    (!b.peer_af || (b.peer_af == x->p.af && pk_net_contains(b.peer, b.peer_len, x->p.src))))
 			return e->binat[k];
 	}
 	return PK_RT_NO_RULE;
