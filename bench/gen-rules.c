@@ -10,7 +10,7 @@
  * em1), so every address has an arrival and an egress interface and replies
  * meet the states their flows made; and a state limit sized for the traces
  * (default 2M), since the generator keeps pf's 100k; no catch-all
- * pass/block rules (no positive address on either side and no port or
+ * pass/block or quick match rules (no positive address on either side and no port or
  * ICMP type, whatever the protocol: about one rule in eight), which at
  * 10k rules put a quick `block in proto tcp all` or `from ! A to ! B`
  * among the first few dozen rules, so every packet would be decided there,
@@ -66,7 +66,9 @@ static bool left_out(const struct pk_ir_rule *r)
 {
 	if (r->action == PK_ACT_MATCH && r->nat.kind != PK_NAT_NONE)
 		return true;
-	return (r->action == PK_ACT_PASS || r->action == PK_ACT_BLOCK) && !narrows(&r->src) && !narrows(&r->dst) &&
+	/* a quick match rule stops evaluation as a quick pass or block does */
+	const bool decides = r->action == PK_ACT_PASS || r->action == PK_ACT_BLOCK || (r->action == PK_ACT_MATCH && r->quick);
+	return decides && !narrows(&r->src) && !narrows(&r->dst) &&
 	       r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY && r->icmp_type < 0;
 }
 
