@@ -278,6 +278,18 @@ static void ov_push(struct pk_lint_ctx *x, uint32_t i, uint32_t j)
 	x->ov[i][x->nov[i]++] = j;
 }
 
+static void ov_pair(void *arg, uint32_t i, uint32_t j)
+{
+	ov_push(arg, i, j);
+	ov_push(arg, j, i);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* A table whose content is only known at run time: an empty one that is
  * not const (filled by pfctl -t or an overload rule), or the addresses of
  * an interface the topology gives none ((IF) follows them as they change). */
@@ -301,22 +313,23 @@ static void build_index(struct pk_lint_ctx *x)
 		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
 			       dynamic_table(rs, &r->dst);
 	}
+	uint32_t *ids = calloc(rs->nrules + 1, sizeof(*ids));
+	if (!ids)
+		abort();
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (pk_z3_in_filter(&rs->rules[i]))
+			ids[m++] = i;
+	x->rep->stats.rules = m;
+	x->rep->stats.pairs = (unsigned long)m * (m ? m - 1 : 0) / 2;
+	x->rep->stats.pairs_visited = pk_box_join(x->box, ids, m, ov_pair, x);
+	free(ids);
+	unsigned long overlapping = 0;
 	for (uint32_t i = 0; i < rs->nrules; i++) {
-		if (!pk_z3_in_filter(&rs->rules[i]))
-			continue;
-		for (uint32_t j = i + 1; j < rs->nrules; j++) {
-			if (!pk_z3_in_filter(&rs->rules[j]))
-				continue;
-			x->rep->stats.pairs++;
-			if (!pk_box_overlap(&x->box[i], &x->box[j])) {
-				x->rep->stats.pairs_pruned++;
-				continue;
-			}
-			ov_push(x, i, j);
-			ov_push(x, j, i);
-		}
-		x->rep->stats.rules++;
+		qsort(x->ov[i], x->nov[i], sizeof(uint32_t), id_cmp);
+		overlapping += x->nov[i];
 	}
+	x->rep->stats.pairs_pruned = x->rep->stats.pairs - overlapping / 2;
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		for (unsigned k = 0; k < x->nov[i]; k++) {
 			const struct pk_ir_rule *q = &rs->rules[x->ov[i][k]];
