@@ -326,7 +326,8 @@ static void build_index(struct pk_lint_ctx *x)
 	free(ids);
 	unsigned long overlapping = 0;
 	for (uint32_t i = 0; i < rs->nrules; i++) {
-		qsort(x->ov[i], x->nov[i], sizeof(uint32_t), id_cmp);
+		if (x->nov[i])
+			qsort(x->ov[i], x->nov[i], sizeof(uint32_t), id_cmp);
 		overlapping += x->nov[i];
 	}
 	x->rep->stats.pairs_pruned = x->rep->stats.pairs - overlapping / 2;
