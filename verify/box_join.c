@@ -16,9 +16,11 @@
 
 #include "verify/box.h"
 
+/* A copy of the box rides with its key, so sweeps read boxes in order. */
 struct pk_join_key {
 	pk_u128 lo, hi;
 	uint32_t id;
+	struct pk_box box;
 };
 
 struct pk_join_set {
@@ -27,7 +29,6 @@ struct pk_join_set {
 };
 
 struct pk_join {
-	const struct pk_box *box;
 	pk_box_pair_fn *emit;
 	void *arg;
 	unsigned long visited;
@@ -41,11 +42,11 @@ static int key_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void test(struct pk_join *j, uint32_t a, uint32_t b)
+static void test(struct pk_join *j, const struct pk_join_key *a, const struct pk_join_key *b)
 {
 	j->visited++;
-	if (pk_box_overlap(&j->box[a], &j->box[b]))
-		j->emit(j->arg, a, b);
+	if (pk_box_overlap(&a->box, &b->box))
+		j->emit(j->arg, a->id, b->id);
 }
 
 /* Pairs within s whose intervals meet. */
@@ -53,7 +54,7 @@ static void self_join(struct pk_join *j, const struct pk_join_set *s)
 {
 	for (uint32_t a = 0; a < s->n; a++)
 		for (uint32_t b = a + 1; b < s->n && s->k[b].lo <= s->k[a].hi; b++)
-			test(j, s->k[a].id, s->k[b].id);
+			test(j, &s->k[a], &s->k[b]);
 }
 
 /* The first key of s starting at or after lo (strictly after when strict). */
@@ -76,15 +77,15 @@ static void cross_join(struct pk_join *j, const struct pk_join_set *p, const str
 {
 	for (uint32_t a = 0; a < p->n; a++)
 		for (uint32_t b = first_from(q, p->k[a].lo, false); b < q->n && q->k[b].lo <= p->k[a].hi; b++)
-			test(j, p->k[a].id, q->k[b].id);
+			test(j, &p->k[a], &q->k[b]);
 	for (uint32_t b = 0; b < q->n; b++)
 		for (uint32_t a = first_from(p, q->k[b].lo, true); a < p->n && p->k[a].lo <= q->k[b].hi; a++)
-			test(j, p->k[a].id, q->k[b].id);
+			test(j, &p->k[a], &q->k[b]);
 }
 
-static void add(struct pk_join_set *s, pk_u128 lo, pk_u128 hi, uint32_t id)
+static void add(struct pk_join_set *s, pk_u128 lo, pk_u128 hi, uint32_t id, const struct pk_box *b)
 {
-	s->k[s->n++] = (struct pk_join_key){lo, hi, id};
+	s->k[s->n++] = (struct pk_join_key){lo, hi, id, *b};
 }
 
 static bool full(pk_u128 lo, pk_u128 hi)
@@ -95,7 +96,7 @@ static bool full(pk_u128 lo, pk_u128 hi)
 unsigned long pk_box_join(const struct pk_box *box, const uint32_t *ids, uint32_t n, pk_box_pair_fn *emit,
 			  void *arg)
 {
-	struct pk_join j = {box, emit, arg, 0};
+	struct pk_join j = {emit, arg, 0};
 	struct pk_join_set d = {calloc(n + 1, sizeof(*d.k)), 0}, ds = {calloc(n + 1, sizeof(*ds.k)), 0};
 	struct pk_join_set s = {calloc(n + 1, sizeof(*s.k)), 0}, all = {calloc(n + 1, sizeof(*all.k)), 0};
 	if (!d.k || !ds.k || !s.k || !all.k)
@@ -105,14 +106,14 @@ unsigned long pk_box_join(const struct pk_box *box, const uint32_t *ids, uint32_
 		if (b->empty)
 			continue;
 		if (!full(b->dst_lo, b->dst_hi)) {
-			add(&d, b->dst_lo, b->dst_hi, ids[a]);
-			add(&ds, b->src_lo, b->src_hi, ids[a]);
+			add(&d, b->dst_lo, b->dst_hi, ids[a], b);
+			add(&ds, b->src_lo, b->src_hi, ids[a], b);
 		} else if (!full(b->src_lo, b->src_hi)) {
-			add(&s, b->src_lo, b->src_hi, ids[a]);
+			add(&s, b->src_lo, b->src_hi, ids[a], b);
 		} else {
-			for (uint32_t k = 0; k < all.n; k++)
-				test(&j, all.k[k].id, ids[a]);
-			add(&all, 0, 0, ids[a]);
+			add(&all, 0, 0, ids[a], b);
+			for (uint32_t k = 0; k + 1 < all.n; k++)
+				test(&j, &all.k[k], &all.k[all.n - 1]);
 		}
 	}
 	const struct pk_join_set *sets[3] = {&d, &ds, &s};
@@ -123,9 +124,9 @@ unsigned long pk_box_join(const struct pk_box *box, const uint32_t *ids, uint32_
 	cross_join(&j, &ds, &s);
 	for (uint32_t k = 0; k < all.n; k++) {
 		for (uint32_t a = 0; a < d.n; a++)
-			test(&j, all.k[k].id, d.k[a].id);
+			test(&j, &all.k[k], &d.k[a]);
 		for (uint32_t a = 0; a < s.n; a++)
-			test(&j, all.k[k].id, s.k[a].id);
+			test(&j, &all.k[k], &s.k[a]);
 	}
 	free(d.k);
 	free(ds.k);
