@@ -180,7 +180,7 @@ bool pk_box_overlap(const struct pk_box *a, const struct pk_box *b)
 	    !iv_meet(a->dst_lo, a->dst_hi, b->dst_lo, b->dst_hi) ||
 	    !iv_meet(a->src_lo, a->src_hi, b->src_lo, b->src_hi))
 		return false;
-	if (a->ifname && b->ifname && strcmp(a->ifname, b->ifname))
+	if (a->ifname && b->ifname && a->ifname != b->ifname && strcmp(a->ifname, b->ifname))
 		return false;
 	const uint8_t plo = a->proto_lo > b->proto_lo ? a->proto_lo : b->proto_lo;
 	const uint8_t phi = a->proto_hi < b->proto_hi ? a->proto_hi : b->proto_hi;

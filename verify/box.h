@@ -37,4 +37,12 @@ bool pk_box_contains(const struct pk_box *out, const struct pk_box *in);
 /* Matches every well-formed packet. */
 bool pk_box_is_full(const struct pk_box *b);
 
+/* Calls emit(arg, a, b) once for each pair of boxes box[a], box[b]
+ * (a, b among ids, in no set order) that overlap; returns the number of
+ * pairs it tested, which is far fewer than n^2/2 when most destinations
+ * are disjoint (verify/box_join.c). */
+typedef void pk_box_pair_fn(void *arg, uint32_t a, uint32_t b);
+unsigned long pk_box_join(const struct pk_box *box, const uint32_t *ids, uint32_t n, pk_box_pair_fn *emit,
+			  void *arg);
+
 #endif

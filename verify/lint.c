@@ -266,16 +266,65 @@ static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
 		qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
 }
 
-/* Overlap lists grow by doubling: capacity is the next power of two. */
-static void ov_push(struct pk_lint_ctx *x, uint32_t i, uint32_t j)
+/* The overlapping pairs as they come from the sweeps, in no order: one
+ * bit per pair (row: the lower rule, column: the higher) and each rule's
+ * count, so the lists are then laid out ascending at their exact size. */
+struct pk_ov_bits {
+	uint64_t *bits;
+	size_t words; /* per row */
+	unsigned *deg;
+};
+
+static void ov_pair(void *arg, uint32_t i, uint32_t j)
 {
-	const unsigned n = x->nov[i];
-	if ((n & (n - 1)) == 0) {
-		x->ov[i] = realloc(x->ov[i], (n ? 2 * n : 1) * sizeof(uint32_t));
-		if (!x->ov[i])
+	struct pk_ov_bits *m = arg;
+	const uint32_t lo = i < j ? i : j, hi = i < j ? j : i;
+	m->bits[lo * m->words + hi / 64] |= (uint64_t)1 << (hi % 64);
+	m->deg[i]++;
+	m->deg[j]++;
+}
+
+/* Row i lists the lower rules first: they were added while earlier rows
+ * were laid out; then its own bits, the higher ones, ascending. */
+static void ov_lay_out(struct pk_lint_ctx *x, const struct pk_ov_bits *m)
+{
+	const uint32_t n = x->rs->nrules;
+	for (uint32_t i = 0; i < n; i++)
+		if (m->deg[i] && !(x->ov[i] = malloc(m->deg[i] * sizeof(uint32_t))))
 			abort();
-	}
-	x->ov[i][x->nov[i]++] = j;
+	for (uint32_t i = 0; i < n; i++)
+		for (size_t w = i / 64; w < m->words; w++)
+			for (uint64_t v = m->bits[i * m->words + w]; v; v &= v - 1) {
+				const uint32_t j = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(v));
+				x->ov[i][x->nov[i]++] = j;
+				x->ov[j][x->nov[j]++] = i;
+			}
+}
+
+/* The filter rules whose boxes overlap, per rule (x->ov, x->nov). */
+static void build_overlaps(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	uint32_t *ids = calloc(rs->nrules + 1, sizeof(*ids));
+	struct pk_ov_bits m = {NULL, (rs->nrules + 63) / 64, calloc(rs->nrules + 1, sizeof(unsigned))};
+	m.bits = calloc((size_t)rs->nrules * m.words + 1, sizeof(uint64_t));
+	if (!ids || !m.bits || !m.deg)
+		abort();
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (pk_z3_in_filter(&rs->rules[i]))
+			ids[n++] = i;
+	x->rep->stats.rules = n;
+	x->rep->stats.pairs = (unsigned long)n * (n ? n - 1 : 0) / 2;
+	x->rep->stats.pairs_visited = pk_box_join(x->box, ids, n, ov_pair, &m);
+	ov_lay_out(x, &m);
+	unsigned long overlapping = 0;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		overlapping += x->nov[i];
+	x->rep->stats.pairs_pruned = x->rep->stats.pairs - overlapping / 2;
+	free(ids);
+	free(m.bits);
+	free(m.deg);
 }
 
 /* A table whose content is only known at run time: an empty one that is
@@ -301,22 +350,7 @@ static void build_index(struct pk_lint_ctx *x)
 		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
 			       dynamic_table(rs, &r->dst);
 	}
-	for (uint32_t i = 0; i < rs->nrules; i++) {
-		if (!pk_z3_in_filter(&rs->rules[i]))
-			continue;
-		for (uint32_t j = i + 1; j < rs->nrules; j++) {
-			if (!pk_z3_in_filter(&rs->rules[j]))
-				continue;
-			x->rep->stats.pairs++;
-			if (!pk_box_overlap(&x->box[i], &x->box[j])) {
-				x->rep->stats.pairs_pruned++;
-				continue;
-			}
-			ov_push(x, i, j);
-			ov_push(x, j, i);
-		}
-		x->rep->stats.rules++;
-	}
+	build_overlaps(x);
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		for (unsigned k = 0; k < x->nov[i]; k++) {
 			const struct pk_ir_rule *q = &rs->rules[x->ov[i][k]];

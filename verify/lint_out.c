@@ -167,7 +167,7 @@ void pk_lint_print_stats(const struct pk_lint_report *rep, FILE *out)
 	fprintf(out,
 		"lint: %lu filter rules, %lu rule pairs, %lu pruned by disjoint boxes (%.1f%%), %lu checks settled "
 		"by box containment, %lu by sample packets, %lu solver calls, %lu left undecided, %u findings suppressed, "
-		"%.3f s\n",
+		"%lu pairs visited, %.3f s\n",
 		s->rules, s->pairs, s->pairs_pruned, s->pairs ? 100.0 * (double)s->pairs_pruned / (double)s->pairs : 0.0,
-		s->box_decided, s->sampled, s->solver_calls, s->given_up, rep->suppressed, s->seconds);
+		s->box_decided, s->sampled, s->solver_calls, s->given_up, rep->suppressed, s->pairs_visited, s->seconds);
 }

@@ -1,0 +1,136 @@
+/*
+ * verify/box_join.c: the pairs of overlapping boxes, found by sweeps over
+ * address intervals instead of testing every pair.
+ *
+ * Two boxes meet only where both their destination and their source
+ * intervals meet. Boxes fall in three groups: D, a narrower destination
+ * than any; S, any destination but a narrower source; A, any address on
+ * both sides. D with D is swept on the destination, S with S and D with S
+ * on the source: with intervals sorted by their start, a pair meets when
+ * one starts inside the other, so each sweep visits exactly the pairs
+ * meeting on its dimension. A meets every box on addresses and is tested
+ * against all. Only visited pairs get the full overlap test; empty boxes
+ * overlap nothing and are left out.
+ */
+#include <stdlib.h>
+
+#include "verify/box.h"
+
+/* A copy of the box rides with its key, so sweeps read boxes in order. */
+struct pk_join_key {
+	pk_u128 lo, hi;
+	uint32_t id;
+	struct pk_box box;
+};
+
+struct pk_join_set {
+	struct pk_join_key *k;
+	uint32_t n;
+};
+
+struct pk_join {
+	pk_box_pair_fn *emit;
+	void *arg;
+	unsigned long visited;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct pk_join_key *x = a, *y = b;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void test(struct pk_join *j, const struct pk_join_key *a, const struct pk_join_key *b)
+{
+	j->visited++;
+	if (pk_box_overlap(&a->box, &b->box))
+		j->emit(j->arg, a->id, b->id);
+}
+
+/* Pairs within s whose intervals meet. */
+static void self_join(struct pk_join *j, const struct pk_join_set *s)
+{
+	for (uint32_t a = 0; a < s->n; a++)
+		for (uint32_t b = a + 1; b < s->n && s->k[b].lo <= s->k[a].hi; b++)
+			test(j, &s->k[a], &s->k[b]);
+}
+
+/* The first key of s starting at or after lo (strictly after when strict). */
+static uint32_t first_from(const struct pk_join_set *s, pk_u128 lo, bool strict)
+{
+	uint32_t l = 0, h = s->n;
+	while (l < h) {
+		const uint32_t m = l + (h - l) / 2;
+		if (s->k[m].lo < lo || (strict && s->k[m].lo == lo))
+			l = m + 1;
+		else
+			h = m;
+	}
+	return l;
+}
+
+/* Pairs of p x q whose intervals meet: q starting inside p (at or after
+ * p's start), or p starting inside q (strictly after q's start). */
+static void cross_join(struct pk_join *j, const struct pk_join_set *p, const struct pk_join_set *q)
+{
+	for (uint32_t a = 0; a < p->n; a++)
+		for (uint32_t b = first_from(q, p->k[a].lo, false); b < q->n && q->k[b].lo <= p->k[a].hi; b++)
+			test(j, &p->k[a], &q->k[b]);
+	for (uint32_t b = 0; b < q->n; b++)
+		for (uint32_t a = first_from(p, q->k[b].lo, true); a < p->n && p->k[a].lo <= q->k[b].hi; a++)
+			test(j, &p->k[a], &q->k[b]);
+}
+
+static void add(struct pk_join_set *s, pk_u128 lo, pk_u128 hi, uint32_t id, const struct pk_box *b)
+{
+	s->k[s->n++] = (struct pk_join_key){lo, hi, id, *b};
+}
+
+static bool full(pk_u128 lo, pk_u128 hi)
+{
+	return lo == 0 && hi == ~(pk_u128)0;
+}
+
+unsigned long pk_box_join(const struct pk_box *box, const uint32_t *ids, uint32_t n, pk_box_pair_fn *emit,
+			  void *arg)
+{
+	struct pk_join j = {emit, arg, 0};
+	struct pk_join_set d = {calloc(n + 1, sizeof(*d.k)), 0}, ds = {calloc(n + 1, sizeof(*ds.k)), 0};
+	struct pk_join_set s = {calloc(n + 1, sizeof(*s.k)), 0}, all = {calloc(n + 1, sizeof(*all.k)), 0};
+	if (!d.k || !ds.k || !s.k || !all.k)
+		abort();
+	for (uint32_t a = 0; a < n; a++) {
+		const struct pk_box *b = &box[ids[a]];
+		if (b->empty)
+			continue;
+		if (!full(b->dst_lo, b->dst_hi)) {
+			add(&d, b->dst_lo, b->dst_hi, ids[a], b);
+			add(&ds, b->src_lo, b->src_hi, ids[a], b);
+		} else if (!full(b->src_lo, b->src_hi)) {
+			add(&s, b->src_lo, b->src_hi, ids[a], b);
+		} else {
+			add(&all, 0, 0, ids[a], b);
+			for (uint32_t k = 0; k + 1 < all.n; k++)
+				test(&j, &all.k[k], &all.k[all.n - 1]);
+		}
+	}
+	const struct pk_join_set *sets[3] = {&d, &ds, &s};
+	for (int k = 0; k < 3; k++)
+		qsort(sets[k]->k, sets[k]->n, sizeof(*sets[k]->k), key_cmp);
+	self_join(&j, &d);
+	self_join(&j, &s);
+	cross_join(&j, &ds, &s);
+	for (uint32_t k = 0; k < all.n; k++) {
+		for (uint32_t a = 0; a < d.n; a++)
+			test(&j, &all.k[k], &d.k[a]);
+		for (uint32_t a = 0; a < s.n; a++)
+			test(&j, &all.k[k], &s.k[a]);
+	}
+	free(d.k);
+	free(ds.k);
+	free(s.k);
+	free(all.k);
+	return j.visited;
+}
