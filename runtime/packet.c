@@ -220,26 +220,37 @@ static void tcp_option(const uint8_t *o, uint8_t kind, uint8_t olen, struct pk_t
 	}
 }
 
-/* Malformed options end the walk, as pf's option parsers stop there. */
+void pk_tcp_opt_begin(const struct pk_pkt *p, struct pk_tcp_opt_walk *w)
+{
+	w->at = (size_t)p->l4_off + 20;
+	w->end = (size_t)p->l4_off + (size_t)p->th_off * 4;
+}
+
+bool pk_tcp_opt_next(const uint8_t *ip, struct pk_tcp_opt_walk *w, size_t *at, uint8_t *kind, uint8_t *len)
+{
+	while (w->at < w->end && ip[w->at] == 1) /* NOP */
+		w->at++;
+	if (w->at >= w->end || ip[w->at] == 0 || w->at + 1 >= w->end)
+		return false;
+	*at = w->at;
+	*kind = ip[w->at];
+	*len = ip[w->at + 1];
+	if (*len < 2 || w->at + *len > w->end)
+		return false;
+	w->at += *len;
+	return true;
+}
+
 static void tcp_options(const uint8_t *ip, struct pk_pkt *p)
 {
-	size_t i = (size_t)p->l4_off + 20, end = (size_t)p->l4_off + (size_t)p->th_off * 4;
+	struct pk_tcp_opt_walk w;
+	size_t at;
+	uint8_t kind, olen;
 
 	p->opt.wscale = PK_WSCALE_NONE;
-	while (i < end) {
-		uint8_t kind = ip[i], olen;
-
-		if (kind == 0)
-			break;
-		if (kind == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= end || (olen = ip[i + 1]) < 2 || i + olen > end)
-			break;
-		tcp_option(ip + i, kind, olen, &p->opt, (uint16_t)i);
-		i += olen;
-	}
+	pk_tcp_opt_begin(p, &w);
+	while (pk_tcp_opt_next(ip, &w, &at, &kind, &olen))
+		tcp_option(ip + at, kind, olen, &p->opt, (uint16_t)at);
 }
 
 static enum pk_drop_reason parse_tcp(const uint8_t *ip, struct pk_pkt *p)

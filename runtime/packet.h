@@ -74,4 +74,13 @@ uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply);
 /* True for ICMP/ICMPv6 types that quote the packet they answer. */
 bool pk_icmp_is_error(uint8_t af, uint8_t type);
 
+/* Walks the TCP options of a parsed packet: each call yields the next
+ * option's offset in ip, kind and length, and returns false at the end.
+ * Malformed options end the walk, as pf's option parsers stop there. */
+struct pk_tcp_opt_walk {
+	size_t at, end;
+};
+void pk_tcp_opt_begin(const struct pk_pkt *p, struct pk_tcp_opt_walk *w);
+bool pk_tcp_opt_next(const uint8_t *ip, struct pk_tcp_opt_walk *w, size_t *at, uint8_t *kind, uint8_t *len);
+
 #endif

@@ -153,28 +153,19 @@ static void later_packet(struct pk_peer *src, struct pk_peer *dst, const struct 
  * which the other peer sees modulated; take its offset back out. */
 static bool modulate_sack(uint8_t *ip, const struct pk_pkt *p, uint32_t seqdiff)
 {
-	size_t i = (size_t)p->l4_off + 20, end = (size_t)p->l4_off + (size_t)p->th_off * 4, k;
+	struct pk_tcp_opt_walk w;
 	uint8_t *ck = ip + p->l4_off + 16;
 	bool changed = false;
+	size_t i, k;
+	uint8_t kind, olen;
 
-	while (i < end) {
-		uint8_t kind = ip[i], olen;
-
-		if (kind == 0)
-			break;
-		if (kind == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= end || (olen = ip[i + 1]) < 2 || i + olen > end)
-			break;
+	pk_tcp_opt_begin(p, &w);
+	while (pk_tcp_opt_next(ip, &w, &i, &kind, &olen))
 		for (k = 2; kind == 5 && k + 8 <= olen; k += 8) {
 			pk_patch32(ip + i + k, pk_get32(ip + i + k) - seqdiff, ck);
 			pk_patch32(ip + i + k + 4, pk_get32(ip + i + k + 4) - seqdiff, ck);
 			changed = true;
 		}
-		i += olen;
-	}
 	return changed;
 }
 
