@@ -33,6 +33,7 @@
 #include "compiler/arena.h"
 #include "compiler/frontend.h"
 #include "compiler/print.h"
+#include "runtime/afile.h"
 #include "tests/support/rulegen.h"
 
 /* Also: a gateway is a host (the generator leaves the interface's prefix
@@ -173,11 +174,12 @@ int main(int argc, char **argv)
 	const uint32_t want = o.nrules;
 	o.nrules += o.nrules / 3 + 16; /* room for the rules left out */
 	struct pk_ir_ruleset *rs = pk_rulegen(&o);
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
-	FILE *f = rs ? fopen(tmp, "w") : NULL;
+	struct pk_afile af;
+	FILE *f = NULL;
+	if (rs && pk_afile_open(&af, out, 0644) == 0 && !(f = fdopen(dup(af.fd), "w")))
+		pk_afile_abort(&af);
 	if (!f) {
-		fprintf(stderr, "gen-rules: %s: %s\n", rs ? tmp : "rule generation", rs ? strerror(errno) : "out of memory");
+		fprintf(stderr, "gen-rules: %s: %s\n", rs ? out : "rule generation", rs ? strerror(errno) : "out of memory");
 		pk_rulegen_free(rs);
 		return 1;
 	}
@@ -190,7 +192,7 @@ int main(int argc, char **argv)
 	if (errors < 0) {
 		fprintf(stderr, "gen-rules: out of memory\n");
 		fclose(f);
-		unlink(tmp);
+		pk_afile_abort(&af);
 		pk_rulegen_free(rs);
 		return 1;
 	}
@@ -198,9 +200,13 @@ int main(int argc, char **argv)
 	fputs("pass all\n", f);
 	const int failed = ferror(f) | fclose(f);
 	pk_rulegen_free(rs);
-	if (failed || rename(tmp, out) < 0) {
+	if (failed) {
+		pk_afile_abort(&af);
+		fprintf(stderr, "gen-rules: %s: cannot write it\n", out);
+		return 1;
+	}
+	if (pk_afile_commit(&af) < 0) {
 		fprintf(stderr, "gen-rules: %s: %s\n", out, strerror(errno));
-		unlink(tmp);
 		return 1;
 	}
 	return 0;

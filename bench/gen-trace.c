@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bench/flows.h"
+#include "runtime/afile.h"
 
 struct opts {
 	const char *rules, *out, *profile;
@@ -50,12 +51,20 @@ static void advance(struct bench_rng *r, double gap_us, uint64_t *t_us)
 	*t_us += 1 + (uint64_t)(-log(1.0 - bench_rng_unit(r)) * gap_us);
 }
 
-static int write_trace(const struct opts *o, struct bench_flowgen *g, const char *tmp, uint64_t *bytes)
+/* pcap_dump_close closes its FILE, so it gets a copy of the output's
+ * descriptor: the output is still synced and put in place afterwards. */
+static int write_trace(const struct opts *o, struct bench_flowgen *g, const struct pk_afile *out, uint64_t *bytes)
 {
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
-	pcap_dumper_t *d = dead ? pcap_dump_open(dead, tmp) : NULL;
+	int fd = dup(out->fd);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	pcap_dumper_t *d = dead && f ? pcap_dump_fopen(dead, f) : NULL;
 	if (!d) {
-		fprintf(stderr, "gen-trace: %s: %s\n", tmp, dead ? pcap_geterr(dead) : "pcap_open_dead failed");
+		fprintf(stderr, "gen-trace: %s: %s\n", o->out, dead ? pcap_geterr(dead) : "pcap_open_dead failed");
+		if (f)
+			fclose(f);
+		else if (fd >= 0)
+			close(fd);
 		if (dead)
 			pcap_close(dead);
 		return -1;
@@ -79,7 +88,7 @@ static int write_trace(const struct opts *o, struct bench_flowgen *g, const char
 	pcap_dump_close(d);
 	pcap_close(dead);
 	if (rc)
-		fprintf(stderr, "gen-trace: %s: write failed: %s\n", tmp, strerror(errno));
+		fprintf(stderr, "gen-trace: %s: write failed: %s\n", o->out, strerror(errno));
 	return rc ? -1 : 0;
 }
 
@@ -100,16 +109,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct bench_flowgen g;
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", o.out, (int)getpid());
+	struct pk_afile out;
 	uint64_t bytes = 0;
-	int rc = bench_flowgen_init(&g, prof, &rs, o.seed) < 0 || write_trace(&o, &g, tmp, &bytes) < 0;
-	if (!rc && rename(tmp, o.out) < 0) {
+	if (pk_afile_open(&out, o.out, 0644) < 0) {
+		fprintf(stderr, "gen-trace: %s: %s\n", o.out, strerror(errno));
+		return 1;
+	}
+	int rc = bench_flowgen_init(&g, prof, &rs, o.seed) < 0 || write_trace(&o, &g, &out, &bytes) < 0;
+	if (!rc && pk_afile_commit(&out) < 0) {
 		fprintf(stderr, "gen-trace: %s: %s\n", o.out, strerror(errno));
 		rc = 1;
 	}
 	if (rc)
-		unlink(tmp);
+		pk_afile_abort(&out);
 	else
 		printf("packets=%llu bytes=%llu flows=%llu aimed=%llu tcp=%llu udp=%llu icmp=%llu flood_syns=%llu "
 		       "rules=%zu unsupported=%zu\n",
