@@ -37,6 +37,7 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		.af = r->af, .proto = r->proto, .tag = (uint16_t)r->tag,
 		.scrub = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF,
 		.random_id = r->flags & PKB_R_RANDOM_ID, .reassemble_tcp = r->flags & PKB_R_REASSEMBLE_TCP,
+		.probability = r->probability != 0, .tests_tos = r->tos != -1, .tcp_mask = r->tcp_mask,
 		.max_mss = r->max_mss, .min_ttl = r->min_ttl, .set_tos = r->set_tos,
 		.route = r->route, .route_iface = PK_RT_NO_IFACE,
 		.label = pk_rs_str(rs, r->label),

@@ -66,6 +66,7 @@ struct pk_match_pkt {
 	uint8_t tos;
 	bool ip_options;  /* IPv4 options or IPv6 extension headers pf treats as options */
 	uint16_t tag;     /* tag set by an earlier rule or state; 0 = none */
+	uint16_t zero;    /* always 0: no padding, so the decision cache compares bytes */
 	uint32_t random;  /* drawn by the caller for `probability` */
 };
 
@@ -99,6 +100,10 @@ struct pk_rs_rule {
 	uint16_t tag;                    /* tag to set, 0 = none */
 	/* scrub (match ... scrub or old scrub rules) */
 	bool scrub, no_df, random_id, reassemble_tcp;
+	/* what the rule's match reads beyond addresses, ports and protocol */
+	bool probability; /* matches only when the packet's random draw is below a threshold */
+	bool tests_tos;
+	uint8_t tcp_mask; /* the TCP flags it tests (flags x/mask), 0 = none */
 	uint16_t max_mss;
 	uint8_t min_ttl;
 	int16_t set_tos;
