@@ -126,6 +126,7 @@ struct pk_counters {
 	uint64_t reason[PK_REASON_COUNT];
 	uint64_t syncookies_sent, syncookies_valid, syncookies_failed; /* synproxy's SYN cookies */
 	uint64_t decisions_evaluated, decisions_recalled; /* rule walks, and decisions the cache kept */
+	uint64_t overload_added, overload_flushed; /* sources put in overload tables, states they lost */
 };
 struct pk_rule_counters {
 	uint64_t evaluations, packets, bytes, states_created;
