@@ -242,8 +242,10 @@ const char *pk_rs_table_name(const struct pk_rs *rs, uint32_t t)
 
 int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16])
 {
-	if (t >= PK_RS_N(rs, TABLES) || pk_rs_table_lists_host(rs, t, af, addr))
-		return t >= PK_RS_N(rs, TABLES) ? -1 : 0;
+	if (t >= PK_RS_N(rs, TABLES))
+		return -1;
+	if (pk_rs_table_lists_host(rs, t, af, addr))
+		return 0;
 	return pk_tadd_put(&rs->adds, t, af, addr);
 }
 
