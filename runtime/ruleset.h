@@ -180,6 +180,10 @@ bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint
 const char *pk_rs_table_name(const struct pk_rs *rs, uint32_t t);
 int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16]);
 uint32_t pk_rs_table_added(const struct pk_rs *rs);
+uint32_t pk_rs_ntables(const struct pk_rs *rs);
+uint32_t pk_rs_table_written(const struct pk_rs *rs, uint32_t t); /* entries in the file */
+/* The added hosts in turn: start with *cursor 0; false when none is left. */
+bool pk_rs_table_next_added(const struct pk_rs *rs, uint32_t *cursor, uint32_t *t, uint8_t *af, uint8_t addr[16]);
 
 uint16_t pk_rs_ntags(const struct pk_rs *rs);
 const char *pk_rs_tag_name(const struct pk_rs *rs, uint16_t tag); /* NULL when not a tag id */
