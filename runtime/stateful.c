@@ -398,7 +398,7 @@ static bool fill_state(struct pk_engine *e, struct pk_ctx *x, const struct pk_de
 	s->flags = (uint8_t)((r->sloppy ? PK_SF_SLOPPY : 0) | (r->allow_opts ? PK_SF_ALLOWOPTS : 0));
 	pk_eng_pkt_key(&x->p, x->dir, &s->key[PK_SK_WIRE]);
 	s->key[PK_SK_STACK] = s->key[PK_SK_WIRE];
-	if (d->legacy_nat && !d->map_failed)
+	if (d->keys_ready && !d->map_failed)
 		memcpy(s->key, d->keys, sizeof(s->key));
 	else if (d->map_failed ||
 		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), s)))

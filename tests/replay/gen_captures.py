@@ -244,7 +244,22 @@ def overload():
     return cap
 
 
-SCENARIOS = {"freenas": freenas, "overload": overload, "states": states, "asym": asym, "reject": reject, "expire": expire,
+def matchrdr():
+    """A web server behind `match in ... rdr-to`: the pass rule names the internal address."""
+    cap = Capture()
+    web = Tcp(cap, WEB, 48080, FW_WAN, 80, cif="wan0", sif="opt1")
+    web.reply_to = (WEB, 48080)
+    web.cli(0.0, "S")                                  # 1 to the public address: redirected
+    p = IP(src=NAS, dst=WEB, id=80) / TCP(sport=80, dport=48080, flags="SA", seq=web.sseq, ack=web.cseq,
+                                         window=65160)
+    cap.add(0.001, "opt1", p)                          # 2 the server answers from its own address
+    web.sseq += 1
+    web.cli(0.002, "A")                                # 3
+    Tcp(cap, WEB, 48081, FW_WAN, 8080, cif="wan0").cli(1.0, "S")  # 4 no redirection: blocked
+    return cap
+
+
+SCENARIOS = {"freenas": freenas, "overload": overload, "matchrdr": matchrdr, "states": states, "asym": asym, "reject": reject, "expire": expire,
              "adaptive": adaptive, "example": example,
              "example-synproxy": example_synproxy}
 
