@@ -166,11 +166,8 @@ static bool skipped(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 	return false;
 }
 
-/* The first address a pool offers in the packet's family, and whether it
- * is the only one (a host): an address or network, or a table's first
- * entry (an interface's addresses are an implicit table). */
-static bool pool_first(const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n, uint8_t af, uint8_t out[16],
-		       bool *only)
+bool pk_eval_pool_first(const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n, uint8_t af, uint8_t out[16],
+			bool *only)
 {
 	const unsigned full = af == PK_AF_INET ? 32 : 128;
 
@@ -205,7 +202,7 @@ static void translate(const struct pk_ir_ruleset *rs, uint32_t i, struct pk_vpkt
 	bool only = false;
 	uint8_t a[16];
 
-	if (!pool_first(rs, n, p->af, a, &only))
+	if (!pk_eval_pool_first(rs, n, p->af, a, &only))
 		return;
 	memcpy(src ? p->src : p->dst, a, 16);
 	res->nat_rule = i;

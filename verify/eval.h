@@ -38,6 +38,13 @@ struct pk_eval_result {
 void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res,
 		    void (*visit)(void *ctx, uint32_t rule), void *ctx);
 
+/* The first address a translation's pool offers in family af, and whether
+ * it is the only one (a host): an address or network, or a table's first
+ * entry (an interface's addresses are an implicit table). False when the
+ * pool has none in that family. The Z3 encoding translates with it too. */
+bool pk_eval_pool_first(const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n, uint8_t af, uint8_t out[16],
+			bool *only);
+
 /* The topology's longest-prefix route for an address: the interface name,
  * NULL when no route covers it. */
 const char *pk_eval_route(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t addr[16]);

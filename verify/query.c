@@ -29,7 +29,7 @@ int pk_query_run(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *sha
 	pk_z3_add_names(&z, shape_rs);
 	Z3_ast *v = calloc(n + 1, sizeof(*v));
 	for (unsigned k = 0; k < n; k++)
-		v[k] = pk_z3_match(&z, shape_rs, &shape_rs->rules[shape[k]]);
+		v[k] = pk_z3_match_plain(&z, shape_rs, &shape_rs->rules[shape[k]]); /* the packet as it arrives */
 	const Z3_ast parts[2] = {pk_z3_domain(&z), pk_z3_or(z.c, n, v)};
 	const Z3_ast in_shape = Z3_mk_and(z.c, 2, parts);
 	free(v);

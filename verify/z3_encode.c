@@ -52,6 +52,7 @@ void pk_z3_fini(struct pk_z3 *z)
 	Z3_del_context(z->c);
 	free(z->ifnames);
 	free(z->tags);
+	free(z->xl);
 	memset(z, 0, sizeof(*z));
 }
 
@@ -78,6 +79,7 @@ static void name_add(const char ***v, unsigned *n, unsigned *cap, const char *na
 
 void pk_z3_add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 {
+	z->xl_rs = NULL; /* a ruleset (perhaps at a freed one's address): its translations are built afresh */
 	z->closed |= rs->nifaces > 0;
 	for (uint32_t i = 0; i < rs->nifaces; i++)
 		name_add(&z->ifnames, &z->nif, &z->capif, rs->ifaces[i].name);

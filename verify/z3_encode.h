@@ -45,6 +45,12 @@ struct pk_z3_pkt {
 #undef PK_Z3_FIELD_DECL
 };
 
+/* The address and port fields after match rule `rule`'s translation. */
+struct pk_z3_xlat {
+	uint32_t rule;
+	Z3_ast src, dst, sport, dport;
+};
+
 struct pk_z3 {
 	Z3_context c;
 	Z3_solver s;
@@ -56,6 +62,11 @@ struct pk_z3 {
 	bool closed; /* a topology lists the interfaces: packets arrive on named ones only */
 	unsigned long checks;   /* solver calls made */
 	unsigned long unknowns; /* of which the solver could not settle */
+	/* match rules' translations, as the rules after each see the packet
+	 * (verify/z3_xlat.c), for the ruleset xl_rs */
+	const struct pk_ir_ruleset *xl_rs;
+	struct pk_z3_xlat *xl;
+	unsigned nxl;
 };
 
 int pk_z3_init(struct pk_z3 *z);
@@ -69,8 +80,15 @@ unsigned pk_z3_iface_index(const struct pk_z3 *z, const char *name);
 /* A well-formed packet: the constraints between fields (ports only for
  * TCP/UDP, flags only for TCP, IPv4 addresses embedded, known names). */
 Z3_ast pk_z3_domain(struct pk_z3 *z);
-/* The rule matches the packet. */
+/* The rule matches the packet, as pf sees it when the rule's turn comes:
+ * translated by the match rules with nat-to or rdr-to before it that
+ * matched (verify/eval.c translates the same way). */
 Z3_ast pk_z3_match(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r);
+/* The rule's own conditions over the packet as it arrived. */
+Z3_ast pk_z3_match_plain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r);
+/* m, a formula over the packet as it arrived, read with the fields as the
+ * rules after rule i see them (z3_xlat.c). */
+Z3_ast pk_z3_translated(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast m);
 /* The packet arrives on an interface under `set skip on`. */
 Z3_ast pk_z3_skipped(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
 

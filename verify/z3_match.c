@@ -297,6 +297,11 @@ static unsigned tag_index(const struct pk_z3 *z, const char *name)
 
 Z3_ast pk_z3_match(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
+	return pk_z3_translated(z, rs, (uint32_t)(r - rs->rules), pk_z3_match_plain(z, rs, r));
+}
+
+Z3_ast pk_z3_match_plain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
 	Z3_context c = z->c;
 	Z3_ast v[24];
 	unsigned n = 0;

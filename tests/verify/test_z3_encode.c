@@ -232,10 +232,81 @@ static void test_match_agrees_with_reference_evaluator(void **state)
 	pk_z3_fini(&z);
 }
 
+/* A translation for a match rule: nat-to, rdr-to or binat-to to an
+ * address, a network or a table, with or without a port. */
+static void rnd_nat(struct pk_ir_rule *r, struct pk_ir_addr *pool)
+{
+	static const uint8_t kinds[] = {PK_NAT_NAT_TO, PK_NAT_RDR_TO, PK_NAT_BINAT_TO};
+	const uint8_t af = r->af ? r->af : rnd() % 2 ? PK_AF_INET : PK_AF_INET6;
+
+	memset(pool, 0, sizeof(*pool));
+	if (rnd() % 4 == 0) {
+		pool->kind = PK_ADDR_TABLE;
+		pool->table = rnd() % 2;
+	} else {
+		pool->kind = PK_ADDR_PREFIX;
+		rnd_pfx(af, &pool->pfx);
+	}
+	r->action = PK_ACT_MATCH;
+	r->nat.kind = kinds[rnd() % 3];
+	r->nat.pool = pool;
+	r->nat.npool = 1;
+	r->nat.port_lo = r->nat.port_hi = rnd() % 2 ? 0 : (uint16_t)(rnd() % 9);
+}
+
+/* pf matches each rule against the packet as translated by the match rules
+ * before it: the ruleset's verdict and deciding rule by Z3 and by the
+ * reference evaluator agree through nat-to, rdr-to and binat-to. */
+static void test_verdicts_through_translations_agree(void **state)
+{
+	(void)state;
+	enum { NSETS = 30, NRULES = 24, NPKTS = 60 };
+	static struct pk_ir_rule rules[NRULES];
+	static struct pk_ir_addr pools[NRULES];
+	unsigned translated = 0;
+
+	for (unsigned set = 0; set < NSETS; set++) {
+		struct pk_ir_ruleset rs;
+		struct pk_z3 z;
+
+		for (uint32_t i = 0; i < NRULES; i++) {
+			rnd_rule(&rules[i]);
+			rules[i].nr = i;
+			rules[i].action = rnd() % 2 ? PK_ACT_PASS : PK_ACT_BLOCK;
+			rules[i].quick = rnd() % 8 == 0;
+			if (rnd() % 3 == 0)
+				rnd_nat(&rules[i], &pools[i]);
+		}
+		setup_ruleset(&rs, rules, NRULES);
+		assert_int_equal(pk_z3_init(&z), 0);
+		pk_z3_add_names(&z, &rs);
+		const Z3_ast passes = pk_z3_passes(&z, &rs);
+		Z3_ast M[NRULES] = {0};
+		for (unsigned k = 0; k < NPKTS; k++) {
+			struct pk_vpkt p;
+			struct pk_eval_result res;
+			char buf[256];
+
+			rnd_packet_near(&rules[rnd() % NRULES], &p);
+			pk_eval_filter(&rs, &p, &res, NULL, NULL);
+			translated += res.nat_rule != PK_EVAL_NONE;
+			pk_vpkt_format(&p, buf, sizeof(buf));
+			if (holds(&z, passes, &p) != res.pass)
+				fail_msg("set %u: verdict disagrees on %s (reference: %s)", set, buf, res.pass ? "pass" : "block");
+			if (!holds(&z, pk_z3_decided_by(&z, &rs, res.rule == PK_EVAL_NONE ? PK_Z3_NO_RULE : res.rule, M), &p))
+				fail_msg("set %u: the reference's deciding rule %u does not decide %s for Z3", set, res.rule, buf);
+		}
+		pk_z3_fini(&z);
+	}
+	print_message("%u of %u packets translated on the way\n", translated, NSETS * NPKTS);
+	assert_true(translated > NSETS); /* the packets do meet translating rules */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_agrees_with_reference_evaluator),
+		cmocka_unit_test(test_verdicts_through_translations_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

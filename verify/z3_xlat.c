@@ -1,0 +1,120 @@
+/*
+ * verify/z3_xlat.c: translation by `match` rules in the Z3 encoding.
+ *
+ * pf matches every rule against the addresses and ports translated so far,
+ * so a rule after a matching match rule with nat-to or rdr-to sees the new
+ * ones. Its match is the plain one with the address and port fields
+ * replaced by terms of the form ite(the match rule matched, translated,
+ * before), built once per ruleset in rule order. The translation is the
+ * reference evaluator's (verify/eval.c): the pool's first address of the
+ * packet's family, the rule's port for TCP and UDP, a nat-to source port
+ * kept as it came (at run time the allocation picks it).
+ */
+#include <stdlib.h>
+
+#include "verify/eval.h"
+#include "verify/z3_encode.h"
+
+struct fields {
+	Z3_ast src, dst, sport, dport;
+};
+
+static Z3_ast eq_bv(Z3_context c, Z3_ast f, uint64_t v, unsigned bits)
+{
+	return Z3_mk_eq(c, f, pk_z3_bv(c, v, bits));
+}
+
+/* The pool's address for the packet's family, and whether there is one. */
+static Z3_ast pool_addr(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n, Z3_ast before,
+			Z3_ast *have)
+{
+	Z3_context c = z->c;
+	uint8_t a4[16], a6[16];
+	bool only;
+	const bool h4 = pk_eval_pool_first(rs, n, PK_AF_INET, a4, &only);
+	const bool h6 = pk_eval_pool_first(rs, n, PK_AF_INET6, a6, &only);
+	const Z3_ast is4 = eq_bv(c, z->p.af, PK_AF_INET, 8), is6 = eq_bv(c, z->p.af, PK_AF_INET6, 8);
+	const Z3_ast v[2] = {h4 ? is4 : Z3_mk_false(c), h6 ? is6 : Z3_mk_false(c)};
+
+	*have = Z3_mk_or(c, 2, v);
+	return Z3_mk_ite(c, is4, h4 ? pk_z3_addr(c, a4) : before, Z3_mk_ite(c, is6, h6 ? pk_z3_addr(c, a6) : before, before));
+}
+
+/* The fields after rule i's translation, given the match m of rule i. */
+static struct fields translate(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast m,
+			       const struct fields *cur)
+{
+	Z3_context c = z->c;
+	const struct pk_ir_nat *n = &rs->rules[i].nat;
+	const Z3_ast out = eq_bv(c, z->p.dir, PK_DIR_OUT, 8);
+	/* nat-to rewrites the source, rdr-to the destination; binat-to the
+	 * source going out and the destination coming in */
+	const Z3_ast src_side = n->kind == PK_NAT_NAT_TO ? Z3_mk_true(c)
+				: n->kind == PK_NAT_BINAT_TO ? out
+							     : Z3_mk_false(c);
+	const Z3_ast tu[2] = {eq_bv(c, z->p.proto, 6, 8), eq_bv(c, z->p.proto, 17, 8)};
+	Z3_ast have, to_src, to_dst;
+	const Z3_ast a_src = pool_addr(z, rs, n, cur->src, &have), a_dst = pool_addr(z, rs, n, cur->dst, &have);
+	const Z3_ast s_on[3] = {m, have, src_side}, d_on[3] = {m, have, Z3_mk_not(c, src_side)};
+	struct fields f = *cur;
+
+	to_src = pk_z3_and(c, 3, s_on);
+	to_dst = pk_z3_and(c, 3, d_on);
+	f.src = Z3_mk_ite(c, to_src, a_src, cur->src);
+	f.dst = Z3_mk_ite(c, to_dst, a_dst, cur->dst);
+	if (n->port_lo) {
+		const Z3_ast port = pk_z3_bv(c, n->port_lo, 16), ported = Z3_mk_or(c, 2, tu);
+		const Z3_ast ps[2] = {to_src, ported}, pd[2] = {to_dst, ported};
+		f.sport = Z3_mk_ite(c, Z3_mk_and(c, 2, ps), port, cur->sport);
+		f.dport = Z3_mk_ite(c, Z3_mk_and(c, 2, pd), port, cur->dport);
+	}
+	return f;
+}
+
+static Z3_ast substitute(struct pk_z3 *z, Z3_ast m, const struct fields *f)
+{
+	Z3_ast from[4] = {z->p.src, z->p.dst, z->p.sport, z->p.dport};
+	Z3_ast to[4] = {f->src, f->dst, f->sport, f->dport};
+
+	return Z3_substitute(z->c, m, 4, from, to);
+}
+
+/* Walk the rules once: every match rule that translates gets the fields
+ * the rules after it see. */
+static void prepare(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	struct fields cur = {z->p.src, z->p.dst, z->p.sport, z->p.dport};
+
+	free(z->xl);
+	z->xl = NULL;
+	z->nxl = 0;
+	z->xl_rs = rs;
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		struct pk_z3_xlat *grown;
+
+		if (r->action != PK_ACT_MATCH || r->nat.kind == PK_NAT_NONE)
+			continue;
+		grown = realloc(z->xl, (z->nxl + 1) * sizeof(*z->xl));
+		if (!grown)
+			abort(); /* as Z3 itself does when memory runs out */
+		z->xl = grown;
+		cur = translate(z, rs, i, substitute(z, pk_z3_match_plain(z, rs, r), &cur), &cur);
+		z->xl[z->nxl++] = (struct pk_z3_xlat){i, cur.src, cur.dst, cur.sport, cur.dport};
+	}
+}
+
+Z3_ast pk_z3_translated(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast m)
+{
+	unsigned k = 0;
+
+	if (z->xl_rs != rs)
+		prepare(z, rs);
+	while (k < z->nxl && z->xl[k].rule < i)
+		k++;
+	if (k == 0)
+		return m;
+	const struct pk_z3_xlat *x = &z->xl[k - 1];
+	const struct fields f = {x->src, x->dst, x->sport, x->dport};
+	return substitute(z, m, &f);
+}
