@@ -27,7 +27,8 @@ struct pk_lint_ctx {
 	Z3_ast dom; /* well-formed packet on an interface that is not skipped */
 	struct pk_box *box; /* per rule */
 	Z3_ast *M;          /* per rule, lazily */
-	bool *unsure;       /* per rule: its match is not a plain function of the packet */
+	bool *unsure;       /* per rule: its match is not a plain function of the packet as it
+			     * arrives (probability, run-time tags and tables, translation) */
 	bool *dead;         /* per rule: unmatchable */
 	bool *guarded;      /* per rule: a later quick match rule overlaps it (it may stop evaluation
 	                     * before the rules that would take this one's packets) */
