@@ -338,42 +338,46 @@ static bool dynamic_table(const struct pk_ir_ruleset *rs, const struct pk_ir_add
 	return t->nentries == 0 && (t->implicit || !t->is_const);
 }
 
+static bool translating(const struct pk_ir_rule *r)
+{
+	return r->action == PK_ACT_MATCH && r->nat.kind != PK_NAT_NONE;
+}
+
 /* A rule that tests addresses or ports, after a match rule with nat-to,
  * rdr-to or binat-to that can meet the same packets (direction and family
  * allow it), may see them translated; boxes and samples are drawn over the
  * packet as it arrives and cannot speak for it, so the linter says nothing
- * about it. */
-static bool after_translation(const struct pk_ir_ruleset *rs, uint32_t j)
+ * about it. xl lists the translating match rules before this one. */
+static bool after_translation(const struct pk_ir_rule *r, const struct pk_ir_rule *const *xl, uint32_t nxl)
 {
-	const struct pk_ir_rule *r = &rs->rules[j];
-
 	if (r->src.kind == PK_ADDR_ANY && r->dst.kind == PK_ADDR_ANY && r->sport.op == PK_PORT_ANY &&
 	    r->dport.op == PK_PORT_ANY)
 		return false;
-	for (uint32_t t = 0; t < j; t++) {
-		const struct pk_ir_rule *m = &rs->rules[t];
-
-		if (m->action == PK_ACT_MATCH && m->nat.kind != PK_NAT_NONE && (!m->dir || !r->dir || m->dir == r->dir) &&
-		    (!m->af || !r->af || m->af == r->af))
+	for (uint32_t t = 0; t < nxl; t++)
+		if ((!xl[t]->dir || !r->dir || xl[t]->dir == r->dir) && (!xl[t]->af || !r->af || xl[t]->af == r->af))
 			return true;
-	}
 	return false;
 }
 
 static void build_index(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
-	bool tags_set = false, translates = false;
-	for (uint32_t i = 0; i < rs->nrules; i++) {
+	const struct pk_ir_rule **xl = calloc(rs->nrules + 1, sizeof(*xl));
+	uint32_t nxl = 0;
+	bool tags_set = false;
+	if (!xl)
+		abort();
+	for (uint32_t i = 0; i < rs->nrules; i++)
 		tags_set |= rs->rules[i].tag != NULL;
-		translates |= rs->rules[i].action == PK_ACT_MATCH && rs->rules[i].nat.kind != PK_NAT_NONE;
-	}
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		pk_box_of_rule(rs, r, &x->box[i]);
 		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
-			       dynamic_table(rs, &r->dst) || (translates && after_translation(rs, i));
+			       dynamic_table(rs, &r->dst) || after_translation(r, xl, nxl);
+		if (translating(r))
+			xl[nxl++] = r;
 	}
+	free(xl);
 	build_overlaps(x);
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		for (unsigned k = 0; k < x->nov[i]; k++) {
