@@ -6,8 +6,6 @@
 
 #include "runtime/ruleset.h"
 
-#define FREE_SLOT UINT32_MAX
-
 int pk_tadd_init(struct pk_tadd_set *s, uint32_t cap)
 {
 	uint32_t slots = 4;
@@ -17,11 +15,9 @@ int pk_tadd_init(struct pk_tadd_set *s, uint32_t cap)
 		return 0;
 	while (slots < 2 * (uint64_t)cap && slots < (1u << 30)) /* at most half full: probes stay short */
 		slots <<= 1;
-	s->e = malloc((size_t)slots * sizeof(*s->e));
+	s->e = calloc(slots, sizeof(*s->e));
 	if (!s->e)
 		return -1;
-	for (uint32_t i = 0; i < slots; i++)
-		s->e[i].table = FREE_SLOT;
 	s->mask = slots - 1;
 	s->cap = cap < slots / 2 ? cap : slots / 2;
 	return 0;
@@ -60,14 +56,14 @@ static struct pk_tadd *probe(const struct pk_tadd_set *s, uint32_t table, uint8_
 	for (uint32_t i = slot_of(table, af, addr);; i++) {
 		struct pk_tadd *e = &s->e[i & s->mask];
 
-		if (e->table == FREE_SLOT || (e->table == table && e->af == af && !memcmp(e->addr, addr, n)))
+		if (!e->table1 || (e->table1 == table + 1 && e->af == af && !memcmp(e->addr, addr, n)))
 			return e;
 	}
 }
 
 bool pk_tadd_has(const struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t addr[16])
 {
-	return s->count && probe(s, table, af, addr)->table == table;
+	return s->count && probe(s, table, af, addr)->table1 == table + 1;
 }
 
 int pk_tadd_put(struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t addr[16])
@@ -77,11 +73,11 @@ int pk_tadd_put(struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t
 	if (!s->e)
 		return -1;
 	e = probe(s, table, af, addr);
-	if (e->table == table)
+	if (e->table1)
 		return 0;
 	if (s->count >= s->cap)
 		return -1;
-	e->table = table;
+	e->table1 = table + 1;
 	e->af = af;
 	memset(e->addr, 0, sizeof(e->addr));
 	memcpy(e->addr, addr, addr_len(af));
@@ -94,9 +90,9 @@ bool pk_tadd_next(const struct pk_tadd_set *s, uint32_t *cursor, uint32_t *table
 	for (; s->e && *cursor <= s->mask; (*cursor)++) {
 		const struct pk_tadd *e = &s->e[*cursor];
 
-		if (e->table == FREE_SLOT)
+		if (!e->table1)
 			continue;
-		*table = e->table;
+		*table = e->table1 - 1;
 		*af = e->af;
 		memcpy(addr, e->addr, 16);
 		(*cursor)++;

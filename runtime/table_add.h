@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 struct pk_tadd {
-	uint32_t table; /* UINT32_MAX: free slot */
+	uint32_t table1; /* the table's index + 1; 0: a free slot (calloc'd pages stay untouched until used) */
 	uint8_t af;
 	uint8_t addr[16];
 };
