@@ -71,7 +71,7 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 	memset(t, 0, sizeof(*t));
 	if (cap == 0)
 		cap = 1;
-	while (nb < cap && nb < (1u << 30))
+	while (nb < cap - cap / 4 && nb < (1u << 30))
 		nb <<= 1;
 	t->st = calloc(cap, sizeof(*t->st));
 	t->cold = calloc(cap, sizeof(*t->cold));
@@ -259,12 +259,13 @@ bool pk_st_set_scrub(struct pk_state_table *t, uint32_t i, const struct pk_scrub
 	}
 	t->scrub_refs[n]++;
 	t->cold[i].scrub = (uint16_t)(n + 1);
+	t->st[i].flags |= PK_SF_SCRUB;
 	return true;
 }
 
 const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i)
 {
-	return t->cold[i].scrub ? &t->scrub[t->cold[i].scrub - 1] : NULL;
+	return (t->st[i].flags & PK_SF_SCRUB) ? &t->scrub[t->cold[i].scrub - 1] : NULL;
 }
 
 static void release(struct pk_state_table *t, uint32_t i)
@@ -274,9 +275,8 @@ static void release(struct pk_state_table *t, uint32_t i)
 	drop_keys(t, i);
 	pk_spool_free(&t->side, s->ext);
 	s->ext = 0;
-	if (t->cold[i].scrub)
+	if (s->flags & PK_SF_SCRUB) /* the cold record is read only then */
 		t->scrub_refs[t->cold[i].scrub - 1]--;
-	t->cold[i].scrub = 0;
 	s->flags = 0;
 	s->hnext = t->free_head;
 	t->free_head = i + 1;

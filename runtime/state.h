@@ -57,6 +57,7 @@ enum pk_udps { PK_UDPS_NO_TRAFFIC, PK_UDPS_SINGLE, PK_UDPS_MULTIPLE };
 #define PK_SF_ALLOWOPTS 0x08
 #define PK_SF_PURGE 0x10    /* dead: removed at the next touch or expiry pass */
 #define PK_SF_SRC_CONN 0x20 /* counted in its source node's connections */
+#define PK_SF_SCRUB 0x40    /* holds scrub options (pk_state_cold.scrub) */
 
 #define PK_WSCALE_FLAG 0x80 /* the peer sent a window scale option */
 #define PK_WSCALE_MASK 0x0f
