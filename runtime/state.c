@@ -32,9 +32,19 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 29);
 }
 
-/* Seeded, over the key's full addresses in host byte order: the index only
- * needs equal keys to meet, so the words need not be read in network order. */
-static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
+/* Three buckets for two slots (6 bytes a slot): a full table of
+ * untranslated states has two keys in three buckets. */
+static uint32_t buckets_for(uint32_t cap)
+{
+	uint64_t nb = (uint64_t)cap + cap / 2;
+
+	return nb > (1u << 30) ? (1u << 30) : (uint32_t)nb;
+}
+
+/* The key's bucket: a seeded hash over its full addresses in host byte
+ * order (the index only needs equal keys to meet, so the words need not be
+ * read in network order), mapped onto the buckets by multiplication. */
+static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
 {
 	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto), w[4];
 
@@ -50,7 +60,8 @@ static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t pro
 		h = mix(h, (uint64_t)a[0] << 32 | a[1]);
 	}
 	h = mix(h, (uint64_t)k->port[0] << 16 | k->port[1]);
-	return (uint32_t)(h ^ (h >> 32));
+	h ^= h >> 32;
+	return (uint32_t)(((h & 0xffffffffu) * t->nbuckets) >> 32); /* a bucket in [0, nbuckets) */
 }
 
 void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
@@ -66,13 +77,12 @@ void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8
 
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 {
-	uint32_t nb = 16;
+	uint32_t nb;
 
 	memset(t, 0, sizeof(*t));
 	if (cap == 0)
 		cap = 1;
-	while (nb < cap - cap / 4 && nb < (1u << 30))
-		nb <<= 1;
+	nb = buckets_for(cap);
 	t->st = calloc(cap, sizeof(*t->st));
 	t->cold = calloc(cap, sizeof(*t->cold));
 	t->bucket = calloc(nb, sizeof(*t->bucket));
@@ -83,7 +93,7 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 		pk_st_fini(t);
 		return -1;
 	}
-	t->mask = nb - 1;
+	t->nbuckets = nb;
 	t->cap = cap;
 	t->seed = seed;
 	return 0;
@@ -310,7 +320,7 @@ static uint32_t bucket_of(const struct pk_state_table *t, uint32_t i, int k)
 	struct pk_skey full;
 
 	pk_st_key(t, i, k, &full);
-	return key_hash(t, t->st[i].af, t->st[i].proto, &full) & t->mask;
+	return key_bucket(t, t->st[i].af, t->st[i].proto, &full);
 }
 
 static void unlink_key(struct pk_state_table *t, uint32_t i, int k)
@@ -336,7 +346,7 @@ static uint32_t collision(const struct pk_state_table *t, uint32_t i, int k)
 	uint32_t e;
 
 	pk_st_key(t, i, k, &full);
-	e = t->bucket[key_hash(t, n->af, n->proto, &full) & t->mask];
+	e = t->bucket[key_bucket(t, n->af, n->proto, &full)];
 	for (; e; e = *next_of(t, e)) {
 		const struct pk_state *s = &t->st[SLOT(e)];
 
@@ -390,7 +400,7 @@ void pk_st_remove(struct pk_state_table *t, uint32_t i)
 uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
 		    uint8_t dir, uint16_t iface)
 {
-	uint32_t e = t->bucket[key_hash(t, af, proto, k) & t->mask];
+	uint32_t e = t->bucket[key_bucket(t, af, proto, k)];
 	uint32_t floating = PK_ST_NONE;
 	int want = dir == PK_RT_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
 

@@ -8,7 +8,7 @@
  * key, and both are oriented so that addr[0]/port[0] is the peer outside
  * the interface (the source of an inbound packet).
  *
- * Layout, for memory (about 104 bytes a slot, plus 4 a bucket):
+ * Layout, for memory (104 bytes a slot, plus 1.5 buckets of 4 bytes):
  * - struct pk_state (64 bytes, the fields every packet reads) holds one
  *   key in compact form (struct pk_ckey): the two IPv4 addresses
  *   themselves, or for IPv6 a reference to a side record holding both.
@@ -130,7 +130,7 @@ struct pk_state_table {
 	struct pk_state *st;
 	struct pk_state_cold *cold;
 	uint32_t *bucket;   /* first entry + 1 of each chain, 0 = empty: fresh pages read as empty */
-	uint32_t mask;      /* buckets - 1: the next power of two >= the limit, fixed at init */
+	uint32_t nbuckets;  /* 1.5 a slot, fixed at init */
 	uint32_t cap, count;
 	uint32_t free_head; /* released slots + 1, through hnext; 0 = none */
 	uint32_t unused;    /* slots from here on were never used (not touched) */
