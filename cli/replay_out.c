@@ -374,6 +374,10 @@ void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs,
 	fprintf(out, "Syncookies\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "sent",
 		(unsigned long long)c->syncookies_sent, "validated", (unsigned long long)c->syncookies_valid, "failed",
 		(unsigned long long)c->syncookies_failed);
+	fprintf(out, "Decisions\n  %-24s %14llu\n  %-24s %14llu\n", "evaluated", (unsigned long long)c->decisions_evaluated,
+		"recalled", (unsigned long long)c->decisions_recalled);
+	fprintf(out, "Overload\n  %-24s %14llu\n  %-24s %14llu\n", "sources added", (unsigned long long)c->overload_added,
+		"states flushed", (unsigned long long)c->overload_flushed);
 	fputs("Rules                       evaluations    packets      bytes     states\n", out);
 	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
 		const struct pk_rule_counters *rc = pk_engine_rule_counters(e, i);

@@ -155,6 +155,12 @@ void pk_report_stats(FILE *out, const struct pk_daemon *d)
 	counter_line(out, "sent", c->syncookies_sent, secs);
 	counter_line(out, "validated", c->syncookies_valid, secs);
 	counter_line(out, "failed", c->syncookies_failed, secs);
+	fputs("Decisions (rule walks, and repeats answered by the decision cache)\n", out);
+	counter_line(out, "evaluated", c->decisions_evaluated, secs);
+	counter_line(out, "recalled", c->decisions_recalled, secs);
+	fputs("Overload\n", out);
+	counter_line(out, "sources added", c->overload_added, secs);
+	counter_line(out, "states flushed", c->overload_flushed, secs);
 	fprintf(out, "Packets                          In            Out\n");
 	fprintf(out, "  %-16s %14llu %14llu\n", "packets", (unsigned long long)c->packets_in,
 		(unsigned long long)c->packets_out);

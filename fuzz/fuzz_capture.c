@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pk_pkt_describe(buf, len, d, sizeof d);
 		pk_isn_generated(&isn, buf, len);
 		pk_isn_align(&isn, buf, len);
-		const struct pk_stall_pkt sp = {buf, len, p.n, 0, 1, true, false, false};
+		const struct pk_stall_pkt sp = {.ip = buf, .len = len, .n = p.n, .iface = 0, .egress = 1, .passed = true};
 		pk_stall_packet(&st, &sp);
 	}
 	pk_isn_fini(&isn);

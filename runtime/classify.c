@@ -32,6 +32,8 @@ static int pk_masked_cmp(const uint8_t *entry, unsigned len, const uint8_t addr[
  * specific entry, and a negated most-specific entry excludes (pf tables). */
 bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const uint8_t addr[16])
 {
+	if (pk_tadd_has(&rs->adds, table, af, addr))
+		return true; /* a host overload added: the most specific entry */
 	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
 	const uint32_t *idx = PK_RS_SEC(rs, TABINDEX, uint32_t);
 	for (uint32_t g = rs->table_group[table]; g < rs->table_group[table + 1]; g++) {

@@ -53,7 +53,9 @@ static int rule_arrays(struct pk_engine *e)
 	e->binat = calloc(n ? n : 1, sizeof(*e->binat));
 	e->nrules = n;
 	e->nbinat = 0;
-	e->has_synproxy = false;
+	e->has_synproxy = e->has_probability = e->tests_tos = false;
+	e->tcp_mask = 0;
+	pk_dc_clear(&e->dc);
 	if (!e->rc || !e->rule_src_nodes || !e->binat)
 		return -1;
 	for (k = 0; k < n; k++) {
@@ -61,6 +63,9 @@ static int rule_arrays(struct pk_engine *e)
 
 		if (r->state == PK_RT_STATE_SYNPROXY)
 			e->has_synproxy = true;
+		e->has_probability |= r->probability;
+		e->tests_tos |= r->tests_tos;
+		e->tcp_mask |= r->tcp_mask;
 		if (r->action == PK_RT_BINAT && r->nat == PK_RT_BINAT_TO)
 			e->binat[e->nbinat++] = k;
 	}
@@ -79,6 +84,8 @@ struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config 
 	if (cfg)
 		e->cfg = *cfg;
 	e->rng = e->cfg.seed ? e->cfg.seed : 0x9e3779b97f4a7c15ull;
+	if (!e->cfg.no_decision_cache)
+		pk_dc_init(&e->dc, e->rng);
 	if (pk_st_init(&e->st, o->limit_states, e->rng) || pk_sn_init(&e->sn, o->limit_src_nodes) ||
 	    pk_frag_init(&e->frag, o->limit_frags) || rule_arrays(e)) {
 		e->rs = NULL;
@@ -97,6 +104,7 @@ void pk_engine_free(struct pk_engine *e)
 	pk_st_fini(&e->st);
 	pk_sn_fini(&e->sn);
 	pk_frag_fini(&e->frag);
+	pk_dc_fini(&e->dc);
 	free(e->rc);
 	free(e->rule_src_nodes);
 	free(e->binat);
@@ -331,15 +339,73 @@ static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *
 	}
 }
 
+/* A kept decision for the packet, its counters bumped as the evaluation
+ * would have; false when there is none, with *slot the entry to fill (or
+ * NULL when this decision must not be kept). */
+static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_match_pkt *m,
+		   struct pk_decision *d, struct pk_dc_entry **slot)
+{
+	struct pk_match_pkt k = *m;
+	struct pk_dc_entry *c;
+	bool hit;
+
+	*slot = NULL;
+	if (x->probe || e->has_probability)
+		return false;
+	/* the key holds only what some rule reads, so that a flow's data,
+	 * ACK and FIN segments share the decision when no rule tells them apart */
+	k.tcp_flags &= e->tcp_mask;
+	k.tos = e->tests_tos ? k.tos : 0;
+	k.ip_options = false;
+	c = pk_dc_slot(&e->dc, &k, &hit);
+	if (!hit) {
+		*slot = c;
+		e->c.decisions_evaluated++;
+		return false;
+	}
+	e->c.decisions_recalled++;
+	d->rule = c->rule;
+	d->nat_rule = c->nat_rule;
+	d->scrub_rule = c->scrub_rule;
+	d->tag = c->tag;
+	for (uint8_t i = 0; i < c->ncounted; i++)
+		count_rule(e, x, c->counted[i]);
+	return true;
+}
+
+/* Keep what decide() found, unless an older translation rule took part
+ * (its port allocation must run again) or it counted too many rules. */
+static void keep(struct pk_dc_entry *c, const struct pk_decision *d, uint32_t scrub_phase,
+		 const struct pk_rs_result *res)
+{
+	uint32_t k, n = scrub_phase != PK_RT_NO_RULE;
+
+	if (!c || d->legacy_nat || n + res->nmatches > PK_DC_COUNTED)
+		return;
+	if (n)
+		c->counted[0] = scrub_phase;
+	for (k = 0; k < res->nmatches; k++)
+		c->counted[n + k] = res->matches[k];
+	c->ncounted = (uint8_t)(n + res->nmatches);
+	c->rule = d->rule;
+	c->nat_rule = d->nat_rule;
+	c->scrub_rule = d->scrub_rule;
+	c->tag = d->tag;
+	c->used = true;
+}
+
 static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 {
 	struct pk_match_pkt m;
 	struct pk_rs_result res;
-	uint32_t k;
+	struct pk_dc_entry *slot;
+	uint32_t k, scrub_phase;
 
 	match_pkt(e, x, &m);
+	if (recall(e, x, &m, d, &slot))
+		return;
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
-	d->scrub_rule = res.rule;
+	d->scrub_rule = scrub_phase = res.rule;
 	count_rule(e, x, d->scrub_rule);
 	d->nat_rule = translation_rule(e, x, &m);
 	if (d->nat_rule != PK_RT_NO_RULE) {
@@ -361,6 +427,7 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 		if (r->tag)
 			d->tag = r->tag;
 	}
+	keep(slot, d, scrub_phase, &res);
 }
 
 static bool synproxy_rule(const struct pk_engine *e, uint32_t rule)

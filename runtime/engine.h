@@ -92,6 +92,7 @@ struct pk_engine_config {
 	pk_emit_fn emit;
 	void *emit_ctx;
 	uint64_t seed; /* for ISN modulation, random-id, NAT ports: replay fixes it */
+	bool no_decision_cache; /* evaluate every stateless packet in full (runtime/decision_cache.h) */
 };
 
 struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config *cfg);
@@ -124,6 +125,8 @@ struct pk_counters {
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;
 	uint64_t reason[PK_REASON_COUNT];
 	uint64_t syncookies_sent, syncookies_valid, syncookies_failed; /* synproxy's SYN cookies */
+	uint64_t decisions_evaluated, decisions_recalled; /* rule walks, and decisions the cache kept */
+	uint64_t overload_added, overload_flushed; /* sources put in overload tables, states they lost */
 };
 struct pk_rule_counters {
 	uint64_t evaluations, packets, bytes, states_created;

@@ -6,6 +6,7 @@
 #ifndef PK_RUNTIME_ENGINE_PRIV_H
 #define PK_RUNTIME_ENGINE_PRIV_H
 
+#include "runtime/decision_cache.h"
 #include "runtime/engine.h"
 #include "runtime/frag.h"
 #include "runtime/packet.h"
@@ -33,6 +34,10 @@ struct pk_engine {
 	uint32_t *binat;             /* the older binat rules, in order */
 	uint32_t nbinat;
 	bool has_synproxy;           /* some rule says synproxy state: bare ACKs may carry cookies */
+	bool has_probability;        /* some rule draws: decisions are not kept */
+	bool tests_tos;              /* some rule reads the TOS byte */
+	uint8_t tcp_mask;            /* the TCP flags some rule reads */
+	struct pk_dcache dc;
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
 	uint8_t gen[PK_GEN_MAX];
 };

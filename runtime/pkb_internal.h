@@ -12,6 +12,7 @@
 
 #include "runtime/pkb_format.h"
 #include "runtime/ruleset.h"
+#include "runtime/table_add.h"
 
 /* A run of a table's sorted index with one (af, len): looked up by binary search. */
 struct pk_rs_tgroup {
@@ -54,6 +55,7 @@ struct pk_rs {
 	struct pk_rs_rtent *rt;          /* routing table, grouped by (af, len), longest first */
 	struct pk_rs_rtgroup *rtgroups;  /* first and n index rt */
 	uint32_t nrtgroups;
+	struct pk_tadd_set adds; /* hosts overload added to tables since the load */
 };
 
 #define PK_RS_SEC(rs, id, type) ((const type *)(rs)->sec[PKB_SEC_##id])

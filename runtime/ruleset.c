@@ -26,6 +26,16 @@ static struct pkb_prefix pk_rs_pool_prefix(const struct pk_rs *rs, const struct 
 	return p;
 }
 
+static uint32_t pk_rs_table_by_name(const struct pk_rs *rs, uint32_t name)
+{
+	const char *want = pk_rs_str(rs, name);
+
+	for (uint32_t t = 0; want && t < PK_RS_N(rs, TABLES); t++)
+		if (!strcmp(pk_rs_str(rs, PK_RS_SEC(rs, TABLES, struct pkb_table)[t].name), want))
+			return t;
+	return PK_RT_NO_TABLE; /* pf would create it; no rule here reads it */
+}
+
 static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
@@ -37,9 +47,10 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		.af = r->af, .proto = r->proto, .tag = (uint16_t)r->tag,
 		.scrub = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF,
 		.random_id = r->flags & PKB_R_RANDOM_ID, .reassemble_tcp = r->flags & PKB_R_REASSEMBLE_TCP,
+		.probability = r->probability != 0, .tests_tos = r->tos != -1, .tcp_mask = r->tcp_mask,
 		.max_mss = r->max_mss, .min_ttl = r->min_ttl, .set_tos = r->set_tos,
 		.route = r->route, .route_iface = PK_RT_NO_IFACE,
-		.label = pk_rs_str(rs, r->label),
+		.label = pk_rs_str(rs, r->label), .overload_table = PK_RT_NO_TABLE,
 	};
 	if (r->route_opt != PKB_NONE) {
 		const struct pkb_routeopt *ro = &PK_RS_SEC(rs, ROUTEOPTS, struct pkb_routeopt)[r->route_opt];
@@ -59,6 +70,9 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		o->src_track = s->src_track;
 		o->policy = s->policy;
 		o->sloppy = s->flags & PKB_SO_SLOPPY;
+		o->overload_table = pk_rs_table_by_name(rs, s->overload_table);
+		o->overload_flush = s->flags & PKB_SO_OVERLOAD_FLUSH;
+		o->overload_flush_global = s->flags & PKB_SO_OVERLOAD_FLUSH_GLOBAL;
 		memcpy(o->timeouts, s->timeouts, sizeof(o->timeouts));
 	}
 	if (r->nat != PKB_NONE) {
@@ -159,6 +173,20 @@ static void pk_rs_build_options(struct pk_rs *rs)
 	rs->opts.skip = rs->skip;
 }
 
+#define PK_TADD_MAX 65536 /* hosts overload may add, whatever the table-entries limit */
+
+/* Room for overload's hosts, only when some rule overloads: what the
+ * table-entries limit leaves after the written entries. */
+static int pk_rs_build_adds(struct pk_rs *rs)
+{
+	uint32_t room = 0, limit = rs->opts.limit_table_entries, written = PK_RS_N(rs, TABENTRIES);
+
+	for (uint32_t i = 0; i < PK_RS_N(rs, RULES); i++)
+		if (rs->rules[i].overload_table != PK_RT_NO_TABLE)
+			room = limit > written ? limit - written : 0;
+	return pk_tadd_init(&rs->adds, room < PK_TADD_MAX ? room : PK_TADD_MAX);
+}
+
 int pk_rs_build(struct pk_rs *rs)
 {
 	uint32_t n = PK_RS_N(rs, RULES), np = PK_RS_N(rs, POOLS);
@@ -175,7 +203,55 @@ int pk_rs_build(struct pk_rs *rs)
 	for (uint32_t i = 0; i < n; i++)
 		pk_rs_build_rule(rs, i, &rs->rules[i]);
 	pk_rs_build_options(rs);
-	return pk_rs_build_phases(rs) || pk_rs_build_tables(rs) || pk_rs_build_routes(rs) ? -1 : 0;
+	return pk_rs_build_phases(rs) || pk_rs_build_tables(rs) || pk_rs_build_routes(rs) || pk_rs_build_adds(rs) ? -1 : 0;
+}
+
+/* The written entries are checked first: a host already listed stays as
+ * written (pf refuses to insert an existing entry). */
+static bool pk_rs_table_lists_host(const struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16])
+{
+	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
+	const uint32_t *idx = PK_RS_SEC(rs, TABINDEX, uint32_t);
+	const size_t n = af == PK_RT_AF_INET6 ? 16 : 4;
+
+	for (uint32_t g = rs->table_group[t]; g < rs->table_group[t + 1]; g++) {
+		const struct pk_rs_tgroup *grp = &rs->groups[g];
+		uint32_t lo = grp->first, hi = grp->first + grp->n;
+
+		if (grp->af != af || grp->len != 8 * n)
+			continue;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			int c = memcmp(ent[idx[mid]].addr, addr, n);
+
+			if (!c)
+				return true;
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return false;
+}
+
+const char *pk_rs_table_name(const struct pk_rs *rs, uint32_t t)
+{
+	return t < PK_RS_N(rs, TABLES) ? pk_rs_str(rs, PK_RS_SEC(rs, TABLES, struct pkb_table)[t].name) : NULL;
+}
+
+int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16])
+{
+	if (t >= PK_RS_N(rs, TABLES))
+		return -1;
+	if (pk_rs_table_lists_host(rs, t, af, addr))
+		return 0;
+	return pk_tadd_put(&rs->adds, t, af, addr);
+}
+
+uint32_t pk_rs_table_added(const struct pk_rs *rs)
+{
+	return rs->adds.count;
 }
 
 uint32_t pk_rs_nrules(const struct pk_rs *rs)

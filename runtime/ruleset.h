@@ -24,6 +24,7 @@
 #define PK_RT_DIR_IN 1
 #define PK_RT_DIR_OUT 2
 #define PK_RT_NO_RULE UINT32_MAX
+#define PK_RT_NO_TABLE UINT32_MAX
 #define PK_RT_NO_IFACE UINT16_MAX
 
 /* Values equal the IR's enum pk_action, pk_block_kind, pk_state_type,
@@ -66,6 +67,7 @@ struct pk_match_pkt {
 	uint8_t tos;
 	bool ip_options;  /* IPv4 options or IPv6 extension headers pf treats as options */
 	uint16_t tag;     /* tag set by an earlier rule or state; 0 = none */
+	uint16_t zero;    /* always 0: no padding, so the decision cache compares bytes */
 	uint32_t random;  /* drawn by the caller for `probability` */
 };
 
@@ -95,10 +97,16 @@ struct pk_rs_rule {
 	uint32_t max_src_conn_rate, max_src_conn_secs;
 	uint8_t src_track, policy;
 	bool sloppy;
+	uint32_t overload_table;         /* table index, PK_RT_NO_TABLE when none */
+	bool overload_flush, overload_flush_global;
 	uint32_t timeouts[PK_TMO_COUNT]; /* PK_TMO_UNSET where the rule sets none */
 	uint16_t tag;                    /* tag to set, 0 = none */
 	/* scrub (match ... scrub or old scrub rules) */
 	bool scrub, no_df, random_id, reassemble_tcp;
+	/* what the rule's match reads beyond addresses, ports and protocol */
+	bool probability; /* matches only when the packet's random draw is below a threshold */
+	bool tests_tos;
+	uint8_t tcp_mask; /* the TCP flags it tests (flags x/mask), 0 = none */
 	uint16_t max_mss;
 	uint8_t min_ttl;
 	int16_t set_tos;
@@ -166,6 +174,13 @@ bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint
 		 uint8_t gw[16]);
 
 /* Tag names: tag ids (struct pk_rs_rule.tag, pk_match_pkt.tag) are 1..ntags. */
+/* Tables: a name for messages, and pf's overload. pk_rs_table_add puts a
+ * host in table t while packets flow: 1 added, 0 the table already lists
+ * that very host (as written or added), -1 the table-entries limit. */
+const char *pk_rs_table_name(const struct pk_rs *rs, uint32_t t);
+int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16]);
+uint32_t pk_rs_table_added(const struct pk_rs *rs);
+
 uint16_t pk_rs_ntags(const struct pk_rs *rs);
 const char *pk_rs_tag_name(const struct pk_rs *rs, uint16_t tag); /* NULL when not a tag id */
 

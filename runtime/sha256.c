@@ -1,5 +1,10 @@
-/* runtime/sha256.c: SHA-256 as FIPS 180-4 specifies it. */
+/*
+ * runtime/sha256.c: SHA-256 as FIPS 180-4 specifies it: padding and
+ * buffering here, the compression by the portable rounds below or by the
+ * CPU's SHA extensions (runtime/sha256_ni.c) when it has them.
+ */
 #include "runtime/sha256.h"
+#include "runtime/sha256_impl.h"
 
 #include <string.h>
 
@@ -53,6 +58,25 @@ static void pk_sha256_block(uint32_t h[8], const uint8_t *p)
 	h[7] += hh;
 }
 
+void pk_sha256_blocks_portable(uint32_t h[8], const uint8_t *p, size_t n)
+{
+	for (; n; n--, p += 64)
+		pk_sha256_block(h, p);
+}
+
+/* Chosen once; every thread that races here stores the same answer. */
+static void blocks(uint32_t h[8], const uint8_t *p, size_t n)
+{
+	static volatile int ni = -1;
+
+	if (ni < 0)
+		ni = pk_sha256_ni_available();
+	if (ni)
+		pk_sha256_blocks_ni(h, p, n);
+	else
+		pk_sha256_blocks_portable(h, p, n);
+}
+
 void pk_sha256_init(struct pk_sha256 *s)
 {
 	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -74,11 +98,12 @@ void pk_sha256_update(struct pk_sha256 *s, const void *data, size_t len)
 		len -= take;
 		if (s->nbuf < 64)
 			return;
-		pk_sha256_block(s->h, s->buf);
+		blocks(s->h, s->buf, 1);
 		s->nbuf = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		pk_sha256_block(s->h, p);
+	blocks(s->h, p, len / 64);
+	p += len / 64 * 64;
+	len %= 64;
 	memcpy(s->buf, p, len);
 	s->nbuf = len;
 }

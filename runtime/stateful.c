@@ -67,8 +67,44 @@ static enum pk_timeout track_simple(struct pk_peer *src, struct pk_peer *dst, bo
 	return udp ? PK_TMO_UDP_SINGLE : PK_TMO_OTHER_SINGLE;
 }
 
+static void kill_state(struct pk_state *s)
+{
+	s->flags |= PK_SF_PURGE;
+	s->src.state = s->dst.state = PK_TCPS_CLOSED;
+}
+
+/* pf_src_connlimit's overload: the source goes into the rule's table (the
+ * rules see it at once: kept decisions are dropped), and with `flush` the
+ * states it created are killed, the rule's or with `global` every rule's.
+ * As pf, a state is the source's when its wire key has the source on the
+ * side the state came from. */
+static void overload(struct pk_engine *e, uint32_t i, const struct pk_rs_rule *r, const struct pk_src_node *sn)
+{
+	const struct pk_state *s = &e->st.st[i];
+	const size_t n = sn->af == PK_RT_AF_INET6 ? 16 : 4;
+
+	if (r->overload_table != PK_RT_NO_TABLE && pk_rs_table_add(e->rs, r->overload_table, sn->af, sn->addr) > 0) {
+		e->c.overload_added++;
+		pk_dc_clear(&e->dc);
+	}
+	if (!r->overload_flush)
+		return;
+	for (uint32_t k = 0; k < e->st.cap; k++) {
+		struct pk_state *o = &e->st.st[k];
+		const int side = o->dir == PK_RT_DIR_IN ? 0 : 1;
+
+		if (k == i || !(o->flags & PK_SF_USED) || (o->flags & PK_SF_PURGE) || o->af != sn->af ||
+		    memcmp(o->key[PK_SK_WIRE].addr[side], sn->addr, n) ||
+		    (!r->overload_flush_global && o->rule != s->rule))
+			continue;
+		kill_state(o);
+		e->c.overload_flushed++;
+	}
+}
+
 /* pf_src_connlimit: a completed handshake counts against max-src-conn and
- * max-src-conn-rate; over the limit, the state is killed and the packet dropped. */
+ * max-src-conn-rate; over the limit, the source is overloaded, the state is
+ * killed and the packet dropped. */
 static bool conn_limited(struct pk_engine *e, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
@@ -82,8 +118,8 @@ static bool conn_limited(struct pk_engine *e, uint32_t i)
 	if (!pk_sn_conn_exceeded(&e->sn.n[sn], r->max_src_conn, r->max_src_conn_rate, r->max_src_conn_secs,
 				 (uint32_t)(e->now_ms64 / 1000u)))
 		return false;
-	s->flags |= PK_SF_PURGE;
-	s->src.state = s->dst.state = PK_TCPS_CLOSED;
+	overload(e, i, r, &e->sn.n[sn]);
+	kill_state(s);
 	return true;
 }
 

@@ -229,7 +229,22 @@ def example_synproxy():
     return cap
 
 
-SCENARIOS = {"freenas": freenas, "states": states, "asym": asym, "reject": reject, "expire": expire,
+def overload():
+    """A client over max-src-conn lands in the overload table and loses its states."""
+    cap = Capture()
+    first = Tcp(cap, CLIENT, 47001, NAS, 22)
+    first.handshake(0.0)                               # 1-3
+    Tcp(cap, CLIENT, 47002, NAS, 22).handshake(1.0)    # 4-6
+    Tcp(cap, CLIENT2, 47001, NAS, 22).handshake(1.5)   # 7-9 another client
+    Tcp(cap, CLIENT, 47003, NAS, 22).handshake(2.0)    # 10-12 the third: its ACK is over the limit
+    first.cli(3.0, "PA", b"ls\n")                     # 13 flushed: meets the table
+    Tcp(cap, CLIENT, 47004, NAS, 22).cli(4.0, "S")     # 14 a new SYN: the table blocks it
+    udp(cap, 5.0, "lan0", CLIENT, NAS, 47053, 53)      # 15 the table is read by every rule
+    Tcp(cap, CLIENT2, 47001, NAS, 22).cli(6.0, "PA", b"ls\n")  # 16 the other client goes on
+    return cap
+
+
+SCENARIOS = {"freenas": freenas, "overload": overload, "states": states, "asym": asym, "reject": reject, "expire": expire,
              "adaptive": adaptive, "example": example,
              "example-synproxy": example_synproxy}
 

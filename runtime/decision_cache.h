@@ -1,0 +1,52 @@
+/*
+ * runtime/decision_cache.h: what the rules decided for recently seen
+ * packets that made no state, so that the next packet with the same
+ * header fields skips the rule walk.
+ *
+ * Packets without a state (blocked flows, `no state` passes, retries) are
+ * evaluated against the whole rule set every time, as in pf. The decision
+ * depends on nothing but the fields of struct pk_match_pkt, so it can be
+ * kept, keyed on all of them, as a flow cache keeps a classifier's answer.
+ * The engine uses it only where that holds: no rule draws a `probability`,
+ * no older nat/rdr/binat rule picked a translation (that takes a port),
+ * and not for a synproxy cookie's trial evaluation. It is direct-mapped:
+ * a collision replaces the older entry, so a flood of distinct packets
+ * costs one store each and the cache's memory is fixed.
+ */
+#ifndef PK_RUNTIME_DECISION_CACHE_H
+#define PK_RUNTIME_DECISION_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/ruleset.h"
+
+#define PK_DC_ENTRIES 16384 /* about 1.5 MB */
+#define PK_DC_COUNTED 6     /* rules a cached decision may count (scrub and match rules) */
+
+struct pk_dc_entry {
+	struct pk_match_pkt key; /* random is 0: it is not part of the decision */
+	uint32_t rule, nat_rule, scrub_rule;
+	uint32_t counted[PK_DC_COUNTED]; /* rules whose counters the evaluation bumped */
+	uint16_t tag;
+	uint8_t ncounted;
+	bool used;
+};
+
+struct pk_dcache {
+	struct pk_dc_entry *e; /* PK_DC_ENTRIES, or NULL when memory was short */
+	uint64_t seed;
+};
+
+/* Allocates the entries (their pages are touched as they are used); a
+ * cache without memory is valid and never hits. */
+void pk_dc_init(struct pk_dcache *c, uint64_t seed);
+void pk_dc_fini(struct pk_dcache *c);
+/* Forget every decision (the rule set changed). */
+void pk_dc_clear(struct pk_dcache *c);
+
+/* The entry for key k (random ignored; the caller clears what no rule reads): found, or the slot to fill. NULL
+ * when the cache has no memory. */
+struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit);
+
+#endif

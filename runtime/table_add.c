@@ -1,0 +1,90 @@
+/* runtime/table_add.c: see table_add.h. */
+#include "runtime/table_add.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/ruleset.h"
+
+#define FREE_SLOT UINT32_MAX
+
+int pk_tadd_init(struct pk_tadd_set *s, uint32_t cap)
+{
+	uint32_t slots = 4;
+
+	memset(s, 0, sizeof(*s));
+	if (!cap)
+		return 0;
+	while (slots < 2 * (uint64_t)cap && slots < (1u << 30)) /* at most half full: probes stay short */
+		slots <<= 1;
+	s->e = malloc((size_t)slots * sizeof(*s->e));
+	if (!s->e)
+		return -1;
+	for (uint32_t i = 0; i < slots; i++)
+		s->e[i].table = FREE_SLOT;
+	s->mask = slots - 1;
+	s->cap = cap < slots / 2 ? cap : slots / 2;
+	return 0;
+}
+
+void pk_tadd_fini(struct pk_tadd_set *s)
+{
+	free(s->e);
+	memset(s, 0, sizeof(*s));
+}
+
+static size_t addr_len(uint8_t af)
+{
+	return af == PK_RT_AF_INET6 ? 16 : 4;
+}
+
+/* Over the family's bytes only: what follows an IPv4 address is not part of it. */
+static uint32_t slot_of(uint32_t table, uint8_t af, const uint8_t addr[16])
+{
+	uint64_t w[2] = {0, 0}, h = (uint64_t)table << 8 | af;
+
+	memcpy(w, addr, addr_len(af));
+	for (int i = 0; i < 2; i++) {
+		h ^= w[i];
+		h *= 0x9e3779b97f4a7c15ull;
+		h ^= h >> 31;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The slot holding the host, or the free slot where it would go. */
+static struct pk_tadd *probe(const struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t addr[16])
+{
+	const size_t n = addr_len(af);
+
+	for (uint32_t i = slot_of(table, af, addr);; i++) {
+		struct pk_tadd *e = &s->e[i & s->mask];
+
+		if (e->table == FREE_SLOT || (e->table == table && e->af == af && !memcmp(e->addr, addr, n)))
+			return e;
+	}
+}
+
+bool pk_tadd_has(const struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t addr[16])
+{
+	return s->count && probe(s, table, af, addr)->table == table;
+}
+
+int pk_tadd_put(struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t addr[16])
+{
+	struct pk_tadd *e;
+
+	if (!s->e)
+		return -1;
+	e = probe(s, table, af, addr);
+	if (e->table == table)
+		return 0;
+	if (s->count >= s->cap)
+		return -1;
+	e->table = table;
+	e->af = af;
+	memset(e->addr, 0, sizeof(e->addr));
+	memcpy(e->addr, addr, addr_len(af));
+	s->count++;
+	return 1;
+}
