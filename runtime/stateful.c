@@ -91,11 +91,13 @@ static void overload(struct pk_engine *e, uint32_t i, const struct pk_rs_rule *r
 		return;
 	for (uint32_t k = 0; k < e->st.cap; k++) {
 		struct pk_state *o = &e->st.st[k];
-		const int side = o->dir == PK_RT_DIR_IN ? 0 : 1;
+		struct pk_skey wire;
 
 		if (k == i || !(o->flags & PK_SF_USED) || (o->flags & PK_SF_PURGE) || o->af != sn->af ||
-		    memcmp(o->key[PK_SK_WIRE].addr[side], sn->addr, n) ||
 		    (!r->overload_flush_global && o->rule != s->rule))
+			continue;
+		pk_st_key(&e->st, k, PK_SK_WIRE, &wire);
+		if (memcmp(wire.addr[o->dir == PK_RT_DIR_IN ? 0 : 1], sn->addr, n) != 0)
 			continue;
 		kill_state(o);
 		e->c.overload_flushed++;
