@@ -219,6 +219,7 @@ uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
 	if (now_ns > e->epoch_ns && (now_ns - e->epoch_ns) / 1000000u > e->now_ms64)
 		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
 	pk_frag_expire(&e->frag, now_ms, e->opt->timeouts[PK_TMO_FRAG]);
+	pk_st_prepare(&e->st);
 	while (budget--) {
 		uint32_t i = e->st.cursor;
 

@@ -110,6 +110,11 @@ void pk_st_fini(struct pk_state_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+void pk_st_prepare(struct pk_state_table *t)
+{
+	pk_spool_reserve(&t->side);
+}
+
 uint32_t pk_st_alloc(struct pk_state_table *t)
 {
 	uint32_t i;

@@ -147,6 +147,8 @@ struct pk_state_table {
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed);
 void pk_st_fini(struct pk_state_table *t);
 
+/* Between packets: allocate ahead what new states may take from the side pool. */
+void pk_st_prepare(struct pk_state_table *t);
 /* Take a free slot, zeroed, or PK_ST_NONE when the pool is exhausted. */
 uint32_t pk_st_alloc(struct pk_state_table *t);
 /* Store the wire and stack keys of slot i (af and proto set first); false

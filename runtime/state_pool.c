@@ -54,6 +54,18 @@ uint32_t pk_spool_alloc(struct pk_spool *p)
 	return r;
 }
 
+void pk_spool_reserve(struct pk_spool *p)
+{
+	uint32_t c = p->unused >> PK_SPOOL_SHIFT, last = c + 1;
+
+	if (p->unused == 0)
+		return;
+	/* short of memory, a chunk is left to pk_spool_alloc, which fails then */
+	for (; c <= last && (uint64_t)c * PK_SPOOL_CHUNK < p->cap; c++)
+		if (!p->chunk[c])
+			p->chunk[c] = malloc(PK_SPOOL_CHUNK * sizeof(struct pk_spool_rec));
+}
+
 void pk_spool_free(struct pk_spool *p, uint32_t r)
 {
 	if (!r)

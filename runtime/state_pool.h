@@ -8,7 +8,10 @@
  * sized for it then; chunks of PK_SPOOL_CHUNK records are allocated the
  * first time a record in them is needed, so memory follows the states that
  * use side records and a table of untranslated IPv4 states holds none.
- * Nothing ever moves: a record's address is stable for its life.
+ * pk_spool_reserve, run between packets, allocates the next chunk before
+ * the records run out, so the packet path allocates only when more than a
+ * chunk's worth are taken between two runs. Nothing ever moves: a
+ * record's address is stable for its life.
  */
 #ifndef PK_RUNTIME_STATE_POOL_H
 #define PK_RUNTIME_STATE_POOL_H
@@ -37,6 +40,9 @@ void pk_spool_fini(struct pk_spool *p);
 /* A zeroed record (index + 1), or 0 when the pool holds cap records or a
  * new chunk could not be allocated. */
 uint32_t pk_spool_alloc(struct pk_spool *p);
+/* Once the pool is in use, have the chunk being handed out and the next
+ * one allocated (between packets). */
+void pk_spool_reserve(struct pk_spool *p);
 /* Release record r (0: nothing). */
 void pk_spool_free(struct pk_spool *p, uint32_t r);
 
