@@ -1,6 +1,6 @@
 /*
  * cli/cmd_ctl.c: the picketd control commands: `picket states`, `stats`,
- * `rules -v`, `kill-states FILTER` and `reload`, each a request on
+ * `rules -v`, `tables`, `kill-states FILTER` and `reload`, each a request on
  * picketd's control socket (daemon/ctl.h describes the protocol).
  */
 #include <errno.h>
@@ -28,6 +28,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"states", "[-v]", "list picketd's states (like pfctl -ss; -v adds age, expiry, counters)", 0, 0, "-v"},
 	{"stats", "", "picketd's counters (like pfctl -si)", 0, 0, NULL},
 	{"rules", "[-v]", "picketd's rules (-v: with per-rule counters, like pfctl -vsr)", 0, 0, "-v"},
+	{"tables", "", "picketd's tables, with the hosts overload added (like pfctl -sT and -T show)", 0, 0, NULL},
 	{"kill-states", "SOURCE[/LEN] [DEST[/LEN]]", "remove the states between those hosts", 1, 2, NULL},
 	{"reload", "", "re-read, verify and swap in picketd's ruleset file (states are kept)", 0, 0, NULL},
 };
@@ -126,27 +127,40 @@ static int run_ctl(const struct ctl_cmd *c, int argc, char **argv)
 	return transact(path, req);
 }
 
+static int run_named(const char *name, int argc, char **argv)
+{
+	for (size_t k = 0; k < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); k++)
+		if (!strcmp(ctl_cmds[k].name, name))
+			return run_ctl(&ctl_cmds[k], argc, argv);
+	return 2; /* every pk_cmd_ below names a row of ctl_cmds */
+}
+
 int pk_cmd_states(int argc, char **argv)
 {
-	return run_ctl(&ctl_cmds[0], argc, argv);
+	return run_named("states", argc, argv);
 }
 
 int pk_cmd_stats(int argc, char **argv)
 {
-	return run_ctl(&ctl_cmds[1], argc, argv);
+	return run_named("stats", argc, argv);
 }
 
 int pk_cmd_rules(int argc, char **argv)
 {
-	return run_ctl(&ctl_cmds[2], argc, argv);
+	return run_named("rules", argc, argv);
+}
+
+int pk_cmd_tables(int argc, char **argv)
+{
+	return run_named("tables", argc, argv);
 }
 
 int pk_cmd_kill_states(int argc, char **argv)
 {
-	return run_ctl(&ctl_cmds[3], argc, argv);
+	return run_named("kill-states", argc, argv);
 }
 
 int pk_cmd_reload(int argc, char **argv)
 {
-	return run_ctl(&ctl_cmds[4], argc, argv);
+	return run_named("reload", argc, argv);
 }

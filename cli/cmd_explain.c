@@ -46,8 +46,10 @@ static void visit(void *ctx, uint32_t rule)
 
 static const char *const pk_state_names[] = {"no state", "keep state", "modulate state", "synproxy state"};
 
-/* Evaluate one direction; returns the verdict. */
-static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, const char *title)
+/* Evaluate one direction; returns the verdict, and in *after the packet
+ * as it leaves (translated). */
+static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, const char *title,
+		     struct pk_vpkt *after)
 {
 	char buf[512];
 	pk_vpkt_format(p, buf, sizeof(buf));
@@ -56,6 +58,14 @@ static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, co
 	struct pk_eval_result res;
 	printf("  rules matched on the way:\n");
 	pk_eval_filter(rs, p, &res, visit, &x);
+	*after = res.out;
+	if (res.nat_rule != PK_EVAL_NONE) {
+		pk_vpkt_format(&res.out, buf, sizeof(buf));
+		printf("  translated by rule %u (%s:%u): the rules after it and the route see\n    %s%s\n", res.nat_rule,
+		       rs->rules[res.nat_rule].loc.file, rs->rules[res.nat_rule].loc.line, buf,
+		       res.nat_exact ? "" : "\n    (the pool's first address and the port as it came: at run time the "
+					    "pool's option and the port allocation choose)");
+	}
 	if (res.skipped) {
 		printf("  interface %s is under 'set skip': pf passes without filtering\n", p->ifname);
 		return true;
@@ -88,22 +98,23 @@ static bool is_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 
 static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 {
-	if (!evaluate(rs, p, p->dir == PK_DIR_OUT ? "packet out" : "packet in") || p->dir == PK_DIR_OUT)
+	struct pk_vpkt out, last;
+
+	if (!evaluate(rs, p, p->dir == PK_DIR_OUT ? "packet out" : "packet in", &out) || p->dir == PK_DIR_OUT)
 		return;
-	if (is_self(rs, p)) {
+	if (is_self(rs, &out)) {
 		printf("route: the destination is the firewall's own address: delivered locally\n");
 		return;
 	}
-	const char *via = pk_eval_route(rs, p->af, p->dst);
+	const char *via = pk_eval_route(rs, out.af, out.dst);
 	if (!via) {
 		printf("route: no route to the destination in the topology: dropped by the stack\n");
 		return;
 	}
 	printf("route: out on %s\n", via);
-	struct pk_vpkt out = *p;
 	out.dir = PK_DIR_OUT;
 	out.ifname = via;
-	evaluate(rs, &out, "packet out");
+	evaluate(rs, &out, "packet out", &last);
 }
 
 int pk_cmd_explain(int argc, char **argv)

@@ -309,7 +309,7 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 		pk_rp_packet(stdout, r->o.format, r->rp.rs, &line);
 	if (n == r->o.explain)
 		pk_rp_explain(r->o.quiet ? stdout : stderr, r->rp.rs, &line, res.out.done ? snap : NULL,
-			      r->rp.snap_len);
+			      r->rp.snap_len, buf, len);
 	/* The firewall's own connections are not forwarded: no stall to diagnose. */
 	const bool forwarded = res.kind == PK_V_PASS && res.out.done;
 	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, iface,

@@ -22,6 +22,7 @@
 	X(states, "list picketd's states (pfctl -ss)")                                        \
 	X(stats, "show picketd's counters (pfctl -si)")                                       \
 	X(rules, "show picketd's rules with counters (pfctl -vsr)")                           \
+	X(tables, "show picketd's tables and the hosts overload added")                     \
 	X(kill_states, "remove picketd's states between hosts")                               \
 	X(reload, "make picketd re-read and swap in its ruleset")
 

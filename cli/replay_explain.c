@@ -90,21 +90,46 @@ static void print_state(FILE *out, const struct pk_verdict *v)
 		fprintf(out, "    state %s: id %u\n", ev[v->state_event], v->state_id);
 }
 
+/* The filter rules as pf walks them: after a matching `match` rule with
+ * nat-to or rdr-to, the rules see the translated packet, read here from
+ * the packet as the step let it go (exact for one translation; with
+ * several, the last one's addresses). */
+static void explain_filter(FILE *out, const struct pk_rs *rs, struct pk_match_pkt *m, const uint8_t *after,
+			   size_t after_len)
+{
+	struct trace_ctx t = {out, rs, 0, PK_PHASE_FILTER};
+	struct pk_rs_result res;
+	struct pk_match_pkt a;
+	char d[160];
+	uint32_t k = pk_rs_filter_walk(rs, m, 0, &res, visit, &t);
+
+	while (k != PK_RT_NO_RULE && after && match_fill(&a, after, after_len, m->iface, m->dir)) {
+		memcpy(m->src, a.src, sizeof(m->src));
+		memcpy(m->dst, a.dst, sizeof(m->dst));
+		m->sport = a.sport;
+		m->dport = a.dport;
+		fprintf(out, "      the rules after @%u see the packet translated: %s\n", pk_rs_rule(rs, k)->nr,
+			pk_pkt_describe(after, after_len, d, sizeof d));
+		k = pk_rs_filter_walk(rs, m, k + 1, &res, visit, &t);
+	}
+	if (t.n == 0)
+		fputs("    no filter rule matches: pf passes by default\n", out);
+}
+
 static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_replay_step *s, const uint8_t *ip,
-			 size_t len)
+			 size_t len, const uint8_t *after, size_t after_len)
 {
 	fprintf(out, "  %s on %s:\n", s->dir == PK_RT_DIR_IN ? "in" : "out", pk_rs_iface_name(rs, s->iface));
 	print_state(out, &s->v);
 	struct pk_match_pkt m;
 	if (s->v.state_event != PK_SE_MATCHED && s->v.state_event != PK_SE_RELATED &&
 	    match_fill(&m, ip, len, s->iface, s->dir)) {
-		for (int ph = 0; ph < PK_PHASE_COUNT; ph++) {
+		for (int ph = 0; ph < PK_PHASE_FILTER; ph++) {
 			struct trace_ctx t = {out, rs, 0, (enum pk_rt_phase)ph};
 			struct pk_rs_result res;
 			pk_rs_classify_trace(rs, (enum pk_rt_phase)ph, &m, &res, visit, &t);
-			if (ph == PK_PHASE_FILTER && t.n == 0)
-				fputs("    no filter rule matches: pf passes by default\n", out);
 		}
+		explain_filter(out, rs, &m, after, after_len);
 	}
 	if (s->v.rule != PK_RT_NO_RULE)
 		fprintf(out, "    decided by @%u (line %u): %s\n", pk_rs_rule(rs, s->v.rule)->nr,
@@ -117,13 +142,13 @@ static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_repl
 }
 
 void pk_rp_explain(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p, const uint8_t *out_ip,
-		   size_t out_len)
+		   size_t out_len, const uint8_t *last_ip, size_t last_len)
 {
 	const struct pk_replay_result *r = p->res;
 	char d[160];
 	fprintf(out, "packet %llu on %s: %s\n", (unsigned long long)p->n, pk_rs_iface_name(rs, p->iface),
 		pk_pkt_describe(p->ip, p->len, d, sizeof d));
-	explain_step(out, rs, &r->in, p->ip, p->len);
+	explain_step(out, rs, &r->in, p->ip, p->len, out_ip ? out_ip : last_ip, out_ip ? out_len : last_len);
 	if (r->stop == PK_STOP_SELF)
 		fputs("  addressed to the firewall itself: not forwarded\n", out);
 	else if (r->stop == PK_STOP_NO_ROUTE)
@@ -132,7 +157,7 @@ void pk_rp_explain(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p,
 		fputs("  route: the TTL runs out: dropped\n", out);
 	if (r->out.done) {
 		fprintf(out, "  route: leaves by %s\n", pk_rs_iface_name(rs, r->out.iface));
-		explain_step(out, rs, &r->out, out_ip, out_len);
+		explain_step(out, rs, &r->out, out_ip, out_len, last_ip, last_len);
 	}
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++)
 		fprintf(out, "  generated, out on %s: %s\n", pk_rs_iface_name(rs, r->gen[i].iface),

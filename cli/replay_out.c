@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "runtime/pkt_desc.h"
+#include "runtime/table_list.h"
 
 static const char *const format_names[] = {[PK_RP_TEXT] = "text", [PK_RP_JSONL] = "jsonl", [PK_RP_CSV] = "csv"};
 static const char *const verdict_names[] = {[PK_V_PASS] = "pass", [PK_V_BLOCK] = "block",
@@ -378,6 +379,8 @@ void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs,
 		"recalled", (unsigned long long)c->decisions_recalled);
 	fprintf(out, "Overload\n  %-24s %14llu\n  %-24s %14llu\n", "sources added", (unsigned long long)c->overload_added,
 		"states flushed", (unsigned long long)c->overload_flushed);
+	if (pk_rs_table_added(rs))
+		pk_rs_list_tables(out, rs);
 	fputs("Rules                       evaluations    packets      bytes     states\n", out);
 	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
 		const struct pk_rule_counters *rc = pk_engine_rule_counters(e, i);

@@ -93,6 +93,10 @@ static int run(struct pk_daemon *d, const char *req, FILE *out)
 		pk_report_rules(out, d, req[5] != '\0');
 		return 0;
 	}
+	if (!strcmp(req, "tables")) {
+		pk_report_tables(out, d);
+		return 0;
+	}
 	if (!strncmp(req, "kill-states ", 12) || !strcmp(req, "kill-states")) {
 		struct pk_state_filter f;
 		if (pk_killfilter_parse(req + (req[11] ? 12 : 11), &f, err, sizeof(err)) < 0) {
@@ -110,7 +114,7 @@ static int run(struct pk_daemon *d, const char *req, FILE *out)
 		fprintf(out, "%s\n", err);
 		return 0;
 	}
-	fprintf(out, "unknown request '%.64s': states, stats, rules, kill-states, reload\n", req);
+	fprintf(out, "unknown request '%.64s': states, stats, rules, tables, kill-states, reload\n", req);
 	return 2;
 }
 

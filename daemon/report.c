@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "runtime/table_list.h"
+
 /* pf's TCPS_* numbering, then its synproxy pseudo-states. */
 static const char *const tcp_states[] = {
 	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "CLOSE_WAIT", "FIN_WAIT_1",
@@ -205,4 +207,9 @@ void pk_report_rules(FILE *out, const struct pk_daemon *d, bool verbose)
 			(unsigned long long)c->bytes, c->states_current);
 		fprintf(out, "  [ State Creations: %llu ]\n", (unsigned long long)c->states_created);
 	}
+}
+
+void pk_report_tables(FILE *out, const struct pk_daemon *d)
+{
+	pk_rs_list_tables(out, pk_engine_ruleset(d->engine));
 }

@@ -16,5 +16,6 @@
 void pk_report_states(FILE *out, const struct pk_daemon *d, bool verbose);
 void pk_report_stats(FILE *out, const struct pk_daemon *d);
 void pk_report_rules(FILE *out, const struct pk_daemon *d, bool verbose);
+void pk_report_tables(FILE *out, const struct pk_daemon *d);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "daemon/offload.h"
 #include "daemon/sys.h"
 
 static bool log_to_stderr = true;
@@ -72,6 +73,14 @@ static int open_one(struct pk_daemon *d, const char *host, bool promisc, char *e
 	if (pk_afp_open(&d->port[d->nports], host, promisc, err, errlen) < 0)
 		return -1;
 	d->nports++;
+	/* merged segments would be larger than the MTU (daemon/offload.h) */
+	const int off = pk_offload_merging_off(host, err, errlen);
+	if (off < 0)
+		pk_log(LOG_WARNING, "%s; frames larger than the MTU will be dropped: turn it off with ethtool -K", err);
+	else if (off)
+		pk_log(LOG_NOTICE, "%s: turned %s%s%s off: picketd forwards frames as they come", host,
+		       off & PK_OFFLOAD_GRO ? "generic-receive-offload" : "", off == 3 ? " and " : "",
+		       off & PK_OFFLOAD_LRO ? "large-receive-offload" : "");
 	return 0;
 }
 

@@ -187,6 +187,28 @@ void pk_rs_classify_trace(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 	}
 }
 
+uint32_t pk_rs_filter_walk(const struct pk_rs *rs, const struct pk_match_pkt *p, uint32_t from,
+			   struct pk_rs_result *res, void (*visit)(void *ctx, uint32_t rule), void *ctx)
+{
+	if (from == 0)
+		pk_rs_result_init(res);
+	for (uint32_t k = rs->phase_first[PK_PHASE_FILTER]; k < rs->phase_first[PK_PHASE_FILTER + 1]; k++) {
+		const uint32_t i = rs->phase_rules[k];
+		bool matched, stop;
+
+		if (i < from)
+			continue;
+		stop = pk_rs_apply(rs, PK_PHASE_FILTER, i, p, res, &matched);
+		if (matched && visit)
+			visit(ctx, i);
+		if (stop)
+			return PK_RT_NO_RULE;
+		if (matched && rs->rules[i].action == PK_RT_MATCH && rs->rules[i].nat != PK_RT_NAT_NONE)
+			return i;
+	}
+	return PK_RT_NO_RULE;
+}
+
 /* The address's first 4 (IPv4) or 8 (IPv6) bytes as a big-endian number. */
 static uint64_t pk_be_read(const uint8_t *a, int n)
 {

@@ -292,16 +292,18 @@ static uint32_t translation_rule(const struct pk_engine *e, const struct pk_ctx 
 	return res.rule;
 }
 
-/* The older nat/rdr/binat rules translate before filtering, so the filter
- * rules see the translated packet (pf.conf: "translation occurs before
- * filtering"). */
-static void legacy_translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d, struct pk_match_pkt *m)
+/* Compute the translation of d->nat_rule now and show the rules what it
+ * makes of the packet: the older nat/rdr/binat rules translate before
+ * filtering (pf.conf: "translation occurs before filtering"), and a `match`
+ * rule's nat-to or rdr-to before the rules after it. Each translation
+ * starts from the packet as it arrived. */
+static void translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d, struct pk_match_pkt *m)
 {
 	int k = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, si = x->dir == PK_RT_DIR_IN ? 0 : 1;
 
 	pk_eng_pkt_key(&x->p, x->dir, &d->keys[PK_SK_WIRE]);
 	d->keys[PK_SK_STACK] = d->keys[PK_SK_WIRE];
-	d->legacy_nat = true;
+	d->keys_ready = true;
 	if (!pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), d->keys)) {
 		d->map_failed = true;
 		return;
@@ -311,6 +313,32 @@ static void legacy_translate(struct pk_engine *e, struct pk_ctx *x, struct pk_de
 	if (m->sport || m->dport) {
 		m->sport = d->keys[k].port[si];
 		m->dport = d->keys[k].port[1 - si];
+	}
+}
+
+/* Did a `match` rule with a translation match the packet as it arrived? */
+static bool match_rule_translates(const struct pk_engine *e, const struct pk_rs_result *res)
+{
+	for (uint32_t k = 0; k < res->nmatches && k < 16; k++)
+		if (pk_rs_rule(e->rs, res->matches[k])->nat != PK_RT_NAT_NONE)
+			return true;
+	return false;
+}
+
+/* pf matches each rule against the packet as translated so far (pd->nsaddr,
+ * pd->ndaddr): the rules after a matching `match` rule with nat-to or
+ * rdr-to see the new addresses and ports. The decision tree walked the
+ * packet as it arrived, so the phase is walked again rule by rule,
+ * translating at each such rule; a later one replaces an earlier one. */
+static void filter_translating(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d, struct pk_match_pkt *m,
+			       struct pk_rs_result *res)
+{
+	uint32_t t = pk_rs_filter_walk(e->rs, m, 0, res, NULL, NULL);
+
+	while (t != PK_RT_NO_RULE && !d->map_failed) {
+		d->nat_rule = t;
+		translate(e, x, d, m);
+		t = pk_rs_filter_walk(e->rs, m, t + 1, res, NULL, NULL);
 	}
 }
 
@@ -331,7 +359,7 @@ static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *
 	for (k = 0; k < res->nmatches && k < 16; k++) {
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, res->matches[k]);
 
-		if (r->nat != PK_RT_NAT_NONE && !d->legacy_nat)
+		if (r->nat != PK_RT_NAT_NONE && !d->keys_ready)
 			d->nat_rule = res->matches[k];
 		if (r->scrub)
 			d->scrub_rule = res->matches[k];
@@ -381,7 +409,7 @@ static void keep(struct pk_dc_entry *c, const struct pk_decision *d, uint32_t sc
 {
 	uint32_t k, n = scrub_phase != PK_RT_NO_RULE;
 
-	if (!c || d->legacy_nat || n + res->nmatches > PK_DC_COUNTED)
+	if (!c || d->keys_ready || n + res->nmatches > PK_DC_COUNTED)
 		return;
 	if (n)
 		c->counted[0] = scrub_phase;
@@ -411,9 +439,11 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	d->nat_rule = translation_rule(e, x, &m);
 	if (d->nat_rule != PK_RT_NO_RULE) {
 		count_rule(e, x, d->nat_rule);
-		legacy_translate(e, x, d, &m);
+		translate(e, x, d, &m);
 	}
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
+	if (!d->keys_ready && match_rule_translates(e, &res))
+		filter_translating(e, x, d, &m, &res);
 	d->rule = res.rule;
 	apply_matches(e, &res, d);
 	for (k = 0; k < res.nmatches && k < 16; k++)
@@ -421,8 +451,14 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	if (d->rule != PK_RT_NO_RULE) {
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
 
-		if (r->nat != PK_RT_NAT_NONE && !d->legacy_nat)
+		/* the deciding rule's own translation replaces a match rule's */
+		if (r->nat != PK_RT_NAT_NONE && d->keys_ready && !d->map_failed &&
+		    pk_rs_rule(e->rs, d->nat_rule)->action == PK_RT_MATCH) {
 			d->nat_rule = d->rule;
+			translate(e, x, d, &m);
+		} else if (r->nat != PK_RT_NAT_NONE && !d->keys_ready) {
+			d->nat_rule = d->rule;
+		}
 		if (r->scrub)
 			d->scrub_rule = d->rule;
 		if (r->tag)

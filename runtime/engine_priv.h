@@ -48,9 +48,10 @@ struct pk_decision {
 	uint32_t nat_rule;    /* rule whose translation applies, PK_RT_NO_RULE when none */
 	uint32_t scrub_rule;  /* rule whose scrub options apply, PK_RT_NO_RULE when none */
 	uint16_t tag;
-	bool legacy_nat;      /* nat_rule is an older nat/rdr/binat rule: keys are ready */
+	bool keys_ready;      /* nat_rule's keys are computed: an older nat/rdr/binat rule's, or a
+			       * translation the rules after its `match` rule saw */
 	bool map_failed;      /* its translation found no free port */
-	struct pk_skey keys[2]; /* the state's wire and stack keys when legacy_nat */
+	struct pk_skey keys[2]; /* the state's wire and stack keys when keys_ready */
 };
 
 /* The packet being handled. */

@@ -254,6 +254,21 @@ uint32_t pk_rs_table_added(const struct pk_rs *rs)
 	return rs->adds.count;
 }
 
+uint32_t pk_rs_ntables(const struct pk_rs *rs)
+{
+	return PK_RS_N(rs, TABLES);
+}
+
+uint32_t pk_rs_table_written(const struct pk_rs *rs, uint32_t t)
+{
+	return t < PK_RS_N(rs, TABLES) ? PK_RS_SEC(rs, TABLES, struct pkb_table)[t].nentries : 0;
+}
+
+bool pk_rs_table_next_added(const struct pk_rs *rs, uint32_t *cursor, uint32_t *t, uint8_t *af, uint8_t addr[16])
+{
+	return pk_tadd_next(&rs->adds, cursor, t, af, addr);
+}
+
 uint32_t pk_rs_nrules(const struct pk_rs *rs)
 {
 	return PK_RS_N(rs, RULES);

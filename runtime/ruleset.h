@@ -156,6 +156,14 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
  * matches: used by `--explain` and by tests as the reference. */
 void pk_rs_classify_trace(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
 			  struct pk_rs_result *res, void (*visit)(void *ctx, uint32_t rule), void *ctx);
+/* pf's walk of the filter phase, rule by rule from rule index `from` on
+ * (from 0 starts res afresh), that pauses after the first matching `match`
+ * rule with a translation and returns it; PK_RT_NO_RULE when the walk is
+ * over. pf matches every rule against the addresses and ports as
+ * translated so far, so the caller translates the packet and walks on
+ * from the next rule. */
+uint32_t pk_rs_filter_walk(const struct pk_rs *rs, const struct pk_match_pkt *p, uint32_t from,
+			   struct pk_rs_result *res, void (*visit)(void *ctx, uint32_t rule), void *ctx);
 
 /* Interfaces and topology */
 uint16_t pk_rs_niface(const struct pk_rs *rs);
@@ -180,6 +188,10 @@ bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint
 const char *pk_rs_table_name(const struct pk_rs *rs, uint32_t t);
 int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16]);
 uint32_t pk_rs_table_added(const struct pk_rs *rs);
+uint32_t pk_rs_ntables(const struct pk_rs *rs);
+uint32_t pk_rs_table_written(const struct pk_rs *rs, uint32_t t); /* entries in the file */
+/* The added hosts in turn: start with *cursor 0; false when none is left. */
+bool pk_rs_table_next_added(const struct pk_rs *rs, uint32_t *cursor, uint32_t *t, uint8_t *af, uint8_t addr[16]);
 
 uint16_t pk_rs_ntags(const struct pk_rs *rs);
 const char *pk_rs_tag_name(const struct pk_rs *rs, uint16_t tag); /* NULL when not a tag id */

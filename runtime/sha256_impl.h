@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* FIPS 180-4's round constants, shared by both. */
+extern const uint32_t pk_sha256_k[64];
+
 /* Compress n 64-byte blocks at p into h. */
 void pk_sha256_blocks_portable(uint32_t h[8], const uint8_t *p, size_t n);
 

@@ -428,7 +428,7 @@ static enum pk_drop_reason fill_state(struct pk_engine *e, struct pk_ctx *x, con
 	s->flags = (uint8_t)((r->sloppy ? PK_SF_SLOPPY : 0) | (r->allow_opts ? PK_SF_ALLOWOPTS : 0));
 	pk_eng_pkt_key(&x->p, x->dir, &keys[PK_SK_WIRE]);
 	keys[PK_SK_STACK] = keys[PK_SK_WIRE];
-	if (d->legacy_nat && !d->map_failed)
+	if (d->keys_ready && !d->map_failed)
 		memcpy(keys, d->keys, sizeof(keys));
 	else if (d->map_failed ||
 		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), keys)))

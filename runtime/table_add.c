@@ -88,3 +88,19 @@ int pk_tadd_put(struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t
 	s->count++;
 	return 1;
 }
+
+bool pk_tadd_next(const struct pk_tadd_set *s, uint32_t *cursor, uint32_t *table, uint8_t *af, uint8_t addr[16])
+{
+	for (; s->e && *cursor <= s->mask; (*cursor)++) {
+		const struct pk_tadd *e = &s->e[*cursor];
+
+		if (e->table == FREE_SLOT)
+			continue;
+		*table = e->table;
+		*af = e->af;
+		memcpy(addr, e->addr, 16);
+		(*cursor)++;
+		return true;
+	}
+	return false;
+}

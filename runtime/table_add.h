@@ -34,5 +34,7 @@ void pk_tadd_fini(struct pk_tadd_set *s);
 bool pk_tadd_has(const struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t addr[16]);
 /* 1 added, 0 already there, -1 full (pf: the table-entries limit). */
 int pk_tadd_put(struct pk_tadd_set *s, uint32_t table, uint8_t af, const uint8_t addr[16]);
+/* The hosts in slot order: start with *cursor 0; false past the last. */
+bool pk_tadd_next(const struct pk_tadd_set *s, uint32_t *cursor, uint32_t *table, uint8_t *af, uint8_t addr[16]);
 
 #endif

@@ -166,27 +166,85 @@ static bool skipped(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 	return false;
 }
 
+/* The first address a pool offers in the packet's family, and whether it
+ * is the only one (a host): an address or network, or a table's first
+ * entry (an interface's addresses are an implicit table). */
+static bool pool_first(const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n, uint8_t af, uint8_t out[16],
+		       bool *only)
+{
+	const unsigned full = af == PK_AF_INET ? 32 : 128;
+
+	for (uint32_t k = 0; k < n->npool; k++) {
+		const struct pk_ir_addr *a = &n->pool[k];
+
+		if (a->kind == PK_ADDR_PREFIX && a->pfx.af == af) {
+			memcpy(out, a->pfx.addr, 16);
+			*only = n->npool == 1 && a->pfx.len >= full;
+			return true;
+		}
+		if (a->kind != PK_ADDR_TABLE || a->table >= rs->ntables)
+			continue;
+		const struct pk_ir_table *t = &rs->tables[a->table];
+		for (uint32_t e = 0; e < t->nentries; e++)
+			if (!t->entries[e].neg && t->entries[e].pfx.af == af) {
+				memcpy(out, t->entries[e].pfx.addr, 16);
+				*only = n->npool == 1 && t->nentries == 1 && t->entries[e].pfx.len >= full;
+				return true;
+			}
+	}
+	return false;
+}
+
+/* Rule r's translation of *p, as pf's pf_get_transaddr: nat-to the source,
+ * rdr-to the destination (binat-to: the source going out, the destination
+ * coming in). */
+static void translate(const struct pk_ir_ruleset *rs, uint32_t i, struct pk_vpkt *p, struct pk_eval_result *res)
+{
+	const struct pk_ir_nat *n = &rs->rules[i].nat;
+	const bool src = n->kind == PK_NAT_NAT_TO || (n->kind == PK_NAT_BINAT_TO && p->dir == PK_DIR_OUT);
+	bool only = false;
+	uint8_t a[16];
+
+	if (!pool_first(rs, n, p->af, a, &only))
+		return;
+	memcpy(src ? p->src : p->dst, a, 16);
+	res->nat_rule = i;
+	res->nat_exact = only && (!src || !n->port_lo) && n->port_lo == n->port_hi;
+	if (n->port_lo && (p->proto == PK_PROTO_TCP || p->proto == PK_PROTO_UDP)) {
+		if (src)
+			p->sport = n->port_lo;
+		else
+			p->dport = n->port_lo;
+	}
+}
+
 void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res,
 		    void (*visit)(void *ctx, uint32_t rule), void *ctx)
 {
-	res->rule = PK_EVAL_NONE;
+	res->rule = res->nat_rule = PK_EVAL_NONE;
 	res->pass = true;
+	res->nat_exact = true;
+	res->out = *p;
 	res->skipped = skipped(rs, p);
 	if (res->skipped)
 		return;
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		const bool filter = r->action == PK_ACT_PASS || r->action == PK_ACT_BLOCK || r->action == PK_ACT_MATCH;
-		if (!filter || !pk_eval_match(rs, r, p))
+		if (!filter || !pk_eval_match(rs, r, &res->out))
 			continue;
 		if (visit)
 			visit(ctx, i);
 		if (r->action != PK_ACT_MATCH) {
 			res->rule = i;
 			res->pass = r->action == PK_ACT_PASS;
+		} else if (r->nat.kind != PK_NAT_NONE) {
+			translate(rs, i, &res->out, res);
 		}
 		/* quick stops evaluation, on a match rule too (pf's PF_TEST_QUICK) */
 		if (r->quick)
-			return;
+			break;
 	}
+	if (res->rule != PK_EVAL_NONE && res->pass && rs->rules[res->rule].nat.kind != PK_NAT_NONE)
+		translate(rs, res->rule, &res->out, res);
 }

@@ -22,6 +22,16 @@ struct pk_eval_result {
 	uint32_t rule;  /* deciding rule, PK_EVAL_NONE: no rule decides (default pass) */
 	bool pass;      /* the verdict */
 	bool skipped;   /* the interface is under `set skip` */
+	/* Translation: pf matches every rule against the addresses and ports
+	 * translated so far, so a `match` rule's nat-to or rdr-to changes what
+	 * the rules after it see; the deciding rule's own applies last. out is
+	 * the packet as it leaves (p itself when nothing translates), nat_rule
+	 * the translating rule (PK_EVAL_NONE: none). A pool is represented by
+	 * its first address and a nat-to source port is kept: at run time the
+	 * pool's option and the port allocation choose (nat_exact false). */
+	struct pk_vpkt out;
+	uint32_t nat_rule;
+	bool nat_exact;
 };
 /* visit (may be NULL) is called for every filter rule that matches on the
  * way, in order, until a quick match stops the evaluation. */

@@ -38,6 +38,12 @@ check "explain: the state it creates" grep -q 'state: keep state, if-bound' "$tm
 check "explain: routed out on opt1 and passed there" grep -q '^route: out on opt1' "$tmp/out"
 $picket explain "$ex" 'tcp from 192.168.1.10 to 10.0.10.5 port 443 in on lan0 flags Q' >"$tmp/out" 2>&1
 check "explain: a bad packet is a usage error" test $? -eq 2
+# a match rule's rdr-to: the pass rule after it names the server, as pf reads it
+rdr=$root/tests/replay/matchrdr.conf
+$picket explain "$rdr" 'tcp from 198.51.100.7 port 40000 to 203.0.113.2 port 80 in on wan0 flags S' >"$tmp/out" 2>&1
+check "explain rdr-to: translated for the rules after the match rule" grep -q 'to 10.0.10.5 port 80 in on wan0' "$tmp/out"
+check "explain rdr-to: the pass rule naming the server decides" grep -q 'verdict: pass' "$tmp/out"
+check "explain rdr-to: routed to the server's side" grep -q '^route: out on opt1' "$tmp/out"
 
 $picket query "$ex" 'in on wan0 proto tcp from any to 10.0.10.5 port 22' >"$tmp/out" 2>&1
 check "query: nothing reaches the NAS's ssh from the Internet (exit 1)" test $? -eq 1

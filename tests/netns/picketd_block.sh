@@ -1,13 +1,18 @@
 #!/bin/sh
 # picketd routes the reference topology: ssh (key auth, runs a command),
 # curl http and https pass; a disallowed port times out under `block`;
-# ping follows its rule; the control socket and the pcap log work.
+# ping follows its rule; the control socket and the pcap log work; GRO,
+# on at start, is turned off.
 . "$(dirname "$0")/daemon/lib.sh"
 pk_require tcpdump ping
 pk_topology
 pk_servers
 pk_compile "$(dirname "$0")/daemon/block.conf"
+# GRO on, as on most NICs: picketd must turn it off (merged frames exceed the MTU)
+inf ethtool -K lan0 gro on 2>/dev/null
 pk_start
+inf ethtool -k lan0 | grep -q "^generic-receive-offload: off" || fail "picketd left GRO on lan0"
+grep -q "lan0: turned generic-receive-offload off" "$WORK/picketd.log" || fail "picketd did not say it turned GRO off"
 grep -q "kernel forwards" "$WORK/picketd.log" && fail "kernel forwarding reported on although it is off"
 
 out=$(ssh_nas 'echo ssh-ok-$((6 * 7))') || fail "ssh through picketd"

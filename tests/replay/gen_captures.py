@@ -26,11 +26,13 @@ IFACES = ["lan0", "opt1", "wan0"]
 T0 = 1700000000.0
 CLIENT, CLIENT2, NAS, FW_LAN = "192.168.1.10", "192.168.1.11", "10.0.10.5", "192.168.1.1"
 FW_WAN, WEB = "203.0.113.2", "198.51.100.7"
+DMZ_NAT_PORT = 53832  # the port the replay's NAT draws (its random generator has a fixed seed)
 
 
 class Capture:
-    def __init__(self):
+    def __init__(self, ifaces=None):
         self.packets = []
+        self.ifaces = ifaces or IFACES
 
     def add(self, t, iface, pkt):
         frame = Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / pkt
@@ -244,7 +246,37 @@ def overload():
     return cap
 
 
-SCENARIOS = {"freenas": freenas, "overload": overload, "states": states, "asym": asym, "reject": reject, "expire": expire,
+def matchrdr():
+    """A web server behind `match in ... rdr-to`: the pass rule names the internal address."""
+    cap = Capture()
+    web = Tcp(cap, WEB, 48080, FW_WAN, 80, cif="wan0", sif="opt1")
+    web.reply_to = (WEB, 48080)
+    web.cli(0.0, "S")                                  # 1 to the public address: redirected
+    p = IP(src=NAS, dst=WEB, id=80) / TCP(sport=80, dport=48080, flags="SA", seq=web.sseq, ack=web.cseq,
+                                         window=65160)
+    cap.add(0.001, "opt1", p)                          # 2 the server answers from its own address
+    web.sseq += 1
+    web.cli(0.002, "A")                                # 3
+    Tcp(cap, WEB, 48081, FW_WAN, 8080, cif="wan0").cli(1.0, "S")  # 4 no redirection: blocked
+    return cap
+
+
+def dmz():
+    """examples/dmz.conf: a port forward by a match rule's rdr-to (through
+    synproxy), the office behind a match rule's nat-to, the DMZ refused
+    towards the office."""
+    cap = Capture(["lan0", "dmz0", "wan0"])
+    pub, web, office = "203.0.113.5", "172.16.0.10", "10.0.0.20"
+    Tcp(cap, WEB, 50080, pub, 80, cif="wan0").cli(0.0, "S")  # 1 redirected to the web server: synproxy answers
+    Tcp(cap, WEB, 50022, pub, 22, cif="wan0").cli(1.0, "S")  # 2 no forward for ssh: blocked
+    out = Tcp(cap, office, 40443, WEB, 443, sif="wan0", nat=(pub, DMZ_NAT_PORT))
+    out.handshake(2.0)                                 # 3-5 the office goes out behind the public address
+    Tcp(cap, office, 40080, web, 80, sif="dmz0").handshake(3.0)  # 6-8 the office reaches the DMZ
+    Tcp(cap, web, 33022, office, 22, cif="dmz0").cli(4.0, "S")  # 9 the DMZ towards the office: refused
+    return cap
+
+
+SCENARIOS = {"freenas": freenas, "overload": overload, "matchrdr": matchrdr, "dmz": dmz, "states": states, "asym": asym, "reject": reject, "expire": expire,
              "adaptive": adaptive, "example": example,
              "example-synproxy": example_synproxy}
 
@@ -258,8 +290,9 @@ def main(argv):
     for spec in argv[2:] or sorted(SCENARIOS):
         name, _, file = spec.partition(":")
         path = os.path.join(outdir, file or name + ".pcapng")
+        cap = SCENARIOS[name]()
         with open(path + ".tmp", "wb") as f:
-            f.write(pcapng(IFACES, SCENARIOS[name]().packets))
+            f.write(pcapng(cap.ifaces, cap.packets))
         os.replace(path + ".tmp", path)
     return 0
 

@@ -254,6 +254,66 @@ static void test_legacy_rdr_filter_sees_the_internal_address(void **state)
 	assert_int_equal(p.dport, 80);
 }
 
+/* pf matches the rules after a `match ... rdr-to` against the new
+ * destination (pd->ndaddr): the common "match in rdr-to, pass to the
+ * server" idiom. */
+static void test_match_rdr_to_is_seen_by_the_rules_after_it(void **state)
+{
+	struct pk_pkt p;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\n"
+			       "pass in on wan0 proto tcp to 203.0.113.2 port 8080\n"
+			       "match in on wan0 proto tcp to 203.0.113.2 port 8080 rdr-to 10.0.10.5 port 80\n"
+			       "pass in on wan0 proto tcp to 10.0.10.5 port 80 label web\n"
+			       "block in on wan0 proto tcp to 203.0.113.2 port 8080\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(et.v.rule, 3); /* rule 4 no longer matches: the destination changed at rule 2 */
+	p = now_pkt();
+	assert_addr(p.dst, "10.0.10.5");
+	assert_int_equal(p.dport, 80);
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT, "10.0.10.5", 80, EXT, 33000, PK_TH_SYN | PK_TH_ACK, 50, 2),
+			 PK_V_PASS);
+	p = now_pkt();
+	assert_addr(p.src, PUB);
+	assert_int_equal(p.sport, 8080);
+}
+
+static void test_match_nat_to_is_seen_by_the_rules_after_it(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 from 192.168.1.0/24 nat-to 203.0.113.2\n"
+			       "block out on wan0 from 192.168.1.0/24\n"
+			       "pass out on wan0 from 203.0.113.2 to any\n");
+	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(et.v.rule, 2);
+	assert_addr(now_pkt().src, PUB);
+}
+
+/* A quick rule before the match rule stops pf before any translation. */
+static void test_a_quick_rule_before_the_match_rule_sees_no_translation(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in quick on wan0 proto tcp to 203.0.113.2 port 8080\n"
+			       "match in on wan0 proto tcp to port 8080 rdr-to 10.0.10.5 port 80\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(et.v.rule, 1);
+	assert_addr(now_pkt().dst, PUB);
+}
+
+/* The deciding rule's own rdr-to replaces the match rule's. */
+static void test_the_deciding_rules_translation_wins(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\n"
+			       "match in on wan0 proto tcp to port 8080 rdr-to 10.0.10.5 port 80\n"
+			       "pass in on wan0 proto tcp to 10.0.10.5 port 80 rdr-to 10.0.10.6 port 81\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(et.v.rule, 2);
+	assert_addr(now_pkt().dst, "10.0.10.6");
+	assert_int_equal(now_pkt().dport, 81);
+}
+
 static void test_legacy_nat_keeps_state_without_a_filter_rule(void **state)
 {
 	uint16_t port;
@@ -326,6 +386,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_icmp_echo_through_nat_keeps_id_and_returns, pk_et_teardown),
 		cmocka_unit_test_teardown(test_legacy_nat_translates_before_the_filter, pk_et_teardown),
 		cmocka_unit_test_teardown(test_legacy_rdr_filter_sees_the_internal_address, pk_et_teardown),
+		cmocka_unit_test_teardown(test_match_rdr_to_is_seen_by_the_rules_after_it, pk_et_teardown),
+		cmocka_unit_test_teardown(test_match_nat_to_is_seen_by_the_rules_after_it, pk_et_teardown),
+		cmocka_unit_test_teardown(test_a_quick_rule_before_the_match_rule_sees_no_translation, pk_et_teardown),
+		cmocka_unit_test_teardown(test_the_deciding_rules_translation_wins, pk_et_teardown),
 		cmocka_unit_test_teardown(test_legacy_nat_keeps_state_without_a_filter_rule, pk_et_teardown),
 		cmocka_unit_test_teardown(test_binat_maps_outbound_source_one_to_one, pk_et_teardown),
 		cmocka_unit_test_teardown(test_binat_maps_inbound_destination_to_the_internal_host, pk_et_teardown),

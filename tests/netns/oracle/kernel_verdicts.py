@@ -7,8 +7,9 @@ Each CAPTURE was taken with tcpdump on one firewall interface, both
 directions; MAC is that interface's own address, so a frame from MAC left
 the firewall and any other frame entered it. For every IP packet that
 entered, in time order:
-  pass    the same packet (addresses, protocol, IP id, transport header and
-          payload; TTL and checksum aside) left by another interface;
+  pass    the same packet (protocol, IP id, transport header and payload;
+          addresses, ports, TTL and checksums aside, which translation
+          and forwarding change) left by another interface;
   reject  the firewall answered it: a TCP RST for that connection, or an
           ICMP error quoting its header, left by the interface it came in;
   block   neither.
@@ -29,11 +30,18 @@ from pcapng_writer import pcapng  # noqa: E402
 
 
 def identity(ip):
-    """What survives forwarding unchanged (no NAT in the oracle rule sets)."""
+    """What survives forwarding unchanged, translation included: the IP id
+    and the transport header and payload without the ports (and the
+    checksums, which translation rewrites), or for ICMP the message
+    without its checksum."""
     l4 = bytes(ip.payload)
-    if ip.proto in (6, 17) and len(l4) >= 8:
-        l4 = l4[:16] + l4[18:] if ip.proto == 6 else l4[:6] + l4[8:]  # checksums aside
-    return (ip.src, ip.dst, ip.proto, ip.id, l4)
+    if ip.proto == 6 and len(l4) >= 20:
+        l4 = l4[4:16] + l4[18:]
+    elif ip.proto == 17 and len(l4) >= 8:
+        l4 = l4[4:6] + l4[8:]
+    elif ip.proto == 1 and len(l4) >= 4:
+        l4 = l4[:2] + l4[4:]
+    return (ip.proto, ip.id, l4)
 
 
 def describe(ip):
