@@ -41,27 +41,33 @@ static uint32_t buckets_for(uint32_t cap)
 	return nb > (1u << 30) ? (1u << 30) : (uint32_t)nb;
 }
 
-/* The key's bucket: a seeded hash over its full addresses in host byte
- * order (the index only needs equal keys to meet, so the words need not be
- * read in network order), mapped onto the buckets by multiplication. */
-static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
+/* The bucket of a key with these addresses (both IPv4 ones, 8 bytes, or
+ * both IPv6 ones, 32) and ports: a seeded hash over the words in host byte
+ * order (the index only needs equal keys to meet), mapped onto the buckets
+ * by multiplication. */
+static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
+			    uint16_t port0, uint16_t port1)
 {
 	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto), w[4];
+	int n = af == PK_RT_AF_INET6 ? 4 : 1;
 
-	if (af == PK_RT_AF_INET6) {
-		memcpy(w, k->addr, sizeof(w));
-		for (int i = 0; i < 4; i++)
-			h = mix(h, w[i]);
-	} else {
-		uint32_t a[2];
-
-		memcpy(&a[0], k->addr[0], 4);
-		memcpy(&a[1], k->addr[1], 4);
-		h = mix(h, (uint64_t)a[0] << 32 | a[1]);
-	}
-	h = mix(h, (uint64_t)k->port[0] << 16 | k->port[1]);
+	memcpy(w, addrs, (size_t)n * 8);
+	for (int i = 0; i < n; i++)
+		h = mix(h, w[i]);
+	h = mix(h, (uint64_t)port0 << 16 | port1);
 	h ^= h >> 32;
-	return (uint32_t)(((h & 0xffffffffu) * t->nbuckets) >> 32); /* a bucket in [0, nbuckets) */
+	return (uint32_t)(((h & 0xffffffffu) * t->nbuckets) >> 32); /* in [0, nbuckets) */
+}
+
+static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
+{
+	uint8_t v4[8];
+
+	if (af == PK_RT_AF_INET6)
+		return bucket_hash(t, af, proto, k->addr, k->port[0], k->port[1]);
+	memcpy(v4, k->addr[0], 4);
+	memcpy(v4 + 4, k->addr[1], 4);
+	return bucket_hash(t, af, proto, v4, k->port[0], k->port[1]);
 }
 
 void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
@@ -320,12 +326,14 @@ static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8
 	return memcmp(&c->a[0], k->addr[0], 4) == 0 && memcmp(&c->a[1], k->addr[1], 4) == 0;
 }
 
+/* The bucket of key k of slot i, from its stored form. */
 static uint32_t bucket_of(const struct pk_state_table *t, uint32_t i, int k)
 {
-	struct pk_skey full;
+	const struct pk_state *s = &t->st[i];
+	const struct pk_ckey *c = ckey(t, i, k);
 
-	pk_st_key(t, i, k, &full);
-	return key_bucket(t, t->st[i].af, t->st[i].proto, &full);
+	return bucket_hash(t, s->af, s->proto, s->af == PK_RT_AF_INET6 ? pk_spool_get(&t->side, c->a[0]) : c->a,
+			   c->port[0], c->port[1]);
 }
 
 static void unlink_key(struct pk_state_table *t, uint32_t i, int k)
