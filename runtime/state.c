@@ -36,9 +36,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
  * untranslated states has two keys in three buckets. */
 static uint32_t buckets_for(uint32_t cap)
 {
-	uint64_t nb = (uint64_t)cap + cap / 2;
-
-	return nb > (1u << 30) ? (1u << 30) : (uint32_t)nb;
+	return cap + cap / 2;
 }
 
 /* The bucket of a key with these addresses (both IPv4 ones, 8 bytes, or
@@ -88,6 +86,8 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 	memset(t, 0, sizeof(*t));
 	if (cap == 0)
 		cap = 1;
+	if (cap > PK_ST_MAX_CAP) /* entries (slot * 2 + key + 1) must fit 32 bits */
+		return -1;
 	nb = buckets_for(cap);
 	t->st = calloc(cap, sizeof(*t->st));
 	t->cold = calloc(cap, sizeof(*t->cold));
@@ -95,7 +95,7 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 	t->scrub = calloc(SCRUB_MAX, sizeof(*t->scrub));
 	t->scrub_refs = calloc(SCRUB_MAX, sizeof(*t->scrub_refs));
 	if (!t->st || !t->cold || !t->bucket || !t->scrub || !t->scrub_refs ||
-	    pk_spool_init(&t->side, cap > UINT32_MAX / SIDE_PER_STATE ? UINT32_MAX : cap * SIDE_PER_STATE)) {
+	    pk_spool_init(&t->side, cap * SIDE_PER_STATE)) {
 		pk_st_fini(t);
 		return -1;
 	}

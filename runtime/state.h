@@ -33,6 +33,7 @@
 #define PK_SK_WIRE 0
 #define PK_SK_STACK 1
 #define PK_ST_NONE UINT32_MAX
+#define PK_ST_MAX_CAP (1u << 30) /* the most states a table holds */
 
 /* pf's TCP peer states (TCPS_*) and its UDP/other ones (PFUDPS_*). */
 enum pk_tcps {
@@ -143,7 +144,8 @@ struct pk_state_table {
 	uint32_t nscrub;             /* entries ever used */
 };
 
-/* Allocates everything up front; returns -1 when memory is short. */
+/* Allocates everything up front; returns -1 when memory is short or cap is
+ * over PK_ST_MAX_CAP. */
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed);
 void pk_st_fini(struct pk_state_table *t);
 
