@@ -122,7 +122,8 @@ void pk_engine_reload(struct pk_engine *e, struct pk_rs *rs)
 	for (i = 0; i < e->st.cap; i++) {
 		e->st.st[i].rule = PK_RT_NO_RULE;
 		e->st.st[i].flags &= (uint8_t)~PK_SF_SRC_CONN;
-		e->st.cold[i].src_node = PK_SN_NONE;
+		if (pk_st_ext(&e->st, i))
+			pk_st_ext(&e->st, i)->src_node = PK_SN_NONE;
 	}
 	pk_rs_free(e->rs);
 	e->rs = rs;
@@ -185,7 +186,7 @@ bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, u
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
-	uint32_t sn = e->st.cold[i].src_node;
+	uint32_t sn = pk_st_src_node(&e->st, i);
 
 	if (!(s->flags & PK_SF_USED))
 		return;
@@ -218,6 +219,7 @@ uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
 	if (now_ns > e->epoch_ns && (now_ns - e->epoch_ns) / 1000000u > e->now_ms64)
 		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
 	pk_frag_expire(&e->frag, now_ms, e->opt->timeouts[PK_TMO_FRAG]);
+	pk_st_prepare(&e->st);
 	while (budget--) {
 		uint32_t i = e->st.cursor;
 
@@ -297,25 +299,20 @@ static uint32_t translation_rule(const struct pk_engine *e, const struct pk_ctx 
  * starts from the packet as it arrived. */
 static void translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d, struct pk_match_pkt *m)
 {
-	struct pk_state tmp;
 	int k = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, si = x->dir == PK_RT_DIR_IN ? 0 : 1;
 
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.af = x->p.af;
-	tmp.proto = x->p.proto;
-	pk_eng_pkt_key(&x->p, x->dir, &tmp.key[PK_SK_WIRE]);
-	tmp.key[PK_SK_STACK] = tmp.key[PK_SK_WIRE];
+	pk_eng_pkt_key(&x->p, x->dir, &d->keys[PK_SK_WIRE]);
+	d->keys[PK_SK_STACK] = d->keys[PK_SK_WIRE];
 	d->keys_ready = true;
-	if (!pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), &tmp)) {
+	if (!pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), d->keys)) {
 		d->map_failed = true;
 		return;
 	}
-	memcpy(d->keys, tmp.key, sizeof(d->keys));
-	memcpy(m->src, tmp.key[k].addr[si], 16);
-	memcpy(m->dst, tmp.key[k].addr[1 - si], 16);
+	memcpy(m->src, d->keys[k].addr[si], 16);
+	memcpy(m->dst, d->keys[k].addr[1 - si], 16);
 	if (m->sport || m->dport) {
-		m->sport = tmp.key[k].port[si];
-		m->dport = tmp.key[k].port[1 - si];
+		m->sport = d->keys[k].port[si];
+		m->dport = d->keys[k].port[1 - si];
 	}
 }
 
@@ -686,25 +683,28 @@ static void state_info(const struct pk_engine *e, uint32_t i, struct pk_state_in
 	const struct pk_state_cold *c = &e->st.cold[i];
 	int w = s->dir == PK_RT_DIR_IN ? 0 : 1; /* index of the initiator in the keys */
 	int wk = s->dir == PK_RT_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
+	struct pk_skey key[2];
 
+	pk_st_key(&e->st, i, PK_SK_WIRE, &key[PK_SK_WIRE]);
+	pk_st_key(&e->st, i, PK_SK_STACK, &key[PK_SK_STACK]);
 	memset(o, 0, sizeof(*o));
-	o->id = c->id;
+	o->id = s->id;
 	o->rule = s->rule;
 	o->af = s->af;
 	o->proto = s->proto;
 	o->dir = s->dir;
 	o->iface = s->iface;
-	memcpy(o->src, s->key[wk].addr[w], 16);
-	memcpy(o->dst, s->key[wk].addr[1 - w], 16);
-	o->sport = s->key[wk].port[w];
-	o->dport = s->key[wk].port[1 - w];
-	memcpy(o->nat_src, s->key[1 - wk].addr[w], 16);
-	memcpy(o->nat_dst, s->key[1 - wk].addr[1 - w], 16);
-	o->nat_sport = s->key[1 - wk].port[w];
-	o->nat_dport = s->key[1 - wk].port[1 - w];
+	memcpy(o->src, key[wk].addr[w], 16);
+	memcpy(o->dst, key[wk].addr[1 - w], 16);
+	o->sport = key[wk].port[w];
+	o->dport = key[wk].port[1 - w];
+	memcpy(o->nat_src, key[1 - wk].addr[w], 16);
+	memcpy(o->nat_dst, key[1 - wk].addr[1 - w], 16);
+	o->nat_sport = key[1 - wk].port[w];
+	o->nat_dport = key[1 - wk].port[1 - w];
 	o->src_state = s->src.state;
 	o->dst_state = s->dst.state;
-	o->created_ns = c->created_ns;
+	o->created_ns = e->epoch_ns + (uint64_t)c->created_s * 1000000000u;
 	o->expires_ns = e->epoch_ns + pk_eng_state_expires_ms(e, s) * 1000000u;
 	memcpy(o->packets, c->packets, sizeof(o->packets));
 	memcpy(o->bytes, c->bytes, sizeof(o->bytes));

@@ -96,20 +96,22 @@ void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k);
 bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r);
 
 /* nat.c */
-/* Compute the translated stack/wire keys of a new state from rule nr;
- * false when no port could be allocated. */
-bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s);
+/* Compute the translated stack/wire keys (keys[PK_SK_*], both the packet's
+ * key on entry) of a new state from rule nr; false when no port could be
+ * allocated. */
+bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_skey keys[2]);
 /* The older binat rule whose external address is the destination of an
  * inbound packet (first match); PK_RT_NO_RULE when none. */
 uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x);
-/* Rewrite the packet to the other key of its state. */
-void pk_eng_nat_apply(struct pk_ctx *x, const struct pk_state *s);
-/* Rewrite an ICMP error related to a translated state, quoted packet included. */
-void pk_eng_nat_icmp(struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in);
+/* Rewrite the packet to the other key of its state i. */
+void pk_eng_nat_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i);
+/* Rewrite an ICMP error related to translated state i, quoted packet included. */
+void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_pkt *in);
 
 /* scrub.c: pf_normalize_tcp (flags) and the per-packet scrub options. */
 enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x);
-void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_state_cold *c);
-void pk_eng_scrub_from_rule(struct pk_state_cold *c, const struct pk_rs_rule *r);
+/* Apply a state's scrub options (NULL: none) to the packet. */
+void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *c);
+void pk_eng_scrub_from_rule(struct pk_scrub *c, const struct pk_rs_rule *r);
 
 #endif

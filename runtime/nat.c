@@ -65,13 +65,13 @@ uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x)
 
 /* An older binat rule, inbound: the destination goes back to the internal
  * address, the rule's `from` bits over the packet's host bits. */
-static bool binat_in_keys(const struct pk_engine *e, const struct pk_rs_rule *nr, struct pk_state *s, int k, int idx)
+static bool binat_in_keys(const struct pk_engine *e, const struct pk_rs_rule *nr, struct pk_skey *key, int idx)
 {
 	struct pk_rs_binat b;
 
 	if (!pk_rs_binat_in(e->rs, nr->nr, &b))
 		return false;
-	merge_prefix(b.addr, b.len, s->key[k].addr[idx], s->key[k].addr[idx]);
+	merge_prefix(b.addr, b.len, key->addr[idx], key->addr[idx]);
 	return true;
 }
 
@@ -82,7 +82,7 @@ static bool has_ports(uint8_t proto)
 
 /* pf_get_sport: from a random start up to the top of the range, then down
  * from the start, the first port whose translated key is free. */
-static bool alloc_port(struct pk_engine *e, const struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s,
+static bool alloc_port(struct pk_engine *e, const struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_skey *key,
 		       int k, int idx)
 {
 	uint32_t lo = nr->nat_port_lo ? nr->nat_port_lo : NAT_PORT_LO;
@@ -97,36 +97,37 @@ static bool alloc_port(struct pk_engine *e, const struct pk_ctx *x, const struct
 	for (n = 0; n < span; n++) {
 		uint32_t port = n <= hi - start ? start + n : start - (n - (hi - start));
 
-		s->key[k].port[idx] = (uint16_t)port;
-		if (pk_st_find(&e->st, s->af, s->proto, &s->key[k], look, x->iface) == PK_ST_NONE)
+		key->port[idx] = (uint16_t)port;
+		if (pk_st_find(&e->st, x->p.af, x->p.proto, key, look, x->iface) == PK_ST_NONE)
 			return true;
 	}
 	return false;
 }
 
-bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_state *s)
+bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_skey keys[2])
 {
 	int k = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE; /* the translated side */
 	int si = x->dir == PK_RT_DIR_IN ? 0 : 1;                      /* the source's index in the key */
 	bool source = nr->nat == PK_RT_NAT_TO || (nr->nat == PK_RT_BINAT_TO && x->dir == PK_RT_DIR_OUT);
 	int idx = source ? si : 1 - si;
+	struct pk_skey *key = &keys[k];
 
-	if (nr->nat_npool == 0 || nr->nat_af != s->af)
+	if (nr->nat_npool == 0 || nr->nat_af != x->p.af)
 		return nr->nat_npool == 0;
 	if (nr->action == PK_RT_BINAT && x->dir == PK_RT_DIR_IN)
-		return binat_in_keys(e, nr, s, k, idx);
-	pool_addr(e, nr, s->key[k].addr[idx], s->key[k].addr[idx]);
-	if (!has_ports(s->proto))
+		return binat_in_keys(e, nr, key, idx);
+	pool_addr(e, nr, key->addr[idx], key->addr[idx]);
+	if (!has_ports(x->p.proto))
 		return true;
 	if (!source) {
 		if (nr->nat_port_lo)
-			s->key[k].port[idx] = nr->nat_port_lo;
+			key->port[idx] = nr->nat_port_lo;
 		return true;
 	}
 	if ((nr->nat_pool_opts & POOL_STATIC_PORT) || nr->nat == PK_RT_BINAT_TO ||
 	    (nr->nat_port_lo && nr->nat_port_lo == nr->nat_port_hi && x->p.sport == nr->nat_port_lo))
 		return true;
-	return alloc_port(e, x, nr, s, k, idx);
+	return alloc_port(e, x, nr, key, k, idx);
 }
 
 /* Offsets of the checksum a header change must fix (0: none). */
@@ -186,11 +187,12 @@ static void rewrite(uint8_t *ip, const struct pk_pkt *p, const struct pk_skey *t
 	}
 }
 
-void pk_eng_nat_apply(struct pk_ctx *x, const struct pk_state *s)
+void pk_eng_nat_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 {
-	int to = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE;
+	struct pk_skey to;
 
-	rewrite(x->ip, &x->p, &s->key[to], x->dir == PK_RT_DIR_IN ? 0 : 1);
+	pk_st_key(&e->st, i, x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, &to);
+	rewrite(x->ip, &x->p, &to, x->dir == PK_RT_DIR_IN ? 0 : 1);
 	x->v->translated = true;
 }
 
@@ -207,9 +209,9 @@ static void icmp_cksum(uint8_t *ip, const struct pk_pkt *p)
 
 /* The quoted packet travelled the other way: translate it to the other side
  * of the state, and the error's own address that pointed at it. */
-void pk_eng_nat_icmp(struct pk_ctx *x, const struct pk_state *s, const struct pk_pkt *in)
+void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_pkt *in)
 {
-	int to = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE;
+	struct pk_skey to;
 	int si = x->dir == PK_RT_DIR_IN ? 1 : 0; /* the quoted source's index */
 	uint8_t *q = x->ip + x->p.inner_off;
 	struct pk_pkt inner = *in;
@@ -218,13 +220,14 @@ void pk_eng_nat_icmp(struct pk_ctx *x, const struct pk_state *s, const struct pk
 	uint8_t old_qdst[16] = {0};
 	struct pk_pkt outer = x->p;
 
+	pk_st_key(&e->st, i, x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, &to);
 	memcpy(old_qdst, q + dof, alen);
 	inner.fragment = true; /* the quote may be cut: leave its L4 checksum alone */
 	inner.frag_first = false;
-	rewrite(q, &inner, &s->key[to], si);
+	rewrite(q, &inner, &to, si);
 	if (has_ports(in->proto) && x->p.tot_len - x->p.inner_off >= in->l4_off + 4u) {
-		pk_put16(q + in->l4_off, s->key[to].port[si]);
-		pk_put16(q + in->l4_off + 2, s->key[to].port[1 - si]);
+		pk_put16(q + in->l4_off, to.port[si]);
+		pk_put16(q + in->l4_off + 2, to.port[1 - si]);
 	}
 	outer.proto = 0; /* fix the IPv4 header only: the ICMP checksum is redone below */
 	change_addr(x->ip, &outer, dof, q + so);

@@ -43,35 +43,36 @@ enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x)
 	return PK_REASON_NONE;
 }
 
-void pk_eng_scrub_from_rule(struct pk_state_cold *c, const struct pk_rs_rule *r)
+void pk_eng_scrub_from_rule(struct pk_scrub *c, const struct pk_rs_rule *r)
 {
-	c->scrub_flags = PK_SCRUB_ON;
+	memset(c, 0, sizeof(*c));
+	c->flags = PK_SCRUB_ON;
 	if (r->no_df)
-		c->scrub_flags |= PK_SCRUB_NODF;
+		c->flags |= PK_SCRUB_NODF;
 	if (r->random_id)
-		c->scrub_flags |= PK_SCRUB_RANDOMID;
+		c->flags |= PK_SCRUB_RANDOMID;
 	if (r->reassemble_tcp)
-		c->scrub_flags |= PK_SCRUB_TCP;
+		c->flags |= PK_SCRUB_TCP;
 	if (r->set_tos >= 0) {
-		c->scrub_flags |= PK_SCRUB_SETTOS;
+		c->flags |= PK_SCRUB_SETTOS;
 		c->set_tos = r->set_tos;
 	}
 	c->max_mss = r->max_mss;
 	c->min_ttl = r->min_ttl;
 }
 
-static void scrub_ipv4(struct pk_engine *e, struct pk_ctx *x, const struct pk_state_cold *c)
+static void scrub_ipv4(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *c)
 {
 	uint8_t *ip = x->ip;
 	uint16_t off = pk_get16(ip + 6);
 
-	if ((c->scrub_flags & PK_SCRUB_NODF) && (off & 0x4000))
+	if ((c->flags & PK_SCRUB_NODF) && (off & 0x4000))
 		pk_patch16(ip + 6, off & (uint16_t)~0x4000, ip + 10);
 	if (c->min_ttl && ip[8] < c->min_ttl)
 		pk_patch16(ip + 8, (uint16_t)(c->min_ttl << 8 | ip[9]), ip + 10);
-	if (c->scrub_flags & PK_SCRUB_SETTOS)
+	if (c->flags & PK_SCRUB_SETTOS)
 		pk_patch16(ip, (uint16_t)(ip[0] << 8 | ((uint8_t)c->set_tos & 0xfc) | (ip[1] & 0x03)), ip + 10);
-	if ((c->scrub_flags & PK_SCRUB_RANDOMID) && !(pk_get16(ip + 6) & 0x3fff))
+	if ((c->flags & PK_SCRUB_RANDOMID) && !(pk_get16(ip + 6) & 0x3fff))
 		pk_patch16(ip + 4, (uint16_t)pk_eng_random(e), ip + 10);
 }
 
@@ -88,12 +89,12 @@ static void clamp_mss(struct pk_ctx *x, uint16_t max_mss)
 	x->v->translated = true;
 }
 
-void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_state_cold *c)
+void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *c)
 {
 	uint8_t before[64];
 	size_t n = x->p.l4_off < sizeof(before) ? x->p.l4_off : sizeof(before);
 
-	if (!c->scrub_flags)
+	if (!c)
 		return;
 	memcpy(before, x->ip, n);
 	if (x->p.af == PK_RT_AF_INET)

@@ -1,8 +1,12 @@
 /*
  * runtime/state.c: the state pool and its hash index.
  *
- * Chains run through the states themselves (hnext[k] for key k), so the
- * index needs one bucket array and no allocation after pk_st_init.
+ * Chains run through the keys themselves (the state's hnext for its wire
+ * key, the side record's for the stack key of a translated state), and
+ * the bucket array is sized for the limit at init, so the index never
+ * allocates or rehashes once packets flow. Entries are slot * 2 + key + 1,
+ * 0 ending a chain, so calloc'd buckets and slots need no clearing and
+ * their pages are touched only as states come.
  */
 #include "runtime/state.h"
 
@@ -11,8 +15,15 @@
 
 #include "runtime/ruleset.h"
 
-#define ENTRY(i, k) ((i) * 2u + (k))
-#define STARTING_BUCKETS (1u << 16) /* doubled as states come, up to twice the limit */
+#define ENTRY(i, k) ((i) * 2u + (uint32_t)(k) + 1u)
+#define SLOT(e) (((e) - 1u) / 2u)
+#define KEYNO(e) ((int)(((e) - 1u) % 2u))
+#define SIDE_PER_STATE 3 /* a side record and two IPv6 address pairs */
+#define SCRUB_MAX 1024   /* distinct scrub option tuples held at once */
+
+_Static_assert(sizeof(struct pk_state) == 64, "the hot record is one cache line");
+_Static_assert(sizeof(struct pk_state_cold) == 40, "the cold record");
+_Static_assert(sizeof(struct pk_state_ext) == PK_SPOOL_REC, "a side record fits a pool record");
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -21,17 +32,40 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 29);
 }
 
-/* Seeded, over the key's words in host byte order: the index only needs equal
- * keys to meet, so the words need not be read in network order. */
-static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
+/* Three buckets for two slots (6 bytes a slot): a full table of
+ * untranslated states has two keys in three buckets. */
+static uint32_t buckets_for(uint32_t cap)
+{
+	return cap + cap / 2;
+}
+
+/* The bucket of a key with these addresses (both IPv4 ones, 8 bytes, or
+ * both IPv6 ones, 32) and ports: a seeded hash over the words in host byte
+ * order (the index only needs equal keys to meet), mapped onto the buckets
+ * by multiplication. */
+static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
+			    uint16_t port0, uint16_t port1)
 {
 	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto), w[4];
+	int n = af == PK_RT_AF_INET6 ? 4 : 1;
 
-	memcpy(w, k->addr, sizeof(w));
-	for (int i = 0; i < 4; i++)
+	memcpy(w, addrs, (size_t)n * 8);
+	for (int i = 0; i < n; i++)
 		h = mix(h, w[i]);
-	h = mix(h, (uint64_t)k->port[0] << 16 | k->port[1]);
-	return (uint32_t)(h ^ (h >> 32));
+	h = mix(h, (uint64_t)port0 << 16 | port1);
+	h ^= h >> 32;
+	return (uint32_t)(((h & 0xffffffffu) * t->nbuckets) >> 32); /* in [0, nbuckets) */
+}
+
+static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
+{
+	uint8_t v4[8];
+
+	if (af == PK_RT_AF_INET6)
+		return bucket_hash(t, af, proto, k->addr, k->port[0], k->port[1]);
+	memcpy(v4, k->addr[0], 4);
+	memcpy(v4 + 4, k->addr[1], 4);
+	return bucket_hash(t, af, proto, v4, k->port[0], k->port[1]);
 }
 
 void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
@@ -47,27 +81,27 @@ void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8
 
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 {
-	uint32_t nb = 16;
+	uint32_t nb;
 
 	memset(t, 0, sizeof(*t));
 	if (cap == 0)
 		cap = 1;
-	while (nb < cap * 2u && nb < (1u << 30))
-		nb <<= 1;
-	t->mask_max = nb - 1;
-	nb = nb < STARTING_BUCKETS ? nb : STARTING_BUCKETS;
+	if (cap > PK_ST_MAX_CAP) /* entries (slot * 2 + key + 1) must fit 32 bits */
+		return -1;
+	nb = buckets_for(cap);
 	t->st = calloc(cap, sizeof(*t->st));
 	t->cold = calloc(cap, sizeof(*t->cold));
-	t->bucket = malloc(nb * sizeof(*t->bucket));
-	if (!t->st || !t->cold || !t->bucket) {
+	t->bucket = calloc(nb, sizeof(*t->bucket));
+	t->scrub = calloc(SCRUB_MAX, sizeof(*t->scrub));
+	t->scrub_refs = calloc(SCRUB_MAX, sizeof(*t->scrub_refs));
+	if (!t->st || !t->cold || !t->bucket || !t->scrub || !t->scrub_refs ||
+	    pk_spool_init(&t->side, cap * SIDE_PER_STATE)) {
 		pk_st_fini(t);
 		return -1;
 	}
-	memset(t->bucket, 0xff, nb * sizeof(*t->bucket));
-	t->mask = nb - 1;
+	t->nbuckets = nb;
 	t->cap = cap;
 	t->seed = seed;
-	t->free_head = PK_ST_NONE;
 	return 0;
 }
 
@@ -76,78 +110,197 @@ void pk_st_fini(struct pk_state_table *t)
 	free(t->st);
 	free(t->cold);
 	free(t->bucket);
+	free(t->scrub);
+	free(t->scrub_refs);
+	pk_spool_fini(&t->side);
 	memset(t, 0, sizeof(*t));
+}
+
+void pk_st_prepare(struct pk_state_table *t)
+{
+	pk_spool_reserve(&t->side);
 }
 
 uint32_t pk_st_alloc(struct pk_state_table *t)
 {
-	uint32_t i = t->free_head;
+	uint32_t i;
 
 	/* released slots first, then the never used ones in order: the table's
 	 * pages are touched as states come, not all at start */
-	if (i != PK_ST_NONE)
-		t->free_head = t->st[i].hnext[0];
-	else if (t->unused < t->cap)
+	if (t->free_head) {
+		i = t->free_head - 1;
+		t->free_head = t->st[i].hnext;
+	} else if (t->unused < t->cap) {
 		i = t->unused++;
-	else
+	} else {
 		return PK_ST_NONE;
+	}
 	memset(&t->st[i], 0, sizeof(t->st[i]));
 	memset(&t->cold[i], 0, sizeof(t->cold[i]));
-	t->cold[i].id = ++t->next_id;
-	t->cold[i].src_node = PK_ST_NONE;
+	t->st[i].id = ++t->next_id;
 	return i;
+}
+
+struct pk_state_ext *pk_st_ext(const struct pk_state_table *t, uint32_t i)
+{
+	return t->st[i].ext ? pk_spool_get(&t->side, t->st[i].ext) : NULL;
+}
+
+struct pk_state_ext *pk_st_ext_need(struct pk_state_table *t, uint32_t i)
+{
+	struct pk_state_ext *x;
+
+	if (t->st[i].ext)
+		return pk_st_ext(t, i);
+	if (!(t->st[i].ext = pk_spool_alloc(&t->side)))
+		return NULL;
+	x = pk_st_ext(t, i);
+	x->src_node = PK_ST_NONE;
+	return x;
+}
+
+uint32_t pk_st_src_node(const struct pk_state_table *t, uint32_t i)
+{
+	const struct pk_state_ext *x = pk_st_ext(t, i);
+
+	return x ? x->src_node : PK_ST_NONE;
+}
+
+/* The stored form of k; for IPv6 its addresses go to a side record
+ * (shared with `share` when they are the same). False when none is free. */
+static bool compact(struct pk_state_table *t, uint8_t af, const struct pk_skey *k, const struct pk_ckey *share,
+		    const struct pk_skey *share_full, struct pk_ckey *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->port[0] = k->port[0];
+	c->port[1] = k->port[1];
+	if (af != PK_RT_AF_INET6) {
+		memcpy(&c->a[0], k->addr[0], 4);
+		memcpy(&c->a[1], k->addr[1], 4);
+		return true;
+	}
+	if (share && memcmp(share_full->addr, k->addr, sizeof(k->addr)) == 0) {
+		c->a[0] = share->a[0];
+		return true;
+	}
+	if (!(c->a[0] = pk_spool_alloc(&t->side)))
+		return false;
+	memcpy(pk_spool_get(&t->side, c->a[0]), k->addr, sizeof(k->addr));
+	return true;
+}
+
+static void expand(const struct pk_state_table *t, uint8_t af, const struct pk_ckey *c, struct pk_skey *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->port[0] = c->port[0];
+	k->port[1] = c->port[1];
+	if (af != PK_RT_AF_INET6) {
+		memcpy(k->addr[0], &c->a[0], 4);
+		memcpy(k->addr[1], &c->a[1], 4);
+	} else if (c->a[0]) {
+		memcpy(k->addr, pk_spool_get(&t->side, c->a[0]), sizeof(k->addr));
+	}
+}
+
+/* Key k of slot i as stored (the wire key when the state has one key). */
+static const struct pk_ckey *ckey(const struct pk_state_table *t, uint32_t i, int k)
+{
+	if (k == PK_SK_WIRE || (t->st[i].flags & PK_SF_ONEKEY))
+		return &t->st[i].key;
+	return &pk_st_ext(t, i)->key;
+}
+
+void pk_st_key(const struct pk_state_table *t, uint32_t i, int k, struct pk_skey *out)
+{
+	expand(t, t->st[i].af, ckey(t, i, k), out);
+}
+
+/* Free what the keys of slot i hold in the side pool. */
+static void drop_keys(struct pk_state_table *t, uint32_t i)
+{
+	struct pk_state *s = &t->st[i];
+	struct pk_state_ext *x = pk_st_ext(t, i);
+
+	if (s->af != PK_RT_AF_INET6)
+		return;
+	if (x && x->key.a[0] != s->key.a[0])
+		pk_spool_free(&t->side, x->key.a[0]);
+	pk_spool_free(&t->side, s->key.a[0]);
+	if (x)
+		x->key.a[0] = 0;
+	s->key.a[0] = 0;
+}
+
+/* The same key, comparing only the bytes of the family's addresses. */
+static bool same_key(uint8_t af, const struct pk_skey *a, const struct pk_skey *b)
+{
+	size_t alen = af == PK_RT_AF_INET6 ? 16 : 4;
+
+	return a->port[0] == b->port[0] && a->port[1] == b->port[1] && memcmp(a->addr[0], b->addr[0], alen) == 0 &&
+	       memcmp(a->addr[1], b->addr[1], alen) == 0;
+}
+
+bool pk_st_set_keys(struct pk_state_table *t, uint32_t i, const struct pk_skey keys[2])
+{
+	struct pk_state *s = &t->st[i];
+	struct pk_state_ext *x;
+
+	if (!compact(t, s->af, &keys[PK_SK_WIRE], NULL, NULL, &s->key))
+		return false;
+	if (same_key(s->af, &keys[PK_SK_WIRE], &keys[PK_SK_STACK])) {
+		s->flags |= PK_SF_ONEKEY;
+		return true;
+	}
+	s->flags &= (uint8_t)~PK_SF_ONEKEY;
+	if (!(x = pk_st_ext_need(t, i)) ||
+	    !compact(t, s->af, &keys[PK_SK_STACK], &s->key, &keys[PK_SK_WIRE], &x->key)) {
+		drop_keys(t, i);
+		return false;
+	}
+	return true;
+}
+
+/* Scrub option tuples are few (one per rule that sets them) and shared by
+ * many states: a state holds a reference to one. */
+bool pk_st_set_scrub(struct pk_state_table *t, uint32_t i, const struct pk_scrub *o)
+{
+	uint32_t n, spare = SCRUB_MAX;
+
+	for (n = 0; n < t->nscrub; n++) {
+		if (t->scrub_refs[n] && memcmp(&t->scrub[n], o, sizeof(*o)) == 0)
+			break;
+		if (!t->scrub_refs[n] && spare == SCRUB_MAX)
+			spare = n;
+	}
+	if (n == t->nscrub) {
+		if (spare == SCRUB_MAX && t->nscrub == SCRUB_MAX)
+			return false;
+		n = spare != SCRUB_MAX ? spare : t->nscrub++;
+		t->scrub[n] = *o;
+	}
+	t->scrub_refs[n]++;
+	t->cold[i].scrub = (uint16_t)(n + 1);
+	t->st[i].flags |= PK_SF_SCRUB;
+	return true;
+}
+
+const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i)
+{
+	return (t->st[i].flags & PK_SF_SCRUB) ? &t->scrub[t->cold[i].scrub - 1] : NULL;
 }
 
 static void release(struct pk_state_table *t, uint32_t i)
 {
-	t->st[i].flags = 0;
-	t->st[i].hnext[0] = t->free_head;
-	t->free_head = i;
-}
+	struct pk_state *s = &t->st[i];
 
-static bool key_eq(const struct pk_state *s, int k, uint8_t af, uint8_t proto, const struct pk_skey *key)
-{
-	return s->af == af && s->proto == proto && memcmp(&s->key[k], key, sizeof(*key)) == 0;
-}
-
-static void unlink_key(struct pk_state_table *t, uint32_t i, int k)
-{
-	uint32_t b = key_hash(t, t->st[i].af, t->st[i].proto, &t->st[i].key[k]) & t->mask;
-	uint32_t *link = &t->bucket[b];
-
-	while (*link != PK_ST_NONE) {
-		uint32_t e = *link;
-
-		if (e == ENTRY(i, (uint32_t)k)) {
-			*link = t->st[i].hnext[k];
-			return;
-		}
-		link = &t->st[e / 2].hnext[e % 2];
-	}
-}
-
-/* An existing state with the same key, interface and direction. */
-static uint32_t collision(const struct pk_state_table *t, uint32_t i, int k)
-{
-	const struct pk_state *n = &t->st[i];
-	uint32_t e = t->bucket[key_hash(t, n->af, n->proto, &n->key[k]) & t->mask];
-
-	for (; e != PK_ST_NONE; e = t->st[e / 2].hnext[e % 2]) {
-		const struct pk_state *s = &t->st[e / 2];
-
-		if (e / 2 != i && key_eq(s, (int)(e % 2), n->af, n->proto, &n->key[k]) && s->iface == n->iface &&
-		    s->dir == n->dir)
-			return e / 2;
-	}
-	return PK_ST_NONE;
-}
-
-static void link_key(struct pk_state_table *t, uint32_t i, int k)
-{
-	uint32_t b = key_hash(t, t->st[i].af, t->st[i].proto, &t->st[i].key[k]) & t->mask;
-
-	t->st[i].hnext[k] = t->bucket[b];
-	t->bucket[b] = ENTRY(i, (uint32_t)k);
+	drop_keys(t, i);
+	pk_spool_free(&t->side, s->ext);
+	s->ext = 0;
+	if (s->flags & PK_SF_SCRUB) /* the cold record is read only then */
+		t->scrub_refs[t->cold[i].scrub - 1]--;
+	s->flags = 0;
+	s->hnext = t->free_head;
+	t->free_head = i + 1;
 }
 
 void pk_st_discard(struct pk_state_table *t, uint32_t i)
@@ -155,59 +308,92 @@ void pk_st_discard(struct pk_state_table *t, uint32_t i)
 	release(t, i);
 }
 
-static bool same_keys(const struct pk_state *s)
+/* Where entry e's chain goes on. */
+static uint32_t *next_of(const struct pk_state_table *t, uint32_t e)
 {
-	return memcmp(&s->key[0], &s->key[1], sizeof(s->key[0])) == 0;
+	return KEYNO(e) == 0 ? &t->st[SLOT(e)].hnext : &pk_st_ext(t, SLOT(e))->hnext;
+}
+
+static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8_t proto, const struct pk_skey *k)
+{
+	const struct pk_state *s = &t->st[SLOT(e)];
+	const struct pk_ckey *c = ckey(t, SLOT(e), KEYNO(e));
+
+	if (s->af != af || s->proto != proto || c->port[0] != k->port[0] || c->port[1] != k->port[1])
+		return false;
+	if (af == PK_RT_AF_INET6)
+		return memcmp(pk_spool_get(&t->side, c->a[0]), k->addr, sizeof(k->addr)) == 0;
+	return memcmp(&c->a[0], k->addr[0], 4) == 0 && memcmp(&c->a[1], k->addr[1], 4) == 0;
+}
+
+/* The bucket of key k of slot i, from its stored form. */
+static uint32_t bucket_of(const struct pk_state_table *t, uint32_t i, int k)
+{
+	const struct pk_state *s = &t->st[i];
+	const struct pk_ckey *c = ckey(t, i, k);
+
+	return bucket_hash(t, s->af, s->proto, s->af == PK_RT_AF_INET6 ? pk_spool_get(&t->side, c->a[0]) : c->a,
+			   c->port[0], c->port[1]);
+}
+
+static void unlink_key(struct pk_state_table *t, uint32_t i, int k)
+{
+	uint32_t *link = &t->bucket[bucket_of(t, i, k)];
+
+	while (*link) {
+		uint32_t e = *link;
+
+		if (e == ENTRY(i, k)) {
+			*link = *next_of(t, e);
+			return;
+		}
+		link = next_of(t, e);
+	}
+}
+
+/* An existing state with the same key, interface and direction. */
+static uint32_t collision(const struct pk_state_table *t, uint32_t i, int k)
+{
+	const struct pk_state *n = &t->st[i];
+	struct pk_skey full;
+	uint32_t e;
+
+	pk_st_key(t, i, k, &full);
+	e = t->bucket[key_bucket(t, n->af, n->proto, &full)];
+	for (; e; e = *next_of(t, e)) {
+		const struct pk_state *s = &t->st[SLOT(e)];
+
+		if (SLOT(e) != i && key_eq(t, e, n->af, n->proto, &full) && s->iface == n->iface && s->dir == n->dir)
+			return SLOT(e);
+	}
+	return PK_ST_NONE;
+}
+
+static void link_key(struct pk_state_table *t, uint32_t i, int k)
+{
+	uint32_t b = bucket_of(t, i, k);
+
+	*next_of(t, ENTRY(i, k)) = t->bucket[b];
+	t->bucket[b] = ENTRY(i, k);
 }
 
 uint32_t pk_st_conflict(const struct pk_state_table *t, uint32_t i)
 {
-	uint32_t old = collision(t, i, 0);
+	uint32_t old = collision(t, i, PK_SK_WIRE);
 
-	if (old == PK_ST_NONE && !same_keys(&t->st[i]))
-		old = collision(t, i, 1);
+	if (old == PK_ST_NONE && !(t->st[i].flags & PK_SF_ONEKEY))
+		old = collision(t, i, PK_SK_STACK);
 	return old;
-}
-
-/* Double the buckets, splitting each chain in two in its order, so states
- * of one key stay in the order they were inserted. Out of memory: unchanged. */
-static void grow(struct pk_state_table *t)
-{
-	uint32_t onb = t->mask + 1, *nb = malloc(2 * (size_t)onb * sizeof(*nb));
-
-	if (!nb)
-		return;
-	for (uint32_t b = 0; b < onb; b++) {
-		uint32_t *tail[2] = {&nb[b], &nb[b + onb]};
-
-		for (uint32_t e = t->bucket[b], next; e != PK_ST_NONE; e = next) {
-			struct pk_state *s = &t->st[e / 2];
-			int hi = (key_hash(t, s->af, s->proto, &s->key[e % 2]) & onb) != 0;
-
-			next = s->hnext[e % 2];
-			*tail[hi] = e;
-			tail[hi] = &s->hnext[e % 2];
-		}
-		*tail[0] = *tail[1] = PK_ST_NONE;
-	}
-	free(t->bucket);
-	t->bucket = nb;
-	t->mask = 2 * onb - 1;
 }
 
 void pk_st_insert(struct pk_state_table *t, uint32_t i)
 {
 	struct pk_state *s = &t->st[i];
 
-	if (t->mask < t->mask_max && t->count >= (t->mask + 1) / 2)
-		grow(t);
-
 	s->flags |= PK_SF_USED;
-	if (same_keys(s))
-		s->flags |= PK_SF_ONEKEY;
-	link_key(t, i, 0);
+	link_key(t, i, PK_SK_WIRE);
 	if (!(s->flags & PK_SF_ONEKEY))
-		link_key(t, i, 1);
+		link_key(t, i, PK_SK_STACK);
 	t->count++;
 }
 
@@ -217,9 +403,9 @@ void pk_st_remove(struct pk_state_table *t, uint32_t i)
 
 	if (!(s->flags & PK_SF_USED))
 		return;
-	unlink_key(t, i, 0);
+	unlink_key(t, i, PK_SK_WIRE);
 	if (!(s->flags & PK_SF_ONEKEY))
-		unlink_key(t, i, 1);
+		unlink_key(t, i, PK_SK_STACK);
 	t->count--;
 	release(t, i);
 }
@@ -227,21 +413,21 @@ void pk_st_remove(struct pk_state_table *t, uint32_t i)
 uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
 		    uint8_t dir, uint16_t iface)
 {
-	uint32_t e = t->bucket[key_hash(t, af, proto, k) & t->mask];
+	uint32_t e = t->bucket[key_bucket(t, af, proto, k)];
 	uint32_t floating = PK_ST_NONE;
 	int want = dir == PK_RT_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
 
-	for (; e != PK_ST_NONE; e = t->st[e / 2].hnext[e % 2]) {
-		const struct pk_state *s = &t->st[e / 2];
+	for (; e; e = *next_of(t, e)) {
+		const struct pk_state *s = &t->st[SLOT(e)];
 
-		if (!((s->flags & PK_SF_ONEKEY) || (int)(e % 2) == want))
+		if (!((s->flags & PK_SF_ONEKEY) || KEYNO(e) == want))
 			continue;
-		if (!key_eq(s, (int)(e % 2), af, proto, k) || (s->flags & PK_SF_PURGE))
+		if (!key_eq(t, e, af, proto, k) || (s->flags & PK_SF_PURGE))
 			continue;
 		if (s->iface == iface)
-			return e / 2;
+			return SLOT(e);
 		if (s->iface == PK_RT_NO_IFACE && floating == PK_ST_NONE)
-			floating = e / 2;
+			floating = SLOT(e);
 	}
 	return floating;
 }

@@ -6,9 +6,21 @@
  * ports as seen on the interface) and a stack key (after translation);
  * inbound packets are looked up by the wire key, outbound ones by the stack
  * key, and both are oriented so that addr[0]/port[0] is the peer outside
- * the interface (the source of an inbound packet). Without translation the
- * two keys are one. The hot fields sit in struct pk_state (128 bytes);
- * counters and creation details in struct pk_state_cold.
+ * the interface (the source of an inbound packet).
+ *
+ * Layout, for memory (104 bytes a slot, plus 1.5 buckets of 4 bytes):
+ * - struct pk_state (64 bytes, the fields every packet reads) holds one
+ *   key in compact form (struct pk_ckey): the two IPv4 addresses
+ *   themselves, or for IPv6 a reference to a side record holding both.
+ *   Without translation the wire and stack keys are one (PK_SF_ONEKEY).
+ * - struct pk_state_cold (40 bytes): counters, creation time, tag and an
+ *   interned scrub option tuple.
+ * - a side record (struct pk_state_ext, 32 bytes) only for the states that
+ *   need one: the stack key of a translated state, modulate/synproxy
+ *   sequence offsets, synproxy's handshake details, the source node.
+ * Side records and IPv6 address pairs come from one side pool of 32-byte
+ * records (runtime/state_pool.h). Callers see full keys (struct pk_skey)
+ * through pk_st_key / pk_st_set_keys and never the compact encoding.
  */
 #ifndef PK_RUNTIME_STATE_H
 #define PK_RUNTIME_STATE_H
@@ -16,9 +28,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "runtime/state_pool.h"
+
 #define PK_SK_WIRE 0
 #define PK_SK_STACK 1
 #define PK_ST_NONE UINT32_MAX
+#define PK_ST_MAX_CAP (1u << 30) /* the most states a table holds */
 
 /* pf's TCP peer states (TCPS_*) and its UDP/other ones (PFUDPS_*). */
 enum pk_tcps {
@@ -43,28 +58,42 @@ enum pk_udps { PK_UDPS_NO_TRAFFIC, PK_UDPS_SINGLE, PK_UDPS_MULTIPLE };
 #define PK_SF_ALLOWOPTS 0x08
 #define PK_SF_PURGE 0x10    /* dead: removed at the next touch or expiry pass */
 #define PK_SF_SRC_CONN 0x20 /* counted in its source node's connections */
+#define PK_SF_SCRUB 0x40    /* holds scrub options (pk_state_cold.scrub) */
 
 #define PK_WSCALE_FLAG 0x80 /* the peer sent a window scale option */
 #define PK_WSCALE_MASK 0x0f
 
+/* A peer's TCP window (pf's pf_state_peer); the sequence offset modulation
+ * adds to it lives in the side record (struct pk_state_ext.seqdiff). */
 struct pk_peer {
-	uint32_t seqlo, seqhi, seqdiff;
+	uint32_t seqlo, seqhi;
 	uint16_t max_win;
 	uint8_t wscale; /* PK_WSCALE_FLAG | shift */
 	uint8_t state;  /* enum pk_tcps or enum pk_udps */
 };
 
+/* A key in full: what packets are looked up with. */
 struct pk_skey {
 	uint8_t addr[2][16];
 	uint16_t port[2];
 };
 
+/* A key as stored: IPv4 addresses in a[0], a[1] (network byte order, as on
+ * the wire); for IPv6, a[0] is the side record holding both addresses
+ * (index + 1, 0 when none) and a[1] is 0. */
+struct pk_ckey {
+	uint32_t a[2];
+	uint16_t port[2];
+};
+
 struct pk_state {
-	struct pk_skey key[2];     /* [PK_SK_WIRE], [PK_SK_STACK] */
+	struct pk_ckey key;        /* the wire key; also the stack key with PK_SF_ONEKEY */
+	uint32_t hnext;            /* hash chain of that key (entry + 1, 0 ends) */
 	struct pk_peer src, dst;   /* src: the peer that created the state */
-	uint32_t hnext[2];         /* hash chains of the two keys */
 	uint32_t rule;             /* deciding rule, PK_RT_NO_RULE when gone */
 	uint32_t last_ms;          /* last activity, ms since the engine's epoch (mod 2^32) */
+	uint32_t id;
+	uint32_t ext;              /* side record (index + 1), 0 when none */
 	uint16_t iface;            /* PK_RT_NO_IFACE: floating */
 	uint8_t af, proto, dir;
 	uint8_t timeout;           /* enum pk_timeout in force */
@@ -73,41 +102,73 @@ struct pk_state {
 };
 
 struct pk_state_cold {
-	uint64_t created_ns;
 	uint64_t packets[2], bytes[2];
-	uint32_t id;
+	uint32_t created_s; /* seconds since the engine's epoch, as pf's creation (time_uptime) */
+	uint16_t tag;
+	uint16_t scrub;     /* interned scrub options (index + 1), 0 = none */
+};
+
+/* What only translated, modulated, proxied or source-tracked states carry. */
+struct pk_state_ext {
+	struct pk_ckey key;  /* the stack key of a translated state */
+	uint32_t hnext;      /* its hash chain */
+	uint32_t seqdiff[2]; /* modulate/synproxy: added to the seq of src [0] / dst [1] */
 	uint32_t src_node;   /* PK_ST_NONE when not tracked */
 	uint16_t sp_mss;     /* synproxy: the MSS announced to both sides */
 	uint8_t sp_wscale;   /* synproxy: the client's window scale (PK_WSCALE_NONE when none) */
-	uint8_t sp_shift[2]; /* synproxy: windows from the initiator [0] / responder [1] shifted left */
-	uint16_t max_mss;    /* scrub max-mss, 0 = none */
-	uint8_t min_ttl;     /* scrub min-ttl, 0 = none */
-	uint8_t scrub_flags; /* PK_SCRUB_* */
+	uint8_t sp_shift;    /* synproxy: window shifts from the initiator (low nibble) / responder (high) */
+};
+
+/* A state's scrub options, interned: states of one rule share one entry. */
+struct pk_scrub {
+	uint16_t max_mss; /* scrub max-mss, 0 = none */
+	uint8_t min_ttl;  /* scrub min-ttl, 0 = none */
+	uint8_t flags;    /* PK_SCRUB_* */
 	int16_t set_tos;
-	uint16_t tag;
 };
 
 struct pk_state_table {
 	struct pk_state *st;
 	struct pk_state_cold *cold;
-	uint32_t *bucket;
-	uint32_t mask;      /* buckets - 1 */
-	uint32_t mask_max;  /* the buckets grow up to this many - 1 */
+	uint32_t *bucket;   /* first entry + 1 of each chain, 0 = empty: fresh pages read as empty */
+	uint32_t nbuckets;  /* 1.5 a slot, fixed at init */
 	uint32_t cap, count;
-	uint32_t free_head; /* released slots, through hnext[0] */
+	uint32_t free_head; /* released slots + 1, through hnext; 0 = none */
 	uint32_t unused;    /* slots from here on were never used (not touched) */
 	uint32_t next_id;
 	uint32_t cursor;    /* incremental expiry position */
 	uint64_t seed;
+	struct pk_spool side;        /* side records and IPv6 address pairs */
+	struct pk_scrub *scrub;      /* interned scrub options */
+	uint32_t *scrub_refs;        /* states holding each; 0 = free entry */
+	uint32_t nscrub;             /* entries ever used */
 };
 
-/* Allocates everything up front; returns -1 when memory is short. */
+/* Allocates everything up front; returns -1 when memory is short or cap is
+ * over PK_ST_MAX_CAP. */
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed);
 void pk_st_fini(struct pk_state_table *t);
 
+/* Between packets: allocate ahead what new states may take from the side pool. */
+void pk_st_prepare(struct pk_state_table *t);
 /* Take a free slot, zeroed, or PK_ST_NONE when the pool is exhausted. */
 uint32_t pk_st_alloc(struct pk_state_table *t);
-/* Return a slot never inserted to the pool. */
+/* Store the wire and stack keys of slot i (af and proto set first); false
+ * when the side pool has no record for them (discard the slot then). */
+bool pk_st_set_keys(struct pk_state_table *t, uint32_t i, const struct pk_skey keys[2]);
+/* Key k (PK_SK_WIRE or PK_SK_STACK) of slot i in full. */
+void pk_st_key(const struct pk_state_table *t, uint32_t i, int k, struct pk_skey *out);
+/* Slot i's side record, or NULL when it has none. */
+struct pk_state_ext *pk_st_ext(const struct pk_state_table *t, uint32_t i);
+/* Slot i's side record, taken when it had none; NULL when the side pool is exhausted. */
+struct pk_state_ext *pk_st_ext_need(struct pk_state_table *t, uint32_t i);
+/* Slot i's source node, PK_ST_NONE when none. */
+uint32_t pk_st_src_node(const struct pk_state_table *t, uint32_t i);
+/* Give slot i the scrub options o; false when the table of distinct options is full. */
+bool pk_st_set_scrub(struct pk_state_table *t, uint32_t i, const struct pk_scrub *o);
+/* Slot i's scrub options, NULL when none. */
+const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i);
+/* Return a slot never inserted to the pool, with what it holds. */
 void pk_st_discard(struct pk_state_table *t, uint32_t i);
 /* A live state with one of slot i's keys on the same interface and
  * direction (which pf_state_key_attach refuses), or PK_ST_NONE. */

@@ -91,11 +91,13 @@ static void overload(struct pk_engine *e, uint32_t i, const struct pk_rs_rule *r
 		return;
 	for (uint32_t k = 0; k < e->st.cap; k++) {
 		struct pk_state *o = &e->st.st[k];
-		const int side = o->dir == PK_RT_DIR_IN ? 0 : 1;
+		struct pk_skey wire;
 
 		if (k == i || !(o->flags & PK_SF_USED) || (o->flags & PK_SF_PURGE) || o->af != sn->af ||
-		    memcmp(o->key[PK_SK_WIRE].addr[side], sn->addr, n) ||
 		    (!r->overload_flush_global && o->rule != s->rule))
+			continue;
+		pk_st_key(&e->st, k, PK_SK_WIRE, &wire);
+		if (memcmp(wire.addr[o->dir == PK_RT_DIR_IN ? 0 : 1], sn->addr, n) != 0)
 			continue;
 		kill_state(o);
 		e->c.overload_flushed++;
@@ -108,7 +110,7 @@ static void overload(struct pk_engine *e, uint32_t i, const struct pk_rs_rule *r
 static bool conn_limited(struct pk_engine *e, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
-	uint32_t sn = e->st.cold[i].src_node;
+	uint32_t sn = pk_st_src_node(&e->st, i);
 	const struct pk_rs_rule *r;
 
 	if (sn == PK_SN_NONE || s->rule >= e->nrules)
@@ -140,13 +142,20 @@ static void handshake_rst(struct pk_engine *e, struct pk_ctx *x, const struct pk
 static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint32_t i, enum pk_timeout *t)
 {
 	struct pk_state *s = &e->st.st[i];
+	struct pk_state_ext *ext = pk_st_ext(&e->st, i);
 	bool fwd = s->dir == x->dir;
 	struct pk_tcp_io io = {.sloppy = (s->flags & PK_SF_SLOPPY) != 0,
-			       .reassembled = x->reassembled || e->st.cold[i].scrub_flags != 0,
+			       .reassembled = x->reassembled || pk_st_scrub(&e->st, i) != NULL,
 			       .rnd = pk_eng_random(e)};
 	enum pk_drop_reason r;
 
+	if (ext) {
+		io.seqdiff[0] = ext->seqdiff[fwd ? 0 : 1];
+		io.seqdiff[1] = ext->seqdiff[fwd ? 1 : 0];
+	}
 	r = pk_tcp_track(fwd ? &s->src : &s->dst, fwd ? &s->dst : &s->src, &x->p, x->ip, &io);
+	if (ext) /* a modulated server's offset is drawn on its first packet */
+		ext->seqdiff[fwd ? 0 : 1] = io.seqdiff[0];
 	if (io.send_rst)
 		handshake_rst(e, x, s);
 	if (r != PK_REASON_NONE)
@@ -213,14 +222,17 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	enum pk_timeout t = PK_TMO_COUNT;
 	enum pk_drop_reason r;
 
-	x->v->state_id = e->st.cold[i].id;
+	const struct pk_state_ext *ext = pk_st_ext(&e->st, i);
+	uint8_t shift = ext ? (uint8_t)(ext->sp_shift >> (s->dir == x->dir ? 0 : 4) & 0x0f) : 0;
+
+	x->v->state_id = s->id;
 	x->v->state_event = PK_SE_MATCHED;
 	x->v->state_rule = s->rule;
 	x->v->tag = e->st.cold[i].tag ? e->st.cold[i].tag : x->tag_in;
 	x->reply = x->dir != s->dir;
 	tcp_states(x->v, s, false);
-	if (!s->synproxy && e->st.cold[i].sp_shift[s->dir == x->dir ? 0 : 1])
-		pk_eng_synproxy_window(x, e->st.cold[i].sp_shift[s->dir == x->dir ? 0 : 1]);
+	if (!s->synproxy && shift)
+		pk_eng_synproxy_window(x, shift);
 	if (s->synproxy)
 		r = pk_eng_synproxy_state(e, x, i);
 	else
@@ -242,18 +254,20 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	}
 	count_state(e, x, i);
 	if (!(s->flags & PK_SF_ONEKEY))
-		pk_eng_nat_apply(x, s);
-	pk_eng_scrub(e, x, &e->st.cold[i]);
+		pk_eng_nat_apply(e, x, i);
+	pk_eng_scrub(e, x, pk_st_scrub(&e->st, i));
 }
 
 /* pf_test_state_icmp for errors: the quoted TCP segment must lie in the
  * window of the peer that sent it. */
-static bool quoted_seq_ok(const struct pk_state *s, uint8_t dir, const struct pk_pkt *in)
+static bool quoted_seq_ok(const struct pk_state_table *t, uint32_t i, uint8_t dir, const struct pk_pkt *in)
 {
+	const struct pk_state *s = &t->st[i];
+	const struct pk_state_ext *ext = pk_st_ext(t, i);
 	const struct pk_peer *src = dir == s->dir ? &s->dst : &s->src;
 	const struct pk_peer *dst = dir == s->dir ? &s->src : &s->dst;
 	uint8_t dws = (src->wscale && dst->wscale) ? (dst->wscale & PK_WSCALE_MASK) : 0;
-	uint32_t seq = in->seq - src->seqdiff;
+	uint32_t seq = in->seq - (ext ? ext->seqdiff[dir == s->dir ? 1 : 0] : 0);
 
 	if (s->flags & PK_SF_SLOPPY)
 		return true;
@@ -280,19 +294,19 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 	i = pk_st_find(&e->st, in.af, in.proto, &k, x->dir, x->iface);
 	if (i == PK_ST_NONE || pk_eng_state_expired(e, &e->st.st[i], x->now_ms))
 		return false;
-	x->v->state_id = e->st.cold[i].id;
+	x->v->state_id = e->st.st[i].id;
 	x->v->state_event = PK_SE_RELATED;
 	x->v->state_rule = e->st.st[i].rule;
 	x->v->tag = e->st.cold[i].tag ? e->st.cold[i].tag : x->tag_in;
 	x->reply = x->dir != e->st.st[i].dir;
-	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st.st[i], x->dir, &in)) {
+	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st, i, x->dir, &in)) {
 		x->v->kind = PK_V_BLOCK;
 		x->v->reason = PK_REASON_STATE_MISMATCH;
 		return true;
 	}
 	count_state(e, x, i);
 	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
-		pk_eng_nat_icmp(x, &e->st.st[i], &in);
+		pk_eng_nat_icmp(e, x, i, &in);
 	return true;
 }
 
@@ -333,12 +347,12 @@ static void attach_src_node(struct pk_engine *e, const struct pk_ctx *x, uint32_
 		e->rule_src_nodes[rule]++;
 	}
 	e->sn.n[sn].states++;
-	e->st.cold[i].src_node = sn;
+	pk_st_ext(&e->st, i)->src_node = sn; /* taken by fill_state */
 }
 
-static enum pk_timeout init_peers(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s,
-				  const struct pk_rs_rule *r)
+static enum pk_timeout init_peers(struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_rs_rule *r)
 {
+	struct pk_state *s = &e->st.st[i];
 	uint32_t seqdiff = 0;
 
 	switch (s->proto) {
@@ -346,8 +360,10 @@ static enum pk_timeout init_peers(struct pk_engine *e, struct pk_ctx *x, struct 
 		if (r->state == PK_RT_STATE_MODULATE)
 			while ((seqdiff = pk_eng_random(e) - x->p.seq) == 0)
 				continue;
-		if (seqdiff && (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN)
+		if (seqdiff && (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN) {
 			x->v->translated = true;
+			pk_st_ext(&e->st, i)->seqdiff[0] = seqdiff; /* taken by fill_state */
+		}
 		return pk_tcp_init(s, &x->p, x->ip, seqdiff);
 	case PK_PROTO_UDP:
 		s->src.state = PK_UDPS_SINGLE;
@@ -382,12 +398,26 @@ static uint8_t policy_of(const struct pk_engine *e, const struct pk_rs_rule *r)
 	return r->policy != PK_RT_POLICY_DEFAULT ? r->policy : e->opt->state_policy;
 }
 
-/* Fill slot i for the packet; false when the translation cannot be mapped. */
-static bool fill_state(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d, uint32_t i)
+/* A state of rule r keeps a side record for its sequence offsets, its
+ * synproxy handshake or its source node. */
+static bool wants_ext(const struct pk_ctx *x, const struct pk_rs_rule *r)
+{
+	bool tcp = x->p.proto == PK_PROTO_TCP;
+
+	return (tcp && (r->state == PK_RT_STATE_MODULATE || r->state == PK_RT_STATE_SYNPROXY)) ||
+	       wants_src_node(r);
+}
+
+/* Fill slot i for the packet; PK_REASON_NONE, or why the state is refused:
+ * its translation cannot be mapped, or the side pool or the table of scrub
+ * options has no room (pf_create_state's PFRES_MEMORY). */
+static enum pk_drop_reason fill_state(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d,
+				      uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
-	struct pk_state_cold *c = &e->st.cold[i];
 	const struct pk_rs_rule *r = rule_or_default(e, d->rule);
+	struct pk_skey keys[2];
+	struct pk_scrub so;
 
 	s->af = x->p.af;
 	s->proto = x->p.proto;
@@ -396,18 +426,23 @@ static bool fill_state(struct pk_engine *e, struct pk_ctx *x, const struct pk_de
 	s->rule = d->rule;
 	s->last_ms = x->now_ms;
 	s->flags = (uint8_t)((r->sloppy ? PK_SF_SLOPPY : 0) | (r->allow_opts ? PK_SF_ALLOWOPTS : 0));
-	pk_eng_pkt_key(&x->p, x->dir, &s->key[PK_SK_WIRE]);
-	s->key[PK_SK_STACK] = s->key[PK_SK_WIRE];
+	pk_eng_pkt_key(&x->p, x->dir, &keys[PK_SK_WIRE]);
+	keys[PK_SK_STACK] = keys[PK_SK_WIRE];
 	if (d->keys_ready && !d->map_failed)
-		memcpy(s->key, d->keys, sizeof(s->key));
+		memcpy(keys, d->keys, sizeof(keys));
 	else if (d->map_failed ||
-		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), s)))
-		return false;
-	c->created_ns = x->now_ns;
-	c->tag = d->tag;
-	if (d->scrub_rule != PK_RT_NO_RULE)
-		pk_eng_scrub_from_rule(c, pk_rs_rule(e->rs, d->scrub_rule));
-	return true;
+		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), keys)))
+		return PK_REASON_MAP_FAILED;
+	if (!pk_st_set_keys(&e->st, i, keys) || (wants_ext(x, r) && !pk_st_ext_need(&e->st, i)))
+		return PK_REASON_MEMORY;
+	e->st.cold[i].created_s = (uint32_t)(x->now_ns > e->epoch_ns ? (x->now_ns - e->epoch_ns) / 1000000000u : 0);
+	e->st.cold[i].tag = d->tag;
+	if (d->scrub_rule != PK_RT_NO_RULE) {
+		pk_eng_scrub_from_rule(&so, pk_rs_rule(e->rs, d->scrub_rule));
+		if (!pk_st_set_scrub(&e->st, i, &so))
+			return PK_REASON_MEMORY;
+	}
+	return PK_REASON_NONE;
 }
 
 static bool refuse(struct pk_ctx *x, enum pk_drop_reason r)
@@ -446,15 +481,15 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 		return refuse(x, why);
 	if ((i = pk_st_alloc(&e->st)) == PK_ST_NONE)
 		return refuse(x, PK_REASON_STATE_LIMIT);
-	if (!fill_state(e, x, d, i)) {
+	if ((why = fill_state(e, x, d, i)) != PK_REASON_NONE) {
 		pk_st_discard(&e->st, i);
-		return refuse(x, PK_REASON_MAP_FAILED);
+		return refuse(x, why);
 	}
 	if (!make_room(e, i)) {
 		pk_st_discard(&e->st, i);
 		return refuse(x, PK_REASON_STATE_INSERT);
 	}
-	e->st.st[i].timeout = (uint8_t)init_peers(e, x, &e->st.st[i], r);
+	e->st.st[i].timeout = (uint8_t)init_peers(e, x, i, r);
 	pk_st_insert(&e->st, i);
 	e->c.inserts++;
 	if (d->rule < e->nrules) {
@@ -464,14 +499,14 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 	}
 	e->st.cold[i].packets[0] = 1;
 	e->st.cold[i].bytes[0] = *x->len;
-	x->v->state_id = e->st.cold[i].id;
+	x->v->state_id = e->st.st[i].id;
 	x->v->state_event = PK_SE_CREATED;
 	x->v->state_rule = d->rule;
 	tcp_states(x->v, &e->st.st[i], true);
 	if (r->state == PK_RT_STATE_SYNPROXY && x->p.proto == PK_PROTO_TCP)
 		return pk_eng_synproxy_start(e, x, i);
 	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
-		pk_eng_nat_apply(x, &e->st.st[i]);
-	pk_eng_scrub(e, x, &e->st.cold[i]);
+		pk_eng_nat_apply(e, x, i);
+	pk_eng_scrub(e, x, pk_st_scrub(&e->st, i));
 	return true;
 }

@@ -31,19 +31,6 @@ static uint64_t cookie_period(const struct pk_engine *e)
 	return e->now_ms64 / PK_SYNCOOKIE_PERIOD_MS;
 }
 
-/* The initiator's side of the state (client) and the far side (server), as
- * addresses and ports on the server's or the client's side of the translation. */
-static void ends(const struct pk_state *s, bool server_side, const uint8_t **a, const uint8_t **b, uint16_t *pa,
-		 uint16_t *pb)
-{
-	int c = s->dir == PK_RT_DIR_IN ? 0 : 1;
-	int k = (s->dir == PK_RT_DIR_IN) == server_side ? PK_SK_STACK : PK_SK_WIRE;
-
-	*a = s->key[k].addr[c];
-	*b = s->key[k].addr[1 - c];
-	*pa = s->key[k].port[c];
-	*pb = s->key[k].port[1 - c];
-}
 
 static void emit(struct pk_engine *e, struct pk_ctx *x, const struct pk_gen_tcp *t)
 {
@@ -53,20 +40,21 @@ static void emit(struct pk_engine *e, struct pk_ctx *x, const struct pk_gen_tcp 
 		pk_eng_emit(e, x, e->gen, n);
 }
 
-/* A packet of the state's connection to the server or the client, on that
- * side of any translation. */
-static void to_peer(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s, bool server,
-		    struct pk_gen_tcp *t)
+/* A packet of state i's connection to the server or the client, on that
+ * side of any translation: the key of that side, whose index c is the
+ * initiator (client). */
+static void to_peer(struct pk_engine *e, struct pk_ctx *x, uint32_t i, bool server, struct pk_gen_tcp *t)
 {
-	const uint8_t *client, *srv;
-	uint16_t cport, sport;
+	const struct pk_state *s = &e->st.st[i];
+	int c = s->dir == PK_RT_DIR_IN ? 0 : 1;
+	struct pk_skey k;
 
+	pk_st_key(&e->st, i, (s->dir == PK_RT_DIR_IN) == server ? PK_SK_STACK : PK_SK_WIRE, &k);
 	t->af = s->af;
-	ends(s, server, &client, &srv, &cport, &sport);
-	t->src = server ? client : srv;
-	t->dst = server ? srv : client;
-	t->sport = server ? cport : sport;
-	t->dport = server ? sport : cport;
+	t->src = server ? k.addr[c] : k.addr[1 - c];
+	t->dst = server ? k.addr[1 - c] : k.addr[c];
+	t->sport = server ? k.port[c] : k.port[1 - c];
+	t->dport = server ? k.port[1 - c] : k.port[c];
 	emit(e, x, t);
 }
 
@@ -137,22 +125,22 @@ static uint16_t scaled(uint16_t win, uint8_t shift)
 static void splice(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s, uint32_t i)
 {
 	const struct pk_pkt *p = &x->p;
-	struct pk_state_cold *c = &e->st.cold[i];
+	struct pk_state_ext *c = pk_st_ext(&e->st, i); /* taken when the state was made */
 	bool client_ws = c->sp_wscale != PK_WSCALE_NONE, server_ws = p->opt.wscale != PK_WSCALE_NONE;
 	uint8_t cws = client_ws ? c->sp_wscale : 0;
+	uint8_t shift0 = client_ws && !server_ws ? cws : 0, shift1 = client_ws && server_ws ? p->opt.wscale : 0;
 	struct pk_gen_tcp t = {.seq = p->ack, .ack = p->seq + 1, .flags = PK_TH_ACK};
 
 	s->dst.max_win = p->win ? p->win : 1;
 	s->dst.seqlo = p->seq;
-	c->sp_shift[0] = client_ws && !server_ws ? cws : 0;
-	c->sp_shift[1] = client_ws && server_ws ? p->opt.wscale : 0;
-	t.win = scaled(s->src.max_win, c->sp_shift[0]);
-	to_peer(e, x, s, true, &t);
+	c->sp_shift = (uint8_t)((shift0 & 0x0f) | (shift1 & 0x0f) << 4);
+	t.win = scaled(s->src.max_win, shift0);
+	to_peer(e, x, i, true, &t);
 	t = (struct pk_gen_tcp){.seq = s->src.seqhi + 1, .ack = s->src.seqlo + 1, .flags = PK_TH_ACK,
 				.win = s->dst.max_win};
-	to_peer(e, x, s, false, &t);
-	s->src.seqdiff = s->dst.seqhi - s->src.seqlo;
-	s->dst.seqdiff = s->src.seqhi - s->dst.seqlo;
+	to_peer(e, x, i, false, &t);
+	c->seqdiff[0] = s->dst.seqhi - s->src.seqlo;
+	c->seqdiff[1] = s->src.seqhi - s->dst.seqlo;
 	s->src.seqhi = s->src.seqlo + s->dst.max_win;
 	s->dst.seqhi = s->dst.seqlo + s->src.max_win;
 	/* tracking sees the windows after rescaling: the client's in its own scale
@@ -167,8 +155,9 @@ static void splice(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s, ui
 static uint8_t proxy_dst(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s, uint32_t i)
 {
 	const struct pk_pkt *p = &x->p;
-	uint8_t ws = e->st.cold[i].sp_wscale;
-	struct pk_gen_tcp t = {.seq = s->dst.seqhi, .flags = PK_TH_SYN, .mss = e->st.cold[i].sp_mss,
+	const struct pk_state_ext *c = pk_st_ext(&e->st, i);
+	uint8_t ws = c->sp_wscale;
+	struct pk_gen_tcp t = {.seq = s->dst.seqhi, .flags = PK_TH_SYN, .mss = c->sp_mss,
 			       .wscale = ws == PK_WSCALE_NONE ? 0 : (uint8_t)(PK_WSCALE_FLAG | ws)};
 
 	if (x->dir == s->dir) {
@@ -176,7 +165,7 @@ static uint8_t proxy_dst(struct pk_engine *e, struct pk_ctx *x, struct pk_state 
 		    p->seq != s->src.seqlo + 1)
 			return PK_REASON_SYNPROXY;
 		s->src.max_win = p->win ? p->win : 1;
-		to_peer(e, x, s, true, &t);
+		to_peer(e, x, i, true, &t);
 		hold(x);
 		return PK_REASON_NONE;
 	}
@@ -196,8 +185,8 @@ bool pk_eng_synproxy_start(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	s->synproxy = PK_SP_PROXY_DST;
 	s->src.seqhi = x->cookie_isn;
 	s->dst.seqhi = pk_eng_random(e); /* the ISN the firewall gives the server */
-	e->st.cold[i].sp_mss = x->p.opt.mss;
-	e->st.cold[i].sp_wscale = x->p.opt.wscale;
+	pk_st_ext(&e->st, i)->sp_mss = x->p.opt.mss;
+	pk_st_ext(&e->st, i)->sp_wscale = x->p.opt.wscale;
 	x->p = *x->cookie_ack;
 	proxy_dst(e, x, s, i);
 	return false;

@@ -32,11 +32,8 @@ enum pk_timeout pk_tcp_init(struct pk_state *s, const struct pk_pkt *p, uint8_t 
 
 	s->src.seqlo = p->seq;
 	s->src.seqhi = p->seq + p->p_len + 1;
-	s->src.seqdiff = 0;
-	if ((p->th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN && seqdiff) {
-		s->src.seqdiff = seqdiff;
+	if ((p->th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN && seqdiff)
 		patch_seq(ip, p, 4, p->seq + seqdiff);
-	}
 	if (p->th_flags & PK_TH_SYN) {
 		s->src.seqhi++;
 		s->src.wscale = get_wscale(p);
@@ -87,10 +84,10 @@ struct seqs {
 static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct pk_pkt *p, uint8_t *ip,
 			 struct pk_tcp_io *io, struct seqs *q)
 {
-	if (dst->seqdiff && !src->seqdiff) { /* deferred modulator for the server */
-		src->seqdiff = io->rnd ? io->rnd : 1;
-		q->ack = p->ack - dst->seqdiff;
-		patch_seq(ip, p, 4, p->seq + src->seqdiff);
+	if (io->seqdiff[1] && !io->seqdiff[0]) { /* deferred modulator for the server */
+		io->seqdiff[0] = io->rnd ? io->rnd : 1;
+		q->ack = p->ack - io->seqdiff[1];
+		patch_seq(ip, p, 4, p->seq + io->seqdiff[0]);
 		patch_seq(ip, p, 8, q->ack);
 		io->rewrote = true;
 	} else {
@@ -130,12 +127,11 @@ static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct 
 		src->max_win = (uint16_t)q->win;
 }
 
-static void later_packet(struct pk_peer *src, struct pk_peer *dst, const struct pk_pkt *p, uint8_t *ip,
-			 struct pk_tcp_io *io, struct seqs *q)
+static void later_packet(const struct pk_pkt *p, uint8_t *ip, struct pk_tcp_io *io, struct seqs *q)
 {
-	q->ack = p->ack - dst->seqdiff;
-	if (src->seqdiff) {
-		patch_seq(ip, p, 4, p->seq + src->seqdiff);
+	q->ack = p->ack - io->seqdiff[1];
+	if (io->seqdiff[0]) {
+		patch_seq(ip, p, 4, p->seq + io->seqdiff[0]);
 		patch_seq(ip, p, 8, q->ack);
 		io->rewrote = true;
 	} else {
@@ -233,8 +229,8 @@ static enum pk_drop_reason track_full(struct pk_peer *src, struct pk_peer *dst, 
 	if (src->seqlo == 0)
 		first_packet(src, dst, p, ip, io, &q);
 	else
-		later_packet(src, dst, p, ip, io, &q);
-	if (dst->seqdiff && p->th_off > 5 && modulate_sack(ip, p, dst->seqdiff))
+		later_packet(p, ip, io, &q);
+	if (io->seqdiff[1] && p->th_off > 5 && modulate_sack(ip, p, io->seqdiff[1]))
 		io->rewrote = true;
 	if (!(p->th_flags & PK_TH_ACK))
 		q.ack = dst->seqlo; /* let it through the ack skew check */

@@ -20,14 +20,16 @@
 
 /* Fill the peers of a new state from the packet that created it
  * (pf_create_state): the creator's window, its scale when a SYN, SYN_SENT
- * against CLOSED. With seqdiff != 0 (modulate) the packet's sequence number
- * is rewritten in ip. Returns the timeout to start with (tcp.first). */
+ * against CLOSED. With seqdiff != 0 (modulate) a SYN's sequence number is
+ * rewritten in ip (the caller keeps seqdiff as the creator's offset).
+ * Returns the timeout to start with (tcp.first). */
 enum pk_timeout pk_tcp_init(struct pk_state *s, const struct pk_pkt *p, uint8_t *ip, uint32_t seqdiff);
 
 struct pk_tcp_io {
 	bool sloppy;
 	bool reassembled;  /* the packet was reassembled from fragments */
 	uint32_t rnd;      /* a random ISN offset, used when a modulated server's first packet is seen */
+	uint32_t seqdiff[2]; /* in/out: what modulation adds to the seq of src [0] and dst [1], 0 = none */
 	/* out */
 	enum pk_timeout timeout;
 	bool rewrote;      /* sequence numbers were modulated */

@@ -56,6 +56,36 @@ static void test_nat_to_rewrites_source_and_back(void **state)
 	assert_int_equal(p.dport, 40000);
 }
 
+/* IPv6 keys keep their addresses beside the state: both keys stay exact. */
+static void test_ipv6_nat_to_rewrites_source_and_back(void **state)
+{
+	struct pk_pkt p;
+	uint16_t port;
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "match out on wan0 inet6 from 2001:db8:1::/64 nat-to 2001:db8:ff::2\n"
+			       "pass out on wan0 all\nblock in on wan0 all\n");
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, "2001:db8:1::50", 40000, "2001:db8:2::7", 80, PK_TH_SYN,
+				   100, 0),
+			 PK_V_PASS);
+	assert_true(et.v.translated);
+	p = now_pkt();
+	assert_addr(p.src, "2001:db8:ff::2");
+	assert_true(p.sport >= 50001);
+	port = p.sport;
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_IN, "2001:db8:2::7", 80, "2001:db8:ff::2", port,
+				   PK_TH_SYN | PK_TH_ACK, 7000, 101),
+			 PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	p = now_pkt();
+	assert_addr(p.dst, "2001:db8:1::50");
+	assert_int_equal(p.dport, 40000);
+	/* the untranslated address is not a key of the state */
+	assert_int_equal(pk_et_tcp(0.2, et.wan, PK_RT_DIR_IN, "2001:db8:2::7", 80, "2001:db8:1::50", 40000, PK_TH_ACK,
+				   7001, 101),
+			 PK_V_BLOCK);
+}
+
 static void test_nat_to_interface_uses_its_address(void **state)
 {
 	(void)state;
@@ -344,6 +374,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_nat_to_rewrites_source_and_back, pk_et_teardown),
+		cmocka_unit_test_teardown(test_ipv6_nat_to_rewrites_source_and_back, pk_et_teardown),
 		cmocka_unit_test_teardown(test_nat_to_interface_uses_its_address, pk_et_teardown),
 		cmocka_unit_test_teardown(test_nat_to_gives_two_clients_distinct_ports, pk_et_teardown),
 		cmocka_unit_test_teardown(test_static_port_keeps_the_source_port, pk_et_teardown),

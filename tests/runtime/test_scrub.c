@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -106,6 +108,37 @@ static void test_modulate_state_rewrites_the_isn(void **state)
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
 }
 
+/* States share their scrub options through a table of 1,024 distinct sets:
+ * a state needing another one is refused with `memory`, as pf refuses a
+ * state it has no memory for, and the sets come back with their states. */
+static void test_state_with_one_scrub_set_too_many_is_refused_for_memory(void **state)
+{
+	enum { SETS = 1025 };
+	size_t cap = sizeof(PK_ET_TOPO) + SETS * 64, n;
+	char *rules = malloc(cap);
+	struct pk_state_filter all;
+	uint16_t port;
+
+	(void)state;
+	assert_non_null(rules);
+	n = (size_t)snprintf(rules, cap, "%s", PK_ET_TOPO);
+	for (port = 1; port <= SETS; port++)
+		n += (size_t)snprintf(rules + n, cap - n, "match in proto udp to port %u scrub (max-mss %u)\n", port,
+				      600u + port);
+	snprintf(rules + n, cap - n, "pass all\n");
+	pk_et_start(rules);
+	free(rules);
+	for (port = 1; port < SETS; port++)
+		assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 5000, SRV, port), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 5000, SRV, SETS), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_MEMORY);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 5000, SRV, 2000), PK_V_PASS); /* no options */
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 5000, SRV, 1), PK_V_PASS);    /* a shared set */
+	memset(&all, 0, sizeof(all));
+	assert_int_equal(pk_engine_kill_states(et.eng, &all), SETS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, CL, 5000, SRV, SETS), PK_V_PASS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +148,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_max_mss_leaves_smaller_mss_alone, pk_et_teardown),
 		cmocka_unit_test_teardown(test_sloppy_state_passes_what_full_tracking_blocks, pk_et_teardown),
 		cmocka_unit_test_teardown(test_modulate_state_rewrites_the_isn, pk_et_teardown),
+		cmocka_unit_test_teardown(test_state_with_one_scrub_set_too_many_is_refused_for_memory, pk_et_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
