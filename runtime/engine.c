@@ -119,7 +119,8 @@ void pk_engine_reload(struct pk_engine *e, struct pk_rs *rs)
 {
 	uint32_t i;
 
-	for (i = 0; i < e->st.cap; i++) {
+	/* only the slots ever used: the others' pages stay untouched */
+	for (i = 0; i < e->st.unused; i++) {
 		e->st.st[i].rule = PK_RT_NO_RULE;
 		e->st.st[i].flags &= (uint8_t)~PK_SF_SRC_CONN;
 		if (pk_st_ext(&e->st, i))
