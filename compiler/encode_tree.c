@@ -3,8 +3,8 @@
  * phase and address family (runtime/pkb_format.h, docs/bytecode.md).
  *
  * Each rule is projected onto every CUT field as one interval that holds
- * every value the rule can match (a wildcard when the field is not a
- * plain interval: negations, tables, `!=`). A node splits its region of
+ * every value the rule can match (its box, runtime/rulebox.h: a wildcard
+ * when the field is not a plain interval: negations, tables, `!=`). A node splits its region of
  * the field space at boundaries taken from the rules' interval ends, on
  * the field that shrinks the largest child most without copying rules
  * into children too often; a leaf lists every rule whose box meets its
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "compiler/encode_priv.h"
+#include "runtime/rulebox.h"
 
 #define PK_TREE_LEAF 8     /* rules a leaf may hold without trying to split */
 #define PK_TREE_DEPTH 24
@@ -61,82 +62,16 @@ static void pk_patch(struct pk_enc *e, uint32_t pc, uint32_t w)
 	((uint32_t *)e->sec[PKB_SEC_PROGRAM].p)[pc] = w;
 }
 
-static uint64_t pk_be(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* The interval of address values a rule's address can match, read as the
- * runtime reads a packet's (first 4 or 8 bytes, big-endian). */
-static void pk_tree_addr(const struct pkb_addr *a, uint8_t af, uint64_t fmax, uint64_t *lo, uint64_t *hi)
-{
-	int bytes = af == PK_AF_INET ? 4 : 8;
-	unsigned bits = (unsigned)bytes * 8;
-	*lo = 0;
-	*hi = fmax;
-	if (a->neg || a->pfx.af != af)
-		return;
-	if (a->kind == PK_ADDR_PREFIX) {
-		unsigned len = a->pfx.len < bits ? a->pfx.len : bits;
-		uint64_t host = len >= 64 ? 0 : fmax >> len;
-		uint64_t v = pk_be(a->pfx.addr, bytes);
-		*lo = v & ~host;
-		*hi = (v & ~host) | host;
-	} else if (a->kind == PK_ADDR_RANGE && a->end.af == af) {
-		uint64_t s = pk_be(a->pfx.addr, bytes), t = pk_be(a->end.addr, bytes);
-		if (s <= t) {
-			*lo = s;
-			*hi = t;
-		}
-	}
-}
-
-/* pf tests ports only for TCP and UDP; other operators stay wildcards. */
-static void pk_tree_port(const struct pkb_port *p, uint8_t proto, uint64_t *lo, uint64_t *hi)
-{
-	uint64_t a = 0, b = 65535;
-	if (proto == 6 || proto == 17) {
-		switch (p->op) {
-		case PK_PORT_EQ: a = b = p->lo; break;
-		case PK_PORT_LT: b = p->lo ? p->lo - 1u : 65535; break;
-		case PK_PORT_LE: b = p->lo; break;
-		case PK_PORT_GT: a = p->lo < 65535 ? p->lo + 1u : 0; break;
-		case PK_PORT_GE: a = p->lo; break;
-		case PK_PORT_RANGE: a = p->lo; b = p->hi; break;
-		case PK_PORT_INSIDE: a = p->lo + 1u; b = p->hi ? p->hi - 1u : 0; break;
-		default: break;
-		}
-	}
-	if (a > b) {
-		a = 0;
-		b = 65535;
-	}
-	*lo = a;
-	*hi = b;
-}
-
+/* Rule i's box (runtime/rulebox.h), stored by field. */
 static void pk_tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule *r, uint8_t af)
 {
 	const struct pkb_addr *addrs = (const struct pkb_addr *)t->e->sec[PKB_SEC_ADDRS].p;
-	uint64_t *lo = t->lo, *hi = t->hi;
-	size_t n = t->n;
+	uint64_t lo[PKB_FIELD_COUNT], hi[PKB_FIELD_COUNT];
+	pkb_rule_box(r, addrs, af, lo, hi);
 	for (int f = 0; f < PKB_FIELD_COUNT; f++) {
-		lo[f * n + i] = 0;
-		hi[f * n + i] = t->fmax[f];
+		t->lo[f * (size_t)t->n + i] = lo[f];
+		t->hi[f * (size_t)t->n + i] = hi[f];
 	}
-	if (r->proto)
-		lo[PKB_FIELD_PROTO * n + i] = hi[PKB_FIELD_PROTO * n + i] = r->proto;
-	pk_tree_addr(&addrs[r->src], af, t->fmax[PKB_FIELD_SRC], &lo[PKB_FIELD_SRC * n + i], &hi[PKB_FIELD_SRC * n + i]);
-	pk_tree_addr(&addrs[r->dst], af, t->fmax[PKB_FIELD_DST], &lo[PKB_FIELD_DST * n + i], &hi[PKB_FIELD_DST * n + i]);
-	pk_tree_port(&r->sport, r->proto, &lo[PKB_FIELD_SPORT * n + i], &hi[PKB_FIELD_SPORT * n + i]);
-	pk_tree_port(&r->dport, r->proto, &lo[PKB_FIELD_DPORT * n + i], &hi[PKB_FIELD_DPORT * n + i]);
-	if (r->iface != PKB_NONE && !(r->flags & PKB_R_IFNEG))
-		lo[PKB_FIELD_IFACE * n + i] = hi[PKB_FIELD_IFACE * n + i] = r->iface;
-	if (r->dir)
-		lo[PKB_FIELD_DIR * n + i] = hi[PKB_FIELD_DIR * n + i] = r->dir;
 }
 
 static int pk_u64_cmp(const void *pa, const void *pb)
@@ -413,10 +348,8 @@ static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t 
 		free(t.rule);
 		return PKB_ENTRIES; /* the END every program starts with */
 	}
-	static const uint64_t fmax4[PKB_FIELD_COUNT] = {255, UINT32_MAX, UINT32_MAX, 65535, 65535, 65535, 2};
-	memcpy(t.fmax, fmax4, sizeof(fmax4));
-	if (af == PK_AF_INET6)
-		t.fmax[PKB_FIELD_SRC] = t.fmax[PKB_FIELD_DST] = UINT64_MAX;
+	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++)
+		t.fmax[f] = pkb_field_max(af, f);
 	t.lo = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.lo));
 	t.hi = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.hi));
 	if (!t.lo || !t.hi)

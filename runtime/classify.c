@@ -191,24 +191,30 @@ static uint64_t pk_be_read(const uint8_t *a, int n)
 	return n == 4 ? pk_get32(a) : (uint64_t)pk_get32(a) << 32 | pk_get32(a + 4);
 }
 
-static uint64_t pk_field(const struct pk_match_pkt *p, uint32_t f)
+/* A packet as a tree walk reads it: its values of the CUT fields, read
+ * once per classification, and the packet for the other conditions. */
+struct pk_key {
+	uint64_t v[PKB_FIELD_COUNT];
+	const struct pk_match_pkt *p;
+};
+
+static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
 {
 	int n = p->af == PK_RT_AF_INET ? 4 : 8;
-	switch (f) {
-	case PKB_FIELD_PROTO: return p->proto;
-	case PKB_FIELD_SRC: return pk_be_read(p->src, n);
-	case PKB_FIELD_DST: return pk_be_read(p->dst, n);
-	case PKB_FIELD_SPORT: return p->sport;
-	case PKB_FIELD_DPORT: return p->dport;
-	case PKB_FIELD_IFACE: return p->iface;
-	default: return p->dir;
-	}
+	k->v[PKB_FIELD_PROTO] = p->proto;
+	k->v[PKB_FIELD_SRC] = pk_be_read(p->src, n);
+	k->v[PKB_FIELD_DST] = pk_be_read(p->dst, n);
+	k->v[PKB_FIELD_SPORT] = p->sport;
+	k->v[PKB_FIELD_DPORT] = p->dport;
+	k->v[PKB_FIELD_IFACE] = p->iface;
+	k->v[PKB_FIELD_DIR] = p->dir;
+	k->p = p;
 }
 
 /* CUT: the target of the interval the packet's field value falls in. */
-static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_match_pkt *p)
+static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_key *key)
 {
-	uint64_t v = pk_field(p, insn[0] >> 8);
+	uint64_t v = key->v[insn[0] >> 8];
 	uint32_t k = insn[1], lo = 0, hi = k;
 	const uint32_t *b = insn + 2;
 	while (lo < hi) {
@@ -219,6 +225,28 @@ static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_match_pkt *p
 			hi = mid;
 	}
 	return b[2 * k + lo];
+}
+
+/* Rule i against the packet, from its box (the same answer as pk_rs_match). */
+static bool pk_box_match(const struct pk_rs *rs, uint32_t i, const struct pk_key *k)
+{
+	const struct pk_rs_box *b = &rs->boxes[i];
+	const struct pk_match_pkt *p = k->p;
+	if ((b->af && b->af != p->af) || (b->dir && b->dir != p->dir) || (b->proto && b->proto != p->proto))
+		return false;
+	if (k->v[PKB_FIELD_SRC] < b->src_lo || k->v[PKB_FIELD_SRC] > b->src_hi ||
+	    k->v[PKB_FIELD_DST] < b->dst_lo || k->v[PKB_FIELD_DST] > b->dst_hi)
+		return false;
+	if (p->sport < b->sport_lo || p->sport > b->sport_hi || p->dport < b->dport_lo || p->dport > b->dport_hi)
+		return false;
+	if (b->iface != PK_RT_NO_IFACE && (b->iface == p->iface) == !!(b->bits & PK_BOX_IFNEG))
+		return false;
+	if (p->proto == 6 && (p->tcp_flags & b->tcp_mask) != b->tcp_flags)
+		return false;
+	if ((p->proto == 1 || p->proto == 58) && ((b->icmp_type != -1 && b->icmp_type != p->icmp_type) ||
+						    (b->icmp_code != -1 && b->icmp_code != p->icmp_code)))
+		return false;
+	return !(b->bits & PK_BOX_FULL) || pk_rs_match(rs, i, p);
 }
 
 /* Keep the match rules in rule order, the first ones when there are too many. */
@@ -253,7 +281,7 @@ struct pk_walk {
 /* Walk one tree from pc, testing leaf TESTs up to limit (they are in rule
  * order, so the rest of them lies beyond the limit), adding the match
  * rules met to res when collect; a LAST or COLLECT is noted, tested later. */
-static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
+static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_key *key,
 			  uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
@@ -261,7 +289,7 @@ static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32
 	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
 		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
 		if (op == PKB_OP_CUT) {
-			pc = pk_cut_target(prog + pc, p);
+			pc = pk_cut_target(prog + pc, key);
 			continue;
 		}
 		if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
@@ -272,18 +300,18 @@ static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32
 		if (op != PKB_OP_TEST || r > limit)
 			return;
 		pc++;
-		const struct pk_rs_rule *rule = &rs->rules[r];
-		if (pkb_phase_of(rule->action) != phase)
+		const struct pk_rs_box *rule = &rs->boxes[r];
+		if (rule->phase != phase)
 			continue;
 		res->evaluated++;
-		if (!pk_rs_match(rs, r, p))
+		if (!pk_box_match(rs, r, key))
 			continue;
 		bool first_match = phase != PK_PHASE_FILTER;
-		if (first_match || rule->action != PK_RT_MATCH)
+		if (first_match || !(rule->bits & PK_BOX_MATCH))
 			w->decide = r;
 		else if (collect && !pk_matches_full_before(res, r))
 			pk_add_match(res, r);
-		if (first_match || rule->quick) {
+		if (first_match || (rule->bits & PK_BOX_QUICK)) {
 			w->stop = r;
 			return;
 		}
@@ -292,13 +320,13 @@ static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32
 
 /* The TESTs of one tree, then its COLLECT up to the stop when collect:
  * match rules past the kept ones are not tested, they cannot change them. */
-static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
+static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_key *key,
 			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	w->stop = w->decide = PK_RT_NO_RULE;
 	w->last = w->collect = 0;
-	pk_walk_tests(rs, phase, pc, p, limit, collect, res, w);
+	pk_walk_tests(rs, phase, pc, key, limit, collect, res, w);
 	if (!collect || !w->collect)
 		return;
 	uint32_t end = w->stop < limit ? w->stop : limit;
@@ -307,7 +335,7 @@ static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 		if (r > end || pk_matches_full_before(res, r))
 			return;
 		res->evaluated++;
-		if (pk_rs_match(rs, r, p))
+		if (pk_box_match(rs, r, key))
 			pk_add_match(res, r);
 	}
 }
@@ -337,7 +365,7 @@ static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struc
  * matches is the last non-quick decision pf would make before the stop;
  * nothing at or below the decision found so far is tested. */
 static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, uint32_t k, uint32_t stop,
-			      uint32_t decide, const struct pk_match_pkt *p, struct pk_rs_result *res)
+			      uint32_t decide, const struct pk_key *key, struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	struct pk_last l[PKB_MAX_CUT];
@@ -354,7 +382,7 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
 			return decide;
 		uint32_t r = top->r[top->i++];
 		res->evaluated++;
-		if (pk_rs_match(rs, r, p))
+		if (pk_box_match(rs, r, key))
 			return r;
 	}
 }
@@ -364,13 +392,13 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
  * decision is the last deciding rule up to it, and a tree whose own last
  * deciding TEST lies beyond is walked again up to that point. */
 static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const uint32_t *roots, uint32_t k,
-			  const struct pk_match_pkt *p, struct pk_rs_result *res)
+			  const struct pk_key *key, struct pk_rs_result *res)
 {
 	uint32_t stop = PK_RT_NO_RULE, decide = PK_RT_NO_RULE;
 	struct pk_walk w[PKB_MAX_CUT];
 	/* rules after a stop already found cannot change the outcome */
 	for (uint32_t j = 0; j < k; j++) {
-		pk_walk_tree(rs, phase, roots[j], p, stop, true, res, &w[j]);
+		pk_walk_tree(rs, phase, roots[j], key, stop, true, res, &w[j]);
 		if (w[j].stop < stop)
 			stop = w[j].stop;
 	}
@@ -378,7 +406,7 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 		uint32_t d = w[j].decide;
 		if (d != PK_RT_NO_RULE && d > stop) {
 			struct pk_walk again;
-			pk_walk_tree(rs, phase, roots[j], p, stop, false, res, &again);
+			pk_walk_tree(rs, phase, roots[j], key, stop, false, res, &again);
 			d = again.decide;
 		}
 		if (d != PK_RT_NO_RULE && (decide == PK_RT_NO_RULE || d > decide))
@@ -386,7 +414,7 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 	}
 	while (res->nmatches && res->matches[res->nmatches - 1] > stop)
 		res->nmatches--;
-	res->rule = pk_last_merge(rs, w, k, stop, decide, p, res);
+	res->rule = pk_last_merge(rs, w, k, stop, decide, key, res);
 }
 
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
@@ -402,8 +430,10 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	const uint32_t *entry = prog + phase * 2 + (p->af == PK_RT_AF_INET6);
+	struct pk_key key;
+	pk_key_of(p, &key);
 	if ((prog[*entry] & 0xff) == PKB_OP_FORK)
-		pk_eval_trees(rs, phase, prog + *entry + 2, prog[*entry + 1], p, res);
+		pk_eval_trees(rs, phase, prog + *entry + 2, prog[*entry + 1], &key, res);
 	else
-		pk_eval_trees(rs, phase, entry, 1, p, res);
+		pk_eval_trees(rs, phase, entry, 1, &key, res);
 }

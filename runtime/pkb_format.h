@@ -97,7 +97,10 @@ struct pkb_prefix {
 };
 
 /* struct pk_ir_addr */
-/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names the one it tests. */
+/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names those it tests. */
+#define PKB_ADDR_KIND_ANY 0
+#define PKB_ADDR_KIND_PREFIX 1
+#define PKB_ADDR_KIND_RANGE 2
 #define PKB_ADDR_KIND_TABLE 3
 
 struct pkb_addr {
@@ -207,6 +210,20 @@ struct pkb_routeopt {
 #define PKB_R_REASSEMBLE_TCP (1u << 10)
 #define PKB_R_FRAG_REASSEMBLE (1u << 11)
 #define PKB_R_ALL ((1u << 12) - 1)
+
+/* pkb_port.op values are the IR's enum pk_port_op: pf's port operators. */
+enum pkb_port_op {
+	PKB_PORT_ANY,
+	PKB_PORT_EQ,      /* = lo */
+	PKB_PORT_NE,      /* != lo */
+	PKB_PORT_LT,      /* < lo */
+	PKB_PORT_LE,      /* <= lo */
+	PKB_PORT_GT,      /* > lo */
+	PKB_PORT_GE,      /* >= lo */
+	PKB_PORT_RANGE,   /* lo:hi, inclusive */
+	PKB_PORT_INSIDE,  /* lo >< hi, exclusive */
+	PKB_PORT_OUTSIDE, /* lo <> hi, exclusive */
+};
 
 struct pkb_port {
 	uint8_t op, pad;

@@ -193,5 +193,6 @@ void pk_rs_free(struct pk_rs *rs)
 	free(rs->table_group);
 	free(rs->rt);
 	free(rs->rtgroups);
+	free(rs->boxes);
 	free(rs);
 }
