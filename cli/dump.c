@@ -54,7 +54,7 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 	for (uint32_t pc = PKB_ENTRIES; pc < n; pc += pkb_insn_len(prog, n, pc)) {
 		uint32_t op = prog[pc] & 0xff;
 		fprintf(out, "%8u  0x%08" PRIx64 "  %s", pc, base + 4 * (uint64_t)pc, pkb_op_name(op));
-		if (op == PKB_OP_TEST) {
+		if (op == PKB_OP_TEST || op == PKB_OP_APPLY) {
 			const struct pk_rs_rule *r = pk_rs_rule(rs, prog[pc] >> 8);
 			fprintf(out, " @%u  (line %u)", r->nr, r->line);
 		} else if (op == PKB_OP_CUT) {
@@ -62,7 +62,8 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 			pk_dump_cut(out, prog + pc);
 		} else if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
 			for (uint32_t j = 1; j <= prog[pc] >> 8; j++)
-				fprintf(out, " @%u", pk_rs_rule(rs, prog[pc + j])->nr);
+				fprintf(out, " %s@%u", prog[pc + j] & PKB_SURE ? "sure" : "",
+					pk_rs_rule(rs, prog[pc + j] & ~PKB_SURE)->nr);
 		} else if (op == PKB_OP_FORK) {
 			fprintf(out, " %u ->", prog[pc + 1]);
 			for (uint32_t j = 0; j < prog[pc + 1]; j++)

@@ -30,6 +30,7 @@ struct pk_tree {
 	uint32_t n;       /* rules of this phase and family */
 	uint32_t *rule;   /* their indices in the ruleset, ascending */
 	uint64_t *lo, *hi; /* projection: [field * n + i] */
+	bool *whole;      /* the box is the whole rule: it matches wherever its box holds the region */
 	uint64_t fmax[PKB_FIELD_COUNT];
 	bool filter;      /* the filter phase: leaves split into LAST and TESTs */
 };
@@ -67,7 +68,9 @@ static void pk_tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule
 {
 	const struct pkb_addr *addrs = (const struct pkb_addr *)t->e->sec[PKB_SEC_ADDRS].p;
 	uint64_t lo[PKB_FIELD_COUNT], hi[PKB_FIELD_COUNT];
-	pkb_rule_box(r, addrs, af, lo, hi);
+	bool exact = pkb_rule_box(r, addrs, af, lo, hi);
+	t->whole[i] = exact && !(r->flags & PKB_R_IFNEG) && (!r->tcp_mask || (r->proto && r->proto != 6)) &&
+		      r->icmp_type == -1 && r->icmp_code == -1 && r->tos == -1 && !r->tagged && !r->probability;
 	for (int f = 0; f < PKB_FIELD_COUNT; f++) {
 		t->lo[f * (size_t)t->n + i] = lo[f];
 		t->hi[f * (size_t)t->n + i] = hi[f];
@@ -177,30 +180,53 @@ static enum pkb_op pk_leaf_op(const struct pk_tree *t, uint32_t id)
 	return r->action == PK_RT_MATCH ? PKB_OP_COLLECT : PKB_OP_LAST;
 }
 
-/* A LAST (descending) or COLLECT (ascending) of the leaf's rules it takes. */
-static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, enum pkb_op op)
+/* Rule id matches every packet in the region: its box is the whole rule
+ * and holds the region. */
+static bool pk_sure(const struct pk_tree *t, uint32_t id, const struct pk_region *rg)
+{
+	if (!t->whole[id])
+		return false;
+	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++)
+		if (t->lo[f * (size_t)t->n + id] > rg->lo[f] || t->hi[f * (size_t)t->n + id] < rg->hi[f])
+			return false;
+	return true;
+}
+
+/* A LAST (descending) or COLLECT (ascending) of the leaf's rules it takes
+ * up to cap, the sure ones marked. */
+static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+			 enum pkb_op op, uint32_t cap)
 {
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < n; i++)
-		k += pk_leaf_op(t, ids[i]) == op;
+		k += pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap;
 	if (!k)
 		return;
 	pk_emit(t->e, pkb_op_word(op, k));
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t i = op == PKB_OP_LAST ? n - 1 - j : j;
-		if (pk_leaf_op(t, ids[i]) == op)
-			pk_emit(t->e, t->rule[ids[i]]);
+		if (pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap)
+			pk_emit(t->e, t->rule[ids[i]] | (pk_sure(t, ids[i], rg) ? PKB_SURE : 0));
 	}
 }
 
-/* [LAST] [COLLECT] TESTs in rule order; END. */
-static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n)
+/* [LAST] [COLLECT] TESTs in rule order; END. A sure TEST (APPLY) stops
+ * every packet there: the TESTs after it and the list rules above it
+ * are never reached, so they are left out. */
+static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg)
 {
-	pk_emit_list(t, ids, n, PKB_OP_LAST);
-	pk_emit_list(t, ids, n, PKB_OP_COLLECT);
-	for (uint32_t i = 0; i < n; i++)
+	uint32_t cap = UINT32_MAX, tests = n;
+	for (uint32_t i = 0; i < n && cap == UINT32_MAX; i++)
+		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST && pk_sure(t, ids[i], rg)) {
+			cap = t->rule[ids[i]];
+			tests = i + 1;
+		}
+	pk_emit_list(t, ids, n, rg, PKB_OP_LAST, cap);
+	pk_emit_list(t, ids, n, rg, PKB_OP_COLLECT, cap);
+	for (uint32_t i = 0; i < tests; i++)
 		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST)
-			pk_emit(t->e, pkb_op_word(PKB_OP_TEST, t->rule[ids[i]]));
+			pk_emit(t->e, pkb_op_word(i + 1 == tests && cap != UINT32_MAX ? PKB_OP_APPLY : PKB_OP_TEST,
+						  t->rule[ids[i]]));
 	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
 }
 
@@ -219,8 +245,10 @@ static uint32_t pk_child_rules(const struct pk_tree *t, const uint32_t *ids, uin
 	return m;
 }
 
-/* Each child may use a share of what is left of the node's budget in
- * proportion to its rules, so no subtree starves the others. */
+/* Children with the same rules share one subtree (still forward), built
+ * for the union of their regions, which are adjacent. Each subtree may use
+ * a share of what is left of the node's budget in proportion to its
+ * rules, so no subtree starves the others. */
 static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
 			const struct pk_cut *c, int depth, size_t budget)
 {
@@ -236,29 +264,29 @@ static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, cons
 	uint32_t targets = pk_prog_len(e);
 	for (uint32_t j = 0; j <= c->k; j++)
 		pk_emit(e, 0);
-	uint32_t *cur = malloc(((size_t)n + 1) * sizeof(*cur)), *prev = malloc(((size_t)n + 1) * sizeof(*prev));
-	if (!cur || !prev)
+	uint32_t *cur = malloc(((size_t)n + 1) * sizeof(*cur)), *next = malloc(((size_t)n + 1) * sizeof(*next));
+	if (!cur || !next)
 		abort();
-	uint32_t nprev = UINT32_MAX;
-	for (uint32_t j = 0; j <= c->k; j++) {
-		uint32_t m = pk_child_rules(t, ids, n, c, j, cur);
-		if (m == nprev && !memcmp(cur, prev, m * sizeof(*cur))) {
-			/* same rules as the previous child: share its subtree (still forward) */
-			pk_patch(e, targets + j, ((uint32_t *)e->sec[PKB_SEC_PROGRAM].p)[targets + j - 1]);
-			continue;
+	uint32_t m = pk_child_rules(t, ids, n, c, 0, cur), mnext = 0;
+	for (uint32_t j = 0, end; j <= c->k; j = end + 1) {
+		for (end = j; end < c->k; end++) {
+			mnext = pk_child_rules(t, ids, n, c, end + 1, next);
+			if (mnext != m || memcmp(cur, next, m * sizeof(*cur)))
+				break;
 		}
 		struct pk_region sub = *rg;
 		sub.lo[c->field] = j ? c->bounds[j - 1] : rg->lo[c->field];
-		sub.hi[c->field] = j < c->k ? c->bounds[j] - 1 : rg->hi[c->field];
-		pk_patch(e, targets + j, pk_prog_len(e));
+		sub.hi[c->field] = end < c->k ? c->bounds[end] - 1 : rg->hi[c->field];
+		for (uint32_t i = j; i <= end; i++)
+			pk_patch(e, targets + i, pk_prog_len(e));
 		pk_emit_node(t, cur, m, &sub, depth + 1, (size_t)((double)share * m / (double)c->total));
-		uint32_t *swap = prev;
-		prev = cur;
-		cur = swap;
-		nprev = m;
+		uint32_t *swap = cur;
+		cur = next;
+		next = swap;
+		m = mnext;
 	}
 	free(cur);
-	free(prev);
+	free(next);
 }
 
 static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
@@ -267,7 +295,7 @@ static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, con
 	struct pk_cut c;
 	if (n <= PK_TREE_LEAF || depth >= PK_TREE_DEPTH || budget < (size_t)n + 8 ||
 	    pk_choose_cut(t, ids, n, rg, &c)) {
-		pk_emit_leaf(t, ids, n);
+		pk_emit_leaf(t, ids, n, rg);
 		return;
 	}
 	pk_emit_cut(t, ids, n, rg, &c, depth, budget);
@@ -352,13 +380,15 @@ static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t 
 		t.fmax[f] = pkb_field_max(af, f);
 	t.lo = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.lo));
 	t.hi = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.hi));
-	if (!t.lo || !t.hi)
+	t.whole = malloc((size_t)t.n * sizeof(*t.whole));
+	if (!t.lo || !t.hi || !t.whole)
 		abort();
 	for (uint32_t i = 0; i < t.n; i++)
 		pk_tree_project(&t, i, &rules[t.rule[i]], af);
 	uint32_t root = pk_emit_groups(&t);
 	free(t.lo);
 	free(t.hi);
+	free(t.whole);
 	free(t.rule);
 	return root;
 }

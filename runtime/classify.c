@@ -249,6 +249,16 @@ static bool pk_box_match(const struct pk_rs *rs, uint32_t i, const struct pk_key
 	return !(b->bits & PK_BOX_FULL) || pk_rs_match(rs, i, p);
 }
 
+/* A list entry's rule: sure ones (PKB_SURE) match without a test. */
+static bool pk_entry_matches(const struct pk_rs *rs, uint32_t entry, const struct pk_key *key,
+			     struct pk_rs_result *res)
+{
+	if (entry & PKB_SURE)
+		return true;
+	res->evaluated++;
+	return pk_box_match(rs, entry, key);
+}
+
 /* Keep the match rules in rule order, the first ones when there are too many. */
 static void pk_add_match(struct pk_rs_result *res, uint32_t rule)
 {
@@ -297,14 +307,11 @@ static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32
 			pc += 1 + r;
 			continue;
 		}
-		if (op != PKB_OP_TEST || r > limit)
+		if ((op != PKB_OP_TEST && op != PKB_OP_APPLY) || r > limit)
 			return;
 		pc++;
 		const struct pk_rs_box *rule = &rs->boxes[r];
-		if (rule->phase != phase)
-			continue;
-		res->evaluated++;
-		if (!pk_box_match(rs, r, key))
+		if (rule->phase != phase || !pk_entry_matches(rs, r | (op == PKB_OP_APPLY ? PKB_SURE : 0), key, res))
 			continue;
 		bool first_match = phase != PK_PHASE_FILTER;
 		if (first_match || !(rule->bits & PK_BOX_MATCH))
@@ -331,11 +338,10 @@ static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 		return;
 	uint32_t end = w->stop < limit ? w->stop : limit;
 	for (uint32_t j = 1; j <= prog[w->collect] >> 8; j++) {
-		uint32_t r = prog[w->collect + j];
+		uint32_t r = prog[w->collect + j] & ~PKB_SURE;
 		if (r > end || pk_matches_full_before(res, r))
 			return;
-		res->evaluated++;
-		if (pk_box_match(rs, r, key))
+		if (pk_entry_matches(rs, prog[w->collect + j], key, res))
 			pk_add_match(res, r);
 	}
 }
@@ -353,7 +359,7 @@ static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struc
 	l->n = hi;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (l->r[mid] >= stop)
+		if ((l->r[mid] & ~PKB_SURE) >= stop)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -375,14 +381,15 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
 			pk_last_init(prog, w[j].last, stop, &l[m++]);
 	for (;;) {
 		struct pk_last *top = NULL;
+		uint32_t r = 0;
 		for (uint32_t j = 0; j < m; j++)
-			if (l[j].i < l[j].n && (!top || l[j].r[l[j].i] > top->r[top->i]))
+			if (l[j].i < l[j].n && (!top || (l[j].r[l[j].i] & ~PKB_SURE) > r)) {
 				top = &l[j];
-		if (!top || (decide != PK_RT_NO_RULE && top->r[top->i] <= decide))
+				r = l[j].r[l[j].i] & ~PKB_SURE;
+			}
+		if (!top || (decide != PK_RT_NO_RULE && r <= decide))
 			return decide;
-		uint32_t r = top->r[top->i++];
-		res->evaluated++;
-		if (pk_box_match(rs, r, key))
+		if (pk_entry_matches(rs, top->r[top->i++], key, res))
 			return r;
 	}
 }

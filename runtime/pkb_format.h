@@ -26,7 +26,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 3
+#define PKB_VERSION 4
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -278,9 +278,16 @@ _Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
  * pass/block rules, highest first, so the first match among them is the
  * last one pf would meet), a COLLECT (the non-quick match rules, which
  * accumulate), then TESTs in rule order (quick rules, which stop), then
- * END; in the other phases only TESTs, first match stops.
+ * END; in the other phases only TESTs, first match stops. A rule whose
+ * box (runtime/rulebox.h) is the whole rule and holds the leaf's region
+ * matches every packet there: it is marked sure (PKB_SURE, APPLY) and
+ * not tested.
  */
 #define PKB_ENTRIES (PK_PHASE_COUNT * 2)
+
+/* In a LAST or COLLECT list: the rule matches every packet that reaches
+ * the leaf (as APPLY for TEST); the rule index is the other 31 bits. */
+#define PKB_SURE (1u << 31)
 
 /* Operand kinds, each with the check the verifier applies. */
 enum pkb_opnd {
@@ -304,10 +311,14 @@ enum pkb_opnd {
 	  "were tested in rule order; met inside a tree, FORK ends that tree")                \
 	X(LAST, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly decreasing, each a " \
 	  "non-quick pass or block filter rule: the first of them below the phase's stop (its "       \
-	  "earliest matching quick rule) that matches decides, unless a higher one already did")  \
+	  "earliest matching quick rule) that matches decides, unless a higher one already did; "     \
+	  "an index with PKB_SURE set matches without a test")                                       \
 	X(COLLECT, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly increasing, each a " \
 	  "non-quick match filter rule: those below the tree's stop that match are added to the "     \
-	  "match rules, up to the 16 kept; tested after the leaf's TESTs")
+	  "match rules, up to the 16 kept; tested after the leaf's TESTs; an index with PKB_SURE "   \
+	  "set matches without a test")                                                              \
+	X(APPLY, PKB_O_RULE, PKB_O_NONE, "as TEST, for a rule that matches every packet reaching "  \
+	  "the leaf (its region lies inside the rule's box, which is the whole rule): no test")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,
