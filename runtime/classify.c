@@ -211,7 +211,15 @@ static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
 	k->p = p;
 }
 
-/* CUT: the target of the interval the packet's field value falls in. */
+/* A CUT's bound j: a u64 as two words, low first. */
+static inline uint64_t pk_bound(const uint32_t *b, uint32_t j)
+{
+	return b[2 * j] | (uint64_t)b[2 * j + 1] << 32;
+}
+
+/* CUT: the target of the interval the packet's field value falls in: the
+ * number of bounds <= v, by binary search (its branches let the processor
+ * fetch ahead, which a branch-free search would not). */
 static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_key *key)
 {
 	uint64_t v = key->v[insn[0] >> 8];
@@ -219,7 +227,7 @@ static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_key *key)
 	const uint32_t *b = insn + 2;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if ((b[2 * mid] | (uint64_t)b[2 * mid + 1] << 32) <= v)
+		if (pk_bound(b, mid) <= v)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -281,20 +289,59 @@ static bool pk_matches_full_before(const struct pk_rs_result *res, uint32_t r)
 	return res->nmatches == cap && res->matches[cap - 1] < r;
 }
 
-/* What one tree found: its first stopping rule (quick in the filter, any
- * match in the first-match phases), its last deciding TEST up to it, and
- * the words of its leaf's LAST and COLLECT (0 when none). */
+/* What one tree found: the leaf the packet reaches, its first stopping
+ * rule (quick in the filter, any match in the first-match phases), its
+ * last deciding TEST up to it, and the words of the leaf's LAST and
+ * COLLECT (0 when none), tested once the phase's stop is known. */
 struct pk_walk {
-	uint32_t stop, decide, last, collect;
+	uint32_t leaf, stop, decide, last, collect;
 };
 
-/* Walk one tree from pc, testing leaf TESTs up to limit (they are in rule
- * order, so the rest of them lies beyond the limit), adding the match
- * rules met to res when collect; a LAST or COLLECT is noted, tested later. */
-static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_key *key,
-			  uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
+/* Scan the COLLECT at pc up to rule end: match rules past the kept ones
+ * are not tested, they cannot change them. */
+static void pk_collect(const struct pk_rs *rs, uint32_t pc, uint32_t end, const struct pk_key *key,
+		       struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
+	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
+		uint32_t r = prog[pc + j] & ~PKB_SURE;
+		if (r > end || pk_matches_full_before(res, r))
+			return;
+		if (pk_entry_matches(rs, prog[pc + j], key, res))
+			pk_add_match(res, r);
+	}
+}
+
+/* Every tree from its root down its CUTs to the leaf, a level of each in
+ * turn: the trees' loads do not depend on one another, so the memory
+ * accesses of one overlap those of the others (verified: jumps forward). */
+static void pk_descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, const struct pk_key *key,
+		       struct pk_walk *w)
+{
+	uint32_t moving = k;
+	for (uint32_t j = 0; j < k; j++)
+		w[j].leaf = roots[j];
+	while (moving) {
+		moving = 0;
+		for (uint32_t j = 0; j < k; j++) {
+			if ((prog[w[j].leaf] & 0xff) != PKB_OP_CUT)
+				continue;
+			w[j].leaf = pk_cut_target(prog + w[j].leaf, key);
+			__builtin_prefetch(prog + w[j].leaf);
+			moving++;
+		}
+	}
+}
+
+/* A leaf from pc: its LAST and COLLECT are noted; its TESTs are tested up
+ * to limit (they are in rule order, so the rest of them lies beyond the
+ * limit), adding the match rules met to res when collect. */
+static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_key *key,
+			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
+{
+	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
+	w->stop = w->decide = PK_RT_NO_RULE;
+	w->last = w->collect = 0;
 	/* verified: instructions in bounds, jumps forward, last one END */
 	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
 		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
@@ -325,27 +372,6 @@ static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32
 	}
 }
 
-/* The TESTs of one tree, then its COLLECT up to the stop when collect:
- * match rules past the kept ones are not tested, they cannot change them. */
-static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_key *key,
-			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
-{
-	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	w->stop = w->decide = PK_RT_NO_RULE;
-	w->last = w->collect = 0;
-	pk_walk_tests(rs, phase, pc, key, limit, collect, res, w);
-	if (!collect || !w->collect)
-		return;
-	uint32_t end = w->stop < limit ? w->stop : limit;
-	for (uint32_t j = 1; j <= prog[w->collect] >> 8; j++) {
-		uint32_t r = prog[w->collect + j] & ~PKB_SURE;
-		if (r > end || pk_matches_full_before(res, r))
-			return;
-		if (pk_entry_matches(rs, prog[w->collect + j], key, res))
-			pk_add_match(res, r);
-	}
-}
-
 /* A LAST list's cursor: its rules from the first below the stop. */
 struct pk_last {
 	const uint32_t *r;
@@ -357,6 +383,9 @@ static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struc
 	uint32_t lo = 0, hi = prog[pc] >> 8;
 	l->r = prog + pc + 1;
 	l->n = hi;
+	/* most often the whole list lies below the stop */
+	if ((l->r[0] & ~PKB_SURE) < stop)
+		hi = 0;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if ((l->r[mid] & ~PKB_SURE) >= stop)
@@ -374,7 +403,7 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
 			      uint32_t decide, const struct pk_key *key, struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	struct pk_last l[PKB_MAX_CUT];
+	struct pk_last l[PKB_MAX_FORK];
 	uint32_t m = 0;
 	for (uint32_t j = 0; j < k; j++)
 		if (w[j].last)
@@ -397,15 +426,17 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
 /* The trees (one, or those of a FORK) together give the linear outcome:
  * evaluation stops at the earliest stopping rule of any tree; the
  * decision is the last deciding rule up to it, and a tree whose own last
- * deciding TEST lies beyond is walked again up to that point. */
+ * deciding TEST lies beyond is walked again up to that point; the match
+ * rules are those of the leaves' COLLECTs up to it. */
 static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const uint32_t *roots, uint32_t k,
 			  const struct pk_key *key, struct pk_rs_result *res)
 {
 	uint32_t stop = PK_RT_NO_RULE, decide = PK_RT_NO_RULE;
-	struct pk_walk w[PKB_MAX_CUT];
+	struct pk_walk w[PKB_MAX_FORK];
+	pk_descend(PK_RS_SEC(rs, PROGRAM, uint32_t), roots, k, key, w);
 	/* rules after a stop already found cannot change the outcome */
 	for (uint32_t j = 0; j < k; j++) {
-		pk_walk_tree(rs, phase, roots[j], key, stop, true, res, &w[j]);
+		pk_walk_leaf(rs, phase, w[j].leaf, key, stop, true, res, &w[j]);
 		if (w[j].stop < stop)
 			stop = w[j].stop;
 	}
@@ -413,7 +444,7 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 		uint32_t d = w[j].decide;
 		if (d != PK_RT_NO_RULE && d > stop) {
 			struct pk_walk again;
-			pk_walk_tree(rs, phase, roots[j], key, stop, false, res, &again);
+			pk_walk_leaf(rs, phase, w[j].leaf, key, stop, false, res, &again);
 			d = again.decide;
 		}
 		if (d != PK_RT_NO_RULE && (decide == PK_RT_NO_RULE || d > decide))
@@ -421,6 +452,9 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 	}
 	while (res->nmatches && res->matches[res->nmatches - 1] > stop)
 		res->nmatches--;
+	for (uint32_t j = 0; j < k; j++)
+		if (w[j].collect)
+			pk_collect(rs, w[j].collect, stop, key, res);
 	res->rule = pk_last_merge(rs, w, k, stop, decide, key, res);
 }
 

@@ -289,6 +289,10 @@ _Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
  * the leaf (as APPLY for TEST); the rule index is the other 31 bits. */
 #define PKB_SURE (1u << 31)
 
+/* The most trees under a FORK (verified), so that a walk keeps what each
+ * tree found in a fixed array. */
+#define PKB_MAX_FORK 16
+
 /* Operand kinds, each with the check the verifier applies. */
 enum pkb_opnd {
 	PKB_O_NONE,  /* A: must be 0; B: the instruction has no second word */
