@@ -298,6 +298,7 @@ enum pkb_opnd {
 	PKB_O_NONE,  /* A: must be 0; B: the instruction has no second word */
 	PKB_O_FIELD, /* < PKB_FIELD_COUNT */
 	PKB_O_COUNT, /* 1 ..PKB_MAX_CUT, tables follow */
+	PKB_O_TREES, /* 1 ..PKB_MAX_FORK, targets follow */
 	PKB_O_RULE,  /* < number of rules */
 	PKB_O_LIST,  /* 1 ..number of rules: that many rule indices follow */
 };
@@ -310,7 +311,7 @@ enum pkb_opnd {
 	X(CUT, PKB_O_FIELD, PKB_O_COUNT, "v := packet field A; followed by B sorted bounds " \
 	  "(u64, 2 words each, strictly increasing) then B+1 targets; jump to target[i] where " \
 	  "i = number of bounds <= v; every target is a later instruction")                 \
-	X(FORK, PKB_O_NONE, PKB_O_COUNT, "followed by B targets, each the root of a tree over "   \
+	X(FORK, PKB_O_NONE, PKB_O_TREES, "followed by B targets, each the root of a tree over "   \
 	  "a group of the phase's rules: evaluate every tree and combine as if all their rules "    \
 	  "were tested in rule order; met inside a tree, FORK ends that tree")                \
 	X(LAST, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly decreasing, each a " \

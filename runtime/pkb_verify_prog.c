@@ -85,6 +85,10 @@ static int pk_v_operand(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t 
 		if (v >= PKB_FIELD_COUNT)
 			return pk_rs_fail(err, at, "%s: unknown packet field %u", name, v);
 		return 0;
+	case PKB_O_TREES:
+		if (v == 0 || v > PKB_MAX_FORK)
+			return pk_rs_fail(err, at, "%s: %u trees, must be 1..%u", name, v, PKB_MAX_FORK);
+		return 0;
 	case PKB_O_COUNT:
 		if (v == 0 || v > PKB_MAX_CUT)
 			return pk_rs_fail(err, at, "%s: %u bounds, must be 1..%u", name, v, PKB_MAX_CUT);
@@ -203,10 +207,7 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err)
 	for (uint32_t pc = PKB_ENTRIES; !rc && pc < nwords; pc++) {
 		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_CUT)
 			rc = pk_v_cut(prog, pc, start, nwords, base, err);
-		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK && prog[pc + 1] > PKB_MAX_FORK)
-			rc = pk_rs_fail(err, base + 4ull * pc + 4, "FORK at word %u: %u trees, at most %u", pc,
-					prog[pc + 1], PKB_MAX_FORK);
-		else if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK)
+		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK)
 			rc = pk_v_targets(prog, pc, pc + 2, prog[pc + 1], start, nwords, base, err);
 		if (start[pc] && ((prog[pc] & 0xff) == PKB_OP_LAST || (prog[pc] & 0xff) == PKB_OP_COLLECT))
 			rc = pk_v_list(rs, prog, pc, base, err);

@@ -337,8 +337,12 @@ static void expect_list_refusals(uint32_t op, const char *order, const char *kin
 	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (at + 1));
 	put32(buf, prog + 4ull * at, pkb_op_word(op, 0));
 	expect_refusal(buf, "0 rules listed", prog + 4ull * at);
+	put32(buf, prog + 4ull * (at + 1), 0xfffffffu | PKB_SURE);
+	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (at + 1));
 	if (n > 1) {
 		put32(buf, prog + 4ull * (at + 2), r0);
+		expect_refusal(buf, order, prog + 4ull * (at + 2));
+		put32(buf, prog + 4ull * (at + 2), r0 | PKB_SURE);
 		expect_refusal(buf, order, prog + 4ull * (at + 2));
 	}
 	uint32_t bad = rule_not_for(buf, op);
@@ -357,6 +361,30 @@ static void test_each_rule_list_check_names_itself_and_the_offset(void **state)
 	expect_list_refusals(PKB_OP_COLLECT, "rules not strictly increasing", "is not a non-quick match rule");
 }
 
+static int setup_forked(void **state)
+{
+	(void)state;
+	struct pk_rulegen_opts o = {.seed = 78, .nrules = 200, .ntables = 2, .legacy = true, .quick_pct = 30};
+	ir = pk_rulegen(&o);
+	from_front = false;
+	pk_test_encode(ir, &good, &good_len);
+	return 0;
+}
+
+/* The walk keeps what each tree of a FORK found in a fixed array. */
+static void test_a_fork_of_more_than_16_trees_is_refused(void **state)
+{
+	(void)state;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	uint64_t prog = sec_off(buf, PKB_SEC_PROGRAM);
+	uint32_t fork = find_op(buf, PKB_OP_FORK);
+	assert_true(fork > 0);
+	put32(buf, prog + 4ull * fork + 4, PKB_MAX_FORK + 1);
+	expect_refusal(buf, "17 trees, must be 1..16", prog + 4ull * fork + 4);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +398,10 @@ int main(void)
 		cmocka_unit_test(test_each_structural_check_names_itself_and_the_offset),
 		cmocka_unit_test(test_each_rule_list_check_names_itself_and_the_offset),
 	};
+	const struct CMUnitTest forked[] = {
+		cmocka_unit_test(test_a_fork_of_more_than_16_trees_is_refused),
+	};
 	return cmocka_run_group_tests_name("examples/freenas.conf", tests, setup_example, teardown) |
-	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown);
+	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown) |
+	       cmocka_run_group_tests_name("generated, with a FORK", forked, setup_forked, teardown);
 }
