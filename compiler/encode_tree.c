@@ -354,7 +354,10 @@ static uint32_t pk_emit_groups(struct pk_tree *t)
 			continue;
 		if (ngroups > 1)
 			pk_patch(t->e, targets++, pk_prog_len(t->e));
-		pk_emit_node(t, ids + first[g], count[g], &rg, 0, (size_t)PK_TREE_BUDGET * count[g] + 1024);
+		/* the rules pinning neither address are copied into the most
+		 * children: that tree may use the budget of the whole phase */
+		size_t budget = (size_t)PK_TREE_BUDGET * (g ? count[g] : t->n) + 1024;
+		pk_emit_node(t, ids + first[g], count[g], &rg, 0, budget);
 	}
 	free(key);
 	free(ids);
