@@ -303,10 +303,8 @@ static void pk_collect(const struct pk_rs *rs, uint32_t pc, uint32_t end, const 
 		       struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	for (uint32_t j = 1, n = prog[pc] >> 8; j <= n; j++) {
+	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
 		uint32_t r = prog[pc + j] & ~PKB_SURE;
-		if (j + 2 <= n && !(prog[pc + j + 2] & PKB_SURE))
-			__builtin_prefetch(&rs->boxes[prog[pc + j + 2]]);
 		if (r > end || pk_matches_full_before(res, r))
 			return;
 		if (pk_entry_matches(rs, prog[pc + j], key, res))
@@ -358,8 +356,7 @@ static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 		}
 		if ((op != PKB_OP_TEST && op != PKB_OP_APPLY) || r > limit)
 			return;
-		if (++pc < n && (prog[pc] & 0xff) == PKB_OP_TEST)
-			__builtin_prefetch(&rs->boxes[prog[pc] >> 8]);
+		pc++;
 		const struct pk_rs_box *rule = &rs->boxes[r];
 		if (rule->phase != phase || !pk_entry_matches(rs, r | (op == PKB_OP_APPLY ? PKB_SURE : 0), key, res))
 			continue;
