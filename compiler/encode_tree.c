@@ -252,14 +252,17 @@ static uint32_t pk_child_rules(const struct pk_tree *t, const uint32_t *ids, uin
 static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
 			const struct pk_cut *c, int depth, size_t budget)
 {
-	size_t words = 2 + 3 * (size_t)c->k + 1;
+	/* bounds sorted: the last one says whether they all fit 32 bits */
+	bool narrow = c->bounds[c->k - 1] <= UINT32_MAX;
+	size_t words = 2 + (narrow ? 2 : 3) * (size_t)c->k + 1;
 	size_t share = budget > words ? budget - words : 0;
 	struct pk_enc *e = t->e;
-	pk_emit(e, pkb_op_word(PKB_OP_CUT, c->field));
+	pk_emit(e, pkb_op_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
 	pk_emit(e, c->k);
 	for (uint32_t j = 0; j < c->k; j++) {
 		pk_emit(e, (uint32_t)c->bounds[j]);
-		pk_emit(e, (uint32_t)(c->bounds[j] >> 32));
+		if (!narrow)
+			pk_emit(e, (uint32_t)(c->bounds[j] >> 32));
 	}
 	uint32_t targets = pk_prog_len(e);
 	for (uint32_t j = 0; j <= c->k; j++)

@@ -235,6 +235,31 @@ static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_key *key)
 	return b[2 * k + lo];
 }
 
+/* CUT32: the same over one-word bounds. */
+static uint32_t pk_cut32_target(const uint32_t *insn, const struct pk_key *key)
+{
+	uint64_t v = key->v[insn[0] >> 8];
+	uint32_t k = insn[1], lo = 0, hi = k;
+	const uint32_t *b = insn + 2;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (b[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return b[k + lo];
+}
+
+/* The target of a CUT or CUT32 at pc, or 0 when pc holds neither. */
+static uint32_t pk_node_target(const uint32_t *prog, uint32_t pc, const struct pk_key *key)
+{
+	uint32_t op = prog[pc] & 0xff;
+	if (op == PKB_OP_CUT32)
+		return pk_cut32_target(prog + pc, key);
+	return op == PKB_OP_CUT ? pk_cut_target(prog + pc, key) : 0;
+}
+
 /* Rule i against the packet, from its box (the same answer as pk_rs_match). */
 static bool pk_box_match(const struct pk_rs *rs, uint32_t i, const struct pk_key *k)
 {
@@ -324,10 +349,11 @@ static void pk_descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, 
 	while (moving) {
 		moving = 0;
 		for (uint32_t j = 0; j < k; j++) {
-			if ((prog[w[j].leaf] & 0xff) != PKB_OP_CUT)
+			uint32_t next = pk_node_target(prog, w[j].leaf, key);
+			if (!next)
 				continue;
-			w[j].leaf = pk_cut_target(prog + w[j].leaf, key);
-			__builtin_prefetch(prog + w[j].leaf);
+			w[j].leaf = next;
+			__builtin_prefetch(prog + next);
 			moving++;
 		}
 	}
@@ -345,8 +371,8 @@ static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 	/* verified: instructions in bounds, jumps forward, last one END */
 	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
 		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
-		if (op == PKB_OP_CUT) {
-			pc = pk_cut_target(prog + pc, key);
+		if (pkb_cut_width(op)) {
+			pc = pk_node_target(prog, pc, key);
 			continue;
 		}
 		if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {

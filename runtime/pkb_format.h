@@ -323,7 +323,9 @@ enum pkb_opnd {
 	  "match rules, up to the 16 kept; tested after the leaf's TESTs; an index with PKB_SURE "   \
 	  "set matches without a test")                                                              \
 	X(APPLY, PKB_O_RULE, PKB_O_NONE, "as TEST, for a rule that matches every packet reaching "  \
-	  "the leaf (its region lies inside the rule's box, which is the whole rule): no test")
+	  "the leaf (its region lies inside the rule's box, which is the whole rule): no test")      \
+	X(CUT32, PKB_O_FIELD, PKB_O_COUNT, "as CUT, with bounds of one word each (u32, strictly "   \
+	  "increasing): half the bytes to read where every bound fits 32 bits")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,
@@ -349,6 +351,12 @@ enum pkb_field {
 #undef PKB_FIELD_ENUM
 	PKB_FIELD_COUNT
 };
+
+/* Words per bound of a CUT (u64) or CUT32 (u32); 0 for other opcodes. */
+static inline uint32_t pkb_cut_width(uint32_t op)
+{
+	return op == PKB_OP_CUT ? 2 : op == PKB_OP_CUT32 ? 1 : 0;
+}
 
 static inline uint32_t pkb_op_word(enum pkb_op op, uint32_t a)
 {

@@ -288,13 +288,22 @@ static void test_each_structural_check_names_itself_and_the_offset(void **state)
 	assert_true(test > 0);
 	put32(buf, prog + 4ull * test, pkb_op_word(PKB_OP_TEST, 0xffffff));
 	expect_refusal(buf, "rule 16777215 out of range", prog + 4ull * test);
-	uint32_t cut = find_op(buf, PKB_OP_CUT), k;
-	assert_true(cut > 0);
-	memcpy(&k, buf + prog + 4ull * (cut + 1), 4);
-	put32(buf, prog + 4ull * (cut + 2 + 2 * k), cut);
-	expect_refusal(buf, "is not forward", prog + 4ull * (cut + 2 + 2 * k));
-	put32(buf, prog + 4ull * (cut + 1), PKB_MAX_CUT + 1);
-	expect_refusal(buf, "bounds, must be 1..256", prog + 4ull * cut + 4);
+	for (uint32_t op = 0; op < PKB_OP_COUNT; op++) {
+		uint32_t cut = pkb_cut_width(op) ? find_op(buf, op) : 0, k, width = pkb_cut_width(op);
+		if (!cut)
+			continue;
+		memcpy(&k, buf + prog + 4ull * (cut + 1), 4);
+		put32(buf, prog + 4ull * (cut + 2 + width * k), cut);
+		expect_refusal(buf, "is not forward", prog + 4ull * (cut + 2 + width * k));
+		put32(buf, prog + 4ull * (cut + 1), PKB_MAX_CUT + 1);
+		expect_refusal(buf, "bounds, must be 1..256", prog + 4ull * cut + 4);
+		if (k > 1) {
+			/* bound 1 := bound 0 */
+			memmove(buf + prog + 4ull * (cut + 2 + width), buf + prog + 4ull * (cut + 2), 4ull * width);
+			expect_refusal(buf, "bounds not increasing", prog + 4ull * (cut + 2 + width));
+		}
+	}
+	assert_true(find_op(buf, PKB_OP_CUT) || find_op(buf, PKB_OP_CUT32));
 	uint64_t strings = sec_off(buf, PKB_SEC_STRINGS);
 	uint32_t nstr = ((const struct pkb_header *)buf)->sections[PKB_SEC_STRINGS].count;
 	buf[strings + nstr - 1] = 'x';
