@@ -63,8 +63,9 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 			pk_dump_cut(out, prog + pc);
 		} else if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
 			for (uint32_t j = 1; j <= prog[pc] >> 8; j++)
-				fprintf(out, " %s@%u", prog[pc + j] & PKB_SURE ? "sure" : "",
-					pk_rs_rule(rs, prog[pc + j] & ~PKB_SURE)->nr);
+				fprintf(out, " %s@%u",
+					prog[pc + j] & PKB_SURE ? "sure" : prog[pc + j] & PKB_SYN ? "syn" : "",
+					pk_rs_rule(rs, prog[pc + j] & ~PKB_ENTRY_MARKS)->nr);
 		} else if (op == PKB_OP_FORK) {
 			fprintf(out, " %u ->", prog[pc + 1]);
 			for (uint32_t j = 0; j < prog[pc + 1]; j++)

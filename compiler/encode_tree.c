@@ -192,6 +192,15 @@ static bool pk_sure(const struct pk_tree *t, uint32_t id, const struct pk_region
 	return true;
 }
 
+/* A list entry's marks: sure in the region, or a `flags S/SA` TCP rule. */
+static uint32_t pk_entry_marks(const struct pk_tree *t, uint32_t id, const struct pk_region *rg)
+{
+	const struct pkb_rule *r = &((const struct pkb_rule *)t->e->sec[PKB_SEC_RULES].p)[t->rule[id]];
+	if (pk_sure(t, id, rg))
+		return PKB_SURE;
+	return r->proto == 6 && r->tcp_mask == 0x12 && r->tcp_flags == 0x02 ? PKB_SYN : 0;
+}
+
 /* A LAST (descending) or COLLECT (ascending) of the leaf's rules it takes
  * up to cap, the sure ones marked. */
 static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
@@ -206,7 +215,7 @@ static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, con
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t i = op == PKB_OP_LAST ? n - 1 - j : j;
 		if (pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap)
-			pk_emit(t->e, t->rule[ids[i]] | (pk_sure(t, ids[i], rg) ? PKB_SURE : 0));
+			pk_emit(t->e, t->rule[ids[i]] | pk_entry_marks(t, ids[i], rg));
 	}
 }
 

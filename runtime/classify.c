@@ -196,6 +196,7 @@ static uint64_t pk_be_read(const uint8_t *a, int n)
 struct pk_key {
 	uint64_t v[PKB_FIELD_COUNT];
 	const struct pk_match_pkt *p;
+	bool syn; /* TCP, SYN set, ACK clear: what `flags S/SA` accepts */
 };
 
 static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
@@ -209,6 +210,7 @@ static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
 	k->v[PKB_FIELD_IFACE] = p->iface;
 	k->v[PKB_FIELD_DIR] = p->dir;
 	k->p = p;
+	k->syn = p->proto == 6 && (p->tcp_flags & 0x12) == 0x02;
 }
 
 /* A CUT's bound j: a u64 as two words, low first. */
@@ -282,14 +284,17 @@ static bool pk_box_match(const struct pk_rs *rs, uint32_t i, const struct pk_key
 	return !(b->bits & PK_BOX_FULL) || pk_rs_match(rs, i, p);
 }
 
-/* A list entry's rule: sure ones (PKB_SURE) match without a test. */
+/* A list entry's rule: sure ones (PKB_SURE) match without a test; those
+ * marked PKB_SYN fail a packet that is not a TCP SYN without reading the rule. */
 static bool pk_entry_matches(const struct pk_rs *rs, uint32_t entry, const struct pk_key *key,
 			     struct pk_rs_result *res)
 {
 	if (entry & PKB_SURE)
 		return true;
 	res->evaluated++;
-	return pk_box_match(rs, entry, key);
+	if ((entry & PKB_SYN) && !key->syn)
+		return false;
+	return pk_box_match(rs, entry & ~PKB_ENTRY_MARKS, key);
 }
 
 /* Keep the match rules in rule order, the first ones when there are too many. */
@@ -329,7 +334,7 @@ static void pk_collect(const struct pk_rs *rs, uint32_t pc, uint32_t end, const 
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
-		uint32_t r = prog[pc + j] & ~PKB_SURE;
+		uint32_t r = prog[pc + j] & ~PKB_ENTRY_MARKS;
 		if (r > end || pk_matches_full_before(res, r))
 			return;
 		if (pk_entry_matches(rs, prog[pc + j], key, res))
@@ -410,11 +415,11 @@ static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struc
 	l->r = prog + pc + 1;
 	l->n = hi;
 	/* most often the whole list lies below the stop */
-	if ((l->r[0] & ~PKB_SURE) < stop)
+	if ((l->r[0] & ~PKB_ENTRY_MARKS) < stop)
 		hi = 0;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if ((l->r[mid] & ~PKB_SURE) >= stop)
+		if ((l->r[mid] & ~PKB_ENTRY_MARKS) >= stop)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -438,9 +443,9 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
 		struct pk_last *top = NULL;
 		uint32_t r = 0;
 		for (uint32_t j = 0; j < m; j++)
-			if (l[j].i < l[j].n && (!top || (l[j].r[l[j].i] & ~PKB_SURE) > r)) {
+			if (l[j].i < l[j].n && (!top || (l[j].r[l[j].i] & ~PKB_ENTRY_MARKS) > r)) {
 				top = &l[j];
-				r = l[j].r[l[j].i] & ~PKB_SURE;
+				r = l[j].r[l[j].i] & ~PKB_ENTRY_MARKS;
 			}
 		if (!top || (decide != PK_RT_NO_RULE && r <= decide))
 			return decide;

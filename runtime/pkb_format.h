@@ -285,9 +285,14 @@ _Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
  */
 #define PKB_ENTRIES (PK_PHASE_COUNT * 2)
 
-/* In a LAST or COLLECT list: the rule matches every packet that reaches
- * the leaf (as APPLY for TEST); the rule index is the other 31 bits. */
+/* Marks on a LAST or COLLECT entry, above its rule index. PKB_SURE: the
+ * rule matches every packet that reaches the leaf (as APPLY for TEST).
+ * PKB_SYN: the rule is a TCP rule with `flags S/SA` (pf's default for
+ * stateful TCP rules), so a packet that is not a TCP SYN without ACK
+ * fails it without the rule being read. */
 #define PKB_SURE (1u << 31)
+#define PKB_SYN (1u << 30)
+#define PKB_ENTRY_MARKS (PKB_SURE | PKB_SYN)
 
 /* The most trees under a FORK (verified), so that a walk keeps what each
  * tree found in a fixed array. */
@@ -317,11 +322,11 @@ enum pkb_opnd {
 	X(LAST, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly decreasing, each a " \
 	  "non-quick pass or block filter rule: the first of them below the phase's stop (its "       \
 	  "earliest matching quick rule) that matches decides, unless a higher one already did; "     \
-	  "an index with PKB_SURE set matches without a test")                                       \
+	  "an index with PKB_SURE set matches without a test, one with PKB_SYN only a TCP SYN")                                       \
 	X(COLLECT, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly increasing, each a " \
 	  "non-quick match filter rule: those below the tree's stop that match are added to the "     \
 	  "match rules, up to the 16 kept; tested after the leaf's TESTs; an index with PKB_SURE "   \
-	  "set matches without a test")                                                              \
+	  "set matches without a test, one with PKB_SYN only a TCP SYN")                                                              \
 	X(APPLY, PKB_O_RULE, PKB_O_NONE, "as TEST, for a rule that matches every packet reaching "  \
 	  "the leaf (its region lies inside the rule's box, which is the whole rule): no test")      \
 	X(CUT32, PKB_O_FIELD, PKB_O_COUNT, "as CUT, with bounds of one word each (u32, strictly "   \

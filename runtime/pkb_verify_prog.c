@@ -142,14 +142,15 @@ static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uin
 /* A LAST or COLLECT list: rules in range, strictly decreasing (LAST) or
  * increasing (COLLECT), each a non-quick pass or block (LAST) or match
  * (COLLECT) filter rule: what the runtime's early stops rely on. The
- * PKB_SURE mark is the compiler's claim, like the lists' completeness. */
+ * PKB_SURE and PKB_SYN marks are the compiler's claims, like the lists'
+ * completeness. */
 static int pk_v_list(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, uint64_t base, struct pk_rs_err *err)
 {
 	const struct pkb_rule *rules = PK_RS_SEC(rs, RULES, struct pkb_rule);
 	bool last = (prog[pc] & 0xff) == PKB_OP_LAST;
 	const char *name = last ? "LAST" : "COLLECT";
 	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
-		uint32_t r = prog[pc + j] & ~PKB_SURE, prev = prog[pc + j - 1] & ~PKB_SURE;
+		uint32_t r = prog[pc + j] & ~PKB_ENTRY_MARKS, prev = prog[pc + j - 1] & ~PKB_ENTRY_MARKS;
 		uint64_t at = base + 4ull * (pc + j);
 		if (r >= PK_RS_N(rs, RULES))
 			return pk_rs_fail(err, at, "%s at word %u: rule %u out of range", name, pc, r);

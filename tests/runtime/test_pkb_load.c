@@ -353,6 +353,8 @@ static void expect_list_refusals(uint32_t op, const char *order, const char *kin
 		expect_refusal(buf, order, prog + 4ull * (at + 2));
 		put32(buf, prog + 4ull * (at + 2), r0 | PKB_SURE);
 		expect_refusal(buf, order, prog + 4ull * (at + 2));
+		put32(buf, prog + 4ull * (at + 2), r0 | PKB_SYN);
+		expect_refusal(buf, order, prog + 4ull * (at + 2));
 	}
 	uint32_t bad = rule_not_for(buf, op);
 	if (bad != PKB_NONE) {
