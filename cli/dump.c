@@ -55,7 +55,7 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 	for (uint32_t pc = PKB_ENTRIES; pc < n; pc += pkb_insn_len(prog, n, pc)) {
 		uint32_t op = prog[pc] & 0xff;
 		fprintf(out, "%8u  0x%08" PRIx64 "  %s", pc, base + 4 * (uint64_t)pc, pkb_op_name(op));
-		if (op == PKB_OP_TEST || op == PKB_OP_APPLY) {
+		if (op == PKB_OP_TEST || op == PKB_OP_APPLY || op == PKB_OP_TESTSYN) {
 			const struct pk_rs_rule *r = pk_rs_rule(rs, prog[pc] >> 8);
 			fprintf(out, " @%u  (line %u)", r->nr, r->line);
 		} else if (pkb_cut_width(op)) {

@@ -232,10 +232,11 @@ static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n, con
 		}
 	pk_emit_list(t, ids, n, rg, PKB_OP_LAST, cap);
 	pk_emit_list(t, ids, n, rg, PKB_OP_COLLECT, cap);
+	static const enum pkb_op test_op[] = {[0] = PKB_OP_TEST, [PKB_SURE >> 30] = PKB_OP_APPLY,
+					      [PKB_SYN >> 30] = PKB_OP_TESTSYN};
 	for (uint32_t i = 0; i < tests; i++)
 		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST)
-			pk_emit(t->e, pkb_op_word(i + 1 == tests && cap != UINT32_MAX ? PKB_OP_APPLY : PKB_OP_TEST,
-						  t->rule[ids[i]]));
+			pk_emit(t->e, pkb_op_word(test_op[pk_entry_marks(t, ids[i], rg) >> 30], t->rule[ids[i]]));
 	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
 }
 

@@ -385,11 +385,12 @@ static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 			pc += 1 + r;
 			continue;
 		}
-		if ((op != PKB_OP_TEST && op != PKB_OP_APPLY) || r > limit)
+		if ((op != PKB_OP_TEST && op != PKB_OP_APPLY && op != PKB_OP_TESTSYN) || r > limit)
 			return;
 		pc++;
 		const struct pk_rs_box *rule = &rs->boxes[r];
-		if (rule->phase != phase || !pk_entry_matches(rs, r | (op == PKB_OP_APPLY ? PKB_SURE : 0), key, res))
+		uint32_t marks = op == PKB_OP_APPLY ? PKB_SURE : op == PKB_OP_TESTSYN ? PKB_SYN : 0;
+		if (rule->phase != phase || !pk_entry_matches(rs, r | marks, key, res))
 			continue;
 		bool first_match = phase != PK_PHASE_FILTER;
 		if (first_match || !(rule->bits & PK_BOX_MATCH))

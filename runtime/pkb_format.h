@@ -330,7 +330,9 @@ enum pkb_opnd {
 	X(APPLY, PKB_O_RULE, PKB_O_NONE, "as TEST, for a rule that matches every packet reaching "  \
 	  "the leaf (its region lies inside the rule's box, which is the whole rule): no test")      \
 	X(CUT32, PKB_O_FIELD, PKB_O_COUNT, "as CUT, with bounds of one word each (u32, strictly "   \
-	  "increasing): half the bytes to read where every bound fits 32 bits")
+	  "increasing): half the bytes to read where every bound fits 32 bits")                 \
+	X(TESTSYN, PKB_O_RULE, PKB_O_NONE, "as TEST, for a TCP rule with flags S/SA: a packet that " \
+	  "is not a TCP SYN without ACK fails it without the rule being read")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,
