@@ -10,6 +10,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/pkb_internal.h"
+#include "runtime/rulebox.h"
 
 static bool pk_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
 {
@@ -185,12 +186,6 @@ void pk_rs_classify_trace(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 	}
 }
 
-/* The address's first 4 (IPv4) or 8 (IPv6) bytes as a big-endian number. */
-static uint64_t pk_be_read(const uint8_t *a, int n)
-{
-	return n == 4 ? pk_get32(a) : (uint64_t)pk_get32(a) << 32 | pk_get32(a + 4);
-}
-
 /* A packet as a tree walk reads it: its values of the CUT fields, read
  * once per classification, and the packet for the other conditions. */
 struct pk_key {
@@ -201,10 +196,9 @@ struct pk_key {
 
 static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
 {
-	int n = p->af == PK_RT_AF_INET ? 4 : 8;
 	k->v[PKB_FIELD_PROTO] = p->proto;
-	k->v[PKB_FIELD_SRC] = pk_be_read(p->src, n);
-	k->v[PKB_FIELD_DST] = pk_be_read(p->dst, n);
+	k->v[PKB_FIELD_SRC] = pkb_addr_key(p->src, p->af);
+	k->v[PKB_FIELD_DST] = pkb_addr_key(p->dst, p->af);
 	k->v[PKB_FIELD_SPORT] = p->sport;
 	k->v[PKB_FIELD_DPORT] = p->dport;
 	k->v[PKB_FIELD_IFACE] = p->iface;
@@ -213,44 +207,24 @@ static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
 	k->syn = p->proto == 6 && (p->tcp_flags & 0x12) == 0x02;
 }
 
-/* A CUT's bound j: a u64 as two words, low first. */
-static inline uint64_t pk_bound(const uint32_t *b, uint32_t j)
-{
-	return b[2 * j] | (uint64_t)b[2 * j + 1] << 32;
-}
-
-/* CUT: the target of the interval the packet's field value falls in: the
- * number of bounds <= v, by binary search (its branches let the processor
- * fetch ahead, which a branch-free search would not). */
-static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_key *key)
+/* CUT (width 2: u64 bounds, low word first) or CUT32 (width 1): the
+ * target of the interval the packet's field value falls in, the number of
+ * bounds <= v, by binary search (its branches let the processor fetch
+ * ahead, which a branch-free search would not). Inlined per width. */
+static inline uint32_t pk_cut_search(const uint32_t *insn, const struct pk_key *key, uint32_t width)
 {
 	uint64_t v = key->v[insn[0] >> 8];
 	uint32_t k = insn[1], lo = 0, hi = k;
 	const uint32_t *b = insn + 2;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (pk_bound(b, mid) <= v)
+		uint64_t bound = width == 2 ? b[2 * mid] | (uint64_t)b[2 * mid + 1] << 32 : b[mid];
+		if (bound <= v)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return b[2 * k + lo];
-}
-
-/* CUT32: the same over one-word bounds. */
-static uint32_t pk_cut32_target(const uint32_t *insn, const struct pk_key *key)
-{
-	uint64_t v = key->v[insn[0] >> 8];
-	uint32_t k = insn[1], lo = 0, hi = k;
-	const uint32_t *b = insn + 2;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (b[mid] <= v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return b[k + lo];
+	return b[width * k + lo];
 }
 
 /* The target of a CUT or CUT32 at pc, or 0 when pc holds neither. */
@@ -258,8 +232,8 @@ static uint32_t pk_node_target(const uint32_t *prog, uint32_t pc, const struct p
 {
 	uint32_t op = prog[pc] & 0xff;
 	if (op == PKB_OP_CUT32)
-		return pk_cut32_target(prog + pc, key);
-	return op == PKB_OP_CUT ? pk_cut_target(prog + pc, key) : 0;
+		return pk_cut_search(prog + pc, key, 1);
+	return op == PKB_OP_CUT ? pk_cut_search(prog + pc, key, 2) : 0;
 }
 
 /* Rule i against the packet, from its box (the same answer as pk_rs_match). */

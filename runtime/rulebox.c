@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/bytes.h"
 #include "runtime/pkb_internal.h"
 #include "runtime/rulebox.h"
 
@@ -23,20 +24,15 @@ uint64_t pkb_field_max(uint8_t af, uint32_t f)
 	}
 }
 
-static uint64_t pk_be(const uint8_t *p, int n)
+uint64_t pkb_addr_key(const uint8_t *a, uint8_t af)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
+	return af == PK_RT_AF_INET ? pk_get32(a) : (uint64_t)pk_get32(a) << 32 | pk_get32(a + 4);
 }
 
-/* Addresses are read as the runtime reads a packet's: the big-endian
- * value of the first 4 (IPv4) or 8 (IPv6) bytes. */
+/* Addresses are read as the runtime reads a packet's (pkb_addr_key). */
 static bool pk_box_addr(const struct pkb_addr *a, uint8_t af, uint64_t *lo, uint64_t *hi)
 {
-	int bytes = af == PK_RT_AF_INET ? 4 : 8;
-	unsigned bits = (unsigned)bytes * 8;
+	unsigned bits = af == PK_RT_AF_INET ? 32 : 64;
 	uint64_t fmax = pkb_field_max(af, PKB_FIELD_SRC);
 	*lo = 0;
 	*hi = fmax;
@@ -47,14 +43,14 @@ static bool pk_box_addr(const struct pkb_addr *a, uint8_t af, uint64_t *lo, uint
 	if (a->kind == PKB_ADDR_KIND_PREFIX) {
 		unsigned len = a->pfx.len < bits ? a->pfx.len : bits;
 		uint64_t host = len >= 64 ? 0 : fmax >> len;
-		uint64_t v = pk_be(a->pfx.addr, bytes);
+		uint64_t v = pkb_addr_key(a->pfx.addr, af);
 		*lo = v & ~host;
 		*hi = (v & ~host) | host;
 		return a->pfx.len <= bits;
 	}
 	if (a->kind != PKB_ADDR_KIND_RANGE || a->end.af != af)
 		return false;
-	uint64_t s = pk_be(a->pfx.addr, bytes), t = pk_be(a->end.addr, bytes);
+	uint64_t s = pkb_addr_key(a->pfx.addr, af), t = pkb_addr_key(a->end.addr, af);
 	if (s > t)
 		return false;
 	*lo = s;

@@ -14,6 +14,10 @@
 
 #include "runtime/pkb_format.h"
 
+/* An address as a CUT reads it: the big-endian value of its first 4
+ * (IPv4) or 8 (IPv6) bytes. */
+uint64_t pkb_addr_key(const uint8_t *a, uint8_t af);
+
 /* The largest value of field f for packets of family af (0: either). */
 uint64_t pkb_field_max(uint8_t af, uint32_t f);
 
