@@ -29,13 +29,14 @@ void pk_dump_header(FILE *out, const char *path, const struct pk_rs *rs)
 
 static void pk_dump_cut(FILE *out, const uint32_t *w)
 {
-	uint32_t k = w[1];
+	uint32_t k = w[1], width = pkb_cut_width(w[0] & 0xff);
 	fprintf(out, "%s %u [", pkb_field_name(w[0] >> 8), k);
 	for (uint32_t j = 0; j < k; j++)
-		fprintf(out, "%s%" PRIu64, j ? " " : "", w[2 + 2 * j] | (uint64_t)w[3 + 2 * j] << 32);
+		fprintf(out, "%s%" PRIu64, j ? " " : "",
+			width == 2 ? w[2 + 2 * j] | (uint64_t)w[3 + 2 * j] << 32 : w[2 + j]);
 	fputs("] ->", out);
 	for (uint32_t j = 0; j <= k; j++)
-		fprintf(out, " %u", w[2 + 2 * k + j]);
+		fprintf(out, " %u", w[2 + width * k + j]);
 }
 
 void pk_dump_program(FILE *out, const struct pk_rs *rs)
@@ -54,15 +55,17 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 	for (uint32_t pc = PKB_ENTRIES; pc < n; pc += pkb_insn_len(prog, n, pc)) {
 		uint32_t op = prog[pc] & 0xff;
 		fprintf(out, "%8u  0x%08" PRIx64 "  %s", pc, base + 4 * (uint64_t)pc, pkb_op_name(op));
-		if (op == PKB_OP_TEST) {
+		if (op == PKB_OP_TEST || op == PKB_OP_APPLY || op == PKB_OP_TESTSYN) {
 			const struct pk_rs_rule *r = pk_rs_rule(rs, prog[pc] >> 8);
 			fprintf(out, " @%u  (line %u)", r->nr, r->line);
-		} else if (op == PKB_OP_CUT) {
+		} else if (pkb_cut_width(op)) {
 			fputc(' ', out);
 			pk_dump_cut(out, prog + pc);
 		} else if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
 			for (uint32_t j = 1; j <= prog[pc] >> 8; j++)
-				fprintf(out, " @%u", pk_rs_rule(rs, prog[pc + j])->nr);
+				fprintf(out, " %s@%u",
+					prog[pc + j] & PKB_SURE ? "sure" : prog[pc + j] & PKB_SYN ? "syn" : "",
+					pk_rs_rule(rs, prog[pc + j] & ~PKB_ENTRY_MARKS)->nr);
 		} else if (op == PKB_OP_FORK) {
 			fprintf(out, " %u ->", prog[pc + 1]);
 			for (uint32_t j = 0; j < prog[pc + 1]; j++)

@@ -32,6 +32,14 @@ _Static_assert(PK_SAME(PK_RT_NAT_NONE, PK_NAT_NONE) && PK_SAME(PK_RT_NAT_TO, PK_
 	       "enum pk_rt_nat == enum pk_nat_kind");
 _Static_assert(PK_SAME(PK_RT_AF_INET, PK_AF_INET) && PK_SAME(PK_RT_AF_INET6, PK_AF_INET6), "address families");
 _Static_assert(PK_SAME(PK_RT_DIR_IN, PK_DIR_IN) && PK_SAME(PK_RT_DIR_OUT, PK_DIR_OUT), "directions");
+_Static_assert(PK_SAME(PKB_ADDR_KIND_ANY, PK_ADDR_ANY) && PK_SAME(PKB_ADDR_KIND_PREFIX, PK_ADDR_PREFIX) &&
+		       PK_SAME(PKB_ADDR_KIND_RANGE, PK_ADDR_RANGE) && PK_SAME(PKB_ADDR_KIND_TABLE, PK_ADDR_TABLE),
+	       "PKB_ADDR_KIND_* == enum pk_addr_kind");
+_Static_assert(PK_SAME(PKB_PORT_EQ, PK_PORT_EQ) && PK_SAME(PKB_PORT_NE, PK_PORT_NE) && PK_SAME(PKB_PORT_LT, PK_PORT_LT) &&
+		       PK_SAME(PKB_PORT_LE, PK_PORT_LE) && PK_SAME(PKB_PORT_GT, PK_PORT_GT) && PK_SAME(PKB_PORT_GE, PK_PORT_GE) &&
+		       PK_SAME(PKB_PORT_RANGE, PK_PORT_RANGE) && PK_SAME(PKB_PORT_INSIDE, PK_PORT_INSIDE) &&
+		       PK_SAME(PKB_PORT_OUTSIDE, PK_PORT_OUTSIDE),
+	       "enum pkb_port_op == enum pk_port_op");
 _Static_assert(PK_LIMIT_COUNT == 4, "struct pkb_options holds four limits");
 _Static_assert(PK_TMO_COUNT <= 32, "timeout_set is a 32-bit mask");
 

@@ -3,8 +3,8 @@
  * phase and address family (runtime/pkb_format.h, docs/bytecode.md).
  *
  * Each rule is projected onto every CUT field as one interval that holds
- * every value the rule can match (a wildcard when the field is not a
- * plain interval: negations, tables, `!=`). A node splits its region of
+ * every value the rule can match (its box, runtime/rulebox.h: a wildcard
+ * when the field is not a plain interval: negations, tables, `!=`). A node splits its region of
  * the field space at boundaries taken from the rules' interval ends, on
  * the field that shrinks the largest child most without copying rules
  * into children too often; a leaf lists every rule whose box meets its
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "compiler/encode_priv.h"
+#include "runtime/rulebox.h"
 
 #define PK_TREE_LEAF 8     /* rules a leaf may hold without trying to split */
 #define PK_TREE_DEPTH 24
@@ -29,6 +30,7 @@ struct pk_tree {
 	uint32_t n;       /* rules of this phase and family */
 	uint32_t *rule;   /* their indices in the ruleset, ascending */
 	uint64_t *lo, *hi; /* projection: [field * n + i] */
+	bool *whole;      /* the box is the whole rule: it matches wherever its box holds the region */
 	uint64_t fmax[PKB_FIELD_COUNT];
 	bool filter;      /* the filter phase: leaves split into LAST and TESTs */
 };
@@ -61,82 +63,18 @@ static void pk_patch(struct pk_enc *e, uint32_t pc, uint32_t w)
 	((uint32_t *)e->sec[PKB_SEC_PROGRAM].p)[pc] = w;
 }
 
-static uint64_t pk_be(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* The interval of address values a rule's address can match, read as the
- * runtime reads a packet's (first 4 or 8 bytes, big-endian). */
-static void pk_tree_addr(const struct pkb_addr *a, uint8_t af, uint64_t fmax, uint64_t *lo, uint64_t *hi)
-{
-	int bytes = af == PK_AF_INET ? 4 : 8;
-	unsigned bits = (unsigned)bytes * 8;
-	*lo = 0;
-	*hi = fmax;
-	if (a->neg || a->pfx.af != af)
-		return;
-	if (a->kind == PK_ADDR_PREFIX) {
-		unsigned len = a->pfx.len < bits ? a->pfx.len : bits;
-		uint64_t host = len >= 64 ? 0 : fmax >> len;
-		uint64_t v = pk_be(a->pfx.addr, bytes);
-		*lo = v & ~host;
-		*hi = (v & ~host) | host;
-	} else if (a->kind == PK_ADDR_RANGE && a->end.af == af) {
-		uint64_t s = pk_be(a->pfx.addr, bytes), t = pk_be(a->end.addr, bytes);
-		if (s <= t) {
-			*lo = s;
-			*hi = t;
-		}
-	}
-}
-
-/* pf tests ports only for TCP and UDP; other operators stay wildcards. */
-static void pk_tree_port(const struct pkb_port *p, uint8_t proto, uint64_t *lo, uint64_t *hi)
-{
-	uint64_t a = 0, b = 65535;
-	if (proto == 6 || proto == 17) {
-		switch (p->op) {
-		case PK_PORT_EQ: a = b = p->lo; break;
-		case PK_PORT_LT: b = p->lo ? p->lo - 1u : 65535; break;
-		case PK_PORT_LE: b = p->lo; break;
-		case PK_PORT_GT: a = p->lo < 65535 ? p->lo + 1u : 0; break;
-		case PK_PORT_GE: a = p->lo; break;
-		case PK_PORT_RANGE: a = p->lo; b = p->hi; break;
-		case PK_PORT_INSIDE: a = p->lo + 1u; b = p->hi ? p->hi - 1u : 0; break;
-		default: break;
-		}
-	}
-	if (a > b) {
-		a = 0;
-		b = 65535;
-	}
-	*lo = a;
-	*hi = b;
-}
-
+/* Rule i's box (runtime/rulebox.h), stored by field. */
 static void pk_tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule *r, uint8_t af)
 {
 	const struct pkb_addr *addrs = (const struct pkb_addr *)t->e->sec[PKB_SEC_ADDRS].p;
-	uint64_t *lo = t->lo, *hi = t->hi;
-	size_t n = t->n;
+	uint64_t lo[PKB_FIELD_COUNT], hi[PKB_FIELD_COUNT];
+	bool exact = pkb_rule_box(r, addrs, af, lo, hi);
+	t->whole[i] = exact && !(r->flags & PKB_R_IFNEG) && (!r->tcp_mask || (r->proto && r->proto != 6)) &&
+		      r->icmp_type == -1 && r->icmp_code == -1 && r->tos == -1 && !r->tagged && !r->probability;
 	for (int f = 0; f < PKB_FIELD_COUNT; f++) {
-		lo[f * n + i] = 0;
-		hi[f * n + i] = t->fmax[f];
+		t->lo[f * (size_t)t->n + i] = lo[f];
+		t->hi[f * (size_t)t->n + i] = hi[f];
 	}
-	if (r->proto)
-		lo[PKB_FIELD_PROTO * n + i] = hi[PKB_FIELD_PROTO * n + i] = r->proto;
-	pk_tree_addr(&addrs[r->src], af, t->fmax[PKB_FIELD_SRC], &lo[PKB_FIELD_SRC * n + i], &hi[PKB_FIELD_SRC * n + i]);
-	pk_tree_addr(&addrs[r->dst], af, t->fmax[PKB_FIELD_DST], &lo[PKB_FIELD_DST * n + i], &hi[PKB_FIELD_DST * n + i]);
-	pk_tree_port(&r->sport, r->proto, &lo[PKB_FIELD_SPORT * n + i], &hi[PKB_FIELD_SPORT * n + i]);
-	pk_tree_port(&r->dport, r->proto, &lo[PKB_FIELD_DPORT * n + i], &hi[PKB_FIELD_DPORT * n + i]);
-	if (r->iface != PKB_NONE && !(r->flags & PKB_R_IFNEG))
-		lo[PKB_FIELD_IFACE * n + i] = hi[PKB_FIELD_IFACE * n + i] = r->iface;
-	if (r->dir)
-		lo[PKB_FIELD_DIR * n + i] = hi[PKB_FIELD_DIR * n + i] = r->dir;
 }
 
 static int pk_u64_cmp(const void *pa, const void *pb)
@@ -242,30 +180,63 @@ static enum pkb_op pk_leaf_op(const struct pk_tree *t, uint32_t id)
 	return r->action == PK_RT_MATCH ? PKB_OP_COLLECT : PKB_OP_LAST;
 }
 
-/* A LAST (descending) or COLLECT (ascending) of the leaf's rules it takes. */
-static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, enum pkb_op op)
+/* Rule id matches every packet in the region: its box is the whole rule
+ * and holds the region. */
+static bool pk_sure(const struct pk_tree *t, uint32_t id, const struct pk_region *rg)
+{
+	if (!t->whole[id])
+		return false;
+	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++)
+		if (t->lo[f * (size_t)t->n + id] > rg->lo[f] || t->hi[f * (size_t)t->n + id] < rg->hi[f])
+			return false;
+	return true;
+}
+
+/* A list entry's marks: sure in the region, or a `flags S/SA` TCP rule. */
+static uint32_t pk_entry_marks(const struct pk_tree *t, uint32_t id, const struct pk_region *rg)
+{
+	const struct pkb_rule *r = &((const struct pkb_rule *)t->e->sec[PKB_SEC_RULES].p)[t->rule[id]];
+	if (pk_sure(t, id, rg))
+		return PKB_SURE;
+	return r->proto == 6 && r->tcp_mask == 0x12 && r->tcp_flags == 0x02 ? PKB_SYN : 0;
+}
+
+/* A LAST (descending) or COLLECT (ascending) of the leaf's rules it takes
+ * up to cap, the sure ones marked. */
+static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+			 enum pkb_op op, uint32_t cap)
 {
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < n; i++)
-		k += pk_leaf_op(t, ids[i]) == op;
+		k += pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap;
 	if (!k)
 		return;
 	pk_emit(t->e, pkb_op_word(op, k));
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t i = op == PKB_OP_LAST ? n - 1 - j : j;
-		if (pk_leaf_op(t, ids[i]) == op)
-			pk_emit(t->e, t->rule[ids[i]]);
+		if (pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap)
+			pk_emit(t->e, t->rule[ids[i]] | pk_entry_marks(t, ids[i], rg));
 	}
 }
 
-/* [LAST] [COLLECT] TESTs in rule order; END. */
-static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n)
+/* [LAST] [COLLECT] TESTs in rule order; END. A sure TEST (APPLY) stops
+ * every packet there: the TESTs after it and the list rules above it
+ * are never reached, so they are left out. */
+static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg)
 {
-	pk_emit_list(t, ids, n, PKB_OP_LAST);
-	pk_emit_list(t, ids, n, PKB_OP_COLLECT);
-	for (uint32_t i = 0; i < n; i++)
+	uint32_t cap = UINT32_MAX, tests = n;
+	for (uint32_t i = 0; i < n && cap == UINT32_MAX; i++)
+		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST && pk_sure(t, ids[i], rg)) {
+			cap = t->rule[ids[i]];
+			tests = i + 1;
+		}
+	pk_emit_list(t, ids, n, rg, PKB_OP_LAST, cap);
+	pk_emit_list(t, ids, n, rg, PKB_OP_COLLECT, cap);
+	static const enum pkb_op test_op[] = {[0] = PKB_OP_TEST, [PKB_SURE >> 30] = PKB_OP_APPLY,
+					      [PKB_SYN >> 30] = PKB_OP_TESTSYN};
+	for (uint32_t i = 0; i < tests; i++)
 		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST)
-			pk_emit(t->e, pkb_op_word(PKB_OP_TEST, t->rule[ids[i]]));
+			pk_emit(t->e, pkb_op_word(test_op[pk_entry_marks(t, ids[i], rg) >> 30], t->rule[ids[i]]));
 	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
 }
 
@@ -284,46 +255,51 @@ static uint32_t pk_child_rules(const struct pk_tree *t, const uint32_t *ids, uin
 	return m;
 }
 
-/* Each child may use a share of what is left of the node's budget in
- * proportion to its rules, so no subtree starves the others. */
+/* Children with the same rules share one subtree (still forward), built
+ * for the union of their regions, which are adjacent. Each subtree may use
+ * a share of what is left of the node's budget in proportion to its
+ * rules, so no subtree starves the others. */
 static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
 			const struct pk_cut *c, int depth, size_t budget)
 {
-	size_t words = 2 + 3 * (size_t)c->k + 1;
+	/* bounds sorted: the last one says whether they all fit 32 bits */
+	bool narrow = c->bounds[c->k - 1] <= UINT32_MAX;
+	size_t words = 2 + (narrow ? 2 : 3) * (size_t)c->k + 1;
 	size_t share = budget > words ? budget - words : 0;
 	struct pk_enc *e = t->e;
-	pk_emit(e, pkb_op_word(PKB_OP_CUT, c->field));
+	pk_emit(e, pkb_op_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
 	pk_emit(e, c->k);
 	for (uint32_t j = 0; j < c->k; j++) {
 		pk_emit(e, (uint32_t)c->bounds[j]);
-		pk_emit(e, (uint32_t)(c->bounds[j] >> 32));
+		if (!narrow)
+			pk_emit(e, (uint32_t)(c->bounds[j] >> 32));
 	}
 	uint32_t targets = pk_prog_len(e);
 	for (uint32_t j = 0; j <= c->k; j++)
 		pk_emit(e, 0);
-	uint32_t *cur = malloc(((size_t)n + 1) * sizeof(*cur)), *prev = malloc(((size_t)n + 1) * sizeof(*prev));
-	if (!cur || !prev)
+	uint32_t *cur = malloc(((size_t)n + 1) * sizeof(*cur)), *next = malloc(((size_t)n + 1) * sizeof(*next));
+	if (!cur || !next)
 		abort();
-	uint32_t nprev = UINT32_MAX;
-	for (uint32_t j = 0; j <= c->k; j++) {
-		uint32_t m = pk_child_rules(t, ids, n, c, j, cur);
-		if (m == nprev && !memcmp(cur, prev, m * sizeof(*cur))) {
-			/* same rules as the previous child: share its subtree (still forward) */
-			pk_patch(e, targets + j, ((uint32_t *)e->sec[PKB_SEC_PROGRAM].p)[targets + j - 1]);
-			continue;
+	uint32_t m = pk_child_rules(t, ids, n, c, 0, cur), mnext = 0;
+	for (uint32_t j = 0, end; j <= c->k; j = end + 1) {
+		for (end = j; end < c->k; end++) {
+			mnext = pk_child_rules(t, ids, n, c, end + 1, next);
+			if (mnext != m || memcmp(cur, next, m * sizeof(*cur)))
+				break;
 		}
 		struct pk_region sub = *rg;
 		sub.lo[c->field] = j ? c->bounds[j - 1] : rg->lo[c->field];
-		sub.hi[c->field] = j < c->k ? c->bounds[j] - 1 : rg->hi[c->field];
-		pk_patch(e, targets + j, pk_prog_len(e));
+		sub.hi[c->field] = end < c->k ? c->bounds[end] - 1 : rg->hi[c->field];
+		for (uint32_t i = j; i <= end; i++)
+			pk_patch(e, targets + i, pk_prog_len(e));
 		pk_emit_node(t, cur, m, &sub, depth + 1, (size_t)((double)share * m / (double)c->total));
-		uint32_t *swap = prev;
-		prev = cur;
-		cur = swap;
-		nprev = m;
+		uint32_t *swap = cur;
+		cur = next;
+		next = swap;
+		m = mnext;
 	}
 	free(cur);
-	free(prev);
+	free(next);
 }
 
 static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
@@ -332,7 +308,7 @@ static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, con
 	struct pk_cut c;
 	if (n <= PK_TREE_LEAF || depth >= PK_TREE_DEPTH || budget < (size_t)n + 8 ||
 	    pk_choose_cut(t, ids, n, rg, &c)) {
-		pk_emit_leaf(t, ids, n);
+		pk_emit_leaf(t, ids, n, rg);
 		return;
 	}
 	pk_emit_cut(t, ids, n, rg, &c, depth, budget);
@@ -391,7 +367,10 @@ static uint32_t pk_emit_groups(struct pk_tree *t)
 			continue;
 		if (ngroups > 1)
 			pk_patch(t->e, targets++, pk_prog_len(t->e));
-		pk_emit_node(t, ids + first[g], count[g], &rg, 0, (size_t)PK_TREE_BUDGET * count[g] + 1024);
+		/* the rules pinning neither address are copied into the most
+		 * children: that tree may use the budget of the whole phase */
+		size_t budget = (size_t)PK_TREE_BUDGET * (g ? count[g] : t->n) + 1024;
+		pk_emit_node(t, ids + first[g], count[g], &rg, 0, budget);
 	}
 	free(key);
 	free(ids);
@@ -413,19 +392,19 @@ static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t 
 		free(t.rule);
 		return PKB_ENTRIES; /* the END every program starts with */
 	}
-	static const uint64_t fmax4[PKB_FIELD_COUNT] = {255, UINT32_MAX, UINT32_MAX, 65535, 65535, 65535, 2};
-	memcpy(t.fmax, fmax4, sizeof(fmax4));
-	if (af == PK_AF_INET6)
-		t.fmax[PKB_FIELD_SRC] = t.fmax[PKB_FIELD_DST] = UINT64_MAX;
+	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++)
+		t.fmax[f] = pkb_field_max(af, f);
 	t.lo = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.lo));
 	t.hi = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.hi));
-	if (!t.lo || !t.hi)
+	t.whole = malloc((size_t)t.n * sizeof(*t.whole));
+	if (!t.lo || !t.hi || !t.whole)
 		abort();
 	for (uint32_t i = 0; i < t.n; i++)
 		pk_tree_project(&t, i, &rules[t.rule[i]], af);
 	uint32_t root = pk_emit_groups(&t);
 	free(t.lo);
 	free(t.hi);
+	free(t.whole);
 	free(t.rule);
 	return root;
 }

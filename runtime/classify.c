@@ -10,6 +10,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/pkb_internal.h"
+#include "runtime/rulebox.h"
 
 static bool pk_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
 {
@@ -209,40 +210,89 @@ uint32_t pk_rs_filter_walk(const struct pk_rs *rs, const struct pk_match_pkt *p,
 	return PK_RT_NO_RULE;
 }
 
-/* The address's first 4 (IPv4) or 8 (IPv6) bytes as a big-endian number. */
-static uint64_t pk_be_read(const uint8_t *a, int n)
+/* A packet as a tree walk reads it: its values of the CUT fields, read
+ * once per classification, and the packet for the other conditions. */
+struct pk_key {
+	uint64_t v[PKB_FIELD_COUNT];
+	const struct pk_match_pkt *p;
+	bool syn; /* TCP, SYN set, ACK clear: what `flags S/SA` accepts */
+};
+
+static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
 {
-	return n == 4 ? pk_get32(a) : (uint64_t)pk_get32(a) << 32 | pk_get32(a + 4);
+	k->v[PKB_FIELD_PROTO] = p->proto;
+	k->v[PKB_FIELD_SRC] = pkb_addr_key(p->src, p->af);
+	k->v[PKB_FIELD_DST] = pkb_addr_key(p->dst, p->af);
+	k->v[PKB_FIELD_SPORT] = p->sport;
+	k->v[PKB_FIELD_DPORT] = p->dport;
+	k->v[PKB_FIELD_IFACE] = p->iface;
+	k->v[PKB_FIELD_DIR] = p->dir;
+	k->p = p;
+	k->syn = p->proto == 6 && (p->tcp_flags & 0x12) == 0x02;
 }
 
-static uint64_t pk_field(const struct pk_match_pkt *p, uint32_t f)
+/* CUT (width 2: u64 bounds, low word first) or CUT32 (width 1): the
+ * target of the interval the packet's field value falls in, the number of
+ * bounds <= v, by binary search (its branches let the processor fetch
+ * ahead, which a branch-free search would not). Inlined per width. */
+static inline uint32_t pk_cut_search(const uint32_t *insn, const struct pk_key *key, uint32_t width)
 {
-	int n = p->af == PK_RT_AF_INET ? 4 : 8;
-	switch (f) {
-	case PKB_FIELD_PROTO: return p->proto;
-	case PKB_FIELD_SRC: return pk_be_read(p->src, n);
-	case PKB_FIELD_DST: return pk_be_read(p->dst, n);
-	case PKB_FIELD_SPORT: return p->sport;
-	case PKB_FIELD_DPORT: return p->dport;
-	case PKB_FIELD_IFACE: return p->iface;
-	default: return p->dir;
-	}
-}
-
-/* CUT: the target of the interval the packet's field value falls in. */
-static uint32_t pk_cut_target(const uint32_t *insn, const struct pk_match_pkt *p)
-{
-	uint64_t v = pk_field(p, insn[0] >> 8);
+	uint64_t v = key->v[insn[0] >> 8];
 	uint32_t k = insn[1], lo = 0, hi = k;
 	const uint32_t *b = insn + 2;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if ((b[2 * mid] | (uint64_t)b[2 * mid + 1] << 32) <= v)
+		uint64_t bound = width == 2 ? b[2 * mid] | (uint64_t)b[2 * mid + 1] << 32 : b[mid];
+		if (bound <= v)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return b[2 * k + lo];
+	return b[width * k + lo];
+}
+
+/* The target of a CUT or CUT32 at pc, or 0 when pc holds neither. */
+static uint32_t pk_node_target(const uint32_t *prog, uint32_t pc, const struct pk_key *key)
+{
+	uint32_t op = prog[pc] & 0xff;
+	if (op == PKB_OP_CUT32)
+		return pk_cut_search(prog + pc, key, 1);
+	return op == PKB_OP_CUT ? pk_cut_search(prog + pc, key, 2) : 0;
+}
+
+/* Rule i against the packet, from its box (the same answer as pk_rs_match). */
+static bool pk_box_match(const struct pk_rs *rs, uint32_t i, const struct pk_key *k)
+{
+	const struct pk_rs_box *b = &rs->boxes[i];
+	const struct pk_match_pkt *p = k->p;
+	if ((b->af && b->af != p->af) || (b->dir && b->dir != p->dir) || (b->proto && b->proto != p->proto))
+		return false;
+	if (k->v[PKB_FIELD_SRC] < b->src_lo || k->v[PKB_FIELD_SRC] > b->src_hi ||
+	    k->v[PKB_FIELD_DST] < b->dst_lo || k->v[PKB_FIELD_DST] > b->dst_hi)
+		return false;
+	if (p->sport < b->sport_lo || p->sport > b->sport_hi || p->dport < b->dport_lo || p->dport > b->dport_hi)
+		return false;
+	if (b->iface != PK_RT_NO_IFACE && (b->iface == p->iface) == !!(b->bits & PK_BOX_IFNEG))
+		return false;
+	if (p->proto == 6 && (p->tcp_flags & b->tcp_mask) != b->tcp_flags)
+		return false;
+	if ((p->proto == 1 || p->proto == 58) && ((b->icmp_type != -1 && b->icmp_type != p->icmp_type) ||
+						    (b->icmp_code != -1 && b->icmp_code != p->icmp_code)))
+		return false;
+	return !(b->bits & PK_BOX_FULL) || pk_rs_match(rs, i, p);
+}
+
+/* A list entry's rule: sure ones (PKB_SURE) match without a test; those
+ * marked PKB_SYN fail a packet that is not a TCP SYN without reading the rule. */
+static bool pk_entry_matches(const struct pk_rs *rs, uint32_t entry, const struct pk_key *key,
+			     struct pk_rs_result *res)
+{
+	if (entry & PKB_SURE)
+		return true;
+	res->evaluated++;
+	if ((entry & PKB_SYN) && !key->syn)
+		return false;
+	return pk_box_match(rs, entry & ~PKB_ENTRY_MARKS, key);
 }
 
 /* Keep the match rules in rule order, the first ones when there are too many. */
@@ -267,25 +317,65 @@ static bool pk_matches_full_before(const struct pk_rs_result *res, uint32_t r)
 	return res->nmatches == cap && res->matches[cap - 1] < r;
 }
 
-/* What one tree found: its first stopping rule (quick in the filter, any
- * match in the first-match phases), its last deciding TEST up to it, and
- * the words of its leaf's LAST and COLLECT (0 when none). */
+/* What one tree found: the leaf the packet reaches, its first stopping
+ * rule (quick in the filter, any match in the first-match phases), its
+ * last deciding TEST up to it, and the words of the leaf's LAST and
+ * COLLECT (0 when none), tested once the phase's stop is known. */
 struct pk_walk {
-	uint32_t stop, decide, last, collect;
+	uint32_t leaf, stop, decide, last, collect;
 };
 
-/* Walk one tree from pc, testing leaf TESTs up to limit (they are in rule
- * order, so the rest of them lies beyond the limit), adding the match
- * rules met to res when collect; a LAST or COLLECT is noted, tested later. */
-static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
-			  uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
+/* Scan the COLLECT at pc up to rule end: match rules past the kept ones
+ * are not tested, they cannot change them. */
+static void pk_collect(const struct pk_rs *rs, uint32_t pc, uint32_t end, const struct pk_key *key,
+		       struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
+	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
+		uint32_t r = prog[pc + j] & ~PKB_ENTRY_MARKS;
+		if (r > end || pk_matches_full_before(res, r))
+			return;
+		if (pk_entry_matches(rs, prog[pc + j], key, res))
+			pk_add_match(res, r);
+	}
+}
+
+/* Every tree from its root down its CUTs to the leaf, a level of each in
+ * turn: the trees' loads do not depend on one another, so the memory
+ * accesses of one overlap those of the others (verified: jumps forward). */
+static void pk_descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, const struct pk_key *key,
+		       struct pk_walk *w)
+{
+	uint32_t moving = k;
+	for (uint32_t j = 0; j < k; j++)
+		w[j].leaf = roots[j];
+	while (moving) {
+		moving = 0;
+		for (uint32_t j = 0; j < k; j++) {
+			uint32_t next = pk_node_target(prog, w[j].leaf, key);
+			if (!next)
+				continue;
+			w[j].leaf = next;
+			__builtin_prefetch(prog + next);
+			moving++;
+		}
+	}
+}
+
+/* A leaf from pc: its LAST and COLLECT are noted; its TESTs are tested up
+ * to limit (they are in rule order, so the rest of them lies beyond the
+ * limit), adding the match rules met to res when collect. */
+static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_key *key,
+			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
+{
+	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
+	w->stop = w->decide = PK_RT_NO_RULE;
+	w->last = w->collect = 0;
 	/* verified: instructions in bounds, jumps forward, last one END */
 	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
 		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
-		if (op == PKB_OP_CUT) {
-			pc = pk_cut_target(prog + pc, p);
+		if (pkb_cut_width(op)) {
+			pc = pk_node_target(prog, pc, key);
 			continue;
 		}
 		if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
@@ -293,46 +383,22 @@ static void pk_walk_tests(const struct pk_rs *rs, enum pk_rt_phase phase, uint32
 			pc += 1 + r;
 			continue;
 		}
-		if (op != PKB_OP_TEST || r > limit)
+		if ((op != PKB_OP_TEST && op != PKB_OP_APPLY && op != PKB_OP_TESTSYN) || r > limit)
 			return;
 		pc++;
-		const struct pk_rs_rule *rule = &rs->rules[r];
-		if (pkb_phase_of(rule->action) != phase)
-			continue;
-		res->evaluated++;
-		if (!pk_rs_match(rs, r, p))
+		const struct pk_rs_box *rule = &rs->boxes[r];
+		uint32_t marks = op == PKB_OP_APPLY ? PKB_SURE : op == PKB_OP_TESTSYN ? PKB_SYN : 0;
+		if (rule->phase != phase || !pk_entry_matches(rs, r | marks, key, res))
 			continue;
 		bool first_match = phase != PK_PHASE_FILTER;
-		if (first_match || rule->action != PK_RT_MATCH)
+		if (first_match || !(rule->bits & PK_BOX_MATCH))
 			w->decide = r;
 		else if (collect && !pk_matches_full_before(res, r))
 			pk_add_match(res, r);
-		if (first_match || rule->quick) {
+		if (first_match || (rule->bits & PK_BOX_QUICK)) {
 			w->stop = r;
 			return;
 		}
-	}
-}
-
-/* The TESTs of one tree, then its COLLECT up to the stop when collect:
- * match rules past the kept ones are not tested, they cannot change them. */
-static void pk_walk_tree(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_match_pkt *p,
-			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
-{
-	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	w->stop = w->decide = PK_RT_NO_RULE;
-	w->last = w->collect = 0;
-	pk_walk_tests(rs, phase, pc, p, limit, collect, res, w);
-	if (!collect || !w->collect)
-		return;
-	uint32_t end = w->stop < limit ? w->stop : limit;
-	for (uint32_t j = 1; j <= prog[w->collect] >> 8; j++) {
-		uint32_t r = prog[w->collect + j];
-		if (r > end || pk_matches_full_before(res, r))
-			return;
-		res->evaluated++;
-		if (pk_rs_match(rs, r, p))
-			pk_add_match(res, r);
 	}
 }
 
@@ -347,9 +413,12 @@ static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struc
 	uint32_t lo = 0, hi = prog[pc] >> 8;
 	l->r = prog + pc + 1;
 	l->n = hi;
+	/* most often the whole list lies below the stop */
+	if ((l->r[0] & ~PKB_ENTRY_MARKS) < stop)
+		hi = 0;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (l->r[mid] >= stop)
+		if ((l->r[mid] & ~PKB_ENTRY_MARKS) >= stop)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -361,24 +430,25 @@ static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struc
  * matches is the last non-quick decision pf would make before the stop;
  * nothing at or below the decision found so far is tested. */
 static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, uint32_t k, uint32_t stop,
-			      uint32_t decide, const struct pk_match_pkt *p, struct pk_rs_result *res)
+			      uint32_t decide, const struct pk_key *key, struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	struct pk_last l[PKB_MAX_CUT];
+	struct pk_last l[PKB_MAX_FORK];
 	uint32_t m = 0;
 	for (uint32_t j = 0; j < k; j++)
 		if (w[j].last)
 			pk_last_init(prog, w[j].last, stop, &l[m++]);
 	for (;;) {
 		struct pk_last *top = NULL;
+		uint32_t r = 0;
 		for (uint32_t j = 0; j < m; j++)
-			if (l[j].i < l[j].n && (!top || l[j].r[l[j].i] > top->r[top->i]))
+			if (l[j].i < l[j].n && (!top || (l[j].r[l[j].i] & ~PKB_ENTRY_MARKS) > r)) {
 				top = &l[j];
-		if (!top || (decide != PK_RT_NO_RULE && top->r[top->i] <= decide))
+				r = l[j].r[l[j].i] & ~PKB_ENTRY_MARKS;
+			}
+		if (!top || (decide != PK_RT_NO_RULE && r <= decide))
 			return decide;
-		uint32_t r = top->r[top->i++];
-		res->evaluated++;
-		if (pk_rs_match(rs, r, p))
+		if (pk_entry_matches(rs, top->r[top->i++], key, res))
 			return r;
 	}
 }
@@ -386,15 +456,17 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
 /* The trees (one, or those of a FORK) together give the linear outcome:
  * evaluation stops at the earliest stopping rule of any tree; the
  * decision is the last deciding rule up to it, and a tree whose own last
- * deciding TEST lies beyond is walked again up to that point. */
+ * deciding TEST lies beyond is walked again up to that point; the match
+ * rules are those of the leaves' COLLECTs up to it. */
 static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const uint32_t *roots, uint32_t k,
-			  const struct pk_match_pkt *p, struct pk_rs_result *res)
+			  const struct pk_key *key, struct pk_rs_result *res)
 {
 	uint32_t stop = PK_RT_NO_RULE, decide = PK_RT_NO_RULE;
-	struct pk_walk w[PKB_MAX_CUT];
+	struct pk_walk w[PKB_MAX_FORK];
+	pk_descend(PK_RS_SEC(rs, PROGRAM, uint32_t), roots, k, key, w);
 	/* rules after a stop already found cannot change the outcome */
 	for (uint32_t j = 0; j < k; j++) {
-		pk_walk_tree(rs, phase, roots[j], p, stop, true, res, &w[j]);
+		pk_walk_leaf(rs, phase, w[j].leaf, key, stop, true, res, &w[j]);
 		if (w[j].stop < stop)
 			stop = w[j].stop;
 	}
@@ -402,7 +474,7 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 		uint32_t d = w[j].decide;
 		if (d != PK_RT_NO_RULE && d > stop) {
 			struct pk_walk again;
-			pk_walk_tree(rs, phase, roots[j], p, stop, false, res, &again);
+			pk_walk_leaf(rs, phase, w[j].leaf, key, stop, false, res, &again);
 			d = again.decide;
 		}
 		if (d != PK_RT_NO_RULE && (decide == PK_RT_NO_RULE || d > decide))
@@ -410,7 +482,10 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 	}
 	while (res->nmatches && res->matches[res->nmatches - 1] > stop)
 		res->nmatches--;
-	res->rule = pk_last_merge(rs, w, k, stop, decide, p, res);
+	for (uint32_t j = 0; j < k; j++)
+		if (w[j].collect)
+			pk_collect(rs, w[j].collect, stop, key, res);
+	res->rule = pk_last_merge(rs, w, k, stop, decide, key, res);
 }
 
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
@@ -426,8 +501,10 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	const uint32_t *entry = prog + phase * 2 + (p->af == PK_RT_AF_INET6);
+	struct pk_key key;
+	pk_key_of(p, &key);
 	if ((prog[*entry] & 0xff) == PKB_OP_FORK)
-		pk_eval_trees(rs, phase, prog + *entry + 2, prog[*entry + 1], p, res);
+		pk_eval_trees(rs, phase, prog + *entry + 2, prog[*entry + 1], &key, res);
 	else
-		pk_eval_trees(rs, phase, entry, 1, p, res);
+		pk_eval_trees(rs, phase, entry, 1, &key, res);
 }

@@ -26,7 +26,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 3
+#define PKB_VERSION 4
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -97,7 +97,10 @@ struct pkb_prefix {
 };
 
 /* struct pk_ir_addr */
-/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names the one it tests. */
+/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names those it tests. */
+#define PKB_ADDR_KIND_ANY 0
+#define PKB_ADDR_KIND_PREFIX 1
+#define PKB_ADDR_KIND_RANGE 2
 #define PKB_ADDR_KIND_TABLE 3
 
 struct pkb_addr {
@@ -208,6 +211,20 @@ struct pkb_routeopt {
 #define PKB_R_FRAG_REASSEMBLE (1u << 11)
 #define PKB_R_ALL ((1u << 12) - 1)
 
+/* pkb_port.op values are the IR's enum pk_port_op: pf's port operators. */
+enum pkb_port_op {
+	PKB_PORT_ANY,
+	PKB_PORT_EQ,      /* = lo */
+	PKB_PORT_NE,      /* != lo */
+	PKB_PORT_LT,      /* < lo */
+	PKB_PORT_LE,      /* <= lo */
+	PKB_PORT_GT,      /* > lo */
+	PKB_PORT_GE,      /* >= lo */
+	PKB_PORT_RANGE,   /* lo:hi, inclusive */
+	PKB_PORT_INSIDE,  /* lo >< hi, exclusive */
+	PKB_PORT_OUTSIDE, /* lo <> hi, exclusive */
+};
+
 struct pkb_port {
 	uint8_t op, pad;
 	uint16_t lo, hi, pad2;
@@ -261,15 +278,32 @@ _Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
  * pass/block rules, highest first, so the first match among them is the
  * last one pf would meet), a COLLECT (the non-quick match rules, which
  * accumulate), then TESTs in rule order (quick rules, which stop), then
- * END; in the other phases only TESTs, first match stops.
+ * END; in the other phases only TESTs, first match stops. A rule whose
+ * box (runtime/rulebox.h) is the whole rule and holds the leaf's region
+ * matches every packet there: it is marked sure (PKB_SURE, APPLY) and
+ * not tested.
  */
 #define PKB_ENTRIES (PK_PHASE_COUNT * 2)
+
+/* Marks on a LAST or COLLECT entry, above its rule index. PKB_SURE: the
+ * rule matches every packet that reaches the leaf (as APPLY for TEST).
+ * PKB_SYN: the rule is a TCP rule with `flags S/SA` (pf's default for
+ * stateful TCP rules), so a packet that is not a TCP SYN without ACK
+ * fails it without the rule being read. */
+#define PKB_SURE (1u << 31)
+#define PKB_SYN (1u << 30)
+#define PKB_ENTRY_MARKS (PKB_SURE | PKB_SYN)
+
+/* The most trees under a FORK (verified), so that a walk keeps what each
+ * tree found in a fixed array. */
+#define PKB_MAX_FORK 16
 
 /* Operand kinds, each with the check the verifier applies. */
 enum pkb_opnd {
 	PKB_O_NONE,  /* A: must be 0; B: the instruction has no second word */
 	PKB_O_FIELD, /* < PKB_FIELD_COUNT */
 	PKB_O_COUNT, /* 1 ..PKB_MAX_CUT, tables follow */
+	PKB_O_TREES, /* 1 ..PKB_MAX_FORK, targets follow */
 	PKB_O_RULE,  /* < number of rules */
 	PKB_O_LIST,  /* 1 ..number of rules: that many rule indices follow */
 };
@@ -282,15 +316,23 @@ enum pkb_opnd {
 	X(CUT, PKB_O_FIELD, PKB_O_COUNT, "v := packet field A; followed by B sorted bounds " \
 	  "(u64, 2 words each, strictly increasing) then B+1 targets; jump to target[i] where " \
 	  "i = number of bounds <= v; every target is a later instruction")                 \
-	X(FORK, PKB_O_NONE, PKB_O_COUNT, "followed by B targets, each the root of a tree over "   \
+	X(FORK, PKB_O_NONE, PKB_O_TREES, "followed by B targets, each the root of a tree over "   \
 	  "a group of the phase's rules: evaluate every tree and combine as if all their rules "    \
 	  "were tested in rule order; met inside a tree, FORK ends that tree")                \
 	X(LAST, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly decreasing, each a " \
 	  "non-quick pass or block filter rule: the first of them below the phase's stop (its "       \
-	  "earliest matching quick rule) that matches decides, unless a higher one already did")  \
+	  "earliest matching quick rule) that matches decides, unless a higher one already did; "     \
+	  "an index with PKB_SURE set matches without a test, one with PKB_SYN only a TCP SYN")                                       \
 	X(COLLECT, PKB_O_LIST, PKB_O_NONE, "followed by A rule indices, strictly increasing, each a " \
 	  "non-quick match filter rule: those below the tree's stop that match are added to the "     \
-	  "match rules, up to the 16 kept; tested after the leaf's TESTs")
+	  "match rules, up to the 16 kept; tested after the leaf's TESTs; an index with PKB_SURE "   \
+	  "set matches without a test, one with PKB_SYN only a TCP SYN")                                                              \
+	X(APPLY, PKB_O_RULE, PKB_O_NONE, "as TEST, for a rule that matches every packet reaching "  \
+	  "the leaf (its region lies inside the rule's box, which is the whole rule): no test")      \
+	X(CUT32, PKB_O_FIELD, PKB_O_COUNT, "as CUT, with bounds of one word each (u32, strictly "   \
+	  "increasing): half the bytes to read where every bound fits 32 bits")                 \
+	X(TESTSYN, PKB_O_RULE, PKB_O_NONE, "as TEST, for a TCP rule with flags S/SA: a packet that " \
+	  "is not a TCP SYN without ACK fails it without the rule being read")
 
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,
@@ -316,6 +358,12 @@ enum pkb_field {
 #undef PKB_FIELD_ENUM
 	PKB_FIELD_COUNT
 };
+
+/* Words per bound of a CUT (u64) or CUT32 (u32); 0 for other opcodes. */
+static inline uint32_t pkb_cut_width(uint32_t op)
+{
+	return op == PKB_OP_CUT ? 2 : op == PKB_OP_CUT32 ? 1 : 0;
+}
 
 static inline uint32_t pkb_op_word(enum pkb_op op, uint32_t a)
 {

@@ -7,6 +7,7 @@
 #ifndef PK_RUNTIME_PKB_INTERNAL_H
 #define PK_RUNTIME_PKB_INTERNAL_H
 
+#include <stdalign.h>
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -37,6 +38,22 @@ struct pk_rs_rtgroup {
 	uint32_t first, n;
 };
 
+/* A rule as the classifier tests it (rulebox.c): its box for its own
+ * family and its other cheap conditions on one cache line. PK_BOX_FULL:
+ * the box is not the whole rule, so pk_rs_match decides after it. */
+#define PK_BOX_FULL 1u
+#define PK_BOX_IFNEG 2u
+#define PK_BOX_QUICK 4u
+#define PK_BOX_MATCH 8u /* a match rule */
+struct pk_rs_box {
+	alignas(64) uint64_t src_lo;
+	uint64_t src_hi, dst_lo, dst_hi;
+	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
+	uint16_t iface; /* PK_RT_NO_IFACE: any */
+	uint8_t af, proto, dir, tcp_flags, tcp_mask, phase, bits;
+	int16_t icmp_type, icmp_code; /* -1 unset */
+};
+
 struct pk_rs {
 	uint8_t *buf; /* the verified file, owned */
 	size_t len;
@@ -56,6 +73,7 @@ struct pk_rs {
 	struct pk_rs_rtgroup *rtgroups;  /* first and n index rt */
 	uint32_t nrtgroups;
 	struct pk_tadd_set adds; /* hosts overload added to tables since the load */
+	struct pk_rs_box *boxes; /* per rule */
 };
 
 #define PK_RS_SEC(rs, id, type) ((const type *)(rs)->sec[PKB_SEC_##id])
@@ -75,6 +93,9 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err);
 int pk_rs_build(struct pk_rs *rs);
 /* The routing table's look-up structure (route.c). -1 when out of memory. */
 int pk_rs_build_routes(struct pk_rs *rs);
+
+/* The rules' boxes (rulebox.c). -1 when out of memory. */
+int pk_rs_build_boxes(struct pk_rs *rs);
 
 /* Byte offset of an entry of a section in the file. */
 uint64_t pk_rs_off(const struct pk_rs *rs, enum pkb_section_id id, uint64_t index, size_t field);

@@ -194,5 +194,6 @@ void pk_rs_free(struct pk_rs *rs)
 	free(rs->rt);
 	free(rs->rtgroups);
 	pk_tadd_fini(&rs->adds);
+	free(rs->boxes);
 	free(rs);
 }

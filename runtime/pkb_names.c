@@ -72,13 +72,13 @@ uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc)
 	uint64_t len = 1;
 	if (op < PKB_OP_COUNT && pkb_ops[op].b != PKB_O_NONE)
 		len++;
-	if (op == PKB_OP_CUT) {
+	if (pkb_cut_width(op)) {
 		if (nwords - pc < 2)
 			return 0;
 		uint64_t n = prog[pc + 1];
 		if (n == 0 || n > PKB_MAX_CUT)
 			return 0;
-		len += 2 * n + n + 1;
+		len += pkb_cut_width(op) * n + n + 1;
 	} else if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
 		uint64_t n = prog[pc] >> 8;
 		if (n == 0)
@@ -88,7 +88,7 @@ uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc)
 		if (nwords - pc < 2)
 			return 0;
 		uint64_t n = prog[pc + 1];
-		if (n == 0 || n > PKB_MAX_CUT)
+		if (n == 0 || n > PKB_MAX_FORK)
 			return 0;
 		len += n;
 	}

@@ -85,6 +85,10 @@ static int pk_v_operand(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t 
 		if (v >= PKB_FIELD_COUNT)
 			return pk_rs_fail(err, at, "%s: unknown packet field %u", name, v);
 		return 0;
+	case PKB_O_TREES:
+		if (v == 0 || v > PKB_MAX_FORK)
+			return pk_rs_fail(err, at, "%s: %u trees, must be 1..%u", name, v, PKB_MAX_FORK);
+		return 0;
 	case PKB_O_COUNT:
 		if (v == 0 || v > PKB_MAX_CUT)
 			return pk_rs_fail(err, at, "%s: %u bounds, must be 1..%u", name, v, PKB_MAX_CUT);
@@ -117,34 +121,40 @@ static int pk_v_targets(const uint32_t *prog, uint32_t pc, uint32_t at, uint32_t
 	return 0;
 }
 
-/* CUT bounds strictly increasing, targets later instruction starts. */
+/* A bound of a CUT (two words, low first) or CUT32 (one word). */
+static uint64_t pk_v_bound(const uint32_t *b, uint32_t width, uint32_t j)
+{
+	return width == 2 ? b[2 * j] | (uint64_t)b[2 * j + 1] << 32 : b[j];
+}
+
+/* CUT and CUT32 bounds strictly increasing, targets later instruction starts. */
 static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uint32_t nwords, uint64_t base,
 		    struct pk_rs_err *err)
 {
-	uint32_t k = prog[pc + 1];
-	for (uint32_t j = 1; j < k; j++) {
-		uint64_t a = prog[pc + 2 * j] | (uint64_t)prog[pc + 2 * j + 1] << 32;
-		uint64_t b = prog[pc + 2 + 2 * j] | (uint64_t)prog[pc + 2 * j + 3] << 32;
-		if (a >= b)
-			return pk_rs_fail(err, base + 4ull * (pc + 2 + 2 * j), "CUT at word %u: bounds not increasing", pc);
-	}
-	return pk_v_targets(prog, pc, pc + 2 + 2 * k, k + 1, start, nwords, base, err);
+	uint32_t k = prog[pc + 1], width = pkb_cut_width(prog[pc] & 0xff);
+	for (uint32_t j = 1; j < k; j++)
+		if (pk_v_bound(prog + pc + 2, width, j - 1) >= pk_v_bound(prog + pc + 2, width, j))
+			return pk_rs_fail(err, base + 4ull * (pc + 2 + width * j), "%s at word %u: bounds not increasing",
+					  pkb_op_name(prog[pc] & 0xff), pc);
+	return pk_v_targets(prog, pc, pc + 2 + width * k, k + 1, start, nwords, base, err);
 }
 
 /* A LAST or COLLECT list: rules in range, strictly decreasing (LAST) or
  * increasing (COLLECT), each a non-quick pass or block (LAST) or match
- * (COLLECT) filter rule: what the runtime's early stops rely on. */
+ * (COLLECT) filter rule: what the runtime's early stops rely on. The
+ * PKB_SURE and PKB_SYN marks are the compiler's claims, like the lists'
+ * completeness. */
 static int pk_v_list(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, uint64_t base, struct pk_rs_err *err)
 {
 	const struct pkb_rule *rules = PK_RS_SEC(rs, RULES, struct pkb_rule);
 	bool last = (prog[pc] & 0xff) == PKB_OP_LAST;
 	const char *name = last ? "LAST" : "COLLECT";
 	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
-		uint32_t r = prog[pc + j];
+		uint32_t r = prog[pc + j] & ~PKB_ENTRY_MARKS, prev = prog[pc + j - 1] & ~PKB_ENTRY_MARKS;
 		uint64_t at = base + 4ull * (pc + j);
 		if (r >= PK_RS_N(rs, RULES))
 			return pk_rs_fail(err, at, "%s at word %u: rule %u out of range", name, pc, r);
-		if (j > 1 && (last ? r >= prog[pc + j - 1] : r <= prog[pc + j - 1]))
+		if (j > 1 && (last ? r >= prev : r <= prev))
 			return pk_rs_fail(err, at, "%s at word %u: rules not strictly %s", name, pc,
 					  last ? "decreasing" : "increasing");
 		if (pkb_phase_of(rules[r].action) != PK_PHASE_FILTER || (rules[r].action == PK_RT_MATCH) == last ||
@@ -200,7 +210,7 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err)
 			rc = pk_rs_fail(err, base + 4ull * i, "entry %u (%s) is not an instruction", i,
 					i % 2 ? "inet6" : "inet");
 	for (uint32_t pc = PKB_ENTRIES; !rc && pc < nwords; pc++) {
-		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_CUT)
+		if (start[pc] && pkb_cut_width(prog[pc] & 0xff))
 			rc = pk_v_cut(prog, pc, start, nwords, base, err);
 		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK)
 			rc = pk_v_targets(prog, pc, pc + 2, prog[pc + 1], start, nwords, base, err);

@@ -203,7 +203,9 @@ int pk_rs_build(struct pk_rs *rs)
 	for (uint32_t i = 0; i < n; i++)
 		pk_rs_build_rule(rs, i, &rs->rules[i]);
 	pk_rs_build_options(rs);
-	return pk_rs_build_phases(rs) || pk_rs_build_tables(rs) || pk_rs_build_routes(rs) || pk_rs_build_adds(rs) ? -1 : 0;
+	if (pk_rs_build_phases(rs) || pk_rs_build_tables(rs) || pk_rs_build_routes(rs) || pk_rs_build_adds(rs))
+		return -1;
+	return pk_rs_build_boxes(rs);
 }
 
 /* The written entries are checked first: a host already listed stays as

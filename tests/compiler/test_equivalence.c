@@ -3,7 +3,8 @@
  * program gives the same deciding rule and the same match rules as a
  * reference evaluation of the IR (tests/support/refmatch.c) and as the
  * runtime's own linear evaluation, on random packets for generated rule
- * sets of up to 10k rules.
+ * sets of up to 10k rules; and that those programs use every kind of
+ * instruction and list mark, so the comparison covers them all.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +16,33 @@
 #include <cmocka.h>
 
 #include "compiler/encode.h"
+#include "runtime/pkb_format.h"
 #include "tests/support/refmatch.h"
 #include "tests/support/rulegen.h"
+
+/* What the program of a compiled file uses: per opcode, and the list
+ * entries marked sure and SYN. */
+struct prog_use {
+	uint32_t ops[PKB_OP_COUNT], sure, syn;
+};
+
+static void program_use(const uint8_t *buf, struct prog_use *u)
+{
+	const struct pkb_header *h = (const struct pkb_header *)buf;
+	const uint32_t *prog = (const uint32_t *)(buf + h->sections[PKB_SEC_PROGRAM].offset);
+	uint32_t n = h->sections[PKB_SEC_PROGRAM].count;
+	memset(u, 0, sizeof(*u));
+	for (uint32_t pc = PKB_ENTRIES; pc < n; pc += pkb_insn_len(prog, n, pc)) {
+		uint32_t op = prog[pc] & 0xff;
+		u->ops[op]++;
+		for (uint32_t j = 1; (op == PKB_OP_LAST || op == PKB_OP_COLLECT) && j <= prog[pc] >> 8; j++) {
+			u->sure += !!(prog[pc + j] & PKB_SURE);
+			u->syn += !!(prog[pc + j] & PKB_SYN);
+		}
+	}
+}
+
+static struct prog_use last_use;
 
 static struct pk_rs *compile(const struct pk_ir_ruleset *ir)
 {
@@ -27,6 +53,7 @@ static struct pk_rs *compile(const struct pk_ir_ruleset *ir)
 	struct pk_rs_err err;
 	pk_diags_init(&d);
 	assert_int_equal(pk_encode(ir, &buf, &len, &d), 0);
+	program_use(buf, &last_use);
 	if (pk_rs_load(buf, len, &rs, &err))
 		fail_msg("load: %s at offset %llu", err.msg, (unsigned long long)err.offset);
 	free(buf);
@@ -88,6 +115,19 @@ static void test_tree_equals_reference_on_small_rulesets(void **state)
 	}
 }
 
+/* The checks above cover every kind of instruction and list mark. */
+static void test_1k_rules_use_sure_syn_and_narrow_instructions(void **state)
+{
+	(void)state;
+	struct pk_rulegen_opts o = {.seed = 1001, .nrules = 1000, .ntables = 4, .legacy = true, .quick_pct = 30};
+	struct pk_ir_ruleset *ir = pk_rulegen(&o);
+	pk_rs_free(compile(ir));
+	pk_rulegen_free(ir);
+	assert_true(last_use.sure > 0 && last_use.syn > 0);
+	assert_true(last_use.ops[PKB_OP_APPLY] > 0 && last_use.ops[PKB_OP_TESTSYN] > 0);
+	assert_true(last_use.ops[PKB_OP_CUT32] > 0 && last_use.ops[PKB_OP_CUT] > 0 && last_use.ops[PKB_OP_FORK] > 0);
+}
+
 static void test_tree_equals_reference_on_1k_rules(void **state)
 {
 	(void)state;
@@ -119,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tree_equals_reference_on_small_rulesets),
+		cmocka_unit_test(test_1k_rules_use_sure_syn_and_narrow_instructions),
 		cmocka_unit_test(test_tree_equals_reference_on_1k_rules),
 		cmocka_unit_test(test_tree_equals_reference_on_10k_rules_and_examines_few),
 		cmocka_unit_test(test_tree_equals_reference_without_quick_rules_and_examines_few),

@@ -288,13 +288,22 @@ static void test_each_structural_check_names_itself_and_the_offset(void **state)
 	assert_true(test > 0);
 	put32(buf, prog + 4ull * test, pkb_op_word(PKB_OP_TEST, 0xffffff));
 	expect_refusal(buf, "rule 16777215 out of range", prog + 4ull * test);
-	uint32_t cut = find_op(buf, PKB_OP_CUT), k;
-	assert_true(cut > 0);
-	memcpy(&k, buf + prog + 4ull * (cut + 1), 4);
-	put32(buf, prog + 4ull * (cut + 2 + 2 * k), cut);
-	expect_refusal(buf, "is not forward", prog + 4ull * (cut + 2 + 2 * k));
-	put32(buf, prog + 4ull * (cut + 1), PKB_MAX_CUT + 1);
-	expect_refusal(buf, "bounds, must be 1..256", prog + 4ull * cut + 4);
+	for (uint32_t op = 0; op < PKB_OP_COUNT; op++) {
+		uint32_t cut = pkb_cut_width(op) ? find_op(buf, op) : 0, k, width = pkb_cut_width(op);
+		if (!cut)
+			continue;
+		memcpy(&k, buf + prog + 4ull * (cut + 1), 4);
+		put32(buf, prog + 4ull * (cut + 2 + width * k), cut);
+		expect_refusal(buf, "is not forward", prog + 4ull * (cut + 2 + width * k));
+		put32(buf, prog + 4ull * (cut + 1), PKB_MAX_CUT + 1);
+		expect_refusal(buf, "bounds, must be 1..256", prog + 4ull * cut + 4);
+		if (k > 1) {
+			/* bound 1 := bound 0 */
+			memmove(buf + prog + 4ull * (cut + 2 + width), buf + prog + 4ull * (cut + 2), 4ull * width);
+			expect_refusal(buf, "bounds not increasing", prog + 4ull * (cut + 2 + width));
+		}
+	}
+	assert_true(find_op(buf, PKB_OP_CUT) || find_op(buf, PKB_OP_CUT32));
 	uint64_t strings = sec_off(buf, PKB_SEC_STRINGS);
 	uint32_t nstr = ((const struct pkb_header *)buf)->sections[PKB_SEC_STRINGS].count;
 	buf[strings + nstr - 1] = 'x';
@@ -337,8 +346,14 @@ static void expect_list_refusals(uint32_t op, const char *order, const char *kin
 	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (at + 1));
 	put32(buf, prog + 4ull * at, pkb_op_word(op, 0));
 	expect_refusal(buf, "0 rules listed", prog + 4ull * at);
+	put32(buf, prog + 4ull * (at + 1), 0xfffffffu | PKB_SURE);
+	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (at + 1));
 	if (n > 1) {
 		put32(buf, prog + 4ull * (at + 2), r0);
+		expect_refusal(buf, order, prog + 4ull * (at + 2));
+		put32(buf, prog + 4ull * (at + 2), r0 | PKB_SURE);
+		expect_refusal(buf, order, prog + 4ull * (at + 2));
+		put32(buf, prog + 4ull * (at + 2), r0 | PKB_SYN);
 		expect_refusal(buf, order, prog + 4ull * (at + 2));
 	}
 	uint32_t bad = rule_not_for(buf, op);
@@ -357,6 +372,30 @@ static void test_each_rule_list_check_names_itself_and_the_offset(void **state)
 	expect_list_refusals(PKB_OP_COLLECT, "rules not strictly increasing", "is not a non-quick match rule");
 }
 
+static int setup_forked(void **state)
+{
+	(void)state;
+	struct pk_rulegen_opts o = {.seed = 78, .nrules = 200, .ntables = 2, .legacy = true, .quick_pct = 30};
+	ir = pk_rulegen(&o);
+	from_front = false;
+	pk_test_encode(ir, &good, &good_len);
+	return 0;
+}
+
+/* The walk keeps what each tree of a FORK found in a fixed array. */
+static void test_a_fork_of_more_than_16_trees_is_refused(void **state)
+{
+	(void)state;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	uint64_t prog = sec_off(buf, PKB_SEC_PROGRAM);
+	uint32_t fork = find_op(buf, PKB_OP_FORK);
+	assert_true(fork > 0);
+	put32(buf, prog + 4ull * fork + 4, PKB_MAX_FORK + 1);
+	expect_refusal(buf, "17 trees, must be 1..16", prog + 4ull * fork + 4);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +409,10 @@ int main(void)
 		cmocka_unit_test(test_each_structural_check_names_itself_and_the_offset),
 		cmocka_unit_test(test_each_rule_list_check_names_itself_and_the_offset),
 	};
+	const struct CMUnitTest forked[] = {
+		cmocka_unit_test(test_a_fork_of_more_than_16_trees_is_refused),
+	};
 	return cmocka_run_group_tests_name("examples/freenas.conf", tests, setup_example, teardown) |
-	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown);
+	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown) |
+	       cmocka_run_group_tests_name("generated, with a FORK", forked, setup_forked, teardown);
 }
