@@ -403,8 +403,9 @@ static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_
 	return true;
 }
 
-/* Keep what decide() found, unless an older translation rule took part
- * (its port allocation must run again) or it counted too many rules. */
+/* Keep what decide() found, unless a translation was computed on the way
+ * (an older nat/rdr/binat rule's or a match rule's: its port allocation
+ * must run again) or it counted too many rules. */
 static void keep(struct pk_dc_entry *c, const struct pk_decision *d, uint32_t scrub_phase,
 		 const struct pk_rs_result *res)
 {
