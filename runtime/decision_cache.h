@@ -8,7 +8,8 @@
  * depends on nothing but the fields of struct pk_match_pkt, so it can be
  * kept, keyed on all of them, as a flow cache keeps a classifier's answer.
  * The engine uses it only where that holds: no rule draws a `probability`,
- * no older nat/rdr/binat rule picked a translation (that takes a port),
+ * no translation was computed on the way (an older nat/rdr/binat rule's,
+ * or a match rule's the later rules saw: it takes a port),
  * and not for a synproxy cookie's trial evaluation. It is direct-mapped:
  * a collision replaces the older entry, so a flood of distinct packets
  * costs one store each and the cache's memory is fixed.
