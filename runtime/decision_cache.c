@@ -3,6 +3,7 @@
  * (runtime/decision_cache.h).
  */
 #include "runtime/decision_cache.h"
+#include "runtime/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +32,7 @@ _Static_assert(sizeof(struct pk_match_pkt) % 8 == 0 && sizeof(struct pk_match_pk
 /* Seeded, over the key's words: colliding keys only evict each other. */
 static uint32_t key_hash(uint64_t seed, const struct pk_match_pkt *k)
 {
-	uint64_t w[sizeof(*k) / 8], h = seed;
-
-	memcpy(w, k, sizeof(w));
-	for (size_t i = 0; i < sizeof(w) / 8; i++) {
-		h ^= w[i];
-		h *= 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	return (uint32_t)(h ^ (h >> 32));
+	return pk_hash_fold(pk_hash_words(seed, k, sizeof(*k) / 8));
 }
 
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/hash.h"
 #include "runtime/ruleset.h"
 
 #define ENTRY(i, k) ((i) * 2u + (uint32_t)(k) + 1u)
@@ -24,13 +25,6 @@
 _Static_assert(sizeof(struct pk_state) == 64, "the hot record is one cache line");
 _Static_assert(sizeof(struct pk_state_cold) == 40, "the cold record");
 _Static_assert(sizeof(struct pk_state_ext) == PK_SPOOL_REC, "a side record fits a pool record");
-
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v;
-	h *= 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 29);
-}
 
 /* Three buckets for two slots (6 bytes a slot): a full table of
  * untranslated states has two keys in three buckets. */
@@ -46,15 +40,10 @@ static uint32_t buckets_for(uint32_t cap)
 static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
 			    uint16_t port0, uint16_t port1)
 {
-	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto), w[4];
-	int n = af == PK_RT_AF_INET6 ? 4 : 1;
+	uint64_t h = pk_hash_words(t->seed ^ ((uint64_t)af << 8 | proto), addrs, af == PK_RT_AF_INET6 ? 4 : 1);
 
-	memcpy(w, addrs, (size_t)n * 8);
-	for (int i = 0; i < n; i++)
-		h = mix(h, w[i]);
-	h = mix(h, (uint64_t)port0 << 16 | port1);
-	h ^= h >> 32;
-	return (uint32_t)(((h & 0xffffffffu) * t->nbuckets) >> 32); /* in [0, nbuckets) */
+	h = pk_hash_mix(h, (uint64_t)port0 << 16 | port1);
+	return (uint32_t)(((uint64_t)pk_hash_fold(h) * t->nbuckets) >> 32); /* in [0, nbuckets) */
 }
 
 static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)

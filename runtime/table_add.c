@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/hash.h"
 #include "runtime/ruleset.h"
 
 int pk_tadd_init(struct pk_tadd_set *s, uint32_t cap)
@@ -37,15 +38,10 @@ static size_t addr_len(uint8_t af)
 /* Over the family's bytes only: what follows an IPv4 address is not part of it. */
 static uint32_t slot_of(uint32_t table, uint8_t af, const uint8_t addr[16])
 {
-	uint64_t w[2] = {0, 0}, h = (uint64_t)table << 8 | af;
+	uint8_t a[16] = {0};
 
-	memcpy(w, addr, addr_len(af));
-	for (int i = 0; i < 2; i++) {
-		h ^= w[i];
-		h *= 0x9e3779b97f4a7c15ull;
-		h ^= h >> 31;
-	}
-	return (uint32_t)(h ^ (h >> 32));
+	memcpy(a, addr, addr_len(af));
+	return pk_hash_fold(pk_hash_words((uint64_t)table << 8 | af, a, 2));
 }
 
 /* The slot holding the host, or the free slot where it would go. */
