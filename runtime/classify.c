@@ -31,29 +31,37 @@ static int pk_masked_cmp(const uint8_t *entry, unsigned len, const uint8_t addr[
 
 /* Groups run from the longest prefix down, so the first hit is the most
  * specific entry, and a negated most-specific entry excludes (pf tables). */
-bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const uint8_t addr[16])
+const struct pkb_tabentry *pk_rs_table_entry(const struct pk_rs *rs, uint32_t table, uint8_t af,
+					    const uint8_t addr[16], bool host_only)
 {
-	if (pk_tadd_has(&rs->adds, table, af, addr))
-		return true; /* a host overload added: the most specific entry */
 	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
 	const uint32_t *idx = PK_RS_SEC(rs, TABINDEX, uint32_t);
+	const unsigned host = af == PK_RT_AF_INET6 ? 128 : 32;
 	for (uint32_t g = rs->table_group[table]; g < rs->table_group[table + 1]; g++) {
 		const struct pk_rs_tgroup *grp = &rs->groups[g];
-		if (grp->af != af)
+		if (grp->af != af || (host_only && grp->len != host))
 			continue;
 		uint32_t lo = grp->first, hi = grp->first + grp->n;
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
 			int c = pk_masked_cmp(ent[idx[mid]].addr, grp->len, addr);
 			if (!c)
-				return !ent[idx[mid]].neg;
+				return &ent[idx[mid]];
 			if (c < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
 	}
-	return false;
+	return NULL;
+}
+
+bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const uint8_t addr[16])
+{
+	if (pk_tadd_has(&rs->adds, table, af, addr))
+		return true; /* a host overload added: the most specific entry */
+	const struct pkb_tabentry *e = pk_rs_table_entry(rs, table, af, addr, false);
+	return e && !e->neg;
 }
 
 /* no-route: no route back to the address; urpf-failed: the route back does

@@ -105,6 +105,11 @@ const char *pk_rs_str(const struct pk_rs *rs, uint32_t off);
 
 /* Does the rule match the packet (every condition, pf's rules)? */
 bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pkt *p);
+/* The most specific entry of a table holding addr (groups run from the
+ * longest prefix down), or with host_only the entry for that very host;
+ * NULL when none. */
+const struct pkb_tabentry *pk_rs_table_entry(const struct pk_rs *rs, uint32_t table, uint8_t af,
+					    const uint8_t addr[16], bool host_only);
 /* Table look-up: the most specific entry decides; a negated one excludes. */
 bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const uint8_t addr[16]);
 

@@ -208,35 +208,6 @@ int pk_rs_build(struct pk_rs *rs)
 	return pk_rs_build_boxes(rs);
 }
 
-/* The written entries are checked first: a host already listed stays as
- * written (pf refuses to insert an existing entry). */
-static bool pk_rs_table_lists_host(const struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16])
-{
-	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
-	const uint32_t *idx = PK_RS_SEC(rs, TABINDEX, uint32_t);
-	const size_t n = af == PK_RT_AF_INET6 ? 16 : 4;
-
-	for (uint32_t g = rs->table_group[t]; g < rs->table_group[t + 1]; g++) {
-		const struct pk_rs_tgroup *grp = &rs->groups[g];
-		uint32_t lo = grp->first, hi = grp->first + grp->n;
-
-		if (grp->af != af || grp->len != 8 * n)
-			continue;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			int c = memcmp(ent[idx[mid]].addr, addr, n);
-
-			if (!c)
-				return true;
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-	}
-	return false;
-}
-
 const char *pk_rs_table_name(const struct pk_rs *rs, uint32_t t)
 {
 	return t < PK_RS_N(rs, TABLES) ? pk_rs_str(rs, PK_RS_SEC(rs, TABLES, struct pkb_table)[t].name) : NULL;
@@ -246,8 +217,8 @@ int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr
 {
 	if (t >= PK_RS_N(rs, TABLES))
 		return -1;
-	if (pk_rs_table_lists_host(rs, t, af, addr))
-		return 0;
+	if (pk_rs_table_entry(rs, t, af, addr, true))
+		return 0; /* the file lists that very host: pf refuses to insert it, the written entry decides */
 	return pk_tadd_put(&rs->adds, t, af, addr);
 }
 
