@@ -24,20 +24,38 @@ static Z3_ast eq_bv(Z3_context c, Z3_ast f, uint64_t v, unsigned bits)
 	return Z3_mk_eq(c, f, pk_z3_bv(c, v, bits));
 }
 
-/* The pool's address for the packet's family, and whether there is one. */
-static Z3_ast pool_addr(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n, Z3_ast before,
-			Z3_ast *have)
+/* The pool's address for each family, read once per translating rule. */
+struct pool {
+	Z3_ast is4, is6, a4, a6;
+	bool h4, h6;
+};
+
+static struct pool pool_of(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n)
 {
 	Z3_context c = z->c;
 	uint8_t a4[16], a6[16];
 	bool only;
-	const bool h4 = pk_eval_pool_first(rs, n, PK_AF_INET, a4, &only);
-	const bool h6 = pk_eval_pool_first(rs, n, PK_AF_INET6, a6, &only);
-	const Z3_ast is4 = eq_bv(c, z->p.af, PK_AF_INET, 8), is6 = eq_bv(c, z->p.af, PK_AF_INET6, 8);
-	const Z3_ast v[2] = {h4 ? is4 : Z3_mk_false(c), h6 ? is6 : Z3_mk_false(c)};
+	struct pool p = {eq_bv(c, z->p.af, PK_AF_INET, 8), eq_bv(c, z->p.af, PK_AF_INET6, 8), NULL, NULL, false, false};
 
-	*have = Z3_mk_or(c, 2, v);
-	return Z3_mk_ite(c, is4, h4 ? pk_z3_addr(c, a4) : before, Z3_mk_ite(c, is6, h6 ? pk_z3_addr(c, a6) : before, before));
+	p.h4 = pk_eval_pool_first(rs, n, PK_AF_INET, a4, &only);
+	p.h6 = pk_eval_pool_first(rs, n, PK_AF_INET6, a6, &only);
+	p.a4 = p.h4 ? pk_z3_addr(c, a4) : NULL;
+	p.a6 = p.h6 ? pk_z3_addr(c, a6) : NULL;
+	return p;
+}
+
+/* The pool's address for the packet's family, before when it has none. */
+static Z3_ast pool_addr(Z3_context c, const struct pool *p, Z3_ast before)
+{
+	return Z3_mk_ite(c, p->is4, p->h4 ? p->a4 : before, Z3_mk_ite(c, p->is6, p->h6 ? p->a6 : before, before));
+}
+
+/* The pool has an address for the packet's family. */
+static Z3_ast pool_has(Z3_context c, const struct pool *p)
+{
+	const Z3_ast v[2] = {p->h4 ? p->is4 : Z3_mk_false(c), p->h6 ? p->is6 : Z3_mk_false(c)};
+
+	return Z3_mk_or(c, 2, v);
 }
 
 /* The fields after rule i's translation, given the match m of rule i. */
@@ -53,15 +71,16 @@ static struct fields translate(struct pk_z3 *z, const struct pk_ir_ruleset *rs, 
 				: n->kind == PK_NAT_BINAT_TO ? out
 							     : Z3_mk_false(c);
 	const Z3_ast tu[2] = {eq_bv(c, z->p.proto, 6, 8), eq_bv(c, z->p.proto, 17, 8)};
-	Z3_ast have, to_src, to_dst;
-	const Z3_ast a_src = pool_addr(z, rs, n, cur->src, &have), a_dst = pool_addr(z, rs, n, cur->dst, &have);
+	const struct pool pool = pool_of(z, rs, n);
+	const Z3_ast have = pool_has(c, &pool);
 	const Z3_ast s_on[3] = {m, have, src_side}, d_on[3] = {m, have, Z3_mk_not(c, src_side)};
+	Z3_ast to_src, to_dst;
 	struct fields f = *cur;
 
 	to_src = pk_z3_and(c, 3, s_on);
 	to_dst = pk_z3_and(c, 3, d_on);
-	f.src = Z3_mk_ite(c, to_src, a_src, cur->src);
-	f.dst = Z3_mk_ite(c, to_dst, a_dst, cur->dst);
+	f.src = Z3_mk_ite(c, to_src, pool_addr(c, &pool, cur->src), cur->src);
+	f.dst = Z3_mk_ite(c, to_dst, pool_addr(c, &pool, cur->dst), cur->dst);
 	if (n->port_lo) {
 		const Z3_ast port = pk_z3_bv(c, n->port_lo, 16), ported = Z3_mk_or(c, 2, tu);
 		const Z3_ast ps[2] = {to_src, ported}, pd[2] = {to_dst, ported};
