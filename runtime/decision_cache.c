@@ -37,19 +37,16 @@ static uint32_t key_hash(uint64_t seed, const struct pk_match_pkt *k)
 
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit)
 {
-	struct pk_match_pkt key;
 	struct pk_dc_entry *s;
 
 	*hit = false;
 	if (!c->e)
 		return NULL;
-	memcpy(&key, k, sizeof(key));
-	key.random = 0;
-	s = &c->e[key_hash(c->seed, &key) & (PK_DC_ENTRIES - 1)];
-	*hit = s->used && memcmp(&s->key, &key, sizeof(key)) == 0;
+	s = &c->e[key_hash(c->seed, k) & (PK_DC_ENTRIES - 1)];
+	*hit = s->used && memcmp(&s->key, k, sizeof(*k)) == 0;
 	if (!*hit) { /* the caller fills it and sets used, or leaves it unused */
 		s->used = false;
-		memcpy(&s->key, &key, sizeof(key));
+		memcpy(&s->key, k, sizeof(*k));
 	}
 	return s;
 }

@@ -46,7 +46,8 @@ void pk_dc_fini(struct pk_dcache *c);
 /* Forget every decision (the rule set changed). */
 void pk_dc_clear(struct pk_dcache *c);
 
-/* The entry for key k (random ignored; the caller clears what no rule reads): found, or the slot to fill. NULL
+/* The entry for key k, whose fields no rule reads (random among them) the
+ * caller has cleared: found, or the slot to fill. NULL
  * when the cache has no memory. */
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit);
 

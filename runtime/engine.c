@@ -387,6 +387,7 @@ static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_
 	k.tcp_flags &= e->tcp_mask;
 	k.tos = e->tests_tos ? k.tos : 0;
 	k.ip_options = false;
+	k.random = 0; /* drawn for every packet, read by no rule here */
 	c = pk_dc_slot(&e->dc, &k, &hit);
 	if (!hit) {
 		*slot = c;
