@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/xalloc.h"
+
 #define MAXTOK 512
 #define MAXALT 64
 
@@ -311,11 +313,7 @@ static void push(struct bench_ruleset *rs, const struct bench_rule *r)
 {
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 1024;
-		rs->rules = realloc(rs->rules, rs->cap * sizeof *rs->rules);
-		if (!rs->rules) {
-			perror("bench: rules");
-			abort();
-		}
+		rs->rules = pk_xrealloc(rs->rules, rs->cap * sizeof *rs->rules);
 	}
 	rs->rules[rs->n++] = *r;
 }

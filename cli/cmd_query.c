@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/irload.h"
+#include "runtime/xalloc.h"
 #include "verify/query.h"
 
 static void usage(FILE *out)
@@ -51,7 +52,7 @@ static int load_shape(const struct pk_ir_ruleset *rs, const char *shape, const s
 
 static int answer(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *shape_rs, uint32_t first)
 {
-	uint32_t *idx = calloc(shape_rs->nrules + 1, sizeof(*idx));
+	uint32_t *idx = pk_xcalloc(shape_rs->nrules + 1, sizeof(*idx));
 	unsigned n = 0;
 	for (uint32_t i = first; i < shape_rs->nrules; i++)
 		idx[n++] = i;

@@ -7,6 +7,7 @@
 
 #include "runtime/pkt_desc.h"
 #include "runtime/table_list.h"
+#include "runtime/xalloc.h"
 
 static const char *const format_names[] = {[PK_RP_TEXT] = "text", [PK_RP_JSONL] = "jsonl", [PK_RP_CSV] = "csv"};
 static const char *const verdict_names[] = {[PK_V_PASS] = "pass", [PK_V_BLOCK] = "block",
@@ -89,7 +90,7 @@ static const struct src_file *source_file(const char *path)
 			fclose(m);
 		fclose(f);
 	}
-	src_cache[i].path = strdup(path);
+	src_cache[i].path = pk_xstrdup(path);
 	src_cache[i].text = text;
 	if (text)
 		index_lines(&src_cache[i], len);

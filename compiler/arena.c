@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/xalloc.h"
+
 #define PK_ARENA_BLOCK (64 * 1024)
 #define PK_ARENA_ALIGN 16
 
@@ -21,18 +23,9 @@ struct pk_arena {
 	size_t total;
 };
 
-static void pk_arena_oom(size_t n)
-{
-	fprintf(stderr, "picket: out of memory allocating %zu bytes\n", n);
-	abort();
-}
-
 struct pk_arena *pk_arena_new(void)
 {
-	struct pk_arena *a = calloc(1, sizeof(*a));
-	if (!a)
-		pk_arena_oom(sizeof(*a));
-	return a;
+	return pk_xcalloc(1, sizeof(struct pk_arena));
 }
 
 void pk_arena_free(struct pk_arena *a)
@@ -50,13 +43,11 @@ void *pk_arena_alloc(struct pk_arena *a, size_t size)
 {
 	size_t need = (size + PK_ARENA_ALIGN - 1) & ~(size_t)(PK_ARENA_ALIGN - 1);
 	if (need < size)
-		pk_arena_oom(size);
+		pk_oom(size);
 	struct pk_block *b = a->head;
 	if (!b || b->size - b->used < need) {
 		size_t cap = need > PK_ARENA_BLOCK ? need : PK_ARENA_BLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			pk_arena_oom(cap);
+		b = pk_xmalloc(sizeof(*b) + cap);
 		b->size = cap;
 		b->used = 0;
 		b->next = a->head;
@@ -72,7 +63,7 @@ void *pk_arena_alloc(struct pk_arena *a, size_t size)
 void *pk_arena_array(struct pk_arena *a, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
-		pk_arena_oom(SIZE_MAX);
+		pk_oom(SIZE_MAX);
 	return pk_arena_alloc(a, n * size);
 }
 
@@ -103,7 +94,7 @@ char *pk_arena_printf(struct pk_arena *a, const char *fmt, ...)
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		pk_arena_oom(0);
+		pk_oom(0);
 	char *p = pk_arena_alloc(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);

@@ -11,29 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/xalloc.h"
+
 struct pk_diag_source {
 	char *file;
 	char *text;
 	size_t len;
 };
-
-static void *pk_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fprintf(stderr, "picket: out of memory allocating %zu bytes\n", n);
-		abort();
-	}
-	return q;
-}
-
-static char *pk_xstrdup(const char *s)
-{
-	if (!s)
-		return NULL;
-	size_t n = strlen(s) + 1;
-	return memcpy(pk_xrealloc(NULL, n), s, n);
-}
 
 static char *pk_xvasprintf(const char *fmt, va_list ap)
 {
@@ -43,7 +27,7 @@ static char *pk_xvasprintf(const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
-	char *s = pk_xrealloc(NULL, (size_t)n + 1);
+	char *s = pk_xmalloc((size_t)n + 1);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
@@ -84,7 +68,7 @@ void pk_diags_add_source(struct pk_diags *d, const char *file, const char *text,
 	d->sources = pk_xrealloc(d->sources, (d->nsources + 1) * sizeof(*d->sources));
 	struct pk_diag_source *s = &d->sources[d->nsources++];
 	s->file = pk_xstrdup(file);
-	s->text = pk_xrealloc(NULL, len + 1);
+	s->text = pk_xmalloc(len + 1);
 	memcpy(s->text, text, len);
 	s->text[len] = '\0';
 	s->len = len;

@@ -4,12 +4,12 @@
  */
 #include "compiler/encode.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compiler/encode_priv.h"
 #include "runtime/sha256.h"
+#include "runtime/xalloc.h"
 
 /* The runtime restates the IR's enums; the file stores the IR's values. */
 #define PK_SAME(a, b) ((int)(a) == (int)(b))
@@ -49,12 +49,7 @@ void *pk_ebuf_add(struct pk_ebuf *b, size_t n)
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap - b->len < n)
 			cap *= 2;
-		uint8_t *p = realloc(b->p, cap);
-		if (!p) {
-			fprintf(stderr, "picket: out of memory allocating %zu bytes\n", cap);
-			abort();
-		}
-		b->p = p;
+		b->p = pk_xrealloc(b->p, cap);
 		b->cap = cap;
 	}
 	void *at = b->p + b->len;
@@ -100,12 +95,8 @@ static void pk_strmap_grow(struct pk_strmap *m)
 {
 	struct pk_strmap old = *m;
 	m->cap = old.cap ? old.cap * 2 : 64;
-	m->keys = calloc(m->cap, sizeof(*m->keys));
-	m->vals = calloc(m->cap, sizeof(*m->vals));
-	if (!m->keys || !m->vals) {
-		fprintf(stderr, "picket: out of memory growing a string map\n");
-		abort();
-	}
+	m->keys = pk_xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = pk_xcalloc(m->cap, sizeof(*m->vals));
 	m->n = 0;
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.keys[i])
@@ -302,9 +293,7 @@ static void pk_enc_table(struct pk_enc *e, const struct pk_ir_table *t)
 	rec->file_first = PK_ENC_COUNT(e, TABFILES);
 	rec->nfiles = t->nfiles;
 	rec->ninline = t->ninline;
-	struct pk_enc_tkey *keys = calloc(t->nentries ? t->nentries : 1, sizeof(*keys));
-	if (!keys)
-		abort();
+	struct pk_enc_tkey *keys = pk_xcalloc(t->nentries, sizeof(*keys));
 	for (uint32_t i = 0; i < t->nentries; i++) {
 		const struct pk_ir_table_entry *en = &t->entries[i];
 		struct pkb_tabentry *te = PK_ENC_ADD(e, TABENTRIES);
@@ -377,9 +366,7 @@ static void pk_enc_assemble(struct pk_enc *e, uint8_t **buf, size_t *len)
 	size_t total = pk_enc_align(sizeof(struct pkb_header));
 	for (int i = 0; i < PKB_SEC_COUNT; i++)
 		total += pk_enc_align(e->sec[i].len);
-	uint8_t *out = calloc(1, total);
-	if (!out)
-		abort();
+	uint8_t *out = pk_xcalloc(1, total);
 	struct pkb_header *h = (struct pkb_header *)out;
 	memcpy(h->magic, PKB_MAGIC, PKB_MAGIC_LEN);
 	h->version = PKB_VERSION;

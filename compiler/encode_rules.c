@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compiler/encode_priv.h"
+#include "runtime/xalloc.h"
 
 static uint32_t pk_enc_tag(struct pk_enc *e, const char *name)
 {
@@ -117,9 +118,7 @@ static void pk_addrmap_grow(struct pk_enc *e)
 	const struct pkb_addr *all = (const struct pkb_addr *)e->sec[PKB_SEC_ADDRS].p;
 	free(m->slots);
 	m->cap = m->cap ? m->cap * 2 : 256;
-	m->slots = calloc(m->cap, sizeof(*m->slots));
-	if (!m->slots)
-		abort();
+	m->slots = pk_xcalloc(m->cap, sizeof(*m->slots));
 	for (uint32_t i = 0; i < m->n; i++) {
 		size_t s = pk_addr_hash(&all[i]) & (m->cap - 1);
 		while (m->slots[s])

@@ -17,6 +17,7 @@
 
 #include "compiler/encode_priv.h"
 #include "runtime/rulebox.h"
+#include "runtime/xalloc.h"
 
 #define PK_TREE_LEAF 8     /* rules a leaf may hold without trying to split */
 #define PK_TREE_DEPTH 24
@@ -153,10 +154,8 @@ static void pk_cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t 
 static int pk_choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
 			 struct pk_cut *out)
 {
-	uint64_t *pts = malloc(2 * (size_t)n * sizeof(*pts));
-	uint32_t *count = malloc((PK_TREE_FANOUT + 2) * sizeof(*count));
-	if (!pts || !count)
-		abort();
+	uint64_t *pts = pk_xmalloc(2 * (size_t)n * sizeof(*pts));
+	uint32_t *count = pk_xmalloc((PK_TREE_FANOUT + 2) * sizeof(*count));
 	out->maxc = UINT32_MAX;
 	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++) {
 		struct pk_cut c;
@@ -277,9 +276,7 @@ static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, cons
 	uint32_t targets = pk_prog_len(e);
 	for (uint32_t j = 0; j <= c->k; j++)
 		pk_emit(e, 0);
-	uint32_t *cur = malloc(((size_t)n + 1) * sizeof(*cur)), *next = malloc(((size_t)n + 1) * sizeof(*next));
-	if (!cur || !next)
-		abort();
+	uint32_t *cur = pk_xmalloc(((size_t)n + 1) * sizeof(*cur)), *next = pk_xmalloc(((size_t)n + 1) * sizeof(*next));
 	uint32_t m = pk_child_rules(t, ids, n, c, 0, cur), mnext = 0;
 	for (uint32_t j = 0, end; j <= c->k; j = end + 1) {
 		for (end = j; end < c->k; end++) {
@@ -335,9 +332,7 @@ static uint32_t pk_group_of(const struct pk_tree *t, uint32_t i)
 static uint32_t pk_emit_groups(struct pk_tree *t)
 {
 	uint32_t count[PK_NGROUPS] = {0}, first[PK_NGROUPS + 1], ngroups = 0;
-	uint32_t *key = malloc((size_t)t->n * sizeof(*key)), *ids = malloc((size_t)t->n * sizeof(*ids));
-	if (!key || !ids)
-		abort();
+	uint32_t *key = pk_xmalloc((size_t)t->n * sizeof(*key)), *ids = pk_xmalloc((size_t)t->n * sizeof(*ids));
 	for (uint32_t i = 0; i < t->n; i++)
 		count[key[i] = t->n < PK_TREE_FORK_MIN ? 0 : pk_group_of(t, i)]++;
 	first[0] = 0;
@@ -382,9 +377,7 @@ static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t 
 	const struct pkb_rule *rules = (const struct pkb_rule *)e->sec[PKB_SEC_RULES].p;
 	uint32_t nrules = PK_ENC_COUNT(e, RULES);
 	struct pk_tree t = {.e = e, .filter = phase == PK_PHASE_FILTER};
-	t.rule = malloc(((size_t)nrules + 1) * sizeof(*t.rule));
-	if (!t.rule)
-		abort();
+	t.rule = pk_xmalloc(((size_t)nrules + 1) * sizeof(*t.rule));
 	for (uint32_t i = 0; i < nrules; i++)
 		if (pkb_phase_of(rules[i].action) == phase && (!rules[i].af || rules[i].af == af))
 			t.rule[t.n++] = i;
@@ -394,11 +387,9 @@ static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t 
 	}
 	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++)
 		t.fmax[f] = pkb_field_max(af, f);
-	t.lo = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.lo));
-	t.hi = malloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.hi));
-	t.whole = malloc((size_t)t.n * sizeof(*t.whole));
-	if (!t.lo || !t.hi || !t.whole)
-		abort();
+	t.lo = pk_xmalloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.lo));
+	t.hi = pk_xmalloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.hi));
+	t.whole = pk_xmalloc((size_t)t.n * sizeof(*t.whole));
 	for (uint32_t i = 0; i < t.n; i++)
 		pk_tree_project(&t, i, &rules[t.rule[i]], af);
 	uint32_t root = pk_emit_groups(&t);

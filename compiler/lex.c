@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "parse.h"
+#include "runtime/xalloc.h"
 #include "scan.h"
 
 #define PK_LEX_MAX_DEPTH 32
@@ -161,13 +162,9 @@ char *pk_scan_unquote(struct pk_scan_extra *x, const char *text, size_t len)
 
 void pk_lex_init(struct pk_parse *p)
 {
-	p->lex = calloc(1, sizeof(*p->lex));
-	if (!p->lex)
-		abort();
+	p->lex = pk_xcalloc(1, sizeof(*p->lex));
 	p->lex->cap = 64;
-	p->lex->macros = calloc(p->lex->cap, sizeof(struct pk_macro));
-	if (!p->lex->macros)
-		abort();
+	p->lex->macros = pk_xcalloc(p->lex->cap, sizeof(struct pk_macro));
 }
 
 static void pk_lex_pop(struct pk_lexer *l)
@@ -246,9 +243,7 @@ void pk_lex_define(struct pk_parse *p, const char *name, const char *value)
 		struct pk_macro *old = l->macros;
 		unsigned oldcap = l->cap;
 		l->cap *= 2;
-		l->macros = calloc(l->cap, sizeof(*l->macros));
-		if (!l->macros)
-			abort();
+		l->macros = pk_xcalloc(l->cap, sizeof(*l->macros));
 		for (unsigned i = 0; i < oldcap; i++)
 			if (old[i].name)
 				*pk_macro_slot(l, old[i].name) = old[i];
@@ -281,9 +276,7 @@ static void pk_macro_unknown(struct pk_parse *p, const struct pk_loc *loc, const
 static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const char *w)
 {
 	size_t cap = strlen(w) + 64, n = 0;
-	char *out = malloc(cap);
-	if (!out)
-		abort();
+	char *out = pk_xmalloc(cap);
 	while (*w) {
 		const char *val = NULL, *name_end = w;
 		char name[256];
@@ -314,9 +307,7 @@ static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const
 			add = 0;
 		if (n + add + 1 > cap) {
 			cap = (n + add + 1) * 2;
-			out = realloc(out, cap);
-			if (!out)
-				abort();
+			out = pk_xrealloc(out, cap);
 		}
 		if (val)
 			memcpy(out + n, val, add);
@@ -468,17 +459,15 @@ static char *pk_read_file(struct pk_arena *a, const char *path, size_t *len)
 	if (!f)
 		return NULL;
 	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	for (size_t got; buf && n < PK_LEX_MAX_FILE && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
+	char *buf = pk_xmalloc(cap);
+	for (size_t got; n < PK_LEX_MAX_FILE && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
 		n += got;
 		if (cap - n < 2) {
 			cap *= 2;
-			buf = realloc(buf, cap);
+			buf = pk_xrealloc(buf, cap);
 		}
 	}
 	fclose(f);
-	if (!buf)
-		abort();
 	char *copy = pk_arena_strndup(a, buf, n);
 	free(buf);
 	*len = n;

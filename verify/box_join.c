@@ -14,6 +14,7 @@
  */
 #include <stdlib.h>
 
+#include "runtime/xalloc.h"
 #include "verify/box.h"
 
 /* A copy of the box rides with its key, so sweeps read boxes in order. */
@@ -97,10 +98,8 @@ unsigned long pk_box_join(const struct pk_box *box, const uint32_t *ids, uint32_
 			  void *arg)
 {
 	struct pk_join j = {emit, arg, 0};
-	struct pk_join_set d = {calloc(n + 1, sizeof(*d.k)), 0}, ds = {calloc(n + 1, sizeof(*ds.k)), 0};
-	struct pk_join_set s = {calloc(n + 1, sizeof(*s.k)), 0}, all = {calloc(n + 1, sizeof(*all.k)), 0};
-	if (!d.k || !ds.k || !s.k || !all.k)
-		abort();
+	struct pk_join_set d = {pk_xcalloc(n + 1, sizeof(*d.k)), 0}, ds = {pk_xcalloc(n + 1, sizeof(*ds.k)), 0};
+	struct pk_join_set s = {pk_xcalloc(n + 1, sizeof(*s.k)), 0}, all = {pk_xcalloc(n + 1, sizeof(*all.k)), 0};
 	for (uint32_t a = 0; a < n; a++) {
 		const struct pk_box *b = &box[ids[a]];
 		if (b->empty)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "runtime/xalloc.h"
 #include "verify/lint_int.h"
 
 struct pk_lint_info {
@@ -65,9 +66,7 @@ struct pk_lint_finding *pk_lint_add(struct pk_lint_report *rep, enum pk_lint_id 
 {
 	if (rep->n == rep->cap) {
 		rep->cap = rep->cap ? rep->cap * 2 : 32;
-		rep->v = realloc(rep->v, rep->cap * sizeof(*rep->v));
-		if (!rep->v)
-			abort();
+		rep->v = pk_xrealloc(rep->v, rep->cap * sizeof(*rep->v));
 	}
 	struct pk_lint_finding *f = &rep->v[rep->n++];
 	memset(f, 0, sizeof(*f));
@@ -193,9 +192,7 @@ static void index_lines(const struct pk_ir_source *src, struct pk_line_index *ix
 	ix->n = 1;
 	for (size_t k = 0; k < src->len; k++)
 		ix->n += src->text[k] == '\n';
-	ix->start = calloc(ix->n + 1, sizeof(*ix->start));
-	if (!ix->start)
-		abort();
+	ix->start = pk_xcalloc(ix->n + 1, sizeof(*ix->start));
 	uint32_t l = 1;
 	for (size_t k = 0; k < src->len; k++)
 		if (src->text[k] == '\n')
@@ -290,8 +287,8 @@ static void ov_lay_out(struct pk_lint_ctx *x, const struct pk_ov_bits *m)
 {
 	const uint32_t n = x->rs->nrules;
 	for (uint32_t i = 0; i < n; i++)
-		if (m->deg[i] && !(x->ov[i] = malloc(m->deg[i] * sizeof(uint32_t))))
-			abort();
+		if (m->deg[i])
+			x->ov[i] = pk_xmalloc(m->deg[i] * sizeof(uint32_t));
 	for (uint32_t i = 0; i < n; i++)
 		for (size_t w = i / 64; w < m->words; w++)
 			for (uint64_t v = m->bits[i * m->words + w]; v; v &= v - 1) {
@@ -305,11 +302,9 @@ static void ov_lay_out(struct pk_lint_ctx *x, const struct pk_ov_bits *m)
 static void build_overlaps(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
-	uint32_t *ids = calloc(rs->nrules + 1, sizeof(*ids));
-	struct pk_ov_bits m = {NULL, (rs->nrules + 63) / 64, calloc(rs->nrules + 1, sizeof(unsigned))};
-	m.bits = calloc((size_t)rs->nrules * m.words + 1, sizeof(uint64_t));
-	if (!ids || !m.bits || !m.deg)
-		abort();
+	uint32_t *ids = pk_xcalloc(rs->nrules + 1, sizeof(*ids));
+	struct pk_ov_bits m = {NULL, (rs->nrules + 63) / 64, pk_xcalloc(rs->nrules + 1, sizeof(unsigned))};
+	m.bits = pk_xcalloc((size_t)rs->nrules * m.words + 1, sizeof(uint64_t));
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		if (pk_z3_in_filter(&rs->rules[i]))
@@ -362,11 +357,9 @@ static bool after_translation(const struct pk_ir_rule *r, const struct pk_ir_rul
 static void build_index(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
-	const struct pk_ir_rule **xl = calloc(rs->nrules + 1, sizeof(*xl));
+	const struct pk_ir_rule **xl = pk_xcalloc(rs->nrules + 1, sizeof(*xl));
 	uint32_t nxl = 0;
 	bool tags_set = false;
-	if (!xl)
-		abort();
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		tags_set |= rs->rules[i].tag != NULL;
 	for (uint32_t i = 0; i < rs->nrules; i++) {
@@ -389,7 +382,7 @@ static void build_index(struct pk_lint_ctx *x)
 
 static void ctx_free(struct pk_lint_ctx *x)
 {
-	for (uint32_t i = 0; x->ov && i < x->rs->nrules; i++)
+	for (uint32_t i = 0; i < x->rs->nrules; i++)
 		free(x->ov[i]);
 	free(x->ov);
 	free(x->nov);
@@ -398,7 +391,7 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->unsure);
 	free(x->dead);
 	free(x->guarded);
-	for (uint32_t s = 0; x->lines && s < x->rs->nsources; s++)
+	for (uint32_t s = 0; s < x->rs->nsources; s++)
 		free(x->lines[s].start);
 	free(x->lines);
 	pk_z3_fini(&x->z);
@@ -413,18 +406,16 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 		return -1;
 	pk_z3_add_names(&x.z, rs);
 	const size_t n = rs->nrules + 1;
-	x.box = calloc(n, sizeof(*x.box));
-	x.M = calloc(n, sizeof(*x.M));
-	x.unsure = calloc(n, sizeof(*x.unsure));
-	x.dead = calloc(n, sizeof(*x.dead));
-	x.guarded = calloc(n, sizeof(*x.guarded));
-	x.lines = calloc(rs->nsources + 1, sizeof(*x.lines));
-	for (uint32_t s = 0; x.lines && s < rs->nsources; s++)
+	x.box = pk_xcalloc(n, sizeof(*x.box));
+	x.M = pk_xcalloc(n, sizeof(*x.M));
+	x.unsure = pk_xcalloc(n, sizeof(*x.unsure));
+	x.dead = pk_xcalloc(n, sizeof(*x.dead));
+	x.guarded = pk_xcalloc(n, sizeof(*x.guarded));
+	x.lines = pk_xcalloc(rs->nsources + 1, sizeof(*x.lines));
+	for (uint32_t s = 0; s < rs->nsources; s++)
 		index_lines(&rs->sources[s], &x.lines[s]);
-	x.ov = calloc(n, sizeof(*x.ov));
-	x.nov = calloc(n, sizeof(*x.nov));
-	if (!x.box || !x.M || !x.unsure || !x.dead || !x.guarded || !x.lines || !x.ov || !x.nov)
-		abort();
+	x.ov = pk_xcalloc(n, sizeof(*x.ov));
+	x.nov = pk_xcalloc(n, sizeof(*x.nov));
 	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};
 	x.dom = Z3_mk_and(x.z.c, 2, dv);
 	build_index(&x);

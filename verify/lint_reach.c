@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/xalloc.h"
 #include "verify/eval.h"
 #include "verify/lint_int.h"
 
@@ -50,7 +51,7 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 		}
 	if (any_unsure(x, true))
 		return;
-	Z3_ast *v = calloc(rs->nrules + 1, sizeof(*v));
+	Z3_ast *v = pk_xcalloc(rs->nrules + 1, sizeof(*v));
 	unsigned n = 0;
 	v[n++] = x->dom;
 	for (uint32_t i = 0; i < rs->nrules; i++)
@@ -71,7 +72,7 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 static Z3_ast decided_by(struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
-	Z3_ast *v = calloc(x->nov[i] + 2, sizeof(*v));
+	Z3_ast *v = pk_xcalloc(x->nov[i] + 2, sizeof(*v));
 	unsigned n = 0;
 	v[n++] = pk_lint_M(x, i);
 	for (unsigned k = 0; k < x->nov[i]; k++) {
@@ -217,7 +218,7 @@ static bool translates_out(const struct pk_ir_ruleset *rs, const char *ifname)
 static void check_egress(struct pk_lint_ctx *x, Z3_ast pass)
 {
 	const Z3_ast not_self = Z3_mk_not(x->z.c, pk_z3_dst_is_self(&x->z, x->rs));
-	uint32_t *outs = calloc(x->rs->nrules + 1, sizeof(*outs));
+	uint32_t *outs = pk_xcalloc(x->rs->nrules + 1, sizeof(*outs));
 	for (uint32_t k = 0; k < x->rs->nifaces; k++) {
 		if (translates_out(x->rs, x->rs->ifaces[k].name))
 			continue;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/xalloc.h"
 #include "verify/eval.h"
 #include "verify/lint_int.h"
 #include "verify/sample.h"
@@ -250,7 +251,7 @@ static bool check_shadowed(struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set
 		return false;
 	}
 	Z3_context c = x->z.c;
-	Z3_ast *lits = calloc(t->n, sizeof(*lits));
+	Z3_ast *lits = pk_xcalloc(t->n, sizeof(*lits));
 	Z3_solver_push(c, x->z.s);
 	Z3_solver_assert(c, x->z.s, x->dom);
 	Z3_solver_assert(c, x->z.s, pk_lint_M(x, i));
@@ -380,7 +381,7 @@ static void check_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_l
 		return;
 	}
 	Z3_context c = x->z.c;
-	Z3_ast *lits = calloc(p->n, sizeof(*lits)), *M = calloc(p->n, sizeof(*M)), *leaf = calloc(p->n, sizeof(*M));
+	Z3_ast *lits = pk_xcalloc(p->n, sizeof(*lits)), *M = pk_xcalloc(p->n, sizeof(*M)), *leaf = pk_xcalloc(p->n, sizeof(*M));
 	Z3_solver_push(c, x->z.s);
 	Z3_solver_assert(c, x->z.s, x->dom);
 	Z3_solver_assert(c, x->z.s, pk_lint_M(x, i));
@@ -428,7 +429,7 @@ static void check_partial(struct pk_lint_ctx *x, uint32_t i, const struct pk_lin
 	if (!placed)
 		p->v[p->n++] = i;
 	Z3_context c = x->z.c;
-	Z3_ast *M = calloc(p->n + 1, sizeof(*M)), *leaf = calloc(p->n + 1, sizeof(*leaf));
+	Z3_ast *M = pk_xcalloc(p->n + 1, sizeof(*M)), *leaf = pk_xcalloc(p->n + 1, sizeof(*leaf));
 	for (unsigned k = 0; k < p->n; k++)
 		leaf[k] = pk_z3_bool(c, x->rs->rules[p->v[k]].action == r->action);
 	const Z3_ast same = pk_z3_chain(&x->z, x->rs, p->v, p->n, M, leaf, Z3_mk_true(c));
@@ -488,9 +489,9 @@ static void check_correlated(struct pk_lint_ctx *x, uint32_t i)
 void pk_lint_relations(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
-	struct pk_lint_set t = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
-	struct pk_lint_set p = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
-	struct pk_lint_set tmp = {calloc(rs->nrules + 1, sizeof(uint32_t)), 0};
+	struct pk_lint_set t = {pk_xcalloc(rs->nrules + 1, sizeof(uint32_t)), 0};
+	struct pk_lint_set p = {pk_xcalloc(rs->nrules + 1, sizeof(uint32_t)), 0};
+	struct pk_lint_set tmp = {pk_xcalloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i])
 			check_unmatchable(x, i);

@@ -2,13 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/xalloc.h"
 #include "verify/eval.h"
 #include "verify/query.h"
 #include "verify/z3_encode.h"
 
 static void stoppers(struct pk_z3 *z, const struct pk_ir_ruleset *rs, Z3_ast shape, struct pk_query_result *out)
 {
-	Z3_ast *M = calloc(rs->nrules + 1, sizeof(*M));
+	Z3_ast *M = pk_xcalloc(rs->nrules + 1, sizeof(*M));
 	Z3_solver_push(z->c, z->s);
 	Z3_solver_assert(z->c, z->s, shape);
 	for (uint32_t j = 0; j < rs->nrules && out->nstoppers < PK_QUERY_MAX_STOPPERS; j++)
@@ -27,7 +28,7 @@ int pk_query_run(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *sha
 		return -1;
 	pk_z3_add_names(&z, rs);
 	pk_z3_add_names(&z, shape_rs);
-	Z3_ast *v = calloc(n + 1, sizeof(*v));
+	Z3_ast *v = pk_xcalloc(n + 1, sizeof(*v));
 	for (unsigned k = 0; k < n; k++)
 		v[k] = pk_z3_match_plain(&z, shape_rs, &shape_rs->rules[shape[k]]); /* the packet as it arrives */
 	const Z3_ast parts[2] = {pk_z3_domain(&z), pk_z3_or(z.c, n, v)};

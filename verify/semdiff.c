@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/xalloc.h"
 #include "verify/eval.h"
 #include "verify/semdiff.h"
 #include "verify/z3_encode.h"
@@ -29,7 +30,7 @@ static Z3_ast decided(struct pk_z3 *z, struct pk_diff_side *s, uint32_t rule)
 static void fill_group(struct pk_z3 *z, struct pk_diff_group *g, Z3_ast in_group, const struct pk_vpkt *w0,
 		       unsigned max)
 {
-	g->w = calloc(max ? max : 1, sizeof(*g->w));
+	g->w = pk_xcalloc(max ? max : 1, sizeof(*g->w));
 	g->w[g->nw++] = *w0;
 	Z3_solver_push(z->c, z->s);
 	Z3_solver_assert(z->c, z->s, in_group);
@@ -74,11 +75,11 @@ int pk_diff_run(const struct pk_ir_ruleset *old, const struct pk_ir_ruleset *new
 		return -1;
 	pk_z3_add_names(&z, old);
 	pk_z3_add_names(&z, new_rs);
-	struct pk_diff_side a = {old, calloc(old->nrules + 1, sizeof(Z3_ast)), NULL};
-	struct pk_diff_side b = {new_rs, calloc(new_rs->nrules + 1, sizeof(Z3_ast)), NULL};
+	struct pk_diff_side a = {old, pk_xcalloc(old->nrules + 1, sizeof(Z3_ast)), NULL};
+	struct pk_diff_side b = {new_rs, pk_xcalloc(new_rs->nrules + 1, sizeof(Z3_ast)), NULL};
 	a.pass = pk_z3_passes(&z, old);
 	b.pass = pk_z3_passes(&z, new_rs);
-	out->g = calloc(PK_DIFF_MAX_GROUPS, sizeof(*out->g));
+	out->g = pk_xcalloc(PK_DIFF_MAX_GROUPS, sizeof(*out->g));
 	search(&z, &a, &b, max, out);
 	out->undecided = z.unknowns > 0;
 	out->equivalent = out->ng == 0 && !out->undecided;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/xalloc.h"
 #include "verify/z3_encode.h"
 
 static void on_z3_error(Z3_context c, Z3_error_code e)
@@ -70,9 +71,7 @@ static void name_add(const char ***v, unsigned *n, unsigned *cap, const char *na
 		return;
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
-		*v = realloc(*v, *cap * sizeof(**v));
-		if (!*v)
-			abort();
+		*v = pk_xrealloc(*v, *cap * sizeof(**v));
 	}
 	(*v)[(*n)++] = name;
 }
@@ -139,7 +138,7 @@ Z3_ast pk_z3_domain(struct pk_z3 *z)
 
 Z3_ast pk_z3_skipped(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 {
-	Z3_ast *v = calloc(rs->opts.nskip + 1, sizeof(*v));
+	Z3_ast *v = pk_xcalloc(rs->opts.nskip + 1, sizeof(*v));
 	for (uint32_t i = 0; i < rs->opts.nskip; i++)
 		v[i] = field_is(z, z->p.iface, pk_z3_iface_index(z, rs->opts.skip[i]));
 	const Z3_ast r = pk_z3_or(z->c, rs->opts.nskip, v);
@@ -160,7 +159,7 @@ bool pk_z3_in_filter(const struct pk_ir_rule *r)
 Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32_t *idx, unsigned n,
 		   Z3_ast *M, const Z3_ast *leaf, Z3_ast dflt)
 {
-	Z3_ast *stop = calloc(n + 1, sizeof(*stop));
+	Z3_ast *stop = pk_xcalloc(n + 1, sizeof(*stop));
 	Z3_ast f = dflt;
 	for (unsigned k = 0; k < n; k++) {
 		const struct pk_ir_rule *r = &rs->rules[idx[k]];
@@ -182,9 +181,9 @@ Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32
 
 Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 {
-	uint32_t *idx = calloc(rs->nrules + 1, sizeof(*idx));
-	Z3_ast *M = calloc(rs->nrules + 1, sizeof(*M));
-	Z3_ast *leaf = calloc(rs->nrules + 1, sizeof(*leaf));
+	uint32_t *idx = pk_xcalloc(rs->nrules + 1, sizeof(*idx));
+	Z3_ast *M = pk_xcalloc(rs->nrules + 1, sizeof(*M));
+	Z3_ast *leaf = pk_xcalloc(rs->nrules + 1, sizeof(*leaf));
 	unsigned n = 0;
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
@@ -230,7 +229,7 @@ Z3_ast pk_z3_decided_by(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_
 		const Z3_ast alt[2] = {skip, w};
 		return Z3_mk_or(c, 2, alt);
 	}
-	Z3_ast *v = calloc(i + 4, sizeof(*v));
+	Z3_ast *v = pk_xcalloc(i + 4, sizeof(*v));
 	unsigned n = 0;
 	for (uint32_t j = 0; j < i; j++)
 		if (rs->rules[j].quick && pk_z3_in_filter(&rs->rules[j]))

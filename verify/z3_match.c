@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/xalloc.h"
 #include "verify/z3_encode.h"
 
 Z3_ast pk_z3_bv(Z3_context c, uint64_t v, unsigned bits)
@@ -90,8 +91,8 @@ static Z3_ast in_prefix_af(struct pk_z3 *z, Z3_ast x, const struct pk_prefix *p)
  * least as specific holds it (pf's radix lookup returns the most specific). */
 static Z3_ast in_table(struct pk_z3 *z, const struct pk_ir_table *t, Z3_ast x)
 {
-	Z3_ast *any = calloc(t->nentries + 1, sizeof(*any));
-	Z3_ast *excl = calloc(t->nentries + 1, sizeof(*excl));
+	Z3_ast *any = pk_xcalloc(t->nentries + 1, sizeof(*any));
+	Z3_ast *excl = pk_xcalloc(t->nentries + 1, sizeof(*excl));
 	unsigned nany = 0;
 	for (uint32_t i = 0; i < t->nentries; i++) {
 		const struct pk_ir_table_entry *e = &t->entries[i];
@@ -125,7 +126,7 @@ static unsigned collect_routes(const struct pk_ir_ruleset *rs, struct pk_z3_rout
 	unsigned n = rs->nroutes;
 	for (uint32_t i = 0; i < rs->nifaces; i++)
 		n += rs->ifaces[i].naddrs;
-	struct pk_z3_route *v = calloc(n + 1, sizeof(*v));
+	struct pk_z3_route *v = pk_xcalloc(n + 1, sizeof(*v));
 	unsigned k = 0;
 	for (uint32_t i = 0; i < rs->nroutes; i++)
 		v[k++] = (struct pk_z3_route){rs->routes[i].dst, rs->routes[i].ifname};
@@ -139,7 +140,7 @@ static unsigned collect_routes(const struct pk_ir_ruleset *rs, struct pk_z3_rout
 /* route k is the longest prefix holding x: it holds x and no longer one does. */
 static Z3_ast route_chosen(struct pk_z3 *z, const struct pk_z3_route *v, unsigned n, unsigned k, Z3_ast x)
 {
-	Z3_ast *longer = calloc(n + 1, sizeof(*longer));
+	Z3_ast *longer = pk_xcalloc(n + 1, sizeof(*longer));
 	unsigned nl = 0;
 	for (unsigned j = 0; j < n; j++)
 		if (j != k && v[j].dst.af == v[k].dst.af &&
@@ -155,7 +156,7 @@ static Z3_ast has_route(struct pk_z3 *z, const struct pk_ir_ruleset *rs, Z3_ast 
 {
 	struct pk_z3_route *v;
 	const unsigned n = collect_routes(rs, &v);
-	Z3_ast *hold = calloc(n + 1, sizeof(*hold));
+	Z3_ast *hold = pk_xcalloc(n + 1, sizeof(*hold));
 	for (unsigned k = 0; k < n; k++)
 		hold[k] = in_prefix_af(z, x, &v[k].dst);
 	const Z3_ast r = pk_z3_or(z->c, n, hold);
@@ -169,7 +170,7 @@ static Z3_ast routes_via_x(struct pk_z3 *z, const struct pk_ir_ruleset *rs, Z3_a
 {
 	struct pk_z3_route *v;
 	const unsigned n = collect_routes(rs, &v);
-	Z3_ast *alt = calloc(n + 1, sizeof(*alt));
+	Z3_ast *alt = pk_xcalloc(n + 1, sizeof(*alt));
 	unsigned na = 0;
 	for (unsigned k = 0; k < n; k++) {
 		Z3_ast via;
@@ -195,7 +196,7 @@ Z3_ast pk_z3_dst_is_self(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 	unsigned n = 0;
 	for (uint32_t i = 0; i < rs->nifaces; i++)
 		n += rs->ifaces[i].naddrs;
-	Z3_ast *v = calloc(n + 1, sizeof(*v));
+	Z3_ast *v = pk_xcalloc(n + 1, sizeof(*v));
 	unsigned k = 0;
 	for (uint32_t i = 0; i < rs->nifaces; i++)
 		for (uint32_t a = 0; a < rs->ifaces[i].naddrs; a++) {

@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 
+#include "runtime/xalloc.h"
 #include "verify/eval.h"
 #include "verify/z3_encode.h"
 
@@ -110,14 +111,10 @@ static void prepare(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 	z->xl_rs = rs;
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
-		struct pk_z3_xlat *grown;
 
 		if (r->action != PK_ACT_MATCH || r->nat.kind == PK_NAT_NONE)
 			continue;
-		grown = realloc(z->xl, (z->nxl + 1) * sizeof(*z->xl));
-		if (!grown)
-			abort(); /* as Z3 itself does when memory runs out */
-		z->xl = grown;
+		z->xl = pk_xrealloc(z->xl, (z->nxl + 1) * sizeof(*z->xl));
 		cur = translate(z, rs, i, substitute(z, pk_z3_match_plain(z, rs, r), &cur), &cur);
 		z->xl[z->nxl++] = (struct pk_z3_xlat){i, cur.src, cur.dst, cur.sport, cur.dport};
 	}
