@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	const size_t before = heap_bytes();
 	if (pk_rs_load_file(argv[1], &rs, &err) < 0) {
 		fprintf(stderr, "classify-bench: %s: byte %llu: %s\n", argv[1], (unsigned long long)err.offset, err.msg);

@@ -42,7 +42,7 @@ static int run(uint32_t n, uint32_t quick_pct, const char *dir)
 	}
 	double t1 = now();
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	if (pk_rs_load(buf, len, &rs, &err)) {
 		fprintf(stderr, "load: %s at %llu\n", err.msg, (unsigned long long)err.offset);
 		return 1;

@@ -92,7 +92,7 @@ static double feed(struct pk_engine *e, uint8_t *pkts, size_t n, uint64_t *now, 
 static struct pk_engine *open_engine(const char *path)
 {
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	if (pk_rs_load_file(path, &rs, &err) < 0) {
 		fprintf(stderr, "state-bench: %s: byte %llu: %s\n", path, (unsigned long long)err.offset, err.msg);
 		return NULL;

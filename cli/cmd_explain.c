@@ -125,9 +125,10 @@ int pk_cmd_explain(int argc, char **argv)
 	if (parsed)
 		return parsed > 0 ? 0 : 2;
 	struct pk_vpkt p;
-	char err[256], words[1024];
-	if (pk_vpkt_parse(args[1], &p, words, sizeof(words), err, sizeof(err)) < 0) {
-		fprintf(stderr, "picket explain: packet: %s\n", err);
+	struct pk_err err;
+	char words[1024];
+	if (pk_vpkt_parse(args[1], &p, words, sizeof(words), &err) < 0) {
+		fprintf(stderr, "picket explain: packet: %s\n", err.msg);
 		return 2;
 	}
 	struct pk_ir_ruleset *rs;

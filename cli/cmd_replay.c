@@ -42,7 +42,7 @@ struct source {
 	struct pk_pcap *c;
 	struct pk_pcap_pkt p;
 	int have; /* 1 a packet is waiting, 0 end, -1 error */
-	struct pk_pcap_err err;
+	struct pk_err err;
 };
 
 struct run {

@@ -25,7 +25,7 @@ bool pk_cli_is_pkb(const char *path)
 int pk_cli_encode_checked(const struct pk_ir_ruleset *ir, struct pk_diags *d, uint8_t **buf, size_t *len,
 			  struct pk_rs **rs_out)
 {
-	struct pk_rs_err err;
+	struct pk_err err;
 	struct pk_rs *rs;
 	struct pk_loc here = {.file = ir->nsources ? ir->sources[0].path : NULL};
 	if (pk_encode(ir, buf, len, d))
@@ -46,7 +46,7 @@ int pk_cli_encode_checked(const struct pk_ir_ruleset *ir, struct pk_diags *d, ui
 
 static int pk_cli_load_pkb(const char *path, struct pk_diags *d, struct pk_rs **rs_out)
 {
-	struct pk_rs_err err;
+	struct pk_err err;
 	struct pk_loc here = {.file = path};
 	if (pk_rs_load_file(path, rs_out, &err)) {
 		if (err.offset == 0 && strstr(err.msg, "magic"))

@@ -21,19 +21,18 @@
 #define TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
 _Static_assert(TX_DATA_OFF + PK_AFP_FRAME_MAX <= TX_FRAME_SIZE, "send slot too small");
 
-static int fail(char *err, size_t errlen, const char *ifname, const char *what)
+static int fail(struct pk_err *err, const char *ifname, const char *what)
 {
-	snprintf(err, errlen, "%s: %s: %s", ifname, what, strerror(errno));
-	return -1;
+	return pk_err_set(err, "%s: %s: %s", ifname, what, strerror(errno));
 }
 
-static int iface_info(struct pk_port *p, const char *ifname, char *err, size_t errlen)
+static int iface_info(struct pk_port *p, const char *ifname, struct pk_err *err)
 {
 	struct ifreq ifr;
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		return fail(err, errlen, ifname, "socket");
+		return fail(err, ifname, "socket");
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	int rc = ioctl(fd, SIOCGIFINDEX, &ifr);
@@ -47,7 +46,7 @@ static int iface_info(struct pk_port *p, const char *ifname, char *err, size_t e
 	close(fd);
 	errno = e;
 	if (rc < 0)
-		return fail(err, errlen, ifname, "no such interface (check --if and --bridge)");
+		return fail(err, ifname, "no such interface (check --if and --bridge)");
 	return 0;
 }
 
@@ -62,26 +61,26 @@ static int bind_port(int fd, const struct pk_port *p, uint16_t proto)
 	return bind(fd, (const struct sockaddr *)&sll, sizeof(sll));
 }
 
-static int open_rx(struct pk_port *p, bool promisc, char *err, size_t errlen)
+static int open_rx(struct pk_port *p, bool promisc, struct pk_err *err)
 {
 	int v = TPACKET_V2, one = 1;
 	struct tpacket_req req;
 
 	p->rx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (p->rx_fd < 0)
-		return fail(err, errlen, p->name, "AF_PACKET socket (picketd needs CAP_NET_RAW)");
+		return fail(err, p->name, "AF_PACKET socket (picketd needs CAP_NET_RAW)");
 	if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
-		return fail(err, errlen, p->name, "TPACKET_V2");
+		return fail(err, p->name, "TPACKET_V2");
 	/* Our own sends must not come back as receptions. */
 	if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0)
-		return fail(err, errlen, p->name, "PACKET_IGNORE_OUTGOING (needs Linux 4.20)");
+		return fail(err, p->name, "PACKET_IGNORE_OUTGOING (needs Linux 4.20)");
 	memset(&req, 0, sizeof(req));
 	req.tp_block_size = RX_BLOCK_SIZE;
 	req.tp_block_nr = RX_NBLOCKS;
 	req.tp_frame_size = RX_FRAME_SIZE;
 	req.tp_frame_nr = RX_BLOCK_SIZE / RX_FRAME_SIZE * RX_NBLOCKS;
 	if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
-		return fail(err, errlen, p->name, "PACKET_RX_RING");
+		return fail(err, p->name, "PACKET_RX_RING");
 	p->rx_frame_size = RX_FRAME_SIZE;
 	p->rx_nframes = req.tp_frame_nr;
 	p->rx_ring_len = (size_t)RX_BLOCK_SIZE * RX_NBLOCKS;
@@ -90,10 +89,10 @@ static int open_rx(struct pk_port *p, bool promisc, char *err, size_t errlen)
 		p->rx_ring = mmap(NULL, p->rx_ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, p->rx_fd, 0);
 	if (p->rx_ring == MAP_FAILED) {
 		p->rx_ring = NULL;
-		return fail(err, errlen, p->name, "mmap of the receive ring");
+		return fail(err, p->name, "mmap of the receive ring");
 	}
 	if (bind_port(p->rx_fd, p, ETH_P_ALL) < 0)
-		return fail(err, errlen, p->name, "bind");
+		return fail(err, p->name, "bind");
 	/* A bridge sees every frame; a router needs the multicast ones too
 	 * (IPv6 neighbour solicitations go to solicited-node groups). */
 	struct packet_mreq mr;
@@ -101,11 +100,11 @@ static int open_rx(struct pk_port *p, bool promisc, char *err, size_t errlen)
 	mr.mr_ifindex = p->ifindex;
 	mr.mr_type = promisc ? PACKET_MR_PROMISC : PACKET_MR_ALLMULTI;
 	if (setsockopt(p->rx_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-		return fail(err, errlen, p->name, promisc ? "promiscuous mode" : "all-multicast mode");
+		return fail(err, p->name, promisc ? "promiscuous mode" : "all-multicast mode");
 	return 0;
 }
 
-static int open_tx(struct pk_port *p, char *err, size_t errlen)
+static int open_tx(struct pk_port *p, struct pk_err *err)
 {
 	int v = TPACKET_V2, one = 1;
 	struct tpacket_req req;
@@ -113,46 +112,43 @@ static int open_tx(struct pk_port *p, char *err, size_t errlen)
 	/* Protocol 0: this socket receives nothing. */
 	p->tx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (p->tx_fd < 0)
-		return fail(err, errlen, p->name, "AF_PACKET socket");
+		return fail(err, p->name, "AF_PACKET socket");
 	if (setsockopt(p->tx_fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
-		return fail(err, errlen, p->name, "TPACKET_V2");
+		return fail(err, p->name, "TPACKET_V2");
 	/* No PACKET_QDISC_BYPASS: traffic shaping applies to forwarded traffic
 	 * as on a kernel router, and tcpdump sees what leaves; measured, the
 	 * bypass gained nothing over veth. */
 	/* A frame the kernel refuses is skipped instead of stopping the ring. */
 	if (setsockopt(p->tx_fd, SOL_PACKET, PACKET_LOSS, &one, sizeof(one)) < 0)
-		return fail(err, errlen, p->name, "PACKET_LOSS");
+		return fail(err, p->name, "PACKET_LOSS");
 	memset(&req, 0, sizeof(req));
 	req.tp_block_size = TX_FRAME_SIZE * 16;
 	req.tp_frame_size = TX_FRAME_SIZE;
 	req.tp_frame_nr = TX_NFRAMES;
 	req.tp_block_nr = TX_NFRAMES / 16;
 	if (setsockopt(p->tx_fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)) < 0)
-		return fail(err, errlen, p->name, "PACKET_TX_RING");
+		return fail(err, p->name, "PACKET_TX_RING");
 	p->tx_frame_size = TX_FRAME_SIZE;
 	p->tx_nframes = TX_NFRAMES;
 	p->tx_ring_len = (size_t)TX_FRAME_SIZE * TX_NFRAMES;
 	p->tx_ring = mmap(NULL, p->tx_ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, p->tx_fd, 0);
 	if (p->tx_ring == MAP_FAILED) {
 		p->tx_ring = NULL;
-		return fail(err, errlen, p->name, "mmap of the send ring");
+		return fail(err, p->name, "mmap of the send ring");
 	}
 	if (bind_port(p->tx_fd, p, 0) < 0)
-		return fail(err, errlen, p->name, "bind");
+		return fail(err, p->name, "bind");
 	return 0;
 }
 
-int pk_afp_open(struct pk_port *p, const char *ifname, bool promisc, char *err, size_t errlen)
+int pk_afp_open(struct pk_port *p, const char *ifname, bool promisc, struct pk_err *err)
 {
 	memset(p, 0, sizeof(*p));
 	p->rx_fd = p->tx_fd = -1;
 	snprintf(p->name, sizeof(p->name), "%s", ifname);
-	if (strlen(ifname) >= sizeof(p->name)) {
-		snprintf(err, errlen, "%s: interface name too long", ifname);
-		return -1;
-	}
-	if (iface_info(p, ifname, err, errlen) < 0 || open_rx(p, promisc, err, errlen) < 0 ||
-	    open_tx(p, err, errlen) < 0) {
+	if (strlen(ifname) >= sizeof(p->name))
+		return pk_err_set(err, "%s: interface name too long", ifname);
+	if (iface_info(p, ifname, err) < 0 || open_rx(p, promisc, err) < 0 || open_tx(p, err) < 0) {
 		pk_afp_close(p);
 		return -1;
 	}

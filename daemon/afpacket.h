@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/err.h"
+
 #define PK_AFP_FRAME_MAX 4032 /* what a send-ring slot holds: Ethernet frames up to MTU 4000 */
 
 struct pk_afp_stats {
@@ -45,7 +47,7 @@ struct pk_port {
 };
 
 /* Open ifname; promisc for bridge mode. Returns 0 or -1 with err filled. */
-int pk_afp_open(struct pk_port *p, const char *ifname, bool promisc, char *err, size_t errlen);
+int pk_afp_open(struct pk_port *p, const char *ifname, bool promisc, struct pk_err *err);
 void pk_afp_close(struct pk_port *p);
 
 /* Status bits of a received frame that the handler needs. */

@@ -18,22 +18,18 @@
 #define REQ_MAX 512
 #define IO_TIMEOUT_MS 200
 
-int pk_ctl_listen(const char *path, char *err, size_t errlen)
+int pk_ctl_listen(const char *path, struct pk_err *err)
 {
 	struct sockaddr_un sun;
 
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "-s %s: path too long for a unix socket", path);
-		return -1;
-	}
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return pk_err_set(err, "-s %s: path too long for a unix socket", path);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	strcpy(sun.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "control socket: %s", strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return pk_err_set(err, "control socket: %s", strerror(errno));
 	struct stat st;
 	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path); /* left by a previous run */
@@ -41,7 +37,7 @@ int pk_ctl_listen(const char *path, char *err, size_t errlen)
 	int rc = bind(fd, (const struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (rc < 0 || chmod(path, 0600) < 0 || listen(fd, 8) < 0) {
-		snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
+		pk_err_set(err, "control socket %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -79,8 +75,6 @@ static int read_line(int fd, char *buf, size_t cap)
 /* Run one request, writing the answer text to out; returns the status. */
 static int run(struct pk_daemon *d, const char *req, FILE *out)
 {
-	char err[256];
-
 	if (!strcmp(req, "states") || !strcmp(req, "states -v")) {
 		pk_report_states(out, d, req[6] != '\0');
 		return 0;
@@ -99,19 +93,21 @@ static int run(struct pk_daemon *d, const char *req, FILE *out)
 	}
 	if (!strncmp(req, "kill-states ", 12) || !strcmp(req, "kill-states")) {
 		struct pk_state_filter f;
-		if (pk_killfilter_parse(req + (req[11] ? 12 : 11), &f, err, sizeof(err)) < 0) {
-			fprintf(out, "%s\n", err);
+		struct pk_err err;
+		if (pk_killfilter_parse(req + (req[11] ? 12 : 11), &f, &err) < 0) {
+			fprintf(out, "%s\n", err.msg);
 			return 2;
 		}
 		fprintf(out, "killed %u states\n", pk_engine_kill_states(d->engine, &f));
 		return 0;
 	}
 	if (!strcmp(req, "reload")) {
-		if (pk_daemon_reload(d, err, sizeof(err)) < 0) {
-			fprintf(out, "%s\n", err);
+		char msg[256];
+		if (pk_daemon_reload(d, msg, sizeof(msg)) < 0) {
+			fprintf(out, "%s\n", msg);
 			return 1;
 		}
-		fprintf(out, "%s\n", err);
+		fprintf(out, "%s\n", msg);
 		return 0;
 	}
 	fprintf(out, "unknown request '%.64s': states, stats, rules, tables, kill-states, reload\n", req);

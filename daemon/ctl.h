@@ -12,12 +12,11 @@
 #ifndef PK_DAEMON_CTL_H
 #define PK_DAEMON_CTL_H
 
-#include <stddef.h>
-
 #include "daemon/daemon.h"
+#include "runtime/err.h"
 
 /* Create and listen on path (replacing a stale socket). fd or -1 with err. */
-int pk_ctl_listen(const char *path, char *err, size_t errlen);
+int pk_ctl_listen(const char *path, struct pk_err *err);
 /* Accept and answer one pending request. */
 void pk_ctl_serve(struct pk_daemon *d);
 

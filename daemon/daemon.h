@@ -135,10 +135,10 @@ int pk_daemon_reload(struct pk_daemon *d, char *msg, size_t msglen);
 void pk_daemon_map_ports(struct pk_daemon *d);
 
 /* Load and check the ruleset file (permissions, then the loader's
- * verification). 0 or -1 with why in msg. */
-int pk_daemon_load(const char *path, struct pk_rs **rs, char *msg, size_t msglen);
+ * verification). 0 or -1 with err filled. */
+int pk_daemon_load(const char *path, struct pk_rs **rs, struct pk_err *err);
 /* Open the ports the mode and the ruleset call for. 0 or -1 with err. */
-int pk_daemon_open_ports(struct pk_daemon *d, char *err, size_t errlen);
+int pk_daemon_open_ports(struct pk_daemon *d, struct pk_err *err);
 
 /* Log a line to stderr (the default, and -d) or, once switched, syslog. */
 void pk_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -38,24 +38,18 @@ static int parse_prefix(const char *s, uint8_t *af, uint8_t addr[16], uint8_t *l
 	return 0;
 }
 
-int pk_killfilter_parse(const char *text, struct pk_state_filter *f, char *err, size_t errlen)
+int pk_killfilter_parse(const char *text, struct pk_state_filter *f, struct pk_err *err)
 {
 	char a[128] = "", b[128] = "", extra[2] = "";
 	int n = sscanf(text, "%127s %127s %1s", a, b, extra);
 
 	memset(f, 0, sizeof(*f));
-	if (n < 1 || n > 2) {
-		snprintf(err, errlen, "kill-states needs SOURCE[/LEN] and optionally DESTINATION[/LEN], as in "
-				      "kill-states 192.168.1.10 10.0.10.0/24");
-		return -1;
-	}
-	if (parse_prefix(a, &f->src_af, f->src, &f->src_len) < 0) {
-		snprintf(err, errlen, "kill-states: '%s' is not an address or prefix", a);
-		return -1;
-	}
-	if (n == 2 && parse_prefix(b, &f->dst_af, f->dst, &f->dst_len) < 0) {
-		snprintf(err, errlen, "kill-states: '%s' is not an address or prefix", b);
-		return -1;
-	}
+	if (n < 1 || n > 2)
+		return pk_err_set(err, "kill-states needs SOURCE[/LEN] and optionally DESTINATION[/LEN], as in "
+				       "kill-states 192.168.1.10 10.0.10.0/24");
+	if (parse_prefix(a, &f->src_af, f->src, &f->src_len) < 0)
+		return pk_err_set(err, "kill-states: '%s' is not an address or prefix", a);
+	if (n == 2 && parse_prefix(b, &f->dst_af, f->dst, &f->dst_len) < 0)
+		return pk_err_set(err, "kill-states: '%s' is not an address or prefix", b);
 	return 0;
 }

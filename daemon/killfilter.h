@@ -5,11 +5,10 @@
 #ifndef PK_DAEMON_KILLFILTER_H
 #define PK_DAEMON_KILLFILTER_H
 
-#include <stddef.h>
-
 #include "runtime/engine.h"
+#include "runtime/err.h"
 
 /* Fill f from text. 0, or -1 with err saying what was expected. */
-int pk_killfilter_parse(const char *text, struct pk_state_filter *f, char *err, size_t errlen);
+int pk_killfilter_parse(const char *text, struct pk_state_filter *f, struct pk_err *err);
 
 #endif

@@ -56,21 +56,17 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static int daemonize(char *err, size_t errlen)
+static int daemonize(struct pk_err *err)
 {
 	pid_t pid = fork();
 
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		return -1;
-	}
+	if (pid < 0)
+		return pk_err_set(err, "fork: %s", strerror(errno));
 	if (pid > 0)
 		_exit(0);
 	setsid();
-	if (chdir("/") < 0) {
-		snprintf(err, errlen, "chdir /: %s", strerror(errno));
-		return -1;
-	}
+	if (chdir("/") < 0)
+		return pk_err_set(err, "chdir /: %s", strerror(errno));
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		dup2(fd, 0);
@@ -84,7 +80,7 @@ static int daemonize(char *err, size_t errlen)
 
 static struct pk_daemon daemon_state;
 
-static int create_engine(struct pk_daemon *d, struct pk_rs *rs, char *err, size_t errlen)
+static int create_engine(struct pk_daemon *d, struct pk_rs *rs, struct pk_err *err)
 {
 	struct pk_engine_config cfg;
 
@@ -95,32 +91,29 @@ static int create_engine(struct pk_daemon *d, struct pk_rs *rs, char *err, size_
 		cfg.seed = mono_ns();
 	d->engine = pk_engine_new(rs, &cfg);
 	if (!d->engine) {
-		snprintf(err, errlen, "cannot size the state table for this ruleset (out of memory)");
 		pk_rs_free(rs);
-		return -1;
+		return pk_err_set(err, "cannot size the state table for this ruleset (out of memory)");
 	}
 	return 0;
 }
 
 /* Everything that needs root: sockets and files. */
-static int start(struct pk_daemon *d, char *err, size_t errlen)
+static int start(struct pk_daemon *d, struct pk_err *err)
 {
 	struct pk_rs *rs;
 
-	if (pk_daemon_load(d->opts.pkb, &rs, err, errlen) < 0)
+	if (pk_daemon_load(d->opts.pkb, &rs, err) < 0)
 		return -1;
 	d->bridge = d->opts.bridge[0] != NULL;
-	if (create_engine(d, rs, err, errlen) < 0 || pk_daemon_open_ports(d, err, errlen) < 0)
+	if (create_engine(d, rs, err) < 0 || pk_daemon_open_ports(d, err) < 0)
 		return -1;
 	if (!d->bridge)
 		pk_router_init(d);
-	if (d->opts.logfile && pk_pcaplog_open(&d->log, d->opts.logfile, err, errlen) < 0)
+	if (d->opts.logfile && pk_pcaplog_open(&d->log, d->opts.logfile, err) < 0)
 		return -1;
-	if (d->opts.verdict_log && !(d->verdicts = fopen(d->opts.verdict_log, "ae"))) {
-		snprintf(err, errlen, "%s: %s", d->opts.verdict_log, strerror(errno));
-		return -1;
-	}
-	d->ctl_fd = pk_ctl_listen(d->opts.ctl_path, err, errlen);
+	if (d->opts.verdict_log && !(d->verdicts = fopen(d->opts.verdict_log, "ae")))
+		return pk_err_set(err, "%s: %s", d->opts.verdict_log, strerror(errno));
+	d->ctl_fd = pk_ctl_listen(d->opts.ctl_path, err);
 	return d->ctl_fd < 0 ? -1 : 0;
 }
 
@@ -186,21 +179,21 @@ static void stop(struct pk_daemon *d)
 int main(int argc, char **argv)
 {
 	struct pk_daemon *d = &daemon_state;
-	char err[512];
+	struct pk_err err;
 
 	d->ctl_fd = -1;
-	int rc = pk_opts_parse(argc, argv, &d->opts, err, sizeof(err));
+	int rc = pk_opts_parse(argc, argv, &d->opts, &err);
 	if (rc != 0) {
 		fputs(rc > 0 ? pk_opts_usage : "", rc > 0 ? stdout : stderr);
 		if (rc < 0)
-			fprintf(stderr, "picketd: %s\n", err);
+			fprintf(stderr, "picketd: %s\n", err.msg);
 		return rc > 0 ? 0 : 2;
 	}
 	install_signals();
-	if (start(d, err, sizeof(err)) < 0 || (!d->opts.foreground && daemonize(err, sizeof(err)) < 0) ||
-	    (d->opts.pidfile && pk_sys_write_pidfile(d->opts.pidfile, err, sizeof(err)) < 0) ||
-	    pk_sys_drop_privileges(d->opts.user, err, sizeof(err)) < 0) {
-		pk_log(LOG_ERR, "%s", err);
+	if (start(d, &err) < 0 || (!d->opts.foreground && daemonize(&err) < 0) ||
+	    (d->opts.pidfile && pk_sys_write_pidfile(d->opts.pidfile, &err) < 0) ||
+	    pk_sys_drop_privileges(d->opts.user, &err) < 0) {
+		pk_log(LOG_ERR, "%s", err.msg);
 		stop(d);
 		return 1;
 	}

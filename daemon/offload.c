@@ -39,20 +39,18 @@ static int clear(int fd, const char *ifname, uint32_t get, uint32_t set, uint32_
 	return ethtool(fd, ifname, &v) < 0 ? -1 : 1;
 }
 
-int pk_offload_merging_off(const char *ifname, char *err, size_t errlen)
+int pk_offload_merging_off(const char *ifname, struct pk_err *err)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), gro, lro;
 
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: socket: %s", ifname, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return pk_err_set(err, "%s: socket: %s", ifname, strerror(errno));
 	gro = clear(fd, ifname, ETHTOOL_GGRO, ETHTOOL_SGRO, 1);
 	if (gro < 0)
-		snprintf(err, errlen, "%s: turning generic-receive-offload off: %s", ifname, strerror(errno));
+		pk_err_set(err, "%s: turning generic-receive-offload off: %s", ifname, strerror(errno));
 	lro = gro < 0 ? 0 : clear(fd, ifname, ETHTOOL_GFLAGS, ETHTOOL_SFLAGS, ETH_FLAG_LRO);
 	if (lro < 0)
-		snprintf(err, errlen, "%s: turning large-receive-offload off: %s", ifname, strerror(errno));
+		pk_err_set(err, "%s: turning large-receive-offload off: %s", ifname, strerror(errno));
 	close(fd);
 	if (gro < 0 || lro < 0)
 		return -1;

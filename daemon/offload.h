@@ -11,7 +11,7 @@
 #ifndef PK_DAEMON_OFFLOAD_H
 #define PK_DAEMON_OFFLOAD_H
 
-#include <stddef.h>
+#include "runtime/err.h"
 
 #define PK_OFFLOAD_GRO 1u
 #define PK_OFFLOAD_LRO 2u
@@ -19,6 +19,6 @@
 /* Turn GRO and LRO off on ifname where they are on: returns the
  * PK_OFFLOAD_* bits turned off, or -1 with err when one could not be (the
  * driver refused). An offload the driver does not have is no error. */
-int pk_offload_merging_off(const char *ifname, char *err, size_t errlen);
+int pk_offload_merging_off(const char *ifname, struct pk_err *err);
 
 #endif

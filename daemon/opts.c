@@ -19,42 +19,32 @@ const char pk_opts_usage[] =
 	"  -l FILE          pcap file (raw IP) receiving packets of `log` rules\n"
 	"  --verdict-log F  one line per IP packet received: time, interface, final verdict\n";
 
-static int set_bridge(struct pk_opts *o, char *arg, char *err, size_t errlen)
+static int set_bridge(struct pk_opts *o, char *arg, struct pk_err *err)
 {
 	char *comma = strchr(arg, ',');
 
-	if (!comma || comma == arg || !comma[1] || strchr(comma + 1, ',')) {
-		snprintf(err, errlen, "--bridge '%s': expected two interfaces, as in --bridge eth0,eth1", arg);
-		return -1;
-	}
+	if (!comma || comma == arg || !comma[1] || strchr(comma + 1, ','))
+		return pk_err_set(err, "--bridge '%s': expected two interfaces, as in --bridge eth0,eth1", arg);
 	*comma = '\0';
-	if (!strcmp(arg, comma + 1)) {
-		snprintf(err, errlen, "--bridge: the two interfaces must differ (both are '%s')", arg);
-		return -1;
-	}
+	if (!strcmp(arg, comma + 1))
+		return pk_err_set(err, "--bridge: the two interfaces must differ (both are '%s')", arg);
 	o->bridge[0] = arg;
 	o->bridge[1] = comma + 1;
 	return 0;
 }
 
-static int add_ifmap(struct pk_opts *o, char *arg, char *err, size_t errlen)
+static int add_ifmap(struct pk_opts *o, char *arg, struct pk_err *err)
 {
 	char *eq = strchr(arg, '=');
 
-	if (!eq || eq == arg || !eq[1]) {
-		snprintf(err, errlen, "--if '%s': expected NAME=HOSTIF, as in --if lan0=veth1", arg);
-		return -1;
-	}
-	if (o->nifmap == PK_MAX_PORTS) {
-		snprintf(err, errlen, "--if: at most %d interfaces", PK_MAX_PORTS);
-		return -1;
-	}
+	if (!eq || eq == arg || !eq[1])
+		return pk_err_set(err, "--if '%s': expected NAME=HOSTIF, as in --if lan0=veth1", arg);
+	if (o->nifmap == PK_MAX_PORTS)
+		return pk_err_set(err, "--if: at most %d interfaces", PK_MAX_PORTS);
 	*eq = '\0';
 	for (unsigned i = 0; i < o->nifmap; i++)
-		if (!strcmp(o->ifmap[i].rs_name, arg)) {
-			snprintf(err, errlen, "--if: interface '%s' is mapped twice", arg);
-			return -1;
-		}
+		if (!strcmp(o->ifmap[i].rs_name, arg))
+			return pk_err_set(err, "--if: interface '%s' is mapped twice", arg);
 	o->ifmap[o->nifmap].rs_name = arg;
 	o->ifmap[o->nifmap++].host_name = eq + 1;
 	return 0;
@@ -62,7 +52,7 @@ static int add_ifmap(struct pk_opts *o, char *arg, char *err, size_t errlen)
 
 enum { OPT_BRIDGE = 256, OPT_IF, OPT_VERDICTS };
 
-int pk_opts_parse(int argc, char **argv, struct pk_opts *o, char *err, size_t errlen)
+int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 {
 	static const struct option longopts[] = {
 		{"bridge", required_argument, NULL, OPT_BRIDGE},
@@ -89,29 +79,25 @@ int pk_opts_parse(int argc, char **argv, struct pk_opts *o, char *err, size_t er
 		case OPT_VERDICTS: o->verdict_log = optarg; break;
 		case 'h': return 1;
 		case OPT_BRIDGE:
-			if (set_bridge(o, optarg, err, errlen) < 0)
+			if (set_bridge(o, optarg, err) < 0)
 				return -1;
 			break;
 		case OPT_IF:
-			if (add_ifmap(o, optarg, err, errlen) < 0)
+			if (add_ifmap(o, optarg, err) < 0)
 				return -1;
 			break;
 		case ':':
-			snprintf(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+			pk_err_set(err, "option '%s' needs an argument", argv[optind - 1]);
 			return -1;
 		default:
-			snprintf(err, errlen, "unknown option '%s'; picketd --help lists them", argv[optind - 1]);
+			pk_err_set(err, "unknown option '%s'; picketd --help lists them", argv[optind - 1]);
 			return -1;
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'; the ruleset is given with -f", argv[optind]);
-		return -1;
-	}
-	if (!o->pkb) {
-		snprintf(err, errlen, "no ruleset: give the compiled ruleset with -f RULES.pkb");
-		return -1;
-	}
+	if (optind < argc)
+		return pk_err_set(err, "unexpected argument '%s'; the ruleset is given with -f", argv[optind]);
+	if (!o->pkb)
+		return pk_err_set(err, "no ruleset: give the compiled ruleset with -f RULES.pkb");
 	return 0;
 }
 

@@ -8,7 +8,8 @@
 #define PK_DAEMON_OPTS_H
 
 #include <stdbool.h>
-#include <stddef.h>
+
+#include "runtime/err.h"
 
 #define PK_MAX_PORTS 8
 #define PK_DEFAULT_CTL "/run/picketd.sock"
@@ -31,7 +32,7 @@ struct pk_opts {
 /* Returns 0 when the daemon should run, 1 for --help (usage printed by the
  * caller), -1 on a usage error described in err. argv strings are kept,
  * and modified in place for `--bridge A,B` and `--if a=b`. */
-int pk_opts_parse(int argc, char **argv, struct pk_opts *o, char *err, size_t errlen);
+int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err);
 extern const char pk_opts_usage[];
 
 /* The host interface that carries ruleset interface rs_name. */

@@ -30,7 +30,7 @@ static int header_matches(int fd)
 	return h.magic == PCAP_MAGIC && h.major == 2 && h.linktype == PK_PCAP_LINKTYPE_RAW;
 }
 
-int pk_pcaplog_open(struct pk_pcaplog *l, const char *path, char *err, size_t errlen)
+int pk_pcaplog_open(struct pk_pcaplog *l, const char *path, struct pk_err *err)
 {
 	struct stat st;
 	const struct pcap_file_header_v24 h = {PCAP_MAGIC, 2, 4, 0, 0, PK_PCAP_SNAPLEN, PK_PCAP_LINKTYPE_RAW};
@@ -38,14 +38,14 @@ int pk_pcaplog_open(struct pk_pcaplog *l, const char *path, char *err, size_t er
 	memset(l, 0, sizeof(*l));
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "%s: cannot open log file: %s", path, strerror(errno));
+		pk_err_set(err, "%s: cannot open log file: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (st.st_size == 0) {
 		if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h)) {
-			snprintf(err, errlen, "%s: cannot write the pcap header: %s", path, strerror(errno));
+			pk_err_set(err, "%s: cannot write the pcap header: %s", path, strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -55,15 +55,15 @@ int pk_pcaplog_open(struct pk_pcaplog *l, const char *path, char *err, size_t er
 		if (rfd >= 0)
 			close(rfd);
 		if (!ok) {
-			snprintf(err, errlen, "%s: exists and is not a raw-IP pcap file; move it away or name another file",
-				 path);
+			pk_err_set(err, "%s: exists and is not a raw-IP pcap file; move it away or name another file",
+				   path);
 			close(fd);
 			return -1;
 		}
 	}
 	l->f = fdopen(fd, "a");
 	if (!l->f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		pk_err_set(err, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}

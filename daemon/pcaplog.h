@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "runtime/err.h"
+
 #define PK_PCAP_LINKTYPE_RAW 101
 #define PK_PCAP_SNAPLEN 65535
 
@@ -26,7 +28,7 @@ struct pk_pcaplog {
 
 /* Open path for appending (creating it mode 0600 with a header when
  * absent). Returns 0, or -1 with err filled. */
-int pk_pcaplog_open(struct pk_pcaplog *l, const char *path, char *err, size_t errlen);
+int pk_pcaplog_open(struct pk_pcaplog *l, const char *path, struct pk_err *err);
 /* Append one packet stamped with the wall clock time wall_ns. */
 int pk_pcaplog_write(struct pk_pcaplog *l, uint64_t wall_ns, const uint8_t *ip, size_t len);
 void pk_pcaplog_close(struct pk_pcaplog *l);

@@ -36,17 +36,15 @@ void pk_log(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-int pk_daemon_load(const char *path, struct pk_rs **rs, char *msg, size_t msglen)
+int pk_daemon_load(const char *path, struct pk_rs **rs, struct pk_err *err)
 {
-	struct pk_rs_err e;
+	struct pk_err e;
 
 	*rs = NULL;
-	if (pk_sys_check_pkb_mode(path, msg, msglen) < 0)
+	if (pk_sys_check_pkb_mode(path, err) < 0)
 		return -1;
-	if (pk_rs_load_file(path, rs, &e) < 0) {
-		snprintf(msg, msglen, "%s: byte %llu: %s", path, (unsigned long long)e.offset, e.msg);
-		return -1;
-	}
+	if (pk_rs_load_file(path, rs, &e) < 0)
+		return pk_err_at(err, e.offset, "%s: byte %llu: %s", path, (unsigned long long)e.offset, e.msg);
 	return 0;
 }
 
@@ -64,19 +62,17 @@ void pk_daemon_map_ports(struct pk_daemon *d)
 	}
 }
 
-static int open_one(struct pk_daemon *d, const char *host, bool promisc, char *err, size_t errlen)
+static int open_one(struct pk_daemon *d, const char *host, bool promisc, struct pk_err *err)
 {
-	if (d->nports == PK_MAX_PORTS) {
-		snprintf(err, errlen, "more than %d interfaces", PK_MAX_PORTS);
-		return -1;
-	}
-	if (pk_afp_open(&d->port[d->nports], host, promisc, err, errlen) < 0)
+	if (d->nports == PK_MAX_PORTS)
+		return pk_err_set(err, "more than %d interfaces", PK_MAX_PORTS);
+	if (pk_afp_open(&d->port[d->nports], host, promisc, err) < 0)
 		return -1;
 	d->nports++;
 	/* merged segments would be larger than the MTU (daemon/offload.h) */
-	const int off = pk_offload_merging_off(host, err, errlen);
+	const int off = pk_offload_merging_off(host, err);
 	if (off < 0)
-		pk_log(LOG_WARNING, "%s; frames larger than the MTU will be dropped: turn it off with ethtool -K", err);
+		pk_log(LOG_WARNING, "%s; frames larger than the MTU will be dropped: turn it off with ethtool -K", err->msg);
 	else if (off)
 		pk_log(LOG_NOTICE, "%s: turned %s%s%s off: picketd forwards frames as they come", host,
 		       off & PK_OFFLOAD_GRO ? "generic-receive-offload" : "", off == 3 ? " and " : "",
@@ -86,40 +82,36 @@ static int open_one(struct pk_daemon *d, const char *host, bool promisc, char *e
 
 /* Routed mode drives the interfaces named with --if, or else every
  * interface of the topology that has an address. */
-static int open_routed(struct pk_daemon *d, char *err, size_t errlen)
+static int open_routed(struct pk_daemon *d, struct pk_err *err)
 {
 	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
 
 	if (d->opts.nifmap) {
 		for (unsigned k = 0; k < d->opts.nifmap; k++) {
-			if (pk_rs_iface_find(rs, d->opts.ifmap[k].rs_name) == PK_RT_NO_IFACE) {
-				snprintf(err, errlen, "--if %s=%s: the ruleset has no interface '%s'",
-					 d->opts.ifmap[k].rs_name, d->opts.ifmap[k].host_name, d->opts.ifmap[k].rs_name);
-				return -1;
-			}
-			if (open_one(d, d->opts.ifmap[k].host_name, false, err, errlen) < 0)
+			if (pk_rs_iface_find(rs, d->opts.ifmap[k].rs_name) == PK_RT_NO_IFACE)
+				return pk_err_set(err, "--if %s=%s: the ruleset has no interface '%s'",
+						  d->opts.ifmap[k].rs_name, d->opts.ifmap[k].host_name, d->opts.ifmap[k].rs_name);
+			if (open_one(d, d->opts.ifmap[k].host_name, false, err) < 0)
 				return -1;
 		}
 		return 0;
 	}
 	for (uint16_t i = 0; i < pk_rs_niface(rs); i++)
-		if (pk_rs_iface_naddr(rs, i) && open_one(d, pk_rs_iface_name(rs, i), false, err, errlen) < 0)
+		if (pk_rs_iface_naddr(rs, i) && open_one(d, pk_rs_iface_name(rs, i), false, err) < 0)
 			return -1;
-	if (d->nports < 2) {
-		snprintf(err, errlen, "routed mode needs two interfaces with addresses in the ruleset's topology "
-				      "(declare them, or use --bridge IF1,IF2)");
-		return -1;
-	}
+	if (d->nports < 2)
+		return pk_err_set(err, "routed mode needs two interfaces with addresses in the ruleset's topology "
+				       "(declare them, or use --bridge IF1,IF2)");
 	return 0;
 }
 
-int pk_daemon_open_ports(struct pk_daemon *d, char *err, size_t errlen)
+int pk_daemon_open_ports(struct pk_daemon *d, struct pk_err *err)
 {
 	if (d->bridge) {
-		if (open_one(d, d->opts.bridge[0], true, err, errlen) < 0 ||
-		    open_one(d, d->opts.bridge[1], true, err, errlen) < 0)
+		if (open_one(d, d->opts.bridge[0], true, err) < 0 ||
+		    open_one(d, d->opts.bridge[1], true, err) < 0)
 			return -1;
-	} else if (open_routed(d, err, errlen) < 0) {
+	} else if (open_routed(d, err) < 0) {
 		return -1;
 	}
 	pk_daemon_map_ports(d);
@@ -140,11 +132,11 @@ int pk_daemon_open_ports(struct pk_daemon *d, char *err, size_t errlen)
 int pk_daemon_reload(struct pk_daemon *d, char *msg, size_t msglen)
 {
 	struct pk_rs *rs;
-	char why[300];
+	struct pk_err why;
 
-	if (pk_daemon_load(d->opts.pkb, &rs, why, sizeof(why)) < 0) {
+	if (pk_daemon_load(d->opts.pkb, &rs, &why) < 0) {
 		d->reloads_refused++;
-		snprintf(msg, msglen, "reload refused, the running ruleset stays: %s", why);
+		snprintf(msg, msglen, "reload refused, the running ruleset stays: %s", why.msg);
 		pk_log(LOG_ERR, "%s", msg);
 		return -1;
 	}

@@ -12,7 +12,8 @@
 #define PK_DAEMON_SYS_H
 
 #include <stdbool.h>
-#include <stddef.h>
+
+#include "runtime/err.h"
 
 /* True when the kernel forwards IPv4 on ifname (net.ipv4.ip_forward and
  * conf/IF/forwarding both on), so packets would be routed twice. */
@@ -20,13 +21,13 @@ bool pk_sys_kernel_forwards(const char *ifname);
 
 /* Refuse a ruleset file that group or others may write (anyone who can
  * write it decides what the firewall passes). 0 or -1 with err. */
-int pk_sys_check_pkb_mode(const char *path, char *err, size_t errlen);
+int pk_sys_check_pkb_mode(const char *path, struct pk_err *err);
 
 /* Write our pid to path (temp file and rename). 0 or -1 with err. */
-int pk_sys_write_pidfile(const char *path, char *err, size_t errlen);
+int pk_sys_write_pidfile(const char *path, struct pk_err *err);
 
 /* Become user (its uid, gid, no supplementary groups, no capabilities,
  * no way back: PR_SET_NO_NEW_PRIVS). A no-op when user is already us. */
-int pk_sys_drop_privileges(const char *user, char *err, size_t errlen);
+int pk_sys_drop_privileges(const char *user, struct pk_err *err);
 
 #endif

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fwrite(data, 1, size, f);
 	fclose(f);
-	struct pk_pcap_err err;
+	struct pk_err err;
 	struct pk_pcap *c = pk_pcap_open(path, &err);
 	if (!c)
 		return 0;

@@ -53,7 +53,7 @@ static struct pk_rs *load(void)
 	static uint8_t *pkb;
 	static size_t pkb_len;
 	struct pk_rs *rs = NULL;
-	struct pk_rs_err err;
+	struct pk_err err;
 
 	if (!pkb) {
 		struct pk_frontend_opts o = {0};

@@ -61,7 +61,7 @@ static void use(const struct pk_rs *rs)
 static void try_load(const uint8_t *buf, size_t len)
 {
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	if (pk_rs_load(buf, len, &rs, &err) == 0) {
 		use(rs);
 		pk_rs_free(rs);

@@ -114,7 +114,7 @@ static size_t ip_length(const uint8_t *ip, size_t len)
 	return len;
 }
 
-static struct pk_pcapng *open_walker(const char *path, struct pk_pcap_err *err)
+static struct pk_pcapng *open_walker(const char *path, struct pk_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -123,31 +123,28 @@ static struct pk_pcapng *open_walker(const char *path, struct pk_pcap_err *err)
 	fclose(f);
 	if (!ng)
 		return NULL;
-	struct pk_pcapng *w = pk_pcapng_open(path, err->msg, sizeof err->msg);
-	return w;
+	return pk_pcapng_open(path, err);
 }
 
-struct pk_pcap *pk_pcap_open(const char *path, struct pk_pcap_err *err)
+struct pk_pcap *pk_pcap_open(const char *path, struct pk_err *err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
-	err->packet = 0;
-	err->msg[0] = '\0';
+	memset(err, 0, sizeof *err);
 	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!p) {
-		snprintf(err->msg, sizeof err->msg, "%s: not a readable pcap or pcapng capture: %s", path, ebuf);
+		pk_err_set(err, "%s: not a readable pcap or pcapng capture: %s", path, ebuf);
 		return NULL;
 	}
 	int link = pcap_datalink(p);
 	if (!link_supported(link)) {
-		snprintf(err->msg, sizeof err->msg,
-			 "%s: link type %s is not one picket reads (Ethernet, raw IP, loopback, Linux cooked)",
-			 path, pcap_datalink_val_to_name(link) ? pcap_datalink_val_to_name(link) : "unknown");
+		pk_err_set(err, "%s: link type %s is not one picket reads (Ethernet, raw IP, loopback, Linux cooked)", path,
+			   pcap_datalink_val_to_name(link) ? pcap_datalink_val_to_name(link) : "unknown");
 		pcap_close(p);
 		return NULL;
 	}
 	struct pk_pcap *c = calloc(1, sizeof *c);
 	if (!c) {
-		snprintf(err->msg, sizeof err->msg, "out of memory");
+		pk_err_set(err, "out of memory");
 		pcap_close(p);
 		return NULL;
 	}
@@ -162,25 +159,24 @@ struct pk_pcap *pk_pcap_open(const char *path, struct pk_pcap_err *err)
 	return c;
 }
 
-static int name_iface(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_pcap_err *err)
+static int name_iface(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
 {
-	char why[256];
+	struct pk_err why = {0};
 	uint32_t id;
 	p->ifname = NULL;
 	if (!c->ng)
 		return 0;
-	int rc = pk_pcapng_next(c->ng, &p->ifname, &id, why, sizeof why);
+	int rc = pk_pcapng_next(c->ng, &p->ifname, &id, &why);
 	if (rc == 1)
 		return 0;
 	if (rc == 0)
-		snprintf(why, sizeof why, "libpcap read more packets than the file's blocks hold");
+		pk_err_set(&why, "libpcap read more packets than the file's blocks hold");
 	err->packet = p->n;
-	snprintf(err->msg, sizeof err->msg, "%s: packet %llu: corrupt pcapng: %s", c->path, (unsigned long long)p->n,
-		 why);
-	return -1;
+	return pk_err_at(err, why.offset, "%s: packet %llu: corrupt pcapng: %s", c->path, (unsigned long long)p->n,
+			 why.msg);
 }
 
-int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_pcap_err *err)
+int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -191,9 +187,8 @@ int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_pcap_err *e
 	p->n = ++c->n;
 	if (rc != 1) {
 		err->packet = p->n;
-		snprintf(err->msg, sizeof err->msg, "%s: packet %llu: truncated or corrupt capture: %s", c->path,
-			 (unsigned long long)p->n, pcap_geterr(c->p));
-		return -1;
+		return pk_err_set(err, "%s: packet %llu: truncated or corrupt capture: %s", c->path,
+				  (unsigned long long)p->n, pcap_geterr(c->p));
 	}
 	if (name_iface(c, p, err) < 0)
 		return -1;

@@ -18,12 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct pk_pcap;
+#include "runtime/err.h"
 
-struct pk_pcap_err {
-	char msg[384];
-	uint64_t packet; /* 1-based packet the error is about; 0 for the file itself */
-};
+struct pk_pcap;
 
 struct pk_pcap_pkt {
 	uint64_t n;         /* 1-based position in the capture */
@@ -38,10 +35,10 @@ struct pk_pcap_pkt {
 
 /* NULL on failure with err filled (unreadable file, not a capture, a link
  * type picket does not read). */
-struct pk_pcap *pk_pcap_open(const char *path, struct pk_pcap_err *err);
-/* 1 with *p filled, 0 at the end, -1 with err naming the packet number
- * when the capture is truncated or corrupt there. */
-int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_pcap_err *err);
+struct pk_pcap *pk_pcap_open(const char *path, struct pk_err *err);
+/* 1 with *p filled, 0 at the end, -1 with err naming the packet (msg and
+ * err->packet) when the capture is truncated or corrupt there. */
+int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err);
 void pk_pcap_close(struct pk_pcap *c);
 const char *pk_pcap_path(const struct pk_pcap *c);
 /* Bytes of the file read so far, for progress. */

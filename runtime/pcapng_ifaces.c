@@ -1,7 +1,6 @@
 /* runtime/pcapng_ifaces.c: walk pcapng blocks to name each packet's interface. */
 #include "runtime/pcapng_ifaces.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +30,6 @@ struct pk_pcapng {
 	char (*names)[PCAPNG_NAME_MAX]; /* "" when the IDB has no if_name */
 };
 
-static void fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static uint32_t rd32(const struct pk_pcapng *r, const uint8_t *p)
 {
 	uint32_t v;
@@ -63,16 +53,16 @@ int pk_pcapng_is_pcapng(FILE *f)
 	return got == 4 && b[0] == 0x0A && b[1] == 0x0D && b[2] == 0x0D && b[3] == 0x0A;
 }
 
-struct pk_pcapng *pk_pcapng_open(const char *path, char *err, size_t errlen)
+struct pk_pcapng *pk_pcapng_open(const char *path, struct pk_err *err)
 {
 	struct pk_pcapng *r = calloc(1, sizeof *r);
 	if (!r) {
-		fail(err, errlen, "out of memory");
+		pk_err_set(err, "out of memory");
 		return NULL;
 	}
 	r->f = fopen(path, "rb");
 	if (!r->f) {
-		fail(err, errlen, "%s: cannot open", path);
+		pk_err_set(err, "%s: cannot open", path);
 		free(r);
 		return NULL;
 	}
@@ -118,41 +108,34 @@ static int idb_name(const struct pk_pcapng *r, const uint8_t *opt, uint32_t len,
 	return 0;
 }
 
-static int add_iface(struct pk_pcapng *r, uint64_t off, uint32_t body_len, char *err, size_t errlen)
+static int add_iface(struct pk_pcapng *r, uint64_t off, uint32_t body_len, struct pk_err *err)
 {
-	if (body_len < 8 || body_len > PCAPNG_MAX_IDB_BODY) {
-		fail(err, errlen, "interface description block at byte %llu has a bad length %u",
-		     (unsigned long long)off, body_len);
-		return -1;
-	}
-	if (r->nifaces >= PCAPNG_MAX_IFACES) {
-		fail(err, errlen, "more than %u interfaces in one section (byte %llu)", PCAPNG_MAX_IFACES,
-		     (unsigned long long)off);
-		return -1;
-	}
+	if (body_len < 8 || body_len > PCAPNG_MAX_IDB_BODY)
+		return pk_err_at(err, off, "interface description block at byte %llu has a bad length %u",
+				 (unsigned long long)off, body_len);
+	if (r->nifaces >= PCAPNG_MAX_IFACES)
+		return pk_err_at(err, off, "more than %u interfaces in one section (byte %llu)", PCAPNG_MAX_IFACES,
+				 (unsigned long long)off);
 	uint8_t *body = malloc(body_len);
 	void *grown = realloc(r->names, (r->nifaces + 1) * sizeof *r->names);
 	if (!body || !grown) {
 		free(body);
 		if (grown)
 			r->names = grown;
-		fail(err, errlen, "out of memory");
-		return -1;
+		return pk_err_set(err, "out of memory");
 	}
 	r->names = grown;
 	int rc = read_at(r, off + 8, body, body_len) ? idb_name(r, body + 8, body_len - 8, r->names[r->nifaces]) : -1;
 	free(body);
-	if (rc < 0) {
-		fail(err, errlen, "interface description block at byte %llu is truncated or has a bad option",
-		     (unsigned long long)off);
-		return -1;
-	}
+	if (rc < 0)
+		return pk_err_at(err, off, "interface description block at byte %llu is truncated or has a bad option",
+				 (unsigned long long)off);
 	r->nifaces++;
 	return 0;
 }
 
 /* Reads a Section Header's byte order; the interfaces start over. */
-static int start_section(struct pk_pcapng *r, const uint8_t hdr[12], char *err, size_t errlen)
+static int start_section(struct pk_pcapng *r, const uint8_t hdr[12], struct pk_err *err)
 {
 	uint32_t bom;
 	memcpy(&bom, hdr + 8, 4);
@@ -160,33 +143,28 @@ static int start_section(struct pk_pcapng *r, const uint8_t hdr[12], char *err, 
 		r->swap = false;
 	else if (bom == __builtin_bswap32(PCAPNG_BOM))
 		r->swap = true;
-	else {
-		fail(err, errlen, "section header at byte %llu has no valid byte-order magic",
-		     (unsigned long long)r->off);
-		return -1;
-	}
+	else
+		return pk_err_at(err, r->off, "section header at byte %llu has no valid byte-order magic",
+				 (unsigned long long)r->off);
 	r->in_section = true;
 	r->nifaces = 0;
 	return 0;
 }
 
 /* The interface id a packet block names, checked against the section. */
-static int packet_iface(struct pk_pcapng *r, uint32_t type, uint32_t body_len, uint32_t *iface, char *err,
-			size_t errlen)
+static int packet_iface(struct pk_pcapng *r, uint32_t type, uint32_t body_len, uint32_t *iface,
+			struct pk_err *err)
 {
 	uint8_t b[4];
 	if (type == PCAPNG_SPB)
 		*iface = 0;
-	else if (body_len < 4 || !read_at(r, r->off + 8, b, 4)) {
-		fail(err, errlen, "packet block at byte %llu is truncated", (unsigned long long)r->off);
-		return -1;
-	} else
+	else if (body_len < 4 || !read_at(r, r->off + 8, b, 4))
+		return pk_err_at(err, r->off, "packet block at byte %llu is truncated", (unsigned long long)r->off);
+	else
 		*iface = type == PCAPNG_PB ? rd16(r, b) : rd32(r, b);
-	if (*iface >= r->nifaces) {
-		fail(err, errlen, "packet block at byte %llu names interface %u, but the section describes %u",
-		     (unsigned long long)r->off, *iface, r->nifaces);
-		return -1;
-	}
+	if (*iface >= r->nifaces)
+		return pk_err_at(err, r->off, "packet block at byte %llu names interface %u, but the section describes %u",
+				 (unsigned long long)r->off, *iface, r->nifaces);
 	return 0;
 }
 
@@ -196,7 +174,7 @@ static bool trailer_ok(struct pk_pcapng *r, uint32_t total)
 	return read_at(r, r->off + total - 4, b, 4) && rd32(r, b) == total;
 }
 
-int pk_pcapng_next(struct pk_pcapng *r, const char **name, uint32_t *iface, char *err, size_t errlen)
+int pk_pcapng_next(struct pk_pcapng *r, const char **name, uint32_t *iface, struct pk_err *err)
 {
 	for (;;) {
 		uint8_t hdr[12];
@@ -205,33 +183,27 @@ int pk_pcapng_next(struct pk_pcapng *r, const char **name, uint32_t *iface, char
 		size_t got = fread(hdr, 1, sizeof hdr, r->f);
 		if (got == 0)
 			return 0;
-		if (got < 8) {
-			fail(err, errlen, "capture ends inside a block header at byte %llu", (unsigned long long)r->off);
-			return -1;
-		}
+		if (got < 8)
+			return pk_err_at(err, r->off, "capture ends inside a block header at byte %llu",
+					 (unsigned long long)r->off);
 		uint32_t raw_type;
 		memcpy(&raw_type, hdr, 4);
-		if (raw_type == PCAPNG_SHB && (got < 12 || start_section(r, hdr, err, errlen) < 0)) {
-			if (got < 12)
-				fail(err, errlen, "section header at byte %llu is truncated", (unsigned long long)r->off);
+		if (raw_type == PCAPNG_SHB && got < 12)
+			return pk_err_at(err, r->off, "section header at byte %llu is truncated", (unsigned long long)r->off);
+		if (raw_type == PCAPNG_SHB && start_section(r, hdr, err) < 0)
 			return -1;
-		}
-		if (!r->in_section) {
-			fail(err, errlen, "not a pcapng file: no section header at byte 0");
-			return -1;
-		}
+		if (!r->in_section)
+			return pk_err_at(err, 0, "not a pcapng file: no section header at byte 0");
 		uint32_t type = rd32(r, hdr), total = rd32(r, hdr + 4);
-		if (total < 12 || total % 4 != 0 || !trailer_ok(r, total)) {
-			fail(err, errlen, "block at byte %llu has a bad or truncated length %u", (unsigned long long)r->off,
-			     total);
-			return -1;
-		}
+		if (total < 12 || total % 4 != 0 || !trailer_ok(r, total))
+			return pk_err_at(err, r->off, "block at byte %llu has a bad or truncated length %u",
+					 (unsigned long long)r->off, total);
 		uint32_t body_len = total - 12;
 		int rc = 0;
 		if (type == PCAPNG_IDB)
-			rc = add_iface(r, r->off, body_len, err, errlen);
+			rc = add_iface(r, r->off, body_len, err);
 		else if (type == PCAPNG_EPB || type == PCAPNG_SPB || type == PCAPNG_PB)
-			rc = packet_iface(r, type, body_len, iface, err, errlen) == 0 ? 1 : -1;
+			rc = packet_iface(r, type, body_len, iface, err) == 0 ? 1 : -1;
 		if (rc == 1) {
 			*name = r->names[*iface][0] ? r->names[*iface] : NULL;
 			r->off += total;

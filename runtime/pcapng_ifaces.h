@@ -18,19 +18,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "runtime/err.h"
+
 struct pk_pcapng;
 
 /* True when the file starts with a pcapng Section Header Block. */
 int pk_pcapng_is_pcapng(FILE *f);
 
 /* Open path for walking; NULL on failure with err filled. */
-struct pk_pcapng *pk_pcapng_open(const char *path, char *err, size_t errlen);
+struct pk_pcapng *pk_pcapng_open(const char *path, struct pk_err *err);
 void pk_pcapng_close(struct pk_pcapng *r);
 
 /* Advance to the next packet block. Returns 1 and sets *name to its
  * interface's if_name (NULL when the description carries none) and *iface
  * to its id in the section, 0 at the end of the file, -1 with err filled
- * (naming the byte offset) when the structure is corrupt or truncated. */
-int pk_pcapng_next(struct pk_pcapng *r, const char **name, uint32_t *iface, char *err, size_t errlen);
+ * (message and offset name the byte) when the structure is corrupt or
+ * truncated. */
+int pk_pcapng_next(struct pk_pcapng *r, const char **name, uint32_t *iface, struct pk_err *err);
 
 #endif

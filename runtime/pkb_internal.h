@@ -79,14 +79,11 @@ struct pk_rs {
 #define PK_RS_SEC(rs, id, type) ((const type *)(rs)->sec[PKB_SEC_##id])
 #define PK_RS_N(rs, id) ((rs)->cnt[PKB_SEC_##id])
 
-/* Fill err (message and byte offset) and return -1. */
-int pk_rs_fail(struct pk_rs_err *err, uint64_t offset, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* Verification, after the header and section table were checked and
  * rs->sec / rs->cnt set. */
-int pk_rs_verify_records(const struct pk_rs *rs, struct pk_rs_err *err);
-int pk_rs_verify_tables(const struct pk_rs *rs, struct pk_rs_err *err);
-int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err);
+int pk_rs_verify_records(const struct pk_rs *rs, struct pk_err *err);
+int pk_rs_verify_tables(const struct pk_rs *rs, struct pk_err *err);
+int pk_rs_verify_program(const struct pk_rs *rs, struct pk_err *err);
 
 /* After verification: the in-memory views (rules, pools, skip list,
  * per-phase rule lists, table groups). Returns -1 when out of memory. */

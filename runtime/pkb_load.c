@@ -14,16 +14,6 @@
 #include "runtime/pkb_internal.h"
 #include "runtime/sha256.h"
 
-int pk_rs_fail(struct pk_rs_err *err, uint64_t offset, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->offset = offset;
-	return -1;
-}
-
 uint64_t pk_rs_off(const struct pk_rs *rs, enum pkb_section_id id, uint64_t index, size_t field)
 {
 	return rs->h->sections[id].offset + index * pkb_section_entsize(id) + field;
@@ -39,26 +29,26 @@ static size_t pk_align8(size_t n)
 	return (n + PKB_ALIGN - 1) & ~(size_t)(PKB_ALIGN - 1);
 }
 
-static int pk_rs_check_header(const uint8_t *buf, size_t len, struct pk_rs_err *err)
+static int pk_rs_check_header(const uint8_t *buf, size_t len, struct pk_err *err)
 {
 	const struct pkb_header *h = (const struct pkb_header *)buf;
 	if (len < PKB_MAGIC_LEN || memcmp(buf, PKB_MAGIC, PKB_MAGIC_LEN))
-		return pk_rs_fail(err, 0, "bad magic: not a .pkb file");
+		return pk_err_at(err, 0, "bad magic: not a .pkb file");
 	if (len < sizeof(*h))
-		return pk_rs_fail(err, len, "truncated: %zu bytes, shorter than the %zu-byte header", len, sizeof(*h));
+		return pk_err_at(err, len, "truncated: %zu bytes, shorter than the %zu-byte header", len, sizeof(*h));
 	if (h->version != PKB_VERSION)
-		return pk_rs_fail(err, offsetof(struct pkb_header, version),
-				  "format version %u, this runtime reads version %u: recompile the rules",
-				  h->version, PKB_VERSION);
+		return pk_err_at(err, offsetof(struct pkb_header, version),
+				 "format version %u, this runtime reads version %u: recompile the rules",
+				 h->version, PKB_VERSION);
 	if (h->flags)
-		return pk_rs_fail(err, offsetof(struct pkb_header, flags), "unknown header flags 0x%x", h->flags);
+		return pk_err_at(err, offsetof(struct pkb_header, flags), "unknown header flags 0x%x", h->flags);
 	if (h->header_size != sizeof(*h))
-		return pk_rs_fail(err, offsetof(struct pkb_header, header_size), "header size %u, expected %zu",
-				  h->header_size, sizeof(*h));
+		return pk_err_at(err, offsetof(struct pkb_header, header_size), "header size %u, expected %zu",
+				 h->header_size, sizeof(*h));
 	if (h->file_size != len)
-		return pk_rs_fail(err, offsetof(struct pkb_header, file_size),
-				  "file size field says %llu bytes but the file has %zu: truncated or extended",
-				  (unsigned long long)h->file_size, len);
+		return pk_err_at(err, offsetof(struct pkb_header, file_size),
+				 "file size field says %llu bytes but the file has %zu: truncated or extended",
+				 (unsigned long long)h->file_size, len);
 	uint8_t sum[32], zero[32] = {0};
 	struct pk_sha256 s;
 	size_t at = offsetof(struct pkb_header, checksum);
@@ -68,15 +58,15 @@ static int pk_rs_check_header(const uint8_t *buf, size_t len, struct pk_rs_err *
 	pk_sha256_update(&s, buf + at + 32, len - at - 32);
 	pk_sha256_final(&s, sum);
 	if (memcmp(sum, h->checksum, 32))
-		return pk_rs_fail(err, at, "checksum mismatch: the file is damaged");
+		return pk_err_at(err, at, "checksum mismatch: the file is damaged");
 	if (h->nsections != PKB_SEC_COUNT || h->reserved)
-		return pk_rs_fail(err, offsetof(struct pkb_header, nsections), "section count %u, expected %u",
-				  h->nsections, PKB_SEC_COUNT);
+		return pk_err_at(err, offsetof(struct pkb_header, nsections), "section count %u, expected %u",
+				 h->nsections, PKB_SEC_COUNT);
 	return 0;
 }
 
 /* Sections follow each other in order, 8-aligned, zero padding, to the end. */
-static int pk_rs_check_sections(struct pk_rs *rs, struct pk_rs_err *err)
+static int pk_rs_check_sections(struct pk_rs *rs, struct pk_err *err)
 {
 	const struct pkb_header *h = rs->h;
 	uint64_t at = pk_align8(sizeof(*h));
@@ -84,44 +74,44 @@ static int pk_rs_check_sections(struct pk_rs *rs, struct pk_rs_err *err)
 		const struct pkb_section *s = &h->sections[i];
 		uint64_t off = offsetof(struct pkb_header, sections) + i * sizeof(*s);
 		if (at > rs->len)
-			return pk_rs_fail(err, rs->len, "truncated: section %s would start past the end",
-					  pkb_section_name(i));
+			return pk_err_at(err, rs->len, "truncated: section %s would start past the end",
+					 pkb_section_name(i));
 		if (s->id != i)
-			return pk_rs_fail(err, off, "section %u has id %u", i, s->id);
+			return pk_err_at(err, off, "section %u has id %u", i, s->id);
 		if (s->offset != at)
-			return pk_rs_fail(err, off + offsetof(struct pkb_section, offset),
-					  "section %s at offset %llu, expected %llu", pkb_section_name(i),
-					  (unsigned long long)s->offset, (unsigned long long)at);
+			return pk_err_at(err, off + offsetof(struct pkb_section, offset),
+					 "section %s at offset %llu, expected %llu", pkb_section_name(i),
+					 (unsigned long long)s->offset, (unsigned long long)at);
 		if ((uint64_t)s->count * pkb_section_entsize(i) != s->size)
-			return pk_rs_fail(err, off + offsetof(struct pkb_section, size),
-					  "section %s: size %llu is not %u entries of %u bytes", pkb_section_name(i),
-					  (unsigned long long)s->size, s->count, pkb_section_entsize(i));
+			return pk_err_at(err, off + offsetof(struct pkb_section, size),
+					 "section %s: size %llu is not %u entries of %u bytes", pkb_section_name(i),
+					 (unsigned long long)s->size, s->count, pkb_section_entsize(i));
 		if (s->size > rs->len - at)
-			return pk_rs_fail(err, off + offsetof(struct pkb_section, size),
-					  "section %s runs past the end of the file", pkb_section_name(i));
+			return pk_err_at(err, off + offsetof(struct pkb_section, size),
+					 "section %s runs past the end of the file", pkb_section_name(i));
 		for (uint64_t p = at + s->size; p < pk_align8(at + s->size) && p < rs->len; p++)
 			if (rs->buf[p])
-				return pk_rs_fail(err, p, "non-zero padding after section %s", pkb_section_name(i));
+				return pk_err_at(err, p, "non-zero padding after section %s", pkb_section_name(i));
 		rs->sec[i] = rs->buf + at;
 		rs->cnt[i] = s->count;
 		at = pk_align8(at + s->size);
 	}
 	if (at != rs->len)
-		return pk_rs_fail(err, at, "%llu bytes after the last section", (unsigned long long)(rs->len - at));
+		return pk_err_at(err, at, "%llu bytes after the last section", (unsigned long long)(rs->len - at));
 	for (uint64_t p = sizeof(*h); p < pk_align8(sizeof(*h)); p++)
 		if (rs->buf[p])
-			return pk_rs_fail(err, p, "non-zero padding after the header");
+			return pk_err_at(err, p, "non-zero padding after the header");
 	if (rs->cnt[PKB_SEC_OPTIONS] != 1)
-		return pk_rs_fail(err, h->sections[PKB_SEC_OPTIONS].offset, "%u option records, expected 1",
-				  rs->cnt[PKB_SEC_OPTIONS]);
+		return pk_err_at(err, h->sections[PKB_SEC_OPTIONS].offset, "%u option records, expected 1",
+				 rs->cnt[PKB_SEC_OPTIONS]);
 	uint32_t nstr = rs->cnt[PKB_SEC_STRINGS];
 	if (nstr && PK_RS_SEC(rs, STRINGS, char)[nstr - 1])
-		return pk_rs_fail(err, h->sections[PKB_SEC_STRINGS].offset + nstr - 1,
-				  "the string section does not end with a NUL");
+		return pk_err_at(err, h->sections[PKB_SEC_STRINGS].offset + nstr - 1,
+				 "the string section does not end with a NUL");
 	return 0;
 }
 
-int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_rs_err *err)
+int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err)
 {
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
@@ -130,7 +120,7 @@ int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_rs_
 	struct pk_rs *rs = calloc(1, sizeof(*rs));
 	if (!rs || !(rs->buf = malloc(len))) {
 		free(rs);
-		return pk_rs_fail(err, 0, "out of memory loading %zu bytes", len);
+		return pk_err_at(err, 0, "out of memory loading %zu bytes", len);
 	}
 	memcpy(rs->buf, buf, len);
 	rs->len = len;
@@ -142,19 +132,19 @@ int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_rs_
 	}
 	if (pk_rs_build(rs)) {
 		pk_rs_free(rs);
-		return pk_rs_fail(err, 0, "out of memory building the ruleset");
+		return pk_err_at(err, 0, "out of memory building the ruleset");
 	}
 	*out = rs;
 	return 0;
 }
 
-int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_rs_err *err)
+int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_err *err)
 {
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return pk_rs_fail(err, 0, "%s: %s", path, strerror(errno));
+		return pk_err_at(err, 0, "%s: %s", path, strerror(errno));
 	uint8_t *buf = NULL;
 	size_t len = 0, cap = 0;
 	for (;;) {
@@ -164,7 +154,7 @@ int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_rs_err *err)
 			if (!p) {
 				free(buf);
 				fclose(f);
-				return pk_rs_fail(err, len, "%s: out of memory", path);
+				return pk_err_at(err, len, "%s: out of memory", path);
 			}
 			buf = p;
 		}
@@ -175,7 +165,7 @@ int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_rs_err *err)
 	}
 	int bad = ferror(f);
 	fclose(f);
-	int rc = bad ? pk_rs_fail(err, len, "%s: read error", path) : pk_rs_load(buf, len, out, err);
+	int rc = bad ? pk_err_at(err, len, "%s: read error", path) : pk_rs_load(buf, len, out, err);
 	free(buf);
 	return rc;
 }

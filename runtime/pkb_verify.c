@@ -11,68 +11,68 @@
 
 #define PK_OFF(rs, id, i, type, field) pk_rs_off((rs), PKB_SEC_##id, (i), offsetof(type, field))
 
-static int pk_v_str(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t off, uint64_t at, const char *what,
+static int pk_v_str(const struct pk_rs *rs, struct pk_err *err, uint32_t off, uint64_t at, const char *what,
 		    bool required)
 {
 	if (off == PKB_NONE && !required)
 		return 0;
 	if (off >= PK_RS_N(rs, STRINGS))
-		return pk_rs_fail(err, at, "%s: string offset %u outside the string section (%u bytes)", what, off,
-				  PK_RS_N(rs, STRINGS));
+		return pk_err_at(err, at, "%s: string offset %u outside the string section (%u bytes)", what, off,
+				 PK_RS_N(rs, STRINGS));
 	return 0;
 }
 
-static int pk_v_index(struct pk_rs_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
+static int pk_v_index(struct pk_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
 {
 	if (idx != PKB_NONE && idx >= n)
-		return pk_rs_fail(err, at, "%s: index %u out of range (%u entries)", what, idx, n);
+		return pk_err_at(err, at, "%s: index %u out of range (%u entries)", what, idx, n);
 	return 0;
 }
 
 /* An index that must be present. */
-static int pk_v_ref(struct pk_rs_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
+static int pk_v_ref(struct pk_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
 {
 	if (idx >= n)
-		return pk_rs_fail(err, at, "%s: index %u out of range (%u entries)", what, idx, n);
+		return pk_err_at(err, at, "%s: index %u out of range (%u entries)", what, idx, n);
 	return 0;
 }
 
-static int pk_v_range(struct pk_rs_err *err, uint32_t first, uint32_t n, uint32_t max, uint64_t at,
+static int pk_v_range(struct pk_err *err, uint32_t first, uint32_t n, uint32_t max, uint64_t at,
 		      const char *what)
 {
 	if ((uint64_t)first + n > max)
-		return pk_rs_fail(err, at, "%s: entries %u..%llu outside the %u present", what, first,
-				  (unsigned long long)first + n, max);
+		return pk_err_at(err, at, "%s: entries %u..%llu outside the %u present", what, first,
+				 (unsigned long long)first + n, max);
 	return 0;
 }
 
-static int pk_v_max(struct pk_rs_err *err, uint32_t v, uint32_t max, uint64_t at, const char *what)
+static int pk_v_max(struct pk_err *err, uint32_t v, uint32_t max, uint64_t at, const char *what)
 {
 	if (v > max)
-		return pk_rs_fail(err, at, "%s: unknown value %u (at most %u)", what, v, max);
+		return pk_err_at(err, at, "%s: unknown value %u (at most %u)", what, v, max);
 	return 0;
 }
 
-static int pk_v_loc(const struct pk_rs *rs, struct pk_rs_err *err, const struct pkb_loc *l, uint64_t at)
+static int pk_v_loc(const struct pk_rs *rs, struct pk_err *err, const struct pkb_loc *l, uint64_t at)
 {
 	return pk_v_index(err, l->file, PK_RS_N(rs, SOURCES), at, "source file");
 }
 
-static int pk_v_prefix(struct pk_rs_err *err, const struct pkb_prefix *p, uint64_t at, bool need_af)
+static int pk_v_prefix(struct pk_err *err, const struct pkb_prefix *p, uint64_t at, bool need_af)
 {
 	if (p->af != 0 && p->af != 4 && p->af != 6)
-		return pk_rs_fail(err, at, "unknown address family %u", p->af);
+		return pk_err_at(err, at, "unknown address family %u", p->af);
 	if (need_af && !p->af)
-		return pk_rs_fail(err, at, "address without a family");
+		return pk_err_at(err, at, "address without a family");
 	/* without a family the length is a mask written on a dynamic address: (IF)/24 */
 	if (p->len > (p->af == 4 ? 32 : 128))
-		return pk_rs_fail(err, at + 1, "prefix length %u too long for the family", p->len);
+		return pk_err_at(err, at + 1, "prefix length %u too long for the family", p->len);
 	if (p->pad[0] || p->pad[1])
-		return pk_rs_fail(err, at + 2, "non-zero padding");
+		return pk_err_at(err, at + 2, "non-zero padding");
 	return 0;
 }
 
-static int pk_v_addr(const struct pk_rs *rs, struct pk_rs_err *err, const struct pkb_addr *a, uint64_t at)
+static int pk_v_addr(const struct pk_rs *rs, struct pk_err *err, const struct pkb_addr *a, uint64_t at)
 {
 	if (pk_v_max(err, a->kind, 5, at, "address kind") || pk_v_max(err, a->neg, 1, at + 1, "negation") ||
 	    pk_v_max(err, a->ifmod, 6, at + 2, "interface modifier") ||
@@ -80,23 +80,23 @@ static int pk_v_addr(const struct pk_rs *rs, struct pk_rs_err *err, const struct
 	    pk_v_str(rs, err, a->ifname, at + offsetof(struct pkb_addr, ifname), "interface name", false))
 		return -1;
 	if (a->kind == PKB_ADDR_KIND_TABLE ? a->table >= PK_RS_N(rs, TABLES) : a->table != PKB_NONE)
-		return pk_rs_fail(err, at + offsetof(struct pkb_addr, table), "table index %u invalid for this address",
-				  a->table);
+		return pk_err_at(err, at + offsetof(struct pkb_addr, table), "table index %u invalid for this address",
+				 a->table);
 	bool need = a->kind == 1 || a->kind == 2; /* PREFIX, RANGE */
 	return pk_v_prefix(err, &a->pfx, at + offsetof(struct pkb_addr, pfx), need) ||
 	       pk_v_prefix(err, &a->end, at + offsetof(struct pkb_addr, end), a->kind == 2);
 }
 
-static int pk_v_options(const struct pk_rs *rs, struct pk_rs_err *err)
+static int pk_v_options(const struct pk_rs *rs, struct pk_err *err)
 {
 	const struct pkb_options *o = PK_RS_SEC(rs, OPTIONS, struct pkb_options);
 	for (uint32_t i = 0; i < PK_TMO_COUNT; i++)
 		if (pk_v_loc(rs, err, &o->timeout_loc[i], PK_OFF(rs, OPTIONS, 0, struct pkb_options, timeout_loc[i])))
 			return -1;
 	if (o->timeout_set >> PK_TMO_COUNT)
-		return pk_rs_fail(err, PK_OFF(rs, OPTIONS, 0, struct pkb_options, timeout_set), "unknown timeout bits");
+		return pk_err_at(err, PK_OFF(rs, OPTIONS, 0, struct pkb_options, timeout_set), "unknown timeout bits");
 	if (o->limit_set >> 4)
-		return pk_rs_fail(err, PK_OFF(rs, OPTIONS, 0, struct pkb_options, limit_set), "unknown limit bits");
+		return pk_err_at(err, PK_OFF(rs, OPTIONS, 0, struct pkb_options, limit_set), "unknown limit bits");
 	uint64_t at = PK_OFF(rs, OPTIONS, 0, struct pkb_options, optimization);
 	if (pk_v_max(err, o->optimization, PK_OPT_COUNT - 1, at, "optimization") ||
 	    pk_v_max(err, o->block_policy, 1, at + 1, "block policy") ||
@@ -117,12 +117,12 @@ static int pk_v_options(const struct pk_rs *rs, struct pk_rs_err *err)
 	return 0;
 }
 
-static int pk_v_topology(const struct pk_rs *rs, struct pk_rs_err *err)
+static int pk_v_topology(const struct pk_rs *rs, struct pk_err *err)
 {
 	uint32_t nif = PK_RS_N(rs, IFACES);
 	if (nif >= PK_RT_NO_IFACE)
-		return pk_rs_fail(err, rs->h->sections[PKB_SEC_IFACES].offset, "%u interfaces, at most %u", nif,
-				  PK_RT_NO_IFACE - 1);
+		return pk_err_at(err, rs->h->sections[PKB_SEC_IFACES].offset, "%u interfaces, at most %u", nif,
+				 PK_RT_NO_IFACE - 1);
 	for (uint32_t i = 0; i < nif; i++) {
 		const struct pkb_iface *f = &PK_RS_SEC(rs, IFACES, struct pkb_iface)[i];
 		if (pk_v_str(rs, err, f->name, PK_OFF(rs, IFACES, i, struct pkb_iface, name), "interface name", true) ||
@@ -146,17 +146,17 @@ static int pk_v_topology(const struct pk_rs *rs, struct pk_rs_err *err)
 		    pk_v_max(err, r->flags, PKB_ROUTE_CONNECTED, PK_OFF(rs, ROUTES, i, struct pkb_route, flags), "route flags"))
 			return -1;
 		if (r->iface == PKB_NONE)
-			return pk_rs_fail(err, PK_OFF(rs, ROUTES, i, struct pkb_route, iface), "route without interface");
+			return pk_err_at(err, PK_OFF(rs, ROUTES, i, struct pkb_route, iface), "route without interface");
 	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, SKIP); i++) {
 		uint32_t v = PK_RS_SEC(rs, SKIP, uint32_t)[i];
 		if (v >= nif)
-			return pk_rs_fail(err, pk_rs_off(rs, PKB_SEC_SKIP, i, 0), "skip interface %u out of range", v);
+			return pk_err_at(err, pk_rs_off(rs, PKB_SEC_SKIP, i, 0), "skip interface %u out of range", v);
 	}
 	return 0;
 }
 
-static int pk_v_strlist(const struct pk_rs *rs, struct pk_rs_err *err, enum pkb_section_id id, const char *what)
+static int pk_v_strlist(const struct pk_rs *rs, struct pk_err *err, enum pkb_section_id id, const char *what)
 {
 	const uint32_t *v = rs->sec[id];
 	for (uint32_t i = 0; i < rs->cnt[id]; i++)
@@ -165,7 +165,7 @@ static int pk_v_strlist(const struct pk_rs *rs, struct pk_rs_err *err, enum pkb_
 	return 0;
 }
 
-static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
+static int pk_v_state(const struct pk_rs *rs, struct pk_err *err)
 {
 	for (uint32_t i = 0; i < PK_RS_N(rs, SOPTS); i++) {
 		const struct pkb_sopts *s = &PK_RS_SEC(rs, SOPTS, struct pkb_sopts)[i];
@@ -203,19 +203,19 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 		    pk_v_str(rs, err, n->hash_key, at + offsetof(struct pkb_nat, hash_key), "source-hash key", false))
 			return -1;
 		if (n->npool > UINT16_MAX)
-			return pk_rs_fail(err, at + 12, "translation pool of %u addresses", n->npool);
+			return pk_err_at(err, at + 12, "translation pool of %u addresses", n->npool);
 	}
 	return 0;
 }
 
-static int pk_v_icmpish(struct pk_rs_err *err, int16_t v, uint64_t at, const char *what)
+static int pk_v_icmpish(struct pk_err *err, int16_t v, uint64_t at, const char *what)
 {
 	if (v < -1 || v > 255)
-		return pk_rs_fail(err, at, "%s %d outside -1..255", what, v);
+		return pk_err_at(err, at, "%s %d outside -1..255", what, v);
 	return 0;
 }
 
-static int pk_v_rule_enums(struct pk_rs_err *err, const struct pkb_rule *r, uint64_t at)
+static int pk_v_rule_enums(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
 {
 	uint64_t b = at + offsetof(struct pkb_rule, action);
 	if (pk_v_max(err, r->flags, PKB_R_ALL, at + offsetof(struct pkb_rule, flags), "rule flags") ||
@@ -229,13 +229,13 @@ static int pk_v_rule_enums(struct pk_rs_err *err, const struct pkb_rule *r, uint
 		     at + offsetof(struct pkb_rule, sport), "padding"))
 		return -1;
 	if (r->af != 0 && r->af != 4 && r->af != 6)
-		return pk_rs_fail(err, b + 3, "unknown address family %u", r->af);
+		return pk_err_at(err, b + 3, "unknown address family %u", r->af);
 	uint64_t ic = at + offsetof(struct pkb_rule, icmp_type);
 	return pk_v_icmpish(err, r->icmp_type, ic, "icmp-type") || pk_v_icmpish(err, r->icmp_code, ic + 2, "icmp code") ||
 	       pk_v_icmpish(err, r->tos, ic + 4, "tos") || pk_v_icmpish(err, r->set_tos, ic + 6, "set-tos");
 }
 
-static int pk_v_rule(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t i)
+static int pk_v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
 	uint64_t at = pk_rs_off(rs, PKB_SEC_RULES, i, 0);
@@ -252,23 +252,23 @@ static int pk_v_rule(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t i)
 	    pk_v_ref(err, r->dst, PK_RS_N(rs, ADDRS), PK_AT(dst), "destination address")) {
 		char why[sizeof(err->msg)];
 		memcpy(why, err->msg, sizeof(why));
-		return pk_rs_fail(err, err->offset, "rule %u: %s", i, why);
+		return pk_err_set(err, "rule %u: %s", i, why);
 	}
 #undef PK_AT
 	return 0;
 }
 
-int pk_rs_verify_records(const struct pk_rs *rs, struct pk_rs_err *err)
+int pk_rs_verify_records(const struct pk_rs *rs, struct pk_err *err)
 {
 	if (pk_v_strlist(rs, err, PKB_SEC_SOURCES, "source path") || pk_v_options(rs, err) || pk_v_topology(rs, err) ||
 	    pk_v_strlist(rs, err, PKB_SEC_TAGS, "tag name") || pk_v_strlist(rs, err, PKB_SEC_TABFILES, "table file") ||
 	    pk_v_state(rs, err))
 		return -1;
 	if (PK_RS_N(rs, TAGS) > UINT16_MAX)
-		return pk_rs_fail(err, rs->h->sections[PKB_SEC_TAGS].offset, "%u tags, at most %u", PK_RS_N(rs, TAGS),
-				  UINT16_MAX);
+		return pk_err_at(err, rs->h->sections[PKB_SEC_TAGS].offset, "%u tags, at most %u", PK_RS_N(rs, TAGS),
+				 UINT16_MAX);
 	if (PK_RS_N(rs, RULES) >= PK_RT_NO_RULE)
-		return pk_rs_fail(err, rs->h->sections[PKB_SEC_RULES].offset, "too many rules");
+		return pk_err_at(err, rs->h->sections[PKB_SEC_RULES].offset, "too many rules");
 	for (uint32_t i = 0; i < PK_RS_N(rs, RULES); i++)
 		if (pk_v_rule(rs, err, i))
 			return -1;

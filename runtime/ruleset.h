@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/err.h"
 #include "runtime/timeouts.h"
 
 #define PK_RT_AF_INET 4
@@ -43,15 +44,11 @@ enum pk_rt_phase { PK_PHASE_SCRUB, PK_PHASE_BINAT, PK_PHASE_RDR, PK_PHASE_NAT, P
 
 struct pk_rs;
 
-struct pk_rs_err {
-	char msg[256];   /* names the failed check: "rule 3: jump target 0x1c4 is backwards" */
-	uint64_t offset; /* byte offset in the file where the check failed */
-};
-
 /* Load and verify. The buffer is copied; the caller may free it. On failure
- * returns -1, fills err and leaves *out NULL. Never reads outside buf. */
-int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_rs_err *err);
-int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_rs_err *err);
+ * returns -1, fills err (the failed check and its byte offset) and leaves
+ * *out NULL. Never reads outside buf. */
+int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err);
+int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_err *err);
 void pk_rs_free(struct pk_rs *rs);
 
 /* The fields of a packet the rules look at, filled by the packet parser. */

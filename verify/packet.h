@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/err.h"
 #include "runtime/proto.h"
 
 struct pk_vpkt {
@@ -37,7 +38,7 @@ void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size);
 /* Parses that syntax. Unset fields get defaults (tcp, in, flags S for TCP,
  * ports 0). Names in p point into store, which must outlive p. Returns 0,
  * or -1 with a message naming the offending word. */
-int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *store, size_t storesize, char *err, size_t errsize);
+int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *store, size_t storesize, struct pk_err *err);
 
 /* A protocol name ("tcp") or NULL for a number without one. */
 const char *pk_vpkt_proto_name(uint8_t proto);

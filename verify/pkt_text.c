@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,29 @@ static void fmt_addr(uint8_t af, const uint8_t a[16], char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
+/* Text written piece by piece into a fixed buffer; once a piece is cut
+ * short, nothing more is added. */
+struct text {
+	char *buf;
+	size_t size, len;
+};
+
+static void append(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(struct text *t, const char *fmt, ...)
+{
+	if (t->len >= t->size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	const int n = vsnprintf(t->buf + t->len, t->size - t->len, fmt, ap);
+	va_end(ap);
+	t->len = n < 0 ? t->size : t->len + (size_t)n;
+}
+
 void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size)
 {
 	char src[64], dst[64], proto[16];
+	struct text t = {buf, size, 0};
 	fmt_addr(p->af, p->src, src, sizeof(src));
 	fmt_addr(p->af, p->dst, dst, sizeof(dst));
 	const char *pn = pk_vpkt_proto_name(p->proto);
@@ -48,33 +69,27 @@ void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size)
 	else
 		snprintf(proto, sizeof(proto), "%u", p->proto);
 	const bool ports = p->proto == 6 || p->proto == 17;
-	int n = snprintf(buf, size, "%s %s from %s", p->af == PK_AF_INET ? "inet" : "inet6", proto, src);
-#define PK_APPEND(...)                                                                 \
-	do {                                                                           \
-		if (n >= 0 && (size_t)n < size)                                        \
-			n += snprintf(buf + n, size - (size_t)n, __VA_ARGS__);         \
-	} while (0)
+	append(&t, "%s %s from %s", p->af == PK_AF_INET ? "inet" : "inet6", proto, src);
 	if (ports)
-		PK_APPEND(" port %u", p->sport);
-	PK_APPEND(" to %s", dst);
+		append(&t, " port %u", p->sport);
+	append(&t, " to %s", dst);
 	if (ports)
-		PK_APPEND(" port %u", p->dport);
-	PK_APPEND(" %s on %s", p->dir == PK_DIR_OUT ? "out" : "in", p->ifname ? p->ifname : "(other)");
+		append(&t, " port %u", p->dport);
+	append(&t, " %s on %s", p->dir == PK_DIR_OUT ? "out" : "in", p->ifname ? p->ifname : "(other)");
 	if (p->proto == 6) {
 		char f[9] = {0};
 		unsigned k = 0;
 		for (unsigned b = 0; b < 8; b++)
 			if (p->flags & (1u << b))
 				f[k++] = pk_flag_chars[b];
-		PK_APPEND(" flags %s", k ? f : "none");
+		append(&t, " flags %s", k ? f : "none");
 	}
 	if ((p->af == PK_AF_INET && p->proto == 1) || (p->af == PK_AF_INET6 && p->proto == 58))
-		PK_APPEND(" icmp-type %u code %u", p->icmp_type, p->icmp_code);
+		append(&t, " icmp-type %u code %u", p->icmp_type, p->icmp_code);
 	if (p->tos)
-		PK_APPEND(" tos 0x%02x", p->tos);
+		append(&t, " tos 0x%02x", p->tos);
 	if (p->tag)
-		PK_APPEND(" tagged %s", p->tag);
-#undef PK_APPEND
+		append(&t, " tagged %s", p->tag);
 }
 
 static int parse_num(const char *w, unsigned max, unsigned *out)
@@ -193,12 +208,10 @@ static int parse_kw(struct pk_words *w, const char *kw, struct pk_vpkt *p, bool 
 	return 0;
 }
 
-int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *store, size_t storesize, char *err, size_t errsize)
+int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *store, size_t storesize, struct pk_err *err)
 {
-	if (strlen(text) >= storesize) {
-		snprintf(err, errsize, "the packet text is too long");
-		return -1;
-	}
+	if (strlen(text) >= storesize)
+		return pk_err_set(err, "the packet text is too long");
 	snprintf(store, storesize, "%s", text);
 	struct pk_words w = {.n = 0, .at = 0};
 	char *save = NULL;
@@ -215,15 +228,11 @@ int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *store, size_t store
 			continue;
 		}
 		const int r = parse_kw(&w, kw, p, &to_seen, &flags_seen);
-		if (r) {
-			snprintf(err, errsize, r > 0 ? "unknown word '%s'" : "bad or missing value after '%s'", kw);
-			return -1;
-		}
+		if (r)
+			return pk_err_set(err, r > 0 ? "unknown word '%s'" : "bad or missing value after '%s'", kw);
 	}
-	if (!p->af) {
-		snprintf(err, errsize, "the packet needs addresses: 'from ADDR to ADDR'");
-		return -1;
-	}
+	if (!p->af)
+		return pk_err_set(err, "the packet needs addresses: 'from ADDR to ADDR'");
 	if (p->proto == 6 && !flags_seen)
 		p->flags = PK_TH_SYN;
 	if (p->proto != 6)

@@ -50,7 +50,7 @@ static struct pk_rs *compile(const struct pk_ir_ruleset *ir)
 	uint8_t *buf;
 	size_t len;
 	struct pk_rs *rs = NULL;
-	struct pk_rs_err err;
+	struct pk_err err;
 	pk_diags_init(&d);
 	assert_int_equal(pk_encode(ir, &buf, &len, &d), 0);
 	program_use(buf, &last_use);

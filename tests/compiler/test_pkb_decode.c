@@ -55,7 +55,7 @@ static void test_decoded_ir_encodes_to_the_same_bytes(void **state)
 		uint8_t *x, *y;
 		size_t nx, ny;
 		struct pk_rs *rs;
-		struct pk_rs_err err;
+		struct pk_err err;
 		struct pk_diags d;
 		pk_diags_init(&d);
 		pk_test_encode(ir, &x, &nx);
@@ -97,7 +97,7 @@ static void assert_prints_the_same_after_pkb(const struct pk_ir_ruleset *ir)
 	uint8_t *buf;
 	size_t len;
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	struct pk_ir_ruleset *back;
 	struct pk_diags d;
 	pk_diags_init(&d);

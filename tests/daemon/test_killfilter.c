@@ -12,10 +12,10 @@
 static void test_single_host_is_a_full_length_source_prefix(void **state)
 {
 	struct pk_state_filter f;
-	char err[256];
+	struct pk_err err;
 	const uint8_t want[4] = {192, 168, 1, 10};
 	(void)state;
-	assert_int_equal(pk_killfilter_parse("192.168.1.10", &f, err, sizeof(err)), 0);
+	assert_int_equal(pk_killfilter_parse("192.168.1.10", &f, &err), 0);
 	assert_int_equal(f.src_af, PK_RT_AF_INET);
 	assert_int_equal(f.src_len, 32);
 	assert_memory_equal(f.src, want, 4);
@@ -25,9 +25,9 @@ static void test_single_host_is_a_full_length_source_prefix(void **state)
 static void test_source_and_destination_prefixes_both_families(void **state)
 {
 	struct pk_state_filter f;
-	char err[256];
+	struct pk_err err;
 	(void)state;
-	assert_int_equal(pk_killfilter_parse("10.0.0.0/8 2001:db8::/32", &f, err, sizeof(err)), 0);
+	assert_int_equal(pk_killfilter_parse("10.0.0.0/8 2001:db8::/32", &f, &err), 0);
 	assert_int_equal(f.src_len, 8);
 	assert_int_equal(f.dst_af, PK_RT_AF_INET6);
 	assert_int_equal(f.dst_len, 32);
@@ -38,15 +38,15 @@ static void test_source_and_destination_prefixes_both_families(void **state)
 static void test_bad_filters_are_refused_with_the_culprit_named(void **state)
 {
 	struct pk_state_filter f;
-	char err[256];
+	struct pk_err err;
 	(void)state;
-	assert_int_equal(pk_killfilter_parse("", &f, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "SOURCE"));
-	assert_int_equal(pk_killfilter_parse("host.example", &f, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "'host.example'"));
-	assert_int_equal(pk_killfilter_parse("10.0.0.1/33", &f, err, sizeof(err)), -1);
-	assert_int_equal(pk_killfilter_parse("10.0.0.1/", &f, err, sizeof(err)), -1);
-	assert_int_equal(pk_killfilter_parse("1.2.3.4 5.6.7.8 9.9.9.9", &f, err, sizeof(err)), -1);
+	assert_int_equal(pk_killfilter_parse("", &f, &err), -1);
+	assert_non_null(strstr(err.msg, "SOURCE"));
+	assert_int_equal(pk_killfilter_parse("host.example", &f, &err), -1);
+	assert_non_null(strstr(err.msg, "'host.example'"));
+	assert_int_equal(pk_killfilter_parse("10.0.0.1/33", &f, &err), -1);
+	assert_int_equal(pk_killfilter_parse("10.0.0.1/", &f, &err), -1);
+	assert_int_equal(pk_killfilter_parse("1.2.3.4 5.6.7.8 9.9.9.9", &f, &err), -1);
 }
 
 int main(void)

@@ -9,7 +9,7 @@
 
 #include "daemon/opts.h"
 
-static int parse(struct pk_opts *o, char *err, const char *const *args)
+static int parse(struct pk_opts *o, struct pk_err *err, const char *const *args)
 {
 	static char buf[16][64];
 	char *argv[17];
@@ -19,17 +19,17 @@ static int parse(struct pk_opts *o, char *err, const char *const *args)
 		argv[argc] = buf[argc];
 	}
 	argv[argc] = NULL;
-	return pk_opts_parse(argc, argv, o, err, 256);
+	return pk_opts_parse(argc, argv, o, err);
 }
 
 static void test_full_command_line_is_parsed(void **state)
 {
 	struct pk_opts o;
-	char err[256];
+	struct pk_err err;
 	const char *a[] = {"picketd", "-f", "r.pkb", "--if", "lan0=veth1", "--if", "opt1=veth3", "-d", "-p",
 			   "/run/p.pid", "-s", "/tmp/s", "-u", "daemon", "-l", "log.pcap", NULL};
 	(void)state;
-	assert_int_equal(parse(&o, err, a), 0);
+	assert_int_equal(parse(&o, &err, a), 0);
 	assert_string_equal(o.pkb, "r.pkb");
 	assert_true(o.foreground);
 	assert_int_equal(o.nifmap, 2);
@@ -45,10 +45,10 @@ static void test_full_command_line_is_parsed(void **state)
 static void test_defaults_are_nobody_and_run_socket(void **state)
 {
 	struct pk_opts o;
-	char err[256];
+	struct pk_err err;
 	const char *a[] = {"picketd", "-f", "r.pkb", NULL};
 	(void)state;
-	assert_int_equal(parse(&o, err, a), 0);
+	assert_int_equal(parse(&o, &err, a), 0);
 	assert_string_equal(o.user, "nobody");
 	assert_string_equal(o.ctl_path, "/run/picketd.sock");
 	assert_false(o.foreground);
@@ -57,40 +57,40 @@ static void test_defaults_are_nobody_and_run_socket(void **state)
 static void test_bridge_takes_two_distinct_interfaces(void **state)
 {
 	struct pk_opts o;
-	char err[256];
+	struct pk_err err;
 	const char *ok[] = {"picketd", "-f", "r.pkb", "--bridge", "eth0,eth1", NULL};
 	const char *one[] = {"picketd", "-f", "r.pkb", "--bridge", "eth0", NULL};
 	const char *same[] = {"picketd", "-f", "r.pkb", "--bridge", "eth0,eth0", NULL};
 	(void)state;
-	assert_int_equal(parse(&o, err, ok), 0);
+	assert_int_equal(parse(&o, &err, ok), 0);
 	assert_string_equal(o.bridge[0], "eth0");
 	assert_string_equal(o.bridge[1], "eth1");
-	assert_int_equal(parse(&o, err, one), -1);
-	assert_non_null(strstr(err, "two interfaces"));
-	assert_int_equal(parse(&o, err, same), -1);
-	assert_non_null(strstr(err, "must differ"));
+	assert_int_equal(parse(&o, &err, one), -1);
+	assert_non_null(strstr(err.msg, "two interfaces"));
+	assert_int_equal(parse(&o, &err, same), -1);
+	assert_non_null(strstr(err.msg, "must differ"));
 }
 
 static void test_usage_errors_say_what_to_do(void **state)
 {
 	struct pk_opts o;
-	char err[256];
+	struct pk_err err;
 	const char *nofile[] = {"picketd", "-d", NULL};
 	const char *badif[] = {"picketd", "-f", "r", "--if", "lan0", NULL};
 	const char *twice[] = {"picketd", "-f", "r", "--if", "a=b", "--if", "a=c", NULL};
 	const char *unknown[] = {"picketd", "-f", "r", "-x", NULL};
 	const char *missing[] = {"picketd", "-f", NULL};
 	(void)state;
-	assert_int_equal(parse(&o, err, nofile), -1);
-	assert_non_null(strstr(err, "-f RULES.pkb"));
-	assert_int_equal(parse(&o, err, badif), -1);
-	assert_non_null(strstr(err, "NAME=HOSTIF"));
-	assert_int_equal(parse(&o, err, twice), -1);
-	assert_non_null(strstr(err, "mapped twice"));
-	assert_int_equal(parse(&o, err, unknown), -1);
-	assert_non_null(strstr(err, "--help"));
-	assert_int_equal(parse(&o, err, missing), -1);
-	assert_non_null(strstr(err, "needs an argument"));
+	assert_int_equal(parse(&o, &err, nofile), -1);
+	assert_non_null(strstr(err.msg, "-f RULES.pkb"));
+	assert_int_equal(parse(&o, &err, badif), -1);
+	assert_non_null(strstr(err.msg, "NAME=HOSTIF"));
+	assert_int_equal(parse(&o, &err, twice), -1);
+	assert_non_null(strstr(err.msg, "mapped twice"));
+	assert_int_equal(parse(&o, &err, unknown), -1);
+	assert_non_null(strstr(err.msg, "--help"));
+	assert_int_equal(parse(&o, &err, missing), -1);
+	assert_non_null(strstr(err.msg, "needs an argument"));
 }
 
 int main(void)

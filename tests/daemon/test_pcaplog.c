@@ -34,9 +34,9 @@ static int teardown(void **state)
 static void write_n(int n, uint64_t t0)
 {
 	struct pk_pcaplog l;
-	char err[256];
+	struct pk_err err;
 	uint8_t ip[40] = {0x45, 0, 0, 40};
-	assert_int_equal(pk_pcaplog_open(&l, path, err, sizeof(err)), 0);
+	assert_int_equal(pk_pcaplog_open(&l, path, &err), 0);
 	for (int i = 0; i < n; i++) {
 		ip[4] = (uint8_t)i;
 		assert_int_equal(pk_pcaplog_write(&l, t0 + (uint64_t)i * 1000000000u, ip, sizeof(ip)), 0);
@@ -75,14 +75,14 @@ static void test_libpcap_reads_raw_ip_records_back(void **state)
 static void test_foreign_file_is_refused_not_clobbered(void **state)
 {
 	struct pk_pcaplog l;
-	char err[256];
+	struct pk_err err;
 	(void)state;
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("precious data that is not a pcap file\n", f);
 	fclose(f);
-	assert_int_equal(pk_pcaplog_open(&l, path, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "not a raw-IP pcap"));
+	assert_int_equal(pk_pcaplog_open(&l, path, &err), -1);
+	assert_non_null(strstr(err.msg, "not a raw-IP pcap"));
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 38);

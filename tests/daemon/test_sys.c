@@ -15,48 +15,50 @@
 
 static void test_pkb_writable_by_others_or_group_is_refused(void **state)
 {
-	char path[64], err[256];
+	char path[64];
+	struct pk_err err;
 	(void)state;
 	snprintf(path, sizeof(path), "/tmp/pk-sys-%ld.pkb", (long)getpid());
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fclose(f);
 	chmod(path, 0644);
-	assert_int_equal(pk_sys_check_pkb_mode(path, err, sizeof(err)), 0);
+	assert_int_equal(pk_sys_check_pkb_mode(path, &err), 0);
 	chmod(path, 0664);
-	assert_int_equal(pk_sys_check_pkb_mode(path, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "its group"));
-	assert_non_null(strstr(err, "chmod go-w"));
+	assert_int_equal(pk_sys_check_pkb_mode(path, &err), -1);
+	assert_non_null(strstr(err.msg, "its group"));
+	assert_non_null(strstr(err.msg, "chmod go-w"));
 	chmod(path, 0646);
-	assert_int_equal(pk_sys_check_pkb_mode(path, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "others"));
+	assert_int_equal(pk_sys_check_pkb_mode(path, &err), -1);
+	assert_non_null(strstr(err.msg, "others"));
 	unlink(path);
-	assert_int_equal(pk_sys_check_pkb_mode(path, err, sizeof(err)), -1);
+	assert_int_equal(pk_sys_check_pkb_mode(path, &err), -1);
 }
 
 static void test_pidfile_holds_our_pid(void **state)
 {
-	char path[64], err[256];
+	char path[64];
+	struct pk_err err;
 	long pid = 0;
 	(void)state;
 	snprintf(path, sizeof(path), "/tmp/pk-sys-%ld.pid", (long)getpid());
-	assert_int_equal(pk_sys_write_pidfile(path, err, sizeof(err)), 0);
+	assert_int_equal(pk_sys_write_pidfile(path, &err), 0);
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	assert_int_equal(fscanf(f, "%ld", &pid), 1);
 	fclose(f);
 	assert_int_equal(pid, (long)getpid());
 	unlink(path);
-	assert_int_equal(pk_sys_write_pidfile("/nonexistent-dir/x.pid", err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "/nonexistent-dir/x.pid"));
+	assert_int_equal(pk_sys_write_pidfile("/nonexistent-dir/x.pid", &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent-dir/x.pid"));
 }
 
 static void test_unknown_user_is_an_error_naming_it(void **state)
 {
-	char err[256];
+	struct pk_err err;
 	(void)state;
-	assert_int_equal(pk_sys_drop_privileges("no-such-user-pk", err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "no-such-user-pk"));
+	assert_int_equal(pk_sys_drop_privileges("no-such-user-pk", &err), -1);
+	assert_non_null(strstr(err.msg, "no-such-user-pk"));
 }
 
 int main(void)

@@ -24,7 +24,7 @@ static struct pk_rs *load(const char *text)
 	struct pk_diags d;
 	struct pk_ir_ruleset *ir;
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	uint8_t *buf;
 	size_t len;
 	pk_diags_init(&d);

@@ -29,7 +29,7 @@ static struct pk_engine *engine(const struct pk_ir_ruleset *ir, bool no_cache)
 {
 	const struct pk_engine_config cfg = {.seed = 7, .no_decision_cache = no_cache};
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	uint8_t *buf;
 	size_t len;
 

@@ -117,7 +117,7 @@ static void test_pcapng_packets_carry_their_interface_names(void **st)
 	epb(&b, 1, 2, ip_icmp, sizeof ip_icmp);
 	epb(&b, 0, 3, ip_icmp, sizeof ip_icmp);
 	char *path = write_tmp(&b, b.n);
-	struct pk_pcap_err err;
+	struct pk_err err;
 	struct pk_pcap *c = pk_pcap_open(path, &err);
 	assert_non_null(c);
 	static const char *const want[] = {"lan0", "opt1", "lan0"};
@@ -144,7 +144,7 @@ static void test_pcapng_unknown_interface_id_is_an_error_naming_the_packet(void 
 	epb(&b, 0, 1, ip_icmp, sizeof ip_icmp);
 	epb(&b, 3, 2, ip_icmp, sizeof ip_icmp);
 	char *path = write_tmp(&b, b.n);
-	struct pk_pcap_err err;
+	struct pk_err err;
 	struct pk_pcap *c = pk_pcap_open(path, &err);
 	assert_non_null(c);
 	struct pk_pcap_pkt p;
@@ -165,7 +165,7 @@ static void test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one(voi
 	pcap_record(&b, 1, ip_icmp, sizeof ip_icmp);
 	pcap_record(&b, 2, ip_icmp, sizeof ip_icmp);
 	char *path = write_tmp(&b, b.n - 10);
-	struct pk_pcap_err err;
+	struct pk_err err;
 	struct pk_pcap *c = pk_pcap_open(path, &err);
 	assert_non_null(c);
 	struct pk_pcap_pkt p;
@@ -196,7 +196,7 @@ static void test_ethernet_vlan_tag_and_padding_are_stripped(void **st)
 	arp[13] = 0x06;
 	pcap_record(&b, 8, arp, sizeof arp);
 	char *path = write_tmp(&b, b.n);
-	struct pk_pcap_err err;
+	struct pk_err err;
 	struct pk_pcap *c = pk_pcap_open(path, &err);
 	assert_non_null(c);
 	struct pk_pcap_pkt p;
@@ -222,7 +222,7 @@ static void test_linux_cooked_v2_outgoing_packets_are_marked(void **st)
 	pcap_header(&b, 276);
 	pcap_record(&b, 1, f, sizeof f);
 	char *path = write_tmp(&b, b.n);
-	struct pk_pcap_err err;
+	struct pk_err err;
 	struct pk_pcap *c = pk_pcap_open(path, &err);
 	assert_non_null(c);
 	struct pk_pcap_pkt p;
@@ -240,7 +240,7 @@ static void test_unsupported_link_type_is_refused_by_name(void **st)
 	struct buf b = {.n = 0};
 	pcap_header(&b, 105); /* IEEE 802.11 */
 	char *path = write_tmp(&b, b.n);
-	struct pk_pcap_err err;
+	struct pk_err err;
 	assert_null(pk_pcap_open(path, &err));
 	assert_non_null(strstr(err.msg, "IEEE802_11"));
 	unlink(path);
@@ -253,7 +253,7 @@ static void test_not_a_capture_is_refused(void **st)
 	struct buf b = {.n = 0};
 	put(&b, "pass in all\n", 12);
 	char *path = write_tmp(&b, b.n);
-	struct pk_pcap_err err;
+	struct pk_err err;
 	assert_null(pk_pcap_open(path, &err));
 	assert_non_null(strstr(err.msg, "not a readable pcap"));
 	unlink(path);

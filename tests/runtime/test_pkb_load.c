@@ -71,7 +71,7 @@ static int teardown(void **state)
 static void assert_refused(const uint8_t *buf, size_t len, const char *what, size_t at)
 {
 	struct pk_rs *rs = NULL;
-	struct pk_rs_err err;
+	struct pk_err err;
 	if (!pk_rs_load(buf, len, &rs, &err)) {
 		pk_rs_free(rs);
 		fail_msg("%s at %zu was accepted", what, at);
@@ -103,7 +103,7 @@ static void test_undamaged_file_loads_and_keeps_rules(void **state)
 {
 	(void)state;
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	assert_int_equal(pk_rs_load(good, good_len, &rs, &err), 0);
 	assert_int_equal(pk_rs_nrules(rs), ir->nrules);
 	for (uint32_t i = 0; i < ir->nrules; i++) {
@@ -194,7 +194,7 @@ static void test_damage_behind_a_valid_checksum_is_refused_or_safe(void **state)
 			buf[at] = vals[k];
 			pk_test_fix_checksum(buf, good_len);
 			struct pk_rs *rs = NULL;
-			struct pk_rs_err err;
+			struct pk_err err;
 			if (pk_rs_load(buf, good_len, &rs, &err)) {
 				assert_true(err.msg[0] != '\0');
 				assert_true(err.offset <= good_len);
@@ -218,7 +218,7 @@ static void test_refusal_names_the_check_and_offset(void **state)
 	(void)state;
 	uint8_t *buf = malloc(good_len);
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	memcpy(buf, good, good_len);
 	buf[0] = 'X';
 	assert_int_equal(pk_rs_load(buf, good_len, &rs, &err), -1);
@@ -245,7 +245,7 @@ static void test_refusal_names_the_check_and_offset(void **state)
 static void expect_refusal(uint8_t *buf, const char *what, uint64_t offset)
 {
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	pk_test_fix_checksum(buf, good_len);
 	assert_int_equal(pk_rs_load(buf, good_len, &rs, &err), -1);
 	if (!strstr(err.msg, what) || err.offset != offset)

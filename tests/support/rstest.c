@@ -15,7 +15,7 @@ struct pk_rs *pk_test_rules(const char *text)
 	struct pk_ir_ruleset *ir = NULL;
 	struct pk_diags d;
 	struct pk_rs *rs = NULL;
-	struct pk_rs_err err;
+	struct pk_err err;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 

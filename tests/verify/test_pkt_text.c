@@ -17,9 +17,10 @@ static void test_explain_example_packet_parses_every_field(void **state)
 {
 	(void)state;
 	struct pk_vpkt p;
-	char store[256], err[128];
+	char store[256];
+	struct pk_err err;
 	assert_int_equal(pk_vpkt_parse("tcp from 192.168.1.10 port 5555 to 10.0.0.5 port 443 in on lan0 flags S", &p,
-				       store, sizeof(store), err, sizeof(err)),
+				       store, sizeof(store), &err),
 			 0);
 	assert_int_equal(p.af, PK_AF_INET);
 	assert_int_equal(p.proto, 6);
@@ -42,11 +43,12 @@ static void test_format_then_parse_gives_the_same_packet(void **state)
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		struct pk_vpkt p, q;
-		char s1[256], s2[256], err[128], out[256], out2[256];
-		assert_int_equal(pk_vpkt_parse(texts[i], &p, s1, sizeof(s1), err, sizeof(err)), 0);
+		char s1[256], s2[256], out[256], out2[256];
+		struct pk_err err;
+		assert_int_equal(pk_vpkt_parse(texts[i], &p, s1, sizeof(s1), &err), 0);
 		pk_vpkt_format(&p, out, sizeof(out));
 		assert_string_equal(out, texts[i]);
-		assert_int_equal(pk_vpkt_parse(out, &q, s2, sizeof(s2), err, sizeof(err)), 0);
+		assert_int_equal(pk_vpkt_parse(out, &q, s2, sizeof(s2), &err), 0);
 		pk_vpkt_format(&q, out2, sizeof(out2));
 		assert_string_equal(out, out2);
 	}
@@ -56,16 +58,15 @@ static void test_bad_words_are_named_in_the_error(void **state)
 {
 	(void)state;
 	struct pk_vpkt p;
-	char store[256], err[128];
-	assert_int_equal(pk_vpkt_parse("tcp from 10.0.0.1 to 10.0.0.2 sideways", &p, store, sizeof(store), err,
-				       sizeof(err)),
+	char store[256];
+	struct pk_err err;
+	assert_int_equal(pk_vpkt_parse("tcp from 10.0.0.1 to 10.0.0.2 sideways", &p, store, sizeof(store), &err),
 			 -1);
-	assert_non_null(strstr(err, "sideways"));
-	assert_int_equal(pk_vpkt_parse("tcp from 10.0.0.1 to 10.0.0.2 port 70000", &p, store, sizeof(store), err,
-				       sizeof(err)),
+	assert_non_null(strstr(err.msg, "sideways"));
+	assert_int_equal(pk_vpkt_parse("tcp from 10.0.0.1 to 10.0.0.2 port 70000", &p, store, sizeof(store), &err),
 			 -1);
-	assert_non_null(strstr(err, "port"));
-	assert_int_equal(pk_vpkt_parse("tcp port 80", &p, store, sizeof(store), err, sizeof(err)), -1);
+	assert_non_null(strstr(err.msg, "port"));
+	assert_int_equal(pk_vpkt_parse("tcp port 80", &p, store, sizeof(store), &err), -1);
 }
 
 int main(void)

@@ -56,7 +56,7 @@ static void agree_on(uint64_t seed, uint32_t nrules, unsigned npkts)
 	size_t len;
 	pk_test_encode(ir, &buf, &len);
 	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_err err;
 	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
 	struct pk_z3 z;
 	assert_int_equal(pk_z3_init(&z), 0);
