@@ -6,7 +6,7 @@
 #include "cli/front_args.h"
 #include "cli/load.h"
 
-static void pk_check_usage(FILE *out)
+static void check_usage(FILE *out)
 {
 	fputs("usage: picket check FILE... [--topology FILE] [-D name=value]\n"
 	      "                    [--format text|json] [--color auto|always|never]\n\n"
@@ -20,7 +20,7 @@ static void pk_check_usage(FILE *out)
 	      out);
 }
 
-static json_t *pk_diag_json(const struct pk_diag *g)
+static json_t *diag_json(const struct pk_diag *g)
 {
 	json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:s}", "file", g->loc.file ? g->loc.file : "",
 			      "severity", pk_severity_name(g->sev), "line", (int)g->loc.line, "column",
@@ -31,7 +31,7 @@ static json_t *pk_diag_json(const struct pk_diag *g)
 	if (g->nnotes) {
 		json_t *notes = json_array();
 		for (unsigned i = 0; i < g->nnotes; i++)
-			json_array_append_new(notes, pk_diag_json(&g->notes[i]));
+			json_array_append_new(notes, diag_json(&g->notes[i]));
 		json_object_set_new(o, "notes", notes);
 	}
 	return o;
@@ -44,11 +44,11 @@ int pk_cmd_check(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (a.help) {
-		pk_check_usage(stdout);
+		check_usage(stdout);
 		return 0;
 	}
 	if (!a.nfiles) {
-		pk_check_usage(stderr);
+		check_usage(stderr);
 		return 2;
 	}
 	struct pk_diags d;
@@ -70,7 +70,7 @@ int pk_cmd_check(int argc, char **argv)
 	if (a.json) {
 		json_t *arr = json_array();
 		for (unsigned i = 0; i < d.n; i++)
-			json_array_append_new(arr, pk_diag_json(&d.v[i]));
+			json_array_append_new(arr, diag_json(&d.v[i]));
 		json_t *root = json_pack("{s:o, s:i, s:i}", "diagnostics", arr, "errors", (int)d.nerrors, "warnings",
 					 (int)d.nwarnings);
 		json_dumpf(root, stdout, JSON_INDENT(2));

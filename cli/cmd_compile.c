@@ -15,7 +15,7 @@
 #include "cli/load.h"
 #include "runtime/afile.h"
 
-static void pk_compile_usage(FILE *out)
+static void compile_usage(FILE *out)
 {
 	fputs("usage: picket compile FILE -o OUT.pkb [--topology FILE] [-D name=value]\n\n"
 	      "Compile a rule file into verified bytecode for the runtime (picket replay,\n"
@@ -25,7 +25,7 @@ static void pk_compile_usage(FILE *out)
 	      out);
 }
 
-static int pk_write_all(int fd, const uint8_t *buf, size_t len)
+static int write_all(int fd, const uint8_t *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, buf, len);
@@ -39,7 +39,7 @@ static int pk_write_all(int fd, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-static int pk_write_atomic(const char *out, const uint8_t *buf, size_t len, struct pk_diags *d)
+static int write_atomic(const char *out, const uint8_t *buf, size_t len, struct pk_diags *d)
 {
 	struct pk_loc here = {.file = out};
 	struct pk_afile a;
@@ -47,7 +47,7 @@ static int pk_write_atomic(const char *out, const uint8_t *buf, size_t len, stru
 		pk_error(d, &here, "cannot create a temporary file beside it: %s", strerror(errno));
 		return -1;
 	}
-	if (pk_write_all(a.fd, buf, len) < 0) {
+	if (write_all(a.fd, buf, len) < 0) {
 		pk_error(d, &here, "cannot write it: %s", strerror(errno));
 		pk_afile_abort(&a);
 		return -1;
@@ -60,7 +60,7 @@ static int pk_write_atomic(const char *out, const uint8_t *buf, size_t len, stru
 }
 
 /* Takes "-o OUT" out of argv; the rest goes to the shared option parser. */
-static const char *pk_take_output(int *argc, char **argv)
+static const char *take_output(int *argc, char **argv)
 {
 	const char *out = NULL;
 	int j = 1;
@@ -78,17 +78,17 @@ static const char *pk_take_output(int *argc, char **argv)
 
 int pk_cmd_compile(int argc, char **argv)
 {
-	const char *out = pk_take_output(&argc, argv);
+	const char *out = take_output(&argc, argv);
 	struct pk_front_args a;
 	int rc = pk_front_args_parse(argc, argv, "", &a);
 	if (rc)
 		return rc;
 	if (a.help) {
-		pk_compile_usage(stdout);
+		compile_usage(stdout);
 		return 0;
 	}
 	if (a.nfiles != 1 || !out) {
-		pk_compile_usage(stderr);
+		compile_usage(stderr);
 		return 2;
 	}
 	struct pk_diags d;
@@ -98,7 +98,7 @@ int pk_cmd_compile(int argc, char **argv)
 	size_t len = 0;
 	struct pk_rs *rs = NULL;
 	rc = pk_frontend_load(a.files[0], &a.ir.fo, &d, &ir) || pk_cli_encode_checked(ir, &d, &buf, &len, &rs) ||
-	     pk_write_atomic(out, buf, len, &d);
+	     write_atomic(out, buf, len, &d);
 	pk_diags_print(&d, stderr, a.ir.color);
 	if (!rc)
 		printf("%s: %u rules, %zu bytes\n", out, pk_rs_nrules(rs), len);

@@ -13,7 +13,7 @@
 #include "compiler/pkb_decode.h"
 #include "compiler/print.h"
 
-static void pk_dump_usage(FILE *out)
+static void dump_usage(FILE *out)
 {
 	fputs("usage: picket dump FILE.pkb [--raw]\n\n"
 	      "Verify and disassemble a compiled ruleset: the header (format, size,\n"
@@ -31,18 +31,18 @@ int pk_cmd_dump(int argc, char **argv)
 	bool raw = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			pk_dump_usage(stdout);
+			dump_usage(stdout);
 			return 0;
 		}
 		if (!strcmp(argv[i], "--raw"))
 			raw = true;
 		else if (argv[i][0] == '-' || path)
-			return pk_dump_usage(stderr), 2;
+			return dump_usage(stderr), 2;
 		else
 			path = argv[i];
 	}
 	if (!path)
-		return pk_dump_usage(stderr), 2;
+		return dump_usage(stderr), 2;
 	struct pk_diags d;
 	pk_diags_init(&d);
 	struct pk_loc here = {.file = path};

@@ -5,7 +5,7 @@
 #include "cli/front_args.h"
 #include "compiler/print.h"
 
-static void pk_print_usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	fputs("usage: picket print FILE [-n] [-v] [--topology FILE] [-D name=value]\n\n"
 	      "Print the resolved ruleset one rule per line, as pfctl -nv does: macros\n"
@@ -24,11 +24,11 @@ int pk_cmd_print(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (a.help) {
-		pk_print_usage(stdout);
+		print_usage(stdout);
 		return 0;
 	}
 	if (a.nfiles != 1) {
-		pk_print_usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	struct pk_diags d;

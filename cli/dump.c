@@ -5,7 +5,7 @@
 
 #include "runtime/pkb_internal.h"
 
-static void pk_dump_hex(FILE *out, const char *what, const uint8_t *h)
+static void dump_hex(FILE *out, const char *what, const uint8_t *h)
 {
 	fprintf(out, "# %-16s", what);
 	for (int i = 0; i < 32; i++)
@@ -18,16 +18,16 @@ void pk_dump_header(FILE *out, const char *path, const struct pk_rs *rs)
 	const struct pkb_header *h = rs->h;
 	fprintf(out, "# %s: picket bytecode, format version %u, %" PRIu64 " bytes, %u rules\n", path, h->version,
 		h->file_size, PK_RS_N(rs, RULES));
-	pk_dump_hex(out, "checksum", h->checksum);
-	pk_dump_hex(out, "source sha256", h->source_sha256);
-	pk_dump_hex(out, "options sha256", h->options_sha256);
+	dump_hex(out, "checksum", h->checksum);
+	dump_hex(out, "source sha256", h->source_sha256);
+	dump_hex(out, "options sha256", h->options_sha256);
 	fprintf(out, "# %-16s%-20s %8s %10s %10s\n", "sections", "name", "entries", "offset", "bytes");
 	for (uint32_t i = 0; i < PKB_SEC_COUNT; i++)
 		fprintf(out, "# %-16s%-20s %8u %10" PRIu64 " %10" PRIu64 "\n", "", pkb_section_name(i),
 			h->sections[i].count, h->sections[i].offset, h->sections[i].size);
 }
 
-static void pk_dump_cut(FILE *out, const uint32_t *w)
+static void dump_cut(FILE *out, const uint32_t *w)
 {
 	uint32_t k = w[1], width = pkb_cut_width(w[0] & 0xff);
 	fprintf(out, "%s %u [", pkb_field_name(w[0] >> 8), k);
@@ -60,7 +60,7 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 			fprintf(out, " @%u  (line %u)", r->nr, r->line);
 		} else if (pkb_cut_width(op)) {
 			fputc(' ', out);
-			pk_dump_cut(out, prog + pc);
+			dump_cut(out, prog + pc);
 		} else if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
 			for (uint32_t j = 1; j <= prog[pc] >> 8; j++)
 				fprintf(out, " %s@%u",

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *pk_optval(int argc, char **argv, int *i, const char *name)
+static const char *optval(int argc, char **argv, int *i, const char *name)
 {
 	size_t n = strlen(name);
 	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
@@ -14,7 +14,7 @@ static const char *pk_optval(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
-static int pk_arg_one(int argc, char **argv, int *i, const char *flags, struct pk_front_args *a)
+static int arg_one(int argc, char **argv, int *i, const char *flags, struct pk_front_args *a)
 {
 	const char *v;
 	const int taken = pk_cli_irargs_take(&a->ir, argc, argv, i);
@@ -22,7 +22,7 @@ static int pk_arg_one(int argc, char **argv, int *i, const char *flags, struct p
 		return taken < 0 ? 2 : 0;
 	if (!strcmp(argv[*i], "--help") || !strcmp(argv[*i], "-h"))
 		a->help = true;
-	else if ((v = pk_optval(argc, argv, i, "--format"))) {
+	else if ((v = optval(argc, argv, i, "--format"))) {
 		if (strcmp(v, "json") && strcmp(v, "text"))
 			return fprintf(stderr, "picket: --format takes text or json\n"), 2;
 		a->json = !strcmp(v, "json");
@@ -47,7 +47,7 @@ int pk_front_args_parse(int argc, char **argv, const char *flags, struct pk_fron
 		return fprintf(stderr, "picket: too many arguments\n"), 2;
 	a->files = slots;
 	for (int i = 1; i < argc; i++) {
-		int rc = pk_arg_one(argc, argv, &i, flags, a);
+		int rc = arg_one(argc, argv, &i, flags, a);
 		if (rc)
 			return rc;
 	}

@@ -44,7 +44,7 @@ int pk_cli_encode_checked(const struct pk_ir_ruleset *ir, struct pk_diags *d, ui
 	return 0;
 }
 
-static int pk_cli_load_pkb(const char *path, struct pk_diags *d, struct pk_rs **rs_out)
+static int load_pkb(const char *path, struct pk_diags *d, struct pk_rs **rs_out)
 {
 	struct pk_err err;
 	struct pk_loc here = {.file = path};
@@ -67,7 +67,7 @@ int pk_cli_load(const char *path, const struct pk_frontend_opts *o, struct pk_di
 	if (ir_out)
 		*ir_out = NULL;
 	if (pk_cli_is_pkb(path))
-		return pk_cli_load_pkb(path, d, rs_out);
+		return load_pkb(path, d, rs_out);
 	struct pk_ir_ruleset *ir;
 	if (pk_frontend_load(path, o, d, &ir))
 		return -1;

@@ -20,7 +20,7 @@
 		return (list);                 \
 	} while (0)
 
-static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
+static void ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 {
 	struct pk_ast_stmt *s = pk_arena_alloc(p->arena, sizeof(*s));
 	s->kind = kind;
@@ -40,19 +40,19 @@ static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 
 void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r)
 {
-	pk_ast_add_stmt(p, PK_ST_RULE, r);
+	ast_add_stmt(p, PK_ST_RULE, r);
 }
 
 void pk_ast_add_table(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_table *t)
 {
 	t->loc = *loc;
 	t->name = name;
-	pk_ast_add_stmt(p, PK_ST_TABLE, t);
+	ast_add_stmt(p, PK_ST_TABLE, t);
 }
 
 void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s)
 {
-	pk_ast_add_stmt(p, PK_ST_SET, s);
+	ast_add_stmt(p, PK_ST_SET, s);
 }
 
 void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name,
@@ -65,7 +65,7 @@ void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *
 	i->mac = mac;
 	if (mac_loc)
 		i->mac_loc = *mac_loc;
-	pk_ast_add_stmt(p, PK_ST_IFACE, i);
+	ast_add_stmt(p, PK_ST_IFACE, i);
 }
 
 void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
@@ -79,10 +79,10 @@ void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct
 	r->gw = gw;
 	if (gl)
 		r->gw_loc = *gl;
-	pk_ast_add_stmt(p, PK_ST_ROUTE, r);
+	ast_add_stmt(p, PK_ST_ROUTE, r);
 }
 
-static bool pk_valid_macro_name(const char *s)
+static bool valid_macro_name(const char *s)
 {
 	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
 		return false;
@@ -94,7 +94,7 @@ static bool pk_valid_macro_name(const char *s)
 
 void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value)
 {
-	if (!pk_valid_macro_name(name)) {
+	if (!valid_macro_name(name)) {
 		pk_error(p->diags, loc, "'%s' is not a valid macro name (letters, digits and _)", name);
 		return;
 	}

@@ -19,7 +19,7 @@ struct pk_diag_source {
 	size_t len;
 };
 
-static char *pk_xvasprintf(const char *fmt, va_list ap)
+static char *xvasprintf(const char *fmt, va_list ap)
 {
 	va_list ap2;
 	va_copy(ap2, ap);
@@ -37,20 +37,20 @@ void pk_diags_init(struct pk_diags *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static void pk_diag_release(struct pk_diag *g)
+static void diag_release(struct pk_diag *g)
 {
 	free(g->msg);
 	free(g->code);
 	free((char *)g->loc.file);
 	for (unsigned i = 0; i < g->nnotes; i++)
-		pk_diag_release(&g->notes[i]);
+		diag_release(&g->notes[i]);
 	free(g->notes);
 }
 
 void pk_diags_free(struct pk_diags *d)
 {
 	for (unsigned i = 0; i < d->n; i++)
-		pk_diag_release(&d->v[i]);
+		diag_release(&d->v[i]);
 	free(d->v);
 	for (unsigned i = 0; i < d->nsources; i++) {
 		free(d->sources[i].file);
@@ -99,8 +99,8 @@ const char *pk_diags_line(const struct pk_diags *d, const char *file, unsigned l
 	return NULL;
 }
 
-static void pk_diag_fill(struct pk_diag *g, enum pk_severity sev, const struct pk_loc *loc,
-			 const char *code, const char *fmt, va_list ap)
+static void diag_fill(struct pk_diag *g, enum pk_severity sev, const struct pk_loc *loc,
+		      const char *code, const char *fmt, va_list ap)
 {
 	memset(g, 0, sizeof(*g));
 	g->sev = sev;
@@ -108,7 +108,7 @@ static void pk_diag_fill(struct pk_diag *g, enum pk_severity sev, const struct p
 		g->loc = *loc;
 		g->loc.file = pk_xstrdup(loc->file);
 	}
-	g->msg = pk_xvasprintf(fmt, ap);
+	g->msg = xvasprintf(fmt, ap);
 	g->code = pk_xstrdup(code);
 }
 
@@ -120,7 +120,7 @@ struct pk_diag *pk_diag_vadd(struct pk_diags *d, enum pk_severity sev, const str
 		d->v = pk_xrealloc(d->v, d->cap * sizeof(*d->v));
 	}
 	struct pk_diag *g = &d->v[d->n++];
-	pk_diag_fill(g, sev, loc, code, fmt, ap);
+	diag_fill(g, sev, loc, code, fmt, ap);
 	if (sev == PK_SEV_ERROR)
 		d->nerrors++;
 	else if (sev == PK_SEV_WARNING)
@@ -143,7 +143,7 @@ void pk_diag_note(struct pk_diag *parent, const struct pk_loc *loc, const char *
 	parent->notes = pk_xrealloc(parent->notes, (parent->nnotes + 1) * sizeof(*parent->notes));
 	va_list ap;
 	va_start(ap, fmt);
-	pk_diag_fill(&parent->notes[parent->nnotes++], PK_SEV_NOTE, loc, NULL, fmt, ap);
+	diag_fill(&parent->notes[parent->nnotes++], PK_SEV_NOTE, loc, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -154,7 +154,7 @@ const char *pk_severity_name(enum pk_severity sev)
 }
 
 /* ANSI colours per severity, as compilers use them. */
-static const char *pk_sev_color(enum pk_severity sev)
+static const char *sev_color(enum pk_severity sev)
 {
 	static const char *const colors[] = {"\033[1;36m", "\033[1;34m", "\033[1;35m", "\033[1;31m"};
 	return (unsigned)sev < 4 ? colors[sev] : colors[3];
@@ -164,7 +164,7 @@ static const char *pk_sev_color(enum pk_severity sev)
 #define PK_RESET(c) ((c) ? "\033[0m" : "")
 
 /* The quoted line and a marker line whose tabs mirror the source's. */
-static void pk_diag_quote(const struct pk_diags *d, const struct pk_loc *loc, FILE *out, bool color)
+static void diag_quote(const struct pk_diags *d, const struct pk_loc *loc, FILE *out, bool color)
 {
 	size_t len;
 	const char *line = pk_diags_line(d, loc->file, loc->line, &len);
@@ -183,27 +183,27 @@ static void pk_diag_quote(const struct pk_diags *d, const struct pk_loc *loc, FI
 	fprintf(out, "%s\n", PK_RESET(color));
 }
 
-static void pk_diag_print_one(const struct pk_diags *d, const struct pk_diag *g, FILE *out, bool color)
+static void diag_print_one(const struct pk_diags *d, const struct pk_diag *g, FILE *out, bool color)
 {
 	if (g->loc.file && g->loc.line)
 		fprintf(out, "%s%s:%u:%u:%s ", PK_BOLD(color), g->loc.file, g->loc.line, g->loc.col,
 			PK_RESET(color));
 	else if (g->loc.file)
 		fprintf(out, "%s%s:%s ", PK_BOLD(color), g->loc.file, PK_RESET(color));
-	fprintf(out, "%s%s:%s %s", color ? pk_sev_color(g->sev) : "", pk_severity_name(g->sev),
+	fprintf(out, "%s%s:%s %s", color ? sev_color(g->sev) : "", pk_severity_name(g->sev),
 		PK_RESET(color), g->msg);
 	if (g->code)
 		fprintf(out, " [%s]", g->code);
 	fputc('\n', out);
 	if (g->loc.file && g->loc.line)
-		pk_diag_quote(d, &g->loc, out, color);
+		diag_quote(d, &g->loc, out, color);
 }
 
 void pk_diag_print(const struct pk_diags *d, const struct pk_diag *g, FILE *out, bool color)
 {
-	pk_diag_print_one(d, g, out, color);
+	diag_print_one(d, g, out, color);
 	for (unsigned i = 0; i < g->nnotes; i++)
-		pk_diag_print_one(d, &g->notes[i], out, color);
+		diag_print_one(d, &g->notes[i], out, color);
 }
 
 void pk_diags_print(const struct pk_diags *d, FILE *out, enum pk_diag_color color)
@@ -215,7 +215,7 @@ void pk_diags_print(const struct pk_diags *d, FILE *out, enum pk_diag_color colo
 
 /* Edit distance with adjacent transpositions counted as one edit
  * ("form" is one edit from "from"), over two rows of the usual table. */
-static unsigned pk_edit_distance(const char *a, const char *b)
+static unsigned edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 64 || lb > 64)
@@ -247,7 +247,7 @@ const char *pk_did_you_mean(const char *name, const char *const *cands, unsigned
 	const char *best = NULL;
 	unsigned bestscore = 2 * limit + 2;
 	for (unsigned i = 0; i < n; i++) {
-		unsigned dist = pk_edit_distance(name, cands[i]);
+		unsigned dist = edit_distance(name, cands[i]);
 		/* among equally close names, one of the same length reads likelier */
 		unsigned score = 2 * dist + (strlen(cands[i]) != len);
 		if (dist > 0 && dist <= limit && score < bestscore) {

@@ -64,7 +64,7 @@ void pk_ebuf_free(struct pk_ebuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static size_t pk_strmap_hash(const char *s)
+static size_t strmap_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325u;
 	for (; *s; s++)
@@ -72,9 +72,9 @@ static size_t pk_strmap_hash(const char *s)
 	return (size_t)h;
 }
 
-static size_t pk_strmap_slot(const struct pk_strmap *m, const char *key)
+static size_t strmap_slot(const struct pk_strmap *m, const char *key)
 {
-	size_t i = pk_strmap_hash(key) & (m->cap - 1);
+	size_t i = strmap_hash(key) & (m->cap - 1);
 	while (m->keys[i] && strcmp(m->keys[i], key))
 		i = (i + 1) & (m->cap - 1);
 	return i;
@@ -84,14 +84,14 @@ int pk_strmap_get(const struct pk_strmap *m, const char *key, uint32_t *val)
 {
 	if (!m->cap)
 		return 0;
-	size_t i = pk_strmap_slot(m, key);
+	size_t i = strmap_slot(m, key);
 	if (!m->keys[i])
 		return 0;
 	*val = m->vals[i];
 	return 1;
 }
 
-static void pk_strmap_grow(struct pk_strmap *m)
+static void strmap_grow(struct pk_strmap *m)
 {
 	struct pk_strmap old = *m;
 	m->cap = old.cap ? old.cap * 2 : 64;
@@ -108,8 +108,8 @@ static void pk_strmap_grow(struct pk_strmap *m)
 void pk_strmap_put(struct pk_strmap *m, const char *key, uint32_t val)
 {
 	if ((m->n + 1) * 2 > m->cap)
-		pk_strmap_grow(m);
-	size_t i = pk_strmap_slot(m, key);
+		strmap_grow(m);
+	size_t i = strmap_slot(m, key);
 	if (!m->keys[i])
 		m->n++;
 	m->keys[i] = key;
@@ -194,7 +194,7 @@ void pk_enc_addr(struct pk_enc *e, const struct pk_ir_addr *a, struct pkb_addr *
 	pk_enc_prefix(&a->range_end, &out->end);
 }
 
-static void pk_enc_options(struct pk_enc *e)
+static void enc_options(struct pk_enc *e)
 {
 	const struct pk_ir_options *o = &e->rs->opts;
 	struct pkb_options *p = PK_ENC_ADD(e, OPTIONS);
@@ -222,7 +222,7 @@ static void pk_enc_options(struct pk_enc *e)
 		pk_enc_loc(e, &o->set_locs[i], PK_ENC_ADD(e, SETLOCS));
 }
 
-static void pk_enc_topology(struct pk_enc *e)
+static void enc_topology(struct pk_enc *e)
 {
 	const struct pk_ir_ruleset *rs = e->rs;
 	for (uint32_t i = 0; i < rs->nifaces; i++) {
@@ -259,7 +259,7 @@ struct pk_enc_tkey {
 	uint32_t idx;
 };
 
-static void pk_enc_mask(const uint8_t *in, unsigned len, uint8_t *out)
+static void enc_mask(const uint8_t *in, unsigned len, uint8_t *out)
 {
 	for (unsigned i = 0; i < 16; i++) {
 		unsigned bits = len > 8 * i ? len - 8 * i : 0;
@@ -267,7 +267,7 @@ static void pk_enc_mask(const uint8_t *in, unsigned len, uint8_t *out)
 	}
 }
 
-static int pk_enc_tkey_cmp(const void *pa, const void *pb)
+static int enc_tkey_cmp(const void *pa, const void *pb)
 {
 	const struct pk_enc_tkey *a = pa, *b = pb;
 	if (a->af != b->af)
@@ -280,7 +280,7 @@ static int pk_enc_tkey_cmp(const void *pa, const void *pb)
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-static void pk_enc_table(struct pk_enc *e, const struct pk_ir_table *t)
+static void enc_table(struct pk_enc *e, const struct pk_ir_table *t)
 {
 	struct pkb_table *rec = PK_ENC_ADD(e, TABLES);
 	rec->name = pk_enc_string(e, t->name);
@@ -302,9 +302,9 @@ static void pk_enc_table(struct pk_enc *e, const struct pk_ir_table *t)
 		te->neg = en->neg;
 		memcpy(te->addr, en->pfx.addr, 16);
 		keys[i] = (struct pk_enc_tkey){.af = te->af, .len = te->len, .idx = rec->entry_first + i};
-		pk_enc_mask(te->addr, te->len, keys[i].addr);
+		enc_mask(te->addr, te->len, keys[i].addr);
 	}
-	qsort(keys, t->nentries, sizeof(*keys), pk_enc_tkey_cmp);
+	qsort(keys, t->nentries, sizeof(*keys), enc_tkey_cmp);
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < t->nentries; i++) {
 		/* a repeated prefix: the first one written decides */
@@ -321,7 +321,7 @@ static void pk_enc_table(struct pk_enc *e, const struct pk_ir_table *t)
 		*(uint32_t *)PK_ENC_ADD(e, TABFILES) = pk_enc_string(e, t->files[i]);
 }
 
-static int pk_enc_tables(struct pk_enc *e)
+static int enc_tables(struct pk_enc *e)
 {
 	for (uint32_t i = 0; i < e->rs->ntables; i++) {
 		const struct pk_ir_table *t = &e->rs->tables[i];
@@ -333,12 +333,12 @@ static int pk_enc_tables(struct pk_enc *e)
 				return -1;
 			}
 		}
-		pk_enc_table(e, t);
+		enc_table(e, t);
 	}
 	return 0;
 }
 
-static void pk_enc_source_hash(const struct pk_ir_ruleset *rs, uint8_t out[32])
+static void enc_source_hash(const struct pk_ir_ruleset *rs, uint8_t out[32])
 {
 	struct pk_sha256 s;
 	pk_sha256_init(&s);
@@ -355,17 +355,17 @@ static void pk_enc_source_hash(const struct pk_ir_ruleset *rs, uint8_t out[32])
 	pk_sha256_final(&s, out);
 }
 
-static size_t pk_enc_align(size_t n)
+static size_t enc_align(size_t n)
 {
 	return (n + PKB_ALIGN - 1) & ~(size_t)(PKB_ALIGN - 1);
 }
 
 /* Header, then every section in order, 8-aligned, zero padding. */
-static void pk_enc_assemble(struct pk_enc *e, uint8_t **buf, size_t *len)
+static void enc_assemble(struct pk_enc *e, uint8_t **buf, size_t *len)
 {
-	size_t total = pk_enc_align(sizeof(struct pkb_header));
+	size_t total = enc_align(sizeof(struct pkb_header));
 	for (int i = 0; i < PKB_SEC_COUNT; i++)
-		total += pk_enc_align(e->sec[i].len);
+		total += enc_align(e->sec[i].len);
 	uint8_t *out = pk_xcalloc(1, total);
 	struct pkb_header *h = (struct pkb_header *)out;
 	memcpy(h->magic, PKB_MAGIC, PKB_MAGIC_LEN);
@@ -373,7 +373,7 @@ static void pk_enc_assemble(struct pk_enc *e, uint8_t **buf, size_t *len)
 	h->header_size = sizeof(*h);
 	h->file_size = total;
 	h->nsections = PKB_SEC_COUNT;
-	size_t at = pk_enc_align(sizeof(*h));
+	size_t at = enc_align(sizeof(*h));
 	for (int i = 0; i < PKB_SEC_COUNT; i++) {
 		h->sections[i] = (struct pkb_section){
 			.id = (uint32_t)i,
@@ -383,9 +383,9 @@ static void pk_enc_assemble(struct pk_enc *e, uint8_t **buf, size_t *len)
 		};
 		if (e->sec[i].len)
 			memcpy(out + at, e->sec[i].p, e->sec[i].len);
-		at += pk_enc_align(e->sec[i].len);
+		at += enc_align(e->sec[i].len);
 	}
-	pk_enc_source_hash(e->rs, h->source_sha256);
+	enc_source_hash(e->rs, h->source_sha256);
 	pk_sha256(e->sec[PKB_SEC_OPTIONS].p, e->sec[PKB_SEC_OPTIONS].len, h->options_sha256);
 	uint8_t sum[32];
 	pk_sha256(out, total, sum);
@@ -394,7 +394,7 @@ static void pk_enc_assemble(struct pk_enc *e, uint8_t **buf, size_t *len)
 	*len = total;
 }
 
-static void pk_enc_free(struct pk_enc *e)
+static void enc_free(struct pk_enc *e)
 {
 	for (int i = 0; i < PKB_SEC_COUNT; i++)
 		pk_ebuf_free(&e->sec[i]);
@@ -412,15 +412,15 @@ int pk_encode(const struct pk_ir_ruleset *rs, uint8_t **buf, size_t *len, struct
 	*len = 0;
 	for (uint32_t i = 0; i < rs->nsources; i++)
 		pk_enc_source(&e, rs->sources[i].path);
-	pk_enc_options(&e);
-	pk_enc_topology(&e);
-	int rc = pk_enc_tables(&e);
+	enc_options(&e);
+	enc_topology(&e);
+	int rc = enc_tables(&e);
 	if (!rc)
 		rc = pk_enc_rules(&e);
 	if (!rc)
 		rc = pk_enc_program(&e);
 	if (!rc)
-		pk_enc_assemble(&e, buf, len);
-	pk_enc_free(&e);
+		enc_assemble(&e, buf, len);
+	enc_free(&e);
 	return rc;
 }

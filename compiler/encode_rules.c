@@ -8,7 +8,7 @@
 #include "compiler/encode_priv.h"
 #include "runtime/xalloc.h"
 
-static uint32_t pk_enc_tag(struct pk_enc *e, const char *name)
+static uint32_t enc_tag(struct pk_enc *e, const char *name)
 {
 	uint32_t id;
 	if (!name)
@@ -21,7 +21,7 @@ static uint32_t pk_enc_tag(struct pk_enc *e, const char *name)
 	return id;
 }
 
-static bool pk_enc_sopts_unset(const struct pk_state_opts *s)
+static bool enc_sopts_unset(const struct pk_state_opts *s)
 {
 	if (s->max || s->max_src_nodes || s->max_src_states || s->max_src_conn || s->max_src_conn_rate ||
 	    s->max_src_conn_secs || s->src_track || s->policy || s->sloppy || s->no_sync || s->pflow ||
@@ -35,9 +35,9 @@ static bool pk_enc_sopts_unset(const struct pk_state_opts *s)
 
 /* State options are stored once per run of rules that share them (a list
  * expanded into many rules repeats the same options). */
-static uint32_t pk_enc_sopts(struct pk_enc *e, const struct pk_state_opts *s)
+static uint32_t enc_sopts(struct pk_enc *e, const struct pk_state_opts *s)
 {
-	if (pk_enc_sopts_unset(s))
+	if (enc_sopts_unset(s))
 		return PKB_NONE;
 	struct pkb_sopts rec = {
 		.max = s->max,
@@ -63,7 +63,7 @@ static uint32_t pk_enc_sopts(struct pk_enc *e, const struct pk_state_opts *s)
 	return n;
 }
 
-static uint32_t pk_enc_nat(struct pk_enc *e, const struct pk_ir_nat *n)
+static uint32_t enc_nat(struct pk_enc *e, const struct pk_ir_nat *n)
 {
 	if (n->kind == PK_NAT_NONE && !n->npool && !n->port_lo && !n->port_hi && !n->pool_opts)
 		return PKB_NONE;
@@ -87,7 +87,7 @@ static uint32_t pk_enc_nat(struct pk_enc *e, const struct pk_ir_nat *n)
 	return idx;
 }
 
-static uint32_t pk_enc_routeopt(struct pk_enc *e, const struct pk_ir_route_opt *ro)
+static uint32_t enc_routeopt(struct pk_enc *e, const struct pk_ir_route_opt *ro)
 {
 	if (ro->kind == PK_ROUTE_NONE && !ro->ifname && !ro->gw.af && ro->addr.kind == PK_ADDR_ANY && !ro->pool_opts)
 		return PKB_NONE;
@@ -103,7 +103,7 @@ static uint32_t pk_enc_routeopt(struct pk_enc *e, const struct pk_ir_route_opt *
 	return idx;
 }
 
-static size_t pk_addr_hash(const struct pkb_addr *a)
+static size_t addr_hash(const struct pkb_addr *a)
 {
 	const uint8_t *p = (const uint8_t *)a;
 	uint64_t h = 0xcbf29ce484222325u;
@@ -112,7 +112,7 @@ static size_t pk_addr_hash(const struct pkb_addr *a)
 	return (size_t)h;
 }
 
-static void pk_addrmap_grow(struct pk_enc *e)
+static void addrmap_grow(struct pk_enc *e)
 {
 	struct pk_addrmap *m = &e->addrs;
 	const struct pkb_addr *all = (const struct pkb_addr *)e->sec[PKB_SEC_ADDRS].p;
@@ -120,7 +120,7 @@ static void pk_addrmap_grow(struct pk_enc *e)
 	m->cap = m->cap ? m->cap * 2 : 256;
 	m->slots = pk_xcalloc(m->cap, sizeof(*m->slots));
 	for (uint32_t i = 0; i < m->n; i++) {
-		size_t s = pk_addr_hash(&all[i]) & (m->cap - 1);
+		size_t s = addr_hash(&all[i]) & (m->cap - 1);
 		while (m->slots[s])
 			s = (s + 1) & (m->cap - 1);
 		m->slots[s] = i + 1;
@@ -129,16 +129,16 @@ static void pk_addrmap_grow(struct pk_enc *e)
 
 /* Rule addresses are stored once each: rule sets repeat them a lot (any,
  * the expansions of one list). */
-static uint32_t pk_enc_rule_addr(struct pk_enc *e, const struct pk_ir_addr *a)
+static uint32_t enc_rule_addr(struct pk_enc *e, const struct pk_ir_addr *a)
 {
 	struct pkb_addr rec;
 	memset(&rec, 0, sizeof(rec));
 	pk_enc_addr(e, a, &rec);
 	struct pk_addrmap *m = &e->addrs;
 	if ((m->n + 1) * 2 > m->cap)
-		pk_addrmap_grow(e);
+		addrmap_grow(e);
 	const struct pkb_addr *all = (const struct pkb_addr *)e->sec[PKB_SEC_ADDRS].p;
-	size_t s = pk_addr_hash(&rec) & (m->cap - 1);
+	size_t s = addr_hash(&rec) & (m->cap - 1);
 	for (; m->slots[s]; s = (s + 1) & (m->cap - 1))
 		if (!memcmp(&all[m->slots[s] - 1], &rec, sizeof(rec)))
 			return m->slots[s] - 1;
@@ -147,7 +147,7 @@ static uint32_t pk_enc_rule_addr(struct pk_enc *e, const struct pk_ir_addr *a)
 	return (uint32_t)m->n - 1;
 }
 
-static uint32_t pk_enc_rule_flags(const struct pk_ir_rule *r)
+static uint32_t enc_rule_flags(const struct pk_ir_rule *r)
 {
 	return (r->quick ? PKB_R_QUICK : 0) | (r->log ? PKB_R_LOG : 0) | (r->log_all ? PKB_R_LOG_ALL : 0) |
 	       (r->allow_opts ? PKB_R_ALLOW_OPTS : 0) | (r->explicit_block ? PKB_R_EXPLICIT_BLOCK : 0) |
@@ -157,18 +157,18 @@ static uint32_t pk_enc_rule_flags(const struct pk_ir_rule *r)
 	       (r->scrub.fragment_reassemble ? PKB_R_FRAG_REASSEMBLE : 0);
 }
 
-static void pk_enc_port(const struct pk_port_match *p, struct pkb_port *out)
+static void enc_port(const struct pk_port_match *p, struct pkb_port *out)
 {
 	out->op = p->op;
 	out->lo = p->lo;
 	out->hi = p->hi;
 }
 
-static void pk_enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_rule *out)
+static void enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_rule *out)
 {
 	memset(out, 0, sizeof(*out));
 	pk_enc_loc(e, &r->loc, &out->loc);
-	out->flags = pk_enc_rule_flags(r);
+	out->flags = enc_rule_flags(r);
 	out->action = r->action;
 	out->block = r->block;
 	out->dir = r->dir;
@@ -188,24 +188,24 @@ static void pk_enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb
 	out->set_tos = r->scrub.set_tos;
 	out->max_mss = r->scrub.max_mss;
 	out->iface = pk_enc_iface(e, r->ifc.name);
-	out->tag = pk_enc_tag(e, r->tag);
-	out->tagged = pk_enc_tag(e, r->tagged);
+	out->tag = enc_tag(e, r->tag);
+	out->tagged = enc_tag(e, r->tagged);
 	out->probability = r->probability;
 	out->label = pk_enc_string(e, r->label);
-	out->sopts = pk_enc_sopts(e, &r->sopts);
-	out->nat = pk_enc_nat(e, &r->nat);
-	out->route_opt = pk_enc_routeopt(e, &r->route);
-	out->src = pk_enc_rule_addr(e, &r->src);
-	out->dst = pk_enc_rule_addr(e, &r->dst);
-	pk_enc_port(&r->sport, &out->sport);
-	pk_enc_port(&r->dport, &out->dport);
+	out->sopts = enc_sopts(e, &r->sopts);
+	out->nat = enc_nat(e, &r->nat);
+	out->route_opt = enc_routeopt(e, &r->route);
+	out->src = enc_rule_addr(e, &r->src);
+	out->dst = enc_rule_addr(e, &r->dst);
+	enc_port(&r->sport, &out->sport);
+	enc_port(&r->dport, &out->dport);
 }
 
 int pk_enc_rules(struct pk_enc *e)
 {
 	for (uint32_t i = 0; i < e->rs->nrules; i++) {
 		struct pkb_rule rec;
-		pk_enc_rule(e, &e->rs->rules[i], &rec);
+		enc_rule(e, &e->rs->rules[i], &rec);
 		memcpy(PK_ENC_ADD(e, RULES), &rec, sizeof(rec));
 	}
 	if (PK_ENC_COUNT(e, IFACES) > PK_RT_NO_IFACE) {

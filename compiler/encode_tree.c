@@ -47,25 +47,25 @@ struct pk_cut {
 	size_t total;
 };
 
-static uint32_t pk_prog_len(const struct pk_enc *e)
+static uint32_t prog_len(const struct pk_enc *e)
 {
 	return PK_ENC_COUNT(e, PROGRAM);
 }
 
-static uint32_t pk_emit(struct pk_enc *e, uint32_t w)
+static uint32_t emit(struct pk_enc *e, uint32_t w)
 {
-	uint32_t pc = pk_prog_len(e);
+	uint32_t pc = prog_len(e);
 	*(uint32_t *)PK_ENC_ADD(e, PROGRAM) = w;
 	return pc;
 }
 
-static void pk_patch(struct pk_enc *e, uint32_t pc, uint32_t w)
+static void patch(struct pk_enc *e, uint32_t pc, uint32_t w)
 {
 	((uint32_t *)e->sec[PKB_SEC_PROGRAM].p)[pc] = w;
 }
 
 /* Rule i's box (runtime/rulebox.h), stored by field. */
-static void pk_tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule *r, uint8_t af)
+static void tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule *r, uint8_t af)
 {
 	const struct pkb_addr *addrs = (const struct pkb_addr *)t->e->sec[PKB_SEC_ADDRS].p;
 	uint64_t lo[PKB_FIELD_COUNT], hi[PKB_FIELD_COUNT];
@@ -78,14 +78,14 @@ static void pk_tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule
 	}
 }
 
-static int pk_u64_cmp(const void *pa, const void *pb)
+static int u64_cmp(const void *pa, const void *pb)
 {
 	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
 	return a < b ? -1 : a > b;
 }
 
 /* Number of bounds <= v: the child a value falls in, as the runtime computes it. */
-static uint32_t pk_child_of(const uint64_t *bounds, uint32_t k, uint64_t v)
+static uint32_t child_of(const uint64_t *bounds, uint32_t k, uint64_t v)
 {
 	uint32_t lo = 0, hi = k;
 	while (lo < hi) {
@@ -98,14 +98,14 @@ static uint32_t pk_child_of(const uint64_t *bounds, uint32_t k, uint64_t v)
 	return lo;
 }
 
-static void pk_cut_measure(const struct pk_tree *t, const uint32_t *ids, uint32_t n, struct pk_cut *c,
-			   uint32_t *count)
+static void cut_measure(const struct pk_tree *t, const uint32_t *ids, uint32_t n, struct pk_cut *c,
+			uint32_t *count)
 {
 	memset(count, 0, (c->k + 2) * sizeof(*count));
 	const uint64_t *lo = t->lo + (size_t)c->field * t->n, *hi = t->hi + (size_t)c->field * t->n;
 	for (uint32_t i = 0; i < n; i++) {
-		count[pk_child_of(c->bounds, c->k, lo[ids[i]])]++;
-		count[pk_child_of(c->bounds, c->k, hi[ids[i]]) + 1]--;
+		count[child_of(c->bounds, c->k, lo[ids[i]])]++;
+		count[child_of(c->bounds, c->k, hi[ids[i]]) + 1]--;
 	}
 	c->maxc = 0;
 	c->total = 0;
@@ -119,8 +119,8 @@ static void pk_cut_measure(const struct pk_tree *t, const uint32_t *ids, uint32_
 }
 
 /* The best cut on one field, or maxc == UINT32_MAX when it has none. */
-static void pk_cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			 uint32_t f, uint64_t *pts, uint32_t *count, struct pk_cut *best)
+static void cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+		      uint32_t f, uint64_t *pts, uint32_t *count, struct pk_cut *best)
 {
 	const uint64_t *lo = t->lo + (size_t)f * t->n, *hi = t->hi + (size_t)f * t->n;
 	uint32_t np = 0;
@@ -134,7 +134,7 @@ static void pk_cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t 
 	best->maxc = UINT32_MAX;
 	if (!np)
 		return;
-	qsort(pts, np, sizeof(*pts), pk_u64_cmp);
+	qsort(pts, np, sizeof(*pts), u64_cmp);
 	uint32_t u = 1;
 	for (uint32_t i = 1; i < np; i++)
 		if (pts[i] != pts[u - 1])
@@ -143,7 +143,7 @@ static void pk_cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t 
 		struct pk_cut c = {.field = f, .k = k};
 		for (uint32_t j = 0; j < k; j++)
 			c.bounds[j] = pts[(uint64_t)(j + 1) * u / (k + 1)];
-		pk_cut_measure(t, ids, n, &c, count);
+		cut_measure(t, ids, n, &c, count);
 		if (c.total <= (size_t)PK_TREE_REPL * n + k) {
 			*best = c;
 			return;
@@ -151,15 +151,15 @@ static void pk_cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t 
 	}
 }
 
-static int pk_choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			 struct pk_cut *out)
+static int choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+		      struct pk_cut *out)
 {
 	uint64_t *pts = pk_xmalloc(2 * (size_t)n * sizeof(*pts));
 	uint32_t *count = pk_xmalloc((PK_TREE_FANOUT + 2) * sizeof(*count));
 	out->maxc = UINT32_MAX;
 	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++) {
 		struct pk_cut c;
-		pk_cut_field(t, ids, n, rg, f, pts, count, &c);
+		cut_field(t, ids, n, rg, f, pts, count, &c);
 		if (c.maxc < out->maxc || (c.maxc == out->maxc && c.maxc != UINT32_MAX && c.total < out->total))
 			*out = c;
 	}
@@ -171,7 +171,7 @@ static int pk_choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t 
 /* Where a leaf lists a rule: non-quick pass and block rules in the LAST
  * (tested highest first, the first match decides), non-quick match rules
  * in the COLLECT, the others (quick rules, other phases) as TESTs. */
-static enum pkb_op pk_leaf_op(const struct pk_tree *t, uint32_t id)
+static enum pkb_op leaf_op(const struct pk_tree *t, uint32_t id)
 {
 	const struct pkb_rule *r = &((const struct pkb_rule *)t->e->sec[PKB_SEC_RULES].p)[t->rule[id]];
 	if (!t->filter || (r->flags & PKB_R_QUICK))
@@ -181,7 +181,7 @@ static enum pkb_op pk_leaf_op(const struct pk_tree *t, uint32_t id)
 
 /* Rule id matches every packet in the region: its box is the whole rule
  * and holds the region. */
-static bool pk_sure(const struct pk_tree *t, uint32_t id, const struct pk_region *rg)
+static bool sure(const struct pk_tree *t, uint32_t id, const struct pk_region *rg)
 {
 	if (!t->whole[id])
 		return false;
@@ -192,64 +192,64 @@ static bool pk_sure(const struct pk_tree *t, uint32_t id, const struct pk_region
 }
 
 /* A list entry's marks: sure in the region, or a `flags S/SA` TCP rule. */
-static uint32_t pk_entry_marks(const struct pk_tree *t, uint32_t id, const struct pk_region *rg)
+static uint32_t entry_marks(const struct pk_tree *t, uint32_t id, const struct pk_region *rg)
 {
 	const struct pkb_rule *r = &((const struct pkb_rule *)t->e->sec[PKB_SEC_RULES].p)[t->rule[id]];
-	if (pk_sure(t, id, rg))
+	if (sure(t, id, rg))
 		return PKB_SURE;
 	return r->proto == 6 && r->tcp_mask == 0x12 && r->tcp_flags == 0x02 ? PKB_SYN : 0;
 }
 
 /* A LAST (descending) or COLLECT (ascending) of the leaf's rules it takes
  * up to cap, the sure ones marked. */
-static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			 enum pkb_op op, uint32_t cap)
+static void emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+		      enum pkb_op op, uint32_t cap)
 {
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < n; i++)
-		k += pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap;
+		k += leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap;
 	if (!k)
 		return;
-	pk_emit(t->e, pkb_op_word(op, k));
+	emit(t->e, pkb_op_word(op, k));
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t i = op == PKB_OP_LAST ? n - 1 - j : j;
-		if (pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap)
-			pk_emit(t->e, t->rule[ids[i]] | pk_entry_marks(t, ids[i], rg));
+		if (leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap)
+			emit(t->e, t->rule[ids[i]] | entry_marks(t, ids[i], rg));
 	}
 }
 
 /* [LAST] [COLLECT] TESTs in rule order; END. A sure TEST (APPLY) stops
  * every packet there: the TESTs after it and the list rules above it
  * are never reached, so they are left out. */
-static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg)
+static void emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg)
 {
 	uint32_t cap = UINT32_MAX, tests = n;
 	for (uint32_t i = 0; i < n && cap == UINT32_MAX; i++)
-		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST && pk_sure(t, ids[i], rg)) {
+		if (leaf_op(t, ids[i]) == PKB_OP_TEST && sure(t, ids[i], rg)) {
 			cap = t->rule[ids[i]];
 			tests = i + 1;
 		}
-	pk_emit_list(t, ids, n, rg, PKB_OP_LAST, cap);
-	pk_emit_list(t, ids, n, rg, PKB_OP_COLLECT, cap);
+	emit_list(t, ids, n, rg, PKB_OP_LAST, cap);
+	emit_list(t, ids, n, rg, PKB_OP_COLLECT, cap);
 	static const enum pkb_op test_op[] = {[0] = PKB_OP_TEST, [PKB_SURE >> 30] = PKB_OP_APPLY,
 					      [PKB_SYN >> 30] = PKB_OP_TESTSYN};
 	for (uint32_t i = 0; i < tests; i++)
-		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST)
-			pk_emit(t->e, pkb_op_word(test_op[pk_entry_marks(t, ids[i], rg) >> 30], t->rule[ids[i]]));
-	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
+		if (leaf_op(t, ids[i]) == PKB_OP_TEST)
+			emit(t->e, pkb_op_word(test_op[entry_marks(t, ids[i], rg) >> 30], t->rule[ids[i]]));
+	emit(t->e, pkb_op_word(PKB_OP_END, 0));
 }
 
-static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			 int depth, size_t budget);
+static void emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+		      int depth, size_t budget);
 
 /* The rules of child j of cut c, in rule order. */
-static uint32_t pk_child_rules(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_cut *c,
-			       uint32_t j, uint32_t *out)
+static uint32_t child_rules(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_cut *c,
+			    uint32_t j, uint32_t *out)
 {
 	const uint64_t *lo = t->lo + (size_t)c->field * t->n, *hi = t->hi + (size_t)c->field * t->n;
 	uint32_t m = 0;
 	for (uint32_t i = 0; i < n; i++)
-		if (pk_child_of(c->bounds, c->k, lo[ids[i]]) <= j && pk_child_of(c->bounds, c->k, hi[ids[i]]) >= j)
+		if (child_of(c->bounds, c->k, lo[ids[i]]) <= j && child_of(c->bounds, c->k, hi[ids[i]]) >= j)
 			out[m++] = ids[i];
 	return m;
 }
@@ -258,29 +258,29 @@ static uint32_t pk_child_rules(const struct pk_tree *t, const uint32_t *ids, uin
  * for the union of their regions, which are adjacent. Each subtree may use
  * a share of what is left of the node's budget in proportion to its
  * rules, so no subtree starves the others. */
-static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			const struct pk_cut *c, int depth, size_t budget)
+static void emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+		     const struct pk_cut *c, int depth, size_t budget)
 {
 	/* bounds sorted: the last one says whether they all fit 32 bits */
 	bool narrow = c->bounds[c->k - 1] <= UINT32_MAX;
 	size_t words = 2 + (narrow ? 2 : 3) * (size_t)c->k + 1;
 	size_t share = budget > words ? budget - words : 0;
 	struct pk_enc *e = t->e;
-	pk_emit(e, pkb_op_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
-	pk_emit(e, c->k);
+	emit(e, pkb_op_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
+	emit(e, c->k);
 	for (uint32_t j = 0; j < c->k; j++) {
-		pk_emit(e, (uint32_t)c->bounds[j]);
+		emit(e, (uint32_t)c->bounds[j]);
 		if (!narrow)
-			pk_emit(e, (uint32_t)(c->bounds[j] >> 32));
+			emit(e, (uint32_t)(c->bounds[j] >> 32));
 	}
-	uint32_t targets = pk_prog_len(e);
+	uint32_t targets = prog_len(e);
 	for (uint32_t j = 0; j <= c->k; j++)
-		pk_emit(e, 0);
+		emit(e, 0);
 	uint32_t *cur = pk_xmalloc(((size_t)n + 1) * sizeof(*cur)), *next = pk_xmalloc(((size_t)n + 1) * sizeof(*next));
-	uint32_t m = pk_child_rules(t, ids, n, c, 0, cur), mnext = 0;
+	uint32_t m = child_rules(t, ids, n, c, 0, cur), mnext = 0;
 	for (uint32_t j = 0, end; j <= c->k; j = end + 1) {
 		for (end = j; end < c->k; end++) {
-			mnext = pk_child_rules(t, ids, n, c, end + 1, next);
+			mnext = child_rules(t, ids, n, c, end + 1, next);
 			if (mnext != m || memcmp(cur, next, m * sizeof(*cur)))
 				break;
 		}
@@ -288,8 +288,8 @@ static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, cons
 		sub.lo[c->field] = j ? c->bounds[j - 1] : rg->lo[c->field];
 		sub.hi[c->field] = end < c->k ? c->bounds[end] - 1 : rg->hi[c->field];
 		for (uint32_t i = j; i <= end; i++)
-			pk_patch(e, targets + i, pk_prog_len(e));
-		pk_emit_node(t, cur, m, &sub, depth + 1, (size_t)((double)share * m / (double)c->total));
+			patch(e, targets + i, prog_len(e));
+		emit_node(t, cur, m, &sub, depth + 1, (size_t)((double)share * m / (double)c->total));
 		uint32_t *swap = cur;
 		cur = next;
 		next = swap;
@@ -299,16 +299,16 @@ static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, cons
 	free(next);
 }
 
-static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
-			 int depth, size_t budget)
+static void emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+		      int depth, size_t budget)
 {
 	struct pk_cut c;
 	if (n <= PK_TREE_LEAF || depth >= PK_TREE_DEPTH || budget < (size_t)n + 8 ||
-	    pk_choose_cut(t, ids, n, rg, &c)) {
-		pk_emit_leaf(t, ids, n, rg);
+	    choose_cut(t, ids, n, rg, &c)) {
+		emit_leaf(t, ids, n, rg);
 		return;
 	}
-	pk_emit_cut(t, ids, n, rg, &c, depth, budget);
+	emit_cut(t, ids, n, rg, &c, depth, budget);
 }
 
 /* Rules that are wildcards in a field would be copied into every child of
@@ -317,7 +317,7 @@ static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, con
 static const uint32_t pk_group_fields[] = {PKB_FIELD_SRC, PKB_FIELD_DST};
 #define PK_NGROUPS (1u << (sizeof(pk_group_fields) / sizeof(pk_group_fields[0])))
 
-static uint32_t pk_group_of(const struct pk_tree *t, uint32_t i)
+static uint32_t group_of(const struct pk_tree *t, uint32_t i)
 {
 	uint32_t key = 0;
 	for (uint32_t k = 0; k < sizeof(pk_group_fields) / sizeof(pk_group_fields[0]); k++) {
@@ -329,12 +329,12 @@ static uint32_t pk_group_of(const struct pk_tree *t, uint32_t i)
 }
 
 /* One tree per non-empty group, under a FORK when there are several. */
-static uint32_t pk_emit_groups(struct pk_tree *t)
+static uint32_t emit_groups(struct pk_tree *t)
 {
 	uint32_t count[PK_NGROUPS] = {0}, first[PK_NGROUPS + 1], ngroups = 0;
 	uint32_t *key = pk_xmalloc((size_t)t->n * sizeof(*key)), *ids = pk_xmalloc((size_t)t->n * sizeof(*ids));
 	for (uint32_t i = 0; i < t->n; i++)
-		count[key[i] = t->n < PK_TREE_FORK_MIN ? 0 : pk_group_of(t, i)]++;
+		count[key[i] = t->n < PK_TREE_FORK_MIN ? 0 : group_of(t, i)]++;
 	first[0] = 0;
 	for (uint32_t g = 0; g < PK_NGROUPS; g++) {
 		first[g + 1] = first[g] + count[g];
@@ -349,30 +349,30 @@ static uint32_t pk_emit_groups(struct pk_tree *t)
 		rg.lo[f] = 0;
 		rg.hi[f] = t->fmax[f];
 	}
-	uint32_t root = pk_prog_len(t->e), targets = 0;
+	uint32_t root = prog_len(t->e), targets = 0;
 	if (ngroups > 1) {
-		pk_emit(t->e, pkb_op_word(PKB_OP_FORK, 0));
-		pk_emit(t->e, ngroups);
-		targets = pk_prog_len(t->e);
+		emit(t->e, pkb_op_word(PKB_OP_FORK, 0));
+		emit(t->e, ngroups);
+		targets = prog_len(t->e);
 		for (uint32_t g = 0; g < ngroups; g++)
-			pk_emit(t->e, 0);
+			emit(t->e, 0);
 	}
 	for (uint32_t g = 0; g < PK_NGROUPS; g++) {
 		if (!count[g])
 			continue;
 		if (ngroups > 1)
-			pk_patch(t->e, targets++, pk_prog_len(t->e));
+			patch(t->e, targets++, prog_len(t->e));
 		/* the rules pinning neither address are copied into the most
 		 * children: that tree may use the budget of the whole phase */
 		size_t budget = (size_t)PK_TREE_BUDGET * (g ? count[g] : t->n) + 1024;
-		pk_emit_node(t, ids + first[g], count[g], &rg, 0, budget);
+		emit_node(t, ids + first[g], count[g], &rg, 0, budget);
 	}
 	free(key);
 	free(ids);
 	return root;
 }
 
-static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t af)
+static uint32_t emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t af)
 {
 	const struct pkb_rule *rules = (const struct pkb_rule *)e->sec[PKB_SEC_RULES].p;
 	uint32_t nrules = PK_ENC_COUNT(e, RULES);
@@ -391,8 +391,8 @@ static uint32_t pk_emit_phase(struct pk_enc *e, enum pk_rt_phase phase, uint8_t 
 	t.hi = pk_xmalloc((size_t)t.n * PKB_FIELD_COUNT * sizeof(*t.hi));
 	t.whole = pk_xmalloc((size_t)t.n * sizeof(*t.whole));
 	for (uint32_t i = 0; i < t.n; i++)
-		pk_tree_project(&t, i, &rules[t.rule[i]], af);
-	uint32_t root = pk_emit_groups(&t);
+		tree_project(&t, i, &rules[t.rule[i]], af);
+	uint32_t root = emit_groups(&t);
 	free(t.lo);
 	free(t.hi);
 	free(t.whole);
@@ -408,11 +408,11 @@ int pk_enc_program(struct pk_enc *e)
 		return -1;
 	}
 	for (int i = 0; i < PKB_ENTRIES; i++)
-		pk_emit(e, 0);
-	pk_emit(e, pkb_op_word(PKB_OP_END, 0));
+		emit(e, 0);
+	emit(e, pkb_op_word(PKB_OP_END, 0));
 	for (int p = 0; p < PK_PHASE_COUNT; p++)
 		for (int v6 = 0; v6 < 2; v6++)
-			pk_patch(e, (uint32_t)(p * 2 + v6), pk_emit_phase(e, (enum pk_rt_phase)p, v6 ? PK_AF_INET6 : PK_AF_INET));
+			patch(e, (uint32_t)(p * 2 + v6), emit_phase(e, (enum pk_rt_phase)p, v6 ? PK_AF_INET6 : PK_AF_INET));
 	if (PK_ENC_COUNT(e, PROGRAM) >= (1u << 31)) {
 		pk_error(e->d, &(struct pk_loc){0}, "the evaluation program outgrew the file format (%u words)",
 			 PK_ENC_COUNT(e, PROGRAM));

@@ -20,7 +20,7 @@ int pk_parse_text(struct pk_parse *p, const char *file, const char *text, size_t
 	return (int)(p->diags->nerrors - before);
 }
 
-static void pk_add_source(struct pk_ir_ruleset *rs, const char *path, const char *text, size_t len)
+static void add_source(struct pk_ir_ruleset *rs, const char *path, const char *text, size_t len)
 {
 	rs->sources = pk_arena_grow(rs->arena, rs->sources, rs->nsources, rs->nsources + 1, sizeof(*rs->sources));
 	struct pk_ir_source *s = &rs->sources[rs->nsources++];
@@ -29,7 +29,7 @@ static void pk_add_source(struct pk_ir_ruleset *rs, const char *path, const char
 	s->len = len;
 }
 
-static void pk_defines(struct pk_parse *p, const struct pk_frontend_opts *o)
+static void defines(struct pk_parse *p, const struct pk_frontend_opts *o)
 {
 	for (unsigned i = 0; o && i < o->ndefines; i++) {
 		const char *eq = strchr(o->defines[i], '=');
@@ -50,7 +50,7 @@ struct pk_diag_key {
 	unsigned file, idx;
 };
 
-static int pk_diag_key_cmp(const void *a, const void *b)
+static int diag_key_cmp(const void *a, const void *b)
 {
 	const struct pk_diag_key *x = a, *y = b;
 	if (x->file != y->file)
@@ -62,7 +62,7 @@ static int pk_diag_key_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static void pk_sort_diags(struct pk_diags *d, unsigned first, const struct pk_ir_ruleset *rs)
+static void sort_diags(struct pk_diags *d, unsigned first, const struct pk_ir_ruleset *rs)
 {
 	unsigned n = d->n - first;
 	struct pk_diag_key *k = n > 1 ? malloc(n * sizeof(*k)) : NULL;
@@ -76,14 +76,14 @@ static void pk_sort_diags(struct pk_diags *d, unsigned first, const struct pk_ir
 			if (k[i].g.loc.file && !strcmp(rs->sources[s].path, k[i].g.loc.file))
 				k[i].file = s;
 	}
-	qsort(k, n, sizeof(*k), pk_diag_key_cmp);
+	qsort(k, n, sizeof(*k), diag_key_cmp);
 	for (unsigned i = 0; i < n; i++)
 		d->v[first + i] = k[i].g;
 	free(k);
 }
 
-static int pk_load(const char *name, const char *text, size_t len, const struct pk_frontend_opts *o,
-		   struct pk_diags *d, struct pk_ir_ruleset **out)
+static int load(const char *name, const char *text, size_t len, const struct pk_frontend_opts *o,
+		struct pk_diags *d, struct pk_ir_ruleset **out)
 {
 	unsigned before = d->nerrors, first = d->n;
 	struct pk_arena *a = pk_arena_new();
@@ -92,7 +92,7 @@ static int pk_load(const char *name, const char *text, size_t len, const struct 
 	name = pk_arena_strdup(a, name);
 	struct pk_parse p = {.arena = a, .diags = d};
 	pk_lex_init(&p);
-	pk_defines(&p, o);
+	defines(&p, o);
 	if (o && o->topology) {
 		size_t tlen;
 		char *ttext = pk_lex_read_file(a, o->topology, &tlen);
@@ -100,16 +100,16 @@ static int pk_load(const char *name, const char *text, size_t len, const struct 
 			struct pk_loc tl = {.file = o->topology};
 			pk_error(d, &tl, "cannot read topology file");
 		} else {
-			pk_add_source(rs, o->topology, ttext, tlen);
+			add_source(rs, o->topology, ttext, tlen);
 			pk_parse_text(&p, o->topology, ttext, tlen);
 		}
 	}
-	pk_add_source(rs, name, text, len);
+	add_source(rs, name, text, len);
 	pk_parse_text(&p, name, text, len);
 	pk_lex_free(&p);
 	struct pk_res r = {.rs = rs, .a = a, .d = d};
 	pk_resolve(&r, p.head);
-	pk_sort_diags(d, first, rs);
+	sort_diags(d, first, rs);
 	if (d->nerrors != before) {
 		pk_arena_free(a);
 		*out = NULL;
@@ -122,7 +122,7 @@ static int pk_load(const char *name, const char *text, size_t len, const struct 
 int pk_frontend_load_string(const char *name, const char *text, size_t len, const struct pk_frontend_opts *o,
 			    struct pk_diags *d, struct pk_ir_ruleset **out)
 {
-	return pk_load(name, text, len, o, d, out);
+	return load(name, text, len, o, d, out);
 }
 
 int pk_frontend_load(const char *path, const struct pk_frontend_opts *o, struct pk_diags *d,
@@ -138,7 +138,7 @@ int pk_frontend_load(const char *path, const struct pk_frontend_opts *o, struct 
 		*out = NULL;
 		rc = -1;
 	} else {
-		rc = pk_load(path, text, len, o, d, out);
+		rc = load(path, text, len, o, d, out);
 	}
 	pk_arena_free(tmp);
 	return rc;

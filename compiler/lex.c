@@ -106,21 +106,21 @@ static const struct pk_keyword pk_keywords[] = {
 static const int pk_set_tokens[] = {TIMEOUT, OPTIMIZATION, LIMIT, BLOCKPOLICY, STATEPOLICY,
 				    SKIP, DEBUG, HOSTID, LOGINTERFACE, RULESETOPT};
 
-static int pk_keyword_cmp(const void *key, const void *elem)
+static int keyword_cmp(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct pk_keyword *)elem)->word);
 }
 
-static const struct pk_keyword *pk_keyword_find(const char *word)
+static const struct pk_keyword *keyword_find(const char *word)
 {
-	return bsearch(word, pk_keywords, PK_NKEYWORDS, sizeof(pk_keywords[0]), pk_keyword_cmp);
+	return bsearch(word, pk_keywords, PK_NKEYWORDS, sizeof(pk_keywords[0]), keyword_cmp);
 }
 
 int pk_scan_word(const char *word)
 {
 	if (strchr(word, '$'))
 		return MACROWORD;
-	const struct pk_keyword *k = pk_keyword_find(word);
+	const struct pk_keyword *k = keyword_find(word);
 	if (!k)
 		return STRING;
 	return k->tok ? k->tok : UNSUPPORTED;
@@ -167,7 +167,7 @@ void pk_lex_init(struct pk_parse *p)
 	p->lex->macros = pk_xcalloc(p->lex->cap, sizeof(struct pk_macro));
 }
 
-static void pk_lex_pop(struct pk_lexer *l)
+static void pop_frame(struct pk_lexer *l)
 {
 	pk_scan_lex_destroy(l->frames[--l->nframes].sc);
 }
@@ -177,14 +177,14 @@ void pk_lex_free(struct pk_parse *p)
 	if (!p->lex)
 		return;
 	while (p->lex->nframes)
-		pk_lex_pop(p->lex);
+		pop_frame(p->lex);
 	free(p->lex->macros);
 	free(p->lex);
 	p->lex = NULL;
 }
 
-static bool pk_lex_push(struct pk_parse *p, const char *file, const char *text, size_t len,
-			const struct pk_loc *at)
+static bool push_frame(struct pk_parse *p, const char *file, const char *text, size_t len,
+		       const struct pk_loc *at)
 {
 	struct pk_lexer *l = p->lex;
 	if (l->nframes == PK_LEX_MAX_DEPTH || (at && (l->expanded += len) > PK_LEX_MAX_EXPANSION)) {
@@ -193,7 +193,7 @@ static bool pk_lex_push(struct pk_parse *p, const char *file, const char *text, 
 						 : "macro expansion too large (do macros expand into each other?)");
 		/* drop the expansion under way, back to the file */
 		while (l->nframes && l->frames[l->nframes - 1].is_macro)
-			pk_lex_pop(l);
+			pop_frame(l);
 		return false;
 	}
 	struct pk_frame *f = &l->frames[l->nframes++];
@@ -217,10 +217,10 @@ void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, si
 	char *copy = pk_arena_alloc(p->arena, len + 2);
 	memcpy(copy, text, len);
 	copy[len] = '\n';
-	pk_lex_push(p, file, copy, len + 1, NULL);
+	push_frame(p, file, copy, len + 1, NULL);
 }
 
-static uint32_t pk_hash(const char *s)
+static uint32_t name_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 	for (; *s; s++)
@@ -228,9 +228,9 @@ static uint32_t pk_hash(const char *s)
 	return h;
 }
 
-static struct pk_macro *pk_macro_slot(const struct pk_lexer *l, const char *name)
+static struct pk_macro *macro_slot(const struct pk_lexer *l, const char *name)
 {
-	unsigned i = pk_hash(name) & (l->cap - 1);
+	unsigned i = name_hash(name) & (l->cap - 1);
 	while (l->macros[i].name && strcmp(l->macros[i].name, name))
 		i = (i + 1) & (l->cap - 1);
 	return &l->macros[i];
@@ -246,17 +246,17 @@ void pk_lex_define(struct pk_parse *p, const char *name, const char *value)
 		l->macros = pk_xcalloc(l->cap, sizeof(*l->macros));
 		for (unsigned i = 0; i < oldcap; i++)
 			if (old[i].name)
-				*pk_macro_slot(l, old[i].name) = old[i];
+				*macro_slot(l, old[i].name) = old[i];
 		free(old);
 	}
-	struct pk_macro *m = pk_macro_slot(l, name);
+	struct pk_macro *m = macro_slot(l, name);
 	if (!m->name)
 		l->nmacros++;
 	m->name = pk_arena_strdup(p->arena, name);
 	m->value = pk_arena_strdup(p->arena, value);
 }
 
-static void pk_macro_unknown(struct pk_parse *p, const struct pk_loc *loc, const char *name)
+static void macro_unknown(struct pk_parse *p, const struct pk_loc *loc, const char *name)
 {
 	const struct pk_lexer *l = p->lex;
 	const char **names = calloc(l->nmacros + 1, sizeof(*names));
@@ -273,7 +273,7 @@ static void pk_macro_unknown(struct pk_parse *p, const struct pk_loc *loc, const
 }
 
 /* The text of a word with every $name replaced by its value. */
-static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const char *w)
+static char *macro_expand(struct pk_parse *p, const struct pk_loc *loc, const char *w)
 {
 	size_t cap = strlen(w) + 64, n = 0;
 	char *out = pk_xmalloc(cap);
@@ -290,11 +290,11 @@ static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const
 				nl = sizeof(name) - 1;
 			memcpy(name, w + 1, nl);
 			name[nl] = '\0';
-			const struct pk_macro *m = nl ? pk_macro_slot(p->lex, name) : NULL;
+			const struct pk_macro *m = nl ? macro_slot(p->lex, name) : NULL;
 			if (m && m->name)
 				val = m->value;
 			else if (nl)
-				pk_macro_unknown(p, loc, name);
+				macro_unknown(p, loc, name);
 			else
 				pk_error(p->diags, loc, "'$' must start a macro name ($name); quote it to mean a dollar sign");
 			if (!val)
@@ -320,7 +320,7 @@ static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const
 	return out;
 }
 
-static bool pk_is_set_option(int tok)
+static bool is_set_option(int tok)
 {
 	for (size_t i = 0; i < sizeof(pk_set_tokens) / sizeof(pk_set_tokens[0]); i++)
 		if (pk_set_tokens[i] == tok)
@@ -329,7 +329,7 @@ static bool pk_is_set_option(int tok)
 }
 
 /* Skip the rest of an unsupported statement (braces balanced). */
-static void pk_lex_start_skip(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
+static void start_skip(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
 {
 	pk_unsupported(p->diags, loc, feature);
 	p->lex->skipping = true;
@@ -337,10 +337,10 @@ static void pk_lex_start_skip(struct pk_parse *p, const struct pk_loc *loc, cons
 	p->lex->skip_depth = 0;
 }
 
-static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc);
+static int include_file(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc);
 
 /* One raw token from the top frame, frames popped at their end. */
-static int pk_lex_raw(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
+static int raw_token(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 {
 	struct pk_lexer *l = p->lex;
 	while (l->nframes) {
@@ -350,7 +350,7 @@ static int pk_lex_raw(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 			*lloc = f->at;
 		if (tok)
 			return tok;
-		pk_lex_pop(l);
+		pop_frame(l);
 	}
 	return 0;
 }
@@ -359,12 +359,12 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 {
 	struct pk_lexer *l = p->lex;
 	for (;;) {
-		int tok = pk_lex_raw(p, lval, lloc);
+		int tok = raw_token(p, lval, lloc);
 		if (tok == MACROWORD) {
-			char *text = pk_macro_expand(p, lloc, lval->str);
+			char *text = macro_expand(p, lloc, lval->str);
 			char *copy = pk_arena_strdup(p->arena, text);
 			free(text);
-			pk_lex_push(p, lloc->file, copy, strlen(copy), lloc);
+			push_frame(p, lloc->file, copy, strlen(copy), lloc);
 			continue;
 		}
 		if (l->skipping) {
@@ -376,27 +376,27 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 				continue;
 			l->skipping = false;
 		} else if (tok == UNSUPPORTED) {
-			pk_lex_start_skip(p, lloc, pk_keyword_find(lval->str)->unsupported);
+			start_skip(p, lloc, keyword_find(lval->str)->unsupported);
 			continue;
 		} else if (tok == SET && l->last_tok != '\n' && l->last_tok != 0) {
 			/* `set prio`, `set tos` ... inside a rule */
 			struct pk_loc at = *lloc;
-			int next = pk_lex_raw(p, lval, lloc);
+			int next = raw_token(p, lval, lloc);
 			const char *what = pk_arena_printf(p->arena, "set %s (rule option)",
 							   lval->str ? lval->str : "...");
-			pk_lex_start_skip(p, &at, what);
+			start_skip(p, &at, what);
 			if (next == '\n' || !next) {
 				l->skipping = false;
 				l->last_tok = next;
 				return next;
 			}
 			continue;
-		} else if (l->last_tok == SET && !pk_is_set_option(tok) && tok != '\n' && tok) {
+		} else if (l->last_tok == SET && !is_set_option(tok) && tok != '\n' && tok) {
 			char *what = pk_arena_printf(p->arena, "set %s", lval->str ? lval->str : "option");
-			pk_lex_start_skip(p, lloc, what);
+			start_skip(p, lloc, what);
 			continue;
 		} else if (tok == INCLUDE) {
-			tok = pk_lex_include(p, lval, lloc);
+			tok = include_file(p, lval, lloc);
 			if (tok < 0)
 				continue;
 		}
@@ -411,12 +411,12 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 
 /* True while the statement being parsed was already reported unsupported
  * (its syntax error is then not worth a second message). */
-static int pk_lex_suppressed(const struct pk_parse *p)
+static int suppressed(const struct pk_parse *p)
 {
 	return p->lex->suppress;
 }
 
-static const char *pk_lex_current_file(const struct pk_parse *p)
+static const char *current_file(const struct pk_parse *p)
 {
 	for (unsigned i = p->lex->nframes; i-- > 0;)
 		if (!p->lex->frames[i].is_macro)
@@ -426,9 +426,9 @@ static const char *pk_lex_current_file(const struct pk_parse *p)
 
 /* include "file": relative names are taken from the including file's
  * directory first, then the working directory (pfctl's behaviour). */
-static char *pk_include_path(struct pk_parse *p, const char *name)
+static char *include_path(struct pk_parse *p, const char *name)
 {
-	const char *cur = pk_lex_current_file(p);
+	const char *cur = current_file(p);
 	const char *slash = cur ? strrchr(cur, '/') : NULL;
 	if (name[0] == '/' || !slash)
 		return pk_arena_strdup(p->arena, name);
@@ -443,16 +443,16 @@ static char *pk_include_path(struct pk_parse *p, const char *name)
 /* Whether path is the null device, the one non-regular file worth reading
  * (pf rulesets name it as an empty table file); a terminal, pipe or
  * /dev/zero could hang or flood the parse. */
-static bool pk_is_null_device(const struct stat *st)
+static bool is_null_device(const struct stat *st)
 {
 	struct stat null;
 	return S_ISCHR(st->st_mode) && !stat("/dev/null", &null) && null.st_rdev == st->st_rdev;
 }
 
-static char *pk_read_file(struct pk_arena *a, const char *path, size_t *len)
+static char *read_file(struct pk_arena *a, const char *path, size_t *len)
 {
 	struct stat st;
-	if (stat(path, &st) || (!S_ISREG(st.st_mode) && !pk_is_null_device(&st)) ||
+	if (stat(path, &st) || (!S_ISREG(st.st_mode) && !is_null_device(&st)) ||
 	    (uint64_t)st.st_size > PK_LEX_MAX_FILE)
 		return NULL;
 	FILE *f = fopen(path, "rb");
@@ -475,17 +475,17 @@ static char *pk_read_file(struct pk_arena *a, const char *path, size_t *len)
 }
 
 /* Returns the token to hand the parser, or -1 when the include was taken. */
-static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
+static int include_file(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 {
 	struct pk_loc at = *lloc;
-	int tok = pk_lex_raw(p, lval, lloc);
+	int tok = raw_token(p, lval, lloc);
 	if (tok != STRING) {
 		pk_error(p->diags, &at, "include needs a quoted file name: include \"file\"");
 		return tok;
 	}
-	char *path = pk_include_path(p, lval->str);
+	char *path = include_path(p, lval->str);
 	size_t len;
-	char *text = pk_read_file(p->arena, path, &len);
+	char *text = read_file(p->arena, path, &len);
 	at.end_line = lloc->end_line;
 	at.end_col = lloc->end_col;
 	if (!text) {
@@ -498,12 +498,12 @@ static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 
 char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len)
 {
-	return pk_read_file(a, path, len);
+	return read_file(a, path, len);
 }
 
 void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg)
 {
-	if (pk_lex_suppressed(p))
+	if (suppressed(p))
 		return;
 	/* bison's wording, with the newline token named for people */
 	const char *m = !strncmp(msg, "syntax error, ", 14) ? msg + 14 : msg;

@@ -21,7 +21,7 @@ static const uint32_t pk_md5_k[64] = {
 	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
 };
 
-static void pk_md5_block(uint32_t h[4], const uint8_t blk[64])
+static void block(uint32_t h[4], const uint8_t blk[64])
 {
 	uint32_t m[16];
 	for (int i = 0; i < 16; i++)
@@ -63,7 +63,7 @@ void pk_md5(const void *data, size_t len, uint8_t digest[16])
 	const uint8_t *p = data;
 	size_t left = len;
 	for (; left >= 64; p += 64, left -= 64)
-		pk_md5_block(h, p);
+		block(h, p);
 	uint8_t tail[128];
 	memset(tail, 0, sizeof(tail));
 	memcpy(tail, p, left);
@@ -72,9 +72,9 @@ void pk_md5(const void *data, size_t len, uint8_t digest[16])
 	uint64_t bits = (uint64_t)len * 8;
 	for (int i = 0; i < 8; i++)
 		tail[tlen - 8 + i] = (uint8_t)(bits >> (8 * i));
-	pk_md5_block(h, tail);
+	block(h, tail);
 	if (tlen == 128)
-		pk_md5_block(h, tail + 64);
+		block(h, tail + 64);
 	for (int i = 0; i < 16; i++)
 		digest[i] = (uint8_t)(h[i / 4] >> (8 * (i % 4)));
 }

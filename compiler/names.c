@@ -78,7 +78,7 @@ static const struct pk_code pk_icmp6_codes[] = {
 	{"nxthdr", 4, 1}, {"redironlink", 137, 0}, {"redirrouter", 137, 1},
 };
 
-static int pk_name_find(const struct pk_name *t, size_t n, const char *name)
+static int name_find(const struct pk_name *t, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(t[i].name, name))
@@ -86,7 +86,7 @@ static int pk_name_find(const struct pk_name *t, size_t n, const char *name)
 	return -1;
 }
 
-static const char *pk_value_find(const struct pk_name *t, size_t n, int value)
+static const char *value_find(const struct pk_name *t, size_t n, int value)
 {
 	for (size_t i = 0; i < n; i++)
 		if (t[i].value == value)
@@ -96,7 +96,7 @@ static const char *pk_value_find(const struct pk_name *t, size_t n, int value)
 
 int pk_service_lookup(const char *name)
 {
-	return pk_name_find(pk_services, PK_LEN(pk_services), name);
+	return name_find(pk_services, PK_LEN(pk_services), name);
 }
 
 const char *const *pk_service_names(unsigned *n)
@@ -110,24 +110,24 @@ const char *const *pk_service_names(unsigned *n)
 
 int pk_proto_lookup(const char *name)
 {
-	return pk_name_find(pk_protos, PK_LEN(pk_protos), name);
+	return name_find(pk_protos, PK_LEN(pk_protos), name);
 }
 
 const char *pk_proto_name(int proto)
 {
-	return proto ? pk_value_find(pk_protos, PK_LEN(pk_protos), proto) : NULL;
+	return proto ? value_find(pk_protos, PK_LEN(pk_protos), proto) : NULL;
 }
 
 int pk_icmp_type_lookup(const char *name, int af)
 {
-	return af == 6 ? pk_name_find(pk_icmp6_types, PK_LEN(pk_icmp6_types), name)
-		       : pk_name_find(pk_icmp_types, PK_LEN(pk_icmp_types), name);
+	return af == 6 ? name_find(pk_icmp6_types, PK_LEN(pk_icmp6_types), name)
+		       : name_find(pk_icmp_types, PK_LEN(pk_icmp_types), name);
 }
 
 const char *pk_icmp_type_name(int type, int af)
 {
-	return af == 6 ? pk_value_find(pk_icmp6_types, PK_LEN(pk_icmp6_types), type)
-		       : pk_value_find(pk_icmp_types, PK_LEN(pk_icmp_types), type);
+	return af == 6 ? value_find(pk_icmp6_types, PK_LEN(pk_icmp6_types), type)
+		       : value_find(pk_icmp_types, PK_LEN(pk_icmp_types), type);
 }
 
 int pk_icmp_code_lookup(const char *name, int af)

@@ -57,7 +57,7 @@ void pk_print_port_str(const struct pk_port_match *p, char *buf, size_t size)
 		snprintf(buf, size, "%s%u", ops[p->op], p->lo);
 }
 
-static void pk_print_port(FILE *out, const struct pk_port_match *p)
+static void print_port(FILE *out, const struct pk_port_match *p)
 {
 	static const char *const ops[] = {"", "=", "!=", "<", "<=", ">", ">=", ":", "><", "<>"};
 	if (p->op == PK_PORT_ANY)
@@ -69,14 +69,14 @@ static void pk_print_port(FILE *out, const struct pk_port_match *p)
 		fprintf(out, " port %s %u", ops[p->op], p->lo);
 }
 
-static void pk_print_addr(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *a)
+static void print_addr(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *a)
 {
 	char buf[160];
 	pk_print_addr_str(rs, a, buf, sizeof(buf));
 	fputs(buf, out);
 }
 
-static void pk_print_flagbits(FILE *out, uint8_t f)
+static void print_flagbits(FILE *out, uint8_t f)
 {
 	static const char letters[] = "FSRPAUEW";
 	for (int i = 0; i < 8; i++)
@@ -84,7 +84,7 @@ static void pk_print_flagbits(FILE *out, uint8_t f)
 			fputc(letters[i], out);
 }
 
-static void pk_print_block(FILE *out, const struct pk_ir_rule *r)
+static void print_block(FILE *out, const struct pk_ir_rule *r)
 {
 	char c[48];
 	switch (r->block) {
@@ -119,14 +119,14 @@ static void pk_print_block(FILE *out, const struct pk_ir_rule *r)
 	}
 }
 
-static void pk_print_head(FILE *out, const struct pk_ir_rule *r)
+static void print_head(FILE *out, const struct pk_ir_rule *r)
 {
 	static const char *const actions[] = {"pass", "block", "match", "scrub", "nat", "rdr", "binat"};
 	if (r->action >= PK_ACT_NAT && r->nat.kind == PK_NAT_NONE)
 		fputs("no ", out);
 	fputs(actions[r->action], out);
 	if (r->action == PK_ACT_BLOCK)
-		pk_print_block(out, r);
+		print_block(out, r);
 	if (r->action < PK_ACT_NAT)
 		fputs(r->dir == PK_DIR_IN ? " in" : r->dir == PK_DIR_OUT ? " out" : "", out);
 	if (r->log)
@@ -145,27 +145,27 @@ static void pk_print_head(FILE *out, const struct pk_ir_rule *r)
 	}
 }
 
-static bool pk_is_any(const struct pk_ir_addr *a)
+static bool is_any(const struct pk_ir_addr *a)
 {
 	return !a->neg && (a->kind == PK_ADDR_ANY || (a->kind == PK_ADDR_PREFIX && a->pfx.len == 0));
 }
 
-static void pk_print_fromto(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+static void print_fromto(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
-	if (pk_is_any(&r->src) && pk_is_any(&r->dst) &&
+	if (is_any(&r->src) && is_any(&r->dst) &&
 	    r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY) {
 		fputs(" all", out);
 		return;
 	}
 	fputs(" from ", out);
-	pk_print_addr(out, rs, &r->src);
-	pk_print_port(out, &r->sport);
+	print_addr(out, rs, &r->src);
+	print_port(out, &r->sport);
 	fputs(" to ", out);
-	pk_print_addr(out, rs, &r->dst);
-	pk_print_port(out, &r->dport);
+	print_addr(out, rs, &r->dst);
+	print_port(out, &r->dport);
 }
 
-static void pk_print_icmp(FILE *out, const struct pk_ir_rule *r)
+static void print_icmp(FILE *out, const struct pk_ir_rule *r)
 {
 	if (r->icmp_type < 0)
 		return;
@@ -185,7 +185,7 @@ static void pk_print_icmp(FILE *out, const struct pk_ir_rule *r)
 	}
 }
 
-static bool pk_has_state_opts(const struct pk_state_opts *s)
+static bool has_state_opts(const struct pk_state_opts *s)
 {
 	for (int i = 0; i < PK_TMO_COUNT; i++)
 		if (s->timeouts[i] != PK_TMO_UNSET)
@@ -194,7 +194,7 @@ static bool pk_has_state_opts(const struct pk_state_opts *s)
 	       s->src_track || s->policy || s->sloppy || s->no_sync || s->pflow || s->overload_table;
 }
 
-static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
+static void print_state_opts(FILE *out, const struct pk_state_opts *s)
 {
 	static const char *const tmo[] = {
 #define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
@@ -238,7 +238,7 @@ static void pk_print_state_opts(FILE *out, const struct pk_state_opts *s)
 
 /* The shortest percentage that resolves back to the same value, in fixed
  * notation as pfctl writes it: "50%", "0.5%". */
-static void pk_print_probability(FILE *out, uint32_t prob)
+static void print_probability(FILE *out, uint32_t prob)
 {
 	double pct = prob / 4294967295.0 * 100.0;
 	char buf[40];
@@ -250,9 +250,9 @@ static void pk_print_probability(FILE *out, uint32_t prob)
 	fprintf(out, " probability %s%%", buf);
 }
 
-static void pk_print_state(FILE *out, const struct pk_ir_rule *r)
+static void print_state(FILE *out, const struct pk_ir_rule *r)
 {
-	bool opts = pk_has_state_opts(&r->sopts);
+	bool opts = has_state_opts(&r->sopts);
 	if (r->state == PK_STATE_NONE && r->action == PK_ACT_PASS)
 		fputs(" no state", out);
 	else if (r->state == PK_STATE_KEEP && opts)
@@ -262,25 +262,25 @@ static void pk_print_state(FILE *out, const struct pk_ir_rule *r)
 	else if (r->state == PK_STATE_SYNPROXY)
 		fputs(" synproxy state", out);
 	if (opts && r->state != PK_STATE_NONE)
-		pk_print_state_opts(out, &r->sopts);
+		print_state_opts(out, &r->sopts);
 	if (r->probability)
-		pk_print_probability(out, r->probability);
+		print_probability(out, r->probability);
 }
 
-static void pk_print_pool(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *v, uint32_t n)
+static void print_pool(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *v, uint32_t n)
 {
 	if (n > 1)
 		fputs("{ ", out);
 	for (uint32_t i = 0; i < n; i++) {
 		if (i)
 			fputs(", ", out);
-		pk_print_addr(out, rs, &v[i]);
+		print_addr(out, rs, &v[i]);
 	}
 	if (n > 1)
 		fputs(" }", out);
 }
 
-static void pk_print_pool_opts(FILE *out, uint8_t o, const char *key)
+static void print_pool_opts(FILE *out, uint8_t o, const char *key)
 {
 	static const char *const names[] = {"bitmask", "random", "source-hash", "round-robin", "static-port",
 					    "sticky-address"};
@@ -292,22 +292,22 @@ static void pk_print_pool_opts(FILE *out, uint8_t o, const char *key)
 	}
 }
 
-static void pk_print_nat(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+static void print_nat(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
 	static const char *const kinds[] = {"", " nat-to ", " rdr-to ", " binat-to "};
 	const struct pk_ir_nat *n = &r->nat;
 	if (n->kind == PK_NAT_NONE)
 		return;
 	fputs(r->action >= PK_ACT_NAT ? " -> " : kinds[n->kind], out);
-	pk_print_pool(out, rs, n->pool, n->npool);
+	print_pool(out, rs, n->pool, n->npool);
 	if (n->port_lo && n->port_hi != n->port_lo)
 		fprintf(out, " port %u:%u", n->port_lo, n->port_hi);
 	else if (n->port_lo)
 		fprintf(out, " port %u", n->port_lo);
-	pk_print_pool_opts(out, n->pool_opts, n->hash_key);
+	print_pool_opts(out, n->pool_opts, n->hash_key);
 }
 
-static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+static void print_route(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
 	static const char *const kinds[] = {"", " route-to ", " reply-to ", " dup-to "};
 	if (r->route.kind == PK_ROUTE_NONE)
@@ -316,11 +316,11 @@ static void pk_print_route(FILE *out, const struct pk_ir_ruleset *rs, const stru
 	if (r->route.addr.kind == PK_ADDR_ANY && r->route.ifname)
 		fputs(r->route.ifname, out);
 	else
-		pk_print_addr(out, rs, &r->route.addr);
-	pk_print_pool_opts(out, r->route.pool_opts, r->route.hash_key);
+		print_addr(out, rs, &r->route.addr);
+	print_pool_opts(out, r->route.pool_opts, r->route.hash_key);
 }
 
-static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)
+static void print_scrub(FILE *out, const struct pk_ir_rule *r)
 {
 	const struct pk_ir_scrub *s = &r->scrub;
 	if (!s->set)
@@ -348,7 +348,7 @@ static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)
 }
 
 /* A quoted string the scanner reads back: " and \\ escaped. */
-static void pk_print_quoted(FILE *out, const char *prefix, const char *s)
+static void print_quoted(FILE *out, const char *prefix, const char *s)
 {
 	fprintf(out, "%s\"", prefix);
 	for (; *s; s++) {
@@ -361,30 +361,30 @@ static void pk_print_quoted(FILE *out, const char *prefix, const char *s)
 
 void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
-	pk_print_head(out, r);
-	pk_print_fromto(out, rs, r);
+	print_head(out, r);
+	print_fromto(out, rs, r);
 	if (r->flagmask) {
 		fputs(" flags ", out);
-		pk_print_flagbits(out, r->flags);
+		print_flagbits(out, r->flags);
 		fputc('/', out);
-		pk_print_flagbits(out, r->flagmask);
+		print_flagbits(out, r->flagmask);
 	} else if (r->action == PK_ACT_PASS && r->state != PK_STATE_NONE && (r->proto == 0 || r->proto == 6)) {
 		fputs(" flags any", out);
 	}
-	pk_print_icmp(out, r);
+	print_icmp(out, r);
 	if (r->tos >= 0)
 		fprintf(out, " tos 0x%2.2x", r->tos);
 	if (r->action < PK_ACT_NAT)
-		pk_print_state(out, r);
+		print_state(out, r);
 	if (r->allow_opts)
 		fputs(" allow-opts", out);
 	if (r->label && *r->label)
-		pk_print_quoted(out, " label ", r->label);
+		print_quoted(out, " label ", r->label);
 	if (r->tag)
 		fprintf(out, " tag %s", r->tag);
 	if (r->tagged)
 		fprintf(out, " %stagged %s", r->tagged_neg ? "! " : "", r->tagged);
-	pk_print_scrub(out, r);
-	pk_print_route(out, rs, r);
-	pk_print_nat(out, rs, r);
+	print_scrub(out, r);
+	print_route(out, rs, r);
+	print_nat(out, rs, r);
 }

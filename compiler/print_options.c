@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-static void pk_print_table(FILE *out, const struct pk_ir_table *t)
+static void print_table(FILE *out, const struct pk_ir_table *t)
 {
 	char buf[64];
 	fprintf(out, "table <%s>%s%s%s", t->name, t->persist ? " persist" : "", t->is_const ? " const" : "",
@@ -27,7 +27,7 @@ static void pk_print_table(FILE *out, const struct pk_ir_table *t)
 	fputc('\n', out);
 }
 
-static void pk_print_topology(FILE *out, const struct pk_ir_ruleset *rs)
+static void print_topology(FILE *out, const struct pk_ir_ruleset *rs)
 {
 	char buf[64];
 	for (uint32_t i = 0; i < rs->nifaces; i++) {
@@ -61,7 +61,7 @@ static void pk_print_topology(FILE *out, const struct pk_ir_ruleset *rs)
 	}
 }
 
-static void pk_print_sets(FILE *out, const struct pk_ir_options *o)
+static void print_sets(FILE *out, const struct pk_ir_options *o)
 {
 	static const char *const tmo[] = {
 #define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
@@ -97,11 +97,11 @@ static void pk_print_sets(FILE *out, const struct pk_ir_options *o)
 void pk_print_ruleset(FILE *out, const struct pk_ir_ruleset *rs, unsigned flags)
 {
 	if (flags & PK_PRINT_OPTIONS) {
-		pk_print_topology(out, rs);
-		pk_print_sets(out, &rs->opts);
+		print_topology(out, rs);
+		print_sets(out, &rs->opts);
 		for (uint32_t i = 0; i < rs->ntables; i++)
 			if (!rs->tables[i].implicit)
-				pk_print_table(out, &rs->tables[i]);
+				print_table(out, &rs->tables[i]);
 	}
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t pk_res_hash(const char *s)
+static uint32_t res_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 	for (; *s; s++)
@@ -22,7 +22,7 @@ int pk_res_table_find(const struct pk_res *r, const char *name)
 {
 	if (!r->thcap)
 		return -1;
-	for (uint32_t i = pk_res_hash(name) & (r->thcap - 1);; i = (i + 1) & (r->thcap - 1)) {
+	for (uint32_t i = res_hash(name) & (r->thcap - 1);; i = (i + 1) & (r->thcap - 1)) {
 		if (!r->thash[i])
 			return -1;
 		if (!strcmp(r->rs->tables[r->thash[i] - 1].name, name))
@@ -30,9 +30,9 @@ int pk_res_table_find(const struct pk_res *r, const char *name)
 	}
 }
 
-static void pk_res_thash_put(struct pk_res *r, uint32_t idx)
+static void res_thash_put(struct pk_res *r, uint32_t idx)
 {
-	uint32_t i = pk_res_hash(r->rs->tables[idx].name) & (r->thcap - 1);
+	uint32_t i = res_hash(r->rs->tables[idx].name) & (r->thcap - 1);
 	while (r->thash[i])
 		i = (i + 1) & (r->thcap - 1);
 	r->thash[i] = idx + 1;
@@ -49,18 +49,18 @@ uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_lo
 		r->thcap = r->thcap ? r->thcap * 2 : 16;
 		r->thash = pk_arena_array(r->a, r->thcap, sizeof(*r->thash));
 		for (uint32_t i = 0; i < rs->ntables; i++)
-			pk_res_thash_put(r, i);
+			res_thash_put(r, i);
 	}
 	struct pk_ir_table *t = &rs->tables[rs->ntables];
 	memset(t, 0, sizeof(*t));
 	t->name = pk_arena_strdup(r->a, name);
 	if (loc)
 		t->loc = *loc;
-	pk_res_thash_put(r, rs->ntables);
+	res_thash_put(r, rs->ntables);
 	return rs->ntables++;
 }
 
-static void pk_res_add_route(struct pk_res *r, const struct pk_ir_route *rt)
+static void res_add_route(struct pk_res *r, const struct pk_ir_route *rt)
 {
 	struct pk_ir_ruleset *rs = r->rs;
 	if (rs->nroutes == r->routecap) {
@@ -70,7 +70,7 @@ static void pk_res_add_route(struct pk_res *r, const struct pk_ir_route *rt)
 	rs->routes[rs->nroutes++] = *rt;
 }
 
-static bool pk_parse_mac(const char *s, uint8_t mac[6])
+static bool parse_mac(const char *s, uint8_t mac[6])
 {
 	unsigned v[6];
 	char tail;
@@ -84,7 +84,7 @@ static bool pk_parse_mac(const char *s, uint8_t mac[6])
 	return true;
 }
 
-static void pk_res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
+static void res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
 {
 	struct pk_ir_ruleset *rs = r->rs;
 	const struct pk_ir_iface *old = pk_ir_iface_find(rs, ai->name);
@@ -111,18 +111,18 @@ static void pk_res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
 			continue;
 		}
 		struct pk_ir_route c = {.loc = a->loc, .dst = i->addrs[k], .ifname = i->name, .connected = true};
-		pk_res_add_route(r, &c);
+		res_add_route(r, &c);
 		k++;
 	}
 	i->naddrs = k;
 	if (ai->mac) {
-		i->has_mac = pk_parse_mac(ai->mac, i->mac);
+		i->has_mac = parse_mac(ai->mac, i->mac);
 		if (!i->has_mac)
 			pk_error(r->d, &ai->mac_loc, "'%s' is not a MAC address (write xx:xx:xx:xx:xx:xx)", ai->mac);
 	}
 }
 
-static void pk_res_route(struct pk_res *r, const struct pk_ast_route *ar)
+static void res_route(struct pk_res *r, const struct pk_ast_route *ar)
 {
 	struct pk_ir_route rt = {.loc = ar->loc, .ifname = ar->ifname};
 	const char *dst = strcmp(ar->dst, "default") ? ar->dst : "0.0.0.0/0";
@@ -143,10 +143,10 @@ static void pk_res_route(struct pk_res *r, const struct pk_ast_route *ar)
 		}
 		i->wan = true;
 	}
-	pk_res_add_route(r, &rt);
+	res_add_route(r, &rt);
 }
 
-static int pk_timeout_index(const char *name)
+static int timeout_index(const char *name)
 {
 	static const char *const names[] = {
 #define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
@@ -159,11 +159,11 @@ static int pk_timeout_index(const char *name)
 	return -1;
 }
 
-static void pk_res_set_timeouts(struct pk_res *r, const struct pk_ast_item *items)
+static void res_set_timeouts(struct pk_res *r, const struct pk_ast_item *items)
 {
 	struct pk_ir_options *o = &r->rs->opts;
 	for (const struct pk_ast_item *it = items; it; it = it->next) {
-		int t = pk_timeout_index(it->s);
+		int t = timeout_index(it->s);
 		uint64_t v;
 		if (t < 0) {
 			pk_error(r->d, &it->loc, "unknown timeout '%s' (e.g. tcp.established, udp.first, interval)", it->s);
@@ -177,7 +177,7 @@ static void pk_res_set_timeouts(struct pk_res *r, const struct pk_ast_item *item
 	}
 }
 
-static void pk_res_set_limits(struct pk_res *r, const struct pk_ast_item *items)
+static void res_set_limits(struct pk_res *r, const struct pk_ast_item *items)
 {
 	static const char *const names[PK_LIMIT_COUNT] = {"states", "frags", "src-nodes", "table-entries"};
 	struct pk_ir_options *o = &r->rs->opts;
@@ -200,7 +200,7 @@ static void pk_res_set_limits(struct pk_res *r, const struct pk_ast_item *items)
 	}
 }
 
-static void pk_res_set_optimization(struct pk_res *r, const struct pk_ast_set *s)
+static void res_set_optimization(struct pk_res *r, const struct pk_ast_set *s)
 {
 	static const struct { const char *name; uint8_t v; } profiles[] = {
 		{"normal", PK_OPT_NORMAL}, {"default", PK_OPT_NORMAL}, {"high-latency", PK_OPT_HIGH_LATENCY},
@@ -216,14 +216,14 @@ static void pk_res_set_optimization(struct pk_res *r, const struct pk_ast_set *s
 		 s->s);
 }
 
-static void pk_res_set(struct pk_res *r, const struct pk_ast_set *s)
+static void res_set(struct pk_res *r, const struct pk_ast_set *s)
 {
 	struct pk_ir_options *o = &r->rs->opts;
 	uint64_t v;
 	switch (s->kind) {
-	case PK_SET_TIMEOUT: pk_res_set_timeouts(r, s->items); break;
-	case PK_SET_LIMIT: pk_res_set_limits(r, s->items); break;
-	case PK_SET_OPTIMIZATION: pk_res_set_optimization(r, s); break;
+	case PK_SET_TIMEOUT: res_set_timeouts(r, s->items); break;
+	case PK_SET_LIMIT: res_set_limits(r, s->items); break;
+	case PK_SET_OPTIMIZATION: res_set_optimization(r, s); break;
 	case PK_SET_BLOCK_POLICY: o->block_policy = r->block_policy = (uint8_t)s->n; break;
 	case PK_SET_STATE_POLICY: o->state_policy = r->state_policy = (uint8_t)s->n; break;
 	case PK_SET_DEBUG: o->debug = s->s; break;
@@ -250,7 +250,7 @@ static void pk_res_set(struct pk_res *r, const struct pk_ast_set *s)
 
 /* Profile values, then `set timeout` overrides; adaptive thresholds follow
  * the states limit unless written (pf's 60% / 120%). */
-static void pk_res_finish_options(struct pk_res *r)
+static void res_finish_options(struct pk_res *r)
 {
 	static const uint32_t profile[PK_TMO_COUNT][PK_OPT_COUNT] = {
 #define PK_TMO_ROW(id, nm, n, hl, c, a) {n, hl, c, a},
@@ -280,21 +280,21 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 	r->rs->opts.state_policy = r->state_policy = PK_POLICY_IF_BOUND;
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
 		if (s->kind == PK_ST_IFACE)
-			pk_res_iface(r, s->u.iface);
+			res_iface(r, s->u.iface);
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
 		if (s->kind == PK_ST_ROUTE)
-			pk_res_route(r, s->u.route);
+			res_route(r, s->u.route);
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
 		if (s->kind == PK_ST_TABLE)
 			pk_res_table(r, s->u.table);
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next) {
 		if (s->kind == PK_ST_SET)
-			pk_res_set(r, s->u.set);
+			res_set(r, s->u.set);
 		else if (s->kind == PK_ST_RULE && s->u.rule->antispoof)
 			pk_res_antispoof(r, s->u.rule);
 		else if (s->kind == PK_ST_RULE)
 			pk_res_rule(r, s->u.rule);
 	}
-	pk_res_finish_options(r);
+	res_finish_options(r);
 	return (int)(r->d->nerrors - before);
 }

@@ -26,7 +26,7 @@ bool pk_res_number(struct pk_res *r, const char *text, const struct pk_loc *loc,
 	return true;
 }
 
-static void pk_vec_push(struct pk_res *r, struct pk_addr_vec *v, const struct pk_ir_addr *a)
+static void vec_push(struct pk_res *r, struct pk_addr_vec *v, const struct pk_ir_addr *a)
 {
 	if (v->n == v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 4;
@@ -36,7 +36,7 @@ static void pk_vec_push(struct pk_res *r, struct pk_addr_vec *v, const struct pk
 }
 
 /* pfctl accepts shortened IPv4 networks such as 10/8. */
-static int pk_parse_addr(struct pk_res *r, const char *text, int mask, struct pk_prefix *out, const char **scope_if)
+static int parse_addr(struct pk_res *r, const char *text, int mask, struct pk_prefix *out, const char **scope_if)
 {
 	const char *t = text;
 	const char *scope = strchr(text, '%');
@@ -69,8 +69,8 @@ static const struct {
 };
 
 /* Splits "lo0:network" into the interface and its modifier. */
-static bool pk_split_if(struct pk_res *r, const char *text, const struct pk_loc *loc, const char **name,
-			uint8_t *mod, bool *noalias)
+static bool split_if(struct pk_res *r, const char *text, const struct pk_loc *loc, const char **name,
+		     uint8_t *mod, bool *noalias)
 {
 	const char *colon = strchr(text, ':');
 	*mod = PK_IFMOD_ADDRS;
@@ -96,7 +96,7 @@ static bool pk_split_if(struct pk_res *r, const char *text, const struct pk_loc 
 	return false;
 }
 
-static void pk_mask(struct pk_prefix *p)
+static void clear_host_bits(struct pk_prefix *p)
 {
 	for (unsigned i = 0; i < 16; i++) {
 		unsigned bits = i * 8;
@@ -108,7 +108,7 @@ static void pk_mask(struct pk_prefix *p)
 }
 
 /* The addresses an interface reference stands for. */
-static bool pk_if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_prefix *out)
+static bool if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_prefix *out)
 {
 	*out = *ifa;
 	unsigned host = ifa->af == PK_AF_INET ? 32 : 128;
@@ -116,7 +116,7 @@ static bool pk_if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_pre
 		/* pfctl leaves link-local networks out of IF:network */
 		if (ifa->af == PK_AF_INET6 && ifa->addr[0] == 0xfe && (ifa->addr[1] & 0xc0) == 0x80)
 			return false;
-		pk_mask(out);
+		clear_host_bits(out);
 		return true;
 	}
 	if (mod == PK_IFMOD_BROADCAST) {
@@ -130,7 +130,7 @@ static bool pk_if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_pre
 }
 
 /* IF:0 leaves aliases out: the first address of each family only. */
-static bool pk_first_of_family(const struct pk_ir_iface *i, uint32_t j)
+static bool first_of_family(const struct pk_ir_iface *i, uint32_t j)
 {
 	for (uint32_t k = 0; k < j; k++)
 		if (i->addrs[k].af == i->addrs[j].af)
@@ -138,8 +138,8 @@ static bool pk_first_of_family(const struct pk_ir_iface *i, uint32_t j)
 	return true;
 }
 
-static const struct pk_ir_iface *pk_need_iface(struct pk_res *r, const char *name, const struct pk_loc *loc,
-					       const char *what)
+static const struct pk_ir_iface *need_iface(struct pk_res *r, const char *name, const struct pk_loc *loc,
+					    const char *what)
 {
 	const struct pk_ir_iface *i = pk_ir_iface_find(r->rs, name);
 	if (!i)
@@ -147,8 +147,8 @@ static const struct pk_ir_iface *pk_need_iface(struct pk_res *r, const char *nam
 	return i;
 }
 
-static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const struct pk_ir_iface *only, uint8_t mod,
-				  int mask, bool noalias)
+static uint32_t implicit_table(struct pk_res *r, const char *name, const struct pk_ir_iface *only, uint8_t mod,
+			       int mask, bool noalias)
 {
 	int old = pk_res_table_find(r, name);
 	if (old >= 0)
@@ -164,11 +164,11 @@ static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const stru
 		if (only && f != only)
 			continue;
 		for (uint32_t j = 0; j < f->naddrs; j++) {
-			if ((noalias && !pk_first_of_family(f, j)) || !pk_if_prefix(&f->addrs[j], mod, &e[k].pfx))
+			if ((noalias && !first_of_family(f, j)) || !if_prefix(&f->addrs[j], mod, &e[k].pfx))
 				continue;
 			if (mask >= 0 && mask < e[k].pfx.len) {
 				e[k].pfx.len = (uint8_t)mask;
-				pk_mask(&e[k].pfx);
+				clear_host_bits(&e[k].pfx);
 			}
 			k++;
 		}
@@ -180,13 +180,13 @@ static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const stru
 	return idx;
 }
 
-static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
-			   struct pk_addr_vec *out)
+static bool res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
+			struct pk_addr_vec *out)
 {
 	const char *name;
 	uint8_t mod;
 	bool noalias;
-	if (!pk_split_if(r, h->a, &h->loc, &name, &mod, &noalias))
+	if (!split_if(r, h->a, &h->loc, &name, &mod, &noalias))
 		return false;
 	const struct pk_ir_iface *i = pk_ir_iface_find(r->rs, name);
 	if (!i) {
@@ -204,15 +204,15 @@ static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct
 	a->ifname = name;
 	uint32_t before = out->n;
 	for (uint32_t j = 0; j < i->naddrs; j++) {
-		if (noalias && !pk_first_of_family(i, j))
+		if (noalias && !first_of_family(i, j))
 			continue;
-		if (!pk_if_prefix(&i->addrs[j], mod, &a->pfx))
+		if (!if_prefix(&i->addrs[j], mod, &a->pfx))
 			continue;
 		if (h->mask >= 0) { /* lo0/24: each address's network of that length */
 			a->pfx.len = (uint8_t)(h->mask < a->pfx.len ? h->mask : a->pfx.len);
-			pk_mask(&a->pfx);
+			clear_host_bits(&a->pfx);
 		}
-		pk_vec_push(r, out, a);
+		vec_push(r, out, a);
 	}
 	if (out->n == before) {
 		pk_error(r->d, &h->loc, "interface %s has no address for '%s'; add one to its declaration", name, h->a);
@@ -221,14 +221,14 @@ static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct
 	return true;
 }
 
-static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a, struct pk_addr_vec *out)
+static bool res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a, struct pk_addr_vec *out)
 {
 	const char *name;
 	uint8_t mod;
-	if (!pk_split_if(r, h->a, &h->loc, &name, &mod, &a->noalias))
+	if (!split_if(r, h->a, &h->loc, &name, &mod, &a->noalias))
 		return false;
 	bool self = !strcmp(name, "self");
-	const struct pk_ir_iface *i = self ? NULL : pk_need_iface(r, name, &h->loc, "(IF)");
+	const struct pk_ir_iface *i = self ? NULL : need_iface(r, name, &h->loc, "(IF)");
 	if (!i && !self)
 		return false;
 	a->kind = PK_ADDR_TABLE;
@@ -237,24 +237,24 @@ static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_
 	a->pfx.len = (uint8_t)(h->mask > 0 ? h->mask : 0);
 	const char *tname = h->mask >= 0 ? pk_arena_printf(r->a, "(%s)/%d", h->a, h->mask)
 					 : pk_arena_printf(r->a, "(%s)", h->a);
-	a->table = pk_implicit_table(r, tname, i, mod, h->mask, a->noalias);
-	pk_vec_push(r, out, a);
+	a->table = implicit_table(r, tname, i, mod, h->mask, a->noalias);
+	vec_push(r, out, a);
 	return true;
 }
 
-static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
-			   struct pk_addr_vec *out)
+static bool res_literal(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
+			struct pk_addr_vec *out)
 {
-	int rc = pk_parse_addr(r, h->a, h->mask, &a->pfx, &a->ifname);
+	int rc = parse_addr(r, h->a, h->mask, &a->pfx, &a->ifname);
 	if (rc == -2) {
 		pk_error(r->d, &h->loc, "prefix length /%d is too long for %s", h->mask, h->a);
 		return false;
 	}
 	if (rc == 0) {
 		/* pfctl keeps the network of a written prefix: 127.0.0.1/16 is 127.0.0.0/16 */
-		pk_mask(&a->pfx);
+		clear_host_bits(&a->pfx);
 		a->kind = PK_ADDR_PREFIX;
-		pk_vec_push(r, out, a);
+		vec_push(r, out, a);
 		return true;
 	}
 	if (!strcmp(h->a, "localhost")) {
@@ -262,21 +262,21 @@ static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct
 		pk_prefix_parse("127.0.0.1", &a->pfx);
 		if (h->mask >= 0 && h->mask <= 32) {
 			a->pfx.len = (uint8_t)h->mask;
-			pk_mask(&a->pfx);
+			clear_host_bits(&a->pfx);
 		}
 		a->kind = PK_ADDR_PREFIX;
-		pk_vec_push(r, out, a);
+		vec_push(r, out, a);
 		return true;
 	}
 	if (h->mask >= 0 && (strchr(h->a, ':') || !pk_ir_iface_find(r->rs, h->a))) {
 		pk_error(r->d, &h->loc, "'%s/%d' is not a valid network (e.g. 10.0.0.0/8)", h->a, h->mask);
 		return false;
 	}
-	return pk_res_ifaddrs(r, h, a, out);
+	return res_ifaddrs(r, h, a, out);
 }
 
-static bool pk_res_table_ref(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
-			     struct pk_addr_vec *out)
+static bool res_table_ref(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
+			  struct pk_addr_vec *out)
 {
 	int t = pk_res_table_find(r, h->a);
 	if (t < 0) {
@@ -286,7 +286,7 @@ static bool pk_res_table_ref(struct pk_res *r, const struct pk_ast_host *h, stru
 	}
 	a->kind = PK_ADDR_TABLE;
 	a->table = (uint32_t)t;
-	pk_vec_push(r, out, a);
+	vec_push(r, out, a);
 	return true;
 }
 
@@ -296,9 +296,9 @@ bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_v
 	memset(&a, 0, sizeof(a));
 	a.neg = h->neg;
 	switch (h->kind) {
-	case PK_H_ADDR: return pk_res_literal(r, h, &a, out);
-	case PK_H_TABLE: return pk_res_table_ref(r, h, &a, out);
-	case PK_H_DYN: return pk_res_dyn(r, h, &a, out);
+	case PK_H_ADDR: return res_literal(r, h, &a, out);
+	case PK_H_TABLE: return res_table_ref(r, h, &a, out);
+	case PK_H_DYN: return res_dyn(r, h, &a, out);
 	case PK_H_RANGE:
 		if (pk_prefix_parse(h->a, &a.pfx) || pk_prefix_parse(h->b, &a.range_end) ||
 		    a.pfx.af != a.range_end.af) {
@@ -313,11 +313,11 @@ bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_v
 	case PK_H_SELF:
 		a.kind = PK_ADDR_TABLE;
 		a.ifmod = PK_IFMOD_SELF;
-		a.table = pk_implicit_table(r, "self", NULL, PK_IFMOD_ADDRS, -1, false);
+		a.table = implicit_table(r, "self", NULL, PK_IFMOD_ADDRS, -1, false);
 		break;
 	default: a.kind = PK_ADDR_ANY; break;
 	}
-	pk_vec_push(r, out, &a);
+	vec_push(r, out, &a);
 	return true;
 }
 

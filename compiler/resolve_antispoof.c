@@ -7,12 +7,12 @@
 
 #include <string.h>
 
-static bool pk_is_link_local(const struct pk_prefix *p)
+static bool is_link_local(const struct pk_prefix *p)
 {
 	return p->af == PK_AF_INET6 && p->addr[0] == 0xfe && (p->addr[1] & 0xc0) == 0x80;
 }
 
-static bool pk_is_loopback(const struct pk_ir_iface *i)
+static bool is_loopback(const struct pk_ir_iface *i)
 {
 	static const uint8_t v6lo[16] = {[15] = 1};
 	for (uint32_t j = 0; j < i->naddrs; j++)
@@ -24,17 +24,17 @@ static bool pk_is_loopback(const struct pk_ir_iface *i)
 
 /* Whether the interface has an address of the rule's family (network: not
  * link-local, as IF:network leaves those out). */
-static bool pk_has_af(const struct pk_ir_iface *i, uint8_t af, bool network)
+static bool has_af(const struct pk_ir_iface *i, uint8_t af, bool network)
 {
 	for (uint32_t j = 0; j < i->naddrs; j++)
-		if ((!af || i->addrs[j].af == af) && !(network && pk_is_link_local(&i->addrs[j])))
+		if ((!af || i->addrs[j].af == af) && !(network && is_link_local(&i->addrs[j])))
 			return true;
 	return false;
 }
 
 /* One generated rule: the antispoof rule with a source and maybe `on ! IF`. */
-static void pk_spoof_rule(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_ast_item *ifc,
-			  uint8_t kind, const char *src, bool on_not_if)
+static void spoof_rule(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_ast_item *ifc,
+		       uint8_t kind, const char *src, bool on_not_if)
 {
 	struct pk_ast_rule *x = pk_arena_alloc(r->a, sizeof(*x));
 	*x = *ar;
@@ -64,7 +64,7 @@ void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar)
 	for (const struct pk_ast_item *it = ar->ifs; it; it = it->next) {
 		const char *net = pk_arena_printf(r->a, "%s:network", it->s);
 		if (it->s2) { /* (IF): the networks as they are at match time */
-			pk_spoof_rule(r, ar, it, PK_H_DYN, net, true);
+			spoof_rule(r, ar, it, PK_H_DYN, net, true);
 			continue;
 		}
 		const struct pk_ir_iface *i = pk_ir_iface_find(r->rs, it->s);
@@ -73,9 +73,9 @@ void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar)
 				 it->s, it->s);
 			continue;
 		}
-		if (pk_has_af(i, ar->af, true))
-			pk_spoof_rule(r, ar, it, PK_H_ADDR, net, true);
-		if (!pk_is_loopback(i) && pk_has_af(i, ar->af, false))
-			pk_spoof_rule(r, ar, it, PK_H_ADDR, it->s, false);
+		if (has_af(i, ar->af, true))
+			spoof_rule(r, ar, it, PK_H_ADDR, net, true);
+		if (!is_loopback(i) && has_af(i, ar->af, false))
+			spoof_rule(r, ar, it, PK_H_ADDR, it->s, false);
 	}
 }

@@ -13,7 +13,7 @@
 /* TCP flag letters in pf's order: F S R P A U E W. */
 static const char pk_flag_letters[] = "FSRPAUEW";
 
-static bool pk_res_flagstr(struct pk_res *r, const char *s, const struct pk_loc *loc, uint8_t *out)
+static bool res_flagstr(struct pk_res *r, const char *s, const struct pk_loc *loc, uint8_t *out)
 {
 	*out = 0;
 	for (; *s; s++) {
@@ -27,20 +27,20 @@ static bool pk_res_flagstr(struct pk_res *r, const char *s, const struct pk_loc 
 	return true;
 }
 
-static void pk_res_flags(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+static void res_flags(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	ir->flags = ir->flagmask = 0;
 	if (!o->s)
 		return;
-	if (!pk_res_flagstr(r, o->s, &o->loc, &ir->flags))
+	if (!res_flagstr(r, o->s, &o->loc, &ir->flags))
 		return;
 	if (o->s2)
-		pk_res_flagstr(r, o->s2, &o->loc, &ir->flagmask);
+		res_flagstr(r, o->s2, &o->loc, &ir->flagmask);
 	else
 		ir->flagmask = 0xff;
 }
 
-static bool pk_res_tos(struct pk_res *r, const char *s, const struct pk_loc *loc, int16_t *out)
+static bool res_tos(struct pk_res *r, const char *s, const struct pk_loc *loc, int16_t *out)
 {
 	static const struct { const char *name; int16_t v; } names[] = {
 		{"lowdelay", 0x10}, {"throughput", 0x08}, {"reliability", 0x04}, {"critical", 0xa0},
@@ -61,7 +61,7 @@ static bool pk_res_tos(struct pk_res *r, const char *s, const struct pk_loc *loc
 	return true;
 }
 
-static void pk_res_probability(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+static void res_probability(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	char *end;
 	double p = strtod(o->s, &end);
@@ -76,14 +76,14 @@ static void pk_res_probability(struct pk_res *r, const struct pk_ast_opt *o, str
 	ir->probability = pk_ir_probability(p);
 }
 
-static uint32_t pk_res_u32(struct pk_res *r, const struct pk_ast_opt *o, const char *s)
+static uint32_t res_u32(struct pk_res *r, const struct pk_ast_opt *o, const char *s)
 {
 	uint64_t v = 0;
 	pk_res_number(r, s, &o->loc, UINT32_MAX, &v);
 	return (uint32_t)v;
 }
 
-static void pk_res_state_timeout(struct pk_res *r, const struct pk_ast_opt *x, struct pk_state_opts *s)
+static void res_state_timeout(struct pk_res *r, const struct pk_ast_opt *x, struct pk_state_opts *s)
 {
 	static const char *const names[] = {
 #define PK_TMO_NAME(id, nm, n, hl, c, a) nm,
@@ -92,7 +92,7 @@ static void pk_res_state_timeout(struct pk_res *r, const struct pk_ast_opt *x, s
 	};
 	for (int i = 0; i < PK_TMO_COUNT; i++)
 		if (!strcmp(names[i], x->s)) {
-			s->timeouts[i] = pk_res_u32(r, x, x->s2);
+			s->timeouts[i] = res_u32(r, x, x->s2);
 			return;
 		}
 	const char *best = pk_did_you_mean(x->s, names, PK_TMO_COUNT);
@@ -103,8 +103,8 @@ static void pk_res_state_timeout(struct pk_res *r, const struct pk_ast_opt *x, s
 /* pf: per-rule limits track sources per rule; a bare source-track is
  * global; a rate's window is how long sources are kept; a rule's own
  * state limit scales its timeouts from 60% to 120% full. */
-static void pk_res_state_defaults(struct pk_res *r, const struct pk_ast_opt *o, struct pk_state_opts *s,
-				  bool bare_track)
+static void res_state_defaults(struct pk_res *r, const struct pk_ast_opt *o, struct pk_state_opts *s,
+			       bool bare_track)
 {
 	bool per_rule = s->max_src_conn || s->max_src_conn_rate || s->max_src_nodes;
 	if (!s->src_track && (per_rule || (!bare_track && s->max_src_states)))
@@ -122,20 +122,20 @@ static void pk_res_state_defaults(struct pk_res *r, const struct pk_ast_opt *o, 
 	}
 }
 
-static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+static void res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	struct pk_state_opts *s = &ir->sopts;
 	bool bare_track = false;
 	ir->state = (uint8_t)o->n;
 	for (const struct pk_ast_opt *x = o->sub; x; x = x->next) {
 		switch (x->kind) {
-		case PK_S_MAX: s->max = pk_res_u32(r, x, x->s); break;
-		case PK_S_MAX_SRC_NODES: s->max_src_nodes = pk_res_u32(r, x, x->s); break;
-		case PK_S_MAX_SRC_STATES: s->max_src_states = pk_res_u32(r, x, x->s); break;
-		case PK_S_MAX_SRC_CONN: s->max_src_conn = pk_res_u32(r, x, x->s); break;
+		case PK_S_MAX: s->max = res_u32(r, x, x->s); break;
+		case PK_S_MAX_SRC_NODES: s->max_src_nodes = res_u32(r, x, x->s); break;
+		case PK_S_MAX_SRC_STATES: s->max_src_states = res_u32(r, x, x->s); break;
+		case PK_S_MAX_SRC_CONN: s->max_src_conn = res_u32(r, x, x->s); break;
 		case PK_S_MAX_SRC_CONN_RATE:
-			s->max_src_conn_rate = pk_res_u32(r, x, x->s);
-			s->max_src_conn_secs = pk_res_u32(r, x, x->s2);
+			s->max_src_conn_rate = res_u32(r, x, x->s);
+			s->max_src_conn_secs = res_u32(r, x, x->s2);
 			break;
 		case PK_S_SOURCE_TRACK:
 			s->src_track = (uint8_t)x->n;
@@ -150,14 +150,14 @@ static void pk_res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 			s->overload_flush = x->n >= 1;
 			s->overload_flush_global = x->n == 2;
 			break;
-		default: pk_res_state_timeout(r, x, s); break;
+		default: res_state_timeout(r, x, s); break;
 		}
 	}
-	pk_res_state_defaults(r, o, s, bare_track);
+	res_state_defaults(r, o, s, bare_track);
 }
 
 /* pf's source-hash key: 0x and 32 hex digits as given, or the MD5 of a text. */
-static const char *pk_res_hash_key(struct pk_res *r, const struct pk_ast_opt *pools)
+static const char *res_hash_key(struct pk_res *r, const struct pk_ast_opt *pools)
 {
 	const struct pk_ast_opt *k = NULL;
 	for (const struct pk_ast_opt *p = pools; p; p = p->next)
@@ -211,7 +211,7 @@ struct pk_ir_addr pk_res_auto_table(struct pk_res *r, const struct pk_ir_addr *v
 }
 
 /* "N", "N:M" or "N:*" after nat-to/rdr-to ... port. */
-static void pk_res_nat_port(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_nat *n)
+static void res_nat_port(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_nat *n)
 {
 	const char *colon = strchr(o->s, ':');
 	char *lo = colon ? pk_arena_strndup(r->a, o->s, (size_t)(colon - o->s)) : (char *)o->s;
@@ -224,7 +224,7 @@ static void pk_res_nat_port(struct pk_res *r, const struct pk_ast_opt *o, struct
 		n->port_hi = 65535;
 }
 
-static void pk_res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+static void res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	struct pk_addr_vec v = {0};
 	pk_res_hosts(r, o->hosts, &v);
@@ -235,14 +235,14 @@ static void pk_res_nat(struct pk_res *r, const struct pk_ast_opt *o, struct pk_i
 	ir->nat.pool = v.v;
 	ir->nat.npool = v.n;
 	if (o->s)
-		pk_res_nat_port(r, o, &ir->nat);
+		res_nat_port(r, o, &ir->nat);
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
 		ir->nat.pool_opts |= (uint8_t)p->n;
-	ir->nat.hash_key = pk_res_hash_key(r, o->sub);
+	ir->nat.hash_key = res_hash_key(r, o->sub);
 	pk_res_pool_default(&ir->nat);
 }
 
-static void pk_res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+static void res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	struct pk_addr_vec v = {0};
 	const struct pk_ast_host *h = o->hosts;
@@ -262,14 +262,14 @@ static void pk_res_route_opt(struct pk_res *r, const struct pk_ast_opt *o, struc
 		ir->route.gw = v.v[0].pfx;
 	for (const struct pk_ast_opt *p = o->sub; p; p = p->next)
 		ir->route.pool_opts |= (uint8_t)p->n;
-	ir->route.hash_key = pk_res_hash_key(r, o->sub);
+	ir->route.hash_key = res_hash_key(r, o->sub);
 	if (v.n > 1)
 		ir->route.addr = pk_res_auto_table(r, v.v, v.n);
 	if (ir->route.addr.kind == PK_ADDR_TABLE && !(ir->route.pool_opts & PK_POOL_METHODS))
 		ir->route.pool_opts |= PK_POOL_ROUND_ROBIN;
 }
 
-static void pk_res_scrub(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+static void res_scrub(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
 {
 	struct pk_ir_scrub *s = &ir->scrub;
 	s->set = true;
@@ -292,7 +292,7 @@ static void pk_res_scrub(struct pk_res *r, const struct pk_ast_opt *o, struct pk
 			if (pk_res_number(r, x->s, &x->loc, 255, &v))
 				s->min_ttl = (uint8_t)v;
 			break;
-		default: pk_res_tos(r, x->s, &x->loc, &s->set_tos); break;
+		default: res_tos(r, x->s, &x->loc, &s->set_tos); break;
 		}
 	}
 }
@@ -302,17 +302,17 @@ bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk
 	bool flags_written = false;
 	for (const struct pk_ast_opt *o = opts; o; o = o->next) {
 		switch (o->kind) {
-		case PK_O_FLAGS: pk_res_flags(r, o, ir); flags_written = true; break;
-		case PK_O_TOS: pk_res_tos(r, o->s, &o->loc, &ir->tos); break;
+		case PK_O_FLAGS: res_flags(r, o, ir); flags_written = true; break;
+		case PK_O_TOS: res_tos(r, o->s, &o->loc, &ir->tos); break;
 		case PK_O_ALLOWOPTS: ir->allow_opts = true; break;
 		case PK_O_LABEL: ir->label = o->s; break;
 		case PK_O_TAG: ir->tag = o->s; break;
 		case PK_O_TAGGED: ir->tagged = o->s; ir->tagged_neg = o->n != 0; break;
-		case PK_O_PROB: pk_res_probability(r, o, ir); break;
-		case PK_O_STATE: pk_res_state(r, o, ir); break;
-		case PK_O_NAT: pk_res_nat(r, o, ir); break;
-		case PK_O_ROUTE: pk_res_route_opt(r, o, ir); break;
-		case PK_O_SCRUB: pk_res_scrub(r, o, ir); break;
+		case PK_O_PROB: res_probability(r, o, ir); break;
+		case PK_O_STATE: res_state(r, o, ir); break;
+		case PK_O_NAT: res_nat(r, o, ir); break;
+		case PK_O_ROUTE: res_route_opt(r, o, ir); break;
+		case PK_O_SCRUB: res_scrub(r, o, ir); break;
 		default: break; /* PK_O_ICMP: expanded per rule */
 		}
 	}

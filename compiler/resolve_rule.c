@@ -43,7 +43,7 @@ struct pk_ir_rule *pk_res_new_rule(struct pk_res *r)
 }
 
 /* Whether an undeclared interface is named for the first time (one note each). */
-static bool pk_res_first_mention(struct pk_res *r, const char *name)
+static bool res_first_mention(struct pk_res *r, const char *name)
 {
 	for (uint32_t i = 0; i < r->nnoted; i++)
 		if (!strcmp(r->noted[i], name))
@@ -53,7 +53,7 @@ static bool pk_res_first_mention(struct pk_res *r, const char *name)
 	return true;
 }
 
-static void pk_exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
+static void exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
 {
 	uint32_t n = 0;
 	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next)
@@ -64,13 +64,13 @@ static void pk_exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk
 	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next, n++) {
 		e->ifs[n].name = i->s;
 		e->ifs[n].neg = i->neg;
-		if (!pk_ir_iface_find(r->rs, i->s) && pk_res_first_mention(r, i->s))
+		if (!pk_ir_iface_find(r->rs, i->s) && res_first_mention(r, i->s))
 			pk_diag_add(r->d, PK_SEV_NOTE, &i->loc, NULL,
 				    "interface %s is not in the topology; rules match it by name only", i->s);
 	}
 }
 
-static bool pk_exp_protos(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
+static bool exp_protos(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
 {
 	uint32_t n = 0;
 	bool ok = true;
@@ -93,7 +93,7 @@ static bool pk_exp_protos(struct pk_res *r, const struct pk_ast_rule *ar, struct
 	return ok;
 }
 
-static int pk_icmp_value(struct pk_res *r, const char *s, const struct pk_loc *loc, bool code, int af)
+static int icmp_value(struct pk_res *r, const char *s, const struct pk_loc *loc, bool code, int af)
 {
 	int v = code ? pk_icmp_code_lookup(s, af) : pk_icmp_type_lookup(s, af);
 	uint64_t n;
@@ -106,7 +106,7 @@ static int pk_icmp_value(struct pk_res *r, const char *s, const struct pk_loc *l
 	return -2;
 }
 
-static int pk_exp_icmp(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
+static int exp_icmp(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
 {
 	const struct pk_ast_opt *o = NULL;
 	for (const struct pk_ast_opt *x = ar->opts; x; x = x->next)
@@ -120,8 +120,8 @@ static int pk_exp_icmp(struct pk_res *r, const struct pk_ast_rule *ar, struct pk
 	e->icmp[0].type = e->icmp[0].code = -1;
 	n = 0;
 	for (const struct pk_ast_item *i = o ? o->items : NULL; i; i = i->next, n++) {
-		e->icmp[n].type = (int16_t)pk_icmp_value(r, i->s, &i->loc, false, (int)o->n);
-		e->icmp[n].code = i->s2 ? (int16_t)pk_icmp_value(r, i->s2, &i->loc, true, (int)o->n) : -1;
+		e->icmp[n].type = (int16_t)icmp_value(r, i->s, &i->loc, false, (int)o->n);
+		e->icmp[n].code = i->s2 ? (int16_t)icmp_value(r, i->s2, &i->loc, true, (int)o->n) : -1;
 	}
 	if (!o)
 		return 0;
@@ -134,7 +134,7 @@ static int pk_exp_icmp(struct pk_res *r, const struct pk_ast_rule *ar, struct pk
 	return (int)o->n;
 }
 
-static struct pk_port_match *pk_exp_ports(struct pk_res *r, const struct pk_ast_port *list, uint32_t *n)
+static struct pk_port_match *exp_ports(struct pk_res *r, const struct pk_ast_port *list, uint32_t *n)
 {
 	uint32_t k = 0;
 	for (const struct pk_ast_port *p = list; p; p = p->next)
@@ -147,7 +147,7 @@ static struct pk_port_match *pk_exp_ports(struct pk_res *r, const struct pk_ast_
 	return v;
 }
 
-static void pk_exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
+static void exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
 {
 	const struct pk_ast_port *p = ar->sport ? ar->sport : ar->dport;
 	if (!p)
@@ -160,7 +160,7 @@ static void pk_exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, c
 }
 
 
-static void pk_exp_check_flags(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
+static void exp_check_flags(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
 {
 	bool tcp = false;
 	for (uint32_t i = 0; i < e->nprotos; i++)
@@ -170,13 +170,13 @@ static void pk_exp_check_flags(struct pk_res *r, const struct pk_ast_rule *ar, c
 			pk_error(r->d, &o->loc, "flags only apply to tcp; write proto tcp");
 }
 
-static uint8_t pk_addr_af(const struct pk_ir_addr *a)
+static uint8_t addr_af(const struct pk_ir_addr *a)
 {
 	return (a->kind == PK_ADDR_PREFIX || a->kind == PK_ADDR_RANGE) ? a->pfx.af : 0;
 }
 
 /* The template's block kind and return codes. */
-static void pk_res_block(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *t)
+static void res_block(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *t)
 {
 	const struct pk_ast_block *b = &ar->block;
 	t->explicit_block = b->set;
@@ -184,17 +184,17 @@ static void pk_res_block(struct pk_res *r, const struct pk_ast_rule *ar, struct 
 	t->return_ttl = (uint8_t)(b->ttl > 255 ? 255 : b->ttl);
 	t->return_icmp = t->return_icmp6 = -1;
 	if (b->icmp)
-		t->return_icmp = (int16_t)pk_icmp_value(r, b->icmp, &ar->loc, true, 4);
+		t->return_icmp = (int16_t)icmp_value(r, b->icmp, &ar->loc, true, 4);
 	if (b->icmp6)
-		t->return_icmp6 = (int16_t)pk_icmp_value(r, b->icmp6, &ar->loc, true, 6);
+		t->return_icmp6 = (int16_t)icmp_value(r, b->icmp6, &ar->loc, true, 6);
 }
 
-static void pk_res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *t, bool *flags_written)
+static void res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *t, bool *flags_written)
 {
 	memset(t, 0, sizeof(*t));
 	t->loc = ar->loc;
 	t->action = ar->action;
-	pk_res_block(r, ar, t);
+	res_block(r, ar, t);
 	t->dir = ar->dir;
 	t->quick = ar->quick;
 	t->log = ar->log;
@@ -218,7 +218,7 @@ static void pk_res_template(struct pk_res *r, const struct pk_ast_rule *ar, stru
 }
 
 /* Defaults pf makes explicit: stateful TCP pass rules match the first SYN. */
-static void pk_res_defaults(struct pk_ir_rule *ir, bool flags_written)
+static void res_defaults(struct pk_ir_rule *ir, bool flags_written)
 {
 	if (ir->action == PK_ACT_PASS && ir->state != PK_STATE_NONE && !flags_written &&
 	    (ir->proto == 0 || ir->proto == 6)) {
@@ -227,10 +227,10 @@ static void pk_res_defaults(struct pk_ir_rule *ir, bool flags_written)
 	}
 }
 
-static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, const struct pk_ir_addr *d,
-		      uint8_t *af)
+static bool res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, const struct pk_ir_addr *d,
+		   uint8_t *af)
 {
-	uint8_t sa = pk_addr_af(s), da = pk_addr_af(d);
+	uint8_t sa = addr_af(s), da = addr_af(d);
 	*af = t->af;
 	if (sa && da && sa != da)
 		return false;
@@ -242,7 +242,7 @@ static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, co
 	/* a translation pool of one family restricts the rule to it */
 	uint8_t pool = 0;
 	for (uint32_t i = 0; i < t->nat.npool; i++) {
-		uint8_t pa = pk_addr_af(&t->nat.pool[i]);
+		uint8_t pa = addr_af(&t->nat.pool[i]);
 		if (pa && pool && pa != pool)
 			return true;
 		pool = pa ? pa : pool;
@@ -261,7 +261,7 @@ static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, co
 /* What pf does to one expanded rule: TCP-only options (flags, modulate,
  * synproxy) fall back for other protocols, the pool keeps the rule's
  * family, rdr-to port N:* spans as many ports as the rule matches. */
-static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_written)
+static void res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_written)
 {
 	if (ir->proto && ir->proto != 6) {
 		ir->flags = ir->flagmask = 0;
@@ -274,7 +274,7 @@ static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_wri
 		struct pk_ir_addr *v = pk_arena_array(r->a, ir->nat.npool, sizeof(*v));
 		uint32_t n = 0;
 		for (uint32_t i = 0; i < ir->nat.npool; i++)
-			if (!pk_addr_af(&ir->nat.pool[i]) || pk_addr_af(&ir->nat.pool[i]) == ir->af)
+			if (!addr_af(&ir->nat.pool[i]) || addr_af(&ir->nat.pool[i]) == ir->af)
 				v[n++] = ir->nat.pool[i];
 		ir->nat.pool = v;
 		ir->nat.npool = n;
@@ -291,11 +291,11 @@ static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_wri
 	for (int i = 0; i < 2; i++)
 		if (ends[i]->ifmod == PK_IFMOD_DYNAMIC && ir->af == PK_AF_INET && ends[i]->pfx.len > 32)
 			ends[i]->pfx.len = 0;
-	pk_res_defaults(ir, flags_written);
+	res_defaults(ir, flags_written);
 }
 
 /* Why an expanded rule is invalid (pf's checks), or NULL. */
-static const char *pk_res_invalid(const struct pk_ir_rule *ir)
+static const char *res_invalid(const struct pk_ir_rule *ir)
 {
 	if (ir->proto == 1 && ir->af == PK_AF_INET6)
 		return "proto icmp does not match address family inet6; use proto icmp6";
@@ -324,7 +324,7 @@ static const char *pk_res_invalid(const struct pk_ir_rule *ir)
 }
 
 /* binat-to is pf's pair of nat-to out (static-port) and rdr-to back in. */
-static void pk_res_binat(struct pk_res *r, struct pk_ir_rule *out)
+static void res_binat(struct pk_res *r, struct pk_ir_rule *out)
 {
 	struct pk_ir_rule *in = pk_res_new_rule(r);
 	uint32_t nr = in->nr;
@@ -347,8 +347,8 @@ static void pk_res_binat(struct pk_res *r, struct pk_ir_rule *out)
 	pk_res_label(r, in);
 }
 
-static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct pk_expand *e, bool flags_written,
-			uint32_t *made)
+static void res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct pk_expand *e, bool flags_written,
+		     uint32_t *made)
 {
 	for (uint32_t i = 0; i < e->nifs; i++)
 	for (uint32_t p = 0; p < e->nprotos; p++)
@@ -358,7 +358,7 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 	for (uint32_t sp = 0; sp < e->nsports; sp++)
 	for (uint32_t dp = 0; dp < e->ndports; dp++) {
 		uint8_t af;
-		if (!pk_res_af(t, &e->src.v[s], &e->dst.v[d], &af)) {
+		if (!res_af(t, &e->src.v[s], &e->dst.v[d], &af)) {
 			/* pfctl numbers a pool's table before dropping the combination */
 			r->nauto += t->nat.npool > 1;
 			continue;
@@ -380,8 +380,8 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 		if (!ir->ifc.name && (ir->src.ifmod == PK_IFMOD_NONE || ir->dst.ifmod == PK_IFMOD_NONE))
 			ir->ifc.name = ir->src.ifmod == PK_IFMOD_NONE && ir->src.ifname ? ir->src.ifname
 				     : ir->dst.ifmod == PK_IFMOD_NONE ? ir->dst.ifname : NULL;
-		pk_res_fixup(r, ir, flags_written);
-		const char *bad = pk_res_invalid(ir);
+		res_fixup(r, ir, flags_written);
+		const char *bad = res_invalid(ir);
 		if (bad) {
 			if (!*made)
 				pk_error(r->d, &t->loc, "%s", bad);
@@ -391,7 +391,7 @@ static void pk_res_emit(struct pk_res *r, const struct pk_ir_rule *t, const stru
 		}
 		pk_res_label(r, ir);
 		if (ir->nat.kind == PK_NAT_BINAT_TO && ir->action < PK_ACT_NAT)
-			pk_res_binat(r, ir);
+			res_binat(r, ir);
 		(*made)++;
 	}
 }
@@ -403,27 +403,27 @@ void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar)
 	bool flags_written;
 	unsigned errors = r->d->nerrors;
 	memset(&e, 0, sizeof(e));
-	pk_res_template(r, ar, &t, &flags_written);
-	pk_exp_ifs(r, ar, &e);
-	pk_exp_protos(r, ar, &e);
-	pk_exp_icmp(r, ar, &e);
-	pk_exp_check_ports(r, ar, &e);
-	pk_exp_check_flags(r, ar, &e);
+	res_template(r, ar, &t, &flags_written);
+	exp_ifs(r, ar, &e);
+	exp_protos(r, ar, &e);
+	exp_icmp(r, ar, &e);
+	exp_check_ports(r, ar, &e);
+	exp_check_flags(r, ar, &e);
 	struct pk_ast_host any = {.kind = PK_H_ANY};
 	pk_res_hosts(r, ar->src ? ar->src : &any, &e.src);
 	pk_res_hosts(r, ar->dst ? ar->dst : &any, &e.dst);
-	e.sports = pk_exp_ports(r, ar->sport, &e.nsports);
-	e.dports = pk_exp_ports(r, ar->dport, &e.ndports);
+	e.sports = exp_ports(r, ar->sport, &e.nsports);
+	e.dports = exp_ports(r, ar->dport, &e.ndports);
 	if (r->d->nerrors != errors)
 		return;
 	uint32_t made = 0;
-	pk_res_emit(r, &t, &e, flags_written, &made);
+	res_emit(r, &t, &e, flags_written, &made);
 	if (!made)
 		pk_error(r->d, &ar->loc, "rule matches nothing: its addresses and address family (inet/inet6) disagree");
 }
 
 /* pf's label macros ($if, $srcaddr ...), expanded per rule in labels and tags. */
-static const char *pk_res_expand(struct pk_res *r, const struct pk_ir_rule *ir, const char *text)
+static const char *res_expand(struct pk_res *r, const struct pk_ir_rule *ir, const char *text)
 {
 	if (!text || !strchr(text, '$'))
 		return text;
@@ -461,7 +461,7 @@ static const char *pk_res_expand(struct pk_res *r, const struct pk_ir_rule *ir, 
 
 void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir)
 {
-	ir->label = pk_res_expand(r, ir, ir->label);
-	ir->tag = pk_res_expand(r, ir, ir->tag);
-	ir->tagged = pk_res_expand(r, ir, ir->tagged);
+	ir->label = res_expand(r, ir, ir->label);
+	ir->tag = res_expand(r, ir, ir->tag);
+	ir->tagged = res_expand(r, ir, ir->tagged);
 }

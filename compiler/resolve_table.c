@@ -14,7 +14,7 @@ struct pk_entry_vec {
 	uint32_t n, cap;
 };
 
-static void pk_entry_push(struct pk_res *r, struct pk_entry_vec *e, const struct pk_prefix *p, bool neg)
+static void entry_push(struct pk_res *r, struct pk_entry_vec *e, const struct pk_prefix *p, bool neg)
 {
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 8;
@@ -25,18 +25,18 @@ static void pk_entry_push(struct pk_res *r, struct pk_entry_vec *e, const struct
 }
 
 /* One word of a table file; returns false for what is not an address. */
-static bool pk_file_entry(struct pk_res *r, struct pk_entry_vec *e, const char *w, size_t len)
+static bool file_entry(struct pk_res *r, struct pk_entry_vec *e, const char *w, size_t len)
 {
 	bool neg = len && w[0] == '!';
 	char *text = pk_arena_strndup(r->a, w + neg, len - neg);
 	struct pk_prefix p;
 	if (pk_prefix_parse(text, &p))
 		return false;
-	pk_entry_push(r, e, &p, neg);
+	entry_push(r, e, &p, neg);
 	return true;
 }
 
-static void pk_table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_entry_vec *e)
+static void table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_entry_vec *e)
 {
 	size_t len;
 	const char *text = pk_lex_read_file(r->a, f->s, &len);
@@ -55,7 +55,7 @@ static void pk_table_file(struct pk_res *r, const struct pk_ast_item *f, struct 
 			size_t s = i;
 			while (i < len && !strchr(" \t\r\n#", text[i]))
 				i++;
-			if (!pk_file_entry(r, e, text + s, i - s))
+			if (!file_entry(r, e, text + s, i - s))
 				pk_error(r->d, &f->loc, "%s:%u: '%.*s' is not an address or network", f->s, line,
 					 (int)(i - s), text + s);
 		}
@@ -78,11 +78,11 @@ void pk_res_table(struct pk_res *r, const struct pk_ast_table *at)
 		if (v.v[i].kind != PK_ADDR_PREFIX)
 			pk_error(r->d, &at->loc, "a table holds addresses and networks only, not tables or interfaces' dynamic addresses");
 		else
-			pk_entry_push(r, &e, &v.v[i].pfx, v.v[i].neg);
+			entry_push(r, &e, &v.v[i].pfx, v.v[i].neg);
 	}
 	uint32_t ninline = e.n, nfiles = 0;
 	for (const struct pk_ast_item *f = at->files; f; f = f->next, nfiles++)
-		pk_table_file(r, f, &e);
+		table_file(r, f, &e);
 	struct pk_ir_table *t = &r->rs->tables[idx];
 	t->persist = at->persist;
 	t->is_const = at->is_const;

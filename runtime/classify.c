@@ -2,7 +2,7 @@
  * runtime/classify.c: does a rule match a packet, and which rule decides a
  * phase: by walking the program's decision tree (pk_rs_classify) or by
  * plain linear evaluation (pk_rs_classify_trace, the reference and
- * --explain). Both apply a rule through pk_rs_apply, so they share pf's
+ * --explain). Both apply a rule through apply(), so they share pf's
  * semantics: in the filter the last match wins unless a matching rule is
  * quick and match rules accumulate; the older phases are first-match.
  */
@@ -12,13 +12,13 @@
 #include "runtime/pkb_internal.h"
 #include "runtime/rulebox.h"
 
-static bool pk_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
+static bool in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
 {
 	return p->af == af && pk_net_contains(p->addr, p->len, addr);
 }
 
 /* Compare addr with an entry's address masked to len. */
-static int pk_masked_cmp(const uint8_t *entry, unsigned len, const uint8_t addr[16])
+static int masked_cmp(const uint8_t *entry, unsigned len, const uint8_t addr[16])
 {
 	for (unsigned i = 0; i < 16; i++) {
 		unsigned bits = len > 8 * i ? len - 8 * i : 0;
@@ -44,7 +44,7 @@ const struct pkb_tabentry *pk_rs_table_entry(const struct pk_rs *rs, uint32_t ta
 		uint32_t lo = grp->first, hi = grp->first + grp->n;
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
-			int c = pk_masked_cmp(ent[idx[mid]].addr, grp->len, addr);
+			int c = masked_cmp(ent[idx[mid]].addr, grp->len, addr);
 			if (!c)
 				return &ent[idx[mid]];
 			if (c < 0)
@@ -66,7 +66,7 @@ bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const
 
 /* no-route: no route back to the address; urpf-failed: the route back does
  * not leave by the interface the packet came in on (pf_routable). */
-static bool pk_route_test(const struct pk_rs *rs, uint8_t kind, const struct pk_match_pkt *p, const uint8_t *addr)
+static bool route_test(const struct pk_rs *rs, uint8_t kind, const struct pk_match_pkt *p, const uint8_t *addr)
 {
 	uint16_t iface;
 	uint8_t gw_af, gw[16];
@@ -76,25 +76,25 @@ static bool pk_route_test(const struct pk_rs *rs, uint8_t kind, const struct pk_
 	return !routed || iface != p->iface;
 }
 
-static bool pk_addr_match(const struct pk_rs *rs, const struct pkb_addr *a, const struct pk_match_pkt *p,
-			  const uint8_t *addr)
+static bool addr_match(const struct pk_rs *rs, const struct pkb_addr *a, const struct pk_match_pkt *p,
+		       const uint8_t *addr)
 {
 	bool hit;
 	size_t n = p->af == PK_RT_AF_INET ? 4 : 16;
 	switch (a->kind) {
 	case 0: hit = true; break;
-	case 1: hit = pk_in_prefix(&a->pfx, p->af, addr); break;
+	case 1: hit = in_prefix(&a->pfx, p->af, addr); break;
 	case 2:
 		hit = a->pfx.af == p->af && memcmp(addr, a->pfx.addr, n) >= 0 && memcmp(addr, a->end.addr, n) <= 0;
 		break;
 	case 3: hit = pk_rs_table_match(rs, a->table, p->af, addr); break;
-	default: hit = pk_route_test(rs, a->kind, p, addr); break;
+	default: hit = route_test(rs, a->kind, p, addr); break;
 	}
 	return hit != (bool)a->neg;
 }
 
 /* pf_match_port */
-static bool pk_port_match(const struct pkb_port *m, uint16_t port)
+static bool port_match(const struct pkb_port *m, uint16_t port)
 {
 	switch (m->op) {
 	case 1: return port == m->lo;
@@ -112,10 +112,10 @@ static bool pk_port_match(const struct pkb_port *m, uint16_t port)
 
 /* What pf tests only for some protocols: ports (TCP, UDP), flags (TCP),
  * ICMP type and code (ICMP, ICMPv6). */
-static bool pk_proto_fields_match(const struct pkb_rule *r, const struct pk_match_pkt *p)
+static bool proto_fields_match(const struct pkb_rule *r, const struct pk_match_pkt *p)
 {
 	if (p->proto == 6 || p->proto == 17) {
-		if (!pk_port_match(&r->sport, p->sport) || !pk_port_match(&r->dport, p->dport))
+		if (!port_match(&r->sport, p->sport) || !port_match(&r->dport, p->dport))
 			return false;
 	}
 	if (p->proto == 6 && (p->tcp_flags & r->tcp_mask) != r->tcp_flags)
@@ -137,8 +137,8 @@ bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pk
 	if (r->iface != PKB_NONE && (r->iface == p->iface) == !!(r->flags & PKB_R_IFNEG))
 		return false;
 	const struct pkb_addr *addrs = PK_RS_SEC(rs, ADDRS, struct pkb_addr);
-	if (!pk_addr_match(rs, &addrs[r->src], p, p->src) || !pk_addr_match(rs, &addrs[r->dst], p, p->dst) ||
-	    !pk_proto_fields_match(r, p))
+	if (!addr_match(rs, &addrs[r->src], p, p->src) || !addr_match(rs, &addrs[r->dst], p, p->dst) ||
+	    !proto_fields_match(r, p))
 		return false;
 	if (r->tos != -1 && r->tos != p->tos)
 		return false;
@@ -149,8 +149,8 @@ bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pk
 }
 
 /* Apply rule i to the result if it matches; true when evaluation stops. */
-static bool pk_rs_apply(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t i, const struct pk_match_pkt *p,
-			struct pk_rs_result *res, bool *matched)
+static bool apply(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t i, const struct pk_match_pkt *p,
+		  struct pk_rs_result *res, bool *matched)
 {
 	const struct pk_rs_rule *r = &rs->rules[i];
 	*matched = false;
@@ -173,7 +173,7 @@ static bool pk_rs_apply(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t
 	return r->quick;
 }
 
-static void pk_rs_result_init(struct pk_rs_result *res)
+static void result_init(struct pk_rs_result *res)
 {
 	res->rule = PK_RT_NO_RULE;
 	res->nmatches = 0;
@@ -183,12 +183,12 @@ static void pk_rs_result_init(struct pk_rs_result *res)
 void pk_rs_classify_trace(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
 			  struct pk_rs_result *res, void (*visit)(void *ctx, uint32_t rule), void *ctx)
 {
-	pk_rs_result_init(res);
+	result_init(res);
 	if ((unsigned)phase >= PK_PHASE_COUNT)
 		return;
 	for (uint32_t k = rs->phase_first[phase]; k < rs->phase_first[phase + 1]; k++) {
 		bool matched;
-		bool stop = pk_rs_apply(rs, phase, rs->phase_rules[k], p, res, &matched);
+		bool stop = apply(rs, phase, rs->phase_rules[k], p, res, &matched);
 		if (matched && visit)
 			visit(ctx, rs->phase_rules[k]);
 		if (stop)
@@ -200,14 +200,14 @@ uint32_t pk_rs_filter_walk(const struct pk_rs *rs, const struct pk_match_pkt *p,
 			   struct pk_rs_result *res, void (*visit)(void *ctx, uint32_t rule), void *ctx)
 {
 	if (from == 0)
-		pk_rs_result_init(res);
+		result_init(res);
 	for (uint32_t k = rs->phase_first[PK_PHASE_FILTER]; k < rs->phase_first[PK_PHASE_FILTER + 1]; k++) {
 		const uint32_t i = rs->phase_rules[k];
 		bool matched, stop;
 
 		if (i < from)
 			continue;
-		stop = pk_rs_apply(rs, PK_PHASE_FILTER, i, p, res, &matched);
+		stop = apply(rs, PK_PHASE_FILTER, i, p, res, &matched);
 		if (matched && visit)
 			visit(ctx, i);
 		if (stop)
@@ -226,7 +226,7 @@ struct pk_key {
 	bool syn; /* TCP, SYN set, ACK clear: what `flags S/SA` accepts */
 };
 
-static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
+static void key_of(const struct pk_match_pkt *p, struct pk_key *k)
 {
 	k->v[PKB_FIELD_PROTO] = p->proto;
 	k->v[PKB_FIELD_SRC] = pkb_addr_key(p->src, p->af);
@@ -243,7 +243,7 @@ static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
  * target of the interval the packet's field value falls in, the number of
  * bounds <= v, by binary search (its branches let the processor fetch
  * ahead, which a branch-free search would not). Inlined per width. */
-static inline uint32_t pk_cut_search(const uint32_t *insn, const struct pk_key *key, uint32_t width)
+static inline uint32_t cut_search(const uint32_t *insn, const struct pk_key *key, uint32_t width)
 {
 	uint64_t v = key->v[insn[0] >> 8];
 	uint32_t k = insn[1], lo = 0, hi = k;
@@ -260,16 +260,16 @@ static inline uint32_t pk_cut_search(const uint32_t *insn, const struct pk_key *
 }
 
 /* The target of a CUT or CUT32 at pc, or 0 when pc holds neither. */
-static uint32_t pk_node_target(const uint32_t *prog, uint32_t pc, const struct pk_key *key)
+static uint32_t node_target(const uint32_t *prog, uint32_t pc, const struct pk_key *key)
 {
 	uint32_t op = prog[pc] & 0xff;
 	if (op == PKB_OP_CUT32)
-		return pk_cut_search(prog + pc, key, 1);
-	return op == PKB_OP_CUT ? pk_cut_search(prog + pc, key, 2) : 0;
+		return cut_search(prog + pc, key, 1);
+	return op == PKB_OP_CUT ? cut_search(prog + pc, key, 2) : 0;
 }
 
 /* Rule i against the packet, from its box (the same answer as pk_rs_match). */
-static bool pk_box_match(const struct pk_rs *rs, uint32_t i, const struct pk_key *k)
+static bool box_match(const struct pk_rs *rs, uint32_t i, const struct pk_key *k)
 {
 	const struct pk_rs_box *b = &rs->boxes[i];
 	const struct pk_match_pkt *p = k->p;
@@ -292,19 +292,19 @@ static bool pk_box_match(const struct pk_rs *rs, uint32_t i, const struct pk_key
 
 /* A list entry's rule: sure ones (PKB_SURE) match without a test; those
  * marked PKB_SYN fail a packet that is not a TCP SYN without reading the rule. */
-static bool pk_entry_matches(const struct pk_rs *rs, uint32_t entry, const struct pk_key *key,
-			     struct pk_rs_result *res)
+static bool entry_matches(const struct pk_rs *rs, uint32_t entry, const struct pk_key *key,
+			  struct pk_rs_result *res)
 {
 	if (entry & PKB_SURE)
 		return true;
 	res->evaluated++;
 	if ((entry & PKB_SYN) && !key->syn)
 		return false;
-	return pk_box_match(rs, entry & ~PKB_ENTRY_MARKS, key);
+	return box_match(rs, entry & ~PKB_ENTRY_MARKS, key);
 }
 
 /* Keep the match rules in rule order, the first ones when there are too many. */
-static void pk_add_match(struct pk_rs_result *res, uint32_t rule)
+static void add_match(struct pk_rs_result *res, uint32_t rule)
 {
 	uint32_t cap = sizeof(res->matches) / sizeof(res->matches[0]), i = res->nmatches;
 	if (i == cap && res->matches[cap - 1] < rule)
@@ -319,7 +319,7 @@ static void pk_add_match(struct pk_rs_result *res, uint32_t rule)
 }
 
 /* The kept match rules are full and all before rule r: r cannot change them. */
-static bool pk_matches_full_before(const struct pk_rs_result *res, uint32_t r)
+static bool matches_full_before(const struct pk_rs_result *res, uint32_t r)
 {
 	uint32_t cap = sizeof(res->matches) / sizeof(res->matches[0]);
 	return res->nmatches == cap && res->matches[cap - 1] < r;
@@ -335,24 +335,24 @@ struct pk_walk {
 
 /* Scan the COLLECT at pc up to rule end: match rules past the kept ones
  * are not tested, they cannot change them. */
-static void pk_collect(const struct pk_rs *rs, uint32_t pc, uint32_t end, const struct pk_key *key,
-		       struct pk_rs_result *res)
+static void scan_collect(const struct pk_rs *rs, uint32_t pc, uint32_t end, const struct pk_key *key,
+			 struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
 		uint32_t r = prog[pc + j] & ~PKB_ENTRY_MARKS;
-		if (r > end || pk_matches_full_before(res, r))
+		if (r > end || matches_full_before(res, r))
 			return;
-		if (pk_entry_matches(rs, prog[pc + j], key, res))
-			pk_add_match(res, r);
+		if (entry_matches(rs, prog[pc + j], key, res))
+			add_match(res, r);
 	}
 }
 
 /* Every tree from its root down its CUTs to the leaf, a level of each in
  * turn: the trees' loads do not depend on one another, so the memory
  * accesses of one overlap those of the others (verified: jumps forward). */
-static void pk_descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, const struct pk_key *key,
-		       struct pk_walk *w)
+static void descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, const struct pk_key *key,
+		    struct pk_walk *w)
 {
 	uint32_t moving = k;
 	for (uint32_t j = 0; j < k; j++)
@@ -360,7 +360,7 @@ static void pk_descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, 
 	while (moving) {
 		moving = 0;
 		for (uint32_t j = 0; j < k; j++) {
-			uint32_t next = pk_node_target(prog, w[j].leaf, key);
+			uint32_t next = node_target(prog, w[j].leaf, key);
 			if (!next)
 				continue;
 			w[j].leaf = next;
@@ -373,8 +373,8 @@ static void pk_descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, 
 /* A leaf from pc: its LAST and COLLECT are noted; its TESTs are tested up
  * to limit (they are in rule order, so the rest of them lies beyond the
  * limit), adding the match rules met to res when collect. */
-static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_key *key,
-			 uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
+static void walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t pc, const struct pk_key *key,
+		      uint32_t limit, bool collect, struct pk_rs_result *res, struct pk_walk *w)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	w->stop = w->decide = PK_RT_NO_RULE;
@@ -383,7 +383,7 @@ static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
 		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
 		if (pkb_cut_width(op)) {
-			pc = pk_node_target(prog, pc, key);
+			pc = node_target(prog, pc, key);
 			continue;
 		}
 		if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
@@ -396,13 +396,13 @@ static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 		pc++;
 		const struct pk_rs_box *rule = &rs->boxes[r];
 		uint32_t marks = op == PKB_OP_APPLY ? PKB_SURE : op == PKB_OP_TESTSYN ? PKB_SYN : 0;
-		if (rule->phase != phase || !pk_entry_matches(rs, r | marks, key, res))
+		if (rule->phase != phase || !entry_matches(rs, r | marks, key, res))
 			continue;
 		bool first_match = phase != PK_PHASE_FILTER;
 		if (first_match || !(rule->bits & PK_BOX_MATCH))
 			w->decide = r;
-		else if (collect && !pk_matches_full_before(res, r))
-			pk_add_match(res, r);
+		else if (collect && !matches_full_before(res, r))
+			add_match(res, r);
 		if (first_match || (rule->bits & PK_BOX_QUICK)) {
 			w->stop = r;
 			return;
@@ -416,7 +416,7 @@ struct pk_last {
 	uint32_t n, i;
 };
 
-static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struct pk_last *l)
+static void last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struct pk_last *l)
 {
 	uint32_t lo = 0, hi = prog[pc] >> 8;
 	l->r = prog + pc + 1;
@@ -437,15 +437,15 @@ static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struc
 /* The LAST lists of the trees merged highest rule first: the first that
  * matches is the last non-quick decision pf would make before the stop;
  * nothing at or below the decision found so far is tested. */
-static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, uint32_t k, uint32_t stop,
-			      uint32_t decide, const struct pk_key *key, struct pk_rs_result *res)
+static uint32_t last_merge(const struct pk_rs *rs, const struct pk_walk *w, uint32_t k, uint32_t stop,
+			   uint32_t decide, const struct pk_key *key, struct pk_rs_result *res)
 {
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	struct pk_last l[PKB_MAX_FORK];
 	uint32_t m = 0;
 	for (uint32_t j = 0; j < k; j++)
 		if (w[j].last)
-			pk_last_init(prog, w[j].last, stop, &l[m++]);
+			last_init(prog, w[j].last, stop, &l[m++]);
 	for (;;) {
 		struct pk_last *top = NULL;
 		uint32_t r = 0;
@@ -456,7 +456,7 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
 			}
 		if (!top || (decide != PK_RT_NO_RULE && r <= decide))
 			return decide;
-		if (pk_entry_matches(rs, top->r[top->i++], key, res))
+		if (entry_matches(rs, top->r[top->i++], key, res))
 			return r;
 	}
 }
@@ -466,15 +466,15 @@ static uint32_t pk_last_merge(const struct pk_rs *rs, const struct pk_walk *w, u
  * decision is the last deciding rule up to it, and a tree whose own last
  * deciding TEST lies beyond is walked again up to that point; the match
  * rules are those of the leaves' COLLECTs up to it. */
-static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const uint32_t *roots, uint32_t k,
-			  const struct pk_key *key, struct pk_rs_result *res)
+static void eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const uint32_t *roots, uint32_t k,
+		       const struct pk_key *key, struct pk_rs_result *res)
 {
 	uint32_t stop = PK_RT_NO_RULE, decide = PK_RT_NO_RULE;
 	struct pk_walk w[PKB_MAX_FORK];
-	pk_descend(PK_RS_SEC(rs, PROGRAM, uint32_t), roots, k, key, w);
+	descend(PK_RS_SEC(rs, PROGRAM, uint32_t), roots, k, key, w);
 	/* rules after a stop already found cannot change the outcome */
 	for (uint32_t j = 0; j < k; j++) {
-		pk_walk_leaf(rs, phase, w[j].leaf, key, stop, true, res, &w[j]);
+		walk_leaf(rs, phase, w[j].leaf, key, stop, true, res, &w[j]);
 		if (w[j].stop < stop)
 			stop = w[j].stop;
 	}
@@ -482,7 +482,7 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 		uint32_t d = w[j].decide;
 		if (d != PK_RT_NO_RULE && d > stop) {
 			struct pk_walk again;
-			pk_walk_leaf(rs, phase, w[j].leaf, key, stop, false, res, &again);
+			walk_leaf(rs, phase, w[j].leaf, key, stop, false, res, &again);
 			d = again.decide;
 		}
 		if (d != PK_RT_NO_RULE && (decide == PK_RT_NO_RULE || d > decide))
@@ -492,8 +492,8 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 		res->nmatches--;
 	for (uint32_t j = 0; j < k; j++)
 		if (w[j].collect)
-			pk_collect(rs, w[j].collect, stop, key, res);
-	res->rule = pk_last_merge(rs, w, k, stop, decide, key, res);
+			scan_collect(rs, w[j].collect, stop, key, res);
+	res->rule = last_merge(rs, w, k, stop, decide, key, res);
 }
 
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
@@ -503,16 +503,16 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 		pk_rs_classify_trace(rs, phase, p, res, NULL, NULL);
 		return;
 	}
-	pk_rs_result_init(res);
+	result_init(res);
 	/* a phase without rules decides nothing: its tree need not be walked */
 	if ((unsigned)phase >= PK_PHASE_COUNT || rs->phase_first[phase] == rs->phase_first[phase + 1])
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
 	const uint32_t *entry = prog + phase * 2 + (p->af == PK_RT_AF_INET6);
 	struct pk_key key;
-	pk_key_of(p, &key);
+	key_of(p, &key);
 	if ((prog[*entry] & 0xff) == PKB_OP_FORK)
-		pk_eval_trees(rs, phase, prog + *entry + 2, prog[*entry + 1], &key, res);
+		eval_trees(rs, phase, prog + *entry + 2, prog[*entry + 1], &key, res);
 	else
-		pk_eval_trees(rs, phase, entry, 1, &key, res);
+		eval_trees(rs, phase, entry, 1, &key, res);
 }

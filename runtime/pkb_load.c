@@ -24,12 +24,12 @@ const char *pk_rs_str(const struct pk_rs *rs, uint32_t off)
 	return off == PKB_NONE ? NULL : PK_RS_SEC(rs, STRINGS, char) + off;
 }
 
-static size_t pk_align8(size_t n)
+static size_t align8(size_t n)
 {
 	return (n + PKB_ALIGN - 1) & ~(size_t)(PKB_ALIGN - 1);
 }
 
-static int pk_rs_check_header(const uint8_t *buf, size_t len, struct pk_err *err)
+static int check_header(const uint8_t *buf, size_t len, struct pk_err *err)
 {
 	const struct pkb_header *h = (const struct pkb_header *)buf;
 	if (len < PKB_MAGIC_LEN || memcmp(buf, PKB_MAGIC, PKB_MAGIC_LEN))
@@ -66,10 +66,10 @@ static int pk_rs_check_header(const uint8_t *buf, size_t len, struct pk_err *err
 }
 
 /* Sections follow each other in order, 8-aligned, zero padding, to the end. */
-static int pk_rs_check_sections(struct pk_rs *rs, struct pk_err *err)
+static int check_sections(struct pk_rs *rs, struct pk_err *err)
 {
 	const struct pkb_header *h = rs->h;
-	uint64_t at = pk_align8(sizeof(*h));
+	uint64_t at = align8(sizeof(*h));
 	for (uint32_t i = 0; i < PKB_SEC_COUNT; i++) {
 		const struct pkb_section *s = &h->sections[i];
 		uint64_t off = offsetof(struct pkb_header, sections) + i * sizeof(*s);
@@ -89,16 +89,16 @@ static int pk_rs_check_sections(struct pk_rs *rs, struct pk_err *err)
 		if (s->size > rs->len - at)
 			return pk_err_at(err, off + offsetof(struct pkb_section, size),
 					 "section %s runs past the end of the file", pkb_section_name(i));
-		for (uint64_t p = at + s->size; p < pk_align8(at + s->size) && p < rs->len; p++)
+		for (uint64_t p = at + s->size; p < align8(at + s->size) && p < rs->len; p++)
 			if (rs->buf[p])
 				return pk_err_at(err, p, "non-zero padding after section %s", pkb_section_name(i));
 		rs->sec[i] = rs->buf + at;
 		rs->cnt[i] = s->count;
-		at = pk_align8(at + s->size);
+		at = align8(at + s->size);
 	}
 	if (at != rs->len)
 		return pk_err_at(err, at, "%llu bytes after the last section", (unsigned long long)(rs->len - at));
-	for (uint64_t p = sizeof(*h); p < pk_align8(sizeof(*h)); p++)
+	for (uint64_t p = sizeof(*h); p < align8(sizeof(*h)); p++)
 		if (rs->buf[p])
 			return pk_err_at(err, p, "non-zero padding after the header");
 	if (rs->cnt[PKB_SEC_OPTIONS] != 1)
@@ -115,7 +115,7 @@ int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err
 {
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
-	if (pk_rs_check_header(buf, len, err))
+	if (check_header(buf, len, err))
 		return -1;
 	struct pk_rs *rs = calloc(1, sizeof(*rs));
 	if (!rs || !(rs->buf = malloc(len))) {
@@ -125,7 +125,7 @@ int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err
 	memcpy(rs->buf, buf, len);
 	rs->len = len;
 	rs->h = (const struct pkb_header *)rs->buf;
-	if (pk_rs_check_sections(rs, err) || pk_rs_verify_records(rs, err) || pk_rs_verify_tables(rs, err) ||
+	if (check_sections(rs, err) || pk_rs_verify_records(rs, err) || pk_rs_verify_tables(rs, err) ||
 	    pk_rs_verify_program(rs, err)) {
 		pk_rs_free(rs);
 		return -1;

@@ -11,8 +11,8 @@
 
 #define PK_OFF(rs, id, i, type, field) pk_rs_off((rs), PKB_SEC_##id, (i), offsetof(type, field))
 
-static int pk_v_str(const struct pk_rs *rs, struct pk_err *err, uint32_t off, uint64_t at, const char *what,
-		    bool required)
+static int v_str(const struct pk_rs *rs, struct pk_err *err, uint32_t off, uint64_t at, const char *what,
+		 bool required)
 {
 	if (off == PKB_NONE && !required)
 		return 0;
@@ -22,7 +22,7 @@ static int pk_v_str(const struct pk_rs *rs, struct pk_err *err, uint32_t off, ui
 	return 0;
 }
 
-static int pk_v_index(struct pk_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
+static int v_index(struct pk_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
 {
 	if (idx != PKB_NONE && idx >= n)
 		return pk_err_at(err, at, "%s: index %u out of range (%u entries)", what, idx, n);
@@ -30,15 +30,15 @@ static int pk_v_index(struct pk_err *err, uint32_t idx, uint32_t n, uint64_t at,
 }
 
 /* An index that must be present. */
-static int pk_v_ref(struct pk_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
+static int v_ref(struct pk_err *err, uint32_t idx, uint32_t n, uint64_t at, const char *what)
 {
 	if (idx >= n)
 		return pk_err_at(err, at, "%s: index %u out of range (%u entries)", what, idx, n);
 	return 0;
 }
 
-static int pk_v_range(struct pk_err *err, uint32_t first, uint32_t n, uint32_t max, uint64_t at,
-		      const char *what)
+static int v_range(struct pk_err *err, uint32_t first, uint32_t n, uint32_t max, uint64_t at,
+		   const char *what)
 {
 	if ((uint64_t)first + n > max)
 		return pk_err_at(err, at, "%s: entries %u..%llu outside the %u present", what, first,
@@ -46,19 +46,19 @@ static int pk_v_range(struct pk_err *err, uint32_t first, uint32_t n, uint32_t m
 	return 0;
 }
 
-static int pk_v_max(struct pk_err *err, uint32_t v, uint32_t max, uint64_t at, const char *what)
+static int v_max(struct pk_err *err, uint32_t v, uint32_t max, uint64_t at, const char *what)
 {
 	if (v > max)
 		return pk_err_at(err, at, "%s: unknown value %u (at most %u)", what, v, max);
 	return 0;
 }
 
-static int pk_v_loc(const struct pk_rs *rs, struct pk_err *err, const struct pkb_loc *l, uint64_t at)
+static int v_loc(const struct pk_rs *rs, struct pk_err *err, const struct pkb_loc *l, uint64_t at)
 {
-	return pk_v_index(err, l->file, PK_RS_N(rs, SOURCES), at, "source file");
+	return v_index(err, l->file, PK_RS_N(rs, SOURCES), at, "source file");
 }
 
-static int pk_v_prefix(struct pk_err *err, const struct pkb_prefix *p, uint64_t at, bool need_af)
+static int v_prefix(struct pk_err *err, const struct pkb_prefix *p, uint64_t at, bool need_af)
 {
 	if (p->af != 0 && p->af != 4 && p->af != 6)
 		return pk_err_at(err, at, "unknown address family %u", p->af);
@@ -72,52 +72,52 @@ static int pk_v_prefix(struct pk_err *err, const struct pkb_prefix *p, uint64_t 
 	return 0;
 }
 
-static int pk_v_addr(const struct pk_rs *rs, struct pk_err *err, const struct pkb_addr *a, uint64_t at)
+static int v_addr(const struct pk_rs *rs, struct pk_err *err, const struct pkb_addr *a, uint64_t at)
 {
-	if (pk_v_max(err, a->kind, 5, at, "address kind") || pk_v_max(err, a->neg, 1, at + 1, "negation") ||
-	    pk_v_max(err, a->ifmod, 6, at + 2, "interface modifier") ||
-	    pk_v_max(err, a->noalias, 1, at + 3, "noalias") ||
-	    pk_v_str(rs, err, a->ifname, at + offsetof(struct pkb_addr, ifname), "interface name", false))
+	if (v_max(err, a->kind, 5, at, "address kind") || v_max(err, a->neg, 1, at + 1, "negation") ||
+	    v_max(err, a->ifmod, 6, at + 2, "interface modifier") ||
+	    v_max(err, a->noalias, 1, at + 3, "noalias") ||
+	    v_str(rs, err, a->ifname, at + offsetof(struct pkb_addr, ifname), "interface name", false))
 		return -1;
 	if (a->kind == PKB_ADDR_KIND_TABLE ? a->table >= PK_RS_N(rs, TABLES) : a->table != PKB_NONE)
 		return pk_err_at(err, at + offsetof(struct pkb_addr, table), "table index %u invalid for this address",
 				 a->table);
 	bool need = a->kind == 1 || a->kind == 2; /* PREFIX, RANGE */
-	return pk_v_prefix(err, &a->pfx, at + offsetof(struct pkb_addr, pfx), need) ||
-	       pk_v_prefix(err, &a->end, at + offsetof(struct pkb_addr, end), a->kind == 2);
+	return v_prefix(err, &a->pfx, at + offsetof(struct pkb_addr, pfx), need) ||
+	       v_prefix(err, &a->end, at + offsetof(struct pkb_addr, end), a->kind == 2);
 }
 
-static int pk_v_options(const struct pk_rs *rs, struct pk_err *err)
+static int v_options(const struct pk_rs *rs, struct pk_err *err)
 {
 	const struct pkb_options *o = PK_RS_SEC(rs, OPTIONS, struct pkb_options);
 	for (uint32_t i = 0; i < PK_TMO_COUNT; i++)
-		if (pk_v_loc(rs, err, &o->timeout_loc[i], PK_OFF(rs, OPTIONS, 0, struct pkb_options, timeout_loc[i])))
+		if (v_loc(rs, err, &o->timeout_loc[i], PK_OFF(rs, OPTIONS, 0, struct pkb_options, timeout_loc[i])))
 			return -1;
 	if (o->timeout_set >> PK_TMO_COUNT)
 		return pk_err_at(err, PK_OFF(rs, OPTIONS, 0, struct pkb_options, timeout_set), "unknown timeout bits");
 	if (o->limit_set >> 4)
 		return pk_err_at(err, PK_OFF(rs, OPTIONS, 0, struct pkb_options, limit_set), "unknown limit bits");
 	uint64_t at = PK_OFF(rs, OPTIONS, 0, struct pkb_options, optimization);
-	if (pk_v_max(err, o->optimization, PK_OPT_COUNT - 1, at, "optimization") ||
-	    pk_v_max(err, o->block_policy, 1, at + 1, "block policy") ||
-	    pk_v_max(err, o->state_policy, 2, at + 2, "state policy") ||
-	    pk_v_max(err, o->flags, PKB_OPT_HOSTID_SET, at + 3, "option flags"))
+	if (v_max(err, o->optimization, PK_OPT_COUNT - 1, at, "optimization") ||
+	    v_max(err, o->block_policy, 1, at + 1, "block policy") ||
+	    v_max(err, o->state_policy, 2, at + 2, "state policy") ||
+	    v_max(err, o->flags, PKB_OPT_HOSTID_SET, at + 3, "option flags"))
 		return -1;
 	const uint32_t *strs = &o->debug;
 	for (int i = 0; i < 4; i++)
-		if (pk_v_str(rs, err, strs[i], PK_OFF(rs, OPTIONS, 0, struct pkb_options, debug) + 4u * (unsigned)i,
-			     "option", false))
+		if (v_str(rs, err, strs[i], PK_OFF(rs, OPTIONS, 0, struct pkb_options, debug) + 4u * (unsigned)i,
+			  "option", false))
 			return -1;
-	if (pk_v_range(err, o->set_first, o->nset, PK_RS_N(rs, SETLOCS),
-		       PK_OFF(rs, OPTIONS, 0, struct pkb_options, set_first), "set lines"))
+	if (v_range(err, o->set_first, o->nset, PK_RS_N(rs, SETLOCS),
+		    PK_OFF(rs, OPTIONS, 0, struct pkb_options, set_first), "set lines"))
 		return -1;
 	for (uint32_t i = 0; i < PK_RS_N(rs, SETLOCS); i++)
-		if (pk_v_loc(rs, err, &PK_RS_SEC(rs, SETLOCS, struct pkb_loc)[i], pk_rs_off(rs, PKB_SEC_SETLOCS, i, 0)))
+		if (v_loc(rs, err, &PK_RS_SEC(rs, SETLOCS, struct pkb_loc)[i], pk_rs_off(rs, PKB_SEC_SETLOCS, i, 0)))
 			return -1;
 	return 0;
 }
 
-static int pk_v_topology(const struct pk_rs *rs, struct pk_err *err)
+static int v_topology(const struct pk_rs *rs, struct pk_err *err)
 {
 	uint32_t nif = PK_RS_N(rs, IFACES);
 	if (nif >= PK_RT_NO_IFACE)
@@ -125,25 +125,25 @@ static int pk_v_topology(const struct pk_rs *rs, struct pk_err *err)
 				 PK_RT_NO_IFACE - 1);
 	for (uint32_t i = 0; i < nif; i++) {
 		const struct pkb_iface *f = &PK_RS_SEC(rs, IFACES, struct pkb_iface)[i];
-		if (pk_v_str(rs, err, f->name, PK_OFF(rs, IFACES, i, struct pkb_iface, name), "interface name", true) ||
-		    pk_v_loc(rs, err, &f->loc, PK_OFF(rs, IFACES, i, struct pkb_iface, loc)) ||
-		    pk_v_range(err, f->addr_first, f->naddrs, PK_RS_N(rs, IFADDRS),
-			       PK_OFF(rs, IFACES, i, struct pkb_iface, addr_first), "interface addresses") ||
-		    pk_v_max(err, f->flags, 7, PK_OFF(rs, IFACES, i, struct pkb_iface, flags), "interface flags") ||
-		    pk_v_max(err, f->pad, 0, PK_OFF(rs, IFACES, i, struct pkb_iface, pad), "padding"))
+		if (v_str(rs, err, f->name, PK_OFF(rs, IFACES, i, struct pkb_iface, name), "interface name", true) ||
+		    v_loc(rs, err, &f->loc, PK_OFF(rs, IFACES, i, struct pkb_iface, loc)) ||
+		    v_range(err, f->addr_first, f->naddrs, PK_RS_N(rs, IFADDRS),
+			    PK_OFF(rs, IFACES, i, struct pkb_iface, addr_first), "interface addresses") ||
+		    v_max(err, f->flags, 7, PK_OFF(rs, IFACES, i, struct pkb_iface, flags), "interface flags") ||
+		    v_max(err, f->pad, 0, PK_OFF(rs, IFACES, i, struct pkb_iface, pad), "padding"))
 			return -1;
 	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, IFADDRS); i++)
-		if (pk_v_prefix(err, &PK_RS_SEC(rs, IFADDRS, struct pkb_prefix)[i], pk_rs_off(rs, PKB_SEC_IFADDRS, i, 0),
-				true))
+		if (v_prefix(err, &PK_RS_SEC(rs, IFADDRS, struct pkb_prefix)[i], pk_rs_off(rs, PKB_SEC_IFADDRS, i, 0),
+			     true))
 			return -1;
 	for (uint32_t i = 0; i < PK_RS_N(rs, ROUTES); i++) {
 		const struct pkb_route *r = &PK_RS_SEC(rs, ROUTES, struct pkb_route)[i];
-		if (pk_v_loc(rs, err, &r->loc, PK_OFF(rs, ROUTES, i, struct pkb_route, loc)) ||
-		    pk_v_prefix(err, &r->dst, PK_OFF(rs, ROUTES, i, struct pkb_route, dst), true) ||
-		    pk_v_prefix(err, &r->gw, PK_OFF(rs, ROUTES, i, struct pkb_route, gw), false) ||
-		    pk_v_index(err, r->iface, nif, PK_OFF(rs, ROUTES, i, struct pkb_route, iface), "route interface") ||
-		    pk_v_max(err, r->flags, PKB_ROUTE_CONNECTED, PK_OFF(rs, ROUTES, i, struct pkb_route, flags), "route flags"))
+		if (v_loc(rs, err, &r->loc, PK_OFF(rs, ROUTES, i, struct pkb_route, loc)) ||
+		    v_prefix(err, &r->dst, PK_OFF(rs, ROUTES, i, struct pkb_route, dst), true) ||
+		    v_prefix(err, &r->gw, PK_OFF(rs, ROUTES, i, struct pkb_route, gw), false) ||
+		    v_index(err, r->iface, nif, PK_OFF(rs, ROUTES, i, struct pkb_route, iface), "route interface") ||
+		    v_max(err, r->flags, PKB_ROUTE_CONNECTED, PK_OFF(rs, ROUTES, i, struct pkb_route, flags), "route flags"))
 			return -1;
 		if (r->iface == PKB_NONE)
 			return pk_err_at(err, PK_OFF(rs, ROUTES, i, struct pkb_route, iface), "route without interface");
@@ -156,51 +156,51 @@ static int pk_v_topology(const struct pk_rs *rs, struct pk_err *err)
 	return 0;
 }
 
-static int pk_v_strlist(const struct pk_rs *rs, struct pk_err *err, enum pkb_section_id id, const char *what)
+static int v_strlist(const struct pk_rs *rs, struct pk_err *err, enum pkb_section_id id, const char *what)
 {
 	const uint32_t *v = rs->sec[id];
 	for (uint32_t i = 0; i < rs->cnt[id]; i++)
-		if (pk_v_str(rs, err, v[i], pk_rs_off(rs, id, i, 0), what, true))
+		if (v_str(rs, err, v[i], pk_rs_off(rs, id, i, 0), what, true))
 			return -1;
 	return 0;
 }
 
-static int pk_v_state(const struct pk_rs *rs, struct pk_err *err)
+static int v_state(const struct pk_rs *rs, struct pk_err *err)
 {
 	for (uint32_t i = 0; i < PK_RS_N(rs, SOPTS); i++) {
 		const struct pkb_sopts *s = &PK_RS_SEC(rs, SOPTS, struct pkb_sopts)[i];
 		uint64_t at = PK_OFF(rs, SOPTS, i, struct pkb_sopts, src_track);
-		if (pk_v_max(err, s->src_track, 2, at, "source tracking") ||
-		    pk_v_max(err, s->policy, 2, at + 1, "state policy") ||
-		    pk_v_max(err, s->flags, 63, at + 2, "state option flags") ||
-		    pk_v_max(err, s->pad, 0, at + 3, "padding") ||
-		    pk_v_str(rs, err, s->overload_table, at + 4, "overload table", false))
+		if (v_max(err, s->src_track, 2, at, "source tracking") ||
+		    v_max(err, s->policy, 2, at + 1, "state policy") ||
+		    v_max(err, s->flags, 63, at + 2, "state option flags") ||
+		    v_max(err, s->pad, 0, at + 3, "padding") ||
+		    v_str(rs, err, s->overload_table, at + 4, "overload table", false))
 			return -1;
 	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, POOLS); i++)
-		if (pk_v_addr(rs, err, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i], pk_rs_off(rs, PKB_SEC_POOLS, i, 0)))
+		if (v_addr(rs, err, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i], pk_rs_off(rs, PKB_SEC_POOLS, i, 0)))
 			return -1;
 	for (uint32_t i = 0; i < PK_RS_N(rs, ADDRS); i++)
-		if (pk_v_addr(rs, err, &PK_RS_SEC(rs, ADDRS, struct pkb_addr)[i], pk_rs_off(rs, PKB_SEC_ADDRS, i, 0)))
+		if (v_addr(rs, err, &PK_RS_SEC(rs, ADDRS, struct pkb_addr)[i], pk_rs_off(rs, PKB_SEC_ADDRS, i, 0)))
 			return -1;
 	for (uint32_t i = 0; i < PK_RS_N(rs, ROUTEOPTS); i++) {
 		const struct pkb_routeopt *ro = &PK_RS_SEC(rs, ROUTEOPTS, struct pkb_routeopt)[i];
 		uint64_t at = pk_rs_off(rs, PKB_SEC_ROUTEOPTS, i, 0);
-		if (pk_v_index(err, ro->iface, PK_RS_N(rs, IFACES), at, "route interface") ||
-		    pk_v_prefix(err, &ro->gw, at + offsetof(struct pkb_routeopt, gw), false) ||
-		    pk_v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)) ||
-		    pk_v_max(err, ro->pool_opts, 63, at + offsetof(struct pkb_routeopt, pool_opts), "pool options") ||
-		    pk_v_max(err, ro->pad[0] | ro->pad[1] | ro->pad[2], 0, at + offsetof(struct pkb_routeopt, pad), "padding") ||
-		    pk_v_str(rs, err, ro->hash_key, at + offsetof(struct pkb_routeopt, hash_key), "source-hash key", false))
+		if (v_index(err, ro->iface, PK_RS_N(rs, IFACES), at, "route interface") ||
+		    v_prefix(err, &ro->gw, at + offsetof(struct pkb_routeopt, gw), false) ||
+		    v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)) ||
+		    v_max(err, ro->pool_opts, 63, at + offsetof(struct pkb_routeopt, pool_opts), "pool options") ||
+		    v_max(err, ro->pad[0] | ro->pad[1] | ro->pad[2], 0, at + offsetof(struct pkb_routeopt, pad), "padding") ||
+		    v_str(rs, err, ro->hash_key, at + offsetof(struct pkb_routeopt, hash_key), "source-hash key", false))
 			return -1;
 	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, NATS); i++) {
 		const struct pkb_nat *n = &PK_RS_SEC(rs, NATS, struct pkb_nat)[i];
 		uint64_t at = pk_rs_off(rs, PKB_SEC_NATS, i, 0);
-		if (pk_v_max(err, n->kind, 3, at, "translation kind") || pk_v_max(err, n->pool_opts, 63, at + 1, "pool options") ||
-		    pk_v_max(err, n->pad[0] | n->pad[1], 0, at + 2, "padding") ||
-		    pk_v_range(err, n->pool_first, n->npool, PK_RS_N(rs, POOLS), at + 8, "translation pool") ||
-		    pk_v_str(rs, err, n->hash_key, at + offsetof(struct pkb_nat, hash_key), "source-hash key", false))
+		if (v_max(err, n->kind, 3, at, "translation kind") || v_max(err, n->pool_opts, 63, at + 1, "pool options") ||
+		    v_max(err, n->pad[0] | n->pad[1], 0, at + 2, "padding") ||
+		    v_range(err, n->pool_first, n->npool, PK_RS_N(rs, POOLS), at + 8, "translation pool") ||
+		    v_str(rs, err, n->hash_key, at + offsetof(struct pkb_nat, hash_key), "source-hash key", false))
 			return -1;
 		if (n->npool > UINT16_MAX)
 			return pk_err_at(err, at + 12, "translation pool of %u addresses", n->npool);
@@ -208,48 +208,48 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_err *err)
 	return 0;
 }
 
-static int pk_v_icmpish(struct pk_err *err, int16_t v, uint64_t at, const char *what)
+static int v_icmpish(struct pk_err *err, int16_t v, uint64_t at, const char *what)
 {
 	if (v < -1 || v > 255)
 		return pk_err_at(err, at, "%s %d outside -1..255", what, v);
 	return 0;
 }
 
-static int pk_v_rule_enums(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
+static int v_rule_enums(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
 {
 	uint64_t b = at + offsetof(struct pkb_rule, action);
-	if (pk_v_max(err, r->flags, PKB_R_ALL, at + offsetof(struct pkb_rule, flags), "rule flags") ||
-	    pk_v_max(err, r->action, PK_RT_BINAT, b, "action") || pk_v_max(err, r->block, PK_RT_RETURN_ICMP6, b + 1, "block kind") ||
-	    pk_v_max(err, r->dir, 2, b + 2, "direction") || pk_v_max(err, r->state, PK_RT_STATE_SYNPROXY, b + 7, "state type") ||
-	    pk_v_max(err, r->route, 3, b + 10, "route option") || pk_v_max(err, r->pad, 0, b + 11, "padding") ||
-	    pk_v_max(err, r->pad2, 0, at + offsetof(struct pkb_rule, pad2), "padding") ||
-	    pk_v_max(err, r->sport.op, 9, at + offsetof(struct pkb_rule, sport), "source port operator") ||
-	    pk_v_max(err, r->dport.op, 9, at + offsetof(struct pkb_rule, dport), "destination port operator") ||
-	    pk_v_max(err, r->sport.pad | r->sport.pad2 | r->dport.pad | r->dport.pad2, 0,
-		     at + offsetof(struct pkb_rule, sport), "padding"))
+	if (v_max(err, r->flags, PKB_R_ALL, at + offsetof(struct pkb_rule, flags), "rule flags") ||
+	    v_max(err, r->action, PK_RT_BINAT, b, "action") || v_max(err, r->block, PK_RT_RETURN_ICMP6, b + 1, "block kind") ||
+	    v_max(err, r->dir, 2, b + 2, "direction") || v_max(err, r->state, PK_RT_STATE_SYNPROXY, b + 7, "state type") ||
+	    v_max(err, r->route, 3, b + 10, "route option") || v_max(err, r->pad, 0, b + 11, "padding") ||
+	    v_max(err, r->pad2, 0, at + offsetof(struct pkb_rule, pad2), "padding") ||
+	    v_max(err, r->sport.op, 9, at + offsetof(struct pkb_rule, sport), "source port operator") ||
+	    v_max(err, r->dport.op, 9, at + offsetof(struct pkb_rule, dport), "destination port operator") ||
+	    v_max(err, r->sport.pad | r->sport.pad2 | r->dport.pad | r->dport.pad2, 0,
+		  at + offsetof(struct pkb_rule, sport), "padding"))
 		return -1;
 	if (r->af != 0 && r->af != 4 && r->af != 6)
 		return pk_err_at(err, b + 3, "unknown address family %u", r->af);
 	uint64_t ic = at + offsetof(struct pkb_rule, icmp_type);
-	return pk_v_icmpish(err, r->icmp_type, ic, "icmp-type") || pk_v_icmpish(err, r->icmp_code, ic + 2, "icmp code") ||
-	       pk_v_icmpish(err, r->tos, ic + 4, "tos") || pk_v_icmpish(err, r->set_tos, ic + 6, "set-tos");
+	return v_icmpish(err, r->icmp_type, ic, "icmp-type") || v_icmpish(err, r->icmp_code, ic + 2, "icmp code") ||
+	       v_icmpish(err, r->tos, ic + 4, "tos") || v_icmpish(err, r->set_tos, ic + 6, "set-tos");
 }
 
-static int pk_v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
+static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
 	uint64_t at = pk_rs_off(rs, PKB_SEC_RULES, i, 0);
 #define PK_AT(field) (at + offsetof(struct pkb_rule, field))
-	if (pk_v_loc(rs, err, &r->loc, at) || pk_v_rule_enums(err, r, at) ||
-	    pk_v_index(err, r->iface, PK_RS_N(rs, IFACES), PK_AT(iface), "interface") ||
-	    pk_v_index(err, r->route_opt, PK_RS_N(rs, ROUTEOPTS), PK_AT(route_opt), "route option") ||
-	    pk_v_max(err, r->tag, PK_RS_N(rs, TAGS), PK_AT(tag), "tag") ||
-	    pk_v_max(err, r->tagged, PK_RS_N(rs, TAGS), PK_AT(tagged), "tagged") ||
-	    pk_v_str(rs, err, r->label, PK_AT(label), "label", false) ||
-	    pk_v_index(err, r->sopts, PK_RS_N(rs, SOPTS), PK_AT(sopts), "state options") ||
-	    pk_v_index(err, r->nat, PK_RS_N(rs, NATS), PK_AT(nat), "translation") ||
-	    pk_v_ref(err, r->src, PK_RS_N(rs, ADDRS), PK_AT(src), "source address") ||
-	    pk_v_ref(err, r->dst, PK_RS_N(rs, ADDRS), PK_AT(dst), "destination address")) {
+	if (v_loc(rs, err, &r->loc, at) || v_rule_enums(err, r, at) ||
+	    v_index(err, r->iface, PK_RS_N(rs, IFACES), PK_AT(iface), "interface") ||
+	    v_index(err, r->route_opt, PK_RS_N(rs, ROUTEOPTS), PK_AT(route_opt), "route option") ||
+	    v_max(err, r->tag, PK_RS_N(rs, TAGS), PK_AT(tag), "tag") ||
+	    v_max(err, r->tagged, PK_RS_N(rs, TAGS), PK_AT(tagged), "tagged") ||
+	    v_str(rs, err, r->label, PK_AT(label), "label", false) ||
+	    v_index(err, r->sopts, PK_RS_N(rs, SOPTS), PK_AT(sopts), "state options") ||
+	    v_index(err, r->nat, PK_RS_N(rs, NATS), PK_AT(nat), "translation") ||
+	    v_ref(err, r->src, PK_RS_N(rs, ADDRS), PK_AT(src), "source address") ||
+	    v_ref(err, r->dst, PK_RS_N(rs, ADDRS), PK_AT(dst), "destination address")) {
 		char why[sizeof(err->msg)];
 		memcpy(why, err->msg, sizeof(why));
 		return pk_err_set(err, "rule %u: %s", i, why);
@@ -260,9 +260,9 @@ static int pk_v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 
 int pk_rs_verify_records(const struct pk_rs *rs, struct pk_err *err)
 {
-	if (pk_v_strlist(rs, err, PKB_SEC_SOURCES, "source path") || pk_v_options(rs, err) || pk_v_topology(rs, err) ||
-	    pk_v_strlist(rs, err, PKB_SEC_TAGS, "tag name") || pk_v_strlist(rs, err, PKB_SEC_TABFILES, "table file") ||
-	    pk_v_state(rs, err))
+	if (v_strlist(rs, err, PKB_SEC_SOURCES, "source path") || v_options(rs, err) || v_topology(rs, err) ||
+	    v_strlist(rs, err, PKB_SEC_TAGS, "tag name") || v_strlist(rs, err, PKB_SEC_TABFILES, "table file") ||
+	    v_state(rs, err))
 		return -1;
 	if (PK_RS_N(rs, TAGS) > UINT16_MAX)
 		return pk_err_at(err, rs->h->sections[PKB_SEC_TAGS].offset, "%u tags, at most %u", PK_RS_N(rs, TAGS),
@@ -270,7 +270,7 @@ int pk_rs_verify_records(const struct pk_rs *rs, struct pk_err *err)
 	if (PK_RS_N(rs, RULES) >= PK_RT_NO_RULE)
 		return pk_err_at(err, rs->h->sections[PKB_SEC_RULES].offset, "too many rules");
 	for (uint32_t i = 0; i < PK_RS_N(rs, RULES); i++)
-		if (pk_v_rule(rs, err, i))
+		if (v_rule(rs, err, i))
 			return -1;
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include "runtime/pkb_internal.h"
 
 /* Look-up order of table entries: af, length descending, masked address. */
-static int pk_tab_cmp(const struct pkb_tabentry *a, const struct pkb_tabentry *b)
+static int tab_cmp(const struct pkb_tabentry *a, const struct pkb_tabentry *b)
 {
 	if (a->af != b->af)
 		return a->af < b->af ? -1 : 1;
@@ -28,7 +28,7 @@ static int pk_tab_cmp(const struct pkb_tabentry *a, const struct pkb_tabentry *b
 	return 0;
 }
 
-static int pk_v_table(const struct pk_rs *rs, struct pk_err *err, uint32_t t)
+static int v_table(const struct pk_rs *rs, struct pk_err *err, uint32_t t)
 {
 	const struct pkb_table *tab = &PK_RS_SEC(rs, TABLES, struct pkb_table)[t];
 	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
@@ -50,7 +50,7 @@ static int pk_v_table(const struct pk_rs *rs, struct pk_err *err, uint32_t t)
 		uint64_t eat = pk_rs_off(rs, PKB_SEC_TABINDEX, tab->index_first + (uint64_t)k, 0);
 		if (e < tab->entry_first || e - tab->entry_first >= tab->nentries)
 			return pk_err_at(err, eat, "table %u: index entry %u points outside the table", t, e);
-		if (k && pk_tab_cmp(&ent[idx[tab->index_first + k - 1]], &ent[e]) >= 0)
+		if (k && tab_cmp(&ent[idx[tab->index_first + k - 1]], &ent[e]) >= 0)
 			return pk_err_at(err, eat, "table %u: index not sorted at position %u", t, k);
 	}
 	return 0;
@@ -67,13 +67,13 @@ int pk_rs_verify_tables(const struct pk_rs *rs, struct pk_err *err)
 			return pk_err_at(err, at + 1, "table entry %u: bad length, negation or padding", i);
 	}
 	for (uint32_t t = 0; t < PK_RS_N(rs, TABLES); t++)
-		if (pk_v_table(rs, err, t))
+		if (v_table(rs, err, t))
 			return -1;
 	return 0;
 }
 
-static int pk_v_operand(const struct pk_rs *rs, struct pk_err *err, uint32_t op, int which, uint32_t v,
-			uint64_t at)
+static int v_operand(const struct pk_rs *rs, struct pk_err *err, uint32_t op, int which, uint32_t v,
+		     uint64_t at)
 {
 	const char *name = pkb_op_name(op);
 	switch (pkb_op_operand(op, which)) {
@@ -106,8 +106,8 @@ static int pk_v_operand(const struct pk_rs *rs, struct pk_err *err, uint32_t op,
 }
 
 /* n targets at word at, of the instruction at pc: later instruction starts. */
-static int pk_v_targets(const uint32_t *prog, uint32_t pc, uint32_t at, uint32_t n, const uint8_t *start,
-			uint32_t nwords, uint64_t base, struct pk_err *err)
+static int v_targets(const uint32_t *prog, uint32_t pc, uint32_t at, uint32_t n, const uint8_t *start,
+		     uint32_t nwords, uint64_t base, struct pk_err *err)
 {
 	const char *name = pkb_op_name(prog[pc] & 0xff);
 	for (uint32_t j = 0; j < n; j++) {
@@ -122,21 +122,21 @@ static int pk_v_targets(const uint32_t *prog, uint32_t pc, uint32_t at, uint32_t
 }
 
 /* A bound of a CUT (two words, low first) or CUT32 (one word). */
-static uint64_t pk_v_bound(const uint32_t *b, uint32_t width, uint32_t j)
+static uint64_t v_bound(const uint32_t *b, uint32_t width, uint32_t j)
 {
 	return width == 2 ? b[2 * j] | (uint64_t)b[2 * j + 1] << 32 : b[j];
 }
 
 /* CUT and CUT32 bounds strictly increasing, targets later instruction starts. */
-static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uint32_t nwords, uint64_t base,
-		    struct pk_err *err)
+static int v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uint32_t nwords, uint64_t base,
+		 struct pk_err *err)
 {
 	uint32_t k = prog[pc + 1], width = pkb_cut_width(prog[pc] & 0xff);
 	for (uint32_t j = 1; j < k; j++)
-		if (pk_v_bound(prog + pc + 2, width, j - 1) >= pk_v_bound(prog + pc + 2, width, j))
+		if (v_bound(prog + pc + 2, width, j - 1) >= v_bound(prog + pc + 2, width, j))
 			return pk_err_at(err, base + 4ull * (pc + 2 + width * j), "%s at word %u: bounds not increasing",
 					 pkb_op_name(prog[pc] & 0xff), pc);
-	return pk_v_targets(prog, pc, pc + 2 + width * k, k + 1, start, nwords, base, err);
+	return v_targets(prog, pc, pc + 2 + width * k, k + 1, start, nwords, base, err);
 }
 
 /* A LAST or COLLECT list: rules in range, strictly decreasing (LAST) or
@@ -144,7 +144,7 @@ static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uin
  * (COLLECT) filter rule: what the runtime's early stops rely on. The
  * PKB_SURE and PKB_SYN marks are the compiler's claims, like the lists'
  * completeness. */
-static int pk_v_list(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, uint64_t base, struct pk_err *err)
+static int v_list(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, uint64_t base, struct pk_err *err)
 {
 	const struct pkb_rule *rules = PK_RS_SEC(rs, RULES, struct pkb_rule);
 	bool last = (prog[pc] & 0xff) == PKB_OP_LAST;
@@ -165,8 +165,8 @@ static int pk_v_list(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, 
 	return 0;
 }
 
-static int pk_v_decode(const struct pk_rs *rs, const uint32_t *prog, uint32_t nwords, uint8_t *start,
-		       uint32_t *last, struct pk_err *err)
+static int v_decode(const struct pk_rs *rs, const uint32_t *prog, uint32_t nwords, uint8_t *start,
+		    uint32_t *last, struct pk_err *err)
 {
 	uint64_t base = rs->h->sections[PKB_SEC_PROGRAM].offset;
 	for (uint32_t pc = PKB_ENTRIES; pc < nwords;) {
@@ -178,8 +178,8 @@ static int pk_v_decode(const struct pk_rs *rs, const uint32_t *prog, uint32_t nw
 		if (has_b && nwords - pc < 2)
 			return pk_err_at(err, base + 4ull * pc, "%s at word %u runs past the end of the program",
 					 pkb_op_name(op), pc);
-		if (pk_v_operand(rs, err, op, 0, prog[pc] >> 8, base + 4ull * pc) ||
-		    (has_b && pk_v_operand(rs, err, op, 1, prog[pc + 1], base + 4ull * pc + 4)))
+		if (v_operand(rs, err, op, 0, prog[pc] >> 8, base + 4ull * pc) ||
+		    (has_b && v_operand(rs, err, op, 1, prog[pc + 1], base + 4ull * pc + 4)))
 			return -1;
 		if (!len)
 			return pk_err_at(err, base + 4ull * pc, "%s at word %u runs past the end of the program",
@@ -202,7 +202,7 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_err *err)
 	if (!start)
 		return pk_err_at(err, base, "out of memory verifying the program");
 	uint32_t last = 0;
-	int rc = pk_v_decode(rs, prog, nwords, start, &last, err);
+	int rc = v_decode(rs, prog, nwords, start, &last, err);
 	if (!rc && (prog[last] & 0xff) != PKB_OP_END)
 		rc = pk_err_at(err, base + 4ull * last, "the program's last instruction is not END");
 	for (uint32_t i = 0; !rc && i < PKB_ENTRIES; i++)
@@ -211,11 +211,11 @@ int pk_rs_verify_program(const struct pk_rs *rs, struct pk_err *err)
 				       i % 2 ? "inet6" : "inet");
 	for (uint32_t pc = PKB_ENTRIES; !rc && pc < nwords; pc++) {
 		if (start[pc] && pkb_cut_width(prog[pc] & 0xff))
-			rc = pk_v_cut(prog, pc, start, nwords, base, err);
+			rc = v_cut(prog, pc, start, nwords, base, err);
 		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK)
-			rc = pk_v_targets(prog, pc, pc + 2, prog[pc + 1], start, nwords, base, err);
+			rc = v_targets(prog, pc, pc + 2, prog[pc + 1], start, nwords, base, err);
 		if (start[pc] && ((prog[pc] & 0xff) == PKB_OP_LAST || (prog[pc] & 0xff) == PKB_OP_COLLECT))
-			rc = pk_v_list(rs, prog, pc, base, err);
+			rc = v_list(rs, prog, pc, base, err);
 	}
 	free(start);
 	return rc;

@@ -30,7 +30,7 @@ uint64_t pkb_addr_key(const uint8_t *a, uint8_t af)
 }
 
 /* Addresses are read as the runtime reads a packet's (pkb_addr_key). */
-static bool pk_box_addr(const struct pkb_addr *a, uint8_t af, uint64_t *lo, uint64_t *hi)
+static bool box_addr(const struct pkb_addr *a, uint8_t af, uint64_t *lo, uint64_t *hi)
 {
 	unsigned bits = af == PK_RT_AF_INET ? 32 : 64;
 	uint64_t fmax = pkb_field_max(af, PKB_FIELD_SRC);
@@ -60,7 +60,7 @@ static bool pk_box_addr(const struct pkb_addr *a, uint8_t af, uint64_t *lo, uint
 
 /* pf tests ports only for TCP and UDP, so a rule for another protocol
  * has none; without a protocol the condition is left to the full test. */
-static bool pk_box_port(const struct pkb_port *p, uint8_t proto, uint64_t *lo, uint64_t *hi)
+static bool box_port(const struct pkb_port *p, uint8_t proto, uint64_t *lo, uint64_t *hi)
 {
 	uint32_t a = 0, b = 65535;
 	*lo = a;
@@ -100,14 +100,14 @@ bool pkb_rule_box(const struct pkb_rule *r, const struct pkb_addr *addrs, uint8_
 		lo[PKB_FIELD_IFACE] = hi[PKB_FIELD_IFACE] = r->iface;
 	if (r->dir)
 		lo[PKB_FIELD_DIR] = hi[PKB_FIELD_DIR] = r->dir;
-	bool exact = pk_box_addr(&addrs[r->src], af, &lo[PKB_FIELD_SRC], &hi[PKB_FIELD_SRC]);
-	exact &= pk_box_addr(&addrs[r->dst], af, &lo[PKB_FIELD_DST], &hi[PKB_FIELD_DST]);
-	exact &= pk_box_port(&r->sport, r->proto, &lo[PKB_FIELD_SPORT], &hi[PKB_FIELD_SPORT]);
-	exact &= pk_box_port(&r->dport, r->proto, &lo[PKB_FIELD_DPORT], &hi[PKB_FIELD_DPORT]);
+	bool exact = box_addr(&addrs[r->src], af, &lo[PKB_FIELD_SRC], &hi[PKB_FIELD_SRC]);
+	exact &= box_addr(&addrs[r->dst], af, &lo[PKB_FIELD_DST], &hi[PKB_FIELD_DST]);
+	exact &= box_port(&r->sport, r->proto, &lo[PKB_FIELD_SPORT], &hi[PKB_FIELD_SPORT]);
+	exact &= box_port(&r->dport, r->proto, &lo[PKB_FIELD_DPORT], &hi[PKB_FIELD_DPORT]);
 	return exact;
 }
 
-static void pk_rs_box_of(const struct pk_rs *rs, uint32_t i, struct pk_rs_box *b)
+static void box_of(const struct pk_rs *rs, uint32_t i, struct pk_rs_box *b)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
 	uint64_t lo[PKB_FIELD_COUNT], hi[PKB_FIELD_COUNT];
@@ -144,6 +144,6 @@ int pk_rs_build_boxes(struct pk_rs *rs)
 	if (!rs->boxes)
 		return -1;
 	for (uint32_t i = 0; i < n; i++)
-		pk_rs_box_of(rs, i, &rs->boxes[i]);
+		box_of(rs, i, &rs->boxes[i]);
 	return 0;
 }

@@ -11,7 +11,7 @@
 /* A translation pool address as the engine uses it. `nat-to (wan0)` is a
  * table of the interface's addresses: pf translates to the interface's
  * first address, as a host. */
-static struct pkb_prefix pk_rs_pool_prefix(const struct pk_rs *rs, const struct pkb_addr *a)
+static struct pkb_prefix pool_prefix(const struct pk_rs *rs, const struct pkb_addr *a)
 {
 	struct pkb_prefix p = {0};
 	if (a->kind != PKB_ADDR_KIND_TABLE)
@@ -26,7 +26,7 @@ static struct pkb_prefix pk_rs_pool_prefix(const struct pk_rs *rs, const struct 
 	return p;
 }
 
-static uint32_t pk_rs_table_by_name(const struct pk_rs *rs, uint32_t name)
+static uint32_t table_by_name(const struct pk_rs *rs, uint32_t name)
 {
 	const char *want = pk_rs_str(rs, name);
 
@@ -36,7 +36,7 @@ static uint32_t pk_rs_table_by_name(const struct pk_rs *rs, uint32_t name)
 	return PK_RT_NO_TABLE; /* pf would create it; no rule here reads it */
 }
 
-static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
+static void build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
 	*o = (struct pk_rs_rule){
@@ -70,7 +70,7 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		o->src_track = s->src_track;
 		o->policy = s->policy;
 		o->sloppy = s->flags & PKB_SO_SLOPPY;
-		o->overload_table = pk_rs_table_by_name(rs, s->overload_table);
+		o->overload_table = table_by_name(rs, s->overload_table);
 		o->overload_flush = s->flags & PKB_SO_OVERLOAD_FLUSH;
 		o->overload_flush_global = s->flags & PKB_SO_OVERLOAD_FLUSH_GLOBAL;
 		memcpy(o->timeouts, s->timeouts, sizeof(o->timeouts));
@@ -81,7 +81,7 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		o->nat_pool_opts = n->pool_opts;
 		o->nat_npool = (uint16_t)n->npool;
 		o->nat_pool = rs->pools + 17 * (size_t)n->pool_first;
-		o->nat_af = n->npool ? pk_rs_pool_prefix(rs, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[n->pool_first]).af : 0;
+		o->nat_af = n->npool ? pool_prefix(rs, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[n->pool_first]).af : 0;
 		o->nat_port_lo = n->port_lo;
 		o->nat_port_hi = n->port_hi;
 	}
@@ -111,7 +111,7 @@ bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b)
 	return true;
 }
 
-static int pk_rs_build_tables(struct pk_rs *rs)
+static int build_tables(struct pk_rs *rs)
 {
 	const struct pkb_table *tab = PK_RS_SEC(rs, TABLES, struct pkb_table);
 	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
@@ -137,7 +137,7 @@ static int pk_rs_build_tables(struct pk_rs *rs)
 	return 0;
 }
 
-static int pk_rs_build_phases(struct pk_rs *rs)
+static int build_phases(struct pk_rs *rs)
 {
 	uint32_t n = PK_RS_N(rs, RULES), count[PK_PHASE_COUNT] = {0};
 	rs->phase_rules = malloc(((size_t)n + 1) * sizeof(*rs->phase_rules));
@@ -155,7 +155,7 @@ static int pk_rs_build_phases(struct pk_rs *rs)
 	return 0;
 }
 
-static void pk_rs_build_options(struct pk_rs *rs)
+static void build_options(struct pk_rs *rs)
 {
 	const struct pkb_options *o = PK_RS_SEC(rs, OPTIONS, struct pkb_options);
 	memcpy(rs->opts.timeouts, o->timeouts, sizeof(rs->opts.timeouts));
@@ -177,7 +177,7 @@ static void pk_rs_build_options(struct pk_rs *rs)
 
 /* Room for overload's hosts, only when some rule overloads: what the
  * table-entries limit leaves after the written entries. */
-static int pk_rs_build_adds(struct pk_rs *rs)
+static int build_adds(struct pk_rs *rs)
 {
 	uint32_t room = 0, limit = rs->opts.limit_table_entries, written = PK_RS_N(rs, TABENTRIES);
 
@@ -196,14 +196,14 @@ int pk_rs_build(struct pk_rs *rs)
 	if (!rs->rules || !rs->pools || !rs->skip)
 		return -1;
 	for (uint32_t i = 0; i < np; i++) {
-		struct pkb_prefix p = pk_rs_pool_prefix(rs, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i]);
+		struct pkb_prefix p = pool_prefix(rs, &PK_RS_SEC(rs, POOLS, struct pkb_addr)[i]);
 		memcpy(rs->pools + 17 * (size_t)i, p.addr, 16);
 		rs->pools[17 * (size_t)i + 16] = p.len;
 	}
 	for (uint32_t i = 0; i < n; i++)
-		pk_rs_build_rule(rs, i, &rs->rules[i]);
-	pk_rs_build_options(rs);
-	if (pk_rs_build_phases(rs) || pk_rs_build_tables(rs) || pk_rs_build_routes(rs) || pk_rs_build_adds(rs))
+		build_rule(rs, i, &rs->rules[i]);
+	build_options(rs);
+	if (build_phases(rs) || build_tables(rs) || pk_rs_build_routes(rs) || build_adds(rs))
 		return -1;
 	return pk_rs_build_boxes(rs);
 }
@@ -270,14 +270,14 @@ uint16_t pk_rs_niface(const struct pk_rs *rs)
 	return (uint16_t)PK_RS_N(rs, IFACES);
 }
 
-static const struct pkb_iface *pk_rs_if(const struct pk_rs *rs, uint16_t i)
+static const struct pkb_iface *iface_rec(const struct pk_rs *rs, uint16_t i)
 {
 	return i < PK_RS_N(rs, IFACES) ? &PK_RS_SEC(rs, IFACES, struct pkb_iface)[i] : NULL;
 }
 
 const char *pk_rs_iface_name(const struct pk_rs *rs, uint16_t i)
 {
-	const struct pkb_iface *f = pk_rs_if(rs, i);
+	const struct pkb_iface *f = iface_rec(rs, i);
 	return f ? pk_rs_str(rs, f->name) : NULL;
 }
 
@@ -291,13 +291,13 @@ uint16_t pk_rs_iface_find(const struct pk_rs *rs, const char *name)
 
 bool pk_rs_iface_is_wan(const struct pk_rs *rs, uint16_t i)
 {
-	const struct pkb_iface *f = pk_rs_if(rs, i);
+	const struct pkb_iface *f = iface_rec(rs, i);
 	return f && (f->flags & PKB_IF_WAN);
 }
 
 bool pk_rs_iface_mac(const struct pk_rs *rs, uint16_t i, uint8_t mac[6])
 {
-	const struct pkb_iface *f = pk_rs_if(rs, i);
+	const struct pkb_iface *f = iface_rec(rs, i);
 	if (!f || !(f->flags & PKB_IF_HAS_MAC))
 		return false;
 	memcpy(mac, f->mac, 6);
@@ -306,13 +306,13 @@ bool pk_rs_iface_mac(const struct pk_rs *rs, uint16_t i, uint8_t mac[6])
 
 uint32_t pk_rs_iface_naddr(const struct pk_rs *rs, uint16_t i)
 {
-	const struct pkb_iface *f = pk_rs_if(rs, i);
+	const struct pkb_iface *f = iface_rec(rs, i);
 	return f ? f->naddrs : 0;
 }
 
 void pk_rs_iface_addr(const struct pk_rs *rs, uint16_t i, uint32_t k, uint8_t *af, uint8_t addr[16], uint8_t *len)
 {
-	const struct pkb_iface *f = pk_rs_if(rs, i);
+	const struct pkb_iface *f = iface_rec(rs, i);
 	*af = 0;
 	*len = 0;
 	memset(addr, 0, 16);

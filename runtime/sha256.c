@@ -24,7 +24,7 @@ static uint32_t ror(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
-static void pk_sha256_block(uint32_t h[8], const uint8_t *p)
+static void block(uint32_t h[8], const uint8_t *p)
 {
 	uint32_t w[64];
 	for (int i = 0; i < 16; i++)
@@ -61,7 +61,7 @@ static void pk_sha256_block(uint32_t h[8], const uint8_t *p)
 void pk_sha256_blocks_portable(uint32_t h[8], const uint8_t *p, size_t n)
 {
 	for (; n; n--, p += 64)
-		pk_sha256_block(h, p);
+		block(h, p);
 }
 
 /* Chosen once; every thread that races here stores the same answer. */
