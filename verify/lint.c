@@ -419,7 +419,7 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};
 	x.dom = Z3_mk_and(x.z.c, 2, dv);
 	build_index(&x);
-	pk_lint_style(&x);
+	pk_lint_rules(&x);
 	pk_lint_relations(&x);
 	pk_lint_reach(&x);
 	rep->stats.solver_calls = x.z.checks;

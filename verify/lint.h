@@ -3,7 +3,7 @@
  *
  * pk_lint_run() owns the analysis (verify/lint_rel.c for the relations
  * between rules, verify/lint_reach.c for what reaches or leaves,
- * verify/lint_style.c for per-rule and option checks); the report owns
+ * verify/lint_rule.c for per-rule and option checks); the report owns
  * every finding's text; verify/lint_out.c prints reports. Every finding
  * is true of the ruleset under pf's semantics: a check that cannot decide
  * exactly (probability, tags set during evaluation, tables filled at run

@@ -47,7 +47,7 @@ bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i);
 
 void pk_lint_relations(struct pk_lint_ctx *x);
 void pk_lint_reach(struct pk_lint_ctx *x);
-void pk_lint_style(struct pk_lint_ctx *x);
+void pk_lint_rules(struct pk_lint_ctx *x);
 
 /* Two rules handle a packet alike: same verdict, state, logging, options. */
 bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b);

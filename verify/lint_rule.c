@@ -1,5 +1,5 @@
 /*
- * verify/lint_style.c: checks that read one rule or the options alone:
+ * verify/lint_rule.c: checks that read one rule or the options alone:
  * block vs reject by interface type (reference: pfSense firewalling
  * fundamentals), state types, and `set` values that cannot work.
  */
@@ -148,7 +148,7 @@ static void check_states_memory(struct pk_lint_ctx *x)
 		    o->limits[PK_LIMIT_STATES], (unsigned long long)(need >> 20), (unsigned long long)(mem >> 20));
 }
 
-void pk_lint_style(struct pk_lint_ctx *x)
+void pk_lint_rules(struct pk_lint_ctx *x)
 {
 	for (uint32_t i = 0; i < x->rs->nrules; i++)
 		check_rule(x, &x->rs->rules[i]);
