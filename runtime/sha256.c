@@ -4,7 +4,7 @@
  * CPU's SHA extensions (runtime/sha256_ni.c) when it has them.
  */
 #include "runtime/sha256.h"
-#include "runtime/sha256_impl.h"
+#include "runtime/sha256_priv.h"
 
 #include <string.h>
 

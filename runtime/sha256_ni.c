@@ -7,7 +7,7 @@
  * The instructions keep the eight working variables as two vectors,
  * ABEF and CDGH (lane 3 first), so the state is permuted in and out.
  */
-#include "runtime/sha256_impl.h"
+#include "runtime/sha256_priv.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "runtime/xalloc.h"
-#include "verify/lint_int.h"
+#include "verify/lint_priv.h"
 
 struct pk_lint_info {
 	const char *id;

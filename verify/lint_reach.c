@@ -9,7 +9,7 @@
 
 #include "runtime/xalloc.h"
 #include "verify/eval.h"
-#include "verify/lint_int.h"
+#include "verify/lint_priv.h"
 
 /* The end of the rule file (the one holding the last rule, else the first
  * read): where a ruleset-wide finding points. */

@@ -12,7 +12,7 @@
 
 #include "runtime/xalloc.h"
 #include "verify/eval.h"
-#include "verify/lint_int.h"
+#include "verify/lint_priv.h"
 #include "verify/sample.h"
 
 /* Packets drawn from a box before asking the solver (see sample.h). */

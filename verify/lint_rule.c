@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "verify/lint_int.h"
+#include "verify/lint_priv.h"
 
 static bool is_reject(const struct pk_ir_rule *r)
 {

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "runtime/sha256.h"
-#include "runtime/sha256_impl.h"
+#include "runtime/sha256_priv.h"
 
 static void hex(const uint8_t sum[32], char out[65])
 {

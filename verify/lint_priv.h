@@ -1,12 +1,12 @@
 /*
- * verify/lint_int.h: state shared by the linter's checks during one run.
+ * verify/lint_priv.h: state shared by the linter's checks during one run.
  *
  * Built once by pk_lint_run: the filter rules, their boxes, which pairs
  * overlap (the pruning index), the Z3 encoder with one solver, and each
  * rule's match formula, made on first use.
  */
-#ifndef PK_VERIFY_LINT_INT_H
-#define PK_VERIFY_LINT_INT_H
+#ifndef PK_VERIFY_LINT_PRIV_H
+#define PK_VERIFY_LINT_PRIV_H
 
 #include "verify/box.h"
 #include "verify/lint.h"

@@ -1,9 +1,9 @@
 /*
- * runtime/sha256_impl.h: the two block functions behind runtime/sha256.c,
+ * runtime/sha256_priv.h: the two block functions behind runtime/sha256.c,
  * exposed so a test can hold the accelerated one to the portable one.
  */
-#ifndef PK_RUNTIME_SHA256_IMPL_H
-#define PK_RUNTIME_SHA256_IMPL_H
+#ifndef PK_RUNTIME_SHA256_PRIV_H
+#define PK_RUNTIME_SHA256_PRIV_H
 
 #include <stdbool.h>
 #include <stddef.h>
