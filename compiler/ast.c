@@ -139,9 +139,9 @@ struct pk_ast_fromto pk_ast_fromto_make(struct pk_ast_ipp src, struct pk_ast_ipp
 	return f;
 }
 
-void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir, int lq,
-		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
-		   struct pk_ast_opt *opts)
+void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir,
+		   struct pk_ast_logquick lq, struct pk_ast_item *ifs, int af, struct pk_ast_item *protos,
+		   struct pk_ast_fromto ft, struct pk_ast_opt *opts)
 {
 	struct pk_ast_rule *r = pk_arena_alloc(p->arena, sizeof(*r));
 	r->loc = *loc;
@@ -150,9 +150,9 @@ void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_a
 	r->no = act.no;
 	r->pass = act.pass;
 	r->dir = (uint8_t)dir;
-	r->log = (lq & 1) != 0;
-	r->log_all = (lq & 2) != 0;
-	r->quick = (lq & 4) != 0;
+	r->log = lq.log;
+	r->log_all = lq.log_all;
+	r->quick = lq.quick;
 	r->ifs = ifs;
 	r->af = (uint8_t)af;
 	r->protos = protos;
@@ -165,8 +165,8 @@ void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_a
 	pk_ast_add_rule(p, r);
 }
 
-void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, int lq, struct pk_ast_item *ifs, int af,
-		      struct pk_ast_opt *opts)
+void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_logquick lq,
+		      struct pk_ast_item *ifs, int af, struct pk_ast_opt *opts)
 {
 	struct pk_ast_fromto ft = {{NULL, NULL}, {NULL, NULL}, false};
 	pk_ast_filter(p, loc, pk_ast_act_make(PK_ACT_BLOCK, PK_BLOCK_DROP, NULL, NULL, NULL), PK_DIR_IN, lq, ifs, af,
@@ -179,15 +179,14 @@ struct pk_ast_table *pk_ast_table_new(struct pk_parse *p)
 	return pk_arena_alloc(p->arena, sizeof(struct pk_ast_table));
 }
 
-void pk_ast_table_opt(struct pk_parse *p, struct pk_ast_table *t, const struct pk_ast_opt *o)
+void pk_ast_table_opt(struct pk_parse *p, struct pk_ast_table *t, const struct pk_ast_tableopt *o)
 {
-	switch (o->n) {
-	case 0: t->persist = true; break;
-	case 1: t->is_const = true; break;
-	case 2: t->counters = true; break;
-	case 3: t->files = pk_ast_item_append(t->files, pk_ast_item_new(p, &o->loc, false, o->s, NULL)); break;
-	default: t->hosts = pk_ast_host_append(t->hosts, o->hosts); break;
-	}
+	t->persist |= o->persist;
+	t->is_const |= o->is_const;
+	t->counters |= o->counters;
+	if (o->file)
+		t->files = pk_ast_item_append(t->files, pk_ast_item_new(p, &o->file_loc, false, o->file, NULL));
+	t->hosts = pk_ast_host_append(t->hosts, o->hosts);
 }
 
 struct pk_ast_set *pk_ast_set_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t kind,

@@ -176,6 +176,19 @@ struct pk_ast_stmt {
 	struct pk_ast_stmt *next;
 };
 
+/* [log [(all)]] [quick], written before a rule's interface. */
+struct pk_ast_logquick {
+	bool log, log_all, quick;
+};
+
+/* One option of a table definition; tables accumulate them. */
+struct pk_ast_tableopt {
+	bool persist, is_const, counters;
+	const char *file;          /* file "path"; NULL when not this option */
+	struct pk_loc file_loc;
+	struct pk_ast_host *hosts; /* { host, ... } */
+};
+
 /* What an action keyword and its modifiers said (pass, block return, nat pass). */
 struct pk_ast_act {
 	uint8_t action; /* enum pk_action */
@@ -214,10 +227,10 @@ void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct
 		      const char *ifname, const char *gw, const struct pk_loc *gl);
 void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value);
 
-/* Filter, match and scrub rules: lq bits 1 log, 2 log (all), 4 quick. */
-void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir, int lq,
-		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
-		   struct pk_ast_opt *opts);
+/* Filter, match and scrub rules. */
+void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir,
+		   struct pk_ast_logquick lq, struct pk_ast_item *ifs, int af, struct pk_ast_item *protos,
+		   struct pk_ast_fromto ft, struct pk_ast_opt *opts);
 /* Modifiers of the older translation rules: no nat, nat pass, nat log. */
 enum pk_ast_act_flag { PK_AST_ACT_NO, PK_AST_ACT_PASS, PK_AST_ACT_LOG };
 struct pk_ast_act pk_ast_act_with(struct pk_ast_act a, int flag);
@@ -225,8 +238,8 @@ struct pk_ast_act pk_ast_act_with(struct pk_ast_act a, int flag);
 #define PK_AST_BLOCK_POLICY 255
 /* antispoof [log] [quick] for IF|(IF)|{...} [af] [label ...]; an item's s2
  * is "dynamic" for (IF). */
-void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, int lq, struct pk_ast_item *ifs, int af,
-		      struct pk_ast_opt *opts);
+void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_logquick lq,
+		      struct pk_ast_item *ifs, int af, struct pk_ast_opt *opts);
 struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl, const char *icmp,
 				  const char *icmp6);
 struct pk_ast_fromto pk_ast_fromto_make(struct pk_ast_ipp src, struct pk_ast_ipp dst, bool all);
@@ -239,7 +252,7 @@ struct pk_ast_opt *pk_ast_opt_list(struct pk_parse *p, const struct pk_loc *loc,
 				   struct pk_ast_host *hosts, const char *port, struct pk_ast_item *items,
 				   struct pk_ast_opt *sub);
 struct pk_ast_table *pk_ast_table_new(struct pk_parse *p);
-void pk_ast_table_opt(struct pk_parse *p, struct pk_ast_table *t, const struct pk_ast_opt *o);
+void pk_ast_table_opt(struct pk_parse *p, struct pk_ast_table *t, const struct pk_ast_tableopt *o);
 struct pk_ast_set *pk_ast_set_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t kind,
 				  const char *s, long long n, struct pk_ast_item *items);
 

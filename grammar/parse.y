@@ -52,6 +52,9 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 	struct pk_ast_act act;
 	struct pk_ast_ipp ipp;
 	struct pk_ast_fromto ft;
+	struct pk_ast_logquick lq;
+	struct pk_ast_tableopt tableopt;
+	bool flag;
 }
 
 %token <str> STRING "word" NUMBER "number" MACROWORD BADSTRING "unterminated string" BADCHAR "stray character"
@@ -83,13 +86,16 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token ANTISPOOF "antispoof" FOR "for"
 
 %type <str> word varstring portopt
-%type <num> dir logquick logopts logopt af flushopt
+%type <num> dir af flushopt
+%type <lq> logquick
+%type <flag> logopts logopt
 %type <host> ipspec host_list xhost_neg xhost redirhosts routehosts route_list route_host
 %type <port> portspec port_list port_item
 %type <item> ifspec_opt ifspec if_list if_item proto_opt proto_list timeout_item timeout_list
 %type <item> icmpspec icmp_list icmp_item ifaddr_list ifaddr spoof_ifs spoof_list spoof_if
 %type <opt> filter_opts filter_opt statespec stateopts state_list state_opt pool_opts pool_opt
-%type <opt> scrub_list scrub_opt scrub_old natarrow tableopt
+%type <opt> scrub_list scrub_opt scrub_old natarrow
+%type <tableopt> tableopt
 %type <table> tableopts
 %type <act> action blockspec natkind natbase
 %type <ipp> ipportspec fromspec tospec
@@ -142,15 +148,15 @@ tabledef	: TABLE '<' word '>' tableopts	{ pk_ast_add_table(p, &@$, $3, $5); }
 		;
 
 tableopts	: %empty		{ $$ = pk_ast_table_new(p); }
-		| tableopts tableopt	{ pk_ast_table_opt(p, $1, $2); $$ = $1; }
+		| tableopts tableopt	{ pk_ast_table_opt(p, $1, &$2); $$ = $1; }
 		;
 
-tableopt	: PERSIST		{ $$ = pk_ast_opt_new(p, &@$, 0, NULL, 0); }
-		| CONST			{ $$ = pk_ast_opt_new(p, &@$, 0, NULL, 1); }
-		| COUNTERS		{ $$ = pk_ast_opt_new(p, &@$, 0, NULL, 2); }
-		| FILE_ STRING		{ $$ = pk_ast_opt_new(p, &@2, 0, $2, 3); }
-		| '{' optnl '}'		{ $$ = pk_ast_opt_list(p, &@$, 0, 4, NULL, NULL, NULL, NULL); }
-		| '{' optnl host_list '}' { $$ = pk_ast_opt_list(p, &@$, 0, 4, $3, NULL, NULL, NULL); }
+tableopt	: PERSIST		{ $$ = (struct pk_ast_tableopt){.persist = true}; }
+		| CONST			{ $$ = (struct pk_ast_tableopt){.is_const = true}; }
+		| COUNTERS		{ $$ = (struct pk_ast_tableopt){.counters = true}; }
+		| FILE_ STRING		{ $$ = (struct pk_ast_tableopt){.file = $2, .file_loc = @2}; }
+		| '{' optnl '}'		{ $$ = (struct pk_ast_tableopt){.hosts = NULL}; }
+		| '{' optnl host_list '}' { $$ = (struct pk_ast_tableopt){.hosts = $3}; }
 		;
 
 /* options */
@@ -214,19 +220,20 @@ dir		: %empty		{ $$ = PK_DIR_ANY; }
 		| OUT			{ $$ = PK_DIR_OUT; }
 		;
 
-logquick	: %empty		{ $$ = 0; }
-		| logquick LOG		{ $$ = $1 | 1; }
-		| logquick LOG '(' logopts ')'	{ $$ = $1 | 1 | $4; }
-		| logquick QUICK	{ $$ = $1 | 4; }
+logquick	: %empty		{ $$ = (struct pk_ast_logquick){0}; }
+		| logquick LOG		{ $$ = $1; $$.log = true; }
+		| logquick LOG '(' logopts ')'	{ $$ = $1; $$.log = true; $$.log_all |= $4; }
+		| logquick QUICK	{ $$ = $1; $$.quick = true; }
 		;
 
+/* true when `all` is among the log options */
 logopts		: logopt
-		| logopts comma logopt	{ $$ = $1 | $3; }
+		| logopts comma logopt	{ $$ = $1 || $3; }
 		;
 
-logopt		: ALL			{ $$ = 2; }
-		| word			{ pk_ast_unsupported(p, &@$, "log options other than all"); $$ = 0; }
-		| TO word		{ pk_ast_unsupported(p, &@$, "log (to interface)"); $$ = 0; }
+logopt		: ALL			{ $$ = true; }
+		| word			{ pk_ast_unsupported(p, &@$, "log options other than all"); $$ = false; }
+		| TO word		{ pk_ast_unsupported(p, &@$, "log (to interface)"); $$ = false; }
 		;
 
 ifspec_opt	: %empty		{ $$ = NULL; }
@@ -471,7 +478,8 @@ scrub_old	: %empty		{ $$ = NULL; }
 /* the older translation rules: nat/rdr/binat on IF ... -> pool */
 
 natrule		: natkind ifspec_opt af proto_opt fromto filter_opts natarrow
-			{ pk_ast_filter(p, &@$, $1, PK_DIR_ANY, $1.log, $2, $3, $4, $5, pk_ast_opt_append($6, $7)); }
+			{ pk_ast_filter(p, &@$, $1, PK_DIR_ANY, (struct pk_ast_logquick){.log = $1.log}, $2, $3, $4, $5,
+					pk_ast_opt_append($6, $7)); }
 		;
 
 natkind		: natbase
