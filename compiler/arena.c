@@ -11,6 +11,7 @@
 
 #define PK_ARENA_BLOCK (64 * 1024)
 #define PK_ARENA_ALIGN 16
+_Static_assert((PK_ARENA_ALIGN & (PK_ARENA_ALIGN - 1)) == 0, "pk_arena_alloc rounds sizes up with a mask");
 
 struct pk_block {
 	struct pk_block *next;

@@ -316,6 +316,7 @@ static void emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const 
  * pin down, and each group gets its own tree (EffiCuts' separation). */
 static const uint32_t pk_group_fields[] = {PKB_FIELD_SRC, PKB_FIELD_DST};
 #define PK_NGROUPS (1u << (sizeof(pk_group_fields) / sizeof(pk_group_fields[0])))
+_Static_assert(PK_NGROUPS <= PKB_MAX_FORK, "a FORK holds one tree per group");
 
 static uint32_t group_of(const struct pk_tree *t, uint32_t i)
 {

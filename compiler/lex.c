@@ -8,6 +8,7 @@
  */
 #include "compiler/lex.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,7 @@ void pk_lex_init(struct pk_parse *p)
 
 static void pop_frame(struct pk_lexer *l)
 {
+	assert(l->nframes > 0);
 	pk_scan_lex_destroy(l->frames[--l->nframes].sc);
 }
 

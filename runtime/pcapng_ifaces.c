@@ -1,6 +1,7 @@
 /* runtime/pcapng_ifaces.c: walk pcapng blocks to name each packet's interface. */
 #include "runtime/pcapng_ifaces.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,7 @@ int pk_pcapng_next(struct pk_pcapng *r, const char **name, uint32_t *iface, stru
 		else if (type == PCAPNG_EPB || type == PCAPNG_SPB || type == PCAPNG_PB)
 			rc = packet_iface(r, type, body_len, iface, err) == 0 ? 1 : -1;
 		if (rc == 1) {
+			assert(*iface < r->nifaces); /* packet_iface checked it */
 			*name = r->names[*iface][0] ? r->names[*iface] : NULL;
 			r->off += total;
 			return 1;

@@ -12,6 +12,7 @@
  * against all. Only visited pairs get the full overlap test; empty boxes
  * overlap nothing and are left out.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "runtime/xalloc.h"
@@ -86,6 +87,7 @@ static void cross_join(struct pk_join *j, const struct pk_join_set *p, const str
 
 static void add(struct pk_join_set *s, pk_u128 lo, pk_u128 hi, uint32_t id, const struct pk_box *b)
 {
+	assert(lo <= hi); /* empty boxes were left out: the sweeps need real intervals */
 	s->k[s->n++] = (struct pk_join_key){lo, hi, id, *b};
 }
 

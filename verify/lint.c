@@ -1,4 +1,5 @@
 /* verify/lint.c: the linter's driver, the report, inline suppression. */
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -275,6 +276,7 @@ struct pk_ov_bits {
 static void ov_pair(void *arg, uint32_t i, uint32_t j)
 {
 	struct pk_ov_bits *m = arg;
+	assert(i != j);
 	const uint32_t lo = i < j ? i : j, hi = i < j ? j : i;
 	m->bits[lo * m->words + hi / 64] |= (uint64_t)1 << (hi % 64);
 	m->deg[i]++;
@@ -296,6 +298,8 @@ static void ov_lay_out(struct pk_lint_ctx *x, const struct pk_ov_bits *m)
 				x->ov[i][x->nov[i]++] = j;
 				x->ov[j][x->nov[j]++] = i;
 			}
+	for (uint32_t i = 0; i < n; i++)
+		assert(x->nov[i] == m->deg[i]); /* the join reports each pair once */
 }
 
 /* The filter rules whose boxes overlap, per rule (x->ov, x->nov). */
