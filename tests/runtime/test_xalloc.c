@@ -1,6 +1,6 @@
 /*
  * tests/runtime/test_xalloc.c: the toolchain's allocation wrappers
- * (runtime/xalloc.c): sizes of 0, optional strings, and the one report
+ * (runtime/xalloc.c): sizes of 0, growth, optional strings, and the one report
  * of a failed allocation.
  */
 #include <setjmp.h>
@@ -29,12 +29,27 @@ static void test_zero_sizes_return_memory_to_free(void **state)
 	free(c);
 }
 
-static void test_strdup_copies_and_passes_null_through(void **state)
+static void test_realloc_keeps_the_contents(void **state)
+{
+	(void)state;
+	char *p = pk_xmalloc(4);
+	memcpy(p, "wan", 4);
+	p = pk_xrealloc(p, 1 << 20);
+	assert_string_equal(p, "wan");
+	free(p);
+}
+
+static void test_strdup_copies(void **state)
 {
 	(void)state;
 	char *s = pk_xstrdup("lan0");
 	assert_string_equal(s, "lan0");
 	free(s);
+}
+
+static void test_strdup_of_null_is_null(void **state)
+{
+	(void)state;
 	assert_null(pk_xstrdup(NULL));
 }
 
@@ -64,7 +79,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zero_sizes_return_memory_to_free),
-		cmocka_unit_test(test_strdup_copies_and_passes_null_through),
+		cmocka_unit_test(test_realloc_keeps_the_contents),
+		cmocka_unit_test(test_strdup_copies),
+		cmocka_unit_test(test_strdup_of_null_is_null),
 		cmocka_unit_test(test_oom_prints_the_size_and_aborts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
