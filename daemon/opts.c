@@ -87,11 +87,9 @@ int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 				return -1;
 			break;
 		case ':':
-			pk_err_set(err, "option '%s' needs an argument", argv[optind - 1]);
-			return -1;
+			return pk_err_set(err, "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			pk_err_set(err, "unknown option '%s'; picketd --help lists them", argv[optind - 1]);
-			return -1;
+			return pk_err_set(err, "unknown option '%s'; picketd --help lists them", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

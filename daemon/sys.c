@@ -74,10 +74,8 @@ int pk_sys_drop_privileges(const char *user, struct pk_err *err)
 	if (pw->pw_uid == getuid() && pw->pw_uid == geteuid())
 		return 0;
 	if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
-		pk_err_set(err, "cannot become user %s: %s", user, strerror(errno));
-		return -1;
-	}
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+		return pk_err_set(err, "cannot become user %s: %s", user, strerror(errno));
 	/* A full setresuid away from root clears every capability set. */
 	if (setuid(0) == 0)
 		return pk_err_set(err, "privileges were not dropped: could become root again");

@@ -161,7 +161,7 @@ struct pk_pcap *pk_pcap_open(const char *path, struct pk_err *err)
 
 static int name_iface(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
 {
-	struct pk_err why = {0};
+	struct pk_err why; /* per packet: not zeroed, every failure sets msg and offset */
 	uint32_t id;
 	p->ifname = NULL;
 	if (!c->ng)
@@ -170,7 +170,7 @@ static int name_iface(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *e
 	if (rc == 1)
 		return 0;
 	if (rc == 0)
-		pk_err_set(&why, "libpcap read more packets than the file's blocks hold");
+		pk_err_at(&why, 0, "libpcap read more packets than the file's blocks hold");
 	err->packet = p->n;
 	return pk_err_at(err, why.offset, "%s: packet %llu: corrupt pcapng: %s", c->path, (unsigned long long)p->n,
 			 why.msg);

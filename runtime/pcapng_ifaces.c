@@ -123,7 +123,7 @@ static int add_iface(struct pk_pcapng *r, uint64_t off, uint32_t body_len, struc
 		free(body);
 		if (grown)
 			r->names = grown;
-		return pk_err_set(err, "out of memory");
+		return pk_err_at(err, off, "out of memory");
 	}
 	r->names = grown;
 	int rc = read_at(r, off + 8, body, body_len) ? idb_name(r, body + 8, body_len - 8, r->names[r->nifaces]) : -1;
