@@ -147,12 +147,21 @@ char *pk_scan_text(struct pk_scan_extra *x, const char *text, size_t len)
 	return pk_arena_strndup(x->p->arena, text, len);
 }
 
+/* pfctl's reading of a quoted string: a newline, escaped or not, is
+ * dropped (the string goes on on the next line); a backslash before the
+ * quote, a blank or a tab stands for that character; any other backslash
+ * is kept as written. */
 char *pk_scan_unquote(struct pk_scan_extra *x, const char *text, size_t len)
 {
+	const char quote = text[0];
 	char *s = pk_arena_strndup(x->p->arena, text + 1, len - 2), *w = s;
 	for (const char *r = s; *r; r++) {
-		if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+		if (*r == '\\' && r[1] == '\r' && r[2] == '\n')
+			r += 2;
+		else if (*r == '\\' && (r[1] == quote || r[1] == ' ' || r[1] == '\t' || r[1] == '\n'))
 			r++;
+		if (*r == '\n' || (*r == '\r' && r[1] == '\n'))
+			continue;
 		*w++ = *r;
 	}
 	*w = '\0';

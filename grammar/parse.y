@@ -84,7 +84,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 
 %type <str> word varstring portopt
 %type <num> dir logquick logopts logopt af flushopt
-%type <host> ipspec host_list xhost_neg xhost redirhosts routehosts route_list route_host
+%type <host> ipspec host_list host_item xhost_neg xhost redirhosts routehosts route_list route_host
 %type <port> portspec port_list port_item
 %type <item> ifspec_opt ifspec if_list if_item proto_opt proto_list timeout_item timeout_list
 %type <item> icmpspec icmp_list icmp_item ifaddr_list ifaddr spoof_ifs spoof_list spoof_if
@@ -283,8 +283,13 @@ ipspec		: ANY			{ $$ = pk_ast_host_new(p, &@$, PK_H_ANY, NULL, NULL, -1); }
 		| '{' optnl host_list '}'	{ $$ = $3; }
 		;
 
-host_list	: xhost_neg optnl
-		| host_list comma xhost_neg optnl	{ $$ = pk_ast_host_append($1, $3); }
+/* pfctl nests host lists, so a macro holding a list may stand in one */
+host_list	: host_item optnl
+		| host_list comma host_item optnl	{ $$ = pk_ast_host_append($1, $3); }
+		;
+
+host_item	: xhost_neg
+		| '{' optnl host_list '}'	{ $$ = $3; }
 		;
 
 xhost_neg	: xhost
