@@ -231,6 +231,10 @@ struct pk_ir_iface {
 	struct pk_loc loc;
 	struct pk_prefix *addrs; /* address with the network's prefix length */
 	uint32_t naddrs;
+	struct pk_prefix *peers; /* far ends of a point-to-point link, hosts */
+	uint32_t npeers;
+	const char **groups; /* declared groups (see pk_ir_iface_in_group) */
+	uint32_t ngroups;
 	uint8_t mac[6];
 	bool has_mac;
 	bool wan; /* some route through it has a gateway (pfSense's WAN-type) */
@@ -293,6 +297,13 @@ struct pk_ir_ruleset {
 
 /* Look-ups used by every stage. */
 const struct pk_ir_iface *pk_ir_iface_find(const struct pk_ir_ruleset *rs, const char *name);
+/* Whether interface f is in interface group g, as OpenBSD forms groups:
+ * those the topology declares, `egress` (f holds a default route), and
+ * the group of its kind, its name without the unit number (lo for lo0). */
+bool pk_ir_iface_in_group(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f, const char *g);
+/* Whether name, in `on NAME` or an address, stands for interface f: it is
+ * f's name or the name of a group f is in. */
+bool pk_ir_iface_named(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f, const char *name);
 const struct pk_ir_table *pk_ir_table_find(const struct pk_ir_ruleset *rs, const char *name);
 /* Longest-prefix route for an address; NULL when no route covers it. A
  * directly connected network of an interface counts as a route. */
