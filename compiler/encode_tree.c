@@ -177,7 +177,7 @@ static enum pkb_op pk_leaf_op(const struct pk_tree *t, uint32_t id)
 	const struct pkb_rule *r = &((const struct pkb_rule *)t->e->sec[PKB_SEC_RULES].p)[t->rule[id]];
 	if (!t->filter || (r->flags & PKB_R_QUICK))
 		return PKB_OP_TEST;
-	return r->action == PK_RT_MATCH ? PKB_OP_COLLECT : PKB_OP_LAST;
+	return r->action == PK_ACT_MATCH ? PKB_OP_COLLECT : PKB_OP_LAST;
 }
 
 /* Rule id matches every packet in the region: its box is the whole rule

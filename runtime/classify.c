@@ -36,7 +36,7 @@ const struct pkb_tabentry *pk_rs_table_entry(const struct pk_rs *rs, uint32_t ta
 {
 	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
 	const uint32_t *idx = PK_RS_SEC(rs, TABINDEX, uint32_t);
-	const unsigned host = af == PK_RT_AF_INET6 ? 128 : 32;
+	const unsigned host = af == PK_AF_INET6 ? 128 : 32;
 	for (uint32_t g = rs->table_group[table]; g < rs->table_group[table + 1]; g++) {
 		const struct pk_rs_tgroup *grp = &rs->groups[g];
 		if (grp->af != af || (host_only && grp->len != host))
@@ -71,7 +71,7 @@ static bool pk_route_test(const struct pk_rs *rs, uint8_t kind, const struct pk_
 	uint16_t iface;
 	uint8_t gw_af, gw[16];
 	bool routed = pk_rs_route(rs, p->af, addr, &iface, &gw_af, gw);
-	if (kind == 4)
+	if (kind == PK_ADDR_NOROUTE)
 		return !routed;
 	return !routed || iface != p->iface;
 }
@@ -80,15 +80,15 @@ static bool pk_addr_match(const struct pk_rs *rs, const struct pkb_addr *a, cons
 			  const uint8_t *addr)
 {
 	bool hit;
-	size_t n = p->af == PK_RT_AF_INET ? 4 : 16;
+	size_t n = p->af == PK_AF_INET ? 4 : 16;
 	switch (a->kind) {
-	case 0: hit = true; break;
-	case 1: hit = pk_in_prefix(&a->pfx, p->af, addr); break;
-	case 2:
+	case PK_ADDR_ANY: hit = true; break;
+	case PK_ADDR_PREFIX: hit = pk_in_prefix(&a->pfx, p->af, addr); break;
+	case PK_ADDR_RANGE:
 		hit = a->pfx.af == p->af && memcmp(addr, a->pfx.addr, n) >= 0 && memcmp(addr, a->end.addr, n) <= 0;
 		break;
-	case 3: hit = pk_rs_table_match(rs, a->table, p->af, addr); break;
-	default: hit = pk_route_test(rs, a->kind, p, addr); break;
+	case PK_ADDR_TABLE: hit = pk_rs_table_match(rs, a->table, p->af, addr); break;
+	default: hit = pk_route_test(rs, a->kind, p, addr); break; /* NOROUTE, URPF */
 	}
 	return hit != (bool)a->neg;
 }
@@ -97,16 +97,16 @@ static bool pk_addr_match(const struct pk_rs *rs, const struct pkb_addr *a, cons
 static bool pk_port_match(const struct pkb_port *m, uint16_t port)
 {
 	switch (m->op) {
-	case 1: return port == m->lo;
-	case 2: return port != m->lo;
-	case 3: return port < m->lo;
-	case 4: return port <= m->lo;
-	case 5: return port > m->lo;
-	case 6: return port >= m->lo;
-	case 7: return port >= m->lo && port <= m->hi;
-	case 8: return port > m->lo && port < m->hi;
-	case 9: return port < m->lo || port > m->hi;
-	default: return true;
+	case PK_PORT_EQ: return port == m->lo;
+	case PK_PORT_NE: return port != m->lo;
+	case PK_PORT_LT: return port < m->lo;
+	case PK_PORT_LE: return port <= m->lo;
+	case PK_PORT_GT: return port > m->lo;
+	case PK_PORT_GE: return port >= m->lo;
+	case PK_PORT_RANGE: return port >= m->lo && port <= m->hi;
+	case PK_PORT_INSIDE: return port > m->lo && port < m->hi;
+	case PK_PORT_OUTSIDE: return port < m->lo || port > m->hi;
+	default: return true; /* ANY */
 	}
 }
 
@@ -164,7 +164,7 @@ static bool pk_rs_apply(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t
 		res->rule = i;
 		return true;
 	}
-	if (r->action == PK_RT_MATCH) {
+	if (r->action == PK_ACT_MATCH) {
 		if (res->nmatches < sizeof(res->matches) / sizeof(res->matches[0]))
 			res->matches[res->nmatches++] = i;
 	} else {
@@ -212,7 +212,7 @@ uint32_t pk_rs_filter_walk(const struct pk_rs *rs, const struct pk_match_pkt *p,
 			visit(ctx, i);
 		if (stop)
 			return PK_RT_NO_RULE;
-		if (matched && rs->rules[i].action == PK_RT_MATCH && rs->rules[i].nat != PK_RT_NAT_NONE)
+		if (matched && rs->rules[i].action == PK_ACT_MATCH && rs->rules[i].nat != PK_NAT_NONE)
 			return i;
 	}
 	return PK_RT_NO_RULE;
@@ -499,7 +499,7 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
 		    struct pk_rs_result *res)
 {
-	if (p->af != PK_RT_AF_INET && p->af != PK_RT_AF_INET6) {
+	if (p->af != PK_AF_INET && p->af != PK_AF_INET6) {
 		pk_rs_classify_trace(rs, phase, p, res, NULL, NULL);
 		return;
 	}
@@ -508,7 +508,7 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 	if ((unsigned)phase >= PK_PHASE_COUNT || rs->phase_first[phase] == rs->phase_first[phase + 1])
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	const uint32_t *entry = prog + phase * 2 + (p->af == PK_RT_AF_INET6);
+	const uint32_t *entry = prog + phase * 2 + (p->af == PK_AF_INET6);
 	struct pk_key key;
 	pk_key_of(p, &key);
 	if ((prog[*entry] & 0xff) == PKB_OP_FORK)

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "runtime/rule_vocab.h"
 #include "runtime/ruleset.h"
 #include "runtime/timeouts.h"
 
@@ -90,19 +91,13 @@ struct pkb_loc {
 };
 
 struct pkb_prefix {
-	uint8_t af;  /* 0 (none), 4 or 6 */
+	uint8_t af;  /* enum pk_af: 0 (none), 4 or 6 */
 	uint8_t len; /* <= 32 or 128 */
 	uint8_t pad[2];
 	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes, the rest zero */
 };
 
 /* struct pk_ir_addr */
-/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names those it tests. */
-#define PKB_ADDR_KIND_ANY 0
-#define PKB_ADDR_KIND_PREFIX 1
-#define PKB_ADDR_KIND_RANGE 2
-#define PKB_ADDR_KIND_TABLE 3
-
 struct pkb_addr {
 	uint8_t kind;  /* enum pk_addr_kind */
 	uint8_t neg;   /* 0 or 1 */
@@ -121,7 +116,8 @@ struct pkb_options {
 	struct pkb_loc timeout_loc[PK_TMO_COUNT];
 	uint32_t limits[4];   /* enum pk_limit order */
 	uint32_t limit_set;   /* bit per limit */
-	uint8_t optimization, block_policy, state_policy, flags; /* PKB_OPT_* */
+	uint8_t optimization, block_policy, state_policy; /* enum pk_optimization, pk_block_policy, pk_state_policy */
+	uint8_t flags; /* PKB_OPT_* */
 	uint32_t hostid;
 	uint32_t debug, loginterface, ruleset_optimization, fingerprints; /* strings */
 	uint32_t set_first, nset; /* SETLOCS range */
@@ -175,13 +171,14 @@ struct pkb_tabentry {
 struct pkb_sopts {
 	uint32_t max, max_src_nodes, max_src_states, max_src_conn;
 	uint32_t max_src_conn_rate, max_src_conn_secs;
-	uint8_t src_track, policy, flags, pad; /* PKB_SO_* */
+	uint8_t src_track, policy; /* enum pk_src_track, pk_state_policy */
+	uint8_t flags, pad;        /* PKB_SO_* */
 	uint32_t overload_table; /* string */
 	uint32_t timeouts[PK_TMO_COUNT];
 };
 
 struct pkb_nat {
-	uint8_t kind, pool_opts, pad[2];
+	uint8_t kind, pool_opts, pad[2]; /* enum pk_nat_kind, enum pk_pool_opt bits */
 	uint16_t port_lo, port_hi;
 	uint32_t pool_first, npool; /* POOLS range */
 	uint32_t hash_key;          /* string: source-hash key as written; PKB_NONE = none */
@@ -192,7 +189,7 @@ struct pkb_routeopt {
 	uint32_t iface;        /* interface index, PKB_NONE when only an address is given */
 	struct pkb_prefix gw;  /* af 0 when none */
 	struct pkb_addr addr;  /* the target as written, e.g. (IF:peer); kind any when none */
-	uint8_t pool_opts, pad[3]; /* pool option bits, as for translation */
+	uint8_t pool_opts, pad[3]; /* enum pk_pool_opt bits */
 	uint32_t hash_key;         /* string, as for translation */
 };
 
@@ -211,31 +208,17 @@ struct pkb_routeopt {
 #define PKB_R_FRAG_REASSEMBLE (1u << 11)
 #define PKB_R_ALL ((1u << 12) - 1)
 
-/* pkb_port.op values are the IR's enum pk_port_op: pf's port operators. */
-enum pkb_port_op {
-	PKB_PORT_ANY,
-	PKB_PORT_EQ,      /* = lo */
-	PKB_PORT_NE,      /* != lo */
-	PKB_PORT_LT,      /* < lo */
-	PKB_PORT_LE,      /* <= lo */
-	PKB_PORT_GT,      /* > lo */
-	PKB_PORT_GE,      /* >= lo */
-	PKB_PORT_RANGE,   /* lo:hi, inclusive */
-	PKB_PORT_INSIDE,  /* lo >< hi, exclusive */
-	PKB_PORT_OUTSIDE, /* lo <> hi, exclusive */
-};
-
 struct pkb_port {
-	uint8_t op, pad;
+	uint8_t op, pad; /* enum pk_port_op */
 	uint16_t lo, hi, pad2;
 };
 
 struct pkb_rule {
 	struct pkb_loc loc;
 	uint32_t flags;       /* PKB_R_* */
-	uint8_t action, block, dir, af;
-	uint8_t proto, tcp_flags, tcp_mask, state;
-	uint8_t return_ttl, min_ttl, route, pad;
+	uint8_t action, block, dir, af; /* enum pk_action, pk_block_kind, pk_dir, pk_af */
+	uint8_t proto, tcp_flags, tcp_mask, state; /* state: enum pk_state_type */
+	uint8_t return_ttl, min_ttl, route, pad; /* route: enum pk_route_kind */
 	int16_t return_icmp, return_icmp6;
 	int16_t icmp_type, icmp_code; /* -1 unset */
 	int16_t tos, set_tos;         /* -1 unset */
@@ -370,17 +353,17 @@ static inline uint32_t pkb_op_word(enum pkb_op op, uint32_t a)
 	return (uint32_t)op | (a << 8);
 }
 
-/* The phase that evaluates rules of an action (enum pk_rt_action). */
+/* The phase that evaluates rules of an action (enum pk_action). */
 static inline enum pk_rt_phase pkb_phase_of(uint32_t action)
 {
 	switch (action) {
-	case PK_RT_SCRUB:
+	case PK_ACT_SCRUB:
 		return PK_PHASE_SCRUB;
-	case PK_RT_BINAT:
+	case PK_ACT_BINAT:
 		return PK_PHASE_BINAT;
-	case PK_RT_RDR:
+	case PK_ACT_RDR:
 		return PK_PHASE_RDR;
-	case PK_RT_NAT:
+	case PK_ACT_NAT:
 		return PK_PHASE_NAT;
 	default:
 		return PK_PHASE_FILTER;

@@ -61,9 +61,9 @@ int pk_rs_verify_tables(const struct pk_rs *rs, struct pk_rs_err *err)
 	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
 	for (uint32_t i = 0; i < PK_RS_N(rs, TABENTRIES); i++) {
 		uint64_t at = pk_rs_off(rs, PKB_SEC_TABENTRIES, i, 0);
-		if (ent[i].af != 4 && ent[i].af != 6)
+		if (ent[i].af != PK_AF_INET && ent[i].af != PK_AF_INET6)
 			return pk_rs_fail(err, at, "table entry %u: unknown address family %u", i, ent[i].af);
-		if (ent[i].len > (ent[i].af == 4 ? 32 : 128) || ent[i].neg > 1 || ent[i].pad)
+		if (ent[i].len > (ent[i].af == PK_AF_INET ? 32 : 128) || ent[i].neg > 1 || ent[i].pad)
 			return pk_rs_fail(err, at + 1, "table entry %u: bad length, negation or padding", i);
 	}
 	for (uint32_t t = 0; t < PK_RS_N(rs, TABLES); t++)
@@ -157,7 +157,7 @@ static int pk_v_list(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, 
 		if (j > 1 && (last ? r >= prev : r <= prev))
 			return pk_rs_fail(err, at, "%s at word %u: rules not strictly %s", name, pc,
 					  last ? "decreasing" : "increasing");
-		if (pkb_phase_of(rules[r].action) != PK_PHASE_FILTER || (rules[r].action == PK_RT_MATCH) == last ||
+		if (pkb_phase_of(rules[r].action) != PK_PHASE_FILTER || (rules[r].action == PK_ACT_MATCH) == last ||
 		    (rules[r].flags & PKB_R_QUICK))
 			return pk_rs_fail(err, at, "%s at word %u: rule %u is not a non-quick %s rule", name, pc, r,
 					  last ? "pass or block" : "match");

@@ -324,7 +324,7 @@ static uint32_t rule_not_for(const uint8_t *buf, uint32_t op)
 	const struct pkb_header *h = (const struct pkb_header *)buf;
 	const struct pkb_rule *r = (const struct pkb_rule *)(buf + h->sections[PKB_SEC_RULES].offset);
 	for (uint32_t i = 0; i < h->sections[PKB_SEC_RULES].count; i++)
-		if ((r[i].flags & PKB_R_QUICK) || (op == PKB_OP_LAST ? r[i].action > PK_RT_BLOCK : r[i].action != PK_RT_MATCH))
+		if ((r[i].flags & PKB_R_QUICK) || (op == PKB_OP_LAST ? r[i].action > PK_ACT_BLOCK : r[i].action != PK_ACT_MATCH))
 			return i;
 	return PKB_NONE;
 }
