@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 
 #define PK_OFF(rs, id, i, type, field) pk_rs_off((rs), PKB_SEC_##id, (i), offsetof(type, field))
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "runtime/bytes.h"
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 #include "runtime/rulebox.h"
 
 uint64_t pkb_field_max(uint8_t af, uint32_t f)

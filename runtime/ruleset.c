@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 
 /* A translation pool address as the engine uses it. `nat-to (wan0)` is a
  * table of the interface's addresses: pf translates to the interface's
