@@ -93,21 +93,9 @@ static bool pk_addr_match(const struct pk_rs *rs, const struct pkb_addr *a, cons
 	return hit != (bool)a->neg;
 }
 
-/* pf_match_port */
 static bool pk_port_match(const struct pkb_port *m, uint16_t port)
 {
-	switch (m->op) {
-	case PK_PORT_EQ: return port == m->lo;
-	case PK_PORT_NE: return port != m->lo;
-	case PK_PORT_LT: return port < m->lo;
-	case PK_PORT_LE: return port <= m->lo;
-	case PK_PORT_GT: return port > m->lo;
-	case PK_PORT_GE: return port >= m->lo;
-	case PK_PORT_RANGE: return port >= m->lo && port <= m->hi;
-	case PK_PORT_INSIDE: return port > m->lo && port < m->hi;
-	case PK_PORT_OUTSIDE: return port < m->lo || port > m->hi;
-	default: return true; /* ANY */
-	}
+	return pk_port_op_match(m->op, m->lo, m->hi, port);
 }
 
 /* What pf tests only for some protocols: ports (TCP, UDP), flags (TCP),

@@ -93,6 +93,15 @@ static uint64_t pk_vp_at(const struct pk_vp *v, const uint32_t *w)
 	return v->base + 4ull * pk_vp_word(v, w);
 }
 
+/* An operand that counts what follows: 1 ..max of them. */
+static int pk_v_count(const struct pk_vp *v, uint64_t at, const char *name, uint32_t val, uint32_t max,
+		      const char *what)
+{
+	if (val == 0 || val > max)
+		return pk_rs_fail(v->err, at, "%s: %u %s, must be 1..%u", name, val, what, max);
+	return 0;
+}
+
 static int pk_v_operand(const struct pk_vp *v, uint32_t op, int which, uint32_t val, uint64_t at)
 {
 	const char *name = pkb_op_name(op);
@@ -107,18 +116,12 @@ static int pk_v_operand(const struct pk_vp *v, uint32_t op, int which, uint32_t 
 			return pk_rs_fail(v->err, at, "%s: unknown packet field %u", name, val);
 		return 0;
 	case PKB_O_TREES:
-		if (val == 0 || val > PKB_MAX_FORK)
-			return pk_rs_fail(v->err, at, "%s: %u trees, must be 1..%u", name, val, PKB_MAX_FORK);
-		return 0;
+		return pk_v_count(v, at, name, val, PKB_MAX_FORK, "trees");
 	case PKB_O_BOUNDS:
 	case PKB_O_BOUNDS32:
-		if (val == 0 || val > PKB_MAX_CUT)
-			return pk_rs_fail(v->err, at, "%s: %u bounds, must be 1..%u", name, val, PKB_MAX_CUT);
-		return 0;
+		return pk_v_count(v, at, name, val, PKB_MAX_CUT, "bounds");
 	case PKB_O_LIST:
-		if (val == 0 || val > nrules)
-			return pk_rs_fail(v->err, at, "%s: %u rules listed, must be 1..%u", name, val, nrules);
-		return 0;
+		return pk_v_count(v, at, name, val, nrules, "rules listed");
 	case PKB_O_RULE:
 		if (val >= nrules)
 			return pk_rs_fail(v->err, at, "%s: rule %u out of range (%u rules)", name, val, nrules);

@@ -11,6 +11,9 @@
 #ifndef PK_RUNTIME_RULE_VOCAB_H
 #define PK_RUNTIME_RULE_VOCAB_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 /* Address families, as IP's version field: 0 is either. */
 enum pk_af { PK_AF_ANY = 0, PK_AF_INET = 4, PK_AF_INET6 = 6 };
 
@@ -53,6 +56,24 @@ enum pk_port_op {
 	PK_PORT_INSIDE,  /* lo >< hi, strictly between */
 	PK_PORT_OUTSIDE, /* lo <> hi, strictly outside */
 };
+
+/* Does port satisfy `op lo hi` (pf_match_port)? The one reading of the
+ * operators, for the classifier and the reference evaluator (verify/eval.c). */
+static inline bool pk_port_op_match(uint8_t op, uint16_t lo, uint16_t hi, uint16_t port)
+{
+	switch (op) {
+	case PK_PORT_EQ: return port == lo;
+	case PK_PORT_NE: return port != lo;
+	case PK_PORT_LT: return port < lo;
+	case PK_PORT_LE: return port <= lo;
+	case PK_PORT_GT: return port > lo;
+	case PK_PORT_GE: return port >= lo;
+	case PK_PORT_RANGE: return port >= lo && port <= hi;
+	case PK_PORT_INSIDE: return port > lo && port < hi;
+	case PK_PORT_OUTSIDE: return port < lo || port > hi;
+	default: return true; /* ANY */
+	}
+}
 
 enum pk_action {
 	PK_ACT_PASS,
