@@ -9,16 +9,10 @@
 #include "compiler/ir.h"
 #include "compiler/lex.h"
 
-#define PK_APPEND(list, x)                     \
-	do {                                   \
-		if (!(list))                   \
-			return (x);            \
-		if (!(x))                      \
-			return (list);         \
-		(list)->last->next = (x);      \
-		(list)->last = (x)->last;      \
-		return (list);                 \
-	} while (0)
+/* The list x appended to list (either may be empty), for the four list
+ * types that share next and last: an expression, so each caller says return. */
+#define PK_APPEND(list, x) \
+	(!(list) ? (x) : !(x) ? (list) : ((list)->last->next = (x), (list)->last = (x)->last, (list)))
 
 static void ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 {
@@ -55,16 +49,40 @@ void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s)
 	ast_add_stmt(p, PK_ST_SET, s);
 }
 
-void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name,
-		      struct pk_ast_item *addrs, const char *mac, const struct pk_loc *mac_loc)
+struct pk_ast_iface *pk_ast_iface_new(struct pk_parse *p)
 {
-	struct pk_ast_iface *i = pk_arena_alloc(p->arena, sizeof(*i));
+	return pk_arena_alloc(p->arena, sizeof(struct pk_ast_iface));
+}
+
+struct pk_ast_iface *pk_ast_iface_addrs(struct pk_ast_iface *i, struct pk_ast_item *addrs)
+{
+	i->addrs = pk_ast_item_append(i->addrs, addrs);
+	return i;
+}
+
+struct pk_ast_iface *pk_ast_iface_peers(struct pk_ast_iface *i, struct pk_ast_item *peers)
+{
+	i->peers = pk_ast_item_append(i->peers, peers);
+	return i;
+}
+
+struct pk_ast_iface *pk_ast_iface_mac(struct pk_ast_iface *i, const char *mac, const struct pk_loc *loc)
+{
+	i->mac = mac;
+	i->mac_loc = *loc;
+	return i;
+}
+
+struct pk_ast_iface *pk_ast_iface_groups(struct pk_ast_iface *i, struct pk_ast_item *groups)
+{
+	i->groups = pk_ast_item_append(i->groups, groups);
+	return i;
+}
+
+void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_iface *i)
+{
 	i->loc = *loc;
 	i->name = name;
-	i->addrs = addrs;
-	i->mac = mac;
-	if (mac_loc)
-		i->mac_loc = *mac_loc;
 	ast_add_stmt(p, PK_ST_IFACE, i);
 }
 
@@ -237,7 +255,7 @@ struct pk_ast_host *pk_ast_host_via(const struct pk_loc *loc, const char *ifname
 
 struct pk_ast_host *pk_ast_host_append(struct pk_ast_host *list, struct pk_ast_host *x)
 {
-	PK_APPEND(list, x);
+	return PK_APPEND(list, x);
 }
 
 struct pk_ast_port *pk_ast_port_new(struct pk_parse *p, const struct pk_loc *loc, uint8_t op,
@@ -263,7 +281,7 @@ struct pk_ast_port *pk_ast_port_word(struct pk_parse *p, const struct pk_loc *lo
 
 struct pk_ast_port *pk_ast_port_append(struct pk_ast_port *list, struct pk_ast_port *x)
 {
-	PK_APPEND(list, x);
+	return PK_APPEND(list, x);
 }
 
 struct pk_ast_item *pk_ast_item_new(struct pk_parse *p, const struct pk_loc *loc, bool neg,
@@ -280,7 +298,7 @@ struct pk_ast_item *pk_ast_item_new(struct pk_parse *p, const struct pk_loc *loc
 
 struct pk_ast_item *pk_ast_item_append(struct pk_ast_item *list, struct pk_ast_item *x)
 {
-	PK_APPEND(list, x);
+	return PK_APPEND(list, x);
 }
 
 struct pk_ast_opt *pk_ast_opt_new(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind,
@@ -323,7 +341,7 @@ struct pk_ast_opt *pk_ast_opt_pair(struct pk_parse *p, const struct pk_loc *loc,
 
 struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x)
 {
-	PK_APPEND(list, x);
+	return PK_APPEND(list, x);
 }
 
 char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b)
