@@ -29,6 +29,7 @@ static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 	case PK_ST_TABLE: s->u.table = node; break;
 	case PK_ST_SET: s->u.set = node; break;
 	case PK_ST_IFACE: s->u.iface = node; break;
+	case PK_ST_CARRIED: s->u.carried = node; break;
 	default: s->u.route = node; break;
 	}
 	if (p->tail)
@@ -53,6 +54,14 @@ void pk_ast_add_table(struct pk_parse *p, const struct pk_loc *loc, const char *
 void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s)
 {
 	pk_ast_add_stmt(p, PK_ST_SET, s);
+}
+
+void pk_ast_add_carried(struct pk_parse *p, const struct pk_loc *loc, const char *text)
+{
+	struct pk_ast_carried *c = pk_arena_alloc(p->arena, sizeof(*c));
+	c->loc = *loc;
+	c->text = text;
+	pk_ast_add_stmt(p, PK_ST_CARRIED, c);
 }
 
 struct pk_ast_iface *pk_ast_iface_new(struct pk_parse *p)

@@ -61,6 +61,7 @@ enum pk_ast_opt_kind {
 	PK_O_TAG,        /* s */
 	PK_O_TAGGED,     /* s, n: negated */
 	PK_O_PROB,       /* s */
+	PK_O_CARRIED,    /* s: an option that changes no verdict, as written */
 	PK_O_STATE,      /* n: enum pk_state_type; sub: state options */
 	PK_O_NAT,        /* n: enum pk_nat_kind; hosts, ports, sub: pool options */
 	PK_O_ROUTE,      /* n: enum pk_route_kind; hosts, sub: pool options */
@@ -164,7 +165,14 @@ struct pk_ast_route {
 	struct pk_loc dst_loc, gw_loc;
 };
 
-enum pk_ast_stmt_kind { PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE };
+enum pk_ast_stmt_kind { PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE, PK_ST_CARRIED };
+
+/* A statement that changes no verdict (queue, altq, set fingerprints...),
+ * kept as written to be printed back. */
+struct pk_ast_carried {
+	struct pk_loc loc;
+	const char *text;
+};
 
 struct pk_ast_stmt {
 	uint8_t kind;
@@ -174,6 +182,7 @@ struct pk_ast_stmt {
 		struct pk_ast_set *set;
 		struct pk_ast_iface *iface;
 		struct pk_ast_route *route;
+		struct pk_ast_carried *carried;
 	} u;
 	struct pk_ast_stmt *next;
 };
@@ -219,6 +228,7 @@ struct pk_ast_iface *pk_ast_iface_groups(struct pk_ast_iface *i, struct pk_ast_i
 void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_iface *i);
 void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
 		      const char *ifname, const char *gw, const struct pk_loc *gl);
+void pk_ast_add_carried(struct pk_parse *p, const struct pk_loc *loc, const char *text);
 void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value);
 
 /* Filter, match and scrub rules: lq bits 1 log, 2 log (all), 4 quick. */

@@ -43,24 +43,38 @@ struct pk_lexer {
 	/* the texts of the last two tokens when they were words, for hints */
 	const char *last_word, *prev_word;
 	int skip_depth;
+	/* a token read ahead (the end of a carried statement), handed out next */
+	int pending;
+	YYSTYPE pending_lval;
+	YYLTYPE pending_lloc;
+	/* the carried features already noted, one note each */
+	const char *noted[16];
+	unsigned nnoted;
 };
+
+/* What the lexer does with a word that is no token of the grammar: a
+ * feature that changes no verdict is carried (its text handed to the
+ * grammar as one CARRIED token, printed back, not evaluated), as a whole
+ * statement at the start of one, or as a rule option of one value. */
+enum pk_carry { PK_CARRY_NONE, PK_CARRY_OPTION = 1, PK_CARRY_STATEMENT = 2 };
 
 /* Reserved words: tokens, or features outside the subset (token 0). */
 struct pk_keyword {
 	const char *word;
 	int tok;
-	const char *unsupported;
+	const char *unsupported; /* or, when carried (pk_carried_words), the feature's name */
 };
 
 static const struct pk_keyword pk_keywords[] = {
 	{"address", ADDRESS, NULL}, {"af-to", 0, "af-to (address family translation)"},
-	{"all", ALL, NULL}, {"allow-opts", ALLOWOPTS, NULL}, {"altq", 0, "altq (queueing)"},
+	{"all", ALL, NULL}, {"allow-opts", ALLOWOPTS, NULL}, {"altq", 0, "queueing (altq)"},
 	{"anchor", 0, "anchors"}, {"antispoof", ANTISPOOF, NULL}, {"any", ANY, NULL},
 	{"binat", BINAT, NULL}, {"binat-anchor", 0, "anchors"}, {"binat-to", BINATTO, NULL},
 	{"bitmask", BITMASK, NULL}, {"block", BLOCK, NULL}, {"block-policy", BLOCKPOLICY, NULL},
 	{"code", CODE, NULL}, {"const", CONST, NULL}, {"counters", COUNTERS, NULL},
 	{"debug", DEBUG, NULL}, {"divert-packet", 0, "divert-packet"}, {"divert-reply", 0, "divert-reply"},
-	{"divert-to", 0, "divert-to"}, {"drop", DROP, NULL}, {"dup-to", DUPTO, NULL},
+	{"divert-to", 0, "divert-to"}, {"dnpipe", 0, "dummynet (dnpipe)"},
+	{"dnqueue", 0, "dummynet (dnqueue)"}, {"drop", DROP, NULL}, {"dup-to", DUPTO, NULL},
 	{"file", FILE_, NULL}, {"flags", FLAGS, NULL}, {"floating", FLOATING, NULL},
 	{"flush", FLUSH, NULL}, {"for", FOR, NULL}, {"fragment", FRAGMENT, NULL}, {"from", FROM, NULL},
 	{"gateway", GATEWAY, NULL}, {"global", GLOBAL, NULL}, {"group", GROUP, NULL},
@@ -80,12 +94,13 @@ static const struct pk_keyword pk_keywords[] = {
 	{"os", 0, "os fingerprints"}, {"out", OUT, NULL}, {"overload", OVERLOAD, NULL},
 	{"pass", PASS, NULL}, {"peer", PEER, NULL}, {"persist", PERSIST, NULL}, {"pflow", PFLOW, NULL},
 	{"port", PORT, NULL}, {"prio", 0, "prio"}, {"probability", PROBABILITY, NULL},
-	{"proto", PROTO, NULL}, {"queue", 0, "queues"}, {"quick", QUICK, NULL},
+	{"proto", PROTO, NULL}, {"queue", 0, "queueing (queue)"}, {"quick", QUICK, NULL},
 	{"random", RANDOM, NULL}, {"random-id", RANDOMID, NULL}, {"rdomain", 0, "rdomain"},
 	{"rdr", RDR, NULL}, {"rdr-anchor", 0, "anchors"}, {"rdr-to", RDRTO, NULL},
 	{"reassemble", REASSEMBLE, NULL}, {"received-on", 0, "received-on"},
 	{"reply-to", REPLYTO, NULL}, {"return", RETURN, NULL}, {"return-icmp", RETURNICMP, NULL},
 	{"return-icmp6", RETURNICMP6, NULL}, {"return-rst", RETURNRST, NULL},
+	{"ridentifier", 0, "ridentifier"},
 	{"round-robin", ROUNDROBIN, NULL}, {"route", ROUTE, NULL}, {"route-to", ROUTETO, NULL},
 	{"rtable", 0, "rtable"}, {"rule", RULE, NULL}, {"ruleset-optimization", RULESETOPT, NULL},
 	{"scrub", SCRUB, NULL}, {"self", SELF, NULL}, {"set", SET, NULL},
@@ -100,6 +115,22 @@ static const struct pk_keyword pk_keywords[] = {
 };
 
 #define PK_NKEYWORDS (sizeof(pk_keywords) / sizeof(pk_keywords[0]))
+
+static const struct {
+	const char *word;
+	uint8_t carry; /* enum pk_carry bits */
+} pk_carried_words[] = {
+	{"altq", PK_CARRY_STATEMENT}, {"queue", PK_CARRY_STATEMENT | PK_CARRY_OPTION},
+	{"ridentifier", PK_CARRY_OPTION}, {"dnpipe", PK_CARRY_OPTION}, {"dnqueue", PK_CARRY_OPTION},
+};
+
+static unsigned pk_carry_kind(const char *word)
+{
+	for (size_t i = 0; i < sizeof(pk_carried_words) / sizeof(pk_carried_words[0]); i++)
+		if (!strcmp(pk_carried_words[i].word, word))
+			return pk_carried_words[i].carry;
+	return PK_CARRY_NONE;
+}
 
 /* Options of `set` inside the subset; any other `set X` is unsupported. */
 static const int pk_set_tokens[] = {TIMEOUT, OPTIMIZATION, LIMIT, BLOCKPOLICY, STATEPOLICY,
@@ -361,6 +392,13 @@ static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc);
 static int pk_lex_raw(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 {
 	struct pk_lexer *l = p->lex;
+	if (l->pending) {
+		int tok = l->pending;
+		l->pending = 0;
+		*lval = l->pending_lval;
+		*lloc = l->pending_lloc;
+		return tok;
+	}
 	while (l->nframes) {
 		struct pk_frame *f = &l->frames[l->nframes - 1];
 		int tok = pk_scan_lex(lval, lloc, f->sc);
@@ -371,6 +409,105 @@ static int pk_lex_raw(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 		pk_lex_pop(l);
 	}
 	return 0;
+}
+
+/* The text of a raw token as written, for a carried option. */
+static const char *pk_tok_text(struct pk_parse *p, int tok, const YYSTYPE *lval)
+{
+	static const struct {
+		int tok;
+		const char *text;
+	} ops[] = {{NE, "!="}, {LE, "<="}, {GE, ">="}, {XRANGE, "<>"}, {IRANGE, "><"}, {ARROW, "->"}};
+	if (tok > 0 && tok < 256)
+		return pk_arena_printf(p->arena, "%c", tok);
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].tok == tok)
+			return ops[i].text;
+	const char *s = lval->str ? lval->str : "";
+	/* a word that would not scan back as one is written quoted */
+	bool plain = *s;
+	for (const char *c = s; *c; c++)
+		plain &= *c > ' ' && !strchr("\"'#(){}<>!=/,\\$", *c);
+	return plain ? s : pk_arena_printf(p->arena, "\"%s\"", s);
+}
+
+static void pk_carry_note(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
+{
+	struct pk_lexer *l = p->lex;
+	for (unsigned i = 0; i < l->nnoted; i++)
+		if (!strcmp(l->noted[i], feature))
+			return;
+	if (l->nnoted < sizeof(l->noted) / sizeof(l->noted[0]))
+		l->noted[l->nnoted++] = feature;
+	pk_diag_add(p->diags, PK_SEV_NOTE, loc, NULL,
+		    "%s changes no verdict: it is kept and printed back, not evaluated", feature);
+}
+
+/* One raw token with macros expanded, for the carried text. */
+static int pk_carry_tok(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
+{
+	int tok;
+	while ((tok = pk_lex_raw(p, lval, lloc)) == MACROWORD) {
+		char *text = pk_macro_expand(p, lloc, lval->str);
+		char *copy = pk_arena_strdup(p->arena, text);
+		free(text);
+		pk_lex_push(p, lloc->file, copy, strlen(copy), lloc);
+	}
+	return tok;
+}
+
+/* Appends to text the tokens of a carried option's value (one word, or a
+ * parenthesised group), or of the rest of a carried statement (to the end
+ * of its line, braces balanced; the end is read ahead and kept pending). */
+static char *pk_carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, char *text, bool statement)
+{
+	struct pk_lexer *l = p->lex;
+	int depth = 0;
+	for (;;) {
+		int tok = pk_carry_tok(p, lval, lloc);
+		if (!tok || (tok == '\n' && (statement ? depth <= 0 : true)) || (!statement && tok == ')' && !depth)) {
+			l->pending = tok;
+			l->pending_lval = *lval;
+			l->pending_lloc = *lloc;
+			return text;
+		}
+		depth += (tok == '(' || tok == '{') - (tok == ')' || tok == '}');
+		const char *t = pk_tok_text(p, tok, lval);
+		bool tight = tok == ',' || tok == ')' || (*text && text[strlen(text) - 1] == '(');
+		text = pk_arena_printf(p->arena, "%s%s%s", text, *text && !tight ? " " : "", t);
+		if (!statement && depth <= 0)
+			return text;
+	}
+}
+
+/* A carried feature met at word (its keyword read): the CARRIED token,
+ * or CARRIEDSTMT for a statement of its own. */
+static int pk_carry(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char *word, const char *feature,
+		    bool statement)
+{
+	struct pk_loc at = *lloc;
+	pk_carry_note(p, &at, feature);
+	char *text = pk_carry_text(p, lval, lloc, pk_arena_strdup(p->arena, word), statement);
+	lval->str = text;
+	*lloc = at;
+	lloc->end_line = p->lex->pending_lloc.line;
+	lloc->end_col = p->lex->pending_lloc.col;
+	return statement ? CARRIEDSTMT : CARRIED;
+}
+
+/* Rule options `set prio`, `set queue`, `set delay`, `set tos` change no
+ * verdict; statement `set fingerprints`, `set require-order`, `set
+ * keepcounters`, `set syncookies` neither. */
+static const char *const pk_carried_set_options[] = {"prio", "queue", "delay", "tos"};
+static const char *const pk_carried_set_statements[] = {"fingerprints", "require-order", "keepcounters",
+							"syncookies"};
+
+static bool pk_in(const char *word, const char *const *list, size_t n)
+{
+	for (size_t i = 0; word && i < n; i++)
+		if (!strcmp(word, list[i]))
+			return true;
+	return false;
 }
 
 int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
@@ -394,12 +531,25 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 				continue;
 			l->skipping = false;
 		} else if (tok == UNSUPPORTED) {
-			pk_lex_start_skip(p, lloc, pk_keyword_find(lval->str)->unsupported);
-			continue;
+			const struct pk_keyword *k = pk_keyword_find(lval->str);
+			bool at_start = l->last_tok == '\n' || l->last_tok == 0;
+			if (pk_carry_kind(k->word) & (at_start ? PK_CARRY_STATEMENT : PK_CARRY_OPTION)) {
+				tok = pk_carry(p, lval, lloc, k->word, k->unsupported, at_start);
+			} else {
+				pk_lex_start_skip(p, lloc, k->unsupported);
+				continue;
+			}
 		} else if (tok == SET && l->last_tok != '\n' && l->last_tok != 0) {
 			/* `set prio`, `set tos` ... inside a rule */
 			struct pk_loc at = *lloc;
 			int next = pk_lex_raw(p, lval, lloc);
+			if (pk_in(lval->str, pk_carried_set_options, 4)) {
+				*lloc = at;
+				const char *word = pk_arena_printf(p->arena, "set %s", lval->str);
+				tok = pk_carry(p, lval, lloc, word, word, false);
+				l->last_tok = tok;
+				return tok;
+			}
 			const char *what = pk_arena_printf(p->arena, "set %s (rule option)",
 							   lval->str ? lval->str : "...");
 			pk_lex_start_skip(p, &at, what);
@@ -409,6 +559,9 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 				return next;
 			}
 			continue;
+		} else if (l->last_tok == SET && pk_in(lval->str, pk_carried_set_statements, 4)) {
+			const char *feature = pk_arena_printf(p->arena, "set %s", lval->str);
+			tok = pk_carry(p, lval, lloc, lval->str, feature, true);
 		} else if (l->last_tok == SET && !pk_is_set_option(tok) && tok != '\n' && tok) {
 			char *what = pk_arena_printf(p->arena, "set %s", lval->str ? lval->str : "option");
 			pk_lex_start_skip(p, lloc, what);

@@ -202,6 +202,14 @@ static void pk_res_set_timeouts(struct pk_res *r, const struct pk_ast_item *item
 	}
 }
 
+static void pk_res_carried(struct pk_res *r, const struct pk_ast_carried *c)
+{
+	struct pk_ir_ruleset *rs = r->rs;
+	rs->carried = pk_arena_grow(r->a, rs->carried, rs->ncarried, rs->ncarried + 1, sizeof(*rs->carried));
+	rs->carried[rs->ncarried].loc = c->loc;
+	rs->carried[rs->ncarried++].text = c->text;
+}
+
 static void pk_res_set_limits(struct pk_res *r, const struct pk_ast_item *items)
 {
 	static const char *const names[PK_LIMIT_COUNT] = {"states", "frags", "src-nodes", "table-entries"};
@@ -212,6 +220,16 @@ static void pk_res_set_limits(struct pk_res *r, const struct pk_ast_item *items)
 			if (!strcmp(names[i], it->s))
 				k = i;
 		uint64_t v;
+		if (k < 0 && (!strcmp(it->s, "tables") || !strcmp(it->s, "anchors")) &&
+		    pk_res_number(r, it->s2, &it->loc, UINT32_MAX, &v)) {
+			/* how many tables or anchors pf may hold: no verdict depends on it */
+			pk_diag_add(r->d, PK_SEV_NOTE, &it->loc, NULL,
+				    "set limit %s changes no verdict: it is kept and printed back, not evaluated", it->s);
+			struct pk_ast_carried c = {.loc = it->loc,
+						   .text = pk_arena_printf(r->a, "set limit %s %s", it->s, it->s2)};
+			pk_res_carried(r, &c);
+			continue;
+		}
 		if (k < 0) {
 			const char *best = pk_did_you_mean(it->s, names, PK_LIMIT_COUNT);
 			pk_error(r->d, &it->loc, "unknown limit '%s'%s%s%s", it->s, best ? " (did you mean '" : "",
@@ -338,7 +356,10 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 			pk_res_antispoof(r, s->u.rule);
 		else if (s->kind == PK_ST_RULE)
 			pk_res_rule(r, s->u.rule);
+		else if (s->kind == PK_ST_CARRIED)
+			pk_res_carried(r, s->u.carried);
 	}
 	pk_res_finish_options(r);
+	pk_res_check_queues(r);
 	return (int)(r->d->nerrors - before);
 }

@@ -46,6 +46,8 @@ bool pk_res_port(struct pk_res *r, const struct pk_ast_port *p, struct pk_port_m
 bool pk_res_number(struct pk_res *r, const char *text, const struct pk_loc *loc, uint64_t max, uint64_t *out);
 
 void pk_res_table(struct pk_res *r, const struct pk_ast_table *at);
+/* After the rules: the queue trees and the queues rules name (resolve_queue.c). */
+void pk_res_check_queues(struct pk_res *r);
 void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar);
 void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar);
 /* Applies a rule's options to ir; returns whether flags were written. */

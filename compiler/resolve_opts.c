@@ -307,6 +307,9 @@ bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk
 		case PK_O_ALLOWOPTS: ir->allow_opts = true; break;
 		case PK_O_LABEL: ir->label = o->s; break;
 		case PK_O_TAG: ir->tag = o->s; break;
+		case PK_O_CARRIED:
+			ir->carried = ir->carried ? pk_arena_printf(r->a, "%s %s", ir->carried, o->s) : o->s;
+			break;
 		case PK_O_TAGGED: ir->tagged = o->s; ir->tagged_neg = o->n != 0; break;
 		case PK_O_PROB: pk_res_probability(r, o, ir); break;
 		case PK_O_STATE: pk_res_state(r, o, ir); break;

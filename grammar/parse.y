@@ -56,7 +56,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 }
 
 %token <str> STRING "word" NUMBER "number" MACROWORD BADSTRING "unterminated string" BADCHAR "stray character"
-%token <str> UNSUPPORTED INCLUDE
+%token <str> UNSUPPORTED INCLUDE CARRIED "option kept as written" CARRIEDSTMT "statement kept as written"
 %token NE "!=" LE "<=" GE ">=" XRANGE "<>" IRANGE "><" ARROW "->"
 %token PASS "pass" BLOCK "block" MATCH "match" SCRUB "scrub" NAT "nat" RDR "rdr" BINAT "binat"
 %token NO "no" TABLE "table" PERSIST "persist" CONST "const" COUNTERS "counters" FILE_ "file"
@@ -117,6 +117,8 @@ stmt		: varset
 		| antispoof
 		| ifacedecl
 		| routedecl
+		| CARRIEDSTMT		{ pk_ast_add_carried(p, &@$, $1); }
+		| SET CARRIEDSTMT	{ pk_ast_add_carried(p, &@$, pk_ast_concat(p, "set", " ", $2)); }
 		;
 
 word		: STRING
@@ -349,6 +351,7 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 		| TAGGED word		{ $$ = pk_ast_opt_new(p, &@$, PK_O_TAGGED, $2, 0); }
 		| '!' TAGGED word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_TAGGED, $3, 1); }
 		| PROBABILITY word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_PROB, $2, 0); }
+		| CARRIED		{ $$ = pk_ast_opt_new(p, &@$, PK_O_CARRIED, $1, 0); }
 		| statespec
 		| NATTO redirhosts portopt pool_opts
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_NAT, PK_NAT_NAT_TO, $2, $3, NULL, $4); }
