@@ -42,7 +42,8 @@ struct pk_ir_rule *pk_res_new_rule(struct pk_res *r)
 	return ir;
 }
 
-/* Whether an undeclared interface is named for the first time (one note each). */
+/* Whether a note's subject (an undeclared interface, ...) comes up for the
+ * first time: one note each. */
 static bool pk_res_first_mention(struct pk_res *r, const char *name)
 {
 	for (uint32_t i = 0; i < r->nnoted; i++)
@@ -170,11 +171,24 @@ static struct pk_port_match *pk_exp_ports(struct pk_res *r, const struct pk_ast_
 	return v;
 }
 
-static void pk_exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
+static void pk_exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
 {
 	const struct pk_ast_port *p = ar->sport ? ar->sport : ar->dport;
 	if (!p)
 		return;
+	if (!ar->protos && (ar->action == PK_ACT_NAT || ar->action == PK_ACT_RDR || ar->action == PK_ACT_BINAT)) {
+		/* pfctl lets a translation rule name ports without a protocol (pfSense
+		 * writes `nat ... port = isakmp`); pf then compares the ports of tcp and
+		 * udp packets, which have ports: one rule each */
+		static const uint8_t with_ports[] = {6, 17};
+		e->protos = pk_arena_array(r->a, 2, 1);
+		memcpy(e->protos, with_ports, sizeof(with_ports));
+		e->nprotos = 2;
+		if (pk_res_first_mention(r, "port without proto"))
+			pk_diag_add(r->d, PK_SEV_NOTE, &p->loc, NULL,
+				    "a port on a translation rule without proto matches tcp and udp: one rule each");
+		return;
+	}
 	for (uint32_t i = 0; i < e->nprotos; i++)
 		if (e->protos[i] != 6 && e->protos[i] != 17 && e->protos[i] != 132) {
 			pk_error(r->d, &p->loc, "port only applies to tcp and udp; add proto tcp (or udp) to the rule");

@@ -9,6 +9,11 @@
 %define api.pure full
 %define api.location.type {struct pk_loc}
 %define parse.error verbose
+/* Three shift/reduce conflicts, all one: a route option right after the
+ * interface may start FreeBSD's route-to-before-af form (shift) or be a
+ * filter option after an empty af/proto/from/to (reduce); both give the
+ * same rule, and bison's shift takes the first. */
+%expect 3
 %locations
 %parse-param {struct pk_parse *p}
 %lex-param {struct pk_parse *p}
@@ -90,7 +95,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %type <item> ifspec_opt ifspec if_list if_item proto_opt proto_list timeout_item timeout_list
 %type <item> icmpspec icmp_list icmp_item ifaddr_list ifaddr spoof_ifs spoof_list spoof_if group_list
 %type <opt> filter_opts filter_opt statespec stateopts state_list state_opt pool_opts pool_opt
-%type <opt> scrub_list scrub_opt scrub_old natarrow tableopt
+%type <opt> scrub_list scrub_opt scrub_old natarrow tableopt routeopt
 %type <table> tableopts
 %type <iface> ifopts
 %type <act> action blockspec natkind natbase
@@ -190,6 +195,18 @@ timeout_list	: timeout_item optnl
 
 pfrule		: action dir logquick ifspec_opt af proto_opt fromto filter_opts
 			{ pk_ast_filter(p, &@$, $1, $2, $3, $4, $5, $6, $7, $8); }
+		/* FreeBSD's pfctl (and `pfctl -sr` there) writes route-to, reply-to
+		 * and dup-to before the address family */
+		| action dir logquick ifspec_opt routeopt af proto_opt fromto filter_opts
+			{ pk_ast_filter(p, &@$, $1, $2, $3, $4, $6, $7, $8, pk_ast_opt_append($5, $9)); }
+		;
+
+routeopt	: ROUTETO routehosts pool_opts
+			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_TO, $2, NULL, NULL, $3); }
+		| REPLYTO routehosts pool_opts
+			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_REPLY_TO, $2, NULL, NULL, $3); }
+		| DUPTO routehosts pool_opts
+			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_DUP_TO, $2, NULL, NULL, $3); }
 		;
 
 action		: PASS			{ $$ = pk_ast_act_make(PK_ACT_PASS, 0, NULL, NULL, NULL); }
@@ -359,12 +376,7 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_NAT, PK_NAT_RDR_TO, $2, $3, NULL, $4); }
 		| BINATTO redirhosts portopt pool_opts
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_NAT, PK_NAT_BINAT_TO, $2, $3, NULL, $4); }
-		| ROUTETO routehosts pool_opts
-			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_TO, $2, NULL, NULL, $3); }
-		| REPLYTO routehosts pool_opts
-			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_REPLY_TO, $2, NULL, NULL, $3); }
-		| DUPTO routehosts pool_opts
-			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_DUP_TO, $2, NULL, NULL, $3); }
+		| routeopt
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
 		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }
