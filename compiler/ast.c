@@ -64,6 +64,11 @@ void pk_ast_add_carried(struct pk_parse *p, const struct pk_loc *loc, const char
 	pk_ast_add_stmt(p, PK_ST_CARRIED, c);
 }
 
+char *pk_ast_keyword_text(struct pk_parse *p, const char *keyword)
+{
+	return pk_arena_strdup(p->arena, keyword);
+}
+
 struct pk_ast_iface *pk_ast_iface_new(struct pk_parse *p)
 {
 	return pk_arena_alloc(p->arena, sizeof(struct pk_ast_iface));

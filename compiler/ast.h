@@ -229,6 +229,8 @@ void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *
 void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
 		      const char *ifname, const char *gw, const struct pk_loc *gl);
 void pk_ast_add_carried(struct pk_parse *p, const struct pk_loc *loc, const char *text);
+/* A keyword of the topology read where a word is due. */
+char *pk_ast_keyword_text(struct pk_parse *p, const char *keyword);
 void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value);
 
 /* Filter, match and scrub rules: lq bits 1 log, 2 log (all), 4 quick. */

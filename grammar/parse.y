@@ -88,7 +88,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token INTERFACE "interface" ADDRESS "address" MAC "mac" ROUTE "route" VIA "via" GATEWAY "gateway"
 %token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer"
 
-%type <str> word varstring portopt
+%type <str> word varstring portopt topo_keyword
 %type <num> dir logquick logopts logopt af flushopt
 %type <host> ipspec host_list host_item xhost_neg xhost redirhosts routehosts route_list route_host
 %type <port> portspec port_list port_item
@@ -126,8 +126,19 @@ stmt		: varset
 		| SET CARRIEDSTMT	{ pk_ast_add_carried(p, &@$, pk_ast_concat(p, "set", " ", $2)); }
 		;
 
+/* The topology's keywords are picket's, not pf's: elsewhere they are words
+ * (a macro named gateway, a table named peer). */
 word		: STRING
 		| NUMBER
+		| topo_keyword
+		;
+
+topo_keyword	: INTERFACE		{ $$ = pk_ast_keyword_text(p, "interface"); }
+		| ADDRESS		{ $$ = pk_ast_keyword_text(p, "address"); }
+		| MAC			{ $$ = pk_ast_keyword_text(p, "mac"); }
+		| VIA			{ $$ = pk_ast_keyword_text(p, "via"); }
+		| GATEWAY		{ $$ = pk_ast_keyword_text(p, "gateway"); }
+		| PEER			{ $$ = pk_ast_keyword_text(p, "peer"); }
 		;
 
 optnl		: %empty
@@ -138,7 +149,7 @@ comma		: %empty
 		| ','
 		;
 
-varset		: STRING '=' varstring	{ pk_ast_define_macro(p, &@1, $1, $3); }
+varset		: word '=' varstring	{ pk_ast_define_macro(p, &@1, $1, $3); }
 		;
 
 varstring	: word

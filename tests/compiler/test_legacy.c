@@ -55,12 +55,23 @@ static void test_a_filter_port_without_proto_is_still_an_error(void **state)
 	free(d);
 }
 
+static void test_the_topology_keywords_are_words_elsewhere(void **state)
+{
+	(void)state;
+	char *got = pk_test_print("gateway = \"172.16.30.1\"\ntable <peer> { 10.0.0.1 }\n"
+				  "pass out from <peer> to $gateway\n", 0);
+	assert_non_null(got);
+	assert_string_equal(got, "pass out inet from <peer> to 172.16.30.1 flags S/SA\n");
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_route_to_before_the_address_family_is_read),
 		cmocka_unit_test(test_a_translation_port_without_proto_matches_tcp_and_udp),
 		cmocka_unit_test(test_a_filter_port_without_proto_is_still_an_error),
+		cmocka_unit_test(test_the_topology_keywords_are_words_elsewhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
