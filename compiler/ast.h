@@ -139,6 +139,7 @@ enum pk_ast_set_kind {
 	PK_SET_HOSTID,        /* s */
 	PK_SET_LOGINTERFACE,  /* s */
 	PK_SET_RULESET_OPT,   /* s */
+	PK_SET_STATE_DEFAULTS, /* opts: state options */
 };
 
 struct pk_ast_set {
@@ -147,6 +148,7 @@ struct pk_ast_set {
 	const char *s;
 	long long n;
 	struct pk_ast_item *items;
+	struct pk_ast_opt *opts;
 };
 
 struct pk_ast_iface {

@@ -107,14 +107,15 @@ static const struct pk_keyword pk_keywords[] = {
 	{"set-prio", 0, "set prio"}, {"set-tos", SETTOS, NULL}, {"skip", SKIP, NULL},
 	{"sloppy", SLOPPY, NULL}, {"source-hash", SOURCEHASH, NULL},
 	{"source-track", SOURCETRACK, NULL}, {"state", STATE, NULL},
-	{"state-policy", STATEPOLICY, NULL}, {"static-port", STATICPORT, NULL},
+	{"state-defaults", STATEDEFAULTS, NULL}, {"state-policy", STATEPOLICY, NULL}, {"static-port", STATICPORT, NULL},
 	{"sticky-address", STICKY, NULL}, {"synproxy", SYNPROXY, NULL}, {"table", TABLE, NULL},
 	{"tag", TAG, NULL}, {"tagged", TAGGED, NULL}, {"timeout", TIMEOUT, NULL},
 	{"to", TO, NULL}, {"tos", TOS, NULL}, {"ttl", TTL, NULL},
 	{"urpf-failed", URPF, NULL}, {"user", USER, NULL}, {"via", VIA, NULL},
 };
 
-#define PK_NKEYWORDS (sizeof(pk_keywords) / sizeof(pk_keywords[0]))
+#define PK_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define PK_NKEYWORDS PK_NELEM(pk_keywords)
 
 static const struct {
 	const char *word;
@@ -126,7 +127,7 @@ static const struct {
 
 static unsigned pk_carry_kind(const char *word)
 {
-	for (size_t i = 0; i < sizeof(pk_carried_words) / sizeof(pk_carried_words[0]); i++)
+	for (size_t i = 0; i < PK_NELEM(pk_carried_words); i++)
 		if (!strcmp(pk_carried_words[i].word, word))
 			return pk_carried_words[i].carry;
 	return PK_CARRY_NONE;
@@ -134,7 +135,7 @@ static unsigned pk_carry_kind(const char *word)
 
 /* Options of `set` inside the subset; any other `set X` is unsupported. */
 static const int pk_set_tokens[] = {TIMEOUT, OPTIMIZATION, LIMIT, BLOCKPOLICY, STATEPOLICY,
-				    SKIP, DEBUG, HOSTID, LOGINTERFACE, RULESETOPT};
+				    SKIP, DEBUG, HOSTID, LOGINTERFACE, RULESETOPT, STATEDEFAULTS};
 
 static int pk_keyword_cmp(const void *key, const void *elem)
 {
@@ -486,7 +487,8 @@ static int pk_carry(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char
 		    bool statement)
 {
 	struct pk_loc at = *lloc;
-	pk_carry_note(p, &at, feature);
+	if (feature)
+		pk_carry_note(p, &at, feature);
 	char *text = pk_carry_text(p, lval, lloc, pk_arena_strdup(p->arena, word), statement);
 	lval->str = text;
 	*lloc = at;
@@ -497,10 +499,11 @@ static int pk_carry(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char
 
 /* Rule options `set prio`, `set queue`, `set delay`, `set tos` change no
  * verdict; statement `set fingerprints`, `set require-order`, `set
- * keepcounters`, `set syncookies` neither. */
+ * keepcounters`, `set syncookies` neither; `set reassemble yes` is what the
+ * runtime does (the resolver refuses `no`). */
 static const char *const pk_carried_set_options[] = {"prio", "queue", "delay", "tos"};
 static const char *const pk_carried_set_statements[] = {"fingerprints", "require-order", "keepcounters",
-							"syncookies"};
+							"syncookies", "reassemble"};
 
 static bool pk_in(const char *word, const char *const *list, size_t n)
 {
@@ -543,7 +546,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 			/* `set prio`, `set tos` ... inside a rule */
 			struct pk_loc at = *lloc;
 			int next = pk_lex_raw(p, lval, lloc);
-			if (pk_in(lval->str, pk_carried_set_options, 4)) {
+			if (pk_in(lval->str, pk_carried_set_options, PK_NELEM(pk_carried_set_options))) {
 				*lloc = at;
 				const char *word = pk_arena_printf(p->arena, "set %s", lval->str);
 				tok = pk_carry(p, lval, lloc, word, word, false);
@@ -559,8 +562,8 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 				return next;
 			}
 			continue;
-		} else if (l->last_tok == SET && pk_in(lval->str, pk_carried_set_statements, 4)) {
-			const char *feature = pk_arena_printf(p->arena, "set %s", lval->str);
+		} else if (l->last_tok == SET && pk_in(lval->str, pk_carried_set_statements, PK_NELEM(pk_carried_set_statements))) {
+			const char *feature = tok == REASSEMBLE ? NULL : pk_arena_printf(p->arena, "set %s", lval->str);
 			tok = pk_carry(p, lval, lloc, lval->str, feature, true);
 		} else if (l->last_tok == SET && !pk_is_set_option(tok) && tok != '\n' && tok) {
 			char *what = pk_arena_printf(p->arena, "set %s", lval->str ? lval->str : "option");

@@ -205,6 +205,9 @@ static void pk_res_set_timeouts(struct pk_res *r, const struct pk_ast_item *item
 static void pk_res_carried(struct pk_res *r, const struct pk_ast_carried *c)
 {
 	struct pk_ir_ruleset *rs = r->rs;
+	/* the runtime reassembles fragments, as pf does by default */
+	if (!strncmp(c->text, "set reassemble no", 17))
+		pk_unsupported(r->d, &c->loc, "set reassemble no (fragments filtered one by one)");
 	rs->carried = pk_arena_grow(r->a, rs->carried, rs->ncarried, rs->ncarried + 1, sizeof(*rs->carried));
 	rs->carried[rs->ncarried].loc = c->loc;
 	rs->carried[rs->ncarried++].text = c->text;
@@ -293,6 +296,7 @@ static void pk_res_set(struct pk_res *r, const struct pk_ast_set *s)
 	case PK_SET_DEBUG: o->debug = s->s; break;
 	case PK_SET_LOGINTERFACE: o->loginterface = s->s; break;
 	case PK_SET_RULESET_OPT: o->ruleset_optimization = s->s; break;
+	case PK_SET_STATE_DEFAULTS: r->state_defaults = s->opts; break;
 	case PK_SET_HOSTID:
 		if (pk_res_number(r, s->s, &s->loc, UINT32_MAX, &v) && v == 0)
 			pk_error(r->d, &s->loc, "hostid must not be 0");

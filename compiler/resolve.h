@@ -23,6 +23,7 @@ struct pk_res {
 	uint32_t nnoted;
 	uint8_t block_policy;
 	uint8_t state_policy;
+	const struct pk_ast_opt *state_defaults; /* set state-defaults, for the pass rules after it */
 };
 
 /* Resolve a parsed file (and topology) into rs. Returns the error count. */
@@ -54,6 +55,7 @@ void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar);
 bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk_ir_rule *ir);
 struct pk_ir_rule *pk_res_new_rule(struct pk_res *r);
 void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir);
+void pk_res_state_from_defaults(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *ir);
 #define PK_POOL_METHODS (PK_POOL_BITMASK | PK_POOL_RANDOM | PK_POOL_SOURCE_HASH | PK_POOL_ROUND_ROBIN)
 void pk_res_pool_default(struct pk_ir_nat *n);
 struct pk_ir_addr pk_res_auto_table(struct pk_res *r, const struct pk_ir_addr *v, uint32_t n);

@@ -243,6 +243,7 @@ static void pk_res_template(struct pk_res *r, const struct pk_ast_rule *ar, stru
 	for (int i = 0; i < PK_TMO_COUNT; i++)
 		t->sopts.timeouts[i] = PK_TMO_UNSET;
 	*flags_written = pk_res_rule_opts(r, ar->opts, t);
+	pk_res_state_from_defaults(r, ar, t);
 	if (t->action == PK_ACT_NAT && !ar->no && !t->nat.npool)
 		pk_error(r->d, &ar->loc, "nat rule needs a translation: -> ADDRESS");
 	/* pf keeps tags and labels in fixed 64-byte fields */

@@ -83,7 +83,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token NODF "no-df" RANDOMID "random-id" MAXMSS "max-mss" MINTTL "min-ttl" SETTOS "set-tos"
 %token REASSEMBLE "reassemble" FRAGMENT "fragment"
 %token TIMEOUT "timeout" OPTIMIZATION "optimization" LIMIT "limit" BLOCKPOLICY "block-policy"
-%token STATEPOLICY "state-policy" SKIP "skip" DEBUG "debug" HOSTID "hostid"
+%token STATEDEFAULTS "state-defaults" STATEPOLICY "state-policy" SKIP "skip" DEBUG "debug" HOSTID "hostid"
 %token LOGINTERFACE "loginterface" RULESETOPT "ruleset-optimization"
 %token INTERFACE "interface" ADDRESS "address" MAC "mac" ROUTE "route" VIA "via" GATEWAY "gateway"
 %token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer"
@@ -193,6 +193,9 @@ setopt		: SET TIMEOUT timeout_item	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK
 		| SET HOSTID word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_HOSTID, $3, 0, NULL)); }
 		| SET LOGINTERFACE word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_LOGINTERFACE, $3, 0, NULL)); }
 		| SET RULESETOPT word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_RULESET_OPT, $3, 0, NULL)); }
+		| SET STATEDEFAULTS state_list
+			{ struct pk_ast_set *s = pk_ast_set_new(p, &@$, PK_SET_STATE_DEFAULTS, NULL, 0, NULL);
+			  s->opts = $3; pk_ast_add_set(p, s); }
 		;
 
 timeout_item	: word word		{ $$ = pk_ast_item_new(p, &@$, false, $1, $2); }

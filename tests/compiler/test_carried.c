@@ -61,6 +61,24 @@ static void test_set_options_that_change_no_verdict_are_kept(void **state)
 		     "pass all flags S/SA\n");
 }
 
+static void test_state_defaults_apply_to_pass_rules_that_write_no_state(void **state)
+{
+	(void)state;
+	expect_print("set state-defaults pflow, max 100\npass in proto tcp to port 22\n"
+		     "pass in proto udp to port 53 keep state (max 5)\nblock in all\n", 0,
+		     "pass in proto tcp from any to any port = 22 flags S/SA keep state (max 100, pflow, "
+		     "adaptive.start 60, adaptive.end 120)\n"
+		     "pass in proto udp from any to any port = 53 keep state (max 5, adaptive.start 3, adaptive.end 6)\n"
+		     "block drop in all\n");
+}
+
+static void test_set_reassemble_yes_is_kept_and_no_is_unsupported(void **state)
+{
+	(void)state;
+	expect_print("set reassemble yes no-df\npass\n", PK_PRINT_OPTIONS, "set reassemble yes no-df\npass all flags S/SA\n");
+	expect_diag("set reassemble no\n", "unsupported: set reassemble no");
+}
+
 static void test_options_that_change_verdicts_stay_unsupported(void **state)
 {
 	(void)state;
@@ -74,6 +92,8 @@ int main(void)
 		cmocka_unit_test(test_queue_definitions_are_kept_as_statements),
 		cmocka_unit_test(test_rule_options_that_change_no_verdict_are_kept_on_the_rule),
 		cmocka_unit_test(test_set_options_that_change_no_verdict_are_kept),
+		cmocka_unit_test(test_state_defaults_apply_to_pass_rules_that_write_no_state),
+		cmocka_unit_test(test_set_reassemble_yes_is_kept_and_no_is_unsupported),
 		cmocka_unit_test(test_options_that_change_verdicts_stay_unsupported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
