@@ -71,6 +71,12 @@ static void test_the_kind_of_an_interface_is_a_group(void **state)
 	free(got);
 }
 
+static void test_antispoof_takes_a_group(void **state)
+{
+	(void)state;
+	expect_rules("antispoof for lo\n", "block drop in on ! lo0 inet from 127.0.0.0/8 to any\n");
+}
+
 static void test_peer_is_the_far_end_of_a_point_to_point_link(void **state)
 {
 	(void)state;
@@ -90,6 +96,7 @@ int main(void)
 		cmocka_unit_test(test_egress_is_the_interface_holding_the_default_route),
 		cmocka_unit_test(test_a_declared_group_stands_for_each_of_its_interfaces),
 		cmocka_unit_test(test_the_kind_of_an_interface_is_a_group),
+		cmocka_unit_test(test_antispoof_takes_a_group),
 		cmocka_unit_test(test_peer_is_the_far_end_of_a_point_to_point_link),
 		cmocka_unit_test(test_a_negated_group_of_several_interfaces_is_unsupported),
 	};
