@@ -379,12 +379,17 @@ static bool pk_is_set_option(int tok)
 }
 
 /* Skip the rest of an unsupported statement (braces balanced). */
-static void pk_lex_start_skip(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
+static void pk_lex_skip_statement(struct pk_parse *p)
 {
-	pk_unsupported(p->diags, loc, feature);
 	p->lex->skipping = true;
 	p->lex->suppress = true;
 	p->lex->skip_depth = 0;
+}
+
+static void pk_lex_start_skip(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
+{
+	pk_unsupported(p->diags, loc, feature);
+	pk_lex_skip_statement(p);
 }
 
 static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc);
@@ -566,8 +571,9 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 			const char *feature = tok == REASSEMBLE ? NULL : pk_arena_printf(p->arena, "set %s", lval->str);
 			tok = pk_carry(p, lval, lloc, lval->str, feature, true);
 		} else if (l->last_tok == SET && !pk_is_set_option(tok) && tok != '\n' && tok) {
-			char *what = pk_arena_printf(p->arena, "set %s", lval->str ? lval->str : "option");
-			pk_lex_start_skip(p, lloc, what);
+			/* every option pf has is a token or kept as written: this is none */
+			pk_error(p->diags, lloc, "'set %s' is no pf option", lval->str ? lval->str : "...");
+			pk_lex_skip_statement(p);
 			continue;
 		} else if (tok == INCLUDE) {
 			tok = pk_lex_include(p, lval, lloc);

@@ -84,6 +84,7 @@ static void test_options_that_change_verdicts_stay_unsupported(void **state)
 	(void)state;
 	expect_diag("pass in prio 3\n", "unsupported: prio");
 	expect_diag("pass in set rtable 2\n", "unsupported: set rtable (rule option)");
+	expect_diag("set scrub in all no-df\n", "error: 'set scrub' is no pf option");
 }
 
 int main(void)
