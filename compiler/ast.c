@@ -30,6 +30,7 @@ static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 	case PK_ST_SET: s->u.set = node; break;
 	case PK_ST_IFACE: s->u.iface = node; break;
 	case PK_ST_CARRIED: s->u.carried = node; break;
+	case PK_ST_HOST: s->u.host = node; break;
 	default: s->u.route = node; break;
 	}
 	if (p->tail)
@@ -62,6 +63,15 @@ void pk_ast_add_carried(struct pk_parse *p, const struct pk_loc *loc, const char
 	c->loc = *loc;
 	c->text = text;
 	pk_ast_add_stmt(p, PK_ST_CARRIED, c);
+}
+
+void pk_ast_add_host(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_item *addrs)
+{
+	struct pk_ast_hostname *h = pk_arena_alloc(p->arena, sizeof(*h));
+	h->loc = *loc;
+	h->name = name;
+	h->addrs = addrs;
+	pk_ast_add_stmt(p, PK_ST_HOST, h);
 }
 
 char *pk_ast_keyword_text(struct pk_parse *p, const char *keyword)

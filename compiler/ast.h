@@ -167,7 +167,14 @@ struct pk_ast_route {
 	struct pk_loc dst_loc, gw_loc;
 };
 
-enum pk_ast_stmt_kind { PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE, PK_ST_CARRIED };
+/* host NAME address A, ...: what a host name pfctl would resolve stands for */
+struct pk_ast_hostname {
+	struct pk_loc loc;
+	const char *name;
+	struct pk_ast_item *addrs;
+};
+
+enum pk_ast_stmt_kind { PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE, PK_ST_CARRIED, PK_ST_HOST };
 
 /* A statement that changes no verdict (queue, altq, set fingerprints...),
  * kept as written to be printed back. */
@@ -185,6 +192,7 @@ struct pk_ast_stmt {
 		struct pk_ast_iface *iface;
 		struct pk_ast_route *route;
 		struct pk_ast_carried *carried;
+		struct pk_ast_hostname *host;
 	} u;
 	struct pk_ast_stmt *next;
 };
@@ -231,6 +239,7 @@ void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *
 void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
 		      const char *ifname, const char *gw, const struct pk_loc *gl);
 void pk_ast_add_carried(struct pk_parse *p, const struct pk_loc *loc, const char *text);
+void pk_ast_add_host(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_item *addrs);
 /* A keyword of the topology read where a word is due. */
 char *pk_ast_keyword_text(struct pk_parse *p, const char *keyword);
 void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value);

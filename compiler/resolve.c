@@ -147,6 +147,33 @@ static void pk_res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
 	}
 }
 
+/* host NAME address ...: pfctl resolves host names when it loads the rules;
+ * picket, which must give the same answer everywhere, is told. */
+static void pk_res_host_decl(struct pk_res *r, const struct pk_ast_hostname *h)
+{
+	const struct pk_ast_hostname *old = pk_res_hostname(r, h->name);
+	if (old) {
+		struct pk_diag *g = pk_error(r->d, &h->loc, "host %s is declared twice", h->name);
+		pk_diag_note(g, &old->loc, "first declared here; list all its addresses in one declaration");
+		return;
+	}
+	for (const struct pk_ast_item *a = h->addrs; a; a = a->next) {
+		struct pk_prefix p;
+		if (pk_prefix_parse(a->s, &p))
+			pk_error(r->d, &a->loc, "'%s' is not an address", a->s);
+	}
+	r->hosts = pk_arena_grow(r->a, r->hosts, r->nhosts, r->nhosts + 1, sizeof(*r->hosts));
+	r->hosts[r->nhosts++] = h;
+}
+
+const struct pk_ast_hostname *pk_res_hostname(const struct pk_res *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->nhosts; i++)
+		if (!strcmp(r->hosts[i]->name, name))
+			return r->hosts[i];
+	return NULL;
+}
+
 static void pk_res_route(struct pk_res *r, const struct pk_ast_route *ar)
 {
 	struct pk_ir_route rt = {.loc = ar->loc, .ifname = ar->ifname};
@@ -350,6 +377,8 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
 		if (s->kind == PK_ST_ROUTE)
 			pk_res_route(r, s->u.route);
+		else if (s->kind == PK_ST_HOST)
+			pk_res_host_decl(r, s->u.host);
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
 		if (s->kind == PK_ST_TABLE)
 			pk_res_table(r, s->u.table);

@@ -24,6 +24,8 @@ struct pk_res {
 	uint8_t block_policy;
 	uint8_t state_policy;
 	const struct pk_ast_opt *state_defaults; /* set state-defaults, for the pass rules after it */
+	const struct pk_ast_hostname **hosts; /* host names the topology declares */
+	uint32_t nhosts;
 };
 
 /* Resolve a parsed file (and topology) into rs. Returns the error count. */
@@ -41,6 +43,8 @@ struct pk_addr_vec {
 };
 bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_vec *out);
 bool pk_res_hosts(struct pk_res *r, const struct pk_ast_host *list, struct pk_addr_vec *out);
+/* The declaration of a host name, or NULL. */
+const struct pk_ast_hostname *pk_res_hostname(const struct pk_res *r, const char *name);
 /* A port or service name; false after reporting. */
 bool pk_res_port_value(struct pk_res *r, const char *text, const struct pk_loc *loc, uint16_t *out);
 bool pk_res_port(struct pk_res *r, const struct pk_ast_port *p, struct pk_port_match *out);

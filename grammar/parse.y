@@ -86,7 +86,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token STATEDEFAULTS "state-defaults" STATEPOLICY "state-policy" SKIP "skip" DEBUG "debug" HOSTID "hostid"
 %token LOGINTERFACE "loginterface" RULESETOPT "ruleset-optimization"
 %token INTERFACE "interface" ADDRESS "address" MAC "mac" ROUTE "route" VIA "via" GATEWAY "gateway"
-%token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer"
+%token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer" HOST "host"
 
 %type <str> word varstring portopt topo_keyword
 %type <num> dir logquick logopts logopt af flushopt
@@ -122,6 +122,7 @@ stmt		: varset
 		| antispoof
 		| ifacedecl
 		| routedecl
+		| HOST word ADDRESS ifaddr_list	{ pk_ast_add_host(p, &@$, $2, $4); }
 		| CARRIEDSTMT		{ pk_ast_add_carried(p, &@$, $1); }
 		| SET CARRIEDSTMT	{ pk_ast_add_carried(p, &@$, pk_ast_concat(p, "set", " ", $2)); }
 		;
@@ -139,6 +140,7 @@ topo_keyword	: INTERFACE		{ $$ = pk_ast_keyword_text(p, "interface"); }
 		| VIA			{ $$ = pk_ast_keyword_text(p, "via"); }
 		| GATEWAY		{ $$ = pk_ast_keyword_text(p, "gateway"); }
 		| PEER			{ $$ = pk_ast_keyword_text(p, "peer"); }
+		| HOST			{ $$ = pk_ast_keyword_text(p, "host"); }
 		;
 
 optnl		: %empty
