@@ -227,9 +227,14 @@ static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct
 	if (!pk_split_if(r, h->a, &h->loc, &name, &mod, &noalias))
 		return false;
 	if (!pk_any_iface_named(r->rs, name)) {
-		pk_error(r->d, &h->loc,
-			 "unknown host or interface '%s'; declare it with: interface %s address CIDR, or host %s address IP",
-			 name, name, name);
+		if (strchr(h->a, ':')) /* IF:network and the like name an interface */
+			pk_error(r->d, &h->loc, "unknown host or interface '%s'; declare it with: interface %s address CIDR",
+				 name, name);
+		else
+			pk_error(r->d, &h->loc,
+				 "unknown host or interface '%s'; declare it with: interface %s address CIDR, "
+				 "or host %s address IP",
+				 name, name, name);
 		return false;
 	}
 	a->kind = PK_ADDR_PREFIX;
