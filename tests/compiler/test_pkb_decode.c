@@ -153,20 +153,27 @@ static const char example_text[] =
 	"nat on wan0 from lan0:network to any -> (wan0)\n"
 	"rdr on wan0 proto tcp to port 8080 -> 192.168.1.10 port 80\n";
 
-static void test_a_written_ruleset_prints_the_same_after_pkb(void **state)
+/* The IR of a written ruleset; the test fails if it does not parse. */
+static struct pk_ir_ruleset *load_text(const char *name, const char *text)
 {
-	(void)state;
 	struct pk_diags d;
 	struct pk_ir_ruleset *ir;
 	pk_diags_init(&d);
-	if (pk_frontend_load_string("example.conf", example_text, sizeof(example_text) - 1, NULL, &d, &ir)) {
+	if (pk_frontend_load_string(name, text, strlen(text), NULL, &d, &ir)) {
 		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
-		fail_msg("the example does not parse");
+		fail_msg("%s does not parse", name);
 	}
+	pk_diags_free(&d);
+	return ir;
+}
+
+static void test_a_written_ruleset_prints_the_same_after_pkb(void **state)
+{
+	(void)state;
+	struct pk_ir_ruleset *ir = load_text("example.conf", example_text);
 	assert_true(ir->nrules > 10);
 	assert_prints_the_same_after_pkb(ir);
 	pk_ir_ruleset_free(ir);
-	pk_diags_free(&d);
 }
 
 /* Peers, groups, statements and rule options that change no verdict:
@@ -190,13 +197,7 @@ static const char carried_text[] =
 static void test_peers_groups_and_carried_text_survive_a_pkb(void **state)
 {
 	(void)state;
-	struct pk_diags d;
-	struct pk_ir_ruleset *ir;
-	pk_diags_init(&d);
-	if (pk_frontend_load_string("carried.conf", carried_text, sizeof(carried_text) - 1, NULL, &d, &ir)) {
-		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
-		fail_msg("the ruleset does not parse");
-	}
+	struct pk_ir_ruleset *ir = load_text("carried.conf", carried_text);
 	assert_int_equal(ir->ifaces[1].ngroups, 2);
 	assert_int_equal(ir->ifaces[2].npeers, 2);
 	assert_int_equal(ir->ncarried, 6);
@@ -214,7 +215,6 @@ static void test_peers_groups_and_carried_text_survive_a_pkb(void **state)
 			fail_msg("'%s' is not printed:\n%s", kept[i], text);
 	free(text);
 	pk_ir_ruleset_free(ir);
-	pk_diags_free(&d);
 }
 
 int main(void)
