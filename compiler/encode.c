@@ -142,6 +142,8 @@ uint32_t pk_enc_iface(struct pk_enc *e, const char *name)
 	f->name = pk_enc_string(e, name);
 	f->loc.file = PKB_NONE;
 	f->addr_first = PK_ENC_COUNT(e, IFADDRS);
+	f->peer_first = PK_ENC_COUNT(e, IFPEERS);
+	f->group_first = PK_ENC_COUNT(e, IFGROUPS);
 	pk_strmap_put(&e->ifaces, name, i);
 	return i;
 }
@@ -202,6 +204,15 @@ static void pk_enc_options(struct pk_enc *e)
 		pk_enc_loc(e, &o->set_locs[i], PK_ENC_ADD(e, SETLOCS));
 }
 
+static void pk_enc_carried(struct pk_enc *e)
+{
+	for (uint32_t i = 0; i < e->rs->ncarried; i++) {
+		struct pkb_carried *rec = PK_ENC_ADD(e, CARRIED);
+		rec->text = pk_enc_string(e, e->rs->carried[i].text);
+		pk_enc_loc(e, &e->rs->carried[i].loc, &rec->loc);
+	}
+}
+
 static void pk_enc_topology(struct pk_enc *e)
 {
 	const struct pk_ir_ruleset *rs = e->rs;
@@ -213,8 +224,14 @@ static void pk_enc_topology(struct pk_enc *e)
 		pk_enc_loc(e, &f->loc, &rec->loc);
 		memcpy(rec->mac, f->mac, 6);
 		rec->naddrs = f->naddrs;
+		rec->npeers = f->npeers;
+		rec->ngroups = f->ngroups;
 		for (uint32_t k = 0; k < f->naddrs; k++)
 			pk_enc_prefix(&f->addrs[k], PK_ENC_ADD(e, IFADDRS));
+		for (uint32_t k = 0; k < f->npeers; k++)
+			pk_enc_prefix(&f->peers[k], PK_ENC_ADD(e, IFPEERS));
+		for (uint32_t k = 0; k < f->ngroups; k++)
+			*(uint32_t *)PK_ENC_ADD(e, IFGROUPS) = pk_enc_string(e, f->groups[k]);
 	}
 	for (uint32_t i = 0; i < rs->nroutes; i++) {
 		const struct pk_ir_route *r = &rs->routes[i];
@@ -397,6 +414,7 @@ int pk_encode(const struct pk_ir_ruleset *rs, uint8_t **buf, size_t *len, struct
 	for (uint32_t i = 0; i < rs->nsources; i++)
 		pk_enc_source(&e, rs->sources[i].path);
 	pk_enc_options(&e);
+	pk_enc_carried(&e);
 	pk_enc_topology(&e);
 	int rc = pk_enc_tables(&e);
 	if (!rc)

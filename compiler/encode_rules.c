@@ -193,6 +193,7 @@ static void pk_enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb
 	out->tagged = pk_enc_tag(e, r->tagged);
 	out->probability = r->probability;
 	out->label = pk_enc_string(e, r->label);
+	out->carried = pk_enc_string(e, r->carried);
 	out->sopts = pk_enc_sopts(e, &r->sopts);
 	out->nat = pk_enc_nat(e, &r->nat);
 	out->route_opt = pk_enc_routeopt(e, &r->route);
