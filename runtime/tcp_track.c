@@ -3,16 +3,13 @@
  *
  * Behaviour follows OpenBSD pf.c: pf_create_state for the first packet,
  * pf_tcp_track_full and pf_tcp_track_sloppy for the rest. Sequence numbers
- * compare modulo 2^32 (SEQ_* macros of netinet/tcp_seq.h).
+ * compare with tcp_track.h's SEQ_* macros.
  */
 #include "runtime/tcp_track.h"
 
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
 
-#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
-#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
-#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
 #define MAXACKWINDOW (0xffff + 1500) /* pf: one window plus a fudge factor */
 #define TCP_MAXWIN 65535
 
