@@ -9,6 +9,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
+#include "runtime/wire.h"
 
 #define MAXACKWINDOW (0xffff + 1500) /* pf: one window plus a fudge factor */
 #define TCP_MAXWIN 65535
@@ -20,7 +21,7 @@ static uint8_t get_wscale(const struct pk_pkt *p)
 
 static void patch_seq(uint8_t *ip, const struct pk_pkt *p, int field, uint32_t v)
 {
-	pk_patch32(ip + p->l4_off + field, v, ip + p->l4_off + 16);
+	pk_patch32(ip + p->l4_off + field, v, ip + p->l4_off + PK_TCP_OFF_SUM);
 }
 
 enum pk_timeout pk_tcp_init(struct pk_state *s, const struct pk_pkt *p, uint8_t *ip, uint32_t seqdiff)
@@ -30,7 +31,7 @@ enum pk_timeout pk_tcp_init(struct pk_state *s, const struct pk_pkt *p, uint8_t 
 	s->src.seqlo = p->seq;
 	s->src.seqhi = p->seq + p->p_len + 1;
 	if ((p->th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN && seqdiff)
-		patch_seq(ip, p, 4, p->seq + seqdiff);
+		patch_seq(ip, p, PK_TCP_OFF_SEQ, p->seq + seqdiff);
 	if (p->th_flags & PK_TH_SYN) {
 		s->src.seqhi++;
 		s->src.wscale = get_wscale(p);
@@ -84,8 +85,8 @@ static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct 
 	if (io->seqdiff[1] && !io->seqdiff[0]) { /* deferred modulator for the server */
 		io->seqdiff[0] = io->rnd ? io->rnd : 1;
 		q->ack = p->ack - io->seqdiff[1];
-		patch_seq(ip, p, 4, p->seq + io->seqdiff[0]);
-		patch_seq(ip, p, 8, q->ack);
+		patch_seq(ip, p, PK_TCP_OFF_SEQ, p->seq + io->seqdiff[0]);
+		patch_seq(ip, p, PK_TCP_OFF_ACK, q->ack);
 		io->rewrote = true;
 	} else {
 		q->ack = p->ack;
@@ -128,8 +129,8 @@ static void later_packet(const struct pk_pkt *p, uint8_t *ip, struct pk_tcp_io *
 {
 	q->ack = p->ack - io->seqdiff[1];
 	if (io->seqdiff[0]) {
-		patch_seq(ip, p, 4, p->seq + io->seqdiff[0]);
-		patch_seq(ip, p, 8, q->ack);
+		patch_seq(ip, p, PK_TCP_OFF_SEQ, p->seq + io->seqdiff[0]);
+		patch_seq(ip, p, PK_TCP_OFF_ACK, q->ack);
 		io->rewrote = true;
 	} else {
 		q->ack = p->ack;
@@ -147,14 +148,14 @@ static void later_packet(const struct pk_pkt *p, uint8_t *ip, struct pk_tcp_io *
 static bool modulate_sack(uint8_t *ip, const struct pk_pkt *p, uint32_t seqdiff)
 {
 	struct pk_tcp_opt_walk w;
-	uint8_t *ck = ip + p->l4_off + 16;
+	uint8_t *ck = ip + p->l4_off + PK_TCP_OFF_SUM;
 	bool changed = false;
 	size_t i, k;
 	uint8_t kind, olen;
 
 	pk_tcp_opt_begin(p, &w);
 	while (pk_tcp_opt_next(ip, &w, &i, &kind, &olen))
-		for (k = 2; kind == 5 && k + 8 <= olen; k += 8) {
+		for (k = 2; kind == PK_TCPOPT_SACK && k + 8 <= olen; k += 8) { /* left and right edges */
 			pk_patch32(ip + i + k, pk_get32(ip + i + k) - seqdiff, ck);
 			pk_patch32(ip + i + k + 4, pk_get32(ip + i + k + 4) - seqdiff, ck);
 			changed = true;
@@ -227,7 +228,7 @@ static enum pk_drop_reason track_full(struct pk_peer *src, struct pk_peer *dst, 
 		first_packet(src, dst, p, ip, io, &q);
 	else
 		later_packet(p, ip, io, &q);
-	if (io->seqdiff[1] && p->th_off > 5 && modulate_sack(ip, p, io->seqdiff[1]))
+	if (io->seqdiff[1] && p->th_off > PK_TCP_HLEN / 4 && modulate_sack(ip, p, io->seqdiff[1]))
 		io->rewrote = true;
 	if (!(p->th_flags & PK_TH_ACK))
 		q.ack = dst->seqlo; /* let it through the ack skew check */
