@@ -102,6 +102,18 @@ static void flush_queue(struct pk_arp *a, struct pk_arp_entry *en)
 	en->queued = 0;
 }
 
+/* Make en the entry of ip (family af) on port, dropping what an entry it
+ * was before still had queued. */
+static void reset(struct pk_arp *a, struct pk_arp_entry *en, uint16_t port, uint8_t af, const uint8_t *ip)
+{
+	if (en->state != PK_ARP_FREE)
+		drop_queue(a, en, false);
+	memset(en, 0, sizeof(*en));
+	en->af = af;
+	memcpy(en->ip, ip, ALEN(af));
+	en->port = port;
+}
+
 void pk_arp_learn(struct pk_arp *a, uint64_t now, uint16_t port, uint8_t af, const uint8_t *ip,
 		  const uint8_t mac[6], bool create)
 {
@@ -110,12 +122,7 @@ void pk_arp_learn(struct pk_arp *a, uint64_t now, uint16_t port, uint8_t af, con
 	if (!en) {
 		if (!create || !(en = alloc_entry(a)))
 			return;
-		if (en->state != PK_ARP_FREE)
-			drop_queue(a, en, false);
-		memset(en, 0, sizeof(*en));
-		en->af = af;
-		memcpy(en->ip, ip, ALEN(af));
-		en->port = port;
+		reset(a, en, port, af, ip);
 	}
 	memcpy(en->mac, mac, 6);
 	en->state = PK_ARP_REACHABLE;
@@ -200,12 +207,7 @@ bool pk_arp_resolve(struct pk_arp *a, uint64_t now_ns, uint16_t port, uint8_t af
 			a->stats.queue_drops++;
 			return false;
 		}
-		if (en->state != PK_ARP_FREE)
-			drop_queue(a, en, false);
-		memset(en, 0, sizeof(*en));
-		en->af = af;
-		memcpy(en->ip, nh, ALEN(af));
-		en->port = port;
+		reset(a, en, port, af, nh);
 		en->state = PK_ARP_INCOMPLETE;
 		en->probes = 1;
 		en->deadline_ns = now_ns + PK_ARP_RETRY_NS;

@@ -17,7 +17,6 @@
 
 #include <string.h>
 
-#include "runtime/bytes.h"
 #include "runtime/proto.h"
 #include "runtime/wire.h"
 
@@ -57,14 +56,9 @@ void pk_bridge_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	unsigned in = (unsigned)(p - d->port), out = 1 - in;
 	uint8_t af;
 
-	if (len < PK_ETH_HLEN)
+	uint16_t type = pk_dp_ethertype(d, frame, len, flags);
+	if (!type)
 		return;
-	uint16_t type = pk_get16(frame + PK_ETH_OFF_TYPE);
-	if ((flags & PK_AFP_VLAN) ||
-	    (type != PK_ETHERTYPE_IP && type != PK_ETHERTYPE_IPV6 && type != PK_ETHERTYPE_ARP)) {
-		d->c.other_l2++;
-		return;
-	}
 	if (type == PK_ETHERTYPE_ARP) {
 		d->c.arp_passed++;
 		if (!pk_afp_send(&d->port[out], frame, len))

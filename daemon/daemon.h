@@ -74,6 +74,11 @@ struct pk_daemon {
 /* The port carrying ruleset interface iface, or -1. */
 int pk_dp_port_of(const struct pk_daemon *d, uint16_t iface);
 
+/* The ethertype of a frame of len bytes received with flags (PK_AFP_*):
+ * IPv4, IPv6 or ARP; 0 for a runt, 0 and counted for any other frame (VLAN
+ * tags, PPPoE and the like could carry IP past the rules). */
+uint16_t pk_dp_ethertype(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigned flags);
+
 /* Copy the IP packet of an Ethernet frame into d->buf, trimmed to its own
  * length and with its checksum completed when the kernel left it to
  * offload. Returns the IP length, 0 when the frame is not a well-formed

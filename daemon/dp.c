@@ -7,6 +7,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
+#include "runtime/proto.h"
 #include "runtime/wire.h"
 
 int pk_dp_port_of(const struct pk_daemon *d, uint16_t iface)
@@ -15,6 +16,19 @@ int pk_dp_port_of(const struct pk_daemon *d, uint16_t iface)
 		if (d->port_iface[i] == iface)
 			return (int)i;
 	return -1;
+}
+
+uint16_t pk_dp_ethertype(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigned flags)
+{
+	if (len < PK_ETH_HLEN)
+		return 0;
+	uint16_t type = pk_get16(frame + PK_ETH_OFF_TYPE);
+	if ((flags & PK_AFP_VLAN) ||
+	    (type != PK_ETHERTYPE_IP && type != PK_ETHERTYPE_IPV6 && type != PK_ETHERTYPE_ARP)) {
+		d->c.other_l2++;
+		return 0;
+	}
+	return type;
 }
 
 /* The IP length the header claims, 0 when it is not a sane header. */

@@ -52,7 +52,8 @@ static size_t build(uint8_t *f, const uint8_t eth_dst[6], const uint8_t mac[6], 
 	nd[PK_ICMP_OFF_TYPE] = type;
 	nd[PK_ND_OFF_FLAGS] = flags;
 	memcpy(nd + PK_ND_OFF_TARGET, target, PK_IP6_ALEN);
-	opt[PK_ND_OPT_OFF_TYPE] = type == PK_ND_NEIGHBOR_SOLICIT ? PK_ND_OPT_SOURCE_LINKADDR : PK_ND_OPT_TARGET_LINKADDR;
+	bool ns = type == PK_ND_NEIGHBOR_SOLICIT;
+	opt[PK_ND_OPT_OFF_TYPE] = ns ? PK_ND_OPT_SOURCE_LINKADDR : PK_ND_OPT_TARGET_LINKADDR;
 	opt[PK_ND_OPT_OFF_LEN] = 1;
 	memcpy(opt + PK_ND_OPT_OFF_DATA, mac, PK_ETH_ALEN);
 	pk_cksum_l4(ip, ND_LEN);

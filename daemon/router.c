@@ -143,13 +143,22 @@ static void to_self(struct pk_daemon *d, size_t len)
 }
 
 /* The ICMP (IPv4) and ICMPv6 (IPv6) errors of the forwarding path. */
-struct forward_errors {
-	uint8_t ttl_exceeded, unreach, no_route, too_big, too_big_code;
+struct icmp_kind {
+	uint8_t type, code;
 };
-static const struct forward_errors errors4 = {PK_ICMP_TIMXCEED, PK_ICMP_UNREACH, PK_ICMP_UNREACH_NET,
-					      PK_ICMP_UNREACH, PK_ICMP_UNREACH_NEEDFRAG};
-static const struct forward_errors errors6 = {PK_ICMP6_TIME_EXCEEDED, PK_ICMP6_DST_UNREACH,
-					      PK_ICMP6_DST_UNREACH_NOROUTE, PK_ICMP6_PACKET_TOO_BIG, 0};
+struct forward_errors {
+	struct icmp_kind ttl, no_route, too_big;
+};
+static const struct forward_errors errors4 = {
+	.ttl = {PK_ICMP_TIMXCEED, PK_ICMP_TIMXCEED_INTRANS},
+	.no_route = {PK_ICMP_UNREACH, PK_ICMP_UNREACH_NET},
+	.too_big = {PK_ICMP_UNREACH, PK_ICMP_UNREACH_NEEDFRAG},
+};
+static const struct forward_errors errors6 = {
+	.ttl = {PK_ICMP6_TIME_EXCEEDED, PK_ICMP6_TIME_EXCEED_TRANSIT},
+	.no_route = {PK_ICMP6_DST_UNREACH, PK_ICMP6_DST_UNREACH_NOROUTE},
+	.too_big = {PK_ICMP6_PACKET_TOO_BIG, 0},
+};
 
 /* Multicast and link-local IPv6 destinations never leave their link. */
 static bool stays_on_link(const uint8_t a[16])
@@ -176,13 +185,13 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 	}
 	if (d->buf[ttl] <= 1) {
 		d->c.ttl_exceeded++;
-		pk_router_icmp_error(d, iif, err->ttl_exceeded, 0, 0, d->buf, len);
+		pk_router_icmp_error(d, iif, err->ttl.type, err->ttl.code, 0, d->buf, len);
 		return;
 	}
 	int port = pk_router_route(d, d->buf, &in, &oif, nh);
 	if (port < 0) {
 		d->c.no_route++;
-		pk_router_icmp_error(d, iif, err->unreach, err->no_route, 0, d->buf, len);
+		pk_router_icmp_error(d, iif, err->no_route.type, err->no_route.code, 0, d->buf, len);
 		return;
 	}
 	if (v6)
@@ -192,11 +201,12 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 	port = pk_router_filter_out(d, &oif, in.tag, &len, nh);
 	if (port < 0)
 		return;
-	if (len > d->port[port].mtu) {
+	uint32_t mtu = d->port[port].mtu;
+	if (len > mtu) {
 		d->c.too_big++;
 		/* tell the sender the MTU (path MTU discovery): IPv4 only when it set DF */
 		if (v6 || (pk_get16(d->buf + PK_IP4_OFF_FRAG) & PK_IP4_DF))
-			pk_router_icmp_error(d, iif, err->too_big, err->too_big_code, d->port[port].mtu, d->buf, len);
+			pk_router_icmp_error(d, iif, err->too_big.type, err->too_big.code, mtu, d->buf, len);
 		return;
 	}
 	if (pk_router_send(d, (unsigned)port, v6 ? 6 : 4, nh, d->buf, len))
@@ -209,14 +219,9 @@ void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	unsigned port = (unsigned)(p - d->port);
 	uint8_t af;
 
-	if (len < PK_ETH_HLEN)
+	uint16_t type = pk_dp_ethertype(d, frame, len, flags);
+	if (!type)
 		return;
-	uint16_t type = pk_get16(frame + PK_ETH_OFF_TYPE);
-	if ((flags & PK_AFP_VLAN) ||
-	    (type != PK_ETHERTYPE_IP && type != PK_ETHERTYPE_IPV6 && type != PK_ETHERTYPE_ARP)) {
-		d->c.other_l2++;
-		return;
-	}
 	if (type == PK_ETHERTYPE_ARP) {
 		pk_arp_input(&d->arp, d->now_ns, (uint16_t)port, frame, len);
 		return;

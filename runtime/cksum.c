@@ -123,10 +123,9 @@ bool pk_cksum_l4(uint8_t *ip, size_t len)
 	if (off < 0 || l4len < (size_t)off + 2)
 		return false;
 	bool v6 = af == PK_RT_AF_INET6;
+	const uint8_t *src = ip + pk_ip_src_off(v6), *dst = ip + pk_ip_dst_off(v6);
 	/* ICMPv4 alone has no pseudo-header. */
-	uint32_t sum = proto == PK_PROTO_ICMP
-			       ? 0
-			       : pk_cksum_pseudo(af, ip + pk_ip_src_off(v6), ip + pk_ip_dst_off(v6), proto, (uint32_t)l4len);
+	uint32_t sum = proto == PK_PROTO_ICMP ? 0 : pk_cksum_pseudo(af, src, dst, proto, (uint32_t)l4len);
 	pk_put16(ip + hl + off, 0);
 	uint16_t c = pk_cksum_fold(pk_cksum_add(sum, ip + hl, l4len));
 	if (proto == PK_PROTO_UDP && c == 0)

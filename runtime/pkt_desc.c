@@ -96,7 +96,8 @@ char *pk_pkt_describe(const uint8_t *ip, size_t len, char *buf, size_t size)
 		inet_ntop(AF_INET, ip + PK_IP4_OFF_SRC, src, sizeof src);
 		inet_ntop(AF_INET, ip + PK_IP4_OFF_DST, dst, sizeof dst);
 		if (hl < PK_IP4_HLEN || hl > len || frag)
-			snprintf(buf, size, "ip %s > %s proto %u%s", src, dst, proto, frag ? " (fragment)" : " (bad header)");
+			snprintf(buf, size, "ip %s > %s proto %u%s", src, dst, proto,
+				 frag ? " (fragment)" : " (bad header)");
 		else
 			transport(buf, size, proto, ip + hl, len - hl, src, dst, 0);
 	} else if (len >= PK_IP6_HLEN && pk_ip_version(ip) == 6) {

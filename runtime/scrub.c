@@ -73,10 +73,10 @@ static void scrub_ipv4(struct pk_engine *e, struct pk_ctx *x, const struct pk_sc
 		pk_patch16(ip + PK_IP4_OFF_FRAG, off & (uint16_t)~PK_IP4_DF, sum);
 	if (c->min_ttl && ip[PK_IP4_OFF_TTL] < c->min_ttl)
 		pk_patch16(ip + PK_IP4_OFF_TTL, (uint16_t)(c->min_ttl << 8 | ip[PK_IP4_OFF_PROTO]), sum);
-	if (c->flags & PK_SCRUB_SETTOS)
-		pk_patch16(ip + PK_IP4_OFF_VHL,
-			   (uint16_t)(ip[PK_IP4_OFF_VHL] << 8 | ((uint8_t)c->set_tos & 0xfc) | (ip[PK_IP4_OFF_TOS] & 0x03)),
-			   sum);
+	if (c->flags & PK_SCRUB_SETTOS) { /* the ECN bits stay */
+		uint8_t tos = (uint8_t)(((uint8_t)c->set_tos & 0xfc) | (ip[PK_IP4_OFF_TOS] & 0x03));
+		pk_patch16(ip + PK_IP4_OFF_VHL, (uint16_t)(ip[PK_IP4_OFF_VHL] << 8 | tos), sum);
+	}
 	if ((c->flags & PK_SCRUB_RANDOMID) && !(pk_get16(ip + PK_IP4_OFF_FRAG) & (PK_IP4_MF | PK_IP4_OFFMASK)))
 		pk_patch16(ip + PK_IP4_OFF_ID, (uint16_t)pk_eng_random(e), sum);
 }

@@ -175,6 +175,21 @@ static void slide(struct pk_peer *src, struct pk_peer *dst, const struct seqs *q
 		dst->seqhi = q->ack + (w ? w : 1);
 }
 
+/* What pf_tcp_track_sloppy makes of an ACK when it sees one half of the
+ * connection only. */
+static void ack_half_seen(struct pk_peer *src, struct pk_peer *dst, struct pk_tcp_io *io)
+{
+	if (src->state == PK_TCPS_SYN_SENT && dst->state < PK_TCPS_SYN_SENT) {
+		/* an ACK after the SYN establishes it */
+		dst->state = src->state = PK_TCPS_ESTABLISHED;
+		io->established = true;
+	} else if (src->state == PK_TCPS_CLOSING && dst->state == PK_TCPS_ESTABLISHED && dst->seqlo == 0) {
+		/* half-seen close: the other side's FIN is never seen */
+		dst->state = PK_TCPS_CLOSING;
+	}
+}
+
+/* The TCPS_* progression the packet's flags make, full or sloppy. */
 static void advance(struct pk_peer *src, struct pk_peer *dst, uint8_t flags, struct pk_tcp_io *io)
 {
 	if ((flags & PK_TH_SYN) && src->state < PK_TCPS_SYN_SENT)
@@ -187,6 +202,8 @@ static void advance(struct pk_peer *src, struct pk_peer *dst, uint8_t flags, str
 			io->established = src->state == PK_TCPS_ESTABLISHED;
 		} else if (dst->state == PK_TCPS_CLOSING) {
 			dst->state = PK_TCPS_FIN_WAIT_2;
+		} else if (io->sloppy) {
+			ack_half_seen(src, dst, io);
 		}
 	}
 	if (flags & PK_TH_RST)
@@ -265,32 +282,6 @@ static enum pk_drop_reason track_full(struct pk_peer *src, struct pk_peer *dst, 
 	return PK_REASON_STATE_MISMATCH;
 }
 
-static void track_sloppy(struct pk_peer *src, struct pk_peer *dst, uint8_t flags, struct pk_tcp_io *io)
-{
-	if ((flags & PK_TH_SYN) && src->state < PK_TCPS_SYN_SENT)
-		src->state = PK_TCPS_SYN_SENT;
-	if ((flags & PK_TH_FIN) && src->state < PK_TCPS_CLOSING)
-		src->state = PK_TCPS_CLOSING;
-	if (flags & PK_TH_ACK) {
-		if (dst->state == PK_TCPS_SYN_SENT) {
-			dst->state = PK_TCPS_ESTABLISHED;
-			io->established = src->state == PK_TCPS_ESTABLISHED;
-		} else if (dst->state == PK_TCPS_CLOSING) {
-			dst->state = PK_TCPS_FIN_WAIT_2;
-		} else if (src->state == PK_TCPS_SYN_SENT && dst->state < PK_TCPS_SYN_SENT) {
-			/* only one half of the connection is seen: an ACK after the SYN establishes it */
-			dst->state = src->state = PK_TCPS_ESTABLISHED;
-			io->established = true;
-		} else if (src->state == PK_TCPS_CLOSING && dst->state == PK_TCPS_ESTABLISHED && dst->seqlo == 0) {
-			/* half-seen close: the other side's FIN is never seen */
-			dst->state = PK_TCPS_CLOSING;
-		}
-	}
-	if (flags & PK_TH_RST)
-		src->state = dst->state = PK_TCPS_TIME_WAIT;
-	io->timeout = pk_tcp_timeout(src, dst);
-}
-
 enum pk_drop_reason pk_tcp_track(struct pk_peer *src, struct pk_peer *dst, const struct pk_pkt *p, uint8_t *ip,
 				 struct pk_tcp_io *io)
 {
@@ -298,8 +289,9 @@ enum pk_drop_reason pk_tcp_track(struct pk_peer *src, struct pk_peer *dst, const
 	io->established = false;
 	io->send_rst = false;
 	io->timeout = PK_TMO_COUNT;
-	if (io->sloppy) {
-		track_sloppy(src, dst, p->th_flags, io);
+	if (io->sloppy) { /* pf_tcp_track_sloppy: flags only */
+		advance(src, dst, p->th_flags, io);
+		io->timeout = pk_tcp_timeout(src, dst);
 		return PK_REASON_NONE;
 	}
 	return track_full(src, dst, p, ip, io);
