@@ -23,12 +23,12 @@ bool pk_router_egress(const struct pk_rs *rs, const struct pk_verdict *v, const 
 	bool v6 = pk_ip_version(ip) == 6;
 
 	memcpy(dst, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
-	if (v && v->route != PK_RT_ROUTE_NONE && v->route_iface != PK_RT_NO_IFACE) {
+	if (v && v->route != PK_ROUTE_NONE && v->route_iface != PK_RT_NO_IFACE) {
 		*oif = v->route_iface;
 		memcpy(nh, all_zero(v->route_gw) ? dst : v->route_gw, 16);
 		return true;
 	}
-	if (!pk_rs_route(rs, v6 ? PK_RT_AF_INET6 : PK_RT_AF_INET, dst, oif, &gw_af, gw))
+	if (!pk_rs_route(rs, v6 ? PK_AF_INET6 : PK_AF_INET, dst, oif, &gw_af, gw))
 		return false;
 	memcpy(nh, gw_af ? gw : dst, 16);
 	return true;

@@ -27,7 +27,7 @@ static bool answerable4(const uint8_t *orig, size_t len)
 		return false;
 	/* never answer an ICMP error with one; as Linux, nor anything else but a query */
 	return orig[PK_IP4_OFF_PROTO] != PK_PROTO_ICMP || len <= hl ||
-	       pk_icmp_is_query(PK_RT_AF_INET, orig[hl + PK_ICMP_OFF_TYPE]);
+	       pk_icmp_is_query(PK_AF_INET, orig[hl + PK_ICMP_OFF_TYPE]);
 }
 
 static bool answerable6(uint8_t type, const uint8_t *orig, size_t len)
@@ -37,7 +37,7 @@ static bool answerable6(uint8_t type, const uint8_t *orig, size_t len)
 	if (len < PK_IP6_HLEN)
 		return false;
 	if (orig[PK_IP6_OFF_NXT] == PK_PROTO_ICMP6 && len > PK_IP6_HLEN &&
-	    pk_icmp_is_error(PK_RT_AF_INET6, orig[PK_IP6_HLEN + PK_ICMP_OFF_TYPE]))
+	    pk_icmp_is_error(PK_AF_INET6, orig[PK_IP6_HLEN + PK_ICMP_OFF_TYPE]))
 		return false;
 	if (!memcmp(orig + PK_IP6_OFF_SRC, unspecified, PK_IP6_ALEN) || orig[PK_IP6_OFF_SRC] == 0xff)
 		return false;
@@ -48,7 +48,7 @@ static bool answerable6(uint8_t type, const uint8_t *orig, size_t len)
 size_t pk_router_icmp_build(const struct pk_gen_icmp *g, const uint8_t *orig, size_t len, uint8_t *out,
 			    size_t cap)
 {
-	bool ok = g->af == PK_RT_AF_INET6 ? answerable6(g->type, orig, len) : answerable4(orig, len);
+	bool ok = g->af == PK_AF_INET6 ? answerable6(g->type, orig, len) : answerable4(orig, len);
 
 	return ok ? pk_gen_icmp_error(g, orig, len, out, cap) : 0;
 }
@@ -58,7 +58,7 @@ void pk_router_icmp_error(struct pk_daemon *d, uint16_t iface, uint8_t type, uin
 {
 	uint8_t out[PK_IP6_MIN_MTU], src[16] = {0};
 	bool v6 = len >= PK_IP6_HLEN && pk_ip_version(orig) == 6;
-	struct pk_gen_icmp g = {.af = v6 ? PK_RT_AF_INET6 : PK_RT_AF_INET, .src = src, .type = type, .code = code,
+	struct pk_gen_icmp g = {.af = v6 ? PK_AF_INET6 : PK_AF_INET, .src = src, .type = type, .code = code,
 				.mtu = mtu, .router = true};
 
 	if (len < PK_IP4_HLEN)

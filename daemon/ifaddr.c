@@ -13,7 +13,7 @@
 bool pk_router_iface_addr(const struct pk_rs *rs, uint16_t iface, uint8_t af, const uint8_t *want, uint8_t *out)
 {
 	uint32_t n = pk_rs_iface_naddr(rs, iface);
-	size_t alen = pk_ip_alen(af == PK_RT_AF_INET6);
+	size_t alen = pk_ip_alen(af == PK_AF_INET6);
 	bool found = false;
 
 	for (uint32_t k = 0; k < n; k++) {
@@ -35,7 +35,7 @@ bool pk_router_iface_addr(const struct pk_rs *rs, uint16_t iface, uint8_t af, co
 bool pk_router_is_ours(const struct pk_rs *rs, uint16_t iface, uint8_t af, const uint8_t *a)
 {
 	uint32_t n = pk_rs_iface_naddr(rs, iface);
-	size_t alen = pk_ip_alen(af == PK_RT_AF_INET6);
+	size_t alen = pk_ip_alen(af == PK_AF_INET6);
 
 	for (uint32_t k = 0; k < n; k++) {
 		uint8_t a_af, addr[16], len;

@@ -90,7 +90,7 @@ bool pk_nd_input(struct pk_daemon *d, unsigned port, const uint8_t *src_mac, siz
 		return true; /* not from this link: dropped, as RFC 4861 7.1.1 asks */
 	const uint8_t *target = nd + PK_ND_OFF_TARGET, *sender = ip + PK_IP6_OFF_SRC;
 	if (nd[PK_ICMP_OFF_TYPE] == PK_ND_NEIGHBOR_SOLICIT) {
-		if (!pk_router_is_ours(rs, d->port_iface[port], PK_RT_AF_INET6, target))
+		if (!pk_router_is_ours(rs, d->port_iface[port], PK_AF_INET6, target))
 			return true;
 		const uint8_t *lla = find_lla(opt, optlen, PK_ND_OPT_SOURCE_LINKADDR);
 		if (memcmp(sender, zero, 16))
@@ -111,7 +111,7 @@ void pk_nd_solicit(void *ctx, uint16_t port, const uint8_t target[16])
 	uint8_t dst[16] = {0xff, 0x02, [11] = 1, [12] = 0xff, [13] = target[13], [14] = target[14], [15] = target[15]};
 	const uint8_t mac[6] = {0x33, 0x33, 0xff, target[13], target[14], target[15]};
 
-	if (!pk_router_iface_addr(pk_engine_ruleset(d->engine), d->port_iface[port], PK_RT_AF_INET6, target, src))
+	if (!pk_router_iface_addr(pk_engine_ruleset(d->engine), d->port_iface[port], PK_AF_INET6, target, src))
 		return;
 	size_t n = build(f, mac, d->port[port].mac, src, dst, PK_ND_NEIGHBOR_SOLICIT, 0, target);
 	if (!pk_afp_send(&d->port[port], f, n))

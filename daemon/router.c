@@ -27,14 +27,14 @@ static bool arp_port_addr(void *ctx, uint16_t port, const uint8_t ip[4], uint8_t
 	struct pk_daemon *d = ctx;
 
 	memcpy(mac, d->port[port].mac, PK_ETH_ALEN);
-	return pk_router_iface_addr(pk_engine_ruleset(d->engine), d->port_iface[port], PK_RT_AF_INET, ip, src);
+	return pk_router_iface_addr(pk_engine_ruleset(d->engine), d->port_iface[port], PK_AF_INET, ip, src);
 }
 
 static bool arp_is_ours(void *ctx, uint16_t port, const uint8_t ip[4])
 {
 	struct pk_daemon *d = ctx;
 
-	return pk_router_is_ours(pk_engine_ruleset(d->engine), d->port_iface[port], PK_RT_AF_INET, ip);
+	return pk_router_is_ours(pk_engine_ruleset(d->engine), d->port_iface[port], PK_AF_INET, ip);
 }
 
 static void arp_send(void *ctx, uint16_t port, const uint8_t *frame, size_t len)
@@ -102,12 +102,12 @@ int pk_router_filter_out(struct pk_daemon *d, uint16_t *oif, uint16_t tag, size_
 {
 	struct pk_verdict v;
 
-	if (!pk_dp_filter(d, *oif, PK_RT_DIR_OUT, tag, len, &v))
+	if (!pk_dp_filter(d, *oif, PK_DIR_OUT, tag, len, &v))
 		return -1;
-	if (v.route != PK_RT_ROUTE_NONE) {
+	if (v.route != PK_ROUTE_NONE) {
 		uint16_t was = *oif;
 		pk_router_egress(pk_engine_ruleset(d->engine), &v, d->buf, oif, nh);
-		if (*oif != was && !pk_dp_filter(d, *oif, PK_RT_DIR_OUT, v.tag, len, &v))
+		if (*oif != was && !pk_dp_filter(d, *oif, PK_DIR_OUT, v.tag, len, &v))
 			return -1;
 	}
 	int port = pk_dp_port_of(d, *oif);
@@ -176,9 +176,9 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 
 	if (v6 && stays_on_link(d->buf + PK_IP6_OFF_DST))
 		return; /* MLD, router solicitations and the like: not ours to forward */
-	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, 0, &len, &in))
+	if (!pk_dp_filter(d, iif, PK_DIR_IN, 0, &len, &in))
 		return;
-	if (pk_rs_is_self(pk_engine_ruleset(d->engine), v6 ? PK_RT_AF_INET6 : PK_RT_AF_INET,
+	if (pk_rs_is_self(pk_engine_ruleset(d->engine), v6 ? PK_AF_INET6 : PK_AF_INET,
 			  d->buf + pk_ip_dst_off(v6))) {
 		to_self(d, len);
 		return;
@@ -248,9 +248,9 @@ static bool dup_to_next_hop(const struct pk_daemon *d, uint16_t iface, const uin
 		return false;
 	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
 	const struct pk_rs_rule *r = pk_rs_rule(rs, v->state_rule != PK_RT_NO_RULE ? v->state_rule : v->rule);
-	if (!r || r->route != PK_RT_DUP_TO)
+	if (!r || r->route != PK_ROUTE_DUP_TO)
 		return false;
-	struct pk_verdict dup = {.route = PK_RT_ROUTE_TO, .route_iface = iface};
+	struct pk_verdict dup = {.route = PK_ROUTE_TO, .route_iface = iface};
 	uint16_t oif;
 	memcpy(dup.route_gw, r->route_gw, 16);
 	return pk_router_egress(rs, &dup, ip, &oif, nh);

@@ -30,7 +30,7 @@ uint16_t pk_cksum_fold(uint32_t sum)
 
 uint32_t pk_cksum_pseudo(uint8_t af, const uint8_t *src, const uint8_t *dst, uint8_t proto, uint32_t len)
 {
-	size_t alen = pk_ip_alen(af == PK_RT_AF_INET6);
+	size_t alen = pk_ip_alen(af == PK_AF_INET6);
 	uint32_t sum = 0;
 
 	sum = pk_cksum_add(sum, src, alen);
@@ -108,13 +108,13 @@ bool pk_cksum_l4(uint8_t *ip, size_t len)
 	if (pk_ip_version(ip) == 4) {
 		hl = pk_ip4_hlen(ip);
 		proto = ip[PK_IP4_OFF_PROTO];
-		af = PK_RT_AF_INET;
+		af = PK_AF_INET;
 		if (hl < PK_IP4_HLEN || len < hl || (pk_get16(ip + PK_IP4_OFF_FRAG) & (PK_IP4_MF | PK_IP4_OFFMASK)))
 			return false; /* fragments: the checksum covers the whole datagram */
 	} else if (pk_ip_version(ip) == 6 && len >= PK_IP6_HLEN) {
 		hl = PK_IP6_HLEN;
 		proto = ip[PK_IP6_OFF_NXT]; /* extension headers are not walked: those packets are left as they are */
-		af = PK_RT_AF_INET6;
+		af = PK_AF_INET6;
 	} else {
 		return false;
 	}
@@ -122,7 +122,7 @@ bool pk_cksum_l4(uint8_t *ip, size_t len)
 	size_t l4len = len - hl;
 	if (off < 0 || l4len < (size_t)off + 2)
 		return false;
-	bool v6 = af == PK_RT_AF_INET6;
+	bool v6 = af == PK_AF_INET6;
 	const uint8_t *src = ip + pk_ip_src_off(v6), *dst = ip + pk_ip_dst_off(v6);
 	/* ICMPv4 alone has no pseudo-header. */
 	uint32_t sum = proto == PK_PROTO_ICMP ? 0 : pk_cksum_pseudo(af, src, dst, proto, (uint32_t)l4len);

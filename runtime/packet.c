@@ -24,7 +24,7 @@ enum { NXT_HOPOPTS = 0, NXT_ROUTING = 43, NXT_FRAGMENT = 44, NXT_AH = 51, NXT_DS
 
 bool pk_icmp_is_error(uint8_t af, uint8_t type)
 {
-	if (af == PK_RT_AF_INET6)
+	if (af == PK_AF_INET6)
 		return type < PK_ICMP6_INFOMSG_MIN;
 	return type == PK_ICMP_UNREACH || type == PK_ICMP_SOURCEQUENCH || type == PK_ICMP_REDIRECT ||
 	       type == PK_ICMP_TIMXCEED || type == PK_ICMP_PARAMPROB;
@@ -59,8 +59,8 @@ static const uint8_t icmp6_pairs[][2] = {
 
 uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
 {
-	const uint8_t(*pairs)[2] = af == PK_RT_AF_INET6 ? icmp6_pairs : icmp4_pairs;
-	size_t k, n = af == PK_RT_AF_INET6 ? sizeof(icmp6_pairs) / sizeof(icmp6_pairs[0])
+	const uint8_t(*pairs)[2] = af == PK_AF_INET6 ? icmp6_pairs : icmp4_pairs;
+	size_t k, n = af == PK_AF_INET6 ? sizeof(icmp6_pairs) / sizeof(icmp6_pairs[0])
 					   : sizeof(icmp4_pairs) / sizeof(icmp4_pairs[0]);
 
 	*reply = false;
@@ -74,7 +74,7 @@ uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
 
 bool pk_icmp_is_query(uint8_t af, uint8_t type)
 {
-	if (af == PK_RT_AF_INET6)
+	if (af == PK_AF_INET6)
 		return type == PK_ICMP6_ECHO_REQUEST || type == PK_ICMP6_ECHO_REPLY;
 	return type == PK_ICMP_ECHOREPLY || type == PK_ICMP_ECHO ||
 	       (type >= PK_ICMP_TSTAMP && type <= PK_ICMP_MASKREPLY);
@@ -117,7 +117,7 @@ static enum pk_drop_reason parse_ipv4(const uint8_t *ip, size_t len, struct pk_p
 	hl = pk_ip4_hlen(ip);
 	if (hl < PK_IP4_HLEN || hl > len)
 		return PK_REASON_SHORT;
-	p->af = PK_RT_AF_INET;
+	p->af = PK_AF_INET;
 	p->tos = ip[PK_IP4_OFF_TOS];
 	p->tot_len = pk_get16(ip + PK_IP4_OFF_LEN);
 	if (quoted)
@@ -205,7 +205,7 @@ static enum pk_drop_reason parse_ipv6(const uint8_t *ip, size_t len, struct pk_p
 	if (len < PK_IP6_HLEN || pk_ip_version(ip) != 6)
 		return PK_REASON_SHORT;
 	plen = pk_get16(ip + PK_IP6_OFF_PLEN);
-	p->af = PK_RT_AF_INET6;
+	p->af = PK_AF_INET6;
 	p->tos = (uint8_t)((pk_get16(ip) >> 4) & 0xff); /* the traffic class, between version and flow label */
 	if (quoted)
 		plen = (uint32_t)len - PK_IP6_HLEN;
@@ -330,8 +330,8 @@ static enum pk_drop_reason parse_icmp(const uint8_t *ip, struct pk_pkt *p)
 
 static enum pk_drop_reason parse_l4(const uint8_t *ip, struct pk_pkt *p, bool quoted)
 {
-	bool icmp = (p->proto == PK_PROTO_ICMP && p->af == PK_RT_AF_INET) ||
-		    (p->proto == PK_PROTO_ICMP6 && p->af == PK_RT_AF_INET6);
+	bool icmp = (p->proto == PK_PROTO_ICMP && p->af == PK_AF_INET) ||
+		    (p->proto == PK_PROTO_ICMP6 && p->af == PK_AF_INET6);
 
 	if (p->fragment && !p->frag_first) {
 		p->p_len = (uint16_t)(p->tot_len - p->l4_off);
@@ -402,9 +402,9 @@ int pk_pkt_strip_ether(const uint8_t *frame, size_t len, uint8_t *af)
 	}
 	off += 2;
 	if (type == PK_ETHERTYPE_IP)
-		*af = PK_RT_AF_INET;
+		*af = PK_AF_INET;
 	else if (type == PK_ETHERTYPE_IPV6)
-		*af = PK_RT_AF_INET6;
+		*af = PK_AF_INET6;
 	else
 		return -1;
 	return off < len ? (int)off : -1;

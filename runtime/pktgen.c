@@ -16,7 +16,7 @@
 static size_t ip_header(uint8_t af, const uint8_t *src, const uint8_t *dst, uint8_t proto, uint8_t ttl,
 			size_t l4len, uint8_t *b)
 {
-	if (af == PK_RT_AF_INET6) {
+	if (af == PK_AF_INET6) {
 		memset(b, 0, PK_IP6_HLEN);
 		b[0] = 0x60;
 		pk_put16(b + PK_IP6_OFF_PLEN, (uint16_t)l4len);
@@ -39,7 +39,7 @@ static size_t ip_header(uint8_t af, const uint8_t *src, const uint8_t *dst, uint
 
 size_t pk_gen_tcp(const struct pk_gen_tcp *t, uint8_t *buf, size_t cap)
 {
-	size_t hl = t->af == PK_RT_AF_INET6 ? PK_IP6_HLEN : PK_IP4_HLEN;
+	size_t hl = t->af == PK_AF_INET6 ? PK_IP6_HLEN : PK_IP4_HLEN;
 	size_t tl = PK_TCP_HLEN + (t->mss ? 4u : 0u) + (t->wscale ? 4u : 0u);
 	uint8_t *opt;
 	uint8_t *th = buf + hl;
@@ -72,7 +72,7 @@ size_t pk_gen_tcp(const struct pk_gen_tcp *t, uint8_t *buf, size_t cap)
 /* How much of the packet an error quotes. */
 static size_t quote_max(const struct pk_gen_icmp *g, const uint8_t *quoted)
 {
-	if (g->af == PK_RT_AF_INET6)
+	if (g->af == PK_AF_INET6)
 		return PK_IP6_MIN_MTU - PK_IP6_HLEN - PK_ICMP_HLEN;
 	if (g->router)
 		return IP4_MIN_MTU - PK_IP4_HLEN - PK_ICMP_HLEN;
@@ -81,7 +81,7 @@ static size_t quote_max(const struct pk_gen_icmp *g, const uint8_t *quoted)
 
 size_t pk_gen_icmp_error(const struct pk_gen_icmp *g, const uint8_t *quoted, size_t qlen, uint8_t *buf, size_t cap)
 {
-	bool v6 = g->af == PK_RT_AF_INET6;
+	bool v6 = g->af == PK_AF_INET6;
 	size_t hl = v6 ? PK_IP6_HLEN : PK_IP4_HLEN, max = quote_max(g, quoted);
 	size_t n = qlen < max ? qlen : max;
 	uint8_t dst[16] = {0}, *ih = buf + hl;

@@ -55,15 +55,15 @@ static bool parse_tcp(const uint8_t *ip, size_t len, struct tcp_view *t)
 		bool first_frag = (pk_get16(ip + PK_IP4_OFF_FRAG) & PK_IP4_OFFMASK) == 0;
 		if (ip[PK_IP4_OFF_PROTO] != PK_PROTO_TCP || off < PK_IP4_HLEN || !first_frag)
 			return false;
-		t->af = PK_RT_AF_INET;
+		t->af = PK_AF_INET;
 	} else if (len >= PK_IP6_HLEN && pk_ip_version(ip) == 6) {
 		if (ip[PK_IP6_OFF_NXT] != PK_PROTO_TCP)
 			return false;
 		off = PK_IP6_HLEN;
-		t->af = PK_RT_AF_INET6;
+		t->af = PK_AF_INET6;
 	} else
 		return false;
-	bool v6 = t->af == PK_RT_AF_INET6;
+	bool v6 = t->af == PK_AF_INET6;
 	memcpy(t->src, ip + pk_ip_src_off(v6), pk_ip_alen(v6));
 	memcpy(t->dst, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
 	if (off + PK_TCP_OFF_FLAGS + 1 > len)

@@ -18,7 +18,7 @@ static uint8_t syn[40];
 static int make_syn(void **state)
 {
 	static const uint8_t client[16] = {192, 168, 1, 10}, server[16] = {10, 0, 10, 5};
-	const struct pk_gen_tcp t = {.af = PK_RT_AF_INET, .src = client, .dst = server, .sport = 40000, .dport = 22,
+	const struct pk_gen_tcp t = {.af = PK_AF_INET, .src = client, .dst = server, .sport = 40000, .dport = 22,
 				     .flags = PK_TH_SYN, .win = 8192};
 	(void)state;
 	return pk_gen_tcp(&t, syn, sizeof(syn)) == sizeof(syn) ? 0 : -1;
@@ -32,7 +32,7 @@ static bool header_ok(const uint8_t *ip)
 /* The error a router sends from me. */
 static struct pk_gen_icmp error4(const uint8_t *me, uint8_t type, uint8_t code)
 {
-	return (struct pk_gen_icmp){.af = PK_RT_AF_INET, .src = me, .type = type, .code = code, .router = true};
+	return (struct pk_gen_icmp){.af = PK_AF_INET, .src = me, .type = type, .code = code, .router = true};
 }
 
 static void test_time_exceeded_quotes_the_packet_and_is_addressed_to_its_source(void **state)
@@ -94,7 +94,7 @@ static void echo6(uint8_t p[48])
 
 static bool icmp6_ok(const uint8_t *p, size_t len)
 {
-	uint32_t sum = pk_cksum_pseudo(PK_RT_AF_INET6, p + 8, p + 24, 58, (uint32_t)(len - 40));
+	uint32_t sum = pk_cksum_pseudo(PK_AF_INET6, p + 8, p + 24, 58, (uint32_t)(len - 40));
 	return pk_cksum_fold(pk_cksum_add(sum, p + 40, len - 40)) == 0;
 }
 
@@ -115,7 +115,7 @@ static void test_echo6_request_becomes_a_valid_reply(void **state)
 static void test_icmp6_error_is_never_answered_with_an_icmp6_error(void **state)
 {
 	uint8_t req[48], err1[1280], err2[1280];
-	const struct pk_gen_icmp timxceed = {.af = PK_RT_AF_INET6, .src = me6, .type = 3, .router = true};
+	const struct pk_gen_icmp timxceed = {.af = PK_AF_INET6, .src = me6, .type = 3, .router = true};
 	(void)state;
 	echo6(req);
 	size_t n = pk_router_icmp_build(&timxceed, req, sizeof(req), err1, sizeof(err1));
