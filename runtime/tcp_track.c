@@ -77,6 +77,16 @@ struct seqs {
 	uint8_t sws, dws;
 };
 
+/* Modulate state's offsets applied to the packet: its sequence number
+ * moves into the modulated space, its ack back out of the peer's. */
+static void modulate(uint8_t *ip, const struct pk_pkt *p, struct pk_tcp_io *io, struct seqs *q)
+{
+	q->ack = p->ack - io->seqdiff[1];
+	patch_seq(ip, p, PK_TCP_OFF_SEQ, p->seq + io->seqdiff[0]);
+	patch_seq(ip, p, PK_TCP_OFF_ACK, q->ack);
+	io->rewrote = true;
+}
+
 /* The first packet seen from this peer (the SYN|ACK of the responder, or
  * the creator's SYN retransmitted after a mismatch reset). */
 static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct pk_pkt *p, uint8_t *ip,
@@ -84,10 +94,7 @@ static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct 
 {
 	if (io->seqdiff[1] && !io->seqdiff[0]) { /* deferred modulator for the server */
 		io->seqdiff[0] = io->rnd ? io->rnd : 1;
-		q->ack = p->ack - io->seqdiff[1];
-		patch_seq(ip, p, PK_TCP_OFF_SEQ, p->seq + io->seqdiff[0]);
-		patch_seq(ip, p, PK_TCP_OFF_ACK, q->ack);
-		io->rewrote = true;
+		modulate(ip, p, io, q);
 	} else {
 		q->ack = p->ack;
 	}
@@ -127,14 +134,10 @@ static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct 
 
 static void later_packet(const struct pk_pkt *p, uint8_t *ip, struct pk_tcp_io *io, struct seqs *q)
 {
-	q->ack = p->ack - io->seqdiff[1];
-	if (io->seqdiff[0]) {
-		patch_seq(ip, p, PK_TCP_OFF_SEQ, p->seq + io->seqdiff[0]);
-		patch_seq(ip, p, PK_TCP_OFF_ACK, q->ack);
-		io->rewrote = true;
-	} else {
+	if (io->seqdiff[0])
+		modulate(ip, p, io, q);
+	else
 		q->ack = p->ack;
-	}
 	q->end = q->seq + p->p_len;
 	if (p->th_flags & PK_TH_SYN)
 		q->end++;
