@@ -25,7 +25,7 @@ static bool answerable4(const uint8_t *orig, size_t len)
 		return false;
 	if (not_unicast4(orig + PK_IP4_OFF_SRC) || not_unicast4(orig + PK_IP4_OFF_DST))
 		return false;
-	/* never answer an ICMP error with one; as Linux, nor anything else but a query */
+	/* never answer an ICMP error with one: of ICMP messages, queries alone are answered */
 	return orig[PK_IP4_OFF_PROTO] != PK_PROTO_ICMP || len <= hl ||
 	       pk_icmp_is_query(PK_AF_INET, orig[hl + PK_ICMP_OFF_TYPE]);
 }

@@ -128,8 +128,9 @@ void pk_router_originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
 	int port = pk_router_route(d, d->buf, NULL, &oif, nh);
 	if (port >= 0)
 		port = pk_router_filter_out(d, &oif, 0, &len, nh);
+	uint8_t af = pk_ip_version(d->buf) == 6 ? PK_AF_INET6 : PK_AF_INET;
 	if (port >= 0)
-		pk_router_send(d, (unsigned)port, pk_ip_version(d->buf) == 6 ? 6 : 4, nh, d->buf, len);
+		pk_router_send(d, (unsigned)port, af, nh, d->buf, len);
 	d->last_kind = kind;
 }
 
@@ -209,7 +210,7 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 			pk_router_icmp_error(d, iif, err->too_big.type, err->too_big.code, mtu, d->buf, len);
 		return;
 	}
-	if (pk_router_send(d, (unsigned)port, v6 ? 6 : 4, nh, d->buf, len))
+	if (pk_router_send(d, (unsigned)port, v6 ? PK_AF_INET6 : PK_AF_INET, nh, d->buf, len))
 		d->c.forwarded++;
 }
 
@@ -282,6 +283,6 @@ void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 		port = pk_dp_port_of(d, iface);
 		memcpy(nh, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
 	}
-	if (port < 0 || !pk_router_send(d, (unsigned)port, v6 ? 6 : 4, nh, ip, len))
+	if (port < 0 || !pk_router_send(d, (unsigned)port, v6 ? PK_AF_INET6 : PK_AF_INET, nh, ip, len))
 		d->c.emit_failed++;
 }
