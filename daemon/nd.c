@@ -43,7 +43,7 @@ static size_t build(uint8_t *f, const uint8_t eth_dst[6], const uint8_t mac[6], 
 
 	pk_eth_header(f, eth_dst, mac, PK_ETHERTYPE_IPV6);
 	memset(ip, 0, ND_LEN);
-	ip[0] = 0x60;
+	ip[0] = 0x60; /* version 6, traffic class and flow label 0 */
 	pk_put16(ip + PK_IP6_OFF_PLEN, ND_LEN - PK_IP6_HLEN);
 	ip[PK_IP6_OFF_NXT] = PK_PROTO_ICMP6;
 	ip[PK_IP6_OFF_HLIM] = ND_HOP_LIMIT;

@@ -18,7 +18,7 @@ static size_t ip_header(uint8_t af, const uint8_t *src, const uint8_t *dst, uint
 {
 	if (af == PK_AF_INET6) {
 		memset(b, 0, PK_IP6_HLEN);
-		b[0] = 0x60;
+		b[0] = 0x60; /* version 6, traffic class and flow label 0 */
 		pk_put16(b + PK_IP6_OFF_PLEN, (uint16_t)l4len);
 		b[PK_IP6_OFF_NXT] = proto;
 		b[PK_IP6_OFF_HLIM] = ttl;
@@ -27,7 +27,7 @@ static size_t ip_header(uint8_t af, const uint8_t *src, const uint8_t *dst, uint
 		return PK_IP6_HLEN;
 	}
 	memset(b, 0, PK_IP4_HLEN);
-	b[PK_IP4_OFF_VHL] = 0x45;
+	b[PK_IP4_OFF_VHL] = 0x45; /* version 4, a header without options */
 	pk_put16(b + PK_IP4_OFF_LEN, (uint16_t)(PK_IP4_HLEN + l4len));
 	b[PK_IP4_OFF_TTL] = ttl;
 	b[PK_IP4_OFF_PROTO] = proto;
