@@ -2,8 +2,8 @@
  * runtime/cksum.h: the Internet checksum, full and incremental (RFC 1624).
  *
  * NAT, scrub and synproxy rewrite fields in place and patch the checksums
- * with the incremental helpers; generated packets use the full ones, and
- * so does picketd for packets whose checksum the kernel left to offload.
+ * incrementally; generated packets are summed in full, and so are the
+ * packets whose checksum the kernel left to offload (picketd).
  */
 #ifndef PK_RUNTIME_CKSUM_H
 #define PK_RUNTIME_CKSUM_H
