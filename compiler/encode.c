@@ -40,69 +40,6 @@ void pk_ebuf_free(struct pk_ebuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static size_t pk_strmap_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 0x100000001b3u;
-	return (size_t)h;
-}
-
-static size_t pk_strmap_slot(const struct pk_strmap *m, const char *key)
-{
-	size_t i = pk_strmap_hash(key) & (m->cap - 1);
-	while (m->keys[i] && strcmp(m->keys[i], key))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-int pk_strmap_get(const struct pk_strmap *m, const char *key, uint32_t *val)
-{
-	if (!m->cap)
-		return 0;
-	size_t i = pk_strmap_slot(m, key);
-	if (!m->keys[i])
-		return 0;
-	*val = m->vals[i];
-	return 1;
-}
-
-static void pk_strmap_grow(struct pk_strmap *m)
-{
-	struct pk_strmap old = *m;
-	m->cap = old.cap ? old.cap * 2 : 64;
-	m->keys = calloc(m->cap, sizeof(*m->keys));
-	m->vals = calloc(m->cap, sizeof(*m->vals));
-	if (!m->keys || !m->vals) {
-		fprintf(stderr, "picket: out of memory growing a string map\n");
-		abort();
-	}
-	m->n = 0;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i])
-			pk_strmap_put(m, old.keys[i], old.vals[i]);
-	free(old.keys);
-	free(old.vals);
-}
-
-void pk_strmap_put(struct pk_strmap *m, const char *key, uint32_t val)
-{
-	if ((m->n + 1) * 2 > m->cap)
-		pk_strmap_grow(m);
-	size_t i = pk_strmap_slot(m, key);
-	if (!m->keys[i])
-		m->n++;
-	m->keys[i] = key;
-	m->vals[i] = val;
-}
-
-void pk_strmap_free(struct pk_strmap *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
-
 uint32_t pk_enc_string(struct pk_enc *e, const char *s)
 {
 	uint32_t off;

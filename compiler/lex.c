@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compiler/strmap.h"
+
 #include "parse.h"
 #include "scan.h"
 
@@ -20,10 +22,6 @@
 /* Bounds that keep a hostile or mistaken file from hanging the parse. */
 #define PK_LEX_MAX_EXPANSION (16u << 20) /* bytes of macro text expanded */
 #define PK_LEX_MAX_FILE (64u << 20)      /* bytes of one file */
-
-struct pk_macro {
-	const char *name, *value;
-};
 
 struct pk_frame {
 	yyscan_t sc;
@@ -35,8 +33,9 @@ struct pk_frame {
 struct pk_lexer {
 	struct pk_frame frames[PK_LEX_MAX_DEPTH];
 	unsigned nframes;
-	struct pk_macro *macros; /* open addressing, cap a power of two */
-	unsigned nmacros, cap;
+	struct pk_strmap macros; /* name -> index in values */
+	const char **values;     /* arena array */
+	uint32_t nvalues, valcap;
 	int last_tok;
 	bool skipping, suppress;
 	size_t expanded;
@@ -205,10 +204,6 @@ void pk_lex_init(struct pk_parse *p)
 	p->lex = calloc(1, sizeof(*p->lex));
 	if (!p->lex)
 		abort();
-	p->lex->cap = 64;
-	p->lex->macros = calloc(p->lex->cap, sizeof(struct pk_macro));
-	if (!p->lex->macros)
-		abort();
 }
 
 static void pk_lex_pop(struct pk_lexer *l)
@@ -222,7 +217,7 @@ void pk_lex_free(struct pk_parse *p)
 		return;
 	while (p->lex->nframes)
 		pk_lex_pop(p->lex);
-	free(p->lex->macros);
+	pk_strmap_free(&p->lex->macros);
 	free(p->lex);
 	p->lex = NULL;
 }
@@ -264,52 +259,29 @@ void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, si
 	pk_lex_push(p, file, copy, len + 1, NULL);
 }
 
-static uint32_t pk_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
-static struct pk_macro *pk_macro_slot(const struct pk_lexer *l, const char *name)
-{
-	unsigned i = pk_hash(name) & (l->cap - 1);
-	while (l->macros[i].name && strcmp(l->macros[i].name, name))
-		i = (i + 1) & (l->cap - 1);
-	return &l->macros[i];
-}
-
 void pk_lex_define(struct pk_parse *p, const char *name, const char *value)
 {
 	struct pk_lexer *l = p->lex;
-	if ((l->nmacros + 1) * 2 > l->cap) {
-		struct pk_macro *old = l->macros;
-		unsigned oldcap = l->cap;
-		l->cap *= 2;
-		l->macros = calloc(l->cap, sizeof(*l->macros));
-		if (!l->macros)
-			abort();
-		for (unsigned i = 0; i < oldcap; i++)
-			if (old[i].name)
-				*pk_macro_slot(l, old[i].name) = old[i];
-		free(old);
+	uint32_t k = l->nvalues;
+	if (!pk_strmap_get(&l->macros, name, &k)) {
+		if (l->nvalues == l->valcap) {
+			l->valcap = l->valcap ? l->valcap * 2 : 16;
+			l->values = pk_arena_grow(p->arena, l->values, l->nvalues, l->valcap, sizeof(*l->values));
+		}
+		l->nvalues++;
 	}
-	struct pk_macro *m = pk_macro_slot(l, name);
-	if (!m->name)
-		l->nmacros++;
-	m->name = pk_arena_strdup(p->arena, name);
-	m->value = pk_arena_strdup(p->arena, value);
+	l->values[k] = pk_arena_strdup(p->arena, value);
+	pk_strmap_put(&l->macros, pk_arena_strdup(p->arena, name), k);
 }
 
 static void pk_macro_unknown(struct pk_parse *p, const struct pk_loc *loc, const char *name)
 {
-	const struct pk_lexer *l = p->lex;
-	const char **names = calloc(l->nmacros + 1, sizeof(*names));
+	const struct pk_strmap *m = &p->lex->macros;
+	const char **names = calloc(m->n + 1, sizeof(*names));
 	unsigned n = 0;
-	for (unsigned i = 0; names && i < l->cap; i++)
-		if (l->macros[i].name)
-			names[n++] = l->macros[i].name;
+	for (size_t i = 0; names && i < m->cap; i++)
+		if (m->keys[i])
+			names[n++] = m->keys[i];
 	const char *best = names ? pk_did_you_mean(name, names, n) : NULL;
 	if (best)
 		pk_error(p->diags, loc, "unknown macro '$%s' (did you mean '$%s'?)", name, best);
@@ -338,9 +310,9 @@ static char *pk_macro_expand(struct pk_parse *p, const struct pk_loc *loc, const
 				nl = sizeof(name) - 1;
 			memcpy(name, w + 1, nl);
 			name[nl] = '\0';
-			const struct pk_macro *m = nl ? pk_macro_slot(p->lex, name) : NULL;
-			if (m && m->name)
-				val = m->value;
+			uint32_t k;
+			if (nl && pk_strmap_get(&p->lex->macros, name, &k))
+				val = p->lex->values[k];
 			else if (nl)
 				pk_macro_unknown(p, loc, name);
 			else

@@ -10,32 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t pk_res_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
 int pk_res_table_find(const struct pk_res *r, const char *name)
 {
-	if (!r->thcap)
-		return -1;
-	for (uint32_t i = pk_res_hash(name) & (r->thcap - 1);; i = (i + 1) & (r->thcap - 1)) {
-		if (!r->thash[i])
-			return -1;
-		if (!strcmp(r->rs->tables[r->thash[i] - 1].name, name))
-			return (int)(r->thash[i] - 1);
-	}
-}
-
-static void pk_res_thash_put(struct pk_res *r, uint32_t idx)
-{
-	uint32_t i = pk_res_hash(r->rs->tables[idx].name) & (r->thcap - 1);
-	while (r->thash[i])
-		i = (i + 1) & (r->thcap - 1);
-	r->thash[i] = idx + 1;
+	uint32_t idx;
+	return pk_strmap_get(&r->tables, name, &idx) ? (int)idx : -1;
 }
 
 uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_loc *loc)
@@ -45,18 +23,14 @@ uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_lo
 		r->tcap = r->tcap ? r->tcap * 2 : 8;
 		rs->tables = pk_arena_grow(r->a, rs->tables, rs->ntables, r->tcap, sizeof(*rs->tables));
 	}
-	if ((rs->ntables + 1) * 2 > r->thcap) {
-		r->thcap = r->thcap ? r->thcap * 2 : 16;
-		r->thash = pk_arena_array(r->a, r->thcap, sizeof(*r->thash));
-		for (uint32_t i = 0; i < rs->ntables; i++)
-			pk_res_thash_put(r, i);
-	}
 	struct pk_ir_table *t = &rs->tables[rs->ntables];
 	memset(t, 0, sizeof(*t));
 	t->name = pk_arena_strdup(r->a, name);
 	if (loc)
 		t->loc = *loc;
-	pk_res_thash_put(r, rs->ntables);
+	uint32_t first;
+	if (!pk_strmap_get(&r->tables, t->name, &first)) /* a name made twice (__automatic_N) finds the first */
+		pk_strmap_put(&r->tables, t->name, rs->ntables);
 	return rs->ntables++;
 }
 
@@ -394,5 +368,6 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 	}
 	pk_res_finish_options(r);
 	pk_res_check_queues(r);
+	pk_strmap_free(&r->tables); /* names are looked up while resolving only */
 	return (int)(r->d->nerrors - before);
 }

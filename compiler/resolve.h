@@ -9,15 +9,14 @@
 #include "compiler/ast.h"
 #include "compiler/diag.h"
 #include "compiler/ir.h"
+#include "compiler/strmap.h"
 
 struct pk_res {
 	struct pk_ir_ruleset *rs;
 	struct pk_arena *a;
 	struct pk_diags *d;
 	uint32_t rcap, tcap, icap, routecap;
-	/* table name -> index + 1, open addressing */
-	uint32_t *thash;
-	uint32_t thcap;
+	struct pk_strmap tables; /* table name -> index */
 	uint32_t nauto; /* pools made into tables: __automatic_N */
 	const char **noted; /* undeclared interfaces already noted */
 	uint32_t nnoted;
