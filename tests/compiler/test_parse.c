@@ -118,11 +118,11 @@ static void test_unsupported_features_are_reported_at_their_location(void **stat
 {
 	(void)state;
 	expect_error("pass in all\nqueue q on em0 bandwidth 1M\n", "t.conf:2:1: error: unsupported: queues [unsupported]");
-	expect_error("anchor \"x\" {\n pass all\n}\n", "t.conf:1:1: error: unsupported: anchors");
+	expect_error("altq on em0 cbq queue {\n std\n}\n", "t.conf:1:1: error: unsupported: altq");
 	expect_error("pass in on em0 from any os \"Windows\"\n", "error: unsupported: os fingerprints");
 	expect_error("pass in proto tcp user root\n", "error: unsupported: user");
 	expect_error("set fingerprints \"/etc/pf.os\"\n", "error: unsupported: set fingerprints");
-	char *d = pk_test_diags("anchor \"x\" {\n pass all\n}\npass all\n");
+	char *d = pk_test_diags("altq on em0 cbq queue {\n std\n}\npass all\n");
 	assert_null(strstr(d, "syntax error"));
 	free(d);
 }
