@@ -40,7 +40,7 @@ struct anchor_def {
 struct pk_res_anchors {
 	struct anchor_def *defs;
 	uint32_t ndefs, cap;
-	const char **noted; /* anchors already noted as empty */
+	const char **noted; /* the notes given, each once */
 	uint32_t nnoted;
 	unsigned depth;
 };
@@ -191,12 +191,13 @@ static struct rule_vec resolve_def(struct pk_res *r, struct anchor_def *d, uint8
 static void note_once(struct pk_res *r, const struct pk_loc *loc, const char *path, const char *what)
 {
 	struct pk_res_anchors *x = r->anchors;
+	const char *msg = pk_arena_printf(r->a, "anchor \"%s\" %s", path, what);
 	for (uint32_t i = 0; i < x->nnoted; i++)
-		if (!strcmp(x->noted[i], path))
+		if (!strcmp(x->noted[i], msg))
 			return;
 	x->noted = pk_arena_grow(r->a, x->noted, x->nnoted, x->nnoted + 1, sizeof(*x->noted));
-	x->noted[x->nnoted++] = path;
-	pk_diag_add(r->d, PK_SEV_NOTE, loc, NULL, "anchor \"%s\" %s", path, what);
+	x->noted[x->nnoted++] = msg;
+	pk_diag_add(r->d, PK_SEV_NOTE, loc, NULL, "%s", msg);
 }
 
 static void note_runtime(struct pk_res *r, const struct pk_loc *loc, const char *path)
