@@ -43,7 +43,13 @@ struct pk_res_anchors {
 	const char **noted; /* the notes given, each once */
 	uint32_t nnoted;
 	unsigned depth;
+	bool full; /* MAX_RULES reached and reported */
 };
+
+/* pf steps into an anchor however often it is named, flattening copies it:
+ * an anchor named twice in each of a chain of anchors doubles at each
+ * step. A bound keeps such a file from exhausting memory. */
+#define MAX_RULES (1u << 16)
 
 static const char *const kind_names[PK_ANCHOR_NKINDS] = {
 	"anchor", "nat-anchor", "rdr-anchor", "binat-anchor", "scrub-anchor", "dummynet-anchor",
@@ -130,6 +136,18 @@ static struct rule_vec take_rules(struct pk_res *r, uint32_t n0)
 		memcpy(v.v, &r->rs->rules[n0], v.n * sizeof(*v.v));
 	r->rs->nrules = n0;
 	return v;
+}
+
+/* Whether n more flat rules stay within MAX_RULES; reported once. */
+static bool room(struct pk_res *r, const struct pk_loc *loc, uint64_t have, uint64_t n)
+{
+	if (have + n <= MAX_RULES && !r->anchors->full)
+		return true;
+	if (!r->anchors->full)
+		pk_error(r->d, loc, "anchors expand to more than %u rules (is an anchor named many times over?)",
+			 MAX_RULES);
+	r->anchors->full = true;
+	return false;
 }
 
 static void rules_append(struct pk_res *r, struct rule_vec *to, const struct rule_vec *from)
@@ -234,7 +252,8 @@ static struct rule_vec children_rules(struct pk_res *r, const struct pk_ast_anch
 	struct rule_vec all = {0};
 	for (uint32_t i = 0; i < nkids; i++) {
 		struct rule_vec v = resolve_def(r, kids[i], a->kind, &a->loc);
-		rules_append(r, &all, &v);
+		if (room(r, &a->loc, all.n, v.n))
+			rules_append(r, &all, &v);
 	}
 	if (!nkids)
 		note_runtime(r, &a->loc, path);
@@ -351,6 +370,8 @@ static void emit(struct pk_res *r, const struct pk_ast_anchor *a, const char *pa
 			}
 			if (c == PK_COMBINE_DROP)
 				continue;
+			if (!room(r, &a->loc, r->rs->nrules, 1))
+				return;
 			struct pk_ir_rule *out = pk_res_new_rule(r);
 			uint32_t nr = out->nr;
 			*out = ir;

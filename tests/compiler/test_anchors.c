@@ -316,6 +316,18 @@ static void test_what_pfctl_refuses_is_an_error(void **state)
 	expect_diag("nat-anchor \"n\" in\n", "error: nat-anchor takes no in or out", 1);
 }
 
+static void test_anchors_named_over_and_over_are_bounded(void **state)
+{
+	(void)state;
+	char text[4096] = "anchor \"a0\" {\n pass\n}\n";
+	for (int i = 1; i < 20; i++) {
+		size_t n = strlen(text);
+		snprintf(text + n, sizeof(text) - n, "anchor \"a%d\" {\n anchor \"/a%d\"\n anchor \"/a%d\"\n}\n", i, i - 1,
+			 i - 1);
+	}
+	expect_diag(text, "error: anchors expand to more than 65536 rules", 1);
+}
+
 static void test_flattened_rules_print_back_the_same(void **state)
 {
 	(void)state;
@@ -350,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_rules_no_anchor_rule_reaches_are_reported),
 		cmocka_unit_test(test_what_one_rule_cannot_say_is_unsupported),
 		cmocka_unit_test(test_what_pfctl_refuses_is_an_error),
+		cmocka_unit_test(test_anchors_named_over_and_over_are_bounded),
 		cmocka_unit_test(test_flattened_rules_print_back_the_same),
 	};
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
