@@ -175,12 +175,14 @@ static uint8_t rule_kind(const struct pk_ast_rule *ar)
 static void resolve_body(struct pk_res *r, const struct pk_ast_stmt *s, const char *path, uint8_t kind)
 {
 	for (; s; s = s->next) {
-		if (s->kind == PK_ST_RULE && rule_kind(s->u.rule) == kind && s->u.rule->antispoof)
-			pk_res_antispoof(r, s->u.rule);
-		else if (s->kind == PK_ST_RULE && rule_kind(s->u.rule) == kind)
-			pk_res_rule(r, s->u.rule);
-		else if (s->kind == PK_ST_ANCHOR && s->u.anchor->kind == kind)
+		if (s->kind == PK_ST_RULE && rule_kind(s->u.rule) == kind) {
+			if (s->u.rule->antispoof)
+				pk_res_antispoof(r, s->u.rule);
+			else
+				pk_res_rule(r, s->u.rule);
+		} else if (s->kind == PK_ST_ANCHOR && s->u.anchor->kind == kind) {
 			pk_res_anchor(r, s->u.anchor, path);
+		}
 	}
 }
 
@@ -280,18 +282,21 @@ static bool criteria_ok(struct pk_res *r, const struct pk_ast_anchor *a, const c
 		pk_error(r->d, &a->loc, "%s takes no %s", kind_names[a->kind], c->quick ? "quick" : "in or out");
 		return false;
 	}
+	/* options that act rather than match, or one draw for all the rules */
+	static const char *const acting[PK_O_SCRUB + 1] = {
+		[PK_O_TAG] = "tag (set when the anchor rule matches)",
+		[PK_O_PROB] = "probability (one draw for all its rules)",
+		[PK_O_NAT] = "nat-to, rdr-to or binat-to",
+		[PK_O_SCRUB] = "scrub options",
+		[PK_O_ALLOWOPTS] = "allow-opts",
+	};
 	for (const struct pk_ast_opt *o = c->opts; o; o = o->next) {
-		const char *what = o->kind == PK_O_TAG ? "tag (set when the anchor rule matches)"
-				   : o->kind == PK_O_PROB ? "probability (one draw for all its rules)"
-				   : o->kind == PK_O_NAT ? "nat-to, rdr-to or binat-to"
-				   : o->kind == PK_O_SCRUB ? "scrub options"
-				   : o->kind == PK_O_ALLOWOPTS ? "allow-opts" : NULL;
 		if (o->kind == PK_O_STATE || o->kind == PK_O_ROUTE) {
 			pk_error(r->d, &o->loc, "cannot specify %s handling on anchors", o->kind == PK_O_STATE ? "state" : "route");
 			return false;
 		}
-		if (what) {
-			unsupported(r, &o->loc, "anchor \"%s\" with %s", path, what);
+		if (o->kind <= PK_O_SCRUB && acting[o->kind]) {
+			unsupported(r, &o->loc, "anchor \"%s\" with %s", path, acting[o->kind]);
 			return false;
 		}
 	}
