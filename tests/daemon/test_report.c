@@ -42,9 +42,9 @@ static int setup(void **state)
 	d.engine = et.eng;
 	d.now_ns = 2 * PK_ET_SEC;
 	d.started_ns = 0;
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, "192.168.1.50", 40000, "10.0.10.5", 22, PK_TH_SYN, 100, 0),
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, "192.168.1.50", 40000, "10.0.10.5", 22, PK_TH_SYN, 100, 0),
 			 PK_V_PASS);
-	assert_int_equal(pk_et_tcp(1, et.nas, PK_RT_DIR_OUT, "192.168.1.50", 40000, "10.0.10.5", 22, PK_TH_SYN, 100, 0),
+	assert_int_equal(pk_et_tcp(1, et.nas, PK_DIR_OUT, "192.168.1.50", 40000, "10.0.10.5", 22, PK_TH_SYN, 100, 0),
 			 PK_V_PASS);
 	return 0;
 }

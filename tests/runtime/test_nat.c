@@ -42,13 +42,13 @@ static void test_nat_to_rewrites_source_and_back(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
 			       "block in on wan0 all\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0), PK_V_PASS);
 	assert_true(et.v.translated);
 	p = now_pkt();
 	assert_addr(p.src, PUB);
 	assert_true(p.sport >= 50001);
 	port = p.sport;
-	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_IN, EXT, 80, PUB, port, PK_TH_SYN | PK_TH_ACK, 7000, 101),
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_IN, EXT, 80, PUB, port, PK_TH_SYN | PK_TH_ACK, 7000, 101),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	p = now_pkt();
@@ -65,7 +65,7 @@ static void test_ipv6_nat_to_rewrites_source_and_back(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 inet6 from 2001:db8:1::/64 nat-to 2001:db8:ff::2\n"
 			       "pass out on wan0 all\nblock in on wan0 all\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, "2001:db8:1::50", 40000, "2001:db8:2::7", 80, PK_TH_SYN,
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_OUT, "2001:db8:1::50", 40000, "2001:db8:2::7", 80, PK_TH_SYN,
 				   100, 0),
 			 PK_V_PASS);
 	assert_true(et.v.translated);
@@ -73,7 +73,7 @@ static void test_ipv6_nat_to_rewrites_source_and_back(void **state)
 	assert_addr(p.src, "2001:db8:ff::2");
 	assert_true(p.sport >= 50001);
 	port = p.sport;
-	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_IN, "2001:db8:2::7", 80, "2001:db8:ff::2", port,
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_IN, "2001:db8:2::7", 80, "2001:db8:ff::2", port,
 				   PK_TH_SYN | PK_TH_ACK, 7000, 101),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
@@ -81,7 +81,7 @@ static void test_ipv6_nat_to_rewrites_source_and_back(void **state)
 	assert_addr(p.dst, "2001:db8:1::50");
 	assert_int_equal(p.dport, 40000);
 	/* the untranslated address is not a key of the state */
-	assert_int_equal(pk_et_tcp(0.2, et.wan, PK_RT_DIR_IN, "2001:db8:2::7", 80, "2001:db8:1::50", 40000, PK_TH_ACK,
+	assert_int_equal(pk_et_tcp(0.2, et.wan, PK_DIR_IN, "2001:db8:2::7", 80, "2001:db8:1::50", 40000, PK_TH_ACK,
 				   7001, 101),
 			 PK_V_BLOCK);
 }
@@ -90,7 +90,7 @@ static void test_nat_to_interface_uses_its_address(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass out on wan0 from lan0:network nat-to (wan0)\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0), PK_V_PASS);
 	assert_true(et.v.translated);
 	assert_addr(now_pkt().src, PUB);
 }
@@ -102,9 +102,9 @@ static void test_nat_to_gives_two_clients_distinct_ports(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n");
-	pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0);
+	pk_et_tcp(0, et.wan, PK_DIR_OUT, CL, 40000, EXT, 80, PK_TH_SYN, 100, 0);
 	first = now_pkt().sport;
-	pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, "192.168.1.51", 40000, EXT, 80, PK_TH_SYN, 100, 0);
+	pk_et_tcp(0, et.wan, PK_DIR_OUT, "192.168.1.51", 40000, EXT, 80, PK_TH_SYN, 100, 0);
 	p = now_pkt();
 	assert_int_not_equal(p.sport, first);
 }
@@ -114,7 +114,7 @@ static void test_static_port_keeps_the_source_port(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 static-port\n"
 			       "pass out on wan0 all\n");
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 5353, EXT, 53);
+	pk_et_udp(0, et.wan, PK_DIR_OUT, CL, 5353, EXT, 53);
 	assert_int_equal(now_pkt().sport, 5353);
 }
 
@@ -125,12 +125,12 @@ static void test_nat_to_port_range_is_respected(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 port 2000:2001\n"
 			       "pass out on wan0 all\n");
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1, EXT, 53);
+	pk_et_udp(0, et.wan, PK_DIR_OUT, CL, 1, EXT, 53);
 	port = now_pkt().sport;
 	assert_true(port == 2000 || port == 2001);
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 2, EXT, 53);
+	pk_et_udp(0, et.wan, PK_DIR_OUT, CL, 2, EXT, 53);
 	assert_int_equal(now_pkt().sport, port == 2000 ? 2001 : 2000);
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 3, EXT, 53), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, CL, 3, EXT, 53), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_MAP_FAILED);
 }
 
@@ -141,11 +141,11 @@ static void test_rdr_to_rewrites_destination_and_back(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\n"
 			       "pass in on wan0 proto tcp to 203.0.113.2 port 8022 rdr-to 10.0.10.5 port 22\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8022, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN, EXT, 33000, PUB, 8022, PK_TH_SYN, 1, 0), PK_V_PASS);
 	p = now_pkt();
 	assert_addr(p.dst, "10.0.10.5");
 	assert_int_equal(p.dport, 22);
-	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT, "10.0.10.5", 22, EXT, 33000, PK_TH_SYN | PK_TH_ACK, 50, 2),
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_OUT, "10.0.10.5", 22, EXT, 33000, PK_TH_SYN | PK_TH_ACK, 50, 2),
 			 PK_V_PASS);
 	p = now_pkt();
 	assert_addr(p.src, PUB);
@@ -161,7 +161,7 @@ static void test_udp_nat_with_zero_checksum_stays_zero(void **state)
 	s.proto = 17, s.sport = 1000, s.dport = 53, s.payload = 4;
 	et.blen = pk_tb_build(&s, et.buf, sizeof(et.buf));
 	pk_put16(et.buf + 26, 0);
-	pk_engine_packet(et.eng, 0, et.wan, PK_RT_DIR_OUT, et.buf, &et.blen, sizeof(et.buf), &et.v);
+	pk_engine_packet(et.eng, 0, et.wan, PK_DIR_OUT, et.buf, &et.blen, sizeof(et.buf), &et.v);
 	assert_int_equal(et.v.kind, PK_V_PASS);
 	assert_int_equal(pk_get16(et.buf + 26), 0);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
@@ -177,11 +177,11 @@ static void test_icmp_error_to_translated_address_is_translated_back(void **stat
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
 			       "block in on wan0 all\n");
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53);
+	pk_et_udp(0, et.wan, PK_DIR_OUT, CL, 1000, EXT, 53);
 	port = now_pkt().sport;
 	q.proto = 17, q.sport = port, q.dport = 53, q.payload = 20;
 	s.proto = 1, s.icmp_type = 11, s.quote = quoted, s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
-	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_DIR_IN), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_RELATED);
 	p = now_pkt();
 	assert_addr(p.dst, CL);
@@ -199,12 +199,12 @@ static void test_icmp_error_from_redirected_server_shows_the_public_address(void
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\n"
 			       "pass in on wan0 proto udp to 203.0.113.2 port 5353 rdr-to 10.0.10.5 port 53\n");
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 5353), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_IN, EXT, 33000, PUB, 5353), PK_V_PASS);
 	/* the server refuses what it received (ext:33000 -> 10.0.10.5:53) */
 	q.proto = 17, q.sport = 33000, q.dport = 53, q.payload = 20;
 	s.proto = 1, s.icmp_type = 3, s.icmp_code = 3, s.quote = quoted;
 	s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
-	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_DIR_OUT), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_RELATED);
 	p = now_pkt();
 	assert_addr(p.src, PUB);
@@ -223,11 +223,11 @@ static void test_icmp_echo_through_nat_keeps_id_and_returns(void **state)
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
 			       "block in on wan0 all\n");
 	s.proto = 1, s.icmp_type = 8, s.icmp_id = 99, s.payload = 8;
-	assert_int_equal(pk_et_run(&s, 0, et.wan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0, et.wan, PK_DIR_OUT), PK_V_PASS);
 	assert_addr(now_pkt().src, PUB);
 	s = pk_tb_defaults(4, EXT, PUB);
 	s.proto = 1, s.icmp_type = 0, s.icmp_id = 99, s.payload = 8;
-	assert_int_equal(pk_et_run(&s, 0.1, et.wan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0.1, et.wan, PK_DIR_IN), PK_V_PASS);
 	assert_addr(now_pkt().dst, CL);
 }
 
@@ -236,7 +236,7 @@ static void test_legacy_nat_translates_before_the_filter(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n"
 			       "block out on wan0 all\npass out on wan0 from 203.0.113.2 to any\n");
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
 	assert_int_equal(et.v.rule, 2);
 	assert_addr(now_pkt().src, PUB);
 }
@@ -248,7 +248,7 @@ static void test_legacy_rdr_filter_sees_the_internal_address(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "rdr on wan0 proto tcp from any to 203.0.113.2 port 8080 -> 10.0.10.5 port 80\n"
 			       "block in on wan0 all\npass in on wan0 proto tcp to 10.0.10.5 port 80\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
 	p = now_pkt();
 	assert_addr(p.dst, "10.0.10.5");
 	assert_int_equal(p.dport, 80);
@@ -267,12 +267,12 @@ static void test_match_rdr_to_is_seen_by_the_rules_after_it(void **state)
 			       "match in on wan0 proto tcp to 203.0.113.2 port 8080 rdr-to 10.0.10.5 port 80\n"
 			       "pass in on wan0 proto tcp to 10.0.10.5 port 80 label web\n"
 			       "block in on wan0 proto tcp to 203.0.113.2 port 8080\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
 	assert_int_equal(et.v.rule, 3); /* rule 4 no longer matches: the destination changed at rule 2 */
 	p = now_pkt();
 	assert_addr(p.dst, "10.0.10.5");
 	assert_int_equal(p.dport, 80);
-	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT, "10.0.10.5", 80, EXT, 33000, PK_TH_SYN | PK_TH_ACK, 50, 2),
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_OUT, "10.0.10.5", 80, EXT, 33000, PK_TH_SYN | PK_TH_ACK, 50, 2),
 			 PK_V_PASS);
 	p = now_pkt();
 	assert_addr(p.src, PUB);
@@ -285,7 +285,7 @@ static void test_match_nat_to_is_seen_by_the_rules_after_it(void **state)
 	pk_et_start(PK_ET_TOPO "match out on wan0 from 192.168.1.0/24 nat-to 203.0.113.2\n"
 			       "block out on wan0 from 192.168.1.0/24\n"
 			       "pass out on wan0 from 203.0.113.2 to any\n");
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
 	assert_int_equal(et.v.rule, 2);
 	assert_addr(now_pkt().src, PUB);
 }
@@ -296,7 +296,7 @@ static void test_a_quick_rule_before_the_match_rule_sees_no_translation(void **s
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in quick on wan0 proto tcp to 203.0.113.2 port 8080\n"
 			       "match in on wan0 proto tcp to port 8080 rdr-to 10.0.10.5 port 80\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
 	assert_int_equal(et.v.rule, 1);
 	assert_addr(now_pkt().dst, PUB);
 }
@@ -308,7 +308,7 @@ static void test_the_deciding_rules_translation_wins(void **state)
 	pk_et_start(PK_ET_TOPO "block all\n"
 			       "match in on wan0 proto tcp to port 8080 rdr-to 10.0.10.5 port 80\n"
 			       "pass in on wan0 proto tcp to 10.0.10.5 port 80 rdr-to 10.0.10.6 port 81\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN, EXT, 33000, PUB, 8080, PK_TH_SYN, 1, 0), PK_V_PASS);
 	assert_int_equal(et.v.rule, 2);
 	assert_addr(now_pkt().dst, "10.0.10.6");
 	assert_int_equal(now_pkt().dport, 81);
@@ -320,10 +320,10 @@ static void test_legacy_nat_keeps_state_without_a_filter_rule(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n");
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, CL, 1000, EXT, 53), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	port = now_pkt().sport;
-	assert_int_equal(pk_et_udp(0.1, et.wan, PK_RT_DIR_IN, EXT, 53, PUB, port), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0.1, et.wan, PK_DIR_IN, EXT, 53, PUB, port), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	assert_addr(now_pkt().dst, CL);
 }
@@ -332,7 +332,7 @@ static void test_binat_maps_outbound_source_one_to_one(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, "192.168.1.20", 1000, EXT, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, "192.168.1.20", 1000, EXT, 53), PK_V_PASS);
 	assert_addr(now_pkt().src, "203.0.113.20");
 	assert_int_equal(now_pkt().sport, 1000);
 }
@@ -343,29 +343,29 @@ static void test_binat_maps_inbound_destination_to_the_internal_host(void **stat
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.0/24 to any -> 203.0.113.0/24\n"
 			       "block in on wan0 all\npass in on wan0 proto tcp to 192.168.1.20 port 22\n");
 	/* the filter sees the internal address: translation comes first */
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, EXT, 40000, "203.0.113.20", 22, PK_TH_SYN, 1, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN, EXT, 40000, "203.0.113.20", 22, PK_TH_SYN, 1, 0), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	assert_true(et.v.translated);
 	assert_addr(now_pkt().dst, "192.168.1.20");
 	assert_int_equal(now_pkt().dport, 22);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
 	/* the reply leaves with the external address */
-	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT, "192.168.1.20", 22, EXT, 40000, PK_TH_SYN | PK_TH_ACK, 50,
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_OUT, "192.168.1.20", 22, EXT, 40000, PK_TH_SYN | PK_TH_ACK, 50,
 				   2),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	assert_addr(now_pkt().src, "203.0.113.20");
 	/* another port of the same host meets the block */
-	assert_int_equal(pk_et_tcp(1, et.wan, PK_RT_DIR_IN, EXT, 40001, "203.0.113.20", 23, PK_TH_SYN, 1, 0), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(1, et.wan, PK_DIR_IN, EXT, 40001, "203.0.113.20", 23, PK_TH_SYN, 1, 0), PK_V_BLOCK);
 	/* an address outside the external network is not translated */
-	assert_int_equal(pk_et_tcp(2, et.wan, PK_RT_DIR_IN, EXT, 40002, "203.0.113.99", 22, PK_TH_SYN, 1, 0), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(2, et.wan, PK_DIR_IN, EXT, 40002, "203.0.113.99", 22, PK_TH_SYN, 1, 0), PK_V_BLOCK);
 }
 
 static void test_binat_inbound_respects_its_interface(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
-	assert_int_equal(pk_et_udp(0, et.nas, PK_RT_DIR_IN, "10.0.10.5", 1000, "203.0.113.20", 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.nas, PK_DIR_IN, "10.0.10.5", 1000, "203.0.113.20", 53), PK_V_PASS);
 	assert_false(et.v.translated);
 	assert_addr(now_pkt().dst, "203.0.113.20");
 }

@@ -24,7 +24,7 @@ static void test_block_return_tcp_answers_rst(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_REJECT);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_REJECT);
 	assert_int_equal(et.v.generated, 1);
 	assert_int_equal(et.nsent, 1);
 	assert_int_equal(et.sent_iface[0], et.lan);
@@ -43,7 +43,7 @@ static void test_block_return_udp_answers_port_unreachable(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
 	assert_int_equal(et.nsent, 1);
 	assert_true(pk_tb_cksums_ok(et.sent[0], et.sent_len[0]));
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
@@ -64,7 +64,7 @@ static void test_block_return_other_protocol_drops_silently(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 all\n");
 	s.proto = 47, s.payload = 12; /* GRE */
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_BLOCK);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 }
 
@@ -72,7 +72,7 @@ static void test_block_drop_sends_nothing(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block drop in on lan0 all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 }
 
@@ -82,7 +82,7 @@ static void test_return_icmp_answers_tcp_with_icmp(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-icmp in on lan0 all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_REJECT);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.icmp_type, 3);
 	assert_true(pk_tb_cksums_ok(et.sent[0], et.sent_len[0]));
@@ -96,7 +96,7 @@ static void test_block_return_ipv6_udp_answers_icmp6(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 all\n");
 	s.proto = 17, s.sport = 1000, s.dport = 69;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_REJECT);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.proto, 58);
 	assert_int_equal(p.icmp_type, 1);
@@ -110,7 +110,7 @@ static void test_rst_answers_ack_with_its_ack_number(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-rst in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, NASIP, 23, PK_TH_ACK, 5000, 777), PK_V_REJECT);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_ACK, 5000, 777), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.th_flags, PK_TH_RST);
 	assert_int_equal(p.seq, 777);
@@ -121,7 +121,7 @@ static void test_rst_is_never_answered(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, CL, 40000, NASIP, 23, PK_TH_RST, 5000, 0), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_RST, 5000, 0), PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 }
 
@@ -134,7 +134,7 @@ static void test_tcp_with_bad_checksum_gets_no_rst(void **state)
 	s.sport = 40000, s.dport = 23, s.flags = PK_TH_SYN;
 	et.blen = pk_tb_build(&s, et.buf, sizeof(et.buf));
 	et.buf[36] ^= 0xff;
-	pk_engine_packet(et.eng, 0, et.lan, PK_RT_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
+	pk_engine_packet(et.eng, 0, et.lan, PK_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
 	assert_int_equal(et.v.kind, PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_PROTO_CKSUM);
 }
@@ -145,7 +145,7 @@ static void test_return_icmp_code_is_used(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-icmp(host-unr) in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.icmp_type, 3);
 	assert_int_equal(p.icmp_code, 1);
@@ -155,7 +155,7 @@ static void test_block_policy_return_makes_plain_block_reject(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "set block-policy return\nblock in on lan0 all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
 }
 
 int main(void)

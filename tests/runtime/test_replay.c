@@ -62,7 +62,7 @@ static void test_forwarded_packet_is_evaluated_out_on_the_egress_interface(void 
 	assert_int_equal(r.in.v.kind, PK_V_PASS);
 	assert_true(r.out.done);
 	assert_int_equal(r.out.iface, ifc("opt1"));
-	assert_int_equal(r.out.dir, PK_RT_DIR_OUT);
+	assert_int_equal(r.out.dir, PK_DIR_OUT);
 	assert_int_equal(r.kind, PK_V_BLOCK);
 	s.dport = 22;
 	run(&s, 2, "lan0", &r);
@@ -163,7 +163,7 @@ static void test_route_to_sends_the_packet_out_the_rule_interface(void **st)
 	struct pk_replay_result r;
 	struct pk_tb s = tcp("192.168.1.10", 4000, "192.0.2.7", 443, 0x02, 1, 0);
 	run(&s, 1, "lan0", &r);
-	assert_int_equal(r.in.v.route, PK_RT_ROUTE_TO);
+	assert_int_equal(r.in.v.route, PK_ROUTE_TO);
 	assert_int_equal(r.out.iface, ifc("wan1"));
 	assert_int_equal(r.kind, PK_V_PASS);
 	/* the rest of the connection follows the state's route too */
@@ -174,7 +174,7 @@ static void test_route_to_sends_the_packet_out_the_rule_interface(void **st)
 	/* other traffic follows the routing table, here into a block */
 	s = tcp("192.168.1.10", 4001, "192.0.2.7", 80, 0x02, 1, 0);
 	run(&s, 3, "lan0", &r);
-	assert_int_equal(r.in.v.route, PK_RT_ROUTE_NONE);
+	assert_int_equal(r.in.v.route, PK_ROUTE_NONE);
 	assert_int_equal(r.out.iface, ifc("wan0"));
 	assert_int_equal(r.kind, PK_V_BLOCK);
 }
@@ -187,14 +187,14 @@ static void test_reply_to_routes_the_replies_only(void **st)
 	struct pk_replay_result r;
 	struct pk_tb s = tcp("192.0.2.7", 5000, "10.0.10.5", 22, 0x02, 1, 0);
 	run(&s, 1, "wan1", &r);
-	assert_int_equal(r.in.v.route, PK_RT_ROUTE_NONE);
+	assert_int_equal(r.in.v.route, PK_ROUTE_NONE);
 	assert_int_equal(r.out.iface, ifc("opt1"));
 	struct pk_tb a = tcp("10.0.10.5", 22, "192.0.2.7", 5000, 0x12, 100, 2);
 	run(&a, 2, "opt1", &r);
 	assert_int_equal(r.kind, PK_V_PASS);
 	assert_int_equal(r.out.iface, ifc("wan1")); /* not wan0, the default route */
 	assert_int_equal(r.out.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(r.out.v.route, PK_RT_REPLY_TO);
+	assert_int_equal(r.out.v.route, PK_ROUTE_REPLY_TO);
 }
 
 static void test_dup_to_copies_the_packet(void **st)

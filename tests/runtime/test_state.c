@@ -95,11 +95,11 @@ static void test_reply_finds_the_state_in_the_other_direction(void **state)
 
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add(&t, PK_RT_DIR_OUT, 3, NULL);
-	assert_int_equal(find(&t, A, 1234, B, 80, PK_RT_DIR_OUT, 3), i);
-	assert_int_equal(find(&t, B, 80, A, 1234, PK_RT_DIR_IN, 3), i);
-	assert_int_equal(find(&t, B, 80, A, 1234, PK_RT_DIR_IN, 4), PK_ST_NONE); /* if-bound */
-	assert_int_equal(find(&t, A, 1234, B, 81, PK_RT_DIR_OUT, 3), PK_ST_NONE);
+	i = add(&t, PK_DIR_OUT, 3, NULL);
+	assert_int_equal(find(&t, A, 1234, B, 80, PK_DIR_OUT, 3), i);
+	assert_int_equal(find(&t, B, 80, A, 1234, PK_DIR_IN, 3), i);
+	assert_int_equal(find(&t, B, 80, A, 1234, PK_DIR_IN, 4), PK_ST_NONE); /* if-bound */
+	assert_int_equal(find(&t, A, 1234, B, 81, PK_DIR_OUT, 3), PK_ST_NONE);
 	pk_st_fini(&t);
 }
 
@@ -110,8 +110,8 @@ static void test_floating_state_matches_on_any_interface(void **state)
 
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add(&t, PK_RT_DIR_OUT, PK_RT_NO_IFACE, NULL);
-	assert_int_equal(find(&t, B, 80, A, 1234, PK_RT_DIR_IN, 7), i);
+	i = add(&t, PK_DIR_OUT, PK_RT_NO_IFACE, NULL);
+	assert_int_equal(find(&t, B, 80, A, 1234, PK_DIR_IN, 7), i);
 	pk_st_fini(&t);
 }
 
@@ -122,12 +122,12 @@ static void test_translated_state_is_found_by_wire_key_inbound(void **state)
 
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add(&t, PK_RT_DIR_OUT, 3, N);
-	assert_int_equal(find(&t, A, 1234, B, 80, PK_RT_DIR_OUT, 3), i);  /* stack side */
-	assert_int_equal(find(&t, B, 80, N, 50000, PK_RT_DIR_IN, 3), i);  /* reply to the NAT address */
-	assert_int_equal(find(&t, B, 80, A, 1234, PK_RT_DIR_IN, 3), PK_ST_NONE);
+	i = add(&t, PK_DIR_OUT, 3, N);
+	assert_int_equal(find(&t, A, 1234, B, 80, PK_DIR_OUT, 3), i);  /* stack side */
+	assert_int_equal(find(&t, B, 80, N, 50000, PK_DIR_IN, 3), i);  /* reply to the NAT address */
+	assert_int_equal(find(&t, B, 80, A, 1234, PK_DIR_IN, 3), PK_ST_NONE);
 	pk_st_remove(&t, i);
-	assert_int_equal(find(&t, B, 80, N, 50000, PK_RT_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(&t, B, 80, N, 50000, PK_DIR_IN, 3), PK_ST_NONE);
 	assert_int_equal(t.count, 0);
 	pk_st_fini(&t);
 }
@@ -141,11 +141,11 @@ static void test_pool_exhaustion_refuses_then_frees(void **state)
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 4, 1), 0);
 	for (k = 0; k < 4; k++)
-		assert_int_not_equal(add(&t, PK_RT_DIR_OUT, k, NULL), PK_ST_NONE);
+		assert_int_not_equal(add(&t, PK_DIR_OUT, k, NULL), PK_ST_NONE);
 	assert_int_equal(pk_st_alloc(&t), PK_ST_NONE);
-	i = find(&t, A, 1234, B, 80, PK_RT_DIR_OUT, 2);
+	i = find(&t, A, 1234, B, 80, PK_DIR_OUT, 2);
 	pk_st_remove(&t, i);
-	assert_int_not_equal(add(&t, PK_RT_DIR_OUT, 9, NULL), PK_ST_NONE);
+	assert_int_not_equal(add(&t, PK_DIR_OUT, 9, NULL), PK_ST_NONE);
 	assert_int_equal(t.count, 4);
 	pk_st_fini(&t);
 }
@@ -156,9 +156,9 @@ static void test_duplicate_key_on_same_interface_conflicts(void **state)
 
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	assert_int_not_equal(add(&t, PK_RT_DIR_OUT, 3, NULL), PK_ST_NONE);
-	assert_int_equal(add(&t, PK_RT_DIR_OUT, 3, NULL), PK_ST_NONE);
-	assert_int_not_equal(add(&t, PK_RT_DIR_OUT, 4, NULL), PK_ST_NONE);
+	assert_int_not_equal(add(&t, PK_DIR_OUT, 3, NULL), PK_ST_NONE);
+	assert_int_equal(add(&t, PK_DIR_OUT, 3, NULL), PK_ST_NONE);
+	assert_int_not_equal(add(&t, PK_DIR_OUT, 4, NULL), PK_ST_NONE);
 	assert_int_equal(t.count, 2);
 	pk_st_fini(&t);
 }
@@ -173,11 +173,11 @@ static void test_many_states_all_found(void **state)
 	for (n = 0; n < 5000; n++) {
 		uint32_t i = pk_st_alloc(&t);
 
-		assert_true(fill(&t, i, 4, PK_RT_DIR_IN, 1, A, (uint16_t)n, B, 53, NULL, 0));
+		assert_true(fill(&t, i, 4, PK_DIR_IN, 1, A, (uint16_t)n, B, 53, NULL, 0));
 		pk_st_insert(&t, i);
 	}
 	for (n = 0; n < 5000; n++)
-		assert_int_not_equal(find(&t, B, 53, A, (uint16_t)n, PK_RT_DIR_OUT, 1), PK_ST_NONE);
+		assert_int_not_equal(find(&t, B, 53, A, (uint16_t)n, PK_DIR_OUT, 1), PK_ST_NONE);
 	pk_st_fini(&t);
 }
 
@@ -198,7 +198,7 @@ static void test_fill_to_limit_never_moves_the_index(void **state)
 	for (n = 0; n < COUNT; n++) {
 		uint32_t i = pk_st_alloc(&t);
 
-		assert_true(fill(&t, i, 4, PK_RT_DIR_OUT, 2, A, (uint16_t)n, B, (uint16_t)(n >> 16), N, (uint16_t)n));
+		assert_true(fill(&t, i, 4, PK_DIR_OUT, 2, A, (uint16_t)n, B, (uint16_t)(n >> 16), N, (uint16_t)n));
 		pk_st_insert(&t, i);
 		if (n % 3 == 0)
 			pk_st_remove(&t, i);
@@ -210,8 +210,8 @@ static void test_fill_to_limit_never_moves_the_index(void **state)
 	assert_int_equal(t.nbuckets, nbuckets);
 	assert_int_equal(t.count, COUNT - (COUNT + 2) / 3);
 	for (n = 0; n < COUNT; n++) {
-		uint32_t in = find(&t, B, (uint16_t)(n >> 16), N, (uint16_t)n, PK_RT_DIR_IN, 2);
-		uint32_t out = find(&t, A, (uint16_t)n, B, (uint16_t)(n >> 16), PK_RT_DIR_OUT, 2);
+		uint32_t in = find(&t, B, (uint16_t)(n >> 16), N, (uint16_t)n, PK_DIR_IN, 2);
+		uint32_t out = find(&t, A, (uint16_t)n, B, (uint16_t)(n >> 16), PK_DIR_OUT, 2);
 
 		assert_int_equal(in, out);
 		if (n % 3 == 0)
@@ -230,13 +230,13 @@ static void test_translated_ipv6_state_is_found_by_both_keys(void **state)
 
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add_af(&t, 6, PK_RT_DIR_OUT, 3, A6, 1234, N6);
+	i = add_af(&t, 6, PK_DIR_OUT, 3, A6, 1234, N6);
 	assert_int_not_equal(i, PK_ST_NONE);
-	assert_int_equal(find_af(&t, 6, A6, 1234, B6, 80, PK_RT_DIR_OUT, 3), i);
-	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_RT_DIR_IN, 3), i);
-	assert_int_equal(find_af(&t, 6, B6, 80, A6, 1234, PK_RT_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find_af(&t, 6, A6, 1234, B6, 80, PK_DIR_OUT, 3), i);
+	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_DIR_IN, 3), i);
+	assert_int_equal(find_af(&t, 6, B6, 80, A6, 1234, PK_DIR_IN, 3), PK_ST_NONE);
 	/* an IPv4 key with the same leading bytes is another key */
-	assert_int_equal(find_af(&t, 4, A6, 1234, B6, 80, PK_RT_DIR_OUT, 3), PK_ST_NONE);
+	assert_int_equal(find_af(&t, 4, A6, 1234, B6, 80, PK_DIR_OUT, 3), PK_ST_NONE);
 	pk_st_key(&t, i, PK_SK_WIRE, &k);
 	assert_memory_equal(k.addr[1], N6, 16);
 	assert_int_equal(k.port[1], 50000);
@@ -245,7 +245,7 @@ static void test_translated_ipv6_state_is_found_by_both_keys(void **state)
 	assert_memory_equal(k.addr[0], B6, 16);
 	assert_int_equal(k.port[1], 1234);
 	pk_st_remove(&t, i);
-	assert_int_equal(find_af(&t, 6, A6, 1234, B6, 80, PK_RT_DIR_OUT, 3), PK_ST_NONE);
+	assert_int_equal(find_af(&t, 6, A6, 1234, B6, 80, PK_DIR_OUT, 3), PK_ST_NONE);
 	assert_int_equal(t.side.used, 0);
 	pk_st_fini(&t);
 }
@@ -259,19 +259,19 @@ static void test_side_pool_exhaustion_refuses_the_state_cleanly(void **state)
 
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add_af(&t, 6, PK_RT_DIR_OUT, 3, A6, 1234, N6); /* three records: side record, two address pairs */
+	i = add_af(&t, 6, PK_DIR_OUT, 3, A6, 1234, N6); /* three records: side record, two address pairs */
 	assert_int_not_equal(i, PK_ST_NONE);
 	t.side.cap = t.side.used + 2;
-	assert_int_equal(add_af(&t, 6, PK_RT_DIR_OUT, 3, A6, 1235, N6), PK_ST_NONE);
+	assert_int_equal(add_af(&t, 6, PK_DIR_OUT, 3, A6, 1235, N6), PK_ST_NONE);
 	assert_int_equal(t.side.used, 3);
 	assert_int_equal(t.count, 1);
-	assert_int_not_equal(add_af(&t, 6, PK_RT_DIR_OUT, 3, A6, 1236, NULL), PK_ST_NONE); /* one pair */
-	assert_int_not_equal(add(&t, PK_RT_DIR_OUT, 3, NULL), PK_ST_NONE);                 /* none */
-	assert_int_not_equal(add(&t, PK_RT_DIR_OUT, 4, N), PK_ST_NONE);                     /* the last record */
-	assert_int_equal(add(&t, PK_RT_DIR_OUT, 5, N), PK_ST_NONE);                         /* none left */
-	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_RT_DIR_IN, 3), i);
+	assert_int_not_equal(add_af(&t, 6, PK_DIR_OUT, 3, A6, 1236, NULL), PK_ST_NONE); /* one pair */
+	assert_int_not_equal(add(&t, PK_DIR_OUT, 3, NULL), PK_ST_NONE);                 /* none */
+	assert_int_not_equal(add(&t, PK_DIR_OUT, 4, N), PK_ST_NONE);                     /* the last record */
+	assert_int_equal(add(&t, PK_DIR_OUT, 5, N), PK_ST_NONE);                         /* none left */
+	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_DIR_IN, 3), i);
 	pk_st_remove(&t, i);
-	assert_int_not_equal(add(&t, PK_RT_DIR_OUT, 5, N), PK_ST_NONE);
+	assert_int_not_equal(add(&t, PK_DIR_OUT, 5, N), PK_ST_NONE);
 	assert_int_equal(t.count, 4);
 	pk_st_fini(&t);
 }
@@ -285,17 +285,17 @@ static void test_removal_and_reuse_keep_lookups_exact(void **state)
 
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 2, 1), 0);
-	i = add_af(&t, 6, PK_RT_DIR_OUT, 3, A6, 1000, N6);
-	j = add(&t, PK_RT_DIR_OUT, 3, N);
+	i = add_af(&t, 6, PK_DIR_OUT, 3, A6, 1000, N6);
+	j = add(&t, PK_DIR_OUT, 3, N);
 	pk_st_remove(&t, i);
 	pk_st_remove(&t, j);
-	assert_int_equal(add_af(&t, 4, PK_RT_DIR_OUT, 3, A, 2000, NULL), j);
-	assert_int_equal(add_af(&t, 6, PK_RT_DIR_OUT, 3, A6, 3000, N6), i);
-	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_RT_DIR_IN, 3), i);
-	assert_int_equal(find_af(&t, 6, A6, 1000, B6, 80, PK_RT_DIR_OUT, 3), PK_ST_NONE);
-	assert_int_equal(find_af(&t, 6, A6, 3000, B6, 80, PK_RT_DIR_OUT, 3), i);
-	assert_int_equal(find(&t, B, 80, N, 50000, PK_RT_DIR_IN, 3), PK_ST_NONE);
-	assert_int_equal(find(&t, B, 80, A, 2000, PK_RT_DIR_IN, 3), j);
+	assert_int_equal(add_af(&t, 4, PK_DIR_OUT, 3, A, 2000, NULL), j);
+	assert_int_equal(add_af(&t, 6, PK_DIR_OUT, 3, A6, 3000, N6), i);
+	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_DIR_IN, 3), i);
+	assert_int_equal(find_af(&t, 6, A6, 1000, B6, 80, PK_DIR_OUT, 3), PK_ST_NONE);
+	assert_int_equal(find_af(&t, 6, A6, 3000, B6, 80, PK_DIR_OUT, 3), i);
+	assert_int_equal(find(&t, B, 80, N, 50000, PK_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(&t, B, 80, A, 2000, PK_DIR_IN, 3), j);
 	assert_true(t.st[j].flags & PK_SF_ONEKEY);
 	assert_int_equal(t.side.used, 3);
 	pk_st_fini(&t);
@@ -309,15 +309,15 @@ static void test_scrub_options_are_shared_and_released(void **state)
 
 	(void)state;
 	assert_int_equal(pk_st_init(&t, 4, 1), 0);
-	i = add(&t, PK_RT_DIR_OUT, 1, NULL);
-	j = add(&t, PK_RT_DIR_OUT, 2, NULL);
-	k = add(&t, PK_RT_DIR_OUT, 3, NULL);
+	i = add(&t, PK_DIR_OUT, 1, NULL);
+	j = add(&t, PK_DIR_OUT, 2, NULL);
+	k = add(&t, PK_DIR_OUT, 3, NULL);
 	assert_true(pk_st_set_scrub(&t, i, &a));
 	assert_true(pk_st_set_scrub(&t, j, &a));
 	assert_true(pk_st_set_scrub(&t, k, &b));
 	assert_ptr_equal(pk_st_scrub(&t, i), pk_st_scrub(&t, j));
 	assert_int_equal(pk_st_scrub(&t, k)->min_ttl, 9);
-	assert_null(pk_st_scrub(&t, add(&t, PK_RT_DIR_OUT, 4, NULL)));
+	assert_null(pk_st_scrub(&t, add(&t, PK_DIR_OUT, 4, NULL)));
 	pk_st_remove(&t, i);
 	pk_st_remove(&t, j);
 	assert_int_equal(t.scrub_refs[0], 0);
