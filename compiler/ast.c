@@ -20,7 +20,7 @@
 		return (list);                 \
 	} while (0)
 
-static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
+void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 {
 	struct pk_ast_stmt *s = pk_arena_alloc(p->arena, sizeof(*s));
 	s->kind = kind;
@@ -31,6 +31,8 @@ static void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 	case PK_ST_IFACE: s->u.iface = node; break;
 	case PK_ST_CARRIED: s->u.carried = node; break;
 	case PK_ST_HOST: s->u.host = node; break;
+	case PK_ST_ANCHOR: s->u.anchor = node; break;
+	case PK_ST_LOAD: s->u.load = node; break;
 	default: s->u.route = node; break;
 	}
 	if (p->tail)

@@ -174,13 +174,57 @@ struct pk_ast_hostname {
 	struct pk_ast_item *addrs;
 };
 
-enum pk_ast_stmt_kind { PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE, PK_ST_CARRIED, PK_ST_HOST };
 
 /* A statement that changes no verdict (queue, altq, set fingerprints...),
  * kept as written to be printed back. */
 struct pk_ast_carried {
 	struct pk_loc loc;
 	const char *text;
+};
+/* How deep anchors nest: pf's anchor stack (PF_ANCHOR_STACK_MAX). */
+#define PK_ANCHOR_MAX_DEPTH 64
+
+/* Which of pf's rulesets an anchor rule steps into: `anchor` the filter
+ * rules, `nat-anchor` the nat rules and so on (FreeBSD and macOS keep one
+ * of each per anchor). */
+enum pk_anchor_kind {
+	PK_ANCHOR_FILTER,
+	PK_ANCHOR_NAT,
+	PK_ANCHOR_RDR,
+	PK_ANCHOR_BINAT,
+	PK_ANCHOR_SCRUB,
+	PK_ANCHOR_DUMMYNET,
+	PK_ANCHOR_NKINDS,
+};
+
+struct pk_ast_stmt;
+
+/* The statements between an anchor's braces. */
+struct pk_ast_body {
+	struct pk_ast_stmt *head;
+};
+
+/* anchor NAME [criteria] [{ rules }], nat-anchor NAME ..., and the rest. */
+struct pk_ast_anchor {
+	struct pk_loc loc;
+	uint8_t kind;             /* enum pk_anchor_kind */
+	const char *name;         /* as written; an unnamed inline anchor gets pfctl's "_N" */
+	bool named;
+	struct pk_ast_rule *crit; /* direction, quick, interface, af, proto, from/to, options */
+	struct pk_ast_body *body; /* NULL: no braces, the rules are given elsewhere */
+};
+
+/* load anchor NAME from FILE: the file is parsed after the main one. */
+struct pk_ast_load {
+	struct pk_loc loc;
+	const char *path; /* the anchor's full path ("x/y") */
+	const char *file; /* as written */
+	struct pk_ast_body *body; /* NULL when the file could not be read */
+	struct pk_ast_load *next;
+};
+
+enum pk_ast_stmt_kind {
+	PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE, PK_ST_CARRIED, PK_ST_HOST, PK_ST_ANCHOR, PK_ST_LOAD
 };
 
 struct pk_ast_stmt {
@@ -193,6 +237,8 @@ struct pk_ast_stmt {
 		struct pk_ast_route *route;
 		struct pk_ast_carried *carried;
 		struct pk_ast_hostname *host;
+		struct pk_ast_anchor *anchor;
+		struct pk_ast_load *load;
 	} u;
 	struct pk_ast_stmt *next;
 };
@@ -216,13 +262,18 @@ struct pk_ast_fromto {
 };
 
 struct pk_lexer;
+struct pk_ast_frame;
 
 /* The state one parse shares between scanner, grammar and constructors. */
 struct pk_parse {
 	struct pk_arena *arena;
 	struct pk_diags *diags;
 	struct pk_lexer *lex;
-	struct pk_ast_stmt *head, *tail;
+	struct pk_ast_stmt *head, *tail; /* the list statements go to */
+	struct pk_ast_frame *frames;     /* the enclosing lists, while in an anchor's braces */
+	struct pk_ast_load *loads, *loads_tail; /* load anchor, in the order read */
+	const char *anchor_path;         /* the anchor whose file is parsed; "" for the main file */
+	unsigned nanon;                  /* unnamed inline anchors so far */
 };
 
 /* Constructors called from grammar/parse.y. */
@@ -299,6 +350,23 @@ struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt 
 char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b);
 /* Reports `unsupported: what` at loc. */
 void pk_ast_unsupported(struct pk_parse *p, const struct pk_loc *loc, const char *what);
+void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node);
+
+/* Anchors (compiler/ast_anchor.c). An anchor's braces open a statement
+ * list of their own, closed (and returned) at the closing brace. */
+void pk_ast_body_open(struct pk_parse *p);
+struct pk_ast_body *pk_ast_body_close(struct pk_parse *p);
+/* Closes the lists a syntax error left open, back to `to`. */
+void pk_ast_body_unwind(struct pk_parse *p, const struct pk_ast_frame *to);
+/* An anchor rule: name NULL when not written, body NULL without braces. */
+void pk_ast_anchor(struct pk_parse *p, const struct pk_loc *loc, int kind, const char *name, int dir, bool quick,
+		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
+		   struct pk_ast_opt *opts, struct pk_ast_body *body);
+void pk_ast_load(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *file);
+/* An anchor path as pfctl forms it: NAME relative to the anchor `from`
+ * ("" for the main ruleset), "/NAME" absolute, each leading "../" one
+ * level up. NULL when "../" climbs above the main ruleset. */
+const char *pk_anchor_path(struct pk_arena *a, const char *from, const char *name);
 
 /* The whole parse: text of one file into p's statement list. Returns the
  * number of errors reported. */

@@ -67,27 +67,28 @@ struct pk_keyword {
 static const struct pk_keyword pk_keywords[] = {
 	{"address", ADDRESS, NULL}, {"af-to", 0, "af-to (address family translation)"},
 	{"all", ALL, NULL}, {"allow-opts", ALLOWOPTS, NULL}, {"altq", 0, "queueing (altq)"},
-	{"anchor", 0, "anchors"}, {"antispoof", ANTISPOOF, NULL}, {"any", ANY, NULL},
-	{"binat", BINAT, NULL}, {"binat-anchor", 0, "anchors"}, {"binat-to", BINATTO, NULL},
+	{"anchor", ANCHOR, NULL}, {"antispoof", ANTISPOOF, NULL}, {"any", ANY, NULL},
+	{"binat", BINAT, NULL}, {"binat-anchor", BINATANCHOR, NULL}, {"binat-to", BINATTO, NULL},
 	{"bitmask", BITMASK, NULL}, {"block", BLOCK, NULL}, {"block-policy", BLOCKPOLICY, NULL},
 	{"code", CODE, NULL}, {"const", CONST, NULL}, {"counters", COUNTERS, NULL},
 	{"debug", DEBUG, NULL}, {"divert-packet", 0, "divert-packet"}, {"divert-reply", 0, "divert-reply"},
 	{"divert-to", 0, "divert-to"}, {"dnpipe", 0, "dummynet (dnpipe)"},
-	{"dnqueue", 0, "dummynet (dnqueue)"}, {"drop", DROP, NULL}, {"dup-to", DUPTO, NULL},
+	{"dnqueue", 0, "dummynet (dnqueue)"}, {"drop", DROP, NULL}, {"dummynet-anchor", DUMMYNETANCHOR, NULL},
+	{"dup-to", DUPTO, NULL},
 	{"file", FILE_, NULL}, {"flags", FLAGS, NULL}, {"floating", FLOATING, NULL},
 	{"flush", FLUSH, NULL}, {"for", FOR, NULL}, {"fragment", FRAGMENT, NULL}, {"from", FROM, NULL},
 	{"gateway", GATEWAY, NULL}, {"global", GLOBAL, NULL}, {"group", GROUP, NULL},
 	{"host", HOST, NULL}, {"hostid", HOSTID, NULL}, {"icmp-type", ICMPTYPE, NULL}, {"icmp6-type", ICMP6TYPE, NULL},
 	{"if-bound", IFBOUND, NULL}, {"in", IN, NULL}, {"include", INCLUDE, NULL},
 	{"inet", INET, NULL}, {"inet6", INET6, NULL}, {"interface", INTERFACE, NULL},
-	{"keep", KEEP, NULL}, {"label", LABEL, NULL}, {"limit", LIMIT, NULL}, {"load", 0, "load anchor"},
+	{"keep", KEEP, NULL}, {"label", LABEL, NULL}, {"limit", LIMIT, NULL}, {"load", LOAD, NULL},
 	{"log", LOG, NULL}, {"loginterface", LOGINTERFACE, NULL}, {"mac", MAC, NULL},
 	{"match", MATCH, NULL}, {"max", MAXIMUM, NULL}, {"max-mss", MAXMSS, NULL},
 	{"max-pkt-rate", 0, "max-pkt-rate"}, {"max-pkt-size", 0, "max-pkt-size"},
 	{"max-src-conn", MAXSRCCONN, NULL}, {"max-src-conn-rate", MAXSRCCONNRATE, NULL},
 	{"max-src-nodes", MAXSRCNODES, NULL}, {"max-src-states", MAXSRCSTATES, NULL},
 	{"min-ttl", MINTTL, NULL}, {"modulate", MODULATE, NULL}, {"nat", NAT, NULL},
-	{"nat-anchor", 0, "anchors"}, {"nat-to", NATTO, NULL}, {"no", NO, NULL},
+	{"nat-anchor", NATANCHOR, NULL}, {"nat-to", NATTO, NULL}, {"no", NO, NULL},
 	{"no-df", NODF, NULL}, {"no-route", NOROUTE, NULL}, {"no-sync", NOSYNC, NULL},
 	{"on", ON, NULL}, {"once", 0, "once"}, {"optimization", OPTIMIZATION, NULL},
 	{"os", 0, "os fingerprints"}, {"out", OUT, NULL}, {"overload", OVERLOAD, NULL},
@@ -95,14 +96,14 @@ static const struct pk_keyword pk_keywords[] = {
 	{"port", PORT, NULL}, {"prio", 0, "prio"}, {"probability", PROBABILITY, NULL},
 	{"proto", PROTO, NULL}, {"queue", 0, "queueing (queue)"}, {"quick", QUICK, NULL},
 	{"random", RANDOM, NULL}, {"random-id", RANDOMID, NULL}, {"rdomain", 0, "rdomain"},
-	{"rdr", RDR, NULL}, {"rdr-anchor", 0, "anchors"}, {"rdr-to", RDRTO, NULL},
+	{"rdr", RDR, NULL}, {"rdr-anchor", RDRANCHOR, NULL}, {"rdr-to", RDRTO, NULL},
 	{"reassemble", REASSEMBLE, NULL}, {"received-on", 0, "received-on"},
 	{"reply-to", REPLYTO, NULL}, {"return", RETURN, NULL}, {"return-icmp", RETURNICMP, NULL},
 	{"return-icmp6", RETURNICMP6, NULL}, {"return-rst", RETURNRST, NULL},
 	{"ridentifier", 0, "ridentifier"},
 	{"round-robin", ROUNDROBIN, NULL}, {"route", ROUTE, NULL}, {"route-to", ROUTETO, NULL},
 	{"rtable", 0, "rtable"}, {"rule", RULE, NULL}, {"ruleset-optimization", RULESETOPT, NULL},
-	{"scrub", SCRUB, NULL}, {"self", SELF, NULL}, {"set", SET, NULL},
+	{"scrub", SCRUB, NULL}, {"scrub-anchor", SCRUBANCHOR, NULL}, {"self", SELF, NULL}, {"set", SET, NULL},
 	{"set-prio", 0, "set prio"}, {"set-tos", SETTOS, NULL}, {"skip", SKIP, NULL},
 	{"sloppy", SLOPPY, NULL}, {"source-hash", SOURCEHASH, NULL},
 	{"source-track", SOURCETRACK, NULL}, {"state", STATE, NULL},
@@ -578,9 +579,8 @@ static const char *pk_lex_current_file(const struct pk_parse *p)
 
 /* include "file": relative names are taken from the including file's
  * directory first, then the working directory (pfctl's behaviour). */
-static char *pk_include_path(struct pk_parse *p, const char *name)
+char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name)
 {
-	const char *cur = pk_lex_current_file(p);
 	const char *slash = cur ? strrchr(cur, '/') : NULL;
 	if (name[0] == '/' || !slash)
 		return pk_arena_strdup(p->arena, name);
@@ -637,7 +637,7 @@ static int pk_lex_include(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 		pk_error(p->diags, &at, "include needs a quoted file name: include \"file\"");
 		return tok;
 	}
-	char *path = pk_include_path(p, lval->str);
+	char *path = pk_lex_path_from(p, pk_lex_current_file(p), lval->str);
 	size_t len;
 	char *text = pk_read_file(p->arena, path, &len);
 	at.end_line = lloc->end_line;

@@ -1,8 +1,9 @@
 /*
  * compiler/resolve.c: the resolver's driver. Topology and tables are read
  * first (pf takes interfaces from the kernel and tables exist before the
- * rules using them); `set` lines and rules are then taken in file order, as
- * pfctl does (a `set block-policy` applies to the rules after it).
+ * rules using them), then the anchors given rules; `set` lines and rules
+ * are then taken in file order, as pfctl does (a `set block-policy`
+ * applies to the rules after it), an anchor rule's rules in its place.
  */
 #include "compiler/resolve.h"
 
@@ -356,6 +357,7 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
 		if (s->kind == PK_ST_TABLE)
 			pk_res_table(r, s->u.table);
+	pk_res_anchors_collect(r, stmts);
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next) {
 		if (s->kind == PK_ST_SET)
 			pk_res_set(r, s->u.set);
@@ -365,7 +367,10 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 			pk_res_rule(r, s->u.rule);
 		else if (s->kind == PK_ST_CARRIED)
 			pk_res_carried(r, s->u.carried);
+		else if (s->kind == PK_ST_ANCHOR)
+			pk_res_anchor(r, s->u.anchor, "");
 	}
+	pk_res_anchors_finish(r);
 	pk_res_finish_options(r);
 	pk_res_check_queues(r);
 	pk_strmap_free(&r->tables); /* names are looked up while resolving only */

@@ -296,16 +296,22 @@ static bool pk_res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, co
 	return true;
 }
 
-/* What pf does to one expanded rule: TCP-only options (flags, modulate,
- * synproxy) fall back for other protocols, the pool keeps the rule's
- * family, rdr-to port N:* spans as many ports as the rule matches. */
-static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_written)
+/* TCP-only options (flags, modulate, synproxy) fall back for other protocols. */
+void pk_res_tcp_only(struct pk_ir_rule *ir)
 {
 	if (ir->proto && ir->proto != 6) {
 		ir->flags = ir->flagmask = 0;
 		if (ir->state == PK_STATE_MODULATE || ir->state == PK_STATE_SYNPROXY)
 			ir->state = PK_STATE_KEEP;
 	}
+}
+
+/* What pf does to one expanded rule: TCP-only options fall back for other
+ * protocols, the pool keeps the rule's family, rdr-to port N:* spans as
+ * many ports as the rule matches. */
+static void pk_res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_written)
+{
+	pk_res_tcp_only(ir);
 	if (ir->nat.port_hi == 0xffff && ir->nat.kind == PK_NAT_RDR_TO && ir->dport.op == PK_PORT_RANGE)
 		ir->nat.port_hi = (uint16_t)(ir->nat.port_lo + (ir->dport.hi - ir->dport.lo));
 	if (ir->af && ir->nat.npool > 1) {

@@ -58,6 +58,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 	struct pk_ast_act act;
 	struct pk_ast_ipp ipp;
 	struct pk_ast_fromto ft;
+	struct pk_ast_body *body;
 }
 
 %token <str> STRING "word" NUMBER "number" MACROWORD BADSTRING "unterminated string" BADCHAR "stray character"
@@ -87,6 +88,8 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token LOGINTERFACE "loginterface" RULESETOPT "ruleset-optimization"
 %token INTERFACE "interface" ADDRESS "address" MAC "mac" ROUTE "route" VIA "via" GATEWAY "gateway"
 %token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer" HOST "host"
+%token ANCHOR "anchor" NATANCHOR "nat-anchor" RDRANCHOR "rdr-anchor" BINATANCHOR "binat-anchor"
+%token SCRUBANCHOR "scrub-anchor" DUMMYNETANCHOR "dummynet-anchor" LOAD "load"
 
 %type <str> word varstring portopt topo_keyword
 %type <num> dir logquick logopts logopt af flushopt
@@ -101,6 +104,9 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %type <act> action blockspec natkind natbase
 %type <ipp> ipportspec fromspec tospec
 %type <ft> fromto
+%type <num> anchorkind anchorquick
+%type <str> anchorname
+%type <body> anchorbody
 
 %%
 
@@ -125,6 +131,8 @@ stmt		: varset
 		| HOST word ADDRESS ifaddr_list	{ pk_ast_add_host(p, &@$, $2, $4); }
 		| CARRIEDSTMT		{ pk_ast_add_carried(p, &@$, $1); }
 		| SET CARRIEDSTMT	{ pk_ast_add_carried(p, &@$, pk_ast_concat(p, "set", " ", $2)); }
+		| anchorrule
+		| loadrule
 		;
 
 /* The topology's keywords are picket's, not pf's: elsewhere they are words
@@ -546,6 +554,55 @@ spoof_list	: spoof_if optnl
 
 spoof_if	: word			{ $$ = pk_ast_item_new(p, &@$, false, $1, NULL); }
 		| '(' word ')'		{ $$ = pk_ast_item_new(p, &@$, false, $2, "dynamic"); }
+		;
+
+/* anchors: their rules are flattened in place by the resolver; the rules
+ * between braces go to a statement list of their own */
+
+anchorrule	: anchorkind anchorname dir anchorquick ifspec_opt af proto_opt fromto filter_opts anchorbody
+			{ pk_ast_anchor(p, &@$, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10); }
+		;
+
+anchorkind	: ANCHOR		{ $$ = PK_ANCHOR_FILTER; }
+		| NATANCHOR		{ $$ = PK_ANCHOR_NAT; }
+		| RDRANCHOR		{ $$ = PK_ANCHOR_RDR; }
+		| BINATANCHOR		{ $$ = PK_ANCHOR_BINAT; }
+		| SCRUBANCHOR		{ $$ = PK_ANCHOR_SCRUB; }
+		| DUMMYNETANCHOR	{ $$ = PK_ANCHOR_DUMMYNET; }
+		;
+
+anchorname	: %empty		{ $$ = NULL; }
+		| STRING
+		;
+
+anchorquick	: %empty		{ $$ = 0; }
+		| QUICK			{ $$ = 1; }
+		;
+
+anchorbody	: %empty		{ $$ = NULL; }
+		| '{' { pk_ast_body_open(p); } anchorlines anchorlast '}'	{ $$ = pk_ast_body_close(p); }
+		;
+
+/* a rule per line; the last may end at the closing brace */
+anchorlines	: %empty
+		| anchorlines '\n'
+		| anchorlines anchorstmt '\n'
+		| anchorlines error '\n'	{ yyerrok; }
+		;
+
+anchorlast	: %empty
+		| anchorstmt
+		;
+
+anchorstmt	: pfrule
+		| scrubrule
+		| natrule
+		| antispoof
+		| tabledef
+		| anchorrule
+		;
+
+loadrule	: LOAD ANCHOR STRING FROM STRING	{ pk_ast_load(p, &@$, $3, $5); }
 		;
 
 /* topology */
