@@ -36,16 +36,16 @@ static void stats(FILE *f, const struct pk_daemon *dd, bool verbose)
 
 static int setup(void **state)
 {
+	const struct pk_et_ends ssh = {.src = "192.168.1.50", .sport = 40000, .dst = "10.0.10.5", .dport = 22};
+
 	(void)state;
 	pk_et_start(RULES);
 	memset(&d, 0, sizeof(d));
 	d.engine = et.eng;
 	d.now_ns = 2 * PK_ET_SEC;
 	d.started_ns = 0;
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, "192.168.1.50", 40000, "10.0.10.5", 22, PK_TH_SYN, 100, 0),
-			 PK_V_PASS);
-	assert_int_equal(pk_et_tcp(1, et.nas, PK_RT_DIR_OUT, "192.168.1.50", 40000, "10.0.10.5", 22, PK_TH_SYN, 100, 0),
-			 PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.nas, PK_RT_DIR_OUT, ssh, pk_et_syn), PK_V_PASS);
 	return 0;
 }
 

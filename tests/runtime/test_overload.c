@@ -21,34 +21,33 @@
 #define CL2 "192.168.1.51"
 #define NASIP "10.0.10.5"
 
-/* A whole handshake from client cl port sp to the server's port 22;
- * returns the verdict of the client's ACK, the packet that completes it. */
-static uint8_t connect(double t, const char *cl, uint16_t sp)
+/* A connection from client cl port sp to the server's ssh port. */
+static struct pk_et_ends ssh(const char *cl, uint16_t sp)
 {
-	if (pk_et_tcp(t, et.lan, PK_RT_DIR_IN, cl, sp, NASIP, 22, PK_TH_SYN, 100, 0) != PK_V_PASS)
-		return PK_V_BLOCK;
-	assert_int_equal(pk_et_tcp(t, et.lan, PK_RT_DIR_OUT, NASIP, 22, cl, sp, PK_TH_SYN | PK_TH_ACK, 900, 101),
-			 PK_V_PASS);
-	return pk_et_tcp(t, et.lan, PK_RT_DIR_IN, cl, sp, NASIP, 22, PK_TH_ACK, 101, 901);
+	return (struct pk_et_ends){.src = cl, .sport = sp, .dst = NASIP, .dport = 22};
 }
+
+/* The client's DNS query to the server, and its answer. */
+static const struct pk_et_ends dns = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 53};
+static const struct pk_et_ends dns_back = {.src = NASIP, .sport = 53, .dst = CL, .dport = 1000};
 
 static void test_overloaded_source_is_blocked_by_the_table(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn 2, overload <bad>)\n");
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40002), PK_V_BLOCK);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 1);
 	/* from now on the source is in <bad>: its next SYN meets the block rule */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, CL, 40003, NASIP, 22, PK_TH_SYN, 100, 0), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40003), pk_et_syn), PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 	/* without flush, its established connections go on */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, CL, 40000, NASIP, 22, PK_TH_ACK, 101, 901), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_PASS);
 	/* and another client is not affected */
-	assert_int_equal(connect(1, CL2, 40000), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(1, et.lan, ssh(CL2, 40000)), PK_V_PASS);
 }
 
 static void test_the_table_is_read_at_once_even_by_kept_decisions(void **state)
@@ -58,13 +57,13 @@ static void test_the_table_is_read_at_once_even_by_kept_decisions(void **state)
 			       "pass in on lan0 proto udp all no state\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad>)\n");
 	/* a stateless pass the decision cache keeps ... */
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
 	assert_int_equal(pk_engine_counters(et.eng)->decisions_recalled, 1);
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_BLOCK);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	/* ... is not used once the table changed */
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 53), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, dns), PK_V_BLOCK);
 }
 
 static void test_flush_kills_the_sources_states_of_the_rule(void **state)
@@ -73,19 +72,19 @@ static void test_flush_kills_the_sources_states_of_the_rule(void **state)
 	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
 			       "pass in on lan0 proto udp all keep state\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn 2, overload <bad> flush)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_PASS);
-	assert_int_equal(connect(0, CL2, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40002), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL2, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_flushed, 2);
 	/* the source's TCP states are gone: its data now meets the table */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, CL, 40000, NASIP, 22, PK_TH_ACK, 101, 901), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 	/* its UDP state belongs to another rule and stays; the other client's too */
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, NASIP, 53, CL, 1000), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, dns_back), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, CL2, 40000, NASIP, 22, PK_TH_ACK, 101, 901), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL2, 40000), pk_et_ack), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 }
 
@@ -95,11 +94,11 @@ static void test_flush_global_kills_the_sources_states_of_every_rule(void **stat
 	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
 			       "pass in on lan0 proto udp all keep state\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad> flush global)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_flushed, 2);
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, NASIP, 53, CL, 1000), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, dns_back), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_NONE); /* the UDP state went too: default pass, no state */
 }
 
@@ -108,10 +107,10 @@ static void test_rate_limit_overloads_too(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn-rate 2/10, overload <bad>)\n");
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(1, CL, 40001), PK_V_PASS);
-	assert_int_equal(connect(2, CL, 40002), PK_V_BLOCK);
-	assert_int_equal(pk_et_tcp(3, et.lan, PK_RT_DIR_IN, CL, 40003, NASIP, 22, PK_TH_SYN, 100, 0), PK_V_BLOCK);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(1, et.lan, ssh(CL, 40001)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(2, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(3, et.lan, PK_RT_DIR_IN, ssh(CL, 40003), pk_et_syn), PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 }
 
@@ -121,10 +120,10 @@ static void test_a_written_negated_host_keeps_deciding(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "table <bad> persist { 192.168.1.0/24, !" CL " }\nblock in quick from <bad>\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad>)\n");
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_BLOCK);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 0);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, CL, 40002, NASIP, 22, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40002), pk_et_syn), PK_V_PASS);
 }
 
 static void test_the_set_is_bounded_and_exact(void **state)
