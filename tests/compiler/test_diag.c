@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "compiler/diag.h"
+#include "tests/support/testmain.h"
 
 static char *render(const struct pk_diags *d, enum pk_diag_color c)
 {
@@ -101,15 +102,11 @@ static void test_line_lookup_returns_the_line_without_newline(void **state)
 	pk_diags_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_error_prints_location_line_and_caret_under_span),
-		cmocka_unit_test(test_code_and_notes_are_printed_after_the_message),
-		cmocka_unit_test(test_colour_only_when_forced_on_a_non_terminal),
-		cmocka_unit_test(test_tabs_in_the_source_line_keep_the_caret_aligned),
-		cmocka_unit_test(test_did_you_mean_picks_the_closest_name_within_reach),
-		cmocka_unit_test(test_line_lookup_returns_the_line_without_newline),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_error_prints_location_line_and_caret_under_span),
+	cmocka_unit_test(test_code_and_notes_are_printed_after_the_message),
+	cmocka_unit_test(test_colour_only_when_forced_on_a_non_terminal),
+	cmocka_unit_test(test_tabs_in_the_source_line_keep_the_caret_aligned),
+	cmocka_unit_test(test_did_you_mean_picks_the_closest_name_within_reach),
+	cmocka_unit_test(test_line_lookup_returns_the_line_without_newline),
+)

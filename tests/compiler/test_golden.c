@@ -20,6 +20,7 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 #define GOLDEN "tests/compiler/golden"
 
@@ -111,11 +112,7 @@ static void test_golden_bad_rulesets_give_the_expected_diagnostics(void **state)
 	run_all("-err.conf", false, ".diag");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_rulesets_print_as_expected),
-		cmocka_unit_test(test_golden_bad_rulesets_give_the_expected_diagnostics),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_golden_rulesets_print_as_expected),
+	cmocka_unit_test(test_golden_bad_rulesets_give_the_expected_diagnostics),
+)

@@ -10,6 +10,7 @@
 #include "compiler/diag.h"
 #include "compiler/frontend.h"
 #include "compiler/ir.h"
+#include "tests/support/testmain.h"
 
 static void test_prefix_parse_and_format_round_trip(void **state)
 {
@@ -82,13 +83,9 @@ static void test_route_lookup_prefers_longest_prefix_and_connected_networks(void
 	pk_diags_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_prefix_parse_and_format_round_trip),
-		cmocka_unit_test(test_prefix_parse_rejects_bad_text),
-		cmocka_unit_test(test_prefix_contains_checks_family_and_masked_bits),
-		cmocka_unit_test(test_route_lookup_prefers_longest_prefix_and_connected_networks),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_prefix_parse_and_format_round_trip),
+	cmocka_unit_test(test_prefix_parse_rejects_bad_text),
+	cmocka_unit_test(test_prefix_contains_checks_family_and_masked_bits),
+	cmocka_unit_test(test_route_lookup_prefers_longest_prefix_and_connected_networks),
+)

@@ -11,6 +11,7 @@
 
 #include "compiler/md5.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static void hex(const uint8_t d[16], char out[33])
 {
@@ -47,11 +48,7 @@ static void test_source_hash_keys_are_hex_or_the_digest_of_the_text(void **state
 	free(p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_md5_matches_the_rfc_1321_test_suite),
-		cmocka_unit_test(test_source_hash_keys_are_hex_or_the_digest_of_the_text),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_md5_matches_the_rfc_1321_test_suite),
+	cmocka_unit_test(test_source_hash_keys_are_hex_or_the_digest_of_the_text),
+)

@@ -11,6 +11,7 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static void expect_print(const char *in, const char *want)
 {
@@ -215,23 +216,19 @@ static void test_include_reads_a_file_relative_to_the_includer(void **state)
 	remove(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_comments_and_line_continuation_are_ignored),
-		cmocka_unit_test(test_nested_macros_expand_inside_words_and_lists),
-		cmocka_unit_test(test_unknown_macro_is_an_error_with_a_suggestion),
-		cmocka_unit_test(test_lists_expand_in_pfctl_order_with_optional_commas),
-		cmocka_unit_test(test_port_operators_and_service_names),
-		cmocka_unit_test(test_addresses_ranges_tables_and_negation),
-		cmocka_unit_test(test_state_options_and_translation_print_back),
-		cmocka_unit_test(test_old_translation_and_scrub_rules_are_accepted),
-		cmocka_unit_test(test_unsupported_features_are_reported_at_their_location),
-		cmocka_unit_test(test_every_syntax_error_of_a_file_is_reported),
-		cmocka_unit_test(test_scanner_edge_cases_are_errors_not_crashes),
-		cmocka_unit_test(test_misspelt_keywords_get_a_suggestion),
-		cmocka_unit_test(test_set_options_are_recorded),
-		cmocka_unit_test(test_include_reads_a_file_relative_to_the_includer),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_comments_and_line_continuation_are_ignored),
+	cmocka_unit_test(test_nested_macros_expand_inside_words_and_lists),
+	cmocka_unit_test(test_unknown_macro_is_an_error_with_a_suggestion),
+	cmocka_unit_test(test_lists_expand_in_pfctl_order_with_optional_commas),
+	cmocka_unit_test(test_port_operators_and_service_names),
+	cmocka_unit_test(test_addresses_ranges_tables_and_negation),
+	cmocka_unit_test(test_state_options_and_translation_print_back),
+	cmocka_unit_test(test_old_translation_and_scrub_rules_are_accepted),
+	cmocka_unit_test(test_unsupported_features_are_reported_at_their_location),
+	cmocka_unit_test(test_every_syntax_error_of_a_file_is_reported),
+	cmocka_unit_test(test_scanner_edge_cases_are_errors_not_crashes),
+	cmocka_unit_test(test_misspelt_keywords_get_a_suggestion),
+	cmocka_unit_test(test_set_options_are_recorded),
+	cmocka_unit_test(test_include_reads_a_file_relative_to_the_includer),
+)

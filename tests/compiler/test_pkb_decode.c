@@ -19,6 +19,7 @@
 #include "runtime/pkb_format.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 
 static void blank_provenance(uint8_t *buf)
 {
@@ -161,13 +162,9 @@ static void test_a_written_ruleset_prints_the_same_after_pkb(void **state)
 	pk_diags_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_encoding_twice_gives_identical_bytes),
-		cmocka_unit_test(test_decoded_ir_encodes_to_the_same_bytes),
-		cmocka_unit_test(test_generated_rulesets_print_the_same_after_pkb),
-		cmocka_unit_test(test_a_written_ruleset_prints_the_same_after_pkb),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_encoding_twice_gives_identical_bytes),
+	cmocka_unit_test(test_decoded_ir_encodes_to_the_same_bytes),
+	cmocka_unit_test(test_generated_rulesets_print_the_same_after_pkb),
+	cmocka_unit_test(test_a_written_ruleset_prints_the_same_after_pkb),
+)

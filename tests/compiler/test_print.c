@@ -13,6 +13,7 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 #define PK_ALL (PK_PRINT_OPTIONS)
 
@@ -161,14 +162,10 @@ static void test_golden_inputs_that_load_round_trip(void **state)
 	round_trip_dir("tests/compiler/golden", "-ok.conf");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_construct_round_trips),
-		cmocka_unit_test(test_examples_round_trip),
-		cmocka_unit_test(test_probability_with_state_options_parses_back_to_the_same_rule),
-		cmocka_unit_test(test_probability_prints_as_pfctl_writes_it),
-		cmocka_unit_test(test_golden_inputs_that_load_round_trip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_every_construct_round_trips),
+	cmocka_unit_test(test_examples_round_trip),
+	cmocka_unit_test(test_probability_with_state_options_parses_back_to_the_same_rule),
+	cmocka_unit_test(test_probability_prints_as_pfctl_writes_it),
+	cmocka_unit_test(test_golden_inputs_that_load_round_trip),
+)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static const char *topo = "interface lan0 address 192.168.1.1/24, fd00::1/64\n"
 			  "interface wan0 address 203.0.113.2/24\n"
@@ -217,20 +218,16 @@ static void test_defines_from_the_command_line_are_macros(void **state)
 	pk_diags_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pass_rules_keep_state_and_tcp_gets_flags_s_sa),
-		cmocka_unit_test(test_block_policy_applies_to_later_rules_only),
-		cmocka_unit_test(test_interface_references_expand_per_address_and_family),
-		cmocka_unit_test(test_undeclared_interface_is_a_note_for_on_but_an_error_for_addresses),
-		cmocka_unit_test(test_semantic_errors_are_located_with_hints),
-		cmocka_unit_test(test_timeouts_follow_the_profile_then_overrides),
-		cmocka_unit_test(test_labels_expand_pf_macros_per_rule),
-		cmocka_unit_test(test_routing_options_name_interface_and_gateway),
-		cmocka_unit_test(test_antispoof_becomes_pf_block_rules),
-		cmocka_unit_test(test_table_files_are_read_and_kept_apart_from_inline_entries),
-		cmocka_unit_test(test_defines_from_the_command_line_are_macros),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_pass_rules_keep_state_and_tcp_gets_flags_s_sa),
+	cmocka_unit_test(test_block_policy_applies_to_later_rules_only),
+	cmocka_unit_test(test_interface_references_expand_per_address_and_family),
+	cmocka_unit_test(test_undeclared_interface_is_a_note_for_on_but_an_error_for_addresses),
+	cmocka_unit_test(test_semantic_errors_are_located_with_hints),
+	cmocka_unit_test(test_timeouts_follow_the_profile_then_overrides),
+	cmocka_unit_test(test_labels_expand_pf_macros_per_rule),
+	cmocka_unit_test(test_routing_options_name_interface_and_gateway),
+	cmocka_unit_test(test_antispoof_becomes_pf_block_rules),
+	cmocka_unit_test(test_table_files_are_read_and_kept_apart_from_inline_entries),
+	cmocka_unit_test(test_defines_from_the_command_line_are_macros),
+)

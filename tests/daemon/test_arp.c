@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "daemon/arp.h"
+#include "tests/support/testmain.h"
 
 #define NS 1000000000ull
 
@@ -212,17 +213,13 @@ static void test_ipv6_neighbour_is_solicited_then_learnt_and_queue_flushed_as_ip
 	assert_memory_equal(mac, host_mac, 6);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_request_for_our_address_is_answered_with_our_mac, setup),
-		cmocka_unit_test_setup(test_request_for_another_address_is_ignored, setup),
-		cmocka_unit_test_setup(test_requester_is_learnt_so_the_reply_path_needs_no_request, setup),
-		cmocka_unit_test_setup(test_miss_queues_packets_and_reply_flushes_them_in_order, setup),
-		cmocka_unit_test_setup(test_queue_is_bounded_per_neighbour, setup),
-		cmocka_unit_test_setup(test_unanswered_resolution_is_retried_then_reports_unreachable, setup),
-		cmocka_unit_test_setup(test_entry_expires_and_is_resolved_again, setup),
-		cmocka_unit_test_setup(test_ipv6_neighbour_is_solicited_then_learnt_and_queue_flushed_as_ipv6, setup),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_setup(test_request_for_our_address_is_answered_with_our_mac, setup),
+	cmocka_unit_test_setup(test_request_for_another_address_is_ignored, setup),
+	cmocka_unit_test_setup(test_requester_is_learnt_so_the_reply_path_needs_no_request, setup),
+	cmocka_unit_test_setup(test_miss_queues_packets_and_reply_flushes_them_in_order, setup),
+	cmocka_unit_test_setup(test_queue_is_bounded_per_neighbour, setup),
+	cmocka_unit_test_setup(test_unanswered_resolution_is_retried_then_reports_unreachable, setup),
+	cmocka_unit_test_setup(test_entry_expires_and_is_resolved_again, setup),
+	cmocka_unit_test_setup(test_ipv6_neighbour_is_solicited_then_learnt_and_queue_flushed_as_ipv6, setup),
+)

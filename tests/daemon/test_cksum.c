@@ -9,6 +9,7 @@
 
 #include "daemon/cksum.h"
 #include "runtime/cksum.h"
+#include "tests/support/testmain.h"
 
 /* An IPv4 TCP SYN 192.168.1.10:40000 -> 10.0.10.5:22 with correct checksums
  * (as computed by scapy). */
@@ -97,15 +98,11 @@ static void test_echo_request_becomes_a_valid_reply(void **state)
 	assert_false(pk_icmp4_echo_reply(p, sizeof(p)));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4_header_checksum_matches_reference),
-		cmocka_unit_test(test_tcp_checksum_recomputed_from_garbage_matches_reference),
-		cmocka_unit_test(test_ttl_decrement_keeps_header_checksum_valid),
-		cmocka_unit_test(test_time_exceeded_quotes_the_packet_and_is_addressed_to_its_source),
-		cmocka_unit_test(test_icmp_error_is_never_answered_with_an_icmp_error),
-		cmocka_unit_test(test_echo_request_becomes_a_valid_reply),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_ipv4_header_checksum_matches_reference),
+	cmocka_unit_test(test_tcp_checksum_recomputed_from_garbage_matches_reference),
+	cmocka_unit_test(test_ttl_decrement_keeps_header_checksum_valid),
+	cmocka_unit_test(test_time_exceeded_quotes_the_packet_and_is_addressed_to_its_source),
+	cmocka_unit_test(test_icmp_error_is_never_answered_with_an_icmp_error),
+	cmocka_unit_test(test_echo_request_becomes_a_valid_reply),
+)

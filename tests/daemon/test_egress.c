@@ -10,6 +10,7 @@
 #include "daemon/daemon.h"
 #include "tests/support/pktbuild.h"
 #include "tests/support/rstest.h"
+#include "tests/support/testmain.h"
 
 #define SEC 1000000000ull
 #define TOPO                                            \
@@ -167,15 +168,11 @@ static void test_route_to_met_on_the_way_out_moves_the_packet(void **st)
 	assert_addr(nh, "198.51.100.1");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_route_to_leaves_by_the_rule_interface_towards_its_gateway, teardown),
-		cmocka_unit_test_teardown(test_without_route_to_the_topology_route_decides, teardown),
-		cmocka_unit_test_teardown(test_route_to_without_gateway_sends_to_the_destination, teardown),
-		cmocka_unit_test_teardown(test_reply_to_sends_the_reply_back_by_the_request_interface, teardown),
-		cmocka_unit_test_teardown(test_out_step_carries_the_tag_of_the_in_step, teardown),
-		cmocka_unit_test_teardown(test_route_to_met_on_the_way_out_moves_the_packet, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_route_to_leaves_by_the_rule_interface_towards_its_gateway, teardown),
+	cmocka_unit_test_teardown(test_without_route_to_the_topology_route_decides, teardown),
+	cmocka_unit_test_teardown(test_route_to_without_gateway_sends_to_the_destination, teardown),
+	cmocka_unit_test_teardown(test_reply_to_sends_the_reply_back_by_the_request_interface, teardown),
+	cmocka_unit_test_teardown(test_out_step_carries_the_tag_of_the_in_step, teardown),
+	cmocka_unit_test_teardown(test_route_to_met_on_the_way_out_moves_the_packet, teardown),
+)

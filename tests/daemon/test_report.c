@@ -12,6 +12,7 @@
 #include "daemon/report.h"
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define RULES PK_ET_TOPO "block all\npass in quick on lan0 proto tcp to port 22 label \"ssh\"\npass out quick on opt1\n"
 
@@ -92,15 +93,11 @@ static void test_stats_show_state_table_and_every_drop_counter(void **state)
 	free(t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_states_are_listed_like_pfctl_ss, setup, pk_et_teardown),
-		cmocka_unit_test_setup_teardown(test_verbose_states_show_age_expiry_counters_and_rule, setup,
-						pk_et_teardown),
-		cmocka_unit_test_setup_teardown(test_rules_verbose_show_per_rule_counters, setup, pk_et_teardown),
-		cmocka_unit_test_setup_teardown(test_stats_show_state_table_and_every_drop_counter, setup,
-						pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_states_are_listed_like_pfctl_ss, setup, pk_et_teardown),
+	cmocka_unit_test_setup_teardown(test_verbose_states_show_age_expiry_counters_and_rule, setup,
+	pk_et_teardown),
+	cmocka_unit_test_setup_teardown(test_rules_verbose_show_per_rule_counters, setup, pk_et_teardown),
+	cmocka_unit_test_setup_teardown(test_stats_show_state_table_and_every_drop_counter, setup,
+	pk_et_teardown),
+)

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "runtime/afile.h"
+#include "tests/support/testmain.h"
 
 static char dir[64];
 
@@ -102,12 +103,8 @@ static void test_device_target_is_written_in_place_not_replaced(void **state)
 	assert_true(S_ISCHR(st.st_mode));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_commit_replaces_the_target_whole, make_dir, remove_dir),
-		cmocka_unit_test_setup_teardown(test_abort_leaves_the_target_as_it_was, make_dir, remove_dir),
-		cmocka_unit_test(test_device_target_is_written_in_place_not_replaced),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_commit_replaces_the_target_whole, make_dir, remove_dir),
+	cmocka_unit_test_setup_teardown(test_abort_leaves_the_target_as_it_was, make_dir, remove_dir),
+	cmocka_unit_test(test_device_target_is_written_in_place_not_replaced),
+)

@@ -11,6 +11,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
+#include "tests/support/testmain.h"
 
 static void test_rfc1071_example_sums_to_ddf2(void **state)
 {
@@ -68,13 +69,9 @@ static void test_address_fix_matches_full_recompute(void **state)
 	assert_int_equal(pk_cksum_fold(pk_cksum_add(0, buf, 40)), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
-		cmocka_unit_test(test_odd_length_pads_with_zero),
-		cmocka_unit_test(test_incremental_patches_match_full_recompute),
-		cmocka_unit_test(test_address_fix_matches_full_recompute),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
+	cmocka_unit_test(test_odd_length_pads_with_zero),
+	cmocka_unit_test(test_incremental_patches_match_full_recompute),
+	cmocka_unit_test(test_address_fix_matches_full_recompute),
+)

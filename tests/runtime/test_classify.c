@@ -18,6 +18,7 @@
 #include "compiler/frontend.h"
 #include "runtime/ruleset.h"
 #include "tests/support/pkbtest.h"
+#include "tests/support/testmain.h"
 
 static struct pk_rs *load(const char *text)
 {
@@ -203,18 +204,14 @@ static void test_interface_negation_and_direction(void **state)
 	pk_rs_free(rs);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_last_matching_rule_wins_without_quick),
-		cmocka_unit_test(test_quick_rule_stops_evaluation),
-		cmocka_unit_test(test_no_matching_rule_decides_nothing),
-		cmocka_unit_test(test_match_rules_accumulate_and_do_not_decide),
-		cmocka_unit_test(test_translation_phases_take_the_first_match),
-		cmocka_unit_test(test_most_specific_table_entry_decides),
-		cmocka_unit_test(test_every_port_operator_matches_as_pf),
-		cmocka_unit_test(test_flags_and_icmp_type_apply_to_their_protocol),
-		cmocka_unit_test(test_interface_negation_and_direction),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_last_matching_rule_wins_without_quick),
+	cmocka_unit_test(test_quick_rule_stops_evaluation),
+	cmocka_unit_test(test_no_matching_rule_decides_nothing),
+	cmocka_unit_test(test_match_rules_accumulate_and_do_not_decide),
+	cmocka_unit_test(test_translation_phases_take_the_first_match),
+	cmocka_unit_test(test_most_specific_table_entry_decides),
+	cmocka_unit_test(test_every_port_operator_matches_as_pf),
+	cmocka_unit_test(test_flags_and_icmp_type_apply_to_their_protocol),
+	cmocka_unit_test(test_interface_negation_and_direction),
+)

@@ -17,6 +17,7 @@
 #include "tests/support/engtest.h"
 #include "tests/support/pktbuild.h"
 #include "tests/support/rstest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define NASIP "10.0.10.5"
@@ -456,38 +457,34 @@ static void test_mutated_packets_never_crash(void **state)
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_no_matching_rule_passes_without_state, pk_et_teardown),
-		cmocka_unit_test_teardown(test_last_matching_rule_wins_unless_quick, pk_et_teardown),
-		cmocka_unit_test_teardown(test_replies_ride_on_the_state_and_skip_the_rules, pk_et_teardown),
-		cmocka_unit_test_teardown(test_server_initiated_connection_is_blocked, pk_et_teardown),
-		cmocka_unit_test_teardown(test_if_bound_state_ignores_other_interfaces, pk_et_teardown),
-		cmocka_unit_test_teardown(test_floating_state_matches_any_interface, pk_et_teardown),
-		cmocka_unit_test_teardown(test_udp_state_timeouts_follow_first_single_multiple, pk_et_teardown),
-		cmocka_unit_test_teardown(test_udp_single_timeout_expires_one_way_flow, pk_et_teardown),
-		cmocka_unit_test_teardown(test_timeouts_hold_across_the_32_bit_millisecond_wrap, pk_et_teardown),
-		cmocka_unit_test_teardown(test_fin_wait_expires_after_finwait_timeout, pk_et_teardown),
-		cmocka_unit_test_teardown(test_established_state_survives_idle_gap_shorter_than_timeout, pk_et_teardown),
-		cmocka_unit_test_teardown(test_out_of_window_packet_is_state_mismatch, pk_et_teardown),
-		cmocka_unit_test_teardown(test_states_limit_refuses_new_states, pk_et_teardown),
-		cmocka_unit_test_teardown(test_rule_max_states_refuses_new_states, pk_et_teardown),
-		cmocka_unit_test_teardown(test_max_src_states_counts_per_source, pk_et_teardown),
-		cmocka_unit_test_teardown(test_max_src_nodes_limits_distinct_sources, pk_et_teardown),
-		cmocka_unit_test_teardown(test_ip_options_blocked_unless_allow_opts, pk_et_teardown),
-		cmocka_unit_test_teardown(test_truncated_packet_is_blocked_as_short, pk_et_teardown),
-		cmocka_unit_test_teardown(test_syn_with_rst_is_normalize, pk_et_teardown),
-		cmocka_unit_test_teardown(test_icmp_error_quoting_a_state_is_related, pk_et_teardown),
-		cmocka_unit_test_teardown(test_icmp_echo_reply_rides_on_request_state, pk_et_teardown),
-		cmocka_unit_test_teardown(test_neighbour_advertisement_rides_on_solicitation_state, pk_et_teardown),
-		cmocka_unit_test_teardown(test_expire_removes_idle_states_within_budget, pk_et_teardown),
-		cmocka_unit_test_teardown(test_kill_states_by_source_prefix, pk_et_teardown),
-		cmocka_unit_test_teardown(test_adaptive_scaling_shortens_timeouts_near_the_limit, pk_et_teardown),
-		cmocka_unit_test_teardown(test_max_src_conn_kills_the_connection_over_the_limit, pk_et_teardown),
-		cmocka_unit_test_teardown(test_states_survive_a_reload, pk_et_teardown),
-		cmocka_unit_test_teardown(test_ipv6_handshake_rides_on_state, pk_et_teardown),
-		cmocka_unit_test_teardown(test_mutated_packets_never_crash, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_no_matching_rule_passes_without_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_last_matching_rule_wins_unless_quick, pk_et_teardown),
+	cmocka_unit_test_teardown(test_replies_ride_on_the_state_and_skip_the_rules, pk_et_teardown),
+	cmocka_unit_test_teardown(test_server_initiated_connection_is_blocked, pk_et_teardown),
+	cmocka_unit_test_teardown(test_if_bound_state_ignores_other_interfaces, pk_et_teardown),
+	cmocka_unit_test_teardown(test_floating_state_matches_any_interface, pk_et_teardown),
+	cmocka_unit_test_teardown(test_udp_state_timeouts_follow_first_single_multiple, pk_et_teardown),
+	cmocka_unit_test_teardown(test_udp_single_timeout_expires_one_way_flow, pk_et_teardown),
+	cmocka_unit_test_teardown(test_timeouts_hold_across_the_32_bit_millisecond_wrap, pk_et_teardown),
+	cmocka_unit_test_teardown(test_fin_wait_expires_after_finwait_timeout, pk_et_teardown),
+	cmocka_unit_test_teardown(test_established_state_survives_idle_gap_shorter_than_timeout, pk_et_teardown),
+	cmocka_unit_test_teardown(test_out_of_window_packet_is_state_mismatch, pk_et_teardown),
+	cmocka_unit_test_teardown(test_states_limit_refuses_new_states, pk_et_teardown),
+	cmocka_unit_test_teardown(test_rule_max_states_refuses_new_states, pk_et_teardown),
+	cmocka_unit_test_teardown(test_max_src_states_counts_per_source, pk_et_teardown),
+	cmocka_unit_test_teardown(test_max_src_nodes_limits_distinct_sources, pk_et_teardown),
+	cmocka_unit_test_teardown(test_ip_options_blocked_unless_allow_opts, pk_et_teardown),
+	cmocka_unit_test_teardown(test_truncated_packet_is_blocked_as_short, pk_et_teardown),
+	cmocka_unit_test_teardown(test_syn_with_rst_is_normalize, pk_et_teardown),
+	cmocka_unit_test_teardown(test_icmp_error_quoting_a_state_is_related, pk_et_teardown),
+	cmocka_unit_test_teardown(test_icmp_echo_reply_rides_on_request_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_neighbour_advertisement_rides_on_solicitation_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_expire_removes_idle_states_within_budget, pk_et_teardown),
+	cmocka_unit_test_teardown(test_kill_states_by_source_prefix, pk_et_teardown),
+	cmocka_unit_test_teardown(test_adaptive_scaling_shortens_timeouts_near_the_limit, pk_et_teardown),
+	cmocka_unit_test_teardown(test_max_src_conn_kills_the_connection_over_the_limit, pk_et_teardown),
+	cmocka_unit_test_teardown(test_states_survive_a_reload, pk_et_teardown),
+	cmocka_unit_test_teardown(test_ipv6_handshake_rides_on_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_mutated_packets_never_crash, pk_et_teardown),
+)

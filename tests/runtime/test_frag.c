@@ -14,6 +14,7 @@
 #include "runtime/cksum.h"
 #include "runtime/frag.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 static uint8_t whole[4096], piece[8][2048];
 static size_t whole_len, piece_len[8];
@@ -199,15 +200,11 @@ static void test_fragmented_datagram_meets_the_rules_when_whole(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4_fragments_reassemble_in_any_order),
-		cmocka_unit_test(test_ipv6_fragments_reassemble),
-		cmocka_unit_test(test_overlapping_ipv6_fragment_drops_the_datagram),
-		cmocka_unit_test(test_frags_limit_refuses_with_memory),
-		cmocka_unit_test(test_incomplete_datagram_expires_after_frag_timeout),
-		cmocka_unit_test_teardown(test_fragmented_datagram_meets_the_rules_when_whole, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_ipv4_fragments_reassemble_in_any_order),
+	cmocka_unit_test(test_ipv6_fragments_reassemble),
+	cmocka_unit_test(test_overlapping_ipv6_fragment_drops_the_datagram),
+	cmocka_unit_test(test_frags_limit_refuses_with_memory),
+	cmocka_unit_test(test_incomplete_datagram_expires_after_frag_timeout),
+	cmocka_unit_test_teardown(test_fragmented_datagram_meets_the_rules_when_whole, pk_et_teardown),
+)

@@ -12,6 +12,7 @@
 #include "runtime/bytes.h"
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define EXT "198.51.100.7"
@@ -398,30 +399,26 @@ static void test_binat_inbound_respects_its_interface(void **state)
 	assert_addr(now_pkt().dst, "203.0.113.20");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_nat_to_rewrites_source_and_back, pk_et_teardown),
-		cmocka_unit_test_teardown(test_ipv6_nat_to_rewrites_source_and_back, pk_et_teardown),
-		cmocka_unit_test_teardown(test_nat_to_interface_uses_its_address, pk_et_teardown),
-		cmocka_unit_test_teardown(test_nat_to_gives_two_clients_distinct_ports, pk_et_teardown),
-		cmocka_unit_test_teardown(test_static_port_keeps_the_source_port, pk_et_teardown),
-		cmocka_unit_test_teardown(test_nat_to_port_range_is_respected, pk_et_teardown),
-		cmocka_unit_test_teardown(test_rdr_to_rewrites_destination_and_back, pk_et_teardown),
-		cmocka_unit_test_teardown(test_udp_nat_with_zero_checksum_stays_zero, pk_et_teardown),
-		cmocka_unit_test_teardown(test_icmp_error_to_translated_address_is_translated_back, pk_et_teardown),
-		cmocka_unit_test_teardown(test_icmp_error_from_redirected_server_shows_the_public_address, pk_et_teardown),
-		cmocka_unit_test_teardown(test_icmp_echo_through_nat_keeps_id_and_returns, pk_et_teardown),
-		cmocka_unit_test_teardown(test_legacy_nat_translates_before_the_filter, pk_et_teardown),
-		cmocka_unit_test_teardown(test_legacy_rdr_filter_sees_the_internal_address, pk_et_teardown),
-		cmocka_unit_test_teardown(test_match_rdr_to_is_seen_by_the_rules_after_it, pk_et_teardown),
-		cmocka_unit_test_teardown(test_match_nat_to_is_seen_by_the_rules_after_it, pk_et_teardown),
-		cmocka_unit_test_teardown(test_a_quick_rule_before_the_match_rule_sees_no_translation, pk_et_teardown),
-		cmocka_unit_test_teardown(test_the_deciding_rules_translation_wins, pk_et_teardown),
-		cmocka_unit_test_teardown(test_legacy_nat_keeps_state_without_a_filter_rule, pk_et_teardown),
-		cmocka_unit_test_teardown(test_binat_maps_outbound_source_one_to_one, pk_et_teardown),
-		cmocka_unit_test_teardown(test_binat_maps_inbound_destination_to_the_internal_host, pk_et_teardown),
-		cmocka_unit_test_teardown(test_binat_inbound_respects_its_interface, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_nat_to_rewrites_source_and_back, pk_et_teardown),
+	cmocka_unit_test_teardown(test_ipv6_nat_to_rewrites_source_and_back, pk_et_teardown),
+	cmocka_unit_test_teardown(test_nat_to_interface_uses_its_address, pk_et_teardown),
+	cmocka_unit_test_teardown(test_nat_to_gives_two_clients_distinct_ports, pk_et_teardown),
+	cmocka_unit_test_teardown(test_static_port_keeps_the_source_port, pk_et_teardown),
+	cmocka_unit_test_teardown(test_nat_to_port_range_is_respected, pk_et_teardown),
+	cmocka_unit_test_teardown(test_rdr_to_rewrites_destination_and_back, pk_et_teardown),
+	cmocka_unit_test_teardown(test_udp_nat_with_zero_checksum_stays_zero, pk_et_teardown),
+	cmocka_unit_test_teardown(test_icmp_error_to_translated_address_is_translated_back, pk_et_teardown),
+	cmocka_unit_test_teardown(test_icmp_error_from_redirected_server_shows_the_public_address, pk_et_teardown),
+	cmocka_unit_test_teardown(test_icmp_echo_through_nat_keeps_id_and_returns, pk_et_teardown),
+	cmocka_unit_test_teardown(test_legacy_nat_translates_before_the_filter, pk_et_teardown),
+	cmocka_unit_test_teardown(test_legacy_rdr_filter_sees_the_internal_address, pk_et_teardown),
+	cmocka_unit_test_teardown(test_match_rdr_to_is_seen_by_the_rules_after_it, pk_et_teardown),
+	cmocka_unit_test_teardown(test_match_nat_to_is_seen_by_the_rules_after_it, pk_et_teardown),
+	cmocka_unit_test_teardown(test_a_quick_rule_before_the_match_rule_sees_no_translation, pk_et_teardown),
+	cmocka_unit_test_teardown(test_the_deciding_rules_translation_wins, pk_et_teardown),
+	cmocka_unit_test_teardown(test_legacy_nat_keeps_state_without_a_filter_rule, pk_et_teardown),
+	cmocka_unit_test_teardown(test_binat_maps_outbound_source_one_to_one, pk_et_teardown),
+	cmocka_unit_test_teardown(test_binat_maps_inbound_destination_to_the_internal_host, pk_et_teardown),
+	cmocka_unit_test_teardown(test_binat_inbound_respects_its_interface, pk_et_teardown),
+)

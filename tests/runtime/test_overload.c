@@ -16,6 +16,7 @@
 #include "runtime/proto.h"
 #include "runtime/table_add.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define CL2 "192.168.1.51"
@@ -146,16 +147,12 @@ static void test_the_set_is_bounded_and_exact(void **state)
 	pk_tadd_fini(&s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_overloaded_source_is_blocked_by_the_table, pk_et_teardown),
-		cmocka_unit_test_teardown(test_the_table_is_read_at_once_even_by_kept_decisions, pk_et_teardown),
-		cmocka_unit_test_teardown(test_flush_kills_the_sources_states_of_the_rule, pk_et_teardown),
-		cmocka_unit_test_teardown(test_flush_global_kills_the_sources_states_of_every_rule, pk_et_teardown),
-		cmocka_unit_test_teardown(test_rate_limit_overloads_too, pk_et_teardown),
-		cmocka_unit_test_teardown(test_a_written_negated_host_keeps_deciding, pk_et_teardown),
-		cmocka_unit_test(test_the_set_is_bounded_and_exact),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_overloaded_source_is_blocked_by_the_table, pk_et_teardown),
+	cmocka_unit_test_teardown(test_the_table_is_read_at_once_even_by_kept_decisions, pk_et_teardown),
+	cmocka_unit_test_teardown(test_flush_kills_the_sources_states_of_the_rule, pk_et_teardown),
+	cmocka_unit_test_teardown(test_flush_global_kills_the_sources_states_of_every_rule, pk_et_teardown),
+	cmocka_unit_test_teardown(test_rate_limit_overloads_too, pk_et_teardown),
+	cmocka_unit_test_teardown(test_a_written_negated_host_keeps_deciding, pk_et_teardown),
+	cmocka_unit_test(test_the_set_is_bounded_and_exact),
+)

@@ -11,6 +11,7 @@
 
 #include "runtime/packet.h"
 #include "tests/support/pktbuild.h"
+#include "tests/support/testmain.h"
 
 static uint8_t buf[2048];
 
@@ -292,25 +293,21 @@ static void test_ethernet_vlan_is_stripped(void **st)
 	assert_int_equal(pk_pkt_strip_ether(f, 13, &af), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4_tcp_syn_options_are_read),
-		cmocka_unit_test(test_window_scale_above_14_is_clamped),
-		cmocka_unit_test(test_ipv6_udp_payload_length),
-		cmocka_unit_test(test_icmp_echo_id_keys_both_ports),
-		cmocka_unit_test(test_icmp_unreachable_points_at_quoted_packet),
-		cmocka_unit_test(test_truncation_at_every_length_is_refused),
-		cmocka_unit_test(test_garbage_bytes_never_crash),
-		cmocka_unit_test(test_ipv4_options_are_flagged),
-		cmocka_unit_test(test_malformed_ipv4_option_is_ip_option),
-		cmocka_unit_test(test_tcp_data_offset_below_five_is_bad_offset),
-		cmocka_unit_test(test_tcp_to_port_zero_is_short),
-		cmocka_unit_test(test_later_fragment_has_no_ports),
-		cmocka_unit_test(test_fragment_past_64k_is_bad_offset),
-		cmocka_unit_test(test_ipv6_routing_type0_is_ip_option),
-		cmocka_unit_test(test_ipv6_fragment_header_is_walked),
-		cmocka_unit_test(test_ethernet_vlan_is_stripped),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_ipv4_tcp_syn_options_are_read),
+	cmocka_unit_test(test_window_scale_above_14_is_clamped),
+	cmocka_unit_test(test_ipv6_udp_payload_length),
+	cmocka_unit_test(test_icmp_echo_id_keys_both_ports),
+	cmocka_unit_test(test_icmp_unreachable_points_at_quoted_packet),
+	cmocka_unit_test(test_truncation_at_every_length_is_refused),
+	cmocka_unit_test(test_garbage_bytes_never_crash),
+	cmocka_unit_test(test_ipv4_options_are_flagged),
+	cmocka_unit_test(test_malformed_ipv4_option_is_ip_option),
+	cmocka_unit_test(test_tcp_data_offset_below_five_is_bad_offset),
+	cmocka_unit_test(test_tcp_to_port_zero_is_short),
+	cmocka_unit_test(test_later_fragment_has_no_ports),
+	cmocka_unit_test(test_fragment_past_64k_is_bad_offset),
+	cmocka_unit_test(test_ipv6_routing_type0_is_ip_option),
+	cmocka_unit_test(test_ipv6_fragment_header_is_walked),
+	cmocka_unit_test(test_ethernet_vlan_is_stripped),
+)

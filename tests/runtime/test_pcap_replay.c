@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "runtime/pcap_replay.h"
+#include "tests/support/testmain.h"
 
 /* A byte buffer the tests assemble captures in. */
 struct buf {
@@ -260,16 +261,12 @@ static void test_not_a_capture_is_refused(void **st)
 	free(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pcapng_packets_carry_their_interface_names),
-		cmocka_unit_test(test_pcapng_unknown_interface_id_is_an_error_naming_the_packet),
-		cmocka_unit_test(test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one),
-		cmocka_unit_test(test_ethernet_vlan_tag_and_padding_are_stripped),
-		cmocka_unit_test(test_linux_cooked_v2_outgoing_packets_are_marked),
-		cmocka_unit_test(test_unsupported_link_type_is_refused_by_name),
-		cmocka_unit_test(test_not_a_capture_is_refused),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_pcapng_packets_carry_their_interface_names),
+	cmocka_unit_test(test_pcapng_unknown_interface_id_is_an_error_naming_the_packet),
+	cmocka_unit_test(test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one),
+	cmocka_unit_test(test_ethernet_vlan_tag_and_padding_are_stripped),
+	cmocka_unit_test(test_linux_cooked_v2_outgoing_packets_are_marked),
+	cmocka_unit_test(test_unsupported_link_type_is_refused_by_name),
+	cmocka_unit_test(test_not_a_capture_is_refused),
+)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "runtime/pkb_format.h"
+#include "tests/support/testmain.h"
 
 static char *doc;
 
@@ -68,12 +69,8 @@ static void test_every_field_is_documented(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_opcode_is_documented_with_its_value),
-		cmocka_unit_test(test_every_section_is_documented_with_its_entry_size),
-		cmocka_unit_test(test_every_field_is_documented),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+PK_TEST_MAIN_GROUP(setup, teardown,
+	cmocka_unit_test(test_every_opcode_is_documented_with_its_value),
+	cmocka_unit_test(test_every_section_is_documented_with_its_entry_size),
+	cmocka_unit_test(test_every_field_is_documented),
+)

@@ -14,6 +14,7 @@
 #include "runtime/bytes.h"
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define NASIP "10.0.10.5"
@@ -167,20 +168,16 @@ static void test_block_policy_return_makes_plain_block_reject(void **state)
 	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, tftp), PK_V_REJECT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_block_return_tcp_answers_rst, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_return_udp_answers_port_unreachable, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_return_other_protocol_drops_silently, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_drop_sends_nothing, pk_et_teardown),
-		cmocka_unit_test_teardown(test_return_icmp_answers_tcp_with_icmp, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_return_ipv6_udp_answers_icmp6, pk_et_teardown),
-		cmocka_unit_test_teardown(test_rst_answers_ack_with_its_ack_number, pk_et_teardown),
-		cmocka_unit_test_teardown(test_rst_is_never_answered, pk_et_teardown),
-		cmocka_unit_test_teardown(test_tcp_with_bad_checksum_gets_no_rst, pk_et_teardown),
-		cmocka_unit_test_teardown(test_return_icmp_code_is_used, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_policy_return_makes_plain_block_reject, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_block_return_tcp_answers_rst, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_return_udp_answers_port_unreachable, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_return_other_protocol_drops_silently, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_drop_sends_nothing, pk_et_teardown),
+	cmocka_unit_test_teardown(test_return_icmp_answers_tcp_with_icmp, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_return_ipv6_udp_answers_icmp6, pk_et_teardown),
+	cmocka_unit_test_teardown(test_rst_answers_ack_with_its_ack_number, pk_et_teardown),
+	cmocka_unit_test_teardown(test_rst_is_never_answered, pk_et_teardown),
+	cmocka_unit_test_teardown(test_tcp_with_bad_checksum_gets_no_rst, pk_et_teardown),
+	cmocka_unit_test_teardown(test_return_icmp_code_is_used, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_policy_return_makes_plain_block_reject, pk_et_teardown),
+)

@@ -10,6 +10,7 @@
 #include "runtime/replay.h"
 #include "tests/support/pktbuild.h"
 #include "tests/support/rstest.h"
+#include "tests/support/testmain.h"
 
 #define SEC 1000000000ull
 #define TOPO                                      \
@@ -233,19 +234,15 @@ static void test_tag_set_inbound_is_seen_by_tagged_outbound(void **st)
 	assert_int_equal(r.kind, PK_V_BLOCK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_forwarded_packet_is_evaluated_out_on_the_egress_interface, teardown),
-		cmocka_unit_test_teardown(test_forwarding_decrements_ttl_with_a_valid_checksum, teardown),
-		cmocka_unit_test_teardown(test_packet_to_the_firewall_stops_after_in, teardown),
-		cmocka_unit_test_teardown(test_destination_without_route_is_blocked, teardown),
-		cmocka_unit_test_teardown(test_udp_state_expires_in_capture_time, teardown),
-		cmocka_unit_test_teardown(test_synproxy_handshake_acks_the_captured_firewall_isn, teardown),
-		cmocka_unit_test_teardown(test_route_to_sends_the_packet_out_the_rule_interface, teardown),
-		cmocka_unit_test_teardown(test_reply_to_routes_the_replies_only, teardown),
-		cmocka_unit_test_teardown(test_dup_to_copies_the_packet, teardown),
-		cmocka_unit_test_teardown(test_tag_set_inbound_is_seen_by_tagged_outbound, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_forwarded_packet_is_evaluated_out_on_the_egress_interface, teardown),
+	cmocka_unit_test_teardown(test_forwarding_decrements_ttl_with_a_valid_checksum, teardown),
+	cmocka_unit_test_teardown(test_packet_to_the_firewall_stops_after_in, teardown),
+	cmocka_unit_test_teardown(test_destination_without_route_is_blocked, teardown),
+	cmocka_unit_test_teardown(test_udp_state_expires_in_capture_time, teardown),
+	cmocka_unit_test_teardown(test_synproxy_handshake_acks_the_captured_firewall_isn, teardown),
+	cmocka_unit_test_teardown(test_route_to_sends_the_packet_out_the_rule_interface, teardown),
+	cmocka_unit_test_teardown(test_reply_to_routes_the_replies_only, teardown),
+	cmocka_unit_test_teardown(test_dup_to_copies_the_packet, teardown),
+	cmocka_unit_test_teardown(test_tag_set_inbound_is_seen_by_tagged_outbound, teardown),
+)

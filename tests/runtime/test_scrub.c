@@ -15,6 +15,7 @@
 #include "runtime/bytes.h"
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define SRV "10.0.10.5"
@@ -158,16 +159,12 @@ static void test_state_with_one_scrub_set_too_many_is_refused_for_memory(void **
 	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, to_port(SETS)), PK_V_PASS);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_syn_fin_loses_its_fin, pk_et_teardown),
-		cmocka_unit_test_teardown(test_fin_without_ack_is_normalize, pk_et_teardown),
-		cmocka_unit_test_teardown(test_match_scrub_options_apply_to_the_state, pk_et_teardown),
-		cmocka_unit_test_teardown(test_max_mss_leaves_smaller_mss_alone, pk_et_teardown),
-		cmocka_unit_test_teardown(test_sloppy_state_passes_what_full_tracking_blocks, pk_et_teardown),
-		cmocka_unit_test_teardown(test_modulate_state_rewrites_the_isn, pk_et_teardown),
-		cmocka_unit_test_teardown(test_state_with_one_scrub_set_too_many_is_refused_for_memory, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_syn_fin_loses_its_fin, pk_et_teardown),
+	cmocka_unit_test_teardown(test_fin_without_ack_is_normalize, pk_et_teardown),
+	cmocka_unit_test_teardown(test_match_scrub_options_apply_to_the_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_max_mss_leaves_smaller_mss_alone, pk_et_teardown),
+	cmocka_unit_test_teardown(test_sloppy_state_passes_what_full_tracking_blocks, pk_et_teardown),
+	cmocka_unit_test_teardown(test_modulate_state_rewrites_the_isn, pk_et_teardown),
+	cmocka_unit_test_teardown(test_state_with_one_scrub_set_too_many_is_refused_for_memory, pk_et_teardown),
+)

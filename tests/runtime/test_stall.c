@@ -9,6 +9,7 @@
 
 #include "runtime/ruleset.h"
 #include "runtime/stall.h"
+#include "tests/support/testmain.h"
 
 #define SYN 0x02
 #define ACK 0x10
@@ -174,16 +175,12 @@ static void test_many_connections_grow_the_table(void **st)
 	assert_int_equal(r.first, 5000);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_completed_handshake_is_not_reported),
-		cmocka_unit_test(test_client_only_traffic_is_asymmetric_routing_without_replies),
-		cmocka_unit_test(test_replies_on_another_interface_are_named),
-		cmocka_unit_test(test_replies_outside_the_window_point_at_window_tracking),
-		cmocka_unit_test(test_blocked_syn_and_reset_connections_are_not_stalls),
-		cmocka_unit_test(test_reply_to_a_translated_connection_is_found_after_nat),
-		cmocka_unit_test(test_many_connections_grow_the_table),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_completed_handshake_is_not_reported),
+	cmocka_unit_test(test_client_only_traffic_is_asymmetric_routing_without_replies),
+	cmocka_unit_test(test_replies_on_another_interface_are_named),
+	cmocka_unit_test(test_replies_outside_the_window_point_at_window_tracking),
+	cmocka_unit_test(test_blocked_syn_and_reset_connections_are_not_stalls),
+	cmocka_unit_test(test_reply_to_a_translated_connection_is_found_after_nat),
+	cmocka_unit_test(test_many_connections_grow_the_table),
+)

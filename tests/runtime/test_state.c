@@ -12,6 +12,7 @@
 #include "runtime/ruleset.h"
 #include "runtime/state.h"
 #include "tests/support/pktbuild.h"
+#include "tests/support/testmain.h"
 
 static uint8_t A[16], B[16], N[16], A6[16], B6[16], N6[16];
 
@@ -324,21 +325,17 @@ static void test_scrub_options_are_shared_and_released(void **state)
 	pk_st_fini(&t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_state_records_fit_the_budget),
-		cmocka_unit_test(test_reply_finds_the_state_in_the_other_direction),
-		cmocka_unit_test(test_floating_state_matches_on_any_interface),
-		cmocka_unit_test(test_translated_state_is_found_by_wire_key_inbound),
-		cmocka_unit_test(test_pool_exhaustion_refuses_then_frees),
-		cmocka_unit_test(test_duplicate_key_on_same_interface_conflicts),
-		cmocka_unit_test(test_many_states_all_found),
-		cmocka_unit_test(test_fill_to_limit_never_moves_the_index),
-		cmocka_unit_test(test_translated_ipv6_state_is_found_by_both_keys),
-		cmocka_unit_test(test_side_pool_exhaustion_refuses_the_state_cleanly),
-		cmocka_unit_test(test_removal_and_reuse_keep_lookups_exact),
-		cmocka_unit_test(test_scrub_options_are_shared_and_released),
-	};
-	return cmocka_run_group_tests(tests, setup, NULL);
-}
+PK_TEST_MAIN_GROUP(setup, NULL,
+	cmocka_unit_test(test_state_records_fit_the_budget),
+	cmocka_unit_test(test_reply_finds_the_state_in_the_other_direction),
+	cmocka_unit_test(test_floating_state_matches_on_any_interface),
+	cmocka_unit_test(test_translated_state_is_found_by_wire_key_inbound),
+	cmocka_unit_test(test_pool_exhaustion_refuses_then_frees),
+	cmocka_unit_test(test_duplicate_key_on_same_interface_conflicts),
+	cmocka_unit_test(test_many_states_all_found),
+	cmocka_unit_test(test_fill_to_limit_never_moves_the_index),
+	cmocka_unit_test(test_translated_ipv6_state_is_found_by_both_keys),
+	cmocka_unit_test(test_side_pool_exhaustion_refuses_the_state_cleanly),
+	cmocka_unit_test(test_removal_and_reuse_keep_lookups_exact),
+	cmocka_unit_test(test_scrub_options_are_shared_and_released),
+)

@@ -13,6 +13,7 @@
 #include "runtime/bytes.h"
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define SRV "10.0.10.5"
@@ -247,19 +248,15 @@ static void test_bare_ack_to_other_port_meets_the_rules(void **state)
 	assert_int_equal(et.nsent, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_syn_flood_creates_no_states, pk_et_teardown),
-		cmocka_unit_test_teardown(test_real_client_connects_during_a_flood, pk_et_teardown),
-		cmocka_unit_test_teardown(test_cookie_carries_mss_and_window_scale_to_the_server, pk_et_teardown),
-		cmocka_unit_test_teardown(test_cookie_without_options_opens_server_without_scale, pk_et_teardown),
-		cmocka_unit_test_teardown(test_forged_cookie_ack_is_refused, pk_et_teardown),
-		cmocka_unit_test_teardown(test_stale_cookie_is_refused_fresh_one_accepted, pk_et_teardown),
-		cmocka_unit_test_teardown(test_spliced_connection_translates_sequence_numbers, pk_et_teardown),
-		cmocka_unit_test_teardown(test_server_windows_are_rescaled_for_the_client, pk_et_teardown),
-		cmocka_unit_test_teardown(test_retransmitted_syn_gets_the_same_syn_ack, pk_et_teardown),
-		cmocka_unit_test_teardown(test_bare_ack_to_other_port_meets_the_rules, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_syn_flood_creates_no_states, pk_et_teardown),
+	cmocka_unit_test_teardown(test_real_client_connects_during_a_flood, pk_et_teardown),
+	cmocka_unit_test_teardown(test_cookie_carries_mss_and_window_scale_to_the_server, pk_et_teardown),
+	cmocka_unit_test_teardown(test_cookie_without_options_opens_server_without_scale, pk_et_teardown),
+	cmocka_unit_test_teardown(test_forged_cookie_ack_is_refused, pk_et_teardown),
+	cmocka_unit_test_teardown(test_stale_cookie_is_refused_fresh_one_accepted, pk_et_teardown),
+	cmocka_unit_test_teardown(test_spliced_connection_translates_sequence_numbers, pk_et_teardown),
+	cmocka_unit_test_teardown(test_server_windows_are_rescaled_for_the_client, pk_et_teardown),
+	cmocka_unit_test_teardown(test_retransmitted_syn_gets_the_same_syn_ack, pk_et_teardown),
+	cmocka_unit_test_teardown(test_bare_ack_to_other_port_meets_the_rules, pk_et_teardown),
+)

@@ -13,6 +13,7 @@
 #include "runtime/cksum.h"
 #include "runtime/tcp_track.h"
 #include "tests/support/pktbuild.h"
+#include "tests/support/testmain.h"
 
 #define C 1 /* client: created the state */
 #define S 0
@@ -353,29 +354,25 @@ static void test_modulate_translates_sack_blocks(void **state)
 	assert_true(pk_tb_cksums_ok(buf, blen));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_handshake_reaches_established),
-		cmocka_unit_test(test_syn_ack_moves_to_opening_timeout),
-		cmocka_unit_test(test_retransmitted_syn_passes),
-		cmocka_unit_test(test_retransmitted_data_passes),
-		cmocka_unit_test(test_data_beyond_the_window_is_state_mismatch),
-		cmocka_unit_test(test_ack_of_unsent_data_is_state_mismatch),
-		cmocka_unit_test(test_window_scale_widens_window_when_both_sides_offer_it),
-		cmocka_unit_test(test_window_scale_ignored_when_one_side_lacks_it),
-		cmocka_unit_test(test_rst_in_window_goes_to_time_wait),
-		cmocka_unit_test(test_rst_out_of_window_is_state_mismatch),
-		cmocka_unit_test(test_rst_without_scrub_passes_at_any_sequence),
-		cmocka_unit_test(test_rst_with_bad_ack_is_state_mismatch),
-		cmocka_unit_test(test_fin_progression_through_fin_wait_to_closed),
-		cmocka_unit_test(test_new_syn_on_closed_state_reopens),
-		cmocka_unit_test(test_mismatch_during_handshake_resets_the_sender),
-		cmocka_unit_test(test_sloppy_passes_out_of_window_data),
-		cmocka_unit_test(test_sloppy_one_sided_ack_establishes),
-		cmocka_unit_test(test_full_tracking_keeps_one_sided_connection_opening),
-		cmocka_unit_test(test_modulate_rewrites_seq_and_ack_with_valid_checksum),
-		cmocka_unit_test(test_modulate_translates_sack_blocks),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_handshake_reaches_established),
+	cmocka_unit_test(test_syn_ack_moves_to_opening_timeout),
+	cmocka_unit_test(test_retransmitted_syn_passes),
+	cmocka_unit_test(test_retransmitted_data_passes),
+	cmocka_unit_test(test_data_beyond_the_window_is_state_mismatch),
+	cmocka_unit_test(test_ack_of_unsent_data_is_state_mismatch),
+	cmocka_unit_test(test_window_scale_widens_window_when_both_sides_offer_it),
+	cmocka_unit_test(test_window_scale_ignored_when_one_side_lacks_it),
+	cmocka_unit_test(test_rst_in_window_goes_to_time_wait),
+	cmocka_unit_test(test_rst_out_of_window_is_state_mismatch),
+	cmocka_unit_test(test_rst_without_scrub_passes_at_any_sequence),
+	cmocka_unit_test(test_rst_with_bad_ack_is_state_mismatch),
+	cmocka_unit_test(test_fin_progression_through_fin_wait_to_closed),
+	cmocka_unit_test(test_new_syn_on_closed_state_reopens),
+	cmocka_unit_test(test_mismatch_during_handshake_resets_the_sender),
+	cmocka_unit_test(test_sloppy_passes_out_of_window_data),
+	cmocka_unit_test(test_sloppy_one_sided_ack_establishes),
+	cmocka_unit_test(test_full_tracking_keeps_one_sided_connection_opening),
+	cmocka_unit_test(test_modulate_rewrites_seq_and_ack_with_valid_checksum),
+	cmocka_unit_test(test_modulate_translates_sack_blocks),
+)

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "compiler/frontend.h"
+#include "tests/support/testmain.h"
 #include "verify/lint.h"
 
 #define GOLDEN_DIR "tests/verify/golden"
@@ -130,10 +131,6 @@ static void test_golden_rule_files_give_exactly_the_expected_findings(void **sta
 	assert_true(files >= 10 && clean >= 3);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_rule_files_give_exactly_the_expected_findings),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_golden_rule_files_give_exactly_the_expected_findings),
+)

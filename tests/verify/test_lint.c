@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "tests/support/testmain.h"
 #include "verify/lint.h"
 
 enum { MAXR = 16 };
@@ -157,15 +158,11 @@ static void test_ruleset_without_block_all_passes_by_default(void **state)
 	pk_lint_report_free(&rep);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sound_ruleset_has_no_findings),
-		cmocka_unit_test(test_later_block_shadows_pass_with_different_action),
-		cmocka_unit_test(test_quick_rules_shadow_a_later_rule_together),
-		cmocka_unit_test(test_pass_covered_by_broader_earlier_pass_is_redundant),
-		cmocka_unit_test(test_rule_with_ports_on_icmp_is_unmatchable),
-		cmocka_unit_test(test_ruleset_without_block_all_passes_by_default),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_sound_ruleset_has_no_findings),
+	cmocka_unit_test(test_later_block_shadows_pass_with_different_action),
+	cmocka_unit_test(test_quick_rules_shadow_a_later_rule_together),
+	cmocka_unit_test(test_pass_covered_by_broader_earlier_pass_is_redundant),
+	cmocka_unit_test(test_rule_with_ports_on_icmp_is_unmatchable),
+	cmocka_unit_test(test_ruleset_without_block_all_passes_by_default),
+)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "compiler/ir.h"
+#include "tests/support/testmain.h"
 #include "verify/packet.h"
 
 static void test_explain_example_packet_parses_every_field(void **state)
@@ -68,12 +69,8 @@ static void test_bad_words_are_named_in_the_error(void **state)
 	assert_int_equal(pk_vpkt_parse("tcp port 80", &p, store, sizeof(store), err, sizeof(err)), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_explain_example_packet_parses_every_field),
-		cmocka_unit_test(test_format_then_parse_gives_the_same_packet),
-		cmocka_unit_test(test_bad_words_are_named_in_the_error),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_explain_example_packet_parses_every_field),
+	cmocka_unit_test(test_format_then_parse_gives_the_same_packet),
+	cmocka_unit_test(test_bad_words_are_named_in_the_error),
+)

@@ -16,6 +16,7 @@
 #include "runtime/ruleset.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 #include "verify/eval.h"
 #include "verify/z3_encode.h"
 
@@ -101,10 +102,6 @@ static void test_decision_formula_agrees_with_bytecode_classifier(void **state)
 		agree_on(seed, 60, 150);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decision_formula_agrees_with_bytecode_classifier),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_decision_formula_agrees_with_bytecode_classifier),
+)
