@@ -1,6 +1,7 @@
 /*
  * tests/support/testmain.h: the main function of a unit test program, so
- * each test file ends with the list of its tests and nothing else.
+ * each test file ends with the list of its tests and nothing else, and the
+ * size of a table of cases.
  */
 #ifndef PK_TESTS_TESTMAIN_H
 #define PK_TESTS_TESTMAIN_H
@@ -10,6 +11,9 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
+/* The number of entries of an array: a table of test cases. */
+#define PK_NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* main runs the tests listed (cmocka_unit_test entries), in order. */
 #define PK_TEST_MAIN(...) PK_TEST_MAIN_GROUP(NULL, NULL, __VA_ARGS__)
