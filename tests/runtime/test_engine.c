@@ -21,6 +21,8 @@
 
 #define CL "192.168.1.50"
 #define NASIP "10.0.10.5"
+/* Rules that pass UDP in on lan0, with state. */
+#define UDP_RULES PK_ET_TOPO "block all\npass in on lan0 proto udp all\n"
 
 /* The client's ssh connection to the server, each way. */
 static const struct pk_et_ends ssh = {.src = CL, .sport = 40000, .dst = NASIP, .dport = 22};
@@ -126,42 +128,70 @@ static void test_floating_state_matches_any_interface(void **state)
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 }
 
+/* A step of the client's DNS flow from port 1000 on lan0: at t, the query (in) or the answer (out), and the
+ * verdict and state event it gets. */
+struct dns_step {
+	double t;
+	uint8_t dir;
+	uint8_t verdict;
+	enum pk_state_event event;
+};
+
+static void run_dns_steps(const struct dns_step *steps, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct pk_et_ends e = steps[k].dir == PK_RT_DIR_IN ? dns(CL, 1000) : dns_back(1000);
+
+		assert_int_equal(pk_et_udp(steps[k].t, et.lan, steps[k].dir, e), steps[k].verdict);
+		assert_int_equal(et.v.state_event, steps[k].event);
+	}
+}
+
 static void test_udp_state_timeouts_follow_first_single_multiple(void **state)
 {
+	static const struct dns_step steps[] = {
+		{0, PK_RT_DIR_IN, PK_V_PASS, PK_SE_CREATED},
+		/* udp.first is 60 s: a reply at 59 s still matches; one side multiple -> udp.single (30 s) */
+		{59, PK_RT_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
+		{88, PK_RT_DIR_IN, PK_V_PASS, PK_SE_MATCHED},
+		/* both sides multiple -> udp.multiple (60 s) */
+		{147, PK_RT_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
+		{207.5, PK_RT_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
+	};
+
 	(void)state;
-	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
-	/* udp.first is 60 s: a reply at 59 s still matches; one side multiple -> udp.single (30 s) */
-	assert_int_equal(pk_et_udp(59, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
-	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(pk_et_udp(88, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
-	/* both sides multiple -> udp.multiple (60 s) */
-	assert_int_equal(pk_et_udp(147, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
-	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(pk_et_udp(207.5, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_BLOCK);
-	assert_int_equal(et.v.state_event, PK_SE_NONE);
+	pk_et_start(UDP_RULES);
+	run_dns_steps(steps, PK_NELEMS(steps));
 }
 
 static void test_udp_single_timeout_expires_one_way_flow(void **state)
 {
+	static const struct dns_step steps[] = {
+		{0, PK_RT_DIR_IN, PK_V_PASS, PK_SE_CREATED},
+		{59, PK_RT_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
+		{89.5, PK_RT_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
+	};
+
 	(void)state;
-	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(59, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(89.5, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_BLOCK);
+	pk_et_start(UDP_RULES);
+	run_dns_steps(steps, PK_NELEMS(steps));
 }
 
 static void test_timeouts_hold_across_the_32_bit_millisecond_wrap(void **state)
 {
-	const double t0 = 4294960.0; /* seven seconds before 2^32 ms since the first packet */
+	/* the first step is seven seconds before 2^32 ms since the first packet */
+	static const struct dns_step steps[] = {
+		{4294960.0, PK_RT_DIR_IN, PK_V_PASS, PK_SE_CREATED},
+		{4294960.0 + 30, PK_RT_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
+		{4294960.0 + 61, PK_RT_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
+	};
 
 	(void)state;
-	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp all\n");
+	pk_et_start(UDP_RULES);
 	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 999)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(t0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(t0 + 30, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
-	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(pk_et_udp(t0 + 61, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_BLOCK);
+	run_dns_steps(steps, PK_NELEMS(steps));
 }
 
 static void test_fin_wait_expires_after_finwait_timeout(void **state)
@@ -293,7 +323,7 @@ static void test_icmp_error_quoting_a_state_is_related(void **state)
 	uint8_t quoted[128];
 
 	(void)state;
-	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp all\n");
+	pk_et_start(UDP_RULES);
 	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
 	q.proto = 17, q.sport = 1000, q.dport = 53, q.payload = 20;
 	s.proto = 1, s.icmp_type = 3, s.icmp_code = 3, s.quote = quoted;
@@ -402,7 +432,7 @@ static void test_max_src_conn_kills_the_connection_over_the_limit(void **state)
 static void test_states_survive_a_reload(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp all\n");
+	pk_et_start(UDP_RULES);
 	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
 	pk_engine_reload(et.eng, pk_test_rules(PK_ET_TOPO "block all\n"));
 	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
