@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -32,19 +33,32 @@ static struct pk_et_ends ssh(const char *cl, uint16_t sp)
 static const struct pk_et_ends dns = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 53};
 static const struct pk_et_ends dns_back = {.src = NASIP, .sport = 53, .dst = CL, .dport = 1000};
 
+/* With rules that block the sources in <bad> and pass TCP with the state
+ * options opts (an overload of <bad>), the client's first two connections,
+ * dt seconds apart, pass; the third, dt later, breaks the limit and puts
+ * the client in <bad>: from then on its next SYN meets the block rule. */
+static void assert_third_connection_overloads(const char *opts, double dt)
+{
+	char rules[512];
+
+	snprintf(rules, sizeof(rules),
+		 PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
+			    "pass in on lan0 proto tcp all keep state (%s)\n",
+		 opts);
+	pk_et_start(rules);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(dt, et.lan, ssh(CL, 40001)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(2 * dt, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
+	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 1);
+	assert_int_equal(pk_et_tcp(2 * dt + 1, et.lan, PK_RT_DIR_IN, ssh(CL, 40003), pk_et_syn), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 0);
+}
+
 static void test_overloaded_source_is_blocked_by_the_table(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
-			       "pass in on lan0 proto tcp all keep state (max-src-conn 2, overload <bad>)\n");
-	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
-	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_PASS);
-	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
-	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
-	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 1);
-	/* from now on the source is in <bad>: its next SYN meets the block rule */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40003), pk_et_syn), PK_V_BLOCK);
-	assert_int_equal(et.v.rule, 0);
+	assert_third_connection_overloads("max-src-conn 2, overload <bad>", 0);
 	/* without flush, its established connections go on */
 	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_PASS);
 	/* and another client is not affected */
@@ -67,14 +81,26 @@ static void test_the_table_is_read_at_once_even_by_kept_decisions(void **state)
 	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, dns), PK_V_BLOCK);
 }
 
+/* Rules that block the sources in <bad>, pass UDP with state, and TCP with
+ * the state options opts (an overload with flush); then the client's DNS
+ * query and a first connection pass. */
+static void start_flushing(const char *opts)
+{
+	char rules[512];
+
+	snprintf(rules, sizeof(rules),
+		 PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\npass in on lan0 proto udp all keep state\n"
+			    "pass in on lan0 proto tcp all keep state (%s)\n",
+		 opts);
+	pk_et_start(rules);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+}
+
 static void test_flush_kills_the_sources_states_of_the_rule(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
-			       "pass in on lan0 proto udp all keep state\n"
-			       "pass in on lan0 proto tcp all keep state (max-src-conn 2, overload <bad> flush)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
-	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	start_flushing("max-src-conn 2, overload <bad> flush");
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_PASS);
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL2, 40000)), PK_V_PASS);
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
@@ -92,11 +118,7 @@ static void test_flush_kills_the_sources_states_of_the_rule(void **state)
 static void test_flush_global_kills_the_sources_states_of_every_rule(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
-			       "pass in on lan0 proto udp all keep state\n"
-			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad> flush global)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
-	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	start_flushing("max-src-conn 1, overload <bad> flush global");
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_flushed, 2);
 	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, dns_back), PK_V_PASS);
@@ -106,13 +128,7 @@ static void test_flush_global_kills_the_sources_states_of_every_rule(void **stat
 static void test_rate_limit_overloads_too(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
-			       "pass in on lan0 proto tcp all keep state (max-src-conn-rate 2/10, overload <bad>)\n");
-	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
-	assert_int_equal(pk_et_handshake(1, et.lan, ssh(CL, 40001)), PK_V_PASS);
-	assert_int_equal(pk_et_handshake(2, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
-	assert_int_equal(pk_et_tcp(3, et.lan, PK_RT_DIR_IN, ssh(CL, 40003), pk_et_syn), PK_V_BLOCK);
-	assert_int_equal(et.v.rule, 0);
+	assert_third_connection_overloads("max-src-conn-rate 2/10, overload <bad>", 1);
 }
 
 /* The file's own entry for the very host decides (pf refuses to insert it). */

@@ -133,7 +133,10 @@ static void test_replies_on_another_interface_are_named(void **st)
 
 static void test_replies_outside_the_window_point_at_window_tracking(void **st)
 {
-	static const struct seg segs[] = {HANDSHAKE, {.n = 4, .reply = 1, .flags = ACK, .iface = OPT, .mismatch = true}};
+	static const struct seg segs[] = {
+		HANDSHAKE,
+		{.n = 4, .reply = 1, .flags = ACK, .iface = OPT, .mismatch = true},
+	};
 
 	(void)st;
 	assert_int_equal(diagnose_segments(segs, PK_NELEMS(segs)).cause, PK_STALL_WINDOW);
