@@ -29,13 +29,19 @@ static size_t good_len;
 
 static bool from_front;
 
-static int setup_generated(void **state)
+/* A generated rule set of nrules rules using every section, encoded. */
+static void generate(uint64_t seed, uint32_t nrules)
 {
-	(void)state;
-	struct pk_rulegen_opts o = {.seed = 77, .nrules = 16, .ntables = 2, .legacy = true, .quick_pct = 30};
+	struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 2, .legacy = true, .quick_pct = 30};
 	ir = pk_rulegen(&o);
 	from_front = false;
 	pk_test_encode(ir, &good, &good_len);
+}
+
+static int setup_generated(void **state)
+{
+	(void)state;
+	generate(77, 16);
 	print_message("damaging a %zu-byte file of %u generated rules\n", good_len, ir->nrules);
 	return 0;
 }
@@ -372,13 +378,11 @@ static void test_each_rule_list_check_names_itself_and_the_offset(void **state)
 	expect_list_refusals(PKB_OP_COLLECT, "rules not strictly increasing", "is not a non-quick match rule");
 }
 
+/* Enough rules for the tree to need a FORK. */
 static int setup_forked(void **state)
 {
 	(void)state;
-	struct pk_rulegen_opts o = {.seed = 78, .nrules = 200, .ntables = 2, .legacy = true, .quick_pct = 30};
-	ir = pk_rulegen(&o);
-	from_front = false;
-	pk_test_encode(ir, &good, &good_len);
+	generate(78, 200);
 	return 0;
 }
 
