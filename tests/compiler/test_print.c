@@ -1,6 +1,5 @@
 /* tests/compiler/test_print.c: the printer is the parser's inverse: a
  * printed ruleset parses back to rules that print the same. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +12,7 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/golden.h"
 #include "tests/support/testmain.h"
 
 #define PK_ALL (PK_PRINT_OPTIONS)
@@ -29,22 +29,6 @@ static void assert_round_trip(const char *text, const char *what)
 		fail_msg("%s: round trip differs:\n--- first\n%s--- second\n%s", what, once, twice);
 	free(once);
 	free(twice);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	int c;
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(f);
-	fclose(m);
-	return buf;
 }
 
 static void test_every_construct_round_trips(void **state)
@@ -128,26 +112,19 @@ static void test_probability_prints_as_pfctl_writes_it(void **state)
 	free(printed);
 }
 
+static void round_trip_file(const char *path, const char *name, void *ctx)
+{
+	char *text = pk_test_slurp(path);
+
+	(void)name, (void)ctx;
+	assert_non_null(text);
+	assert_round_trip(text, path);
+	free(text);
+}
+
 static void round_trip_dir(const char *dir, const char *suffix)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		fail_msg("cannot open %s (run from the repository root)", dir);
-	unsigned n = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t l = strlen(e->d_name), sl = strlen(suffix);
-		if (l <= sl || strcmp(e->d_name + l - sl, suffix))
-			continue;
-		char path[512];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		char *text = slurp(path);
-		assert_non_null(text);
-		assert_round_trip(text, path);
-		free(text);
-		n++;
-	}
-	closedir(d);
-	assert_true(n > 0);
+	assert_true(pk_test_each_file(dir, suffix, round_trip_file, NULL) > 0);
 }
 
 static void test_examples_round_trip(void **state)
