@@ -37,7 +37,7 @@ static void stats(FILE *f, const struct pk_daemon *dd, bool verbose)
 
 static int setup(void **state)
 {
-	const struct pk_et_ends ssh = {.src = "192.168.1.50", .sport = 40000, .dst = "10.0.10.5", .dport = 22};
+	const struct pk_tb_ends ssh = {.src = "192.168.1.50", .sport = 40000, .dst = "10.0.10.5", .dport = 22};
 
 	(void)state;
 	pk_et_start(RULES);

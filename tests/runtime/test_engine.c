@@ -25,17 +25,17 @@
 #define UDP_RULES PK_ET_TOPO "block all\npass in on lan0 proto udp all\n"
 
 /* The client's ssh connection to the server, each way. */
-static const struct pk_et_ends ssh = {.src = CL, .sport = 40000, .dst = NASIP, .dport = 22};
-static const struct pk_et_ends ssh_back = {.src = NASIP, .sport = 22, .dst = CL, .dport = 40000};
+static const struct pk_tb_ends ssh = {.src = CL, .sport = 40000, .dst = NASIP, .dport = 22};
+static const struct pk_tb_ends ssh_back = {.src = NASIP, .sport = 22, .dst = CL, .dport = 40000};
 
 /* A segment of it at t on lan0, in from the client. */
-static uint8_t client(double t, struct pk_et_seg g)
+static uint8_t client(double t, struct pk_tb_seg g)
 {
 	return pk_et_tcp(t, et.lan, PK_RT_DIR_IN, ssh, g);
 }
 
 /* A segment of it at t on lan0, out from the server. */
-static uint8_t server(double t, struct pk_et_seg g)
+static uint8_t server(double t, struct pk_tb_seg g)
 {
 	return pk_et_tcp(t, et.lan, PK_RT_DIR_OUT, ssh_back, g);
 }
@@ -49,15 +49,15 @@ static void handshake(double t)
 }
 
 /* A DNS query from host port sport to the server. */
-static struct pk_et_ends dns(const char *host, uint16_t sport)
+static struct pk_tb_ends dns(const char *host, uint16_t sport)
 {
-	return (struct pk_et_ends){.src = host, .sport = sport, .dst = NASIP, .dport = 53};
+	return (struct pk_tb_ends){.src = host, .sport = sport, .dst = NASIP, .dport = 53};
 }
 
 /* The server's answer to the client's port sport. */
-static struct pk_et_ends dns_back(uint16_t sport)
+static struct pk_tb_ends dns_back(uint16_t sport)
 {
-	return (struct pk_et_ends){.src = NASIP, .sport = 53, .dst = CL, .dport = sport};
+	return (struct pk_tb_ends){.src = NASIP, .sport = 53, .dst = CL, .dport = sport};
 }
 
 static void test_no_matching_rule_passes_without_state(void **state)
@@ -78,7 +78,7 @@ static void test_last_matching_rule_wins_unless_quick(void **state)
 	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
 	assert_int_equal(et.v.rule, 1);
 	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN,
-				   (struct pk_et_ends){.src = CL, .sport = 1000, .dst = NASIP, .dport = 9}),
+				   (struct pk_tb_ends){.src = CL, .sport = 1000, .dst = NASIP, .dport = 9}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 2);
 	assert_int_equal(et.v.reason, PK_REASON_MATCH);
@@ -100,12 +100,12 @@ static void test_replies_ride_on_the_state_and_skip_the_rules(void **state)
 
 static void test_server_initiated_connection_is_blocked(void **state)
 {
-	const struct pk_et_ends reverse = {.src = NASIP, .sport = 5000, .dst = CL, .dport = 22};
+	const struct pk_tb_ends reverse = {.src = NASIP, .sport = 5000, .dst = CL, .dport = 22};
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp from lan0:network to any\n");
 	handshake(0);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_OUT, reverse, (struct pk_et_seg){.flags = PK_TH_SYN, .seq = 7}),
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_OUT, reverse, (struct pk_tb_seg){.flags = PK_TH_SYN, .seq = 7}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 }
@@ -142,7 +142,7 @@ static void run_dns_steps(const struct dns_step *steps, size_t n)
 	size_t k;
 
 	for (k = 0; k < n; k++) {
-		const struct pk_et_ends e = steps[k].dir == PK_RT_DIR_IN ? dns(CL, 1000) : dns_back(1000);
+		const struct pk_tb_ends e = steps[k].dir == PK_RT_DIR_IN ? dns(CL, 1000) : dns_back(1000);
 
 		assert_int_equal(pk_et_udp(steps[k].t, et.lan, steps[k].dir, e), steps[k].verdict);
 		assert_int_equal(et.v.state_event, steps[k].event);
@@ -199,15 +199,15 @@ static void test_fin_wait_expires_after_finwait_timeout(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "set optimization aggressive\nblock all\npass in on lan0 proto tcp all\n");
 	handshake(0);
-	assert_int_equal(client(1, (struct pk_et_seg){.flags = PK_TH_FIN | PK_TH_ACK, .seq = 101, .ack = 901}),
+	assert_int_equal(client(1, (struct pk_tb_seg){.flags = PK_TH_FIN | PK_TH_ACK, .seq = 101, .ack = 901}),
 			 PK_V_PASS);
-	assert_int_equal(server(1, (struct pk_et_seg){.flags = PK_TH_FIN | PK_TH_ACK, .seq = 901, .ack = 102}),
+	assert_int_equal(server(1, (struct pk_tb_seg){.flags = PK_TH_FIN | PK_TH_ACK, .seq = 901, .ack = 102}),
 			 PK_V_PASS);
 	assert_int_equal(et.v.src_after, 9); /* client FIN_WAIT_2 */
 	assert_int_equal(et.v.dst_after, 7); /* server CLOSING: tcp.finwait (aggressive: 30 s) */
-	assert_int_equal(server(30.9, (struct pk_et_seg){.flags = PK_TH_ACK, .seq = 902, .ack = 102}), PK_V_PASS);
+	assert_int_equal(server(30.9, (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 902, .ack = 102}), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(server(61, (struct pk_et_seg){.flags = PK_TH_ACK, .seq = 902, .ack = 102}), PK_V_BLOCK);
+	assert_int_equal(server(61, (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 902, .ack = 102}), PK_V_BLOCK);
 }
 
 static void test_established_state_survives_idle_gap_shorter_than_timeout(void **state)
@@ -216,7 +216,7 @@ static void test_established_state_survives_idle_gap_shorter_than_timeout(void *
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all\n");
 	handshake(0);
 	/* six idle hours: tcp.established is 86400 s */
-	assert_int_equal(server(6 * 3600, (struct pk_et_seg){.flags = PK_TH_ACK, .seq = 901, .ack = 101}), PK_V_PASS);
+	assert_int_equal(server(6 * 3600, (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 901, .ack = 101}), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 }
 
@@ -225,12 +225,12 @@ static void test_out_of_window_packet_is_state_mismatch(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all\n");
 	handshake(0);
-	assert_int_equal(server(1, (struct pk_et_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 901 + 500000, .ack = 101,
+	assert_int_equal(server(1, (struct pk_tb_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 901 + 500000, .ack = 101,
 						      .payload = 100}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_STATE_MISMATCH);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(server(1, (struct pk_et_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 901, .ack = 101,
+	assert_int_equal(server(1, (struct pk_tb_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 901, .ack = 101,
 						      .payload = 100}),
 			 PK_V_PASS);
 }
@@ -293,13 +293,13 @@ static void test_ip_options_blocked_unless_allow_opts(void **state)
 }
 
 /* A segment's ends where no rule looks at the ports. */
-static const struct pk_et_ends probe = {.src = CL, .sport = 1, .dst = NASIP, .dport = 2};
+static const struct pk_tb_ends probe = {.src = CL, .sport = 1, .dst = NASIP, .dport = 2};
 
 static void test_truncated_packet_is_blocked_as_short(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass all\n");
-	pk_et_tcp(0, et.lan, PK_RT_DIR_IN, probe, (struct pk_et_seg){.flags = PK_TH_SYN, .seq = 1});
+	pk_et_tcp(0, et.lan, PK_RT_DIR_IN, probe, (struct pk_tb_seg){.flags = PK_TH_SYN, .seq = 1});
 	et.blen = 30;
 	pk_engine_packet(et.eng, 0, et.lan, PK_RT_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
 	assert_int_equal(et.v.kind, PK_V_BLOCK);
@@ -312,7 +312,7 @@ static void test_syn_with_rst_is_normalize(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass all\n");
 	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, probe,
-				   (struct pk_et_seg){.flags = PK_TH_SYN | PK_TH_RST, .seq = 1}),
+				   (struct pk_tb_seg){.flags = PK_TH_SYN | PK_TH_RST, .seq = 1}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_NORMALIZE);
 }
@@ -418,7 +418,7 @@ static void test_adaptive_scaling_shortens_timeouts_near_the_limit(void **state)
 
 static void test_max_src_conn_kills_the_connection_over_the_limit(void **state)
 {
-	const struct pk_et_ends second = {.src = CL, .sport = 40001, .dst = NASIP, .dport = 22};
+	const struct pk_tb_ends second = {.src = CL, .sport = 40001, .dst = NASIP, .dport = 22};
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state (max-src-conn 1)\n");
@@ -442,7 +442,7 @@ static void test_states_survive_a_reload(void **state)
 
 static void test_ipv6_handshake_rides_on_state(void **state)
 {
-	const struct pk_et_ends six = {.src = "2001:db8:1::50", .sport = 40000, .dst = "2001:db8:2::5", .dport = 22};
+	const struct pk_tb_ends six = {.src = "2001:db8:1::50", .sport = 40000, .dst = "2001:db8:2::5", .dport = 22};
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 inet6 proto tcp all\n");

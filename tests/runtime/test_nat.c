@@ -37,15 +37,15 @@ static void assert_addr(const uint8_t *a, const char *text)
 
 /* The client's web connection and DNS query, and the web server's SYN|ACK
  * to the client's SYN (pk_et_syn). */
-static const struct pk_et_ends web = {.src = CL, .sport = 40000, .dst = EXT, .dport = 80};
-static const struct pk_et_ends dns = {.src = CL, .sport = 1000, .dst = EXT, .dport = 53};
-static const struct pk_et_seg web_syn_ack = {.flags = PK_TH_SYN | PK_TH_ACK, .seq = 7000, .ack = 101};
+static const struct pk_tb_ends web = {.src = CL, .sport = 40000, .dst = EXT, .dport = 80};
+static const struct pk_tb_ends dns = {.src = CL, .sport = 1000, .dst = EXT, .dport = 53};
+static const struct pk_tb_seg web_syn_ack = {.flags = PK_TH_SYN | PK_TH_ACK, .seq = 7000, .ack = 101};
 
 /* A connection from the outside to the public address's port, its SYN,
  * and the SYN|ACK of the server it was redirected to. */
-static const struct pk_et_ends to_8080 = {.src = EXT, .sport = 33000, .dst = PUB, .dport = 8080};
-static const struct pk_et_seg syn_in = {.flags = PK_TH_SYN, .seq = 1};
-static const struct pk_et_seg syn_ack_out = {.flags = PK_TH_SYN | PK_TH_ACK, .seq = 50, .ack = 2};
+static const struct pk_tb_ends to_8080 = {.src = EXT, .sport = 33000, .dst = PUB, .dport = 8080};
+static const struct pk_tb_seg syn_in = {.flags = PK_TH_SYN, .seq = 1};
+static const struct pk_tb_seg syn_ack_out = {.flags = PK_TH_SYN | PK_TH_ACK, .seq = 50, .ack = 2};
 
 /* The SYN from client port 40000 to server port 80 leaves from pub port
  * 50001 or above, and the server's SYN|ACK to there comes back to the
@@ -56,7 +56,7 @@ static uint16_t assert_nat_round_trip(const char *client, const char *server, co
 	uint16_t port;
 
 	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT,
-				   (struct pk_et_ends){.src = client, .sport = 40000, .dst = server, .dport = 80},
+				   (struct pk_tb_ends){.src = client, .sport = 40000, .dst = server, .dport = 80},
 				   pk_et_syn),
 			 PK_V_PASS);
 	assert_true(et.v.translated);
@@ -65,7 +65,7 @@ static uint16_t assert_nat_round_trip(const char *client, const char *server, co
 	assert_true(p.sport >= 50001);
 	port = p.sport;
 	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_IN,
-				   (struct pk_et_ends){.src = server, .sport = 80, .dst = pub, .dport = port},
+				   (struct pk_tb_ends){.src = server, .sport = 80, .dst = pub, .dport = port},
 				   web_syn_ack),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
@@ -76,7 +76,7 @@ static uint16_t assert_nat_round_trip(const char *client, const char *server, co
 }
 
 /* The SYN e sends in passes and arrives at to port port. */
-static void assert_syn_arrives(struct pk_et_ends e, const char *to, uint16_t port)
+static void assert_syn_arrives(struct pk_tb_ends e, const char *to, uint16_t port)
 {
 	struct pk_pkt p;
 
@@ -93,7 +93,7 @@ static void assert_reply_leaves_from(uint16_t port, uint16_t pub_port)
 	struct pk_pkt p;
 
 	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT,
-				   (struct pk_et_ends){.src = "10.0.10.5", .sport = port, .dst = EXT, .dport = 33000},
+				   (struct pk_tb_ends){.src = "10.0.10.5", .sport = port, .dst = EXT, .dport = 33000},
 				   syn_ack_out),
 			 PK_V_PASS);
 	p = now_pkt();
@@ -112,7 +112,7 @@ static void test_nat_to_rewrites_source_and_back(void **state)
 /* IPv6 keys keep their addresses beside the state: both keys stay exact. */
 static void test_ipv6_nat_to_rewrites_source_and_back(void **state)
 {
-	const struct pk_et_ends untranslated = {
+	const struct pk_tb_ends untranslated = {
 		.src = "2001:db8:2::7", .sport = 80, .dst = "2001:db8:1::50", .dport = 40000};
 
 	(void)state;
@@ -121,7 +121,7 @@ static void test_ipv6_nat_to_rewrites_source_and_back(void **state)
 	assert_nat_round_trip("2001:db8:1::50", "2001:db8:2::7", "2001:db8:ff::2");
 	/* the untranslated address is not a key of the state */
 	assert_int_equal(pk_et_tcp(0.2, et.wan, PK_RT_DIR_IN, untranslated,
-				   (struct pk_et_seg){.flags = PK_TH_ACK, .seq = 7001, .ack = 101}),
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 7001, .ack = 101}),
 			 PK_V_BLOCK);
 }
 
@@ -136,7 +136,7 @@ static void test_nat_to_interface_uses_its_address(void **state)
 
 static void test_nat_to_gives_two_clients_distinct_ports(void **state)
 {
-	const struct pk_et_ends other = {.src = "192.168.1.51", .sport = 40000, .dst = EXT, .dport = 80};
+	const struct pk_tb_ends other = {.src = "192.168.1.51", .sport = 40000, .dst = EXT, .dport = 80};
 	struct pk_pkt p;
 	uint16_t first;
 
@@ -154,14 +154,14 @@ static void test_static_port_keeps_the_source_port(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 static-port\n"
 			       "pass out on wan0 all\n");
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, (struct pk_et_ends){.src = CL, .sport = 5353, .dst = EXT, .dport = 53});
+	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, (struct pk_tb_ends){.src = CL, .sport = 5353, .dst = EXT, .dport = 53});
 	assert_int_equal(now_pkt().sport, 5353);
 }
 
 /* A query from the client's port sport. */
-static struct pk_et_ends query(uint16_t sport)
+static struct pk_tb_ends query(uint16_t sport)
 {
-	return (struct pk_et_ends){.src = CL, .sport = sport, .dst = EXT, .dport = 53};
+	return (struct pk_tb_ends){.src = CL, .sport = sport, .dst = EXT, .dport = 53};
 }
 
 static void test_nat_to_port_range_is_respected(void **state)
@@ -185,7 +185,7 @@ static void test_rdr_to_rewrites_destination_and_back(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\n"
 			       "pass in on wan0 proto tcp to 203.0.113.2 port 8022 rdr-to 10.0.10.5 port 22\n");
-	assert_syn_arrives((struct pk_et_ends){.src = EXT, .sport = 33000, .dst = PUB, .dport = 8022}, "10.0.10.5", 22);
+	assert_syn_arrives((struct pk_tb_ends){.src = EXT, .sport = 33000, .dst = PUB, .dport = 8022}, "10.0.10.5", 22);
 	assert_reply_leaves_from(22, 8022);
 }
 
@@ -237,7 +237,7 @@ static void test_icmp_error_from_redirected_server_shows_the_public_address(void
 	pk_et_start(PK_ET_TOPO "block all\n"
 			       "pass in on wan0 proto udp to 203.0.113.2 port 5353 rdr-to 10.0.10.5 port 53\n");
 	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_IN,
-				   (struct pk_et_ends){.src = EXT, .sport = 33000, .dst = PUB, .dport = 5353}),
+				   (struct pk_tb_ends){.src = EXT, .sport = 33000, .dst = PUB, .dport = 5353}),
 			 PK_V_PASS);
 	/* the server refuses what it received (ext:33000 -> 10.0.10.5:53) */
 	q.proto = 17, q.sport = 33000, q.dport = 53, q.payload = 20;
@@ -352,7 +352,7 @@ static void test_legacy_nat_keeps_state_without_a_filter_rule(void **state)
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	port = now_pkt().sport;
 	assert_int_equal(pk_et_udp(0.1, et.wan, PK_RT_DIR_IN,
-				   (struct pk_et_ends){.src = EXT, .sport = 53, .dst = PUB, .dport = port}),
+				   (struct pk_tb_ends){.src = EXT, .sport = 53, .dst = PUB, .dport = port}),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	assert_addr(now_pkt().dst, CL);
@@ -363,7 +363,7 @@ static void test_binat_maps_outbound_source_one_to_one(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
 	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT,
-				   (struct pk_et_ends){.src = "192.168.1.20", .sport = 1000, .dst = EXT, .dport = 53}),
+				   (struct pk_tb_ends){.src = "192.168.1.20", .sport = 1000, .dst = EXT, .dport = 53}),
 			 PK_V_PASS);
 	assert_addr(now_pkt().src, "203.0.113.20");
 	assert_int_equal(now_pkt().sport, 1000);
@@ -371,10 +371,10 @@ static void test_binat_maps_outbound_source_one_to_one(void **state)
 
 static void test_binat_maps_inbound_destination_to_the_internal_host(void **state)
 {
-	const struct pk_et_ends ssh = {.src = EXT, .sport = 40000, .dst = "203.0.113.20", .dport = 22};
-	const struct pk_et_ends ssh_back = {.src = "192.168.1.20", .sport = 22, .dst = EXT, .dport = 40000};
-	const struct pk_et_ends telnet = {.src = EXT, .sport = 40001, .dst = "203.0.113.20", .dport = 23};
-	const struct pk_et_ends outside = {.src = EXT, .sport = 40002, .dst = "203.0.113.99", .dport = 22};
+	const struct pk_tb_ends ssh = {.src = EXT, .sport = 40000, .dst = "203.0.113.20", .dport = 22};
+	const struct pk_tb_ends ssh_back = {.src = "192.168.1.20", .sport = 22, .dst = EXT, .dport = 40000};
+	const struct pk_tb_ends telnet = {.src = EXT, .sport = 40001, .dst = "203.0.113.20", .dport = 23};
+	const struct pk_tb_ends outside = {.src = EXT, .sport = 40002, .dst = "203.0.113.99", .dport = 22};
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.0/24 to any -> 203.0.113.0/24\n"
@@ -395,7 +395,7 @@ static void test_binat_maps_inbound_destination_to_the_internal_host(void **stat
 
 static void test_binat_inbound_respects_its_interface(void **state)
 {
-	const struct pk_et_ends e = {.src = "10.0.10.5", .sport = 1000, .dst = "203.0.113.20", .dport = 53};
+	const struct pk_tb_ends e = {.src = "10.0.10.5", .sport = 1000, .dst = "203.0.113.20", .dport = 53};
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");

@@ -24,14 +24,14 @@
 #define NASIP "10.0.10.5"
 
 /* A connection from client cl port sp to the server's ssh port. */
-static struct pk_et_ends ssh(const char *cl, uint16_t sp)
+static struct pk_tb_ends ssh(const char *cl, uint16_t sp)
 {
-	return (struct pk_et_ends){.src = cl, .sport = sp, .dst = NASIP, .dport = 22};
+	return (struct pk_tb_ends){.src = cl, .sport = sp, .dst = NASIP, .dport = 22};
 }
 
 /* The client's DNS query to the server, and its answer. */
-static const struct pk_et_ends dns = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 53};
-static const struct pk_et_ends dns_back = {.src = NASIP, .sport = 53, .dst = CL, .dport = 1000};
+static const struct pk_tb_ends dns = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 53};
+static const struct pk_tb_ends dns_back = {.src = NASIP, .sport = 53, .dst = CL, .dport = 1000};
 
 /* With rules that block the sources in <bad> and pass TCP with the state
  * options opts (an overload of <bad>), the client's first two connections,

@@ -20,9 +20,9 @@
 #define NASIP "10.0.10.5"
 
 /* The client's telnet SYN and TFTP request to the server. */
-static const struct pk_et_ends telnet = {.src = CL, .sport = 40000, .dst = NASIP, .dport = 23};
-static const struct pk_et_seg telnet_syn = {.flags = PK_TH_SYN, .seq = 5000};
-static const struct pk_et_ends tftp = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 69};
+static const struct pk_tb_ends telnet = {.src = CL, .sport = 40000, .dst = NASIP, .dport = 23};
+static const struct pk_tb_seg telnet_syn = {.flags = PK_TH_SYN, .seq = 5000};
+static const struct pk_tb_ends tftp = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 69};
 
 static void test_block_return_tcp_answers_rst(void **state)
 {
@@ -117,7 +117,7 @@ static void test_rst_answers_ack_with_its_ack_number(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-rst in on lan0 proto tcp all\n");
 	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, telnet,
-				   (struct pk_et_seg){.flags = PK_TH_ACK, .seq = 5000, .ack = 777}),
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 5000, .ack = 777}),
 			 PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.th_flags, PK_TH_RST);
@@ -127,7 +127,7 @@ static void test_rst_answers_ack_with_its_ack_number(void **state)
 
 static void test_rst_is_never_answered(void **state)
 {
-	const struct pk_et_seg rst = {.flags = PK_TH_RST, .seq = 5000};
+	const struct pk_tb_seg rst = {.flags = PK_TH_RST, .seq = 5000};
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto tcp all\n");

@@ -21,20 +21,20 @@
 #define SRV "10.0.10.5"
 
 /* The client's ssh connection to the server. */
-static const struct pk_et_ends ssh = {.src = CL, .sport = 40000, .dst = SRV, .dport = 22};
+static const struct pk_tb_ends ssh = {.src = CL, .sport = 40000, .dst = SRV, .dport = 22};
 
 /* A segment with these flags (sequence 1) from the client to the server's ssh port. */
 static uint8_t segment_with(uint8_t flags)
 {
-	const struct pk_et_ends e = {.src = CL, .sport = 1, .dst = SRV, .dport = 22};
+	const struct pk_tb_ends e = {.src = CL, .sport = 1, .dst = SRV, .dport = 22};
 
-	return pk_et_tcp(0, et.lan, PK_RT_DIR_IN, e, (struct pk_et_seg){.flags = flags, .seq = 1});
+	return pk_et_tcp(0, et.lan, PK_RT_DIR_IN, e, (struct pk_tb_seg){.flags = flags, .seq = 1});
 }
 
 /* A datagram from the client to the server's port. */
-static struct pk_et_ends to_port(uint16_t port)
+static struct pk_tb_ends to_port(uint16_t port)
 {
-	return (struct pk_et_ends){.src = CL, .sport = 5000, .dst = SRV, .dport = port};
+	return (struct pk_tb_ends){.src = CL, .sport = 5000, .dst = SRV, .dport = port};
 }
 
 static void test_syn_fin_loses_its_fin(void **state)
@@ -96,8 +96,8 @@ static void test_max_mss_leaves_smaller_mss_alone(void **state)
 static void test_sloppy_state_passes_what_full_tracking_blocks(void **state)
 {
 	/* the client's ACK of a SYN|ACK it saw, then data far beyond the server's window */
-	const struct pk_et_seg ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 5001};
-	const struct pk_et_seg beyond = {.flags = PK_TH_ACK, .seq = 900101, .ack = 5001, .payload = 100};
+	const struct pk_tb_seg ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 5001};
+	const struct pk_tb_seg beyond = {.flags = PK_TH_ACK, .seq = 900101, .ack = 5001, .payload = 100};
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state (sloppy)\n");

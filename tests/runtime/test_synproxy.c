@@ -20,18 +20,18 @@
 #define RULES PK_ET_TOPO "block all\npass in on lan0 proto tcp to port 22 synproxy state\n"
 
 /* The client's ssh connection each way, and from another source port. */
-static const struct pk_et_ends ssh = {.src = CL, .sport = 40000, .dst = SRV, .dport = 22};
-static const struct pk_et_ends ssh_back = {.src = SRV, .sport = 22, .dst = CL, .dport = 40000};
+static const struct pk_tb_ends ssh = {.src = CL, .sport = 40000, .dst = SRV, .dport = 22};
+static const struct pk_tb_ends ssh_back = {.src = SRV, .sport = 22, .dst = CL, .dport = 40000};
 
-static struct pk_et_ends ssh_from(uint16_t sport)
+static struct pk_tb_ends ssh_from(uint16_t sport)
 {
-	return (struct pk_et_ends){.src = CL, .sport = sport, .dst = SRV, .dport = 22};
+	return (struct pk_tb_ends){.src = CL, .sport = sport, .dst = SRV, .dport = 22};
 }
 
 /* The client's ACK (sequence 101) of the SYN|ACK that carried the cookie. */
-static struct pk_et_seg cookie_ack(uint32_t cookie)
+static struct pk_tb_seg cookie_ack(uint32_t cookie)
 {
-	return (struct pk_et_seg){.flags = PK_TH_ACK, .seq = 101, .ack = cookie + 1};
+	return (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 101, .ack = cookie + 1};
 }
 
 static struct pk_pkt sent_pkt(unsigned k)
@@ -165,7 +165,7 @@ static void test_forged_cookie_ack_is_refused(void **state)
 	assert_int_equal(pk_et_tcp(0.02, et.lan, PK_RT_DIR_IN, ssh_from(40001), cookie_ack(c)), PK_V_BLOCK);
 	/* and to the client's ISN */
 	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_RT_DIR_IN, ssh,
-				   (struct pk_et_seg){.flags = PK_TH_ACK, .seq = 5001, .ack = c + 1}),
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 5001, .ack = c + 1}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
@@ -195,7 +195,7 @@ static void test_spliced_connection_translates_sequence_numbers(void **state)
 	pk_et_start(RULES);
 	proxy_handshake(&ic, &is, -1);
 	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_RT_DIR_IN, ssh,
-				   (struct pk_et_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 101, .ack = ic + 1,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 101, .ack = ic + 1,
 						      .payload = 10}),
 			 PK_V_PASS);
 	assert_true(et.v.translated);
@@ -203,7 +203,7 @@ static void test_spliced_connection_translates_sequence_numbers(void **state)
 	assert_int_equal(pk_get32(et.buf + 28), 901);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
 	assert_int_equal(pk_et_tcp(0.04, et.lan, PK_RT_DIR_OUT, ssh_back,
-				   (struct pk_et_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 901, .ack = is + 11,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 901, .ack = is + 11,
 						      .payload = 5}),
 			 PK_V_PASS);
 	assert_int_equal(pk_get32(et.buf + 24), ic + 1);
@@ -238,8 +238,8 @@ static void test_retransmitted_syn_gets_the_same_syn_ack(void **state)
 
 static void test_bare_ack_to_other_port_meets_the_rules(void **state)
 {
-	const struct pk_et_ends web = {.src = CL, .sport = 40000, .dst = SRV, .dport = 80};
-	const struct pk_et_seg bare_ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 5};
+	const struct pk_tb_ends web = {.src = CL, .sport = 40000, .dst = SRV, .dport = 80};
+	const struct pk_tb_seg bare_ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 5};
 
 	(void)state;
 	pk_et_start(RULES);

@@ -56,39 +56,31 @@ uint8_t pk_et_run(const struct pk_tb *s, double t, uint16_t iface, uint8_t dir)
 	return et.v.kind;
 }
 
-static struct pk_tb spec(struct pk_et_ends e)
+uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e, struct pk_tb_seg g)
 {
-	return pk_tb_defaults(strchr(e.src, ':') ? 6 : 4, e.src, e.dst);
-}
+	struct pk_tb s = pk_tb_tcp(e, g);
 
-uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, struct pk_et_ends e, struct pk_et_seg g)
-{
-	struct pk_tb s = spec(e);
-
-	s.sport = e.sport, s.dport = e.dport;
-	s.flags = g.flags, s.seq = g.seq, s.ack = g.ack, s.payload = g.payload;
 	return pk_et_run(&s, t, iface, dir);
 }
 
-uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, struct pk_et_ends e)
+uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e)
 {
-	struct pk_tb s = spec(e);
+	struct pk_tb s = pk_tb_udp(e, 20);
 
-	s.proto = 17, s.sport = e.sport, s.dport = e.dport, s.payload = 20;
 	return pk_et_run(&s, t, iface, dir);
 }
 
-const struct pk_et_seg pk_et_syn = {.flags = PK_TH_SYN, .seq = 100};
-const struct pk_et_seg pk_et_ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 901};
+const struct pk_tb_seg pk_et_syn = {.flags = PK_TH_SYN, .seq = 100};
+const struct pk_tb_seg pk_et_ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 901};
 
-uint8_t pk_et_handshake(double t, uint16_t iface, struct pk_et_ends e)
+uint8_t pk_et_handshake(double t, uint16_t iface, struct pk_tb_ends e)
 {
-	const struct pk_et_ends back = {.src = e.dst, .sport = e.dport, .dst = e.src, .dport = e.sport};
+	const struct pk_tb_ends back = {.src = e.dst, .sport = e.dport, .dst = e.src, .dport = e.sport};
 
 	assert_int_equal(pk_et_tcp(t, iface, PK_RT_DIR_IN, e, pk_et_syn), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	assert_int_equal(pk_et_tcp(t, iface, PK_RT_DIR_OUT, back,
-				   (struct pk_et_seg){.flags = PK_TH_SYN | PK_TH_ACK, .seq = 900, .ack = 101}),
+				   (struct pk_tb_seg){.flags = PK_TH_SYN | PK_TH_ACK, .seq = 900, .ack = 101}),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	return pk_et_tcp(t, iface, PK_RT_DIR_IN, e, pk_et_ack);

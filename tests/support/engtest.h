@@ -41,30 +41,15 @@ int pk_et_teardown(void **state);
 /* Build s, hand it to the engine at t seconds; returns the verdict kind. */
 uint8_t pk_et_run(const struct pk_tb *s, double t, uint16_t iface, uint8_t dir);
 
-/* One way of a conversation: text addresses (IPv6 when src has a ':') and ports. */
-struct pk_et_ends {
-	const char *src;
-	uint16_t sport;
-	const char *dst;
-	uint16_t dport;
-};
-
-/* A TCP segment's header fields, by name: a call says which number is the
- * sequence and which the acknowledgement. */
-struct pk_et_seg {
-	uint8_t flags;
-	uint32_t seq, ack;
-	uint16_t payload; /* bytes of data */
-};
-
-uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, struct pk_et_ends e, struct pk_et_seg g);
+/* Build the segment or datagram, hand it to the engine at t seconds. */
+uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e, struct pk_tb_seg g);
 /* A UDP datagram with 20 bytes of data. */
-uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, struct pk_et_ends e);
+uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e);
 /* A handshake at t on iface: pk_et_syn in from e.src passes and creates a
  * state, the SYN|ACK (900, acknowledging 101) out from e.dst passes on it;
  * returns the verdict of pk_et_ack, which completes it. */
-uint8_t pk_et_handshake(double t, uint16_t iface, struct pk_et_ends e);
+uint8_t pk_et_handshake(double t, uint16_t iface, struct pk_tb_ends e);
 /* The client's SYN (sequence 100) and its ACK (101, acknowledging 901). */
-extern const struct pk_et_seg pk_et_syn, pk_et_ack;
+extern const struct pk_tb_seg pk_et_syn, pk_et_ack;
 
 #endif
