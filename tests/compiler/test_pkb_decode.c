@@ -17,6 +17,7 @@
 #include "compiler/pkb_decode.h"
 #include "compiler/print.h"
 #include "runtime/pkb_format.h"
+#include "tests/support/front_support.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
 #include "tests/support/testmain.h"
@@ -149,17 +150,10 @@ static const char example_text[] =
 static void test_a_written_ruleset_prints_the_same_after_pkb(void **state)
 {
 	(void)state;
-	struct pk_diags d;
-	struct pk_ir_ruleset *ir;
-	pk_diags_init(&d);
-	if (pk_frontend_load_string("example.conf", example_text, sizeof(example_text) - 1, NULL, &d, &ir)) {
-		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
-		fail_msg("the example does not parse");
-	}
+	struct pk_ir_ruleset *ir = pk_test_load_ok(example_text);
 	assert_true(ir->nrules > 10);
 	assert_prints_the_same_after_pkb(ir);
 	pk_ir_ruleset_free(ir);
-	pk_diags_free(&d);
 }
 
 PK_TEST_MAIN(

@@ -68,15 +68,12 @@ static void test_every_construct_round_trips(void **state)
 /* The rule's probability after loading text, and the text printed. */
 static uint32_t load_probability(const char *text, char **printed)
 {
-	struct pk_diags d;
-	pk_diags_init(&d);
-	struct pk_ir_ruleset *rs = pk_test_load(text, &d);
-	if (!rs || rs->nrules != 1)
+	struct pk_ir_ruleset *rs = pk_test_load_ok(text);
+	if (rs->nrules != 1)
 		fail_msg("'%s' does not load as one rule", text);
 	uint32_t p = rs->rules[0].probability;
 	*printed = pk_test_print_rs(rs, 0);
 	pk_ir_ruleset_free(rs);
-	pk_diags_free(&d);
 	return p;
 }
 

@@ -17,27 +17,21 @@
 
 #include "compiler/frontend.h"
 #include "runtime/ruleset.h"
+#include "tests/support/front_support.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/testmain.h"
 
 static struct pk_rs *load(const char *text)
 {
-	struct pk_diags d;
-	struct pk_ir_ruleset *ir;
+	struct pk_ir_ruleset *ir = pk_test_load_ok(text);
 	struct pk_rs *rs;
 	struct pk_rs_err err;
 	uint8_t *buf;
 	size_t len;
-	pk_diags_init(&d);
-	if (pk_frontend_load_string("t.conf", text, strlen(text), NULL, &d, &ir)) {
-		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
-		fail_msg("rules do not parse");
-	}
 	pk_test_encode(ir, &buf, &len);
 	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
 	free(buf);
 	pk_ir_ruleset_free(ir);
-	pk_diags_free(&d);
 	return rs;
 }
 
