@@ -24,13 +24,7 @@
 static struct pk_rs *load(const char *text)
 {
 	struct pk_ir_ruleset *ir = pk_test_load_ok(text);
-	struct pk_rs *rs;
-	struct pk_rs_err err;
-	uint8_t *buf;
-	size_t len;
-	pk_test_encode(ir, &buf, &len);
-	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
-	free(buf);
+	struct pk_rs *rs = pk_test_load_rs(ir);
 	pk_ir_ruleset_free(ir);
 	return rs;
 }

@@ -29,15 +29,7 @@ struct twin {
 static struct pk_engine *engine(const struct pk_ir_ruleset *ir, bool no_cache)
 {
 	const struct pk_engine_config cfg = {.seed = 7, .no_decision_cache = no_cache};
-	struct pk_rs *rs;
-	struct pk_rs_err err;
-	uint8_t *buf;
-	size_t len;
-
-	pk_test_encode(ir, &buf, &len);
-	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
-	free(buf);
-	struct pk_engine *e = pk_engine_new(rs, &cfg);
+	struct pk_engine *e = pk_engine_new(pk_test_load_rs(ir), &cfg);
 	assert_non_null(e);
 	return e;
 }
