@@ -46,12 +46,7 @@ static void start(const char *rules)
 	d.port_iface[3] = ifc("wan1");
 }
 
-static int teardown(void **st)
-{
-	(void)st;
-	pk_engine_free(d.engine);
-	return 0;
-}
+PK_TEST_FIXTURE(teardown, pk_engine_free(d.engine))
 
 /* The TCP segment g between e's ends into d.buf, filtered in on iface at
  * t seconds; the verdict in v. */

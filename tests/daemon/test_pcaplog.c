@@ -25,12 +25,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	return 0;
-}
+PK_TEST_FIXTURE(teardown, unlink(path))
 
 static void write_n(int n, uint64_t t0)
 {

@@ -82,12 +82,7 @@ static void open_cache(uint32_t limit)
 	assert_int_equal(pk_frag_init(&cache, limit), 0);
 }
 
-static int close_cache(void **state)
-{
-	(void)state;
-	pk_frag_fini(&cache);
-	return 0;
-}
+PK_TEST_FIXTURE(close_cache, pk_frag_fini(&cache))
 
 /* A UDP datagram of 3000 bytes to port 53 in three IPv4 pieces, and a
  * cache with room for 100. */

@@ -26,19 +26,9 @@ static struct pk_tb spec(uint8_t af)
 }
 
 /* Each test starts from an IPv4 or IPv6 packet with pktbuild's defaults. */
-static int start_ipv4(void **st)
-{
-	(void)st;
-	s = spec(4);
-	return 0;
-}
+PK_TEST_FIXTURE(start_ipv4, s = spec(4))
 
-static int start_ipv6(void **st)
-{
-	(void)st;
-	s = spec(6);
-	return 0;
-}
+PK_TEST_FIXTURE(start_ipv6, s = spec(6))
 
 static void build(const struct pk_tb *t)
 {

@@ -29,12 +29,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	free(doc);
-	return 0;
-}
+PK_TEST_FIXTURE(teardown, free(doc))
 
 static void test_every_opcode_is_documented_with_its_value(void **state)
 {

@@ -22,6 +22,7 @@
 #include "runtime/ruleset.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 
 static struct pk_ir_ruleset *ir;
 static uint8_t *good;
@@ -379,12 +380,7 @@ static void test_each_rule_list_check_names_itself_and_the_offset(void **state)
 }
 
 /* Enough rules for the tree to need a FORK. */
-static int setup_forked(void **state)
-{
-	(void)state;
-	generate(78, 200);
-	return 0;
-}
+PK_TEST_FIXTURE(setup_forked, generate(78, 200))
 
 /* The walk keeps what each tree of a FORK found in a fixed array. */
 static void test_a_fork_of_more_than_16_trees_is_refused(void **state)

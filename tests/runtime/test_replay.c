@@ -28,12 +28,7 @@ static void start(const char *rules)
 	assert_int_equal(pk_replay_init(&rp, pk_test_rules(rules), 7), 0);
 }
 
-static int teardown(void **st)
-{
-	(void)st;
-	pk_replay_fini(&rp);
-	return 0;
-}
+PK_TEST_FIXTURE(teardown, pk_replay_fini(&rp))
 
 static uint16_t ifc(const char *name) { return pk_rs_iface_find(rp.rs, name); }
 

@@ -77,19 +77,9 @@ static void open_table(uint32_t cap, uint64_t seed)
 }
 
 /* A table of 16 states, as most tests use. */
-static int table16(void **state)
-{
-	(void)state;
-	open_table(16, 1);
-	return 0;
-}
+PK_TEST_FIXTURE(table16, open_table(16, 1))
 
-static int close_table(void **state)
-{
-	(void)state;
-	pk_st_fini(&t);
-	return 0;
-}
+PK_TEST_FIXTURE(close_table, pk_st_fini(&t))
 
 static int setup(void **state)
 {

@@ -64,12 +64,7 @@ static void lint(const struct rule *w, size_t n)
 	assert_int_equal(pk_lint_run(&rs, &o, &rep), 0);
 }
 
-static int free_report(void **state)
-{
-	(void)state;
-	pk_lint_report_free(&rep);
-	return 0;
-}
+PK_TEST_FIXTURE(free_report, pk_lint_report_free(&rep))
 
 static const struct pk_lint_finding *find(enum pk_lint_id id, uint32_t rule)
 {
