@@ -77,12 +77,12 @@ static void test_interface_references_expand_per_address_and_family(void **state
 
 static void test_undeclared_interface_is_a_note_for_on_but_an_error_for_addresses(void **state)
 {
+	const char *on = "interface lan0 address 10.0.0.1/24\npass in on em9 all\npass out on em9 all\n";
+
 	(void)state;
-	char *dg = pk_test_diags("interface lan0 address 10.0.0.1/24\npass in on em9 all\npass out on em9 all\n");
-	assert_non_null(strstr(dg, "t.conf:2:12: note: interface em9 is not in the topology"));
-	assert_null(strstr(dg, "t.conf:3:"));
-	assert_null(strstr(dg, "error"));
-	free(dg);
+	pk_test_expect_diag(on, "t.conf:2:12: note: interface em9 is not in the topology");
+	pk_test_expect_no_diag(on, "t.conf:3:");
+	pk_test_expect_no_diag(on, "error");
 	pk_test_expect_diag("pass in from em9:network\n",
 		     "t.conf:1:14: error: unknown host or interface 'em9'; declare it with: interface em9 address CIDR");
 	pk_test_expect_diag("pass in from (em9)\n", "error: (IF) needs interface em9 declared");

@@ -83,3 +83,11 @@ void pk_test_expect_diag(const char *text, const char *fragment)
 		fail_msg("expected '%s' in:\n%s", fragment, got);
 	free(got);
 }
+
+void pk_test_expect_no_diag(const char *text, const char *fragment)
+{
+	char *got = pk_test_diags(text);
+	if (strstr(got, fragment))
+		fail_msg("unexpected '%s' in:\n%s", fragment, got);
+	free(got);
+}

@@ -25,5 +25,7 @@ char *pk_test_print_rs(const struct pk_ir_ruleset *rs, unsigned flags);
 void pk_test_expect_print(const char *text, const char *want);
 /* The test fails unless loading text gives diagnostics holding fragment. */
 void pk_test_expect_diag(const char *text, const char *fragment);
+/* The test fails if loading text gives diagnostics holding fragment. */
+void pk_test_expect_no_diag(const char *text, const char *fragment);
 
 #endif
