@@ -17,7 +17,7 @@ static void test_prefix_parse_and_format_round_trip(void **state)
 {
 	(void)state;
 	const char *in[] = {"10.0.0.0/8", "192.168.1.1", "::1", "fe80::/64", "0.0.0.0/0"};
-	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(in); i++) {
 		struct pk_prefix p;
 		char buf[64];
 		assert_int_equal(pk_prefix_parse(in[i], &p), 0);

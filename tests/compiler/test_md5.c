@@ -29,7 +29,7 @@ static void test_md5_matches_the_rfc_1321_test_suite(void **state)
 		{"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
 		 "57edf4a22be3c955ac49da2e2107b67a"},
 	};
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(v); i++) {
 		uint8_t d[16];
 		char h[33];
 		pk_md5(v[i][0], strlen(v[i][0]), d);

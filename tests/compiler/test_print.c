@@ -87,7 +87,7 @@ static void test_probability_with_state_options_parses_back_to_the_same_rule(voi
 		"match in proto tcp synproxy state (max 5) probability 0.5\n",
 		"block in proto tcp keep state (max 5) probability 1e-7\n",
 	};
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(rules); i++) {
 		char *once, *twice;
 		uint32_t p = load_probability(rules[i], &once);
 		uint32_t q = load_probability(once, &twice);

@@ -149,7 +149,7 @@ static void test_every_port_operator_matches_as_pf(void **state)
 		{"1000:2000", {1000, 1500, 2000}, {999, 2001, 0}}, {"1000 >< 2000", {1001, 1500, 1999}, {1000, 2000, 999}},
 		{"1000 <> 2000", {999, 2001, 0}, {1000, 1500, 2000}},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(cases); i++) {
 		char text[128];
 		snprintf(text, sizeof(text), "pass in proto tcp to port %s\n", cases[i].op);
 		struct pk_rs *rs = load(text);

@@ -241,7 +241,7 @@ static void test_fin_progression_through_fin_wait_to_closed(void **state)
 
 	(void)state;
 	open_with(0, 0, false);
-	for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+	for (k = 0; k < PK_NELEMS(steps); k++) {
 		assert_int_equal(tx(steps[k].from, steps[k].g), PK_REASON_NONE);
 		assert_int_equal(steps[k].peer == C ? st.src.state : st.dst.state, steps[k].peer_state);
 		assert_int_equal(io.timeout, steps[k].timeout);
