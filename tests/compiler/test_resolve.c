@@ -27,8 +27,9 @@ static struct pk_ir_ruleset *load_topo(const char *rules)
 static void test_pass_rules_keep_state_and_tcp_gets_flags_s_sa(void **state)
 {
 	(void)state;
-	struct pk_ir_ruleset *rs = pk_test_load_ok("pass in proto tcp all\npass in proto udp all\nblock in proto tcp all\n"
-						"pass in proto tcp all no state\npass in proto tcp all flags any\n");
+	struct pk_ir_ruleset *rs =
+		pk_test_load_ok("pass in proto tcp all\npass in proto udp all\nblock in proto tcp all\n"
+				"pass in proto tcp all no state\npass in proto tcp all flags any\n");
 	assert_int_equal(rs->rules[0].state, PK_STATE_KEEP);
 	assert_int_equal(rs->rules[0].flags, 0x02);
 	assert_int_equal(rs->rules[0].flagmask, 0x12);
@@ -83,8 +84,9 @@ static void test_undeclared_interface_is_a_note_for_on_but_an_error_for_addresse
 	pk_test_expect_diag(on, "t.conf:2:12: note: interface em9 is not in the topology");
 	pk_test_expect_no_diag(on, "t.conf:3:");
 	pk_test_expect_no_diag(on, "error");
-	pk_test_expect_diag("pass in from em9:network\n",
-		     "t.conf:1:14: error: unknown host or interface 'em9'; declare it with: interface em9 address CIDR");
+	pk_test_expect_diag(
+		"pass in from em9:network\n",
+		"t.conf:1:14: error: unknown host or interface 'em9'; declare it with: interface em9 address CIDR");
 	pk_test_expect_diag("pass in from (em9)\n", "error: (IF) needs interface em9 declared");
 }
 
@@ -96,16 +98,17 @@ static void test_semantic_errors_are_located_with_hints(void **state)
 	pk_test_expect_diag("block from 10.0.0.0/40\n", "t.conf:1:12: error: prefix length /40 is too long");
 	pk_test_expect_diag("pass proto tcp icmp-type echoreq\n", "icmp-type needs proto icmp");
 	pk_test_expect_diag("pass proto udp flags S/SA\n", "flags only apply to tcp");
-	pk_test_expect_diag("table <a> { 1.1.1.1 }\ntable <a> { 2.2.2.2 }\n", "t.conf:2:1: error: table <a> is defined twice");
+	pk_test_expect_diag("table <a> { 1.1.1.1 }\ntable <a> { 2.2.2.2 }\n",
+			    "t.conf:2:1: error: table <a> is defined twice");
 	pk_test_expect_diag("pass inet6 from 10.0.0.1\n", "error: rule matches nothing");
 	pk_test_expect_diag("pass inet6 proto icmp all\n", "proto icmp does not match address family inet6");
 	pk_test_expect_diag("set limit stats 10\n", "unknown limit 'stats' (did you mean 'states'?)");
 	pk_test_expect_diag("set timeout tcp.frist 10\n", "unknown timeout 'tcp.frist'");
 	pk_test_expect_diag("set optimization fast\n", "unknown optimization 'fast'");
 	pk_test_expect_diag("pass in tag aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-		     "longer than 63 characters");
+			    "longer than 63 characters");
 	pk_test_expect_diag("interface lan0 address 10.0.0.1\ninterface lan0 address 10.0.0.2/24\n",
-		     "interface lan0 is declared twice");
+			    "interface lan0 is declared twice");
 	pk_test_expect_diag("route 10.0.0.0/8 via nowhere\n", "route via undeclared interface nowhere");
 }
 
@@ -113,7 +116,7 @@ static void test_timeouts_follow_the_profile_then_overrides(void **state)
 {
 	(void)state;
 	struct pk_ir_ruleset *rs = pk_test_load_ok("set optimization conservative\nset timeout tcp.first 5\n"
-						"set limit states 50000\npass all\n");
+						   "set limit states 50000\npass all\n");
 	assert_int_equal(rs->opts.timeouts[PK_TMO_TCP_FIRST], 5);
 	assert_true(rs->opts.timeout_set[PK_TMO_TCP_FIRST]);
 	assert_int_equal(rs->opts.timeouts[PK_TMO_TCP_ESTABLISHED], 432000);
@@ -169,15 +172,17 @@ static void test_antispoof_becomes_pf_block_rules(void **state)
 static void test_table_files_are_read_and_kept_apart_from_inline_entries(void **state)
 {
 	(void)state;
-	struct pk_ir_ruleset *rs = pk_test_load_ok("table <bad> { 10.0.0.1 } file \"tests/compiler/golden/blocklist.txt\"\n"
-						"block from <bad>\n");
+	struct pk_ir_ruleset *rs =
+		pk_test_load_ok("table <bad> { 10.0.0.1 } file \"tests/compiler/golden/blocklist.txt\"\n"
+				"block from <bad>\n");
 	const struct pk_ir_table *t = pk_ir_table_find(rs, "bad");
 	assert_int_equal(t->nentries, 6);
 	assert_int_equal(t->ninline, 1);
 	assert_true(t->entries[4].neg);
 	assert_int_equal(t->entries[5].pfx.af, PK_AF_INET6);
 	pk_ir_ruleset_free(rs);
-	pk_test_expect_diag("table <x> file \"/does/not/exist\"\n", "t.conf:1:16: error: cannot read table file '/does/not/exist'");
+	pk_test_expect_diag("table <x> file \"/does/not/exist\"\n",
+			    "t.conf:1:16: error: cannot read table file '/does/not/exist'");
 }
 
 static void test_defines_from_the_command_line_are_macros(void **state)

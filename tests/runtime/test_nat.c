@@ -284,8 +284,8 @@ static void test_legacy_nat_translates_before_the_filter(void **state)
 {
 	(void)state;
 	assert_filter_sees_the_translated_source(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n"
-								"block out on wan0 all\n"
-								"pass out on wan0 from 203.0.113.2 to any\n");
+							    "block out on wan0 all\n"
+							    "pass out on wan0 from 203.0.113.2 to any\n");
 }
 
 static void test_legacy_rdr_filter_sees_the_internal_address(void **state)
@@ -316,8 +316,8 @@ static void test_match_nat_to_is_seen_by_the_rules_after_it(void **state)
 {
 	(void)state;
 	assert_filter_sees_the_translated_source(PK_ET_TOPO "match out on wan0 from 192.168.1.0/24 nat-to 203.0.113.2\n"
-								"block out on wan0 from 192.168.1.0/24\n"
-								"pass out on wan0 from 203.0.113.2 to any\n");
+							    "block out on wan0 from 192.168.1.0/24\n"
+							    "pass out on wan0 from 203.0.113.2 to any\n");
 }
 
 /* A quick rule before the match rule stops pf before any translation. */
