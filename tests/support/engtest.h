@@ -41,9 +41,10 @@ int pk_et_teardown(void **state);
 /* Build s, hand it to the engine at t seconds; returns the verdict kind. */
 uint8_t pk_et_run(const struct pk_tb *s, double t, uint16_t iface, uint8_t dir);
 
-/* Build the segment or datagram, hand it to the engine at t seconds. */
+/* The TCP segment g between e's ends, handed to the engine at t seconds
+ * on iface going dir; returns the verdict kind. */
 uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e, struct pk_tb_seg g);
-/* A UDP datagram with 20 bytes of data. */
+/* The same for a UDP datagram with 20 bytes of data. */
 uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e);
 /* A handshake at t on iface: pk_et_syn in from e.src passes and creates a
  * state, the SYN|ACK (900, acknowledging 101) out from e.dst passes on it;
