@@ -28,9 +28,9 @@ static size_t heap_bytes(void)
 static void to_match(const struct pk_rs *rs, const struct bench_hdrs *h, uint64_t i, struct pk_match_pkt *m)
 {
 	memset(m, 0, sizeof *m);
-	m->af = PK_RT_AF_INET;
+	m->af = PK_AF_INET;
 	m->proto = h->t.proto;
-	m->dir = PK_RT_DIR_IN;
+	m->dir = PK_DIR_IN;
 	m->tcp_flags = h->t.tcp_flags;
 	m->sport = h->t.sport;
 	m->dport = h->t.dport;
@@ -43,7 +43,7 @@ static void to_match(const struct pk_rs *rs, const struct bench_hdrs *h, uint64_
 	m->random = (uint32_t)(i * 2654435761u);
 	uint8_t gw_af, gw[16];
 	uint16_t iface;
-	m->iface = pk_rs_route(rs, PK_RT_AF_INET, m->src, &iface, &gw_af, gw) ? iface
+	m->iface = pk_rs_route(rs, PK_AF_INET, m->src, &iface, &gw_af, gw) ? iface
 		   : pk_rs_niface(rs)						    ? 0
 										    : PK_RT_NO_IFACE;
 }

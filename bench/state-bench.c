@@ -82,7 +82,7 @@ static double feed(struct pk_engine *e, uint8_t *pkts, size_t n, uint64_t *now, 
 		size_t len = (size_t)(ip[2] << 8 | ip[3]);
 		memcpy(buf, ip, len);
 		struct pk_verdict v;
-		pk_engine_packet(e, *now, ifc, PK_RT_DIR_IN, buf, &len, sizeof buf, &v);
+		pk_engine_packet(e, *now, ifc, PK_DIR_IN, buf, &len, sizeof buf, &v);
 		*passed += v.kind == PK_V_PASS;
 		*now += 1000;
 	}

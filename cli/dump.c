@@ -3,7 +3,7 @@
 
 #include <inttypes.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_format.h"
 
 static void pk_dump_hex(FILE *out, const char *what, const uint8_t *h)
 {
@@ -15,9 +15,11 @@ static void pk_dump_hex(FILE *out, const char *what, const uint8_t *h)
 
 void pk_dump_header(FILE *out, const char *path, const struct pk_rs *rs)
 {
-	const struct pkb_header *h = rs->h;
+	struct pkb_view f;
+	pk_rs_view(rs, &f);
+	const struct pkb_header *h = f.h;
 	fprintf(out, "# %s: picket bytecode, format version %u, %" PRIu64 " bytes, %u rules\n", path, h->version,
-		h->file_size, PK_RS_N(rs, RULES));
+		h->file_size, PK_RS_N(&f, RULES));
 	pk_dump_hex(out, "checksum", h->checksum);
 	pk_dump_hex(out, "source sha256", h->source_sha256);
 	pk_dump_hex(out, "options sha256", h->options_sha256);
@@ -27,24 +29,70 @@ void pk_dump_header(FILE *out, const char *path, const struct pk_rs *rs)
 			h->sections[i].count, h->sections[i].offset, h->sections[i].size);
 }
 
-static void pk_dump_cut(FILE *out, const uint32_t *w)
+static void pk_dump_cut(FILE *out, const uint32_t *insn)
 {
-	uint32_t k = w[1], width = pkb_cut_width(w[0] & 0xff);
-	fprintf(out, "%s %u [", pkb_field_name(w[0] >> 8), k);
+	uint32_t k = pkb_operand_b(insn), width = pkb_cut_width(pkb_op(insn[0]));
+	const uint32_t *bounds = pkb_cut_bounds(insn), *targets = pkb_cut_targets(insn, width);
+	fprintf(out, "%s %u [", pkb_field_name(pkb_operand_a(insn[0])), k);
 	for (uint32_t j = 0; j < k; j++)
-		fprintf(out, "%s%" PRIu64, j ? " " : "",
-			width == 2 ? w[2 + 2 * j] | (uint64_t)w[3 + 2 * j] << 32 : w[2 + j]);
+		fprintf(out, "%s%" PRIu64, j ? " " : "", pkb_cut_bound(bounds, width, j));
 	fputs("] ->", out);
 	for (uint32_t j = 0; j <= k; j++)
-		fprintf(out, " %u", w[2 + width * k + j]);
+		fprintf(out, " %u", targets[j]);
+}
+
+/* A LAST's or COLLECT's rules, by @nr, with their marks. */
+static void pk_dump_list(FILE *out, const struct pk_rs *rs, const uint32_t *insn)
+{
+	const uint32_t *list = pkb_list(insn);
+	for (uint32_t j = 0; j < pkb_operand_a(insn[0]); j++)
+		fprintf(out, " %s@%u", list[j] & PKB_SURE ? "sure" : list[j] & PKB_SYN ? "syn" : "",
+			pk_rs_rule(rs, list[j] & ~PKB_ENTRY_MARKS)->nr);
+}
+
+static void pk_dump_fork(FILE *out, const uint32_t *insn)
+{
+	fprintf(out, " %u ->", pkb_operand_b(insn));
+	for (uint32_t j = 0; j < pkb_operand_b(insn); j++)
+		fprintf(out, " %u", pkb_fork_targets(insn)[j]);
+}
+
+/* What follows the opcode's name on its line. */
+static void pk_dump_operands(FILE *out, const struct pk_rs *rs, const uint32_t *insn)
+{
+	const struct pk_rs_rule *r;
+	switch (pkb_op(insn[0])) {
+	case PKB_OP_TEST:
+	case PKB_OP_APPLY:
+	case PKB_OP_TESTSYN:
+		r = pk_rs_rule(rs, pkb_operand_a(insn[0]));
+		fprintf(out, " @%u  (line %u)", r->nr, r->line);
+		return;
+	case PKB_OP_CUT:
+	case PKB_OP_CUT32:
+		fputc(' ', out);
+		pk_dump_cut(out, insn);
+		return;
+	case PKB_OP_LAST:
+	case PKB_OP_COLLECT:
+		pk_dump_list(out, rs, insn);
+		return;
+	case PKB_OP_FORK:
+		pk_dump_fork(out, insn);
+		return;
+	case PKB_OP_END:
+		return;
+	}
 }
 
 void pk_dump_program(FILE *out, const struct pk_rs *rs)
 {
 	static const char *const phases[PK_PHASE_COUNT] = {"scrub", "binat", "rdr", "nat", "filter"};
-	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	uint32_t n = PK_RS_N(rs, PROGRAM);
-	uint64_t base = rs->h->sections[PKB_SEC_PROGRAM].offset;
+	struct pkb_view f;
+	pk_rs_view(rs, &f);
+	const uint32_t *prog = PK_RS_SEC(&f, PROGRAM, uint32_t);
+	uint32_t n = PK_RS_N(&f, PROGRAM);
+	uint64_t base = f.h->sections[PKB_SEC_PROGRAM].offset;
 	fprintf(out, "# program: %u words at byte offset %" PRIu64 "\n", n, base);
 	for (uint32_t op = 0; op < PKB_OP_COUNT; op++)
 		fprintf(out, "#   %-5s %s\n", pkb_op_name(op), pkb_op_doc(op));
@@ -53,24 +101,8 @@ void pk_dump_program(FILE *out, const struct pk_rs *rs)
 		fprintf(out, " %s/%s=%u", phases[i / 2], i % 2 ? "inet6" : "inet", prog[i]);
 	fprintf(out, "\n#   word      offset  instruction\n");
 	for (uint32_t pc = PKB_ENTRIES; pc < n; pc += pkb_insn_len(prog, n, pc)) {
-		uint32_t op = prog[pc] & 0xff;
-		fprintf(out, "%8u  0x%08" PRIx64 "  %s", pc, base + 4 * (uint64_t)pc, pkb_op_name(op));
-		if (op == PKB_OP_TEST || op == PKB_OP_APPLY || op == PKB_OP_TESTSYN) {
-			const struct pk_rs_rule *r = pk_rs_rule(rs, prog[pc] >> 8);
-			fprintf(out, " @%u  (line %u)", r->nr, r->line);
-		} else if (pkb_cut_width(op)) {
-			fputc(' ', out);
-			pk_dump_cut(out, prog + pc);
-		} else if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
-			for (uint32_t j = 1; j <= prog[pc] >> 8; j++)
-				fprintf(out, " %s@%u",
-					prog[pc + j] & PKB_SURE ? "sure" : prog[pc + j] & PKB_SYN ? "syn" : "",
-					pk_rs_rule(rs, prog[pc + j] & ~PKB_ENTRY_MARKS)->nr);
-		} else if (op == PKB_OP_FORK) {
-			fprintf(out, " %u ->", prog[pc + 1]);
-			for (uint32_t j = 0; j < prog[pc + 1]; j++)
-				fprintf(out, " %u", prog[pc + 2 + j]);
-		}
+		fprintf(out, "%8u  0x%08" PRIx64 "  %s", pc, base + 4 * (uint64_t)pc, pkb_op_name(pkb_op(prog[pc])));
+		pk_dump_operands(out, rs, prog + pc);
 		fputc('\n', out);
 	}
 }

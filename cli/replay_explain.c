@@ -32,7 +32,7 @@ static bool match_fill(struct pk_match_pkt *m, const uint8_t *ip, size_t len, ui
 	m->icmp_type = m->icmp_code = -1;
 	if (len >= 20 && ip[0] >> 4 == 4) {
 		size_t hl = (size_t)(ip[0] & 15) * 4;
-		m->af = PK_RT_AF_INET;
+		m->af = PK_AF_INET;
 		m->proto = ip[9];
 		m->tos = ip[1];
 		m->ip_options = hl > 20;
@@ -43,7 +43,7 @@ static bool match_fill(struct pk_match_pkt *m, const uint8_t *ip, size_t len, ui
 		return true;
 	}
 	if (len >= 40 && ip[0] >> 4 == 6) {
-		m->af = PK_RT_AF_INET6;
+		m->af = PK_AF_INET6;
 		m->proto = ip[6];
 		m->tos = (uint8_t)((ip[0] & 15) << 4 | ip[1] >> 4);
 		memcpy(m->src, ip + 8, 16);
@@ -119,7 +119,7 @@ static void explain_filter(FILE *out, const struct pk_rs *rs, struct pk_match_pk
 static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_replay_step *s, const uint8_t *ip,
 			 size_t len, const uint8_t *after, size_t after_len)
 {
-	fprintf(out, "  %s on %s:\n", s->dir == PK_RT_DIR_IN ? "in" : "out", pk_rs_iface_name(rs, s->iface));
+	fprintf(out, "  %s on %s:\n", s->dir == PK_DIR_IN ? "in" : "out", pk_rs_iface_name(rs, s->iface));
 	print_state(out, &s->v);
 	struct pk_match_pkt m;
 	if (s->v.state_event != PK_SE_MATCHED && s->v.state_event != PK_SE_RELATED &&

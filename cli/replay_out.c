@@ -157,7 +157,7 @@ static void text_gen(FILE *out, const struct pk_rs *rs, const struct pk_replay_r
 	char d[160];
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
 		const struct pk_replay_gen *g = &r->gen[i];
-		fprintf(out, "%6s %11s   + sent %s %s: %s\n", "", "", g->dir == PK_RT_DIR_IN ? "in on" : "out on",
+		fprintf(out, "%6s %11s   + sent %s %s: %s\n", "", "", g->dir == PK_DIR_IN ? "in on" : "out on",
 			pk_rs_iface_name(rs, g->iface), pk_pkt_describe(g->ip, g->kept, d, sizeof d));
 	}
 	if (r->ngen > PK_REPLAY_GEN_MAX)
@@ -175,7 +175,7 @@ static void text_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 	rule_text(rs, s->v.rule, rule, sizeof rule);
 	snprintf(state, sizeof state, "%s", event_names[s->v.state_event]);
 	fprintf(out, "%6llu %11s %-7s %-3s %-7s %-9s %-8s %s", (unsigned long long)p->n, t,
-		pk_rs_iface_name(rs, s->iface), s->dir == PK_RT_DIR_OUT ? "out" : "in", pk_rp_verdict_name(r->kind),
+		pk_rs_iface_name(rs, s->iface), s->dir == PK_DIR_OUT ? "out" : "in", pk_rp_verdict_name(r->kind),
 		rule, state, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
 	if (r->out.done && r->kind == PK_V_PASS)
 		fprintf(out, " -> %s", pk_rs_iface_name(rs, r->out.iface));
@@ -227,7 +227,7 @@ static void json_generated(FILE *out, const struct pk_rs *rs, const struct pk_re
 		const struct pk_replay_gen *g = &r->gen[i];
 		fprintf(out, "%s{\"iface\":", i ? "," : "");
 		json_string(out, pk_rs_iface_name(rs, g->iface));
-		fprintf(out, ",\"dir\":\"%s\",\"len\":%u,\"packet\":", g->dir == PK_RT_DIR_IN ? "in" : "out", g->len);
+		fprintf(out, ",\"dir\":\"%s\",\"len\":%u,\"packet\":", g->dir == PK_DIR_IN ? "in" : "out", g->len);
 		json_string(out, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
 		fputc('}', out);
 	}
@@ -242,7 +242,7 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 	time_text(p->ts_ns, t, sizeof t);
 	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)p->n, t);
 	json_string(out, pk_rs_iface_name(rs, s->iface));
-	fprintf(out, ",\"dir\":\"%s\",\"verdict\":\"%s\",\"rule\":", s->dir == PK_RT_DIR_OUT ? "out" : "in",
+	fprintf(out, ",\"dir\":\"%s\",\"verdict\":\"%s\",\"rule\":", s->dir == PK_DIR_OUT ? "out" : "in",
 		pk_rp_verdict_name(r->kind));
 	json_rule(out, rs, s->v.rule);
 	fputs(",\"state\":", out);
@@ -289,7 +289,7 @@ static void csv_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt
 	char t[32], desc[160];
 	time_text(p->ts_ns, t, sizeof t);
 	fprintf(out, "%llu,%s,%s,%s,%s,", (unsigned long long)p->n, t, pk_rs_iface_name(rs, s->iface),
-		s->dir == PK_RT_DIR_OUT ? "out" : "in", pk_rp_verdict_name(r->kind));
+		s->dir == PK_DIR_OUT ? "out" : "in", pk_rp_verdict_name(r->kind));
 	if (s->v.rule == PK_RT_NO_RULE)
 		fputs(",,", out);
 	else {
@@ -312,7 +312,7 @@ void pk_rp_packet(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const 
 static void flow_text(const struct pk_stall_flow *fl, char *buf, size_t size)
 {
 	char c[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
-	int af = fl->af == PK_RT_AF_INET ? AF_INET : AF_INET6;
+	int af = fl->af == PK_AF_INET ? AF_INET : AF_INET6;
 	inet_ntop(af, fl->client, c, sizeof c);
 	inet_ntop(af, fl->server, s, sizeof s);
 	snprintf(buf, size, af == AF_INET ? "%s:%u > %s:%u" : "[%s]:%u > [%s]:%u", c, fl->cport, s, fl->sport);

@@ -55,16 +55,40 @@ void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s)
 	pk_ast_add_stmt(p, PK_ST_SET, s);
 }
 
-void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name,
-		      struct pk_ast_item *addrs, const char *mac, const struct pk_loc *mac_loc)
+struct pk_ast_iface *pk_ast_iface_new(struct pk_parse *p)
 {
-	struct pk_ast_iface *i = pk_arena_alloc(p->arena, sizeof(*i));
+	return pk_arena_alloc(p->arena, sizeof(struct pk_ast_iface));
+}
+
+struct pk_ast_iface *pk_ast_iface_addrs(struct pk_ast_iface *i, struct pk_ast_item *addrs)
+{
+	i->addrs = pk_ast_item_append(i->addrs, addrs);
+	return i;
+}
+
+struct pk_ast_iface *pk_ast_iface_peers(struct pk_ast_iface *i, struct pk_ast_item *peers)
+{
+	i->peers = pk_ast_item_append(i->peers, peers);
+	return i;
+}
+
+struct pk_ast_iface *pk_ast_iface_mac(struct pk_ast_iface *i, const char *mac, const struct pk_loc *loc)
+{
+	i->mac = mac;
+	i->mac_loc = *loc;
+	return i;
+}
+
+struct pk_ast_iface *pk_ast_iface_groups(struct pk_ast_iface *i, struct pk_ast_item *groups)
+{
+	i->groups = pk_ast_item_append(i->groups, groups);
+	return i;
+}
+
+void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_iface *i)
+{
 	i->loc = *loc;
 	i->name = name;
-	i->addrs = addrs;
-	i->mac = mac;
-	if (mac_loc)
-		i->mac_loc = *mac_loc;
 	pk_ast_add_stmt(p, PK_ST_IFACE, i);
 }
 

@@ -152,6 +152,8 @@ struct pk_ast_iface {
 	struct pk_loc loc;
 	const char *name;
 	struct pk_ast_item *addrs; /* s: "addr/len" */
+	struct pk_ast_item *peers; /* the far ends of a point-to-point link */
+	struct pk_ast_item *groups;
 	const char *mac;
 	struct pk_loc mac_loc;
 };
@@ -208,8 +210,13 @@ struct pk_parse {
 void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r);
 void pk_ast_add_table(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_table *t);
 void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s);
-void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name,
-		      struct pk_ast_item *addrs, const char *mac, const struct pk_loc *mac_loc);
+/* interface NAME [address A, ...] [peer A, ...] [mac M] [group G, ...] */
+struct pk_ast_iface *pk_ast_iface_new(struct pk_parse *p);
+struct pk_ast_iface *pk_ast_iface_addrs(struct pk_ast_iface *i, struct pk_ast_item *addrs);
+struct pk_ast_iface *pk_ast_iface_peers(struct pk_ast_iface *i, struct pk_ast_item *peers);
+struct pk_ast_iface *pk_ast_iface_mac(struct pk_ast_iface *i, const char *mac, const struct pk_loc *loc);
+struct pk_ast_iface *pk_ast_iface_groups(struct pk_ast_iface *i, struct pk_ast_item *groups);
+void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_iface *i);
 void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
 		      const char *ifname, const char *gw, const struct pk_loc *gl);
 void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value);

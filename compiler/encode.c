@@ -11,35 +11,6 @@
 #include "compiler/encode_priv.h"
 #include "runtime/sha256.h"
 
-/* The runtime restates the IR's enums; the file stores the IR's values. */
-#define PK_SAME(a, b) ((int)(a) == (int)(b))
-_Static_assert(PK_SAME(PK_RT_PASS, PK_ACT_PASS) && PK_SAME(PK_RT_BLOCK, PK_ACT_BLOCK) && PK_SAME(PK_RT_MATCH, PK_ACT_MATCH) &&
-		       PK_SAME(PK_RT_SCRUB, PK_ACT_SCRUB) && PK_SAME(PK_RT_NAT, PK_ACT_NAT) && PK_SAME(PK_RT_RDR, PK_ACT_RDR) &&
-		       PK_SAME(PK_RT_BINAT, PK_ACT_BINAT),
-	       "enum pk_rt_action == enum pk_action");
-_Static_assert(PK_SAME(PK_RT_DROP, PK_BLOCK_DROP) && PK_SAME(PK_RT_RETURN, PK_BLOCK_RETURN) &&
-		       PK_SAME(PK_RT_RETURN_RST, PK_BLOCK_RETURN_RST) && PK_SAME(PK_RT_RETURN_ICMP, PK_BLOCK_RETURN_ICMP) &&
-		       PK_SAME(PK_RT_RETURN_ICMP6, PK_BLOCK_RETURN_ICMP6),
-	       "enum pk_rt_block == enum pk_block_kind");
-_Static_assert(PK_SAME(PK_RT_STATE_NONE, PK_STATE_NONE) && PK_SAME(PK_RT_STATE_KEEP, PK_STATE_KEEP) &&
-		       PK_SAME(PK_RT_STATE_MODULATE, PK_STATE_MODULATE) && PK_SAME(PK_RT_STATE_SYNPROXY, PK_STATE_SYNPROXY),
-	       "enum pk_rt_state == enum pk_state_type");
-_Static_assert(PK_SAME(PK_RT_POLICY_DEFAULT, PK_POLICY_DEFAULT) && PK_SAME(PK_RT_POLICY_IF_BOUND, PK_POLICY_IF_BOUND) &&
-		       PK_SAME(PK_RT_POLICY_FLOATING, PK_POLICY_FLOATING),
-	       "enum pk_rt_policy == enum pk_state_policy");
-_Static_assert(PK_SAME(PK_RT_NAT_NONE, PK_NAT_NONE) && PK_SAME(PK_RT_NAT_TO, PK_NAT_NAT_TO) && PK_SAME(PK_RT_RDR_TO, PK_NAT_RDR_TO) &&
-		       PK_SAME(PK_RT_BINAT_TO, PK_NAT_BINAT_TO),
-	       "enum pk_rt_nat == enum pk_nat_kind");
-_Static_assert(PK_SAME(PK_RT_AF_INET, PK_AF_INET) && PK_SAME(PK_RT_AF_INET6, PK_AF_INET6), "address families");
-_Static_assert(PK_SAME(PK_RT_DIR_IN, PK_DIR_IN) && PK_SAME(PK_RT_DIR_OUT, PK_DIR_OUT), "directions");
-_Static_assert(PK_SAME(PKB_ADDR_KIND_ANY, PK_ADDR_ANY) && PK_SAME(PKB_ADDR_KIND_PREFIX, PK_ADDR_PREFIX) &&
-		       PK_SAME(PKB_ADDR_KIND_RANGE, PK_ADDR_RANGE) && PK_SAME(PKB_ADDR_KIND_TABLE, PK_ADDR_TABLE),
-	       "PKB_ADDR_KIND_* == enum pk_addr_kind");
-_Static_assert(PK_SAME(PKB_PORT_EQ, PK_PORT_EQ) && PK_SAME(PKB_PORT_NE, PK_PORT_NE) && PK_SAME(PKB_PORT_LT, PK_PORT_LT) &&
-		       PK_SAME(PKB_PORT_LE, PK_PORT_LE) && PK_SAME(PKB_PORT_GT, PK_PORT_GT) && PK_SAME(PKB_PORT_GE, PK_PORT_GE) &&
-		       PK_SAME(PKB_PORT_RANGE, PK_PORT_RANGE) && PK_SAME(PKB_PORT_INSIDE, PK_PORT_INSIDE) &&
-		       PK_SAME(PKB_PORT_OUTSIDE, PK_PORT_OUTSIDE),
-	       "enum pkb_port_op == enum pk_port_op");
 _Static_assert(PK_LIMIT_COUNT == 4, "struct pkb_options holds four limits");
 _Static_assert(PK_TMO_COUNT <= 32, "timeout_set is a 32-bit mask");
 

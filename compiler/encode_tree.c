@@ -177,7 +177,7 @@ static enum pkb_op pk_leaf_op(const struct pk_tree *t, uint32_t id)
 	const struct pkb_rule *r = &((const struct pkb_rule *)t->e->sec[PKB_SEC_RULES].p)[t->rule[id]];
 	if (!t->filter || (r->flags & PKB_R_QUICK))
 		return PKB_OP_TEST;
-	return r->action == PK_RT_MATCH ? PKB_OP_COLLECT : PKB_OP_LAST;
+	return r->action == PK_ACT_MATCH ? PKB_OP_COLLECT : PKB_OP_LAST;
 }
 
 /* Rule id matches every packet in the region: its box is the whole rule
@@ -211,7 +211,7 @@ static void pk_emit_list(struct pk_tree *t, const uint32_t *ids, uint32_t n, con
 		k += pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap;
 	if (!k)
 		return;
-	pk_emit(t->e, pkb_op_word(op, k));
+	pk_emit(t->e, pkb_word(op, k));
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t i = op == PKB_OP_LAST ? n - 1 - j : j;
 		if (pk_leaf_op(t, ids[i]) == op && t->rule[ids[i]] < cap)
@@ -236,8 +236,8 @@ static void pk_emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n, con
 					      [PKB_SYN >> 30] = PKB_OP_TESTSYN};
 	for (uint32_t i = 0; i < tests; i++)
 		if (pk_leaf_op(t, ids[i]) == PKB_OP_TEST)
-			pk_emit(t->e, pkb_op_word(test_op[pk_entry_marks(t, ids[i], rg) >> 30], t->rule[ids[i]]));
-	pk_emit(t->e, pkb_op_word(PKB_OP_END, 0));
+			pk_emit(t->e, pkb_word(test_op[pk_entry_marks(t, ids[i], rg) >> 30], t->rule[ids[i]]));
+	pk_emit(t->e, pkb_word(PKB_OP_END, 0));
 }
 
 static void pk_emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
@@ -267,7 +267,7 @@ static void pk_emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, cons
 	size_t words = 2 + (narrow ? 2 : 3) * (size_t)c->k + 1;
 	size_t share = budget > words ? budget - words : 0;
 	struct pk_enc *e = t->e;
-	pk_emit(e, pkb_op_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
+	pk_emit(e, pkb_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
 	pk_emit(e, c->k);
 	for (uint32_t j = 0; j < c->k; j++) {
 		pk_emit(e, (uint32_t)c->bounds[j]);
@@ -356,7 +356,7 @@ static uint32_t pk_emit_groups(struct pk_tree *t)
 	}
 	uint32_t root = pk_prog_len(t->e), targets = 0;
 	if (ngroups > 1) {
-		pk_emit(t->e, pkb_op_word(PKB_OP_FORK, 0));
+		pk_emit(t->e, pkb_word(PKB_OP_FORK, 0));
 		pk_emit(t->e, ngroups);
 		targets = pk_prog_len(t->e);
 		for (uint32_t g = 0; g < ngroups; g++)
@@ -418,7 +418,7 @@ int pk_enc_program(struct pk_enc *e)
 	}
 	for (int i = 0; i < PKB_ENTRIES; i++)
 		pk_emit(e, 0);
-	pk_emit(e, pkb_op_word(PKB_OP_END, 0));
+	pk_emit(e, pkb_word(PKB_OP_END, 0));
 	for (int p = 0; p < PK_PHASE_COUNT; p++)
 		for (int v6 = 0; v6 < 2; v6++)
 			pk_patch(e, (uint32_t)(p * 2 + v6), pk_emit_phase(e, (enum pk_rt_phase)p, v6 ? PK_AF_INET6 : PK_AF_INET));

@@ -14,6 +14,32 @@ const struct pk_ir_iface *pk_ir_iface_find(const struct pk_ir_ruleset *rs, const
 	return NULL;
 }
 
+static bool pk_ir_holds_default_route(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f)
+{
+	for (uint32_t i = 0; i < rs->nroutes; i++)
+		if (rs->routes[i].dst.len == 0 && !strcmp(rs->routes[i].ifname, f->name))
+			return true;
+	return false;
+}
+
+bool pk_ir_iface_in_group(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f, const char *g)
+{
+	for (uint32_t i = 0; i < f->ngroups; i++)
+		if (!strcmp(f->groups[i], g))
+			return true;
+	if (!strcmp(g, "egress"))
+		return pk_ir_holds_default_route(rs, f);
+	size_t kind = strlen(f->name);
+	while (kind && f->name[kind - 1] >= '0' && f->name[kind - 1] <= '9')
+		kind--;
+	return kind && kind < strlen(f->name) && strlen(g) == kind && !strncmp(f->name, g, kind);
+}
+
+bool pk_ir_iface_named(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f, const char *name)
+{
+	return !strcmp(f->name, name) || (!pk_ir_iface_find(rs, name) && pk_ir_iface_in_group(rs, f, name));
+}
+
 uint32_t pk_ir_probability(double chance)
 {
 	double v = chance * 4294967295.0 + 0.5;

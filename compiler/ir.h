@@ -8,6 +8,10 @@
  * does), interface references resolved against the topology, defaults made
  * explicit. Every rule carries the span it came from.
  *
+ * The values a rule is made of (actions, families, port operators...) are
+ * the runtime's (runtime/rule_vocab.h), so the encoder stores them as they
+ * are.
+ *
  * All memory belongs to the ruleset's arena. Addresses are in network byte
  * order (IPv4 in the first 4 bytes of a 16-byte array); ports and numbers are
  * host order.
@@ -20,39 +24,14 @@
 
 #include "compiler/arena.h"
 #include "compiler/loc.h"
+#include "runtime/rule_vocab.h"
 #include "runtime/timeouts.h"
-
-enum pk_af { PK_AF_ANY = 0, PK_AF_INET = 4, PK_AF_INET6 = 6 };
 
 /* An address and prefix length: a host is /32 or /128. */
 struct pk_prefix {
 	uint8_t af; /* PK_AF_INET or PK_AF_INET6 */
 	uint8_t len;
 	uint8_t addr[16];
-};
-
-enum pk_addr_kind {
-	PK_ADDR_ANY,     /* any */
-	PK_ADDR_PREFIX,  /* host or net/len */
-	PK_ADDR_RANGE,   /* a - b, inclusive, same family */
-	PK_ADDR_TABLE,   /* <name>, or an implicit table (see ifmod below) */
-	PK_ADDR_NOROUTE, /* no-route: no route back to the address */
-	PK_ADDR_URPF,    /* urpf-failed: the route back leaves another way */
-};
-
-/* How an address was written when it names an interface: kept so the
- * printer can give it back as pfctl does, while the matching meaning is in
- * kind/prefix/table. `(IF)` and `self` become PK_ADDR_TABLE over an implicit
- * table holding the topology's addresses of IF (of all interfaces, for self);
- * `IF` and `IF:network` expand to one rule per address as pfctl does. */
-enum pk_ifmod {
-	PK_IFMOD_NONE,      /* a literal address, range or table */
-	PK_IFMOD_ADDRS,     /* IF */
-	PK_IFMOD_NETWORK,   /* IF:network */
-	PK_IFMOD_BROADCAST, /* IF:broadcast */
-	PK_IFMOD_PEER,      /* IF:peer */
-	PK_IFMOD_DYNAMIC,   /* (IF) */
-	PK_IFMOD_SELF,      /* self */
 };
 
 struct pk_ir_addr {
@@ -67,52 +46,10 @@ struct pk_ir_addr {
 				     * scope of a literal fe80::1%lo0 otherwise */
 };
 
-enum pk_port_op {
-	PK_PORT_ANY,
-	PK_PORT_EQ,      /* = lo */
-	PK_PORT_NE,      /* != lo */
-	PK_PORT_LT,      /* < lo */
-	PK_PORT_LE,      /* <= lo */
-	PK_PORT_GT,      /* > lo */
-	PK_PORT_GE,      /* >= lo */
-	PK_PORT_RANGE,   /* lo:hi, inclusive */
-	PK_PORT_INSIDE,  /* lo >< hi, strictly between */
-	PK_PORT_OUTSIDE, /* lo <> hi, strictly outside */
-};
-
 struct pk_port_match {
 	uint8_t op; /* enum pk_port_op */
 	uint16_t lo, hi;
 };
-
-enum pk_dir { PK_DIR_ANY, PK_DIR_IN, PK_DIR_OUT };
-
-enum pk_action {
-	PK_ACT_PASS,
-	PK_ACT_BLOCK,
-	PK_ACT_MATCH, /* match: options only (scrub, nat-to, tag...), no verdict */
-	/* The older translation and normalisation rules. pf evaluates them in
-	 * their own first-match rulesets before filtering: binat, then rdr on
-	 * the way in, nat on the way out; scrub before everything. */
-	PK_ACT_SCRUB,
-	PK_ACT_NAT,
-	PK_ACT_RDR,
-	PK_ACT_BINAT,
-};
-
-/* What a block does; PK_BLOCK_POLICY is resolved from `set block-policy`
- * into drop or return, and `explicit_block` remembers what was written. */
-enum pk_block_kind {
-	PK_BLOCK_DROP,
-	PK_BLOCK_RETURN,       /* RST for TCP, ICMP unreachable for UDP, drop for others */
-	PK_BLOCK_RETURN_RST,   /* TCP only */
-	PK_BLOCK_RETURN_ICMP,  /* ICMP (or ICMPv6) unreachable for any protocol */
-	PK_BLOCK_RETURN_ICMP6,
-};
-
-enum pk_state_type { PK_STATE_NONE, PK_STATE_KEEP, PK_STATE_MODULATE, PK_STATE_SYNPROXY };
-enum pk_state_policy { PK_POLICY_DEFAULT, PK_POLICY_IF_BOUND, PK_POLICY_FLOATING };
-enum pk_src_track { PK_SRCTRACK_NONE, PK_SRCTRACK_RULE, PK_SRCTRACK_GLOBAL };
 
 struct pk_state_opts {
 	uint32_t max;             /* 0 = no limit */
@@ -129,17 +66,6 @@ struct pk_state_opts {
 	uint32_t timeouts[PK_TMO_COUNT]; /* per-rule, PK_TMO_UNSET if not set */
 };
 
-enum pk_nat_kind { PK_NAT_NONE, PK_NAT_NAT_TO, PK_NAT_RDR_TO, PK_NAT_BINAT_TO };
-
-enum pk_pool_opt {
-	PK_POOL_BITMASK = 1 << 0,
-	PK_POOL_RANDOM = 1 << 1,
-	PK_POOL_SOURCE_HASH = 1 << 2,
-	PK_POOL_ROUND_ROBIN = 1 << 3,
-	PK_POOL_STATIC_PORT = 1 << 4,
-	PK_POOL_STICKY = 1 << 5,
-};
-
 struct pk_ir_nat {
 	uint8_t kind;            /* enum pk_nat_kind */
 	struct pk_ir_addr *pool; /* one or more addresses (a list is a pool) */
@@ -148,8 +74,6 @@ struct pk_ir_nat {
 	uint8_t pool_opts;         /* enum pk_pool_opt bits */
 	const char *hash_key;      /* source-hash key, "0x" + 32 hex digits; NULL = none */
 };
-
-enum pk_route_kind { PK_ROUTE_NONE, PK_ROUTE_TO, PK_ROUTE_REPLY_TO, PK_ROUTE_DUP_TO };
 
 struct pk_ir_route_opt {
 	uint8_t kind;        /* enum pk_route_kind */
@@ -231,6 +155,10 @@ struct pk_ir_iface {
 	struct pk_loc loc;
 	struct pk_prefix *addrs; /* address with the network's prefix length */
 	uint32_t naddrs;
+	struct pk_prefix *peers; /* far ends of a point-to-point link, hosts */
+	uint32_t npeers;
+	const char **groups; /* declared groups (see pk_ir_iface_in_group) */
+	uint32_t ngroups;
 	uint8_t mac[6];
 	bool has_mac;
 	bool wan; /* some route through it has a gateway (pfSense's WAN-type) */
@@ -245,10 +173,6 @@ struct pk_ir_route {
 	 * so route look-ups see it; not printed. */
 	bool connected;
 };
-
-enum pk_block_policy { PK_BLOCKPOL_DROP, PK_BLOCKPOL_RETURN };
-
-enum pk_limit { PK_LIMIT_STATES, PK_LIMIT_FRAGS, PK_LIMIT_SRC_NODES, PK_LIMIT_TABLE_ENTRIES, PK_LIMIT_COUNT };
 
 struct pk_ir_options {
 	uint8_t optimization;              /* enum pk_optimization */
@@ -293,6 +217,13 @@ struct pk_ir_ruleset {
 
 /* Look-ups used by every stage. */
 const struct pk_ir_iface *pk_ir_iface_find(const struct pk_ir_ruleset *rs, const char *name);
+/* Whether interface f is in interface group g, as OpenBSD forms groups:
+ * those the topology declares, `egress` (f holds a default route), and
+ * the group of its kind, its name without the unit number (lo for lo0). */
+bool pk_ir_iface_in_group(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f, const char *g);
+/* Whether name, in `on NAME` or an address, stands for interface f: it is
+ * f's name or the name of a group f is in. */
+bool pk_ir_iface_named(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f, const char *name);
 const struct pk_ir_table *pk_ir_table_find(const struct pk_ir_ruleset *rs, const char *name);
 /* Longest-prefix route for an address; NULL when no route covers it. A
  * directly connected network of an interface counts as a route. */

@@ -63,7 +63,7 @@ static const struct pk_keyword pk_keywords[] = {
 	{"divert-to", 0, "divert-to"}, {"drop", DROP, NULL}, {"dup-to", DUPTO, NULL},
 	{"file", FILE_, NULL}, {"flags", FLAGS, NULL}, {"floating", FLOATING, NULL},
 	{"flush", FLUSH, NULL}, {"for", FOR, NULL}, {"fragment", FRAGMENT, NULL}, {"from", FROM, NULL},
-	{"gateway", GATEWAY, NULL}, {"global", GLOBAL, NULL}, {"group", 0, "group (socket owner match)"},
+	{"gateway", GATEWAY, NULL}, {"global", GLOBAL, NULL}, {"group", GROUP, NULL},
 	{"hostid", HOSTID, NULL}, {"icmp-type", ICMPTYPE, NULL}, {"icmp6-type", ICMP6TYPE, NULL},
 	{"if-bound", IFBOUND, NULL}, {"in", IN, NULL}, {"include", INCLUDE, NULL},
 	{"inet", INET, NULL}, {"inet6", INET6, NULL}, {"interface", INTERFACE, NULL},
@@ -78,7 +78,7 @@ static const struct pk_keyword pk_keywords[] = {
 	{"no-df", NODF, NULL}, {"no-route", NOROUTE, NULL}, {"no-sync", NOSYNC, NULL},
 	{"on", ON, NULL}, {"once", 0, "once"}, {"optimization", OPTIMIZATION, NULL},
 	{"os", 0, "os fingerprints"}, {"out", OUT, NULL}, {"overload", OVERLOAD, NULL},
-	{"pass", PASS, NULL}, {"persist", PERSIST, NULL}, {"pflow", PFLOW, NULL},
+	{"pass", PASS, NULL}, {"peer", PEER, NULL}, {"persist", PERSIST, NULL}, {"pflow", PFLOW, NULL},
 	{"port", PORT, NULL}, {"prio", 0, "prio"}, {"probability", PROBABILITY, NULL},
 	{"proto", PROTO, NULL}, {"queue", 0, "queues"}, {"quick", QUICK, NULL},
 	{"random", RANDOM, NULL}, {"random-id", RANDOMID, NULL}, {"rdomain", 0, "rdomain"},
@@ -96,7 +96,7 @@ static const struct pk_keyword pk_keywords[] = {
 	{"sticky-address", STICKY, NULL}, {"synproxy", SYNPROXY, NULL}, {"table", TABLE, NULL},
 	{"tag", TAG, NULL}, {"tagged", TAGGED, NULL}, {"timeout", TIMEOUT, NULL},
 	{"to", TO, NULL}, {"tos", TOS, NULL}, {"ttl", TTL, NULL},
-	{"urpf-failed", URPF, NULL}, {"user", 0, "user (socket owner match)"}, {"via", VIA, NULL},
+	{"urpf-failed", URPF, NULL}, {"user", USER, NULL}, {"via", VIA, NULL},
 };
 
 #define PK_NKEYWORDS (sizeof(pk_keywords) / sizeof(pk_keywords[0]))
@@ -147,12 +147,21 @@ char *pk_scan_text(struct pk_scan_extra *x, const char *text, size_t len)
 	return pk_arena_strndup(x->p->arena, text, len);
 }
 
+/* pfctl's reading of a quoted string: a newline, escaped or not, is
+ * dropped (the string goes on on the next line); a backslash before the
+ * quote, a blank or a tab stands for that character; any other backslash
+ * is kept as written. */
 char *pk_scan_unquote(struct pk_scan_extra *x, const char *text, size_t len)
 {
+	const char quote = text[0];
 	char *s = pk_arena_strndup(x->p->arena, text + 1, len - 2), *w = s;
 	for (const char *r = s; *r; r++) {
-		if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+		if (*r == '\\' && r[1] == '\r' && r[2] == '\n')
+			r += 2;
+		else if (*r == '\\' && (r[1] == quote || r[1] == ' ' || r[1] == '\t' || r[1] == '\n'))
 			r++;
+		if (*r == '\n' || (*r == '\r' && r[1] == '\n'))
+			continue;
 		*w++ = *r;
 	}
 	*w = '\0';

@@ -6,22 +6,63 @@
 
 #define PK_LEN(t) (sizeof(t) / sizeof((t)[0]))
 
-/* OpenBSD's /etc/services (tcp and udp share the numbers used here). */
+/* The service names pfctl resolves on OpenBSD (its /etc/services, names and
+ * aliases; tcp and udp share the numbers), plus a few common IANA names seen
+ * in FreeBSD and macOS rulesets. pfctl tries tcp first, then udp: a name is
+ * one number here. */
 static const struct pk_name pk_services[] = {
-	{"tcpmux", 1}, {"echo", 7}, {"discard", 9}, {"systat", 11}, {"daytime", 13},
-	{"netstat", 15}, {"qotd", 17}, {"chargen", 19}, {"ftp-data", 20}, {"ftp", 21},
-	{"ssh", 22}, {"telnet", 23}, {"smtp", 25}, {"time", 37}, {"whois", 43},
-	{"domain", 53}, {"bootps", 67}, {"bootpc", 68}, {"tftp", 69}, {"gopher", 70},
-	{"finger", 79}, {"www", 80}, {"http", 80}, {"kerberos", 88}, {"pop3", 110},
-	{"sunrpc", 111}, {"auth", 113}, {"ident", 113}, {"sftp", 115}, {"nntp", 119}, {"ntp", 123},
+	{"tcpmux", 1}, {"echo", 7}, {"discard", 9}, {"sink", 9}, {"null", 9}, {"systat", 11},
+	{"users", 11}, {"daytime", 13}, {"netstat", 15}, {"qotd", 17}, {"quote", 17},
+	{"chargen", 19}, {"ttytst", 19}, {"source", 19}, {"ftp-data", 20}, {"ftp", 21},
+	{"ssh", 22}, {"telnet", 23}, {"smtp", 25}, {"mail", 25}, {"time", 37}, {"timserver", 37},
+	{"rlp", 39}, {"resource", 39}, {"nameserver", 42}, {"name", 42}, {"whois", 43},
+	{"nicname", 43}, {"domain", 53}, {"mtp", 57}, {"bootps", 67}, {"bootpc", 68}, {"tftp", 69},
+	{"gopher", 70}, {"rje", 77}, {"netrjs", 77}, {"finger", 79}, {"http", 80}, {"www", 80},
+	{"link", 87}, {"ttylink", 87}, {"kerberos", 88}, {"krb5", 88}, {"kerberos-sec", 88},
+	{"supdup", 95}, {"hostname", 101}, {"hostnames", 101}, {"iso-tsap", 102}, {"tsap", 102},
+	{"x400", 103}, {"x400-snd", 104}, {"csnet-ns", 105}, {"cso-ns", 105}, {"rtelnet", 107},
+	{"pop2", 109}, {"postoffice", 109}, {"pop3", 110}, {"pop-3", 110}, {"sunrpc", 111},
+	{"rpcbind", 111}, {"portmap", 111}, {"auth", 113}, {"authentication", 113}, {"tap", 113},
+	{"ident", 113}, {"sftp", 115}, {"uucp-path", 117}, {"nntp", 119}, {"readnews", 119},
+	{"untp", 119}, {"ntp", 123}, {"pwdgen", 129}, {"epmap", 135}, {"loc-srv", 135},
 	{"netbios-ns", 137}, {"netbios-dgm", 138}, {"netbios-ssn", 139}, {"imap", 143},
-	{"snmp", 161}, {"snmp-trap", 162}, {"bgp", 179}, {"irc", 194}, {"ldap", 389},
-	{"https", 443}, {"microsoft-ds", 445}, {"kpasswd", 464}, {"isakmp", 500},
-	{"syslog", 514}, {"printer", 515}, {"submission", 587}, {"ldaps", 636},
-	{"rsync", 873}, {"imaps", 993}, {"pop3s", 995}, {"socks", 1080}, {"openvpn", 1194},
-	{"ms-sql-s", 1433}, {"radius", 1812}, {"radius-acct", 1813}, {"nfsd", 2049},
-	{"mysql", 3306}, {"rdp", 3389}, {"sip", 5060}, {"postgresql", 5432}, {"x11", 6000},
-	{"http-alt", 8080},
+	{"imap2", 143}, {"bftp", 152}, {"snmp", 161}, {"snmp-trap", 162}, {"snmptrap", 162},
+	{"cmip-man", 163}, {"cmip-agent", 164}, {"mailq", 174}, {"xdmcp", 177}, {"nextstep", 178},
+	{"bgp", 179}, {"prospero", 191}, {"irc", 194}, {"smux", 199}, {"at-rtmp", 201},
+	{"at-nbp", 202}, {"at-echo", 204}, {"at-zis", 206}, {"qmtp", 209}, {"z3950", 210},
+	{"wais", 210}, {"ipx", 213}, {"imap3", 220}, {"rpc2portmap", 369}, {"codaauth2", 370},
+	{"ulistserv", 372}, {"ldap", 389}, {"svrloc", 427}, {"nnsp", 433}, {"usenet", 433},
+	{"https", 443}, {"snpp", 444}, {"microsoft-ds", 445}, {"kpasswd", 464}, {"smtps", 465},
+	{"photuris", 468}, {"saft", 487}, {"isakmp", 500}, {"exec", 512}, {"biff", 512},
+	{"comsat", 512}, {"login", 513}, {"who", 513}, {"whod", 513}, {"shell", 514}, {"cmd", 514},
+	{"syslog", 514}, {"printer", 515}, {"spooler", 515}, {"talk", 517}, {"ntalk", 518},
+	{"route", 520}, {"router", 520}, {"routed", 520}, {"efs", 521}, {"timed", 525},
+	{"timeserver", 525}, {"tempo", 526}, {"newdate", 526}, {"courier", 530}, {"rpc", 530},
+	{"conference", 531}, {"chat", 531}, {"netnews", 532}, {"netwall", 533}, {"uucp", 540},
+	{"uucpd", 540}, {"klogin", 543}, {"kshell", 544}, {"krcmd", 544}, {"ekshell", 545},
+	{"dhcpv6-client", 546}, {"dhcpv6-server", 547}, {"afpovertcp", 548}, {"remotefs", 556},
+	{"rfs_server", 556}, {"rfs", 556}, {"rtsp", 554}, {"nntps", 563}, {"snntp", 563},
+	{"submission", 587}, {"msa", 587}, {"ipp", 631}, {"ldaps", 636}, {"domain-s", 853},
+	{"silc", 706}, {"kerberos-adm", 749}, {"kerberos-iv", 750}, {"kdc", 750},
+	{"kerberos_master", 751}, {"kerberos-master", 751}, {"krb_prop", 754}, {"hprop", 754},
+	{"krbupdate", 760}, {"kreg", 760}, {"supfilesrv", 871}, {"rsync", 873}, {"cddb", 888},
+	{"swat", 901}, {"ftps-data", 989}, {"ftps", 990}, {"imaps", 993}, {"pop3s", 995},
+	{"spop3", 995}, {"socks", 1080}, {"kpop", 1109}, {"supfiledbg", 1127}, {"openvpn", 1194},
+	{"ms-sql-s", 1433}, {"ms-sql-m", 1434}, {"ingreslock", 1524}, {"prospero-np", 1525},
+	{"datametrics", 1645}, {"sa-msg-port", 1646}, {"l2tp", 1701}, {"pptp", 1723},
+	{"radius", 1812}, {"radacct", 1813}, {"radius-acct", 1813}, {"nfsd", 2049}, {"nfs", 2049},
+	{"gnunet", 2086}, {"eklogin", 2105}, {"ekshell2", 2106}, {"rkinit", 2108}, {"kf", 2110},
+	{"kx", 2111}, {"kip", 2112}, {"kauth", 2120}, {"iprop", 2121}, {"cvspserver", 2401},
+	{"webster", 2627}, {"mysql", 3306}, {"rdp", 3389}, {"ms-wbt-server", 3389}, {"nut", 3493},
+	{"iapp", 3517}, {"bfd-control", 3784}, {"bfd-echo", 3785}, {"sieve", 4190},
+	{"krb524", 4444}, {"ipsec-nat-t", 4500}, {"rfe", 5002}, {"sip", 5060}, {"sips", 5061},
+	{"xmpp-client", 5222}, {"xmpp-server", 5269}, {"mdns", 5353}, {"postgresql", 5432},
+	{"canna", 5680}, {"x11", 6000}, {"sane-port", 6566}, {"syslog-tls", 6514}, {"ircs", 6697},
+	{"afs3-fileserver", 7000}, {"afs3-callback", 7001}, {"afs3-prserver", 7002},
+	{"afs3-vlserver", 7003}, {"afs3-kaserver", 7004}, {"afs3-volser", 7005},
+	{"afs3-errors", 7006}, {"afs3-bos", 7007}, {"afs3-update", 7008}, {"afs3-rmtsys", 7009},
+	{"icb", 7326}, {"spamd", 8025}, {"spamd-sync", 8025}, {"spamd-cfg", 8026},
+	{"dhcpd-sync", 8067}, {"http-alt", 8080}, {"amanda", 10080}, {"hunt", 26740},
 };
 
 static const struct pk_name pk_protos[] = {
@@ -50,7 +91,7 @@ static const struct pk_name pk_icmp6_types[] = {
 	{"groupterm", 132}, {"listendone", 132}, {"routersol", 133}, {"routeradv", 134},
 	{"neighbrsol", 135}, {"neighbradv", 136}, {"redir", 137}, {"routrrenum", 138},
 	{"wrureq", 139}, {"wrurep", 140}, {"fqdnreq", 139}, {"fqdnrep", 140}, {"niqry", 139},
-	{"nirep", 140}, {"mtraceresp", 200}, {"mtrace", 201},
+	{"nirep", 140}, {"mtraceresp", 200}, {"mtrace", 201}, {"listenrepv2", 143},
 };
 
 /* ICMP codes with the type they belong to (pfctl prints a code by name only

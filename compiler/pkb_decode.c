@@ -3,10 +3,11 @@
 
 #include <string.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_format.h"
 
 struct pk_dec {
 	const struct pk_rs *rs;
+	struct pkb_view file;
 	struct pk_arena *a;
 	struct pk_ir_ruleset *ir;
 };
@@ -19,7 +20,7 @@ static const char *dec_str(struct pk_dec *x, uint32_t off)
 
 static const char *dec_ifname(struct pk_dec *x, uint32_t idx)
 {
-	return idx == PKB_NONE ? NULL : dec_str(x, PK_RS_SEC(x->rs, IFACES, struct pkb_iface)[idx].name);
+	return idx == PKB_NONE ? NULL : dec_str(x, PK_RS_SEC(&x->file, IFACES, struct pkb_iface)[idx].name);
 }
 
 static void dec_loc(struct pk_dec *x, const struct pkb_loc *l, struct pk_loc *out)
@@ -51,7 +52,7 @@ static void dec_addr(struct pk_dec *x, const struct pkb_addr *a, struct pk_ir_ad
 
 static void dec_options(struct pk_dec *x)
 {
-	const struct pkb_options *o = PK_RS_SEC(x->rs, OPTIONS, struct pkb_options);
+	const struct pkb_options *o = PK_RS_SEC(&x->file, OPTIONS, struct pkb_options);
 	struct pk_ir_options *p = &x->ir->opts;
 	for (int i = 0; i < PK_TMO_COUNT; i++) {
 		p->timeouts[i] = o->timeouts[i];
@@ -74,19 +75,19 @@ static void dec_options(struct pk_dec *x)
 	p->nset = o->nset;
 	p->set_locs = pk_arena_array(x->a, o->nset, sizeof(*p->set_locs));
 	for (uint32_t i = 0; i < o->nset; i++)
-		dec_loc(x, &PK_RS_SEC(x->rs, SETLOCS, struct pkb_loc)[o->set_first + i], &p->set_locs[i]);
-	p->nskip = PK_RS_N(x->rs, SKIP);
+		dec_loc(x, &PK_RS_SEC(&x->file, SETLOCS, struct pkb_loc)[o->set_first + i], &p->set_locs[i]);
+	p->nskip = PK_RS_N(&x->file, SKIP);
 	p->skip = pk_arena_array(x->a, p->nskip, sizeof(*p->skip));
 	for (uint32_t i = 0; i < p->nskip; i++)
-		p->skip[i] = dec_ifname(x, PK_RS_SEC(x->rs, SKIP, uint32_t)[i]);
+		p->skip[i] = dec_ifname(x, PK_RS_SEC(&x->file, SKIP, uint32_t)[i]);
 }
 
 static void dec_topology(struct pk_dec *x)
 {
-	const struct pkb_iface *f = PK_RS_SEC(x->rs, IFACES, struct pkb_iface);
+	const struct pkb_iface *f = PK_RS_SEC(&x->file, IFACES, struct pkb_iface);
 	struct pk_ir_ruleset *ir = x->ir;
-	ir->ifaces = pk_arena_array(x->a, PK_RS_N(x->rs, IFACES), sizeof(*ir->ifaces));
-	for (uint32_t i = 0; i < PK_RS_N(x->rs, IFACES); i++) {
+	ir->ifaces = pk_arena_array(x->a, PK_RS_N(&x->file, IFACES), sizeof(*ir->ifaces));
+	for (uint32_t i = 0; i < PK_RS_N(&x->file, IFACES); i++) {
 		if (!(f[i].flags & PKB_IF_TOPOLOGY))
 			continue;
 		struct pk_ir_iface *o = &ir->ifaces[ir->nifaces++];
@@ -95,15 +96,15 @@ static void dec_topology(struct pk_dec *x)
 		o->naddrs = f[i].naddrs;
 		o->addrs = pk_arena_array(x->a, f[i].naddrs, sizeof(*o->addrs));
 		for (uint32_t k = 0; k < f[i].naddrs; k++)
-			dec_prefix(&PK_RS_SEC(x->rs, IFADDRS, struct pkb_prefix)[f[i].addr_first + k], &o->addrs[k]);
+			dec_prefix(&PK_RS_SEC(&x->file, IFADDRS, struct pkb_prefix)[f[i].addr_first + k], &o->addrs[k]);
 		memcpy(o->mac, f[i].mac, 6);
 		o->has_mac = f[i].flags & PKB_IF_HAS_MAC;
 		o->wan = f[i].flags & PKB_IF_WAN;
 	}
-	ir->nroutes = PK_RS_N(x->rs, ROUTES);
+	ir->nroutes = PK_RS_N(&x->file, ROUTES);
 	ir->routes = pk_arena_array(x->a, ir->nroutes, sizeof(*ir->routes));
 	for (uint32_t i = 0; i < ir->nroutes; i++) {
-		const struct pkb_route *r = &PK_RS_SEC(x->rs, ROUTES, struct pkb_route)[i];
+		const struct pkb_route *r = &PK_RS_SEC(&x->file, ROUTES, struct pkb_route)[i];
 		dec_loc(x, &r->loc, &ir->routes[i].loc);
 		dec_prefix(&r->dst, &ir->routes[i].dst);
 		dec_prefix(&r->gw, &ir->routes[i].gw);
@@ -115,10 +116,10 @@ static void dec_topology(struct pk_dec *x)
 static void dec_tables(struct pk_dec *x)
 {
 	struct pk_ir_ruleset *ir = x->ir;
-	ir->ntables = PK_RS_N(x->rs, TABLES);
+	ir->ntables = PK_RS_N(&x->file, TABLES);
 	ir->tables = pk_arena_array(x->a, ir->ntables, sizeof(*ir->tables));
 	for (uint32_t t = 0; t < ir->ntables; t++) {
-		const struct pkb_table *s = &PK_RS_SEC(x->rs, TABLES, struct pkb_table)[t];
+		const struct pkb_table *s = &PK_RS_SEC(&x->file, TABLES, struct pkb_table)[t];
 		struct pk_ir_table *o = &ir->tables[t];
 		o->name = dec_str(x, s->name);
 		dec_loc(x, &s->loc, &o->loc);
@@ -129,7 +130,8 @@ static void dec_tables(struct pk_dec *x)
 		o->nentries = s->nentries;
 		o->entries = pk_arena_array(x->a, s->nentries, sizeof(*o->entries));
 		for (uint32_t i = 0; i < s->nentries; i++) {
-			const struct pkb_tabentry *e = &PK_RS_SEC(x->rs, TABENTRIES, struct pkb_tabentry)[s->entry_first + i];
+			const struct pkb_tabentry *e =
+				&PK_RS_SEC(&x->file, TABENTRIES, struct pkb_tabentry)[s->entry_first + i];
 			o->entries[i].pfx = (struct pk_prefix){.af = e->af, .len = e->len};
 			memcpy(o->entries[i].pfx.addr, e->addr, 16);
 			o->entries[i].neg = e->neg;
@@ -138,7 +140,7 @@ static void dec_tables(struct pk_dec *x)
 		o->ninline = s->ninline;
 		o->files = pk_arena_array(x->a, s->nfiles, sizeof(*o->files));
 		for (uint32_t i = 0; i < s->nfiles; i++)
-			o->files[i] = dec_str(x, PK_RS_SEC(x->rs, TABFILES, uint32_t)[s->file_first + i]);
+			o->files[i] = dec_str(x, PK_RS_SEC(&x->file, TABFILES, uint32_t)[s->file_first + i]);
 	}
 }
 
@@ -148,7 +150,7 @@ static void dec_sopts(struct pk_dec *x, uint32_t idx, struct pk_state_opts *o)
 		o->timeouts[t] = PK_TMO_UNSET;
 	if (idx == PKB_NONE)
 		return;
-	const struct pkb_sopts *s = &PK_RS_SEC(x->rs, SOPTS, struct pkb_sopts)[idx];
+	const struct pkb_sopts *s = &PK_RS_SEC(&x->file, SOPTS, struct pkb_sopts)[idx];
 	o->max = s->max;
 	o->max_src_nodes = s->max_src_nodes;
 	o->max_src_states = s->max_src_states;
@@ -171,7 +173,7 @@ static void dec_nat(struct pk_dec *x, uint32_t idx, struct pk_ir_nat *o)
 {
 	if (idx == PKB_NONE)
 		return;
-	const struct pkb_nat *n = &PK_RS_SEC(x->rs, NATS, struct pkb_nat)[idx];
+	const struct pkb_nat *n = &PK_RS_SEC(&x->file, NATS, struct pkb_nat)[idx];
 	o->kind = n->kind;
 	o->pool_opts = n->pool_opts;
 	o->port_lo = n->port_lo;
@@ -180,17 +182,17 @@ static void dec_nat(struct pk_dec *x, uint32_t idx, struct pk_ir_nat *o)
 	o->npool = n->npool;
 	o->pool = pk_arena_array(x->a, n->npool, sizeof(*o->pool));
 	for (uint32_t i = 0; i < n->npool; i++)
-		dec_addr(x, &PK_RS_SEC(x->rs, POOLS, struct pkb_addr)[n->pool_first + i], &o->pool[i]);
+		dec_addr(x, &PK_RS_SEC(&x->file, POOLS, struct pkb_addr)[n->pool_first + i], &o->pool[i]);
 }
 
 static const char *dec_tag(struct pk_dec *x, uint32_t id)
 {
-	return id ? dec_str(x, PK_RS_SEC(x->rs, TAGS, uint32_t)[id - 1]) : NULL;
+	return id ? dec_str(x, PK_RS_SEC(&x->file, TAGS, uint32_t)[id - 1]) : NULL;
 }
 
 static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 {
-	const struct pkb_rule *r = &PK_RS_SEC(x->rs, RULES, struct pkb_rule)[i];
+	const struct pkb_rule *r = &PK_RS_SEC(&x->file, RULES, struct pkb_rule)[i];
 	o->nr = i;
 	dec_loc(x, &r->loc, &o->loc);
 	o->action = r->action;
@@ -207,8 +209,8 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->ifc.neg = r->flags & PKB_R_IFNEG;
 	o->af = r->af;
 	o->proto = r->proto;
-	dec_addr(x, &PK_RS_SEC(x->rs, ADDRS, struct pkb_addr)[r->src], &o->src);
-	dec_addr(x, &PK_RS_SEC(x->rs, ADDRS, struct pkb_addr)[r->dst], &o->dst);
+	dec_addr(x, &PK_RS_SEC(&x->file, ADDRS, struct pkb_addr)[r->src], &o->src);
+	dec_addr(x, &PK_RS_SEC(&x->file, ADDRS, struct pkb_addr)[r->dst], &o->dst);
 	o->sport = (struct pk_port_match){r->sport.op, r->sport.lo, r->sport.hi};
 	o->dport = (struct pk_port_match){r->dport.op, r->dport.lo, r->dport.hi};
 	o->flags = r->tcp_flags;
@@ -227,7 +229,7 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	dec_nat(x, r->nat, &o->nat);
 	o->route.kind = r->route;
 	if (r->route_opt != PKB_NONE) {
-		const struct pkb_routeopt *ro = &PK_RS_SEC(x->rs, ROUTEOPTS, struct pkb_routeopt)[r->route_opt];
+		const struct pkb_routeopt *ro = &PK_RS_SEC(&x->file, ROUTEOPTS, struct pkb_routeopt)[r->route_opt];
 		o->route.ifname = dec_ifname(x, ro->iface);
 		dec_prefix(&ro->gw, &o->route.gw);
 		dec_addr(x, &ro->addr, &o->route.addr);
@@ -246,15 +248,16 @@ int pk_pkb_decode(const struct pk_rs *rs, struct pk_ir_ruleset **out, struct pk_
 	(void)d; /* a verified file always decodes */
 	struct pk_arena *a = pk_arena_new();
 	struct pk_dec x = {.rs = rs, .a = a, .ir = pk_arena_alloc(a, sizeof(struct pk_ir_ruleset))};
+	pk_rs_view(rs, &x.file);
 	x.ir->arena = a;
-	x.ir->nsources = PK_RS_N(rs, SOURCES);
+	x.ir->nsources = PK_RS_N(&x.file, SOURCES);
 	x.ir->sources = pk_arena_array(a, x.ir->nsources, sizeof(*x.ir->sources));
 	for (uint32_t i = 0; i < x.ir->nsources; i++)
-		x.ir->sources[i].path = dec_str(&x, PK_RS_SEC(rs, SOURCES, uint32_t)[i]);
+		x.ir->sources[i].path = dec_str(&x, PK_RS_SEC(&x.file, SOURCES, uint32_t)[i]);
 	dec_options(&x);
 	dec_topology(&x);
 	dec_tables(&x);
-	x.ir->nrules = PK_RS_N(rs, RULES);
+	x.ir->nrules = PK_RS_N(&x.file, RULES);
 	x.ir->rules = pk_arena_array(a, x.ir->nrules, sizeof(*x.ir->rules));
 	for (uint32_t i = 0; i < x.ir->nrules; i++)
 		dec_rule(&x, i, &x.ir->rules[i]);

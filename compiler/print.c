@@ -347,12 +347,14 @@ static void pk_print_scrub(FILE *out, const struct pk_ir_rule *r)
 		fputs(strcmp(sep, " scrub (") ? ")" : "())", out);
 }
 
-/* A quoted string the scanner reads back: " and \\ escaped. */
+/* A quoted string the scanner reads back as pfctl does: " escaped; a
+ * backslash is kept when read before anything but the quote or a blank, so
+ * only one before those is doubled. */
 static void pk_print_quoted(FILE *out, const char *prefix, const char *s)
 {
 	fprintf(out, "%s\"", prefix);
 	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
+		if (*s == '"' || (*s == '\\' && (s[1] == '"' || s[1] == ' ' || s[1] == '\t')))
 			fputc('\\', out);
 		fputc(*s, out);
 	}

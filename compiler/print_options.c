@@ -39,9 +39,15 @@ static void pk_print_topology(FILE *out, const struct pk_ir_ruleset *rs)
 				f->addrs[j].len == (f->addrs[j].af == PK_AF_INET ? 32 : 128)
 					? (f->addrs[j].af == PK_AF_INET ? "/32" : "/128") : "");
 		}
+		for (uint32_t j = 0; j < f->npeers; j++) {
+			pk_prefix_format(&f->peers[j], buf, sizeof(buf));
+			fprintf(out, "%s%s", j ? ", " : " peer ", buf);
+		}
 		if (f->has_mac)
 			fprintf(out, " mac %02x:%02x:%02x:%02x:%02x:%02x", f->mac[0], f->mac[1], f->mac[2], f->mac[3],
 				f->mac[4], f->mac[5]);
+		for (uint32_t j = 0; j < f->ngroups; j++)
+			fprintf(out, "%s%s", j ? ", " : " group ", f->groups[j]);
 		fputc('\n', out);
 	}
 	for (uint32_t i = 0; i < rs->nroutes; i++) {

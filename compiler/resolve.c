@@ -84,6 +84,24 @@ static bool pk_parse_mac(const char *s, uint8_t mac[6])
 	return true;
 }
 
+/* peer A, ...: the far ends of a point-to-point link, what IF:peer means */
+static void pk_res_iface_peers(struct pk_res *r, const struct pk_ast_iface *ai, struct pk_ir_iface *i)
+{
+	for (const struct pk_ast_item *a = ai->peers; a; a = a->next)
+		i->npeers++;
+	i->peers = pk_arena_array(r->a, i->npeers ? i->npeers : 1, sizeof(*i->peers));
+	uint32_t k = 0;
+	for (const struct pk_ast_item *a = ai->peers; a; a = a->next) {
+		struct pk_prefix *p = &i->peers[k];
+		if (pk_prefix_parse(a->s, p) || p->len != (p->af == PK_AF_INET ? 32 : 128)) {
+			pk_error(r->d, &a->loc, "peer '%s' is not a host address (e.g. 10.0.0.2)", a->s);
+			continue;
+		}
+		k++;
+	}
+	i->npeers = k;
+}
+
 static void pk_res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
 {
 	struct pk_ir_ruleset *rs = r->rs;
@@ -115,6 +133,13 @@ static void pk_res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
 		k++;
 	}
 	i->naddrs = k;
+	pk_res_iface_peers(r, ai, i);
+	for (const struct pk_ast_item *g = ai->groups; g; g = g->next)
+		i->ngroups++;
+	i->groups = pk_arena_array(r->a, i->ngroups ? i->ngroups : 1, sizeof(*i->groups));
+	k = 0;
+	for (const struct pk_ast_item *g = ai->groups; g; g = g->next)
+		i->groups[k++] = g->s;
 	if (ai->mac) {
 		i->has_mac = pk_parse_mac(ai->mac, i->mac);
 		if (!i->has_mac)
@@ -216,6 +241,27 @@ static void pk_res_set_optimization(struct pk_res *r, const struct pk_ast_set *s
 		 s->s);
 }
 
+static void pk_res_skip_add(struct pk_res *r, const char *name)
+{
+	struct pk_ir_options *o = &r->rs->opts;
+	o->skip = pk_arena_grow(r->a, o->skip, o->nskip, o->nskip + 1, sizeof(*o->skip));
+	o->skip[o->nskip++] = name;
+}
+
+/* set skip on NAME: a group (set skip on lo) skips each interface in it. */
+static void pk_res_skip(struct pk_res *r, const char *name)
+{
+	const struct pk_ir_ruleset *rs = r->rs;
+	bool member = false;
+	for (uint32_t i = 0; !pk_ir_iface_find(rs, name) && i < rs->nifaces; i++)
+		if (pk_ir_iface_in_group(rs, &rs->ifaces[i], name)) {
+			pk_res_skip_add(r, rs->ifaces[i].name);
+			member = true;
+		}
+	if (!member)
+		pk_res_skip_add(r, name);
+}
+
 static void pk_res_set(struct pk_res *r, const struct pk_ast_set *s)
 {
 	struct pk_ir_options *o = &r->rs->opts;
@@ -238,10 +284,8 @@ static void pk_res_set(struct pk_res *r, const struct pk_ast_set *s)
 		}
 		break;
 	default:
-		for (const struct pk_ast_item *it = s->items; it; it = it->next) {
-			o->skip = pk_arena_grow(r->a, o->skip, o->nskip, o->nskip + 1, sizeof(*o->skip));
-			o->skip[o->nskip++] = it->s;
-		}
+		for (const struct pk_ast_item *it = s->items; it; it = it->next)
+			pk_res_skip(r, it->s);
 		break;
 	}
 	o->set_locs = pk_arena_grow(r->a, o->set_locs, o->nset, o->nset + 1, sizeof(*o->set_locs));

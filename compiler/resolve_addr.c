@@ -126,45 +126,64 @@ static bool pk_if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_pre
 			out->addr[b / 8] |= (uint8_t)(0x80 >> (b % 8));
 	}
 	out->len = (uint8_t)host;
-	return mod != PK_IFMOD_PEER;
+	return true;
+}
+
+/* The addresses IF:mod is made from: IF:peer the link's far ends. */
+static const struct pk_prefix *pk_if_addrs(const struct pk_ir_iface *f, uint8_t mod, uint32_t *n)
+{
+	*n = mod == PK_IFMOD_PEER ? f->npeers : f->naddrs;
+	return mod == PK_IFMOD_PEER ? f->peers : f->addrs;
 }
 
 /* IF:0 leaves aliases out: the first address of each family only. */
-static bool pk_first_of_family(const struct pk_ir_iface *i, uint32_t j)
+static bool pk_first_of_family(const struct pk_prefix *addrs, uint32_t j)
 {
 	for (uint32_t k = 0; k < j; k++)
-		if (i->addrs[k].af == i->addrs[j].af)
+		if (addrs[k].af == addrs[j].af)
 			return false;
 	return true;
 }
 
-static const struct pk_ir_iface *pk_need_iface(struct pk_res *r, const char *name, const struct pk_loc *loc,
-					       const char *what)
+static bool pk_any_iface_named(const struct pk_ir_ruleset *rs, const char *name)
 {
-	const struct pk_ir_iface *i = pk_ir_iface_find(r->rs, name);
-	if (!i)
-		pk_error(r->d, loc, "%s needs interface %s declared; add: interface %s address CIDR", what, name, name);
-	return i;
+	for (uint32_t i = 0; i < rs->nifaces; i++)
+		if (pk_ir_iface_named(rs, &rs->ifaces[i], name))
+			return true;
+	return false;
 }
 
-static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const struct pk_ir_iface *only, uint8_t mod,
-				  int mask, bool noalias)
+static bool pk_need_iface(struct pk_res *r, const char *name, const struct pk_loc *loc, const char *what)
+{
+	if (pk_any_iface_named(r->rs, name))
+		return true;
+	pk_error(r->d, loc, "%s needs interface %s declared; add: interface %s address CIDR", what, name, name);
+	return false;
+}
+
+/* The table behind `(IF)` and `self`: the addresses of the interfaces
+ * only names (an interface or a group), of all of them when only is NULL. */
+static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const char *only, uint8_t mod, int mask,
+				  bool noalias)
 {
 	int old = pk_res_table_find(r, name);
 	if (old >= 0)
 		return (uint32_t)old;
-	uint32_t n = 0;
+	uint32_t n = 0, na;
 	for (uint32_t i = 0; i < r->rs->nifaces; i++)
-		if (!only || &r->rs->ifaces[i] == only)
-			n += r->rs->ifaces[i].naddrs;
+		if (!only || pk_ir_iface_named(r->rs, &r->rs->ifaces[i], only)) {
+			pk_if_addrs(&r->rs->ifaces[i], mod, &na);
+			n += na;
+		}
 	struct pk_ir_table_entry *e = pk_arena_array(r->a, n ? n : 1, sizeof(*e));
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < r->rs->nifaces; i++) {
 		const struct pk_ir_iface *f = &r->rs->ifaces[i];
-		if (only && f != only)
+		if (only && !pk_ir_iface_named(r->rs, f, only))
 			continue;
-		for (uint32_t j = 0; j < f->naddrs; j++) {
-			if ((noalias && !pk_first_of_family(f, j)) || !pk_if_prefix(&f->addrs[j], mod, &e[k].pfx))
+		const struct pk_prefix *addrs = pk_if_addrs(f, mod, &na);
+		for (uint32_t j = 0; j < na; j++) {
+			if ((noalias && !pk_first_of_family(addrs, j)) || !pk_if_prefix(&addrs[j], mod, &e[k].pfx))
 				continue;
 			if (mask >= 0 && mask < e[k].pfx.len) {
 				e[k].pfx.len = (uint8_t)mask;
@@ -180,6 +199,25 @@ static uint32_t pk_implicit_table(struct pk_res *r, const char *name, const stru
 	return idx;
 }
 
+/* The addresses of one interface that IF, IF:mod or IF/len stand for. */
+static void pk_push_if_addrs(struct pk_res *r, const struct pk_ir_iface *f, const struct pk_ast_host *h,
+			     struct pk_ir_addr *a, struct pk_addr_vec *out)
+{
+	uint32_t n;
+	const struct pk_prefix *addrs = pk_if_addrs(f, a->ifmod, &n);
+	for (uint32_t j = 0; j < n; j++) {
+		if (a->noalias && !pk_first_of_family(addrs, j))
+			continue;
+		if (!pk_if_prefix(&addrs[j], a->ifmod, &a->pfx))
+			continue;
+		if (h->mask >= 0) { /* lo0/24: each address's network of that length */
+			a->pfx.len = (uint8_t)(h->mask < a->pfx.len ? h->mask : a->pfx.len);
+			pk_mask(&a->pfx);
+		}
+		pk_vec_push(r, out, a);
+	}
+}
+
 static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct pk_ir_addr *a,
 			   struct pk_addr_vec *out)
 {
@@ -188,14 +226,9 @@ static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct
 	bool noalias;
 	if (!pk_split_if(r, h->a, &h->loc, &name, &mod, &noalias))
 		return false;
-	const struct pk_ir_iface *i = pk_ir_iface_find(r->rs, name);
-	if (!i) {
+	if (!pk_any_iface_named(r->rs, name)) {
 		pk_error(r->d, &h->loc, "unknown host or interface '%s'; declare it with: interface %s address CIDR",
 			 name, name);
-		return false;
-	}
-	if (mod == PK_IFMOD_PEER) {
-		pk_error(r->d, &h->loc, "%s:peer needs a point-to-point peer address; write (%s:peer)", name, name);
 		return false;
 	}
 	a->kind = PK_ADDR_PREFIX;
@@ -203,19 +236,13 @@ static bool pk_res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct
 	a->noalias = noalias;
 	a->ifname = name;
 	uint32_t before = out->n;
-	for (uint32_t j = 0; j < i->naddrs; j++) {
-		if (noalias && !pk_first_of_family(i, j))
-			continue;
-		if (!pk_if_prefix(&i->addrs[j], mod, &a->pfx))
-			continue;
-		if (h->mask >= 0) { /* lo0/24: each address's network of that length */
-			a->pfx.len = (uint8_t)(h->mask < a->pfx.len ? h->mask : a->pfx.len);
-			pk_mask(&a->pfx);
-		}
-		pk_vec_push(r, out, a);
+	for (uint32_t i = 0; i < r->rs->nifaces; i++) {
+		if (pk_ir_iface_named(r->rs, &r->rs->ifaces[i], name))
+			pk_push_if_addrs(r, &r->rs->ifaces[i], h, a, out);
 	}
 	if (out->n == before) {
-		pk_error(r->d, &h->loc, "interface %s has no address for '%s'; add one to its declaration", name, h->a);
+		pk_error(r->d, &h->loc, "interface %s has no address for '%s'; add %s to its declaration", name, h->a,
+			 mod == PK_IFMOD_PEER ? "the link's far end (peer ADDRESS)" : "one");
 		return false;
 	}
 	return true;
@@ -228,8 +255,7 @@ static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_
 	if (!pk_split_if(r, h->a, &h->loc, &name, &mod, &a->noalias))
 		return false;
 	bool self = !strcmp(name, "self");
-	const struct pk_ir_iface *i = self ? NULL : pk_need_iface(r, name, &h->loc, "(IF)");
-	if (!i && !self)
+	if (!self && !pk_need_iface(r, name, &h->loc, "(IF)"))
 		return false;
 	a->kind = PK_ADDR_TABLE;
 	a->ifmod = PK_IFMOD_DYNAMIC;
@@ -237,7 +263,7 @@ static bool pk_res_dyn(struct pk_res *r, const struct pk_ast_host *h, struct pk_
 	a->pfx.len = (uint8_t)(h->mask > 0 ? h->mask : 0);
 	const char *tname = h->mask >= 0 ? pk_arena_printf(r->a, "(%s)/%d", h->a, h->mask)
 					 : pk_arena_printf(r->a, "(%s)", h->a);
-	a->table = pk_implicit_table(r, tname, i, mod, h->mask, a->noalias);
+	a->table = pk_implicit_table(r, tname, self ? NULL : name, mod, h->mask, a->noalias);
 	pk_vec_push(r, out, a);
 	return true;
 }
@@ -268,7 +294,7 @@ static bool pk_res_literal(struct pk_res *r, const struct pk_ast_host *h, struct
 		pk_vec_push(r, out, a);
 		return true;
 	}
-	if (h->mask >= 0 && (strchr(h->a, ':') || !pk_ir_iface_find(r->rs, h->a))) {
+	if (h->mask >= 0 && (strchr(h->a, ':') || !pk_any_iface_named(r->rs, h->a))) {
 		pk_error(r->d, &h->loc, "'%s/%d' is not a valid network (e.g. 10.0.0.0/8)", h->a, h->mask);
 		return false;
 	}

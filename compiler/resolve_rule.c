@@ -53,21 +53,44 @@ static bool pk_res_first_mention(struct pk_res *r, const char *name)
 	return true;
 }
 
+static void pk_exp_if_add(struct pk_res *r, struct pk_expand *e, uint32_t *cap, const char *name, bool neg)
+{
+	if (e->nifs == *cap) {
+		*cap *= 2;
+		e->ifs = pk_arena_grow(r->a, e->ifs, e->nifs, *cap, sizeof(*e->ifs));
+	}
+	e->ifs[e->nifs].name = name;
+	e->ifs[e->nifs++].neg = neg;
+}
+
+/* `on IF`, `on { ... }` and `on GROUP`: a group stands for the interfaces
+ * in it, one rule each as for a list (they match disjoint packets, so the
+ * order of evaluation is kept). `on ! GROUP` of several interfaces has no
+ * such expansion. */
 static void pk_exp_ifs(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
 {
-	uint32_t n = 0;
-	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next)
-		n++;
-	e->ifs = pk_arena_array(r->a, n ? n : 1, sizeof(*e->ifs));
-	e->nifs = n ? n : 1;
-	n = 0;
-	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next, n++) {
-		e->ifs[n].name = i->s;
-		e->ifs[n].neg = i->neg;
-		if (!pk_ir_iface_find(r->rs, i->s) && pk_res_first_mention(r, i->s))
+	uint32_t cap = 4;
+	e->ifs = pk_arena_array(r->a, cap, sizeof(*e->ifs));
+	e->nifs = 0;
+	for (const struct pk_ast_item *i = ar->ifs; i; i = i->next) {
+		uint32_t members = 0;
+		for (uint32_t k = 0; !pk_ir_iface_find(r->rs, i->s) && k < r->rs->nifaces; k++)
+			members += pk_ir_iface_in_group(r->rs, &r->rs->ifaces[k], i->s);
+		if (members && i->neg && members > 1)
+			pk_unsupported(r->d, &i->loc, "on ! GROUP (a negated group of several interfaces)");
+		if (members && !(i->neg && members > 1)) {
+			for (uint32_t k = 0; k < r->rs->nifaces; k++)
+				if (pk_ir_iface_in_group(r->rs, &r->rs->ifaces[k], i->s))
+					pk_exp_if_add(r, e, &cap, r->rs->ifaces[k].name, i->neg);
+			continue;
+		}
+		pk_exp_if_add(r, e, &cap, i->s, i->neg);
+		if (!members && !pk_ir_iface_find(r->rs, i->s) && pk_res_first_mention(r, i->s))
 			pk_diag_add(r->d, PK_SEV_NOTE, &i->loc, NULL,
 				    "interface %s is not in the topology; rules match it by name only", i->s);
 	}
+	if (!e->nifs)
+		e->nifs = 1;
 }
 
 static bool pk_exp_protos(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)

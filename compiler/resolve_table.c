@@ -24,6 +24,14 @@ static void pk_entry_push(struct pk_res *r, struct pk_entry_vec *e, const struct
 	e->v[e->n++].neg = neg;
 }
 
+/* `self` and `(IF)` in a table's braces: pfctl puts the interfaces'
+ * addresses in, as they are when the table is loaded (the topology's). */
+static void pk_implicit_entries(struct pk_res *r, struct pk_entry_vec *e, const struct pk_ir_table *t, bool neg)
+{
+	for (uint32_t i = 0; i < t->nentries; i++)
+		pk_entry_push(r, e, &t->entries[i].pfx, neg != t->entries[i].neg);
+}
+
 /* One word of a table file; returns false for what is not an address. */
 static bool pk_file_entry(struct pk_res *r, struct pk_entry_vec *e, const char *w, size_t len)
 {
@@ -75,10 +83,13 @@ void pk_res_table(struct pk_res *r, const struct pk_ast_table *at)
 	struct pk_entry_vec e = {0};
 	pk_res_hosts(r, at->hosts, &v);
 	for (uint32_t i = 0; i < v.n; i++) {
-		if (v.v[i].kind != PK_ADDR_PREFIX)
-			pk_error(r->d, &at->loc, "a table holds addresses and networks only, not tables or interfaces' dynamic addresses");
+		const struct pk_ir_addr *a = &v.v[i];
+		if (a->kind == PK_ADDR_PREFIX)
+			pk_entry_push(r, &e, &a->pfx, a->neg);
+		else if (a->kind == PK_ADDR_TABLE && r->rs->tables[a->table].implicit)
+			pk_implicit_entries(r, &e, &r->rs->tables[a->table], a->neg);
 		else
-			pk_entry_push(r, &e, &v.v[i].pfx, v.v[i].neg);
+			pk_error(r->d, &at->loc, "a table holds addresses, networks and interfaces only, not other tables");
 	}
 	uint32_t ninline = e.n, nfiles = 0;
 	for (const struct pk_ast_item *f = at->files; f; f = f->next, nfiles++)

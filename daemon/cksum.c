@@ -48,13 +48,13 @@ bool pk_csum_l4(uint8_t *ip, size_t len)
 	if ((ip[0] >> 4) == 4) {
 		hl = IP4_HLEN(ip);
 		proto = ip[9];
-		af = PK_RT_AF_INET;
+		af = PK_AF_INET;
 		if (hl < 20 || len < hl || (get16(ip + 6) & 0x3fff))
 			return false; /* fragments: the checksum covers the whole datagram */
 	} else if ((ip[0] >> 4) == 6 && len >= 40) {
 		hl = 40;
 		proto = ip[6]; /* extension headers are not walked: those packets are left as they are */
-		af = PK_RT_AF_INET6;
+		af = PK_AF_INET6;
 	} else {
 		return false;
 	}
@@ -64,8 +64,8 @@ bool pk_csum_l4(uint8_t *ip, size_t len)
 		return false;
 	/* ICMPv4 alone has no pseudo-header. */
 	uint32_t sum = proto == 1 ? 0
-				  : pk_cksum_pseudo(af, ip + (af == PK_RT_AF_INET ? 12 : 8),
-						    ip + (af == PK_RT_AF_INET ? 16 : 24), proto, (uint32_t)l4len);
+				  : pk_cksum_pseudo(af, ip + (af == PK_AF_INET ? 12 : 8),
+						    ip + (af == PK_AF_INET ? 16 : 24), proto, (uint32_t)l4len);
 	put16(ip + hl + off, 0);
 	uint16_t c = pk_cksum_fold(pk_cksum_add(sum, ip + hl, l4len));
 	if (proto == 17 && c == 0)

@@ -21,12 +21,12 @@ bool pk_router_egress(const struct pk_rs *rs, const struct pk_verdict *v, const 
 	bool v6 = (ip[0] >> 4) == 6;
 
 	memcpy(dst, ip + (v6 ? 24 : 16), v6 ? 16 : 4);
-	if (v && v->route != PK_RT_ROUTE_NONE && v->route_iface != PK_RT_NO_IFACE) {
+	if (v && v->route != PK_ROUTE_NONE && v->route_iface != PK_RT_NO_IFACE) {
 		*oif = v->route_iface;
 		memcpy(nh, all_zero(v->route_gw) ? dst : v->route_gw, 16);
 		return true;
 	}
-	if (!pk_rs_route(rs, v6 ? PK_RT_AF_INET6 : PK_RT_AF_INET, dst, oif, &gw_af, gw))
+	if (!pk_rs_route(rs, v6 ? PK_AF_INET6 : PK_AF_INET, dst, oif, &gw_af, gw))
 		return false;
 	memcpy(nh, gw_af ? gw : dst, 16);
 	return true;

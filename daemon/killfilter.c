@@ -22,10 +22,10 @@ static int parse_prefix(const char *s, uint8_t *af, uint8_t addr[16], uint8_t *l
 		*slash++ = '\0';
 	memset(addr, 0, 16);
 	if (inet_pton(AF_INET, buf, addr) == 1) {
-		*af = PK_RT_AF_INET;
+		*af = PK_AF_INET;
 		max = 32;
 	} else if (inet_pton(AF_INET6, buf, addr) == 1) {
-		*af = PK_RT_AF_INET6;
+		*af = PK_AF_INET6;
 		max = 128;
 	} else {
 		return -1;

@@ -45,7 +45,7 @@ static bool is_ours6(const struct pk_rs *rs, uint16_t iface, const uint8_t a[16]
 	for (uint32_t k = 0; k < n; k++) {
 		uint8_t af, addr[16], len;
 		pk_rs_iface_addr(rs, iface, k, &af, addr, &len);
-		if (af == PK_RT_AF_INET6 && !memcmp(addr, a, 16))
+		if (af == PK_AF_INET6 && !memcmp(addr, a, 16))
 			return true;
 	}
 	return false;

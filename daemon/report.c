@@ -36,10 +36,10 @@ static void print_host(FILE *out, uint8_t af, const uint8_t *a, uint16_t port, b
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	inet_ntop(af == PK_RT_AF_INET ? AF_INET : AF_INET6, a, buf, sizeof(buf));
+	inet_ntop(af == PK_AF_INET ? AF_INET : AF_INET6, a, buf, sizeof(buf));
 	if (!has_port)
 		fputs(buf, out);
-	else if (af == PK_RT_AF_INET)
+	else if (af == PK_AF_INET)
 		fprintf(out, "%s:%u", buf, port);
 	else
 		fprintf(out, "%s[%u]", buf, port);
@@ -70,7 +70,7 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 		proto_name(s->proto, pbuf));
 	/* pfctl prints an inbound state from the firewall's side, dst <- src,
 	 * and its peers' TCP states in that same order. */
-	bool out = s->dir == PK_RT_DIR_OUT;
+	bool out = s->dir == PK_DIR_OUT;
 	if (out) {
 		print_host(c->out, s->af, s->src, s->sport, ports);
 		fputs(" -> ", c->out);
@@ -182,19 +182,19 @@ void pk_report_rules(FILE *out, const struct pk_daemon *d, bool verbose)
 	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
 		const struct pk_rs_rule *r = pk_rs_rule(rs, i);
 		fprintf(out, "@%u %s", r->nr, r->action < 7 ? action_names[r->action] : "?");
-		if (r->action == PK_RT_BLOCK && r->block != PK_RT_DROP)
+		if (r->action == PK_ACT_BLOCK && r->block != PK_BLOCK_DROP)
 			fputs(" return", out);
-		if (r->dir == PK_RT_DIR_IN || r->dir == PK_RT_DIR_OUT)
-			fputs(r->dir == PK_RT_DIR_IN ? " in" : " out", out);
+		if (r->dir == PK_DIR_IN || r->dir == PK_DIR_OUT)
+			fputs(r->dir == PK_DIR_IN ? " in" : " out", out);
 		if (r->log)
 			fputs(r->log_all ? " log (all)" : " log", out);
 		if (r->quick)
 			fputs(" quick", out);
 		if (r->af)
-			fputs(r->af == PK_RT_AF_INET ? " inet" : " inet6", out);
+			fputs(r->af == PK_AF_INET ? " inet" : " inet6", out);
 		if (r->proto)
 			fprintf(out, " proto %s", proto_name(r->proto, pbuf));
-		if (r->action == PK_RT_PASS && r->state < 4 && r->state != PK_RT_STATE_KEEP)
+		if (r->action == PK_ACT_PASS && r->state < 4 && r->state != PK_STATE_KEEP)
 			fprintf(out, " %s", state_kinds[r->state]);
 		if (r->label)
 			fprintf(out, " label \"%s\"", r->label);

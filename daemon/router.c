@@ -33,7 +33,7 @@ static bool iface_v4(const struct pk_rs *rs, uint16_t iface, const uint8_t *want
 	for (uint32_t k = 0; k < n; k++) {
 		uint8_t af, addr[16], len;
 		pk_rs_iface_addr(rs, iface, k, &af, addr, &len);
-		if (af != PK_RT_AF_INET)
+		if (af != PK_AF_INET)
 			continue;
 		uint32_t a = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 | addr[3];
 		uint32_t mask = len ? ~0u << (32 - len) : 0;
@@ -66,7 +66,7 @@ static bool arp_is_ours(void *ctx, uint16_t port, const uint8_t ip[4])
 	for (uint32_t k = 0; k < n; k++) {
 		uint8_t af, addr[16], len;
 		pk_rs_iface_addr(rs, d->port_iface[port], k, &af, addr, &len);
-		if (af == PK_RT_AF_INET && !memcmp(addr, ip, 4))
+		if (af == PK_AF_INET && !memcmp(addr, ip, 4))
 			return true;
 	}
 	return false;
@@ -139,12 +139,12 @@ int pk_router_filter_out(struct pk_daemon *d, uint16_t *oif, uint16_t tag, size_
 {
 	struct pk_verdict v;
 
-	if (!pk_dp_filter(d, *oif, PK_RT_DIR_OUT, tag, len, &v))
+	if (!pk_dp_filter(d, *oif, PK_DIR_OUT, tag, len, &v))
 		return -1;
-	if (v.route != PK_RT_ROUTE_NONE) {
+	if (v.route != PK_ROUTE_NONE) {
 		uint16_t was = *oif;
 		pk_router_egress(pk_engine_ruleset(d->engine), &v, d->buf, oif, nh);
-		if (*oif != was && !pk_dp_filter(d, *oif, PK_RT_DIR_OUT, v.tag, len, &v))
+		if (*oif != was && !pk_dp_filter(d, *oif, PK_DIR_OUT, v.tag, len, &v))
 			return -1;
 	}
 	int port = pk_dp_port_of(d, *oif);
@@ -197,10 +197,10 @@ static void forward4(struct pk_daemon *d, uint16_t iif, size_t len)
 	uint16_t oif;
 	uint8_t nh[16], dst[16] = {0};
 
-	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, 0, &len, &in))
+	if (!pk_dp_filter(d, iif, PK_DIR_IN, 0, &len, &in))
 		return;
 	memcpy(dst, d->buf + 16, 4);
-	if (pk_rs_is_self(pk_engine_ruleset(d->engine), PK_RT_AF_INET, dst)) {
+	if (pk_rs_is_self(pk_engine_ruleset(d->engine), PK_AF_INET, dst)) {
 		to_self(d, len);
 		return;
 	}
@@ -271,9 +271,9 @@ static bool dup_to_next_hop(const struct pk_daemon *d, uint16_t iface, const uin
 		return false;
 	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
 	const struct pk_rs_rule *r = pk_rs_rule(rs, v->state_rule != PK_RT_NO_RULE ? v->state_rule : v->rule);
-	if (!r || r->route != PK_RT_DUP_TO)
+	if (!r || r->route != PK_ROUTE_DUP_TO)
 		return false;
-	struct pk_verdict dup = {.route = PK_RT_ROUTE_TO, .route_iface = iface};
+	struct pk_verdict dup = {.route = PK_ROUTE_TO, .route_iface = iface};
 	uint16_t oif;
 	memcpy(dup.route_gw, r->route_gw, 16);
 	return pk_router_egress(rs, &dup, ip, &oif, nh);

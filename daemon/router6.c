@@ -34,7 +34,7 @@ bool pk_router_iface_v6(const struct pk_rs *rs, uint16_t iface, const uint8_t *w
 	for (uint32_t k = 0; k < n; k++) {
 		uint8_t af, addr[16], len;
 		pk_rs_iface_addr(rs, iface, k, &af, addr, &len);
-		if (af != PK_RT_AF_INET6)
+		if (af != PK_AF_INET6)
 			continue;
 		bool same_net = want && prefix_match(addr, want, len);
 		if (!found || same_net) {
@@ -115,9 +115,9 @@ void pk_router_forward6(struct pk_daemon *d, uint16_t iif, size_t len)
 
 	if (stays_on_link(d->buf + 24))
 		return; /* MLD, router solicitations and the like: not ours to forward */
-	if (!pk_dp_filter(d, iif, PK_RT_DIR_IN, 0, &len, &in))
+	if (!pk_dp_filter(d, iif, PK_DIR_IN, 0, &len, &in))
 		return;
-	if (pk_rs_is_self(pk_engine_ruleset(d->engine), PK_RT_AF_INET6, d->buf + 24)) {
+	if (pk_rs_is_self(pk_engine_ruleset(d->engine), PK_AF_INET6, d->buf + 24)) {
 		to_self6(d, len);
 		return;
 	}

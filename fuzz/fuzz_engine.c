@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(buf, data, len);
 		/* the buffer's spare room may be used (reject, synproxy), never read uninitialised */
 		memset(buf + len, 0xa5, sizeof(buf) - len);
-		pk_engine_packet_tagged(e, now, (uint16_t)(how % 4), how & 4 ? PK_RT_DIR_OUT : PK_RT_DIR_IN, (uint16_t)(how >> 4 & 3), buf,
+		pk_engine_packet_tagged(e, now, (uint16_t)(how % 4), how & 4 ? PK_DIR_OUT : PK_DIR_IN, (uint16_t)(how >> 4 & 3), buf,
 					&len, sizeof(buf), &v);
 		if (how & 0x80)
 			pk_engine_expire(e, now, 64);

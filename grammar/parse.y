@@ -49,6 +49,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 	struct pk_ast_item *item;
 	struct pk_ast_opt *opt;
 	struct pk_ast_table *table;
+	struct pk_ast_iface *iface;
 	struct pk_ast_act act;
 	struct pk_ast_ipp ipp;
 	struct pk_ast_fromto ft;
@@ -80,17 +81,18 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token STATEPOLICY "state-policy" SKIP "skip" DEBUG "debug" HOSTID "hostid"
 %token LOGINTERFACE "loginterface" RULESETOPT "ruleset-optimization"
 %token INTERFACE "interface" ADDRESS "address" MAC "mac" ROUTE "route" VIA "via" GATEWAY "gateway"
-%token ANTISPOOF "antispoof" FOR "for"
+%token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer"
 
 %type <str> word varstring portopt
 %type <num> dir logquick logopts logopt af flushopt
-%type <host> ipspec host_list xhost_neg xhost redirhosts routehosts route_list route_host
+%type <host> ipspec host_list host_item xhost_neg xhost redirhosts routehosts route_list route_host
 %type <port> portspec port_list port_item
 %type <item> ifspec_opt ifspec if_list if_item proto_opt proto_list timeout_item timeout_list
-%type <item> icmpspec icmp_list icmp_item ifaddr_list ifaddr spoof_ifs spoof_list spoof_if
+%type <item> icmpspec icmp_list icmp_item ifaddr_list ifaddr spoof_ifs spoof_list spoof_if group_list
 %type <opt> filter_opts filter_opt statespec stateopts state_list state_opt pool_opts pool_opt
 %type <opt> scrub_list scrub_opt scrub_old natarrow tableopt
 %type <table> tableopts
+%type <iface> ifopts
 %type <act> action blockspec natkind natbase
 %type <ipp> ipportspec fromspec tospec
 %type <ft> fromto
@@ -226,6 +228,7 @@ logopts		: logopt
 
 logopt		: ALL			{ $$ = 2; }
 		| word			{ pk_ast_unsupported(p, &@$, "log options other than all"); $$ = 0; }
+		| USER			{ pk_ast_unsupported(p, &@$, "log options other than all"); $$ = 0; }
 		| TO word		{ pk_ast_unsupported(p, &@$, "log (to interface)"); $$ = 0; }
 		;
 
@@ -283,8 +286,13 @@ ipspec		: ANY			{ $$ = pk_ast_host_new(p, &@$, PK_H_ANY, NULL, NULL, -1); }
 		| '{' optnl host_list '}'	{ $$ = $3; }
 		;
 
-host_list	: xhost_neg optnl
-		| host_list comma xhost_neg optnl	{ $$ = pk_ast_host_append($1, $3); }
+/* pfctl nests host lists, so a macro holding a list may stand in one */
+host_list	: host_item optnl
+		| host_list comma host_item optnl	{ $$ = pk_ast_host_append($1, $3); }
+		;
+
+host_item	: xhost_neg
+		| '{' optnl host_list '}'	{ $$ = $3; }
 		;
 
 xhost_neg	: xhost
@@ -357,6 +365,8 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
 		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }
+		| USER portspec		{ pk_ast_unsupported(p, &@$, "user (socket owner match)"); $$ = NULL; }
+		| GROUP portspec	{ pk_ast_unsupported(p, &@$, "group (socket owner match)"); $$ = NULL; }
 		;
 
 icmpspec	: icmp_item
@@ -509,10 +519,18 @@ spoof_if	: word			{ $$ = pk_ast_item_new(p, &@$, false, $1, NULL); }
 
 /* topology */
 
-ifacedecl	: INTERFACE word	{ pk_ast_add_iface(p, &@$, $2, NULL, NULL, NULL); }
-		| INTERFACE word ADDRESS ifaddr_list	{ pk_ast_add_iface(p, &@$, $2, $4, NULL, NULL); }
-		| INTERFACE word ADDRESS ifaddr_list MAC word	{ pk_ast_add_iface(p, &@$, $2, $4, $6, &@6); }
-		| INTERFACE word MAC word	{ pk_ast_add_iface(p, &@$, $2, NULL, $4, &@4); }
+ifacedecl	: INTERFACE word ifopts	{ pk_ast_add_iface(p, &@$, $2, $3); }
+		;
+
+ifopts		: %empty		{ $$ = pk_ast_iface_new(p); }
+		| ifopts ADDRESS ifaddr_list	{ $$ = pk_ast_iface_addrs($1, $3); }
+		| ifopts PEER ifaddr_list	{ $$ = pk_ast_iface_peers($1, $3); }
+		| ifopts MAC word	{ $$ = pk_ast_iface_mac($1, $3, &@3); }
+		| ifopts GROUP group_list	{ $$ = pk_ast_iface_groups($1, $3); }
+		;
+
+group_list	: word			{ $$ = pk_ast_item_new(p, &@$, false, $1, NULL); }
+		| group_list ',' word	{ $$ = pk_ast_item_append($1, pk_ast_item_new(p, &@3, false, $3, NULL)); }
 		;
 
 ifaddr_list	: ifaddr

@@ -28,7 +28,7 @@ uint16_t pk_cksum_fold(uint32_t sum)
 
 uint32_t pk_cksum_pseudo(uint8_t af, const uint8_t *src, const uint8_t *dst, uint8_t proto, uint32_t len)
 {
-	size_t alen = af == PK_RT_AF_INET ? 4 : 16;
+	size_t alen = af == PK_AF_INET ? 4 : 16;
 	uint32_t sum = 0;
 
 	sum = pk_cksum_add(sum, src, alen);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "runtime/bytes.h"
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 #include "runtime/rulebox.h"
 
 static bool pk_in_prefix(const struct pkb_prefix *p, uint8_t af, const uint8_t addr[16])
@@ -36,7 +36,7 @@ const struct pkb_tabentry *pk_rs_table_entry(const struct pk_rs *rs, uint32_t ta
 {
 	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
 	const uint32_t *idx = PK_RS_SEC(rs, TABINDEX, uint32_t);
-	const unsigned host = af == PK_RT_AF_INET6 ? 128 : 32;
+	const unsigned host = af == PK_AF_INET6 ? 128 : 32;
 	for (uint32_t g = rs->table_group[table]; g < rs->table_group[table + 1]; g++) {
 		const struct pk_rs_tgroup *grp = &rs->groups[g];
 		if (grp->af != af || (host_only && grp->len != host))
@@ -71,7 +71,7 @@ static bool pk_route_test(const struct pk_rs *rs, uint8_t kind, const struct pk_
 	uint16_t iface;
 	uint8_t gw_af, gw[16];
 	bool routed = pk_rs_route(rs, p->af, addr, &iface, &gw_af, gw);
-	if (kind == 4)
+	if (kind == PK_ADDR_NOROUTE)
 		return !routed;
 	return !routed || iface != p->iface;
 }
@@ -80,34 +80,22 @@ static bool pk_addr_match(const struct pk_rs *rs, const struct pkb_addr *a, cons
 			  const uint8_t *addr)
 {
 	bool hit;
-	size_t n = p->af == PK_RT_AF_INET ? 4 : 16;
+	size_t n = p->af == PK_AF_INET ? 4 : 16;
 	switch (a->kind) {
-	case 0: hit = true; break;
-	case 1: hit = pk_in_prefix(&a->pfx, p->af, addr); break;
-	case 2:
+	case PK_ADDR_ANY: hit = true; break;
+	case PK_ADDR_PREFIX: hit = pk_in_prefix(&a->pfx, p->af, addr); break;
+	case PK_ADDR_RANGE:
 		hit = a->pfx.af == p->af && memcmp(addr, a->pfx.addr, n) >= 0 && memcmp(addr, a->end.addr, n) <= 0;
 		break;
-	case 3: hit = pk_rs_table_match(rs, a->table, p->af, addr); break;
-	default: hit = pk_route_test(rs, a->kind, p, addr); break;
+	case PK_ADDR_TABLE: hit = pk_rs_table_match(rs, a->table, p->af, addr); break;
+	default: hit = pk_route_test(rs, a->kind, p, addr); break; /* NOROUTE, URPF */
 	}
 	return hit != (bool)a->neg;
 }
 
-/* pf_match_port */
 static bool pk_port_match(const struct pkb_port *m, uint16_t port)
 {
-	switch (m->op) {
-	case 1: return port == m->lo;
-	case 2: return port != m->lo;
-	case 3: return port < m->lo;
-	case 4: return port <= m->lo;
-	case 5: return port > m->lo;
-	case 6: return port >= m->lo;
-	case 7: return port >= m->lo && port <= m->hi;
-	case 8: return port > m->lo && port < m->hi;
-	case 9: return port < m->lo || port > m->hi;
-	default: return true;
-	}
+	return pk_port_op_match(m->op, m->lo, m->hi, port);
 }
 
 /* What pf tests only for some protocols: ports (TCP, UDP), flags (TCP),
@@ -164,7 +152,7 @@ static bool pk_rs_apply(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t
 		res->rule = i;
 		return true;
 	}
-	if (r->action == PK_RT_MATCH) {
+	if (r->action == PK_ACT_MATCH) {
 		if (res->nmatches < sizeof(res->matches) / sizeof(res->matches[0]))
 			res->matches[res->nmatches++] = i;
 	} else {
@@ -212,7 +200,7 @@ uint32_t pk_rs_filter_walk(const struct pk_rs *rs, const struct pk_match_pkt *p,
 			visit(ctx, i);
 		if (stop)
 			return PK_RT_NO_RULE;
-		if (matched && rs->rules[i].action == PK_RT_MATCH && rs->rules[i].nat != PK_RT_NAT_NONE)
+		if (matched && rs->rules[i].action == PK_ACT_MATCH && rs->rules[i].nat != PK_NAT_NONE)
 			return i;
 	}
 	return PK_RT_NO_RULE;
@@ -245,27 +233,37 @@ static void pk_key_of(const struct pk_match_pkt *p, struct pk_key *k)
  * ahead, which a branch-free search would not). Inlined per width. */
 static inline uint32_t pk_cut_search(const uint32_t *insn, const struct pk_key *key, uint32_t width)
 {
-	uint64_t v = key->v[insn[0] >> 8];
-	uint32_t k = insn[1], lo = 0, hi = k;
-	const uint32_t *b = insn + 2;
+	uint64_t v = key->v[pkb_operand_a(insn[0])];
+	uint32_t lo = 0, hi = pkb_operand_b(insn);
+	const uint32_t *bounds = pkb_cut_bounds(insn);
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		uint64_t bound = width == 2 ? b[2 * mid] | (uint64_t)b[2 * mid + 1] << 32 : b[mid];
-		if (bound <= v)
+		if (pkb_cut_bound(bounds, width, mid) <= v)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return b[width * k + lo];
+	return pkb_cut_targets(insn, width)[lo];
 }
 
 /* The target of a CUT or CUT32 at pc, or 0 when pc holds neither. */
 static uint32_t pk_node_target(const uint32_t *prog, uint32_t pc, const struct pk_key *key)
 {
-	uint32_t op = prog[pc] & 0xff;
-	if (op == PKB_OP_CUT32)
+	switch (pkb_op(prog[pc])) {
+	case PKB_OP_CUT:
+		return pk_cut_search(prog + pc, key, 2);
+	case PKB_OP_CUT32:
 		return pk_cut_search(prog + pc, key, 1);
-	return op == PKB_OP_CUT ? pk_cut_search(prog + pc, key, 2) : 0;
+	case PKB_OP_END:
+	case PKB_OP_TEST:
+	case PKB_OP_FORK:
+	case PKB_OP_LAST:
+	case PKB_OP_COLLECT:
+	case PKB_OP_APPLY:
+	case PKB_OP_TESTSYN:
+		return 0;
+	}
+	return 0;
 }
 
 /* Rule i against the packet, from its box (the same answer as pk_rs_match). */
@@ -338,12 +336,12 @@ struct pk_walk {
 static void pk_collect(const struct pk_rs *rs, uint32_t pc, uint32_t end, const struct pk_key *key,
 		       struct pk_rs_result *res)
 {
-	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
-		uint32_t r = prog[pc + j] & ~PKB_ENTRY_MARKS;
+	const uint32_t *insn = PK_RS_SEC(rs, PROGRAM, uint32_t) + pc, *list = pkb_list(insn);
+	for (uint32_t j = 0; j < pkb_operand_a(insn[0]); j++) {
+		uint32_t r = list[j] & ~PKB_ENTRY_MARKS;
 		if (r > end || pk_matches_full_before(res, r))
 			return;
-		if (pk_entry_matches(rs, prog[pc + j], key, res))
+		if (pk_entry_matches(rs, list[j], key, res))
 			pk_add_match(res, r);
 	}
 }
@@ -381,21 +379,38 @@ static void pk_walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_
 	w->last = w->collect = 0;
 	/* verified: instructions in bounds, jumps forward, last one END */
 	for (uint32_t n = PK_RS_N(rs, PROGRAM); pc < n;) {
-		uint32_t op = prog[pc] & 0xff, r = prog[pc] >> 8;
-		if (pkb_cut_width(op)) {
-			pc = pk_node_target(prog, pc, key);
+		uint32_t r = pkb_operand_a(prog[pc]), marks = 0;
+		switch (pkb_op(prog[pc])) {
+		case PKB_OP_CUT:
+			pc = pk_cut_search(prog + pc, key, 2);
 			continue;
-		}
-		if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
-			*(op == PKB_OP_LAST ? &w->last : &w->collect) = phase == PK_PHASE_FILTER ? pc : 0;
+		case PKB_OP_CUT32:
+			pc = pk_cut_search(prog + pc, key, 1);
+			continue;
+		case PKB_OP_LAST:
+			w->last = phase == PK_PHASE_FILTER ? pc : 0;
+			pc += 1 + r; /* the list follows */
+			continue;
+		case PKB_OP_COLLECT:
+			w->collect = phase == PK_PHASE_FILTER ? pc : 0;
 			pc += 1 + r;
 			continue;
+		case PKB_OP_APPLY:
+			marks = PKB_SURE;
+			break;
+		case PKB_OP_TESTSYN:
+			marks = PKB_SYN;
+			break;
+		case PKB_OP_TEST:
+			break;
+		case PKB_OP_END:
+		case PKB_OP_FORK:
+			return;
 		}
-		if ((op != PKB_OP_TEST && op != PKB_OP_APPLY && op != PKB_OP_TESTSYN) || r > limit)
+		if (r > limit)
 			return;
 		pc++;
 		const struct pk_rs_box *rule = &rs->boxes[r];
-		uint32_t marks = op == PKB_OP_APPLY ? PKB_SURE : op == PKB_OP_TESTSYN ? PKB_SYN : 0;
 		if (rule->phase != phase || !pk_entry_matches(rs, r | marks, key, res))
 			continue;
 		bool first_match = phase != PK_PHASE_FILTER;
@@ -418,8 +433,8 @@ struct pk_last {
 
 static void pk_last_init(const uint32_t *prog, uint32_t pc, uint32_t stop, struct pk_last *l)
 {
-	uint32_t lo = 0, hi = prog[pc] >> 8;
-	l->r = prog + pc + 1;
+	uint32_t lo = 0, hi = pkb_operand_a(prog[pc]);
+	l->r = pkb_list(prog + pc);
 	l->n = hi;
 	/* most often the whole list lies below the stop */
 	if ((l->r[0] & ~PKB_ENTRY_MARKS) < stop)
@@ -499,7 +514,7 @@ static void pk_eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const 
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
 		    struct pk_rs_result *res)
 {
-	if (p->af != PK_RT_AF_INET && p->af != PK_RT_AF_INET6) {
+	if (p->af != PK_AF_INET && p->af != PK_AF_INET6) {
 		pk_rs_classify_trace(rs, phase, p, res, NULL, NULL);
 		return;
 	}
@@ -508,11 +523,11 @@ void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct
 	if ((unsigned)phase >= PK_PHASE_COUNT || rs->phase_first[phase] == rs->phase_first[phase + 1])
 		return;
 	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	const uint32_t *entry = prog + phase * 2 + (p->af == PK_RT_AF_INET6);
+	const uint32_t *entry = prog + phase * 2 + (p->af == PK_AF_INET6), *root = prog + *entry;
 	struct pk_key key;
 	pk_key_of(p, &key);
-	if ((prog[*entry] & 0xff) == PKB_OP_FORK)
-		pk_eval_trees(rs, phase, prog + *entry + 2, prog[*entry + 1], &key, res);
+	if (pkb_op(*root) == PKB_OP_FORK)
+		pk_eval_trees(rs, phase, pkb_fork_targets(root), pkb_operand_b(root), &key, res);
 	else
 		pk_eval_trees(rs, phase, entry, 1, &key, res);
 }

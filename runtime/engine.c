@@ -61,12 +61,12 @@ static int rule_arrays(struct pk_engine *e)
 	for (k = 0; k < n; k++) {
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, k);
 
-		if (r->state == PK_RT_STATE_SYNPROXY)
+		if (r->state == PK_STATE_SYNPROXY)
 			e->has_synproxy = true;
 		e->has_probability |= r->probability;
 		e->tests_tos |= r->tests_tos;
 		e->tcp_mask |= r->tcp_mask;
-		if (r->action == PK_RT_BINAT && r->nat == PK_RT_BINAT_TO)
+		if (r->action == PK_ACT_BINAT && r->nat == PK_NAT_BINAT_TO)
 			e->binat[e->nbinat++] = k;
 	}
 	return 0;
@@ -237,15 +237,15 @@ void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size
 {
 	uint16_t iface = x->iface;
 	uint8_t gw_af, gw[16], dst[16] = {0};
-	uint8_t af = (pkt[0] >> 4) == 6 ? PK_RT_AF_INET6 : PK_RT_AF_INET;
+	uint8_t af = (pkt[0] >> 4) == 6 ? PK_AF_INET6 : PK_AF_INET;
 
 	/* generated packets leave by the route to their destination */
-	memcpy(dst, af == PK_RT_AF_INET6 ? pkt + 24 : pkt + 16, af == PK_RT_AF_INET6 ? 16 : 4);
+	memcpy(dst, af == PK_AF_INET6 ? pkt + 24 : pkt + 16, af == PK_AF_INET6 ? 16 : 4);
 	if (!pk_rs_route(e->rs, af, dst, &iface, &gw_af, gw))
 		iface = x->iface;
 	x->v->generated++;
 	if (e->cfg.emit)
-		e->cfg.emit(e->cfg.emit_ctx, iface, PK_RT_DIR_OUT, pkt, len);
+		e->cfg.emit(e->cfg.emit_ctx, iface, PK_DIR_OUT, pkt, len);
 }
 
 static void block(struct pk_ctx *x, enum pk_drop_reason r)
@@ -283,12 +283,12 @@ static uint32_t translation_rule(const struct pk_engine *e, const struct pk_ctx 
 	struct pk_rs_result res;
 
 	/* binat matches inbound packets by its external address (pf_match_translation) */
-	res.rule = m->dir == PK_RT_DIR_IN ? pk_eng_binat_in_rule(e, x) : PK_RT_NO_RULE;
-	if (m->dir == PK_RT_DIR_OUT)
+	res.rule = m->dir == PK_DIR_IN ? pk_eng_binat_in_rule(e, x) : PK_RT_NO_RULE;
+	if (m->dir == PK_DIR_OUT)
 		pk_rs_classify(e->rs, PK_PHASE_BINAT, m, &res);
 	if (res.rule == PK_RT_NO_RULE)
-		pk_rs_classify(e->rs, m->dir == PK_RT_DIR_IN ? PK_PHASE_RDR : PK_PHASE_NAT, m, &res);
-	if (res.rule != PK_RT_NO_RULE && pk_rs_rule(e->rs, res.rule)->nat == PK_RT_NAT_NONE)
+		pk_rs_classify(e->rs, m->dir == PK_DIR_IN ? PK_PHASE_RDR : PK_PHASE_NAT, m, &res);
+	if (res.rule != PK_RT_NO_RULE && pk_rs_rule(e->rs, res.rule)->nat == PK_NAT_NONE)
 		return PK_RT_NO_RULE; /* "no nat" / "no rdr" */
 	return res.rule;
 }
@@ -300,7 +300,7 @@ static uint32_t translation_rule(const struct pk_engine *e, const struct pk_ctx 
  * starts from the packet as it arrived. */
 static void translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d, struct pk_match_pkt *m)
 {
-	int k = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, si = x->dir == PK_RT_DIR_IN ? 0 : 1;
+	int k = x->dir == PK_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, si = x->dir == PK_DIR_IN ? 0 : 1;
 
 	pk_eng_pkt_key(&x->p, x->dir, &d->keys[PK_SK_WIRE]);
 	d->keys[PK_SK_STACK] = d->keys[PK_SK_WIRE];
@@ -321,7 +321,7 @@ static void translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision 
 static bool match_rule_translates(const struct pk_engine *e, const struct pk_rs_result *res)
 {
 	for (uint32_t k = 0; k < res->nmatches && k < 16; k++)
-		if (pk_rs_rule(e->rs, res->matches[k])->nat != PK_RT_NAT_NONE)
+		if (pk_rs_rule(e->rs, res->matches[k])->nat != PK_NAT_NONE)
 			return true;
 	return false;
 }
@@ -360,7 +360,7 @@ static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *
 	for (k = 0; k < res->nmatches && k < 16; k++) {
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, res->matches[k]);
 
-		if (r->nat != PK_RT_NAT_NONE && !d->keys_ready)
+		if (r->nat != PK_NAT_NONE && !d->keys_ready)
 			d->nat_rule = res->matches[k];
 		if (r->scrub)
 			d->scrub_rule = res->matches[k];
@@ -455,11 +455,11 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 		const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
 
 		/* the deciding rule's own translation replaces a match rule's */
-		if (r->nat != PK_RT_NAT_NONE && d->keys_ready && !d->map_failed &&
-		    pk_rs_rule(e->rs, d->nat_rule)->action == PK_RT_MATCH) {
+		if (r->nat != PK_NAT_NONE && d->keys_ready && !d->map_failed &&
+		    pk_rs_rule(e->rs, d->nat_rule)->action == PK_ACT_MATCH) {
 			d->nat_rule = d->rule;
 			translate(e, x, d, &m);
-		} else if (r->nat != PK_RT_NAT_NONE && !d->keys_ready) {
+		} else if (r->nat != PK_NAT_NONE && !d->keys_ready) {
 			d->nat_rule = d->rule;
 		}
 		if (r->scrub)
@@ -474,7 +474,7 @@ static bool synproxy_rule(const struct pk_engine *e, uint32_t rule)
 {
 	const struct pk_rs_rule *r = rule == PK_RT_NO_RULE ? NULL : pk_rs_rule(e->rs, rule);
 
-	return r && r->action == PK_RT_PASS && r->state == PK_RT_STATE_SYNPROXY;
+	return r && r->action == PK_ACT_PASS && r->state == PK_STATE_SYNPROXY;
 }
 
 /* A bare ACK without a state may complete a SYN cookie handshake: it must
@@ -515,7 +515,7 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 	}
 	r = pk_rs_rule(e->rs, d.rule);
 	count_rule(e, x, d.rule);
-	if (r->action == PK_RT_BLOCK) {
+	if (r->action == PK_ACT_BLOCK) {
 		block(x, PK_REASON_MATCH);
 		if (pk_eng_reject(e, x, r))
 			x->v->kind = PK_V_REJECT;
@@ -531,7 +531,7 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 		return;
 	}
 	/* translated packets always get a state (pf_test_rule: keep_state || nr) */
-	if ((r->state != PK_RT_STATE_NONE || d.nat_rule != PK_RT_NO_RULE) && !x->p.icmp_error)
+	if ((r->state != PK_STATE_NONE || d.nat_rule != PK_RT_NO_RULE) && !x->p.icmp_error)
 		pk_eng_state_create(e, x, &d);
 }
 
@@ -569,7 +569,7 @@ static void verdict_init(struct pk_verdict *v)
 
 static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 {
-	if (dir == PK_RT_DIR_IN) {
+	if (dir == PK_DIR_IN) {
 		e->c.packets_in++;
 		e->c.bytes_in += len;
 	} else {
@@ -632,16 +632,16 @@ static void route(struct pk_engine *e, struct pk_ctx *x)
 	uint16_t iface;
 	uint8_t gw_af, gw[16];
 
-	if (x->v->kind != PK_V_PASS || !r || r->route == PK_RT_ROUTE_NONE ||
-	    x->reply != (r->route == PK_RT_REPLY_TO))
+	if (x->v->kind != PK_V_PASS || !r || r->route == PK_ROUTE_NONE ||
+	    x->reply != (r->route == PK_ROUTE_REPLY_TO))
 		return;
 	iface = r->route_iface;
 	if (iface == PK_RT_NO_IFACE && !pk_rs_route(e->rs, x->p.af, r->route_gw, &iface, &gw_af, gw))
 		return; /* a gateway with no route to it: the routing table decides */
-	if (r->route == PK_RT_DUP_TO) {
+	if (r->route == PK_ROUTE_DUP_TO) {
 		x->v->generated++;
 		if (e->cfg.emit)
-			e->cfg.emit(e->cfg.emit_ctx, iface, PK_RT_DIR_OUT, x->ip, *x->len);
+			e->cfg.emit(e->cfg.emit_ctx, iface, PK_DIR_OUT, x->ip, *x->len);
 		return;
 	}
 	x->v->route = r->route;
@@ -684,8 +684,8 @@ static void state_info(const struct pk_engine *e, uint32_t i, struct pk_state_in
 {
 	const struct pk_state *s = &e->st.st[i];
 	const struct pk_state_cold *c = &e->st.cold[i];
-	int w = s->dir == PK_RT_DIR_IN ? 0 : 1; /* index of the initiator in the keys */
-	int wk = s->dir == PK_RT_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
+	int w = s->dir == PK_DIR_IN ? 0 : 1; /* index of the initiator in the keys */
+	int wk = s->dir == PK_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
 	struct pk_skey key[2];
 
 	pk_st_key(&e->st, i, PK_SK_WIRE, &key[PK_SK_WIRE]);

@@ -78,7 +78,7 @@ struct pk_verdict {
 	/* route-to / reply-to of the deciding rule or state (pk_rs_rule.route):
 	 * a passed packet leaves by route_iface towards route_gw instead of the
 	 * routing table's choice. dup-to copies are emitted by the engine. */
-	uint8_t route;        /* enum pk_rt_route: PK_RT_ROUTE_NONE, PK_RT_ROUTE_TO or PK_RT_REPLY_TO */
+	uint8_t route;        /* enum pk_route_kind: PK_ROUTE_NONE, PK_ROUTE_TO or PK_ROUTE_REPLY_TO */
 	uint16_t route_iface; /* PK_RT_NO_IFACE when route is 0 */
 	uint8_t route_gw[16]; /* next hop, all zero when the rule names none */
 	uint16_t tag;         /* the tag the packet carries after evaluation (0 none):

@@ -76,20 +76,20 @@ static struct pk_frag_queue *find(struct pk_frag_cache *c, const struct pk_pkt *
 
 static size_t data_start(const struct pk_pkt *p)
 {
-	return p->af == PK_RT_AF_INET6 ? (size_t)p->frag_hdr_off + 8 : p->l4_off;
+	return p->af == PK_AF_INET6 ? (size_t)p->frag_hdr_off + 8 : p->l4_off;
 }
 
 /* Keep the first fragment's headers: IPv4's header with options, IPv6's
  * unfragmentable part (the fragment header itself is dropped). */
 static bool keep_header(struct pk_frag_queue *q, const struct pk_pkt *p, const uint8_t *ip)
 {
-	size_t hl = p->af == PK_RT_AF_INET6 ? p->frag_hdr_off : p->l4_off;
+	size_t hl = p->af == PK_AF_INET6 ? p->frag_hdr_off : p->l4_off;
 
 	if (hl > PK_FRAG_MAXHDR)
 		return false;
 	memcpy(q->hdr, ip, hl);
 	q->hdr_len = (uint16_t)hl;
-	if (p->af == PK_RT_AF_INET6) {
+	if (p->af == PK_AF_INET6) {
 		q->nxt_off = p->frag_nxt_off;
 		q->nxt = ip[p->frag_hdr_off];
 	}
@@ -135,7 +135,7 @@ static bool rebuild(const struct pk_frag_queue *q, uint8_t *ip, size_t *len, siz
 		return false;
 	memcpy(ip, q->hdr, q->hdr_len);
 	memcpy(ip + q->hdr_len, q->data, q->total);
-	if (q->af == PK_RT_AF_INET6) {
+	if (q->af == PK_AF_INET6) {
 		ip[q->nxt_off] = q->nxt;
 		pk_put16(ip + 4, (uint16_t)(n - 40));
 	} else {
@@ -194,7 +194,7 @@ enum pk_frag_result pk_frag_add(struct pk_frag_cache *c, const struct pk_pkt *p,
 		q->last_seen = 1;
 		q->total = off + dlen;
 	}
-	if (p->af == PK_RT_AF_INET6 && overlaps(q, off, dlen))
+	if (p->af == PK_AF_INET6 && overlaps(q, off, dlen))
 		return drop(c, q, PK_REASON_FRAGMENT, why); /* RFC 5722 */
 	if (p->frag_first && !q->hdr_len && !keep_header(q, p, ip))
 		return drop(c, q, PK_REASON_FRAGMENT, why);

@@ -17,8 +17,6 @@
 
 #define NAT_PORT_LO 50001 /* pf's PF_NAT_PROXY_PORT_LOW..HIGH */
 #define NAT_PORT_HI 65535
-#define POOL_BITMASK 1     /* IR pool option bits (compiler/ir.h enum pk_pool_opt) */
-#define POOL_STATIC_PORT 16
 
 /* A pool address: entries in turn; with bitmask, the network's bits over
  * the original host bits (binat's 1:1 mapping). */
@@ -38,7 +36,7 @@ static void pool_addr(struct pk_engine *e, const struct pk_rs_rule *nr, const ui
 {
 	const uint8_t *ent = nr->nat_pool + 17u * (nr->nat_npool > 1 ? e->nat_cursor++ % nr->nat_npool : 0);
 
-	if ((nr->nat_pool_opts & POOL_BITMASK) || nr->nat == PK_RT_BINAT_TO)
+	if ((nr->nat_pool_opts & PK_POOL_BITMASK) || nr->nat == PK_NAT_BINAT_TO)
 		merge_prefix(ent, ent[16], orig, out);
 	else
 		memcpy(out, ent, 16);
@@ -88,7 +86,7 @@ static bool alloc_port(struct pk_engine *e, const struct pk_ctx *x, const struct
 	uint32_t lo = nr->nat_port_lo ? nr->nat_port_lo : NAT_PORT_LO;
 	uint32_t hi = nr->nat_port_lo ? nr->nat_port_hi : NAT_PORT_HI;
 	uint32_t span, start, n;
-	uint8_t look = k == PK_SK_WIRE ? PK_RT_DIR_IN : PK_RT_DIR_OUT;
+	uint8_t look = k == PK_SK_WIRE ? PK_DIR_IN : PK_DIR_OUT;
 
 	if (hi < lo)
 		hi = lo;
@@ -106,15 +104,15 @@ static bool alloc_port(struct pk_engine *e, const struct pk_ctx *x, const struct
 
 bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_skey keys[2])
 {
-	int k = x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE; /* the translated side */
-	int si = x->dir == PK_RT_DIR_IN ? 0 : 1;                      /* the source's index in the key */
-	bool source = nr->nat == PK_RT_NAT_TO || (nr->nat == PK_RT_BINAT_TO && x->dir == PK_RT_DIR_OUT);
+	int k = x->dir == PK_DIR_IN ? PK_SK_STACK : PK_SK_WIRE; /* the translated side */
+	int si = x->dir == PK_DIR_IN ? 0 : 1;                   /* the source's index in the key */
+	bool source = nr->nat == PK_NAT_NAT_TO || (nr->nat == PK_NAT_BINAT_TO && x->dir == PK_DIR_OUT);
 	int idx = source ? si : 1 - si;
 	struct pk_skey *key = &keys[k];
 
 	if (nr->nat_npool == 0 || nr->nat_af != x->p.af)
 		return nr->nat_npool == 0;
-	if (nr->action == PK_RT_BINAT && x->dir == PK_RT_DIR_IN)
+	if (nr->action == PK_ACT_BINAT && x->dir == PK_DIR_IN)
 		return binat_in_keys(e, nr, key, idx);
 	pool_addr(e, nr, key->addr[idx], key->addr[idx]);
 	if (!has_ports(x->p.proto))
@@ -124,7 +122,7 @@ bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_r
 			key->port[idx] = nr->nat_port_lo;
 		return true;
 	}
-	if ((nr->nat_pool_opts & POOL_STATIC_PORT) || nr->nat == PK_RT_BINAT_TO ||
+	if ((nr->nat_pool_opts & PK_POOL_STATIC_PORT) || nr->nat == PK_NAT_BINAT_TO ||
 	    (nr->nat_port_lo && nr->nat_port_lo == nr->nat_port_hi && x->p.sport == nr->nat_port_lo))
 		return true;
 	return alloc_port(e, x, nr, key, k, idx);
@@ -139,7 +137,7 @@ static size_t l4_cksum_off(const struct pk_pkt *p)
 		return p->l4_off + 16u;
 	if (p->proto == PK_PROTO_UDP)
 		return p->l4_off + 6u;
-	if (p->proto == PK_PROTO_ICMP6 && p->af == PK_RT_AF_INET6)
+	if (p->proto == PK_PROTO_ICMP6 && p->af == PK_AF_INET6)
 		return p->l4_off + 2u;
 	return 0;
 }
@@ -148,13 +146,13 @@ static size_t l4_cksum_off(const struct pk_pkt *p)
  * the pseudo-header-covered upper-layer checksum. */
 static void change_addr(uint8_t *ip, const struct pk_pkt *p, size_t off, const uint8_t *na)
 {
-	size_t alen = p->af == PK_RT_AF_INET6 ? 16 : 4, co = l4_cksum_off(p);
+	size_t alen = p->af == PK_AF_INET6 ? 16 : 4, co = l4_cksum_off(p);
 
 	if (memcmp(ip + off, na, alen) == 0)
 		return;
 	if (co && !(p->proto == PK_PROTO_UDP && pk_get16(ip + co) == 0))
 		pk_put16(ip + co, pk_cksum_fix_addr(pk_get16(ip + co), ip + off, na, alen));
-	if (p->af == PK_RT_AF_INET)
+	if (p->af == PK_AF_INET)
 		pk_put16(ip + 10, pk_cksum_fix_addr(pk_get16(ip + 10), ip + off, na, alen));
 	memcpy(ip + off, na, alen);
 }
@@ -169,7 +167,7 @@ static void change_port(uint8_t *ip, const struct pk_pkt *p, size_t off, uint16_
 
 static void rewrite(uint8_t *ip, const struct pk_pkt *p, const struct pk_skey *to, int si)
 {
-	size_t so = p->af == PK_RT_AF_INET6 ? 8 : 12, dof = p->af == PK_RT_AF_INET6 ? 24 : 16;
+	size_t so = p->af == PK_AF_INET6 ? 8 : 12, dof = p->af == PK_AF_INET6 ? 24 : 16;
 
 	change_addr(ip, p, so, to->addr[si]);
 	change_addr(ip, p, dof, to->addr[1 - si]);
@@ -191,8 +189,8 @@ void pk_eng_nat_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 {
 	struct pk_skey to;
 
-	pk_st_key(&e->st, i, x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, &to);
-	rewrite(x->ip, &x->p, &to, x->dir == PK_RT_DIR_IN ? 0 : 1);
+	pk_st_key(&e->st, i, x->dir == PK_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, &to);
+	rewrite(x->ip, &x->p, &to, x->dir == PK_DIR_IN ? 0 : 1);
 	x->v->translated = true;
 }
 
@@ -201,7 +199,7 @@ static void icmp_cksum(uint8_t *ip, const struct pk_pkt *p)
 {
 	uint8_t *ih = ip + p->l4_off;
 	uint32_t n = p->tot_len - p->l4_off;
-	uint32_t sum = p->af == PK_RT_AF_INET6 ? pk_cksum_pseudo(p->af, p->src, p->dst, PK_PROTO_ICMP6, n) : 0;
+	uint32_t sum = p->af == PK_AF_INET6 ? pk_cksum_pseudo(p->af, p->src, p->dst, PK_PROTO_ICMP6, n) : 0;
 
 	pk_put16(ih + 2, 0);
 	pk_put16(ih + 2, pk_cksum_fold(pk_cksum_add(sum, ih, n)));
@@ -212,15 +210,15 @@ static void icmp_cksum(uint8_t *ip, const struct pk_pkt *p)
 void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_pkt *in)
 {
 	struct pk_skey to;
-	int si = x->dir == PK_RT_DIR_IN ? 1 : 0; /* the quoted source's index */
+	int si = x->dir == PK_DIR_IN ? 1 : 0; /* the quoted source's index */
 	uint8_t *q = x->ip + x->p.inner_off;
 	struct pk_pkt inner = *in;
-	size_t so = x->p.af == PK_RT_AF_INET6 ? 8 : 12, dof = x->p.af == PK_RT_AF_INET6 ? 24 : 16;
-	size_t alen = x->p.af == PK_RT_AF_INET6 ? 16 : 4;
+	size_t so = x->p.af == PK_AF_INET6 ? 8 : 12, dof = x->p.af == PK_AF_INET6 ? 24 : 16;
+	size_t alen = x->p.af == PK_AF_INET6 ? 16 : 4;
 	uint8_t old_qdst[16] = {0};
 	struct pk_pkt outer = x->p;
 
-	pk_st_key(&e->st, i, x->dir == PK_RT_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, &to);
+	pk_st_key(&e->st, i, x->dir == PK_DIR_IN ? PK_SK_STACK : PK_SK_WIRE, &to);
 	memcpy(old_qdst, q + dof, alen);
 	inner.fragment = true; /* the quote may be cut: leave its L4 checksum alone */
 	inner.frag_first = false;

@@ -23,7 +23,7 @@ enum { NXT_HOPOPTS = 0, NXT_ROUTING = 43, NXT_FRAGMENT = 44, NXT_AH = 51, NXT_DS
 
 bool pk_icmp_is_error(uint8_t af, uint8_t type)
 {
-	if (af == PK_RT_AF_INET6)
+	if (af == PK_AF_INET6)
 		return type < 128;
 	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
@@ -46,8 +46,8 @@ static const uint8_t icmp6_pairs[][2] = {
 
 uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
 {
-	const uint8_t(*pairs)[2] = af == PK_RT_AF_INET6 ? icmp6_pairs : icmp4_pairs;
-	size_t k, n = af == PK_RT_AF_INET6 ? sizeof(icmp6_pairs) / sizeof(icmp6_pairs[0])
+	const uint8_t(*pairs)[2] = af == PK_AF_INET6 ? icmp6_pairs : icmp4_pairs;
+	size_t k, n = af == PK_AF_INET6 ? sizeof(icmp6_pairs) / sizeof(icmp6_pairs[0])
 					   : sizeof(icmp4_pairs) / sizeof(icmp4_pairs[0]);
 
 	*reply = false;
@@ -62,7 +62,7 @@ uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
 /* ICMP queries carry an identifier pf keys the state on. */
 static bool icmp_has_id(uint8_t af, uint8_t type)
 {
-	if (af == PK_RT_AF_INET6)
+	if (af == PK_AF_INET6)
 		return type == 128 || type == 129;
 	return type == 0 || type == 8 || (type >= 13 && type <= 18);
 }
@@ -104,7 +104,7 @@ static enum pk_drop_reason parse_ipv4(const uint8_t *ip, size_t len, struct pk_p
 	hl = (size_t)(ip[0] & 0x0f) * 4;
 	if (hl < 20 || hl > len)
 		return PK_REASON_SHORT;
-	p->af = PK_RT_AF_INET;
+	p->af = PK_AF_INET;
 	p->tos = ip[1];
 	p->tot_len = pk_get16(ip + 2);
 	if (quoted)
@@ -191,7 +191,7 @@ static enum pk_drop_reason parse_ipv6(const uint8_t *ip, size_t len, struct pk_p
 	if (len < 40 || (ip[0] >> 4) != 6)
 		return PK_REASON_SHORT;
 	plen = pk_get16(ip + 4);
-	p->af = PK_RT_AF_INET6;
+	p->af = PK_AF_INET6;
 	p->tos = (uint8_t)((pk_get16(ip) >> 4) & 0xff);
 	if (quoted)
 		plen = (uint32_t)len - 40;
@@ -316,8 +316,8 @@ static enum pk_drop_reason parse_icmp(const uint8_t *ip, struct pk_pkt *p)
 
 static enum pk_drop_reason parse_l4(const uint8_t *ip, struct pk_pkt *p, bool quoted)
 {
-	bool icmp = (p->proto == PK_PROTO_ICMP && p->af == PK_RT_AF_INET) ||
-		    (p->proto == PK_PROTO_ICMP6 && p->af == PK_RT_AF_INET6);
+	bool icmp = (p->proto == PK_PROTO_ICMP && p->af == PK_AF_INET) ||
+		    (p->proto == PK_PROTO_ICMP6 && p->af == PK_AF_INET6);
 
 	if (p->fragment && !p->frag_first) {
 		p->p_len = (uint16_t)(p->tot_len - p->l4_off);
@@ -386,9 +386,9 @@ int pk_pkt_strip_ether(const uint8_t *frame, size_t len, uint8_t *af)
 	}
 	off += 2;
 	if (type == 0x0800)
-		*af = PK_RT_AF_INET;
+		*af = PK_AF_INET;
 	else if (type == 0x86dd)
-		*af = PK_RT_AF_INET6;
+		*af = PK_AF_INET6;
 	else
 		return -1;
 	return off < len ? (int)off : -1;

@@ -2,21 +2,24 @@
  * runtime/pkb_format.h: the byte layout of a .pkb file (docs/bytecode.md).
  *
  * Shared by the encoder (compiler/encode*.c), the loader and verifier
- * (runtime/pkb_*.c) and the disassembler (cli/cmd_dump.c). Everything is
- * little-endian, fixed width and free of pointers: a reference is an index
- * into a section or an offset into the string section. Every record is a
- * multiple of 4 bytes with explicit padding (always zero), every section
- * starts 8-aligned, so a verified file is read in place.
+ * (runtime/pkb_*.c), the disassembler (cli/dump.c) and the decoder
+ * (compiler/pkb_decode.c). Everything is little-endian, fixed width and
+ * free of pointers: a reference is an index into a section or an offset
+ * into the string section. Every record is a multiple of 4 bytes with
+ * explicit padding (always zero), every section starts 8-aligned, so a
+ * verified file is read in place.
  *
  * The evaluation program is a list of 32-bit words; its instructions are
  * the one table PKB_OPS below, from which the opcode enum, the disassembler
- * names and the verifier's operand checks are all generated.
+ * names, the verifier's operand checks and the instructions' lengths are
+ * all generated.
  */
 #ifndef PK_RUNTIME_PKB_FORMAT_H
 #define PK_RUNTIME_PKB_FORMAT_H
 
 #include <stdint.h>
 
+#include "runtime/rule_vocab.h"
 #include "runtime/ruleset.h"
 #include "runtime/timeouts.h"
 
@@ -90,19 +93,13 @@ struct pkb_loc {
 };
 
 struct pkb_prefix {
-	uint8_t af;  /* 0 (none), 4 or 6 */
+	uint8_t af;  /* enum pk_af: 0 (none), 4 or 6 */
 	uint8_t len; /* <= 32 or 128 */
 	uint8_t pad[2];
 	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes, the rest zero */
 };
 
 /* struct pk_ir_addr */
-/* pkb_addr.kind values are the IR's enum pk_addr_kind; the runtime names those it tests. */
-#define PKB_ADDR_KIND_ANY 0
-#define PKB_ADDR_KIND_PREFIX 1
-#define PKB_ADDR_KIND_RANGE 2
-#define PKB_ADDR_KIND_TABLE 3
-
 struct pkb_addr {
 	uint8_t kind;  /* enum pk_addr_kind */
 	uint8_t neg;   /* 0 or 1 */
@@ -121,7 +118,8 @@ struct pkb_options {
 	struct pkb_loc timeout_loc[PK_TMO_COUNT];
 	uint32_t limits[4];   /* enum pk_limit order */
 	uint32_t limit_set;   /* bit per limit */
-	uint8_t optimization, block_policy, state_policy, flags; /* PKB_OPT_* */
+	uint8_t optimization, block_policy, state_policy; /* enum pk_optimization, pk_block_policy, pk_state_policy */
+	uint8_t flags; /* PKB_OPT_* */
 	uint32_t hostid;
 	uint32_t debug, loginterface, ruleset_optimization, fingerprints; /* strings */
 	uint32_t set_first, nset; /* SETLOCS range */
@@ -175,13 +173,14 @@ struct pkb_tabentry {
 struct pkb_sopts {
 	uint32_t max, max_src_nodes, max_src_states, max_src_conn;
 	uint32_t max_src_conn_rate, max_src_conn_secs;
-	uint8_t src_track, policy, flags, pad; /* PKB_SO_* */
+	uint8_t src_track, policy; /* enum pk_src_track, pk_state_policy */
+	uint8_t flags, pad;        /* PKB_SO_* */
 	uint32_t overload_table; /* string */
 	uint32_t timeouts[PK_TMO_COUNT];
 };
 
 struct pkb_nat {
-	uint8_t kind, pool_opts, pad[2];
+	uint8_t kind, pool_opts, pad[2]; /* enum pk_nat_kind, enum pk_pool_opt bits */
 	uint16_t port_lo, port_hi;
 	uint32_t pool_first, npool; /* POOLS range */
 	uint32_t hash_key;          /* string: source-hash key as written; PKB_NONE = none */
@@ -192,7 +191,7 @@ struct pkb_routeopt {
 	uint32_t iface;        /* interface index, PKB_NONE when only an address is given */
 	struct pkb_prefix gw;  /* af 0 when none */
 	struct pkb_addr addr;  /* the target as written, e.g. (IF:peer); kind any when none */
-	uint8_t pool_opts, pad[3]; /* pool option bits, as for translation */
+	uint8_t pool_opts, pad[3]; /* enum pk_pool_opt bits */
 	uint32_t hash_key;         /* string, as for translation */
 };
 
@@ -211,31 +210,17 @@ struct pkb_routeopt {
 #define PKB_R_FRAG_REASSEMBLE (1u << 11)
 #define PKB_R_ALL ((1u << 12) - 1)
 
-/* pkb_port.op values are the IR's enum pk_port_op: pf's port operators. */
-enum pkb_port_op {
-	PKB_PORT_ANY,
-	PKB_PORT_EQ,      /* = lo */
-	PKB_PORT_NE,      /* != lo */
-	PKB_PORT_LT,      /* < lo */
-	PKB_PORT_LE,      /* <= lo */
-	PKB_PORT_GT,      /* > lo */
-	PKB_PORT_GE,      /* >= lo */
-	PKB_PORT_RANGE,   /* lo:hi, inclusive */
-	PKB_PORT_INSIDE,  /* lo >< hi, exclusive */
-	PKB_PORT_OUTSIDE, /* lo <> hi, exclusive */
-};
-
 struct pkb_port {
-	uint8_t op, pad;
+	uint8_t op, pad; /* enum pk_port_op */
 	uint16_t lo, hi, pad2;
 };
 
 struct pkb_rule {
 	struct pkb_loc loc;
 	uint32_t flags;       /* PKB_R_* */
-	uint8_t action, block, dir, af;
-	uint8_t proto, tcp_flags, tcp_mask, state;
-	uint8_t return_ttl, min_ttl, route, pad;
+	uint8_t action, block, dir, af; /* enum pk_action, pk_block_kind, pk_dir, pk_af */
+	uint8_t proto, tcp_flags, tcp_mask, state; /* state: enum pk_state_type */
+	uint8_t return_ttl, min_ttl, route, pad; /* route: enum pk_route_kind */
 	int16_t return_icmp, return_icmp6;
 	int16_t icmp_type, icmp_code; /* -1 unset */
 	int16_t tos, set_tos;         /* -1 unset */
@@ -298,14 +283,17 @@ _Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
  * tree found in a fixed array. */
 #define PKB_MAX_FORK 16
 
-/* Operand kinds, each with the check the verifier applies. */
+/* Operand kinds: the check the verifier applies to the value, and the
+ * words that follow the instruction because of it (pkb_insn_len). */
 enum pkb_opnd {
-	PKB_O_NONE,  /* A: must be 0; B: the instruction has no second word */
-	PKB_O_FIELD, /* < PKB_FIELD_COUNT */
-	PKB_O_COUNT, /* 1 ..PKB_MAX_CUT, tables follow */
-	PKB_O_TREES, /* 1 ..PKB_MAX_FORK, targets follow */
-	PKB_O_RULE,  /* < number of rules */
-	PKB_O_LIST,  /* 1 ..number of rules: that many rule indices follow */
+	PKB_O_NONE,     /* A: must be 0; B: the instruction has no second word */
+	PKB_O_FIELD,    /* < PKB_FIELD_COUNT */
+	PKB_O_BOUNDS,   /* 1 ..PKB_MAX_CUT: that many u64 bounds (two words, low first) follow,
+			 * then one more targets */
+	PKB_O_BOUNDS32, /* as BOUNDS, with u32 bounds of one word */
+	PKB_O_TREES,    /* 1 ..PKB_MAX_FORK: that many targets follow */
+	PKB_O_RULE,     /* < number of rules */
+	PKB_O_LIST,     /* 1 ..number of rules: that many rule indices follow */
 };
 
 /* X(NAME, operand A, operand B, "semantics") */
@@ -313,7 +301,7 @@ enum pkb_opnd {
 	X(END, PKB_O_NONE, PKB_O_NONE, "stop: the phase's result is decided")            \
 	X(TEST, PKB_O_RULE, PKB_O_NONE, "if rule A matches the packet, apply it (filter: " \
 	  "last match wins, match rules accumulate, quick stops; other phases: first match stops)") \
-	X(CUT, PKB_O_FIELD, PKB_O_COUNT, "v := packet field A; followed by B sorted bounds " \
+	X(CUT, PKB_O_FIELD, PKB_O_BOUNDS, "v := packet field A; followed by B sorted bounds " \
 	  "(u64, 2 words each, strictly increasing) then B+1 targets; jump to target[i] where " \
 	  "i = number of bounds <= v; every target is a later instruction")                 \
 	X(FORK, PKB_O_NONE, PKB_O_TREES, "followed by B targets, each the root of a tree over "   \
@@ -329,17 +317,20 @@ enum pkb_opnd {
 	  "set matches without a test, one with PKB_SYN only a TCP SYN")                                                              \
 	X(APPLY, PKB_O_RULE, PKB_O_NONE, "as TEST, for a rule that matches every packet reaching "  \
 	  "the leaf (its region lies inside the rule's box, which is the whole rule): no test")      \
-	X(CUT32, PKB_O_FIELD, PKB_O_COUNT, "as CUT, with bounds of one word each (u32, strictly "   \
+	X(CUT32, PKB_O_FIELD, PKB_O_BOUNDS32, "as CUT, with bounds of one word each (u32, strictly " \
 	  "increasing): half the bytes to read where every bound fits 32 bits")                 \
 	X(TESTSYN, PKB_O_RULE, PKB_O_NONE, "as TEST, for a TCP rule with flags S/SA: a packet that " \
 	  "is not a TCP SYN without ACK fails it without the rule being read")
 
+/* Exactly the opcodes, so that a switch over them without a default is
+ * checked by -Wswitch to handle every one; PKB_OP_COUNT stands apart. */
 enum pkb_op {
 #define PKB_OP_ENUM(name, a, b, doc) PKB_OP_##name,
 	PKB_OPS(PKB_OP_ENUM)
 #undef PKB_OP_ENUM
-	PKB_OP_COUNT
 };
+#define PKB_OP_PLUS_ONE(name, a, b, doc) +1
+#define PKB_OP_COUNT (0 PKB_OPS(PKB_OP_PLUS_ONE))
 
 /* X(NAME, "name"): the packet fields a CUT can split on. Addresses are
  * read as the big-endian value of their first 4 (IPv4) or 8 (IPv6) bytes. */
@@ -359,43 +350,106 @@ enum pkb_field {
 	PKB_FIELD_COUNT
 };
 
-/* Words per bound of a CUT (u64) or CUT32 (u32); 0 for other opcodes. */
-static inline uint32_t pkb_cut_width(uint32_t op)
+/* Reading and writing instructions: the one place that knows their word
+ * layout (above). w is an instruction's first word, insn points at it. */
+static inline enum pkb_op pkb_op(uint32_t w)
 {
-	return op == PKB_OP_CUT ? 2 : op == PKB_OP_CUT32 ? 1 : 0;
+	return (enum pkb_op)(w & 0xff);
 }
 
-static inline uint32_t pkb_op_word(enum pkb_op op, uint32_t a)
+static inline uint32_t pkb_operand_a(uint32_t w)
 {
-	return (uint32_t)op | (a << 8);
+	return w >> 8;
 }
 
-/* The phase that evaluates rules of an action (enum pk_rt_action). */
+static inline uint32_t pkb_operand_b(const uint32_t *insn)
+{
+	return insn[1];
+}
+
+/* An instruction's first word; a fits 24 bits (PKB_MAX_OPERAND_A). */
+static inline uint32_t pkb_word(enum pkb_op op, uint32_t a)
+{
+	return (uint32_t)op | a << 8;
+}
+
+/* A CUT's or CUT32's bounds, width words each (pkb_cut_width): bound j,
+ * and the B + 1 targets that follow them. */
+static inline const uint32_t *pkb_cut_bounds(const uint32_t *insn)
+{
+	return insn + 2;
+}
+
+static inline uint64_t pkb_cut_bound(const uint32_t *bounds, uint32_t width, uint32_t j)
+{
+	return width == 2 ? bounds[2 * j] | (uint64_t)bounds[2 * j + 1] << 32 : bounds[j];
+}
+
+static inline const uint32_t *pkb_cut_targets(const uint32_t *insn, uint32_t width)
+{
+	return pkb_cut_bounds(insn) + width * pkb_operand_b(insn);
+}
+
+/* A FORK's B targets. */
+static inline const uint32_t *pkb_fork_targets(const uint32_t *insn)
+{
+	return insn + 2;
+}
+
+/* A LAST's or COLLECT's A rule indices, each with its PKB_ENTRY_MARKS. */
+static inline const uint32_t *pkb_list(const uint32_t *insn)
+{
+	return insn + 1;
+}
+
+/* The phase that evaluates rules of an action (enum pk_action). */
 static inline enum pk_rt_phase pkb_phase_of(uint32_t action)
 {
 	switch (action) {
-	case PK_RT_SCRUB:
+	case PK_ACT_SCRUB:
 		return PK_PHASE_SCRUB;
-	case PK_RT_BINAT:
+	case PK_ACT_BINAT:
 		return PK_PHASE_BINAT;
-	case PK_RT_RDR:
+	case PK_ACT_RDR:
 		return PK_PHASE_RDR;
-	case PK_RT_NAT:
+	case PK_ACT_NAT:
 		return PK_PHASE_NAT;
 	default:
 		return PK_PHASE_FILTER;
 	}
 }
 
-/* Names for the disassembler and messages (runtime/pkb_names.c). */
+/* What PKB_OPS says of an opcode, for the verifier, the disassembler and
+ * messages (runtime/pkb_names.c); an unknown opcode has no name and no
+ * operands. */
 const char *pkb_op_name(uint32_t op);
 const char *pkb_op_doc(uint32_t op);
 enum pkb_opnd pkb_op_operand(uint32_t op, int which); /* which: 0 = A, 1 = B */
+/* Words per bound of a CUT (u64: 2) or CUT32 (u32: 1), from the kind of
+ * its operand B; 0 for other opcodes. */
+uint32_t pkb_cut_width(uint32_t op);
+/* Instruction length in words at word pc of prog (nwords long), from its
+ * operands' kinds; 0 if the opcode is unknown or the instruction does not
+ * fit. Shared by the verifier and the disassembler. */
+uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc);
 const char *pkb_field_name(uint32_t f);
 const char *pkb_section_name(uint32_t id);
 uint32_t pkb_section_entsize(uint32_t id);
-/* Instruction length in words at word pc of prog (nwords long), 0 if it
- * does not fit: shared by the verifier and the disassembler. */
-uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc);
+
+/* A loaded file's verified header and sections, read in place, for what
+ * lies outside runtime/ (the disassembler, the .pkb decoder). */
+struct pkb_view {
+	const struct pkb_header *h;
+	const void *sec[PKB_SEC_COUNT];
+	uint32_t cnt[PKB_SEC_COUNT];
+};
+void pk_rs_view(const struct pk_rs *rs, struct pkb_view *v);
+/* A string of the verified file; NULL for PKB_NONE. */
+const char *pk_rs_str(const struct pk_rs *rs, uint32_t off);
+
+/* A section's entries and their number: of a struct pkb_view, or inside
+ * runtime/ of the struct pk_rs itself, which holds the same members. */
+#define PK_RS_SEC(v, id, type) ((const type *)(v)->sec[PKB_SEC_##id])
+#define PK_RS_N(v, id) ((v)->cnt[PKB_SEC_##id])
 
 #endif

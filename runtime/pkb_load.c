@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 #include "runtime/sha256.h"
 
 int pk_rs_fail(struct pk_rs_err *err, uint64_t offset, const char *fmt, ...)
@@ -32,6 +32,13 @@ uint64_t pk_rs_off(const struct pk_rs *rs, enum pkb_section_id id, uint64_t inde
 const char *pk_rs_str(const struct pk_rs *rs, uint32_t off)
 {
 	return off == PKB_NONE ? NULL : PK_RS_SEC(rs, STRINGS, char) + off;
+}
+
+void pk_rs_view(const struct pk_rs *rs, struct pkb_view *v)
+{
+	v->h = rs->h;
+	memcpy(v->sec, rs->sec, sizeof(v->sec));
+	memcpy(v->cnt, rs->cnt, sizeof(v->cnt));
 }
 
 static size_t pk_align8(size_t n)

@@ -1,5 +1,6 @@
-/* runtime/pkb_names.c: names and operand kinds generated from PKB_OPS,
- * PKB_FIELDS and PKB_SECTIONS, for the verifier and the disassembler. */
+/* runtime/pkb_names.c: names, operand kinds and instruction lengths
+ * generated from PKB_OPS, PKB_FIELDS and PKB_SECTIONS, for the verifier
+ * and the disassembler. */
 #include "runtime/pkb_format.h"
 
 #include <stddef.h>
@@ -64,33 +65,45 @@ uint32_t pkb_section_entsize(uint32_t id)
 	return id < PKB_SEC_COUNT ? pkb_secs[id].entsize : 0;
 }
 
+static uint32_t pkb_bound_words(enum pkb_opnd k)
+{
+	return k == PKB_O_BOUNDS ? 2 : k == PKB_O_BOUNDS32 ? 1 : 0;
+}
+
+uint32_t pkb_cut_width(uint32_t op)
+{
+	return pkb_bound_words(pkb_op_operand(op, 1));
+}
+
+/* The words an operand of kind k and value v puts after the instruction's
+ * operand words: the list or table it counts. */
+static uint64_t pkb_opnd_tail(enum pkb_opnd k, uint64_t v)
+{
+	switch (k) {
+	case PKB_O_NONE:
+	case PKB_O_FIELD:
+	case PKB_O_RULE:
+		return 0;
+	case PKB_O_TREES:
+	case PKB_O_LIST:
+		return v;
+	case PKB_O_BOUNDS:
+	case PKB_O_BOUNDS32:
+		return pkb_bound_words(k) * v + v + 1; /* bounds, then targets */
+	}
+	return 0;
+}
+
 uint32_t pkb_insn_len(const uint32_t *prog, uint32_t nwords, uint32_t pc)
 {
-	if (pc >= nwords)
+	if (pc >= nwords || pkb_op(prog[pc]) >= PKB_OP_COUNT)
 		return 0;
-	uint32_t op = prog[pc] & 0xff;
-	uint64_t len = 1;
-	if (op < PKB_OP_COUNT && pkb_ops[op].b != PKB_O_NONE)
-		len++;
-	if (pkb_cut_width(op)) {
+	const struct pkb_op_info *o = &pkb_ops[pkb_op(prog[pc])];
+	uint64_t len = 1 + pkb_opnd_tail(o->a, pkb_operand_a(prog[pc]));
+	if (o->b != PKB_O_NONE) {
 		if (nwords - pc < 2)
 			return 0;
-		uint64_t n = prog[pc + 1];
-		if (n == 0 || n > PKB_MAX_CUT)
-			return 0;
-		len += pkb_cut_width(op) * n + n + 1;
-	} else if (op == PKB_OP_LAST || op == PKB_OP_COLLECT) {
-		uint64_t n = prog[pc] >> 8;
-		if (n == 0)
-			return 0;
-		len += n;
-	} else if (op == PKB_OP_FORK) {
-		if (nwords - pc < 2)
-			return 0;
-		uint64_t n = prog[pc + 1];
-		if (n == 0 || n > PKB_MAX_FORK)
-			return 0;
-		len += n;
+		len += 1 + pkb_opnd_tail(o->b, pkb_operand_b(prog + pc));
 	}
 	return len <= nwords - pc ? (uint32_t)len : 0;
 }

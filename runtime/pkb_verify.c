@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 
 #define PK_OFF(rs, id, i, type, field) pk_rs_off((rs), PKB_SEC_##id, (i), offsetof(type, field))
 
@@ -60,12 +60,12 @@ static int pk_v_loc(const struct pk_rs *rs, struct pk_rs_err *err, const struct 
 
 static int pk_v_prefix(struct pk_rs_err *err, const struct pkb_prefix *p, uint64_t at, bool need_af)
 {
-	if (p->af != 0 && p->af != 4 && p->af != 6)
+	if (p->af != PK_AF_ANY && p->af != PK_AF_INET && p->af != PK_AF_INET6)
 		return pk_rs_fail(err, at, "unknown address family %u", p->af);
 	if (need_af && !p->af)
 		return pk_rs_fail(err, at, "address without a family");
 	/* without a family the length is a mask written on a dynamic address: (IF)/24 */
-	if (p->len > (p->af == 4 ? 32 : 128))
+	if (p->len > (p->af == PK_AF_INET ? 32 : 128))
 		return pk_rs_fail(err, at + 1, "prefix length %u too long for the family", p->len);
 	if (p->pad[0] || p->pad[1])
 		return pk_rs_fail(err, at + 2, "non-zero padding");
@@ -74,17 +74,17 @@ static int pk_v_prefix(struct pk_rs_err *err, const struct pkb_prefix *p, uint64
 
 static int pk_v_addr(const struct pk_rs *rs, struct pk_rs_err *err, const struct pkb_addr *a, uint64_t at)
 {
-	if (pk_v_max(err, a->kind, 5, at, "address kind") || pk_v_max(err, a->neg, 1, at + 1, "negation") ||
-	    pk_v_max(err, a->ifmod, 6, at + 2, "interface modifier") ||
+	if (pk_v_max(err, a->kind, PK_ADDR_URPF, at, "address kind") || pk_v_max(err, a->neg, 1, at + 1, "negation") ||
+	    pk_v_max(err, a->ifmod, PK_IFMOD_SELF, at + 2, "interface modifier") ||
 	    pk_v_max(err, a->noalias, 1, at + 3, "noalias") ||
 	    pk_v_str(rs, err, a->ifname, at + offsetof(struct pkb_addr, ifname), "interface name", false))
 		return -1;
-	if (a->kind == PKB_ADDR_KIND_TABLE ? a->table >= PK_RS_N(rs, TABLES) : a->table != PKB_NONE)
+	if (a->kind == PK_ADDR_TABLE ? a->table >= PK_RS_N(rs, TABLES) : a->table != PKB_NONE)
 		return pk_rs_fail(err, at + offsetof(struct pkb_addr, table), "table index %u invalid for this address",
 				  a->table);
-	bool need = a->kind == 1 || a->kind == 2; /* PREFIX, RANGE */
+	bool need = a->kind == PK_ADDR_PREFIX || a->kind == PK_ADDR_RANGE;
 	return pk_v_prefix(err, &a->pfx, at + offsetof(struct pkb_addr, pfx), need) ||
-	       pk_v_prefix(err, &a->end, at + offsetof(struct pkb_addr, end), a->kind == 2);
+	       pk_v_prefix(err, &a->end, at + offsetof(struct pkb_addr, end), a->kind == PK_ADDR_RANGE);
 }
 
 static int pk_v_options(const struct pk_rs *rs, struct pk_rs_err *err)
@@ -95,12 +95,12 @@ static int pk_v_options(const struct pk_rs *rs, struct pk_rs_err *err)
 			return -1;
 	if (o->timeout_set >> PK_TMO_COUNT)
 		return pk_rs_fail(err, PK_OFF(rs, OPTIONS, 0, struct pkb_options, timeout_set), "unknown timeout bits");
-	if (o->limit_set >> 4)
+	if (o->limit_set >> PK_LIMIT_COUNT)
 		return pk_rs_fail(err, PK_OFF(rs, OPTIONS, 0, struct pkb_options, limit_set), "unknown limit bits");
 	uint64_t at = PK_OFF(rs, OPTIONS, 0, struct pkb_options, optimization);
 	if (pk_v_max(err, o->optimization, PK_OPT_COUNT - 1, at, "optimization") ||
-	    pk_v_max(err, o->block_policy, 1, at + 1, "block policy") ||
-	    pk_v_max(err, o->state_policy, 2, at + 2, "state policy") ||
+	    pk_v_max(err, o->block_policy, PK_BLOCKPOL_RETURN, at + 1, "block policy") ||
+	    pk_v_max(err, o->state_policy, PK_POLICY_FLOATING, at + 2, "state policy") ||
 	    pk_v_max(err, o->flags, PKB_OPT_HOSTID_SET, at + 3, "option flags"))
 		return -1;
 	const uint32_t *strs = &o->debug;
@@ -170,8 +170,8 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 	for (uint32_t i = 0; i < PK_RS_N(rs, SOPTS); i++) {
 		const struct pkb_sopts *s = &PK_RS_SEC(rs, SOPTS, struct pkb_sopts)[i];
 		uint64_t at = PK_OFF(rs, SOPTS, i, struct pkb_sopts, src_track);
-		if (pk_v_max(err, s->src_track, 2, at, "source tracking") ||
-		    pk_v_max(err, s->policy, 2, at + 1, "state policy") ||
+		if (pk_v_max(err, s->src_track, PK_SRCTRACK_GLOBAL, at, "source tracking") ||
+		    pk_v_max(err, s->policy, PK_POLICY_FLOATING, at + 1, "state policy") ||
 		    pk_v_max(err, s->flags, 63, at + 2, "state option flags") ||
 		    pk_v_max(err, s->pad, 0, at + 3, "padding") ||
 		    pk_v_str(rs, err, s->overload_table, at + 4, "overload table", false))
@@ -189,7 +189,7 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 		if (pk_v_index(err, ro->iface, PK_RS_N(rs, IFACES), at, "route interface") ||
 		    pk_v_prefix(err, &ro->gw, at + offsetof(struct pkb_routeopt, gw), false) ||
 		    pk_v_addr(rs, err, &ro->addr, at + offsetof(struct pkb_routeopt, addr)) ||
-		    pk_v_max(err, ro->pool_opts, 63, at + offsetof(struct pkb_routeopt, pool_opts), "pool options") ||
+		    pk_v_max(err, ro->pool_opts, PK_POOL_ALL, at + offsetof(struct pkb_routeopt, pool_opts), "pool options") ||
 		    pk_v_max(err, ro->pad[0] | ro->pad[1] | ro->pad[2], 0, at + offsetof(struct pkb_routeopt, pad), "padding") ||
 		    pk_v_str(rs, err, ro->hash_key, at + offsetof(struct pkb_routeopt, hash_key), "source-hash key", false))
 			return -1;
@@ -197,7 +197,8 @@ static int pk_v_state(const struct pk_rs *rs, struct pk_rs_err *err)
 	for (uint32_t i = 0; i < PK_RS_N(rs, NATS); i++) {
 		const struct pkb_nat *n = &PK_RS_SEC(rs, NATS, struct pkb_nat)[i];
 		uint64_t at = pk_rs_off(rs, PKB_SEC_NATS, i, 0);
-		if (pk_v_max(err, n->kind, 3, at, "translation kind") || pk_v_max(err, n->pool_opts, 63, at + 1, "pool options") ||
+		if (pk_v_max(err, n->kind, PK_NAT_BINAT_TO, at, "translation kind") ||
+		    pk_v_max(err, n->pool_opts, PK_POOL_ALL, at + 1, "pool options") ||
 		    pk_v_max(err, n->pad[0] | n->pad[1], 0, at + 2, "padding") ||
 		    pk_v_range(err, n->pool_first, n->npool, PK_RS_N(rs, POOLS), at + 8, "translation pool") ||
 		    pk_v_str(rs, err, n->hash_key, at + offsetof(struct pkb_nat, hash_key), "source-hash key", false))
@@ -219,16 +220,18 @@ static int pk_v_rule_enums(struct pk_rs_err *err, const struct pkb_rule *r, uint
 {
 	uint64_t b = at + offsetof(struct pkb_rule, action);
 	if (pk_v_max(err, r->flags, PKB_R_ALL, at + offsetof(struct pkb_rule, flags), "rule flags") ||
-	    pk_v_max(err, r->action, PK_RT_BINAT, b, "action") || pk_v_max(err, r->block, PK_RT_RETURN_ICMP6, b + 1, "block kind") ||
-	    pk_v_max(err, r->dir, 2, b + 2, "direction") || pk_v_max(err, r->state, PK_RT_STATE_SYNPROXY, b + 7, "state type") ||
-	    pk_v_max(err, r->route, 3, b + 10, "route option") || pk_v_max(err, r->pad, 0, b + 11, "padding") ||
+	    pk_v_max(err, r->action, PK_ACT_BINAT, b, "action") ||
+	    pk_v_max(err, r->block, PK_BLOCK_RETURN_ICMP6, b + 1, "block kind") ||
+	    pk_v_max(err, r->dir, PK_DIR_OUT, b + 2, "direction") ||
+	    pk_v_max(err, r->state, PK_STATE_SYNPROXY, b + 7, "state type") ||
+	    pk_v_max(err, r->route, PK_ROUTE_DUP_TO, b + 10, "route option") || pk_v_max(err, r->pad, 0, b + 11, "padding") ||
 	    pk_v_max(err, r->pad2, 0, at + offsetof(struct pkb_rule, pad2), "padding") ||
-	    pk_v_max(err, r->sport.op, 9, at + offsetof(struct pkb_rule, sport), "source port operator") ||
-	    pk_v_max(err, r->dport.op, 9, at + offsetof(struct pkb_rule, dport), "destination port operator") ||
+	    pk_v_max(err, r->sport.op, PK_PORT_OUTSIDE, at + offsetof(struct pkb_rule, sport), "source port operator") ||
+	    pk_v_max(err, r->dport.op, PK_PORT_OUTSIDE, at + offsetof(struct pkb_rule, dport), "destination port operator") ||
 	    pk_v_max(err, r->sport.pad | r->sport.pad2 | r->dport.pad | r->dport.pad2, 0,
 		     at + offsetof(struct pkb_rule, sport), "padding"))
 		return -1;
-	if (r->af != 0 && r->af != 4 && r->af != 6)
+	if (r->af != PK_AF_ANY && r->af != PK_AF_INET && r->af != PK_AF_INET6)
 		return pk_rs_fail(err, b + 3, "unknown address family %u", r->af);
 	uint64_t ic = at + offsetof(struct pkb_rule, icmp_type);
 	return pk_v_icmpish(err, r->icmp_type, ic, "icmp-type") || pk_v_icmpish(err, r->icmp_code, ic + 2, "icmp code") ||

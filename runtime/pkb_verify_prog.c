@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 
 /* Look-up order of table entries: af, length descending, masked address. */
 static int pk_tab_cmp(const struct pkb_tabentry *a, const struct pkb_tabentry *b)
@@ -61,9 +61,9 @@ int pk_rs_verify_tables(const struct pk_rs *rs, struct pk_rs_err *err)
 	const struct pkb_tabentry *ent = PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry);
 	for (uint32_t i = 0; i < PK_RS_N(rs, TABENTRIES); i++) {
 		uint64_t at = pk_rs_off(rs, PKB_SEC_TABENTRIES, i, 0);
-		if (ent[i].af != 4 && ent[i].af != 6)
+		if (ent[i].af != PK_AF_INET && ent[i].af != PK_AF_INET6)
 			return pk_rs_fail(err, at, "table entry %u: unknown address family %u", i, ent[i].af);
-		if (ent[i].len > (ent[i].af == 4 ? 32 : 128) || ent[i].neg > 1 || ent[i].pad)
+		if (ent[i].len > (ent[i].af == PK_AF_INET ? 32 : 128) || ent[i].neg > 1 || ent[i].pad)
 			return pk_rs_fail(err, at + 1, "table entry %u: bad length, negation or padding", i);
 	}
 	for (uint32_t t = 0; t < PK_RS_N(rs, TABLES); t++)
@@ -72,71 +72,90 @@ int pk_rs_verify_tables(const struct pk_rs *rs, struct pk_rs_err *err)
 	return 0;
 }
 
-static int pk_v_operand(const struct pk_rs *rs, struct pk_rs_err *err, uint32_t op, int which, uint32_t v,
-			uint64_t at)
+/* The program being verified, and where its instructions start. */
+struct pk_vp {
+	const struct pk_rs *rs;
+	const uint32_t *prog;
+	uint32_t nwords;
+	uint8_t *start;   /* per word: 1 where an instruction starts */
+	uint64_t base;    /* the program's byte offset in the file */
+	struct pk_rs_err *err;
+};
+
+/* Word index of w in the program, and its byte offset in the file. */
+static uint32_t pk_vp_word(const struct pk_vp *v, const uint32_t *w)
 {
-	const char *name = pkb_op_name(op);
-	switch (pkb_op_operand(op, which)) {
-	case PKB_O_NONE: /* only A reaches here: a B of kind NONE is not read */
-		if (v)
-			return pk_rs_fail(err, at, "%s: unused operand %c is %u, must be 0", name, "AB"[which], v);
-		return 0;
-	case PKB_O_FIELD:
-		if (v >= PKB_FIELD_COUNT)
-			return pk_rs_fail(err, at, "%s: unknown packet field %u", name, v);
-		return 0;
-	case PKB_O_TREES:
-		if (v == 0 || v > PKB_MAX_FORK)
-			return pk_rs_fail(err, at, "%s: %u trees, must be 1..%u", name, v, PKB_MAX_FORK);
-		return 0;
-	case PKB_O_COUNT:
-		if (v == 0 || v > PKB_MAX_CUT)
-			return pk_rs_fail(err, at, "%s: %u bounds, must be 1..%u", name, v, PKB_MAX_CUT);
-		return 0;
-	case PKB_O_LIST:
-		if (v == 0 || v > PK_RS_N(rs, RULES))
-			return pk_rs_fail(err, at, "%s: %u rules listed, must be 1..%u", name, v, PK_RS_N(rs, RULES));
-		return 0;
-	case PKB_O_RULE:
-		if (v >= PK_RS_N(rs, RULES))
-			return pk_rs_fail(err, at, "%s: rule %u out of range (%u rules)", name, v, PK_RS_N(rs, RULES));
-		return 0;
-	}
-	return pk_rs_fail(err, at, "%s: unknown operand kind", name);
+	return (uint32_t)(w - v->prog);
 }
 
-/* n targets at word at, of the instruction at pc: later instruction starts. */
-static int pk_v_targets(const uint32_t *prog, uint32_t pc, uint32_t at, uint32_t n, const uint8_t *start,
-			uint32_t nwords, uint64_t base, struct pk_rs_err *err)
+static uint64_t pk_vp_at(const struct pk_vp *v, const uint32_t *w)
 {
-	const char *name = pkb_op_name(prog[pc] & 0xff);
+	return v->base + 4ull * pk_vp_word(v, w);
+}
+
+/* An operand that counts what follows: 1 ..max of them. */
+static int pk_v_count(const struct pk_vp *v, uint64_t at, const char *name, uint32_t val, uint32_t max,
+		      const char *what)
+{
+	if (val == 0 || val > max)
+		return pk_rs_fail(v->err, at, "%s: %u %s, must be 1..%u", name, val, what, max);
+	return 0;
+}
+
+static int pk_v_operand(const struct pk_vp *v, uint32_t op, int which, uint32_t val, uint64_t at)
+{
+	const char *name = pkb_op_name(op);
+	uint32_t nrules = PK_RS_N(v->rs, RULES);
+	switch (pkb_op_operand(op, which)) {
+	case PKB_O_NONE: /* only A reaches here: a B of kind NONE is not read */
+		if (val)
+			return pk_rs_fail(v->err, at, "%s: unused operand %c is %u, must be 0", name, "AB"[which], val);
+		return 0;
+	case PKB_O_FIELD:
+		if (val >= PKB_FIELD_COUNT)
+			return pk_rs_fail(v->err, at, "%s: unknown packet field %u", name, val);
+		return 0;
+	case PKB_O_TREES:
+		return pk_v_count(v, at, name, val, PKB_MAX_FORK, "trees");
+	case PKB_O_BOUNDS:
+	case PKB_O_BOUNDS32:
+		return pk_v_count(v, at, name, val, PKB_MAX_CUT, "bounds");
+	case PKB_O_LIST:
+		return pk_v_count(v, at, name, val, nrules, "rules listed");
+	case PKB_O_RULE:
+		if (val >= nrules)
+			return pk_rs_fail(v->err, at, "%s: rule %u out of range (%u rules)", name, val, nrules);
+		return 0;
+	}
+	return pk_rs_fail(v->err, at, "%s: unknown operand kind", name);
+}
+
+/* The n targets of insn at t: later instruction starts. */
+static int pk_v_targets(const struct pk_vp *v, const uint32_t *insn, const uint32_t *t, uint32_t n)
+{
+	const char *name = pkb_op_name(pkb_op(insn[0]));
+	uint32_t pc = pk_vp_word(v, insn);
 	for (uint32_t j = 0; j < n; j++) {
-		uint32_t w = at + j, t = prog[w];
-		if (t <= pc)
-			return pk_rs_fail(err, base + 4ull * w, "%s at word %u: jump target %u is not forward", name, pc, t);
-		if (t >= nwords || !start[t])
-			return pk_rs_fail(err, base + 4ull * w, "%s at word %u: jump target %u is not an instruction", name,
-					  pc, t);
+		uint64_t at = pk_vp_at(v, t + j);
+		if (t[j] <= pc)
+			return pk_rs_fail(v->err, at, "%s at word %u: jump target %u is not forward", name, pc, t[j]);
+		if (t[j] >= v->nwords || !v->start[t[j]])
+			return pk_rs_fail(v->err, at, "%s at word %u: jump target %u is not an instruction", name, pc,
+					  t[j]);
 	}
 	return 0;
 }
 
-/* A bound of a CUT (two words, low first) or CUT32 (one word). */
-static uint64_t pk_v_bound(const uint32_t *b, uint32_t width, uint32_t j)
-{
-	return width == 2 ? b[2 * j] | (uint64_t)b[2 * j + 1] << 32 : b[j];
-}
-
 /* CUT and CUT32 bounds strictly increasing, targets later instruction starts. */
-static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uint32_t nwords, uint64_t base,
-		    struct pk_rs_err *err)
+static int pk_v_cut(const struct pk_vp *v, const uint32_t *insn)
 {
-	uint32_t k = prog[pc + 1], width = pkb_cut_width(prog[pc] & 0xff);
+	const uint32_t *bounds = pkb_cut_bounds(insn);
+	uint32_t k = pkb_operand_b(insn), width = pkb_cut_width(pkb_op(insn[0]));
 	for (uint32_t j = 1; j < k; j++)
-		if (pk_v_bound(prog + pc + 2, width, j - 1) >= pk_v_bound(prog + pc + 2, width, j))
-			return pk_rs_fail(err, base + 4ull * (pc + 2 + width * j), "%s at word %u: bounds not increasing",
-					  pkb_op_name(prog[pc] & 0xff), pc);
-	return pk_v_targets(prog, pc, pc + 2 + width * k, k + 1, start, nwords, base, err);
+		if (pkb_cut_bound(bounds, width, j - 1) >= pkb_cut_bound(bounds, width, j))
+			return pk_rs_fail(v->err, pk_vp_at(v, bounds + width * j), "%s at word %u: %s",
+					  pkb_op_name(pkb_op(insn[0])), pk_vp_word(v, insn), "bounds not increasing");
+	return pk_v_targets(v, insn, pkb_cut_targets(insn, width), k + 1);
 }
 
 /* A LAST or COLLECT list: rules in range, strictly decreasing (LAST) or
@@ -144,47 +163,77 @@ static int pk_v_cut(const uint32_t *prog, uint32_t pc, const uint8_t *start, uin
  * (COLLECT) filter rule: what the runtime's early stops rely on. The
  * PKB_SURE and PKB_SYN marks are the compiler's claims, like the lists'
  * completeness. */
-static int pk_v_list(const struct pk_rs *rs, const uint32_t *prog, uint32_t pc, uint64_t base, struct pk_rs_err *err)
+static int pk_v_list(const struct pk_vp *v, const uint32_t *insn)
 {
-	const struct pkb_rule *rules = PK_RS_SEC(rs, RULES, struct pkb_rule);
-	bool last = (prog[pc] & 0xff) == PKB_OP_LAST;
-	const char *name = last ? "LAST" : "COLLECT";
-	for (uint32_t j = 1; j <= prog[pc] >> 8; j++) {
-		uint32_t r = prog[pc + j] & ~PKB_ENTRY_MARKS, prev = prog[pc + j - 1] & ~PKB_ENTRY_MARKS;
-		uint64_t at = base + 4ull * (pc + j);
-		if (r >= PK_RS_N(rs, RULES))
-			return pk_rs_fail(err, at, "%s at word %u: rule %u out of range", name, pc, r);
-		if (j > 1 && (last ? r >= prev : r <= prev))
-			return pk_rs_fail(err, at, "%s at word %u: rules not strictly %s", name, pc,
+	const struct pkb_rule *rules = PK_RS_SEC(v->rs, RULES, struct pkb_rule);
+	const uint32_t *list = pkb_list(insn);
+	bool last = pkb_op(insn[0]) == PKB_OP_LAST;
+	const char *name = pkb_op_name(pkb_op(insn[0]));
+	uint32_t pc = pk_vp_word(v, insn);
+	for (uint32_t j = 0; j < pkb_operand_a(insn[0]); j++) {
+		uint32_t r = list[j] & ~PKB_ENTRY_MARKS, prev = j ? list[j - 1] & ~PKB_ENTRY_MARKS : 0;
+		uint64_t at = pk_vp_at(v, list + j);
+		if (r >= PK_RS_N(v->rs, RULES))
+			return pk_rs_fail(v->err, at, "%s at word %u: rule %u out of range", name, pc, r);
+		if (j && (last ? r >= prev : r <= prev))
+			return pk_rs_fail(v->err, at, "%s at word %u: rules not strictly %s", name, pc,
 					  last ? "decreasing" : "increasing");
-		if (pkb_phase_of(rules[r].action) != PK_PHASE_FILTER || (rules[r].action == PK_RT_MATCH) == last ||
+		if (pkb_phase_of(rules[r].action) != PK_PHASE_FILTER || (rules[r].action == PK_ACT_MATCH) == last ||
 		    (rules[r].flags & PKB_R_QUICK))
-			return pk_rs_fail(err, at, "%s at word %u: rule %u is not a non-quick %s rule", name, pc, r,
+			return pk_rs_fail(v->err, at, "%s at word %u: rule %u is not a non-quick %s rule", name, pc, r,
 					  last ? "pass or block" : "match");
 	}
 	return 0;
 }
 
-static int pk_v_decode(const struct pk_rs *rs, const uint32_t *prog, uint32_t nwords, uint8_t *start,
-		       uint32_t *last, struct pk_rs_err *err)
+/* What follows an instruction (tables, targets, lists), once every
+ * instruction start is known. */
+static int pk_v_tail(const struct pk_vp *v, const uint32_t *insn)
 {
-	uint64_t base = rs->h->sections[PKB_SEC_PROGRAM].offset;
-	for (uint32_t pc = PKB_ENTRIES; pc < nwords;) {
-		uint32_t op = prog[pc] & 0xff;
+	switch (pkb_op(insn[0])) {
+	case PKB_OP_CUT:
+	case PKB_OP_CUT32:
+		return pk_v_cut(v, insn);
+	case PKB_OP_FORK:
+		return pk_v_targets(v, insn, pkb_fork_targets(insn), pkb_operand_b(insn));
+	case PKB_OP_LAST:
+	case PKB_OP_COLLECT:
+		return pk_v_list(v, insn);
+	case PKB_OP_END:
+	case PKB_OP_TEST:
+	case PKB_OP_APPLY:
+	case PKB_OP_TESTSYN:
+		return 0;
+	}
+	return 0;
+}
+
+static int pk_v_past_end(const struct pk_vp *v, uint32_t pc)
+{
+	return pk_rs_fail(v->err, pk_vp_at(v, v->prog + pc), "%s at word %u runs past the end of the program",
+			  pkb_op_name(pkb_op(v->prog[pc])), pc);
+}
+
+/* Every instruction in turn: opcode known, operands checked against
+ * PKB_OPS, inside the program; their starts noted, and the last one. */
+static int pk_v_decode(struct pk_vp *v, uint32_t *last)
+{
+	const uint32_t *prog = v->prog;
+	for (uint32_t pc = PKB_ENTRIES; pc < v->nwords;) {
+		uint32_t op = pkb_op(prog[pc]);
+		uint64_t at = pk_vp_at(v, prog + pc);
 		if (op >= PKB_OP_COUNT)
-			return pk_rs_fail(err, base + 4ull * pc, "unknown opcode %u at word %u", op, pc);
-		uint32_t len = pkb_insn_len(prog, nwords, pc);
+			return pk_rs_fail(v->err, at, "unknown opcode %u at word %u", op, pc);
+		uint32_t len = pkb_insn_len(prog, v->nwords, pc);
 		bool has_b = pkb_op_operand(op, 1) != PKB_O_NONE;
-		if (has_b && nwords - pc < 2)
-			return pk_rs_fail(err, base + 4ull * pc, "%s at word %u runs past the end of the program",
-					  pkb_op_name(op), pc);
-		if (pk_v_operand(rs, err, op, 0, prog[pc] >> 8, base + 4ull * pc) ||
-		    (has_b && pk_v_operand(rs, err, op, 1, prog[pc + 1], base + 4ull * pc + 4)))
+		if (has_b && v->nwords - pc < 2)
+			return pk_v_past_end(v, pc);
+		if (pk_v_operand(v, op, 0, pkb_operand_a(prog[pc]), at) ||
+		    (has_b && pk_v_operand(v, op, 1, pkb_operand_b(prog + pc), at + 4)))
 			return -1;
 		if (!len)
-			return pk_rs_fail(err, base + 4ull * pc, "%s at word %u runs past the end of the program",
-					  pkb_op_name(op), pc);
-		start[pc] = 1;
+			return pk_v_past_end(v, pc);
+		v->start[pc] = 1;
 		*last = pc;
 		pc += len;
 	}
@@ -193,30 +242,29 @@ static int pk_v_decode(const struct pk_rs *rs, const uint32_t *prog, uint32_t nw
 
 int pk_rs_verify_program(const struct pk_rs *rs, struct pk_rs_err *err)
 {
-	const uint32_t *prog = PK_RS_SEC(rs, PROGRAM, uint32_t);
-	uint32_t nwords = PK_RS_N(rs, PROGRAM);
-	uint64_t base = rs->h->sections[PKB_SEC_PROGRAM].offset;
-	if (nwords < PKB_ENTRIES + 1)
-		return pk_rs_fail(err, base, "program of %u words, shorter than its entry table", nwords);
-	uint8_t *start = calloc(nwords, 1);
-	if (!start)
-		return pk_rs_fail(err, base, "out of memory verifying the program");
+	struct pk_vp v = {
+		.rs = rs,
+		.prog = PK_RS_SEC(rs, PROGRAM, uint32_t),
+		.nwords = PK_RS_N(rs, PROGRAM),
+		.base = rs->h->sections[PKB_SEC_PROGRAM].offset,
+		.err = err,
+	};
+	if (v.nwords < PKB_ENTRIES + 1)
+		return pk_rs_fail(err, v.base, "program of %u words, shorter than its entry table", v.nwords);
+	v.start = calloc(v.nwords, 1);
+	if (!v.start)
+		return pk_rs_fail(err, v.base, "out of memory verifying the program");
 	uint32_t last = 0;
-	int rc = pk_v_decode(rs, prog, nwords, start, &last, err);
-	if (!rc && (prog[last] & 0xff) != PKB_OP_END)
-		rc = pk_rs_fail(err, base + 4ull * last, "the program's last instruction is not END");
+	int rc = pk_v_decode(&v, &last);
+	if (!rc && pkb_op(v.prog[last]) != PKB_OP_END)
+		rc = pk_rs_fail(err, pk_vp_at(&v, v.prog + last), "the program's last instruction is not END");
 	for (uint32_t i = 0; !rc && i < PKB_ENTRIES; i++)
-		if (prog[i] >= nwords || !start[prog[i]])
-			rc = pk_rs_fail(err, base + 4ull * i, "entry %u (%s) is not an instruction", i,
+		if (v.prog[i] >= v.nwords || !v.start[v.prog[i]])
+			rc = pk_rs_fail(err, pk_vp_at(&v, v.prog + i), "entry %u (%s) is not an instruction", i,
 					i % 2 ? "inet6" : "inet");
-	for (uint32_t pc = PKB_ENTRIES; !rc && pc < nwords; pc++) {
-		if (start[pc] && pkb_cut_width(prog[pc] & 0xff))
-			rc = pk_v_cut(prog, pc, start, nwords, base, err);
-		if (start[pc] && (prog[pc] & 0xff) == PKB_OP_FORK)
-			rc = pk_v_targets(prog, pc, pc + 2, prog[pc + 1], start, nwords, base, err);
-		if (start[pc] && ((prog[pc] & 0xff) == PKB_OP_LAST || (prog[pc] & 0xff) == PKB_OP_COLLECT))
-			rc = pk_v_list(rs, prog, pc, base, err);
-	}
-	free(start);
+	for (uint32_t pc = PKB_ENTRIES; !rc && pc < v.nwords; pc++)
+		if (v.start[pc])
+			rc = pk_v_tail(&v, v.prog + pc);
+	free(v.start);
 	return rc;
 }

@@ -14,7 +14,7 @@
 static size_t ip_header(uint8_t af, const uint8_t *src, const uint8_t *dst, uint8_t proto, uint8_t ttl,
 			size_t l4len, uint8_t *b)
 {
-	if (af == PK_RT_AF_INET6) {
+	if (af == PK_AF_INET6) {
 		memset(b, 0, 40);
 		b[0] = 0x60;
 		pk_put16(b + 4, (uint16_t)l4len);
@@ -37,7 +37,7 @@ static size_t ip_header(uint8_t af, const uint8_t *src, const uint8_t *dst, uint
 
 size_t pk_gen_tcp(const struct pk_gen_tcp *t, uint8_t *buf, size_t cap)
 {
-	size_t hl = t->af == PK_RT_AF_INET6 ? 40 : 20, tl = 20 + (t->mss ? 4u : 0u) + (t->wscale ? 4u : 0u);
+	size_t hl = t->af == PK_AF_INET6 ? 40 : 20, tl = 20 + (t->mss ? 4u : 0u) + (t->wscale ? 4u : 0u);
 	uint8_t *opt;
 	uint8_t *th = buf + hl;
 	uint32_t sum;
@@ -69,11 +69,11 @@ size_t pk_gen_tcp(const struct pk_gen_tcp *t, uint8_t *buf, size_t cap)
 size_t pk_gen_icmp_error(uint8_t af, const uint8_t *src, uint8_t type, uint8_t code, const uint8_t *quoted,
 			 size_t qlen, uint8_t *buf, size_t cap)
 {
-	size_t hl = af == PK_RT_AF_INET6 ? 40 : 20, max, n;
+	size_t hl = af == PK_AF_INET6 ? 40 : 20, max, n;
 	uint8_t dst[16] = {0}, *ih = buf + hl;
 	uint32_t sum;
 
-	if (af == PK_RT_AF_INET6) {
+	if (af == PK_AF_INET6) {
 		memcpy(dst, quoted + 8, 16);
 		max = IP6_MIN_MTU - 48;
 	} else {
@@ -83,12 +83,12 @@ size_t pk_gen_icmp_error(uint8_t af, const uint8_t *src, uint8_t type, uint8_t c
 	n = qlen < max ? qlen : max;
 	if (cap < hl + 8 + n)
 		return 0;
-	ip_header(af, src, dst, af == PK_RT_AF_INET6 ? 58 : 1, PK_DEFAULT_TTL, 8 + n, buf);
+	ip_header(af, src, dst, af == PK_AF_INET6 ? 58 : 1, PK_DEFAULT_TTL, 8 + n, buf);
 	memset(ih, 0, 8);
 	ih[0] = type;
 	ih[1] = code;
 	memcpy(ih + 8, quoted, n);
-	sum = af == PK_RT_AF_INET6 ? pk_cksum_pseudo(af, src, dst, 58, (uint32_t)(8 + n)) : 0;
+	sum = af == PK_AF_INET6 ? pk_cksum_pseudo(af, src, dst, 58, (uint32_t)(8 + n)) : 0;
 	pk_put16(ih + 2, pk_cksum_fold(pk_cksum_add(sum, ih, 8 + n)));
 	return hl + 8 + n;
 }

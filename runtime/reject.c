@@ -60,7 +60,7 @@ static void icmp_source(const struct pk_engine *e, const struct pk_ctx *x, uint8
 /* icmp_error never answers multicast or broadcast destinations. */
 static bool multicast(const struct pk_pkt *p)
 {
-	if (p->af == PK_RT_AF_INET6)
+	if (p->af == PK_AF_INET6)
 		return p->dst[0] == 0xff;
 	return p->dst[0] >= 224 || (p->dst[0] == 255 && p->dst[1] == 255 && p->dst[2] == 255 && p->dst[3] == 255);
 }
@@ -69,7 +69,7 @@ static size_t build_icmp(const struct pk_engine *e, const struct pk_ctx *x, cons
 			 uint8_t *out, size_t cap)
 {
 	uint8_t src[16];
-	bool v6 = x->p.af == PK_RT_AF_INET6;
+	bool v6 = x->p.af == PK_AF_INET6;
 	int16_t code = v6 ? r->return_icmp6 : r->return_icmp;
 
 	if (x->p.icmp_error || multicast(&x->p) || (x->p.fragment && !x->p.frag_first))
@@ -106,16 +106,16 @@ static size_t answer(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_r
 	bool tcp = x->p.proto == PK_PROTO_TCP;
 
 	switch (r->block) {
-	case PK_RT_RETURN:
+	case PK_BLOCK_RETURN:
 		if (tcp)
 			return rst_answer(e, x, r);
 		return x->p.proto == PK_PROTO_UDP ? build_icmp(e, x, r, e->gen, sizeof(e->gen)) : 0;
-	case PK_RT_RETURN_RST:
+	case PK_BLOCK_RETURN_RST:
 		return tcp ? rst_answer(e, x, r) : 0;
-	case PK_RT_RETURN_ICMP:
+	case PK_BLOCK_RETURN_ICMP:
 		return build_icmp(e, x, r, e->gen, sizeof(e->gen));
-	case PK_RT_RETURN_ICMP6:
-		return x->p.af == PK_RT_AF_INET6 ? build_icmp(e, x, r, e->gen, sizeof(e->gen)) : 0;
+	case PK_BLOCK_RETURN_ICMP6:
+		return x->p.af == PK_AF_INET6 ? build_icmp(e, x, r, e->gen, sizeof(e->gen)) : 0;
 	default:
 		return 0;
 	}

@@ -45,13 +45,13 @@ bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16]
 	memset(src, 0, 16);
 	memset(dst, 0, 16);
 	if (len >= 20 && ip[0] >> 4 == 4) {
-		*af = PK_RT_AF_INET;
+		*af = PK_AF_INET;
 		memcpy(src, ip + 12, 4);
 		memcpy(dst, ip + 16, 4);
 		return true;
 	}
 	if (len >= 40 && ip[0] >> 4 == 6) {
-		*af = PK_RT_AF_INET6;
+		*af = PK_AF_INET6;
 		memcpy(src, ip + 8, 16);
 		memcpy(dst, ip + 24, 16);
 		return true;
@@ -122,7 +122,7 @@ static bool egress_of(const struct pk_replay *r, const struct pk_verdict *v, uin
 {
 	uint8_t gw_af, gw[16];
 
-	if (v->route != PK_RT_ROUTE_NONE) {
+	if (v->route != PK_ROUTE_NONE) {
 		*egress = v->route_iface;
 		return true;
 	}
@@ -143,7 +143,7 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 	r->cur = res;
 	purge(r, now_ns);
 	pk_isn_align(&r->isn, ip, *len);
-	step(r, now_ns, iface, PK_RT_DIR_IN, 0, ip, len, cap, &res->in);
+	step(r, now_ns, iface, PK_DIR_IN, 0, ip, len, cap, &res->in);
 	decide(res, &res->in);
 	uint8_t af, src[16], dst[16];
 	uint16_t egress;
@@ -166,12 +166,12 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
 			memcpy(r->snap, ip, r->snap_len);
 		}
-		step(r, now_ns, egress, PK_RT_DIR_OUT, res->in.v.tag, ip, len, cap, &res->out);
+		step(r, now_ns, egress, PK_DIR_OUT, res->in.v.tag, ip, len, cap, &res->out);
 		/* a state's route-to / reply-to met on the way out moves the packet to
 		 * its interface, where it is filtered out again (pf_route) */
-		if (res->out.v.kind == PK_V_PASS && res->out.v.route != PK_RT_ROUTE_NONE &&
+		if (res->out.v.kind == PK_V_PASS && res->out.v.route != PK_ROUTE_NONE &&
 		    res->out.v.route_iface != egress)
-			step(r, now_ns, res->out.v.route_iface, PK_RT_DIR_OUT, res->out.v.tag, ip, len, cap, &res->out);
+			step(r, now_ns, res->out.v.route_iface, PK_DIR_OUT, res->out.v.tag, ip, len, cap, &res->out);
 		decide(res, &res->out);
 	}
 	r->cur = NULL;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 
 /* The 16-byte mask of a prefix length, as two words in host order. */
 static void len_mask(uint64_t m[2], unsigned len)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "runtime/bytes.h"
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 #include "runtime/rulebox.h"
 
 uint64_t pkb_field_max(uint8_t af, uint32_t f)
@@ -18,7 +18,7 @@ uint64_t pkb_field_max(uint8_t af, uint32_t f)
 	switch (f) {
 	case PKB_FIELD_PROTO: return 255;
 	case PKB_FIELD_SRC:
-	case PKB_FIELD_DST: return af == PK_RT_AF_INET ? UINT32_MAX : UINT64_MAX;
+	case PKB_FIELD_DST: return af == PK_AF_INET ? UINT32_MAX : UINT64_MAX;
 	case PKB_FIELD_DIR: return 2;
 	default: return 65535;
 	}
@@ -26,21 +26,21 @@ uint64_t pkb_field_max(uint8_t af, uint32_t f)
 
 uint64_t pkb_addr_key(const uint8_t *a, uint8_t af)
 {
-	return af == PK_RT_AF_INET ? pk_get32(a) : (uint64_t)pk_get32(a) << 32 | pk_get32(a + 4);
+	return af == PK_AF_INET ? pk_get32(a) : (uint64_t)pk_get32(a) << 32 | pk_get32(a + 4);
 }
 
 /* Addresses are read as the runtime reads a packet's (pkb_addr_key). */
 static bool pk_box_addr(const struct pkb_addr *a, uint8_t af, uint64_t *lo, uint64_t *hi)
 {
-	unsigned bits = af == PK_RT_AF_INET ? 32 : 64;
+	unsigned bits = af == PK_AF_INET ? 32 : 64;
 	uint64_t fmax = pkb_field_max(af, PKB_FIELD_SRC);
 	*lo = 0;
 	*hi = fmax;
-	if (a->kind == PKB_ADDR_KIND_ANY)
+	if (a->kind == PK_ADDR_ANY)
 		return !a->neg;
 	if (a->neg || a->pfx.af != af)
 		return false;
-	if (a->kind == PKB_ADDR_KIND_PREFIX) {
+	if (a->kind == PK_ADDR_PREFIX) {
 		unsigned len = a->pfx.len < bits ? a->pfx.len : bits;
 		uint64_t host = len >= 64 ? 0 : fmax >> len;
 		uint64_t v = pkb_addr_key(a->pfx.addr, af);
@@ -48,14 +48,14 @@ static bool pk_box_addr(const struct pkb_addr *a, uint8_t af, uint64_t *lo, uint
 		*hi = (v & ~host) | host;
 		return a->pfx.len <= bits;
 	}
-	if (a->kind != PKB_ADDR_KIND_RANGE || a->end.af != af)
+	if (a->kind != PK_ADDR_RANGE || a->end.af != af)
 		return false;
 	uint64_t s = pkb_addr_key(a->pfx.addr, af), t = pkb_addr_key(a->end.addr, af);
 	if (s > t)
 		return false;
 	*lo = s;
 	*hi = t;
-	return af == PK_RT_AF_INET;
+	return af == PK_AF_INET;
 }
 
 /* pf tests ports only for TCP and UDP, so a rule for another protocol
@@ -65,18 +65,18 @@ static bool pk_box_port(const struct pkb_port *p, uint8_t proto, uint64_t *lo, u
 	uint32_t a = 0, b = 65535;
 	*lo = a;
 	*hi = b;
-	if (p->op == PKB_PORT_ANY || (proto && proto != 6 && proto != 17))
+	if (p->op == PK_PORT_ANY || (proto && proto != 6 && proto != 17))
 		return true;
 	if (!proto)
 		return false;
 	switch (p->op) {
-	case PKB_PORT_EQ: a = b = p->lo; break;
-	case PKB_PORT_LT: b = p->lo - 1u; break;
-	case PKB_PORT_LE: b = p->lo; break;
-	case PKB_PORT_GT: a = p->lo + 1u; break;
-	case PKB_PORT_GE: a = p->lo; break;
-	case PKB_PORT_RANGE: a = p->lo; b = p->hi; break;
-	case PKB_PORT_INSIDE: a = p->lo + 1u; b = p->hi - 1u; break;
+	case PK_PORT_EQ: a = b = p->lo; break;
+	case PK_PORT_LT: b = p->lo - 1u; break;
+	case PK_PORT_LE: b = p->lo; break;
+	case PK_PORT_GT: a = p->lo + 1u; break;
+	case PK_PORT_GE: a = p->lo; break;
+	case PK_PORT_RANGE: a = p->lo; b = p->hi; break;
+	case PK_PORT_INSIDE: a = p->lo + 1u; b = p->hi - 1u; break;
 	default: return false;
 	}
 	/* empty (`< 0`, `> 65535`, `1 >< 2`, `5:3`) matches nothing: not a box */
@@ -131,7 +131,7 @@ static void pk_rs_box_of(const struct pk_rs *rs, uint32_t i, struct pk_rs_box *b
 	b->icmp_code = r->icmp_code;
 	b->phase = (uint8_t)pkb_phase_of(r->action);
 	b->bits = (r->flags & PKB_R_IFNEG ? PK_BOX_IFNEG : 0) | (r->flags & PKB_R_QUICK ? PK_BOX_QUICK : 0) |
-		  (r->action == PK_RT_MATCH ? PK_BOX_MATCH : 0);
+		  (r->action == PK_ACT_MATCH ? PK_BOX_MATCH : 0);
 	if (!exact || r->tos != -1 || r->tagged || r->probability)
 		b->bits |= PK_BOX_FULL;
 }

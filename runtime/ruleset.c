@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/pkb_internal.h"
+#include "runtime/pkb_priv.h"
 
 /* A translation pool address as the engine uses it. `nat-to (wan0)` is a
  * table of the interface's addresses: pf translates to the interface's
@@ -14,13 +14,13 @@
 static struct pkb_prefix pk_rs_pool_prefix(const struct pk_rs *rs, const struct pkb_addr *a)
 {
 	struct pkb_prefix p = {0};
-	if (a->kind != PKB_ADDR_KIND_TABLE)
+	if (a->kind != PK_ADDR_TABLE)
 		return a->pfx;
 	const struct pkb_table *t = &PK_RS_SEC(rs, TABLES, struct pkb_table)[a->table];
 	if (t->nentries) {
 		const struct pkb_tabentry *e = &PK_RS_SEC(rs, TABENTRIES, struct pkb_tabentry)[t->entry_first];
 		p.af = e->af;
-		p.len = e->af == 4 ? 32 : 128;
+		p.len = e->af == PK_AF_INET ? 32 : 128;
 		memcpy(p.addr, e->addr, 16);
 	}
 	return p;
@@ -87,8 +87,6 @@ static void pk_rs_build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 	}
 }
 
-enum { ADDR_ANY = 0, ADDR_PREFIX = 1 }; /* compiler/ir.h enum pk_addr_kind */
-
 bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
@@ -96,14 +94,14 @@ bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b)
 	const struct pkb_addr *dst = &PK_RS_SEC(rs, ADDRS, struct pkb_addr)[r->dst];
 
 	memset(b, 0, sizeof(*b));
-	if (r->action != PK_RT_BINAT || (r->flags & PKB_R_IFNEG) || src->kind != ADDR_PREFIX || src->neg ||
-	    (dst->kind != ADDR_ANY && (dst->kind != ADDR_PREFIX || dst->neg)))
+	if (r->action != PK_ACT_BINAT || (r->flags & PKB_R_IFNEG) || src->kind != PK_ADDR_PREFIX || src->neg ||
+	    (dst->kind != PK_ADDR_ANY && (dst->kind != PK_ADDR_PREFIX || dst->neg)))
 		return false;
 	b->iface = r->iface == PKB_NONE ? PK_RT_NO_IFACE : (uint16_t)r->iface;
 	b->af = src->pfx.af;
 	b->len = src->pfx.len;
 	memcpy(b->addr, src->pfx.addr, 16);
-	if (dst->kind == ADDR_PREFIX) {
+	if (dst->kind == PK_ADDR_PREFIX) {
 		b->peer_af = dst->pfx.af;
 		b->peer_len = dst->pfx.len;
 		memcpy(b->peer, dst->pfx.addr, 16);
@@ -159,10 +157,10 @@ static void pk_rs_build_options(struct pk_rs *rs)
 {
 	const struct pkb_options *o = PK_RS_SEC(rs, OPTIONS, struct pkb_options);
 	memcpy(rs->opts.timeouts, o->timeouts, sizeof(rs->opts.timeouts));
-	rs->opts.limit_states = o->limits[0];
-	rs->opts.limit_frags = o->limits[1];
-	rs->opts.limit_src_nodes = o->limits[2];
-	rs->opts.limit_table_entries = o->limits[3];
+	rs->opts.limit_states = o->limits[PK_LIMIT_STATES];
+	rs->opts.limit_frags = o->limits[PK_LIMIT_FRAGS];
+	rs->opts.limit_src_nodes = o->limits[PK_LIMIT_SRC_NODES];
+	rs->opts.limit_table_entries = o->limits[PK_LIMIT_TABLE_ENTRIES];
 	rs->opts.block_policy = o->block_policy;
 	rs->opts.state_policy = o->state_policy;
 	rs->opts.optimization = o->optimization;
@@ -328,7 +326,7 @@ bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16])
 {
 	const struct pkb_prefix *a = PK_RS_SEC(rs, IFADDRS, struct pkb_prefix);
 	for (uint32_t i = 0; i < PK_RS_N(rs, IFADDRS); i++)
-		if (a[i].af == af && !memcmp(a[i].addr, addr, af == PK_RT_AF_INET ? 4 : 16))
+		if (a[i].af == af && !memcmp(a[i].addr, addr, af == PK_AF_INET ? 4 : 16))
 			return true;
 	return false;
 }

@@ -6,9 +6,9 @@
  * (state table, TCP tracking, NAT, replay, picketd). Nothing is evaluated
  * before pk_rs_load() has verified the whole file.
  *
- * The runtime includes nothing from grammar/, compiler/ or verify/, so the
- * few enums it shares with the IR are restated here with the same values
- * (compiler/encode.c checks they agree with static asserts).
+ * The runtime includes nothing from grammar/, compiler/ or verify/: the
+ * values a rule is made of are defined at this lowest layer, in
+ * runtime/rule_vocab.h, and the IR takes them from there.
  */
 #ifndef PK_RUNTIME_RULESET_H
 #define PK_RUNTIME_RULESET_H
@@ -17,24 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/rule_vocab.h"
 #include "runtime/timeouts.h"
 
-#define PK_RT_AF_INET 4
-#define PK_RT_AF_INET6 6
-#define PK_RT_DIR_IN 1
-#define PK_RT_DIR_OUT 2
 #define PK_RT_NO_RULE UINT32_MAX
 #define PK_RT_NO_TABLE UINT32_MAX
 #define PK_RT_NO_IFACE UINT16_MAX
-
-/* Values equal the IR's enum pk_action, pk_block_kind, pk_state_type,
- * pk_state_policy, pk_nat_kind, pk_route_kind. */
-enum pk_rt_action { PK_RT_PASS, PK_RT_BLOCK, PK_RT_MATCH, PK_RT_SCRUB, PK_RT_NAT, PK_RT_RDR, PK_RT_BINAT };
-enum pk_rt_block { PK_RT_DROP, PK_RT_RETURN, PK_RT_RETURN_RST, PK_RT_RETURN_ICMP, PK_RT_RETURN_ICMP6 };
-enum pk_rt_state { PK_RT_STATE_NONE, PK_RT_STATE_KEEP, PK_RT_STATE_MODULATE, PK_RT_STATE_SYNPROXY };
-enum pk_rt_policy { PK_RT_POLICY_DEFAULT, PK_RT_POLICY_IF_BOUND, PK_RT_POLICY_FLOATING };
-enum pk_rt_nat { PK_RT_NAT_NONE, PK_RT_NAT_TO, PK_RT_RDR_TO, PK_RT_BINAT_TO };
-enum pk_rt_route { PK_RT_ROUTE_NONE, PK_RT_ROUTE_TO, PK_RT_REPLY_TO, PK_RT_DUP_TO };
 
 /* The rule sets pf evaluates, in the order it evaluates them. Legacy
  * scrub/nat/rdr/binat rules are first-match; the filter is last-match
@@ -56,9 +44,9 @@ void pk_rs_free(struct pk_rs *rs);
 
 /* The fields of a packet the rules look at, filled by the packet parser. */
 struct pk_match_pkt {
-	uint8_t af;      /* PK_RT_AF_INET or PK_RT_AF_INET6 */
+	uint8_t af;      /* PK_AF_INET or PK_AF_INET6 */
 	uint8_t proto;
-	uint8_t dir;     /* PK_RT_DIR_IN or PK_RT_DIR_OUT */
+	uint8_t dir;     /* PK_DIR_IN or PK_DIR_OUT */
 	uint8_t tcp_flags;
 	uint16_t iface;  /* index into the ruleset's interface names, or PK_RT_NO_IFACE */
 	uint16_t sport, dport; /* host order; 0 when the protocol has none */
@@ -75,8 +63,8 @@ struct pk_match_pkt {
 struct pk_rs_options {
 	uint32_t timeouts[PK_TMO_COUNT];
 	uint32_t limit_states, limit_frags, limit_src_nodes, limit_table_entries;
-	uint8_t block_policy; /* 0 drop, 1 return */
-	uint8_t state_policy; /* PK_RT_POLICY_IF_BOUND or PK_RT_POLICY_FLOATING */
+	uint8_t block_policy; /* enum pk_block_policy */
+	uint8_t state_policy; /* PK_POLICY_IF_BOUND or PK_POLICY_FLOATING */
 	uint8_t optimization; /* enum pk_optimization */
 	uint32_t hostid;
 	uint16_t nskip;
@@ -87,7 +75,7 @@ struct pk_rs_options {
 struct pk_rs_rule {
 	uint32_t nr;        /* @nr */
 	uint32_t line;      /* source line; file is pk_rs_rule_file() */
-	uint8_t action, block, state, dir;
+	uint8_t action, block, state, dir; /* enum pk_action, pk_block_kind, pk_state_type, pk_dir */
 	bool quick, log, log_all, allow_opts;
 	uint8_t return_ttl;
 	int16_t return_icmp, return_icmp6;
@@ -95,7 +83,7 @@ struct pk_rs_rule {
 	/* state options */
 	uint32_t max_states, max_src_nodes, max_src_states, max_src_conn;
 	uint32_t max_src_conn_rate, max_src_conn_secs;
-	uint8_t src_track, policy;
+	uint8_t src_track, policy; /* enum pk_src_track, pk_state_policy */
 	bool sloppy;
 	uint32_t overload_table;         /* table index, PK_RT_NO_TABLE when none */
 	bool overload_flush, overload_flush_global;
@@ -111,14 +99,14 @@ struct pk_rs_rule {
 	uint8_t min_ttl;
 	int16_t set_tos;
 	/* translation */
-	uint8_t nat;           /* enum pk_rt_nat */
+	uint8_t nat;           /* enum pk_nat_kind */
 	uint8_t nat_af;
-	uint8_t nat_pool_opts; /* IR pool option bits */
+	uint8_t nat_pool_opts; /* enum pk_pool_opt bits */
 	uint16_t nat_npool;
 	const uint8_t *nat_pool; /* nat_npool addresses, 17 bytes each: 16 address + prefix length */
 	uint16_t nat_port_lo, nat_port_hi;
 	/* route-to / reply-to / dup-to */
-	uint8_t route;
+	uint8_t route; /* enum pk_route_kind */
 	uint16_t route_iface;
 	uint8_t route_gw[16];
 	const char *label; /* NULL when none */

@@ -97,7 +97,7 @@ void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *
 	if (!c)
 		return;
 	memcpy(before, x->ip, n);
-	if (x->p.af == PK_RT_AF_INET)
+	if (x->p.af == PK_AF_INET)
 		scrub_ipv4(e, x, c);
 	else if (c->min_ttl && x->ip[7] < c->min_ttl)
 		x->ip[7] = c->min_ttl;

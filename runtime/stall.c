@@ -57,14 +57,14 @@ static bool parse_tcp(const uint8_t *ip, size_t len, struct tcp_view *t)
 		bool first_frag = (((ip[6] & 0x1f) << 8) | ip[7]) == 0;
 		if (ip[9] != 6 || off < 20 || !first_frag)
 			return false;
-		t->af = PK_RT_AF_INET;
+		t->af = PK_AF_INET;
 		memcpy(t->src, ip + 12, 4);
 		memcpy(t->dst, ip + 16, 4);
 	} else if (len >= 40 && ip[0] >> 4 == 6) {
 		if (ip[6] != 6)
 			return false;
 		off = 40;
-		t->af = PK_RT_AF_INET6;
+		t->af = PK_AF_INET6;
 		memcpy(t->src, ip + 8, 16);
 		memcpy(t->dst, ip + 24, 16);
 	} else

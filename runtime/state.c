@@ -40,7 +40,7 @@ static uint32_t buckets_for(uint32_t cap)
 static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
 			    uint16_t port0, uint16_t port1)
 {
-	uint64_t h = pk_hash_words(t->seed ^ ((uint64_t)af << 8 | proto), addrs, af == PK_RT_AF_INET6 ? 4 : 1);
+	uint64_t h = pk_hash_words(t->seed ^ ((uint64_t)af << 8 | proto), addrs, af == PK_AF_INET6 ? 4 : 1);
 
 	h = pk_hash_mix(h, (uint64_t)port0 << 16 | port1);
 	return (uint32_t)(((uint64_t)pk_hash_fold(h) * t->nbuckets) >> 32); /* in [0, nbuckets) */
@@ -50,7 +50,7 @@ static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t p
 {
 	uint8_t v4[8];
 
-	if (af == PK_RT_AF_INET6)
+	if (af == PK_AF_INET6)
 		return bucket_hash(t, af, proto, k->addr, k->port[0], k->port[1]);
 	memcpy(v4, k->addr[0], 4);
 	memcpy(v4 + 4, k->addr[1], 4);
@@ -60,7 +60,7 @@ static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t p
 void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
 		 uint16_t dport)
 {
-	int s = dir == PK_RT_DIR_IN ? 0 : 1;
+	int s = dir == PK_DIR_IN ? 0 : 1;
 
 	memcpy(k->addr[s], src, 16);
 	memcpy(k->addr[1 - s], dst, 16);
@@ -163,7 +163,7 @@ static bool compact(struct pk_state_table *t, uint8_t af, const struct pk_skey *
 	memset(c, 0, sizeof(*c));
 	c->port[0] = k->port[0];
 	c->port[1] = k->port[1];
-	if (af != PK_RT_AF_INET6) {
+	if (af != PK_AF_INET6) {
 		memcpy(&c->a[0], k->addr[0], 4);
 		memcpy(&c->a[1], k->addr[1], 4);
 		return true;
@@ -183,7 +183,7 @@ static void expand(const struct pk_state_table *t, uint8_t af, const struct pk_c
 	memset(k, 0, sizeof(*k));
 	k->port[0] = c->port[0];
 	k->port[1] = c->port[1];
-	if (af != PK_RT_AF_INET6) {
+	if (af != PK_AF_INET6) {
 		memcpy(k->addr[0], &c->a[0], 4);
 		memcpy(k->addr[1], &c->a[1], 4);
 	} else if (c->a[0]) {
@@ -210,7 +210,7 @@ static void drop_keys(struct pk_state_table *t, uint32_t i)
 	struct pk_state *s = &t->st[i];
 	struct pk_state_ext *x = pk_st_ext(t, i);
 
-	if (s->af != PK_RT_AF_INET6)
+	if (s->af != PK_AF_INET6)
 		return;
 	if (x && x->key.a[0] != s->key.a[0])
 		pk_spool_free(&t->side, x->key.a[0]);
@@ -223,7 +223,7 @@ static void drop_keys(struct pk_state_table *t, uint32_t i)
 /* The same key, comparing only the bytes of the family's addresses. */
 static bool same_key(uint8_t af, const struct pk_skey *a, const struct pk_skey *b)
 {
-	size_t alen = af == PK_RT_AF_INET6 ? 16 : 4;
+	size_t alen = af == PK_AF_INET6 ? 16 : 4;
 
 	return a->port[0] == b->port[0] && a->port[1] == b->port[1] && memcmp(a->addr[0], b->addr[0], alen) == 0 &&
 	       memcmp(a->addr[1], b->addr[1], alen) == 0;
@@ -310,7 +310,7 @@ static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8
 
 	if (s->af != af || s->proto != proto || c->port[0] != k->port[0] || c->port[1] != k->port[1])
 		return false;
-	if (af == PK_RT_AF_INET6)
+	if (af == PK_AF_INET6)
 		return memcmp(pk_spool_get(&t->side, c->a[0]), k->addr, sizeof(k->addr)) == 0;
 	return memcmp(&c->a[0], k->addr[0], 4) == 0 && memcmp(&c->a[1], k->addr[1], 4) == 0;
 }
@@ -321,7 +321,7 @@ static uint32_t bucket_of(const struct pk_state_table *t, uint32_t i, int k)
 	const struct pk_state *s = &t->st[i];
 	const struct pk_ckey *c = ckey(t, i, k);
 
-	return bucket_hash(t, s->af, s->proto, s->af == PK_RT_AF_INET6 ? pk_spool_get(&t->side, c->a[0]) : c->a,
+	return bucket_hash(t, s->af, s->proto, s->af == PK_AF_INET6 ? pk_spool_get(&t->side, c->a[0]) : c->a,
 			   c->port[0], c->port[1]);
 }
 
@@ -404,7 +404,7 @@ uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, c
 {
 	uint32_t e = t->bucket[key_bucket(t, af, proto, k)];
 	uint32_t floating = PK_ST_NONE;
-	int want = dir == PK_RT_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
+	int want = dir == PK_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
 
 	for (; e; e = *next_of(t, e)) {
 		const struct pk_state *s = &t->st[SLOT(e)];

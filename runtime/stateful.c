@@ -81,7 +81,7 @@ static void kill_state(struct pk_state *s)
 static void overload(struct pk_engine *e, uint32_t i, const struct pk_rs_rule *r, const struct pk_src_node *sn)
 {
 	const struct pk_state *s = &e->st.st[i];
-	const size_t n = sn->af == PK_RT_AF_INET6 ? 16 : 4;
+	const size_t n = sn->af == PK_AF_INET6 ? 16 : 4;
 
 	if (r->overload_table != PK_RT_NO_TABLE && pk_rs_table_add(e->rs, r->overload_table, sn->af, sn->addr) > 0) {
 		e->c.overload_added++;
@@ -97,7 +97,7 @@ static void overload(struct pk_engine *e, uint32_t i, const struct pk_rs_rule *r
 		    (!r->overload_flush_global && o->rule != s->rule))
 			continue;
 		pk_st_key(&e->st, k, PK_SK_WIRE, &wire);
-		if (memcmp(wire.addr[o->dir == PK_RT_DIR_IN ? 0 : 1], sn->addr, n) != 0)
+		if (memcmp(wire.addr[o->dir == PK_DIR_IN ? 0 : 1], sn->addr, n) != 0)
 			continue;
 		kill_state(o);
 		e->c.overload_flushed++;
@@ -279,7 +279,7 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 	struct pk_pkt in;
 	struct pk_skey k;
 	uint32_t off = x->p.inner_off, i;
-	uint8_t opp = x->dir == PK_RT_DIR_IN ? PK_RT_DIR_OUT : PK_RT_DIR_IN;
+	uint8_t opp = x->dir == PK_DIR_IN ? PK_DIR_OUT : PK_DIR_IN;
 
 	if (pk_pkt_parse_quoted(x->ip + off, x->p.tot_len - off, &in) != PK_REASON_NONE) {
 		x->v->kind = PK_V_BLOCK; /* pf: "ICMP error message too short" */
@@ -320,7 +320,7 @@ static enum pk_drop_reason src_limits(struct pk_engine *e, const struct pk_ctx *
 				      uint32_t *sn)
 {
 	const struct pk_rs_rule *r = pk_rs_rule(e->rs, rule);
-	uint32_t key = r->src_track == 2 ? PK_RT_NO_RULE : rule; /* source-track global */
+	uint32_t key = r->src_track == PK_SRCTRACK_GLOBAL ? PK_RT_NO_RULE : rule;
 
 	*sn = PK_SN_NONE;
 	if (!wants_src_node(r))
@@ -343,7 +343,7 @@ static void attach_src_node(struct pk_engine *e, const struct pk_ctx *x, uint32_
 	if (!wants_src_node(r))
 		return;
 	if (sn == PK_SN_NONE) {
-		sn = pk_sn_add(&e->sn, x->p.af, x->p.src, r->src_track == 2 ? PK_RT_NO_RULE : rule);
+		sn = pk_sn_add(&e->sn, x->p.af, x->p.src, r->src_track == PK_SRCTRACK_GLOBAL ? PK_RT_NO_RULE : rule);
 		e->rule_src_nodes[rule]++;
 	}
 	e->sn.n[sn].states++;
@@ -357,7 +357,7 @@ static enum pk_timeout init_peers(struct pk_engine *e, struct pk_ctx *x, uint32_
 
 	switch (s->proto) {
 	case PK_PROTO_TCP:
-		if (r->state == PK_RT_STATE_MODULATE)
+		if (r->state == PK_STATE_MODULATE)
 			while ((seqdiff = pk_eng_random(e) - x->p.seq) == 0)
 				continue;
 		if (seqdiff && (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN) {
@@ -386,7 +386,7 @@ static const struct pk_rs_rule *rule_or_default(const struct pk_engine *e, uint3
 
 	if (rule != PK_RT_NO_RULE)
 		return pk_rs_rule(e->rs, rule);
-	def.state = PK_RT_STATE_KEEP;
+	def.state = PK_STATE_KEEP;
 	def.nr = PK_RT_NO_RULE;
 	for (t = 0; t < PK_TMO_COUNT; t++)
 		def.timeouts[t] = PK_TMO_UNSET;
@@ -395,7 +395,7 @@ static const struct pk_rs_rule *rule_or_default(const struct pk_engine *e, uint3
 
 static uint8_t policy_of(const struct pk_engine *e, const struct pk_rs_rule *r)
 {
-	return r->policy != PK_RT_POLICY_DEFAULT ? r->policy : e->opt->state_policy;
+	return r->policy != PK_POLICY_DEFAULT ? r->policy : e->opt->state_policy;
 }
 
 /* A state of rule r keeps a side record for its sequence offsets, its
@@ -404,7 +404,7 @@ static bool wants_ext(const struct pk_ctx *x, const struct pk_rs_rule *r)
 {
 	bool tcp = x->p.proto == PK_PROTO_TCP;
 
-	return (tcp && (r->state == PK_RT_STATE_MODULATE || r->state == PK_RT_STATE_SYNPROXY)) ||
+	return (tcp && (r->state == PK_STATE_MODULATE || r->state == PK_STATE_SYNPROXY)) ||
 	       wants_src_node(r);
 }
 
@@ -422,7 +422,7 @@ static enum pk_drop_reason fill_state(struct pk_engine *e, struct pk_ctx *x, con
 	s->af = x->p.af;
 	s->proto = x->p.proto;
 	s->dir = x->dir;
-	s->iface = policy_of(e, r) == PK_RT_POLICY_FLOATING ? PK_RT_NO_IFACE : x->iface;
+	s->iface = policy_of(e, r) == PK_POLICY_FLOATING ? PK_RT_NO_IFACE : x->iface;
 	s->rule = d->rule;
 	s->last_ms = x->now_ms;
 	s->flags = (uint8_t)((r->sloppy ? PK_SF_SLOPPY : 0) | (r->allow_opts ? PK_SF_ALLOWOPTS : 0));
@@ -503,7 +503,7 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 	x->v->state_event = PK_SE_CREATED;
 	x->v->state_rule = d->rule;
 	tcp_states(x->v, &e->st.st[i], true);
-	if (r->state == PK_RT_STATE_SYNPROXY && x->p.proto == PK_PROTO_TCP)
+	if (r->state == PK_STATE_SYNPROXY && x->p.proto == PK_PROTO_TCP)
 		return pk_eng_synproxy_start(e, x, i);
 	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
 		pk_eng_nat_apply(e, x, i);

@@ -19,7 +19,7 @@
 static uint16_t proxy_mss(const struct pk_pkt *p)
 {
 	uint16_t mss = p->opt.mss ? p->opt.mss : TCP_MSSDFLT;
-	uint16_t link = p->af == PK_RT_AF_INET6 ? 1440 : 1460;
+	uint16_t link = p->af == PK_AF_INET6 ? 1440 : 1460;
 
 	if (mss > link)
 		mss = link;
@@ -46,10 +46,10 @@ static void emit(struct pk_engine *e, struct pk_ctx *x, const struct pk_gen_tcp 
 static void to_peer(struct pk_engine *e, struct pk_ctx *x, uint32_t i, bool server, struct pk_gen_tcp *t)
 {
 	const struct pk_state *s = &e->st.st[i];
-	int c = s->dir == PK_RT_DIR_IN ? 0 : 1;
+	int c = s->dir == PK_DIR_IN ? 0 : 1;
 	struct pk_skey k;
 
-	pk_st_key(&e->st, i, (s->dir == PK_RT_DIR_IN) == server ? PK_SK_STACK : PK_SK_WIRE, &k);
+	pk_st_key(&e->st, i, (s->dir == PK_DIR_IN) == server ? PK_SK_STACK : PK_SK_WIRE, &k);
 	t->af = s->af;
 	t->src = server ? k.addr[c] : k.addr[1 - c];
 	t->dst = server ? k.addr[1 - c] : k.addr[c];

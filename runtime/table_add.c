@@ -32,7 +32,7 @@ void pk_tadd_fini(struct pk_tadd_set *s)
 
 static size_t addr_len(uint8_t af)
 {
-	return af == PK_RT_AF_INET6 ? 16 : 4;
+	return af == PK_AF_INET6 ? 16 : 4;
 }
 
 /* Over the family's bytes only: what follows an IPv4 address is not part of it. */

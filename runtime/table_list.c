@@ -19,7 +19,7 @@ static uint32_t added_hosts(FILE *out, const struct pk_rs *rs, uint32_t table)
 		n++;
 		if (!out)
 			continue;
-		inet_ntop(af == PK_RT_AF_INET6 ? AF_INET6 : AF_INET, addr, text, sizeof(text));
+		inet_ntop(af == PK_AF_INET6 ? AF_INET6 : AF_INET, addr, text, sizeof(text));
 		fprintf(out, "    %s (overload)\n", text);
 	}
 	return n;

@@ -98,18 +98,7 @@ static bool addr_match(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *
 
 static bool port_match(const struct pk_port_match *m, uint16_t x)
 {
-	switch (m->op) {
-	case PK_PORT_EQ: return x == m->lo;
-	case PK_PORT_NE: return x != m->lo;
-	case PK_PORT_LT: return x < m->lo;
-	case PK_PORT_LE: return x <= m->lo;
-	case PK_PORT_GT: return x > m->lo;
-	case PK_PORT_GE: return x >= m->lo;
-	case PK_PORT_RANGE: return x >= m->lo && x <= m->hi;
-	case PK_PORT_INSIDE: return x > m->lo && x < m->hi;
-	case PK_PORT_OUTSIDE: return x < m->lo || x > m->hi;
-	default: return true;
-	}
+	return pk_port_op_match(m->op, m->lo, m->hi, x);
 }
 
 static bool l4_match(const struct pk_ir_rule *r, const struct pk_vpkt *p)

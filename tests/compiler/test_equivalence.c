@@ -34,11 +34,11 @@ static void program_use(const uint8_t *buf, struct prog_use *u)
 	uint32_t n = h->sections[PKB_SEC_PROGRAM].count;
 	memset(u, 0, sizeof(*u));
 	for (uint32_t pc = PKB_ENTRIES; pc < n; pc += pkb_insn_len(prog, n, pc)) {
-		uint32_t op = prog[pc] & 0xff;
+		enum pkb_op op = pkb_op(prog[pc]);
 		u->ops[op]++;
-		for (uint32_t j = 1; (op == PKB_OP_LAST || op == PKB_OP_COLLECT) && j <= prog[pc] >> 8; j++) {
-			u->sure += !!(prog[pc + j] & PKB_SURE);
-			u->syn += !!(prog[pc + j] & PKB_SYN);
+		for (uint32_t j = 0; (op == PKB_OP_LAST || op == PKB_OP_COLLECT) && j < pkb_operand_a(prog[pc]); j++) {
+			u->sure += !!(pkb_list(prog + pc)[j] & PKB_SURE);
+			u->syn += !!(pkb_list(prog + pc)[j] & PKB_SYN);
 		}
 	}
 }

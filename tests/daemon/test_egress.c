@@ -55,7 +55,7 @@ static bool in(double t, const char *iface, struct pk_tb_ends e, struct pk_tb_se
 	struct pk_tb s = pk_tb_tcp(e, g);
 	blen = pk_tb_build(&s, d.buf, sizeof(d.buf));
 	d.now_ns = (uint64_t)(t * SEC);
-	return pk_dp_filter(&d, ifc(iface), PK_RT_DIR_IN, 0, &blen, &v);
+	return pk_dp_filter(&d, ifc(iface), PK_DIR_IN, 0, &blen, &v);
 }
 
 /* From the client 192.168.1.10 port sport to dst port dport. */
@@ -87,7 +87,7 @@ static void test_without_route_to_the_topology_route_decides(void **st)
 	(void)st;
 	start(TOPO "pass out all\npass in all\npass in on lan0 proto tcp to port 443 route-to (wan1 198.51.100.1)\n");
 	assert_true(in(1, "lan0", from_client(4000, "192.0.2.7", 80), syn));
-	assert_int_equal(v.route, PK_RT_ROUTE_NONE);
+	assert_int_equal(v.route, PK_ROUTE_NONE);
 	assert_true(pk_router_egress(pk_engine_ruleset(d.engine), &v, d.buf, &oif, nh));
 	assert_int_equal(oif, ifc("wan0"));
 	assert_next_hop("203.0.113.1");
@@ -102,7 +102,7 @@ static void test_route_to_without_gateway_sends_to_the_destination(void **st)
 	(void)st;
 	start(TOPO "pass all\n");
 	assert_true(in(1, "lan0", from_client(4000, "192.0.2.7", 443), syn));
-	v.route = PK_RT_ROUTE_TO;
+	v.route = PK_ROUTE_TO;
 	v.route_iface = ifc("wan1");
 	memset(v.route_gw, 0, 16);
 	assert_true(pk_router_egress(pk_engine_ruleset(d.engine), &v, d.buf, &oif, nh));

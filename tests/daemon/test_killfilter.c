@@ -17,7 +17,7 @@ static void test_single_host_is_a_full_length_source_prefix(void **state)
 	const uint8_t want[4] = {192, 168, 1, 10};
 	(void)state;
 	assert_int_equal(pk_killfilter_parse("192.168.1.10", &f, err, sizeof(err)), 0);
-	assert_int_equal(f.src_af, PK_RT_AF_INET);
+	assert_int_equal(f.src_af, PK_AF_INET);
 	assert_int_equal(f.src_len, 32);
 	assert_memory_equal(f.src, want, 4);
 	assert_int_equal(f.dst_af, 0);
@@ -30,7 +30,7 @@ static void test_source_and_destination_prefixes_both_families(void **state)
 	(void)state;
 	assert_int_equal(pk_killfilter_parse("10.0.0.0/8 2001:db8::/32", &f, err, sizeof(err)), 0);
 	assert_int_equal(f.src_len, 8);
-	assert_int_equal(f.dst_af, PK_RT_AF_INET6);
+	assert_int_equal(f.dst_af, PK_AF_INET6);
 	assert_int_equal(f.dst_len, 32);
 	assert_int_equal(f.dst[0], 0x20);
 	assert_int_equal(f.dst[1], 0x01);

@@ -51,8 +51,8 @@ static int setup(void **state)
 	d.engine = et.eng;
 	d.now_ns = 2 * PK_ET_SEC;
 	d.started_ns = 0;
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
-	assert_int_equal(pk_et_tcp(1, et.nas, PK_RT_DIR_OUT, ssh, pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.nas, PK_DIR_OUT, ssh, pk_et_syn), PK_V_PASS);
 	return 0;
 }
 

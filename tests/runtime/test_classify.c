@@ -31,7 +31,7 @@ static struct pk_rs *load(const char *text)
 
 static struct pk_match_pkt pkt(const char *src, const char *dst, uint8_t proto, uint16_t dport)
 {
-	struct pk_match_pkt p = {.af = 4, .proto = proto, .dir = PK_RT_DIR_IN, .iface = PK_RT_NO_IFACE,
+	struct pk_match_pkt p = {.af = 4, .proto = proto, .dir = PK_DIR_IN, .iface = PK_RT_NO_IFACE,
 				 .sport = 40000, .dport = dport, .tcp_flags = 0x02, .icmp_type = -1, .icmp_code = -1};
 	struct pk_prefix a, b;
 	assert_int_equal(pk_prefix_parse(src, &a), 0);
@@ -113,7 +113,7 @@ static void test_translation_phases_take_the_first_match(void **state)
 				"nat on wan0 from 10.0.0.0/8 to any -> 203.0.113.2\n"
 				"nat on wan0 from 10.1.0.0/16 to any -> 203.0.113.3\n");
 	struct pk_match_pkt p = pkt("10.1.2.3", "198.51.100.1", 6, 80);
-	p.dir = PK_RT_DIR_OUT;
+	p.dir = PK_DIR_OUT;
 	p.iface = pk_rs_iface_find(rs, "wan0");
 	assert_int_equal(decide(rs, PK_PHASE_NAT, &p, NULL), 0);
 	assert_int_equal(FILTER(rs, p), PK_RT_NO_RULE);
@@ -187,13 +187,13 @@ static void test_interface_negation_and_direction(void **state)
 	struct pk_rs *rs = load("interface lan0 address 192.168.1.1/24\ninterface wan0 address 203.0.113.2/24\n"
 				"block all\npass out on ! wan0 all\n");
 	struct pk_match_pkt p = pkt("192.168.1.5", "192.168.1.9", 17, 53);
-	p.dir = PK_RT_DIR_OUT;
+	p.dir = PK_DIR_OUT;
 	p.iface = pk_rs_iface_find(rs, "lan0");
 	assert_int_equal(FILTER(rs, p), 1);
 	p.iface = pk_rs_iface_find(rs, "wan0");
 	assert_int_equal(FILTER(rs, p), 0);
 	p.iface = pk_rs_iface_find(rs, "lan0");
-	p.dir = PK_RT_DIR_IN;
+	p.dir = PK_DIR_IN;
 	assert_int_equal(FILTER(rs, p), 0);
 	pk_rs_free(rs);
 }

@@ -39,7 +39,7 @@ static struct pk_engine *engine(const struct pk_ir_ruleset *ir, bool no_cache)
 static size_t frame(const struct pk_match_pkt *p, uint8_t flags, uint8_t *buf, size_t cap)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	const int af = p->af == PK_RT_AF_INET6 ? AF_INET6 : AF_INET;
+	const int af = p->af == PK_AF_INET6 ? AF_INET6 : AF_INET;
 
 	inet_ntop(af, p->src, src, sizeof(src));
 	inet_ntop(af, p->dst, dst, sizeof(dst));
@@ -163,7 +163,7 @@ static uint8_t udp_tagged(struct pk_engine *e, uint16_t sport, uint16_t tag)
 	s.sport = sport;
 	s.dport = 53;
 	len = pk_tb_build(&s, buf, sizeof(buf));
-	pk_engine_packet_tagged(e, 1000000000ull, 0, PK_RT_DIR_IN, tag, buf, &len, sizeof(buf), &v);
+	pk_engine_packet_tagged(e, 1000000000ull, 0, PK_DIR_IN, tag, buf, &len, sizeof(buf), &v);
 	return v.kind;
 }
 

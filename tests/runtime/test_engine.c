@@ -31,13 +31,13 @@ static const struct pk_tb_ends ssh_back = {.src = NASIP, .sport = 22, .dst = CL,
 /* A segment of it at t on lan0, in from the client. */
 static uint8_t client(double t, struct pk_tb_seg g)
 {
-	return pk_et_tcp(t, et.lan, PK_RT_DIR_IN, ssh, g);
+	return pk_et_tcp(t, et.lan, PK_DIR_IN, ssh, g);
 }
 
 /* A segment of it at t on lan0, out from the server. */
 static uint8_t server(double t, struct pk_tb_seg g)
 {
-	return pk_et_tcp(t, et.lan, PK_RT_DIR_OUT, ssh_back, g);
+	return pk_et_tcp(t, et.lan, PK_DIR_OUT, ssh_back, g);
 }
 
 /* Its handshake, which leaves both sides ESTABLISHED. */
@@ -64,7 +64,7 @@ static void test_no_matching_rule_passes_without_state(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block in on wan0 all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1000)), PK_V_PASS);
 	assert_int_equal(et.v.rule, PK_RT_NO_RULE);
 	assert_int_equal(et.v.state_event, PK_SE_NONE);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
@@ -75,14 +75,14 @@ static void test_last_matching_rule_wins_unless_quick(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto udp all\nblock in quick on lan0 proto udp to port 9\n"
 		   "pass in on lan0 proto udp to port 9\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1000)), PK_V_PASS);
 	assert_int_equal(et.v.rule, 1);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN,
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN,
 				   (struct pk_tb_ends){.src = CL, .sport = 1000, .dst = NASIP, .dport = 9}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 2);
 	assert_int_equal(et.v.reason, PK_REASON_MATCH);
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_IN, dns("198.51.100.7", 1000)), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_IN, dns("198.51.100.7", 1000)), PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 	assert_int_equal(pk_engine_counters(et.eng)->reason[PK_REASON_MATCH], 2);
 }
@@ -105,7 +105,7 @@ static void test_server_initiated_connection_is_blocked(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp from lan0:network to any\n");
 	handshake(0);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_OUT, reverse, (struct pk_tb_seg){.flags = PK_TH_SYN, .seq = 7}),
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_OUT, reverse, (struct pk_tb_seg){.flags = PK_TH_SYN, .seq = 7}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 }
@@ -114,17 +114,17 @@ static void test_if_bound_state_ignores_other_interfaces(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "set state-policy if-bound\nblock all\npass in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.nas, PK_RT_DIR_OUT, dns_back(1000)), PK_V_BLOCK);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.nas, PK_DIR_OUT, dns_back(1000)), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_OUT, dns_back(1000)), PK_V_PASS);
 }
 
 static void test_floating_state_matches_any_interface(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "set state-policy floating\nblock all\npass in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.nas, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.nas, PK_DIR_OUT, dns_back(1000)), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 }
 
@@ -142,7 +142,7 @@ static void run_dns_steps(const struct dns_step *steps, size_t n)
 	size_t k;
 
 	for (k = 0; k < n; k++) {
-		const struct pk_tb_ends e = steps[k].dir == PK_RT_DIR_IN ? dns(CL, 1000) : dns_back(1000);
+		const struct pk_tb_ends e = steps[k].dir == PK_DIR_IN ? dns(CL, 1000) : dns_back(1000);
 
 		assert_int_equal(pk_et_udp(steps[k].t, et.lan, steps[k].dir, e), steps[k].verdict);
 		assert_int_equal(et.v.state_event, steps[k].event);
@@ -152,13 +152,13 @@ static void run_dns_steps(const struct dns_step *steps, size_t n)
 static void test_udp_state_timeouts_follow_first_single_multiple(void **state)
 {
 	static const struct dns_step steps[] = {
-		{0, PK_RT_DIR_IN, PK_V_PASS, PK_SE_CREATED},
+		{0, PK_DIR_IN, PK_V_PASS, PK_SE_CREATED},
 		/* udp.first is 60 s: a reply at 59 s still matches; one side multiple -> udp.single (30 s) */
-		{59, PK_RT_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
-		{88, PK_RT_DIR_IN, PK_V_PASS, PK_SE_MATCHED},
+		{59, PK_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
+		{88, PK_DIR_IN, PK_V_PASS, PK_SE_MATCHED},
 		/* both sides multiple -> udp.multiple (60 s) */
-		{147, PK_RT_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
-		{207.5, PK_RT_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
+		{147, PK_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
+		{207.5, PK_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
 	};
 
 	(void)state;
@@ -169,9 +169,9 @@ static void test_udp_state_timeouts_follow_first_single_multiple(void **state)
 static void test_udp_single_timeout_expires_one_way_flow(void **state)
 {
 	static const struct dns_step steps[] = {
-		{0, PK_RT_DIR_IN, PK_V_PASS, PK_SE_CREATED},
-		{59, PK_RT_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
-		{89.5, PK_RT_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
+		{0, PK_DIR_IN, PK_V_PASS, PK_SE_CREATED},
+		{59, PK_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
+		{89.5, PK_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
 	};
 
 	(void)state;
@@ -183,14 +183,14 @@ static void test_timeouts_hold_across_the_32_bit_millisecond_wrap(void **state)
 {
 	/* the first step is seven seconds before 2^32 ms since the first packet */
 	static const struct dns_step steps[] = {
-		{4294960.0, PK_RT_DIR_IN, PK_V_PASS, PK_SE_CREATED},
-		{4294960.0 + 30, PK_RT_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
-		{4294960.0 + 61, PK_RT_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
+		{4294960.0, PK_DIR_IN, PK_V_PASS, PK_SE_CREATED},
+		{4294960.0 + 30, PK_DIR_OUT, PK_V_PASS, PK_SE_MATCHED},
+		{4294960.0 + 61, PK_DIR_OUT, PK_V_BLOCK, PK_SE_NONE},
 	};
 
 	(void)state;
 	pk_et_start(UDP_RULES);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 999)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 999)), PK_V_PASS);
 	run_dns_steps(steps, PK_NELEMS(steps));
 }
 
@@ -239,9 +239,9 @@ static void test_states_limit_refuses_new_states(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "set limit states 2\npass in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 2)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 3)), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 2)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 3)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_STATE_LIMIT);
 	assert_int_equal(pk_engine_counters(et.eng)->reason[PK_REASON_STATE_LIMIT], 1);
 }
@@ -250,8 +250,8 @@ static void test_rule_max_states_refuses_new_states(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass in on lan0 proto udp all keep state (max 1)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 2)), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 2)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_STATE_LIMIT);
 }
 
@@ -259,24 +259,24 @@ static void test_max_src_states_counts_per_source(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass in on lan0 proto udp all keep state (max-src-states 2)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 2)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 3)), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 2)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 3)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns("192.168.1.51", 3)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns("192.168.1.51", 3)), PK_V_PASS);
 }
 
 static void test_max_src_nodes_limits_distinct_sources(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass in on lan0 proto udp all keep state (max-src-nodes 1)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 2)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns("192.168.1.51", 1)), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 2)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns("192.168.1.51", 1)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
 	/* once the first source's states are gone, its node goes and another may come */
 	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 1u << 20), 2);
-	assert_int_equal(pk_et_udp(61, et.lan, PK_RT_DIR_IN, dns("192.168.1.51", 1)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(61, et.lan, PK_DIR_IN, dns("192.168.1.51", 1)), PK_V_PASS);
 }
 
 static void test_ip_options_blocked_unless_allow_opts(void **state)
@@ -286,10 +286,10 @@ static void test_ip_options_blocked_unless_allow_opts(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass in on lan0 proto udp to port 53\npass in on lan0 proto udp to port 54 allow-opts\n");
 	s.proto = 17, s.sport = 1, s.dport = 53, s.ipopt_len = 8;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_BLOCK);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_IP_OPTION);
 	s.dport = 54;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_PASS);
 }
 
 /* A segment's ends where no rule looks at the ports. */
@@ -299,9 +299,9 @@ static void test_truncated_packet_is_blocked_as_short(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass all\n");
-	pk_et_tcp(0, et.lan, PK_RT_DIR_IN, probe, (struct pk_tb_seg){.flags = PK_TH_SYN, .seq = 1});
+	pk_et_tcp(0, et.lan, PK_DIR_IN, probe, (struct pk_tb_seg){.flags = PK_TH_SYN, .seq = 1});
 	et.blen = 30;
-	pk_engine_packet(et.eng, 0, et.lan, PK_RT_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
+	pk_engine_packet(et.eng, 0, et.lan, PK_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
 	assert_int_equal(et.v.kind, PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SHORT);
 	assert_int_equal(pk_engine_counters(et.eng)->reason[PK_REASON_SHORT], 1);
@@ -311,7 +311,7 @@ static void test_syn_with_rst_is_normalize(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, probe,
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, probe,
 				   (struct pk_tb_seg){.flags = PK_TH_SYN | PK_TH_RST, .seq = 1}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_NORMALIZE);
@@ -324,14 +324,14 @@ static void test_icmp_error_quoting_a_state_is_related(void **state)
 
 	(void)state;
 	pk_et_start(UDP_RULES);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1000)), PK_V_PASS);
 	q.proto = 17, q.sport = 1000, q.dport = 53, q.payload = 20;
 	s.proto = 1, s.icmp_type = 3, s.icmp_code = 3, s.quote = quoted;
 	s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
-	assert_int_equal(pk_et_run(&s, 1, et.lan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 1, et.lan, PK_DIR_OUT), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_RELATED);
 	s.quote = NULL, s.icmp_type = 8, s.icmp_id = 3; /* an echo request is no error: the rules block it */
-	assert_int_equal(pk_et_run(&s, 1, et.lan, PK_RT_DIR_OUT), PK_V_BLOCK);
+	assert_int_equal(pk_et_run(&s, 1, et.lan, PK_DIR_OUT), PK_V_BLOCK);
 }
 
 static void test_icmp_echo_reply_rides_on_request_state(void **state)
@@ -341,13 +341,13 @@ static void test_icmp_echo_reply_rides_on_request_state(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto icmp all\n");
 	s.proto = 1, s.icmp_type = 8, s.icmp_id = 77, s.payload = 16;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_PASS);
 	s = pk_tb_defaults(4, NASIP, CL);
 	s.proto = 1, s.icmp_type = 0, s.icmp_id = 77, s.payload = 16;
-	assert_int_equal(pk_et_run(&s, 0.1, et.lan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0.1, et.lan, PK_DIR_OUT), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	s.icmp_type = 8; /* a request the other way is not the same conversation */
-	assert_int_equal(pk_et_run(&s, 0.2, et.lan, PK_RT_DIR_OUT), PK_V_BLOCK);
+	assert_int_equal(pk_et_run(&s, 0.2, et.lan, PK_DIR_OUT), PK_V_BLOCK);
 }
 
 static void test_neighbour_advertisement_rides_on_solicitation_state(void **state)
@@ -357,11 +357,11 @@ static void test_neighbour_advertisement_rides_on_solicitation_state(void **stat
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 inet6 proto icmp6 all\n");
 	s.proto = 58, s.icmp_type = 135, s.payload = 16;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_PASS);
 	assert_int_equal(et.v.state_rule, 1);
 	s = pk_tb_defaults(6, "2001:db8:1::1", "2001:db8:1::50");
 	s.proto = 58, s.icmp_type = 136, s.payload = 16;
-	assert_int_equal(pk_et_run(&s, 0.1, et.lan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0.1, et.lan, PK_DIR_OUT), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	assert_int_equal(et.v.rule, PK_RT_NO_RULE);
 	assert_int_equal(et.v.state_rule, 1);
@@ -371,8 +371,8 @@ static void test_expire_removes_idle_states_within_budget(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "set limit states 64\npass in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 2)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 2)), PK_V_PASS);
 	assert_int_equal(pk_engine_expire(et.eng, 30 * PK_ET_SEC, 64), 0);
 	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 1) + pk_engine_expire(et.eng, 61 * PK_ET_SEC, 63), 2);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
@@ -392,8 +392,8 @@ static void test_kill_states_by_source_prefix(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass in on lan0 proto udp all\n");
-	pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1));
-	pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns("192.168.1.60", 1));
+	pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1));
+	pk_et_udp(0, et.lan, PK_DIR_IN, dns("192.168.1.60", 1));
 	pk_tb_addr(4, CL, f.src);
 	assert_int_equal(pk_engine_kill_states(et.eng, &f), 1);
 	pk_engine_states(et.eng, count_state, &n);
@@ -409,10 +409,10 @@ static void test_adaptive_scaling_shortens_timeouts_near_the_limit(void **state)
 	pk_et_start(PK_ET_TOPO "set limit states 10\nset timeout { adaptive.start 6, adaptive.end 12 }\n"
 			       "pass in on lan0 proto udp all\n");
 	for (k = 0; k < 9; k++)
-		assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, (uint16_t)(1000 + k))), PK_V_PASS);
-	assert_int_equal(pk_et_udp(29, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
+		assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, (uint16_t)(1000 + k))), PK_V_PASS);
+	assert_int_equal(pk_et_udp(29, et.lan, PK_DIR_OUT, dns_back(1000)), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(pk_et_udp(30.5, et.lan, PK_RT_DIR_OUT, dns_back(1001)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(30.5, et.lan, PK_DIR_OUT, dns_back(1001)), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_NONE); /* udp.first 60 s scaled to 30 s */
 }
 
@@ -426,18 +426,18 @@ static void test_max_src_conn_kills_the_connection_over_the_limit(void **state)
 	/* the second completed handshake from the same source is over the limit */
 	assert_int_equal(pk_et_handshake(1, et.lan, second), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, second, pk_et_ack), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, second, pk_et_ack), PK_V_BLOCK);
 }
 
 static void test_states_survive_a_reload(void **state)
 {
 	(void)state;
 	pk_et_start(UDP_RULES);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns(CL, 1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1000)), PK_V_PASS);
 	pk_engine_reload(et.eng, pk_test_rules(PK_ET_TOPO "block all\n"));
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, dns_back(1000)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_OUT, dns_back(1000)), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, dns(CL, 1001)), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_IN, dns(CL, 1001)), PK_V_BLOCK);
 }
 
 static void test_ipv6_handshake_rides_on_state(void **state)
@@ -480,7 +480,7 @@ static void test_mutated_packets_never_crash(void **state)
 		}
 		et.blen = (x >> 4) % 4 ? len : (x >> 6) % (len + 1);
 		pk_engine_packet(et.eng, (uint64_t)n * 1000000u, (x >> 3) & 1 ? et.lan : et.wan,
-				 (x >> 2) & 1 ? PK_RT_DIR_IN : PK_RT_DIR_OUT, et.buf, &et.blen, sizeof(et.buf), &et.v);
+				 (x >> 2) & 1 ? PK_DIR_IN : PK_DIR_OUT, et.buf, &et.blen, sizeof(et.buf), &et.v);
 		assert_true(et.v.kind <= PK_V_HOLD);
 	}
 	pk_engine_expire(et.eng, 100 * PK_ET_SEC, 1u << 20);

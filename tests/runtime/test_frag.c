@@ -186,7 +186,7 @@ static void test_fragmented_datagram_meets_the_rules_when_whole(void **state)
 		for (k = 0; k < n; k++) {
 			memcpy(et.buf, piece[k], piece_len[k]);
 			et.blen = piece_len[k];
-			pk_engine_packet(et.eng, k, et.lan, PK_RT_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
+			pk_engine_packet(et.eng, k, et.lan, PK_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
 			if (k + 1 < n)
 				assert_int_equal(et.v.kind, PK_V_HOLD);
 		}

@@ -55,7 +55,7 @@ static uint16_t assert_nat_round_trip(const char *client, const char *server, co
 	struct pk_pkt p;
 	uint16_t port;
 
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT,
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_OUT,
 				   (struct pk_tb_ends){.src = client, .sport = 40000, .dst = server, .dport = 80},
 				   pk_et_syn),
 			 PK_V_PASS);
@@ -64,7 +64,7 @@ static uint16_t assert_nat_round_trip(const char *client, const char *server, co
 	assert_addr(p.src, pub);
 	assert_true(p.sport >= 50001);
 	port = p.sport;
-	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_IN,
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_IN,
 				   (struct pk_tb_ends){.src = server, .sport = 80, .dst = pub, .dport = port},
 				   web_syn_ack),
 			 PK_V_PASS);
@@ -80,7 +80,7 @@ static void assert_syn_arrives(struct pk_tb_ends e, const char *to, uint16_t por
 {
 	struct pk_pkt p;
 
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_IN, e, syn_in), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN, e, syn_in), PK_V_PASS);
 	p = now_pkt();
 	assert_addr(p.dst, to);
 	assert_int_equal(p.dport, port);
@@ -92,7 +92,7 @@ static void assert_reply_leaves_from(uint16_t port, uint16_t pub_port)
 {
 	struct pk_pkt p;
 
-	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT,
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_OUT,
 				   (struct pk_tb_ends){.src = "10.0.10.5", .sport = port, .dst = EXT, .dport = 33000},
 				   syn_ack_out),
 			 PK_V_PASS);
@@ -120,7 +120,7 @@ static void test_ipv6_nat_to_rewrites_source_and_back(void **state)
 			       "pass out on wan0 all\nblock in on wan0 all\n");
 	assert_nat_round_trip("2001:db8:1::50", "2001:db8:2::7", "2001:db8:ff::2");
 	/* the untranslated address is not a key of the state */
-	assert_int_equal(pk_et_tcp(0.2, et.wan, PK_RT_DIR_IN, untranslated,
+	assert_int_equal(pk_et_tcp(0.2, et.wan, PK_DIR_IN, untranslated,
 				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 7001, .ack = 101}),
 			 PK_V_BLOCK);
 }
@@ -129,7 +129,7 @@ static void test_nat_to_interface_uses_its_address(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass out on wan0 from lan0:network nat-to (wan0)\n");
-	assert_int_equal(pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, web, pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_OUT, web, pk_et_syn), PK_V_PASS);
 	assert_true(et.v.translated);
 	assert_addr(now_pkt().src, PUB);
 }
@@ -142,9 +142,9 @@ static void test_nat_to_gives_two_clients_distinct_ports(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n");
-	pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, web, pk_et_syn);
+	pk_et_tcp(0, et.wan, PK_DIR_OUT, web, pk_et_syn);
 	first = now_pkt().sport;
-	pk_et_tcp(0, et.wan, PK_RT_DIR_OUT, other, pk_et_syn);
+	pk_et_tcp(0, et.wan, PK_DIR_OUT, other, pk_et_syn);
 	p = now_pkt();
 	assert_int_not_equal(p.sport, first);
 }
@@ -154,7 +154,7 @@ static void test_static_port_keeps_the_source_port(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 static-port\n"
 			       "pass out on wan0 all\n");
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, (struct pk_tb_ends){.src = CL, .sport = 5353, .dst = EXT, .dport = 53});
+	pk_et_udp(0, et.wan, PK_DIR_OUT, (struct pk_tb_ends){.src = CL, .sport = 5353, .dst = EXT, .dport = 53});
 	assert_int_equal(now_pkt().sport, 5353);
 }
 
@@ -171,12 +171,12 @@ static void test_nat_to_port_range_is_respected(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 port 2000:2001\n"
 			       "pass out on wan0 all\n");
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, query(1));
+	pk_et_udp(0, et.wan, PK_DIR_OUT, query(1));
 	port = now_pkt().sport;
 	assert_true(port == 2000 || port == 2001);
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, query(2));
+	pk_et_udp(0, et.wan, PK_DIR_OUT, query(2));
 	assert_int_equal(now_pkt().sport, port == 2000 ? 2001 : 2000);
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, query(3)), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, query(3)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_MAP_FAILED);
 }
 
@@ -198,7 +198,7 @@ static void test_udp_nat_with_zero_checksum_stays_zero(void **state)
 	s.proto = 17, s.sport = 1000, s.dport = 53, s.payload = 4;
 	et.blen = pk_tb_build(&s, et.buf, sizeof(et.buf));
 	pk_put16(et.buf + 26, 0);
-	pk_engine_packet(et.eng, 0, et.wan, PK_RT_DIR_OUT, et.buf, &et.blen, sizeof(et.buf), &et.v);
+	pk_engine_packet(et.eng, 0, et.wan, PK_DIR_OUT, et.buf, &et.blen, sizeof(et.buf), &et.v);
 	assert_int_equal(et.v.kind, PK_V_PASS);
 	assert_int_equal(pk_get16(et.buf + 26), 0);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
@@ -214,11 +214,11 @@ static void test_icmp_error_to_translated_address_is_translated_back(void **stat
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
 			       "block in on wan0 all\n");
-	pk_et_udp(0, et.wan, PK_RT_DIR_OUT, dns);
+	pk_et_udp(0, et.wan, PK_DIR_OUT, dns);
 	port = now_pkt().sport;
 	q.proto = 17, q.sport = port, q.dport = 53, q.payload = 20;
 	s.proto = 1, s.icmp_type = 11, s.quote = quoted, s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
-	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_DIR_IN), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_RELATED);
 	p = now_pkt();
 	assert_addr(p.dst, CL);
@@ -236,14 +236,14 @@ static void test_icmp_error_from_redirected_server_shows_the_public_address(void
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\n"
 			       "pass in on wan0 proto udp to 203.0.113.2 port 5353 rdr-to 10.0.10.5 port 53\n");
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_IN,
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_IN,
 				   (struct pk_tb_ends){.src = EXT, .sport = 33000, .dst = PUB, .dport = 5353}),
 			 PK_V_PASS);
 	/* the server refuses what it received (ext:33000 -> 10.0.10.5:53) */
 	q.proto = 17, q.sport = 33000, q.dport = 53, q.payload = 20;
 	s.proto = 1, s.icmp_type = 3, s.icmp_code = 3, s.quote = quoted;
 	s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
-	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_DIR_OUT), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_RELATED);
 	p = now_pkt();
 	assert_addr(p.src, PUB);
@@ -262,11 +262,11 @@ static void test_icmp_echo_through_nat_keeps_id_and_returns(void **state)
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
 			       "block in on wan0 all\n");
 	s.proto = 1, s.icmp_type = 8, s.icmp_id = 99, s.payload = 8;
-	assert_int_equal(pk_et_run(&s, 0, et.wan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0, et.wan, PK_DIR_OUT), PK_V_PASS);
 	assert_addr(now_pkt().src, PUB);
 	s = pk_tb_defaults(4, EXT, PUB);
 	s.proto = 1, s.icmp_type = 0, s.icmp_id = 99, s.payload = 8;
-	assert_int_equal(pk_et_run(&s, 0.1, et.wan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0.1, et.wan, PK_DIR_IN), PK_V_PASS);
 	assert_addr(now_pkt().dst, CL);
 }
 
@@ -275,7 +275,7 @@ static void test_icmp_echo_through_nat_keeps_id_and_returns(void **state)
 static void assert_filter_sees_the_translated_source(const char *rules)
 {
 	pk_et_start(rules);
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, dns), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, dns), PK_V_PASS);
 	assert_int_equal(et.v.rule, 2);
 	assert_addr(now_pkt().src, PUB);
 }
@@ -347,10 +347,10 @@ static void test_legacy_nat_keeps_state_without_a_filter_rule(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n");
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT, dns), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, dns), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	port = now_pkt().sport;
-	assert_int_equal(pk_et_udp(0.1, et.wan, PK_RT_DIR_IN,
+	assert_int_equal(pk_et_udp(0.1, et.wan, PK_DIR_IN,
 				   (struct pk_tb_ends){.src = EXT, .sport = 53, .dst = PUB, .dport = port}),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
@@ -361,7 +361,7 @@ static void test_binat_maps_outbound_source_one_to_one(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
-	assert_int_equal(pk_et_udp(0, et.wan, PK_RT_DIR_OUT,
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT,
 				   (struct pk_tb_ends){.src = "192.168.1.20", .sport = 1000, .dst = EXT, .dport = 53}),
 			 PK_V_PASS);
 	assert_addr(now_pkt().src, "203.0.113.20");
@@ -383,13 +383,13 @@ static void test_binat_maps_inbound_destination_to_the_internal_host(void **stat
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	assert_true(et.v.translated);
 	/* the reply leaves with the external address */
-	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_RT_DIR_OUT, ssh_back, syn_ack_out), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_OUT, ssh_back, syn_ack_out), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	assert_addr(now_pkt().src, "203.0.113.20");
 	/* another port of the same host meets the block */
-	assert_int_equal(pk_et_tcp(1, et.wan, PK_RT_DIR_IN, telnet, syn_in), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(1, et.wan, PK_DIR_IN, telnet, syn_in), PK_V_BLOCK);
 	/* an address outside the external network is not translated */
-	assert_int_equal(pk_et_tcp(2, et.wan, PK_RT_DIR_IN, outside, syn_in), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(2, et.wan, PK_DIR_IN, outside, syn_in), PK_V_BLOCK);
 }
 
 static void test_binat_inbound_respects_its_interface(void **state)
@@ -398,7 +398,7 @@ static void test_binat_inbound_respects_its_interface(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
-	assert_int_equal(pk_et_udp(0, et.nas, PK_RT_DIR_IN, e), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.nas, PK_DIR_IN, e), PK_V_PASS);
 	assert_false(et.v.translated);
 	assert_addr(now_pkt().dst, "203.0.113.20");
 }

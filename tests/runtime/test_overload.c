@@ -51,7 +51,7 @@ static void assert_third_connection_overloads(const char *opts, double dt)
 	assert_int_equal(pk_et_handshake(2 * dt, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 1);
-	assert_int_equal(pk_et_tcp(2 * dt + 1, et.lan, PK_RT_DIR_IN, ssh(CL, 40003), pk_et_syn), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(2 * dt + 1, et.lan, PK_DIR_IN, ssh(CL, 40003), pk_et_syn), PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 }
 
@@ -60,7 +60,7 @@ static void test_overloaded_source_is_blocked_by_the_table(void **state)
 	(void)state;
 	assert_third_connection_overloads("max-src-conn 2, overload <bad>", 0);
 	/* without flush, its established connections go on */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_PASS);
 	/* and another client is not affected */
 	assert_int_equal(pk_et_handshake(1, et.lan, ssh(CL2, 40000)), PK_V_PASS);
 }
@@ -72,13 +72,13 @@ static void test_the_table_is_read_at_once_even_by_kept_decisions(void **state)
 			       "pass in on lan0 proto udp all no state\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad>)\n");
 	/* a stateless pass the decision cache keeps ... */
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns), PK_V_PASS);
 	assert_int_equal(pk_engine_counters(et.eng)->decisions_recalled, 1);
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	/* ... is not used once the table changed */
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, dns), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_IN, dns), PK_V_BLOCK);
 }
 
 /* Rules that block the sources in <bad>, pass UDP with state, and TCP with
@@ -93,7 +93,7 @@ static void start_flushing(const char *opts)
 			    "pass in on lan0 proto tcp all keep state (%s)\n",
 		 opts);
 	pk_et_start(rules);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns), PK_V_PASS);
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
 }
 
@@ -106,12 +106,12 @@ static void test_flush_kills_the_sources_states_of_the_rule(void **state)
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_flushed, 2);
 	/* the source's TCP states are gone: its data now meets the table */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 	/* its UDP state belongs to another rule and stays; the other client's too */
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, dns_back), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_OUT, dns_back), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL2, 40000), pk_et_ack), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL2, 40000), pk_et_ack), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 }
 
@@ -121,7 +121,7 @@ static void test_flush_global_kills_the_sources_states_of_every_rule(void **stat
 	start_flushing("max-src-conn 1, overload <bad> flush global");
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_flushed, 2);
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_OUT, dns_back), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_OUT, dns_back), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_NONE); /* the UDP state went too: default pass, no state */
 }
 
@@ -140,7 +140,7 @@ static void test_a_written_negated_host_keeps_deciding(void **state)
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
 	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 0);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_RT_DIR_IN, ssh(CL, 40002), pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40002), pk_et_syn), PK_V_PASS);
 }
 
 static void test_the_set_is_bounded_and_exact(void **state)

@@ -273,7 +273,7 @@ static uint32_t find_op(const uint8_t *buf, uint32_t op)
 	const uint32_t *prog = (const uint32_t *)(buf + h->sections[PKB_SEC_PROGRAM].offset);
 	uint32_t n = h->sections[PKB_SEC_PROGRAM].count;
 	for (uint32_t pc = PKB_ENTRIES; pc < n; pc += pkb_insn_len(prog, n, pc))
-		if ((prog[pc] & 0xff) == op)
+		if (pkb_op(prog[pc]) == op)
 			return pc;
 	return 0;
 }
@@ -293,7 +293,7 @@ static void test_each_structural_check_names_itself_and_the_offset(void **state)
 	expect_refusal(buf, "unknown opcode 127", prog + 4 * PKB_ENTRIES);
 	uint32_t test = find_op(buf, PKB_OP_TEST);
 	assert_true(test > 0);
-	put32(buf, prog + 4ull * test, pkb_op_word(PKB_OP_TEST, 0xffffff));
+	put32(buf, prog + 4ull * test, pkb_word(PKB_OP_TEST, 0xffffff));
 	expect_refusal(buf, "rule 16777215 out of range", prog + 4ull * test);
 	for (uint32_t op = 0; op < PKB_OP_COUNT; op++) {
 		uint32_t cut = pkb_cut_width(op) ? find_op(buf, op) : 0, k, width = pkb_cut_width(op);
@@ -331,7 +331,7 @@ static uint32_t rule_not_for(const uint8_t *buf, uint32_t op)
 	const struct pkb_header *h = (const struct pkb_header *)buf;
 	const struct pkb_rule *r = (const struct pkb_rule *)(buf + h->sections[PKB_SEC_RULES].offset);
 	for (uint32_t i = 0; i < h->sections[PKB_SEC_RULES].count; i++)
-		if ((r[i].flags & PKB_R_QUICK) || (op == PKB_OP_LAST ? r[i].action > PK_RT_BLOCK : r[i].action != PK_RT_MATCH))
+		if ((r[i].flags & PKB_R_QUICK) || (op == PKB_OP_LAST ? r[i].action > PK_ACT_BLOCK : r[i].action != PK_ACT_MATCH))
 			return i;
 	return PKB_NONE;
 }
@@ -347,11 +347,11 @@ static void expect_list_refusals(uint32_t op, const char *order, const char *kin
 		return;
 	}
 	memcpy(&n, buf + prog + 4ull * at, 4);
-	n >>= 8;
+	n = pkb_operand_a(n);
 	memcpy(&r0, buf + prog + 4ull * (at + 1), 4);
 	put32(buf, prog + 4ull * (at + 1), 0xfffffff);
 	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (at + 1));
-	put32(buf, prog + 4ull * at, pkb_op_word(op, 0));
+	put32(buf, prog + 4ull * at, pkb_word(op, 0));
 	expect_refusal(buf, "0 rules listed", prog + 4ull * at);
 	put32(buf, prog + 4ull * (at + 1), 0xfffffffu | PKB_SURE);
 	expect_refusal(buf, "rule 268435455 out of range", prog + 4ull * (at + 1));

@@ -30,7 +30,7 @@ static void test_block_return_tcp_answers_rst(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, telnet, telnet_syn), PK_V_REJECT);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet, telnet_syn), PK_V_REJECT);
 	assert_int_equal(et.v.generated, 1);
 	assert_int_equal(et.nsent, 1);
 	assert_int_equal(et.sent_iface[0], et.lan);
@@ -49,7 +49,7 @@ static void test_block_return_udp_answers_port_unreachable(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, tftp), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, tftp), PK_V_REJECT);
 	assert_int_equal(et.nsent, 1);
 	assert_true(pk_tb_cksums_ok(et.sent[0], et.sent_len[0]));
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
@@ -70,7 +70,7 @@ static void test_block_return_other_protocol_drops_silently(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 all\n");
 	s.proto = 47, s.payload = 12; /* GRE */
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_BLOCK);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 }
 
@@ -78,7 +78,7 @@ static void test_block_drop_sends_nothing(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block drop in on lan0 all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, telnet, telnet_syn), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet, telnet_syn), PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 }
 
@@ -88,7 +88,7 @@ static void test_return_icmp_answers_tcp_with_icmp(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-icmp in on lan0 all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, telnet, telnet_syn), PK_V_REJECT);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet, telnet_syn), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.icmp_type, 3);
 	assert_true(pk_tb_cksums_ok(et.sent[0], et.sent_len[0]));
@@ -102,7 +102,7 @@ static void test_block_return_ipv6_udp_answers_icmp6(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 all\n");
 	s.proto = 17, s.sport = 1000, s.dport = 69;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_REJECT);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.proto, 58);
 	assert_int_equal(p.icmp_type, 1);
@@ -116,7 +116,7 @@ static void test_rst_answers_ack_with_its_ack_number(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-rst in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, telnet,
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet,
 				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 5000, .ack = 777}),
 			 PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
@@ -131,7 +131,7 @@ static void test_rst_is_never_answered(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, telnet, rst), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet, rst), PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 }
 
@@ -144,7 +144,7 @@ static void test_tcp_with_bad_checksum_gets_no_rst(void **state)
 	s.sport = 40000, s.dport = 23, s.flags = PK_TH_SYN;
 	et.blen = pk_tb_build(&s, et.buf, sizeof(et.buf));
 	et.buf[36] ^= 0xff;
-	pk_engine_packet(et.eng, 0, et.lan, PK_RT_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
+	pk_engine_packet(et.eng, 0, et.lan, PK_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
 	assert_int_equal(et.v.kind, PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_PROTO_CKSUM);
 }
@@ -155,7 +155,7 @@ static void test_return_icmp_code_is_used(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-icmp(host-unr) in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, tftp), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, tftp), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.icmp_type, 3);
 	assert_int_equal(p.icmp_code, 1);
@@ -165,7 +165,7 @@ static void test_block_policy_return_makes_plain_block_reject(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "set block-policy return\nblock in on lan0 all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, tftp), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, tftp), PK_V_REJECT);
 }
 
 PK_TEST_MAIN(

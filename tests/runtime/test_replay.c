@@ -65,7 +65,7 @@ static void test_forwarded_packet_is_evaluated_out_on_the_egress_interface(void 
 	assert_int_equal(r.in.v.kind, PK_V_PASS);
 	assert_true(r.out.done);
 	assert_int_equal(r.out.iface, ifc("opt1"));
-	assert_int_equal(r.out.dir, PK_RT_DIR_OUT);
+	assert_int_equal(r.out.dir, PK_DIR_OUT);
 	assert_int_equal(r.kind, PK_V_BLOCK);
 	s.dport = 22;
 	run(&s, 2, "lan0");
@@ -162,7 +162,7 @@ static void test_route_to_sends_the_packet_out_the_rule_interface(void **st)
 					      "pass in on lan0 proto tcp to port 443 route-to (wan1 198.51.100.1)\n"
 					      "block out on wan0 all\n",
 					"192.0.2.7", 443);
-	assert_int_equal(r.in.v.route, PK_RT_ROUTE_TO);
+	assert_int_equal(r.in.v.route, PK_ROUTE_TO);
 	assert_int_equal(r.out.iface, ifc("wan1"));
 	assert_int_equal(r.kind, PK_V_PASS);
 	/* the rest of the connection follows the state's route too */
@@ -174,7 +174,7 @@ static void test_route_to_sends_the_packet_out_the_rule_interface(void **st)
 	s = client_syn("192.0.2.7", 80);
 	s.sport = 4001;
 	run(&s, 3, "lan0");
-	assert_int_equal(r.in.v.route, PK_RT_ROUTE_NONE);
+	assert_int_equal(r.in.v.route, PK_ROUTE_NONE);
 	assert_int_equal(r.out.iface, ifc("wan0"));
 	assert_int_equal(r.kind, PK_V_BLOCK);
 }
@@ -187,7 +187,7 @@ static void test_reply_to_routes_the_replies_only(void **st)
 	struct pk_tb s = pk_tb_defaults(4, "192.0.2.7", "10.0.10.5");
 	s.sport = 5000, s.dport = 22, s.flags = PK_TH_SYN, s.seq = 1;
 	run(&s, 1, "wan1");
-	assert_int_equal(r.in.v.route, PK_RT_ROUTE_NONE);
+	assert_int_equal(r.in.v.route, PK_ROUTE_NONE);
 	assert_int_equal(r.out.iface, ifc("opt1"));
 	struct pk_tb a = pk_tb_defaults(4, "10.0.10.5", "192.0.2.7");
 	a.sport = 22, a.dport = 5000, a.flags = PK_TH_SYN | PK_TH_ACK, a.seq = 100, a.ack = 2;
@@ -195,7 +195,7 @@ static void test_reply_to_routes_the_replies_only(void **st)
 	assert_int_equal(r.kind, PK_V_PASS);
 	assert_int_equal(r.out.iface, ifc("wan1")); /* not wan0, the default route */
 	assert_int_equal(r.out.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(r.out.v.route, PK_RT_REPLY_TO);
+	assert_int_equal(r.out.v.route, PK_ROUTE_REPLY_TO);
 }
 
 static void test_dup_to_copies_the_packet(void **st)

@@ -28,7 +28,7 @@ static uint8_t segment_with(uint8_t flags)
 {
 	const struct pk_tb_ends e = {.src = CL, .sport = 1, .dst = SRV, .dport = 22};
 
-	return pk_et_tcp(0, et.lan, PK_RT_DIR_IN, e, (struct pk_tb_seg){.flags = flags, .seq = 1});
+	return pk_et_tcp(0, et.lan, PK_DIR_IN, e, (struct pk_tb_seg){.flags = flags, .seq = 1});
 }
 
 /* A datagram from the client to the server's port. */
@@ -69,7 +69,7 @@ static void test_match_scrub_options_apply_to_the_state(void **state)
 	pk_et_start(PK_ET_TOPO "match in all scrub (no-df random-id min-ttl 30 max-mss 1400)\npass all\n");
 	s.sport = 40000, s.dport = 22, s.flags = PK_TH_SYN, s.seq = 1, s.mss = 1460, s.df = true, s.ttl = 5;
 	s.ip_id = 4242;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_PASS);
 	assert_true(et.v.translated);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
 	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
@@ -87,7 +87,7 @@ static void test_max_mss_leaves_smaller_mss_alone(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match in all scrub (max-mss 1400)\npass all\n");
 	s.sport = 40000, s.dport = 22, s.flags = PK_TH_SYN, s.seq = 1, s.mss = 1200;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_PASS);
 	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
 	assert_int_equal(p.opt.mss, 1200);
 	assert_false(et.v.translated);
@@ -101,17 +101,17 @@ static void test_sloppy_state_passes_what_full_tracking_blocks(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state (sloppy)\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
 	/* the SYN|ACK took another path (asymmetric routing): only the client's side is seen */
-	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_RT_DIR_IN, ssh, ack), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_DIR_IN, ssh, ack), PK_V_PASS);
 	assert_int_equal(et.v.src_after, 4);
-	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_RT_DIR_IN, ssh, beyond), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, ssh, beyond), PK_V_PASS);
 	pk_et_teardown(NULL);
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
-	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_RT_DIR_IN, ssh, ack), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_DIR_IN, ssh, ack), PK_V_PASS);
 	assert_int_equal(et.v.src_after, 2); /* still SYN_SENT: full tracking waits for the server */
-	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_RT_DIR_IN, ssh, beyond), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, ssh, beyond), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_STATE_MISMATCH);
 }
 
@@ -122,7 +122,7 @@ static void test_modulate_state_rewrites_the_isn(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all modulate state\n");
 	s.sport = 40000, s.dport = 22, s.flags = PK_TH_SYN, s.seq = 100;
-	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_RT_DIR_IN), PK_V_PASS);
+	assert_int_equal(pk_et_run(&s, 0, et.lan, PK_DIR_IN), PK_V_PASS);
 	assert_true(et.v.translated);
 	assert_int_not_equal(pk_get32(et.buf + 24), 100);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
@@ -149,14 +149,14 @@ static void test_state_with_one_scrub_set_too_many_is_refused_for_memory(void **
 	pk_et_start(rules);
 	free(rules);
 	for (port = 1; port < SETS; port++)
-		assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, to_port(port)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, to_port(SETS)), PK_V_BLOCK);
+		assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_port(port)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_port(SETS)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_MEMORY);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, to_port(2000)), PK_V_PASS); /* no options */
-	assert_int_equal(pk_et_udp(0, et.lan, PK_RT_DIR_IN, to_port(1)), PK_V_PASS);    /* a shared set */
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_port(2000)), PK_V_PASS); /* no options */
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_port(1)), PK_V_PASS);    /* a shared set */
 	memset(&all, 0, sizeof(all));
 	assert_int_equal(pk_engine_kill_states(et.eng, &all), SETS);
-	assert_int_equal(pk_et_udp(1, et.lan, PK_RT_DIR_IN, to_port(SETS)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_IN, to_port(SETS)), PK_V_PASS);
 }
 
 PK_TEST_MAIN(

@@ -107,11 +107,11 @@ static void test_reply_finds_the_state_in_the_other_direction(void **state)
 	uint32_t i;
 
 	(void)state;
-	i = add(a, b, PK_RT_DIR_OUT, 3, NULL);
-	assert_int_equal(find(a, b, PK_RT_DIR_OUT, 3), i);
-	assert_int_equal(find(b, a, PK_RT_DIR_IN, 3), i);
-	assert_int_equal(find(b, a, PK_RT_DIR_IN, 4), PK_ST_NONE); /* if-bound */
-	assert_int_equal(find(a, at(b, 81), PK_RT_DIR_OUT, 3), PK_ST_NONE);
+	i = add(a, b, PK_DIR_OUT, 3, NULL);
+	assert_int_equal(find(a, b, PK_DIR_OUT, 3), i);
+	assert_int_equal(find(b, a, PK_DIR_IN, 3), i);
+	assert_int_equal(find(b, a, PK_DIR_IN, 4), PK_ST_NONE); /* if-bound */
+	assert_int_equal(find(a, at(b, 81), PK_DIR_OUT, 3), PK_ST_NONE);
 }
 
 static void test_floating_state_matches_on_any_interface(void **state)
@@ -119,8 +119,8 @@ static void test_floating_state_matches_on_any_interface(void **state)
 	uint32_t i;
 
 	(void)state;
-	i = add(a, b, PK_RT_DIR_OUT, PK_RT_NO_IFACE, NULL);
-	assert_int_equal(find(b, a, PK_RT_DIR_IN, 7), i);
+	i = add(a, b, PK_DIR_OUT, PK_RT_NO_IFACE, NULL);
+	assert_int_equal(find(b, a, PK_DIR_IN, 7), i);
 }
 
 static void test_translated_state_is_found_by_wire_key_inbound(void **state)
@@ -128,12 +128,12 @@ static void test_translated_state_is_found_by_wire_key_inbound(void **state)
 	uint32_t i;
 
 	(void)state;
-	i = add(a, b, PK_RT_DIR_OUT, 3, &n);
-	assert_int_equal(find(a, b, PK_RT_DIR_OUT, 3), i); /* stack side */
-	assert_int_equal(find(b, n, PK_RT_DIR_IN, 3), i); /* reply to the NAT address */
-	assert_int_equal(find(b, a, PK_RT_DIR_IN, 3), PK_ST_NONE);
+	i = add(a, b, PK_DIR_OUT, 3, &n);
+	assert_int_equal(find(a, b, PK_DIR_OUT, 3), i); /* stack side */
+	assert_int_equal(find(b, n, PK_DIR_IN, 3), i); /* reply to the NAT address */
+	assert_int_equal(find(b, a, PK_DIR_IN, 3), PK_ST_NONE);
 	pk_st_remove(&t, i);
-	assert_int_equal(find(b, n, PK_RT_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(b, n, PK_DIR_IN, 3), PK_ST_NONE);
 	assert_int_equal(t.count, 0);
 }
 
@@ -144,19 +144,19 @@ static void test_pool_exhaustion_refuses_then_frees(void **state)
 	(void)state;
 	open_table(4, 1);
 	for (k = 0; k < 4; k++)
-		assert_int_not_equal(add(a, b, PK_RT_DIR_OUT, k, NULL), PK_ST_NONE);
+		assert_int_not_equal(add(a, b, PK_DIR_OUT, k, NULL), PK_ST_NONE);
 	assert_int_equal(pk_st_alloc(&t), PK_ST_NONE);
-	pk_st_remove(&t, find(a, b, PK_RT_DIR_OUT, 2));
-	assert_int_not_equal(add(a, b, PK_RT_DIR_OUT, 9, NULL), PK_ST_NONE);
+	pk_st_remove(&t, find(a, b, PK_DIR_OUT, 2));
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 9, NULL), PK_ST_NONE);
 	assert_int_equal(t.count, 4);
 }
 
 static void test_duplicate_key_on_same_interface_conflicts(void **state)
 {
 	(void)state;
-	assert_int_not_equal(add(a, b, PK_RT_DIR_OUT, 3, NULL), PK_ST_NONE);
-	assert_int_equal(add(a, b, PK_RT_DIR_OUT, 3, NULL), PK_ST_NONE);
-	assert_int_not_equal(add(a, b, PK_RT_DIR_OUT, 4, NULL), PK_ST_NONE);
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 3, NULL), PK_ST_NONE);
+	assert_int_equal(add(a, b, PK_DIR_OUT, 3, NULL), PK_ST_NONE);
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 4, NULL), PK_ST_NONE);
 	assert_int_equal(t.count, 2);
 }
 
@@ -167,9 +167,9 @@ static void test_many_states_all_found(void **state)
 	(void)state;
 	open_table(5000, 7);
 	for (k = 0; k < 5000; k++)
-		assert_int_not_equal(add(at(a, k), at(b, 53), PK_RT_DIR_IN, 1, NULL), PK_ST_NONE);
+		assert_int_not_equal(add(at(a, k), at(b, 53), PK_DIR_IN, 1, NULL), PK_ST_NONE);
 	for (k = 0; k < 5000; k++)
-		assert_int_not_equal(find(at(b, 53), at(a, k), PK_RT_DIR_OUT, 1), PK_ST_NONE);
+		assert_int_not_equal(find(at(b, 53), at(a, k), PK_DIR_OUT, 1), PK_ST_NONE);
 }
 
 /* The index is sized for the limit at init: filling the table to its limit
@@ -187,7 +187,7 @@ static void test_fill_to_limit_never_moves_the_index(void **state)
 	assert_true(nbuckets >= COUNT);
 	for (k = 0; k < COUNT; k++) {
 		const struct end nat = at(n, (uint16_t)k);
-		uint32_t i = add(at(a, (uint16_t)k), at(b, (uint16_t)(k >> 16)), PK_RT_DIR_OUT, 2, &nat);
+		uint32_t i = add(at(a, (uint16_t)k), at(b, (uint16_t)(k >> 16)), PK_DIR_OUT, 2, &nat);
 
 		assert_int_not_equal(i, PK_ST_NONE);
 		if (k % 3 == 0)
@@ -200,8 +200,8 @@ static void test_fill_to_limit_never_moves_the_index(void **state)
 	assert_int_equal(t.nbuckets, nbuckets);
 	assert_int_equal(t.count, COUNT - (COUNT + 2) / 3);
 	for (k = 0; k < COUNT; k++) {
-		uint32_t in = find(at(b, (uint16_t)(k >> 16)), at(n, (uint16_t)k), PK_RT_DIR_IN, 2);
-		uint32_t out = find(at(a, (uint16_t)k), at(b, (uint16_t)(k >> 16)), PK_RT_DIR_OUT, 2);
+		uint32_t in = find(at(b, (uint16_t)(k >> 16)), at(n, (uint16_t)k), PK_DIR_IN, 2);
+		uint32_t out = find(at(a, (uint16_t)k), at(b, (uint16_t)(k >> 16)), PK_DIR_OUT, 2);
 
 		assert_int_equal(in, out);
 		if (k % 3 == 0)
@@ -219,12 +219,12 @@ static void test_translated_ipv6_state_is_found_by_both_keys(void **state)
 	uint32_t i;
 
 	(void)state;
-	i = add(a6, b6, PK_RT_DIR_OUT, 3, &n6);
+	i = add(a6, b6, PK_DIR_OUT, 3, &n6);
 	assert_int_not_equal(i, PK_ST_NONE);
-	assert_int_equal(find(a6, b6, PK_RT_DIR_OUT, 3), i);
-	assert_int_equal(find(b6, n6, PK_RT_DIR_IN, 3), i);
-	assert_int_equal(find(b6, a6, PK_RT_DIR_IN, 3), PK_ST_NONE);
-	assert_int_equal(find(a4, b4, PK_RT_DIR_OUT, 3), PK_ST_NONE); /* is another key */
+	assert_int_equal(find(a6, b6, PK_DIR_OUT, 3), i);
+	assert_int_equal(find(b6, n6, PK_DIR_IN, 3), i);
+	assert_int_equal(find(b6, a6, PK_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(a4, b4, PK_DIR_OUT, 3), PK_ST_NONE); /* is another key */
 	pk_st_key(&t, i, PK_SK_WIRE, &k);
 	assert_memory_equal(k.addr[1], N6, 16);
 	assert_int_equal(k.port[1], 50000);
@@ -233,7 +233,7 @@ static void test_translated_ipv6_state_is_found_by_both_keys(void **state)
 	assert_memory_equal(k.addr[0], B6, 16);
 	assert_int_equal(k.port[1], 1234);
 	pk_st_remove(&t, i);
-	assert_int_equal(find(a6, b6, PK_RT_DIR_OUT, 3), PK_ST_NONE);
+	assert_int_equal(find(a6, b6, PK_DIR_OUT, 3), PK_ST_NONE);
 	assert_int_equal(t.side.used, 0);
 }
 
@@ -244,19 +244,19 @@ static void test_side_pool_exhaustion_refuses_the_state_cleanly(void **state)
 	uint32_t i;
 
 	(void)state;
-	i = add(a6, b6, PK_RT_DIR_OUT, 3, &n6); /* three records: side record, two address pairs */
+	i = add(a6, b6, PK_DIR_OUT, 3, &n6); /* three records: side record, two address pairs */
 	assert_int_not_equal(i, PK_ST_NONE);
 	t.side.cap = t.side.used + 2;
-	assert_int_equal(add(at(a6, 1235), b6, PK_RT_DIR_OUT, 3, &n6), PK_ST_NONE);
+	assert_int_equal(add(at(a6, 1235), b6, PK_DIR_OUT, 3, &n6), PK_ST_NONE);
 	assert_int_equal(t.side.used, 3);
 	assert_int_equal(t.count, 1);
-	assert_int_not_equal(add(at(a6, 1236), b6, PK_RT_DIR_OUT, 3, NULL), PK_ST_NONE); /* one pair */
-	assert_int_not_equal(add(a, b, PK_RT_DIR_OUT, 3, NULL), PK_ST_NONE);             /* none */
-	assert_int_not_equal(add(a, b, PK_RT_DIR_OUT, 4, &n), PK_ST_NONE);               /* the last record */
-	assert_int_equal(add(a, b, PK_RT_DIR_OUT, 5, &n), PK_ST_NONE);                   /* none left */
-	assert_int_equal(find(b6, n6, PK_RT_DIR_IN, 3), i);
+	assert_int_not_equal(add(at(a6, 1236), b6, PK_DIR_OUT, 3, NULL), PK_ST_NONE); /* one pair */
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 3, NULL), PK_ST_NONE);             /* none */
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 4, &n), PK_ST_NONE);               /* the last record */
+	assert_int_equal(add(a, b, PK_DIR_OUT, 5, &n), PK_ST_NONE);                   /* none left */
+	assert_int_equal(find(b6, n6, PK_DIR_IN, 3), i);
 	pk_st_remove(&t, i);
-	assert_int_not_equal(add(a, b, PK_RT_DIR_OUT, 5, &n), PK_ST_NONE);
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 5, &n), PK_ST_NONE);
 	assert_int_equal(t.count, 4);
 }
 
@@ -268,17 +268,17 @@ static void test_removal_and_reuse_keep_lookups_exact(void **state)
 
 	(void)state;
 	open_table(2, 1);
-	i = add(at(a6, 1000), b6, PK_RT_DIR_OUT, 3, &n6);
-	j = add(a, b, PK_RT_DIR_OUT, 3, &n);
+	i = add(at(a6, 1000), b6, PK_DIR_OUT, 3, &n6);
+	j = add(a, b, PK_DIR_OUT, 3, &n);
 	pk_st_remove(&t, i);
 	pk_st_remove(&t, j);
-	assert_int_equal(add(at(a, 2000), b, PK_RT_DIR_OUT, 3, NULL), j);
-	assert_int_equal(add(at(a6, 3000), b6, PK_RT_DIR_OUT, 3, &n6), i);
-	assert_int_equal(find(b6, n6, PK_RT_DIR_IN, 3), i);
-	assert_int_equal(find(at(a6, 1000), b6, PK_RT_DIR_OUT, 3), PK_ST_NONE);
-	assert_int_equal(find(at(a6, 3000), b6, PK_RT_DIR_OUT, 3), i);
-	assert_int_equal(find(b, n, PK_RT_DIR_IN, 3), PK_ST_NONE);
-	assert_int_equal(find(b, at(a, 2000), PK_RT_DIR_IN, 3), j);
+	assert_int_equal(add(at(a, 2000), b, PK_DIR_OUT, 3, NULL), j);
+	assert_int_equal(add(at(a6, 3000), b6, PK_DIR_OUT, 3, &n6), i);
+	assert_int_equal(find(b6, n6, PK_DIR_IN, 3), i);
+	assert_int_equal(find(at(a6, 1000), b6, PK_DIR_OUT, 3), PK_ST_NONE);
+	assert_int_equal(find(at(a6, 3000), b6, PK_DIR_OUT, 3), i);
+	assert_int_equal(find(b, n, PK_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(b, at(a, 2000), PK_DIR_IN, 3), j);
 	assert_true(t.st[j].flags & PK_SF_ONEKEY);
 	assert_int_equal(t.side.used, 3);
 }
@@ -290,15 +290,15 @@ static void test_scrub_options_are_shared_and_released(void **state)
 
 	(void)state;
 	open_table(4, 1);
-	i = add(a, b, PK_RT_DIR_OUT, 1, NULL);
-	j = add(a, b, PK_RT_DIR_OUT, 2, NULL);
-	k = add(a, b, PK_RT_DIR_OUT, 3, NULL);
+	i = add(a, b, PK_DIR_OUT, 1, NULL);
+	j = add(a, b, PK_DIR_OUT, 2, NULL);
+	k = add(a, b, PK_DIR_OUT, 3, NULL);
 	assert_true(pk_st_set_scrub(&t, i, &s1));
 	assert_true(pk_st_set_scrub(&t, j, &s1));
 	assert_true(pk_st_set_scrub(&t, k, &s2));
 	assert_ptr_equal(pk_st_scrub(&t, i), pk_st_scrub(&t, j));
 	assert_int_equal(pk_st_scrub(&t, k)->min_ttl, 9);
-	assert_null(pk_st_scrub(&t, add(a, b, PK_RT_DIR_OUT, 4, NULL)));
+	assert_null(pk_st_scrub(&t, add(a, b, PK_DIR_OUT, 4, NULL)));
 	pk_st_remove(&t, i);
 	pk_st_remove(&t, j);
 	assert_int_equal(t.scrub_refs[0], 0);

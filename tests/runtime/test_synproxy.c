@@ -50,7 +50,7 @@ static uint32_t client_syn(double t, uint16_t sport, uint16_t mss, int wscale)
 	struct pk_tb syn = pk_tb_defaults(4, CL, SRV);
 
 	syn.sport = sport, syn.dport = 22, syn.flags = PK_TH_SYN, syn.seq = 100, syn.mss = mss, syn.wscale = wscale;
-	assert_int_equal(pk_et_run(&syn, t, et.lan, PK_RT_DIR_IN), PK_V_HOLD);
+	assert_int_equal(pk_et_run(&syn, t, et.lan, PK_DIR_IN), PK_V_HOLD);
 	assert_int_equal(et.v.state_event, PK_SE_NONE);
 	assert_int_equal(et.nsent, 1);
 	assert_int_equal(sent_pkt(0).th_flags, PK_TH_SYN | PK_TH_ACK);
@@ -61,7 +61,7 @@ static uint32_t client_syn(double t, uint16_t sport, uint16_t mss, int wscale)
 static uint32_t client_side(uint32_t *isn_c, uint16_t mss, int wscale, struct pk_pkt *server_syn)
 {
 	*isn_c = client_syn(0, 40000, mss, wscale);
-	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_RT_DIR_IN, ssh, cookie_ack(*isn_c)), PK_V_HOLD);
+	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_DIR_IN, ssh, cookie_ack(*isn_c)), PK_V_HOLD);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 1);
 	assert_int_equal(et.nsent, 1);
@@ -81,7 +81,7 @@ static void proxy_handshake(uint32_t *isn_c, uint32_t *isn_s, int server_ws)
 	*isn_s = client_side(isn_c, 1460, 7, &p);
 	sa.sport = 22, sa.dport = 40000, sa.flags = PK_TH_SYN | PK_TH_ACK, sa.seq = 900, sa.ack = *isn_s + 1;
 	sa.wscale = server_ws;
-	assert_int_equal(pk_et_run(&sa, 0.02, et.lan, PK_RT_DIR_OUT), PK_V_HOLD);
+	assert_int_equal(pk_et_run(&sa, 0.02, et.lan, PK_DIR_OUT), PK_V_HOLD);
 	assert_int_equal(et.nsent, 2);
 	p = sent_pkt(0);
 	assert_int_equal(p.th_flags, PK_TH_ACK); /* to the server */
@@ -159,12 +159,12 @@ static void test_forged_cookie_ack_is_refused(void **state)
 	(void)state;
 	pk_et_start(RULES);
 	c = client_syn(0, 40000, 1460, -1);
-	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_RT_DIR_IN, ssh, cookie_ack(c + 1)), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_DIR_IN, ssh, cookie_ack(c + 1)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SYNPROXY);
 	/* a cookie is bound to its connection: another source port cannot use it */
-	assert_int_equal(pk_et_tcp(0.02, et.lan, PK_RT_DIR_IN, ssh_from(40001), cookie_ack(c)), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.02, et.lan, PK_DIR_IN, ssh_from(40001), cookie_ack(c)), PK_V_BLOCK);
 	/* and to the client's ISN */
-	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_RT_DIR_IN, ssh,
+	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_DIR_IN, ssh,
 				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 5001, .ack = c + 1}),
 			 PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
@@ -180,10 +180,10 @@ static void test_stale_cookie_is_refused_fresh_one_accepted(void **state)
 	pk_et_start(RULES);
 	c = client_syn(0, 40000, 1460, -1);
 	client_syn(1, 40001, 1460, -1);
-	assert_int_equal(pk_et_tcp(40, et.lan, PK_RT_DIR_IN, ssh, cookie_ack(c)), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(40, et.lan, PK_DIR_IN, ssh, cookie_ack(c)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SYNPROXY);
 	c = client_syn(41, 40002, 1460, -1);
-	assert_int_equal(pk_et_tcp(58, et.lan, PK_RT_DIR_IN, ssh_from(40002), cookie_ack(c)), PK_V_HOLD);
+	assert_int_equal(pk_et_tcp(58, et.lan, PK_DIR_IN, ssh_from(40002), cookie_ack(c)), PK_V_HOLD);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 }
 
@@ -194,7 +194,7 @@ static void test_spliced_connection_translates_sequence_numbers(void **state)
 	(void)state;
 	pk_et_start(RULES);
 	proxy_handshake(&ic, &is, -1);
-	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_RT_DIR_IN, ssh,
+	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_DIR_IN, ssh,
 				   (struct pk_tb_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 101, .ack = ic + 1,
 						      .payload = 10}),
 			 PK_V_PASS);
@@ -202,7 +202,7 @@ static void test_spliced_connection_translates_sequence_numbers(void **state)
 	assert_int_equal(pk_get32(et.buf + 24), is + 1);
 	assert_int_equal(pk_get32(et.buf + 28), 901);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
-	assert_int_equal(pk_et_tcp(0.04, et.lan, PK_RT_DIR_OUT, ssh_back,
+	assert_int_equal(pk_et_tcp(0.04, et.lan, PK_DIR_OUT, ssh_back,
 				   (struct pk_tb_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 901, .ack = is + 11,
 						      .payload = 5}),
 			 PK_V_PASS);
@@ -220,7 +220,7 @@ static void test_server_windows_are_rescaled_for_the_client(void **state)
 	pk_et_start(RULES);
 	proxy_handshake(&ic, &is, 2);
 	d.sport = 22, d.dport = 40000, d.flags = PK_TH_ACK, d.seq = 901, d.ack = is + 1, d.win = 1000;
-	assert_int_equal(pk_et_run(&d, 0.03, et.lan, PK_RT_DIR_OUT), PK_V_PASS);
+	assert_int_equal(pk_et_run(&d, 0.03, et.lan, PK_DIR_OUT), PK_V_PASS);
 	assert_int_equal(pk_get16(et.buf + 34), 4000); /* the client was told scale 0 */
 	assert_int_equal(pk_get32(et.buf + 24), ic + 1);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
@@ -243,7 +243,7 @@ static void test_bare_ack_to_other_port_meets_the_rules(void **state)
 
 	(void)state;
 	pk_et_start(RULES);
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_RT_DIR_IN, web, bare_ack), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, web, bare_ack), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_MATCH);
 	assert_int_equal(et.nsent, 0);
 }

@@ -77,11 +77,11 @@ uint8_t pk_et_handshake(double t, uint16_t iface, struct pk_tb_ends e)
 {
 	const struct pk_tb_ends back = {.src = e.dst, .sport = e.dport, .dst = e.src, .dport = e.sport};
 
-	assert_int_equal(pk_et_tcp(t, iface, PK_RT_DIR_IN, e, pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(t, iface, PK_DIR_IN, e, pk_et_syn), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
-	assert_int_equal(pk_et_tcp(t, iface, PK_RT_DIR_OUT, back,
+	assert_int_equal(pk_et_tcp(t, iface, PK_DIR_OUT, back,
 				   (struct pk_tb_seg){.flags = PK_TH_SYN | PK_TH_ACK, .seq = 900, .ack = 101}),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	return pk_et_tcp(t, iface, PK_RT_DIR_IN, e, pk_et_ack);
+	return pk_et_tcp(t, iface, PK_DIR_IN, e, pk_et_ack);
 }

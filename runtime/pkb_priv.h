@@ -1,11 +1,12 @@
 /*
- * runtime/pkb_internal.h: the loaded ruleset's representation, shared by
- * the loader (pkb_load.c), the verifier (pkb_verify*.c), the accessors
- * (ruleset.c) and the classifier (classify.c). Nothing outside runtime/
- * and the .pkb decoder sees it.
+ * runtime/pkb_priv.h: the loaded ruleset's representation, shared by the
+ * loader (pkb_load.c), the verifier (pkb_verify*.c), the accessors
+ * (ruleset.c, route.c, rulebox.c) and the classifier (classify.c). Nothing
+ * outside runtime/ sees it: the disassembler and the .pkb decoder read the
+ * file through a struct pkb_view (runtime/pkb_format.h).
  */
-#ifndef PK_RUNTIME_PKB_INTERNAL_H
-#define PK_RUNTIME_PKB_INTERNAL_H
+#ifndef PK_RUNTIME_PKB_PRIV_H
+#define PK_RUNTIME_PKB_PRIV_H
 
 #include <stdalign.h>
 #include <stdarg.h>
@@ -76,9 +77,6 @@ struct pk_rs {
 	struct pk_rs_box *boxes; /* per rule */
 };
 
-#define PK_RS_SEC(rs, id, type) ((const type *)(rs)->sec[PKB_SEC_##id])
-#define PK_RS_N(rs, id) ((rs)->cnt[PKB_SEC_##id])
-
 /* Fill err (message and byte offset) and return -1. */
 int pk_rs_fail(struct pk_rs_err *err, uint64_t offset, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -99,9 +97,6 @@ int pk_rs_build_boxes(struct pk_rs *rs);
 
 /* Byte offset of an entry of a section in the file. */
 uint64_t pk_rs_off(const struct pk_rs *rs, enum pkb_section_id id, uint64_t index, size_t field);
-
-/* A string of the verified file; NULL for PKB_NONE. */
-const char *pk_rs_str(const struct pk_rs *rs, uint32_t off);
 
 /* Does the rule match the packet (every condition, pf's rules)? */
 bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pkt *p);
