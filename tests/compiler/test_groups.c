@@ -13,6 +13,7 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static const char topo[] = "interface em0 address 203.0.113.2/24 group wan\n"
 			   "interface em1 address 192.168.1.1/24 group lan, inside\n"
@@ -84,14 +85,10 @@ static void test_a_negated_group_of_several_interfaces_is_unsupported(void **sta
 	expect_error("block in on ! lan\n", "unsupported: on ! GROUP");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_egress_is_the_interface_holding_the_default_route),
-		cmocka_unit_test(test_a_declared_group_stands_for_each_of_its_interfaces),
-		cmocka_unit_test(test_the_kind_of_an_interface_is_a_group),
-		cmocka_unit_test(test_peer_is_the_far_end_of_a_point_to_point_link),
-		cmocka_unit_test(test_a_negated_group_of_several_interfaces_is_unsupported),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_egress_is_the_interface_holding_the_default_route),
+	cmocka_unit_test(test_a_declared_group_stands_for_each_of_its_interfaces),
+	cmocka_unit_test(test_the_kind_of_an_interface_is_a_group),
+	cmocka_unit_test(test_peer_is_the_far_end_of_a_point_to_point_link),
+	cmocka_unit_test(test_a_negated_group_of_several_interfaces_is_unsupported),
+)

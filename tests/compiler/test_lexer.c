@@ -12,6 +12,7 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static void expect_print(const char *in, const char *want)
 {
@@ -73,15 +74,11 @@ static void test_a_table_takes_self_interfaces_and_their_dynamic_addresses(void 
 	free(got);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_a_quoted_string_spans_lines_without_its_newlines),
-		cmocka_unit_test(test_single_quotes_delimit_strings_too),
-		cmocka_unit_test(test_backslashes_in_quotes_escape_the_quote_and_blanks_only),
-		cmocka_unit_test(test_a_backslash_outside_quotes_stands_for_the_next_character),
-		cmocka_unit_test(test_a_macro_list_nests_inside_a_host_list),
-		cmocka_unit_test(test_a_table_takes_self_interfaces_and_their_dynamic_addresses),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_a_quoted_string_spans_lines_without_its_newlines),
+	cmocka_unit_test(test_single_quotes_delimit_strings_too),
+	cmocka_unit_test(test_backslashes_in_quotes_escape_the_quote_and_blanks_only),
+	cmocka_unit_test(test_a_backslash_outside_quotes_stands_for_the_next_character),
+	cmocka_unit_test(test_a_macro_list_nests_inside_a_host_list),
+	cmocka_unit_test(test_a_table_takes_self_interfaces_and_their_dynamic_addresses),
+)
