@@ -22,24 +22,20 @@ static const char topo[] = "interface em0 address 203.0.113.2/24 group wan\n"
 			   "interface tun0 address 10.8.0.1/32 peer 10.8.0.2\n"
 			   "route default via em0 gateway 203.0.113.1\n";
 
+/* The topology followed by rules prints as want. */
 static void expect_rules(const char *rules, const char *want)
 {
 	char text[1024];
 	snprintf(text, sizeof(text), "%s%s", topo, rules);
-	char *got = pk_test_print(text, 0);
-	assert_non_null(got);
-	assert_string_equal(got, want);
-	free(got);
+	pk_test_expect_print(text, want);
 }
 
+/* The topology followed by rules gives diagnostics holding fragment. */
 static void expect_error(const char *rules, const char *fragment)
 {
 	char text[1024];
 	snprintf(text, sizeof(text), "%s%s", topo, rules);
-	char *got = pk_test_diags(text);
-	if (!strstr(got, fragment))
-		fail_msg("expected '%s' in:\n%s", fragment, got);
-	free(got);
+	pk_test_expect_diag(text, fragment);
 }
 
 static void test_egress_is_the_interface_holding_the_default_route(void **state)
