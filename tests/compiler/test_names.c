@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "compiler/names.h"
+#include "tests/support/testmain.h"
 
 static void test_services_pfctl_resolves_on_openbsd_have_their_numbers(void **state)
 {
@@ -46,12 +47,8 @@ static void test_protocol_and_icmp_names_resolve(void **state)
 	assert_int_equal(pk_icmp_type_lookup("listenrepv2", 4), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_services_pfctl_resolves_on_openbsd_have_their_numbers),
-		cmocka_unit_test(test_every_service_name_is_listed_once),
-		cmocka_unit_test(test_protocol_and_icmp_names_resolve),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_services_pfctl_resolves_on_openbsd_have_their_numbers),
+	cmocka_unit_test(test_every_service_name_is_listed_once),
+	cmocka_unit_test(test_protocol_and_icmp_names_resolve),
+)

@@ -18,8 +18,10 @@
 #include "compiler/pkb_decode.h"
 #include "compiler/print.h"
 #include "runtime/pkb_format.h"
+#include "tests/support/front_support.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 
 static void blank_provenance(uint8_t *buf)
 {
@@ -102,21 +104,15 @@ static char *print_to_string(const struct pk_ir_ruleset *ir)
 
 static void assert_prints_the_same_after_pkb(const struct pk_ir_ruleset *ir)
 {
-	uint8_t *buf;
-	size_t len;
-	struct pk_rs *rs;
-	struct pk_rs_err err;
+	struct pk_rs *rs = pk_test_load_rs(ir);
 	struct pk_ir_ruleset *back;
 	struct pk_diags d;
 	pk_diags_init(&d);
-	pk_test_encode(ir, &buf, &len);
-	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
 	assert_int_equal(pk_pkb_decode(rs, &back, &d), 0);
 	char *a = print_to_string(ir), *b = print_to_string(back);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
-	free(buf);
 	pk_rs_free(rs);
 	pk_arena_free(back->arena);
 	pk_diags_free(&d);
@@ -153,24 +149,10 @@ static const char example_text[] =
 	"nat on wan0 from lan0:network to any -> (wan0)\n"
 	"rdr on wan0 proto tcp to port 8080 -> 192.168.1.10 port 80\n";
 
-/* The IR of a written ruleset; the test fails if it does not parse. */
-static struct pk_ir_ruleset *load_text(const char *name, const char *text)
-{
-	struct pk_diags d;
-	struct pk_ir_ruleset *ir;
-	pk_diags_init(&d);
-	if (pk_frontend_load_string(name, text, strlen(text), NULL, &d, &ir)) {
-		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
-		fail_msg("%s does not parse", name);
-	}
-	pk_diags_free(&d);
-	return ir;
-}
-
 static void test_a_written_ruleset_prints_the_same_after_pkb(void **state)
 {
 	(void)state;
-	struct pk_ir_ruleset *ir = load_text("example.conf", example_text);
+	struct pk_ir_ruleset *ir = pk_test_load_ok(example_text);
 	assert_true(ir->nrules > 10);
 	assert_prints_the_same_after_pkb(ir);
 	pk_ir_ruleset_free(ir);
@@ -197,7 +179,7 @@ static const char carried_text[] =
 static void test_peers_groups_and_carried_text_survive_a_pkb(void **state)
 {
 	(void)state;
-	struct pk_ir_ruleset *ir = load_text("carried.conf", carried_text);
+	struct pk_ir_ruleset *ir = pk_test_load_ok(carried_text);
 	assert_int_equal(ir->ifaces[1].ngroups, 2);
 	assert_int_equal(ir->ifaces[2].npeers, 2);
 	assert_int_equal(ir->ncarried, 6);
@@ -217,14 +199,10 @@ static void test_peers_groups_and_carried_text_survive_a_pkb(void **state)
 	pk_ir_ruleset_free(ir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_encoding_twice_gives_identical_bytes),
-		cmocka_unit_test(test_decoded_ir_encodes_to_the_same_bytes),
-		cmocka_unit_test(test_generated_rulesets_print_the_same_after_pkb),
-		cmocka_unit_test(test_a_written_ruleset_prints_the_same_after_pkb),
-		cmocka_unit_test(test_peers_groups_and_carried_text_survive_a_pkb),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_encoding_twice_gives_identical_bytes),
+	cmocka_unit_test(test_decoded_ir_encodes_to_the_same_bytes),
+	cmocka_unit_test(test_generated_rulesets_print_the_same_after_pkb),
+	cmocka_unit_test(test_a_written_ruleset_prints_the_same_after_pkb),
+	cmocka_unit_test(test_peers_groups_and_carried_text_survive_a_pkb),
+)

@@ -12,6 +12,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
+#include "tests/support/testmain.h"
 
 static void test_rfc1071_example_sums_to_ddf2(void **state)
 {
@@ -115,16 +116,12 @@ static void test_ttl_decrement_keeps_header_checksum_valid(void **state)
 	assert_int_equal(p[8], 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
-		cmocka_unit_test(test_odd_length_pads_with_zero),
-		cmocka_unit_test(test_incremental_patches_match_full_recompute),
-		cmocka_unit_test(test_address_fix_matches_full_recompute),
-		cmocka_unit_test(test_ipv4_header_checksum_matches_reference),
-		cmocka_unit_test(test_tcp_checksum_recomputed_from_garbage_matches_reference),
-		cmocka_unit_test(test_ttl_decrement_keeps_header_checksum_valid),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
+	cmocka_unit_test(test_odd_length_pads_with_zero),
+	cmocka_unit_test(test_incremental_patches_match_full_recompute),
+	cmocka_unit_test(test_address_fix_matches_full_recompute),
+	cmocka_unit_test(test_ipv4_header_checksum_matches_reference),
+	cmocka_unit_test(test_tcp_checksum_recomputed_from_garbage_matches_reference),
+	cmocka_unit_test(test_ttl_decrement_keeps_header_checksum_valid),
+)

@@ -27,6 +27,7 @@
 #include "runtime/ruleset.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 
 static struct pk_ir_ruleset *ir;
 static uint8_t *good;
@@ -34,13 +35,19 @@ static size_t good_len;
 
 static bool from_front;
 
-static int setup_generated(void **state)
+/* A generated rule set of nrules rules using every section, encoded. */
+static void generate(uint64_t seed, uint32_t nrules)
 {
-	(void)state;
-	struct pk_rulegen_opts o = {.seed = 77, .nrules = 16, .ntables = 2, .legacy = true, .quick_pct = 30};
+	struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 2, .legacy = true, .quick_pct = 30};
 	ir = pk_rulegen(&o);
 	from_front = false;
 	pk_test_encode(ir, &good, &good_len);
+}
+
+static int setup_generated(void **state)
+{
+	(void)state;
+	generate(77, 16);
 	print_message("damaging a %zu-byte file of %u generated rules\n", good_len, ir->nrules);
 	return 0;
 }
@@ -473,15 +480,8 @@ static void test_each_rule_list_check_names_itself_and_the_offset(void **state)
 	expect_list_refusals(PKB_OP_COLLECT, "rules not strictly increasing", "is not a non-quick match rule");
 }
 
-static int setup_forked(void **state)
-{
-	(void)state;
-	struct pk_rulegen_opts o = {.seed = 78, .nrules = 200, .ntables = 2, .legacy = true, .quick_pct = 30};
-	ir = pk_rulegen(&o);
-	from_front = false;
-	pk_test_encode(ir, &good, &good_len);
-	return 0;
-}
+/* Enough rules for the tree to need a FORK. */
+PK_TEST_FIXTURE(setup_forked, generate(78, 200))
 
 /* The walk keeps what each tree of a FORK found in a fixed array. */
 static void test_a_fork_of_more_than_16_trees_is_refused(void **state)
