@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler/lines.h"
 #include "runtime/pkt_desc.h"
 #include "runtime/table_list.h"
 #include "runtime/xalloc.h"
@@ -49,25 +50,9 @@ static void json_string(FILE *out, const char *s)
  * scan from the top per rule would be quadratic in the file's length. */
 struct src_file {
 	char *path, *text;
-	size_t *line_start; /* line_start[k] = offset of line k + 1 */
-	size_t nlines;
+	struct pk_lines lines;
 };
 static struct src_file src_cache[16];
-
-static void index_lines(struct src_file *sf, size_t len)
-{
-	size_t n = 1;
-	for (size_t i = 0; i < len; i++)
-		n += sf->text[i] == '\n';
-	sf->line_start = malloc(n * sizeof(*sf->line_start));
-	if (!sf->line_start)
-		return;
-	sf->line_start[0] = 0;
-	sf->nlines = 1;
-	for (size_t i = 0; i < len; i++)
-		if (sf->text[i] == '\n')
-			sf->line_start[sf->nlines++] = i + 1;
-}
 
 static const struct src_file *source_file(const char *path)
 {
@@ -93,7 +78,7 @@ static const struct src_file *source_file(const char *path)
 	src_cache[i].path = pk_xstrdup(path);
 	src_cache[i].text = text;
 	if (text)
-		index_lines(&src_cache[i], len);
+		pk_lines_index(&src_cache[i].lines, text, len); /* without memory, no line is quoted */
 	return &src_cache[i];
 }
 
@@ -102,12 +87,10 @@ const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule)
 	static char line[256];
 	const char *file = pk_rs_rule_file(rs, rule);
 	const struct src_file *sf = file ? source_file(file) : NULL;
-	uint32_t want = pk_rs_rule(rs, rule)->line;
-	if (!sf || !sf->line_start || want == 0 || want > sf->nlines)
+	size_t n;
+	const char *text = sf ? pk_lines_get(&sf->lines, pk_rs_rule(rs, rule)->line, &n) : NULL;
+	if (!text)
 		return NULL;
-	const char *text = sf->text + sf->line_start[want - 1];
-	const char *end = strchr(text, '\n');
-	size_t n = end ? (size_t)(end - text) : strlen(text);
 	while (n && (*text == ' ' || *text == '\t'))
 		text++, n--;
 	snprintf(line, sizeof line, "%.*s", (int)n, text);

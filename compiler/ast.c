@@ -14,7 +14,7 @@
 #define PK_APPEND(list, x) \
 	(!(list) ? (x) : !(x) ? (list) : ((list)->last->next = (x), (list)->last = (x)->last, (list)))
 
-static void ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
+void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 {
 	struct pk_ast_stmt *s = pk_arena_alloc(p->arena, sizeof(*s));
 	s->kind = kind;
@@ -23,6 +23,10 @@ static void ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 	case PK_ST_TABLE: s->u.table = node; break;
 	case PK_ST_SET: s->u.set = node; break;
 	case PK_ST_IFACE: s->u.iface = node; break;
+	case PK_ST_CARRIED: s->u.carried = node; break;
+	case PK_ST_HOST: s->u.host = node; break;
+	case PK_ST_ANCHOR: s->u.anchor = node; break;
+	case PK_ST_LOAD: s->u.load = node; break;
 	default: s->u.route = node; break;
 	}
 	if (p->tail)
@@ -34,19 +38,41 @@ static void ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node)
 
 void pk_ast_add_rule(struct pk_parse *p, struct pk_ast_rule *r)
 {
-	ast_add_stmt(p, PK_ST_RULE, r);
+	pk_ast_add_stmt(p, PK_ST_RULE, r);
 }
 
 void pk_ast_add_table(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_table *t)
 {
 	t->loc = *loc;
 	t->name = name;
-	ast_add_stmt(p, PK_ST_TABLE, t);
+	pk_ast_add_stmt(p, PK_ST_TABLE, t);
 }
 
 void pk_ast_add_set(struct pk_parse *p, struct pk_ast_set *s)
 {
-	ast_add_stmt(p, PK_ST_SET, s);
+	pk_ast_add_stmt(p, PK_ST_SET, s);
+}
+
+void pk_ast_add_carried(struct pk_parse *p, const struct pk_loc *loc, const char *text)
+{
+	struct pk_ast_carried *c = pk_arena_alloc(p->arena, sizeof(*c));
+	c->loc = *loc;
+	c->text = text;
+	pk_ast_add_stmt(p, PK_ST_CARRIED, c);
+}
+
+void pk_ast_add_host(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_item *addrs)
+{
+	struct pk_ast_hostname *h = pk_arena_alloc(p->arena, sizeof(*h));
+	h->loc = *loc;
+	h->name = name;
+	h->addrs = addrs;
+	pk_ast_add_stmt(p, PK_ST_HOST, h);
+}
+
+char *pk_ast_keyword_text(struct pk_parse *p, const char *keyword)
+{
+	return pk_arena_strdup(p->arena, keyword);
 }
 
 struct pk_ast_iface *pk_ast_iface_new(struct pk_parse *p)
@@ -83,7 +109,7 @@ void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *
 {
 	i->loc = *loc;
 	i->name = name;
-	ast_add_stmt(p, PK_ST_IFACE, i);
+	pk_ast_add_stmt(p, PK_ST_IFACE, i);
 }
 
 void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
@@ -97,7 +123,7 @@ void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct
 	r->gw = gw;
 	if (gl)
 		r->gw_loc = *gl;
-	ast_add_stmt(p, PK_ST_ROUTE, r);
+	pk_ast_add_stmt(p, PK_ST_ROUTE, r);
 }
 
 static bool valid_macro_name(const char *s)

@@ -61,6 +61,7 @@ enum pk_ast_opt_kind {
 	PK_O_TAG,        /* s */
 	PK_O_TAGGED,     /* s, n: negated */
 	PK_O_PROB,       /* s */
+	PK_O_CARRIED,    /* s: an option that changes no verdict, as written */
 	PK_O_STATE,      /* n: enum pk_state_type; sub: state options */
 	PK_O_NAT,        /* n: enum pk_nat_kind; hosts, ports, sub: pool options */
 	PK_O_ROUTE,      /* n: enum pk_route_kind; hosts, sub: pool options */
@@ -138,6 +139,7 @@ enum pk_ast_set_kind {
 	PK_SET_HOSTID,        /* s */
 	PK_SET_LOGINTERFACE,  /* s */
 	PK_SET_RULESET_OPT,   /* s */
+	PK_SET_STATE_DEFAULTS, /* opts: state options */
 };
 
 struct pk_ast_set {
@@ -146,6 +148,7 @@ struct pk_ast_set {
 	const char *s;
 	long long n;
 	struct pk_ast_item *items;
+	struct pk_ast_opt *opts;
 };
 
 struct pk_ast_iface {
@@ -164,7 +167,65 @@ struct pk_ast_route {
 	struct pk_loc dst_loc, gw_loc;
 };
 
-enum pk_ast_stmt_kind { PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE };
+/* host NAME address A, ...: what a host name pfctl would resolve stands for */
+struct pk_ast_hostname {
+	struct pk_loc loc;
+	const char *name;
+	struct pk_ast_item *addrs;
+};
+
+
+/* A statement that changes no verdict (queue, altq, set fingerprints...),
+ * kept as written to be printed back. */
+struct pk_ast_carried {
+	struct pk_loc loc;
+	const char *text;
+};
+/* How deep anchors nest: pf's anchor stack (PF_ANCHOR_STACK_MAX). */
+#define PK_ANCHOR_MAX_DEPTH 64
+
+/* Which of pf's rulesets an anchor rule steps into: `anchor` the filter
+ * rules, `nat-anchor` the nat rules and so on (FreeBSD and macOS keep one
+ * of each per anchor). */
+enum pk_anchor_kind {
+	PK_ANCHOR_FILTER,
+	PK_ANCHOR_NAT,
+	PK_ANCHOR_RDR,
+	PK_ANCHOR_BINAT,
+	PK_ANCHOR_SCRUB,
+	PK_ANCHOR_DUMMYNET,
+	PK_ANCHOR_NKINDS,
+};
+
+struct pk_ast_stmt;
+
+/* The statements between an anchor's braces. */
+struct pk_ast_body {
+	struct pk_ast_stmt *head;
+};
+
+/* anchor NAME [criteria] [{ rules }], nat-anchor NAME ..., and the rest. */
+struct pk_ast_anchor {
+	struct pk_loc loc;
+	uint8_t kind;             /* enum pk_anchor_kind */
+	const char *name;         /* as written; an unnamed inline anchor gets pfctl's "_N" */
+	bool named;
+	struct pk_ast_rule *crit; /* direction, quick, interface, af, proto, from/to, options */
+	struct pk_ast_body *body; /* NULL: no braces, the rules are given elsewhere */
+};
+
+/* load anchor NAME from FILE: the file is parsed after the main one. */
+struct pk_ast_load {
+	struct pk_loc loc;
+	const char *path; /* the anchor's full path ("x/y") */
+	const char *file; /* as written */
+	struct pk_ast_body *body; /* NULL when the file could not be read */
+	struct pk_ast_load *next;
+};
+
+enum pk_ast_stmt_kind {
+	PK_ST_RULE, PK_ST_TABLE, PK_ST_SET, PK_ST_IFACE, PK_ST_ROUTE, PK_ST_CARRIED, PK_ST_HOST, PK_ST_ANCHOR, PK_ST_LOAD
+};
 
 struct pk_ast_stmt {
 	uint8_t kind;
@@ -174,6 +235,10 @@ struct pk_ast_stmt {
 		struct pk_ast_set *set;
 		struct pk_ast_iface *iface;
 		struct pk_ast_route *route;
+		struct pk_ast_carried *carried;
+		struct pk_ast_hostname *host;
+		struct pk_ast_anchor *anchor;
+		struct pk_ast_load *load;
 	} u;
 	struct pk_ast_stmt *next;
 };
@@ -210,13 +275,18 @@ struct pk_ast_fromto {
 };
 
 struct pk_lexer;
+struct pk_ast_frame;
 
 /* The state one parse shares between scanner, grammar and constructors. */
 struct pk_parse {
 	struct pk_arena *arena;
 	struct pk_diags *diags;
 	struct pk_lexer *lex;
-	struct pk_ast_stmt *head, *tail;
+	struct pk_ast_stmt *head, *tail; /* the list statements go to */
+	struct pk_ast_frame *frames;     /* the enclosing lists, while in an anchor's braces */
+	struct pk_ast_load *loads, *loads_tail; /* load anchor, in the order read */
+	const char *anchor_path;         /* the anchor whose file is parsed; "" for the main file */
+	unsigned nanon;                  /* unnamed inline anchors so far */
 };
 
 /* Constructors called from grammar/parse.y. */
@@ -232,6 +302,10 @@ struct pk_ast_iface *pk_ast_iface_groups(struct pk_ast_iface *i, struct pk_ast_i
 void pk_ast_add_iface(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_iface *i);
 void pk_ast_add_route(struct pk_parse *p, const struct pk_loc *loc, const struct pk_ast_item *dst,
 		      const char *ifname, const char *gw, const struct pk_loc *gl);
+void pk_ast_add_carried(struct pk_parse *p, const struct pk_loc *loc, const char *text);
+void pk_ast_add_host(struct pk_parse *p, const struct pk_loc *loc, const char *name, struct pk_ast_item *addrs);
+/* A keyword of the topology read where a word is due. */
+char *pk_ast_keyword_text(struct pk_parse *p, const char *keyword);
 void pk_ast_define_macro(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *value);
 
 /* Filter, match and scrub rules. */
@@ -289,6 +363,23 @@ struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt 
 char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b);
 /* Reports `unsupported: what` at loc. */
 void pk_ast_unsupported(struct pk_parse *p, const struct pk_loc *loc, const char *what);
+void pk_ast_add_stmt(struct pk_parse *p, uint8_t kind, void *node);
+
+/* Anchors (compiler/ast_anchor.c). An anchor's braces open a statement
+ * list of their own, closed (and returned) at the closing brace. */
+void pk_ast_body_open(struct pk_parse *p);
+struct pk_ast_body *pk_ast_body_close(struct pk_parse *p);
+/* Closes the lists a syntax error left open, back to `to`. */
+void pk_ast_body_unwind(struct pk_parse *p, const struct pk_ast_frame *to);
+/* An anchor rule: name NULL when not written, body NULL without braces. */
+void pk_ast_anchor(struct pk_parse *p, const struct pk_loc *loc, int kind, const char *name, int dir, bool quick,
+		   struct pk_ast_item *ifs, int af, struct pk_ast_item *protos, struct pk_ast_fromto ft,
+		   struct pk_ast_opt *opts, struct pk_ast_body *body);
+void pk_ast_load(struct pk_parse *p, const struct pk_loc *loc, const char *name, const char *file);
+/* An anchor path as pfctl forms it: NAME relative to the anchor `from`
+ * ("" for the main ruleset), "/NAME" absolute, each leading "../" one
+ * level up. NULL when "../" climbs above the main ruleset. */
+const char *pk_anchor_path(struct pk_arena *a, const char *from, const char *name);
 
 /* The whole parse: text of one file into p's statement list. Returns the
  * number of errors reported. */

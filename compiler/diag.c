@@ -11,12 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compiler/lines.h"
 #include "runtime/xalloc.h"
 
 struct pk_diag_source {
 	char *file;
 	char *text;
-	size_t len;
+	struct pk_lines lines;
 };
 
 static char *xvasprintf(const char *fmt, va_list ap)
@@ -55,6 +56,7 @@ void pk_diags_free(struct pk_diags *d)
 	for (unsigned i = 0; i < d->nsources; i++) {
 		free(d->sources[i].file);
 		free(d->sources[i].text);
+		pk_lines_free(&d->sources[i].lines);
 	}
 	free(d->sources);
 	pk_diags_init(d);
@@ -71,31 +73,16 @@ void pk_diags_add_source(struct pk_diags *d, const char *file, const char *text,
 	s->text = pk_xmalloc(len + 1);
 	memcpy(s->text, text, len);
 	s->text[len] = '\0';
-	s->len = len;
+	pk_lines_index(&s->lines, s->text, len); /* without memory, lines are not quoted */
 }
 
 const char *pk_diags_line(const struct pk_diags *d, const char *file, unsigned line, size_t *len)
 {
 	if (!file || line == 0)
 		return NULL;
-	for (unsigned i = 0; i < d->nsources; i++) {
-		const struct pk_diag_source *s = &d->sources[i];
-		if (strcmp(s->file, file))
-			continue;
-		const char *p = s->text, *end = s->text + s->len;
-		for (unsigned l = 1; l < line; l++) {
-			p = memchr(p, '\n', (size_t)(end - p));
-			if (!p)
-				return NULL;
-			p++;
-		}
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = (size_t)((nl ? nl : end) - p);
-		if (n && p[n - 1] == '\r')
-			n--;
-		*len = n;
-		return p;
-	}
+	for (unsigned i = 0; i < d->nsources; i++)
+		if (!strcmp(d->sources[i].file, file))
+			return pk_lines_get(&d->sources[i].lines, line, len);
 	return NULL;
 }
 

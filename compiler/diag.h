@@ -47,7 +47,7 @@ void pk_diags_free(struct pk_diags *d);
 
 /* Register the text of a file so diagnostics can quote it. Copies text. */
 void pk_diags_add_source(struct pk_diags *d, const char *file, const char *text, size_t len);
-/* The line of a registered source, without newline; NULL if unknown. */
+/* The line of a registered source, without "\n" or "\r\n"; NULL if unknown. */
 const char *pk_diags_line(const struct pk_diags *d, const char *file, unsigned line, size_t *len);
 
 /* Append a diagnostic; returns it so notes can be attached. */

@@ -35,65 +35,6 @@ void pk_ebuf_free(struct pk_ebuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static size_t strmap_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 0x100000001b3u;
-	return (size_t)h;
-}
-
-static size_t strmap_slot(const struct pk_strmap *m, const char *key)
-{
-	size_t i = strmap_hash(key) & (m->cap - 1);
-	while (m->keys[i] && strcmp(m->keys[i], key))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-int pk_strmap_get(const struct pk_strmap *m, const char *key, uint32_t *val)
-{
-	if (!m->cap)
-		return 0;
-	size_t i = strmap_slot(m, key);
-	if (!m->keys[i])
-		return 0;
-	*val = m->vals[i];
-	return 1;
-}
-
-static void strmap_grow(struct pk_strmap *m)
-{
-	struct pk_strmap old = *m;
-	m->cap = old.cap ? old.cap * 2 : 64;
-	m->keys = pk_xcalloc(m->cap, sizeof(*m->keys));
-	m->vals = pk_xcalloc(m->cap, sizeof(*m->vals));
-	m->n = 0;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i])
-			pk_strmap_put(m, old.keys[i], old.vals[i]);
-	free(old.keys);
-	free(old.vals);
-}
-
-void pk_strmap_put(struct pk_strmap *m, const char *key, uint32_t val)
-{
-	if ((m->n + 1) * 2 > m->cap)
-		strmap_grow(m);
-	size_t i = strmap_slot(m, key);
-	if (!m->keys[i])
-		m->n++;
-	m->keys[i] = key;
-	m->vals[i] = val;
-}
-
-void pk_strmap_free(struct pk_strmap *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
-
 uint32_t pk_enc_string(struct pk_enc *e, const char *s)
 {
 	uint32_t off;
@@ -133,6 +74,8 @@ uint32_t pk_enc_iface(struct pk_enc *e, const char *name)
 	f->name = pk_enc_string(e, name);
 	f->loc.file = PKB_NONE;
 	f->addr_first = PK_ENC_COUNT(e, IFADDRS);
+	f->peer_first = PK_ENC_COUNT(e, IFPEERS);
+	f->group_first = PK_ENC_COUNT(e, IFGROUPS);
 	pk_strmap_put(&e->ifaces, name, i);
 	return i;
 }
@@ -193,6 +136,15 @@ static void enc_options(struct pk_enc *e)
 		pk_enc_loc(e, &o->set_locs[i], PK_ENC_ADD(e, SETLOCS));
 }
 
+static void enc_carried(struct pk_enc *e)
+{
+	for (uint32_t i = 0; i < e->rs->ncarried; i++) {
+		struct pkb_carried *rec = PK_ENC_ADD(e, CARRIED);
+		rec->text = pk_enc_string(e, e->rs->carried[i].text);
+		pk_enc_loc(e, &e->rs->carried[i].loc, &rec->loc);
+	}
+}
+
 static void enc_topology(struct pk_enc *e)
 {
 	const struct pk_ir_ruleset *rs = e->rs;
@@ -204,8 +156,14 @@ static void enc_topology(struct pk_enc *e)
 		pk_enc_loc(e, &f->loc, &rec->loc);
 		memcpy(rec->mac, f->mac, 6);
 		rec->naddrs = f->naddrs;
+		rec->npeers = f->npeers;
+		rec->ngroups = f->ngroups;
 		for (uint32_t k = 0; k < f->naddrs; k++)
 			pk_enc_prefix(&f->addrs[k], PK_ENC_ADD(e, IFADDRS));
+		for (uint32_t k = 0; k < f->npeers; k++)
+			pk_enc_prefix(&f->peers[k], PK_ENC_ADD(e, IFPEERS));
+		for (uint32_t k = 0; k < f->ngroups; k++)
+			*(uint32_t *)PK_ENC_ADD(e, IFGROUPS) = pk_enc_string(e, f->groups[k]);
 	}
 	for (uint32_t i = 0; i < rs->nroutes; i++) {
 		const struct pk_ir_route *r = &rs->routes[i];
@@ -384,6 +342,7 @@ int pk_encode(const struct pk_ir_ruleset *rs, uint8_t **buf, size_t *len, struct
 	for (uint32_t i = 0; i < rs->nsources; i++)
 		pk_enc_source(&e, rs->sources[i].path);
 	enc_options(&e);
+	enc_carried(&e);
 	enc_topology(&e);
 	int rc = enc_tables(&e);
 	if (!rc)

@@ -11,6 +11,7 @@
 
 #include "compiler/diag.h"
 #include "compiler/ir.h"
+#include "compiler/strmap.h"
 #include "runtime/pkb_format.h"
 
 /* A growing byte array; allocation failure aborts, as the arena does. */
@@ -20,16 +21,6 @@ struct pk_ebuf {
 };
 void *pk_ebuf_add(struct pk_ebuf *b, size_t n); /* n zeroed bytes at the end */
 void pk_ebuf_free(struct pk_ebuf *b);
-
-/* String -> u32, open addressing; keys are borrowed. */
-struct pk_strmap {
-	const char **keys;
-	uint32_t *vals;
-	size_t n, cap;
-};
-int pk_strmap_get(const struct pk_strmap *m, const char *key, uint32_t *val);
-void pk_strmap_put(struct pk_strmap *m, const char *key, uint32_t val);
-void pk_strmap_free(struct pk_strmap *m);
 
 struct pk_enc {
 	const struct pk_ir_ruleset *rs;

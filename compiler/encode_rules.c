@@ -192,6 +192,7 @@ static void enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_ru
 	out->tagged = enc_tag(e, r->tagged);
 	out->probability = r->probability;
 	out->label = pk_enc_string(e, r->label);
+	out->carried = pk_enc_string(e, r->carried);
 	out->sopts = enc_sopts(e, &r->sopts);
 	out->nat = enc_nat(e, &r->nat);
 	out->route_opt = enc_routeopt(e, &r->route);

@@ -15,8 +15,10 @@
 int pk_parse_text(struct pk_parse *p, const char *file, const char *text, size_t len)
 {
 	unsigned before = p->diags->nerrors;
+	const struct pk_ast_frame *outer = p->frames;
 	pk_lex_push_file(p, file, text, len);
 	yyparse(p);
+	pk_ast_body_unwind(p, outer);
 	return (int)(p->diags->nerrors - before);
 }
 
@@ -82,6 +84,27 @@ static void sort_diags(struct pk_diags *d, unsigned first, const struct pk_ir_ru
 	free(k);
 }
 
+/* The files of `load anchor`, after the main file as pfctl reads them,
+ * each into its anchor's statements; a file read this way may load more. */
+static void read_loads(struct pk_parse *p, struct pk_ir_ruleset *rs)
+{
+	for (struct pk_ast_load *l = p->loads; l; l = l->next) {
+		const char *path = pk_lex_path_from(p, l->loc.file, l->file);
+		size_t len;
+		char *text = pk_lex_read_file(p->arena, path, &len);
+		if (!text) {
+			pk_warning(p->diags, &l->loc, "cannot read '%s'; anchor \"%s\" is empty here", path, l->path);
+			continue;
+		}
+		add_source(rs, path, text, len);
+		p->anchor_path = l->path;
+		pk_ast_body_open(p);
+		pk_parse_text(p, path, text, len);
+		l->body = pk_ast_body_close(p);
+	}
+	p->anchor_path = NULL;
+}
+
 static int load(const char *name, const char *text, size_t len, const struct pk_frontend_opts *o,
 		struct pk_diags *d, struct pk_ir_ruleset **out)
 {
@@ -106,6 +129,7 @@ static int load(const char *name, const char *text, size_t len, const struct pk_
 	}
 	add_source(rs, name, text, len);
 	pk_parse_text(&p, name, text, len);
+	read_loads(&p, rs);
 	pk_lex_free(&p);
 	struct pk_res r = {.rs = rs, .a = a, .d = d};
 	pk_resolve(&r, p.head);

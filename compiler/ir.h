@@ -122,6 +122,7 @@ struct pk_ir_rule {
 	const char *label;    /* expanded as pfctl does ($nr, $srcaddr, ...); NULL = none */
 	const char *tag;      /* tag NAME */
 	const char *tagged;   /* tagged NAME */
+	const char *carried;  /* options that change no verdict, as written (queue...) */
 	bool tagged_neg;
 	uint8_t state; /* enum pk_state_type; pass defaults to KEEP */
 	struct pk_state_opts sopts;
@@ -200,6 +201,12 @@ struct pk_ir_source {
 	size_t len;
 };
 
+/* A statement kept as written: queue, altq, set fingerprints... */
+struct pk_ir_carried {
+	struct pk_loc loc;
+	const char *text;
+};
+
 struct pk_ir_ruleset {
 	struct pk_arena *arena;
 	struct pk_ir_options opts;
@@ -213,6 +220,8 @@ struct pk_ir_ruleset {
 	uint32_t nrules;
 	struct pk_ir_source *sources;
 	uint32_t nsources;
+	struct pk_ir_carried *carried; /* statements that change no verdict */
+	uint32_t ncarried;
 };
 
 /* Look-ups used by every stage. */

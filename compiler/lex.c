@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compiler/strmap.h"
+
 #include "parse.h"
 #include "runtime/xalloc.h"
 #include "scan.h"
@@ -22,10 +24,6 @@
 /* Bounds that keep a hostile or mistaken file from hanging the parse. */
 #define PK_LEX_MAX_EXPANSION (16u << 20) /* bytes of macro text expanded */
 #define PK_LEX_MAX_FILE (64u << 20)      /* bytes of one file */
-
-struct pk_macro {
-	const char *name, *value;
-};
 
 struct pk_frame {
 	yyscan_t sc;
@@ -37,75 +35,109 @@ struct pk_frame {
 struct pk_lexer {
 	struct pk_frame frames[PK_LEX_MAX_DEPTH];
 	unsigned nframes;
-	struct pk_macro *macros; /* open addressing, cap a power of two */
-	unsigned nmacros, cap;
+	struct pk_strmap macros; /* name -> index in values */
+	const char **values;     /* arena array */
+	uint32_t nvalues, valcap;
 	int last_tok;
 	bool skipping, suppress;
 	size_t expanded;
 	/* the texts of the last two tokens when they were words, for hints */
 	const char *last_word, *prev_word;
 	int skip_depth;
+	/* a token read ahead (the end of a carried statement), handed out next */
+	int pending;
+	YYSTYPE pending_lval;
+	YYLTYPE pending_lloc;
+	/* the carried features already noted, one note each */
+	const char *noted[16];
+	unsigned nnoted;
 };
+
+/* What the lexer does with a word that is no token of the grammar: a
+ * feature that changes no verdict is carried (its text handed to the
+ * grammar as one CARRIED token, printed back, not evaluated), as a whole
+ * statement at the start of one, or as a rule option of one value. */
+enum carry { PK_CARRY_NONE, PK_CARRY_OPTION = 1, PK_CARRY_STATEMENT = 2 };
 
 /* Reserved words: tokens, or features outside the subset (token 0). */
 struct pk_keyword {
 	const char *word;
 	int tok;
-	const char *unsupported;
+	const char *unsupported; /* or, when carried (pk_carried_words), the feature's name */
 };
 
 static const struct pk_keyword pk_keywords[] = {
 	{"address", ADDRESS, NULL}, {"af-to", 0, "af-to (address family translation)"},
-	{"all", ALL, NULL}, {"allow-opts", ALLOWOPTS, NULL}, {"altq", 0, "altq (queueing)"},
-	{"anchor", 0, "anchors"}, {"antispoof", ANTISPOOF, NULL}, {"any", ANY, NULL},
-	{"binat", BINAT, NULL}, {"binat-anchor", 0, "anchors"}, {"binat-to", BINATTO, NULL},
+	{"all", ALL, NULL}, {"allow-opts", ALLOWOPTS, NULL}, {"altq", 0, "queueing (altq)"},
+	{"anchor", ANCHOR, NULL}, {"antispoof", ANTISPOOF, NULL}, {"any", ANY, NULL},
+	{"binat", BINAT, NULL}, {"binat-anchor", BINATANCHOR, NULL}, {"binat-to", BINATTO, NULL},
 	{"bitmask", BITMASK, NULL}, {"block", BLOCK, NULL}, {"block-policy", BLOCKPOLICY, NULL},
 	{"code", CODE, NULL}, {"const", CONST, NULL}, {"counters", COUNTERS, NULL},
 	{"debug", DEBUG, NULL}, {"divert-packet", 0, "divert-packet"}, {"divert-reply", 0, "divert-reply"},
-	{"divert-to", 0, "divert-to"}, {"drop", DROP, NULL}, {"dup-to", DUPTO, NULL},
+	{"divert-to", 0, "divert-to"}, {"dnpipe", 0, "dummynet (dnpipe)"},
+	{"dnqueue", 0, "dummynet (dnqueue)"}, {"drop", DROP, NULL}, {"dummynet-anchor", DUMMYNETANCHOR, NULL},
+	{"dup-to", DUPTO, NULL},
 	{"file", FILE_, NULL}, {"flags", FLAGS, NULL}, {"floating", FLOATING, NULL},
 	{"flush", FLUSH, NULL}, {"for", FOR, NULL}, {"fragment", FRAGMENT, NULL}, {"from", FROM, NULL},
 	{"gateway", GATEWAY, NULL}, {"global", GLOBAL, NULL}, {"group", GROUP, NULL},
-	{"hostid", HOSTID, NULL}, {"icmp-type", ICMPTYPE, NULL}, {"icmp6-type", ICMP6TYPE, NULL},
+	{"host", HOST, NULL}, {"hostid", HOSTID, NULL}, {"icmp-type", ICMPTYPE, NULL}, {"icmp6-type", ICMP6TYPE, NULL},
 	{"if-bound", IFBOUND, NULL}, {"in", IN, NULL}, {"include", INCLUDE, NULL},
 	{"inet", INET, NULL}, {"inet6", INET6, NULL}, {"interface", INTERFACE, NULL},
-	{"keep", KEEP, NULL}, {"label", LABEL, NULL}, {"limit", LIMIT, NULL}, {"load", 0, "load anchor"},
+	{"keep", KEEP, NULL}, {"label", LABEL, NULL}, {"limit", LIMIT, NULL}, {"load", LOAD, NULL},
 	{"log", LOG, NULL}, {"loginterface", LOGINTERFACE, NULL}, {"mac", MAC, NULL},
 	{"match", MATCH, NULL}, {"max", MAXIMUM, NULL}, {"max-mss", MAXMSS, NULL},
 	{"max-pkt-rate", 0, "max-pkt-rate"}, {"max-pkt-size", 0, "max-pkt-size"},
 	{"max-src-conn", MAXSRCCONN, NULL}, {"max-src-conn-rate", MAXSRCCONNRATE, NULL},
 	{"max-src-nodes", MAXSRCNODES, NULL}, {"max-src-states", MAXSRCSTATES, NULL},
 	{"min-ttl", MINTTL, NULL}, {"modulate", MODULATE, NULL}, {"nat", NAT, NULL},
-	{"nat-anchor", 0, "anchors"}, {"nat-to", NATTO, NULL}, {"no", NO, NULL},
+	{"nat-anchor", NATANCHOR, NULL}, {"nat-to", NATTO, NULL}, {"no", NO, NULL},
 	{"no-df", NODF, NULL}, {"no-route", NOROUTE, NULL}, {"no-sync", NOSYNC, NULL},
 	{"on", ON, NULL}, {"once", 0, "once"}, {"optimization", OPTIMIZATION, NULL},
 	{"os", 0, "os fingerprints"}, {"out", OUT, NULL}, {"overload", OVERLOAD, NULL},
 	{"pass", PASS, NULL}, {"peer", PEER, NULL}, {"persist", PERSIST, NULL}, {"pflow", PFLOW, NULL},
 	{"port", PORT, NULL}, {"prio", 0, "prio"}, {"probability", PROBABILITY, NULL},
-	{"proto", PROTO, NULL}, {"queue", 0, "queues"}, {"quick", QUICK, NULL},
+	{"proto", PROTO, NULL}, {"queue", 0, "queueing (queue)"}, {"quick", QUICK, NULL},
 	{"random", RANDOM, NULL}, {"random-id", RANDOMID, NULL}, {"rdomain", 0, "rdomain"},
-	{"rdr", RDR, NULL}, {"rdr-anchor", 0, "anchors"}, {"rdr-to", RDRTO, NULL},
+	{"rdr", RDR, NULL}, {"rdr-anchor", RDRANCHOR, NULL}, {"rdr-to", RDRTO, NULL},
 	{"reassemble", REASSEMBLE, NULL}, {"received-on", 0, "received-on"},
 	{"reply-to", REPLYTO, NULL}, {"return", RETURN, NULL}, {"return-icmp", RETURNICMP, NULL},
 	{"return-icmp6", RETURNICMP6, NULL}, {"return-rst", RETURNRST, NULL},
+	{"ridentifier", 0, "ridentifier"},
 	{"round-robin", ROUNDROBIN, NULL}, {"route", ROUTE, NULL}, {"route-to", ROUTETO, NULL},
 	{"rtable", 0, "rtable"}, {"rule", RULE, NULL}, {"ruleset-optimization", RULESETOPT, NULL},
-	{"scrub", SCRUB, NULL}, {"self", SELF, NULL}, {"set", SET, NULL},
+	{"scrub", SCRUB, NULL}, {"scrub-anchor", SCRUBANCHOR, NULL}, {"self", SELF, NULL}, {"set", SET, NULL},
 	{"set-prio", 0, "set prio"}, {"set-tos", SETTOS, NULL}, {"skip", SKIP, NULL},
 	{"sloppy", SLOPPY, NULL}, {"source-hash", SOURCEHASH, NULL},
 	{"source-track", SOURCETRACK, NULL}, {"state", STATE, NULL},
-	{"state-policy", STATEPOLICY, NULL}, {"static-port", STATICPORT, NULL},
+	{"state-defaults", STATEDEFAULTS, NULL}, {"state-policy", STATEPOLICY, NULL}, {"static-port", STATICPORT, NULL},
 	{"sticky-address", STICKY, NULL}, {"synproxy", SYNPROXY, NULL}, {"table", TABLE, NULL},
 	{"tag", TAG, NULL}, {"tagged", TAGGED, NULL}, {"timeout", TIMEOUT, NULL},
 	{"to", TO, NULL}, {"tos", TOS, NULL}, {"ttl", TTL, NULL},
 	{"urpf-failed", URPF, NULL}, {"user", USER, NULL}, {"via", VIA, NULL},
 };
 
-#define PK_NKEYWORDS (sizeof(pk_keywords) / sizeof(pk_keywords[0]))
+#define PK_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define PK_NKEYWORDS PK_NELEM(pk_keywords)
+
+static const struct {
+	const char *word;
+	uint8_t carry; /* enum carry bits */
+} pk_carried_words[] = {
+	{"altq", PK_CARRY_STATEMENT}, {"queue", PK_CARRY_STATEMENT | PK_CARRY_OPTION},
+	{"ridentifier", PK_CARRY_OPTION}, {"dnpipe", PK_CARRY_OPTION}, {"dnqueue", PK_CARRY_OPTION},
+};
+
+static unsigned carry_kind(const char *word)
+{
+	for (size_t i = 0; i < PK_NELEM(pk_carried_words); i++)
+		if (!strcmp(pk_carried_words[i].word, word))
+			return pk_carried_words[i].carry;
+	return PK_CARRY_NONE;
+}
 
 /* Options of `set` inside the subset; any other `set X` is unsupported. */
 static const int pk_set_tokens[] = {TIMEOUT, OPTIMIZATION, LIMIT, BLOCKPOLICY, STATEPOLICY,
-				    SKIP, DEBUG, HOSTID, LOGINTERFACE, RULESETOPT};
+				    SKIP, DEBUG, HOSTID, LOGINTERFACE, RULESETOPT, STATEDEFAULTS};
 
 static int keyword_cmp(const void *key, const void *elem)
 {
@@ -173,8 +205,6 @@ char *pk_scan_unquote(struct pk_scan_extra *x, const char *text, size_t len)
 void pk_lex_init(struct pk_parse *p)
 {
 	p->lex = pk_xcalloc(1, sizeof(*p->lex));
-	p->lex->cap = 64;
-	p->lex->macros = pk_xcalloc(p->lex->cap, sizeof(struct pk_macro));
 }
 
 static void pop_frame(struct pk_lexer *l)
@@ -189,7 +219,7 @@ void pk_lex_free(struct pk_parse *p)
 		return;
 	while (p->lex->nframes)
 		pop_frame(p->lex);
-	free(p->lex->macros);
+	pk_strmap_free(&p->lex->macros);
 	free(p->lex);
 	p->lex = NULL;
 }
@@ -231,50 +261,29 @@ void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, si
 	push_frame(p, file, copy, len + 1, NULL);
 }
 
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
-static struct pk_macro *macro_slot(const struct pk_lexer *l, const char *name)
-{
-	unsigned i = name_hash(name) & (l->cap - 1);
-	while (l->macros[i].name && strcmp(l->macros[i].name, name))
-		i = (i + 1) & (l->cap - 1);
-	return &l->macros[i];
-}
-
 void pk_lex_define(struct pk_parse *p, const char *name, const char *value)
 {
 	struct pk_lexer *l = p->lex;
-	if ((l->nmacros + 1) * 2 > l->cap) {
-		struct pk_macro *old = l->macros;
-		unsigned oldcap = l->cap;
-		l->cap *= 2;
-		l->macros = pk_xcalloc(l->cap, sizeof(*l->macros));
-		for (unsigned i = 0; i < oldcap; i++)
-			if (old[i].name)
-				*macro_slot(l, old[i].name) = old[i];
-		free(old);
+	uint32_t k = l->nvalues;
+	if (!pk_strmap_get(&l->macros, name, &k)) {
+		if (l->nvalues == l->valcap) {
+			l->valcap = l->valcap ? l->valcap * 2 : 16;
+			l->values = pk_arena_grow(p->arena, l->values, l->nvalues, l->valcap, sizeof(*l->values));
+		}
+		l->nvalues++;
 	}
-	struct pk_macro *m = macro_slot(l, name);
-	if (!m->name)
-		l->nmacros++;
-	m->name = pk_arena_strdup(p->arena, name);
-	m->value = pk_arena_strdup(p->arena, value);
+	l->values[k] = pk_arena_strdup(p->arena, value);
+	pk_strmap_put(&l->macros, pk_arena_strdup(p->arena, name), k);
 }
 
 static void macro_unknown(struct pk_parse *p, const struct pk_loc *loc, const char *name)
 {
-	const struct pk_lexer *l = p->lex;
-	const char **names = calloc(l->nmacros + 1, sizeof(*names));
+	const struct pk_strmap *m = &p->lex->macros;
+	const char **names = calloc(m->n + 1, sizeof(*names));
 	unsigned n = 0;
-	for (unsigned i = 0; names && i < l->cap; i++)
-		if (l->macros[i].name)
-			names[n++] = l->macros[i].name;
+	for (size_t i = 0; names && i < m->cap; i++)
+		if (m->keys[i])
+			names[n++] = m->keys[i];
 	const char *best = names ? pk_did_you_mean(name, names, n) : NULL;
 	if (best)
 		pk_error(p->diags, loc, "unknown macro '$%s' (did you mean '$%s'?)", name, best);
@@ -301,9 +310,9 @@ static char *macro_expand(struct pk_parse *p, const struct pk_loc *loc, const ch
 				nl = sizeof(name) - 1;
 			memcpy(name, w + 1, nl);
 			name[nl] = '\0';
-			const struct pk_macro *m = nl ? macro_slot(p->lex, name) : NULL;
-			if (m && m->name)
-				val = m->value;
+			uint32_t k;
+			if (nl && pk_strmap_get(&p->lex->macros, name, &k))
+				val = p->lex->values[k];
 			else if (nl)
 				macro_unknown(p, loc, name);
 			else
@@ -340,12 +349,17 @@ static bool is_set_option(int tok)
 }
 
 /* Skip the rest of an unsupported statement (braces balanced). */
-static void start_skip(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
+static void lex_skip_statement(struct pk_parse *p)
 {
-	pk_unsupported(p->diags, loc, feature);
 	p->lex->skipping = true;
 	p->lex->suppress = true;
 	p->lex->skip_depth = 0;
+}
+
+static void start_skip(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
+{
+	pk_unsupported(p->diags, loc, feature);
+	lex_skip_statement(p);
 }
 
 static int include_file(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc);
@@ -354,6 +368,13 @@ static int include_file(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc);
 static int raw_token(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 {
 	struct pk_lexer *l = p->lex;
+	if (l->pending) {
+		int tok = l->pending;
+		l->pending = 0;
+		*lval = l->pending_lval;
+		*lloc = l->pending_lloc;
+		return tok;
+	}
 	while (l->nframes) {
 		struct pk_frame *f = &l->frames[l->nframes - 1];
 		int tok = pk_scan_lex(lval, lloc, f->sc);
@@ -364,6 +385,107 @@ static int raw_token(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 		pop_frame(l);
 	}
 	return 0;
+}
+
+/* The text of a raw token as written, for a carried option. */
+static const char *tok_text(struct pk_parse *p, int tok, const YYSTYPE *lval)
+{
+	static const struct {
+		int tok;
+		const char *text;
+	} ops[] = {{NE, "!="}, {LE, "<="}, {GE, ">="}, {XRANGE, "<>"}, {IRANGE, "><"}, {ARROW, "->"}};
+	if (tok > 0 && tok < 256)
+		return pk_arena_printf(p->arena, "%c", tok);
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].tok == tok)
+			return ops[i].text;
+	const char *s = lval->str ? lval->str : "";
+	/* a word that would not scan back as one is written quoted */
+	bool plain = *s;
+	for (const char *c = s; *c; c++)
+		plain &= *c > ' ' && !strchr("\"'#(){}<>!=/,\\$", *c);
+	return plain ? s : pk_arena_printf(p->arena, "\"%s\"", s);
+}
+
+static void carry_note(struct pk_parse *p, const struct pk_loc *loc, const char *feature)
+{
+	struct pk_lexer *l = p->lex;
+	for (unsigned i = 0; i < l->nnoted; i++)
+		if (!strcmp(l->noted[i], feature))
+			return;
+	if (l->nnoted < sizeof(l->noted) / sizeof(l->noted[0]))
+		l->noted[l->nnoted++] = feature;
+	pk_diag_add(p->diags, PK_SEV_NOTE, loc, NULL,
+		    "%s changes no verdict: it is kept and printed back, not evaluated", feature);
+}
+
+/* One raw token with macros expanded, for the carried text. */
+static int carry_tok(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
+{
+	int tok;
+	while ((tok = raw_token(p, lval, lloc)) == MACROWORD) {
+		char *text = macro_expand(p, lloc, lval->str);
+		char *copy = pk_arena_strdup(p->arena, text);
+		free(text);
+		push_frame(p, lloc->file, copy, strlen(copy), lloc);
+	}
+	return tok;
+}
+
+/* Appends to text the tokens of a carried option's value (one word, or a
+ * parenthesised group), or of the rest of a carried statement (to the end
+ * of its line, braces balanced; the end is read ahead and kept pending). */
+static char *carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, char *text, bool statement)
+{
+	struct pk_lexer *l = p->lex;
+	int depth = 0;
+	for (;;) {
+		int tok = carry_tok(p, lval, lloc);
+		if (!tok || (tok == '\n' && (statement ? depth <= 0 : true)) || (!statement && tok == ')' && !depth)) {
+			l->pending = tok;
+			l->pending_lval = *lval;
+			l->pending_lloc = *lloc;
+			return text;
+		}
+		depth += (tok == '(' || tok == '{') - (tok == ')' || tok == '}');
+		const char *t = tok_text(p, tok, lval);
+		bool tight = tok == ',' || tok == ')' || (*text && text[strlen(text) - 1] == '(');
+		text = pk_arena_printf(p->arena, "%s%s%s", text, *text && !tight ? " " : "", t);
+		if (!statement && depth <= 0)
+			return text;
+	}
+}
+
+/* A carried feature met at word (its keyword read): the CARRIED token,
+ * or CARRIEDSTMT for a statement of its own. */
+static int carry(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char *word, const char *feature,
+		 bool statement)
+{
+	struct pk_loc at = *lloc;
+	if (feature)
+		carry_note(p, &at, feature);
+	char *text = carry_text(p, lval, lloc, pk_arena_strdup(p->arena, word), statement);
+	lval->str = text;
+	*lloc = at;
+	lloc->end_line = p->lex->pending_lloc.line;
+	lloc->end_col = p->lex->pending_lloc.col;
+	return statement ? CARRIEDSTMT : CARRIED;
+}
+
+/* Rule options `set prio`, `set queue`, `set delay`, `set tos` change no
+ * verdict; statement `set fingerprints`, `set require-order`, `set
+ * keepcounters`, `set syncookies` neither; `set reassemble yes` is what the
+ * runtime does (the resolver refuses `no`). */
+static const char *const pk_carried_set_options[] = {"prio", "queue", "delay", "tos"};
+static const char *const pk_carried_set_statements[] = {"fingerprints", "require-order", "keepcounters",
+							"syncookies", "reassemble"};
+
+static bool in(const char *word, const char *const *list, size_t n)
+{
+	for (size_t i = 0; word && i < n; i++)
+		if (!strcmp(word, list[i]))
+			return true;
+	return false;
 }
 
 int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
@@ -387,12 +509,25 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 				continue;
 			l->skipping = false;
 		} else if (tok == UNSUPPORTED) {
-			start_skip(p, lloc, keyword_find(lval->str)->unsupported);
-			continue;
+			const struct pk_keyword *k = keyword_find(lval->str);
+			bool at_start = l->last_tok == '\n' || l->last_tok == 0;
+			if (carry_kind(k->word) & (at_start ? PK_CARRY_STATEMENT : PK_CARRY_OPTION)) {
+				tok = carry(p, lval, lloc, k->word, k->unsupported, at_start);
+			} else {
+				start_skip(p, lloc, k->unsupported);
+				continue;
+			}
 		} else if (tok == SET && l->last_tok != '\n' && l->last_tok != 0) {
 			/* `set prio`, `set tos` ... inside a rule */
 			struct pk_loc at = *lloc;
 			int next = raw_token(p, lval, lloc);
+			if (in(lval->str, pk_carried_set_options, PK_NELEM(pk_carried_set_options))) {
+				*lloc = at;
+				const char *word = pk_arena_printf(p->arena, "set %s", lval->str);
+				tok = carry(p, lval, lloc, word, word, false);
+				l->last_tok = tok;
+				return tok;
+			}
 			const char *what = pk_arena_printf(p->arena, "set %s (rule option)",
 							   lval->str ? lval->str : "...");
 			start_skip(p, &at, what);
@@ -402,9 +537,13 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 				return next;
 			}
 			continue;
+		} else if (l->last_tok == SET && in(lval->str, pk_carried_set_statements, PK_NELEM(pk_carried_set_statements))) {
+			const char *feature = tok == REASSEMBLE ? NULL : pk_arena_printf(p->arena, "set %s", lval->str);
+			tok = carry(p, lval, lloc, lval->str, feature, true);
 		} else if (l->last_tok == SET && !is_set_option(tok) && tok != '\n' && tok) {
-			char *what = pk_arena_printf(p->arena, "set %s", lval->str ? lval->str : "option");
-			start_skip(p, lloc, what);
+			/* every option pf has is a token or kept as written: this is none */
+			pk_error(p->diags, lloc, "'set %s' is no pf option", lval->str ? lval->str : "...");
+			lex_skip_statement(p);
 			continue;
 		} else if (tok == INCLUDE) {
 			tok = include_file(p, lval, lloc);
@@ -437,9 +576,8 @@ static const char *current_file(const struct pk_parse *p)
 
 /* include "file": relative names are taken from the including file's
  * directory first, then the working directory (pfctl's behaviour). */
-static char *include_path(struct pk_parse *p, const char *name)
+char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name)
 {
-	const char *cur = current_file(p);
 	const char *slash = cur ? strrchr(cur, '/') : NULL;
 	if (name[0] == '/' || !slash)
 		return pk_arena_strdup(p->arena, name);
@@ -494,7 +632,7 @@ static int include_file(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 		pk_error(p->diags, &at, "include needs a quoted file name: include \"file\"");
 		return tok;
 	}
-	char *path = include_path(p, lval->str);
+	char *path = pk_lex_path_from(p, current_file(p), lval->str);
 	size_t len;
 	char *text = read_file(p->arena, path, &len);
 	at.end_line = lloc->end_line;

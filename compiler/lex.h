@@ -35,6 +35,9 @@ void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, si
 /* Define a macro (later definitions replace earlier ones, as in pfctl). */
 void pk_lex_define(struct pk_parse *p, const char *name, const char *value);
 
+/* A file named in file cur (include, load anchor): a relative name is
+ * taken from cur's directory when the file is there, else as given. */
+char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name);
 /* Reads a whole file into the arena; NULL when it cannot be read. */
 char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len);
 

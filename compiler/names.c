@@ -63,6 +63,9 @@ static const struct pk_name pk_services[] = {
 	{"afs3-errors", 7006}, {"afs3-bos", 7007}, {"afs3-update", 7008}, {"afs3-rmtsys", 7009},
 	{"icb", 7326}, {"spamd", 8025}, {"spamd-sync", 8025}, {"spamd-cfg", 8026},
 	{"dhcpd-sync", 8067}, {"http-alt", 8080}, {"amanda", 10080}, {"hunt", 26740},
+	/* names macOS's and FreeBSD's /etc/services add, seen in their rulesets */
+	{"imap4-ssl", 585}, {"privoxy", 8118}, {"net-assistant", 3283}, {"l2f", 1701},
+	{"ipsec-msft", 4500}, {"eyetv", 2170}, {"cert-responder", 1640}, {"submissions", 465},
 };
 
 static const struct pk_name pk_protos[] = {

@@ -82,6 +82,18 @@ static void dec_options(struct pk_dec *x)
 		p->skip[i] = dec_ifname(x, PK_RS_SEC(&x->file, SKIP, uint32_t)[i]);
 }
 
+static void dec_carried(struct pk_dec *x)
+{
+	struct pk_ir_ruleset *ir = x->ir;
+	ir->ncarried = PK_RS_N(&x->file, CARRIED);
+	ir->carried = pk_arena_array(x->a, ir->ncarried, sizeof(*ir->carried));
+	for (uint32_t i = 0; i < ir->ncarried; i++) {
+		const struct pkb_carried *c = &PK_RS_SEC(&x->file, CARRIED, struct pkb_carried)[i];
+		ir->carried[i].text = dec_str(x, c->text);
+		dec_loc(x, &c->loc, &ir->carried[i].loc);
+	}
+}
+
 static void dec_topology(struct pk_dec *x)
 {
 	const struct pkb_iface *f = PK_RS_SEC(&x->file, IFACES, struct pkb_iface);
@@ -97,6 +109,14 @@ static void dec_topology(struct pk_dec *x)
 		o->addrs = pk_arena_array(x->a, f[i].naddrs, sizeof(*o->addrs));
 		for (uint32_t k = 0; k < f[i].naddrs; k++)
 			dec_prefix(&PK_RS_SEC(&x->file, IFADDRS, struct pkb_prefix)[f[i].addr_first + k], &o->addrs[k]);
+		o->npeers = f[i].npeers;
+		o->peers = pk_arena_array(x->a, f[i].npeers, sizeof(*o->peers));
+		for (uint32_t k = 0; k < f[i].npeers; k++)
+			dec_prefix(&PK_RS_SEC(&x->file, IFPEERS, struct pkb_prefix)[f[i].peer_first + k], &o->peers[k]);
+		o->ngroups = f[i].ngroups;
+		o->groups = pk_arena_array(x->a, f[i].ngroups, sizeof(*o->groups));
+		for (uint32_t k = 0; k < f[i].ngroups; k++)
+			o->groups[k] = dec_str(x, PK_RS_SEC(&x->file, IFGROUPS, uint32_t)[f[i].group_first + k]);
 		memcpy(o->mac, f[i].mac, 6);
 		o->has_mac = f[i].flags & PKB_IF_HAS_MAC;
 		o->wan = f[i].flags & PKB_IF_WAN;
@@ -221,6 +241,7 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->allow_opts = r->flags & PKB_R_ALLOW_OPTS;
 	o->probability = r->probability;
 	o->label = dec_str(x, r->label);
+	o->carried = dec_str(x, r->carried);
 	o->tag = dec_tag(x, r->tag);
 	o->tagged = dec_tag(x, r->tagged);
 	o->tagged_neg = r->flags & PKB_R_TAGGED_NEG;
@@ -255,6 +276,7 @@ int pk_pkb_decode(const struct pk_rs *rs, struct pk_ir_ruleset **out, struct pk_
 	for (uint32_t i = 0; i < x.ir->nsources; i++)
 		x.ir->sources[i].path = dec_str(&x, PK_RS_SEC(&x.file, SOURCES, uint32_t)[i]);
 	dec_options(&x);
+	dec_carried(&x);
 	dec_topology(&x);
 	dec_tables(&x);
 	x.ir->nrules = PK_RS_N(&x.file, RULES);

@@ -389,4 +389,6 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 	print_scrub(out, r);
 	print_route(out, rs, r);
 	print_nat(out, rs, r);
+	if (r->carried)
+		fprintf(out, " %s", r->carried);
 }

@@ -108,6 +108,8 @@ void pk_print_ruleset(FILE *out, const struct pk_ir_ruleset *rs, unsigned flags)
 		for (uint32_t i = 0; i < rs->ntables; i++)
 			if (!rs->tables[i].implicit)
 				print_table(out, &rs->tables[i]);
+		for (uint32_t i = 0; i < rs->ncarried; i++)
+			fprintf(out, "%s\n", rs->carried[i].text);
 	}
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];

@@ -1,8 +1,9 @@
 /*
  * compiler/resolve.c: the resolver's driver. Topology and tables are read
  * first (pf takes interfaces from the kernel and tables exist before the
- * rules using them); `set` lines and rules are then taken in file order, as
- * pfctl does (a `set block-policy` applies to the rules after it).
+ * rules using them), then the anchors given rules; `set` lines and rules
+ * are then taken in file order, as pfctl does (a `set block-policy`
+ * applies to the rules after it), an anchor rule's rules in its place.
  */
 #include "compiler/resolve.h"
 
@@ -10,32 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t res_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
 int pk_res_table_find(const struct pk_res *r, const char *name)
 {
-	if (!r->thcap)
-		return -1;
-	for (uint32_t i = res_hash(name) & (r->thcap - 1);; i = (i + 1) & (r->thcap - 1)) {
-		if (!r->thash[i])
-			return -1;
-		if (!strcmp(r->rs->tables[r->thash[i] - 1].name, name))
-			return (int)(r->thash[i] - 1);
-	}
-}
-
-static void res_thash_put(struct pk_res *r, uint32_t idx)
-{
-	uint32_t i = res_hash(r->rs->tables[idx].name) & (r->thcap - 1);
-	while (r->thash[i])
-		i = (i + 1) & (r->thcap - 1);
-	r->thash[i] = idx + 1;
+	uint32_t idx;
+	return pk_strmap_get(&r->tables, name, &idx) ? (int)idx : -1;
 }
 
 uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_loc *loc)
@@ -45,18 +24,14 @@ uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_lo
 		r->tcap = r->tcap ? r->tcap * 2 : 8;
 		rs->tables = pk_arena_grow(r->a, rs->tables, rs->ntables, r->tcap, sizeof(*rs->tables));
 	}
-	if ((rs->ntables + 1) * 2 > r->thcap) {
-		r->thcap = r->thcap ? r->thcap * 2 : 16;
-		r->thash = pk_arena_array(r->a, r->thcap, sizeof(*r->thash));
-		for (uint32_t i = 0; i < rs->ntables; i++)
-			res_thash_put(r, i);
-	}
 	struct pk_ir_table *t = &rs->tables[rs->ntables];
 	memset(t, 0, sizeof(*t));
 	t->name = pk_arena_strdup(r->a, name);
 	if (loc)
 		t->loc = *loc;
-	res_thash_put(r, rs->ntables);
+	uint32_t first;
+	if (!pk_strmap_get(&r->tables, t->name, &first)) /* a name made twice (__automatic_N) finds the first */
+		pk_strmap_put(&r->tables, t->name, rs->ntables);
 	return rs->ntables++;
 }
 
@@ -147,6 +122,33 @@ static void res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
 	}
 }
 
+/* host NAME address ...: pfctl resolves host names when it loads the rules;
+ * picket, which must give the same answer everywhere, is told. */
+static void res_host_decl(struct pk_res *r, const struct pk_ast_hostname *h)
+{
+	const struct pk_ast_hostname *old = pk_res_hostname(r, h->name);
+	if (old) {
+		struct pk_diag *g = pk_error(r->d, &h->loc, "host %s is declared twice", h->name);
+		pk_diag_note(g, &old->loc, "first declared here; list all its addresses in one declaration");
+		return;
+	}
+	for (const struct pk_ast_item *a = h->addrs; a; a = a->next) {
+		struct pk_prefix p;
+		if (pk_prefix_parse(a->s, &p))
+			pk_error(r->d, &a->loc, "'%s' is not an address", a->s);
+	}
+	r->hosts = pk_arena_grow(r->a, r->hosts, r->nhosts, r->nhosts + 1, sizeof(*r->hosts));
+	r->hosts[r->nhosts++] = h;
+}
+
+const struct pk_ast_hostname *pk_res_hostname(const struct pk_res *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->nhosts; i++)
+		if (!strcmp(r->hosts[i]->name, name))
+			return r->hosts[i];
+	return NULL;
+}
+
 static void res_route(struct pk_res *r, const struct pk_ast_route *ar)
 {
 	struct pk_ir_route rt = {.loc = ar->loc, .ifname = ar->ifname};
@@ -202,6 +204,17 @@ static void res_set_timeouts(struct pk_res *r, const struct pk_ast_item *items)
 	}
 }
 
+static void res_carried(struct pk_res *r, const struct pk_ast_carried *c)
+{
+	struct pk_ir_ruleset *rs = r->rs;
+	/* the runtime reassembles fragments, as pf does by default */
+	if (!strncmp(c->text, "set reassemble no", 17))
+		pk_unsupported(r->d, &c->loc, "set reassemble no (fragments filtered one by one)");
+	rs->carried = pk_arena_grow(r->a, rs->carried, rs->ncarried, rs->ncarried + 1, sizeof(*rs->carried));
+	rs->carried[rs->ncarried].loc = c->loc;
+	rs->carried[rs->ncarried++].text = c->text;
+}
+
 static void res_set_limits(struct pk_res *r, const struct pk_ast_item *items)
 {
 	static const char *const names[PK_LIMIT_COUNT] = {"states", "frags", "src-nodes", "table-entries"};
@@ -212,6 +225,16 @@ static void res_set_limits(struct pk_res *r, const struct pk_ast_item *items)
 			if (!strcmp(names[i], it->s))
 				k = i;
 		uint64_t v;
+		if (k < 0 && (!strcmp(it->s, "tables") || !strcmp(it->s, "anchors")) &&
+		    pk_res_number(r, it->s2, &it->loc, UINT32_MAX, &v)) {
+			/* how many tables or anchors pf may hold: no verdict depends on it */
+			pk_diag_add(r->d, PK_SEV_NOTE, &it->loc, NULL,
+				    "set limit %s changes no verdict: it is kept and printed back, not evaluated", it->s);
+			struct pk_ast_carried c = {.loc = it->loc,
+						   .text = pk_arena_printf(r->a, "set limit %s %s", it->s, it->s2)};
+			res_carried(r, &c);
+			continue;
+		}
 		if (k < 0) {
 			const char *best = pk_did_you_mean(it->s, names, PK_LIMIT_COUNT);
 			pk_error(r->d, &it->loc, "unknown limit '%s'%s%s%s", it->s, best ? " (did you mean '" : "",
@@ -275,6 +298,7 @@ static void res_set(struct pk_res *r, const struct pk_ast_set *s)
 	case PK_SET_DEBUG: o->debug = s->s; break;
 	case PK_SET_LOGINTERFACE: o->loginterface = s->s; break;
 	case PK_SET_RULESET_OPT: o->ruleset_optimization = s->s; break;
+	case PK_SET_STATE_DEFAULTS: r->state_defaults = s->opts; break;
 	case PK_SET_HOSTID:
 		if (pk_res_number(r, s->s, &s->loc, UINT32_MAX, &v) && v == 0)
 			pk_error(r->d, &s->loc, "hostid must not be 0");
@@ -328,9 +352,12 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
 		if (s->kind == PK_ST_ROUTE)
 			res_route(r, s->u.route);
+		else if (s->kind == PK_ST_HOST)
+			res_host_decl(r, s->u.host);
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next)
 		if (s->kind == PK_ST_TABLE)
 			pk_res_table(r, s->u.table);
+	pk_res_anchors_collect(r, stmts);
 	for (const struct pk_ast_stmt *s = stmts; s; s = s->next) {
 		if (s->kind == PK_ST_SET)
 			res_set(r, s->u.set);
@@ -338,7 +365,14 @@ int pk_resolve(struct pk_res *r, const struct pk_ast_stmt *stmts)
 			pk_res_antispoof(r, s->u.rule);
 		else if (s->kind == PK_ST_RULE)
 			pk_res_rule(r, s->u.rule);
+		else if (s->kind == PK_ST_CARRIED)
+			res_carried(r, s->u.carried);
+		else if (s->kind == PK_ST_ANCHOR)
+			pk_res_anchor(r, s->u.anchor, "");
 	}
+	pk_res_anchors_finish(r);
 	res_finish_options(r);
+	pk_res_check_queues(r);
+	pk_strmap_free(&r->tables); /* names are looked up while resolving only */
 	return (int)(r->d->nerrors - before);
 }

@@ -1,7 +1,9 @@
 /*
  * compiler/resolve.h: AST to IR, shared between the resolver's files:
  * resolve.c (statements, topology, tables, options), resolve_addr.c
- * (addresses and ports), resolve_rule.c (rules and their expansion).
+ * (addresses and ports), resolve_rule.c (rules and their expansion),
+ * resolve_anchor.c (anchors flattened in place) and resolve_combine.c
+ * (an anchor's criteria ANDed into its rules).
  */
 #ifndef PK_COMPILER_RESOLVE_H
 #define PK_COMPILER_RESOLVE_H
@@ -9,20 +11,23 @@
 #include "compiler/ast.h"
 #include "compiler/diag.h"
 #include "compiler/ir.h"
+#include "compiler/strmap.h"
 
 struct pk_res {
 	struct pk_ir_ruleset *rs;
 	struct pk_arena *a;
 	struct pk_diags *d;
 	uint32_t rcap, tcap, icap, routecap;
-	/* table name -> index + 1, open addressing */
-	uint32_t *thash;
-	uint32_t thcap;
+	struct pk_strmap tables; /* table name -> index */
 	uint32_t nauto; /* pools made into tables: __automatic_N */
 	const char **noted; /* undeclared interfaces already noted */
 	uint32_t nnoted;
 	uint8_t block_policy;
 	uint8_t state_policy;
+	const struct pk_ast_opt *state_defaults; /* set state-defaults, for the pass rules after it */
+	const struct pk_ast_hostname **hosts; /* host names the topology declares */
+	uint32_t nhosts;
+	struct pk_res_anchors *anchors; /* the anchors given rules (resolve_anchor.c) */
 };
 
 /* Resolve a parsed file (and topology) into rs. Returns the error count. */
@@ -40,20 +45,42 @@ struct pk_addr_vec {
 };
 bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_vec *out);
 bool pk_res_hosts(struct pk_res *r, const struct pk_ast_host *list, struct pk_addr_vec *out);
+/* The declaration of a host name, or NULL. */
+const struct pk_ast_hostname *pk_res_hostname(const struct pk_res *r, const char *name);
 /* A port or service name; false after reporting. */
 bool pk_res_port_value(struct pk_res *r, const char *text, const struct pk_loc *loc, uint16_t *out);
 bool pk_res_port(struct pk_res *r, const struct pk_ast_port *p, struct pk_port_match *out);
 bool pk_res_number(struct pk_res *r, const char *text, const struct pk_loc *loc, uint64_t max, uint64_t *out);
 
 void pk_res_table(struct pk_res *r, const struct pk_ast_table *at);
+/* After the rules: the queue trees and the queues rules name (resolve_queue.c). */
+void pk_res_check_queues(struct pk_res *r);
 void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar);
 void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar);
 /* Applies a rule's options to ir; returns whether flags were written. */
 bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk_ir_rule *ir);
 struct pk_ir_rule *pk_res_new_rule(struct pk_res *r);
 void pk_res_label(struct pk_res *r, struct pk_ir_rule *ir);
+void pk_res_state_from_defaults(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *ir);
 #define PK_POOL_METHODS (PK_POOL_BITMASK | PK_POOL_RANDOM | PK_POOL_SOURCE_HASH | PK_POOL_ROUND_ROBIN)
 void pk_res_pool_default(struct pk_ir_nat *n);
 struct pk_ir_addr pk_res_auto_table(struct pk_res *r, const struct pk_ir_addr *v, uint32_t n);
+/* What pf does to TCP-only options of a rule of another protocol. */
+void pk_res_tcp_only(struct pk_ir_rule *ir);
+
+/* Anchors. collect finds every anchor given rules (inline or by load
+ * anchor) and the tables among them; pk_res_anchor puts an anchor rule's
+ * rules in its place (parent: the path of the anchor holding it, "" for the
+ * main ruleset); finish reports the rules no anchor rule reaches. */
+void pk_res_anchors_collect(struct pk_res *r, const struct pk_ast_stmt *stmts);
+void pk_res_anchor(struct pk_res *r, const struct pk_ast_anchor *a, const char *parent);
+void pk_res_anchors_finish(struct pk_res *r);
+
+/* ANDs an anchor's criteria (one expanded anchor rule) into one of its
+ * rules, in place. KEEP: ir is the rule to evaluate; UNSUPPORTED: one rule
+ * cannot say it (*why names what); DROP: the two never match together.
+ * Ordered: of a rule's fields, the greatest answer is the rule's. */
+enum pk_combine { PK_COMBINE_KEEP, PK_COMBINE_UNSUPPORTED, PK_COMBINE_DROP };
+enum pk_combine pk_res_combine(const struct pk_ir_rule *crit, struct pk_ir_rule *ir, const char **why);
 
 #endif

@@ -227,8 +227,14 @@ static bool res_ifaddrs(struct pk_res *r, const struct pk_ast_host *h, struct pk
 	if (!split_if(r, h->a, &h->loc, &name, &mod, &noalias))
 		return false;
 	if (!any_iface_named(r->rs, name)) {
-		pk_error(r->d, &h->loc, "unknown host or interface '%s'; declare it with: interface %s address CIDR",
-			 name, name);
+		if (strchr(h->a, ':')) /* IF:network and the like name an interface */
+			pk_error(r->d, &h->loc, "unknown host or interface '%s'; declare it with: interface %s address CIDR",
+				 name, name);
+		else
+			pk_error(r->d, &h->loc,
+				 "unknown host or interface '%s'; declare it with: interface %s address CIDR, "
+				 "or host %s address IP",
+				 name, name, name);
 		return false;
 	}
 	a->kind = PK_ADDR_PREFIX;
@@ -292,6 +298,15 @@ static bool res_literal(struct pk_res *r, const struct pk_ast_host *h, struct pk
 		}
 		a->kind = PK_ADDR_PREFIX;
 		vec_push(r, out, a);
+		return true;
+	}
+	const struct pk_ast_hostname *name = pk_res_hostname(r, h->a);
+	if (name) { /* every address the name resolves to, as pfctl takes them */
+		for (const struct pk_ast_item *x = name->addrs; x; x = x->next)
+			if (!pk_prefix_parse(x->s, &a->pfx)) {
+				a->kind = PK_ADDR_PREFIX;
+				vec_push(r, out, a);
+			}
 		return true;
 	}
 	if (h->mask >= 0 && (strchr(h->a, ':') || !any_iface_named(r->rs, h->a))) {

@@ -67,15 +67,25 @@ void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar)
 			spoof_rule(r, ar, it, PK_H_DYN, net, true);
 			continue;
 		}
-		const struct pk_ir_iface *i = pk_ir_iface_find(r->rs, it->s);
-		if (!i) {
+		/* IF or a group (antispoof for lo): what its interfaces have */
+		bool found = false, loopback = true, net_af = false, addr_af = false;
+		for (uint32_t k = 0; k < r->rs->nifaces; k++) {
+			const struct pk_ir_iface *i = &r->rs->ifaces[k];
+			if (!pk_ir_iface_named(r->rs, i, it->s))
+				continue;
+			found = true;
+			loopback &= is_loopback(i);
+			net_af |= has_af(i, ar->af, true);
+			addr_af |= has_af(i, ar->af, false);
+		}
+		if (!found) {
 			pk_error(r->d, &it->loc, "antispoof for %s needs it declared; add: interface %s address CIDR",
 				 it->s, it->s);
 			continue;
 		}
-		if (has_af(i, ar->af, true))
+		if (net_af)
 			spoof_rule(r, ar, it, PK_H_ADDR, net, true);
-		if (!is_loopback(i) && has_af(i, ar->af, false))
+		if (!loopback && addr_af)
 			spoof_rule(r, ar, it, PK_H_ADDR, it->s, false);
 	}
 }

@@ -122,12 +122,11 @@ static void res_state_defaults(struct pk_res *r, const struct pk_ast_opt *o, str
 	}
 }
 
-static void res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+/* State options into s, over what is there (the rule's own over set state-defaults). */
+static void res_state_list(struct pk_res *r, const struct pk_ast_opt *list, struct pk_state_opts *s,
+			   bool *bare_track)
 {
-	struct pk_state_opts *s = &ir->sopts;
-	bool bare_track = false;
-	ir->state = (uint8_t)o->n;
-	for (const struct pk_ast_opt *x = o->sub; x; x = x->next) {
+	for (const struct pk_ast_opt *x = list; x; x = x->next) {
 		switch (x->kind) {
 		case PK_S_MAX: s->max = res_u32(r, x, x->s); break;
 		case PK_S_MAX_SRC_NODES: s->max_src_nodes = res_u32(r, x, x->s); break;
@@ -139,7 +138,7 @@ static void res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir
 			break;
 		case PK_S_SOURCE_TRACK:
 			s->src_track = (uint8_t)x->n;
-			bare_track = x->n == PK_SRCTRACK_NONE;
+			*bare_track = x->n == PK_SRCTRACK_NONE;
 			break;
 		case PK_S_POLICY: s->policy = (uint8_t)x->n; break;
 		case PK_S_SLOPPY: s->sloppy = true; break;
@@ -153,7 +152,28 @@ static void res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir
 		default: res_state_timeout(r, x, s); break;
 		}
 	}
-	res_state_defaults(r, o, s, bare_track);
+}
+
+static void res_state(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
+{
+	bool bare_track = false;
+	ir->state = (uint8_t)o->n;
+	res_state_list(r, o->sub, &ir->sopts, &bare_track);
+	res_state_defaults(r, o, &ir->sopts, bare_track);
+}
+
+/* set state-defaults: the state options of every pass rule after it that
+ * writes no state of its own (pfctl: a written keep state replaces them). */
+void pk_res_state_from_defaults(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_rule *ir)
+{
+	bool bare_track = false;
+	if (!r->state_defaults || ir->action != PK_ACT_PASS)
+		return;
+	for (const struct pk_ast_opt *o = ar->opts; o; o = o->next)
+		if (o->kind == PK_O_STATE)
+			return;
+	res_state_list(r, r->state_defaults, &ir->sopts, &bare_track);
+	res_state_defaults(r, r->state_defaults, &ir->sopts, bare_track);
 }
 
 /* pf's source-hash key: 0x and 32 hex digits as given, or the MD5 of a text. */
@@ -307,6 +327,9 @@ bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk
 		case PK_O_ALLOWOPTS: ir->allow_opts = true; break;
 		case PK_O_LABEL: ir->label = o->s; break;
 		case PK_O_TAG: ir->tag = o->s; break;
+		case PK_O_CARRIED:
+			ir->carried = ir->carried ? pk_arena_printf(r->a, "%s %s", ir->carried, o->s) : o->s;
+			break;
 		case PK_O_TAGGED: ir->tagged = o->s; ir->tagged_neg = o->n != 0; break;
 		case PK_O_PROB: res_probability(r, o, ir); break;
 		case PK_O_STATE: res_state(r, o, ir); break;

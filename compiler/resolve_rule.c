@@ -42,7 +42,8 @@ struct pk_ir_rule *pk_res_new_rule(struct pk_res *r)
 	return ir;
 }
 
-/* Whether an undeclared interface is named for the first time (one note each). */
+/* Whether a note's subject (an undeclared interface, ...) comes up for the
+ * first time: one note each. */
 static bool res_first_mention(struct pk_res *r, const char *name)
 {
 	for (uint32_t i = 0; i < r->nnoted; i++)
@@ -170,11 +171,24 @@ static struct pk_port_match *exp_ports(struct pk_res *r, const struct pk_ast_por
 	return v;
 }
 
-static void exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_expand *e)
+static void exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_expand *e)
 {
 	const struct pk_ast_port *p = ar->sport ? ar->sport : ar->dport;
 	if (!p)
 		return;
+	if (!ar->protos && (ar->action == PK_ACT_NAT || ar->action == PK_ACT_RDR || ar->action == PK_ACT_BINAT)) {
+		/* pfctl lets a translation rule name ports without a protocol (pfSense
+		 * writes `nat ... port = isakmp`); pf then compares the ports of tcp and
+		 * udp packets, which have ports: one rule each */
+		static const uint8_t with_ports[] = {6, 17};
+		e->protos = pk_arena_array(r->a, 2, 1);
+		memcpy(e->protos, with_ports, sizeof(with_ports));
+		e->nprotos = 2;
+		if (res_first_mention(r, "port without proto"))
+			pk_diag_add(r->d, PK_SEV_NOTE, &p->loc, NULL,
+				    "a port on a translation rule without proto matches tcp and udp: one rule each");
+		return;
+	}
 	for (uint32_t i = 0; i < e->nprotos; i++)
 		if (e->protos[i] != 6 && e->protos[i] != 17 && e->protos[i] != 132) {
 			pk_error(r->d, &p->loc, "port only applies to tcp and udp; add proto tcp (or udp) to the rule");
@@ -229,6 +243,7 @@ static void res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct 
 	for (int i = 0; i < PK_TMO_COUNT; i++)
 		t->sopts.timeouts[i] = PK_TMO_UNSET;
 	*flags_written = pk_res_rule_opts(r, ar->opts, t);
+	pk_res_state_from_defaults(r, ar, t);
 	if (t->action == PK_ACT_NAT && !ar->no && !t->nat.npool)
 		pk_error(r->d, &ar->loc, "nat rule needs a translation: -> ADDRESS");
 	/* pf keeps tags and labels in fixed 64-byte fields */
@@ -281,16 +296,22 @@ static bool res_af(const struct pk_ir_rule *t, const struct pk_ir_addr *s, const
 	return true;
 }
 
-/* What pf does to one expanded rule: TCP-only options (flags, modulate,
- * synproxy) fall back for other protocols, the pool keeps the rule's
- * family, rdr-to port N:* spans as many ports as the rule matches. */
-static void res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_written)
+/* TCP-only options (flags, modulate, synproxy) fall back for other protocols. */
+void pk_res_tcp_only(struct pk_ir_rule *ir)
 {
 	if (ir->proto && ir->proto != 6) {
 		ir->flags = ir->flagmask = 0;
 		if (ir->state == PK_STATE_MODULATE || ir->state == PK_STATE_SYNPROXY)
 			ir->state = PK_STATE_KEEP;
 	}
+}
+
+/* What pf does to one expanded rule: TCP-only options fall back for other
+ * protocols, the pool keeps the rule's family, rdr-to port N:* spans as
+ * many ports as the rule matches. */
+static void res_fixup(struct pk_res *r, struct pk_ir_rule *ir, bool flags_written)
+{
+	pk_res_tcp_only(ir);
 	if (ir->nat.port_hi == 0xffff && ir->nat.kind == PK_NAT_RDR_TO && ir->dport.op == PK_PORT_RANGE)
 		ir->nat.port_hi = (uint16_t)(ir->nat.port_lo + (ir->dport.hi - ir->dport.lo));
 	if (ir->af && ir->nat.npool > 1) {

@@ -38,6 +38,12 @@ static bool file_entry(struct pk_res *r, struct pk_entry_vec *e, const char *w, 
 	bool neg = len && w[0] == '!';
 	char *text = pk_arena_strndup(r->a, w + neg, len - neg);
 	struct pk_prefix p;
+	const struct pk_ast_hostname *h = pk_prefix_parse(text, &p) ? pk_res_hostname(r, text) : NULL;
+	for (const struct pk_ast_item *a = h ? h->addrs : NULL; a; a = a->next)
+		if (!pk_prefix_parse(a->s, &p))
+			entry_push(r, e, &p, neg);
+	if (h)
+		return true;
 	if (pk_prefix_parse(text, &p))
 		return false;
 	entry_push(r, e, &p, neg);

@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "runtime/wire.h"
+
 #define RX_BLOCK_SIZE (1u << 20)
 #define RX_NBLOCKS 8
 #define RX_FRAME_SIZE 4096 /* a slot: an Ethernet frame up to MTU 4000 with the ring's headers */
@@ -233,7 +235,7 @@ void pk_afp_tx_commit(struct pk_port *p, size_t len)
 
 bool pk_afp_send(struct pk_port *p, const uint8_t *frame, size_t len)
 {
-	if (len > PK_AFP_FRAME_MAX || len > p->mtu + 14u) {
+	if (len > PK_AFP_FRAME_MAX || len > p->mtu + PK_ETH_HLEN) {
 		p->stats.tx_too_big++;
 		return false;
 	}

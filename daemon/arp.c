@@ -3,22 +3,19 @@
 
 #include <string.h>
 
-#define ETH_HLEN 14
-#define ARP_LEN 28
-#define ETHERTYPE_ARP 0x0806
-#define ETHERTYPE_IP 0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define ARPOP_REQUEST 1
-#define ARPOP_REPLY 2
+#include "runtime/bytes.h"
+#include "runtime/proto.h"
+#include "runtime/wire.h"
 
 static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+/* Hardware Ethernet, protocol IPv4, their address lengths. */
+static const uint8_t arp_ether_ip[6] = {0, 1, 8, 0, PK_ETH_ALEN, PK_IP4_ALEN};
 
 void pk_eth_header(uint8_t *frame, const uint8_t dst[6], const uint8_t src[6], uint16_t ethertype)
 {
-	memcpy(frame, dst, 6);
-	memcpy(frame + 6, src, 6);
-	frame[12] = (uint8_t)(ethertype >> 8);
-	frame[13] = (uint8_t)ethertype;
+	memcpy(frame + PK_ETH_OFF_DST, dst, PK_ETH_ALEN);
+	memcpy(frame + PK_ETH_OFF_SRC, src, PK_ETH_ALEN);
+	pk_put16(frame + PK_ETH_OFF_TYPE, ethertype);
 }
 
 void pk_arp_init(struct pk_arp *a, const struct pk_arp_io *io)
@@ -29,7 +26,7 @@ void pk_arp_init(struct pk_arp *a, const struct pk_arp_io *io)
 		a->q[i].entry = -1;
 }
 
-#define ALEN(af) ((af) == 6 ? 16u : 4u)
+#define ALEN(af) pk_ip_alen((af) == 6)
 
 static struct pk_arp_entry *find(struct pk_arp *a, uint16_t port, uint8_t af, const uint8_t *ip)
 {
@@ -73,23 +70,21 @@ static struct pk_arp_entry *alloc_entry(struct pk_arp *a)
 static void send_arp(struct pk_arp *a, uint16_t port, uint16_t op, const uint8_t smac[6], const uint8_t sip[4],
 		     const uint8_t tmac[6], const uint8_t tip[4], const uint8_t eth_dst[6])
 {
-	uint8_t f[ETH_HLEN + ARP_LEN];
-	static const uint8_t hdr[6] = {0, 1, 8, 0, 6, 4}; /* Ethernet, IPv4, 6, 4 */
+	uint8_t f[PK_ETH_HLEN + PK_ARP_LEN], *arp = f + PK_ETH_HLEN;
 
-	pk_eth_header(f, eth_dst, smac, ETHERTYPE_ARP);
-	memcpy(f + 14, hdr, 6);
-	f[20] = 0;
-	f[21] = (uint8_t)op;
-	memcpy(f + 22, smac, 6);
-	memcpy(f + 28, sip, 4);
-	memcpy(f + 32, tmac, 6);
-	memcpy(f + 38, tip, 4);
+	pk_eth_header(f, eth_dst, smac, PK_ETHERTYPE_ARP);
+	memcpy(arp + PK_ARP_OFF_HTYPE, arp_ether_ip, sizeof(arp_ether_ip));
+	pk_put16(arp + PK_ARP_OFF_OP, op);
+	memcpy(arp + PK_ARP_OFF_SHA, smac, PK_ETH_ALEN);
+	memcpy(arp + PK_ARP_OFF_SPA, sip, PK_IP4_ALEN);
+	memcpy(arp + PK_ARP_OFF_THA, tmac, PK_ETH_ALEN);
+	memcpy(arp + PK_ARP_OFF_TPA, tip, PK_IP4_ALEN);
 	a->io.send(a->io.ctx, port, f, sizeof(f));
 }
 
 static void flush_queue(struct pk_arp *a, struct pk_arp_entry *en)
 {
-	uint8_t f[ETH_HLEN + PK_ARP_PKT_MAX], smac[6], sip[4];
+	uint8_t f[PK_ETH_HLEN + PK_ARP_PKT_MAX], smac[6], sip[4];
 	int16_t idx = (int16_t)(en - a->e);
 
 	if (en->af == 4 && !a->io.port_addr(a->io.ctx, en->port, en->ip, smac, sip))
@@ -99,12 +94,24 @@ static void flush_queue(struct pk_arp *a, struct pk_arp_entry *en)
 	for (size_t i = 0; i < PK_ARP_QUEUE; i++) {
 		if (a->q[i].entry != idx)
 			continue;
-		pk_eth_header(f, en->mac, smac, en->af == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
-		memcpy(f + ETH_HLEN, a->q[i].data, a->q[i].len);
-		a->io.send(a->io.ctx, en->port, f, ETH_HLEN + a->q[i].len);
+		pk_eth_header(f, en->mac, smac, en->af == 6 ? PK_ETHERTYPE_IPV6 : PK_ETHERTYPE_IP);
+		memcpy(f + PK_ETH_HLEN, a->q[i].data, a->q[i].len);
+		a->io.send(a->io.ctx, en->port, f, PK_ETH_HLEN + a->q[i].len);
 		a->q[i].entry = -1;
 	}
 	en->queued = 0;
+}
+
+/* Make en the entry of ip (family af) on port, dropping what an entry it
+ * was before still had queued. */
+static void reset(struct pk_arp *a, struct pk_arp_entry *en, uint16_t port, uint8_t af, const uint8_t *ip)
+{
+	if (en->state != PK_ARP_FREE)
+		drop_queue(a, en, false);
+	memset(en, 0, sizeof(*en));
+	en->af = af;
+	memcpy(en->ip, ip, ALEN(af));
+	en->port = port;
 }
 
 void pk_arp_learn(struct pk_arp *a, uint64_t now, uint16_t port, uint8_t af, const uint8_t *ip,
@@ -115,12 +122,7 @@ void pk_arp_learn(struct pk_arp *a, uint64_t now, uint16_t port, uint8_t af, con
 	if (!en) {
 		if (!create || !(en = alloc_entry(a)))
 			return;
-		if (en->state != PK_ARP_FREE)
-			drop_queue(a, en, false);
-		memset(en, 0, sizeof(*en));
-		en->af = af;
-		memcpy(en->ip, ip, ALEN(af));
-		en->port = port;
+		reset(a, en, port, af, ip);
 	}
 	memcpy(en->mac, mac, 6);
 	en->state = PK_ARP_REACHABLE;
@@ -134,22 +136,22 @@ void pk_arp_input(struct pk_arp *a, uint64_t now_ns, uint16_t port, const uint8_
 {
 	uint8_t mymac[6], myip[4];
 
-	if (len < ETH_HLEN + ARP_LEN)
+	if (len < PK_ETH_HLEN + PK_ARP_LEN)
 		return;
-	const uint8_t *p = frame + ETH_HLEN;
-	if (p[0] != 0 || p[1] != 1 || p[2] != 8 || p[3] != 0 || p[4] != 6 || p[5] != 4)
+	const uint8_t *p = frame + PK_ETH_HLEN;
+	if (memcmp(p + PK_ARP_OFF_HTYPE, arp_ether_ip, sizeof(arp_ether_ip)))
 		return;
-	uint16_t op = (uint16_t)(p[6] << 8 | p[7]);
-	const uint8_t *sha = p + 8, *spa = p + 14, *tpa = p + 24;
+	uint16_t op = pk_get16(p + PK_ARP_OFF_OP);
+	const uint8_t *sha = p + PK_ARP_OFF_SHA, *spa = p + PK_ARP_OFF_SPA, *tpa = p + PK_ARP_OFF_TPA;
 	bool for_us = a->io.is_ours(a->io.ctx, port, tpa);
 	bool zero_spa = !spa[0] && !spa[1] && !spa[2] && !spa[3];
 
 	/* As Linux without arp_accept: a request aimed at us creates an entry,
 	 * anything else only refreshes one we already have or are resolving. */
 	if (!zero_spa)
-		pk_arp_learn(a, now_ns, port, 4, spa, sha, op == ARPOP_REQUEST && for_us);
-	if (op == ARPOP_REQUEST && for_us && a->io.port_addr(a->io.ctx, port, spa, mymac, myip)) {
-		send_arp(a, port, ARPOP_REPLY, mymac, tpa, sha, spa, sha);
+		pk_arp_learn(a, now_ns, port, 4, spa, sha, op == PK_ARPOP_REQUEST && for_us);
+	if (op == PK_ARPOP_REQUEST && for_us && a->io.port_addr(a->io.ctx, port, spa, mymac, myip)) {
+		send_arp(a, port, PK_ARPOP_REPLY, mymac, tpa, sha, spa, sha);
 		a->stats.replies_sent++;
 	}
 }
@@ -166,7 +168,7 @@ static void request(struct pk_arp *a, struct pk_arp_entry *en)
 	}
 	if (!a->io.port_addr(a->io.ctx, en->port, en->ip, mac, sip))
 		return;
-	send_arp(a, en->port, ARPOP_REQUEST, mac, sip, zero_mac, en->ip, bcast_mac);
+	send_arp(a, en->port, PK_ARPOP_REQUEST, mac, sip, zero_mac, en->ip, bcast_mac);
 	a->stats.requests_sent++;
 }
 
@@ -205,12 +207,7 @@ bool pk_arp_resolve(struct pk_arp *a, uint64_t now_ns, uint16_t port, uint8_t af
 			a->stats.queue_drops++;
 			return false;
 		}
-		if (en->state != PK_ARP_FREE)
-			drop_queue(a, en, false);
-		memset(en, 0, sizeof(*en));
-		en->af = af;
-		memcpy(en->ip, nh, ALEN(af));
-		en->port = port;
+		reset(a, en, port, af, nh);
 		en->state = PK_ARP_INCOMPLETE;
 		en->probes = 1;
 		en->deadline_ns = now_ns + PK_ARP_RETRY_NS;

@@ -17,16 +17,17 @@
 
 #include <string.h>
 
-#define ETH_HLEN 14
+#include "runtime/proto.h"
+#include "runtime/wire.h"
 
 static void remember(struct pk_daemon *d, unsigned port, const uint8_t *frame, uint8_t af)
 {
 	d->cur.valid = true;
 	d->cur.port = port;
-	memcpy(d->cur.dst_mac, frame, 6);
-	memcpy(d->cur.src_mac, frame + 6, 6);
+	memcpy(d->cur.dst_mac, frame + PK_ETH_OFF_DST, PK_ETH_ALEN);
+	memcpy(d->cur.src_mac, frame + PK_ETH_OFF_SRC, PK_ETH_ALEN);
 	memset(d->cur.src_ip, 0, 16);
-	memcpy(d->cur.src_ip, d->buf + (af == 4 ? 12 : 8), af == 4 ? 4 : 16);
+	memcpy(d->cur.src_ip, d->buf + pk_ip_src_off(af == 6), pk_ip_alen(af == 6));
 }
 
 static bool send_frame(struct pk_daemon *d, unsigned port, const uint8_t dst[6], const uint8_t src[6],
@@ -34,7 +35,7 @@ static bool send_frame(struct pk_daemon *d, unsigned port, const uint8_t dst[6],
 {
 	struct pk_port *p = &d->port[port];
 
-	if (len + ETH_HLEN > PK_AFP_FRAME_MAX || len > p->mtu) {
+	if (len + PK_ETH_HLEN > PK_AFP_FRAME_MAX || len > p->mtu) {
 		d->c.too_big++;
 		return false;
 	}
@@ -44,8 +45,8 @@ static bool send_frame(struct pk_daemon *d, unsigned port, const uint8_t dst[6],
 		return false;
 	}
 	pk_eth_header(slot, dst, src, type);
-	memcpy(slot + ETH_HLEN, payload, len);
-	pk_afp_tx_commit(p, ETH_HLEN + len);
+	memcpy(slot + PK_ETH_HLEN, payload, len);
+	pk_afp_tx_commit(p, PK_ETH_HLEN + len);
 	return true;
 }
 
@@ -55,14 +56,10 @@ void pk_bridge_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	unsigned in = (unsigned)(p - d->port), out = 1 - in;
 	uint8_t af;
 
-	if (len < ETH_HLEN)
+	uint16_t type = pk_dp_ethertype(d, frame, len, flags);
+	if (!type)
 		return;
-	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
-	if ((flags & PK_AFP_VLAN) || (type != 0x0800 && type != 0x86dd && type != 0x0806)) {
-		d->c.other_l2++;
-		return;
-	}
-	if (type == 0x0806) {
+	if (type == PK_ETHERTYPE_ARP) {
 		d->c.arp_passed++;
 		if (!pk_afp_send(&d->port[out], frame, len))
 			d->c.tx_failed++;
@@ -76,7 +73,7 @@ void pk_bridge_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	bool pass = pk_dp_filter(d, d->port_iface[in], PK_DIR_IN, 0, &iplen, &vin) &&
 		    pk_dp_filter(d, d->port_iface[out], PK_DIR_OUT, vin.tag, &iplen, &vout);
 	d->cur.valid = false;
-	if (pass && send_frame(d, out, frame, frame + 6, type, d->buf, iplen))
+	if (pass && send_frame(d, out, frame + PK_ETH_OFF_DST, frame + PK_ETH_OFF_SRC, type, d->buf, iplen))
 		d->c.forwarded++;
 	pk_dp_log_final(d, d->port_iface[in]);
 }
@@ -89,13 +86,13 @@ void pk_bridge_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 	(void)iface;
 	(void)dir;
 	d->c.emitted++;
-	if (!d->cur.valid || len < 20) {
+	if (!d->cur.valid || len < PK_IP4_HLEN) {
 		d->c.emit_failed++;
 		return;
 	}
-	bool v4 = (ip[0] >> 4) == 4;
-	memcpy(dst_ip, ip + (v4 ? 16 : 24), v4 ? 4 : 16);
-	uint16_t type = v4 ? 0x0800 : 0x86dd;
+	bool v6 = pk_ip_version(ip) != 4;
+	memcpy(dst_ip, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
+	uint16_t type = v6 ? PK_ETHERTYPE_IPV6 : PK_ETHERTYPE_IP;
 	bool back = !memcmp(dst_ip, d->cur.src_ip, 16);
 	unsigned port = back ? d->cur.port : 1 - d->cur.port;
 	const uint8_t *dmac = back ? d->cur.src_mac : d->cur.dst_mac;

@@ -74,6 +74,11 @@ struct pk_daemon {
 /* The port carrying ruleset interface iface, or -1. */
 int pk_dp_port_of(const struct pk_daemon *d, uint16_t iface);
 
+/* The ethertype of a frame of len bytes received with flags (PK_AFP_*):
+ * IPv4, IPv6 or ARP; 0 for a runt, 0 and counted for any other frame (VLAN
+ * tags, PPPoE and the like could carry IP past the rules). */
+uint16_t pk_dp_ethertype(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigned flags);
+
 /* Copy the IP packet of an Ethernet frame into d->buf, trimmed to its own
  * length and with its checksum completed when the kernel left it to
  * offload. Returns the IP length, 0 when the frame is not a well-formed
@@ -96,7 +101,7 @@ void pk_router_init(struct pk_daemon *d);
 void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, unsigned flags);
 void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len);
 void pk_router_tick(struct pk_daemon *d);
-/* Routed-mode pieces shared by IPv4 (router.c) and IPv6 (router6.c, nd.c). */
+/* Routed-mode pieces shared by router.c, egress.c, icmp.c, ifaddr.c and nd.c. */
 /* Where a passed packet ip leaves: by the route-to / reply-to of v (its
  * interface, next hop its gateway or else the destination) when v names
  * one, else by the topology's route. False when there is no route. v may
@@ -116,11 +121,15 @@ bool pk_router_send(struct pk_daemon *d, unsigned port, uint8_t af, const uint8_
 /* A packet the firewall originates (ICMP errors, echo replies): routed and
  * filtered `out` like any packet leaving the box, as pf does. */
 void pk_router_originate(struct pk_daemon *d, const uint8_t *ip, size_t len);
-void pk_router_forward6(struct pk_daemon *d, uint16_t iif, size_t len);
-void pk_router_icmp6_error(struct pk_daemon *d, uint16_t iface, uint8_t type, uint8_t code, uint32_t mtu,
-			   const uint8_t *orig, size_t len);
-/* Our IPv6 address on iface (the one whose network holds want, if any). */
-bool pk_router_iface_v6(const struct pk_rs *rs, uint16_t iface, const uint8_t *want, uint8_t out[16]);
+/* Answer orig, which came in on iface, with the ICMP (IPv4) or ICMPv6
+ * (IPv6) error type/code (icmp.c), when a router may answer it at all. */
+void pk_router_icmp_error(struct pk_daemon *d, uint16_t iface, uint8_t type, uint8_t code, uint32_t mtu,
+			  const uint8_t *orig, size_t len);
+/* Our address of family af on iface, the one whose network holds want when
+ * want is not NULL and we have one there (ifaddr.c). False if none. */
+bool pk_router_iface_addr(const struct pk_rs *rs, uint16_t iface, uint8_t af, const uint8_t *want, uint8_t *out);
+/* True when a (family af) is one of our addresses on iface. */
+bool pk_router_is_ours(const struct pk_rs *rs, uint16_t iface, uint8_t af, const uint8_t *a);
 /* Neighbour discovery (nd.c): true when the IPv6 packet ip (whose frame's
  * source MAC is at src_mac) was a solicitation or advertisement, handled. */
 bool pk_nd_input(struct pk_daemon *d, unsigned port, const uint8_t *src_mac, size_t len);

@@ -5,9 +5,10 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "daemon/cksum.h"
-
-#define ETH_HLEN 14
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
+#include "runtime/proto.h"
+#include "runtime/wire.h"
 
 int pk_dp_port_of(const struct pk_daemon *d, uint16_t iface)
 {
@@ -17,16 +18,29 @@ int pk_dp_port_of(const struct pk_daemon *d, uint16_t iface)
 	return -1;
 }
 
+uint16_t pk_dp_ethertype(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigned flags)
+{
+	if (len < PK_ETH_HLEN)
+		return 0;
+	uint16_t type = pk_get16(frame + PK_ETH_OFF_TYPE);
+	if ((flags & PK_AFP_VLAN) ||
+	    (type != PK_ETHERTYPE_IP && type != PK_ETHERTYPE_IPV6 && type != PK_ETHERTYPE_ARP)) {
+		d->c.other_l2++;
+		return 0;
+	}
+	return type;
+}
+
 /* The IP length the header claims, 0 when it is not a sane header. */
 static size_t ip_length(const uint8_t *ip, size_t cap, uint8_t *af)
 {
-	if (cap >= 20 && (ip[0] >> 4) == 4) {
-		size_t tot = (size_t)ip[2] << 8 | ip[3];
+	if (cap >= PK_IP4_HLEN && pk_ip_version(ip) == 4) {
+		size_t tot = pk_get16(ip + PK_IP4_OFF_LEN), hl = pk_ip4_hlen(ip);
 		*af = 4;
-		return ((ip[0] & 15) >= 5 && tot >= (size_t)(ip[0] & 15) * 4 && tot <= cap) ? tot : 0;
+		return (hl >= PK_IP4_HLEN && tot >= hl && tot <= cap) ? tot : 0;
 	}
-	if (cap >= 40 && (ip[0] >> 4) == 6) {
-		size_t tot = 40 + ((size_t)ip[4] << 8 | ip[5]);
+	if (cap >= PK_IP6_HLEN && pk_ip_version(ip) == 6) {
+		size_t tot = PK_IP6_HLEN + (size_t)pk_get16(ip + PK_IP6_OFF_PLEN);
 		*af = 6;
 		return tot <= cap ? tot : 0;
 	}
@@ -35,18 +49,18 @@ static size_t ip_length(const uint8_t *ip, size_t cap, uint8_t *af)
 
 size_t pk_dp_take(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigned flags, uint8_t *af)
 {
-	if (len <= ETH_HLEN || len - ETH_HLEN > sizeof(d->buf))
+	if (len <= PK_ETH_HLEN || len - PK_ETH_HLEN > sizeof(d->buf))
 		return 0;
-	size_t iplen = ip_length(frame + ETH_HLEN, len - ETH_HLEN, af);
+	size_t iplen = ip_length(frame + PK_ETH_HLEN, len - PK_ETH_HLEN, af);
 	if (!iplen) {
 		d->c.malformed++;
 		return 0;
 	}
-	memcpy(d->buf, frame + ETH_HLEN, iplen);
+	memcpy(d->buf, frame + PK_ETH_HLEN, iplen);
 	/* A packet from a local sender may carry only a partial checksum: finish it,
 	 * as the engine checks checksums and the next hop would drop it. */
 	if (flags & PK_AFP_CSUM_NOT_READY)
-		pk_csum_l4(d->buf, iplen);
+		pk_cksum_l4(d->buf, iplen);
 	return iplen;
 }
 

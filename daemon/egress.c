@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "runtime/wire.h"
+
 static bool all_zero(const uint8_t a[16])
 {
 	static const uint8_t zero[16];
@@ -18,9 +20,9 @@ bool pk_router_egress(const struct pk_rs *rs, const struct pk_verdict *v, const 
 		      uint8_t nh[16])
 {
 	uint8_t dst[16] = {0}, gw[16], gw_af = 0;
-	bool v6 = (ip[0] >> 4) == 6;
+	bool v6 = pk_ip_version(ip) == 6;
 
-	memcpy(dst, ip + (v6 ? 24 : 16), v6 ? 16 : 4);
+	memcpy(dst, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
 	if (v && v->route != PK_ROUTE_NONE && v->route_iface != PK_RT_NO_IFACE) {
 		*oif = v->route_iface;
 		memcpy(nh, all_zero(v->route_gw) ? dst : v->route_gw, 16);

@@ -11,79 +11,66 @@
 
 #include <string.h>
 
-#include "daemon/cksum.h"
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
+#include "runtime/proto.h"
+#include "runtime/wire.h"
 
-#define ETH_HLEN 14
-#define ND_NS 135
-#define ND_NA 136
-#define OPT_SLL 1
-#define OPT_TLL 2
-#define NA_ROUTER 0x80
-#define NA_SOLICITED 0x40
-#define NA_OVERRIDE 0x20
-#define ND_LEN (40 + 24 + 8) /* header, message, one link-layer address option */
+#define ND_HOP_LIMIT 255 /* what on-link messages carry (RFC 4861 7.1.1) */
+/* Header, message and one link-layer address option: what we send. */
+#define ND_LEN (PK_IP6_HLEN + PK_ND_HLEN + 8)
 
 /* The link-layer address option of type want in the message's options. */
 static const uint8_t *find_lla(const uint8_t *opt, size_t len, uint8_t want)
 {
-	while (len >= 8 && opt[1]) {
-		size_t olen = (size_t)opt[1] * 8;
+	while (len >= 8 && opt[PK_ND_OPT_OFF_LEN]) {
+		size_t olen = (size_t)opt[PK_ND_OPT_OFF_LEN] * 8;
 		if (olen > len)
 			return NULL;
-		if (opt[0] == want && olen >= 8)
-			return opt + 2;
+		if (opt[PK_ND_OPT_OFF_TYPE] == want && olen >= 8)
+			return opt + PK_ND_OPT_OFF_DATA;
 		opt += olen;
 		len -= olen;
 	}
 	return NULL;
 }
 
-static bool is_ours6(const struct pk_rs *rs, uint16_t iface, const uint8_t a[16])
-{
-	uint32_t n = pk_rs_iface_naddr(rs, iface);
-
-	for (uint32_t k = 0; k < n; k++) {
-		uint8_t af, addr[16], len;
-		pk_rs_iface_addr(rs, iface, k, &af, addr, &len);
-		if (af == PK_AF_INET6 && !memcmp(addr, a, 16))
-			return true;
-	}
-	return false;
-}
-
 /* Write an NS or NA with a link-layer option for mac into frame; returns its length. */
 static size_t build(uint8_t *f, const uint8_t eth_dst[6], const uint8_t mac[6], const uint8_t src[16],
 		    const uint8_t dst[16], uint8_t type, uint8_t flags, const uint8_t target[16])
 {
-	uint8_t *ip = f + ETH_HLEN;
+	uint8_t *ip = f + PK_ETH_HLEN, *nd = ip + PK_IP6_HLEN, *opt = nd + PK_ND_HLEN;
 
-	pk_eth_header(f, eth_dst, mac, 0x86dd);
+	pk_eth_header(f, eth_dst, mac, PK_ETHERTYPE_IPV6);
 	memset(ip, 0, ND_LEN);
-	ip[0] = 0x60;
-	ip[5] = ND_LEN - 40;
-	ip[6] = 58;
-	ip[7] = 255;
-	memcpy(ip + 8, src, 16);
-	memcpy(ip + 24, dst, 16);
-	ip[40] = type;
-	ip[44] = flags;
-	memcpy(ip + 48, target, 16);
-	ip[64] = type == ND_NS ? OPT_SLL : OPT_TLL;
-	ip[65] = 1;
-	memcpy(ip + 66, mac, 6);
-	pk_csum_l4(ip, ND_LEN);
-	return ETH_HLEN + ND_LEN;
+	ip[0] = 0x60; /* version 6, traffic class and flow label 0 */
+	pk_put16(ip + PK_IP6_OFF_PLEN, ND_LEN - PK_IP6_HLEN);
+	ip[PK_IP6_OFF_NXT] = PK_PROTO_ICMP6;
+	ip[PK_IP6_OFF_HLIM] = ND_HOP_LIMIT;
+	memcpy(ip + PK_IP6_OFF_SRC, src, PK_IP6_ALEN);
+	memcpy(ip + PK_IP6_OFF_DST, dst, PK_IP6_ALEN);
+	nd[PK_ICMP_OFF_TYPE] = type;
+	nd[PK_ND_OFF_FLAGS] = flags;
+	memcpy(nd + PK_ND_OFF_TARGET, target, PK_IP6_ALEN);
+	bool ns = type == PK_ND_NEIGHBOR_SOLICIT;
+	opt[PK_ND_OPT_OFF_TYPE] = ns ? PK_ND_OPT_SOURCE_LINKADDR : PK_ND_OPT_TARGET_LINKADDR;
+	opt[PK_ND_OPT_OFF_LEN] = 1;
+	memcpy(opt + PK_ND_OPT_OFF_DATA, mac, PK_ETH_ALEN);
+	pk_cksum_l4(ip, ND_LEN);
+	return PK_ETH_HLEN + ND_LEN;
 }
 
 static void advertise(struct pk_daemon *d, unsigned port, const uint8_t *src_mac, const uint8_t *ns)
 {
 	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 1};
 	static const uint8_t all_nodes_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
-	uint8_t f[ETH_HLEN + ND_LEN];
+	uint8_t f[PK_ETH_HLEN + ND_LEN];
 	static const uint8_t zero[16];
-	bool dad = !memcmp(ns + 8, zero, 16); /* a duplicate address check: answer everyone */
-	size_t n = build(f, dad ? all_nodes_mac : src_mac, d->port[port].mac, ns + 48, dad ? all_nodes : ns + 8,
-			 ND_NA, (uint8_t)(NA_ROUTER | NA_OVERRIDE | (dad ? 0 : NA_SOLICITED)), ns + 48);
+	const uint8_t *sender = ns + PK_IP6_OFF_SRC, *target = ns + PK_IP6_HLEN + PK_ND_OFF_TARGET;
+	bool dad = !memcmp(sender, zero, 16); /* a duplicate address check: answer everyone */
+	uint8_t flags = (uint8_t)(PK_ND_NA_ROUTER | PK_ND_NA_OVERRIDE | (dad ? 0 : PK_ND_NA_SOLICITED));
+	size_t n = build(f, dad ? all_nodes_mac : src_mac, d->port[port].mac, target, dad ? all_nodes : sender,
+			 PK_ND_NEIGHBOR_ADVERT, flags, target);
 
 	if (!pk_afp_send(&d->port[port], f, n))
 		d->c.tx_failed++;
@@ -91,25 +78,27 @@ static void advertise(struct pk_daemon *d, unsigned port, const uint8_t *src_mac
 
 bool pk_nd_input(struct pk_daemon *d, unsigned port, const uint8_t *src_mac, size_t len)
 {
-	const uint8_t *ip = d->buf;
+	const uint8_t *ip = d->buf, *nd = ip + PK_IP6_HLEN, *opt = nd + PK_ND_HLEN;
 	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
 	static const uint8_t zero[16];
 
-	if (len < 40 + 24 || ip[6] != 58 || (ip[40] != ND_NS && ip[40] != ND_NA))
+	if (len < PK_IP6_HLEN + PK_ND_HLEN || ip[PK_IP6_OFF_NXT] != PK_PROTO_ICMP6 ||
+	    (nd[PK_ICMP_OFF_TYPE] != PK_ND_NEIGHBOR_SOLICIT && nd[PK_ICMP_OFF_TYPE] != PK_ND_NEIGHBOR_ADVERT))
 		return false;
-	if (ip[7] != 255 || ip[41] != 0)
+	size_t optlen = len - PK_IP6_HLEN - PK_ND_HLEN;
+	if (ip[PK_IP6_OFF_HLIM] != ND_HOP_LIMIT || nd[PK_ICMP_OFF_CODE] != 0)
 		return true; /* not from this link: dropped, as RFC 4861 7.1.1 asks */
-	const uint8_t *target = ip + 48;
-	if (ip[40] == ND_NS) {
-		if (!is_ours6(rs, d->port_iface[port], target))
+	const uint8_t *target = nd + PK_ND_OFF_TARGET, *sender = ip + PK_IP6_OFF_SRC;
+	if (nd[PK_ICMP_OFF_TYPE] == PK_ND_NEIGHBOR_SOLICIT) {
+		if (!pk_router_is_ours(rs, d->port_iface[port], PK_AF_INET6, target))
 			return true;
-		const uint8_t *lla = find_lla(ip + 64, len - 64, OPT_SLL);
-		if (memcmp(ip + 8, zero, 16))
-			pk_arp_learn(&d->arp, d->now_ns, (uint16_t)port, 6, ip + 8, lla ? lla : src_mac, true);
+		const uint8_t *lla = find_lla(opt, optlen, PK_ND_OPT_SOURCE_LINKADDR);
+		if (memcmp(sender, zero, 16))
+			pk_arp_learn(&d->arp, d->now_ns, (uint16_t)port, 6, sender, lla ? lla : src_mac, true);
 		advertise(d, port, lla ? lla : src_mac, ip);
 		return true;
 	}
-	const uint8_t *lla = find_lla(ip + 64, len - 64, OPT_TLL);
+	const uint8_t *lla = find_lla(opt, optlen, PK_ND_OPT_TARGET_LINKADDR);
 	pk_arp_learn(&d->arp, d->now_ns, (uint16_t)port, 6, target, lla ? lla : src_mac, false);
 	return true;
 }
@@ -117,14 +106,14 @@ bool pk_nd_input(struct pk_daemon *d, unsigned port, const uint8_t *src_mac, siz
 void pk_nd_solicit(void *ctx, uint16_t port, const uint8_t target[16])
 {
 	struct pk_daemon *d = ctx;
-	uint8_t src[16], f[ETH_HLEN + ND_LEN];
+	uint8_t src[16], f[PK_ETH_HLEN + ND_LEN];
 	/* The solicited-node multicast address ff02::1:ffXX:XXXX and its MAC. */
 	uint8_t dst[16] = {0xff, 0x02, [11] = 1, [12] = 0xff, [13] = target[13], [14] = target[14], [15] = target[15]};
 	const uint8_t mac[6] = {0x33, 0x33, 0xff, target[13], target[14], target[15]};
 
-	if (!pk_router_iface_v6(pk_engine_ruleset(d->engine), d->port_iface[port], target, src))
+	if (!pk_router_iface_addr(pk_engine_ruleset(d->engine), d->port_iface[port], PK_AF_INET6, target, src))
 		return;
-	size_t n = build(f, mac, d->port[port].mac, src, dst, ND_NS, 0, target);
+	size_t n = build(f, mac, d->port[port].mac, src, dst, PK_ND_NEIGHBOR_SOLICIT, 0, target);
 	if (!pk_afp_send(&d->port[port], f, n))
 		d->c.tx_failed++;
 }

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "runtime/proto.h"
 #include "runtime/table_list.h"
 
 /* pf's TCPS_* numbering, then its synproxy pseudo-states. */
@@ -17,17 +18,17 @@ static const char *const other_states[] = {"NO_TRAFFIC", "SINGLE", "MULTIPLE"};
 static const char *proto_name(uint8_t p, char *buf)
 {
 	switch (p) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 58: return "ipv6-icmp";
+	case PK_PROTO_ICMP: return "icmp";
+	case PK_PROTO_TCP: return "tcp";
+	case PK_PROTO_UDP: return "udp";
+	case PK_PROTO_ICMP6: return "ipv6-icmp";
 	default: sprintf(buf, "%u", p); return buf;
 	}
 }
 
 static const char *state_name(uint8_t proto, uint8_t s)
 {
-	if (proto == 6)
+	if (proto == PK_PROTO_TCP)
 		return s < sizeof(tcp_states) / sizeof(tcp_states[0]) ? tcp_states[s] : "?";
 	return s < 3 ? other_states[s] : "?";
 }
@@ -63,7 +64,8 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 	const struct states_ctx *c = ctx;
 	const struct pk_rs *rs = pk_engine_ruleset(c->d->engine);
 	char pbuf[8];
-	bool ports = s->proto == 6 || s->proto == 17 || s->proto == 1 || s->proto == 58;
+	bool ports = s->proto == PK_PROTO_TCP || s->proto == PK_PROTO_UDP || s->proto == PK_PROTO_ICMP ||
+		     s->proto == PK_PROTO_ICMP6;
 
 	fprintf(c->out, "%s %s ", s->iface == PK_RT_NO_IFACE || s->iface >= pk_rs_niface(rs) ? "all"
 								: pk_rs_iface_name(rs, s->iface),

@@ -1,6 +1,6 @@
 /*
- * daemon/router.c: routed mode: picketd is the IPv4 router between the
- * interfaces of the ruleset's topology.
+ * daemon/router.c: routed mode: picketd is the IPv4 and IPv6 router between
+ * the interfaces of the ruleset's topology.
  *
  * A packet is filtered `in` on its ingress interface, then, as a router
  * does it, checked for TTL, routed (by the rule's route-to / reply-to when
@@ -8,68 +8,33 @@
  * on the egress interface carrying the tag the `in` step gave it, and sent
  * to the next hop resolved by ARP: the order replay follows too. Packets for the
  * firewall itself are answered when they are echo requests and otherwise
- * dropped after the `in` filter. IPv6 takes the same path (router6.c),
- * with neighbour discovery (nd.c) in place of ARP.
+ * dropped after the `in` filter. IPv6 takes the same path, with ICMPv6
+ * errors (RFC 4443) and neighbour discovery (nd.c) in place of ARP;
+ * multicast and link-local IPv6 destinations are not forwarded.
  */
 #include "daemon/daemon.h"
 
 #include <string.h>
 
-#include "daemon/cksum.h"
-
-#define ETH_HLEN 14
-#define ETHERTYPE_IP 0x0800
-#define ETHERTYPE_ARP 0x0806
-#define ETHERTYPE_IPV6 0x86dd
-#define ICMP_UNREACH 3
-#define ICMP_TIMXCEED 11
-
-/* Our IPv4 address on iface; with want set, the one whose network holds it. */
-static bool iface_v4(const struct pk_rs *rs, uint16_t iface, const uint8_t *want, uint8_t out[4])
-{
-	uint32_t n = pk_rs_iface_naddr(rs, iface);
-	bool found = false;
-
-	for (uint32_t k = 0; k < n; k++) {
-		uint8_t af, addr[16], len;
-		pk_rs_iface_addr(rs, iface, k, &af, addr, &len);
-		if (af != PK_AF_INET)
-			continue;
-		uint32_t a = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 | addr[3];
-		uint32_t mask = len ? ~0u << (32 - len) : 0;
-		bool same_net = want && ((a ^ ((uint32_t)want[0] << 24 | (uint32_t)want[1] << 16 |
-					       (uint32_t)want[2] << 8 | want[3])) & mask) == 0;
-		if (!found || same_net) {
-			memcpy(out, addr, 4);
-			found = true;
-			if (same_net)
-				return true;
-		}
-	}
-	return found;
-}
+#include "daemon/icmp.h"
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
+#include "runtime/proto.h"
+#include "runtime/wire.h"
 
 static bool arp_port_addr(void *ctx, uint16_t port, const uint8_t ip[4], uint8_t mac[6], uint8_t src[4])
 {
 	struct pk_daemon *d = ctx;
 
-	memcpy(mac, d->port[port].mac, 6);
-	return iface_v4(pk_engine_ruleset(d->engine), d->port_iface[port], ip, src);
+	memcpy(mac, d->port[port].mac, PK_ETH_ALEN);
+	return pk_router_iface_addr(pk_engine_ruleset(d->engine), d->port_iface[port], PK_AF_INET, ip, src);
 }
 
 static bool arp_is_ours(void *ctx, uint16_t port, const uint8_t ip[4])
 {
 	struct pk_daemon *d = ctx;
-	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
-	uint32_t n = pk_rs_iface_naddr(rs, d->port_iface[port]);
 
-	for (uint32_t k = 0; k < n; k++) {
-		uint8_t af, addr[16], len;
-		pk_rs_iface_addr(rs, d->port_iface[port], k, &af, addr, &len);
-		if (af == PK_AF_INET && !memcmp(addr, ip, 4))
-			return true;
-	}
-	return false;
+	return pk_router_is_ours(pk_engine_ruleset(d->engine), d->port_iface[port], PK_AF_INET, ip);
 }
 
 static void arp_send(void *ctx, uint16_t port, const uint8_t *frame, size_t len)
@@ -80,17 +45,15 @@ static void arp_send(void *ctx, uint16_t port, const uint8_t *frame, size_t len)
 		d->c.tx_failed++;
 }
 
-static void send_icmp_error(struct pk_daemon *d, uint16_t iface, uint8_t type, uint8_t code, uint16_t mtu,
-			    const uint8_t *orig, size_t len);
-
 static void arp_unreachable(void *ctx, uint16_t port, const uint8_t *ip, size_t len)
 {
 	struct pk_daemon *d = ctx;
 
-	if ((ip[0] >> 4) == 6)
-		pk_router_icmp6_error(d, d->port_iface[port], 1, 3, 0, ip, len); /* address unreachable */
+	if (pk_ip_version(ip) == 6)
+		pk_router_icmp_error(d, d->port_iface[port], PK_ICMP6_DST_UNREACH, PK_ICMP6_DST_UNREACH_ADDR, 0, ip,
+				     len);
 	else
-		send_icmp_error(d, d->port_iface[port], ICMP_UNREACH, 1, 0, ip, len);
+		pk_router_icmp_error(d, d->port_iface[port], PK_ICMP_UNREACH, PK_ICMP_UNREACH_HOST, 0, ip, len);
 }
 
 void pk_router_init(struct pk_daemon *d)
@@ -108,9 +71,9 @@ void pk_router_tick(struct pk_daemon *d)
 bool pk_router_send(struct pk_daemon *d, unsigned port, uint8_t af, const uint8_t *nh, const uint8_t *ip, size_t len)
 {
 	struct pk_port *p = &d->port[port];
-	uint8_t mac[6];
+	uint8_t mac[PK_ETH_ALEN];
 
-	if (len + ETH_HLEN > PK_AFP_FRAME_MAX || len > p->mtu) {
+	if (len + PK_ETH_HLEN > PK_AFP_FRAME_MAX || len > p->mtu) {
 		d->c.too_big++;
 		return false;
 	}
@@ -121,9 +84,9 @@ bool pk_router_send(struct pk_daemon *d, unsigned port, uint8_t af, const uint8_
 		d->c.tx_failed++;
 		return false;
 	}
-	pk_eth_header(slot, mac, p->mac, af == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
-	memcpy(slot + ETH_HLEN, ip, len);
-	pk_afp_tx_commit(p, ETH_HLEN + len);
+	pk_eth_header(slot, mac, p->mac, af == 6 ? PK_ETHERTYPE_IPV6 : PK_ETHERTYPE_IP);
+	memcpy(slot + PK_ETH_HLEN, ip, len);
+	pk_afp_tx_commit(p, PK_ETH_HLEN + len);
 	return true;
 }
 
@@ -158,74 +121,96 @@ void pk_router_originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
 	uint16_t oif;
 	uint8_t nh[16];
 
-	if (len > sizeof(d->buf) || len < 20)
+	if (len > sizeof(d->buf) || len < PK_IP4_HLEN)
 		return;
 	uint8_t kind = d->last_kind; /* the verdict of the packet that caused this one */
 	memmove(d->buf, ip, len);
 	int port = pk_router_route(d, d->buf, NULL, &oif, nh);
 	if (port >= 0)
 		port = pk_router_filter_out(d, &oif, 0, &len, nh);
+	uint8_t af = pk_ip_version(d->buf) == 6 ? PK_AF_INET6 : PK_AF_INET;
 	if (port >= 0)
-		pk_router_send(d, (unsigned)port, (d->buf[0] >> 4) == 6 ? 6 : 4, nh, d->buf, len);
+		pk_router_send(d, (unsigned)port, af, nh, d->buf, len);
 	d->last_kind = kind;
-}
-
-static void send_icmp_error(struct pk_daemon *d, uint16_t iface, uint8_t type, uint8_t code, uint16_t mtu,
-			    const uint8_t *orig, size_t len)
-{
-	uint8_t out[600], src[4];
-
-	if (!iface_v4(pk_engine_ruleset(d->engine), iface, orig + 12, src))
-		return;
-	size_t n = pk_icmp4_error(out, sizeof(out), type, code, mtu, src, orig, len);
-	if (n)
-		pk_router_originate(d, out, n);
 }
 
 static void to_self(struct pk_daemon *d, size_t len)
 {
 	d->c.to_self++;
-	if (pk_icmp4_echo_reply(d->buf, len)) {
+	if (pk_router_echo_reply(d->buf, len)) {
 		d->c.echo_replies++;
 		pk_router_originate(d, d->buf, len);
 	}
 }
 
-static void forward4(struct pk_daemon *d, uint16_t iif, size_t len)
+/* The ICMP (IPv4) and ICMPv6 (IPv6) errors of the forwarding path. */
+struct icmp_kind {
+	uint8_t type, code;
+};
+struct forward_errors {
+	struct icmp_kind ttl, no_route, too_big;
+};
+static const struct forward_errors errors4 = {
+	.ttl = {PK_ICMP_TIMXCEED, PK_ICMP_TIMXCEED_INTRANS},
+	.no_route = {PK_ICMP_UNREACH, PK_ICMP_UNREACH_NET},
+	.too_big = {PK_ICMP_UNREACH, PK_ICMP_UNREACH_NEEDFRAG},
+};
+static const struct forward_errors errors6 = {
+	.ttl = {PK_ICMP6_TIME_EXCEEDED, PK_ICMP6_TIME_EXCEED_TRANSIT},
+	.no_route = {PK_ICMP6_DST_UNREACH, PK_ICMP6_DST_UNREACH_NOROUTE},
+	.too_big = {PK_ICMP6_PACKET_TOO_BIG, 0},
+};
+
+/* Multicast and link-local IPv6 destinations never leave their link. */
+static bool stays_on_link(const uint8_t a[16])
 {
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+}
+
+static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
+{
+	const struct forward_errors *err = v6 ? &errors6 : &errors4;
+	size_t ttl = v6 ? PK_IP6_OFF_HLIM : PK_IP4_OFF_TTL;
 	struct pk_verdict in;
 	uint16_t oif;
-	uint8_t nh[16], dst[16] = {0};
+	uint8_t nh[16];
 
+	if (v6 && stays_on_link(d->buf + PK_IP6_OFF_DST))
+		return; /* MLD, router solicitations and the like: not ours to forward */
 	if (!pk_dp_filter(d, iif, PK_DIR_IN, 0, &len, &in))
 		return;
-	memcpy(dst, d->buf + 16, 4);
-	if (pk_rs_is_self(pk_engine_ruleset(d->engine), PK_AF_INET, dst)) {
+	if (pk_rs_is_self(pk_engine_ruleset(d->engine), v6 ? PK_AF_INET6 : PK_AF_INET,
+			  d->buf + pk_ip_dst_off(v6))) {
 		to_self(d, len);
 		return;
 	}
-	if (d->buf[8] <= 1) {
+	if (d->buf[ttl] <= 1) {
 		d->c.ttl_exceeded++;
-		send_icmp_error(d, iif, ICMP_TIMXCEED, 0, 0, d->buf, len);
+		pk_router_icmp_error(d, iif, err->ttl.type, err->ttl.code, 0, d->buf, len);
 		return;
 	}
 	int port = pk_router_route(d, d->buf, &in, &oif, nh);
 	if (port < 0) {
 		d->c.no_route++;
-		send_icmp_error(d, iif, ICMP_UNREACH, 0, 0, d->buf, len);
+		pk_router_icmp_error(d, iif, err->no_route.type, err->no_route.code, 0, d->buf, len);
 		return;
 	}
-	pk_csum_ttl_dec(d->buf);
+	if (v6)
+		d->buf[ttl]--; /* the hop limit: IPv6 has no header checksum to fix */
+	else
+		pk_cksum_ttl_dec(d->buf);
 	port = pk_router_filter_out(d, &oif, in.tag, &len, nh);
 	if (port < 0)
 		return;
-	if (len > d->port[port].mtu) {
+	uint32_t mtu = d->port[port].mtu;
+	if (len > mtu) {
 		d->c.too_big++;
-		if (d->buf[6] & 0x40) /* DF: tell the sender the MTU (path MTU discovery) */
-			send_icmp_error(d, iif, ICMP_UNREACH, 4, (uint16_t)d->port[port].mtu, d->buf, len);
+		/* tell the sender the MTU (path MTU discovery): IPv4 only when it set DF */
+		if (v6 || (pk_get16(d->buf + PK_IP4_OFF_FRAG) & PK_IP4_DF))
+			pk_router_icmp_error(d, iif, err->too_big.type, err->too_big.code, mtu, d->buf, len);
 		return;
 	}
-	if (pk_router_send(d, (unsigned)port, 4, nh, d->buf, len))
+	if (pk_router_send(d, (unsigned)port, v6 ? PK_AF_INET6 : PK_AF_INET, nh, d->buf, len))
 		d->c.forwarded++;
 }
 
@@ -235,29 +220,22 @@ void pk_router_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 	unsigned port = (unsigned)(p - d->port);
 	uint8_t af;
 
-	if (len < ETH_HLEN)
+	uint16_t type = pk_dp_ethertype(d, frame, len, flags);
+	if (!type)
 		return;
-	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
-	if ((flags & PK_AFP_VLAN) || (type != ETHERTYPE_IP && type != ETHERTYPE_IPV6 && type != ETHERTYPE_ARP)) {
-		d->c.other_l2++;
-		return;
-	}
-	if (type == ETHERTYPE_ARP) {
+	if (type == PK_ETHERTYPE_ARP) {
 		pk_arp_input(&d->arp, d->now_ns, (uint16_t)port, frame, len);
 		return;
 	}
 	/* Only frames sent to us (or broadcast) are ours to route. */
-	if (!(frame[0] & 1) && memcmp(frame, p->mac, 6))
+	if (!(frame[PK_ETH_OFF_DST] & 1) && memcmp(frame + PK_ETH_OFF_DST, p->mac, PK_ETH_ALEN))
 		return;
 	size_t iplen = pk_dp_take(d, frame, len, flags, &af);
 	if (!iplen)
 		return;
-	if (af == 6 && pk_nd_input(d, port, frame + 6, iplen))
+	if (af == 6 && pk_nd_input(d, port, frame + PK_ETH_OFF_SRC, iplen))
 		return; /* neighbour discovery is the router's, like ARP */
-	if (af == 6)
-		pk_router_forward6(d, d->port_iface[port], iplen);
-	else
-		forward4(d, d->port_iface[port], iplen);
+	forward(d, d->port_iface[port], iplen, af == 6);
 	pk_dp_log_final(d, d->port_iface[port]);
 }
 
@@ -287,11 +265,11 @@ void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 
 	(void)dir;
 	d->c.emitted++;
-	if (len < 20 || ((ip[0] >> 4) != 4 && (len < 40 || (ip[0] >> 4) != 6))) {
+	bool v6 = len >= PK_IP6_HLEN && pk_ip_version(ip) == 6;
+	if (len < PK_IP4_HLEN || (pk_ip_version(ip) != 4 && !v6)) {
 		d->c.emit_failed++;
 		return;
 	}
-	uint8_t af = (ip[0] >> 4) == 6 ? 6 : 4;
 	/* The engine's own packets are not filtered again (pf marks them as
 	 * generated); dup-to copies leave by their interface, the others follow
 	 * the route to their destination, or the interface the engine named
@@ -303,8 +281,8 @@ void pk_router_emit(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 		port = pk_router_route(d, ip, NULL, &oif, nh);
 	if (port < 0) {
 		port = pk_dp_port_of(d, iface);
-		memcpy(nh, ip + (af == 6 ? 24 : 16), af == 6 ? 16 : 4);
+		memcpy(nh, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
 	}
-	if (port < 0 || !pk_router_send(d, (unsigned)port, af, nh, ip, len))
+	if (port < 0 || !pk_router_send(d, (unsigned)port, v6 ? PK_AF_INET6 : PK_AF_INET, nh, ip, len))
 		d->c.emit_failed++;
 }

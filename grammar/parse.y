@@ -9,6 +9,11 @@
 %define api.pure full
 %define api.location.type {struct pk_loc}
 %define parse.error verbose
+/* Three shift/reduce conflicts, all one: a route option right after the
+ * interface may start FreeBSD's route-to-before-af form (shift) or be a
+ * filter option after an empty af/proto/from/to (reduce); both give the
+ * same rule, and bison's shift takes the first. */
+%expect 3
 %locations
 %parse-param {struct pk_parse *p}
 %lex-param {struct pk_parse *p}
@@ -53,13 +58,14 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 	struct pk_ast_act act;
 	struct pk_ast_ipp ipp;
 	struct pk_ast_fromto ft;
+	struct pk_ast_body *body;
 	struct pk_ast_logquick lq;
 	struct pk_ast_tableopt tableopt;
 	bool flag;
 }
 
 %token <str> STRING "word" NUMBER "number" MACROWORD BADSTRING "unterminated string" BADCHAR "stray character"
-%token <str> UNSUPPORTED INCLUDE
+%token <str> UNSUPPORTED INCLUDE CARRIED "option kept as written" CARRIEDSTMT "statement kept as written"
 %token NE "!=" LE "<=" GE ">=" XRANGE "<>" IRANGE "><" ARROW "->"
 %token PASS "pass" BLOCK "block" MATCH "match" SCRUB "scrub" NAT "nat" RDR "rdr" BINAT "binat"
 %token NO "no" TABLE "table" PERSIST "persist" CONST "const" COUNTERS "counters" FILE_ "file"
@@ -81,12 +87,14 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token NODF "no-df" RANDOMID "random-id" MAXMSS "max-mss" MINTTL "min-ttl" SETTOS "set-tos"
 %token REASSEMBLE "reassemble" FRAGMENT "fragment"
 %token TIMEOUT "timeout" OPTIMIZATION "optimization" LIMIT "limit" BLOCKPOLICY "block-policy"
-%token STATEPOLICY "state-policy" SKIP "skip" DEBUG "debug" HOSTID "hostid"
+%token STATEDEFAULTS "state-defaults" STATEPOLICY "state-policy" SKIP "skip" DEBUG "debug" HOSTID "hostid"
 %token LOGINTERFACE "loginterface" RULESETOPT "ruleset-optimization"
 %token INTERFACE "interface" ADDRESS "address" MAC "mac" ROUTE "route" VIA "via" GATEWAY "gateway"
-%token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer"
+%token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer" HOST "host"
+%token ANCHOR "anchor" NATANCHOR "nat-anchor" RDRANCHOR "rdr-anchor" BINATANCHOR "binat-anchor"
+%token SCRUBANCHOR "scrub-anchor" DUMMYNETANCHOR "dummynet-anchor" LOAD "load"
 
-%type <str> word varstring portopt
+%type <str> word varstring portopt topo_keyword
 %type <num> dir af flushopt
 %type <lq> logquick
 %type <flag> logopts logopt
@@ -95,13 +103,16 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %type <item> ifspec_opt ifspec if_list if_item proto_opt proto_list timeout_item timeout_list
 %type <item> icmpspec icmp_list icmp_item ifaddr_list ifaddr spoof_ifs spoof_list spoof_if group_list
 %type <opt> filter_opts filter_opt statespec stateopts state_list state_opt pool_opts pool_opt
-%type <opt> scrub_list scrub_opt scrub_old natarrow
+%type <opt> scrub_list scrub_opt scrub_old natarrow routeopt
 %type <tableopt> tableopt
 %type <table> tableopts
 %type <iface> ifopts
 %type <act> action blockspec natkind natbase
 %type <ipp> ipportspec fromspec tospec
 %type <ft> fromto
+%type <num> anchorkind anchorquick
+%type <str> anchorname
+%type <body> anchorbody
 
 %%
 
@@ -123,10 +134,27 @@ stmt		: varset
 		| antispoof
 		| ifacedecl
 		| routedecl
+		| HOST word ADDRESS ifaddr_list	{ pk_ast_add_host(p, &@$, $2, $4); }
+		| CARRIEDSTMT		{ pk_ast_add_carried(p, &@$, $1); }
+		| SET CARRIEDSTMT	{ pk_ast_add_carried(p, &@$, pk_ast_concat(p, "set", " ", $2)); }
+		| anchorrule
+		| loadrule
 		;
 
+/* The topology's keywords are picket's, not pf's: elsewhere they are words
+ * (a macro named gateway, a table named peer). */
 word		: STRING
 		| NUMBER
+		| topo_keyword
+		;
+
+topo_keyword	: INTERFACE		{ $$ = pk_ast_keyword_text(p, "interface"); }
+		| ADDRESS		{ $$ = pk_ast_keyword_text(p, "address"); }
+		| MAC			{ $$ = pk_ast_keyword_text(p, "mac"); }
+		| VIA			{ $$ = pk_ast_keyword_text(p, "via"); }
+		| GATEWAY		{ $$ = pk_ast_keyword_text(p, "gateway"); }
+		| PEER			{ $$ = pk_ast_keyword_text(p, "peer"); }
+		| HOST			{ $$ = pk_ast_keyword_text(p, "host"); }
 		;
 
 optnl		: %empty
@@ -137,7 +165,7 @@ comma		: %empty
 		| ','
 		;
 
-varset		: STRING '=' varstring	{ pk_ast_define_macro(p, &@1, $1, $3); }
+varset		: word '=' varstring	{ pk_ast_define_macro(p, &@1, $1, $3); }
 		;
 
 varstring	: word
@@ -181,6 +209,9 @@ setopt		: SET TIMEOUT timeout_item	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK
 		| SET HOSTID word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_HOSTID, $3, 0, NULL)); }
 		| SET LOGINTERFACE word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_LOGINTERFACE, $3, 0, NULL)); }
 		| SET RULESETOPT word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_RULESET_OPT, $3, 0, NULL)); }
+		| SET STATEDEFAULTS state_list
+			{ struct pk_ast_set *s = pk_ast_set_new(p, &@$, PK_SET_STATE_DEFAULTS, NULL, 0, NULL);
+			  s->opts = $3; pk_ast_add_set(p, s); }
 		;
 
 timeout_item	: word word		{ $$ = pk_ast_item_new(p, &@$, false, $1, $2); }
@@ -194,6 +225,18 @@ timeout_list	: timeout_item optnl
 
 pfrule		: action dir logquick ifspec_opt af proto_opt fromto filter_opts
 			{ pk_ast_filter(p, &@$, $1, $2, $3, $4, $5, $6, $7, $8); }
+		/* FreeBSD's pfctl (and `pfctl -sr` there) writes route-to, reply-to
+		 * and dup-to before the address family */
+		| action dir logquick ifspec_opt routeopt af proto_opt fromto filter_opts
+			{ pk_ast_filter(p, &@$, $1, $2, $3, $4, $6, $7, $8, pk_ast_opt_append($5, $9)); }
+		;
+
+routeopt	: ROUTETO routehosts pool_opts
+			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_TO, $2, NULL, NULL, $3); }
+		| REPLYTO routehosts pool_opts
+			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_REPLY_TO, $2, NULL, NULL, $3); }
+		| DUPTO routehosts pool_opts
+			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_DUP_TO, $2, NULL, NULL, $3); }
 		;
 
 action		: PASS			{ $$ = pk_ast_act_make(PK_ACT_PASS, 0, NULL, NULL, NULL); }
@@ -356,6 +399,7 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 		| TAGGED word		{ $$ = pk_ast_opt_new(p, &@$, PK_O_TAGGED, $2, 0); }
 		| '!' TAGGED word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_TAGGED, $3, 1); }
 		| PROBABILITY word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_PROB, $2, 0); }
+		| CARRIED		{ $$ = pk_ast_opt_new(p, &@$, PK_O_CARRIED, $1, 0); }
 		| statespec
 		| NATTO redirhosts portopt pool_opts
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_NAT, PK_NAT_NAT_TO, $2, $3, NULL, $4); }
@@ -363,12 +407,7 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_NAT, PK_NAT_RDR_TO, $2, $3, NULL, $4); }
 		| BINATTO redirhosts portopt pool_opts
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_NAT, PK_NAT_BINAT_TO, $2, $3, NULL, $4); }
-		| ROUTETO routehosts pool_opts
-			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_TO, $2, NULL, NULL, $3); }
-		| REPLYTO routehosts pool_opts
-			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_REPLY_TO, $2, NULL, NULL, $3); }
-		| DUPTO routehosts pool_opts
-			{ $$ = pk_ast_opt_list(p, &@$, PK_O_ROUTE, PK_ROUTE_DUP_TO, $2, NULL, NULL, $3); }
+		| routeopt
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
 		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }
@@ -523,6 +562,55 @@ spoof_list	: spoof_if optnl
 
 spoof_if	: word			{ $$ = pk_ast_item_new(p, &@$, false, $1, NULL); }
 		| '(' word ')'		{ $$ = pk_ast_item_new(p, &@$, false, $2, "dynamic"); }
+		;
+
+/* anchors: their rules are flattened in place by the resolver; the rules
+ * between braces go to a statement list of their own */
+
+anchorrule	: anchorkind anchorname dir anchorquick ifspec_opt af proto_opt fromto filter_opts anchorbody
+			{ pk_ast_anchor(p, &@$, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10); }
+		;
+
+anchorkind	: ANCHOR		{ $$ = PK_ANCHOR_FILTER; }
+		| NATANCHOR		{ $$ = PK_ANCHOR_NAT; }
+		| RDRANCHOR		{ $$ = PK_ANCHOR_RDR; }
+		| BINATANCHOR		{ $$ = PK_ANCHOR_BINAT; }
+		| SCRUBANCHOR		{ $$ = PK_ANCHOR_SCRUB; }
+		| DUMMYNETANCHOR	{ $$ = PK_ANCHOR_DUMMYNET; }
+		;
+
+anchorname	: %empty		{ $$ = NULL; }
+		| STRING
+		;
+
+anchorquick	: %empty		{ $$ = 0; }
+		| QUICK			{ $$ = 1; }
+		;
+
+anchorbody	: %empty		{ $$ = NULL; }
+		| '{' { pk_ast_body_open(p); } anchorlines anchorlast '}'	{ $$ = pk_ast_body_close(p); }
+		;
+
+/* a rule per line; the last may end at the closing brace */
+anchorlines	: %empty
+		| anchorlines '\n'
+		| anchorlines anchorstmt '\n'
+		| anchorlines error '\n'	{ yyerrok; }
+		;
+
+anchorlast	: %empty
+		| anchorstmt
+		;
+
+anchorstmt	: pfrule
+		| scrubrule
+		| natrule
+		| antispoof
+		| tabledef
+		| anchorrule
+		;
+
+loadrule	: LOAD ANCHOR STRING FROM STRING	{ pk_ast_load(p, &@$, $3, $5); }
 		;
 
 /* topology */

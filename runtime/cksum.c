@@ -4,7 +4,9 @@
 #include "runtime/cksum.h"
 
 #include "runtime/bytes.h"
+#include "runtime/proto.h"
 #include "runtime/ruleset.h"
+#include "runtime/wire.h"
 
 uint32_t pk_cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
@@ -28,7 +30,7 @@ uint16_t pk_cksum_fold(uint32_t sum)
 
 uint32_t pk_cksum_pseudo(uint8_t af, const uint8_t *src, const uint8_t *dst, uint8_t proto, uint32_t len)
 {
-	size_t alen = af == PK_AF_INET ? 4 : 16;
+	size_t alen = pk_ip_alen(af == PK_AF_INET6);
 	uint32_t sum = 0;
 
 	sum = pk_cksum_add(sum, src, alen);
@@ -76,4 +78,64 @@ void pk_patch32(uint8_t *p, uint32_t v, uint8_t *c)
 	if (c)
 		pk_put16(c, pk_cksum_fix32(pk_get16(c), pk_get32(p), v));
 	pk_put32(p, v);
+}
+
+void pk_cksum_ip4_header(uint8_t *ip)
+{
+	pk_put16(ip + PK_IP4_OFF_SUM, 0);
+	pk_put16(ip + PK_IP4_OFF_SUM, pk_cksum_fold(pk_cksum_add(0, ip, pk_ip4_hlen(ip))));
+}
+
+/* Where the checksum field of protocol proto lies in its header, or -1. */
+static int l4_sum_offset(uint8_t proto)
+{
+	switch (proto) {
+	case PK_PROTO_TCP: return PK_TCP_OFF_SUM;
+	case PK_PROTO_UDP: return PK_UDP_OFF_SUM;
+	case PK_PROTO_ICMP:
+	case PK_PROTO_ICMP6: return PK_ICMP_OFF_SUM;
+	default: return -1;
+	}
+}
+
+bool pk_cksum_l4(uint8_t *ip, size_t len)
+{
+	size_t hl;
+	uint8_t proto, af;
+
+	if (len < PK_IP4_HLEN)
+		return false;
+	if (pk_ip_version(ip) == 4) {
+		hl = pk_ip4_hlen(ip);
+		proto = ip[PK_IP4_OFF_PROTO];
+		af = PK_AF_INET;
+		if (hl < PK_IP4_HLEN || len < hl || (pk_get16(ip + PK_IP4_OFF_FRAG) & (PK_IP4_MF | PK_IP4_OFFMASK)))
+			return false; /* fragments: the checksum covers the whole datagram */
+	} else if (pk_ip_version(ip) == 6 && len >= PK_IP6_HLEN) {
+		hl = PK_IP6_HLEN;
+		proto = ip[PK_IP6_OFF_NXT]; /* extension headers are not walked: those packets are left as they are */
+		af = PK_AF_INET6;
+	} else {
+		return false;
+	}
+	int off = l4_sum_offset(proto);
+	size_t l4len = len - hl;
+	if (off < 0 || l4len < (size_t)off + 2)
+		return false;
+	bool v6 = af == PK_AF_INET6;
+	const uint8_t *src = ip + pk_ip_src_off(v6), *dst = ip + pk_ip_dst_off(v6);
+	/* ICMPv4 alone has no pseudo-header. */
+	uint32_t sum = proto == PK_PROTO_ICMP ? 0 : pk_cksum_pseudo(af, src, dst, proto, (uint32_t)l4len);
+	pk_put16(ip + hl + off, 0);
+	uint16_t c = pk_cksum_fold(pk_cksum_add(sum, ip + hl, l4len));
+	if (proto == PK_PROTO_UDP && c == 0)
+		c = 0xffff; /* RFC 768: a computed zero is sent as all ones */
+	pk_put16(ip + hl + off, c);
+	return true;
+}
+
+void pk_cksum_ttl_dec(uint8_t *ip)
+{
+	/* the 16-bit word TTL|protocol is what the checksum covers */
+	pk_patch16(ip + PK_IP4_OFF_TTL, (uint16_t)(pk_get16(ip + PK_IP4_OFF_TTL) - 0x100), ip + PK_IP4_OFF_SUM);
 }

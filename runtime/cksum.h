@@ -2,11 +2,13 @@
  * runtime/cksum.h: the Internet checksum, full and incremental (RFC 1624).
  *
  * NAT, scrub and synproxy rewrite fields in place and patch the checksums
- * with the incremental helpers; generated packets use the full ones.
+ * incrementally; generated packets are summed in full, and so are the
+ * packets whose checksum the kernel left to offload (picketd).
  */
 #ifndef PK_RUNTIME_CKSUM_H
 #define PK_RUNTIME_CKSUM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,5 +26,15 @@ uint16_t pk_cksum_fix_addr(uint16_t cksum, const uint8_t *old, const uint8_t *ne
 /* Patch the 16-bit field at p (big-endian) to v and fix the checksum at c. */
 void pk_patch16(uint8_t *p, uint16_t v, uint8_t *c);
 void pk_patch32(uint8_t *p, uint32_t v, uint8_t *c);
+
+/* The checksums of a whole packet, from its IP header's first byte. */
+/* Recompute the IPv4 header checksum in place. */
+void pk_cksum_ip4_header(uint8_t *ip);
+/* Recompute the TCP, UDP, ICMP or ICMPv6 checksum of an IPv4 or IPv6
+ * packet of len bytes in place. False when the packet is too short, a
+ * fragment, or none of those (IPv6 extension headers are not walked). */
+bool pk_cksum_l4(uint8_t *ip, size_t len);
+/* Decrement the IPv4 TTL and patch the header checksum (RFC 1624). */
+void pk_cksum_ttl_dec(uint8_t *ip);
 
 #endif

@@ -19,6 +19,7 @@
 #include "runtime/syncookie.h"
 #include "runtime/synproxy.h"
 #include "runtime/timeout.h"
+#include "runtime/wire.h"
 
 static const char *const reason_names[PK_REASON_COUNT] = {
 	[PK_REASON_NONE] = "none",
@@ -237,10 +238,11 @@ void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size
 {
 	uint16_t iface = x->iface;
 	uint8_t gw_af, gw[16], dst[16] = {0};
-	uint8_t af = (pkt[0] >> 4) == 6 ? PK_AF_INET6 : PK_AF_INET;
+	bool v6 = pk_ip_version(pkt) == 6;
+	uint8_t af = v6 ? PK_AF_INET6 : PK_AF_INET;
 
 	/* generated packets leave by the route to their destination */
-	memcpy(dst, af == PK_AF_INET6 ? pkt + 24 : pkt + 16, af == PK_AF_INET6 ? 16 : 4);
+	memcpy(dst, pkt + pk_ip_dst_off(v6), pk_ip_alen(v6));
 	if (!pk_rs_route(e->rs, af, dst, &iface, &gw_af, gw))
 		iface = x->iface;
 	x->v->generated++;

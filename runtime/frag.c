@@ -9,6 +9,7 @@
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
 #include "runtime/ruleset.h"
+#include "runtime/wire.h"
 
 #define DGRAM_MAX 65535
 
@@ -76,7 +77,7 @@ static struct pk_frag_queue *find(struct pk_frag_cache *c, const struct pk_pkt *
 
 static size_t data_start(const struct pk_pkt *p)
 {
-	return p->af == PK_AF_INET6 ? (size_t)p->frag_hdr_off + 8 : p->l4_off;
+	return p->af == PK_AF_INET6 ? (size_t)p->frag_hdr_off + PK_IP6_FRAG_LEN : p->l4_off;
 }
 
 /* Keep the first fragment's headers: IPv4's header with options, IPv6's
@@ -91,7 +92,7 @@ static bool keep_header(struct pk_frag_queue *q, const struct pk_pkt *p, const u
 	q->hdr_len = (uint16_t)hl;
 	if (p->af == PK_AF_INET6) {
 		q->nxt_off = p->frag_nxt_off;
-		q->nxt = ip[p->frag_hdr_off];
+		q->nxt = ip[p->frag_hdr_off + PK_IP6_EXT_OFF_NXT];
 	}
 	return true;
 }
@@ -131,20 +132,19 @@ static bool rebuild(const struct pk_frag_queue *q, uint8_t *ip, size_t *len, siz
 {
 	size_t n = (size_t)q->hdr_len + q->total;
 
-	if (n > cap || n > DGRAM_MAX + 40u)
+	if (n > cap || n > DGRAM_MAX + PK_IP6_HLEN)
 		return false;
 	memcpy(ip, q->hdr, q->hdr_len);
 	memcpy(ip + q->hdr_len, q->data, q->total);
 	if (q->af == PK_AF_INET6) {
 		ip[q->nxt_off] = q->nxt;
-		pk_put16(ip + 4, (uint16_t)(n - 40));
+		pk_put16(ip + PK_IP6_OFF_PLEN, (uint16_t)(n - PK_IP6_HLEN));
 	} else {
 		if (n > DGRAM_MAX)
 			return false;
-		pk_put16(ip + 2, (uint16_t)n);
-		pk_put16(ip + 6, pk_get16(ip + 6) & 0x4000);
-		pk_put16(ip + 10, 0);
-		pk_put16(ip + 10, pk_cksum_fold(pk_cksum_add(0, ip, q->hdr_len)));
+		pk_put16(ip + PK_IP4_OFF_LEN, (uint16_t)n);
+		pk_put16(ip + PK_IP4_OFF_FRAG, pk_get16(ip + PK_IP4_OFF_FRAG) & PK_IP4_DF);
+		pk_cksum_ip4_header(ip);
 	}
 	*len = n;
 	return true;

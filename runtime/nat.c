@@ -14,6 +14,7 @@
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
 #include "runtime/engine_priv.h"
+#include "runtime/wire.h"
 
 #define NAT_PORT_LO 50001 /* pf's PF_NAT_PROXY_PORT_LOW..HIGH */
 #define NAT_PORT_HI 65535
@@ -134,11 +135,11 @@ static size_t l4_cksum_off(const struct pk_pkt *p)
 	if (p->fragment && !p->frag_first)
 		return 0;
 	if (p->proto == PK_PROTO_TCP)
-		return p->l4_off + 16u;
+		return p->l4_off + PK_TCP_OFF_SUM;
 	if (p->proto == PK_PROTO_UDP)
-		return p->l4_off + 6u;
+		return p->l4_off + PK_UDP_OFF_SUM;
 	if (p->proto == PK_PROTO_ICMP6 && p->af == PK_AF_INET6)
-		return p->l4_off + 2u;
+		return p->l4_off + PK_ICMP_OFF_SUM;
 	return 0;
 }
 
@@ -146,14 +147,14 @@ static size_t l4_cksum_off(const struct pk_pkt *p)
  * the pseudo-header-covered upper-layer checksum. */
 static void change_addr(uint8_t *ip, const struct pk_pkt *p, size_t off, const uint8_t *na)
 {
-	size_t alen = p->af == PK_AF_INET6 ? 16 : 4, co = l4_cksum_off(p);
+	size_t alen = pk_ip_alen(p->af == PK_AF_INET6), co = l4_cksum_off(p);
 
 	if (memcmp(ip + off, na, alen) == 0)
 		return;
 	if (co && !(p->proto == PK_PROTO_UDP && pk_get16(ip + co) == 0))
 		pk_put16(ip + co, pk_cksum_fix_addr(pk_get16(ip + co), ip + off, na, alen));
 	if (p->af == PK_AF_INET)
-		pk_put16(ip + 10, pk_cksum_fix_addr(pk_get16(ip + 10), ip + off, na, alen));
+		pk_put16(ip + PK_IP4_OFF_SUM, pk_cksum_fix_addr(pk_get16(ip + PK_IP4_OFF_SUM), ip + off, na, alen));
 	memcpy(ip + off, na, alen);
 }
 
@@ -167,21 +168,23 @@ static void change_port(uint8_t *ip, const struct pk_pkt *p, size_t off, uint16_
 
 static void rewrite(uint8_t *ip, const struct pk_pkt *p, const struct pk_skey *to, int si)
 {
-	size_t so = p->af == PK_AF_INET6 ? 8 : 12, dof = p->af == PK_AF_INET6 ? 24 : 16;
+	bool v6 = p->af == PK_AF_INET6;
+	size_t so = pk_ip_src_off(v6), dof = pk_ip_dst_off(v6);
 
 	change_addr(ip, p, so, to->addr[si]);
 	change_addr(ip, p, dof, to->addr[1 - si]);
 	if (p->fragment && !p->frag_first)
 		return;
 	if (has_ports(p->proto)) {
-		change_port(ip, p, p->l4_off, to->port[si]);
-		change_port(ip, p, p->l4_off + 2u, to->port[1 - si]);
+		change_port(ip, p, p->l4_off + PK_L4_OFF_SPORT, to->port[si]);
+		change_port(ip, p, p->l4_off + PK_L4_OFF_DPORT, to->port[1 - si]);
 	} else if (p->icmp_type >= 0 && !p->icmp_error) {
 		bool reply;
+		uint8_t *ih = ip + p->l4_off;
 
 		(void)pk_icmp_virtual(p->af, (uint8_t)p->icmp_type, &reply);
 		/* the id sits on the requester's side of the key */
-		pk_patch16(ip + p->l4_off + 4, reply ? to->port[1 - si] : to->port[si], ip + p->l4_off + 2);
+		pk_patch16(ih + PK_ICMP_OFF_ID, reply ? to->port[1 - si] : to->port[si], ih + PK_ICMP_OFF_SUM);
 	}
 }
 
@@ -201,8 +204,8 @@ static void icmp_cksum(uint8_t *ip, const struct pk_pkt *p)
 	uint32_t n = p->tot_len - p->l4_off;
 	uint32_t sum = p->af == PK_AF_INET6 ? pk_cksum_pseudo(p->af, p->src, p->dst, PK_PROTO_ICMP6, n) : 0;
 
-	pk_put16(ih + 2, 0);
-	pk_put16(ih + 2, pk_cksum_fold(pk_cksum_add(sum, ih, n)));
+	pk_put16(ih + PK_ICMP_OFF_SUM, 0);
+	pk_put16(ih + PK_ICMP_OFF_SUM, pk_cksum_fold(pk_cksum_add(sum, ih, n)));
 }
 
 /* The quoted packet travelled the other way: translate it to the other side
@@ -213,8 +216,8 @@ void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, co
 	int si = x->dir == PK_DIR_IN ? 1 : 0; /* the quoted source's index */
 	uint8_t *q = x->ip + x->p.inner_off;
 	struct pk_pkt inner = *in;
-	size_t so = x->p.af == PK_AF_INET6 ? 8 : 12, dof = x->p.af == PK_AF_INET6 ? 24 : 16;
-	size_t alen = x->p.af == PK_AF_INET6 ? 16 : 4;
+	bool v6 = x->p.af == PK_AF_INET6;
+	size_t so = pk_ip_src_off(v6), dof = pk_ip_dst_off(v6), alen = pk_ip_alen(v6);
 	uint8_t old_qdst[16] = {0};
 	struct pk_pkt outer = x->p;
 
@@ -224,8 +227,8 @@ void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, co
 	inner.frag_first = false;
 	rewrite(q, &inner, &to, si);
 	if (has_ports(in->proto) && x->p.tot_len - x->p.inner_off >= in->l4_off + 4u) {
-		pk_put16(q + in->l4_off, to.port[si]);
-		pk_put16(q + in->l4_off + 2, to.port[1 - si]);
+		pk_put16(q + in->l4_off + PK_L4_OFF_SPORT, to.port[si]);
+		pk_put16(q + in->l4_off + PK_L4_OFF_DPORT, to.port[1 - si]);
 	}
 	outer.proto = 0; /* fix the IPv4 header only: the ICMP checksum is redone below */
 	change_addr(x->ip, &outer, dof, q + so);

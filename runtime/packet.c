@@ -12,6 +12,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/ruleset.h"
+#include "runtime/wire.h"
 
 #define IP6_HDR_LIMIT 16 /* extension headers walked before giving up, as pf's PF_HDR_LIMIT */
 #define IPOPT_EOL 0
@@ -24,24 +25,36 @@ enum { NXT_HOPOPTS = 0, NXT_ROUTING = 43, NXT_FRAGMENT = 44, NXT_AH = 51, NXT_DS
 bool pk_icmp_is_error(uint8_t af, uint8_t type)
 {
 	if (af == PK_AF_INET6)
-		return type < 128;
-	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+		return type < PK_ICMP6_INFOMSG_MIN;
+	return type == PK_ICMP_UNREACH || type == PK_ICMP_SOURCEQUENCH || type == PK_ICMP_REDIRECT ||
+	       type == PK_ICMP_TIMXCEED || type == PK_ICMP_PARAMPROB;
 }
 
 /* pf_icmp_mapping's pairs: {type, virtual type}; the reply is the type
  * that differs from its virtual type. */
 static const uint8_t icmp4_pairs[][2] = {
-	{8, 8}, {0, 8},     /* echo */
-	{13, 13}, {14, 13}, /* timestamp */
-	{15, 15}, {16, 15}, /* information */
-	{17, 17}, {18, 17}, /* address mask */
-	{10, 10}, {9, 10},  /* router solicitation / advertisement */
+	{PK_ICMP_ECHO, PK_ICMP_ECHO},
+	{PK_ICMP_ECHOREPLY, PK_ICMP_ECHO},
+	{PK_ICMP_TSTAMP, PK_ICMP_TSTAMP},
+	{PK_ICMP_TSTAMPREPLY, PK_ICMP_TSTAMP},
+	{PK_ICMP_IREQ, PK_ICMP_IREQ},
+	{PK_ICMP_IREQREPLY, PK_ICMP_IREQ},
+	{PK_ICMP_MASKREQ, PK_ICMP_MASKREQ},
+	{PK_ICMP_MASKREPLY, PK_ICMP_MASKREQ},
+	{PK_ICMP_ROUTERSOLICIT, PK_ICMP_ROUTERSOLICIT},
+	{PK_ICMP_ROUTERADVERT, PK_ICMP_ROUTERSOLICIT},
 };
 static const uint8_t icmp6_pairs[][2] = {
-	{128, 128}, {129, 128}, /* echo */
-	{133, 133}, {134, 133}, /* router solicitation / advertisement */
-	{135, 135}, {136, 135}, /* neighbour solicitation / advertisement */
-	{130, 130}, {131, 130}, {132, 130}, {143, 130}, /* listener query / reports */
+	{PK_ICMP6_ECHO_REQUEST, PK_ICMP6_ECHO_REQUEST},
+	{PK_ICMP6_ECHO_REPLY, PK_ICMP6_ECHO_REQUEST},
+	{PK_ND_ROUTER_SOLICIT, PK_ND_ROUTER_SOLICIT},
+	{PK_ND_ROUTER_ADVERT, PK_ND_ROUTER_SOLICIT},
+	{PK_ND_NEIGHBOR_SOLICIT, PK_ND_NEIGHBOR_SOLICIT},
+	{PK_ND_NEIGHBOR_ADVERT, PK_ND_NEIGHBOR_SOLICIT},
+	{PK_ICMP6_MLD_QUERY, PK_ICMP6_MLD_QUERY}, /* listener query and its reports */
+	{PK_ICMP6_MLD_REPORT, PK_ICMP6_MLD_QUERY},
+	{PK_ICMP6_MLD_DONE, PK_ICMP6_MLD_QUERY},
+	{PK_ICMP6_MLDV2_REPORT, PK_ICMP6_MLD_QUERY},
 };
 
 uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
@@ -59,19 +72,19 @@ uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply)
 	return type;
 }
 
-/* ICMP queries carry an identifier pf keys the state on. */
-static bool icmp_has_id(uint8_t af, uint8_t type)
+bool pk_icmp_is_query(uint8_t af, uint8_t type)
 {
 	if (af == PK_AF_INET6)
-		return type == 128 || type == 129;
-	return type == 0 || type == 8 || (type >= 13 && type <= 18);
+		return type == PK_ICMP6_ECHO_REQUEST || type == PK_ICMP6_ECHO_REPLY;
+	return type == PK_ICMP_ECHOREPLY || type == PK_ICMP_ECHO ||
+	       (type >= PK_ICMP_TSTAMP && type <= PK_ICMP_MASKREPLY);
 }
 
 /* Only options other than EOL/NOP count; router alert is normal on IGMP
  * (pf_walk_option accepts it there). */
 static enum pk_drop_reason ipv4_options(const uint8_t *ip, size_t hl, struct pk_pkt *p)
 {
-	size_t i = 20;
+	size_t i = PK_IP4_HLEN;
 
 	while (i < hl) {
 		uint8_t type = ip[i], olen;
@@ -99,38 +112,38 @@ static enum pk_drop_reason parse_ipv4(const uint8_t *ip, size_t len, struct pk_p
 	size_t hl;
 	uint16_t off;
 
-	if (len < 20 || (ip[0] >> 4) != 4)
+	if (len < PK_IP4_HLEN || pk_ip_version(ip) != 4)
 		return PK_REASON_SHORT;
-	hl = (size_t)(ip[0] & 0x0f) * 4;
-	if (hl < 20 || hl > len)
+	hl = pk_ip4_hlen(ip);
+	if (hl < PK_IP4_HLEN || hl > len)
 		return PK_REASON_SHORT;
 	p->af = PK_AF_INET;
-	p->tos = ip[1];
-	p->tot_len = pk_get16(ip + 2);
+	p->tos = ip[PK_IP4_OFF_TOS];
+	p->tot_len = pk_get16(ip + PK_IP4_OFF_LEN);
 	if (quoted)
 		p->tot_len = (uint32_t)len;
 	else if (p->tot_len < hl || p->tot_len > len)
 		return PK_REASON_SHORT;
-	off = pk_get16(ip + 6);
-	p->frag_id = pk_get16(ip + 4);
-	p->df = (off & 0x4000) != 0;
-	p->more_frags = (off & 0x2000) != 0;
-	p->frag_off = (uint16_t)((off & 0x1fff) * 8);
+	off = pk_get16(ip + PK_IP4_OFF_FRAG);
+	p->frag_id = pk_get16(ip + PK_IP4_OFF_ID);
+	p->df = (off & PK_IP4_DF) != 0;
+	p->more_frags = (off & PK_IP4_MF) != 0;
+	p->frag_off = (uint16_t)((off & PK_IP4_OFFMASK) * 8);
 	p->fragment = p->more_frags || p->frag_off != 0;
 	p->frag_first = p->frag_off == 0;
 	if (p->fragment && (size_t)p->frag_off + (p->tot_len - hl) > 65535)
 		return PK_REASON_BAD_OFFSET;
-	p->ttl = ip[8];
-	p->proto = ip[9];
-	memcpy(p->src, ip + 12, 4);
-	memcpy(p->dst, ip + 16, 4);
+	p->ttl = ip[PK_IP4_OFF_TTL];
+	p->proto = ip[PK_IP4_OFF_PROTO];
+	memcpy(p->src, ip + PK_IP4_OFF_SRC, PK_IP4_ALEN);
+	memcpy(p->dst, ip + PK_IP4_OFF_DST, PK_IP4_ALEN);
 	p->l4_off = (uint16_t)hl;
 	return ipv4_options(ip, hl, p);
 }
 
 static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, size_t off, size_t nxt_off)
 {
-	uint16_t fo = pk_get16(h + 2);
+	uint16_t fo = pk_get16(h + PK_IP6_FRAG_OFF_OFFSET);
 
 	if (p->frag_hdr_off)
 		return PK_REASON_FRAGMENT; /* pf: "IPv6 multiple fragment" */
@@ -138,7 +151,7 @@ static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, siz
 	p->frag_nxt_off = (uint16_t)nxt_off;
 	p->frag_off = fo & 0xfff8;
 	p->more_frags = (fo & 1) != 0;
-	p->frag_id = pk_get32(h + 4);
+	p->frag_id = pk_get32(h + PK_IP6_FRAG_OFF_ID);
 	p->fragment = p->more_frags || p->frag_off != 0;
 	p->frag_first = p->frag_off == 0;
 	return PK_REASON_NONE;
@@ -147,7 +160,7 @@ static enum pk_drop_reason ipv6_fragment(const uint8_t *h, struct pk_pkt *p, siz
 /* Walk the extension headers to the upper-layer protocol. */
 static enum pk_drop_reason ipv6_exthdrs(const uint8_t *ip, struct pk_pkt *p, uint8_t nxt)
 {
-	size_t off = 40, nxt_off = 6;
+	size_t off = PK_IP6_HLEN, nxt_off = PK_IP6_OFF_NXT;
 	int n;
 
 	for (n = 0; n < IP6_HDR_LIMIT; n++) {
@@ -159,19 +172,20 @@ static enum pk_drop_reason ipv6_exthdrs(const uint8_t *ip, struct pk_pkt *p, uin
 		    nxt != NXT_DSTOPTS)
 			break;
 		if (off + 8 > p->tot_len)
-			return PK_REASON_SHORT;
+			return PK_REASON_SHORT; /* every extension header is 8 bytes at least */
 		if (nxt == NXT_FRAGMENT) {
 			if ((r = ipv6_fragment(h, p, off, nxt_off)) != PK_REASON_NONE)
 				return r;
-			hlen = 8;
+			hlen = PK_IP6_FRAG_LEN;
 		} else {
-			if (nxt == NXT_ROUTING && h[2] == 0)
+			if (nxt == NXT_ROUTING && h[PK_IP6_RT_OFF_TYPE] == 0)
 				return PK_REASON_IP_OPTION; /* pf drops type 0 routing headers */
-			hlen = nxt == NXT_AH ? ((size_t)h[1] + 2) * 4 : ((size_t)h[1] + 1) * 8;
+			hlen = nxt == NXT_AH ? ((size_t)h[PK_IP6_EXT_OFF_LEN] + 2) * 4
+					     : ((size_t)h[PK_IP6_EXT_OFF_LEN] + 1) * 8;
 		}
 		if (off + hlen > p->tot_len)
 			return PK_REASON_SHORT;
-		nxt = h[0];
+		nxt = h[PK_IP6_EXT_OFF_NXT];
 		nxt_off = off;
 		off += hlen;
 		if (p->fragment && !p->frag_first)
@@ -188,32 +202,32 @@ static enum pk_drop_reason parse_ipv6(const uint8_t *ip, size_t len, struct pk_p
 {
 	uint32_t plen;
 
-	if (len < 40 || (ip[0] >> 4) != 6)
+	if (len < PK_IP6_HLEN || pk_ip_version(ip) != 6)
 		return PK_REASON_SHORT;
-	plen = pk_get16(ip + 4);
+	plen = pk_get16(ip + PK_IP6_OFF_PLEN);
 	p->af = PK_AF_INET6;
-	p->tos = (uint8_t)((pk_get16(ip) >> 4) & 0xff);
+	p->tos = (uint8_t)((pk_get16(ip) >> 4) & 0xff); /* the traffic class, between version and flow label */
 	if (quoted)
-		plen = (uint32_t)len - 40;
-	else if (plen == 0 || 40 + plen > len)
+		plen = (uint32_t)len - PK_IP6_HLEN;
+	else if (plen == 0 || PK_IP6_HLEN + plen > len)
 		return PK_REASON_SHORT; /* truncated, or a jumbogram pf does not pass */
-	p->tot_len = 40 + plen;
-	p->ttl = ip[7];
-	memcpy(p->src, ip + 8, 16);
-	memcpy(p->dst, ip + 24, 16);
-	return ipv6_exthdrs(ip, p, ip[6]);
+	p->tot_len = PK_IP6_HLEN + plen;
+	p->ttl = ip[PK_IP6_OFF_HLIM];
+	memcpy(p->src, ip + PK_IP6_OFF_SRC, PK_IP6_ALEN);
+	memcpy(p->dst, ip + PK_IP6_OFF_DST, PK_IP6_ALEN);
+	return ipv6_exthdrs(ip, p, ip[PK_IP6_OFF_NXT]);
 }
 
 static void tcp_option(const uint8_t *o, uint8_t kind, uint8_t olen, struct pk_tcp_opts *t, uint16_t at)
 {
-	if (kind == 2 && olen == 4) {
+	if (kind == PK_TCPOPT_MSS && olen == 4) {
 		t->mss = pk_get16(o + 2);
 		t->mss_off = (uint16_t)(at + 2);
-	} else if (kind == 3 && olen == 3) {
+	} else if (kind == PK_TCPOPT_WSCALE && olen == 3) {
 		t->wscale = o[2] > 14 ? 14 : o[2]; /* pf clamps to TCP_MAX_WINSHIFT */
-	} else if (kind == 4 && olen == 2) {
+	} else if (kind == PK_TCPOPT_SACK_PERM && olen == 2) {
 		t->sack_perm = true;
-	} else if (kind == 8 && olen == 10) {
+	} else if (kind == PK_TCPOPT_TIMESTAMP && olen == 10) {
 		t->ts = true;
 		t->tsval = pk_get32(o + 2);
 		t->tsecr = pk_get32(o + 6);
@@ -222,15 +236,15 @@ static void tcp_option(const uint8_t *o, uint8_t kind, uint8_t olen, struct pk_t
 
 void pk_tcp_opt_begin(const struct pk_pkt *p, struct pk_tcp_opt_walk *w)
 {
-	w->at = (size_t)p->l4_off + 20;
+	w->at = (size_t)p->l4_off + PK_TCP_HLEN;
 	w->end = (size_t)p->l4_off + (size_t)p->th_off * 4;
 }
 
 bool pk_tcp_opt_next(const uint8_t *ip, struct pk_tcp_opt_walk *w, size_t *at, uint8_t *kind, uint8_t *len)
 {
-	while (w->at < w->end && ip[w->at] == 1) /* NOP */
+	while (w->at < w->end && ip[w->at] == PK_TCPOPT_NOP)
 		w->at++;
-	if (w->at >= w->end || ip[w->at] == 0 || w->at + 1 >= w->end)
+	if (w->at >= w->end || ip[w->at] == PK_TCPOPT_EOL || w->at + 1 >= w->end)
 		return false;
 	*at = w->at;
 	*kind = ip[w->at];
@@ -258,16 +272,16 @@ static enum pk_drop_reason parse_tcp(const uint8_t *ip, struct pk_pkt *p)
 	const uint8_t *th = ip + p->l4_off;
 	size_t avail = (size_t)p->tot_len - p->l4_off;
 
-	if (avail < 20)
+	if (avail < PK_TCP_HLEN)
 		return PK_REASON_SHORT;
-	p->sport = pk_get16(th);
-	p->dport = pk_get16(th + 2);
-	p->seq = pk_get32(th + 4);
-	p->ack = pk_get32(th + 8);
-	p->th_off = th[12] >> 4;
-	p->th_flags = th[13];
-	p->win = pk_get16(th + 14);
-	if (p->th_off < 5)
+	p->sport = pk_get16(th + PK_L4_OFF_SPORT);
+	p->dport = pk_get16(th + PK_L4_OFF_DPORT);
+	p->seq = pk_get32(th + PK_TCP_OFF_SEQ);
+	p->ack = pk_get32(th + PK_TCP_OFF_ACK);
+	p->th_off = th[PK_TCP_OFF_X2] >> 4;
+	p->th_flags = th[PK_TCP_OFF_FLAGS];
+	p->win = pk_get16(th + PK_TCP_OFF_WIN);
+	if (p->th_off < PK_TCP_HLEN / 4)
 		return PK_REASON_BAD_OFFSET;
 	if ((size_t)p->th_off * 4 > avail || p->dport == 0)
 		return PK_REASON_SHORT; /* pf_setup_pdesc: port 0 or header past the end */
@@ -282,16 +296,16 @@ static enum pk_drop_reason parse_udp(const uint8_t *ip, struct pk_pkt *p, bool q
 	size_t avail = (size_t)p->tot_len - p->l4_off;
 	uint16_t ulen;
 
-	if (avail < 8)
+	if (avail < PK_UDP_HLEN)
 		return PK_REASON_SHORT;
-	p->sport = pk_get16(uh);
-	p->dport = pk_get16(uh + 2);
-	ulen = pk_get16(uh + 4);
+	p->sport = pk_get16(uh + PK_L4_OFF_SPORT);
+	p->dport = pk_get16(uh + PK_L4_OFF_DPORT);
+	ulen = pk_get16(uh + PK_UDP_OFF_LEN);
 	if (quoted || p->fragment)
 		return PK_REASON_NONE; /* the length covers fragments not seen yet */
-	if (p->dport == 0 || ulen < 8 || ulen > avail)
+	if (p->dport == 0 || ulen < PK_UDP_HLEN || ulen > avail)
 		return PK_REASON_SHORT;
-	p->p_len = (uint16_t)(ulen - 8);
+	p->p_len = (uint16_t)(ulen - PK_UDP_HLEN);
 	return PK_REASON_NONE;
 }
 
@@ -299,18 +313,18 @@ static enum pk_drop_reason parse_icmp(const uint8_t *ip, struct pk_pkt *p)
 {
 	const uint8_t *ih = ip + p->l4_off;
 
-	if ((size_t)p->tot_len - p->l4_off < 8)
+	if ((size_t)p->tot_len - p->l4_off < PK_ICMP_HLEN)
 		return PK_REASON_SHORT;
-	p->icmp_type = ih[0];
-	p->icmp_code = ih[1];
-	p->icmp_error = pk_icmp_is_error(p->af, ih[0]);
-	if (icmp_has_id(p->af, ih[0])) {
-		p->icmp_id = pk_get16(ih + 4);
+	p->icmp_type = ih[PK_ICMP_OFF_TYPE];
+	p->icmp_code = ih[PK_ICMP_OFF_CODE];
+	p->icmp_error = pk_icmp_is_error(p->af, ih[PK_ICMP_OFF_TYPE]);
+	if (pk_icmp_is_query(p->af, ih[PK_ICMP_OFF_TYPE])) {
+		p->icmp_id = pk_get16(ih + PK_ICMP_OFF_ID);
 		p->sport = p->dport = p->icmp_id;
 	}
 	if (p->icmp_error)
-		p->inner_off = (uint16_t)(p->l4_off + 8);
-	p->p_len = (uint16_t)(p->tot_len - p->l4_off - 8);
+		p->inner_off = (uint16_t)(p->l4_off + PK_ICMP_HLEN);
+	p->p_len = (uint16_t)(p->tot_len - p->l4_off - PK_ICMP_HLEN);
 	return PK_REASON_NONE;
 }
 
@@ -324,11 +338,13 @@ static enum pk_drop_reason parse_l4(const uint8_t *ip, struct pk_pkt *p, bool qu
 		return PK_REASON_NONE;
 	}
 	if (quoted && p->proto == PK_PROTO_TCP) {
+		const uint8_t *th = ip + p->l4_off;
+
 		if ((size_t)p->tot_len - p->l4_off < 8)
-			return PK_REASON_SHORT;
-		p->sport = pk_get16(ip + p->l4_off);
-		p->dport = pk_get16(ip + p->l4_off + 2);
-		p->seq = pk_get32(ip + p->l4_off + 4);
+			return PK_REASON_SHORT; /* an error quotes 8 bytes at least: ports and sequence number */
+		p->sport = pk_get16(th + PK_L4_OFF_SPORT);
+		p->dport = pk_get16(th + PK_L4_OFF_DPORT);
+		p->seq = pk_get32(th + PK_TCP_OFF_SEQ);
 		return PK_REASON_NONE;
 	}
 	if (p->proto == PK_PROTO_TCP)
@@ -348,11 +364,11 @@ static enum pk_drop_reason parse(const uint8_t *ip, size_t len, struct pk_pkt *p
 	memset(p, 0, sizeof(*p));
 	p->icmp_type = p->icmp_code = -1;
 	p->opt.wscale = PK_WSCALE_NONE;
-	if (len > 65535 + 40)
-		len = 65535 + 40;
+	if (len > 65535 + PK_IP6_HLEN)
+		len = 65535 + PK_IP6_HLEN;
 	if (len < 1)
 		return PK_REASON_SHORT;
-	if ((ip[0] >> 4) == 6)
+	if (pk_ip_version(ip) == 6)
 		r = parse_ipv6(ip, len, p, quoted);
 	else
 		r = parse_ipv4(ip, len, p, quoted);
@@ -373,21 +389,21 @@ enum pk_drop_reason pk_pkt_parse_quoted(const uint8_t *ip, size_t len, struct pk
 
 int pk_pkt_strip_ether(const uint8_t *frame, size_t len, uint8_t *af)
 {
-	size_t off = 12;
+	size_t off = PK_ETH_OFF_TYPE;
 	uint16_t type;
 
 	for (;;) {
 		if (off + 2 > len)
 			return -1;
 		type = pk_get16(frame + off);
-		if (type != 0x8100 && type != 0x88a8)
+		if (type != PK_ETHERTYPE_VLAN && type != PK_ETHERTYPE_QINQ)
 			break;
-		off += 4;
+		off += PK_VLAN_TAG_LEN;
 	}
 	off += 2;
-	if (type == 0x0800)
+	if (type == PK_ETHERTYPE_IP)
 		*af = PK_AF_INET;
-	else if (type == 0x86dd)
+	else if (type == PK_ETHERTYPE_IPV6)
 		*af = PK_AF_INET6;
 	else
 		return -1;

@@ -73,6 +73,10 @@ uint16_t pk_icmp_virtual(uint8_t af, uint8_t type, bool *reply);
 
 /* True for ICMP/ICMPv6 types that quote the packet they answer. */
 bool pk_icmp_is_error(uint8_t af, uint8_t type);
+/* True for the ICMP/ICMPv6 queries and replies that carry an identifier
+ * (echo, and for IPv4 timestamp, information and address mask): pf keys
+ * their states on it. */
+bool pk_icmp_is_query(uint8_t af, uint8_t type);
 
 /* Walks the TCP options of a parsed packet: each call yields the next
  * option's offset in ip, kind and length, and returns false at the end.

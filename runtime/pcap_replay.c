@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/bytes.h"
 #include "runtime/pcapng_ifaces.h"
+#include "runtime/proto.h"
+#include "runtime/wire.h"
 
 /* Link types libpcap may report that are not in every libpcap's headers. */
 #ifndef DLT_LINUX_SLL2
@@ -19,8 +22,6 @@
 #define DLT_IPV6 229
 #endif
 
-#define ETH_IPV4 0x0800
-#define ETH_IPV6 0x86DD
 #define SLL_OUTGOING 4 /* Linux packet type: sent by this host */
 
 struct pk_pcap {
@@ -39,21 +40,24 @@ struct link_view {
 	bool outgoing;
 };
 
-static uint16_t be16(const uint8_t *b) { return (uint16_t)(b[0] << 8 | b[1]); }
+static bool is_ip(uint16_t ethertype)
+{
+	return ethertype == PK_ETHERTYPE_IP || ethertype == PK_ETHERTYPE_IPV6;
+}
 
 static bool strip_ether(const uint8_t *f, size_t len, struct link_view *v)
 {
-	size_t off = 12;
+	size_t off = PK_ETH_OFF_TYPE;
 	for (int tags = 0; tags < 3; tags++) {
 		if (off + 2 > len)
 			return false;
-		uint16_t type = be16(f + off);
-		if (type == 0x8100 || type == 0x88A8 || type == 0x9100) {
-			off += 4;
+		uint16_t type = pk_get16(f + off);
+		if (type == PK_ETHERTYPE_VLAN || type == PK_ETHERTYPE_QINQ || type == PK_ETHERTYPE_QINQ_OLD) {
+			off += PK_VLAN_TAG_LEN;
 			continue;
 		}
 		v->off = off + 2;
-		return type == ETH_IPV4 || type == ETH_IPV6;
+		return is_ip(type);
 	}
 	return false;
 }
@@ -71,20 +75,20 @@ static bool strip_link(int link, const uint8_t *f, size_t len, struct link_view 
 		return true;
 	case DLT_NULL:
 	case DLT_LOOP:
-		v->off = 4;
-		return len >= 4;
+		v->off = PK_NULL_HLEN;
+		return len >= PK_NULL_HLEN;
 	case DLT_LINUX_SLL:
-		if (len < 16)
+		if (len < PK_SLL_HLEN)
 			return false;
-		v->off = 16;
-		v->outgoing = be16(f) == SLL_OUTGOING;
-		return be16(f + 14) == ETH_IPV4 || be16(f + 14) == ETH_IPV6;
+		v->off = PK_SLL_HLEN;
+		v->outgoing = pk_get16(f + PK_SLL_OFF_PKTTYPE) == SLL_OUTGOING;
+		return is_ip(pk_get16(f + PK_SLL_OFF_PROTO));
 	case DLT_LINUX_SLL2:
-		if (len < 20)
+		if (len < PK_SLL2_HLEN)
 			return false;
-		v->off = 20;
-		v->outgoing = f[10] == SLL_OUTGOING;
-		return be16(f) == ETH_IPV4 || be16(f) == ETH_IPV6;
+		v->off = PK_SLL2_HLEN;
+		v->outgoing = f[PK_SLL2_OFF_PKTTYPE] == SLL_OUTGOING;
+		return is_ip(pk_get16(f + PK_SLL2_OFF_PROTO));
 	default:
 		return false;
 	}
@@ -103,13 +107,13 @@ static bool link_supported(int link)
 /* Ethernet pads short frames: keep only the bytes the IP header claims. */
 static size_t ip_length(const uint8_t *ip, size_t len)
 {
-	if (len >= 20 && ip[0] >> 4 == 4) {
-		size_t tot = be16(ip + 2);
-		return tot >= 20 && tot < len ? tot : len;
+	if (len >= PK_IP4_HLEN && pk_ip_version(ip) == 4) {
+		size_t tot = pk_get16(ip + PK_IP4_OFF_LEN);
+		return tot >= PK_IP4_HLEN && tot < len ? tot : len;
 	}
-	if (len >= 40 && ip[0] >> 4 == 6) {
-		size_t tot = (size_t)be16(ip + 4) + 40;
-		return be16(ip + 4) != 0 && tot < len ? tot : len;
+	if (len >= PK_IP6_HLEN && pk_ip_version(ip) == 6) {
+		size_t plen = pk_get16(ip + PK_IP6_OFF_PLEN), tot = plen + PK_IP6_HLEN;
+		return plen != 0 && tot < len ? tot : len;
 	}
 	return len;
 }

@@ -29,7 +29,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 4
+#define PKB_VERSION 5
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -41,8 +41,11 @@
 	X(SOURCES, "sources", 4)                    /* u32 path string */      \
 	X(OPTIONS, "options", sizeof(struct pkb_options))                      \
 	X(SETLOCS, "set-lines", sizeof(struct pkb_loc))                        \
+	X(CARRIED, "carried", sizeof(struct pkb_carried))                      \
 	X(IFACES, "interfaces", sizeof(struct pkb_iface))                      \
 	X(IFADDRS, "interface-addresses", sizeof(struct pkb_prefix))           \
+	X(IFPEERS, "interface-peers", sizeof(struct pkb_prefix)) /* hosts */   \
+	X(IFGROUPS, "interface-groups", 4)          /* u32 name string */      \
 	X(ROUTES, "routes", sizeof(struct pkb_route))                          \
 	X(SKIP, "skip", 4)                          /* u32 interface index */ \
 	X(TAGS, "tags", 4)                          /* u32 name string, tag id = index + 1 */ \
@@ -125,13 +128,23 @@ struct pkb_options {
 	uint32_t set_first, nset; /* SETLOCS range */
 };
 
+/* A statement that changes no verdict, kept as written for printing
+ * (queue, altq, set fingerprints, set limit tables...). */
+struct pkb_carried {
+	uint32_t text; /* string */
+	struct pkb_loc loc;
+};
+
 #define PKB_IF_HAS_MAC 1u
 #define PKB_IF_WAN 2u
 #define PKB_IF_TOPOLOGY 4u /* declared; otherwise only named by rules or options */
+#define PKB_IF_ALL ((PKB_IF_TOPOLOGY << 1) - 1)
 struct pkb_iface {
 	uint32_t name;
 	struct pkb_loc loc;
-	uint32_t addr_first, naddrs; /* IFADDRS range */
+	uint32_t addr_first, naddrs;   /* IFADDRS range */
+	uint32_t peer_first, npeers;   /* IFPEERS range: far ends of a point-to-point link */
+	uint32_t group_first, ngroups; /* IFGROUPS range: the groups declared for it */
 	uint8_t mac[6];
 	uint8_t flags; /* PKB_IF_* */
 	uint8_t pad;
@@ -229,6 +242,7 @@ struct pkb_rule {
 	uint32_t tag, tagged; /* tag id (TAGS index + 1); 0 none */
 	uint32_t probability;
 	uint32_t label;       /* string */
+	uint32_t carried;     /* string: options that change no verdict, as written */
 	uint32_t sopts;       /* SOPTS index; PKB_NONE = all unset */
 	uint32_t nat;         /* NATS index; PKB_NONE = none */
 	uint32_t route_opt;   /* ROUTEOPTS index; PKB_NONE = none */
@@ -237,14 +251,14 @@ struct pkb_rule {
 };
 
 /* The sizes docs/bytecode.md documents; a change here is a format change. */
-_Static_assert(sizeof(struct pkb_header) == 608, "header layout");
+_Static_assert(sizeof(struct pkb_header) == 680, "header layout");
 _Static_assert(sizeof(struct pkb_section) == 24 && sizeof(struct pkb_loc) == 20, "section, loc layout");
 _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52, "address layout");
-_Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 40, "options, iface layout");
+_Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 56, "options, iface layout");
 _Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 56, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 108, "nat, rule layout");
-_Static_assert(sizeof(struct pkb_routeopt) == 84, "route option layout");
+_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 112, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_routeopt) == 84 && sizeof(struct pkb_carried) == 24, "route option, carried layout");
 
 /*
  * The evaluation program. Its first PKB_ENTRIES words give, per phase and

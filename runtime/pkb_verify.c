@@ -117,26 +117,76 @@ static int v_options(const struct pk_rs *rs, struct pk_err *err)
 	return 0;
 }
 
+static int v_strlist(const struct pk_rs *rs, struct pk_err *err, enum pkb_section_id id, const char *what)
+{
+	const uint32_t *v = rs->sec[id];
+	for (uint32_t i = 0; i < rs->cnt[id]; i++)
+		if (v_str(rs, err, v[i], pk_rs_off(rs, id, i, 0), what, true))
+			return -1;
+	return 0;
+}
+
+static int v_carried(const struct pk_rs *rs, struct pk_err *err)
+{
+	for (uint32_t i = 0; i < PK_RS_N(rs, CARRIED); i++) {
+		const struct pkb_carried *c = &PK_RS_SEC(rs, CARRIED, struct pkb_carried)[i];
+		uint64_t at = pk_rs_off(rs, PKB_SEC_CARRIED, i, 0);
+		if (v_str(rs, err, c->text, at + offsetof(struct pkb_carried, text), "carried statement", true) ||
+		    v_loc(rs, err, &c->loc, at + offsetof(struct pkb_carried, loc)))
+			return -1;
+	}
+	return 0;
+}
+
+static int v_iface(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
+{
+	const struct pkb_iface *f = &PK_RS_SEC(rs, IFACES, struct pkb_iface)[i];
+#define PK_AT(field) PK_OFF(rs, IFACES, i, struct pkb_iface, field)
+	if (v_str(rs, err, f->name, PK_AT(name), "interface name", true) || v_loc(rs, err, &f->loc, PK_AT(loc)) ||
+	    v_range(err, f->addr_first, f->naddrs, PK_RS_N(rs, IFADDRS), PK_AT(addr_first), "interface addresses") ||
+	    v_range(err, f->peer_first, f->npeers, PK_RS_N(rs, IFPEERS), PK_AT(peer_first), "interface peers") ||
+	    v_range(err, f->group_first, f->ngroups, PK_RS_N(rs, IFGROUPS), PK_AT(group_first),
+		    "interface groups") ||
+	    v_max(err, f->flags, PKB_IF_ALL, PK_AT(flags), "interface flags") ||
+	    v_max(err, f->pad, 0, PK_AT(pad), "padding"))
+		return -1;
+	/* only the topology declares peers and groups: the decoder prints them there */
+	if (!(f->flags & PKB_IF_TOPOLOGY) && (f->npeers || f->ngroups))
+		return pk_err_at(err, PK_AT(npeers), "interface %u: peers or groups on an interface not declared", i);
+#undef PK_AT
+	return 0;
+}
+
+/* The far end of a point-to-point link is one host. */
+static int v_peer(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
+{
+	const struct pkb_prefix *p = &PK_RS_SEC(rs, IFPEERS, struct pkb_prefix)[i];
+	uint64_t at = pk_rs_off(rs, PKB_SEC_IFPEERS, i, 0);
+	if (v_prefix(err, p, at, true))
+		return -1;
+	if (p->len != (p->af == PK_AF_INET ? 32 : 128))
+		return pk_err_at(err, at + 1, "interface peer: prefix length %u is not one host", p->len);
+	return 0;
+}
+
 static int v_topology(const struct pk_rs *rs, struct pk_err *err)
 {
 	uint32_t nif = PK_RS_N(rs, IFACES);
 	if (nif >= PK_RT_NO_IFACE)
 		return pk_err_at(err, rs->h->sections[PKB_SEC_IFACES].offset, "%u interfaces, at most %u", nif,
 				 PK_RT_NO_IFACE - 1);
-	for (uint32_t i = 0; i < nif; i++) {
-		const struct pkb_iface *f = &PK_RS_SEC(rs, IFACES, struct pkb_iface)[i];
-		if (v_str(rs, err, f->name, PK_OFF(rs, IFACES, i, struct pkb_iface, name), "interface name", true) ||
-		    v_loc(rs, err, &f->loc, PK_OFF(rs, IFACES, i, struct pkb_iface, loc)) ||
-		    v_range(err, f->addr_first, f->naddrs, PK_RS_N(rs, IFADDRS),
-			    PK_OFF(rs, IFACES, i, struct pkb_iface, addr_first), "interface addresses") ||
-		    v_max(err, f->flags, 7, PK_OFF(rs, IFACES, i, struct pkb_iface, flags), "interface flags") ||
-		    v_max(err, f->pad, 0, PK_OFF(rs, IFACES, i, struct pkb_iface, pad), "padding"))
+	for (uint32_t i = 0; i < nif; i++)
+		if (v_iface(rs, err, i))
 			return -1;
-	}
 	for (uint32_t i = 0; i < PK_RS_N(rs, IFADDRS); i++)
 		if (v_prefix(err, &PK_RS_SEC(rs, IFADDRS, struct pkb_prefix)[i], pk_rs_off(rs, PKB_SEC_IFADDRS, i, 0),
 			     true))
 			return -1;
+	for (uint32_t i = 0; i < PK_RS_N(rs, IFPEERS); i++)
+		if (v_peer(rs, err, i))
+			return -1;
+	if (v_strlist(rs, err, PKB_SEC_IFGROUPS, "interface group"))
+		return -1;
 	for (uint32_t i = 0; i < PK_RS_N(rs, ROUTES); i++) {
 		const struct pkb_route *r = &PK_RS_SEC(rs, ROUTES, struct pkb_route)[i];
 		if (v_loc(rs, err, &r->loc, PK_OFF(rs, ROUTES, i, struct pkb_route, loc)) ||
@@ -153,15 +203,6 @@ static int v_topology(const struct pk_rs *rs, struct pk_err *err)
 		if (v >= nif)
 			return pk_err_at(err, pk_rs_off(rs, PKB_SEC_SKIP, i, 0), "skip interface %u out of range", v);
 	}
-	return 0;
-}
-
-static int v_strlist(const struct pk_rs *rs, struct pk_err *err, enum pkb_section_id id, const char *what)
-{
-	const uint32_t *v = rs->sec[id];
-	for (uint32_t i = 0; i < rs->cnt[id]; i++)
-		if (v_str(rs, err, v[i], pk_rs_off(rs, id, i, 0), what, true))
-			return -1;
 	return 0;
 }
 
@@ -249,6 +290,7 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 	    v_max(err, r->tag, PK_RS_N(rs, TAGS), PK_AT(tag), "tag") ||
 	    v_max(err, r->tagged, PK_RS_N(rs, TAGS), PK_AT(tagged), "tagged") ||
 	    v_str(rs, err, r->label, PK_AT(label), "label", false) ||
+	    v_str(rs, err, r->carried, PK_AT(carried), "carried options", false) ||
 	    v_index(err, r->sopts, PK_RS_N(rs, SOPTS), PK_AT(sopts), "state options") ||
 	    v_index(err, r->nat, PK_RS_N(rs, NATS), PK_AT(nat), "translation") ||
 	    v_ref(err, r->src, PK_RS_N(rs, ADDRS), PK_AT(src), "source address") ||
@@ -263,7 +305,8 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 
 int pk_rs_verify_records(const struct pk_rs *rs, struct pk_err *err)
 {
-	if (v_strlist(rs, err, PKB_SEC_SOURCES, "source path") || v_options(rs, err) || v_topology(rs, err) ||
+	if (v_strlist(rs, err, PKB_SEC_SOURCES, "source path") || v_options(rs, err) || v_carried(rs, err) ||
+	    v_topology(rs, err) ||
 	    v_strlist(rs, err, PKB_SEC_TAGS, "tag name") || v_strlist(rs, err, PKB_SEC_TABFILES, "table file") ||
 	    v_state(rs, err))
 		return -1;

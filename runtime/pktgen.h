@@ -8,6 +8,7 @@
 #ifndef PK_RUNTIME_PKTGEN_H
 #define PK_RUNTIME_PKTGEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,10 +29,20 @@ struct pk_gen_tcp {
 /* Returns the length written (0 when cap is too small). */
 size_t pk_gen_tcp(const struct pk_gen_tcp *t, uint8_t *buf, size_t cap);
 
-/* An ICMP (af 4) or ICMPv6 error from src to the sender of the quoted
- * packet: IPv4 quotes the header and 8 bytes (RFC 792), IPv6 as much as
- * fits in 1280 bytes (RFC 4443). */
-size_t pk_gen_icmp_error(uint8_t af, const uint8_t *src, uint8_t type, uint8_t code, const uint8_t *quoted,
-			 size_t qlen, uint8_t *buf, size_t cap);
+struct pk_gen_icmp {
+	uint8_t af;
+	const uint8_t *src; /* 16 bytes */
+	uint8_t type, code;
+	uint32_t mtu; /* "fragmentation needed", "packet too big": the next hop's MTU, else 0 */
+	/* IPv4: quote as much as fits in 576 bytes, as a router does (RFC 1812
+	 * 4.3.2.3), rather than pf's header and 8 bytes (RFC 792) */
+	bool router;
+};
+
+/* An ICMP (af 4) or ICMPv6 error from g->src to the sender of the quoted
+ * packet, which must hold at least its IP header: IPv4 quotes what
+ * g->router says, IPv6 as much as fits in 1280 bytes (RFC 4443). Whether the
+ * packet may be answered at all is the caller's decision. */
+size_t pk_gen_icmp_error(const struct pk_gen_icmp *g, const uint8_t *quoted, size_t qlen, uint8_t *buf, size_t cap);
 
 #endif

@@ -14,11 +14,6 @@
 #include "runtime/engine_priv.h"
 #include "runtime/pktgen.h"
 
-#define ICMP_UNREACH 3
-#define ICMP_UNREACH_PORT 3
-#define ICMP6_DST_UNREACH 1
-#define ICMP6_DST_UNREACH_NOPORT 4
-
 /* pf_send_tcp for a RST: acknowledge what the packet occupied, or take
  * over its ack number (RFC 793 reset generation). */
 static size_t build_rst(const struct pk_ctx *x, const struct pk_rs_rule *r, uint8_t *out, size_t cap)
@@ -71,14 +66,15 @@ static size_t build_icmp(const struct pk_engine *e, const struct pk_ctx *x, cons
 	uint8_t src[16];
 	bool v6 = x->p.af == PK_AF_INET6;
 	int16_t code = v6 ? r->return_icmp6 : r->return_icmp;
+	struct pk_gen_icmp g = {.af = x->p.af, .src = src, .type = v6 ? PK_ICMP6_DST_UNREACH : PK_ICMP_UNREACH};
 
 	if (x->p.icmp_error || multicast(&x->p) || (x->p.fragment && !x->p.frag_first))
 		return 0;
 	if (code < 0)
-		code = v6 ? ICMP6_DST_UNREACH_NOPORT : ICMP_UNREACH_PORT;
+		code = v6 ? PK_ICMP6_DST_UNREACH_NOPORT : PK_ICMP_UNREACH_PORT;
+	g.code = (uint8_t)code;
 	icmp_source(e, x, src);
-	return pk_gen_icmp_error(x->p.af, src, v6 ? ICMP6_DST_UNREACH : ICMP_UNREACH, (uint8_t)code, x->ip,
-				 x->p.tot_len, out, cap);
+	return pk_gen_icmp_error(&g, x->ip, x->p.tot_len, out, cap);
 }
 
 /* pf checks the TCP checksum before answering with a RST (proto-cksum). */

@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "runtime/cksum.h"
+#include "runtime/wire.h"
+
 static void collect(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
 {
 	struct pk_replay *r = ctx;
@@ -42,21 +45,17 @@ void pk_replay_fini(struct pk_replay *r)
 
 bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16], uint8_t dst[16])
 {
+	bool v4 = len >= PK_IP4_HLEN && pk_ip_version(ip) == 4;
+	bool v6 = len >= PK_IP6_HLEN && pk_ip_version(ip) == 6;
+
 	memset(src, 0, 16);
 	memset(dst, 0, 16);
-	if (len >= 20 && ip[0] >> 4 == 4) {
-		*af = PK_AF_INET;
-		memcpy(src, ip + 12, 4);
-		memcpy(dst, ip + 16, 4);
-		return true;
-	}
-	if (len >= 40 && ip[0] >> 4 == 6) {
-		*af = PK_AF_INET6;
-		memcpy(src, ip + 8, 16);
-		memcpy(dst, ip + 24, 16);
-		return true;
-	}
-	return false;
+	if (!v4 && !v6)
+		return false;
+	*af = v6 ? PK_AF_INET6 : PK_AF_INET;
+	memcpy(src, ip + pk_ip_src_off(v6), pk_ip_alen(v6));
+	memcpy(dst, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
+	return true;
 }
 
 uint16_t pk_replay_infer_iface(const struct pk_rs *rs, const uint8_t *ip, size_t len)
@@ -72,25 +71,15 @@ uint16_t pk_replay_infer_iface(const struct pk_rs *rs, const uint8_t *ip, size_t
  * checksum updated incrementally (RFC 1624). False when it runs out. */
 static bool decrement_ttl(uint8_t *ip, size_t len)
 {
-	if (ip[0] >> 4 == 6) {
-		if (len < 40 || ip[7] <= 1)
+	if (pk_ip_version(ip) == 6) {
+		if (len < PK_IP6_HLEN || ip[PK_IP6_OFF_HLIM] <= 1)
 			return false;
-		ip[7]--;
+		ip[PK_IP6_OFF_HLIM]--;
 		return true;
 	}
-	if (len < 20 || ip[8] <= 1)
+	if (len < PK_IP4_HLEN || ip[PK_IP4_OFF_TTL] <= 1)
 		return false;
-	uint16_t old = (uint16_t)(ip[8] << 8 | ip[9]);
-	ip[8]--;
-	uint16_t new = (uint16_t)(ip[8] << 8 | ip[9]);
-	uint32_t sum = (uint16_t) ~(ip[10] << 8 | ip[11]);
-	sum += (uint16_t)~old;
-	sum += new;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = (uint16_t)~sum;
-	ip[10] = (uint8_t)(sum >> 8);
-	ip[11] = (uint8_t)sum;
+	pk_cksum_ttl_dec(ip);
 	return true;
 }
 

@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TH_SYN 0x02
-#define TH_ACK 0x10
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
+#include "runtime/proto.h"
+#include "runtime/wire.h"
+
 #define ISN_MAX_FLOWS 65536u
 
 struct pk_isn_flow {
@@ -26,33 +29,29 @@ struct seg {
 	size_t alen; /* address length */
 };
 
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-
 static bool parse(uint8_t *ip, size_t len, struct seg *s)
 {
 	size_t off;
-	if (len >= 20 && ip[0] >> 4 == 4 && ip[9] == 6 && ((ip[6] & 0x1f) | ip[7]) == 0) {
-		off = (size_t)(ip[0] & 15) * 4;
+	if (len >= PK_IP4_HLEN && pk_ip_version(ip) == 4 && ip[PK_IP4_OFF_PROTO] == PK_PROTO_TCP &&
+	    (pk_get16(ip + PK_IP4_OFF_FRAG) & PK_IP4_OFFMASK) == 0) {
+		off = pk_ip4_hlen(ip);
 		s->af = 4;
-		s->src = ip + 12;
-		s->dst = ip + 16;
-		s->alen = 4;
-	} else if (len >= 40 && ip[0] >> 4 == 6 && ip[6] == 6) {
-		off = 40;
+	} else if (len >= PK_IP6_HLEN && pk_ip_version(ip) == 6 && ip[PK_IP6_OFF_NXT] == PK_PROTO_TCP) {
+		off = PK_IP6_HLEN;
 		s->af = 6;
-		s->src = ip + 8;
-		s->dst = ip + 24;
-		s->alen = 16;
 	} else
 		return false;
-	if (off < 20 || off + 20 > len)
+	if (off < PK_IP4_HLEN || off + PK_TCP_HLEN > len)
 		return false;
+	s->src = ip + pk_ip_src_off(s->af == 6);
+	s->dst = ip + pk_ip_dst_off(s->af == 6);
+	s->alen = pk_ip_alen(s->af == 6);
 	s->th = ip + off;
-	s->sport = (uint16_t)(s->th[0] << 8 | s->th[1]);
-	s->dport = (uint16_t)(s->th[2] << 8 | s->th[3]);
-	s->seq = rd32(s->th + 4);
-	s->ack = rd32(s->th + 8);
-	s->flags = s->th[13];
+	s->sport = pk_get16(s->th + PK_L4_OFF_SPORT);
+	s->dport = pk_get16(s->th + PK_L4_OFF_DPORT);
+	s->seq = pk_get32(s->th + PK_TCP_OFF_SEQ);
+	s->ack = pk_get32(s->th + PK_TCP_OFF_ACK);
+	s->flags = s->th[PK_TCP_OFF_FLAGS];
 	return true;
 }
 
@@ -101,9 +100,9 @@ static struct pk_isn_flow *add(struct pk_isn_map *m, const struct seg *g)
 void pk_isn_generated(struct pk_isn_map *m, const uint8_t *ip, size_t len)
 {
 	struct seg g;
-	if (!parse((uint8_t *)ip, len, &g) || !(g.flags & TH_SYN))
+	if (!parse((uint8_t *)ip, len, &g) || !(g.flags & PK_TH_SYN))
 		return;
-	bool to_client = (g.flags & TH_ACK) != 0;
+	bool to_client = (g.flags & PK_TH_ACK) != 0;
 	struct pk_isn_flow *f = find(m, &g, !to_client);
 	if (!f && to_client)
 		f = add(m, &g);
@@ -113,27 +112,10 @@ void pk_isn_generated(struct pk_isn_map *m, const uint8_t *ip, size_t len)
 	f->have_eng[to_client ? 0 : 1] = true;
 }
 
-/* RFC 1624 incremental checksum update for a 32-bit field. */
-static void set_ack(uint8_t *th, uint32_t old, uint32_t new)
-{
-	uint32_t sum = (uint16_t) ~(th[16] << 8 | th[17]);
-	sum += (uint16_t) ~(old >> 16) + (uint16_t) ~(old & 0xffff);
-	sum += (new >> 16) + (new & 0xffff);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = (uint16_t)~sum;
-	th[16] = (uint8_t)(sum >> 8);
-	th[17] = (uint8_t)sum;
-	th[8] = (uint8_t)(new >> 24);
-	th[9] = (uint8_t)(new >> 16);
-	th[10] = (uint8_t)(new >> 8);
-	th[11] = (uint8_t) new;
-}
-
 void pk_isn_align(struct pk_isn_map *m, uint8_t *ip, size_t len)
 {
 	struct seg g;
-	if (!m->n || !parse(ip, len, &g) || !(g.flags & TH_ACK))
+	if (!m->n || !parse(ip, len, &g) || !(g.flags & PK_TH_ACK))
 		return;
 	struct pk_isn_flow *f = find(m, &g, true);
 	int side = 0;
@@ -146,12 +128,12 @@ void pk_isn_align(struct pk_isn_map *m, uint8_t *ip, size_t len)
 	/* The first acknowledgement of the side's handshake names the ISN
 	 * the captured firewall chose there. */
 	if (!f->have_delta[side]) {
-		bool handshake = side == 0 ? !(g.flags & TH_SYN) : (g.flags & TH_SYN) != 0;
+		bool handshake = side == 0 ? !(g.flags & PK_TH_SYN) : (g.flags & PK_TH_SYN) != 0;
 		if (!handshake)
 			return;
 		f->delta[side] = f->eng[side] - (g.ack - 1);
 		f->have_delta[side] = true;
 	}
 	if (f->delta[side])
-		set_ack(g.th, g.ack, g.ack + f->delta[side]);
+		pk_patch32(g.th + PK_TCP_OFF_ACK, g.ack + f->delta[side], g.th + PK_TCP_OFF_SUM);
 }

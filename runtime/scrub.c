@@ -14,6 +14,7 @@
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
 #include "runtime/engine_priv.h"
+#include "runtime/wire.h"
 
 enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x)
 {
@@ -29,15 +30,16 @@ enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x)
 	}
 	if (!(flags & PK_TH_ACK) && (flags & (PK_TH_FIN | PK_TH_PUSH | PK_TH_URG)))
 		return PK_REASON_NORMALIZE; /* only valid with ACK */
-	if (flags != x->p.th_flags || (th[12] & 0x0f)) {
-		uint16_t old = pk_get16(th + 12);
+	if (flags != x->p.th_flags || (th[PK_TCP_OFF_X2] & 0x0f)) {
+		/* the data offset and the flags share a 16-bit word; the reserved bits go */
+		uint16_t old = pk_get16(th + PK_TCP_OFF_X2);
 
-		pk_patch16(th + 12, (uint16_t)((old & 0xf000) | flags), th + 16);
+		pk_patch16(th + PK_TCP_OFF_X2, (uint16_t)((old & 0xf000) | flags), th + PK_TCP_OFF_SUM);
 		x->p.th_flags = flags;
 		x->v->translated = true;
 	}
-	if (!(flags & PK_TH_URG) && pk_get16(th + 18)) {
-		pk_patch16(th + 18, 0, th + 16);
+	if (!(flags & PK_TH_URG) && pk_get16(th + PK_TCP_OFF_URP)) {
+		pk_patch16(th + PK_TCP_OFF_URP, 0, th + PK_TCP_OFF_SUM);
 		x->v->translated = true;
 	}
 	return PK_REASON_NONE;
@@ -63,17 +65,20 @@ void pk_eng_scrub_from_rule(struct pk_scrub *c, const struct pk_rs_rule *r)
 
 static void scrub_ipv4(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *c)
 {
-	uint8_t *ip = x->ip;
-	uint16_t off = pk_get16(ip + 6);
+	uint8_t *ip = x->ip, *sum = ip + PK_IP4_OFF_SUM;
+	uint16_t off = pk_get16(ip + PK_IP4_OFF_FRAG);
 
-	if ((c->flags & PK_SCRUB_NODF) && (off & 0x4000))
-		pk_patch16(ip + 6, off & (uint16_t)~0x4000, ip + 10);
-	if (c->min_ttl && ip[8] < c->min_ttl)
-		pk_patch16(ip + 8, (uint16_t)(c->min_ttl << 8 | ip[9]), ip + 10);
-	if (c->flags & PK_SCRUB_SETTOS)
-		pk_patch16(ip, (uint16_t)(ip[0] << 8 | ((uint8_t)c->set_tos & 0xfc) | (ip[1] & 0x03)), ip + 10);
-	if ((c->flags & PK_SCRUB_RANDOMID) && !(pk_get16(ip + 6) & 0x3fff))
-		pk_patch16(ip + 4, (uint16_t)pk_eng_random(e), ip + 10);
+	/* TTL and TOS are patched as the 16-bit words the checksum covers */
+	if ((c->flags & PK_SCRUB_NODF) && (off & PK_IP4_DF))
+		pk_patch16(ip + PK_IP4_OFF_FRAG, off & (uint16_t)~PK_IP4_DF, sum);
+	if (c->min_ttl && ip[PK_IP4_OFF_TTL] < c->min_ttl)
+		pk_patch16(ip + PK_IP4_OFF_TTL, (uint16_t)(c->min_ttl << 8 | ip[PK_IP4_OFF_PROTO]), sum);
+	if (c->flags & PK_SCRUB_SETTOS) { /* the ECN bits stay */
+		uint8_t tos = (uint8_t)(((uint8_t)c->set_tos & 0xfc) | (ip[PK_IP4_OFF_TOS] & 0x03));
+		pk_patch16(ip + PK_IP4_OFF_VHL, (uint16_t)(ip[PK_IP4_OFF_VHL] << 8 | tos), sum);
+	}
+	if ((c->flags & PK_SCRUB_RANDOMID) && !(pk_get16(ip + PK_IP4_OFF_FRAG) & (PK_IP4_MF | PK_IP4_OFFMASK)))
+		pk_patch16(ip + PK_IP4_OFF_ID, (uint16_t)pk_eng_random(e), sum);
 }
 
 /* pf_normalize_mss: lower the MSS option of a SYN to max-mss. */
@@ -84,7 +89,7 @@ static void clamp_mss(struct pk_ctx *x, uint16_t max_mss)
 	if (x->p.proto != PK_PROTO_TCP || !(x->p.th_flags & PK_TH_SYN) || !x->p.opt.mss_off ||
 	    x->p.opt.mss <= max_mss)
 		return;
-	pk_patch16(ip + x->p.opt.mss_off, max_mss, ip + x->p.l4_off + 16);
+	pk_patch16(ip + x->p.opt.mss_off, max_mss, ip + x->p.l4_off + PK_TCP_OFF_SUM);
 	x->p.opt.mss = max_mss;
 	x->v->translated = true;
 }
@@ -99,8 +104,8 @@ void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *
 	memcpy(before, x->ip, n);
 	if (x->p.af == PK_AF_INET)
 		scrub_ipv4(e, x, c);
-	else if (c->min_ttl && x->ip[7] < c->min_ttl)
-		x->ip[7] = c->min_ttl;
+	else if (c->min_ttl && x->ip[PK_IP6_OFF_HLIM] < c->min_ttl)
+		x->ip[PK_IP6_OFF_HLIM] = c->min_ttl;
 	if (c->max_mss)
 		clamp_mss(x, c->max_mss);
 	if (memcmp(before, x->ip, n) != 0)

@@ -4,12 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/bytes.h"
+#include "runtime/proto.h"
 #include "runtime/ruleset.h"
-
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_ACK 0x10
+#include "runtime/wire.h"
 #define STALL_MAX_FLOWS (1u << 22)
 
 static const char *const cause_text[] = {
@@ -52,28 +50,27 @@ static bool parse_tcp(const uint8_t *ip, size_t len, struct tcp_view *t)
 {
 	size_t off;
 	memset(t, 0, sizeof *t);
-	if (len >= 20 && ip[0] >> 4 == 4) {
-		off = (size_t)(ip[0] & 15) * 4;
-		bool first_frag = (((ip[6] & 0x1f) << 8) | ip[7]) == 0;
-		if (ip[9] != 6 || off < 20 || !first_frag)
+	if (len >= PK_IP4_HLEN && pk_ip_version(ip) == 4) {
+		off = pk_ip4_hlen(ip);
+		bool first_frag = (pk_get16(ip + PK_IP4_OFF_FRAG) & PK_IP4_OFFMASK) == 0;
+		if (ip[PK_IP4_OFF_PROTO] != PK_PROTO_TCP || off < PK_IP4_HLEN || !first_frag)
 			return false;
 		t->af = PK_AF_INET;
-		memcpy(t->src, ip + 12, 4);
-		memcpy(t->dst, ip + 16, 4);
-	} else if (len >= 40 && ip[0] >> 4 == 6) {
-		if (ip[6] != 6)
+	} else if (len >= PK_IP6_HLEN && pk_ip_version(ip) == 6) {
+		if (ip[PK_IP6_OFF_NXT] != PK_PROTO_TCP)
 			return false;
-		off = 40;
+		off = PK_IP6_HLEN;
 		t->af = PK_AF_INET6;
-		memcpy(t->src, ip + 8, 16);
-		memcpy(t->dst, ip + 24, 16);
 	} else
 		return false;
-	if (off + 14 > len)
-		return false;
-	t->sport = (uint16_t)(ip[off] << 8 | ip[off + 1]);
-	t->dport = (uint16_t)(ip[off + 2] << 8 | ip[off + 3]);
-	t->flags = ip[off + 13];
+	bool v6 = t->af == PK_AF_INET6;
+	memcpy(t->src, ip + pk_ip_src_off(v6), pk_ip_alen(v6));
+	memcpy(t->dst, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
+	if (off + PK_TCP_OFF_FLAGS + 1 > len)
+		return false; /* the flags are the last field read */
+	t->sport = pk_get16(ip + off + PK_L4_OFF_SPORT);
+	t->dport = pk_get16(ip + off + PK_L4_OFF_DPORT);
+	t->flags = ip[off + PK_TCP_OFF_FLAGS];
 	return true;
 }
 
@@ -141,7 +138,7 @@ static bool grow(struct pk_stall *s)
 static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const struct tcp_view *t,
 				       const struct pk_stall_pkt *p)
 {
-	if ((t->flags & (TH_SYN | TH_ACK)) != TH_SYN || s->full)
+	if ((t->flags & (PK_TH_SYN | PK_TH_ACK)) != PK_TH_SYN || s->full)
 		return NULL;
 	if ((s->n + 1) * 2 > s->cap) {
 		if (!grow(s)) {
@@ -191,20 +188,20 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 	f->mismatch[dir] += p->mismatch;
 	if (dir == 0 && p->passed && p->egress != PK_RT_NO_IFACE)
 		f->out_iface = p->egress;
-	if (dir == 0 && (t.flags & TH_SYN) && (p->passed || p->held))
+	if (dir == 0 && (t.flags & PK_TH_SYN) && (p->passed || p->held))
 		f->syn_passed = true;
 	f->proxied |= p->held;
 	if (dir == 1)
 		f->reply_iface = p->iface;
 	/* Established once the client's ACK follows the server's SYN+ACK. */
-	if (dir == 0 && (t.flags & TH_ACK) && (f->flags[1] & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
+	if (dir == 0 && (t.flags & PK_TH_ACK) && (f->flags[1] & (PK_TH_SYN | PK_TH_ACK)) == (PK_TH_SYN | PK_TH_ACK) &&
 	    f->passed[1])
 		f->established = true;
 }
 
 enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f)
 {
-	if (!f->syn_passed || ((f->flags[0] | f->flags[1]) & TH_RST))
+	if (!f->syn_passed || ((f->flags[0] | f->flags[1]) & PK_TH_RST))
 		return PK_STALL_NONE; /* blocked outright or reset: the verdicts say why */
 	if (f->proxied && f->pkts[1] == 0)
 		return f->pkts[0] > 1 ? PK_STALL_PROXY_NO_SERVER : PK_STALL_NO_HANDSHAKE;

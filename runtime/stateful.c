@@ -11,8 +11,6 @@
 #include "runtime/synproxy.h"
 #include "runtime/tcp_track.h"
 
-#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
-
 void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
 {
 	uint16_t sport = p->sport, dport = p->dport;

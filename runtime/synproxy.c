@@ -12,6 +12,7 @@
 #include "runtime/engine_priv.h"
 #include "runtime/pktgen.h"
 #include "runtime/syncookie.h"
+#include "runtime/wire.h"
 
 #define TCP_MSSDFLT 512 /* pf_get_mss's default when the SYN has no option */
 
@@ -204,7 +205,7 @@ void pk_eng_synproxy_window(struct pk_ctx *x, uint8_t shift)
 
 	if (win == x->p.win)
 		return;
-	pk_patch16(th + 14, win, th + 16);
+	pk_patch16(th + PK_TCP_OFF_WIN, win, th + PK_TCP_OFF_SUM);
 	x->p.win = win;
 	x->v->translated = true;
 }

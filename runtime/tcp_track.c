@@ -3,16 +3,14 @@
  *
  * Behaviour follows OpenBSD pf.c: pf_create_state for the first packet,
  * pf_tcp_track_full and pf_tcp_track_sloppy for the rest. Sequence numbers
- * compare modulo 2^32 (SEQ_* macros of netinet/tcp_seq.h).
+ * compare with tcp_track.h's SEQ_* macros.
  */
 #include "runtime/tcp_track.h"
 
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
+#include "runtime/wire.h"
 
-#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
-#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
-#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
 #define MAXACKWINDOW (0xffff + 1500) /* pf: one window plus a fudge factor */
 #define TCP_MAXWIN 65535
 
@@ -23,7 +21,7 @@ static uint8_t get_wscale(const struct pk_pkt *p)
 
 static void patch_seq(uint8_t *ip, const struct pk_pkt *p, int field, uint32_t v)
 {
-	pk_patch32(ip + p->l4_off + field, v, ip + p->l4_off + 16);
+	pk_patch32(ip + p->l4_off + field, v, ip + p->l4_off + PK_TCP_OFF_SUM);
 }
 
 enum pk_timeout pk_tcp_init(struct pk_state *s, const struct pk_pkt *p, uint8_t *ip, uint32_t seqdiff)
@@ -33,7 +31,7 @@ enum pk_timeout pk_tcp_init(struct pk_state *s, const struct pk_pkt *p, uint8_t 
 	s->src.seqlo = p->seq;
 	s->src.seqhi = p->seq + p->p_len + 1;
 	if ((p->th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN && seqdiff)
-		patch_seq(ip, p, 4, p->seq + seqdiff);
+		patch_seq(ip, p, PK_TCP_OFF_SEQ, p->seq + seqdiff);
 	if (p->th_flags & PK_TH_SYN) {
 		s->src.seqhi++;
 		s->src.wscale = get_wscale(p);
@@ -79,6 +77,16 @@ struct seqs {
 	uint8_t sws, dws;
 };
 
+/* Modulate state's offsets applied to the packet: its sequence number
+ * moves into the modulated space, its ack back out of the peer's. */
+static void modulate(uint8_t *ip, const struct pk_pkt *p, struct pk_tcp_io *io, struct seqs *q)
+{
+	q->ack = p->ack - io->seqdiff[1];
+	patch_seq(ip, p, PK_TCP_OFF_SEQ, p->seq + io->seqdiff[0]);
+	patch_seq(ip, p, PK_TCP_OFF_ACK, q->ack);
+	io->rewrote = true;
+}
+
 /* The first packet seen from this peer (the SYN|ACK of the responder, or
  * the creator's SYN retransmitted after a mismatch reset). */
 static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct pk_pkt *p, uint8_t *ip,
@@ -86,10 +94,7 @@ static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct 
 {
 	if (io->seqdiff[1] && !io->seqdiff[0]) { /* deferred modulator for the server */
 		io->seqdiff[0] = io->rnd ? io->rnd : 1;
-		q->ack = p->ack - io->seqdiff[1];
-		patch_seq(ip, p, 4, p->seq + io->seqdiff[0]);
-		patch_seq(ip, p, 8, q->ack);
-		io->rewrote = true;
+		modulate(ip, p, io, q);
 	} else {
 		q->ack = p->ack;
 	}
@@ -129,14 +134,10 @@ static void first_packet(struct pk_peer *src, struct pk_peer *dst, const struct 
 
 static void later_packet(const struct pk_pkt *p, uint8_t *ip, struct pk_tcp_io *io, struct seqs *q)
 {
-	q->ack = p->ack - io->seqdiff[1];
-	if (io->seqdiff[0]) {
-		patch_seq(ip, p, 4, p->seq + io->seqdiff[0]);
-		patch_seq(ip, p, 8, q->ack);
-		io->rewrote = true;
-	} else {
+	if (io->seqdiff[0])
+		modulate(ip, p, io, q);
+	else
 		q->ack = p->ack;
-	}
 	q->end = q->seq + p->p_len;
 	if (p->th_flags & PK_TH_SYN)
 		q->end++;
@@ -150,14 +151,14 @@ static void later_packet(const struct pk_pkt *p, uint8_t *ip, struct pk_tcp_io *
 static bool modulate_sack(uint8_t *ip, const struct pk_pkt *p, uint32_t seqdiff)
 {
 	struct pk_tcp_opt_walk w;
-	uint8_t *ck = ip + p->l4_off + 16;
+	uint8_t *ck = ip + p->l4_off + PK_TCP_OFF_SUM;
 	bool changed = false;
 	size_t i, k;
 	uint8_t kind, olen;
 
 	pk_tcp_opt_begin(p, &w);
 	while (pk_tcp_opt_next(ip, &w, &i, &kind, &olen))
-		for (k = 2; kind == 5 && k + 8 <= olen; k += 8) {
+		for (k = 2; kind == PK_TCPOPT_SACK && k + 8 <= olen; k += 8) { /* left and right edges */
 			pk_patch32(ip + i + k, pk_get32(ip + i + k) - seqdiff, ck);
 			pk_patch32(ip + i + k + 4, pk_get32(ip + i + k + 4) - seqdiff, ck);
 			changed = true;
@@ -177,6 +178,21 @@ static void slide(struct pk_peer *src, struct pk_peer *dst, const struct seqs *q
 		dst->seqhi = q->ack + (w ? w : 1);
 }
 
+/* What pf_tcp_track_sloppy makes of an ACK when it sees one half of the
+ * connection only. */
+static void ack_half_seen(struct pk_peer *src, struct pk_peer *dst, struct pk_tcp_io *io)
+{
+	if (src->state == PK_TCPS_SYN_SENT && dst->state < PK_TCPS_SYN_SENT) {
+		/* an ACK after the SYN establishes it */
+		dst->state = src->state = PK_TCPS_ESTABLISHED;
+		io->established = true;
+	} else if (src->state == PK_TCPS_CLOSING && dst->state == PK_TCPS_ESTABLISHED && dst->seqlo == 0) {
+		/* half-seen close: the other side's FIN is never seen */
+		dst->state = PK_TCPS_CLOSING;
+	}
+}
+
+/* The TCPS_* progression the packet's flags make, full or sloppy. */
 static void advance(struct pk_peer *src, struct pk_peer *dst, uint8_t flags, struct pk_tcp_io *io)
 {
 	if ((flags & PK_TH_SYN) && src->state < PK_TCPS_SYN_SENT)
@@ -189,6 +205,8 @@ static void advance(struct pk_peer *src, struct pk_peer *dst, uint8_t flags, str
 			io->established = src->state == PK_TCPS_ESTABLISHED;
 		} else if (dst->state == PK_TCPS_CLOSING) {
 			dst->state = PK_TCPS_FIN_WAIT_2;
+		} else if (io->sloppy) {
+			ack_half_seen(src, dst, io);
 		}
 	}
 	if (flags & PK_TH_RST)
@@ -230,7 +248,7 @@ static enum pk_drop_reason track_full(struct pk_peer *src, struct pk_peer *dst, 
 		first_packet(src, dst, p, ip, io, &q);
 	else
 		later_packet(p, ip, io, &q);
-	if (io->seqdiff[1] && p->th_off > 5 && modulate_sack(ip, p, io->seqdiff[1]))
+	if (io->seqdiff[1] && p->th_off > PK_TCP_HLEN / 4 && modulate_sack(ip, p, io->seqdiff[1]))
 		io->rewrote = true;
 	if (!(p->th_flags & PK_TH_ACK))
 		q.ack = dst->seqlo; /* let it through the ack skew check */
@@ -267,32 +285,6 @@ static enum pk_drop_reason track_full(struct pk_peer *src, struct pk_peer *dst, 
 	return PK_REASON_STATE_MISMATCH;
 }
 
-static void track_sloppy(struct pk_peer *src, struct pk_peer *dst, uint8_t flags, struct pk_tcp_io *io)
-{
-	if ((flags & PK_TH_SYN) && src->state < PK_TCPS_SYN_SENT)
-		src->state = PK_TCPS_SYN_SENT;
-	if ((flags & PK_TH_FIN) && src->state < PK_TCPS_CLOSING)
-		src->state = PK_TCPS_CLOSING;
-	if (flags & PK_TH_ACK) {
-		if (dst->state == PK_TCPS_SYN_SENT) {
-			dst->state = PK_TCPS_ESTABLISHED;
-			io->established = src->state == PK_TCPS_ESTABLISHED;
-		} else if (dst->state == PK_TCPS_CLOSING) {
-			dst->state = PK_TCPS_FIN_WAIT_2;
-		} else if (src->state == PK_TCPS_SYN_SENT && dst->state < PK_TCPS_SYN_SENT) {
-			/* only one half of the connection is seen: an ACK after the SYN establishes it */
-			dst->state = src->state = PK_TCPS_ESTABLISHED;
-			io->established = true;
-		} else if (src->state == PK_TCPS_CLOSING && dst->state == PK_TCPS_ESTABLISHED && dst->seqlo == 0) {
-			/* half-seen close: the other side's FIN is never seen */
-			dst->state = PK_TCPS_CLOSING;
-		}
-	}
-	if (flags & PK_TH_RST)
-		src->state = dst->state = PK_TCPS_TIME_WAIT;
-	io->timeout = pk_tcp_timeout(src, dst);
-}
-
 enum pk_drop_reason pk_tcp_track(struct pk_peer *src, struct pk_peer *dst, const struct pk_pkt *p, uint8_t *ip,
 				 struct pk_tcp_io *io)
 {
@@ -300,8 +292,9 @@ enum pk_drop_reason pk_tcp_track(struct pk_peer *src, struct pk_peer *dst, const
 	io->established = false;
 	io->send_rst = false;
 	io->timeout = PK_TMO_COUNT;
-	if (io->sloppy) {
-		track_sloppy(src, dst, p->th_flags, io);
+	if (io->sloppy) { /* pf_tcp_track_sloppy: flags only */
+		advance(src, dst, p->th_flags, io);
+		io->timeout = pk_tcp_timeout(src, dst);
 		return PK_REASON_NONE;
 	}
 	return track_full(src, dst, p, ip, io);

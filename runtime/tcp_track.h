@@ -18,6 +18,10 @@
 #include "runtime/packet.h"
 #include "runtime/state.h"
 
+/* Sequence numbers compare modulo 2^32 (netinet/tcp_seq.h's SEQ_*). */
+#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
+
 /* Fill the peers of a new state from the packet that created it
  * (pf_create_state): the creator's window, its scale when a SYN, SYN_SENT
  * against CLOSED. With seqdiff != 0 (modulate) a SYN's sequence number is

@@ -134,14 +134,11 @@ const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file
 	for (uint32_t s = 0; file && s < rs->nsources; s++) {
 		if (strcmp(rs->sources[s].path, file))
 			continue;
-		const char *p = rs->sources[s].text, *end = p + rs->sources[s].len;
-		for (uint32_t l = 1; l < line && p < end; p++)
-			if (*p == '\n')
-				l++;
-		if (p >= end && line > 1)
+		struct pk_lines ix;
+		if (!pk_lines_index(&ix, rs->sources[s].text, rs->sources[s].len))
 			return NULL;
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		*len = (size_t)((e ? e : end) - p);
+		const char *p = pk_lines_get(&ix, line, len); /* points into the source, which stays */
+		pk_lines_free(&ix);
 		return p;
 	}
 	return NULL;
@@ -187,35 +184,11 @@ static bool comment_line(const char *s, size_t len)
 	return len && *s == '#';
 }
 
-static void index_lines(const struct pk_ir_source *src, struct pk_line_index *ix)
-{
-	ix->src = src;
-	ix->n = 1;
-	for (size_t k = 0; k < src->len; k++)
-		ix->n += src->text[k] == '\n';
-	ix->start = pk_xcalloc(ix->n + 1, sizeof(*ix->start));
-	uint32_t l = 1;
-	for (size_t k = 0; k < src->len; k++)
-		if (src->text[k] == '\n')
-			ix->start[l++] = k + 1;
-	ix->start[ix->n] = src->len + 1;
-}
-
 const char *pk_lint_line(const struct pk_lint_ctx *x, const char *file, uint32_t line, size_t *len)
 {
-	const struct pk_line_index *v = x->lines;
-	const uint32_t nv = x->rs->nsources;
-	for (uint32_t s = 0; file && s < nv; s++) {
-		if (strcmp(v[s].src->path, file))
-			continue;
-		if (line < 1 || line > v[s].n)
-			return NULL;
-		const size_t a = v[s].start[line - 1], b = v[s].start[line];
-		*len = b > a ? b - a - 1 : 0;
-		if (a + *len > v[s].src->len)
-			*len = v[s].src->len - a;
-		return v[s].src->text + a;
-	}
+	for (uint32_t s = 0; file && s < x->rs->nsources; s++)
+		if (!strcmp(x->rs->sources[s].path, file))
+			return pk_lines_get(&x->lines[s], line, len);
 	return NULL;
 }
 
@@ -396,7 +369,7 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->dead);
 	free(x->guarded);
 	for (uint32_t s = 0; s < x->rs->nsources; s++)
-		free(x->lines[s].start);
+		pk_lines_free(&x->lines[s]);
 	free(x->lines);
 	pk_z3_fini(&x->z);
 }
@@ -417,7 +390,8 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.guarded = pk_xcalloc(n, sizeof(*x.guarded));
 	x.lines = pk_xcalloc(rs->nsources + 1, sizeof(*x.lines));
 	for (uint32_t s = 0; s < rs->nsources; s++)
-		index_lines(&rs->sources[s], &x.lines[s]);
+		if (!pk_lines_index(&x.lines[s], rs->sources[s].text, rs->sources[s].len))
+			pk_oom((rs->sources[s].len + 2) * sizeof(size_t)); /* at most what the index asked for */
 	x.ov = pk_xcalloc(n, sizeof(*x.ov));
 	x.nov = pk_xcalloc(n, sizeof(*x.nov));
 	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};

@@ -8,16 +8,10 @@
 #ifndef PK_VERIFY_LINT_PRIV_H
 #define PK_VERIFY_LINT_PRIV_H
 
+#include "compiler/lines.h"
 #include "verify/box.h"
 #include "verify/lint.h"
 #include "verify/z3_encode.h"
-
-/* Line starts of one source, so line look-ups do not rescan it. */
-struct pk_line_index {
-	const struct pk_ir_source *src;
-	size_t *start; /* start[l - 1] is line l; start[n] is the end */
-	uint32_t n;
-};
 
 struct pk_lint_ctx {
 	const struct pk_ir_ruleset *rs;
@@ -32,7 +26,7 @@ struct pk_lint_ctx {
 	bool *dead;         /* per rule: unmatchable */
 	bool *guarded;      /* per rule: a later quick match rule overlaps it (it may stop evaluation
 	                     * before the rules that would take this one's packets) */
-	struct pk_line_index *lines; /* per source */
+	struct pk_lines *lines; /* per source (rs->sources), so look-ups do not rescan it */
 	uint32_t **ov;      /* per filter rule: the other filter rules whose boxes overlap, ascending */
 	unsigned *nov;
 };

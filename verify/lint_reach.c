@@ -17,15 +17,15 @@ static struct pk_loc end_of_file(const struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
 	struct pk_loc l = {.line = 1, .col = 1, .end_line = 1, .end_col = 1};
-	const struct pk_line_index *ix = NULL;
+	uint32_t src = rs->nsources;
 	for (uint32_t s = 0; s < rs->nsources; s++)
-		if (!ix || (rs->nrules && rs->rules[rs->nrules - 1].loc.file &&
-			    !strcmp(rs->sources[s].path, rs->rules[rs->nrules - 1].loc.file)))
-			ix = &x->lines[s];
-	if (!ix)
+		if (src == rs->nsources || (rs->nrules && rs->rules[rs->nrules - 1].loc.file &&
+					    !strcmp(rs->sources[s].path, rs->rules[rs->nrules - 1].loc.file)))
+			src = s;
+	if (src == rs->nsources)
 		return l;
-	l.file = ix->src->path;
-	l.line = ix->n;
+	l.file = rs->sources[src].path;
+	l.line = x->lines[src].n;
 	size_t len;
 	while (l.line > 1 && pk_lint_line(x, l.file, l.line, &len) && len == 0)
 		l.line--;

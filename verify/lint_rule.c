@@ -73,21 +73,15 @@ static void check_rule(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
 }
 
 /* The `set` line whose text contains word, for options without a location. */
-static const struct pk_loc *set_line(const struct pk_ir_ruleset *rs, const char *word)
+static const struct pk_loc *set_line(const struct pk_lint_ctx *x, const char *word)
 {
+	const struct pk_ir_ruleset *rs = x->rs;
 	for (uint32_t k = 0; k < rs->opts.nset; k++) {
 		const struct pk_loc *l = &rs->opts.set_locs[k];
-		for (uint32_t s = 0; s < rs->nsources; s++) {
-			if (!l->file || strcmp(rs->sources[s].path, l->file))
-				continue;
-			const char *p = rs->sources[s].text, *end = p + rs->sources[s].len;
-			for (uint32_t n = 1; n < l->line && p < end; p++)
-				n += *p == '\n';
-			const char *e = memchr(p, '\n', (size_t)(end - p));
-			const size_t len = (size_t)((e ? e : end) - p);
-			if (memmem(p, len, word, strlen(word)))
-				return l;
-		}
+		size_t len;
+		const char *p = pk_lint_line(x, l->file, l->line, &len);
+		if (p && memmem(p, len, word, strlen(word)))
+			return l;
 	}
 	return NULL;
 }
@@ -142,7 +136,7 @@ static void check_states_memory(struct pk_lint_ctx *x)
 	if (!o->limit_set[PK_LIMIT_STATES] || !mem || need <= mem)
 		return;
 	static const struct pk_loc none = {0};
-	const struct pk_loc *l = set_line(x->rs, "states");
+	const struct pk_loc *l = set_line(x, "states");
 	pk_lint_add(x->rep, PK_LINT_STATES_MEMORY, NULL, l ? l : &none,
 		    "set limit states %u needs about %llu MB (1 KB per state), more than the %llu MB of memory",
 		    o->limits[PK_LIMIT_STATES], (unsigned long long)(need >> 20), (unsigned long long)(mem >> 20));

@@ -9,13 +9,21 @@
 #include <cmocka.h>
 
 #include "compiler/diag.h"
+#include "tests/support/testmain.h"
 
-static char *render(const struct pk_diags *d, enum pk_diag_color c)
+static struct pk_diags d; /* the sink each test fills */
+
+PK_TEST_FIXTURE(open_sink, pk_diags_init(&d))
+
+PK_TEST_FIXTURE(close_sink, pk_diags_free(&d))
+
+/* The sink's diagnostics as printed with colour c. */
+static char *render(enum pk_diag_color c)
 {
 	static char buf[4096];
 	memset(buf, 0, sizeof(buf));
 	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
-	pk_diags_print(d, f, c);
+	pk_diags_print(&d, f, c);
 	fclose(f);
 	return buf;
 }
@@ -23,56 +31,44 @@ static char *render(const struct pk_diags *d, enum pk_diag_color c)
 static void test_error_prints_location_line_and_caret_under_span(void **state)
 {
 	(void)state;
-	struct pk_diags d;
-	pk_diags_init(&d);
 	const char *src = "nas = \"10.0.0.5\"\npass in to $nass port ssh\n";
 	pk_diags_add_source(&d, "r.conf", src, strlen(src));
 	struct pk_loc l = {"r.conf", 2, 12, 2, 16};
 	pk_error(&d, &l, "unknown macro '%s'", "$nass");
-	assert_string_equal(render(&d, PK_COLOR_NEVER),
+	assert_string_equal(render(PK_COLOR_NEVER),
 			    "r.conf:2:12: error: unknown macro '$nass'\n"
 			    "    2 | pass in to $nass port ssh\n"
 			    "      |            ^~~~~\n");
 	assert_int_equal(d.nerrors, 1);
-	pk_diags_free(&d);
 }
 
 static void test_code_and_notes_are_printed_after_the_message(void **state)
 {
 	(void)state;
-	struct pk_diags d;
-	pk_diags_init(&d);
 	struct pk_loc l = {"x.conf", 3, 1, 3, 5}, n = {"x.conf", 1, 1, 1, 1};
 	struct pk_diag *g = pk_diag_add(&d, PK_SEV_WARNING, &l, "shadowed", "rule never matches");
 	pk_diag_note(g, &n, "covering rule is here");
-	assert_string_equal(render(&d, PK_COLOR_NEVER), "x.conf:3:1: warning: rule never matches [shadowed]\n"
+	assert_string_equal(render(PK_COLOR_NEVER), "x.conf:3:1: warning: rule never matches [shadowed]\n"
 							"x.conf:1:1: note: covering rule is here\n");
 	assert_int_equal(d.nwarnings, 1);
-	pk_diags_free(&d);
 }
 
 static void test_colour_only_when_forced_on_a_non_terminal(void **state)
 {
 	(void)state;
-	struct pk_diags d;
-	pk_diags_init(&d);
 	struct pk_loc l = {"x.conf", 1, 1, 1, 1};
 	pk_error(&d, &l, "boom");
-	assert_null(strchr(render(&d, PK_COLOR_AUTO), '\033'));
-	assert_non_null(strchr(render(&d, PK_COLOR_ALWAYS), '\033'));
-	pk_diags_free(&d);
+	assert_null(strchr(render(PK_COLOR_AUTO), '\033'));
+	assert_non_null(strchr(render(PK_COLOR_ALWAYS), '\033'));
 }
 
 static void test_tabs_in_the_source_line_keep_the_caret_aligned(void **state)
 {
 	(void)state;
-	struct pk_diags d;
-	pk_diags_init(&d);
 	pk_diags_add_source(&d, "t.conf", "\tpass bad\n", 10);
 	struct pk_loc l = {"t.conf", 1, 7, 1, 9};
 	pk_error(&d, &l, "x");
-	assert_non_null(strstr(render(&d, PK_COLOR_NEVER), "      | \t     ^~~\n"));
-	pk_diags_free(&d);
+	assert_non_null(strstr(render(PK_COLOR_NEVER), "      | \t     ^~~\n"));
 }
 
 static void test_did_you_mean_picks_the_closest_name_within_reach(void **state)
@@ -87,8 +83,6 @@ static void test_did_you_mean_picks_the_closest_name_within_reach(void **state)
 static void test_line_lookup_returns_the_line_without_newline(void **state)
 {
 	(void)state;
-	struct pk_diags d;
-	pk_diags_init(&d);
 	pk_diags_add_source(&d, "a", "one\r\ntwo\nthree", 14);
 	size_t len;
 	const char *l = pk_diags_line(&d, "a", 3, &len);
@@ -98,18 +92,13 @@ static void test_line_lookup_returns_the_line_without_newline(void **state)
 	assert_int_equal(len, 3);
 	assert_null(pk_diags_line(&d, "a", 9, &len));
 	assert_null(pk_diags_line(&d, "b", 1, &len));
-	pk_diags_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_error_prints_location_line_and_caret_under_span),
-		cmocka_unit_test(test_code_and_notes_are_printed_after_the_message),
-		cmocka_unit_test(test_colour_only_when_forced_on_a_non_terminal),
-		cmocka_unit_test(test_tabs_in_the_source_line_keep_the_caret_aligned),
-		cmocka_unit_test(test_did_you_mean_picks_the_closest_name_within_reach),
-		cmocka_unit_test(test_line_lookup_returns_the_line_without_newline),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_error_prints_location_line_and_caret_under_span, open_sink, close_sink),
+	cmocka_unit_test_setup_teardown(test_code_and_notes_are_printed_after_the_message, open_sink, close_sink),
+	cmocka_unit_test_setup_teardown(test_colour_only_when_forced_on_a_non_terminal, open_sink, close_sink),
+	cmocka_unit_test_setup_teardown(test_tabs_in_the_source_line_keep_the_caret_aligned, open_sink, close_sink),
+	cmocka_unit_test(test_did_you_mean_picks_the_closest_name_within_reach),
+	cmocka_unit_test_setup_teardown(test_line_lookup_returns_the_line_without_newline, open_sink, close_sink),
+)

@@ -19,6 +19,7 @@
 #include "runtime/pkb_format.h"
 #include "tests/support/refmatch.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 
 /* What the program of a compiled file uses: per opcode, and the list
  * entries marked sure and SYN. */
@@ -155,14 +156,10 @@ static void test_tree_equals_reference_without_quick_rules_and_examines_few(void
 	assert_true(large < 10000 / 100);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tree_equals_reference_on_small_rulesets),
-		cmocka_unit_test(test_1k_rules_use_sure_syn_and_narrow_instructions),
-		cmocka_unit_test(test_tree_equals_reference_on_1k_rules),
-		cmocka_unit_test(test_tree_equals_reference_on_10k_rules_and_examines_few),
-		cmocka_unit_test(test_tree_equals_reference_without_quick_rules_and_examines_few),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_tree_equals_reference_on_small_rulesets),
+	cmocka_unit_test(test_1k_rules_use_sure_syn_and_narrow_instructions),
+	cmocka_unit_test(test_tree_equals_reference_on_1k_rules),
+	cmocka_unit_test(test_tree_equals_reference_on_10k_rules_and_examines_few),
+	cmocka_unit_test(test_tree_equals_reference_without_quick_rules_and_examines_few),
+)

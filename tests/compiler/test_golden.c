@@ -7,7 +7,6 @@
  * Run from the repository root. PICKET_GOLDEN_UPDATE=1 rewrites the
  * expected files from the current output (review the diff before committing).
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,40 +19,10 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/golden.h"
+#include "tests/support/testmain.h"
 
 #define GOLDEN "tests/compiler/golden"
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	for (int c; (c = fgetc(f)) != EOF;)
-		fputc(c, m);
-	fclose(f);
-	fclose(m);
-	return buf;
-}
-
-static void compare(const char *path, const char *got)
-{
-	if (getenv("PICKET_GOLDEN_UPDATE")) {
-		FILE *f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	char *want = slurp(path);
-	if (!want)
-		fail_msg("missing %s (PICKET_GOLDEN_UPDATE=1 writes it)", path);
-	if (strcmp(want, got))
-		fail_msg("%s differs:\n--- want\n%s--- got\n%s", path, want, got);
-	free(want);
-}
 
 /* Loads one golden input; returns the printed rules or the diagnostics. */
 static char *run(const char *conf, bool *ok)
@@ -75,28 +44,32 @@ static char *run(const char *conf, bool *ok)
 	return buf;
 }
 
+/* What the inputs of one kind must do: load or fail, and the ending of
+ * the golden file beside each that holds its output. */
+struct kind {
+	bool ok;
+	const char *ext;
+};
+
+static void check(const char *conf, const char *name, void *ctx)
+{
+	const struct kind *k = ctx;
+	char expect[512];
+	bool ok;
+	char *got = run(conf, &ok);
+
+	if (ok != k->ok)
+		fail_msg("%s should %s:\n%s", conf, k->ok ? "load" : "fail", got);
+	snprintf(expect, sizeof(expect), GOLDEN "/%.*s%s", (int)(strlen(name) - 5), name, k->ext);
+	pk_test_golden(expect, got);
+	free(got);
+}
+
 static void run_all(const char *suffix, bool want_ok, const char *ext)
 {
-	DIR *dir = opendir(GOLDEN);
-	assert_non_null(dir);
-	unsigned n = 0;
-	for (struct dirent *e; (e = readdir(dir));) {
-		size_t l = strlen(e->d_name), sl = strlen(suffix);
-		if (l <= sl || strcmp(e->d_name + l - sl, suffix))
-			continue;
-		char conf[512], expect[512];
-		snprintf(conf, sizeof(conf), GOLDEN "/%s", e->d_name);
-		snprintf(expect, sizeof(expect), GOLDEN "/%.*s%s", (int)(l - 5), e->d_name, ext);
-		bool ok;
-		char *got = run(conf, &ok);
-		if (ok != want_ok)
-			fail_msg("%s should %s:\n%s", conf, want_ok ? "load" : "fail", got);
-		compare(expect, got);
-		free(got);
-		n++;
-	}
-	closedir(dir);
-	assert_true(n > 0);
+	struct kind k = {want_ok, ext};
+
+	assert_true(pk_test_each_file(GOLDEN, suffix, check, &k) > 0);
 }
 
 static void test_golden_rulesets_print_as_expected(void **state)
@@ -111,11 +84,7 @@ static void test_golden_bad_rulesets_give_the_expected_diagnostics(void **state)
 	run_all("-err.conf", false, ".diag");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_rulesets_print_as_expected),
-		cmocka_unit_test(test_golden_bad_rulesets_give_the_expected_diagnostics),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_golden_rulesets_print_as_expected),
+	cmocka_unit_test(test_golden_bad_rulesets_give_the_expected_diagnostics),
+)

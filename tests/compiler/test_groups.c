@@ -13,6 +13,7 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static const char topo[] = "interface em0 address 203.0.113.2/24 group wan\n"
 			   "interface em1 address 192.168.1.1/24 group lan, inside\n"
@@ -21,24 +22,20 @@ static const char topo[] = "interface em0 address 203.0.113.2/24 group wan\n"
 			   "interface tun0 address 10.8.0.1/32 peer 10.8.0.2\n"
 			   "route default via em0 gateway 203.0.113.1\n";
 
+/* The topology followed by rules prints as want. */
 static void expect_rules(const char *rules, const char *want)
 {
 	char text[1024];
 	snprintf(text, sizeof(text), "%s%s", topo, rules);
-	char *got = pk_test_print(text, 0);
-	assert_non_null(got);
-	assert_string_equal(got, want);
-	free(got);
+	pk_test_expect_print(text, want);
 }
 
+/* The topology followed by rules gives diagnostics holding fragment. */
 static void expect_error(const char *rules, const char *fragment)
 {
 	char text[1024];
 	snprintf(text, sizeof(text), "%s%s", topo, rules);
-	char *got = pk_test_diags(text);
-	if (!strstr(got, fragment))
-		fail_msg("expected '%s' in:\n%s", fragment, got);
-	free(got);
+	pk_test_expect_diag(text, fragment);
 }
 
 static void test_egress_is_the_interface_holding_the_default_route(void **state)
@@ -71,6 +68,12 @@ static void test_the_kind_of_an_interface_is_a_group(void **state)
 	free(got);
 }
 
+static void test_antispoof_takes_a_group(void **state)
+{
+	(void)state;
+	expect_rules("antispoof for lo\n", "block drop in on ! lo0 inet from 127.0.0.0/8 to any\n");
+}
+
 static void test_peer_is_the_far_end_of_a_point_to_point_link(void **state)
 {
 	(void)state;
@@ -84,14 +87,11 @@ static void test_a_negated_group_of_several_interfaces_is_unsupported(void **sta
 	expect_error("block in on ! lan\n", "unsupported: on ! GROUP");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_egress_is_the_interface_holding_the_default_route),
-		cmocka_unit_test(test_a_declared_group_stands_for_each_of_its_interfaces),
-		cmocka_unit_test(test_the_kind_of_an_interface_is_a_group),
-		cmocka_unit_test(test_peer_is_the_far_end_of_a_point_to_point_link),
-		cmocka_unit_test(test_a_negated_group_of_several_interfaces_is_unsupported),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_egress_is_the_interface_holding_the_default_route),
+	cmocka_unit_test(test_a_declared_group_stands_for_each_of_its_interfaces),
+	cmocka_unit_test(test_the_kind_of_an_interface_is_a_group),
+	cmocka_unit_test(test_antispoof_takes_a_group),
+	cmocka_unit_test(test_peer_is_the_far_end_of_a_point_to_point_link),
+	cmocka_unit_test(test_a_negated_group_of_several_interfaces_is_unsupported),
+)

@@ -10,12 +10,14 @@
 #include "compiler/diag.h"
 #include "compiler/frontend.h"
 #include "compiler/ir.h"
+#include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static void test_prefix_parse_and_format_round_trip(void **state)
 {
 	(void)state;
 	const char *in[] = {"10.0.0.0/8", "192.168.1.1", "::1", "fe80::/64", "0.0.0.0/0"};
-	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(in); i++) {
 		struct pk_prefix p;
 		char buf[64];
 		assert_int_equal(pk_prefix_parse(in[i], &p), 0);
@@ -56,10 +58,7 @@ static void test_route_lookup_prefers_longest_prefix_and_connected_networks(void
 			   "route default via wan0 gateway 203.0.113.1\n"
 			   "route 10.0.0.0/8 via lan0\n"
 			   "pass all\n";
-	struct pk_diags d;
-	pk_diags_init(&d);
-	struct pk_ir_ruleset *rs;
-	assert_int_equal(pk_frontend_load_string("t", text, strlen(text), NULL, &d, &rs), 0);
+	struct pk_ir_ruleset *rs = pk_test_load_ok(text);
 	struct pk_prefix a;
 	const struct pk_ir_iface *ifc;
 	pk_prefix_parse("192.168.1.7", &a);
@@ -79,16 +78,11 @@ static void test_route_lookup_prefers_longest_prefix_and_connected_networks(void
 	assert_null(pk_ir_route_lookup(rs, &a, &ifc));
 	assert_null(ifc);
 	pk_ir_ruleset_free(rs);
-	pk_diags_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_prefix_parse_and_format_round_trip),
-		cmocka_unit_test(test_prefix_parse_rejects_bad_text),
-		cmocka_unit_test(test_prefix_contains_checks_family_and_masked_bits),
-		cmocka_unit_test(test_route_lookup_prefers_longest_prefix_and_connected_networks),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_prefix_parse_and_format_round_trip),
+	cmocka_unit_test(test_prefix_parse_rejects_bad_text),
+	cmocka_unit_test(test_prefix_contains_checks_family_and_masked_bits),
+	cmocka_unit_test(test_route_lookup_prefers_longest_prefix_and_connected_networks),
+)

@@ -12,53 +12,46 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
-
-static void expect_print(const char *in, const char *want)
-{
-	char *got = pk_test_print(in, 0);
-	assert_non_null(got);
-	assert_string_equal(got, want);
-	free(got);
-}
+#include "tests/support/testmain.h"
 
 static void test_a_quoted_string_spans_lines_without_its_newlines(void **state)
 {
 	(void)state;
-	expect_print("ports = \"{ 22,\n  80 }\"\npass in proto tcp to port $ports\n",
-		     "pass in proto tcp from any to any port = 22 flags S/SA\n"
-		     "pass in proto tcp from any to any port = 80 flags S/SA\n");
-	expect_print("ports = \"{ 22, \\\n  80 }\"\npass in proto tcp to port $ports\n",
-		     "pass in proto tcp from any to any port = 22 flags S/SA\n"
-		     "pass in proto tcp from any to any port = 80 flags S/SA\n");
+	pk_test_expect_print("ports = \"{ 22,\n  80 }\"\npass in proto tcp to port $ports\n",
+			     "pass in proto tcp from any to any port = 22 flags S/SA\n"
+			     "pass in proto tcp from any to any port = 80 flags S/SA\n");
+	pk_test_expect_print("ports = \"{ 22, \\\n  80 }\"\npass in proto tcp to port $ports\n",
+			     "pass in proto tcp from any to any port = 22 flags S/SA\n"
+			     "pass in proto tcp from any to any port = 80 flags S/SA\n");
 }
 
 static void test_single_quotes_delimit_strings_too(void **state)
 {
 	(void)state;
-	expect_print("pass in label 'a \"b\" c'\n", "pass in all flags S/SA label \"a \\\"b\\\" c\"\n");
+	pk_test_expect_print("pass in label 'a \"b\" c'\n", "pass in all flags S/SA label \"a \\\"b\\\" c\"\n");
 }
 
 static void test_backslashes_in_quotes_escape_the_quote_and_blanks_only(void **state)
 {
 	(void)state;
-	expect_print("pass in label \"a\\\"b\\ c\\d\"\n", "pass in all flags S/SA label \"a\\\"b c\\d\"\n");
+	pk_test_expect_print("pass in label \"a\\\"b\\ c\\d\"\n", "pass in all flags S/SA label \"a\\\"b c\\d\"\n");
 }
 
 static void test_a_backslash_outside_quotes_stands_for_the_next_character(void **state)
 {
 	(void)state;
 	/* before a blank it is a blank, before a comment the comment starts */
-	expect_print("block in all \\ # why\npass in \\ all\n", "block drop in all\npass in all flags S/SA\n");
+	pk_test_expect_print("block in all \\ # why\npass in \\ all\n", "block drop in all\npass in all flags S/SA\n");
 }
 
 static void test_a_macro_list_nests_inside_a_host_list(void **state)
 {
 	(void)state;
-	expect_print("admins = \"{ 10.0.0.1 10.0.0.2 }\"\ntable <users> { 10.9.0.0/16 }\n"
-		     "pass in from { $admins, <users> } to 10.0.0.9\n",
-		     "pass in inet from 10.0.0.1 to 10.0.0.9 flags S/SA\n"
-		     "pass in inet from 10.0.0.2 to 10.0.0.9 flags S/SA\n"
-		     "pass in inet from <users> to 10.0.0.9 flags S/SA\n");
+	pk_test_expect_print("admins = \"{ 10.0.0.1 10.0.0.2 }\"\ntable <users> { 10.9.0.0/16 }\n"
+			     "pass in from { $admins, <users> } to 10.0.0.9\n",
+			     "pass in inet from 10.0.0.1 to 10.0.0.9 flags S/SA\n"
+			     "pass in inet from 10.0.0.2 to 10.0.0.9 flags S/SA\n"
+			     "pass in inet from <users> to 10.0.0.9 flags S/SA\n");
 }
 
 static void test_a_table_takes_self_interfaces_and_their_dynamic_addresses(void **state)
@@ -73,15 +66,11 @@ static void test_a_table_takes_self_interfaces_and_their_dynamic_addresses(void 
 	free(got);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_a_quoted_string_spans_lines_without_its_newlines),
-		cmocka_unit_test(test_single_quotes_delimit_strings_too),
-		cmocka_unit_test(test_backslashes_in_quotes_escape_the_quote_and_blanks_only),
-		cmocka_unit_test(test_a_backslash_outside_quotes_stands_for_the_next_character),
-		cmocka_unit_test(test_a_macro_list_nests_inside_a_host_list),
-		cmocka_unit_test(test_a_table_takes_self_interfaces_and_their_dynamic_addresses),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_a_quoted_string_spans_lines_without_its_newlines),
+	cmocka_unit_test(test_single_quotes_delimit_strings_too),
+	cmocka_unit_test(test_backslashes_in_quotes_escape_the_quote_and_blanks_only),
+	cmocka_unit_test(test_a_backslash_outside_quotes_stands_for_the_next_character),
+	cmocka_unit_test(test_a_macro_list_nests_inside_a_host_list),
+	cmocka_unit_test(test_a_table_takes_self_interfaces_and_their_dynamic_addresses),
+)

@@ -11,6 +11,7 @@
 
 #include "compiler/md5.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static void hex(const uint8_t d[16], char out[33])
 {
@@ -28,7 +29,7 @@ static void test_md5_matches_the_rfc_1321_test_suite(void **state)
 		{"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
 		 "57edf4a22be3c955ac49da2e2107b67a"},
 	};
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(v); i++) {
 		uint8_t d[16];
 		char h[33];
 		pk_md5(v[i][0], strlen(v[i][0]), d);
@@ -47,11 +48,7 @@ static void test_source_hash_keys_are_hex_or_the_digest_of_the_text(void **state
 	free(p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_md5_matches_the_rfc_1321_test_suite),
-		cmocka_unit_test(test_source_hash_keys_are_hex_or_the_digest_of_the_text),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_md5_matches_the_rfc_1321_test_suite),
+	cmocka_unit_test(test_source_hash_keys_are_hex_or_the_digest_of_the_text),
+)

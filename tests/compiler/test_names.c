@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "compiler/names.h"
+#include "tests/support/testmain.h"
 
 static void test_services_pfctl_resolves_on_openbsd_have_their_numbers(void **state)
 {
@@ -18,6 +19,7 @@ static void test_services_pfctl_resolves_on_openbsd_have_their_numbers(void **st
 		{"ipsec-nat-t", 4500}, {"l2tp", 1701}, {"pptp", 1723}, {"ipp", 631},
 		{"sane-port", 6566}, {"afpovertcp", 548}, {"www", 80}, {"http", 80},
 		{"auth", 113}, {"ident", 113}, {"domain", 53}, {"ntp", 123}, {"isakmp", 500},
+		{"imap4-ssl", 585}, {"privoxy", 8118}, {"ipsec-msft", 4500},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		assert_int_equal(pk_service_lookup(want[i].name), want[i].value);
@@ -45,12 +47,8 @@ static void test_protocol_and_icmp_names_resolve(void **state)
 	assert_int_equal(pk_icmp_type_lookup("listenrepv2", 4), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_services_pfctl_resolves_on_openbsd_have_their_numbers),
-		cmocka_unit_test(test_every_service_name_is_listed_once),
-		cmocka_unit_test(test_protocol_and_icmp_names_resolve),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_services_pfctl_resolves_on_openbsd_have_their_numbers),
+	cmocka_unit_test(test_every_service_name_is_listed_once),
+	cmocka_unit_test(test_protocol_and_icmp_names_resolve),
+)

@@ -3,7 +3,8 @@
  * loaded file decodes back to IR that encodes to the same bytes (all but
  * the source hash and the checksum: source texts are not in the file), so
  * nothing the printer reads is lost on the way through a .pkb; and the
- * printer gives the same text for the IR and for its decoded .pkb.
+ * printer gives the same text for the IR and for its decoded .pkb, the
+ * topology's peers and groups and what changes no verdict included.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +18,10 @@
 #include "compiler/pkb_decode.h"
 #include "compiler/print.h"
 #include "runtime/pkb_format.h"
+#include "tests/support/front_support.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 
 static void blank_provenance(uint8_t *buf)
 {
@@ -45,40 +48,47 @@ static void test_encoding_twice_gives_identical_bytes(void **state)
 	}
 }
 
+/* Encode, load, decode, encode again: the same bytes. */
+static void assert_reencodes_to_the_same_bytes(const struct pk_ir_ruleset *ir)
+{
+	struct pk_ir_ruleset *back;
+	uint8_t *x, *y;
+	size_t nx, ny;
+	struct pk_rs *rs;
+	struct pk_err err;
+	struct pk_diags d;
+	pk_diags_init(&d);
+	pk_test_encode(ir, &x, &nx);
+	assert_int_equal(pk_rs_load(x, nx, &rs, &err), 0);
+	assert_int_equal(pk_pkb_decode(rs, &back, &d), 0);
+	assert_int_equal(back->nrules, ir->nrules);
+	for (uint32_t i = 0; i < ir->nrules; i++) {
+		assert_int_equal(back->rules[i].loc.line, ir->rules[i].loc.line);
+		assert_string_equal(back->rules[i].loc.file, ir->rules[i].loc.file);
+		if (ir->rules[i].label)
+			assert_string_equal(back->rules[i].label, ir->rules[i].label);
+	}
+	pk_test_encode(back, &y, &ny);
+	assert_int_equal(nx, ny);
+	blank_provenance(x);
+	blank_provenance(y);
+	assert_memory_equal(x, y, nx);
+	free(x);
+	free(y);
+	pk_rs_free(rs);
+	pk_arena_free(back->arena);
+	pk_diags_free(&d);
+}
+
 static void test_decoded_ir_encodes_to_the_same_bytes(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 20; seed++) {
 		struct pk_rulegen_opts o = {.seed = seed, .nrules = 10 * (uint32_t)seed, .ntables = (uint32_t)seed % 4,
 					    .legacy = true, .quick_pct = 30};
-		struct pk_ir_ruleset *ir = pk_rulegen(&o), *back;
-		uint8_t *x, *y;
-		size_t nx, ny;
-		struct pk_rs *rs;
-		struct pk_err err;
-		struct pk_diags d;
-		pk_diags_init(&d);
-		pk_test_encode(ir, &x, &nx);
-		assert_int_equal(pk_rs_load(x, nx, &rs, &err), 0);
-		assert_int_equal(pk_pkb_decode(rs, &back, &d), 0);
-		assert_int_equal(back->nrules, ir->nrules);
-		for (uint32_t i = 0; i < ir->nrules; i++) {
-			assert_int_equal(back->rules[i].loc.line, ir->rules[i].loc.line);
-			assert_string_equal(back->rules[i].loc.file, ir->rules[i].loc.file);
-			if (ir->rules[i].label)
-				assert_string_equal(back->rules[i].label, ir->rules[i].label);
-		}
-		pk_test_encode(back, &y, &ny);
-		assert_int_equal(nx, ny);
-		blank_provenance(x);
-		blank_provenance(y);
-		assert_memory_equal(x, y, nx);
-		free(x);
-		free(y);
-		pk_rs_free(rs);
-		pk_arena_free(back->arena);
+		struct pk_ir_ruleset *ir = pk_rulegen(&o);
+		assert_reencodes_to_the_same_bytes(ir);
 		pk_rulegen_free(ir);
-		pk_diags_free(&d);
 	}
 }
 
@@ -94,21 +104,15 @@ static char *print_to_string(const struct pk_ir_ruleset *ir)
 
 static void assert_prints_the_same_after_pkb(const struct pk_ir_ruleset *ir)
 {
-	uint8_t *buf;
-	size_t len;
-	struct pk_rs *rs;
-	struct pk_err err;
+	struct pk_rs *rs = pk_test_load_rs(ir);
 	struct pk_ir_ruleset *back;
 	struct pk_diags d;
 	pk_diags_init(&d);
-	pk_test_encode(ir, &buf, &len);
-	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
 	assert_int_equal(pk_pkb_decode(rs, &back, &d), 0);
 	char *a = print_to_string(ir), *b = print_to_string(back);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
-	free(buf);
 	pk_rs_free(rs);
 	pk_arena_free(back->arena);
 	pk_diags_free(&d);
@@ -148,26 +152,57 @@ static const char example_text[] =
 static void test_a_written_ruleset_prints_the_same_after_pkb(void **state)
 {
 	(void)state;
-	struct pk_diags d;
-	struct pk_ir_ruleset *ir;
-	pk_diags_init(&d);
-	if (pk_frontend_load_string("example.conf", example_text, sizeof(example_text) - 1, NULL, &d, &ir)) {
-		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
-		fail_msg("the example does not parse");
-	}
+	struct pk_ir_ruleset *ir = pk_test_load_ok(example_text);
 	assert_true(ir->nrules > 10);
 	assert_prints_the_same_after_pkb(ir);
 	pk_ir_ruleset_free(ir);
-	pk_diags_free(&d);
 }
 
-int main(void)
+/* Peers, groups, statements and rule options that change no verdict:
+ * data only the printer reads, which the file must still hold. */
+static const char carried_text[] =
+	"interface em0 address 203.0.113.2/24 group wan\n"
+	"interface em1 address 192.168.1.1/24, 2001:db8::1/64 group lan, inside\n"
+	"interface tun0 address 10.8.0.1/32 peer 10.8.0.2, 2001:db8:8::2\n"
+	"route 0.0.0.0/0 via em0 gateway 203.0.113.1\n"
+	"set fingerprints \"/etc/pf.os\"\n"
+	"set limit { states 1000, tables 20 }\n"
+	"set reassemble yes\n"
+	"queue rootq on em0 bandwidth 10M max 10M\n"
+	"queue std parent rootq bandwidth 5M default\n"
+	"altq on em1 priq bandwidth 1Mb queue { a, b }\n"
+	"pass out on wan set prio 3 set queue std ridentifier 5\n"
+	"pass in on inside from tun0:peer to any queue std label \"in $nr\"\n"
+	"match out on em0 set prio (3, 5)\n"
+	"pass in on tun0\n";
+
+static void test_peers_groups_and_carried_text_survive_a_pkb(void **state)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_encoding_twice_gives_identical_bytes),
-		cmocka_unit_test(test_decoded_ir_encodes_to_the_same_bytes),
-		cmocka_unit_test(test_generated_rulesets_print_the_same_after_pkb),
-		cmocka_unit_test(test_a_written_ruleset_prints_the_same_after_pkb),
+	(void)state;
+	struct pk_ir_ruleset *ir = pk_test_load_ok(carried_text);
+	assert_int_equal(ir->ifaces[1].ngroups, 2);
+	assert_int_equal(ir->ifaces[2].npeers, 2);
+	assert_int_equal(ir->ncarried, 6);
+	assert_non_null(ir->rules[0].carried);
+	assert_prints_the_same_after_pkb(ir);
+	assert_reencodes_to_the_same_bytes(ir);
+	char *text = print_to_string(ir);
+	static const char *const kept[] = {
+		" group lan, inside\n", " peer 10.8.0.2, 2001:db8:8::2\n", "\nset limit tables 20\n",
+		"\nset reassemble yes\n", "\nqueue std parent rootq bandwidth 5M default\n",
+		" set prio 3 set queue std ridentifier 5  #", " set prio (3, 5)  #", "\"in 2\" queue std  #",
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (!strstr(text, kept[i]))
+			fail_msg("'%s' is not printed:\n%s", kept[i], text);
+	free(text);
+	pk_ir_ruleset_free(ir);
 }
+
+PK_TEST_MAIN(
+	cmocka_unit_test(test_encoding_twice_gives_identical_bytes),
+	cmocka_unit_test(test_decoded_ir_encodes_to_the_same_bytes),
+	cmocka_unit_test(test_generated_rulesets_print_the_same_after_pkb),
+	cmocka_unit_test(test_a_written_ruleset_prints_the_same_after_pkb),
+	cmocka_unit_test(test_peers_groups_and_carried_text_survive_a_pkb),
+)

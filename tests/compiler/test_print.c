@@ -1,6 +1,5 @@
 /* tests/compiler/test_print.c: the printer is the parser's inverse: a
  * printed ruleset parses back to rules that print the same. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +12,8 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/golden.h"
+#include "tests/support/testmain.h"
 
 #define PK_ALL (PK_PRINT_OPTIONS)
 
@@ -28,22 +29,6 @@ static void assert_round_trip(const char *text, const char *what)
 		fail_msg("%s: round trip differs:\n--- first\n%s--- second\n%s", what, once, twice);
 	free(once);
 	free(twice);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	int c;
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(f);
-	fclose(m);
-	return buf;
 }
 
 static void test_every_construct_round_trips(void **state)
@@ -83,15 +68,12 @@ static void test_every_construct_round_trips(void **state)
 /* The rule's probability after loading text, and the text printed. */
 static uint32_t load_probability(const char *text, char **printed)
 {
-	struct pk_diags d;
-	pk_diags_init(&d);
-	struct pk_ir_ruleset *rs = pk_test_load(text, &d);
-	if (!rs || rs->nrules != 1)
+	struct pk_ir_ruleset *rs = pk_test_load_ok(text);
+	if (rs->nrules != 1)
 		fail_msg("'%s' does not load as one rule", text);
 	uint32_t p = rs->rules[0].probability;
 	*printed = pk_test_print_rs(rs, 0);
 	pk_ir_ruleset_free(rs);
-	pk_diags_free(&d);
 	return p;
 }
 
@@ -105,7 +87,7 @@ static void test_probability_with_state_options_parses_back_to_the_same_rule(voi
 		"match in proto tcp synproxy state (max 5) probability 0.5\n",
 		"block in proto tcp keep state (max 5) probability 1e-7\n",
 	};
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(rules); i++) {
 		char *once, *twice;
 		uint32_t p = load_probability(rules[i], &once);
 		uint32_t q = load_probability(once, &twice);
@@ -127,26 +109,19 @@ static void test_probability_prints_as_pfctl_writes_it(void **state)
 	free(printed);
 }
 
+static void round_trip_file(const char *path, const char *name, void *ctx)
+{
+	char *text = pk_test_slurp(path);
+
+	(void)name, (void)ctx;
+	assert_non_null(text);
+	assert_round_trip(text, path);
+	free(text);
+}
+
 static void round_trip_dir(const char *dir, const char *suffix)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		fail_msg("cannot open %s (run from the repository root)", dir);
-	unsigned n = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t l = strlen(e->d_name), sl = strlen(suffix);
-		if (l <= sl || strcmp(e->d_name + l - sl, suffix))
-			continue;
-		char path[512];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		char *text = slurp(path);
-		assert_non_null(text);
-		assert_round_trip(text, path);
-		free(text);
-		n++;
-	}
-	closedir(d);
-	assert_true(n > 0);
+	assert_true(pk_test_each_file(dir, suffix, round_trip_file, NULL) > 0);
 }
 
 static void test_examples_round_trip(void **state)
@@ -161,14 +136,10 @@ static void test_golden_inputs_that_load_round_trip(void **state)
 	round_trip_dir("tests/compiler/golden", "-ok.conf");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_construct_round_trips),
-		cmocka_unit_test(test_examples_round_trip),
-		cmocka_unit_test(test_probability_with_state_options_parses_back_to_the_same_rule),
-		cmocka_unit_test(test_probability_prints_as_pfctl_writes_it),
-		cmocka_unit_test(test_golden_inputs_that_load_round_trip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_every_construct_round_trips),
+	cmocka_unit_test(test_examples_round_trip),
+	cmocka_unit_test(test_probability_with_state_options_parses_back_to_the_same_rule),
+	cmocka_unit_test(test_probability_prints_as_pfctl_writes_it),
+	cmocka_unit_test(test_golden_inputs_that_load_round_trip),
+)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "daemon/arp.h"
+#include "tests/support/testmain.h"
 
 #define NS 1000000000ull
 
@@ -59,10 +60,13 @@ static void unreachable(void *ctx, uint16_t port, const uint8_t *ip, size_t len)
 
 static struct pk_arp arp;
 
-static bool pk_arp_resolve4(struct pk_arp *a, uint64_t now, uint16_t port, const uint8_t nh[4], uint8_t mac[6],
-			    const uint8_t *ip, size_t len)
+static uint8_t resolved[6]; /* the MAC address the last resolution of the host gave */
+
+/* Resolves the host's IPv4 address on port 0 at now; the packet ip of
+ * len bytes (NULL: none) waits while the address is unknown. */
+static bool resolve_host(uint64_t now, const uint8_t *ip, size_t len)
 {
-	return pk_arp_resolve(a, now, port, 4, nh, mac, ip, len);
+	return pk_arp_resolve(&arp, now, 0, 4, host_ip, resolved, ip, len);
 }
 
 static unsigned nsolicit;
@@ -87,25 +91,26 @@ static int setup(void **state)
 	return 0;
 }
 
-static size_t arp_frame(uint8_t *f, uint16_t op, const uint8_t smac[6], const uint8_t sip[4], const uint8_t tip[4])
+/* The host's ARP request (op 1) or reply (op 2) about the address tip,
+ * broadcast, arrives on port 0 at now. */
+static void host_arp(uint64_t now, uint16_t op, const uint8_t tip[4])
 {
 	static const uint8_t bc[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	static const uint8_t hdr[8] = {0, 1, 8, 0, 6, 4, 0, 0};
-	memset(f, 0, 60);
-	pk_eth_header(f, bc, smac, 0x0806);
+	uint8_t f[60] = {0};
+	pk_eth_header(f, bc, host_mac, 0x0806);
 	memcpy(f + 14, hdr, 8);
 	f[21] = (uint8_t)op;
-	memcpy(f + 22, smac, 6);
-	memcpy(f + 28, sip, 4);
+	memcpy(f + 22, host_mac, 6);
+	memcpy(f + 28, host_ip, 4);
 	memcpy(f + 38, tip, 4);
-	return 60;
+	pk_arp_input(&arp, now, 0, f, sizeof(f));
 }
 
 static void test_request_for_our_address_is_answered_with_our_mac(void **state)
 {
-	uint8_t f[60];
 	(void)state;
-	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 1, host_mac, host_ip, my_ip));
+	host_arp(0, 1, my_ip);
 	assert_int_equal(wire.nframes, 1);
 	const uint8_t *r = wire.frame[0];
 	assert_memory_equal(r, host_mac, 6);
@@ -118,35 +123,33 @@ static void test_request_for_our_address_is_answered_with_our_mac(void **state)
 
 static void test_request_for_another_address_is_ignored(void **state)
 {
-	uint8_t f[60];
 	const uint8_t other[4] = {192, 168, 1, 99};
 	(void)state;
-	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 1, host_mac, host_ip, other));
+	host_arp(0, 1, other);
 	assert_int_equal(wire.nframes, 0);
 }
 
 static void test_requester_is_learnt_so_the_reply_path_needs_no_request(void **state)
 {
-	uint8_t f[60], mac[6];
 	(void)state;
-	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 1, host_mac, host_ip, my_ip));
-	assert_true(pk_arp_resolve4(&arp, NS, 0, host_ip, mac, NULL, 0));
-	assert_memory_equal(mac, host_mac, 6);
+	host_arp(0, 1, my_ip);
+	assert_true(resolve_host(NS, NULL, 0));
+	assert_memory_equal(resolved, host_mac, 6);
 	assert_int_equal(wire.nframes, 1);
 }
 
 static void test_miss_queues_packets_and_reply_flushes_them_in_order(void **state)
 {
-	uint8_t f[60], mac[6], pkt[3][40];
+	uint8_t pkt[3][40];
 	(void)state;
 	for (int i = 0; i < 3; i++) {
 		memset(pkt[i], 0x45 + i, sizeof(pkt[i]));
-		assert_false(pk_arp_resolve4(&arp, 0, 0, host_ip, mac, pkt[i], sizeof(pkt[i])));
+		assert_false(resolve_host(0, pkt[i], sizeof(pkt[i])));
 	}
 	assert_int_equal(wire.nframes, 1); /* one request, not one per packet */
 	assert_int_equal(wire.frame[0][21], 1);
 	assert_memory_equal(wire.frame[0] + 38, host_ip, 4);
-	pk_arp_input(&arp, 10, 0, f, arp_frame(f, 2, host_mac, host_ip, my_ip));
+	host_arp(10, 2, my_ip);
 	assert_int_equal(wire.nframes, 4);
 	for (int i = 0; i < 3; i++) {
 		assert_memory_equal(wire.frame[1 + i], host_mac, 6);
@@ -157,20 +160,20 @@ static void test_miss_queues_packets_and_reply_flushes_them_in_order(void **stat
 
 static void test_queue_is_bounded_per_neighbour(void **state)
 {
-	uint8_t mac[6], pkt[40] = {0};
+	uint8_t pkt[40] = {0};
 	(void)state;
 	for (int i = 0; i < PK_ARP_QUEUE_PER_ENTRY + 5; i++)
-		pk_arp_resolve4(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
+		resolve_host(0, pkt, sizeof(pkt));
 	assert_int_equal(arp.stats.queued, PK_ARP_QUEUE_PER_ENTRY);
 	assert_int_equal(arp.stats.queue_drops, 5);
 }
 
 static void test_unanswered_resolution_is_retried_then_reports_unreachable(void **state)
 {
-	uint8_t mac[6], pkt[40] = {0};
+	uint8_t pkt[40] = {0};
 	(void)state;
-	pk_arp_resolve4(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
-	pk_arp_resolve4(&arp, 0, 0, host_ip, mac, pkt, sizeof(pkt));
+	resolve_host(0, pkt, sizeof(pkt));
+	resolve_host(0, pkt, sizeof(pkt));
 	for (uint64_t t = 1; t <= PK_ARP_PROBES; t++)
 		pk_arp_tick(&arp, t * PK_ARP_RETRY_NS);
 	assert_int_equal(arp.stats.requests_sent, PK_ARP_PROBES);
@@ -180,16 +183,15 @@ static void test_unanswered_resolution_is_retried_then_reports_unreachable(void 
 
 static void test_entry_expires_and_is_resolved_again(void **state)
 {
-	uint8_t f[60], mac[6];
 	(void)state;
-	pk_arp_input(&arp, 0, 0, f, arp_frame(f, 2, host_mac, host_ip, my_ip));
+	host_arp(0, 2, my_ip);
 	/* An unsolicited reply does not create an entry (no ARP poisoning by gratuitous replies). */
-	assert_false(pk_arp_resolve4(&arp, 1, 0, host_ip, mac, NULL, 0));
-	pk_arp_input(&arp, 2, 0, f, arp_frame(f, 2, host_mac, host_ip, my_ip));
-	assert_true(pk_arp_resolve4(&arp, 3, 0, host_ip, mac, NULL, 0));
+	assert_false(resolve_host(1, NULL, 0));
+	host_arp(2, 2, my_ip);
+	assert_true(resolve_host(3, NULL, 0));
 	pk_arp_tick(&arp, 2 + PK_ARP_REACHABLE_NS);
 	unsigned before = wire.nframes;
-	assert_false(pk_arp_resolve4(&arp, 3 + PK_ARP_REACHABLE_NS, 0, host_ip, mac, NULL, 0));
+	assert_false(resolve_host(3 + PK_ARP_REACHABLE_NS, NULL, 0));
 	assert_int_equal(wire.nframes, before + 1);
 }
 
@@ -212,17 +214,13 @@ static void test_ipv6_neighbour_is_solicited_then_learnt_and_queue_flushed_as_ip
 	assert_memory_equal(mac, host_mac, 6);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_request_for_our_address_is_answered_with_our_mac, setup),
-		cmocka_unit_test_setup(test_request_for_another_address_is_ignored, setup),
-		cmocka_unit_test_setup(test_requester_is_learnt_so_the_reply_path_needs_no_request, setup),
-		cmocka_unit_test_setup(test_miss_queues_packets_and_reply_flushes_them_in_order, setup),
-		cmocka_unit_test_setup(test_queue_is_bounded_per_neighbour, setup),
-		cmocka_unit_test_setup(test_unanswered_resolution_is_retried_then_reports_unreachable, setup),
-		cmocka_unit_test_setup(test_entry_expires_and_is_resolved_again, setup),
-		cmocka_unit_test_setup(test_ipv6_neighbour_is_solicited_then_learnt_and_queue_flushed_as_ipv6, setup),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_setup(test_request_for_our_address_is_answered_with_our_mac, setup),
+	cmocka_unit_test_setup(test_request_for_another_address_is_ignored, setup),
+	cmocka_unit_test_setup(test_requester_is_learnt_so_the_reply_path_needs_no_request, setup),
+	cmocka_unit_test_setup(test_miss_queues_packets_and_reply_flushes_them_in_order, setup),
+	cmocka_unit_test_setup(test_queue_is_bounded_per_neighbour, setup),
+	cmocka_unit_test_setup(test_unanswered_resolution_is_retried_then_reports_unreachable, setup),
+	cmocka_unit_test_setup(test_entry_expires_and_is_resolved_again, setup),
+	cmocka_unit_test_setup(test_ipv6_neighbour_is_solicited_then_learnt_and_queue_flushed_as_ipv6, setup),
+)

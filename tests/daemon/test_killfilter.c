@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "daemon/killfilter.h"
+#include "tests/support/testmain.h"
 
 static void test_single_host_is_a_full_length_source_prefix(void **state)
 {
@@ -49,12 +50,8 @@ static void test_bad_filters_are_refused_with_the_culprit_named(void **state)
 	assert_int_equal(pk_killfilter_parse("1.2.3.4 5.6.7.8 9.9.9.9", &f, &err), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_single_host_is_a_full_length_source_prefix),
-		cmocka_unit_test(test_source_and_destination_prefixes_both_families),
-		cmocka_unit_test(test_bad_filters_are_refused_with_the_culprit_named),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_single_host_is_a_full_length_source_prefix),
+	cmocka_unit_test(test_source_and_destination_prefixes_both_families),
+	cmocka_unit_test(test_bad_filters_are_refused_with_the_culprit_named),
+)

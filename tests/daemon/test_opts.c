@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "daemon/opts.h"
+#include "tests/support/testmain.h"
 
 static int parse(struct pk_opts *o, struct pk_err *err, const char *const *args)
 {
@@ -93,13 +94,9 @@ static void test_usage_errors_say_what_to_do(void **state)
 	assert_non_null(strstr(err.msg, "needs an argument"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_command_line_is_parsed),
-		cmocka_unit_test(test_defaults_are_nobody_and_run_socket),
-		cmocka_unit_test(test_bridge_takes_two_distinct_interfaces),
-		cmocka_unit_test(test_usage_errors_say_what_to_do),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_full_command_line_is_parsed),
+	cmocka_unit_test(test_defaults_are_nobody_and_run_socket),
+	cmocka_unit_test(test_bridge_takes_two_distinct_interfaces),
+	cmocka_unit_test(test_usage_errors_say_what_to_do),
+)

@@ -13,6 +13,7 @@
 #include <pcap/pcap.h>
 
 #include "daemon/pcaplog.h"
+#include "tests/support/testmain.h"
 
 static char path[64];
 
@@ -24,12 +25,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	return 0;
-}
+PK_TEST_FIXTURE(teardown, unlink(path))
 
 static void write_n(int n, uint64_t t0)
 {
@@ -88,11 +84,7 @@ static void test_foreign_file_is_refused_not_clobbered(void **state)
 	assert_int_equal(st.st_size, 38);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_libpcap_reads_raw_ip_records_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_file_is_refused_not_clobbered, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_libpcap_reads_raw_ip_records_back, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_foreign_file_is_refused_not_clobbered, setup, teardown),
+)

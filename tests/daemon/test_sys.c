@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "daemon/sys.h"
+#include "tests/support/testmain.h"
 
 static void test_pkb_writable_by_others_or_group_is_refused(void **state)
 {
@@ -61,12 +62,8 @@ static void test_unknown_user_is_an_error_naming_it(void **state)
 	assert_non_null(strstr(err.msg, "no-such-user-pk"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pkb_writable_by_others_or_group_is_refused),
-		cmocka_unit_test(test_pidfile_holds_our_pid),
-		cmocka_unit_test(test_unknown_user_is_an_error_naming_it),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_pkb_writable_by_others_or_group_is_refused),
+	cmocka_unit_test(test_pidfile_holds_our_pid),
+	cmocka_unit_test(test_unknown_user_is_an_error_naming_it),
+)

@@ -15,14 +15,40 @@
 #include <cmocka.h>
 
 #include "runtime/afile.h"
+#include "tests/support/testmain.h"
 
 static char dir[64];
+static char path[128]; /* the target, dir/out */
 
-static int make_dir(void **state)
+static void write_text(const char *file, const char *text)
+{
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_text(const char *file)
+{
+	static char buf[256];
+	FILE *f = fopen(file, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* A new directory with the target in it, holding "old\n". */
+static int make_target(void **state)
 {
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/pk-afile.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/out", dir);
+	write_text(path, "old\n");
+	return 0;
 }
 
 static int remove_dir(void **state)
@@ -31,25 +57,6 @@ static int remove_dir(void **state)
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd) == 0 ? 0 : -1;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static char *read_text(const char *path)
-{
-	static char buf[256];
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
 }
 
 /* Entries in the directory other than . and .. */
@@ -63,9 +70,6 @@ static int entries(void)
 static void test_commit_replaces_the_target_whole(void **state)
 {
 	(void)state;
-	char path[128];
-	snprintf(path, sizeof(path), "%s/out", dir);
-	write_text(path, "old\n");
 	struct pk_afile a;
 	assert_int_equal(pk_afile_open(&a, path, 0644), 0);
 	assert_int_equal(write(a.fd, "new\n", 4), 4);
@@ -78,9 +82,6 @@ static void test_commit_replaces_the_target_whole(void **state)
 static void test_abort_leaves_the_target_as_it_was(void **state)
 {
 	(void)state;
-	char path[128];
-	snprintf(path, sizeof(path), "%s/out", dir);
-	write_text(path, "old\n");
 	struct pk_afile a;
 	assert_int_equal(pk_afile_open(&a, path, 0644), 0);
 	assert_int_equal(write(a.fd, "half", 4), 4);
@@ -102,12 +103,8 @@ static void test_device_target_is_written_in_place_not_replaced(void **state)
 	assert_true(S_ISCHR(st.st_mode));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_commit_replaces_the_target_whole, make_dir, remove_dir),
-		cmocka_unit_test_setup_teardown(test_abort_leaves_the_target_as_it_was, make_dir, remove_dir),
-		cmocka_unit_test(test_device_target_is_written_in_place_not_replaced),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_commit_replaces_the_target_whole, make_target, remove_dir),
+	cmocka_unit_test_setup_teardown(test_abort_leaves_the_target_as_it_was, make_target, remove_dir),
+	cmocka_unit_test(test_device_target_is_written_in_place_not_replaced),
+)

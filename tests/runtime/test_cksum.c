@@ -1,5 +1,6 @@
 /*
- * tests/runtime/test_cksum.c: checksum arithmetic (runtime/cksum.c).
+ * tests/runtime/test_cksum.c: checksum arithmetic and the whole-packet
+ * checksums (runtime/cksum.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
+#include "tests/support/testmain.h"
 
 static void test_rfc1071_example_sums_to_ddf2(void **state)
 {
@@ -68,13 +70,58 @@ static void test_address_fix_matches_full_recompute(void **state)
 	assert_int_equal(pk_cksum_fold(pk_cksum_add(0, buf, 40)), 0);
 }
 
-int main(void)
+/* An IPv4 TCP SYN 192.168.1.10:40000 -> 10.0.10.5:22 with correct checksums
+ * (as computed by scapy). */
+static const uint8_t syn[] = {
+	0x45, 0x00, 0x00, 0x28, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0xa5, 0x18, 0xc0, 0xa8, 0x01, 0x0a,
+	0x0a, 0x00, 0x0a, 0x05, 0x9c, 0x40, 0x00, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x50, 0x02, 0x20, 0x00, 0x1d, 0xd5, 0x00, 0x00,
+};
+
+static bool header_ok(const uint8_t *ip)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
-		cmocka_unit_test(test_odd_length_pads_with_zero),
-		cmocka_unit_test(test_incremental_patches_match_full_recompute),
-		cmocka_unit_test(test_address_fix_matches_full_recompute),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return pk_cksum_fold(pk_cksum_add(0, ip, (size_t)(ip[0] & 15) * 4)) == 0;
 }
+
+static void test_ipv4_header_checksum_matches_reference(void **state)
+{
+	uint8_t p[sizeof(syn)];
+	(void)state;
+	memcpy(p, syn, sizeof(p));
+	p[10] = p[11] = 0;
+	pk_cksum_ip4_header(p);
+	assert_memory_equal(p, syn, 20);
+}
+
+static void test_tcp_checksum_recomputed_from_garbage_matches_reference(void **state)
+{
+	uint8_t p[sizeof(syn)];
+	(void)state;
+	memcpy(p, syn, sizeof(p));
+	p[36] = 0xde;
+	p[37] = 0xad;
+	assert_true(pk_cksum_l4(p, sizeof(p)));
+	assert_memory_equal(p, syn, sizeof(p));
+}
+
+static void test_ttl_decrement_keeps_header_checksum_valid(void **state)
+{
+	uint8_t p[sizeof(syn)];
+	(void)state;
+	memcpy(p, syn, sizeof(p));
+	for (int i = 0; i < 64; i++) {
+		pk_cksum_ttl_dec(p);
+		assert_true(header_ok(p));
+	}
+	assert_int_equal(p[8], 0);
+}
+
+PK_TEST_MAIN(
+	cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
+	cmocka_unit_test(test_odd_length_pads_with_zero),
+	cmocka_unit_test(test_incremental_patches_match_full_recompute),
+	cmocka_unit_test(test_address_fix_matches_full_recompute),
+	cmocka_unit_test(test_ipv4_header_checksum_matches_reference),
+	cmocka_unit_test(test_tcp_checksum_recomputed_from_garbage_matches_reference),
+	cmocka_unit_test(test_ttl_decrement_keeps_header_checksum_valid),
+)

@@ -17,26 +17,15 @@
 
 #include "compiler/frontend.h"
 #include "runtime/ruleset.h"
+#include "tests/support/front_support.h"
 #include "tests/support/pkbtest.h"
+#include "tests/support/testmain.h"
 
 static struct pk_rs *load(const char *text)
 {
-	struct pk_diags d;
-	struct pk_ir_ruleset *ir;
-	struct pk_rs *rs;
-	struct pk_err err;
-	uint8_t *buf;
-	size_t len;
-	pk_diags_init(&d);
-	if (pk_frontend_load_string("t.conf", text, strlen(text), NULL, &d, &ir)) {
-		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
-		fail_msg("rules do not parse");
-	}
-	pk_test_encode(ir, &buf, &len);
-	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
-	free(buf);
+	struct pk_ir_ruleset *ir = pk_test_load_ok(text);
+	struct pk_rs *rs = pk_test_load_rs(ir);
 	pk_ir_ruleset_free(ir);
-	pk_diags_free(&d);
 	return rs;
 }
 
@@ -69,33 +58,39 @@ static uint32_t decide(const struct pk_rs *rs, enum pk_rt_phase ph, const struct
 
 #define FILTER(rs, p) decide((rs), PK_PHASE_FILTER, &(p), NULL)
 
+/* Under rules, the filter rule deciding a TCP SYN from 10.0.0.1 to
+ * 10.0.0.2 port dport is `rule`. */
+static void assert_decided(const char *rules, uint16_t dport, uint32_t rule)
+{
+	struct pk_rs *rs = load(rules);
+	struct pk_match_pkt p = pkt("10.0.0.1", "10.0.0.2", 6, dport);
+
+	assert_int_equal(FILTER(rs, p), rule);
+	pk_rs_free(rs);
+}
+
 static void test_last_matching_rule_wins_without_quick(void **state)
 {
+	const char *rules = "block all\npass in proto tcp to port 22\n";
+
 	(void)state;
-	struct pk_rs *rs = load("block all\npass in proto tcp to port 22\n");
-	struct pk_match_pkt ssh = pkt("10.0.0.1", "10.0.0.2", 6, 22), telnet = pkt("10.0.0.1", "10.0.0.2", 6, 23);
-	assert_int_equal(FILTER(rs, ssh), 1);
-	assert_int_equal(FILTER(rs, telnet), 0);
-	pk_rs_free(rs);
+	assert_decided(rules, 22, 1);
+	assert_decided(rules, 23, 0);
 }
 
 static void test_quick_rule_stops_evaluation(void **state)
 {
+	const char *rules = "pass in quick proto tcp to port 22\nblock all\n";
+
 	(void)state;
-	struct pk_rs *rs = load("pass in quick proto tcp to port 22\nblock all\n");
-	struct pk_match_pkt ssh = pkt("10.0.0.1", "10.0.0.2", 6, 22), web = pkt("10.0.0.1", "10.0.0.2", 6, 80);
-	assert_int_equal(FILTER(rs, ssh), 0);
-	assert_int_equal(FILTER(rs, web), 1);
-	pk_rs_free(rs);
+	assert_decided(rules, 22, 0);
+	assert_decided(rules, 80, 1);
 }
 
 static void test_no_matching_rule_decides_nothing(void **state)
 {
 	(void)state;
-	struct pk_rs *rs = load("pass in proto udp to port 53\n");
-	struct pk_match_pkt web = pkt("10.0.0.1", "10.0.0.2", 6, 80);
-	assert_int_equal(FILTER(rs, web), PK_RT_NO_RULE);
-	pk_rs_free(rs);
+	assert_decided("pass in proto udp to port 53\n", 80, PK_RT_NO_RULE);
 }
 
 static void test_match_rules_accumulate_and_do_not_decide(void **state)
@@ -154,7 +149,7 @@ static void test_every_port_operator_matches_as_pf(void **state)
 		{"1000:2000", {1000, 1500, 2000}, {999, 2001, 0}}, {"1000 >< 2000", {1001, 1500, 1999}, {1000, 2000, 999}},
 		{"1000 <> 2000", {999, 2001, 0}, {1000, 1500, 2000}},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(cases); i++) {
 		char text[128];
 		snprintf(text, sizeof(text), "pass in proto tcp to port %s\n", cases[i].op);
 		struct pk_rs *rs = load(text);
@@ -203,18 +198,14 @@ static void test_interface_negation_and_direction(void **state)
 	pk_rs_free(rs);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_last_matching_rule_wins_without_quick),
-		cmocka_unit_test(test_quick_rule_stops_evaluation),
-		cmocka_unit_test(test_no_matching_rule_decides_nothing),
-		cmocka_unit_test(test_match_rules_accumulate_and_do_not_decide),
-		cmocka_unit_test(test_translation_phases_take_the_first_match),
-		cmocka_unit_test(test_most_specific_table_entry_decides),
-		cmocka_unit_test(test_every_port_operator_matches_as_pf),
-		cmocka_unit_test(test_flags_and_icmp_type_apply_to_their_protocol),
-		cmocka_unit_test(test_interface_negation_and_direction),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_last_matching_rule_wins_without_quick),
+	cmocka_unit_test(test_quick_rule_stops_evaluation),
+	cmocka_unit_test(test_no_matching_rule_decides_nothing),
+	cmocka_unit_test(test_match_rules_accumulate_and_do_not_decide),
+	cmocka_unit_test(test_translation_phases_take_the_first_match),
+	cmocka_unit_test(test_most_specific_table_entry_decides),
+	cmocka_unit_test(test_every_port_operator_matches_as_pf),
+	cmocka_unit_test(test_flags_and_icmp_type_apply_to_their_protocol),
+	cmocka_unit_test(test_interface_negation_and_direction),
+)

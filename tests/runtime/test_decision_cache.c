@@ -20,6 +20,7 @@
 #include "tests/support/pktbuild.h"
 #include "tests/support/rstest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 
 struct twin {
 	struct pk_engine *eng[2]; /* [0] with the cache, [1] without */
@@ -28,15 +29,7 @@ struct twin {
 static struct pk_engine *engine(const struct pk_ir_ruleset *ir, bool no_cache)
 {
 	const struct pk_engine_config cfg = {.seed = 7, .no_decision_cache = no_cache};
-	struct pk_rs *rs;
-	struct pk_err err;
-	uint8_t *buf;
-	size_t len;
-
-	pk_test_encode(ir, &buf, &len);
-	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
-	free(buf);
-	struct pk_engine *e = pk_engine_new(rs, &cfg);
+	struct pk_engine *e = pk_engine_new(pk_test_load_rs(ir), &cfg);
 	assert_non_null(e);
 	return e;
 }
@@ -256,15 +249,11 @@ static void test_reload_forgets_decisions(void **state)
 	pk_engine_free(e);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cache_changes_no_verdict_and_no_counter),
-		cmocka_unit_test(test_repeated_blocked_packets_are_recalled),
-		cmocka_unit_test(test_arrival_tag_is_part_of_the_key),
-		cmocka_unit_test(test_recalled_decisions_count_every_rule),
-		cmocka_unit_test(test_probability_rules_turn_the_cache_off),
-		cmocka_unit_test(test_reload_forgets_decisions),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_cache_changes_no_verdict_and_no_counter),
+	cmocka_unit_test(test_repeated_blocked_packets_are_recalled),
+	cmocka_unit_test(test_arrival_tag_is_part_of_the_key),
+	cmocka_unit_test(test_recalled_decisions_count_every_rule),
+	cmocka_unit_test(test_probability_rules_turn_the_cache_off),
+	cmocka_unit_test(test_reload_forgets_decisions),
+)

@@ -14,6 +14,7 @@
 #include "runtime/cksum.h"
 #include "runtime/frag.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 static uint8_t whole[4096], piece[8][2048];
 static size_t whole_len, piece_len[8];
@@ -71,110 +72,106 @@ static void make_udp(uint8_t af, uint16_t dport, uint16_t payload)
 	whole_len = pk_tb_build(&s, whole, sizeof(whole));
 }
 
-static enum pk_frag_result add(struct pk_frag_cache *c, unsigned k, uint8_t *out, size_t *len, uint32_t ms,
-			       enum pk_drop_reason *why)
+static struct pk_frag_cache cache;
+static uint8_t out[4096];        /* the piece handed to the cache, or the datagram it gave back */
+static size_t out_len;
+static enum pk_drop_reason why; /* the cache's reason for a drop */
+
+static void open_cache(uint32_t limit)
+{
+	assert_int_equal(pk_frag_init(&cache, limit), 0);
+}
+
+PK_TEST_FIXTURE(close_cache, pk_frag_fini(&cache))
+
+/* A UDP datagram of 3000 bytes to port 53 in three IPv4 pieces, and a
+ * cache with room for 100. */
+static void ipv4_in_three(void)
+{
+	make_udp(4, 53, 3000);
+	assert_int_equal(split4(1480), 3);
+	open_cache(100);
+}
+
+/* One of 2000 bytes in two IPv6 pieces, and a cache with room for 100. */
+static void ipv6_in_two(void)
+{
+	make_udp(6, 53, 2000);
+	assert_int_equal(split6(1232, 9), 2);
+	open_cache(100);
+}
+
+/* Hands piece k to the cache at ms milliseconds. */
+static enum pk_frag_result add(unsigned k, uint32_t ms)
 {
 	struct pk_pkt p;
 
 	memcpy(out, piece[k], piece_len[k]);
-	*len = piece_len[k];
-	assert_int_equal(pk_pkt_parse(out, *len, &p), PK_REASON_NONE);
+	out_len = piece_len[k];
+	assert_int_equal(pk_pkt_parse(out, out_len, &p), PK_REASON_NONE);
 	assert_true(p.fragment);
-	return pk_frag_add(c, &p, out, len, 4096, ms, 60, why);
+	return pk_frag_add(&cache, &p, out, &out_len, sizeof(out), ms, 60, &why);
+}
+
+/* The cache gave back the whole datagram. */
+static void assert_whole(void)
+{
+	assert_int_equal(out_len, whole_len);
+	assert_memory_equal(out, whole, whole_len);
 }
 
 static void test_ipv4_fragments_reassemble_in_any_order(void **state)
 {
-	struct pk_frag_cache c;
-	enum pk_drop_reason why;
-	uint8_t out[4096];
-	size_t len;
-
 	(void)state;
-	make_udp(4, 53, 3000);
-	assert_int_equal(split4(1480), 3);
-	assert_int_equal(pk_frag_init(&c, 100), 0);
-	assert_int_equal(add(&c, 2, out, &len, 0, &why), PK_FRAG_HELD);
-	assert_int_equal(add(&c, 0, out, &len, 1, &why), PK_FRAG_HELD);
-	assert_int_equal(add(&c, 1, out, &len, 2, &why), PK_FRAG_DONE);
-	assert_int_equal(len, whole_len);
-	assert_memory_equal(out, whole, whole_len);
-	assert_int_equal(c.held, 0);
-	pk_frag_fini(&c);
+	ipv4_in_three();
+	assert_int_equal(add(2, 0), PK_FRAG_HELD);
+	assert_int_equal(add(0, 1), PK_FRAG_HELD);
+	assert_int_equal(add(1, 2), PK_FRAG_DONE);
+	assert_whole();
+	assert_int_equal(cache.held, 0);
 }
 
 static void test_ipv6_fragments_reassemble(void **state)
 {
-	struct pk_frag_cache c;
-	enum pk_drop_reason why;
-	uint8_t out[4096];
-	size_t len;
-
 	(void)state;
-	make_udp(6, 53, 2000);
-	assert_int_equal(split6(1232, 9), 2);
-	assert_int_equal(pk_frag_init(&c, 100), 0);
-	assert_int_equal(add(&c, 1, out, &len, 0, &why), PK_FRAG_HELD);
-	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_DONE);
-	assert_int_equal(len, whole_len);
-	assert_memory_equal(out, whole, whole_len);
-	assert_true(pk_tb_cksums_ok(out, len));
-	pk_frag_fini(&c);
+	ipv6_in_two();
+	assert_int_equal(add(1, 0), PK_FRAG_HELD);
+	assert_int_equal(add(0, 0), PK_FRAG_DONE);
+	assert_whole();
+	assert_true(pk_tb_cksums_ok(out, out_len));
 }
 
 static void test_overlapping_ipv6_fragment_drops_the_datagram(void **state)
 {
-	struct pk_frag_cache c;
-	enum pk_drop_reason why;
-	uint8_t out[4096];
-	size_t len;
-
 	(void)state;
-	make_udp(6, 53, 2000);
-	split6(1232, 9);
-	assert_int_equal(pk_frag_init(&c, 100), 0);
-	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_HELD);
-	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_DROP);
+	ipv6_in_two();
+	assert_int_equal(add(0, 0), PK_FRAG_HELD);
+	assert_int_equal(add(0, 0), PK_FRAG_DROP);
 	assert_int_equal(why, PK_REASON_FRAGMENT);
-	assert_int_equal(c.held, 0);
-	pk_frag_fini(&c);
+	assert_int_equal(cache.held, 0);
 }
 
 static void test_frags_limit_refuses_with_memory(void **state)
 {
-	struct pk_frag_cache c;
-	enum pk_drop_reason why;
-	uint8_t out[4096];
-	size_t len;
-
 	(void)state;
 	make_udp(4, 53, 3000);
 	split4(1000);
-	assert_int_equal(pk_frag_init(&c, 2), 0);
-	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_HELD);
-	assert_int_equal(add(&c, 1, out, &len, 0, &why), PK_FRAG_HELD);
-	assert_int_equal(add(&c, 2, out, &len, 0, &why), PK_FRAG_DROP);
+	open_cache(2);
+	assert_int_equal(add(0, 0), PK_FRAG_HELD);
+	assert_int_equal(add(1, 0), PK_FRAG_HELD);
+	assert_int_equal(add(2, 0), PK_FRAG_DROP);
 	assert_int_equal(why, PK_REASON_MEMORY);
-	pk_frag_fini(&c);
 }
 
 static void test_incomplete_datagram_expires_after_frag_timeout(void **state)
 {
-	struct pk_frag_cache c;
-	enum pk_drop_reason why;
-	uint8_t out[4096];
-	size_t len;
-
 	(void)state;
-	make_udp(4, 53, 3000);
-	split4(1480);
-	assert_int_equal(pk_frag_init(&c, 100), 0);
-	assert_int_equal(add(&c, 0, out, &len, 0, &why), PK_FRAG_HELD);
-	assert_int_equal(pk_frag_expire(&c, 59999, 60), 0);
-	assert_int_equal(pk_frag_expire(&c, 60000, 60), 1);
-	assert_int_equal(add(&c, 1, out, &len, 60001, &why), PK_FRAG_HELD);
-	assert_int_equal(add(&c, 2, out, &len, 60002, &why), PK_FRAG_HELD); /* the first piece is gone */
-	pk_frag_fini(&c);
+	ipv4_in_three();
+	assert_int_equal(add(0, 0), PK_FRAG_HELD);
+	assert_int_equal(pk_frag_expire(&cache, 59999, 60), 0);
+	assert_int_equal(pk_frag_expire(&cache, 60000, 60), 1);
+	assert_int_equal(add(1, 60001), PK_FRAG_HELD);
+	assert_int_equal(add(2, 60002), PK_FRAG_HELD); /* the first piece is gone */
 }
 
 static void test_fragmented_datagram_meets_the_rules_when_whole(void **state)
@@ -199,15 +196,11 @@ static void test_fragmented_datagram_meets_the_rules_when_whole(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4_fragments_reassemble_in_any_order),
-		cmocka_unit_test(test_ipv6_fragments_reassemble),
-		cmocka_unit_test(test_overlapping_ipv6_fragment_drops_the_datagram),
-		cmocka_unit_test(test_frags_limit_refuses_with_memory),
-		cmocka_unit_test(test_incomplete_datagram_expires_after_frag_timeout),
-		cmocka_unit_test_teardown(test_fragmented_datagram_meets_the_rules_when_whole, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_ipv4_fragments_reassemble_in_any_order, close_cache),
+	cmocka_unit_test_teardown(test_ipv6_fragments_reassemble, close_cache),
+	cmocka_unit_test_teardown(test_overlapping_ipv6_fragment_drops_the_datagram, close_cache),
+	cmocka_unit_test_teardown(test_frags_limit_refuses_with_memory, close_cache),
+	cmocka_unit_test_teardown(test_incomplete_datagram_expires_after_frag_timeout, close_cache),
+	cmocka_unit_test_teardown(test_fragmented_datagram_meets_the_rules_when_whole, pk_et_teardown),
+)

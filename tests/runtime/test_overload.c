@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -16,39 +17,52 @@
 #include "runtime/proto.h"
 #include "runtime/table_add.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define CL2 "192.168.1.51"
 #define NASIP "10.0.10.5"
 
-/* A whole handshake from client cl port sp to the server's port 22;
- * returns the verdict of the client's ACK, the packet that completes it. */
-static uint8_t connect(double t, const char *cl, uint16_t sp)
+/* A connection from client cl port sp to the server's ssh port. */
+static struct pk_tb_ends ssh(const char *cl, uint16_t sp)
 {
-	if (pk_et_tcp(t, et.lan, PK_DIR_IN, cl, sp, NASIP, 22, PK_TH_SYN, 100, 0) != PK_V_PASS)
-		return PK_V_BLOCK;
-	assert_int_equal(pk_et_tcp(t, et.lan, PK_DIR_OUT, NASIP, 22, cl, sp, PK_TH_SYN | PK_TH_ACK, 900, 101),
-			 PK_V_PASS);
-	return pk_et_tcp(t, et.lan, PK_DIR_IN, cl, sp, NASIP, 22, PK_TH_ACK, 101, 901);
+	return (struct pk_tb_ends){.src = cl, .sport = sp, .dst = NASIP, .dport = 22};
+}
+
+/* The client's DNS query to the server, and its answer. */
+static const struct pk_tb_ends dns = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 53};
+static const struct pk_tb_ends dns_back = {.src = NASIP, .sport = 53, .dst = CL, .dport = 1000};
+
+/* With rules that block the sources in <bad> and pass TCP with the state
+ * options opts (an overload of <bad>), the client's first two connections,
+ * dt seconds apart, pass; the third, dt later, breaks the limit and puts
+ * the client in <bad>: from then on its next SYN meets the block rule. */
+static void assert_third_connection_overloads(const char *opts, double dt)
+{
+	char rules[512];
+
+	snprintf(rules, sizeof(rules),
+		 PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
+			    "pass in on lan0 proto tcp all keep state (%s)\n",
+		 opts);
+	pk_et_start(rules);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(dt, et.lan, ssh(CL, 40001)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(2 * dt, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
+	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 1);
+	assert_int_equal(pk_et_tcp(2 * dt + 1, et.lan, PK_DIR_IN, ssh(CL, 40003), pk_et_syn), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 0);
 }
 
 static void test_overloaded_source_is_blocked_by_the_table(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
-			       "pass in on lan0 proto tcp all keep state (max-src-conn 2, overload <bad>)\n");
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40002), PK_V_BLOCK);
-	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
-	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 1);
-	/* from now on the source is in <bad>: its next SYN meets the block rule */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, CL, 40003, NASIP, 22, PK_TH_SYN, 100, 0), PK_V_BLOCK);
-	assert_int_equal(et.v.rule, 0);
+	assert_third_connection_overloads("max-src-conn 2, overload <bad>", 0);
 	/* without flush, its established connections go on */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, CL, 40000, NASIP, 22, PK_TH_ACK, 101, 901), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_PASS);
 	/* and another client is not affected */
-	assert_int_equal(connect(1, CL2, 40000), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(1, et.lan, ssh(CL2, 40000)), PK_V_PASS);
 }
 
 static void test_the_table_is_read_at_once_even_by_kept_decisions(void **state)
@@ -58,61 +72,63 @@ static void test_the_table_is_read_at_once_even_by_kept_decisions(void **state)
 			       "pass in on lan0 proto udp all no state\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad>)\n");
 	/* a stateless pass the decision cache keeps ... */
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns), PK_V_PASS);
 	assert_int_equal(pk_engine_counters(et.eng)->decisions_recalled, 1);
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_BLOCK);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	/* ... is not used once the table changed */
-	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_IN, CL, 1000, NASIP, 53), PK_V_BLOCK);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_IN, dns), PK_V_BLOCK);
+}
+
+/* Rules that block the sources in <bad>, pass UDP with state, and TCP with
+ * the state options opts (an overload with flush); then the client's DNS
+ * query and a first connection pass. */
+static void start_flushing(const char *opts)
+{
+	char rules[512];
+
+	snprintf(rules, sizeof(rules),
+		 PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\npass in on lan0 proto udp all keep state\n"
+			    "pass in on lan0 proto tcp all keep state (%s)\n",
+		 opts);
+	pk_et_start(rules);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
 }
 
 static void test_flush_kills_the_sources_states_of_the_rule(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
-			       "pass in on lan0 proto udp all keep state\n"
-			       "pass in on lan0 proto tcp all keep state (max-src-conn 2, overload <bad> flush)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_PASS);
-	assert_int_equal(connect(0, CL2, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40002), PK_V_BLOCK);
+	start_flushing("max-src-conn 2, overload <bad> flush");
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL2, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40002)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_flushed, 2);
 	/* the source's TCP states are gone: its data now meets the table */
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, CL, 40000, NASIP, 22, PK_TH_ACK, 101, 901), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40000), pk_et_ack), PK_V_BLOCK);
 	assert_int_equal(et.v.rule, 0);
 	/* its UDP state belongs to another rule and stays; the other client's too */
-	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_OUT, NASIP, 53, CL, 1000), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_OUT, dns_back), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, CL2, 40000, NASIP, 22, PK_TH_ACK, 101, 901), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL2, 40000), pk_et_ack), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 }
 
 static void test_flush_global_kills_the_sources_states_of_every_rule(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
-			       "pass in on lan0 proto udp all keep state\n"
-			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad> flush global)\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 53), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_BLOCK);
+	start_flushing("max-src-conn 1, overload <bad> flush global");
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_flushed, 2);
-	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_OUT, NASIP, 53, CL, 1000), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_OUT, dns_back), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_NONE); /* the UDP state went too: default pass, no state */
 }
 
 static void test_rate_limit_overloads_too(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "table <bad> persist\nblock in quick from <bad>\n"
-			       "pass in on lan0 proto tcp all keep state (max-src-conn-rate 2/10, overload <bad>)\n");
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(1, CL, 40001), PK_V_PASS);
-	assert_int_equal(connect(2, CL, 40002), PK_V_BLOCK);
-	assert_int_equal(pk_et_tcp(3, et.lan, PK_DIR_IN, CL, 40003, NASIP, 22, PK_TH_SYN, 100, 0), PK_V_BLOCK);
-	assert_int_equal(et.v.rule, 0);
+	assert_third_connection_overloads("max-src-conn-rate 2/10, overload <bad>", 1);
 }
 
 /* The file's own entry for the very host decides (pf refuses to insert it). */
@@ -121,10 +137,10 @@ static void test_a_written_negated_host_keeps_deciding(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "table <bad> persist { 192.168.1.0/24, !" CL " }\nblock in quick from <bad>\n"
 			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad>)\n");
-	assert_int_equal(connect(0, CL, 40000), PK_V_PASS);
-	assert_int_equal(connect(0, CL, 40001), PK_V_BLOCK);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
 	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 0);
-	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, CL, 40002, NASIP, 22, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40002), pk_et_syn), PK_V_PASS);
 }
 
 static void test_the_set_is_bounded_and_exact(void **state)
@@ -147,16 +163,12 @@ static void test_the_set_is_bounded_and_exact(void **state)
 	pk_tadd_fini(&s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_overloaded_source_is_blocked_by_the_table, pk_et_teardown),
-		cmocka_unit_test_teardown(test_the_table_is_read_at_once_even_by_kept_decisions, pk_et_teardown),
-		cmocka_unit_test_teardown(test_flush_kills_the_sources_states_of_the_rule, pk_et_teardown),
-		cmocka_unit_test_teardown(test_flush_global_kills_the_sources_states_of_every_rule, pk_et_teardown),
-		cmocka_unit_test_teardown(test_rate_limit_overloads_too, pk_et_teardown),
-		cmocka_unit_test_teardown(test_a_written_negated_host_keeps_deciding, pk_et_teardown),
-		cmocka_unit_test(test_the_set_is_bounded_and_exact),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_overloaded_source_is_blocked_by_the_table, pk_et_teardown),
+	cmocka_unit_test_teardown(test_the_table_is_read_at_once_even_by_kept_decisions, pk_et_teardown),
+	cmocka_unit_test_teardown(test_flush_kills_the_sources_states_of_the_rule, pk_et_teardown),
+	cmocka_unit_test_teardown(test_flush_global_kills_the_sources_states_of_every_rule, pk_et_teardown),
+	cmocka_unit_test_teardown(test_rate_limit_overloads_too, pk_et_teardown),
+	cmocka_unit_test_teardown(test_a_written_negated_host_keeps_deciding, pk_et_teardown),
+	cmocka_unit_test(test_the_set_is_bounded_and_exact),
+)

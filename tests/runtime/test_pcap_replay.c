@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "runtime/pcap_replay.h"
+#include "tests/support/testmain.h"
 
 /* A byte buffer the tests assemble captures in. */
 struct buf {
@@ -76,16 +77,6 @@ static void epb(struct buf *b, uint32_t iface, uint32_t usec, const uint8_t *pkt
 	put32(b, total);
 }
 
-static char *write_tmp(const struct buf *b, size_t n)
-{
-	char *path = strdup("/tmp/pk-test-capture-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, b->b, n), (ssize_t)n);
-	close(fd);
-	return path;
-}
-
 static void pcap_header(struct buf *b, uint32_t link)
 {
 	put32(b, 0xa1b2c3d4);
@@ -106,6 +97,56 @@ static void pcap_record(struct buf *b, uint32_t sec, const uint8_t *f, uint32_t 
 	put(b, f, len);
 }
 
+static char *path;              /* the file of the capture a test opened */
+static struct pk_err err; /* what the reader said of it */
+
+/* Writes the first n bytes of b to a new file and opens it as a capture. */
+static struct pk_pcap *open_capture(const struct buf *b, size_t n)
+{
+	int fd;
+
+	path = strdup("/tmp/pk-test-capture-XXXXXX");
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b->b, n), (ssize_t)n);
+	close(fd);
+	return pk_pcap_open(path, &err);
+}
+
+/* Closes c, if it was opened, and removes its file. */
+static void close_capture(struct pk_pcap *c)
+{
+	if (c)
+		pk_pcap_close(c);
+	unlink(path);
+	free(path);
+}
+
+/* The next packet of c, which must be there. */
+static struct pk_pcap_pkt next_packet(struct pk_pcap *c)
+{
+	struct pk_pcap_pkt p;
+
+	assert_int_equal(pk_pcap_next(c, &p, &err), 1);
+	return p;
+}
+
+/* After a whole first packet from interface ifname (NULL: a capture
+ * without names), c refuses the second, and the error names it. */
+static void assert_fails_at_packet_2(struct pk_pcap *c, const char *ifname)
+{
+	struct pk_pcap_pkt p = next_packet(c);
+
+	if (ifname)
+		assert_string_equal(p.ifname, ifname);
+	else
+		assert_null(p.ifname);
+	assert_int_equal(pk_pcap_next(c, &p, &err), -1);
+	assert_int_equal(err.packet, 2);
+	assert_non_null(strstr(err.msg, "packet 2"));
+}
+
 static void test_pcapng_packets_carry_their_interface_names(void **st)
 {
 	(void)st;
@@ -116,23 +157,19 @@ static void test_pcapng_packets_carry_their_interface_names(void **st)
 	epb(&b, 0, 1, ip_icmp, sizeof ip_icmp);
 	epb(&b, 1, 2, ip_icmp, sizeof ip_icmp);
 	epb(&b, 0, 3, ip_icmp, sizeof ip_icmp);
-	char *path = write_tmp(&b, b.n);
-	struct pk_err err;
-	struct pk_pcap *c = pk_pcap_open(path, &err);
+	struct pk_pcap *c = open_capture(&b, b.n);
 	assert_non_null(c);
 	static const char *const want[] = {"lan0", "opt1", "lan0"};
 	struct pk_pcap_pkt p;
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(pk_pcap_next(c, &p, &err), 1);
+		p = next_packet(c);
 		assert_int_equal(p.n, (uint64_t)i + 1);
 		assert_string_equal(p.ifname, want[i]);
 		assert_int_equal(p.ip_len, sizeof ip_icmp);
 		assert_int_equal(p.ts_ns, (uint64_t)(i + 1) * 1000);
 	}
 	assert_int_equal(pk_pcap_next(c, &p, &err), 0);
-	pk_pcap_close(c);
-	unlink(path);
-	free(path);
+	close_capture(c);
 }
 
 static void test_pcapng_unknown_interface_id_is_an_error_naming_the_packet(void **st)
@@ -143,18 +180,10 @@ static void test_pcapng_unknown_interface_id_is_an_error_naming_the_packet(void 
 	idb(&b, "lan0");
 	epb(&b, 0, 1, ip_icmp, sizeof ip_icmp);
 	epb(&b, 3, 2, ip_icmp, sizeof ip_icmp);
-	char *path = write_tmp(&b, b.n);
-	struct pk_err err;
-	struct pk_pcap *c = pk_pcap_open(path, &err);
+	struct pk_pcap *c = open_capture(&b, b.n);
 	assert_non_null(c);
-	struct pk_pcap_pkt p;
-	assert_int_equal(pk_pcap_next(c, &p, &err), 1);
-	assert_int_equal(pk_pcap_next(c, &p, &err), -1);
-	assert_int_equal(err.packet, 2);
-	assert_non_null(strstr(err.msg, "packet 2"));
-	pk_pcap_close(c);
-	unlink(path);
-	free(path);
+	assert_fails_at_packet_2(c, "lan0");
+	close_capture(c);
 }
 
 static void test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one(void **st)
@@ -164,19 +193,10 @@ static void test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one(voi
 	pcap_header(&b, 101);
 	pcap_record(&b, 1, ip_icmp, sizeof ip_icmp);
 	pcap_record(&b, 2, ip_icmp, sizeof ip_icmp);
-	char *path = write_tmp(&b, b.n - 10);
-	struct pk_err err;
-	struct pk_pcap *c = pk_pcap_open(path, &err);
+	struct pk_pcap *c = open_capture(&b, b.n - 10);
 	assert_non_null(c);
-	struct pk_pcap_pkt p;
-	assert_int_equal(pk_pcap_next(c, &p, &err), 1);
-	assert_null(p.ifname);
-	assert_int_equal(pk_pcap_next(c, &p, &err), -1);
-	assert_int_equal(err.packet, 2);
-	assert_non_null(strstr(err.msg, "packet 2"));
-	pk_pcap_close(c);
-	unlink(path);
-	free(path);
+	assert_fails_at_packet_2(c, NULL);
+	close_capture(c);
 }
 
 static void test_ethernet_vlan_tag_and_padding_are_stripped(void **st)
@@ -195,21 +215,15 @@ static void test_ethernet_vlan_tag_and_padding_are_stripped(void **st)
 	arp[12] = 0x08;
 	arp[13] = 0x06;
 	pcap_record(&b, 8, arp, sizeof arp);
-	char *path = write_tmp(&b, b.n);
-	struct pk_err err;
-	struct pk_pcap *c = pk_pcap_open(path, &err);
+	struct pk_pcap *c = open_capture(&b, b.n);
 	assert_non_null(c);
-	struct pk_pcap_pkt p;
-	assert_int_equal(pk_pcap_next(c, &p, &err), 1);
+	struct pk_pcap_pkt p = next_packet(c);
 	assert_non_null(p.ip);
 	assert_int_equal(p.ip_len, sizeof ip_icmp);
 	assert_memory_equal(p.ip, ip_icmp, sizeof ip_icmp);
 	assert_int_equal(p.ts_ns, 7000000000ull);
-	assert_int_equal(pk_pcap_next(c, &p, &err), 1);
-	assert_null(p.ip);
-	pk_pcap_close(c);
-	unlink(path);
-	free(path);
+	assert_null(next_packet(c).ip);
+	close_capture(c);
 }
 
 static void test_linux_cooked_v2_outgoing_packets_are_marked(void **st)
@@ -221,17 +235,12 @@ static void test_linux_cooked_v2_outgoing_packets_are_marked(void **st)
 	struct buf b = {.n = 0};
 	pcap_header(&b, 276);
 	pcap_record(&b, 1, f, sizeof f);
-	char *path = write_tmp(&b, b.n);
-	struct pk_err err;
-	struct pk_pcap *c = pk_pcap_open(path, &err);
+	struct pk_pcap *c = open_capture(&b, b.n);
 	assert_non_null(c);
-	struct pk_pcap_pkt p;
-	assert_int_equal(pk_pcap_next(c, &p, &err), 1);
+	struct pk_pcap_pkt p = next_packet(c);
 	assert_true(p.outgoing);
 	assert_memory_equal(p.ip, ip_icmp, sizeof ip_icmp);
-	pk_pcap_close(c);
-	unlink(path);
-	free(path);
+	close_capture(c);
 }
 
 static void test_unsupported_link_type_is_refused_by_name(void **st)
@@ -239,12 +248,10 @@ static void test_unsupported_link_type_is_refused_by_name(void **st)
 	(void)st;
 	struct buf b = {.n = 0};
 	pcap_header(&b, 105); /* IEEE 802.11 */
-	char *path = write_tmp(&b, b.n);
-	struct pk_err err;
-	assert_null(pk_pcap_open(path, &err));
+	struct pk_pcap *c = open_capture(&b, b.n);
+	assert_null(c);
 	assert_non_null(strstr(err.msg, "IEEE802_11"));
-	unlink(path);
-	free(path);
+	close_capture(c);
 }
 
 static void test_not_a_capture_is_refused(void **st)
@@ -252,24 +259,18 @@ static void test_not_a_capture_is_refused(void **st)
 	(void)st;
 	struct buf b = {.n = 0};
 	put(&b, "pass in all\n", 12);
-	char *path = write_tmp(&b, b.n);
-	struct pk_err err;
-	assert_null(pk_pcap_open(path, &err));
+	struct pk_pcap *c = open_capture(&b, b.n);
+	assert_null(c);
 	assert_non_null(strstr(err.msg, "not a readable pcap"));
-	unlink(path);
-	free(path);
+	close_capture(c);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pcapng_packets_carry_their_interface_names),
-		cmocka_unit_test(test_pcapng_unknown_interface_id_is_an_error_naming_the_packet),
-		cmocka_unit_test(test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one),
-		cmocka_unit_test(test_ethernet_vlan_tag_and_padding_are_stripped),
-		cmocka_unit_test(test_linux_cooked_v2_outgoing_packets_are_marked),
-		cmocka_unit_test(test_unsupported_link_type_is_refused_by_name),
-		cmocka_unit_test(test_not_a_capture_is_refused),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_pcapng_packets_carry_their_interface_names),
+	cmocka_unit_test(test_pcapng_unknown_interface_id_is_an_error_naming_the_packet),
+	cmocka_unit_test(test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one),
+	cmocka_unit_test(test_ethernet_vlan_tag_and_padding_are_stripped),
+	cmocka_unit_test(test_linux_cooked_v2_outgoing_packets_are_marked),
+	cmocka_unit_test(test_unsupported_link_type_is_refused_by_name),
+	cmocka_unit_test(test_not_a_capture_is_refused),
+)

@@ -13,67 +13,58 @@
 #include <cmocka.h>
 
 #include "runtime/pkb_format.h"
+#include "tests/support/golden.h"
+#include "tests/support/testmain.h"
 
 static char *doc;
 
 static int setup(void **state)
 {
 	(void)state;
-	FILE *f = fopen("docs/bytecode.md", "rb");
-	if (!f)
-		return -1;
-	doc = calloc(1, 1 << 20);
-	fread(doc, 1, (1 << 20) - 1, f);
-	fclose(f);
-	return 0;
+	doc = pk_test_slurp("docs/bytecode.md");
+	return doc ? 0 : -1;
 }
 
-static int teardown(void **state)
+PK_TEST_FIXTURE(teardown, free(doc))
+
+static void assert_documented(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The document holds the text fmt formats, a `what` of the table. */
+static void assert_documented(const char *what, const char *fmt, ...)
 {
-	(void)state;
-	free(doc);
-	return 0;
+	char text[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (!strstr(doc, text))
+		fail_msg("docs/bytecode.md lacks the %s '%s'", what, text);
 }
 
 static void test_every_opcode_is_documented_with_its_value(void **state)
 {
 	(void)state;
-	for (uint32_t op = 0; op < PKB_OP_COUNT; op++) {
-		char row[64];
-		snprintf(row, sizeof(row), "| `%s` | %u |", pkb_op_name(op), op);
-		if (!strstr(doc, row))
-			fail_msg("docs/bytecode.md lacks the opcode row starting '%s'", row);
-	}
+	for (uint32_t op = 0; op < PKB_OP_COUNT; op++)
+		assert_documented("opcode row starting", "| `%s` | %u |", pkb_op_name(op), op);
 }
 
 static void test_every_section_is_documented_with_its_entry_size(void **state)
 {
 	(void)state;
-	for (uint32_t s = 0; s < PKB_SEC_COUNT; s++) {
-		char row[64];
-		snprintf(row, sizeof(row), "| %u | %s | %u |", s, pkb_section_name(s), pkb_section_entsize(s));
-		if (!strstr(doc, row))
-			fail_msg("docs/bytecode.md lacks the section row '%s'", row);
-	}
+	for (uint32_t s = 0; s < PKB_SEC_COUNT; s++)
+		assert_documented("section row", "| %u | %s | %u |", s, pkb_section_name(s), pkb_section_entsize(s));
 }
 
 static void test_every_field_is_documented(void **state)
 {
 	(void)state;
-	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++) {
-		char item[32];
-		snprintf(item, sizeof(item), "%u %s", f, pkb_field_name(f));
-		if (!strstr(doc, item))
-			fail_msg("docs/bytecode.md lacks the CUT field '%s'", item);
-	}
+	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++)
+		assert_documented("CUT field", "%u %s", f, pkb_field_name(f));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_opcode_is_documented_with_its_value),
-		cmocka_unit_test(test_every_section_is_documented_with_its_entry_size),
-		cmocka_unit_test(test_every_field_is_documented),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+PK_TEST_MAIN_GROUP(setup, teardown,
+	cmocka_unit_test(test_every_opcode_is_documented_with_its_value),
+	cmocka_unit_test(test_every_section_is_documented_with_its_entry_size),
+	cmocka_unit_test(test_every_field_is_documented),
+)

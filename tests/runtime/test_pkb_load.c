@@ -5,23 +5,29 @@
  * Damage covers every single-byte change at every offset (several values
  * each), every truncation, random multi-byte damage, and the same damage
  * with the checksum recomputed so it reaches the structural checks; files
- * the structural checks accept must still classify packets safely.
- * Two files are damaged: the compiled examples/freenas.conf and a
- * generated rule set using every section.
+ * the structural checks accept must still classify packets, decode and
+ * print safely.
+ * Three files are damaged: the compiled examples/freenas.conf, a
+ * generated rule set using every section, and a written one with the
+ * topology's peers and groups and what changes no verdict (carried).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "compiler/frontend.h"
+#include "compiler/pkb_decode.h"
+#include "compiler/print.h"
 #include "runtime/pkb_format.h"
 #include "runtime/ruleset.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 
 static struct pk_ir_ruleset *ir;
 static uint8_t *good;
@@ -29,13 +35,19 @@ static size_t good_len;
 
 static bool from_front;
 
-static int setup_generated(void **state)
+/* A generated rule set of nrules rules using every section, encoded. */
+static void generate(uint64_t seed, uint32_t nrules)
 {
-	(void)state;
-	struct pk_rulegen_opts o = {.seed = 77, .nrules = 16, .ntables = 2, .legacy = true, .quick_pct = 30};
+	struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 2, .legacy = true, .quick_pct = 30};
 	ir = pk_rulegen(&o);
 	from_front = false;
 	pk_test_encode(ir, &good, &good_len);
+}
+
+static int setup_generated(void **state)
+{
+	(void)state;
+	generate(77, 16);
 	print_message("damaging a %zu-byte file of %u generated rules\n", good_len, ir->nrules);
 	return 0;
 }
@@ -54,6 +66,40 @@ static int setup_example(void **state)
 	from_front = true;
 	pk_test_encode(ir, &good, &good_len);
 	print_message("damaging a %zu-byte file of %u rules from examples/freenas.conf\n", good_len, ir->nrules);
+	return 0;
+}
+
+/* Data only the printer reads: interface peers and groups, carried
+ * statements and rule options; lo0 is named by a rule, not declared. */
+static const char carried_text[] =
+	"interface em0 address 203.0.113.2/24 group wan\n"
+	"interface em1 address 192.168.1.1/24 group lan, inside\n"
+	"interface tun0 address 10.8.0.1/32 peer 10.8.0.2, 2001:db8:8::2\n"
+	"route 0.0.0.0/0 via em0 gateway 203.0.113.1\n"
+	"set fingerprints \"/etc/pf.os\"\n"
+	"queue rootq on em0 bandwidth 10M max 10M\n"
+	"queue std parent rootq bandwidth 5M default\n"
+	"pass out on wan set prio 3 set queue std ridentifier 5\n"
+	"pass in on inside from tun0:peer to any queue std\n"
+	"block in quick on em0 proto tcp to port 23\n"
+	"pass in on lo0\n";
+
+static int setup_carried(void **state)
+{
+	(void)state;
+	struct pk_diags d;
+	pk_diags_init(&d);
+	/* its notes (carried text, lo0 outside the topology) are expected: shown only on failure */
+	if (pk_frontend_load_string("carried.conf", carried_text, sizeof(carried_text) - 1, NULL, &d, &ir)) {
+		pk_diags_print(&d, stderr, PK_COLOR_NEVER);
+		pk_diags_free(&d);
+		return -1;
+	}
+	pk_diags_free(&d);
+	from_front = true;
+	pk_test_encode(ir, &good, &good_len);
+	print_message("damaging a %zu-byte file of %u rules with peers, groups and carried text\n", good_len,
+		      ir->nrules);
 	return 0;
 }
 
@@ -81,9 +127,20 @@ static void assert_refused(const uint8_t *buf, size_t len, const char *what, siz
 	assert_true(err.offset <= len);
 }
 
-/* A file the verifier accepted is safe to use: classify a few packets. */
+/* A file the verifier accepted is safe to use: classify a few packets,
+ * and decode and print it as `picket dump` does. */
 static void exercise(struct pk_rs *rs)
 {
+	struct pk_ir_ruleset *back;
+	struct pk_diags d;
+	pk_diags_init(&d);
+	assert_int_equal(pk_pkb_decode(rs, &back, &d), 0);
+	FILE *null = fopen("/dev/null", "w");
+	assert_non_null(null);
+	pk_print_ruleset(null, back, PK_PRINT_OPTIONS | PK_PRINT_LINES | PK_PRINT_NUMBERS);
+	fclose(null);
+	pk_arena_free(back->arena);
+	pk_diags_free(&d);
 	struct pk_rng rng = {5};
 	for (int i = 0; i < 20; i++) {
 		struct pk_match_pkt p;
@@ -317,6 +374,57 @@ static void test_each_structural_check_names_itself_and_the_offset(void **state)
 	free(buf);
 }
 
+/* The first interface record with peers (want = 1), groups (2) or
+ * neither, not declared (0). */
+static uint64_t iface_off(const uint8_t *buf, int want)
+{
+	const struct pkb_header *h = (const struct pkb_header *)buf;
+	const struct pkb_iface *f = (const struct pkb_iface *)(buf + h->sections[PKB_SEC_IFACES].offset);
+	for (uint32_t i = 0; i < h->sections[PKB_SEC_IFACES].count; i++)
+		if (want == 1 ? f[i].npeers > 0 : want == 2 ? f[i].ngroups > 0 : !(f[i].flags & PKB_IF_TOPOLOGY))
+			return h->sections[PKB_SEC_IFACES].offset + i * sizeof(*f);
+	fail_msg("no interface of kind %d", want);
+	return 0;
+}
+
+static void test_each_topology_and_carried_check_names_itself_and_the_offset(void **state)
+{
+	(void)state;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	const struct pkb_header *h = (const struct pkb_header *)buf;
+	uint32_t nstr = h->sections[PKB_SEC_STRINGS].count, npeers = h->sections[PKB_SEC_IFPEERS].count;
+	uint32_t ngroups = h->sections[PKB_SEC_IFGROUPS].count;
+	uint64_t peered = iface_off(buf, 1), grouped = iface_off(buf, 2), undeclared = iface_off(buf, 0);
+	put32(buf, peered + offsetof(struct pkb_iface, peer_first), npeers);
+	expect_refusal(buf, "interface peers: entries", peered + offsetof(struct pkb_iface, peer_first));
+	put32(buf, peered + offsetof(struct pkb_iface, npeers), UINT32_MAX);
+	expect_refusal(buf, "interface peers: entries", peered + offsetof(struct pkb_iface, peer_first));
+	put32(buf, grouped + offsetof(struct pkb_iface, group_first), ngroups);
+	expect_refusal(buf, "interface groups: entries", grouped + offsetof(struct pkb_iface, group_first));
+	put32(buf, grouped + offsetof(struct pkb_iface, ngroups), ngroups + 1);
+	expect_refusal(buf, "interface groups: entries", grouped + offsetof(struct pkb_iface, group_first));
+	put32(buf, undeclared + offsetof(struct pkb_iface, group_first), 0);
+	put32(buf, undeclared + offsetof(struct pkb_iface, ngroups), 1);
+	expect_refusal(buf, "peers or groups on an interface not declared", undeclared + offsetof(struct pkb_iface, npeers));
+	buf[grouped + offsetof(struct pkb_iface, flags)] = PKB_IF_ALL + 1;
+	expect_refusal(buf, "interface flags: unknown value 8", grouped + offsetof(struct pkb_iface, flags));
+	buf[grouped + offsetof(struct pkb_iface, pad)] = 1;
+	expect_refusal(buf, "padding", grouped + offsetof(struct pkb_iface, pad));
+	uint64_t peers = sec_off(buf, PKB_SEC_IFPEERS);
+	buf[peers + offsetof(struct pkb_prefix, len)] = 24;
+	expect_refusal(buf, "interface peer: prefix length 24 is not one host", peers + offsetof(struct pkb_prefix, len));
+	put32(buf, sec_off(buf, PKB_SEC_IFGROUPS), nstr);
+	expect_refusal(buf, "interface group: string offset", sec_off(buf, PKB_SEC_IFGROUPS));
+	uint64_t carried = sec_off(buf, PKB_SEC_CARRIED) + offsetof(struct pkb_carried, text);
+	put32(buf, carried, nstr);
+	expect_refusal(buf, "carried statement: string offset", carried);
+	uint64_t rule_carried = sec_off(buf, PKB_SEC_RULES) + offsetof(struct pkb_rule, carried);
+	put32(buf, rule_carried, nstr);
+	expect_refusal(buf, "rule 0: carried options: string offset", rule_carried);
+	free(buf);
+}
+
 /* A rule the list of opcode op may not hold, or PKB_NONE: LAST takes
  * non-quick pass/block rules, COLLECT non-quick match rules. */
 static uint32_t rule_not_for(const uint8_t *buf, uint32_t op)
@@ -372,15 +480,8 @@ static void test_each_rule_list_check_names_itself_and_the_offset(void **state)
 	expect_list_refusals(PKB_OP_COLLECT, "rules not strictly increasing", "is not a non-quick match rule");
 }
 
-static int setup_forked(void **state)
-{
-	(void)state;
-	struct pk_rulegen_opts o = {.seed = 78, .nrules = 200, .ntables = 2, .legacy = true, .quick_pct = 30};
-	ir = pk_rulegen(&o);
-	from_front = false;
-	pk_test_encode(ir, &good, &good_len);
-	return 0;
-}
+/* Enough rules for the tree to need a FORK. */
+PK_TEST_FIXTURE(setup_forked, generate(78, 200))
 
 /* The walk keeps what each tree of a FORK found in a fixed array. */
 static void test_a_fork_of_more_than_16_trees_is_refused(void **state)
@@ -409,10 +510,19 @@ int main(void)
 		cmocka_unit_test(test_each_structural_check_names_itself_and_the_offset),
 		cmocka_unit_test(test_each_rule_list_check_names_itself_and_the_offset),
 	};
+	const struct CMUnitTest carried[] = {
+		cmocka_unit_test(test_undamaged_file_loads_and_keeps_rules),
+		cmocka_unit_test(test_every_single_byte_change_is_refused),
+		cmocka_unit_test(test_every_truncation_is_refused),
+		cmocka_unit_test(test_random_multibyte_damage_is_refused),
+		cmocka_unit_test(test_damage_behind_a_valid_checksum_is_refused_or_safe),
+		cmocka_unit_test(test_each_topology_and_carried_check_names_itself_and_the_offset),
+	};
 	const struct CMUnitTest forked[] = {
 		cmocka_unit_test(test_a_fork_of_more_than_16_trees_is_refused),
 	};
 	return cmocka_run_group_tests_name("examples/freenas.conf", tests, setup_example, teardown) |
 	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown) |
+	       cmocka_run_group_tests_name("peers, groups, carried text", carried, setup_carried, teardown) |
 	       cmocka_run_group_tests_name("generated, with a FORK", forked, setup_forked, teardown);
 }

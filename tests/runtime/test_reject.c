@@ -14,9 +14,15 @@
 #include "runtime/bytes.h"
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define NASIP "10.0.10.5"
+
+/* The client's telnet SYN and TFTP request to the server. */
+static const struct pk_tb_ends telnet = {.src = CL, .sport = 40000, .dst = NASIP, .dport = 23};
+static const struct pk_tb_seg telnet_syn = {.flags = PK_TH_SYN, .seq = 5000};
+static const struct pk_tb_ends tftp = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 69};
 
 static void test_block_return_tcp_answers_rst(void **state)
 {
@@ -24,7 +30,7 @@ static void test_block_return_tcp_answers_rst(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_REJECT);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet, telnet_syn), PK_V_REJECT);
 	assert_int_equal(et.v.generated, 1);
 	assert_int_equal(et.nsent, 1);
 	assert_int_equal(et.sent_iface[0], et.lan);
@@ -43,7 +49,7 @@ static void test_block_return_udp_answers_port_unreachable(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, tftp), PK_V_REJECT);
 	assert_int_equal(et.nsent, 1);
 	assert_true(pk_tb_cksums_ok(et.sent[0], et.sent_len[0]));
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
@@ -72,7 +78,7 @@ static void test_block_drop_sends_nothing(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block drop in on lan0 all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet, telnet_syn), PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 }
 
@@ -82,7 +88,7 @@ static void test_return_icmp_answers_tcp_with_icmp(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-icmp in on lan0 all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_SYN, 5000, 0), PK_V_REJECT);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet, telnet_syn), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.icmp_type, 3);
 	assert_true(pk_tb_cksums_ok(et.sent[0], et.sent_len[0]));
@@ -110,7 +116,9 @@ static void test_rst_answers_ack_with_its_ack_number(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-rst in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_ACK, 5000, 777), PK_V_REJECT);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 5000, .ack = 777}),
+			 PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.th_flags, PK_TH_RST);
 	assert_int_equal(p.seq, 777);
@@ -119,9 +127,11 @@ static void test_rst_answers_ack_with_its_ack_number(void **state)
 
 static void test_rst_is_never_answered(void **state)
 {
+	const struct pk_tb_seg rst = {.flags = PK_TH_RST, .seq = 5000};
+
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return in on lan0 proto tcp all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, NASIP, 23, PK_TH_RST, 5000, 0), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, telnet, rst), PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 }
 
@@ -145,7 +155,7 @@ static void test_return_icmp_code_is_used(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block return-icmp(host-unr) in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, tftp), PK_V_REJECT);
 	assert_int_equal(pk_pkt_parse(et.sent[0], et.sent_len[0], &p), PK_REASON_NONE);
 	assert_int_equal(p.icmp_type, 3);
 	assert_int_equal(p.icmp_code, 1);
@@ -155,23 +165,19 @@ static void test_block_policy_return_makes_plain_block_reject(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "set block-policy return\nblock in on lan0 all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 1000, NASIP, 69), PK_V_REJECT);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, tftp), PK_V_REJECT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_block_return_tcp_answers_rst, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_return_udp_answers_port_unreachable, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_return_other_protocol_drops_silently, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_drop_sends_nothing, pk_et_teardown),
-		cmocka_unit_test_teardown(test_return_icmp_answers_tcp_with_icmp, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_return_ipv6_udp_answers_icmp6, pk_et_teardown),
-		cmocka_unit_test_teardown(test_rst_answers_ack_with_its_ack_number, pk_et_teardown),
-		cmocka_unit_test_teardown(test_rst_is_never_answered, pk_et_teardown),
-		cmocka_unit_test_teardown(test_tcp_with_bad_checksum_gets_no_rst, pk_et_teardown),
-		cmocka_unit_test_teardown(test_return_icmp_code_is_used, pk_et_teardown),
-		cmocka_unit_test_teardown(test_block_policy_return_makes_plain_block_reject, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_block_return_tcp_answers_rst, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_return_udp_answers_port_unreachable, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_return_other_protocol_drops_silently, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_drop_sends_nothing, pk_et_teardown),
+	cmocka_unit_test_teardown(test_return_icmp_answers_tcp_with_icmp, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_return_ipv6_udp_answers_icmp6, pk_et_teardown),
+	cmocka_unit_test_teardown(test_rst_answers_ack_with_its_ack_number, pk_et_teardown),
+	cmocka_unit_test_teardown(test_rst_is_never_answered, pk_et_teardown),
+	cmocka_unit_test_teardown(test_tcp_with_bad_checksum_gets_no_rst, pk_et_teardown),
+	cmocka_unit_test_teardown(test_return_icmp_code_is_used, pk_et_teardown),
+	cmocka_unit_test_teardown(test_block_policy_return_makes_plain_block_reject, pk_et_teardown),
+)

@@ -7,9 +7,11 @@
 
 #include <cmocka.h>
 
+#include "runtime/proto.h"
 #include "runtime/replay.h"
 #include "tests/support/pktbuild.h"
 #include "tests/support/rstest.h"
+#include "tests/support/testmain.h"
 
 #define SEC 1000000000ull
 #define TOPO                                      \
@@ -19,53 +21,54 @@
 static struct pk_replay rp;
 static uint8_t buf[2048];
 static size_t blen;
+static struct pk_replay_result r; /* what became of the last packet */
 
 static void start(const char *rules)
 {
 	assert_int_equal(pk_replay_init(&rp, pk_test_rules(rules), 7), 0);
 }
 
-static int teardown(void **st)
-{
-	(void)st;
-	pk_replay_fini(&rp);
-	return 0;
-}
+PK_TEST_FIXTURE(teardown, pk_replay_fini(&rp))
 
 static uint16_t ifc(const char *name) { return pk_rs_iface_find(rp.rs, name); }
 
-static void run(const struct pk_tb *s, double t, const char *iface, struct pk_replay_result *res)
+/* Replays s at t seconds, arriving on iface; the result in r. */
+static void run(const struct pk_tb *s, double t, const char *iface)
 {
 	blen = pk_tb_build(s, buf, sizeof buf);
-	pk_replay_packet(&rp, (uint64_t)(t * SEC), ifc(iface), buf, &blen, sizeof buf, res);
+	pk_replay_packet(&rp, (uint64_t)(t * SEC), ifc(iface), buf, &blen, sizeof buf, &r);
 }
 
-static struct pk_tb tcp(const char *src, uint16_t sp, const char *dst, uint16_t dp, uint8_t flags, uint32_t seq,
-			uint32_t ack)
+/* The SYN (sequence 1) of the client 192.168.1.10 from port 4000 to dst port dport. */
+static struct pk_tb client_syn(const char *dst, uint16_t dport)
 {
-	struct pk_tb s = pk_tb_defaults(4, src, dst);
-	s.sport = sp;
-	s.dport = dp;
-	s.flags = flags;
-	s.seq = seq;
-	s.ack = ack;
+	struct pk_tb s = pk_tb_defaults(4, "192.168.1.10", dst);
+	s.sport = 4000, s.dport = dport, s.flags = PK_TH_SYN, s.seq = 1;
+	return s;
+}
+
+/* Under rules, the client's SYN to dst port dport arrives on lan0 at 1 s;
+ * returns it, for the packets that follow it. */
+static struct pk_tb start_with_syn(const char *rules, const char *dst, uint16_t dport)
+{
+	struct pk_tb s = client_syn(dst, dport);
+
+	start(rules);
+	run(&s, 1, "lan0");
 	return s;
 }
 
 static void test_forwarded_packet_is_evaluated_out_on_the_egress_interface(void **st)
 {
 	(void)st;
-	start(TOPO "pass in all\nblock out on opt1 proto tcp to port 23\n");
-	struct pk_replay_result r;
-	struct pk_tb s = tcp("192.168.1.10", 4000, "10.0.10.5", 23, 0x02, 1, 0);
-	run(&s, 1, "lan0", &r);
+	struct pk_tb s = start_with_syn(TOPO "pass in all\nblock out on opt1 proto tcp to port 23\n", "10.0.10.5", 23);
 	assert_int_equal(r.in.v.kind, PK_V_PASS);
 	assert_true(r.out.done);
 	assert_int_equal(r.out.iface, ifc("opt1"));
 	assert_int_equal(r.out.dir, PK_DIR_OUT);
 	assert_int_equal(r.kind, PK_V_BLOCK);
 	s.dport = 22;
-	run(&s, 2, "lan0", &r);
+	run(&s, 2, "lan0");
 	assert_int_equal(r.kind, PK_V_PASS);
 }
 
@@ -73,16 +76,15 @@ static void test_forwarding_decrements_ttl_with_a_valid_checksum(void **st)
 {
 	(void)st;
 	start(TOPO "pass all\n");
-	struct pk_replay_result r;
-	struct pk_tb s = tcp("192.168.1.10", 4000, "10.0.10.5", 22, 0x02, 1, 0);
+	struct pk_tb s = client_syn("10.0.10.5", 22);
 	s.ttl = 9;
-	run(&s, 1, "lan0", &r);
+	run(&s, 1, "lan0");
 	assert_int_equal(r.kind, PK_V_PASS);
 	assert_int_equal(buf[8], 8);
 	assert_true(pk_tb_cksums_ok(buf, blen));
 	s.ttl = 1;
 	s.sport = 4001;
-	run(&s, 2, "lan0", &r);
+	run(&s, 2, "lan0");
 	assert_int_equal(r.kind, PK_V_BLOCK);
 	assert_int_equal(r.stop, PK_STOP_TTL);
 	assert_int_equal(r.reason, PK_REASON_TTL);
@@ -91,10 +93,7 @@ static void test_forwarding_decrements_ttl_with_a_valid_checksum(void **st)
 static void test_packet_to_the_firewall_stops_after_in(void **st)
 {
 	(void)st;
-	start(TOPO "pass all\n");
-	struct pk_replay_result r;
-	struct pk_tb s = tcp("192.168.1.10", 4000, "192.168.1.1", 22, 0x02, 1, 0);
-	run(&s, 1, "lan0", &r);
+	start_with_syn(TOPO "pass all\n", "192.168.1.1", 22);
 	assert_int_equal(r.kind, PK_V_PASS);
 	assert_int_equal(r.stop, PK_STOP_SELF);
 	assert_false(r.out.done);
@@ -103,10 +102,7 @@ static void test_packet_to_the_firewall_stops_after_in(void **st)
 static void test_destination_without_route_is_blocked(void **st)
 {
 	(void)st;
-	start(TOPO "pass all\n");
-	struct pk_replay_result r;
-	struct pk_tb s = tcp("192.168.1.10", 4000, "8.8.8.8", 53, 0x02, 1, 0);
-	run(&s, 1, "lan0", &r);
+	start_with_syn(TOPO "pass all\n", "8.8.8.8", 53);
 	assert_int_equal(r.kind, PK_V_BLOCK);
 	assert_int_equal(r.stop, PK_STOP_NO_ROUTE);
 }
@@ -115,7 +111,6 @@ static void test_udp_state_expires_in_capture_time(void **st)
 {
 	(void)st;
 	start(TOPO "block all\npass out all\npass in on lan0 proto udp\n");
-	struct pk_replay_result r;
 	struct pk_tb q = pk_tb_defaults(4, "192.168.1.10", "10.0.10.5");
 	q.proto = 17;
 	q.sport = 5000;
@@ -125,30 +120,35 @@ static void test_udp_state_expires_in_capture_time(void **st)
 	a.dst = "192.168.1.10";
 	a.sport = 53;
 	a.dport = 5000;
-	run(&q, 100, "lan0", &r);
+	run(&q, 100, "lan0");
 	assert_int_equal(r.in.v.state_event, PK_SE_CREATED);
-	run(&a, 110, "opt1", &r);
+	run(&a, 110, "opt1");
 	assert_int_equal(r.kind, PK_V_PASS);
-	run(&a, 110 + 3600, "opt1", &r);
+	run(&a, 110 + 3600, "opt1");
 	assert_int_equal(r.kind, PK_V_BLOCK);
 	assert_int_equal(r.in.v.state_event, PK_SE_NONE);
+}
+
+/* The last packet was held, and the proxy sent one in its place. */
+static void assert_held_and_answered(void)
+{
+	assert_int_equal(r.kind, PK_V_HOLD);
+	assert_int_equal(r.ngen, 1);
 }
 
 static void test_synproxy_handshake_acks_the_captured_firewall_isn(void **st)
 {
 	(void)st;
 	start(TOPO "block all\npass out all\npass in on lan0 proto tcp to port 443 synproxy state\n");
-	struct pk_replay_result r;
-	struct pk_tb s = tcp("192.168.1.10", 4000, "10.0.10.5", 443, 0x02, 1000, 0);
-	run(&s, 1, "lan0", &r);
-	assert_int_equal(r.kind, PK_V_HOLD);
-	assert_int_equal(r.ngen, 1);
+	struct pk_tb s = client_syn("10.0.10.5", 443);
+	s.seq = 1000;
+	run(&s, 1, "lan0");
+	assert_held_and_answered();
 	/* The capture's client acknowledges the ISN its own firewall chose. */
-	s = tcp("192.168.1.10", 4000, "10.0.10.5", 443, 0x10, 1001, 777001);
-	run(&s, 1.001, "lan0", &r);
-	assert_int_equal(r.kind, PK_V_HOLD);
-	assert_int_equal(r.ngen, 1);
-	assert_int_equal(r.gen[0].ip[33], 0x02); /* the SYN towards the server */
+	s.flags = PK_TH_ACK, s.seq = 1001, s.ack = 777001;
+	run(&s, 1.001, "lan0");
+	assert_held_and_answered();
+	assert_int_equal(r.gen[0].ip[33], PK_TH_SYN); /* the SYN towards the server */
 	assert_true(pk_tb_cksums_ok(buf, blen));
 }
 
@@ -158,22 +158,22 @@ static void test_synproxy_handshake_acks_the_captured_firewall_isn(void **st)
 static void test_route_to_sends_the_packet_out_the_rule_interface(void **st)
 {
 	(void)st;
-	start(TOPO3 "pass out all\npass in on lan0 proto tcp to port 443 route-to (wan1 198.51.100.1)\n"
-		    "block out on wan0 all\n");
-	struct pk_replay_result r;
-	struct pk_tb s = tcp("192.168.1.10", 4000, "192.0.2.7", 443, 0x02, 1, 0);
-	run(&s, 1, "lan0", &r);
+	struct pk_tb s = start_with_syn(TOPO3 "pass out all\n"
+					      "pass in on lan0 proto tcp to port 443 route-to (wan1 198.51.100.1)\n"
+					      "block out on wan0 all\n",
+					"192.0.2.7", 443);
 	assert_int_equal(r.in.v.route, PK_ROUTE_TO);
 	assert_int_equal(r.out.iface, ifc("wan1"));
 	assert_int_equal(r.kind, PK_V_PASS);
 	/* the rest of the connection follows the state's route too */
-	s.flags = 0x10, s.seq = 2, s.ack = 1;
-	run(&s, 2, "lan0", &r);
+	s.flags = PK_TH_ACK, s.seq = 2, s.ack = 1;
+	run(&s, 2, "lan0");
 	assert_int_equal(r.in.v.state_event, PK_SE_MATCHED);
 	assert_int_equal(r.out.iface, ifc("wan1"));
 	/* other traffic follows the routing table, here into a block */
-	s = tcp("192.168.1.10", 4001, "192.0.2.7", 80, 0x02, 1, 0);
-	run(&s, 3, "lan0", &r);
+	s = client_syn("192.0.2.7", 80);
+	s.sport = 4001;
+	run(&s, 3, "lan0");
 	assert_int_equal(r.in.v.route, PK_ROUTE_NONE);
 	assert_int_equal(r.out.iface, ifc("wan0"));
 	assert_int_equal(r.kind, PK_V_BLOCK);
@@ -184,13 +184,14 @@ static void test_reply_to_routes_the_replies_only(void **st)
 	(void)st;
 	/* floating: the reply leaving by the default route meets the wan1 state */
 	start(TOPO3 "set state-policy floating\npass out all\npass in on wan1 proto tcp to 10.0.10.5 port 22 reply-to (wan1 198.51.100.1)\n");
-	struct pk_replay_result r;
-	struct pk_tb s = tcp("192.0.2.7", 5000, "10.0.10.5", 22, 0x02, 1, 0);
-	run(&s, 1, "wan1", &r);
+	struct pk_tb s = pk_tb_defaults(4, "192.0.2.7", "10.0.10.5");
+	s.sport = 5000, s.dport = 22, s.flags = PK_TH_SYN, s.seq = 1;
+	run(&s, 1, "wan1");
 	assert_int_equal(r.in.v.route, PK_ROUTE_NONE);
 	assert_int_equal(r.out.iface, ifc("opt1"));
-	struct pk_tb a = tcp("10.0.10.5", 22, "192.0.2.7", 5000, 0x12, 100, 2);
-	run(&a, 2, "opt1", &r);
+	struct pk_tb a = pk_tb_defaults(4, "10.0.10.5", "192.0.2.7");
+	a.sport = 22, a.dport = 5000, a.flags = PK_TH_SYN | PK_TH_ACK, a.seq = 100, a.ack = 2;
+	run(&a, 2, "opt1");
 	assert_int_equal(r.kind, PK_V_PASS);
 	assert_int_equal(r.out.iface, ifc("wan1")); /* not wan0, the default route */
 	assert_int_equal(r.out.v.state_event, PK_SE_MATCHED);
@@ -201,10 +202,9 @@ static void test_dup_to_copies_the_packet(void **st)
 {
 	(void)st;
 	start(TOPO3 "pass in on lan0 proto udp dup-to (wan1 198.51.100.9)\npass out all\n");
-	struct pk_replay_result r;
 	struct pk_tb s = pk_tb_defaults(4, "192.168.1.10", "10.0.10.5");
 	s.proto = 17, s.sport = 5000, s.dport = 53, s.payload = 8;
-	run(&s, 1, "lan0", &r);
+	run(&s, 1, "lan0");
 	assert_int_equal(r.kind, PK_V_PASS);
 	assert_int_equal(r.out.iface, ifc("opt1"));
 	assert_int_equal(r.ngen, 1);
@@ -215,37 +215,32 @@ static void test_dup_to_copies_the_packet(void **st)
 static void test_tag_set_inbound_is_seen_by_tagged_outbound(void **st)
 {
 	(void)st;
-	start(TOPO "pass in on lan0 proto tcp to port 22 tag SSH\nblock out on opt1 all\n"
-		   "pass out on opt1 tagged SSH\n");
-	struct pk_replay_result r;
-	struct pk_tb s = tcp("192.168.1.10", 4000, "10.0.10.5", 22, 0x02, 1, 0);
-	run(&s, 1, "lan0", &r);
+	struct pk_tb s = start_with_syn(TOPO "pass in on lan0 proto tcp to port 22 tag SSH\nblock out on opt1 all\n"
+					     "pass out on opt1 tagged SSH\n",
+					"10.0.10.5", 22);
 	assert_int_not_equal(r.in.v.tag, 0);
 	assert_int_equal(r.kind, PK_V_PASS);
 	/* later packets carry the tag of the state they match */
-	s.flags = 0x10, s.seq = 2, s.ack = 1;
-	run(&s, 2, "lan0", &r);
+	s.flags = PK_TH_ACK, s.seq = 2, s.ack = 1;
+	run(&s, 2, "lan0");
 	assert_int_equal(r.in.v.state_event, PK_SE_MATCHED);
 	assert_int_equal(r.kind, PK_V_PASS);
-	s = tcp("192.168.1.10", 4001, "10.0.10.5", 80, 0x02, 1, 0);
-	run(&s, 3, "lan0", &r);
+	s = client_syn("10.0.10.5", 80);
+	s.sport = 4001;
+	run(&s, 3, "lan0");
 	assert_int_equal(r.in.v.kind, PK_V_PASS);
 	assert_int_equal(r.kind, PK_V_BLOCK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_forwarded_packet_is_evaluated_out_on_the_egress_interface, teardown),
-		cmocka_unit_test_teardown(test_forwarding_decrements_ttl_with_a_valid_checksum, teardown),
-		cmocka_unit_test_teardown(test_packet_to_the_firewall_stops_after_in, teardown),
-		cmocka_unit_test_teardown(test_destination_without_route_is_blocked, teardown),
-		cmocka_unit_test_teardown(test_udp_state_expires_in_capture_time, teardown),
-		cmocka_unit_test_teardown(test_synproxy_handshake_acks_the_captured_firewall_isn, teardown),
-		cmocka_unit_test_teardown(test_route_to_sends_the_packet_out_the_rule_interface, teardown),
-		cmocka_unit_test_teardown(test_reply_to_routes_the_replies_only, teardown),
-		cmocka_unit_test_teardown(test_dup_to_copies_the_packet, teardown),
-		cmocka_unit_test_teardown(test_tag_set_inbound_is_seen_by_tagged_outbound, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_forwarded_packet_is_evaluated_out_on_the_egress_interface, teardown),
+	cmocka_unit_test_teardown(test_forwarding_decrements_ttl_with_a_valid_checksum, teardown),
+	cmocka_unit_test_teardown(test_packet_to_the_firewall_stops_after_in, teardown),
+	cmocka_unit_test_teardown(test_destination_without_route_is_blocked, teardown),
+	cmocka_unit_test_teardown(test_udp_state_expires_in_capture_time, teardown),
+	cmocka_unit_test_teardown(test_synproxy_handshake_acks_the_captured_firewall_isn, teardown),
+	cmocka_unit_test_teardown(test_route_to_sends_the_packet_out_the_rule_interface, teardown),
+	cmocka_unit_test_teardown(test_reply_to_routes_the_replies_only, teardown),
+	cmocka_unit_test_teardown(test_dup_to_copies_the_packet, teardown),
+	cmocka_unit_test_teardown(test_tag_set_inbound_is_seen_by_tagged_outbound, teardown),
+)

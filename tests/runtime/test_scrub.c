@@ -15,9 +15,27 @@
 #include "runtime/bytes.h"
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define SRV "10.0.10.5"
+
+/* The client's ssh connection to the server. */
+static const struct pk_tb_ends ssh = {.src = CL, .sport = 40000, .dst = SRV, .dport = 22};
+
+/* A segment with these flags (sequence 1) from the client to the server's ssh port. */
+static uint8_t segment_with(uint8_t flags)
+{
+	const struct pk_tb_ends e = {.src = CL, .sport = 1, .dst = SRV, .dport = 22};
+
+	return pk_et_tcp(0, et.lan, PK_DIR_IN, e, (struct pk_tb_seg){.flags = flags, .seq = 1});
+}
+
+/* A datagram from the client to the server's port. */
+static struct pk_tb_ends to_port(uint16_t port)
+{
+	return (struct pk_tb_ends){.src = CL, .sport = 5000, .dst = SRV, .dport = port};
+}
 
 static void test_syn_fin_loses_its_fin(void **state)
 {
@@ -25,7 +43,7 @@ static void test_syn_fin_loses_its_fin(void **state)
 
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 1, SRV, 22, PK_TH_SYN | PK_TH_FIN, 1, 0), PK_V_PASS);
+	assert_int_equal(segment_with(PK_TH_SYN | PK_TH_FIN), PK_V_PASS);
 	assert_true(et.v.translated);
 	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
 	assert_int_equal(p.th_flags, PK_TH_SYN);
@@ -36,9 +54,9 @@ static void test_fin_without_ack_is_normalize(void **state)
 {
 	(void)state;
 	pk_et_start(PK_ET_TOPO "pass all\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 1, SRV, 22, PK_TH_FIN, 1, 0), PK_V_BLOCK);
+	assert_int_equal(segment_with(PK_TH_FIN), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_NORMALIZE);
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 1, SRV, 22, 0, 1, 0), PK_V_BLOCK);
+	assert_int_equal(segment_with(0), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_NORMALIZE);
 }
 
@@ -77,21 +95,23 @@ static void test_max_mss_leaves_smaller_mss_alone(void **state)
 
 static void test_sloppy_state_passes_what_full_tracking_blocks(void **state)
 {
+	/* the client's ACK of a SYN|ACK it saw, then data far beyond the server's window */
+	const struct pk_tb_seg ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 5001};
+	const struct pk_tb_seg beyond = {.flags = PK_TH_ACK, .seq = 900101, .ack = 5001, .payload = 100};
+
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state (sloppy)\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_SYN, 100, 0), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
 	/* the SYN|ACK took another path (asymmetric routing): only the client's side is seen */
-	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, 5001), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_DIR_IN, ssh, ack), PK_V_PASS);
 	assert_int_equal(et.v.src_after, 4);
-	et.payload = 100;
-	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 900101, 5001), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, ssh, beyond), PK_V_PASS);
 	pk_et_teardown(NULL);
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 proto tcp all keep state\n");
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_SYN, 100, 0), PK_V_PASS);
-	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, 5001), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, ssh, pk_et_syn), PK_V_PASS);
+	assert_int_equal(pk_et_tcp(0.1, et.lan, PK_DIR_IN, ssh, ack), PK_V_PASS);
 	assert_int_equal(et.v.src_after, 2); /* still SYN_SENT: full tracking waits for the server */
-	et.payload = 100;
-	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 900101, 5001), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, ssh, beyond), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_STATE_MISMATCH);
 }
 
@@ -129,26 +149,22 @@ static void test_state_with_one_scrub_set_too_many_is_refused_for_memory(void **
 	pk_et_start(rules);
 	free(rules);
 	for (port = 1; port < SETS; port++)
-		assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 5000, SRV, port), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 5000, SRV, SETS), PK_V_BLOCK);
+		assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_port(port)), PK_V_PASS);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_port(SETS)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_MEMORY);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 5000, SRV, 2000), PK_V_PASS); /* no options */
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, CL, 5000, SRV, 1), PK_V_PASS);    /* a shared set */
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_port(2000)), PK_V_PASS); /* no options */
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_port(1)), PK_V_PASS);    /* a shared set */
 	memset(&all, 0, sizeof(all));
 	assert_int_equal(pk_engine_kill_states(et.eng, &all), SETS);
-	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_IN, CL, 5000, SRV, SETS), PK_V_PASS);
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_IN, to_port(SETS)), PK_V_PASS);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_syn_fin_loses_its_fin, pk_et_teardown),
-		cmocka_unit_test_teardown(test_fin_without_ack_is_normalize, pk_et_teardown),
-		cmocka_unit_test_teardown(test_match_scrub_options_apply_to_the_state, pk_et_teardown),
-		cmocka_unit_test_teardown(test_max_mss_leaves_smaller_mss_alone, pk_et_teardown),
-		cmocka_unit_test_teardown(test_sloppy_state_passes_what_full_tracking_blocks, pk_et_teardown),
-		cmocka_unit_test_teardown(test_modulate_state_rewrites_the_isn, pk_et_teardown),
-		cmocka_unit_test_teardown(test_state_with_one_scrub_set_too_many_is_refused_for_memory, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_syn_fin_loses_its_fin, pk_et_teardown),
+	cmocka_unit_test_teardown(test_fin_without_ack_is_normalize, pk_et_teardown),
+	cmocka_unit_test_teardown(test_match_scrub_options_apply_to_the_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_max_mss_leaves_smaller_mss_alone, pk_et_teardown),
+	cmocka_unit_test_teardown(test_sloppy_state_passes_what_full_tracking_blocks, pk_et_teardown),
+	cmocka_unit_test_teardown(test_modulate_state_rewrites_the_isn, pk_et_teardown),
+	cmocka_unit_test_teardown(test_state_with_one_scrub_set_too_many_is_refused_for_memory, pk_et_teardown),
+)

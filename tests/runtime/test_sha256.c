@@ -15,6 +15,7 @@
 
 #include "runtime/sha256.h"
 #include "runtime/sha256_priv.h"
+#include "tests/support/testmain.h"
 
 static void hex(const uint8_t sum[32], char out[65])
 {
@@ -88,12 +89,8 @@ static void test_extension_rounds_equal_portable_rounds(void **state)
 	free(data);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fips_examples),
-		cmocka_unit_test(test_million_a_fed_in_odd_pieces),
-		cmocka_unit_test(test_extension_rounds_equal_portable_rounds),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_fips_examples),
+	cmocka_unit_test(test_million_a_fed_in_odd_pieces),
+	cmocka_unit_test(test_extension_rounds_equal_portable_rounds),
+)

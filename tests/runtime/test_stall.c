@@ -9,6 +9,7 @@
 
 #include "runtime/ruleset.h"
 #include "runtime/stall.h"
+#include "tests/support/testmain.h"
 
 #define SYN 0x02
 #define ACK 0x10
@@ -38,14 +39,22 @@ static void segment(uint8_t ip[40], int reply, uint8_t flags)
 	ip[33] = flags;
 }
 
-static void feed(struct pk_stall *s, uint64_t n, int reply, uint8_t flags, uint16_t iface, bool passed,
-		 bool mismatch)
+/* A segment of that connection as the engine handled it. */
+struct seg {
+	uint64_t n; /* its number in the capture */
+	int reply;  /* sent by the server */
+	uint8_t flags;
+	uint16_t iface;
+	bool passed, mismatch;
+};
+
+static void feed(struct pk_stall *s, const struct seg *g)
 {
 	uint8_t ip[40];
-	segment(ip, reply, flags);
-	const struct pk_stall_pkt p = {.ip = ip, .len = sizeof ip, .n = n, .iface = iface,
-				       .egress = passed ? (reply ? LAN : OPT) : PK_RT_NO_IFACE,
-				       .passed = passed, .held = false, .mismatch = mismatch};
+	segment(ip, g->reply, g->flags);
+	const struct pk_stall_pkt p = {.ip = ip, .len = sizeof ip, .n = g->n, .iface = g->iface,
+				       .egress = g->passed ? (g->reply ? LAN : OPT) : PK_RT_NO_IFACE,
+				       .passed = g->passed, .held = false, .mismatch = g->mismatch};
 	pk_stall_packet(s, &p);
 }
 
@@ -71,26 +80,40 @@ static struct seen diagnose(struct pk_stall *s)
 	return seen;
 }
 
-static void test_completed_handshake_is_not_reported(void **st)
+/* What the stall report says of the n segments in segs. */
+static struct seen diagnose_segments(const struct seg *segs, size_t n)
 {
-	(void)st;
 	struct pk_stall s;
 	pk_stall_init(&s);
-	feed(&s, 1, 0, SYN, LAN, true, false);
-	feed(&s, 2, 1, SYNACK, OPT, true, false);
-	feed(&s, 3, 0, ACK, LAN, true, false);
-	assert_int_equal(diagnose(&s).n, 0);
+	for (size_t k = 0; k < n; k++)
+		feed(&s, &segs[k]);
+	return diagnose(&s);
+}
+
+/* The three segments of a handshake the rules passed. */
+#define HANDSHAKE                                                                  \
+	{.n = 1, .flags = SYN, .iface = LAN, .passed = true},                      \
+	{.n = 2, .reply = 1, .flags = SYNACK, .iface = OPT, .passed = true},       \
+	{.n = 3, .flags = ACK, .iface = LAN, .passed = true}
+
+static void test_completed_handshake_is_not_reported(void **st)
+{
+	static const struct seg segs[] = {HANDSHAKE};
+
+	(void)st;
+	assert_int_equal(diagnose_segments(segs, PK_NELEMS(segs)).n, 0);
 }
 
 static void test_client_only_traffic_is_asymmetric_routing_without_replies(void **st)
 {
+	static const struct seg segs[] = {
+		{.n = 4, .flags = SYN, .iface = LAN, .passed = true},
+		{.n = 5, .flags = ACK, .iface = LAN, .passed = true},
+		{.n = 6, .flags = ACK, .iface = LAN, .mismatch = true},
+	};
+
 	(void)st;
-	struct pk_stall s;
-	pk_stall_init(&s);
-	feed(&s, 4, 0, SYN, LAN, true, false);
-	feed(&s, 5, 0, ACK, LAN, true, false);
-	feed(&s, 6, 0, ACK, LAN, false, true);
-	struct seen r = diagnose(&s);
+	struct seen r = diagnose_segments(segs, PK_NELEMS(segs));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.cause, PK_STALL_NO_REPLY);
 	assert_int_equal(r.first, 4);
@@ -99,37 +122,37 @@ static void test_client_only_traffic_is_asymmetric_routing_without_replies(void 
 
 static void test_replies_on_another_interface_are_named(void **st)
 {
+	static const struct seg segs[] = {
+		{.n = 1, .flags = SYN, .iface = LAN, .passed = true},
+		{.n = 2, .reply = 1, .flags = SYNACK, .iface = WAN},
+	};
+
 	(void)st;
-	struct pk_stall s;
-	pk_stall_init(&s);
-	feed(&s, 1, 0, SYN, LAN, true, false);
-	feed(&s, 2, 1, SYNACK, WAN, false, false);
-	assert_int_equal(diagnose(&s).cause, PK_STALL_OTHER_IFACE);
+	assert_int_equal(diagnose_segments(segs, PK_NELEMS(segs)).cause, PK_STALL_OTHER_IFACE);
 }
 
 static void test_replies_outside_the_window_point_at_window_tracking(void **st)
 {
+	static const struct seg segs[] = {
+		HANDSHAKE,
+		{.n = 4, .reply = 1, .flags = ACK, .iface = OPT, .mismatch = true},
+	};
+
 	(void)st;
-	struct pk_stall s;
-	pk_stall_init(&s);
-	feed(&s, 1, 0, SYN, LAN, true, false);
-	feed(&s, 2, 1, SYNACK, OPT, true, false);
-	feed(&s, 3, 0, ACK, LAN, true, false);
-	feed(&s, 4, 1, ACK, OPT, false, true);
-	assert_int_equal(diagnose(&s).cause, PK_STALL_WINDOW);
+	assert_int_equal(diagnose_segments(segs, PK_NELEMS(segs)).cause, PK_STALL_WINDOW);
 }
 
 static void test_blocked_syn_and_reset_connections_are_not_stalls(void **st)
 {
+	static const struct seg blocked[] = {{.n = 1, .flags = SYN, .iface = LAN}};
+	static const struct seg reset[] = {
+		{.n = 1, .flags = SYN, .iface = LAN, .passed = true},
+		{.n = 2, .reply = 1, .flags = RST | ACK, .iface = OPT, .passed = true},
+	};
+
 	(void)st;
-	struct pk_stall s;
-	pk_stall_init(&s);
-	feed(&s, 1, 0, SYN, LAN, false, false);
-	assert_int_equal(diagnose(&s).n, 0);
-	pk_stall_init(&s);
-	feed(&s, 1, 0, SYN, LAN, true, false);
-	feed(&s, 2, 1, RST | ACK, OPT, true, false);
-	assert_int_equal(diagnose(&s).n, 0);
+	assert_int_equal(diagnose_segments(blocked, PK_NELEMS(blocked)).n, 0);
+	assert_int_equal(diagnose_segments(reset, PK_NELEMS(reset)).n, 0);
 }
 
 /* Behind outbound NAT the reply arrives addressed to the firewall (here
@@ -140,7 +163,7 @@ static void test_reply_to_a_translated_connection_is_found_after_nat(void **st)
 	(void)st;
 	struct pk_stall s;
 	pk_stall_init(&s);
-	feed(&s, 1, 0, SYN, LAN, true, false);
+	feed(&s, &(struct seg){.n = 1, .flags = SYN, .iface = LAN, .passed = true});
 	uint8_t wire[40], back[40];
 	segment(wire, 1, SYNACK);
 	segment(back, 1, SYNACK);
@@ -150,7 +173,7 @@ static void test_reply_to_a_translated_connection_is_found_after_nat(void **st)
 	const struct pk_stall_pkt p = {.ip = wire, .len = sizeof wire, .xlated = back, .xlen = sizeof back, .n = 2,
 				       .iface = WAN, .egress = LAN, .passed = true};
 	pk_stall_packet(&s, &p);
-	feed(&s, 3, 0, ACK, LAN, true, false);
+	feed(&s, &(struct seg){.n = 3, .flags = ACK, .iface = LAN, .passed = true});
 	assert_int_equal(diagnose(&s).n, 0);
 }
 
@@ -174,16 +197,12 @@ static void test_many_connections_grow_the_table(void **st)
 	assert_int_equal(r.first, 5000);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_completed_handshake_is_not_reported),
-		cmocka_unit_test(test_client_only_traffic_is_asymmetric_routing_without_replies),
-		cmocka_unit_test(test_replies_on_another_interface_are_named),
-		cmocka_unit_test(test_replies_outside_the_window_point_at_window_tracking),
-		cmocka_unit_test(test_blocked_syn_and_reset_connections_are_not_stalls),
-		cmocka_unit_test(test_reply_to_a_translated_connection_is_found_after_nat),
-		cmocka_unit_test(test_many_connections_grow_the_table),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_completed_handshake_is_not_reported),
+	cmocka_unit_test(test_client_only_traffic_is_asymmetric_routing_without_replies),
+	cmocka_unit_test(test_replies_on_another_interface_are_named),
+	cmocka_unit_test(test_replies_outside_the_window_point_at_window_tracking),
+	cmocka_unit_test(test_blocked_syn_and_reset_connections_are_not_stalls),
+	cmocka_unit_test(test_reply_to_a_translated_connection_is_found_after_nat),
+	cmocka_unit_test(test_many_connections_grow_the_table),
+)

@@ -12,60 +12,74 @@
 #include "runtime/ruleset.h"
 #include "runtime/state.h"
 #include "tests/support/pktbuild.h"
+#include "tests/support/testmain.h"
 
 static uint8_t A[16], B[16], N[16], A6[16], B6[16], N6[16];
 
-/* Slot i with af/proto/dir/iface and the keys of a connection from src:sport
- * to dst:dport (translated to nat:nport on the wire when nat != NULL). */
-static bool fill(struct pk_state_table *t, uint32_t i, uint8_t af, uint8_t dir, uint16_t iface, const uint8_t *src,
-		 uint16_t sport, const uint8_t *dst, uint16_t dport, const uint8_t *nat, uint16_t nport)
-{
-	struct pk_state *s = &t->st[i];
-	struct pk_skey keys[2];
+/* One end of a connection: an address of family af, and a port. */
+struct end {
+	uint8_t af;
+	const uint8_t *addr;
+	uint16_t port;
+};
 
-	memset(keys, 0, sizeof(keys));
-	s->af = af, s->proto = 6, s->dir = dir, s->iface = iface;
-	pk_skey_set(&keys[PK_SK_STACK], dir, src, dst, sport, dport);
-	pk_skey_set(&keys[PK_SK_WIRE], dir, nat ? nat : src, dst, nat ? nport : sport, dport);
-	return pk_st_set_keys(t, i, keys);
+/* The ends of the connection most tests keep, a:1234 to b:80, and the NAT
+ * address n:50000 it may be translated to; a6, b6 and n6 in IPv6. */
+static const struct end a = {4, A, 1234}, b = {4, B, 80}, n = {4, N, 50000};
+static const struct end a6 = {6, A6, 1234}, b6 = {6, B6, 80}, n6 = {6, N6, 50000};
+
+static struct pk_state_table t;
+
+/* e with another port. */
+static struct end at(struct end e, uint16_t port)
+{
+	e.port = port;
+	return e;
 }
 
-static uint32_t add_af(struct pk_state_table *t, uint8_t af, uint8_t dir, uint16_t iface, const uint8_t *src,
-		       uint16_t sport, const uint8_t *nat)
+/* Inserts the state of a TCP connection from `from` to `to`, in direction
+ * dir on iface, translated to *nat on the wire (nat NULL: not translated).
+ * Returns its slot, or PK_ST_NONE when the table refused it. */
+static uint32_t add(struct end from, struct end to, uint8_t dir, uint16_t iface, const struct end *nat)
 {
-	uint32_t i = pk_st_alloc(t);
+	uint32_t i = pk_st_alloc(&t);
+	struct pk_skey keys[2];
+	struct pk_state *s;
 
 	if (i == PK_ST_NONE)
 		return i;
-	if (!fill(t, i, af, dir, iface, src, sport, af == 6 ? B6 : B, 80, nat, 50000) ||
-	    pk_st_conflict(t, i) != PK_ST_NONE) {
-		pk_st_discard(t, i);
+	s = &t.st[i];
+	memset(keys, 0, sizeof(keys));
+	s->af = from.af, s->proto = 6, s->dir = dir, s->iface = iface;
+	pk_skey_set(&keys[PK_SK_STACK], dir, from.addr, to.addr, from.port, to.port);
+	pk_skey_set(&keys[PK_SK_WIRE], dir, nat ? nat->addr : from.addr, to.addr, nat ? nat->port : from.port, to.port);
+	if (!pk_st_set_keys(&t, i, keys) || pk_st_conflict(&t, i) != PK_ST_NONE) {
+		pk_st_discard(&t, i);
 		return PK_ST_NONE;
 	}
-	pk_st_insert(t, i);
+	pk_st_insert(&t, i);
 	return i;
 }
 
-static uint32_t add(struct pk_state_table *t, uint8_t dir, uint16_t iface, const uint8_t *nat_src)
-{
-	return add_af(t, 4, dir, iface, A, 1234, nat_src);
-}
-
-static uint32_t find_af(struct pk_state_table *t, uint8_t af, const uint8_t *src, uint16_t sport, const uint8_t *dst,
-			uint16_t dport, uint8_t dir, uint16_t iface)
+/* The state a TCP packet from `from` to `to`, going dir on iface, belongs to. */
+static uint32_t find(struct end from, struct end to, uint8_t dir, uint16_t iface)
 {
 	struct pk_skey k;
 
 	memset(&k, 0, sizeof(k));
-	pk_skey_set(&k, dir, src, dst, sport, dport);
-	return pk_st_find(t, af, 6, &k, dir, iface);
+	pk_skey_set(&k, dir, from.addr, to.addr, from.port, to.port);
+	return pk_st_find(&t, from.af, 6, &k, dir, iface);
 }
 
-static uint32_t find(struct pk_state_table *t, const uint8_t *src, uint16_t sport, const uint8_t *dst,
-		     uint16_t dport, uint8_t dir, uint16_t iface)
+static void open_table(uint32_t cap, uint64_t seed)
 {
-	return find_af(t, 4, src, sport, dst, dport, dir, iface);
+	assert_int_equal(pk_st_init(&t, cap, seed), 0);
 }
+
+/* A table of 16 states, as most tests use. */
+PK_TEST_FIXTURE(table16, open_table(16, 1))
+
+PK_TEST_FIXTURE(close_table, pk_st_fini(&t))
 
 static int setup(void **state)
 {
@@ -90,95 +104,72 @@ static void test_state_records_fit_the_budget(void **state)
 
 static void test_reply_finds_the_state_in_the_other_direction(void **state)
 {
-	struct pk_state_table t;
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add(&t, PK_DIR_OUT, 3, NULL);
-	assert_int_equal(find(&t, A, 1234, B, 80, PK_DIR_OUT, 3), i);
-	assert_int_equal(find(&t, B, 80, A, 1234, PK_DIR_IN, 3), i);
-	assert_int_equal(find(&t, B, 80, A, 1234, PK_DIR_IN, 4), PK_ST_NONE); /* if-bound */
-	assert_int_equal(find(&t, A, 1234, B, 81, PK_DIR_OUT, 3), PK_ST_NONE);
-	pk_st_fini(&t);
+	i = add(a, b, PK_DIR_OUT, 3, NULL);
+	assert_int_equal(find(a, b, PK_DIR_OUT, 3), i);
+	assert_int_equal(find(b, a, PK_DIR_IN, 3), i);
+	assert_int_equal(find(b, a, PK_DIR_IN, 4), PK_ST_NONE); /* if-bound */
+	assert_int_equal(find(a, at(b, 81), PK_DIR_OUT, 3), PK_ST_NONE);
 }
 
 static void test_floating_state_matches_on_any_interface(void **state)
 {
-	struct pk_state_table t;
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add(&t, PK_DIR_OUT, PK_RT_NO_IFACE, NULL);
-	assert_int_equal(find(&t, B, 80, A, 1234, PK_DIR_IN, 7), i);
-	pk_st_fini(&t);
+	i = add(a, b, PK_DIR_OUT, PK_RT_NO_IFACE, NULL);
+	assert_int_equal(find(b, a, PK_DIR_IN, 7), i);
 }
 
 static void test_translated_state_is_found_by_wire_key_inbound(void **state)
 {
-	struct pk_state_table t;
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add(&t, PK_DIR_OUT, 3, N);
-	assert_int_equal(find(&t, A, 1234, B, 80, PK_DIR_OUT, 3), i);  /* stack side */
-	assert_int_equal(find(&t, B, 80, N, 50000, PK_DIR_IN, 3), i);  /* reply to the NAT address */
-	assert_int_equal(find(&t, B, 80, A, 1234, PK_DIR_IN, 3), PK_ST_NONE);
+	i = add(a, b, PK_DIR_OUT, 3, &n);
+	assert_int_equal(find(a, b, PK_DIR_OUT, 3), i); /* stack side */
+	assert_int_equal(find(b, n, PK_DIR_IN, 3), i); /* reply to the NAT address */
+	assert_int_equal(find(b, a, PK_DIR_IN, 3), PK_ST_NONE);
 	pk_st_remove(&t, i);
-	assert_int_equal(find(&t, B, 80, N, 50000, PK_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(b, n, PK_DIR_IN, 3), PK_ST_NONE);
 	assert_int_equal(t.count, 0);
-	pk_st_fini(&t);
 }
 
 static void test_pool_exhaustion_refuses_then_frees(void **state)
 {
-	struct pk_state_table t;
-	uint32_t i;
 	uint16_t k;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 4, 1), 0);
+	open_table(4, 1);
 	for (k = 0; k < 4; k++)
-		assert_int_not_equal(add(&t, PK_DIR_OUT, k, NULL), PK_ST_NONE);
+		assert_int_not_equal(add(a, b, PK_DIR_OUT, k, NULL), PK_ST_NONE);
 	assert_int_equal(pk_st_alloc(&t), PK_ST_NONE);
-	i = find(&t, A, 1234, B, 80, PK_DIR_OUT, 2);
-	pk_st_remove(&t, i);
-	assert_int_not_equal(add(&t, PK_DIR_OUT, 9, NULL), PK_ST_NONE);
+	pk_st_remove(&t, find(a, b, PK_DIR_OUT, 2));
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 9, NULL), PK_ST_NONE);
 	assert_int_equal(t.count, 4);
-	pk_st_fini(&t);
 }
 
 static void test_duplicate_key_on_same_interface_conflicts(void **state)
 {
-	struct pk_state_table t;
-
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	assert_int_not_equal(add(&t, PK_DIR_OUT, 3, NULL), PK_ST_NONE);
-	assert_int_equal(add(&t, PK_DIR_OUT, 3, NULL), PK_ST_NONE);
-	assert_int_not_equal(add(&t, PK_DIR_OUT, 4, NULL), PK_ST_NONE);
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 3, NULL), PK_ST_NONE);
+	assert_int_equal(add(a, b, PK_DIR_OUT, 3, NULL), PK_ST_NONE);
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 4, NULL), PK_ST_NONE);
 	assert_int_equal(t.count, 2);
-	pk_st_fini(&t);
 }
 
 static void test_many_states_all_found(void **state)
 {
-	struct pk_state_table t;
-	uint32_t n;
+	uint16_t k;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 5000, 7), 0);
-	for (n = 0; n < 5000; n++) {
-		uint32_t i = pk_st_alloc(&t);
-
-		assert_true(fill(&t, i, 4, PK_DIR_IN, 1, A, (uint16_t)n, B, 53, NULL, 0));
-		pk_st_insert(&t, i);
-	}
-	for (n = 0; n < 5000; n++)
-		assert_int_not_equal(find(&t, B, 53, A, (uint16_t)n, PK_DIR_OUT, 1), PK_ST_NONE);
-	pk_st_fini(&t);
+	open_table(5000, 7);
+	for (k = 0; k < 5000; k++)
+		assert_int_not_equal(add(at(a, k), at(b, 53), PK_DIR_IN, 1, NULL), PK_ST_NONE);
+	for (k = 0; k < 5000; k++)
+		assert_int_not_equal(find(at(b, 53), at(a, k), PK_DIR_OUT, 1), PK_ST_NONE);
 }
 
 /* The index is sized for the limit at init: filling the table to its limit
@@ -187,20 +178,19 @@ static void test_many_states_all_found(void **state)
 static void test_fill_to_limit_never_moves_the_index(void **state)
 {
 	enum { COUNT = 140000 };
-	struct pk_state_table t;
-	uint32_t n, *bucket, nbuckets;
+	uint32_t k, *bucket, nbuckets;
 	const struct pk_state *st;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, COUNT, 3), 0);
+	open_table(COUNT, 3);
 	bucket = t.bucket, nbuckets = t.nbuckets, st = t.st;
 	assert_true(nbuckets >= COUNT);
-	for (n = 0; n < COUNT; n++) {
-		uint32_t i = pk_st_alloc(&t);
+	for (k = 0; k < COUNT; k++) {
+		const struct end nat = at(n, (uint16_t)k);
+		uint32_t i = add(at(a, (uint16_t)k), at(b, (uint16_t)(k >> 16)), PK_DIR_OUT, 2, &nat);
 
-		assert_true(fill(&t, i, 4, PK_DIR_OUT, 2, A, (uint16_t)n, B, (uint16_t)(n >> 16), N, (uint16_t)n));
-		pk_st_insert(&t, i);
-		if (n % 3 == 0)
+		assert_int_not_equal(i, PK_ST_NONE);
+		if (k % 3 == 0)
 			pk_st_remove(&t, i);
 	}
 	while (pk_st_alloc(&t) != PK_ST_NONE)
@@ -209,34 +199,32 @@ static void test_fill_to_limit_never_moves_the_index(void **state)
 	assert_ptr_equal(t.st, st);
 	assert_int_equal(t.nbuckets, nbuckets);
 	assert_int_equal(t.count, COUNT - (COUNT + 2) / 3);
-	for (n = 0; n < COUNT; n++) {
-		uint32_t in = find(&t, B, (uint16_t)(n >> 16), N, (uint16_t)n, PK_DIR_IN, 2);
-		uint32_t out = find(&t, A, (uint16_t)n, B, (uint16_t)(n >> 16), PK_DIR_OUT, 2);
+	for (k = 0; k < COUNT; k++) {
+		uint32_t in = find(at(b, (uint16_t)(k >> 16)), at(n, (uint16_t)k), PK_DIR_IN, 2);
+		uint32_t out = find(at(a, (uint16_t)k), at(b, (uint16_t)(k >> 16)), PK_DIR_OUT, 2);
 
 		assert_int_equal(in, out);
-		if (n % 3 == 0)
+		if (k % 3 == 0)
 			assert_int_equal(in, PK_ST_NONE);
 		else
 			assert_int_not_equal(in, PK_ST_NONE);
 	}
-	pk_st_fini(&t);
 }
 
 static void test_translated_ipv6_state_is_found_by_both_keys(void **state)
 {
-	struct pk_state_table t;
+	/* an IPv4 key with the same leading bytes as a6 to b6 */
+	const struct end a4 = {4, A6, 1234}, b4 = {4, B6, 80};
 	struct pk_skey k;
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add_af(&t, 6, PK_DIR_OUT, 3, A6, 1234, N6);
+	i = add(a6, b6, PK_DIR_OUT, 3, &n6);
 	assert_int_not_equal(i, PK_ST_NONE);
-	assert_int_equal(find_af(&t, 6, A6, 1234, B6, 80, PK_DIR_OUT, 3), i);
-	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_DIR_IN, 3), i);
-	assert_int_equal(find_af(&t, 6, B6, 80, A6, 1234, PK_DIR_IN, 3), PK_ST_NONE);
-	/* an IPv4 key with the same leading bytes is another key */
-	assert_int_equal(find_af(&t, 4, A6, 1234, B6, 80, PK_DIR_OUT, 3), PK_ST_NONE);
+	assert_int_equal(find(a6, b6, PK_DIR_OUT, 3), i);
+	assert_int_equal(find(b6, n6, PK_DIR_IN, 3), i);
+	assert_int_equal(find(b6, a6, PK_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(a4, b4, PK_DIR_OUT, 3), PK_ST_NONE); /* is another key */
 	pk_st_key(&t, i, PK_SK_WIRE, &k);
 	assert_memory_equal(k.addr[1], N6, 16);
 	assert_int_equal(k.port[1], 50000);
@@ -245,100 +233,88 @@ static void test_translated_ipv6_state_is_found_by_both_keys(void **state)
 	assert_memory_equal(k.addr[0], B6, 16);
 	assert_int_equal(k.port[1], 1234);
 	pk_st_remove(&t, i);
-	assert_int_equal(find_af(&t, 6, A6, 1234, B6, 80, PK_DIR_OUT, 3), PK_ST_NONE);
+	assert_int_equal(find(a6, b6, PK_DIR_OUT, 3), PK_ST_NONE);
 	assert_int_equal(t.side.used, 0);
-	pk_st_fini(&t);
 }
 
 /* A full side pool refuses the states that need a record, as a full state
  * pool does, and leaves the table as it was. */
 static void test_side_pool_exhaustion_refuses_the_state_cleanly(void **state)
 {
-	struct pk_state_table t;
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 16, 1), 0);
-	i = add_af(&t, 6, PK_DIR_OUT, 3, A6, 1234, N6); /* three records: side record, two address pairs */
+	i = add(a6, b6, PK_DIR_OUT, 3, &n6); /* three records: side record, two address pairs */
 	assert_int_not_equal(i, PK_ST_NONE);
 	t.side.cap = t.side.used + 2;
-	assert_int_equal(add_af(&t, 6, PK_DIR_OUT, 3, A6, 1235, N6), PK_ST_NONE);
+	assert_int_equal(add(at(a6, 1235), b6, PK_DIR_OUT, 3, &n6), PK_ST_NONE);
 	assert_int_equal(t.side.used, 3);
 	assert_int_equal(t.count, 1);
-	assert_int_not_equal(add_af(&t, 6, PK_DIR_OUT, 3, A6, 1236, NULL), PK_ST_NONE); /* one pair */
-	assert_int_not_equal(add(&t, PK_DIR_OUT, 3, NULL), PK_ST_NONE);                 /* none */
-	assert_int_not_equal(add(&t, PK_DIR_OUT, 4, N), PK_ST_NONE);                     /* the last record */
-	assert_int_equal(add(&t, PK_DIR_OUT, 5, N), PK_ST_NONE);                         /* none left */
-	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_DIR_IN, 3), i);
+	assert_int_not_equal(add(at(a6, 1236), b6, PK_DIR_OUT, 3, NULL), PK_ST_NONE); /* one pair */
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 3, NULL), PK_ST_NONE);             /* none */
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 4, &n), PK_ST_NONE);               /* the last record */
+	assert_int_equal(add(a, b, PK_DIR_OUT, 5, &n), PK_ST_NONE);                   /* none left */
+	assert_int_equal(find(b6, n6, PK_DIR_IN, 3), i);
 	pk_st_remove(&t, i);
-	assert_int_not_equal(add(&t, PK_DIR_OUT, 5, N), PK_ST_NONE);
+	assert_int_not_equal(add(a, b, PK_DIR_OUT, 5, &n), PK_ST_NONE);
 	assert_int_equal(t.count, 4);
-	pk_st_fini(&t);
 }
 
 /* Slots and side records are reused: a reused slot answers to its new keys
  * only, for both address families. */
 static void test_removal_and_reuse_keep_lookups_exact(void **state)
 {
-	struct pk_state_table t;
 	uint32_t i, j;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 2, 1), 0);
-	i = add_af(&t, 6, PK_DIR_OUT, 3, A6, 1000, N6);
-	j = add(&t, PK_DIR_OUT, 3, N);
+	open_table(2, 1);
+	i = add(at(a6, 1000), b6, PK_DIR_OUT, 3, &n6);
+	j = add(a, b, PK_DIR_OUT, 3, &n);
 	pk_st_remove(&t, i);
 	pk_st_remove(&t, j);
-	assert_int_equal(add_af(&t, 4, PK_DIR_OUT, 3, A, 2000, NULL), j);
-	assert_int_equal(add_af(&t, 6, PK_DIR_OUT, 3, A6, 3000, N6), i);
-	assert_int_equal(find_af(&t, 6, B6, 80, N6, 50000, PK_DIR_IN, 3), i);
-	assert_int_equal(find_af(&t, 6, A6, 1000, B6, 80, PK_DIR_OUT, 3), PK_ST_NONE);
-	assert_int_equal(find_af(&t, 6, A6, 3000, B6, 80, PK_DIR_OUT, 3), i);
-	assert_int_equal(find(&t, B, 80, N, 50000, PK_DIR_IN, 3), PK_ST_NONE);
-	assert_int_equal(find(&t, B, 80, A, 2000, PK_DIR_IN, 3), j);
+	assert_int_equal(add(at(a, 2000), b, PK_DIR_OUT, 3, NULL), j);
+	assert_int_equal(add(at(a6, 3000), b6, PK_DIR_OUT, 3, &n6), i);
+	assert_int_equal(find(b6, n6, PK_DIR_IN, 3), i);
+	assert_int_equal(find(at(a6, 1000), b6, PK_DIR_OUT, 3), PK_ST_NONE);
+	assert_int_equal(find(at(a6, 3000), b6, PK_DIR_OUT, 3), i);
+	assert_int_equal(find(b, n, PK_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(b, at(a, 2000), PK_DIR_IN, 3), j);
 	assert_true(t.st[j].flags & PK_SF_ONEKEY);
 	assert_int_equal(t.side.used, 3);
-	pk_st_fini(&t);
 }
 
 static void test_scrub_options_are_shared_and_released(void **state)
 {
-	struct pk_state_table t;
-	const struct pk_scrub a = {.max_mss = 1400, .flags = 0x10}, b = {.min_ttl = 9, .flags = 0x10};
+	const struct pk_scrub s1 = {.max_mss = 1400, .flags = 0x10}, s2 = {.min_ttl = 9, .flags = 0x10};
 	uint32_t i, j, k;
 
 	(void)state;
-	assert_int_equal(pk_st_init(&t, 4, 1), 0);
-	i = add(&t, PK_DIR_OUT, 1, NULL);
-	j = add(&t, PK_DIR_OUT, 2, NULL);
-	k = add(&t, PK_DIR_OUT, 3, NULL);
-	assert_true(pk_st_set_scrub(&t, i, &a));
-	assert_true(pk_st_set_scrub(&t, j, &a));
-	assert_true(pk_st_set_scrub(&t, k, &b));
+	open_table(4, 1);
+	i = add(a, b, PK_DIR_OUT, 1, NULL);
+	j = add(a, b, PK_DIR_OUT, 2, NULL);
+	k = add(a, b, PK_DIR_OUT, 3, NULL);
+	assert_true(pk_st_set_scrub(&t, i, &s1));
+	assert_true(pk_st_set_scrub(&t, j, &s1));
+	assert_true(pk_st_set_scrub(&t, k, &s2));
 	assert_ptr_equal(pk_st_scrub(&t, i), pk_st_scrub(&t, j));
 	assert_int_equal(pk_st_scrub(&t, k)->min_ttl, 9);
-	assert_null(pk_st_scrub(&t, add(&t, PK_DIR_OUT, 4, NULL)));
+	assert_null(pk_st_scrub(&t, add(a, b, PK_DIR_OUT, 4, NULL)));
 	pk_st_remove(&t, i);
 	pk_st_remove(&t, j);
 	assert_int_equal(t.scrub_refs[0], 0);
-	pk_st_fini(&t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_state_records_fit_the_budget),
-		cmocka_unit_test(test_reply_finds_the_state_in_the_other_direction),
-		cmocka_unit_test(test_floating_state_matches_on_any_interface),
-		cmocka_unit_test(test_translated_state_is_found_by_wire_key_inbound),
-		cmocka_unit_test(test_pool_exhaustion_refuses_then_frees),
-		cmocka_unit_test(test_duplicate_key_on_same_interface_conflicts),
-		cmocka_unit_test(test_many_states_all_found),
-		cmocka_unit_test(test_fill_to_limit_never_moves_the_index),
-		cmocka_unit_test(test_translated_ipv6_state_is_found_by_both_keys),
-		cmocka_unit_test(test_side_pool_exhaustion_refuses_the_state_cleanly),
-		cmocka_unit_test(test_removal_and_reuse_keep_lookups_exact),
-		cmocka_unit_test(test_scrub_options_are_shared_and_released),
-	};
-	return cmocka_run_group_tests(tests, setup, NULL);
-}
+PK_TEST_MAIN_GROUP(setup, NULL,
+	cmocka_unit_test(test_state_records_fit_the_budget),
+	cmocka_unit_test_setup_teardown(test_reply_finds_the_state_in_the_other_direction, table16, close_table),
+	cmocka_unit_test_setup_teardown(test_floating_state_matches_on_any_interface, table16, close_table),
+	cmocka_unit_test_setup_teardown(test_translated_state_is_found_by_wire_key_inbound, table16, close_table),
+	cmocka_unit_test_teardown(test_pool_exhaustion_refuses_then_frees, close_table),
+	cmocka_unit_test_setup_teardown(test_duplicate_key_on_same_interface_conflicts, table16, close_table),
+	cmocka_unit_test_teardown(test_many_states_all_found, close_table),
+	cmocka_unit_test_teardown(test_fill_to_limit_never_moves_the_index, close_table),
+	cmocka_unit_test_setup_teardown(test_translated_ipv6_state_is_found_by_both_keys, table16, close_table),
+	cmocka_unit_test_setup_teardown(test_side_pool_exhaustion_refuses_the_state_cleanly, table16, close_table),
+	cmocka_unit_test_teardown(test_removal_and_reuse_keep_lookups_exact, close_table),
+	cmocka_unit_test_teardown(test_scrub_options_are_shared_and_released, close_table),
+)

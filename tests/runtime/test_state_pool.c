@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "runtime/state_pool.h"
+#include "tests/support/testmain.h"
 
 static void test_pool_holds_cap_records_then_refuses(void **state)
 {
@@ -75,12 +76,8 @@ static void test_reserve_allocates_the_next_chunk_ahead(void **state)
 	pk_spool_fini(&p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pool_holds_cap_records_then_refuses),
-		cmocka_unit_test(test_chunks_come_on_first_use_and_stay),
-		cmocka_unit_test(test_reserve_allocates_the_next_chunk_ahead),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_pool_holds_cap_records_then_refuses),
+	cmocka_unit_test(test_chunks_come_on_first_use_and_stay),
+	cmocka_unit_test(test_reserve_allocates_the_next_chunk_ahead),
+)

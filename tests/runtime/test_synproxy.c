@@ -13,10 +13,26 @@
 #include "runtime/bytes.h"
 #include "runtime/packet.h"
 #include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
 #define SRV "10.0.10.5"
 #define RULES PK_ET_TOPO "block all\npass in on lan0 proto tcp to port 22 synproxy state\n"
+
+/* The client's ssh connection each way, and from another source port. */
+static const struct pk_tb_ends ssh = {.src = CL, .sport = 40000, .dst = SRV, .dport = 22};
+static const struct pk_tb_ends ssh_back = {.src = SRV, .sport = 22, .dst = CL, .dport = 40000};
+
+static struct pk_tb_ends ssh_from(uint16_t sport)
+{
+	return (struct pk_tb_ends){.src = CL, .sport = sport, .dst = SRV, .dport = 22};
+}
+
+/* The client's ACK (sequence 101) of the SYN|ACK that carried the cookie. */
+static struct pk_tb_seg cookie_ack(uint32_t cookie)
+{
+	return (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 101, .ack = cookie + 1};
+}
 
 static struct pk_pkt sent_pkt(unsigned k)
 {
@@ -45,7 +61,7 @@ static uint32_t client_syn(double t, uint16_t sport, uint16_t mss, int wscale)
 static uint32_t client_side(uint32_t *isn_c, uint16_t mss, int wscale, struct pk_pkt *server_syn)
 {
 	*isn_c = client_syn(0, 40000, mss, wscale);
-	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, *isn_c + 1), PK_V_HOLD);
+	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_DIR_IN, ssh, cookie_ack(*isn_c)), PK_V_HOLD);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 1);
 	assert_int_equal(et.nsent, 1);
@@ -143,12 +159,14 @@ static void test_forged_cookie_ack_is_refused(void **state)
 	(void)state;
 	pk_et_start(RULES);
 	c = client_syn(0, 40000, 1460, -1);
-	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, c + 2), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.01, et.lan, PK_DIR_IN, ssh, cookie_ack(c + 1)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SYNPROXY);
 	/* a cookie is bound to its connection: another source port cannot use it */
-	assert_int_equal(pk_et_tcp(0.02, et.lan, PK_DIR_IN, CL, 40001, SRV, 22, PK_TH_ACK, 101, c + 1), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.02, et.lan, PK_DIR_IN, ssh_from(40001), cookie_ack(c)), PK_V_BLOCK);
 	/* and to the client's ISN */
-	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 5001, c + 1), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_DIR_IN, ssh,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 5001, .ack = c + 1}),
+			 PK_V_BLOCK);
 	assert_int_equal(et.nsent, 0);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
 	assert_int_equal(pk_engine_counters(et.eng)->syncookies_failed, 3);
@@ -162,10 +180,10 @@ static void test_stale_cookie_is_refused_fresh_one_accepted(void **state)
 	pk_et_start(RULES);
 	c = client_syn(0, 40000, 1460, -1);
 	client_syn(1, 40001, 1460, -1);
-	assert_int_equal(pk_et_tcp(40, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK, 101, c + 1), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(40, et.lan, PK_DIR_IN, ssh, cookie_ack(c)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_SYNPROXY);
 	c = client_syn(41, 40002, 1460, -1);
-	assert_int_equal(pk_et_tcp(58, et.lan, PK_DIR_IN, CL, 40002, SRV, 22, PK_TH_ACK, 101, c + 1), PK_V_HOLD);
+	assert_int_equal(pk_et_tcp(58, et.lan, PK_DIR_IN, ssh_from(40002), cookie_ack(c)), PK_V_HOLD);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 }
 
@@ -176,15 +194,17 @@ static void test_spliced_connection_translates_sequence_numbers(void **state)
 	(void)state;
 	pk_et_start(RULES);
 	proxy_handshake(&ic, &is, -1);
-	et.payload = 10;
-	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_DIR_IN, CL, 40000, SRV, 22, PK_TH_ACK | PK_TH_PUSH, 101, ic + 1),
+	assert_int_equal(pk_et_tcp(0.03, et.lan, PK_DIR_IN, ssh,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 101, .ack = ic + 1,
+						      .payload = 10}),
 			 PK_V_PASS);
 	assert_true(et.v.translated);
 	assert_int_equal(pk_get32(et.buf + 24), is + 1);
 	assert_int_equal(pk_get32(et.buf + 28), 901);
 	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
-	et.payload = 5;
-	assert_int_equal(pk_et_tcp(0.04, et.lan, PK_DIR_OUT, SRV, 22, CL, 40000, PK_TH_ACK | PK_TH_PUSH, 901, is + 11),
+	assert_int_equal(pk_et_tcp(0.04, et.lan, PK_DIR_OUT, ssh_back,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK | PK_TH_PUSH, .seq = 901, .ack = is + 11,
+						      .payload = 5}),
 			 PK_V_PASS);
 	assert_int_equal(pk_get32(et.buf + 24), ic + 1);
 	assert_int_equal(pk_get32(et.buf + 28), 111);
@@ -218,26 +238,25 @@ static void test_retransmitted_syn_gets_the_same_syn_ack(void **state)
 
 static void test_bare_ack_to_other_port_meets_the_rules(void **state)
 {
+	const struct pk_tb_ends web = {.src = CL, .sport = 40000, .dst = SRV, .dport = 80};
+	const struct pk_tb_seg bare_ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 5};
+
 	(void)state;
 	pk_et_start(RULES);
-	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, CL, 40000, SRV, 80, PK_TH_ACK, 101, 5), PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, web, bare_ack), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_MATCH);
 	assert_int_equal(et.nsent, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_syn_flood_creates_no_states, pk_et_teardown),
-		cmocka_unit_test_teardown(test_real_client_connects_during_a_flood, pk_et_teardown),
-		cmocka_unit_test_teardown(test_cookie_carries_mss_and_window_scale_to_the_server, pk_et_teardown),
-		cmocka_unit_test_teardown(test_cookie_without_options_opens_server_without_scale, pk_et_teardown),
-		cmocka_unit_test_teardown(test_forged_cookie_ack_is_refused, pk_et_teardown),
-		cmocka_unit_test_teardown(test_stale_cookie_is_refused_fresh_one_accepted, pk_et_teardown),
-		cmocka_unit_test_teardown(test_spliced_connection_translates_sequence_numbers, pk_et_teardown),
-		cmocka_unit_test_teardown(test_server_windows_are_rescaled_for_the_client, pk_et_teardown),
-		cmocka_unit_test_teardown(test_retransmitted_syn_gets_the_same_syn_ack, pk_et_teardown),
-		cmocka_unit_test_teardown(test_bare_ack_to_other_port_meets_the_rules, pk_et_teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_syn_flood_creates_no_states, pk_et_teardown),
+	cmocka_unit_test_teardown(test_real_client_connects_during_a_flood, pk_et_teardown),
+	cmocka_unit_test_teardown(test_cookie_carries_mss_and_window_scale_to_the_server, pk_et_teardown),
+	cmocka_unit_test_teardown(test_cookie_without_options_opens_server_without_scale, pk_et_teardown),
+	cmocka_unit_test_teardown(test_forged_cookie_ack_is_refused, pk_et_teardown),
+	cmocka_unit_test_teardown(test_stale_cookie_is_refused_fresh_one_accepted, pk_et_teardown),
+	cmocka_unit_test_teardown(test_spliced_connection_translates_sequence_numbers, pk_et_teardown),
+	cmocka_unit_test_teardown(test_server_windows_are_rescaled_for_the_client, pk_et_teardown),
+	cmocka_unit_test_teardown(test_retransmitted_syn_gets_the_same_syn_ack, pk_et_teardown),
+	cmocka_unit_test_teardown(test_bare_ack_to_other_port_meets_the_rules, pk_et_teardown),
+)

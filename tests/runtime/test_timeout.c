@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "runtime/timeout.h"
+#include "tests/support/testmain.h"
 
 /* Options as the compiler fills them for a profile, from the one table. */
 static void profile(struct pk_rs_options *o, enum pk_optimization opt)
@@ -117,16 +118,12 @@ static void test_effective_uses_rule_adaptive_range_with_rule_states(void **stat
 	assert_int_equal(pk_tmo_effective(&o, &r, PK_TMO_UDP_MULTIPLE, 9000, 5), 60);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_profiles_give_the_reference_tcp_values),
-		cmocka_unit_test(test_rule_timeout_overrides_the_option),
-		cmocka_unit_test(test_adaptive_worked_example_scales_to_half),
-		cmocka_unit_test(test_adaptive_full_table_scales_to_one_third),
-		cmocka_unit_test(test_adaptive_leaves_timeouts_alone_up_to_start),
-		cmocka_unit_test(test_adaptive_reaches_zero_at_end),
-		cmocka_unit_test(test_effective_uses_rule_adaptive_range_with_rule_states),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_profiles_give_the_reference_tcp_values),
+	cmocka_unit_test(test_rule_timeout_overrides_the_option),
+	cmocka_unit_test(test_adaptive_worked_example_scales_to_half),
+	cmocka_unit_test(test_adaptive_full_table_scales_to_one_third),
+	cmocka_unit_test(test_adaptive_leaves_timeouts_alone_up_to_start),
+	cmocka_unit_test(test_adaptive_reaches_zero_at_end),
+	cmocka_unit_test(test_effective_uses_rule_adaptive_range_with_rule_states),
+)

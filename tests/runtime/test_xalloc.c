@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "runtime/xalloc.h"
+#include "tests/support/testmain.h"
 
 static void test_zero_sizes_return_memory_to_free(void **state)
 {
@@ -75,14 +76,10 @@ static void test_oom_prints_the_size_and_aborts(void **state)
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_zero_sizes_return_memory_to_free),
-		cmocka_unit_test(test_realloc_keeps_the_contents),
-		cmocka_unit_test(test_strdup_copies),
-		cmocka_unit_test(test_strdup_of_null_is_null),
-		cmocka_unit_test(test_oom_prints_the_size_and_aborts),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_zero_sizes_return_memory_to_free),
+	cmocka_unit_test(test_realloc_keeps_the_contents),
+	cmocka_unit_test(test_strdup_copies),
+	cmocka_unit_test(test_strdup_of_null_is_null),
+	cmocka_unit_test(test_oom_prints_the_size_and_aborts),
+)

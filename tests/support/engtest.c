@@ -1,8 +1,14 @@
 /* tests/support/engtest.c: see engtest.h. */
 #include "tests/support/engtest.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/packet.h"
 
 #include "tests/support/rstest.h"
 
@@ -50,20 +56,32 @@ uint8_t pk_et_run(const struct pk_tb *s, double t, uint16_t iface, uint8_t dir)
 	return et.v.kind;
 }
 
-uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, const char *src, uint16_t sp, const char *dst, uint16_t dp,
-		  uint8_t flags, uint32_t seq, uint32_t ack)
+uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e, struct pk_tb_seg g)
 {
-	struct pk_tb s = pk_tb_defaults(src[0] && strchr(src, ':') ? 6 : 4, src, dst);
+	struct pk_tb s = pk_tb_tcp(e, g);
 
-	s.sport = sp, s.dport = dp, s.flags = flags, s.seq = seq, s.ack = ack, s.payload = et.payload;
-	et.payload = 0;
 	return pk_et_run(&s, t, iface, dir);
 }
 
-uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, const char *src, uint16_t sp, const char *dst, uint16_t dp)
+uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e)
 {
-	struct pk_tb s = pk_tb_defaults(strchr(src, ':') ? 6 : 4, src, dst);
+	struct pk_tb s = pk_tb_udp(e, 20);
 
-	s.proto = 17, s.sport = sp, s.dport = dp, s.payload = 20;
 	return pk_et_run(&s, t, iface, dir);
+}
+
+const struct pk_tb_seg pk_et_syn = {.flags = PK_TH_SYN, .seq = 100};
+const struct pk_tb_seg pk_et_ack = {.flags = PK_TH_ACK, .seq = 101, .ack = 901};
+
+uint8_t pk_et_handshake(double t, uint16_t iface, struct pk_tb_ends e)
+{
+	const struct pk_tb_ends back = {.src = e.dst, .sport = e.dport, .dst = e.src, .dport = e.sport};
+
+	assert_int_equal(pk_et_tcp(t, iface, PK_DIR_IN, e, pk_et_syn), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
+	assert_int_equal(pk_et_tcp(t, iface, PK_DIR_OUT, back,
+				   (struct pk_tb_seg){.flags = PK_TH_SYN | PK_TH_ACK, .seq = 900, .ack = 101}),
+			 PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	return pk_et_tcp(t, iface, PK_DIR_IN, e, pk_et_ack);
 }

@@ -33,7 +33,6 @@ struct pk_et {
 	size_t sent_len[PK_ET_MAXSENT];
 	uint16_t sent_iface[PK_ET_MAXSENT];
 	unsigned nsent;
-	uint16_t payload; /* data bytes of the next pk_et_tcp segment */
 };
 extern struct pk_et et;
 
@@ -41,8 +40,17 @@ void pk_et_start(const char *rules);
 int pk_et_teardown(void **state);
 /* Build s, hand it to the engine at t seconds; returns the verdict kind. */
 uint8_t pk_et_run(const struct pk_tb *s, double t, uint16_t iface, uint8_t dir);
-uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, const char *src, uint16_t sp, const char *dst, uint16_t dp,
-		  uint8_t flags, uint32_t seq, uint32_t ack);
-uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, const char *src, uint16_t sp, const char *dst, uint16_t dp);
+
+/* The TCP segment g between e's ends, handed to the engine at t seconds
+ * on iface going dir; returns the verdict kind. */
+uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e, struct pk_tb_seg g);
+/* The same for a UDP datagram with 20 bytes of data. */
+uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e);
+/* A handshake at t on iface: pk_et_syn in from e.src passes and creates a
+ * state, the SYN|ACK (900, acknowledging 101) out from e.dst passes on it;
+ * returns the verdict of pk_et_ack, which completes it. */
+uint8_t pk_et_handshake(double t, uint16_t iface, struct pk_tb_ends e);
+/* The client's SYN (sequence 100) and its ACK (101, acknowledging 901). */
+extern const struct pk_tb_seg pk_et_syn, pk_et_ack;
 
 #endif

@@ -20,6 +20,22 @@ void pk_test_encode(const struct pk_ir_ruleset *ir, uint8_t **buf, size_t *len)
 	pk_diags_free(&d);
 }
 
+struct pk_rs *pk_test_load_rs(const struct pk_ir_ruleset *ir)
+{
+	struct pk_rs *rs;
+	struct pk_err err;
+	uint8_t *buf;
+	size_t len;
+
+	pk_test_encode(ir, &buf, &len);
+	if (pk_rs_load(buf, len, &rs, &err)) {
+		fprintf(stderr, "pk_rs_load: %s\n", err.msg);
+		abort();
+	}
+	free(buf);
+	return rs;
+}
+
 void pk_test_fix_checksum(uint8_t *buf, size_t len)
 {
 	size_t at = offsetof(struct pkb_header, checksum);

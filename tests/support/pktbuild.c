@@ -24,6 +24,23 @@ struct pk_tb pk_tb_defaults(uint8_t af, const char *src, const char *dst)
 	return s;
 }
 
+struct pk_tb pk_tb_tcp(struct pk_tb_ends e, struct pk_tb_seg g)
+{
+	struct pk_tb s = pk_tb_defaults(strchr(e.src, ':') ? 6 : 4, e.src, e.dst);
+
+	s.sport = e.sport, s.dport = e.dport;
+	s.flags = g.flags, s.seq = g.seq, s.ack = g.ack, s.payload = g.payload;
+	return s;
+}
+
+struct pk_tb pk_tb_udp(struct pk_tb_ends e, uint16_t payload)
+{
+	struct pk_tb s = pk_tb_tcp(e, (struct pk_tb_seg){.payload = payload});
+
+	s.proto = 17;
+	return s;
+}
+
 void pk_tb_addr(uint8_t af, const char *text, uint8_t out[16])
 {
 	memset(out, 0, 16);

@@ -37,6 +37,27 @@ struct pk_tb {
 
 /* A spec with the defaults: TCP, ttl 64, window 65535, no options. */
 struct pk_tb pk_tb_defaults(uint8_t af, const char *src, const char *dst);
+
+/* One way of a conversation: text addresses (IPv6 when src has a ':') and ports. */
+struct pk_tb_ends {
+	const char *src;
+	uint16_t sport;
+	const char *dst;
+	uint16_t dport;
+};
+
+/* A TCP segment's header fields, by name: a call says which number is the
+ * sequence and which the acknowledgement. */
+struct pk_tb_seg {
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t payload; /* bytes of data */
+};
+
+/* A TCP segment between e's ends, the defaults otherwise. */
+struct pk_tb pk_tb_tcp(struct pk_tb_ends e, struct pk_tb_seg g);
+/* A UDP datagram between e's ends with payload bytes of data. */
+struct pk_tb pk_tb_udp(struct pk_tb_ends e, uint16_t payload);
 /* Build into buf; returns the length (0 if cap is too small). */
 size_t pk_tb_build(const struct pk_tb *s, uint8_t *buf, size_t cap);
 /* IPv4 header checksum and the TCP/UDP/ICMP/ICMPv6 checksum all verify. */

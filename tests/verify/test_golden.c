@@ -5,9 +5,8 @@
  * severity, id, the lines of the related rules, and whether a witness
  * came with it). Files whose .expected is empty must produce nothing.
  * A first line `# lint: --enable ID` or `--disable ID` sets options.
- * PK_GOLDEN_UPDATE=1 rewrites the .expected files (review the diff).
+ * PICKET_GOLDEN_UPDATE=1 rewrites the .expected files (review the diff).
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +18,8 @@
 #include <cmocka.h>
 
 #include "compiler/frontend.h"
+#include "tests/support/golden.h"
+#include "tests/support/testmain.h"
 #include "verify/lint.h"
 
 #define GOLDEN_DIR "tests/verify/golden"
@@ -60,22 +61,15 @@ static void render(const struct pk_lint_report *rep, char *out, size_t size)
 	}
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	static char buf[1 << 16];
-	const size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
+/* How many files the suite read, how many had no finding, and the findings. */
+struct tally {
+	unsigned files, clean, findings;
+};
 
-static unsigned check_one(const char *conf)
+static void check_one(const char *path, const char *conf, void *ctx)
 {
-	char path[512], expected_path[512];
-	snprintf(path, sizeof(path), GOLDEN_DIR "/%s", conf);
+	struct tally *t = ctx;
+	char expected_path[512];
 	snprintf(expected_path, sizeof(expected_path), GOLDEN_DIR "/%.*s.expected", (int)(strlen(conf) - 5), conf);
 	struct pk_lint_opts o;
 	options_from_header(path, &o);
@@ -92,48 +86,23 @@ static unsigned check_one(const char *conf)
 	assert_int_equal(pk_lint_run(rs, &o, &rep), 0);
 	static char got[1 << 16];
 	render(&rep, got, sizeof(got));
-	const unsigned n = rep.n;
+	t->files++;
+	t->clean += rep.n == 0;
+	t->findings += rep.n;
 	pk_lint_report_free(&rep);
 	pk_ir_ruleset_free(rs);
-	if (getenv("PK_GOLDEN_UPDATE")) {
-		FILE *f = fopen(expected_path, "w");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return n;
-	}
-	const char *want = slurp(expected_path);
-	if (!want)
-		fail_msg("%s: no %s", conf, expected_path);
-	if (strcmp(want, got))
-		fail_msg("%s: findings differ\n--- expected\n%s--- got\n%s", conf, want, got);
-	return n;
+	pk_test_golden(expected_path, got);
 }
 
 static void test_golden_rule_files_give_exactly_the_expected_findings(void **state)
 {
 	(void)state;
-	DIR *dir = opendir(GOLDEN_DIR);
-	assert_non_null(dir);
-	unsigned files = 0, clean = 0, findings = 0;
-	for (struct dirent *e; (e = readdir(dir));) {
-		const size_t len = strlen(e->d_name);
-		if (len < 6 || strcmp(e->d_name + len - 5, ".conf"))
-			continue;
-		const unsigned n = check_one(e->d_name);
-		files++;
-		clean += n == 0;
-		findings += n;
-	}
-	closedir(dir);
-	print_message("%u golden files (%u clean), %u findings\n", files, clean, findings);
-	assert_true(files >= 10 && clean >= 3);
+	struct tally t = {0, 0, 0};
+	pk_test_each_file(GOLDEN_DIR, ".conf", check_one, &t);
+	print_message("%u golden files (%u clean), %u findings\n", t.files, t.clean, t.findings);
+	assert_true(t.files >= 10 && t.clean >= 3);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_rule_files_give_exactly_the_expected_findings),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_golden_rule_files_give_exactly_the_expected_findings),
+)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "compiler/ir.h"
+#include "tests/support/testmain.h"
 #include "verify/packet.h"
 
 static void test_explain_example_packet_parses_every_field(void **state)
@@ -41,7 +42,7 @@ static void test_format_then_parse_gives_the_same_packet(void **state)
 		"inet icmp from 10.0.0.1 to 10.0.0.2 in on lan0 icmp-type 8 code 0 tos 0x10",
 		"inet tcp from 10.0.0.1 port 1 to 10.0.0.2 port 2 in on dmz0 flags SA tagged web",
 	};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+	for (size_t i = 0; i < PK_NELEMS(texts); i++) {
 		struct pk_vpkt p, q;
 		char s1[256], s2[256], out[256], out2[256];
 		struct pk_err err;
@@ -69,12 +70,8 @@ static void test_bad_words_are_named_in_the_error(void **state)
 	assert_int_equal(pk_vpkt_parse("tcp port 80", &p, store, sizeof(store), &err), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_explain_example_packet_parses_every_field),
-		cmocka_unit_test(test_format_then_parse_gives_the_same_packet),
-		cmocka_unit_test(test_bad_words_are_named_in_the_error),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_explain_example_packet_parses_every_field),
+	cmocka_unit_test(test_format_then_parse_gives_the_same_packet),
+	cmocka_unit_test(test_bad_words_are_named_in_the_error),
+)

@@ -16,6 +16,7 @@
 #include "runtime/ruleset.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/rulegen.h"
+#include "tests/support/testmain.h"
 #include "verify/eval.h"
 #include "verify/z3_encode.h"
 
@@ -52,12 +53,7 @@ static void agree_on(uint64_t seed, uint32_t nrules, unsigned npkts)
 	const struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 3, .quick_pct = 30};
 	struct pk_ir_ruleset *ir = pk_rulegen(&o);
 	make_deterministic(ir);
-	uint8_t *buf;
-	size_t len;
-	pk_test_encode(ir, &buf, &len);
-	struct pk_rs *rs;
-	struct pk_err err;
-	assert_int_equal(pk_rs_load(buf, len, &rs, &err), 0);
+	struct pk_rs *rs = pk_test_load_rs(ir);
 	struct pk_z3 z;
 	assert_int_equal(pk_z3_init(&z), 0);
 	pk_z3_add_names(&z, ir);
@@ -90,7 +86,6 @@ static void agree_on(uint64_t seed, uint32_t nrules, unsigned npkts)
 	free(M);
 	pk_z3_fini(&z);
 	pk_rs_free(rs);
-	free(buf);
 	pk_rulegen_free(ir);
 }
 
@@ -101,10 +96,6 @@ static void test_decision_formula_agrees_with_bytecode_classifier(void **state)
 		agree_on(seed, 60, 150);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decision_formula_agrees_with_bytecode_classifier),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_decision_formula_agrees_with_bytecode_classifier),
+)

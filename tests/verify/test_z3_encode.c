@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "tests/support/testmain.h"
 #include "verify/eval.h"
 #include "verify/z3_encode.h"
 
@@ -302,11 +303,7 @@ static void test_verdicts_through_translations_agree(void **state)
 	assert_true(translated > NSETS); /* the packets do meet translating rules */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_match_agrees_with_reference_evaluator),
-		cmocka_unit_test(test_verdicts_through_translations_agree),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_match_agrees_with_reference_evaluator),
+	cmocka_unit_test(test_verdicts_through_translations_agree),
+)

@@ -1,0 +1,54 @@
+/* tests/compiler/test_lines.c: line N of a text (compiler/lines.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "compiler/lines.h"
+
+/* Line n of text reads want; NULL: text has no line n. */
+static void expect_line(const char *text, uint32_t n, const char *want)
+{
+	struct pk_lines ix;
+	size_t len = 0;
+	assert_true(pk_lines_index(&ix, text, strlen(text)));
+	const char *l = pk_lines_get(&ix, n, &len);
+	if (want) {
+		assert_non_null(l);
+		assert_int_equal(len, strlen(want));
+		assert_memory_equal(l, want, len);
+	} else {
+		assert_null(l);
+	}
+	pk_lines_free(&ix);
+}
+
+static void test_crlf_file_gives_the_line_without_cr(void **state)
+{
+	(void)state;
+	expect_line("pass in all\r\nblock out all\r\n", 1, "pass in all");
+	expect_line("pass in all\r\nblock out all\r\n", 2, "block out all");
+	expect_line("a\rb\r\n", 1, "a\rb"); /* a lone \r inside a line stays */
+}
+
+static void test_last_line_needs_no_newline_and_past_it_there_is_none(void **state)
+{
+	(void)state;
+	expect_line("one\n\nthree", 2, "");
+	expect_line("one\n\nthree", 3, "three");
+	expect_line("one\n\nthree", 0, NULL);
+	expect_line("one\n\nthree", 4, NULL);
+	expect_line("one\n", 2, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_crlf_file_gives_the_line_without_cr),
+		cmocka_unit_test(test_last_line_needs_no_newline_and_past_it_there_is_none),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
