@@ -18,6 +18,7 @@
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
 #include "verify/eval.h"
+#include "tests/support/testmain.h"
 
 static void expect_rules(const char *text, const char *want)
 {
@@ -344,27 +345,23 @@ static void test_flattened_rules_print_back_the_same(void **state)
 	free(twice);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_criteria_are_anded_into_each_rule),
-		cmocka_unit_test(test_rules_the_criteria_exclude_are_dropped),
-		cmocka_unit_test(test_a_list_in_the_anchor_rule_evaluates_the_anchor_once_per_item),
-		cmocka_unit_test(test_flags_of_anchor_and_rule_combine),
-		cmocka_unit_test(test_a_quick_rule_inside_ends_all_evaluation),
-		cmocka_unit_test(test_anchor_quick_decides_as_pf),
-		cmocka_unit_test(test_a_wildcard_takes_the_children_in_strcmp_order),
-		cmocka_unit_test(test_paths_are_relative_to_the_enclosing_anchor),
-		cmocka_unit_test(test_translation_anchors_take_their_kind_of_rules),
-		cmocka_unit_test(test_load_anchor_reads_files_relative_to_the_loading_one),
-		cmocka_unit_test(test_a_file_that_cannot_be_read_is_a_warning_and_the_anchor_is_empty),
-		cmocka_unit_test(test_anchors_filled_at_run_time_are_empty_with_one_note_each),
-		cmocka_unit_test(test_dummynet_anchors_are_empty_with_a_note),
-		cmocka_unit_test(test_rules_no_anchor_rule_reaches_are_reported),
-		cmocka_unit_test(test_what_one_rule_cannot_say_is_unsupported),
-		cmocka_unit_test(test_what_pfctl_refuses_is_an_error),
-		cmocka_unit_test(test_anchors_named_over_and_over_are_bounded),
-		cmocka_unit_test(test_flattened_rules_print_back_the_same),
-	};
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
-}
+PK_TEST_MAIN_GROUP(make_dir, remove_dir,
+	cmocka_unit_test(test_criteria_are_anded_into_each_rule),
+	cmocka_unit_test(test_rules_the_criteria_exclude_are_dropped),
+	cmocka_unit_test(test_a_list_in_the_anchor_rule_evaluates_the_anchor_once_per_item),
+	cmocka_unit_test(test_flags_of_anchor_and_rule_combine),
+	cmocka_unit_test(test_a_quick_rule_inside_ends_all_evaluation),
+	cmocka_unit_test(test_anchor_quick_decides_as_pf),
+	cmocka_unit_test(test_a_wildcard_takes_the_children_in_strcmp_order),
+	cmocka_unit_test(test_paths_are_relative_to_the_enclosing_anchor),
+	cmocka_unit_test(test_translation_anchors_take_their_kind_of_rules),
+	cmocka_unit_test(test_load_anchor_reads_files_relative_to_the_loading_one),
+	cmocka_unit_test(test_a_file_that_cannot_be_read_is_a_warning_and_the_anchor_is_empty),
+	cmocka_unit_test(test_anchors_filled_at_run_time_are_empty_with_one_note_each),
+	cmocka_unit_test(test_dummynet_anchors_are_empty_with_a_note),
+	cmocka_unit_test(test_rules_no_anchor_rule_reaches_are_reported),
+	cmocka_unit_test(test_what_one_rule_cannot_say_is_unsupported),
+	cmocka_unit_test(test_what_pfctl_refuses_is_an_error),
+	cmocka_unit_test(test_anchors_named_over_and_over_are_bounded),
+	cmocka_unit_test(test_flattened_rules_print_back_the_same),
+)

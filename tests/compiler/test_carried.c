@@ -12,6 +12,7 @@
 
 #include "compiler/print.h"
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static void expect_print(const char *in, unsigned flags, const char *want)
 {
@@ -25,14 +26,6 @@ static void expect_print(const char *in, unsigned flags, const char *want)
 	free(got);
 }
 
-static void expect_diag(const char *in, const char *fragment)
-{
-	char *got = pk_test_diags(in);
-	if (!strstr(got, fragment))
-		fail_msg("expected '%s' in:\n%s", fragment, got);
-	free(got);
-}
-
 static void test_queue_definitions_are_kept_as_statements(void **state)
 {
 	(void)state;
@@ -41,7 +34,7 @@ static void test_queue_definitions_are_kept_as_statements(void **state)
 		     PK_PRINT_OPTIONS,
 		     "queue rootq on em0 bandwidth 10M max 10M\nqueue std parent rootq bandwidth 5M default\n"
 		     "altq on em1 priq bandwidth 1Mb queue { a, b }\npass out all flags S/SA\n");
-	expect_diag("queue rootq on em0 bandwidth 10M\n", "note: queueing (queue) changes no verdict");
+	pk_test_expect_diag("queue rootq on em0 bandwidth 10M\n", "note: queueing (queue) changes no verdict");
 }
 
 static void test_rule_options_that_change_no_verdict_are_kept_on_the_rule(void **state)
@@ -50,7 +43,7 @@ static void test_rule_options_that_change_no_verdict_are_kept_on_the_rule(void *
 	expect_print("pass out set prio (3, 5) set queue (std, ack) ridentifier 7\nmatch out queue bulk\n", 0,
 		     "pass out all flags S/SA set prio (3, 5) set queue (std, ack) ridentifier 7\n"
 		     "match out all queue bulk\n");
-	expect_diag("pass out set prio 3\n", "note: set prio changes no verdict");
+	pk_test_expect_diag("pass out set prio 3\n", "note: set prio changes no verdict");
 }
 
 static void test_set_options_that_change_no_verdict_are_kept(void **state)
@@ -76,26 +69,22 @@ static void test_set_reassemble_yes_is_kept_and_no_is_unsupported(void **state)
 {
 	(void)state;
 	expect_print("set reassemble yes no-df\npass\n", PK_PRINT_OPTIONS, "set reassemble yes no-df\npass all flags S/SA\n");
-	expect_diag("set reassemble no\n", "unsupported: set reassemble no");
+	pk_test_expect_diag("set reassemble no\n", "unsupported: set reassemble no");
 }
 
 static void test_options_that_change_verdicts_stay_unsupported(void **state)
 {
 	(void)state;
-	expect_diag("pass in prio 3\n", "unsupported: prio");
-	expect_diag("pass in set rtable 2\n", "unsupported: set rtable (rule option)");
-	expect_diag("set scrub in all no-df\n", "error: 'set scrub' is no pf option");
+	pk_test_expect_diag("pass in prio 3\n", "unsupported: prio");
+	pk_test_expect_diag("pass in set rtable 2\n", "unsupported: set rtable (rule option)");
+	pk_test_expect_diag("set scrub in all no-df\n", "error: 'set scrub' is no pf option");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_queue_definitions_are_kept_as_statements),
-		cmocka_unit_test(test_rule_options_that_change_no_verdict_are_kept_on_the_rule),
-		cmocka_unit_test(test_set_options_that_change_no_verdict_are_kept),
-		cmocka_unit_test(test_state_defaults_apply_to_pass_rules_that_write_no_state),
-		cmocka_unit_test(test_set_reassemble_yes_is_kept_and_no_is_unsupported),
-		cmocka_unit_test(test_options_that_change_verdicts_stay_unsupported),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_queue_definitions_are_kept_as_statements),
+	cmocka_unit_test(test_rule_options_that_change_no_verdict_are_kept_on_the_rule),
+	cmocka_unit_test(test_set_options_that_change_no_verdict_are_kept),
+	cmocka_unit_test(test_state_defaults_apply_to_pass_rules_that_write_no_state),
+	cmocka_unit_test(test_set_reassemble_yes_is_kept_and_no_is_unsupported),
+	cmocka_unit_test(test_options_that_change_verdicts_stay_unsupported),
+)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "tests/support/front_support.h"
+#include "tests/support/testmain.h"
 
 static const char topo[] = "interface em0 address 203.0.113.2/24\ninterface em1 address 192.168.1.1/24\n";
 
@@ -65,13 +66,9 @@ static void test_the_topology_keywords_are_words_elsewhere(void **state)
 	free(got);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_route_to_before_the_address_family_is_read),
-		cmocka_unit_test(test_a_translation_port_without_proto_matches_tcp_and_udp),
-		cmocka_unit_test(test_a_filter_port_without_proto_is_still_an_error),
-		cmocka_unit_test(test_the_topology_keywords_are_words_elsewhere),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_route_to_before_the_address_family_is_read),
+	cmocka_unit_test(test_a_translation_port_without_proto_matches_tcp_and_udp),
+	cmocka_unit_test(test_a_filter_port_without_proto_is_still_an_error),
+	cmocka_unit_test(test_the_topology_keywords_are_words_elsewhere),
+)

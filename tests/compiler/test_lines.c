@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "compiler/lines.h"
+#include "tests/support/testmain.h"
 
 /* Line n of text reads want; NULL: text has no line n. */
 static void expect_line(const char *text, uint32_t n, const char *want)
@@ -44,11 +45,7 @@ static void test_last_line_needs_no_newline_and_past_it_there_is_none(void **sta
 	expect_line("one\n", 2, "");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_crlf_file_gives_the_line_without_cr),
-		cmocka_unit_test(test_last_line_needs_no_newline_and_past_it_there_is_none),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_crlf_file_gives_the_line_without_cr),
+	cmocka_unit_test(test_last_line_needs_no_newline_and_past_it_there_is_none),
+)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "compiler/strmap.h"
+#include "tests/support/testmain.h"
 
 static void test_every_key_is_found_after_the_table_grows(void **state)
 {
@@ -43,11 +44,7 @@ static void test_putting_a_key_again_replaces_its_value(void **state)
 	pk_strmap_free(&m);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_key_is_found_after_the_table_grows),
-		cmocka_unit_test(test_putting_a_key_again_replaces_its_value),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+PK_TEST_MAIN(
+	cmocka_unit_test(test_every_key_is_found_after_the_table_grows),
+	cmocka_unit_test(test_putting_a_key_again_replaces_its_value),
+)

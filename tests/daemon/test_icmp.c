@@ -11,6 +11,7 @@
 #include "runtime/cksum.h"
 #include "runtime/proto.h"
 #include "runtime/ruleset.h"
+#include "tests/support/testmain.h"
 
 /* An IPv4 TCP SYN 192.168.1.10:40000 -> 10.0.10.5:22, checksums and all. */
 static uint8_t syn[40];
@@ -125,14 +126,10 @@ static void test_icmp6_error_is_never_answered_with_an_icmp6_error(void **state)
 	assert_int_equal(pk_router_icmp_build(&timxceed, err1, n, err2, sizeof(err2)), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_time_exceeded_quotes_the_packet_and_is_addressed_to_its_source),
-		cmocka_unit_test(test_icmp_error_is_never_answered_with_an_icmp_error),
-		cmocka_unit_test(test_echo_request_becomes_a_valid_reply),
-		cmocka_unit_test(test_echo6_request_becomes_a_valid_reply),
-		cmocka_unit_test(test_icmp6_error_is_never_answered_with_an_icmp6_error),
-	};
-	return cmocka_run_group_tests(tests, make_syn, NULL);
-}
+PK_TEST_MAIN_GROUP(make_syn, NULL,
+	cmocka_unit_test(test_time_exceeded_quotes_the_packet_and_is_addressed_to_its_source),
+	cmocka_unit_test(test_icmp_error_is_never_answered_with_an_icmp_error),
+	cmocka_unit_test(test_echo_request_becomes_a_valid_reply),
+	cmocka_unit_test(test_echo6_request_becomes_a_valid_reply),
+	cmocka_unit_test(test_icmp6_error_is_never_answered_with_an_icmp6_error),
+)
