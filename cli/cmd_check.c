@@ -40,17 +40,9 @@ static json_t *diag_json(const struct pk_diag *g)
 int pk_cmd_check(int argc, char **argv)
 {
 	struct pk_front_args a;
-	int rc = pk_front_args_parse(argc, argv, "", &a);
-	if (rc)
+	int rc = pk_front_args_parse(argc, argv, "", false, check_usage, &a);
+	if (rc >= 0)
 		return rc;
-	if (a.help) {
-		check_usage(stdout);
-		return 0;
-	}
-	if (!a.nfiles) {
-		check_usage(stderr);
-		return 2;
-	}
 	struct pk_diags d;
 	pk_diags_init(&d);
 	unsigned rules = 0;

@@ -80,14 +80,10 @@ int pk_cmd_compile(int argc, char **argv)
 {
 	const char *out = take_output(&argc, argv);
 	struct pk_front_args a;
-	int rc = pk_front_args_parse(argc, argv, "", &a);
-	if (rc)
+	int rc = pk_front_args_parse(argc, argv, "", true, compile_usage, &a);
+	if (rc >= 0)
 		return rc;
-	if (a.help) {
-		compile_usage(stdout);
-		return 0;
-	}
-	if (a.nfiles != 1 || !out) {
+	if (!out) {
 		compile_usage(stderr);
 		return 2;
 	}

@@ -20,17 +20,9 @@ static void print_usage(FILE *out)
 int pk_cmd_print(int argc, char **argv)
 {
 	struct pk_front_args a;
-	int rc = pk_front_args_parse(argc, argv, "nv", &a);
-	if (rc)
+	int rc = pk_front_args_parse(argc, argv, "nv", true, print_usage, &a);
+	if (rc >= 0)
 		return rc;
-	if (a.help) {
-		print_usage(stdout);
-		return 0;
-	}
-	if (a.nfiles != 1) {
-		print_usage(stderr);
-		return 2;
-	}
 	struct pk_diags d;
 	pk_diags_init(&d);
 	struct pk_ir_ruleset *rs;

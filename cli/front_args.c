@@ -38,7 +38,8 @@ static int arg_one(int argc, char **argv, int *i, const char *flags, struct pk_f
 	return 0;
 }
 
-int pk_front_args_parse(int argc, char **argv, const char *flags, struct pk_front_args *a)
+int pk_front_args_parse(int argc, char **argv, const char *flags, bool one_file, void (*usage)(FILE *out),
+			struct pk_front_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	pk_cli_irargs_init(&a->ir);
@@ -51,5 +52,13 @@ int pk_front_args_parse(int argc, char **argv, const char *flags, struct pk_fron
 		if (rc)
 			return rc;
 	}
-	return 0;
+	if (a->help) {
+		usage(stdout);
+		return 0;
+	}
+	if (one_file ? a->nfiles != 1 : !a->nfiles) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
 }

@@ -6,6 +6,7 @@
 #define PK_CLI_FRONT_ARGS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "cli/irload.h"
 
@@ -17,7 +18,10 @@ struct pk_front_args {
 };
 
 /* Parses argv (argv[0] is the command); flags names the extra one-letter
- * flags accepted ("nv" for print). Returns 0, or 2 after a message. */
-int pk_front_args_parse(int argc, char **argv, const char *flags, struct pk_front_args *a);
+ * flags accepted ("nv" for print). Prints usage to stdout for --help, to
+ * stderr when the files are not one (one_file) or at least one. Returns
+ * -1 to go on, else the exit code (0 after help, 2 after a message). */
+int pk_front_args_parse(int argc, char **argv, const char *flags, bool one_file, void (*usage)(FILE *out),
+			struct pk_front_args *a);
 
 #endif

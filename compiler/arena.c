@@ -76,6 +76,14 @@ void *pk_arena_grow(struct pk_arena *a, const void *old, size_t n, size_t cap, s
 	return p;
 }
 
+void *pk_arena_reserve(struct pk_arena *a, void *arr, uint32_t n, uint32_t *cap, uint32_t first, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : first;
+	return pk_arena_grow(a, arr, n, *cap, size);
+}
+
 char *pk_arena_strndup(struct pk_arena *a, const char *s, size_t n)
 {
 	char *p = pk_arena_alloc(a, n + 1);

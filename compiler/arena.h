@@ -10,6 +10,7 @@
 #define PK_COMPILER_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct pk_arena;
 
@@ -22,6 +23,9 @@ void *pk_arena_alloc(struct pk_arena *a, size_t size);
 void *pk_arena_array(struct pk_arena *a, size_t n, size_t size);
 /* Grows an arena array: copies the old n elements into a new array of cap. */
 void *pk_arena_grow(struct pk_arena *a, const void *old, size_t n, size_t cap, size_t size);
+/* Room for one more element in an array of n and capacity *cap: the array,
+ * grown (doubling, from first) when full. */
+void *pk_arena_reserve(struct pk_arena *a, void *arr, uint32_t n, uint32_t *cap, uint32_t first, size_t size);
 char *pk_arena_strdup(struct pk_arena *a, const char *s);
 char *pk_arena_strndup(struct pk_arena *a, const char *s, size_t n);
 char *pk_arena_printf(struct pk_arena *a, const char *fmt, ...)

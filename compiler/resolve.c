@@ -20,10 +20,7 @@ int pk_res_table_find(const struct pk_res *r, const char *name)
 uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_loc *loc)
 {
 	struct pk_ir_ruleset *rs = r->rs;
-	if (rs->ntables == r->tcap) {
-		r->tcap = r->tcap ? r->tcap * 2 : 8;
-		rs->tables = pk_arena_grow(r->a, rs->tables, rs->ntables, r->tcap, sizeof(*rs->tables));
-	}
+	rs->tables = pk_arena_reserve(r->a, rs->tables, rs->ntables, &r->tcap, 8, sizeof(*rs->tables));
 	struct pk_ir_table *t = &rs->tables[rs->ntables];
 	memset(t, 0, sizeof(*t));
 	t->name = pk_arena_strdup(r->a, name);
@@ -38,10 +35,7 @@ uint32_t pk_res_table_add(struct pk_res *r, const char *name, const struct pk_lo
 static void res_add_route(struct pk_res *r, const struct pk_ir_route *rt)
 {
 	struct pk_ir_ruleset *rs = r->rs;
-	if (rs->nroutes == r->routecap) {
-		r->routecap = r->routecap ? r->routecap * 2 : 8;
-		rs->routes = pk_arena_grow(r->a, rs->routes, rs->nroutes, r->routecap, sizeof(*rs->routes));
-	}
+	rs->routes = pk_arena_reserve(r->a, rs->routes, rs->nroutes, &r->routecap, 8, sizeof(*rs->routes));
 	rs->routes[rs->nroutes++] = *rt;
 }
 
@@ -86,10 +80,7 @@ static void res_iface(struct pk_res *r, const struct pk_ast_iface *ai)
 		pk_diag_note(g, &old->loc, "first declared here; list all its addresses in one declaration");
 		return;
 	}
-	if (rs->nifaces == r->icap) {
-		r->icap = r->icap ? r->icap * 2 : 8;
-		rs->ifaces = pk_arena_grow(r->a, rs->ifaces, rs->nifaces, r->icap, sizeof(*rs->ifaces));
-	}
+	rs->ifaces = pk_arena_reserve(r->a, rs->ifaces, rs->nifaces, &r->icap, 8, sizeof(*rs->ifaces));
 	struct pk_ir_iface *i = &rs->ifaces[rs->nifaces++];
 	memset(i, 0, sizeof(*i));
 	i->name = ai->name;

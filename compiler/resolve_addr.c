@@ -28,10 +28,7 @@ bool pk_res_number(struct pk_res *r, const char *text, const struct pk_loc *loc,
 
 static void vec_push(struct pk_res *r, struct pk_addr_vec *v, const struct pk_ir_addr *a)
 {
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 4;
-		v->v = pk_arena_grow(r->a, v->v, v->n, v->cap, sizeof(*v->v));
-	}
+	v->v = pk_arena_reserve(r->a, v->v, v->n, &v->cap, 4, sizeof(*v->v));
 	v->v[v->n++] = *a;
 }
 

@@ -77,10 +77,7 @@ static void def_add(struct pk_res *r, const char *path, const struct pk_loc *loc
 		pk_diag_note(g, &old->loc, "first given here");
 		return;
 	}
-	if (x->ndefs == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 8;
-		x->defs = pk_arena_grow(r->a, x->defs, x->ndefs, x->cap, sizeof(*x->defs));
-	}
+	x->defs = pk_arena_reserve(r->a, x->defs, x->ndefs, &x->cap, 8, sizeof(*x->defs));
 	struct anchor_def *d = &x->defs[x->ndefs++];
 	memset(d, 0, sizeof(*d));
 	d->path = path;

@@ -32,10 +32,7 @@ struct pk_expand {
 struct pk_ir_rule *pk_res_new_rule(struct pk_res *r)
 {
 	struct pk_ir_ruleset *rs = r->rs;
-	if (rs->nrules == r->rcap) {
-		r->rcap = r->rcap ? r->rcap * 2 : 64;
-		rs->rules = pk_arena_grow(r->a, rs->rules, rs->nrules, r->rcap, sizeof(*rs->rules));
-	}
+	rs->rules = pk_arena_reserve(r->a, rs->rules, rs->nrules, &r->rcap, 64, sizeof(*rs->rules));
 	struct pk_ir_rule *ir = &rs->rules[rs->nrules];
 	memset(ir, 0, sizeof(*ir));
 	ir->nr = rs->nrules++;
@@ -56,10 +53,7 @@ static bool res_first_mention(struct pk_res *r, const char *name)
 
 static void exp_if_add(struct pk_res *r, struct pk_expand *e, uint32_t *cap, const char *name, bool neg)
 {
-	if (e->nifs == *cap) {
-		*cap *= 2;
-		e->ifs = pk_arena_grow(r->a, e->ifs, e->nifs, *cap, sizeof(*e->ifs));
-	}
+	e->ifs = pk_arena_reserve(r->a, e->ifs, e->nifs, cap, 4, sizeof(*e->ifs));
 	e->ifs[e->nifs].name = name;
 	e->ifs[e->nifs++].neg = neg;
 }

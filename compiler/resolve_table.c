@@ -16,10 +16,7 @@ struct pk_entry_vec {
 
 static void entry_push(struct pk_res *r, struct pk_entry_vec *e, const struct pk_prefix *p, bool neg)
 {
-	if (e->n == e->cap) {
-		e->cap = e->cap ? e->cap * 2 : 8;
-		e->v = pk_arena_grow(r->a, e->v, e->n, e->cap, sizeof(*e->v));
-	}
+	e->v = pk_arena_reserve(r->a, e->v, e->n, &e->cap, 8, sizeof(*e->v));
 	e->v[e->n].pfx = *p;
 	e->v[e->n++].neg = neg;
 }
