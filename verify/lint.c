@@ -379,9 +379,8 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct pk_lint_ctx x = {.rs = rs, .o = o, .rep = rep};
-	if (pk_z3_init(&x.z) < 0)
+	if (pk_z3_init(&x.z, rs, NULL) < 0)
 		return -1;
-	pk_z3_add_names(&x.z, rs);
 	const size_t n = rs->nrules + 1;
 	x.box = pk_xcalloc(n, sizeof(*x.box));
 	x.M = pk_xcalloc(n, sizeof(*x.M));

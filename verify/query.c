@@ -24,10 +24,8 @@ int pk_query_run(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *sha
 {
 	memset(out, 0, sizeof(*out));
 	struct pk_z3 z;
-	if (pk_z3_init(&z) < 0)
+	if (pk_z3_init(&z, rs, shape_rs) < 0)
 		return -1;
-	pk_z3_add_names(&z, rs);
-	pk_z3_add_names(&z, shape_rs);
 	Z3_ast *v = pk_xcalloc(n + 1, sizeof(*v));
 	for (unsigned k = 0; k < n; k++)
 		v[k] = pk_z3_match_plain(&z, shape_rs, &shape_rs->rules[shape[k]]); /* the packet as it arrives */

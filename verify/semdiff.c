@@ -71,10 +71,8 @@ int pk_diff_run(const struct pk_ir_ruleset *old, const struct pk_ir_ruleset *new
 {
 	memset(out, 0, sizeof(*out));
 	struct pk_z3 z;
-	if (pk_z3_init(&z) < 0)
+	if (pk_z3_init(&z, old, new_rs) < 0)
 		return -1;
-	pk_z3_add_names(&z, old);
-	pk_z3_add_names(&z, new_rs);
 	struct pk_diff_side a = {old, pk_xcalloc(old->nrules + 1, sizeof(Z3_ast)), NULL};
 	struct pk_diff_side b = {new_rs, pk_xcalloc(new_rs->nrules + 1, sizeof(Z3_ast)), NULL};
 	a.pass = pk_z3_passes(&z, old);

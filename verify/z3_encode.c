@@ -16,7 +16,43 @@ static void on_z3_error(Z3_context c, Z3_error_code e)
 	abort();
 }
 
-int pk_z3_init(struct pk_z3 *z)
+static unsigned name_find(const char *const *v, unsigned n, const char *name)
+{
+	for (unsigned k = 0; k < n; k++)
+		if (!strcmp(v[k], name))
+			return k + 1;
+	return 0;
+}
+
+static void name_add(const char ***v, unsigned *n, unsigned *cap, const char *name)
+{
+	if (!name || name_find(*v, *n, name))
+		return;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = pk_xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = name;
+}
+
+static void add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	z->xl_rs = NULL; /* a ruleset (perhaps at a freed one's address): its translations are built afresh */
+	z->closed |= rs->nifaces > 0;
+	for (uint32_t i = 0; i < rs->nifaces; i++)
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->ifaces[i].name);
+	for (uint32_t i = 0; i < rs->nroutes; i++)
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->routes[i].ifname);
+	for (uint32_t i = 0; i < rs->opts.nskip; i++)
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->opts.skip[i]);
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->rules[i].ifc.name);
+		name_add(&z->tags, &z->ntag, &z->captag, rs->rules[i].tag);
+		name_add(&z->tags, &z->ntag, &z->captag, rs->rules[i].tagged);
+	}
+}
+
+int pk_z3_init(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *other)
 {
 	memset(z, 0, sizeof(*z));
 	Z3_config cfg = Z3_mk_config();
@@ -42,6 +78,9 @@ int pk_z3_init(struct pk_z3 *z)
 	z->p.name = Z3_mk_const(z->c, Z3_mk_string_symbol(z->c, "p." #name), Z3_mk_bv_sort(z->c, bits));
 	PK_Z3_FIELDS(PK_Z3_FIELD_MK)
 #undef PK_Z3_FIELD_MK
+	add_names(z, rs);
+	if (other)
+		add_names(z, other);
 	return 0;
 }
 
@@ -57,41 +96,8 @@ void pk_z3_fini(struct pk_z3 *z)
 	memset(z, 0, sizeof(*z));
 }
 
-static unsigned name_find(const char *const *v, unsigned n, const char *name)
-{
-	for (unsigned k = 0; k < n; k++)
-		if (!strcmp(v[k], name))
-			return k + 1;
-	return 0;
-}
 
-static void name_add(const char ***v, unsigned *n, unsigned *cap, const char *name)
-{
-	if (!name || name_find(*v, *n, name))
-		return;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*v = pk_xrealloc(*v, *cap * sizeof(**v));
-	}
-	(*v)[(*n)++] = name;
-}
 
-void pk_z3_add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
-{
-	z->xl_rs = NULL; /* a ruleset (perhaps at a freed one's address): its translations are built afresh */
-	z->closed |= rs->nifaces > 0;
-	for (uint32_t i = 0; i < rs->nifaces; i++)
-		name_add(&z->ifnames, &z->nif, &z->capif, rs->ifaces[i].name);
-	for (uint32_t i = 0; i < rs->nroutes; i++)
-		name_add(&z->ifnames, &z->nif, &z->capif, rs->routes[i].ifname);
-	for (uint32_t i = 0; i < rs->opts.nskip; i++)
-		name_add(&z->ifnames, &z->nif, &z->capif, rs->opts.skip[i]);
-	for (uint32_t i = 0; i < rs->nrules; i++) {
-		name_add(&z->ifnames, &z->nif, &z->capif, rs->rules[i].ifc.name);
-		name_add(&z->tags, &z->ntag, &z->captag, rs->rules[i].tag);
-		name_add(&z->tags, &z->ntag, &z->captag, rs->rules[i].tagged);
-	}
-}
 
 unsigned pk_z3_iface_index(const struct pk_z3 *z, const char *name)
 {

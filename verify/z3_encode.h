@@ -5,7 +5,7 @@
  * destination with IPv4 in the top 32 bits and the rest zero, ports,
  * protocol, TCP flags, ICMP type/code, interface, direction, tos, tag).
  * Interfaces and tags are enumerated: 0 is "one no rule names", 1..n the
- * names registered with pk_z3_add_names. A rule's match, the rule that
+ * names registered by pk_z3_init. A rule's match, the rule that
  * decides a packet and the ruleset's verdict under pf's semantics (last
  * match wins unless quick; match rules do not decide; no match passes) are
  * formulas over those constants. One context and one solver serve a whole
@@ -69,12 +69,10 @@ struct pk_z3 {
 	unsigned nxl;
 };
 
-int pk_z3_init(struct pk_z3 *z);
+/* A solver for formulas about rs and other (NULL when one ruleset is
+ * enough): the interfaces and tags they name are enumerated first. */
+int pk_z3_init(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *other);
 void pk_z3_fini(struct pk_z3 *z);
-
-/* Enumerate the interfaces and tags a ruleset names (call for every
- * ruleset before building formulas about it). */
-void pk_z3_add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
 unsigned pk_z3_iface_index(const struct pk_z3 *z, const char *name);
 
 /* A well-formed packet: the constraints between fields (ports only for

@@ -4,12 +4,7 @@
 # relayd/*, filled at run time) and macOS's /etc/pf.conf (com.apple/* of
 # every kind, load anchor from /etc/pf.anchors).
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-picket=$root/build/picket
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/../support/e2e.sh"
 has() { grep -qF "$1" "$tmp/err" || fail "$2: no '$1' in: $(cat "$tmp/err")"; }
 
 # accepted: exit 0, its notes on stderr

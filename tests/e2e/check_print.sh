@@ -2,12 +2,7 @@
 # tests/e2e/check_print.sh: `picket check` and `picket print` as a user runs
 # them: exit codes, located messages, JSON, numbering, topology, -D.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-picket=$root/build/picket
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/../support/e2e.sh"
 
 for f in "$root"/examples/*.conf; do
 	"$picket" check "$f" >"$tmp/out" 2>&1 || fail "example $f does not check: $(cat "$tmp/out")"

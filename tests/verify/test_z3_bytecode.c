@@ -55,8 +55,7 @@ static void agree_on(uint64_t seed, uint32_t nrules, unsigned npkts)
 	make_deterministic(ir);
 	struct pk_rs *rs = pk_test_load_rs(ir);
 	struct pk_z3 z;
-	assert_int_equal(pk_z3_init(&z), 0);
-	pk_z3_add_names(&z, ir);
+	assert_int_equal(pk_z3_init(&z, ir, NULL), 0);
 	Z3_ast *M = calloc(ir->nrules + 1, sizeof(*M));
 	struct pk_rng rng = {seed * 7 + 1};
 	unsigned decided = 0;

@@ -208,8 +208,7 @@ static void test_match_agrees_with_reference_evaluator(void **state)
 	}
 	setup_ruleset(&rs, rules, NRULES);
 	struct pk_z3 z;
-	assert_int_equal(pk_z3_init(&z), 0);
-	pk_z3_add_names(&z, &rs);
+	assert_int_equal(pk_z3_init(&z, &rs, NULL), 0);
 	unsigned matched = 0;
 	for (uint32_t i = 0; i < NRULES; i++) {
 		const Z3_ast m = pk_z3_match(&z, &rs, &rules[i]);
@@ -279,8 +278,7 @@ static void test_verdicts_through_translations_agree(void **state)
 				rnd_nat(&rules[i], &pools[i]);
 		}
 		setup_ruleset(&rs, rules, NRULES);
-		assert_int_equal(pk_z3_init(&z), 0);
-		pk_z3_add_names(&z, &rs);
+		assert_int_equal(pk_z3_init(&z, &rs, NULL), 0);
 		const Z3_ast passes = pk_z3_passes(&z, &rs);
 		Z3_ast M[NRULES] = {0};
 		for (unsigned k = 0; k < NPKTS; k++) {
