@@ -200,15 +200,19 @@ pk_stat() {
 pk_rx() { ctl stats | awk -v i="$1" '$1 == i && NF == 5 { print $2; exit }'; }
 
 # A file of $1 MiB of random bytes served by FreeNAS's HTTP server as /big.
+# The client's TCP receive buffer is capped at 128 KiB, so that a paced
+# fetch's data crosses picketd as curl reads it, not megabytes ahead.
 pk_big_file() {
+	inc sysctl -qw net.ipv4.tcp_rmem="4096 65536 131072"
 	head -c "$(($1 * 1048576))" /dev/urandom >"$WORK/www/big"
 	sha256sum <"$WORK/www/big" | cut -d' ' -f1 >"$WORK/big.sha256"
 }
 
 # Fetch /big from the client at $1 bytes/s into $WORK/got (curl's status
-# and times in $WORK/curl.out); in the background, its pid in $!.
+# and times in $WORK/curl.out), given up after ${2:-5} s below 1000 bytes/s;
+# in the background, its pid in $!.
 pk_fetch_big() {
-	inc curl -sS --max-time 60 --speed-limit 1000 --speed-time 5 --limit-rate "$1" -o "$WORK/got" \
+	inc curl -sS --max-time 60 --speed-limit 1000 --speed-time "${2:-5}" --limit-rate "$1" -o "$WORK/got" \
 		-w '%{http_code} %{size_download} %{time_total}\n' "http://$NAS/big" >"$WORK/curl.out" 2>&1 &
 }
 
