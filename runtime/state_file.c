@@ -10,8 +10,8 @@
 #include "runtime/state_file.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +35,8 @@
 #define SF_FLAGS (PK_SF_SLOPPY | PK_SF_ALLOWOPTS | PK_SF_SRC_CONN)
 #define SF_MAX_SHIFT 14 /* the largest TCP window scale (RFC 7323) */
 
+/* Read and written in place, in the host's order: the runtime runs on
+ * little-endian hosts only (runtime/pkb_format.h refuses the others). */
 struct sf_header {
 	uint8_t magic[SF_MAGIC_LEN];
 	uint32_t version;     /* PK_STATE_FILE_VERSION */
@@ -257,21 +259,10 @@ int pk_engine_save_states(const struct pk_engine *e, const char *path, uint64_t 
 
 /* --- reading ------------------------------------------------------------ */
 
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
+/* The next len bytes of f; -1 at the end of the file or on an error. */
+static int read_next(FILE *f, void *buf, size_t len)
 {
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
+	return fread(buf, 1, len, f) == len ? 0 : -1;
 }
 
 static bool valid_peer(uint8_t proto, uint8_t state, uint8_t wscale)
@@ -346,7 +337,7 @@ static int check_header(const struct pk_engine *e, const struct sf_header *h, ui
 }
 
 /* Pass one: the checksum over the whole file, and every record checked. */
-static int check_records(const struct pk_engine *e, int fd, const struct sf_header *h, struct sf_state *batch,
+static int check_records(const struct pk_engine *e, FILE *f, const struct sf_header *h, struct sf_state *batch,
 			 const char *path, struct pk_err *err)
 {
 	struct pk_sha256 sum;
@@ -358,7 +349,7 @@ static int check_records(const struct pk_engine *e, int fd, const struct sf_head
 	for (uint32_t done = 0; done < h->count;) {
 		uint32_t k = h->count - done < SF_BATCH ? h->count - done : SF_BATCH;
 
-		if (read_at(fd, batch, k * sizeof(*batch), off) < 0)
+		if (read_next(f, batch, k * sizeof(*batch)) < 0)
 			return pk_err_set(err, "%s: cannot read the states: %s", path, strerror(errno));
 		pk_sha256_update(&sum, batch, k * sizeof(*batch));
 		for (uint32_t j = 0; j < k; j++)
@@ -369,7 +360,7 @@ static int check_records(const struct pk_engine *e, int fd, const struct sf_head
 		done += k;
 	}
 	pk_sha256_final(&sum, digest);
-	if (read_at(fd, stored, sizeof(stored), off) < 0)
+	if (read_next(f, stored, sizeof(stored)) < 0)
 		return pk_err_set(err, "%s: cannot read the states: %s", path, strerror(errno));
 	if (memcmp(digest, stored, sizeof(digest)))
 		return pk_err_at(err, off, "%s: checksum mismatch: the file is damaged", path);
@@ -492,11 +483,10 @@ static void restore_one(struct pk_engine *e, const struct sf_state *r, const str
 
 /* Pass two. An engine that has seen no packet counts from the clock's
  * origin, so that every restored age lies after its epoch. */
-static int restore_records(struct pk_engine *e, int fd, const struct sf_header *h, struct sf_state *batch,
+static int restore_records(struct pk_engine *e, FILE *f, const struct sf_header *h, struct sf_state *batch,
 			   uint64_t now_ns, struct pk_state_restore *out)
 {
 	struct sf_clock now;
-	uint64_t off = sizeof(*h);
 
 	if (!e->epoch_set) {
 		e->epoch_ns = 0;
@@ -508,37 +498,36 @@ static int restore_records(struct pk_engine *e, int fd, const struct sf_header *
 	for (uint32_t done = 0; done < h->count;) {
 		uint32_t k = h->count - done < SF_BATCH ? h->count - done : SF_BATCH;
 
-		if (read_at(fd, batch, k * sizeof(*batch), off) < 0)
+		if (read_next(f, batch, k * sizeof(*batch)) < 0)
 			return -1;
 		for (uint32_t j = 0; j < k; j++)
 			restore_one(e, &batch[j], &now, out->gap_ms, out);
-		off += k * sizeof(*batch);
 		done += k;
 	}
 	e->c.states_current = e->st.count;
 	return 0;
 }
 
-static int restore_fd(struct pk_engine *e, int fd, const char *path, uint64_t now_ns, uint64_t wall_ms,
-		      struct pk_state_restore *r, struct pk_err *err)
+static int restore_file(struct pk_engine *e, FILE *f, const char *path, uint64_t now_ns, uint64_t wall_ms,
+			struct pk_state_restore *r, struct pk_err *err)
 {
 	struct sf_header h;
 	struct stat st;
 	struct sf_state *batch;
 	int rc = -1;
 
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
 		return pk_err_set(err, "%s: not a regular file", path);
-	if (read_at(fd, &h, sizeof(h), 0) < 0)
+	if (read_next(f, &h, sizeof(h)) < 0)
 		return pk_err_set(err, "%s: not a picketd state file (%lld bytes)", path, (long long)st.st_size);
 	if (check_header(e, &h, (uint64_t)st.st_size, path, err) < 0)
 		return -1;
 	if (!(batch = malloc(SF_BATCH * sizeof(*batch))))
 		return pk_err_set(err, "%s: out of memory", path);
-	if (check_records(e, fd, &h, batch, path, err) == 0) {
+	if (check_records(e, f, &h, batch, path, err) == 0) {
 		r->saved = h.count;
 		r->gap_ms = wall_ms > h.saved_ms ? wall_ms - h.saved_ms : 0;
-		rc = restore_records(e, fd, &h, batch, now_ns, r);
+		rc = fseek(f, sizeof(h), SEEK_SET) < 0 ? -1 : restore_records(e, f, &h, batch, now_ns, r);
 		if (rc < 0)
 			pk_err_set(err, "%s: cannot read the states: %s", path, strerror(errno));
 	}
@@ -549,14 +538,15 @@ static int restore_fd(struct pk_engine *e, int fd, const char *path, uint64_t no
 int pk_engine_restore_states(struct pk_engine *e, const char *path, uint64_t now_ns, uint64_t wall_ms,
 			     struct pk_state_restore *r, struct pk_err *err)
 {
-	int fd, rc;
+	FILE *f;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (e->st.unused)
 		return pk_err_set(err, "%s: the state table already holds states", path);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (!(f = fopen(path, "rbe")))
 		return pk_err_set(err, "%s: %s", path, strerror(errno));
-	rc = restore_fd(e, fd, path, now_ns, wall_ms, r, err);
-	close(fd);
+	rc = restore_file(e, f, path, now_ns, wall_ms, r, err);
+	fclose(f);
 	return rc;
 }
