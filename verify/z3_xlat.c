@@ -118,7 +118,8 @@ static void prepare(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 		if (!grown)
 			abort(); /* as Z3 itself does when memory runs out */
 		z->xl = grown;
-		cur = translate(z, rs, i, substitute(z, pk_z3_match_plain(z, rs, r), &cur), &cur);
+		const Z3_ast both[2] = {substitute(z, pk_z3_match_plain(z, rs, r), &cur), pk_z3_owner(z, rs, r)};
+		cur = translate(z, rs, i, Z3_mk_and(z->c, 2, both), &cur);
 		z->xl[z->nxl++] = (struct pk_z3_xlat){i, cur.src, cur.dst, cur.sport, cur.dport};
 	}
 }
