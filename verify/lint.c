@@ -126,7 +126,7 @@ bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[j];
-	return j < i && r->quick && !x->dead[j] && (pk_z3_decides(r) || !x->unsure[j]);
+	return j < i && r->quick && !x->dead[j] && !x->assumed[j] && (pk_z3_decides(r) || !x->unsure[j]);
 }
 
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
@@ -345,6 +345,7 @@ static void build_index(struct pk_lint_ctx *x)
 		pk_box_of_rule(rs, r, &x->box[i]);
 		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
 			       dynamic_table(rs, &r->dst) || after_translation(r, xl, nxl);
+		x->assumed[i] = r->user || r->group;
 		if (translating(r))
 			xl[nxl++] = r;
 	}
@@ -369,6 +370,7 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->unsure);
 	free(x->dead);
 	free(x->guarded);
+	free(x->assumed);
 	for (uint32_t s = 0; x->lines && s < x->rs->nsources; s++)
 		pk_lines_free(&x->lines[s]);
 	free(x->lines);
@@ -389,13 +391,14 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.unsure = calloc(n, sizeof(*x.unsure));
 	x.dead = calloc(n, sizeof(*x.dead));
 	x.guarded = calloc(n, sizeof(*x.guarded));
+	x.assumed = calloc(n, sizeof(*x.assumed));
 	x.lines = calloc(rs->nsources + 1, sizeof(*x.lines));
 	for (uint32_t s = 0; x.lines && s < rs->nsources; s++)
 		if (!pk_lines_index(&x.lines[s], rs->sources[s].text, rs->sources[s].len))
 			abort();
 	x.ov = calloc(n, sizeof(*x.ov));
 	x.nov = calloc(n, sizeof(*x.nov));
-	if (!x.box || !x.M || !x.unsure || !x.dead || !x.guarded || !x.lines || !x.ov || !x.nov)
+	if (!x.box || !x.M || !x.unsure || !x.dead || !x.guarded || !x.assumed || !x.lines || !x.ov || !x.nov)
 		abort();
 	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};
 	x.dom = Z3_mk_and(x.z.c, 2, dv);
