@@ -256,6 +256,27 @@ static void rnd_nat(struct pk_ir_rule *r, struct pk_ir_addr *pool)
 	r->nat.port_lo = r->nat.port_hi = rnd() % 2 ? 0 : (uint16_t)(rnd() % 9);
 }
 
+/* A pass or block rule, now and then quick. */
+static void rnd_filter_rule(struct pk_ir_rule *r, uint32_t nr)
+{
+	rnd_rule(r);
+	r->nr = nr;
+	r->action = rnd() % 2 ? PK_ACT_PASS : PK_ACT_BLOCK;
+	r->quick = rnd() % 8 == 0;
+}
+
+/* Z3's verdict on p is the reference evaluator's, whose result is left in res. */
+static void assert_verdict_agrees(struct pk_z3 *z, const struct pk_ir_ruleset *rs, Z3_ast passes,
+				  const struct pk_vpkt *p, unsigned set, struct pk_eval_result *res)
+{
+	char buf[256];
+
+	pk_eval_filter(rs, p, res, NULL, NULL);
+	pk_vpkt_format(p, buf, sizeof(buf));
+	if (holds(z, passes, p) != res->pass)
+		fail_msg("set %u: verdict disagrees on %s (reference: %s)", set, buf, res->pass ? "pass" : "block");
+}
+
 /* pf matches each rule against the packet as translated by the match rules
  * before it: the ruleset's verdict and deciding rule by Z3 and by the
  * reference evaluator agree through nat-to, rdr-to and binat-to. */
@@ -272,10 +293,7 @@ static void test_verdicts_through_translations_agree(void **state)
 		struct pk_z3 z;
 
 		for (uint32_t i = 0; i < NRULES; i++) {
-			rnd_rule(&rules[i]);
-			rules[i].nr = i;
-			rules[i].action = rnd() % 2 ? PK_ACT_PASS : PK_ACT_BLOCK;
-			rules[i].quick = rnd() % 8 == 0;
+			rnd_filter_rule(&rules[i], i);
 			if (rnd() % 3 == 0)
 				rnd_nat(&rules[i], &pools[i]);
 		}
@@ -290,11 +308,9 @@ static void test_verdicts_through_translations_agree(void **state)
 			char buf[256];
 
 			rnd_packet_near(&rules[rnd() % NRULES], &p);
-			pk_eval_filter(&rs, &p, &res, NULL, NULL);
+			assert_verdict_agrees(&z, &rs, passes, &p, set, &res);
 			translated += res.nat_rule != PK_EVAL_NONE;
 			pk_vpkt_format(&p, buf, sizeof(buf));
-			if (holds(&z, passes, &p) != res.pass)
-				fail_msg("set %u: verdict disagrees on %s (reference: %s)", set, buf, res.pass ? "pass" : "block");
 			if (!holds(&z, pk_z3_decided_by(&z, &rs, res.rule == PK_EVAL_NONE ? PK_Z3_NO_RULE : res.rule, M), &p))
 				fail_msg("set %u: the reference's deciding rule %u does not decide %s for Z3", set, res.rule, buf);
 		}
@@ -357,10 +373,7 @@ static void test_owner_agrees_with_reference_evaluator(void **state)
 		struct pk_z3 z;
 
 		for (uint32_t i = 0; i < NRULES; i++) {
-			rnd_rule(&rules[i]);
-			rules[i].nr = i;
-			rules[i].action = rnd() % 2 ? PK_ACT_PASS : PK_ACT_BLOCK;
-			rules[i].quick = rnd() % 8 == 0;
+			rnd_filter_rule(&rules[i], i);
 			rnd_owner(&rules[i]);
 			if (rnd() % 2) /* wide rules, so that packets do meet the owner criteria */
 				rnd_wide(&rules[i]);
@@ -392,9 +405,7 @@ static void test_owner_agrees_with_reference_evaluator(void **state)
 			if (holds(&z, pk_z3_match(&z, &rs, &rules[i]), &p) != want)
 				fail_msg("set %u: rule %u (owner %u) disagrees on %s (reference says %d)", set, i,
 					 rules[i].owner, buf, want);
-			pk_eval_filter(&rs, &p, &res, NULL, NULL);
-			if (holds(&z, passes, &p) != res.pass)
-				fail_msg("set %u: verdict disagrees on %s (reference: %s)", set, buf, res.pass ? "pass" : "block");
+			assert_verdict_agrees(&z, &rs, passes, &p, set, &res);
 		}
 		pk_z3_fini(&z);
 	}
