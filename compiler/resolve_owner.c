@@ -39,7 +39,7 @@ static bool id_value_ok(struct pk_res *r, const struct pk_ast_port *id, const ch
 		return false;
 	}
 	/* what user and group names are made of: so the printed rule reads back */
-	if (v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")] == '\0')
+	if (v[0] && v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")] == '\0')
 		return true;
 	pk_error(r->d, &id->loc, "'%s' is not a %s name or number", v, what);
 	return false;

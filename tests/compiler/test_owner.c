@@ -92,6 +92,7 @@ static void test_ids_pfctl_refuses_are_located_errors(void **state)
 	pk_test_expect_diag("block out user 1000:2000\n", "error: '1000:2000' is not a user: write a range of ids");
 	pk_test_expect_diag("block out user 4294967295\n", "error: illegal user value 4294967295");
 	pk_test_expect_diag("block out group \"a b\"\n", "error: 'a b' is not a group name or number");
+	pk_test_expect_diag("block out user \"\"\n", "error: '' is not a user name or number");
 	pk_test_expect_diag("nat on em0 from any to any user root -> 192.0.2.1\n",
 			    "error: user applies to pass, block and match rules only");
 	pk_test_expect_no_diag("block out user 4294967294 group _x-y.z\n", "error");
