@@ -370,6 +370,13 @@ struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt 
 	return PK_APPEND(list, x);
 }
 
+struct pk_ast_opt *pk_ast_owner(struct pk_parse *p, const struct pk_loc *loc, bool group, struct pk_ast_port *ids)
+{
+	struct pk_ast_opt *o = pk_ast_opt_new(p, loc, PK_O_OWNER, NULL, group);
+	o->ports = ids;
+	return o;
+}
+
 char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b)
 {
 	return pk_arena_printf(p->arena, "%s%s%s", a, sep, b);

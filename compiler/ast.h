@@ -66,6 +66,7 @@ enum pk_ast_opt_kind {
 	PK_O_NAT,        /* n: enum pk_nat_kind; hosts, ports, sub: pool options */
 	PK_O_ROUTE,      /* n: enum pk_route_kind; hosts, sub: pool options */
 	PK_O_SCRUB,      /* sub: scrub options */
+	PK_O_OWNER,      /* user (n 0) or group (n 1); ports: the ids, written as ports are */
 	/* state options */
 	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
 	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */
@@ -360,6 +361,8 @@ struct pk_ast_opt *pk_ast_opt_new(struct pk_parse *p, const struct pk_loc *loc, 
 struct pk_ast_opt *pk_ast_opt_pair(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind, const char *s,
 				   const char *s2);
 struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x);
+/* user IDS or group IDS: names, numbers or unknown with the port operators. */
+struct pk_ast_opt *pk_ast_owner(struct pk_parse *p, const struct pk_loc *loc, bool group, struct pk_ast_port *ids);
 char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b);
 /* Reports `unsupported: what` at loc. */
 void pk_ast_unsupported(struct pk_parse *p, const struct pk_loc *loc, const char *what);

@@ -123,6 +123,11 @@ struct pk_ir_rule {
 	const char *tag;      /* tag NAME */
 	const char *tagged;   /* tagged NAME */
 	const char *carried;  /* options that change no verdict, as written (queue...) */
+	/* `user` and `group`: one id each after expansion, as written ("_pbuild",
+	 * "!= wheel", "1000 >< 2000"); NULL = none. owner (enum pk_owner) is what
+	 * they leave of the rule, the one thing the evaluators read. */
+	const char *user, *group;
+	uint8_t owner;
 	bool tagged_neg;
 	uint8_t state; /* enum pk_state_type; pass defaults to KEEP */
 	struct pk_state_opts sopts;

@@ -365,6 +365,10 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 {
 	print_head(out, r);
 	print_fromto(out, rs, r);
+	if (r->user)
+		fprintf(out, " user %s", r->user);
+	if (r->group)
+		fprintf(out, " group %s", r->group);
 	if (r->flagmask) {
 		fputs(" flags ", out);
 		print_flagbits(out, r->flags);

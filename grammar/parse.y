@@ -411,8 +411,8 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
 		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }
-		| USER portspec		{ pk_ast_unsupported(p, &@$, "user (socket owner match)"); $$ = NULL; }
-		| GROUP portspec	{ pk_ast_unsupported(p, &@$, "group (socket owner match)"); $$ = NULL; }
+		| USER portspec		{ $$ = pk_ast_owner(p, &@$, false, $2); }
+		| GROUP portspec	{ $$ = pk_ast_owner(p, &@$, true, $2); }
 		;
 
 icmpspec	: icmp_item

@@ -49,6 +49,14 @@
 	  "sloppy state skips TCP sequence-window checks. It lets connections survive asymmetric routing " \
 	  "(the firewall sees one direction only), at the cost of accepting forged or out-of-window "     \
 	  "segments that keep state would drop. Keep it to rules that need it.")                           \
+	X(SOCKET_OWNER, "socket-owner", PK_SEV_INFO, 1, "user or group: what picket assumes",              \
+	  "pf matches user and group against the socket of the firewall that sends or receives a TCP or "  \
+	  "UDP packet, and ignores them for other protocols. A forwarded packet has no socket there: its "  \
+	  "owner is unknown, which only `user unknown` and `user != NAME` match, exactly as in pf. The "    \
+	  "owner of the firewall's own packets shows in no ruleset or capture: picket assumes it is none "  \
+	  "of the users and groups the rules name, so `user NAME` and comparisons do not match them and "   \
+	  "`!=` does. No finding rests on that assumption: a rule with user or group is never reported "    \
+	  "shadowed, redundant or unmatchable, and is not counted as taking other rules' packets.")        \
 	X(NO_STATE_TCP, "no-state-tcp", PK_SEV_WARNING, 1, "Stateless TCP pass whose replies are blocked", \
 	  "The rule passes TCP without creating state, so the replies are filtered by the rules on their " \
 	  "own, and no rule passes them: the connection cannot complete. Keep state, or pass the replies.") \

@@ -26,6 +26,8 @@ struct pk_lint_ctx {
 	bool *dead;         /* per rule: unmatchable */
 	bool *guarded;      /* per rule: a later quick match rule overlaps it (it may stop evaluation
 	                     * before the rules that would take this one's packets) */
+	bool *assumed;      /* per rule: user or group, which the firewall's own packets meet or not by
+			     * picket's assumption about their owner (enum pk_owner), not by the ruleset */
 	struct pk_lines *lines; /* per source (rs->sources), so look-ups do not rescan it */
 	uint32_t **ov;      /* per filter rule: the other filter rules whose boxes overlap, ascending */
 	unsigned *nov;

@@ -61,7 +61,7 @@ bool pk_lint_default_effect(const struct pk_ir_rule *r)
 
 static bool usable(const struct pk_lint_ctx *x, uint32_t j)
 {
-	return pk_z3_decides(&x->rs->rules[j]) && !x->unsure[j] && !x->dead[j];
+	return pk_z3_decides(&x->rs->rules[j]) && !x->unsure[j] && !x->dead[j] && !x->assumed[j];
 }
 
 /* The rules that can take rule i's packets: earlier quick ones, and when
@@ -282,7 +282,7 @@ static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_s
 static bool neighbours_sure(const struct pk_lint_ctx *x, uint32_t i)
 {
 	for (unsigned k = 0; k < x->nov[i]; k++)
-		if (x->unsure[x->ov[i][k]])
+		if (x->unsure[x->ov[i][k]] || x->assumed[x->ov[i][k]])
 			return false;
 	return true;
 }
@@ -493,10 +493,10 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 	struct pk_lint_set p = {pk_xcalloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	struct pk_lint_set tmp = {pk_xcalloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	for (uint32_t i = 0; i < rs->nrules; i++)
-		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i])
+		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i] && !x->assumed[i])
 			check_unmatchable(x, i);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
-		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] ||
+		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] || x->assumed[i] ||
 		    (x->guarded[i] && !rs->rules[i].quick))
 			continue;
 		if (check_shadowed(x, i, &t, &tmp)) {
