@@ -110,6 +110,7 @@ struct pk_ast_rule {
 	struct pk_ast_block block;
 	uint8_t dir;
 	bool log, log_all, quick, all;
+	const char *log_opts;
 	bool no;   /* no nat / no rdr / no binat */
 	bool antispoof; /* antispoof for ifs: expanded by the resolver */
 	bool pass; /* nat pass / rdr pass */
@@ -247,6 +248,7 @@ struct pk_ast_stmt {
 /* [log [(all)]] [quick], written before a rule's interface. */
 struct pk_ast_logquick {
 	bool log, log_all, quick;
+	const char *log_opts; /* matches, user, to IF: how to log, as written */
 };
 
 /* One option of a table definition; tables accumulate them. */
@@ -320,6 +322,9 @@ struct pk_ast_act pk_ast_act_with(struct pk_ast_act a, int flag);
 #define PK_AST_BLOCK_POLICY 255
 /* antispoof [log] [quick] for IF|(IF)|{...} [af] [label ...]; an item's s2
  * is "dynamic" for (IF). */
+/* log (...): the options after `all`, joined; a word pfctl does not know is an error. */
+struct pk_ast_logquick pk_ast_logopt(struct pk_parse *p, const struct pk_loc *loc, const char *word);
+struct pk_ast_logquick pk_ast_logopts_join(struct pk_parse *p, struct pk_ast_logquick a, struct pk_ast_logquick b);
 void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_logquick lq,
 		      struct pk_ast_item *ifs, int af, struct pk_ast_opt *opts);
 struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl, const char *icmp,

@@ -203,6 +203,7 @@ static void enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_ru
 	enc_port(&r->dport, &out->dport);
 	out->user = pk_enc_string(e, r->user);
 	out->group = pk_enc_string(e, r->group);
+	out->log_opts = pk_enc_string(e, r->log_opts);
 }
 
 int pk_enc_rules(struct pk_enc *e)

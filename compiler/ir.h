@@ -109,6 +109,7 @@ struct pk_ir_rule {
 	int16_t return_icmp6;
 	uint8_t dir; /* enum pk_dir */
 	bool quick, log, log_all;
+	const char *log_opts; /* log (matches, user, to IF): how to log, as written; NULL = none */
 	struct pk_ir_ifmatch ifc;
 	uint8_t af;    /* enum pk_af; 0 = either */
 	uint8_t proto; /* 0 = any */

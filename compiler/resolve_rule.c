@@ -233,6 +233,7 @@ static void res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct 
 	t->quick = ar->quick;
 	t->log = ar->log;
 	t->log_all = ar->log_all;
+	t->log_opts = ar->log_opts;
 	t->af = ar->af;
 	t->tos = -1;
 	t->scrub.set_tos = -1;

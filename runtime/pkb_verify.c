@@ -294,6 +294,7 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 	    v_str(rs, err, r->carried, PK_AT(carried), "carried options", false) ||
 	    v_str(rs, err, r->user, PK_AT(user), "user", false) ||
 	    v_str(rs, err, r->group, PK_AT(group), "group", false) ||
+	    v_str(rs, err, r->log_opts, PK_AT(log_opts), "log options", false) ||
 	    v_index(err, r->sopts, PK_RS_N(rs, SOPTS), PK_AT(sopts), "state options") ||
 	    v_index(err, r->nat, PK_RS_N(rs, NATS), PK_AT(nat), "translation") ||
 	    v_ref(err, r->src, PK_RS_N(rs, ADDRS), PK_AT(src), "source address") ||
