@@ -286,6 +286,7 @@ struct pk_parse {
 	struct pk_diags *diags;
 	struct pk_lexer *lex;
 	struct pk_ast_stmt *head, *tail; /* the list statements go to */
+	const char *root;                /* --root: where absolute paths are read, or NULL */
 	struct pk_ast_frame *frames;     /* the enclosing lists, while in an anchor's braces */
 	struct pk_ast_load *loads, *loads_tail; /* load anchor, in the order read */
 	const char *anchor_path;         /* the anchor whose file is parsed; "" for the main file */

@@ -26,6 +26,7 @@ struct pk_res {
 	uint8_t block_policy;
 	uint8_t state_policy;
 	const struct pk_ast_opt *state_defaults; /* set state-defaults, for the pass rules after it */
+	const char *root; /* --root: where absolute paths are read, or NULL */
 	const struct pk_ast_hostname **hosts; /* host names the topology declares */
 	uint32_t nhosts;
 	struct pk_res_anchors *anchors; /* the anchors given rules (resolve_anchor.c) */
