@@ -68,7 +68,7 @@ static void table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_
 			while (i < len && !strchr(" \t\r\n#", text[i]))
 				i++;
 			if (!file_entry(r, e, text + s, i - s))
-				pk_error(r->d, &f->loc, "%s:%u: '%.*s' is not an address or network", path, line,
+				pk_error(r->d, &f->loc, "%s:%u: '%.*s' is not an address, a network or a declared host", path, line,
 					 (int)(i - s), text + s);
 		}
 	}
