@@ -21,10 +21,19 @@
 /* Overriding rules named in one finding, each with its own solver call. */
 #define PK_LINT_MAX_OVERRIDERS 3
 
+/* A catch-all default block (block all, block in on IF, block proto tcp):
+ * it is there to be overridden, and to stop the
+ * packets no state and no pass rule takes (`block return` before `pass`). */
+static bool catch_all(const struct pk_ir_rule *r)
+{
+	return r->src.kind == PK_ADDR_ANY && !r->src.neg && r->dst.kind == PK_ADDR_ANY && !r->dst.neg &&
+	       r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY && r->icmp_type < 0 && r->tos < 0;
+}
+
 bool pk_lint_judged_on_opening(const struct pk_ir_rule *r)
 {
 	const uint8_t m = r->flagmask & (PK_TH_SYN | PK_TH_ACK);
-	return r->action == PK_ACT_BLOCK && (!r->flagmask || ((r->flags ^ PK_TH_SYN) & m) == 0);
+	return r->action == PK_ACT_BLOCK && !catch_all(r) && (!r->flagmask || ((r->flags ^ PK_TH_SYN) & m) == 0);
 }
 
 bool pk_lint_opening_packet(const struct pk_vpkt *p)
@@ -110,19 +119,6 @@ static void rank_by_overlap(const struct pk_lint_ctx *x, uint32_t i, struct pk_l
 	free(rank);
 }
 
-/* The witness's decider first, then the others. */
-static void put_first(struct pk_lint_set *s, uint32_t d)
-{
-	unsigned k = 0;
-	while (k < s->n && s->v[k] != d)
-		k++;
-	if (k == s->n)
-		s->n++;
-	for (; k > 0; k--)
-		s->v[k] = s->v[k - 1];
-	s->v[0] = d;
-}
-
 void pk_lint_list_rules(const struct pk_lint_set *s, char *buf, size_t size)
 {
 	size_t off = 0;
@@ -178,6 +174,17 @@ static void with_rule(const struct pk_lint_set *t, uint32_t i, struct pk_lint_se
 		out->v[out->n++] = i;
 }
 
+/* A witness that rule d takes from rule i (within space). */
+static bool witness_of(struct pk_lint_ctx *x, uint32_t i, uint32_t d, Z3_ast space, struct pk_vpkt *w)
+{
+	const Z3_ast q[4] = {x->dom, pk_lint_M(x, i), space, pk_lint_M(x, d)};
+	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 4, q), w);
+}
+
+/* The rule with the largest overlap says what the rule's fate is: when it
+ * has another action the intent is lost (an error, with a witness it
+ * takes); when it has the same, the rule has no effect (a warning), and a
+ * rule with another action taking a few of its packets is still named. */
 bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t,
 			     struct pk_lint_set *by, bool opening)
 {
@@ -186,19 +193,18 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	with_rule(t, i, &chain);
 	const Z3_ast space = opening ? pk_lint_opening(x) : Z3_mk_true(x->z.c);
 	struct pk_vpkt w;
-	const bool differ = other_action_witness(x, i, &chain, &none, space, &w);
+	const bool other = other_action_witness(x, i, &chain, &none, space, &w);
 	free(chain.v);
-	if (opening && !differ)
-		return false; /* the same action on SYNs: the redundancy check judges it */
-	if (!differ) {
-		const Z3_ast q[3] = {x->dom, pk_lint_M(x, i), space};
-		if (!pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 3, q), &w))
-			return false;
-	}
-	const uint32_t d = decider(x, &w);
 	rank_by_overlap(x, i, by, opening);
-	if (d != PK_LINT_NO_RULE && d != i)
-		put_first(by, d);
+	const uint32_t od = other ? decider(x, &w) : PK_LINT_NO_RULE;
+	if (od != PK_LINT_NO_RULE && od != i && !in_set(by, od))
+		by->v[by->n++] = od; /* a rule with another action is always named */
+	const bool differ = other && x->rs->rules[by->v[0]].action != r->action;
+	if (opening && !differ)
+		return false; /* the same action on most SYNs: the redundancy check judges it */
+	if (!differ && !witness_of(x, i, by->v[0], space, &w))
+		return false;
+	const uint32_t d = decider(x, &w);
 	char list[256];
 	pk_lint_list_rules(by, list, sizeof(list));
 	struct pk_lint_finding *f = pk_lint_add(
@@ -218,14 +224,6 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 				? pk_arena_printf(x->rep->arena, "passed by rule %u", d)
 				: pk_arena_printf(x->rep->arena, "blocked by rule %u", d));
 	return true;
-}
-
-/* A catch-all default block (block all, block in on IF, block proto tcp):
- * it is there to be overridden. */
-static bool catch_all(const struct pk_ir_rule *r)
-{
-	return r->src.kind == PK_ADDR_ANY && !r->src.neg && r->dst.kind == PK_ADDR_ANY && !r->dst.neg &&
-	       r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY && r->icmp_type < 0 && r->tos < 0;
 }
 
 /* The rules after i whose boxes overlap and that decide (in `later`,

@@ -130,7 +130,7 @@ static const char *parts_note(struct pk_lint_report *rep, const struct pk_ir_rul
 static bool related_has(const struct pk_lint_finding *f, const struct pk_lint_related *r)
 {
 	for (unsigned k = 0; k < f->nrelated; k++)
-		if (f->related[k].rule == r->rule && same_loc(&f->related[k].loc, &r->loc))
+		if (same_loc(&f->related[k].loc, &r->loc)) /* one note per written rule */
 			return true;
 	return false;
 }

@@ -14,9 +14,10 @@
 	  "last (a later rule, since the last match wins). The rule never takes effect. A block that "    \
 	  "can meet a SYN is judged on connection-opening packets: pass rules keep state with flags "     \
 	  "S/SA by default, so a block whose SYNs a pass takes stops no new connection. The related "    \
-	  "locations are the deciding rules, largest overlap first, the witness's decider first; when "   \
-	  "their action differs (an error) the rule's intent is lost: move it above them or make it "     \
-	  "quick. When it does not (a warning) the rule has no effect.")                                  \
+	  "locations are the deciding rules, largest overlap first, with a rule of another action "      \
+	  "whenever one takes some of its packets. When the first has another action (an error) the "    \
+	  "rule's intent is lost: move it above them or make it quick. When it has the same action (a " \
+	  "warning) the rule has no effect.")                                                             \
 	X(UNMATCHABLE, "unmatchable", PK_SEV_ERROR, 1, "Rule matches no packet",                           \
 	  "The rule's own conditions contradict each other (an empty table, addresses of two families, " \
 	  "ports on a protocol without ports, an interface under set skip): no packet can match it, "     \

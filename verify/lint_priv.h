@@ -53,8 +53,8 @@ bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i);
 /* Rule j decides packets and its match is a plain function of the packet. */
 bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j);
 
-/* The part of a rule's packets that shows its purpose: a block that can
- * meet a SYN is there to stop connections, and pass rules keep state
+/* The part of a rule's packets that shows its purpose: a specific block
+ * (not a catch-all) that can meet a SYN is there to stop connections, and pass rules keep state
  * with flags S/SA by default, so only connection-opening packets (a TCP
  * SYN without ACK, or not TCP) tell whether it still stops any. */
 bool pk_lint_judged_on_opening(const struct pk_ir_rule *r);
