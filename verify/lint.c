@@ -218,9 +218,11 @@ static int cmp_loc(const void *a, const void *b)
 		return f;
 	if (x->loc.line != y->loc.line)
 		return x->loc.line < y->loc.line ? -1 : 1;
-	if (x->rule != y->rule)
-		return x->rule < y->rule ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
+	if (x->loc.col != y->loc.col)
+		return x->loc.col < y->loc.col ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
 static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
@@ -235,6 +237,7 @@ static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
 	rep->n = k;
 	if (rep->n)
 		qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
+	pk_lint_group(x->rs, rep);
 }
 
 /* The overlapping pairs as they come from the sweeps, in no order: one

@@ -11,13 +11,23 @@
 #define PK_LINT_IDS(X)                                                                                   \
 	X(SHADOWED, "shadowed", PK_SEV_ERROR, 1, "Rule decides no packet",                                 \
 	  "Every packet the rule matches is decided by other rules first (an earlier quick rule) or "      \
-	  "last (a later rule, since the last match wins). The rule never takes effect. The related "     \
-	  "locations are a minimal set of rules taking its packets; when their action differs, the "      \
-	  "rule's intent is lost: move it above them or make it quick.")                                  \
+	  "last (a later rule, since the last match wins). The rule never takes effect. A block that "    \
+	  "can meet a SYN is judged on connection-opening packets: pass rules keep state with flags "     \
+	  "S/SA by default, so a block whose SYNs a pass takes stops no new connection. The related "    \
+	  "locations are the deciding rules, largest overlap first, with a rule of another action "      \
+	  "whenever one takes some of its packets. When the first has another action (an error) the "    \
+	  "rule's intent is lost: move it above them or make it quick. When it has the same action (a " \
+	  "warning) the rule has no effect.")                                                             \
 	X(UNMATCHABLE, "unmatchable", PK_SEV_ERROR, 1, "Rule matches no packet",                           \
 	  "The rule's own conditions contradict each other (an empty table, addresses of two families, " \
 	  "ports on a protocol without ports, an interface under set skip): no packet can match it, "     \
 	  "whatever the other rules say.")                                                                 \
+	X(OVERRIDDEN, "overridden", PK_SEV_WARNING, 1, "Block overridden by later pass rules",           \
+	  "The block is not quick, and later pass rules match some of its packets: since the last "       \
+	  "match wins, those packets pass (a spoofed source past antispoof, a bogon past its block). "     \
+	  "The related locations are the overriding rules; the witness is one packet that passes. Make "  \
+	  "the block quick, or move it below them. A catch-all block (block all, block in on IF) is "     \
+	  "there to be overridden and is not reported.")                                                   \
 	X(REDUNDANT, "redundant", PK_SEV_WARNING, 1, "Rule can be removed without changing any verdict",   \
 	  "Removing the rule leaves every packet handled the same way (same action, state, logging and "  \
 	  "options), because the related rules, or pf's default pass, already decide its packets alike.") \
