@@ -50,9 +50,10 @@ static bool file_entry(struct pk_res *r, struct pk_entry_vec *e, const char *w, 
 static void table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_entry_vec *e)
 {
 	size_t len;
-	const char *text = pk_lex_read_file(r->a, f->s, &len);
+	const char *path = pk_lex_host_path(r->a, r->root, f->s);
+	const char *text = pk_lex_read_file(r->a, path, &len);
 	if (!text) {
-		pk_error(r->d, &f->loc, "cannot read table file '%s' (a regular file of addresses, one per line)", f->s);
+		pk_error(r->d, &f->loc, "cannot read table file '%s' (a regular file of addresses, one per line)", path);
 		return;
 	}
 	unsigned line = 1;
@@ -67,7 +68,7 @@ static void table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_
 			while (i < len && !strchr(" \t\r\n#", text[i]))
 				i++;
 			if (!file_entry(r, e, text + s, i - s))
-				pk_error(r->d, &f->loc, "%s:%u: '%.*s' is not an address or network", f->s, line,
+				pk_error(r->d, &f->loc, "%s:%u: '%.*s' is not an address, a network or a declared host", path, line,
 					 (int)(i - s), text + s);
 		}
 	}
