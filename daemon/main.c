@@ -123,10 +123,7 @@ static int start(struct pk_daemon *d, struct pk_err *err)
 		return -1;
 	}
 	d->bridge = d->opts.bridge[0] != NULL;
-	if (create_engine(d, rs, err) < 0)
-		return -1;
-	pk_daemon_restore_states(d, mono_ns());
-	if (pk_daemon_open_ports(d, err) < 0)
+	if (create_engine(d, rs, err) < 0 || pk_daemon_open_ports(d, err) < 0)
 		return -1;
 	if (!d->bridge)
 		pk_router_init(d);
@@ -137,6 +134,9 @@ static int start(struct pk_daemon *d, struct pk_err *err)
 	if ((d->ctl_fd = pk_ctl_listen(d->opts.ctl_path, err)) < 0)
 		return -1;
 	pk_reaper_add(&d->reaper, PK_REAP_FILE, d->opts.ctl_path);
+	/* last, so that a start that fails leaves the state file for the next;
+	 * the rings keep what arrives meanwhile until the loop runs */
+	pk_daemon_restore_states(d, mono_ns());
 	return 0;
 }
 
@@ -215,7 +215,7 @@ static void stop(struct pk_daemon *d)
 	pk_reaper_finish(&d->reaper);
 }
 
-/* The command line: 0 to run, else the exit status (help, version, usage error). */
+/* The command line: -1 to run, else the exit status (help, version, usage error). */
 static int options(struct pk_daemon *d, int argc, char **argv)
 {
 	struct pk_err err;
