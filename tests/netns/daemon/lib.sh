@@ -196,8 +196,10 @@ pk_stat() {
 		index(line, n " ") == 1 { print ($NF ~ /\/s$/) ? $(NF - 1) : $NF; exit }'
 }
 
-# Frames picketd received on interface $1 (`picket stats`, Interfaces).
+# Frames picketd took from interface $1's ring, and those the ring dropped
+# because picketd was behind (`picket stats`, Interfaces).
 pk_rx() { ctl stats | awk -v i="$1" '$1 == i && NF == 5 { print $2; exit }'; }
+pk_ring_drops() { ctl stats | awk -v i="$1" '$1 == i && NF == 5 { print $4; exit }'; }
 
 # A file of $1 MiB of random bytes served by FreeNAS's HTTP server as /big.
 # The client's TCP receive buffer is capped at 128 KiB, so that a paced
