@@ -170,27 +170,11 @@ static void record(const struct pk_engine *e, uint32_t i, const struct sf_clock 
 	record_parts(e, i, r);
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Write and checksum the k records of batch. */
 static int flush(int fd, struct pk_sha256 *sum, const struct sf_state *batch, uint32_t *k)
 {
 	pk_sha256_update(sum, batch, *k * sizeof(*batch));
-	if (write_all(fd, batch, *k * sizeof(*batch)) < 0)
+	if (pk_write_all(fd, batch, *k * sizeof(*batch)) < 0)
 		return -1;
 	*k = 0;
 	return 0;
@@ -220,7 +204,7 @@ static int write_states(const struct pk_engine *e, int fd, uint64_t now_ns, uint
 		h.count += live(e, i, now.ms);
 	pk_sha256_init(&sum);
 	pk_sha256_update(&sum, &h, sizeof(h));
-	if (write_all(fd, &h, sizeof(h)) < 0)
+	if (pk_write_all(fd, &h, sizeof(h)) < 0)
 		goto out;
 	for (i = 0; i < e->st.unused; i++) {
 		if (!live(e, i, now.ms))
@@ -232,7 +216,7 @@ static int write_states(const struct pk_engine *e, int fd, uint64_t now_ns, uint
 	if (flush(fd, &sum, batch, &k) < 0)
 		goto out;
 	pk_sha256_final(&sum, digest);
-	rc = write_all(fd, digest, sizeof(digest));
+	rc = pk_write_all(fd, digest, sizeof(digest));
 	*n = h.count;
 out:
 	free(batch);

@@ -13,22 +13,12 @@
 
 #include "daemon/lock.h"
 #include "tests/support/testmain.h"
+#include "tests/support/tmpdir.h"
 
 static char path[64];
 
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(path, sizeof(path), "/tmp/pk-lock-%ld", (long)getpid());
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	return 0;
-}
+PK_TEST_FIXTURE(setup, pk_test_tmp_path(path, sizeof(path), "lock"))
+PK_TEST_FIXTURE(teardown, unlink(path))
 
 static void test_second_taker_is_refused_naming_the_holder(void **state)
 {

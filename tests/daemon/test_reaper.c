@@ -19,14 +19,14 @@
 #include "daemon/lock.h"
 #include "daemon/reaper.h"
 #include "tests/support/testmain.h"
+#include "tests/support/tmpdir.h"
 
 static char dir[64], lock[96], sock[96], pid[96];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/pk-reaper-XXXXXX");
-	if (!mkdtemp(dir))
+	if (pk_test_mkdtemp(dir, sizeof(dir), "reaper"))
 		return -1;
 	snprintf(lock, sizeof(lock), "%s/ctl.sock.lock", dir);
 	snprintf(sock, sizeof(sock), "%s/ctl.sock", dir);
@@ -37,10 +37,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	unlink(lock);
-	unlink(sock);
-	unlink(pid);
-	return rmdir(dir);
+	return pk_test_rmtree(dir);
 }
 
 static void touch(const char *path)

@@ -22,6 +22,7 @@
 #include "tests/support/engtest.h"
 #include "tests/support/rstest.h"
 #include "tests/support/testmain.h"
+#include "tests/support/tmpdir.h"
 
 #define CL "192.168.1.50"
 #define NASIP "10.0.10.5"
@@ -34,12 +35,7 @@ static const struct pk_tb_ends ssh = {.src = CL, .sport = 40000, .dst = NASIP, .
 static const struct pk_tb_ends ssh_back = {.src = NASIP, .sport = 22, .dst = CL, .dport = 40000};
 static char path[64];
 
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(path, sizeof(path), "/tmp/pk-states-%ld", (long)getpid());
-	return 0;
-}
+PK_TEST_FIXTURE(setup, pk_test_tmp_path(path, sizeof(path), "states"))
 
 static int teardown(void **state)
 {
@@ -207,6 +203,16 @@ static void patch(long off, uint8_t v, bool resum)
 	fclose(f);
 }
 
+/* Restoring file into et's engine is refused with a message holding fragment. */
+static void expect_restore_refused(const char *file, const char *fragment)
+{
+	struct pk_state_restore r;
+	struct pk_err err;
+	assert_int_equal(pk_engine_restore_states(et.eng, file, 3 * PK_ET_SEC, 11000, &r, &err), -1);
+	if (!strstr(err.msg, fragment))
+		fail_msg("expected '%s' in: %s", fragment, err.msg);
+}
+
 static void test_damaged_or_out_of_range_files_restore_nothing(void **state)
 {
 	struct pk_state_restore r;
@@ -219,26 +225,20 @@ static void test_damaged_or_out_of_range_files_restore_nothing(void **state)
 	patch(HEADER + 100, 0x5a, false);
 	pk_engine_free(et.eng);
 	et.eng = pk_engine_new(pk_test_rules(SSH_RULES), &cfg);
-	assert_int_equal(pk_engine_restore_states(et.eng, path, 3 * PK_ET_SEC, 11000, &r, &err), -1);
-	assert_non_null(strstr(err.msg, "checksum mismatch"));
+	expect_restore_refused(path, "checksum mismatch");
 	/* the record's address family (byte 182 of it) set to 9 */
 	patch(HEADER + 182, 9, true);
-	assert_int_equal(pk_engine_restore_states(et.eng, path, 3 * PK_ET_SEC, 11000, &r, &err), -1);
-	assert_non_null(strstr(err.msg, "out of range"));
+	expect_restore_refused(path, "out of range");
 	assert_int_equal(truncate(path, HEADER + 10), 0);
-	assert_int_equal(pk_engine_restore_states(et.eng, path, 3 * PK_ET_SEC, 11000, &r, &err), -1);
-	assert_non_null(strstr(err.msg, "truncated"));
+	expect_restore_refused(path, "truncated");
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
 }
 
 static void test_missing_file_says_so(void **state)
 {
-	struct pk_state_restore r;
-	struct pk_err err;
 	(void)state;
 	pk_et_start(SSH_RULES);
-	assert_int_equal(pk_engine_restore_states(et.eng, "/nonexistent/states", 0, 0, &r, &err), -1);
-	assert_non_null(strstr(err.msg, "No such file"));
+	expect_restore_refused("/nonexistent/states", "No such file");
 }
 
 PK_TEST_MAIN_GROUP(setup, NULL,
