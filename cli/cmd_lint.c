@@ -60,7 +60,7 @@ static int parse_one(struct lint_args *a, int argc, char **argv, int *i)
 		a->stats = true;
 		return 0;
 	}
-	if (w[0] != '-') {
+	if (w[0] != '-' || !w[1]) {
 		if (a->path)
 			return -1;
 		a->path = w;

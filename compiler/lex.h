@@ -13,6 +13,7 @@
 
 #include "compiler/ast.h"
 #include "compiler/loc.h"
+#include "runtime/err.h"
 
 /* What one flex scanner knows: where it is, and whose arena to use. */
 struct pk_scan_extra {
@@ -38,7 +39,8 @@ void pk_lex_define(struct pk_parse *p, const char *name, const char *value);
 /* A file named in file cur (include, load anchor): a relative name is
  * taken from cur's directory when the file is there, else as given. */
 char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name);
-/* Reads a whole file into the arena; NULL when it cannot be read. */
-char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len);
+/* Reads a whole rule file into the arena (runtime/infile.h: "-" is
+ * standard input); NULL with err set when it cannot be read or is not text. */
+char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len, struct pk_err *err);
 
 #endif

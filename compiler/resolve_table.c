@@ -50,9 +50,10 @@ static bool file_entry(struct pk_res *r, struct pk_entry_vec *e, const char *w, 
 static void table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_entry_vec *e)
 {
 	size_t len;
-	const char *text = pk_lex_read_file(r->a, f->s, &len);
+	struct pk_err err;
+	const char *text = pk_lex_read_file(r->a, f->s, &len, &err);
 	if (!text) {
-		pk_error(r->d, &f->loc, "cannot read table file '%s' (a regular file of addresses, one per line)", f->s);
+		pk_error(r->d, &f->loc, "cannot read table file '%s': %s", f->s, err.msg);
 		return;
 	}
 	unsigned line = 1;

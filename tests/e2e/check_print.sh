@@ -37,7 +37,7 @@ grep -q 'from 192.0.2.0/24 to any' "$tmp/out" || fail "--topology not merged: $(
 "$picket" print --help | grep -q 'usage: picket print' || fail "print --help"
 "$picket" check --bogus x >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option must exit 2"
 "$picket" check "$tmp/missing.conf" 2>"$tmp/err"; [ $? -eq 2 ] || fail "missing file must exit 2"
-grep -q 'missing.conf: error: cannot read file' "$tmp/err" || fail "missing file message: $(cat "$tmp/err")"
+grep -qx "$tmp/missing.conf: error: No such file or directory" "$tmp/err" || fail "missing file message: $(cat "$tmp/err")"
 
 [ $fails -eq 0 ] && echo "check/print: all passed"
 exit $((fails != 0))
