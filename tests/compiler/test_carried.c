@@ -37,6 +37,17 @@ static void test_queue_definitions_are_kept_as_statements(void **state)
 	pk_test_expect_diag("queue rootq on em0 bandwidth 10M\n", "note: queueing (queue) changes no verdict");
 }
 
+/* Found by fuzz_parser: the search for a default leaf walked a loop of
+ * parents for ever (fuzz/regress/fuzz_parser/queue-parent-loop). */
+static void test_queues_whose_parents_loop_are_an_error_not_a_hang(void **state)
+{
+	(void)state;
+	pk_test_expect_diag("queue a parent b bandwidth 1M\nqueue b parent a bandwidth 1M\n"
+			    "queue r on em0 bandwidth 10M\nqueue c parent r bandwidth 1M default\n",
+			    "error: queue a: its parents form a loop");
+	pk_test_expect_diag("queue r on em0 parent r bandwidth 10M\n", "error: queue r: its parents form a loop");
+}
+
 static void test_rule_options_that_change_no_verdict_are_kept_on_the_rule(void **state)
 {
 	(void)state;
@@ -82,6 +93,7 @@ static void test_options_that_change_verdicts_stay_unsupported(void **state)
 
 PK_TEST_MAIN(
 	cmocka_unit_test(test_queue_definitions_are_kept_as_statements),
+	cmocka_unit_test(test_queues_whose_parents_loop_are_an_error_not_a_hang),
 	cmocka_unit_test(test_rule_options_that_change_no_verdict_are_kept_on_the_rule),
 	cmocka_unit_test(test_set_options_that_change_no_verdict_are_kept),
 	cmocka_unit_test(test_state_defaults_apply_to_pass_rules_that_write_no_state),
