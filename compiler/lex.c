@@ -431,28 +431,51 @@ static int carry_tok(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 	return tok;
 }
 
-/* Appends to text the tokens of a carried option's value (one word, or a
+/* The text of a carried option as it grows: appending to a buffer, not
+ * reprinting the whole text per token, which made a statement whose
+ * braces never close (it runs to the end of the file) quadratic. */
+struct carried {
+	char *s;
+	size_t len, cap;
+};
+
+static void carried_add(struct carried *c, const char *sep, const char *t)
+{
+	const size_t n = strlen(sep) + strlen(t);
+	if (c->len + n + 1 > c->cap) {
+		c->cap = 2 * (c->len + n + 1);
+		c->s = pk_xrealloc(c->s, c->cap);
+	}
+	c->len += (size_t)snprintf(c->s + c->len, c->cap - c->len, "%s%s", sep, t);
+}
+
+/* word, then the tokens of a carried option's value (one word, or a
  * parenthesised group), or of the rest of a carried statement (to the end
  * of its line, braces balanced; the end is read ahead and kept pending). */
-static char *carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, char *text, bool statement)
+static char *carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char *word, bool statement)
 {
 	struct pk_lexer *l = p->lex;
+	struct carried c = {0};
 	int depth = 0;
+	carried_add(&c, "", word);
 	for (;;) {
 		int tok = carry_tok(p, lval, lloc);
 		if (!tok || (tok == '\n' && (statement ? depth <= 0 : true)) || (!statement && tok == ')' && !depth)) {
 			l->pending = tok;
 			l->pending_lval = *lval;
 			l->pending_lloc = *lloc;
-			return text;
+			break;
 		}
 		depth += (tok == '(' || tok == '{') - (tok == ')' || tok == '}');
 		const char *t = tok_text(p, tok, lval);
-		bool tight = tok == ',' || tok == ')' || (*text && text[strlen(text) - 1] == '(');
-		text = pk_arena_printf(p->arena, "%s%s%s", text, *text && !tight ? " " : "", t);
+		bool tight = tok == ',' || tok == ')' || (c.len && c.s[c.len - 1] == '(');
+		carried_add(&c, c.len && !tight ? " " : "", t);
 		if (!statement && depth <= 0)
-			return text;
+			break;
 	}
+	char *text = pk_arena_strndup(p->arena, c.s, c.len);
+	free(c.s);
+	return text;
 }
 
 /* A carried feature met at word (its keyword read): the CARRIED token,
@@ -463,7 +486,7 @@ static int carry(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char *w
 	struct pk_loc at = *lloc;
 	if (feature)
 		carry_note(p, &at, feature);
-	char *text = carry_text(p, lval, lloc, pk_arena_strdup(p->arena, word), statement);
+	char *text = carry_text(p, lval, lloc, word, statement);
 	lval->str = text;
 	*lloc = at;
 	lloc->end_line = p->lex->pending_lloc.line;
