@@ -400,7 +400,7 @@ void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs,
 		"IP packets", (unsigned long long)t->packets);
 	for (int k = PK_V_PASS; k <= PK_V_HOLD; k++)
 		fprintf(out, "  %-24s %14llu\n", verdict_names[k], (unsigned long long)t->verdict[k]);
-	fprintf(out, "  %-24s %14llu\n  %-24s %14llu\n", "not IP (ignored)", (unsigned long long)t->not_ip,
+	fprintf(out, "  %-24s %14llu\n  %-24s %14llu\n", "not IP (skipped)", (unsigned long long)t->not_ip,
 		"sent by capturing host", (unsigned long long)t->outgoing);
 	fprintf(out, "State Table%29s\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "Total",
 		"current entries", (unsigned long long)c->states_current, "searches", (unsigned long long)c->searches,
