@@ -8,12 +8,14 @@
 
 static void check_usage(FILE *out)
 {
-	fputs("usage: picket check FILE... [--topology FILE] [-D name=value]\n"
+	fputs("usage: picket check FILE... [--topology FILE] [--root DIR] [-D name=value]\n"
 	      "                    [--format text|json] [--color auto|always|never]\n\n"
 	      "Parse and resolve each rule file (macros, lists, tables, interfaces) and\n"
 	      "report every error with its file:line:col; a compiled .pkb is verified as\n"
 	      "the runtime loads it. Exit 0 when clean, 2 on error.\n\n"
 	      "  --topology FILE   interfaces and routes of the host, merged first\n"
+	      "  --root DIR        read the absolute paths the rules name (include, table and\n"
+	      "                    anchor files) under DIR, a copy of the host's files\n"
 	      "  -D name=value     define a macro, as if written name = \"value\"\n"
 	      "  --format json     diagnostics as a JSON array on stdout\n"
 	      "  --color WHEN      colour diagnostics: auto (on a terminal), always, never\n",

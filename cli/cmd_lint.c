@@ -18,7 +18,7 @@ static void usage(FILE *out)
 		"  --enable ID, --disable ID  turn a check on or off (--list shows them)\n"
 		"  --list                     list the checks, their severity and default\n"
 		"  --stats                    print rule pairs, pruned pairs and solver calls to stderr\n"
-		"  --topology FILE, -D NAME=VALUE, --color auto|never|always\n"
+		"  --topology FILE, --root DIR, -D NAME=VALUE, --color auto|never|always\n"
 		"Suppress one finding with a comment '# picket: ignore ID' on or above the rule.\n"
 		"Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.\n");
 }

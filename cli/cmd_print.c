@@ -7,12 +7,13 @@
 
 static void print_usage(FILE *out)
 {
-	fputs("usage: picket print FILE [-n] [-v] [--topology FILE] [-D name=value]\n\n"
+	fputs("usage: picket print FILE [-n] [-v] [--topology FILE] [--root DIR] [-D name=value]\n\n"
 	      "Print the resolved ruleset one rule per line, as pfctl -nv does: macros\n"
 	      "substituted, lists expanded, defaults (keep state, flags S/SA) explicit.\n\n"
 	      "  -n                number the rules (@N, pfctl's rule numbers)\n"
 	      "  -v                also print set options, tables, interfaces and routes\n"
 	      "  --topology FILE   interfaces and routes of the host, merged first\n"
+	      "  --root DIR        read the absolute paths the rules name under DIR\n"
 	      "  -D name=value     define a macro\n",
 	      out);
 }

@@ -31,7 +31,7 @@
 #define PROGRESS_MIN_BYTES (16u << 20)
 
 struct opts {
-	const char *rules, *iface, *write, *topology;
+	const char *rules, *iface, *write, *topology, *root;
 	enum pk_rp_format format;
 	bool summary, quiet;
 	uint64_t explain;
@@ -74,7 +74,8 @@ static void usage(FILE *out)
 	      "  --quiet           no per-packet lines\n"
 	      "  -w OUT.pcap       write the passed packets, as they leave (after NAT), to OUT.pcap\n"
 	      "  --explain N       the full decision path of packet N\n"
-	      "  --topology FILE   interfaces and routes, when the rule file does not declare them\n",
+	      "  --topology FILE   interfaces and routes, when the rule file does not declare them\n"
+	      "  --root DIR        read the absolute paths the rules name under DIR\n",
 	      out);
 }
 
@@ -84,13 +85,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"iface", required_argument, NULL, 'i'},   {"format", required_argument, NULL, 'f'},
 		{"summary", no_argument, NULL, 's'},       {"quiet", no_argument, NULL, 'q'},
 		{"write", required_argument, NULL, 'w'},   {"explain", required_argument, NULL, 'e'},
-		{"topology", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{"topology", required_argument, NULL, 't'}, {"root", required_argument, NULL, 'R'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int c;
 	memset(o, 0, sizeof *o);
 	o->format = PK_RP_TEXT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:f:sqw:e:t:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:f:sqw:e:t:R:h", longs, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'i': o->iface = optarg; break;
@@ -103,6 +105,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			fputs("picket replay: -w -: standard output carries the verdicts; name a file\n", stderr);
 			return -1;
 		case 't': o->topology = optarg; break;
+		case 'R': o->root = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'f':
 			if (pk_rp_format_parse(optarg, &o->format) == 0)
@@ -132,7 +135,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 static int load_rules(struct run *r)
 {
-	struct pk_frontend_opts fo = {.topology = r->o.topology};
+	struct pk_frontend_opts fo = {.topology = r->o.topology, .root = r->o.root};
 	struct pk_diags d;
 	struct pk_rs *rs = NULL;
 	pk_diags_init(&d);

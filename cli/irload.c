@@ -40,6 +40,11 @@ int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i)
 			a->fo.topology = v;
 		return m;
 	}
+	if ((m = option(argc, argv, i, "--root", &v)) != 0) {
+		if (m > 0)
+			a->fo.root = v;
+		return m;
+	}
 	if ((m = option(argc, argv, i, "-D", &v)) != 0) {
 		if (m < 0)
 			return m;

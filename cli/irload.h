@@ -1,6 +1,6 @@
 /*
  * cli/irload.h: options shared by the commands that read rule files into
- * IR (lint, diff, explain, query): --topology and -D, and loading with the
+ * IR (lint, diff, explain, query): --topology, --root and -D, and loading with the
  * front end's errors printed. Commands that need bytecode use cli/load.h.
  */
 #ifndef PK_CLI_IRLOAD_H
@@ -18,7 +18,7 @@ struct pk_cli_irargs {
 };
 
 void pk_cli_irargs_init(struct pk_cli_irargs *a);
-/* Consumes --topology FILE, -D NAME=VALUE and --color WHEN at argv[*i];
+/* Consumes --topology FILE, --root DIR, -D NAME=VALUE and --color WHEN at argv[*i];
  * returns 1 if it did, 0 if the word is not one of them, -1 on a bad value. */
 int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i);
 /* The arguments of a command taking exactly two words after the shared

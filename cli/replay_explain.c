@@ -124,6 +124,7 @@ static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_repl
 	struct pk_match_pkt m;
 	if (s->v.state_event != PK_SE_MATCHED && s->v.state_event != PK_SE_RELATED &&
 	    match_fill(&m, ip, len, s->iface, s->dir)) {
+		m.local = pk_rs_is_self(rs, m.af, m.dir == PK_DIR_IN ? m.dst : m.src);
 		for (int ph = 0; ph < PK_PHASE_FILTER; ph++) {
 			struct trace_ctx t = {out, rs, 0, (enum pk_rt_phase)ph};
 			struct pk_rs_result res;

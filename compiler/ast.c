@@ -183,6 +183,23 @@ struct pk_ast_fromto pk_ast_fromto_make(struct pk_ast_ipp src, struct pk_ast_ipp
 	return f;
 }
 
+struct pk_ast_logquick pk_ast_logopt(struct pk_parse *p, const struct pk_loc *loc, const char *word)
+{
+	if (strcmp(word, "matches"))
+		pk_error(p->diags, loc, "'%s' is no log option; use all, matches, user or to IF", word);
+	return (struct pk_ast_logquick){.log_opts = word};
+}
+
+struct pk_ast_logquick pk_ast_logopts_join(struct pk_parse *p, struct pk_ast_logquick a, struct pk_ast_logquick b)
+{
+	a.log_all |= b.log_all;
+	if (a.log_opts && b.log_opts)
+		a.log_opts = pk_ast_concat(p, a.log_opts, ", ", b.log_opts);
+	else if (b.log_opts)
+		a.log_opts = b.log_opts;
+	return a;
+}
+
 void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_act act, int dir,
 		   struct pk_ast_logquick lq, struct pk_ast_item *ifs, int af, struct pk_ast_item *protos,
 		   struct pk_ast_fromto ft, struct pk_ast_opt *opts)
@@ -196,6 +213,7 @@ void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_a
 	r->dir = (uint8_t)dir;
 	r->log = lq.log;
 	r->log_all = lq.log_all;
+	r->log_opts = lq.log_opts;
 	r->quick = lq.quick;
 	r->ifs = ifs;
 	r->af = (uint8_t)af;
@@ -368,6 +386,13 @@ struct pk_ast_opt *pk_ast_opt_pair(struct pk_parse *p, const struct pk_loc *loc,
 struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x)
 {
 	return PK_APPEND(list, x);
+}
+
+struct pk_ast_opt *pk_ast_owner(struct pk_parse *p, const struct pk_loc *loc, bool group, struct pk_ast_port *ids)
+{
+	struct pk_ast_opt *o = pk_ast_opt_new(p, loc, PK_O_OWNER, NULL, group);
+	o->ports = ids;
+	return o;
 }
 
 char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b)

@@ -66,6 +66,7 @@ enum pk_ast_opt_kind {
 	PK_O_NAT,        /* n: enum pk_nat_kind; hosts, ports, sub: pool options */
 	PK_O_ROUTE,      /* n: enum pk_route_kind; hosts, sub: pool options */
 	PK_O_SCRUB,      /* sub: scrub options */
+	PK_O_OWNER,      /* user (n 0) or group (n 1); ports: the ids, written as ports are */
 	/* state options */
 	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
 	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */
@@ -109,6 +110,7 @@ struct pk_ast_rule {
 	struct pk_ast_block block;
 	uint8_t dir;
 	bool log, log_all, quick, all;
+	const char *log_opts;
 	bool no;   /* no nat / no rdr / no binat */
 	bool antispoof; /* antispoof for ifs: expanded by the resolver */
 	bool pass; /* nat pass / rdr pass */
@@ -246,6 +248,7 @@ struct pk_ast_stmt {
 /* [log [(all)]] [quick], written before a rule's interface. */
 struct pk_ast_logquick {
 	bool log, log_all, quick;
+	const char *log_opts; /* matches, user, to IF: how to log, as written */
 };
 
 /* One option of a table definition; tables accumulate them. */
@@ -283,6 +286,7 @@ struct pk_parse {
 	struct pk_diags *diags;
 	struct pk_lexer *lex;
 	struct pk_ast_stmt *head, *tail; /* the list statements go to */
+	const char *root;                /* --root: where absolute paths are read, or NULL */
 	struct pk_ast_frame *frames;     /* the enclosing lists, while in an anchor's braces */
 	struct pk_ast_load *loads, *loads_tail; /* load anchor, in the order read */
 	const char *anchor_path;         /* the anchor whose file is parsed; "" for the main file */
@@ -319,6 +323,9 @@ struct pk_ast_act pk_ast_act_with(struct pk_ast_act a, int flag);
 #define PK_AST_BLOCK_POLICY 255
 /* antispoof [log] [quick] for IF|(IF)|{...} [af] [label ...]; an item's s2
  * is "dynamic" for (IF). */
+/* log (...): the options after `all`, joined; a word pfctl does not know is an error. */
+struct pk_ast_logquick pk_ast_logopt(struct pk_parse *p, const struct pk_loc *loc, const char *word);
+struct pk_ast_logquick pk_ast_logopts_join(struct pk_parse *p, struct pk_ast_logquick a, struct pk_ast_logquick b);
 void pk_ast_antispoof(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_logquick lq,
 		      struct pk_ast_item *ifs, int af, struct pk_ast_opt *opts);
 struct pk_ast_act pk_ast_act_make(uint8_t action, uint8_t block, const char *ttl, const char *icmp,
@@ -360,6 +367,8 @@ struct pk_ast_opt *pk_ast_opt_new(struct pk_parse *p, const struct pk_loc *loc, 
 struct pk_ast_opt *pk_ast_opt_pair(struct pk_parse *p, const struct pk_loc *loc, uint16_t kind, const char *s,
 				   const char *s2);
 struct pk_ast_opt *pk_ast_opt_append(struct pk_ast_opt *list, struct pk_ast_opt *x);
+/* user IDS or group IDS: names, numbers or unknown with the port operators. */
+struct pk_ast_opt *pk_ast_owner(struct pk_parse *p, const struct pk_loc *loc, bool group, struct pk_ast_port *ids);
 char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const char *b);
 /* Reports `unsupported: what` at loc. */
 void pk_ast_unsupported(struct pk_parse *p, const struct pk_loc *loc, const char *what);

@@ -180,6 +180,7 @@ static void enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_ru
 	out->return_ttl = r->return_ttl;
 	out->min_ttl = r->scrub.min_ttl;
 	out->route = r->route.kind;
+	out->owner = r->owner;
 	out->return_icmp = r->return_icmp;
 	out->return_icmp6 = r->return_icmp6;
 	out->icmp_type = r->icmp_type;
@@ -200,6 +201,9 @@ static void enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_ru
 	out->dst = enc_rule_addr(e, &r->dst);
 	enc_port(&r->sport, &out->sport);
 	enc_port(&r->dport, &out->dport);
+	out->user = pk_enc_string(e, r->user);
+	out->group = pk_enc_string(e, r->group);
+	out->log_opts = pk_enc_string(e, r->log_opts);
 }
 
 int pk_enc_rules(struct pk_enc *e)

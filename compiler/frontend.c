@@ -115,7 +115,7 @@ static int load(const char *name, const char *text, size_t len, const struct pk_
 	struct pk_ir_ruleset *rs = pk_arena_alloc(a, sizeof(*rs));
 	rs->arena = a;
 	name = pk_arena_strdup(a, name);
-	struct pk_parse p = {.arena = a, .diags = d};
+	struct pk_parse p = {.arena = a, .diags = d, .root = o ? o->root : NULL};
 	pk_lex_init(&p);
 	defines(&p, o);
 	if (o && o->topology) {
@@ -134,7 +134,7 @@ static int load(const char *name, const char *text, size_t len, const struct pk_
 	pk_parse_text(&p, name, text, len);
 	read_loads(&p, rs);
 	pk_lex_free(&p);
-	struct pk_res r = {.rs = rs, .a = a, .d = d};
+	struct pk_res r = {.rs = rs, .a = a, .d = d, .root = p.root};
 	pk_resolve(&r, p.head);
 	sort_diags(d, first, rs);
 	if (d->nerrors != before) {

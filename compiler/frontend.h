@@ -15,6 +15,7 @@
 
 struct pk_frontend_opts {
 	const char *topology;       /* --topology FILE, or NULL */
+	const char *root;           /* --root DIR: absolute paths the rules name are read under it */
 	const char *const *defines; /* "name=value" macros from the command line (-D) */
 	unsigned ndefines;
 };

@@ -109,6 +109,7 @@ struct pk_ir_rule {
 	int16_t return_icmp6;
 	uint8_t dir; /* enum pk_dir */
 	bool quick, log, log_all;
+	const char *log_opts; /* log (matches, user, to IF): how to log, as written; NULL = none */
 	struct pk_ir_ifmatch ifc;
 	uint8_t af;    /* enum pk_af; 0 = either */
 	uint8_t proto; /* 0 = any */
@@ -123,6 +124,11 @@ struct pk_ir_rule {
 	const char *tag;      /* tag NAME */
 	const char *tagged;   /* tagged NAME */
 	const char *carried;  /* options that change no verdict, as written (queue...) */
+	/* `user` and `group`: one id each after expansion, as written ("_pbuild",
+	 * "!= wheel", "1000 >< 2000"); NULL = none. owner (enum pk_owner) is what
+	 * they leave of the rule, the one thing the evaluators read. */
+	const char *user, *group;
+	uint8_t owner;
 	bool tagged_neg;
 	uint8_t state; /* enum pk_state_type; pass defaults to KEEP */
 	struct pk_state_opts sopts;

@@ -596,12 +596,19 @@ static const char *current_file(const struct pk_parse *p)
 	return NULL;
 }
 
+char *pk_lex_host_path(struct pk_arena *a, const char *root, const char *path)
+{
+	return root && path[0] == '/' ? pk_arena_printf(a, "%s%s", root, path) : pk_arena_strdup(a, path);
+}
+
 /* include "file": relative names are taken from the including file's
  * directory first, then the working directory (pfctl's behaviour). */
 char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name)
 {
 	const char *slash = cur ? strrchr(cur, '/') : NULL;
-	if (name[0] == '/' || !slash)
+	if (name[0] == '/')
+		return pk_lex_host_path(p->arena, p->root, name);
+	if (!slash)
 		return pk_arena_strdup(p->arena, name);
 	char *cand = pk_arena_printf(p->arena, "%.*s/%s", (int)(slash - cur), cur, name);
 	FILE *f = fopen(cand, "r");

@@ -39,6 +39,9 @@ void pk_lex_define(struct pk_parse *p, const char *name, const char *value);
 /* A file named in file cur (include, load anchor): a relative name is
  * taken from cur's directory when the file is there, else as given. */
 char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name);
+/* An absolute path of the host the rules were written for, read under root
+ * (--root DIR, a copy of that host's files) when root is not NULL. */
+char *pk_lex_host_path(struct pk_arena *a, const char *root, const char *path);
 /* Reads a whole rule file into the arena (runtime/infile.h: "-" is
  * standard input); NULL with err set when it cannot be read or is not text. */
 char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len, struct pk_err *err);

@@ -242,6 +242,10 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->probability = r->probability;
 	o->label = dec_str(x, r->label);
 	o->carried = dec_str(x, r->carried);
+	o->user = dec_str(x, r->user);
+	o->log_opts = dec_str(x, r->log_opts);
+	o->group = dec_str(x, r->group);
+	o->owner = r->owner;
 	o->tag = dec_tag(x, r->tag);
 	o->tagged = dec_tag(x, r->tagged);
 	o->tagged_neg = r->flags & PKB_R_TAGGED_NEG;

@@ -119,6 +119,15 @@ static void print_block(FILE *out, const struct pk_ir_rule *r)
 	}
 }
 
+/* log, log (all), log (all, to pflog1): pfctl's order, all first */
+static void print_log(FILE *out, const struct pk_ir_rule *r)
+{
+	fputs(" log", out);
+	if (r->log_all || r->log_opts)
+		fprintf(out, " (%s%s%s)", r->log_all ? "all" : "", r->log_all && r->log_opts ? ", " : "",
+			r->log_opts ? r->log_opts : "");
+}
+
 static void print_head(FILE *out, const struct pk_ir_rule *r)
 {
 	static const char *const actions[] = {"pass", "block", "match", "scrub", "nat", "rdr", "binat"};
@@ -130,7 +139,7 @@ static void print_head(FILE *out, const struct pk_ir_rule *r)
 	if (r->action < PK_ACT_NAT)
 		fputs(r->dir == PK_DIR_IN ? " in" : r->dir == PK_DIR_OUT ? " out" : "", out);
 	if (r->log)
-		fputs(r->log_all ? " log (all)" : " log", out);
+		print_log(out, r);
 	if (r->quick)
 		fputs(" quick", out);
 	if (r->ifc.name)
@@ -365,6 +374,10 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 {
 	print_head(out, r);
 	print_fromto(out, rs, r);
+	if (r->user)
+		fprintf(out, " user %s", r->user);
+	if (r->group)
+		fprintf(out, " group %s", r->group);
 	if (r->flagmask) {
 		fputs(" flags ", out);
 		print_flagbits(out, r->flags);

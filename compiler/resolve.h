@@ -2,8 +2,9 @@
  * compiler/resolve.h: AST to IR, shared between the resolver's files:
  * resolve.c (statements, topology, tables, options), resolve_addr.c
  * (addresses and ports), resolve_rule.c (rules and their expansion),
- * resolve_anchor.c (anchors flattened in place) and resolve_combine.c
- * (an anchor's criteria ANDed into its rules).
+ * resolve_owner.c (user and group), resolve_anchor.c (anchors flattened
+ * in place) and resolve_combine.c (an anchor's criteria ANDed into its
+ * rules).
  */
 #ifndef PK_COMPILER_RESOLVE_H
 #define PK_COMPILER_RESOLVE_H
@@ -25,6 +26,7 @@ struct pk_res {
 	uint8_t block_policy;
 	uint8_t state_policy;
 	const struct pk_ast_opt *state_defaults; /* set state-defaults, for the pass rules after it */
+	const char *root; /* --root: where absolute paths are read, or NULL */
 	const struct pk_ast_hostname **hosts; /* host names the topology declares */
 	uint32_t nhosts;
 	struct pk_res_anchors *anchors; /* the anchors given rules (resolve_anchor.c) */
@@ -65,6 +67,17 @@ void pk_res_state_from_defaults(struct pk_res *r, const struct pk_ast_rule *ar, 
 #define PK_POOL_METHODS (PK_POOL_BITMASK | PK_POOL_RANDOM | PK_POOL_SOURCE_HASH | PK_POOL_ROUND_ROBIN)
 void pk_res_pool_default(struct pk_ir_nat *n);
 struct pk_ir_addr pk_res_auto_table(struct pk_res *r, const struct pk_ir_addr *v, uint32_t n);
+/* One id of a rule's `user` or `group` options, for the IR's user or
+ * group text and owner (resolve_owner.c). */
+struct pk_owner_id {
+	const char *text; /* as printed back; NULL: no criterion */
+	uint8_t owner;    /* enum pk_owner */
+};
+/* The ids of a rule's user (group: false) or group options in pfctl's
+ * order, one rule each; one without a criterion when none is written.
+ * False after reporting an error. */
+bool pk_res_owner_ids(struct pk_res *r, const struct pk_ast_rule *ar, bool group, struct pk_owner_id **v,
+		      uint32_t *n);
 /* What pf does to TCP-only options of a rule of another protocol. */
 void pk_res_tcp_only(struct pk_ir_rule *ir);
 

@@ -94,10 +94,32 @@ static void anchor_table(struct pk_res *r, const struct pk_ast_table *t, const c
 		pk_res_table(r, t);
 }
 
+/* Where a statement other than a rule or an anchor was written. */
+static const struct pk_loc *stmt_loc(const struct pk_ast_stmt *s)
+{
+	switch (s->kind) {
+	case PK_ST_SET: return &s->u.set->loc;
+	case PK_ST_CARRIED: return &s->u.carried->loc;
+	case PK_ST_IFACE: return &s->u.iface->loc;
+	case PK_ST_HOST: return &s->u.host->loc;
+	default: return &s->u.route->loc;
+	}
+}
+
+/* A statement of an anchor's that is neither a rule, a table nor an anchor:
+ * options are ignored (pfctl loads options from the main ruleset only);
+ * the topology is the host's, not an anchor's. */
+static void outside_rules(struct pk_res *r, const struct pk_ast_stmt *s, const char *path)
+{
+	if (s->kind == PK_ST_SET || s->kind == PK_ST_CARRIED)
+		pk_diag_add(r->d, PK_SEV_NOTE, stmt_loc(s), NULL,
+			    "options in anchor \"%s\" are ignored, as pfctl takes options from the main ruleset only", path);
+	else
+		unsupported(r, stmt_loc(s), "%s declarations in anchor \"%s\"", "topology", path);
+}
+
 static void collect(struct pk_res *r, const struct pk_ast_stmt *s, const char *path)
 {
-	static const char *const outside[] = {[PK_ST_SET] = "set options", [PK_ST_IFACE] = "interface declarations",
-					      [PK_ST_ROUTE] = "route declarations"};
 	for (; s; s = s->next) {
 		const struct pk_ast_anchor *a = s->u.anchor;
 		const struct pk_ast_load *l = s->u.load;
@@ -111,9 +133,7 @@ static void collect(struct pk_res *r, const struct pk_ast_stmt *s, const char *p
 		} else if (path[0] && s->kind == PK_ST_TABLE) {
 			anchor_table(r, s->u.table, path);
 		} else if (path[0] && s->kind != PK_ST_RULE && s->kind != PK_ST_ANCHOR) {
-			const struct pk_loc *loc = s->kind == PK_ST_SET ? &s->u.set->loc
-						   : s->kind == PK_ST_IFACE ? &s->u.iface->loc : &s->u.route->loc;
-			unsupported(r, loc, "%s in anchor \"%s\"", outside[s->kind], path);
+			outside_rules(r, s, path);
 		}
 	}
 }

@@ -152,6 +152,27 @@ static enum pk_combine tagged(const struct pk_ir_rule *crit, struct pk_ir_rule *
 	return PK_COMBINE_UNSUPPORTED;
 }
 
+/* user and group: one id each per rule; the criteria ANDed leave what
+ * both leave (enum pk_owner). */
+static enum pk_combine owner_id(const char *crit, const char **ir, const char **why)
+{
+	if (!crit || (*ir && !strcmp(crit, *ir)))
+		return PK_COMBINE_KEEP;
+	if (!*ir) {
+		*ir = crit;
+		return PK_COMBINE_KEEP;
+	}
+	*why = "two user or two group conditions";
+	return PK_COMBINE_UNSUPPORTED;
+}
+
+static enum pk_combine owner(const struct pk_ir_rule *crit, struct pk_ir_rule *ir, const char **why)
+{
+	enum pk_combine u = owner_id(crit->user, &ir->user, why), g = owner_id(crit->group, &ir->group, why);
+	ir->owner |= crit->owner;
+	return u > g ? u : g;
+}
+
 /* A combination pf's checks would refuse can never match: dropped. */
 static bool consistent(const struct pk_ir_rule *ir)
 {
@@ -175,6 +196,7 @@ enum pk_combine pk_res_combine(const struct pk_ir_rule *crit, struct pk_ir_rule 
 		field_i16(crit->icmp_code, &ir->icmp_code),
 		field_i16(crit->tos, &ir->tos),
 		tagged(crit, ir, why),
+		owner(crit, ir, why),
 	};
 	/* flags last: whether they matter depends on the protocol settled above */
 	enum pk_combine res = flags(crit, ir, why);

@@ -1,7 +1,8 @@
 /*
  * compiler/resolve_rule.c: one written rule to IR rules. Lists expand into
  * one rule per combination in pfctl's order (interface, protocol, icmp
- * type, source, destination, source port, destination port); combinations
+ * type, source, destination, source port, destination port, user,
+ * group); combinations
  * whose address families disagree are dropped, as pfctl drops them.
  */
 #include "compiler/resolve.h"
@@ -27,6 +28,8 @@ struct pk_expand {
 	struct pk_addr_vec src, dst;
 	struct pk_port_match *sports, *dports;
 	uint32_t nsports, ndports;
+	struct pk_owner_id *uids, *gids;
+	uint32_t nuids, ngids;
 };
 
 struct pk_ir_rule *pk_res_new_rule(struct pk_res *r)
@@ -230,6 +233,7 @@ static void res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct 
 	t->quick = ar->quick;
 	t->log = ar->log;
 	t->log_all = ar->log_all;
+	t->log_opts = ar->log_opts;
 	t->af = ar->af;
 	t->tos = -1;
 	t->scrub.set_tos = -1;
@@ -394,7 +398,9 @@ static void res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct 
 	for (uint32_t s = 0; s < e->src.n; s++)
 	for (uint32_t d = 0; d < e->dst.n; d++)
 	for (uint32_t sp = 0; sp < e->nsports; sp++)
-	for (uint32_t dp = 0; dp < e->ndports; dp++) {
+	for (uint32_t dp = 0; dp < e->ndports; dp++)
+	for (uint32_t u = 0; u < e->nuids; u++)
+	for (uint32_t g = 0; g < e->ngids; g++) {
 		uint8_t af;
 		if (!res_af(t, &e->src.v[s], &e->dst.v[d], &af)) {
 			/* pfctl numbers a pool's table before dropping the combination */
@@ -414,6 +420,9 @@ static void res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct 
 		ir->dst = e->dst.v[d];
 		ir->sport = e->sports[sp];
 		ir->dport = e->dports[dp];
+		ir->user = e->uids[u].text;
+		ir->group = e->gids[g].text;
+		ir->owner = e->uids[u].owner | e->gids[g].owner;
 		/* a scoped address (fe80::1%lo0) names the interface of the rule */
 		if (!ir->ifc.name && (ir->src.ifmod == PK_IFMOD_NONE || ir->dst.ifmod == PK_IFMOD_NONE))
 			ir->ifc.name = ir->src.ifmod == PK_IFMOD_NONE && ir->src.ifname ? ir->src.ifname
@@ -452,6 +461,8 @@ void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar)
 	pk_res_hosts(r, ar->dst ? ar->dst : &any, &e.dst);
 	e.sports = exp_ports(r, ar->sport, &e.nsports);
 	e.dports = exp_ports(r, ar->dport, &e.ndports);
+	pk_res_owner_ids(r, ar, false, &e.uids, &e.nuids);
+	pk_res_owner_ids(r, ar, true, &e.gids, &e.ngids);
 	if (r->d->nerrors != errors)
 		return;
 	uint32_t made = 0;

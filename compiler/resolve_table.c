@@ -51,9 +51,10 @@ static void table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_
 {
 	size_t len;
 	struct pk_err err;
-	const char *text = pk_lex_read_file(r->a, f->s, &len, &err);
+	const char *path = pk_lex_host_path(r->a, r->root, f->s);
+	const char *text = pk_lex_read_file(r->a, path, &len, &err);
 	if (!text) {
-		pk_error(r->d, &f->loc, "cannot read table file '%s': %s", f->s, err.msg);
+		pk_error(r->d, &f->loc, "cannot read table file '%s': %s", path, err.msg);
 		return;
 	}
 	unsigned line = 1;
@@ -68,7 +69,7 @@ static void table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_
 			while (i < len && !strchr(" \t\r\n#", text[i]))
 				i++;
 			if (!file_entry(r, e, text + s, i - s))
-				pk_error(r->d, &f->loc, "%s:%u: '%.*s' is not an address or network", f->s, line,
+				pk_error(r->d, &f->loc, "%s:%u: '%.*s' is not an address, a network or a declared host", path, line,
 					 (int)(i - s), text + s);
 		}
 	}

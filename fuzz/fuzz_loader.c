@@ -24,7 +24,7 @@ static void use(const struct pk_rs *rs)
 		{.af = 4, .proto = 6, .dir = 1, .tcp_flags = 2, .iface = 0, .sport = 1234, .dport = 80,
 		 .src = {10, 0, 0, 1}, .dst = {10, 1, 2, 3}, .icmp_type = -1, .icmp_code = -1},
 		{.af = 6, .proto = 17, .dir = 2, .iface = 1, .sport = 53, .dport = 53, .src = {0x20, 0x01},
-		 .dst = {0xfe, 0x80}, .icmp_type = -1, .icmp_code = -1, .tag = 1},
+		 .dst = {0xfe, 0x80}, .icmp_type = -1, .icmp_code = -1, .tag = 1, .local = true},
 		{.af = 4, .proto = 1, .dir = 1, .iface = PK_RT_NO_IFACE, .icmp_type = 8, .icmp_code = 0},
 	};
 	for (size_t i = 0; i < sizeof(pkts) / sizeof(pkts[0]); i++)

@@ -97,7 +97,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %type <str> word varstring portopt topo_keyword
 %type <num> dir af flushopt
 %type <lq> logquick
-%type <flag> logopts logopt
+%type <lq> logopts logopt
 %type <host> ipspec host_list host_item xhost_neg xhost redirhosts routehosts route_list route_host
 %type <port> portspec port_list port_item
 %type <item> ifspec_opt ifspec if_list if_item proto_opt proto_list timeout_item timeout_list
@@ -267,19 +267,20 @@ dir		: %empty		{ $$ = PK_DIR_ANY; }
 
 logquick	: %empty		{ $$ = (struct pk_ast_logquick){0}; }
 		| logquick LOG		{ $$ = $1; $$.log = true; }
-		| logquick LOG '(' logopts ')'	{ $$ = $1; $$.log = true; $$.log_all |= $4; }
+		| logquick LOG '(' logopts ')'
+			{ $$ = $1; $$.log = true; $$.log_all |= $4.log_all; $$.log_opts = $4.log_opts; }
 		| logquick QUICK	{ $$ = $1; $$.quick = true; }
 		;
 
-/* true when `all` is among the log options */
+/* `all` changes what is logged; matches, user and to IF only how: kept as written */
 logopts		: logopt
-		| logopts comma logopt	{ $$ = $1 || $3; }
+		| logopts comma logopt	{ $$ = pk_ast_logopts_join(p, $1, $3); }
 		;
 
-logopt		: ALL			{ $$ = true; }
-		| word			{ pk_ast_unsupported(p, &@$, "log options other than all"); $$ = false; }
-		| USER			{ pk_ast_unsupported(p, &@$, "log options other than all"); $$ = false; }
-		| TO word		{ pk_ast_unsupported(p, &@$, "log (to interface)"); $$ = false; }
+logopt		: ALL			{ $$ = (struct pk_ast_logquick){.log_all = true}; }
+		| word			{ $$ = pk_ast_logopt(p, &@$, $1); }
+		| USER			{ $$ = (struct pk_ast_logquick){.log_opts = "user"}; }
+		| TO word		{ $$ = (struct pk_ast_logquick){.log_opts = pk_ast_concat(p, "to", " ", $2)}; }
 		;
 
 ifspec_opt	: %empty		{ $$ = NULL; }
@@ -411,8 +412,8 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
 		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }
-		| USER portspec		{ pk_ast_unsupported(p, &@$, "user (socket owner match)"); $$ = NULL; }
-		| GROUP portspec	{ pk_ast_unsupported(p, &@$, "group (socket owner match)"); $$ = NULL; }
+		| USER portspec		{ $$ = pk_ast_owner(p, &@$, false, $2); }
+		| GROUP portspec	{ $$ = pk_ast_owner(p, &@$, true, $2); }
 		;
 
 icmpspec	: icmp_item

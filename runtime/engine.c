@@ -54,7 +54,7 @@ static int rule_arrays(struct pk_engine *e)
 	e->binat = calloc(n ? n : 1, sizeof(*e->binat));
 	e->nrules = n;
 	e->nbinat = 0;
-	e->has_synproxy = e->has_probability = e->tests_tos = false;
+	e->has_synproxy = e->has_probability = e->tests_tos = e->tests_owner = false;
 	e->tcp_mask = 0;
 	pk_dc_clear(&e->dc);
 	if (!e->rc || !e->rule_src_nodes || !e->binat)
@@ -66,6 +66,7 @@ static int rule_arrays(struct pk_engine *e)
 			e->has_synproxy = true;
 		e->has_probability |= r->probability;
 		e->tests_tos |= r->tests_tos;
+		e->tests_owner |= r->tests_owner;
 		e->tcp_mask |= r->tcp_mask;
 		if (r->action == PK_ACT_BINAT && r->nat == PK_NAT_BINAT_TO)
 			e->binat[e->nbinat++] = k;
@@ -276,6 +277,8 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
 	m->tag = x->tag_in;
+	/* pf looks the socket up by the addresses as they arrived, before any translation */
+	m->local = e->tests_owner && pk_rs_is_self(e->rs, p->af, x->dir == PK_DIR_IN ? p->dst : p->src);
 	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
 }
 

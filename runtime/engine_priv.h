@@ -36,6 +36,7 @@ struct pk_engine {
 	bool has_synproxy;           /* some rule says synproxy state: bare ACKs may carry cookies */
 	bool has_probability;        /* some rule draws: decisions are not kept */
 	bool tests_tos;              /* some rule reads the TOS byte */
+	bool tests_owner;            /* some rule reads whether a packet is local (user, group) */
 	uint8_t tcp_mask;            /* the TCP flags some rule reads */
 	struct pk_dcache dc;
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */

@@ -29,7 +29,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 5
+#define PKB_VERSION 7
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -233,7 +233,7 @@ struct pkb_rule {
 	uint32_t flags;       /* PKB_R_* */
 	uint8_t action, block, dir, af; /* enum pk_action, pk_block_kind, pk_dir, pk_af */
 	uint8_t proto, tcp_flags, tcp_mask, state; /* state: enum pk_state_type */
-	uint8_t return_ttl, min_ttl, route, pad; /* route: enum pk_route_kind */
+	uint8_t return_ttl, min_ttl, route, owner; /* enum pk_route_kind, enum pk_owner */
 	int16_t return_icmp, return_icmp6;
 	int16_t icmp_type, icmp_code; /* -1 unset */
 	int16_t tos, set_tos;         /* -1 unset */
@@ -248,6 +248,8 @@ struct pkb_rule {
 	uint32_t route_opt;   /* ROUTEOPTS index; PKB_NONE = none */
 	uint32_t src, dst;    /* ADDRS indices */
 	struct pkb_port sport, dport;
+	uint32_t user, group; /* strings: the user and group ids as written; PKB_NONE = none */
+	uint32_t log_opts;    /* string: log (matches, user, to IF) as written; PKB_NONE = none */
 };
 
 /* The sizes docs/bytecode.md documents; a change here is a format change. */
@@ -257,7 +259,7 @@ _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52,
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 56, "options, iface layout");
 _Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 56, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 112, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 124, "nat, rule layout");
 _Static_assert(sizeof(struct pkb_routeopt) == 84 && sizeof(struct pkb_carried) == 24, "route option, carried layout");
 
 /*

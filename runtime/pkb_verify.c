@@ -265,7 +265,8 @@ static int v_rule_enums(struct pk_err *err, const struct pkb_rule *r, uint64_t a
 	    v_max(err, r->block, PK_BLOCK_RETURN_ICMP6, b + 1, "block kind") ||
 	    v_max(err, r->dir, PK_DIR_OUT, b + 2, "direction") ||
 	    v_max(err, r->state, PK_STATE_SYNPROXY, b + 7, "state type") ||
-	    v_max(err, r->route, PK_ROUTE_DUP_TO, b + 10, "route option") || v_max(err, r->pad, 0, b + 11, "padding") ||
+	    v_max(err, r->route, PK_ROUTE_DUP_TO, b + 10, "route option") ||
+	    v_max(err, r->owner, PK_OWNER_NEVER, b + 11, "socket owner match") ||
 	    v_max(err, r->pad2, 0, at + offsetof(struct pkb_rule, pad2), "padding") ||
 	    v_max(err, r->sport.op, PK_PORT_OUTSIDE, at + offsetof(struct pkb_rule, sport), "source port operator") ||
 	    v_max(err, r->dport.op, PK_PORT_OUTSIDE, at + offsetof(struct pkb_rule, dport), "destination port operator") ||
@@ -291,6 +292,9 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 	    v_max(err, r->tagged, PK_RS_N(rs, TAGS), PK_AT(tagged), "tagged") ||
 	    v_str(rs, err, r->label, PK_AT(label), "label", false) ||
 	    v_str(rs, err, r->carried, PK_AT(carried), "carried options", false) ||
+	    v_str(rs, err, r->user, PK_AT(user), "user", false) ||
+	    v_str(rs, err, r->group, PK_AT(group), "group", false) ||
+	    v_str(rs, err, r->log_opts, PK_AT(log_opts), "log options", false) ||
 	    v_index(err, r->sopts, PK_RS_N(rs, SOPTS), PK_AT(sopts), "state options") ||
 	    v_index(err, r->nat, PK_RS_N(rs, NATS), PK_AT(nat), "translation") ||
 	    v_ref(err, r->src, PK_RS_N(rs, ADDRS), PK_AT(src), "source address") ||
@@ -299,6 +303,10 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 		memcpy(why, err->msg, sizeof(why));
 		return pk_err_set(err, "rule %u: %s", i, why);
 	}
+	/* the criteria are printed back from their text: a match without one would read back otherwise */
+	if (r->owner != PK_OWNER_ANY && r->user == PKB_NONE && r->group == PKB_NONE)
+		return pk_err_at(err, PK_AT(owner), "rule %u: socket owner match %u without a user or group", i,
+				  r->owner);
 #undef PK_AT
 	return 0;
 }

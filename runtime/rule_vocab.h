@@ -75,6 +75,33 @@ static inline bool pk_port_op_match(uint8_t op, uint16_t lo, uint16_t hi, uint16
 	}
 }
 
+/* What a rule's socket-owner criteria (`user`, `group`) leave of it. pf
+ * looks a TCP or UDP packet's socket up on the firewall (pf_socket_lookup)
+ * and ignores the criteria for other protocols. A forwarded packet has no
+ * socket there: its owner is unknown, which only `= unknown` and
+ * `!= NAME` accept (pf_match_uid). A packet to or from the firewall
+ * itself ("local": in to one of its addresses, out from one) has its
+ * socket's owner, which no ruleset or capture shows: picket assumes it is
+ * none of the users and groups named, so only `!=` accepts it. Bit 0
+ * fails forwarded packets, bit 1 local ones; criteria ANDed together OR
+ * their values. */
+enum pk_owner {
+	PK_OWNER_ANY = 0,       /* no criterion, or one every packet meets */
+	PK_OWNER_LOCAL = 1,     /* only local TCP and UDP packets */
+	PK_OWNER_FORWARDED = 2, /* only forwarded TCP and UDP packets */
+	PK_OWNER_NEVER = 3,     /* no TCP or UDP packet */
+};
+
+/* Does a packet of protocol proto, local or forwarded, meet the owner
+ * criteria (enum pk_owner)? The one reading, for the classifier and the
+ * reference evaluator (verify/eval.c). */
+static inline bool pk_owner_match(uint8_t owner, uint8_t proto, bool local)
+{
+	if (proto != 6 && proto != 17)
+		return true;
+	return !(owner & (local ? PK_OWNER_FORWARDED : PK_OWNER_LOCAL));
+}
+
 enum pk_action {
 	PK_ACT_PASS,
 	PK_ACT_BLOCK,

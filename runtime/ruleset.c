@@ -48,6 +48,7 @@ static void build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		.scrub = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF,
 		.random_id = r->flags & PKB_R_RANDOM_ID, .reassemble_tcp = r->flags & PKB_R_REASSEMBLE_TCP,
 		.probability = r->probability != 0, .tests_tos = r->tos != -1, .tcp_mask = r->tcp_mask,
+		.tests_owner = r->owner != PK_OWNER_ANY,
 		.max_mss = r->max_mss, .min_ttl = r->min_ttl, .set_tos = r->set_tos,
 		.route = r->route, .route_iface = PK_RT_NO_IFACE,
 		.label = pk_rs_str(rs, r->label), .overload_table = PK_RT_NO_TABLE,

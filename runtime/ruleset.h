@@ -54,7 +54,10 @@ struct pk_match_pkt {
 	uint8_t tos;
 	bool ip_options;  /* IPv4 options or IPv6 extension headers pf treats as options */
 	uint16_t tag;     /* tag set by an earlier rule or state; 0 = none */
-	uint16_t zero;    /* always 0: no padding, so the decision cache compares bytes */
+	bool local;       /* in to one of the firewall's addresses, or out from one, as it arrived:
+			   * a socket of the firewall's own (enum pk_owner); the engine works it
+			   * out only when some rule reads it */
+	uint8_t zero;     /* always 0: no padding, so the decision cache compares bytes */
 	uint32_t random;  /* drawn by the caller for `probability` */
 };
 
@@ -93,6 +96,7 @@ struct pk_rs_rule {
 	/* what the rule's match reads beyond addresses, ports and protocol */
 	bool probability; /* matches only when the packet's random draw is below a threshold */
 	bool tests_tos;
+	bool tests_owner; /* user or group: whether the packet is local (pk_match_pkt.local) */
 	uint8_t tcp_mask; /* the TCP flags it tests (flags x/mask), 0 = none */
 	uint16_t max_mss;
 	uint8_t min_ttl;

@@ -128,7 +128,26 @@ static bool str_eq(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-bool pk_eval_match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, const struct pk_vpkt *p)
+/* One of the firewall's own addresses. */
+static bool is_self(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t a[16])
+{
+	for (uint32_t i = 0; i < rs->nifaces; i++)
+		for (uint32_t k = 0; k < rs->ifaces[i].naddrs; k++)
+			if (rs->ifaces[i].addrs[k].af == af &&
+			    !memcmp(rs->ifaces[i].addrs[k].addr, a, af == PK_AF_INET ? 4 : 16))
+				return true;
+	return false;
+}
+
+/* To the firewall or from it: a socket of its own (enum pk_owner). */
+static bool is_local(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
+{
+	return p->dir == PK_DIR_IN ? is_self(rs, p->af, p->dst) : is_self(rs, p->af, p->src);
+}
+
+/* Rule r on p as translated so far; local is said of p as it arrived,
+ * where pf looks its socket up. */
+static bool match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, const struct pk_vpkt *p, bool local)
 {
 	if ((r->af && r->af != p->af) || (r->proto && r->proto != p->proto))
 		return false;
@@ -144,7 +163,12 @@ bool pk_eval_match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, c
 		return false;
 	if (r->tagged && str_eq(r->tagged, p->tag) == r->tagged_neg)
 		return false;
-	return true;
+	return pk_owner_match(r->owner, p->proto, local);
+}
+
+bool pk_eval_match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, const struct pk_vpkt *p)
+{
+	return match(rs, r, p, is_local(rs, p));
 }
 
 static bool skipped(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
@@ -214,10 +238,11 @@ void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 	res->skipped = skipped(rs, p);
 	if (res->skipped)
 		return;
+	const bool local = is_local(rs, p);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		const bool filter = r->action == PK_ACT_PASS || r->action == PK_ACT_BLOCK || r->action == PK_ACT_MATCH;
-		if (!filter || !pk_eval_match(rs, r, &res->out))
+		if (!filter || !match(rs, r, &res->out, local))
 			continue;
 		if (visit)
 			visit(ctx, i);

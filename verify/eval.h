@@ -16,6 +16,8 @@
 
 #define PK_EVAL_NONE UINT32_MAX
 
+/* Whether rule r matches p; the socket owner's criteria (enum pk_owner)
+ * read whether p is to or from one of the topology's own addresses. */
 bool pk_eval_match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, const struct pk_vpkt *p);
 
 struct pk_eval_result {

@@ -126,7 +126,7 @@ bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[j];
-	return j < i && r->quick && !x->dead[j] && (pk_z3_decides(r) || !x->unsure[j]);
+	return j < i && r->quick && !x->dead[j] && !x->assumed[j] && (pk_z3_decides(r) || !x->unsure[j]);
 }
 
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
@@ -218,9 +218,11 @@ static int cmp_loc(const void *a, const void *b)
 		return f;
 	if (x->loc.line != y->loc.line)
 		return x->loc.line < y->loc.line ? -1 : 1;
-	if (x->rule != y->rule)
-		return x->rule < y->rule ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
+	if (x->loc.col != y->loc.col)
+		return x->loc.col < y->loc.col ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
 static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
@@ -235,6 +237,7 @@ static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
 	rep->n = k;
 	if (rep->n)
 		qsort(rep->v, rep->n, sizeof(*rep->v), cmp_loc);
+	pk_lint_group(x->rs, rep);
 }
 
 /* The overlapping pairs as they come from the sweeps, in no order: one
@@ -344,6 +347,7 @@ static void build_index(struct pk_lint_ctx *x)
 		pk_box_of_rule(rs, r, &x->box[i]);
 		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
 			       dynamic_table(rs, &r->dst) || after_translation(r, xl, nxl);
+		x->assumed[i] = r->user || r->group;
 		if (translating(r))
 			xl[nxl++] = r;
 	}
@@ -368,6 +372,7 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->unsure);
 	free(x->dead);
 	free(x->guarded);
+	free(x->assumed);
 	for (uint32_t s = 0; s < x->rs->nsources; s++)
 		pk_lines_free(&x->lines[s]);
 	free(x->lines);
@@ -387,6 +392,7 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.unsure = pk_xcalloc(n, sizeof(*x.unsure));
 	x.dead = pk_xcalloc(n, sizeof(*x.dead));
 	x.guarded = pk_xcalloc(n, sizeof(*x.guarded));
+	x.assumed = pk_xcalloc(n, sizeof(*x.assumed));
 	x.lines = pk_xcalloc(rs->nsources + 1, sizeof(*x.lines));
 	for (uint32_t s = 0; s < rs->nsources; s++)
 		if (!pk_lines_index(&x.lines[s], rs->sources[s].text, rs->sources[s].len))

@@ -84,7 +84,8 @@ void pk_lint_report_init(struct pk_lint_report *rep);
 void pk_lint_report_free(struct pk_lint_report *rep);
 
 /* Analyse, drop findings suppressed inline (`# picket: ignore ID` on or
- * above the rule), sort by location. Returns 0, or -1 if Z3 failed to start.
+ * above the rule), sort by location, merge the findings of one kind about
+ * one written rule (verify/lint_group.c). Returns 0, or -1 if Z3 failed to start.
  * rs holds at most PK_LINT_MAX_RULES rules. */
 int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, struct pk_lint_report *rep);
 

@@ -11,13 +11,23 @@
 #define PK_LINT_IDS(X)                                                                                   \
 	X(SHADOWED, "shadowed", PK_SEV_ERROR, 1, "Rule decides no packet",                                 \
 	  "Every packet the rule matches is decided by other rules first (an earlier quick rule) or "      \
-	  "last (a later rule, since the last match wins). The rule never takes effect. The related "     \
-	  "locations are a minimal set of rules taking its packets; when their action differs, the "      \
-	  "rule's intent is lost: move it above them or make it quick.")                                  \
+	  "last (a later rule, since the last match wins). The rule never takes effect. A block that "    \
+	  "can meet a SYN is judged on connection-opening packets: pass rules keep state with flags "     \
+	  "S/SA by default, so a block whose SYNs a pass takes stops no new connection. The related "    \
+	  "locations are the deciding rules, largest overlap first, with a rule of another action "      \
+	  "whenever one takes some of its packets. When the first has another action (an error) the "    \
+	  "rule's intent is lost: move it above them or make it quick. When it has the same action (a " \
+	  "warning) the rule has no effect.")                                                             \
 	X(UNMATCHABLE, "unmatchable", PK_SEV_ERROR, 1, "Rule matches no packet",                           \
 	  "The rule's own conditions contradict each other (an empty table, addresses of two families, " \
 	  "ports on a protocol without ports, an interface under set skip): no packet can match it, "     \
 	  "whatever the other rules say.")                                                                 \
+	X(OVERRIDDEN, "overridden", PK_SEV_WARNING, 1, "Block overridden by later pass rules",           \
+	  "The block is not quick, and later pass rules match some of its packets: since the last "       \
+	  "match wins, those packets pass (a spoofed source past antispoof, a bogon past its block). "     \
+	  "The related locations are the overriding rules; the witness is one packet that passes. Make "  \
+	  "the block quick, or move it below them. A catch-all block (block all, block in on IF) is "     \
+	  "there to be overridden and is not reported.")                                                   \
 	X(REDUNDANT, "redundant", PK_SEV_WARNING, 1, "Rule can be removed without changing any verdict",   \
 	  "Removing the rule leaves every packet handled the same way (same action, state, logging and "  \
 	  "options), because the related rules, or pf's default pass, already decide its packets alike.") \
@@ -49,6 +59,14 @@
 	  "sloppy state skips TCP sequence-window checks. It lets connections survive asymmetric routing " \
 	  "(the firewall sees one direction only), at the cost of accepting forged or out-of-window "     \
 	  "segments that keep state would drop. Keep it to rules that need it.")                           \
+	X(SOCKET_OWNER, "socket-owner", PK_SEV_INFO, 1, "user or group: what picket assumes",              \
+	  "pf matches user and group against the socket of the firewall that sends or receives a TCP or "  \
+	  "UDP packet, and ignores them for other protocols. A forwarded packet has no socket there: its "  \
+	  "owner is unknown, which only `user unknown` and `user != NAME` match, exactly as in pf. The "    \
+	  "owner of the firewall's own packets shows in no ruleset or capture: picket assumes it is none "  \
+	  "of the users and groups the rules name, so `user NAME` and comparisons do not match them and "   \
+	  "`!=` does. No finding rests on that assumption: a rule with user or group is never reported "    \
+	  "shadowed, redundant or unmatchable, and is not counted as taking other rules' packets.")        \
 	X(NO_STATE_TCP, "no-state-tcp", PK_SEV_WARNING, 1, "Stateless TCP pass whose replies are blocked", \
 	  "The rule passes TCP without creating state, so the replies are filtered by the rules on their " \
 	  "own, and no rule passes them: the connection cannot complete. Keep state, or pass the replies.") \

@@ -13,6 +13,15 @@
 #include "verify/lint.h"
 #include "verify/z3_encode.h"
 
+/* A question over more rules than this is left unanswered (the finding is
+ * not reported, never guessed): it bounds the time on huge overlaps. */
+#define PK_LINT_MAX_SOLVER_RULES 300
+
+struct pk_lint_set {
+	uint32_t *v;
+	unsigned n;
+};
+
 struct pk_lint_ctx {
 	const struct pk_ir_ruleset *rs;
 	const struct pk_lint_opts *o;
@@ -26,6 +35,8 @@ struct pk_lint_ctx {
 	bool *dead;         /* per rule: unmatchable */
 	bool *guarded;      /* per rule: a later quick match rule overlaps it (it may stop evaluation
 	                     * before the rules that would take this one's packets) */
+	bool *assumed;      /* per rule: user or group, which the firewall's own packets meet or not by
+			     * picket's assumption about their owner (enum pk_owner), not by the ruleset */
 	struct pk_lines *lines; /* per source (rs->sources), so look-ups do not rescan it */
 	uint32_t **ov;      /* per filter rule: the other filter rules whose boxes overlap, ascending */
 	unsigned *nov;
@@ -39,7 +50,30 @@ const char *pk_lint_line(const struct pk_lint_ctx *x, const char *file, uint32_t
  * quick (a quick match rule too: evaluation stops there). */
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i);
 
+/* Rule j decides packets and its match is a plain function of the packet. */
+bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j);
+
+/* The part of a rule's packets that shows its purpose: a specific block
+ * (not a catch-all) that can meet a SYN is there to stop connections, and pass rules keep state
+ * with flags S/SA by default, so only connection-opening packets (a TCP
+ * SYN without ACK, or not TCP) tell whether it still stops any. */
+bool pk_lint_judged_on_opening(const struct pk_ir_rule *r);
+bool pk_lint_opening_packet(const struct pk_vpkt *p);
+Z3_ast pk_lint_opening(struct pk_lint_ctx *x);
+/* Rule i decides no packet (within the opening ones when opening) and
+ * the rules `by` (an unsat core of its takers t) take them: reports it
+ * with the deciding rules and a witness. With opening, only when a rule
+ * with another action decides some; returns whether it reported. */
+bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t,
+			     struct pk_lint_set *by, bool opening);
+/* "3, 5 and 7" */
+void pk_lint_list_rules(const struct pk_lint_set *s, char *buf, size_t size);
+void pk_lint_check_overridden(struct pk_lint_ctx *x, uint32_t i);
+
 void pk_lint_relations(struct pk_lint_ctx *x);
+/* Merges the findings of one kind at one source location (the report
+ * sorted by location, then kind). */
+void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
 void pk_lint_reach(struct pk_lint_ctx *x);
 void pk_lint_rules(struct pk_lint_ctx *x);
 

@@ -184,6 +184,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || x->guarded[i] ||
+		    x->assumed[i] ||
 		    r->route.kind ||
 		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
 			continue;
@@ -255,7 +256,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		if (r->action != PK_ACT_PASS || r->state != PK_STATE_NONE || (r->proto && r->proto != 6) ||
-		    x->dead[i] || x->unsure[i] || x->guarded[i])
+		    x->dead[i] || x->unsure[i] || x->guarded[i] || x->assumed[i])
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);

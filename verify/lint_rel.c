@@ -17,15 +17,6 @@
 
 /* Packets drawn from a box before asking the solver (see sample.h). */
 #define PK_LINT_SAMPLES 8
-/* A question over more rules than this is left unanswered (the finding is
- * not reported, never guessed): it bounds the time on huge overlaps. */
-#define PK_LINT_MAX_SOLVER_RULES 300
-
-struct pk_lint_set {
-	uint32_t *v;
-	unsigned n;
-};
-
 static bool str_same(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
@@ -59,9 +50,9 @@ bool pk_lint_default_effect(const struct pk_ir_rule *r)
 	       !r->nat.kind && !r->route.kind && !r->scrub.set;
 }
 
-static bool usable(const struct pk_lint_ctx *x, uint32_t j)
+bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j)
 {
-	return pk_z3_decides(&x->rs->rules[j]) && !x->unsure[j] && !x->dead[j];
+	return pk_z3_decides(&x->rs->rules[j]) && !x->unsure[j] && !x->dead[j] && !x->assumed[j];
 }
 
 /* The rules that can take rule i's packets: earlier quick ones, and when
@@ -72,7 +63,7 @@ static void takers(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *
 	t->n = 0;
 	for (unsigned k = 0; k < x->nov[i]; k++) {
 		const uint32_t j = x->ov[i][k];
-		if (pk_lint_takes_first(x, j, i) || (usable(x, j) && j > i && !r->quick))
+		if (pk_lint_takes_first(x, j, i) || (pk_lint_usable(x, j) && j > i && !r->quick))
 			t->v[t->n++] = j;
 	}
 }
@@ -129,6 +120,13 @@ static bool sample_decided(const struct pk_lint_ctx *x, uint32_t i, const struct
 			   struct pk_vpkt *p)
 {
 	return sample_match(x, i, k, p) && !any_match(x, t, p);
+}
+
+/* The same within the connection-opening packets. */
+static bool sample_opening_decided(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t,
+				   unsigned k, struct pk_vpkt *p)
+{
+	return sample_decided(x, i, t, k, p) && pk_lint_opening_packet(p);
 }
 
 static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
@@ -188,49 +186,12 @@ static void check_unmatchable(struct pk_lint_ctx *x, uint32_t i)
 			    dead_reason(x->rs, r));
 }
 
-static void list_rules(const struct pk_lint_set *s, char *buf, size_t size)
+/* Shadowed: no packet is decided by rule i (no connection-opening one
+ * with opening). When it is, returns true with the rules taking its
+ * packets in tmp. t holds its takers. */
+static bool check_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, struct pk_lint_set *tmp,
+			   bool opening)
 {
-	size_t off = 0;
-	buf[0] = 0;
-	for (unsigned k = 0; k < s->n && off + 16 < size; k++)
-		off += (size_t)snprintf(buf + off, size - off, "%s%u", k ? (k + 1 == s->n ? " and " : ", ") : "",
-					s->v[k]);
-}
-
-static void report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *by)
-{
-	const struct pk_ir_rule *r = &x->rs->rules[i];
-	bool differ = false, deciders = false;
-	for (unsigned k = 0; k < by->n; k++) {
-		const uint8_t a = x->rs->rules[by->v[k]].action;
-		deciders |= a != PK_ACT_MATCH;
-		differ |= a != PK_ACT_MATCH && a != r->action;
-	}
-	char list[256];
-	list_rules(by, list, sizeof(list));
-	struct pk_lint_finding *f = pk_lint_add(
-		x->rep, PK_LINT_SHADOWED, r, NULL, "rule is shadowed: %s %s %s every packet it matches%s",
-		by->n == 1 ? "rule" : "rules", list, by->n == 1 ? "takes" : "take",
-		!deciders ? " (quick match rules stop evaluation first): the rule has no effect"
-		: differ  ? ", with a different action: the rule's intent is lost"
-			  : ", with the same action: the rule has no effect");
-	for (unsigned k = 0; k < by->n; k++) {
-		const struct pk_ir_rule *o = &x->rs->rules[by->v[k]];
-		if (o->action == PK_ACT_MATCH)
-			pk_lint_relate(x->rep, f, o, NULL, "%s (quick match) stops evaluation before it",
-				       pk_lint_rule_name(x->rep, o));
-		else
-			pk_lint_relate(x->rep, f, o, NULL, "%s %s decides its packets%s", pk_lint_rule_name(x->rep, o),
-				       o->quick ? "(quick)" : "(later, last match wins)",
-				       o->action != r->action ? " with a different action" : "");
-	}
-}
-
-/* Shadowed: no packet is decided by rule i. When it is, returns true
- * with the rules taking its packets in tmp. */
-static bool check_shadowed(struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *t, struct pk_lint_set *tmp)
-{
-	takers(x, i, t);
 	if (t->n == 0)
 		return false;
 	for (unsigned k = 0; k < t->n; k++)
@@ -242,7 +203,7 @@ static bool check_shadowed(struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set
 		}
 	struct pk_vpkt p;
 	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
-		if (sample_decided(x, i, t, k, &p)) {
+		if (opening ? sample_opening_decided(x, i, t, k, &p) : sample_decided(x, i, t, k, &p)) {
 			x->rep->stats.sampled++;
 			return false;
 		}
@@ -255,6 +216,8 @@ static bool check_shadowed(struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set
 	Z3_solver_push(c, x->z.s);
 	Z3_solver_assert(c, x->z.s, x->dom);
 	Z3_solver_assert(c, x->z.s, pk_lint_M(x, i));
+	if (opening)
+		Z3_solver_assert(c, x->z.s, pk_lint_opening(x));
 	for (unsigned k = 0; k < t->n; k++) {
 		lits[k] = lit(x, 't', t->v[k]);
 		Z3_solver_assert(c, x->z.s, Z3_mk_implies(c, lits[k], Z3_mk_not(c, pk_lint_M(x, t->v[k]))));
@@ -274,7 +237,7 @@ static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_s
 	p->n = 0;
 	for (unsigned k = 0; k < x->nov[i]; k++) {
 		const uint32_t j = x->ov[i][k];
-		if (usable(x, j) && !(j < i && x->rs->rules[j].quick) && (quick || j < i))
+		if (pk_lint_usable(x, j) && !(j < i && x->rs->rules[j].quick) && (quick || j < i))
 			p->v[p->n++] = j;
 	}
 }
@@ -282,7 +245,7 @@ static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_s
 static bool neighbours_sure(const struct pk_lint_ctx *x, uint32_t i)
 {
 	for (unsigned k = 0; k < x->nov[i]; k++)
-		if (x->unsure[x->ov[i][k]])
+		if (x->unsure[x->ov[i][k]] || x->assumed[x->ov[i][k]])
 			return false;
 	return true;
 }
@@ -299,7 +262,7 @@ static void report_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 		return;
 	}
 	char list[256];
-	list_rules(by, list, sizeof(list));
+	pk_lint_list_rules(by, list, sizeof(list));
 	if (by->n == 1)
 		f = pk_lint_add(x->rep, PK_LINT_REDUNDANT, r, NULL,
 				"rule is redundant: %s already %s every packet it matches",
@@ -423,7 +386,7 @@ static void check_partial(struct pk_lint_ctx *x, uint32_t i, const struct pk_lin
 			p->v[p->n++] = i;
 			placed = true;
 		}
-		if (usable(x, j))
+		if (pk_lint_usable(x, j))
 			p->v[p->n++] = j;
 	}
 	if (!placed)
@@ -468,7 +431,7 @@ static void check_correlated(struct pk_lint_ctx *x, uint32_t i)
 	for (unsigned k = 0; k < x->nov[i] && x->ov[i][k] < i; k++) {
 		const uint32_t j = x->ov[i][k];
 		const struct pk_ir_rule *o = &x->rs->rules[j];
-		if (!usable(x, j) || x->guarded[j] || o->action == r->action ||
+		if (!pk_lint_usable(x, j) || x->guarded[j] || o->action == r->action ||
 		    (x->box[j].exact && pk_box_contains(&x->box[j], &x->box[i])) ||
 		    (x->box[i].exact && pk_box_contains(&x->box[i], &x->box[j])))
 			continue;
@@ -493,20 +456,28 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 	struct pk_lint_set p = {pk_xcalloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	struct pk_lint_set tmp = {pk_xcalloc(rs->nrules + 1, sizeof(uint32_t)), 0};
 	for (uint32_t i = 0; i < rs->nrules; i++)
-		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i])
+		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i] && !x->assumed[i])
 			check_unmatchable(x, i);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
-		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] ||
+		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] || x->assumed[i] ||
 		    (x->guarded[i] && !rs->rules[i].quick))
 			continue;
-		if (check_shadowed(x, i, &t, &tmp)) {
+		takers(x, i, &t);
+		if (check_shadowed(x, i, &t, &tmp, false)) {
 			if (pk_lint_on(x, PK_LINT_SHADOWED))
-				report_shadowed(x, i, &tmp);
+				pk_lint_report_shadowed(x, i, &t, &tmp, false);
 			continue;
 		}
+		if (pk_lint_judged_on_opening(&rs->rules[i]) && check_shadowed(x, i, &t, &tmp, true) &&
+		    pk_lint_on(x, PK_LINT_SHADOWED) && pk_lint_report_shadowed(x, i, &t, &tmp, true))
+			continue;
 		if (!neighbours_sure(x, i) || x->guarded[i])
 			continue;
-		if (pk_lint_on(x, PK_LINT_REDUNDANT))
+		const unsigned before = x->rep->n;
+		if (pk_lint_on(x, PK_LINT_OVERRIDDEN))
+			pk_lint_check_overridden(x, i);
+		/* an overridden block is told as such, not as removable */
+		if (pk_lint_on(x, PK_LINT_REDUNDANT) && x->rep->n == before)
 			check_redundant(x, i, &t, &p, &tmp);
 		/* a catch-all default is there to be overridden */
 		if (pk_lint_on(x, PK_LINT_PARTIALLY_SHADOWED) && !pk_box_is_full(&x->box[i]))

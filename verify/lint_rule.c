@@ -1,7 +1,8 @@
 /*
  * verify/lint_rule.c: checks that read one rule or the options alone:
  * block vs reject by interface type (reference: pfSense firewalling
- * fundamentals), state types, and `set` values that cannot work.
+ * fundamentals), state types, what user and group are taken to match, and
+ * `set` values that cannot work.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,8 @@ static void check_block_kind(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
 	if (!ifc)
 		return;
 	struct pk_lint_finding *f = NULL;
-	if (is_reject(r) && ifc->wan && pk_lint_on(x, PK_LINT_REJECT_ON_WAN))
+	/* an out rule's answer goes back to the sender, on another interface */
+	if (is_reject(r) && ifc->wan && r->dir != PK_DIR_OUT && pk_lint_on(x, PK_LINT_REJECT_ON_WAN))
 		f = pk_lint_add(x->rep, PK_LINT_REJECT_ON_WAN, r, NULL,
 				"block return on WAN interface %s: drop silently there; answers tell scanners a "
 				"host is listening",
@@ -49,6 +51,34 @@ static bool source_says(const struct pk_lint_ctx *x, const struct pk_ir_rule *r,
 			return true;
 	}
 	return false;
+}
+
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* One rule expanded from the same source as prev with the same ids: one note is enough. */
+static bool same_owner_source(const struct pk_ir_rule *prev, const struct pk_ir_rule *r)
+{
+	return prev && prev->loc.line == r->loc.line && prev->loc.col == r->loc.col &&
+	       str_same(prev->loc.file, r->loc.file) && str_same(prev->user, r->user) && str_same(prev->group, r->group);
+}
+
+/* What user and group do: exact for forwarded packets, an assumption for
+ * the firewall's own (enum pk_owner); the linter says which. */
+static void check_owner(struct pk_lint_ctx *x, const struct pk_ir_rule *prev, const struct pk_ir_rule *r)
+{
+	if ((!r->user && !r->group) || same_owner_source(prev, r) || !pk_lint_on(x, PK_LINT_SOCKET_OWNER))
+		return;
+	const bool forwarded = !(r->owner & PK_OWNER_LOCAL), local = !(r->owner & PK_OWNER_FORWARDED);
+	pk_lint_add(x->rep, PK_LINT_SOCKET_OWNER, r, NULL,
+		    "socket owner%s%s%s%s: %s forwarded packets (pf finds no socket for them: their owner is "
+		    "unknown); for the firewall's own packets picket assumes an owner no rule names, so the rule "
+		    "matches %s of them%s",
+		    r->user ? " user " : "", r->user ? r->user : "", r->group ? " group " : "", r->group ? r->group : "",
+		    forwarded ? "matches" : "never matches", local ? "all" : "none",
+		    r->proto == 6 || r->proto == 17 ? "" : "; pf ignores it for protocols other than TCP and UDP");
 }
 
 static void check_rule(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
@@ -144,8 +174,10 @@ static void check_states_memory(struct pk_lint_ctx *x)
 
 void pk_lint_rules(struct pk_lint_ctx *x)
 {
-	for (uint32_t i = 0; i < x->rs->nrules; i++)
+	for (uint32_t i = 0; i < x->rs->nrules; i++) {
 		check_rule(x, &x->rs->rules[i]);
+		check_owner(x, i ? &x->rs->rules[i - 1] : NULL, &x->rs->rules[i]);
+	}
 	if (pk_lint_on(x, PK_LINT_TIMEOUT_ORDER) || pk_lint_on(x, PK_LINT_ADAPTIVE_ORDER))
 		check_timeouts(x);
 	if (pk_lint_on(x, PK_LINT_STATES_MEMORY))

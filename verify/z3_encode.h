@@ -82,8 +82,13 @@ Z3_ast pk_z3_domain(struct pk_z3 *z);
  * translated by the match rules with nat-to or rdr-to before it that
  * matched (verify/eval.c translates the same way). */
 Z3_ast pk_z3_match(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r);
-/* The rule's own conditions over the packet as it arrived. */
+/* The rule's own conditions over the packet as it arrived, the socket
+ * owner's apart. */
 Z3_ast pk_z3_match_plain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r);
+/* The rule's socket-owner criteria (enum pk_owner): pf looks the socket
+ * up by the addresses as the packet arrived, so no translation reaches
+ * them; true for a rule without any. */
+Z3_ast pk_z3_owner(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r);
 /* m, a formula over the packet as it arrived, read with the fields as the
  * rules after rule i see them (z3_xlat.c). */
 Z3_ast pk_z3_translated(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast m);

@@ -5,7 +5,8 @@
  * table (most specific entry wins, so a negated entry excludes what a wider
  * one includes), no-route and urpf-failed against the topology's routes;
  * ports with every operator, tested only on TCP and UDP (pf's port checks
- * live in its TCP/UDP case); TCP flags F/M only on TCP; ICMP type/code.
+ * live in its TCP/UDP case); TCP flags F/M only on TCP; ICMP type/code;
+ * the socket owner (user, group) as enum pk_owner reads it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -191,7 +192,8 @@ Z3_ast pk_z3_routes_via(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const c
 	return routes_via_x(z, rs, z->p.dst, NULL, ifname);
 }
 
-Z3_ast pk_z3_dst_is_self(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+/* x is one of the firewall's own addresses. */
+static Z3_ast is_self(struct pk_z3 *z, const struct pk_ir_ruleset *rs, Z3_ast x)
 {
 	unsigned n = 0;
 	for (uint32_t i = 0; i < rs->nifaces; i++)
@@ -202,11 +204,16 @@ Z3_ast pk_z3_dst_is_self(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 		for (uint32_t a = 0; a < rs->ifaces[i].naddrs; a++) {
 			struct pk_prefix host = rs->ifaces[i].addrs[a];
 			host.len = host.af == PK_AF_INET ? 32 : 128;
-			v[k++] = in_prefix_af(z, z->p.dst, &host);
+			v[k++] = in_prefix_af(z, x, &host);
 		}
 	const Z3_ast r = pk_z3_or(z->c, k, v);
 	free(v);
 	return r;
+}
+
+Z3_ast pk_z3_dst_is_self(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	return is_self(z, rs, z->p.dst);
 }
 
 static Z3_ast addr_match(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_addr *a, Z3_ast x)
@@ -296,9 +303,23 @@ static unsigned tag_index(const struct pk_z3 *z, const char *name)
 	return 0;
 }
 
+Z3_ast pk_z3_owner(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	Z3_context c = z->c;
+	if (r->owner == PK_OWNER_ANY)
+		return Z3_mk_true(c);
+	const Z3_ast in = eq(c, z->p.dir, pk_z3_bv(c, PK_DIR_IN, 8)), out = eq(c, z->p.dir, pk_z3_bv(c, PK_DIR_OUT, 8));
+	const Z3_ast local = or2(c, and2(c, in, is_self(z, rs, z->p.dst)), and2(c, out, is_self(z, rs, z->p.src)));
+	const Z3_ast meets = r->owner == PK_OWNER_LOCAL ? local
+			     : r->owner == PK_OWNER_FORWARDED ? Z3_mk_not(c, local) : Z3_mk_false(c);
+	/* pf ignores the criteria for protocols other than TCP and UDP */
+	return or2(c, Z3_mk_not(c, or2(c, proto_is(z, 6), proto_is(z, 17))), meets);
+}
+
 Z3_ast pk_z3_match(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
-	return pk_z3_translated(z, rs, (uint32_t)(r - rs->rules), pk_z3_match_plain(z, rs, r));
+	return and2(z->c, pk_z3_translated(z, rs, (uint32_t)(r - rs->rules), pk_z3_match_plain(z, rs, r)),
+		    pk_z3_owner(z, rs, r));
 }
 
 Z3_ast pk_z3_match_plain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)

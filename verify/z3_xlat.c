@@ -115,7 +115,8 @@ static void prepare(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 		if (r->action != PK_ACT_MATCH || r->nat.kind == PK_NAT_NONE)
 			continue;
 		z->xl = pk_xrealloc(z->xl, (z->nxl + 1) * sizeof(*z->xl));
-		cur = translate(z, rs, i, substitute(z, pk_z3_match_plain(z, rs, r), &cur), &cur);
+		const Z3_ast both[2] = {substitute(z, pk_z3_match_plain(z, rs, r), &cur), pk_z3_owner(z, rs, r)};
+		cur = translate(z, rs, i, Z3_mk_and(z->c, 2, both), &cur);
 		z->xl[z->nxl++] = (struct pk_z3_xlat){i, cur.src, cur.dst, cur.sport, cur.dport};
 	}
 }

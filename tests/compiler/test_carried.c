@@ -84,6 +84,14 @@ static void test_set_options_that_change_no_verdict_are_kept(void **state)
 		     "pass all flags S/SA\n");
 }
 
+static void test_log_options_are_kept_as_written(void **state)
+{
+	(void)state;
+	expect_print("pass in log (all, to pflog1) all\nblock in log (matches, user) all\n", 0,
+		     "pass in log (all, to pflog1) all flags S/SA\nblock drop in log (matches, user) all\n");
+	pk_test_expect_diag("pass in log (every) all\n", "'every' is no log option");
+}
+
 static void test_state_defaults_apply_to_pass_rules_that_write_no_state(void **state)
 {
 	(void)state;
@@ -116,6 +124,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_a_carried_statement_to_the_end_of_the_file_is_read_in_linear_memory),
 	cmocka_unit_test(test_rule_options_that_change_no_verdict_are_kept_on_the_rule),
 	cmocka_unit_test(test_set_options_that_change_no_verdict_are_kept),
+	cmocka_unit_test(test_log_options_are_kept_as_written),
 	cmocka_unit_test(test_state_defaults_apply_to_pass_rules_that_write_no_state),
 	cmocka_unit_test(test_set_reassemble_yes_is_kept_and_no_is_unsupported),
 	cmocka_unit_test(test_options_that_change_verdicts_stay_unsupported),

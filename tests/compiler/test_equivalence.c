@@ -75,7 +75,7 @@ static void assert_same(const struct pk_rs_result *a, const struct pk_rs_result 
 static double check_equivalence_quick(uint64_t seed, uint32_t nrules, uint32_t npackets, uint32_t quick_pct)
 {
 	struct pk_rulegen_opts o = {
-		.seed = seed, .nrules = nrules, .ntables = 4, .legacy = true, .quick_pct = quick_pct};
+		.seed = seed, .nrules = nrules, .ntables = 4, .legacy = true, .quick_pct = quick_pct, .owner_pct = 5};
 	struct pk_ir_ruleset *ir = pk_rulegen(&o);
 	struct pk_rs *rs = compile(ir);
 	struct pk_rng rng = {seed * 7 + 1};

@@ -106,7 +106,7 @@ static void test_unsupported_features_are_reported_at_their_location(void **stat
 	(void)state;
 	pk_test_expect_diag("pass in all\npass in rtable 2\n", "t.conf:2:9: error: unsupported: rtable [unsupported]");
 	pk_test_expect_diag("pass in on em0 from any os \"Windows\"\n", "error: unsupported: os fingerprints");
-	pk_test_expect_diag("pass in proto tcp user root\n", "error: unsupported: user");
+	pk_test_expect_diag("pass in proto tcp fragment\n", "error: unsupported: fragment");
 	pk_test_expect_diag("set reassemble no\n", "error: unsupported: set reassemble no");
 	pk_test_expect_no_diag("pass in rtable {\n 1\n}\npass all\n", "syntax error");
 }

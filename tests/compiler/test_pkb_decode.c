@@ -4,7 +4,8 @@
  * the source hash and the checksum: source texts are not in the file), so
  * nothing the printer reads is lost on the way through a .pkb; and the
  * printer gives the same text for the IR and for its decoded .pkb, the
- * topology's peers and groups and what changes no verdict included.
+ * topology's peers and groups, what changes no verdict, user and group
+ * included.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -122,7 +123,8 @@ static void test_generated_rulesets_print_the_same_after_pkb(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 10; seed++) {
-		struct pk_rulegen_opts o = {.seed = seed, .nrules = 200, .ntables = 3, .legacy = true, .quick_pct = 30};
+		struct pk_rulegen_opts o = {.seed = seed, .nrules = 200, .ntables = 3, .legacy = true, .quick_pct = 30,
+					    .owner_pct = 5};
 		struct pk_ir_ruleset *ir = pk_rulegen(&o);
 		assert_prints_the_same_after_pkb(ir);
 		pk_rulegen_free(ir);
@@ -199,10 +201,39 @@ static void test_peers_groups_and_carried_text_survive_a_pkb(void **state)
 	pk_ir_ruleset_free(ir);
 }
 
+/* user and group: the ids as written, for the printer, and what they
+ * leave of the rule, for the evaluators. */
+static void test_user_and_group_survive_a_pkb(void **state)
+{
+	(void)state;
+	struct pk_ir_ruleset *ir = pk_test_load_ok("interface em0 address 192.0.2.1/24\n"
+						   "block return out log proto {tcp udp} user _pbuild\n"
+						   "pass out proto tcp user != unknown group != wheel\n"
+						   "pass in proto udp to self group unknown\n");
+	struct pk_rs *rs = pk_test_load_rs(ir);
+	struct pk_ir_ruleset *back;
+	struct pk_diags d;
+	pk_diags_init(&d);
+	assert_int_equal(pk_pkb_decode(rs, &back, &d), 0);
+	assert_int_equal(back->nrules, 4);
+	for (uint32_t i = 0; i < back->nrules; i++)
+		assert_int_equal(back->rules[i].owner, ir->rules[i].owner);
+	assert_string_equal(back->rules[2].user, "!= unknown");
+	assert_string_equal(back->rules[2].group, "!= wheel");
+	assert_null(back->rules[3].user);
+	pk_rs_free(rs);
+	pk_arena_free(back->arena);
+	pk_diags_free(&d);
+	assert_prints_the_same_after_pkb(ir);
+	assert_reencodes_to_the_same_bytes(ir);
+	pk_ir_ruleset_free(ir);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_encoding_twice_gives_identical_bytes),
 	cmocka_unit_test(test_decoded_ir_encodes_to_the_same_bytes),
 	cmocka_unit_test(test_generated_rulesets_print_the_same_after_pkb),
 	cmocka_unit_test(test_a_written_ruleset_prints_the_same_after_pkb),
 	cmocka_unit_test(test_peers_groups_and_carried_text_survive_a_pkb),
+	cmocka_unit_test(test_user_and_group_survive_a_pkb),
 )

@@ -33,6 +33,16 @@ grep -q 'from 192.0.2.0/24 to any' "$tmp/out" || fail "--topology not merged: $(
 "$picket" print -v --topology "$tmp/topo.conf" "$tmp/t.conf" | grep -q '^interface em0 address 192.0.2.1/24$' ||
 	fail "print -v lacks the topology"
 
+# --root: the host's absolute paths read under a copy of its files
+mkdir -p "$tmp/host/etc/pf"
+printf '10.9.0.0/16\n' >"$tmp/host/etc/pf/bad"
+printf 'table <bad> file "/etc/pf/bad"\nblock in from <bad>\n' >"$tmp/r.conf"
+"$picket" check "$tmp/r.conf" >/dev/null 2>&1 && fail "a table file absent from / must fail"
+"$picket" check --root "$tmp/host" "$tmp/r.conf" >"$tmp/out" 2>&1 || fail "--root: $(cat "$tmp/out")"
+printf 'nonsense\n' >"$tmp/host/etc/pf/bad"
+"$picket" check --root "$tmp/host" "$tmp/r.conf" 2>"$tmp/err" && fail "--root: a bad table file must fail"
+grep -q "$tmp/host/etc/pf/bad" "$tmp/err" || fail "--root: the file read is not named: $(cat "$tmp/err")"
+
 "$picket" check --help | grep -q 'usage: picket check' || fail "check --help"
 "$picket" print --help | grep -q 'usage: picket print' || fail "print --help"
 "$picket" check --bogus x >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option must exit 2"

@@ -3,7 +3,8 @@
  * small written rulesets: last match wins unless quick, match rules
  * accumulate without deciding, the older translation phases take the
  * first match, tables let their most specific entry decide (negated
- * entries exclude), every port operator, and the protocol-specific tests.
+ * entries exclude), every port operator, the protocol-specific tests and
+ * the socket owner's.
  * Each packet is classified by the decision tree and by linear evaluation,
  * which must agree.
  */
@@ -198,6 +199,27 @@ static void test_interface_negation_and_direction(void **state)
 	pk_rs_free(rs);
 }
 
+/* user and group read the packet's local bit (enum pk_owner), for TCP and
+ * UDP only: a forwarded packet's owner is unknown, a local one's named by
+ * no rule. The tree tests such rules in full. */
+static void test_owner_rules_read_the_local_bit_of_tcp_and_udp(void **state)
+{
+	(void)state;
+	struct pk_rs *rs = load("pass in proto tcp user unknown\npass in proto tcp user != unknown\n"
+				"pass in proto udp user root\npass in user root group wheel\n");
+	struct pk_match_pkt tcp = pkt("10.0.0.1", "10.0.0.2", 6, 22), udp = pkt("10.0.0.1", "10.0.0.2", 17, 53);
+	struct pk_match_pkt echo = pkt("10.0.0.1", "10.0.0.2", 1, 0);
+	echo.icmp_type = 8;
+	assert_int_equal(FILTER(rs, tcp), 0);
+	assert_int_equal(FILTER(rs, udp), PK_RT_NO_RULE);
+	assert_int_equal(FILTER(rs, echo), 3);
+	tcp.local = udp.local = echo.local = true;
+	assert_int_equal(FILTER(rs, tcp), 1);
+	assert_int_equal(FILTER(rs, udp), PK_RT_NO_RULE);
+	assert_int_equal(FILTER(rs, echo), 3);
+	pk_rs_free(rs);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_last_matching_rule_wins_without_quick),
 	cmocka_unit_test(test_quick_rule_stops_evaluation),
@@ -208,4 +230,5 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_every_port_operator_matches_as_pf),
 	cmocka_unit_test(test_flags_and_icmp_type_apply_to_their_protocol),
 	cmocka_unit_test(test_interface_negation_and_direction),
+	cmocka_unit_test(test_owner_rules_read_the_local_bit_of_tcp_and_udp),
 )

@@ -1,7 +1,7 @@
 /*
  * tests/runtime/test_engine.c: the packet path end to end (runtime/engine.c,
  * stateful.c, reject.c): rules, states, timeouts in capture time, limits,
- * block versus reject, counters.
+ * block versus reject, counters, the socket owner's criteria.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -350,6 +350,73 @@ static void test_icmp_echo_reply_rides_on_request_state(void **state)
 	assert_int_equal(pk_et_run(&s, 0.2, et.lan, PK_DIR_OUT), PK_V_BLOCK);
 }
 
+/* UDP out on wan0 from src, stateless, to a host on the Internet. */
+static uint8_t udp_out(double t, const char *src)
+{
+	return pk_et_udp(t, et.wan, PK_DIR_OUT, (struct pk_tb_ends){.src = src, .sport = 1000, .dst = "198.51.100.7",
+								     .dport = 53});
+}
+
+/* A forwarded packet's owner is unknown (pf_match_uid): `user NAME` never
+ * matches it, `user unknown` and `user != NAME` do. The firewall's own
+ * packet (out from one of its addresses) is taken to be another user's. */
+static void test_user_decides_forwarded_packets_as_pf_and_local_ones_as_assumed(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass all no state\nblock out proto udp user _pbuild\nblock out proto udp user unknown\n");
+	assert_int_equal(udp_out(0, CL), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 2);
+	assert_int_equal(udp_out(0, "203.0.113.2"), PK_V_PASS);
+	assert_int_equal(et.v.rule, 0);
+	pk_et_teardown(NULL);
+	pk_et_start(PK_ET_TOPO "pass all no state\nblock out proto udp user != unknown\nblock out proto udp user != root\n"
+		    "pass out proto udp group wheel\n");
+	assert_int_equal(udp_out(0, CL), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 2);
+	assert_int_equal(udp_out(0, "203.0.113.2"), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 2);
+}
+
+/* In, a packet is the firewall's own when it is addressed to one of the
+ * firewall's addresses, as it arrived. */
+static void test_user_on_inbound_packets_reads_the_destination(void **state)
+{
+	const struct pk_tb_ends to_fw = {.src = CL, .sport = 1000, .dst = "192.168.1.1", .dport = 53};
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass all no state\nblock in proto udp user != unknown\n");
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, to_fw), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 1);
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1000)), PK_V_PASS);
+	assert_int_equal(et.v.rule, 0);
+}
+
+/* pf looks sockets up for TCP and UDP only and ignores user and group for
+ * the other protocols: the rule matches them whoever the owner. */
+static void test_user_is_ignored_for_protocols_without_sockets(void **state)
+{
+	struct pk_tb s = pk_tb_defaults(4, CL, "198.51.100.7");
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass all no state\nblock out user _pbuild\n");
+	s.proto = 1, s.icmp_type = 8, s.icmp_id = 77, s.payload = 16;
+	assert_int_equal(pk_et_run(&s, 0, et.wan, PK_DIR_OUT), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 1);
+	assert_int_equal(udp_out(0, CL), PK_V_PASS);
+}
+
+/* Decisions kept for stateless packets are told apart by whose packet it is. */
+static void test_kept_decisions_of_owner_rules_stay_exact(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass all no state\nblock out proto udp user != unknown\n");
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(udp_out(k, "203.0.113.2"), PK_V_BLOCK);
+		assert_int_equal(udp_out(k, CL), PK_V_PASS);
+	}
+	assert_int_equal(pk_engine_counters(et.eng)->decisions_recalled, 2);
+}
+
 static void test_neighbour_advertisement_rides_on_solicitation_state(void **state)
 {
 	struct pk_tb s = pk_tb_defaults(6, "2001:db8:1::50", "2001:db8:1::1");
@@ -509,6 +576,10 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_syn_with_rst_is_normalize, pk_et_teardown),
 	cmocka_unit_test_teardown(test_icmp_error_quoting_a_state_is_related, pk_et_teardown),
 	cmocka_unit_test_teardown(test_icmp_echo_reply_rides_on_request_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_user_decides_forwarded_packets_as_pf_and_local_ones_as_assumed, pk_et_teardown),
+	cmocka_unit_test_teardown(test_user_on_inbound_packets_reads_the_destination, pk_et_teardown),
+	cmocka_unit_test_teardown(test_user_is_ignored_for_protocols_without_sockets, pk_et_teardown),
+	cmocka_unit_test_teardown(test_kept_decisions_of_owner_rules_stay_exact, pk_et_teardown),
 	cmocka_unit_test_teardown(test_neighbour_advertisement_rides_on_solicitation_state, pk_et_teardown),
 	cmocka_unit_test_teardown(test_expire_removes_idle_states_within_budget, pk_et_teardown),
 	cmocka_unit_test_teardown(test_kill_states_by_source_prefix, pk_et_teardown),

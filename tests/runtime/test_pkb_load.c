@@ -70,7 +70,8 @@ static int setup_example(void **state)
 }
 
 /* Data only the printer reads: interface peers and groups, carried
- * statements and rule options; lo0 is named by a rule, not declared. */
+ * statements and rule options, user and group as written; lo0 is named by
+ * a rule, not declared. */
 static const char carried_text[] =
 	"interface em0 address 203.0.113.2/24 group wan\n"
 	"interface em1 address 192.168.1.1/24 group lan, inside\n"
@@ -82,7 +83,8 @@ static const char carried_text[] =
 	"pass out on wan set prio 3 set queue std ridentifier 5\n"
 	"pass in on inside from tun0:peer to any queue std\n"
 	"block in quick on em0 proto tcp to port 23\n"
-	"pass in on lo0\n";
+	"pass in on lo0\n"
+	"block out proto udp user _pbuild group != wheel\n";
 
 static int setup_carried(void **state)
 {
@@ -371,6 +373,12 @@ static void test_each_structural_check_names_itself_and_the_offset(void **state)
 	expect_refusal(buf, "rule 0: action: unknown value 7", rules + offsetof(struct pkb_rule, action));
 	put32(buf, rules + offsetof(struct pkb_rule, label), nstr);
 	expect_refusal(buf, "rule 0: label: string offset", rules + offsetof(struct pkb_rule, label));
+	buf[rules + offsetof(struct pkb_rule, owner)] = PK_OWNER_NEVER + 1;
+	expect_refusal(buf, "rule 0: socket owner match: unknown value 4", rules + offsetof(struct pkb_rule, owner));
+	buf[rules + offsetof(struct pkb_rule, owner)] = PK_OWNER_NEVER;
+	expect_refusal(buf, "rule 0: socket owner match 3 without a user or group", rules + offsetof(struct pkb_rule, owner));
+	put32(buf, rules + offsetof(struct pkb_rule, group), nstr);
+	expect_refusal(buf, "rule 0: group: string offset", rules + offsetof(struct pkb_rule, group));
 	free(buf);
 }
 

@@ -115,6 +115,11 @@ static bool ref_rule(const struct pk_ir_ruleset *rs, const struct pk_rs *ld, con
 		return false;
 	if (r->tos >= 0 && r->tos != p->tos)
 		return false;
+	/* user and group, on TCP and UDP only: named by value, what each leaves */
+	const bool only_local = r->owner == PK_OWNER_LOCAL || r->owner == PK_OWNER_NEVER;
+	const bool only_forwarded = r->owner == PK_OWNER_FORWARDED || r->owner == PK_OWNER_NEVER;
+	if ((tcp || udp) && (p->local ? only_forwarded : only_local))
+		return false;
 	if (r->tagged) {
 		const char *t = p->tag ? pk_rs_tag_name(ld, p->tag) : NULL;
 		if ((t && !strcmp(t, r->tagged)) == r->tagged_neg)

@@ -170,6 +170,15 @@ static void gen_options(struct gen *g, struct pk_ir_rule *r)
 	r->log = pct(&g->rng, 10);
 }
 
+/* A user criterion as written, and what it leaves of the rule. */
+static void gen_owner(struct gen *g, struct pk_ir_rule *r)
+{
+	static const char *const users[] = {[PK_OWNER_ANY] = "!= root", [PK_OWNER_LOCAL] = "!= unknown",
+					    [PK_OWNER_FORWARDED] = "unknown", [PK_OWNER_NEVER] = "_pbuild"};
+	r->owner = (uint8_t)pk_rng_below(&g->rng, 4);
+	r->user = users[r->owner];
+}
+
 static void gen_rule(struct gen *g, uint32_t nr, struct pk_ir_rule *r, const struct pk_rulegen_opts *o)
 {
 	static const uint8_t protos[] = {6, 6, 6, 6, 17, 17, 17, 1, 0, 0};
@@ -218,6 +227,8 @@ static void gen_rule(struct gen *g, uint32_t nr, struct pk_ir_rule *r, const str
 	for (int t = 0; t < PK_TMO_COUNT; t++)
 		r->sopts.timeouts[t] = PK_TMO_UNSET;
 	gen_options(g, r);
+	if (o->owner_pct && r->action <= PK_ACT_MATCH && pct(&g->rng, o->owner_pct))
+		gen_owner(g, r);
 }
 
 static void gen_tables(struct gen *g, uint32_t n)
@@ -379,4 +390,8 @@ void pk_rulegen_packet(const struct pk_ir_ruleset *rs, const struct pk_rs *loade
 	p->tos = pct(rng, 10) ? 0x10 : 0;
 	p->tag = (uint16_t)pk_rng_below(rng, (uint32_t)pk_rs_ntags(loaded) + 1);
 	p->random = (uint32_t)pk_rng_next(rng);
+	uint8_t *self = p->dir == PK_DIR_IN ? p->dst : p->src;
+	if (p->af == PK_AF_INET && pct(rng, 10))
+		memcpy(self, rs->ifaces[pk_rng_below(rng, rs->nifaces)].addrs[0].addr, 16);
+	p->local = pk_rs_is_self(loaded, p->af, self);
 }

@@ -2,8 +2,8 @@
  * tests/verify/test_golden.c: the golden suite: every rule file in
  * tests/verify/golden/ is linted and its findings must be exactly those in
  * the .expected file beside it (one line per finding: line:column,
- * severity, id, the lines of the related rules, and whether a witness
- * came with it). Files whose .expected is empty must produce nothing.
+ * severity, id, the lines of the related rules, and the witness with
+ * what happens to it). Files whose .expected is empty must produce nothing.
  * A first line `# lint: --enable ID` or `--disable ID` sets options.
  * PICKET_GOLDEN_UPDATE=1 rewrites the .expected files (review the diff).
  */
@@ -56,8 +56,13 @@ static void render(const struct pk_lint_report *rep, char *out, size_t size)
 				      pk_severity_name(f->sev), pk_lint_id_name(f->id));
 		for (unsigned k = 0; k < f->nrelated && n < size; k++)
 			n += (size_t)snprintf(out + n, size - n, "%s%u", k ? "," : " related=", f->related[k].loc.line);
+		char w[512] = "";
+		if (f->has_witness)
+			pk_vpkt_format(&f->witness, w, sizeof(w));
 		if (n < size)
-			n += (size_t)snprintf(out + n, size - n, "%s\n", f->has_witness ? " witness" : "");
+			n += (size_t)snprintf(out + n, size - n, "%s%s%s%s%s\n", f->has_witness ? " witness: " : "", w,
+					      f->witness_note ? " (" : "", f->witness_note ? f->witness_note : "",
+					      f->witness_note ? ")" : "");
 	}
 }
 

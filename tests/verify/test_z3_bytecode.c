@@ -50,7 +50,7 @@ static void to_vpkt(const struct pk_rs *rs, const struct pk_match_pkt *m, struct
 
 static void agree_on(uint64_t seed, uint32_t nrules, unsigned npkts)
 {
-	const struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 3, .quick_pct = 30};
+	const struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 3, .quick_pct = 30, .owner_pct = 10};
 	struct pk_ir_ruleset *ir = pk_rulegen(&o);
 	make_deterministic(ir);
 	struct pk_rs *rs = pk_test_load_rs(ir);

@@ -1,7 +1,8 @@
 /*
  * tests/verify/test_z3_encode.c: the Z3 encoding of a rule's match agrees
  * with the reference evaluator on every operator, negation, table and
- * protocol-dependent field, on random rules and boundary-biased packets.
+ * protocol-dependent field and the socket owner, on random rules and
+ * boundary-biased packets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -254,6 +255,27 @@ static void rnd_nat(struct pk_ir_rule *r, struct pk_ir_addr *pool)
 	r->nat.port_lo = r->nat.port_hi = rnd() % 2 ? 0 : (uint16_t)(rnd() % 9);
 }
 
+/* A pass or block rule, now and then quick. */
+static void rnd_filter_rule(struct pk_ir_rule *r, uint32_t nr)
+{
+	rnd_rule(r);
+	r->nr = nr;
+	r->action = rnd() % 2 ? PK_ACT_PASS : PK_ACT_BLOCK;
+	r->quick = rnd() % 8 == 0;
+}
+
+/* Z3's verdict on p is the reference evaluator's, whose result is left in res. */
+static void assert_verdict_agrees(struct pk_z3 *z, const struct pk_ir_ruleset *rs, Z3_ast passes,
+				  const struct pk_vpkt *p, unsigned set, struct pk_eval_result *res)
+{
+	char buf[256];
+
+	pk_eval_filter(rs, p, res, NULL, NULL);
+	pk_vpkt_format(p, buf, sizeof(buf));
+	if (holds(z, passes, p) != res->pass)
+		fail_msg("set %u: verdict disagrees on %s (reference: %s)", set, buf, res->pass ? "pass" : "block");
+}
+
 /* pf matches each rule against the packet as translated by the match rules
  * before it: the ruleset's verdict and deciding rule by Z3 and by the
  * reference evaluator agree through nat-to, rdr-to and binat-to. */
@@ -270,10 +292,7 @@ static void test_verdicts_through_translations_agree(void **state)
 		struct pk_z3 z;
 
 		for (uint32_t i = 0; i < NRULES; i++) {
-			rnd_rule(&rules[i]);
-			rules[i].nr = i;
-			rules[i].action = rnd() % 2 ? PK_ACT_PASS : PK_ACT_BLOCK;
-			rules[i].quick = rnd() % 8 == 0;
+			rnd_filter_rule(&rules[i], i);
 			if (rnd() % 3 == 0)
 				rnd_nat(&rules[i], &pools[i]);
 		}
@@ -287,11 +306,9 @@ static void test_verdicts_through_translations_agree(void **state)
 			char buf[256];
 
 			rnd_packet_near(&rules[rnd() % NRULES], &p);
-			pk_eval_filter(&rs, &p, &res, NULL, NULL);
+			assert_verdict_agrees(&z, &rs, passes, &p, set, &res);
 			translated += res.nat_rule != PK_EVAL_NONE;
 			pk_vpkt_format(&p, buf, sizeof(buf));
-			if (holds(&z, passes, &p) != res.pass)
-				fail_msg("set %u: verdict disagrees on %s (reference: %s)", set, buf, res.pass ? "pass" : "block");
 			if (!holds(&z, pk_z3_decided_by(&z, &rs, res.rule == PK_EVAL_NONE ? PK_Z3_NO_RULE : res.rule, M), &p))
 				fail_msg("set %u: the reference's deciding rule %u does not decide %s for Z3", set, res.rule, buf);
 		}
@@ -301,7 +318,101 @@ static void test_verdicts_through_translations_agree(void **state)
 	assert_true(translated > NSETS); /* the packets do meet translating rules */
 }
 
+/* The firewall's own addresses, one of each family, in the test's small
+ * address universe so packets meet them. */
+static struct pk_prefix own_addrs[2];
+static struct pk_ir_iface own_iface = {.name = "lan0", .addrs = own_addrs, .naddrs = 2};
+
+/* A rule with user or group criteria: what they leave of it. */
+static void rnd_owner(struct pk_ir_rule *r)
+{
+	r->owner = (uint8_t)(rnd() % 4);
+	r->user = r->owner ? "_pbuild" : NULL;
+}
+
+/* A rule testing nothing but its direction, protocol and owner. */
+static void rnd_wide(struct pk_ir_rule *r)
+{
+	static const uint8_t protos[] = {0, 6, 17};
+	r->af = 0;
+	r->proto = protos[rnd() % 3];
+	r->src = r->dst = (struct pk_ir_addr){.kind = PK_ADDR_ANY};
+	r->sport = r->dport = (struct pk_port_match){0};
+	r->ifc.name = r->tagged = NULL;
+	r->flags = r->flagmask = 0;
+	r->icmp_type = r->icmp_code = r->tos = -1;
+}
+
+/* A packet to or from one of the firewall's addresses a third of the
+ * time each, in either direction. */
+static void rnd_local(struct pk_vpkt *p)
+{
+	const uint32_t k = rnd() % 3;
+	if (k < 2)
+		memcpy(k ? p->dst : p->src, own_addrs[p->af == PK_AF_INET6].addr, 16);
+}
+
+/* user and group (enum pk_owner) with a topology: Z3 and the reference
+ * evaluator agree on forwarded and local packets, rule by rule and on the
+ * verdict, translations by match rules on the way included (pf looks the
+ * socket up by the addresses as the packet arrived). */
+static void test_owner_agrees_with_reference_evaluator(void **state)
+{
+	(void)state;
+	enum { NSETS = 20, NRULES = 16, NPKTS = 60 };
+	static struct pk_ir_rule rules[NRULES];
+	static struct pk_ir_addr pools[NRULES];
+	unsigned local = 0, owned = 0;
+
+	rnd_pfx(PK_AF_INET, &own_addrs[0]);
+	rnd_pfx(PK_AF_INET6, &own_addrs[1]);
+	for (unsigned set = 0; set < NSETS; set++) {
+		struct pk_ir_ruleset rs;
+		struct pk_z3 z;
+
+		for (uint32_t i = 0; i < NRULES; i++) {
+			rnd_filter_rule(&rules[i], i);
+			rnd_owner(&rules[i]);
+			if (rnd() % 2) /* wide rules, so that packets do meet the owner criteria */
+				rnd_wide(&rules[i]);
+			if (rnd() % 4 == 0)
+				rnd_nat(&rules[i], &pools[i]);
+		}
+		uint32_t plain = 0; /* the rules before the first translation see packets as they arrive */
+		while (plain < NRULES && !rules[plain].nat.kind)
+			plain++;
+		setup_ruleset(&rs, rules, NRULES);
+		rs.ifaces = &own_iface;
+		rs.nifaces = 1;
+		assert_int_equal(pk_z3_init(&z, &rs, NULL), 0);
+		const Z3_ast passes = pk_z3_passes(&z, &rs);
+		for (unsigned k = 0; k < NPKTS; k++) {
+			const uint32_t i = rnd() % (plain + 1) % NRULES;
+			struct pk_vpkt p;
+			struct pk_eval_result res;
+			char buf[256];
+
+			rnd_packet_near(&rules[i], &p);
+			p.ifname = "lan0";
+			rnd_local(&p);
+			pk_vpkt_format(&p, buf, sizeof(buf));
+			const bool want = pk_eval_match(&rs, &rules[i], &p);
+			local += memcmp(p.dir == PK_DIR_IN ? p.dst : p.src, own_addrs[p.af == PK_AF_INET6].addr, 16) == 0;
+			owned += want && rules[i].owner && (p.proto == 6 || p.proto == 17);
+			if (holds(&z, pk_z3_match(&z, &rs, &rules[i]), &p) != want)
+				fail_msg("set %u: rule %u (owner %u) disagrees on %s (reference says %d)", set, i,
+					 rules[i].owner, buf, want);
+			assert_verdict_agrees(&z, &rs, passes, &p, set, &res);
+		}
+		pk_z3_fini(&z);
+	}
+	print_message("%u local packets, %u matches of TCP or UDP by rules with an owner\n", local, owned);
+	assert_true(local > NSETS * NPKTS / 4);
+	assert_true(owned > NSETS);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_match_agrees_with_reference_evaluator),
 	cmocka_unit_test(test_verdicts_through_translations_agree),
+	cmocka_unit_test(test_owner_agrees_with_reference_evaluator),
 )

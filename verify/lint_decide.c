@@ -1,0 +1,289 @@
+/*
+ * verify/lint_decide.c: who decides a rule's packets instead of it, after
+ * Batfish's filterLineReachability read with pf's last match: for a rule
+ * that never decides a packet (shadowed), or that later pass rules
+ * override for some (overridden), the deciding rules, largest overlap
+ * first, a rule with another action among them whenever one exists, why
+ * they decide (earlier quick rules take the packets first; later rules
+ * override, the last match wins), and a witness that the reference
+ * evaluator sends to the rule named first.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/xalloc.h"
+#include "verify/eval.h"
+#include "verify/lint_priv.h"
+#include "verify/sample.h"
+
+/* Samples of a rule's box that rank the deciding rules by overlap. */
+#define PK_LINT_RANK_SAMPLES 64
+/* Overriding rules named in one finding, each with its own solver call. */
+#define PK_LINT_MAX_OVERRIDERS 3
+
+/* A catch-all default block (block all, block in on IF, block proto tcp):
+ * it is there to be overridden, and to stop the
+ * packets no state and no pass rule takes (`block return` before `pass`). */
+static bool catch_all(const struct pk_ir_rule *r)
+{
+	return r->src.kind == PK_ADDR_ANY && !r->src.neg && r->dst.kind == PK_ADDR_ANY && !r->dst.neg &&
+	       r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY && r->icmp_type < 0 && r->tos < 0;
+}
+
+bool pk_lint_judged_on_opening(const struct pk_ir_rule *r)
+{
+	const uint8_t m = r->flagmask & (PK_TH_SYN | PK_TH_ACK);
+	return r->action == PK_ACT_BLOCK && !catch_all(r) && (!r->flagmask || ((r->flags ^ PK_TH_SYN) & m) == 0);
+}
+
+bool pk_lint_opening_packet(const struct pk_vpkt *p)
+{
+	return p->proto != PK_PROTO_TCP || (p->flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN;
+}
+
+Z3_ast pk_lint_opening(struct pk_lint_ctx *x)
+{
+	Z3_context c = x->z.c;
+	const Z3_ast syn = Z3_mk_eq(c, Z3_mk_bvand(c, x->z.p.flags, pk_z3_bv(c, PK_TH_SYN | PK_TH_ACK, 8)),
+				    pk_z3_bv(c, PK_TH_SYN, 8));
+	const Z3_ast v[2] = {Z3_mk_not(c, Z3_mk_eq(c, x->z.p.proto, pk_z3_bv(c, PK_PROTO_TCP, 8))), syn};
+	return Z3_mk_or(c, 2, v);
+}
+
+static bool in_set(const struct pk_lint_set *s, uint32_t j)
+{
+	for (unsigned k = 0; k < s->n; k++)
+		if (s->v[k] == j)
+			return true;
+	return false;
+}
+
+/* A packet rule i matches (within space) that the rules of `chain`
+ * (ascending; match rules stop evaluation when quick) leave to a rule
+ * whose action differs from rule i's, the rules of `fine` apart. */
+static bool other_action_witness(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *chain,
+				 const struct pk_lint_set *fine, Z3_ast space, struct pk_vpkt *w)
+{
+	Z3_context c = x->z.c;
+	const uint8_t act = x->rs->rules[i].action;
+	Z3_ast *M = pk_xcalloc(chain->n + 1, sizeof(*M)), *leaf = pk_xcalloc(chain->n + 1, sizeof(*leaf));
+	for (unsigned k = 0; k < chain->n; k++) {
+		M[k] = pk_lint_M(x, chain->v[k]);
+		leaf[k] = pk_z3_bool(c, x->rs->rules[chain->v[k]].action == act || in_set(fine, chain->v[k]));
+	}
+	const Z3_ast same = pk_z3_chain(&x->z, x->rs, chain->v, chain->n, M, leaf, Z3_mk_true(c));
+	const Z3_ast q[4] = {x->dom, pk_lint_M(x, i), space, Z3_mk_not(c, same)};
+	const bool found = pk_z3_witness(&x->z, Z3_mk_and(c, 4, q), w);
+	free(M);
+	free(leaf);
+	return found;
+}
+
+/* The rule the reference evaluator says decides p, or PK_LINT_NO_RULE. */
+static uint32_t decider(const struct pk_lint_ctx *x, const struct pk_vpkt *p)
+{
+	struct pk_eval_result res;
+	pk_eval_filter(x->rs, p, &res, NULL, NULL);
+	return res.rule == PK_EVAL_NONE ? PK_LINT_NO_RULE : res.rule;
+}
+
+/* Orders by rank[] descending, keeping the given order among equals. */
+static void sort_by_rank(struct pk_lint_set *s, unsigned *rank)
+{
+	for (unsigned a = 1; a < s->n; a++)
+		for (unsigned b = a; b > 0 && rank[b] > rank[b - 1]; b--) {
+			const uint32_t v = s->v[b];
+			s->v[b] = s->v[b - 1];
+			s->v[b - 1] = v;
+			const unsigned t = rank[b];
+			rank[b] = rank[b - 1];
+			rank[b - 1] = t;
+		}
+}
+
+/* The rules of s, largest overlap with rule i first: how many of the
+ * rule's own samples (connection-opening ones when opening) each matches. */
+static void rank_by_overlap(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *s, bool opening)
+{
+	unsigned *rank = pk_xcalloc(s->n + 1, sizeof(*rank));
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	for (unsigned k = 0; k < PK_LINT_RANK_SAMPLES; k++) {
+		struct pk_vpkt p;
+		pk_box_sample(&x->box[i], r, k, &p);
+		if ((opening && !pk_lint_opening_packet(&p)) || !pk_eval_match(x->rs, r, &p))
+			continue;
+		for (unsigned j = 0; j < s->n; j++)
+			rank[j] += pk_eval_match(x->rs, &x->rs->rules[s->v[j]], &p);
+	}
+	sort_by_rank(s, rank);
+	free(rank);
+}
+
+void pk_lint_list_rules(const struct pk_lint_set *s, char *buf, size_t size)
+{
+	size_t off = 0;
+	buf[0] = 0;
+	for (unsigned k = 0; k < s->n && off + 16 < size; k++)
+		off += (size_t)snprintf(buf + off, size - off, "%s%u", k ? (k + 1 == s->n ? " and " : ", ") : "",
+					s->v[k]);
+}
+
+/* When the rules of s decide rule i's packets: first (earlier quick
+ * rules) or last (later rules: the last match wins). */
+static const char *why(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *s)
+{
+	bool before = false, after = false, stop = false;
+	for (unsigned k = 0; k < s->n; k++) {
+		stop |= x->rs->rules[s->v[k]].action == PK_ACT_MATCH;
+		before |= s->v[k] < i;
+		after |= s->v[k] > i;
+	}
+	if (!before)
+		return "last (later rules; the last match wins)";
+	if (!after)
+		return stop ? "first (earlier quick rules; a quick match rule stops evaluation)"
+			    : "first (earlier quick rules)";
+	return "first (earlier quick rules) or last (later rules; the last match wins)";
+}
+
+static void relate_decider(struct pk_lint_ctx *x, struct pk_lint_finding *f, uint32_t i, uint32_t j)
+{
+	const struct pk_ir_rule *o = &x->rs->rules[j], *r = &x->rs->rules[i];
+	if (o->action == PK_ACT_MATCH)
+		pk_lint_relate(x->rep, f, o, NULL, "%s (quick match) stops evaluation before it",
+			       pk_lint_rule_name(x->rep, o));
+	else
+		pk_lint_relate(x->rep, f, o, NULL, "%s %s decides its packets%s", pk_lint_rule_name(x->rep, o),
+			       j < i ? "(quick, earlier)" : o->quick ? "(later, quick)" : "(later, last match wins)",
+			       o->action != r->action ? " with a different action" : " with the same action");
+}
+
+/* The rules that can take rule i's packets (t), sorted, and rule i. */
+static void with_rule(const struct pk_lint_set *t, uint32_t i, struct pk_lint_set *out)
+{
+	out->n = 0;
+	bool placed = false;
+	for (unsigned k = 0; k < t->n; k++) {
+		if (!placed && t->v[k] > i) {
+			out->v[out->n++] = i;
+			placed = true;
+		}
+		out->v[out->n++] = t->v[k];
+	}
+	if (!placed)
+		out->v[out->n++] = i;
+}
+
+/* A witness that rule d takes from rule i (within space). */
+static bool witness_of(struct pk_lint_ctx *x, uint32_t i, uint32_t d, Z3_ast space, struct pk_vpkt *w)
+{
+	const Z3_ast q[4] = {x->dom, pk_lint_M(x, i), space, pk_lint_M(x, d)};
+	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 4, q), w);
+}
+
+/* The rule with the largest overlap says what the rule's fate is: when it
+ * has another action the intent is lost (an error, with a witness it
+ * takes); when it has the same, the rule has no effect (a warning), and a
+ * rule with another action taking a few of its packets is still named. */
+bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t,
+			     struct pk_lint_set *by, bool opening)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	struct pk_lint_set chain = {pk_xcalloc(t->n + 2, sizeof(uint32_t)), 0}, none = {NULL, 0};
+	with_rule(t, i, &chain);
+	const Z3_ast space = opening ? pk_lint_opening(x) : Z3_mk_true(x->z.c);
+	struct pk_vpkt w;
+	const bool other = other_action_witness(x, i, &chain, &none, space, &w);
+	free(chain.v);
+	rank_by_overlap(x, i, by, opening);
+	const uint32_t od = other ? decider(x, &w) : PK_LINT_NO_RULE;
+	if (od != PK_LINT_NO_RULE && od != i && !in_set(by, od))
+		by->v[by->n++] = od; /* a rule with another action is always named */
+	const bool differ = other && x->rs->rules[by->v[0]].action != r->action;
+	if (opening && !differ)
+		return false; /* the same action on most SYNs: the redundancy check judges it */
+	if (!differ && !witness_of(x, i, by->v[0], space, &w))
+		return false;
+	const uint32_t d = decider(x, &w);
+	char list[256];
+	pk_lint_list_rules(by, list, sizeof(list));
+	struct pk_lint_finding *f = pk_lint_add(
+		x->rep, PK_LINT_SHADOWED, r, NULL, "rule %s: %s %s %s every %spacket it matches %s%s",
+		opening ? "stops no new connection" : "never decides a packet", by->n == 1 ? "rule" : "rules", list,
+		by->n == 1 ? "decides" : "decide", opening ? "connection-opening " : "", why(x, i, by),
+		differ    ? ", with a different action: the rule's intent is lost"
+		: opening ? ""
+			  : ", with the same action: the rule has no effect");
+	if (!differ)
+		f->sev = PK_SEV_WARNING;
+	for (unsigned k = 0; k < by->n; k++)
+		relate_decider(x, f, i, by->v[k]);
+	pk_lint_witness(f, &w,
+			d == PK_LINT_NO_RULE ? "passed by default"
+			: x->rs->rules[d].action == PK_ACT_PASS
+				? pk_arena_printf(x->rep->arena, "passed by rule %u", d)
+				: pk_arena_printf(x->rep->arena, "blocked by rule %u", d));
+	return true;
+}
+
+/* The rules after i whose boxes overlap and that decide (in `later`,
+ * with i first), and the earlier quick rules that take packets first. */
+static void later_rules(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *later,
+			struct pk_lint_set *first)
+{
+	later->n = first->n = 0;
+	later->v[later->n++] = i;
+	for (unsigned k = 0; k < x->nov[i]; k++) {
+		const uint32_t j = x->ov[i][k];
+		if (j > i && pk_lint_usable(x, j))
+			later->v[later->n++] = j;
+		else if (pk_lint_takes_first(x, j, i))
+			first->v[first->n++] = j;
+	}
+}
+
+/* A specific non-quick block that later pass rules override for some of
+ * its packets: those packets pass (antispoof, urpf-failed, bogons). */
+void pk_lint_check_overridden(struct pk_lint_ctx *x, uint32_t i)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	if (r->action != PK_ACT_BLOCK || r->quick || catch_all(r))
+		return;
+	struct pk_lint_set later = {pk_xcalloc(x->nov[i] + 2, sizeof(uint32_t)), 0};
+	struct pk_lint_set first = {pk_xcalloc(x->nov[i] + 2, sizeof(uint32_t)), 0};
+	struct pk_lint_set found = {pk_xcalloc(PK_LINT_MAX_OVERRIDERS + 1, sizeof(uint32_t)), 0};
+	later_rules(x, i, &later, &first);
+	Z3_context c = x->z.c;
+	Z3_ast *v = pk_xcalloc(first.n + 2, sizeof(*v));
+	v[0] = pk_lint_judged_on_opening(r) ? pk_lint_opening(x) : Z3_mk_true(c);
+	for (unsigned k = 0; k < first.n; k++)
+		v[k + 1] = Z3_mk_not(c, pk_lint_M(x, first.v[k]));
+	const Z3_ast space = pk_z3_and(c, first.n + 1, v);
+	struct pk_vpkt w, w0;
+	while (later.n > 1 && later.n <= PK_LINT_MAX_SOLVER_RULES && found.n < PK_LINT_MAX_OVERRIDERS &&
+	       other_action_witness(x, i, &later, &found, space, &w)) {
+		const uint32_t d = decider(x, &w);
+		if (d == PK_LINT_NO_RULE || d <= i || in_set(&found, d))
+			break; /* the evaluator disagrees: say nothing rather than guess */
+		if (!found.n)
+			w0 = w;
+		found.v[found.n++] = d;
+	}
+	if (found.n) {
+		char list[256];
+		pk_lint_list_rules(&found, list, sizeof(list));
+		struct pk_lint_finding *f = pk_lint_add(
+			x->rep, PK_LINT_OVERRIDDEN, r, NULL,
+			"block is overridden: later %s %s pass%s some of the packets it blocks (the last match "
+			"wins); make the block quick, or move it below them",
+			found.n == 1 ? "rule" : "rules", list, found.n == 1 ? "es" : "");
+		for (unsigned k = 0; k < found.n; k++)
+			pk_lint_relate(x->rep, f, &x->rs->rules[found.v[k]], NULL, "%s passes packets the block matches",
+				       pk_lint_rule_name(x->rep, &x->rs->rules[found.v[k]]));
+		pk_lint_witness(f, &w0, pk_arena_printf(x->rep->arena, "passed by rule %u", found.v[0]));
+	}
+	free(v);
+	free(later.v);
+	free(first.v);
+	free(found.v);
+}
