@@ -4,16 +4,18 @@
 #                                  runs it for FUZZ_CHECK_SECONDS per target)
 #   make -f fuzz/fuzz.mk merge     fold what the runs found into fuzz/corpus
 #
-# Each target links (from one archive) the runtime and front-end sources built with clang's
-# fuzzer, address and undefined-behaviour instrumentation, and runs for
-# FUZZ_SECONDS from the corpus kept in the tree, fuzz/corpus/NAME/ (seeded
-# from the tests' inputs: examples, real-world rule files, .pkb files,
-# captures of every link type), and the inputs of crashes and hangs found
-# and fixed, fuzz/regress/NAME/, which run first every time. The loader
-# also starts from the examples compiled by the normal build, current with
-# the format. New inputs found go to $(BUILD)/corpus/NAME/, the output of a
-# run to $(BUILD)/NAME.log, crashes to $(BUILD)/crash-NAME-*; a crash,
-# hang or leak fails the run.
+# Each target links (from one archive) the runtime and front-end sources
+# built with clang's fuzzer, address and undefined-behaviour
+# instrumentation, and runs for FUZZ_SECONDS from the corpus kept in the
+# tree, fuzz/corpus/NAME/ (grown from the tests' inputs: examples,
+# real-world rule files, .pkb files, captures of every link type; merged,
+# inputs under 2 kB for the parser and 6 kB for the loader), the inputs of
+# crashes and hangs found and fixed, fuzz/regress/NAME/, and the tests'
+# inputs themselves: the rule files for the parser, the examples compiled
+# by the normal build (current with the format) for the loader. New inputs
+# found go to $(BUILD)/corpus/NAME/, the output of a run to
+# $(BUILD)/NAME.log, crashes to $(BUILD)/crash-NAME-*; a crash, hang or
+# leak fails the run.
 
 BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
@@ -28,14 +30,15 @@ GEN_SRC := $(BUILD)/gen/parse.c $(BUILD)/gen/scan.c
 TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parse.o $(BUILD)/obj/gen/scan.o
 
-# the corpus in the tree, the regression inputs, and for the loader the
-# examples compiled now
+# the corpus in the tree, the regression inputs, and the tests' own inputs:
+# rule files for the parser, the examples compiled now for the loader
 seeds = $(wildcard fuzz/regress/$(1) fuzz/corpus/$(1)) $(SEEDS_$(1))
+SEEDS_fuzz_parser := examples tests/realworld/pfconf tests/compiler/golden
 SEEDS_fuzz_loader := $(BUILD)/seeds/fuzz_loader
 
 run: $(addprefix run-,$(TARGETS))
 
-$(BUILD)/gen/parse.c $(BUILD)/gen/parse.h: grammar/parse.y
+$(BUILD)/gen/parse.c $(BUILD)/gen/parse.h &: grammar/parse.y
 	@mkdir -p $(@D)
 	bison -Wall -Werror --defines=$(BUILD)/gen/parse.h -o $(BUILD)/gen/parse.c $<
 
