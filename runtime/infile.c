@@ -226,6 +226,9 @@ static int read_all(int fd, const char *path, unsigned accept, struct pk_infile 
 		if (n == 0)
 			break;
 	}
+	/* text in its first bytes, binary data further on */
+	if (f->kind == PK_INFILE_TEXT && memchr(f->data, '\0', f->len))
+		return refuse(PK_INFILE_BINARY, f->len, accept, err);
 	f->data[f->len] = '\0';
 	return 0;
 }

@@ -20,6 +20,8 @@
 #include "runtime/pkb_format.h"
 #include "tests/support/testmain.h"
 
+#define SNIFF_PLUS 5000 /* more than the 4 KiB infile.c looks at first */
+
 static char dir[64];
 
 static const char *in_dir(const char *name)
@@ -129,6 +131,10 @@ static void test_binary_data_is_one_line_naming_what_was_wanted(void **state)
 	for (size_t i = 0; i < sizeof(noise); i++)
 		noise[i] = (uint8_t)(1 + i * 7 % 31); /* control bytes, no NUL */
 	expect_refused(write_file("noise", noise, sizeof(noise)), PK_INFILE_TEXT, "binary data, not a rule file");
+	static char late[SNIFF_PLUS];
+	memset(late, '#', sizeof(late));
+	late[sizeof(late) - 2] = '\0'; /* past the bytes looked at first */
+	expect_refused(write_file("late.conf", late, sizeof(late)), PK_INFILE_TEXT, "binary data, not a rule file");
 	/* a stray form feed or escape is still text */
 	const char *stray = "pass in on em0 proto tcp to port 22\f\npass out all # \x1b[0m\n";
 	expect_read(write_file("ff.conf", stray, strlen(stray)), PK_INFILE_TEXT, PK_INFILE_TEXT, stray);
