@@ -1,7 +1,8 @@
 # picket: build, test, install.
 #
 #   make            build build/picket (and build/picketd)
-#   make check      install missing packages, build, run every test
+#   make check      install missing packages, build, run every test and
+#                   every fuzz target (FUZZ_CHECK_SECONDS each, default 15)
 #   make demo       install missing packages, build, run the bundled example
 #   make asan       unit tests under ASan+UBSan (in build/asan)
 #   make bench      benchmarks (bench/README.md)
@@ -21,6 +22,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 15
 SAN ?= 0
 
 CC ?= cc
@@ -144,6 +146,7 @@ check: deps
 	@$(MAKE) --no-print-directory -j2 all
 	@$(MAKE) --no-print-directory -j2 unit
 	@$(MAKE) --no-print-directory -j2 asan
+	@$(MAKE) --no-print-directory -j2 fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory netns
 

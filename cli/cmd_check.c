@@ -39,6 +39,29 @@ static json_t *diag_json(const struct pk_diag *g)
 	return o;
 }
 
+/* The rules of one file, its errors in d: a rule file is parsed and
+ * resolved, a .pkb (by its magic) loaded and verified as the runtime would. */
+static unsigned check_one(const char *path, const struct pk_frontend_opts *fo, struct pk_diags *d)
+{
+	struct pk_infile f;
+	unsigned rules = 0;
+	if (pk_cli_read(path, PK_INFILE_TEXT | PK_INFILE_PKB, d, &f))
+		return 0;
+	if (f.kind == PK_INFILE_PKB) {
+		struct pk_rs *pkb;
+		if (pk_cli_load_pkb(path, &f, d, &pkb) == 0)
+			rules = pk_rs_nrules(pkb);
+		pk_rs_free(pkb);
+	} else {
+		struct pk_ir_ruleset *rs;
+		if (pk_frontend_load_string(pk_infile_name(path), f.data, f.len, fo, d, &rs) == 0)
+			rules = rs->nrules;
+		pk_ir_ruleset_free(rs);
+	}
+	pk_infile_free(&f);
+	return rules;
+}
+
 int pk_cmd_check(int argc, char **argv)
 {
 	struct pk_front_args a;
@@ -48,19 +71,8 @@ int pk_cmd_check(int argc, char **argv)
 	struct pk_diags d;
 	pk_diags_init(&d);
 	unsigned rules = 0;
-	for (int i = 0; i < a.nfiles; i++) {
-		struct pk_ir_ruleset *rs;
-		struct pk_rs *pkb;
-		/* a .pkb (by its magic) is loaded and verified as the runtime would */
-		if (pk_cli_is_pkb(a.files[i])) {
-			if (pk_cli_load(a.files[i], &a.ir.fo, &d, &pkb, NULL) == 0)
-				rules += pk_rs_nrules(pkb);
-			pk_rs_free(pkb);
-		} else if (pk_frontend_load(a.files[i], &a.ir.fo, &d, &rs) == 0) {
-			rules += rs->nrules;
-			pk_ir_ruleset_free(rs);
-		}
-	}
+	for (int i = 0; i < a.nfiles; i++)
+		rules += check_one(a.files[i], &a.ir.fo, &d);
 	if (a.json) {
 		json_t *arr = json_array();
 		for (unsigned i = 0; i < d.n; i++)

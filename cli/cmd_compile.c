@@ -14,6 +14,7 @@
 #include "cli/front_args.h"
 #include "cli/load.h"
 #include "runtime/afile.h"
+#include "runtime/infile.h"
 
 static void compile_usage(FILE *out)
 {
@@ -21,13 +22,42 @@ static void compile_usage(FILE *out)
 	      "Compile a rule file into verified bytecode for the runtime (picket replay,\n"
 	      "picketd). The result is loaded back with the runtime's verifier before it\n"
 	      "is written; OUT is replaced atomically and left untouched on any error.\n"
+	      "FILE - reads standard input, -o - writes standard output; OUT may not be\n"
+	      "a file the compile reads.\n"
 	      "Exit 0 on success, 2 on error.\n",
 	      out);
 }
 
-static int write_atomic(const char *out, const uint8_t *buf, size_t len, struct pk_diags *d)
+static const char *shown(const char *out)
 {
-	struct pk_loc here = {.file = out};
+	return strcmp(out, "-") ? out : "<stdout>";
+}
+
+/* "-" is standard output; a file is replaced atomically, and never one
+ * the compile read (the rule file itself, an include, a table file). */
+static int write_out(const char *out, const uint8_t *buf, size_t len, struct pk_diags *d)
+{
+	struct pk_loc here = {.file = shown(out)};
+	struct pk_err err;
+	if (len > PK_INFILE_PKB_MAX) {
+		pk_error(d, &here, "the bytecode is %zu MiB, larger than the %u MiB a .pkb may be", len >> 20,
+			 PK_INFILE_PKB_MAX >> 20);
+		return -1;
+	}
+	if (!strcmp(out, "-")) {
+		if (isatty(STDOUT_FILENO)) {
+			pk_error(d, &here, "standard output is a terminal: redirect it, or name a file");
+			return -1;
+		}
+		if (pk_write_all(STDOUT_FILENO, buf, len) == 0)
+			return 0;
+		pk_error(d, &here, "cannot write to standard output: %s", strerror(errno));
+		return -1;
+	}
+	if (pk_infile_not_input(out, &err)) {
+		pk_error(d, &here, "%s", err.msg);
+		return -1;
+	}
 	struct pk_afile a;
 	if (pk_afile_open(&a, out, 0644) < 0) {
 		pk_error(d, &here, "cannot create a temporary file beside it: %s", strerror(errno));
@@ -80,10 +110,11 @@ int pk_cmd_compile(int argc, char **argv)
 	size_t len = 0;
 	struct pk_rs *rs = NULL;
 	rc = pk_frontend_load(a.files[0], &a.ir.fo, &d, &ir) || pk_cli_encode_checked(ir, &d, &buf, &len, &rs) ||
-	     write_atomic(out, buf, len, &d);
+	     write_out(out, buf, len, &d);
 	pk_diags_print(&d, stderr, a.ir.color);
-	if (!rc)
-		printf("%s: %u rules, %zu bytes\n", out, pk_rs_nrules(rs), len);
+	if (!rc) /* with -o -, the bytecode has standard output */
+		fprintf(strcmp(out, "-") ? stdout : stderr, "%s: %u rules, %zu bytes\n", shown(out), pk_rs_nrules(rs),
+			len);
 	pk_rs_free(rs);
 	free(buf);
 	if (ir)

@@ -71,7 +71,7 @@ int pk_cmd_diff(int argc, char **argv)
 			i++;
 			continue;
 		}
-		if (argv[i][0] == '-' || npaths == 2) {
+		if ((argv[i][0] == '-' && argv[i][1]) || npaths == 2) {
 			usage(stderr);
 			return 2;
 		}

@@ -36,7 +36,7 @@ int pk_cmd_dump(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--raw"))
 			raw = true;
-		else if (argv[i][0] == '-' || path)
+		else if ((argv[i][0] == '-' && argv[i][1]) || path)
 			return dump_usage(stderr), 2;
 		else
 			path = argv[i];
@@ -45,14 +45,13 @@ int pk_cmd_dump(int argc, char **argv)
 		return dump_usage(stderr), 2;
 	struct pk_diags d;
 	pk_diags_init(&d);
-	struct pk_loc here = {.file = path};
+	struct pk_infile f;
 	struct pk_rs *rs = NULL;
 	struct pk_ir_ruleset *ir = NULL;
 	int rc = 2;
-	if (!pk_cli_is_pkb(path))
-		pk_error(&d, &here, "not a .pkb file (no bytecode magic); compile it with 'picket compile'");
-	else if (!pk_cli_load(path, NULL, &d, &rs, NULL) && !pk_pkb_decode(rs, &ir, &d)) {
-		pk_dump_header(stdout, path, rs);
+	if (!pk_cli_read(path, PK_INFILE_PKB, &d, &f) && !pk_cli_load_pkb(path, &f, &d, &rs) &&
+	    !pk_pkb_decode(rs, &ir, &d)) {
+		pk_dump_header(stdout, pk_infile_name(path), rs);
 		pk_print_ruleset(stdout, ir, PK_PRINT_OPTIONS | PK_PRINT_LINES);
 		if (raw)
 			pk_dump_program(stdout, rs);
@@ -62,6 +61,7 @@ int pk_cmd_dump(int argc, char **argv)
 	if (ir)
 		pk_arena_free(ir->arena);
 	pk_rs_free(rs);
+	pk_infile_free(&f);
 	pk_diags_free(&d);
 	return rc;
 }

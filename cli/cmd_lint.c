@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/irload.h"
 #include "cli/version.h"
+#include "runtime/infile.h"
 #include "verify/lint_out.h"
 
 static void usage(FILE *out)
@@ -60,7 +61,7 @@ static int parse_one(struct lint_args *a, int argc, char **argv, int *i)
 		a->stats = true;
 		return 0;
 	}
-	if (w[0] != '-') {
+	if (w[0] != '-' || !w[1]) {
 		if (a->path)
 			return -1;
 		a->path = w;
@@ -117,6 +118,12 @@ int pk_cmd_lint(int argc, char **argv)
 	struct pk_ir_ruleset *rs;
 	if (pk_cli_load_ir(a.path, &a.ir, &rs) < 0)
 		return 2;
+	if (rs->nrules > PK_LINT_MAX_RULES) {
+		fprintf(stderr, "picket lint: %s: %u rules, more than the %u lint compares (pair by pair)\n",
+			pk_infile_name(a.path), rs->nrules, PK_LINT_MAX_RULES);
+		pk_ir_ruleset_free(rs);
+		return 2;
+	}
 	struct pk_lint_report rep;
 	pk_lint_report_init(&rep);
 	int rc = 2;

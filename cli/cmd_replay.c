@@ -24,6 +24,7 @@
 #include "cli/replay_explain.h"
 #include "cli/replay_out.h"
 #include "runtime/afile.h"
+#include "runtime/infile.h"
 #include "runtime/pcap_replay.h"
 
 #define PKT_CAP (65535 + 256)
@@ -97,7 +98,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'i': o->iface = optarg; break;
 		case 's': o->summary = true; break;
 		case 'q': o->quiet = true; break;
-		case 'w': o->write = optarg; break;
+		case 'w':
+			o->write = optarg;
+			if (strcmp(optarg, "-"))
+				break;
+			fputs("picket replay: -w -: standard output carries the verdicts; name a file\n", stderr);
+			return -1;
 		case 't': o->topology = optarg; break;
 		case 'R': o->root = optarg; break;
 		case 'h': usage(stdout); return 1;
@@ -133,7 +139,7 @@ static int load_rules(struct run *r)
 	struct pk_diags d;
 	struct pk_rs *rs = NULL;
 	pk_diags_init(&d);
-	int rc = pk_cli_load(r->o.rules, &fo, &d, &rs, NULL);
+	int rc = pk_cli_load(r->o.rules, &fo, &d, &rs);
 	pk_diags_print(&d, stderr, PK_COLOR_AUTO);
 	pk_diags_free(&d);
 	if (rc < 0)
@@ -187,6 +193,11 @@ static struct source *next_source(struct run *r)
 
 static int open_dump(struct run *r)
 {
+	struct pk_err err;
+	if (pk_infile_not_input(r->o.write, &err)) {
+		fprintf(stderr, "picket replay: -w %s: %s\n", r->o.write, err.msg);
+		return -1;
+	}
 	if (pk_afile_open(&r->out, r->o.write, 0644) < 0) {
 		fprintf(stderr, "picket replay: -w %s: cannot create it: %s\n", r->o.write, strerror(errno));
 		return -1;
@@ -275,25 +286,39 @@ static int arrival_iface(struct run *r, const struct pk_pcap_pkt *p, uint16_t *i
 	return 0;
 }
 
+/* Every frame has its line, so the lines count the capture's frames. */
+static void skip_frame(struct run *r, const struct source *s, uint64_t n, const char *why)
+{
+	const struct pk_pcap_pkt *p = &s->p;
+	const struct pk_rp_skip k = {n, p->ts_ns, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
+				     p->ifname, p->ip, p->ip_len, why};
+	if (!r->o.quiet)
+		pk_rp_skipped(stdout, r->o.format, &k);
+	if (n == r->o.explain)
+		fprintf(r->o.quiet ? stdout : stderr, "packet %" PRIu64 " is not replayed: %s\n", n, why);
+}
+
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
 {
 	static uint8_t buf[PKT_CAP], orig[PKT_CAP], snap[PKT_CAP];
 	const struct pk_pcap_pkt *p = &s->p;
 	r->t.frames++;
+	if (!r->first_ns)
+		r->first_ns = p->ts_ns;
 	if (!p->ip) {
 		r->t.not_ip++;
+		skip_frame(r, s, n, p->why);
 		return 0;
 	}
 	if (p->outgoing) {
 		r->t.outgoing++;
+		skip_frame(r, s, n, "sent by the capturing host");
 		return 0;
 	}
 	uint16_t iface;
 	if (arrival_iface(r, p, &iface) < 0)
 		return -1;
 	uint64_t now = p->ts_ns > r->last_ns ? p->ts_ns : r->last_ns;
-	if (!r->first_ns)
-		r->first_ns = now;
 	r->last_ns = now;
 	size_t len = p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP;
 	memcpy(buf, p->ip, len);

@@ -1,25 +1,18 @@
 /* cli/load.c: RULES|PKB -> a verified struct pk_rs (see load.h). */
 #include "cli/load.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "compiler/encode.h"
-#include "runtime/pkb_format.h"
 
-/* The magic, or binary content (a NUL byte early on: rule files are text),
- * so a .pkb damaged in its magic is refused by the loader with its offset
- * rather than parsed as rules. */
-bool pk_cli_is_pkb(const char *path)
+int pk_cli_read(const char *path, unsigned accept, struct pk_diags *d, struct pk_infile *f)
 {
-	char head[4096];
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	size_t n = fread(head, 1, sizeof(head), f);
-	fclose(f);
-	return (n >= PKB_MAGIC_LEN && !memcmp(head, PKB_MAGIC, PKB_MAGIC_LEN)) || memchr(head, '\0', n);
+	struct pk_err err;
+	if (pk_infile_read(path, accept, f, &err) == 0)
+		return 0;
+	const struct pk_loc here = {.file = pk_infile_name(path)};
+	pk_error(d, &here, "%s", err.msg);
+	return -1;
 }
 
 int pk_cli_encode_checked(const struct pk_ir_ruleset *ir, struct pk_diags *d, uint8_t **buf, size_t *len,
@@ -44,40 +37,34 @@ int pk_cli_encode_checked(const struct pk_ir_ruleset *ir, struct pk_diags *d, ui
 	return 0;
 }
 
-static int load_pkb(const char *path, struct pk_diags *d, struct pk_rs **rs_out)
+int pk_cli_load_pkb(const char *path, const struct pk_infile *f, struct pk_diags *d, struct pk_rs **rs_out)
 {
 	struct pk_err err;
-	struct pk_loc here = {.file = path};
-	if (pk_rs_load_file(path, rs_out, &err)) {
-		if (err.offset == 0 && strstr(err.msg, "magic"))
-			pk_error(d, &here, "byte offset 0: binary data without the .pkb magic: neither a rule file nor "
-				 "a compiled ruleset (a .pkb damaged in its first bytes?)");
-		else
-			pk_error(d, &here, "refused .pkb: byte offset %llu: %s; recompile it with 'picket compile'",
-				 (unsigned long long)err.offset, err.msg);
-		return -1;
-	}
-	return 0;
+	if (pk_rs_load((const uint8_t *)f->data, f->len, rs_out, &err) == 0)
+		return 0;
+	const struct pk_loc here = {.file = pk_infile_name(path)};
+	pk_error(d, &here, "refused .pkb: byte offset %llu: %s; recompile it with 'picket compile'",
+		 (unsigned long long)err.offset, err.msg);
+	return -1;
 }
 
-int pk_cli_load(const char *path, const struct pk_frontend_opts *o, struct pk_diags *d, struct pk_rs **rs_out,
-		struct pk_ir_ruleset **ir_out)
+int pk_cli_load(const char *path, const struct pk_frontend_opts *o, struct pk_diags *d, struct pk_rs **rs_out)
 {
+	struct pk_infile f;
 	*rs_out = NULL;
-	if (ir_out)
-		*ir_out = NULL;
-	if (pk_cli_is_pkb(path))
-		return load_pkb(path, d, rs_out);
-	struct pk_ir_ruleset *ir;
-	if (pk_frontend_load(path, o, d, &ir))
+	if (pk_cli_read(path, PK_INFILE_TEXT | PK_INFILE_PKB, d, &f))
 		return -1;
-	uint8_t *buf;
-	size_t len;
-	int rc = pk_cli_encode_checked(ir, d, &buf, &len, rs_out);
-	free(buf);
-	if (rc || !ir_out)
-		pk_ir_ruleset_free(ir);
-	else
-		*ir_out = ir;
+	struct pk_ir_ruleset *ir = NULL;
+	int rc;
+	if (f.kind == PK_INFILE_PKB)
+		rc = pk_cli_load_pkb(path, &f, d, rs_out);
+	else if ((rc = pk_frontend_load_string(pk_infile_name(path), f.data, f.len, o, d, &ir)) == 0) {
+		uint8_t *buf;
+		size_t len;
+		rc = pk_cli_encode_checked(ir, d, &buf, &len, rs_out);
+		free(buf);
+	}
+	pk_ir_ruleset_free(ir);
+	pk_infile_free(&f);
 	return rc;
 }

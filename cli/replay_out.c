@@ -293,6 +293,58 @@ void pk_rp_packet(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const 
 	printers[f](out, rs, p);
 }
 
+static void text_skipped(FILE *out, const struct pk_rp_skip *k, const char *packet)
+{
+	char t[32];
+	const uint64_t rel = k->ts_ns > k->first_ns ? k->ts_ns - k->first_ns : 0;
+	snprintf(t, sizeof t, "%llu.%06llu", (unsigned long long)(rel / 1000000000u),
+		 (unsigned long long)(rel % 1000000000u / 1000u));
+	fprintf(out, "%6llu %11s %-7s %-3s %-7s %-9s %-8s %s%s(%s)\n", (unsigned long long)k->n, t,
+		k->ifname ? k->ifname : "-", "-", "skip", "-", "-", packet ? packet : "", packet ? " " : "", k->why);
+}
+
+static void json_skipped(FILE *out, const struct pk_rp_skip *k, const char *packet)
+{
+	char t[32];
+	time_text(k->ts_ns, t, sizeof t);
+	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)k->n, t);
+	if (k->ifname)
+		json_string(out, k->ifname);
+	else
+		fputs("null", out);
+	fputs(",\"verdict\":\"skip\",\"reason\":", out);
+	json_string(out, k->why);
+	if (k->capture) {
+		fputs(",\"capture\":", out);
+		json_string(out, k->capture);
+	}
+	if (packet) {
+		fputs(",\"packet\":", out);
+		json_string(out, packet);
+	}
+	fputs("}\n", out);
+}
+
+/* The columns of csv_packet: no direction, rule, state or egress. */
+static void csv_skipped(FILE *out, const struct pk_rp_skip *k, const char *packet)
+{
+	char t[32];
+	time_text(k->ts_ns, t, sizeof t);
+	fprintf(out, "%llu,%s,%s,,skip,,,,,", (unsigned long long)k->n, t, k->ifname ? k->ifname : "");
+	csv_field(out, k->why);
+	fputs(",,0,", out);
+	csv_field(out, packet);
+	fputc('\n', out);
+}
+
+void pk_rp_skipped(FILE *out, enum pk_rp_format f, const struct pk_rp_skip *k)
+{
+	static void (*const printers[])(FILE *, const struct pk_rp_skip *, const char *) = {
+		[PK_RP_TEXT] = text_skipped, [PK_RP_JSONL] = json_skipped, [PK_RP_CSV] = csv_skipped};
+	char desc[160];
+	printers[f](out, k, k->ip ? pk_pkt_describe(k->ip, k->len, desc, sizeof desc) : NULL);
+}
+
 static void flow_text(const struct pk_stall_flow *fl, char *buf, size_t size)
 {
 	char c[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
@@ -348,7 +400,7 @@ void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs,
 		"IP packets", (unsigned long long)t->packets);
 	for (int k = PK_V_PASS; k <= PK_V_HOLD; k++)
 		fprintf(out, "  %-24s %14llu\n", verdict_names[k], (unsigned long long)t->verdict[k]);
-	fprintf(out, "  %-24s %14llu\n  %-24s %14llu\n", "not IP (ignored)", (unsigned long long)t->not_ip,
+	fprintf(out, "  %-24s %14llu\n  %-24s %14llu\n", "not IP (skipped)", (unsigned long long)t->not_ip,
 		"sent by capturing host", (unsigned long long)t->outgoing);
 	fprintf(out, "State Table%29s\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "Total",
 		"current entries", (unsigned long long)c->states_current, "searches", (unsigned long long)c->searches,

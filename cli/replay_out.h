@@ -29,6 +29,16 @@ struct pk_rp_pkt {
 	const struct pk_replay_result *res;
 };
 
+/* A frame not replayed: not IP, or sent by the capturing host. */
+struct pk_rp_skip {
+	uint64_t n, ts_ns, first_ns;
+	const char *capture; /* as in pk_rp_pkt */
+	const char *ifname;  /* the capture's name for its interface, or NULL */
+	const uint8_t *ip;   /* its IP packet, when it has one; else NULL */
+	size_t len;
+	const char *why;
+};
+
 /* Totals of the run, beside the engine's counters. */
 struct pk_rp_totals {
 	uint64_t frames, packets, verdict[4], not_ip, outgoing, bytes;
@@ -38,6 +48,8 @@ int pk_rp_format_parse(const char *name, enum pk_rp_format *out);
 const char *pk_rp_verdict_name(uint8_t kind);
 void pk_rp_begin(FILE *out, enum pk_rp_format f);
 void pk_rp_packet(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_rp_pkt *p);
+/* The line of a frame not replayed: verdict "skip" and the reason. */
+void pk_rp_skipped(FILE *out, enum pk_rp_format f, const struct pk_rp_skip *k);
 void pk_rp_stalls(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_stall *s);
 void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t);
 /* The text of a rule's source line (leading blanks removed), or NULL. */

@@ -11,6 +11,7 @@
 #include "compiler/lex.h"
 #include "compiler/resolve.h"
 #include "parse.h"
+#include "runtime/infile.h"
 
 int pk_parse_text(struct pk_parse *p, const char *file, const char *text, size_t len)
 {
@@ -91,9 +92,10 @@ static void read_loads(struct pk_parse *p, struct pk_ir_ruleset *rs)
 	for (struct pk_ast_load *l = p->loads; l; l = l->next) {
 		const char *path = pk_lex_path_from(p, l->loc.file, l->file);
 		size_t len;
-		char *text = pk_lex_read_file(p->arena, path, &len);
+		struct pk_err err;
+		char *text = pk_lex_read_file(p->arena, path, &len, &err);
 		if (!text) {
-			pk_warning(p->diags, &l->loc, "cannot read '%s'; anchor \"%s\" is empty here", path, l->path);
+			pk_warning(p->diags, &l->loc, "cannot read '%s': %s; anchor \"%s\" is empty here", path, err.msg, l->path);
 			continue;
 		}
 		add_source(rs, path, text, len);
@@ -118,10 +120,11 @@ static int load(const char *name, const char *text, size_t len, const struct pk_
 	defines(&p, o);
 	if (o && o->topology) {
 		size_t tlen;
-		char *ttext = pk_lex_read_file(a, o->topology, &tlen);
+		struct pk_err err;
+		char *ttext = pk_lex_read_file(a, o->topology, &tlen, &err);
 		if (!ttext) {
-			struct pk_loc tl = {.file = o->topology};
-			pk_error(d, &tl, "cannot read topology file");
+			struct pk_loc tl = {.file = pk_infile_name(o->topology)};
+			pk_error(d, &tl, "%s", err.msg);
 		} else {
 			add_source(rs, o->topology, ttext, tlen);
 			pk_parse_text(&p, o->topology, ttext, tlen);
@@ -154,15 +157,16 @@ int pk_frontend_load(const char *path, const struct pk_frontend_opts *o, struct 
 {
 	struct pk_arena *tmp = pk_arena_new();
 	size_t len;
-	char *text = pk_lex_read_file(tmp, path, &len);
+	struct pk_err err;
+	char *text = pk_lex_read_file(tmp, path, &len, &err);
 	int rc;
 	if (!text) {
-		struct pk_loc l = {.file = path};
-		pk_error(d, &l, "cannot read file (does it exist and is it readable?)");
+		struct pk_loc l = {.file = pk_infile_name(path)};
+		pk_error(d, &l, "%s", err.msg);
 		*out = NULL;
 		rc = -1;
 	} else {
-		rc = load(path, text, len, o, d, out);
+		rc = load(pk_infile_name(path), text, len, o, d, out);
 	}
 	pk_arena_free(tmp);
 	return rc;

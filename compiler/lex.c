@@ -12,18 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "compiler/strmap.h"
 
 #include "parse.h"
+#include "runtime/infile.h"
 #include "runtime/xalloc.h"
 #include "scan.h"
 
 #define PK_LEX_MAX_DEPTH 32
 /* Bounds that keep a hostile or mistaken file from hanging the parse. */
 #define PK_LEX_MAX_EXPANSION (16u << 20) /* bytes of macro text expanded */
-#define PK_LEX_MAX_FILE (64u << 20)      /* bytes of one file */
 
 struct pk_frame {
 	yyscan_t sc;
@@ -432,28 +431,51 @@ static int carry_tok(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 	return tok;
 }
 
-/* Appends to text the tokens of a carried option's value (one word, or a
+/* The text of a carried option as it grows: appending to a buffer, not
+ * reprinting the whole text per token, which made a statement whose
+ * braces never close (it runs to the end of the file) quadratic. */
+struct carried {
+	char *s;
+	size_t len, cap;
+};
+
+static void carried_add(struct carried *c, const char *sep, const char *t)
+{
+	const size_t n = strlen(sep) + strlen(t);
+	if (c->len + n + 1 > c->cap) {
+		c->cap = 2 * (c->len + n + 1);
+		c->s = pk_xrealloc(c->s, c->cap);
+	}
+	c->len += (size_t)snprintf(c->s + c->len, c->cap - c->len, "%s%s", sep, t);
+}
+
+/* word, then the tokens of a carried option's value (one word, or a
  * parenthesised group), or of the rest of a carried statement (to the end
  * of its line, braces balanced; the end is read ahead and kept pending). */
-static char *carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, char *text, bool statement)
+static char *carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char *word, bool statement)
 {
 	struct pk_lexer *l = p->lex;
+	struct carried c = {0};
 	int depth = 0;
+	carried_add(&c, "", word);
 	for (;;) {
 		int tok = carry_tok(p, lval, lloc);
 		if (!tok || (tok == '\n' && (statement ? depth <= 0 : true)) || (!statement && tok == ')' && !depth)) {
 			l->pending = tok;
 			l->pending_lval = *lval;
 			l->pending_lloc = *lloc;
-			return text;
+			break;
 		}
 		depth += (tok == '(' || tok == '{') - (tok == ')' || tok == '}');
 		const char *t = tok_text(p, tok, lval);
-		bool tight = tok == ',' || tok == ')' || (*text && text[strlen(text) - 1] == '(');
-		text = pk_arena_printf(p->arena, "%s%s%s", text, *text && !tight ? " " : "", t);
+		bool tight = tok == ',' || tok == ')' || (c.len && c.s[c.len - 1] == '(');
+		carried_add(&c, c.len && !tight ? " " : "", t);
 		if (!statement && depth <= 0)
-			return text;
+			break;
 	}
+	char *text = pk_arena_strndup(p->arena, c.s, c.len);
+	free(c.s);
+	return text;
 }
 
 /* A carried feature met at word (its keyword read): the CARRIED token,
@@ -464,7 +486,7 @@ static int carry(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char *w
 	struct pk_loc at = *lloc;
 	if (feature)
 		carry_note(p, &at, feature);
-	char *text = carry_text(p, lval, lloc, pk_arena_strdup(p->arena, word), statement);
+	char *text = carry_text(p, lval, lloc, word, statement);
 	lval->str = text;
 	*lloc = at;
 	lloc->end_line = p->lex->pending_lloc.line;
@@ -596,37 +618,17 @@ char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name)
 	return cand;
 }
 
-/* Whether path is the null device, the one non-regular file worth reading
- * (pf rulesets name it as an empty table file); a terminal, pipe or
- * /dev/zero could hang or flood the parse. */
-static bool is_null_device(const struct stat *st)
+/* Through runtime/infile.h, so a rule, included, table or topology file is
+ * refused with the same words as every other input (a directory, a device,
+ * over 64 MiB, binary data, a compiled ruleset). */
+char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len, struct pk_err *err)
 {
-	struct stat null;
-	return S_ISCHR(st->st_mode) && !stat("/dev/null", &null) && null.st_rdev == st->st_rdev;
-}
-
-static char *read_file(struct pk_arena *a, const char *path, size_t *len)
-{
-	struct stat st;
-	if (stat(path, &st) || (!S_ISREG(st.st_mode) && !is_null_device(&st)) ||
-	    (uint64_t)st.st_size > PK_LEX_MAX_FILE)
+	struct pk_infile f;
+	if (pk_infile_read(path, PK_INFILE_TEXT, &f, err))
 		return NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = pk_xmalloc(cap);
-	for (size_t got; n < PK_LEX_MAX_FILE && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
-		n += got;
-		if (cap - n < 2) {
-			cap *= 2;
-			buf = pk_xrealloc(buf, cap);
-		}
-	}
-	fclose(f);
-	char *copy = pk_arena_strndup(a, buf, n);
-	free(buf);
-	*len = n;
+	char *copy = pk_arena_strndup(a, f.data, f.len);
+	*len = f.len;
+	pk_infile_free(&f);
 	return copy;
 }
 
@@ -641,20 +643,16 @@ static int include_file(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 	}
 	char *path = pk_lex_path_from(p, current_file(p), lval->str);
 	size_t len;
-	char *text = read_file(p->arena, path, &len);
+	struct pk_err err;
+	char *text = pk_lex_read_file(p->arena, path, &len, &err);
 	at.end_line = lloc->end_line;
 	at.end_col = lloc->end_col;
 	if (!text) {
-		pk_error(p->diags, &at, "cannot read included file '%s' (a regular file under 64 MiB)", path);
+		pk_error(p->diags, &at, "cannot read included file '%s': %s", path, err.msg);
 		return -1;
 	}
 	pk_lex_push_file(p, path, text, len);
 	return -1;
-}
-
-char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len)
-{
-	return read_file(a, path, len);
 }
 
 void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg)

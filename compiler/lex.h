@@ -13,6 +13,7 @@
 
 #include "compiler/ast.h"
 #include "compiler/loc.h"
+#include "runtime/err.h"
 
 /* What one flex scanner knows: where it is, and whose arena to use. */
 struct pk_scan_extra {
@@ -41,7 +42,8 @@ char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name);
 /* An absolute path of the host the rules were written for, read under root
  * (--root DIR, a copy of that host's files) when root is not NULL. */
 char *pk_lex_host_path(struct pk_arena *a, const char *root, const char *path);
-/* Reads a whole file into the arena; NULL when it cannot be read. */
-char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len);
+/* Reads a whole rule file into the arena (runtime/infile.h: "-" is
+ * standard input); NULL with err set when it cannot be read or is not text. */
+char *pk_lex_read_file(struct pk_arena *a, const char *path, size_t *len, struct pk_err *err);
 
 #endif

@@ -50,12 +50,37 @@ static const struct pk_queue *queue_find(const struct pk_queue *q, uint32_t n, c
 	return NULL;
 }
 
+/* Whether a is root or below it. The walk up takes at most n steps: more
+ * means the parents loop (queue a parent b, queue b parent a), which
+ * pfctl cannot load since a parent is defined before its children. */
+static bool queue_below(const struct pk_queue *q, uint32_t n, const struct pk_queue *a, const struct pk_queue *root)
+{
+	for (uint32_t steps = 0; a && steps <= n; steps++) {
+		if (a == root)
+			return true;
+		a = a->parent ? queue_find(q, n, a->parent) : NULL;
+	}
+	return false;
+}
+
+static bool queue_loops(const struct pk_queue *q, uint32_t n, const struct pk_queue *a)
+{
+	for (uint32_t steps = 0; a && a->parent; steps++) {
+		if (steps == n)
+			return true;
+		a = queue_find(q, n, a->parent);
+	}
+	return false;
+}
+
 static void queue_check_tree(struct pk_res *r, struct pk_queue *q, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		const struct pk_queue *p = q[i].parent ? queue_find(q, n, q[i].parent) : NULL;
 		if (q[i].parent && !p)
 			pk_error(r->d, &q[i].at->loc, "queue %s: parent %s is not defined", q[i].name, q[i].parent);
+		else if (p && queue_loops(q, n, &q[i]))
+			pk_error(r->d, &q[i].at->loc, "queue %s: its parents form a loop", q[i].name);
 		else if (p)
 			((struct pk_queue *)p)->children++;
 	}
@@ -75,12 +100,8 @@ static void queue_check_tree(struct pk_res *r, struct pk_queue *q, uint32_t n)
 		if (!q[i].on || !q[i].children)
 			continue;
 		bool found = false;
-		for (uint32_t j = 0; j < n; j++) {
-			const struct pk_queue *a = &q[j];
-			while (a && a->parent && a != &q[i])
-				a = queue_find(q, n, a->parent);
-			found |= a == &q[i] && q[j].is_default;
-		}
+		for (uint32_t j = 0; j < n; j++)
+			found |= q[j].is_default && queue_below(q, n, &q[j], &q[i]);
 		if (!found)
 			pk_error(r->d, &q[i].at->loc, "queue %s on %s: no default queue specified; mark one leaf default",
 				 q[i].name, q[i].on);

@@ -50,10 +50,11 @@ static bool file_entry(struct pk_res *r, struct pk_entry_vec *e, const char *w, 
 static void table_file(struct pk_res *r, const struct pk_ast_item *f, struct pk_entry_vec *e)
 {
 	size_t len;
+	struct pk_err err;
 	const char *path = pk_lex_host_path(r->a, r->root, f->s);
-	const char *text = pk_lex_read_file(r->a, path, &len);
+	const char *text = pk_lex_read_file(r->a, path, &len, &err);
 	if (!text) {
-		pk_error(r->d, &f->loc, "cannot read table file '%s' (a regular file of addresses, one per line)", path);
+		pk_error(r->d, &f->loc, "cannot read table file '%s': %s", path, err.msg);
 		return;
 	}
 	unsigned line = 1;

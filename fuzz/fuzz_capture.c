@@ -3,12 +3,14 @@
  *
  * Each input is written to a file and read as a capture (libpcap plus the
  * pcapng block walker), every packet described and checked for stalls, as
- * `picket replay` does before the engine. No input may crash, hang or read
- * outside the bytes libpcap handed over.
+ * `picket replay` does before the engine; every frame that is not IP says
+ * why. No input may crash, hang or read outside the bytes libpcap handed
+ * over.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "runtime/pcap_replay.h"
@@ -21,13 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[64];
-	if (!path[0])
-		snprintf(path, sizeof path, "/tmp/pk-fuzz-capture-%d", (int)getpid());
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return 0;
-	fwrite(data, 1, size, f);
-	fclose(f);
+	static int fd = -1;
+	if (fd < 0) { /* a file in memory: nothing left in /tmp after the run */
+		fd = memfd_create("fuzz-capture", 0);
+		if (fd < 0)
+			abort();
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	}
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+		abort();
 	struct pk_err err;
 	struct pk_pcap *c = pk_pcap_open(path, &err);
 	if (!c)
@@ -40,8 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pk_stall_init(&st);
 	pk_isn_init(&isn);
 	while (pk_pcap_next(c, &p, &err) == 1) {
-		if (!p.ip)
+		if (!p.ip) {
+			if (!p.why[0])
+				abort(); /* replay's line for the frame says why it is not IP */
 			continue;
+		}
 		size_t len = p.ip_len < sizeof buf ? p.ip_len : sizeof buf;
 		for (size_t i = 0; i < len; i++)
 			buf[i] = p.ip[i];

@@ -6,7 +6,10 @@
  * or failed write never leaves a partial or stale-looking file. A target
  * that exists and is not a regular file (/dev/null, /dev/stdout, a FIFO) is
  * written in place instead: renaming over it would replace the device with
- * a plain file. Used by `picket compile`, `picket replay -w`, picketd's pid
+ * a plain file. The temporary file is removed on every exit: by commit,
+ * by abort, and by a signal that ends the program (SIGINT, SIGTERM,
+ * SIGHUP, SIGQUIT, SIGPIPE, SIGABRT, while their action is the default).
+ * Used by `picket compile`, `picket replay -w`, picketd's pid
  * file and the benchmark generators.
  */
 #ifndef PK_RUNTIME_AFILE_H

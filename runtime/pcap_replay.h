@@ -7,7 +7,8 @@
  * (pcapng if_name, through runtime/pcapng_ifaces.h) and its IP packet with
  * the link header removed: Ethernet (with 802.1Q/802.1ad tags), raw IP,
  * BSD loopback, Linux cooked v1 and v2. Frames that carry no IP packet
- * (ARP, LLDP...) come out with ip == NULL, since pf never sees them.
+ * (ARP, LLDP, a frame shorter than its link header) come out with ip ==
+ * NULL and the reason, since pf never sees them.
  * Owns the libpcap handle and the block walker; the packet bytes are valid
  * until the next call.
  */
@@ -27,6 +28,7 @@ struct pk_pcap_pkt {
 	uint64_t ts_ns;     /* capture time */
 	const char *ifname; /* pcapng if_name; NULL when the capture does not say */
 	const uint8_t *ip;  /* IPv4 or IPv6 header; NULL when the frame is not IP */
+	char why[64];       /* when ip is NULL, why: "not IP: ethertype 0x0806, ARP" */
 	size_t ip_len;      /* trimmed to the IP length when the link padded it */
 	uint32_t wire_len;  /* the frame's original length */
 	bool snapped;       /* captured shorter than it was on the wire */

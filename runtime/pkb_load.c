@@ -6,11 +6,10 @@
  * the whole file, the section table, then every record (pkb_verify.c) and
  * the program (pkb_verify_prog.c). Nothing is built before all pass.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/infile.h"
 #include "runtime/pkb_priv.h"
 #include "runtime/sha256.h"
 
@@ -39,6 +38,8 @@ static size_t align8(size_t n)
 static int check_header(const uint8_t *buf, size_t len, struct pk_err *err)
 {
 	const struct pkb_header *h = (const struct pkb_header *)buf;
+	if (len == 0)
+		return pk_err_at(err, 0, "empty (0 bytes): a .pkb holds at least its %zu-byte header", sizeof(*h));
 	if (len < PKB_MAGIC_LEN || memcmp(buf, PKB_MAGIC, PKB_MAGIC_LEN))
 		return pk_err_at(err, 0, "bad magic: not a .pkb file");
 	if (len < sizeof(*h))
@@ -147,33 +148,12 @@ int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err
 
 int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_err *err)
 {
+	struct pk_infile f;
 	*out = NULL;
-	memset(err, 0, sizeof(*err));
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return pk_err_at(err, 0, "%s: %s", path, strerror(errno));
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			uint8_t *p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				fclose(f);
-				return pk_err_at(err, len, "%s: out of memory", path);
-			}
-			buf = p;
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	int rc = bad ? pk_err_at(err, len, "%s: read error", path) : pk_rs_load(buf, len, out, err);
-	free(buf);
+	if (pk_infile_read(path, PK_INFILE_PKB, &f, err))
+		return -1;
+	const int rc = pk_rs_load((const uint8_t *)f.data, f.len, out, err);
+	pk_infile_free(&f);
 	return rc;
 }
 

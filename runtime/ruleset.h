@@ -36,6 +36,8 @@ struct pk_rs;
  * returns -1, fills err (the failed check and its byte offset) and leaves
  * *out NULL. Never reads outside buf. */
 int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err);
+/* The same for a file (runtime/infile.h: "-" is standard input; a
+ * directory, a device, a file over 256 MiB or not a .pkb is refused). */
 int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_err *err);
 void pk_rs_free(struct pk_rs *rs);
 

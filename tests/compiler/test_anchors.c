@@ -257,7 +257,10 @@ static void test_a_file_that_cannot_be_read_is_a_warning_and_the_anchor_is_empty
 	(void)state;
 	const char *text = "anchor \"gone\"\nload anchor \"gone\" from \"/nonexistent/picket/gone.conf\"\npass\n";
 	expect_rules(text, "pass all flags S/SA\n");
-	expect_diag(text, "warning: cannot read '/nonexistent/picket/gone.conf'; anchor \"gone\" is empty here", 1);
+	expect_diag(text,
+		    "warning: cannot read '/nonexistent/picket/gone.conf': No such file or directory; "
+		    "anchor \"gone\" is empty here",
+		    1);
 	expect_diag(text, "filled at run time", 0);
 }
 

@@ -37,6 +37,36 @@ static void test_queue_definitions_are_kept_as_statements(void **state)
 	pk_test_expect_diag("queue rootq on em0 bandwidth 10M\n", "note: queueing (queue) changes no verdict");
 }
 
+/* Found by fuzz_parser: the search for a default leaf walked a loop of
+ * parents for ever (fuzz/regress/fuzz_parser/queue-parent-loop). */
+static void test_queues_whose_parents_loop_are_an_error_not_a_hang(void **state)
+{
+	(void)state;
+	pk_test_expect_diag("queue a parent b bandwidth 1M\nqueue b parent a bandwidth 1M\n"
+			    "queue r on em0 bandwidth 10M\nqueue c parent r bandwidth 1M default\n",
+			    "error: queue a: its parents form a loop");
+	pk_test_expect_diag("queue r on em0 parent r bandwidth 10M\n", "error: queue r: its parents form a loop");
+}
+
+/* Found by fuzz_parser: each token of a carried statement reprinted the
+ * whole text, so one whose brace never closes (it runs to the end of the
+ * file) took memory in the square of its length: 2.6 GB for these 100 kB
+ * (fuzz/regress/fuzz_parser/carried-unclosed-brace). */
+static void test_a_carried_statement_to_the_end_of_the_file_is_read_in_linear_memory(void **state)
+{
+	(void)state;
+	static const char head[] = "queue q on em0 bandwidth 1M { ";
+	const size_t words = 50000;
+	char *text = malloc(sizeof(head) + 2 * words);
+	assert_non_null(text);
+	memcpy(text, head, sizeof(head) - 1);
+	for (size_t i = 0; i < words; i++)
+		memcpy(text + sizeof(head) - 1 + 2 * i, "a ", 2);
+	text[sizeof(head) - 1 + 2 * words] = '\0';
+	pk_test_expect_diag(text, "error: syntax error: unexpected end of file");
+	free(text);
+}
+
 static void test_rule_options_that_change_no_verdict_are_kept_on_the_rule(void **state)
 {
 	(void)state;
@@ -90,6 +120,8 @@ static void test_options_that_change_verdicts_stay_unsupported(void **state)
 
 PK_TEST_MAIN(
 	cmocka_unit_test(test_queue_definitions_are_kept_as_statements),
+	cmocka_unit_test(test_queues_whose_parents_loop_are_an_error_not_a_hang),
+	cmocka_unit_test(test_a_carried_statement_to_the_end_of_the_file_is_read_in_linear_memory),
 	cmocka_unit_test(test_rule_options_that_change_no_verdict_are_kept_on_the_rule),
 	cmocka_unit_test(test_set_options_that_change_no_verdict_are_kept),
 	cmocka_unit_test(test_log_options_are_kept_as_written),

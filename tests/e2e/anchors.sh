@@ -54,7 +54,7 @@ load anchor "com.apple" from "/etc/pf.anchors/com.apple"
 EOF
 if [ ! -e /etc/pf.anchors/com.apple ]; then
 	accepted "$tmp/macos.conf"
-	has "warning: cannot read '/etc/pf.anchors/com.apple'; anchor \"com.apple\" is empty here" "macOS"
+	has "warning: cannot read '/etc/pf.anchors/com.apple': No such file or directory; anchor \"com.apple\" is empty here" "macOS"
 	has "note: anchor \"com.apple/*\" is filled at run time" "macOS"
 	has "note: anchor \"com.apple/*\" is not evaluated: dummynet" "macOS"
 fi

@@ -47,7 +47,7 @@ grep -q "$tmp/host/etc/pf/bad" "$tmp/err" || fail "--root: the file read is not 
 "$picket" print --help | grep -q 'usage: picket print' || fail "print --help"
 "$picket" check --bogus x >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option must exit 2"
 "$picket" check "$tmp/missing.conf" 2>"$tmp/err"; [ $? -eq 2 ] || fail "missing file must exit 2"
-grep -q 'missing.conf: error: cannot read file' "$tmp/err" || fail "missing file message: $(cat "$tmp/err")"
+grep -qx "$tmp/missing.conf: error: No such file or directory" "$tmp/err" || fail "missing file message: $(cat "$tmp/err")"
 
 [ $fails -eq 0 ] && echo "check/print: all passed"
 exit $((fails != 0))

@@ -1,15 +1,19 @@
 /*
  * tests/runtime/test_afile.c: output files are written whole or not at all
- * (runtime/afile.c), and a device target stays a device.
+ * (runtime/afile.c), a device target stays a device, and a signal that
+ * ends the program leaves no temporary file behind.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -101,8 +105,68 @@ static void test_device_target_is_written_in_place_not_replaced(void **state)
 	assert_true(S_ISCHR(st.st_mode));
 }
 
+/* A child opens the output, writes half of it and is ended by sig. */
+static void killed_while_writing(int sig)
+{
+	const pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const struct rlimit no_core = {0, 0}; /* SIGQUIT and SIGABRT would dump one */
+		struct pk_afile a;
+		setrlimit(RLIMIT_CORE, &no_core);
+		if (pk_afile_open(&a, path, 0644) < 0 || write(a.fd, "half", 4) != 4)
+			_exit(3);
+		raise(sig);
+		_exit(4); /* not reached: the signal ends the child */
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), sig);
+}
+
+static void test_a_signal_that_ends_the_program_removes_the_temporary_file(void **state)
+{
+	(void)state;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGABRT};
+	for (size_t i = 0; i < PK_NELEMS(sigs); i++) {
+		killed_while_writing(sigs[i]);
+		assert_string_equal(read_text(path), "old\n");
+		assert_true(entries());
+	}
+}
+
+static volatile sig_atomic_t hups;
+static void count_hup(int sig)
+{
+	(void)sig;
+	hups++;
+}
+
+static void test_a_signal_the_program_handles_is_left_to_it(void **state)
+{
+	(void)state;
+	struct sigaction sa = {.sa_handler = count_hup}, was;
+	assert_int_equal(sigaction(SIGHUP, &sa, &was), 0);
+	struct pk_afile a;
+	assert_int_equal(pk_afile_open(&a, path, 0644), 0);
+	raise(SIGHUP);
+	assert_int_equal(hups, 1);
+	assert_int_equal(write(a.fd, "new\n", 4), 4);
+	assert_int_equal(pk_afile_commit(&a), 0);
+	assert_string_equal(read_text(path), "new\n");
+	/* and the default actions are back once no temporary file is left */
+	struct sigaction now;
+	assert_int_equal(sigaction(SIGTERM, NULL, &now), 0);
+	assert_ptr_equal(now.sa_handler, SIG_DFL);
+	assert_int_equal(sigaction(SIGHUP, &was, NULL), 0);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test_setup_teardown(test_commit_replaces_the_target_whole, make_target, remove_dir),
 	cmocka_unit_test_setup_teardown(test_abort_leaves_the_target_as_it_was, make_target, remove_dir),
 	cmocka_unit_test(test_device_target_is_written_in_place_not_replaced),
+	cmocka_unit_test_setup_teardown(test_a_signal_that_ends_the_program_removes_the_temporary_file, make_target,
+					remove_dir),
+	cmocka_unit_test_setup_teardown(test_a_signal_the_program_handles_is_left_to_it, make_target, remove_dir),
 )
