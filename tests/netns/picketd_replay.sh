@@ -49,7 +49,9 @@ for line in open(work + "/verdicts.log"):
 pred = {"lan0": [], "opt1": []}
 for line in open(work + "/replay.jsonl"):
     r = json.loads(line)
-    if "n" not in r or "verdict" not in r:
+    # frames that are not IP (ARP, neighbour discovery's link frames) get a
+    # line of their own in replay; picketd judges IP packets only
+    if "n" not in r or "verdict" not in r or r["verdict"] == "skip":
         continue
     cap = r.get("capture", "")
     ifc = "lan0" if cap.endswith("lan0.pcap") else "opt1" if cap.endswith("opt1.pcap") else r["iface"]
