@@ -168,6 +168,9 @@ install: all
 		sec=$${page##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$sec; \
 		install -m 644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$sec/; done
 	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/picket/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|@BINDIR@|$(PREFIX)/bin|' contrib/picketd.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/picketd.service
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/picketd.service
 
 clean:
 	rm -rf build

@@ -28,20 +28,6 @@ static void compile_usage(FILE *out)
 	      out);
 }
 
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static const char *shown(const char *out)
 {
 	return strcmp(out, "-") ? out : "<stdout>";
@@ -63,7 +49,7 @@ static int write_out(const char *out, const uint8_t *buf, size_t len, struct pk_
 			pk_error(d, &here, "standard output is a terminal: redirect it, or name a file");
 			return -1;
 		}
-		if (write_all(STDOUT_FILENO, buf, len) == 0)
+		if (pk_write_all(STDOUT_FILENO, buf, len) == 0)
 			return 0;
 		pk_error(d, &here, "cannot write to standard output: %s", strerror(errno));
 		return -1;
@@ -77,7 +63,7 @@ static int write_out(const char *out, const uint8_t *buf, size_t len, struct pk_
 		pk_error(d, &here, "cannot create a temporary file beside it: %s", strerror(errno));
 		return -1;
 	}
-	if (write_all(a.fd, buf, len) < 0) {
+	if (pk_write_all(a.fd, buf, len) < 0) {
 		pk_error(d, &here, "cannot write it: %s", strerror(errno));
 		pk_afile_abort(&a);
 		return -1;

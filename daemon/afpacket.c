@@ -171,17 +171,29 @@ void pk_afp_close(struct pk_port *p)
 	p->rx_fd = p->tx_fd = -1;
 }
 
+/* The frames the kernel dropped since the last read: the ring was full.
+ * Reading the counters also clears TP_STATUS_LOSING, which the kernel sets
+ * on every frame after a drop until then. */
+static void count_drops(struct pk_port *p)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(p->rx_fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		p->stats.rx_ring_drops += st.tp_drops;
+}
+
 unsigned pk_afp_rx(struct pk_port *p, unsigned budget, pk_afp_rx_fn fn, void *ctx)
 {
 	unsigned n = 0;
+	bool losing = false;
 
 	for (; n < budget; n++) {
 		struct tpacket2_hdr *h = (struct tpacket2_hdr *)(p->rx_ring + (size_t)p->rx_cur * p->rx_frame_size);
 		uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 		if (!(status & TP_STATUS_USER))
 			break;
-		if (status & TP_STATUS_LOSING)
-			p->stats.rx_ring_drops++;
+		losing |= (status & TP_STATUS_LOSING) != 0;
 		if (h->tp_snaplen < h->tp_len || (size_t)h->tp_mac + h->tp_snaplen > p->rx_frame_size) {
 			p->stats.rx_truncated++;
 		} else {
@@ -194,6 +206,8 @@ unsigned pk_afp_rx(struct pk_port *p, unsigned budget, pk_afp_rx_fn fn, void *ct
 		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 		p->rx_cur = (p->rx_cur + 1) % p->rx_nframes;
 	}
+	if (losing) /* once a batch: a flood sets it on most frames */
+		count_drops(p);
 	return n;
 }
 

@@ -18,6 +18,7 @@
 #include "daemon/arp.h"
 #include "daemon/opts.h"
 #include "daemon/pcaplog.h"
+#include "daemon/reaper.h"
 #include "runtime/engine.h"
 
 #define PK_PKT_CAP 65600 /* the largest IP packet, plus room the engine may grow it by */
@@ -62,6 +63,9 @@ struct pk_daemon {
 	struct pk_pcaplog log;
 	FILE *verdicts;
 	int ctl_fd;
+	struct pk_reaper reaper;
+	int lock_fd[PK_MAX_PORTS + 1]; /* the control socket's lock, then each interface's */
+	unsigned nlocks;
 	uint64_t now_ns, started_ns;
 	uint64_t reloads, reloads_refused;
 	struct pk_dp_counters c;
@@ -146,8 +150,22 @@ void pk_daemon_map_ports(struct pk_daemon *d);
 /* Load and check the ruleset file (permissions, then the loader's
  * verification). 0 or -1 with err filled. */
 int pk_daemon_load(const char *path, struct pk_rs **rs, struct pk_err *err);
-/* Open the ports the mode and the ruleset call for. 0 or -1 with err. */
+/* Open the ports the mode and the ruleset call for, each interface locked
+ * first. 0 or -1 with err. */
 int pk_daemon_open_ports(struct pk_daemon *d, struct pk_err *err);
+/* Take the lock at path for what (daemon/lock.h), kept until exit and then
+ * removed by the reaper. 0 or -1 with err. */
+int pk_daemon_lock(struct pk_daemon *d, const char *path, const char *what, struct pk_err *err);
+/* Refuse at start what would fail once picketd runs as its user: a ruleset
+ * it cannot read again (reload), a state file directory it cannot write. */
+int pk_daemon_check_user(const struct pk_daemon *d, struct pk_err *err);
+
+/* --state-file (restart.c): restore the states the file holds into the new
+ * engine at now_ns (CLOCK_MONOTONIC), then remove it; save them at stop.
+ * Both log what they did; a file that cannot be restored leaves the table
+ * empty and picketd starts anyway. */
+void pk_daemon_restore_states(struct pk_daemon *d, uint64_t now_ns);
+void pk_daemon_save_states(struct pk_daemon *d, uint64_t now_ns);
 
 /* Log a line to stderr (the default, and -d) or, once switched, syslog. */
 void pk_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

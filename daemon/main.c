@@ -1,10 +1,12 @@
 /*
- * daemon/main.c: picketd: the router daemon. Options, start-up order
- * (ruleset, sockets, files, then daemonize and drop privileges), signals,
- * and the one loop that polls every interface and the control socket.
+ * daemon/main.c: picketd: the router daemon. Options, start-up order (the
+ * reaper, locks, ruleset, states, sockets, files, then daemonize and drop
+ * privileges), signals, the one loop that polls every interface and the
+ * control socket, and the stop (states saved, files left to the reaper).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,8 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/version.h"
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
+#include "daemon/lock.h"
 #include "daemon/sys.h"
 
 #define POLL_MS 100
@@ -97,13 +101,27 @@ static int create_engine(struct pk_daemon *d, struct pk_rs *rs, struct pk_err *e
 	return 0;
 }
 
-/* Everything that needs root: sockets and files. */
+/* One picketd per control socket: the lock beside it. */
+static int lock_ctl(struct pk_daemon *d, struct pk_err *err)
+{
+	char lock[PATH_MAX], what[PATH_MAX + 32];
+
+	snprintf(lock, sizeof(lock), "%s.lock", d->opts.ctl_path);
+	snprintf(what, sizeof(what), "control socket %s", d->opts.ctl_path);
+	return pk_daemon_lock(d, lock, what, err);
+}
+
+/* Everything that needs root: locks, sockets and files. */
 static int start(struct pk_daemon *d, struct pk_err *err)
 {
 	struct pk_rs *rs;
 
-	if (pk_daemon_load(d->opts.pkb, &rs, err) < 0)
+	if (lock_ctl(d, err) < 0 || pk_daemon_load(d->opts.pkb, &rs, err) < 0)
 		return -1;
+	if (pk_daemon_check_user(d, err) < 0) {
+		pk_rs_free(rs);
+		return -1;
+	}
 	d->bridge = d->opts.bridge[0] != NULL;
 	if (create_engine(d, rs, err) < 0 || pk_daemon_open_ports(d, err) < 0)
 		return -1;
@@ -113,8 +131,28 @@ static int start(struct pk_daemon *d, struct pk_err *err)
 		return -1;
 	if (d->opts.verdict_log && !(d->verdicts = fopen(d->opts.verdict_log, "ae")))
 		return pk_err_set(err, "%s: %s", d->opts.verdict_log, strerror(errno));
-	d->ctl_fd = pk_ctl_listen(d->opts.ctl_path, err);
-	return d->ctl_fd < 0 ? -1 : 0;
+	if ((d->ctl_fd = pk_ctl_listen(d->opts.ctl_path, err)) < 0)
+		return -1;
+	pk_reaper_add(&d->reaper, PK_REAP_FILE, d->opts.ctl_path);
+	/* last, so that a start that fails leaves the state file for the next;
+	 * the rings keep what arrives meanwhile until the loop runs */
+	pk_daemon_restore_states(d, mono_ns());
+	return 0;
+}
+
+/* In the process that runs (after daemonize): the pid file, our pid in
+ * the locks, and the reaper's list closed before privileges go. */
+static int settle(struct pk_daemon *d, struct pk_err *err)
+{
+	if (d->opts.pidfile) {
+		if (pk_sys_write_pidfile(d->opts.pidfile, err) < 0)
+			return -1;
+		pk_reaper_add(&d->reaper, PK_REAP_FILE, d->opts.pidfile);
+	}
+	for (unsigned i = 0; i < d->nlocks; i++)
+		pk_lock_set_pid(d->lock_fd[i], getpid());
+	pk_reaper_seal(&d->reaper);
+	return 0;
 }
 
 static void turn(struct pk_daemon *d, const struct pollfd *pfd, uint64_t *last_tick)
@@ -159,39 +197,57 @@ static void run(struct pk_daemon *d)
 	}
 }
 
+/* The reaper removes the socket, pid file and lock files once our locks
+ * are closed (daemon/reaper.h): the unprivileged user may not. */
 static void stop(struct pk_daemon *d)
 {
 	for (unsigned i = 0; i < d->nports; i++)
 		pk_afp_close(&d->port[i]);
-	if (d->ctl_fd >= 0) {
+	if (d->ctl_fd >= 0)
 		close(d->ctl_fd);
-		unlink(d->opts.ctl_path);
-	}
-	if (d->opts.pidfile)
-		unlink(d->opts.pidfile);
 	pk_pcaplog_close(&d->log);
 	if (d->verdicts)
 		fclose(d->verdicts);
 	if (d->engine)
 		pk_engine_free(d->engine);
+	for (unsigned i = 0; i < d->nlocks; i++)
+		close(d->lock_fd[i]);
+	pk_reaper_finish(&d->reaper);
+}
+
+/* The command line: -1 to run, else the exit status (help, version, usage error). */
+static int options(struct pk_daemon *d, int argc, char **argv)
+{
+	struct pk_err err;
+	int rc = pk_opts_parse(argc, argv, &d->opts, &err);
+
+	if (rc == PK_OPTS_HELP) {
+		fputs(pk_opts_usage, stdout);
+		return 0;
+	}
+	if (rc == PK_OPTS_VERSION) {
+		printf("picketd %s\n", PK_VERSION);
+		return 0;
+	}
+	if (rc < 0 || pk_opts_absolute(&d->opts, &err) < 0) {
+		fprintf(stderr, "picketd: %s\n", err.msg);
+		return 2;
+	}
+	return -1;
 }
 
 int main(int argc, char **argv)
 {
 	struct pk_daemon *d = &daemon_state;
 	struct pk_err err;
+	int rc;
 
-	d->ctl_fd = -1;
-	int rc = pk_opts_parse(argc, argv, &d->opts, &err);
-	if (rc != 0) {
-		fputs(rc > 0 ? pk_opts_usage : "", rc > 0 ? stdout : stderr);
-		if (rc < 0)
-			fprintf(stderr, "picketd: %s\n", err.msg);
-		return rc > 0 ? 0 : 2;
-	}
+	d->ctl_fd = d->reaper.fd = -1;
+	if ((rc = options(d, argc, argv)) >= 0)
+		return rc;
 	install_signals();
-	if (start(d, &err) < 0 || (!d->opts.foreground && daemonize(&err) < 0) ||
-	    (d->opts.pidfile && pk_sys_write_pidfile(d->opts.pidfile, &err) < 0) ||
+	if (pk_reaper_start(&d->reaper, &err) < 0 || start(d, &err) < 0 ||
+	    (!d->opts.foreground && daemonize(&err) < 0) || settle(d, &err) < 0 ||
 	    pk_sys_drop_privileges(d->opts.user, &err) < 0) {
 		pk_log(LOG_ERR, "%s", err.msg);
 		stop(d);
@@ -202,6 +258,7 @@ int main(int argc, char **argv)
 	       d->bridge ? "bridge" : "routed", d->nports, d->opts.user, d->opts.ctl_path);
 	run(d);
 	pk_log(LOG_NOTICE, "stopping");
+	pk_daemon_save_states(d, mono_ns());
 	stop(d);
 	return 0;
 }

@@ -1,14 +1,17 @@
 /* daemon/opts.c: parsing picketd's command line. */
 #include "daemon/opts.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 const char pk_opts_usage[] =
 	"usage: picketd -f RULES.pkb [--bridge IF1,IF2] [--if NAME=HOSTIF ...] [-d]\n"
 	"               [-p PIDFILE] [-s CONTROL-SOCKET] [-u USER] [-l LOG.pcap]\n"
-	"               [--verdict-log FILE]\n"
+	"               [--verdict-log FILE] [--state-file FILE]\n"
+	"       picketd --help | --version\n"
 	"  -f FILE          compiled ruleset (picket compile); not writable by group or others\n"
 	"  --bridge A,B     transparent filtering bridge between host interfaces A and B\n"
 	"  --if NAME=HOST   the ruleset's interface NAME is host interface HOST (default: same name)\n"
@@ -17,7 +20,9 @@ const char pk_opts_usage[] =
 	"  -s PATH          control socket (default " PK_DEFAULT_CTL ")\n"
 	"  -u USER          run as USER once the sockets are open (default " PK_DEFAULT_USER ")\n"
 	"  -l FILE          pcap file (raw IP) receiving packets of `log` rules\n"
-	"  --verdict-log F  one line per IP packet received: time, interface, final verdict\n";
+	"  --verdict-log F  one line per IP packet received: time, interface, final verdict\n"
+	"  --state-file F   save the states to F at stop, restore them from F at start\n"
+	"                   (same ruleset only); USER must be able to write F's directory\n";
 
 static int set_bridge(struct pk_opts *o, char *arg, struct pk_err *err)
 {
@@ -50,7 +55,7 @@ static int add_ifmap(struct pk_opts *o, char *arg, struct pk_err *err)
 	return 0;
 }
 
-enum { OPT_BRIDGE = 256, OPT_IF, OPT_VERDICTS };
+enum { OPT_BRIDGE = 256, OPT_IF, OPT_VERDICTS, OPT_STATES };
 
 int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 {
@@ -58,7 +63,9 @@ int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 		{"bridge", required_argument, NULL, OPT_BRIDGE},
 		{"if", required_argument, NULL, OPT_IF},
 		{"verdict-log", required_argument, NULL, OPT_VERDICTS},
+		{"state-file", required_argument, NULL, OPT_STATES},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -68,7 +75,7 @@ int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 	o->user = PK_DEFAULT_USER;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:dp:s:u:l:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:dp:s:u:l:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->pkb = optarg; break;
 		case 'd': o->foreground = true; break;
@@ -77,7 +84,9 @@ int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 		case 'u': o->user = optarg; break;
 		case 'l': o->logfile = optarg; break;
 		case OPT_VERDICTS: o->verdict_log = optarg; break;
-		case 'h': return 1;
+		case OPT_STATES: o->state_file = optarg; break;
+		case 'h': return PK_OPTS_HELP;
+		case 'V': return PK_OPTS_VERSION;
 		case OPT_BRIDGE:
 			if (set_bridge(o, optarg, err) < 0)
 				return -1;
@@ -96,6 +105,26 @@ int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 		return pk_err_set(err, "unexpected argument '%s'; the ruleset is given with -f", argv[optind]);
 	if (!o->pkb)
 		return pk_err_set(err, "no ruleset: give the compiled ruleset with -f RULES.pkb");
+	return PK_OPTS_RUN;
+}
+
+int pk_opts_absolute(struct pk_opts *o, struct pk_err *err)
+{
+	const char **path[PK_OPTS_NPATHS] = {&o->pkb, &o->pidfile, &o->ctl_path, &o->logfile, &o->verdict_log,
+					     &o->state_file};
+	char cwd[PATH_MAX];
+	bool have_cwd = false;
+
+	for (unsigned i = 0; i < PK_OPTS_NPATHS; i++) {
+		if (!*path[i] || (*path[i])[0] == '/')
+			continue;
+		if (!have_cwd && !getcwd(cwd, sizeof(cwd)))
+			return pk_err_set(err, "%s: cannot name the current directory: %s", *path[i], strerror(errno));
+		have_cwd = true;
+		if ((size_t)snprintf(o->abs[i], sizeof(o->abs[i]), "%s/%s", cwd, *path[i]) >= sizeof(o->abs[i]))
+			return pk_err_set(err, "%s/%s: path too long", cwd, *path[i]);
+		*path[i] = o->abs[i];
+	}
 	return 0;
 }
 

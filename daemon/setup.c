@@ -5,11 +5,14 @@
  */
 #include "daemon/daemon.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
+#include "daemon/lock.h"
 #include "daemon/offload.h"
 #include "daemon/sys.h"
 
@@ -48,6 +51,41 @@ int pk_daemon_load(const char *path, struct pk_rs **rs, struct pk_err *err)
 	return 0;
 }
 
+int pk_daemon_check_user(const struct pk_daemon *d, struct pk_err *err)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (pk_sys_user_may(d->opts.user, d->opts.pkb, R_OK,
+			    "picketd reads the ruleset again as that user on reload: make it readable, "
+			    "or name another user with -u",
+			    err) < 0)
+		return -1;
+	if (!d->opts.state_file)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", d->opts.state_file);
+	slash = strrchr(dir, '/'); /* the path is absolute (pk_opts_absolute) */
+	if (slash == dir)
+		slash[1] = '\0'; /* a file in / */
+	else
+		*slash = '\0';
+	return pk_sys_user_may(d->opts.user, dir, W_OK | X_OK,
+			       "picketd saves its states there as that user when it stops: give that user the "
+			       "directory, or another --state-file",
+			       err);
+}
+
+int pk_daemon_lock(struct pk_daemon *d, const char *path, const char *what, struct pk_err *err)
+{
+	int fd = pk_lock_take(path, what, err);
+
+	if (fd < 0)
+		return -1;
+	d->lock_fd[d->nlocks++] = fd;
+	pk_reaper_add(&d->reaper, PK_REAP_LOCK, path);
+	return 0;
+}
+
 void pk_daemon_map_ports(struct pk_daemon *d)
 {
 	const struct pk_rs *rs = pk_engine_ruleset(d->engine);
@@ -64,9 +102,14 @@ void pk_daemon_map_ports(struct pk_daemon *d)
 
 static int open_one(struct pk_daemon *d, const char *host, bool promisc, struct pk_err *err)
 {
+	char lock[PATH_MAX], what[64];
+
 	if (d->nports == PK_MAX_PORTS)
 		return pk_err_set(err, "more than %d interfaces", PK_MAX_PORTS);
-	if (pk_afp_open(&d->port[d->nports], host, promisc, err) < 0)
+	/* two picketd on one interface would each forward every packet */
+	pk_lock_iface_path(lock, sizeof(lock), host);
+	snprintf(what, sizeof(what), "interface %s", host);
+	if (pk_daemon_lock(d, lock, what, err) < 0 || pk_afp_open(&d->port[d->nports], host, promisc, err) < 0)
 		return -1;
 	d->nports++;
 	/* merged segments would be larger than the MTU (daemon/offload.h) */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/afile.h"
@@ -64,17 +65,67 @@ int pk_sys_write_pidfile(const char *path, struct pk_err *err)
 	return 0;
 }
 
-int pk_sys_drop_privileges(const char *user, struct pk_err *err)
+static const struct passwd *find_user(const char *user, struct pk_err *err)
 {
 	errno = 0;
 	const struct passwd *pw = getpwnam(user);
 
 	if (!pw)
-		return pk_err_set(err, "-u %s: no such user%s%s", user, errno ? ": " : "", errno ? strerror(errno) : "");
-	if (pw->pw_uid == getuid() && pw->pw_uid == geteuid())
-		return 0;
+		pk_err_set(err, "-u %s: no such user%s%s", user, errno ? ": " : "", errno ? strerror(errno) : "");
+	return pw;
+}
+
+static bool is_us(const struct passwd *pw)
+{
+	return pw->pw_uid == getuid() && pw->pw_uid == geteuid();
+}
+
+static int become(const struct passwd *pw)
+{
 	if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+		return -1;
+	return 0;
+}
+
+/* The child's exit status: 0, access(2)'s errno, or this when it could not become the user. */
+#define CANNOT_BECOME 255
+
+int pk_sys_user_may(const char *user, const char *path, int mode, const char *hint, struct pk_err *err)
+{
+	const struct passwd *pw = find_user(user, err);
+	int status = 0;
+
+	if (!pw)
+		return -1;
+	if (is_us(pw)) {
+		status = access(path, mode) < 0 ? errno : 0;
+	} else {
+		pid_t pid = fork();
+		if (pid < 0)
+			return pk_err_set(err, "fork: %s", strerror(errno));
+		if (pid == 0)
+			_exit(become(pw) < 0 ? CANNOT_BECOME : access(path, mode) < 0 ? errno & 0xff : 0);
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+			return pk_err_set(err, "%s: cannot check what user %s may do with it", path, user);
+		status = WEXITSTATUS(status);
+	}
+	if (status == CANNOT_BECOME)
+		return pk_err_set(err, "%s: cannot become user %s to check what it may do", path, user);
+	if (status)
+		return pk_err_set(err, "%s: %s for user %s; %s", path, strerror(status), user, hint);
+	return 0;
+}
+
+int pk_sys_drop_privileges(const char *user, struct pk_err *err)
+{
+	const struct passwd *pw = find_user(user, err);
+
+	if (!pw)
+		return -1;
+	if (is_us(pw))
+		return 0;
+	if (become(pw) < 0)
 		return pk_err_set(err, "cannot become user %s: %s", user, strerror(errno));
 	/* A full setresuid away from root clears every capability set. */
 	if (setuid(0) == 0)

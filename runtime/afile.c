@@ -165,3 +165,18 @@ void pk_afile_abort(struct pk_afile *a)
 		a->tmp = NULL;
 	}
 }
+
+int pk_write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

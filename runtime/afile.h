@@ -15,6 +15,7 @@
 #ifndef PK_RUNTIME_AFILE_H
 #define PK_RUNTIME_AFILE_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct pk_afile {
@@ -30,5 +31,8 @@ int pk_afile_open(struct pk_afile *a, const char *path, mode_t mode);
 int pk_afile_commit(struct pk_afile *a);
 /* Closes and removes the temporary file; the target is left as it was. */
 void pk_afile_abort(struct pk_afile *a);
+/* Writes all of buf to fd, again after an interrupted write; 0, or -1 with
+ * errno set. */
+int pk_write_all(int fd, const void *buf, size_t len);
 
 #endif

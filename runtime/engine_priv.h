@@ -1,7 +1,8 @@
 /*
  * runtime/engine_priv.h: the engine's insides, shared by the files of the
- * packet path (engine.c, stateful.c, reject.c, nat.c, synproxy.c, scrub.c).
- * Nothing outside runtime/ includes it.
+ * packet path (engine.c, stateful.c, reject.c, nat.c, synproxy.c, scrub.c)
+ * and by state_file.c, which saves and restores the table. Nothing outside
+ * runtime/ includes it.
  */
 #ifndef PK_RUNTIME_ENGINE_PRIV_H
 #define PK_RUNTIME_ENGINE_PRIV_H

@@ -348,3 +348,8 @@ const uint8_t *pk_rs_source_hash(const struct pk_rs *rs)
 {
 	return rs->h->source_sha256;
 }
+
+const uint8_t *pk_rs_checksum(const struct pk_rs *rs)
+{
+	return rs->h->checksum;
+}

@@ -189,5 +189,8 @@ const char *pk_rs_tag_name(const struct pk_rs *rs, uint16_t tag); /* NULL when n
 
 /* Provenance, for reports */
 const uint8_t *pk_rs_source_hash(const struct pk_rs *rs); /* 32 bytes */
+/* The SHA-256 checksum of the whole .pkb (its header's): what names this
+ * exact compiled ruleset, rule indices included. 32 bytes. */
+const uint8_t *pk_rs_checksum(const struct pk_rs *rs);
 
 #endif

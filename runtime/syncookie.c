@@ -79,8 +79,13 @@ bool pk_syncookie_check(const uint8_t key[PK_SYNCOOKIE_KEY], const struct pk_pkt
 
 	if (period == 0 && made != period)
 		return false;
-	if (mac(key, ack, ack->seq - 1, made, low) != cookie >> 8)
-		return false;
+	out->isn = ack->seq - 1;
+	if (mac(key, ack, out->isn, made, low) != cookie >> 8) {
+		/* a zero-window probe carries the ISN itself (see syncookie.h) */
+		out->isn = ack->seq;
+		if (ack->p_len || mac(key, ack, out->isn, made, low) != cookie >> 8)
+			return false;
+	}
 	out->mss = mss_table[(low >> 4) & 7u];
 	out->wscale = (low & 15u) == WS_NONE ? PK_WSCALE_NONE : (low & 15u);
 	return true;

@@ -7,6 +7,12 @@
  * in its low byte. The client's ACK proves the handshake by acknowledging
  * cookie + 1; nothing is stored until then. A cookie is good for the period
  * it was made in and the next one.
+ *
+ * The SYN|ACK announces a zero window, as pf's does, so that the client
+ * sends nothing before the server has answered. When the client's ACK is
+ * lost (a flood overruns the firewall), a client with data to send probes
+ * that window with a bare segment one below its next sequence number (its
+ * ISN): such a probe proves the cookie too, or the connection would hang.
  */
 #ifndef PK_RUNTIME_SYNCOOKIE_H
 #define PK_RUNTIME_SYNCOOKIE_H
@@ -20,6 +26,7 @@
 #define PK_SYNCOOKIE_KEY 16
 
 struct pk_syncookie {
+	uint32_t isn;   /* the client's initial sequence number */
 	uint16_t mss;   /* from the table, never above the client's */
 	uint8_t wscale; /* the client's shift, PK_WSCALE_NONE when it sent none */
 };
@@ -32,7 +39,8 @@ uint16_t pk_syncookie_mss(uint16_t mss);
  * period (time in ms / PK_SYNCOOKIE_PERIOD_MS). */
 uint32_t pk_syncookie_make(const uint8_t key[PK_SYNCOOKIE_KEY], const struct pk_pkt *syn, uint16_t mss,
 			   uint64_t period);
-/* Does ack acknowledge a cookie of this period or the previous one? */
+/* Does ack (or a zero-window probe) acknowledge a cookie of this period
+ * or the previous one? */
 bool pk_syncookie_check(const uint8_t key[PK_SYNCOOKIE_KEY], const struct pk_pkt *ack, uint64_t period,
 			struct pk_syncookie *out);
 

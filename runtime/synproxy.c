@@ -101,9 +101,10 @@ void pk_eng_synproxy_ack(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 		return;
 	}
 	e->c.syncookies_valid++;
+	ack.seq = c.isn + 1; /* a probe stands for the ACK it follows */
 	/* the state starts from the SYN the cookie stands for (pf_syncookie_recreate_syn) */
 	x->p.th_flags = PK_TH_SYN;
-	x->p.seq = ack.seq - 1;
+	x->p.seq = c.isn;
 	x->p.ack = 0;
 	x->p.opt.mss = c.mss;
 	x->p.opt.wscale = c.wscale;
@@ -152,6 +153,14 @@ static void splice(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s, ui
 	s->synproxy = PK_SP_NONE;
 }
 
+/* The client's packet in PROXY_DST: its ACK of the handshake (or data
+ * after it), or a probe of the zero window (syncookie.h). */
+static bool client_ack(const struct pk_pkt *p, const struct pk_state *s)
+{
+	return (p->th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_ACK && p->ack == s->src.seqhi + 1 &&
+	       (p->seq == s->src.seqlo + 1 || (p->seq == s->src.seqlo && !p->p_len));
+}
+
 /* PROXY_DST: open the server side, and splice once it answers. */
 static uint8_t proxy_dst(struct pk_engine *e, struct pk_ctx *x, struct pk_state *s, uint32_t i)
 {
@@ -162,8 +171,7 @@ static uint8_t proxy_dst(struct pk_engine *e, struct pk_ctx *x, struct pk_state 
 			       .wscale = ws == PK_WSCALE_NONE ? 0 : (uint8_t)(PK_WSCALE_FLAG | ws)};
 
 	if (x->dir == s->dir) {
-		if ((p->th_flags & (PK_TH_SYN | PK_TH_ACK)) != PK_TH_ACK || p->ack != s->src.seqhi + 1 ||
-		    p->seq != s->src.seqlo + 1)
+		if (!client_ack(p, s))
 			return PK_REASON_SYNPROXY;
 		s->src.max_win = p->win ? p->win : 1;
 		to_peer(e, x, i, true, &t);

@@ -20,6 +20,7 @@
 
 #include "runtime/afile.h"
 #include "tests/support/testmain.h"
+#include "tests/support/tmpdir.h"
 
 static char dir[64];
 static char path[128]; /* the target, dir/out */
@@ -47,8 +48,7 @@ static char *read_text(const char *file)
 static int make_target(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/pk-afile.XXXXXX");
-	if (!mkdtemp(dir))
+	if (pk_test_mkdtemp(dir, sizeof(dir), "afile"))
 		return -1;
 	snprintf(path, sizeof(path), "%s/out", dir);
 	write_text(path, "old\n");
@@ -58,9 +58,7 @@ static int make_target(void **state)
 static int remove_dir(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return pk_test_rmtree(dir);
 }
 
 /* Entries in the directory other than . and .. */

@@ -120,6 +120,39 @@ static void test_real_client_connects_during_a_flood(void **state)
 	assert_int_equal(pk_engine_counters(et.eng)->syncookies_valid, 1);
 }
 
+/* When the client's ACK is lost, a client with a request waiting probes the
+ * zero window the SYN|ACK announced with a bare segment carrying its ISN:
+ * that proves the cookie, and the server side opens; a probe with data, or
+ * another sequence number, does not. */
+static void test_zero_window_probe_stands_for_a_lost_ack(void **state)
+{
+	uint32_t c;
+
+	(void)state;
+	pk_et_start(RULES);
+	c = client_syn(0, 40000, 1460, -1);
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, ssh,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 100, .ack = c + 1, .payload = 1}),
+			 PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, ssh,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 99, .ack = c + 1}),
+			 PK_V_BLOCK);
+	assert_int_equal(pk_et_tcp(0.3, et.lan, PK_DIR_IN, ssh,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 100, .ack = c + 1}),
+			 PK_V_HOLD);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
+	assert_int_equal(et.nsent, 1);
+	assert_int_equal(sent_pkt(0).th_flags, PK_TH_SYN); /* to the server */
+	assert_int_equal(et.sent_iface[0], et.nas);
+	/* the next probe, before the server answered, sends its SYN again */
+	assert_int_equal(pk_et_tcp(0.6, et.lan, PK_DIR_IN, ssh,
+				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 100, .ack = c + 1}),
+			 PK_V_HOLD);
+	assert_int_equal(et.nsent, 1);
+	assert_int_equal(sent_pkt(0).th_flags, PK_TH_SYN);
+	assert_int_equal(pk_engine_counters(et.eng)->syncookies_failed, 2);
+}
+
 static void test_cookie_carries_mss_and_window_scale_to_the_server(void **state)
 {
 	struct pk_pkt syn_ack, srv;
@@ -251,6 +284,7 @@ static void test_bare_ack_to_other_port_meets_the_rules(void **state)
 PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_syn_flood_creates_no_states, pk_et_teardown),
 	cmocka_unit_test_teardown(test_real_client_connects_during_a_flood, pk_et_teardown),
+	cmocka_unit_test_teardown(test_zero_window_probe_stands_for_a_lost_ack, pk_et_teardown),
 	cmocka_unit_test_teardown(test_cookie_carries_mss_and_window_scale_to_the_server, pk_et_teardown),
 	cmocka_unit_test_teardown(test_cookie_without_options_opens_server_without_scale, pk_et_teardown),
 	cmocka_unit_test_teardown(test_forged_cookie_ack_is_refused, pk_et_teardown),

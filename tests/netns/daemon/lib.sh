@@ -173,9 +173,58 @@ pk_start() {
 	logs="-l $WORK/log.pcap --verdict-log $WORK/verdicts.log"
 	[ "${PK_NOLOGS:-0}" = 1 ] && logs=
 	inf "$PICKETD" -f "$WORK/rules.pkb" -d -s "$WORK/ctl.sock" -p "$WORK/picketd.pid" \
-		$logs "$@" >"$WORK/picketd.log" 2>&1 &
+		$logs "$@" >>"$WORK/picketd.log" 2>&1 &
 	wait_for 10 test -S "$WORK/ctl.sock" || fail "picketd did not start"
 	wait_for 5 test -s "$WORK/picketd.pid" || fail "picketd wrote no pid file"
+}
+
+# Stop picketd (SIGTERM) and wait until it and its reaper are gone: the pid
+# file, the last thing the reaper removes before the locks, is gone then.
+pk_stop() {
+	pid=$(cat "$WORK/picketd.pid")
+	kill -TERM "$pid" || fail "picketd (pid $pid) is not running"
+	wait_for 10 sh -c "! kill -0 $pid 2>/dev/null && ! test -e '$WORK/picketd.pid'" ||
+		fail "picketd did not stop within 10 s of SIGTERM"
+}
+
+# picketd's resident memory in KiB.
+pk_rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat "$WORK/picketd.pid")/status"; }
+
+# A counter of `picket stats` by its name ("state-limit", "inserts", ...).
+pk_stat() {
+	ctl stats | awk -v n="$1" '{ line = $0; sub(/^ +/, "", line) }
+		index(line, n " ") == 1 { print ($NF ~ /\/s$/) ? $(NF - 1) : $NF; exit }'
+}
+
+# Frames picketd took from interface $1's ring, and those the ring dropped
+# because picketd was behind (`picket stats`, Interfaces).
+pk_rx() { ctl stats | awk -v i="$1" '$1 == i && NF == 5 { print $2; exit }'; }
+pk_ring_drops() { ctl stats | awk -v i="$1" '$1 == i && NF == 5 { print $4; exit }'; }
+
+# A file of $1 MiB of random bytes served by FreeNAS's HTTP server as /big.
+# The client's TCP receive buffer is capped at 128 KiB, so that a paced
+# fetch's data crosses picketd as curl reads it, not megabytes ahead.
+pk_big_file() {
+	inc sysctl -qw net.ipv4.tcp_rmem="4096 65536 131072"
+	head -c "$(($1 * 1048576))" /dev/urandom >"$WORK/www/big"
+	sha256sum <"$WORK/www/big" | cut -d' ' -f1 >"$WORK/big.sha256"
+}
+
+# Fetch /big from the client at $1 bytes/s into $WORK/got (curl's status
+# and times in $WORK/curl.out), given up after ${2:-5} s below 1000 bytes/s;
+# in the background, its pid in $!.
+pk_fetch_big() {
+	inc curl -sS --max-time 60 --speed-limit 1000 --speed-time "${2:-5}" --limit-rate "$1" -o "$WORK/got" \
+		-w '%{http_code} %{size_download} %{time_total}\n' "http://$NAS/big" >"$WORK/curl.out" 2>&1 &
+}
+
+# True when the fetched file is whole and right.
+pk_got_big() { [ "$(sha256sum <"$WORK/got" | cut -d' ' -f1)" = "$(cat "$WORK/big.sha256")" ]; }
+
+# TCP resets and aborts the kernel of namespace $1 counted (sent or received).
+pk_resets() {
+	ip netns exec "$1" nstat -asz TcpOutRsts TcpEstabResets TcpExtTCPAbortOnData TcpExtTCPAbortOnClose 2>/dev/null |
+		awk 'NR > 1 { n += $2 } END { print n + 0 }'
 }
 
 ctl() {
