@@ -49,9 +49,8 @@ for line in open(work + "/verdicts.log"):
 pred = {"lan0": [], "opt1": []}
 for line in open(work + "/replay.jsonl"):
     r = json.loads(line)
-    # frames that are not IP (ARP, neighbour discovery's link frames) get a
-    # line of their own in replay; picketd judges IP packets only
-    if "n" not in r or "verdict" not in r or r["verdict"] == "skip":
+    # frames not IP (ARP) have a line, verdict skip; picketd logs IP packets
+    if "n" not in r or r.get("verdict", "skip") == "skip":
         continue
     cap = r.get("capture", "")
     ifc = "lan0" if cap.endswith("lan0.pcap") else "opt1" if cap.endswith("opt1.pcap") else r["iface"]

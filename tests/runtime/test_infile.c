@@ -19,6 +19,7 @@
 #include "runtime/infile.h"
 #include "runtime/pkb_format.h"
 #include "tests/support/testmain.h"
+#include "tests/support/tmpdir.h"
 
 #define SNIFF_PLUS 5000 /* more than the 4 KiB infile.c looks at first */
 
@@ -43,20 +44,8 @@ static const char *write_file(const char *name, const void *bytes, size_t len)
 	return path;
 }
 
-static int make_dir(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/pk-infile.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+PK_TEST_FIXTURE(make_dir, assert_int_equal(pk_test_mkdtemp(dir, sizeof(dir), "infile"), 0))
+PK_TEST_FIXTURE(remove_dir, pk_test_rmtree(dir))
 
 /* path is refused with exactly msg. */
 static void expect_refused(const char *path, unsigned accept, const char *msg)
