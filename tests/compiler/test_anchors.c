@@ -19,6 +19,7 @@
 #include "tests/support/front_support.h"
 #include "verify/eval.h"
 #include "tests/support/testmain.h"
+#include "tests/support/tmpdir.h"
 
 static void expect_rules(const char *text, const char *want)
 {
@@ -89,20 +90,8 @@ static void write_file(const char *name, const char *text)
 	fclose(f);
 }
 
-static int make_dir(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/picket-anchors-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	char cmd[96];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+PK_TEST_FIXTURE(make_dir, assert_int_equal(pk_test_mkdtemp(dir, sizeof(dir), "anchors"), 0))
+PK_TEST_FIXTURE(remove_dir, pk_test_rmtree(dir))
 
 static void test_criteria_are_anded_into_each_rule(void **state)
 {

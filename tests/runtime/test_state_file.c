@@ -62,16 +62,23 @@ static int save_and_restart(double t, double wall_s, const char *rules, double t
 	return pk_engine_restore_states(et.eng, path, (uint64_t)(t2 * PK_ET_SEC), (uint64_t)(wall2_s * 1000), r, err);
 }
 
+/* An ssh connection through et's engine, saved at t and restored at t2. */
+static int ssh_restarted(double t, double wall_s, double t2, double wall2_s, struct pk_state_restore *r,
+			 struct pk_err *err)
+{
+	pk_et_start(SSH_RULES);
+	assert_int_equal(pk_et_handshake(1, et.lan, ssh), PK_V_PASS);
+	return save_and_restart(t, wall_s, SSH_RULES, t2, wall2_s, r, err);
+}
+
 static void test_established_connection_goes_on_after_a_restore(void **state)
 {
 	struct pk_state_restore r;
 	struct pk_err err;
 	(void)state;
-	pk_et_start(SSH_RULES);
-	assert_int_equal(pk_et_handshake(1, et.lan, ssh), PK_V_PASS);
-	uint32_t id = et.v.state_id;
 	/* the new engine's clock is another process's: only ages carry over */
-	assert_int_equal(save_and_restart(5, 1000, SSH_RULES, 50000, 1002, &r, &err), 0);
+	assert_int_equal(ssh_restarted(5, 1000, 50000, 1002, &r, &err), 0);
+	uint32_t id = et.v.state_id; /* the handshake's, the last packet run */
 	assert_int_equal(r.saved, 1);
 	assert_int_equal(r.restored, 1);
 	assert_int_equal(r.gap_ms, 2000);
@@ -96,9 +103,7 @@ static void test_without_the_states_the_connection_is_blocked(void **state)
 	struct pk_state_restore r;
 	struct pk_err err;
 	(void)state;
-	pk_et_start(SSH_RULES);
-	assert_int_equal(pk_et_handshake(1, et.lan, ssh), PK_V_PASS);
-	assert_int_equal(save_and_restart(5, 1000, SSH_RULES, 6, 1001, &r, &err), 0);
+	assert_int_equal(ssh_restarted(5, 1000, 6, 1001, &r, &err), 0);
 	assert_int_equal(pk_engine_kill_states(et.eng, &(struct pk_state_filter){0}), 1);
 	assert_int_equal(pk_et_tcp(6, et.lan, PK_DIR_IN, ssh,
 				   (struct pk_tb_seg){.flags = PK_TH_ACK, .seq = 101, .ack = 901, .payload = 100}),
@@ -219,9 +224,7 @@ static void test_damaged_or_out_of_range_files_restore_nothing(void **state)
 	struct pk_err err;
 	struct pk_engine_config cfg = {.seed = 7};
 	(void)state;
-	pk_et_start(SSH_RULES);
-	assert_int_equal(pk_et_handshake(1, et.lan, ssh), PK_V_PASS);
-	assert_int_equal(save_and_restart(2, 10, SSH_RULES, 3, 11, &r, &err), 0);
+	assert_int_equal(ssh_restarted(2, 10, 3, 11, &r, &err), 0);
 	patch(HEADER + 100, 0x5a, false);
 	pk_engine_free(et.eng);
 	et.eng = pk_engine_new(pk_test_rules(SSH_RULES), &cfg);
