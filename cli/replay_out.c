@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler/lines.h"
+#include "cli/source_lines.h"
 #include "runtime/pkt_desc.h"
 #include "runtime/table_list.h"
-#include "runtime/xalloc.h"
 
 static const char *const format_names[] = {[PK_RP_TEXT] = "text", [PK_RP_JSONL] = "jsonl", [PK_RP_CSV] = "csv"};
 static const char *const verdict_names[] = {[PK_V_PASS] = "pass", [PK_V_BLOCK] = "block",
@@ -45,50 +44,11 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Source files of the rules, read once with an index of where each line
- * starts, for quoting a rule's line: --summary quotes every rule, so a
- * scan from the top per rule would be quadratic in the file's length. */
-struct src_file {
-	char *path, *text;
-	struct pk_lines lines;
-};
-static struct src_file src_cache[16];
-
-static const struct src_file *source_file(const char *path)
-{
-	size_t i;
-	for (i = 0; i < 16 && src_cache[i].path; i++)
-		if (!strcmp(src_cache[i].path, path))
-			return &src_cache[i];
-	if (i == 16)
-		return NULL;
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t len = 0;
-	if (f) {
-		FILE *m = open_memstream(&text, &len);
-		char chunk[4096];
-		size_t got;
-		while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-			fwrite(chunk, 1, got, m);
-		if (m)
-			fclose(m);
-		fclose(f);
-	}
-	src_cache[i].path = pk_xstrdup(path);
-	src_cache[i].text = text;
-	if (text)
-		pk_lines_index(&src_cache[i].lines, text, len); /* without memory, no line is quoted */
-	return &src_cache[i];
-}
-
 const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule)
 {
 	static char line[256];
-	const char *file = pk_rs_rule_file(rs, rule);
-	const struct src_file *sf = file ? source_file(file) : NULL;
 	size_t n;
-	const char *text = sf ? pk_lines_get(&sf->lines, pk_rs_rule(rs, rule)->line, &n) : NULL;
+	const char *text = pk_source_line(pk_rs_rule_file(rs, rule), pk_rs_rule(rs, rule)->line, &n);
 	if (!text)
 		return NULL;
 	while (n && (*text == ' ' || *text == '\t'))

@@ -47,4 +47,13 @@ grep -q 'no reply ever reached the firewall' "$tmp/asym.html" && echo "ok: stall
 "$picket" replay --quiet --report "$tmp/no/such/dir/r.html" "$conf" "$cap" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'cannot write the report' "$tmp/err" && echo "ok: an unwritable report is an error" ||
 	fail "an unwritable --report did not fail"
+# lint's page: the pitfall of a block after a broader quick pass, with its source.
+lintconf=$root/tests/realworld/pfconf/03-fbsd-faq-example2
+"$picket" lint --format html --topology "$lintconf.topo" "$lintconf.conf" >"$tmp/lint.html" 2>/dev/null
+[ $? -eq 1 ] || fail "lint --format html with findings should exit 1"
+render "$tmp/lint.html" "$tmp/lint"
+grep -q 'id="findings"' "$tmp/lint.dom" && grep -q '<pre>' "$tmp/lint.dom" && grep -q 'href="#f1"' "$tmp/lint.dom" &&
+	echo "ok: lint page: index of findings, each with its source" || fail "lint page content"
+"$picket" lint --format html "$root/examples/home-router.conf" >"$tmp/clean.html" 2>/dev/null
+grep -q 'No findings' "$tmp/clean.html" && echo "ok: a clean file says so" || fail "clean lint page"
 exit $((fails > 0))
