@@ -439,8 +439,11 @@ int pk_cmd_replay(int argc, char **argv)
 		if (ok) {
 			if (!(r.o.quiet && r.o.summary))
 				pk_rp_stalls(r.o.format == PK_RP_CSV ? stderr : stdout, r.o.format, r.rp.rs, &r.stall);
-			if (r.o.summary)
-				pk_rp_summary(stdout, r.rp.engine, r.rp.rs, &r.t);
+			/* Standard output carries JSON lines or CSV rows: the text goes to stderr. */
+			if (r.o.summary && r.o.format == PK_RP_JSONL)
+				pk_rp_summary_json(stdout, r.rp.engine, r.rp.rs, &r.t);
+			else if (r.o.summary)
+				pk_rp_summary(r.o.format == PK_RP_CSV ? stderr : stdout, r.rp.engine, r.rp.rs, &r.t);
 			ok = !r.report || write_report(&r) == 0;
 		}
 		rc = close_dump(&r, ok) == 0 && ok ? 0 : 2;
