@@ -11,7 +11,8 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: picket diff [--max N] [--format text|json] [--topology FILE] [-D NAME=VALUE] OLD NEW\n"
+	fprintf(out, "usage: picket diff [--max N] [--format text|json] [--topology FILE] [--root DIR] [-D NAME=VALUE]\n"
+		     "                   [--color WHEN] OLD NEW\n"
 		     "Says whether OLD and NEW give every packet the same verdict; if not, lists witness\n"
 		     "packets whose verdict changes, grouped by (old deciding rule -> new deciding rule),\n"
 		     "at most N per group (default 3). Exit 0 equivalent, 1 different, 2 usage or input error.\n");

@@ -20,7 +20,8 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: picket explain [--format text|json] [--topology FILE] [-D NAME=VALUE] RULES 'PACKET'\n"
+	fprintf(out, "usage: picket explain [--format text|json] [--topology FILE] [--root DIR] [-D NAME=VALUE]\n"
+		     "                      [--color WHEN] RULES 'PACKET'\n"
 		     "PACKET is written like a rule, for example\n"
 		     "  'tcp from 192.168.1.10 port 5555 to 10.0.0.5 port 443 in on lan0 flags S'\n"
 		     "(also: inet6, out, icmp-type N code N, tos N, tagged NAME, proto N).\n");

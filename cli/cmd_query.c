@@ -18,7 +18,8 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: picket query [--format text|json] [--topology FILE] [-D NAME=VALUE] RULES 'SHAPE'\n"
+	fprintf(out, "usage: picket query [--format text|json] [--topology FILE] [--root DIR] [-D NAME=VALUE]\n"
+		     "                    [--color WHEN] RULES 'SHAPE'\n"
 		     "SHAPE is written like a rule body, e.g. 'in on wan0 proto tcp from any to 10.0.0.5 port 22'.\n"
 		     "Answers yes with a witness packet, or no with the rules that stop the shape.\n"
 		     "Exit status: 0 yes, 1 no, 2 usage or input error.\n");
