@@ -11,8 +11,10 @@
 #include "runtime/afile.h"
 #include "runtime/proto.h"
 #include "runtime/stall.h"
+#include "runtime/xalloc.h"
 
 #define TOP_FLOWS 25
+#define MAX_RULES_SHOWN 2000
 #define STALL_EXAMPLES 5
 #define CHART_W 960
 #define CHART_H 200
@@ -152,13 +154,41 @@ static void rule_cell(FILE *out, const struct pk_rs *rs, uint32_t rule, bool num
 	fputs("</code></td>", out);
 }
 
+static int by_index(const void *a, const void *b)
+{
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static const struct pk_engine *sort_engine; /* qsort has no context argument */
+
+static int by_rule_packets(const void *a, const void *b)
+{
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const uint64_t px = pk_engine_rule_counters(sort_engine, x)->packets,
+		       py = pk_engine_rule_counters(sort_engine, y)->packets;
+	return px != py ? (px < py ? 1 : -1) : (x > y) - (x < y);
+}
+
+/* Every rule in order; a ruleset larger than MAX_RULES_SHOWN shows those
+ * that decided the most packets, so the page stays quick to open. */
 static void rules(FILE *out, const struct pk_rs *rs, const struct pk_engine *e)
 {
+	const uint32_t n = pk_rs_nrules(rs), shown = n < MAX_RULES_SHOWN ? n : MAX_RULES_SHOWN;
+	uint32_t *order = pk_xcalloc(n + 1u, sizeof *order);
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	if (n > shown) {
+		sort_engine = e;
+		qsort(order, n, sizeof *order, by_rule_packets);
+		qsort(order, shown, sizeof *order, by_index);
+	}
 	fputs("<section><h2>Rules</h2><p>Click a heading to sort.</p>\n<table class=\"sortable\" id=\"rules\">"
 	      "<thead><tr><th class=\"n\">#</th><th>rule</th><th class=\"n\">evaluations</th><th class=\"n\">packets"
 	      "</th><th class=\"n\">bytes</th><th class=\"n\">states</th></tr></thead><tbody>\n",
 	      out);
-	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
+	for (uint32_t k = 0; k < shown; k++) {
+		const uint32_t i = order[k];
 		const struct pk_rule_counters *rc = pk_engine_rule_counters(e, i);
 		fprintf(out, "<tr><td class=\"n\" data-v=\"%u\">@%u</td>", pk_rs_rule(rs, i)->nr, pk_rs_rule(rs, i)->nr);
 		rule_cell(out, rs, i, false);
@@ -168,7 +198,12 @@ static void rules(FILE *out, const struct pk_rs *rs, const struct pk_engine *e)
 		num_cell(out, rc->states_created);
 		fputs("</tr>\n", out);
 	}
-	fputs("</tbody></table></section>\n", out);
+	fputs("</tbody></table>", out);
+	if (n > shown)
+		fprintf(out, "<p>The %u rules that decided the most packets, of %u; the others are in "
+			     "<code>picket replay --summary</code>.</p>", shown, n);
+	fputs("</section>\n", out);
+	free(order);
 }
 
 static int by_packets(const void *a, const void *b)
