@@ -168,6 +168,12 @@ install: all
 		sec=$${page##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$sec; \
 		install -m 644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$sec/; done
 	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/picket/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/picket/schemas $(DESTDIR)$(PREFIX)/share/doc/picket/examples
+	install -m 644 $(wildcard docs/schemas/*.json) $(DESTDIR)$(PREFIX)/share/doc/picket/schemas/
+	install -m 644 $(wildcard examples/*) $(DESTDIR)$(PREFIX)/share/doc/picket/examples/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 contrib/completion/picket.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/picket
+	install -m 644 contrib/completion/_picket $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_picket
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@BINDIR@|$(PREFIX)/bin|' contrib/picketd.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/picketd.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/picketd.service

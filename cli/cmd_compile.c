@@ -18,7 +18,7 @@
 
 static void compile_usage(FILE *out)
 {
-	fputs("usage: picket compile FILE -o OUT.pkb [--topology FILE] [-D name=value]\n\n"
+	fputs("usage: picket compile FILE -o OUT.pkb [--topology FILE] [--root DIR] [-D name=value]\n\n"
 	      "Compile a rule file into verified bytecode for the runtime (picket replay,\n"
 	      "picketd). The result is loaded back with the runtime's verifier before it\n"
 	      "is written; OUT is replaced atomically and left untouched on any error.\n"

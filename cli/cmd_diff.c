@@ -5,11 +5,14 @@
 
 #include "cli/commands.h"
 #include "cli/irload.h"
+#include "cli/json_out.h"
+#include "verify/lint_out.h"
 #include "verify/semdiff.h"
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: picket diff [--max N] [--topology FILE] [-D NAME=VALUE] OLD NEW\n"
+	fprintf(out, "usage: picket diff [--max N] [--format text|json] [--topology FILE] [--root DIR] [-D NAME=VALUE]\n"
+		     "                   [--color WHEN] OLD NEW\n"
 		     "Says whether OLD and NEW give every packet the same verdict; if not, lists witness\n"
 		     "packets whose verdict changes, grouped by (old deciding rule -> new deciding rule),\n"
 		     "at most N per group (default 3). Exit 0 equivalent, 1 different, 2 usage or input error.\n");
@@ -49,6 +52,30 @@ static void print_result(const struct pk_ir_ruleset *a, const struct pk_ir_rules
 	}
 }
 
+static json_t *diff_rule_json(const struct pk_ir_ruleset *rs, uint32_t rule)
+{
+	return rule == PK_DIFF_DEFAULT ? json_null() : pk_cli_rule_json(rs, rule);
+}
+
+/* {"equivalent", "undecided", "truncated", "groups": [{"old_rule", "new_rule", "old", "new", "witnesses"}]};
+ * a null rule is pf's default pass. */
+static int print_json(const struct pk_ir_ruleset *a, const struct pk_ir_ruleset *b, const struct pk_diff_result *d)
+{
+	json_t *groups = json_array();
+	for (unsigned i = 0; i < d->ng; i++) {
+		const struct pk_diff_group *g = &d->g[i];
+		json_t *w = json_array();
+		for (unsigned k = 0; k < g->nw; k++)
+			json_array_append_new(w, pk_vpkt_json(&g->w[k], NULL));
+		json_array_append_new(groups, json_pack("{s:o, s:o, s:s, s:s, s:o}", "old_rule",
+							diff_rule_json(a, g->old_rule), "new_rule",
+							diff_rule_json(b, g->new_rule), "old", g->old_pass ? "pass" : "block",
+							"new", g->new_pass ? "pass" : "block", "witnesses", w));
+	}
+	return pk_cli_json_print(json_pack("{s:b, s:b, s:b, s:o}", "equivalent", d->equivalent, "undecided",
+					   d->undecided, "truncated", d->truncated, "groups", groups));
+}
+
 int pk_cmd_diff(int argc, char **argv)
 {
 	struct pk_cli_irargs ia;
@@ -56,8 +83,10 @@ int pk_cmd_diff(int argc, char **argv)
 	const char *paths[2] = {NULL, NULL};
 	unsigned npaths = 0, max = 3;
 	for (int i = 1; i < argc; i++) {
-		const int t = pk_cli_irargs_take(&ia, argc, argv, &i);
+		int t = pk_cli_irargs_take(&ia, argc, argv, &i);
 		char *end;
+		if (t == 0)
+			t = pk_cli_take_format(argc, argv, &i, &ia.json);
 		if (t < 0)
 			return 2;
 		if (t)
@@ -90,8 +119,11 @@ int pk_cmd_diff(int argc, char **argv)
 	struct pk_diff_result d;
 	int rc = 2;
 	if (pk_diff_run(a, b, max, &d) == 0) {
-		print_result(a, b, &d);
 		rc = d.equivalent ? 0 : 1;
+		if (!ia.json)
+			print_result(a, b, &d);
+		else if (print_json(a, b, &d) < 0)
+			rc = 2;
 		if (d.undecided) {
 			fprintf(stderr, "picket diff: the solver could not settle every question in time\n");
 			rc = 2;

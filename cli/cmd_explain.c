@@ -9,21 +9,91 @@
 
 #include "cli/commands.h"
 #include "cli/irload.h"
+#include "cli/json_out.h"
 #include "verify/eval.h"
 #include "verify/lint.h"
+#include "verify/lint_out.h"
+
+/* Matching rules listed per step; a file where more match than this on one
+ * packet is a generated one, and the rest are counted. */
+#define PK_EXPLAIN_MAX_MATCHED 256
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: picket explain [--topology FILE] [-D NAME=VALUE] RULES 'PACKET'\n"
+	fprintf(out, "usage: picket explain [--format text|json] [--topology FILE] [--root DIR] [-D NAME=VALUE]\n"
+		     "                      [--color WHEN] RULES 'PACKET'\n"
 		     "PACKET is written like a rule, for example\n"
 		     "  'tcp from 192.168.1.10 port 5555 to 10.0.0.5 port 443 in on lan0 flags S'\n"
 		     "(also: inet6, out, icmp-type N code N, tos N, tagged NAME, proto N).\n");
 }
 
-struct explain_ctx {
-	const struct pk_ir_ruleset *rs;
-	const char *indent;
+/* One direction's evaluation: the packet as it met the rules, the rules
+ * that matched on the way, and the result. */
+struct step {
+	const char *title;
+	struct pk_vpkt pkt;
+	uint32_t matched[PK_EXPLAIN_MAX_MATCHED];
+	unsigned nmatched, more; /* more: matches beyond the array, counted only */
+	struct pk_eval_result res;
 };
+
+enum route { ROUTE_NOT_ASKED, ROUTE_LOCAL, ROUTE_NONE, ROUTE_OUT };
+
+struct explanation {
+	struct step step[2];
+	unsigned nsteps;
+	enum route route;
+	const char *via;
+};
+
+static void visit(void *ctx, uint32_t rule)
+{
+	struct step *st = ctx;
+	if (st->nmatched < PK_EXPLAIN_MAX_MATCHED)
+		st->matched[st->nmatched++] = rule;
+	else
+		st->more++;
+}
+
+static const char *const pk_state_names[] = {"no state", "keep state", "modulate state", "synproxy state"};
+
+static bool is_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
+{
+	for (uint32_t i = 0; i < rs->nifaces; i++)
+		for (uint32_t k = 0; k < rs->ifaces[i].naddrs; k++)
+			if (rs->ifaces[i].addrs[k].af == p->af && !memcmp(rs->ifaces[i].addrs[k].addr, p->dst, 16))
+				return true;
+	return false;
+}
+
+static bool evaluate(const struct pk_ir_ruleset *rs, struct explanation *x, const struct pk_vpkt *p)
+{
+	struct step *st = &x->step[x->nsteps++];
+	st->title = p->dir == PK_DIR_OUT ? "packet out" : "packet in";
+	st->pkt = *p;
+	pk_eval_filter(rs, p, &st->res, visit, st);
+	return st->res.pass;
+}
+
+/* The in step, the route, and the out step on the egress interface. */
+static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct explanation *x)
+{
+	memset(x, 0, sizeof *x);
+	if (!evaluate(rs, x, p) || p->dir == PK_DIR_OUT)
+		return;
+	struct pk_vpkt out = x->step[0].res.out;
+	if (is_self(rs, &out)) {
+		x->route = ROUTE_LOCAL;
+		return;
+	}
+	x->via = pk_eval_route(rs, out.af, out.dst);
+	x->route = x->via ? ROUTE_OUT : ROUTE_NONE;
+	if (!x->via)
+		return;
+	out.dir = PK_DIR_OUT;
+	out.ifname = x->via;
+	evaluate(rs, x, &out);
+}
 
 static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i, const char *indent)
 {
@@ -38,83 +108,104 @@ static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i, const char *in
 	       text ? (int)len : 0, text ? text : "");
 }
 
-static void visit(void *ctx, uint32_t rule)
+static const char *verdict_text(const struct pk_ir_ruleset *rs, const struct pk_eval_result *res)
 {
-	const struct explain_ctx *x = ctx;
-	show_rule(x->rs, rule, x->indent);
+	if (res->pass)
+		return "pass";
+	return rs->rules[res->rule].block == PK_BLOCK_DROP ? "block (drop)" : "block (return)";
 }
 
-static const char *const pk_state_names[] = {"no state", "keep state", "modulate state", "synproxy state"};
+static void state_text(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, char *buf, size_t size)
+{
+	const uint8_t pol = r->sopts.policy ? r->sopts.policy : rs->opts.state_policy;
+	snprintf(buf, size, "%s%s%s", pk_state_names[r->state < 4 ? r->state : 0],
+		 r->state && r->sopts.sloppy ? " (sloppy)" : "",
+		 r->state ? (pol == PK_POLICY_FLOATING ? ", floating" : ", if-bound") : "");
+}
 
-/* Evaluate one direction; returns the verdict, and in *after the packet
- * as it leaves (translated). */
-static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, const char *title,
-		     struct pk_vpkt *after)
+static void print_step(const struct pk_ir_ruleset *rs, const struct step *st)
 {
 	char buf[512];
-	pk_vpkt_format(p, buf, sizeof(buf));
-	printf("%s: %s\n", title, buf);
-	struct explain_ctx x = {rs, "    "};
-	struct pk_eval_result res;
-	printf("  rules matched on the way:\n");
-	pk_eval_filter(rs, p, &res, visit, &x);
-	*after = res.out;
-	if (res.nat_rule != PK_EVAL_NONE) {
-		pk_vpkt_format(&res.out, buf, sizeof(buf));
-		printf("  translated by rule %u (%s:%u): the rules after it and the route see\n    %s%s\n", res.nat_rule,
-		       rs->rules[res.nat_rule].loc.file, rs->rules[res.nat_rule].loc.line, buf,
-		       res.nat_exact ? "" : "\n    (the pool's first address and the port as it came: at run time the "
-					    "pool's option and the port allocation choose)");
+	const struct pk_eval_result *res = &st->res;
+	pk_vpkt_format(&st->pkt, buf, sizeof(buf));
+	printf("%s: %s\n  rules matched on the way:\n", st->title, buf);
+	for (unsigned k = 0; k < st->nmatched; k++)
+		show_rule(rs, st->matched[k], "    ");
+	if (st->more)
+		printf("    (and %u more)\n", st->more);
+	if (res->nat_rule != PK_EVAL_NONE) {
+		pk_vpkt_format(&res->out, buf, sizeof(buf));
+		printf("  translated by rule %u (%s:%u): the rules after it and the route see\n    %s%s\n", res->nat_rule,
+		       rs->rules[res->nat_rule].loc.file, rs->rules[res->nat_rule].loc.line, buf,
+		       res->nat_exact ? "" : "\n    (the pool's first address and the port as it came: at run time the "
+					     "pool's option and the port allocation choose)");
 	}
-	if (res.skipped) {
-		printf("  interface %s is under 'set skip': pf passes without filtering\n", p->ifname);
-		return true;
+	if (res->skipped) {
+		printf("  interface %s is under 'set skip': pf passes without filtering\n", st->pkt.ifname);
+		return;
 	}
-	if (res.rule == PK_EVAL_NONE) {
+	if (res->rule == PK_EVAL_NONE) {
 		printf("  deciding rule: none: pf's default pass (no state)\n");
-		return true;
+		return;
 	}
-	const struct pk_ir_rule *r = &rs->rules[res.rule];
+	const struct pk_ir_rule *r = &rs->rules[res->rule];
 	printf("  deciding rule%s:\n", r->quick ? " (quick: evaluation stops there)" : " (the last match)");
-	show_rule(rs, res.rule, "    ");
-	printf("  verdict: %s\n", res.pass ? "pass" : r->block == PK_BLOCK_DROP ? "block (drop)" : "block (return)");
-	if (res.pass) {
-		const uint8_t pol = r->sopts.policy ? r->sopts.policy : rs->opts.state_policy;
-		printf("  state: %s%s%s\n", pk_state_names[r->state < 4 ? r->state : 0],
-		       r->state && r->sopts.sloppy ? " (sloppy)" : "",
-		       r->state ? (pol == PK_POLICY_FLOATING ? ", floating" : ", if-bound") : "");
+	show_rule(rs, res->rule, "    ");
+	printf("  verdict: %s\n", verdict_text(rs, res));
+	if (res->pass) {
+		state_text(rs, r, buf, sizeof buf);
+		printf("  state: %s\n", buf);
 	}
-	return res.pass;
 }
 
-static bool is_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
+static void print_text(const struct pk_ir_ruleset *rs, const struct explanation *x)
 {
-	for (uint32_t i = 0; i < rs->nifaces; i++)
-		for (uint32_t k = 0; k < rs->ifaces[i].naddrs; k++)
-			if (rs->ifaces[i].addrs[k].af == p->af && !memcmp(rs->ifaces[i].addrs[k].addr, p->dst, 16))
-				return true;
-	return false;
-}
-
-static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
-{
-	struct pk_vpkt out, last;
-
-	if (!evaluate(rs, p, p->dir == PK_DIR_OUT ? "packet out" : "packet in", &out) || p->dir == PK_DIR_OUT)
-		return;
-	if (is_self(rs, &out)) {
+	print_step(rs, &x->step[0]);
+	if (x->route == ROUTE_LOCAL)
 		printf("route: the destination is the firewall's own address: delivered locally\n");
-		return;
-	}
-	const char *via = pk_eval_route(rs, out.af, out.dst);
-	if (!via) {
+	else if (x->route == ROUTE_NONE)
 		printf("route: no route to the destination in the topology: dropped by the stack\n");
-		return;
-	}
-	printf("route: out on %s\n", via);
-	out.dir = PK_DIR_OUT;
-	out.ifname = via;
-	evaluate(rs, &out, "packet out", &last);
+	else if (x->route == ROUTE_OUT)
+		printf("route: out on %s\n", x->via);
+	if (x->nsteps > 1)
+		print_step(rs, &x->step[1]);
+}
+
+static json_t *step_json(const struct pk_ir_ruleset *rs, const struct step *st)
+{
+	const struct pk_eval_result *res = &st->res;
+	json_t *matched = json_array();
+	for (unsigned k = 0; k < st->nmatched; k++)
+		json_array_append_new(matched, pk_cli_rule_json(rs, st->matched[k]));
+	json_t *o = json_pack("{s:s, s:o, s:o, s:i, s:b}", "direction", st->pkt.dir == PK_DIR_OUT ? "out" : "in",
+			      "packet", pk_vpkt_json(&st->pkt, NULL), "matched", matched, "more_matched", st->more,
+			      "skipped", res->skipped);
+	json_object_set_new(o, "translated",
+			    res->nat_rule == PK_EVAL_NONE
+				    ? json_null()
+				    : json_pack("{s:o, s:o, s:b}", "rule", pk_cli_rule_json(rs, res->nat_rule), "packet",
+						pk_vpkt_json(&res->out, NULL), "exact", res->nat_exact));
+	const bool ruled = !res->skipped && res->rule != PK_EVAL_NONE;
+	json_object_set_new(o, "deciding_rule", ruled ? pk_cli_rule_json(rs, res->rule) : json_null());
+	json_object_set_new(o, "verdict", json_string(ruled ? verdict_text(rs, res) : "pass"));
+	char state[64];
+	if (ruled && res->pass)
+		state_text(rs, &rs->rules[res->rule], state, sizeof state);
+	json_object_set_new(o, "state", ruled && res->pass ? json_string(state) : json_null());
+	return o;
+}
+
+static int print_json(const struct pk_ir_ruleset *rs, const struct explanation *x)
+{
+	static const char *const routes[] = {[ROUTE_NOT_ASKED] = NULL, [ROUTE_LOCAL] = "local",
+					     [ROUTE_NONE] = "none", [ROUTE_OUT] = "out"};
+	json_t *steps = json_array();
+	for (unsigned i = 0; i < x->nsteps; i++)
+		json_array_append_new(steps, step_json(rs, &x->step[i]));
+	const struct step *last = &x->step[x->nsteps - 1];
+	const bool passes = last->res.pass && x->route != ROUTE_NONE;
+	return pk_cli_json_print(json_pack("{s:o, s:s?, s:s?, s:s}", "steps", steps, "route", routes[x->route],
+					   "egress", x->via, "verdict", passes ? "pass" : "block"));
 }
 
 int pk_cmd_explain(int argc, char **argv)
@@ -134,7 +225,13 @@ int pk_cmd_explain(int argc, char **argv)
 	struct pk_ir_ruleset *rs;
 	if (pk_cli_load_ir(args[0], &ia, &rs) < 0)
 		return 2;
-	explain(rs, &p);
+	struct explanation x;
+	explain(rs, &p, &x);
+	int rc = 0;
+	if (ia.json)
+		rc = print_json(rs, &x) < 0 ? 2 : 0;
+	else
+		print_text(rs, &x);
 	pk_ir_ruleset_free(rs);
-	return 0;
+	return rc;
 }

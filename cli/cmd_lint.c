@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/irload.h"
+#include "cli/lint_html.h"
 #include "cli/version.h"
 #include "runtime/infile.h"
 #include "verify/lint_out.h"
@@ -12,7 +13,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: picket lint [OPTIONS] RULES\n"
-		"  --format text|json|sarif   output format (default text)\n"
+		"  --format text|json|sarif|html\n"
+		"                             output format (default text; html: a page to read)\n"
 		"  --fail-on error|warning|info|never\n"
 		"                             exit 1 when a finding at or above this is found (default warning)\n"
 		"  --enable ID, --disable ID  turn a check on or off (--list shows them)\n"
@@ -38,7 +40,7 @@ struct lint_args {
 	struct pk_lint_opts lo;
 	enum pk_lint_format fmt;
 	int fail_on; /* a severity, or PK_SEV_ERROR + 1 for never */
-	bool stats;
+	bool stats, html;
 	const char *path;
 };
 
@@ -53,7 +55,7 @@ static int pick(const char *v, const char *const *names, int n)
 /* One option with its value at argv[*i]; -1 when it is not understood. */
 static int parse_one(struct lint_args *a, int argc, char **argv, int *i)
 {
-	static const char *const fmts[] = {"text", "json", "sarif"};
+	static const char *const fmts[] = {"text", "json", "sarif", "html"};
 	static const char *const sevs[] = {"info", "warning", "error", "never"};
 	const char *w = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : "";
 	int k = -1;
@@ -67,8 +69,10 @@ static int parse_one(struct lint_args *a, int argc, char **argv, int *i)
 		a->path = w;
 		return 0;
 	}
-	if (!strcmp(w, "--format") && (k = pick(v, fmts, 3)) >= 0)
-		a->fmt = (enum pk_lint_format)k;
+	if (!strcmp(w, "--format") && (k = pick(v, fmts, 4)) >= 0) {
+		a->html = k == 3; /* the page is drawn here, not by verify/ */
+		a->fmt = a->html ? PK_LINT_TEXT : (enum pk_lint_format)k;
+	}
 	else if (!strcmp(w, "--fail-on") && (k = pick(v, sevs, 4)) >= 0)
 		a->fail_on = PK_SEV_INFO + k;
 	else if ((!strcmp(w, "--enable") || !strcmp(w, "--disable")) && (k = pk_lint_id_find(v)) >= 0)
@@ -129,7 +133,9 @@ int pk_cmd_lint(int argc, char **argv)
 	int rc = 2;
 	if (pk_lint_run(rs, &a.lo, &rep) < 0)
 		fprintf(stderr, "picket lint: the Z3 solver could not be started\n");
-	else if (pk_lint_print(rs, &rep, a.fmt, stdout, a.ir.color, PK_VERSION) < 0 || fflush(stdout))
+	else if ((a.html ? pk_lint_print_html(rs, &rep, stdout, pk_infile_name(a.path), PK_VERSION)
+			 : pk_lint_print(rs, &rep, a.fmt, stdout, a.ir.color, PK_VERSION)) < 0 ||
+		 fflush(stdout))
 		fprintf(stderr, "picket lint: cannot write the report\n");
 	else
 		rc = 0;

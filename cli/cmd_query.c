@@ -11,13 +11,16 @@
 
 #include "cli/commands.h"
 #include "cli/irload.h"
+#include "cli/json_out.h"
 #include "runtime/xalloc.h"
+#include "verify/lint_out.h"
 #include "verify/query.h"
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: picket query [--topology FILE] [-D NAME=VALUE] RULES 'SHAPE'\n"
-		     "SHAPE is written like a rule body, e.g. 'proto tcp from any to 10.0.0.5 port 22 in on wan0'.\n"
+	fprintf(out, "usage: picket query [--format text|json] [--topology FILE] [--root DIR] [-D NAME=VALUE]\n"
+		     "                    [--color WHEN] RULES 'SHAPE'\n"
+		     "SHAPE is written like a rule body, e.g. 'in on wan0 proto tcp from any to 10.0.0.5 port 22'.\n"
 		     "Answers yes with a witness packet, or no with the rules that stop the shape.\n"
 		     "Exit status: 0 yes, 1 no, 2 usage or input error.\n");
 }
@@ -50,7 +53,22 @@ static int load_shape(const struct pk_ir_ruleset *rs, const char *shape, const s
 	return rc;
 }
 
-static int answer(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *shape_rs, uint32_t first)
+/* {"answer": "yes"|"no", "why": "passes"|"blocked"|"empty", "witness", "rule", "stoppers"}. */
+static int answer_json(const struct pk_ir_ruleset *rs, const struct pk_query_result *q)
+{
+	json_t *stoppers = json_array();
+	for (unsigned k = 0; !q->passes && k < q->nstoppers; k++)
+		json_array_append_new(stoppers, pk_cli_rule_json(rs, q->stoppers[k]));
+	const char *why = q->empty ? "empty" : q->passes ? "passes" : "blocked";
+	json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:o}", "answer", q->passes ? "yes" : "no", "why", why, "witness",
+				q->passes ? pk_vpkt_json(&q->w, NULL) : json_null(), "rule",
+				q->passes ? pk_cli_rule_json(rs, q->rule) : json_null(), "stoppers", stoppers);
+	if (pk_cli_json_print(doc) < 0)
+		return 2;
+	return q->passes ? 0 : 1;
+}
+
+static int answer(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *shape_rs, uint32_t first, bool json)
 {
 	uint32_t *idx = pk_xcalloc(shape_rs->nrules + 1, sizeof(*idx));
 	unsigned n = 0;
@@ -67,6 +85,8 @@ static int answer(const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *sh
 		fprintf(stderr, "picket query: the solver could not settle the question in time\n");
 		return 2;
 	}
+	if (json)
+		return answer_json(rs, &q);
 	if (q.empty) {
 		printf("no: no packet has this shape (its conditions contradict each other)\n");
 		return 1;
@@ -100,7 +120,7 @@ int pk_cmd_query(int argc, char **argv)
 	uint32_t first;
 	int rc = 2;
 	if (load_shape(rs, args[1], &ia, &shape_rs, &first) == 0) {
-		rc = answer(rs, shape_rs, first);
+		rc = answer(rs, shape_rs, first, ia.json);
 		pk_ir_ruleset_free(shape_rs);
 	}
 	pk_ir_ruleset_free(rs);

@@ -23,15 +23,17 @@
 #include "cli/load.h"
 #include "cli/replay_explain.h"
 #include "cli/replay_out.h"
+#include "cli/replay_report.h"
 #include "runtime/afile.h"
 #include "runtime/infile.h"
 #include "runtime/pcap_replay.h"
+#include "runtime/xalloc.h"
 
 #define PKT_CAP (65535 + 256)
 #define PROGRESS_MIN_BYTES (16u << 20)
 
 struct opts {
-	const char *rules, *iface, *write, *topology, *root;
+	const char *rules, *iface, *write, *topology, *root, *report;
 	enum pk_rp_format format;
 	bool summary, quiet;
 	uint64_t explain;
@@ -51,6 +53,7 @@ struct run {
 	struct pk_replay rp;
 	struct pk_stall stall;
 	struct pk_rp_totals t;
+	struct pk_rp_report *report; /* --report */
 	struct source *src;
 	uint16_t fixed_iface;
 	uint64_t first_ns, last_ns, total_bytes;
@@ -63,7 +66,8 @@ struct run {
 static void usage(FILE *out)
 {
 	fputs("usage: picket replay RULES|PKB CAPTURE... [--iface NAME] [--format text|jsonl|csv]\n"
-	      "                     [--summary] [--quiet] [-w OUT.pcap] [--explain N] [--topology FILE]\n\n"
+	      "                     [--summary] [--quiet] [-w OUT.pcap] [--explain N] [--topology FILE]\n"
+	      "                     [--report FILE.html]\n\n"
 	      "Run every packet of the captures (pcap or pcapng, merged in time order) through the\n"
 	      "ruleset as the firewall would: in on the interface it arrived on, routed by the\n"
 	      "topology, out on the egress interface. The capture's timestamps are the clock.\n\n"
@@ -74,6 +78,8 @@ static void usage(FILE *out)
 	      "  --quiet           no per-packet lines\n"
 	      "  -w OUT.pcap       write the passed packets, as they leave (after NAT), to OUT.pcap\n"
 	      "  --explain N       the full decision path of packet N\n"
+	      "  --report F.html   a page to look at: verdicts over time, rules, blocked flows,\n"
+	      "                    stalled connections, interfaces (self-contained, opens offline)\n"
 	      "  --topology FILE   interfaces and routes, when the rule file does not declare them\n"
 	      "  --root DIR        read the absolute paths the rules name under DIR\n",
 	      out);
@@ -86,7 +92,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"summary", no_argument, NULL, 's'},       {"quiet", no_argument, NULL, 'q'},
 		{"write", required_argument, NULL, 'w'},   {"explain", required_argument, NULL, 'e'},
 		{"topology", required_argument, NULL, 't'}, {"root", required_argument, NULL, 'R'},
-		{"help", no_argument, NULL, 'h'},
+		{"report", required_argument, NULL, 'H'},   {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int c;
 	memset(o, 0, sizeof *o);
@@ -106,6 +112,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return -1;
 		case 't': o->topology = optarg; break;
 		case 'R': o->root = optarg; break;
+		case 'H': o->report = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'f':
 			if (pk_rp_format_parse(optarg, &o->format) == 0)
@@ -346,6 +353,8 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 					res.reason == PK_REASON_STATE_MISMATCH};
 	if (res.stop != PK_STOP_SELF)
 		pk_stall_packet(&r->stall, &sp);
+	if (r->report)
+		pk_rp_report_packet(r->report, &line);
 	if (r->dump && res.kind == PK_V_PASS && res.stop != PK_STOP_SELF)
 		dump_packet(r, now, buf, len);
 	return 0;
@@ -378,6 +387,28 @@ static int replay_all(struct run *r)
 	return 0;
 }
 
+static int start_report(struct run *r)
+{
+	struct pk_err err;
+	if (pk_infile_not_input(r->o.report, &err)) {
+		fprintf(stderr, "picket replay: --report %s: %s\n", r->o.report, err.msg);
+		return -1;
+	}
+	r->report = pk_xmalloc(sizeof *r->report);
+	pk_rp_report_init(r->report, r->rp.rs);
+	return 0;
+}
+
+static int write_report(struct run *r)
+{
+	struct pk_err err;
+	const struct pk_rp_report_id id = {r->o.rules, r->o.captures, r->o.ncaptures};
+	if (pk_rp_report_write(r->report, r->o.report, r->rp.engine, &r->stall, &r->t, &id, &err) == 0)
+		return 0;
+	fprintf(stderr, "picket replay: %s\n", err.msg);
+	return -1;
+}
+
 static void finish(struct run *r)
 {
 	if (r->src)
@@ -385,6 +416,9 @@ static void finish(struct run *r)
 			pk_pcap_close(r->src[i].c);
 	free(r->src);
 	pk_stall_fini(&r->stall);
+	if (r->report)
+		pk_rp_report_fini(r->report);
+	free(r->report);
 	pk_replay_fini(&r->rp);
 }
 
@@ -397,15 +431,20 @@ int pk_cmd_replay(int argc, char **argv)
 		return prc > 0 ? 0 : 2;
 	pk_stall_init(&r.stall);
 	int rc = 2;
-	if (load_rules(&r) == 0 && open_sources(&r) == 0 && (!r.o.write || open_dump(&r) == 0)) {
+	if (load_rules(&r) == 0 && open_sources(&r) == 0 && (!r.o.report || start_report(&r) == 0) &&
+	    (!r.o.write || open_dump(&r) == 0)) {
 		if (!r.o.quiet)
 			pk_rp_begin(stdout, r.o.format);
 		bool ok = replay_all(&r) == 0;
 		if (ok) {
 			if (!(r.o.quiet && r.o.summary))
 				pk_rp_stalls(r.o.format == PK_RP_CSV ? stderr : stdout, r.o.format, r.rp.rs, &r.stall);
-			if (r.o.summary)
-				pk_rp_summary(stdout, r.rp.engine, r.rp.rs, &r.t);
+			/* Standard output carries JSON lines or CSV rows: the text goes to stderr. */
+			if (r.o.summary && r.o.format == PK_RP_JSONL)
+				pk_rp_summary_json(stdout, r.rp.engine, r.rp.rs, &r.t);
+			else if (r.o.summary)
+				pk_rp_summary(r.o.format == PK_RP_CSV ? stderr : stdout, r.rp.engine, r.rp.rs, &r.t);
+			ok = !r.report || write_report(&r) == 0;
 		}
 		rc = close_dump(&r, ok) == 0 && ok ? 0 : 2;
 	} else

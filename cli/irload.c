@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/irload.h"
+#include "cli/json_out.h"
 
 void pk_cli_irargs_init(struct pk_cli_irargs *a)
 {
@@ -75,7 +76,9 @@ int pk_cli_irargs_two(int argc, char **argv, struct pk_cli_irargs *a, const char
 	unsigned n = 0;
 	pk_cli_irargs_init(a);
 	for (int i = 1; i < argc; i++) {
-		const int t = pk_cli_irargs_take(a, argc, argv, &i);
+		int t = pk_cli_irargs_take(a, argc, argv, &i);
+		if (t == 0)
+			t = pk_cli_take_format(argc, argv, &i, &a->json);
 		if (t < 0)
 			return -1;
 		if (t)

@@ -15,6 +15,7 @@ struct pk_cli_irargs {
 	struct pk_frontend_opts fo;
 	const char *defines[64];
 	enum pk_diag_color color;
+	bool json; /* --format json, where the command takes it */
 };
 
 void pk_cli_irargs_init(struct pk_cli_irargs *a);
@@ -22,7 +23,7 @@ void pk_cli_irargs_init(struct pk_cli_irargs *a);
  * returns 1 if it did, 0 if the word is not one of them, -1 on a bad value. */
 int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i);
 /* The arguments of a command taking exactly two words after the shared
- * options (explain, query): 0 with words set, 1 after --help was printed,
+ * options and --format text|json (explain, query): 0 with words set, 1 after --help was printed,
  * -1 after a usage message. */
 int pk_cli_irargs_two(int argc, char **argv, struct pk_cli_irargs *a, const char *words[2], void (*usage)(FILE *out));
 /* Loads a rule file, printing its errors; 0 or -1. */

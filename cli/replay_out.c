@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler/lines.h"
+#include "cli/source_lines.h"
 #include "runtime/pkt_desc.h"
 #include "runtime/table_list.h"
-#include "runtime/xalloc.h"
 
 static const char *const format_names[] = {[PK_RP_TEXT] = "text", [PK_RP_JSONL] = "jsonl", [PK_RP_CSV] = "csv"};
 static const char *const verdict_names[] = {[PK_V_PASS] = "pass", [PK_V_BLOCK] = "block",
@@ -45,50 +44,11 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Source files of the rules, read once with an index of where each line
- * starts, for quoting a rule's line: --summary quotes every rule, so a
- * scan from the top per rule would be quadratic in the file's length. */
-struct src_file {
-	char *path, *text;
-	struct pk_lines lines;
-};
-static struct src_file src_cache[16];
-
-static const struct src_file *source_file(const char *path)
-{
-	size_t i;
-	for (i = 0; i < 16 && src_cache[i].path; i++)
-		if (!strcmp(src_cache[i].path, path))
-			return &src_cache[i];
-	if (i == 16)
-		return NULL;
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t len = 0;
-	if (f) {
-		FILE *m = open_memstream(&text, &len);
-		char chunk[4096];
-		size_t got;
-		while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-			fwrite(chunk, 1, got, m);
-		if (m)
-			fclose(m);
-		fclose(f);
-	}
-	src_cache[i].path = pk_xstrdup(path);
-	src_cache[i].text = text;
-	if (text)
-		pk_lines_index(&src_cache[i].lines, text, len); /* without memory, no line is quoted */
-	return &src_cache[i];
-}
-
 const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule)
 {
 	static char line[256];
-	const char *file = pk_rs_rule_file(rs, rule);
-	const struct src_file *sf = file ? source_file(file) : NULL;
 	size_t n;
-	const char *text = sf ? pk_lines_get(&sf->lines, pk_rs_rule(rs, rule)->line, &n) : NULL;
+	const char *text = pk_source_line(pk_rs_rule_file(rs, rule), pk_rs_rule(rs, rule)->line, &n);
 	if (!text)
 		return NULL;
 	while (n && (*text == ' ' || *text == '\t'))
@@ -97,14 +57,12 @@ const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule)
 	return line;
 }
 
-/* The step that names the packet's rule: the one that stopped it, or, for
- * a packet that went through, the step in (where its state was made). */
-static const struct pk_replay_step *shown_step(const struct pk_replay_result *r)
+const struct pk_replay_step *pk_rp_shown_step(const struct pk_replay_result *r)
 {
 	return r->out.done && r->out.v.kind != PK_V_PASS ? &r->out : &r->in;
 }
 
-static const char *reason_text(const struct pk_replay_result *r)
+const char *pk_rp_reason_text(const struct pk_replay_result *r)
 {
 	if (r->kind == PK_V_PASS || r->kind == PK_V_HOLD)
 		return NULL;
@@ -151,7 +109,7 @@ static void text_gen(FILE *out, const struct pk_rs *rs, const struct pk_replay_r
 static void text_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
 {
 	const struct pk_replay_result *r = p->res;
-	const struct pk_replay_step *s = shown_step(r);
+	const struct pk_replay_step *s = pk_rp_shown_step(r);
 	char t[32], rule[24], desc[160], state[40];
 	uint64_t rel = p->ts_ns - p->first_ns;
 	snprintf(t, sizeof t, "%llu.%06llu", (unsigned long long)(rel / 1000000000u),
@@ -165,8 +123,8 @@ static void text_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		fprintf(out, " -> %s", pk_rs_iface_name(rs, r->out.iface));
 	if (r->stop == PK_STOP_SELF)
 		fputs(" (to the firewall)", out);
-	if (reason_text(r))
-		fprintf(out, " (%s)", reason_text(r));
+	if (pk_rp_reason_text(r))
+		fprintf(out, " (%s)", pk_rp_reason_text(r));
 	if (s->v.src_after != 0xff && s->v.state_event != PK_SE_NONE)
 		fprintf(out, " %s:%s", pk_tcp_state_name(s->v.src_after), pk_tcp_state_name(s->v.dst_after));
 	fputc('\n', out);
@@ -221,7 +179,7 @@ static void json_generated(FILE *out, const struct pk_rs *rs, const struct pk_re
 static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
 {
 	const struct pk_replay_result *r = p->res;
-	const struct pk_replay_step *s = shown_step(r);
+	const struct pk_replay_step *s = pk_rp_shown_step(r);
 	char t[32], desc[160];
 	time_text(p->ts_ns, t, sizeof t);
 	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)p->n, t);
@@ -231,8 +189,8 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 	json_rule(out, rs, s->v.rule);
 	fputs(",\"state\":", out);
 	json_state(out, &s->v);
-	if (reason_text(r))
-		fprintf(out, ",\"reason\":\"%s\"", reason_text(r));
+	if (pk_rp_reason_text(r))
+		fprintf(out, ",\"reason\":\"%s\"", pk_rp_reason_text(r));
 	if (r->stop == PK_STOP_SELF)
 		fputs(",\"to_self\":true", out);
 	if (r->out.done) {
@@ -269,7 +227,7 @@ static void csv_field(FILE *out, const char *s)
 static void csv_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
 {
 	const struct pk_replay_result *r = p->res;
-	const struct pk_replay_step *s = shown_step(r);
+	const struct pk_replay_step *s = pk_rp_shown_step(r);
 	char t[32], desc[160];
 	time_text(p->ts_ns, t, sizeof t);
 	fprintf(out, "%llu,%s,%s,%s,%s,", (unsigned long long)p->n, t, pk_rs_iface_name(rs, s->iface),
@@ -280,7 +238,7 @@ static void csv_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt
 		fprintf(out, "%u,%u,", pk_rs_rule(rs, s->v.rule)->nr, pk_rs_rule(rs, s->v.rule)->line);
 		csv_field(out, pk_rs_rule_file(rs, s->v.rule));
 	}
-	fprintf(out, ",%s,%s,%s,%u,", event_names[s->v.state_event], reason_text(r) ? reason_text(r) : "",
+	fprintf(out, ",%s,%s,%s,%u,", event_names[s->v.state_event], pk_rp_reason_text(r) ? pk_rp_reason_text(r) : "",
 		r->out.done ? pk_rs_iface_name(rs, r->out.iface) : "", r->ngen);
 	csv_field(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
 	fputc('\n', out);

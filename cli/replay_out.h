@@ -52,6 +52,14 @@ void pk_rp_packet(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const 
 void pk_rp_skipped(FILE *out, enum pk_rp_format f, const struct pk_rp_skip *k);
 void pk_rp_stalls(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_stall *s);
 void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t);
+/* The same as one JSON line {"summary": {...}}, for --format jsonl
+ * (docs/schemas/replay-summary.json). */
+void pk_rp_summary_json(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t);
+/* The step that names the packet's rule: the one that stopped it, or, for
+ * a packet that went through, the step in (where its state was made). */
+const struct pk_replay_step *pk_rp_shown_step(const struct pk_replay_result *r);
+/* Why a packet did not pass ("match", a drop reason, no-route), or NULL. */
+const char *pk_rp_reason_text(const struct pk_replay_result *r);
 /* The text of a rule's source line (leading blanks removed), or NULL. */
 const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule);
 

@@ -28,11 +28,8 @@ static void print_text(const struct pk_ir_ruleset *rs, const struct pk_lint_repo
 	pk_diags_free(&d);
 }
 
-static json_t *witness_json(const struct pk_lint_finding *f)
+json_t *pk_vpkt_json(const struct pk_vpkt *p, const char *outcome)
 {
-	if (!f->has_witness)
-		return json_null();
-	const struct pk_vpkt *p = &f->witness;
 	char text[512], src[64], dst[64];
 	pk_vpkt_format(p, text, sizeof(text));
 	/* the addresses as the text form writes them */
@@ -42,8 +39,13 @@ static json_t *witness_json(const struct pk_lint_finding *f)
 	json_t *w = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:i, s:s?, s:i, s:s?}", "packet", text, "af",
 			      p->af, "proto", p->proto, "src", src, "dst", dst, "dir",
 			      p->dir == PK_DIR_OUT ? "out" : "in", "sport", p->sport, "dport", p->dport,
-			      "interface", p->ifname, "tcp_flags", p->flags, "outcome", f->witness_note);
+			      "interface", p->ifname, "tcp_flags", p->flags, "outcome", outcome);
 	return w;
+}
+
+static json_t *witness_json(const struct pk_lint_finding *f)
+{
+	return f->has_witness ? pk_vpkt_json(&f->witness, f->witness_note) : json_null();
 }
 
 static json_t *loc_json(const struct pk_loc *l)

@@ -5,6 +5,7 @@
 #ifndef PK_VERIFY_LINT_OUT_H
 #define PK_VERIFY_LINT_OUT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "verify/lint.h"
@@ -15,6 +16,9 @@ enum pk_lint_format { PK_LINT_TEXT, PK_LINT_JSON, PK_LINT_SARIF };
  * tool's, for SARIF's driver. */
 int pk_lint_print(const struct pk_ir_ruleset *rs, const struct pk_lint_report *rep, enum pk_lint_format fmt,
 		  FILE *out, enum pk_diag_color color, const char *version);
+/* A packet as JSON: its text form and its fields; outcome (what happens
+ * to it) may be NULL. The one form every command's JSON gives packets in. */
+json_t *pk_vpkt_json(const struct pk_vpkt *p, const char *outcome);
 void pk_lint_print_stats(const struct pk_lint_report *rep, FILE *out);
 
 #endif
