@@ -22,21 +22,27 @@ struct ctl_cmd {
 	const char *name, *args, *help;
 	int min_args, max_args;
 	const char *verbose_flag; /* "-v" when the command takes it */
+	bool json;                /* takes --format json (a listing) */
 };
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{"states", "[-v]", "list picketd's states (like pfctl -ss; -v adds age, expiry, counters)", 0, 0, "-v"},
-	{"stats", "", "picketd's counters (like pfctl -si)", 0, 0, NULL},
-	{"rules", "[-v]", "picketd's rules (-v: with per-rule counters, like pfctl -vsr)", 0, 0, "-v"},
-	{"tables", "", "picketd's tables, with the hosts overload added (like pfctl -sT and -T show)", 0, 0, NULL},
-	{"kill-states", "SOURCE[/LEN] [DEST[/LEN]]", "remove the states between those hosts", 1, 2, NULL},
-	{"reload", "", "re-read, verify and swap in picketd's ruleset file (states are kept)", 0, 0, NULL},
+	{"states", "[-v] [--format text|json]", "list picketd's states (like pfctl -ss; -v adds age, expiry, counters)",
+	 0, 0, "-v", true},
+	{"stats", "[--format text|json]", "picketd's counters (like pfctl -si)", 0, 0, NULL, true},
+	{"rules", "[-v] [--format text|json]", "picketd's rules (-v: with per-rule counters, like pfctl -vsr)", 0, 0,
+	 "-v", true},
+	{"tables", "[--format text|json]", "picketd's tables, with the hosts overload added (like pfctl -sT and -T show)",
+	 0, 0, NULL, true},
+	{"kill-states", "SOURCE[/LEN] [DEST[/LEN]]", "remove the states between those hosts", 1, 2, NULL, false},
+	{"reload", "", "re-read, verify and swap in picketd's ruleset file (states are kept)", 0, 0, NULL, false},
 };
 
 static int usage(const struct ctl_cmd *c, FILE *out, int rc)
 {
 	fprintf(out, "usage: picket %s [-s SOCKET] %s\n  %s\n  -s SOCKET  picketd's control socket (default %s)\n",
 		c->name, c->args, c->help, DEFAULT_SOCKET);
+	if (c->json)
+		fputs("  --format json  the listing as JSON (every detail -v gives; docs/json.md)\n", out);
 	return rc;
 }
 
@@ -98,10 +104,11 @@ static int transact(const char *path, const char *req)
 
 static int run_ctl(const struct ctl_cmd *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 	const char *path = DEFAULT_SOCKET;
 	char req[512];
-	bool verbose = false;
+	bool verbose = false, json = false;
 	int ch;
 
 	optind = 1;
@@ -113,13 +120,17 @@ static int run_ctl(const struct ctl_cmd *c, int argc, char **argv)
 			verbose = true;
 		else if (ch == 'h')
 			return usage(c, stdout, 0);
+		else if (ch == 'f' && c->json && (!strcmp(optarg, "json") || !strcmp(optarg, "text")))
+			json = !strcmp(optarg, "json");
 		else
 			return usage(c, stderr, 2);
 	}
 	int nargs = argc - optind;
 	if (nargs < c->min_args || nargs > c->max_args)
 		return usage(c, stderr, 2);
-	int len = snprintf(req, sizeof(req), "%s%s", c->name, verbose ? " -v" : "");
+	/* JSON listings carry every detail: -v changes nothing there. */
+	int len = json ? snprintf(req, sizeof(req), "json %s", c->name)
+		       : snprintf(req, sizeof(req), "%s%s", c->name, verbose ? " -v" : "");
 	for (int i = optind; i < argc && len > 0 && (size_t)len < sizeof(req); i++)
 		len += snprintf(req + len, sizeof(req) - (size_t)len, " %s", argv[i]);
 	if (len < 0 || (size_t)len >= sizeof(req))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/source_lines.h"
+#include "runtime/json_write.h"
 #include "runtime/pkt_desc.h"
 #include "runtime/table_list.h"
 
@@ -28,21 +29,6 @@ int pk_rp_format_parse(const char *name, enum pk_rp_format *out)
 }
 
 const char *pk_rp_verdict_name(uint8_t kind) { return kind <= PK_V_HOLD ? verdict_names[kind] : "?"; }
-
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
 
 const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule)
 {
@@ -139,10 +125,10 @@ static void json_rule(FILE *out, const struct pk_rs *rs, uint32_t rule)
 	}
 	const struct pk_rs_rule *r = pk_rs_rule(rs, rule);
 	fprintf(out, "{\"number\":%u,\"line\":%u,\"file\":", r->nr, r->line);
-	json_string(out, pk_rs_rule_file(rs, rule));
+	pk_json_str(out, pk_rs_rule_file(rs, rule));
 	if (r->label) {
 		fputs(",\"label\":", out);
-		json_string(out, r->label);
+		pk_json_str(out, r->label);
 	}
 	fputc('}', out);
 }
@@ -168,9 +154,9 @@ static void json_generated(FILE *out, const struct pk_rs *rs, const struct pk_re
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
 		const struct pk_replay_gen *g = &r->gen[i];
 		fprintf(out, "%s{\"iface\":", i ? "," : "");
-		json_string(out, pk_rs_iface_name(rs, g->iface));
+		pk_json_str(out, pk_rs_iface_name(rs, g->iface));
 		fprintf(out, ",\"dir\":\"%s\",\"len\":%u,\"packet\":", g->dir == PK_DIR_IN ? "in" : "out", g->len);
-		json_string(out, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
+		pk_json_str(out, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
 		fputc('}', out);
 	}
 	fputc(']', out);
@@ -183,7 +169,7 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 	char t[32], desc[160];
 	time_text(p->ts_ns, t, sizeof t);
 	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)p->n, t);
-	json_string(out, pk_rs_iface_name(rs, s->iface));
+	pk_json_str(out, pk_rs_iface_name(rs, s->iface));
 	fprintf(out, ",\"dir\":\"%s\",\"verdict\":\"%s\",\"rule\":", s->dir == PK_DIR_OUT ? "out" : "in",
 		pk_rp_verdict_name(r->kind));
 	json_rule(out, rs, s->v.rule);
@@ -195,7 +181,7 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		fputs(",\"to_self\":true", out);
 	if (r->out.done) {
 		fputs(",\"out\":{\"iface\":", out);
-		json_string(out, pk_rs_iface_name(rs, r->out.iface));
+		pk_json_str(out, pk_rs_iface_name(rs, r->out.iface));
 		fprintf(out, ",\"verdict\":\"%s\",\"rule\":", pk_rp_verdict_name(r->out.v.kind));
 		json_rule(out, rs, r->out.v.rule);
 		fputs(",\"state\":", out);
@@ -206,10 +192,10 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		json_generated(out, rs, r);
 	if (p->capture) {
 		fputs(",\"capture\":", out);
-		json_string(out, p->capture);
+		pk_json_str(out, p->capture);
 	}
 	fputs(",\"packet\":", out);
-	json_string(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	pk_json_str(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
 	fputs("}\n", out);
 }
 
@@ -267,18 +253,18 @@ static void json_skipped(FILE *out, const struct pk_rp_skip *k, const char *pack
 	time_text(k->ts_ns, t, sizeof t);
 	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)k->n, t);
 	if (k->ifname)
-		json_string(out, k->ifname);
+		pk_json_str(out, k->ifname);
 	else
 		fputs("null", out);
 	fputs(",\"verdict\":\"skip\",\"reason\":", out);
-	json_string(out, k->why);
+	pk_json_str(out, k->why);
 	if (k->capture) {
 		fputs(",\"capture\":", out);
-		json_string(out, k->capture);
+		pk_json_str(out, k->capture);
 	}
 	if (packet) {
 		fputs(",\"packet\":", out);
-		json_string(out, packet);
+		pk_json_str(out, packet);
 	}
 	fputs("}\n", out);
 }
@@ -327,12 +313,12 @@ static void print_stall(void *ctx, const struct pk_stall_flow *fl, enum pk_stall
 	const char *in = pk_rs_iface_name(c->rs, fl->in_iface);
 	if (c->f == PK_RP_JSONL) {
 		fprintf(c->out, "{\"stalled\":{\"first\":%llu,\"connection\":", (unsigned long long)fl->first_n);
-		json_string(c->out, flow);
+		pk_json_str(c->out, flow);
 		fputs(",\"iface\":", c->out);
-		json_string(c->out, in);
+		pk_json_str(c->out, in);
 		fprintf(c->out, ",\"packets\":[%llu,%llu],\"cause\":", (unsigned long long)fl->pkts[0],
 			(unsigned long long)fl->pkts[1]);
-		json_string(c->out, pk_stall_cause_text(cause));
+		pk_json_str(c->out, pk_stall_cause_text(cause));
 		fputs("}}\n", c->out);
 		return;
 	}

@@ -72,9 +72,30 @@ static int read_line(int fd, char *buf, size_t cap)
 	return 0;
 }
 
+/* "json LISTING": a listing as JSON; -1 when req is not one. */
+static int run_json(struct pk_daemon *d, const char *req, FILE *out)
+{
+	static const struct {
+		const char *name;
+		void (*list)(FILE *out, const struct pk_daemon *d);
+	} listings[] = {{"json states", pk_report_states_json},
+			{"json stats", pk_report_stats_json},
+			{"json rules", pk_report_rules_json},
+			{"json tables", pk_report_tables_json}};
+	for (size_t i = 0; i < sizeof listings / sizeof listings[0]; i++)
+		if (!strcmp(req, listings[i].name)) {
+			listings[i].list(out, d);
+			return 0;
+		}
+	return -1;
+}
+
 /* Run one request, writing the answer text to out; returns the status. */
 static int run(struct pk_daemon *d, const char *req, FILE *out)
 {
+	const int json = run_json(d, req, out);
+	if (json >= 0)
+		return json;
 	if (!strcmp(req, "states") || !strcmp(req, "states -v")) {
 		pk_report_states(out, d, req[6] != '\0');
 		return 0;

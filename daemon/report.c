@@ -1,5 +1,6 @@
 /* daemon/report.c: pfctl-style listings of states, counters and rules. */
 #include "daemon/report.h"
+#include "daemon/report_priv.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -15,7 +16,7 @@ static const char *const tcp_states[] = {
 /* PFUDPS_* / PFOTHERS_*: the same three for UDP and other protocols. */
 static const char *const other_states[] = {"NO_TRAFFIC", "SINGLE", "MULTIPLE"};
 
-static const char *proto_name(uint8_t p, char *buf)
+const char *pk_report_proto_name(uint8_t p, char *buf)
 {
 	switch (p) {
 	case PK_PROTO_ICMP: return "icmp";
@@ -26,7 +27,7 @@ static const char *proto_name(uint8_t p, char *buf)
 	}
 }
 
-static const char *state_name(uint8_t proto, uint8_t s)
+const char *pk_report_state_name(uint8_t proto, uint8_t s)
 {
 	if (proto == PK_PROTO_TCP)
 		return s < sizeof(tcp_states) / sizeof(tcp_states[0]) ? tcp_states[s] : "?";
@@ -69,7 +70,7 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 
 	fprintf(c->out, "%s %s ", s->iface == PK_RT_NO_IFACE || s->iface >= pk_rs_niface(rs) ? "all"
 								: pk_rs_iface_name(rs, s->iface),
-		proto_name(s->proto, pbuf));
+		pk_report_proto_name(s->proto, pbuf));
 	/* pfctl prints an inbound state from the firewall's side, dst <- src,
 	 * and its peers' TCP states in that same order. */
 	bool out = s->dir == PK_DIR_OUT;
@@ -82,8 +83,8 @@ static void print_state(void *ctx, const struct pk_state_info *s)
 		fputs(" <- ", c->out);
 		print_host(c->out, s->af, s->src, s->sport, ports);
 	}
-	fprintf(c->out, "       %s:%s\n", state_name(s->proto, out ? s->src_state : s->dst_state),
-		state_name(s->proto, out ? s->dst_state : s->src_state));
+	fprintf(c->out, "       %s:%s\n", pk_report_state_name(s->proto, out ? s->src_state : s->dst_state),
+		pk_report_state_name(s->proto, out ? s->dst_state : s->src_state));
 	if (!c->verbose)
 		return;
 	fputs("   age ", c->out);
@@ -109,12 +110,6 @@ static void counter_line(FILE *out, const char *name, uint64_t v, double secs)
 {
 	fprintf(out, "  %-25s %14llu %14.1f/s\n", name, (unsigned long long)v, secs > 0 ? (double)v / secs : 0.0);
 }
-
-static const char *const reason_names[] = {
-#define PK_REASON_NAME(id, name) name,
-	PK_DROP_REASONS(PK_REASON_NAME)
-#undef PK_REASON_NAME
-};
 
 static void print_dp_counters(FILE *out, const struct pk_daemon *d)
 {
@@ -154,7 +149,7 @@ void pk_report_stats(FILE *out, const struct pk_daemon *d)
 	counter_line(out, "removals", c->removals, secs);
 	fputs("Counters\n", out);
 	for (unsigned r = 1; r < PK_REASON_COUNT; r++)
-		counter_line(out, reason_names[r - 1], c->reason[r], secs);
+		counter_line(out, pk_reason_name((enum pk_drop_reason)r), c->reason[r], secs);
 	fputs("Syncookies\n", out);
 	counter_line(out, "sent", c->syncookies_sent, secs);
 	counter_line(out, "validated", c->syncookies_valid, secs);
@@ -173,7 +168,12 @@ void pk_report_stats(FILE *out, const struct pk_daemon *d)
 	print_dp_counters(out, d);
 }
 
-static const char *const action_names[] = {"pass", "block", "match", "scrub", "nat", "rdr", "binat"};
+const char *pk_report_action_name(uint8_t action)
+{
+	static const char *const names[] = {"pass", "block", "match", "scrub", "nat", "rdr", "binat"};
+	return action < sizeof names / sizeof names[0] ? names[action] : "?";
+}
+
 static const char *const state_kinds[] = {"no state", "keep state", "modulate state", "synproxy state"};
 
 void pk_report_rules(FILE *out, const struct pk_daemon *d, bool verbose)
@@ -183,7 +183,7 @@ void pk_report_rules(FILE *out, const struct pk_daemon *d, bool verbose)
 
 	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
 		const struct pk_rs_rule *r = pk_rs_rule(rs, i);
-		fprintf(out, "@%u %s", r->nr, r->action < 7 ? action_names[r->action] : "?");
+		fprintf(out, "@%u %s", r->nr, pk_report_action_name(r->action));
 		if (r->action == PK_ACT_BLOCK && r->block != PK_BLOCK_DROP)
 			fputs(" return", out);
 		if (r->dir == PK_DIR_IN || r->dir == PK_DIR_OUT)
@@ -195,7 +195,7 @@ void pk_report_rules(FILE *out, const struct pk_daemon *d, bool verbose)
 		if (r->af)
 			fputs(r->af == PK_AF_INET ? " inet" : " inet6", out);
 		if (r->proto)
-			fprintf(out, " proto %s", proto_name(r->proto, pbuf));
+			fprintf(out, " proto %s", pk_report_proto_name(r->proto, pbuf));
 		if (r->action == PK_ACT_PASS && r->state < 4 && r->state != PK_STATE_KEEP)
 			fprintf(out, " %s", state_kinds[r->state]);
 		if (r->label)

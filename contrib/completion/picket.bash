@@ -12,8 +12,9 @@ _picket_options() {
 	compile) echo "-o --topology --root -D --help" ;;
 	dump) echo "--raw --help" ;;
 	replay) echo "--iface --format --summary --quiet -w --explain --report --topology --root --help" ;;
-	states | rules) echo "-s -v --help" ;;
-	stats | tables | kill-states | reload) echo "-s --help" ;;
+	states | rules) echo "-s -v --format --help" ;;
+	stats | tables) echo "-s --format --help" ;;
+	kill-states | reload) echo "-s --help" ;;
 	esac
 }
 

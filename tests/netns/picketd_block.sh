@@ -36,6 +36,13 @@ ctl states | grep -q "tcp" || { ctl states; fail "picket states lists no TCP sta
 ctl stats | grep -q "current entries" || fail "picket stats"
 ctl rules -v | grep -q "Evaluations" || fail "picket rules -v"
 ctl states -v | grep -q "expires in" || fail "picket states -v"
+# The same listings as JSON, each valid against its schema definition.
+for l in states stats rules tables; do
+	ctl $l --format json >"$WORK/$l.json" || fail "picket $l --format json exits non-zero"
+	/usr/bin/python3 "$PK_ROOT/tests/support/json_valid.py" $l "$WORK/$l.json" || fail "picket $l --format json"
+done
+grep -q "\"address\":\"$CLIENT\"" "$WORK/states.json" || fail "picket states --format json lacks $CLIENT"
+echo "states, stats, rules, tables as JSON, valid: ok"
 ctl kill-states $CLIENT | grep -Eq "killed [1-9][0-9]* states" || fail "picket kill-states $CLIENT killed nothing"
 ctl states | grep -q "$CLIENT" && fail "states of $CLIENT remain after kill-states"
 ctl kill-states not-an-address 2>/dev/null && fail "kill-states accepted a bad filter"

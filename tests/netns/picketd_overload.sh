@@ -16,6 +16,8 @@ done
 echo "three connections within the rate: ok"
 http_nas >/dev/null 2>&1 && fail "the fourth connection within 30 s passed"
 ctl tables | grep -q "$CLIENT (overload)" || { ctl tables; fail "picket tables does not list $CLIENT"; }
+ctl tables --format json | grep -q "\"name\":\"bad\",\"written\":[0-9]*,\"added\":\[\"$CLIENT\"\]" ||
+	{ ctl tables --format json; fail "picket tables --format json does not list $CLIENT in <bad>"; }
 ctl stats | grep -Eq "sources added +1" || { ctl stats; fail "picket stats counts no overloaded source"; }
 inc ping -c 1 -W 2 $NAS >/dev/null && fail "ping passed after the source was put in <bad>"
 ctl states | grep -q "$CLIENT" && { ctl states; fail "states of the overloaded source survived flush global"; }
