@@ -34,6 +34,7 @@ struct opts {
 	const char *rules, *iface, *write, *topology, *root;
 	enum pk_rp_format format;
 	bool summary, quiet;
+	int threads; /* 1: read the captures in the engine's thread */
 	uint64_t explain;
 	char **captures;
 	int ncaptures;
@@ -75,7 +76,9 @@ static void usage(FILE *out)
 	      "  -w OUT.pcap       write the passed packets, as they leave (after NAT), to OUT.pcap\n"
 	      "  --explain N       the full decision path of packet N\n"
 	      "  --topology FILE   interfaces and routes, when the rule file does not declare them\n"
-	      "  --root DIR        read the absolute paths the rules name under DIR\n",
+	      "  --root DIR        read the absolute paths the rules name under DIR\n"
+	      "  --threads N       1: read the captures in the engine's thread (default 2 on\n"
+	      "                    a machine with more than one core: they are read ahead)\n",
 	      out);
 }
 
@@ -86,11 +89,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"summary", no_argument, NULL, 's'},       {"quiet", no_argument, NULL, 'q'},
 		{"write", required_argument, NULL, 'w'},   {"explain", required_argument, NULL, 'e'},
 		{"topology", required_argument, NULL, 't'}, {"root", required_argument, NULL, 'R'},
-		{"help", no_argument, NULL, 'h'},
+		{"threads", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int c;
 	memset(o, 0, sizeof *o);
 	o->format = PK_RP_TEXT;
+	o->threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:f:sqw:e:t:R:h", longs, NULL)) != -1) {
 		char *end;
@@ -107,6 +111,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 't': o->topology = optarg; break;
 		case 'R': o->root = optarg; break;
 		case 'h': usage(stdout); return 1;
+		case 'T':
+			if (strcmp(optarg, "1") == 0 || strcmp(optarg, "2") == 0) {
+				o->threads = optarg[0] - '0';
+				break;
+			}
+			fprintf(stderr, "picket replay: --threads wants 1 or 2, not '%s'\n", optarg);
+			return -1;
 		case 'f':
 			if (pk_rp_format_parse(optarg, &o->format) == 0)
 				break;
@@ -171,6 +182,8 @@ static int open_sources(struct run *r)
 		}
 		if (stat(r->o.captures[i], &st) == 0)
 			r->total_bytes += (uint64_t)st.st_size;
+		if (r->o.threads > 1)
+			pk_pcap_background(s->c); /* without a thread, reading stays here */
 		s->have = pk_pcap_next(s->c, &s->p, &s->err);
 	}
 	return 0;
