@@ -70,26 +70,27 @@ static void usage(FILE *out)
 	      "topology, out on the egress interface. The capture's timestamps are the clock.\n\n"
 	      "  --iface NAME      interface of a plain pcap's packets (default: pcapng interface\n"
 	      "                    names, else the interface whose network holds the source)\n"
+	      "  --threads N       1: read the captures in the engine's thread (default 2 on\n"
+	      "                    a machine with more than one core: they are read ahead)\n"
 	      "  --format F        text (default), jsonl or csv, one line per packet\n"
 	      "  --summary         counters (pfctl -si style) and per-rule hits at the end\n"
 	      "  --quiet           no per-packet lines\n"
 	      "  -w OUT.pcap       write the passed packets, as they leave (after NAT), to OUT.pcap\n"
 	      "  --explain N       the full decision path of packet N\n"
 	      "  --topology FILE   interfaces and routes, when the rule file does not declare them\n"
-	      "  --root DIR        read the absolute paths the rules name under DIR\n"
-	      "  --threads N       1: read the captures in the engine's thread (default 2 on\n"
-	      "                    a machine with more than one core: they are read ahead)\n",
+	      "  --root DIR        read the absolute paths the rules name under DIR\n",
 	      out);
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
+		{"threads", required_argument, NULL, 'T'},
 		{"iface", required_argument, NULL, 'i'},   {"format", required_argument, NULL, 'f'},
 		{"summary", no_argument, NULL, 's'},       {"quiet", no_argument, NULL, 'q'},
 		{"write", required_argument, NULL, 'w'},   {"explain", required_argument, NULL, 'e'},
 		{"topology", required_argument, NULL, 't'}, {"root", required_argument, NULL, 'R'},
-		{"threads", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int c;
 	memset(o, 0, sizeof *o);
@@ -100,6 +101,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		char *end;
 		switch (c) {
 		case 'i': o->iface = optarg; break;
+		case 'T':
+			if (strcmp(optarg, "1") == 0 || strcmp(optarg, "2") == 0) {
+				o->threads = optarg[0] - '0';
+				break;
+			}
+			fprintf(stderr, "picket replay: --threads wants 1 or 2, not '%s'\n", optarg);
+			return -1;
 		case 's': o->summary = true; break;
 		case 'q': o->quiet = true; break;
 		case 'w':
@@ -111,13 +119,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 't': o->topology = optarg; break;
 		case 'R': o->root = optarg; break;
 		case 'h': usage(stdout); return 1;
-		case 'T':
-			if (strcmp(optarg, "1") == 0 || strcmp(optarg, "2") == 0) {
-				o->threads = optarg[0] - '0';
-				break;
-			}
-			fprintf(stderr, "picket replay: --threads wants 1 or 2, not '%s'\n", optarg);
-			return -1;
 		case 'f':
 			if (pk_rp_format_parse(optarg, &o->format) == 0)
 				break;
