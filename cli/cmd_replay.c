@@ -36,6 +36,7 @@ struct opts {
 	const char *rules, *iface, *write, *topology, *root, *report;
 	enum pk_rp_format format;
 	bool summary, quiet;
+	int threads; /* 1: read the captures in the engine's thread */
 	uint64_t explain;
 	char **captures;
 	int ncaptures;
@@ -73,6 +74,8 @@ static void usage(FILE *out)
 	      "topology, out on the egress interface. The capture's timestamps are the clock.\n\n"
 	      "  --iface NAME      interface of a plain pcap's packets (default: pcapng interface\n"
 	      "                    names, else the interface whose network holds the source)\n"
+	      "  --threads N       1: read the captures in the engine's thread (default 2 on\n"
+	      "                    a machine with more than one core: they are read ahead)\n"
 	      "  --format F        text (default), jsonl or csv, one line per packet\n"
 	      "  --summary         counters (pfctl -si style) and per-rule hits at the end\n"
 	      "  --quiet           no per-packet lines\n"
@@ -88,6 +91,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
+		{"threads", required_argument, NULL, 'T'},
 		{"iface", required_argument, NULL, 'i'},   {"format", required_argument, NULL, 'f'},
 		{"summary", no_argument, NULL, 's'},       {"quiet", no_argument, NULL, 'q'},
 		{"write", required_argument, NULL, 'w'},   {"explain", required_argument, NULL, 'e'},
@@ -97,11 +101,19 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	int c;
 	memset(o, 0, sizeof *o);
 	o->format = PK_RP_TEXT;
+	o->threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:f:sqw:e:t:R:h", longs, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'i': o->iface = optarg; break;
+		case 'T':
+			if (strcmp(optarg, "1") == 0 || strcmp(optarg, "2") == 0) {
+				o->threads = optarg[0] - '0';
+				break;
+			}
+			fprintf(stderr, "picket replay: --threads wants 1 or 2, not '%s'\n", optarg);
+			return -1;
 		case 's': o->summary = true; break;
 		case 'q': o->quiet = true; break;
 		case 'w':
@@ -178,6 +190,8 @@ static int open_sources(struct run *r)
 		}
 		if (stat(r->o.captures[i], &st) == 0)
 			r->total_bytes += (uint64_t)st.st_size;
+		if (r->o.threads > 1)
+			pk_pcap_background(s->c); /* without a thread, reading stays here */
 		s->have = pk_pcap_next(s->c, &s->p, &s->err);
 	}
 	return 0;

@@ -1,15 +1,17 @@
 /*
  * fuzz/fuzz_capture.c: libFuzzer target for the capture reader.
  *
- * Each input is written to a file and read as a capture (libpcap plus the
- * pcapng block walker), every packet described and checked for stalls, as
- * `picket replay` does before the engine; every frame that is not IP says
- * why. No input may crash, hang or read outside the bytes libpcap handed
- * over.
+ * Each input is written to a file and read as a capture, every packet
+ * described and checked for stalls, as `picket replay` does before the
+ * engine; every frame that is not IP says why. The same file is read a
+ * second time by a reader thread (pk_pcap_background), which must hand
+ * out the same packets and end the same way. No input may crash, hang or
+ * read outside the capture's bytes.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -19,6 +21,16 @@
 #include "runtime/stall.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool same_packet(const struct pk_pcap_pkt *a, const struct pk_pcap_pkt *b)
+{
+	if (a->n != b->n || a->ts_ns != b->ts_ns || a->ip_len != b->ip_len || !a->ip != !b->ip ||
+	    a->wire_len != b->wire_len || a->snapped != b->snapped || a->outgoing != b->outgoing || !a->ifname != !b->ifname)
+		return false;
+	if (a->ifname && strcmp(a->ifname, b->ifname) != 0)
+		return false;
+	return a->ip ? memcmp(a->ip, b->ip, a->ip_len) == 0 : strcmp(a->why, b->why) == 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -32,18 +44,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
 		abort();
-	struct pk_err err;
-	struct pk_pcap *c = pk_pcap_open(path, &err);
+	struct pk_err err, err2;
+	struct pk_pcap *c = pk_pcap_open(path, &err), *ahead = c ? pk_pcap_open(path, &err2) : NULL;
 	if (!c)
 		return 0;
+	if (!ahead || !pk_pcap_background(ahead))
+		abort();
 	struct pk_stall st;
 	struct pk_isn_map isn;
-	struct pk_pcap_pkt p;
+	struct pk_pcap_pkt p, q;
 	char d[160];
 	uint8_t buf[65536];
 	pk_stall_init(&st);
 	pk_isn_init(&isn);
-	while (pk_pcap_next(c, &p, &err) == 1) {
+	int rc;
+	while ((rc = pk_pcap_next(c, &p, &err)) == 1) {
+		if (pk_pcap_next(ahead, &q, &err2) != 1 || !same_packet(&p, &q))
+			abort(); /* reading ahead changed a packet */
 		if (!p.ip) {
 			if (!p.why[0])
 				abort(); /* replay's line for the frame says why it is not IP */
@@ -58,8 +75,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct pk_stall_pkt sp = {.ip = buf, .len = len, .n = p.n, .iface = 0, .egress = 1, .passed = true};
 		pk_stall_packet(&st, &sp);
 	}
+	if (pk_pcap_next(ahead, &q, &err2) != rc || (rc < 0 && strcmp(err.msg, err2.msg) != 0))
+		abort(); /* the two readers ended differently */
 	pk_isn_fini(&isn);
 	pk_stall_fini(&st);
 	pk_pcap_close(c);
+	pk_pcap_close(ahead);
 	return 0;
 }

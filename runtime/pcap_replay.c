@@ -1,40 +1,38 @@
-/* runtime/pcap_replay.c: read a capture with libpcap, strip the link header. */
+/*
+ * runtime/pcap_replay.c: read a capture in one pass, in large pieces, strip
+ * the link headers; on request a thread of its own reads and decodes ahead.
+ */
 #include "runtime/pcap_replay.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "runtime/bytes.h"
+#include "runtime/capture_fmt.h"
 #include "runtime/infile.h"
-#include "runtime/pcapng_ifaces.h"
 #include "runtime/proto.h"
 #include "runtime/wire.h"
 
-/* Link types libpcap may report that are not in every libpcap's headers. */
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
+/* The file's link type numbers (LINKTYPE_*, which libpcap maps to its DLT_*). */
+enum {
+	LINK_NULL = 0,
+	LINK_EN10MB = 1,
+	LINK_RAW = 101,
+	LINK_LOOP = 108,
+	LINK_LINUX_SLL = 113,
+	LINK_IPV4 = 228,
+	LINK_IPV6 = 229,
+	LINK_LINUX_SLL2 = 276,
+};
 
 #define SLL_OUTGOING 4 /* Linux packet type: sent by this host */
 
-struct pk_pcap {
-	pcap_t *p;
-	struct pk_pcapng *ng; /* NULL for a plain pcap */
-	const char *path;
-	int link;
-	uint64_t n;
-};
 
 /* Where the IP header starts in a frame of each link type, and what the
  * link layer says about direction; when the frame carries no IP packet,
@@ -116,26 +114,30 @@ static bool strip_link(int link, const uint8_t *f, size_t len, struct link_view 
 	v->off = 0;
 	v->outgoing = false;
 	switch (link) {
-	case DLT_EN10MB:
+	case LINK_EN10MB:
 		return strip_ether(f, len, v);
-	case DLT_NULL:
-	case DLT_LOOP:
+	case LINK_NULL:
+	case LINK_LOOP:
 		return strip_fixed(f, len, PK_NULL_HLEN, -1, "loopback", v);
-	case DLT_LINUX_SLL:
+	case LINK_LINUX_SLL:
 		v->outgoing = len >= PK_SLL_HLEN && pk_get16(f + PK_SLL_OFF_PKTTYPE) == SLL_OUTGOING;
 		return strip_fixed(f, len, PK_SLL_HLEN, PK_SLL_OFF_PROTO, "Linux cooked", v);
-	case DLT_LINUX_SLL2:
+	case LINK_LINUX_SLL2:
 		v->outgoing = len >= PK_SLL2_HLEN && f[PK_SLL2_OFF_PKTTYPE] == SLL_OUTGOING;
 		return strip_fixed(f, len, PK_SLL2_HLEN, PK_SLL2_OFF_PROTO, "Linux cooked v2", v);
-	default: /* raw IP: DLT_RAW, DLT_IPV4, DLT_IPV6 (pk_pcap_open refused the others) */
+	case LINK_RAW:
+	case LINK_IPV4:
+	case LINK_IPV6:
 		return true;
+	default: /* a later pcapng interface's (pk_pcap_open refused the first's) */
+		return not_ip(v, "link type %d, which picket does not read", link);
 	}
 }
 
 static bool link_supported(int link)
 {
-	static const int known[] = {DLT_EN10MB, DLT_RAW,  DLT_IPV4,      DLT_IPV6,
-				    DLT_NULL,   DLT_LOOP, DLT_LINUX_SLL, DLT_LINUX_SLL2};
+	static const int known[] = {LINK_EN10MB, LINK_RAW,  LINK_IPV4,      LINK_IPV6,
+				    LINK_NULL,   LINK_LOOP, LINK_LINUX_SLL, LINK_LINUX_SLL2};
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (known[i] == link)
 			return true;
@@ -156,142 +158,354 @@ static size_t ip_length(const uint8_t *ip, size_t len)
 	return len;
 }
 
-static struct pk_pcapng *open_walker(const char *path, struct pk_err *err)
+/* The capture is read in batches: one read of BATCH_BYTES, the packets in
+ * it decoded into an array, a record cut at the end carried to the next
+ * batch. A batch's packets point into its bytes, which stay until the
+ * reader moves past the batch. Alone, the reader refills its one batch
+ * when it is used up; with a thread, RING batches take turns. */
+#define BATCH_BYTES (512u * 1024)
+#define BATCH_PKTS 8192u
+#define RING 4u
+
+struct batch {
+	uint8_t *buf;
+	size_t cap, len;
+	struct pk_pcap_pkt *pkt;
+	size_t n;
+	int end;      /* 0 more follows, 1 the capture ends after these, -1 err */
+	uint64_t off; /* bytes of the file decoded up to this batch's end */
+	struct pk_err err;
+};
+
+struct pk_pcap {
+	int fd;
+	const char *path;
+	struct pk_capfmt fmt;
+	/* the decoding side */
+	uint64_t n, off; /* packets decoded, bytes of the file decoded */
+	bool eof;
+	uint8_t *carry; /* a record the last batch ended inside */
+	size_t carry_len, carry_cap;
+	struct batch ring[RING];
+	/* the consuming side: batch number `at`, its next packet */
+	uint64_t at;
+	size_t next;
+	/* the thread and what it shares */
+	bool threaded, stop;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t filled, released; /* batches decoded so far, batches the consumer is done with */
+};
+
+static struct batch *batch_of(struct pk_pcap *c, uint64_t i) { return &c->ring[i % RING]; }
+
+static int fail(struct pk_pcap *c, struct batch *b, const struct pk_err *why, const char *what)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	int ng = pk_pcapng_is_pcapng(f);
-	fclose(f);
-	if (!ng)
-		return NULL;
-	return pk_pcapng_open(path, err);
+	b->err.packet = c->n + 1;
+	b->err.offset = why->offset;
+	b->end = -1;
+	return pk_err_set(&b->err, "%s: packet %llu: %s: %s", c->path, (unsigned long long)(c->n + 1), what, why->msg);
 }
 
-/* A pipe or standard input is copied to a file first: libpcap and the
- * pcapng walker each read the capture from its start. */
-#define SPOOL_MAX (4ull << 30)
+/* More bytes into b after its len; false when reading failed. */
+static bool read_more(struct pk_pcap *c, struct batch *b, struct pk_err *why)
+{
+	for (;;) {
+		ssize_t got = read(c->fd, b->buf + b->len, b->cap - b->len);
+		if (got >= 0) {
+			c->eof = got == 0;
+			b->len += (size_t)got;
+			return true;
+		}
+		if (errno != EINTR)
+			return pk_err_set(why, "%s", strerror(errno)) == 0;
+	}
+}
 
-static int open_file(const char *path, struct pk_err *err)
+/* Room for a record of need bytes when b holds no packet yet: the unread
+ * bytes moved to the front, the buffer grown if the record is larger. */
+static bool make_room(struct batch *b, size_t *pos, size_t need, struct pk_err *why)
+{
+	memmove(b->buf, b->buf + *pos, b->len - *pos);
+	b->len -= *pos;
+	*pos = 0;
+	if (need <= b->cap)
+		return true;
+	uint8_t *grown = realloc(b->buf, need);
+	if (!grown)
+		return pk_err_set(why, "out of memory for a record of %zu bytes", need) == 0;
+	b->buf = grown;
+	b->cap = need;
+	return true;
+}
+
+static void decode_packet(struct batch *b, uint64_t n, const struct pk_cap_rec *r)
+{
+	struct pk_pcap_pkt *p = &b->pkt[b->n++];
+	memset(p, 0, sizeof *p);
+	p->n = n;
+	p->ifname = r->ifname;
+	p->ts_ns = r->ts_ns;
+	p->wire_len = r->wire_len;
+	p->snapped = r->caplen < r->wire_len;
+	struct link_view v = {.why = p->why, .why_size = sizeof p->why};
+	if (strip_link(r->link, r->frame, r->caplen, &v)) {
+		p->ip = r->frame + v.off;
+		p->ip_len = ip_length(p->ip, r->caplen - v.off);
+	}
+	p->outgoing = v.outgoing;
+}
+
+/* One record at b->buf + *pos, when it is all there: 1 done, 0 it needs
+ * *need bytes from *pos, -1 the capture is corrupt there. */
+static int one_record(struct pk_pcap *c, struct batch *b, size_t *pos, size_t *need)
 {
 	struct pk_err why;
-	bool stream;
-	int fd = pk_infile_open(path, &stream, &why);
-	if (fd >= 0 && stream)
-		fd = pk_infile_spool(fd, SPOOL_MAX, &why);
-	if (fd < 0)
-		pk_err_set(err, "%s: %s", pk_infile_name(path), why.msg);
-	return fd;
+	struct pk_cap_rec r;
+	size_t avail = b->len - *pos, size;
+	int k = pk_capfmt_size(&c->fmt, b->buf + *pos, avail, c->off, &size, &why);
+	if (k == 1 && size <= avail)
+		k = pk_capfmt_record(&c->fmt, b->buf + *pos, size, c->off, &r, &why);
+	else if (k >= 0) {
+		*need = k == 1 ? size : PK_CAP_PEEK;
+		return 0;
+	}
+	if (k < 0)
+		return fail(c, b, &why, c->fmt.pcapng ? "corrupt pcapng" : "truncated or corrupt capture");
+	if (k == 1)
+		decode_packet(b, ++c->n, &r);
+	*pos += size;
+	c->off += size;
+	return 1;
 }
 
-static pcap_t *open_pcap(int fd, const char *name, struct pk_err *err)
+/* The bytes at the end of the file cannot make the record they start. */
+static void truncated(struct pk_pcap *c, struct batch *b, size_t have, size_t need)
 {
-	char ebuf[PCAP_ERRBUF_SIZE];
-	FILE *f = fdopen(fd, "rb");
-	pcap_t *p = f ? pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, ebuf) : NULL;
-	if (p)
-		return p; /* it closes f */
-	pk_err_set(err, "%s: not a readable pcap or pcapng capture: %s", name, f ? ebuf : strerror(errno));
-	if (f)
-		fclose(f);
-	else
-		close(fd);
-	return NULL;
+	struct pk_err why;
+	pk_err_at(&why, c->off, "truncated dump file; the record at byte %llu needs %zu bytes, only %zu remain",
+		  (unsigned long long)c->off, need, have);
+	fail(c, b, &why, "truncated or corrupt capture");
+}
+
+/* Decodes the next batch into b: the carried record, then one read. */
+static void fill(struct pk_pcap *c, struct batch *b)
+{
+	memcpy(b->buf, c->carry, c->carry_len);
+	b->len = c->carry_len;
+	b->n = 0;
+	b->end = 0;
+	size_t pos = 0, need = 0;
+	while (b->n < BATCH_PKTS) {
+		int k = one_record(c, b, &pos, &need);
+		if (k < 0)
+			break;
+		if (k > 0)
+			continue;
+		size_t have = b->len - pos;
+		if (c->eof) {
+			if (have)
+				truncated(c, b, have, need);
+			else
+				b->end = 1;
+			break;
+		}
+		if (b->n > 0 && pos + need > b->cap)
+			break; /* the rest starts the next batch */
+		struct pk_err why;
+		if ((pos + need > b->cap && !make_room(b, &pos, need, &why)) || !read_more(c, b, &why)) {
+			fail(c, b, &why, "cannot read the capture");
+			break;
+		}
+	}
+	b->off = c->off;
+	c->carry_len = 0;
+	if (b->end == 0 && b->len > pos) {
+		size_t rest = b->len - pos;
+		if (rest > c->carry_cap) {
+			uint8_t *grown = realloc(c->carry, rest);
+			if (!grown) {
+				struct pk_err why = {.msg = "out of memory"};
+				fail(c, b, &why, "cannot read the capture");
+				return;
+			}
+			c->carry = grown;
+			c->carry_cap = rest;
+		}
+		memcpy(c->carry, b->buf + pos, rest);
+		c->carry_len = rest;
+	}
+}
+
+static bool batch_init(struct batch *b)
+{
+	b->cap = BATCH_BYTES;
+	b->buf = malloc(b->cap);
+	b->pkt = malloc(BATCH_PKTS * sizeof *b->pkt);
+	return b->buf && b->pkt;
+}
+
+/* The file header, read into the carry, which keeps what follows it. */
+static int read_header(struct pk_pcap *c, struct pk_err *err)
+{
+	struct batch *b = &c->ring[0];
+	while (!c->eof && b->len < PK_CAP_PEEK) {
+		if (!read_more(c, b, err))
+			return -1;
+	}
+	long used = pk_capfmt_open(&c->fmt, b->buf, b->len, err);
+	if (used < 0)
+		return -1;
+	c->off = (uint64_t)used;
+	c->carry = malloc(b->len - (size_t)used + 1);
+	if (!c->carry)
+		return pk_err_set(err, "out of memory");
+	c->carry_len = c->carry_cap = b->len - (size_t)used;
+	memcpy(c->carry, b->buf + used, c->carry_len);
+	return 0;
+}
+
+/* The first batch, read now: a capture whose first link type picket does
+ * not read is refused before any packet. */
+static int first_batch(struct pk_pcap *c, struct pk_err *err)
+{
+	uint16_t link;
+	fill(c, &c->ring[0]);
+	c->filled = 1;
+	if (!pk_capfmt_first_link(&c->fmt, &link)) {
+		const char *why = c->ring[0].end < 0 ? c->ring[0].err.msg : "it describes no interface";
+		return pk_err_set(err, "%s: not a readable pcap or pcapng capture: %s", c->path, why);
+	}
+	if (!link_supported(link)) {
+		const char *name = pcap_datalink_val_to_name(link);
+		return pk_err_set(err, "%s: link type %s is not one picket reads (Ethernet, raw IP, loopback, Linux cooked)",
+				  c->path, name ? name : "unknown");
+	}
+	return 0;
 }
 
 struct pk_pcap *pk_pcap_open(const char *path, struct pk_err *err)
 {
 	memset(err, 0, sizeof *err);
-	const char *name = pk_infile_name(path);
-	const int fd = open_file(path, err);
-	pcap_t *p = fd < 0 ? NULL : open_pcap(fd, name, err);
-	if (!p)
-		return NULL;
-	int link = pcap_datalink(p);
-	if (!link_supported(link)) {
-		pk_err_set(err, "%s: link type %s is not one picket reads (Ethernet, raw IP, loopback, Linux cooked)", name,
-			   pcap_datalink_val_to_name(link) ? pcap_datalink_val_to_name(link) : "unknown");
-		pcap_close(p);
-		return NULL;
-	}
 	struct pk_pcap *c = calloc(1, sizeof *c);
 	if (!c) {
 		pk_err_set(err, "out of memory");
-		pcap_close(p);
 		return NULL;
 	}
-	c->p = p;
-	c->path = name;
-	c->link = link;
-	/* the walker's own open of the same file, at its own offset */
-	char again[32];
-	snprintf(again, sizeof again, "/proc/self/fd/%d", fd);
-	c->ng = open_walker(again, err);
-	if (err->msg[0]) {
+	c->path = pk_infile_name(path);
+	bool stream;
+	struct pk_err why;
+	if ((c->fd = pk_infile_open(path, &stream, &why)) < 0) {
+		pk_err_set(err, "%s: %s", c->path, why.msg);
+		free(c);
+		return NULL;
+	}
+	bool ok = true;
+	for (unsigned i = 0; i < RING; i++)
+		ok = batch_init(&c->ring[i]) && ok;
+	if (!ok)
+		pk_err_set(err, "out of memory");
+	else if (read_header(c, &why) < 0)
+		pk_err_set(err, "%s: not a readable pcap or pcapng capture: %s", c->path, why.msg);
+	if (!ok || err->msg[0] || first_batch(c, err) < 0) {
 		pk_pcap_close(c);
 		return NULL;
 	}
 	return c;
 }
 
-static int name_iface(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
+/* The thread: decodes batch after batch while a slot of the ring is free. */
+static void *read_ahead(void *arg)
 {
-	struct pk_err why; /* per packet: not zeroed, every failure sets msg and offset */
-	uint32_t id;
-	p->ifname = NULL;
-	if (!c->ng)
-		return 0;
-	int rc = pk_pcapng_next(c->ng, &p->ifname, &id, &why);
-	if (rc == 1)
-		return 0;
-	if (rc == 0)
-		pk_err_at(&why, 0, "libpcap read more packets than the file's blocks hold");
-	err->packet = p->n;
-	return pk_err_at(err, why.offset, "%s: packet %llu: corrupt pcapng: %s", c->path, (unsigned long long)p->n,
-			 why.msg);
+	struct pk_pcap *c = arg;
+	pthread_mutex_lock(&c->mu);
+	for (uint64_t i = c->filled; !batch_of(c, i - 1)->end; i++) {
+		while (!c->stop && i >= c->released + RING)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->stop)
+			break;
+		pthread_mutex_unlock(&c->mu);
+		fill(c, batch_of(c, i));
+		pthread_mutex_lock(&c->mu);
+		c->filled = i + 1;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+bool pk_pcap_background(struct pk_pcap *c)
+{
+	if (pthread_mutex_init(&c->mu, NULL) != 0)
+		return false;
+	if (pthread_cond_init(&c->cv, NULL) != 0 || pthread_create(&c->thread, NULL, read_ahead, c) != 0) {
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		return false;
+	}
+	c->threaded = true;
+	return true;
+}
+
+/* Done with batch `at`: the next one, decoded here or waited for. */
+static void advance(struct pk_pcap *c)
+{
+	c->next = 0;
+	if (!c->threaded) {
+		fill(c, &c->ring[0]);
+		return;
+	}
+	pthread_mutex_lock(&c->mu);
+	c->released = ++c->at;
+	pthread_cond_broadcast(&c->cv);
+	while (c->filled <= c->at)
+		pthread_cond_wait(&c->cv, &c->mu);
+	pthread_mutex_unlock(&c->mu);
 }
 
 int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
 {
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	int rc = pcap_next_ex(c->p, &h, &data);
-	if (rc == PCAP_ERROR_BREAK)
-		return 0;
-	memset(p, 0, sizeof *p);
-	p->n = ++c->n;
-	if (rc != 1) {
-		err->packet = p->n;
-		return pk_err_set(err, "%s: packet %llu: truncated or corrupt capture: %s", c->path,
-				  (unsigned long long)p->n, pcap_geterr(c->p));
+	for (;;) {
+		const struct batch *b = batch_of(c, c->at);
+		if (c->next < b->n) {
+			*p = b->pkt[c->next++];
+			return 1;
+		}
+		if (b->end < 0) {
+			*err = b->err;
+			return -1;
+		}
+		if (b->end > 0)
+			return 0;
+		advance(c);
 	}
-	if (name_iface(c, p, err) < 0)
-		return -1;
-	p->ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
-	p->wire_len = h->len;
-	p->snapped = h->caplen < h->len;
-	struct link_view v = {.why = p->why, .why_size = sizeof p->why};
-	if (strip_link(c->link, data, h->caplen, &v)) {
-		p->ip = data + v.off;
-		p->ip_len = ip_length(p->ip, h->caplen - v.off);
-	}
-	p->outgoing = v.outgoing;
-	return 1;
 }
 
 void pk_pcap_close(struct pk_pcap *c)
 {
 	if (!c)
 		return;
-	pcap_close(c->p);
-	pk_pcapng_close(c->ng);
+	if (c->threaded) {
+		pthread_mutex_lock(&c->mu);
+		c->stop = true;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(c->thread, NULL);
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+	}
+	for (unsigned i = 0; i < RING; i++) {
+		free(c->ring[i].buf);
+		free(c->ring[i].pkt);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	pk_capfmt_fini(&c->fmt);
+	free(c->carry);
 	free(c);
 }
 
 const char *pk_pcap_path(const struct pk_pcap *c) { return c->path; }
 
-uint64_t pk_pcap_offset(const struct pk_pcap *c)
-{
-	off_t at = ftello(pcap_file(c->p));
-	return at > 0 ? (uint64_t)at : 0;
-}
+uint64_t pk_pcap_offset(const struct pk_pcap *c) { return c->ring[c->at % RING].off; }

@@ -2,15 +2,17 @@
  * runtime/pcap_replay.h: packets out of a capture file, as the firewall saw
  * them.
  *
- * Reads pcap and pcapng through libpcap and hands out, one at a time, each
- * frame's capture time, the interface it arrived on when the capture says
- * (pcapng if_name, through runtime/pcapng_ifaces.h) and its IP packet with
- * the link header removed: Ethernet (with 802.1Q/802.1ad tags), raw IP,
- * BSD loopback, Linux cooked v1 and v2. Frames that carry no IP packet
- * (ARP, LLDP, a frame shorter than its link header) come out with ip ==
- * NULL and the reason, since pf never sees them.
- * Owns the libpcap handle and the block walker; the packet bytes are valid
- * until the next call.
+ * Reads pcap and pcapng (runtime/capture_fmt.h) in one pass, in large
+ * reads, and hands out, one at a time, each frame's capture time, the
+ * interface it arrived on when the capture says (pcapng if_name) and its IP
+ * packet with the link header of its interface's link type removed:
+ * Ethernet (with 802.1Q/802.1ad tags), raw IP, BSD loopback, Linux cooked
+ * v1 and v2. Frames that carry no IP packet (ARP, LLDP, a frame shorter
+ * than its link header) come out with ip == NULL and the reason, since pf
+ * never sees them. The packet bytes are valid until the next call.
+ * pk_pcap_background moves the reading and decoding to a thread of its
+ * own, a few batches of packets ahead; the packets, their order and the
+ * errors are the same either way.
  */
 #ifndef PK_RUNTIME_PCAP_REPLAY_H
 #define PK_RUNTIME_PCAP_REPLAY_H
@@ -41,6 +43,9 @@ struct pk_pcap *pk_pcap_open(const char *path, struct pk_err *err);
 /* 1 with *p filled, 0 at the end, -1 with err naming the packet (msg and
  * err->packet) when the capture is truncated or corrupt there. */
 int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err);
+/* Read ahead in a thread from now on; false (and reading stays in the
+ * caller's thread) when no thread can be made. */
+bool pk_pcap_background(struct pk_pcap *c);
 void pk_pcap_close(struct pk_pcap *c);
 const char *pk_pcap_path(const struct pk_pcap *c);
 /* Bytes of the file read so far, for progress. */

@@ -18,7 +18,7 @@ static uint32_t sn_hash(uint8_t af, const uint8_t *addr, uint32_t rule)
 
 int pk_sn_init(struct pk_sn_table *t, uint32_t cap)
 {
-	uint32_t nb = 16, i;
+	uint32_t nb = 16;
 
 	memset(t, 0, sizeof(*t));
 	if (cap == 0)
@@ -26,16 +26,13 @@ int pk_sn_init(struct pk_sn_table *t, uint32_t cap)
 	while (nb < cap * 2u && nb < (1u << 30))
 		nb <<= 1;
 	t->n = calloc(cap, sizeof(*t->n));
-	t->bucket = malloc(nb * sizeof(*t->bucket));
+	t->bucket = calloc(nb, sizeof(*t->bucket));
 	if (!t->n || !t->bucket) {
 		pk_sn_fini(t);
 		return -1;
 	}
-	memset(t->bucket, 0xff, nb * sizeof(*t->bucket));
 	t->mask = nb - 1;
 	t->cap = cap;
-	for (i = 0; i < cap; i++)
-		t->n[i].hnext = i + 1 < cap ? i + 1 : PK_SN_NONE;
 	return 0;
 }
 
@@ -48,23 +45,28 @@ void pk_sn_fini(struct pk_sn_table *t)
 
 uint32_t pk_sn_find(const struct pk_sn_table *t, uint8_t af, const uint8_t *addr, uint32_t rule)
 {
-	uint32_t i = t->bucket[sn_hash(af, addr, rule) & t->mask];
+	uint32_t e = t->bucket[sn_hash(af, addr, rule) & t->mask];
 
-	for (; i != PK_SN_NONE; i = t->n[i].hnext)
-		if (t->n[i].af == af && t->n[i].rule == rule && memcmp(t->n[i].addr, addr, 16) == 0)
-			return i;
+	for (; e; e = t->n[e - 1].hnext)
+		if (t->n[e - 1].af == af && t->n[e - 1].rule == rule && memcmp(t->n[e - 1].addr, addr, 16) == 0)
+			return e - 1;
 	return PK_SN_NONE;
 }
 
 uint32_t pk_sn_add(struct pk_sn_table *t, uint8_t af, const uint8_t *addr, uint32_t rule)
 {
-	uint32_t i = t->free_head, b;
+	uint32_t i, b;
 	struct pk_src_node *n;
 
-	if (i == PK_SN_NONE || t->count == t->cap)
+	if (t->free_head) {
+		i = t->free_head - 1;
+		t->free_head = t->n[i].hnext;
+	} else if (t->unused < t->cap) {
+		i = t->unused++;
+	} else {
 		return PK_SN_NONE;
+	}
 	n = &t->n[i];
-	t->free_head = n->hnext;
 	memset(n, 0, sizeof(*n));
 	memcpy(n->addr, addr, 16);
 	n->af = af;
@@ -72,7 +74,7 @@ uint32_t pk_sn_add(struct pk_sn_table *t, uint8_t af, const uint8_t *addr, uint3
 	n->used = true;
 	b = sn_hash(af, addr, rule) & t->mask;
 	n->hnext = t->bucket[b];
-	t->bucket[b] = i;
+	t->bucket[b] = i + 1;
 	t->count++;
 	return i;
 }
@@ -82,13 +84,13 @@ void pk_sn_remove(struct pk_sn_table *t, uint32_t i)
 	struct pk_src_node *n = &t->n[i];
 	uint32_t *link = &t->bucket[sn_hash(n->af, n->addr, n->rule) & t->mask];
 
-	while (*link != PK_SN_NONE && *link != i)
-		link = &t->n[*link].hnext;
-	if (*link == i)
+	while (*link && *link != i + 1)
+		link = &t->n[*link - 1].hnext;
+	if (*link == i + 1)
 		*link = n->hnext;
 	n->used = false;
 	n->hnext = t->free_head;
-	t->free_head = i;
+	t->free_head = i + 1;
 	t->count--;
 }
 

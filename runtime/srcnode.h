@@ -22,13 +22,18 @@ struct pk_src_node {
 	uint32_t rule;      /* PK_RT_NO_RULE for global tracking */
 	uint32_t states, conn;
 	uint32_t rate_count, rate_last_s; /* pf_threshold */
-	uint32_t hnext;
+	uint32_t hnext;     /* the next node of its chain (or of the free list) + 1, 0 = none */
 };
 
+/* Buckets and nodes are allocated zeroed, chains and the free list hold
+ * node + 1 (0 ends them) and never used nodes are taken in order, so the
+ * pages are touched as sources come, not for the limit at init. */
 struct pk_sn_table {
 	struct pk_src_node *n;
-	uint32_t *bucket;
-	uint32_t mask, cap, count, free_head;
+	uint32_t *bucket; /* first node of each chain + 1, 0 = empty */
+	uint32_t mask, cap, count;
+	uint32_t free_head; /* released nodes + 1, through hnext; 0 = none */
+	uint32_t unused;    /* nodes from here on were never used */
 };
 
 int pk_sn_init(struct pk_sn_table *t, uint32_t cap);

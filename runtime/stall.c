@@ -36,6 +36,7 @@ void pk_stall_init(struct pk_stall *s) { memset(s, 0, sizeof *s); }
 void pk_stall_fini(struct pk_stall *s)
 {
 	free(s->v);
+	free(s->slot);
 	memset(s, 0, sizeof *s);
 }
 
@@ -86,15 +87,16 @@ static uint64_t hash_key(uint8_t af, const uint8_t *a, const uint8_t *b, uint16_
 	return h ^ (h >> 32);
 }
 
-/* The slot of a connection in either direction: *dir says which way the
- * packet goes (0 client to server). Returns an empty slot when absent. */
+/* The index slot of a connection in either direction: *dir says which
+ * way the packet goes (0 client to server). Returns an empty slot when
+ * absent. */
 static size_t find(const struct pk_stall *s, const struct tcp_view *t, int *dir)
 {
 	size_t mask = s->cap - 1, i = hash_key(t->af, t->src, t->dst, t->sport, t->dport) & mask;
 	for (;; i = (i + 1) & mask) {
-		const struct pk_stall_flow *f = &s->v[i];
-		if (!f->af)
+		if (!s->slot[i])
 			return i;
+		const struct pk_stall_flow *f = &s->v[s->slot[i] - 1];
 		if (f->af != t->af)
 			continue;
 		if (f->cport == t->sport && f->sport == t->dport && !memcmp(f->client, t->src, 16) &&
@@ -110,25 +112,38 @@ static size_t find(const struct pk_stall *s, const struct tcp_view *t, int *dir)
 	}
 }
 
+static struct tcp_view flow_view(const struct pk_stall_flow *f)
+{
+	struct tcp_view t = {.af = f->af, .sport = f->cport, .dport = f->sport};
+	memcpy(t.src, f->client, 16);
+	memcpy(t.dst, f->server, 16);
+	return t;
+}
+
+/* Room for one more flow: the flows' array doubles (realloc moves no
+ * pages it need not), the index doubles past half full. */
 static bool grow(struct pk_stall *s)
 {
-	size_t ncap = s->cap ? s->cap * 2 : 1024;
-	if (ncap > STALL_MAX_FLOWS * 2)
+	if (s->n == s->vcap) {
+		size_t nv = s->vcap ? s->vcap * 2 : 1024;
+		struct pk_stall_flow *v = nv <= STALL_MAX_FLOWS ? realloc(s->v, nv * sizeof *v) : NULL;
+		if (!v)
+			return false;
+		s->v = v;
+		s->vcap = nv;
+	}
+	if ((s->n + 1) * 2 <= s->cap)
+		return true;
+	size_t ncap = s->cap ? s->cap * 2 : 2048;
+	uint32_t *slot = calloc(ncap, sizeof *slot), *old = s->slot;
+	if (!slot)
 		return false;
-	struct pk_stall_flow *nv = calloc(ncap, sizeof *nv), *old = s->v;
-	if (!nv)
-		return false;
-	size_t ocap = s->cap;
-	s->v = nv;
+	s->slot = slot;
 	s->cap = ncap;
-	for (size_t i = 0; i < ocap; i++) {
-		if (!old[i].af)
-			continue;
-		struct tcp_view t = {.af = old[i].af, .sport = old[i].cport, .dport = old[i].sport};
-		memcpy(t.src, old[i].client, 16);
-		memcpy(t.dst, old[i].server, 16);
+	for (size_t i = 0; i < s->n; i++) {
+		struct tcp_view t = flow_view(&s->v[i]);
 		int dir;
-		s->v[find(s, &t, &dir)] = old[i];
+		s->slot[find(s, &t, &dir)] = (uint32_t)i + 1;
 	}
 	free(old);
 	return true;
@@ -140,15 +155,19 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 {
 	if ((t->flags & (PK_TH_SYN | PK_TH_ACK)) != PK_TH_SYN || s->full)
 		return NULL;
-	if ((s->n + 1) * 2 > s->cap) {
+	if (s->n == s->vcap || (s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap;
 		if (!grow(s)) {
 			s->full = true;
 			return NULL;
 		}
 		int dir;
-		slot = find(s, t, &dir);
+		if (cap != s->cap)
+			slot = find(s, t, &dir);
 	}
-	struct pk_stall_flow *f = &s->v[slot];
+	struct pk_stall_flow *f = &s->v[s->n];
+	memset(f, 0, sizeof *f);
+	s->slot[slot] = (uint32_t)++s->n;
 	f->af = t->af;
 	memcpy(f->client, t->src, 16);
 	memcpy(f->server, t->dst, 16);
@@ -158,7 +177,6 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	f->in_iface = p->iface;
 	f->out_iface = PK_RT_NO_IFACE;
 	f->reply_iface = PK_RT_NO_IFACE;
-	s->n++;
 	return f;
 }
 
@@ -172,12 +190,12 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 	if (s->cap) {
 		size_t slot = find(s, &t, &dir);
 		struct tcp_view x;
-		if (!s->v[slot].af && p->xlated && parse_tcp(p->xlated, p->xlen, &x)) {
+		if (!s->slot[slot] && p->xlated && parse_tcp(p->xlated, p->xlen, &x)) {
 			size_t xslot = find(s, &x, &dir);
-			if (s->v[xslot].af)
+			if (s->slot[xslot])
 				slot = xslot;
 		}
-		f = s->v[slot].af ? &s->v[slot] : open_flow(s, slot, &t, p);
+		f = s->slot[slot] ? &s->v[s->slot[slot] - 1] : open_flow(s, slot, &t, p);
 	} else
 		f = open_flow(s, 0, &t, p);
 	if (!f)
@@ -234,8 +252,8 @@ void pk_stall_report(const struct pk_stall *s, void (*visit)(void *ctx, const st
 	const struct pk_stall_flow **list = s->n ? malloc(s->n * sizeof *list) : NULL;
 	if (!list)
 		return;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->v[i].af && pk_stall_diagnose(&s->v[i]) != PK_STALL_NONE)
+	for (size_t i = 0; i < s->n; i++)
+		if (pk_stall_diagnose(&s->v[i]) != PK_STALL_NONE)
 			list[n++] = &s->v[i];
 	qsort(list, n, sizeof *list, by_first_packet);
 	for (size_t i = 0; i < n; i++)

@@ -42,9 +42,14 @@ struct pk_stall_flow {
 	bool syn_passed, established, proxied;
 };
 
+/* The flows in the order they opened, and an index over them: only the
+ * small index is rehashed as it grows, the flows' memory is touched as
+ * they come. */
 struct pk_stall {
 	struct pk_stall_flow *v;
-	size_t n, cap;  /* open addressing, cap a power of two */
+	size_t n, vcap;
+	uint32_t *slot; /* open addressing, flow number + 1, 0 empty */
+	size_t cap;     /* a power of two */
 	bool full;      /* stopped tracking new connections (memory) */
 };
 

@@ -2,11 +2,12 @@
  * runtime/state.c: the state pool and its hash index.
  *
  * Chains run through the keys themselves (the state's hnext for its wire
- * key, the side record's for the stack key of a translated state), and
- * the bucket array is sized for the limit at init, so the index never
- * allocates or rehashes once packets flow. Entries are slot * 2 + key + 1,
- * 0 ending a chain, so calloc'd buckets and slots need no clearing and
- * their pages are touched only as states come.
+ * key, the side record's for the stack key of a translated state). The
+ * bucket array starts small and doubles as states come, up to 1.5 buckets
+ * a slot of the limit: random keys would touch every page of an array
+ * sized for the limit at once. Entries are slot * 2 + key + 1, 0 ending a
+ * chain, so calloc'd buckets and slots need no clearing and the slots'
+ * pages are touched only as states come.
  */
 #include "runtime/state.h"
 
@@ -31,6 +32,21 @@ _Static_assert(sizeof(struct pk_state_ext) == PK_SPOOL_REC, "a side record fits 
 static uint32_t buckets_for(uint32_t cap)
 {
 	return cap + cap / 2;
+}
+
+#define FIRST_BUCKETS 1536u /* for the first 1024 states */
+
+/* The index's sizes are FIRST_BUCKETS doubled, the last one at least
+ * buckets_for(cap): a doubling sends each old chain to two new ones. */
+static uint32_t most_buckets(uint32_t cap)
+{
+	uint64_t nb = FIRST_BUCKETS;
+
+	if (buckets_for(cap) <= FIRST_BUCKETS)
+		return buckets_for(cap);
+	while (nb < buckets_for(cap))
+		nb *= 2;
+	return (uint32_t)nb;
 }
 
 /* The bucket of a key with these addresses (both IPv4 ones, 8 bytes, or
@@ -77,7 +93,7 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 		cap = 1;
 	if (cap > PK_ST_MAX_CAP) /* entries (slot * 2 + key + 1) must fit 32 bits */
 		return -1;
-	nb = buckets_for(cap);
+	nb = buckets_for(cap) <= FIRST_BUCKETS ? buckets_for(cap) : FIRST_BUCKETS;
 	t->st = calloc(cap, sizeof(*t->st));
 	t->cold = calloc(cap, sizeof(*t->cold));
 	t->bucket = calloc(nb, sizeof(*t->bucket));
@@ -375,10 +391,51 @@ uint32_t pk_st_conflict(const struct pk_state_table *t, uint32_t i)
 	return old;
 }
 
+/* The chain from e reversed in place; returns its new head (the old tail). */
+static uint32_t reverse_chain(const struct pk_state_table *t, uint32_t e)
+{
+	uint32_t prev = 0;
+
+	while (e) {
+		uint32_t *link = next_of(t, e), next = *link;
+
+		*link = prev;
+		prev = e;
+		e = next;
+	}
+	return prev;
+}
+
+/* Twice the buckets: each old chain, walked from its tail, is pushed onto
+ * the two new chains it splits into, so every chain keeps its order (the
+ * newest state first) as if the index had had this size all along. Short
+ * of memory, the chains just stay longer. */
+static void grow_index(struct pk_state_table *t)
+{
+	uint32_t old_n = t->nbuckets, *old = t->bucket, *nb = calloc((size_t)old_n * 2, sizeof(*nb));
+
+	if (!nb)
+		return;
+	t->bucket = nb;
+	t->nbuckets = old_n * 2;
+	for (uint32_t b = 0; b < old_n; b++) {
+		for (uint32_t e = reverse_chain(t, old[b]); e;) {
+			uint32_t *link = next_of(t, e), next = *link, to = bucket_of(t, SLOT(e), KEYNO(e));
+
+			*link = nb[to];
+			nb[to] = e;
+			e = next;
+		}
+	}
+	free(old);
+}
+
 void pk_st_insert(struct pk_state_table *t, uint32_t i)
 {
 	struct pk_state *s = &t->st[i];
 
+	if ((uint64_t)(t->count + 1) * 3 > (uint64_t)t->nbuckets * 2 && t->nbuckets < most_buckets(t->cap))
+		grow_index(t);
 	s->flags |= PK_SF_USED;
 	link_key(t, i, PK_SK_WIRE);
 	if (!(s->flags & PK_SF_ONEKEY))

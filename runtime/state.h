@@ -131,7 +131,7 @@ struct pk_state_table {
 	struct pk_state *st;
 	struct pk_state_cold *cold;
 	uint32_t *bucket;   /* first entry + 1 of each chain, 0 = empty: fresh pages read as empty */
-	uint32_t nbuckets;  /* 1.5 a slot, fixed at init */
+	uint32_t nbuckets;  /* 1.5 a state alive, grown by doubling up to 1.5 a slot */
 	uint32_t cap, count;
 	uint32_t free_head; /* released slots + 1, through hnext; 0 = none */
 	uint32_t unused;    /* slots from here on were never used (not touched) */

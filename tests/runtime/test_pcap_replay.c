@@ -43,23 +43,32 @@ static void shb(struct buf *b)
 	put32(b, 28);
 }
 
-static void idb(struct buf *b, const char *name)
+/* An interface of link type link; tsresol, when not 0, its if_tsresol. */
+static void idb_of(struct buf *b, const char *name, uint16_t link, uint8_t tsresol)
 {
 	size_t nl = strlen(name), padded = (nl + 3) & ~(size_t)3;
-	uint32_t total = (uint32_t)(16 + 4 + padded + 4 + 4);
+	uint32_t total = (uint32_t)(16 + 4 + padded + (tsresol ? 8 : 0) + 4 + 4);
 	static const uint8_t zero[4];
 	put32(b, 1);
 	put32(b, total);
-	put16(b, 228); /* LINKTYPE_IPV4 */
+	put16(b, link);
 	put16(b, 0);
 	put32(b, 65535);
 	put16(b, 2); /* if_name */
 	put16(b, (uint16_t)nl);
 	put(b, name, nl);
 	put(b, zero, padded - nl);
+	if (tsresol) {
+		put16(b, 9); /* if_tsresol */
+		put16(b, 1);
+		put(b, &tsresol, 1);
+		put(b, zero, 3);
+	}
 	put32(b, 0); /* opt_endofopt */
 	put32(b, total);
 }
+
+static void idb(struct buf *b, const char *name) { idb_of(b, name, 228 /* LINKTYPE_IPV4 */, 0); }
 
 static void epb(struct buf *b, uint32_t iface, uint32_t usec, const uint8_t *pkt, uint32_t len)
 {
@@ -186,6 +195,32 @@ static void test_pcapng_unknown_interface_id_is_an_error_naming_the_packet(void 
 	close_capture(c);
 }
 
+static void test_pcapng_interfaces_keep_their_own_link_type_and_time_resolution(void **st)
+{
+	(void)st;
+	uint8_t f[14 + sizeof ip_icmp] = {[12] = 0x08, [13] = 0x00};
+	memcpy(f + 14, ip_icmp, sizeof ip_icmp);
+	struct buf b = {.n = 0};
+	shb(&b);
+	idb(&b, "lan0");
+	idb_of(&b, "wan0", 1 /* Ethernet */, 9 /* nanoseconds */);
+	epb(&b, 0, 5, ip_icmp, sizeof ip_icmp);
+	epb(&b, 1, 5, f, sizeof f);
+	struct pk_pcap *c = open_capture(&b, b.n);
+	assert_non_null(c);
+	struct pk_pcap_pkt p = next_packet(c);
+	assert_string_equal(p.ifname, "lan0");
+	assert_int_equal(p.ts_ns, 5000);
+	assert_memory_equal(p.ip, ip_icmp, sizeof ip_icmp);
+	p = next_packet(c);
+	assert_string_equal(p.ifname, "wan0");
+	assert_int_equal(p.ts_ns, 5);
+	assert_non_null(p.ip);
+	assert_int_equal(p.ip_len, sizeof ip_icmp);
+	assert_memory_equal(p.ip, ip_icmp, sizeof ip_icmp);
+	close_capture(c);
+}
+
 static void test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one(void **st)
 {
 	(void)st;
@@ -268,6 +303,7 @@ static void test_not_a_capture_is_refused(void **st)
 PK_TEST_MAIN(
 	cmocka_unit_test(test_pcapng_packets_carry_their_interface_names),
 	cmocka_unit_test(test_pcapng_unknown_interface_id_is_an_error_naming_the_packet),
+	cmocka_unit_test(test_pcapng_interfaces_keep_their_own_link_type_and_time_resolution),
 	cmocka_unit_test(test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one),
 	cmocka_unit_test(test_ethernet_vlan_tag_and_padding_are_stripped),
 	cmocka_unit_test(test_linux_cooked_v2_outgoing_packets_are_marked),
