@@ -85,45 +85,6 @@ int pk_infile_open(const char *path, bool *stream, struct pk_err *err)
 	return -1;
 }
 
-/* fd to its end into out; 0, or -1 with err set. */
-static int copy_bounded(int fd, int out, uint64_t max, struct pk_err *err)
-{
-	char buf[65536];
-	uint64_t total = 0;
-	for (;;) {
-		const ssize_t n = read(fd, buf, sizeof(buf));
-		if (n == 0)
-			return 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return pk_err_set(err, "%s", strerror(errno));
-		if ((total += (uint64_t)n) > max)
-			return pk_err_set(err, "larger than %llu MiB", (unsigned long long)(max >> 20));
-		const ssize_t w = write(out, buf, (size_t)n);
-		if (w != n)
-			return pk_err_set(err, "cannot copy it to a temporary file: %s", strerror(w < 0 ? errno : ENOSPC));
-	}
-}
-
-int pk_infile_spool(int fd, uint64_t max, struct pk_err *err)
-{
-	FILE *tmp = tmpfile();
-	const int out = tmp ? fcntl(fileno(tmp), F_DUPFD_CLOEXEC, 0) : -1;
-	if (tmp)
-		fclose(tmp);
-	int rc = out < 0 ? pk_err_set(err, "cannot make a temporary file: %s", strerror(errno))
-			 : copy_bounded(fd, out, max, err);
-	if (rc == 0 && lseek(out, 0, SEEK_SET) < 0)
-		rc = pk_err_set(err, "%s", strerror(errno));
-	close(fd);
-	if (rc == 0)
-		return out;
-	if (out >= 0)
-		close(out);
-	return -1;
-}
-
 static bool named_pkb(const char *path)
 {
 	const size_t n = strlen(path);

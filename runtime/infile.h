@@ -51,11 +51,6 @@ const char *pk_infile_name(const char *path);
  * known only at its end); or -1 with err set. */
 int pk_infile_open(const char *path, bool *stream, struct pk_err *err);
 
-/* A copy of the stream fd (closed here) in an unlinked temporary file, for
- * a reader that needs a file it can read twice: the descriptor, or -1
- * with err set (also when the stream holds more than max bytes). */
-int pk_infile_spool(int fd, uint64_t max, struct pk_err *err);
-
 /* Reads path whole and recognises it: 0 with f filled (free it with
  * pk_infile_free), or -1 with err set, also when its kind is not one of
  * accept (PK_INFILE_TEXT, PK_INFILE_PKB or both). A pipe whose first bytes

@@ -11,7 +11,7 @@ _picket_options() {
 	explain | query) echo "--format --topology --root -D --color --help" ;;
 	compile) echo "-o --topology --root -D --help" ;;
 	dump) echo "--raw --help" ;;
-	replay) echo "--iface --format --summary --quiet -w --explain --report --topology --root --help" ;;
+	replay) echo "--iface --format --summary --quiet -w --explain --report --threads --topology --root --help" ;;
 	states | rules) echo "-s -v --format --help" ;;
 	stats | tables) echo "-s --format --help" ;;
 	kill-states | reload) echo "-s --help" ;;
@@ -37,7 +37,7 @@ _picket() {
 	--color) words="auto always never" ;;
 	--fail-on) words="error warning info never" ;;
 	--enable | --disable) words=$(picket lint --list 2>/dev/null | cut -d' ' -f1) ;;
-	--iface | --explain | --max | -D) return ;;
+	--iface | --explain | --max | --threads | -D) return ;;
 	--topology | --root | --report | -o | -w | -s)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;

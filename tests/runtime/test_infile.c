@@ -188,29 +188,6 @@ static void test_an_output_that_is_an_input_is_refused(void **state)
 	assert_int_equal(pk_infile_not_input("-", &err), 0);
 }
 
-static void test_a_stream_is_spooled_to_a_file_within_its_bound(void **state)
-{
-	(void)state;
-	struct pk_err err;
-	int p[2];
-	char back[16] = {0};
-	assert_int_equal(pipe(p), 0);
-	assert_int_equal(write(p[1], "capture", 7), 7);
-	close(p[1]);
-	const int fd = pk_infile_spool(p[0], 1 << 20, &err);
-	assert_true(fd >= 0);
-	assert_int_equal(read(fd, back, sizeof(back)), 7);
-	assert_string_equal(back, "capture");
-	struct stat st;
-	assert_int_equal(fstat(fd, &st), 0);
-	assert_true(S_ISREG(st.st_mode));
-	close(fd);
-	const char *big = write_file("big.pcap", "", 0);
-	assert_int_equal(truncate(big, (2 << 20) + 1), 0);
-	assert_int_equal(pk_infile_spool(open(big, O_RDONLY), 2 << 20, &err), -1);
-	assert_string_equal(err.msg, "larger than 2 MiB");
-}
-
 PK_TEST_MAIN_GROUP(make_dir, remove_dir, cmocka_unit_test(test_a_file_that_cannot_be_opened_gets_the_systems_reason),
 		   cmocka_unit_test(test_a_device_is_refused_but_dev_null_is_empty),
 		   cmocka_unit_test(test_a_file_over_the_limit_is_refused_before_it_is_read),
@@ -219,5 +196,4 @@ PK_TEST_MAIN_GROUP(make_dir, remove_dir, cmocka_unit_test(test_a_file_that_canno
 		   cmocka_unit_test(test_a_compiled_ruleset_is_known_by_its_magic_not_its_name),
 		   cmocka_unit_test(test_an_empty_file_is_a_ruleset_only_when_named_pkb),
 		   cmocka_unit_test(test_standard_input_is_read_once),
-		   cmocka_unit_test(test_an_output_that_is_an_input_is_refused),
-		   cmocka_unit_test(test_a_stream_is_spooled_to_a_file_within_its_bound))
+		   cmocka_unit_test(test_an_output_that_is_an_input_is_refused))
