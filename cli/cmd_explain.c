@@ -87,22 +87,13 @@ static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, co
 	return res.pass;
 }
 
-static bool is_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
-{
-	for (uint32_t i = 0; i < rs->nifaces; i++)
-		for (uint32_t k = 0; k < rs->ifaces[i].naddrs; k++)
-			if (rs->ifaces[i].addrs[k].af == p->af && !memcmp(rs->ifaces[i].addrs[k].addr, p->dst, 16))
-				return true;
-	return false;
-}
-
 static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 {
 	struct pk_vpkt out, last;
 
 	if (!evaluate(rs, p, p->dir == PK_DIR_OUT ? "packet out" : "packet in", &out) || p->dir == PK_DIR_OUT)
 		return;
-	if (is_self(rs, &out)) {
+	if (pk_eval_is_self(rs, out.af, out.dst)) {
 		printf("route: the destination is the firewall's own address: delivered locally\n");
 		return;
 	}

@@ -16,6 +16,7 @@
 	X(diff, "are two rulesets equivalent? else packets whose verdict changes")           \
 	X(explain, "how the ruleset treats one packet, rule by rule")                         \
 	X(query, "can any packet of a shape pass? a witness, or the rules that stop it")     \
+	X(test, "policy tests: expectations proved over whole packet shapes (CI)")          \
 	X(compile, "compile a rule file into verified bytecode (.pkb)")                       \
 	X(dump, "disassemble a .pkb: header, options, tables, rules, program")                \
 	X(replay, "predict the verdict of every packet of a capture (pcap, pcapng)")          \
