@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/expect_out.h"
 #include "cli/front_args.h"
 #include "cli/load.h"
 #include "runtime/afile.h"
@@ -18,13 +19,15 @@
 
 static void compile_usage(FILE *out)
 {
-	fputs("usage: picket compile FILE -o OUT.pkb [--topology FILE] [-D name=value]\n\n"
+	fputs("usage: picket compile FILE -o OUT.pkb [--expect TESTS] [--topology FILE] [-D name=value]\n\n"
 	      "Compile a rule file into verified bytecode for the runtime (picket replay,\n"
 	      "picketd). The result is loaded back with the runtime's verifier before it\n"
 	      "is written; OUT is replaced atomically and left untouched on any error.\n"
 	      "FILE - reads standard input, -o - writes standard output; OUT may not be\n"
 	      "a file the compile reads.\n"
-	      "Exit 0 on success, 2 on error.\n",
+	      "--expect TESTS: the policy tests of TESTS (picket test) must hold, else OUT is\n"
+	      "not written; the .pkb records their hash (picket dump shows it).\n"
+	      "Exit 0 on success, 1 when a test fails, 2 on error.\n",
 	      out);
 }
 
@@ -75,26 +78,58 @@ static int write_out(const char *out, const uint8_t *buf, size_t len, struct pk_
 	return 0;
 }
 
-/* Takes "-o OUT" out of argv; the rest goes to the shared option parser. */
-static const char *take_output(int *argc, char **argv)
+struct compile_opts {
+	const char *out, *expect;
+};
+
+/* Takes "-o OUT" and "--expect TESTS" out of argv; the rest goes to the
+ * shared option parser. */
+static void take_opts(int *argc, char **argv, struct compile_opts *o)
 {
-	const char *out = NULL;
 	int j = 1;
 	for (int i = 1; i < *argc; i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < *argc)
-			out = argv[++i];
+			o->out = argv[++i];
 		else if (!strncmp(argv[i], "--output=", 9))
-			out = argv[i] + 9;
+			o->out = argv[i] + 9;
+		else if (!strcmp(argv[i], "--expect") && i + 1 < *argc)
+			o->expect = argv[++i];
 		else
 			argv[j++] = argv[i];
 	}
 	*argc = j;
-	return out;
+}
+
+/* The compile gate: 0 when every test holds (t filled, for the .pkb), 1
+ * when some fail (reported on standard error), 2 on bad input. */
+static int gate(const struct pk_ir_ruleset *ir, const char *expect, const struct pk_cli_irargs *ia,
+		struct pk_ir_tests *t)
+{
+	struct pk_cli_expect_run run;
+	int rc = 2;
+	if (pk_cli_expect_load(expect, ir, ia, &run) < 0) {
+		rc = 2; /* the file's errors are printed */
+	} else if (pk_cli_expect_check(ir, &run) < 0) {
+		fprintf(stderr, "picket compile: the Z3 solver could not be started\n");
+	} else if (run.nfailed) {
+		pk_cli_expect_print(ir, &run, PK_EXPECT_TEXT, stderr, "");
+		fprintf(stderr, "picket compile: %u of %u policy tests fail: nothing written\n", run.nfailed, run.n);
+		rc = 1;
+	} else {
+		memcpy(t->sha256, run.hash, 32);
+		t->path = expect;
+		t->count = run.n;
+		rc = 0;
+	}
+	pk_cli_expect_free(&run);
+	return rc;
 }
 
 int pk_cmd_compile(int argc, char **argv)
 {
-	const char *out = take_output(&argc, argv);
+	struct compile_opts o = {0};
+	take_opts(&argc, argv, &o);
+	const char *out = o.out;
 	struct pk_front_args a;
 	int rc = pk_front_args_parse(argc, argv, "", true, compile_usage, &a);
 	if (rc >= 0)
@@ -109,8 +144,15 @@ int pk_cmd_compile(int argc, char **argv)
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	struct pk_rs *rs = NULL;
-	rc = pk_frontend_load(a.files[0], &a.ir.fo, &d, &ir) || pk_cli_encode_checked(ir, &d, &buf, &len, &rs) ||
-	     write_out(out, buf, len, &d);
+	struct pk_ir_tests tests;
+	rc = pk_frontend_load(a.files[0], &a.ir.fo, &d, &ir) ? 2 : 0;
+	pk_diags_print(&d, stderr, a.ir.color);
+	if (!rc && o.expect && (rc = gate(ir, o.expect, &a.ir, &tests)) == 0)
+		ir->tests = &tests;
+	pk_diags_free(&d);
+	pk_diags_init(&d);
+	if (!rc && (pk_cli_encode_checked(ir, &d, &buf, &len, &rs) || write_out(out, buf, len, &d)))
+		rc = 2;
 	pk_diags_print(&d, stderr, a.ir.color);
 	if (!rc) /* with -o -, the bytecode has standard output */
 		fprintf(strcmp(out, "-") ? stdout : stderr, "%s: %u rules, %zu bytes\n", shown(out), pk_rs_nrules(rs),
@@ -120,5 +162,5 @@ int pk_cmd_compile(int argc, char **argv)
 	if (ir)
 		pk_ir_ruleset_free(ir);
 	pk_diags_free(&d);
-	return rc ? 2 : 0;
+	return rc;
 }

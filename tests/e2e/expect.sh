@@ -57,5 +57,19 @@ assert len(res) == 5 and res[0]["locations"][0]["physicalLocation"]["region"]["s
 assert res[0]["relatedLocations"][-1]["physicalLocation"]["region"]["startLine"] == 9
 PY
 fi
+# the compile gate: no .pkb from failing tests; the passed tests recorded
+$picket compile "$d/router.conf" --expect "$d/fail.expect" -o "$tmp/r.pkb" >"$tmp/out" 2>&1
+[ $? -eq 1 ] || fail "compile --expect, tests fail: exit 1"
+[ ! -e "$tmp/r.pkb" ] || fail "compile --expect, tests fail: nothing written"
+grep -q 'picket compile: 5 of 5 policy tests fail: nothing written' "$tmp/out" || fail "compile --expect says why"
+$picket compile "$d/router.conf" --expect "$d/picket.expect" -o "$tmp/r.pkb" >/dev/null 2>&1
+[ $? -eq 0 ] || fail "compile --expect, tests hold: exit 0"
+$picket dump "$tmp/r.pkb" >"$tmp/out" 2>&1
+grep -q "^# tests *5 expectations of .*picket.expect held" "$tmp/out" || fail "dump shows the tests passed"
+grep -q "^# tests sha256 *$(sha256sum <"$d/picket.expect" | cut -d' ' -f1)\$" "$tmp/out" ||
+	fail "the .pkb records the expectations file's SHA-256"
+$picket compile "$d/router.conf" -o "$tmp/plain.pkb" >/dev/null 2>&1
+$picket dump "$tmp/plain.pkb" | grep -q '^# tests *none recorded' || fail "dump: no tests recorded without --expect"
+
 [ $fails -eq 0 ] && echo "ok: picket test"
 exit $fails
