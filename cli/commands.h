@@ -25,7 +25,8 @@
 	X(rules, "show picketd's rules with counters (pfctl -vsr)")                           \
 	X(tables, "show picketd's tables and the hosts overload added")                     \
 	X(kill_states, "remove picketd's states between hosts")                               \
-	X(reload, "make picketd re-read and swap in its ruleset")
+	X(reload, "make picketd re-read and swap in its ruleset")                           \
+	X(confirm, "keep the ruleset of picketd's pending 'reload --confirm'")
 
 #define PK_CMD_DECL(name, summary) int pk_cmd_##name(int argc, char **argv);
 PK_COMMANDS(PK_CMD_DECL)
