@@ -14,12 +14,14 @@
 #include "cli/expect_out.h"
 #include "cli/front_args.h"
 #include "cli/load.h"
+#include "cli/sign.h"
 #include "runtime/afile.h"
 #include "runtime/infile.h"
 
 static void compile_usage(FILE *out)
 {
-	fputs("usage: picket compile FILE -o OUT.pkb [--expect TESTS] [--topology FILE] [-D name=value]\n\n"
+	fputs("usage: picket compile FILE -o OUT.pkb [--expect TESTS] [--sign KEY] [--topology FILE]\n"
+	      "                      [-D name=value]\n\n"
 	      "Compile a rule file into verified bytecode for the runtime (picket replay,\n"
 	      "picketd). The result is loaded back with the runtime's verifier before it\n"
 	      "is written; OUT is replaced atomically and left untouched on any error.\n"
@@ -27,6 +29,8 @@ static void compile_usage(FILE *out)
 	      "a file the compile reads.\n"
 	      "--expect TESTS: the policy tests of TESTS (picket test) must hold, else OUT is\n"
 	      "not written; the .pkb records their hash (picket dump shows it).\n"
+	      "--sign KEY: OUT.sig, OUT signed with the secret key KEY (picket keygen), for\n"
+	      "picketd --signed-by.\n"
 	      "Exit 0 on success, 1 when a test fails, 2 on error.\n",
 	      out);
 }
@@ -79,10 +83,21 @@ static int write_out(const char *out, const uint8_t *buf, size_t len, struct pk_
 }
 
 struct compile_opts {
-	const char *out, *expect;
+	const char *out, *expect, *sign;
 };
 
-/* Takes "-o OUT" and "--expect TESTS" out of argv; the rest goes to the
+/* --sign KEY: OUT.sig beside OUT (cli/sign.h); nothing without it. */
+static int sign_out(const char *key, const char *out, const uint8_t *buf, size_t len, struct pk_diags *d)
+{
+	struct pk_err err;
+	if (!key || pk_cli_sign(key, out, buf, len, &err) == 0)
+		return 0;
+	const struct pk_loc here = {.file = out};
+	pk_error(d, &here, "not signed: %s", err.msg);
+	return -1;
+}
+
+/* Takes "-o OUT", "--expect TESTS" and "--sign KEY" out of argv; the rest goes to the
  * shared option parser. */
 static void take_opts(int *argc, char **argv, struct compile_opts *o)
 {
@@ -94,6 +109,8 @@ static void take_opts(int *argc, char **argv, struct compile_opts *o)
 			o->out = argv[i] + 9;
 		else if (!strcmp(argv[i], "--expect") && i + 1 < *argc)
 			o->expect = argv[++i];
+		else if (!strcmp(argv[i], "--sign") && i + 1 < *argc)
+			o->sign = argv[++i];
 		else
 			argv[j++] = argv[i];
 	}
@@ -134,7 +151,7 @@ int pk_cmd_compile(int argc, char **argv)
 	int rc = pk_front_args_parse(argc, argv, "", true, compile_usage, &a);
 	if (rc >= 0)
 		return rc;
-	if (!out) {
+	if (!out || (o.sign && !strcmp(out, "-"))) {
 		compile_usage(stderr);
 		return 2;
 	}
@@ -151,7 +168,8 @@ int pk_cmd_compile(int argc, char **argv)
 		ir->tests = &tests;
 	pk_diags_free(&d);
 	pk_diags_init(&d);
-	if (!rc && (pk_cli_encode_checked(ir, &d, &buf, &len, &rs) || write_out(out, buf, len, &d)))
+	if (!rc && (pk_cli_encode_checked(ir, &d, &buf, &len, &rs) || write_out(out, buf, len, &d) ||
+		    sign_out(o.sign, out, buf, len, &d)))
 		rc = 2;
 	pk_diags_print(&d, stderr, a.ir.color);
 	if (!rc) /* with -o -, the bytecode has standard output */

@@ -18,6 +18,7 @@
 	X(query, "can any packet of a shape pass? a witness, or the rules that stop it")     \
 	X(test, "policy tests: expectations proved over whole packet shapes (CI)")          \
 	X(compile, "compile a rule file into verified bytecode (.pkb)")                       \
+	X(keygen, "an Ed25519 key pair for signed rulesets (compile --sign, picketd --signed-by)") \
 	X(dump, "disassemble a .pkb: header, options, tables, rules, program")                \
 	X(replay, "predict the verdict of every packet of a capture (pcap, pcapng)")          \
 	X(states, "list picketd's states (pfctl -ss)")                                        \

@@ -45,7 +45,7 @@ int pk_confirm_reload(struct pk_daemon *d, const char *path, unsigned seconds, c
 	struct pk_infile bytes;
 	struct pk_err why;
 	path = path ? path : d->opts.pkb;
-	if (pk_daemon_load(path, &rs, &bytes, &why) < 0) {
+	if (pk_daemon_load(d, path, &rs, &bytes, &why) < 0) {
 		d->reloads_refused++;
 		snprintf(msg, msglen, "reload refused, the running ruleset stays: %s", why.msg);
 		pk_log(LOG_ERR, "%s", msg);

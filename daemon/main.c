@@ -21,6 +21,7 @@
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
 #include "daemon/lock.h"
+#include "daemon/sign.h"
 #include "daemon/sys.h"
 
 #define POLL_MS 100
@@ -116,7 +117,12 @@ static int start(struct pk_daemon *d, struct pk_err *err)
 {
 	struct pk_rs *rs;
 
-	if (lock_ctl(d, err) < 0 || pk_daemon_load(d->opts.pkb, &rs, &d->running, err) < 0)
+	if (d->opts.signed_by) {
+		if (pk_sign_read_key(d->opts.signed_by, d->signer, err) < 0)
+			return -1;
+		d->signed_only = true;
+	}
+	if (lock_ctl(d, err) < 0 || pk_daemon_load(d, d->opts.pkb, &rs, &d->running, err) < 0)
 		return -1;
 	if (pk_daemon_check_user(d, err) < 0) {
 		pk_rs_free(rs);

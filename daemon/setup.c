@@ -14,6 +14,7 @@
 
 #include "daemon/lock.h"
 #include "daemon/offload.h"
+#include "daemon/sign.h"
 #include "daemon/sys.h"
 
 static bool log_to_stderr = true;
@@ -39,7 +40,8 @@ void pk_log(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-int pk_daemon_load(const char *path, struct pk_rs **rs, struct pk_infile *bytes, struct pk_err *err)
+int pk_daemon_load(const struct pk_daemon *d, const char *path, struct pk_rs **rs, struct pk_infile *bytes,
+		   struct pk_err *err)
 {
 	struct pk_err e;
 
@@ -47,8 +49,14 @@ int pk_daemon_load(const char *path, struct pk_rs **rs, struct pk_infile *bytes,
 	memset(bytes, 0, sizeof(*bytes));
 	if (pk_sys_check_pkb_mode(path, err) < 0)
 		return -1;
-	if (pk_infile_read(path, PK_INFILE_PKB, bytes, &e) < 0 ||
-	    pk_rs_load((const uint8_t *)bytes->data, bytes->len, rs, &e) < 0) {
+	if (pk_infile_read(path, PK_INFILE_PKB, bytes, &e) < 0)
+		return pk_err_at(err, e.offset, "%s: byte %llu: %s", path, (unsigned long long)e.offset, e.msg);
+	/* the signature first: the verifier never sees bytes of an unknown origin */
+	if (d->signed_only && pk_sign_check(d->signer, path, bytes->data, bytes->len, &e) < 0) {
+		pk_infile_free(bytes);
+		return pk_err_set(err, "%s: %s", path, e.msg);
+	}
+	if (pk_rs_load((const uint8_t *)bytes->data, bytes->len, rs, &e) < 0) {
 		pk_infile_free(bytes);
 		return pk_err_at(err, e.offset, "%s: byte %llu: %s", path, (unsigned long long)e.offset, e.msg);
 	}
