@@ -27,15 +27,9 @@ struct explain_ctx {
 
 static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i, const char *indent)
 {
-	const struct pk_ir_rule *r = &rs->rules[i];
-	size_t len = 0;
-	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
-	while (text && len && (*text == ' ' || *text == '\t')) {
-		text++;
-		len--;
-	}
-	printf("%srule %u at %s:%u: %.*s\n", indent, i, r->loc.file ? r->loc.file : "?", r->loc.line,
-	       text ? (int)len : 0, text ? text : "");
+	char line[1024];
+	pk_lint_rule_line(rs, i, line, sizeof(line));
+	printf("%s%s\n", indent, line);
 }
 
 static void visit(void *ctx, uint32_t rule)

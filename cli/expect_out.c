@@ -31,15 +31,7 @@ static void rule_text(const struct pk_ir_ruleset *rs, uint32_t i, char *buf, siz
 		snprintf(buf, size, "no rule: pf's default pass, or an interface under 'set skip'");
 		return;
 	}
-	const struct pk_ir_rule *r = &rs->rules[i];
-	size_t len = 0;
-	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
-	while (text && len && (*text == ' ' || *text == '\t')) {
-		text++;
-		len--;
-	}
-	snprintf(buf, size, "rule %u at %s:%u: %.*s", i, r->loc.file ? r->loc.file : "?", r->loc.line,
-		 text ? (int)len : 0, text ? text : "");
+	pk_lint_rule_line(rs, i, buf, size);
 }
 
 static void step_text(const struct pk_ir_ruleset *rs, const struct pk_expect_step *s, char *buf, size_t size)

@@ -22,18 +22,6 @@ static Z3_ast field_is(struct pk_z3 *z, Z3_ast f, uint64_t v, unsigned bits)
 	return Z3_mk_eq(z->c, f, pk_z3_bv(z->c, v, bits));
 }
 
-static Z3_ast and2(Z3_context c, Z3_ast a, Z3_ast b)
-{
-	const Z3_ast v[2] = {a, b};
-	return Z3_mk_and(c, 2, v);
-}
-
-static Z3_ast or2(Z3_context c, Z3_ast a, Z3_ast b)
-{
-	const Z3_ast v[2] = {a, b};
-	return Z3_mk_or(c, 2, v);
-}
-
 /* TCP flags for the packet: f for TCP, none for the rest. */
 static Z3_ast tcp_flags(struct pk_z3 *z, uint8_t f)
 {
@@ -60,36 +48,16 @@ static Z3_ast reply(struct pk_z3 *z, Z3_ast f, uint8_t flags)
 	return Z3_substitute(c, f, 6, from, to);
 }
 
-/* The ruleset passes the packet with a rule that keeps state (or the
- * interface is skipped: pf does not filter there at all). */
-static Z3_ast keeps_state(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
-{
-	uint32_t *idx = pk_xcalloc(rs->nrules + 1, sizeof(*idx));
-	Z3_ast *M = pk_xcalloc(rs->nrules + 1, sizeof(*M));
-	Z3_ast *leaf = pk_xcalloc(rs->nrules + 1, sizeof(*leaf));
-	unsigned n = 0;
-	for (uint32_t i = 0; i < rs->nrules; i++) {
-		const struct pk_ir_rule *r = &rs->rules[i];
-		if (pk_z3_decides(r) || (r->action == PK_ACT_MATCH && r->quick)) {
-			leaf[n] = pk_z3_bool(z->c, r->action == PK_ACT_PASS && r->state != PK_STATE_NONE);
-			idx[n++] = i;
-		}
-	}
-	const Z3_ast chain = pk_z3_chain(z, rs, idx, n, M, leaf, Z3_mk_false(z->c));
-	free(idx);
-	free(M);
-	free(leaf);
-	return or2(z->c, pk_z3_skipped(z, rs), chain);
-}
-
 /* One side of the connection gets through the filter (expect.h). */
 static Z3_ast side_ok(struct pk_z3 *z, Z3_ast pass, Z3_ast keeps)
 {
 	Z3_context c = z->c;
-	const Z3_ast conn = or2(c, field_is(z, z->p.proto, 6, 8), field_is(z, z->p.proto, 17, 8));
+	const Z3_ast tcp_udp[2] = {field_is(z, z->p.proto, 6, 8), field_is(z, z->p.proto, 17, 8)};
 	const Z3_ast stateless[3] = {later(z, pass), reply(z, pass, PK_TH_SYN | PK_TH_ACK), reply(z, pass, PK_TH_ACK)};
-	const Z3_ast rest = or2(c, Z3_mk_not(c, conn), Z3_mk_and(c, 3, stateless));
-	return or2(c, keeps, and2(c, pass, rest));
+	const Z3_ast rest[2] = {Z3_mk_not(c, Z3_mk_or(c, 2, tcp_udp)), Z3_mk_and(c, 3, stateless)};
+	const Z3_ast alone[2] = {pass, Z3_mk_or(c, 2, rest)};
+	const Z3_ast either[2] = {keeps, Z3_mk_and(c, 2, alone)};
+	return Z3_mk_or(c, 2, either);
 }
 
 /* g for the packet as it arrives, and g again on the interface the
@@ -109,11 +77,12 @@ static Z3_ast forwarded(struct expect_ctx *x, Z3_ast g)
 	for (uint32_t k = 0; k < rs->nifaces; k++) {
 		Z3_ast from[2] = {z->p.dir, z->p.iface};
 		Z3_ast to[2] = {pk_z3_bv(c, PK_DIR_OUT, 8), pk_z3_bv(c, pk_z3_iface_index(z, rs->ifaces[k].name), 16)};
-		v[n++] = and2(c, pk_z3_routes_via(z, rs, rs->ifaces[k].name), Z3_substitute(c, g, 2, from, to));
+		const Z3_ast via[2] = {pk_z3_routes_via(z, rs, rs->ifaces[k].name), Z3_substitute(c, g, 2, from, to)};
+		v[n++] = Z3_mk_and(c, 2, via);
 	}
-	const Z3_ast out = pk_z3_or(c, n, v);
+	const Z3_ast both[2] = {g, pk_z3_or(c, n, v)};
 	free(v);
-	return and2(c, g, out);
+	return Z3_mk_and(c, 2, both);
 }
 
 static int ctx_init(struct expect_ctx *x, const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *shape_rs)
@@ -125,7 +94,7 @@ static int ctx_init(struct expect_ctx *x, const struct pk_ir_ruleset *rs, const 
 	x->dom = pk_z3_domain(&x->z);
 	const Z3_ast pass = pk_z3_passes(&x->z, rs);
 	x->through_pkt = Z3_simplify(x->z.c, forwarded(x, pass));
-	x->through_conn = Z3_simplify(x->z.c, forwarded(x, side_ok(&x->z, pass, keeps_state(&x->z, rs))));
+	x->through_conn = Z3_simplify(x->z.c, forwarded(x, side_ok(&x->z, pass, pk_z3_passes_with_state(&x->z, rs))));
 	return 0;
 }
 
@@ -134,8 +103,10 @@ static Z3_ast shape_of(struct expect_ctx *x, const struct pk_ir_ruleset *shape_r
 		       bool open)
 {
 	struct pk_z3 *z = &x->z;
-	if (e->is_packet)
-		return and2(z->c, x->dom, pk_z3_is_packet(z, &e->pkt));
+	if (e->is_packet) {
+		const Z3_ast one[2] = {x->dom, pk_z3_is_packet(z, &e->pkt)};
+		return Z3_mk_and(z->c, 2, one);
+	}
 	Z3_ast *v = pk_xcalloc(e->n + 1, sizeof(*v));
 	bool flags = false;
 	for (uint32_t k = 0; k < e->n; k++) {
@@ -143,12 +114,10 @@ static Z3_ast shape_of(struct expect_ctx *x, const struct pk_ir_ruleset *shape_r
 		v[k] = pk_z3_match_plain(z, shape_rs, r);
 		flags |= r->flagmask != 0;
 	}
-	Z3_ast s = and2(z->c, x->dom, pk_z3_or(z->c, e->n, v));
+	const Z3_ast opening[2] = {Z3_mk_not(z->c, field_is(z, z->p.proto, 6, 8)), field_is(z, z->p.flags, PK_TH_SYN, 8)};
+	const Z3_ast s[3] = {x->dom, pk_z3_or(z->c, e->n, v), Z3_mk_or(z->c, 2, opening)};
 	free(v);
-	if (open && !flags)
-		s = and2(z->c, s, or2(z->c, Z3_mk_not(z->c, field_is(z, z->p.proto, 6, 8)),
-				      field_is(z, z->p.flags, PK_TH_SYN, 8)));
-	return s;
+	return Z3_mk_and(z->c, open && !flags ? 3 : 2, s);
 }
 
 /* sat(f): 1 with *w filled, 0 unsat, -1 when the solver gave up. */
@@ -174,11 +143,13 @@ static void check_one(struct expect_ctx *x, const struct pk_ir_ruleset *shape_rs
 		return;
 	}
 	if (e->kind == PK_EXPECT_REACH) {
-		s = solve(x, and2(c, open, x->through_conn), NULL);
+		const Z3_ast ok[2] = {open, x->through_conn};
+		s = solve(x, Z3_mk_and(c, 2, ok), NULL);
 		r->holds = s == 1;
 	} else {
 		const Z3_ast bad = e->kind == PK_EXPECT_PASS ? Z3_mk_not(c, x->through_conn) : x->through_pkt;
-		s = solve(x, and2(c, open, bad), &r->w);
+		const Z3_ast fails[2] = {open, bad};
+		s = solve(x, Z3_mk_and(c, 2, fails), &r->w);
 		r->holds = s == 0;
 	}
 	r->undecided = s < 0;
