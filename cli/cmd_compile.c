@@ -117,27 +117,31 @@ static void take_opts(int *argc, char **argv, struct compile_opts *o)
 	*argc = j;
 }
 
+static int gate_check(const struct pk_ir_ruleset *ir, struct pk_cli_expect_run *run, struct pk_ir_tests *t)
+{
+	if (pk_cli_expect_check(ir, run) < 0) {
+		fprintf(stderr, "picket compile: the Z3 solver could not be started\n");
+		return 2;
+	}
+	if (run->nfailed) {
+		pk_cli_expect_print(ir, run, PK_EXPECT_TEXT, stderr, "");
+		fprintf(stderr, "picket compile: %u of %u policy tests fail: nothing written\n", run->nfailed, run->n);
+		return 1;
+	}
+	memcpy(t->sha256, run->hash, 32);
+	t->path = run->path;
+	t->count = run->n;
+	return 0;
+}
+
 /* The compile gate: 0 when every test holds (t filled, for the .pkb), 1
  * when some fail (reported on standard error), 2 on bad input. */
 static int gate(const struct pk_ir_ruleset *ir, const char *expect, const struct pk_cli_irargs *ia,
 		struct pk_ir_tests *t)
 {
 	struct pk_cli_expect_run run;
-	int rc = 2;
-	if (pk_cli_expect_load(expect, ir, ia, &run) < 0) {
-		rc = 2; /* the file's errors are printed */
-	} else if (pk_cli_expect_check(ir, &run) < 0) {
-		fprintf(stderr, "picket compile: the Z3 solver could not be started\n");
-	} else if (run.nfailed) {
-		pk_cli_expect_print(ir, &run, PK_EXPECT_TEXT, stderr, "");
-		fprintf(stderr, "picket compile: %u of %u policy tests fail: nothing written\n", run.nfailed, run.n);
-		rc = 1;
-	} else {
-		memcpy(t->sha256, run.hash, 32);
-		t->path = expect;
-		t->count = run.n;
-		rc = 0;
-	}
+	/* a file with errors has them printed: exit 2 */
+	const int rc = pk_cli_expect_load(expect, ir, ia, &run) < 0 ? 2 : gate_check(ir, &run, t);
 	pk_cli_expect_free(&run);
 	return rc;
 }

@@ -67,22 +67,27 @@ static char *default_expect(const char *rules)
 	return p;
 }
 
+static int check(const struct pk_ir_ruleset *rs, struct pk_cli_expect_run *run, enum pk_expect_format fmt)
+{
+	if (pk_cli_expect_check(rs, run) < 0) {
+		fprintf(stderr, "picket test: the Z3 solver could not be started\n");
+		return 2;
+	}
+	if (pk_cli_expect_print(rs, run, fmt, stdout, PK_VERSION) < 0 || fflush(stdout)) {
+		fprintf(stderr, "picket test: cannot write the report\n");
+		return 2;
+	}
+	return run->nfailed ? 1 : 0;
+}
+
 static int run_tests(const struct test_args *a, const char *expect)
 {
 	struct pk_ir_ruleset *rs;
 	if (pk_cli_load_ir(a->words[0], &a->ir, &rs) < 0)
 		return 2;
 	struct pk_cli_expect_run run;
-	const bool loaded = pk_cli_expect_load(expect, rs, &a->ir, &run) == 0;
-	int rc = 2;
-	if (!loaded)
-		rc = 2; /* the file's errors are printed */
-	else if (pk_cli_expect_check(rs, &run) < 0)
-		fprintf(stderr, "picket test: the Z3 solver could not be started\n");
-	else if (pk_cli_expect_print(rs, &run, a->fmt, stdout, PK_VERSION) < 0 || fflush(stdout))
-		fprintf(stderr, "picket test: cannot write the report\n");
-	else
-		rc = run.nfailed ? 1 : 0;
+	/* a file with errors has them printed: exit 2 */
+	const int rc = pk_cli_expect_load(expect, rs, &a->ir, &run) < 0 ? 2 : check(rs, &run, a->fmt);
 	pk_cli_expect_free(&run);
 	pk_ir_ruleset_free(rs);
 	return rc;

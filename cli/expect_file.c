@@ -66,6 +66,10 @@ static int parse_line(char *s, unsigned line, const char *path, struct pk_expect
 		bad_line(path, line, "an expectation is 'pass', 'block' or 'reach'");
 		return -1;
 	}
+	if (!s[at]) {
+		bad_line(path, line, "an expectation needs a shape, or a packet");
+		return -1;
+	}
 	e->kind = (enum pk_expect_kind)k;
 	e->text = s + at;
 	const uint32_t col = (uint32_t)(e->text - start) + 1;
