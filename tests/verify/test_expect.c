@@ -30,12 +30,26 @@ static const char rules[] =
 	"pass in on lan0 proto udp from 192.168.10.0/24 to any port 53 no state\n"
 	"pass out on wan0 proto udp to any port 53 no state\n";
 
+/* The rulesets of the last check: the result's names point into them. */
+static struct pk_ir_ruleset *rs, *shape_rs;
+
+static void free_rulesets(void)
+{
+	if (rs)
+		pk_ir_ruleset_free(rs);
+	if (shape_rs)
+		pk_ir_ruleset_free(shape_rs);
+	rs = shape_rs = NULL;
+}
+
+PK_TEST_FIXTURE(teardown, free_rulesets())
+
 /* Checks one expectation whose shape is a rule body; returns the result. */
 static struct pk_expect_result check(enum pk_expect_kind kind, const char *shape)
 {
-	struct pk_ir_ruleset *rs, *shape_rs;
 	struct pk_diags d;
 	char text[2048];
+	free_rulesets();
 	pk_diags_init(&d);
 	assert_int_equal(pk_frontend_load_string("r.conf", rules, sizeof(rules) - 1, NULL, &d, &rs), 0);
 	const int n = snprintf(text, sizeof(text), "%smatch %s\n", rules, shape);
@@ -44,8 +58,6 @@ static struct pk_expect_result check(enum pk_expect_kind kind, const char *shape
 	struct pk_expect e = {.kind = kind, .text = shape, .first = rs->nrules, .n = shape_rs->nrules - rs->nrules};
 	struct pk_expect_result r;
 	assert_int_equal(pk_expect_check(rs, shape_rs, &e, 1, &r), 0);
-	pk_ir_ruleset_free(shape_rs);
-	pk_ir_ruleset_free(rs);
 	return r;
 }
 
@@ -115,10 +127,10 @@ static void test_a_shape_no_packet_has_is_reported_empty(void **state)
 	assert_true(r.empty);
 }
 
-PK_TEST_MAIN(cmocka_unit_test(test_a_stateful_pass_routed_to_an_allowing_interface_holds),
-	     cmocka_unit_test(test_a_pass_blocked_by_the_out_rules_fails_at_the_out_step),
-	     cmocka_unit_test(test_a_pass_without_state_fails_on_the_blocked_reply),
-	     cmocka_unit_test(test_block_holds_when_nothing_of_the_shape_gets_through),
-	     cmocka_unit_test(test_block_fails_with_the_packet_that_gets_through),
-	     cmocka_unit_test(test_reach_holds_for_some_and_fails_for_none),
-	     cmocka_unit_test(test_a_shape_no_packet_has_is_reported_empty))
+PK_TEST_MAIN(cmocka_unit_test_teardown(test_a_stateful_pass_routed_to_an_allowing_interface_holds, teardown),
+	     cmocka_unit_test_teardown(test_a_pass_blocked_by_the_out_rules_fails_at_the_out_step, teardown),
+	     cmocka_unit_test_teardown(test_a_pass_without_state_fails_on_the_blocked_reply, teardown),
+	     cmocka_unit_test_teardown(test_block_holds_when_nothing_of_the_shape_gets_through, teardown),
+	     cmocka_unit_test_teardown(test_block_fails_with_the_packet_that_gets_through, teardown),
+	     cmocka_unit_test_teardown(test_reach_holds_for_some_and_fails_for_none, teardown),
+	     cmocka_unit_test_teardown(test_a_shape_no_packet_has_is_reported_empty, teardown))
