@@ -1,11 +1,13 @@
 /*
  * cli/cmd_test.c: `picket test RULES [EXPECT]`: policy tests for CI: every
- * expectation of EXPECT (default: picket.expect beside RULES) proved or
- * refuted over its whole shape (cli/expect_file.h, verify/expect.h).
+ * expectation of EXPECT (default: the `expect` lines of RULES, or else
+ * picket.expect beside RULES) proved or refuted over its whole shape
+ * (cli/expect_file.h, verify/expect.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/expect_out.h"
@@ -16,7 +18,8 @@ static void usage(FILE *out)
 	fprintf(out, "usage: picket test [OPTIONS] RULES [EXPECT]\n"
 		     "  --format text|json|sarif   output format (default text)\n"
 		     "  --topology FILE, --root DIR, -D NAME=VALUE, --color auto|never|always\n"
-		     "EXPECT (default: picket.expect in the directory of RULES) holds lines\n"
+		     "EXPECT (default: the 'expect' lines of RULES, or else picket.expect in the\n"
+		     "directory of RULES) holds lines\n"
 		     "  expect pass|block|reach SHAPE\n"
 		     "SHAPE is a rule body, e.g. 'proto tcp from $lan to $nas port { 22 443 } in on lan0',\n"
 		     "or one packet as 'picket explain' reads it.\n"
@@ -80,14 +83,32 @@ static int check(const struct pk_ir_ruleset *rs, struct pk_cli_expect_run *run, 
 	return run->nfailed ? 1 : 0;
 }
 
-static int run_tests(const struct test_args *a, const char *expect)
+/* The expectations: EXPECT's; else the rule file's own `expect` lines;
+ * else picket.expect beside it. 0, or -1 after the errors are printed. */
+static int load(const struct test_args *a, const struct pk_ir_ruleset *rs, struct pk_cli_expect_run *run)
+{
+	if (a->nwords == 2)
+		return pk_cli_expect_load(a->words[1], rs, &a->ir, run);
+	const int inline_rc = pk_cli_expect_from_rules(rs, &a->ir, run);
+	if (inline_rc < 0 || run->n)
+		return inline_rc;
+	pk_cli_expect_free(run);
+	char *dflt = default_expect(a->words[0]);
+	if (dflt && access(dflt, F_OK) < 0)
+		fprintf(stderr, "picket test: %s has no expect lines, and there is no %s\n", a->words[0], dflt);
+	const int rc = dflt ? pk_cli_expect_load(dflt, rs, &a->ir, run) : -1;
+	free(dflt);
+	return rc;
+}
+
+static int run_tests(const struct test_args *a)
 {
 	struct pk_ir_ruleset *rs;
 	if (pk_cli_load_ir(a->words[0], &a->ir, &rs) < 0)
 		return 2;
 	struct pk_cli_expect_run run;
 	/* a file with errors has them printed: exit 2 */
-	const int rc = pk_cli_expect_load(expect, rs, &a->ir, &run) < 0 ? 2 : check(rs, &run, a->fmt);
+	const int rc = load(a, rs, &run) < 0 ? 2 : check(rs, &run, a->fmt);
 	pk_cli_expect_free(&run);
 	pk_ir_ruleset_free(rs);
 	return rc;
@@ -105,8 +126,5 @@ int pk_cmd_test(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	char *dflt = a.nwords == 2 ? NULL : default_expect(a.words[0]);
-	const int rc = run_tests(&a, a.nwords == 2 ? a.words[1] : dflt);
-	free(dflt);
-	return rc;
+	return run_tests(&a);
 }

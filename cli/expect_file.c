@@ -144,12 +144,16 @@ static unsigned count_lines(const char *s, size_t len)
 
 /* The front end's messages about the appended lines, told at the
  * expectations' lines. */
-static void print_shape_diags(const struct pk_cli_expect_run *run, const struct pk_diags *d, const char *rules,
-			      unsigned base, enum pk_diag_color color)
+static void print_shape_diags(const struct pk_cli_expect_run *run, const struct pk_ir_ruleset *rs,
+			      const struct pk_diags *d, unsigned base, enum pk_diag_color color)
 {
+	const char *rules = rs->sources[0].path;
 	struct pk_diags out;
 	pk_diags_init(&out);
-	pk_diags_add_source(&out, run->path, run->text, run->len);
+	if (run->text)
+		pk_diags_add_source(&out, run->path, run->text, run->len);
+	for (uint32_t s = 0; s < rs->nsources; s++) /* expectations written in the rule files */
+		pk_diags_add_source(&out, rs->sources[s].path, rs->sources[s].text, rs->sources[s].len);
 	for (unsigned i = 0; i < d->n; i++) {
 		const struct pk_diag *g = &d->v[i];
 		if (!g->loc.file || strcmp(g->loc.file, rules) || g->loc.line < base || g->loc.line - base >= run->n)
@@ -177,9 +181,16 @@ static void assign_rules(struct pk_cli_expect_run *run, const char *rules, uint3
 	}
 }
 
+/* The shapes resolved against the rule file (nothing to do when every
+ * expectation is a packet). */
 static int load_shapes(struct pk_cli_expect_run *run, const struct pk_ir_ruleset *rs,
 		       const struct pk_cli_irargs *ia)
 {
+	bool shapes = false;
+	for (unsigned k = 0; k < run->n; k++)
+		shapes |= !run->v[k].is_packet;
+	if (!shapes)
+		return 0;
 	if (rs->nsources == 0)
 		return -1;
 	const struct pk_ir_source *src = &rs->sources[0];
@@ -196,7 +207,7 @@ static int load_shapes(struct pk_cli_expect_run *run, const struct pk_ir_ruleset
 	struct pk_diags d;
 	pk_diags_init(&d);
 	const int rc = pk_frontend_load_string(src->path, text, len, &ia->fo, &d, &run->shape_rs);
-	print_shape_diags(run, &d, src->path, base, ia->color);
+	print_shape_diags(run, rs, &d, base, ia->color);
 	pk_diags_free(&d);
 	free(text);
 	if (rc == 0)
@@ -223,10 +234,48 @@ int pk_cli_expect_load(const char *path, const struct pk_ir_ruleset *rs, const s
 	memcpy(run->store, run->text, run->len + 1);
 	if (parse_lines(run, run->store) < 0)
 		return -1;
-	bool shapes = false;
-	for (unsigned k = 0; k < run->n; k++)
-		shapes |= !run->v[k].is_packet;
-	return shapes ? load_shapes(run, rs, ia) : 0;
+	return load_shapes(run, rs, ia);
+}
+
+static bool is_expect(const char *text)
+{
+	return !strncmp(text, "expect ", 7);
+}
+
+int pk_cli_expect_from_rules(const struct pk_ir_ruleset *rs, const struct pk_cli_irargs *ia,
+			     struct pk_cli_expect_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->path = rs->nsources ? rs->sources[0].path : "-";
+	unsigned n = 0;
+	for (uint32_t i = 0; i < rs->ncarried; i++)
+		if (is_expect(rs->carried[i].text)) {
+			run->len += strlen(rs->carried[i].text) + 1;
+			n++;
+		}
+	/* the lines, then room for every packet's words */
+	run->store = pk_xmalloc(2 * (run->len + 1));
+	run->v = pk_xcalloc(n + 1, sizeof(*run->v));
+	struct pk_sha256 h;
+	pk_sha256_init(&h);
+	char *at = run->store;
+	for (uint32_t i = 0; i < rs->ncarried; i++) {
+		const struct pk_ir_carried *c = &rs->carried[i];
+		if (!is_expect(c->text))
+			continue;
+		const size_t len = strlen(c->text) + 1;
+		memcpy(at, c->text, len);
+		pk_sha256_update(&h, at, len);
+		if (parse_line(at, c->loc.line, c->loc.file, &run->v[run->n]) < 0)
+			return -1;
+		run->v[run->n].loc.col += c->loc.col - 1;
+		run->v[run->n++].loc.end_col += c->loc.col - 1;
+		at += len;
+	}
+	pk_sha256_final(&h, run->hash);
+	if (parse_packets(run, run->store + run->len + 1) < 0)
+		return -1;
+	return load_shapes(run, rs, ia);
 }
 
 int pk_cli_expect_check(const struct pk_ir_ruleset *rs, struct pk_cli_expect_run *run)

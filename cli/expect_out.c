@@ -47,12 +47,11 @@ static void step_text(const struct pk_ir_ruleset *rs, const struct pk_expect_ste
 
 static void print_text(const struct pk_ir_ruleset *rs, const struct pk_cli_expect_run *run, FILE *out)
 {
-	const char *name = pk_infile_name(run->path);
 	for (unsigned k = 0; k < run->n; k++) {
 		const struct pk_expect *e = &run->v[k];
 		const struct pk_expect_result *r = &run->res[k];
-		fprintf(out, "%s:%u: %s: expect %s %s\n", name, e->loc.line, status_of(r), pk_expect_kind_name(e->kind),
-			e->text);
+		fprintf(out, "%s:%u: %s: expect %s %s\n", pk_infile_name(e->loc.file), e->loc.line, status_of(r),
+			pk_expect_kind_name(e->kind), e->text);
 		if (r->holds)
 			continue;
 		fprintf(out, "  %s\n", why_of(e, r));
@@ -89,7 +88,7 @@ static json_t *result_json(const struct pk_ir_ruleset *rs, const struct pk_cli_e
 {
 	const struct pk_expect *e = &run->v[k];
 	const struct pk_expect_result *r = &run->res[k];
-	json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:b}", "file", pk_infile_name(run->path), "line",
+	json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:b}", "file", pk_infile_name(e->loc.file), "line",
 			      e->loc.line, "kind", pk_expect_kind_name(e->kind), "shape", e->text, "status",
 			      status_of(r), "holds", r->holds);
 	if (r->holds)
@@ -128,7 +127,7 @@ static json_t *sarif_result(const struct pk_ir_ruleset *rs, const struct pk_cli_
 		const struct pk_expect_step *st = &r->steps[s];
 		step_text(rs, st, step, sizeof(step));
 		const struct pk_ir_rule *rule = st->rule == PK_EVAL_NONE ? NULL : &rs->rules[st->rule];
-		json_t *l = sarif_loc(rule && rule->loc.file ? rule->loc.file : pk_infile_name(run->path),
+		json_t *l = sarif_loc(rule && rule->loc.file ? rule->loc.file : pk_infile_name(e->loc.file),
 				      rule ? rule->loc.line : e->loc.line, step);
 		json_object_set_new(l, "id", json_integer(s));
 		json_array_append_new(related, l);
@@ -136,7 +135,7 @@ static json_t *sarif_result(const struct pk_ir_ruleset *rs, const struct pk_cli_
 	char id[32];
 	snprintf(id, sizeof(id), "expect-%s", pk_expect_kind_name(e->kind));
 	return json_pack("{s:s, s:i, s:s, s:{s:s}, s:[o], s:o}", "ruleId", id, "ruleIndex", (int)e->kind, "level",
-			 "error", "message", "text", msg, "locations", sarif_loc(pk_infile_name(run->path), e->loc.line,
+			 "error", "message", "text", msg, "locations", sarif_loc(pk_infile_name(e->loc.file), e->loc.line,
 											   NULL),
 			 "relatedLocations", related);
 }

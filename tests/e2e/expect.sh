@@ -23,6 +23,19 @@ grep -q 'witness: inet tcp from 192.168.10.7 port 5555 to 10.0.5.10 port 22 in o
 grep -q 'fail.expect:5: FAIL: expect reach' "$tmp/out" || fail "reach: nothing of the shape passes"
 grep -q '^5 expectations: 0 hold, 5 fail$' "$tmp/out" || fail "the summary"
 
+# expectations in the rule file itself: read when no EXPECT is given, kept by print
+$picket test "$d/inline.conf" >"$tmp/out" 2>&1
+[ $? -eq 1 ] || fail "expectations in the rule file: exit 1 (one fails)"
+grep -q '^.*inline.conf:13: FAIL: expect reach proto tcp from 192.168.1.0/24 to 10.0.5.10 port 80' "$tmp/out" ||
+	fail "an expectation in the rule file is told at its line, macros expanded"
+grep -q '^3 expectations: 2 hold, 1 fail$' "$tmp/out" || fail "every expect line of the rule file is read"
+$picket print -v "$d/inline.conf" | grep -q '^expect block from any to 10.0.5.10 port 3306 in on lan0$' ||
+	fail "print keeps the expect lines"
+cp "$d/router.conf" "$tmp/bare.conf"
+$picket test "$tmp/bare.conf" >"$tmp/out" 2>&1
+[ $? -eq 2 ] || fail "no expect lines and no picket.expect: exit 2"
+grep -q "bare.conf has no expect lines, and there is no .*picket.expect" "$tmp/out" || fail "says where it looked"
+
 printf 'expect pass proto tcp from $nope to any\n' >"$tmp/bad.expect"
 $picket test "$d/router.conf" "$tmp/bad.expect" >"$tmp/out" 2>&1
 [ $? -eq 2 ] || fail "an unknown macro: exit 2"
