@@ -27,9 +27,15 @@ struct explain_ctx {
 
 static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i, const char *indent)
 {
-	char line[1024];
-	pk_lint_rule_line(rs, i, line, sizeof(line));
-	printf("%s%s\n", indent, line);
+	const struct pk_ir_rule *r = &rs->rules[i];
+	size_t len = 0;
+	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
+	while (text && len && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	printf("%srule %u at %s:%u: %.*s\n", indent, i, r->loc.file ? r->loc.file : "?", r->loc.line,
+	       text ? (int)len : 0, text ? text : "");
 }
 
 static void visit(void *ctx, uint32_t rule)
@@ -81,13 +87,22 @@ static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, co
 	return res.pass;
 }
 
+static bool is_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
+{
+	for (uint32_t i = 0; i < rs->nifaces; i++)
+		for (uint32_t k = 0; k < rs->ifaces[i].naddrs; k++)
+			if (rs->ifaces[i].addrs[k].af == p->af && !memcmp(rs->ifaces[i].addrs[k].addr, p->dst, 16))
+				return true;
+	return false;
+}
+
 static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 {
 	struct pk_vpkt out, last;
 
 	if (!evaluate(rs, p, p->dir == PK_DIR_OUT ? "packet out" : "packet in", &out) || p->dir == PK_DIR_OUT)
 		return;
-	if (pk_eval_is_self(rs, out.af, out.dst)) {
+	if (is_self(rs, &out)) {
 		printf("route: the destination is the firewall's own address: delivered locally\n");
 		return;
 	}
