@@ -20,16 +20,15 @@
 
 static void compile_usage(FILE *out)
 {
-	fputs("usage: picket compile FILE -o OUT.pkb [--expect TESTS] [--sign KEY] [--topology FILE]\n"
-	      "                      [-D name=value]\n\n"
+	fputs("usage: picket compile FILE -o OUT.pkb [--topology FILE] [-D name=value]\n\n"
 	      "Compile a rule file into verified bytecode for the runtime (picket replay,\n"
 	      "picketd). The result is loaded back with the runtime's verifier before it\n"
 	      "is written; OUT is replaced atomically and left untouched on any error.\n"
 	      "FILE - reads standard input, -o - writes standard output; OUT may not be\n"
 	      "a file the compile reads.\n"
-	      "--expect TESTS: the policy tests of TESTS (picket test) must hold, else OUT is\n"
+	      "[--expect TESTS]: the policy tests of TESTS (picket test) must hold, else OUT is\n"
 	      "not written; the .pkb records their hash (picket dump shows it).\n"
-	      "--sign KEY: OUT.sig, OUT signed with the secret key KEY (picket keygen), for\n"
+	      "[--sign KEY]: OUT.sig, OUT signed with the secret key KEY (picket keygen), for\n"
 	      "picketd --signed-by.\n"
 	      "Exit 0 on success, 1 when a test fails, 2 on error.\n",
 	      out);

@@ -52,26 +52,6 @@ static void set_timeouts(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-static int read_line(int fd, char *buf, size_t cap)
-{
-	size_t n = 0;
-
-	while (n + 1 < cap) {
-		ssize_t r = read(fd, buf + n, cap - 1 - n);
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		if (memchr(buf, '\n', n))
-			break;
-	}
-	buf[n] = '\0';
-	char *nl = strchr(buf, '\n');
-	if (!nl)
-		return n ? 0 : -1; /* a request without newline but complete at EOF is accepted */
-	*nl = '\0';
-	return 0;
-}
-
 /* `reload [confirm SECONDS] [FILE]`: FILE an absolute path. */
 static int reload(struct pk_daemon *d, const char *args, FILE *out)
 {
@@ -94,6 +74,26 @@ static int reload(struct pk_daemon *d, const char *args, FILE *out)
 	const int rc = pk_confirm_reload(d, *args ? args : NULL, seconds, msg, sizeof(msg));
 	fprintf(out, "%s\n", msg);
 	return rc < 0 ? 1 : 0;
+}
+
+static int read_line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	while (n + 1 < cap) {
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (memchr(buf, '\n', n))
+			break;
+	}
+	buf[n] = '\0';
+	char *nl = strchr(buf, '\n');
+	if (!nl)
+		return n ? 0 : -1; /* a request without newline but complete at EOF is accepted */
+	*nl = '\0';
+	return 0;
 }
 
 /* Run one request, writing the answer text to out; returns the status. */
