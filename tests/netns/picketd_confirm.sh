@@ -1,7 +1,7 @@
 #!/bin/sh
 # Commit-confirmed reloads with live traffic: a ruleset that locks ssh out,
 # loaded with `picket reload --confirm`, is swapped back by itself when no
-# `picket confirm` comes (an ssh session open across both swaps lives on,
+# `picket confirm` comes (an ssh connection open across both swaps lives on,
 # new ssh connections work again); a second reload while one is pending is
 # refused; `picket stats` shows the deadline; a confirmed reload stays.
 . "$(dirname "$0")/daemon/lib.sh"
@@ -18,7 +18,7 @@ pk_start
 
 ssh_nas 'for i in $(seq 1 16); do echo tick $i; sleep 1; done' >"$WORK/ssh.out" 2>&1 &
 sshpid=$!
-wait_for 10 grep -q "tick 1" "$WORK/ssh.out" || fail "ssh session did not start"
+wait_for 10 grep -q "tick 1" "$WORK/ssh.out" || fail "ssh connection did not start"
 
 ctl reload --confirm 8 "$WORK/lockout.pkb" >"$WORK/reload.out" 2>&1 || fail "reload --confirm: $(cat "$WORK/reload.out")"
 grep -q "reverts to .*rules.pkb in 8 s unless 'picket confirm'" "$WORK/reload.out" ||
@@ -33,8 +33,8 @@ wait_for 12 grep -q "not confirmed within 8 s: reverted to .*rules.pkb" "$WORK/p
 	fail "the unconfirmed ruleset was not swapped back"
 ctl stats | grep -q "Pending confirmation" && fail "stats still shows a pending confirmation after the revert"
 ssh_nas true || fail "ssh does not work again after the revert"
-wait $sshpid || fail "the open ssh session died: $(cat "$WORK/ssh.out")"
-grep -q "tick 16" "$WORK/ssh.out" || fail "the open ssh session was cut: $(cat "$WORK/ssh.out")"
+wait $sshpid || fail "the open ssh connection died: $(cat "$WORK/ssh.out")"
+grep -q "tick 16" "$WORK/ssh.out" || fail "the open ssh connection was cut: $(cat "$WORK/ssh.out")"
 
 [ "$(probe_port 8080 | cut -d' ' -f1)" = 0 ] && fail "port 8080 is open before the wider ruleset"
 ctl reload --confirm 3 "$WORK/wider.pkb" >/dev/null 2>&1 || fail "reload --confirm of wider.pkb"
@@ -44,4 +44,4 @@ sleep 4
 grep -q "reverted to .*wider" "$WORK/picketd.log" && fail "a confirmed reload was reverted"
 [ "$(probe_port 8080 | cut -d' ' -f1)" = 0 ] || fail "the confirmed ruleset does not run after its deadline"
 ctl reload | grep -q "reloaded .*wider.pkb" || fail "a plain reload does not re-read the confirmed file"
-echo "unconfirmed lockout reverted after 8 s, open ssh session kept; second reload refused; confirmed reload stayed"
+echo "unconfirmed lockout reverted after 8 s, open ssh connection kept; second reload refused; confirmed reload stayed"
