@@ -64,8 +64,8 @@ TESTSUP_LIB := $(BUILD)/libpicket-testsupport.a
 DAEMON_LIB_SRC := $(filter-out daemon/main.c,$(DAEMON_SRC))
 DAEMON_LIB := $(if $(DAEMON_LIB_SRC),$(BUILD)/libpicket-daemon.a)
 
-TOOL_LIBS := -lz3 -ljansson -lpcap -lm
-DAEMON_LIBS := -lm
+TOOL_LIBS := -lz3 -ljansson -lpcap -lm -lsodium
+DAEMON_LIBS := -lm -lsodium
 UNIT_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 PROGS := $(BUILD)/picket
@@ -115,7 +115,8 @@ $(BUILD)/picket: $(call obj,$(CLI_SRC)) $(VERIFY_LIB) $(FRONT_LIB) $(RUNTIME_LIB
 	@echo "  LD     $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS)
 
-# The router daemon links the runtime and libc only: no Z3, no parser, no jansson.
+# The router daemon links the runtime and libc only (and libsodium, for
+# --signed-by): no Z3, no parser, no jansson.
 $(BUILD)/picketd: $(call obj,daemon/main.c) $(DAEMON_LIB) $(RUNTIME_LIB)
 	@echo "  LD     $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)

@@ -1,13 +1,15 @@
 /*
  * cli/cmd_ctl.c: the picketd control commands: `picket states`, `stats`,
- * `rules -v`, `tables`, `kill-states FILTER` and `reload`, each a request on
+ * `rules -v`, `tables`, `kill-states FILTER`, `reload` and `confirm`, each a request on
  * picketd's control socket (daemon/ctl.h describes the protocol).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <poll.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -23,18 +25,24 @@ struct ctl_cmd {
 	int min_args, max_args;
 	const char *verbose_flag; /* "-v" when the command takes it */
 	bool json;                /* takes --format json (a listing) */
+	bool confirm;             /* takes --confirm SECONDS and a file (reload) */
 };
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{"states", "[-v] [--format text|json]", "list picketd's states (like pfctl -ss; -v adds age, expiry, counters)",
-	 0, 0, "-v", true},
-	{"stats", "[--format text|json]", "picketd's counters (like pfctl -si)", 0, 0, NULL, true},
+	 0, 0, "-v", true, false},
+	{"stats", "[--format text|json]", "picketd's counters (like pfctl -si)", 0, 0, NULL, true, false},
 	{"rules", "[-v] [--format text|json]", "picketd's rules (-v: with per-rule counters, like pfctl -vsr)", 0, 0,
-	 "-v", true},
+	 "-v", true, false},
 	{"tables", "[--format text|json]", "picketd's tables, with the hosts overload added (like pfctl -sT and -T show)",
-	 0, 0, NULL, true},
-	{"kill-states", "SOURCE[/LEN] [DEST[/LEN]]", "remove the states between those hosts", 1, 2, NULL, false},
-	{"reload", "", "re-read, verify and swap in picketd's ruleset file (states are kept)", 0, 0, NULL, false},
+	 0, 0, NULL, true, false},
+	{"kill-states", "SOURCE[/LEN] [DEST[/LEN]]", "remove the states between those hosts", 1, 2, NULL, false, false},
+	{"reload", "[--confirm SECONDS] [FILE]",
+	 "re-read, verify and swap in picketd's ruleset file, or FILE (states are kept);\n"
+	 "  --confirm: swapped back after SECONDS unless 'picket confirm' comes first",
+	 0, 1, NULL, false, true},
+	{"confirm", "", "keep the ruleset of a pending 'reload --confirm' (else it is swapped back)", 0, 0, NULL, false,
+	 false},
 };
 
 static int usage(const struct ctl_cmd *c, FILE *out, int rc)
@@ -105,9 +113,10 @@ static int transact(const char *path, const char *req)
 static int run_ctl(const struct ctl_cmd *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"help", no_argument, NULL, 'h'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
-	const char *path = DEFAULT_SOCKET;
-	char req[512];
+		{"help", no_argument, NULL, 'h'}, {"format", required_argument, NULL, 'f'},
+		{"confirm", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+	const char *path = DEFAULT_SOCKET, *confirm = NULL;
+	char req[512], file[PATH_MAX];
 	bool verbose = false, json = false;
 	int ch;
 
@@ -116,6 +125,8 @@ static int run_ctl(const struct ctl_cmd *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "s:vh", longopts, NULL)) != -1) {
 		if (ch == 's')
 			path = optarg;
+		else if (ch == 'c' && c->confirm)
+			confirm = optarg;
 		else if (ch == 'v' && c->verbose_flag)
 			verbose = true;
 		else if (ch == 'h')
@@ -131,6 +142,16 @@ static int run_ctl(const struct ctl_cmd *c, int argc, char **argv)
 	/* JSON listings carry every detail: -v changes nothing there. */
 	int len = json ? snprintf(req, sizeof(req), "json %s", c->name)
 		       : snprintf(req, sizeof(req), "%s%s", c->name, verbose ? " -v" : "");
+	if (confirm)
+		len += snprintf(req + len, sizeof(req) - (size_t)len, " confirm %s", confirm);
+	/* picketd reads the file from / as its own user: the path must be absolute */
+	if (c->confirm && nargs == 1) {
+		if (!realpath(argv[optind], file)) {
+			fprintf(stderr, "picket %s: %s: %s\n", c->name, argv[optind], strerror(errno));
+			return 2;
+		}
+		argv[optind] = file;
+	}
 	for (int i = optind; i < argc && len > 0 && (size_t)len < sizeof(req); i++)
 		len += snprintf(req + len, sizeof(req) - (size_t)len, " %s", argv[i]);
 	if (len < 0 || (size_t)len >= sizeof(req))
@@ -174,4 +195,9 @@ int pk_cmd_kill_states(int argc, char **argv)
 int pk_cmd_reload(int argc, char **argv)
 {
 	return run_named("reload", argc, argv);
+}
+
+int pk_cmd_confirm(int argc, char **argv)
+{
+	return run_named("confirm", argc, argv);
 }

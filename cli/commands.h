@@ -16,7 +16,9 @@
 	X(diff, "are two rulesets equivalent? else packets whose verdict changes")           \
 	X(explain, "how the ruleset treats one packet, rule by rule")                         \
 	X(query, "can any packet of a shape pass? a witness, or the rules that stop it")     \
+	X(test, "policy tests: expectations proved over whole packet shapes (CI)")          \
 	X(compile, "compile a rule file into verified bytecode (.pkb)")                       \
+	X(keygen, "an Ed25519 key pair for signed rulesets (compile --sign, picketd --signed-by)") \
 	X(dump, "disassemble a .pkb: header, options, tables, rules, program")                \
 	X(replay, "predict the verdict of every packet of a capture (pcap, pcapng)")          \
 	X(states, "list picketd's states (pfctl -ss)")                                        \
@@ -24,7 +26,8 @@
 	X(rules, "show picketd's rules with counters (pfctl -vsr)")                           \
 	X(tables, "show picketd's tables and the hosts overload added")                     \
 	X(kill_states, "remove picketd's states between hosts")                               \
-	X(reload, "make picketd re-read and swap in its ruleset")
+	X(reload, "make picketd re-read and swap in its ruleset")                           \
+	X(confirm, "keep the ruleset of picketd's pending 'reload --confirm'")
 
 #define PK_CMD_DECL(name, summary) int pk_cmd_##name(int argc, char **argv);
 PK_COMMANDS(PK_CMD_DECL)

@@ -23,6 +23,14 @@ void pk_dump_header(FILE *out, const char *path, const struct pk_rs *rs)
 	dump_hex(out, "checksum", h->checksum);
 	dump_hex(out, "source sha256", h->source_sha256);
 	dump_hex(out, "options sha256", h->options_sha256);
+	if (PK_RS_N(&f, TESTS)) {
+		const struct pkb_tests *t = PK_RS_SEC(&f, TESTS, struct pkb_tests);
+		fprintf(out, "# %-16s%u expectations of %s held when it was compiled\n", "tests", t->count,
+			PK_RS_SEC(&f, STRINGS, char) + t->path);
+		dump_hex(out, "tests sha256", t->sha256);
+	} else {
+		fprintf(out, "# %-16snone recorded (compiled without --expect)\n", "tests");
+	}
 	fprintf(out, "# %-16s%-20s %8s %10s %10s\n", "sections", "name", "entries", "offset", "bytes");
 	for (uint32_t i = 0; i < PKB_SEC_COUNT; i++)
 		fprintf(out, "# %-16s%-20s %8u %10" PRIu64 " %10" PRIu64 "\n", "", pkb_section_name(i),

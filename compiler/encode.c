@@ -136,6 +136,17 @@ static void enc_options(struct pk_enc *e)
 		pk_enc_loc(e, &o->set_locs[i], PK_ENC_ADD(e, SETLOCS));
 }
 
+static void enc_tests(struct pk_enc *e)
+{
+	const struct pk_ir_tests *t = e->rs->tests;
+	if (!t)
+		return;
+	struct pkb_tests *rec = PK_ENC_ADD(e, TESTS);
+	memcpy(rec->sha256, t->sha256, 32);
+	rec->path = pk_enc_string(e, t->path);
+	rec->count = t->count;
+}
+
 static void enc_carried(struct pk_enc *e)
 {
 	for (uint32_t i = 0; i < e->rs->ncarried; i++) {
@@ -343,6 +354,7 @@ int pk_encode(const struct pk_ir_ruleset *rs, uint8_t **buf, size_t *len, struct
 		pk_enc_source(&e, rs->sources[i].path);
 	enc_options(&e);
 	enc_carried(&e);
+	enc_tests(&e);
 	enc_topology(&e);
 	int rc = enc_tables(&e);
 	if (!rc)

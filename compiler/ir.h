@@ -213,6 +213,13 @@ struct pk_ir_carried {
 	const char *text;
 };
 
+/* The policy tests the ruleset passed (picket compile --expect). */
+struct pk_ir_tests {
+	uint8_t sha256[32]; /* of the expectations file */
+	const char *path;
+	uint32_t count;
+};
+
 struct pk_ir_ruleset {
 	struct pk_arena *arena;
 	struct pk_ir_options opts;
@@ -228,6 +235,7 @@ struct pk_ir_ruleset {
 	uint32_t nsources;
 	struct pk_ir_carried *carried; /* statements that change no verdict */
 	uint32_t ncarried;
+	const struct pk_ir_tests *tests; /* set by the compile command; NULL: none recorded */
 };
 
 /* Look-ups used by every stage. */

@@ -56,7 +56,7 @@ struct pk_lexer {
  * feature that changes no verdict is carried (its text handed to the
  * grammar as one CARRIED token, printed back, not evaluated), as a whole
  * statement at the start of one, or as a rule option of one value. */
-enum carry { PK_CARRY_NONE, PK_CARRY_OPTION = 1, PK_CARRY_STATEMENT = 2 };
+enum carry { PK_CARRY_NONE, PK_CARRY_OPTION = 1, PK_CARRY_STATEMENT = 2, PK_CARRY_QUIET = 4 /* no note */ };
 
 /* Reserved words: tokens, or features outside the subset (token 0). */
 struct pk_keyword {
@@ -75,7 +75,7 @@ static const struct pk_keyword pk_keywords[] = {
 	{"debug", DEBUG, NULL}, {"divert-packet", 0, "divert-packet"}, {"divert-reply", 0, "divert-reply"},
 	{"divert-to", 0, "divert-to"}, {"dnpipe", 0, "dummynet (dnpipe)"},
 	{"dnqueue", 0, "dummynet (dnqueue)"}, {"drop", DROP, NULL}, {"dummynet-anchor", DUMMYNETANCHOR, NULL},
-	{"dup-to", DUPTO, NULL},
+	{"dup-to", DUPTO, NULL}, {"expect", 0, "expect (a policy test for picket test)"},
 	{"file", FILE_, NULL}, {"flags", FLAGS, NULL}, {"floating", FLOATING, NULL},
 	{"flush", FLUSH, NULL}, {"for", FOR, NULL}, {"fragment", FRAGMENT, NULL}, {"from", FROM, NULL},
 	{"gateway", GATEWAY, NULL}, {"global", GLOBAL, NULL}, {"group", GROUP, NULL},
@@ -124,6 +124,8 @@ static const struct {
 } pk_carried_words[] = {
 	{"altq", PK_CARRY_STATEMENT}, {"queue", PK_CARRY_STATEMENT | PK_CARRY_OPTION},
 	{"ridentifier", PK_CARRY_OPTION}, {"dnpipe", PK_CARRY_OPTION}, {"dnqueue", PK_CARRY_OPTION},
+	/* a policy test's line: `picket test` reads it from the carried statements */
+	{"expect", PK_CARRY_STATEMENT | PK_CARRY_QUIET},
 };
 
 static unsigned carry_kind(const char *word)
@@ -468,7 +470,8 @@ static char *carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const 
 		}
 		depth += (tok == '(' || tok == '{') - (tok == ')' || tok == '}');
 		const char *t = tok_text(p, tok, lval);
-		bool tight = tok == ',' || tok == ')' || (c.len && c.s[c.len - 1] == '(');
+		const char last = c.len ? c.s[c.len - 1] : ' ';
+		bool tight = tok == ',' || tok == ')' || tok == '/' || last == '(' || last == '/';
 		carried_add(&c, c.len && !tight ? " " : "", t);
 		if (!statement && depth <= 0)
 			break;
@@ -533,8 +536,9 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 		} else if (tok == UNSUPPORTED) {
 			const struct pk_keyword *k = keyword_find(lval->str);
 			bool at_start = l->last_tok == '\n' || l->last_tok == 0;
-			if (carry_kind(k->word) & (at_start ? PK_CARRY_STATEMENT : PK_CARRY_OPTION)) {
-				tok = carry(p, lval, lloc, k->word, k->unsupported, at_start);
+			const unsigned kind = carry_kind(k->word);
+			if (kind & (at_start ? PK_CARRY_STATEMENT : PK_CARRY_OPTION)) {
+				tok = carry(p, lval, lloc, k->word, kind & PK_CARRY_QUIET ? NULL : k->unsupported, at_start);
 			} else {
 				start_skip(p, lloc, k->unsupported);
 				continue;

@@ -52,6 +52,30 @@ static void set_timeouts(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/* `reload [confirm SECONDS] [FILE]`: FILE an absolute path. */
+static int reload(struct pk_daemon *d, const char *args, FILE *out)
+{
+	char msg[600];
+	unsigned seconds = 0;
+	int at = 0;
+	while (*args == ' ')
+		args++;
+	if (sscanf(args, "confirm %u %n", &seconds, &at) == 1) {
+		if (!seconds || seconds > 86400) {
+			fprintf(out, "reload confirm: SECONDS is 1 to 86400, not %u\n", seconds);
+			return 2;
+		}
+		args += at;
+	}
+	if (*args && *args != '/') {
+		fprintf(out, "reload: the ruleset file must be an absolute path, not '%.64s'\n", args);
+		return 2;
+	}
+	const int rc = pk_confirm_reload(d, *args ? args : NULL, seconds, msg, sizeof(msg));
+	fprintf(out, "%s\n", msg);
+	return rc < 0 ? 1 : 0;
+}
+
 static int read_line(int fd, char *buf, size_t cap)
 {
 	size_t n = 0;
@@ -122,16 +146,15 @@ static int run(struct pk_daemon *d, const char *req, FILE *out)
 		fprintf(out, "killed %u states\n", pk_engine_kill_states(d->engine, &f));
 		return 0;
 	}
-	if (!strcmp(req, "reload")) {
+	if (!strcmp(req, "reload") || !strncmp(req, "reload ", 7))
+		return reload(d, req + 6, out);
+	if (!strcmp(req, "confirm")) {
 		char msg[256];
-		if (pk_daemon_reload(d, msg, sizeof(msg)) < 0) {
-			fprintf(out, "%s\n", msg);
-			return 1;
-		}
+		const int rc = pk_confirm_accept(d, msg, sizeof(msg));
 		fprintf(out, "%s\n", msg);
-		return 0;
+		return rc < 0 ? 1 : 0;
 	}
-	fprintf(out, "unknown request '%.64s': states, stats, rules, tables, kill-states, reload\n", req);
+	fprintf(out, "unknown request '%.64s': states, stats, rules, tables, kill-states, reload, confirm\n", req);
 	return 2;
 }
 

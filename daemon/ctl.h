@@ -4,7 +4,7 @@
  * Owns the listening unix stream socket (mode 0600, so only root and the
  * daemon's own user reach it) and the request protocol: the client sends
  * one line (`states [-v]`, `stats`, `rules [-v]`, `kill-states FILTER`,
- * `reload`), picketd answers with a status line (`0` done, `1` refused,
+ * `reload [confirm SECONDS] [FILE]`, `confirm`), picketd answers with a status line (`0` done, `1` refused,
  * `2` bad request) and the text to show, then closes. A request is served
  * between two batches of packets; reads and writes are bounded by short
  * timeouts so a stuck client cannot stall the data path for long.

@@ -16,6 +16,7 @@
 
 #include "daemon/afpacket.h"
 #include "daemon/arp.h"
+#include "daemon/confirm.h"
 #include "daemon/opts.h"
 #include "daemon/pcaplog.h"
 #include "daemon/reaper.h"
@@ -68,6 +69,11 @@ struct pk_daemon {
 	unsigned nlocks;
 	uint64_t now_ns, started_ns;
 	uint64_t reloads, reloads_refused;
+	struct pk_infile running;  /* the running ruleset file's bytes, to swap back (confirm.h) */
+	struct pk_confirm confirm; /* a reload awaiting `picket confirm` */
+	char pkb_path[4096];       /* opts.pkb once a reload named another file */
+	bool signed_only;          /* --signed-by: every ruleset file must be signed with signer */
+	uint8_t signer[32];
 	struct pk_dp_counters c;
 	struct pk_dp_current cur;
 	uint8_t last_kind; /* verdict of the last evaluation (enum pk_verdict_kind) */
@@ -147,9 +153,11 @@ int pk_daemon_reload(struct pk_daemon *d, char *msg, size_t msglen);
 /* Map every port to its interface in the engine's current ruleset. */
 void pk_daemon_map_ports(struct pk_daemon *d);
 
-/* Load and check the ruleset file (permissions, then the loader's
- * verification). 0 or -1 with err filled. */
-int pk_daemon_load(const char *path, struct pk_rs **rs, struct pk_err *err);
+/* Load and check the ruleset file (permissions, its signature with
+ * --signed-by, then the loader's verification); *bytes receives the file (free with pk_infile_free). 0
+ * or -1 with err filled. */
+int pk_daemon_load(const struct pk_daemon *d, const char *path, struct pk_rs **rs, struct pk_infile *bytes,
+		   struct pk_err *err);
 /* Open the ports the mode and the ruleset call for, each interface locked
  * first. 0 or -1 with err. */
 int pk_daemon_open_ports(struct pk_daemon *d, struct pk_err *err);

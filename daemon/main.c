@@ -21,6 +21,7 @@
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
 #include "daemon/lock.h"
+#include "daemon/sign.h"
 #include "daemon/sys.h"
 
 #define POLL_MS 100
@@ -116,7 +117,12 @@ static int start(struct pk_daemon *d, struct pk_err *err)
 {
 	struct pk_rs *rs;
 
-	if (lock_ctl(d, err) < 0 || pk_daemon_load(d->opts.pkb, &rs, err) < 0)
+	if (d->opts.signed_by) {
+		if (pk_sign_read_key(d->opts.signed_by, d->signer, err) < 0)
+			return -1;
+		d->signed_only = true;
+	}
+	if (lock_ctl(d, err) < 0 || pk_daemon_load(d, d->opts.pkb, &rs, &d->running, err) < 0)
 		return -1;
 	if (pk_daemon_check_user(d, err) < 0) {
 		pk_rs_free(rs);
@@ -173,6 +179,7 @@ static void turn(struct pk_daemon *d, const struct pollfd *pfd, uint64_t *last_t
 	if (d->verdicts)
 		fflush(d->verdicts); /* once per batch, not per packet */
 	pk_engine_expire(d->engine, d->now_ns, EXPIRE_BUDGET);
+	pk_confirm_tick(d);
 }
 
 static void run(struct pk_daemon *d)
@@ -210,6 +217,8 @@ static void stop(struct pk_daemon *d)
 		fclose(d->verdicts);
 	if (d->engine)
 		pk_engine_free(d->engine);
+	pk_infile_free(&d->running);
+	pk_infile_free(&d->confirm.prev);
 	for (unsigned i = 0; i < d->nlocks; i++)
 		close(d->lock_fd[i]);
 	pk_reaper_finish(&d->reaper);

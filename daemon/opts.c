@@ -10,7 +10,7 @@
 const char pk_opts_usage[] =
 	"usage: picketd -f RULES.pkb [--bridge IF1,IF2] [--if NAME=HOSTIF ...] [-d]\n"
 	"               [-p PIDFILE] [-s CONTROL-SOCKET] [-u USER] [-l LOG.pcap]\n"
-	"               [--verdict-log FILE] [--state-file FILE]\n"
+	"               [--verdict-log FILE] [--state-file FILE] [--signed-by KEY.pub]\n"
 	"       picketd --help | --version\n"
 	"  -f FILE          compiled ruleset (picket compile); not writable by group or others\n"
 	"  --bridge A,B     transparent filtering bridge between host interfaces A and B\n"
@@ -22,7 +22,8 @@ const char pk_opts_usage[] =
 	"  -l FILE          pcap file (raw IP) receiving packets of `log` rules\n"
 	"  --verdict-log F  one line per IP packet received: time, interface, final verdict\n"
 	"  --state-file F   save the states to F at stop, restore them from F at start\n"
-	"                   (same ruleset only); USER must be able to write F's directory\n";
+	"                   (same ruleset only); USER must be able to write F's directory\n"
+	"  --signed-by KEY  load only rulesets signed with the key of KEY.pub (picket compile --sign)\n";
 
 static int set_bridge(struct pk_opts *o, char *arg, struct pk_err *err)
 {
@@ -55,7 +56,7 @@ static int add_ifmap(struct pk_opts *o, char *arg, struct pk_err *err)
 	return 0;
 }
 
-enum { OPT_BRIDGE = 256, OPT_IF, OPT_VERDICTS, OPT_STATES };
+enum { OPT_BRIDGE = 256, OPT_IF, OPT_VERDICTS, OPT_STATES, OPT_SIGNED_BY };
 
 int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 {
@@ -64,6 +65,7 @@ int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 		{"if", required_argument, NULL, OPT_IF},
 		{"verdict-log", required_argument, NULL, OPT_VERDICTS},
 		{"state-file", required_argument, NULL, OPT_STATES},
+		{"signed-by", required_argument, NULL, OPT_SIGNED_BY},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -85,6 +87,7 @@ int pk_opts_parse(int argc, char **argv, struct pk_opts *o, struct pk_err *err)
 		case 'l': o->logfile = optarg; break;
 		case OPT_VERDICTS: o->verdict_log = optarg; break;
 		case OPT_STATES: o->state_file = optarg; break;
+		case OPT_SIGNED_BY: o->signed_by = optarg; break;
 		case 'h': return PK_OPTS_HELP;
 		case 'V': return PK_OPTS_VERSION;
 		case OPT_BRIDGE:

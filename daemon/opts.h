@@ -31,6 +31,7 @@ struct pk_opts {
 	bool foreground;
 	const char *pidfile, *ctl_path, *user, *logfile, *verdict_log;
 	const char *state_file; /* --state-file: states saved at stop, restored at start; NULL when none */
+	const char *signed_by;  /* --signed-by KEY.pub: load only rulesets it signed (sign.h); NULL: any */
 	char abs[PK_OPTS_NPATHS][PATH_MAX]; /* the relative paths made absolute */
 };
 

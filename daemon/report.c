@@ -132,6 +132,7 @@ static void print_dp_counters(FILE *out, const struct pk_daemon *d)
 	}
 	fprintf(out, "Ruleset reloads            %14llu (refused %llu)\n", (unsigned long long)d->reloads,
 		(unsigned long long)d->reloads_refused);
+	pk_confirm_report(out, d);
 }
 
 void pk_report_stats(FILE *out, const struct pk_daemon *d)

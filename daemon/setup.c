@@ -14,6 +14,7 @@
 
 #include "daemon/lock.h"
 #include "daemon/offload.h"
+#include "daemon/sign.h"
 #include "daemon/sys.h"
 
 static bool log_to_stderr = true;
@@ -39,15 +40,26 @@ void pk_log(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-int pk_daemon_load(const char *path, struct pk_rs **rs, struct pk_err *err)
+int pk_daemon_load(const struct pk_daemon *d, const char *path, struct pk_rs **rs, struct pk_infile *bytes,
+		   struct pk_err *err)
 {
 	struct pk_err e;
 
 	*rs = NULL;
+	memset(bytes, 0, sizeof(*bytes));
 	if (pk_sys_check_pkb_mode(path, err) < 0)
 		return -1;
-	if (pk_rs_load_file(path, rs, &e) < 0)
+	if (pk_infile_read(path, PK_INFILE_PKB, bytes, &e) < 0)
 		return pk_err_at(err, e.offset, "%s: byte %llu: %s", path, (unsigned long long)e.offset, e.msg);
+	/* the signature first: the verifier never sees bytes of an unknown origin */
+	if (d->signed_only && pk_sign_check(d->signer, path, bytes->data, bytes->len, &e) < 0) {
+		pk_infile_free(bytes);
+		return pk_err_set(err, "%s: %s", path, e.msg);
+	}
+	if (pk_rs_load((const uint8_t *)bytes->data, bytes->len, rs, &e) < 0) {
+		pk_infile_free(bytes);
+		return pk_err_at(err, e.offset, "%s: byte %llu: %s", path, (unsigned long long)e.offset, e.msg);
+	}
 	return 0;
 }
 
@@ -174,20 +186,5 @@ int pk_daemon_open_ports(struct pk_daemon *d, struct pk_err *err)
 
 int pk_daemon_reload(struct pk_daemon *d, char *msg, size_t msglen)
 {
-	struct pk_rs *rs;
-	struct pk_err why;
-
-	if (pk_daemon_load(d->opts.pkb, &rs, &why) < 0) {
-		d->reloads_refused++;
-		snprintf(msg, msglen, "reload refused, the running ruleset stays: %s", why.msg);
-		pk_log(LOG_ERR, "%s", msg);
-		return -1;
-	}
-	uint32_t n = pk_rs_nrules(rs);
-	pk_engine_reload(d->engine, rs);
-	pk_daemon_map_ports(d);
-	d->reloads++;
-	snprintf(msg, msglen, "reloaded %s: %u rules; states kept", d->opts.pkb, n);
-	pk_log(LOG_NOTICE, "%s", msg);
-	return 0;
+	return pk_confirm_reload(d, NULL, 0, msg, msglen);
 }

@@ -29,7 +29,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 7
+#define PKB_VERSION 8
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -59,7 +59,8 @@
 	X(NATS, "nat", sizeof(struct pkb_nat))                                 \
 	X(ROUTEOPTS, "route-options", sizeof(struct pkb_routeopt))             \
 	X(RULES, "rules", sizeof(struct pkb_rule))                             \
-	X(PROGRAM, "program", 4)                    /* u32 words */
+	X(PROGRAM, "program", 4)                    /* u32 words */ \
+	X(TESTS, "tests", sizeof(struct pkb_tests)) /* none, or the policy tests it passed */
 
 enum pkb_section_id {
 #define PKB_SEC_ENUM(id, name, size) PKB_SEC_##id,
@@ -126,6 +127,14 @@ struct pkb_options {
 	uint32_t hostid;
 	uint32_t debug, loginterface, ruleset_optimization, fingerprints; /* strings */
 	uint32_t set_first, nset; /* SETLOCS range */
+};
+
+/* The policy tests (picket compile --expect) the ruleset passed when it
+ * was compiled: a record, not a check the runtime makes. */
+struct pkb_tests {
+	uint8_t sha256[32]; /* SHA-256 of the expectations file's bytes */
+	uint32_t path;      /* string: the file as named to the compiler */
+	uint32_t count;     /* expectations, every one held */
 };
 
 /* A statement that changes no verdict, kept as written for printing
@@ -253,7 +262,7 @@ struct pkb_rule {
 };
 
 /* The sizes docs/bytecode.md documents; a change here is a format change. */
-_Static_assert(sizeof(struct pkb_header) == 680, "header layout");
+_Static_assert(sizeof(struct pkb_header) == 704 && sizeof(struct pkb_tests) == 40, "header, tests layout");
 _Static_assert(sizeof(struct pkb_section) == 24 && sizeof(struct pkb_loc) == 20, "section, loc layout");
 _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52, "address layout");
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 56, "options, iface layout");

@@ -138,6 +138,17 @@ static int v_carried(const struct pk_rs *rs, struct pk_err *err)
 	return 0;
 }
 
+static int v_tests(const struct pk_rs *rs, struct pk_err *err)
+{
+	if (PK_RS_N(rs, TESTS) > 1)
+		return pk_err_at(err, rs->h->sections[PKB_SEC_TESTS].offset, "%u test records, at most 1",
+				 PK_RS_N(rs, TESTS));
+	if (PK_RS_N(rs, TESTS) == 0)
+		return 0;
+	return v_str(rs, err, PK_RS_SEC(rs, TESTS, struct pkb_tests)->path,
+		     PK_OFF(rs, TESTS, 0, struct pkb_tests, path), "tests file", true);
+}
+
 static int v_iface(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 {
 	const struct pkb_iface *f = &PK_RS_SEC(rs, IFACES, struct pkb_iface)[i];
@@ -313,7 +324,7 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 
 int pk_rs_verify_records(const struct pk_rs *rs, struct pk_err *err)
 {
-	if (v_strlist(rs, err, PKB_SEC_SOURCES, "source path") || v_options(rs, err) || v_carried(rs, err) ||
+	if (v_strlist(rs, err, PKB_SEC_SOURCES, "source path") || v_options(rs, err) || v_carried(rs, err) || v_tests(rs, err) ||
 	    v_topology(rs, err) ||
 	    v_strlist(rs, err, PKB_SEC_TAGS, "tag name") || v_strlist(rs, err, PKB_SEC_TABFILES, "table file") ||
 	    v_state(rs, err))

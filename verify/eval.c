@@ -58,6 +58,15 @@ const char *pk_eval_route(const struct pk_ir_ruleset *rs, uint8_t af, const uint
 	return ifname;
 }
 
+bool pk_eval_is_self(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t addr[16])
+{
+	for (uint32_t i = 0; i < rs->nifaces; i++)
+		for (uint32_t k = 0; k < rs->ifaces[i].naddrs; k++)
+			if (rs->ifaces[i].addrs[k].af == af && !memcmp(rs->ifaces[i].addrs[k].addr, addr, 16))
+				return true;
+	return false;
+}
+
 static bool cmp_u128(const uint8_t a[16], const uint8_t b[16], int want)
 {
 	const int c = memcmp(a, b, 16);

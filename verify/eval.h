@@ -50,5 +50,7 @@ bool pk_eval_pool_first(const struct pk_ir_ruleset *rs, const struct pk_ir_nat *
 /* The topology's longest-prefix route for an address: the interface name,
  * NULL when no route covers it. */
 const char *pk_eval_route(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t addr[16]);
+/* The address is one of the topology's own (the packet is delivered locally). */
+bool pk_eval_is_self(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t addr[16]);
 
 #endif

@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -142,6 +143,19 @@ const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file
 		return p;
 	}
 	return NULL;
+}
+
+void pk_lint_rule_line(const struct pk_ir_ruleset *rs, uint32_t i, char *buf, size_t size)
+{
+	const struct pk_ir_rule *r = &rs->rules[i];
+	size_t len = 0;
+	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
+	while (text && len && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	snprintf(buf, size, "rule %u at %s:%u: %.*s", i, r->loc.file ? r->loc.file : "?", r->loc.line,
+		 text ? (int)len : 0, text ? text : "");
 }
 
 /* `# picket: ignore ID[, ID...]` in this line's comment names id. */

@@ -99,6 +99,9 @@ void pk_lint_witness(struct pk_lint_finding *f, const struct pk_vpkt *p, const c
 
 /* Line `line` of a source file the ruleset was read from (no newline), or NULL. */
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len);
+/* "rule 4 at rules.conf:40: pass in on lan0 ...": rule i and its source
+ * line, leading blanks dropped (explain, test). */
+void pk_lint_rule_line(const struct pk_ir_ruleset *rs, uint32_t i, char *buf, size_t size);
 
 /* "rule 7 at line 8" */
 const char *pk_lint_rule_name(struct pk_lint_report *rep, const struct pk_ir_rule *r);

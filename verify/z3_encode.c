@@ -185,7 +185,8 @@ Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32
 	return f;
 }
 
-Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+/* The verdict with leaves pass, or (stateful) pass with a rule keeping state. */
+static Z3_ast verdict(struct pk_z3 *z, const struct pk_ir_ruleset *rs, bool stateful)
 {
 	uint32_t *idx = pk_xcalloc(rs->nrules + 1, sizeof(*idx));
 	Z3_ast *M = pk_xcalloc(rs->nrules + 1, sizeof(*M));
@@ -194,16 +195,27 @@ Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		if (pk_z3_decides(r) || (r->action == PK_ACT_MATCH && r->quick)) {
-			leaf[n] = pk_z3_bool(z->c, r->action == PK_ACT_PASS);
+			leaf[n] = pk_z3_bool(z->c, r->action == PK_ACT_PASS && (!stateful || r->state != PK_STATE_NONE));
 			idx[n++] = i;
 		}
 	}
-	const Z3_ast chain = pk_z3_chain(z, rs, idx, n, M, leaf, Z3_mk_true(z->c));
+	/* no match: pf's default pass, without state */
+	const Z3_ast chain = pk_z3_chain(z, rs, idx, n, M, leaf, pk_z3_bool(z->c, !stateful));
 	const Z3_ast v[2] = {pk_z3_skipped(z, rs), chain};
 	free(idx);
 	free(M);
 	free(leaf);
 	return Z3_mk_or(z->c, 2, v);
+}
+
+Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	return verdict(z, rs, false);
+}
+
+Z3_ast pk_z3_passes_with_state(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	return verdict(z, rs, true);
 }
 
 static Z3_ast match_of(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t j, Z3_ast *M)

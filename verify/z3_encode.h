@@ -116,6 +116,9 @@ Z3_ast pk_z3_chain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const uint32
 Z3_ast pk_z3_decided_by(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast *M);
 /* The whole ruleset passes the packet (skip interfaces pass). */
 Z3_ast pk_z3_passes(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
+/* It passes it by a rule that keeps state (or on a skipped interface,
+ * where pf does not filter at all). */
+Z3_ast pk_z3_passes_with_state(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
 
 /* The packet is exactly p. */
 Z3_ast pk_z3_is_packet(struct pk_z3 *z, const struct pk_vpkt *p);

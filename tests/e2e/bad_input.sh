@@ -79,8 +79,8 @@ table nul.conf "binary data, not a rule file" \
 table good.pkb "a compiled ruleset: use picket dump" - -
 table renamed.conf "a compiled ruleset: use picket dump" - -
 table empty.pkb "empty, and named as a compiled ruleset (.pkb)" \
-	"refused .pkb: byte offset 0: empty (0 bytes): a .pkb holds at least its 680-byte header; recompile it with 'picket compile'" \
-	"refused .pkb: byte offset 0: empty (0 bytes): a .pkb holds at least its 680-byte header; recompile it with 'picket compile'"
+	"refused .pkb: byte offset 0: empty (0 bytes): a .pkb holds at least its 704-byte header; recompile it with 'picket compile'" \
+	"refused .pkb: byte offset 0: empty (0 bytes): a .pkb holds at least its 704-byte header; recompile it with 'picket compile'"
 table good.conf - - "a rule file, not a compiled ruleset: compile it with picket compile"
 table huge.conf "larger than 64 MiB" "larger than 64 MiB" "a rule file, not a compiled ruleset: compile it with picket compile"
 table huge.pkb "larger than 64 MiB" "larger than 256 MiB" "larger than 256 MiB"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# picketd is what runs on the router: it links the runtime and libc only,
+# picketd is what runs on the router: it links the runtime and libc only (and
+# libsodium, for --signed-by),
 # never Z3, the parser, jansson or libpcap.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/build/picketd

@@ -99,6 +99,9 @@ static int setup_carried(void **state)
 	}
 	pk_diags_free(&d);
 	from_front = true;
+	/* and the record of the policy tests it passed (picket compile --expect) */
+	static const struct pk_ir_tests tests = {.sha256 = {1, 2, 3}, .path = "picket.expect", .count = 3};
+	ir->tests = &tests;
 	pk_test_encode(ir, &good, &good_len);
 	print_message("damaging a %zu-byte file of %u rules with peers, groups and carried text\n", good_len,
 		      ir->nrules);
@@ -427,6 +430,10 @@ static void test_each_topology_and_carried_check_names_itself_and_the_offset(voi
 	uint64_t carried = sec_off(buf, PKB_SEC_CARRIED) + offsetof(struct pkb_carried, text);
 	put32(buf, carried, nstr);
 	expect_refusal(buf, "carried statement: string offset", carried);
+	assert_int_equal(h->sections[PKB_SEC_TESTS].count, 1);
+	const uint64_t tests = sec_off(buf, PKB_SEC_TESTS) + offsetof(struct pkb_tests, path);
+	put32(buf, tests, nstr);
+	expect_refusal(buf, "tests file: string offset", tests);
 	uint64_t rule_carried = sec_off(buf, PKB_SEC_RULES) + offsetof(struct pkb_rule, carried);
 	put32(buf, rule_carried, nstr);
 	expect_refusal(buf, "rule 0: carried options: string offset", rule_carried);
