@@ -57,15 +57,6 @@ static void visit(void *ctx, uint32_t rule)
 
 static const char *const pk_state_names[] = {"no state", "keep state", "modulate state", "synproxy state"};
 
-static bool is_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
-{
-	for (uint32_t i = 0; i < rs->nifaces; i++)
-		for (uint32_t k = 0; k < rs->ifaces[i].naddrs; k++)
-			if (rs->ifaces[i].addrs[k].af == p->af && !memcmp(rs->ifaces[i].addrs[k].addr, p->dst, 16))
-				return true;
-	return false;
-}
-
 static bool evaluate(const struct pk_ir_ruleset *rs, struct explanation *x, const struct pk_vpkt *p)
 {
 	struct step *st = &x->step[x->nsteps++];
@@ -82,7 +73,7 @@ static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 	if (!evaluate(rs, x, p) || p->dir == PK_DIR_OUT)
 		return;
 	struct pk_vpkt out = x->step[0].res.out;
-	if (is_self(rs, &out)) {
+	if (pk_eval_is_self(rs, out.af, out.dst)) {
 		x->route = ROUTE_LOCAL;
 		return;
 	}
@@ -97,15 +88,9 @@ static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 
 static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i, const char *indent)
 {
-	const struct pk_ir_rule *r = &rs->rules[i];
-	size_t len = 0;
-	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
-	while (text && len && (*text == ' ' || *text == '\t')) {
-		text++;
-		len--;
-	}
-	printf("%srule %u at %s:%u: %.*s\n", indent, i, r->loc.file ? r->loc.file : "?", r->loc.line,
-	       text ? (int)len : 0, text ? text : "");
+	char line[640];
+	pk_lint_rule_line(rs, i, line, sizeof line);
+	printf("%s%s\n", indent, line);
 }
 
 static const char *verdict_text(const struct pk_ir_ruleset *rs, const struct pk_eval_result *res)

@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "daemon/daemon.h"
+#include "runtime/json_write.h"
 
 static unsigned long long remaining_s(const struct pk_daemon *d)
 {
@@ -119,4 +120,18 @@ void pk_confirm_report(FILE *out, const struct pk_daemon *d)
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fprintf(out, "Pending confirmation: %s reverts to %s at %s (in %llu s) unless 'picket confirm'\n", d->opts.pkb,
 		c->prev_path, when, remaining_s(d));
+}
+
+void pk_confirm_report_json(FILE *out, const struct pk_daemon *d)
+{
+	const struct pk_confirm *c = &d->confirm;
+	if (!c->pending) {
+		fputs("null", out);
+		return;
+	}
+	fputs("{\"file\":", out);
+	pk_json_str(out, d->opts.pkb);
+	fputs(",\"reverts_to\":", out);
+	pk_json_str(out, c->prev_path);
+	fprintf(out, ",\"deadline\":%lld,\"in_s\":%llu}", (long long)c->deadline_wall, remaining_s(d));
 }

@@ -41,5 +41,8 @@ int pk_confirm_accept(struct pk_daemon *d, char *msg, size_t msglen);
 void pk_confirm_tick(struct pk_daemon *d);
 /* The pending confirmation's line for `picket stats` (nothing when none). */
 void pk_confirm_report(FILE *out, const struct pk_daemon *d);
+/* The same as a JSON value: {file, reverts_to, deadline (seconds since
+ * the epoch), in_s}, or null when none is pending. */
+void pk_confirm_report_json(FILE *out, const struct pk_daemon *d);
 
 #endif

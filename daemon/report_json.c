@@ -122,8 +122,10 @@ void pk_report_stats_json(FILE *out, const struct pk_daemon *d)
 	object_of(out, "forwarding", dp_names, &d->c.forwarded, sizeof dp_names / sizeof dp_names[0]);
 	fputc(',', out);
 	interfaces_json(out, d);
-	fprintf(out, ",\"reloads\":%llu,\"reloads_refused\":%llu}\n", (unsigned long long)d->reloads,
+	fprintf(out, ",\"reloads\":%llu,\"reloads_refused\":%llu,\"pending_confirmation\":", (unsigned long long)d->reloads,
 		(unsigned long long)d->reloads_refused);
+	pk_confirm_report_json(out, d);
+	fputs("}\n", out);
 }
 
 void pk_report_rules_json(FILE *out, const struct pk_daemon *d)

@@ -9,18 +9,21 @@ _picket_options() {
 	lint) echo "--format --fail-on --enable --disable --list --stats --topology --root -D --color --help" ;;
 	diff) echo "--max --format --topology --root -D --color --help" ;;
 	explain | query) echo "--format --topology --root -D --color --help" ;;
-	compile) echo "-o --topology --root -D --help" ;;
+	compile) echo "-o --expect --sign --topology --root -D --help" ;;
+	test) echo "--format --topology --root -D --color --help" ;;
+	keygen) echo "--help" ;;
 	dump) echo "--raw --help" ;;
 	replay) echo "--iface --format --summary --quiet -w --explain --report --threads --topology --root --help" ;;
 	states | rules) echo "-s -v --format --help" ;;
 	stats | tables) echo "-s --format --help" ;;
-	kill-states | reload) echo "-s --help" ;;
+	reload) echo "-s --confirm --help" ;;
+	kill-states | confirm) echo "-s --help" ;;
 	esac
 }
 
 _picket() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="check print lint diff explain query compile dump replay states stats rules tables kill-states reload"
+	local commands="check print lint diff explain query test compile keygen dump replay states stats rules tables kill-states reload confirm"
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
@@ -31,14 +34,15 @@ _picket() {
 	--format)
 		case $cmd in
 		lint) words="text json sarif html" ;;
+		test) words="text json sarif" ;;
 		replay) words="text jsonl csv" ;;
 		*) words="text json" ;;
 		esac ;;
 	--color) words="auto always never" ;;
 	--fail-on) words="error warning info never" ;;
 	--enable | --disable) words=$(picket lint --list 2>/dev/null | cut -d' ' -f1) ;;
-	--iface | --explain | --max | --threads | -D) return ;;
-	--topology | --root | --report | -o | -w | -s)
+	--iface | --explain | --max | --threads | --confirm | -D) return ;;
+	--topology | --root | --report | --expect | --sign | -o | -w | -s)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	esac

@@ -25,6 +25,8 @@ grep -q "reverts to .*rules.pkb in 8 s unless 'picket confirm'" "$WORK/reload.ou
 	fail "reload --confirm does not say what happens: $(cat "$WORK/reload.out")"
 ctl stats | grep -q "Pending confirmation: .*lockout.pkb reverts to .*rules.pkb at .* UTC (in [0-9]* s)" ||
 	fail "stats shows no pending confirmation"
+ctl stats --format json | grep -q '"pending_confirmation":{"file":"[^"]*lockout.pkb","reverts_to":"[^"]*rules.pkb","deadline":[0-9]*,"in_s":[0-9]*}' ||
+	fail "stats --format json shows no pending confirmation"
 inc timeout 3 nc -z $NAS 22 && fail "the locking ruleset let a new ssh connection through"
 ctl reload "$WORK/wider.pkb" >"$WORK/second.out" 2>&1 && fail "a second reload was accepted while one is pending"
 grep -q "awaits confirmation" "$WORK/second.out" || fail "the refusal does not say why: $(cat "$WORK/second.out")"
