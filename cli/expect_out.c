@@ -4,9 +4,12 @@
 #include <string.h>
 
 #include "cli/expect_out.h"
+
+#include "cli/json_out.h"
 #include "runtime/infile.h"
 #include "verify/eval.h"
 #include "verify/lint.h"
+#include "verify/lint_out.h"
 
 static const char *status_of(const struct pk_expect_result *r)
 {
@@ -70,18 +73,8 @@ static void print_text(const struct pk_ir_ruleset *rs, const struct pk_cli_expec
 
 static json_t *step_json(const struct pk_ir_ruleset *rs, const struct pk_expect_step *s)
 {
-	char p[512];
-	pk_vpkt_format(&s->p, p, sizeof(p));
-	json_t *o = json_pack("{s:s, s:s, s:s}", "step", s->what, "packet", p, "verdict", s->pass ? "pass" : "block");
-	if (s->rule == PK_EVAL_NONE) {
-		json_object_set_new(o, "rule", json_null());
-		return o;
-	}
-	const struct pk_ir_rule *r = &rs->rules[s->rule];
-	json_object_set_new(o, "rule", json_integer(s->rule));
-	json_object_set_new(o, "file", json_string(r->loc.file ? r->loc.file : "?"));
-	json_object_set_new(o, "line", json_integer(r->loc.line));
-	return o;
+	return json_pack("{s:s, s:o, s:s, s:o}", "step", s->what, "packet", pk_vpkt_json(&s->p, NULL), "verdict",
+			 s->pass ? "pass" : "block", "rule", pk_cli_rule_json(rs, s->rule == PK_EVAL_NONE ? UINT32_MAX : s->rule));
 }
 
 static json_t *result_json(const struct pk_ir_ruleset *rs, const struct pk_cli_expect_run *run, unsigned k)
@@ -93,10 +86,8 @@ static json_t *result_json(const struct pk_ir_ruleset *rs, const struct pk_cli_e
 			      status_of(r), "holds", r->holds);
 	if (r->holds)
 		return o;
-	char w[512];
-	pk_vpkt_format(&r->w, w, sizeof(w));
 	json_object_set_new(o, "message", json_string(why_of(e, r)));
-	json_object_set_new(o, "witness", r->empty || r->undecided ? json_null() : json_string(w));
+	json_object_set_new(o, "witness", r->empty || r->undecided ? json_null() : pk_vpkt_json(&r->w, NULL));
 	json_t *steps = json_array();
 	for (unsigned s = 0; s < r->nsteps; s++)
 		json_array_append_new(steps, step_json(rs, &r->steps[s]));

@@ -55,9 +55,10 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["summary"] == {"total": 5, "hold": 0, "fail": 5}
 e = d["expectations"][1]
-assert e["line"] == 3 and e["kind"] == "pass" and e["status"] == "FAIL" and "10.0.5.10" in e["witness"]
-assert e["steps"][-1]["verdict"] == "block" and e["steps"][-1]["line"] == 9
+assert e["line"] == 3 and e["kind"] == "pass" and e["status"] == "FAIL" and e["witness"]["dst"] == "10.0.5.10"
+assert e["steps"][-1]["verdict"] == "block" and e["steps"][-1]["rule"]["line"] == 9
 PY
+/usr/bin/python3 "$root/tests/support/json_valid.py" test "$tmp/out.json" || fail "test --format json against its schema"
 
 $picket test --format sarif "$d/router.conf" "$d/fail.expect" >"$tmp/out.sarif"
 if [ -f "$schema" ] && python3 -c 'import jsonschema' 2>/dev/null; then
