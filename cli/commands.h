@@ -17,6 +17,7 @@
 	X(explain, "how the ruleset treats one packet, rule by rule")                         \
 	X(query, "can any packet of a shape pass? a witness, or the rules that stop it")     \
 	X(compile, "compile a rule file into verified bytecode (.pkb)")                       \
+	X(import, "print the pf rules a pfSense or OPNsense config.xml becomes")               \
 	X(dump, "disassemble a .pkb: header, options, tables, rules, program")                \
 	X(replay, "predict the verdict of every packet of a capture (pcap, pcapng)")          \
 	X(states, "list picketd's states (pfctl -ss)")                                        \

@@ -108,6 +108,8 @@ void pk_lint_witness(struct pk_lint_finding *f, const struct pk_vpkt *p, const c
 
 const char *pk_lint_rule_name(struct pk_lint_report *rep, const struct pk_ir_rule *r)
 {
+	if (r->loc.origin)
+		return pk_arena_printf(rep->arena, "%s (rule %u, line %u)", r->loc.origin, r->nr, r->loc.line);
 	return pk_arena_printf(rep->arena, "rule %u at line %u", r->nr, r->loc.line);
 }
 
