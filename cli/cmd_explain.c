@@ -34,6 +34,11 @@ static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i, const char *in
 		text++;
 		len--;
 	}
+	/* a rule written from config.xml: the GUI's name says more than the XML line */
+	if (r->loc.origin) {
+		text = r->loc.origin;
+		len = strlen(text);
+	}
 	printf("%srule %u at %s:%u: %.*s\n", indent, i, r->loc.file ? r->loc.file : "?", r->loc.line,
 	       text ? (int)len : 0, text ? text : "");
 }

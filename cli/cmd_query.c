@@ -25,7 +25,8 @@ static void usage(FILE *out)
 static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i)
 {
 	const struct pk_ir_rule *r = &rs->rules[i];
-	printf("  rule %u at %s:%u\n", i, r->loc.file ? r->loc.file : "?", r->loc.line);
+	printf("  rule %u at %s:%u", i, r->loc.file ? r->loc.file : "?", r->loc.line);
+	printf(r->loc.origin ? " (%s)\n" : "\n", r->loc.origin);
 }
 
 /* The file again with the shape as its last line, resolved. */

@@ -42,6 +42,11 @@ static const char *iface_net(struct cx *c, const struct cx_iface *i, bool inet6,
 		*why = "address is empty";
 		return NULL;
 	}
+	if (!c->net_tables) {
+		const char *ip = inet6 ? i->ip6 : i->ip4;
+		return ip ? pk_arena_printf(c->a, "%s/%u", ip, inet6 ? i->bits6 : i->bits4)
+			  : pk_arena_printf(c->a, "%s:network", i->dev);
+	}
 	char *K = pk_arena_strdup(c->a, i->key);
 	for (char *p = K; *p; p++)
 		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);

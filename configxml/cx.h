@@ -48,6 +48,7 @@ struct cx {
 	const char *file;
 	enum cx_product product;
 	const char *section; /* a one-section export: "filter" or "aliases"; else NULL */
+	bool net_tables;     /* pfSense 2.7+ (config 22.9+): <LAN__NETWORK> tables, not literal subnets */
 	xmlDoc *doc;
 	xmlNode *root;
 	struct pk_lines xml_lines;

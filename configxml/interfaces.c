@@ -249,7 +249,8 @@ void cx_ifaces_write(struct cx *c)
 		if (!f->enabled)
 			continue;
 		cx_line(c, f->node, NULL, "%s = \"{ %s }\"", f->macro, f->dev);
-		write_network(c, f);
+		if (c->net_tables)
+			write_network(c, f);
 	}
 	cx_each(g, cx_section(c, "ifgroups"), "ifgroupentry") {
 		const char *n = cx_text(c, g, "ifname");

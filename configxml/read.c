@@ -5,6 +5,7 @@
  * than any real backup.
  */
 #include <libxml/parser.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "configxml/cx.h"
@@ -39,6 +40,22 @@ static int refuse_entities(struct cx *c, const char *text, size_t len)
 	return -1;
 }
 
+/* The first error libxml2 reports: the later ones follow from it. */
+struct first_error {
+	int line;
+	char msg[400];
+};
+
+static void keep_first(void *ctx, xmlErrorPtr e)
+{
+	struct first_error *f = ctx;
+	if (f->msg[0] || !e || e->level < XML_ERR_ERROR)
+		return;
+	f->line = e->line;
+	snprintf(f->msg, sizeof(f->msg), "not well-formed XML: %s", e->message ? e->message : "parse error");
+	f->msg[strcspn(f->msg, "\n")] = '\0';
+}
+
 static int parse(struct cx *c, const char *text, size_t len)
 {
 	xmlParserCtxtPtr ctx = xmlNewParserCtxt();
@@ -46,27 +63,26 @@ static int parse(struct cx *c, const char *text, size_t len)
 		refuse_at(c, 0, "out of memory reading the XML");
 		return -1;
 	}
+	struct first_error first = {0};
+	xmlSetStructuredErrorFunc(&first, keep_first);
 	/* no NOENT (no substitution), no DTDLOAD/DTDATTR, no network */
 	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 	c->doc = xmlCtxtReadMemory(ctx, text, (int)len, c->file, NULL, opts);
-	if (!c->doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctx);
-		char msg[512];
-		snprintf(msg, sizeof(msg), "not well-formed XML: %s", e && e->message ? e->message : "parse error");
-		msg[strcspn(msg, "\n")] = '\0';
-		refuse_at(c, e ? (unsigned)e->line : 0, msg);
-	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (!c->doc)
+		refuse_at(c, (unsigned)first.line, first.msg[0] ? first.msg : "not well-formed XML");
 	xmlFreeParserCtxt(ctx);
 	return c->doc ? 0 : -1;
 }
 
-static int refuse_external(struct cx *c)
+static int refuse_external(struct cx *c, const char *text, size_t len)
 {
 	const xmlDtd *dtd = c->doc->intSubset;
 	if (!c->doc->extSubset && !(dtd && (dtd->SystemID || dtd->ExternalID || dtd->entities)))
 		return 0;
-	refuse_at(c, dtd ? cx_lineno((const xmlNode *)dtd) : 1,
-		  "refused: the DOCTYPE names an external DTD or declares entities");
+	const char *at = memmem(text, len, "<!DOCTYPE", 9);
+	refuse_at(c, at ? line_of(text, at) : 1, "refused: the DOCTYPE names an external DTD (a backup names none; "
+		  "picket reads no DTD and makes no network access)");
 	return -1;
 }
 
@@ -95,7 +111,7 @@ int cx_read(struct cx *c, const char *text, size_t len)
 		return -1;
 	}
 	pk_lines_index(&c->xml_lines, text, len);
-	if (refuse_entities(c, text, len) || parse(c, text, len) || refuse_external(c))
+	if (refuse_entities(c, text, len) || parse(c, text, len) || refuse_external(c, text, len))
 		return -1;
 	return take_root(c);
 }

@@ -4,6 +4,7 @@
  * timeouts, state table size, state policy.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "configxml/cx.h"
@@ -79,16 +80,23 @@ static void write_limits(struct cx *c, const xmlNode *sys)
 		cx_line(c, sys, NULL, "# state table size: the product's default, 10%% of the box's memory");
 }
 
+/* FreeBSD's pf binds states to no interface (floating) unless told:
+ * pfSense wrote no state-policy before 2.8 (config version 24), and
+ * OPNsense writes if-bound only when System > Settings asks for it. */
 static void write_policy(struct cx *c, const xmlNode *sys)
 {
 	const char *p = cx_text(c, sys, "statepolicy");
 	const xmlNode *at = cx_child(sys, "statepolicy");
-	if (c->product == CX_OPNSENSE && cx_flag(c, sys, "state-policy"))
-		cx_line(c, cx_child(sys, "state-policy"), NULL, "set state-policy if-bound");
+	const char *v = cx_text(c, c->root, "version");
+	bool if_bound_default = c->product == CX_PFSENSE && v && strtod(v, NULL) >= 24.0;
+	if (c->product == CX_OPNSENSE)
+		cx_line(c, sys, NULL, "set state-policy %s", cx_flag(c, sys, "state-policy") ? "if-bound" : "floating");
 	else if (p && (!strcmp(p, "if-bound") || !strcmp(p, "floating")))
 		cx_line(c, at, NULL, "set state-policy %s", p);
 	else if (p && *p)
 		cx_error(c, at, "unknown state policy '%s' (if-bound or floating)", p);
+	else
+		cx_line(c, sys, NULL, "set state-policy %s", if_bound_default ? "if-bound" : "floating");
 }
 
 void cx_system_write(struct cx *c)

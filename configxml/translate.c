@@ -24,12 +24,14 @@ bool pk_cx_is_xml(const char *text, size_t len)
  * is 2.8. Outside of what the reference describes, refuse. */
 static int check_version(struct cx *c)
 {
+	c->net_tables = true;
 	if (c->product != CX_PFSENSE || c->section)
 		return 0;
 	const xmlNode *v = cx_child(c->root, "version");
 	const char *s = v ? cx_content(c, v) : NULL;
 	char *end = NULL;
 	double n = s ? strtod(s, &end) : 0;
+	c->net_tables = n >= 22.9;
 	if (s && end != s && !*end && n >= 9.0 && n < 26.0)
 		return 0;
 	cx_error(c, v ? v : c->root, "unknown pfSense config version '%s': picket reads versions 9.0 (2.1) to 25.x (2.8)",
