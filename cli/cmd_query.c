@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "configxml/configxml.h"
 #include "cli/irload.h"
 #include "runtime/xalloc.h"
 #include "verify/query.h"
@@ -36,6 +37,9 @@ static int load_shape(const struct pk_ir_ruleset *rs, const char *shape, const s
 	if (rs->nsources == 0)
 		return -1;
 	const struct pk_ir_source *src = &rs->sources[0];
+	/* a config.xml is followed by the pf rules it became */
+	if (pk_cx_is_xml(src->text, src->len) && rs->nsources > 1)
+		src++;
 	const size_t len = src->len + strlen(shape) + 16;
 	char *text = malloc(len);
 	if (!text)

@@ -124,6 +124,8 @@ static void parse_main(struct pk_parse *p, struct pk_ir_ruleset *rs, const char 
 	struct pk_srcmap *m = pk_arena_alloc(p->arena, sizeof(*m));
 	*m = cx.map;
 	const char *gen = pk_arena_printf(p->arena, "%s (as pf rules)", name);
+	/* kept after the XML: what a command that reads the rules again reads */
+	add_source(rs, gen, cx.text, cx.len);
 	pk_lex_push_mapped(p, gen, cx.text, cx.len, m);
 	const struct pk_ast_frame *outer = p->frames;
 	yyparse(p);

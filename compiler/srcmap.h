@@ -10,6 +10,7 @@
 #ifndef PK_COMPILER_SRCMAP_H
 #define PK_COMPILER_SRCMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "compiler/loc.h"
@@ -24,6 +25,12 @@ struct pk_srcmap {
 	const struct pk_srcline *v; /* v[i]: generated line i + 1 */
 	uint32_t n;
 };
+
+/* The origin of a line the product writes itself, not the admin
+ * ("generated: Default deny rule IPv4"): the linter reports nothing about
+ * such a rule, which the admin cannot change. */
+#define PK_ORIGIN_GENERATED "generated: "
+bool pk_loc_generated(const struct pk_loc *loc);
 
 /* Moves loc (in the generated text) to where its line came from. */
 void pk_srcmap_apply(const struct pk_srcmap *m, struct pk_loc *loc);

@@ -10,7 +10,7 @@
 
 #include "configxml/cx.h"
 
-#define GEN(c, at, name, ...) cx_line((c), (at), "generated: " name, __VA_ARGS__)
+#define GEN(c, at, name, ...) cx_line((c), (at), PK_ORIGIN_GENERATED name, __VA_ARGS__)
 
 static const char *log_unless(const struct cx *c, const char *nolog)
 {
@@ -116,13 +116,13 @@ static void write_dhcp(struct cx *c, const struct cx_iface *i)
 	const xmlNode *n = i->node;
 	const char *m = i->macro, *lp = log_if(c, "nologdefaultpass");
 	if (i->dyn4 && !strcmp(i->dyn4, "dhcp")) {
-		cx_line(c, n, pk_arena_printf(c->a, "generated: allow dhcp replies in %s", m),
+		cx_line(c, n, pk_arena_printf(c->a, PK_ORIGIN_GENERATED "allow dhcp replies in %s", m),
 			"pass in%s quick on $%s proto udp from any port = 67 to any port = 68 tag \"dhcpin\" no state label \"allow dhcp replies in %s\"", lp, m, m);
-		cx_line(c, n, pk_arena_printf(c->a, "generated: allow dhcp client out %s", m),
+		cx_line(c, n, pk_arena_printf(c->a, PK_ORIGIN_GENERATED "allow dhcp client out %s", m),
 			"pass out%s quick on $%s proto udp from any port = 68 to any port = 67 no state label \"allow dhcp client out %s\"", lp, m, m);
 	}
 	if (i->dyn6 && (!strcmp(i->dyn6, "dhcp6") || !strcmp(i->dyn6, "slaac"))) {
-		const char *o = pk_arena_printf(c->a, "generated: allow dhcpv6 client %s", m);
+		const char *o = pk_arena_printf(c->a, PK_ORIGIN_GENERATED "allow dhcpv6 client %s", m);
 		cx_line(c, n, o, "pass in%s quick on $%s proto udp from fe80::/10 port = 546 to fe80::/10 port = 546 label \"allow dhcpv6 client in %s\"", lp, m, m);
 		cx_line(c, n, o, "pass in%s quick on $%s proto udp from any port = 547 to any port = 546 label \"allow dhcpv6 client in %s\"", lp, m, m);
 		cx_line(c, n, o, "pass out%s quick on $%s proto udp from any port = 546 to any port = 547 label \"allow dhcpv6 client out %s\"", lp, m, m);
@@ -132,7 +132,7 @@ static void write_dhcp(struct cx *c, const struct cx_iface *i)
 static void write_bogons(struct cx *c, const struct cx_iface *i)
 {
 	const char *lg = log_unless(c, "nologbogons"), *m = i->macro;
-	const char *o = pk_arena_printf(c->a, "generated: block bogon networks from %s", m);
+	const char *o = pk_arena_printf(c->a, PK_ORIGIN_GENERATED "block bogon networks from %s", m);
 	const xmlNode *at = cx_child(i->node, "blockbogons");
 	cx_line(c, at, o, "block in%s quick on $%s from <bogons> to any label \"block bogon IPv4 networks from %s\"", lg, m, m);
 	if (cx_flag(c, cx_section(c, "system"), "ipv6allow"))
@@ -146,7 +146,7 @@ static void write_private(struct cx *c, const struct cx_iface *i)
 		{"192.168.0.0/16", "192.168/16"}, {"fc00::/7", "fc00::/7"},
 	};
 	const char *lg = log_unless(c, "nologprivatenets"), *m = i->macro;
-	const char *o = pk_arena_printf(c->a, "generated: Block private networks from %s", m);
+	const char *o = pk_arena_printf(c->a, PK_ORIGIN_GENERATED "Block private networks from %s", m);
 	for (size_t k = 0; k < sizeof(nets) / sizeof(*nets); k++)
 		cx_line(c, cx_child(i->node, "blockpriv"), o, "block in%s quick on $%s from %s to any label \"Block private networks from %s block %s\"",
 			lg, m, nets[k][0], m, nets[k][1]);
@@ -156,7 +156,7 @@ static void write_server(struct cx *c, const struct cx_iface *i)
 {
 	const char *lp = log_if(c, "nologdefaultpass"), *m = i->macro;
 	const xmlNode *at = cx_child(cx_section(c, "dhcpd"), i->key);
-	const char *o = pk_arena_printf(c->a, "generated: allow access to DHCP server on %s", m);
+	const char *o = pk_arena_printf(c->a, PK_ORIGIN_GENERATED "allow access to DHCP server on %s", m);
 	cx_line(c, at, o, "pass in%s quick on $%s proto udp from any port = 68 to 255.255.255.255 port = 67 label \"allow access to DHCP server\"", lp, m);
 	if (!i->ip4)
 		return;
@@ -171,7 +171,7 @@ static void write_iface(struct cx *c, const struct cx_iface *i)
 		write_bogons(c, i);
 	/* antispoof needs the interface's address; bridged members have none */
 	if (i->ip4 || i->ip6)
-		cx_line(c, i->node, pk_arena_printf(c->a, "generated: antispoof for %s", i->macro), "antispoof%s for $%s",
+		cx_line(c, i->node, pk_arena_printf(c->a, PK_ORIGIN_GENERATED "antispoof for %s", i->macro), "antispoof%s for $%s",
 			log_unless(c, "nologdefaultblock"), i->macro);
 	if (i->blockpriv)
 		write_private(c, i);
@@ -193,7 +193,7 @@ static void write_let_out(struct cx *c)
 		const struct cx_iface *i = &c->ifs[k];
 		if (!i->enabled || !i->wanlike || !i->ip4 || !i->gw4)
 			continue;
-		cx_line(c, i->node, "generated: let out anything from firewall host itself",
+		cx_line(c, i->node, PK_ORIGIN_GENERATED "let out anything from firewall host itself",
 			"pass out%s route-to ( %s %s ) from %s to ! %s/%u keep state allow-opts label \"let out anything from firewall host itself\"",
 			lp, i->dev, i->gw4, i->ip4, i->ip4, i->bits4);
 	}
@@ -222,7 +222,7 @@ static void write_antilockout(struct cx *c, const xmlNode *sys)
 	const xmlNode *ssh = cx_child(sys, "ssh");
 	if (cx_flag(c, ssh, "enable") || cx_flag(c, ssh, "enabled"))
 		ports = pk_arena_printf(c->a, "%s %s", ports, text_or(c, ssh, "port", "22"));
-	cx_line(c, gui ? gui : sys, "generated: anti-lockout rule",
+	cx_line(c, gui ? gui : sys, PK_ORIGIN_GENERATED "anti-lockout rule",
 		"pass in%s quick on %s proto tcp from any to (%s) port { %s } ridentifier 10001 keep state label \"anti-lockout rule\"",
 		log_if(c, "nologdefaultpass"), i->dev, i->dev, ports);
 }

@@ -91,7 +91,7 @@ static void write_automatic(struct cx *c, const xmlNode *at)
 		const struct cx_iface *i = &c->ifs[k];
 		if (!i->enabled || !i->wanlike)
 			continue;
-		const char *o = pk_arena_printf(c->a, "automatic outbound NAT on %s", i->descr);
+		const char *o = pk_arena_printf(c->a, PK_ORIGIN_GENERATED "automatic outbound NAT on %s", i->descr);
 		const char *to = iface_addr(c, i);
 		cx_line(c, i->node, o, "nat on $%s inet from $tonatsubnets to any port 500 -> %s static-port", i->macro, to);
 		cx_line(c, i->node, o, "nat on $%s inet from $tonatsubnets to any -> %s port 1024:65535", i->macro, to);

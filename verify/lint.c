@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "compiler/srcmap.h"
 #include "runtime/xalloc.h"
 #include "verify/lint_priv.h"
 
@@ -231,7 +232,8 @@ static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
 {
 	unsigned k = 0;
 	for (unsigned i = 0; i < rep->n; i++) {
-		if (suppressed(x, &rep->v[i]))
+		/* a rule config.xml's product writes itself is not the admin's to fix */
+		if (suppressed(x, &rep->v[i]) || pk_loc_generated(&rep->v[i].loc))
 			rep->suppressed++;
 		else
 			rep->v[k++] = rep->v[i];
