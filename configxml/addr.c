@@ -21,11 +21,24 @@ static bool literal(const char *s)
 	return inet_pton(AF_INET, buf, bin) == 1 || inet_pton(AF_INET6, buf, bin) == 1;
 }
 
+static const char *upper_key(struct cx *c, const struct cx_iface *i)
+{
+	char *K = pk_arena_strdup(c->a, i->key);
+	for (char *p = K; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	return K;
+}
+
 /* <network>lanip</network>: the interface's own address. */
 static const char *iface_ip(struct cx *c, const struct cx_iface *i, bool inet6, const char **why)
 {
 	const char *ip = inet6 ? i->ip6 : i->ip4;
-	if (c->product == CX_OPNSENSE || (inet6 ? i->dyn6 : i->dyn4))
+	bool dyn = inet6 ? i->dyn6 != NULL : i->dyn4 != NULL;
+	/* (em1) would stand for the static address of the other family: a
+	 * table filled at run time stands for the dynamic one */
+	if (dyn && (inet6 ? i->ip4 : i->ip6))
+		return pk_arena_printf(c->a, "<%s__IP%s>", upper_key(c, i), inet6 ? "6" : "");
+	if (dyn || (c->product == CX_OPNSENSE && ip))
 		return pk_arena_printf(c->a, "(%s)", i->dev);
 	if (!ip)
 		*why = "address is empty";
@@ -36,21 +49,17 @@ static const char *iface_ip(struct cx *c, const struct cx_iface *i, bool inet6, 
  * wrote the subnet itself; 2.7 the table <LAN__NETWORK>. */
 static const char *iface_net(struct cx *c, const struct cx_iface *i, bool inet6, const char **why)
 {
-	if (c->product == CX_OPNSENSE)
-		return pk_arena_printf(c->a, "%s:network", i->dev);
 	if (!(inet6 ? i->ip6 || i->dyn6 : i->ip4 || i->dyn4)) {
 		*why = "address is empty";
 		return NULL;
 	}
-	if (!c->net_tables) {
-		const char *ip = inet6 ? i->ip6 : i->ip4;
-		return ip ? pk_arena_printf(c->a, "%s/%u", ip, inet6 ? i->bits6 : i->bits4)
-			  : pk_arena_printf(c->a, "%s:network", i->dev);
-	}
-	char *K = pk_arena_strdup(c->a, i->key);
-	for (char *p = K; *p; p++)
-		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-	return pk_arena_printf(c->a, "$%s__NETWORK", K);
+	const char *ip = inet6 ? i->ip6 : i->ip4;
+	bool dyn = i->dyn4 || i->dyn6;
+	if (c->product == CX_OPNSENSE && !dyn)
+		return pk_arena_printf(c->a, "%s:network", i->dev);
+	if (!c->net_tables && ip)
+		return pk_arena_printf(c->a, "%s/%u", ip, inet6 ? i->bits6 : i->bits4);
+	return pk_arena_printf(c->a, "$%s__NETWORK", upper_key(c, i));
 }
 
 static const char *network(struct cx *c, const char *net, bool inet6, const char **why)
@@ -61,6 +70,12 @@ static const char *network(struct cx *c, const char *net, bool inet6, const char
 		return "any";
 	if (cx_is_group(c, net))
 		return pk_arena_printf(c->a, "%s:network", net);
+	/* outbound NAT writes subnets and aliases as <network> */
+	if (literal(net))
+		return net;
+	const struct cx_alias *al = cx_alias(c, net);
+	if (al && !al->is_port)
+		return pk_arena_printf(c->a, "$%s", net);
 	size_t n = strlen(net);
 	bool ip = n > 2 && !strcmp(net + n - 2, "ip");
 	const struct cx_iface *i = cx_iface(c, ip ? pk_arena_strndup(c->a, net, n - 2) : net);

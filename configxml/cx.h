@@ -95,6 +95,7 @@ void cx_error(struct cx *c, const xmlNode *at, const char *fmt, ...) __attribute
 int cx_read(struct cx *c, const char *text, size_t len);
 
 /* interfaces.c */
+bool cx_literal_ip(const char *s, bool inet6);
 void cx_ifaces_read(struct cx *c);
 void cx_ifaces_write(struct cx *c);
 const struct cx_iface *cx_iface(const struct cx *c, const char *key);

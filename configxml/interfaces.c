@@ -4,21 +4,17 @@
  * lines), then the interface macros and networks of pfSense's "System
  * aliases" (reference §2).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "configxml/cx.h"
 
-static const char *const dyn4_kinds[] = {"dhcp", "pppoe", "pptp", "l2tp", "ppp"};
-static const char *const dyn6_kinds[] = {"dhcp6", "slaac", "track6", "6rd", "6to4"};
-
-static bool one_of(const char *s, const char *const *v, size_t n)
+bool cx_literal_ip(const char *s, bool inet6)
 {
-	for (size_t i = 0; s && i < n; i++)
-		if (!strcmp(s, v[i]))
-			return true;
-	return false;
+	unsigned char bin[16];
+	return s && inet_pton(inet6 ? AF_INET6 : AF_INET, s, bin) == 1;
 }
 
 static const char *upper(struct cx *c, const char *s)
@@ -27,6 +23,17 @@ static const char *upper(struct cx *c, const char *s)
 	for (char *p = u; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	return u;
+}
+
+/* A pf macro name from the GUI's description: pfSense keeps those to
+ * letters, digits and '_'; OPNsense allows anything. */
+static const char *macro_name(struct cx *c, const char *descr)
+{
+	char *m = (char *)upper(c, descr);
+	for (char *p = m; *p; p++)
+		if (!isalnum((unsigned char)*p))
+			*p = '_';
+	return isdigit((unsigned char)m[0]) ? pk_arena_printf(c->a, "_%s", m) : m;
 }
 
 /* The address of the gateway named name, when config.xml holds it. */
@@ -48,19 +55,21 @@ static void read_one(struct cx *c, const xmlNode *n)
 	i->key = pk_arena_strdup(c->a, (const char *)n->name);
 	const char *descr = cx_text(c, n, "descr");
 	i->descr = descr && *descr ? descr : upper(c, i->key);
-	i->macro = upper(c, i->descr);
+	i->macro = macro_name(c, i->descr);
 	i->dev = cx_text(c, n, "if");
 	/* pfSense: enable present; wan and lan of a factory config have it */
 	i->enabled = cx_flag(c, n, "enable") && i->dev && *i->dev;
+	/* anything but an address (dhcp, pppoe, track6, idassoc6...) is
+	 * assigned at run time */
 	const char *ip4 = cx_text(c, n, "ipaddr"), *ip6 = cx_text(c, n, "ipaddrv6");
-	if (one_of(ip4, dyn4_kinds, sizeof(dyn4_kinds) / sizeof(*dyn4_kinds)))
-		i->dyn4 = ip4;
-	else if (ip4 && *ip4)
+	if (cx_literal_ip(ip4, false))
 		i->ip4 = ip4;
-	if (one_of(ip6, dyn6_kinds, sizeof(dyn6_kinds) / sizeof(*dyn6_kinds)))
-		i->dyn6 = ip6;
-	else if (ip6 && *ip6)
+	else if (ip4 && *ip4 && strcmp(ip4, "none"))
+		i->dyn4 = ip4;
+	if (cx_literal_ip(ip6, true))
 		i->ip6 = ip6;
+	else if (ip6 && *ip6 && strcmp(ip6, "none"))
+		i->dyn6 = ip6;
 	const char *b4 = cx_text(c, n, "subnet"), *b6 = cx_text(c, n, "subnetv6");
 	i->bits4 = b4 && *b4 ? (unsigned)atoi(b4) : 32;
 	i->bits6 = b6 && *b6 ? (unsigned)atoi(b6) : 128;
@@ -145,11 +154,20 @@ static const char *vips_of(struct cx *c, const char *key, bool inet6)
 	cx_each(v, cx_section(c, "virtualip"), "vip") {
 		const char *ifn = cx_text(c, v, "interface"), *ip = cx_text(c, v, "subnet");
 		const char *bits = cx_text(c, v, "subnet_bits");
-		if (!ifn || strcmp(ifn, key) || !ip || !*ip || (strchr(ip, ':') != NULL) != inet6)
+		if (!ifn || strcmp(ifn, key) || !cx_literal_ip(ip, inet6))
 			continue;
 		out = pk_arena_printf(c->a, "%s, %s/%s", out, ip, bits && *bits ? bits : inet6 ? "128" : "32");
 	}
 	return out;
+}
+
+static void check_vips(struct cx *c)
+{
+	cx_each(v, cx_section(c, "virtualip"), "vip") {
+		const char *ip = cx_text(c, v, "subnet");
+		if (!cx_literal_ip(ip, false) && !cx_literal_ip(ip, true))
+			cx_note(c, v, "virtual IP '%s' is not an address: left out", ip ? ip : "");
+	}
 }
 
 static const char *addresses(struct cx *c, const struct cx_iface *i)
@@ -227,6 +245,13 @@ static void write_network(struct cx *c, const struct cx_iface *i)
 		if (*p == ',')
 			*p = ' ';
 	const char *K = upper(c, i->key);
+	/* the product refills the table when a lease changes */
+	if (i->dyn4 || i->dyn6)
+		*list = '\0';
+	if (i->dyn4 && (i->ip6 || !i->dyn6))
+		cx_line(c, i->node, NULL, "table <%s__IP> persist", K);
+	if (i->dyn6 && (i->ip4 || !i->dyn4))
+		cx_line(c, i->node, NULL, "table <%s__IP6> persist", K);
 	if (*list)
 		cx_line(c, i->node, NULL, "table <%s__NETWORK> persist {%s }", K, list);
 	else
@@ -237,7 +262,13 @@ static void write_network(struct cx *c, const struct cx_iface *i)
 void cx_ifaces_write(struct cx *c)
 {
 	cx_line(c, NULL, NULL, "# Topology: the interfaces pf sees, their addresses and gateways");
-	cx_line(c, NULL, NULL, "interface lo0 address 127.0.0.1/8, ::1/128");
+	bool lo0 = false;
+	for (uint32_t i = 0; i < c->nifs; i++)
+		lo0 |= c->ifs[i].dev && !strcmp(c->ifs[i].dev, "lo0");
+	/* OPNsense assigns lo0 itself; pfSense's box has it all the same */
+	if (!lo0)
+		cx_line(c, NULL, NULL, "interface lo0 address 127.0.0.1/8, ::1/128");
+	check_vips(c);
 	for (uint32_t i = 0; i < c->nifs; i++)
 		write_topology(c, &c->ifs[i]);
 	write_routes(c);
@@ -249,8 +280,7 @@ void cx_ifaces_write(struct cx *c)
 		if (!f->enabled)
 			continue;
 		cx_line(c, f->node, NULL, "%s = \"{ %s }\"", f->macro, f->dev);
-		if (c->net_tables)
-			write_network(c, f);
+		write_network(c, f);
 	}
 	cx_each(g, cx_section(c, "ifgroups"), "ifgroupentry") {
 		const char *n = cx_text(c, g, "ifname");

@@ -98,15 +98,14 @@ static void write_automatic(struct cx *c, const xmlNode *at)
 	}
 }
 
-static const char *out_end(struct cx *c, const xmlNode *end)
+/* <ipprotocol>, or the family of the source's or target's address */
+static bool outbound_inet6(struct cx *c, const xmlNode *n)
 {
-	const char *net = cx_text(c, end, "network"), *addr = cx_text(c, end, "address");
-	const char *v = net && *net ? net : addr && *addr ? addr : "any";
-	if (cx_child(end, "any"))
-		v = "any";
-	if (strcmp(v, "any") && cx_alias(c, v))
-		v = pk_arena_printf(c->a, "$%s", v);
-	return cx_child(end, "not") ? pk_arena_printf(c->a, "! %s", v) : v;
+	const char *af = cx_text(c, n, "ipprotocol");
+	if (af && *af)
+		return !strcmp(af, "inet6");
+	const char *src = cx_text(c, cx_child(n, "source"), "network"), *tgt = cx_text(c, n, "target");
+	return (src && strchr(src, ':')) || (tgt && strchr(tgt, ':'));
 }
 
 static void write_outbound(struct cx *c, const xmlNode *n, unsigned pos)
@@ -120,11 +119,18 @@ static void write_outbound(struct cx *c, const xmlNode *n, unsigned pos)
 	if (!i)
 		return;
 	const char *p = cx_text(c, n, "protocol"), *sp = cx_text(c, n, "sourceport"), *dp = cx_text(c, n, "dstport");
-	const char *af = cx_text(c, n, "ipprotocol");
-	const char *where = pk_arena_printf(c->a, "on $%s %s%s from %s%s to %s%s", i->macro,
-					    af && !strcmp(af, "inet6") ? "inet6" : "inet", proto_of(c, p),
-					    out_end(c, cx_child(n, "source")), ported(p) ? cx_port(c, sp) : "",
-					    out_end(c, cx_child(n, "destination")), ported(p) ? cx_port(c, dp) : "");
+	bool v6 = outbound_inet6(c, n);
+	const char *why = "address is empty";
+	const char *src = cx_addr(c, cx_child(n, "source"), v6, &why);
+	const char *dst = src ? cx_addr(c, cx_child(n, "destination"), v6, &why) : NULL;
+	if (!src || !dst) {
+		cx_note(c, n, "%s: %s; the product leaves it out", o, why);
+		cx_line(c, n, o, "# %s: left out, %s", o, why);
+		return;
+	}
+	const char *where = pk_arena_printf(c->a, "on $%s %s%s from %s%s to %s%s", i->macro, v6 ? "inet6" : "inet",
+					    proto_of(c, p), src, ported(p) ? cx_port(c, sp) : "", dst,
+					    ported(p) ? cx_port(c, dp) : "");
 	if (cx_flag(c, n, "nonat")) {
 		cx_line(c, n, o, "no nat %s", where);
 		return;

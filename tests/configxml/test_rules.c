@@ -175,7 +175,7 @@ static void test_before_2_7_an_interface_network_is_its_subnet(void **state)
 	memcpy(strstr(x, "23.3"), "22.2", 4);
 	char *t = pk_cxt_import_ok(x);
 	pk_cxt_expect_line(t, "pass in quick on $LAN inet from 192.168.1.1/24 to 10.0.2.4 keep state label \"USER_RULE\"");
-	pk_cxt_expect_no(t, "__NETWORK");
+	pk_cxt_expect_no(t, "from $LAN__NETWORK");
 	free(t);
 	free(x);
 }
