@@ -6,7 +6,8 @@
  * interface macros and networks), aliases.c (tables and macros), system.c
  * (Advanced settings: `set` lines), generated.c (the rules the product adds
  * itself), rules.c (the user's filter rules), nat.c (port forwards,
- * outbound and 1:1 NAT); translate.c puts them in the product's order.
+ * outbound and 1:1 NAT), opnsense.c (what OPNsense generates instead);
+ * translate.c puts them in the product's order.
  */
 #ifndef PK_CONFIGXML_CX_H
 #define PK_CONFIGXML_CX_H
@@ -110,6 +111,7 @@ const struct cx_alias *cx_alias(const struct cx *c, const char *name);
 void cx_system_write(struct cx *c);
 void cx_generated_write(struct cx *c);
 void cx_generated_after_user(struct cx *c);
+void cx_opnsense_generated_write(struct cx *c);
 void cx_rules_write(struct cx *c);
 void cx_nat_write(struct cx *c);
 

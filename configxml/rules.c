@@ -5,6 +5,7 @@
  * the rule: "WAN rule 3 'Allow web', tracker 1681417472".
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "configxml/cx.h"
@@ -144,23 +145,66 @@ static const char *extras(struct cx *c, const struct cx_rule *x)
 	return e;
 }
 
+/* "( em0 10.0.2.1 )" for the gateway named name, or NULL. */
+static const char *gateway_hop(struct cx *c, const char *name)
+{
+	cx_each(g, cx_section(c, "gateways"), "gateway_item") {
+		const char *n = cx_text(c, g, "name"), *ip = cx_text(c, g, "gateway");
+		const struct cx_iface *i = cx_iface(c, cx_text(c, g, "interface"));
+		if (n && !strcmp(n, name) && i && i->enabled && ip && cx_literal_ip(ip, strchr(ip, ':') != NULL))
+			return pk_arena_printf(c->a, "( %s %s )", i->dev, ip);
+	}
+	return NULL;
+}
+
+/* A gateway group's members of its first tier ("GW|tier|vip"), which
+ * pf balances round-robin; NULL when none has an address. */
+static const char *group_hops(struct cx *c, const xmlNode *grp)
+{
+	const char *hops = "";
+	unsigned n = 0, best = ~0u;
+	cx_each(it, grp, "item") {
+		const char *v = cx_content(c, it), *bar = strchr(v, '|');
+		unsigned tier = bar ? (unsigned)atoi(bar + 1) : 1;
+		best = tier < best ? tier : best;
+	}
+	cx_each(it, grp, "item") {
+		const char *v = cx_content(c, it), *bar = strchr(v, '|');
+		const char *hop = gateway_hop(c, bar ? pk_arena_strndup(c->a, v, (size_t)(bar - v)) : v);
+		if (hop && (bar ? (unsigned)atoi(bar + 1) : 1) == best) {
+			hops = pk_arena_printf(c->a, "%s %s", hops, hop);
+			n++;
+		}
+	}
+	if (!n)
+		return NULL;
+	return n == 1 ? hops : pk_arena_printf(c->a, " {%s } round-robin", hops);
+}
+
+static const char *route_to(struct cx *c, const struct cx_rule *x, const char *gw)
+{
+	const char *hop = gateway_hop(c, gw);
+	if (hop)
+		return pk_arena_printf(c->a, " route-to %s", hop);
+	cx_each(g, cx_section(c, "gateways"), "gateway_group") {
+		const char *n = cx_text(c, g, "name");
+		const char *hops = n && !strcmp(n, gw) ? group_hops(c, g) : NULL;
+		if (hops)
+			return pk_arena_printf(c->a, " route-to%s", hops);
+	}
+	cx_note(c, cx_child(x->r, "gateway"), "gateway '%s' has no address in config.xml: the rule is "
+		"written without its route-to", gw);
+	return "";
+}
+
 /* reply-to ( em0 GW ) on a WAN-type interface, or a gateway's route-to. */
 static const char *routing(struct cx *c, const struct cx_rule *x)
 {
 	if (strcmp(action(c, x->r), "pass"))
 		return "";
 	const char *gw = cx_text(c, x->r, "gateway");
-	if (gw && *gw) {
-		cx_each(g, cx_section(c, "gateways"), "gateway_item") {
-			const char *n = cx_text(c, g, "name"), *ip = cx_text(c, g, "gateway");
-			const struct cx_iface *i = cx_iface(c, cx_text(c, g, "interface"));
-			if (n && !strcmp(n, gw) && i && ip && strcmp(ip, "dynamic"))
-				return pk_arena_printf(c->a, " route-to ( %s %s )", i->dev, ip);
-		}
-		cx_note(c, cx_child(x->r, "gateway"), "gateway '%s' has no address in config.xml: the rule is "
-			"written without its route-to", gw);
-		return "";
-	}
+	if (gw && *gw)
+		return route_to(c, x, gw);
 	const char *dir = cx_text(c, x->r, "direction");
 	const struct cx_iface *i = cx_iface(c, cx_text(c, x->r, "interface"));
 	const xmlNode *sys = cx_section(c, "system");
@@ -183,6 +227,20 @@ static const char *label(struct cx *c, const xmlNode *r)
 	return pk_arena_printf(c->a, " label \"%s\"", buf);
 }
 
+/* pfSense writes every interface rule "in"; OPNsense takes the rule's
+ * direction, in by default; on both, a floating rule's "any" is none. */
+static const char *direction(struct cx *c, const struct cx_rule *x)
+{
+	const char *dir = cx_text(c, x->r, "direction");
+	if (!x->floating && c->product == CX_PFSENSE)
+		return " in";
+	if (dir && !strcmp(dir, "out"))
+		return " out";
+	if (dir && !strcmp(dir, "any"))
+		return "";
+	return x->floating && c->product == CX_PFSENSE && !(dir && !strcmp(dir, "in")) ? "" : " in";
+}
+
 static void write_af(struct cx *c, struct cx_rule *x)
 {
 	const char *why = NULL;
@@ -194,8 +252,7 @@ static void write_af(struct cx *c, struct cx_rule *x)
 		cx_line(c, x->r, x->origin, "# %s: left out (%s), %s", x->origin, af, why);
 		return;
 	}
-	const char *act = action(c, x->r), *dir = cx_text(c, x->r, "direction");
-	const char *d = !x->floating ? " in" : dir && (!strcmp(dir, "in") || !strcmp(dir, "out")) ? dir[0] == 'i' ? " in" : " out" : "";
+	const char *act = action(c, x->r), *d = direction(c, x);
 	bool quick = !x->floating || cx_flag(c, x->r, "quick");
 	bool pass = !strcmp(act, "pass");
 	cx_line(c, x->r, x->origin, "%s%s%s%s%s%s %s%s%s%s%s%s%s%s", act, d, cx_flag(c, x->r, "log") ? " log" : "",
@@ -252,8 +309,21 @@ static bool known_tab(const struct cx *c, const char *ifn)
 	return cx_iface(c, ifn) || cx_is_group(c, ifn);
 }
 
+/* OPNsense's Firewall > Rules (new): not read yet, and said so. */
+static void note_mvc_rules(struct cx *c)
+{
+	const xmlNode *f = cx_child(cx_child(cx_child(c->root, "OPNsense"), "Firewall"), "Filter");
+	unsigned n = 0;
+	cx_each(r, cx_child(f, "rules"), "rule")
+		n++;
+	if (n)
+		cx_note(c, f, "the %u rule%s of Firewall > Rules (new), OPNsense/Firewall/Filter, are not read: "
+			"this ruleset lacks them", n, n == 1 ? "" : "s");
+}
+
 void cx_rules_write(struct cx *c)
 {
+	note_mvc_rules(c);
 	cx_line(c, NULL, NULL, "# User-defined rules follow");
 	write_tab(c, CX_TAB_FLOATING, NULL, "Floating");
 	cx_each(g, cx_section(c, "ifgroups"), "ifgroupentry") {

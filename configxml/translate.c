@@ -39,15 +39,21 @@ static int check_version(struct cx *c)
 	return -1;
 }
 
-static const char *const run_time_tables[] = {"sshguard", "snort2c", "virusprot", "bogons", "bogonsv6"};
+/* Tables the product fills itself, by product. */
+static const char *const run_time_tables[][6] = {
+	[CX_PFSENSE] = {"sshguard", "snort2c", "virusprot", "bogons", "bogonsv6", NULL},
+	[CX_OPNSENSE] = {"sshlockout", "virusprot", "bogons", "bogonsv6", NULL},
+};
 
 static void write_system_tables(struct cx *c)
 {
-	for (size_t i = 0; i < sizeof(run_time_tables) / sizeof(*run_time_tables); i++)
-		cx_line(c, c->root, NULL, "table <%s> persist", run_time_tables[i]);
-	cx_note(c, c->root, "tables <sshguard>, <snort2c>, <virusprot>, <bogons> and <bogonsv6> are filled by the "
-		"product at run time (the bogons come from a download, not config.xml): they start empty here, "
-		"and lint rests no finding on their emptiness");
+	const char *names = "";
+	for (const char *const *t = run_time_tables[c->product]; *t; t++) {
+		cx_line(c, c->root, NULL, "table <%s> persist", *t);
+		names = pk_arena_printf(c->a, "%s%s<%s>", names, *names ? ", " : "", *t);
+	}
+	cx_note(c, c->root, "tables %s are filled by the product at run time (the bogons come from a download, not "
+		"config.xml): they start empty here, and lint rests no finding on their emptiness", names);
 }
 
 static void write_full(struct cx *c)
@@ -61,6 +67,11 @@ static void write_full(struct cx *c)
 	cx_blank(c);
 	cx_nat_write(c);
 	cx_blank(c);
+	if (c->product == CX_OPNSENSE) {
+		cx_opnsense_generated_write(c);
+		cx_rules_write(c);
+		return;
+	}
 	cx_generated_write(c);
 	cx_rules_write(c);
 	cx_generated_after_user(c);

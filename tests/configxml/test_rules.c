@@ -199,7 +199,28 @@ static void test_user_rules_are_located_and_named_in_config_xml(void **state)
 	free(x);
 }
 
+static void test_policy_routing_through_a_gateway_or_a_group(void **state)
+{
+	(void)state;
+	char *x = pk_cxt_pfsense("", "<filter><rule><type>pass</type><interface>lan</interface><gateway>WANGW</gateway>"
+				 "<descr>one</descr><source><any/></source><destination><any/></destination></rule>"
+				 "<rule><type>pass</type><interface>lan</interface><gateway>BOTH</gateway>"
+				 "<descr>group</descr><source><any/></source><destination><any/></destination></rule></filter>");
+	char *g = strstr(x, "</gateways>"), *y = NULL;
+	assert_true(asprintf(&y, "%.*s<gateway_item><interface>lan</interface><gateway>192.168.1.254</gateway><name>GW2</name>"
+				 "</gateway_item><gateway_group><name>BOTH</name><item>WANGW|1|address</item><item>GW2|1|address</item>"
+				 "</gateway_group>%s", (int)(g - x), x, g) > 0);
+	char *t = pk_cxt_import_ok(y);
+	pk_cxt_expect_line(t, "pass in quick on $LAN route-to ( em0 10.0.2.1 ) inet from any to any keep state label \"USER_RULE: one\"");
+	pk_cxt_expect_line(t, "pass in quick on $LAN route-to { ( em0 10.0.2.1 ) ( em1 192.168.1.254 ) } round-robin inet from any "
+			      "to any keep state label \"USER_RULE: group\"");
+	free(t);
+	free(x);
+	free(y);
+}
+
 PK_TEST_MAIN(
+	cmocka_unit_test(test_policy_routing_through_a_gateway_or_a_group),
 	cmocka_unit_test(test_interface_rules_are_in_quick_with_flags_state_tracker_and_label),
 	cmocka_unit_test(test_reply_to_on_wan_type_interfaces_unless_disabled),
 	cmocka_unit_test(test_floating_rules_are_not_quick_unless_asked_and_direction_any_is_none),

@@ -7,7 +7,7 @@
 set -u
 . "$(dirname "$0")/../support/e2e.sh"
 fx=$root/tests/configxml/fixtures
-corpus=$root/tests/configxml/corpus
+corpus=${PICKET_CONFIGXML_CORPUS:-$root/tests/configxml/corpus}
 schema=${PICKET_SARIF_SCHEMA:-$root/../shared/schemas/sarif-schema-2.1.0.json}
 
 expect() { # expect STATUS DESCRIPTION COMMAND...
