@@ -3,23 +3,10 @@
  * and its port, as pf writes them (reference §4, "source/destination" and
  * "port" rows).
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "configxml/cx.h"
-
-static bool literal(const char *s)
-{
-	char buf[64];
-	unsigned char bin[16];
-	size_t n = strcspn(s, "/");
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return inet_pton(AF_INET, buf, bin) == 1 || inet_pton(AF_INET6, buf, bin) == 1;
-}
 
 static const char *upper_key(struct cx *c, const struct cx_iface *i)
 {
@@ -71,7 +58,7 @@ static const char *network(struct cx *c, const char *net, bool inet6, const char
 	if (cx_is_group(c, net))
 		return pk_arena_printf(c->a, "%s:network", net);
 	/* outbound NAT writes subnets and aliases as <network> */
-	if (literal(net))
+	if (cx_literal_net(net))
 		return net;
 	const struct cx_alias *al = cx_alias(c, net);
 	if (al && !al->is_port)
@@ -91,7 +78,7 @@ static const char *address(struct cx *c, const char *addr, const char **why)
 	const struct cx_alias *al = cx_alias(c, addr);
 	if (al && !al->is_port)
 		return pk_arena_printf(c->a, "$%s", addr);
-	if (literal(addr))
+	if (cx_literal_net(addr))
 		return addr;
 	*why = pk_arena_printf(c->a, "unresolvable alias '%s'", addr);
 	return NULL;

@@ -34,18 +34,6 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-static bool is_addr(const char *s)
-{
-	char buf[64];
-	unsigned char bin[16];
-	size_t n = strcspn(s, "/");
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return inet_pton(AF_INET, buf, bin) == 1 || inet_pton(AF_INET6, buf, bin) == 1;
-}
-
 static void add(struct cx *c, const xmlNode *n, const char *name, const char *type)
 {
 	if (!name || !*name || all_digits(name))
@@ -63,7 +51,7 @@ static void add(struct cx *c, const xmlNode *n, const char *name, const char *ty
  * filled at run time (or, in a port field, a port alias with no ports). */
 static void stand_in(struct cx *c, const xmlNode *r, const char *name, bool port)
 {
-	if (!name || !*name || cx_alias(c, name) || is_addr(name) || strspn(name, "0123456789-:") == strlen(name))
+	if (!name || !*name || cx_alias(c, name) || cx_literal_net(name) || strspn(name, "0123456789-:") == strlen(name))
 		return;
 	add(c, r, name, port ? "port" : "unknown");
 	c->al[c->nal - 1].runtime = true;
@@ -148,7 +136,7 @@ static const char *entries(struct cx *c, const struct cx_alias *al, unsigned dep
 			return NULL;
 		if (!e && al->is_port)
 			e = pk_arena_printf(c->a, " %s", w);
-		else if (!e && is_addr(w))
+		else if (!e && cx_literal_net(w))
 			e = pk_arena_printf(c->a, " %s", w);
 		else if (!e)
 			return NULL;

@@ -96,7 +96,9 @@ void cx_error(struct cx *c, const xmlNode *at, const char *fmt, ...) __attribute
 int cx_read(struct cx *c, const char *text, size_t len);
 
 /* interfaces.c */
+/* An address of the family; an address of either family with an optional /len. */
 bool cx_literal_ip(const char *s, bool inet6);
+bool cx_literal_net(const char *s);
 void cx_ifaces_read(struct cx *c);
 void cx_ifaces_write(struct cx *c);
 const struct cx_iface *cx_iface(const struct cx *c, const char *key);

@@ -17,6 +17,17 @@ bool cx_literal_ip(const char *s, bool inet6)
 	return s && inet_pton(inet6 ? AF_INET6 : AF_INET, s, bin) == 1;
 }
 
+bool cx_literal_net(const char *s)
+{
+	char buf[64];
+	size_t n = strcspn(s, "/");
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return cx_literal_ip(buf, false) || cx_literal_ip(buf, true);
+}
+
 static const char *upper(struct cx *c, const char *s)
 {
 	char *u = pk_arena_strdup(c->a, s);

@@ -47,20 +47,27 @@ static const struct cx_iface *nat_iface(struct cx *c, const xmlNode *n, const ch
 	return NULL;
 }
 
+/* The interface of an enabled NAT element; NULL, after the comment
+ * saying why, for one the product leaves out. */
+static const struct cx_iface *nat_open(struct cx *c, const xmlNode *n, const char *o)
+{
+	if (cx_flag(c, n, "disabled")) {
+		cx_line(c, n, o, "# %s: disabled", o);
+		return NULL;
+	}
+	return nat_iface(c, n, o);
+}
+
 static void write_binat(struct cx *c, const xmlNode *n, unsigned pos)
 {
 	const char *o = nat_origin(c, n, "1:1 NAT", pos);
-	if (cx_flag(c, n, "disabled")) {
-		cx_line(c, n, o, "# %s: disabled", o);
-		return;
-	}
-	const struct cx_iface *i = nat_iface(c, n, o);
-	const char *why = "address is empty";
-	const char *src = i ? cx_addr(c, cx_child(n, "source"), false, &why) : NULL;
-	const char *dst = src ? cx_addr(c, cx_child(n, "destination"), false, &why) : NULL;
-	const char *ext = cx_text(c, n, "external");
+	const struct cx_iface *i = nat_open(c, n, o);
 	if (!i)
 		return;
+	const char *why = "address is empty";
+	const char *src = cx_addr(c, cx_child(n, "source"), false, &why);
+	const char *dst = src ? cx_addr(c, cx_child(n, "destination"), false, &why) : NULL;
+	const char *ext = cx_text(c, n, "external");
 	if (!src || !dst || !ext || !*ext) {
 		cx_note(c, n, "%s: %s; the product leaves it out", o, ext && *ext ? why : "no external address");
 		return;
@@ -111,11 +118,7 @@ static bool outbound_inet6(struct cx *c, const xmlNode *n)
 static void write_outbound(struct cx *c, const xmlNode *n, unsigned pos)
 {
 	const char *o = nat_origin(c, n, "Outbound NAT rule", pos);
-	if (cx_flag(c, n, "disabled")) {
-		cx_line(c, n, o, "# %s: disabled", o);
-		return;
-	}
-	const struct cx_iface *i = nat_iface(c, n, o);
+	const struct cx_iface *i = nat_open(c, n, o);
 	if (!i)
 		return;
 	const char *p = cx_text(c, n, "protocol"), *sp = cx_text(c, n, "sourceport"), *dp = cx_text(c, n, "dstport");
@@ -169,11 +172,7 @@ static const char *rdr_ports(struct cx *c, const char *dport, const char *lport,
 static void write_rdr(struct cx *c, const xmlNode *n, unsigned pos)
 {
 	const char *o = nat_origin(c, n, "Port forward", pos);
-	if (cx_flag(c, n, "disabled")) {
-		cx_line(c, n, o, "# %s: disabled", o);
-		return;
-	}
-	const struct cx_iface *i = nat_iface(c, n, o);
+	const struct cx_iface *i = nat_open(c, n, o);
 	if (!i)
 		return;
 	const char *p = cx_text(c, n, "protocol"), *af = cx_text(c, n, "ipprotocol");
