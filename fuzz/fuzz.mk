@@ -33,7 +33,7 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parse.o 
 # the corpus in the tree, the regression inputs, and the tests' own inputs:
 # rule files for the parser, the examples compiled now for the loader
 seeds = $(wildcard fuzz/regress/$(1) fuzz/corpus/$(1)) $(SEEDS_$(1))
-SEEDS_fuzz_parser := examples tests/realworld/pfconf tests/compiler/golden
+SEEDS_fuzz_parser := examples tests/realworld/pfconf tests/compiler/golden tests/configxml/fixtures
 SEEDS_fuzz_loader := $(BUILD)/seeds/fuzz_loader
 
 run: $(addprefix run-,$(TARGETS))

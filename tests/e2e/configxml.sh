@@ -37,6 +37,26 @@ expect 0 "check the imported text" "$picket" check "$tmp/imported.conf"
 expect 0 "diff config.xml against its import" "$picket" diff "$cfg" "$tmp/imported.conf"
 grep -q "^equivalent" "$tmp/out" || fail "diff config.xml import: not equivalent"
 
+# replay: two SYNs from the LAN, passed by LAN rule 1 (the <rule> at line 157)
+/usr/bin/python3 - "$tmp/lan.pcap" <<'PY'
+import struct, sys
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+def syn(src, dst, sp, dp):
+    a = lambda x: bytes(int(o) for o in x.split("."))
+    t = struct.pack("!HHIIBBHHH", sp, dp, 1, 0, 0x50, 0x02, 65535, 0, 0)
+    t = t[:16] + struct.pack("!H", csum(a(src) + a(dst) + struct.pack("!BBH", 0, 6, len(t)) + t)) + t[18:]
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(t), 1, 0, 64, 6, 0, a(src), a(dst))
+    return bytes(6) + bytes(range(1, 7)) + b"\x08\x00" + h[:10] + struct.pack("!H", csum(h)) + h[12:] + t
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, p in enumerate([syn("192.168.1.10", "172.16.10.5", 5555, 443), syn("192.168.1.10", "8.8.8.8", 5556, 22)]):
+        f.write(struct.pack("<IIII", 1000 + i, 0, len(p), len(p)) + p)
+PY
+expect 0 "replay config.xml" "$picket" replay "$cfg" "$tmp/lan.pcap" --iface em1
+[ "$(grep -c ' pass  *@[0-9]*:157 ' "$tmp/out")" -eq 2 ] || fail "replay: the SYNs are not passed by the rule at config.xml line 157"
+
 # lint into SARIF: results in config.xml, named as the GUI names the rule
 expect 1 "lint config.xml" "$picket" lint --format sarif "$cfg"
 if /usr/bin/python3 - "$schema" "$tmp/out" "$cfg" <<'PY'
