@@ -243,7 +243,43 @@ void cx_generated_write(struct cx *c)
 	cx_line(c, c->root, NULL, "anchor \"userrules/*\"");
 }
 
+/* The interface a static route's gateway is on. */
+static const struct cx_iface *route_iface(struct cx *c, const char *gw)
+{
+	cx_each(g, cx_section(c, "gateways"), "gateway_item") {
+		const char *n = cx_text(c, g, "name");
+		if (gw && n && !strcmp(n, gw))
+			return cx_iface(c, cx_text(c, g, "interface"));
+	}
+	return NULL;
+}
+
+/* filter/bypassstaticroutes: traffic between an interface's subnet and the
+ * networks routed through it passes, sloppy, whatever the user's rules. */
+static void write_bypass(struct cx *c)
+{
+	if (!cx_flag(c, cx_section(c, "filter"), "bypassstaticroutes"))
+		return;
+	cx_each(r, cx_section(c, "staticroutes"), "route") {
+		const char *net = cx_text(c, r, "network");
+		const struct cx_iface *i = route_iface(c, cx_text(c, r, "gateway"));
+		if (cx_flag(c, r, "disabled") || !net || !i || !i->enabled || !i->ip4 || strchr(net, ':'))
+			continue;
+		const char *o = PK_ORIGIN_GENERATED "pass traffic between statically routed subnets";
+		const char *lp = log_if(c, "nologdefaultpass"), *m = i->macro;
+		const char *sa = pk_arena_printf(c->a, "%s/%u", i->ip4, i->bits4);
+		const char *ends[][2] = {{sa, net}, {net, sa}};
+		for (unsigned k = 0; k < 2; k++) {
+			cx_line(c, r, o, "pass%s quick on $%s proto tcp from %s to %s flags any keep state ( sloppy ) label \"pass traffic between statically routed subnets\"",
+				lp, m, ends[k][0], ends[k][1]);
+			cx_line(c, r, o, "pass%s quick on $%s from %s to %s keep state ( sloppy ) label \"pass traffic between statically routed subnets\"",
+				lp, m, ends[k][0], ends[k][1]);
+		}
+	}
+}
+
 void cx_generated_after_user(struct cx *c)
 {
+	write_bypass(c);
 	cx_line(c, c->root, NULL, "anchor \"tftp-proxy/*\"");
 }

@@ -41,6 +41,20 @@ static const char *action(struct cx *c, const xmlNode *r)
 	return "pass"; /* filter.inc: anything else, for older rules, is pass */
 }
 
+/* The OpenVPN and IPsec tabs: rules on the pf interface group of the
+ * tunnels (openvpn) or on enc0, which the product creates itself. */
+static const struct {
+	const char *tab, *pf, *gui;
+} vpn_tabs[] = {{"openvpn", "openvpn", "OpenVPN"}, {"enc0", "enc0", "IPsec"}};
+
+static const char *vpn_group(const char *ifn)
+{
+	for (size_t k = 0; ifn && k < sizeof(vpn_tabs) / sizeof(*vpn_tabs); k++)
+		if (!strcmp(ifn, vpn_tabs[k].tab))
+			return vpn_tabs[k].pf;
+	return NULL;
+}
+
 /* "on $WAN", "on { em0 em1 }", "" (floating on any), or NULL. */
 static const char *on(struct cx *c, const struct cx_rule *x, const char **why)
 {
@@ -49,6 +63,9 @@ static const char *on(struct cx *c, const struct cx_rule *x, const char **why)
 		return "";
 	if (!x->floating && cx_is_group(c, ifn))
 		return pk_arena_printf(c->a, " on $%s", ifn);
+	const char *vpn = vpn_group(ifn);
+	if (!x->floating && vpn)
+		return pk_arena_printf(c->a, " on %s", vpn);
 	const char *devs = "";
 	unsigned n = 0;
 	char *dup = pk_arena_strdup(c->a, ifn ? ifn : ""), *save = NULL;
@@ -306,7 +323,7 @@ static void write_tab(struct cx *c, enum cx_tab tab, const char *key, const char
 
 static bool known_tab(const struct cx *c, const char *ifn)
 {
-	return cx_iface(c, ifn) || cx_is_group(c, ifn);
+	return cx_iface(c, ifn) || cx_is_group(c, ifn) || vpn_group(ifn);
 }
 
 /* OPNsense's Firewall > Rules (new): not read yet, and said so. */
@@ -330,6 +347,8 @@ void cx_rules_write(struct cx *c)
 		const char *n = cx_text(c, g, "ifname");
 		write_tab(c, CX_TAB_GROUP, n, n);
 	}
+	for (size_t k = 0; k < sizeof(vpn_tabs) / sizeof(*vpn_tabs); k++)
+		write_tab(c, CX_TAB_IFACE, vpn_tabs[k].tab, vpn_tabs[k].gui);
 	for (uint32_t i = 0; i < c->nifs; i++)
 		write_tab(c, CX_TAB_IFACE, c->ifs[i].key, c->ifs[i].descr);
 	/* rules on an interface config.xml does not have */

@@ -149,7 +149,36 @@ static void test_generated_rules_load_and_block_unsolicited_wan_traffic(void **s
 	free(x);
 }
 
+static void test_statically_routed_subnets_bypass_the_rules_when_asked(void **state)
+{
+	(void)state;
+	const char *routes = "<staticroutes><route><network>10.50.0.0/16</network><gateway>LANGW</gateway></route></staticroutes>";
+	char *x = pk_cxt_pfsense("", routes);
+	char *g = strstr(x, "</gateways>"), *y = NULL, *z = NULL;
+	assert_true(asprintf(&y, "%.*s<gateway_item><interface>lan</interface><gateway>192.168.1.2</gateway><name>LANGW</name>"
+				 "</gateway_item>%s", (int)(g - x), x, g) > 0);
+	char *t = pk_cxt_import_ok(y);
+	pk_cxt_expect_line(t, "route 10.50.0.0/16 via em1 gateway 192.168.1.2");
+	pk_cxt_expect_no(t, "statically routed");
+	free(t);
+	char *f = strstr(y, "<staticroutes>");
+	assert_true(asprintf(&z, "%.*s<filter><bypassstaticroutes/></filter>%s", (int)(f - y), y, f) > 0);
+	t = pk_cxt_import_ok(z);
+	pk_cxt_expect_line(t, "pass quick on $LAN proto tcp from 10.50.0.0/16 to 192.168.1.1/24 flags any keep state ( sloppy ) "
+			      "label \"pass traffic between statically routed subnets\"");
+	free(t);
+	struct pk_diags d;
+	struct pk_ir_ruleset *rs = pk_cxt_load(z, &d);
+	assert_non_null(rs);
+	pk_ir_ruleset_free(rs);
+	pk_diags_free(&d);
+	free(x);
+	free(y);
+	free(z);
+}
+
 PK_TEST_MAIN(
+	cmocka_unit_test(test_statically_routed_subnets_bypass_the_rules_when_asked),
 	cmocka_unit_test(test_default_deny_is_not_quick_and_logs_unless_told),
 	cmocka_unit_test(test_ipv6_is_blocked_unless_allowed_then_nd_passes),
 	cmocka_unit_test(test_antispoof_bogons_and_private_networks_per_interface),

@@ -219,7 +219,21 @@ static void test_policy_routing_through_a_gateway_or_a_group(void **state)
 	free(y);
 }
 
+static void test_openvpn_and_ipsec_tabs_filter_on_the_tunnels(void **state)
+{
+	(void)state;
+	char *m, *t = rules("<rule><type>pass</type><interface>openvpn</interface><ipprotocol>inet</ipprotocol><descr>vpn</descr>"
+			    "<source><any/></source><destination><network>lan</network></destination></rule>"
+			    "<rule><type>pass</type><interface>enc0</interface><ipprotocol>inet</ipprotocol><descr>ipsec</descr>"
+			    "<source><any/></source><destination><any/></destination></rule>", &m);
+	pk_cxt_expect_line(t, "pass in quick on openvpn inet from any to $LAN__NETWORK keep state label \"USER_RULE: vpn\"");
+	pk_cxt_expect_line(t, "pass in quick on enc0 inet from any to any keep state label \"USER_RULE: ipsec\"");
+	free(t);
+	free(m);
+}
+
 PK_TEST_MAIN(
+	cmocka_unit_test(test_openvpn_and_ipsec_tabs_filter_on_the_tunnels),
 	cmocka_unit_test(test_policy_routing_through_a_gateway_or_a_group),
 	cmocka_unit_test(test_interface_rules_are_in_quick_with_flags_state_tracker_and_label),
 	cmocka_unit_test(test_reply_to_on_wan_type_interfaces_unless_disabled),
