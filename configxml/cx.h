@@ -114,6 +114,8 @@ void cx_system_write(struct cx *c);
 void cx_generated_write(struct cx *c);
 void cx_generated_after_user(struct cx *c);
 void cx_opnsense_generated_write(struct cx *c);
+/* mvc.c: OPNsense's MVC filter rules, added to <filter> as legacy rules */
+void cx_mvc_rules_read(struct cx *c);
 void cx_rules_write(struct cx *c);
 void cx_nat_write(struct cx *c);
 

@@ -326,21 +326,8 @@ static bool known_tab(const struct cx *c, const char *ifn)
 	return cx_iface(c, ifn) || cx_is_group(c, ifn) || vpn_group(ifn);
 }
 
-/* OPNsense's Firewall > Rules (new): not read yet, and said so. */
-static void note_mvc_rules(struct cx *c)
-{
-	const xmlNode *f = cx_child(cx_child(cx_child(c->root, "OPNsense"), "Firewall"), "Filter");
-	unsigned n = 0;
-	cx_each(r, cx_child(f, "rules"), "rule")
-		n++;
-	if (n)
-		cx_note(c, f, "the %u rule%s of Firewall > Rules (new), OPNsense/Firewall/Filter, are not read: "
-			"this ruleset lacks them", n, n == 1 ? "" : "s");
-}
-
 void cx_rules_write(struct cx *c)
 {
-	note_mvc_rules(c);
 	cx_line(c, NULL, NULL, "# User-defined rules follow");
 	write_tab(c, CX_TAB_FLOATING, NULL, "Floating");
 	cx_each(g, cx_section(c, "ifgroups"), "ifgroupentry") {

@@ -101,6 +101,7 @@ int pk_cx_translate(struct pk_arena *a, const char *name, const char *text, size
 	if (cx_read(&c, text, len) == 0 && check_version(&c) == 0) {
 		cx_ifaces_read(&c);
 		cx_aliases_read(&c);
+		cx_mvc_rules_read(&c);
 		cx_line(&c, c.root, NULL, "# %s: %s configuration, as pf rules", name,
 			c.product == CX_PFSENSE ? "pfSense" : "OPNsense");
 		if (c.section)

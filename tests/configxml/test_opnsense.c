@@ -71,7 +71,43 @@ static void test_opnsense_configs_load(void **state)
 	pk_diags_free(&d);
 }
 
+static void test_mvc_rules_follow_the_legacy_ones_in_sequence_order(void **state)
+{
+	(void)state;
+	char buf[8192];
+	snprintf(buf, sizeof(buf), opn, "",
+		 "<rule><type>pass</type><interface>lan</interface><ipprotocol>inet</ipprotocol><descr>legacy</descr>"
+		 "<source><any>1</any></source><destination><any>1</any></destination></rule>");
+	char *end = strstr(buf, "</opnsense>");
+	snprintf(end, sizeof(buf) - (size_t)(end - buf),
+		 "<OPNsense><Firewall><Filter version=\"1.0.4\"><rules>\n"
+		 "<rule uuid=\"b\"><enabled>1</enabled><sequence>20</sequence><action>block</action><quick>1</quick>"
+		 "<interface>lan</interface><interfacenot>0</interfacenot><direction>in</direction><ipprotocol>inet</ipprotocol>"
+		 "<protocol>TCP</protocol><source_net>any</source_net><source_not>0</source_not><destination_net>wanip</destination_net>"
+		 "<destination_not>0</destination_not><destination_port>22</destination_port><log>1</log><description>second</description></rule>\n"
+		 "<rule uuid=\"a\"><enabled>1</enabled><sequence>10</sequence><action>pass</action><quick>0</quick>"
+		 "<interface>lan,wan</interface><interfacenot>0</interfacenot><direction>any</direction><ipprotocol>inet</ipprotocol>"
+		 "<protocol>any</protocol><source_net>lan</source_net><source_not>1</source_not><destination_net>any</destination_net>"
+		 "<destination_not>0</destination_not><statetype>sloppy</statetype><description>first</description></rule>\n"
+		 "</rules></Filter></Firewall></OPNsense>\n</opnsense>\n");
+	char *t = pk_cxt_import_ok(buf);
+	pk_cxt_expect_line(t, "pass on { vtnet1 vtnet0 } inet from ! vtnet1:network to any keep state ( sloppy ) label \"USER_RULE: first\"");
+	pk_cxt_expect_line(t, "block in log quick on $LAN inet proto tcp from any to (vtnet0) port 22 label \"USER_RULE: second\"");
+	const char *legacy = strstr(t, "USER_RULE: legacy"), *second = strstr(t, "USER_RULE: second");
+	assert_true(legacy && second && legacy < second);
+	free(t);
+	struct pk_diags d;
+	struct pk_ir_ruleset *rs = pk_cxt_load(buf, &d);
+	assert_non_null(rs);
+	const struct pk_ir_rule *r = pk_cxt_rule(rs, "USER_RULE: second");
+	assert_non_null(r);
+	assert_int_equal(r->loc.line, 10); /* its MVC <rule> */
+	pk_ir_ruleset_free(rs);
+	pk_diags_free(&d);
+}
+
 PK_TEST_MAIN(
+	cmocka_unit_test(test_mvc_rules_follow_the_legacy_ones_in_sequence_order),
 	cmocka_unit_test(test_opnsense_generated_rules_in_priority_order),
 	cmocka_unit_test(test_opnsense_rules_keep_their_direction_and_read_flags_as_not_empty),
 	cmocka_unit_test(test_opnsense_configs_load),
