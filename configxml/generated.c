@@ -173,6 +173,8 @@ static void write_iface(struct cx *c, const struct cx_iface *i)
 	if (i->ip4 || i->ip6)
 		cx_line(c, i->node, pk_arena_printf(c->a, PK_ORIGIN_GENERATED "antispoof for %s", i->macro), "antispoof%s for $%s",
 			log_unless(c, "nologdefaultblock"), i->macro);
+	else
+		cx_note(c, i->node, "antispoof for %s is left out: the address it protects is assigned at run time", i->macro);
 	if (i->blockpriv)
 		write_private(c, i);
 	bool dynamic = i->dyn4 && (!strcmp(i->dyn4, "dhcp") || !strcmp(i->dyn4, "pppoe"));

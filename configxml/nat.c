@@ -77,6 +77,21 @@ static void write_binat(struct cx *c, const xmlNode *n, unsigned pos)
 		dst, ext, bits && !strchr(ext, '/') ? bits : "");
 }
 
+/* <nat><npt>: IPv6 network prefix translation, a binat of prefixes. */
+static void write_npt(struct cx *c, const xmlNode *n, unsigned pos)
+{
+	const char *o = nat_origin(c, n, "NPt", pos);
+	const struct cx_iface *i = nat_open(c, n, o);
+	if (!i)
+		return;
+	const char *src = cx_text(c, cx_child(n, "source"), "address"), *dst = cx_text(c, cx_child(n, "destination"), "address");
+	if (!src || !dst || !cx_literal_net(src) || !cx_literal_net(dst)) {
+		cx_note(c, n, "%s: its prefixes are not addresses; the product leaves it out", o);
+		return;
+	}
+	cx_line(c, n, o, "binat on %s inet6 from %s to any -> %s", i->dev, src, dst);
+}
+
 /* tonatsubnets: what automatic outbound NAT translates: loopback and the
  * networks of the interfaces that are not WAN-type. */
 static const char *tonat(struct cx *c)
@@ -206,6 +221,9 @@ void cx_nat_write(struct cx *c)
 	unsigned pos = 0;
 	cx_each(n, nat, "onetoone")
 		write_binat(c, n, ++pos);
+	pos = 0;
+	cx_each(n, nat, "npt")
+		write_npt(c, n, ++pos);
 	const xmlNode *ob = cx_child(nat, "outbound");
 	const char *mode = cx_text(c, ob, "mode");
 	if (!mode || !*mode)

@@ -40,6 +40,10 @@ static const char *timeout(struct cx *c, const char *list, const char *proto, co
 static const char *options(struct cx *c, const xmlNode *r, const char *proto, bool sloppy)
 {
 	const char *l = sloppy ? "sloppy" : "";
+	/* pfSense 2.8's per-rule state policy */
+	const char *policy = cx_text(c, r, "statepolicy");
+	if (policy && (!strcmp(policy, "if-bound") || !strcmp(policy, "floating")))
+		l = opt(c, l, "%s", policy);
 	if (cx_flag(c, r, "nosync"))
 		l = opt(c, l, "%s", "no-sync");
 	const char *nodes = cx_text(c, r, "max-src-nodes"), *conn = cx_text(c, r, "max-src-conn");

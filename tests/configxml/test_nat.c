@@ -90,6 +90,10 @@ static void test_one_to_one_nat_is_binat(void **state)
 	pk_cxt_expect_line(t, "binat on em0 inet from 192.168.1.20 to any -> 10.0.2.20");
 	pk_cxt_expect_line(t, "# 1:1 NAT 2: disabled");
 	free(t);
+	t = nat("<npt><interface>wan</interface><source><address>fd00:1::/64</address></source>"
+		"<destination><address>2001:db8:1::/64</address></destination></npt>");
+	pk_cxt_expect_line(t, "binat on em0 inet6 from fd00:1::/64 to any -> 2001:db8:1::/64");
+	free(t);
 }
 
 PK_TEST_MAIN(

@@ -129,7 +129,10 @@ static void test_state_types_limits_timeouts_and_overload(void **state)
 			    "<statetype>sloppy state</statetype><max-src-conn>5</max-src-conn><statetimeout>60</statetimeout>"
 			    "<source><any/></source><destination><any/></destination></rule>"
 			    "<rule><type>pass</type><interface>lan</interface><ipprotocol>inet</ipprotocol>"
-			    "<statetype>none</statetype><source><any/></source><destination><any/></destination></rule>", &m);
+			    "<statetype>none</statetype><source><any/></source><destination><any/></destination></rule>"
+			    "<rule><type>pass</type><interface>lan</interface><ipprotocol>inet</ipprotocol><statepolicy>if-bound</statepolicy>"
+			    "<descr>bound</descr><source><any/></source><destination><any/></destination></rule>", &m);
+	pk_cxt_expect_line(t, "pass in quick on $LAN inet from any to any keep state ( if-bound ) label \"USER_RULE: bound\"");
 	pk_cxt_expect_line(t, "pass in quick on $LAN inet proto tcp from any to any flags S/SA modulate state ( source-track rule, "
 			   "max 100, max-src-nodes 10, max-src-conn 5, tcp.established 600, max-src-conn-rate 3/10, "
 			   "overload <virusprot> flush global ) label \"USER_RULE\"");
