@@ -1,4 +1,4 @@
-/* tests/support/cxtest.c: config.xml test helpers (see cxtest.h). */
+/* tests/support/cxtest.c: what the config.xml tests share (see cxtest.h). */
 #include "tests/support/cxtest.h"
 
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * tests/support/cxtest.h: helpers for the config.xml front end's tests
+ * tests/support/cxtest.h: what the config.xml front end's tests share
  * (tests/configxml/): translate a config.xml text, look for lines of the
  * pf text it becomes, load it through the front end.
  */
