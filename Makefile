@@ -26,7 +26,7 @@ FUZZ_CHECK_SECONDS ?= 15
 SAN ?= 0
 
 CC ?= cc
-CPPFLAGS := -I. -I$(BUILD)/gen -D_GNU_SOURCE -MMD -MP
+CPPFLAGS := -I. -I$(BUILD)/gen -I/usr/include/libxml2 -D_GNU_SOURCE -MMD -MP
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Werror
 LDFLAGS :=
@@ -45,7 +45,7 @@ Q := @
 endif
 
 RUNTIME_SRC := $(wildcard runtime/*.c)
-FRONT_SRC := $(wildcard compiler/*.c)
+FRONT_SRC := $(wildcard compiler/*.c configxml/*.c)
 VERIFY_SRC := $(wildcard verify/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)
@@ -64,7 +64,7 @@ TESTSUP_LIB := $(BUILD)/libpicket-testsupport.a
 DAEMON_LIB_SRC := $(filter-out daemon/main.c,$(DAEMON_SRC))
 DAEMON_LIB := $(if $(DAEMON_LIB_SRC),$(BUILD)/libpicket-daemon.a)
 
-TOOL_LIBS := -lz3 -ljansson -lpcap -lm -lsodium
+TOOL_LIBS := -lz3 -ljansson -lpcap -lxml2 -lm -lsodium
 DAEMON_LIBS := -lm -lsodium
 UNIT_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 

@@ -36,7 +36,7 @@ $(addprefix $(B)/,$(RUNTIME)): $(B)/%: $(B)/obj/bench/%.o $(B)/libbench.a $(BUIL
 
 $(B)/gen-rules: $(B)/obj/bench/gen-rules.o $(B)/obj/tests/support/rulegen.o $(BUILD)/libpicket-front.a \
 		$(BUILD)/libpicket-runtime.a
-	$(CC) -o $@ $^ -lm
+	$(CC) -o $@ $^ -lxml2 -lm
 
 .PHONY: base runtime rules
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -26,6 +26,8 @@ static void print_rule(const char *side, const struct pk_ir_ruleset *rs, uint32_
 	}
 	const struct pk_ir_rule *r = &rs->rules[rule];
 	printf("%s: rule %u at %s:%u", side, rule, r->loc.file ? r->loc.file : "?", r->loc.line);
+	if (r->loc.origin)
+		printf(" (%s)", r->loc.origin);
 }
 
 static void print_result(const struct pk_ir_ruleset *a, const struct pk_ir_ruleset *b, const struct pk_diff_result *d)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "configxml/configxml.h"
 #include "cli/irload.h"
 #include "cli/json_out.h"
 #include "runtime/xalloc.h"
@@ -28,7 +29,8 @@ static void usage(FILE *out)
 static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i)
 {
 	const struct pk_ir_rule *r = &rs->rules[i];
-	printf("  rule %u at %s:%u\n", i, r->loc.file ? r->loc.file : "?", r->loc.line);
+	printf("  rule %u at %s:%u", i, r->loc.file ? r->loc.file : "?", r->loc.line);
+	printf(r->loc.origin ? " (%s)\n" : "\n", r->loc.origin);
 }
 
 /* The file again with the shape as its last line, resolved. */
@@ -38,6 +40,9 @@ static int load_shape(const struct pk_ir_ruleset *rs, const char *shape, const s
 	if (rs->nsources == 0)
 		return -1;
 	const struct pk_ir_source *src = &rs->sources[0];
+	/* a config.xml is followed by the pf rules it became */
+	if (pk_cx_is_xml(src->text, src->len) && rs->nsources > 1)
+		src++;
 	const size_t len = src->len + strlen(shape) + 16;
 	char *text = malloc(len);
 	if (!text)

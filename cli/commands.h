@@ -19,6 +19,7 @@
 	X(test, "policy tests: expectations proved over whole packet shapes (CI)")          \
 	X(compile, "compile a rule file into verified bytecode (.pkb)")                       \
 	X(keygen, "an Ed25519 key pair for signed rulesets (compile --sign, picketd --signed-by)") \
+	X(import, "print the pf rules a pfSense or OPNsense config.xml becomes")               \
 	X(dump, "disassemble a .pkb: header, options, tables, rules, program")                \
 	X(replay, "predict the verdict of every packet of a capture (pcap, pcapng)")          \
 	X(states, "list picketd's states (pfctl -ss)")                                        \

@@ -32,8 +32,11 @@ json_t *pk_cli_rule_json(const struct pk_ir_ruleset *rs, uint32_t rule)
 	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
 	while (text && len && (*text == ' ' || *text == '\t'))
 		text++, len--;
-	return json_pack("{s:i, s:s?, s:i, s:s%}", "index", (json_int_t)rule, "file", r->loc.file, "line",
-			 (json_int_t)r->loc.line, "source", text ? text : "", text ? len : (size_t)0);
+	json_t *o = json_pack("{s:i, s:s?, s:i, s:s%}", "index", (json_int_t)rule, "file", r->loc.file, "line",
+			      (json_int_t)r->loc.line, "source", text ? text : "", text ? len : (size_t)0);
+	if (r->loc.origin) /* written from config.xml: the rule as the GUI names it */
+		json_object_set_new(o, "origin", json_string(r->loc.origin));
+	return o;
 }
 
 int pk_cli_json_print(json_t *doc)

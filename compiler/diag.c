@@ -43,6 +43,7 @@ static void diag_release(struct pk_diag *g)
 	free(g->msg);
 	free(g->code);
 	free((char *)g->loc.file);
+	free((char *)g->loc.origin);
 	for (unsigned i = 0; i < g->nnotes; i++)
 		diag_release(&g->notes[i]);
 	free(g->notes);
@@ -94,6 +95,7 @@ static void diag_fill(struct pk_diag *g, enum pk_severity sev, const struct pk_l
 	if (loc) {
 		g->loc = *loc;
 		g->loc.file = pk_xstrdup(loc->file);
+		g->loc.origin = pk_xstrdup(loc->origin);
 	}
 	g->msg = xvasprintf(fmt, ap);
 	g->code = pk_xstrdup(code);
@@ -184,6 +186,9 @@ static void diag_print_one(const struct pk_diags *d, const struct pk_diag *g, FI
 	fputc('\n', out);
 	if (g->loc.file && g->loc.line)
 		diag_quote(d, &g->loc, out, color);
+	/* a line written from a config.xml element: what the GUI calls it */
+	if (g->loc.origin)
+		fprintf(out, "      = %s\n", g->loc.origin);
 }
 
 void pk_diag_print(const struct pk_diags *d, const struct pk_diag *g, FILE *out, bool color)

@@ -10,6 +10,7 @@
 #include "compiler/ast.h"
 #include "compiler/lex.h"
 #include "compiler/resolve.h"
+#include "configxml/configxml.h"
 #include "parse.h"
 #include "runtime/infile.h"
 
@@ -107,6 +108,30 @@ static void read_loads(struct pk_parse *p, struct pk_ir_ruleset *rs)
 	p->anchor_path = NULL;
 }
 
+/* A config.xml is read as the pf text it becomes, its tokens located back
+ * in the XML (configxml/configxml.h); the XML is the source quoted. */
+static void parse_main(struct pk_parse *p, struct pk_ir_ruleset *rs, const char *name, const char *text, size_t len)
+{
+	add_source(rs, name, text, len);
+	if (!pk_cx_is_xml(text, len)) {
+		pk_parse_text(p, name, text, len);
+		return;
+	}
+	struct pk_cx_text cx;
+	pk_diags_add_source(p->diags, name, text, len);
+	if (pk_cx_translate(p->arena, name, text, len, p->diags, &cx))
+		return;
+	struct pk_srcmap *m = pk_arena_alloc(p->arena, sizeof(*m));
+	*m = cx.map;
+	const char *gen = pk_arena_printf(p->arena, "%s (as pf rules)", name);
+	/* kept after the XML: what a command that reads the rules again reads */
+	add_source(rs, gen, cx.text, cx.len);
+	pk_lex_push_mapped(p, gen, cx.text, cx.len, m);
+	const struct pk_ast_frame *outer = p->frames;
+	yyparse(p);
+	pk_ast_body_unwind(p, outer);
+}
+
 static int load(const char *name, const char *text, size_t len, const struct pk_frontend_opts *o,
 		struct pk_diags *d, struct pk_ir_ruleset **out)
 {
@@ -130,8 +155,7 @@ static int load(const char *name, const char *text, size_t len, const struct pk_
 			pk_parse_text(&p, o->topology, ttext, tlen);
 		}
 	}
-	add_source(rs, name, text, len);
-	pk_parse_text(&p, name, text, len);
+	parse_main(&p, rs, name, text, len);
 	read_loads(&p, rs);
 	pk_lex_free(&p);
 	struct pk_res r = {.rs = rs, .a = a, .d = d, .root = p.root};

@@ -175,6 +175,7 @@ void pk_scan_advance(struct pk_scan_extra *x, struct pk_loc *loc, const char *te
 			x->col++;
 		}
 	}
+	pk_srcmap_apply(x->map, loc);
 }
 
 char *pk_scan_text(struct pk_scan_extra *x, const char *text, size_t len)
@@ -260,6 +261,13 @@ void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, si
 	memcpy(copy, text, len);
 	copy[len] = '\n';
 	push_frame(p, file, copy, len + 1, NULL);
+}
+
+void pk_lex_push_mapped(struct pk_parse *p, const char *file, const char *text, size_t len,
+			const struct pk_srcmap *map)
+{
+	pk_lex_push_file(p, file, text, len);
+	p->lex->frames[p->lex->nframes - 1].ex.map = map;
 }
 
 void pk_lex_define(struct pk_parse *p, const char *name, const char *value)

@@ -13,6 +13,7 @@
 
 #include "compiler/ast.h"
 #include "compiler/loc.h"
+#include "compiler/srcmap.h"
 #include "runtime/err.h"
 
 /* What one flex scanner knows: where it is, and whose arena to use. */
@@ -20,6 +21,7 @@ struct pk_scan_extra {
 	struct pk_parse *p;
 	const char *file;
 	unsigned line, col;
+	const struct pk_srcmap *map; /* generated text: where its lines came from */
 };
 
 /* Called by the generated scanner. */
@@ -33,6 +35,9 @@ int pk_scan_word(const char *word);
 void pk_lex_init(struct pk_parse *p);
 void pk_lex_free(struct pk_parse *p);
 void pk_lex_push_file(struct pk_parse *p, const char *file, const char *text, size_t len);
+/* The same for a generated text whose tokens are located through map. */
+void pk_lex_push_mapped(struct pk_parse *p, const char *file, const char *text, size_t len,
+			const struct pk_srcmap *map);
 /* Define a macro (later definitions replace earlier ones, as in pfctl). */
 void pk_lex_define(struct pk_parse *p, const char *name, const char *value);
 

@@ -14,6 +14,7 @@ struct pk_loc {
 	const char *file; /* as the user named it; NULL for built-in things */
 	uint32_t line, col;
 	uint32_t end_line, end_col;
+	const char *origin; /* the GUI's name of the element (compiler/srcmap.h), or NULL */
 };
 
 #endif

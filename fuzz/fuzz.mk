@@ -22,10 +22,10 @@ FUZZ_SECONDS ?= 60
 
 FCC := clang
 FSAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FCFLAGS := -std=c11 -O1 -g -I. -I$(BUILD)/gen -D_GNU_SOURCE -MMD -MP $(FSAN) -fsanitize=fuzzer-no-link
-FLIBS := -lm -lpcap
+FCFLAGS := -std=c11 -O1 -g -I. -I$(BUILD)/gen -I/usr/include/libxml2 -D_GNU_SOURCE -MMD -MP $(FSAN) -fsanitize=fuzzer-no-link
+FLIBS := -lm -lpcap -lxml2
 
-LIB_SRC := $(wildcard runtime/*.c compiler/*.c)
+LIB_SRC := $(wildcard runtime/*.c compiler/*.c configxml/*.c)
 GEN_SRC := $(BUILD)/gen/parse.c $(BUILD)/gen/scan.c
 TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parse.o $(BUILD)/obj/gen/scan.o
@@ -33,7 +33,7 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parse.o 
 # the corpus in the tree, the regression inputs, and the tests' own inputs:
 # rule files for the parser, the examples compiled now for the loader
 seeds = $(wildcard fuzz/regress/$(1) fuzz/corpus/$(1)) $(SEEDS_$(1))
-SEEDS_fuzz_parser := examples tests/realworld/pfconf tests/compiler/golden
+SEEDS_fuzz_parser := examples tests/realworld/pfconf tests/compiler/golden tests/configxml/fixtures
 SEEDS_fuzz_loader := $(BUILD)/seeds/fuzz_loader
 
 run: $(addprefix run-,$(TARGETS))

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "compiler/srcmap.h"
 #include "runtime/xalloc.h"
 #include "verify/lint_priv.h"
 
@@ -109,6 +110,8 @@ void pk_lint_witness(struct pk_lint_finding *f, const struct pk_vpkt *p, const c
 
 const char *pk_lint_rule_name(struct pk_lint_report *rep, const struct pk_ir_rule *r)
 {
+	if (r->loc.origin)
+		return pk_arena_printf(rep->arena, "%s (rule %u, line %u)", r->loc.origin, r->nr, r->loc.line);
 	return pk_arena_printf(rep->arena, "rule %u at line %u", r->nr, r->loc.line);
 }
 
@@ -153,6 +156,11 @@ void pk_lint_rule_line(const struct pk_ir_ruleset *rs, uint32_t i, char *buf, si
 	while (text && len && (*text == ' ' || *text == '\t')) {
 		text++;
 		len--;
+	}
+	/* a rule written from config.xml: the GUI's name says more than the XML line */
+	if (r->loc.origin) {
+		text = r->loc.origin;
+		len = strlen(text);
 	}
 	snprintf(buf, size, "rule %u at %s:%u: %.*s", i, r->loc.file ? r->loc.file : "?", r->loc.line,
 		 text ? (int)len : 0, text ? text : "");
@@ -243,7 +251,8 @@ static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
 {
 	unsigned k = 0;
 	for (unsigned i = 0; i < rep->n; i++) {
-		if (suppressed(x, &rep->v[i]))
+		/* a rule config.xml's product writes itself is not the admin's to fix */
+		if (suppressed(x, &rep->v[i]) || pk_loc_generated(&rep->v[i].loc))
 			rep->suppressed++;
 		else
 			rep->v[k++] = rep->v[i];

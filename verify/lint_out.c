@@ -89,6 +89,9 @@ static json_t *sarif_location(const struct pk_loc *l, const char *msg)
 				l->file ? l->file : "-", "region", region);
 	if (msg)
 		json_object_set_new(loc, "message", json_pack("{s:s}", "text", msg));
+	/* the GUI's name of the config.xml element, "WAN rule 3 'Allow web'" */
+	if (l->origin)
+		json_object_set_new(loc, "logicalLocations", json_pack("[{s:s, s:s}]", "name", l->origin, "kind", "member"));
 	return loc;
 }
 

@@ -33,7 +33,7 @@ static void test_error_prints_location_line_and_caret_under_span(void **state)
 	(void)state;
 	const char *src = "nas = \"10.0.0.5\"\npass in to $nass port ssh\n";
 	pk_diags_add_source(&d, "r.conf", src, strlen(src));
-	struct pk_loc l = {"r.conf", 2, 12, 2, 16};
+	struct pk_loc l = {"r.conf", 2, 12, 2, 16, NULL};
 	pk_error(&d, &l, "unknown macro '%s'", "$nass");
 	assert_string_equal(render(PK_COLOR_NEVER),
 			    "r.conf:2:12: error: unknown macro '$nass'\n"
@@ -45,7 +45,7 @@ static void test_error_prints_location_line_and_caret_under_span(void **state)
 static void test_code_and_notes_are_printed_after_the_message(void **state)
 {
 	(void)state;
-	struct pk_loc l = {"x.conf", 3, 1, 3, 5}, n = {"x.conf", 1, 1, 1, 1};
+	struct pk_loc l = {"x.conf", 3, 1, 3, 5, NULL}, n = {"x.conf", 1, 1, 1, 1, NULL};
 	struct pk_diag *g = pk_diag_add(&d, PK_SEV_WARNING, &l, "shadowed", "rule never matches");
 	pk_diag_note(g, &n, "covering rule is here");
 	assert_string_equal(render(PK_COLOR_NEVER), "x.conf:3:1: warning: rule never matches [shadowed]\n"
@@ -56,7 +56,7 @@ static void test_code_and_notes_are_printed_after_the_message(void **state)
 static void test_colour_only_when_forced_on_a_non_terminal(void **state)
 {
 	(void)state;
-	struct pk_loc l = {"x.conf", 1, 1, 1, 1};
+	struct pk_loc l = {"x.conf", 1, 1, 1, 1, NULL};
 	pk_error(&d, &l, "boom");
 	assert_null(strchr(render(PK_COLOR_AUTO), '\033'));
 	assert_non_null(strchr(render(PK_COLOR_ALWAYS), '\033'));
@@ -66,7 +66,7 @@ static void test_tabs_in_the_source_line_keep_the_caret_aligned(void **state)
 {
 	(void)state;
 	pk_diags_add_source(&d, "t.conf", "\tpass bad\n", 10);
-	struct pk_loc l = {"t.conf", 1, 7, 1, 9};
+	struct pk_loc l = {"t.conf", 1, 7, 1, 9, NULL};
 	pk_error(&d, &l, "x");
 	assert_non_null(strstr(render(PK_COLOR_NEVER), "      | \t     ^~~\n"));
 }

@@ -1,12 +1,12 @@
 #!/bin/sh
 # picketd is what runs on the router: it links the runtime and libc only (and
-# libsodium, for --signed-by),
-# never Z3, the parser, jansson or libpcap.
+# libsodium, for --signed-by), never Z3, the parser, jansson, libpcap or
+# libxml2 (config.xml is read by picket).
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/build/picketd
 [ -x "$bin" ] || { echo "FAIL: $bin is not built (make)"; exit 1; }
 libs=$(ldd "$bin") || { echo "FAIL: ldd $bin"; exit 1; }
-for lib in libz3 libjansson libpcap libfl libcmocka libstdc++; do
+for lib in libz3 libjansson libpcap libxml2 libfl libcmocka libstdc++; do
 	if echo "$libs" | grep -q "$lib"; then
 		echo "FAIL: picketd links $lib:"
 		echo "$libs"

@@ -184,7 +184,7 @@ static void gen_rule(struct gen *g, uint32_t nr, struct pk_ir_rule *r, const str
 	static const uint8_t protos[] = {6, 6, 6, 6, 17, 17, 17, 1, 0, 0};
 	memset(r, 0, sizeof(*r));
 	r->nr = nr;
-	r->loc = (struct pk_loc){"gen.conf", nr + 1, 1, nr + 1, 40};
+	r->loc = (struct pk_loc){"gen.conf", nr + 1, 1, nr + 1, 40, NULL};
 	r->action = gen_action(g, o->legacy);
 	r->quick = pct(&g->rng, o->quick_pct);
 	r->dir = (uint8_t)pk_rng_below(&g->rng, 3);

@@ -35,7 +35,7 @@ static void add(const struct rule *w)
 	struct pk_ir_rule *r = &rules[rs.nrules];
 	memset(r, 0, sizeof(*r));
 	r->nr = rs.nrules++;
-	r->loc = (struct pk_loc){"t.conf", r->nr + 1, 1, r->nr + 1, 4};
+	r->loc = (struct pk_loc){"t.conf", r->nr + 1, 1, r->nr + 1, 4, NULL};
 	r->action = w->action;
 	r->quick = w->quick;
 	r->proto = w->proto;

@@ -1,0 +1,104 @@
+/* tests/configxml/test_read.c: configxml/read.c and translate.c: what is
+ * a config.xml, what is refused (entities, external DTDs, other roots,
+ * unknown versions), and one-section exports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "configxml/configxml.h"
+#include "tests/support/cxtest.h"
+#include "tests/support/testmain.h"
+
+static void expect_refused(const char *xml, const char *fragment)
+{
+	char *msgs = NULL;
+	char *t = pk_cxt_import(xml, &msgs);
+	assert_null(t);
+	if (!strstr(msgs, fragment))
+		fail_msg("no '%s' in\n%s", fragment, msgs);
+	free(msgs);
+}
+
+static void test_xml_is_told_apart_from_pf_conf_by_its_first_character(void **state)
+{
+	(void)state;
+	assert_true(pk_cx_is_xml("\xef\xbb\xbf  \n<?xml version=\"1.0\"?>", 26));
+	assert_true(pk_cx_is_xml("<pfsense/>", 10));
+	assert_false(pk_cx_is_xml("pass all\n", 9));
+	assert_false(pk_cx_is_xml("# <pfsense>\n", 12));
+}
+
+static void test_entity_declarations_are_refused_at_their_line(void **state)
+{
+	(void)state;
+	expect_refused("<?xml version=\"1.0\"?>\n<!DOCTYPE pfsense [\n<!ENTITY a \"aaaa\">\n"
+		       "<!ENTITY b \"&a;&a;&a;&a;\">\n]>\n<pfsense><version>23.3</version><x>&b;</x></pfsense>\n",
+		       "config.xml:3:1: error: refused: the DOCTYPE declares entities");
+	expect_refused("<?xml version=\"1.0\"?>\n<!DOCTYPE pfsense [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+		       "<pfsense><version>23.3</version><x>&x;</x></pfsense>\n",
+		       "config.xml:2:1: error: refused: the DOCTYPE declares entities");
+}
+
+static void test_an_external_dtd_is_refused_and_never_fetched(void **state)
+{
+	(void)state;
+	expect_refused("<?xml version=\"1.0\"?>\n<!DOCTYPE pfsense SYSTEM \"http://192.0.2.1/x.dtd\">\n"
+		       "<pfsense><version>23.3</version></pfsense>\n",
+		       "config.xml:2:1: error: refused: the DOCTYPE names an external DTD");
+}
+
+static void test_other_roots_versions_and_broken_xml_are_located_errors(void **state)
+{
+	(void)state;
+	expect_refused("<?xml version=\"1.0\"?>\n<config/>\n", "config.xml:2:1: error: not a pfSense or OPNsense configuration: the root element is <config>");
+	expect_refused("<pfsense>\n<version>3.1</version>\n</pfsense>\n", "config.xml:2:1: error: unknown pfSense config version '3.1'");
+	expect_refused("<pfsense>\n<filter>\n</pfsense>\n", "config.xml:3:");
+	expect_refused("<pfsense>\n</pfsense>\n", "unknown pfSense config version '(none)'");
+}
+
+static void test_a_filter_export_keeps_its_rules_and_says_what_is_missing(void **state)
+{
+	(void)state;
+	char *msgs = NULL;
+	char *t = pk_cxt_import("<filter>\n<rule><type>pass</type><interface>lan</interface><ipprotocol>inet</ipprotocol>"
+				"<source><address>Hosts</address></source><destination><any/></destination>"
+				"<descr>x</descr></rule>\n</filter>\n", &msgs);
+	assert_non_null(t);
+	assert_non_null(strstr(msgs, "a <filter> export: it has no <interfaces>, <aliases>, <nat> or <system>"));
+	assert_non_null(strstr(msgs, "alias 'Hosts' (unknown) is filled at run time"));
+	pk_cxt_expect_line(t, "interface lan");
+	pk_cxt_expect_line(t, "table <Hosts> persist");
+	pk_cxt_expect_line(t, "pass in quick on $LAN inet from $Hosts to any keep state label \"USER_RULE: x\"");
+	pk_cxt_expect_no(t, "Default deny");
+	free(t);
+	free(msgs);
+}
+
+static void test_an_aliases_export_is_tables_and_macros_only(void **state)
+{
+	(void)state;
+	char *msgs = NULL;
+	char *t = pk_cxt_import("<aliases>\n<alias><name>web</name><type>port</type><address>80 443</address></alias>\n"
+				"<alias><name>srv</name><type>host</type><address>192.0.2.1</address></alias>\n</aliases>\n",
+				&msgs);
+	assert_non_null(t);
+	assert_non_null(strstr(msgs, "an <aliases> export: tables and macros only"));
+	pk_cxt_expect_line(t, "web = \"{ 80 443 }\"");
+	pk_cxt_expect_line(t, "table <srv> { 192.0.2.1 }");
+	pk_cxt_expect_no(t, "pass");
+	free(t);
+	free(msgs);
+}
+
+PK_TEST_MAIN(
+	cmocka_unit_test(test_xml_is_told_apart_from_pf_conf_by_its_first_character),
+	cmocka_unit_test(test_entity_declarations_are_refused_at_their_line),
+	cmocka_unit_test(test_an_external_dtd_is_refused_and_never_fetched),
+	cmocka_unit_test(test_other_roots_versions_and_broken_xml_are_located_errors),
+	cmocka_unit_test(test_a_filter_export_keeps_its_rules_and_says_what_is_missing),
+	cmocka_unit_test(test_an_aliases_export_is_tables_and_macros_only),
+)
