@@ -48,8 +48,11 @@ static const char *const pk_state_names[] = {"no state", "keep state", "modulate
 
 /* Evaluate one direction; returns the verdict, and in *after the packet
  * as it leaves (translated). */
-static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, const char *title,
-		     struct pk_vpkt *after)
+/* What became of a packet: blocked, passed, or passed to a local socket. */
+enum fate { BLOCKED, PASSED, DIVERTED };
+
+static enum fate evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, const char *title,
+			  struct pk_vpkt *after)
 {
 	char buf[512];
 	pk_vpkt_format(p, buf, sizeof(buf));
@@ -68,11 +71,11 @@ static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, co
 	}
 	if (res.skipped) {
 		printf("  interface %s is under 'set skip': pf passes without filtering\n", p->ifname);
-		return true;
+		return PASSED;
 	}
 	if (res.rule == PK_EVAL_NONE) {
 		printf("  deciding rule: none: pf's default pass (no state)\n");
-		return true;
+		return PASSED;
 	}
 	const struct pk_ir_rule *r = &rs->rules[res.rule];
 	printf("  deciding rule%s:\n", r->quick ? " (quick: evaluation stops there)" : " (the last match)");
@@ -84,7 +87,13 @@ static bool evaluate(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, co
 		       r->state && r->sopts.sloppy ? " (sloppy)" : "",
 		       r->state ? (pol == PK_POLICY_FLOATING ? ", floating" : ", if-bound") : "");
 	}
-	return res.pass;
+	if (res.pass && r->divert.kind == PK_DIVERT_TO) {
+		pk_prefix_format(&r->divert.addr, buf, sizeof(buf));
+		printf("  diverted to %s port %u: delivered, unchanged, to a local socket; not forwarded\n", buf,
+		       r->divert.port);
+		return DIVERTED;
+	}
+	return res.pass ? PASSED : BLOCKED;
 }
 
 static bool is_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
@@ -100,7 +109,7 @@ static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 {
 	struct pk_vpkt out, last;
 
-	if (!evaluate(rs, p, p->dir == PK_DIR_OUT ? "packet out" : "packet in", &out) || p->dir == PK_DIR_OUT)
+	if (evaluate(rs, p, p->dir == PK_DIR_OUT ? "packet out" : "packet in", &out) != PASSED || p->dir == PK_DIR_OUT)
 		return;
 	if (is_self(rs, &out)) {
 		printf("route: the destination is the firewall's own address: delivered locally\n");

@@ -150,8 +150,12 @@ void pk_rp_explain(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p,
 	fprintf(out, "packet %llu on %s: %s\n", (unsigned long long)p->n, pk_rs_iface_name(rs, p->iface),
 		pk_pkt_describe(p->ip, p->len, d, sizeof d));
 	explain_step(out, rs, &r->in, p->ip, p->len, out_ip ? out_ip : last_ip, out_ip ? out_len : last_len);
+	char a[64];
 	if (r->stop == PK_STOP_SELF)
 		fputs("  addressed to the firewall itself: not forwarded\n", out);
+	else if (r->stop == PK_STOP_DIVERT)
+		fprintf(out, "  diverted to %s port %u: delivered, unchanged, to a local socket; not forwarded\n",
+			pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
 	else if (r->stop == PK_STOP_NO_ROUTE)
 		fputs("  route: none in the topology for the destination: dropped\n", out);
 	else if (r->stop == PK_STOP_TTL)

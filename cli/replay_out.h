@@ -52,6 +52,8 @@ void pk_rp_packet(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const 
 void pk_rp_skipped(FILE *out, enum pk_rp_format f, const struct pk_rp_skip *k);
 void pk_rp_stalls(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_stall *s);
 void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t);
+/* divert-to's address in v, of the family of packet ip, as text in buf. */
+const char *pk_rp_divert_addr(const uint8_t *ip, const struct pk_verdict *v, char *buf, size_t size);
 /* The text of a rule's source line (leading blanks removed), or NULL. */
 const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule);
 

@@ -204,6 +204,9 @@ static void enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_ru
 	out->user = pk_enc_string(e, r->user);
 	out->group = pk_enc_string(e, r->group);
 	out->log_opts = pk_enc_string(e, r->log_opts);
+	out->divert = r->divert.kind;
+	out->divert_port = r->divert.port;
+	pk_enc_prefix(&r->divert.addr, &out->divert_addr);
 }
 
 int pk_enc_rules(struct pk_enc *e)

@@ -244,6 +244,9 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->carried = dec_str(x, r->carried);
 	o->user = dec_str(x, r->user);
 	o->log_opts = dec_str(x, r->log_opts);
+	o->divert.kind = r->divert;
+	o->divert.port = r->divert_port;
+	dec_prefix(&r->divert_addr, &o->divert.addr);
 	o->group = dec_str(x, r->group);
 	o->owner = r->owner;
 	o->tag = dec_tag(x, r->tag);

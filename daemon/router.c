@@ -179,6 +179,10 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 		return; /* MLD, router solicitations and the like: not ours to forward */
 	if (!pk_dp_filter(d, iif, PK_DIR_IN, 0, &len, &in))
 		return;
+	if (in.divert == PK_DIVERT_TO) {
+		d->c.to_self++; /* for a local socket of the firewall's, as pf delivers it: not forwarded */
+		return;
+	}
 	if (pk_rs_is_self(pk_engine_ruleset(d->engine), v6 ? PK_AF_INET6 : PK_AF_INET,
 			  d->buf + pk_ip_dst_off(v6))) {
 		to_self(d, len);

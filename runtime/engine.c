@@ -654,6 +654,21 @@ static void route(struct pk_engine *e, struct pk_ctx *x)
 	memcpy(x->v->route_gw, r->route_gw, 16);
 }
 
+/* divert-to follows the packets of the state's creator's direction, as
+ * route-to does (pf_test diverts by the rule of the state it matched);
+ * the replies come from the local socket. */
+static void divert(struct pk_engine *e, struct pk_ctx *x)
+{
+	uint32_t rule = x->v->state_rule != PK_RT_NO_RULE ? x->v->state_rule : x->v->rule;
+	const struct pk_rs_rule *r = rule < e->nrules ? pk_rs_rule(e->rs, rule) : NULL;
+
+	if (x->v->kind != PK_V_PASS || !r || r->divert != PK_DIVERT_TO || x->reply)
+		return;
+	x->v->divert = PK_DIVERT_TO;
+	x->v->divert_port = r->divert_port;
+	memcpy(x->v->divert_addr, r->divert_addr, 16);
+}
+
 void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip,
 		      size_t *len, size_t cap, struct pk_verdict *v)
 {
@@ -679,6 +694,7 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
 	if (!skipped(e, iface)) {
 		handle(e, &x);
 		route(e, &x);
+		divert(e, &x);
 	}
 	if (v->kind != PK_V_PASS && v->reason != PK_REASON_NONE)
 		e->c.reason[v->reason]++;

@@ -140,7 +140,9 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 		r->cur = NULL;
 		return;
 	}
-	if (pk_rs_is_self(r->rs, af, dst))
+	if (res->in.v.divert == PK_DIVERT_TO)
+		res->stop = PK_STOP_DIVERT;
+	else if (pk_rs_is_self(r->rs, af, dst))
 		res->stop = PK_STOP_SELF;
 	else if (!egress_of(r, &res->in.v, af, dst, &egress))
 		res->stop = PK_STOP_NO_ROUTE;

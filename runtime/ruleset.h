@@ -112,6 +112,10 @@ struct pk_rs_rule {
 	uint8_t route; /* enum pk_route_kind */
 	uint16_t route_iface;
 	uint8_t route_gw[16];
+	/* divert-to / divert-reply / divert-packet */
+	uint8_t divert; /* enum pk_divert_kind */
+	uint16_t divert_port;
+	uint8_t divert_addr[16];
 	const char *label; /* NULL when none */
 };
 

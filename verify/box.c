@@ -134,6 +134,19 @@ static void l4_box(const struct pk_ir_rule *r, struct pk_box *b)
 	}
 }
 
+/* A rule with an unsupported feature may match any packet: it overlaps
+ * every other rule, and is no exact description of what it matches. */
+static void box_any(struct pk_box *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->afmask = 3;
+	b->dirmask = 3;
+	b->proto_hi = 255;
+	b->sport_hi = b->dport_hi = 65535;
+	b->src_hi = b->dst_hi = U128_MAX;
+	b->itype = b->icode = b->tos = -1;
+}
+
 void pk_box_of_rule(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, struct pk_box *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -153,6 +166,8 @@ void pk_box_of_rule(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, 
 	l4_box(r, b);
 	if (b->afmask == 0)
 		b->empty = true;
+	if (r->unsupported)
+		box_any(b);
 }
 
 static bool iv_meet(pk_u128 alo, pk_u128 ahi, pk_u128 blo, pk_u128 bhi)
