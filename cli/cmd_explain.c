@@ -122,6 +122,7 @@ static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 	}
 	printf("route: out on %s\n", via);
 	out.dir = PK_DIR_OUT;
+	out.rcvif = p->ifname;
 	out.ifname = via;
 	evaluate(rs, &out, "packet out", &last);
 }

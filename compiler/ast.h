@@ -69,6 +69,7 @@ enum pk_ast_opt_kind {
 	PK_O_OWNER,      /* user (n 0) or group (n 1); ports: the ids, written as ports are */
 	PK_O_DIVERT,     /* n: enum pk_divert_kind; s: divert-to's host, s2: its port or divert-packet's */
 	PK_O_AFTO,       /* n: the family translated to; hosts: from, hosts2: to (or NULL) */
+	PK_O_RCVON,      /* received-on: s the interface or group, n negated */
 	/* state options */
 	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
 	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */

@@ -125,6 +125,8 @@ struct pk_ir_rule {
 	bool quick, log, log_all;
 	const char *log_opts; /* log (matches, user, to IF): how to log, as written; NULL = none */
 	struct pk_ir_ifmatch ifc;
+	struct pk_ir_ifmatch rcv; /* received-on [!] IF: the interface a packet was received on
+				   * (for an outbound one, where a forwarded packet came in) */
 	uint8_t af;    /* enum pk_af; 0 = either */
 	uint8_t proto; /* 0 = any */
 	struct pk_ir_addr src, dst;

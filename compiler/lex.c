@@ -111,7 +111,7 @@ static const struct pk_keyword pk_keywords[] = {
 	{"proto", PROTO, NULL}, {"queue", 0, "queueing (queue)"}, {"quick", QUICK, NULL},
 	{"random", RANDOM, NULL}, {"random-id", RANDOMID, NULL}, {"rdomain", 0, "rdomain"},
 	{"rdr", RDR, NULL}, {"rdr-anchor", RDRANCHOR, NULL}, {"rdr-to", RDRTO, NULL},
-	{"reassemble", REASSEMBLE, NULL}, {"received-on", 0, "received-on"},
+	{"reassemble", REASSEMBLE, NULL}, {"received-on", RECEIVEDON, NULL},
 	{"reply-to", REPLYTO, NULL}, {"return", RETURN, NULL}, {"return-icmp", RETURNICMP, NULL},
 	{"return-icmp6", RETURNICMP6, NULL}, {"return-rst", RETURNRST, NULL},
 	{"ridentifier", 0, "ridentifier"},
@@ -456,6 +456,13 @@ static void carried_add(struct carried *c, const char *sep, const char *t)
 	c->len += (size_t)snprintf(c->s + c->len, c->cap - c->len, "%s%s", sep, t);
 }
 
+/* Whether token tok follows the text so far without a blank: a comma, a
+ * closing parenthesis, after an opening one, and around '/' (10/8, S/SA). */
+static bool tight_after(int tok, const char *s, size_t len)
+{
+	return tok == ',' || tok == ')' || tok == '/' || (len && (s[len - 1] == '(' || s[len - 1] == '/'));
+}
+
 /* word, then the tokens of a carried option's value (one word, or a
  * parenthesised group), or of the rest of a carried statement (to the end
  * of its line, braces balanced; the end is read ahead and kept pending). */
@@ -475,7 +482,7 @@ static char *carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const 
 		}
 		depth += (tok == '(' || tok == '{') - (tok == ')' || tok == '}');
 		const char *t = tok_text(p, tok, lval);
-		bool tight = tok == ',' || tok == ')' || (c.len && c.s[c.len - 1] == '(');
+		bool tight = tight_after(tok, c.s, c.len);
 		carried_add(&c, c.len && !tight ? " " : "", t);
 		if (!statement && depth <= 0)
 			break;
@@ -542,7 +549,7 @@ static void stmt_track(struct pk_parse *p, int tok, const char *text)
 		l->stmt_over = true;
 		return;
 	}
-	bool tight = tok == ',' || tok == ')' || (l->stmt.len && l->stmt.s[l->stmt.len - 1] == '(');
+	bool tight = tight_after(tok, l->stmt.s, l->stmt.len);
 	carried_add(&l->stmt, l->stmt.len && !tight ? " " : "", text);
 }
 

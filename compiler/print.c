@@ -425,6 +425,8 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 		fprintf(out, " tag %s", r->tag);
 	if (r->tagged)
 		fprintf(out, " %stagged %s", r->tagged_neg ? "! " : "", r->tagged);
+	if (r->rcv.name)
+		fprintf(out, " received-on %s%s", r->rcv.neg ? "! " : "", r->rcv.name);
 	print_divert(out, r);
 	print_scrub(out, r);
 	print_route(out, rs, r);

@@ -19,8 +19,8 @@ struct pk_icmp_pair {
 
 /* The lists a rule expands over. */
 struct pk_expand {
-	struct pk_ir_ifmatch *ifs;
-	uint32_t nifs;
+	struct pk_ir_ifmatch *ifs, *rcvs; /* on, received-on */
+	uint32_t nifs, nrcvs;
 	uint8_t *protos;
 	uint32_t nprotos;
 	struct pk_icmp_pair *icmp;
@@ -396,6 +396,7 @@ static void res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct 
 		     uint32_t *made)
 {
 	for (uint32_t i = 0; i < e->nifs; i++)
+	for (uint32_t v = 0; v < e->nrcvs; v++)
 	for (uint32_t p = 0; p < e->nprotos; p++)
 	for (uint32_t c = 0; c < e->nicmp; c++)
 	for (uint32_t s = 0; s < e->src.n; s++)
@@ -416,6 +417,7 @@ static void res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct 
 		ir->nr = nr;
 		ir->af = af;
 		ir->ifc = e->ifs[i];
+		ir->rcv = e->rcvs[v];
 		ir->proto = e->protos[p];
 		ir->icmp_type = e->icmp[c].type;
 		ir->icmp_code = e->icmp[c].code;
@@ -466,6 +468,7 @@ void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar)
 	memset(&e, 0, sizeof(e));
 	res_template(r, ar, &t, &flags_written);
 	exp_ifs(r, ar, &e);
+	pk_res_rcv(r, ar, &e.rcvs, &e.nrcvs);
 	exp_protos(r, ar, &e);
 	exp_icmp(r, ar, &e);
 	exp_check_ports(r, ar, &e);

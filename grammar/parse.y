@@ -94,6 +94,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token ANCHOR "anchor" NATANCHOR "nat-anchor" RDRANCHOR "rdr-anchor" BINATANCHOR "binat-anchor"
 %token SCRUBANCHOR "scrub-anchor" DUMMYNETANCHOR "dummynet-anchor" LOAD "load"
 %token DIVERTTO "divert-to" DIVERTREPLY "divert-reply" DIVERTPACKET "divert-packet" AFTO "af-to"
+%token RECEIVEDON "received-on"
 
 %type <str> word varstring portopt topo_keyword
 %type <num> dir af flushopt
@@ -421,6 +422,8 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_AFTO, $2, $4, NULL, NULL, NULL); }
 		| AFTO af FROM redirhosts TO redirhosts
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_AFTO, $2, $4, NULL, NULL, NULL); $$->hosts2 = $6; }
+		| RECEIVEDON word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_RCVON, $2, 0); }
+		| RECEIVEDON '!' word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_RCVON, $3, 1); }
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
 		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }

@@ -277,6 +277,7 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
 	m->tag = x->tag_in;
+	m->rcvif = x->rcvif;
 	/* pf looks the socket up by the addresses as they arrived, before any translation */
 	m->local = e->tests_owner && pk_rs_is_self(e->rs, p->af, x->dir == PK_DIR_IN ? p->dst : p->src);
 	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
@@ -675,8 +676,8 @@ void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint
 	pk_engine_packet_tagged(e, now_ns, iface, dir, 0, ip, len, cap, v);
 }
 
-void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
-			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
+		   uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
 {
 	struct pk_ctx x;
 
@@ -690,6 +691,7 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
 	x.cap = cap;
 	x.v = v;
 	x.tag_in = v->tag = tag;
+	x.rcvif = rcvif;
 	count_packet(e, dir, *len);
 	if (!skipped(e, iface)) {
 		handle(e, &x);
@@ -699,6 +701,18 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
 	if (v->kind != PK_V_PASS && v->reason != PK_REASON_NONE)
 		e->c.reason[v->reason]++;
 	e->c.states_current = e->st.count;
+}
+
+void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
+			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+{
+	packet(e, now_ns, iface, dir, tag, dir == PK_DIR_IN ? iface : PK_RT_NO_IFACE, ip, len, cap, v);
+}
+
+void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
+				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+{
+	packet(e, now_ns, iface, PK_DIR_OUT, tag, rcvif, ip, len, cap, v);
 }
 
 static void state_info(const struct pk_engine *e, uint32_t i, struct pk_state_info *o)

@@ -120,6 +120,12 @@ void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint
  * pass), visible to `tagged` and kept unless a rule or state sets another. */
 void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
 			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
+/* An outbound packet the firewall forwards, received on rcvif: what
+ * `received-on` tests (pf's receiving interface of the mbuf). The two
+ * above take an inbound packet as received on iface and an outbound one as
+ * the firewall's own (received on none). */
+void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
+				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
 
 /* Expire states whose timeout has passed, doing at most budget units of
  * work (incremental purge); returns states removed. */

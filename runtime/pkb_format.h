@@ -221,7 +221,8 @@ struct pkb_routeopt {
 #define PKB_R_RANDOM_ID (1u << 9)
 #define PKB_R_REASSEMBLE_TCP (1u << 10)
 #define PKB_R_FRAG_REASSEMBLE (1u << 11)
-#define PKB_R_ALL ((1u << 12) - 1)
+#define PKB_R_RCVNEG (1u << 12) /* received-on ! IF */
+#define PKB_R_ALL ((1u << 13) - 1)
 
 struct pkb_port {
 	uint8_t op, pad; /* enum pk_port_op */
@@ -253,6 +254,7 @@ struct pkb_rule {
 	uint8_t divert, pad3; /* enum pk_divert_kind */
 	uint16_t divert_port; /* divert-to's and divert-packet's port; 0 otherwise */
 	struct pkb_prefix divert_addr; /* divert-to's local address, a host; af 0 otherwise */
+	uint32_t rcv_iface;   /* received-on: interface index; PKB_NONE = any */
 };
 
 /* The sizes docs/bytecode.md documents; a change here is a format change. */
@@ -262,7 +264,7 @@ _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52,
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 56, "options, iface layout");
 _Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 56, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 148, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 152, "nat, rule layout");
 _Static_assert(sizeof(struct pkb_routeopt) == 84 && sizeof(struct pkb_carried) == 24, "route option, carried layout");
 
 /*

@@ -315,6 +315,7 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 	if (v_loc(rs, err, &r->loc, at) || v_rule_enums(err, r, at) || v_divert(err, r, at) ||
 	    v_index(err, r->iface, PK_RS_N(rs, IFACES), PK_AT(iface), "interface") ||
 	    v_index(err, r->route_opt, PK_RS_N(rs, ROUTEOPTS), PK_AT(route_opt), "route option") ||
+	    v_index(err, r->rcv_iface, PK_RS_N(rs, IFACES), PK_AT(rcv_iface), "received-on interface") ||
 	    v_max(err, r->tag, PK_RS_N(rs, TAGS), PK_AT(tag), "tag") ||
 	    v_max(err, r->tagged, PK_RS_N(rs, TAGS), PK_AT(tagged), "tagged") ||
 	    v_str(rs, err, r->label, PK_AT(label), "label", false) ||
@@ -330,6 +331,8 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 		memcpy(why, err->msg, sizeof(why));
 		return pk_err_set(err, "rule %u: %s", i, why);
 	}
+	if ((r->flags & PKB_R_RCVNEG) && r->rcv_iface == PKB_NONE)
+		return pk_err_at(err, PK_AT(flags), "rule %u: received-on negated without an interface", i);
 	/* the criteria are printed back from their text: a match without one would read back otherwise */
 	if (r->owner != PK_OWNER_ANY && r->user == PKB_NONE && r->group == PKB_NONE)
 		return pk_err_at(err, PK_AT(owner), "rule %u: socket owner match %u without a user or group", i,

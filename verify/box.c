@@ -159,7 +159,7 @@ void pk_box_of_rule(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, 
 	b->tos = r->tos;
 	if (r->ifc.name && !r->ifc.neg)
 		b->ifname = r->ifc.name;
-	if (r->ifc.neg || r->tagged || r->probability || r->owner != PK_OWNER_ANY)
+	if (r->ifc.neg || r->tagged || r->probability || r->owner != PK_OWNER_ANY || r->rcv.name)
 		b->exact = false;
 	addr_box(rs, &r->src, &b->src_lo, &b->src_hi, b);
 	addr_box(rs, &r->dst, &b->dst_lo, &b->dst_hi, b);

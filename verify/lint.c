@@ -349,7 +349,8 @@ static void build_index(struct pk_lint_ctx *x)
 		/* a rule with an unsupported feature may match anything: no
 		 * finding is about it or rests on it */
 		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
-			       dynamic_table(rs, &r->dst) || after_translation(r, xl, nxl) || r->unsupported;
+			       dynamic_table(rs, &r->dst) || after_translation(r, xl, nxl) || r->unsupported ||
+			       r->rcv.name;
 		x->assumed[i] = r->user || r->group;
 		if (translating(r))
 			xl[nxl++] = r;

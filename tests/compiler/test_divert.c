@@ -104,8 +104,8 @@ static void test_rtable_is_carried_with_a_note(void **state)
 static void test_an_unsupported_rule_prints_as_written(void **state)
 {
 	(void)state;
-	expect_print("ext = \"em0\"\npass in on $ext proto { tcp, udp } to port 53 received-on gre0\npass out\n",
-		     "pass in on em0 proto { tcp, udp } to port 53 received-on gre0\npass out all flags S/SA\n");
+	expect_print("ext = \"em0\"\npass in on $ext proto { tcp, udp } to port 53 max-pkt-rate 100/10\npass out\n",
+		     "pass in on em0 proto { tcp, udp } to port 53 max-pkt-rate 100/10\npass out all flags S/SA\n");
 	expect_print("block all\npass in on rdomain 1 all\n", "block drop all\npass in on rdomain 1 all\n");
 }
 
@@ -114,16 +114,16 @@ static void test_an_unsupported_rule_prints_as_written(void **state)
 static void test_an_unsupported_line_does_not_stop_the_rest(void **state)
 {
 	(void)state;
-	const char *text = "pass in received-on em1\npass in from $nope\n";
-	pk_test_expect_diag(text, "t.conf:1:9: warning: unsupported: received-on [unsupported]");
+	const char *text = "pass in max-pkt-rate 100/10\npass in from $nope\n";
+	pk_test_expect_diag(text, "t.conf:1:9: warning: unsupported: max-pkt-rate [unsupported]");
 	pk_test_expect_diag(text, "t.conf:2:14: error: unknown macro '$nope'");
 	struct pk_diags d;
-	struct pk_ir_ruleset *rs = pk_test_load("block all\npass in on em0 proto tcp received-on em1\npass out\n", &d);
+	struct pk_ir_ruleset *rs = pk_test_load("block all\npass in on em0 proto tcp max-pkt-rate 100/10\npass out\n", &d);
 	assert_non_null(rs);
 	assert_int_equal(d.nerrors, 0);
 	assert_int_equal(d.nunsupported, 1);
 	assert_int_equal(rs->nrules, 3);
-	assert_string_equal(rs->rules[1].unsupported, "received-on");
+	assert_string_equal(rs->rules[1].unsupported, "max-pkt-rate");
 	assert_null(rs->rules[2].unsupported);
 	pk_ir_ruleset_free(rs);
 	pk_diags_free(&d);
@@ -135,7 +135,7 @@ static void test_the_encoder_refuses_an_unsupported_rule(void **state)
 {
 	(void)state;
 	struct pk_diags d, e;
-	struct pk_ir_ruleset *rs = pk_test_load("pass all\npass in received-on em1\n", &d);
+	struct pk_ir_ruleset *rs = pk_test_load("pass all\npass in max-pkt-rate 100/10\n", &d);
 	assert_non_null(rs);
 	pk_diags_init(&e);
 	uint8_t *buf;
@@ -144,7 +144,7 @@ static void test_the_encoder_refuses_an_unsupported_rule(void **state)
 	assert_null(buf);
 	assert_int_equal(e.nerrors, 1);
 	assert_int_equal(e.v[0].loc.line, 2);
-	assert_string_equal(e.v[0].msg, "unsupported: received-on");
+	assert_string_equal(e.v[0].msg, "unsupported: max-pkt-rate");
 	assert_int_equal(pk_diags_refuse_unsupported(&d), 1);
 	assert_int_equal(d.nerrors, 1);
 	assert_int_equal(d.nwarnings, 0);

@@ -86,7 +86,8 @@ static const char carried_text[] =
 	"pass in on lo0\n"
 	"block out proto udp user _pbuild group != wheel\n"
 	"pass in on em0 proto tcp to port 25 divert-to 127.0.0.1 port 8025\n"
-	"pass out on em0 proto tcp divert-reply\n";
+	"pass out on em0 proto tcp divert-reply\n"
+	"block out on em0 received-on ! em1\n";
 
 static int setup_carried(void **state)
 {
@@ -548,6 +549,10 @@ static void test_each_divert_check_names_itself_and_the_offset(void **state)
 	expect_refusal(buf, "divert address byte 5 set", to + addr + 4 + 5);
 	buf[reply + addr] = PK_AF_INET;
 	expect_refusal(buf, "divert address without divert-to", reply + addr);
+	put32(buf, to + offsetof(struct pkb_rule, rcv_iface), 99);
+	expect_refusal(buf, "received-on interface: index 99 out of range", to + offsetof(struct pkb_rule, rcv_iface));
+	put32(buf, to + offsetof(struct pkb_rule, flags), PKB_R_RCVNEG);
+	expect_refusal(buf, "received-on negated without an interface", to + offsetof(struct pkb_rule, flags));
 	free(buf);
 }
 
