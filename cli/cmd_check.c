@@ -87,8 +87,9 @@ int pk_cmd_check(int argc, char **argv)
 	} else {
 		pk_diags_print(&d, stderr, a.ir.color);
 		if (!d.nerrors && d.nunsupported)
-			printf("%d file%s checked: %u rules; %u unsupported feature%s, which compile refuses\n", a.nfiles,
-			       a.nfiles == 1 ? "" : "s", rules, d.nunsupported, d.nunsupported == 1 ? "" : "s");
+			printf("%d file%s checked: %u rules; %u unsupported feature%s, which compile refuses\n",
+			       a.nfiles, a.nfiles == 1 ? "" : "s", rules, d.nunsupported,
+			       d.nunsupported == 1 ? "" : "s");
 		else if (!d.nerrors)
 			printf("%d file%s OK: %u rules\n", a.nfiles, a.nfiles == 1 ? "" : "s", rules);
 	}

@@ -176,8 +176,8 @@ static void text_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		fputs(" (to the firewall)", out);
 	char a[INET6_ADDRSTRLEN];
 	if (r->stop == PK_STOP_DIVERT)
-		fprintf(out, " (diverted to %s port %u, a local socket)", pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a),
-			r->in.v.divert_port);
+		fprintf(out, " (diverted to %s port %u, a local socket)",
+			pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
 	if (reason_text(r))
 		fprintf(out, " (%s)", reason_text(r));
 	if (s->v.src_after != 0xff && s->v.state_event != PK_SE_NONE)

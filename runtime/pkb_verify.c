@@ -293,7 +293,8 @@ static int v_divert(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
 		return -1;
 	if (r->divert && r->action != PK_ACT_PASS)
 		return pk_err_at(err, d, "divert on a rule that does not pass");
-	if ((r->divert == PK_DIVERT_TO && r->dir == PK_DIR_OUT) || (r->divert == PK_DIVERT_REPLY && r->dir == PK_DIR_IN))
+	if ((r->divert == PK_DIVERT_TO && r->dir == PK_DIR_OUT) ||
+	    (r->divert == PK_DIVERT_REPLY && r->dir == PK_DIR_IN))
 		return pk_err_at(err, d, "divert kind %u on a rule of the wrong direction", r->divert);
 	if ((r->divert == PK_DIVERT_TO || r->divert == PK_DIVERT_PACKET) != (r->divert_port != 0))
 		return pk_err_at(err, d + 2, "divert port %u does not fit divert kind %u", r->divert_port, r->divert);

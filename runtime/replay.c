@@ -166,7 +166,8 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 		 * its interface, where it is filtered out again (pf_route) */
 		if (res->out.v.kind == PK_V_PASS && res->out.v.route != PK_ROUTE_NONE &&
 		    res->out.v.route_iface != egress)
-			step(r, now_ns, res->out.v.route_iface, PK_DIR_OUT, res->out.v.tag, iface, ip, len, cap, &res->out);
+			step(r, now_ns, res->out.v.route_iface, PK_DIR_OUT, res->out.v.tag, iface, ip, len, cap,
+			     &res->out);
 		decide(res, &res->out);
 	}
 	r->cur = NULL;
