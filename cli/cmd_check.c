@@ -12,7 +12,9 @@ static void check_usage(FILE *out)
 	      "                    [--format text|json] [--color auto|always|never]\n\n"
 	      "Parse and resolve each rule file (macros, lists, tables, interfaces) and\n"
 	      "report every error with its file:line:col; a compiled .pkb is verified as\n"
-	      "the runtime loads it. Exit 0 when clean, 2 on error.\n\n"
+	      "the runtime loads it. A feature outside what picket supports is a warning\n"
+	      "naming it: the other lines are still checked (compile refuses the file).\n"
+	      "Exit 0 when clean or only warned, 2 on error.\n\n"
 	      "  --topology FILE   interfaces and routes of the host, merged first\n"
 	      "  --root DIR        read the absolute paths the rules name (include, table and\n"
 	      "                    anchor files) under DIR, a copy of the host's files\n"
@@ -84,7 +86,11 @@ int pk_cmd_check(int argc, char **argv)
 		json_decref(root);
 	} else {
 		pk_diags_print(&d, stderr, a.ir.color);
-		if (!d.nerrors)
+		if (!d.nerrors && d.nunsupported)
+			printf("%d file%s checked: %u rules; %u unsupported feature%s, which compile refuses\n",
+			       a.nfiles, a.nfiles == 1 ? "" : "s", rules, d.nunsupported,
+			       d.nunsupported == 1 ? "" : "s");
+		else if (!d.nerrors)
 			printf("%d file%s OK: %u rules\n", a.nfiles, a.nfiles == 1 ? "" : "s", rules);
 	}
 	rc = d.nerrors ? 2 : 0;

@@ -37,7 +37,9 @@ struct step {
 	struct pk_eval_result res;
 };
 
-enum route { ROUTE_NOT_ASKED, ROUTE_LOCAL, ROUTE_NONE, ROUTE_OUT };
+/* Where a packet passed in goes: the firewall itself, nowhere (no route),
+ * out on an interface, or to a local socket (divert-to). */
+enum route { ROUTE_NOT_ASKED, ROUTE_LOCAL, ROUTE_NONE, ROUTE_OUT, ROUTE_DIVERT };
 
 struct explanation {
 	struct step step[2];
@@ -72,7 +74,12 @@ static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 	memset(x, 0, sizeof *x);
 	if (!evaluate(rs, x, p) || p->dir == PK_DIR_OUT)
 		return;
-	struct pk_vpkt out = x->step[0].res.out;
+	const struct pk_eval_result *in = &x->step[0].res;
+	if (in->rule != PK_EVAL_NONE && rs->rules[in->rule].divert.kind == PK_DIVERT_TO) {
+		x->route = ROUTE_DIVERT;
+		return;
+	}
+	struct pk_vpkt out = in->out;
 	if (pk_eval_is_self(rs, out.af, out.dst)) {
 		x->route = ROUTE_LOCAL;
 		return;
@@ -82,6 +89,7 @@ static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 	if (!x->via)
 		return;
 	out.dir = PK_DIR_OUT;
+	out.rcvif = p->ifname;
 	out.ifname = x->via;
 	evaluate(rs, x, &out);
 }
@@ -146,7 +154,13 @@ static void print_step(const struct pk_ir_ruleset *rs, const struct step *st)
 static void print_text(const struct pk_ir_ruleset *rs, const struct explanation *x)
 {
 	print_step(rs, &x->step[0]);
-	if (x->route == ROUTE_LOCAL)
+	if (x->route == ROUTE_DIVERT) {
+		const struct pk_ir_rule *r = &rs->rules[x->step[0].res.rule];
+		char buf[128];
+		pk_prefix_format(&r->divert.addr, buf, sizeof(buf));
+		printf("  diverted to %s port %u: delivered, unchanged, to a local socket; not forwarded\n", buf,
+		       r->divert.port);
+	} else if (x->route == ROUTE_LOCAL)
 		printf("route: the destination is the firewall's own address: delivered locally\n");
 	else if (x->route == ROUTE_NONE)
 		printf("route: no route to the destination in the topology: dropped by the stack\n");
@@ -182,15 +196,22 @@ static json_t *step_json(const struct pk_ir_ruleset *rs, const struct step *st)
 
 static int print_json(const struct pk_ir_ruleset *rs, const struct explanation *x)
 {
-	static const char *const routes[] = {[ROUTE_NOT_ASKED] = NULL, [ROUTE_LOCAL] = "local",
-					     [ROUTE_NONE] = "none", [ROUTE_OUT] = "out"};
+	static const char *const routes[] = {[ROUTE_NOT_ASKED] = NULL, [ROUTE_LOCAL] = "local", [ROUTE_NONE] = "none",
+					     [ROUTE_OUT] = "out", [ROUTE_DIVERT] = "divert"};
 	json_t *steps = json_array();
 	for (unsigned i = 0; i < x->nsteps; i++)
 		json_array_append_new(steps, step_json(rs, &x->step[i]));
 	const struct step *last = &x->step[x->nsteps - 1];
 	const bool passes = last->res.pass && x->route != ROUTE_NONE;
-	return pk_cli_json_print(json_pack("{s:o, s:s?, s:s?, s:s}", "steps", steps, "route", routes[x->route],
-					   "egress", x->via, "verdict", passes ? "pass" : "block"));
+	json_t *doc = json_pack("{s:o, s:s?, s:s?, s:s}", "steps", steps, "route", routes[x->route], "egress", x->via,
+				"verdict", passes ? "pass" : "block");
+	if (x->route == ROUTE_DIVERT) {
+		const struct pk_ir_rule *r = &rs->rules[x->step[0].res.rule];
+		char addr[128];
+		pk_prefix_format(&r->divert.addr, addr, sizeof(addr));
+		json_object_set_new(doc, "divert_to", json_pack("{s:s, s:i}", "address", addr, "port", r->divert.port));
+	}
+	return pk_cli_json_print(doc);
 }
 
 int pk_cmd_explain(int argc, char **argv)

@@ -114,6 +114,7 @@ int pk_cmd_lint(int argc, char **argv)
 	}
 	struct lint_args a = {.fmt = PK_LINT_TEXT, .fail_on = PK_SEV_WARNING};
 	pk_cli_irargs_init(&a.ir);
+	a.ir.unsupported_ok = true;
 	pk_lint_opts_default(&a.lo);
 	if (parse_args(&a, argc, argv) < 0) {
 		usage(stderr);

@@ -365,11 +365,12 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 					res.out.done ? res.out.iface : PK_RT_NO_IFACE,
 					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
 					res.reason == PK_REASON_STATE_MISMATCH};
-	if (res.stop != PK_STOP_SELF)
+	const bool local = res.stop == PK_STOP_SELF || res.stop == PK_STOP_DIVERT;
+	if (!local)
 		pk_stall_packet(&r->stall, &sp);
 	if (r->report)
 		pk_rp_report_packet(r->report, &line);
-	if (r->dump && res.kind == PK_V_PASS && res.stop != PK_STOP_SELF)
+	if (r->dump && res.kind == PK_V_PASS && !local)
 		dump_packet(r, now, buf, len);
 	return 0;
 }

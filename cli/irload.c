@@ -103,7 +103,12 @@ int pk_cli_load_ir(const char *path, const struct pk_cli_irargs *a, struct pk_ir
 {
 	struct pk_diags d;
 	pk_diags_init(&d);
-	const int rc = pk_frontend_load(path, &a->fo, &d, out);
+	int rc = pk_frontend_load(path, &a->fo, &d, out);
+	if (!rc && !a->unsupported_ok && pk_diags_refuse_unsupported(&d)) {
+		pk_ir_ruleset_free(*out);
+		*out = NULL;
+		rc = -1;
+	}
 	pk_diags_print(&d, stderr, a->color);
 	pk_diags_free(&d);
 	return rc;

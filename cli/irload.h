@@ -16,6 +16,9 @@ struct pk_cli_irargs {
 	const char *defines[64];
 	enum pk_diag_color color;
 	bool json; /* --format json, where the command takes it */
+	/* lint reads a file with unsupported features (as rules that may
+	 * match anything); diff, explain and query refuse it */
+	bool unsupported_ok;
 };
 
 void pk_cli_irargs_init(struct pk_cli_irargs *a);
@@ -26,7 +29,8 @@ int pk_cli_irargs_take(struct pk_cli_irargs *a, int argc, char **argv, int *i);
  * options and --format text|json (explain, query): 0 with words set, 1 after --help was printed,
  * -1 after a usage message. */
 int pk_cli_irargs_two(int argc, char **argv, struct pk_cli_irargs *a, const char *words[2], void (*usage)(FILE *out));
-/* Loads a rule file, printing its errors; 0 or -1. */
+/* Loads a rule file, printing its errors (and, unless unsupported_ok,
+ * refusing unsupported features); 0 or -1. */
 int pk_cli_load_ir(const char *path, const struct pk_cli_irargs *a, struct pk_ir_ruleset **out);
 
 #endif

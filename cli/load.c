@@ -21,7 +21,9 @@ int pk_cli_encode_checked(const struct pk_ir_ruleset *ir, struct pk_diags *d, ui
 	struct pk_err err;
 	struct pk_rs *rs;
 	struct pk_loc here = {.file = ir->nsources ? ir->sources[0].path : NULL};
-	if (pk_encode(ir, buf, len, d))
+	*buf = NULL;
+	/* check, lint and print go on past an unsupported feature; bytecode cannot */
+	if (pk_diags_refuse_unsupported(d) || pk_encode(ir, buf, len, d))
 		return -1;
 	if (pk_rs_load(*buf, *len, &rs, &err)) {
 		pk_error(d, &here, "internal error: the compiled bytecode fails the runtime's verifier at byte offset %llu: "

@@ -29,6 +29,7 @@ static bool match_fill(struct pk_match_pkt *m, const uint8_t *ip, size_t len, ui
 	memset(m, 0, sizeof *m);
 	m->iface = iface;
 	m->dir = dir;
+	m->rcvif = dir == PK_DIR_IN ? iface : PK_RT_NO_IFACE;
 	m->icmp_type = m->icmp_code = -1;
 	if (len >= 20 && ip[0] >> 4 == 4) {
 		size_t hl = (size_t)(ip[0] & 15) * 4;
@@ -116,8 +117,9 @@ static void explain_filter(FILE *out, const struct pk_rs *rs, struct pk_match_pk
 		fputs("    no filter rule matches: pf passes by default\n", out);
 }
 
-static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_replay_step *s, const uint8_t *ip,
-			 size_t len, const uint8_t *after, size_t after_len)
+/* rcvif: where the packet was received (replay's outbound packets are forwarded ones) */
+static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_replay_step *s, uint16_t rcvif,
+			 const uint8_t *ip, size_t len, const uint8_t *after, size_t after_len)
 {
 	fprintf(out, "  %s on %s:\n", s->dir == PK_DIR_IN ? "in" : "out", pk_rs_iface_name(rs, s->iface));
 	print_state(out, &s->v);
@@ -125,6 +127,7 @@ static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_repl
 	if (s->v.state_event != PK_SE_MATCHED && s->v.state_event != PK_SE_RELATED &&
 	    match_fill(&m, ip, len, s->iface, s->dir)) {
 		m.local = pk_rs_is_self(rs, m.af, m.dir == PK_DIR_IN ? m.dst : m.src);
+		m.rcvif = rcvif;
 		for (int ph = 0; ph < PK_PHASE_FILTER; ph++) {
 			struct trace_ctx t = {out, rs, 0, (enum pk_rt_phase)ph};
 			struct pk_rs_result res;
@@ -149,16 +152,20 @@ void pk_rp_explain(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p,
 	char d[160];
 	fprintf(out, "packet %llu on %s: %s\n", (unsigned long long)p->n, pk_rs_iface_name(rs, p->iface),
 		pk_pkt_describe(p->ip, p->len, d, sizeof d));
-	explain_step(out, rs, &r->in, p->ip, p->len, out_ip ? out_ip : last_ip, out_ip ? out_len : last_len);
+	explain_step(out, rs, &r->in, p->iface, p->ip, p->len, out_ip ? out_ip : last_ip, out_ip ? out_len : last_len);
+	char a[64];
 	if (r->stop == PK_STOP_SELF)
 		fputs("  addressed to the firewall itself: not forwarded\n", out);
+	else if (r->stop == PK_STOP_DIVERT)
+		fprintf(out, "  diverted to %s port %u: delivered, unchanged, to a local socket; not forwarded\n",
+			pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
 	else if (r->stop == PK_STOP_NO_ROUTE)
 		fputs("  route: none in the topology for the destination: dropped\n", out);
 	else if (r->stop == PK_STOP_TTL)
 		fputs("  route: the TTL runs out: dropped\n", out);
 	if (r->out.done) {
 		fprintf(out, "  route: leaves by %s\n", pk_rs_iface_name(rs, r->out.iface));
-		explain_step(out, rs, &r->out, out_ip, out_len, last_ip, last_len);
+		explain_step(out, rs, &r->out, p->iface, out_ip, out_len, last_ip, last_len);
 	}
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++)
 		fprintf(out, "  generated, out on %s: %s\n", pk_rs_iface_name(rs, r->gen[i].iface),

@@ -16,7 +16,16 @@ static const char *const verdict_names[] = {[PK_V_PASS] = "pass", [PK_V_BLOCK] =
 static const char *const event_names[] = {[PK_SE_NONE] = "-", [PK_SE_CREATED] = "created",
 					  [PK_SE_MATCHED] = "matched", [PK_SE_RELATED] = "related"};
 static const char *const stop_names[] = {[PK_STOP_NONE] = NULL, [PK_STOP_SELF] = NULL,
-					 [PK_STOP_NO_ROUTE] = "no-route", [PK_STOP_TTL] = "ttl-exceeded"};
+					 [PK_STOP_NO_ROUTE] = "no-route", [PK_STOP_TTL] = "ttl-exceeded",
+					 [PK_STOP_DIVERT] = NULL};
+
+const char *pk_rp_divert_addr(const uint8_t *ip, const struct pk_verdict *v, char *buf, size_t size)
+{
+	const bool v6 = ip && (ip[0] >> 4) == 6;
+	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, v->divert_addr, buf, (socklen_t)size))
+		snprintf(buf, size, "?");
+	return buf;
+}
 
 int pk_rp_format_parse(const char *name, enum pk_rp_format *out)
 {
@@ -109,6 +118,10 @@ static void text_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		fprintf(out, " -> %s", pk_rs_iface_name(rs, r->out.iface));
 	if (r->stop == PK_STOP_SELF)
 		fputs(" (to the firewall)", out);
+	char a[INET6_ADDRSTRLEN];
+	if (r->stop == PK_STOP_DIVERT)
+		fprintf(out, " (diverted to %s port %u, a local socket)",
+			pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
 	if (pk_rp_reason_text(r))
 		fprintf(out, " (%s)", pk_rp_reason_text(r));
 	if (s->v.src_after != 0xff && s->v.state_event != PK_SE_NONE)
@@ -179,6 +192,10 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		fprintf(out, ",\"reason\":\"%s\"", pk_rp_reason_text(r));
 	if (r->stop == PK_STOP_SELF)
 		fputs(",\"to_self\":true", out);
+	char a[INET6_ADDRSTRLEN];
+	if (r->stop == PK_STOP_DIVERT)
+		fprintf(out, ",\"diverted\":{\"address\":\"%s\",\"port\":%u}",
+			pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
 	if (r->out.done) {
 		fputs(",\"out\":{\"iface\":", out);
 		pk_json_str(out, pk_rs_iface_name(rs, r->out.iface));

@@ -60,6 +60,8 @@ void pk_rp_summary_json(FILE *out, const struct pk_engine *e, const struct pk_rs
 const struct pk_replay_step *pk_rp_shown_step(const struct pk_replay_result *r);
 /* Why a packet did not pass ("match", a drop reason, no-route), or NULL. */
 const char *pk_rp_reason_text(const struct pk_replay_result *r);
+/* divert-to's address in v, of the family of packet ip, as text in buf. */
+const char *pk_rp_divert_addr(const uint8_t *ip, const struct pk_verdict *v, char *buf, size_t size);
 /* The text of a rule's source line (leading blanks removed), or NULL. */
 const char *pk_rp_rule_source(const struct pk_rs *rs, uint32_t rule);
 

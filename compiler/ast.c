@@ -224,6 +224,10 @@ void pk_ast_filter(struct pk_parse *p, const struct pk_loc *loc, struct pk_ast_a
 	r->dport = ft.dst.ports;
 	r->all = ft.all;
 	r->opts = opts;
+	if (p->stmt_unsupported) {
+		r->unsupported = p->stmt_unsupported;
+		r->text = pk_lex_statement(p);
+	}
 	pk_ast_add_rule(p, r);
 }
 
@@ -403,4 +407,5 @@ char *pk_ast_concat(struct pk_parse *p, const char *a, const char *sep, const ch
 void pk_ast_unsupported(struct pk_parse *p, const struct pk_loc *loc, const char *what)
 {
 	pk_unsupported(p->diags, loc, what);
+	p->stmt_unsupported = what;
 }

@@ -67,6 +67,9 @@ enum pk_ast_opt_kind {
 	PK_O_ROUTE,      /* n: enum pk_route_kind; hosts, sub: pool options */
 	PK_O_SCRUB,      /* sub: scrub options */
 	PK_O_OWNER,      /* user (n 0) or group (n 1); ports: the ids, written as ports are */
+	PK_O_DIVERT,     /* n: enum pk_divert_kind; s: divert-to's host, s2: its port or divert-packet's */
+	PK_O_AFTO,       /* n: the family translated to; hosts: from, hosts2: to (or NULL) */
+	PK_O_RCVON,      /* received-on: s the interface or group, n negated */
 	/* state options */
 	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
 	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */
@@ -89,7 +92,7 @@ struct pk_ast_opt {
 	const char *s, *s2;
 	long long n, n2;
 	struct pk_ast_item *items;
-	struct pk_ast_host *hosts;
+	struct pk_ast_host *hosts, *hosts2;
 	struct pk_ast_port *ports;
 	struct pk_ast_opt *sub;
 	struct pk_ast_opt *next, *last;
@@ -120,6 +123,9 @@ struct pk_ast_rule {
 	struct pk_ast_host *src, *dst;
 	struct pk_ast_port *sport, *dport;
 	struct pk_ast_opt *opts;
+	/* a feature outside the subset in it, and the statement as written
+	 * (macros expanded), which is what is printed back; NULL = none */
+	const char *unsupported, *text;
 };
 
 struct pk_ast_table {
@@ -291,6 +297,7 @@ struct pk_parse {
 	struct pk_ast_load *loads, *loads_tail; /* load anchor, in the order read */
 	const char *anchor_path;         /* the anchor whose file is parsed; "" for the main file */
 	unsigned nanon;                  /* unnamed inline anchors so far */
+	const char *stmt_unsupported;    /* the unsupported feature of the statement being read */
 };
 
 /* Constructors called from grammar/parse.y. */

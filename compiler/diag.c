@@ -114,7 +114,24 @@ struct pk_diag *pk_diag_vadd(struct pk_diags *d, enum pk_severity sev, const str
 		d->nerrors++;
 	else if (sev == PK_SEV_WARNING)
 		d->nwarnings++;
+	if (code && !strcmp(code, PK_DIAG_UNSUPPORTED))
+		d->nunsupported++;
 	return g;
+}
+
+unsigned pk_diags_refuse_unsupported(struct pk_diags *d)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < d->n; i++) {
+		struct pk_diag *g = &d->v[i];
+		if (g->sev != PK_SEV_WARNING || !g->code || strcmp(g->code, PK_DIAG_UNSUPPORTED))
+			continue;
+		g->sev = PK_SEV_ERROR;
+		d->nwarnings--;
+		d->nerrors++;
+		n++;
+	}
+	return n;
 }
 
 struct pk_diag *pk_diag_add(struct pk_diags *d, enum pk_severity sev, const struct pk_loc *loc,

@@ -37,6 +37,7 @@ struct pk_diags {
 	struct pk_diag *v;
 	unsigned n, cap;
 	unsigned nerrors, nwarnings;
+	unsigned nunsupported; /* of them, "unsupported: FEATURE" warnings */
 	/* registered source texts, for printing lines */
 	struct pk_diag_source *sources;
 	unsigned nsources;
@@ -60,9 +61,16 @@ void pk_diag_note(struct pk_diag *parent, const struct pk_loc *loc, const char *
 
 #define pk_error(d, loc, ...) pk_diag_add((d), PK_SEV_ERROR, (loc), NULL, __VA_ARGS__)
 #define pk_warning(d, loc, ...) pk_diag_add((d), PK_SEV_WARNING, (loc), NULL, __VA_ARGS__)
-/* Features outside the language subset: "unsupported: <feature>". */
+/* Features outside the language subset: "unsupported: <feature>". A
+ * warning: check, lint and print go on with the rest of the file (the
+ * rule is kept, as one that may match anything); what needs bytecode
+ * refuses it with pk_diags_refuse_unsupported. */
+#define PK_DIAG_UNSUPPORTED "unsupported"
 #define pk_unsupported(d, loc, feature) \
-	pk_diag_add((d), PK_SEV_ERROR, (loc), "unsupported", "unsupported: %s", (feature))
+	pk_diag_add((d), PK_SEV_WARNING, (loc), PK_DIAG_UNSUPPORTED, "unsupported: %s", (feature))
+/* Makes every unsupported warning an error (compile, replay: no bytecode
+ * can hold the feature); returns how many there were. */
+unsigned pk_diags_refuse_unsupported(struct pk_diags *d);
 
 enum pk_diag_color { PK_COLOR_AUTO, PK_COLOR_NEVER, PK_COLOR_ALWAYS };
 

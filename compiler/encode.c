@@ -345,11 +345,27 @@ static void enc_free(struct pk_enc *e)
 	free(e->addrs.slots);
 }
 
+/* A rule with a feature outside the subset has no bytecode. */
+static int refuse_unsupported(const struct pk_ir_ruleset *rs, struct pk_diags *d)
+{
+	int rc = 0;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].unsupported && (!i || rs->rules[i - 1].loc.line != rs->rules[i].loc.line ||
+						 rs->rules[i - 1].loc.file != rs->rules[i].loc.file)) {
+			pk_diag_add(d, PK_SEV_ERROR, &rs->rules[i].loc, PK_DIAG_UNSUPPORTED, "unsupported: %s",
+				    rs->rules[i].unsupported);
+			rc = -1;
+		}
+	return rc;
+}
+
 int pk_encode(const struct pk_ir_ruleset *rs, uint8_t **buf, size_t *len, struct pk_diags *d)
 {
 	struct pk_enc e = {.rs = rs, .d = d};
 	*buf = NULL;
 	*len = 0;
+	if (refuse_unsupported(rs, d))
+		return -1;
 	for (uint32_t i = 0; i < rs->nsources; i++)
 		pk_enc_source(&e, rs->sources[i].path);
 	enc_options(&e);

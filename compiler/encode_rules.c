@@ -151,7 +151,8 @@ static uint32_t enc_rule_flags(const struct pk_ir_rule *r)
 {
 	return (r->quick ? PKB_R_QUICK : 0) | (r->log ? PKB_R_LOG : 0) | (r->log_all ? PKB_R_LOG_ALL : 0) |
 	       (r->allow_opts ? PKB_R_ALLOW_OPTS : 0) | (r->explicit_block ? PKB_R_EXPLICIT_BLOCK : 0) |
-	       (r->ifc.neg ? PKB_R_IFNEG : 0) | (r->tagged_neg ? PKB_R_TAGGED_NEG : 0) |
+	       (r->ifc.neg ? PKB_R_IFNEG : 0) | (r->rcv.neg ? PKB_R_RCVNEG : 0) |
+	       (r->tagged_neg ? PKB_R_TAGGED_NEG : 0) |
 	       (r->scrub.set ? PKB_R_SCRUB : 0) | (r->scrub.no_df ? PKB_R_NO_DF : 0) |
 	       (r->scrub.random_id ? PKB_R_RANDOM_ID : 0) | (r->scrub.reassemble_tcp ? PKB_R_REASSEMBLE_TCP : 0) |
 	       (r->scrub.fragment_reassemble ? PKB_R_FRAG_REASSEMBLE : 0);
@@ -204,6 +205,10 @@ static void enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_ru
 	out->user = pk_enc_string(e, r->user);
 	out->group = pk_enc_string(e, r->group);
 	out->log_opts = pk_enc_string(e, r->log_opts);
+	out->rcv_iface = pk_enc_iface(e, r->rcv.name);
+	out->divert = r->divert.kind;
+	out->divert_port = r->divert.port;
+	pk_enc_prefix(&r->divert.addr, &out->divert_addr);
 }
 
 int pk_enc_rules(struct pk_enc *e)

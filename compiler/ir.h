@@ -92,6 +92,20 @@ struct pk_ir_scrub {
 	int16_t set_tos;  /* -1 = unset */
 };
 
+/* divert-to ADDR port N, divert-reply, divert-packet port N. */
+struct pk_ir_divert {
+	uint8_t kind;          /* enum pk_divert_kind */
+	uint16_t port;         /* divert-to's and divert-packet's; 0 otherwise */
+	struct pk_prefix addr; /* divert-to's local address, a host; af 0 otherwise */
+};
+
+/* af-to FAMILY from A [to B]: pf's NAT64/NAT46 on an inbound rule. Parsed,
+ * checked and printed; no bytecode holds it (the rule is unsupported). */
+struct pk_ir_afto {
+	uint8_t af;                 /* the family translated to; 0 = no af-to */
+	struct pk_ir_addr from, to; /* to.kind is ANY when not written */
+};
+
 /* An interface match: `on IF`, `on ! IF`, or none (any). */
 struct pk_ir_ifmatch {
 	const char *name; /* NULL = any interface */
@@ -111,6 +125,8 @@ struct pk_ir_rule {
 	bool quick, log, log_all;
 	const char *log_opts; /* log (matches, user, to IF): how to log, as written; NULL = none */
 	struct pk_ir_ifmatch ifc;
+	struct pk_ir_ifmatch rcv; /* received-on [!] IF: the interface a packet was received on
+				   * (for an outbound one, where a forwarded packet came in) */
 	uint8_t af;    /* enum pk_af; 0 = either */
 	uint8_t proto; /* 0 = any */
 	struct pk_ir_addr src, dst;
@@ -124,6 +140,12 @@ struct pk_ir_rule {
 	const char *tag;      /* tag NAME */
 	const char *tagged;   /* tagged NAME */
 	const char *carried;  /* options that change no verdict, as written (queue...) */
+	/* A feature outside the subset (check, lint and print go on, compile
+	 * refuses): its name, and the statement as written with macros
+	 * expanded, printed back instead of the rule (NULL when the rule
+	 * prints as parsed). The linter takes such a rule as one that may
+	 * match any packet. NULL = none. */
+	const char *unsupported, *text;
 	/* `user` and `group`: one id each after expansion, as written ("_pbuild",
 	 * "!= wheel", "1000 >< 2000"); NULL = none. owner (enum pk_owner) is what
 	 * they leave of the rule, the one thing the evaluators read. */
@@ -134,6 +156,8 @@ struct pk_ir_rule {
 	struct pk_state_opts sopts;
 	struct pk_ir_nat nat;
 	struct pk_ir_route_opt route;
+	struct pk_ir_divert divert;
+	struct pk_ir_afto afto;
 	struct pk_ir_scrub scrub;
 };
 

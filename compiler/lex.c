@@ -31,6 +31,14 @@ struct pk_frame {
 	struct pk_loc at; /* a macro's tokens are located at its $name */
 };
 
+/* The text of a carried option as it grows: appending to a buffer, not
+ * reprinting the whole text per token, which made a statement whose
+ * braces never close (it runs to the end of the file) quadratic. */
+struct carried {
+	char *s;
+	size_t len, cap;
+};
+
 struct pk_lexer {
 	struct pk_frame frames[PK_LEX_MAX_DEPTH];
 	unsigned nframes;
@@ -50,6 +58,11 @@ struct pk_lexer {
 	/* the carried features already noted, one note each */
 	const char *noted[16];
 	unsigned nnoted;
+	/* the statement being read, its tokens with macros expanded: what a
+	 * rule holding an unsupported feature is printed back as */
+	struct carried stmt;
+	int stmt_depth;
+	bool stmt_over, stmt_anchor;
 };
 
 /* What the lexer does with a word that is no token of the grammar: a
@@ -66,14 +79,14 @@ struct pk_keyword {
 };
 
 static const struct pk_keyword pk_keywords[] = {
-	{"address", ADDRESS, NULL}, {"af-to", 0, "af-to (address family translation)"},
+	{"address", ADDRESS, NULL}, {"af-to", AFTO, NULL},
 	{"all", ALL, NULL}, {"allow-opts", ALLOWOPTS, NULL}, {"altq", 0, "queueing (altq)"},
 	{"anchor", ANCHOR, NULL}, {"antispoof", ANTISPOOF, NULL}, {"any", ANY, NULL},
 	{"binat", BINAT, NULL}, {"binat-anchor", BINATANCHOR, NULL}, {"binat-to", BINATTO, NULL},
 	{"bitmask", BITMASK, NULL}, {"block", BLOCK, NULL}, {"block-policy", BLOCKPOLICY, NULL},
 	{"code", CODE, NULL}, {"const", CONST, NULL}, {"counters", COUNTERS, NULL},
-	{"debug", DEBUG, NULL}, {"divert-packet", 0, "divert-packet"}, {"divert-reply", 0, "divert-reply"},
-	{"divert-to", 0, "divert-to"}, {"dnpipe", 0, "dummynet (dnpipe)"},
+	{"debug", DEBUG, NULL}, {"divert-packet", DIVERTPACKET, NULL}, {"divert-reply", DIVERTREPLY, NULL},
+	{"divert-to", DIVERTTO, NULL}, {"dnpipe", 0, "dummynet (dnpipe)"},
 	{"dnqueue", 0, "dummynet (dnqueue)"}, {"drop", DROP, NULL}, {"dummynet-anchor", DUMMYNETANCHOR, NULL},
 	{"dup-to", DUPTO, NULL}, {"expect", 0, "expect (a policy test for picket test)"},
 	{"file", FILE_, NULL}, {"flags", FLAGS, NULL}, {"floating", FLOATING, NULL},
@@ -98,12 +111,13 @@ static const struct pk_keyword pk_keywords[] = {
 	{"proto", PROTO, NULL}, {"queue", 0, "queueing (queue)"}, {"quick", QUICK, NULL},
 	{"random", RANDOM, NULL}, {"random-id", RANDOMID, NULL}, {"rdomain", 0, "rdomain"},
 	{"rdr", RDR, NULL}, {"rdr-anchor", RDRANCHOR, NULL}, {"rdr-to", RDRTO, NULL},
-	{"reassemble", REASSEMBLE, NULL}, {"received-on", 0, "received-on"},
+	{"reassemble", REASSEMBLE, NULL}, {"received-on", RECEIVEDON, NULL},
 	{"reply-to", REPLYTO, NULL}, {"return", RETURN, NULL}, {"return-icmp", RETURNICMP, NULL},
 	{"return-icmp6", RETURNICMP6, NULL}, {"return-rst", RETURNRST, NULL},
 	{"ridentifier", 0, "ridentifier"},
 	{"round-robin", ROUNDROBIN, NULL}, {"route", ROUTE, NULL}, {"route-to", ROUTETO, NULL},
-	{"rtable", 0, "rtable"}, {"rule", RULE, NULL}, {"ruleset-optimization", RULESETOPT, NULL},
+	{"rtable", 0, "rtable (routing table of the packet)"}, {"rule", RULE, NULL},
+	{"ruleset-optimization", RULESETOPT, NULL},
 	{"scrub", SCRUB, NULL}, {"scrub-anchor", SCRUBANCHOR, NULL}, {"self", SELF, NULL}, {"set", SET, NULL},
 	{"set-prio", 0, "set prio"}, {"set-tos", SETTOS, NULL}, {"skip", SKIP, NULL},
 	{"sloppy", SLOPPY, NULL}, {"source-hash", SOURCEHASH, NULL},
@@ -126,6 +140,7 @@ static const struct {
 	{"ridentifier", PK_CARRY_OPTION}, {"dnpipe", PK_CARRY_OPTION}, {"dnqueue", PK_CARRY_OPTION},
 	/* a policy test's line: `picket test` reads it from the carried statements */
 	{"expect", PK_CARRY_STATEMENT | PK_CARRY_QUIET},
+	{"rtable", PK_CARRY_OPTION},
 };
 
 static unsigned carry_kind(const char *word)
@@ -222,6 +237,7 @@ void pk_lex_free(struct pk_parse *p)
 	while (p->lex->nframes)
 		pop_frame(p->lex);
 	pk_strmap_free(&p->lex->macros);
+	free(p->lex->stmt.s);
 	free(p->lex);
 	p->lex = NULL;
 }
@@ -441,14 +457,6 @@ static int carry_tok(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc)
 	return tok;
 }
 
-/* The text of a carried option as it grows: appending to a buffer, not
- * reprinting the whole text per token, which made a statement whose
- * braces never close (it runs to the end of the file) quadratic. */
-struct carried {
-	char *s;
-	size_t len, cap;
-};
-
 static void carried_add(struct carried *c, const char *sep, const char *t)
 {
 	const size_t n = strlen(sep) + strlen(t);
@@ -457,6 +465,13 @@ static void carried_add(struct carried *c, const char *sep, const char *t)
 		c->s = pk_xrealloc(c->s, c->cap);
 	}
 	c->len += (size_t)snprintf(c->s + c->len, c->cap - c->len, "%s%s", sep, t);
+}
+
+/* Whether token tok follows the text so far without a blank: a comma, a
+ * closing parenthesis, after an opening one, and around '/' (10/8, S/SA). */
+static bool tight_after(int tok, const char *s, size_t len)
+{
+	return tok == ',' || tok == ')' || tok == '/' || (len && (s[len - 1] == '(' || s[len - 1] == '/'));
 }
 
 /* word, then the tokens of a carried option's value (one word, or a
@@ -478,8 +493,7 @@ static char *carry_text(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const 
 		}
 		depth += (tok == '(' || tok == '{') - (tok == ')' || tok == '}');
 		const char *t = tok_text(p, tok, lval);
-		const char last = c.len ? c.s[c.len - 1] : ' ';
-		bool tight = tok == ',' || tok == ')' || tok == '/' || last == '(' || last == '/';
+		bool tight = tight_after(tok, c.s, c.len);
 		carried_add(&c, c.len && !tight ? " " : "", t);
 		if (!statement && depth <= 0)
 			break;
@@ -521,10 +535,63 @@ static bool in(const char *word, const char *const *list, size_t n)
 	return false;
 }
 
+/* Follows the statement's tokens (text as written, macros expanded). A
+ * newline inside braces or parentheses does not end it; an anchor's
+ * opening brace does (its rules are statements of their own), and so
+ * does the brace closing it. */
+static void stmt_track(struct pk_parse *p, int tok, const char *text)
+{
+	struct pk_lexer *l = p->lex;
+	if (l->stmt_over) {
+		l->stmt.len = 0;
+		l->stmt_depth = 0;
+		l->stmt_over = false;
+		p->stmt_unsupported = NULL;
+	}
+	if (tok == '\n' || !tok) {
+		l->stmt_over = l->stmt_depth <= 0 || !tok;
+		return;
+	}
+	if (!l->stmt.len)
+		l->stmt_anchor = tok == ANCHOR || tok == NATANCHOR || tok == RDRANCHOR || tok == BINATANCHOR ||
+				 tok == SCRUBANCHOR || tok == DUMMYNETANCHOR;
+	l->stmt_depth += (tok == '(' || tok == '{') - (tok == ')' || tok == '}');
+	if ((tok == '{' && l->stmt_anchor) || l->stmt_depth < 0) {
+		l->stmt_over = true;
+		return;
+	}
+	bool tight = tight_after(tok, l->stmt.s, l->stmt.len);
+	carried_add(&l->stmt, l->stmt.len && !tight ? " " : "", text);
+}
+
+const char *pk_lex_statement(struct pk_parse *p)
+{
+	const struct carried *c = &p->lex->stmt;
+	return pk_arena_strndup(p->arena, c->len ? c->s : "", c->len);
+}
+
+/* An option outside the subset inside a rule: reported, the rest of the
+ * statement read as written, and the rule kept as far as it was parsed,
+ * flagged (p->stmt_unsupported) so check, lint and print go on with it.
+ * Returns the text read, for the statement's. */
+static const char *unsupported_option(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const struct pk_keyword *k)
+{
+	struct pk_loc at = *lloc;
+	pk_unsupported(p->diags, &at, k->unsupported);
+	p->stmt_unsupported = k->unsupported;
+	const char *text = carry_text(p, lval, lloc, k->word, true);
+	lval->str = (char *)k->unsupported;
+	*lloc = at;
+	/* what the grammar cannot take after it is not worth a second message */
+	p->lex->suppress = true;
+	return text;
+}
+
 int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 {
 	struct pk_lexer *l = p->lex;
 	for (;;) {
+		const char *as_read = NULL; /* the token's text for the statement's, when not as scanned */
 		int tok = raw_token(p, lval, lloc);
 		if (tok == MACROWORD) {
 			char *text = macro_expand(p, lloc, lval->str);
@@ -547,6 +614,9 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 			const unsigned kind = carry_kind(k->word);
 			if (kind & (at_start ? PK_CARRY_STATEMENT : PK_CARRY_OPTION)) {
 				tok = carry(p, lval, lloc, k->word, kind & PK_CARRY_QUIET ? NULL : k->unsupported, at_start);
+				as_read = lval->str;
+			} else if (!at_start) {
+				as_read = unsupported_option(p, lval, lloc, k);
 			} else {
 				start_skip(p, lloc, k->unsupported);
 				continue;
@@ -559,6 +629,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 				*lloc = at;
 				const char *word = pk_arena_printf(p->arena, "set %s", lval->str);
 				tok = carry(p, lval, lloc, word, word, false);
+				stmt_track(p, tok, lval->str);
 				l->last_tok = tok;
 				return tok;
 			}
@@ -574,6 +645,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 		} else if (l->last_tok == SET && in(lval->str, pk_carried_set_statements, PK_NELEM(pk_carried_set_statements))) {
 			const char *feature = tok == REASSEMBLE ? NULL : pk_arena_printf(p->arena, "set %s", lval->str);
 			tok = carry(p, lval, lloc, lval->str, feature, true);
+			as_read = lval->str;
 		} else if (l->last_tok == SET && !is_set_option(tok) && tok != '\n' && tok) {
 			/* every option pf has is a token or kept as written: this is none */
 			pk_error(p->diags, lloc, "'set %s' is no pf option", lval->str ? lval->str : "...");
@@ -586,6 +658,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 		}
 		if (tok != '\n' && l->last_tok == '\n')
 			l->suppress = false;
+		stmt_track(p, tok, as_read ? as_read : tok_text(p, tok, lval));
 		l->last_tok = tok;
 		l->prev_word = l->last_word;
 		l->last_word = tok == STRING ? lval->str : NULL;

@@ -41,6 +41,10 @@ void pk_lex_push_mapped(struct pk_parse *p, const char *file, const char *text, 
 /* Define a macro (later definitions replace earlier ones, as in pfctl). */
 void pk_lex_define(struct pk_parse *p, const char *name, const char *value);
 
+/* The statement read so far (to its end once the grammar has seen it
+ * whole), tokens as written with macros expanded, in the parse's arena. */
+const char *pk_lex_statement(struct pk_parse *p);
+
 /* A file named in file cur (include, load anchor): a relative name is
  * taken from cur's directory when the file is there, else as given. */
 char *pk_lex_path_from(struct pk_parse *p, const char *cur, const char *name);

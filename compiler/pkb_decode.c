@@ -227,6 +227,8 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->log_all = r->flags & PKB_R_LOG_ALL;
 	o->ifc.name = dec_ifname(x, r->iface);
 	o->ifc.neg = r->flags & PKB_R_IFNEG;
+	o->rcv.name = dec_ifname(x, r->rcv_iface);
+	o->rcv.neg = r->flags & PKB_R_RCVNEG;
 	o->af = r->af;
 	o->proto = r->proto;
 	dec_addr(x, &PK_RS_SEC(&x->file, ADDRS, struct pkb_addr)[r->src], &o->src);
@@ -244,6 +246,9 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->carried = dec_str(x, r->carried);
 	o->user = dec_str(x, r->user);
 	o->log_opts = dec_str(x, r->log_opts);
+	o->divert.kind = r->divert;
+	o->divert.port = r->divert_port;
+	dec_prefix(&r->divert_addr, &o->divert.addr);
 	o->group = dec_str(x, r->group);
 	o->owner = r->owner;
 	o->tag = dec_tag(x, r->tag);

@@ -359,6 +359,32 @@ static void print_scrub(FILE *out, const struct pk_ir_rule *r)
 /* A quoted string the scanner reads back as pfctl does: " escaped; a
  * backslash is kept when read before anything but the quote or a blank, so
  * only one before those is doubled. */
+static void print_divert(FILE *out, const struct pk_ir_rule *r)
+{
+	char a[64];
+	switch (r->divert.kind) {
+	case PK_DIVERT_TO:
+		pk_prefix_format(&r->divert.addr, a, sizeof(a));
+		fprintf(out, " divert-to %s port %u", a, r->divert.port);
+		break;
+	case PK_DIVERT_REPLY: fputs(" divert-reply", out); break;
+	case PK_DIVERT_PACKET: fprintf(out, " divert-packet port %u", r->divert.port); break;
+	default: break;
+	}
+}
+
+static void print_afto(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	if (!r->afto.af)
+		return;
+	fprintf(out, " af-to %s from ", r->afto.af == PK_AF_INET ? "inet" : "inet6");
+	print_addr(out, rs, &r->afto.from);
+	if (r->afto.to.kind != PK_ADDR_ANY) {
+		fputs(" to ", out);
+		print_addr(out, rs, &r->afto.to);
+	}
+}
+
 static void print_quoted(FILE *out, const char *prefix, const char *s)
 {
 	fprintf(out, "%s\"", prefix);
@@ -399,9 +425,13 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 		fprintf(out, " tag %s", r->tag);
 	if (r->tagged)
 		fprintf(out, " %stagged %s", r->tagged_neg ? "! " : "", r->tagged);
+	if (r->rcv.name)
+		fprintf(out, " received-on %s%s", r->rcv.neg ? "! " : "", r->rcv.name);
+	print_divert(out, r);
 	print_scrub(out, r);
 	print_route(out, rs, r);
 	print_nat(out, rs, r);
+	print_afto(out, rs, r);
 	if (r->carried)
 		fprintf(out, " %s", r->carried);
 }

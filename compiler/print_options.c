@@ -113,9 +113,16 @@ void pk_print_ruleset(FILE *out, const struct pk_ir_ruleset *rs, unsigned flags)
 	}
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
+		/* a statement with an unsupported feature is printed as written,
+		 * once for the rules its lists made */
+		if (r->text && i && rs->rules[i - 1].text == r->text)
+			continue;
 		if (flags & PK_PRINT_NUMBERS)
 			fprintf(out, "@%u ", r->nr);
-		pk_print_rule(out, rs, r);
+		if (r->text)
+			fputs(r->text, out);
+		else
+			pk_print_rule(out, rs, r);
 		if ((flags & PK_PRINT_LINES) && r->loc.line)
 			fprintf(out, "  # line %u", r->loc.line);
 		fputc('\n', out);

@@ -130,6 +130,14 @@ static void res_host_decl(struct pk_res *r, const struct pk_ast_hostname *h)
 	}
 	r->hosts = pk_arena_grow(r->a, r->hosts, r->nhosts, r->nhosts + 1, sizeof(*r->hosts));
 	r->hosts[r->nhosts++] = h;
+	/* kept as written, so the printed ruleset (print -v) still names it */
+	const char *text = pk_arena_printf(r->a, "host %s address", h->name);
+	for (const struct pk_ast_item *a = h->addrs; a; a = a->next)
+		text = pk_arena_printf(r->a, "%s %s%s", text, a->s, a->next ? "," : "");
+	struct pk_ir_ruleset *rs = r->rs;
+	rs->carried = pk_arena_grow(r->a, rs->carried, rs->ncarried, rs->ncarried + 1, sizeof(*rs->carried));
+	rs->carried[rs->ncarried].loc = h->loc;
+	rs->carried[rs->ncarried++].text = text;
 }
 
 const struct pk_ast_hostname *pk_res_hostname(const struct pk_res *r, const char *name)

@@ -49,6 +49,16 @@ bool pk_res_host(struct pk_res *r, const struct pk_ast_host *h, struct pk_addr_v
 bool pk_res_hosts(struct pk_res *r, const struct pk_ast_host *list, struct pk_addr_vec *out);
 /* The declaration of a host name, or NULL. */
 const struct pk_ast_hostname *pk_res_hostname(const struct pk_res *r, const char *name);
+/* divert-to, divert-reply, divert-packet and af-to (compiler/resolve_divert.c),
+ * and pfctl's checks of them against the rest of the rule once all its
+ * options are read. */
+void pk_res_divert(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir);
+void pk_res_afto(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir);
+void pk_res_divert_check(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_ir_rule *ir);
+/* received-on (compiler/resolve_rcv.c): the interfaces it stands for, one
+ * rule each; one entry matching any when the rule has none. */
+void pk_res_rcv(struct pk_res *r, const struct pk_ast_rule *ar, struct pk_ir_ifmatch **out, uint32_t *n);
+
 /* A port or service name; false after reporting. */
 bool pk_res_port_value(struct pk_res *r, const char *text, const struct pk_loc *loc, uint16_t *out);
 bool pk_res_port(struct pk_res *r, const struct pk_ast_port *p, struct pk_port_match *out);

@@ -336,6 +336,8 @@ bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk
 		case PK_O_NAT: res_nat(r, o, ir); break;
 		case PK_O_ROUTE: res_route_opt(r, o, ir); break;
 		case PK_O_SCRUB: res_scrub(r, o, ir); break;
+		case PK_O_DIVERT: pk_res_divert(r, o, ir); break;
+		case PK_O_AFTO: pk_res_afto(r, o, ir); break;
 		default: break; /* PK_O_ICMP: expanded per rule */
 		}
 	}

@@ -19,8 +19,8 @@ struct pk_icmp_pair {
 
 /* The lists a rule expands over. */
 struct pk_expand {
-	struct pk_ir_ifmatch *ifs;
-	uint32_t nifs;
+	struct pk_ir_ifmatch *ifs, *rcvs; /* on, received-on */
+	uint32_t nifs, nrcvs;
 	uint8_t *protos;
 	uint32_t nprotos;
 	struct pk_icmp_pair *icmp;
@@ -228,6 +228,8 @@ static void res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct 
 	memset(t, 0, sizeof(*t));
 	t->loc = ar->loc;
 	t->action = ar->action;
+	t->unsupported = ar->unsupported;
+	t->text = ar->text;
 	res_block(r, ar, t);
 	t->dir = ar->dir;
 	t->quick = ar->quick;
@@ -241,6 +243,7 @@ static void res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct 
 	for (int i = 0; i < PK_TMO_COUNT; i++)
 		t->sopts.timeouts[i] = PK_TMO_UNSET;
 	*flags_written = pk_res_rule_opts(r, ar->opts, t);
+	pk_res_divert_check(r, ar, t);
 	pk_res_state_from_defaults(r, ar, t);
 	if (t->action == PK_ACT_NAT && !ar->no && !t->nat.npool)
 		pk_error(r->d, &ar->loc, "nat rule needs a translation: -> ADDRESS");
@@ -393,6 +396,7 @@ static void res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct 
 		     uint32_t *made)
 {
 	for (uint32_t i = 0; i < e->nifs; i++)
+	for (uint32_t v = 0; v < e->nrcvs; v++)
 	for (uint32_t p = 0; p < e->nprotos; p++)
 	for (uint32_t c = 0; c < e->nicmp; c++)
 	for (uint32_t s = 0; s < e->src.n; s++)
@@ -413,6 +417,7 @@ static void res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct 
 		ir->nr = nr;
 		ir->af = af;
 		ir->ifc = e->ifs[i];
+		ir->rcv = e->rcvs[v];
 		ir->proto = e->protos[p];
 		ir->icmp_type = e->icmp[c].type;
 		ir->icmp_code = e->icmp[c].code;
@@ -443,15 +448,27 @@ static void res_emit(struct pk_res *r, const struct pk_ir_rule *t, const struct 
 	}
 }
 
+/* The feature of the last unsupported warning, in the ruleset's arena. */
+static const char *last_unsupported(struct pk_res *r)
+{
+	for (unsigned i = r->d->n; i-- > 0;) {
+		const struct pk_diag *g = &r->d->v[i];
+		if (g->code && !strcmp(g->code, PK_DIAG_UNSUPPORTED))
+			return pk_arena_strdup(r->a, g->msg + strlen("unsupported: "));
+	}
+	return "unsupported";
+}
+
 void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar)
 {
 	struct pk_expand e;
 	struct pk_ir_rule t;
 	bool flags_written;
-	unsigned errors = r->d->nerrors;
+	unsigned errors = r->d->nerrors, unsupported = r->d->nunsupported;
 	memset(&e, 0, sizeof(e));
 	res_template(r, ar, &t, &flags_written);
 	exp_ifs(r, ar, &e);
+	pk_res_rcv(r, ar, &e.rcvs, &e.nrcvs);
 	exp_protos(r, ar, &e);
 	exp_icmp(r, ar, &e);
 	exp_check_ports(r, ar, &e);
@@ -465,6 +482,9 @@ void pk_res_rule(struct pk_res *r, const struct pk_ast_rule *ar)
 	pk_res_owner_ids(r, ar, true, &e.gids, &e.ngids);
 	if (r->d->nerrors != errors)
 		return;
+	/* a feature the resolver cannot express (on ! GROUP) flags the rule */
+	if (r->d->nunsupported != unsupported && !t.unsupported)
+		t.unsupported = last_unsupported(r);
 	uint32_t made = 0;
 	res_emit(r, &t, &e, flags_written, &made);
 	if (!made)

@@ -96,9 +96,10 @@ uint16_t pk_dp_ethertype(struct pk_daemon *d, const uint8_t *frame, size_t len, 
 size_t pk_dp_take(struct pk_daemon *d, const uint8_t *frame, size_t len, unsigned flags, uint8_t *af);
 
 /* Run the engine on d->buf for iface/dir, the packet carrying tag (the
- * tag of its inbound evaluation on its way out, else 0); logs what `log`
- * rules ask. *v receives the verdict. True when the packet passes. */
-bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, uint16_t tag, size_t *len,
+ * tag of its inbound evaluation on its way out, else 0) and, on its way
+ * out, received on rcvif (PK_RT_NO_IFACE: the firewall's own); logs what
+ * `log` rules ask. *v receives the verdict. True when the packet passes. */
+bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif, size_t *len,
 		  struct pk_verdict *v);
 
 /* One --verdict-log line for the packet just handled on iface: its final
@@ -125,7 +126,8 @@ int pk_router_route(struct pk_daemon *d, const uint8_t *ip, const struct pk_verd
  * *oif carrying tag; a state's route-to / reply-to met there moves it to
  * its interface and next hop, filtered `out` again there. Returns the port
  * to send by (*oif and nh updated), -1 when dropped. */
-int pk_router_filter_out(struct pk_daemon *d, uint16_t *oif, uint16_t tag, size_t *len, uint8_t nh[16]);
+int pk_router_filter_out(struct pk_daemon *d, uint16_t *oif, uint16_t tag, uint16_t rcvif, size_t *len,
+			 uint8_t nh[16]);
 /* Send ip out of port to next hop nh (af 4 or 6), queued while it resolves. */
 bool pk_router_send(struct pk_daemon *d, unsigned port, uint8_t af, const uint8_t *nh, const uint8_t *ip, size_t len);
 /* A packet the firewall originates (ICMP errors, echo replies): routed and

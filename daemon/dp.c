@@ -79,12 +79,15 @@ void pk_dp_log_final(struct pk_daemon *d, uint16_t iface)
 		d->last_kind < 4 ? verdict_names[d->last_kind] : "?");
 }
 
-bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, uint16_t tag, size_t *len,
+bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif, size_t *len,
 		  struct pk_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	d->eval = v;
-	pk_engine_packet_tagged(d->engine, d->now_ns, iface, dir, tag, d->buf, len, sizeof(d->buf), v);
+	if (dir == PK_DIR_OUT && rcvif != PK_RT_NO_IFACE)
+		pk_engine_packet_forwarded(d->engine, d->now_ns, iface, tag, rcvif, d->buf, len, sizeof(d->buf), v);
+	else
+		pk_engine_packet_tagged(d->engine, d->now_ns, iface, dir, tag, d->buf, len, sizeof(d->buf), v);
 	d->eval = NULL;
 	if (v->rule != PK_RT_NO_RULE && d->log.f) {
 		const struct pk_rs_rule *r = pk_rs_rule(pk_engine_ruleset(d->engine), v->rule);

@@ -98,16 +98,17 @@ int pk_router_route(struct pk_daemon *d, const uint8_t *ip, const struct pk_verd
 	return pk_dp_port_of(d, *oif);
 }
 
-int pk_router_filter_out(struct pk_daemon *d, uint16_t *oif, uint16_t tag, size_t *len, uint8_t nh[16])
+int pk_router_filter_out(struct pk_daemon *d, uint16_t *oif, uint16_t tag, uint16_t rcvif, size_t *len,
+			 uint8_t nh[16])
 {
 	struct pk_verdict v;
 
-	if (!pk_dp_filter(d, *oif, PK_DIR_OUT, tag, len, &v))
+	if (!pk_dp_filter(d, *oif, PK_DIR_OUT, tag, rcvif, len, &v))
 		return -1;
 	if (v.route != PK_ROUTE_NONE) {
 		uint16_t was = *oif;
 		pk_router_egress(pk_engine_ruleset(d->engine), &v, d->buf, oif, nh);
-		if (*oif != was && !pk_dp_filter(d, *oif, PK_DIR_OUT, v.tag, len, &v))
+		if (*oif != was && !pk_dp_filter(d, *oif, PK_DIR_OUT, v.tag, rcvif, len, &v))
 			return -1;
 	}
 	int port = pk_dp_port_of(d, *oif);
@@ -127,7 +128,7 @@ void pk_router_originate(struct pk_daemon *d, const uint8_t *ip, size_t len)
 	memmove(d->buf, ip, len);
 	int port = pk_router_route(d, d->buf, NULL, &oif, nh);
 	if (port >= 0)
-		port = pk_router_filter_out(d, &oif, 0, &len, nh);
+		port = pk_router_filter_out(d, &oif, 0, PK_RT_NO_IFACE, &len, nh);
 	uint8_t af = pk_ip_version(d->buf) == 6 ? PK_AF_INET6 : PK_AF_INET;
 	if (port >= 0)
 		pk_router_send(d, (unsigned)port, af, nh, d->buf, len);
@@ -177,8 +178,12 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 
 	if (v6 && stays_on_link(d->buf + PK_IP6_OFF_DST))
 		return; /* MLD, router solicitations and the like: not ours to forward */
-	if (!pk_dp_filter(d, iif, PK_DIR_IN, 0, &len, &in))
+	if (!pk_dp_filter(d, iif, PK_DIR_IN, 0, iif, &len, &in))
 		return;
+	if (in.divert == PK_DIVERT_TO) {
+		d->c.to_self++; /* for a local socket of the firewall's, as pf delivers it: not forwarded */
+		return;
+	}
 	if (pk_rs_is_self(pk_engine_ruleset(d->engine), v6 ? PK_AF_INET6 : PK_AF_INET,
 			  d->buf + pk_ip_dst_off(v6))) {
 		to_self(d, len);
@@ -199,7 +204,7 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 		d->buf[ttl]--; /* the hop limit: IPv6 has no header checksum to fix */
 	else
 		pk_cksum_ttl_dec(d->buf);
-	port = pk_router_filter_out(d, &oif, in.tag, &len, nh);
+	port = pk_router_filter_out(d, &oif, in.tag, iif, &len, nh);
 	if (port < 0)
 		return;
 	uint32_t mtu = d->port[port].mtu;

@@ -93,6 +93,8 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token ANTISPOOF "antispoof" FOR "for" GROUP "group" USER "user" PEER "peer" HOST "host"
 %token ANCHOR "anchor" NATANCHOR "nat-anchor" RDRANCHOR "rdr-anchor" BINATANCHOR "binat-anchor"
 %token SCRUBANCHOR "scrub-anchor" DUMMYNETANCHOR "dummynet-anchor" LOAD "load"
+%token DIVERTTO "divert-to" DIVERTREPLY "divert-reply" DIVERTPACKET "divert-packet" AFTO "af-to"
+%token RECEIVEDON "received-on"
 
 %type <str> word varstring portopt topo_keyword
 %type <num> dir af flushopt
@@ -286,6 +288,7 @@ logopt		: ALL			{ $$ = (struct pk_ast_logquick){.log_all = true}; }
 ifspec_opt	: %empty		{ $$ = NULL; }
 		| ON ifspec		{ $$ = $2; }
 		| ON ANY		{ $$ = NULL; }
+		| ON UNSUPPORTED	{ $$ = NULL; /* on rdomain N: the rule is kept, flagged */ }
 		;
 
 ifspec		: if_item
@@ -401,6 +404,7 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 		| '!' TAGGED word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_TAGGED, $3, 1); }
 		| PROBABILITY word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_PROB, $2, 0); }
 		| CARRIED		{ $$ = pk_ast_opt_new(p, &@$, PK_O_CARRIED, $1, 0); }
+		| UNSUPPORTED		{ $$ = NULL; /* reported, the rule flagged, by the lexer */ }
 		| statespec
 		| NATTO redirhosts portopt pool_opts
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_NAT, PK_NAT_NAT_TO, $2, $3, NULL, $4); }
@@ -409,6 +413,17 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 		| BINATTO redirhosts portopt pool_opts
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_NAT, PK_NAT_BINAT_TO, $2, $3, NULL, $4); }
 		| routeopt
+		| DIVERTTO word PORT word
+			{ $$ = pk_ast_opt_pair(p, &@$, PK_O_DIVERT, $2, $4); $$->n = PK_DIVERT_TO; }
+		| DIVERTREPLY		{ $$ = pk_ast_opt_new(p, &@$, PK_O_DIVERT, NULL, PK_DIVERT_REPLY); }
+		| DIVERTPACKET PORT word
+			{ $$ = pk_ast_opt_pair(p, &@$, PK_O_DIVERT, NULL, $3); $$->n = PK_DIVERT_PACKET; }
+		| AFTO af FROM redirhosts
+			{ $$ = pk_ast_opt_list(p, &@$, PK_O_AFTO, $2, $4, NULL, NULL, NULL); }
+		| AFTO af FROM redirhosts TO redirhosts
+			{ $$ = pk_ast_opt_list(p, &@$, PK_O_AFTO, $2, $4, NULL, NULL, NULL); $$->hosts2 = $6; }
+		| RECEIVEDON word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_RCVON, $2, 0); }
+		| RECEIVEDON '!' word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_RCVON, $3, 1); }
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
 		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }

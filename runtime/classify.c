@@ -132,6 +132,8 @@ bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pk
 		return false;
 	if (r->tagged && (p->tag == r->tagged) == !!(r->flags & PKB_R_TAGGED_NEG))
 		return false;
+	if (r->rcv_iface != PKB_NONE && (r->rcv_iface == p->rcvif) == !!(r->flags & PKB_R_RCVNEG))
+		return false;
 	if (!pk_owner_match(r->owner, p->proto, p->local))
 		return false;
 	/* pf: a rule with probability p matches when the draw is below it */

@@ -26,7 +26,7 @@ void pk_dc_clear(struct pk_dcache *c)
 		memset(c->e, 0, PK_DC_ENTRIES * sizeof(*c->e));
 }
 
-_Static_assert(sizeof(struct pk_match_pkt) % 8 == 0 && sizeof(struct pk_match_pkt) == 56,
+_Static_assert(sizeof(struct pk_match_pkt) % 8 == 0 && sizeof(struct pk_match_pkt) == 64,
 	       "struct pk_match_pkt is hashed as whole words and compared as bytes: keep it free of padding");
 
 /* Seeded, over the key's words: colliding keys only evict each other. */

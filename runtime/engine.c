@@ -277,6 +277,7 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
 	m->tag = x->tag_in;
+	m->rcvif = x->rcvif;
 	/* pf looks the socket up by the addresses as they arrived, before any translation */
 	m->local = e->tests_owner && pk_rs_is_self(e->rs, p->af, x->dir == PK_DIR_IN ? p->dst : p->src);
 	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
@@ -654,14 +655,29 @@ static void route(struct pk_engine *e, struct pk_ctx *x)
 	memcpy(x->v->route_gw, r->route_gw, 16);
 }
 
+/* divert-to follows the packets of the state's creator's direction, as
+ * route-to does (pf_test diverts by the rule of the state it matched);
+ * the replies come from the local socket. */
+static void divert(struct pk_engine *e, struct pk_ctx *x)
+{
+	uint32_t rule = x->v->state_rule != PK_RT_NO_RULE ? x->v->state_rule : x->v->rule;
+	const struct pk_rs_rule *r = rule < e->nrules ? pk_rs_rule(e->rs, rule) : NULL;
+
+	if (x->v->kind != PK_V_PASS || !r || r->divert != PK_DIVERT_TO || x->reply)
+		return;
+	x->v->divert = PK_DIVERT_TO;
+	x->v->divert_port = r->divert_port;
+	memcpy(x->v->divert_addr, r->divert_addr, 16);
+}
+
 void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint8_t *ip,
 		      size_t *len, size_t cap, struct pk_verdict *v)
 {
 	pk_engine_packet_tagged(e, now_ns, iface, dir, 0, ip, len, cap, v);
 }
 
-void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
-			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
+		   uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
 {
 	struct pk_ctx x;
 
@@ -675,14 +691,28 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
 	x.cap = cap;
 	x.v = v;
 	x.tag_in = v->tag = tag;
+	x.rcvif = rcvif;
 	count_packet(e, dir, *len);
 	if (!skipped(e, iface)) {
 		handle(e, &x);
 		route(e, &x);
+		divert(e, &x);
 	}
 	if (v->kind != PK_V_PASS && v->reason != PK_REASON_NONE)
 		e->c.reason[v->reason]++;
 	e->c.states_current = e->st.count;
+}
+
+void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
+			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+{
+	packet(e, now_ns, iface, dir, tag, dir == PK_DIR_IN ? iface : PK_RT_NO_IFACE, ip, len, cap, v);
+}
+
+void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
+				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+{
+	packet(e, now_ns, iface, PK_DIR_OUT, tag, rcvif, ip, len, cap, v);
 }
 
 static void state_info(const struct pk_engine *e, uint32_t i, struct pk_state_info *o)

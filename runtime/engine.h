@@ -81,6 +81,12 @@ struct pk_verdict {
 	uint8_t route;        /* enum pk_route_kind: PK_ROUTE_NONE, PK_ROUTE_TO or PK_ROUTE_REPLY_TO */
 	uint16_t route_iface; /* PK_RT_NO_IFACE when route is 0 */
 	uint8_t route_gw[16]; /* next hop, all zero when the rule names none */
+	/* divert-to of the deciding rule or state: a passed packet is handed,
+	 * unchanged, to the local socket bound to divert_addr (of the packet's
+	 * family) and divert_port, not forwarded */
+	uint8_t divert; /* PK_DIVERT_NONE or PK_DIVERT_TO */
+	uint16_t divert_port;
+	uint8_t divert_addr[16];
 	uint16_t tag;         /* the tag the packet carries after evaluation (0 none):
 			       * hand it to the evaluation of the same packet on its way out */
 };
@@ -114,6 +120,12 @@ void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint
  * pass), visible to `tagged` and kept unless a rule or state sets another. */
 void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
 			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
+/* An outbound packet the firewall forwards, received on rcvif: what
+ * `received-on` tests (pf's receiving interface of the mbuf). The two
+ * above take an inbound packet as received on iface and an outbound one as
+ * the firewall's own (received on none). */
+void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
+				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
 
 /* Expire states whose timeout has passed, doing at most budget units of
  * work (incremental purge); returns states removed. */

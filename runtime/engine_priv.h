@@ -69,6 +69,7 @@ struct pk_ctx {
 	struct pk_verdict *v;
 	bool reassembled;
 	uint16_t tag_in; /* the tag the packet arrived with */
+	uint16_t rcvif;  /* the interface it was received on; PK_RT_NO_IFACE for the firewall's own */
 	bool reply;      /* it matched a state in the direction opposite its creator's */
 	bool as_syn;  /* evaluate the rules with the flags of a SYN (a cookie's ACK) */
 	bool probe;   /* evaluation only: no counters, no random draw */

@@ -29,7 +29,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 8
+#define PKB_VERSION 9
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -230,7 +230,8 @@ struct pkb_routeopt {
 #define PKB_R_RANDOM_ID (1u << 9)
 #define PKB_R_REASSEMBLE_TCP (1u << 10)
 #define PKB_R_FRAG_REASSEMBLE (1u << 11)
-#define PKB_R_ALL ((1u << 12) - 1)
+#define PKB_R_RCVNEG (1u << 12) /* received-on ! IF */
+#define PKB_R_ALL ((1u << 13) - 1)
 
 struct pkb_port {
 	uint8_t op, pad; /* enum pk_port_op */
@@ -259,6 +260,10 @@ struct pkb_rule {
 	struct pkb_port sport, dport;
 	uint32_t user, group; /* strings: the user and group ids as written; PKB_NONE = none */
 	uint32_t log_opts;    /* string: log (matches, user, to IF) as written; PKB_NONE = none */
+	uint8_t divert, pad3; /* enum pk_divert_kind */
+	uint16_t divert_port; /* divert-to's and divert-packet's port; 0 otherwise */
+	struct pkb_prefix divert_addr; /* divert-to's local address, a host; af 0 otherwise */
+	uint32_t rcv_iface;   /* received-on: interface index; PKB_NONE = any */
 };
 
 /* The sizes docs/bytecode.md documents; a change here is a format change. */
@@ -268,7 +273,7 @@ _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52,
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 56, "options, iface layout");
 _Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 56, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 124, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 152, "nat, rule layout");
 _Static_assert(sizeof(struct pkb_routeopt) == 84 && sizeof(struct pkb_carried) == 24, "route option, carried layout");
 
 /*

@@ -291,14 +291,43 @@ static int v_rule_enums(struct pk_err *err, const struct pkb_rule *r, uint64_t a
 	       v_icmpish(err, r->tos, ic + 4, "tos") || v_icmpish(err, r->set_tos, ic + 6, "set-tos");
 }
 
+/* divert-to: a host address and a port on a pass rule that can see inbound
+ * packets; divert-reply: nothing more, on one that can see outbound ones;
+ * divert-packet: a port. Exactly what the compiler writes. */
+static int v_divert(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
+{
+	const uint64_t d = at + offsetof(struct pkb_rule, divert);
+	const struct pkb_prefix *a = &r->divert_addr;
+	const uint64_t aa = at + offsetof(struct pkb_rule, divert_addr);
+	if (v_max(err, r->divert, PK_DIVERT_PACKET, d, "divert kind") || v_max(err, r->pad3, 0, d + 1, "padding") ||
+	    v_prefix(err, a, aa, r->divert == PK_DIVERT_TO))
+		return -1;
+	if (r->divert && r->action != PK_ACT_PASS)
+		return pk_err_at(err, d, "divert on a rule that does not pass");
+	if ((r->divert == PK_DIVERT_TO && r->dir == PK_DIR_OUT) ||
+	    (r->divert == PK_DIVERT_REPLY && r->dir == PK_DIR_IN))
+		return pk_err_at(err, d, "divert kind %u on a rule of the wrong direction", r->divert);
+	if ((r->divert == PK_DIVERT_TO || r->divert == PK_DIVERT_PACKET) != (r->divert_port != 0))
+		return pk_err_at(err, d + 2, "divert port %u does not fit divert kind %u", r->divert_port, r->divert);
+	if (r->divert == PK_DIVERT_TO && (a->af != r->af || a->len != (a->af == PK_AF_INET ? 32 : 128)))
+		return pk_err_at(err, aa, "divert-to address is no host of the rule's family");
+	if (r->divert != PK_DIVERT_TO && (a->af || a->len))
+		return pk_err_at(err, aa, "divert address without divert-to");
+	for (int k = 0; k < 16; k++)
+		if (a->addr[k] && (r->divert != PK_DIVERT_TO || (a->af == PK_AF_INET && k >= 4)))
+			return pk_err_at(err, aa + 4 + (uint64_t)k, "divert address byte %d set", k);
+	return 0;
+}
+
 static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
 	uint64_t at = pk_rs_off(rs, PKB_SEC_RULES, i, 0);
 #define PK_AT(field) (at + offsetof(struct pkb_rule, field))
-	if (v_loc(rs, err, &r->loc, at) || v_rule_enums(err, r, at) ||
+	if (v_loc(rs, err, &r->loc, at) || v_rule_enums(err, r, at) || v_divert(err, r, at) ||
 	    v_index(err, r->iface, PK_RS_N(rs, IFACES), PK_AT(iface), "interface") ||
 	    v_index(err, r->route_opt, PK_RS_N(rs, ROUTEOPTS), PK_AT(route_opt), "route option") ||
+	    v_index(err, r->rcv_iface, PK_RS_N(rs, IFACES), PK_AT(rcv_iface), "received-on interface") ||
 	    v_max(err, r->tag, PK_RS_N(rs, TAGS), PK_AT(tag), "tag") ||
 	    v_max(err, r->tagged, PK_RS_N(rs, TAGS), PK_AT(tagged), "tagged") ||
 	    v_str(rs, err, r->label, PK_AT(label), "label", false) ||
@@ -314,6 +343,8 @@ static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 		memcpy(why, err->msg, sizeof(why));
 		return pk_err_set(err, "rule %u: %s", i, why);
 	}
+	if ((r->flags & PKB_R_RCVNEG) && r->rcv_iface == PKB_NONE)
+		return pk_err_at(err, PK_AT(flags), "rule %u: received-on negated without an interface", i);
 	/* the criteria are printed back from their text: a match without one would read back otherwise */
 	if (r->owner != PK_OWNER_ANY && r->user == PKB_NONE && r->group == PKB_NONE)
 		return pk_err_at(err, PK_AT(owner), "rule %u: socket owner match %u without a user or group", i,

@@ -96,13 +96,17 @@ static void purge(struct pk_replay *r, uint64_t now_ns)
 	r->next_purge_ns = now_ns + (interval ? interval : 10) * 1000000000ull;
 }
 
-static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint8_t *ip,
-		 size_t *len, size_t cap, struct pk_replay_step *s)
+/* One evaluation: inbound on iface, or outbound forwarded after arriving on rcvif. */
+static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
+		 uint8_t *ip, size_t *len, size_t cap, struct pk_replay_step *s)
 {
 	s->done = true;
 	s->iface = iface;
 	s->dir = dir;
-	pk_engine_packet_tagged(r->engine, now_ns, iface, dir, tag, ip, len, cap, &s->v);
+	if (dir == PK_DIR_IN)
+		pk_engine_packet_tagged(r->engine, now_ns, iface, dir, tag, ip, len, cap, &s->v);
+	else
+		pk_engine_packet_forwarded(r->engine, now_ns, iface, tag, rcvif, ip, len, cap, &s->v);
 }
 
 /* The egress interface: the rule's route-to / reply-to, else the routing table. */
@@ -132,7 +136,7 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 	r->cur = res;
 	purge(r, now_ns);
 	pk_isn_align(&r->isn, ip, *len);
-	step(r, now_ns, iface, PK_DIR_IN, 0, ip, len, cap, &res->in);
+	step(r, now_ns, iface, PK_DIR_IN, 0, iface, ip, len, cap, &res->in);
 	decide(res, &res->in);
 	uint8_t af, src[16], dst[16];
 	uint16_t egress;
@@ -140,7 +144,9 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 		r->cur = NULL;
 		return;
 	}
-	if (pk_rs_is_self(r->rs, af, dst))
+	if (res->in.v.divert == PK_DIVERT_TO)
+		res->stop = PK_STOP_DIVERT;
+	else if (pk_rs_is_self(r->rs, af, dst))
 		res->stop = PK_STOP_SELF;
 	else if (!egress_of(r, &res->in.v, af, dst, &egress))
 		res->stop = PK_STOP_NO_ROUTE;
@@ -155,12 +161,13 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
 			memcpy(r->snap, ip, r->snap_len);
 		}
-		step(r, now_ns, egress, PK_DIR_OUT, res->in.v.tag, ip, len, cap, &res->out);
+		step(r, now_ns, egress, PK_DIR_OUT, res->in.v.tag, iface, ip, len, cap, &res->out);
 		/* a state's route-to / reply-to met on the way out moves the packet to
 		 * its interface, where it is filtered out again (pf_route) */
 		if (res->out.v.kind == PK_V_PASS && res->out.v.route != PK_ROUTE_NONE &&
 		    res->out.v.route_iface != egress)
-			step(r, now_ns, res->out.v.route_iface, PK_DIR_OUT, res->out.v.tag, ip, len, cap, &res->out);
+			step(r, now_ns, res->out.v.route_iface, PK_DIR_OUT, res->out.v.tag, iface, ip, len, cap,
+			     &res->out);
 		decide(res, &res->out);
 	}
 	r->cur = NULL;

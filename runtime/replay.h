@@ -23,8 +23,9 @@
 #include "runtime/engine.h"
 #include "runtime/replay_isn.h"
 
-/* Why forwarding stopped a packet that the rules passed. */
-enum pk_replay_stop { PK_STOP_NONE, PK_STOP_SELF, PK_STOP_NO_ROUTE, PK_STOP_TTL };
+/* Why a passed packet was not forwarded: addressed to the firewall, no
+ * route, TTL out, or diverted to a local socket (divert-to: in.v.divert_*). */
+enum pk_replay_stop { PK_STOP_NONE, PK_STOP_SELF, PK_STOP_NO_ROUTE, PK_STOP_TTL, PK_STOP_DIVERT };
 
 #define PK_REPLAY_GEN_MAX 4
 #define PK_REPLAY_GEN_BYTES 128

@@ -148,6 +148,14 @@ enum pk_pool_opt {
 
 enum pk_route_kind { PK_ROUTE_NONE, PK_ROUTE_TO, PK_ROUTE_REPLY_TO, PK_ROUTE_DUP_TO };
 
+/* Where a passed packet goes instead of being forwarded (pf.conf(5)):
+ * divert-to hands an inbound packet, unchanged, to a local socket bound
+ * to the rule's address and port; divert-reply lets the replies to a
+ * socket bound to an address not the firewall's reach it (a pass that
+ * changes no verdict); divert-packet hands it to a divert(4) socket,
+ * whose program decides whether it goes on (picket cannot know). */
+enum pk_divert_kind { PK_DIVERT_NONE, PK_DIVERT_TO, PK_DIVERT_REPLY, PK_DIVERT_PACKET };
+
 /* `set limit`, in the order the options record stores them. */
 enum pk_limit { PK_LIMIT_STATES, PK_LIMIT_FRAGS, PK_LIMIT_SRC_NODES, PK_LIMIT_TABLE_ENTRIES, PK_LIMIT_COUNT };
 

@@ -51,6 +51,7 @@ static void build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		.tests_owner = r->owner != PK_OWNER_ANY,
 		.max_mss = r->max_mss, .min_ttl = r->min_ttl, .set_tos = r->set_tos,
 		.route = r->route, .route_iface = PK_RT_NO_IFACE,
+		.divert = r->divert, .divert_port = r->divert_port,
 		.label = pk_rs_str(rs, r->label), .overload_table = PK_RT_NO_TABLE,
 	};
 	if (r->route_opt != PKB_NONE) {
@@ -58,6 +59,7 @@ static void build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		o->route_iface = ro->iface == PKB_NONE ? PK_RT_NO_IFACE : (uint16_t)ro->iface;
 		memcpy(o->route_gw, ro->gw.addr, 16);
 	}
+	memcpy(o->divert_addr, r->divert_addr.addr, 16);
 	for (int t = 0; t < PK_TMO_COUNT; t++)
 		o->timeouts[t] = PK_TMO_UNSET;
 	if (r->sopts != PKB_NONE) {

@@ -58,7 +58,11 @@ struct pk_match_pkt {
 			   * a socket of the firewall's own (enum pk_owner); the engine works it
 			   * out only when some rule reads it */
 	uint8_t zero;     /* always 0: no padding, so the decision cache compares bytes */
+	uint16_t rcvif;   /* the interface it was received on (received-on); PK_RT_NO_IFACE
+			   * for the firewall's own packets */
+	uint16_t zero2;   /* always 0, as zero */
 	uint32_t random;  /* drawn by the caller for `probability` */
+	uint32_t zero3;   /* always 0: the size a whole number of 8-byte words */
 };
 
 /* Options after profile and overrides, as the file carries them. */
@@ -112,6 +116,10 @@ struct pk_rs_rule {
 	uint8_t route; /* enum pk_route_kind */
 	uint16_t route_iface;
 	uint8_t route_gw[16];
+	/* divert-to / divert-reply / divert-packet */
+	uint8_t divert; /* enum pk_divert_kind */
+	uint16_t divert_port;
+	uint8_t divert_addr[16];
 	const char *label; /* NULL when none */
 };
 

@@ -134,6 +134,19 @@ static void l4_box(const struct pk_ir_rule *r, struct pk_box *b)
 	}
 }
 
+/* A rule with an unsupported feature may match any packet: it overlaps
+ * every other rule, and is no exact description of what it matches. */
+static void box_any(struct pk_box *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->afmask = 3;
+	b->dirmask = 3;
+	b->proto_hi = 255;
+	b->sport_hi = b->dport_hi = 65535;
+	b->src_hi = b->dst_hi = U128_MAX;
+	b->itype = b->icode = b->tos = -1;
+}
+
 void pk_box_of_rule(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, struct pk_box *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -146,13 +159,15 @@ void pk_box_of_rule(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, 
 	b->tos = r->tos;
 	if (r->ifc.name && !r->ifc.neg)
 		b->ifname = r->ifc.name;
-	if (r->ifc.neg || r->tagged || r->probability || r->owner != PK_OWNER_ANY)
+	if (r->ifc.neg || r->tagged || r->probability || r->owner != PK_OWNER_ANY || r->rcv.name)
 		b->exact = false;
 	addr_box(rs, &r->src, &b->src_lo, &b->src_hi, b);
 	addr_box(rs, &r->dst, &b->dst_lo, &b->dst_hi, b);
 	l4_box(r, b);
 	if (b->afmask == 0)
 		b->empty = true;
+	if (r->unsupported)
+		box_any(b);
 }
 
 static bool iv_meet(pk_u128 alo, pk_u128 ahi, pk_u128 blo, pk_u128 bhi)

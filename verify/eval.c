@@ -172,6 +172,9 @@ static bool match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, co
 		return false;
 	if (r->tagged && str_eq(r->tagged, p->tag) == r->tagged_neg)
 		return false;
+	const char *rcvif = p->dir == PK_DIR_IN ? p->ifname : p->rcvif;
+	if (r->rcv.name && str_eq(r->rcv.name, rcvif) == r->rcv.neg)
+		return false;
 	return pk_owner_match(r->owner, p->proto, local);
 }
 

@@ -130,7 +130,8 @@ bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[j];
-	return j < i && r->quick && !x->dead[j] && !x->assumed[j] && (pk_z3_decides(r) || !x->unsure[j]);
+	return j < i && r->quick && !x->dead[j] && !x->assumed[j] && !r->unsupported &&
+	       (pk_z3_decides(r) || !x->unsure[j]);
 }
 
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
@@ -368,8 +369,11 @@ static void build_index(struct pk_lint_ctx *x)
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		pk_box_of_rule(rs, r, &x->box[i]);
+		/* a rule with an unsupported feature may match anything: no
+		 * finding is about it or rests on it */
 		x->unsure[i] = r->probability || (r->tagged && tags_set) || dynamic_table(rs, &r->src) ||
-			       dynamic_table(rs, &r->dst) || after_translation(r, xl, nxl);
+			       dynamic_table(rs, &r->dst) || after_translation(r, xl, nxl) || r->unsupported ||
+			       r->rcv.name;
 		x->assumed[i] = r->user || r->group;
 		if (translating(r))
 			xl[nxl++] = r;

@@ -185,7 +185,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 		const struct pk_ir_rule *r = &rs->rules[i];
 		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || x->guarded[i] ||
 		    x->assumed[i] ||
-		    r->route.kind ||
+		    r->route.kind || r->divert.kind == PK_DIVERT_TO ||
 		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
 			continue;
 		if (out_surely_passes(x, i, e, outs, nout)) {

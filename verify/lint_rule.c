@@ -175,6 +175,8 @@ static void check_states_memory(struct pk_lint_ctx *x)
 void pk_lint_rules(struct pk_lint_ctx *x)
 {
 	for (uint32_t i = 0; i < x->rs->nrules; i++) {
+		if (x->rs->rules[i].unsupported)
+			continue;
 		check_rule(x, &x->rs->rules[i]);
 		check_owner(x, i ? &x->rs->rules[i - 1] : NULL, &x->rs->rules[i]);
 	}

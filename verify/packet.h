@@ -27,6 +27,8 @@ struct pk_vpkt {
 	uint8_t src[16], dst[16];
 	uint8_t icmp_type, icmp_code; /* 0 when not ICMP */
 	const char *ifname; /* NULL: an interface the rules do not name */
+	const char *rcvif;  /* outbound: the interface a forwarded packet came in by (received-on);
+			     * NULL for the firewall's own. Inbound packets came in by ifname. */
 	const char *tag;    /* NULL: untagged */
 };
 

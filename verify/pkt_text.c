@@ -1,7 +1,8 @@
 /*
  * verify/pkt_text.c: a packet written like a rule, both ways:
  *   [inet|inet6] PROTO from ADDR [port N] to ADDR [port N] [in|out] [on IF]
- *   [flags FLAGS] [icmp-type N [code N]] [tos N] [tagged NAME]
+ *   [flags FLAGS] [icmp-type N [code N]] [tos N] [tagged NAME] [received-on IF]
+ * (received-on: where an outbound packet the firewall forwards came in).
  * Protocols are names from the table below or numbers.
  */
 #include <arpa/inet.h>
@@ -90,6 +91,8 @@ void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size)
 		append(&t, " tos 0x%02x", p->tos);
 	if (p->tag)
 		append(&t, " tagged %s", p->tag);
+	if (p->dir == PK_DIR_OUT && p->rcvif)
+		append(&t, " received-on %s", p->rcvif);
 }
 
 static int parse_num(const char *w, unsigned max, unsigned *out)
@@ -193,6 +196,10 @@ static int parse_kw(struct pk_words *w, const char *kw, struct pk_vpkt *p, bool 
 	}
 	if (!strcmp(kw, "tagged")) {
 		p->tag = a;
+		return 0;
+	}
+	if (!strcmp(kw, "received-on")) {
+		p->rcvif = a;
 		return 0;
 	}
 	if (parse_num(a, 255, &v))

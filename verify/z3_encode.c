@@ -47,6 +47,7 @@ static void add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 		name_add(&z->ifnames, &z->nif, &z->capif, rs->opts.skip[i]);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		name_add(&z->ifnames, &z->nif, &z->capif, rs->rules[i].ifc.name);
+		name_add(&z->ifnames, &z->nif, &z->capif, rs->rules[i].rcv.name);
 		name_add(&z->tags, &z->ntag, &z->captag, rs->rules[i].tag);
 		name_add(&z->tags, &z->ntag, &z->captag, rs->rules[i].tagged);
 	}
@@ -292,6 +293,7 @@ Z3_ast pk_z3_is_packet(struct pk_z3 *z, const struct pk_vpkt *p)
 		field_is(z, z->p.itype, p->icmp_type),
 		field_is(z, z->p.icode, p->icmp_code),
 		field_is(z, z->p.iface, pk_z3_iface_index(z, p->ifname)),
+		field_is(z, z->p.rcvif, p->dir == PK_DIR_IN ? 0 : pk_z3_iface_index(z, p->rcvif)),
 		field_is(z, z->p.tag, tag_of(z, p->tag)),
 	};
 	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
@@ -328,6 +330,8 @@ void pk_z3_model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out)
 	out->icmp_code = (uint8_t)model_u64(c, m, z->p.icode);
 	const uint64_t ifk = model_u64(c, m, z->p.iface), tk = model_u64(c, m, z->p.tag);
 	out->ifname = ifk >= 1 && ifk <= z->nif ? z->ifnames[ifk - 1] : NULL;
+	const uint64_t rk = model_u64(c, m, z->p.rcvif);
+	out->rcvif = out->dir == PK_DIR_OUT && rk >= 1 && rk <= z->nif ? z->ifnames[rk - 1] : NULL;
 	out->tag = tk >= 1 && tk <= z->ntag ? z->tags[tk - 1] : NULL;
 }
 

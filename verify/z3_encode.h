@@ -34,6 +34,7 @@
 	X(itype, 8)     \
 	X(icode, 8)     \
 	X(iface, 16)    \
+	X(rcvif, 16)    /* outbound: where a forwarded packet came in; 0 for the firewall's own */ \
 	X(tag, 16)
 
 /* Per solver call; an unknown answer is never taken for a proof. */

@@ -346,5 +346,12 @@ Z3_ast pk_z3_match_plain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const 
 		const Z3_ast t = eq(c, z->p.tag, pk_z3_bv(c, tag_index(z, r->tagged), 16));
 		v[n++] = r->tagged_neg ? Z3_mk_not(c, t) : t;
 	}
+	if (r->rcv.name) {
+		/* inbound packets were received where they are seen */
+		const Z3_ast in = eq(c, z->p.dir, pk_z3_bv(c, PK_DIR_IN, 8));
+		const Z3_ast at = Z3_mk_ite(c, in, z->p.iface, z->p.rcvif);
+		const Z3_ast on = eq(c, at, pk_z3_bv(c, pk_z3_iface_index(z, r->rcv.name), 16));
+		v[n++] = r->rcv.neg ? Z3_mk_not(c, on) : on;
+	}
 	return pk_z3_and(c, n, v);
 }

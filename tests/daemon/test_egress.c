@@ -50,12 +50,15 @@ PK_TEST_FIXTURE(teardown, pk_engine_free(d.engine))
 
 /* The TCP segment g between e's ends into d.buf, filtered in on iface at
  * t seconds; the verdict in v. */
+static uint16_t rcv; /* where the last packet came in: it is forwarded from there */
+
 static bool in(double t, const char *iface, struct pk_tb_ends e, struct pk_tb_seg g)
 {
 	struct pk_tb s = pk_tb_tcp(e, g);
 	blen = pk_tb_build(&s, d.buf, sizeof(d.buf));
 	d.now_ns = (uint64_t)(t * SEC);
-	return pk_dp_filter(&d, ifc(iface), PK_DIR_IN, 0, &blen, &v);
+	rcv = ifc(iface);
+	return pk_dp_filter(&d, rcv, PK_DIR_IN, 0, rcv, &blen, &v);
 }
 
 /* From the client 192.168.1.10 port sport to dst port dport. */
@@ -120,12 +123,12 @@ static void test_reply_to_sends_the_reply_back_by_the_request_interface(void **s
 	assert_true(in(1, "wan1", request, syn));
 	assert_int_equal(pk_router_route(&d, d.buf, &v, &oif, nh), 1); /* the request: the table */
 	oif = ifc("opt1");
-	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, &blen, nh), 1);
+	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, rcv, &blen, nh), 1);
 	assert_true(in(2, "opt1", reply, syn_ack));
 	/* forward4's steps: route by the in verdict, then the out step, where
 	 * the floating state's reply-to is met leaving by the default route */
 	assert_true(pk_router_route(&d, d.buf, &v, &oif, nh) >= 0);
-	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, &blen, nh), 3);
+	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, rcv, &blen, nh), 3);
 	assert_int_equal(oif, ifc("wan1"));
 	assert_next_hop("198.51.100.1");
 }
@@ -138,12 +141,12 @@ static void test_out_step_carries_the_tag_of_the_in_step(void **st)
 	assert_true(in(1, "lan0", from_client(4000, "192.0.2.7", 443), syn));
 	assert_int_not_equal(v.tag, 0);
 	assert_int_equal(pk_router_route(&d, d.buf, &v, &oif, nh), 2);
-	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, &blen, nh), 2);
+	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, rcv, &blen, nh), 2);
 	/* untagged traffic from opt1 meets the block */
 	assert_true(in(2, "opt1", untagged, syn));
 	assert_int_equal(v.tag, 0);
 	assert_int_equal(pk_router_route(&d, d.buf, &v, &oif, nh), 2);
-	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, &blen, nh), -1);
+	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, rcv, &blen, nh), -1);
 }
 
 static void test_route_to_met_on_the_way_out_moves_the_packet(void **st)
@@ -152,7 +155,7 @@ static void test_route_to_met_on_the_way_out_moves_the_packet(void **st)
 	start(TOPO "pass in all\npass out on wan0 proto tcp route-to (wan1 198.51.100.1)\npass out on wan1\n");
 	assert_true(in(1, "lan0", from_client(4000, "192.0.2.7", 443), syn));
 	assert_int_equal(pk_router_route(&d, d.buf, &v, &oif, nh), 2);
-	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, &blen, nh), 3);
+	assert_int_equal(pk_router_filter_out(&d, &oif, v.tag, rcv, &blen, nh), 3);
 	assert_int_equal(oif, ifc("wan1"));
 	assert_next_hop("198.51.100.1");
 }

@@ -49,5 +49,20 @@ grep -q "$tmp/host/etc/pf/bad" "$tmp/err" || fail "--root: the file read is not 
 "$picket" check "$tmp/missing.conf" 2>"$tmp/err"; [ $? -eq 2 ] || fail "missing file must exit 2"
 grep -qx "$tmp/missing.conf: error: No such file or directory" "$tmp/err" || fail "missing file message: $(cat "$tmp/err")"
 
+# what stays unsupported does not stop the rest: check, print and lint go
+# on (a warning naming the feature), compile and explain refuse it (exit 2)
+printf 'block all\npass in on em0 proto tcp to port 25 max-pkt-rate 100/10\npass in on em0 proto tcp to port 22\n' >"$tmp/u.conf"
+"$picket" check --color never "$tmp/u.conf" >"$tmp/out" 2>"$tmp/err" || fail "check of an unsupported line must exit 0"
+grep -q "u.conf:2:37: warning: unsupported: max-pkt-rate \[unsupported\]" "$tmp/err" ||
+	fail "unsupported line not reported: $(cat "$tmp/err")"
+"$picket" print "$tmp/u.conf" >"$tmp/out" 2>/dev/null || fail "print of an unsupported line must exit 0"
+grep -qx 'pass in on em0 proto tcp to port 25 max-pkt-rate 100/10' "$tmp/out" || fail "unsupported line not printed: $(cat "$tmp/out")"
+"$picket" lint --color never "$tmp/u.conf" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] || fail "lint of an unsupported line: $(cat "$tmp/out" "$tmp/err")"
+"$picket" compile "$tmp/u.conf" -o "$tmp/u.pkb" 2>"$tmp/err"; [ $? -eq 2 ] || fail "compile of an unsupported line must exit 2"
+grep -q "u.conf:2:37: error: unsupported: max-pkt-rate" "$tmp/err" || fail "compile names no feature: $(cat "$tmp/err")"
+"$picket" explain "$tmp/u.conf" "in on em0 tcp from 192.0.2.9 to 192.0.2.1 port 22" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "explain of an unsupported line must exit 2"
+
 [ $fails -eq 0 ] && echo "check/print: all passed"
 exit $((fails != 0))

@@ -21,7 +21,9 @@ fail=0 checked=0
 roundtrip() {
 	f=$1 dir=$2
 	shift 2
-	(cd "$dir" && "$picket" print -v "$@" "$f") >"$tmp/print" 2>/dev/null || return 0
+	(cd "$dir" && "$picket" print -v "$@" "$f") >"$tmp/print" 2>"$tmp/err" || return 0
+	# a file with an unsupported feature prints, but compile refuses it
+	grep -q 'warning: unsupported: ' "$tmp/err" && return 0
 	if ! (cd "$dir" && "$picket" compile "$@" "$f" -o "$tmp/a.pkb") >"$tmp/err" 2>&1; then
 		echo "FAIL: $f prints but does not compile:"; cat "$tmp/err"; fail=1; return 0
 	fi

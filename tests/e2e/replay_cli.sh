@@ -86,4 +86,13 @@ build/picket replay --quiet examples/freenas-synproxy.conf examples/freenas-synp
 	grep -q "synproxy completed the client's handshake, but the server never answered" "$out/synproxy.txt" &&
 	grep -q "the server's answers to the firewall's synproxy handshake arrive on another interface" "$out/synproxy.txt" &&
 	ok "synproxy example: stall diagnosed" || fail "synproxy example: no stall report"
+# divert-to: the connection goes to a local socket, not out on opt1
+sed 's/^\(pass in quick on $lan_if inet proto tcp from <admins> to $freenas port $nas_services\)$/\1 divert-to 127.0.0.1 port 8022/' \
+	examples/freenas.conf >"$out/divert.conf"
+grep -q 'divert-to' "$out/divert.conf" || fail "divert: the example's rule was not found"
+build/picket replay --explain 1 "$out/divert.conf" examples/freenas.pcapng >"$out/divert.txt" 2>&1
+grep -q '^ *1 .* pass .*10.0.10.5:22 \[S\] (diverted to 127.0.0.1 port 8022, a local socket)' "$out/divert.txt" &&
+	grep -q 'diverted to 127.0.0.1 port 8022: delivered, unchanged, to a local socket; not forwarded' "$out/divert.txt" &&
+	! grep -q '^ *1 .*-> opt1' "$out/divert.txt" && ok "divert-to: replay and --explain name the socket" ||
+	fail "divert-to: $(head -c 600 "$out/divert.txt")"
 [ $fails -eq 0 ]

@@ -84,7 +84,10 @@ static const char carried_text[] =
 	"pass in on inside from tun0:peer to any queue std\n"
 	"block in quick on em0 proto tcp to port 23\n"
 	"pass in on lo0\n"
-	"block out proto udp user _pbuild group != wheel\n";
+	"block out proto udp user _pbuild group != wheel\n"
+	"pass in on em0 proto tcp to port 25 divert-to 127.0.0.1 port 8025\n"
+	"pass out on em0 proto tcp divert-reply\n"
+	"block out on em0 received-on ! em1\n";
 
 static int setup_carried(void **state)
 {
@@ -511,6 +514,54 @@ static void test_a_fork_of_more_than_16_trees_is_refused(void **state)
 	expect_refusal(buf, "17 trees, must be 1..16", prog + 4ull * fork + 4);
 	free(buf);
 }
+/* The offset of the first rule record with divert kind kind. */
+static uint64_t divert_rule(const uint8_t *buf, uint8_t kind)
+{
+	const struct pkb_header *h = (const struct pkb_header *)buf;
+	const struct pkb_rule *r = (const struct pkb_rule *)(buf + h->sections[PKB_SEC_RULES].offset);
+	for (uint32_t i = 0; i < h->sections[PKB_SEC_RULES].count; i++)
+		if (r[i].divert == kind)
+			return h->sections[PKB_SEC_RULES].offset + i * sizeof(*r);
+	fail_msg("no rule with divert kind %u", kind);
+	return 0;
+}
+
+static void test_each_divert_check_names_itself_and_the_offset(void **state)
+{
+	(void)state;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	const uint64_t to = divert_rule(buf, PK_DIVERT_TO), reply = divert_rule(buf, PK_DIVERT_REPLY);
+	const uint64_t kind = offsetof(struct pkb_rule, divert), port = offsetof(struct pkb_rule, divert_port);
+	const uint64_t addr = offsetof(struct pkb_rule, divert_addr);
+	buf[to + kind] = PK_DIVERT_PACKET + 1;
+	expect_refusal(buf, "divert kind: unknown value 4", to + kind);
+	buf[to + kind + 1] = 1;
+	expect_refusal(buf, "padding", to + kind + 1);
+	buf[to + offsetof(struct pkb_rule, dir)] = PK_DIR_OUT;
+	expect_refusal(buf, "divert kind 1 on a rule of the wrong direction", to + kind);
+	buf[reply + offsetof(struct pkb_rule, dir)] = PK_DIR_IN;
+	expect_refusal(buf, "divert kind 2 on a rule of the wrong direction", reply + kind);
+	buf[to + offsetof(struct pkb_rule, action)] = PK_ACT_BLOCK;
+	expect_refusal(buf, "divert on a rule that does not pass", to + kind);
+	buf[to + port] = buf[to + port + 1] = 0;
+	expect_refusal(buf, "divert port 0 does not fit divert kind 1", to + port);
+	buf[reply + port] = 1;
+	expect_refusal(buf, "divert port 1 does not fit divert kind 2", reply + port);
+	buf[to + addr] = PK_AF_INET6;
+	expect_refusal(buf, "divert-to address is no host of the rule's family", to + addr);
+	buf[to + addr + 1] = 24;
+	expect_refusal(buf, "divert-to address is no host of the rule's family", to + addr);
+	buf[to + addr + 4 + 5] = 1;
+	expect_refusal(buf, "divert address byte 5 set", to + addr + 4 + 5);
+	buf[reply + addr] = PK_AF_INET;
+	expect_refusal(buf, "divert address without divert-to", reply + addr);
+	put32(buf, to + offsetof(struct pkb_rule, rcv_iface), 99);
+	expect_refusal(buf, "received-on interface: index 99 out of range", to + offsetof(struct pkb_rule, rcv_iface));
+	put32(buf, to + offsetof(struct pkb_rule, flags), PKB_R_RCVNEG);
+	expect_refusal(buf, "received-on negated without an interface", to + offsetof(struct pkb_rule, flags));
+	free(buf);
+}
 
 int main(void)
 {
@@ -532,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_random_multibyte_damage_is_refused),
 		cmocka_unit_test(test_damage_behind_a_valid_checksum_is_refused_or_safe),
 		cmocka_unit_test(test_each_topology_and_carried_check_names_itself_and_the_offset),
+		cmocka_unit_test(test_each_divert_check_names_itself_and_the_offset),
 	};
 	const struct CMUnitTest forked[] = {
 		cmocka_unit_test(test_a_fork_of_more_than_16_trees_is_refused),

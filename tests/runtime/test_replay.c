@@ -232,6 +232,60 @@ static void test_tag_set_inbound_is_seen_by_tagged_outbound(void **st)
 	assert_int_equal(r.kind, PK_V_BLOCK);
 }
 
+static void test_divert_to_hands_the_connection_to_a_local_socket(void **st)
+{
+	(void)st;
+	struct pk_tb s = start_with_syn(TOPO "block all\npass in on lan0 proto tcp to port 25 divert-to 127.0.0.1 port 8025\n"
+				       "pass out all\n",
+				       "10.0.10.5", 25);
+	assert_int_equal(r.kind, PK_V_PASS);
+	assert_int_equal(r.stop, PK_STOP_DIVERT);
+	assert_false(r.out.done);
+	assert_int_equal(r.in.v.divert, PK_DIVERT_TO);
+	assert_int_equal(r.in.v.divert_port, 8025);
+	const uint8_t lo[4] = {127, 0, 0, 1};
+	assert_memory_equal(r.in.v.divert_addr, lo, 4);
+	/* the packets of its state that follow are diverted too */
+	s.flags = PK_TH_ACK, s.seq = 2, s.ack = 1;
+	run(&s, 2, "lan0");
+	assert_int_equal(r.in.v.state_event, PK_SE_MATCHED);
+	assert_int_equal(r.stop, PK_STOP_DIVERT);
+	/* other ports are forwarded */
+	pk_replay_fini(&rp);
+	start_with_syn(TOPO "pass in on lan0 proto tcp to port 25 divert-to 127.0.0.1 port 8025\npass all\n", "10.0.10.5",
+		       26);
+	assert_int_equal(r.stop, PK_STOP_NONE);
+	assert_true(r.out.done);
+}
+
+static void test_divert_reply_changes_no_verdict(void **st)
+{
+	(void)st;
+	start_with_syn(TOPO "block all\npass in all\npass out on opt1 proto tcp divert-reply\n", "10.0.10.5", 80);
+	assert_int_equal(r.kind, PK_V_PASS);
+	assert_true(r.out.done);
+	assert_int_equal(r.out.v.divert, PK_DIVERT_NONE);
+}
+
+/* received-on: the out step of a forwarded packet knows where it came in */
+static void test_received_on_matches_the_forwarded_packet_on_its_way_out(void **st)
+{
+	(void)st;
+	start(TOPO "interface wan0 address 203.0.113.1/24\npass all\n"
+		   "block out on opt1 proto tcp to port 23 received-on lan0\n");
+	struct pk_tb s = pk_tb_defaults(4, "192.168.1.10", "10.0.10.5");
+	s.sport = 4000, s.dport = 23, s.flags = PK_TH_SYN, s.seq = 1;
+	run(&s, 1, "lan0");
+	assert_int_equal(r.in.v.kind, PK_V_PASS);
+	assert_true(r.out.done);
+	assert_int_equal(r.kind, PK_V_BLOCK);
+	s = pk_tb_defaults(4, "203.0.113.9", "10.0.10.5");
+	s.sport = 4000, s.dport = 23, s.flags = PK_TH_SYN, s.seq = 1;
+	run(&s, 2, "wan0");
+	assert_true(r.out.done);
+	assert_int_equal(r.kind, PK_V_PASS);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_forwarded_packet_is_evaluated_out_on_the_egress_interface, teardown),
 	cmocka_unit_test_teardown(test_forwarding_decrements_ttl_with_a_valid_checksum, teardown),
@@ -243,4 +297,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_reply_to_routes_the_replies_only, teardown),
 	cmocka_unit_test_teardown(test_dup_to_copies_the_packet, teardown),
 	cmocka_unit_test_teardown(test_tag_set_inbound_is_seen_by_tagged_outbound, teardown),
+	cmocka_unit_test_teardown(test_divert_to_hands_the_connection_to_a_local_socket, teardown),
+	cmocka_unit_test_teardown(test_divert_reply_changes_no_verdict, teardown),
+	cmocka_unit_test_teardown(test_received_on_matches_the_forwarded_packet_on_its_way_out, teardown),
 )

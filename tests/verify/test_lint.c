@@ -23,6 +23,7 @@ struct rule {
 	uint8_t proto;
 	const char *dst;
 	uint16_t dport;
+	const char *unsupported; /* a feature outside the subset: the rule may match anything */
 };
 
 enum { MAXR = 16 };
@@ -39,6 +40,7 @@ static void add(const struct rule *w)
 	r->action = w->action;
 	r->quick = w->quick;
 	r->proto = w->proto;
+	r->unsupported = w->unsupported;
 	r->icmp_type = r->icmp_code = r->tos = -1;
 	r->state = w->action == PK_ACT_PASS ? PK_STATE_KEEP : PK_STATE_NONE;
 	if (w->dst) {
@@ -143,6 +145,50 @@ static void test_pass_covered_by_broader_earlier_pass_is_redundant(void **state)
 	assert_null(find(PK_LINT_SHADOWED, 2));
 }
 
+static void test_no_finding_rests_on_an_unsupported_rule(void **state)
+{
+	static const struct rule w[] = {
+		{.action = PK_ACT_BLOCK},
+		{.action = PK_ACT_PASS, .quick = true, .proto = 6, .dst = "10.0.0.0/24", .unsupported = "received-on"},
+		{.action = PK_ACT_PASS, .proto = 6, .dst = "10.0.0.5", .dport = 443},
+	};
+
+	(void)state;
+	lint(w, PK_NELEMS(w));
+	assert_int_equal(rep.n, 0);
+}
+
+static void test_a_finding_beside_an_unsupported_rule_stands(void **state)
+{
+	static const struct rule w[] = {
+		{.action = PK_ACT_BLOCK},
+		{.action = PK_ACT_PASS, .quick = true, .proto = 6, .dst = "10.0.0.0/24"},
+		{.action = PK_ACT_BLOCK, .quick = true, .proto = 17, .unsupported = "received-on"},
+		{.action = PK_ACT_PASS, .proto = 6, .dst = "10.0.0.5", .dport = 443},
+	};
+
+	(void)state;
+	lint(w, PK_NELEMS(w));
+	assert_found(PK_LINT_SHADOWED, 3, (const uint32_t[]){1}, 1);
+	assert_null(find(PK_LINT_SHADOWED, 2));
+}
+
+/* It may match anything: a later one may take the packets of rule 2, which
+ * is then no longer shown redundant. */
+static void test_a_later_unsupported_rule_may_decide_any_packet(void **state)
+{
+	static const struct rule w[] = {
+		{.action = PK_ACT_BLOCK},
+		{.action = PK_ACT_PASS, .proto = 6, .dst = "10.0.0.0/24"},
+		{.action = PK_ACT_PASS, .proto = 6, .dst = "10.0.0.5", .dport = 443},
+		{.action = PK_ACT_BLOCK, .proto = 17, .dst = "192.0.2.0/24", .unsupported = "received-on"},
+	};
+
+	(void)state;
+	lint(w, PK_NELEMS(w));
+	assert_int_equal(rep.n, 0);
+}
+
 static void test_rule_with_ports_on_icmp_is_unmatchable(void **state)
 {
 	static const struct rule w[] = {
@@ -171,6 +217,9 @@ static void test_ruleset_without_block_all_passes_by_default(void **state)
 
 PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_sound_ruleset_has_no_findings, free_report),
+	cmocka_unit_test_teardown(test_no_finding_rests_on_an_unsupported_rule, free_report),
+	cmocka_unit_test_teardown(test_a_finding_beside_an_unsupported_rule_stands, free_report),
+	cmocka_unit_test_teardown(test_a_later_unsupported_rule_may_decide_any_packet, free_report),
 	cmocka_unit_test_teardown(test_later_block_shadows_pass_with_different_action, free_report),
 	cmocka_unit_test_teardown(test_quick_rules_shadow_a_later_rule_together, free_report),
 	cmocka_unit_test_teardown(test_pass_covered_by_broader_earlier_pass_is_redundant, free_report),
