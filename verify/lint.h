@@ -69,6 +69,10 @@ struct pk_lint_report {
 struct pk_lint_opts {
 	bool enabled[PK_LINT_COUNT];
 	uint64_t mem_bytes; /* memory the states must fit in; 0 = this machine's */
+	/* Told now and then how many of the rules the analysis has been
+	 * through (a terminal's progress line); NULL for no one. */
+	void (*progress)(void *arg, uint32_t done, uint32_t total);
+	void *progress_arg;
 };
 
 /* Defaults from the table; then --enable/--disable by id. */
