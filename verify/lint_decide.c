@@ -22,7 +22,9 @@
  * (the solver's call grows with the chain, tens of milliseconds at a few
  * hundred rules); a shorter one goes straight to the solver, whose witness
  * reads best (verify/z3_encode.c: typical()). */
-#define PK_LINT_SAMPLE_FIRST 16
+#define PK_LINT_SAMPLE_FIRST 8
+/* Samples drawn where a rule's box meets each other-action rule's. */
+#define PK_LINT_MEET_SAMPLES 4
 /* Overriding rules named in one finding, each with its own solver call. */
 #define PK_LINT_MAX_OVERRIDERS 3
 
@@ -156,20 +158,29 @@ static uint32_t chain_decider(const struct pk_lint_ctx *x, const struct pk_lint_
 }
 
 /* What other_action_witness() asks (within the connection-opening packets
- * with opening), answered by one of rule i's own samples: the chain leaves
- * it to a rule with another action, and the reference evaluator agrees. */
+ * with opening), answered by a sample where rule i's box meets that of a
+ * rule of another action in the chain: the chain leaves it to a rule of
+ * another action, and the reference evaluator agrees. */
 static bool other_action_sample(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *chain,
 				bool opening, struct pk_vpkt *w)
 {
 	const uint8_t act = x->rs->rules[i].action;
-	for (unsigned k = 0; k < PK_LINT_RANK_SAMPLES; k++) {
-		if (!pk_lint_sample_match(x, i, k, w) || (opening && !pk_lint_opening_packet(w)))
+	for (unsigned c = chain->n; c-- > 0;) { /* later rules win: likelier deciders */
+		const struct pk_ir_rule *o = &x->rs->rules[chain->v[c]];
+		struct pk_box b;
+		if (!pk_z3_decides(o) || o->action == act)
 			continue;
-		const uint32_t d = chain_decider(x, chain, w);
-		if (d == PK_LINT_NO_RULE || x->rs->rules[d].action == act)
-			continue;
-		const uint32_t e = decider(x, w);
-		return e != PK_LINT_NO_RULE && x->rs->rules[e].action != act;
+		pk_box_meet(&x->box[i], &x->box[chain->v[c]], &b);
+		for (unsigned k = 0; k < PK_LINT_MEET_SAMPLES && !b.empty; k++) {
+			if (!pk_lint_sample_match(x, i, &b, k, w) || (opening && !pk_lint_opening_packet(w)))
+				continue;
+			const uint32_t d = chain_decider(x, chain, w);
+			if (d == PK_LINT_NO_RULE || x->rs->rules[d].action == act)
+				continue;
+			const uint32_t e = decider(x, w);
+			if (e != PK_LINT_NO_RULE && x->rs->rules[e].action != act)
+				return true;
+		}
 	}
 	return false;
 }
@@ -268,6 +279,18 @@ static bool witness_of(struct pk_lint_ctx *x, uint32_t i, uint32_t d, Z3_ast spa
 	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 4, q), w);
 }
 
+/* The same from a sample where the two rules' boxes meet. */
+static bool meet_sample(const struct pk_lint_ctx *x, uint32_t i, uint32_t d, bool opening, struct pk_vpkt *w)
+{
+	struct pk_box b;
+	pk_box_meet(&x->box[i], &x->box[d], &b);
+	for (unsigned k = 0; k < PK_LINT_MEET_SAMPLES && !b.empty; k++)
+		if (pk_lint_sample_match(x, i, &b, k, w) && (!opening || pk_lint_opening_packet(w)) &&
+		    pk_eval_match(x->rs, &x->rs->rules[d], w))
+			return true;
+	return false;
+}
+
 /* The rule with the largest overlap says what the rule's fate is: when it
  * has another action the intent is lost (an error, with a witness it
  * takes); when it has the same, the rule has no effect (a warning), and a
@@ -281,7 +304,8 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	prune_chain(x, i, &chain);
 	const Z3_ast space = opening ? pk_lint_opening(x) : Z3_mk_true(x->z.c);
 	struct pk_vpkt w;
-	const bool other = (chain.n > PK_LINT_SAMPLE_FIRST && other_action_sample(x, i, &chain, opening, &w)) ||
+	const bool sample_first = chain.n > PK_LINT_SAMPLE_FIRST;
+	const bool other = (sample_first && other_action_sample(x, i, &chain, opening, &w)) ||
 			   other_action_witness(x, i, &chain, &none, space, &w);
 	free(chain.v);
 	rank_by_overlap(x, i, by, opening);
@@ -291,7 +315,8 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	const bool differ = other && x->rs->rules[by->v[0]].action != r->action;
 	if (opening && !differ)
 		return false; /* the same action on most SYNs: the redundancy check judges it */
-	if (!differ && !witness_of(x, i, by->v[0], space, &w))
+	if (!differ && !(sample_first && meet_sample(x, i, by->v[0], opening, &w)) &&
+	    !witness_of(x, i, by->v[0], space, &w))
 		return false;
 	const uint32_t d = decider(x, &w);
 	char list[256];

@@ -53,9 +53,10 @@ const char *pk_lint_line(const struct pk_lint_ctx *x, const char *file, uint32_t
  * quick (a quick match rule too: evaluation stops there). */
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i);
 
-/* The k-th sample of rule i's box (verify/sample.h), when rule i matches
- * it and its interface is filtered. */
-bool pk_lint_sample_match(const struct pk_lint_ctx *x, uint32_t i, unsigned k, struct pk_vpkt *p);
+/* The k-th sample of box b (verify/sample.h; rule i's, or a part of it),
+ * when rule i matches it and its interface is filtered. */
+bool pk_lint_sample_match(const struct pk_lint_ctx *x, uint32_t i, const struct pk_box *b, unsigned k,
+			  struct pk_vpkt *p);
 
 /* Rule j decides packets and its match is a plain function of the packet. */
 bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j);

@@ -100,9 +100,10 @@ static bool skipped_if(const struct pk_ir_ruleset *rs, const char *ifname)
 	return false;
 }
 
-bool pk_lint_sample_match(const struct pk_lint_ctx *x, uint32_t i, unsigned k, struct pk_vpkt *p)
+bool pk_lint_sample_match(const struct pk_lint_ctx *x, uint32_t i, const struct pk_box *b, unsigned k,
+			  struct pk_vpkt *p)
 {
-	pk_box_sample(&x->box[i], &x->rs->rules[i], k, p);
+	pk_box_sample(b, &x->rs->rules[i], k, p);
 	return !skipped_if(x->rs, p->ifname) && pk_eval_match(x->rs, &x->rs->rules[i], p);
 }
 
@@ -118,7 +119,7 @@ static bool any_match(const struct pk_lint_ctx *x, const struct pk_lint_set *s, 
 static bool sample_decided(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, unsigned k,
 			   struct pk_vpkt *p)
 {
-	return pk_lint_sample_match(x, i, k, p) && !any_match(x, t, p);
+	return pk_lint_sample_match(x, i, &x->box[i], k, p) && !any_match(x, t, p);
 }
 
 /* The same within the connection-opening packets. */
@@ -132,7 +133,7 @@ static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
 {
 	struct pk_vpkt p;
 	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
-		if (pk_lint_sample_match(x, i, k, &p)) {
+		if (pk_lint_sample_match(x, i, &x->box[i], k, &p)) {
 			x->rep->stats.sampled++;
 			return false;
 		}
