@@ -22,7 +22,7 @@
  * (the solver's call grows with the chain, tens of milliseconds at a few
  * hundred rules); a shorter one goes straight to the solver, whose witness
  * reads best (verify/z3_encode.c: typical()). */
-#define PK_LINT_SAMPLE_FIRST 8
+#define PK_LINT_SAMPLE_FIRST 16
 /* Samples drawn where a rule's box meets each other-action rule's. */
 #define PK_LINT_MEET_SAMPLES 4
 /* Overriding rules named in one finding, each with its own solver call. */
