@@ -18,10 +18,10 @@
 
 /* Samples of a rule's box that rank the deciding rules by overlap. */
 #define PK_LINT_RANK_SAMPLES 64
-/* A chain of more rules than this is first tried on the rule's own samples
- * (the solver's call grows with the chain, tens of milliseconds at a few
- * hundred rules); a shorter one goes straight to the solver, whose witness
- * reads best (verify/z3_encode.c: typical()). */
+/* A chain of more rules than this is first tried on samples (where the
+ * rule's box meets the others'; the solver's call grows with the chain,
+ * tens of milliseconds at a few hundred rules); a shorter one goes straight
+ * to the solver, whose witness reads best (verify/z3_encode.c: typical()). */
 #define PK_LINT_SAMPLE_FIRST 16
 /* Samples drawn where a rule's box meets each other-action rule's. */
 #define PK_LINT_MEET_SAMPLES 4
@@ -157,6 +157,19 @@ static uint32_t chain_decider(const struct pk_lint_ctx *x, const struct pk_lint_
 	return last;
 }
 
+/* The k-th sample of box b (where rule i's box meets another's) that rule
+ * i matches, connection-opening with opening; on each interface in turn
+ * when the topology lists them and the box names none (packets arrive on
+ * no other: pk_z3_domain). */
+static bool meet_sample_k(const struct pk_lint_ctx *x, uint32_t i, const struct pk_box *b, unsigned k,
+			  bool opening, struct pk_vpkt *w)
+{
+	struct pk_box s = *b;
+	if (!s.ifname && x->z.closed && x->z.nif)
+		s.ifname = x->z.ifnames[k % x->z.nif];
+	return pk_lint_sample_match(x, i, &s, k, w) && (!opening || pk_lint_opening_packet(w));
+}
+
 /* What other_action_witness() asks (within the connection-opening packets
  * with opening), answered by a sample where rule i's box meets that of a
  * rule of another action in the chain: the chain leaves it to a rule of
@@ -172,7 +185,7 @@ static bool other_action_sample(const struct pk_lint_ctx *x, uint32_t i, const s
 			continue;
 		pk_box_meet(&x->box[i], &x->box[chain->v[c]], &b);
 		for (unsigned k = 0; k < PK_LINT_MEET_SAMPLES && !b.empty; k++) {
-			if (!pk_lint_sample_match(x, i, &b, k, w) || (opening && !pk_lint_opening_packet(w)))
+			if (!meet_sample_k(x, i, &b, k, opening, w))
 				continue;
 			const uint32_t d = chain_decider(x, chain, w);
 			if (d == PK_LINT_NO_RULE || x->rs->rules[d].action == act)
@@ -285,8 +298,7 @@ static bool meet_sample(const struct pk_lint_ctx *x, uint32_t i, uint32_t d, boo
 	struct pk_box b;
 	pk_box_meet(&x->box[i], &x->box[d], &b);
 	for (unsigned k = 0; k < PK_LINT_MEET_SAMPLES && !b.empty; k++)
-		if (pk_lint_sample_match(x, i, &b, k, w) && (!opening || pk_lint_opening_packet(w)) &&
-		    pk_eval_match(x->rs, &x->rs->rules[d], w))
+		if (meet_sample_k(x, i, &b, k, opening, w) && pk_eval_match(x->rs, &x->rs->rules[d], w))
 			return true;
 	return false;
 }
