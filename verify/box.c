@@ -236,3 +236,31 @@ bool pk_box_is_full(const struct pk_box *b)
 	       b->dport_hi == 65535 && b->src_lo == 0 && b->src_hi == U128_MAX && b->dst_lo == 0 &&
 	       b->dst_hi == U128_MAX && !b->ifname && !b->flagmask && b->itype < 0 && b->icode < 0 && b->tos < 0;
 }
+
+static pk_u128 max128(pk_u128 a, pk_u128 b) { return a > b ? a : b; }
+static pk_u128 min128(pk_u128 a, pk_u128 b) { return a < b ? a : b; }
+
+void pk_box_meet(const struct pk_box *a, const struct pk_box *b, struct pk_box *out)
+{
+	*out = *a;
+	out->empty = !pk_box_overlap(a, b);
+	out->exact = false;
+	out->afmask &= b->afmask;
+	out->dirmask &= b->dirmask;
+	out->src_lo = max128(a->src_lo, b->src_lo);
+	out->src_hi = min128(a->src_hi, b->src_hi);
+	out->dst_lo = max128(a->dst_lo, b->dst_lo);
+	out->dst_hi = min128(a->dst_hi, b->dst_hi);
+	out->sport_lo = (uint16_t)max128(a->sport_lo, b->sport_lo);
+	out->sport_hi = (uint16_t)min128(a->sport_hi, b->sport_hi);
+	out->dport_lo = (uint16_t)max128(a->dport_lo, b->dport_lo);
+	out->dport_hi = (uint16_t)min128(a->dport_hi, b->dport_hi);
+	out->proto_lo = (uint8_t)max128(a->proto_lo, b->proto_lo);
+	out->proto_hi = (uint8_t)min128(a->proto_hi, b->proto_hi);
+	out->flags = (uint8_t)((a->flags & a->flagmask) | (b->flags & b->flagmask));
+	out->flagmask = a->flagmask | b->flagmask;
+	out->itype = a->itype < 0 ? b->itype : a->itype;
+	out->icode = a->icode < 0 ? b->icode : a->icode;
+	out->tos = a->tos < 0 ? b->tos : a->tos;
+	out->ifname = a->ifname ? a->ifname : b->ifname;
+}

@@ -36,6 +36,9 @@ bool pk_box_overlap(const struct pk_box *a, const struct pk_box *b);
 bool pk_box_contains(const struct pk_box *out, const struct pk_box *in);
 /* Matches every well-formed packet. */
 bool pk_box_is_full(const struct pk_box *b);
+/* The box of the packets in both a and b (empty when they do not overlap;
+ * never exact). */
+void pk_box_meet(const struct pk_box *a, const struct pk_box *b, struct pk_box *out);
 
 /* Calls emit(arg, a, b) once for each pair of boxes box[a], box[b]
  * (a, b among ids, in no set order) that overlap; returns the number of

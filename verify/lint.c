@@ -122,6 +122,12 @@ Z3_ast pk_lint_M(struct pk_lint_ctx *x, uint32_t i)
 	return x->M[i];
 }
 
+void pk_lint_progress(const struct pk_lint_ctx *x, uint32_t done)
+{
+	if (x->o->progress && (done % 256 == 0 || done == x->rs->nrules))
+		x->o->progress(x->o->progress_arg, done, x->rs->nrules);
+}
+
 bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 {
 	return x->o->enabled[id];

@@ -18,6 +18,13 @@
 
 /* Samples of a rule's box that rank the deciding rules by overlap. */
 #define PK_LINT_RANK_SAMPLES 64
+/* A chain of more rules than this is first tried on samples (where the
+ * rule's box meets the others'; the solver's call grows with the chain,
+ * tens of milliseconds at a few hundred rules); a shorter one goes straight
+ * to the solver, whose witness reads best (verify/z3_encode.c: typical()). */
+#define PK_LINT_SAMPLE_FIRST 16
+/* Samples drawn where a rule's box meets each other-action rule's. */
+#define PK_LINT_MEET_SAMPLES 4
 /* Overriding rules named in one finding, each with its own solver call. */
 #define PK_LINT_MAX_OVERRIDERS 3
 
@@ -58,6 +65,43 @@ static bool in_set(const struct pk_lint_set *s, uint32_t j)
 	return false;
 }
 
+/* Rule j matches every packet rule i matches: its exact box holds rule
+ * i's and its match is a plain function of the packet (not translated). */
+static bool holds(const struct pk_lint_ctx *x, uint32_t j, uint32_t i)
+{
+	return !x->unsure[j] && x->box[j].exact && pk_box_contains(&x->box[j], &x->box[i]);
+}
+
+/* Drops from `chain` (ascending, rule i among them) the rules that never
+ * decide a packet of rule i, so the solver gets a short chain that says the
+ * same of those packets: every rule after the first quick one holding rule
+ * i (evaluation stops there), and every non-quick rule before the last
+ * non-quick one holding it (that one matches later and wins). */
+static void prune_chain(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *chain)
+{
+	unsigned end = chain->n, last = 0;
+	bool any = false;
+	for (unsigned k = 0; k < end; k++) {
+		const uint32_t j = chain->v[k];
+		const struct pk_ir_rule *r = &x->rs->rules[j];
+		if (j == i || !holds(x, j, i))
+			continue;
+		if (r->quick)
+			end = k + 1;
+		else if (pk_z3_decides(r)) {
+			last = k;
+			any = true;
+		}
+	}
+	unsigned n = 0;
+	for (unsigned k = 0; k < end; k++) {
+		const struct pk_ir_rule *r = &x->rs->rules[chain->v[k]];
+		if (!any || k >= last || r->quick)
+			chain->v[n++] = chain->v[k];
+	}
+	chain->n = n;
+}
+
 /* A packet rule i matches (within space) that the rules of `chain`
  * (ascending; match rules stop evaluation when quick) leave to a rule
  * whose action differs from rule i's, the rules of `fine` apart. */
@@ -66,6 +110,13 @@ static bool other_action_witness(struct pk_lint_ctx *x, uint32_t i, const struct
 {
 	Z3_context c = x->z.c;
 	const uint8_t act = x->rs->rules[i].action;
+	bool differs = false;
+	for (unsigned k = 0; k < chain->n; k++) {
+		const struct pk_ir_rule *r = &x->rs->rules[chain->v[k]];
+		differs |= pk_z3_decides(r) && r->action != act && !in_set(fine, chain->v[k]);
+	}
+	if (!differs)
+		return false; /* every leaf is the rule's own action: nothing to ask */
 	Z3_ast *M = pk_xcalloc(chain->n + 1, sizeof(*M)), *leaf = pk_xcalloc(chain->n + 1, sizeof(*leaf));
 	for (unsigned k = 0; k < chain->n; k++) {
 		M[k] = pk_lint_M(x, chain->v[k]);
@@ -85,6 +136,66 @@ static uint32_t decider(const struct pk_lint_ctx *x, const struct pk_vpkt *p)
 	struct pk_eval_result res;
 	pk_eval_filter(x->rs, p, &res, NULL, NULL);
 	return res.rule == PK_EVAL_NONE ? PK_LINT_NO_RULE : res.rule;
+}
+
+/* The rule of `chain` (ascending) that decides p as pf does: the first
+ * quick match, else the last match; a quick match rule stops evaluation,
+ * leaving the last pass or block matched before it. PK_LINT_NO_RULE when
+ * none does. */
+static uint32_t chain_decider(const struct pk_lint_ctx *x, const struct pk_lint_set *chain, const struct pk_vpkt *p)
+{
+	uint32_t last = PK_LINT_NO_RULE;
+	for (unsigned k = 0; k < chain->n; k++) {
+		const struct pk_ir_rule *r = &x->rs->rules[chain->v[k]];
+		if (!pk_eval_match(x->rs, r, p))
+			continue;
+		if (pk_z3_decides(r))
+			last = chain->v[k];
+		if (r->quick)
+			break;
+	}
+	return last;
+}
+
+/* The k-th sample of box b (where rule i's box meets another's) that rule
+ * i matches, connection-opening with opening; on each interface in turn
+ * when the topology lists them and the box names none (packets arrive on
+ * no other: pk_z3_domain). */
+static bool meet_sample_k(const struct pk_lint_ctx *x, uint32_t i, const struct pk_box *b, unsigned k,
+			  bool opening, struct pk_vpkt *w)
+{
+	struct pk_box s = *b;
+	if (!s.ifname && x->z.closed && x->z.nif)
+		s.ifname = x->z.ifnames[k % x->z.nif];
+	return pk_lint_sample_match(x, i, &s, k, w) && (!opening || pk_lint_opening_packet(w));
+}
+
+/* What other_action_witness() asks (within the connection-opening packets
+ * with opening), answered by a sample where rule i's box meets that of a
+ * rule of another action in the chain: the chain leaves it to a rule of
+ * another action, and the reference evaluator agrees. */
+static bool other_action_sample(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *chain,
+				bool opening, struct pk_vpkt *w)
+{
+	const uint8_t act = x->rs->rules[i].action;
+	for (unsigned c = chain->n; c-- > 0;) { /* later rules win: likelier deciders */
+		const struct pk_ir_rule *o = &x->rs->rules[chain->v[c]];
+		struct pk_box b;
+		if (!pk_z3_decides(o) || o->action == act)
+			continue;
+		pk_box_meet(&x->box[i], &x->box[chain->v[c]], &b);
+		for (unsigned k = 0; k < PK_LINT_MEET_SAMPLES && !b.empty; k++) {
+			if (!meet_sample_k(x, i, &b, k, opening, w))
+				continue;
+			const uint32_t d = chain_decider(x, chain, w);
+			if (d == PK_LINT_NO_RULE || x->rs->rules[d].action == act)
+				continue;
+			const uint32_t e = decider(x, w);
+			if (e != PK_LINT_NO_RULE && x->rs->rules[e].action != act)
+				return true;
+		}
+	}
+	return false;
 }
 
 /* Orders by rank[] descending, keeping the given order among equals. */
@@ -181,6 +292,17 @@ static bool witness_of(struct pk_lint_ctx *x, uint32_t i, uint32_t d, Z3_ast spa
 	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 4, q), w);
 }
 
+/* The same from a sample where the two rules' boxes meet. */
+static bool meet_sample(const struct pk_lint_ctx *x, uint32_t i, uint32_t d, bool opening, struct pk_vpkt *w)
+{
+	struct pk_box b;
+	pk_box_meet(&x->box[i], &x->box[d], &b);
+	for (unsigned k = 0; k < PK_LINT_MEET_SAMPLES && !b.empty; k++)
+		if (meet_sample_k(x, i, &b, k, opening, w) && pk_eval_match(x->rs, &x->rs->rules[d], w))
+			return true;
+	return false;
+}
+
 /* The rule with the largest overlap says what the rule's fate is: when it
  * has another action the intent is lost (an error, with a witness it
  * takes); when it has the same, the rule has no effect (a warning), and a
@@ -191,9 +313,12 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	struct pk_lint_set chain = {pk_xcalloc(t->n + 2, sizeof(uint32_t)), 0}, none = {NULL, 0};
 	with_rule(t, i, &chain);
+	prune_chain(x, i, &chain);
 	const Z3_ast space = opening ? pk_lint_opening(x) : Z3_mk_true(x->z.c);
 	struct pk_vpkt w;
-	const bool other = other_action_witness(x, i, &chain, &none, space, &w);
+	const bool sample_first = chain.n > PK_LINT_SAMPLE_FIRST;
+	const bool other = (sample_first && other_action_sample(x, i, &chain, opening, &w)) ||
+			   other_action_witness(x, i, &chain, &none, space, &w);
 	free(chain.v);
 	rank_by_overlap(x, i, by, opening);
 	const uint32_t od = other ? decider(x, &w) : PK_LINT_NO_RULE;
@@ -202,7 +327,8 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	const bool differ = other && x->rs->rules[by->v[0]].action != r->action;
 	if (opening && !differ)
 		return false; /* the same action on most SYNs: the redundancy check judges it */
-	if (!differ && !witness_of(x, i, by->v[0], space, &w))
+	if (!differ && !(sample_first && meet_sample(x, i, by->v[0], opening, &w)) &&
+	    !witness_of(x, i, by->v[0], space, &w))
 		return false;
 	const uint32_t d = decider(x, &w);
 	char list[256];
@@ -259,6 +385,7 @@ void pk_lint_check_overridden(struct pk_lint_ctx *x, uint32_t i)
 	for (unsigned k = 0; k < first.n; k++)
 		v[k + 1] = Z3_mk_not(c, pk_lint_M(x, first.v[k]));
 	const Z3_ast space = pk_z3_and(c, first.n + 1, v);
+	prune_chain(x, i, &later);
 	struct pk_vpkt w, w0;
 	while (later.n > 1 && later.n <= PK_LINT_MAX_SOLVER_RULES && found.n < PK_LINT_MAX_OVERRIDERS &&
 	       other_action_witness(x, i, &later, &found, space, &w)) {

@@ -145,6 +145,39 @@ static json_t *sarif_doc(const struct pk_lint_report *rep, const char *version)
 			 "driver", "name", "picket", "version", version, "rules", sarif_rules(), "results", results);
 }
 
+static int dump(json_t *doc, FILE *out)
+{
+	const int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(doc);
+	return rc || ferror(out) ? -1 : 0;
+}
+
+int pk_lint_print_failure(const struct pk_diags *d, FILE *out, const char *version)
+{
+	json_t *results = json_array(), *notes = json_array(), *rules = sarif_rules();
+	json_array_append_new(rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "id", "input-error", "name",
+					       "input-error", "shortDescription", "text",
+					       "The rules could not be read or analysed", "defaultConfiguration",
+					       "level", "error"));
+	for (unsigned i = 0; i < d->n; i++) {
+		const struct pk_diag *g = &d->v[i];
+		if (g->sev != PK_SEV_ERROR)
+			continue;
+		json_array_append_new(results, json_pack("{s:s, s:i, s:s, s:{s:s}, s:[o]}", "ruleId", "input-error",
+							 "ruleIndex", PK_LINT_COUNT, "level", "error", "message",
+							 "text", g->msg, "locations", sarif_location(&g->loc, NULL)));
+		json_array_append_new(notes, json_pack("{s:s, s:{s:s}, s:[o]}", "level", "error", "message", "text",
+						       g->msg, "locations", sarif_location(&g->loc, NULL)));
+	}
+	return dump(json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:[{s:b, s:i, s:o}], s:o}]}", "$schema",
+			      "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",
+			      "driver", "name", "picket", "version", version, "rules", rules, "invocations",
+			      "executionSuccessful", 0, "exitCode", 2, "toolExecutionNotifications", notes,
+			      "results", results),
+		    out);
+}
+
 int pk_lint_print(const struct pk_ir_ruleset *rs, const struct pk_lint_report *rep, enum pk_lint_format fmt,
 		  FILE *out, enum pk_diag_color color, const char *version)
 {
@@ -160,10 +193,7 @@ int pk_lint_print(const struct pk_ir_ruleset *rs, const struct pk_lint_report *r
 	} else {
 		doc = sarif_doc(rep, version);
 	}
-	const int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(doc);
-	return rc || ferror(out) ? -1 : 0;
+	return dump(doc, out);
 }
 
 void pk_lint_print_stats(const struct pk_lint_report *rep, FILE *out)

@@ -19,6 +19,11 @@ int pk_lint_print(const struct pk_ir_ruleset *rs, const struct pk_lint_report *r
 /* A packet as JSON: its text form and its fields; outcome (what happens
  * to it) may be NULL. The one form every command's JSON gives packets in. */
 json_t *pk_vpkt_json(const struct pk_vpkt *p, const char *outcome);
+/* SARIF for a run that analysed nothing (a syntax error, too many rules):
+ * each error of d as a result of the rule "input-error" and as a
+ * notification of the invocation, which is marked failed with exit code 2.
+ * Returns 0, or -1 when the output could not be written. */
+int pk_lint_print_failure(const struct pk_diags *d, FILE *out, const char *version);
 void pk_lint_print_stats(const struct pk_lint_report *rep, FILE *out);
 
 #endif

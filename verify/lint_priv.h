@@ -43,12 +43,20 @@ struct pk_lint_ctx {
 };
 
 Z3_ast pk_lint_M(struct pk_lint_ctx *x, uint32_t i);
+/* Rule `done` of the ruleset's is reached: tells the progress callback
+ * every few hundred rules, and at the end. */
+void pk_lint_progress(const struct pk_lint_ctx *x, uint32_t done);
 bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id);
 /* A source line (no newline) from the index, or NULL. */
 const char *pk_lint_line(const struct pk_lint_ctx *x, const char *file, uint32_t line, size_t *len);
 /* Rule j can take packets from rule i when it comes before it and is
  * quick (a quick match rule too: evaluation stops there). */
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i);
+
+/* The k-th sample of box b (verify/sample.h; rule i's, or a part of it),
+ * when rule i matches it and its interface is filtered. */
+bool pk_lint_sample_match(const struct pk_lint_ctx *x, uint32_t i, const struct pk_box *b, unsigned k,
+			  struct pk_vpkt *p);
 
 /* Rule j decides packets and its match is a plain function of the packet. */
 bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j);

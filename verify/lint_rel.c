@@ -101,10 +101,10 @@ static bool skipped_if(const struct pk_ir_ruleset *rs, const char *ifname)
 	return false;
 }
 
-/* The k-th sample of rule i's box when rule i matches it (and it is filtered). */
-static bool sample_match(const struct pk_lint_ctx *x, uint32_t i, unsigned k, struct pk_vpkt *p)
+bool pk_lint_sample_match(const struct pk_lint_ctx *x, uint32_t i, const struct pk_box *b, unsigned k,
+			  struct pk_vpkt *p)
 {
-	pk_box_sample(&x->box[i], &x->rs->rules[i], k, p);
+	pk_box_sample(b, &x->rs->rules[i], k, p);
 	return !skipped_if(x->rs, p->ifname) && pk_eval_match(x->rs, &x->rs->rules[i], p);
 }
 
@@ -120,7 +120,7 @@ static bool any_match(const struct pk_lint_ctx *x, const struct pk_lint_set *s, 
 static bool sample_decided(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, unsigned k,
 			   struct pk_vpkt *p)
 {
-	return sample_match(x, i, k, p) && !any_match(x, t, p);
+	return pk_lint_sample_match(x, i, &x->box[i], k, p) && !any_match(x, t, p);
 }
 
 /* The same within the connection-opening packets. */
@@ -134,7 +134,7 @@ static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
 {
 	struct pk_vpkt p;
 	for (unsigned k = 0; k < PK_LINT_SAMPLES; k++)
-		if (sample_match(x, i, k, &p)) {
+		if (pk_lint_sample_match(x, i, &x->box[i], k, &p)) {
 			x->rep->stats.sampled++;
 			return false;
 		}
@@ -460,6 +460,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i] && !x->assumed[i])
 			check_unmatchable(x, i);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
+		pk_lint_progress(x, i);
 		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] || x->assumed[i] ||
 		    (x->guarded[i] && !rs->rules[i].quick))
 			continue;
@@ -486,6 +487,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 		if (pk_lint_on(x, PK_LINT_CORRELATED) && !pk_box_is_full(&x->box[i]))
 			check_correlated(x, i);
 	}
+	pk_lint_progress(x, rs->nrules);
 	free(t.v);
 	free(p.v);
 	free(tmp.v);

@@ -57,6 +57,30 @@ assert f["witness"]["interface"] == "lan0" and f["witness"]["dport"] == 443
 PY
 then echo "ok: JSON findings carry id, severity, location, related and witness"; else fail=1; fi
 
+# --output FILE: the chosen format in the file, nothing on standard output,
+# the same exit status; refused over an input; nothing left when it cannot
+# be written
+$picket lint --format json $golden/egress.conf >"$tmp/stdout.json"
+expect 1 "--output writes the report to a file" -- $picket lint --format json --output "$tmp/out.json" $golden/egress.conf
+if cmp -s "$tmp/out.json" "$tmp/stdout.json" && [ ! -s "$tmp/out" ]; then
+	echo "ok: --output holds what standard output would"
+else
+	echo "FAIL: --output differs from standard output"; fail=1
+fi
+cp $golden/egress.conf "$tmp/in.conf"
+expect 2 "--output naming the rule file is refused" -- $picket lint --output "$tmp/in.conf" "$tmp/in.conf"
+cmp -s "$tmp/in.conf" $golden/egress.conf || { echo "FAIL: a refused --output changed its input"; fail=1; }
+expect 2 "--output in a missing directory is an error" -- $picket lint --output "$tmp/no/such/dir/x" $golden/egress.conf
+echo keep >"$tmp/kept.json"
+expect 2 "a syntax error leaves --output as it was" -- $picket lint --format json --output "$tmp/kept.json" $tmp/bad.conf
+if [ "$(cat "$tmp/kept.json")" = keep ] && ! ls -A "$tmp" | grep -q '\.tmp\.'; then
+	echo "ok: nothing half-written, no temporary file left"
+else
+	echo "FAIL: --output after an error"; ls -A "$tmp"; fail=1
+fi
+expect 1 "no progress line when standard error is not a terminal" -- $picket lint $golden/shadowed.conf
+[ -s "$tmp/err" ] && { echo "FAIL: lint wrote to a non-terminal standard error"; cat "$tmp/err"; fail=1; }
+
 if [ ! -f "$schema" ] || ! $py -c 'import jsonschema' 2>/dev/null; then
 	echo "SKIP: SARIF schema or python3-jsonschema missing"
 	[ $fail -eq 0 ] && exit 77
@@ -76,5 +100,36 @@ for res in run["results"]:
     assert run["tool"]["driver"]["rules"][res["ruleIndex"]]["id"] == res["ruleId"]
 PY
 	then echo "ok: SARIF of $f.conf validates against the 2.1.0 schema"; else fail=1; fi
+done
+
+# input errors in SARIF too: the run marked failed, the error a result
+# (file, line) and a notification, exit 2; through --output as well
+awk 'BEGIN { for (i = 0; i <= 50000; i++) printf "pass in proto tcp to port %d\n", i % 65535 + 1 }' >"$tmp/many.conf"
+expect 2 "a syntax error with --format sarif exits 2" -- $picket lint --format sarif $tmp/bad.conf
+cp "$tmp/out" "$tmp/syntax.sarif"
+expect 2 "too many rules with --format sarif exits 2" -- $picket lint --format sarif --output "$tmp/size.sarif" \
+	$tmp/many.conf
+for f in syntax size; do
+	if $py - "$schema" "$tmp/$f.sarif" $f <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, schema)
+run = doc["runs"][0]
+inv = run["invocations"][0]
+assert inv["executionSuccessful"] is False and inv["exitCode"] == 2, inv
+assert len(run["results"]) == 1 and len(inv["toolExecutionNotifications"]) == 1, run["results"]
+res = run["results"][0]
+assert res["ruleId"] == "input-error" and res["level"] == "error"
+assert run["tool"]["driver"]["rules"][res["ruleIndex"]]["id"] == "input-error"
+loc = res["locations"][0]["physicalLocation"]
+if sys.argv[3] == "syntax":
+    assert loc["artifactLocation"]["uri"].endswith("bad.conf") and loc["region"]["startLine"] == 1, loc
+    assert "syntax error" in res["message"]["text"], res
+else:
+    assert loc["artifactLocation"]["uri"].endswith("many.conf"), loc
+    assert "50001 rules" in res["message"]["text"], res
+PY
+	then echo "ok: SARIF of the $f error validates and reports it"; else fail=1; fi
 done
 exit $fail
