@@ -6,12 +6,13 @@ _picket_options() {
 	case $1 in
 	check) echo "--format --color --topology --root -D --help" ;;
 	print) echo "-n -v --topology --root -D --help" ;;
-	lint) echo "--format --fail-on --enable --disable --list --stats --topology --root -D --color --help" ;;
+	lint) echo "--format --output -o --fail-on --enable --disable --list --stats --topology --root -D --color --help" ;;
 	diff) echo "--max --format --topology --root -D --color --help" ;;
 	explain | query) echo "--format --topology --root -D --color --help" ;;
 	compile) echo "-o --expect --sign --topology --root -D --help" ;;
 	test) echo "--format --topology --root -D --color --help" ;;
 	keygen) echo "--help" ;;
+	import) echo "--color --help" ;;
 	dump) echo "--raw --help" ;;
 	replay) echo "--iface --format --summary --quiet -w --explain --report --threads --topology --root --help" ;;
 	states | rules) echo "-s -v --format --help" ;;
@@ -23,7 +24,7 @@ _picket_options() {
 
 _picket() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="check print lint diff explain query test compile keygen dump replay states stats rules tables kill-states reload confirm"
+	local commands="check print lint diff explain query test compile keygen import dump replay states stats rules tables kill-states reload confirm"
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
@@ -42,7 +43,7 @@ _picket() {
 	--fail-on) words="error warning info never" ;;
 	--enable | --disable) words=$(picket lint --list 2>/dev/null | cut -d' ' -f1) ;;
 	--iface | --explain | --max | --threads | --confirm | -D) return ;;
-	--topology | --root | --report | --expect | --sign | -o | -w | -s)
+	--topology | --root | --report | --expect | --sign | --output | -o | -w | -s)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	esac
