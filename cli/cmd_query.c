@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "configxml/configxml.h"
 #include "cli/irload.h"
 #include "cli/json_out.h"
 #include "runtime/xalloc.h"
@@ -37,12 +36,9 @@ static void show_rule(const struct pk_ir_ruleset *rs, uint32_t i)
 static int load_shape(const struct pk_ir_ruleset *rs, const char *shape, const struct pk_cli_irargs *ia,
 		      struct pk_ir_ruleset **out, uint32_t *first)
 {
-	if (rs->nsources == 0)
+	const struct pk_ir_source *src = pk_cli_rules_text(rs);
+	if (!src)
 		return -1;
-	const struct pk_ir_source *src = &rs->sources[0];
-	/* a config.xml is followed by the pf rules it became */
-	if (pk_cx_is_xml(src->text, src->len) && rs->nsources > 1)
-		src++;
 	const size_t len = src->len + strlen(shape) + 16;
 	char *text = malloc(len);
 	if (!text)

@@ -191,9 +191,9 @@ static int load_shapes(struct pk_cli_expect_run *run, const struct pk_ir_ruleset
 		shapes |= !run->v[k].is_packet;
 	if (!shapes)
 		return 0;
-	if (rs->nsources == 0)
+	const struct pk_ir_source *src = pk_cli_rules_text(rs);
+	if (!src)
 		return -1;
-	const struct pk_ir_source *src = &rs->sources[0];
 	const size_t cap = src->len + run->len + 8u * run->n + 16;
 	char *text = pk_xmalloc(cap), line[4200];
 	size_t len = (size_t)snprintf(text, cap, "%.*s\n", (int)src->len, src->text);

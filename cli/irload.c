@@ -4,6 +4,7 @@
 
 #include "cli/irload.h"
 #include "cli/json_out.h"
+#include "configxml/configxml.h"
 
 void pk_cli_irargs_init(struct pk_cli_irargs *a)
 {
@@ -97,6 +98,15 @@ int pk_cli_irargs_two(int argc, char **argv, struct pk_cli_irargs *a, const char
 		return 0;
 	usage(stderr);
 	return -1;
+}
+
+const struct pk_ir_source *pk_cli_rules_text(const struct pk_ir_ruleset *rs)
+{
+	if (rs->nsources == 0)
+		return NULL;
+	/* a config.xml is followed by the pf rules it became */
+	const bool xml = pk_cx_is_xml(rs->sources[0].text, rs->sources[0].len);
+	return xml ? (rs->nsources > 1 ? &rs->sources[1] : NULL) : &rs->sources[0];
 }
 
 int pk_cli_load_ir(const char *path, const struct pk_cli_irargs *a, struct pk_ir_ruleset **out)

@@ -100,5 +100,10 @@ for f in "$fx"/*.xml "$corpus"/*.xml; do
 	expect 0 "check $n" "$picket" check "$f"
 	expect 0 "diff $n against its import" "$picket" diff "$f" "$tmp/i.conf"
 done
+# Policy tests on a backup: the shapes are read against the pf rules it became.
+printf 'expect block proto tcp from any to any port 3306 in on em0\nexpect reach proto tcp from 192.168.1.0/24 to any port 443 in on em1\n' >"$tmp/ok.expect"
+expect 0 "test: expectations that hold on a config.xml" "$picket" test "$fx/pfsense-2.7.xml" "$tmp/ok.expect"
+printf 'expect block proto tcp from 192.168.1.0/24 to any port 443 in on em1\n' >"$tmp/fail.expect"
+expect 1 "test: an expectation that fails on a config.xml" "$picket" test "$fx/pfsense-2.7.xml" "$tmp/fail.expect"
 [ "$fails" -eq 0 ] && echo "ok: config.xml end to end"
 exit "$fails"
