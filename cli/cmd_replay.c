@@ -340,7 +340,9 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 			      r->rp.snap_len, buf, len);
 	/* The firewall's own connections are not forwarded: no stall to diagnose. */
 	const bool forwarded = res.kind == PK_V_PASS && res.out.done;
-	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, iface,
+	/* the rule that let it in, else the one that let it out */
+	const uint32_t rule = res.in.v.rule != PK_RT_NO_RULE || !res.out.done ? res.in.v.rule : res.out.v.rule;
+	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
 					res.out.done ? res.out.iface : PK_RT_NO_IFACE,
 					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
 					res.reason == PK_REASON_STATE_MISMATCH};
