@@ -429,6 +429,21 @@ void pk_rp_stalls(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const 
 		fputs("note: too many TCP connections to follow them all; stall report incomplete\n", out);
 }
 
+/* Drawn translations: how many the capture's copies confirmed or moved,
+ * and how many it showed no copy of. */
+static void translations(FILE *out, const struct pk_nat_map *m)
+{
+	fprintf(out, "Translations drawn%22s\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n",
+		"Total", "drawn", (unsigned long long)m->drawn, "taken from the capture",
+		(unsigned long long)m->adopted, "as the capture shows", (unsigned long long)m->agreed,
+		"not in the capture", (unsigned long long)m->unseen);
+	if (m->unseen)
+		fprintf(out, "  note: replies to %llu translated connections cannot be predicted: the capture "
+			     "does not show the translation the firewall chose (capture the egress interface too, "
+			     "in pcapng with interface names)\n",
+			(unsigned long long)m->unseen);
+}
+
 void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t)
 {
 	const struct pk_counters *c = pk_engine_counters(e);
@@ -438,6 +453,8 @@ void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs,
 		fprintf(out, "  %-24s %14llu\n", verdict_names[k], (unsigned long long)t->verdict[k]);
 	fprintf(out, "  %-24s %14llu\n  %-24s %14llu\n", "not IP (skipped)", (unsigned long long)t->not_ip,
 		"sent by capturing host", (unsigned long long)t->outgoing);
+	if (t->nat && t->nat->drawn)
+		translations(out, t->nat);
 	fprintf(out, "State Table%29s\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "Total",
 		"current entries", (unsigned long long)c->states_current, "searches", (unsigned long long)c->searches,
 		"inserts", (unsigned long long)c->inserts, "removals", (unsigned long long)c->removals);
