@@ -69,16 +69,16 @@ static bool rewritten(uint8_t proto, size_t k)
 	}
 }
 
-/* Is seen the copy of w's packet? The same peer it goes to, the same IPv4
- * id and length, the same transport bytes where translation leaves them. */
+/* Is seen the copy of w's packet? The same peer it goes to, the same
+ * length, the same transport bytes where translation leaves them (TCP's
+ * sequence number alone is random). Not the IPv4 id: scrub random-id
+ * redraws it on both firewalls. */
 static bool is_copy(const struct pk_nat_wait *w, const struct pk_pkt *wp, const uint8_t *ip, size_t len,
 		    const struct pk_pkt *sp)
 {
 	bool ports = wp->proto == PK_PROTO_TCP || wp->proto == PK_PROTO_UDP;
 	if (wp->af != sp->af || wp->proto != sp->proto || (ports && wp->dport != sp->dport) ||
 	    wp->l4_off != sp->l4_off || memcmp(wp->dst, sp->dst, 16) != 0 || w->tot != ip_length(ip))
-		return false;
-	if (wp->af == PK_AF_INET && memcmp(w->ip + 4, ip + 4, 2) != 0)
 		return false;
 	size_t end = w->len < len ? w->len : len;
 	for (size_t k = wp->l4_off; k < end; k++)

@@ -9,8 +9,8 @@
  * the egress interface (a capture on both sides, marked as sent by the
  * capturing host), that copy names the firewall's choice, and the state is
  * moved to it (pk_engine_adopt), as replay_isn.h moves synproxy's sequence
- * numbers. A copy is known by the interface, the untranslated peer and the
- * bytes that translation leaves alone (IPv4 id, the transport header
+ * numbers. A copy is known by the interface, the untranslated peer, the
+ * length and the bytes that translation leaves alone (the transport header
  * without ports, ICMP id and checksums, the start of the payload). A drawn
  * translation whose copy does not come within a second is counted: replies
  * to it cannot be predicted. Owns a small list of translations waiting for
