@@ -255,7 +255,7 @@ enum pk_adopt pk_engine_adopt(struct pk_engine *e, uint16_t iface, const uint8_t
 			      const uint8_t *seen, size_t slen)
 {
 	struct pk_pkt d, s;
-	struct pk_skey keys[2];
+	struct pk_skey keys[2], now;
 	uint32_t i;
 
 	if (!outside_key(drawn, dlen, &d, &keys[PK_SK_WIRE]))
@@ -267,7 +267,6 @@ enum pk_adopt pk_engine_adopt(struct pk_engine *e, uint16_t iface, const uint8_t
 	if (!outside_key(seen, slen, &s, &keys[PK_SK_WIRE]) || s.af != d.af || s.proto != d.proto)
 		return PK_ADOPT_NO_STATE;
 	pk_st_key(&e->st, i, PK_SK_STACK, &keys[PK_SK_STACK]);
-	struct pk_skey now;
 	pk_st_key(&e->st, i, PK_SK_WIRE, &now);
 	if (memcmp(&now, &keys[PK_SK_WIRE], sizeof now) == 0)
 		return PK_ADOPT_SAME;
