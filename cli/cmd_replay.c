@@ -319,6 +319,15 @@ static void skip_frame(struct run *r, const struct source *s, uint64_t n, const 
 		fprintf(r->o.quiet ? stdout : stderr, "packet %" PRIu64 " is not replayed: %s\n", n, why);
 }
 
+/* A packet the firewall sent, on an interface the capture names: it may
+ * show the translation the firewall chose for a connection. */
+static void leaving_copy(struct run *r, const struct pk_pcap_pkt *p)
+{
+	uint16_t iface = p->ifname ? pk_rs_iface_find(r->rp.rs, p->ifname) : PK_RT_NO_IFACE;
+	if (iface != PK_RT_NO_IFACE)
+		pk_replay_outgoing(&r->rp, p->ts_ns > r->last_ns ? p->ts_ns : r->last_ns, iface, p->ip, p->ip_len);
+}
+
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
 {
 	static uint8_t buf[PKT_CAP], orig[PKT_CAP], snap[PKT_CAP];
@@ -333,6 +342,7 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	}
 	if (p->outgoing) {
 		r->t.outgoing++;
+		leaving_copy(r, p);
 		skip_frame(r, s, n, "sent by the capturing host");
 		return 0;
 	}
@@ -361,7 +371,9 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 			      r->rp.snap_len, buf, len);
 	/* The firewall's own connections are not forwarded: no stall to diagnose. */
 	const bool forwarded = res.kind == PK_V_PASS && res.out.done;
-	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, iface,
+	/* the rule that let it in, else the one that let it out */
+	const uint32_t rule = res.in.v.rule != PK_RT_NO_RULE || !res.out.done ? res.in.v.rule : res.out.v.rule;
+	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
 					res.out.done ? res.out.iface : PK_RT_NO_IFACE,
 					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
 					res.reason == PK_REASON_STATE_MISMATCH};
@@ -396,6 +408,7 @@ static int replay_all(struct run *r)
 			progress(r, false);
 	}
 	progress(r, true);
+	pk_replay_finish(&r->rp);
 	if (r->o.explain > n)
 		fprintf(stderr, "picket replay: --explain %" PRIu64 ": the captures hold only %" PRIu64 " packets\n",
 			r->o.explain, n);
@@ -454,6 +467,7 @@ int pk_cmd_replay(int argc, char **argv)
 		if (ok) {
 			if (!(r.o.quiet && r.o.summary))
 				pk_rp_stalls(r.o.format == PK_RP_CSV ? stderr : stdout, r.o.format, r.rp.rs, &r.stall);
+			r.t.nat = &r.rp.nat;
 			/* Standard output carries JSON lines or CSV rows: the text goes to stderr. */
 			if (r.o.summary && r.o.format == PK_RP_JSONL)
 				pk_rp_summary_json(stdout, r.rp.engine, r.rp.rs, &r.t);

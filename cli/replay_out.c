@@ -315,43 +315,94 @@ static void flow_text(const struct pk_stall_flow *fl, char *buf, size_t size)
 	snprintf(buf, size, af == AF_INET ? "%s:%u > %s:%u" : "[%s]:%u > [%s]:%u", c, fl->cport, s, fl->sport);
 }
 
-struct stall_ctx {
+struct stall_json {
 	FILE *out;
-	enum pk_rp_format f;
 	const struct pk_rs *rs;
-	unsigned n;
 };
 
-static void print_stall(void *ctx, const struct pk_stall_flow *fl, enum pk_stall_cause cause)
+/* jsonl keeps one record per stalled connection, the complete list for
+ * programs (they group as they like); text groups them for people. */
+static void json_stall(void *ctx, const struct pk_stall_flow *fl, enum pk_stall_cause cause)
 {
-	struct stall_ctx *c = ctx;
+	const struct stall_json *c = ctx;
 	char flow[128];
 	flow_text(fl, flow, sizeof flow);
-	const char *in = pk_rs_iface_name(c->rs, fl->in_iface);
-	if (c->f == PK_RP_JSONL) {
-		fprintf(c->out, "{\"stalled\":{\"first\":%llu,\"connection\":", (unsigned long long)fl->first_n);
-		pk_json_str(c->out, flow);
-		fputs(",\"iface\":", c->out);
-		pk_json_str(c->out, in);
-		fprintf(c->out, ",\"packets\":[%llu,%llu],\"cause\":", (unsigned long long)fl->pkts[0],
+	fprintf(c->out, "{\"stalled\":{\"first\":%llu,\"connection\":", (unsigned long long)fl->first_n);
+	pk_json_str(c->out, flow);
+	fputs(",\"iface\":", c->out);
+	pk_json_str(c->out, pk_rs_iface_name(c->rs, fl->in_iface));
+	fputs(",\"rule\":", c->out);
+	json_rule(c->out, c->rs, fl->rule);
+	fprintf(c->out, ",\"packets\":[%llu,%llu],\"cause\":", (unsigned long long)fl->pkts[0],
+		(unsigned long long)fl->pkts[1]);
+	pk_json_str(c->out, pk_stall_cause_text(cause));
+	fputs("}}\n", c->out);
+}
+
+/* "  2 on lan0, rule @3:71 (pass in ...)", the cause, then the examples. */
+static void text_stall_group(FILE *out, const struct pk_rs *rs, const struct pk_stall_group *g)
+{
+	char rule[24], flow[128];
+	const char *src = g->rule == PK_RT_NO_RULE ? NULL : pk_rp_rule_source(rs, g->rule);
+	rule_text(rs, g->rule, rule, sizeof rule);
+	fprintf(out, "  %llu on %s, rule %s", (unsigned long long)g->count, pk_rs_iface_name(rs, g->iface), rule);
+	if (src)
+		fprintf(out, " (%s)", src);
+	fprintf(out, "\n    %s\n", pk_stall_cause_text(g->cause));
+	for (uint64_t i = 0; i < g->count && i < PK_STALL_EXAMPLES; i++) {
+		const struct pk_stall_flow *fl = g->example[i];
+		flow_text(fl, flow, sizeof flow);
+		fprintf(out, "    tcp %s (from packet %llu; %llu packets out, %llu back)\n", flow,
+			(unsigned long long)fl->first_n, (unsigned long long)fl->pkts[0],
 			(unsigned long long)fl->pkts[1]);
-		pk_json_str(c->out, pk_stall_cause_text(cause));
-		fputs("}}\n", c->out);
+	}
+	if (g->count > PK_STALL_EXAMPLES)
+		fprintf(out, "    and %llu more\n", (unsigned long long)(g->count - PK_STALL_EXAMPLES));
+}
+
+static void text_stalls(FILE *out, const struct pk_rs *rs, const struct pk_stall *s)
+{
+	size_t n;
+	uint64_t total = 0;
+	struct pk_stall_group *g = pk_stall_groups(s, rs, &n);
+	if (!g) {
+		if (n)
+			fputs("note: out of memory for the stall report\n", out);
 		return;
 	}
-	if (c->n++ == 0)
-		fputs("\nstalled TCP connections:\n", c->out);
-	fprintf(c->out, "  tcp %s on %s (from packet %llu; %llu packets out, %llu back)\n    %s\n", flow, in,
-		(unsigned long long)fl->first_n, (unsigned long long)fl->pkts[0], (unsigned long long)fl->pkts[1],
-		pk_stall_cause_text(cause));
+	for (size_t i = 0; i < n; i++)
+		total += g[i].count;
+	fprintf(out, "\nstalled TCP connections: %llu, %zu diagnos%s (cause, rule, interface):\n",
+		(unsigned long long)total, n, n == 1 ? "is" : "es");
+	for (size_t i = 0; i < n; i++)
+		text_stall_group(out, rs, &g[i]);
+	free(g);
 }
 
 void pk_rp_stalls(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_stall *s)
 {
-	struct stall_ctx c = {out, f, rs, 0};
-	pk_stall_report(s, print_stall, &c);
+	struct stall_json c = {out, rs};
+	if (f == PK_RP_JSONL)
+		pk_stall_report(s, json_stall, &c);
+	else
+		text_stalls(out, rs, s);
 	if (s->full)
 		fputs("note: too many TCP connections to follow them all; stall report incomplete\n", out);
+}
+
+/* Drawn translations: how many the capture's copies confirmed or moved,
+ * and how many it showed no copy of. */
+static void translations(FILE *out, const struct pk_nat_map *m)
+{
+	fprintf(out, "Translations drawn%22s\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n",
+		"Total", "drawn", (unsigned long long)m->drawn, "taken from the capture",
+		(unsigned long long)m->adopted, "as the capture shows", (unsigned long long)m->agreed,
+		"not in the capture", (unsigned long long)m->unseen);
+	if (m->unseen)
+		fprintf(out, "  note: replies to %llu translated connections cannot be predicted: the capture "
+			     "does not show the translation the firewall chose (capture the egress interface too, "
+			     "in pcapng with interface names)\n",
+			(unsigned long long)m->unseen);
 }
 
 void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t)
@@ -363,6 +414,8 @@ void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs,
 		fprintf(out, "  %-24s %14llu\n", verdict_names[k], (unsigned long long)t->verdict[k]);
 	fprintf(out, "  %-24s %14llu\n  %-24s %14llu\n", "not IP (skipped)", (unsigned long long)t->not_ip,
 		"sent by capturing host", (unsigned long long)t->outgoing);
+	if (t->nat && t->nat->drawn)
+		translations(out, t->nat);
 	fprintf(out, "State Table%29s\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n  %-24s %14llu\n", "Total",
 		"current entries", (unsigned long long)c->states_current, "searches", (unsigned long long)c->searches,
 		"inserts", (unsigned long long)c->inserts, "removals", (unsigned long long)c->removals);

@@ -42,6 +42,7 @@ struct pk_rp_skip {
 /* Totals of the run, beside the engine's counters. */
 struct pk_rp_totals {
 	uint64_t frames, packets, verdict[4], not_ip, outgoing, bytes;
+	const struct pk_nat_map *nat; /* drawn translations and the capture's */
 };
 
 int pk_rp_format_parse(const char *name, enum pk_rp_format *out);

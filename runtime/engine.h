@@ -72,6 +72,8 @@ struct pk_verdict {
 	 * for the replay's "state" column; 0xff when not TCP. */
 	uint8_t src_before, dst_before, src_after, dst_after;
 	bool translated; /* the packet was rewritten (NAT, scrub, synproxy) */
+	bool nat_drawn;  /* its translation was drawn (a port from a range, an address from a pool of
+			  * several): another firewall would have drawn another */
 	uint32_t generated; /* packets emitted while handling this one */
 	uint32_t state_rule; /* the rule that created the state the packet matched
 			      * or is related to; PK_RT_NO_RULE when none */
@@ -130,6 +132,20 @@ void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t i
 /* Expire states whose timeout has passed, doing at most budget units of
  * work (incremental purge); returns states removed. */
 uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget);
+
+/* A translation the engine drew, replaced by the one a captured firewall
+ * chose. drawn is the header of a packet as the engine translated it
+ * leaving on iface, seen the same packet as the capture holds it there.
+ * The state that a reply to drawn would match takes seen's addresses and
+ * ports (ICMP id) as its outside key, so that replies to seen match it. */
+enum pk_adopt {
+	PK_ADOPT_NO_STATE, /* no translating state made on the way out has drawn's key */
+	PK_ADOPT_SAME,     /* seen is translated as drawn is */
+	PK_ADOPT_MOVED,    /* the state now has seen's translation */
+	PK_ADOPT_TAKEN,    /* another state holds seen's translation: the state keeps drawn's */
+};
+enum pk_adopt pk_engine_adopt(struct pk_engine *e, uint16_t iface, const uint8_t *drawn, size_t dlen,
+			      const uint8_t *seen, size_t slen);
 
 /* Counters: global (pfctl -si) and per rule (pfctl -vsr). */
 struct pk_counters {

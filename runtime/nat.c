@@ -116,6 +116,7 @@ bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_r
 	if (nr->action == PK_ACT_BINAT && x->dir == PK_DIR_IN)
 		return binat_in_keys(e, nr, key, idx);
 	pool_addr(e, nr, key->addr[idx], key->addr[idx]);
+	x->v->nat_drawn = nr->nat_npool > 1;
 	if (!has_ports(x->p.proto))
 		return true;
 	if (!source) {
@@ -126,6 +127,7 @@ bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_r
 	if ((nr->nat_pool_opts & PK_POOL_STATIC_PORT) || nr->nat == PK_NAT_BINAT_TO ||
 	    (nr->nat_port_lo && nr->nat_port_lo == nr->nat_port_hi && x->p.sport == nr->nat_port_lo))
 		return true;
+	x->v->nat_drawn = true;
 	return alloc_port(e, x, nr, key, k, idx);
 }
 
@@ -238,4 +240,35 @@ void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, co
 	memcpy(x->p.dst, x->ip + dof, alen);
 	icmp_cksum(x->ip, &x->p);
 	x->v->translated = true;
+}
+
+/* The outside key of a packet leaving: what replies to it look up. */
+static bool outside_key(const uint8_t *ip, size_t len, struct pk_pkt *p, struct pk_skey *k)
+{
+	if (pk_pkt_parse_quoted(ip, len, p) != PK_REASON_NONE)
+		return false;
+	pk_eng_pkt_key(p, PK_DIR_OUT, k);
+	return true;
+}
+
+enum pk_adopt pk_engine_adopt(struct pk_engine *e, uint16_t iface, const uint8_t *drawn, size_t dlen,
+			      const uint8_t *seen, size_t slen)
+{
+	struct pk_pkt d, s;
+	struct pk_skey keys[2], now;
+	uint32_t i;
+
+	if (!outside_key(drawn, dlen, &d, &keys[PK_SK_WIRE]))
+		return PK_ADOPT_NO_STATE;
+	/* the wire key is the outside one: a lookup as inbound finds it */
+	i = pk_st_find(&e->st, d.af, d.proto, &keys[PK_SK_WIRE], PK_DIR_IN, iface);
+	if (i == PK_ST_NONE || (e->st.st[i].flags & PK_SF_ONEKEY) || e->st.st[i].dir != PK_DIR_OUT)
+		return PK_ADOPT_NO_STATE;
+	if (!outside_key(seen, slen, &s, &keys[PK_SK_WIRE]) || s.af != d.af || s.proto != d.proto)
+		return PK_ADOPT_NO_STATE;
+	pk_st_key(&e->st, i, PK_SK_STACK, &keys[PK_SK_STACK]);
+	pk_st_key(&e->st, i, PK_SK_WIRE, &now);
+	if (memcmp(&now, &keys[PK_SK_WIRE], sizeof now) == 0)
+		return PK_ADOPT_SAME;
+	return pk_st_rekey(&e->st, i, keys) ? PK_ADOPT_MOVED : PK_ADOPT_TAKEN;
 }

@@ -32,6 +32,7 @@ int pk_replay_init(struct pk_replay *r, struct pk_rs *rs, uint64_t seed)
 	r->rs = rs;
 	r->engine = pk_engine_new(rs, &cfg);
 	pk_isn_init(&r->isn);
+	pk_nat_init(&r->nat);
 	return r->engine ? 0 : -1;
 }
 
@@ -169,6 +170,15 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 			step(r, now_ns, res->out.v.route_iface, PK_DIR_OUT, res->out.v.tag, iface, ip, len, cap,
 			     &res->out);
 		decide(res, &res->out);
+		if (res->kind == PK_V_PASS && res->out.v.nat_drawn && res->out.v.state_event == PK_SE_CREATED)
+			pk_nat_drawn(&r->nat, now_ns, res->out.iface, ip, *len);
 	}
 	r->cur = NULL;
 }
+
+void pk_replay_outgoing(struct pk_replay *r, uint64_t now_ns, uint16_t iface, const uint8_t *ip, size_t len)
+{
+	pk_nat_seen(&r->nat, r->engine, now_ns, iface, ip, len);
+}
+
+void pk_replay_finish(struct pk_replay *r) { pk_nat_finish(&r->nat); }

@@ -9,7 +9,9 @@
  * expire in capture time: the purge runs whenever the capture's clock
  * crosses the `interval` timeout, so a long idle gap in a capture behaves
  * as it would have live. Synproxied connections have their captured
- * acknowledgement numbers moved to the engine's ISNs (replay_isn.h). Owns
+ * acknowledgement numbers moved to the engine's ISNs (replay_isn.h), and
+ * drawn translations are moved to the ones the capture shows leaving
+ * (replay_nat.h). Owns
  * the engine and collects the packets the
  * firewall generates while handling each packet.
  */
@@ -22,6 +24,7 @@
 
 #include "runtime/engine.h"
 #include "runtime/replay_isn.h"
+#include "runtime/replay_nat.h"
 
 /* Why a passed packet was not forwarded: addressed to the firewall, no
  * route, TTL out, or diverted to a local socket (divert-to: in.v.divert_*). */
@@ -61,6 +64,7 @@ struct pk_replay {
 	uint64_t next_purge_ns;
 	struct pk_replay_result *cur;
 	struct pk_isn_map isn; /* synproxy ISNs of the capture vs the engine */
+	struct pk_nat_map nat; /* drawn translations vs the capture's */
 	/* When snap is set, the packet as the out step sees it (after the in
 	 * step's rewrites and the TTL decrement) is copied there, for
 	 * --explain. */
@@ -76,6 +80,12 @@ void pk_replay_fini(struct pk_replay *r);
  * packet is rewritten in place (NAT, TTL) and may grow up to cap. */
 void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t *ip, size_t *len, size_t cap,
 		      struct pk_replay_result *res);
+
+/* A packet the capture shows leaving on iface (sent by the capturing
+ * host): it may name the translation the firewall chose (replay_nat.h). */
+void pk_replay_outgoing(struct pk_replay *r, uint64_t now_ns, uint16_t iface, const uint8_t *ip, size_t len);
+/* At the end of the captures: translations still waiting have no copy. */
+void pk_replay_finish(struct pk_replay *r);
 
 /* The interface a packet arrived on when the capture does not say: the one
  * whose connected network holds its source address. PK_RT_NO_IFACE when

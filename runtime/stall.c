@@ -1,6 +1,7 @@
 /* runtime/stall.c: follow TCP connections through a replay, diagnose stalls. */
 #include "runtime/stall.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +175,7 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	f->cport = t->sport;
 	f->sport = t->dport;
 	f->first_n = p->n;
+	f->rule = p->rule;
 	f->in_iface = p->iface;
 	f->out_iface = PK_RT_NO_IFACE;
 	f->reply_iface = PK_RT_NO_IFACE;
@@ -206,8 +208,11 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 	f->mismatch[dir] += p->mismatch;
 	if (dir == 0 && p->passed && p->egress != PK_RT_NO_IFACE)
 		f->out_iface = p->egress;
-	if (dir == 0 && (t.flags & PK_TH_SYN) && (p->passed || p->held))
+	if (dir == 0 && (t.flags & PK_TH_SYN) && (p->passed || p->held)) {
 		f->syn_passed = true;
+		if (f->rule == PK_RT_NO_RULE)
+			f->rule = p->rule;
+	}
 	f->proxied |= p->held;
 	if (dir == 1)
 		f->reply_iface = p->iface;
@@ -244,19 +249,106 @@ static int by_first_packet(const void *a, const void *b)
 	return (*x)->first_n < (*y)->first_n ? -1 : (*x)->first_n > (*y)->first_n;
 }
 
+/* The stalled connections in the order they opened, *n of them; NULL when
+ * none or out of memory (told apart by *n: 0 or SIZE_MAX). */
+static const struct pk_stall_flow **stalled(const struct pk_stall *s, size_t *n)
+{
+	const struct pk_stall_flow **list = s->n ? malloc(s->n * sizeof *list) : NULL;
+	*n = s->n ? SIZE_MAX : 0;
+	if (!list)
+		return NULL;
+	*n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (pk_stall_diagnose(&s->v[i]) != PK_STALL_NONE)
+			list[(*n)++] = &s->v[i];
+	qsort(list, *n, sizeof *list, by_first_packet);
+	return list;
+}
+
 void pk_stall_report(const struct pk_stall *s, void (*visit)(void *ctx, const struct pk_stall_flow *f,
 							 enum pk_stall_cause c),
 		     void *ctx)
 {
-	size_t n = 0;
-	const struct pk_stall_flow **list = s->n ? malloc(s->n * sizeof *list) : NULL;
-	if (!list)
-		return;
-	for (size_t i = 0; i < s->n; i++)
-		if (pk_stall_diagnose(&s->v[i]) != PK_STALL_NONE)
-			list[n++] = &s->v[i];
-	qsort(list, n, sizeof *list, by_first_packet);
-	for (size_t i = 0; i < n; i++)
+	size_t n;
+	const struct pk_stall_flow **list = stalled(s, &n);
+	for (size_t i = 0; list && i < n; i++)
 		visit(ctx, list[i], pk_stall_diagnose(list[i]));
 	free(list);
+}
+
+/* A stalled connection with its diagnosis; the rule is known by its
+ * source line, so that the rules one line expands to are one rule. */
+struct diagnosed {
+	const struct pk_stall_flow *f;
+	enum pk_stall_cause cause;
+	const char *file; /* NULL with line 0 when no rule passed it */
+	uint32_t line;
+};
+
+static int by_diagnosis(const void *a, const void *b)
+{
+	const struct diagnosed *x = a, *y = b;
+	int files = x->file && y->file ? strcmp(x->file, y->file) : (x->file != NULL) - (y->file != NULL);
+	if (x->cause != y->cause)
+		return x->cause < y->cause ? -1 : 1;
+	if (files)
+		return files;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->f->in_iface != y->f->in_iface)
+		return x->f->in_iface < y->f->in_iface ? -1 : 1;
+	return by_first_packet(&x->f, &y->f);
+}
+
+static bool same_group(const struct diagnosed *x, const struct diagnosed *y)
+{
+	return x->cause == y->cause && x->line == y->line && x->f->in_iface == y->f->in_iface &&
+	       (x->file && y->file ? !strcmp(x->file, y->file) : x->file == y->file);
+}
+
+static int by_size(const void *a, const void *b)
+{
+	const struct pk_stall_group *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return by_first_packet(&x->example[0], &y->example[0]);
+}
+
+/* One group per run of d sorted by diagnosis; returns their number. */
+static size_t gather(struct diagnosed *d, size_t n, struct pk_stall_group *g)
+{
+	size_t ng = 0;
+	qsort(d, n, sizeof *d, by_diagnosis);
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || !same_group(&d[i - 1], &d[i]))
+			g[ng++] = (struct pk_stall_group){.cause = d[i].cause, .rule = d[i].f->rule,
+							  .iface = d[i].f->in_iface};
+		struct pk_stall_group *last = &g[ng - 1];
+		if (last->count < PK_STALL_EXAMPLES)
+			last->example[last->count] = d[i].f;
+		last->count++;
+	}
+	return ng;
+}
+
+struct pk_stall_group *pk_stall_groups(const struct pk_stall *s, const struct pk_rs *rs, size_t *n)
+{
+	size_t nflows;
+	const struct pk_stall_flow **list = stalled(s, &nflows);
+	struct diagnosed *d = list && nflows ? malloc(nflows * sizeof *d) : NULL;
+	struct pk_stall_group *g = d ? calloc(nflows, sizeof *g) : NULL;
+	*n = nflows ? SIZE_MAX : 0;
+	if (g) {
+		for (size_t i = 0; i < nflows; i++) {
+			uint32_t r = list[i]->rule;
+			bool known = r != PK_RT_NO_RULE && r < pk_rs_nrules(rs);
+			d[i] = (struct diagnosed){list[i], pk_stall_diagnose(list[i]),
+						  known ? pk_rs_rule_file(rs, r) : NULL, known ? pk_rs_rule(rs, r)->line : 0};
+		}
+		*n = gather(d, nflows, g);
+		qsort(g, *n, sizeof *g, by_size);
+	}
+	free(d);
+	free(list);
+	return g;
 }

@@ -7,7 +7,9 @@
  * carried traffic in one direction only, with the likely cause: replies
  * that never reach the firewall or arrive on another interface (asymmetric
  * routing: the case for `sloppy state`), replies refused by TCP window
- * tracking, a handshake the capture cut short. Owns its flow table, which
+ * tracking, a handshake the capture cut short. Connections with the same
+ * diagnosis (cause, rule, interface) are grouped, so that a capture of a
+ * million packets gives a report one can read. Owns its flow table, which
  * grows with the capture.
  */
 #ifndef PK_RUNTIME_STALL_H
@@ -16,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct pk_rs;
 
 enum pk_stall_cause {
 	PK_STALL_NONE,
@@ -34,6 +38,7 @@ struct pk_stall_flow {
 	uint8_t client[16], server[16];
 	uint16_t cport, sport;
 	uint64_t first_n;           /* packet that opened it */
+	uint32_t rule;              /* the rule that passed its SYN; PK_RT_NO_RULE when none did */
 	uint16_t in_iface, out_iface; /* where the client's packets arrive and leave */
 	uint16_t reply_iface;        /* where the server's packets arrived (last seen) */
 	uint64_t pkts[2], passed[2]; /* [0] client to server, [1] back */
@@ -64,6 +69,7 @@ struct pk_stall_pkt {
 	const uint8_t *xlated;
 	size_t xlen;
 	uint64_t n;
+	uint32_t rule; /* the deciding rule (PK_RT_NO_RULE: a state or none) */
 	uint16_t iface, egress;
 	bool passed;
 	bool held;     /* kept by synproxy */
@@ -79,5 +85,24 @@ enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f);
 void pk_stall_report(const struct pk_stall *s, void (*visit)(void *ctx, const struct pk_stall_flow *f,
 							 enum pk_stall_cause c),
 		     void *ctx);
+
+#define PK_STALL_EXAMPLES 3
+
+/* Stalled connections with the same diagnosis: cause, the rule that passed
+ * their SYN (its source line: the rules a line expands to count as one) and
+ * the interface they arrived on. */
+struct pk_stall_group {
+	enum pk_stall_cause cause;
+	uint32_t rule; /* of the first example */
+	uint16_t iface;
+	uint64_t count;
+	const struct pk_stall_flow *example[PK_STALL_EXAMPLES]; /* the first ones, in capture order */
+};
+
+/* The groups, the largest first (ties: the one that opened first); *n is
+ * their number. NULL with *n 0 when nothing stalled; NULL with *n set to
+ * SIZE_MAX when memory ran out. The caller frees the array; the examples
+ * point into s. */
+struct pk_stall_group *pk_stall_groups(const struct pk_stall *s, const struct pk_rs *rs, size_t *n);
 
 #endif

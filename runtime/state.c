@@ -456,6 +456,30 @@ void pk_st_remove(struct pk_state_table *t, uint32_t i)
 	release(t, i);
 }
 
+bool pk_st_rekey(struct pk_state_table *t, uint32_t i, const struct pk_skey keys[2])
+{
+	struct pk_state *s = &t->st[i];
+	struct pk_skey old[2];
+	bool ok;
+
+	pk_st_key(t, i, PK_SK_WIRE, &old[PK_SK_WIRE]);
+	pk_st_key(t, i, PK_SK_STACK, &old[PK_SK_STACK]);
+	unlink_key(t, i, PK_SK_WIRE);
+	if (!(s->flags & PK_SF_ONEKEY))
+		unlink_key(t, i, PK_SK_STACK);
+	drop_keys(t, i);
+	ok = pk_st_set_keys(t, i, keys) && pk_st_conflict(t, i) == PK_ST_NONE;
+	if (!ok) {
+		drop_keys(t, i);
+		/* the records just freed hold the old keys again */
+		(void)pk_st_set_keys(t, i, old);
+	}
+	link_key(t, i, PK_SK_WIRE);
+	if (!(s->flags & PK_SF_ONEKEY))
+		link_key(t, i, PK_SK_STACK);
+	return ok;
+}
+
 uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
 		    uint8_t dir, uint16_t iface)
 {

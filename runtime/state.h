@@ -176,6 +176,10 @@ uint32_t pk_st_conflict(const struct pk_state_table *t, uint32_t i);
 /* Hash a filled slot in (after pk_st_conflict said none). */
 void pk_st_insert(struct pk_state_table *t, uint32_t i);
 void pk_st_remove(struct pk_state_table *t, uint32_t i);
+/* Give inserted slot i other keys (a translation learnt after it was
+ * made); false, with the keys as they were, when another state holds one of
+ * them or the side pool is short. */
+bool pk_st_rekey(struct pk_state_table *t, uint32_t i, const struct pk_skey keys[2]);
 
 /* The state a packet with key k (oriented for dir) belongs to, if-bound
  * states of iface before floating ones; PK_ST_NONE when none. */

@@ -3,12 +3,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "runtime/ruleset.h"
 #include "runtime/stall.h"
+#include "tests/support/rstest.h"
 #include "tests/support/testmain.h"
 
 #define SYN 0x02
@@ -197,6 +199,64 @@ static void test_many_connections_grow_the_table(void **st)
 	assert_int_equal(r.first, 5000);
 }
 
+/* A SYN of connection i (client port 1000 + i) that rule passed and no
+ * reply followed. */
+static void unanswered_syn(struct pk_stall *s, uint16_t i, uint32_t rule)
+{
+	uint8_t ip[40];
+	segment(ip, 0, SYN);
+	ip[20] = (uint8_t)((1000 + i) >> 8);
+	ip[21] = (uint8_t)(1000 + i);
+	const struct pk_stall_pkt p = {.ip = ip, .len = sizeof ip, .n = i + 1u, .rule = rule, .iface = LAN,
+				       .egress = OPT, .passed = true};
+	pk_stall_packet(s, &p);
+}
+
+/* 5000 stalls from three rules on two lines: two groups, the larger
+ * first, each with its first connections as examples in capture order. */
+static void test_identical_diagnoses_are_grouped_with_counts_and_examples(void **st)
+{
+	(void)st;
+	struct pk_rs *rs = pk_test_rules("interface lan0 address 192.168.1.1/24\n"
+					 "interface opt1 address 10.0.10.1/24\n"
+					 "pass in on lan0 proto tcp to port { 22 443 }\n"
+					 "pass in on lan0 proto tcp to port 80\n");
+	uint32_t line80 = pk_rs_nrules(rs) - 1;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	for (uint16_t i = 0; i < 5000; i++)
+		unanswered_syn(&s, i, i % 5 == 4 ? line80 : i % 2);
+	size_t n;
+	struct pk_stall_group *g = pk_stall_groups(&s, rs, &n);
+	assert_non_null(g);
+	assert_int_equal(n, 2);
+	assert_int_equal(g[0].rule, 0);
+	assert_int_equal(g[0].count, 4000);
+	assert_int_equal(g[0].cause, PK_STALL_NO_REPLY);
+	assert_int_equal(g[0].iface, LAN);
+	assert_int_equal(g[0].example[0]->first_n, 1);
+	assert_int_equal(g[0].example[1]->first_n, 2);
+	assert_int_equal(g[0].example[2]->first_n, 3);
+	assert_int_equal(g[1].rule, line80);
+	assert_int_equal(g[1].count, 1000);
+	assert_int_equal(g[1].example[0]->first_n, 5);
+	free(g);
+	pk_stall_fini(&s);
+	pk_rs_free(rs);
+}
+
+static void test_no_stall_gives_no_group(void **st)
+{
+	(void)st;
+	struct pk_stall s;
+	pk_stall_init(&s);
+	struct pk_rs *rs = pk_test_rules("pass\n");
+	size_t n = 1;
+	assert_null(pk_stall_groups(&s, rs, &n));
+	assert_int_equal(n, 0);
+	pk_rs_free(rs);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_completed_handshake_is_not_reported),
 	cmocka_unit_test(test_client_only_traffic_is_asymmetric_routing_without_replies),
@@ -205,4 +265,6 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_blocked_syn_and_reset_connections_are_not_stalls),
 	cmocka_unit_test(test_reply_to_a_translated_connection_is_found_after_nat),
 	cmocka_unit_test(test_many_connections_grow_the_table),
+	cmocka_unit_test(test_identical_diagnoses_are_grouped_with_counts_and_examples),
+	cmocka_unit_test(test_no_stall_gives_no_group),
 )

@@ -236,6 +236,56 @@ static void test_translated_ipv6_state_is_found_by_both_keys(void **state)
 	assert_int_equal(t.side.used, 0);
 }
 
+/* The new keys of a translated state: the reply to the new NAT address
+ * finds it, the one to the old does not; with IPv6 the side records of the
+ * old keys are given back. */
+static void rekey_moves_the_outside_key(struct end from, struct end to, struct end nat, struct end moved)
+{
+	struct pk_skey keys[2];
+	uint32_t i = add(from, to, PK_DIR_OUT, 3, &nat);
+
+	assert_int_not_equal(i, PK_ST_NONE);
+	uint32_t used = t.side.used;
+	pk_st_key(&t, i, PK_SK_STACK, &keys[PK_SK_STACK]);
+	pk_skey_set(&keys[PK_SK_WIRE], PK_DIR_OUT, moved.addr, to.addr, moved.port, to.port);
+	assert_true(pk_st_rekey(&t, i, keys));
+	assert_int_equal(find(to, moved, PK_DIR_IN, 3), i);
+	assert_int_equal(find(to, nat, PK_DIR_IN, 3), PK_ST_NONE);
+	assert_int_equal(find(from, to, PK_DIR_OUT, 3), i);
+	assert_int_equal(t.side.used, used);
+	assert_int_equal(t.count, 1);
+}
+
+static void test_rekey_moves_the_outside_key(void **state)
+{
+	(void)state;
+	rekey_moves_the_outside_key(a, b, n, at(n, 40000));
+}
+
+static void test_rekey_moves_the_outside_key_ipv6(void **state)
+{
+	(void)state;
+	rekey_moves_the_outside_key(a6, b6, n6, at(n6, 40000));
+}
+
+/* A key another state holds is refused, and the state keeps its own. */
+static void test_rekey_onto_a_held_key_keeps_the_old_one(void **state)
+{
+	struct pk_skey keys[2];
+	uint32_t i, j;
+
+	(void)state;
+	i = add(a, b, PK_DIR_OUT, 3, &n);
+	j = add(at(a, 1235), b, PK_DIR_OUT, 3, &(struct end){4, N, 40000});
+	assert_int_not_equal(j, PK_ST_NONE);
+	pk_st_key(&t, i, PK_SK_STACK, &keys[PK_SK_STACK]);
+	pk_st_key(&t, j, PK_SK_WIRE, &keys[PK_SK_WIRE]);
+	assert_false(pk_st_rekey(&t, i, keys));
+	assert_int_equal(find(b, n, PK_DIR_IN, 3), i);
+	assert_int_equal(find(b, at(n, 40000), PK_DIR_IN, 3), j);
+	assert_int_equal(find(a, b, PK_DIR_OUT, 3), i);
+}
+
 /* A full side pool refuses the states that need a record, as a full state
  * pool does, and leaves the table as it was. */
 static void test_side_pool_exhaustion_refuses_the_state_cleanly(void **state)
@@ -307,6 +357,9 @@ PK_TEST_MAIN_GROUP(setup, NULL,
 	cmocka_unit_test(test_state_records_fit_the_budget),
 	cmocka_unit_test_setup_teardown(test_reply_finds_the_state_in_the_other_direction, table16, close_table),
 	cmocka_unit_test_setup_teardown(test_floating_state_matches_on_any_interface, table16, close_table),
+	cmocka_unit_test_setup_teardown(test_rekey_moves_the_outside_key, table16, close_table),
+	cmocka_unit_test_setup_teardown(test_rekey_moves_the_outside_key_ipv6, table16, close_table),
+	cmocka_unit_test_setup_teardown(test_rekey_onto_a_held_key_keeps_the_old_one, table16, close_table),
 	cmocka_unit_test_setup_teardown(test_translated_state_is_found_by_wire_key_inbound, table16, close_table),
 	cmocka_unit_test_teardown(test_pool_exhaustion_refuses_then_frees, close_table),
 	cmocka_unit_test_setup_teardown(test_duplicate_key_on_same_interface_conflicts, table16, close_table),
