@@ -386,8 +386,9 @@ void pk_rp_stalls(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const 
 		pk_stall_report(s, json_stall, &c);
 	else
 		text_stalls(out, rs, s);
-	if (s->full)
-		fputs("note: too many TCP connections to follow them all; stall report incomplete\n", out);
+	if (s->full) /* a note, not a record: never inside the JSON lines */
+		fputs("note: too many TCP connections to follow them all; stall report incomplete\n",
+		      f == PK_RP_JSONL ? stderr : out);
 }
 
 /* Drawn translations: how many the capture's copies confirmed or moved,

@@ -15,7 +15,6 @@
 
 #define TOP_FLOWS 25
 #define MAX_RULES_SHOWN 2000
-#define STALL_EXAMPLES 5
 #define CHART_W 960
 #define CHART_H 200
 #define STRIP_H 36
@@ -291,35 +290,22 @@ static void blocked_flows(FILE *out, const struct pk_rp_report *rep)
 	free(v);
 }
 
-/* Stalled connections grouped by cause, each group with its count and
- * its first few connections. */
-struct stall_group {
-	uint64_t count;
-	const struct pk_stall_flow *example[STALL_EXAMPLES];
-};
-struct stall_walk {
-	struct pk_rp_report *rep;
-	struct stall_group group[PK_STALL_PROXY_REPLY_BLOCKED + 1];
-};
-
+/* Each stalled connection counted in the bin of its opening packet. */
 static void place_stall(void *ctx, const struct pk_stall_flow *f, enum pk_stall_cause c)
 {
-	struct stall_walk *w = ctx;
-	struct stall_group *g = &w->group[c];
-	if (g->count < STALL_EXAMPLES)
-		g->example[g->count] = f;
-	g->count++;
+	struct pk_rp_report *rep = ctx;
+	(void)c;
 	/* The bin holding the opening packet: bins are in packet order too. */
-	uint32_t lo = 0, hi = w->rep->nbins;
+	uint32_t lo = 0, hi = rep->nbins;
 	while (hi - lo > 1) {
 		uint32_t mid = (lo + hi) / 2;
-		if (w->rep->bin[mid].first_n && w->rep->bin[mid].first_n <= f->first_n)
+		if (rep->bin[mid].first_n && rep->bin[mid].first_n <= f->first_n)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	if (w->rep->nbins)
-		w->rep->bin[lo].stalled++;
+	if (rep->nbins)
+		rep->bin[lo].stalled++;
 }
 
 static void stall_example(FILE *out, const struct pk_rs *rs, const struct pk_stall_flow *f)
@@ -338,27 +324,35 @@ static void stall_example(FILE *out, const struct pk_rs *rs, const struct pk_sta
 		(unsigned long long)f->pkts[0], (unsigned long long)f->pkts[1]);
 }
 
-static void stalls(FILE *out, const struct stall_walk *w, const struct pk_stall *s)
+/* Grouped as the text report groups them: cause, rule and interface, the
+ * largest group first, each with its first connections. */
+static void stalls(FILE *out, const struct pk_rs *rs, const struct pk_stall *s)
 {
+	size_t n;
+	struct pk_stall_group *g = pk_stall_groups(s, rs, &n);
 	fputs("<section><h2>Stalled TCP connections</h2>\n", out);
-	bool any = false;
-	for (int c = PK_STALL_NONE + 1; c <= PK_STALL_PROXY_REPLY_BLOCKED; c++) {
-		const struct stall_group *g = &w->group[c];
-		if (!g->count)
-			continue;
-		any = true;
-		fprintf(out, "<h3>%llu: ", (unsigned long long)g->count);
-		pk_html_text(out, pk_stall_cause_text((enum pk_stall_cause)c));
-		fputs("</h3><ul>", out);
-		for (uint64_t i = 0; i < g->count && i < STALL_EXAMPLES; i++)
-			stall_example(out, w->rep->rs, g->example[i]);
+	if (!g && n)
+		fputs("<p>Out of memory for the stall report.</p>", out);
+	else if (!n)
+		fputs("<p>Every TCP connection completed its handshake and carried traffic both ways.</p>", out);
+	for (size_t i = 0; g && i < n; i++) {
+		fprintf(out, "<h3>%llu on ", (unsigned long long)g[i].count);
+		pk_html_text(out, pk_rs_iface_name(rs, g[i].iface));
+		fputs(": ", out);
+		pk_html_text(out, pk_stall_cause_text(g[i].cause));
+		fputs("</h3><table><tbody><tr>", out);
+		rule_cell(out, rs, g[i].rule, true);
+		fputs("</tr></tbody></table><ul>", out);
+		for (uint64_t k = 0; k < g[i].count && k < PK_STALL_EXAMPLES; k++)
+			stall_example(out, rs, g[i].example[k]);
+		if (g[i].count > PK_STALL_EXAMPLES)
+			fprintf(out, "<li>and %llu more</li>", (unsigned long long)(g[i].count - PK_STALL_EXAMPLES));
 		fputs("</ul>\n", out);
 	}
-	if (!any)
-		fputs("<p>Every TCP connection completed its handshake and carried traffic both ways.</p>", out);
 	if (s->full)
 		fputs("<p>Too many TCP connections to follow them all: this list is incomplete.</p>", out);
 	fputs("</section>\n", out);
+	free(g);
 }
 
 static void interfaces(FILE *out, const struct pk_rp_report *rep)
@@ -385,10 +379,7 @@ static void interfaces(FILE *out, const struct pk_rp_report *rep)
 static void page(FILE *out, struct pk_rp_report *rep, const struct pk_engine *e, const struct pk_stall *s,
 		 const struct pk_rp_totals *t, const struct pk_rp_report_id *id)
 {
-	struct stall_walk w;
-	memset(&w, 0, sizeof w);
-	w.rep = rep;
-	pk_stall_report(s, place_stall, &w);
+	pk_stall_report(s, place_stall, rep);
 	char sub[512];
 	snprintf(sub, sizeof sub, "%s, %d capture%s, %llu packets", id->rules, id->ncaptures,
 		 id->ncaptures == 1 ? "" : "s", (unsigned long long)t->packets);
@@ -397,7 +388,7 @@ static void page(FILE *out, struct pk_rp_report *rep, const struct pk_engine *e,
 	chart(out, rep);
 	rules(out, rep->rs, e);
 	blocked_flows(out, rep);
-	stalls(out, &w, s);
+	stalls(out, rep->rs, s);
 	interfaces(out, rep);
 	pk_html_end(out);
 }

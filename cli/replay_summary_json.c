@@ -2,6 +2,7 @@
 #include <jansson.h>
 
 #include "cli/replay_out.h"
+#include "runtime/replay_nat.h"
 
 
 static json_t *rule_counters_json(const struct pk_engine *e, const struct pk_rs *rs, uint32_t i)
@@ -35,6 +36,11 @@ void pk_rp_summary_json(FILE *out, const struct pk_engine *e, const struct pk_rs
 		(json_int_t)c->syncookies_failed, "decisions", "evaluated", (json_int_t)c->decisions_evaluated,
 		"recalled", (json_int_t)c->decisions_recalled, "overload", "added", (json_int_t)c->overload_added,
 		"flushed", (json_int_t)c->overload_flushed, "rules", rules);
+	if (t->nat) /* drawn translations, and what the capture showed of them */
+		json_object_set_new(summary, "translations",
+				    json_pack("{s:I, s:I, s:I, s:I}", "drawn", (json_int_t)t->nat->drawn, "taken_from_capture",
+					      (json_int_t)t->nat->adopted, "as_capture_shows", (json_int_t)t->nat->agreed,
+					      "not_in_capture", (json_int_t)t->nat->unseen));
 	json_t *line = json_pack("{s:o}", "summary", summary);
 	json_dumpf(line, out, JSON_COMPACT);
 	fputc('\n', out);
