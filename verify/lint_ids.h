@@ -43,10 +43,12 @@
 	X(REJECT_ON_WAN, "reject-on-wan", PK_SEV_WARNING, 1, "block return on a WAN interface",            \
 	  "On an interface facing the Internet (one with a gateway route) best practice is to drop "       \
 	  "silently: answering with RST or ICMP unreachable tells scanners a host is there and spends "   \
-	  "bandwidth on hostile traffic. Use plain block (drop) there.")                                   \
+	  "bandwidth on hostile traffic. Use plain block (drop) there. Out rules are not judged: their "   \
+	  "answer goes to the sender, on another interface.")                                   \
 	X(BLOCK_ON_INTERNAL, "block-on-internal", PK_SEV_INFO, 1, "Silent block on an internal interface", \
 	  "On an internal interface, a silent drop leaves clients waiting for a timeout; block return "    \
-	  "(reject) answers at once so applications fail fast.")                                           \
+	  "(reject) answers at once so applications fail fast. Out rules are not judged: the packets "     \
+	  "they stop come from another interface.")                                           \
 	X(REJECT_NON_TCP_UDP, "reject-non-tcp-udp", PK_SEV_WARNING, 1, "Reject on a protocol that cannot " \
 	  "be rejected",                                                                                   \
 	  "block return answers TCP with RST and UDP with ICMP port unreachable; for other protocols "     \

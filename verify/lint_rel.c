@@ -171,6 +171,27 @@ static const char *dead_reason(const struct pk_ir_ruleset *rs, const struct pk_i
 	return "its conditions contradict each other (address family, ports, flags or ranges)";
 }
 
+/* An (IF) address with none of the rule's family in the topology: the
+ * interface may get one at run time ((IF) follows its addresses; antispoof
+ * for (IF) writes such rules for both families), so no contradiction is
+ * certain. */
+static bool dynamic_family(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	const struct pk_ir_addr *a[2] = {&r->src, &r->dst};
+	for (int k = 0; k < 2; k++) {
+		if (a[k]->kind != PK_ADDR_TABLE || a[k]->neg || a[k]->table >= rs->ntables ||
+		    !rs->tables[a[k]->table].implicit)
+			continue;
+		const struct pk_ir_table *t = &rs->tables[a[k]->table];
+		bool has = false;
+		for (uint32_t e = 0; e < t->nentries; e++)
+			has |= !t->entries[e].neg && (!r->af || t->entries[e].pfx.af == r->af);
+		if (!has)
+			return true;
+	}
+	return false;
+}
+
 static void check_unmatchable(struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_box *b = &x->box[i];
@@ -181,7 +202,7 @@ static void check_unmatchable(struct pk_lint_ctx *x, uint32_t i)
 		x->rep->stats.box_decided++;
 	else
 		x->dead[i] = unmatchable_by_solver(x, i);
-	if (x->dead[i] && pk_lint_on(x, PK_LINT_UNMATCHABLE))
+	if (x->dead[i] && pk_lint_on(x, PK_LINT_UNMATCHABLE) && !dynamic_family(x->rs, r))
 		pk_lint_add(x->rep, PK_LINT_UNMATCHABLE, r, NULL, "rule matches no packet: %s",
 			    dead_reason(x->rs, r));
 }
