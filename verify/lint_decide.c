@@ -205,6 +205,8 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	if (!differ && !witness_of(x, i, by->v[0], space, &w))
 		return false;
 	const uint32_t d = decider(x, &w);
+	if (d != PK_LINT_NO_RULE && d != i && !in_set(by, d))
+		by->v[by->n++] = d; /* the rule that decides the witness is named too */
 	char list[256];
 	pk_lint_list_rules(by, list, sizeof(list));
 	struct pk_lint_finding *f = pk_lint_add(
