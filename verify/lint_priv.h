@@ -71,6 +71,9 @@ void pk_lint_list_rules(const struct pk_lint_set *s, char *buf, size_t size);
 void pk_lint_check_overridden(struct pk_lint_ctx *x, uint32_t i);
 
 void pk_lint_relations(struct pk_lint_ctx *x);
+/* Readable witnesses: each field set to a value from the rules or the
+ * topology where that proves the same (verify/lint_witness.c). */
+void pk_lint_readable(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
 /* Merges the findings of one kind at one source location (the report
  * sorted by location, then kind). */
 void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);

@@ -30,6 +30,7 @@
 struct outcome {
 	uint32_t rule;
 	bool pass;
+	uint8_t reason; /* enum pk_drop_reason when blocked */
 	bool forwarded;
 	uint32_t out_rule;
 	bool out_pass;
@@ -69,6 +70,7 @@ static bool run(struct pk_replay *rp, const struct pk_vpkt *w, struct outcome *o
 		pk_replay_packet(rp, PK_REPLAY_NOW_NS, ifc, buf, &len, sizeof(buf), &res);
 		o->rule = rule_of(res.in.v.rule);
 		o->pass = passed(res.in.v.kind);
+		o->reason = res.in.v.reason;
 		o->forwarded = res.out.done;
 		o->out_rule = rule_of(res.out.v.rule);
 		o->out_pass = passed(res.out.v.kind);
@@ -78,6 +80,7 @@ static bool run(struct pk_replay *rp, const struct pk_vpkt *w, struct outcome *o
 	pk_engine_packet_tagged(rp->engine, PK_REPLAY_NOW_NS, ifc, w->dir, tag, buf, &len, sizeof(buf), &v);
 	o->rule = rule_of(v.rule);
 	o->pass = passed(v.kind);
+	o->reason = v.reason;
 	return true;
 }
 
@@ -154,9 +157,11 @@ static void tell(FILE *debug, const struct pk_lint_finding *f, const char *why, 
 	fprintf(debug, "picket lint: internal inconsistency: %s:%u: [%s] %s; witness: %s; engine: ",
 		f->loc.file ? f->loc.file : "-", f->loc.line, pk_lint_id_name(f->id), why, w);
 	if (o->rule == PK_LINT_NO_RULE)
-		fprintf(debug, "no rule, %s\n", o->pass ? "passed" : "blocked");
+		fprintf(debug, "no rule, ");
 	else
-		fprintf(debug, "rule %u, %s\n", o->rule, o->pass ? "passed" : "blocked");
+		fprintf(debug, "rule %u, ", o->rule);
+	fprintf(debug, "%s%s%s\n", o->pass ? "passed" : "blocked", o->pass ? "" : ", reason ",
+		o->pass ? "" : pk_reason_name(o->reason));
 }
 
 /* The ruleset as the runtime runs it, or NULL when it cannot be built. */
@@ -197,7 +202,7 @@ void pk_lint_replay_check(const struct pk_ir_ruleset *rs, struct pk_lint_report 
 	unsigned k = 0;
 	for (unsigned i = 0; i < rep->n; i++) {
 		struct pk_lint_finding *f = &rep->v[i];
-		struct outcome o = {PK_LINT_NO_RULE, false, false, PK_LINT_NO_RULE, false};
+		struct outcome o = {PK_LINT_NO_RULE, false, 0, false, PK_LINT_NO_RULE, false};
 		const char *why = NULL;
 		if (f->has_witness) {
 			rep->stats.replayed++;
