@@ -144,7 +144,8 @@ static void merge(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs, st
 		if (g[k].sev > g[best].sev)
 			best = k;
 	struct pk_lint_finding f = g[best];
-	const char *note = parts_note(rep, rs, g, n);
+	/* an exposure speaks for the whole written rule already */
+	const char *note = f.id == PK_LINT_EXPOSURE ? "" : parts_note(rep, rs, g, n);
 	if (*note)
 		f.msg = pk_arena_printf(rep->arena, "%s%s", f.msg, note);
 	for (unsigned k = 0; k < n; k++)

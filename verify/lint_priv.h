@@ -74,10 +74,16 @@ void pk_lint_relations(struct pk_lint_ctx *x);
 /* Readable witnesses: each field set to a value from the rules or the
  * topology where that proves the same (verify/lint_witness.c). */
 void pk_lint_readable(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
+/* The packet is addressed to one of the topology's own addresses. */
+bool pk_lint_to_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p);
 /* Merges the findings of one kind at one source location (the report
  * sorted by location, then kind). */
 void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
 void pk_lint_reach(struct pk_lint_ctx *x);
+/* The packets rule i decides: it matches and no rule taking packets from it does. */
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i);
+/* What any source on a WAN-type interface can open (verify/lint_expose.c). */
+void pk_lint_exposure(struct pk_lint_ctx *x);
 void pk_lint_rules(struct pk_lint_ctx *x);
 
 /* Two rules handle a packet alike: same verdict, state, logging, options. */

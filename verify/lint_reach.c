@@ -68,8 +68,7 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 	free(v);
 }
 
-/* The packets rule i decides: it matches and no rule taking packets from it does. */
-static Z3_ast decided_by(struct pk_lint_ctx *x, uint32_t i)
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	Z3_ast *v = pk_xcalloc(x->nov[i] + 2, sizeof(*v));
@@ -192,7 +191,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 			x->rep->stats.box_decided++;
 			continue;
 		}
-		const Z3_ast in[6] = {x->dom, decided_by(x, i), via, not_self, other, out_pass};
+		const Z3_ast in[6] = {x->dom, pk_lint_decided_by(x, i), via, not_self, other, out_pass};
 		if (!none(x, 6, in))
 			continue;
 		struct pk_vpkt w;
@@ -260,7 +259,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);
-		const Z3_ast p[3] = {x->dom, decided_by(x, i), field_is(&x->z, x->z.p.proto, 6, 8)};
+		const Z3_ast p[3] = {x->dom, pk_lint_decided_by(x, i), field_is(&x->z, x->z.p.proto, 6, 8)};
 		struct pk_vpkt w;
 		if (!sat(x, 3, p, &w))
 			continue;
@@ -278,6 +277,8 @@ void pk_lint_reach(struct pk_lint_ctx *x)
 {
 	if (pk_lint_on(x, PK_LINT_IMPLICIT_PASS))
 		check_implicit_pass(x);
+	if (pk_lint_on(x, PK_LINT_EXPOSURE))
+		pk_lint_exposure(x);
 	const bool egress = pk_lint_on(x, PK_LINT_EGRESS_BLOCKED) && x->rs->nifaces > 0;
 	if (!egress && !pk_lint_on(x, PK_LINT_NO_STATE_TCP))
 		return;

@@ -26,7 +26,7 @@ struct fate {
 	uint64_t matches; /* bit k: rule k of the finding (the rule, then its related rules) matches */
 };
 
-static bool is_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
+bool pk_lint_to_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 {
 	const size_t n = p->af == PK_AF_INET ? 4 : 16;
 	for (uint32_t k = 0; k < rs->nifaces; k++)
@@ -45,7 +45,7 @@ static void fate_of(const struct pk_ir_ruleset *rs, const struct pk_lint_finding
 	o->rule = ev.rule;
 	o->pass = ev.pass;
 	o->opening = pk_lint_opening_packet(p);
-	o->self = is_self(rs, p);
+	o->self = pk_lint_to_self(rs, p);
 	o->route = pk_eval_route(rs, p->af, p->dst);
 	if (f->rule != PK_LINT_NO_RULE)
 		o->matches |= pk_eval_match(rs, &rs->rules[f->rule], p);
@@ -249,8 +249,10 @@ static void readable(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f)
 	try_addrs(rs, f, &want, true);
 	struct nums c;
 	if (w->proto == PK_PROTO_TCP || w->proto == PK_PROTO_UDP) {
+		/* an exposure's witness shows the service it names */
 		port_candidates(rs, f, true, &c);
-		try_values(rs, f, &want, &c, set_dport);
+		if (f->id != PK_LINT_EXPOSURE)
+			try_values(rs, f, &want, &c, set_dport);
 		port_candidates(rs, f, false, &c);
 		try_values(rs, f, &want, &c, set_sport);
 	}

@@ -1,0 +1,285 @@
+/*
+ * verify/lint_expose.c: what any source on a WAN-type interface can open.
+ *
+ * A WAN-type interface has a route with a gateway, holds a default route,
+ * or is in the egress group. A pass rule that takes packets arriving there
+ * from any source (any, or all but a list) and decides some of them opens
+ * its ports to the Internet. The services rarely meant to be public are
+ * asked one by one (one solver call each, on the firewall itself and
+ * forwarded); the finding lists them by name with a warning, or, when none
+ * is open, what the rule opens, as info. One finding per written rule,
+ * with a witness for the first service named.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/names.h"
+#include "runtime/xalloc.h"
+#include "verify/lint_priv.h"
+
+enum risk { R_NONE, R_ADMIN, R_DB, R_FILES, R_OTHER };
+
+static const char *const risk_name[] = {"", "remote administration", "a database", "file sharing",
+					"rarely meant to be public"};
+/* An item's risk as said after it; an open port range says it itself. */
+static const char *risk_note(const char *text, enum risk r)
+{
+	return strncmp(text, "every port", 10) ? risk_name[r] : "rarely meant to be public";
+}
+
+struct service {
+	const char *name;
+	uint16_t port;
+	uint8_t proto;
+	enum risk risk;
+	bool self_only; /* a risk only on the firewall itself */
+};
+
+static const struct service services[] = {
+	{"ssh", 22, 6, R_ADMIN, false},	      {"telnet", 23, 6, R_ADMIN, false},
+	{"rdp", 3389, 6, R_ADMIN, false},     {"vnc", 5900, 6, R_ADMIN, false},
+	{"winbox", 8291, 6, R_ADMIN, false},  {"webmin", 10000, 6, R_ADMIN, false},
+	{"http", 80, 6, R_ADMIN, true},	      {"https", 443, 6, R_ADMIN, true},
+	{"mysql", 3306, 6, R_DB, false},      {"postgresql", 5432, 6, R_DB, false},
+	{"mssql", 1433, 6, R_DB, false},      {"redis", 6379, 6, R_DB, false},
+	{"mongodb", 27017, 6, R_DB, false},   {"elasticsearch", 9200, 6, R_DB, false},
+	{"memcached", 11211, 6, R_DB, false}, {"microsoft-ds", 445, 6, R_FILES, false},
+	{"netbios-ssn", 139, 6, R_FILES, false}, {"nfs", 2049, 6, R_FILES, false},
+	{"ftp", 21, 6, R_FILES, false},	      {"afp", 548, 6, R_FILES, false},
+	{"rsync", 873, 6, R_FILES, false},    {"snmp", 161, 17, R_OTHER, false},
+	{"ldap", 389, 6, R_OTHER, false},     {"domain", 53, 17, R_OTHER, true},
+	{"domain", 53, 6, R_OTHER, true},
+	{"ntp", 123, 17, R_OTHER, true},
+};
+
+/* Names for the ports a rule opens when none of the above is. */
+static const struct {
+	uint16_t port;
+	const char *name;
+} port_names[] = {
+	{25, "smtp"},	    {53, "domain"},    {80, "http"},	  {110, "pop3"},  {123, "ntp"},
+	{143, "imap"},	    {443, "https"},    {465, "smtps"},	  {500, "isakmp"}, {587, "submission"},
+	{993, "imaps"},	    {995, "pop3s"},    {1194, "openvpn"}, {4500, "ipsec-nat-t"},
+	{8080, "http-alt"}, {51820, "wireguard"},
+};
+
+static bool wan_type(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f)
+{
+	if (f->wan || pk_ir_iface_in_group(rs, f, "egress"))
+		return true;
+	for (uint32_t k = 0; k < rs->nroutes; k++)
+		if (rs->routes[k].dst.len == 0 && rs->routes[k].ifname && !strcmp(rs->routes[k].ifname, f->name))
+			return true;
+	return false;
+}
+
+/* Any source: the rule names none, or only excludes some. */
+static bool any_source(const struct pk_ir_rule *r)
+{
+	return (r->src.kind == PK_ADDR_ANY || r->src.neg) && r->sport.op == PK_PORT_ANY;
+}
+
+static bool candidate(const struct pk_lint_ctx *x, uint32_t i)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	return r->action == PK_ACT_PASS && r->dir != PK_DIR_OUT && any_source(r) && pk_lint_usable(x, i) &&
+	       !x->guarded[i];
+}
+
+static Z3_ast is(struct pk_lint_ctx *x, Z3_ast f, uint64_t v, unsigned bits)
+{
+	return Z3_mk_eq(x->z.c, f, pk_z3_bv(x->z.c, v, bits));
+}
+
+/* The packets arriving on a WAN-type interface that rule i decides, opening a connection. */
+static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	Z3_ast *on = pk_xcalloc(rs->nifaces + 1, sizeof(*on));
+	unsigned n = 0;
+	for (uint32_t k = 0; k < rs->nifaces; k++)
+		if (wan_type(rs, &rs->ifaces[k]))
+			on[n++] = is(x, x->z.p.iface, pk_z3_iface_index(&x->z, rs->ifaces[k].name), 16);
+	const Z3_ast v[5] = {x->dom, pk_lint_decided_by(x, i), is(x, x->z.p.dir, PK_DIR_IN, 8),
+			     Z3_mk_or(x->z.c, n, on), pk_lint_opening(x)};
+	const Z3_ast f = pk_z3_and(x->z.c, 5, v); /* n > 0: the caller found a WAN-type interface */
+	free(on);
+	return f;
+}
+
+/* One thing the rule opens: a service (or the rule's own ports), where. */
+struct item {
+	char text[96];
+	enum risk risk;
+	struct pk_vpkt w;
+	uint32_t rule;
+};
+
+struct exposure {
+	struct item v[16];
+	unsigned n;
+	bool risky; /* some item is a listed service */
+};
+
+static void add_item(struct exposure *e, const char *text, enum risk risk, const struct pk_vpkt *w, uint32_t rule)
+{
+	for (unsigned k = 0; k < e->n; k++)
+		if (!strcmp(e->v[k].text, text))
+			return;
+	if (e->n == sizeof(e->v) / sizeof(e->v[0]))
+		return;
+	struct item *it = &e->v[e->n++];
+	snprintf(it->text, sizeof(it->text), "%s", text);
+	it->risk = risk;
+	it->w = *w;
+	it->rule = rule;
+	e->risky |= risk != R_NONE;
+}
+
+/* Where the packets go: to the firewall (self) or on (forwarded). */
+static bool reach(struct pk_lint_ctx *x, Z3_ast base, Z3_ast extra, bool self, struct pk_vpkt *w)
+{
+	const Z3_ast s = pk_z3_dst_is_self(&x->z, x->rs);
+	const Z3_ast v[3] = {base, extra, self ? s : Z3_mk_not(x->z.c, s)};
+	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 3, v), w);
+}
+
+/* Adds the service as open on the firewall itself, forwarded, or both. */
+static void add_service(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast svc, const struct service *s,
+			uint8_t proto, struct exposure *e)
+{
+	struct pk_vpkt w, w2;
+	const bool self = reach(x, base, svc, true, &w);
+	const bool fwd = !s->self_only && reach(x, base, svc, false, self ? &w2 : &w);
+	if (!self && !fwd)
+		return;
+	char text[96];
+	snprintf(text, sizeof(text), "%s (%s %u) %s", s->name, pk_vpkt_proto_name(proto), s->port,
+		 self && fwd ? "on the firewall and forwarded" : self ? "on the firewall itself" : "forwarded");
+	add_item(e, text, s->risk, &w, i);
+}
+
+static void check_services(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, struct exposure *e)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	for (size_t k = 0; k < sizeof(services) / sizeof(services[0]); k++) {
+		const struct service *s = &services[k];
+		if ((r->proto && r->proto != s->proto) ||
+		    !pk_port_op_match(r->dport.op, r->dport.lo, r->dport.hi, s->port))
+			continue;
+		const Z3_ast pv[2] = {is(x, x->z.p.proto, s->proto, 8), is(x, x->z.p.dport, s->port, 16)};
+		add_service(x, i, base, Z3_mk_and(x->z.c, 2, pv), s, s->proto, e);
+	}
+}
+
+static const char *port_name(uint16_t port)
+{
+	for (size_t k = 0; k < sizeof(port_names) / sizeof(port_names[0]); k++)
+		if (port_names[k].port == port)
+			return port_names[k].name;
+	return NULL;
+}
+
+/* What the rule opens, as written, when no listed service is among it. */
+static void describe(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, const struct pk_vpkt *w, char *buf, size_t size)
+{
+	const char *proto = r->proto ? pk_vpkt_proto_name(r->proto) : NULL;
+	char pn[16];
+	snprintf(pn, sizeof(pn), "%u", r->proto);
+	if (!r->proto)
+		proto = "every protocol";
+	else if (!proto)
+		proto = pn;
+	const char *name = port_name(r->dport.lo);
+	const char *where = pk_lint_to_self(rs, w) ? "on the firewall itself" : "forwarded";
+	if (r->dport.op == PK_PORT_EQ && name)
+		snprintf(buf, size, "%s (%s %u) %s", name, proto, r->dport.lo, where);
+	else if (r->dport.op == PK_PORT_EQ || (r->dport.op != PK_PORT_ANY && r->dport.lo == r->dport.hi))
+		snprintf(buf, size, "%s port %u %s", proto, r->dport.lo, where);
+	else if (r->dport.op != PK_PORT_ANY)
+		snprintf(buf, size, "%s ports %u-%u %s", proto, r->dport.lo, r->dport.hi, where);
+	else if (r->icmp_type >= 0 && pk_icmp_type_name(r->icmp_type, w->af))
+		snprintf(buf, size, "%s %s %s", proto, pk_icmp_type_name(r->icmp_type, w->af), where);
+	else
+		snprintf(buf, size, "%s%s %s", proto, r->proto == 6 || r->proto == 17 ? ", every port" : "", where);
+}
+
+static void report(struct pk_lint_ctx *x, const struct exposure *e)
+{
+	char list[1024];
+	size_t off = 0;
+	list[0] = 0;
+	for (unsigned k = 0; k < e->n && off < sizeof(list); k++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s%s%s%s", k ? "; " : "", e->v[k].text,
+					e->v[k].risk ? " (" : "", risk_note(e->v[k].text, e->v[k].risk),
+					e->v[k].risk ? ")" : "");
+	unsigned first = 0;
+	while (e->risky && e->v[first].risk == R_NONE)
+		first++;
+	const struct item *it = &e->v[first];
+	struct pk_lint_finding *f =
+		pk_lint_add(x->rep, PK_LINT_EXPOSURE, &x->rs->rules[it->rule], NULL,
+			    "any source on a WAN-type interface can reach %s%s", list,
+			    e->risky ? ": restrict the source, or suppress this if it is public on purpose" : "");
+	if (!e->risky)
+		f->sev = PK_SEV_INFO;
+	pk_lint_witness(f, &it->w, "passed from the Internet");
+}
+
+/* The rules of one written rule (its expansions sit side by side). */
+static uint32_t same_line_end(const struct pk_ir_ruleset *rs, uint32_t i)
+{
+	uint32_t j = i + 1;
+	while (j < rs->nrules && rs->rules[j].loc.line == rs->rules[i].loc.line &&
+	       rs->rules[j].loc.col == rs->rules[i].loc.col && rs->rules[j].loc.file == rs->rules[i].loc.file)
+		j++;
+	return j;
+}
+
+static void check_written_rule(struct pk_lint_ctx *x, uint32_t from, uint32_t to)
+{
+	struct exposure e;
+	e.n = 0;
+	e.risky = false;
+	for (uint32_t i = from; i < to; i++) {
+		if (!candidate(x, i))
+			continue;
+		const Z3_ast base = from_wan(x, i);
+		struct pk_vpkt w;
+		if (!pk_z3_witness(&x->z, base, &w))
+			continue;
+		const unsigned before = e.n;
+		const struct pk_ir_rule *r = &x->rs->rules[i];
+		if (r->dport.op == PK_PORT_ANY && (!r->proto || r->proto == 6 || r->proto == 17)) {
+			/* every port: one item, not every service in turn */
+			add_item(&e,
+				 pk_lint_to_self(x->rs, &w) ? "every port on the firewall itself (ssh, databases and file "
+							      "sharing among them)"
+							    : "every port of the hosts behind it (ssh, databases and file "
+							      "sharing among them)",
+				 R_ADMIN, &w, i);
+			continue;
+		}
+		check_services(x, i, base, &e);
+		if (e.n == before) {
+			char text[96];
+			describe(x->rs, &x->rs->rules[i], &w, text, sizeof(text));
+			add_item(&e, text, R_NONE, &w, i);
+		}
+	}
+	if (e.n)
+		report(x, &e);
+}
+
+void pk_lint_exposure(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	bool wan = false;
+	for (uint32_t k = 0; k < rs->nifaces; k++)
+		wan |= wan_type(rs, &rs->ifaces[k]);
+	if (!wan)
+		return;
+	for (uint32_t i = 0; i < rs->nrules; i = same_line_end(rs, i))
+		check_written_rule(x, i, same_line_end(rs, i));
+}
