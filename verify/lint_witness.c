@@ -251,7 +251,7 @@ static void readable(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f)
 	if (w->proto == PK_PROTO_TCP || w->proto == PK_PROTO_UDP) {
 		/* an exposure's witness shows the service it names */
 		port_candidates(rs, f, true, &c);
-		if (f->id != PK_LINT_EXPOSURE)
+		if (f->id != PK_LINT_EXPOSURE || rs->rules[f->rule].dport.op == PK_PORT_ANY)
 			try_values(rs, f, &want, &c, set_dport);
 		port_candidates(rs, f, false, &c);
 		try_values(rs, f, &want, &c, set_sport);
