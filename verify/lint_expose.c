@@ -22,12 +22,6 @@ enum risk { R_NONE, R_ADMIN, R_DB, R_FILES, R_OTHER };
 
 static const char *const risk_name[] = {"", "remote administration", "a database", "file sharing",
 					"rarely meant to be public"};
-/* An item's risk as said after it; an open port range says it itself. */
-static const char *risk_note(const char *text, enum risk r)
-{
-	return strncmp(text, "every port", 10) ? risk_name[r] : "rarely meant to be public";
-}
-
 struct service {
 	const char *name;
 	uint16_t port;
@@ -101,10 +95,36 @@ static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i)
 	for (uint32_t k = 0; k < rs->nifaces; k++)
 		if (wan_type(rs, &rs->ifaces[k]))
 			on[n++] = is(x, x->z.p.iface, pk_z3_iface_index(&x->z, rs->ifaces[k].name), 16);
-	const Z3_ast v[5] = {x->dom, pk_lint_decided_by(x, i), is(x, x->z.p.dir, PK_DIR_IN, 8),
-			     Z3_mk_or(x->z.c, n, on), pk_lint_opening(x)};
-	const Z3_ast f = pk_z3_and(x->z.c, 5, v); /* n > 0: the caller found a WAN-type interface */
+	Z3_context c = x->z.c;
+	/* a loopback destination never arrives from outside */
+	const Z3_ast lo4[2] = {is(x, x->z.p.af, PK_AF_INET, 8),
+			       Z3_mk_eq(c, Z3_mk_extract(c, 127, 120, x->z.p.dst), pk_z3_bv(c, 127, 8))};
+	const Z3_ast lo6[2] = {is(x, x->z.p.af, PK_AF_INET6, 8), is(x, x->z.p.dst, 1, 128)};
+	const Z3_ast lo[2] = {Z3_mk_and(c, 2, lo4), Z3_mk_and(c, 2, lo6)};
+	const Z3_ast v[7] = {x->dom,
+			     pk_lint_decided_by(x, i),
+			     is(x, x->z.p.dir, PK_DIR_IN, 8),
+			     Z3_mk_or(c, n, on), /* n > 0: the caller found a WAN-type interface */
+			     pk_lint_opening(x),
+			     is(x, x->z.p.tag, 0, 16), /* as it arrives: untagged */
+			     Z3_mk_not(c, Z3_mk_or(c, 2, lo))};
+	const Z3_ast f = pk_z3_and(c, 7, v);
 	free(on);
+	return f;
+}
+
+/* Packets routed to a network behind the firewall: through an interface
+ * that is neither WAN-type nor a loopback. NULL when there is none. */
+static Z3_ast behind(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	Z3_ast *via = pk_xcalloc(rs->nifaces + 1, sizeof(*via));
+	unsigned n = 0;
+	for (uint32_t k = 0; k < rs->nifaces; k++)
+		if (!wan_type(rs, &rs->ifaces[k]) && !pk_lint_iface_loopback(&rs->ifaces[k]))
+			via[n++] = pk_z3_routes_via(&x->z, rs, rs->ifaces[k].name);
+	const Z3_ast f = n ? Z3_mk_or(x->z.c, n, via) : NULL;
+	free(via);
 	return f;
 }
 
@@ -137,39 +157,47 @@ static void add_item(struct exposure *e, const char *text, enum risk risk, const
 	e->risky |= risk != R_NONE;
 }
 
-/* Where the packets go: to the firewall (self) or on (forwarded). */
-static bool reach(struct pk_lint_ctx *x, Z3_ast base, Z3_ast extra, bool self, struct pk_vpkt *w)
+/* Where the packets go: to the firewall itself, or forwarded to a
+ * network behind it (x->behind, NULL when the topology has none). */
+static bool reach(struct pk_lint_ctx *x, Z3_ast base, Z3_ast extra, bool self, Z3_ast fwd, struct pk_vpkt *w)
 {
 	const Z3_ast s = pk_z3_dst_is_self(&x->z, x->rs);
-	const Z3_ast v[3] = {base, extra, self ? s : Z3_mk_not(x->z.c, s)};
+	if (!self && !fwd)
+		return false;
+	const Z3_ast v[3] = {base, extra, self ? s : Z3_mk_and(x->z.c, 2, (Z3_ast[]){Z3_mk_not(x->z.c, s), fwd})};
 	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 3, v), w);
 }
 
-/* Adds the service as open on the firewall itself, forwarded, or both. */
-static void add_service(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast svc, const struct service *s,
-			uint8_t proto, struct exposure *e)
+static const char *where(bool self, bool fwd)
 {
+	return self && fwd ? "on the firewall and forwarded" : self ? "on the firewall itself" : "forwarded";
+}
+
+/* Adds the service as open on the firewall itself, forwarded, or both. */
+static void add_service(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, const struct service *s,
+			struct exposure *e)
+{
+	const Z3_ast pv[2] = {is(x, x->z.p.proto, s->proto, 8), is(x, x->z.p.dport, s->port, 16)};
+	const Z3_ast svc = Z3_mk_and(x->z.c, 2, pv);
 	struct pk_vpkt w, w2;
-	const bool self = reach(x, base, svc, true, &w);
-	const bool fwd = !s->self_only && reach(x, base, svc, false, self ? &w2 : &w);
-	if (!self && !fwd)
+	const bool self = reach(x, base, svc, true, fwd, &w);
+	const bool on = !s->self_only && reach(x, base, svc, false, fwd, self ? &w2 : &w);
+	if (!self && !on)
 		return;
 	char text[96];
-	snprintf(text, sizeof(text), "%s (%s %u) %s", s->name, pk_vpkt_proto_name(proto), s->port,
-		 self && fwd ? "on the firewall and forwarded" : self ? "on the firewall itself" : "forwarded");
+	snprintf(text, sizeof(text), "%s (%s %u) %s", s->name, pk_vpkt_proto_name(s->proto), s->port,
+		 where(self, on));
 	add_item(e, text, s->risk, &w, i);
 }
 
-static void check_services(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, struct exposure *e)
+static void check_services(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, struct exposure *e)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	for (size_t k = 0; k < sizeof(services) / sizeof(services[0]); k++) {
 		const struct service *s = &services[k];
-		if ((r->proto && r->proto != s->proto) ||
-		    !pk_port_op_match(r->dport.op, r->dport.lo, r->dport.hi, s->port))
-			continue;
-		const Z3_ast pv[2] = {is(x, x->z.p.proto, s->proto, 8), is(x, x->z.p.dport, s->port, 16)};
-		add_service(x, i, base, Z3_mk_and(x->z.c, 2, pv), s, s->proto, e);
+		if ((!r->proto || r->proto == s->proto) &&
+		    pk_port_op_match(r->dport.op, r->dport.lo, r->dport.hi, s->port))
+			add_service(x, i, base, fwd, s, e);
 	}
 }
 
@@ -182,7 +210,8 @@ static const char *port_name(uint16_t port)
 }
 
 /* What the rule opens, as written, when no listed service is among it. */
-static void describe(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, const struct pk_vpkt *w, char *buf, size_t size)
+static void describe(const struct pk_ir_rule *r, const struct pk_vpkt *w, const char *where, char *buf,
+		     size_t size)
 {
 	const char *proto = r->proto ? pk_vpkt_proto_name(r->proto) : NULL;
 	char pn[16];
@@ -192,7 +221,6 @@ static void describe(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r,
 	else if (!proto)
 		proto = pn;
 	const char *name = port_name(r->dport.lo);
-	const char *where = pk_lint_to_self(rs, w) ? "on the firewall itself" : "forwarded";
 	if (r->dport.op == PK_PORT_EQ && name)
 		snprintf(buf, size, "%s (%s %u) %s", name, proto, r->dport.lo, where);
 	else if (r->dport.op == PK_PORT_EQ || (r->dport.op != PK_PORT_ANY && r->dport.lo == r->dport.hi))
@@ -211,9 +239,12 @@ static void report(struct pk_lint_ctx *x, const struct exposure *e)
 	size_t off = 0;
 	list[0] = 0;
 	for (unsigned k = 0; k < e->n && off < sizeof(list); k++)
+	{
+		/* "every port" names its risks itself */
+		const bool note = e->v[k].risk && strncmp(e->v[k].text, "every port", 10);
 		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s%s%s%s", k ? "; " : "", e->v[k].text,
-					e->v[k].risk ? " (" : "", risk_note(e->v[k].text, e->v[k].risk),
-					e->v[k].risk ? ")" : "");
+					note ? " (" : "", note ? risk_name[e->v[k].risk] : "", note ? ")" : "");
+	}
 	unsigned first = 0;
 	while (e->risky && e->v[first].risk == R_NONE)
 		first++;
@@ -237,7 +268,28 @@ static uint32_t same_line_end(const struct pk_ir_ruleset *rs, uint32_t i)
 	return j;
 }
 
-static void check_written_rule(struct pk_lint_ctx *x, uint32_t from, uint32_t to)
+/* The one item of a rule that opens every port, or of one opening
+ * what no listed service is: where it leads, with a witness. */
+static void add_whole(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, struct exposure *e)
+{
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	struct pk_vpkt w, w2;
+	const Z3_ast t = Z3_mk_true(x->z.c);
+	const bool self = reach(x, base, t, true, fwd, &w);
+	const bool on = reach(x, base, t, false, fwd, self ? &w2 : &w);
+	if (!self && !on)
+		return;
+	char text[96];
+	const bool every = r->dport.op == PK_PORT_ANY && (!r->proto || r->proto == 6 || r->proto == 17);
+	if (every)
+		snprintf(text, sizeof(text), "every port %s (ssh, databases and file sharing among them)",
+			 where(self, on));
+	else
+		describe(r, &w, where(self, on), text, sizeof(text));
+	add_item(e, text, every ? R_ADMIN : R_NONE, &w, i);
+}
+
+static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, uint32_t from, uint32_t to)
 {
 	struct exposure e;
 	e.n = 0;
@@ -246,27 +298,12 @@ static void check_written_rule(struct pk_lint_ctx *x, uint32_t from, uint32_t to
 		if (!candidate(x, i))
 			continue;
 		const Z3_ast base = from_wan(x, i);
-		struct pk_vpkt w;
-		if (!pk_z3_witness(&x->z, base, &w))
-			continue;
-		const unsigned before = e.n;
 		const struct pk_ir_rule *r = &x->rs->rules[i];
-		if (r->dport.op == PK_PORT_ANY && (!r->proto || r->proto == 6 || r->proto == 17)) {
-			/* every port: one item, not every service in turn */
-			add_item(&e,
-				 pk_lint_to_self(x->rs, &w) ? "every port on the firewall itself (ssh, databases and file "
-							      "sharing among them)"
-							    : "every port of the hosts behind it (ssh, databases and file "
-							      "sharing among them)",
-				 R_ADMIN, &w, i);
-			continue;
-		}
-		check_services(x, i, base, &e);
-		if (e.n == before) {
-			char text[96];
-			describe(x->rs, &x->rs->rules[i], &w, text, sizeof(text));
-			add_item(&e, text, R_NONE, &w, i);
-		}
+		const unsigned before = e.n;
+		if (r->dport.op != PK_PORT_ANY || (r->proto && r->proto != 6 && r->proto != 17))
+			check_services(x, i, base, fwd, &e);
+		if (e.n == before)
+			add_whole(x, i, base, fwd, &e);
 	}
 	if (e.n)
 		report(x, &e);
@@ -280,6 +317,7 @@ void pk_lint_exposure(struct pk_lint_ctx *x)
 		wan |= wan_type(rs, &rs->ifaces[k]);
 	if (!wan)
 		return;
+	const Z3_ast fwd = behind(x);
 	for (uint32_t i = 0; i < rs->nrules; i = same_line_end(rs, i))
-		check_written_rule(x, i, same_line_end(rs, i));
+		check_written_rule(x, fwd, i, same_line_end(rs, i));
 }

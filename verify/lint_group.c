@@ -115,7 +115,7 @@ static size_t part_values(const struct pk_ir_ruleset *rs, const struct pk_lint_f
 static const char *parts_note(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs,
 			      const struct pk_lint_finding *g, unsigned n)
 {
-	if (rules_at(rs, &g->loc) <= n)
+	if (g->rule == PK_LINT_NO_RULE || rules_at(rs, &g->loc) <= n)
 		return "";
 	char buf[512];
 	size_t off = 0;

@@ -76,6 +76,8 @@ void pk_lint_relations(struct pk_lint_ctx *x);
 void pk_lint_readable(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
 /* The packet is addressed to one of the topology's own addresses. */
 bool pk_lint_to_self(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p);
+/* The interface holds a loopback address (127/8, ::1). */
+bool pk_lint_iface_loopback(const struct pk_ir_iface *f);
 /* Merges the findings of one kind at one source location (the report
  * sorted by location, then kind). */
 void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);

@@ -21,7 +21,7 @@
 /* What a witness proves, as far as a field's value can change it. */
 struct fate {
 	uint32_t rule, out_rule;
-	bool pass, out_pass, opening, self;
+	bool pass, out_pass, opening, self, skipped;
 	const char *route;
 	uint64_t matches; /* bit k: rule k of the finding (the rule, then its related rules) matches */
 };
@@ -44,6 +44,7 @@ static void fate_of(const struct pk_ir_ruleset *rs, const struct pk_lint_finding
 	pk_eval_filter(rs, p, &ev, NULL, NULL);
 	o->rule = ev.rule;
 	o->pass = ev.pass;
+	o->skipped = ev.skipped;
 	o->opening = pk_lint_opening_packet(p);
 	o->self = pk_lint_to_self(rs, p);
 	o->route = pk_eval_route(rs, p->af, p->dst);
@@ -65,8 +66,22 @@ static void fate_of(const struct pk_ir_ruleset *rs, const struct pk_lint_finding
 
 static bool same_fate(const struct fate *a, const struct fate *b)
 {
-	return a->rule == b->rule && a->pass == b->pass && a->out_rule == b->out_rule && a->out_pass == b->out_pass &&
+	return a->rule == b->rule && a->pass == b->pass && a->skipped == b->skipped && a->out_rule == b->out_rule && a->out_pass == b->out_pass &&
 	       a->opening == b->opening && a->self == b->self && a->route == b->route && a->matches == b->matches;
+}
+
+static bool loopback_addr(const struct pk_prefix *p)
+{
+	static const uint8_t v6lo[16] = {[15] = 1};
+	return (p->af == PK_AF_INET && p->addr[0] == 127) || (p->af == PK_AF_INET6 && !memcmp(p->addr, v6lo, 16));
+}
+
+bool pk_lint_iface_loopback(const struct pk_ir_iface *f)
+{
+	for (uint32_t a = 0; a < f->naddrs; a++)
+		if (loopback_addr(&f->addrs[a]))
+			return true;
+	return false;
 }
 
 struct addrs {
@@ -95,7 +110,7 @@ static void add_host(struct addrs *c, const struct pk_prefix *p, uint8_t af, boo
 	}
 	for (unsigned b = p->len; b < bits; b++)
 		a[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
-	a[last] |= bits - p->len > 4 ? 10 : 1;
+	a[last] |= bits - p->len > 4 ? (af == PK_AF_INET ? 10 : 0x10) : 1;
 	add_addr(c, a);
 }
 
@@ -138,14 +153,39 @@ static void addr_candidates(const struct pk_ir_ruleset *rs, const struct pk_lint
 		}
 	const struct pk_ir_iface *on = p->ifname ? pk_ir_iface_find(rs, p->ifname) : NULL;
 	const bool local_side = dst == (p->dir == PK_DIR_OUT);
-	for (uint32_t a = 0; on && local_side && a < on->naddrs; a++)
-		add_host(c, &on->addrs[a], p->af, false);
+	/* a host on the interface's network, or the firewall's own address there */
+	for (uint32_t a = 0; on && a < on->naddrs; a++)
+		add_host(c, &on->addrs[a], p->af, !local_side);
 	add_elsewhere(c, p->af);
-	for (uint32_t k = 0; k < rs->nifaces; k++)
-		for (uint32_t a = 0; a < rs->ifaces[k].naddrs; a++) {
-			add_host(c, &rs->ifaces[k].addrs[a], p->af, true);
-			add_host(c, &rs->ifaces[k].addrs[a], p->af, false);
+	for (int lo = 0; lo < 2; lo++) /* loopback addresses last */
+		for (uint32_t k = 0; k < rs->nifaces; k++)
+			for (uint32_t a = 0; a < rs->ifaces[k].naddrs; a++) {
+				if (loopback_addr(&rs->ifaces[k].addrs[a]) != lo)
+					continue;
+				add_host(c, &rs->ifaces[k].addrs[a], p->af, true);
+				add_host(c, &rs->ifaces[k].addrs[a], p->af, false);
+			}
+}
+
+/* The witness on a topology's interface instead of a loopback or one
+ * no rule names, when that proves the same. */
+static void try_ifaces(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f, const struct fate *want)
+{
+	const struct pk_ir_iface *on = f->witness.ifname ? pk_ir_iface_find(rs, f->witness.ifname) : NULL;
+	if (on && !pk_lint_iface_loopback(on))
+		return;
+	for (uint32_t k = 0; k < rs->nifaces; k++) {
+		if (pk_lint_iface_loopback(&rs->ifaces[k]))
+			continue;
+		struct pk_vpkt p = f->witness;
+		p.ifname = rs->ifaces[k].name;
+		struct fate got;
+		fate_of(rs, f, &p, &got);
+		if (same_fate(want, &got)) {
+			f->witness = p;
+			return;
 		}
+	}
 }
 
 struct nums {
@@ -245,6 +285,7 @@ static void readable(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f)
 	struct fate want;
 	fate_of(rs, f, &f->witness, &want);
 	struct pk_vpkt *w = &f->witness;
+	try_ifaces(rs, f, &want);
 	try_addrs(rs, f, &want, false);
 	try_addrs(rs, f, &want, true);
 	struct nums c;
