@@ -35,8 +35,10 @@ bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
 {
 	if (a->action != b->action || a->log != b->log || a->log_all != b->log_all || a->allow_opts != b->allow_opts)
 		return false;
-	if (!str_same(a->tag, b->tag) || a->nat.kind || b->nat.kind || a->route.kind || b->route.kind ||
-	    a->scrub.set || b->scrub.set)
+	/* carried options (queue, prio...) change no verdict but how a
+	 * packet is sent: another queue is another effect */
+	if (!str_same(a->tag, b->tag) || !str_same(a->carried, b->carried) || a->nat.kind || b->nat.kind ||
+	    a->route.kind || b->route.kind || a->scrub.set || b->scrub.set)
 		return false;
 	if (a->action == PK_ACT_BLOCK)
 		return a->block == b->block && a->return_ttl == b->return_ttl && a->return_icmp == b->return_icmp &&
@@ -47,7 +49,7 @@ bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
 bool pk_lint_default_effect(const struct pk_ir_rule *r)
 {
 	return r->action == PK_ACT_PASS && r->state == PK_STATE_NONE && !r->log && !r->allow_opts && !r->tag &&
-	       !r->nat.kind && !r->route.kind && !r->scrub.set;
+	       !r->carried && !r->nat.kind && !r->route.kind && !r->scrub.set;
 }
 
 bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j)

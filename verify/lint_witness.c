@@ -46,8 +46,9 @@ static void fate_of(const struct pk_ir_ruleset *rs, const struct pk_lint_finding
 	o->pass = ev.pass;
 	o->skipped = ev.skipped;
 	o->opening = pk_lint_opening_packet(p);
-	o->self = pk_lint_to_self(rs, p);
-	o->route = pk_eval_route(rs, p->af, p->dst);
+	o->self = p->dir == PK_DIR_IN && pk_lint_to_self(rs, p);
+	/* where an arriving packet is routed decides its way out; a leaving one is already on it */
+	o->route = p->dir == PK_DIR_IN ? pk_eval_route(rs, p->af, p->dst) : NULL;
 	if (f->rule != PK_LINT_NO_RULE)
 		o->matches |= pk_eval_match(rs, &rs->rules[f->rule], p);
 	for (unsigned k = 0; k < f->nrelated && k < 63; k++)
