@@ -221,15 +221,12 @@ static void describe(const struct pk_ir_rule *r, const struct pk_vpkt *w, const 
 	else if (!proto)
 		proto = pn;
 	const char *name = port_name(r->dport.lo);
-	static const char *const op[] = {"", "", "!=", "<", "<=", ">", ">=", ":", "><", "<>"};
+	char ports[32];
+	pk_lint_port_str(&r->dport, ports, sizeof(ports));
 	if (r->dport.op == PK_PORT_EQ && name)
 		snprintf(buf, size, "%s (%s %u) %s", name, proto, r->dport.lo, where);
-	else if (r->dport.op == PK_PORT_EQ)
-		snprintf(buf, size, "%s port %u %s", proto, r->dport.lo, where);
-	else if (r->dport.op >= PK_PORT_RANGE && r->dport.op <= PK_PORT_OUTSIDE)
-		snprintf(buf, size, "%s ports %u%s%u %s", proto, r->dport.lo, op[r->dport.op], r->dport.hi, where);
 	else if (r->dport.op != PK_PORT_ANY)
-		snprintf(buf, size, "%s ports %s %u %s", proto, op[r->dport.op], r->dport.lo, where);
+		snprintf(buf, size, "%s port%s %s %s", proto, r->dport.op == PK_PORT_EQ ? "" : "s", ports, where);
 	else if (r->icmp_type >= 0 && pk_icmp_type_name(r->icmp_type, w->af))
 		snprintf(buf, size, "%s %s %s", proto, pk_icmp_type_name(r->icmp_type, w->af), where);
 	else

@@ -52,12 +52,20 @@ static void part_str(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r,
 		break;
 	case P_SPORT:
 	case P_DPORT:
-		pk_print_port_str(p == P_SPORT ? &r->sport : &r->dport, buf, size);
+		pk_lint_port_str(p == P_SPORT ? &r->sport : &r->dport, buf, size);
 		break;
 	case P_COUNT:
 		buf[0] = 0;
 		break;
 	}
+}
+
+void pk_lint_port_str(const struct pk_port_match *m, char *buf, size_t size)
+{
+	if (m->op == PK_PORT_RANGE) /* pk_print_port_str leaves it out, as pfctl's labels do */
+		snprintf(buf, size, "%u:%u", m->lo, m->hi);
+	else
+		pk_print_port_str(m, buf, size);
 }
 
 /* The part differs among the rules at loc. */

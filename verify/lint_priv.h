@@ -81,6 +81,8 @@ bool pk_lint_iface_loopback(const struct pk_ir_iface *f);
 /* Merges the findings of one kind at one source location (the report
  * sorted by location, then kind). */
 void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
+/* A port condition as written: "22", ">=1024", "5900:5909". */
+void pk_lint_port_str(const struct pk_port_match *m, char *buf, size_t size);
 void pk_lint_reach(struct pk_lint_ctx *x);
 /* The packets rule i decides: it matches and no rule taking packets from it does. */
 Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i);
