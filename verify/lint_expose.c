@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "compiler/names.h"
+#include "compiler/print.h"
 #include "runtime/xalloc.h"
 #include "verify/lint_priv.h"
 
@@ -130,7 +131,7 @@ static Z3_ast behind(struct pk_lint_ctx *x)
 
 /* One thing the rule opens: a service (or the rule's own ports), where. */
 struct item {
-	char text[96];
+	char text[160];
 	enum risk risk;
 	struct pk_vpkt w;
 	uint32_t rule;
@@ -168,26 +169,44 @@ static bool reach(struct pk_lint_ctx *x, Z3_ast base, Z3_ast extra, bool self, Z
 	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 3, v), w);
 }
 
-static const char *where(bool self, bool fwd)
+/* Where what rule i opens (within extra) leads: the firewall itself, the
+ * networks behind it, or, for rdr-to, the redirect target. Writes it to
+ * buf with a witness; *self says whether the firewall itself is reached.
+ * False when nothing is opened. */
+static bool leads(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, Z3_ast fwd, struct pk_vpkt *w,
+		  char *buf, size_t size, bool *self)
 {
-	return self && fwd ? "on the firewall and forwarded" : self ? "on the firewall itself" : "forwarded";
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	*self = false;
+	if (r->nat.kind == PK_NAT_RDR_TO && r->nat.npool) {
+		char to[64];
+		pk_print_addr_str(x->rs, &r->nat.pool[0], to, sizeof(to));
+		const Z3_ast v[2] = {base, extra};
+		snprintf(buf, size, "redirected to %s", to);
+		return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, v), w);
+	}
+	struct pk_vpkt w2;
+	*self = reach(x, base, extra, true, fwd, w);
+	const bool on = reach(x, base, extra, false, fwd, *self ? &w2 : w);
+	snprintf(buf, size, "%s", *self && on ? "on the firewall and forwarded" : *self ? "on the firewall itself"
+											: "forwarded");
+	return *self || on;
 }
 
-/* Adds the service as open on the firewall itself, forwarded, or both. */
+/* Adds the service as open; a service risky only on the firewall itself
+ * (its web interface, dns, ntp) is plain elsewhere. */
 static void add_service(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, const struct service *s,
 			struct exposure *e)
 {
 	const Z3_ast pv[2] = {is(x, x->z.p.proto, s->proto, 8), is(x, x->z.p.dport, s->port, 16)};
-	const Z3_ast svc = Z3_mk_and(x->z.c, 2, pv);
-	struct pk_vpkt w, w2;
-	const bool self = reach(x, base, svc, true, fwd, &w);
-	const bool on = !s->self_only && reach(x, base, svc, false, fwd, self ? &w2 : &w);
-	if (!self && !on)
+	struct pk_vpkt w;
+	char to[80];
+	bool self;
+	if (!leads(x, i, base, Z3_mk_and(x->z.c, 2, pv), fwd, &w, to, sizeof(to), &self))
 		return;
-	char text[96];
-	snprintf(text, sizeof(text), "%s (%s %u) %s", s->name, pk_vpkt_proto_name(s->proto), s->port,
-		 where(self, on));
-	add_item(e, text, s->risk, &w, i);
+	char text[160];
+	snprintf(text, sizeof(text), "%s (%s %u) %s", s->name, pk_vpkt_proto_name(s->proto), s->port, to);
+	add_item(e, text, s->self_only && !self ? R_NONE : s->risk, &w, i);
 }
 
 static void check_services(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, struct exposure *e)
@@ -273,19 +292,17 @@ static uint32_t same_line_end(const struct pk_ir_ruleset *rs, uint32_t i)
 static void add_whole(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, struct exposure *e)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
-	struct pk_vpkt w, w2;
-	const Z3_ast t = Z3_mk_true(x->z.c);
-	const bool self = reach(x, base, t, true, fwd, &w);
-	const bool on = reach(x, base, t, false, fwd, self ? &w2 : &w);
-	if (!self && !on)
+	struct pk_vpkt w;
+	char to[80];
+	bool self;
+	if (!leads(x, i, base, Z3_mk_true(x->z.c), fwd, &w, to, sizeof(to), &self))
 		return;
-	char text[96];
+	char text[160];
 	const bool every = r->dport.op == PK_PORT_ANY && (!r->proto || r->proto == 6 || r->proto == 17);
 	if (every)
-		snprintf(text, sizeof(text), "every port %s (ssh, databases and file sharing among them)",
-			 where(self, on));
+		snprintf(text, sizeof(text), "every port %s (ssh, databases and file sharing among them)", to);
 	else
-		describe(r, &w, where(self, on), text, sizeof(text));
+		describe(r, &w, to, text, sizeof(text));
 	add_item(e, text, every ? R_ADMIN : R_NONE, &w, i);
 }
 
