@@ -92,6 +92,19 @@ static bool names(const struct pk_lint_finding *f, uint32_t rule)
 	return false;
 }
 
+/* A quick match rule the finding names stops evaluation before the rule
+ * on the witness: then whatever matched before it decides. */
+static bool stopped(const struct pk_ir_ruleset *rs, const struct pk_lint_finding *f)
+{
+	for (unsigned k = 0; k < f->nrelated; k++) {
+		const uint32_t j = f->related[k].rule;
+		if (j != PK_LINT_NO_RULE && j < f->rule && rs->rules[j].action == PK_ACT_MATCH && rs->rules[j].quick &&
+		    pk_eval_match(rs, &rs->rules[j], &f->witness))
+			return true;
+	}
+	return false;
+}
+
 static uint8_t action_of(const struct pk_ir_ruleset *rs, uint32_t rule)
 {
 	return rule == PK_LINT_NO_RULE ? PK_ACT_PASS : rs->rules[rule].action;
@@ -105,7 +118,7 @@ static const char *taken_from(const struct pk_ir_ruleset *rs, const struct pk_li
 	const struct pk_ir_rule *r = &rs->rules[f->rule];
 	if (!pk_eval_match(rs, r, &f->witness))
 		return "the rule does not match its witness";
-	if (o->rule == f->rule || !names(f, o->rule))
+	if (o->rule == f->rule || (!names(f, o->rule) && !stopped(rs, f)))
 		return "no rule the finding names decides the witness";
 	const bool other = f->id == PK_LINT_PARTIALLY_SHADOWED || f->id == PK_LINT_OVERRIDDEN ||
 			   (f->id == PK_LINT_SHADOWED && f->sev == PK_SEV_ERROR);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/cksum.h"
+#include "runtime/packet.h"
 #include "runtime/rule_vocab.h"
 #include "verify/wire.h"
 
@@ -44,14 +45,6 @@ static size_t ip_header(uint8_t af, uint8_t proto, uint8_t tos, const uint8_t *s
 	return 40;
 }
 
-static bool icmp_error(const struct pk_vpkt *p)
-{
-	if (p->proto == PK_PROTO_ICMP)
-		return p->icmp_type == 3 || p->icmp_type == 4 || p->icmp_type == 5 || p->icmp_type == 11 ||
-		       p->icmp_type == 12;
-	return p->proto == PK_PROTO_ICMP6 && p->icmp_type >= 1 && p->icmp_type <= 4;
-}
-
 /* The transport header and data; returns their length. */
 static size_t transport(const struct pk_vpkt *p, uint8_t *b)
 {
@@ -76,7 +69,7 @@ static size_t transport(const struct pk_vpkt *p, uint8_t *b)
 		return 8;
 	b[0] = p->icmp_type;
 	b[1] = p->icmp_code;
-	if (!icmp_error(p))
+	if (!pk_icmp_is_error(p->af, p->icmp_type)) /* the engine's reading of the type */
 		return 8;
 	/* the quote: a UDP datagram the destination sent to the source */
 	const size_t n = ip_header(p->af, PK_PROTO_UDP, 0, p->dst, p->src, 8, b + 8);
