@@ -23,29 +23,35 @@ enum risk { R_NONE, R_ADMIN, R_DB, R_FILES, R_OTHER };
 
 static const char *const risk_name[] = {"", "remote administration", "a database", "file sharing",
 					"rarely meant to be public"};
+/* Where a service is a risk: anywhere; on the firewall itself (dns and
+ * ntp answer the world); on the firewall itself when it routes for
+ * networks behind it (a router's web interface; a lone host's web port
+ * is its service). */
+enum scope { ANYWHERE, SELF, ROUTER };
+
 struct service {
 	const char *name;
 	uint16_t port;
 	uint8_t proto;
 	enum risk risk;
-	bool self_only; /* a risk only on the firewall itself */
+	enum scope scope;
 };
 
 static const struct service services[] = {
-	{"ssh", 22, 6, R_ADMIN, false},	      {"telnet", 23, 6, R_ADMIN, false},
-	{"rdp", 3389, 6, R_ADMIN, false},     {"vnc", 5900, 6, R_ADMIN, false},
-	{"winbox", 8291, 6, R_ADMIN, false},  {"webmin", 10000, 6, R_ADMIN, false},
-	{"http", 80, 6, R_ADMIN, true},	      {"https", 443, 6, R_ADMIN, true},
-	{"mysql", 3306, 6, R_DB, false},      {"postgresql", 5432, 6, R_DB, false},
-	{"mssql", 1433, 6, R_DB, false},      {"redis", 6379, 6, R_DB, false},
-	{"mongodb", 27017, 6, R_DB, false},   {"elasticsearch", 9200, 6, R_DB, false},
-	{"memcached", 11211, 6, R_DB, false}, {"microsoft-ds", 445, 6, R_FILES, false},
-	{"netbios-ssn", 139, 6, R_FILES, false}, {"nfs", 2049, 6, R_FILES, false},
-	{"ftp", 21, 6, R_FILES, false},	      {"afp", 548, 6, R_FILES, false},
-	{"rsync", 873, 6, R_FILES, false},    {"snmp", 161, 17, R_OTHER, false},
-	{"ldap", 389, 6, R_OTHER, false},     {"domain", 53, 17, R_OTHER, true},
-	{"domain", 53, 6, R_OTHER, true},
-	{"ntp", 123, 17, R_OTHER, true},
+	{"ssh", 22, 6, R_ADMIN, ANYWHERE},	      {"telnet", 23, 6, R_ADMIN, ANYWHERE},
+	{"rdp", 3389, 6, R_ADMIN, ANYWHERE},     {"vnc", 5900, 6, R_ADMIN, ANYWHERE},
+	{"winbox", 8291, 6, R_ADMIN, ANYWHERE},  {"webmin", 10000, 6, R_ADMIN, ANYWHERE},
+	{"http", 80, 6, R_ADMIN, ROUTER},     {"https", 443, 6, R_ADMIN, ROUTER},
+	{"mysql", 3306, 6, R_DB, ANYWHERE},      {"postgresql", 5432, 6, R_DB, ANYWHERE},
+	{"mssql", 1433, 6, R_DB, ANYWHERE},      {"redis", 6379, 6, R_DB, ANYWHERE},
+	{"mongodb", 27017, 6, R_DB, ANYWHERE},   {"elasticsearch", 9200, 6, R_DB, ANYWHERE},
+	{"memcached", 11211, 6, R_DB, ANYWHERE}, {"microsoft-ds", 445, 6, R_FILES, ANYWHERE},
+	{"netbios-ssn", 139, 6, R_FILES, ANYWHERE}, {"nfs", 2049, 6, R_FILES, ANYWHERE},
+	{"ftp", 21, 6, R_FILES, ANYWHERE},	      {"afp", 548, 6, R_FILES, ANYWHERE},
+	{"rsync", 873, 6, R_FILES, ANYWHERE},    {"snmp", 161, 17, R_OTHER, ANYWHERE},
+	{"ldap", 389, 6, R_OTHER, ANYWHERE},     {"domain", 53, 17, R_OTHER, SELF},
+	{"domain", 53, 6, R_OTHER, SELF},
+	{"ntp", 123, 17, R_OTHER, SELF},
 };
 
 /* Names for the ports a rule opens when none of the above is. */
@@ -193,8 +199,8 @@ static bool leads(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, 
 	return *self || on;
 }
 
-/* Adds the service as open; a service risky only on the firewall itself
- * (its web interface, dns, ntp) is plain elsewhere. */
+/* Adds the service as open, a risk where its scope says (fwd: the
+ * networks behind the firewall, NULL when there are none). */
 static void add_service(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, const struct service *s,
 			struct exposure *e)
 {
@@ -206,7 +212,8 @@ static void add_service(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast f
 		return;
 	char text[160];
 	snprintf(text, sizeof(text), "%s (%s %u) %s", s->name, pk_vpkt_proto_name(s->proto), s->port, to);
-	add_item(e, text, s->self_only && !self ? R_NONE : s->risk, &w, i);
+	const bool risky = s->scope == ANYWHERE || (self && (s->scope == SELF || fwd));
+	add_item(e, text, risky ? s->risk : R_NONE, &w, i);
 }
 
 static void check_services(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, struct exposure *e)
