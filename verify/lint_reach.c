@@ -82,9 +82,12 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, i));
 	struct pk_vpkt w;
 	const Z3_ast all = pk_z3_and(x->z.c, n, v);
-	/* TCP first: the classic case, non-SYN TCP past flags S/SA */
-	const Z3_ast tcp[2] = {all, Z3_mk_eq(x->z.c, x->z.p.proto, pk_z3_bv(x->z.c, PK_PROTO_TCP, 8))};
-	if (pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, tcp), &w) || pk_z3_witness(&x->z, all, &w)) {
+	/* TCP first, the classic case (non-SYN TCP past flags S/SA), and IPv4
+	 * first, where most rulesets are written */
+	const Z3_ast tcp[3] = {all, Z3_mk_eq(x->z.c, x->z.p.proto, pk_z3_bv(x->z.c, PK_PROTO_TCP, 8)),
+			       Z3_mk_eq(x->z.c, x->z.p.af, pk_z3_bv(x->z.c, PK_AF_INET, 8))};
+	if (pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 3, tcp), &w) || pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, tcp), &w) ||
+	    pk_z3_witness(&x->z, all, &w)) {
 		const struct pk_loc l = end_of_file(x);
 		struct pk_lint_finding *f = pk_lint_add(x->rep, PK_LINT_IMPLICIT_PASS, NULL, &l,
 							"some packets match no pass or block rule and pass by "
