@@ -23,6 +23,7 @@ enum risk { R_NONE, R_ADMIN, R_DB, R_FILES, R_OTHER };
 
 static const char *const risk_name[] = {"", "remote administration", "a database", "file sharing",
 					"rarely meant to be public"};
+
 /* Where a service is a risk: anywhere; on the firewall itself (dns and
  * ntp answer the world); on the firewall itself when it routes for
  * networks behind it (a router's web interface; a lone host's web port
@@ -38,20 +39,32 @@ struct service {
 };
 
 static const struct service services[] = {
-	{"ssh", 22, 6, R_ADMIN, ANYWHERE},	      {"telnet", 23, 6, R_ADMIN, ANYWHERE},
-	{"rdp", 3389, 6, R_ADMIN, ANYWHERE},     {"vnc", 5900, 6, R_ADMIN, ANYWHERE},
-	{"winbox", 8291, 6, R_ADMIN, ANYWHERE},  {"webmin", 10000, 6, R_ADMIN, ANYWHERE},
-	{"http", 80, 6, R_ADMIN, ROUTER},     {"https", 443, 6, R_ADMIN, ROUTER},
-	{"mysql", 3306, 6, R_DB, ANYWHERE},      {"postgresql", 5432, 6, R_DB, ANYWHERE},
-	{"mssql", 1433, 6, R_DB, ANYWHERE},      {"redis", 6379, 6, R_DB, ANYWHERE},
-	{"mongodb", 27017, 6, R_DB, ANYWHERE},   {"elasticsearch", 9200, 6, R_DB, ANYWHERE},
-	{"memcached", 11211, 6, R_DB, ANYWHERE}, {"microsoft-ds", 445, 6, R_FILES, ANYWHERE},
-	{"netbios-ssn", 139, 6, R_FILES, ANYWHERE}, {"nfs", 2049, 6, R_FILES, ANYWHERE},
-	{"ftp", 21, 6, R_FILES, ANYWHERE},	      {"afp", 548, 6, R_FILES, ANYWHERE},
-	{"rsync", 873, 6, R_FILES, ANYWHERE},    {"snmp", 161, 17, R_OTHER, ANYWHERE},
-	{"ldap", 389, 6, R_OTHER, ANYWHERE},     {"domain", 53, 17, R_OTHER, SELF},
-	{"domain", 53, 6, R_OTHER, SELF},
-	{"ntp", 123, 17, R_OTHER, SELF},
+	{"ssh",              22,  6, R_ADMIN, ANYWHERE},
+	{"telnet",           23,  6, R_ADMIN, ANYWHERE},
+	{"rdp",            3389,  6, R_ADMIN, ANYWHERE},
+	{"vnc",            5900,  6, R_ADMIN, ANYWHERE},
+	{"winbox",         8291,  6, R_ADMIN, ANYWHERE},
+	{"webmin",        10000,  6, R_ADMIN, ANYWHERE},
+	{"http",             80,  6, R_ADMIN, ROUTER},
+	{"https",           443,  6, R_ADMIN, ROUTER},
+	{"mysql",          3306,  6, R_DB,   ANYWHERE},
+	{"postgresql",     5432,  6, R_DB,   ANYWHERE},
+	{"mssql",          1433,  6, R_DB,   ANYWHERE},
+	{"redis",          6379,  6, R_DB,   ANYWHERE},
+	{"mongodb",       27017,  6, R_DB,   ANYWHERE},
+	{"elasticsearch",  9200,  6, R_DB,   ANYWHERE},
+	{"memcached",     11211,  6, R_DB,   ANYWHERE},
+	{"microsoft-ds",    445,  6, R_FILES, ANYWHERE},
+	{"netbios-ssn",     139,  6, R_FILES, ANYWHERE},
+	{"nfs",            2049,  6, R_FILES, ANYWHERE},
+	{"ftp",              21,  6, R_FILES, ANYWHERE},
+	{"afp",             548,  6, R_FILES, ANYWHERE},
+	{"rsync",           873,  6, R_FILES, ANYWHERE},
+	{"snmp",            161, 17, R_OTHER, ANYWHERE},
+	{"ldap",            389,  6, R_OTHER, ANYWHERE},
+	{"domain",           53, 17, R_OTHER, SELF},
+	{"domain",           53,  6, R_OTHER, SELF},
+	{"ntp",             123, 17, R_OTHER, SELF},
 };
 
 /* Names for the ports a rule opens when none of the above is. */
@@ -59,10 +72,10 @@ static const struct {
 	uint16_t port;
 	const char *name;
 } port_names[] = {
-	{25, "smtp"},	    {53, "domain"},    {80, "http"},	  {110, "pop3"},  {123, "ntp"},
-	{143, "imap"},	    {443, "https"},    {465, "smtps"},	  {500, "isakmp"}, {587, "submission"},
-	{993, "imaps"},	    {995, "pop3s"},    {1194, "openvpn"}, {4500, "ipsec-nat-t"},
-	{8080, "http-alt"}, {51820, "wireguard"},
+	{25, "smtp"}, {53, "domain"}, {80, "http"}, {110, "pop3"},
+	{123, "ntp"}, {143, "imap"}, {443, "https"}, {465, "smtps"},
+	{500, "isakmp"}, {587, "submission"}, {993, "imaps"}, {995, "pop3s"},
+	{1194, "openvpn"}, {4500, "ipsec-nat-t"}, {8080, "http-alt"}, {51820, "wireguard"},
 };
 
 static bool wan_type(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f)
@@ -164,8 +177,8 @@ static void add_item(struct exposure *e, const char *text, enum risk risk, const
 	e->risky |= risk != R_NONE;
 }
 
-/* Where the packets go: to the firewall itself, or forwarded to a
- * network behind it (x->behind, NULL when the topology has none). */
+/* A witness within base and extra, to the firewall itself (self) or
+ * forwarded to a network behind it (fwd; NULL when there is none). */
 static bool reach(struct pk_lint_ctx *x, Z3_ast base, Z3_ast extra, bool self, Z3_ast fwd, struct pk_vpkt *w)
 {
 	const Z3_ast s = pk_z3_dst_is_self(&x->z, x->rs);
@@ -264,8 +277,7 @@ static void report(struct pk_lint_ctx *x, const struct exposure *e)
 	char list[1024];
 	size_t off = 0;
 	list[0] = 0;
-	for (unsigned k = 0; k < e->n && off < sizeof(list); k++)
-	{
+	for (unsigned k = 0; k < e->n && off < sizeof(list); k++) {
 		/* "every port" names its risks itself */
 		const bool note = e->v[k].risk && strncmp(e->v[k].text, "every port", 10);
 		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s%s%s%s", k ? "; " : "", e->v[k].text,
@@ -324,7 +336,7 @@ static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, uint32_t from,
 		const Z3_ast base = from_wan(x, i);
 		const struct pk_ir_rule *r = &x->rs->rules[i];
 		const unsigned before = e.n;
-		if (r->dport.op != PK_PORT_ANY || (r->proto && r->proto != 6 && r->proto != 17))
+		if (r->dport.op != PK_PORT_ANY)
 			check_services(x, i, base, fwd, &e);
 		if (e.n == before)
 			add_whole(x, i, base, fwd, &e);

@@ -48,9 +48,9 @@ static uint32_t rule_of(uint32_t rt)
 
 static uint16_t tag_id(const struct pk_rs *rs, const char *tag)
 {
-	for (uint16_t t = 1; tag && t <= pk_rs_ntags(rs); t++)
+	for (uint32_t t = 1; tag && t <= pk_rs_ntags(rs); t++)
 		if (!strcmp(pk_rs_tag_name(rs, t), tag))
-			return t;
+			return (uint16_t)t;
 	return 0;
 }
 
@@ -207,8 +207,7 @@ void pk_lint_replay_check(const struct pk_ir_ruleset *rs, struct pk_lint_report 
 		if (rt)
 			pk_rs_free(rt);
 		if (debug)
-			fprintf(debug, "picket lint: the ruleset cannot be loaded in the engine: %u witnesses unchecked\n",
-				nw);
+			fprintf(debug, "picket lint: the engine cannot load the ruleset: %u witnesses unchecked\n", nw);
 		rep->stats.unchecked += nw;
 		return;
 	}

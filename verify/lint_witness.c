@@ -67,8 +67,9 @@ static void fate_of(const struct pk_ir_ruleset *rs, const struct pk_lint_finding
 
 static bool same_fate(const struct fate *a, const struct fate *b)
 {
-	return a->rule == b->rule && a->pass == b->pass && a->skipped == b->skipped && a->out_rule == b->out_rule && a->out_pass == b->out_pass &&
-	       a->opening == b->opening && a->self == b->self && a->route == b->route && a->matches == b->matches;
+	return a->rule == b->rule && a->pass == b->pass && a->skipped == b->skipped && a->out_rule == b->out_rule &&
+	       a->out_pass == b->out_pass && a->opening == b->opening && a->self == b->self && a->route == b->route &&
+	       a->matches == b->matches;
 }
 
 static bool loopback_addr(const struct pk_prefix *p)
@@ -96,8 +97,9 @@ static void add_addr(struct addrs *c, const uint8_t *a)
 		memcpy(c->v[c->n++], a, 16);
 }
 
-/* A host inside a network: the address itself when it names a host (or
- * an interface's own), else the tenth of the network, or its first. */
+/* A host inside a network: the address itself when it names a host or
+ * is an interface's own (own), else host 10 of the network (::10 in
+ * IPv6), or host 1 of a small one. */
 static void add_host(struct addrs *c, const struct pk_prefix *p, uint8_t af, bool own)
 {
 	if (p->af != af || p->len == 0)
