@@ -2,7 +2,7 @@
  * verify/lint_expose.c: what any source on a WAN-type interface can open.
  *
  * A WAN-type interface has a route with a gateway, holds a default route,
- * or is in the egress group. A pass rule that takes packets arriving there
+ * or is in the egress group, or the topology declares it in a group wan. A pass rule that takes packets arriving there
  * from any source (any, or all but a list) and decides some of them opens
  * its ports to the Internet. The services rarely meant to be public are
  * asked one by one (one solver call each, on the firewall itself and
@@ -80,7 +80,7 @@ static const struct {
 
 static bool wan_type(const struct pk_ir_ruleset *rs, const struct pk_ir_iface *f)
 {
-	if (f->wan || pk_ir_iface_in_group(rs, f, "egress"))
+	if (f->wan || pk_ir_iface_in_group(rs, f, "egress") || pk_ir_iface_in_group(rs, f, "wan"))
 		return true;
 	for (uint32_t k = 0; k < rs->nroutes; k++)
 		if (rs->routes[k].dst.len == 0 && rs->routes[k].ifname && !strcmp(rs->routes[k].ifname, f->name))

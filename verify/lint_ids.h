@@ -81,8 +81,8 @@
 	  "block every one of them, so the pass rule cannot take effect. The witness is a packet "         \
 	  "passed in and blocked on its way out.")                                                         \
 	X(EXPOSURE, "exposure", PK_SEV_WARNING, 1, "Service reachable from the Internet",                  \
-	  "Any source on a WAN-type interface (one with a gateway or default route, or in the egress "     \
-	  "group) can open connections to this port, on the firewall itself or forwarded. A warning for "  \
+	  "Any source on a WAN-type interface (one with a gateway or default route, in the egress "      \
+	  "group, or declared in a group wan) can open connections to this port, on the firewall itself or forwarded. A warning for "  \
 	  "what is rarely meant to be public: remote administration (ssh, telnet, rdp, vnc, winbox, "      \
 	  "webmin, the firewall's own web interface), databases, file sharing, and snmp, ldap, or dns "    \
 	  "and ntp on the firewall; info for the rest. Restrict the source (a table of admin addresses) " \

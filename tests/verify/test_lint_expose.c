@@ -65,6 +65,28 @@ static void test_services_open_to_the_internet_are_named(void **state)
 	pk_ir_ruleset_free(rs);
 }
 
+static void test_an_interface_declared_in_group_wan_is_wan_type(void **state)
+{
+	(void)state;
+	struct pk_ir_ruleset *rs = pk_test_load_ok("interface em0 address 10.0.0.2/24 group wan\n"
+						   "interface em1 address 10.1.0.1/24\n"
+						   "block all\n"
+						   "pass in on em0 proto udp to (em0) port snmp\n"
+						   "pass in on em1 proto tcp to (em1) port ssh\n");
+	struct pk_lint_opts o;
+	pk_lint_opts_default(&o);
+	struct pk_lint_report rep;
+	pk_lint_report_init(&rep);
+	assert_int_equal(pk_lint_run(rs, &o, &rep), 0);
+	const struct pk_lint_finding *f = at(&rep, 4);
+	assert_non_null(f);
+	assert_non_null(strstr(f->msg, "snmp (udp 161) on the firewall itself (rarely meant to be public)"));
+	assert_null(at(&rep, 5));
+	pk_lint_report_free(&rep);
+	pk_ir_ruleset_free(rs);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_services_open_to_the_internet_are_named),
+	cmocka_unit_test(test_an_interface_declared_in_group_wan_is_wan_type),
 )
