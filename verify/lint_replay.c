@@ -21,6 +21,8 @@
 #include "verify/lint_priv.h"
 #include "verify/wire.h"
 
+/* States, fragments and source nodes the engine holds for the check. */
+#define PK_REPLAY_LIMIT 64
 /* A fixed clock: each witness meets an empty state table anyway. */
 #define PK_REPLAY_NOW_NS 1000000000ull
 
@@ -177,16 +179,23 @@ static void tell(FILE *debug, const struct pk_lint_finding *f, const char *why, 
 		o->pass ? "" : pk_reason_name(o->reason));
 }
 
-/* The ruleset as the runtime runs it, or NULL when it cannot be built. */
+/* The ruleset as the runtime runs it, or NULL when it cannot be built.
+ * One packet at a time holds a state or two: the tables are sized for
+ * that, not for the ruleset's limits (2 million states would take
+ * hundreds of MB), which no single packet can reach. */
 static struct pk_rs *compiled(const struct pk_ir_ruleset *rs)
 {
+	struct pk_ir_ruleset small = *rs;
+	small.opts.limits[PK_LIMIT_STATES] = PK_REPLAY_LIMIT;
+	small.opts.limits[PK_LIMIT_FRAGS] = PK_REPLAY_LIMIT;
+	small.opts.limits[PK_LIMIT_SRC_NODES] = PK_REPLAY_LIMIT;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	struct pk_diags d;
 	pk_diags_init(&d);
 	struct pk_rs *out = NULL;
 	struct pk_err err;
-	if (pk_encode(rs, &buf, &len, &d) == 0 && pk_rs_load(buf, len, &out, &err) < 0)
+	if (pk_encode(&small, &buf, &len, &d) == 0 && pk_rs_load(buf, len, &out, &err) < 0)
 		out = NULL;
 	free(buf);
 	pk_diags_free(&d);

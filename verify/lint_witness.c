@@ -15,8 +15,9 @@
 #include "verify/eval.h"
 #include "verify/lint_priv.h"
 
-/* Readable values tried per field, at most. */
-#define PK_CAND_MAX 48
+/* Readable values tried per field, at most: each try evaluates the
+ * ruleset once or twice, and the first few readable values usually do. */
+#define PK_CAND_MAX 16
 
 /* What a witness proves, as far as a field's value can change it. */
 struct fate {
