@@ -17,6 +17,7 @@
 #include "compiler/names.h"
 #include "compiler/print.h"
 #include "runtime/xalloc.h"
+#include "verify/eval.h"
 #include "verify/lint_priv.h"
 
 enum risk { R_NONE, R_ADMIN, R_DB, R_FILES, R_OTHER };
@@ -177,15 +178,34 @@ static void add_item(struct exposure *e, const char *text, enum risk risk, const
 	e->risky |= risk != R_NONE;
 }
 
-/* A witness within base and extra, to the firewall itself (self) or
- * forwarded to a network behind it (fwd; NULL when there is none). */
-static bool reach(struct pk_lint_ctx *x, Z3_ast base, Z3_ast extra, bool self, Z3_ast fwd, struct pk_vpkt *w)
+/* Witnesses another rule decides, refused before the side is given up. */
+#define PK_EXPOSE_RETRIES 3
+
+/* A witness within base and extra that rule i decides, to the firewall
+ * itself (self) or forwarded to a network behind it (fwd; NULL when there
+ * is none). The formula of what rule i decides leaves out rules that
+ * cannot take its packets by their boxes or are unsure; when the
+ * evaluator says another rule decides the witness, that rule is excluded
+ * and the question asked again. */
+static bool reach(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, bool self, Z3_ast fwd,
+		  struct pk_vpkt *w)
 {
+	Z3_context c = x->z.c;
 	const Z3_ast s = pk_z3_dst_is_self(&x->z, x->rs);
 	if (!self && !fwd)
 		return false;
-	const Z3_ast v[3] = {base, extra, self ? s : Z3_mk_and(x->z.c, 2, (Z3_ast[]){Z3_mk_not(x->z.c, s), fwd})};
-	return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 3, v), w);
+	const Z3_ast where = self ? s : Z3_mk_and(c, 2, (Z3_ast[]){Z3_mk_not(c, s), fwd});
+	Z3_ast q = Z3_mk_and(c, 3, (Z3_ast[]){base, extra, where});
+	for (int k = 0; k < PK_EXPOSE_RETRIES && pk_z3_witness(&x->z, q, w); k++) {
+		struct pk_eval_result res;
+		pk_eval_filter(x->rs, w, &res, NULL, NULL);
+		if (res.rule == i && res.pass)
+			return true;
+		if (res.rule == PK_EVAL_NONE)
+			return false;
+		q = Z3_mk_and(c, 2, (Z3_ast[]){q, Z3_mk_not(c, pk_lint_M(x, res.rule))});
+	}
+	return false;
 }
 
 /* Where what rule i opens (within extra) leads: the firewall itself, the
@@ -205,8 +225,8 @@ static bool leads(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, 
 		return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, v), w);
 	}
 	struct pk_vpkt w2;
-	*self = reach(x, base, extra, true, fwd, w);
-	const bool on = reach(x, base, extra, false, fwd, *self ? &w2 : w);
+	*self = reach(x, i, base, extra, true, fwd, w);
+	const bool on = reach(x, i, base, extra, false, fwd, *self ? &w2 : w);
 	snprintf(buf, size, "%s", *self && on ? "on the firewall and forwarded" : *self ? "on the firewall itself"
 											: "forwarded");
 	return *self || on;
