@@ -181,8 +181,7 @@ static void tell(FILE *debug, const struct pk_lint_finding *f, const char *why, 
 
 /* The ruleset as the runtime runs it, or NULL when it cannot be built.
  * One packet at a time holds a state or two: the tables are sized for
- * that, not for the ruleset's limits (2 million states would take
- * hundreds of MB), which no single packet can reach. */
+ * that, not for the ruleset's limits, which no single packet reaches. */
 static struct pk_rs *compiled(const struct pk_ir_ruleset *rs)
 {
 	struct pk_ir_ruleset small = *rs;
