@@ -26,6 +26,8 @@ static void usage(FILE *out)
 		"  --enable ID, --disable ID  turn a check on or off (--list shows them)\n"
 		"  --list                     list the checks, their severity and default\n"
 		"  --stats                    print rule pairs, pruned pairs and solver calls to stderr\n"
+		"  --debug                    tell on stderr each finding withheld because the engine\n"
+		"                             disagrees with its witness (an internal inconsistency)\n"
 		"  --topology FILE, --root DIR, -D NAME=VALUE, --color auto|never|always\n"
 		"Suppress one finding with a comment '# picket: ignore ID' on or above the rule.\n"
 		"Progress is shown on standard error when it is a terminal.\n"
@@ -70,6 +72,10 @@ static int parse_one(struct lint_args *a, int argc, char **argv, int *i)
 	int k = -1;
 	if (!strcmp(w, "--stats")) {
 		a->stats = true;
+		return 0;
+	}
+	if (!strcmp(w, "--debug")) {
+		a->lo.debug = stderr;
 		return 0;
 	}
 	if (w[0] != '-' || !w[1]) {
@@ -284,6 +290,9 @@ int pk_cmd_lint(int argc, char **argv)
 				rc = 1;
 		if (a.stats)
 			pk_lint_print_stats(&rep, stderr);
+		if (rep.stats.inconsistent && !a.lo.debug)
+			fprintf(stderr, "picket lint: %lu findings withheld: the engine disagrees with their witness "
+				"(an internal inconsistency; --debug shows them)\n", rep.stats.inconsistent);
 	}
 	pk_lint_report_free(&rep);
 	pk_ir_ruleset_free(rs);

@@ -48,6 +48,8 @@ void pk_print_addr_str(const struct pk_ir_ruleset *rs, const struct pk_ir_addr *
  * lo:hi range out. */
 void pk_print_port_str(const struct pk_port_match *p, char *buf, size_t size)
 {
+	/* as pfctl expands $srcport and $dstport in labels: a range lo:hi
+	 * expands to nothing */
 	static const char *const ops[] = {"", "", "!=", "<", "<=", ">", ">=", "", "><", "<>"};
 	if (p->op == PK_PORT_ANY || p->op == PK_PORT_RANGE)
 		buf[0] = '\0';

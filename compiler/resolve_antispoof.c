@@ -1,7 +1,8 @@
 /*
  * compiler/resolve_antispoof.c: `antispoof for IF` into the block rules pf
  * makes of it: traffic from IF's networks arriving on another interface,
- * and (unless IF is a loopback) traffic claiming IF's own addresses.
+ * and (unless IF is a loopback) traffic claiming IF's own addresses. For
+ * (IF) both rules follow the addresses at match time, as pfctl writes them.
  */
 #include "compiler/resolve.h"
 
@@ -20,6 +21,19 @@ static bool is_loopback(const struct pk_ir_iface *i)
 		    (i->addrs[j].af == PK_AF_INET6 && !memcmp(i->addrs[j].addr, v6lo, 16)))
 			return true;
 	return false;
+}
+
+/* pfctl asks the kernel whether (IF) is a loopback; picket asks the
+ * topology, and takes an interface it declares without addresses as not. */
+static bool declared_loopback(const struct pk_ir_ruleset *rs, const char *name)
+{
+	bool found = false, loopback = true;
+	for (uint32_t k = 0; k < rs->nifaces; k++)
+		if (pk_ir_iface_named(rs, &rs->ifaces[k], name)) {
+			found = true;
+			loopback &= rs->ifaces[k].naddrs > 0 && is_loopback(&rs->ifaces[k]);
+		}
+	return found && loopback;
 }
 
 /* Whether the interface has an address of the rule's family (network: not
@@ -63,8 +77,10 @@ void pk_res_antispoof(struct pk_res *r, const struct pk_ast_rule *ar)
 {
 	for (const struct pk_ast_item *it = ar->ifs; it; it = it->next) {
 		const char *net = pk_arena_printf(r->a, "%s:network", it->s);
-		if (it->s2) { /* (IF): the networks as they are at match time */
+		if (it->s2) { /* (IF): the networks and addresses as they are at match time */
 			spoof_rule(r, ar, it, PK_H_DYN, net, true);
+			if (!declared_loopback(r->rs, it->s))
+				spoof_rule(r, ar, it, PK_H_DYN, it->s, false);
 			continue;
 		}
 		/* IF or a group (antispoof for lo): what its interfaces have */

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "compiler/arena.h"
 #include "compiler/diag.h"
@@ -56,6 +57,9 @@ struct pk_lint_stats {
 	unsigned long sampled;      /* checks settled by a sample packet */
 	unsigned long given_up;     /* questions too large or timed out: nothing reported */
 	unsigned long solver_calls;
+	unsigned long replayed;     /* witnesses run through the runtime's engine */
+	unsigned long inconsistent; /* findings withheld: the engine disagrees with their witness */
+	unsigned long unchecked;    /* witnesses not run: the ruleset could not be loaded in the engine */
 	double seconds;
 };
 
@@ -74,6 +78,7 @@ struct pk_lint_opts {
 	 * through (a terminal's progress line); NULL for no one. */
 	void (*progress)(void *arg, uint32_t done, uint32_t total);
 	void *progress_arg;
+	FILE *debug;        /* where internal inconsistencies are told, or NULL */
 };
 
 /* Defaults from the table; then --enable/--disable by id. */
@@ -93,6 +98,12 @@ void pk_lint_report_free(struct pk_lint_report *rep);
  * one written rule (verify/lint_group.c). Returns 0, or -1 if Z3 failed to start.
  * rs holds at most PK_LINT_MAX_RULES rules. */
 int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, struct pk_lint_report *rep);
+
+/* Runs every finding's witness through the runtime's engine on rs
+ * compiled (verify/lint_replay.c) and withholds the findings it
+ * contradicts, counting them in rep->stats and telling them on debug
+ * (NULL: quiet). pk_lint_run calls it before sorting. */
+void pk_lint_replay_check(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep, FILE *debug);
 
 /* Building findings (used by the checks). */
 struct pk_lint_finding *pk_lint_add(struct pk_lint_report *rep, enum pk_lint_id id, const struct pk_ir_rule *r,

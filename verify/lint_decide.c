@@ -198,6 +198,22 @@ static bool other_action_sample(const struct pk_lint_ctx *x, uint32_t i, const s
 	return false;
 }
 
+static void last_visited(void *ctx, uint32_t rule)
+{
+	*(uint32_t *)ctx = rule;
+}
+
+/* The quick match rule that stops p's evaluation, or PK_LINT_NO_RULE. */
+static uint32_t stopper(const struct pk_lint_ctx *x, const struct pk_vpkt *p)
+{
+	struct pk_eval_result res;
+	uint32_t last = PK_LINT_NO_RULE;
+	pk_eval_filter(x->rs, p, &res, last_visited, &last);
+	return last != PK_LINT_NO_RULE && x->rs->rules[last].action == PK_ACT_MATCH && x->rs->rules[last].quick
+		       ? last
+		       : PK_LINT_NO_RULE;
+}
+
 /* Orders by rank[] descending, keeping the given order among equals. */
 static void sort_by_rank(struct pk_lint_set *s, unsigned *rank)
 {
@@ -331,6 +347,11 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	    !witness_of(x, i, by->v[0], space, &w))
 		return false;
 	const uint32_t d = decider(x, &w);
+	if (d != PK_LINT_NO_RULE && d != i && !in_set(by, d))
+		by->v[by->n++] = d; /* the rule that decides the witness is named too */
+	const uint32_t st = stopper(x, &w);
+	if (st != PK_LINT_NO_RULE && st < i && !in_set(by, st))
+		by->v[by->n++] = st; /* and a quick match rule that stops its evaluation */
 	char list[256];
 	pk_lint_list_rules(by, list, sizeof(list));
 	struct pk_lint_finding *f = pk_lint_add(

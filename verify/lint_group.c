@@ -52,12 +52,20 @@ static void part_str(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r,
 		break;
 	case P_SPORT:
 	case P_DPORT:
-		pk_print_port_str(p == P_SPORT ? &r->sport : &r->dport, buf, size);
+		pk_lint_port_str(p == P_SPORT ? &r->sport : &r->dport, buf, size);
 		break;
 	case P_COUNT:
 		buf[0] = 0;
 		break;
 	}
+}
+
+void pk_lint_port_str(const struct pk_port_match *m, char *buf, size_t size)
+{
+	if (m->op == PK_PORT_RANGE) /* pk_print_port_str leaves it out, as pfctl's labels do */
+		snprintf(buf, size, "%u:%u", m->lo, m->hi);
+	else
+		pk_print_port_str(m, buf, size);
 }
 
 /* The part differs among the rules at loc. */
@@ -115,7 +123,7 @@ static size_t part_values(const struct pk_ir_ruleset *rs, const struct pk_lint_f
 static const char *parts_note(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs,
 			      const struct pk_lint_finding *g, unsigned n)
 {
-	if (rules_at(rs, &g->loc) <= n)
+	if (g->rule == PK_LINT_NO_RULE || rules_at(rs, &g->loc) <= n)
 		return "";
 	char buf[512];
 	size_t off = 0;
@@ -144,7 +152,8 @@ static void merge(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs, st
 		if (g[k].sev > g[best].sev)
 			best = k;
 	struct pk_lint_finding f = g[best];
-	const char *note = parts_note(rep, rs, g, n);
+	/* an exposure speaks for the whole written rule already */
+	const char *note = f.id == PK_LINT_EXPOSURE ? "" : parts_note(rep, rs, g, n);
 	if (*note)
 		f.msg = pk_arena_printf(rep->arena, "%s%s", f.msg, note);
 	for (unsigned k = 0; k < n; k++)

@@ -43,10 +43,12 @@
 	X(REJECT_ON_WAN, "reject-on-wan", PK_SEV_WARNING, 1, "block return on a WAN interface",            \
 	  "On an interface facing the Internet (one with a gateway route) best practice is to drop "       \
 	  "silently: answering with RST or ICMP unreachable tells scanners a host is there and spends "   \
-	  "bandwidth on hostile traffic. Use plain block (drop) there.")                                   \
+	  "bandwidth on hostile traffic. Use plain block (drop) there. Out rules are not judged: their "   \
+	  "answer goes to the sender, on another interface.")                                   \
 	X(BLOCK_ON_INTERNAL, "block-on-internal", PK_SEV_INFO, 1, "Silent block on an internal interface", \
 	  "On an internal interface, a silent drop leaves clients waiting for a timeout; block return "    \
-	  "(reject) answers at once so applications fail fast.")                                           \
+	  "(reject) answers at once so applications fail fast. Out rules are not judged: the packets "     \
+	  "they stop come from another interface.")                                           \
 	X(REJECT_NON_TCP_UDP, "reject-non-tcp-udp", PK_SEV_WARNING, 1, "Reject on a protocol that cannot " \
 	  "be rejected",                                                                                   \
 	  "block return answers TCP with RST and UDP with ICMP port unreachable; for other protocols "     \
@@ -78,6 +80,13 @@
 	  "The rule passes packets in, but the out rules of the interface the topology routes them to "    \
 	  "block every one of them, so the pass rule cannot take effect. The witness is a packet "         \
 	  "passed in and blocked on its way out.")                                                         \
+	X(EXPOSURE, "exposure", PK_SEV_WARNING, 1, "Service reachable from the Internet",                  \
+	  "Any source on a WAN-type interface (one with a gateway or default route, in the egress "      \
+	  "group, or declared in a group wan) can open connections to this port, on the firewall itself or forwarded. A warning for "  \
+	  "what is rarely meant to be public: remote administration (ssh, telnet, rdp, vnc, winbox, "      \
+	  "webmin, the firewall's own web interface), databases, file sharing, and snmp, ldap, or dns "    \
+	  "and ntp on the firewall; info for the rest. Restrict the source (a table of admin addresses) " \
+	  "or close the port; suppress it inline when the service is public on purpose.")                  \
 	X(ADAPTIVE_ORDER, "adaptive-order", PK_SEV_WARNING, 1, "adaptive.end is not above adaptive.start", \
 	  "Adaptive timeouts scale down linearly as the state count goes from adaptive.start to "          \
 	  "adaptive.end; with end at or below start the scaling is undefined. Set adaptive.end above "     \

@@ -205,4 +205,6 @@ void pk_lint_print_stats(const struct pk_lint_report *rep, FILE *out)
 		"%lu pairs visited, %.3f s\n",
 		s->rules, s->pairs, s->pairs_pruned, s->pairs ? 100.0 * (double)s->pairs_pruned / (double)s->pairs : 0.0,
 		s->box_decided, s->sampled, s->solver_calls, s->given_up, rep->suppressed, s->pairs_visited, s->seconds);
+	fprintf(out, "witnesses: %lu replayed in the engine, %lu findings withheld as inconsistent, %lu unchecked\n",
+		s->replayed, s->inconsistent, s->unchecked);
 }

@@ -79,10 +79,21 @@ void pk_lint_list_rules(const struct pk_lint_set *s, char *buf, size_t size);
 void pk_lint_check_overridden(struct pk_lint_ctx *x, uint32_t i);
 
 void pk_lint_relations(struct pk_lint_ctx *x);
+/* Readable witnesses: each field set to a value from the rules or the
+ * topology where that proves the same (verify/lint_witness.c). */
+void pk_lint_readable(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
+/* The interface holds a loopback address (127/8, ::1). */
+bool pk_lint_iface_loopback(const struct pk_ir_iface *f);
 /* Merges the findings of one kind at one source location (the report
  * sorted by location, then kind). */
 void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
+/* A port condition as written: "22", ">=1024", "5900:5909". */
+void pk_lint_port_str(const struct pk_port_match *m, char *buf, size_t size);
 void pk_lint_reach(struct pk_lint_ctx *x);
+/* The packets rule i decides: it matches and no rule taking packets from it does. */
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i);
+/* What any source on a WAN-type interface can open (verify/lint_expose.c). */
+void pk_lint_exposure(struct pk_lint_ctx *x);
 void pk_lint_rules(struct pk_lint_ctx *x);
 
 /* Two rules handle a packet alike: same verdict, state, logging, options. */

@@ -33,12 +33,31 @@ static struct pk_loc end_of_file(const struct pk_lint_ctx *x)
 	return l;
 }
 
-static bool any_unsure(const struct pk_lint_ctx *x, bool tags_only)
+static bool any_unsure(const struct pk_lint_ctx *x)
 {
 	for (uint32_t i = 0; i < x->rs->nrules; i++)
-		if (x->unsure[i] && (!tags_only || !x->rs->rules[i].probability))
+		if (x->unsure[i])
 			return true;
 	return false;
+}
+
+/* Why the witness falls through: a TCP packet that opens nothing, whose
+ * SYN a rule would take, misses the rules because pass rules carry flags
+ * S/SA (pf's default) and no state takes it. */
+static const char *implicit_why(const struct pk_lint_ctx *x, const struct pk_vpkt *w)
+{
+	if (w->proto != PK_PROTO_TCP || pk_lint_opening_packet(w))
+		return "";
+	struct pk_vpkt syn = *w;
+	syn.flags = PK_TH_SYN;
+	struct pk_eval_result res;
+	pk_eval_filter(x->rs, &syn, &res, NULL, NULL);
+	if (res.rule == PK_EVAL_NONE)
+		return "";
+	return pk_arena_printf(x->rep->arena,
+			       " (no rule matches TCP that is not a SYN and no state takes: rule %u takes the SYN, "
+			       "but pass rules carry flags S/SA by default)",
+			       res.rule);
 }
 
 static void check_implicit_pass(struct pk_lint_ctx *x)
@@ -49,27 +68,37 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 			x->rep->stats.box_decided++;
 			return;
 		}
-	if (any_unsure(x, true))
-		return;
-	Z3_ast *v = pk_xcalloc(rs->nrules + 1, sizeof(*v));
+	/* tagged rules cannot match a packet that arrives untagged and meets
+	 * no rule that tags: the witness is asked to be one */
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (x->unsure[i] && !rs->rules[i].probability && !rs->rules[i].tagged)
+			return;
+	Z3_ast *v = pk_xcalloc(rs->nrules + 2, sizeof(*v));
 	unsigned n = 0;
 	v[n++] = x->dom;
+	v[n++] = Z3_mk_eq(x->z.c, x->z.p.tag, pk_z3_bv(x->z.c, 0, 16));
 	for (uint32_t i = 0; i < rs->nrules; i++)
-		if (pk_z3_decides(&rs->rules[i]) && !x->unsure[i] && !x->dead[i])
+		if ((pk_z3_decides(&rs->rules[i]) || rs->rules[i].tag) && !x->unsure[i] && !x->dead[i])
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, i));
 	struct pk_vpkt w;
-	if (pk_z3_witness(&x->z, pk_z3_and(x->z.c, n, v), &w)) {
+	const Z3_ast all = pk_z3_and(x->z.c, n, v);
+	/* TCP first, the classic case (non-SYN TCP past flags S/SA), and IPv4
+	 * first, where most rulesets are written */
+	const Z3_ast tcp[3] = {all, Z3_mk_eq(x->z.c, x->z.p.proto, pk_z3_bv(x->z.c, PK_PROTO_TCP, 8)),
+			       Z3_mk_eq(x->z.c, x->z.p.af, pk_z3_bv(x->z.c, PK_AF_INET, 8))};
+	if (pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 3, tcp), &w) || pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, tcp), &w) ||
+	    pk_z3_witness(&x->z, all, &w)) {
 		const struct pk_loc l = end_of_file(x);
 		struct pk_lint_finding *f = pk_lint_add(x->rep, PK_LINT_IMPLICIT_PASS, NULL, &l,
 							"some packets match no pass or block rule and pass by "
-							"default; start with 'block all'");
+							"default%s; start with 'block all'",
+							implicit_why(x, &w));
 		pk_lint_witness(f, &w, "passed by default");
 	}
 	free(v);
 }
 
-/* The packets rule i decides: it matches and no rule taking packets from it does. */
-static Z3_ast decided_by(struct pk_lint_ctx *x, uint32_t i)
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	Z3_ast *v = pk_xcalloc(x->nov[i] + 2, sizeof(*v));
@@ -192,7 +221,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 			x->rep->stats.box_decided++;
 			continue;
 		}
-		const Z3_ast in[6] = {x->dom, decided_by(x, i), via, not_self, other, out_pass};
+		const Z3_ast in[6] = {x->dom, pk_lint_decided_by(x, i), via, not_self, other, out_pass};
 		if (!none(x, 6, in))
 			continue;
 		struct pk_vpkt w;
@@ -260,7 +289,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);
-		const Z3_ast p[3] = {x->dom, decided_by(x, i), field_is(&x->z, x->z.p.proto, 6, 8)};
+		const Z3_ast p[3] = {x->dom, pk_lint_decided_by(x, i), field_is(&x->z, x->z.p.proto, 6, 8)};
 		struct pk_vpkt w;
 		if (!sat(x, 3, p, &w))
 			continue;
@@ -278,10 +307,12 @@ void pk_lint_reach(struct pk_lint_ctx *x)
 {
 	if (pk_lint_on(x, PK_LINT_IMPLICIT_PASS))
 		check_implicit_pass(x);
+	if (pk_lint_on(x, PK_LINT_EXPOSURE))
+		pk_lint_exposure(x);
 	const bool egress = pk_lint_on(x, PK_LINT_EGRESS_BLOCKED) && x->rs->nifaces > 0;
 	if (!egress && !pk_lint_on(x, PK_LINT_NO_STATE_TCP))
 		return;
-	if (any_unsure(x, false))
+	if (any_unsure(x))
 		return;
 	const Z3_ast pass = pk_z3_passes(&x->z, x->rs);
 	if (egress)

@@ -35,9 +35,11 @@ bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
 {
 	if (a->action != b->action || a->log != b->log || a->log_all != b->log_all || a->allow_opts != b->allow_opts)
 		return false;
-	if (!str_same(a->tag, b->tag) || a->nat.kind || b->nat.kind || a->route.kind || b->route.kind ||
-	    a->scrub.set || b->scrub.set || a->divert.kind != b->divert.kind || a->divert.port != b->divert.port ||
-	    memcmp(a->divert.addr.addr, b->divert.addr.addr, 16))
+	/* carried options (queue, prio...) change no verdict but how a
+	 * packet is sent: another queue is another effect */
+	if (!str_same(a->tag, b->tag) || !str_same(a->carried, b->carried) || a->nat.kind || b->nat.kind ||
+	    a->route.kind || b->route.kind || a->scrub.set || b->scrub.set || a->divert.kind != b->divert.kind ||
+	    a->divert.port != b->divert.port || memcmp(a->divert.addr.addr, b->divert.addr.addr, 16))
 		return false;
 	if (a->action == PK_ACT_BLOCK)
 		return a->block == b->block && a->return_ttl == b->return_ttl && a->return_icmp == b->return_icmp &&
@@ -48,7 +50,7 @@ bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
 bool pk_lint_default_effect(const struct pk_ir_rule *r)
 {
 	return r->action == PK_ACT_PASS && r->state == PK_STATE_NONE && !r->log && !r->allow_opts && !r->tag &&
-	       !r->nat.kind && !r->route.kind && !r->scrub.set && !r->divert.kind;
+	       !r->carried && !r->nat.kind && !r->route.kind && !r->scrub.set && !r->divert.kind;
 }
 
 bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j)
@@ -172,6 +174,27 @@ static const char *dead_reason(const struct pk_ir_ruleset *rs, const struct pk_i
 	return "its conditions contradict each other (address family, ports, flags or ranges)";
 }
 
+/* An (IF) address with none of the rule's family in the topology: the
+ * interface may get one at run time ((IF) follows its addresses; antispoof
+ * for (IF) writes such rules for both families), so no contradiction is
+ * certain. */
+static bool dynamic_family(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	const struct pk_ir_addr *a[2] = {&r->src, &r->dst};
+	for (int k = 0; k < 2; k++) {
+		if (a[k]->kind != PK_ADDR_TABLE || a[k]->neg || a[k]->table >= rs->ntables ||
+		    !rs->tables[a[k]->table].implicit)
+			continue;
+		const struct pk_ir_table *t = &rs->tables[a[k]->table];
+		bool has = false;
+		for (uint32_t e = 0; e < t->nentries; e++)
+			has |= !t->entries[e].neg && (!r->af || t->entries[e].pfx.af == r->af);
+		if (!has)
+			return true;
+	}
+	return false;
+}
+
 static void check_unmatchable(struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_box *b = &x->box[i];
@@ -182,7 +205,7 @@ static void check_unmatchable(struct pk_lint_ctx *x, uint32_t i)
 		x->rep->stats.box_decided++;
 	else
 		x->dead[i] = unmatchable_by_solver(x, i);
-	if (x->dead[i] && pk_lint_on(x, PK_LINT_UNMATCHABLE))
+	if (x->dead[i] && pk_lint_on(x, PK_LINT_UNMATCHABLE) && !dynamic_family(x->rs, r))
 		pk_lint_add(x->rep, PK_LINT_UNMATCHABLE, r, NULL, "rule matches no packet: %s",
 			    dead_reason(x->rs, r));
 }

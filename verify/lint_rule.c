@@ -23,8 +23,12 @@ static void check_block_kind(struct pk_lint_ctx *x, const struct pk_ir_rule *r)
 	if (!ifc)
 		return;
 	struct pk_lint_finding *f = NULL;
-	/* an out rule's answer goes back to the sender, on another interface */
-	if (is_reject(r) && ifc->wan && r->dir != PK_DIR_OUT && pk_lint_on(x, PK_LINT_REJECT_ON_WAN))
+	/* An out rule's packets come from another interface, and so would its
+	 * answer go: what it tells or makes wait is a sender there, not one on
+	 * this interface. Only rules that judge packets arriving here count. */
+	if (r->dir == PK_DIR_OUT)
+		return;
+	if (is_reject(r) && ifc->wan && pk_lint_on(x, PK_LINT_REJECT_ON_WAN))
 		f = pk_lint_add(x->rep, PK_LINT_REJECT_ON_WAN, r, NULL,
 				"block return on WAN interface %s: drop silently there; answers tell scanners a "
 				"host is listening",

@@ -1,7 +1,7 @@
 /*
  * verify/pkt_text.c: a packet written like a rule, both ways:
  *   [inet|inet6] PROTO from ADDR [port N] to ADDR [port N] [in|out] [on IF]
- *   [flags FLAGS] [icmp-type N [code N]] [tos N] [tagged NAME] [received-on IF]
+ *   [flags FLAGS] [icmp-type N|NAME [code N]] [tos N] [tagged NAME] [received-on IF]
  * (received-on: where an outbound packet the firewall forwards came in).
  * Protocols are names from the table below or numbers.
  */
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "compiler/ir.h"
+#include "compiler/names.h"
 #include "verify/packet.h"
 
 static const struct {
@@ -85,8 +86,16 @@ void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size)
 				f[k++] = pk_flag_chars[b];
 		append(&t, " flags %s", k ? f : "none");
 	}
-	if ((p->af == PK_AF_INET && p->proto == 1) || (p->af == PK_AF_INET6 && p->proto == 58))
-		append(&t, " icmp-type %u code %u", p->icmp_type, p->icmp_code);
+	if ((p->af == PK_AF_INET && p->proto == 1) || (p->af == PK_AF_INET6 && p->proto == 58)) {
+		const char *kw = p->af == PK_AF_INET ? "icmp-type" : "icmp6-type";
+		const char *name = pk_icmp_type_name(p->icmp_type, p->af);
+		if (name)
+			append(&t, " %s %s", kw, name);
+		else
+			append(&t, " %s %u", kw, p->icmp_type);
+		if (p->icmp_code)
+			append(&t, " code %u", p->icmp_code);
+	}
 	if (p->tos)
 		append(&t, " tos 0x%02x", p->tos);
 	if (p->tag)
@@ -202,11 +211,16 @@ static int parse_kw(struct pk_words *w, const char *kw, struct pk_vpkt *p, bool 
 		p->rcvif = a;
 		return 0;
 	}
+	if (!strcmp(kw, "icmp-type") || !strcmp(kw, "icmp6-type")) {
+		const int named = pk_icmp_type_lookup(a, kw[4] == '6' ? PK_AF_INET6 : PK_AF_INET);
+		if (named < 0 && parse_num(a, 255, &v))
+			return -1;
+		p->icmp_type = (uint8_t)(named < 0 ? (int)v : named);
+		return 0;
+	}
 	if (parse_num(a, 255, &v))
 		return -1;
-	if (!strcmp(kw, "icmp-type") || !strcmp(kw, "icmp6-type"))
-		p->icmp_type = (uint8_t)v;
-	else if (!strcmp(kw, "code"))
+	if (!strcmp(kw, "code"))
 		p->icmp_code = (uint8_t)v;
 	else if (!strcmp(kw, "tos"))
 		p->tos = (uint8_t)v;

@@ -160,11 +160,14 @@ static void test_antispoof_becomes_pf_block_rules(void **state)
 	(void)state;
 	char *p = pk_test_print("interface lo0 address 127.0.0.1/8, ::1/128\n"
 				"interface lan0 address 192.168.1.1/24, fe80::1/64\n"
-				"antispoof log quick for { lo0 lan0 } inet label \"spoof\"\nantispoof for (lan0)\n", 0);
+				"antispoof log quick for { lo0 lan0 } inet label \"spoof\"\nantispoof for (lan0)\n"
+				"antispoof for (lo0)\n", 0);
 	assert_string_equal(p, "block drop in log quick on ! lo0 inet from 127.0.0.0/8 to any label \"spoof\"\n"
 			       "block drop in log quick on ! lan0 inet from 192.168.1.0/24 to any label \"spoof\"\n"
 			       "block drop in log quick inet from 192.168.1.1 to any label \"spoof\"\n"
-			       "block drop in on ! lan0 from (lan0:network) to any\n");
+			       "block drop in on ! lan0 from (lan0:network) to any\n"
+			       "block drop in from (lan0) to any\n"
+			       "block drop in on ! lo0 from (lo0:network) to any\n");
 	free(p);
 	pk_test_expect_diag("antispoof for em7\n", "antispoof for em7 needs it declared");
 }

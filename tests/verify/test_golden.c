@@ -88,7 +88,16 @@ static void check_one(const char *path, const char *conf, void *ctx)
 	pk_diags_free(&d);
 	struct pk_lint_report rep;
 	pk_lint_report_init(&rep);
+	o.debug = stderr;
 	assert_int_equal(pk_lint_run(rs, &o, &rep), 0);
+	/* every witness was replayed in the engine and met its finding, but in
+	 * a ruleset with rules the runtime does not hold (unsupported) */
+	bool runnable = true;
+	for (uint32_t r = 0; r < rs->nrules; r++)
+		runnable &= !rs->rules[r].unsupported;
+	if (rep.stats.inconsistent || (runnable && rep.stats.unchecked))
+		fail_msg("%s: %lu findings withheld, %lu witnesses unchecked", path, rep.stats.inconsistent,
+			 rep.stats.unchecked);
 	static char got[1 << 16];
 	render(&rep, got, sizeof(got));
 	t->files++;

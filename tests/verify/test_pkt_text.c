@@ -39,7 +39,8 @@ static void test_format_then_parse_gives_the_same_packet(void **state)
 	(void)state;
 	static const char *const texts[] = {
 		"inet6 udp from 2001:db8::1 port 53 to 2001:db8::2 port 1024 out on wan0",
-		"inet icmp from 10.0.0.1 to 10.0.0.2 in on lan0 icmp-type 8 code 0 tos 0x10",
+		"inet icmp from 10.0.0.1 to 10.0.0.2 in on lan0 icmp-type echoreq tos 0x10",
+		"inet6 icmp6 from 2001:db8::1 to 2001:db8::2 out on wan0 icmp6-type unreach code 4",
 		"inet tcp from 10.0.0.1 port 1 to 10.0.0.2 port 2 in on dmz0 flags SA tagged web",
 		"inet tcp from 10.0.0.1 port 1 to 192.0.2.2 port 2 out on wan0 flags S received-on gre0",
 	};
