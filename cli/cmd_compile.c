@@ -166,6 +166,9 @@ int pk_cmd_compile(int argc, char **argv)
 	struct pk_rs *rs = NULL;
 	struct pk_ir_tests tests;
 	rc = pk_frontend_load(a.files[0], &a.ir.fo, &d, &ir) ? 2 : 0;
+	/* bytecode cannot hold an unsupported feature: its warnings are errors here */
+	if (!rc && pk_diags_refuse_unsupported(&d))
+		rc = 2;
 	pk_diags_print(&d, stderr, a.ir.color);
 	if (!rc && o.expect && (rc = gate(ir, o.expect, &a.ir, &tests)) == 0)
 		ir->tests = &tests;
