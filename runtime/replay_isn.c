@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "runtime/bytes.h"
+#include "runtime/grow.h"
 #include "runtime/cksum.h"
 #include "runtime/proto.h"
 #include "runtime/wire.h"
@@ -80,12 +81,10 @@ static struct pk_isn_flow *find(struct pk_isn_map *m, const struct seg *g, bool 
 static struct pk_isn_flow *add(struct pk_isn_map *m, const struct seg *g)
 {
 	if (m->n == m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 16;
-		struct pk_isn_flow *nv = ncap <= ISN_MAX_FLOWS ? realloc(m->v, ncap * sizeof *nv) : NULL;
+		struct pk_isn_flow *nv = pk_grow(m->v, &m->cap, sizeof *nv, 16, ISN_MAX_FLOWS);
 		if (!nv)
 			return NULL;
 		m->v = nv;
-		m->cap = ncap;
 	}
 	struct pk_isn_flow *f = &m->v[m->n++];
 	memset(f, 0, sizeof *f);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "runtime/bytes.h"
+#include "runtime/grow.h"
 #include "runtime/proto.h"
 #include "runtime/ruleset.h"
 #include "runtime/wire.h"
@@ -126,12 +127,10 @@ static struct tcp_view flow_view(const struct pk_stall_flow *f)
 static bool grow(struct pk_stall *s)
 {
 	if (s->n == s->vcap) {
-		size_t nv = s->vcap ? s->vcap * 2 : 1024;
-		struct pk_stall_flow *v = nv <= STALL_MAX_FLOWS ? realloc(s->v, nv * sizeof *v) : NULL;
+		struct pk_stall_flow *v = pk_grow(s->v, &s->vcap, sizeof *v, 1024, STALL_MAX_FLOWS);
 		if (!v)
 			return false;
 		s->v = v;
-		s->vcap = nv;
 	}
 	if ((s->n + 1) * 2 <= s->cap)
 		return true;
