@@ -50,6 +50,8 @@ struct cx {
 	enum cx_product product;
 	const char *section; /* a one-section export: "filter" or "aliases"; else NULL */
 	bool net_tables;     /* pfSense 2.7+ (config 22.9+): <LAN__NETWORK> tables, not literal subnets */
+	bool dhcp_tagged;    /* pfSense 2.7+: DHCP replies in tagged "dhcpin" and stateless, not kept state */
+	const char *topology; /* the --topology file that replaces the interface and route lines, or NULL */
 	xmlDoc *doc;
 	xmlNode *root;
 	struct pk_lines xml_lines;
