@@ -4,8 +4,8 @@
  *
  * One file per part of the product's rules.debug: interfaces.c (topology,
  * interface macros and networks), aliases.c (tables and macros), system.c
- * (Advanced settings: `set` lines), generated.c (the rules the product adds
- * itself), rules.c (the user's filter rules), nat.c (port forwards,
+ * (Advanced settings: `set` lines), scrub.c (normalization), generated.c
+ * (the rules the product adds itself), rules.c (the user's filter rules), nat.c (port forwards,
  * outbound and 1:1 NAT), opnsense.c (what OPNsense generates instead);
  * translate.c puts them in the product's order.
  */
@@ -113,6 +113,8 @@ const struct cx_alias *cx_alias(const struct cx *c, const char *name);
 
 /* system.c, generated.c, rules.c, nat.c */
 void cx_system_write(struct cx *c);
+/* scrub.c: pfSense's scrub rules, after the options */
+void cx_scrub_write(struct cx *c);
 void cx_generated_write(struct cx *c);
 void cx_generated_after_user(struct cx *c);
 void cx_opnsense_generated_write(struct cx *c);

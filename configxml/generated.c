@@ -173,8 +173,9 @@ static void write_iface(struct cx *c, const struct cx_iface *i)
 	write_dhcp(c, i);
 	if (i->blockbogons)
 		write_bogons(c, i);
-	/* antispoof needs the interface's address; bridged members have none */
-	if (i->ip4 || i->ip6)
+	/* antispoof needs the interface's address; bridged members have none.
+	 * A --topology file gives a DHCP interface the address it had. */
+	if (i->ip4 || i->ip6 || c->topology)
 		cx_line(c, i->node, pk_arena_printf(c->a, PK_ORIGIN_GENERATED "antispoof for %s", i->macro), "antispoof%s for $%s",
 			log_unless(c, "nologdefaultblock"), i->macro);
 	else

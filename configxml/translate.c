@@ -66,6 +66,8 @@ static void write_full(struct cx *c)
 	cx_aliases_write(c);
 	cx_blank(c);
 	cx_system_write(c);
+	if (c->product == CX_PFSENSE)
+		cx_scrub_write(c);
 	cx_blank(c);
 	cx_nat_write(c);
 	cx_blank(c);

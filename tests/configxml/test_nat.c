@@ -35,6 +35,9 @@ static void test_automatic_outbound_nat_translates_non_wan_subnets(void **state)
 	pk_cxt_expect_line(t, "tonatsubnets = \"{ 127.0.0.0/8 192.168.1.1/24 }\"");
 	pk_cxt_expect_line(t, "nat on $WAN inet from $tonatsubnets to any port 500 -> 10.0.2.4/32 static-port");
 	pk_cxt_expect_line(t, "nat on $WAN inet from $tonatsubnets to any -> 10.0.2.4/32 port 1024:65535");
+	/* the box's own ::1, as pfctl -s nat of a pfSense 2.6 box shows it */
+	pk_cxt_expect_line(t, "nat on $WAN inet6 from ::1 to any port 500 -> (em0) static-port");
+	pk_cxt_expect_line(t, "nat on $WAN inet6 from ::1 to any -> (em0) port 1024:65535");
 	pk_cxt_expect_no(t, "Outbound NAT rules (manual)");
 	free(t);
 }

@@ -119,6 +119,14 @@ static void test_a_topology_file_stands_for_the_imports_interfaces(void **state)
 	assert_int_equal(wan->naddrs, 1);
 	assert_string_equal(wan->loc.file, topo);
 	pk_ir_ruleset_free(rs);
+	struct pk_arena *a = pk_arena_new();
+	struct pk_cx_text t;
+	assert_int_equal(pk_cx_translate(a, "config.xml", xml, strlen(xml), topo, &d, &t), 0);
+	char *text = strndup(t.text, t.len);
+	pk_cxt_expect_no(text, "interface ");
+	pk_cxt_expect_line(text, "antispoof log for $WAN");
+	free(text);
+	pk_arena_free(a);
 	pk_diags_free(&d);
 	unlink(topo);
 }
