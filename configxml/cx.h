@@ -110,6 +110,8 @@ bool cx_is_group(const struct cx *c, const char *name);
 void cx_aliases_read(struct cx *c);
 void cx_aliases_write(struct cx *c);
 const struct cx_alias *cx_alias(const struct cx *c, const char *name);
+/* Whether a port alias holds ports config.xml gives (a macro is written for it). */
+bool cx_alias_has_ports(struct cx *c, const struct cx_alias *al);
 
 /* system.c, generated.c, rules.c, nat.c */
 void cx_system_write(struct cx *c);
@@ -126,7 +128,8 @@ void cx_nat_write(struct cx *c);
 /* rules.c: an address of a rule or NAT element (<source>, <destination>)
  * as pf writes it, or NULL when it resolves to nothing (*why says why). */
 const char *cx_addr(struct cx *c, const xmlNode *end, bool inet6, const char **why);
-/* A port or range of <port>/<dstport>: "port 80", "port 1023 >< 2001"... or "". */
-const char *cx_port(struct cx *c, const char *port);
+/* A port or range of <port>/<dstport>: "port 80", "port 1023 >< 2001"... or
+ * "", or NULL for a port alias with no ports config.xml holds (*why says so). */
+const char *cx_port(struct cx *c, const char *port, const char **why);
 
 #endif

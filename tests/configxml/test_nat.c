@@ -66,6 +66,18 @@ static void test_manual_hybrid_and_disabled_outbound_modes(void **state)
 	free(t);
 }
 
+/* What the Manual Outbound NAT switch copies from the automatic rules:
+ * localhost's ::1 to the WAN address, ISAKMP's port 500 with no protocol. */
+static void test_manual_ipv6_rule_to_the_wan_address_keeps_its_port(void **state)
+{
+	(void)state;
+	char *t = nat("<outbound><mode>advanced</mode><rule><interface>wan</interface><source><network>::1/128</network>"
+		      "</source><dstport>500</dstport><target>wanip</target><destination><any/></destination>"
+		      "<staticnatport/></rule></outbound>");
+	pk_cxt_expect_line(t, "nat on $WAN inet6 from ::1/128 to any port 500 -> (em0) static-port");
+	free(t);
+}
+
 static void test_port_forwards_rdr_with_range_and_rdr_pass(void **state)
 {
 	(void)state;
@@ -102,6 +114,7 @@ static void test_one_to_one_nat_is_binat(void **state)
 PK_TEST_MAIN(
 	cmocka_unit_test(test_automatic_outbound_nat_translates_non_wan_subnets),
 	cmocka_unit_test(test_manual_hybrid_and_disabled_outbound_modes),
+	cmocka_unit_test(test_manual_ipv6_rule_to_the_wan_address_keeps_its_port),
 	cmocka_unit_test(test_port_forwards_rdr_with_range_and_rdr_pass),
 	cmocka_unit_test(test_one_to_one_nat_is_binat),
 )

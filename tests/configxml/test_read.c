@@ -95,6 +95,31 @@ static void test_an_aliases_export_is_tables_and_macros_only(void **state)
 	free(msgs);
 }
 
+/* A port alias the export does not hold has no ports to write: the rules
+ * naming it are left out, as the note says, and the rest loads. */
+static void test_a_filter_export_leaves_out_rules_on_a_port_alias_it_lacks(void **state)
+{
+	(void)state;
+	const char *xml = "<filter>\n<rule><type>pass</type><interface>lan</interface><ipprotocol>inet</ipprotocol>"
+			  "<protocol>tcp</protocol><source><any/></source><destination><any/><port>WebPorts</port>"
+			  "</destination><descr>web</descr></rule>\n<rule><type>pass</type><interface>lan</interface>"
+			  "<ipprotocol>inet</ipprotocol><protocol>tcp</protocol><source><any/></source><destination><any/>"
+			  "<port>22</port></destination><descr>ssh</descr></rule>\n</filter>\n";
+	char *msgs = NULL;
+	char *t = pk_cxt_import(xml, &msgs);
+	assert_non_null(t);
+	assert_non_null(strstr(msgs, "port alias 'WebPorts' has no ports config.xml holds (inet); the product leaves the rule out"));
+	pk_cxt_expect_no(t, "$WebPorts");
+	pk_cxt_expect_line(t, "pass in quick on $LAN inet proto tcp from any to any port 22 flags S/SA keep state label \"USER_RULE: ssh\"");
+	struct pk_diags d;
+	struct pk_ir_ruleset *rs = pk_cxt_load(xml, &d);
+	assert_non_null(rs);
+	pk_ir_ruleset_free(rs);
+	pk_diags_free(&d);
+	free(t);
+	free(msgs);
+}
+
 /* The box as it ran: a --topology file gives the address DHCP gave WAN,
  * and the import declares no interface of its own beside it. */
 static void test_a_topology_file_stands_for_the_imports_interfaces(void **state)
@@ -138,5 +163,6 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_other_roots_versions_and_broken_xml_are_located_errors),
 	cmocka_unit_test(test_a_filter_export_keeps_its_rules_and_says_what_is_missing),
 	cmocka_unit_test(test_an_aliases_export_is_tables_and_macros_only),
+	cmocka_unit_test(test_a_filter_export_leaves_out_rules_on_a_port_alias_it_lacks),
 	cmocka_unit_test(test_a_topology_file_stands_for_the_imports_interfaces),
 )
