@@ -133,12 +133,12 @@ static void write_automatic(struct cx *c, const xmlNode *at)
 		const char *o = pk_arena_printf(c->a, PK_ORIGIN_GENERATED "automatic outbound NAT on %s", i->descr);
 		const char *to = iface_addr(c, i);
 		/* pfSense's tonathosts holds ::1 too: translated to the interface's IPv6 address */
-		bool v6 = c->product == CX_PFSENSE;
+		bool localhost6 = c->product == CX_PFSENSE;
 		cx_line(c, i->node, o, "nat on $%s inet from $tonatsubnets to any port 500 -> %s static-port", i->macro, to);
-		if (v6)
+		if (localhost6)
 			cx_line(c, i->node, o, "nat on $%s inet6 from ::1 to any port 500 -> (%s) static-port", i->macro, i->dev);
 		cx_line(c, i->node, o, "nat on $%s inet from $tonatsubnets to any -> %s port 1024:65535", i->macro, to);
-		if (v6)
+		if (localhost6)
 			cx_line(c, i->node, o, "nat on $%s inet6 from ::1 to any -> (%s) port 1024:65535", i->macro, i->dev);
 	}
 }
