@@ -37,7 +37,7 @@ int pk_cmd_import(int argc, char **argv)
 		if (!pk_cx_is_xml(f.data, f.len)) {
 			const struct pk_loc here = {.file = name};
 			pk_error(&d, &here, "not a config.xml: picket import reads pfSense and OPNsense backups");
-		} else if (pk_cx_translate(ar, name, f.data, f.len, &d, &t) == 0) {
+		} else if (pk_cx_translate(ar, name, f.data, f.len, NULL, &d, &t) == 0) {
 			fwrite(t.text, 1, t.len, stdout);
 			rc = 0;
 		}

@@ -110,7 +110,8 @@ static void read_loads(struct pk_parse *p, struct pk_ir_ruleset *rs)
 
 /* A config.xml is read as the pf text it becomes, its tokens located back
  * in the XML (configxml/configxml.h); the XML is the source quoted. */
-static void parse_main(struct pk_parse *p, struct pk_ir_ruleset *rs, const char *name, const char *text, size_t len)
+static void parse_main(struct pk_parse *p, struct pk_ir_ruleset *rs, const char *name, const char *text, size_t len,
+		       const char *topology)
 {
 	add_source(rs, name, text, len);
 	if (!pk_cx_is_xml(text, len)) {
@@ -119,7 +120,7 @@ static void parse_main(struct pk_parse *p, struct pk_ir_ruleset *rs, const char 
 	}
 	struct pk_cx_text cx;
 	pk_diags_add_source(p->diags, name, text, len);
-	if (pk_cx_translate(p->arena, name, text, len, p->diags, &cx))
+	if (pk_cx_translate(p->arena, name, text, len, topology, p->diags, &cx))
 		return;
 	struct pk_srcmap *m = pk_arena_alloc(p->arena, sizeof(*m));
 	*m = cx.map;
@@ -155,7 +156,7 @@ static int load(const char *name, const char *text, size_t len, const struct pk_
 			pk_parse_text(&p, o->topology, ttext, tlen);
 		}
 	}
-	parse_main(&p, rs, name, text, len);
+	parse_main(&p, rs, name, text, len, o ? o->topology : NULL);
 	read_loads(&p, rs);
 	pk_lex_free(&p);
 	struct pk_res r = {.rs = rs, .a = a, .d = d, .root = p.root};

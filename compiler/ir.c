@@ -86,6 +86,11 @@ const struct pk_ir_route *pk_ir_route_lookup(const struct pk_ir_ruleset *rs, con
 	return best;
 }
 
+bool pk_prefix_is_link_local(const struct pk_prefix *p)
+{
+	return p->af == PK_AF_INET6 && p->addr[0] == 0xfe && (p->addr[1] & 0xc0) == 0x80;
+}
+
 int pk_prefix_parse(const char *text, struct pk_prefix *out)
 {
 	char buf[64];

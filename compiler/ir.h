@@ -280,6 +280,7 @@ const struct pk_ir_route *pk_ir_route_lookup(const struct pk_ir_ruleset *rs, con
 /* Prefix helpers */
 bool pk_prefix_contains(const struct pk_prefix *net, const uint8_t addr[16], uint8_t af);
 int pk_prefix_parse(const char *text, struct pk_prefix *out); /* "10.0.0.0/8", "::1" */
+bool pk_prefix_is_link_local(const struct pk_prefix *p); /* in fe80::/10 */
 /* A rule's probability field for a chance in [0, 1] (what `probability`
  * resolves to, and what the printer checks its text against). */
 uint32_t pk_ir_probability(double chance);

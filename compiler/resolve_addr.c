@@ -111,7 +111,7 @@ static bool if_prefix(const struct pk_prefix *ifa, uint8_t mod, struct pk_prefix
 	unsigned host = ifa->af == PK_AF_INET ? 32 : 128;
 	if (mod == PK_IFMOD_NETWORK) {
 		/* pfctl leaves link-local networks out of IF:network */
-		if (ifa->af == PK_AF_INET6 && ifa->addr[0] == 0xfe && (ifa->addr[1] & 0xc0) == 0x80)
+		if (pk_prefix_is_link_local(ifa))
 			return false;
 		clear_host_bits(out);
 		return true;
@@ -210,6 +210,15 @@ static void push_if_addrs(struct pk_res *r, const struct pk_ir_iface *f, const s
 		if (h->mask >= 0) { /* lo0/24: each address's network of that length */
 			a->pfx.len = (uint8_t)(h->mask < a->pfx.len ? h->mask : a->pfx.len);
 			clear_host_bits(&a->pfx);
+		}
+		if (a->ifmod == PK_IFMOD_ADDRS && h->mask < 0 && pk_prefix_is_link_local(&a->pfx)) {
+			/* pfctl keeps the link's scope (fe80::1%IF): a rule without
+			 * `on` is on IF (antispoof's "from IF" rule among them) */
+			struct pk_ir_addr scoped = *a;
+			scoped.ifmod = PK_IFMOD_NONE;
+			scoped.ifname = f->name;
+			vec_push(r, out, &scoped);
+			continue;
 		}
 		vec_push(r, out, a);
 	}

@@ -8,11 +8,6 @@
 
 #include <string.h>
 
-static bool is_link_local(const struct pk_prefix *p)
-{
-	return p->af == PK_AF_INET6 && p->addr[0] == 0xfe && (p->addr[1] & 0xc0) == 0x80;
-}
-
 static bool is_loopback(const struct pk_ir_iface *i)
 {
 	static const uint8_t v6lo[16] = {[15] = 1};
@@ -41,7 +36,7 @@ static bool declared_loopback(const struct pk_ir_ruleset *rs, const char *name)
 static bool has_af(const struct pk_ir_iface *i, uint8_t af, bool network)
 {
 	for (uint32_t j = 0; j < i->naddrs; j++)
-		if ((!af || i->addrs[j].af == af) && !(network && is_link_local(&i->addrs[j])))
+		if ((!af || i->addrs[j].af == af) && !(network && pk_prefix_is_link_local(&i->addrs[j])))
 			return true;
 	return false;
 }

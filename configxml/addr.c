@@ -96,11 +96,16 @@ const char *cx_addr(struct cx *c, const xmlNode *end, bool inet6, const char **w
 }
 
 /* "80", "1024-2000", "1024-65535", "1-1023", an alias: pfSense's ports. */
-const char *cx_port(struct cx *c, const char *port)
+const char *cx_port(struct cx *c, const char *port, const char **why)
 {
 	if (!port || !*port || !strcmp(port, "any"))
 		return "";
 	const struct cx_alias *al = cx_alias(c, port);
+	if (al && al->is_port && !cx_alias_has_ports(c, al)) {
+		/* no macro was written for it (aliases.c): the rule is left out */
+		*why = pk_arena_printf(c->a, "port alias '%s' has no ports config.xml holds", port);
+		return NULL;
+	}
 	if (al && al->is_port)
 		return pk_arena_printf(c->a, " port $%s", port);
 	const char *dash = strchr(port, '-');

@@ -154,6 +154,12 @@ static const char *port_list(struct cx *c, const char *e)
 	return s;
 }
 
+bool cx_alias_has_ports(struct cx *c, const struct cx_alias *al)
+{
+	const char *e = entries(c, al, 0);
+	return e && *e;
+}
+
 static void write_one(struct cx *c, const struct cx_alias *al)
 {
 	const char *e = entries(c, al, 0);

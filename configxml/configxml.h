@@ -35,10 +35,13 @@ struct pk_cx_text {
 bool pk_cx_is_xml(const char *text, size_t len);
 
 /* Translates the config.xml text read from name; everything in the result
- * lives in a. Returns 0, or -1 with located errors in d. Notes (what a
- * one-section export lacks, tables filled at run time, rules the product
- * skips) go to d too. */
-int pk_cx_translate(struct pk_arena *a, const char *name, const char *text, size_t len, struct pk_diags *d,
-		    struct pk_cx_text *out);
+ * lives in a. topology names the --topology file that describes the box as
+ * it runs (the addresses DHCP gave it), or is NULL: with a file, the
+ * import writes no interface or route lines of its own, the file's stand.
+ * Returns 0, or -1 with located errors in d. Notes (what a one-section
+ * export lacks, tables filled at run time, rules the product skips) go to
+ * d too. */
+int pk_cx_translate(struct pk_arena *a, const char *name, const char *text, size_t len, const char *topology,
+		    struct pk_diags *d, struct pk_cx_text *out);
 
 #endif

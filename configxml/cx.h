@@ -4,8 +4,8 @@
  *
  * One file per part of the product's rules.debug: interfaces.c (topology,
  * interface macros and networks), aliases.c (tables and macros), system.c
- * (Advanced settings: `set` lines), generated.c (the rules the product adds
- * itself), rules.c (the user's filter rules), nat.c (port forwards,
+ * (Advanced settings: `set` lines), scrub.c (normalization), generated.c
+ * (the rules the product adds itself), rules.c (the user's filter rules), nat.c (port forwards,
  * outbound and 1:1 NAT), opnsense.c (what OPNsense generates instead);
  * translate.c puts them in the product's order.
  */
@@ -50,6 +50,8 @@ struct cx {
 	enum cx_product product;
 	const char *section; /* a one-section export: "filter" or "aliases"; else NULL */
 	bool net_tables;     /* pfSense 2.7+ (config 22.9+): <LAN__NETWORK> tables, not literal subnets */
+	bool dhcp_tagged;    /* pfSense 2.7+: DHCP replies in tagged "dhcpin" and stateless, not kept state */
+	const char *topology; /* the --topology file that replaces the interface and route lines, or NULL */
 	xmlDoc *doc;
 	xmlNode *root;
 	struct pk_lines xml_lines;
@@ -108,9 +110,13 @@ bool cx_is_group(const struct cx *c, const char *name);
 void cx_aliases_read(struct cx *c);
 void cx_aliases_write(struct cx *c);
 const struct cx_alias *cx_alias(const struct cx *c, const char *name);
+/* Whether a port alias holds ports config.xml gives (a macro is written for it). */
+bool cx_alias_has_ports(struct cx *c, const struct cx_alias *al);
 
 /* system.c, generated.c, rules.c, nat.c */
 void cx_system_write(struct cx *c);
+/* scrub.c: pfSense's scrub rules, after the options */
+void cx_scrub_write(struct cx *c);
 void cx_generated_write(struct cx *c);
 void cx_generated_after_user(struct cx *c);
 void cx_opnsense_generated_write(struct cx *c);
@@ -122,7 +128,8 @@ void cx_nat_write(struct cx *c);
 /* rules.c: an address of a rule or NAT element (<source>, <destination>)
  * as pf writes it, or NULL when it resolves to nothing (*why says why). */
 const char *cx_addr(struct cx *c, const xmlNode *end, bool inet6, const char **why);
-/* A port or range of <port>/<dstport>: "port 80", "port 1023 >< 2001"... or "". */
-const char *cx_port(struct cx *c, const char *port);
+/* A port or range of <port>/<dstport>: "port 80", "port 1023 >< 2001"... or
+ * "", or NULL for a port alias with no ports config.xml holds (*why says so). */
+const char *cx_port(struct cx *c, const char *port, const char **why);
 
 #endif

@@ -115,7 +115,11 @@ static void write_dhcp(struct cx *c, const struct cx_iface *i)
 {
 	const xmlNode *n = i->node;
 	const char *m = i->macro, *lp = log_if(c, "nologdefaultpass");
-	if (i->dyn4 && !strcmp(i->dyn4, "dhcp")) {
+	if (i->dyn4 && !strcmp(i->dyn4, "dhcp") && !c->dhcp_tagged) {
+		const char *o = pk_arena_printf(c->a, PK_ORIGIN_GENERATED "allow dhcp client out %s", m);
+		cx_line(c, n, o, "pass in%s quick on $%s proto udp from any port = 67 to any port = 68 keep state label \"allow dhcp client out %s\"", lp, m, m);
+		cx_line(c, n, o, "pass out%s quick on $%s proto udp from any port = 68 to any port = 67 keep state label \"allow dhcp client out %s\"", lp, m, m);
+	} else if (i->dyn4 && !strcmp(i->dyn4, "dhcp")) {
 		cx_line(c, n, pk_arena_printf(c->a, PK_ORIGIN_GENERATED "allow dhcp replies in %s", m),
 			"pass in%s quick on $%s proto udp from any port = 67 to any port = 68 tag \"dhcpin\" no state label \"allow dhcp replies in %s\"", lp, m, m);
 		cx_line(c, n, pk_arena_printf(c->a, PK_ORIGIN_GENERATED "allow dhcp client out %s", m),
@@ -169,8 +173,9 @@ static void write_iface(struct cx *c, const struct cx_iface *i)
 	write_dhcp(c, i);
 	if (i->blockbogons)
 		write_bogons(c, i);
-	/* antispoof needs the interface's address; bridged members have none */
-	if (i->ip4 || i->ip6)
+	/* antispoof needs the interface's address; bridged members have none.
+	 * A --topology file gives a DHCP interface the address it had. */
+	if (i->ip4 || i->ip6 || c->topology)
 		cx_line(c, i->node, pk_arena_printf(c->a, PK_ORIGIN_GENERATED "antispoof for %s", i->macro), "antispoof%s for $%s",
 			log_unless(c, "nologdefaultblock"), i->macro);
 	else
@@ -187,6 +192,9 @@ static void write_let_out(struct cx *c)
 	const char *lp = log_if(c, "nologdefaultpass");
 	GEN(c, c->root, "pass IPv4 loopback", "pass in%s on $loopback inet all label \"pass IPv4 loopback\"", lp);
 	GEN(c, c->root, "pass IPv4 loopback", "pass out%s on $loopback inet all label \"pass IPv4 loopback\"", lp);
+	/* with or without <ipv6allow>: filter.inc writes the pair here too */
+	GEN(c, c->root, "pass IPv6 loopback", "pass in%s on $loopback inet6 all label \"pass IPv6 loopback\"", lp);
+	GEN(c, c->root, "pass IPv6 loopback", "pass out%s on $loopback inet6 all label \"pass IPv6 loopback\"", lp);
 	GEN(c, c->root, "let out anything IPv4 from firewall host itself",
 	    "pass out%s inet all keep state allow-opts label \"let out anything IPv4 from firewall host itself\"", lp);
 	GEN(c, c->root, "let out anything IPv6 from firewall host itself",

@@ -270,19 +270,36 @@ static void write_network(struct cx *c, const struct cx_iface *i)
 	cx_line(c, i->node, NULL, "%s__NETWORK = \"<%s__NETWORK>\"", K, K);
 }
 
+/* The box as it runs (its DHCP addresses, its routers) is the --topology
+ * file's to say when there is one: a diff against the ruleset the box
+ * loaded needs the addresses config.xml cannot know. */
+static void write_given_topology(struct cx *c)
+{
+	cx_line(c, NULL, NULL, "# Topology: the interfaces and routes of %s", c->topology);
+	cx_note(c, c->root, "interfaces and routes are those of %s, not config.xml's", c->topology);
+	for (uint32_t i = 0; i < c->nifs; i++)
+		if (!c->ifs[i].enabled)
+			cx_line(c, c->ifs[i].node, NULL, "# %s (%s): disabled: its rules are not loaded", c->ifs[i].descr,
+				c->ifs[i].key);
+}
+
 void cx_ifaces_write(struct cx *c)
 {
-	cx_line(c, NULL, NULL, "# Topology: the interfaces pf sees, their addresses and gateways");
-	bool lo0 = false;
-	for (uint32_t i = 0; i < c->nifs; i++)
-		lo0 |= c->ifs[i].dev && !strcmp(c->ifs[i].dev, "lo0");
-	/* OPNsense assigns lo0 itself; pfSense's box has it all the same */
-	if (!lo0)
-		cx_line(c, NULL, NULL, "interface lo0 address 127.0.0.1/8, ::1/128");
 	check_vips(c);
-	for (uint32_t i = 0; i < c->nifs; i++)
-		write_topology(c, &c->ifs[i]);
-	write_routes(c);
+	if (c->topology) {
+		write_given_topology(c);
+	} else {
+		cx_line(c, NULL, NULL, "# Topology: the interfaces pf sees, their addresses and gateways");
+		bool lo0 = false;
+		for (uint32_t i = 0; i < c->nifs; i++)
+			lo0 |= c->ifs[i].dev && !strcmp(c->ifs[i].dev, "lo0");
+		/* OPNsense assigns lo0 itself; pfSense's box has it all the same */
+		if (!lo0)
+			cx_line(c, NULL, NULL, "interface lo0 address 127.0.0.1/8, ::1/128");
+		for (uint32_t i = 0; i < c->nifs; i++)
+			write_topology(c, &c->ifs[i]);
+		write_routes(c);
+	}
 	cx_blank(c);
 	cx_line(c, NULL, NULL, "# System aliases");
 	cx_line(c, NULL, NULL, "loopback = \"{ lo0 }\"");

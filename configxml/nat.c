@@ -22,6 +22,14 @@ static bool ported(const char *p)
 	return p && (!strcmp(p, "tcp") || !strcmp(p, "udp") || !strcmp(p, "tcp/udp"));
 }
 
+/* Outbound NAT writes its ports without a protocol too (the rules the
+ * Manual Outbound NAT switch copies: ISAKMP, port 500, no protocol); pf
+ * makes a tcp and a udp rule of them. */
+static bool outbound_ported(const char *p)
+{
+	return !p || !*p || !strcmp(p, "any") || ported(p);
+}
+
 static const char *nat_origin(struct cx *c, const xmlNode *n, const char *kind, unsigned pos)
 {
 	const char *d = cx_text(c, n, "descr");
@@ -33,6 +41,15 @@ static const char *nat_origin(struct cx *c, const xmlNode *n, const char *kind, 
 static const char *iface_addr(struct cx *c, const struct cx_iface *i)
 {
 	return i->ip4 ? pk_arena_printf(c->a, "%s/32", i->ip4) : pk_arena_printf(c->a, "(%s)", i->dev);
+}
+
+/* The interface's address of the rule's family: an IPv6 rule never
+ * translates to the IPv4 one. */
+static const char *iface_addr_of(struct cx *c, const struct cx_iface *i, bool v6)
+{
+	if (!v6)
+		return iface_addr(c, i);
+	return i->ip6 ? pk_arena_printf(c->a, "%s/128", i->ip6) : pk_arena_printf(c->a, "(%s)", i->dev);
 }
 
 static const struct cx_iface *nat_iface(struct cx *c, const xmlNode *n, const char *o)
@@ -115,8 +132,14 @@ static void write_automatic(struct cx *c, const xmlNode *at)
 			continue;
 		const char *o = pk_arena_printf(c->a, PK_ORIGIN_GENERATED "automatic outbound NAT on %s", i->descr);
 		const char *to = iface_addr(c, i);
+		/* pfSense's tonathosts holds ::1 too: translated to the interface's IPv6 address */
+		bool localhost6 = c->product == CX_PFSENSE;
 		cx_line(c, i->node, o, "nat on $%s inet from $tonatsubnets to any port 500 -> %s static-port", i->macro, to);
+		if (localhost6)
+			cx_line(c, i->node, o, "nat on $%s inet6 from ::1 to any port 500 -> (%s) static-port", i->macro, i->dev);
 		cx_line(c, i->node, o, "nat on $%s inet from $tonatsubnets to any -> %s port 1024:65535", i->macro, to);
+		if (localhost6)
+			cx_line(c, i->node, o, "nat on $%s inet6 from ::1 to any -> (%s) port 1024:65535", i->macro, i->dev);
 	}
 }
 
@@ -141,20 +164,21 @@ static void write_outbound(struct cx *c, const xmlNode *n, unsigned pos)
 	const char *why = "address is empty";
 	const char *src = cx_addr(c, cx_child(n, "source"), v6, &why);
 	const char *dst = src ? cx_addr(c, cx_child(n, "destination"), v6, &why) : NULL;
-	if (!src || !dst) {
+	const char *sport = dst && outbound_ported(p) ? cx_port(c, sp, &why) : "";
+	const char *dport = sport && outbound_ported(p) ? cx_port(c, dp, &why) : "";
+	if (!src || !dst || !sport || !dport) {
 		cx_note(c, n, "%s: %s; the product leaves it out", o, why);
 		cx_line(c, n, o, "# %s: left out, %s", o, why);
 		return;
 	}
 	const char *where = pk_arena_printf(c->a, "on $%s %s%s from %s%s to %s%s", i->macro, v6 ? "inet6" : "inet",
-					    proto_of(c, p), src, ported(p) ? cx_port(c, sp) : "", dst,
-					    ported(p) ? cx_port(c, dp) : "");
+					    proto_of(c, p), src, sport, dst, dport);
 	if (cx_flag(c, n, "nonat")) {
 		cx_line(c, n, o, "no nat %s", where);
 		return;
 	}
 	const char *tgt = cx_text(c, n, "target"), *bits = cx_text(c, n, "target_subnet");
-	const char *to = !tgt || !*tgt || !strcmp(tgt, "wanip") ? iface_addr(c, i)
+	const char *to = !tgt || !*tgt || !strcmp(tgt, "wanip") ? iface_addr_of(c, i, v6)
 			 : cx_alias(c, tgt) ? pk_arena_printf(c->a, "$%s", tgt)
 					    : pk_arena_printf(c->a, "%s/%s", tgt, bits && *bits ? bits : "32");
 	const char *natport = cx_text(c, n, "natport");
@@ -195,8 +219,11 @@ static void write_rdr(struct cx *c, const xmlNode *n, unsigned pos)
 	const char *why = "address is empty";
 	const xmlNode *src = cx_child(n, "source"), *dst = cx_child(n, "destination");
 	const char *s = cx_addr(c, src, v6, &why), *d = s ? cx_addr(c, dst, v6, &why) : NULL;
+	const char *sport = d && ported(p) ? cx_port(c, cx_text(c, src, "port"), &why) : "";
+	/* rdr_ports writes the destination's port; asked here whether it resolves */
+	bool dport_ok = !sport || !ported(p) || cx_port(c, cx_text(c, dst, "port"), &why);
 	const char *tgt = cx_text(c, n, "target");
-	if (!s || !d || !tgt || !*tgt) {
+	if (!s || !d || !sport || !dport_ok || !tgt || !*tgt) {
 		cx_note(c, n, "%s: %s; the product leaves it out", o, tgt && *tgt ? why : "no target");
 		cx_line(c, n, o, "# %s: left out", o);
 		return;
@@ -208,7 +235,7 @@ static void write_rdr(struct cx *c, const xmlNode *n, unsigned pos)
 	bool pass = assoc && !strcmp(assoc, "pass");
 	const char *head = cx_flag(c, n, "nordr") ? "no rdr" : pass ? "rdr pass" : "rdr";
 	cx_line(c, n, o, "%s on %s %s%s from %s%s to %s%s%s%s", head, i->dev, v6 ? "inet6" : "inet", proto_of(c, p), s,
-		ported(p) ? cx_port(c, cx_text(c, src, "port")) : "", d, ported(p) ? dport : "",
+		sport, d, ported(p) ? dport : "",
 		cx_flag(c, n, "nordr") ? "" : pk_arena_printf(c->a, " -> %s", tgt), cx_flag(c, n, "nordr") ? "" : lport);
 }
 

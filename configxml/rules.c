@@ -110,8 +110,10 @@ static const char *fromto(struct cx *c, const struct cx_rule *x, const char **wh
 	if (!s || !d)
 		return NULL;
 	bool ports = has_ports(x->proto);
-	const char *sp = ports ? cx_port(c, cx_text(c, src, "port")) : "";
-	const char *dp = ports ? cx_port(c, cx_text(c, dst, "port")) : "";
+	const char *sp = ports ? cx_port(c, cx_text(c, src, "port"), why) : "";
+	const char *dp = ports && sp ? cx_port(c, cx_text(c, dst, "port"), why) : "";
+	if (!sp || !dp)
+		return NULL;
 	return pk_arena_printf(c->a, " from %s%s to %s%s", s, sp, d, dp);
 }
 

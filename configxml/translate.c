@@ -25,6 +25,7 @@ bool pk_cx_is_xml(const char *text, size_t len)
 static int check_version(struct cx *c)
 {
 	c->net_tables = true;
+	c->dhcp_tagged = true;
 	if (c->product != CX_PFSENSE || c->section)
 		return 0;
 	const xmlNode *v = cx_child(c->root, "version");
@@ -32,6 +33,7 @@ static int check_version(struct cx *c)
 	char *end = NULL;
 	double n = s ? strtod(s, &end) : 0;
 	c->net_tables = n >= 22.9;
+	c->dhcp_tagged = n >= 22.9;
 	if (s && end != s && !*end && n >= 9.0 && n < 26.0)
 		return 0;
 	cx_error(c, v ? v : c->root, "unknown pfSense config version '%s': picket reads versions 9.0 (2.1) to 25.x (2.8)",
@@ -64,6 +66,8 @@ static void write_full(struct cx *c)
 	cx_aliases_write(c);
 	cx_blank(c);
 	cx_system_write(c);
+	if (c->product == CX_PFSENSE)
+		cx_scrub_write(c);
 	cx_blank(c);
 	cx_nat_write(c);
 	cx_blank(c);
@@ -93,10 +97,10 @@ static void write_section(struct cx *c)
 	cx_rules_write(c);
 }
 
-int pk_cx_translate(struct pk_arena *a, const char *name, const char *text, size_t len, struct pk_diags *d,
-		    struct pk_cx_text *out)
+int pk_cx_translate(struct pk_arena *a, const char *name, const char *text, size_t len, const char *topology,
+		    struct pk_diags *d, struct pk_cx_text *out)
 {
-	struct cx c = {.a = a, .d = d, .file = pk_arena_strdup(a, name)};
+	struct cx c = {.a = a, .d = d, .file = pk_arena_strdup(a, name), .topology = topology};
 	memset(out, 0, sizeof(*out));
 	if (cx_read(&c, text, len) == 0 && check_version(&c) == 0) {
 		cx_ifaces_read(&c);

@@ -172,6 +172,19 @@ static void test_antispoof_becomes_pf_block_rules(void **state)
 	pk_test_expect_diag("antispoof for em7\n", "antispoof for em7 needs it declared");
 }
 
+/* pfctl keeps a link-local address's scope: the rule it makes of IF's
+ * fe80:: address is on IF when it names no interface itself (antispoof's,
+ * as pfctl -sr of a pfSense box shows it). */
+static void test_link_local_addresses_of_an_interface_keep_their_link(void **state)
+{
+	(void)state;
+	char *p = pk_test_print("interface lan0 address 192.168.1.1/24, fe80::1/64\ninterface wan0 address 10.0.0.2/24\n"
+				"antispoof for lan0 inet6\npass in on wan0 inet6 from lan0 to any\n", 0);
+	assert_string_equal(p, "block drop in on lan0 inet6 from fe80::1 to any\n"
+			       "pass in on wan0 inet6 from fe80::1 to any flags S/SA\n");
+	free(p);
+}
+
 static void test_table_files_are_read_and_kept_apart_from_inline_entries(void **state)
 {
 	(void)state;
@@ -213,6 +226,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_labels_expand_pf_macros_per_rule),
 	cmocka_unit_test(test_routing_options_name_interface_and_gateway),
 	cmocka_unit_test(test_antispoof_becomes_pf_block_rules),
+	cmocka_unit_test(test_link_local_addresses_of_an_interface_keep_their_link),
 	cmocka_unit_test(test_table_files_are_read_and_kept_apart_from_inline_entries),
 	cmocka_unit_test(test_defines_from_the_command_line_are_macros),
 )

@@ -105,6 +105,19 @@ static void test_dhcp_server_and_client_rules(void **state)
 	free(t);
 }
 
+/* pfSense 2.6 (config 22.2) kept state on both DHCP client rules, under
+ * one label; 2.7 tags the replies and keeps no state. */
+static void test_dhcp_client_rules_of_pfsense_2_6_keep_state(void **state)
+{
+	(void)state;
+	char *t = pk_cxt_import_ok("<pfsense><version>22.2</version><interfaces><wan><enable/><if>vtnet0</if>"
+				   "<ipaddr>dhcp</ipaddr></wan></interfaces></pfsense>");
+	pk_cxt_expect_line(t, "pass in quick on $WAN proto udp from any port = 67 to any port = 68 keep state label \"allow dhcp client out WAN\"");
+	pk_cxt_expect_line(t, "pass out quick on $WAN proto udp from any port = 68 to any port = 67 keep state label \"allow dhcp client out WAN\"");
+	pk_cxt_expect_no(t, "dhcpin");
+	free(t);
+}
+
 static void test_let_out_anything_and_its_route_to_per_wan(void **state)
 {
 	(void)state;
@@ -112,6 +125,11 @@ static void test_let_out_anything_and_its_route_to_per_wan(void **state)
 	pk_cxt_expect_line(t, "pass out inet all keep state allow-opts label \"let out anything IPv4 from firewall host itself\"");
 	pk_cxt_expect_line(t, "pass out route-to ( em0 10.0.2.1 ) from 10.0.2.4 to ! 10.0.2.4/24 keep state allow-opts label \"let out anything from firewall host itself\"");
 	pk_cxt_expect_line(t, "pass in on $loopback inet all label \"pass IPv4 loopback\"");
+	pk_cxt_expect_line(t, "pass out on $loopback inet6 all label \"pass IPv6 loopback\"");
+	free(t);
+	/* the non-quick IPv6 pair follows the IPv4 one whether IPv6 is allowed or not */
+	t = import("<ipv6allow/>", "");
+	pk_cxt_expect_line(t, "pass in on $loopback inet6 all label \"pass IPv6 loopback\"");
 	free(t);
 	t = import("", "<syslog><nologdefaultpass/></syslog>");
 	/* the element's name says the opposite of what it does in filter.inc */
@@ -184,6 +202,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_antispoof_bogons_and_private_networks_per_interface),
 	cmocka_unit_test(test_anti_lockout_follows_gui_port_redirect_and_ssh),
 	cmocka_unit_test(test_dhcp_server_and_client_rules),
+	cmocka_unit_test(test_dhcp_client_rules_of_pfsense_2_6_keep_state),
 	cmocka_unit_test(test_let_out_anything_and_its_route_to_per_wan),
 	cmocka_unit_test(test_carp_and_link_local_rules),
 	cmocka_unit_test(test_generated_rules_load_and_block_unsolicited_wan_traffic),

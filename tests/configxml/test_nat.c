@@ -35,6 +35,9 @@ static void test_automatic_outbound_nat_translates_non_wan_subnets(void **state)
 	pk_cxt_expect_line(t, "tonatsubnets = \"{ 127.0.0.0/8 192.168.1.1/24 }\"");
 	pk_cxt_expect_line(t, "nat on $WAN inet from $tonatsubnets to any port 500 -> 10.0.2.4/32 static-port");
 	pk_cxt_expect_line(t, "nat on $WAN inet from $tonatsubnets to any -> 10.0.2.4/32 port 1024:65535");
+	/* the box's own ::1, as pfctl -s nat of a pfSense 2.6 box shows it */
+	pk_cxt_expect_line(t, "nat on $WAN inet6 from ::1 to any port 500 -> (em0) static-port");
+	pk_cxt_expect_line(t, "nat on $WAN inet6 from ::1 to any -> (em0) port 1024:65535");
 	pk_cxt_expect_no(t, "Outbound NAT rules (manual)");
 	free(t);
 }
@@ -60,6 +63,18 @@ static void test_manual_hybrid_and_disabled_outbound_modes(void **state)
 	free(t);
 	t = nat("<outbound><mode>disabled</mode></outbound>");
 	pk_cxt_expect_no(t, "nat on");
+	free(t);
+}
+
+/* What the Manual Outbound NAT switch copies from the automatic rules:
+ * localhost's ::1 to the WAN address, ISAKMP's port 500 with no protocol. */
+static void test_manual_ipv6_rule_to_the_wan_address_keeps_its_port(void **state)
+{
+	(void)state;
+	char *t = nat("<outbound><mode>advanced</mode><rule><interface>wan</interface><source><network>::1/128</network>"
+		      "</source><dstport>500</dstport><target>wanip</target><destination><any/></destination>"
+		      "<staticnatport/></rule></outbound>");
+	pk_cxt_expect_line(t, "nat on $WAN inet6 from ::1/128 to any port 500 -> (em0) static-port");
 	free(t);
 }
 
@@ -99,6 +114,7 @@ static void test_one_to_one_nat_is_binat(void **state)
 PK_TEST_MAIN(
 	cmocka_unit_test(test_automatic_outbound_nat_translates_non_wan_subnets),
 	cmocka_unit_test(test_manual_hybrid_and_disabled_outbound_modes),
+	cmocka_unit_test(test_manual_ipv6_rule_to_the_wan_address_keeps_its_port),
 	cmocka_unit_test(test_port_forwards_rdr_with_range_and_rdr_pass),
 	cmocka_unit_test(test_one_to_one_nat_is_binat),
 )

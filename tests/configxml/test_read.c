@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -94,6 +95,67 @@ static void test_an_aliases_export_is_tables_and_macros_only(void **state)
 	free(msgs);
 }
 
+/* A port alias the export does not hold has no ports to write: the rules
+ * naming it are left out, as the note says, and the rest loads. */
+static void test_a_filter_export_leaves_out_rules_on_a_port_alias_it_lacks(void **state)
+{
+	(void)state;
+	const char *xml = "<filter>\n<rule><type>pass</type><interface>lan</interface><ipprotocol>inet</ipprotocol>"
+			  "<protocol>tcp</protocol><source><any/></source><destination><any/><port>WebPorts</port>"
+			  "</destination><descr>web</descr></rule>\n<rule><type>pass</type><interface>lan</interface>"
+			  "<ipprotocol>inet</ipprotocol><protocol>tcp</protocol><source><any/></source><destination><any/>"
+			  "<port>22</port></destination><descr>ssh</descr></rule>\n</filter>\n";
+	char *msgs = NULL;
+	char *t = pk_cxt_import(xml, &msgs);
+	assert_non_null(t);
+	assert_non_null(strstr(msgs, "port alias 'WebPorts' has no ports config.xml holds (inet); the product leaves the rule out"));
+	pk_cxt_expect_no(t, "$WebPorts");
+	pk_cxt_expect_line(t, "pass in quick on $LAN inet proto tcp from any to any port 22 flags S/SA keep state label \"USER_RULE: ssh\"");
+	struct pk_diags d;
+	struct pk_ir_ruleset *rs = pk_cxt_load(xml, &d);
+	assert_non_null(rs);
+	pk_ir_ruleset_free(rs);
+	pk_diags_free(&d);
+	free(t);
+	free(msgs);
+}
+
+/* The box as it ran: a --topology file gives the address DHCP gave WAN,
+ * and the import declares no interface of its own beside it. */
+static void test_a_topology_file_stands_for_the_imports_interfaces(void **state)
+{
+	(void)state;
+	char topo[] = "/tmp/pk-cxtopo-XXXXXX";
+	int fd = mkstemp(topo);
+	assert_true(fd >= 0);
+	const char *lines = "interface lo0 address 127.0.0.1/8, ::1/128\ninterface vtnet0 address 198.51.100.7/24\n"
+			    "interface vtnet1 address 10.1.1.1/24\n";
+	assert_int_equal(write(fd, lines, strlen(lines)), (ssize_t)strlen(lines));
+	close(fd);
+	const char *xml = "<pfsense><version>22.2</version><interfaces><wan><enable/><if>vtnet0</if><ipaddr>dhcp</ipaddr></wan>"
+			  "<lan><enable/><if>vtnet1</if><ipaddr>10.1.1.1</ipaddr><subnet>24</subnet></lan></interfaces></pfsense>";
+	struct pk_diags d;
+	pk_diags_init(&d);
+	struct pk_frontend_opts o = {.topology = topo};
+	struct pk_ir_ruleset *rs = NULL;
+	assert_int_equal(pk_frontend_load_string("config.xml", xml, strlen(xml), &o, &d, &rs), 0);
+	const struct pk_ir_iface *wan = pk_ir_iface_find(rs, "vtnet0");
+	assert_non_null(wan);
+	assert_int_equal(wan->naddrs, 1);
+	assert_string_equal(wan->loc.file, topo);
+	pk_ir_ruleset_free(rs);
+	struct pk_arena *a = pk_arena_new();
+	struct pk_cx_text t;
+	assert_int_equal(pk_cx_translate(a, "config.xml", xml, strlen(xml), topo, &d, &t), 0);
+	char *text = strndup(t.text, t.len);
+	pk_cxt_expect_no(text, "interface ");
+	pk_cxt_expect_line(text, "antispoof log for $WAN");
+	free(text);
+	pk_arena_free(a);
+	pk_diags_free(&d);
+	unlink(topo);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_xml_is_told_apart_from_pf_conf_by_its_first_character),
 	cmocka_unit_test(test_entity_declarations_are_refused_at_their_line),
@@ -101,4 +163,6 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_other_roots_versions_and_broken_xml_are_located_errors),
 	cmocka_unit_test(test_a_filter_export_keeps_its_rules_and_says_what_is_missing),
 	cmocka_unit_test(test_an_aliases_export_is_tables_and_macros_only),
+	cmocka_unit_test(test_a_filter_export_leaves_out_rules_on_a_port_alias_it_lacks),
+	cmocka_unit_test(test_a_topology_file_stands_for_the_imports_interfaces),
 )

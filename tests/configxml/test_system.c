@@ -94,7 +94,33 @@ static void test_run_time_tables_give_lint_nothing_to_rest_a_finding_on(void **s
 	free(x);
 }
 
+static void test_scrub_per_interface_with_advanced_flags_and_mss(void **state)
+{
+	(void)state;
+	char *m, *t = import("", "", &m);
+	pk_cxt_expect_line(t, "scrub on $WAN inet all fragment reassemble");
+	pk_cxt_expect_line(t, "scrub on $LAN inet6 all fragment reassemble");
+	const char *scrub = strstr(t, "scrub on"), *nat = strstr(t, "nat on");
+	assert_true(scrub && nat && scrub < nat);
+	free(t);
+	free(m);
+	t = import("<scrubnodf/><scrubrnid/>", "", &m);
+	pk_cxt_expect_line(t, "scrub on $WAN inet all no-df random-id fragment reassemble");
+	free(t);
+	free(m);
+	t = import("<disablescrub/>", "", &m);
+	pk_cxt_expect_no(t, "scrub");
+	free(t);
+	free(m);
+	t = pk_cxt_import_ok("<pfsense><version>22.2</version><interfaces><wan><enable/><if>vtnet0</if><ipaddr>dhcp</ipaddr>"
+			     "<mss>1460</mss></wan></interfaces></pfsense>");
+	pk_cxt_expect_line(t, "scrub on $WAN inet all max-mss 1420 fragment reassemble");
+	pk_cxt_expect_line(t, "scrub on $WAN inet6 all max-mss 1400 fragment reassemble");
+	free(t);
+}
+
 PK_TEST_MAIN(
+	cmocka_unit_test(test_scrub_per_interface_with_advanced_flags_and_mss),
 	cmocka_unit_test(test_optimization_profiles_and_conservative_timeouts),
 	cmocka_unit_test(test_state_table_size_adaptive_timeouts_and_state_policy),
 	cmocka_unit_test(test_aliases_become_tables_port_macros_and_run_time_tables),

@@ -37,6 +37,16 @@ expect 0 "check the imported text" "$picket" check "$tmp/imported.conf"
 expect 0 "diff config.xml against its import" "$picket" diff "$cfg" "$tmp/imported.conf"
 grep -q "^equivalent" "$tmp/out" || fail "diff config.xml import: not equivalent"
 
+# the config.xml against the ruleset its box loaded (pfctl -sr and -s nat,
+# pfctl's output syntax), the box's run-time addresses in --topology
+box=$fx/pfsense-2.6-loaded
+expect 0 "diff config.xml against the loaded ruleset" "$picket" diff "$box.xml" "$box.pfctl" --topology "$box.topo"
+grep -q "^equivalent" "$tmp/out" || fail "diff against the loaded ruleset: not equivalent"
+grep -v 'Default allow LAN to any rule' "$box.pfctl" >"$tmp/loaded-less.conf"
+expect 1 "diff config.xml against a loaded ruleset that lacks a rule" "$picket" diff "$box.xml" "$tmp/loaded-less.conf" --topology "$box.topo"
+grep -q "LAN rule 2 'Default allow LAN to any rule', tracker 1700000003" "$tmp/out" ||
+	fail "diff against the loaded ruleset: the missing rule is not named as the GUI does"
+
 # replay: two SYNs from the LAN, passed by LAN rule 1 (the <rule> at line 157)
 /usr/bin/python3 - "$tmp/lan.pcap" <<'PY'
 import struct, sys

@@ -48,7 +48,7 @@ char *pk_cxt_import(const char *xml, char **diags)
 	struct pk_arena *a = pk_arena_new();
 	struct pk_cx_text t;
 	char *out = NULL;
-	if (pk_cx_translate(a, "config.xml", xml, strlen(xml), &d, &t) == 0)
+	if (pk_cx_translate(a, "config.xml", xml, strlen(xml), NULL, &d, &t) == 0)
 		out = strndup(t.text, t.len);
 	if (diags)
 		*diags = print_diags(&d);
