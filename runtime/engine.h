@@ -115,6 +115,13 @@ void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint
 void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
 			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
 
+/* A hint ahead of pk_engine_packet for the packet at ip, seen in direction
+ * dir: the state table's memory its look-up reads (TCP and UDP over IPv4,
+ * unfragmented) is asked for now, so that the cache misses overlap the
+ * caller's work: the bucket, then in a second call (chain) the state it
+ * leads to. Changes nothing else. */
+void pk_engine_prefetch(const struct pk_engine *e, const uint8_t *ip, size_t len, uint8_t dir, bool chain);
+
 /* Expire states whose timeout has passed, doing at most budget units of
  * work (incremental purge); returns states removed. */
 uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget);

@@ -180,6 +180,18 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	return f;
 }
 
+void pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len, bool chain)
+{
+	struct tcp_view t;
+	if (!s->cap || !parse_tcp(ip, len, &t))
+		return;
+	const uint32_t *slot = &s->slot[hash_key(t.af, t.src, t.dst, t.sport, t.dport) & (s->cap - 1)];
+	if (!chain)
+		__builtin_prefetch(slot);
+	else if (*slot)
+		__builtin_prefetch(&s->v[*slot - 1]);
+}
+
 void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 {
 	struct tcp_view t;

@@ -73,6 +73,19 @@ static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t p
 	return bucket_hash(t, af, proto, v4, k->port[0], k->port[1]);
 }
 
+void pk_st_prefetch(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
+		    bool chain)
+{
+	const uint32_t *b = t->bucket ? &t->bucket[key_bucket(t, af, proto, k)] : NULL;
+
+	if (b && !chain)
+		__builtin_prefetch(b);
+	else if (b && *b) {
+		__builtin_prefetch(&t->st[SLOT(*b)]);
+		__builtin_prefetch(&t->cold[SLOT(*b)]); /* its counters, bumped by every packet */
+	}
+}
+
 void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
 		 uint16_t dport)
 {

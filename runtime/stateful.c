@@ -6,10 +6,12 @@
  */
 #include <string.h>
 
+#include "runtime/bytes.h"
 #include "runtime/engine_priv.h"
 #include "runtime/pktgen.h"
 #include "runtime/synproxy.h"
 #include "runtime/tcp_track.h"
+#include "runtime/wire.h"
 
 void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
 {
@@ -24,6 +26,25 @@ void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
 		dport = reply ? p->icmp_id : vt;
 	}
 	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
+}
+
+void pk_engine_prefetch(const struct pk_engine *e, const uint8_t *ip, size_t len, uint8_t dir, bool chain)
+{
+	uint8_t src[16] = {0}, dst[16] = {0}, proto;
+	struct pk_skey k;
+	size_t off;
+
+	if (len < PK_IP4_HLEN || pk_ip_version(ip) != 4 ||
+	    (pk_get16(ip + PK_IP4_OFF_FRAG) & (PK_IP4_MF | PK_IP4_OFFMASK)))
+		return;
+	off = pk_ip4_hlen(ip);
+	proto = ip[PK_IP4_OFF_PROTO];
+	if ((proto != PK_PROTO_TCP && proto != PK_PROTO_UDP) || off + PK_L4_OFF_DPORT + 2 > len)
+		return;
+	memcpy(src, ip + pk_ip_src_off(false), 4);
+	memcpy(dst, ip + pk_ip_dst_off(false), 4);
+	pk_skey_set(&k, dir, src, dst, pk_get16(ip + off + PK_L4_OFF_SPORT), pk_get16(ip + off + PK_L4_OFF_DPORT));
+	pk_st_prefetch(&e->st, PK_AF_INET, proto, &k, chain);
 }
 
 uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x)
