@@ -338,8 +338,8 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	}
 	/* the state table's and the stall index's lines for this packet load
 	 * while the work before their look-ups runs (then what they lead to) */
-	pk_engine_prefetch(r->rp.engine, p->ip, p->ip_len, PK_DIR_IN, false);
-	pk_stall_prefetch(&r->stall, p->ip, p->ip_len, false);
+	const void *bucket = pk_engine_prefetch(r->rp.engine, p->ip, p->ip_len, PK_DIR_IN);
+	const uint32_t *stall_slot = pk_stall_prefetch(&r->stall, p->ip, p->ip_len);
 	uint16_t iface;
 	if (arrival_iface(r, p, &iface) < 0)
 		return -1;
@@ -352,8 +352,8 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	r->rp.snap_cap = sizeof snap;
 	r->rp.snap_len = 0;
 	struct pk_replay_result res;
-	pk_engine_prefetch(r->rp.engine, p->ip, p->ip_len, PK_DIR_IN, true);
-	pk_stall_prefetch(&r->stall, p->ip, p->ip_len, true);
+	pk_engine_prefetch_state(r->rp.engine, bucket);
+	pk_stall_prefetch_flow(&r->stall, stall_slot);
 	pk_replay_packet(&r->rp, now, iface, buf, &len, sizeof buf, &res);
 	r->t.packets++;
 	r->t.bytes += p->ip_len;

@@ -180,15 +180,19 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	return f;
 }
 
-void pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len, bool chain)
+const uint32_t *pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len)
 {
 	struct tcp_view t;
 	if (!s->cap || !parse_tcp(ip, len, &t))
-		return;
+		return NULL;
 	const uint32_t *slot = &s->slot[hash_key(t.af, t.src, t.dst, t.sport, t.dport) & (s->cap - 1)];
-	if (!chain)
-		__builtin_prefetch(slot);
-	else if (*slot)
+	__builtin_prefetch(slot);
+	return slot;
+}
+
+void pk_stall_prefetch_flow(const struct pk_stall *s, const uint32_t *slot)
+{
+	if (slot && *slot)
 		__builtin_prefetch(&s->v[*slot - 1]);
 }
 

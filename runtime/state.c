@@ -73,16 +73,21 @@ static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t p
 	return bucket_hash(t, af, proto, v4, k->port[0], k->port[1]);
 }
 
-void pk_st_prefetch(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
-		    bool chain)
+const uint32_t *pk_st_prefetch(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
+			       uint16_t port1)
 {
-	const uint32_t *b = t->bucket ? &t->bucket[key_bucket(t, af, proto, k)] : NULL;
+	const uint32_t *b = t->bucket ? &t->bucket[bucket_hash(t, PK_AF_INET, proto, addrs, port0, port1)] : NULL;
 
-	if (b && !chain)
+	if (b)
 		__builtin_prefetch(b);
-	else if (b && *b) {
-		__builtin_prefetch(&t->st[SLOT(*b)]);
-		__builtin_prefetch(&t->cold[SLOT(*b)]); /* its counters, bumped by every packet */
+	return b;
+}
+
+void pk_st_prefetch_chain(const struct pk_state_table *t, const uint32_t *bucket)
+{
+	if (bucket && *bucket) {
+		__builtin_prefetch(&t->st[SLOT(*bucket)]);
+		__builtin_prefetch(&t->cold[SLOT(*bucket)]); /* its counters, bumped by every packet */
 	}
 }
 
