@@ -62,6 +62,11 @@ struct run {
 	pcap_t *dead;
 	struct pk_afile out; /* -w */
 	time_t last_progress;
+	/* the look-ups' memory asked for one packet ahead (pk_engine_prefetch,
+	 * pk_stall_prefetch): the next packet's bucket numbers in and out, and
+	 * its stall index slot */
+	uint32_t hint_in, hint_out;
+	size_t hint_stall;
 };
 
 static void usage(FILE *out)
@@ -328,10 +333,35 @@ static void leaving_copy(struct run *r, const struct pk_pcap_pkt *p)
 		pk_replay_outgoing(&r->rp, p->ts_ns > r->last_ns ? p->ts_ns : r->last_ns, iface, p->ip, p->ip_len);
 }
 
+/* The state table and the stall index are larger than the caches, and
+ * each look-up is two misses in a row (bucket, then state or flow): the
+ * buckets were asked for while the previous packet was handled, now what
+ * they lead to, and the next packet's buckets. A packet is looked up in
+ * and out (pf keeps a state on each interface), the way out under the
+ * same addresses unless it is translated. */
+static void prefetch(struct run *r, const struct source *s)
+{
+	const struct pk_pcap_pkt *next = pk_pcap_peek(s->c);
+	struct pk_engine *e = r->rp.engine;
+
+	pk_engine_prefetch_state(e, r->hint_in);
+	pk_engine_prefetch_state(e, r->hint_out);
+	pk_stall_prefetch_flow(&r->stall, r->hint_stall);
+	if (!next || !next->ip) {
+		r->hint_in = r->hint_out = 0;
+		r->hint_stall = 0;
+		return;
+	}
+	r->hint_in = pk_engine_prefetch(e, next->ip, next->ip_len, PK_DIR_IN);
+	r->hint_out = pk_engine_prefetch(e, next->ip, next->ip_len, PK_DIR_OUT);
+	r->hint_stall = pk_stall_prefetch(&r->stall, next->ip, next->ip_len);
+}
+
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
 {
 	static uint8_t buf[PKT_CAP], orig[PKT_CAP], snap[PKT_CAP];
 	const struct pk_pcap_pkt *p = &s->p;
+	prefetch(r, s);
 	r->t.frames++;
 	if (!r->first_ns)
 		r->first_ns = p->ts_ns;

@@ -129,6 +129,16 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
 void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
 				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
 
+/* A hint ahead of pk_engine_packet for the packet at ip, seen in direction
+ * dir: the state table's memory its look-up reads (TCP and UDP over IPv4,
+ * unfragmented) is asked for now, so that the cache misses overlap the
+ * caller's work: the bucket, whose number is returned (0 when there is
+ * nothing to ask for: bucket 0's state is then a wasted hint), then, given
+ * that number later, the state it leads to (pk_engine_prefetch_state).
+ * Changes nothing else. */
+uint32_t pk_engine_prefetch(const struct pk_engine *e, const uint8_t *ip, size_t len, uint8_t dir);
+void pk_engine_prefetch_state(const struct pk_engine *e, uint32_t bucket);
+
 /* Expire states whose timeout has passed, doing at most budget units of
  * work (incremental purge); returns states removed. */
 uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget);

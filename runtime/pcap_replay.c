@@ -482,6 +482,12 @@ int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
 	}
 }
 
+const struct pk_pcap_pkt *pk_pcap_peek(const struct pk_pcap *c)
+{
+	const struct batch *b = &c->ring[c->at % RING];
+	return c->next < b->n ? &b->pkt[c->next] : NULL;
+}
+
 void pk_pcap_close(struct pk_pcap *c)
 {
 	if (!c)

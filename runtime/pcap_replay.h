@@ -46,6 +46,10 @@ int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err);
 /* Read ahead in a thread from now on; false (and reading stays in the
  * caller's thread) when no thread can be made. */
 bool pk_pcap_background(struct pk_pcap *c);
+/* The packet pk_pcap_next returns next, when it is decoded already in the
+ * batch at hand (NULL otherwise, as at the end of a batch): for a caller
+ * asking the memory its tables will read for it ahead. */
+const struct pk_pcap_pkt *pk_pcap_peek(const struct pk_pcap *c);
 void pk_pcap_close(struct pk_pcap *c);
 const char *pk_pcap_path(const struct pk_pcap *c);
 /* Bytes of the file read so far, for progress. */

@@ -117,10 +117,18 @@ int pk_rs_build_routes(struct pk_rs *rs)
 	return 0;
 }
 
+/* The group's entry holding dst, if any. A few entries are scanned in
+ * order (cheaper than the search's bookkeeping), more are searched. */
 static const struct pk_rs_rtent *find(const struct pk_rs *rs, const struct pk_rs_rtgroup *g, const uint64_t dst[2])
 {
 	const uint64_t key[2] = {dst[0] & g->mask[0], dst[1] & g->mask[1]};
 	uint32_t lo = g->first, hi = g->first + g->n;
+	if (g->n <= 4) {
+		for (; lo < hi; lo++)
+			if (rs->rt[lo].net[0] == key[0] && rs->rt[lo].net[1] == key[1])
+				return &rs->rt[lo];
+		return NULL;
+	}
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c = cmp_net(rs->rt[mid].net, key);
@@ -140,7 +148,9 @@ bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint
 	uint64_t d[2];
 	words(d, dst);
 	for (uint32_t g = 0; g < rs->nrtgroups; g++) {
-		const struct pk_rs_rtent *e = rs->rtgroups[g].af == af ? find(rs, &rs->rtgroups[g], d) : NULL;
+		if (rs->rtgroups[g].af != af)
+			continue;
+		const struct pk_rs_rtent *e = find(rs, &rs->rtgroups[g], d);
 		if (e) {
 			*iface = e->iface;
 			*gw_af = e->gw_af;

@@ -325,12 +325,29 @@ void pk_rs_iface_addr(const struct pk_rs *rs, uint16_t i, uint32_t k, uint8_t *a
 	memcpy(addr, p->addr, 16);
 }
 
+/* An address as two words, an IPv4 one's bytes past its 4 zero. */
+static void addr_words(uint8_t af, const uint8_t a[16], uint64_t w[2])
+{
+	w[0] = w[1] = 0;
+	if (af == PK_AF_INET)
+		memcpy(w, a, 4);
+	else
+		memcpy(w, a, 16);
+}
+
 bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16])
 {
 	const struct pkb_prefix *a = PK_RS_SEC(rs, IFADDRS, struct pkb_prefix);
-	for (uint32_t i = 0; i < PK_RS_N(rs, IFADDRS); i++)
-		if (a[i].af == af && !memcmp(a[i].addr, addr, af == PK_AF_INET ? 4 : 16))
+	uint64_t w[2], x[2];
+
+	addr_words(af, addr, w);
+	for (uint32_t i = 0; i < PK_RS_N(rs, IFADDRS); i++) {
+		if (a[i].af != af)
+			continue;
+		addr_words(af, a[i].addr, x);
+		if (x[0] == w[0] && x[1] == w[1])
 			return true;
+	}
 	return false;
 }
 

@@ -181,6 +181,23 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	return f;
 }
 
+size_t pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len)
+{
+	struct tcp_view t;
+	if (!s->cap || !parse_tcp(ip, len, &t))
+		return 0;
+	size_t slot = hash_key(t.af, t.src, t.dst, t.sport, t.dport) & (s->cap - 1);
+	__builtin_prefetch(&s->slot[slot]);
+	return slot;
+}
+
+void pk_stall_prefetch_flow(const struct pk_stall *s, size_t slot)
+{
+	uint32_t f = slot < s->cap ? s->slot[slot] : 0;
+	if (f)
+		__builtin_prefetch(&s->v[f - 1]);
+}
+
 void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 {
 	struct tcp_view t;

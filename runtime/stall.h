@@ -79,6 +79,14 @@ struct pk_stall_pkt {
 void pk_stall_init(struct pk_stall *s);
 void pk_stall_fini(struct pk_stall *s);
 void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p);
+/* A hint ahead of pk_stall_packet for the packet at ip: the index slot it
+ * will read first is asked for now and its number returned (0 when there
+ * is nothing to ask for), then, given that number later, the flow it holds
+ * (pk_stall_prefetch_flow): each a cache miss on a long replay, which then
+ * overlaps the work in between. Changes nothing: a slot number the index
+ * outgrew in between is a wasted hint, never a wrong read. */
+size_t pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len);
+void pk_stall_prefetch_flow(const struct pk_stall *s, size_t slot);
 /* The cause for one connection; PK_STALL_NONE when it went well. */
 enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f);
 /* Visit the stalled connections in the order they opened. */

@@ -73,6 +73,28 @@ static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t p
 	return bucket_hash(t, af, proto, v4, k->port[0], k->port[1]);
 }
 
+uint32_t pk_st_prefetch(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
+			uint16_t port1)
+{
+	uint32_t b;
+
+	if (!t->bucket)
+		return 0;
+	b = bucket_hash(t, PK_AF_INET, proto, addrs, port0, port1);
+	__builtin_prefetch(&t->bucket[b]);
+	return b;
+}
+
+void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket)
+{
+	uint32_t e = t->bucket && bucket < t->nbuckets ? t->bucket[bucket] : 0;
+
+	if (e) {
+		__builtin_prefetch(&t->st[SLOT(e)]);
+		__builtin_prefetch(&t->cold[SLOT(e)]); /* its counters, bumped by every packet */
+	}
+}
+
 void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
 		 uint16_t dport)
 {

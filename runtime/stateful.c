@@ -6,10 +6,12 @@
  */
 #include <string.h>
 
+#include "runtime/bytes.h"
 #include "runtime/engine_priv.h"
 #include "runtime/pktgen.h"
 #include "runtime/synproxy.h"
 #include "runtime/tcp_track.h"
+#include "runtime/wire.h"
 
 void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
 {
@@ -24,6 +26,34 @@ void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
 		dport = reply ? p->icmp_id : vt;
 	}
 	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
+}
+
+uint32_t pk_engine_prefetch(const struct pk_engine *e, const uint8_t *ip, size_t len, uint8_t dir)
+{
+	uint8_t addrs[8], proto;
+	uint16_t sport, dport;
+	size_t off;
+
+	if (len < PK_IP4_HLEN || pk_ip_version(ip) != 4 ||
+	    (pk_get16(ip + PK_IP4_OFF_FRAG) & (PK_IP4_MF | PK_IP4_OFFMASK)))
+		return 0;
+	off = pk_ip4_hlen(ip);
+	proto = ip[PK_IP4_OFF_PROTO];
+	if ((proto != PK_PROTO_TCP && proto != PK_PROTO_UDP) || off + PK_L4_OFF_DPORT + 2 > len)
+		return 0;
+	sport = pk_get16(ip + off + PK_L4_OFF_SPORT);
+	dport = pk_get16(ip + off + PK_L4_OFF_DPORT);
+	/* the key's sides as pk_skey_set orders them: the source first inbound */
+	if (dir == PK_DIR_IN)
+		return pk_st_prefetch(&e->st, proto, ip + PK_IP4_OFF_SRC, sport, dport);
+	memcpy(addrs, ip + PK_IP4_OFF_DST, 4);
+	memcpy(addrs + 4, ip + PK_IP4_OFF_SRC, 4);
+	return pk_st_prefetch(&e->st, proto, addrs, dport, sport);
+}
+
+void pk_engine_prefetch_state(const struct pk_engine *e, uint32_t bucket)
+{
+	pk_st_prefetch_chain(&e->st, bucket);
 }
 
 uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x)
