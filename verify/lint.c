@@ -285,6 +285,26 @@ static void build_overlaps(struct pk_lint_ctx *x)
 	free(ids);
 }
 
+/* x->guarded: the overlaps are looked up only for rules with a quick
+ * match rule after them, which most rule sets have none of. */
+static void mark_guarded(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	bool later = false;
+	for (uint32_t i = rs->nrules; i-- > 0;) {
+		if (later) {
+			const struct pk_lint_set nb = pk_lint_neighbours(x, i);
+			for (unsigned k = 0; k < nb.n; k++) {
+				const struct pk_ir_rule *q = &rs->rules[nb.v[k]];
+				if (nb.v[k] > i && q->action == PK_ACT_MATCH && q->quick)
+					x->guarded[i] = true;
+			}
+		}
+		const struct pk_ir_rule *r = &rs->rules[i];
+		later |= r->action == PK_ACT_MATCH && r->quick;
+	}
+}
+
 /* A table whose content is only known at run time: an empty one that is
  * not const (filled by pfctl -t or an overload rule), or the addresses of
  * an interface the topology gives none ((IF) follows them as they change). */
@@ -339,18 +359,7 @@ static void build_index(struct pk_lint_ctx *x)
 	}
 	free(xl);
 	build_overlaps(x);
-	unsigned long overlapping = 0;
-	for (uint32_t i = 0; i < rs->nrules; i++) {
-		const struct pk_lint_set nb = pk_lint_neighbours(x, i);
-		overlapping += nb.n;
-		for (unsigned k = 0; k < nb.n; k++) {
-			const struct pk_ir_rule *q = &rs->rules[nb.v[k]];
-			if (nb.v[k] > i && q->action == PK_ACT_MATCH && q->quick)
-				x->guarded[i] = true;
-		}
-	}
-	x->rep->stats.pairs_pruned = x->rep->stats.pairs - overlapping / 2;
-	x->rep->stats.pairs_visited = pk_lint_ov_visited(x->ov);
+	mark_guarded(x);
 }
 
 static void ctx_free(struct pk_lint_ctx *x)
@@ -395,6 +404,9 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	pk_lint_readable(rs, rep);
 	pk_lint_replay_check(rs, rep, o->debug);
 	rep->stats.solver_calls = x.z.checks;
+	unsigned long overlapping;
+	rep->stats.pairs_visited = pk_lint_ov_count(x.ov, &overlapping);
+	rep->stats.pairs_pruned = rep->stats.pairs - overlapping / 2;
 	finish(&x, rep);
 	ctx_free(&x);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

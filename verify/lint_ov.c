@@ -25,7 +25,8 @@ struct pk_lint_ov {
 	uint32_t lo, hi; /* the range laid out; lo == hi before the first */
 	uint32_t *start; /* per rule of the range, and one past: its list in v */
 	uint32_t *v;
-	unsigned long visited; /* box pairs tested, over every range built */
+	bool *counted; /* per range: its figures are in visited and overlapping */
+	unsigned long visited, overlapping;
 };
 
 struct pk_ov_rows {
@@ -68,9 +69,14 @@ static void load(struct pk_lint_ov *ov, uint32_t i)
 	ov->hi = ov->lo + PK_LINT_OV_RANGE < ov->nrules ? ov->lo + PK_LINT_OV_RANGE : ov->nrules;
 	struct pk_ov_rows m = {NULL, (ov->nrules + 63) / 64, ov->lo};
 	m.bits = pk_xcalloc((size_t)(ov->hi - ov->lo) * m.words + 1, sizeof(uint64_t));
-	ov->visited += pk_box_index_pairs(ov->ix, ov->lo, ov->hi, ov_pair, &m);
+	const unsigned long visited = pk_box_index_pairs(ov->ix, ov->lo, ov->hi, ov_pair, &m);
 	lay_out(ov, &m);
 	free(m.bits);
+	if (!ov->counted[ov->lo / PK_LINT_OV_RANGE]) {
+		ov->counted[ov->lo / PK_LINT_OV_RANGE] = true;
+		ov->visited += visited;
+		ov->overlapping += ov->start[ov->hi - ov->lo];
+	}
 }
 
 struct pk_lint_ov *pk_lint_ov_new(const struct pk_box *box, const uint32_t *ids, uint32_t n, uint32_t nrules)
@@ -78,6 +84,7 @@ struct pk_lint_ov *pk_lint_ov_new(const struct pk_box *box, const uint32_t *ids,
 	struct pk_lint_ov *ov = pk_xcalloc(1, sizeof(*ov));
 	ov->ix = pk_box_index_new(box, ids, n);
 	ov->nrules = nrules;
+	ov->counted = pk_xcalloc(nrules / PK_LINT_OV_RANGE + 1, sizeof(*ov->counted));
 	return ov;
 }
 
@@ -88,11 +95,16 @@ void pk_lint_ov_free(struct pk_lint_ov *ov)
 	pk_box_index_free(ov->ix);
 	free(ov->start);
 	free(ov->v);
+	free(ov->counted);
 	free(ov);
 }
 
-unsigned long pk_lint_ov_visited(const struct pk_lint_ov *ov)
+unsigned long pk_lint_ov_count(struct pk_lint_ov *ov, unsigned long *overlapping)
 {
+	for (uint32_t lo = 0; lo < ov->nrules; lo += PK_LINT_OV_RANGE)
+		if (!ov->counted[lo / PK_LINT_OV_RANGE])
+			load(ov, lo);
+	*overlapping = ov->overlapping;
 	return ov->visited;
 }
 

@@ -43,8 +43,9 @@ struct pk_lint_ctx {
 
 struct pk_lint_ov *pk_lint_ov_new(const struct pk_box *box, const uint32_t *ids, uint32_t n, uint32_t nrules);
 void pk_lint_ov_free(struct pk_lint_ov *ov);
-/* Box pairs tested so far. */
-unsigned long pk_lint_ov_visited(const struct pk_lint_ov *ov);
+/* The box pairs tested and the overlaps found (each pair twice), over
+ * every range of rules once: lays out the ranges no check asked for. */
+unsigned long pk_lint_ov_count(struct pk_lint_ov *ov, unsigned long *overlapping);
 /* The other filter rules whose boxes overlap rule i's, ascending; valid
  * until the overlaps of a rule of another range are asked for. */
 struct pk_lint_set pk_lint_neighbours(const struct pk_lint_ctx *x, uint32_t i);
