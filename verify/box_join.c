@@ -8,8 +8,8 @@
  * both sides. D with D is swept on the destination, S with S and D with S
  * on the source: with intervals sorted by their start, a pair meets when
  * one starts inside the other, so each sweep visits exactly the pairs
- * meeting on its dimension. A meets every box on addresses and is tested
- * against all. Only visited pairs get the full overlap test; empty boxes
+ * meeting on its dimension. A meets every box on addresses and is swept
+ * against all on the destination port. Only visited pairs get the full overlap test; empty boxes
  * overlap nothing and are left out. The pairs are asked for by ranges of
  * rules, so a caller holds the lists of one range at a time, never all
  * pairs (a large rule set has hundreds of millions).
@@ -93,14 +93,17 @@ static bool full(pk_u128 lo, pk_u128 hi)
 }
 
 struct pk_box_index {
-	struct pk_join_set d, ds, s, all; /* the sweeps' sets, sorted by their start */
+	struct pk_join_set d, ds, s; /* the sweeps' sets, sorted by their start */
+	/* A and the others (D and S) keyed on the destination port, which A's
+	 * boxes meet only where it meets theirs */
+	struct pk_join_set all, port;
 };
 
 struct pk_box_index *pk_box_index_new(const struct pk_box *box, const uint32_t *ids, uint32_t n)
 {
 	struct pk_box_index *ix = pk_xcalloc(1, sizeof(*ix));
-	struct pk_join_set *sets[4] = {&ix->d, &ix->ds, &ix->s, &ix->all};
-	for (int k = 0; k < 4; k++)
+	struct pk_join_set *sets[5] = {&ix->d, &ix->ds, &ix->s, &ix->all, &ix->port};
+	for (int k = 0; k < 5; k++)
 		sets[k]->k = pk_xcalloc(n + 1, sizeof(*sets[k]->k));
 	for (uint32_t a = 0; a < n; a++) {
 		const struct pk_box *b = &box[ids[a]];
@@ -112,10 +115,12 @@ struct pk_box_index *pk_box_index_new(const struct pk_box *box, const uint32_t *
 		} else if (!full(b->src_lo, b->src_hi)) {
 			add(&ix->s, b->src_lo, b->src_hi, ids[a], b);
 		} else {
-			add(&ix->all, 0, 0, ids[a], b);
+			add(&ix->all, b->dport_lo, b->dport_hi, ids[a], b);
+			continue;
 		}
+		add(&ix->port, b->dport_lo, b->dport_hi, ids[a], b);
 	}
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 5; k++)
 		qsort(sets[k]->k, sets[k]->n, sizeof(*sets[k]->k), key_cmp);
 	return ix;
 }
@@ -128,6 +133,7 @@ void pk_box_index_free(struct pk_box_index *ix)
 	free(ix->ds.k);
 	free(ix->s.k);
 	free(ix->all.k);
+	free(ix->port.k);
 	free(ix);
 }
 
@@ -141,14 +147,6 @@ static void part(const struct pk_join_set *s, uint32_t lo, uint32_t hi, struct p
 			out->k[out->n++] = s->k[a];
 }
 
-/* Every key of p tested against every key of q. */
-static void all_pairs(struct pk_join *j, const struct pk_join_set *p, const struct pk_join_set *q)
-{
-	for (uint32_t a = 0; a < p->n; a++)
-		for (uint32_t b = 0; b < q->n; b++)
-			test(j, &p->k[a], &q->k[b]);
-}
-
 /* A box meets another only where their groups' intervals meet (see the
  * head of the file); each ordered pair (a in the range, b) is reached by
  * exactly one of these sweeps, and test() skips a box against itself. */
@@ -156,23 +154,23 @@ unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uin
 				 void *arg)
 {
 	struct pk_join j = {emit, arg, 0};
-	struct pk_join_set d, ds, s, all;
+	struct pk_join_set d, ds, s, all, port;
 	part(&ix->d, lo, hi, &d);
 	part(&ix->ds, lo, hi, &ds);
 	part(&ix->s, lo, hi, &s);
 	part(&ix->all, lo, hi, &all);
+	part(&ix->port, lo, hi, &port);
 	cross_join(&j, &d, &ix->d);
 	cross_join(&j, &ds, &ix->s);
 	cross_join(&j, &s, &ix->ds);
 	cross_join(&j, &s, &ix->s);
-	all_pairs(&j, &all, &ix->d);
-	all_pairs(&j, &all, &ix->s);
-	all_pairs(&j, &all, &ix->all);
-	all_pairs(&j, &d, &ix->all);
-	all_pairs(&j, &s, &ix->all);
+	cross_join(&j, &all, &ix->all);
+	cross_join(&j, &all, &ix->port);
+	cross_join(&j, &port, &ix->all);
 	free(d.k);
 	free(ds.k);
 	free(s.k);
 	free(all.k);
+	free(port.k);
 	return j.visited;
 }
