@@ -16,6 +16,7 @@
  */
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime/xalloc.h"
 #include "verify/box.h"
@@ -51,6 +52,9 @@ static void test(struct pk_join *j, const struct pk_join_key *a, const struct pk
 	if (a->id == b->id)
 		return;
 	j->visited++;
+	/* the index interns interface names: other pointers, other names */
+	if (a->box.ifname && b->box.ifname && a->box.ifname != b->box.ifname)
+		return;
 	if (pk_box_overlap(&a->box, &b->box))
 		j->emit(j->arg, a->id, b->id);
 }
@@ -99,16 +103,43 @@ struct pk_box_index {
 	struct pk_join_set all, port;
 };
 
+/* Interface names, one pointer per name (open addressing, at most half full). */
+struct pk_names {
+	const char **slot;
+	size_t mask;
+};
+
+static const char *intern(struct pk_names *t, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t h = 5381;
+	for (const char *p = s; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	for (size_t k = h & t->mask;; k = (k + 1) & t->mask) {
+		if (!t->slot[k])
+			return t->slot[k] = s;
+		if (t->slot[k] == s || !strcmp(t->slot[k], s))
+			return t->slot[k];
+	}
+}
+
 struct pk_box_index *pk_box_index_new(const struct pk_box *box, const uint32_t *ids, uint32_t n)
 {
+	struct pk_names names = {NULL, 1};
+	while (names.mask < 2 * (size_t)n + 1)
+		names.mask = names.mask * 2 + 1;
+	names.slot = pk_xcalloc(names.mask + 1, sizeof(*names.slot));
 	struct pk_box_index *ix = pk_xcalloc(1, sizeof(*ix));
 	struct pk_join_set *sets[5] = {&ix->d, &ix->ds, &ix->s, &ix->all, &ix->port};
 	for (int k = 0; k < 5; k++)
 		sets[k]->k = pk_xcalloc(n + 1, sizeof(*sets[k]->k));
 	for (uint32_t a = 0; a < n; a++) {
-		const struct pk_box *b = &box[ids[a]];
-		if (b->empty)
+		if (box[ids[a]].empty)
 			continue;
+		struct pk_box copy = box[ids[a]];
+		copy.ifname = intern(&names, copy.ifname);
+		const struct pk_box *b = &copy;
 		if (!full(b->dst_lo, b->dst_hi)) {
 			add(&ix->d, b->dst_lo, b->dst_hi, ids[a], b);
 			add(&ix->ds, b->src_lo, b->src_hi, ids[a], b);
@@ -120,6 +151,7 @@ struct pk_box_index *pk_box_index_new(const struct pk_box *box, const uint32_t *
 		}
 		add(&ix->port, b->dport_lo, b->dport_hi, ids[a], b);
 	}
+	free(names.slot);
 	for (int k = 0; k < 5; k++)
 		qsort(sets[k]->k, sets[k]->n, sizeof(*sets[k]->k), key_cmp);
 	return ix;
