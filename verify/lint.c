@@ -155,15 +155,22 @@ const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file
 	return NULL;
 }
 
+const char *pk_lint_rule_source(const struct pk_ir_ruleset *rs, uint32_t i, size_t *len)
+{
+	const struct pk_ir_rule *r = &rs->rules[i];
+	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, len);
+	while (text && *len && (*text == ' ' || *text == '\t')) {
+		text++;
+		--*len;
+	}
+	return text;
+}
+
 void pk_lint_rule_line(const struct pk_ir_ruleset *rs, uint32_t i, char *buf, size_t size)
 {
 	const struct pk_ir_rule *r = &rs->rules[i];
 	size_t len = 0;
-	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
-	while (text && len && (*text == ' ' || *text == '\t')) {
-		text++;
-		len--;
-	}
+	const char *text = pk_lint_rule_source(rs, i, &len);
 	/* a rule written from config.xml: the GUI's name says more than the XML line */
 	if (r->loc.origin) {
 		text = r->loc.origin;

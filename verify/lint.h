@@ -118,6 +118,9 @@ void pk_lint_witness(struct pk_lint_finding *f, const struct pk_vpkt *p, const c
 
 /* Line `line` of a source file the ruleset was read from (no newline), or NULL. */
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len);
+/* Rule i's source line, leading blanks dropped, its length in *len; NULL
+ * when its file is not among the sources. */
+const char *pk_lint_rule_source(const struct pk_ir_ruleset *rs, uint32_t i, size_t *len);
 /* "rule 4 at rules.conf:40: pass in on lan0 ...": rule i and its source
  * line, leading blanks dropped (explain, test). */
 void pk_lint_rule_line(const struct pk_ir_ruleset *rs, uint32_t i, char *buf, size_t size);
