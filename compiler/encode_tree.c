@@ -23,8 +23,11 @@
 #define PK_TREE_DEPTH 24
 #define PK_TREE_FORK_MIN 64 /* fewer rules than this go in one tree */
 #define PK_TREE_BUDGET 12  /* program words per rule a tree may use; shared out to children by size */
-#define PK_TREE_FANOUT 32  /* most boundaries per CUT */
-#define PK_TREE_REPL 3     /* children may hold at most this many copies of the node's rules */
+#define PK_TREE_FANOUT 64  /* most boundaries per CUT */
+/* Children may hold at most this many copies of the node's rules. 6
+ * rather than 3: wider cuts, a quarter fewer nodes on a lookup's way
+ * (100k rules: 19.7 -> 14.1), for 2-7% more program. */
+#define PK_TREE_REPL 6
 
 struct pk_tree {
 	struct pk_enc *e;
