@@ -367,7 +367,9 @@ static void descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, con
 			if (!next)
 				continue;
 			w[j].leaf = next;
+			/* its header and bounds, and the line after: most nodes span two */
 			__builtin_prefetch(prog + next);
+			__builtin_prefetch((const void *)((uintptr_t)(prog + next) + 64));
 			moving++;
 		}
 	}
