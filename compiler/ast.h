@@ -70,6 +70,7 @@ enum pk_ast_opt_kind {
 	PK_O_DIVERT,     /* n: enum pk_divert_kind; s: divert-to's host, s2: its port or divert-packet's */
 	PK_O_AFTO,       /* n: the family translated to; hosts: from, hosts2: to (or NULL) */
 	PK_O_RCVON,      /* received-on: s the interface or group, n negated */
+	PK_O_FRAGMENT,   /* fragment: matches fragments only */
 	/* state options */
 	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
 	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */
@@ -148,6 +149,7 @@ enum pk_ast_set_kind {
 	PK_SET_LOGINTERFACE,  /* s */
 	PK_SET_RULESET_OPT,   /* s */
 	PK_SET_STATE_DEFAULTS, /* opts: state options */
+	PK_SET_REASSEMBLE,    /* s: yes or no; n: no-df */
 };
 
 struct pk_ast_set {

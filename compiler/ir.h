@@ -135,6 +135,7 @@ struct pk_ir_rule {
 	int16_t icmp_type, icmp_code; /* -1 = unset; ICMPv6 when proto is 58 */
 	int16_t tos;                  /* -1 = unset */
 	bool allow_opts;
+	bool fragment;        /* matches only fragments (pf filters them when `set reassemble no`) */
 	uint32_t probability; /* 0 = unset; else chance * 2^32 - 1 */
 	const char *label;    /* expanded as pfctl does ($nr, $srcaddr, ...); NULL = none */
 	const char *tag;      /* tag NAME */
@@ -219,6 +220,8 @@ struct pk_ir_options {
 	const char *debug, *loginterface, *ruleset_optimization, *fingerprints;
 	uint32_t hostid;
 	bool hostid_set;
+	/* set reassemble no / no-df; whether it was written at all (zero: pf's default) */
+	bool reassemble_no, reassemble_nodf, reassemble_set;
 	/* the `set ...` lines as written, in order, for `picket print` */
 	struct pk_loc *set_locs;
 	uint32_t nset;

@@ -103,13 +103,6 @@ static void test_state_defaults_apply_to_pass_rules_that_write_no_state(void **s
 		     "block drop in all\n");
 }
 
-static void test_set_reassemble_yes_is_kept_and_no_is_unsupported(void **state)
-{
-	(void)state;
-	expect_print("set reassemble yes no-df\npass\n", PK_PRINT_OPTIONS, "set reassemble yes no-df\npass all flags S/SA\n");
-	pk_test_expect_diag("set reassemble no\n", "unsupported: set reassemble no");
-}
-
 static void test_options_that_change_verdicts_stay_unsupported(void **state)
 {
 	(void)state;
@@ -126,6 +119,5 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_set_options_that_change_no_verdict_are_kept),
 	cmocka_unit_test(test_log_options_are_kept_as_written),
 	cmocka_unit_test(test_state_defaults_apply_to_pass_rules_that_write_no_state),
-	cmocka_unit_test(test_set_reassemble_yes_is_kept_and_no_is_unsupported),
 	cmocka_unit_test(test_options_that_change_verdicts_stay_unsupported),
 )
