@@ -265,6 +265,12 @@ struct pk_ir_ruleset {
 	const struct pk_ir_tests *tests; /* set by the compile command; NULL: none recorded */
 };
 
+/* Whether rule r reads, of a packet of protocol proto, what only the
+ * upper-layer header shows: ports, TCP flags, ICMP type or code, the
+ * socket's owner. pf matches no such rule against a fragment
+ * (pf_match_rule, PF_VPROTO_FRAGMENT). */
+bool pk_ir_rule_reads_l4(const struct pk_ir_rule *r, uint8_t proto);
+
 /* Look-ups used by every stage. */
 const struct pk_ir_iface *pk_ir_iface_find(const struct pk_ir_ruleset *rs, const char *name);
 /* Whether interface f is in interface group g, as OpenBSD forms groups:
