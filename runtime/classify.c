@@ -123,7 +123,7 @@ static bool proto_fields_match(const struct pkb_rule *r, const struct pk_match_p
 static bool fragment_fields_match(const struct pkb_rule *r, const struct pk_match_pkt *p)
 {
 	return r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY && !(p->proto == 6 && r->tcp_mask) &&
-	       r->icmp_type == -1 && r->icmp_code == -1 && r->owner == PK_OWNER_ANY;
+	       r->icmp_type == -1 && r->icmp_code == -1 && r->user == PKB_NONE && r->group == PKB_NONE;
 }
 
 bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pkt *p)
