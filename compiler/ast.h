@@ -212,6 +212,7 @@ struct pk_ast_stmt;
 /* The statements between an anchor's braces. */
 struct pk_ast_body {
 	struct pk_ast_stmt *head;
+	const char *opening; /* the anchor rule before its opening brace, as written */
 };
 
 /* anchor NAME [criteria] [{ rules }], nat-anchor NAME ..., and the rest. */
@@ -222,6 +223,7 @@ struct pk_ast_anchor {
 	bool named;
 	struct pk_ast_rule *crit; /* direction, quick, interface, af, proto, from/to, options */
 	struct pk_ast_body *body; /* NULL: no braces, the rules are given elsewhere */
+	const char *text;         /* the anchor rule as written, without its braces */
 };
 
 /* load anchor NAME from FILE: the file is parsed after the main one. */
