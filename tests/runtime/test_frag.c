@@ -221,30 +221,34 @@ static void set_df(unsigned n)
 	}
 }
 
+/* Under rules, the pieces of whole split into n, each with verdict kind
+ * and reason (the verdicts kept in kinds[], reasons[]). */
+static uint8_t kinds[8], reasons[8];
+static void expect_pieces(const char *rules, unsigned n, uint8_t kind, uint8_t reason)
+{
+	pk_engine_free(et.eng);
+	pk_et_start(rules);
+	run_pieces(n, kinds, reasons);
+	for (unsigned k = 0; k < n; k++) {
+		assert_int_equal(kinds[k], kind);
+		assert_int_equal(reasons[k], reason);
+	}
+}
+
 static void test_without_reassembly_a_port_rule_matches_no_fragment(void **state)
 {
-	uint8_t kinds[8], reasons[8];
-
 	(void)state;
-	pk_et_start(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto udp to port 53\n");
 	make_udp(4, 53, 3000);
-	run_pieces(split4(1480), kinds, reasons);
-	for (unsigned k = 0; k < 3; k++) {
-		assert_int_equal(kinds[k], PK_V_BLOCK);
-		assert_int_equal(reasons[k], PK_REASON_FRAGMENT);
-	}
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto udp to port 53\n", split4(1480),
+		      PK_V_BLOCK, PK_REASON_FRAGMENT);
 }
 
 static void test_without_reassembly_fragments_pass_one_by_one_without_state(void **state)
 {
-	uint8_t kinds[8], reasons[8];
-
 	(void)state;
-	pk_et_start(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto udp\n");
 	make_udp(4, 53, 3000);
-	run_pieces(split4(1480), kinds, reasons);
-	for (unsigned k = 0; k < 3; k++)
-		assert_int_equal(kinds[k], PK_V_PASS);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto udp\n", split4(1480), PK_V_PASS,
+		      PK_REASON_NONE);
 	assert_int_equal(et.blen, piece_len[2]);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
 }
@@ -253,41 +257,34 @@ static void test_without_reassembly_fragments_pass_one_by_one_without_state(void
 static void test_without_reassembly_tcp_fragments_fail_default_flags(void **state)
 {
 	struct pk_tb s = pk_tb_defaults(4, "192.168.1.50", "10.0.10.5");
-	uint8_t kinds[8], reasons[8];
+	unsigned n;
 
 	(void)state;
-	pk_et_start(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto tcp\n"
-			       "pass in on lan0 proto tcp from 192.168.1.51 no state\n");
-	s.flags = 0x02, s.seq = 1, s.payload = 3000;
+	s.sport = 1000, s.dport = 80, s.flags = 0x02, s.seq = 1, s.payload = 3000;
 	whole_len = pk_tb_build(&s, whole, sizeof(whole));
-	run_pieces(split4(1480), kinds, reasons);
-	assert_int_equal(kinds[0], PK_V_BLOCK);
-	assert_int_equal(kinds[1], PK_V_BLOCK);
+	n = split4(1480);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto tcp\n", n, PK_V_BLOCK,
+		      PK_REASON_FRAGMENT);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto tcp flags any\n", n, PK_V_PASS,
+		      PK_REASON_NONE);
 }
 
 static void test_fragment_rules_match_fragments_only(void **state)
 {
-	uint8_t kinds[8], reasons[8];
+	const char *rules = PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 fragment\n";
 
 	(void)state;
-	pk_et_start(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 fragment\n");
 	make_udp(4, 53, 3000);
-	run_pieces(split4(1480), kinds, reasons);
-	for (unsigned k = 0; k < 3; k++)
-		assert_int_equal(kinds[k], PK_V_PASS);
+	expect_pieces(rules, split4(1480), PK_V_PASS, PK_REASON_NONE);
 	make_udp(4, 53, 100);
 	memcpy(piece[0], whole, whole_len);
 	piece_len[0] = whole_len;
-	run_pieces(1, kinds, reasons);
-	assert_int_equal(kinds[0], PK_V_BLOCK);
-	assert_int_equal(reasons[0], PK_REASON_MATCH);
+	expect_pieces(rules, 1, PK_V_BLOCK, PK_REASON_MATCH);
 }
 
 /* With reassembly, the datagram is whole before any rule sees it. */
 static void test_fragment_rules_match_nothing_with_reassembly(void **state)
 {
-	uint8_t kinds[8], reasons[8];
-
 	(void)state;
 	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 fragment\n");
 	make_udp(4, 53, 3000);
@@ -298,18 +295,12 @@ static void test_fragment_rules_match_nothing_with_reassembly(void **state)
 
 static void test_a_fragment_with_df_is_dropped_unless_no_df(void **state)
 {
-	uint8_t kinds[8], reasons[8];
 	unsigned n;
 
 	(void)state;
-	pk_et_start(PK_ET_TOPO "pass\n");
 	make_udp(4, 53, 3000);
 	set_df(n = split4(1480));
-	run_pieces(n, kinds, reasons);
-	for (unsigned k = 0; k < n; k++) {
-		assert_int_equal(kinds[k], PK_V_BLOCK);
-		assert_int_equal(reasons[k], PK_REASON_FRAGMENT);
-	}
+	expect_pieces(PK_ET_TOPO "pass\n", n, PK_V_BLOCK, PK_REASON_FRAGMENT);
 	pk_engine_free(et.eng);
 	pk_et_start(PK_ET_TOPO "set reassemble yes no-df\npass\n");
 	run_pieces(n, kinds, reasons);
