@@ -253,6 +253,17 @@ static void test_without_reassembly_fragments_pass_one_by_one_without_state(void
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
 }
 
+static void test_without_reassembly_ipv6_fragments_meet_the_rules_alone(void **state)
+{
+	const char *rules = PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 inet6 proto udp to port 53\n";
+
+	(void)state;
+	make_udp(6, 53, 2000);
+	expect_pieces(rules, split6(1232, 9), PK_V_BLOCK, PK_REASON_FRAGMENT);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 inet6 proto udp\n", 2, PK_V_PASS,
+		      PK_REASON_NONE);
+}
+
 /* A stateful TCP rule has pf's flags S/SA, which a fragment never shows. */
 static void test_without_reassembly_tcp_fragments_fail_default_flags(void **state)
 {
@@ -319,6 +330,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_fragmented_datagram_meets_the_rules_when_whole, pk_et_teardown),
 	cmocka_unit_test_teardown(test_without_reassembly_a_port_rule_matches_no_fragment, pk_et_teardown),
 	cmocka_unit_test_teardown(test_without_reassembly_fragments_pass_one_by_one_without_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_without_reassembly_ipv6_fragments_meet_the_rules_alone, pk_et_teardown),
 	cmocka_unit_test_teardown(test_without_reassembly_tcp_fragments_fail_default_flags, pk_et_teardown),
 	cmocka_unit_test_teardown(test_fragment_rules_match_fragments_only, pk_et_teardown),
 	cmocka_unit_test_teardown(test_fragment_rules_match_nothing_with_reassembly, pk_et_teardown),
