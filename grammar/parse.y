@@ -220,7 +220,7 @@ setopt		: SET TIMEOUT timeout_item	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK
 		;
 
 yesno		: word
-		| NO			{ $$ = "no"; }
+		| NO			{ $$ = pk_ast_keyword_text(p, "no"); }
 		;
 
 timeout_item	: word word		{ $$ = pk_ast_item_new(p, &@$, false, $1, $2); }
