@@ -266,18 +266,20 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->af = p->af;
 	m->proto = p->proto;
 	m->dir = x->dir;
+	m->tcp_flags = p->proto == PK_PROTO_TCP ? (x->as_syn ? PK_TH_SYN : p->th_flags) : 0;
 	m->iface = x->iface;
+	m->sport = icmp ? 0 : p->sport;
+	m->dport = icmp ? 0 : p->dport;
 	memcpy(m->src, p->src, 16);
 	memcpy(m->dst, p->dst, 16);
-	m->icmp_type = m->icmp_code = -1;
-	/* pf reads no upper-layer header of a fragment, not even the first one's */
-	m->fragment = p->fragment;
-	if (!p->fragment) {
-		m->tcp_flags = p->proto == PK_PROTO_TCP ? (x->as_syn ? PK_TH_SYN : p->th_flags) : 0;
-		m->sport = icmp ? 0 : p->sport;
-		m->dport = icmp ? 0 : p->dport;
-		m->icmp_type = p->icmp_type;
-		m->icmp_code = p->icmp_code;
+	m->icmp_type = p->icmp_type;
+	m->icmp_code = p->icmp_code;
+	if (p->fragment) {
+		/* pf reads no upper-layer header of a fragment, not even the first one's */
+		m->fragment = true;
+		m->tcp_flags = 0;
+		m->sport = m->dport = 0;
+		m->icmp_type = m->icmp_code = -1;
 	}
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
@@ -626,16 +628,14 @@ static void handle(struct pk_engine *e, struct pk_ctx *x)
 		return;
 	}
 	/* a fragment the rules see as one matches no state (pf_test's PF_VPROTO_FRAGMENT) */
-	if (x->p.fragment) {
-		filter(e, x);
-		return;
-	}
-	if (x->p.icmp_error && pk_eng_icmp_related(e, x))
-		return;
-	i = pk_eng_state_lookup(e, x);
-	if (i != PK_ST_NONE) {
-		pk_eng_state_apply(e, x, i);
-		return;
+	if (!x->p.fragment) {
+		if (x->p.icmp_error && pk_eng_icmp_related(e, x))
+			return;
+		i = pk_eng_state_lookup(e, x);
+		if (i != PK_ST_NONE) {
+			pk_eng_state_apply(e, x, i);
+			return;
+		}
 	}
 	filter(e, x);
 }
