@@ -347,11 +347,11 @@ static const char *res_invalid(const struct pk_ir_rule *ir)
 {
 	if (ir->proto == 1 && ir->af == PK_AF_INET6)
 		return "proto icmp does not match address family inet6; use proto icmp6";
+	if (ir->proto == 58 && ir->af == PK_AF_INET)
+		return "proto icmp6 does not match address family inet; use proto icmp";
 	if (ir->fragment && (ir->sport.op != PK_PORT_ANY || ir->dport.op != PK_PORT_ANY || ir->flagmask ||
 			     ir->icmp_type >= 0 || ir->icmp_code >= 0))
 		return "fragments can be filtered only on IP header fields";
-	if (ir->proto == 58 && ir->af == PK_AF_INET)
-		return "proto icmp6 does not match address family inet; use proto icmp";
 	if (ir->route.kind != PK_ROUTE_NONE) {
 		if (ir->action == PK_ACT_BLOCK)
 			return "route-to, reply-to and dup-to do not apply to block rules";
