@@ -145,7 +145,9 @@ static void print_step(const struct pk_ir_ruleset *rs, const struct step *st)
 	printf("  deciding rule%s:\n", r->quick ? " (quick: evaluation stops there)" : " (the last match)");
 	show_rule(rs, res->rule, "    ");
 	printf("  verdict: %s\n", verdict_text(rs, res));
-	if (res->pass) {
+	if (res->pass && st->pkt.fragment) {
+		printf("  state: none (pf keeps no state for a fragment)\n");
+	} else if (res->pass) {
 		state_text(rs, r, buf, sizeof buf);
 		printf("  state: %s\n", buf);
 	}

@@ -24,7 +24,9 @@ static void l4_fields(struct pk_match_pkt *m, const uint8_t *l4, size_t len)
 	}
 }
 
-static bool match_fill(struct pk_match_pkt *m, const uint8_t *ip, size_t len, uint16_t iface, uint8_t dir)
+/* With `set reassemble no` (frags) a fragment meets the rules as it is:
+ * no upper-layer header (the engine's match_pkt). */
+static bool match_fill(struct pk_match_pkt *m, const uint8_t *ip, size_t len, uint16_t iface, uint8_t dir, bool frags)
 {
 	memset(m, 0, sizeof *m);
 	m->iface = iface;
@@ -39,7 +41,8 @@ static bool match_fill(struct pk_match_pkt *m, const uint8_t *ip, size_t len, ui
 		m->ip_options = hl > 20;
 		memcpy(m->src, ip + 12, 4);
 		memcpy(m->dst, ip + 16, 4);
-		if (hl >= 20 && hl <= len)
+		m->fragment = frags && ((ip[6] << 8 | ip[7]) & 0x3fff);
+		if (hl >= 20 && hl <= len && !m->fragment)
 			l4_fields(m, ip + hl, len - hl);
 		return true;
 	}
@@ -49,7 +52,11 @@ static bool match_fill(struct pk_match_pkt *m, const uint8_t *ip, size_t len, ui
 		m->tos = (uint8_t)((ip[0] & 15) << 4 | ip[1] >> 4);
 		memcpy(m->src, ip + 8, 16);
 		memcpy(m->dst, ip + 24, 16);
-		l4_fields(m, ip + 40, len - 40);
+		m->fragment = frags && m->proto == 44 && len >= 48;
+		if (m->fragment)
+			m->proto = ip[40]; /* the fragment header's next header */
+		else
+			l4_fields(m, ip + 40, len - 40);
 		return true;
 	}
 	return false;
@@ -104,7 +111,9 @@ static void explain_filter(FILE *out, const struct pk_rs *rs, struct pk_match_pk
 	char d[160];
 	uint32_t k = pk_rs_filter_walk(rs, m, 0, &res, visit, &t);
 
-	while (k != PK_RT_NO_RULE && after && match_fill(&a, after, after_len, m->iface, m->dir)) {
+	/* a fragment is translated by no rule */
+	while (k != PK_RT_NO_RULE && !m->fragment && after &&
+	       match_fill(&a, after, after_len, m->iface, m->dir, false)) {
 		memcpy(m->src, a.src, sizeof(m->src));
 		memcpy(m->dst, a.dst, sizeof(m->dst));
 		m->sport = a.sport;
@@ -125,7 +134,7 @@ static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_repl
 	print_state(out, &s->v);
 	struct pk_match_pkt m;
 	if (s->v.state_event != PK_SE_MATCHED && s->v.state_event != PK_SE_RELATED &&
-	    match_fill(&m, ip, len, s->iface, s->dir)) {
+	    match_fill(&m, ip, len, s->iface, s->dir, !(pk_rs_options(rs)->reassemble & PK_REASS_ON))) {
 		m.local = pk_rs_is_self(rs, m.af, m.dir == PK_DIR_IN ? m.dst : m.src);
 		m.rcvif = rcvif;
 		for (int ph = 0; ph < PK_PHASE_FILTER; ph++) {

@@ -75,7 +75,10 @@ static void time_text(uint64_t ns, char *buf, size_t size)
 void pk_rp_begin(FILE *out, enum pk_rp_format f)
 {
 	if (f == PK_RP_CSV)
-		fputs("n,time,iface,dir,verdict,rule,line,file,state,reason,egress,generated,packet\n", out);
+		/* columns are only ever added at the end, so readers by position keep working */
+		fputs("n,time,iface,dir,verdict,rule,line,file,state,reason,egress,generated,packet,divert_address,"
+		      "divert_port\n",
+		      out);
 	else if (f == PK_RP_TEXT)
 		fprintf(out, "%6s %11s %-7s %-3s %-7s %-9s %-8s %s\n", "n", "time", "iface", "dir", "verdict", "rule",
 			"state", "packet");
@@ -244,7 +247,11 @@ static void csv_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt
 	fprintf(out, ",%s,%s,%s,%u,", event_names[s->v.state_event], pk_rp_reason_text(r) ? pk_rp_reason_text(r) : "",
 		r->out.done ? pk_rs_iface_name(rs, r->out.iface) : "", r->ngen);
 	csv_field(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
-	fputc('\n', out);
+	char a[INET6_ADDRSTRLEN];
+	if (r->stop == PK_STOP_DIVERT)
+		fprintf(out, ",%s,%u\n", pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
+	else
+		fputs(",,\n", out);
 }
 
 void pk_rp_packet(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_rp_pkt *p)
@@ -286,7 +293,7 @@ static void json_skipped(FILE *out, const struct pk_rp_skip *k, const char *pack
 	fputs("}\n", out);
 }
 
-/* The columns of csv_packet: no direction, rule, state or egress. */
+/* The columns of csv_packet: no direction, rule, state, egress or divert. */
 static void csv_skipped(FILE *out, const struct pk_rp_skip *k, const char *packet)
 {
 	char t[32];
@@ -295,7 +302,7 @@ static void csv_skipped(FILE *out, const struct pk_rp_skip *k, const char *packe
 	csv_field(out, k->why);
 	fputs(",,0,", out);
 	csv_field(out, packet);
-	fputc('\n', out);
+	fputs(",,\n", out);
 }
 
 void pk_rp_skipped(FILE *out, enum pk_rp_format f, const struct pk_rp_skip *k)

@@ -70,6 +70,7 @@ enum pk_ast_opt_kind {
 	PK_O_DIVERT,     /* n: enum pk_divert_kind; s: divert-to's host, s2: its port or divert-packet's */
 	PK_O_AFTO,       /* n: the family translated to; hosts: from, hosts2: to (or NULL) */
 	PK_O_RCVON,      /* received-on: s the interface or group, n negated */
+	PK_O_FRAGMENT,   /* fragment: matches fragments only */
 	/* state options */
 	PK_S_MAX, PK_S_MAX_SRC_NODES, PK_S_MAX_SRC_STATES, PK_S_MAX_SRC_CONN,
 	PK_S_MAX_SRC_CONN_RATE, /* n / n2 */
@@ -148,6 +149,7 @@ enum pk_ast_set_kind {
 	PK_SET_LOGINTERFACE,  /* s */
 	PK_SET_RULESET_OPT,   /* s */
 	PK_SET_STATE_DEFAULTS, /* opts: state options */
+	PK_SET_REASSEMBLE,    /* s: yes or no; n: no-df */
 };
 
 struct pk_ast_set {
@@ -210,6 +212,7 @@ struct pk_ast_stmt;
 /* The statements between an anchor's braces. */
 struct pk_ast_body {
 	struct pk_ast_stmt *head;
+	const char *opening; /* the anchor rule before its opening brace, as written */
 };
 
 /* anchor NAME [criteria] [{ rules }], nat-anchor NAME ..., and the rest. */
@@ -220,6 +223,7 @@ struct pk_ast_anchor {
 	bool named;
 	struct pk_ast_rule *crit; /* direction, quick, interface, af, proto, from/to, options */
 	struct pk_ast_body *body; /* NULL: no braces, the rules are given elsewhere */
+	const char *text;         /* the anchor rule as written, without its braces */
 };
 
 /* load anchor NAME from FILE: the file is parsed after the main one. */

@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "compiler/ir.h"
+#include "compiler/lex.h"
 
 /* The list that was being filled when an anchor's brace opened. */
 struct pk_ast_frame {
 	struct pk_ast_stmt *head, *tail;
 	struct pk_ast_frame *outer;
+	const char *opening;
 };
 
 void pk_ast_body_open(struct pk_parse *p)
@@ -21,6 +23,8 @@ void pk_ast_body_open(struct pk_parse *p)
 	f->head = p->head;
 	f->tail = p->tail;
 	f->outer = p->frames;
+	/* read at the brace, before the rules inside start statements of their own */
+	f->opening = pk_lex_statement(p);
 	p->frames = f;
 	p->head = p->tail = NULL;
 }
@@ -30,6 +34,7 @@ struct pk_ast_body *pk_ast_body_close(struct pk_parse *p)
 	struct pk_ast_body *b = pk_arena_alloc(p->arena, sizeof(*b));
 	struct pk_ast_frame *f = p->frames;
 	b->head = p->head;
+	b->opening = f->opening;
 	p->head = f->head;
 	p->tail = f->tail;
 	p->frames = f->outer;
@@ -101,6 +106,7 @@ void pk_ast_anchor(struct pk_parse *p, const struct pk_loc *loc, int kind, const
 	x->name = name ? name : pk_arena_printf(p->arena, "_%u", ++p->nanon);
 	x->crit = c;
 	x->body = body;
+	x->text = body ? body->opening : pk_lex_statement(p);
 	pk_ast_add_stmt(p, PK_ST_ANCHOR, x);
 }
 

@@ -124,7 +124,9 @@ static void enc_options(struct pk_enc *e)
 	p->optimization = o->optimization;
 	p->block_policy = o->block_policy;
 	p->state_policy = o->state_policy;
-	p->flags = o->hostid_set ? PKB_OPT_HOSTID_SET : 0;
+	p->flags = (uint8_t)((o->hostid_set ? PKB_OPT_HOSTID_SET : 0) | (o->reassemble_no ? PKB_OPT_REASS_OFF : 0) |
+			     (o->reassemble_nodf ? PKB_OPT_REASS_NODF : 0) |
+			     (o->reassemble_set ? PKB_OPT_REASS_SET : 0));
 	p->hostid = o->hostid;
 	p->debug = pk_enc_string(e, o->debug);
 	p->loginterface = pk_enc_string(e, o->loginterface);

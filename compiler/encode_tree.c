@@ -74,7 +74,8 @@ static void tree_project(struct pk_tree *t, uint32_t i, const struct pkb_rule *r
 	const struct pkb_addr *addrs = (const struct pkb_addr *)t->e->sec[PKB_SEC_ADDRS].p;
 	uint64_t lo[PKB_FIELD_COUNT], hi[PKB_FIELD_COUNT];
 	bool exact = pkb_rule_box(r, addrs, af, lo, hi);
-	t->whole[i] = exact && !(r->flags & PKB_R_IFNEG) && (!r->tcp_mask || (r->proto && r->proto != 6)) &&
+	t->whole[i] = exact && !(r->flags & (PKB_R_IFNEG | PKB_R_FRAGMENT)) &&
+		      (!r->tcp_mask || (r->proto && r->proto != 6)) &&
 		      r->icmp_type == -1 && r->icmp_code == -1 && r->tos == -1 && !r->tagged && !r->probability &&
 		      r->owner == PK_OWNER_ANY && r->rcv_iface == PKB_NONE;
 	for (int f = 0; f < PKB_FIELD_COUNT; f++) {

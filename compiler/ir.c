@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool pk_ir_rule_reads_l4(const struct pk_ir_rule *r, uint8_t proto)
+{
+	return r->sport.op != PK_PORT_ANY || r->dport.op != PK_PORT_ANY || (proto == 6 && r->flagmask) ||
+	       r->icmp_type >= 0 || r->icmp_code >= 0 || r->user || r->group;
+}
+
 const struct pk_ir_iface *pk_ir_iface_find(const struct pk_ir_ruleset *rs, const char *name)
 {
 	for (uint32_t i = 0; i < rs->nifaces; i++)

@@ -135,6 +135,7 @@ struct pk_ir_rule {
 	int16_t icmp_type, icmp_code; /* -1 = unset; ICMPv6 when proto is 58 */
 	int16_t tos;                  /* -1 = unset */
 	bool allow_opts;
+	bool fragment;        /* matches only fragments (pf filters them when `set reassemble no`) */
 	uint32_t probability; /* 0 = unset; else chance * 2^32 - 1 */
 	const char *label;    /* expanded as pfctl does ($nr, $srcaddr, ...); NULL = none */
 	const char *tag;      /* tag NAME */
@@ -219,6 +220,8 @@ struct pk_ir_options {
 	const char *debug, *loginterface, *ruleset_optimization, *fingerprints;
 	uint32_t hostid;
 	bool hostid_set;
+	/* set reassemble no / no-df; whether it was written at all (zero: pf's default) */
+	bool reassemble_no, reassemble_nodf, reassemble_set;
 	/* the `set ...` lines as written, in order, for `picket print` */
 	struct pk_loc *set_locs;
 	uint32_t nset;
@@ -261,6 +264,12 @@ struct pk_ir_ruleset {
 	uint32_t ncarried;
 	const struct pk_ir_tests *tests; /* set by the compile command; NULL: none recorded */
 };
+
+/* Whether rule r reads, of a packet of protocol proto, what only the
+ * upper-layer header shows: ports, TCP flags, ICMP type or code, the
+ * socket's owner. pf matches no such rule against a fragment
+ * (pf_match_rule, PF_VPROTO_FRAGMENT). */
+bool pk_ir_rule_reads_l4(const struct pk_ir_rule *r, uint8_t proto);
 
 /* Look-ups used by every stage. */
 const struct pk_ir_iface *pk_ir_iface_find(const struct pk_ir_ruleset *rs, const char *name);

@@ -153,7 +153,7 @@ static unsigned carry_kind(const char *word)
 
 /* Options of `set` inside the subset; any other `set X` is unsupported. */
 static const int pk_set_tokens[] = {TIMEOUT, OPTIMIZATION, LIMIT, BLOCKPOLICY, STATEPOLICY,
-				    SKIP, DEBUG, HOSTID, LOGINTERFACE, RULESETOPT, STATEDEFAULTS};
+				    SKIP, DEBUG, HOSTID, LOGINTERFACE, RULESETOPT, STATEDEFAULTS, REASSEMBLE};
 
 static int keyword_cmp(const void *key, const void *elem)
 {
@@ -521,11 +521,10 @@ static int carry(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char *w
 
 /* Rule options `set prio`, `set queue`, `set delay`, `set tos` change no
  * verdict; statement `set fingerprints`, `set require-order`, `set
- * keepcounters`, `set syncookies` neither; `set reassemble yes` is what the
- * runtime does (the resolver refuses `no`). */
+ * keepcounters`, `set syncookies` neither. */
 static const char *const pk_carried_set_options[] = {"prio", "queue", "delay", "tos"};
 static const char *const pk_carried_set_statements[] = {"fingerprints", "require-order", "keepcounters",
-							"syncookies", "reassemble"};
+							"syncookies"};
 
 static bool in(const char *word, const char *const *list, size_t n)
 {
@@ -643,8 +642,7 @@ int pk_yylex(YYSTYPE *lval, YYLTYPE *lloc, struct pk_parse *p)
 			}
 			continue;
 		} else if (l->last_tok == SET && in(lval->str, pk_carried_set_statements, PK_NELEM(pk_carried_set_statements))) {
-			const char *feature = tok == REASSEMBLE ? NULL : pk_arena_printf(p->arena, "set %s", lval->str);
-			tok = carry(p, lval, lloc, lval->str, feature, true);
+			tok = carry(p, lval, lloc, lval->str, pk_arena_printf(p->arena, "set %s", lval->str), true);
 			as_read = lval->str;
 		} else if (l->last_tok == SET && !is_set_option(tok) && tok != '\n' && tok) {
 			/* every option pf has is a token or kept as written: this is none */

@@ -67,6 +67,9 @@ static void dec_options(struct pk_dec *x)
 	p->block_policy = o->block_policy;
 	p->state_policy = o->state_policy;
 	p->hostid_set = o->flags & PKB_OPT_HOSTID_SET;
+	p->reassemble_no = o->flags & PKB_OPT_REASS_OFF;
+	p->reassemble_nodf = o->flags & PKB_OPT_REASS_NODF;
+	p->reassemble_set = o->flags & PKB_OPT_REASS_SET;
 	p->hostid = o->hostid;
 	p->debug = dec_str(x, o->debug);
 	p->loginterface = dec_str(x, o->loginterface);
@@ -241,6 +244,7 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->icmp_code = r->icmp_code;
 	o->tos = r->tos;
 	o->allow_opts = r->flags & PKB_R_ALLOW_OPTS;
+	o->fragment = r->flags & PKB_R_FRAGMENT;
 	o->probability = r->probability;
 	o->label = dec_str(x, r->label);
 	o->carried = dec_str(x, r->carried);

@@ -411,7 +411,8 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 		print_flagbits(out, r->flags);
 		fputc('/', out);
 		print_flagbits(out, r->flagmask);
-	} else if (r->action == PK_ACT_PASS && r->state != PK_STATE_NONE && (r->proto == 0 || r->proto == 6)) {
+	} else if (r->action == PK_ACT_PASS && r->state != PK_STATE_NONE && (r->proto == 0 || r->proto == 6) &&
+		   !r->fragment) {
 		fputs(" flags any", out);
 	}
 	print_icmp(out, r);
@@ -419,6 +420,8 @@ void pk_print_rule(FILE *out, const struct pk_ir_ruleset *rs, const struct pk_ir
 		fprintf(out, " tos 0x%2.2x", r->tos);
 	if (r->action < PK_ACT_NAT)
 		print_state(out, r);
+	if (r->fragment)
+		fputs(" fragment", out);
 	if (r->allow_opts)
 		fputs(" allow-opts", out);
 	if (r->label && *r->label)

@@ -98,6 +98,9 @@ static void print_sets(FILE *out, const struct pk_ir_options *o)
 		fprintf(out, "set hostid %u\n", o->hostid);
 	if (o->ruleset_optimization)
 		fprintf(out, "set ruleset-optimization %s\n", o->ruleset_optimization);
+	if (o->reassemble_set)
+		fprintf(out, "set reassemble %s%s\n", o->reassemble_no ? "no" : "yes",
+			o->reassemble_nodf ? " no-df" : "");
 }
 
 void pk_print_ruleset(FILE *out, const struct pk_ir_ruleset *rs, unsigned flags)

@@ -206,9 +206,6 @@ static void res_set_timeouts(struct pk_res *r, const struct pk_ast_item *items)
 static void res_carried(struct pk_res *r, const struct pk_ast_carried *c)
 {
 	struct pk_ir_ruleset *rs = r->rs;
-	/* the runtime reassembles fragments, as pf does by default */
-	if (!strncmp(c->text, "set reassemble no", 17))
-		pk_unsupported(r->d, &c->loc, "set reassemble no (fragments filtered one by one)");
 	rs->carried = pk_arena_grow(r->a, rs->carried, rs->ncarried, rs->ncarried + 1, sizeof(*rs->carried));
 	rs->carried[rs->ncarried].loc = c->loc;
 	rs->carried[rs->ncarried++].text = c->text;
@@ -284,6 +281,19 @@ static void res_skip(struct pk_res *r, const char *name)
 		res_skip_add(r, name);
 }
 
+/* pfctl's yesno: the last `set reassemble` holds. */
+static void res_set_reassemble(struct pk_res *r, const struct pk_ast_set *s)
+{
+	struct pk_ir_options *o = &r->rs->opts;
+	if (strcmp(s->s, "yes") && strcmp(s->s, "no")) {
+		pk_error(r->d, &s->loc, "invalid value '%s', expected 'yes' or 'no'", s->s);
+		return;
+	}
+	o->reassemble_no = !strcmp(s->s, "no");
+	o->reassemble_nodf = s->n;
+	o->reassemble_set = true;
+}
+
 static void res_set(struct pk_res *r, const struct pk_ast_set *s)
 {
 	struct pk_ir_options *o = &r->rs->opts;
@@ -298,6 +308,7 @@ static void res_set(struct pk_res *r, const struct pk_ast_set *s)
 	case PK_SET_LOGINTERFACE: o->loginterface = s->s; break;
 	case PK_SET_RULESET_OPT: o->ruleset_optimization = s->s; break;
 	case PK_SET_STATE_DEFAULTS: r->state_defaults = s->opts; break;
+	case PK_SET_REASSEMBLE: res_set_reassemble(r, s); break;
 	case PK_SET_HOSTID:
 		if (pk_res_number(r, s->s, &s->loc, UINT32_MAX, &v) && v == 0)
 			pk_error(r->d, &s->loc, "hostid must not be 0");

@@ -375,7 +375,30 @@ static struct rule_vec quick_order(struct pk_res *r, const struct rule_vec *in)
 	return o;
 }
 
-static void emit(struct pk_res *r, const struct pk_ast_anchor *a, const char *path, const struct rule_vec *crit,
+/* An anchor rule picket cannot flatten stays as one rule that may match
+ * anything, as an unsupported rule does: lint rests no finding on it,
+ * compile refuses it, print prints it as written (without its rules). */
+static void stand_in(struct pk_res *r, const struct pk_ast_anchor *a, const char *path)
+{
+	static const uint8_t actions[] = {[PK_ANCHOR_FILTER] = PK_ACT_PASS, [PK_ANCHOR_NAT] = PK_ACT_NAT,
+					  [PK_ANCHOR_RDR] = PK_ACT_RDR, [PK_ANCHOR_BINAT] = PK_ACT_BINAT,
+					  [PK_ANCHOR_SCRUB] = PK_ACT_SCRUB};
+	if (!room(r, &a->loc, r->rs->nrules, 1))
+		return;
+	struct pk_ir_rule *ir = pk_res_new_rule(r);
+	ir->loc = a->loc;
+	ir->action = actions[a->kind];
+	ir->quick = a->crit->quick;
+	ir->icmp_type = ir->icmp_code = ir->tos = ir->scrub.set_tos = -1;
+	for (int i = 0; i < PK_TMO_COUNT; i++)
+		ir->sopts.timeouts[i] = PK_TMO_UNSET;
+	ir->unsupported = pk_arena_printf(r->a, "anchor \"%s\"", path);
+	ir->text = a->text;
+}
+
+/* Whether the anchor rule can be flattened; false after an unsupported
+ * warning, with a stand-in left in its place. */
+static bool emit(struct pk_res *r, const struct pk_ast_anchor *a, const char *path, const struct rule_vec *crit,
 		 const struct rule_vec *in)
 {
 	uint32_t n0 = r->rs->nrules;
@@ -388,17 +411,18 @@ static void emit(struct pk_res *r, const struct pk_ast_anchor *a, const char *pa
 				r->rs->nrules = n0;
 				unsupported(r, &a->loc, "anchor \"%s\" with criteria that cannot be combined with its rules (%s)",
 					    path, why);
-				return;
+				return false;
 			}
 			if (c == PK_COMBINE_DROP)
 				continue;
 			if (!room(r, &a->loc, r->rs->nrules, 1))
-				return;
+				return true;
 			struct pk_ir_rule *out = pk_res_new_rule(r);
 			uint32_t nr = out->nr;
 			*out = ir;
 			out->nr = nr;
 		}
+	return true;
 }
 
 void pk_res_anchor(struct pk_res *r, const struct pk_ast_anchor *a, const char *parent)
@@ -412,8 +436,14 @@ void pk_res_anchor(struct pk_res *r, const struct pk_ast_anchor *a, const char *
 		note_once(r, &a->loc, path, "is not evaluated: dummynet shapes traffic and decides no verdict");
 		return;
 	}
-	if (!criteria_ok(r, a, path))
+	const unsigned unsupported_before = r->d->nunsupported;
+	if (!criteria_ok(r, a, path)) {
+		if (r->d->nunsupported == unsupported_before)
+			return;
+		inner_rules(r, a, path); /* checked all the same */
+		stand_in(r, a, path);
 		return;
+	}
 	struct rule_vec in = inner_rules(r, a, path);
 	struct rule_vec crit = criteria(r, a);
 	if (!in.n || !crit.n)
@@ -421,11 +451,13 @@ void pk_res_anchor(struct pk_res *r, const struct pk_ast_anchor *a, const char *
 	const char *bad = inexact(a, &crit, &in);
 	if (bad) {
 		pk_unsupported(r->d, &a->loc, bad);
+		stand_in(r, a, path);
 		return;
 	}
 	if (a->crit->quick)
 		in = quick_order(r, &in);
-	emit(r, a, path, &crit, &in);
+	if (!emit(r, a, path, &crit, &in))
+		stand_in(r, a, path);
 }
 
 static bool holds_rules(const struct pk_ast_stmt *s, uint8_t kind)

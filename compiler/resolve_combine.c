@@ -178,6 +178,10 @@ static bool consistent(const struct pk_ir_rule *ir)
 {
 	if ((ir->proto == 1 && ir->af == PK_AF_INET6) || (ir->proto == 58 && ir->af == PK_AF_INET))
 		return false;
+	/* a fragment has no ports or ICMP header to match */
+	if (ir->fragment && (ir->sport.op != PK_PORT_ANY || ir->dport.op != PK_PORT_ANY || ir->icmp_type >= 0 ||
+			     ir->icmp_code >= 0))
+		return false;
 	return !ir->route.gw.af || !ir->af || ir->route.gw.af == ir->af;
 }
 
@@ -198,6 +202,7 @@ enum pk_combine pk_res_combine(const struct pk_ir_rule *crit, struct pk_ir_rule 
 		tagged(crit, ir, why),
 		owner(crit, ir, why),
 	};
+	ir->fragment |= crit->fragment;
 	/* flags last: whether they matter depends on the protocol settled above */
 	enum pk_combine res = flags(crit, ir, why);
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)

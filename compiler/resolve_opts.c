@@ -325,6 +325,7 @@ bool pk_res_rule_opts(struct pk_res *r, const struct pk_ast_opt *opts, struct pk
 		case PK_O_FLAGS: res_flags(r, o, ir); flags_written = true; break;
 		case PK_O_TOS: res_tos(r, o->s, &o->loc, &ir->tos); break;
 		case PK_O_ALLOWOPTS: ir->allow_opts = true; break;
+		case PK_O_FRAGMENT: ir->fragment = true; break;
 		case PK_O_LABEL: ir->label = o->s; break;
 		case PK_O_TAG: ir->tag = o->s; break;
 		case PK_O_CARRIED:

@@ -258,10 +258,11 @@ static void res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct 
 
 }
 
-/* Defaults pf makes explicit: stateful TCP pass rules match the first SYN. */
+/* Defaults pf makes explicit: stateful TCP pass rules match the first SYN
+ * (not a `fragment` rule: a fragment shows no TCP header). */
 static void res_defaults(struct pk_ir_rule *ir, bool flags_written)
 {
-	if (ir->action == PK_ACT_PASS && ir->state != PK_STATE_NONE && !flags_written &&
+	if (ir->action == PK_ACT_PASS && ir->state != PK_STATE_NONE && !flags_written && !ir->fragment &&
 	    (ir->proto == 0 || ir->proto == 6)) {
 		ir->flags = 0x02;
 		ir->flagmask = 0x12;
@@ -348,6 +349,9 @@ static const char *res_invalid(const struct pk_ir_rule *ir)
 		return "proto icmp does not match address family inet6; use proto icmp6";
 	if (ir->proto == 58 && ir->af == PK_AF_INET)
 		return "proto icmp6 does not match address family inet; use proto icmp";
+	if (ir->fragment && (ir->sport.op != PK_PORT_ANY || ir->dport.op != PK_PORT_ANY || ir->flagmask ||
+			     ir->icmp_type >= 0 || ir->icmp_code >= 0))
+		return "fragments can be filtered only on IP header fields";
 	if (ir->route.kind != PK_ROUTE_NONE) {
 		if (ir->action == PK_ACT_BLOCK)
 			return "route-to, reply-to and dup-to do not apply to block rules";

@@ -96,7 +96,7 @@ void pk_yyerror(const YYLTYPE *loc, struct pk_parse *p, const char *msg);
 %token DIVERTTO "divert-to" DIVERTREPLY "divert-reply" DIVERTPACKET "divert-packet" AFTO "af-to"
 %token RECEIVEDON "received-on"
 
-%type <str> word varstring portopt topo_keyword
+%type <str> word varstring portopt topo_keyword yesno
 %type <num> dir af flushopt
 %type <lq> logquick
 %type <lq> logopts logopt
@@ -211,9 +211,16 @@ setopt		: SET TIMEOUT timeout_item	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK
 		| SET HOSTID word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_HOSTID, $3, 0, NULL)); }
 		| SET LOGINTERFACE word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_LOGINTERFACE, $3, 0, NULL)); }
 		| SET RULESETOPT word	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_RULESET_OPT, $3, 0, NULL)); }
+		| SET REASSEMBLE yesno	{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_REASSEMBLE, $3, 0, NULL)); }
+		| SET REASSEMBLE yesno NODF
+			{ pk_ast_add_set(p, pk_ast_set_new(p, &@$, PK_SET_REASSEMBLE, $3, 1, NULL)); }
 		| SET STATEDEFAULTS state_list
 			{ struct pk_ast_set *s = pk_ast_set_new(p, &@$, PK_SET_STATE_DEFAULTS, NULL, 0, NULL);
 			  s->opts = $3; pk_ast_add_set(p, s); }
+		;
+
+yesno		: word
+		| NO			{ $$ = pk_ast_keyword_text(p, "no"); }
 		;
 
 timeout_item	: word word		{ $$ = pk_ast_item_new(p, &@$, false, $1, $2); }
@@ -426,7 +433,7 @@ filter_opt	: FLAGS word '/' word	{ $$ = pk_ast_opt_pair(p, &@$, PK_O_FLAGS, $2, 
 		| RECEIVEDON '!' word	{ $$ = pk_ast_opt_new(p, &@$, PK_O_RCVON, $3, 1); }
 		| SCRUB '(' scrub_list ')'
 			{ $$ = pk_ast_opt_list(p, &@$, PK_O_SCRUB, 0, NULL, NULL, NULL, $3); }
-		| FRAGMENT		{ pk_ast_unsupported(p, &@$, "fragment (matching fragments)"); $$ = NULL; }
+		| FRAGMENT		{ $$ = pk_ast_opt_new(p, &@$, PK_O_FRAGMENT, NULL, 0); }
 		| USER portspec		{ $$ = pk_ast_owner(p, &@$, false, $2); }
 		| GROUP portspec	{ $$ = pk_ast_owner(p, &@$, true, $2); }
 		;

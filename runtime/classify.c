@@ -117,16 +117,27 @@ static bool proto_fields_match(const struct pkb_rule *r, const struct pk_match_p
 	return true;
 }
 
+/* pf_match_rule for a fragment (PF_VPROTO_FRAGMENT), first or later: a
+ * rule that reads ports, TCP flags, the ICMP type or code, or the socket's
+ * owner never matches it. */
+static bool fragment_fields_match(const struct pkb_rule *r, const struct pk_match_pkt *p)
+{
+	return r->sport.op == PK_PORT_ANY && r->dport.op == PK_PORT_ANY && !(p->proto == 6 && r->tcp_mask) &&
+	       r->icmp_type == -1 && r->icmp_code == -1 && r->user == PKB_NONE && r->group == PKB_NONE;
+}
+
 bool pk_rs_match(const struct pk_rs *rs, uint32_t rule, const struct pk_match_pkt *p)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[rule];
 	if ((r->af && r->af != p->af) || (r->dir && r->dir != p->dir) || (r->proto && r->proto != p->proto))
 		return false;
+	if ((r->flags & PKB_R_FRAGMENT) && !p->fragment)
+		return false;
 	if (r->iface != PKB_NONE && (r->iface == p->iface) == !!(r->flags & PKB_R_IFNEG))
 		return false;
 	const struct pkb_addr *addrs = PK_RS_SEC(rs, ADDRS, struct pkb_addr);
 	if (!addr_match(rs, &addrs[r->src], p, p->src) || !addr_match(rs, &addrs[r->dst], p, p->dst) ||
-	    !proto_fields_match(r, p))
+	    !(p->fragment ? fragment_fields_match(r, p) : proto_fields_match(r, p)))
 		return false;
 	if (r->tos != -1 && r->tos != p->tos)
 		return false;
@@ -521,7 +532,8 @@ static void eval_trees(const struct pk_rs *rs, enum pk_rt_phase phase, const uin
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,
 		    struct pk_rs_result *res)
 {
-	if (p->af != PK_AF_INET && p->af != PK_AF_INET6) {
+	/* the trees read ports and flags a fragment does not show; fragments are rare */
+	if ((p->af != PK_AF_INET && p->af != PK_AF_INET6) || p->fragment) {
 		pk_rs_classify_trace(rs, phase, p, res, NULL, NULL);
 		return;
 	}

@@ -274,6 +274,13 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	memcpy(m->dst, p->dst, 16);
 	m->icmp_type = p->icmp_type;
 	m->icmp_code = p->icmp_code;
+	if (p->fragment) {
+		/* pf reads no upper-layer header of a fragment, not even the first one's */
+		m->fragment = true;
+		m->tcp_flags = 0;
+		m->sport = m->dport = 0;
+		m->icmp_type = m->icmp_code = -1;
+	}
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
 	m->tag = x->tag_in;
@@ -445,13 +452,14 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = scrub_phase = res.rule;
 	count_rule(e, x, d->scrub_rule);
-	d->nat_rule = translation_rule(e, x, &m);
+	/* a fragment is translated by no rule: pf keeps no state for it */
+	d->nat_rule = x->p.fragment ? PK_RT_NO_RULE : translation_rule(e, x, &m);
 	if (d->nat_rule != PK_RT_NO_RULE) {
 		count_rule(e, x, d->nat_rule);
 		translate(e, x, d, &m);
 	}
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
-	if (!d->keys_ready && match_rule_translates(e, &res))
+	if (!d->keys_ready && !x->p.fragment && match_rule_translates(e, &res))
 		filter_translating(e, x, d, &m, &res);
 	d->rule = res.rule;
 	apply_matches(e, &res, d);
@@ -489,7 +497,7 @@ static bool cookie_ack(struct pk_engine *e, struct pk_ctx *x)
 {
 	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
 
-	if (!e->has_synproxy || x->p.proto != PK_PROTO_TCP ||
+	if (!e->has_synproxy || x->p.proto != PK_PROTO_TCP || x->p.fragment ||
 	    (x->p.th_flags & (PK_TH_SYN | PK_TH_ACK | PK_TH_RST | PK_TH_FIN)) != PK_TH_ACK)
 		return false;
 	x->as_syn = x->probe = true;
@@ -503,6 +511,21 @@ static bool cookie_ack(struct pk_engine *e, struct pk_ctx *x)
 	return true;
 }
 
+/* A fragment the rules see as one (set reassemble no): no state, no
+ * translation, and a block answers with no RST or ICMP error; pf counts
+ * any drop of it as reason fragment (pf_test, pf_test_rule). */
+static void fragment_verdict(struct pk_engine *e, struct pk_ctx *x, uint32_t rule)
+{
+	const struct pk_rs_rule *r;
+
+	if (rule == PK_RT_NO_RULE)
+		return;
+	r = pk_rs_rule(e->rs, rule);
+	count_rule(e, x, rule);
+	if (r->action == PK_ACT_BLOCK || (x->p.ip_options && !r->allow_opts))
+		block(x, PK_REASON_FRAGMENT);
+}
+
 static void filter(struct pk_engine *e, struct pk_ctx *x)
 {
 	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
@@ -513,6 +536,10 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 	decide(e, x, &d);
 	x->v->rule = d.rule;
 	x->v->tag = d.tag ? d.tag : x->tag_in;
+	if (x->p.fragment) {
+		fragment_verdict(e, x, d.rule);
+		return;
+	}
 	if (d.rule == PK_RT_NO_RULE) {
 		/* pf's default rule passes without state, unless a translation needs one */
 		if (d.nat_rule != PK_RT_NO_RULE && !x->p.icmp_error)
@@ -584,25 +611,6 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 	}
 }
 
-/* Hold fragments until their datagram is whole; go on with the whole one. */
-static enum pk_drop_reason reassemble(struct pk_engine *e, struct pk_ctx *x, bool *held)
-{
-	enum pk_drop_reason why = PK_REASON_NONE;
-
-	switch (pk_frag_add(&e->frag, &x->p, x->ip, x->len, x->cap, x->now_ms, e->opt->timeouts[PK_TMO_FRAG], &why)) {
-	case PK_FRAG_HELD:
-		*held = true;
-		x->v->kind = PK_V_HOLD;
-		return PK_REASON_NONE;
-	case PK_FRAG_DROP:
-		return why;
-	default:
-		x->reassembled = true;
-		x->v->translated = true;
-		return pk_pkt_parse(x->ip, *x->len, &x->p);
-	}
-}
-
 static void handle(struct pk_engine *e, struct pk_ctx *x)
 {
 	enum pk_drop_reason r = pk_pkt_parse(x->ip, *x->len, &x->p);
@@ -610,21 +618,24 @@ static void handle(struct pk_engine *e, struct pk_ctx *x)
 	uint32_t i;
 
 	if (r == PK_REASON_NONE && x->p.fragment)
-		r = reassemble(e, x, &held);
+		r = pk_eng_normalize_fragment(e, x, &held);
 	if (held)
 		return;
-	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP)
+	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP && !x->p.fragment)
 		r = pk_eng_normalize_tcp(x);
 	if (r != PK_REASON_NONE) {
 		block(x, r);
 		return;
 	}
-	if (x->p.icmp_error && pk_eng_icmp_related(e, x))
-		return;
-	i = pk_eng_state_lookup(e, x);
-	if (i != PK_ST_NONE) {
-		pk_eng_state_apply(e, x, i);
-		return;
+	/* a fragment the rules see as one matches no state (pf_test's PF_VPROTO_FRAGMENT) */
+	if (!x->p.fragment) {
+		if (x->p.icmp_error && pk_eng_icmp_related(e, x))
+			return;
+		i = pk_eng_state_lookup(e, x);
+		if (i != PK_ST_NONE) {
+			pk_eng_state_apply(e, x, i);
+			return;
+		}
 	}
 	filter(e, x);
 }

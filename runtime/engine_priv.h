@@ -111,7 +111,10 @@ void pk_eng_nat_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i);
 /* Rewrite an ICMP error related to translated state i, quoted packet included. */
 void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_pkt *in);
 
-/* scrub.c: pf_normalize_tcp (flags) and the per-packet scrub options. */
+/* scrub.c: pf_normalize_ip's fragments, pf_normalize_tcp (flags) and the per-packet scrub options. */
+/* A fragment: dropped, held (*held) until its datagram is whole (x->p then
+ * the whole one), or with `set reassemble no` left for the rules as it is. */
+enum pk_drop_reason pk_eng_normalize_fragment(struct pk_engine *e, struct pk_ctx *x, bool *held);
 enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x);
 /* Apply a state's scrub options (NULL: none) to the packet. */
 void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *c);

@@ -116,6 +116,10 @@ struct pkb_addr {
 };
 
 #define PKB_OPT_HOSTID_SET 1u
+#define PKB_OPT_REASS_OFF 2u   /* set reassemble no */
+#define PKB_OPT_REASS_NODF 4u  /* set reassemble ... no-df */
+#define PKB_OPT_REASS_SET 8u   /* set reassemble written, for printing */
+#define PKB_OPT_ALL ((PKB_OPT_REASS_SET << 1) - 1)
 struct pkb_options {
 	uint32_t timeouts[PK_TMO_COUNT];
 	uint32_t timeout_set; /* bit per enum pk_timeout */
@@ -231,7 +235,8 @@ struct pkb_routeopt {
 #define PKB_R_REASSEMBLE_TCP (1u << 10)
 #define PKB_R_FRAG_REASSEMBLE (1u << 11)
 #define PKB_R_RCVNEG (1u << 12) /* received-on ! IF */
-#define PKB_R_ALL ((1u << 13) - 1)
+#define PKB_R_FRAGMENT (1u << 13) /* matches fragments only */
+#define PKB_R_ALL ((1u << 14) - 1)
 
 struct pkb_port {
 	uint8_t op, pad; /* enum pk_port_op */

@@ -101,7 +101,7 @@ static int v_options(const struct pk_rs *rs, struct pk_err *err)
 	if (v_max(err, o->optimization, PK_OPT_COUNT - 1, at, "optimization") ||
 	    v_max(err, o->block_policy, PK_BLOCKPOL_RETURN, at + 1, "block policy") ||
 	    v_max(err, o->state_policy, PK_POLICY_FLOATING, at + 2, "state policy") ||
-	    v_max(err, o->flags, PKB_OPT_HOSTID_SET, at + 3, "option flags"))
+	    v_max(err, o->flags, PKB_OPT_ALL, at + 3, "option flags"))
 		return -1;
 	const uint32_t *strs = &o->debug;
 	for (int i = 0; i < 4; i++)

@@ -128,6 +128,12 @@ enum pk_block_kind {
 
 enum pk_block_policy { PK_BLOCKPOL_DROP, PK_BLOCKPOL_RETURN };
 
+/* `set reassemble` (pf_status.reass): ON holds fragments until their
+ * datagram is whole (pf's default); NODF takes fragments with DF set too,
+ * clearing it, where pf drops them otherwise. */
+#define PK_REASS_ON 1u
+#define PK_REASS_NODF 2u
+
 enum pk_state_type { PK_STATE_NONE, PK_STATE_KEEP, PK_STATE_MODULATE, PK_STATE_SYNPROXY };
 /* A rule's DEFAULT takes `set state-policy`, which is IF_BOUND or FLOATING. */
 enum pk_state_policy { PK_POLICY_DEFAULT, PK_POLICY_IF_BOUND, PK_POLICY_FLOATING };

@@ -133,7 +133,7 @@ static void box_of(const struct pk_rs *rs, uint32_t i, struct pk_rs_box *b)
 	b->bits = (r->flags & PKB_R_IFNEG ? PK_BOX_IFNEG : 0) | (r->flags & PKB_R_QUICK ? PK_BOX_QUICK : 0) |
 		  (r->action == PK_ACT_MATCH ? PK_BOX_MATCH : 0);
 	if (!exact || r->tos != -1 || r->tagged || r->probability || r->owner != PK_OWNER_ANY ||
-	    r->rcv_iface != PKB_NONE)
+	    r->rcv_iface != PKB_NONE || (r->flags & PKB_R_FRAGMENT))
 		b->bits |= PK_BOX_FULL;
 }
 

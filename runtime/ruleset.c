@@ -167,6 +167,8 @@ static void build_options(struct pk_rs *rs)
 	rs->opts.block_policy = o->block_policy;
 	rs->opts.state_policy = o->state_policy;
 	rs->opts.optimization = o->optimization;
+	rs->opts.reassemble = (o->flags & PKB_OPT_REASS_OFF ? 0 : PK_REASS_ON) |
+			      (o->flags & PKB_OPT_REASS_NODF ? PK_REASS_NODF : 0);
 	rs->opts.hostid = o->hostid;
 	rs->opts.nskip = (uint16_t)PK_RS_N(rs, SKIP);
 	for (uint32_t i = 0; i < PK_RS_N(rs, SKIP); i++)

@@ -57,7 +57,9 @@ struct pk_match_pkt {
 	bool local;       /* in to one of the firewall's addresses, or out from one, as it arrived:
 			   * a socket of the firewall's own (enum pk_owner); the engine works it
 			   * out only when some rule reads it */
-	uint8_t zero;     /* always 0: no padding, so the decision cache compares bytes */
+	bool fragment;    /* a fragment the rules see as one (set reassemble no): it shows no
+			   * ports, flags or ICMP header; the struct has no padding, so the
+			   * decision cache compares bytes */
 	uint16_t rcvif;   /* the interface it was received on (received-on); PK_RT_NO_IFACE
 			   * for the firewall's own packets */
 	uint16_t zero2;   /* always 0, as zero */
@@ -72,6 +74,7 @@ struct pk_rs_options {
 	uint8_t block_policy; /* enum pk_block_policy */
 	uint8_t state_policy; /* PK_POLICY_IF_BOUND or PK_POLICY_FLOATING */
 	uint8_t optimization; /* enum pk_optimization */
+	uint8_t reassemble;   /* PK_REASS_* bits */
 	uint32_t hostid;
 	uint16_t nskip;
 	const uint16_t *skip; /* interface indices under `set skip on` */

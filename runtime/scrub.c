@@ -1,5 +1,6 @@
 /*
- * runtime/scrub.c: normalisation (pf_normalize_tcp, pf_scrub, max-mss).
+ * runtime/scrub.c: normalisation (pf_normalize_ip's fragments,
+ * pf_normalize_tcp, pf_scrub, max-mss).
  *
  * TCP flag sanity runs on every TCP packet, as OpenBSD's pf_test does
  * before the state lookup. The scrub options of the rule that created a
@@ -15,6 +16,44 @@
 #include "runtime/cksum.h"
 #include "runtime/engine_priv.h"
 #include "runtime/wire.h"
+
+/* Hold fragments until their datagram is whole; go on with the whole one. */
+static enum pk_drop_reason reassemble(struct pk_engine *e, struct pk_ctx *x, bool *held)
+{
+	enum pk_drop_reason why = PK_REASON_NONE;
+
+	switch (pk_frag_add(&e->frag, &x->p, x->ip, x->len, x->cap, x->now_ms, e->opt->timeouts[PK_TMO_FRAG], &why)) {
+	case PK_FRAG_HELD:
+		*held = true;
+		x->v->kind = PK_V_HOLD;
+		return PK_REASON_NONE;
+	case PK_FRAG_DROP:
+		return why;
+	default:
+		x->reassembled = true;
+		x->v->translated = true;
+		return pk_pkt_parse(x->ip, *x->len, &x->p);
+	}
+}
+
+/* pf_normalize_ip: a fragment with DF set is dropped, unless `set
+ * reassemble ... no-df` clears the bit (the whole datagram then has it
+ * clear too); the others are reassembled, or not with `set reassemble no`. */
+enum pk_drop_reason pk_eng_normalize_fragment(struct pk_engine *e, struct pk_ctx *x, bool *held)
+{
+	if (x->p.df) {
+		uint16_t off = pk_get16(x->ip + PK_IP4_OFF_FRAG);
+
+		if (!(e->opt->reassemble & PK_REASS_NODF))
+			return PK_REASON_FRAGMENT;
+		pk_patch16(x->ip + PK_IP4_OFF_FRAG, off & (uint16_t)~PK_IP4_DF, x->ip + PK_IP4_OFF_SUM);
+		x->p.df = false;
+		x->v->translated = true;
+	}
+	if (!(e->opt->reassemble & PK_REASS_ON))
+		return PK_REASON_NONE;
+	return reassemble(e, x, held);
+}
 
 enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x)
 {

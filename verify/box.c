@@ -161,11 +161,15 @@ void pk_box_of_rule(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, 
 		b->ifname = r->ifc.name;
 	if (r->ifc.neg || r->tagged || r->probability || r->owner != PK_OWNER_ANY || r->rcv.name)
 		b->exact = false;
+	/* boxes have no fragment dimension: with fragments filtered, a rule
+	 * that matches none, or only them, is not its box */
+	if (rs->opts.reassemble_no && (r->fragment || pk_ir_rule_reads_l4(r, 6)))
+		b->exact = false;
 	addr_box(rs, &r->src, &b->src_lo, &b->src_hi, b);
 	addr_box(rs, &r->dst, &b->dst_lo, &b->dst_hi, b);
 	l4_box(r, b);
-	if (b->afmask == 0)
-		b->empty = true;
+	if (b->afmask == 0 || (r->fragment && !rs->opts.reassemble_no))
+		b->empty = true; /* reassembled, no packet is a fragment */
 	if (r->unsupported)
 		box_any(b);
 }

@@ -166,7 +166,9 @@ static bool match(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, co
 		return false;
 	if (!addr_match(rs, &r->src, p, p->src) || !addr_match(rs, &r->dst, p, p->dst))
 		return false;
-	if (!l4_match(r, p))
+	if (r->fragment && !p->fragment)
+		return false;
+	if (p->fragment ? pk_ir_rule_reads_l4(r, p->proto) : !l4_match(r, p))
 		return false;
 	if (r->tos >= 0 && p->tos != r->tos)
 		return false;
@@ -261,13 +263,13 @@ void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 		if (r->action != PK_ACT_MATCH) {
 			res->rule = i;
 			res->pass = r->action == PK_ACT_PASS;
-		} else if (r->nat.kind != PK_NAT_NONE) {
-			translate(rs, i, &res->out, res);
+		} else if (r->nat.kind != PK_NAT_NONE && !p->fragment) {
+			translate(rs, i, &res->out, res); /* pf translates no fragment: it keeps no state for it */
 		}
 		/* quick stops evaluation, on a match rule too (pf's PF_TEST_QUICK) */
 		if (r->quick)
 			break;
 	}
-	if (res->rule != PK_EVAL_NONE && res->pass && rs->rules[res->rule].nat.kind != PK_NAT_NONE)
+	if (res->rule != PK_EVAL_NONE && res->pass && rs->rules[res->rule].nat.kind != PK_NAT_NONE && !p->fragment)
 		translate(rs, res->rule, &res->out, res);
 }

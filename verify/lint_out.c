@@ -40,6 +40,8 @@ json_t *pk_vpkt_json(const struct pk_vpkt *p, const char *outcome)
 			      p->af, "proto", p->proto, "src", src, "dst", dst, "dir",
 			      p->dir == PK_DIR_OUT ? "out" : "in", "sport", p->sport, "dport", p->dport,
 			      "interface", p->ifname, "tcp_flags", p->flags, "outcome", outcome);
+	if (p->fragment)
+		json_object_set_new(w, "fragment", json_true());
 	return w;
 }
 

@@ -166,6 +166,9 @@ static const char *dead_reason(const struct pk_ir_ruleset *rs, const struct pk_i
 			return "it uses an empty table";
 	if (on_skipped(rs, r))
 		return "its interface is under set skip, so pf never filters there";
+	if (r->fragment && !rs->opts.reassemble_no)
+		return "it matches fragments, and pf reassembles them before any rule sees them (set reassemble no "
+		       "filters them one by one)";
 	if ((r->sport.op || r->dport.op) && r->proto && r->proto != 6 && r->proto != 17)
 		return "it has ports but its protocol carries none";
 	if ((r->src.kind == PK_ADDR_NOROUTE && !r->src.neg) || (r->dst.kind == PK_ADDR_NOROUTE && !r->dst.neg))

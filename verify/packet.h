@@ -30,6 +30,8 @@ struct pk_vpkt {
 	const char *rcvif;  /* outbound: the interface a forwarded packet came in by (received-on);
 			     * NULL for the firewall's own. Inbound packets came in by ifname. */
 	const char *tag;    /* NULL: untagged */
+	bool fragment;      /* a fragment the rules see as one (set reassemble no): no ports,
+			     * flags or ICMP fields, which are 0 */
 };
 
 

@@ -2,7 +2,10 @@
  * verify/pkt_text.c: a packet written like a rule, both ways:
  *   [inet|inet6] PROTO from ADDR [port N] to ADDR [port N] [in|out] [on IF]
  *   [flags FLAGS] [icmp-type N|NAME [code N]] [tos N] [tagged NAME] [received-on IF]
- * (received-on: where an outbound packet the firewall forwards came in).
+ *   [fragment]
+ * (received-on: where an outbound packet the firewall forwards came in;
+ * fragment: one the rules see as such, which shows no ports, flags or ICMP
+ * header).
  * Protocols are names from the table below or numbers.
  */
 #include <arpa/inet.h>
@@ -70,7 +73,7 @@ void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size)
 		snprintf(proto, sizeof(proto), "%s", pn);
 	else
 		snprintf(proto, sizeof(proto), "%u", p->proto);
-	const bool ports = p->proto == 6 || p->proto == 17;
+	const bool ports = (p->proto == 6 || p->proto == 17) && !p->fragment;
 	append(&t, "%s %s from %s", p->af == PK_AF_INET ? "inet" : "inet6", proto, src);
 	if (ports)
 		append(&t, " port %u", p->sport);
@@ -78,7 +81,7 @@ void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size)
 	if (ports)
 		append(&t, " port %u", p->dport);
 	append(&t, " %s on %s", p->dir == PK_DIR_OUT ? "out" : "in", p->ifname ? p->ifname : "(other)");
-	if (p->proto == 6) {
+	if (p->proto == 6 && !p->fragment) {
 		char f[9] = {0};
 		unsigned k = 0;
 		for (unsigned b = 0; b < 8; b++)
@@ -86,7 +89,7 @@ void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size)
 				f[k++] = pk_flag_chars[b];
 		append(&t, " flags %s", k ? f : "none");
 	}
-	if ((p->af == PK_AF_INET && p->proto == 1) || (p->af == PK_AF_INET6 && p->proto == 58)) {
+	if (((p->af == PK_AF_INET && p->proto == 1) || (p->af == PK_AF_INET6 && p->proto == 58)) && !p->fragment) {
 		const char *kw = p->af == PK_AF_INET ? "icmp-type" : "icmp6-type";
 		const char *name = pk_icmp_type_name(p->icmp_type, p->af);
 		if (name)
@@ -102,6 +105,8 @@ void pk_vpkt_format(const struct pk_vpkt *p, char *buf, size_t size)
 		append(&t, " tagged %s", p->tag);
 	if (p->dir == PK_DIR_OUT && p->rcvif)
 		append(&t, " received-on %s", p->rcvif);
+	if (p->fragment)
+		append(&t, " fragment");
 }
 
 static int parse_num(const char *w, unsigned max, unsigned *out)
@@ -176,6 +181,10 @@ static int parse_kw(struct pk_words *w, const char *kw, struct pk_vpkt *p, bool 
 	}
 	if (!strcmp(kw, "inet") || !strcmp(kw, "inet6")) {
 		p->af = kw[4] ? PK_AF_INET6 : PK_AF_INET;
+		return 0;
+	}
+	if (!strcmp(kw, "fragment")) {
+		p->fragment = true;
 		return 0;
 	}
 	if (!(a = next_word(w)))
@@ -256,9 +265,11 @@ int pk_vpkt_parse(const char *text, struct pk_vpkt *p, char *store, size_t store
 		return pk_err_set(err, "the packet needs addresses: 'from ADDR to ADDR'");
 	if (p->proto == 6 && !flags_seen)
 		p->flags = PK_TH_SYN;
-	if (p->proto != 6)
+	if (p->proto != 6 || p->fragment)
 		p->flags = 0;
-	if (p->proto != 6 && p->proto != 17)
+	if ((p->proto != 6 && p->proto != 17) || p->fragment)
 		p->sport = p->dport = 0;
+	if (p->fragment)
+		p->icmp_type = p->icmp_code = 0;
 	return 0;
 }

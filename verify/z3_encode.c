@@ -39,6 +39,7 @@ static void add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 {
 	z->xl_rs = NULL; /* a ruleset (perhaps at a freed one's address): its translations are built afresh */
 	z->closed |= rs->nifaces > 0;
+	z->frags |= rs->opts.reassemble_no;
 	for (uint32_t i = 0; i < rs->nifaces; i++)
 		name_add(&z->ifnames, &z->nif, &z->capif, rs->ifaces[i].name);
 	for (uint32_t i = 0; i < rs->nroutes; i++)
@@ -129,6 +130,9 @@ Z3_ast pk_z3_domain(struct pk_z3 *z)
 	const Z3_ast low96_dst = field_is(z, Z3_mk_extract(c, 95, 0, z->p.dst), 0);
 	const Z3_ast no_ports[2] = {field_is(z, z->p.sport, 0), field_is(z, z->p.dport, 0)};
 	const Z3_ast no_icmp[2] = {field_is(z, z->p.itype, 0), field_is(z, z->p.icode, 0)};
+	const Z3_ast frag = field_is(z, z->p.frag, 1);
+	/* a fragment shows no upper-layer header: its fields are 0 */
+	const Z3_ast no_l4[3] = {Z3_mk_and(c, 2, no_ports), Z3_mk_and(c, 2, no_icmp), field_is(z, z->p.flags, 0)};
 	const Z3_ast v[] = {
 		Z3_mk_or(c, 2, fam),
 		Z3_mk_or(c, 2, dirs),
@@ -139,6 +143,7 @@ Z3_ast pk_z3_domain(struct pk_z3 *z)
 		Z3_mk_bvule(c, z->p.iface, pk_z3_bv(c, z->nif, 16)),
 		z->closed ? Z3_mk_not(c, field_is(z, z->p.iface, 0)) : Z3_mk_true(c),
 		Z3_mk_bvule(c, z->p.tag, pk_z3_bv(c, z->ntag, 16)),
+		z->frags ? implies(c, frag, Z3_mk_and(c, 3, no_l4)) : Z3_mk_not(c, frag),
 	};
 	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
 }
@@ -295,6 +300,7 @@ Z3_ast pk_z3_is_packet(struct pk_z3 *z, const struct pk_vpkt *p)
 		field_is(z, z->p.iface, pk_z3_iface_index(z, p->ifname)),
 		field_is(z, z->p.rcvif, p->dir == PK_DIR_IN ? 0 : pk_z3_iface_index(z, p->rcvif)),
 		field_is(z, z->p.tag, tag_of(z, p->tag)),
+		field_is(z, z->p.frag, p->fragment),
 	};
 	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
 }
@@ -333,6 +339,7 @@ void pk_z3_model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out)
 	const uint64_t rk = model_u64(c, m, z->p.rcvif);
 	out->rcvif = out->dir == PK_DIR_OUT && rk >= 1 && rk <= z->nif ? z->ifnames[rk - 1] : NULL;
 	out->tag = tk >= 1 && tk <= z->ntag ? z->tags[tk - 1] : NULL;
+	out->fragment = model_u64(c, m, z->p.frag) != 0;
 }
 
 Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume)

@@ -35,7 +35,8 @@
 	X(icode, 8)     \
 	X(iface, 16)    \
 	X(rcvif, 16)    /* outbound: where a forwarded packet came in; 0 for the firewall's own */ \
-	X(tag, 16)
+	X(tag, 16)      \
+	X(frag, 1)      /* a fragment the rules see as one (set reassemble no) */
 
 /* Per solver call; an unknown answer is never taken for a proof. */
 #define PK_Z3_TIMEOUT_MS 5000
@@ -61,6 +62,7 @@ struct pk_z3 {
 	const char **tags; /* tags[k-1] is tag k */
 	unsigned ntag, captag;
 	bool closed; /* a topology lists the interfaces: packets arrive on named ones only */
+	bool frags;  /* some ruleset says `set reassemble no`: the rules see fragments */
 	unsigned long checks;   /* solver calls made */
 	unsigned long unknowns; /* of which the solver could not settle */
 	/* match rules' translations, as the rules after each see the packet

@@ -295,6 +295,23 @@ static unsigned l4_match(struct pk_z3 *z, const struct pk_ir_rule *r, Z3_ast *v)
 	return n;
 }
 
+/* pf_match_rule on a fragment: a `fragment` rule matches only fragments;
+ * one that reads ports, ICMP fields or the owner none, nor one with flags
+ * a TCP fragment. */
+static unsigned fragment_match(struct pk_z3 *z, const struct pk_ir_rule *r, Z3_ast *v)
+{
+	Z3_context c = z->c;
+	const Z3_ast frag = eq(c, z->p.frag, pk_z3_bv(c, 1, 1));
+	unsigned n = 0;
+	if (r->fragment)
+		v[n++] = frag;
+	if (pk_ir_rule_reads_l4(r, 17))
+		v[n++] = Z3_mk_not(c, frag);
+	else if (r->flagmask)
+		v[n++] = Z3_mk_not(c, and2(c, frag, proto_is(z, 6)));
+	return n;
+}
+
 static unsigned tag_index(const struct pk_z3 *z, const char *name)
 {
 	for (unsigned k = 0; k < z->ntag; k++)
@@ -346,6 +363,7 @@ Z3_ast pk_z3_match_plain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const 
 		const Z3_ast t = eq(c, z->p.tag, pk_z3_bv(c, tag_index(z, r->tagged), 16));
 		v[n++] = r->tagged_neg ? Z3_mk_not(c, t) : t;
 	}
+	n += fragment_match(z, r, v + n);
 	if (r->rcv.name) {
 		/* inbound packets were received where they are seen */
 		const Z3_ast in = eq(c, z->p.dir, pk_z3_bv(c, PK_DIR_IN, 8));

@@ -74,12 +74,14 @@ static struct fields translate(struct pk_z3 *z, const struct pk_ir_ruleset *rs, 
 	const Z3_ast tu[2] = {eq_bv(c, z->p.proto, 6, 8), eq_bv(c, z->p.proto, 17, 8)};
 	const struct pool pool = pool_of(z, rs, n);
 	const Z3_ast have = pool_has(c, &pool);
-	const Z3_ast s_on[3] = {m, have, src_side}, d_on[3] = {m, have, Z3_mk_not(c, src_side)};
+	/* a fragment is translated by no rule: pf keeps no state for it */
+	const Z3_ast whole = Z3_mk_not(c, eq_bv(c, z->p.frag, 1, 1));
+	const Z3_ast s_on[4] = {m, have, src_side, whole}, d_on[4] = {m, have, Z3_mk_not(c, src_side), whole};
 	Z3_ast to_src, to_dst;
 	struct fields f = *cur;
 
-	to_src = pk_z3_and(c, 3, s_on);
-	to_dst = pk_z3_and(c, 3, d_on);
+	to_src = pk_z3_and(c, 4, s_on);
+	to_dst = pk_z3_and(c, 4, d_on);
 	f.src = Z3_mk_ite(c, to_src, pool_addr(c, &pool, cur->src), cur->src);
 	f.dst = Z3_mk_ite(c, to_dst, pool_addr(c, &pool, cur->dst), cur->dst);
 	if (n->port_lo) {

@@ -297,6 +297,24 @@ static void test_what_one_rule_cannot_say_is_unsupported(void **state)
 		    "unsupported: table <t> in anchor \"a\" named like another table", 1);
 }
 
+/* What stays unsupported does not stop the rest: an anchor rule that
+ * cannot be flattened stays as one unsupported rule that may match
+ * anything, its rules still checked, printed as written. */
+static void test_an_unsupported_anchor_stays_as_a_rule_that_may_match_anything(void **state)
+{
+	(void)state;
+	struct pk_ir_ruleset *ir = pk_test_load_ok("block all\nanchor \"a\" in tag T {\n pass proto tcp\n}\npass out\n");
+	assert_int_equal(ir->nrules, 3);
+	assert_non_null(ir->rules[1].unsupported);
+	assert_int_equal(ir->rules[1].action, PK_ACT_PASS);
+	assert_string_equal(ir->rules[1].text, "anchor a in tag T");
+	pk_ir_ruleset_free(ir);
+	const char *text = "anchor \"a\" quick {\n pass tag T\n}\n";
+	expect_rules(text, "anchor a quick\n");
+	expect_diag(text, "no anchor rule evaluates", 0);
+	expect_diag("anchor \"a\" tag T {\n pass inet proto icmp6\n}\n", "error: proto icmp6 does not match", 1);
+}
+
 static void test_what_pfctl_refuses_is_an_error(void **state)
 {
 	(void)state;
@@ -353,6 +371,7 @@ PK_TEST_MAIN_GROUP(make_dir, remove_dir,
 	cmocka_unit_test(test_dummynet_anchors_are_empty_with_a_note),
 	cmocka_unit_test(test_rules_no_anchor_rule_reaches_are_reported),
 	cmocka_unit_test(test_what_one_rule_cannot_say_is_unsupported),
+	cmocka_unit_test(test_an_unsupported_anchor_stays_as_a_rule_that_may_match_anything),
 	cmocka_unit_test(test_what_pfctl_refuses_is_an_error),
 	cmocka_unit_test(test_anchors_named_over_and_over_are_bounded),
 	cmocka_unit_test(test_flattened_rules_print_back_the_same),

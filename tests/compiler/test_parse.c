@@ -107,8 +107,6 @@ static void test_unsupported_features_are_reported_at_their_location(void **stat
 	pk_test_expect_diag("pass in all\npass in max-pkt-rate 100/10\n",
 			    "t.conf:2:9: warning: unsupported: max-pkt-rate [unsupported]");
 	pk_test_expect_diag("pass in on em0 from any os \"Windows\"\n", "warning: unsupported: os fingerprints");
-	pk_test_expect_diag("pass in proto tcp fragment\n", "warning: unsupported: fragment");
-	pk_test_expect_diag("set reassemble no\n", "warning: unsupported: set reassemble no");
 	pk_test_expect_no_diag("pass in max-pkt-rate {\n 100/10\n}\npass all\n", "syntax error");
 }
 

@@ -184,7 +184,7 @@ static void test_peers_groups_and_carried_text_survive_a_pkb(void **state)
 	struct pk_ir_ruleset *ir = pk_test_load_ok(carried_text);
 	assert_int_equal(ir->ifaces[1].ngroups, 2);
 	assert_int_equal(ir->ifaces[2].npeers, 2);
-	assert_int_equal(ir->ncarried, 6);
+	assert_int_equal(ir->ncarried, 5);
 	assert_non_null(ir->rules[0].carried);
 	assert_prints_the_same_after_pkb(ir);
 	assert_reencodes_to_the_same_bytes(ir);

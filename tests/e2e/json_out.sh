@@ -34,6 +34,10 @@ assert d["route"] == "out" and d["egress"] == "opt1" and d["verdict"] == "pass" 
 PY
 "$picket" explain --format json "$ex" 'udp from 192.168.1.10 to 10.0.10.5 port 161 in on lan0' >"$tmp/explain2.json"
 valid explain "$tmp/explain2.json" -- "explain --format json (blocked in)"
+printf 'set reassemble no\n' | cat - "$ex" >"$tmp/frags.conf"
+"$picket" explain --format json "$tmp/frags.conf" 'udp from 192.168.1.10 to 10.0.10.5 in on lan0 fragment' >"$tmp/explain3.json"
+valid explain "$tmp/explain3.json" -- "explain --format json (a fragment)"
+grep -q '"fragment": *true' "$tmp/explain3.json" && echo "ok: explain: the fragment is said" || fail "explain: fragment"
 "$picket" explain --format yaml "$ex" 'tcp from 1.2.3.4 to 5.6.7.8 in on lan0' >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'text or json' "$tmp/err" && echo "ok: an unknown format is refused" || fail "--format yaml"
 

@@ -95,4 +95,7 @@ grep -q '^ *1 .* pass .*10.0.10.5:22 \[S\] (diverted to 127.0.0.1 port 8022, a l
 	grep -q 'diverted to 127.0.0.1 port 8022: delivered, unchanged, to a local socket; not forwarded' "$out/divert.txt" &&
 	! grep -q '^ *1 .*-> opt1' "$out/divert.txt" && ok "divert-to: replay and --explain name the socket" ||
 	fail "divert-to: $(head -c 600 "$out/divert.txt")"
+build/picket replay --format csv "$out/divert.conf" examples/freenas.pcapng >"$out/divert.csv" 2>/dev/null
+head -1 "$out/divert.csv" | grep -q ',packet,divert_address,divert_port$' && grep -q '^1,.*,127\.0\.0\.1,8022$' "$out/divert.csv" &&
+	ok "divert-to: csv's last columns name the socket" || fail "divert-to csv: $(head -c 600 "$out/divert.csv")"
 [ $fails -eq 0 ]

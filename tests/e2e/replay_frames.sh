@@ -85,7 +85,7 @@ EOF
 	'^{"n":4,"time":1003.000000,"iface":null,"verdict":"skip","reason":"not IP: ethertype 0x0806, ARP"}$' ||
 	fail "jsonl skip line"
 "$picket" replay --iface lan0 --format csv "$conf" "$tmp/link1.pcap" | grep -q \
-	'^4,1003.000000,,,skip,,,,,"not IP: ethertype 0x0806, ARP",,0,""$' || fail "csv skip line"
+	'^4,1003.000000,,,skip,,,,,"not IP: ethertype 0x0806, ARP",,0,"",,$' || fail "csv skip line"
 # --explain of a frame not replayed says so
 "$picket" replay --iface lan0 --quiet --explain 4 "$conf" "$tmp/link1.pcap" |
 	grep -qx 'packet 4 is not replayed: not IP: ethertype 0x0806, ARP' || fail "--explain of a skipped frame"

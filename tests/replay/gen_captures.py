@@ -15,7 +15,7 @@ Debian's python3 (python3-scapy).
 import os
 import sys
 
-from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.inet import ICMP, IP, TCP, UDP, fragment
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -276,7 +276,26 @@ def dmz():
     return cap
 
 
-SCENARIOS = {"freenas": freenas, "overload": overload, "matchrdr": matchrdr, "dmz": dmz, "states": states, "asym": asym, "reject": reject, "expire": expire,
+def frag():
+    """Fragmented datagrams: reassembled before the rules by default; with
+    `set reassemble no` each fragment meets the rules, showing no ports."""
+    cap = Capture()
+
+    def pieces(t, pkt, size=1480):
+        for k, piece in enumerate(fragment(pkt, fragsize=size)):
+            cap.add(t + k * 0.001, "lan0", piece)
+
+    dns = IP(src=CLIENT, dst=NAS, id=101) / UDP(sport=40053, dport=53) / Raw(b"d" * 3000)
+    pieces(0.0, dns)                                                  # 1-3 to port 53
+    udp(cap, 1.0, "lan0", CLIENT, NAS, 40054, 53)                     # 4 whole
+    other = IP(src=CLIENT, dst=NAS, id=102) / UDP(sport=40099, dport=9999) / Raw(b"o" * 2000)
+    pieces(2.0, other)                                                # 5-6 to port 9999
+    df = IP(src=CLIENT, dst=NAS, id=103, flags="DF") / UDP(sport=40055, dport=53) / Raw(b"f" * 2000)
+    pieces(3.0, df)                                                   # 7-8 with DF set
+    return cap
+
+
+SCENARIOS = {"frag": frag, "freenas": freenas, "overload": overload, "matchrdr": matchrdr, "dmz": dmz, "states": states, "asym": asym, "reject": reject, "expire": expire,
              "adaptive": adaptive, "example": example,
              "example-synproxy": example_synproxy}
 

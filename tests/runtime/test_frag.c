@@ -196,6 +196,131 @@ static void test_fragmented_datagram_meets_the_rules_when_whole(void **state)
 	}
 }
 
+/* Hands the pieces of whole, split as it was, to the engine in on lan0 one
+ * by one; the verdict of each in kinds[], reasons[]. */
+static void run_pieces(unsigned n, uint8_t kinds[], uint8_t reasons[])
+{
+	for (unsigned k = 0; k < n; k++) {
+		memcpy(et.buf, piece[k], piece_len[k]);
+		et.blen = piece_len[k];
+		pk_engine_packet(et.eng, k * PK_ET_SEC, et.lan, PK_DIR_IN, et.buf, &et.blen, sizeof(et.buf), &et.v);
+		kinds[k] = et.v.kind;
+		reasons[k] = et.v.reason;
+	}
+}
+
+/* Sets DF on every piece, its header checksum made right again. */
+static void set_df(unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		uint8_t *p = piece[k];
+
+		pk_put16(p + 6, pk_get16(p + 6) | 0x4000);
+		pk_put16(p + 10, 0);
+		pk_put16(p + 10, pk_cksum_fold(pk_cksum_add(0, p, 20)));
+	}
+}
+
+/* Under rules, the pieces of whole split into n, each with verdict kind
+ * and reason (the verdicts kept in kinds[], reasons[]). */
+static uint8_t kinds[8], reasons[8];
+static void expect_pieces(const char *rules, unsigned n, uint8_t kind, uint8_t reason)
+{
+	pk_engine_free(et.eng);
+	pk_et_start(rules);
+	run_pieces(n, kinds, reasons);
+	for (unsigned k = 0; k < n; k++) {
+		assert_int_equal(kinds[k], kind);
+		assert_int_equal(reasons[k], reason);
+	}
+}
+
+static void test_without_reassembly_a_port_rule_matches_no_fragment(void **state)
+{
+	(void)state;
+	make_udp(4, 53, 3000);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto udp to port 53\n", split4(1480),
+		      PK_V_BLOCK, PK_REASON_FRAGMENT);
+}
+
+static void test_without_reassembly_fragments_pass_one_by_one_without_state(void **state)
+{
+	(void)state;
+	make_udp(4, 53, 3000);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto udp\n", split4(1480), PK_V_PASS,
+		      PK_REASON_NONE);
+	assert_int_equal(et.blen, piece_len[2]);
+	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
+}
+
+static void test_without_reassembly_ipv6_fragments_meet_the_rules_alone(void **state)
+{
+	const char *rules = PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 inet6 proto udp to port 53\n";
+
+	(void)state;
+	make_udp(6, 53, 2000);
+	expect_pieces(rules, split6(1232, 9), PK_V_BLOCK, PK_REASON_FRAGMENT);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 inet6 proto udp\n", 2, PK_V_PASS,
+		      PK_REASON_NONE);
+}
+
+/* A stateful TCP rule has pf's flags S/SA, which a fragment never shows. */
+static void test_without_reassembly_tcp_fragments_fail_default_flags(void **state)
+{
+	struct pk_tb s = pk_tb_defaults(4, "192.168.1.50", "10.0.10.5");
+	unsigned n;
+
+	(void)state;
+	s.sport = 1000, s.dport = 80, s.flags = 0x02, s.seq = 1, s.payload = 3000;
+	whole_len = pk_tb_build(&s, whole, sizeof(whole));
+	n = split4(1480);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto tcp\n", n, PK_V_BLOCK,
+		      PK_REASON_FRAGMENT);
+	expect_pieces(PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 proto tcp flags any\n", n, PK_V_PASS,
+		      PK_REASON_NONE);
+}
+
+static void test_fragment_rules_match_fragments_only(void **state)
+{
+	const char *rules = PK_ET_TOPO "set reassemble no\nblock all\npass in on lan0 fragment\n";
+
+	(void)state;
+	make_udp(4, 53, 3000);
+	expect_pieces(rules, split4(1480), PK_V_PASS, PK_REASON_NONE);
+	make_udp(4, 53, 100);
+	memcpy(piece[0], whole, whole_len);
+	piece_len[0] = whole_len;
+	expect_pieces(rules, 1, PK_V_BLOCK, PK_REASON_MATCH);
+}
+
+/* With reassembly, the datagram is whole before any rule sees it. */
+static void test_fragment_rules_match_nothing_with_reassembly(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "block all\npass in on lan0 fragment\n");
+	make_udp(4, 53, 3000);
+	run_pieces(split4(1480), kinds, reasons);
+	assert_int_equal(kinds[2], PK_V_BLOCK);
+	assert_int_equal(reasons[2], PK_REASON_MATCH);
+}
+
+static void test_a_fragment_with_df_is_dropped_unless_no_df(void **state)
+{
+	unsigned n;
+
+	(void)state;
+	make_udp(4, 53, 3000);
+	set_df(n = split4(1480));
+	expect_pieces(PK_ET_TOPO "pass\n", n, PK_V_BLOCK, PK_REASON_FRAGMENT);
+	pk_engine_free(et.eng);
+	pk_et_start(PK_ET_TOPO "set reassemble yes no-df\npass\n");
+	run_pieces(n, kinds, reasons);
+	assert_int_equal(kinds[n - 1], PK_V_PASS);
+	assert_int_equal(et.blen, whole_len);
+	assert_int_equal(pk_get16(et.buf + 6) & 0x4000, 0);
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_ipv4_fragments_reassemble_in_any_order, close_cache),
 	cmocka_unit_test_teardown(test_ipv6_fragments_reassemble, close_cache),
@@ -203,4 +328,11 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_frags_limit_refuses_with_memory, close_cache),
 	cmocka_unit_test_teardown(test_incomplete_datagram_expires_after_frag_timeout, close_cache),
 	cmocka_unit_test_teardown(test_fragmented_datagram_meets_the_rules_when_whole, pk_et_teardown),
+	cmocka_unit_test_teardown(test_without_reassembly_a_port_rule_matches_no_fragment, pk_et_teardown),
+	cmocka_unit_test_teardown(test_without_reassembly_fragments_pass_one_by_one_without_state, pk_et_teardown),
+	cmocka_unit_test_teardown(test_without_reassembly_ipv6_fragments_meet_the_rules_alone, pk_et_teardown),
+	cmocka_unit_test_teardown(test_without_reassembly_tcp_fragments_fail_default_flags, pk_et_teardown),
+	cmocka_unit_test_teardown(test_fragment_rules_match_fragments_only, pk_et_teardown),
+	cmocka_unit_test_teardown(test_fragment_rules_match_nothing_with_reassembly, pk_et_teardown),
+	cmocka_unit_test_teardown(test_a_fragment_with_df_is_dropped_unless_no_df, pk_et_teardown),
 )

@@ -76,6 +76,18 @@ void pk_test_expect_print(const char *text, const char *want)
 	free(got);
 }
 
+void pk_test_expect_print_stable(const char *text, unsigned flags, const char *want)
+{
+	char *got = pk_test_print(text, flags);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	char *again = pk_test_print(got, flags);
+	assert_non_null(again);
+	assert_string_equal(again, want);
+	free(again);
+	free(got);
+}
+
 void pk_test_expect_diag(const char *text, const char *fragment)
 {
 	char *got = pk_test_diags(text);

@@ -23,6 +23,8 @@ char *pk_test_diags(const char *text);
 char *pk_test_print_rs(const struct pk_ir_ruleset *rs, unsigned flags);
 /* The test fails unless text loads and prints (without options) as want. */
 void pk_test_expect_print(const char *text, const char *want);
+/* The same with print flags, and the printed form must print the same. */
+void pk_test_expect_print_stable(const char *text, unsigned flags, const char *want);
 /* The test fails unless loading text gives diagnostics holding fragment. */
 void pk_test_expect_diag(const char *text, const char *fragment);
 /* The test fails if loading text gives diagnostics holding fragment. */

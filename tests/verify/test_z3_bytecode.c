@@ -2,7 +2,8 @@
  * tests/verify/test_z3_bytecode.c: the Z3 formula of "the rule that
  * decides packet p" agrees with the compiled bytecode's classifier
  * (pk_rs_classify) and with the reference evaluator, on random
- * ClassBench-shaped rulesets and packets aimed at their rules.
+ * ClassBench-shaped rulesets and packets aimed at their rules, and with
+ * `set reassemble no` on fragments too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,13 +47,33 @@ static void to_vpkt(const struct pk_rs *rs, const struct pk_match_pkt *m, struct
 	p->icmp_code = (uint8_t)(m->icmp_code < 0 ? 0 : m->icmp_code);
 	p->ifname = m->iface == PK_RT_NO_IFACE ? NULL : pk_rs_iface_name(rs, m->iface);
 	p->tag = m->tag ? pk_rs_tag_name(rs, m->tag) : NULL;
+	p->fragment = m->fragment;
 }
 
-static void agree_on(uint64_t seed, uint32_t nrules, unsigned npkts)
+/* Every third rule a `fragment` rule, every other packet a fragment, which
+ * shows the rules no ports, flags or ICMP fields. */
+static void with_fragments(struct pk_ir_ruleset *ir)
+{
+	ir->opts.reassemble_no = true;
+	for (uint32_t i = 0; i < ir->nrules; i += 3)
+		ir->rules[i].fragment = true;
+}
+
+static void as_fragment(struct pk_match_pkt *m)
+{
+	m->fragment = true;
+	m->sport = m->dport = 0;
+	m->tcp_flags = 0;
+	m->icmp_type = m->icmp_code = -1;
+}
+
+static void agree_on(uint64_t seed, uint32_t nrules, unsigned npkts, bool frags)
 {
 	const struct pk_rulegen_opts o = {.seed = seed, .nrules = nrules, .ntables = 3, .quick_pct = 30, .owner_pct = 10};
 	struct pk_ir_ruleset *ir = pk_rulegen(&o);
 	make_deterministic(ir);
+	if (frags)
+		with_fragments(ir);
 	struct pk_rs *rs = pk_test_load_rs(ir);
 	struct pk_z3 z;
 	assert_int_equal(pk_z3_init(&z, ir, NULL), 0);
@@ -63,6 +84,8 @@ static void agree_on(uint64_t seed, uint32_t nrules, unsigned npkts)
 		struct pk_match_pkt m;
 		pk_rulegen_packet(ir, rs, &rng, &m);
 		m.ip_options = false;
+		if (frags && k % 2)
+			as_fragment(&m);
 		struct pk_rs_result res;
 		pk_rs_classify(rs, PK_PHASE_FILTER, &m, &res);
 		struct pk_vpkt p;
@@ -92,9 +115,17 @@ static void test_decision_formula_agrees_with_bytecode_classifier(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 6; seed++)
-		agree_on(seed, 60, 150);
+		agree_on(seed, 60, 150, false);
+}
+
+static void test_decision_formula_agrees_with_bytecode_classifier_on_fragments(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 4; seed++)
+		agree_on(seed, 60, 150, true);
 }
 
 PK_TEST_MAIN(
 	cmocka_unit_test(test_decision_formula_agrees_with_bytecode_classifier),
+	cmocka_unit_test(test_decision_formula_agrees_with_bytecode_classifier_on_fragments),
 )

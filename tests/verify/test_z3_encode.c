@@ -2,7 +2,7 @@
  * tests/verify/test_z3_encode.c: the Z3 encoding of a rule's match agrees
  * with the reference evaluator on every operator, negation, table and
  * protocol-dependent field and the socket owner, on random rules and
- * boundary-biased packets.
+ * boundary-biased packets, fragments (set reassemble no) among them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -233,6 +233,47 @@ static void test_match_agrees_with_reference_evaluator(void **state)
 	pk_z3_fini(&z);
 }
 
+/* With `set reassemble no`, fragments meet the rules: they show no ports,
+ * flags or ICMP fields, and `fragment` rules match only them. */
+static void test_fragments_agree_with_reference_evaluator(void **state)
+{
+	(void)state;
+	enum { NRULES = 300, NPKTS = 40 };
+	static struct pk_ir_rule rules[NRULES];
+	struct pk_ir_ruleset rs;
+	for (uint32_t i = 0; i < NRULES; i++) {
+		rnd_rule(&rules[i]);
+		rules[i].nr = i;
+		rules[i].fragment = rnd() % 3 == 0;
+	}
+	setup_ruleset(&rs, rules, NRULES);
+	rs.opts.reassemble_no = true;
+	struct pk_z3 z;
+	assert_int_equal(pk_z3_init(&z, &rs, NULL), 0);
+	unsigned fragments_matched = 0;
+	for (uint32_t i = 0; i < NRULES; i++) {
+		const Z3_ast m = pk_z3_match(&z, &rs, &rules[i]);
+		for (unsigned k = 0; k < NPKTS; k++) {
+			struct pk_vpkt p;
+			rnd_packet_near(&rules[i], &p);
+			if (k % 2) {
+				p.fragment = true;
+				p.sport = p.dport = 0;
+				p.flags = p.icmp_type = p.icmp_code = 0;
+			}
+			const bool want = pk_eval_match(&rs, &rules[i], &p);
+			fragments_matched += want && p.fragment;
+			if (holds(&z, m, &p) != want) {
+				char buf[256];
+				pk_vpkt_format(&p, buf, sizeof(buf));
+				fail_msg("rule %u disagrees on packet %s (reference says %d)", i, buf, want);
+			}
+		}
+	}
+	assert_true(fragments_matched > NRULES / 4);
+	pk_z3_fini(&z);
+}
+
 /* A translation for a match rule: nat-to, rdr-to or binat-to to an
  * address, a network or a table, with or without a port. */
 static void rnd_nat(struct pk_ir_rule *r, struct pk_ir_addr *pool)
@@ -412,6 +453,7 @@ static void test_owner_agrees_with_reference_evaluator(void **state)
 }
 
 PK_TEST_MAIN(
+	cmocka_unit_test(test_fragments_agree_with_reference_evaluator),
 	cmocka_unit_test(test_match_agrees_with_reference_evaluator),
 	cmocka_unit_test(test_verdicts_through_translations_agree),
 	cmocka_unit_test(test_owner_agrees_with_reference_evaluator),
