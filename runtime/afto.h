@@ -1,0 +1,52 @@
+/*
+ * runtime/afto.h: af-to's rewriting of a packet into the other address
+ * family (pf's NAT64 and NAT46), and the addresses it takes there.
+ *
+ * The addresses follow pf (pf_get_transaddr_af): the source is af-to's
+ * `from`; the destination is `to` when written, else, translating to
+ * IPv4, the IPv4 address embedded in the IPv6 destination at the rule's
+ * destination prefix length (RFC 6052; 96 when that is shorter than 32),
+ * and translating to IPv6, the IPv4 destination embedded in `from`'s
+ * prefix (at most 96 bits). A `to` prefix takes the packet's address bits
+ * below its length the same way. Ports are the caller's: a translated
+ * state may move them as nat-to does.
+ *
+ * The rewrite is pf_translate_af's: a fresh IP header of the new family
+ * (IPv6 extension headers and IPv4 options dropped, traffic class and
+ * TOS, hop limit and TTL carried over, IPv4 with don't-fragment), ICMPv6
+ * echo request and reply turned into ICMP ones and back, and the TCP, UDP
+ * or ICMP checksum computed over the new header. Fragments and ICMP
+ * errors are not translated (pf rewrites the packet an error quotes too;
+ * this does not yet).
+ */
+#ifndef PK_RUNTIME_AFTO_H
+#define PK_RUNTIME_AFTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/packet.h"
+
+/* What a rule's af-to says: the family translated to, `from` and `to`
+ * (to_len 0 when not written; IPv4 in the first 4 bytes), and the length
+ * of the rule's destination prefix (0 for any). */
+struct pk_afto {
+	uint8_t af;
+	uint8_t from[16], from_len;
+	uint8_t to[16], to_len;
+	uint8_t rule_dst_len;
+};
+
+/* The translated source and destination of packet p (of the other family
+ * than a->af); false when pf would refuse the prefix length. */
+bool pk_afto_addrs(const struct pk_afto *a, const struct pk_pkt *p, uint8_t src[16], uint8_t dst[16]);
+
+/* Rewrite the packet ip[0..len) (parsed as p) into family af with those
+ * addresses, in place in a buffer of cap bytes. Returns the new length,
+ * 0 when the packet cannot be translated (fragment, ICMP other than echo,
+ * protocol without a known checksum, too short a buffer). */
+size_t pk_afto_rewrite(uint8_t *ip, size_t len, size_t cap, const struct pk_pkt *p, uint8_t af,
+		       const uint8_t src[16], const uint8_t dst[16]);
+
+#endif
