@@ -29,9 +29,7 @@ json_t *pk_cli_rule_json(const struct pk_ir_ruleset *rs, uint32_t rule)
 		return json_null();
 	const struct pk_ir_rule *r = &rs->rules[rule];
 	size_t len = 0;
-	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
-	while (text && len && (*text == ' ' || *text == '\t'))
-		text++, len--;
+	const char *text = pk_lint_rule_source(rs, rule, &len);
 	json_t *o = json_pack("{s:i, s:s?, s:i, s:s%}", "index", (json_int_t)rule, "file", r->loc.file, "line",
 			      (json_int_t)r->loc.line, "source", text ? text : "", text ? len : (size_t)0);
 	if (r->loc.origin) /* written from config.xml: the rule as the GUI names it */

@@ -12,6 +12,7 @@
 
 #include "compiler/names.h"
 #include "compiler/print.h"
+#include "compiler/srcmap.h"
 
 struct pk_icmp_pair {
 	int16_t type, code;
@@ -181,7 +182,8 @@ static void exp_check_ports(struct pk_res *r, const struct pk_ast_rule *ar, stru
 		e->protos = pk_arena_array(r->a, 2, 1);
 		memcpy(e->protos, with_ports, sizeof(with_ports));
 		e->nprotos = 2;
-		if (res_first_mention(r, "port without proto"))
+		/* not worth a note where the product wrote the rule (config.xml) */
+		if (!pk_loc_generated(&p->loc) && res_first_mention(r, "port without proto"))
 			pk_diag_add(r->d, PK_SEV_NOTE, &p->loc, NULL,
 				    "a port on a translation rule without proto matches tcp and udp: one rule each");
 		return;

@@ -40,12 +40,17 @@ bool pk_box_is_full(const struct pk_box *b);
  * never exact). */
 void pk_box_meet(const struct pk_box *a, const struct pk_box *b, struct pk_box *out);
 
-/* Calls emit(arg, a, b) once for each pair of boxes box[a], box[b]
- * (a, b among ids, in no set order) that overlap; returns the number of
- * pairs it tested, which is far fewer than n^2/2 when most destinations
- * are disjoint (verify/box_join.c). */
+/* The boxes box[ids[0..n)] sorted for sweeps over their address
+ * intervals (verify/box_join.c). */
+struct pk_box_index;
+struct pk_box_index *pk_box_index_new(const struct pk_box *box, const uint32_t *ids, uint32_t n);
+void pk_box_index_free(struct pk_box_index *ix);
+/* Calls emit(arg, a, b) once for each a in [lo, hi) and each other b of
+ * the index whose boxes overlap (b in no set order); returns the number
+ * of pairs it tested, which is far fewer than n per rule when most
+ * destinations are disjoint. */
 typedef void pk_box_pair_fn(void *arg, uint32_t a, uint32_t b);
-unsigned long pk_box_join(const struct pk_box *box, const uint32_t *ids, uint32_t n, pk_box_pair_fn *emit,
-			  void *arg);
+unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, pk_box_pair_fn *emit,
+				 void *arg);
 
 #endif

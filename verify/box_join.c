@@ -8,12 +8,15 @@
  * both sides. D with D is swept on the destination, S with S and D with S
  * on the source: with intervals sorted by their start, a pair meets when
  * one starts inside the other, so each sweep visits exactly the pairs
- * meeting on its dimension. A meets every box on addresses and is tested
- * against all. Only visited pairs get the full overlap test; empty boxes
- * overlap nothing and are left out.
+ * meeting on its dimension. A meets every box on addresses and is swept
+ * against all on the destination port. Only visited pairs get the full overlap test; empty boxes
+ * overlap nothing and are left out. The pairs are asked for by ranges of
+ * rules, so a caller holds the lists of one range at a time, never all
+ * pairs (a large rule set has hundreds of millions).
  */
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime/xalloc.h"
 #include "verify/box.h"
@@ -46,17 +49,14 @@ static int key_cmp(const void *a, const void *b)
 
 static void test(struct pk_join *j, const struct pk_join_key *a, const struct pk_join_key *b)
 {
+	if (a->id == b->id)
+		return;
 	j->visited++;
+	/* the index interns interface names: other pointers, other names */
+	if (a->box.ifname && b->box.ifname && a->box.ifname != b->box.ifname)
+		return;
 	if (pk_box_overlap(&a->box, &b->box))
 		j->emit(j->arg, a->id, b->id);
-}
-
-/* Pairs within s whose intervals meet. */
-static void self_join(struct pk_join *j, const struct pk_join_set *s)
-{
-	for (uint32_t a = 0; a < s->n; a++)
-		for (uint32_t b = a + 1; b < s->n && s->k[b].lo <= s->k[a].hi; b++)
-			test(j, &s->k[a], &s->k[b]);
 }
 
 /* The first key of s starting at or after lo (strictly after when strict). */
@@ -96,42 +96,113 @@ static bool full(pk_u128 lo, pk_u128 hi)
 	return lo == 0 && hi == ~(pk_u128)0;
 }
 
-unsigned long pk_box_join(const struct pk_box *box, const uint32_t *ids, uint32_t n, pk_box_pair_fn *emit,
-			  void *arg)
+struct pk_box_index {
+	struct pk_join_set d, ds, s; /* the sweeps' sets, sorted by their start */
+	/* A and the others (D and S) keyed on the destination port, which A's
+	 * boxes meet only where it meets theirs */
+	struct pk_join_set all, port;
+};
+
+/* Interface names, one pointer per name (open addressing, at most half full). */
+struct pk_names {
+	const char **slot;
+	size_t mask;
+};
+
+static const char *intern(struct pk_names *t, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t h = 5381;
+	for (const char *p = s; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	for (size_t k = h & t->mask;; k = (k + 1) & t->mask) {
+		if (!t->slot[k])
+			return t->slot[k] = s;
+		if (t->slot[k] == s || !strcmp(t->slot[k], s))
+			return t->slot[k];
+	}
+}
+
+struct pk_box_index *pk_box_index_new(const struct pk_box *box, const uint32_t *ids, uint32_t n)
+{
+	struct pk_names names = {NULL, 1};
+	while (names.mask < 2 * (size_t)n + 1)
+		names.mask = names.mask * 2 + 1;
+	names.slot = pk_xcalloc(names.mask + 1, sizeof(*names.slot));
+	struct pk_box_index *ix = pk_xcalloc(1, sizeof(*ix));
+	struct pk_join_set *sets[5] = {&ix->d, &ix->ds, &ix->s, &ix->all, &ix->port};
+	for (int k = 0; k < 5; k++)
+		sets[k]->k = pk_xcalloc(n + 1, sizeof(*sets[k]->k));
+	for (uint32_t a = 0; a < n; a++) {
+		if (box[ids[a]].empty)
+			continue;
+		struct pk_box copy = box[ids[a]];
+		copy.ifname = intern(&names, copy.ifname);
+		const struct pk_box *b = &copy;
+		if (!full(b->dst_lo, b->dst_hi)) {
+			add(&ix->d, b->dst_lo, b->dst_hi, ids[a], b);
+			add(&ix->ds, b->src_lo, b->src_hi, ids[a], b);
+		} else if (!full(b->src_lo, b->src_hi)) {
+			add(&ix->s, b->src_lo, b->src_hi, ids[a], b);
+		} else {
+			add(&ix->all, b->dport_lo, b->dport_hi, ids[a], b);
+			continue;
+		}
+		add(&ix->port, b->dport_lo, b->dport_hi, ids[a], b);
+	}
+	free(names.slot);
+	for (int k = 0; k < 5; k++)
+		qsort(sets[k]->k, sets[k]->n, sizeof(*sets[k]->k), key_cmp);
+	return ix;
+}
+
+void pk_box_index_free(struct pk_box_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->d.k);
+	free(ix->ds.k);
+	free(ix->s.k);
+	free(ix->all.k);
+	free(ix->port.k);
+	free(ix);
+}
+
+/* The keys of s whose rule is in [lo, hi), in s's order. */
+static void part(const struct pk_join_set *s, uint32_t lo, uint32_t hi, struct pk_join_set *out)
+{
+	out->k = pk_xcalloc(s->n + 1, sizeof(*out->k));
+	out->n = 0;
+	for (uint32_t a = 0; a < s->n; a++)
+		if (s->k[a].id >= lo && s->k[a].id < hi)
+			out->k[out->n++] = s->k[a];
+}
+
+/* A box meets another only where their groups' intervals meet (see the
+ * head of the file); each ordered pair (a in the range, b) is reached by
+ * exactly one of these sweeps, and test() skips a box against itself. */
+unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, pk_box_pair_fn *emit,
+				 void *arg)
 {
 	struct pk_join j = {emit, arg, 0};
-	struct pk_join_set d = {pk_xcalloc(n + 1, sizeof(*d.k)), 0}, ds = {pk_xcalloc(n + 1, sizeof(*ds.k)), 0};
-	struct pk_join_set s = {pk_xcalloc(n + 1, sizeof(*s.k)), 0}, all = {pk_xcalloc(n + 1, sizeof(*all.k)), 0};
-	for (uint32_t a = 0; a < n; a++) {
-		const struct pk_box *b = &box[ids[a]];
-		if (b->empty)
-			continue;
-		if (!full(b->dst_lo, b->dst_hi)) {
-			add(&d, b->dst_lo, b->dst_hi, ids[a], b);
-			add(&ds, b->src_lo, b->src_hi, ids[a], b);
-		} else if (!full(b->src_lo, b->src_hi)) {
-			add(&s, b->src_lo, b->src_hi, ids[a], b);
-		} else {
-			add(&all, 0, 0, ids[a], b);
-			for (uint32_t k = 0; k + 1 < all.n; k++)
-				test(&j, &all.k[k], &all.k[all.n - 1]);
-		}
-	}
-	const struct pk_join_set *sets[3] = {&d, &ds, &s};
-	for (int k = 0; k < 3; k++)
-		qsort(sets[k]->k, sets[k]->n, sizeof(*sets[k]->k), key_cmp);
-	self_join(&j, &d);
-	self_join(&j, &s);
-	cross_join(&j, &ds, &s);
-	for (uint32_t k = 0; k < all.n; k++) {
-		for (uint32_t a = 0; a < d.n; a++)
-			test(&j, &all.k[k], &d.k[a]);
-		for (uint32_t a = 0; a < s.n; a++)
-			test(&j, &all.k[k], &s.k[a]);
-	}
+	struct pk_join_set d, ds, s, all, port;
+	part(&ix->d, lo, hi, &d);
+	part(&ix->ds, lo, hi, &ds);
+	part(&ix->s, lo, hi, &s);
+	part(&ix->all, lo, hi, &all);
+	part(&ix->port, lo, hi, &port);
+	cross_join(&j, &d, &ix->d);
+	cross_join(&j, &ds, &ix->s);
+	cross_join(&j, &s, &ix->ds);
+	cross_join(&j, &s, &ix->s);
+	cross_join(&j, &all, &ix->all);
+	cross_join(&j, &all, &ix->port);
+	cross_join(&j, &port, &ix->all);
 	free(d.k);
 	free(ds.k);
 	free(s.k);
 	free(all.k);
+	free(port.k);
 	return j.visited;
 }

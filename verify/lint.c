@@ -155,15 +155,22 @@ const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file
 	return NULL;
 }
 
+const char *pk_lint_rule_source(const struct pk_ir_ruleset *rs, uint32_t i, size_t *len)
+{
+	const struct pk_ir_rule *r = &rs->rules[i];
+	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, len);
+	while (text && *len && (*text == ' ' || *text == '\t')) {
+		text++;
+		--*len;
+	}
+	return text;
+}
+
 void pk_lint_rule_line(const struct pk_ir_ruleset *rs, uint32_t i, char *buf, size_t size)
 {
 	const struct pk_ir_rule *r = &rs->rules[i];
 	size_t len = 0;
-	const char *text = pk_lint_source_line(rs, r->loc.file, r->loc.line, &len);
-	while (text && len && (*text == ' ' || *text == '\t')) {
-		text++;
-		len--;
-	}
+	const char *text = pk_lint_rule_source(rs, i, &len);
 	/* a rule written from config.xml: the GUI's name says more than the XML line */
 	if (r->loc.origin) {
 		text = r->loc.origin;
@@ -270,66 +277,39 @@ static void finish(const struct pk_lint_ctx *x, struct pk_lint_report *rep)
 	pk_lint_group(x->rs, rep);
 }
 
-/* The overlapping pairs as they come from the sweeps, in no order: one
- * bit per pair (row: the lower rule, column: the higher) and each rule's
- * count, so the lists are then laid out ascending at their exact size. */
-struct pk_ov_bits {
-	uint64_t *bits;
-	size_t words; /* per row */
-	unsigned *deg;
-};
-
-static void ov_pair(void *arg, uint32_t i, uint32_t j)
-{
-	struct pk_ov_bits *m = arg;
-	assert(i != j);
-	const uint32_t lo = i < j ? i : j, hi = i < j ? j : i;
-	m->bits[lo * m->words + hi / 64] |= (uint64_t)1 << (hi % 64);
-	m->deg[i]++;
-	m->deg[j]++;
-}
-
-/* Row i lists the lower rules first: they were added while earlier rows
- * were laid out; then its own bits, the higher ones, ascending. */
-static void ov_lay_out(struct pk_lint_ctx *x, const struct pk_ov_bits *m)
-{
-	const uint32_t n = x->rs->nrules;
-	for (uint32_t i = 0; i < n; i++)
-		if (m->deg[i])
-			x->ov[i] = pk_xmalloc(m->deg[i] * sizeof(uint32_t));
-	for (uint32_t i = 0; i < n; i++)
-		for (size_t w = i / 64; w < m->words; w++)
-			for (uint64_t v = m->bits[i * m->words + w]; v; v &= v - 1) {
-				const uint32_t j = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(v));
-				x->ov[i][x->nov[i]++] = j;
-				x->ov[j][x->nov[j]++] = i;
-			}
-	for (uint32_t i = 0; i < n; i++)
-		assert(x->nov[i] == m->deg[i]); /* the join reports each pair once */
-}
-
-/* The filter rules whose boxes overlap, per rule (x->ov, x->nov). */
+/* The overlap index over the filter rules, and the figures of --stats. */
 static void build_overlaps(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
 	uint32_t *ids = pk_xcalloc(rs->nrules + 1, sizeof(*ids));
-	struct pk_ov_bits m = {NULL, (rs->nrules + 63) / 64, pk_xcalloc(rs->nrules + 1, sizeof(unsigned))};
-	m.bits = pk_xcalloc((size_t)rs->nrules * m.words + 1, sizeof(uint64_t));
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		if (pk_z3_in_filter(&rs->rules[i]))
 			ids[n++] = i;
 	x->rep->stats.rules = n;
 	x->rep->stats.pairs = (unsigned long)n * (n ? n - 1 : 0) / 2;
-	x->rep->stats.pairs_visited = pk_box_join(x->box, ids, n, ov_pair, &m);
-	ov_lay_out(x, &m);
-	unsigned long overlapping = 0;
-	for (uint32_t i = 0; i < rs->nrules; i++)
-		overlapping += x->nov[i];
-	x->rep->stats.pairs_pruned = x->rep->stats.pairs - overlapping / 2;
+	x->ov = pk_lint_ov_new(x->box, ids, n, rs->nrules);
 	free(ids);
-	free(m.bits);
-	free(m.deg);
+}
+
+/* x->guarded: the overlaps are looked up only for rules with a quick
+ * match rule after them, which most rule sets have none of. */
+static void mark_guarded(struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	bool later = false;
+	for (uint32_t i = rs->nrules; i-- > 0;) {
+		if (later) {
+			const struct pk_lint_set nb = pk_lint_neighbours(x, i);
+			for (unsigned k = 0; k < nb.n; k++) {
+				const struct pk_ir_rule *q = &rs->rules[nb.v[k]];
+				if (nb.v[k] > i && q->action == PK_ACT_MATCH && q->quick)
+					x->guarded[i] = true;
+			}
+		}
+		const struct pk_ir_rule *r = &rs->rules[i];
+		later |= r->action == PK_ACT_MATCH && r->quick;
+	}
 }
 
 /* A table whose content is only known at run time: an empty one that is
@@ -386,20 +366,12 @@ static void build_index(struct pk_lint_ctx *x)
 	}
 	free(xl);
 	build_overlaps(x);
-	for (uint32_t i = 0; i < rs->nrules; i++)
-		for (unsigned k = 0; k < x->nov[i]; k++) {
-			const struct pk_ir_rule *q = &rs->rules[x->ov[i][k]];
-			if (x->ov[i][k] > i && q->action == PK_ACT_MATCH && q->quick)
-				x->guarded[i] = true;
-		}
+	mark_guarded(x);
 }
 
 static void ctx_free(struct pk_lint_ctx *x)
 {
-	for (uint32_t i = 0; i < x->rs->nrules; i++)
-		free(x->ov[i]);
-	free(x->ov);
-	free(x->nov);
+	pk_lint_ov_free(x->ov);
 	free(x->box);
 	free(x->M);
 	free(x->unsure);
@@ -430,8 +402,6 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	for (uint32_t s = 0; s < rs->nsources; s++)
 		if (!pk_lines_index(&x.lines[s], rs->sources[s].text, rs->sources[s].len))
 			pk_oom((rs->sources[s].len + 2) * sizeof(size_t)); /* at most what the index asked for */
-	x.ov = pk_xcalloc(n, sizeof(*x.ov));
-	x.nov = pk_xcalloc(n, sizeof(*x.nov));
 	const Z3_ast dv[2] = {pk_z3_domain(&x.z), Z3_mk_not(x.z.c, pk_z3_skipped(&x.z, rs))};
 	x.dom = Z3_mk_and(x.z.c, 2, dv);
 	build_index(&x);
@@ -441,6 +411,9 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	pk_lint_readable(rs, rep);
 	pk_lint_replay_check(rs, rep, o->debug);
 	rep->stats.solver_calls = x.z.checks;
+	unsigned long overlapping;
+	rep->stats.pairs_visited = pk_lint_ov_count(x.ov, &overlapping);
+	rep->stats.pairs_pruned = rep->stats.pairs - overlapping / 2;
 	finish(&x, rep);
 	ctx_free(&x);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -378,10 +378,11 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 static void later_rules(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *later,
 			struct pk_lint_set *first)
 {
+	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
 	later->n = first->n = 0;
 	later->v[later->n++] = i;
-	for (unsigned k = 0; k < x->nov[i]; k++) {
-		const uint32_t j = x->ov[i][k];
+	for (unsigned k = 0; k < nb.n; k++) {
+		const uint32_t j = nb.v[k];
 		if (j > i && pk_lint_usable(x, j))
 			later->v[later->n++] = j;
 		else if (pk_lint_takes_first(x, j, i))
@@ -396,8 +397,9 @@ void pk_lint_check_overridden(struct pk_lint_ctx *x, uint32_t i)
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	if (r->action != PK_ACT_BLOCK || r->quick || catch_all(r))
 		return;
-	struct pk_lint_set later = {pk_xcalloc(x->nov[i] + 2, sizeof(uint32_t)), 0};
-	struct pk_lint_set first = {pk_xcalloc(x->nov[i] + 2, sizeof(uint32_t)), 0};
+	const unsigned nov = pk_lint_neighbours(x, i).n;
+	struct pk_lint_set later = {pk_xcalloc(nov + 2, sizeof(uint32_t)), 0};
+	struct pk_lint_set first = {pk_xcalloc(nov + 2, sizeof(uint32_t)), 0};
 	struct pk_lint_set found = {pk_xcalloc(PK_LINT_MAX_OVERRIDERS + 1, sizeof(uint32_t)), 0};
 	later_rules(x, i, &later, &first);
 	Z3_context c = x->z.c;

@@ -2,7 +2,7 @@
  * verify/lint_priv.h: state shared by the linter's checks during one run.
  *
  * Built once by pk_lint_run: the filter rules, their boxes, which pairs
- * overlap (the pruning index), the Z3 encoder with one solver, and each
+ * overlap (the pruning index, asked rule by rule), the Z3 encoder with one solver, and each
  * rule's match formula, made on first use.
  */
 #ifndef PK_VERIFY_LINT_PRIV_H
@@ -38,9 +38,17 @@ struct pk_lint_ctx {
 	bool *assumed;      /* per rule: user or group, which the firewall's own packets meet or not by
 			     * picket's assumption about their owner (enum pk_owner), not by the ruleset */
 	struct pk_lines *lines; /* per source (rs->sources), so look-ups do not rescan it */
-	uint32_t **ov;      /* per filter rule: the other filter rules whose boxes overlap, ascending */
-	unsigned *nov;
+	struct pk_lint_ov *ov; /* which filter rules' boxes overlap (verify/lint_ov.c) */
 };
+
+struct pk_lint_ov *pk_lint_ov_new(const struct pk_box *box, const uint32_t *ids, uint32_t n, uint32_t nrules);
+void pk_lint_ov_free(struct pk_lint_ov *ov);
+/* The box pairs tested and the overlaps found (each pair twice), over
+ * every range of rules once: lays out the ranges no check asked for. */
+unsigned long pk_lint_ov_count(struct pk_lint_ov *ov, unsigned long *overlapping);
+/* The other filter rules whose boxes overlap rule i's, ascending; valid
+ * until the overlaps of a rule of another range are asked for. */
+struct pk_lint_set pk_lint_neighbours(const struct pk_lint_ctx *x, uint32_t i);
 
 Z3_ast pk_lint_M(struct pk_lint_ctx *x, uint32_t i);
 /* Rule `done` of the ruleset's is reached: tells the progress callback

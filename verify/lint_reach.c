@@ -101,11 +101,12 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
-	Z3_ast *v = pk_xcalloc(x->nov[i] + 2, sizeof(*v));
+	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
+	Z3_ast *v = pk_xcalloc(nb.n + 2, sizeof(*v));
 	unsigned n = 0;
 	v[n++] = pk_lint_M(x, i);
-	for (unsigned k = 0; k < x->nov[i]; k++) {
-		const uint32_t j = x->ov[i][k];
+	for (unsigned k = 0; k < nb.n; k++) {
+		const uint32_t j = nb.v[k];
 		const struct pk_ir_rule *o = &x->rs->rules[j];
 		if (pk_lint_takes_first(x, j, i) || (pk_z3_decides(o) && !x->dead[j] && j > i && !r->quick))
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, j));

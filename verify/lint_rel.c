@@ -63,9 +63,10 @@ bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j)
 static void takers(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *t)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
+	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
 	t->n = 0;
-	for (unsigned k = 0; k < x->nov[i]; k++) {
-		const uint32_t j = x->ov[i][k];
+	for (unsigned k = 0; k < nb.n; k++) {
+		const uint32_t j = nb.v[k];
 		if (pk_lint_takes_first(x, j, i) || (pk_lint_usable(x, j) && j > i && !r->quick))
 			t->v[t->n++] = j;
 	}
@@ -258,9 +259,10 @@ static bool check_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_li
 static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *p)
 {
 	const bool quick = x->rs->rules[i].quick;
+	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
 	p->n = 0;
-	for (unsigned k = 0; k < x->nov[i]; k++) {
-		const uint32_t j = x->ov[i][k];
+	for (unsigned k = 0; k < nb.n; k++) {
+		const uint32_t j = nb.v[k];
 		if (pk_lint_usable(x, j) && !(j < i && x->rs->rules[j].quick) && (quick || j < i))
 			p->v[p->n++] = j;
 	}
@@ -268,8 +270,9 @@ static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_s
 
 static bool neighbours_sure(const struct pk_lint_ctx *x, uint32_t i)
 {
-	for (unsigned k = 0; k < x->nov[i]; k++)
-		if (x->unsure[x->ov[i][k]] || x->assumed[x->ov[i][k]])
+	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
+	for (unsigned k = 0; k < nb.n; k++)
+		if (x->unsure[nb.v[k]] || x->assumed[nb.v[k]])
 			return false;
 	return true;
 }
@@ -402,10 +405,11 @@ static void check_partial(struct pk_lint_ctx *x, uint32_t i, const struct pk_lin
 		other |= x->rs->rules[t->v[k]].action != r->action;
 	if (!other)
 		return;
+	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
 	p->n = 0;
 	bool placed = false;
-	for (unsigned k = 0; k < x->nov[i]; k++) {
-		const uint32_t j = x->ov[i][k];
+	for (unsigned k = 0; k < nb.n; k++) {
+		const uint32_t j = nb.v[k];
 		if (!placed && j > i) {
 			p->v[p->n++] = i;
 			placed = true;
@@ -452,8 +456,9 @@ static void check_correlated(struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	Z3_context c = x->z.c;
-	for (unsigned k = 0; k < x->nov[i] && x->ov[i][k] < i; k++) {
-		const uint32_t j = x->ov[i][k];
+	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
+	for (unsigned k = 0; k < nb.n && nb.v[k] < i; k++) {
+		const uint32_t j = nb.v[k];
 		const struct pk_ir_rule *o = &x->rs->rules[j];
 		if (!pk_lint_usable(x, j) || x->guarded[j] || o->action == r->action ||
 		    (x->box[j].exact && pk_box_contains(&x->box[j], &x->box[i])) ||

@@ -184,8 +184,8 @@ expect "replay -w RULES" "picket replay: -w keep.conf: $msg" "$picket" replay -w
 cmp -s cap.pcapng "$cap" || fail "a refused replay changed its capture"
 
 # lint past its size: one line, no abort
-awk 'BEGIN { for (i = 0; i <= 50000; i++) printf "pass in proto tcp to port %d\n", i % 65535 + 1 }' >many.conf
-expect "many.conf | lint" "picket lint: many.conf: 50001 rules, more than the 50000 lint compares (pair by pair)" \
+awk 'BEGIN { for (i = 0; i <= 120000; i++) printf "pass in proto tcp to port %d\n", i % 65535 + 1 }' >many.conf
+expect "many.conf | lint" "picket lint: many.conf: 120001 rules, more than the 120000 lint compares (pair by pair)" \
 	"$picket" lint many.conf
 
 # a signal leaves no temporary file: replay -w blocks on a full stdout

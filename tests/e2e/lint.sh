@@ -104,7 +104,7 @@ done
 
 # input errors in SARIF too: the run marked failed, the error a result
 # (file, line) and a notification, exit 2; through --output as well
-awk 'BEGIN { for (i = 0; i <= 50000; i++) printf "pass in proto tcp to port %d\n", i % 65535 + 1 }' >"$tmp/many.conf"
+awk 'BEGIN { for (i = 0; i <= 120000; i++) printf "pass in proto tcp to port %d\n", i % 65535 + 1 }' >"$tmp/many.conf"
 expect 2 "a syntax error with --format sarif exits 2" -- $picket lint --format sarif $tmp/bad.conf
 cp "$tmp/out" "$tmp/syntax.sarif"
 expect 2 "too many rules with --format sarif exits 2" -- $picket lint --format sarif --output "$tmp/size.sarif" \
@@ -128,7 +128,7 @@ if sys.argv[3] == "syntax":
     assert "syntax error" in res["message"]["text"], res
 else:
     assert loc["artifactLocation"]["uri"].endswith("many.conf"), loc
-    assert "50001 rules" in res["message"]["text"], res
+    assert "120001 rules" in res["message"]["text"], res
 PY
 	then echo "ok: SARIF of the $f error validates and reports it"; else fail=1; fi
 done
