@@ -54,7 +54,12 @@ static bool afto_addr(struct pk_res *r, const struct pk_ast_host *h, uint8_t af,
 	if (!pk_res_hosts(r, h, &v) || !v.n)
 		return false;
 	*out = v.v[0];
-	if (out->kind == PK_ADDR_PREFIX && out->pfx.af != af) {
+	if (out->kind != PK_ADDR_PREFIX) {
+		/* pf follows an interface's address as it changes; the bytecode holds an address */
+		pk_unsupported(r->d, &h->loc, "af-to (to or from an interface, a table or a list)");
+		return false;
+	}
+	if (out->pfx.af != af) {
 		pk_error(r->d, &h->loc, "af-to %s needs addresses of that family", af == PK_AF_INET ? "inet" : "inet6");
 		return false;
 	}
@@ -68,10 +73,8 @@ void pk_res_afto(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule
 		return;
 	}
 	ir->afto.af = (uint8_t)o->n;
-	if (!afto_addr(r, o->hosts, ir->afto.af, &ir->afto.from) ||
-	    (o->hosts2 && !afto_addr(r, o->hosts2, ir->afto.af, &ir->afto.to)))
-		return;
-	pk_unsupported(r->d, &o->loc, "af-to (address family translation)");
+	if (afto_addr(r, o->hosts, ir->afto.af, &ir->afto.from) && o->hosts2)
+		(void)afto_addr(r, o->hosts2, ir->afto.af, &ir->afto.to);
 }
 
 void pk_res_divert_check(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_ir_rule *ir)

@@ -75,8 +75,7 @@ bool pk_afto_addrs(const struct pk_afto *a, const struct pk_pkt *p, uint8_t src[
 	return embed4(p->dst, a->from, a->from_len > 96 ? 96 : a->from_len, dst);
 }
 
-/* The ICMP echo type of the new family; -1 for a type not translated. */
-static int echo_type(uint8_t af, int16_t type)
+int pk_afto_icmp_type(uint8_t af, int16_t type)
 {
 	if (af == PK_AF_INET)
 		return type == PK_ICMP6_ECHO_REQUEST ? PK_ICMP_ECHO : type == PK_ICMP6_ECHO_REPLY ? PK_ICMP_ECHOREPLY : -1;
@@ -117,7 +116,7 @@ size_t pk_afto_rewrite(uint8_t *ip, size_t len, size_t cap, const struct pk_pkt 
 	if (p->fragment || p->af == af || p->tot_len > len || p->l4_off > p->tot_len)
 		return 0;
 	if (proto == PK_PROTO_ICMP || proto == PK_PROTO_ICMP6) {
-		type = echo_type(af, p->icmp_type);
+		type = pk_afto_icmp_type(af, p->icmp_type);
 		if (type < 0 || proto != (p->af == PK_AF_INET ? PK_PROTO_ICMP : PK_PROTO_ICMP6))
 			return 0;
 		proto = af == PK_AF_INET ? PK_PROTO_ICMP : PK_PROTO_ICMP6;

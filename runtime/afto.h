@@ -2,7 +2,8 @@
  * runtime/afto.h: af-to's rewriting of a packet into the other address
  * family (pf's NAT64 and NAT46), and the addresses it takes there.
  *
- * The addresses follow pf (pf_get_transaddr_af): the source is af-to's
+ * The rule's af-to (struct pk_afto) is in runtime/ruleset.h. The
+ * addresses follow pf (pf_get_transaddr_af): the source is af-to's
  * `from`; the destination is `to` when written, else, translating to
  * IPv4, the IPv4 address embedded in the IPv6 destination at the rule's
  * destination prefix length (RFC 6052; 96 when that is shorter than 32),
@@ -28,19 +29,13 @@
 
 #include "runtime/packet.h"
 
-/* What a rule's af-to says: the family translated to, `from` and `to`
- * (to_len 0 when not written; IPv4 in the first 4 bytes), and the length
- * of the rule's destination prefix (0 for any). */
-struct pk_afto {
-	uint8_t af;
-	uint8_t from[16], from_len;
-	uint8_t to[16], to_len;
-	uint8_t rule_dst_len;
-};
-
 /* The translated source and destination of packet p (of the other family
  * than a->af); false when pf would refuse the prefix length. */
 bool pk_afto_addrs(const struct pk_afto *a, const struct pk_pkt *p, uint8_t src[16], uint8_t dst[16]);
+
+/* The ICMP echo type of family af for echo type `type` of the other
+ * family; -1 for a type not translated. */
+int pk_afto_icmp_type(uint8_t af, int16_t type);
 
 /* Rewrite the packet ip[0..len) (parsed as p) into family af with those
  * addresses, in place in a buffer of cap bytes. Returns the new length,

@@ -341,9 +341,7 @@ static int v_divert(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
 
 /* af-to: a pass rule of one family on inbound packets, without route-to,
  * reply-to or dup-to, translating to the other family, from an address of
- * that family (and to one when written); nothing set without it. The
- * runtime does not translate yet: a well-formed af-to rule is refused last,
- * so that every other check is already in place when it does. */
+ * that family (and to one when written); nothing set without it. */
 static int v_afto(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
 {
 	const uint64_t f = at + offsetof(struct pkb_rule, afto_af);
@@ -367,9 +365,8 @@ static int v_afto(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
 		return -1;
 	if (r->afto_dst.af && r->afto_dst.af != r->afto_af)
 		return pk_err_at(err, da, "af-to destination is not of family %u", r->afto_af);
-	if (v_prefix_tail(err, &r->afto_src, sa, "af-to source") || v_prefix_tail(err, &r->afto_dst, da, "af-to destination"))
-		return -1;
-	return pk_err_at(err, f, "af-to: this runtime does not translate between families");
+	return v_prefix_tail(err, &r->afto_src, sa, "af-to source") ||
+	       v_prefix_tail(err, &r->afto_dst, da, "af-to destination");
 }
 
 static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
