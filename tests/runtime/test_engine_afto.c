@@ -1,0 +1,209 @@
+/*
+ * tests/runtime/test_engine_afto.c: af-to in the packet path
+ * (runtime/engine_afto.c) and the states of two families it keeps
+ * (runtime/state.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/packet.h"
+#include "runtime/proto.h"
+#include "runtime/state.h"
+#include "tests/support/engtest.h"
+#include "tests/support/testmain.h"
+
+#define TOPO                                                        \
+	"interface lan0 address 192.168.1.1/24, 2001:db8:1::1/64\n" \
+	"interface opt1 address 10.0.10.1/24\n"                     \
+	"interface wan0 address 203.0.113.2/24, 2001:db8:ff::2/64\n" \
+	"route default via wan0 gateway 203.0.113.1\n"
+#define NAT64 TOPO "set state-policy floating\nblock all\n" \
+	"pass in on lan0 inet6 from 2001:db8:1::/64 to 64:ff9b::/96 af-to inet from 203.0.113.2\n"
+
+#define CL6 "2001:db8:1::10"
+#define SRV64 "64:ff9b::c000:207" /* 192.0.2.7 in the well-known prefix */
+#define SRV4 "192.0.2.7"
+#define PUB "203.0.113.2"
+
+static const struct pk_tb_ends web6 = {.src = CL6, .sport = 40000, .dst = SRV64, .dport = 80};
+static const struct pk_tb_ends web4_back = {.src = SRV4, .sport = 80, .dst = PUB, .dport = 40000};
+static const struct pk_tb_seg syn_ack = {.flags = PK_TH_SYN | PK_TH_ACK, .seq = 900, .ack = 101};
+
+static struct pk_pkt now_pkt(void)
+{
+	struct pk_pkt p;
+
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
+	return p;
+}
+
+static void assert_addr(const uint8_t *a, const char *text)
+{
+	uint8_t want[16];
+
+	pk_tb_addr(strchr(text, ':') ? 6 : 4, text, want);
+	assert_memory_equal(a, want, strchr(text, ':') ? 16 : 4);
+}
+
+/* The SYN leaves as IPv4 from af-to's address to the embedded one, the
+ * server's IPv4 SYN|ACK comes back as IPv6 from the prefix, and the
+ * client's ACK establishes the connection: all inbound, all translated. */
+static void test_nat64_handshake_is_translated_both_ways(void **state)
+{
+	(void)state;
+	pk_et_start(NAT64);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, web6, pk_et_syn), PK_V_PASS);
+	assert_true(et.v.afto && et.v.translated);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
+	struct pk_pkt p = now_pkt();
+	assert_int_equal(p.af, PK_AF_INET);
+	assert_addr(p.src, PUB);
+	assert_addr(p.dst, SRV4);
+	assert_int_equal(p.sport, 40000);
+	assert_int_equal(p.dport, 80);
+	assert_int_equal(p.ttl, 64); /* the forwarding path decrements it, not af-to */
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_IN, web4_back, syn_ack), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	assert_true(et.v.afto);
+	p = now_pkt();
+	assert_int_equal(p.af, PK_AF_INET6);
+	assert_addr(p.src, SRV64);
+	assert_addr(p.dst, CL6);
+	assert_int_equal(p.dport, 40000);
+	/* the SYN|ACK was the server's: the peers' states moved as pf's */
+	assert_int_equal(et.v.src_after, PK_TCPS_ESTABLISHED);
+	assert_int_equal(et.v.dst_after, PK_TCPS_SYN_SENT);
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_IN, web6, pk_et_ack), PK_V_PASS);
+	assert_int_equal(et.v.dst_after, PK_TCPS_ESTABLISHED);
+}
+
+/* pf_find_state: an af-to state matches no outbound packet. The
+ * translated packet never meets the out rules (pf marks it generated);
+ * one that did, or the firewall's own, is the rules' to decide. */
+static void test_af_to_state_matches_inbound_packets_only(void **state)
+{
+	(void)state;
+	pk_et_start(NAT64);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, web6, pk_et_syn), PK_V_PASS);
+	const struct pk_tb_ends out4 = {.src = PUB, .sport = 40000, .dst = SRV4, .dport = 80};
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_OUT, out4, pk_et_ack), PK_V_BLOCK);
+	assert_int_equal(et.v.state_event, PK_SE_NONE);
+	const struct pk_tb_ends back6 = {.src = SRV64, .sport = 80, .dst = CL6, .dport = 40000};
+	assert_int_equal(pk_et_tcp(0.2, et.lan, PK_DIR_OUT, back6, syn_ack), PK_V_BLOCK);
+}
+
+/* As in pf, an if-bound af-to state belongs to the interface the client's
+ * packet came in on: the replies, arriving on the other side, find none. */
+static void test_if_bound_af_to_state_does_not_see_the_replies(void **state)
+{
+	(void)state;
+	pk_et_start(TOPO "block all\n"
+			 "pass in on lan0 inet6 to 64:ff9b::/96 af-to inet from 203.0.113.2\n");
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, web6, pk_et_syn), PK_V_PASS);
+	assert_true(et.v.afto);
+	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_IN, web4_back, syn_ack), PK_V_BLOCK);
+}
+
+/* NAT46 with `to`: the IPv4 destination goes into the low 32 bits of the
+ * prefix; the source is af-to's `from`; UDP's checksum follows. */
+static void test_nat46_embeds_the_destination_in_the_to_prefix(void **state)
+{
+	(void)state;
+	pk_et_start(TOPO "set state-policy floating\nblock all\n"
+			 "pass in on wan0 inet to 203.0.113.50 af-to inet6 from 2001:db8:ff::2 to 2001:db8:64::/96\n");
+	const struct pk_tb_ends q = {.src = "198.51.100.9", .sport = 5000, .dst = "203.0.113.50", .dport = 53};
+	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_IN, q), PK_V_PASS);
+	struct pk_pkt p = now_pkt();
+	assert_int_equal(p.af, PK_AF_INET6);
+	assert_int_equal(p.proto, PK_PROTO_UDP);
+	assert_addr(p.src, "2001:db8:ff::2");
+	assert_addr(p.dst, "2001:db8:64::cb00:7132");
+	const struct pk_tb_ends a = {.src = "2001:db8:64::cb00:7132", .sport = 53, .dst = "2001:db8:ff::2",
+				     .dport = 5000};
+	assert_int_equal(pk_et_udp(0.1, et.lan, PK_DIR_IN, a), PK_V_PASS);
+	p = now_pkt();
+	assert_int_equal(p.af, PK_AF_INET);
+	assert_addr(p.src, "203.0.113.50");
+	assert_addr(p.dst, "198.51.100.9");
+	assert_int_equal(p.dport, 5000);
+}
+
+/* An echo request becomes ICMP, its reply finds the state by the echo id
+ * and goes back as ICMPv6. */
+static void test_nat64_echo_round_trip(void **state)
+{
+	(void)state;
+	pk_et_start(NAT64);
+	struct pk_tb req = pk_tb_defaults(6, CL6, SRV64);
+	req.proto = PK_PROTO_ICMP6;
+	req.icmp_type = PK_ICMP6_ECHO_REQUEST;
+	req.icmp_id = 77;
+	assert_int_equal(pk_et_run(&req, 0, et.lan, PK_DIR_IN), PK_V_PASS);
+	struct pk_pkt p = now_pkt();
+	assert_int_equal(p.proto, PK_PROTO_ICMP);
+	assert_int_equal(p.icmp_type, PK_ICMP_ECHO);
+	assert_int_equal(p.icmp_id, 77);
+	struct pk_tb rep = pk_tb_defaults(4, SRV4, PUB);
+	rep.proto = PK_PROTO_ICMP;
+	rep.icmp_type = PK_ICMP_ECHOREPLY;
+	rep.icmp_id = 77;
+	assert_int_equal(pk_et_run(&rep, 0.1, et.wan, PK_DIR_IN), PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
+	p = now_pkt();
+	assert_int_equal(p.proto, PK_PROTO_ICMP6);
+	assert_int_equal(p.icmp_type, PK_ICMP6_ECHO_REPLY);
+	assert_addr(p.dst, CL6);
+}
+
+/* A state whose keys are of two families stores, finds and frees them:
+ * many in turn through a small table never run its side pool dry. */
+static void test_two_family_state_keys_are_kept_and_freed(void **state)
+{
+	(void)state;
+	struct pk_state_table t;
+	assert_int_equal(pk_st_init(&t, 4, 1), 0);
+	for (uint32_t n = 0; n < 10000; n++) {
+		struct pk_skey keys[2];
+		uint8_t c6[16], s6[16], s4[16], f4[16];
+		pk_tb_addr(6, CL6, c6);
+		pk_tb_addr(6, SRV64, s6);
+		pk_tb_addr(4, SRV4, s4);
+		pk_tb_addr(4, PUB, f4);
+		pk_skey_set(&keys[PK_SK_WIRE], PK_DIR_IN, c6, s6, (uint16_t)n, 80);
+		pk_skey_set(&keys[PK_SK_STACK], PK_DIR_OUT, f4, s4, (uint16_t)n, 80);
+		pk_st_prepare(&t);
+		uint32_t i = pk_st_alloc(&t);
+		assert_int_not_equal(i, PK_ST_NONE);
+		t.st[i].af = PK_AF_INET6;
+		t.st[i].proto = PK_PROTO_TCP;
+		t.st[i].dir = PK_DIR_IN;
+		t.st[i].iface = PK_RT_NO_IFACE;
+		t.st[i].flags = PK_SF_AFTO;
+		assert_true(pk_st_set_keys(&t, i, keys));
+		assert_int_equal(pk_st_key_af(&t, i, PK_SK_STACK), PK_AF_INET);
+		pk_st_insert(&t, i);
+		struct pk_skey back;
+		pk_skey_set(&back, PK_DIR_IN, s4, f4, 80, (uint16_t)n);
+		assert_int_equal(pk_st_find(&t, PK_AF_INET, PK_PROTO_TCP, &back, PK_DIR_IN, 3), i);
+		assert_int_equal(pk_st_find(&t, PK_AF_INET6, PK_PROTO_TCP, &keys[PK_SK_WIRE], PK_DIR_IN, 1), i);
+		assert_int_equal(pk_st_find(&t, PK_AF_INET, PK_PROTO_TCP, &back, PK_DIR_OUT, 3), PK_ST_NONE);
+		struct pk_skey got;
+		pk_st_key(&t, i, PK_SK_STACK, &got);
+		assert_memory_equal(got.addr[1], f4, 4);
+		pk_st_remove(&t, i);
+	}
+	pk_st_fini(&t);
+}
+
+PK_TEST_MAIN(cmocka_unit_test_teardown(test_nat64_handshake_is_translated_both_ways, pk_et_teardown),
+	     cmocka_unit_test_teardown(test_af_to_state_matches_inbound_packets_only, pk_et_teardown),
+	     cmocka_unit_test_teardown(test_if_bound_af_to_state_does_not_see_the_replies, pk_et_teardown),
+	     cmocka_unit_test_teardown(test_nat46_embeds_the_destination_in_the_to_prefix, pk_et_teardown),
+	     cmocka_unit_test_teardown(test_nat64_echo_round_trip, pk_et_teardown),
+	     cmocka_unit_test(test_two_family_state_keys_are_kept_and_freed))
