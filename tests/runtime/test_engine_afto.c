@@ -34,23 +34,6 @@ static const struct pk_tb_ends web6 = {.src = CL6, .sport = 40000, .dst = SRV64,
 static const struct pk_tb_ends web4_back = {.src = SRV4, .sport = 80, .dst = PUB, .dport = 40000};
 static const struct pk_tb_seg syn_ack = {.flags = PK_TH_SYN | PK_TH_ACK, .seq = 900, .ack = 101};
 
-static struct pk_pkt now_pkt(void)
-{
-	struct pk_pkt p;
-
-	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
-	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
-	return p;
-}
-
-static void assert_addr(const uint8_t *a, const char *text)
-{
-	uint8_t want[16];
-
-	pk_tb_addr(strchr(text, ':') ? 6 : 4, text, want);
-	assert_memory_equal(a, want, strchr(text, ':') ? 16 : 4);
-}
-
 /* The SYN leaves as IPv4 from af-to's address to the embedded one, the
  * server's IPv4 SYN|ACK comes back as IPv6 from the prefix, and the
  * client's ACK establishes the connection: all inbound, all translated. */
@@ -61,20 +44,20 @@ static void test_nat64_handshake_is_translated_both_ways(void **state)
 	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, web6, pk_et_syn), PK_V_PASS);
 	assert_true(et.v.afto && et.v.translated);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
-	struct pk_pkt p = now_pkt();
+	struct pk_pkt p = pk_et_pkt();
 	assert_int_equal(p.af, PK_AF_INET);
-	assert_addr(p.src, PUB);
-	assert_addr(p.dst, SRV4);
+	pk_et_assert_addr(p.src, PUB);
+	pk_et_assert_addr(p.dst, SRV4);
 	assert_int_equal(p.sport, 40000);
 	assert_int_equal(p.dport, 80);
 	assert_int_equal(p.ttl, 64); /* the forwarding path decrements it, not af-to */
 	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_IN, web4_back, syn_ack), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	assert_true(et.v.afto);
-	p = now_pkt();
+	p = pk_et_pkt();
 	assert_int_equal(p.af, PK_AF_INET6);
-	assert_addr(p.src, SRV64);
-	assert_addr(p.dst, CL6);
+	pk_et_assert_addr(p.src, SRV64);
+	pk_et_assert_addr(p.dst, CL6);
 	assert_int_equal(p.dport, 40000);
 	/* the SYN|ACK was the server's: the peers' states moved as pf's */
 	assert_int_equal(et.v.src_after, PK_TCPS_ESTABLISHED);
@@ -119,18 +102,18 @@ static void test_nat46_embeds_the_destination_in_the_to_prefix(void **state)
 			 "pass in on wan0 inet to 203.0.113.50 af-to inet6 from 2001:db8:ff::2 to 2001:db8:64::/96\n");
 	const struct pk_tb_ends q = {.src = "198.51.100.9", .sport = 5000, .dst = "203.0.113.50", .dport = 53};
 	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_IN, q), PK_V_PASS);
-	struct pk_pkt p = now_pkt();
+	struct pk_pkt p = pk_et_pkt();
 	assert_int_equal(p.af, PK_AF_INET6);
 	assert_int_equal(p.proto, PK_PROTO_UDP);
-	assert_addr(p.src, "2001:db8:ff::2");
-	assert_addr(p.dst, "2001:db8:64::cb00:7132");
+	pk_et_assert_addr(p.src, "2001:db8:ff::2");
+	pk_et_assert_addr(p.dst, "2001:db8:64::cb00:7132");
 	const struct pk_tb_ends a = {.src = "2001:db8:64::cb00:7132", .sport = 53, .dst = "2001:db8:ff::2",
 				     .dport = 5000};
 	assert_int_equal(pk_et_udp(0.1, et.lan, PK_DIR_IN, a), PK_V_PASS);
-	p = now_pkt();
+	p = pk_et_pkt();
 	assert_int_equal(p.af, PK_AF_INET);
-	assert_addr(p.src, "203.0.113.50");
-	assert_addr(p.dst, "198.51.100.9");
+	pk_et_assert_addr(p.src, "203.0.113.50");
+	pk_et_assert_addr(p.dst, "198.51.100.9");
 	assert_int_equal(p.dport, 5000);
 }
 
@@ -145,7 +128,7 @@ static void test_nat64_echo_round_trip(void **state)
 	req.icmp_type = PK_ICMP6_ECHO_REQUEST;
 	req.icmp_id = 77;
 	assert_int_equal(pk_et_run(&req, 0, et.lan, PK_DIR_IN), PK_V_PASS);
-	struct pk_pkt p = now_pkt();
+	struct pk_pkt p = pk_et_pkt();
 	assert_int_equal(p.proto, PK_PROTO_ICMP);
 	assert_int_equal(p.icmp_type, PK_ICMP_ECHO);
 	assert_int_equal(p.icmp_id, 77);
@@ -155,10 +138,10 @@ static void test_nat64_echo_round_trip(void **state)
 	rep.icmp_id = 77;
 	assert_int_equal(pk_et_run(&rep, 0.1, et.wan, PK_DIR_IN), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	p = now_pkt();
+	p = pk_et_pkt();
 	assert_int_equal(p.proto, PK_PROTO_ICMP6);
 	assert_int_equal(p.icmp_type, PK_ICMP6_ECHO_REPLY);
-	assert_addr(p.dst, CL6);
+	pk_et_assert_addr(p.dst, CL6);
 }
 
 /* A state whose keys are of two families stores, finds and frees them:
