@@ -86,7 +86,33 @@ static void test_an_interface_declared_in_group_wan_is_wan_type(void **state)
 	pk_ir_ruleset_free(rs);
 }
 
+/* af-to sends what it opens on in the other family, never to the
+ * firewall itself (pf forwards it). */
+static void test_af_to_exposure_is_forwarded_in_the_other_family(void **state)
+{
+	(void)state;
+	struct pk_ir_ruleset *rs = pk_test_load_ok("interface wan0 address 192.0.2.2/24\n"
+						   "interface lan0 address 2001:db8:1::1/64\n"
+						   "route default via wan0 gateway 192.0.2.1\n"
+						   "block all\n"
+						   "pass in on wan0 inet proto tcp to 192.0.2.2 port ssh "
+						   "af-to inet6 from 2001:db8:1::1 to 2001:db8:1::/96\n");
+	struct pk_lint_opts o;
+	pk_lint_opts_default(&o);
+	struct pk_lint_report rep;
+	pk_lint_report_init(&rep);
+	assert_int_equal(pk_lint_run(rs, &o, &rep), 0);
+	const struct pk_lint_finding *f = at(&rep, 5);
+	assert_non_null(f);
+	assert_non_null(strstr(f->msg, "ssh (tcp 22) translated to inet6 by af-to and forwarded"));
+	assert_null(strstr(f->msg, "firewall itself"));
+	assert_int_equal(rep.stats.inconsistent, 0);
+	pk_lint_report_free(&rep);
+	pk_ir_ruleset_free(rs);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_services_open_to_the_internet_are_named),
+	cmocka_unit_test(test_af_to_exposure_is_forwarded_in_the_other_family),
 	cmocka_unit_test(test_an_interface_declared_in_group_wan_is_wan_type),
 )
