@@ -46,6 +46,8 @@ static void dec_afto(const struct pkb_rule *r, struct pk_ir_afto *out)
 	dec_prefix(&r->afto_src, &out->from.pfx);
 	out->to.kind = r->afto_dst.af ? PK_ADDR_PREFIX : PK_ADDR_ANY;
 	dec_prefix(&r->afto_dst, &out->to.pfx);
+	out->src = out->from.pfx;
+	out->dst = out->to.pfx;
 }
 
 static void dec_addr(struct pk_dec *x, const struct pkb_addr *a, struct pk_ir_addr *out)
