@@ -4,7 +4,8 @@
 # and ping leave as IPv4, the server's IPv4 replies come back translated to
 # IPv6, each forwarded without the out rules as pf does; a reply of no
 # connection is blocked. --explain shows the translation, -w the packets as
-# they leave, and the ruleset prints back the same.
+# they leave, picket explain the translated packet and its route, and the
+# ruleset prints back the same.
 set -u
 . "$(dirname "$0")/../support/e2e.sh"
 
@@ -43,6 +44,18 @@ grep -q 'IP 198.51.100.2.40000 > 203.0.113.7.80: Flags \[S\]' "$tmp/left" &&
 	grep -q 'IP6 64:ff9b::cb00:7107.80 > 2001:db8:1::10.40000: Flags \[S.\]' "$tmp/left" &&
 	grep -q 'IP6 64:ff9b::cb00:7107 > 2001:db8:1::10: ICMP6, echo reply' "$tmp/left" &&
 	echo "ok: the packets leave in the other family" || fail "left: $(cat "$tmp/left")"
+
+# picket explain: the translated packet, routed in its family, no out step
+pkt='in on lan0 inet6 tcp from 2001:db8:1::10 port 40000 to 64:ff9b::cb00:7107 port 80 flags S'
+"$picket" explain "$conf" "$pkt" >"$tmp/ex" 2>&1 || fail "explain exits $?"
+grep -q 'af-to: translated to inet tcp from 198.51.100.2 port 40000 to 203.0.113.7 port 80 out on wan0' "$tmp/ex" &&
+	grep -q 'route: out on wan0 without meeting the out rules' "$tmp/ex" && ! grep -q '^packet out' "$tmp/ex" &&
+	echo "ok: explain translates and routes in the other family" || fail "explain: $(cat "$tmp/ex")"
+"$picket" explain --format json "$conf" "$pkt" >"$tmp/ex.json" 2>&1
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+assert d["route"] == "out" and d["egress"] == "wan0" and d["verdict"] == "pass" and len(d["steps"]) == 1, d
+assert d["afto"]["af"] == 4 and d["afto"]["dst"] == "203.0.113.7", d["afto"]' "$tmp/ex.json" ||
+	fail "explain json: $(cat "$tmp/ex.json")"
 
 "$picket" print -v "$conf" >"$tmp/p1" 2>"$tmp/err" || fail "print: $(cat "$tmp/err")"
 "$picket" print -v "$tmp/p1" >"$tmp/p2" 2>"$tmp/err" && cmp -s "$tmp/p1" "$tmp/p2" &&
