@@ -45,6 +45,10 @@ grep -q 'IP 198.51.100.2.40000 > 203.0.113.7.80: Flags \[S\]' "$tmp/left" &&
 	grep -q 'IP6 64:ff9b::cb00:7107 > 2001:db8:1::10: ICMP6, echo reply' "$tmp/left" &&
 	echo "ok: the packets leave in the other family" || fail "left: $(cat "$tmp/left")"
 
+# picket test: the af-to connection gets through with no out rule to pass it
+"$picket" test "$conf" >"$tmp/test" 2>&1 && grep -q '3 expectations: 3 hold, 0 fail' "$tmp/test" &&
+	echo "ok: picket test" || fail "picket test: $(cat "$tmp/test")"
+
 # picket explain: the translated packet, routed in its family, no out step
 pkt='in on lan0 inet6 tcp from 2001:db8:1::10 port 40000 to 64:ff9b::cb00:7107 port 80 flags S'
 "$picket" explain "$conf" "$pkt" >"$tmp/ex" 2>&1 || fail "explain exits $?"
