@@ -6,7 +6,8 @@
  * on rules that can see inbound packets and divert-reply on rules that can
  * see outbound ones, divert-to's address of the rule's family (it decides
  * the family when the rule names none); af-to only on inbound rules of one
- * family, to the other, and without route-to, reply-to or dup-to.
+ * family, to the other, and without route-to, reply-to, dup-to, nat-to,
+ * rdr-to or binat-to.
  */
 #include <string.h>
 
@@ -116,4 +117,8 @@ void pk_res_divert_check(struct pk_res *r, const struct pk_ast_rule *ar, const s
 		pk_error(r->d, &ar->loc, "af-to translates to the other address family, not to the rule's");
 	else if (ir->route.kind)
 		pk_error(r->d, &ar->loc, "af-to cannot be used with route-to, reply-to or dup-to");
+	else if (ir->nat.kind) /* pfctl keeps af-to's addresses where nat-to's and rdr-to's go */
+		pk_error(r->d, &ar->loc, "af-to cannot be used with nat-to, rdr-to or binat-to");
+	else if (ir->action == PK_ACT_MATCH)
+		pk_unsupported(r->d, &ar->loc, "af-to on a match rule (translating what a later rule passes)");
 }

@@ -94,6 +94,10 @@ static void test_af_to_is_parsed_checked_and_printed(void **state)
 	pk_test_expect_diag("pass in inet af-to inet6 from 2001:db8::1 route-to lo0\n",
 			    "af-to cannot be used with route-to, reply-to or dup-to");
 	pk_test_expect_diag("pass out inet af-to inet6 from 2001:db8::1\n", "the rule needs 'in'");
+	pk_test_expect_diag("pass in inet6 af-to inet from 192.0.2.1 rdr-to 2001:db8::1\n",
+			    "af-to cannot be used with nat-to, rdr-to or binat-to");
+	pk_test_expect_diag("match in inet6 af-to inet from 192.0.2.1\n",
+			    "warning: unsupported: af-to on a match rule");
 	pk_test_expect_diag("pass in inet af-to inet from 192.0.2.1\n", "to the other address family");
 	pk_test_expect_diag("pass in af-to inet6 from 2001:db8::1\n", "af-to needs the family of the rule");
 	pk_test_expect_diag("pass in inet af-to inet6 from 192.0.2.1\n", "af-to inet6 needs an address of that family");
