@@ -136,3 +136,91 @@ size_t pk_afto_rewrite(uint8_t *ip, size_t len, size_t cap, const struct pk_pkt 
 		ip[hlen] = (uint8_t)type;
 	return pk_cksum_l4(ip, hlen + plen) ? hlen + plen : 0;
 }
+
+/* An ICMP error's type, code and the word after the checksum (the MTU of
+ * "too big", the pointer of a parameter problem) in the other family, as
+ * pf_translate_icmp_af maps them (RFC 6145); false for what it refuses. */
+struct icmp_err {
+	uint8_t type, code;
+	uint32_t word;
+};
+
+static bool error_to6(struct icmp_err *e)
+{
+	static const int8_t unreach[16] = {0, 0, -2, 4, -3, -1, 0, 0, 0, 1, 1, 0, 0, 1, -1, 1};
+	if (e->type == PK_ICMP_TIMXCEED) {
+		*e = (struct icmp_err){PK_ICMP6_TIME_EXCEEDED, e->code, 0};
+		return true;
+	}
+	if (e->type != PK_ICMP_UNREACH || e->code >= 16 || unreach[e->code] == -1)
+		return false;
+	if (unreach[e->code] == -2) /* protocol unreachable: the next header is the problem */
+		*e = (struct icmp_err){PK_ICMP6_PARAM_PROB, PK_ICMP6_PARAMPROB_NEXTHEADER, PK_IP6_OFF_NXT};
+	else if (unreach[e->code] == -3)
+		*e = (struct icmp_err){PK_ICMP6_PACKET_TOO_BIG, 0, (e->word & 0xffff) + 20};
+	else
+		*e = (struct icmp_err){PK_ICMP6_DST_UNREACH, (uint8_t)unreach[e->code], 0};
+	return true;
+}
+
+static bool error_to4(struct icmp_err *e)
+{
+	static const int8_t unreach[5] = {PK_ICMP_UNREACH_HOST, PK_ICMP_UNREACH_HOST_PROHIB, PK_ICMP_UNREACH_HOST,
+					  PK_ICMP_UNREACH_HOST, PK_ICMP_UNREACH_PORT};
+	if (e->type == PK_ICMP6_TIME_EXCEEDED)
+		*e = (struct icmp_err){PK_ICMP_TIMXCEED, e->code, 0};
+	else if (e->type == PK_ICMP6_PACKET_TOO_BIG)
+		*e = (struct icmp_err){PK_ICMP_UNREACH, PK_ICMP_UNREACH_NEEDFRAG, e->word > 20 ? (e->word - 20) & 0xffff : 0};
+	else if (e->type == PK_ICMP6_DST_UNREACH && e->code < 5)
+		*e = (struct icmp_err){PK_ICMP_UNREACH, (uint8_t)unreach[e->code], 0};
+	else if (e->type == PK_ICMP6_PARAM_PROB && e->code == PK_ICMP6_PARAMPROB_NEXTHEADER)
+		*e = (struct icmp_err){PK_ICMP_UNREACH, PK_ICMP_UNREACH_PROTOCOL, 0};
+	else
+		return false; /* pf maps a header problem's pointer too: not here */
+	return true;
+}
+
+size_t pk_afto_rewrite_error(uint8_t *ip, size_t len, size_t cap, const struct pk_pkt *p, const struct pk_pkt *q,
+			     uint8_t af, const struct pk_afto_error *a)
+{
+	uint8_t buf[PK_AFTO_ERROR_MAX];
+	const uint8_t *ih = ip + p->l4_off, *inner = ip + p->inner_off;
+	struct icmp_err e = {ih[0], ih[1], pk_get32(ih + 4)};
+	const size_t hlen = af == PK_AF_INET ? PK_IP4_HLEN : PK_IP6_HLEN;
+	if (p->af == af || p->tot_len > len || p->inner_off + q->l4_off + 8u > p->tot_len ||
+	    (q->proto != PK_PROTO_TCP && q->proto != PK_PROTO_UDP) || !(af == PK_AF_INET6 ? error_to6(&e) : error_to4(&e)))
+		return 0;
+	const size_t n4 = p->tot_len - p->inner_off - q->l4_off, total = 2 * hlen + 8 + n4;
+	if (total > sizeof buf || total > cap)
+		return 0;
+	/* the quoted packet: a header of the new family, its transport header's
+	 * first bytes with the ports of the other side (UDP's checksum left out) */
+	uint8_t *nq = buf + hlen + 8;
+	memcpy(nq + hlen, inner + q->l4_off, n4);
+	pk_put16(nq + hlen + PK_L4_OFF_SPORT, a->sport);
+	pk_put16(nq + hlen + PK_L4_OFF_DPORT, a->dport);
+	if (q->proto == PK_PROTO_UDP)
+		pk_put16(nq + hlen + PK_UDP_OFF_SUM, 0);
+	const size_t qplen = q->tot_len > q->l4_off ? q->tot_len - q->l4_off : n4;
+	if (af == PK_AF_INET)
+		write_ip4(nq, q, q->proto, qplen, a->inner_src, a->inner_dst);
+	else
+		write_ip6(nq, q, q->proto, qplen, a->inner_src, a->inner_dst);
+	uint8_t *nh = buf + hlen;
+	memset(nh, 0, 8);
+	nh[0] = e.type;
+	nh[1] = e.code;
+	if (af == PK_AF_INET)
+		pk_put16(nh + 6, (uint16_t)e.word);
+	else
+		pk_put32(nh + 4, e.word);
+	const uint8_t proto = af == PK_AF_INET ? PK_PROTO_ICMP : PK_PROTO_ICMP6;
+	if (af == PK_AF_INET)
+		write_ip4(buf, p, proto, total - hlen, a->src, a->dst);
+	else
+		write_ip6(buf, p, proto, total - hlen, a->src, a->dst);
+	if (!pk_cksum_l4(buf, total))
+		return 0;
+	memcpy(ip, buf, total);
+	return total;
+}

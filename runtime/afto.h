@@ -16,9 +16,9 @@
  * (IPv6 extension headers and IPv4 options dropped, traffic class and
  * TOS, hop limit and TTL carried over, IPv4 with don't-fragment), ICMPv6
  * echo request and reply turned into ICMP ones and back, and the TCP, UDP
- * or ICMP checksum computed over the new header. Fragments and ICMP
- * errors are not translated (pf rewrites the packet an error quotes too;
- * this does not yet).
+ * or ICMP checksum computed over the new header. Fragments are not
+ * translated; ICMP errors quoting a TCP or UDP packet are
+ * (pk_afto_rewrite_error).
  */
 #ifndef PK_RUNTIME_AFTO_H
 #define PK_RUNTIME_AFTO_H
@@ -43,5 +43,24 @@ int pk_afto_icmp_type(uint8_t af, int16_t type);
  * protocol without a known checksum, too short a buffer). */
 size_t pk_afto_rewrite(uint8_t *ip, size_t len, size_t cap, const struct pk_pkt *p, uint8_t af,
 		       const uint8_t src[16], const uint8_t dst[16]);
+
+/* An ICMP error about a translated connection, in the other family: the
+ * error's own addresses, the quoted packet's and its ports. */
+struct pk_afto_error {
+	uint8_t src[16], dst[16];
+	uint8_t inner_src[16], inner_dst[16];
+	uint16_t sport, dport;
+};
+#define PK_AFTO_ERROR_MAX 1600 /* the largest error rewritten */
+
+/* Rewrite the ICMP error ip[0..len) (parsed as p, quoting q, a TCP or UDP
+ * packet) into family af as pf_translate_icmp_af and pf_change_icmp_af
+ * do: unreachable, too big (the MTU moved by the headers' 20 bytes) and
+ * time exceeded map to their counterparts; the quote keeps its transport
+ * bytes with the new ports. Returns the new length, 0 when pf would drop
+ * it (another type, or a parameter problem's pointer to map) or it does
+ * not fit. */
+size_t pk_afto_rewrite_error(uint8_t *ip, size_t len, size_t cap, const struct pk_pkt *p, const struct pk_pkt *q,
+			     uint8_t af, const struct pk_afto_error *a);
 
 #endif

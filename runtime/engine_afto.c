@@ -10,7 +10,8 @@
  * key. Each is rewritten into the family of the other key (runtime/afto.h)
  * and forwarded by the route of its new destination; pf marks it generated
  * (PF_TAG_GENERATED), so it leaves without meeting the outbound rules: the
- * verdict says so (pk_verdict.afto). The client's port (an ICMP echo's
+ * verdict says so (pk_verdict.afto). ICMP errors about such a connection
+ * are translated too (pf_test_state_icmp). The client's port (an ICMP echo's
  * id) is kept: pf may draw another from af-to's pool as nat-to does,
  * which this does not model yet.
  */
@@ -36,18 +37,11 @@ bool pk_eng_afto_keys(const struct pk_ctx *x, const struct pk_rs_rule *r, struct
 	return true;
 }
 
-void pk_eng_afto_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+/* The packet, rewritten to n bytes (0: pf refuses it), goes on in the other family. */
+static void translated(struct pk_ctx *x, size_t n)
 {
-	/* a packet of the wire key's family goes to the stack key's and back */
-	const int to = x->p.af == e->st.st[i].af ? PK_SK_STACK : PK_SK_WIRE;
-	struct pk_skey k;
-	size_t n;
-
-	pk_st_key(&e->st, i, to, &k);
-	/* both keys are oriented with the other side's source last */
-	n = pk_afto_rewrite(x->ip, *x->len, x->cap, &x->p, pk_st_key_af(&e->st, i, to), k.addr[1], k.addr[0]);
 	if (!n || pk_pkt_parse(x->ip, n, &x->p) != PK_REASON_NONE) {
-		/* pf_translate_af fails: a fragment, an ICMP error or a type it cannot map */
+		/* pf_translate_af fails: a fragment or a type it cannot map */
 		x->v->kind = PK_V_BLOCK;
 		x->v->reason = PK_REASON_NORMALIZE;
 		return;
@@ -55,4 +49,44 @@ void pk_eng_afto_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	*x->len = n;
 	x->v->translated = true;
 	x->v->afto = true;
+}
+
+/* A packet of the wire key's family goes to the stack key's and back. */
+static int other_key(const struct pk_engine *e, const struct pk_ctx *x, uint32_t i, struct pk_skey *k)
+{
+	const int to = x->p.af == e->st.st[i].af ? PK_SK_STACK : PK_SK_WIRE;
+
+	pk_st_key(&e->st, i, to, k);
+	return pk_st_key_af(&e->st, i, to);
+}
+
+void pk_eng_afto_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+{
+	struct pk_skey k;
+	const int af = other_key(e, x, i, &k);
+
+	/* both keys are oriented with the other side's source last */
+	translated(x, pk_afto_rewrite(x->ip, *x->len, x->cap, &x->p, (uint8_t)af, k.addr[1], k.addr[0]));
+}
+
+/* pf_test_state_icmp's af-to branch: the quote becomes the packet as the
+ * other side sent or received it (the other key, oriented with the quoted
+ * source first), the error goes from the quote's destination to its
+ * source, and into IPv6 the error's IPv4 source takes the low 32 bits of
+ * its source, so that traceroute shows the hop. */
+void pk_eng_afto_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_pkt *in)
+{
+	struct pk_skey k;
+	struct pk_afto_error a;
+	const int af = other_key(e, x, i, &k);
+
+	memcpy(a.inner_src, k.addr[0], 16);
+	memcpy(a.inner_dst, k.addr[1], 16);
+	memcpy(a.src, k.addr[1], 16);
+	memcpy(a.dst, k.addr[0], 16);
+	if (af == PK_AF_INET6)
+		memcpy(a.src + 12, x->p.src, 4);
+	a.sport = k.port[0];
+	a.dport = k.port[1];
+	translated(x, pk_afto_rewrite_error(x->ip, *x->len, x->cap, &x->p, in, (uint8_t)af, &a));
 }

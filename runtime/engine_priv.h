@@ -126,6 +126,8 @@ void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, co
 bool pk_eng_afto_keys(const struct pk_ctx *x, const struct pk_rs_rule *r, struct pk_skey keys[2]);
 /* Rewrite the packet into the family of af-to state i's other key. */
 void pk_eng_afto_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i);
+/* The same for an ICMP error quoting in, a packet of state i. */
+void pk_eng_afto_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_pkt *in);
 
 /* scrub.c: pf_normalize_tcp (flags) and the per-packet scrub options. */
 enum pk_drop_reason pk_eng_normalize_tcp(struct pk_ctx *x);

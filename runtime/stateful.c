@@ -296,14 +296,15 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 
 /* pf_test_state_icmp for errors: the quoted TCP segment must lie in the
  * window of the peer that sent it. */
-static bool quoted_seq_ok(const struct pk_state_table *t, uint32_t i, uint8_t dir, const struct pk_pkt *in)
+static bool quoted_seq_ok(const struct pk_state_table *t, uint32_t i, bool from_creator, const struct pk_pkt *in)
 {
 	const struct pk_state *s = &t->st[i];
 	const struct pk_state_ext *ext = pk_st_ext(t, i);
-	const struct pk_peer *src = dir == s->dir ? &s->dst : &s->src;
-	const struct pk_peer *dst = dir == s->dir ? &s->src : &s->dst;
+	/* an error from the creator's side quotes what the other peer sent */
+	const struct pk_peer *src = from_creator ? &s->dst : &s->src;
+	const struct pk_peer *dst = from_creator ? &s->src : &s->dst;
 	uint8_t dws = (src->wscale && dst->wscale) ? (dst->wscale & PK_WSCALE_MASK) : 0;
-	uint32_t seq = in->seq - (ext ? ext->seqdiff[dir == s->dir ? 1 : 0] : 0);
+	uint32_t seq = in->seq - (ext ? ext->seqdiff[from_creator ? 1 : 0] : 0);
 
 	if (s->flags & PK_SF_SLOPPY)
 		return true;
@@ -334,21 +335,16 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 	x->v->state_event = PK_SE_RELATED;
 	x->v->state_rule = e->st.st[i].rule;
 	x->v->tag = e->st.cold[i].tag ? e->st.cold[i].tag : x->tag_in;
-	x->reply = x->dir != e->st.st[i].dir;
-	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st, i, x->dir, &in)) {
+	x->reply = !pk_eng_from_creator(&e->st.st[i], x);
+	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st, i, !x->reply, &in)) {
 		x->v->kind = PK_V_BLOCK;
 		x->v->reason = PK_REASON_STATE_MISMATCH;
 		return true;
 	}
-	if (e->st.st[i].flags & PK_SF_AFTO) {
-		/* pf translates the error and its quote into the other family;
-		 * runtime/afto.c does not yet: it is dropped */
-		x->v->kind = PK_V_BLOCK;
-		x->v->reason = PK_REASON_NORMALIZE;
-		return true;
-	}
 	count_state(e, x, i);
-	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
+	if (e->st.st[i].flags & PK_SF_AFTO)
+		pk_eng_afto_icmp(e, x, i, &in);
+	else if (!(e->st.st[i].flags & PK_SF_ONEKEY))
 		pk_eng_nat_icmp(e, x, i, &in);
 	return true;
 }

@@ -11,8 +11,11 @@
 
 #include <cmocka.h>
 
+#include "runtime/bytes.h"
+#include "runtime/cksum.h"
 #include "runtime/packet.h"
 #include "runtime/proto.h"
+#include "runtime/wire.h"
 #include "runtime/state.h"
 #include "tests/support/engtest.h"
 #include "tests/support/testmain.h"
@@ -144,6 +147,66 @@ static void test_nat64_echo_round_trip(void **state)
 	pk_et_assert_addr(p.dst, CL6);
 }
 
+/* A router on the IPv4 side says the translated SYN is too big: the
+ * error goes back to the client as ICMPv6 "packet too big" with the MTU
+ * 20 bytes larger, from the router's address in the prefix, quoting the
+ * SYN as the client sent it. An IPv6 "port unreachable" about a reply
+ * goes the other way as ICMP. */
+static void test_icmp_errors_are_translated_with_their_quote(void **state)
+{
+	(void)state;
+	pk_et_start(NAT64);
+	assert_int_equal(pk_et_tcp(0, et.lan, PK_DIR_IN, web6, pk_et_syn), PK_V_PASS);
+	uint8_t quote[64];
+	const size_t qlen = et.blen < sizeof quote ? et.blen : sizeof quote;
+	memcpy(quote, et.buf, qlen);
+	struct pk_tb err = pk_tb_defaults(4, "203.0.113.1", PUB);
+	err.proto = PK_PROTO_ICMP;
+	err.icmp_type = PK_ICMP_UNREACH;
+	err.icmp_code = PK_ICMP_UNREACH_NEEDFRAG;
+	err.quote = quote;
+	err.quote_len = qlen;
+	et.blen = pk_tb_build(&err, et.buf, sizeof et.buf);
+	pk_put16(et.buf + PK_IP4_HLEN + 6, 1400); /* the next hop's MTU */
+	assert_true(pk_cksum_l4(et.buf, et.blen));
+	pk_engine_packet(et.eng, PK_ET_SEC / 10, et.wan, PK_DIR_IN, et.buf, &et.blen, sizeof et.buf, &et.v);
+	assert_int_equal(et.v.kind, PK_V_PASS);
+	assert_int_equal(et.v.state_event, PK_SE_RELATED);
+	assert_true(et.v.afto);
+	struct pk_pkt p = pk_et_pkt();
+	assert_int_equal(p.proto, PK_PROTO_ICMP6);
+	assert_int_equal(p.icmp_type, PK_ICMP6_PACKET_TOO_BIG);
+	assert_int_equal(pk_get32(et.buf + PK_IP6_HLEN + 4), 1420);
+	pk_et_assert_addr(p.src, "64:ff9b::cb00:7101");
+	pk_et_assert_addr(p.dst, CL6);
+	struct pk_pkt q;
+	assert_int_equal(pk_pkt_parse_quoted(et.buf + p.inner_off, et.blen - p.inner_off, &q), PK_REASON_NONE);
+	pk_et_assert_addr(q.src, CL6);
+	pk_et_assert_addr(q.dst, SRV64);
+	assert_int_equal(q.sport, 40000);
+	assert_int_equal(q.dport, 80);
+
+	assert_int_equal(pk_et_tcp(0.2, et.wan, PK_DIR_IN, web4_back, syn_ack), PK_V_PASS);
+	memcpy(quote, et.buf, et.blen < sizeof quote ? et.blen : sizeof quote);
+	struct pk_tb err6 = pk_tb_defaults(6, CL6, SRV64);
+	err6.proto = PK_PROTO_ICMP6;
+	err6.icmp_type = PK_ICMP6_DST_UNREACH;
+	err6.icmp_code = PK_ICMP6_DST_UNREACH_NOPORT;
+	err6.quote = quote;
+	err6.quote_len = et.blen < sizeof quote ? et.blen : sizeof quote;
+	assert_int_equal(pk_et_run(&err6, 0.3, et.lan, PK_DIR_IN), PK_V_PASS);
+	p = pk_et_pkt();
+	assert_int_equal(p.proto, PK_PROTO_ICMP);
+	assert_int_equal(p.icmp_type, PK_ICMP_UNREACH);
+	assert_int_equal(p.icmp_code, PK_ICMP_UNREACH_PORT);
+	pk_et_assert_addr(p.src, PUB);
+	pk_et_assert_addr(p.dst, SRV4);
+	assert_int_equal(pk_pkt_parse_quoted(et.buf + p.inner_off, et.blen - p.inner_off, &q), PK_REASON_NONE);
+	pk_et_assert_addr(q.src, SRV4);
+	pk_et_assert_addr(q.dst, PUB);
+	assert_int_equal(q.dport, 40000);
+}
+
 /* A state whose keys are of two families stores, finds and frees them:
  * many in turn through a small table never run its side pool dry. */
 static void test_two_family_state_keys_are_kept_and_freed(void **state)
@@ -189,4 +252,5 @@ PK_TEST_MAIN(cmocka_unit_test_teardown(test_nat64_handshake_is_translated_both_w
 	     cmocka_unit_test_teardown(test_if_bound_af_to_state_does_not_see_the_replies, pk_et_teardown),
 	     cmocka_unit_test_teardown(test_nat46_embeds_the_destination_in_the_to_prefix, pk_et_teardown),
 	     cmocka_unit_test_teardown(test_nat64_echo_round_trip, pk_et_teardown),
+	     cmocka_unit_test_teardown(test_icmp_errors_are_translated_with_their_quote, pk_et_teardown),
 	     cmocka_unit_test(test_two_family_state_keys_are_kept_and_freed))
