@@ -11,16 +11,18 @@
  * and forwarded by the route of its new destination; pf marks it generated
  * (PF_TAG_GENERATED), so it leaves without meeting the outbound rules: the
  * verdict says so (pk_verdict.afto). ICMP errors about such a connection
- * are translated too (pf_test_state_icmp). The client's port (an ICMP echo's
- * id) is kept: pf may draw another from af-to's pool as nat-to does,
- * which this does not model yet.
+ * are translated too (pf_test_state_icmp). The translated source port is
+ * drawn as nat-to draws it (pf_get_transaddr_af); an ICMP echo keeps its
+ * id, as nat-to here keeps it.
  */
 #include <string.h>
 
 #include "runtime/afto.h"
+#include "runtime/bytes.h"
 #include "runtime/engine_priv.h"
+#include "runtime/wire.h"
 
-bool pk_eng_afto_keys(const struct pk_ctx *x, const struct pk_rs_rule *r, struct pk_skey keys[2])
+bool pk_eng_afto_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r, struct pk_skey keys[2])
 {
 	struct pk_pkt q = x->p;
 
@@ -34,7 +36,13 @@ bool pk_eng_afto_keys(const struct pk_ctx *x, const struct pk_rs_rule *r, struct
 	}
 	/* the translated packet's key as it leaves: its replies arrive with it */
 	pk_eng_pkt_key(&q, PK_DIR_OUT, &keys[PK_SK_STACK]);
-	return true;
+	if (q.proto != PK_PROTO_TCP && q.proto != PK_PROTO_UDP)
+		return true;
+	/* pf_get_transaddr_af draws the source port as nat-to does (pfctl's 50001:65535) */
+	const struct pk_port_draw d = {.af = q.af, .proto = q.proto, .look = PK_DIR_IN, .iface = PK_RT_NO_IFACE,
+				       .idx = 1};
+	x->v->nat_drawn = true;
+	return pk_eng_draw_port(e, &d, &keys[PK_SK_STACK]);
 }
 
 /* The packet, rewritten to n bytes (0: pf refuses it), goes on in the other family. */
@@ -66,6 +74,10 @@ void pk_eng_afto_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	const int af = other_key(e, x, i, &k);
 
 	/* both keys are oriented with the other side's source last */
+	if (x->p.proto == PK_PROTO_TCP || x->p.proto == PK_PROTO_UDP) {
+		pk_put16(x->ip + x->p.l4_off + PK_L4_OFF_SPORT, k.port[1]); /* the checksum is redone below */
+		pk_put16(x->ip + x->p.l4_off + PK_L4_OFF_DPORT, k.port[0]);
+	}
 	translated(x, pk_afto_rewrite(x->ip, *x->len, x->cap, &x->p, (uint8_t)af, k.addr[1], k.addr[0]));
 }
 

@@ -108,6 +108,16 @@ void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k);
 bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r);
 
 /* nat.c */
+/* pf_get_sport: a port for index idx of key, from a random start up to
+ * the top of lo..hi (pfctl's 50001:65535 when lo is 0), then down from the
+ * start, the first whose key no state of family af and proto holds as
+ * looked up in direction look on iface. False when none is free. */
+struct pk_port_draw {
+	uint8_t af, proto, look;
+	uint16_t lo, hi, iface;
+	int idx;
+};
+bool pk_eng_draw_port(struct pk_engine *e, const struct pk_port_draw *d, struct pk_skey *key);
 /* Compute the translated stack/wire keys (keys[PK_SK_*], both the packet's
  * key on entry) of a new state from rule nr; false when no port could be
  * allocated. */
@@ -123,7 +133,7 @@ void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, co
 /* engine_afto.c: af-to */
 /* The wire and stack keys of the state rule r's af-to makes for the
  * packet; false when its addresses cannot be mapped. */
-bool pk_eng_afto_keys(const struct pk_ctx *x, const struct pk_rs_rule *r, struct pk_skey keys[2]);
+bool pk_eng_afto_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r, struct pk_skey keys[2]);
 /* Rewrite the packet into the family of af-to state i's other key. */
 void pk_eng_afto_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i);
 /* The same for an ICMP error quoting in, a packet of state i. */

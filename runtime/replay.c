@@ -158,9 +158,11 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 		res->kind = PK_V_BLOCK;
 		res->reason = res->stop == PK_STOP_TTL ? PK_REASON_TTL : PK_REASON_NONE;
 	}
-	if (res->stop == PK_STOP_NONE && res->in.v.afto)
+	if (res->stop == PK_STOP_NONE && res->in.v.afto) {
 		res->afto_egress = egress;
-	else if (res->stop == PK_STOP_NONE) {
+		if (res->in.v.nat_drawn && res->in.v.state_event == PK_SE_CREATED)
+			pk_nat_drawn(&r->nat, now_ns, egress, ip, *len);
+	} else if (res->stop == PK_STOP_NONE) {
 		if (r->snap) {
 			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
 			memcpy(r->snap, ip, r->snap_len);

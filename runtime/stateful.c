@@ -470,7 +470,7 @@ static enum pk_drop_reason fill_state(struct pk_engine *e, struct pk_ctx *x, con
 	keys[PK_SK_STACK] = keys[PK_SK_WIRE];
 	if (r->afto.af) {
 		/* af-to translates the packet as it arrived (pfctl refuses it with nat-to or rdr-to) */
-		if (!pk_eng_afto_keys(x, r, keys))
+		if (!pk_eng_afto_keys(e, x, r, keys))
 			return PK_REASON_MAP_FAILED;
 	} else if (d->keys_ready && !d->map_failed)
 		memcpy(keys, d->keys, sizeof(keys));
