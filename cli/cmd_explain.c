@@ -46,6 +46,8 @@ struct explanation {
 	unsigned nsteps;
 	enum route route;
 	const char *via;
+	bool afto;              /* af-to translated the packet: no out step (pf forwards it as generated) */
+	struct pk_vpkt afto_pkt; /* the packet af-to made */
 };
 
 static void visit(void *ctx, uint32_t rule)
@@ -80,13 +82,25 @@ static void explain(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 		return;
 	}
 	struct pk_vpkt out = in->out;
+	if (in->rule != PK_EVAL_NONE && rs->rules[in->rule].afto.af) {
+		x->afto = pk_eval_afto(&rs->rules[in->rule], &in->out, &x->afto_pkt);
+		if (!x->afto) {
+			x->route = ROUTE_NONE; /* pf_translate_af refuses it: dropped */
+			return;
+		}
+		out = x->afto_pkt;
+	}
 	if (pk_eval_is_self(rs, out.af, out.dst)) {
 		x->route = ROUTE_LOCAL;
 		return;
 	}
 	x->via = pk_eval_route(rs, out.af, out.dst);
 	x->route = x->via ? ROUTE_OUT : ROUTE_NONE;
-	if (!x->via)
+	if (x->afto) {
+		x->afto_pkt.dir = PK_DIR_OUT;
+		x->afto_pkt.ifname = x->via;
+	}
+	if (!x->via || x->afto)
 		return;
 	out.dir = PK_DIR_OUT;
 	out.rcvif = p->ifname;
@@ -156,6 +170,11 @@ static void print_step(const struct pk_ir_ruleset *rs, const struct step *st)
 static void print_text(const struct pk_ir_ruleset *rs, const struct explanation *x)
 {
 	print_step(rs, &x->step[0]);
+	if (x->afto) {
+		char buf[512];
+		pk_vpkt_format(&x->afto_pkt, buf, sizeof(buf));
+		printf("  af-to: translated to %s\n", buf);
+	}
 	if (x->route == ROUTE_DIVERT) {
 		const struct pk_ir_rule *r = &rs->rules[x->step[0].res.rule];
 		char buf[128];
@@ -167,7 +186,8 @@ static void print_text(const struct pk_ir_ruleset *rs, const struct explanation 
 	else if (x->route == ROUTE_NONE)
 		printf("route: no route to the destination in the topology: dropped by the stack\n");
 	else if (x->route == ROUTE_OUT)
-		printf("route: out on %s\n", x->via);
+		printf("route: out on %s%s\n", x->via,
+		       x->afto ? " without meeting the out rules (pf forwards it as generated)" : "");
 	if (x->nsteps > 1)
 		print_step(rs, &x->step[1]);
 }
@@ -207,6 +227,8 @@ static int print_json(const struct pk_ir_ruleset *rs, const struct explanation *
 	const bool passes = last->res.pass && x->route != ROUTE_NONE;
 	json_t *doc = json_pack("{s:o, s:s?, s:s?, s:s}", "steps", steps, "route", routes[x->route], "egress", x->via,
 				"verdict", passes ? "pass" : "block");
+	if (x->afto)
+		json_object_set_new(doc, "afto", pk_vpkt_json(&x->afto_pkt, NULL));
 	if (x->route == ROUTE_DIVERT) {
 		const struct pk_ir_rule *r = &rs->rules[x->step[0].res.rule];
 		char addr[128];

@@ -400,11 +400,12 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 		pk_rp_explain(r->o.quiet ? stdout : stderr, r->rp.rs, &line, res.out.done ? snap : NULL,
 			      r->rp.snap_len, buf, len);
 	/* The firewall's own connections are not forwarded: no stall to diagnose. */
-	const bool forwarded = res.kind == PK_V_PASS && res.out.done;
+	const bool afto = res.afto_egress != PK_RT_NO_IFACE;
+	const bool forwarded = res.kind == PK_V_PASS && (res.out.done || afto);
 	/* the rule that let it in, else the one that let it out */
 	const uint32_t rule = res.in.v.rule != PK_RT_NO_RULE || !res.out.done ? res.in.v.rule : res.out.v.rule;
 	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
-					res.out.done ? res.out.iface : PK_RT_NO_IFACE,
+					res.out.done ? res.out.iface : res.afto_egress,
 					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
 					res.reason == PK_REASON_STATE_MISMATCH};
 	const bool local = res.stop == PK_STOP_SELF || res.stop == PK_STOP_DIVERT;

@@ -172,6 +172,10 @@ void pk_rp_explain(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p,
 		fputs("  route: none in the topology for the destination: dropped\n", out);
 	else if (r->stop == PK_STOP_TTL)
 		fputs("  route: the TTL runs out: dropped\n", out);
+	if (r->afto_egress != PK_RT_NO_IFACE)
+		fprintf(out, "  af-to: translated to %s\n  route: leaves by %s without meeting the out rules "
+			"(pf forwards it as generated)\n",
+			pk_pkt_describe(last_ip, last_len, d, sizeof d), pk_rs_iface_name(rs, r->afto_egress));
 	if (r->out.done) {
 		fprintf(out, "  route: leaves by %s\n", pk_rs_iface_name(rs, r->out.iface));
 		explain_step(out, rs, &r->out, p->iface, out_ip, out_len, last_ip, last_len);

@@ -119,6 +119,8 @@ static void text_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 		rule, state, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
 	if (r->out.done && r->kind == PK_V_PASS)
 		fprintf(out, " -> %s", pk_rs_iface_name(rs, r->out.iface));
+	if (r->afto_egress != PK_RT_NO_IFACE)
+		fprintf(out, " -> %s (af-to, not filtered out)", pk_rs_iface_name(rs, r->afto_egress));
 	if (r->stop == PK_STOP_SELF)
 		fputs(" (to the firewall)", out);
 	char a[INET6_ADDRSTRLEN];
@@ -199,6 +201,11 @@ static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pk
 	if (r->stop == PK_STOP_DIVERT)
 		fprintf(out, ",\"diverted\":{\"address\":\"%s\",\"port\":%u}",
 			pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
+	if (r->afto_egress != PK_RT_NO_IFACE) {
+		fputs(",\"afto\":{\"iface\":", out);
+		pk_json_str(out, pk_rs_iface_name(rs, r->afto_egress));
+		fputc('}', out);
+	}
 	if (r->out.done) {
 		fputs(",\"out\":{\"iface\":", out);
 		pk_json_str(out, pk_rs_iface_name(rs, r->out.iface));
@@ -245,7 +252,8 @@ static void csv_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt
 		csv_field(out, pk_rs_rule_file(rs, s->v.rule));
 	}
 	fprintf(out, ",%s,%s,%s,%u,", event_names[s->v.state_event], pk_rp_reason_text(r) ? pk_rp_reason_text(r) : "",
-		r->out.done ? pk_rs_iface_name(rs, r->out.iface) : "", r->ngen);
+		r->out.done ? pk_rs_iface_name(rs, r->out.iface)
+		: r->afto_egress != PK_RT_NO_IFACE ? pk_rs_iface_name(rs, r->afto_egress) : "", r->ngen);
 	csv_field(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
 	char a[INET6_ADDRSTRLEN];
 	if (r->stop == PK_STOP_DIVERT)

@@ -209,6 +209,12 @@ static void enc_rule(struct pk_enc *e, const struct pk_ir_rule *r, struct pkb_ru
 	out->divert = r->divert.kind;
 	out->divert_port = r->divert.port;
 	pk_enc_prefix(&r->divert.addr, &out->divert_addr);
+	/* a blocked packet is never translated: a block rule's af-to changes nothing */
+	if (r->action == PK_ACT_PASS) {
+		out->afto_af = r->afto.af;
+		pk_enc_prefix(&r->afto.src, &out->afto_src);
+		pk_enc_prefix(&r->afto.dst, &out->afto_dst);
+	}
 }
 
 int pk_enc_rules(struct pk_enc *e)

@@ -99,11 +99,13 @@ struct pk_ir_divert {
 	struct pk_prefix addr; /* divert-to's local address, a host; af 0 otherwise */
 };
 
-/* af-to FAMILY from A [to B]: pf's NAT64/NAT46 on an inbound rule. Parsed,
- * checked and printed; no bytecode holds it (the rule is unsupported). */
+/* af-to FAMILY from A [to B]: pf's NAT64/NAT46 on an inbound pass rule
+ * (runtime/engine_afto.c); A and B are addresses or prefixes. */
 struct pk_ir_afto {
 	uint8_t af;                 /* the family translated to; 0 = no af-to */
-	struct pk_ir_addr from, to; /* to.kind is ANY when not written */
+	struct pk_ir_addr from, to; /* as written; to.kind is ANY when not written */
+	struct pk_prefix src, dst;  /* the addresses they give (an interface's from the
+				     * topology), which the bytecode carries; dst.af 0: no to */
 };
 
 /* An interface match: `on IF`, `on ! IF`, or none (any). */

@@ -38,6 +38,18 @@ static void dec_prefix(const struct pkb_prefix *p, struct pk_prefix *out)
 	memcpy(out->addr, p->addr, 16);
 }
 
+/* af-to's addresses: written as prefixes, a `to` not written has no family. */
+static void dec_afto(const struct pkb_rule *r, struct pk_ir_afto *out)
+{
+	out->af = r->afto_af;
+	out->from.kind = r->afto_src.af ? PK_ADDR_PREFIX : PK_ADDR_ANY;
+	dec_prefix(&r->afto_src, &out->from.pfx);
+	out->to.kind = r->afto_dst.af ? PK_ADDR_PREFIX : PK_ADDR_ANY;
+	dec_prefix(&r->afto_dst, &out->to.pfx);
+	out->src = out->from.pfx;
+	out->dst = out->to.pfx;
+}
+
 static void dec_addr(struct pk_dec *x, const struct pkb_addr *a, struct pk_ir_addr *out)
 {
 	out->kind = a->kind;
@@ -253,6 +265,7 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->divert.kind = r->divert;
 	o->divert.port = r->divert_port;
 	dec_prefix(&r->divert_addr, &o->divert.addr);
+	dec_afto(r, &o->afto);
 	o->group = dec_str(x, r->group);
 	o->owner = r->owner;
 	o->tag = dec_tag(x, r->tag);

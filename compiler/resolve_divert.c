@@ -6,7 +6,8 @@
  * on rules that can see inbound packets and divert-reply on rules that can
  * see outbound ones, divert-to's address of the rule's family (it decides
  * the family when the rule names none); af-to only on inbound rules of one
- * family, to the other, and without route-to, reply-to or dup-to.
+ * family, to the other, and without route-to, reply-to, dup-to, nat-to,
+ * rdr-to or binat-to.
  */
 #include <string.h>
 
@@ -48,17 +49,45 @@ void pk_res_divert(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_ru
 	ir->af = ir->divert.addr.af;
 }
 
-static bool afto_addr(struct pk_res *r, const struct pk_ast_host *h, uint8_t af, struct pk_ir_addr *out)
+/* The address of family af an af-to host gives: a literal address or
+ * prefix, or the first of the interface's addresses in the topology for
+ * `(IF)` (pf takes the interface's address as the packet passes; the
+ * topology is what picket knows of it). */
+static bool afto_pick(const struct pk_res *r, const struct pk_ir_addr *a, uint8_t af, struct pk_prefix *out)
+{
+	if (a->kind == PK_ADDR_PREFIX && !a->neg && a->pfx.af == af) {
+		*out = a->pfx;
+		return true;
+	}
+	if (a->kind != PK_ADDR_TABLE || a->neg || !r->rs->tables[a->table].implicit)
+		return false;
+	const struct pk_ir_table *t = &r->rs->tables[a->table];
+	for (uint32_t k = 0; k < t->nentries; k++)
+		if (t->entries[k].pfx.af == af && !t->entries[k].neg) {
+			*out = t->entries[k].pfx;
+			out->len = af == PK_AF_INET ? 32 : 128;
+			return true;
+		}
+	return false;
+}
+
+/* An af-to host: out as written (printed back), addr the address it gives. */
+static bool afto_addr(struct pk_res *r, const struct pk_ast_host *h, uint8_t af, struct pk_ir_addr *out,
+		      struct pk_prefix *addr)
 {
 	struct pk_addr_vec v = {0};
 	if (!pk_res_hosts(r, h, &v) || !v.n)
 		return false;
-	*out = v.v[0];
-	if (out->kind == PK_ADDR_PREFIX && out->pfx.af != af) {
-		pk_error(r->d, &h->loc, "af-to %s needs addresses of that family", af == PK_AF_INET ? "inet" : "inet6");
-		return false;
+	for (uint32_t k = 0; k < v.n; k++) {
+		*out = v.v[k];
+		if (afto_pick(r, &v.v[k], af, addr))
+			return true;
 	}
-	return true;
+	if (v.v[0].kind == PK_ADDR_PREFIX || (v.v[0].kind == PK_ADDR_TABLE && r->rs->tables[v.v[0].table].implicit))
+		pk_error(r->d, &h->loc, "af-to %s needs an address of that family", af == PK_AF_INET ? "inet" : "inet6");
+	else
+		pk_unsupported(r->d, &h->loc, "af-to (to or from a table)");
+	return false;
 }
 
 void pk_res_afto(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule *ir)
@@ -68,10 +97,8 @@ void pk_res_afto(struct pk_res *r, const struct pk_ast_opt *o, struct pk_ir_rule
 		return;
 	}
 	ir->afto.af = (uint8_t)o->n;
-	if (!afto_addr(r, o->hosts, ir->afto.af, &ir->afto.from) ||
-	    (o->hosts2 && !afto_addr(r, o->hosts2, ir->afto.af, &ir->afto.to)))
-		return;
-	pk_unsupported(r->d, &o->loc, "af-to (address family translation)");
+	if (afto_addr(r, o->hosts, ir->afto.af, &ir->afto.from, &ir->afto.src) && o->hosts2)
+		(void)afto_addr(r, o->hosts2, ir->afto.af, &ir->afto.to, &ir->afto.dst);
 }
 
 void pk_res_divert_check(struct pk_res *r, const struct pk_ast_rule *ar, const struct pk_ir_rule *ir)
@@ -90,4 +117,8 @@ void pk_res_divert_check(struct pk_res *r, const struct pk_ast_rule *ar, const s
 		pk_error(r->d, &ar->loc, "af-to translates to the other address family, not to the rule's");
 	else if (ir->route.kind)
 		pk_error(r->d, &ar->loc, "af-to cannot be used with route-to, reply-to or dup-to");
+	else if (ir->nat.kind) /* pfctl keeps af-to's addresses where nat-to's and rdr-to's go */
+		pk_error(r->d, &ar->loc, "af-to cannot be used with nat-to, rdr-to or binat-to");
+	else if (ir->action == PK_ACT_MATCH)
+		pk_unsupported(r->d, &ar->loc, "af-to on a match rule (translating what a later rule passes)");
 }

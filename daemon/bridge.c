@@ -70,8 +70,11 @@ void pk_bridge_frame(void *ctx, struct pk_port *p, uint8_t *frame, size_t len, u
 		return;
 	remember(d, in, frame, af);
 	struct pk_verdict vin, vout;
+	/* af-to: the packet goes on in the other family without the out rules (pf marks it generated) */
 	bool pass = pk_dp_filter(d, d->port_iface[in], PK_DIR_IN, 0, d->port_iface[in], &iplen, &vin) &&
-		    pk_dp_filter(d, d->port_iface[out], PK_DIR_OUT, vin.tag, d->port_iface[in], &iplen, &vout);
+		    (vin.afto || pk_dp_filter(d, d->port_iface[out], PK_DIR_OUT, vin.tag, d->port_iface[in], &iplen, &vout));
+	if (vin.afto)
+		type = pk_ip_version(d->buf) == 6 ? PK_ETHERTYPE_IPV6 : PK_ETHERTYPE_IP;
 	d->cur.valid = false;
 	if (pass && send_frame(d, out, frame + PK_ETH_OFF_DST, frame + PK_ETH_OFF_SRC, type, d->buf, iplen))
 		d->c.forwarded++;

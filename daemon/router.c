@@ -170,8 +170,6 @@ static bool stays_on_link(const uint8_t a[16])
 
 static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 {
-	const struct forward_errors *err = v6 ? &errors6 : &errors4;
-	size_t ttl = v6 ? PK_IP6_OFF_HLIM : PK_IP4_OFF_TTL;
 	struct pk_verdict in;
 	uint16_t oif;
 	uint8_t nh[16];
@@ -180,6 +178,9 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 		return; /* MLD, router solicitations and the like: not ours to forward */
 	if (!pk_dp_filter(d, iif, PK_DIR_IN, 0, iif, &len, &in))
 		return;
+	v6 = pk_ip_version(d->buf) == 6; /* af-to: the packet goes on in the other family */
+	const struct forward_errors *err = v6 ? &errors6 : &errors4;
+	size_t ttl = v6 ? PK_IP6_OFF_HLIM : PK_IP4_OFF_TTL;
 	if (in.divert == PK_DIVERT_TO) {
 		d->c.to_self++; /* for a local socket of the firewall's, as pf delivers it: not forwarded */
 		return;
@@ -204,7 +205,9 @@ static void forward(struct pk_daemon *d, uint16_t iif, size_t len, bool v6)
 		d->buf[ttl]--; /* the hop limit: IPv6 has no header checksum to fix */
 	else
 		pk_cksum_ttl_dec(d->buf);
-	port = pk_router_filter_out(d, &oif, in.tag, iif, &len, nh);
+	/* pf forwards an af-to packet as generated: the out rules never see it */
+	if (!in.afto)
+		port = pk_router_filter_out(d, &oif, in.tag, iif, &len, nh);
 	if (port < 0)
 		return;
 	uint32_t mtu = d->port[port].mtu;

@@ -563,8 +563,8 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 		pk_eng_synproxy_cookie(e, x); /* no state until the client's ACK proves the cookie */
 		return;
 	}
-	/* translated packets always get a state (pf_test_rule: keep_state || nr) */
-	if ((r->state != PK_STATE_NONE || d.nat_rule != PK_RT_NO_RULE) && !x->p.icmp_error)
+	/* translated packets always get a state (pf_test_rule: keep_state || nr), af-to's too */
+	if ((r->state != PK_STATE_NONE || d.nat_rule != PK_RT_NO_RULE || r->afto.af) && !x->p.icmp_error)
 		pk_eng_state_create(e, x, &d);
 }
 

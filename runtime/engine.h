@@ -89,6 +89,10 @@ struct pk_verdict {
 	uint8_t divert; /* PK_DIVERT_NONE or PK_DIVERT_TO */
 	uint16_t divert_port;
 	uint8_t divert_addr[16];
+	/* af-to: the packet was rewritten into the other address family. pf
+	 * forwards it marked as generated: it leaves by the route of its new
+	 * destination without meeting the outbound rules. */
+	bool afto;
 	uint16_t tag;         /* the tag the packet carries after evaluation (0 none):
 			       * hand it to the evaluation of the same packet on its way out */
 };

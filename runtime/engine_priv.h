@@ -83,6 +83,15 @@ void pk_eng_state_remove(struct pk_engine *e, uint32_t i);
 bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms);
 uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s);
 
+/* Whether the packet comes from the peer that created state s: it goes
+ * the state's direction, or, for an af-to state (whose packets all arrive
+ * inbound, the replies on the other side), it is of the wire key's family.
+ * Asked before the packet is translated. */
+static inline bool pk_eng_from_creator(const struct pk_state *s, const struct pk_ctx *x)
+{
+	return (s->flags & PK_SF_AFTO) ? x->p.af == s->af : s->dir == x->dir;
+}
+
 /* stateful.c: the state side of pf_test */
 /* Look the packet up; PK_ST_NONE when no state has it (or it reopens a closed one). */
 uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x);
@@ -99,6 +108,16 @@ void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k);
 bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r);
 
 /* nat.c */
+/* pf_get_sport: a port for index idx of key, from a random start up to
+ * the top of lo..hi (pfctl's 50001:65535 when lo is 0), then down from the
+ * start, the first whose key no state of family af and proto holds as
+ * looked up in direction look on iface. False when none is free. */
+struct pk_port_draw {
+	uint8_t af, proto, look;
+	uint16_t lo, hi, iface;
+	int idx;
+};
+bool pk_eng_draw_port(struct pk_engine *e, const struct pk_port_draw *d, struct pk_skey *key);
 /* Compute the translated stack/wire keys (keys[PK_SK_*], both the packet's
  * key on entry) of a new state from rule nr; false when no port could be
  * allocated. */
@@ -110,6 +129,15 @@ uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x)
 void pk_eng_nat_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i);
 /* Rewrite an ICMP error related to translated state i, quoted packet included. */
 void pk_eng_nat_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_pkt *in);
+
+/* engine_afto.c: af-to */
+/* The wire and stack keys of the state rule r's af-to makes for the
+ * packet; false when its addresses cannot be mapped. */
+bool pk_eng_afto_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r, struct pk_skey keys[2]);
+/* Rewrite the packet into the family of af-to state i's other key. */
+void pk_eng_afto_apply(const struct pk_engine *e, struct pk_ctx *x, uint32_t i);
+/* The same for an ICMP error quoting in, a packet of state i. */
+void pk_eng_afto_icmp(const struct pk_engine *e, struct pk_ctx *x, uint32_t i, const struct pk_pkt *in);
 
 /* scrub.c: pf_normalize_ip's fragments, pf_normalize_tcp (flags) and the per-packet scrub options. */
 /* A fragment: dropped, held (*held) until its datagram is whole (x->p then

@@ -79,28 +79,31 @@ static bool has_ports(uint8_t proto)
 	return proto == PK_PROTO_TCP || proto == PK_PROTO_UDP;
 }
 
-/* pf_get_sport: from a random start up to the top of the range, then down
- * from the start, the first port whose translated key is free. */
-static bool alloc_port(struct pk_engine *e, const struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_skey *key,
-		       int k, int idx)
+bool pk_eng_draw_port(struct pk_engine *e, const struct pk_port_draw *d, struct pk_skey *key)
 {
-	uint32_t lo = nr->nat_port_lo ? nr->nat_port_lo : NAT_PORT_LO;
-	uint32_t hi = nr->nat_port_lo ? nr->nat_port_hi : NAT_PORT_HI;
-	uint32_t span, start, n;
-	uint8_t look = k == PK_SK_WIRE ? PK_DIR_IN : PK_DIR_OUT;
+	uint32_t lo = d->lo ? d->lo : NAT_PORT_LO, hi = d->lo ? d->hi : NAT_PORT_HI;
 
 	if (hi < lo)
 		hi = lo;
-	span = hi - lo + 1;
-	start = lo + pk_eng_random(e) % span;
-	for (n = 0; n < span; n++) {
+	const uint32_t span = hi - lo + 1, start = lo + pk_eng_random(e) % span;
+	for (uint32_t n = 0; n < span; n++) {
 		uint32_t port = n <= hi - start ? start + n : start - (n - (hi - start));
 
-		key->port[idx] = (uint16_t)port;
-		if (pk_st_find(&e->st, x->p.af, x->p.proto, key, look, x->iface) == PK_ST_NONE)
+		key->port[d->idx] = (uint16_t)port;
+		if (pk_st_find(&e->st, d->af, d->proto, key, d->look, d->iface) == PK_ST_NONE)
 			return true;
 	}
 	return false;
+}
+
+/* nat-to's port, in the rule's range (pfctl's 50001:65535 when it names none). */
+static bool alloc_port(struct pk_engine *e, const struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_skey *key,
+		       int k, int idx)
+{
+	const struct pk_port_draw d = {.af = x->p.af, .proto = x->p.proto, .lo = nr->nat_port_lo,
+				       .hi = nr->nat_port_hi, .idx = idx, .iface = x->iface,
+				       .look = k == PK_SK_WIRE ? PK_DIR_IN : PK_DIR_OUT};
+	return pk_eng_draw_port(e, &d, key);
 }
 
 bool pk_eng_nat_keys(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *nr, struct pk_skey keys[2])
@@ -255,20 +258,23 @@ enum pk_adopt pk_engine_adopt(struct pk_engine *e, uint16_t iface, const uint8_t
 			      const uint8_t *seen, size_t slen)
 {
 	struct pk_pkt d, s;
-	struct pk_skey keys[2], now;
+	struct pk_skey keys[2], now, dk;
 	uint32_t i;
 
-	if (!outside_key(drawn, dlen, &d, &keys[PK_SK_WIRE]))
+	if (!outside_key(drawn, dlen, &d, &dk))
 		return PK_ADOPT_NO_STATE;
-	/* the wire key is the outside one: a lookup as inbound finds it */
-	i = pk_st_find(&e->st, d.af, d.proto, &keys[PK_SK_WIRE], PK_DIR_IN, iface);
-	if (i == PK_ST_NONE || (e->st.st[i].flags & PK_SF_ONEKEY) || e->st.st[i].dir != PK_DIR_OUT)
+	/* the outside key, found by a lookup as inbound: the wire key of a
+	 * state made on the way out, the stack key of an af-to state */
+	i = pk_st_find(&e->st, d.af, d.proto, &dk, PK_DIR_IN, iface);
+	if (i == PK_ST_NONE || (e->st.st[i].flags & PK_SF_ONEKEY))
 		return PK_ADOPT_NO_STATE;
-	if (!outside_key(seen, slen, &s, &keys[PK_SK_WIRE]) || s.af != d.af || s.proto != d.proto)
+	const int out = (e->st.st[i].flags & PK_SF_AFTO) ? PK_SK_STACK : PK_SK_WIRE;
+	if ((out == PK_SK_WIRE && e->st.st[i].dir != PK_DIR_OUT) || !outside_key(seen, slen, &s, &keys[out]) ||
+	    s.af != d.af || s.proto != d.proto)
 		return PK_ADOPT_NO_STATE;
-	pk_st_key(&e->st, i, PK_SK_STACK, &keys[PK_SK_STACK]);
-	pk_st_key(&e->st, i, PK_SK_WIRE, &now);
-	if (memcmp(&now, &keys[PK_SK_WIRE], sizeof now) == 0)
+	pk_st_key(&e->st, i, 1 - out, &keys[1 - out]);
+	pk_st_key(&e->st, i, out, &now);
+	if (memcmp(&now, &keys[out], sizeof now) == 0)
 		return PK_ADOPT_SAME;
 	return pk_st_rekey(&e->st, i, keys) ? PK_ADOPT_MOVED : PK_ADOPT_TAKEN;
 }

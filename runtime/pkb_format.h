@@ -29,7 +29,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 9
+#define PKB_VERSION 10
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -269,6 +269,9 @@ struct pkb_rule {
 	uint16_t divert_port; /* divert-to's and divert-packet's port; 0 otherwise */
 	struct pkb_prefix divert_addr; /* divert-to's local address, a host; af 0 otherwise */
 	uint32_t rcv_iface;   /* received-on: interface index; PKB_NONE = any */
+	uint8_t afto_af, pad4[3];   /* af-to: enum pk_af, the other family than the rule's; 0 = none */
+	struct pkb_prefix afto_src; /* af-to's from: address and prefix length, of afto_af; zero when none */
+	struct pkb_prefix afto_dst; /* af-to's to; af 0 when not written */
 };
 
 /* The sizes docs/bytecode.md documents; a change here is a format change. */
@@ -278,7 +281,7 @@ _Static_assert(sizeof(struct pkb_prefix) == 20 && sizeof(struct pkb_addr) == 52,
 _Static_assert(sizeof(struct pkb_options) == 536 && sizeof(struct pkb_iface) == 56, "options, iface layout");
 _Static_assert(sizeof(struct pkb_route) == 68 && sizeof(struct pkb_table) == 56, "route, table layout");
 _Static_assert(sizeof(struct pkb_tabentry) == 20 && sizeof(struct pkb_sopts) == 112, "entry, sopts layout");
-_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 152, "nat, rule layout");
+_Static_assert(sizeof(struct pkb_nat) == 20 && sizeof(struct pkb_rule) == 196, "nat, rule layout");
 _Static_assert(sizeof(struct pkb_routeopt) == 84 && sizeof(struct pkb_carried) == 24, "route option, carried layout");
 
 /*

@@ -72,6 +72,26 @@ static int v_prefix(struct pk_err *err, const struct pkb_prefix *p, uint64_t at,
 	return 0;
 }
 
+/* A prefix that must be absent: every byte zero. */
+static int v_zero_prefix(struct pk_err *err, const struct pkb_prefix *p, uint64_t at, const char *what)
+{
+	if (p->af || p->len)
+		return pk_err_at(err, at, "%s set without its option", what);
+	for (int k = 0; k < 16; k++)
+		if (p->addr[k])
+			return pk_err_at(err, at + 4 + (uint64_t)k, "%s byte %d set without its option", what, k);
+	return 0;
+}
+
+/* An IPv4 prefix keeps its address in the first 4 bytes, the rest zero. */
+static int v_prefix_tail(struct pk_err *err, const struct pkb_prefix *p, uint64_t at, const char *what)
+{
+	for (int k = 4; p->af != PK_AF_INET6 && k < 16; k++)
+		if (p->addr[k])
+			return pk_err_at(err, at + 4 + (uint64_t)k, "%s byte %d set past an IPv4 address", what, k);
+	return 0;
+}
+
 static int v_addr(const struct pk_rs *rs, struct pk_err *err, const struct pkb_addr *a, uint64_t at)
 {
 	if (v_max(err, a->kind, PK_ADDR_URPF, at, "address kind") || v_max(err, a->neg, 1, at + 1, "negation") ||
@@ -319,12 +339,42 @@ static int v_divert(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
 	return 0;
 }
 
+/* af-to: a pass rule of one family on inbound packets, without route-to,
+ * reply-to or dup-to, translating to the other family, from an address of
+ * that family (and to one when written); nothing set without it. */
+static int v_afto(struct pk_err *err, const struct pkb_rule *r, uint64_t at)
+{
+	const uint64_t f = at + offsetof(struct pkb_rule, afto_af);
+	const uint64_t sa = at + offsetof(struct pkb_rule, afto_src), da = at + offsetof(struct pkb_rule, afto_dst);
+	if (v_max(err, r->afto_af, PK_AF_INET6, f, "af-to family") ||
+	    v_max(err, r->pad4[0] | r->pad4[1] | r->pad4[2], 0, f + 1, "padding") ||
+	    v_prefix(err, &r->afto_src, sa, r->afto_af != 0) || v_prefix(err, &r->afto_dst, da, false))
+		return -1;
+	if (!r->afto_af)
+		return v_zero_prefix(err, &r->afto_src, sa, "af-to source") ||
+		       v_zero_prefix(err, &r->afto_dst, da, "af-to destination");
+	if (r->afto_af != PK_AF_INET && r->afto_af != PK_AF_INET6)
+		return pk_err_at(err, f, "unknown af-to family %u", r->afto_af);
+	if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || r->route)
+		return pk_err_at(err, f, "af-to on a rule that is not a pass in without route options");
+	if (!r->af || r->af == r->afto_af)
+		return pk_err_at(err, f, "af-to family %u is not the other one than the rule's (%u)", r->afto_af, r->af);
+	if (r->afto_src.af != r->afto_af)
+		return pk_err_at(err, sa, "af-to source is not of family %u", r->afto_af);
+	if (!r->afto_dst.af && v_zero_prefix(err, &r->afto_dst, da, "af-to destination"))
+		return -1;
+	if (r->afto_dst.af && r->afto_dst.af != r->afto_af)
+		return pk_err_at(err, da, "af-to destination is not of family %u", r->afto_af);
+	return v_prefix_tail(err, &r->afto_src, sa, "af-to source") ||
+	       v_prefix_tail(err, &r->afto_dst, da, "af-to destination");
+}
+
 static int v_rule(const struct pk_rs *rs, struct pk_err *err, uint32_t i)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
 	uint64_t at = pk_rs_off(rs, PKB_SEC_RULES, i, 0);
 #define PK_AT(field) (at + offsetof(struct pkb_rule, field))
-	if (v_loc(rs, err, &r->loc, at) || v_rule_enums(err, r, at) || v_divert(err, r, at) ||
+	if (v_loc(rs, err, &r->loc, at) || v_rule_enums(err, r, at) || v_divert(err, r, at) || v_afto(err, r, at) ||
 	    v_index(err, r->iface, PK_RS_N(rs, IFACES), PK_AT(iface), "interface") ||
 	    v_index(err, r->route_opt, PK_RS_N(rs, ROUTEOPTS), PK_AT(route_opt), "route option") ||
 	    v_index(err, r->rcv_iface, PK_RS_N(rs, IFACES), PK_AT(rcv_iface), "received-on interface") ||

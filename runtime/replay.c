@@ -134,6 +134,7 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 {
 	/* gen[] is read up to ngen only: the kept packets are not cleared */
 	memset(res, 0, offsetof(struct pk_replay_result, gen));
+	res->afto_egress = PK_RT_NO_IFACE;
 	r->cur = res;
 	purge(r, now_ns);
 	pk_isn_align(&r->isn, ip, *len);
@@ -157,7 +158,11 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 		res->kind = PK_V_BLOCK;
 		res->reason = res->stop == PK_STOP_TTL ? PK_REASON_TTL : PK_REASON_NONE;
 	}
-	if (res->stop == PK_STOP_NONE) {
+	if (res->stop == PK_STOP_NONE && res->in.v.afto) {
+		res->afto_egress = egress;
+		if (res->in.v.nat_drawn && res->in.v.state_event == PK_SE_CREATED)
+			pk_nat_drawn(&r->nat, now_ns, egress, ip, *len);
+	} else if (res->stop == PK_STOP_NONE) {
 		if (r->snap) {
 			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
 			memcpy(r->snap, ip, r->snap_len);

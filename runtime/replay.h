@@ -54,6 +54,10 @@ struct pk_replay_result {
 	uint8_t kind;   /* final verdict: enum pk_verdict_kind */
 	uint8_t reason; /* enum pk_drop_reason of the deciding step */
 	uint8_t stop;   /* enum pk_replay_stop */
+	/* af-to translated the packet into the other family (in.v.afto): pf
+	 * forwards it by the route of its new destination without meeting the
+	 * out rules, so there is no out step; afto_egress is that interface */
+	uint16_t afto_egress;
 	uint32_t ngen;  /* all generated; the first PK_REPLAY_GEN_MAX are kept */
 	struct pk_replay_gen gen[PK_REPLAY_GEN_MAX];
 };

@@ -36,6 +36,20 @@ static uint32_t table_by_name(const struct pk_rs *rs, uint32_t name)
 	return PK_RT_NO_TABLE; /* pf would create it; no rule here reads it */
 }
 
+/* pf embeds at the rule's destination prefix length when its destination
+ * is an address with a mask (pf_get_transaddr_af); any other is length 0. */
+static void build_afto(const struct pk_rs *rs, const struct pkb_rule *r, struct pk_afto *a)
+{
+	const struct pkb_addr *dst = &PK_RS_SEC(rs, ADDRS, struct pkb_addr)[r->dst];
+
+	a->af = r->afto_af;
+	memcpy(a->from, r->afto_src.addr, 16);
+	a->from_len = r->afto_src.len;
+	memcpy(a->to, r->afto_dst.addr, 16);
+	a->to_len = r->afto_dst.af ? r->afto_dst.len : 0;
+	a->rule_dst_len = dst->kind == PK_ADDR_PREFIX ? dst->pfx.len : 0;
+}
+
 static void build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 {
 	const struct pkb_rule *r = &PK_RS_SEC(rs, RULES, struct pkb_rule)[i];
@@ -60,6 +74,7 @@ static void build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		memcpy(o->route_gw, ro->gw.addr, 16);
 	}
 	memcpy(o->divert_addr, r->divert_addr.addr, 16);
+	build_afto(rs, r, &o->afto);
 	for (int t = 0; t < PK_TMO_COUNT; t++)
 		o->timeouts[t] = PK_TMO_UNSET;
 	if (r->sopts != PKB_NONE) {

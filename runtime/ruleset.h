@@ -81,6 +81,17 @@ struct pk_rs_options {
 };
 
 /* What the packet path needs of a rule once it has decided. */
+/* What a rule's af-to says (runtime/afto.h translates by it): the family
+ * translated to (0: no af-to), `from` and `to` (to_len 0 when not
+ * written; IPv4 in the first 4 bytes), and the length of the rule's
+ * destination prefix (0 for any other destination). */
+struct pk_afto {
+	uint8_t af;
+	uint8_t from[16], from_len;
+	uint8_t to[16], to_len;
+	uint8_t rule_dst_len;
+};
+
 struct pk_rs_rule {
 	uint32_t nr;        /* @nr */
 	uint32_t line;      /* source line; file is pk_rs_rule_file() */
@@ -123,6 +134,7 @@ struct pk_rs_rule {
 	uint8_t divert; /* enum pk_divert_kind */
 	uint16_t divert_port;
 	uint8_t divert_addr[16];
+	struct pk_afto afto;
 	const char *label; /* NULL when none */
 };
 

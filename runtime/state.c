@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "runtime/hash.h"
+#include "runtime/proto.h"
 #include "runtime/ruleset.h"
 
 #define ENTRY(i, k) ((i) * 2u + (uint32_t)(k) + 1u)
@@ -237,9 +238,28 @@ static const struct pk_ckey *ckey(const struct pk_state_table *t, uint32_t i, in
 	return &pk_st_ext(t, i)->key;
 }
 
+uint8_t pk_st_key_af(const struct pk_state_table *t, uint32_t i, int k)
+{
+	const struct pk_state *s = &t->st[i];
+
+	if (k == PK_SK_STACK && (s->flags & PK_SF_AFTO))
+		return s->af == PK_AF_INET ? PK_AF_INET6 : PK_AF_INET;
+	return s->af;
+}
+
+/* The protocol of key k of slot i: an af-to state's ICMP is ICMPv6 on the other side. */
+static uint8_t key_proto(const struct pk_state_table *t, uint32_t i, int k)
+{
+	const uint8_t proto = t->st[i].proto;
+
+	if (pk_st_key_af(t, i, k) == t->st[i].af || (proto != PK_PROTO_ICMP && proto != PK_PROTO_ICMP6))
+		return proto;
+	return proto == PK_PROTO_ICMP ? PK_PROTO_ICMP6 : PK_PROTO_ICMP;
+}
+
 void pk_st_key(const struct pk_state_table *t, uint32_t i, int k, struct pk_skey *out)
 {
-	expand(t, t->st[i].af, ckey(t, i, k), out);
+	expand(t, pk_st_key_af(t, i, k), ckey(t, i, k), out);
 }
 
 /* Free what the keys of slot i hold in the side pool. */
@@ -247,15 +267,16 @@ static void drop_keys(struct pk_state_table *t, uint32_t i)
 {
 	struct pk_state *s = &t->st[i];
 	struct pk_state_ext *x = pk_st_ext(t, i);
+	bool wire6 = s->af == PK_AF_INET6, stack6 = pk_st_key_af(t, i, PK_SK_STACK) == PK_AF_INET6;
 
-	if (s->af != PK_AF_INET6)
-		return;
-	if (x && x->key.a[0] != s->key.a[0])
+	if (x && stack6 && (!wire6 || x->key.a[0] != s->key.a[0]))
 		pk_spool_free(&t->side, x->key.a[0]);
-	pk_spool_free(&t->side, s->key.a[0]);
-	if (x)
+	if (wire6)
+		pk_spool_free(&t->side, s->key.a[0]);
+	if (x && stack6)
 		x->key.a[0] = 0;
-	s->key.a[0] = 0;
+	if (wire6)
+		s->key.a[0] = 0;
 }
 
 /* The same key, comparing only the bytes of the family's addresses. */
@@ -272,15 +293,17 @@ bool pk_st_set_keys(struct pk_state_table *t, uint32_t i, const struct pk_skey k
 	struct pk_state *s = &t->st[i];
 	struct pk_state_ext *x;
 
+	const uint8_t saf = pk_st_key_af(t, i, PK_SK_STACK);
+
 	if (!compact(t, s->af, &keys[PK_SK_WIRE], NULL, NULL, &s->key))
 		return false;
-	if (same_key(s->af, &keys[PK_SK_WIRE], &keys[PK_SK_STACK])) {
+	if (saf == s->af && same_key(s->af, &keys[PK_SK_WIRE], &keys[PK_SK_STACK])) {
 		s->flags |= PK_SF_ONEKEY;
 		return true;
 	}
 	s->flags &= (uint8_t)~PK_SF_ONEKEY;
 	if (!(x = pk_st_ext_need(t, i)) ||
-	    !compact(t, s->af, &keys[PK_SK_STACK], &s->key, &keys[PK_SK_WIRE], &x->key)) {
+	    !compact(t, saf, &keys[PK_SK_STACK], saf == s->af ? &s->key : NULL, &keys[PK_SK_WIRE], &x->key)) {
 		drop_keys(t, i);
 		return false;
 	}
@@ -343,10 +366,9 @@ static uint32_t *next_of(const struct pk_state_table *t, uint32_t e)
 
 static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8_t proto, const struct pk_skey *k)
 {
-	const struct pk_state *s = &t->st[SLOT(e)];
 	const struct pk_ckey *c = ckey(t, SLOT(e), KEYNO(e));
 
-	if (s->af != af || s->proto != proto || c->port[0] != k->port[0] || c->port[1] != k->port[1])
+	if (pk_st_key_af(t, SLOT(e), KEYNO(e)) != af || key_proto(t, SLOT(e), KEYNO(e)) != proto || c->port[0] != k->port[0] || c->port[1] != k->port[1])
 		return false;
 	if (af == PK_AF_INET6)
 		return memcmp(pk_spool_get(&t->side, c->a[0]), k->addr, sizeof(k->addr)) == 0;
@@ -356,10 +378,10 @@ static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8
 /* The bucket of key k of slot i, from its stored form. */
 static uint32_t bucket_of(const struct pk_state_table *t, uint32_t i, int k)
 {
-	const struct pk_state *s = &t->st[i];
 	const struct pk_ckey *c = ckey(t, i, k);
+	const uint8_t af = pk_st_key_af(t, i, k);
 
-	return bucket_hash(t, s->af, s->proto, s->af == PK_AF_INET6 ? pk_spool_get(&t->side, c->a[0]) : c->a,
+	return bucket_hash(t, af, key_proto(t, i, k), af == PK_AF_INET6 ? pk_spool_get(&t->side, c->a[0]) : c->a,
 			   c->port[0], c->port[1]);
 }
 
@@ -385,12 +407,14 @@ static uint32_t collision(const struct pk_state_table *t, uint32_t i, int k)
 	struct pk_skey full;
 	uint32_t e;
 
+	const uint8_t af = pk_st_key_af(t, i, k);
+
 	pk_st_key(t, i, k, &full);
-	e = t->bucket[key_bucket(t, n->af, n->proto, &full)];
+	e = t->bucket[key_bucket(t, af, key_proto(t, i, k), &full)];
 	for (; e; e = *next_of(t, e)) {
 		const struct pk_state *s = &t->st[SLOT(e)];
 
-		if (SLOT(e) != i && key_eq(t, e, n->af, n->proto, &full) && s->iface == n->iface && s->dir == n->dir)
+		if (SLOT(e) != i && key_eq(t, e, af, key_proto(t, i, k), &full) && s->iface == n->iface && s->dir == n->dir)
 			return SLOT(e);
 	}
 	return PK_ST_NONE;
@@ -512,7 +536,7 @@ uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, c
 	for (; e; e = *next_of(t, e)) {
 		const struct pk_state *s = &t->st[SLOT(e)];
 
-		if (!((s->flags & PK_SF_ONEKEY) || KEYNO(e) == want))
+		if ((s->flags & PK_SF_AFTO) ? dir != PK_DIR_IN : !((s->flags & PK_SF_ONEKEY) || KEYNO(e) == want))
 			continue;
 		if (!key_eq(t, e, af, proto, k) || (s->flags & PK_SF_PURGE))
 			continue;

@@ -59,6 +59,8 @@ enum pk_udps { PK_UDPS_NO_TRAFFIC, PK_UDPS_SINGLE, PK_UDPS_MULTIPLE };
 #define PK_SF_PURGE 0x10    /* dead: removed at the next touch or expiry pass */
 #define PK_SF_SRC_CONN 0x20 /* counted in its source node's connections */
 #define PK_SF_SCRUB 0x40    /* holds scrub options (pk_state_cold.scrub) */
+#define PK_SF_AFTO 0x80     /* af-to: the stack key is of the other family than af (the wire key's);
+			     * set before the keys, matched by inbound packets only, by either key */
 
 #define PK_WSCALE_FLAG 0x80 /* the peer sent a window scale option */
 #define PK_WSCALE_MASK 0x0f
@@ -156,6 +158,8 @@ uint32_t pk_st_alloc(struct pk_state_table *t);
 /* Store the wire and stack keys of slot i (af and proto set first); false
  * when the side pool has no record for them (discard the slot then). */
 bool pk_st_set_keys(struct pk_state_table *t, uint32_t i, const struct pk_skey keys[2]);
+/* The family of key k of slot i: af, or for an af-to state's stack key the other one. */
+uint8_t pk_st_key_af(const struct pk_state_table *t, uint32_t i, int k);
 /* Key k (PK_SK_WIRE or PK_SK_STACK) of slot i in full. */
 void pk_st_key(const struct pk_state_table *t, uint32_t i, int k, struct pk_skey *out);
 /* Slot i's side record, or NULL when it has none. */
@@ -182,7 +186,10 @@ void pk_st_remove(struct pk_state_table *t, uint32_t i);
 bool pk_st_rekey(struct pk_state_table *t, uint32_t i, const struct pk_skey keys[2]);
 
 /* The state a packet with key k (oriented for dir) belongs to, if-bound
- * states of iface before floating ones; PK_ST_NONE when none. */
+ * states of iface before floating ones; PK_ST_NONE when none. As in pf
+ * (pf_find_state), an af-to state matches inbound packets by its wire or
+ * its stack key and no outbound packet: the translated packets it passes
+ * leave without meeting the rules. */
 uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
 		    uint8_t dir, uint16_t iface);
 

@@ -32,7 +32,7 @@
 #define SF_PART_SRC_NODE 0x04 /* counted in a source node */
 #define SF_PARTS (SF_PART_EXT | SF_PART_SCRUB | SF_PART_SRC_NODE)
 /* State flags worth keeping; the others are the table's own bookkeeping. */
-#define SF_FLAGS (PK_SF_SLOPPY | PK_SF_ALLOWOPTS | PK_SF_SRC_CONN)
+#define SF_FLAGS (PK_SF_SLOPPY | PK_SF_ALLOWOPTS | PK_SF_SRC_CONN | PK_SF_AFTO)
 #define SF_MAX_SHIFT 14 /* the largest TCP window scale (RFC 7323) */
 
 /* Read and written in place, in the host's order: the runtime runs on

@@ -73,7 +73,7 @@ uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x)
 		return PK_ST_NONE;
 	}
 	if (s->proto == PK_PROTO_TCP) {
-		bool fwd = s->dir == x->dir;
+		bool fwd = pk_eng_from_creator(s, x);
 
 		if (pk_tcp_reopens(fwd ? &s->src : &s->dst, fwd ? &s->dst : &s->src, &x->p)) {
 			pk_eng_state_remove(e, i); /* pf purges it and lets the SYN meet the rules */
@@ -171,7 +171,7 @@ static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint
 {
 	struct pk_state *s = &e->st.st[i];
 	struct pk_state_ext *ext = pk_st_ext(&e->st, i);
-	bool fwd = s->dir == x->dir;
+	bool fwd = pk_eng_from_creator(s, x);
 	struct pk_tcp_io io = {.sloppy = (s->flags & PK_SF_SLOPPY) != 0,
 			       .reassembled = x->reassembled || pk_st_scrub(&e->st, i) != NULL,
 			       .rnd = pk_eng_random(e)};
@@ -199,7 +199,7 @@ static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint
 static enum pk_drop_reason track(struct pk_engine *e, struct pk_ctx *x, uint32_t i, enum pk_timeout *t)
 {
 	struct pk_state *s = &e->st.st[i];
-	bool fwd = s->dir == x->dir;
+	bool fwd = pk_eng_from_creator(s, x);
 
 	switch (s->proto) {
 	case PK_PROTO_TCP:
@@ -221,7 +221,7 @@ static void count_state(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
 	struct pk_state_cold *c = &e->st.cold[i];
-	int d = s->dir == x->dir ? 0 : 1;
+	int d = pk_eng_from_creator(s, x) ? 0 : 1;
 
 	c->packets[d]++;
 	c->bytes[d] += *x->len;
@@ -244,6 +244,15 @@ static void tcp_states(struct pk_verdict *v, const struct pk_state *s, bool afte
 	}
 }
 
+/* A packet of a translating state takes the state's other key. */
+static void translate(const struct pk_engine *e, struct pk_ctx *x, uint32_t i)
+{
+	if (e->st.st[i].flags & PK_SF_AFTO)
+		pk_eng_afto_apply(e, x, i);
+	else if (!(e->st.st[i].flags & PK_SF_ONEKEY))
+		pk_eng_nat_apply(e, x, i);
+}
+
 void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
@@ -251,13 +260,13 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	enum pk_drop_reason r;
 
 	const struct pk_state_ext *ext = pk_st_ext(&e->st, i);
-	uint8_t shift = ext ? (uint8_t)(ext->sp_shift >> (s->dir == x->dir ? 0 : 4) & 0x0f) : 0;
+	uint8_t shift = ext ? (uint8_t)(ext->sp_shift >> (pk_eng_from_creator(s, x) ? 0 : 4) & 0x0f) : 0;
 
 	x->v->state_id = s->id;
 	x->v->state_event = PK_SE_MATCHED;
 	x->v->state_rule = s->rule;
 	x->v->tag = e->st.cold[i].tag ? e->st.cold[i].tag : x->tag_in;
-	x->reply = x->dir != s->dir;
+	x->reply = !pk_eng_from_creator(s, x);
 	tcp_states(x->v, s, false);
 	if (!s->synproxy && shift)
 		pk_eng_synproxy_window(x, shift);
@@ -281,21 +290,21 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 		s->timeout = (uint8_t)t;
 	}
 	count_state(e, x, i);
-	if (!(s->flags & PK_SF_ONEKEY))
-		pk_eng_nat_apply(e, x, i);
+	translate(e, x, i);
 	pk_eng_scrub(e, x, pk_st_scrub(&e->st, i));
 }
 
 /* pf_test_state_icmp for errors: the quoted TCP segment must lie in the
  * window of the peer that sent it. */
-static bool quoted_seq_ok(const struct pk_state_table *t, uint32_t i, uint8_t dir, const struct pk_pkt *in)
+static bool quoted_seq_ok(const struct pk_state_table *t, uint32_t i, bool from_creator, const struct pk_pkt *in)
 {
 	const struct pk_state *s = &t->st[i];
 	const struct pk_state_ext *ext = pk_st_ext(t, i);
-	const struct pk_peer *src = dir == s->dir ? &s->dst : &s->src;
-	const struct pk_peer *dst = dir == s->dir ? &s->src : &s->dst;
+	/* an error from the creator's side quotes what the other peer sent */
+	const struct pk_peer *src = from_creator ? &s->dst : &s->src;
+	const struct pk_peer *dst = from_creator ? &s->src : &s->dst;
 	uint8_t dws = (src->wscale && dst->wscale) ? (dst->wscale & PK_WSCALE_MASK) : 0;
-	uint32_t seq = in->seq - (ext ? ext->seqdiff[dir == s->dir ? 1 : 0] : 0);
+	uint32_t seq = in->seq - (ext ? ext->seqdiff[from_creator ? 1 : 0] : 0);
 
 	if (s->flags & PK_SF_SLOPPY)
 		return true;
@@ -326,14 +335,16 @@ bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x)
 	x->v->state_event = PK_SE_RELATED;
 	x->v->state_rule = e->st.st[i].rule;
 	x->v->tag = e->st.cold[i].tag ? e->st.cold[i].tag : x->tag_in;
-	x->reply = x->dir != e->st.st[i].dir;
-	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st, i, x->dir, &in)) {
+	x->reply = !pk_eng_from_creator(&e->st.st[i], x);
+	if (in.proto == PK_PROTO_TCP && !quoted_seq_ok(&e->st, i, !x->reply, &in)) {
 		x->v->kind = PK_V_BLOCK;
 		x->v->reason = PK_REASON_STATE_MISMATCH;
 		return true;
 	}
 	count_state(e, x, i);
-	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
+	if (e->st.st[i].flags & PK_SF_AFTO)
+		pk_eng_afto_icmp(e, x, i, &in);
+	else if (!(e->st.st[i].flags & PK_SF_ONEKEY))
 		pk_eng_nat_icmp(e, x, i, &in);
 	return true;
 }
@@ -453,10 +464,15 @@ static enum pk_drop_reason fill_state(struct pk_engine *e, struct pk_ctx *x, con
 	s->iface = policy_of(e, r) == PK_POLICY_FLOATING ? PK_RT_NO_IFACE : x->iface;
 	s->rule = d->rule;
 	s->last_ms = x->now_ms;
-	s->flags = (uint8_t)((r->sloppy ? PK_SF_SLOPPY : 0) | (r->allow_opts ? PK_SF_ALLOWOPTS : 0));
+	s->flags = (uint8_t)((r->sloppy ? PK_SF_SLOPPY : 0) | (r->allow_opts ? PK_SF_ALLOWOPTS : 0) |
+			     (r->afto.af ? PK_SF_AFTO : 0));
 	pk_eng_pkt_key(&x->p, x->dir, &keys[PK_SK_WIRE]);
 	keys[PK_SK_STACK] = keys[PK_SK_WIRE];
-	if (d->keys_ready && !d->map_failed)
+	if (r->afto.af) {
+		/* af-to translates the packet as it arrived (pfctl refuses it with nat-to or rdr-to) */
+		if (!pk_eng_afto_keys(e, x, r, keys))
+			return PK_REASON_MAP_FAILED;
+	} else if (d->keys_ready && !d->map_failed)
 		memcpy(keys, d->keys, sizeof(keys));
 	else if (d->map_failed ||
 		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), keys)))
@@ -533,8 +549,9 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 	tcp_states(x->v, &e->st.st[i], true);
 	if (r->state == PK_STATE_SYNPROXY && x->p.proto == PK_PROTO_TCP)
 		return pk_eng_synproxy_start(e, x, i);
-	if (!(e->st.st[i].flags & PK_SF_ONEKEY))
-		pk_eng_nat_apply(e, x, i);
+	translate(e, x, i);
+	if (x->v->kind != PK_V_PASS)
+		return false;
 	pk_eng_scrub(e, x, pk_st_scrub(&e->st, i));
 	return true;
 }

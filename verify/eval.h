@@ -47,6 +47,13 @@ void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 bool pk_eval_pool_first(const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n, uint8_t af, uint8_t out[16],
 			bool *only);
 
+/* Rule r's af-to on p (inbound, of the other family): the packet as pf
+ * forwards it, in the af-to family (runtime/afto.h's addresses; ports and
+ * echo ids kept). False when the rule has none or pf would refuse the
+ * mapping (a prefix length RFC 6052 does not define, an ICMP type other
+ * than echo). */
+bool pk_eval_afto(const struct pk_ir_rule *r, const struct pk_vpkt *p, struct pk_vpkt *out);
+
 /* The topology's longest-prefix route for an address: the interface name,
  * NULL when no route covers it. */
 const char *pk_eval_route(const struct pk_ir_ruleset *rs, uint8_t af, const uint8_t addr[16]);

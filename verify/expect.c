@@ -60,9 +60,39 @@ static Z3_ast side_ok(struct pk_z3 *z, Z3_ast pass, Z3_ast keeps)
 	return Z3_mk_or(c, 2, either);
 }
 
+/* A default route of family af: every destination af-to can make has one. */
+static bool routes_all(const struct pk_ir_ruleset *rs, uint8_t af)
+{
+	for (uint32_t k = 0; k < rs->nroutes; k++)
+		if (rs->routes[k].dst.af == af && rs->routes[k].dst.len == 0)
+			return true;
+	return false;
+}
+
+/* An inbound packet an af-to pass rule decides: pf forwards what it makes
+ * in the other family without the out rules. Its new destination comes
+ * from the packet's own address bits, so its route is asked of the
+ * topology as a whole: a default route of that family, else not forwarded
+ * (the conservative answer: a pass test fails and walks the packet). */
+static Z3_ast afto_forwarded(struct expect_ctx *x)
+{
+	struct pk_z3 *z = &x->z;
+	const struct pk_ir_ruleset *rs = x->rs;
+	Z3_ast *M = pk_xcalloc(rs->nrules + 1, sizeof(*M)), *v = pk_xcalloc(rs->nrules + 1, sizeof(*v));
+	unsigned n = 0;
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].afto.af && rs->rules[i].action == PK_ACT_PASS && routes_all(rs, rs->rules[i].afto.af))
+			v[n++] = pk_z3_decided_by(z, rs, i, M);
+	const Z3_ast in[2] = {field_is(z, z->p.dir, PK_DIR_IN, 8), pk_z3_or(z->c, n, v)};
+	free(M);
+	free(v);
+	return Z3_mk_and(z->c, 2, in);
+}
+
 /* g for the packet as it arrives, and g again on the interface the
  * topology routes it out of (nothing to do for a packet going out, or to
- * the firewall itself; without a topology there is no route to follow). */
+ * the firewall itself, or one af-to translates; without a topology there
+ * is no route to follow). */
 static Z3_ast forwarded(struct expect_ctx *x, Z3_ast g)
 {
 	struct pk_z3 *z = &x->z;
@@ -70,10 +100,11 @@ static Z3_ast forwarded(struct expect_ctx *x, Z3_ast g)
 	const struct pk_ir_ruleset *rs = x->rs;
 	if (rs->nifaces == 0)
 		return g;
-	Z3_ast *v = pk_xcalloc(rs->nifaces + 2, sizeof(*v));
+	Z3_ast *v = pk_xcalloc(rs->nifaces + 3, sizeof(*v));
 	unsigned n = 0;
 	v[n++] = field_is(z, z->p.dir, PK_DIR_OUT, 8);
 	v[n++] = pk_z3_dst_is_self(z, rs);
+	v[n++] = afto_forwarded(x);
 	for (uint32_t k = 0; k < rs->nifaces; k++) {
 		Z3_ast from[2] = {z->p.dir, z->p.iface};
 		Z3_ast to[2] = {pk_z3_bv(c, PK_DIR_OUT, 8), pk_z3_bv(c, pk_z3_iface_index(z, rs->ifaces[k].name), 16)};

@@ -37,7 +37,9 @@ static bool side(const struct pk_ir_ruleset *rs, enum pk_expect_kind kind, const
 {
 	if (!add_step(res, p->dir == PK_DIR_IN ? "in" : "out", p, ev, rs))
 		return false;
-	const bool keeps = ev->skipped || (ev->rule != PK_EVAL_NONE && rs->rules[ev->rule].state != PK_STATE_NONE);
+	/* af-to keeps state whatever the rule says: a translation makes one */
+	const bool keeps = ev->skipped || (ev->rule != PK_EVAL_NONE && (rs->rules[ev->rule].state != PK_STATE_NONE ||
+									rs->rules[ev->rule].afto.af));
 	if (kind == PK_EXPECT_BLOCK || keeps || (p->proto != 6 && p->proto != 17))
 		return true;
 	struct pk_eval_result e2;
@@ -59,10 +61,17 @@ void pk_expect_walk(const struct pk_ir_ruleset *rs, enum pk_expect_kind kind, co
 {
 	struct pk_eval_result ev;
 	res->nsteps = 0;
-	if (!side(rs, kind, p, res, &ev) || p->dir == PK_DIR_OUT || rs->nifaces == 0 ||
-	    pk_eval_is_self(rs, ev.out.af, ev.out.dst))
+	if (!side(rs, kind, p, res, &ev) || p->dir == PK_DIR_OUT || rs->nifaces == 0)
 		return;
+	const struct pk_ir_rule *afto = ev.rule != PK_EVAL_NONE && rs->rules[ev.rule].afto.af ? &rs->rules[ev.rule] : NULL;
 	struct pk_vpkt out = ev.out;
+	if (afto && !pk_eval_afto(afto, &ev.out, &out)) {
+		if (res->nsteps < PK_EXPECT_MAX_STEPS)
+			res->steps[res->nsteps++] = (struct pk_expect_step){"af-to cannot map it", out, false, ev.rule};
+		return;
+	}
+	if (pk_eval_is_self(rs, out.af, out.dst))
+		return;
 	out.ifname = pk_eval_route(rs, out.af, out.dst);
 	out.dir = PK_DIR_OUT;
 	if (!out.ifname) {
@@ -70,5 +79,9 @@ void pk_expect_walk(const struct pk_ir_ruleset *rs, enum pk_expect_kind kind, co
 			res->steps[res->nsteps++] = (struct pk_expect_step){"no route", out, false, PK_EVAL_NONE};
 		return;
 	}
-	side(rs, kind, &out, res, &ev);
+	/* pf forwards what af-to made without the out rules */
+	if (afto && res->nsteps < PK_EXPECT_MAX_STEPS)
+		res->steps[res->nsteps++] = (struct pk_expect_step){"af-to, out without the out rules", out, true, ev.rule};
+	else if (!afto)
+		side(rs, kind, &out, res, &ev);
 }

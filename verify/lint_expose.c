@@ -209,7 +209,8 @@ static bool reach(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, 
 }
 
 /* Where what rule i opens (within extra) leads: the firewall itself, the
- * networks behind it, or, for rdr-to, the redirect target. Writes it to
+ * networks behind it, for rdr-to the redirect target, or for af-to the
+ * other family, where pf forwards it (never to the firewall itself). Writes it to
  * buf with a witness; *self says whether the firewall itself is reached.
  * False when nothing is opened. */
 static bool leads(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, Z3_ast fwd, struct pk_vpkt *w,
@@ -222,6 +223,11 @@ static bool leads(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, 
 		pk_print_addr_str(x->rs, &r->nat.pool[0], to, sizeof(to));
 		const Z3_ast v[2] = {base, extra};
 		snprintf(buf, size, "redirected to %s", to);
+		return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, v), w);
+	}
+	if (r->afto.af) {
+		const Z3_ast v[2] = {base, extra};
+		snprintf(buf, size, "translated to %s by af-to and forwarded", r->afto.af == PK_AF_INET ? "inet" : "inet6");
 		return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, v), w);
 	}
 	struct pk_vpkt w2;

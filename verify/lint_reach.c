@@ -213,9 +213,11 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 	const Z3_ast via = pk_z3_routes_via(&x->z, rs, e);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
+		/* af-to's packet is forwarded in the other family without meeting
+		 * the out rules (pf marks it generated): no egress to block it */
 		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || x->guarded[i] ||
 		    x->assumed[i] ||
-		    r->route.kind || r->divert.kind == PK_DIVERT_TO ||
+		    r->route.kind || r->divert.kind == PK_DIVERT_TO || r->afto.af ||
 		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
 			continue;
 		if (out_surely_passes(x, i, e, outs, nout)) {
@@ -285,7 +287,8 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 	Z3_ast reply = NULL;
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
-		if (r->action != PK_ACT_PASS || r->state != PK_STATE_NONE || (r->proto && r->proto != 6) ||
+		/* af-to keeps state whatever the rule says (pf_test_rule: a translation makes one) */
+		if (r->action != PK_ACT_PASS || r->state != PK_STATE_NONE || r->afto.af || (r->proto && r->proto != 6) ||
 		    x->dead[i] || x->unsure[i] || x->guarded[i] || x->assumed[i])
 			continue;
 		if (!reply)

@@ -39,7 +39,8 @@ bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
 	 * packet is sent: another queue is another effect */
 	if (!str_same(a->tag, b->tag) || !str_same(a->carried, b->carried) || a->nat.kind || b->nat.kind ||
 	    a->route.kind || b->route.kind || a->scrub.set || b->scrub.set || a->divert.kind != b->divert.kind ||
-	    a->divert.port != b->divert.port || memcmp(a->divert.addr.addr, b->divert.addr.addr, 16))
+	    a->divert.port != b->divert.port || memcmp(a->divert.addr.addr, b->divert.addr.addr, 16) ||
+	    a->afto.af || b->afto.af)
 		return false;
 	if (a->action == PK_ACT_BLOCK)
 		return a->block == b->block && a->return_ttl == b->return_ttl && a->return_icmp == b->return_icmp &&
@@ -50,7 +51,8 @@ bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
 bool pk_lint_default_effect(const struct pk_ir_rule *r)
 {
 	return r->action == PK_ACT_PASS && r->state == PK_STATE_NONE && !r->log && !r->allow_opts && !r->tag &&
-	       !r->carried && !r->nat.kind && !r->route.kind && !r->scrub.set && !r->divert.kind;
+	       !r->carried && !r->nat.kind && !r->route.kind && !r->scrub.set && !r->divert.kind &&
+	       !r->afto.af;
 }
 
 bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j)

@@ -75,11 +75,18 @@ static void test_divert_packet_is_parsed_and_unsupported(void **state)
 	expect_print("pass in inet divert-packet port 700\n", "pass in inet all flags S/SA divert-packet port 700\n");
 }
 
-static void test_af_to_is_parsed_checked_printed_and_unsupported(void **state)
+static void test_af_to_is_parsed_checked_and_printed(void **state)
 {
 	(void)state;
-	pk_test_expect_diag("pass in inet6 from any to 64:ff9b::/96 af-to inet from 192.0.2.1\n",
-			    "warning: unsupported: af-to (address family translation)");
+	pk_test_expect_no_diag("pass in inet6 from any to 64:ff9b::/96 af-to inet from 192.0.2.1\n", "af-to");
+	/* (em0) prints as written; its address comes from the topology */
+	pk_test_expect_print("interface em0 address 192.0.2.1/24, 2001:db8::1/64\n"
+			     "pass in on em0 inet6 to 64:ff9b::/96 af-to inet from (em0)\n",
+			     "pass in on em0 inet6 from any to 64:ff9b::/96 flags S/SA af-to inet from (em0)\n");
+	pk_test_expect_diag("interface em0 address 2001:db8::1/64\npass in inet6 af-to inet from (em0)\n",
+			    "af-to inet needs an address of that family");
+	pk_test_expect_diag("pass in inet6 to 64:ff9b::/96 af-to inet from <nat64>\n",
+			    "warning: unsupported: af-to (to or from a table)");
 	expect_print("pass in inet6 from any to 64:ff9b::/96 af-to inet from 192.0.2.1\n",
 		     "pass in inet6 from any to 64:ff9b::/96 flags S/SA af-to inet from 192.0.2.1\n");
 	expect_print("pass in inet af-to inet6 from 2001:db8::1 to 2001:db8:64::/96\n",
@@ -87,9 +94,13 @@ static void test_af_to_is_parsed_checked_printed_and_unsupported(void **state)
 	pk_test_expect_diag("pass in inet af-to inet6 from 2001:db8::1 route-to lo0\n",
 			    "af-to cannot be used with route-to, reply-to or dup-to");
 	pk_test_expect_diag("pass out inet af-to inet6 from 2001:db8::1\n", "the rule needs 'in'");
+	pk_test_expect_diag("pass in inet6 af-to inet from 192.0.2.1 rdr-to 2001:db8::1\n",
+			    "af-to cannot be used with nat-to, rdr-to or binat-to");
+	pk_test_expect_diag("match in inet6 af-to inet from 192.0.2.1\n",
+			    "warning: unsupported: af-to on a match rule");
 	pk_test_expect_diag("pass in inet af-to inet from 192.0.2.1\n", "to the other address family");
 	pk_test_expect_diag("pass in af-to inet6 from 2001:db8::1\n", "af-to needs the family of the rule");
-	pk_test_expect_diag("pass in inet af-to inet6 from 192.0.2.1\n", "af-to inet6 needs addresses of that family");
+	pk_test_expect_diag("pass in inet af-to inet6 from 192.0.2.1\n", "af-to inet6 needs an address of that family");
 }
 
 static void test_rtable_is_carried_with_a_note(void **state)
@@ -158,7 +169,7 @@ PK_TEST_MAIN(cmocka_unit_test(test_divert_to_prints_as_pfctl_prints_it),
 	     cmocka_unit_test(test_divert_options_are_checked_as_pfctl_checks_them),
 	     cmocka_unit_test(test_divert_reply_is_a_pass_printed_back),
 	     cmocka_unit_test(test_divert_packet_is_parsed_and_unsupported),
-	     cmocka_unit_test(test_af_to_is_parsed_checked_printed_and_unsupported),
+	     cmocka_unit_test(test_af_to_is_parsed_checked_and_printed),
 	     cmocka_unit_test(test_rtable_is_carried_with_a_note),
 	     cmocka_unit_test(test_an_unsupported_rule_prints_as_written),
 	     cmocka_unit_test(test_an_unsupported_line_does_not_stop_the_rest),

@@ -18,23 +18,6 @@
 #define EXT "198.51.100.7"
 #define PUB "203.0.113.2"
 
-static struct pk_pkt now_pkt(void)
-{
-	struct pk_pkt p;
-
-	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
-	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
-	return p;
-}
-
-static void assert_addr(const uint8_t *a, const char *text)
-{
-	uint8_t want[16];
-
-	pk_tb_addr(strchr(text, ':') ? 6 : 4, text, want);
-	assert_memory_equal(a, want, strchr(text, ':') ? 16 : 4);
-}
-
 /* The client's web connection and DNS query, and the web server's SYN|ACK
  * to the client's SYN (pk_et_syn). */
 static const struct pk_tb_ends web = {.src = CL, .sport = 40000, .dst = EXT, .dport = 80};
@@ -60,8 +43,8 @@ static uint16_t assert_nat_round_trip(const char *client, const char *server, co
 				   pk_et_syn),
 			 PK_V_PASS);
 	assert_true(et.v.translated);
-	p = now_pkt();
-	assert_addr(p.src, pub);
+	p = pk_et_pkt();
+	pk_et_assert_addr(p.src, pub);
 	assert_true(p.sport >= 50001);
 	port = p.sport;
 	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_IN,
@@ -69,8 +52,8 @@ static uint16_t assert_nat_round_trip(const char *client, const char *server, co
 				   web_syn_ack),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	p = now_pkt();
-	assert_addr(p.dst, client);
+	p = pk_et_pkt();
+	pk_et_assert_addr(p.dst, client);
 	assert_int_equal(p.dport, 40000);
 	return port;
 }
@@ -81,8 +64,8 @@ static void assert_syn_arrives(struct pk_tb_ends e, const char *to, uint16_t por
 	struct pk_pkt p;
 
 	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN, e, syn_in), PK_V_PASS);
-	p = now_pkt();
-	assert_addr(p.dst, to);
+	p = pk_et_pkt();
+	pk_et_assert_addr(p.dst, to);
 	assert_int_equal(p.dport, port);
 }
 
@@ -96,8 +79,8 @@ static void assert_reply_leaves_from(uint16_t port, uint16_t pub_port)
 				   (struct pk_tb_ends){.src = "10.0.10.5", .sport = port, .dst = EXT, .dport = 33000},
 				   syn_ack_out),
 			 PK_V_PASS);
-	p = now_pkt();
-	assert_addr(p.src, PUB);
+	p = pk_et_pkt();
+	pk_et_assert_addr(p.src, PUB);
 	assert_int_equal(p.sport, pub_port);
 }
 
@@ -131,7 +114,7 @@ static void test_nat_to_interface_uses_its_address(void **state)
 	pk_et_start(PK_ET_TOPO "pass out on wan0 from lan0:network nat-to (wan0)\n");
 	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_OUT, web, pk_et_syn), PK_V_PASS);
 	assert_true(et.v.translated);
-	assert_addr(now_pkt().src, PUB);
+	pk_et_assert_addr(pk_et_pkt().src, PUB);
 }
 
 static void test_nat_to_gives_two_clients_distinct_ports(void **state)
@@ -143,9 +126,9 @@ static void test_nat_to_gives_two_clients_distinct_ports(void **state)
 	(void)state;
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n");
 	pk_et_tcp(0, et.wan, PK_DIR_OUT, web, pk_et_syn);
-	first = now_pkt().sport;
+	first = pk_et_pkt().sport;
 	pk_et_tcp(0, et.wan, PK_DIR_OUT, other, pk_et_syn);
-	p = now_pkt();
+	p = pk_et_pkt();
 	assert_int_not_equal(p.sport, first);
 }
 
@@ -155,7 +138,7 @@ static void test_static_port_keeps_the_source_port(void **state)
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 static-port\n"
 			       "pass out on wan0 all\n");
 	pk_et_udp(0, et.wan, PK_DIR_OUT, (struct pk_tb_ends){.src = CL, .sport = 5353, .dst = EXT, .dport = 53});
-	assert_int_equal(now_pkt().sport, 5353);
+	assert_int_equal(pk_et_pkt().sport, 5353);
 }
 
 /* A query from the client's port sport. */
@@ -172,10 +155,10 @@ static void test_nat_to_port_range_is_respected(void **state)
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2 port 2000:2001\n"
 			       "pass out on wan0 all\n");
 	pk_et_udp(0, et.wan, PK_DIR_OUT, query(1));
-	port = now_pkt().sport;
+	port = pk_et_pkt().sport;
 	assert_true(port == 2000 || port == 2001);
 	pk_et_udp(0, et.wan, PK_DIR_OUT, query(2));
-	assert_int_equal(now_pkt().sport, port == 2000 ? 2001 : 2000);
+	assert_int_equal(pk_et_pkt().sport, port == 2000 ? 2001 : 2000);
 	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, query(3)), PK_V_BLOCK);
 	assert_int_equal(et.v.reason, PK_REASON_MAP_FAILED);
 }
@@ -215,15 +198,15 @@ static void test_icmp_error_to_translated_address_is_translated_back(void **stat
 	pk_et_start(PK_ET_TOPO "match out on wan0 from lan0:network nat-to 203.0.113.2\npass out on wan0 all\n"
 			       "block in on wan0 all\n");
 	pk_et_udp(0, et.wan, PK_DIR_OUT, dns);
-	port = now_pkt().sport;
+	port = pk_et_pkt().sport;
 	q.proto = 17, q.sport = port, q.dport = 53, q.payload = 20;
 	s.proto = 1, s.icmp_type = 11, s.quote = quoted, s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
 	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_DIR_IN), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_RELATED);
-	p = now_pkt();
-	assert_addr(p.dst, CL);
+	p = pk_et_pkt();
+	pk_et_assert_addr(p.dst, CL);
 	assert_int_equal(pk_pkt_parse_quoted(et.buf + p.inner_off, et.blen - p.inner_off, &in), PK_REASON_NONE);
-	assert_addr(in.src, CL);
+	pk_et_assert_addr(in.src, CL);
 	assert_int_equal(in.sport, 1000);
 }
 
@@ -245,13 +228,13 @@ static void test_icmp_error_from_redirected_server_shows_the_public_address(void
 	s.quote_len = pk_tb_build(&q, quoted, sizeof(quoted));
 	assert_int_equal(pk_et_run(&s, 1, et.wan, PK_DIR_OUT), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_RELATED);
-	p = now_pkt();
-	assert_addr(p.src, PUB);
-	assert_addr(p.dst, EXT);
+	p = pk_et_pkt();
+	pk_et_assert_addr(p.src, PUB);
+	pk_et_assert_addr(p.dst, EXT);
 	assert_int_equal(pk_pkt_parse_quoted(et.buf + p.inner_off, et.blen - p.inner_off, &in), PK_REASON_NONE);
-	assert_addr(in.dst, PUB);
+	pk_et_assert_addr(in.dst, PUB);
 	assert_int_equal(in.dport, 5353);
-	assert_addr(in.src, EXT);
+	pk_et_assert_addr(in.src, EXT);
 }
 
 static void test_icmp_echo_through_nat_keeps_id_and_returns(void **state)
@@ -263,11 +246,11 @@ static void test_icmp_echo_through_nat_keeps_id_and_returns(void **state)
 			       "block in on wan0 all\n");
 	s.proto = 1, s.icmp_type = 8, s.icmp_id = 99, s.payload = 8;
 	assert_int_equal(pk_et_run(&s, 0, et.wan, PK_DIR_OUT), PK_V_PASS);
-	assert_addr(now_pkt().src, PUB);
+	pk_et_assert_addr(pk_et_pkt().src, PUB);
 	s = pk_tb_defaults(4, EXT, PUB);
 	s.proto = 1, s.icmp_type = 0, s.icmp_id = 99, s.payload = 8;
 	assert_int_equal(pk_et_run(&s, 0.1, et.wan, PK_DIR_IN), PK_V_PASS);
-	assert_addr(now_pkt().dst, CL);
+	pk_et_assert_addr(pk_et_pkt().dst, CL);
 }
 
 /* Under rules whose rule 2 passes only the public address out on wan0, the
@@ -277,7 +260,7 @@ static void assert_filter_sees_the_translated_source(const char *rules)
 	pk_et_start(rules);
 	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, dns), PK_V_PASS);
 	assert_int_equal(et.v.rule, 2);
-	assert_addr(now_pkt().src, PUB);
+	pk_et_assert_addr(pk_et_pkt().src, PUB);
 }
 
 static void test_legacy_nat_translates_before_the_filter(void **state)
@@ -349,12 +332,12 @@ static void test_legacy_nat_keeps_state_without_a_filter_rule(void **state)
 	pk_et_start(PK_ET_TOPO "nat on wan0 from 192.168.1.0/24 to any -> 203.0.113.2\n");
 	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT, dns), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
-	port = now_pkt().sport;
+	port = pk_et_pkt().sport;
 	assert_int_equal(pk_et_udp(0.1, et.wan, PK_DIR_IN,
 				   (struct pk_tb_ends){.src = EXT, .sport = 53, .dst = PUB, .dport = port}),
 			 PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_addr(now_pkt().dst, CL);
+	pk_et_assert_addr(pk_et_pkt().dst, CL);
 }
 
 static void test_binat_maps_outbound_source_one_to_one(void **state)
@@ -364,8 +347,8 @@ static void test_binat_maps_outbound_source_one_to_one(void **state)
 	assert_int_equal(pk_et_udp(0, et.wan, PK_DIR_OUT,
 				   (struct pk_tb_ends){.src = "192.168.1.20", .sport = 1000, .dst = EXT, .dport = 53}),
 			 PK_V_PASS);
-	assert_addr(now_pkt().src, "203.0.113.20");
-	assert_int_equal(now_pkt().sport, 1000);
+	pk_et_assert_addr(pk_et_pkt().src, "203.0.113.20");
+	assert_int_equal(pk_et_pkt().sport, 1000);
 }
 
 static void test_binat_maps_inbound_destination_to_the_internal_host(void **state)
@@ -385,7 +368,7 @@ static void test_binat_maps_inbound_destination_to_the_internal_host(void **stat
 	/* the reply leaves with the external address */
 	assert_int_equal(pk_et_tcp(0.1, et.wan, PK_DIR_OUT, ssh_back, syn_ack_out), PK_V_PASS);
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-	assert_addr(now_pkt().src, "203.0.113.20");
+	pk_et_assert_addr(pk_et_pkt().src, "203.0.113.20");
 	/* another port of the same host meets the block */
 	assert_int_equal(pk_et_tcp(1, et.wan, PK_DIR_IN, telnet, syn_in), PK_V_BLOCK);
 	/* an address outside the external network is not translated */
@@ -400,7 +383,7 @@ static void test_binat_inbound_respects_its_interface(void **state)
 	pk_et_start(PK_ET_TOPO "binat on wan0 from 192.168.1.20 to any -> 203.0.113.20\n");
 	assert_int_equal(pk_et_udp(0, et.nas, PK_DIR_IN, e), PK_V_PASS);
 	assert_false(et.v.translated);
-	assert_addr(now_pkt().dst, "203.0.113.20");
+	pk_et_assert_addr(pk_et_pkt().dst, "203.0.113.20");
 }
 
 PK_TEST_MAIN(

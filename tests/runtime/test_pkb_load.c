@@ -563,6 +563,86 @@ static void test_each_divert_check_names_itself_and_the_offset(void **state)
 	free(buf);
 }
 
+/* Turn the divert-to rule record at (an inet pass in) into one with
+ * af-to inet6 from 2001:db8::1/96 instead. */
+static void put_afto(uint8_t *buf, uint64_t at)
+{
+	struct pkb_rule *r = (struct pkb_rule *)(buf + at);
+	r->divert = 0;
+	r->divert_port = 0;
+	r->divert_addr = (struct pkb_prefix){0};
+	r->afto_af = PK_AF_INET6;
+	r->afto_src = (struct pkb_prefix){.af = PK_AF_INET6, .len = 96, .addr = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}};
+}
+
+/* A well-formed af-to rule loads with its addresses; each damage is refused. */
+static void test_each_afto_check_names_itself_and_the_offset(void **state)
+{
+	(void)state;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	const uint64_t r = divert_rule(buf, PK_DIVERT_TO), reply = divert_rule(buf, PK_DIVERT_REPLY);
+	const uint64_t af = offsetof(struct pkb_rule, afto_af), src = offsetof(struct pkb_rule, afto_src);
+	const uint64_t dst = offsetof(struct pkb_rule, afto_dst);
+	put_afto(buf, r);
+	pk_test_fix_checksum(buf, good_len);
+	struct pk_rs *rs;
+	struct pk_err err;
+	assert_int_equal(pk_rs_load(buf, good_len, &rs, &err), 0);
+	const struct pk_afto *a = &pk_rs_rule(rs, (uint32_t)((r - sec_off(buf, PKB_SEC_RULES)) / sizeof(struct pkb_rule)))->afto;
+	assert_int_equal(a->af, PK_AF_INET6);
+	assert_int_equal(a->from_len, 96);
+	assert_int_equal(a->from[15], 1);
+	assert_int_equal(a->to_len, 0);
+	pk_rs_free(rs);
+	memcpy(buf, good, good_len);
+	put_afto(buf, r);
+	buf[r + af] = 7;
+	expect_refusal(buf, "af-to family: unknown value 7", r + af);
+	put_afto(buf, r);
+	buf[r + af] = 5;
+	expect_refusal(buf, "unknown af-to family 5", r + af);
+	put_afto(buf, r);
+	buf[r + af + 2] = 1;
+	expect_refusal(buf, "padding", r + af + 1);
+	put_afto(buf, r);
+	buf[r + af] = PK_AF_INET;
+	expect_refusal(buf, "af-to family 4 is not the other one than the rule's (4)", r + af);
+	put_afto(buf, r);
+	buf[r + offsetof(struct pkb_rule, dir)] = PK_DIR_OUT;
+	expect_refusal(buf, "af-to on a rule that is not a pass in", r + af);
+	put_afto(buf, r);
+	buf[r + offsetof(struct pkb_rule, action)] = PK_ACT_MATCH;
+	expect_refusal(buf, "af-to on a rule that is not a pass in", r + af);
+	put_afto(buf, r);
+	buf[r + src] = PK_AF_INET;
+	buf[r + src + 1] = 32;
+	expect_refusal(buf, "af-to source is not of family 6", r + src);
+	put_afto(buf, r);
+	buf[r + src] = 0;
+	expect_refusal(buf, "address without a family", r + src);
+	put_afto(buf, r);
+	buf[r + dst] = PK_AF_INET;
+	buf[r + dst + 1] = 32;
+	expect_refusal(buf, "af-to destination is not of family 6", r + dst);
+	put_afto(buf, r);
+	buf[r + dst + 4] = 1;
+	expect_refusal(buf, "af-to destination byte 0 set without its option", r + dst + 4);
+	put_afto(buf, r);
+	buf[r + offsetof(struct pkb_rule, af)] = PK_AF_INET6;
+	buf[r + af] = PK_AF_INET;
+	buf[r + src] = PK_AF_INET;
+	buf[r + src + 1] = 32;
+	buf[r + src + 4 + 15] = 0;
+	buf[r + src + 4 + 5] = 1;
+	expect_refusal(buf, "af-to source byte 5 set past an IPv4 address", r + src + 4 + 5);
+	buf[reply + src + 1] = 96;
+	expect_refusal(buf, "af-to source set without its option", reply + src);
+	buf[reply + dst + 4 + 3] = 1;
+	expect_refusal(buf, "af-to destination byte 3 set without its option", reply + dst + 4 + 3);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_damage_behind_a_valid_checksum_is_refused_or_safe),
 		cmocka_unit_test(test_each_topology_and_carried_check_names_itself_and_the_offset),
 		cmocka_unit_test(test_each_divert_check_names_itself_and_the_offset),
+		cmocka_unit_test(test_each_afto_check_names_itself_and_the_offset),
 	};
 	const struct CMUnitTest forked[] = {
 		cmocka_unit_test(test_a_fork_of_more_than_16_trees_is_refused),

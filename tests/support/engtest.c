@@ -85,3 +85,20 @@ uint8_t pk_et_handshake(double t, uint16_t iface, struct pk_tb_ends e)
 	assert_int_equal(et.v.state_event, PK_SE_MATCHED);
 	return pk_et_tcp(t, iface, PK_DIR_IN, e, pk_et_ack);
 }
+
+struct pk_pkt pk_et_pkt(void)
+{
+	struct pk_pkt p;
+
+	assert_true(pk_tb_cksums_ok(et.buf, et.blen));
+	assert_int_equal(pk_pkt_parse(et.buf, et.blen, &p), PK_REASON_NONE);
+	return p;
+}
+
+void pk_et_assert_addr(const uint8_t *a, const char *text)
+{
+	uint8_t want[16];
+
+	pk_tb_addr(strchr(text, ':') ? 6 : 4, text, want);
+	assert_memory_equal(a, want, strchr(text, ':') ? 16 : 4);
+}

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "runtime/engine.h"
+#include "runtime/packet.h"
 #include "tests/support/pktbuild.h"
 
 #define PK_ET_SEC 1000000000ull
@@ -46,6 +47,12 @@ uint8_t pk_et_run(const struct pk_tb *s, double t, uint16_t iface, uint8_t dir);
 uint8_t pk_et_tcp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e, struct pk_tb_seg g);
 /* The same for a UDP datagram with 20 bytes of data. */
 uint8_t pk_et_udp(double t, uint16_t iface, uint8_t dir, struct pk_tb_ends e);
+/* The packet now in et.buf (as the engine left it), its checksums
+ * verified, parsed. */
+struct pk_pkt pk_et_pkt(void);
+/* Address a (16 bytes; IPv4 in the first 4) is the text address. */
+void pk_et_assert_addr(const uint8_t *a, const char *text);
+
 /* A handshake at t on iface: pk_et_syn in from e.src passes and creates a
  * state, the SYN|ACK (900, acknowledging 101) out from e.dst passes on it;
  * returns the verdict of pk_et_ack, which completes it. */

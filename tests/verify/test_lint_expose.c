@@ -36,15 +36,22 @@ static const struct pk_lint_finding *at(const struct pk_lint_report *rep, uint32
 	return NULL;
 }
 
+/* text linted with the default options into rep; returns the ruleset to free. */
+static struct pk_ir_ruleset *lint(const char *text, struct pk_lint_report *rep)
+{
+	struct pk_ir_ruleset *rs = pk_test_load_ok(text);
+	struct pk_lint_opts o;
+	pk_lint_opts_default(&o);
+	pk_lint_report_init(rep);
+	assert_int_equal(pk_lint_run(rs, &o, rep), 0);
+	return rs;
+}
+
 static void test_services_open_to_the_internet_are_named(void **state)
 {
 	(void)state;
-	struct pk_ir_ruleset *rs = pk_test_load_ok(rules);
-	struct pk_lint_opts o;
-	pk_lint_opts_default(&o);
 	struct pk_lint_report rep;
-	pk_lint_report_init(&rep);
-	assert_int_equal(pk_lint_run(rs, &o, &rep), 0);
+	struct pk_ir_ruleset *rs = lint(rules, &rep);
 	const struct pk_lint_finding *f = at(&rep, 5);
 	assert_non_null(f);
 	assert_int_equal(f->sev, PK_SEV_WARNING);
@@ -68,16 +75,12 @@ static void test_services_open_to_the_internet_are_named(void **state)
 static void test_an_interface_declared_in_group_wan_is_wan_type(void **state)
 {
 	(void)state;
-	struct pk_ir_ruleset *rs = pk_test_load_ok("interface em0 address 10.0.0.2/24 group wan\n"
-						   "interface em1 address 10.1.0.1/24\n"
-						   "block all\n"
-						   "pass in on em0 proto udp to (em0) port snmp\n"
-						   "pass in on em1 proto tcp to (em1) port ssh\n");
-	struct pk_lint_opts o;
-	pk_lint_opts_default(&o);
 	struct pk_lint_report rep;
-	pk_lint_report_init(&rep);
-	assert_int_equal(pk_lint_run(rs, &o, &rep), 0);
+	struct pk_ir_ruleset *rs = lint("interface em0 address 10.0.0.2/24 group wan\n"
+					"interface em1 address 10.1.0.1/24\n"
+					"block all\n"
+					"pass in on em0 proto udp to (em0) port snmp\n"
+					"pass in on em1 proto tcp to (em1) port ssh\n", &rep);
 	const struct pk_lint_finding *f = at(&rep, 4);
 	assert_non_null(f);
 	assert_non_null(strstr(f->msg, "snmp (udp 161) on the firewall itself (rarely meant to be public)"));
@@ -86,7 +89,29 @@ static void test_an_interface_declared_in_group_wan_is_wan_type(void **state)
 	pk_ir_ruleset_free(rs);
 }
 
+/* af-to sends what it opens on in the other family, never to the
+ * firewall itself (pf forwards it). */
+static void test_af_to_exposure_is_forwarded_in_the_other_family(void **state)
+{
+	(void)state;
+	struct pk_lint_report rep;
+	struct pk_ir_ruleset *rs = lint("interface wan0 address 192.0.2.2/24\n"
+					"interface lan0 address 2001:db8:1::1/64\n"
+					"route default via wan0 gateway 192.0.2.1\n"
+					"block all\n"
+					"pass in on wan0 inet proto tcp to 192.0.2.2 port ssh "
+					"af-to inet6 from 2001:db8:1::1 to 2001:db8:1::/96\n", &rep);
+	const struct pk_lint_finding *f = at(&rep, 5);
+	assert_non_null(f);
+	assert_non_null(strstr(f->msg, "ssh (tcp 22) translated to inet6 by af-to and forwarded"));
+	assert_null(strstr(f->msg, "firewall itself"));
+	assert_int_equal(rep.stats.inconsistent, 0);
+	pk_lint_report_free(&rep);
+	pk_ir_ruleset_free(rs);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_services_open_to_the_internet_are_named),
+	cmocka_unit_test(test_af_to_exposure_is_forwarded_in_the_other_family),
 	cmocka_unit_test(test_an_interface_declared_in_group_wan_is_wan_type),
 )
