@@ -181,12 +181,17 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	return f;
 }
 
-size_t pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len)
+uint64_t pk_stall_hash(const uint8_t *ip, size_t len)
 {
 	struct tcp_view t;
-	if (!s->cap || !parse_tcp(ip, len, &t))
+	return parse_tcp(ip, len, &t) ? hash_key(t.af, t.src, t.dst, t.sport, t.dport) : 0;
+}
+
+size_t pk_stall_prefetch(const struct pk_stall *s, uint64_t hash)
+{
+	if (!s->cap || !hash)
 		return 0;
-	size_t slot = hash_key(t.af, t.src, t.dst, t.sport, t.dport) & (s->cap - 1);
+	size_t slot = hash & (s->cap - 1);
 	__builtin_prefetch(&s->slot[slot]);
 	return slot;
 }

@@ -79,13 +79,17 @@ struct pk_stall_pkt {
 void pk_stall_init(struct pk_stall *s);
 void pk_stall_fini(struct pk_stall *s);
 void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p);
-/* A hint ahead of pk_stall_packet for the packet at ip: the index slot it
- * will read first is asked for now and its number returned (0 when there
- * is nothing to ask for), then, given that number later, the flow it holds
- * (pk_stall_prefetch_flow): each a cache miss on a long replay, which then
- * overlaps the work in between. Changes nothing: a slot number the index
- * outgrew in between is a wasted hint, never a wrong read. */
-size_t pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len);
+/* A hint ahead of pk_stall_packet for the packet at ip: pk_stall_hash
+ * works out its connection's hash from the packet alone (0 when it is not
+ * followed), so a reading thread may call it while the report is kept;
+ * pk_stall_prefetch asks for the index slot of that hash and returns its
+ * number (0 when there is nothing to ask for), then, given that number
+ * later, pk_stall_prefetch_flow for the flow it holds: each a cache miss
+ * on a long replay, which then overlaps the work in between. Changes
+ * nothing: a slot number the index outgrew in between is a wasted hint,
+ * never a wrong read. */
+uint64_t pk_stall_hash(const uint8_t *ip, size_t len);
+size_t pk_stall_prefetch(const struct pk_stall *s, uint64_t hash);
 void pk_stall_prefetch_flow(const struct pk_stall *s, size_t slot);
 /* The cause for one connection; PK_STALL_NONE when it went well. */
 enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f);

@@ -28,7 +28,7 @@ void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
 	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
 }
 
-uint32_t pk_engine_prefetch(const struct pk_engine *e, const uint8_t *ip, size_t len, uint8_t dir)
+uint32_t pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t len, uint8_t dir)
 {
 	uint8_t addrs[8], proto;
 	uint16_t sport, dport;
@@ -45,10 +45,15 @@ uint32_t pk_engine_prefetch(const struct pk_engine *e, const uint8_t *ip, size_t
 	dport = pk_get16(ip + off + PK_L4_OFF_DPORT);
 	/* the key's sides as pk_skey_set orders them: the source first inbound */
 	if (dir == PK_DIR_IN)
-		return pk_st_prefetch(&e->st, proto, ip + PK_IP4_OFF_SRC, sport, dport);
+		return pk_st_hash(&e->st, proto, ip + PK_IP4_OFF_SRC, sport, dport);
 	memcpy(addrs, ip + PK_IP4_OFF_DST, 4);
 	memcpy(addrs + 4, ip + PK_IP4_OFF_SRC, 4);
-	return pk_st_prefetch(&e->st, proto, addrs, dport, sport);
+	return pk_st_hash(&e->st, proto, addrs, dport, sport);
+}
+
+uint32_t pk_engine_prefetch(const struct pk_engine *e, uint32_t hash)
+{
+	return hash ? pk_st_prefetch(&e->st, hash) : 0;
 }
 
 void pk_engine_prefetch_state(const struct pk_engine *e, uint32_t bucket)
