@@ -203,6 +203,7 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 	a->state[0] = pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, PK_DIR_IN);
 	a->state[1] = pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, PK_DIR_OUT);
 	a->stall = pk_stall_hash(p->ip, p->ip_len);
+	pk_replay_route_ahead(rs, p->ip, p->ip_len, &a->route);
 }
 
 static int open_sources(struct run *r)
@@ -388,7 +389,7 @@ static void prefetch(struct run *r, const struct source *s)
 
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
 {
-	static uint8_t buf[PKT_CAP], orig[PKT_CAP], snap[PKT_CAP];
+	static uint8_t buf[PKT_CAP], snap[PKT_CAP];
 	const struct pk_pcap_pkt *p = &s->p;
 	prefetch(r, s);
 	r->t.frames++;
@@ -412,17 +413,17 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	r->last_ns = now;
 	size_t len = p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP;
 	memcpy(buf, p->ip, len);
-	memcpy(orig, p->ip, len);
 	r->rp.snap = n == r->o.explain ? snap : NULL;
 	r->rp.snap_cap = sizeof snap;
 	r->rp.snap_len = 0;
+	r->rp.route_hint = p->ahead.ready ? &p->ahead.route : NULL;
 	struct pk_replay_result res;
 	pk_replay_packet(&r->rp, now, iface, buf, &len, sizeof buf, &res);
 	r->t.packets++;
 	r->t.bytes += p->ip_len;
 	r->t.verdict[res.kind <= PK_V_HOLD ? res.kind : PK_V_BLOCK]++;
 	const struct pk_rp_pkt line = {n, now, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
-				       iface, orig, p->ip_len, &res};
+				       iface, p->ip, p->ip_len, &res}; /* the capture's bytes, as it arrived */
 	if (!r->o.quiet)
 		pk_rp_packet(stdout, r->o.format, r->rp.rs, &line);
 	if (n == r->o.explain)
@@ -432,7 +433,7 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	const bool forwarded = res.kind == PK_V_PASS && res.out.done;
 	/* the rule that let it in, else the one that let it out */
 	const uint32_t rule = res.in.v.rule != PK_RT_NO_RULE || !res.out.done ? res.in.v.rule : res.out.v.rule;
-	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
+	const struct pk_stall_pkt sp = {p->ip, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
 					res.out.done ? res.out.iface : PK_RT_NO_IFACE,
 					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
 					res.reason == PK_REASON_STATE_MISMATCH};

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "runtime/err.h"
+#include "runtime/replay.h"
 
 struct pk_pcap;
 
@@ -33,6 +34,7 @@ struct pk_pcap_ahead {
 	uint16_t iface;     /* the interface it arrived on, as the caller names them */
 	uint32_t state[2];  /* its state look-ups' hashes, in and out (pk_engine_flow_hash) */
 	uint64_t stall;     /* its connection's hash in the stall report (pk_stall_hash) */
+	struct pk_replay_route route; /* where it is forwarded (pk_replay_route_ahead) */
 };
 
 struct pk_pcap_pkt {
