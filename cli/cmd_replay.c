@@ -193,17 +193,17 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 	const struct pk_rs *rs = r->rp.rs;
 	if (!p->ip || p->outgoing)
 		return;
+	const bool infer = r->fixed_iface == PK_RT_NO_IFACE && !p->ifname;
 	a->ready = true;
+	pk_replay_route_ahead(rs, p->ip, p->ip_len, infer, &a->route);
 	if (r->fixed_iface != PK_RT_NO_IFACE)
 		a->iface = r->fixed_iface;
 	else if (p->ifname)
 		a->iface = pk_rs_iface_find(rs, p->ifname);
 	else
-		a->iface = pk_replay_infer_iface(rs, p->ip, p->ip_len);
-	a->state[0] = pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, PK_DIR_IN);
-	a->state[1] = pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, PK_DIR_OUT);
-	a->stall = pk_stall_hash(p->ip, p->ip_len);
-	pk_replay_route_ahead(rs, p->ip, p->ip_len, &a->route);
+		a->iface = a->route.source_iface;
+	pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, a->state);
+	pk_stall_view(p->ip, p->ip_len, &a->stall);
 }
 
 static int open_sources(struct run *r)
@@ -384,7 +384,7 @@ static void prefetch(struct run *r, const struct source *s)
 	}
 	r->hint_in = pk_engine_prefetch(e, later->ahead.state[0]);
 	r->hint_out = pk_engine_prefetch(e, later->ahead.state[1]);
-	r->hint_stall = pk_stall_prefetch(&r->stall, later->ahead.stall);
+	r->hint_stall = pk_stall_prefetch(&r->stall, &later->ahead.stall);
 }
 
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
@@ -436,7 +436,7 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	const struct pk_stall_pkt sp = {p->ip, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
 					res.out.done ? res.out.iface : PK_RT_NO_IFACE,
 					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
-					res.reason == PK_REASON_STATE_MISMATCH};
+					res.reason == PK_REASON_STATE_MISMATCH, p->ahead.ready ? &p->ahead.stall : NULL};
 	const bool local = res.stop == PK_STOP_SELF || res.stop == PK_STOP_DIVERT;
 	if (!local)
 		pk_stall_packet(&r->stall, &sp);

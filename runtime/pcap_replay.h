@@ -24,6 +24,7 @@
 
 #include "runtime/err.h"
 #include "runtime/replay.h"
+#include "runtime/stall.h"
 
 struct pk_pcap;
 
@@ -33,7 +34,7 @@ struct pk_pcap_ahead {
 	bool ready;         /* the hook ran on this packet */
 	uint16_t iface;     /* the interface it arrived on, as the caller names them */
 	uint32_t state[2];  /* its state look-ups' hashes, in and out (pk_engine_flow_hash) */
-	uint64_t stall;     /* its connection's hash in the stall report (pk_stall_hash) */
+	struct pk_stall_view stall; /* what the stall report follows it by (pk_stall_view) */
 	struct pk_replay_route route; /* where it is forwarded (pk_replay_route_ahead) */
 };
 

@@ -110,15 +110,19 @@ static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t d
 		pk_engine_packet_forwarded(r->engine, now_ns, iface, tag, rcvif, ip, len, cap, &s->v);
 }
 
-void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, struct pk_replay_route *out)
+void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, bool infer,
+			   struct pk_replay_route *out)
 {
 	uint8_t src[16], gw_af, gw[16];
 
 	memset(out, 0, sizeof *out);
+	out->source_iface = PK_RT_NO_IFACE;
 	if (!pk_replay_addrs(ip, len, &out->af, src, out->dst)) {
 		out->af = 0;
 		return;
 	}
+	if (infer && !pk_rs_route(rs, out->af, src, &out->source_iface, &gw_af, gw))
+		out->source_iface = PK_RT_NO_IFACE;
 	out->self = pk_rs_is_self(rs, out->af, out->dst);
 	out->routed = pk_rs_route(rs, out->af, out->dst, &out->egress, &gw_af, gw);
 }

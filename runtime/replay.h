@@ -67,6 +67,7 @@ struct pk_replay_route {
 	bool self;      /* the firewall's own address */
 	bool routed;    /* the routing table has a route to it, by egress */
 	uint16_t egress;
+	uint16_t source_iface; /* when asked: pk_replay_infer_iface of the packet */
 };
 
 struct pk_replay {
@@ -106,9 +107,11 @@ void pk_replay_finish(struct pk_replay *r);
  * none does. */
 uint16_t pk_replay_infer_iface(const struct pk_rs *rs, const uint8_t *ip, size_t len);
 
-/* The decision for the destination of the packet at ip; af 0 when the
- * packet is too short to have one. */
-void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, struct pk_replay_route *out);
+/* The decision for the destination of the packet at ip, and when infer is
+ * set the interface its source lies behind; af 0 (and source_iface
+ * PK_RT_NO_IFACE) when the packet is too short to have one. */
+void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, bool infer,
+			   struct pk_replay_route *out);
 
 /* Address family and addresses of an IP packet; false when too short. */
 bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16], uint8_t dst[16]);
