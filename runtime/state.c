@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "runtime/hash.h"
-#include "runtime/hugepage.h"
 #include "runtime/ruleset.h"
 
 #define ENTRY(i, k) ((i) * 2u + (uint32_t)(k) + 1u)
@@ -144,8 +143,6 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 	}
 	t->nbuckets = nb;
 	t->cap = cap;
-	pk_huge_pages(t->st, (size_t)cap * sizeof(*t->st));
-	pk_huge_pages(t->cold, (size_t)cap * sizeof(*t->cold));
 	t->seed = seed;
 	return 0;
 }
