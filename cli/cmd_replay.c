@@ -64,7 +64,7 @@ struct run {
 	time_t last_progress;
 	/* the look-ups' memory asked for ahead (pk_engine_prefetch,
 	 * pk_stall_prefetch): the next packet's bucket numbers in and out, and
-	 * its stall index slot */
+	 * its stall index slot, asked for while the packet before it was handled */
 	uint32_t hint_in, hint_out;
 	size_t hint_stall;
 };
@@ -182,11 +182,12 @@ static int load_rules(struct run *r)
 }
 
 /* The decode hook (runs in the reading thread): what the engine's thread
- * would otherwise work out for each packet from its bytes alone, the
+ * would otherwise work out for each packet from its bytes alone: the
  * arrival interface when the capture or --iface gives it or its source
- * shows it (else the engine's thread reports why not), and the look-ups'
- * hashes. It reads only the loaded rules and the tables' seeds, which do
- * not change while the captures are replayed. */
+ * shows it (else the engine's thread reports why not), where its
+ * destination is forwarded, the state look-ups' hashes and the stall
+ * report's view of it. It reads only the loaded rules and the tables'
+ * seeds, which do not change while the captures are replayed. */
 static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a)
 {
 	const struct run *r = ctx;
