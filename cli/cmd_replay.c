@@ -62,9 +62,9 @@ struct run {
 	pcap_t *dead;
 	struct pk_afile out; /* -w */
 	time_t last_progress;
-	/* the look-ups' memory asked for one packet ahead (pk_engine_prefetch,
+	/* the look-ups' memory asked for ahead (pk_engine_prefetch,
 	 * pk_stall_prefetch): the next packet's bucket numbers in and out, and
-	 * its stall index slot */
+	 * its stall index slot, asked for while the packet before it was handled */
 	uint32_t hint_in, hint_out;
 	size_t hint_stall;
 };
@@ -181,6 +181,32 @@ static int load_rules(struct run *r)
 	return 0;
 }
 
+/* The decode hook (runs in the reading thread): what the engine's thread
+ * would otherwise work out for each packet from its bytes alone: the
+ * arrival interface when the capture or --iface gives it or its source
+ * shows it (else the engine's thread reports why not), where its
+ * destination is forwarded, the state look-ups' hashes and the stall
+ * report's view of it. It reads only the loaded rules and the tables'
+ * seeds, which do not change while the captures are replayed. */
+static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a)
+{
+	const struct run *r = ctx;
+	const struct pk_rs *rs = r->rp.rs;
+	if (!p->ip || p->outgoing)
+		return;
+	const bool infer = r->fixed_iface == PK_RT_NO_IFACE && !p->ifname;
+	a->ready = true;
+	pk_replay_route_ahead(rs, p->ip, p->ip_len, infer, &a->route);
+	if (r->fixed_iface != PK_RT_NO_IFACE)
+		a->iface = r->fixed_iface;
+	else if (p->ifname)
+		a->iface = pk_rs_iface_find(rs, p->ifname);
+	else
+		a->iface = a->route.source_iface;
+	pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, a->state);
+	pk_stall_view(p->ip, p->ip_len, &a->stall);
+}
+
 static int open_sources(struct run *r)
 {
 	r->src = calloc((size_t)r->o.ncaptures, sizeof *r->src);
@@ -195,6 +221,7 @@ static int open_sources(struct run *r)
 		}
 		if (stat(r->o.captures[i], &st) == 0)
 			r->total_bytes += (uint64_t)st.st_size;
+		pk_pcap_on_decode(s->c, decode_ahead, r);
 		if (r->o.threads > 1)
 			pk_pcap_background(s->c); /* without a thread, reading stays here */
 		s->have = pk_pcap_next(s->c, &s->p, &s->err);
@@ -291,7 +318,9 @@ static void progress(struct run *r, bool done)
 static int arrival_iface(struct run *r, const struct pk_pcap_pkt *p, uint16_t *iface)
 {
 	const struct pk_rs *rs = r->rp.rs;
-	if (r->fixed_iface != PK_RT_NO_IFACE)
+	if (p->ahead.ready && p->ahead.iface != PK_RT_NO_IFACE)
+		*iface = p->ahead.iface;
+	else if (r->fixed_iface != PK_RT_NO_IFACE)
 		*iface = r->fixed_iface;
 	else if (p->ifname) {
 		if ((*iface = pk_rs_iface_find(rs, p->ifname)) == PK_RT_NO_IFACE) {
@@ -334,32 +363,34 @@ static void leaving_copy(struct run *r, const struct pk_pcap_pkt *p)
 }
 
 /* The state table and the stall index are larger than the caches, and
- * each look-up is two misses in a row (bucket, then state or flow): the
- * buckets were asked for while the previous packet was handled, now what
- * they lead to, and the next packet's buckets. A packet is looked up in
- * and out (pf keeps a state on each interface), the way out under the
- * same addresses unless it is translated. */
+ * each look-up is two misses in a row (bucket, then state or flow): while
+ * a packet is handled, the buckets of the packet after next are asked for
+ * (their hashes worked out already by decode_ahead), and what the next
+ * packet's buckets, asked for a packet earlier, lead to, so that each miss
+ * has a packet's time to arrive. A packet is looked up in and out (pf
+ * keeps a state on each interface), the way out under the same addresses
+ * unless it is translated. */
 static void prefetch(struct run *r, const struct source *s)
 {
-	const struct pk_pcap_pkt *next = pk_pcap_peek(s->c);
-	struct pk_engine *e = r->rp.engine;
+	const struct pk_pcap_pkt *later = pk_pcap_peek(s->c, 1);
+	const struct pk_engine *e = r->rp.engine;
 
 	pk_engine_prefetch_state(e, r->hint_in);
 	pk_engine_prefetch_state(e, r->hint_out);
 	pk_stall_prefetch_flow(&r->stall, r->hint_stall);
-	if (!next || !next->ip) {
+	if (!later || !later->ahead.ready) {
 		r->hint_in = r->hint_out = 0;
 		r->hint_stall = 0;
 		return;
 	}
-	r->hint_in = pk_engine_prefetch(e, next->ip, next->ip_len, PK_DIR_IN);
-	r->hint_out = pk_engine_prefetch(e, next->ip, next->ip_len, PK_DIR_OUT);
-	r->hint_stall = pk_stall_prefetch(&r->stall, next->ip, next->ip_len);
+	r->hint_in = pk_engine_prefetch(e, later->ahead.state[0]);
+	r->hint_out = pk_engine_prefetch(e, later->ahead.state[1]);
+	r->hint_stall = pk_stall_prefetch(&r->stall, &later->ahead.stall);
 }
 
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
 {
-	static uint8_t buf[PKT_CAP], orig[PKT_CAP], snap[PKT_CAP];
+	static uint8_t buf[PKT_CAP], snap[PKT_CAP];
 	const struct pk_pcap_pkt *p = &s->p;
 	prefetch(r, s);
 	r->t.frames++;
@@ -383,17 +414,17 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	r->last_ns = now;
 	size_t len = p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP;
 	memcpy(buf, p->ip, len);
-	memcpy(orig, p->ip, len);
 	r->rp.snap = n == r->o.explain ? snap : NULL;
 	r->rp.snap_cap = sizeof snap;
 	r->rp.snap_len = 0;
+	r->rp.route_hint = p->ahead.ready ? &p->ahead.route : NULL;
 	struct pk_replay_result res;
 	pk_replay_packet(&r->rp, now, iface, buf, &len, sizeof buf, &res);
 	r->t.packets++;
 	r->t.bytes += p->ip_len;
 	r->t.verdict[res.kind <= PK_V_HOLD ? res.kind : PK_V_BLOCK]++;
 	const struct pk_rp_pkt line = {n, now, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
-				       iface, orig, p->ip_len, &res};
+				       iface, p->ip, p->ip_len, &res}; /* the capture's bytes, as it arrived */
 	if (!r->o.quiet)
 		pk_rp_packet(stdout, r->o.format, r->rp.rs, &line);
 	if (n == r->o.explain)
@@ -404,10 +435,10 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	const bool forwarded = res.kind == PK_V_PASS && (res.out.done || afto);
 	/* the rule that let it in, else the one that let it out */
 	const uint32_t rule = res.in.v.rule != PK_RT_NO_RULE || !res.out.done ? res.in.v.rule : res.out.v.rule;
-	const struct pk_stall_pkt sp = {orig, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
+	const struct pk_stall_pkt sp = {p->ip, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
 					res.out.done ? res.out.iface : res.afto_egress,
 					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
-					res.reason == PK_REASON_STATE_MISMATCH};
+					res.reason == PK_REASON_STATE_MISMATCH, p->ahead.ready ? &p->ahead.stall : NULL};
 	const bool local = res.stop == PK_STOP_SELF || res.stop == PK_STOP_DIVERT;
 	if (!local)
 		pk_stall_packet(&r->stall, &sp);

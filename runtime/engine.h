@@ -135,12 +135,16 @@ void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t i
 
 /* A hint ahead of pk_engine_packet for the packet at ip, seen in direction
  * dir: the state table's memory its look-up reads (TCP and UDP over IPv4,
- * unfragmented) is asked for now, so that the cache misses overlap the
- * caller's work: the bucket, whose number is returned (0 when there is
- * nothing to ask for: bucket 0's state is then a wasted hint), then, given
- * that number later, the state it leads to (pk_engine_prefetch_state).
- * Changes nothing else. */
-uint32_t pk_engine_prefetch(const struct pk_engine *e, const uint8_t *ip, size_t len, uint8_t dir);
+ * unfragmented) is asked for ahead, so that the cache misses overlap the
+ * caller's work. pk_engine_flow_hash works out the look-ups' hashes, in
+ * [0] and out [1] (0 when there is nothing to ask for); it reads nothing
+ * the packets change, so a reading thread may call it while the engine
+ * runs. pk_engine_prefetch asks for the bucket of a hash and returns its
+ * number (bucket 0's state is then a wasted hint), then, given that number
+ * later, pk_engine_prefetch_state for the state it leads to. Changes
+ * nothing else. */
+void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t len, uint32_t hash[2]);
+uint32_t pk_engine_prefetch(const struct pk_engine *e, uint32_t hash);
 void pk_engine_prefetch_state(const struct pk_engine *e, uint32_t bucket);
 
 /* Expire states whose timeout has passed, doing at most budget units of

@@ -186,6 +186,8 @@ struct pk_pcap {
 	bool eof;
 	uint8_t *carry; /* a record the last batch ended inside */
 	size_t carry_len, carry_cap;
+	pk_pcap_decode_fn on_decode; /* the caller's work on each packet decoded */
+	void *decode_ctx;
 	struct batch ring[RING];
 	/* the consuming side: batch number `at`, its next packet */
 	uint64_t at;
@@ -240,7 +242,7 @@ static bool make_room(struct batch *b, size_t *pos, size_t need, struct pk_err *
 	return true;
 }
 
-static void decode_packet(struct batch *b, uint64_t n, const struct pk_cap_rec *r)
+static void decode_packet(const struct pk_pcap *c, struct batch *b, uint64_t n, const struct pk_cap_rec *r)
 {
 	struct pk_pcap_pkt *p = &b->pkt[b->n++];
 	memset(p, 0, sizeof *p);
@@ -255,6 +257,8 @@ static void decode_packet(struct batch *b, uint64_t n, const struct pk_cap_rec *
 		p->ip_len = ip_length(p->ip, r->caplen - v.off);
 	}
 	p->outgoing = v.outgoing;
+	if (c->on_decode)
+		c->on_decode(c->decode_ctx, p, &p->ahead);
 }
 
 /* One record at b->buf + *pos, when it is all there: 1 done, 0 it needs
@@ -274,7 +278,7 @@ static int one_record(struct pk_pcap *c, struct batch *b, size_t *pos, size_t *n
 	if (k < 0)
 		return fail(c, b, &why, c->fmt.pcapng ? "corrupt pcapng" : "truncated or corrupt capture");
 	if (k == 1)
-		decode_packet(b, ++c->n, &r);
+		decode_packet(c, b, ++c->n, &r);
 	*pos += size;
 	c->off += size;
 	return 1;
@@ -435,6 +439,15 @@ static void *read_ahead(void *arg)
 	return NULL;
 }
 
+void pk_pcap_on_decode(struct pk_pcap *c, pk_pcap_decode_fn fn, void *ctx)
+{
+	struct batch *b = batch_of(c, c->at);
+	c->on_decode = fn;
+	c->decode_ctx = ctx;
+	for (size_t i = c->next; i < b->n; i++)
+		fn(ctx, &b->pkt[i], &b->pkt[i].ahead);
+}
+
 bool pk_pcap_background(struct pk_pcap *c)
 {
 	if (pthread_mutex_init(&c->mu, NULL) != 0)
@@ -482,10 +495,10 @@ int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
 	}
 }
 
-const struct pk_pcap_pkt *pk_pcap_peek(const struct pk_pcap *c)
+const struct pk_pcap_pkt *pk_pcap_peek(const struct pk_pcap *c, size_t ahead)
 {
 	const struct batch *b = &c->ring[c->at % RING];
-	return c->next < b->n ? &b->pkt[c->next] : NULL;
+	return c->next + ahead < b->n ? &b->pkt[c->next + ahead] : NULL;
 }
 
 void pk_pcap_close(struct pk_pcap *c)

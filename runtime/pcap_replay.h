@@ -12,7 +12,8 @@
  * never sees them. The packet bytes are valid until the next call.
  * pk_pcap_background moves the reading and decoding to a thread of its
  * own, a few batches of packets ahead; the packets, their order and the
- * errors are the same either way.
+ * errors are the same either way. The caller may add work of its own to
+ * the decoding (pk_pcap_on_decode), which then runs in that thread too.
  */
 #ifndef PK_RUNTIME_PCAP_REPLAY_H
 #define PK_RUNTIME_PCAP_REPLAY_H
@@ -22,8 +23,20 @@
 #include <stdint.h>
 
 #include "runtime/err.h"
+#include "runtime/replay.h"
+#include "runtime/stall.h"
 
 struct pk_pcap;
+
+/* What the decode hook (pk_pcap_on_decode) worked out for a packet before
+ * its turn; all zero without a hook. */
+struct pk_pcap_ahead {
+	bool ready;         /* the hook ran on this packet */
+	uint16_t iface;     /* the interface it arrived on, as the caller names them */
+	uint32_t state[2];  /* its state look-ups' hashes, in and out (pk_engine_flow_hash) */
+	struct pk_stall_view stall; /* what the stall report follows it by (pk_stall_view) */
+	struct pk_replay_route route; /* where it is forwarded (pk_replay_route_ahead) */
+};
 
 struct pk_pcap_pkt {
 	uint64_t n;         /* 1-based position in the capture */
@@ -35,6 +48,7 @@ struct pk_pcap_pkt {
 	uint32_t wire_len;  /* the frame's original length */
 	bool snapped;       /* captured shorter than it was on the wire */
 	bool outgoing;      /* the capture marks it as sent by the capturing host */
+	struct pk_pcap_ahead ahead;
 };
 
 /* NULL on failure with err filled (unreadable file, not a capture, a link
@@ -46,10 +60,18 @@ int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err);
 /* Read ahead in a thread from now on; false (and reading stays in the
  * caller's thread) when no thread can be made. */
 bool pk_pcap_background(struct pk_pcap *c);
-/* The packet pk_pcap_next returns next, when it is decoded already in the
- * batch at hand (NULL otherwise, as at the end of a batch): for a caller
- * asking the memory its tables will read for it ahead. */
-const struct pk_pcap_pkt *pk_pcap_peek(const struct pk_pcap *c);
+/* fn(ctx, p) fills p->ahead for every packet as it is decoded, in the
+ * reading thread when there is one: work that needs the packet and data
+ * that does not change while the capture is read, moved off the caller's
+ * thread. Set it before pk_pcap_background; it runs on the packets decoded
+ * already, at once. */
+typedef void (*pk_pcap_decode_fn)(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a);
+void pk_pcap_on_decode(struct pk_pcap *c, pk_pcap_decode_fn fn, void *ctx);
+/* The packet pk_pcap_next returns after skipping `ahead` packets (0: the
+ * next one), when it is decoded already in the batch at hand (NULL
+ * otherwise, as near the end of a batch): for a caller asking the memory
+ * its tables will read for it ahead. */
+const struct pk_pcap_pkt *pk_pcap_peek(const struct pk_pcap *c, size_t ahead);
 void pk_pcap_close(struct pk_pcap *c);
 const char *pk_pcap_path(const struct pk_pcap *c);
 /* Bytes of the file read so far, for progress. */

@@ -110,15 +110,43 @@ static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t d
 		pk_engine_packet_forwarded(r->engine, now_ns, iface, tag, rcvif, ip, len, cap, &s->v);
 }
 
+void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, bool infer,
+			   struct pk_replay_route *out)
+{
+	uint8_t src[16], gw_af, gw[16];
+
+	memset(out, 0, sizeof *out);
+	out->source_iface = PK_RT_NO_IFACE;
+	if (!pk_replay_addrs(ip, len, &out->af, src, out->dst)) {
+		out->af = 0;
+		return;
+	}
+	if (infer && !pk_rs_route(rs, out->af, src, &out->source_iface, &gw_af, gw))
+		out->source_iface = PK_RT_NO_IFACE;
+	out->self = pk_rs_is_self(rs, out->af, out->dst);
+	out->routed = pk_rs_route(rs, out->af, out->dst, &out->egress, &gw_af, gw);
+}
+
+/* The hint for dst, when there is one for it (the in step may have moved it). */
+static const struct pk_replay_route *route_hint(const struct pk_replay *r, uint8_t af, const uint8_t dst[16])
+{
+	const struct pk_replay_route *h = r->route_hint;
+	return h && h->af == af && memcmp(h->dst, dst, 16) == 0 ? h : NULL;
+}
+
 /* The egress interface: the rule's route-to / reply-to, else the routing table. */
 static bool egress_of(const struct pk_replay *r, const struct pk_verdict *v, uint8_t af, const uint8_t dst[16],
-		      uint16_t *egress)
+		      const struct pk_replay_route *h, uint16_t *egress)
 {
 	uint8_t gw_af, gw[16];
 
 	if (v->route != PK_ROUTE_NONE) {
 		*egress = v->route_iface;
 		return true;
+	}
+	if (h) {
+		*egress = h->egress;
+		return h->routed;
 	}
 	return pk_rs_route(r->rs, af, dst, egress, &gw_af, gw);
 }
@@ -146,11 +174,12 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 		r->cur = NULL;
 		return;
 	}
+	const struct pk_replay_route *h = route_hint(r, af, dst);
 	if (res->in.v.divert == PK_DIVERT_TO)
 		res->stop = PK_STOP_DIVERT;
-	else if (pk_rs_is_self(r->rs, af, dst))
+	else if (h ? h->self : pk_rs_is_self(r->rs, af, dst))
 		res->stop = PK_STOP_SELF;
-	else if (!egress_of(r, &res->in.v, af, dst, &egress))
+	else if (!egress_of(r, &res->in.v, af, dst, h, &egress))
 		res->stop = PK_STOP_NO_ROUTE;
 	else if (!decrement_ttl(ip, *len))
 		res->stop = PK_STOP_TTL;

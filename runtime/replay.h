@@ -62,6 +62,18 @@ struct pk_replay_result {
 	struct pk_replay_gen gen[PK_REPLAY_GEN_MAX];
 };
 
+/* The forwarding decision for a destination, worked out ahead of the
+ * packet's turn (pk_replay_route_ahead): in another thread, since it reads
+ * only the loaded rules' interfaces and routes. */
+struct pk_replay_route {
+	uint8_t af;
+	uint8_t dst[16];
+	bool self;      /* the firewall's own address */
+	bool routed;    /* the routing table has a route to it, by egress */
+	uint16_t egress;
+	uint16_t source_iface; /* when asked: pk_replay_infer_iface of the packet */
+};
+
 struct pk_replay {
 	struct pk_engine *engine;
 	const struct pk_rs *rs;
@@ -74,6 +86,9 @@ struct pk_replay {
 	 * --explain. */
 	uint8_t *snap;
 	size_t snap_cap, snap_len;
+	/* When route_hint is set, the decision for the packet's destination as
+	 * it arrived, used when it still has that destination on its way out. */
+	const struct pk_replay_route *route_hint;
 };
 
 /* Takes ownership of rs. Returns -1 when the engine cannot be created. */
@@ -95,6 +110,12 @@ void pk_replay_finish(struct pk_replay *r);
  * whose connected network holds its source address. PK_RT_NO_IFACE when
  * none does. */
 uint16_t pk_replay_infer_iface(const struct pk_rs *rs, const uint8_t *ip, size_t len);
+
+/* The decision for the destination of the packet at ip, and when infer is
+ * set the interface its source lies behind; af 0 (and source_iface
+ * PK_RT_NO_IFACE) when the packet is too short to have one. */
+void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, bool infer,
+			   struct pk_replay_route *out);
 
 /* Address family and addresses of an IP packet; false when too short. */
 bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16], uint8_t dst[16]);

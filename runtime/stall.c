@@ -42,14 +42,20 @@ void pk_stall_fini(struct pk_stall *s)
 	memset(s, 0, sizeof *s);
 }
 
-struct tcp_view {
-	uint8_t af, flags;
-	uint8_t src[16], dst[16];
-	uint16_t sport, dport;
-};
+/* The same for both directions (the endpoints are xored), over whole words. */
+static uint64_t hash_key(uint8_t af, const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
+{
+	uint64_t wa[2], wb[2], h = 0x9e3779b97f4a7c15ull ^ af;
+	memcpy(wa, a, 16);
+	memcpy(wb, b, 16);
+	h = (h ^ wa[0] ^ wb[0]) * 0xff51afd7ed558ccdull;
+	h = (h ^ (h >> 31) ^ wa[1] ^ wb[1]) * 0xc4ceb9fe1a85ec53ull;
+	h = (h ^ (h >> 29) ^ (uint64_t)(pa ^ pb)) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
 
 /* TCP over IPv4, or IPv6 without extension headers; false otherwise. */
-static bool parse_tcp(const uint8_t *ip, size_t len, struct tcp_view *t)
+static bool parse_tcp(const uint8_t *ip, size_t len, struct pk_stall_view *t)
 {
 	size_t off;
 	memset(t, 0, sizeof *t);
@@ -74,27 +80,22 @@ static bool parse_tcp(const uint8_t *ip, size_t len, struct tcp_view *t)
 	t->sport = pk_get16(ip + off + PK_L4_OFF_SPORT);
 	t->dport = pk_get16(ip + off + PK_L4_OFF_DPORT);
 	t->flags = ip[off + PK_TCP_OFF_FLAGS];
+	t->hash = hash_key(t->af, t->src, t->dst, t->sport, t->dport);
+	t->tcp = true;
 	return true;
 }
 
-/* The same for both directions (the endpoints are xored), over whole words. */
-static uint64_t hash_key(uint8_t af, const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
+void pk_stall_view(const uint8_t *ip, size_t len, struct pk_stall_view *v)
 {
-	uint64_t wa[2], wb[2], h = 0x9e3779b97f4a7c15ull ^ af;
-	memcpy(wa, a, 16);
-	memcpy(wb, b, 16);
-	h = (h ^ wa[0] ^ wb[0]) * 0xff51afd7ed558ccdull;
-	h = (h ^ (h >> 31) ^ wa[1] ^ wb[1]) * 0xc4ceb9fe1a85ec53ull;
-	h = (h ^ (h >> 29) ^ (uint64_t)(pa ^ pb)) * 0xff51afd7ed558ccdull;
-	return h ^ (h >> 32);
+	parse_tcp(ip, len, v);
 }
 
 /* The index slot of a connection in either direction: *dir says which
  * way the packet goes (0 client to server). Returns an empty slot when
  * absent. */
-static size_t find(const struct pk_stall *s, const struct tcp_view *t, int *dir)
+static size_t find(const struct pk_stall *s, const struct pk_stall_view *t, int *dir)
 {
-	size_t mask = s->cap - 1, i = hash_key(t->af, t->src, t->dst, t->sport, t->dport) & mask;
+	size_t mask = s->cap - 1, i = t->hash & mask;
 	for (;; i = (i + 1) & mask) {
 		if (!s->slot[i])
 			return i;
@@ -114,11 +115,12 @@ static size_t find(const struct pk_stall *s, const struct tcp_view *t, int *dir)
 	}
 }
 
-static struct tcp_view flow_view(const struct pk_stall_flow *f)
+static struct pk_stall_view flow_view(const struct pk_stall_flow *f)
 {
-	struct tcp_view t = {.af = f->af, .sport = f->cport, .dport = f->sport};
+	struct pk_stall_view t = {.af = f->af, .sport = f->cport, .dport = f->sport, .tcp = true};
 	memcpy(t.src, f->client, 16);
 	memcpy(t.dst, f->server, 16);
+	t.hash = hash_key(t.af, t.src, t.dst, t.sport, t.dport);
 	return t;
 }
 
@@ -141,7 +143,7 @@ static bool grow(struct pk_stall *s)
 	s->slot = slot;
 	s->cap = ncap;
 	for (size_t i = 0; i < s->n; i++) {
-		struct tcp_view t = flow_view(&s->v[i]);
+		struct pk_stall_view t = flow_view(&s->v[i]);
 		int dir;
 		s->slot[find(s, &t, &dir)] = (uint32_t)i + 1;
 	}
@@ -150,7 +152,7 @@ static bool grow(struct pk_stall *s)
 }
 
 /* Only a connection whose opening SYN the capture holds is followed. */
-static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const struct tcp_view *t,
+static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const struct pk_stall_view *t,
 				       const struct pk_stall_pkt *p)
 {
 	if ((t->flags & (PK_TH_SYN | PK_TH_ACK)) != PK_TH_SYN || s->full)
@@ -181,12 +183,11 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	return f;
 }
 
-size_t pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len)
+size_t pk_stall_prefetch(const struct pk_stall *s, const struct pk_stall_view *v)
 {
-	struct tcp_view t;
-	if (!s->cap || !parse_tcp(ip, len, &t))
+	if (!s->cap || !v->tcp)
 		return 0;
-	size_t slot = hash_key(t.af, t.src, t.dst, t.sport, t.dport) & (s->cap - 1);
+	size_t slot = v->hash & (s->cap - 1);
 	__builtin_prefetch(&s->slot[slot]);
 	return slot;
 }
@@ -200,14 +201,20 @@ void pk_stall_prefetch_flow(const struct pk_stall *s, size_t slot)
 
 void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 {
-	struct tcp_view t;
-	if (!parse_tcp(p->ip, p->len, &t))
+	struct pk_stall_view own;
+	const struct pk_stall_view *v = p->view;
+	if (!v) {
+		pk_stall_view(p->ip, p->len, &own);
+		v = &own;
+	}
+	if (!v->tcp)
 		return;
+	const struct pk_stall_view t = *v;
 	int dir = 0;
 	struct pk_stall_flow *f = NULL;
 	if (s->cap) {
 		size_t slot = find(s, &t, &dir);
-		struct tcp_view x;
+		struct pk_stall_view x;
 		if (!s->slot[slot] && p->xlated && parse_tcp(p->xlated, p->xlen, &x)) {
 			size_t xslot = find(s, &x, &dir);
 			if (s->slot[xslot])

@@ -58,6 +58,17 @@ struct pk_stall {
 	bool full;      /* stopped tracking new connections (memory) */
 };
 
+/* What the report follows a packet by, from its header alone: a reading
+ * thread may work it out ahead (pk_stall_view). */
+struct pk_stall_view {
+	bool tcp; /* TCP over IPv4, or IPv6 without extension headers: followed; if not, the rest means nothing */
+	uint8_t af, flags;
+	uint16_t sport, dport;
+	uint8_t src[16], dst[16];
+	uint64_t hash; /* its connection's, the same both ways */
+};
+void pk_stall_view(const uint8_t *ip, size_t len, struct pk_stall_view *v);
+
 /* One replayed packet: its IP bytes as it arrived, the same packet as it
  * left when it passed (after NAT: a reply to a translated connection is
  * found by it; NULL when not forwarded), the interface, the egress when it
@@ -74,18 +85,19 @@ struct pk_stall_pkt {
 	bool passed;
 	bool held;     /* kept by synproxy */
 	bool mismatch; /* blocked as outside the window */
+	const struct pk_stall_view *view; /* ip's view, worked out ahead; NULL: from ip here */
 };
 
 void pk_stall_init(struct pk_stall *s);
 void pk_stall_fini(struct pk_stall *s);
 void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p);
-/* A hint ahead of pk_stall_packet for the packet at ip: the index slot it
- * will read first is asked for now and its number returned (0 when there
- * is nothing to ask for), then, given that number later, the flow it holds
- * (pk_stall_prefetch_flow): each a cache miss on a long replay, which then
- * overlaps the work in between. Changes nothing: a slot number the index
- * outgrew in between is a wasted hint, never a wrong read. */
-size_t pk_stall_prefetch(const struct pk_stall *s, const uint8_t *ip, size_t len);
+/* A hint ahead of pk_stall_packet for the packet of view v: the index
+ * slot it will read first is asked for now and its number returned (0 when
+ * there is nothing to ask for), then, given that number later, the flow it
+ * holds (pk_stall_prefetch_flow): each a cache miss on a long replay,
+ * which then overlaps the work in between. Changes nothing: a slot number
+ * the index outgrew in between is a wasted hint, never a wrong read. */
+size_t pk_stall_prefetch(const struct pk_stall *s, const struct pk_stall_view *v);
 void pk_stall_prefetch_flow(const struct pk_stall *s, size_t slot);
 /* The cause for one connection; PK_STALL_NONE when it went well. */
 enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f);

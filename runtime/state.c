@@ -54,13 +54,23 @@ static uint32_t most_buckets(uint32_t cap)
  * both IPv6 ones, 32) and ports: a seeded hash over the words in host byte
  * order (the index only needs equal keys to meet), mapped onto the buckets
  * by multiplication. */
-static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
-			    uint16_t port0, uint16_t port1)
+static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs, uint16_t port0,
+			 uint16_t port1)
 {
 	uint64_t h = pk_hash_words(t->seed ^ ((uint64_t)af << 8 | proto), addrs, af == PK_AF_INET6 ? 4 : 1);
 
-	h = pk_hash_mix(h, (uint64_t)port0 << 16 | port1);
-	return (uint32_t)(((uint64_t)pk_hash_fold(h) * t->nbuckets) >> 32); /* in [0, nbuckets) */
+	return pk_hash_fold(pk_hash_mix(h, (uint64_t)port0 << 16 | port1));
+}
+
+static uint32_t bucket_of_hash(const struct pk_state_table *t, uint32_t h)
+{
+	return (uint32_t)(((uint64_t)h * t->nbuckets) >> 32); /* in [0, nbuckets) */
+}
+
+static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
+			    uint16_t port0, uint16_t port1)
+{
+	return bucket_of_hash(t, key_hash(t, af, proto, addrs, port0, port1));
 }
 
 static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
@@ -74,14 +84,19 @@ static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t p
 	return bucket_hash(t, af, proto, v4, k->port[0], k->port[1]);
 }
 
-uint32_t pk_st_prefetch(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
-			uint16_t port1)
+uint32_t pk_st_hash(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
+		    uint16_t port1)
+{
+	return key_hash(t, PK_AF_INET, proto, addrs, port0, port1);
+}
+
+uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hash)
 {
 	uint32_t b;
 
 	if (!t->bucket)
 		return 0;
-	b = bucket_hash(t, PK_AF_INET, proto, addrs, port0, port1);
+	b = bucket_of_hash(t, hash);
 	__builtin_prefetch(&t->bucket[b]);
 	return b;
 }

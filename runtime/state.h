@@ -193,16 +193,20 @@ bool pk_st_rekey(struct pk_state_table *t, uint32_t i, const struct pk_skey keys
 uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
 		    uint8_t dir, uint16_t iface);
 
-/* Ask the processor for what pk_st_find will read for an IPv4 key (addrs:
- * the key's two addresses, as an inbound packet's source and destination
- * lie in its header; port0, port1 the key's ports): the bucket, whose
- * number is returned, then (pk_st_prefetch_chain, given that number once
- * the bucket had time to load) the first state of its chain and its cold
- * record. On a table larger than the caches each is a miss, which then
- * overlaps the caller's work until the look-up. No other effect: a number
- * the table outgrew in between is a wasted hint, never a wrong read. */
-uint32_t pk_st_prefetch(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
-			uint16_t port1);
+/* The hash of an IPv4 key (addrs: the key's two addresses, as an inbound
+ * packet's source and destination lie in its header; port0, port1 the
+ * key's ports): it depends on the table's seed alone, not on its size, so
+ * another thread may work it out ahead while the table changes. */
+uint32_t pk_st_hash(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
+		    uint16_t port1);
+/* Ask the processor for what pk_st_find will read for the key of that
+ * hash: the bucket, whose number is returned, then (pk_st_prefetch_chain,
+ * given that number once the bucket had time to load) the first state of
+ * its chain and its cold record. On a table larger than the caches each is
+ * a miss, which then overlaps the caller's work until the look-up. No
+ * other effect: a number the table outgrew in between is a wasted hint,
+ * never a wrong read. */
+uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hash);
 void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket);
 
 /* Fill k from addresses and ports of a packet seen in direction dir. */

@@ -28,27 +28,32 @@ void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
 	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
 }
 
-uint32_t pk_engine_prefetch(const struct pk_engine *e, const uint8_t *ip, size_t len, uint8_t dir)
+void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t len, uint32_t hash[2])
 {
 	uint8_t addrs[8], proto;
 	uint16_t sport, dport;
 	size_t off;
 
+	hash[0] = hash[1] = 0;
 	if (len < PK_IP4_HLEN || pk_ip_version(ip) != 4 ||
 	    (pk_get16(ip + PK_IP4_OFF_FRAG) & (PK_IP4_MF | PK_IP4_OFFMASK)))
-		return 0;
+		return;
 	off = pk_ip4_hlen(ip);
 	proto = ip[PK_IP4_OFF_PROTO];
 	if ((proto != PK_PROTO_TCP && proto != PK_PROTO_UDP) || off + PK_L4_OFF_DPORT + 2 > len)
-		return 0;
+		return;
 	sport = pk_get16(ip + off + PK_L4_OFF_SPORT);
 	dport = pk_get16(ip + off + PK_L4_OFF_DPORT);
 	/* the key's sides as pk_skey_set orders them: the source first inbound */
-	if (dir == PK_DIR_IN)
-		return pk_st_prefetch(&e->st, proto, ip + PK_IP4_OFF_SRC, sport, dport);
+	hash[0] = pk_st_hash(&e->st, proto, ip + PK_IP4_OFF_SRC, sport, dport);
 	memcpy(addrs, ip + PK_IP4_OFF_DST, 4);
 	memcpy(addrs + 4, ip + PK_IP4_OFF_SRC, 4);
-	return pk_st_prefetch(&e->st, proto, addrs, dport, sport);
+	hash[1] = pk_st_hash(&e->st, proto, addrs, dport, sport);
+}
+
+uint32_t pk_engine_prefetch(const struct pk_engine *e, uint32_t hash)
+{
+	return hash ? pk_st_prefetch(&e->st, hash) : 0;
 }
 
 void pk_engine_prefetch_state(const struct pk_engine *e, uint32_t bucket)
