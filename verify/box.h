@@ -52,5 +52,10 @@ void pk_box_index_free(struct pk_box_index *ix);
 typedef void pk_box_pair_fn(void *arg, uint32_t a, uint32_t b);
 unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, pk_box_pair_fn *emit,
 				 void *arg);
+/* The index of the boxes of ix whose rule is kept (keep: per rule). */
+struct pk_box_index *pk_box_index_subset(const struct pk_box_index *ix, const bool *keep);
+/* The same pairs for each a of p (a subset of ix) against every b of ix. */
+unsigned long pk_box_index_cross(const struct pk_box_index *p, const struct pk_box_index *ix, pk_box_pair_fn *emit,
+				 void *arg);
 
 #endif

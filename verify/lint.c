@@ -292,24 +292,15 @@ static void build_overlaps(struct pk_lint_ctx *x)
 	free(ids);
 }
 
-/* x->guarded: the overlaps are looked up only for rules with a quick
- * match rule after them, which most rule sets have none of. */
+/* x->guarded: a quick match rule after the rule overlaps it. */
 static void mark_guarded(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
-	bool later = false;
-	for (uint32_t i = rs->nrules; i-- > 0;) {
-		if (later) {
-			const struct pk_lint_set nb = pk_lint_neighbours(x, i);
-			for (unsigned k = 0; k < nb.n; k++) {
-				const struct pk_ir_rule *q = &rs->rules[nb.v[k]];
-				if (nb.v[k] > i && q->action == PK_ACT_MATCH && q->quick)
-					x->guarded[i] = true;
-			}
-		}
-		const struct pk_ir_rule *r = &rs->rules[i];
-		later |= r->action == PK_ACT_MATCH && r->quick;
-	}
+	bool *qm = pk_xcalloc(rs->nrules + 1, sizeof(*qm));
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		qm[i] = rs->rules[i].action == PK_ACT_MATCH && rs->rules[i].quick;
+	pk_lint_ov_before(x->ov, qm, x->guarded);
+	free(qm);
 }
 
 /* A table whose content is only known at run time: an empty one that is

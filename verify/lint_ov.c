@@ -108,6 +108,27 @@ unsigned long pk_lint_ov_count(struct pk_lint_ov *ov, unsigned long *overlapping
 	return ov->visited;
 }
 
+struct pk_ov_later {
+	bool *met;
+};
+
+static void ov_later(void *arg, uint32_t a, uint32_t b)
+{
+	struct pk_ov_later *l = arg;
+	if (b < a)
+		l->met[b] = true;
+}
+
+/* Only the rules of `of` are swept against the others: no list is laid
+ * out, and they are usually few. */
+void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met)
+{
+	struct pk_box_index *sub = pk_box_index_subset(ov->ix, of);
+	struct pk_ov_later l = {met};
+	pk_box_index_cross(sub, ov->ix, ov_later, &l);
+	pk_box_index_free(sub);
+}
+
 struct pk_lint_set pk_lint_neighbours(const struct pk_lint_ctx *x, uint32_t i)
 {
 	struct pk_lint_ov *ov = x->ov;
