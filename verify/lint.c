@@ -135,9 +135,19 @@ bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i)
 {
-	const struct pk_ir_rule *r = &x->rs->rules[j];
-	return j < i && r->quick && !x->dead[j] && !x->assumed[j] && !r->unsupported &&
-	       (pk_z3_decides(r) || !x->unsure[j]);
+	return j < i && (x->role[j] & PK_ROLE_TAKER);
+}
+
+void pk_lint_roles(struct pk_lint_ctx *x)
+{
+	for (uint32_t j = 0; j < x->rs->nrules; j++) {
+		const struct pk_ir_rule *r = &x->rs->rules[j];
+		const bool usable = pk_z3_decides(r) && !x->unsure[j] && !x->dead[j] && !x->assumed[j];
+		const bool taker = r->quick && !x->dead[j] && !x->assumed[j] && !r->unsupported &&
+				   (pk_z3_decides(r) || !x->unsure[j]);
+		x->role[j] = (uint8_t)((usable ? PK_ROLE_USABLE : 0) | (taker ? PK_ROLE_TAKER : 0) |
+				       (r->quick ? PK_ROLE_QUICK : 0) | (!x->unsure[j] && !x->assumed[j] ? PK_ROLE_SURE : 0));
+	}
 }
 
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
@@ -369,6 +379,7 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->dead);
 	free(x->guarded);
 	free(x->assumed);
+	free(x->role);
 	for (uint32_t s = 0; s < x->rs->nsources; s++)
 		pk_lines_free(&x->lines[s]);
 	free(x->lines);
@@ -389,6 +400,7 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.dead = pk_xcalloc(n, sizeof(*x.dead));
 	x.guarded = pk_xcalloc(n, sizeof(*x.guarded));
 	x.assumed = pk_xcalloc(n, sizeof(*x.assumed));
+	x.role = pk_xcalloc(n, sizeof(*x.role));
 	x.lines = pk_xcalloc(rs->nsources + 1, sizeof(*x.lines));
 	for (uint32_t s = 0; s < rs->nsources; s++)
 		if (!pk_lines_index(&x.lines[s], rs->sources[s].text, rs->sources[s].len))

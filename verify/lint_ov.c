@@ -17,7 +17,7 @@
 
 /* Rules whose lists are held at once: with one bit per rule in each row,
  * the rows take PK_LINT_OV_RANGE * nrules / 8 bytes while a range is laid out. */
-#define PK_LINT_OV_RANGE 4096u
+#define PK_LINT_OV_RANGE 1024u
 
 struct pk_lint_ov {
 	struct pk_box_index *ix;

@@ -55,7 +55,7 @@ bool pk_lint_default_effect(const struct pk_ir_rule *r)
 
 bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j)
 {
-	return pk_z3_decides(&x->rs->rules[j]) && !x->unsure[j] && !x->dead[j] && !x->assumed[j];
+	return x->role[j] & PK_ROLE_USABLE;
 }
 
 /* The rules that can take rule i's packets: earlier quick ones, and when
@@ -263,7 +263,7 @@ static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_s
 	p->n = 0;
 	for (unsigned k = 0; k < nb.n; k++) {
 		const uint32_t j = nb.v[k];
-		if (pk_lint_usable(x, j) && !(j < i && x->rs->rules[j].quick) && (quick || j < i))
+		if (pk_lint_usable(x, j) && !(j < i && (x->role[j] & PK_ROLE_QUICK)) && (quick || j < i))
 			p->v[p->n++] = j;
 	}
 }
@@ -272,7 +272,7 @@ static bool neighbours_sure(const struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
 	for (unsigned k = 0; k < nb.n; k++)
-		if (x->unsure[nb.v[k]] || x->assumed[nb.v[k]])
+		if (!(x->role[nb.v[k]] & PK_ROLE_SURE))
 			return false;
 	return true;
 }
@@ -487,6 +487,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i] && !x->assumed[i])
 			check_unmatchable(x, i);
+	pk_lint_roles(x);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		pk_lint_progress(x, i);
 		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] || x->assumed[i] ||
