@@ -169,14 +169,14 @@ void pk_box_index_free(struct pk_box_index *ix)
 	free(ix);
 }
 
-/* The keys of s whose rule is in [lo, hi), or kept when keep is given,
- * in s's order. */
+/* The keys of s whose rule is in [lo, hi) and kept (all when keep is
+ * NULL), in s's order. */
 static void part(const struct pk_join_set *s, uint32_t lo, uint32_t hi, const bool *keep, struct pk_join_set *out)
 {
 	out->k = pk_xcalloc(s->n + 1, sizeof(*out->k));
 	out->n = 0;
 	for (uint32_t a = 0; a < s->n; a++)
-		if (keep ? keep[s->k[a].id] : s->k[a].id >= lo && s->k[a].id < hi)
+		if (s->k[a].id >= lo && s->k[a].id < hi && (!keep || keep[s->k[a].id]))
 			out->k[out->n++] = s->k[a];
 }
 
@@ -193,7 +193,7 @@ static struct pk_box_index *part_index(const struct pk_box_index *ix, uint32_t l
 
 struct pk_box_index *pk_box_index_subset(const struct pk_box_index *ix, const bool *keep)
 {
-	return part_index(ix, 0, 0, keep);
+	return part_index(ix, 0, UINT32_MAX, keep);
 }
 
 /* A box meets another only where their groups' intervals meet (see the
@@ -213,10 +213,10 @@ unsigned long pk_box_index_cross(const struct pk_box_index *p, const struct pk_b
 	return j.visited;
 }
 
-unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, pk_box_pair_fn *emit,
-				 void *arg)
+unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, const bool *keep,
+				 pk_box_pair_fn *emit, void *arg)
 {
-	struct pk_box_index *p = part_index(ix, lo, hi, NULL);
+	struct pk_box_index *p = part_index(ix, lo, hi, keep);
 	const unsigned long visited = pk_box_index_cross(p, ix, emit, arg);
 	pk_box_index_free(p);
 	return visited;

@@ -58,6 +58,9 @@ unsigned long pk_lint_ov_count(struct pk_lint_ov *ov, unsigned long *overlapping
 /* met[i] set for each rule i whose box overlaps that of a later rule of
  * `of` (both per rule). */
 void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met);
+/* From now on the lists of the rules of want (per rule; copied) are
+ * asked for, others' seldom. */
+void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want);
 /* The other filter rules whose boxes overlap rule i's, ascending; valid
  * until the overlaps of a rule of another range are asked for. */
 struct pk_lint_set pk_lint_neighbours(const struct pk_lint_ctx *x, uint32_t i);

@@ -478,6 +478,13 @@ static void check_correlated(struct pk_lint_ctx *x, uint32_t i)
 	}
 }
 
+/* Rule i's relations are checked. */
+static bool checked(const struct pk_lint_ctx *x, uint32_t i)
+{
+	return pk_z3_decides(&x->rs->rules[i]) && !x->dead[i] && !x->unsure[i] && !x->assumed[i] &&
+	       (!x->guarded[i] || x->rs->rules[i].quick);
+}
+
 void pk_lint_relations(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
@@ -488,10 +495,13 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i] && !x->assumed[i])
 			check_unmatchable(x, i);
 	pk_lint_roles(x);
+	bool *asked = pk_xcalloc(rs->nrules + 1, sizeof(*asked));
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		asked[i] = checked(x, i);
+	pk_lint_ov_want(x->ov, asked);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		pk_lint_progress(x, i);
-		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] || x->assumed[i] ||
-		    (x->guarded[i] && !rs->rules[i].quick))
+		if (!asked[i])
 			continue;
 		takers(x, i, &t);
 		if (check_shadowed(x, i, &t, &tmp, false)) {
@@ -517,6 +527,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 			check_correlated(x, i);
 	}
 	pk_lint_progress(x, rs->nrules);
+	free(asked);
 	free(t.v);
 	free(p.v);
 	free(tmp.v);
