@@ -174,38 +174,9 @@ void pk_box_of_rule(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r, 
 		box_any(b);
 }
 
-static bool iv_meet(pk_u128 alo, pk_u128 ahi, pk_u128 blo, pk_u128 bhi)
-{
-	return alo <= bhi && blo <= ahi;
-}
-
 static bool iv_in(pk_u128 olo, pk_u128 ohi, pk_u128 ilo, pk_u128 ihi)
 {
 	return olo <= ilo && ihi <= ohi;
-}
-
-static bool any_meet(int16_t a, int16_t b)
-{
-	return a < 0 || b < 0 || a == b;
-}
-
-bool pk_box_overlap(const struct pk_box *a, const struct pk_box *b)
-{
-	if (a->empty || b->empty || !(a->afmask & b->afmask) || !(a->dirmask & b->dirmask))
-		return false;
-	if (!iv_meet(a->proto_lo, a->proto_hi, b->proto_lo, b->proto_hi) ||
-	    !iv_meet(a->dport_lo, a->dport_hi, b->dport_lo, b->dport_hi) ||
-	    !iv_meet(a->sport_lo, a->sport_hi, b->sport_lo, b->sport_hi) ||
-	    !iv_meet(a->dst_lo, a->dst_hi, b->dst_lo, b->dst_hi) ||
-	    !iv_meet(a->src_lo, a->src_hi, b->src_lo, b->src_hi))
-		return false;
-	if (a->ifname && b->ifname && a->ifname != b->ifname && strcmp(a->ifname, b->ifname))
-		return false;
-	const uint8_t plo = a->proto_lo > b->proto_lo ? a->proto_lo : b->proto_lo;
-	const uint8_t phi = a->proto_hi < b->proto_hi ? a->proto_hi : b->proto_hi;
-	if (((a->flags ^ b->flags) & a->flagmask & b->flagmask) && plo == 6 && phi == 6)
-		return false;
-	return any_meet(a->itype, b->itype) && any_meet(a->icode, b->icode) && any_meet(a->tos, b->tos);
 }
 
 static bool any_in(int16_t out, int16_t in)

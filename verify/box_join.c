@@ -169,40 +169,55 @@ void pk_box_index_free(struct pk_box_index *ix)
 	free(ix);
 }
 
-/* The keys of s whose rule is in [lo, hi), in s's order. */
-static void part(const struct pk_join_set *s, uint32_t lo, uint32_t hi, struct pk_join_set *out)
+/* The keys of s whose rule is in [lo, hi) and kept (all when keep is
+ * NULL), in s's order. */
+static void part(const struct pk_join_set *s, uint32_t lo, uint32_t hi, const bool *keep, struct pk_join_set *out)
 {
 	out->k = pk_xcalloc(s->n + 1, sizeof(*out->k));
 	out->n = 0;
 	for (uint32_t a = 0; a < s->n; a++)
-		if (s->k[a].id >= lo && s->k[a].id < hi)
+		if (s->k[a].id >= lo && s->k[a].id < hi && (!keep || keep[s->k[a].id]))
 			out->k[out->n++] = s->k[a];
 }
 
+static struct pk_box_index *part_index(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, const bool *keep)
+{
+	struct pk_box_index *p = pk_xcalloc(1, sizeof(*p));
+	part(&ix->d, lo, hi, keep, &p->d);
+	part(&ix->ds, lo, hi, keep, &p->ds);
+	part(&ix->s, lo, hi, keep, &p->s);
+	part(&ix->all, lo, hi, keep, &p->all);
+	part(&ix->port, lo, hi, keep, &p->port);
+	return p;
+}
+
+struct pk_box_index *pk_box_index_subset(const struct pk_box_index *ix, const bool *keep)
+{
+	return part_index(ix, 0, UINT32_MAX, keep);
+}
+
 /* A box meets another only where their groups' intervals meet (see the
- * head of the file); each ordered pair (a in the range, b) is reached by
+ * head of the file); each ordered pair (a of p, b of ix) is reached by
  * exactly one of these sweeps, and test() skips a box against itself. */
-unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, pk_box_pair_fn *emit,
+unsigned long pk_box_index_cross(const struct pk_box_index *p, const struct pk_box_index *ix, pk_box_pair_fn *emit,
 				 void *arg)
 {
 	struct pk_join j = {emit, arg, 0};
-	struct pk_join_set d, ds, s, all, port;
-	part(&ix->d, lo, hi, &d);
-	part(&ix->ds, lo, hi, &ds);
-	part(&ix->s, lo, hi, &s);
-	part(&ix->all, lo, hi, &all);
-	part(&ix->port, lo, hi, &port);
-	cross_join(&j, &d, &ix->d);
-	cross_join(&j, &ds, &ix->s);
-	cross_join(&j, &s, &ix->ds);
-	cross_join(&j, &s, &ix->s);
-	cross_join(&j, &all, &ix->all);
-	cross_join(&j, &all, &ix->port);
-	cross_join(&j, &port, &ix->all);
-	free(d.k);
-	free(ds.k);
-	free(s.k);
-	free(all.k);
-	free(port.k);
+	cross_join(&j, &p->d, &ix->d);
+	cross_join(&j, &p->ds, &ix->s);
+	cross_join(&j, &p->s, &ix->ds);
+	cross_join(&j, &p->s, &ix->s);
+	cross_join(&j, &p->all, &ix->all);
+	cross_join(&j, &p->all, &ix->port);
+	cross_join(&j, &p->port, &ix->all);
 	return j.visited;
+}
+
+unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, const bool *keep,
+				 pk_box_pair_fn *emit, void *arg)
+{
+	struct pk_box_index *p = part_index(ix, lo, hi, keep);
+	const unsigned long visited = pk_box_index_cross(p, ix, emit, arg);
+	pk_box_index_free(p);
+	return visited;
 }

@@ -135,9 +135,19 @@ bool pk_lint_on(const struct pk_lint_ctx *x, enum pk_lint_id id)
 
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i)
 {
-	const struct pk_ir_rule *r = &x->rs->rules[j];
-	return j < i && r->quick && !x->dead[j] && !x->assumed[j] && !r->unsupported &&
-	       (pk_z3_decides(r) || !x->unsure[j]);
+	return j < i && (x->role[j] & PK_ROLE_TAKER);
+}
+
+void pk_lint_roles(struct pk_lint_ctx *x)
+{
+	for (uint32_t j = 0; j < x->rs->nrules; j++) {
+		const struct pk_ir_rule *r = &x->rs->rules[j];
+		const bool usable = pk_z3_decides(r) && !x->unsure[j] && !x->dead[j] && !x->assumed[j];
+		const bool taker = r->quick && !x->dead[j] && !x->assumed[j] && !r->unsupported &&
+				   (pk_z3_decides(r) || !x->unsure[j]);
+		x->role[j] = (uint8_t)((usable ? PK_ROLE_USABLE : 0) | (taker ? PK_ROLE_TAKER : 0) |
+				       (r->quick ? PK_ROLE_QUICK : 0) | (!x->unsure[j] && !x->assumed[j] ? PK_ROLE_SURE : 0));
+	}
 }
 
 const char *pk_lint_source_line(const struct pk_ir_ruleset *rs, const char *file, uint32_t line, size_t *len)
@@ -292,24 +302,15 @@ static void build_overlaps(struct pk_lint_ctx *x)
 	free(ids);
 }
 
-/* x->guarded: the overlaps are looked up only for rules with a quick
- * match rule after them, which most rule sets have none of. */
+/* x->guarded: a quick match rule after the rule overlaps it. */
 static void mark_guarded(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
-	bool later = false;
-	for (uint32_t i = rs->nrules; i-- > 0;) {
-		if (later) {
-			const struct pk_lint_set nb = pk_lint_neighbours(x, i);
-			for (unsigned k = 0; k < nb.n; k++) {
-				const struct pk_ir_rule *q = &rs->rules[nb.v[k]];
-				if (nb.v[k] > i && q->action == PK_ACT_MATCH && q->quick)
-					x->guarded[i] = true;
-			}
-		}
-		const struct pk_ir_rule *r = &rs->rules[i];
-		later |= r->action == PK_ACT_MATCH && r->quick;
-	}
+	bool *qm = pk_xcalloc(rs->nrules + 1, sizeof(*qm));
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		qm[i] = rs->rules[i].action == PK_ACT_MATCH && rs->rules[i].quick;
+	pk_lint_ov_before(x->ov, qm, x->guarded);
+	free(qm);
 }
 
 /* A table whose content is only known at run time: an empty one that is
@@ -378,6 +379,7 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->dead);
 	free(x->guarded);
 	free(x->assumed);
+	free(x->role);
 	for (uint32_t s = 0; s < x->rs->nsources; s++)
 		pk_lines_free(&x->lines[s]);
 	free(x->lines);
@@ -398,6 +400,7 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.dead = pk_xcalloc(n, sizeof(*x.dead));
 	x.guarded = pk_xcalloc(n, sizeof(*x.guarded));
 	x.assumed = pk_xcalloc(n, sizeof(*x.assumed));
+	x.role = pk_xcalloc(n, sizeof(*x.role));
 	x.lines = pk_xcalloc(rs->nsources + 1, sizeof(*x.lines));
 	for (uint32_t s = 0; s < rs->nsources; s++)
 		if (!pk_lines_index(&x.lines[s], rs->sources[s].text, rs->sources[s].len))

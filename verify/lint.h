@@ -54,7 +54,7 @@ struct pk_lint_finding {
 struct pk_lint_stats {
 	unsigned long rules;        /* filter rules analysed */
 	unsigned long pairs;        /* rule pairs considered */
-	unsigned long pairs_pruned; /* settled by disjoint boxes */
+	unsigned long pairs_pruned; /* settled by disjoint boxes, or about two rules no check looks at */
 	unsigned long pairs_visited; /* tested box against box, from each rule of the pair (the rest never met in the sweep) */
 	unsigned long box_decided;  /* checks settled by box containment */
 	unsigned long sampled;      /* checks settled by a sample packet */

@@ -157,6 +157,18 @@ static uint32_t chain_decider(const struct pk_lint_ctx *x, const struct pk_lint_
 	return last;
 }
 
+/* pf drops a TCP or UDP packet to port 0 before its rules see it
+ * (pf_setup_pdesc), which the reference evaluator does not model: a
+ * sample there (a box's low end) witnesses nothing, so it moves to port 1
+ * when rule i still matches it. */
+static bool off_port_zero(const struct pk_lint_ctx *x, uint32_t i, struct pk_vpkt *p)
+{
+	if ((p->proto != PK_PROTO_TCP && p->proto != PK_PROTO_UDP) || p->dport)
+		return true;
+	p->dport = 1;
+	return pk_eval_match(x->rs, &x->rs->rules[i], p);
+}
+
 /* The k-th sample of box b (where rule i's box meets another's) that rule
  * i matches, connection-opening with opening; on each interface in turn
  * when the topology lists them and the box names none (packets arrive on
@@ -167,7 +179,7 @@ static bool meet_sample_k(const struct pk_lint_ctx *x, uint32_t i, const struct 
 	struct pk_box s = *b;
 	if (!s.ifname && x->z.closed && x->z.nif)
 		s.ifname = x->z.ifnames[k % x->z.nif];
-	return pk_lint_sample_match(x, i, &s, k, w) && (!opening || pk_lint_opening_packet(w));
+	return pk_lint_sample_match(x, i, &s, k, w) && off_port_zero(x, i, w) && (!opening || pk_lint_opening_packet(w));
 }
 
 /* What other_action_witness() asks (within the connection-opening packets

@@ -8,9 +8,11 @@
  * destination ports 53 and 123") when not all of them, and relates the
  * rules its parts relate.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler/print.h"
+#include "runtime/xalloc.h"
 #include "verify/lint_priv.h"
 
 static bool same_loc(const struct pk_loc *a, const struct pk_loc *b)
@@ -85,12 +87,59 @@ static bool part_varies(const struct pk_ir_ruleset *rs, const struct pk_loc *loc
 	return false;
 }
 
-static unsigned rules_at(const struct pk_ir_ruleset *rs, const struct pk_loc *loc)
+static int loc_cmp(const struct pk_loc *x, const struct pk_loc *y)
 {
-	unsigned n = 0;
+	if (x->file != y->file) {
+		if (!x->file || !y->file)
+			return x->file ? 1 : -1;
+		const int f = strcmp(x->file, y->file);
+		if (f)
+			return f;
+	}
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+static const struct pk_ir_ruleset *sort_rs; /* qsort's comparator has no argument */
+
+/* By location; equal exactly when same_loc(). */
+static int cmp_rule_loc(const void *a, const void *b)
+{
+	return loc_cmp(&sort_rs->rules[*(const uint32_t *)a].loc, &sort_rs->rules[*(const uint32_t *)b].loc);
+}
+
+/* The rules' numbers sorted by location, so that counting the rules at
+ * one is a search, not a scan of the rules for each finding (20,000
+ * findings of 100,000 rules). */
+static uint32_t *by_loc(const struct pk_ir_ruleset *rs)
+{
+	uint32_t *ix = pk_xcalloc(rs->nrules + 1, sizeof(*ix));
 	for (uint32_t i = 0; i < rs->nrules; i++)
-		n += same_loc(&rs->rules[i].loc, loc);
-	return n;
+		ix[i] = i;
+	sort_rs = rs;
+	qsort(ix, rs->nrules, sizeof(*ix), cmp_rule_loc);
+	return ix;
+}
+
+/* The first of the sorted rules at loc, or with after the first past it. */
+static uint32_t loc_bound(const struct pk_ir_ruleset *rs, const uint32_t *ix, const struct pk_loc *loc, bool after)
+{
+	uint32_t l = 0, h = rs->nrules;
+	while (l < h) {
+		const uint32_t m = l + (h - l) / 2;
+		const int c = loc_cmp(&rs->rules[ix[m]].loc, loc);
+		if (c < 0 || (after && c == 0))
+			l = m + 1;
+		else
+			h = m;
+	}
+	return l;
+}
+
+static unsigned rules_at(const struct pk_ir_ruleset *rs, const uint32_t *ix, const struct pk_loc *loc)
+{
+	return loc_bound(rs, ix, loc, true) - loc_bound(rs, ix, loc, false);
 }
 
 /* Appends to buf the distinct values of part p among the findings g[0..n). */
@@ -120,10 +169,10 @@ static size_t part_values(const struct pk_ir_ruleset *rs, const struct pk_lint_f
 
 /* " (for destination ports 53 and 123)" when the findings g[0..n) are
  * about some of the rules their line expands to; "" otherwise. */
-static const char *parts_note(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs,
+static const char *parts_note(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs, const uint32_t *ix,
 			      const struct pk_lint_finding *g, unsigned n)
 {
-	if (g->rule == PK_LINT_NO_RULE || rules_at(rs, &g->loc) <= n)
+	if (g->rule == PK_LINT_NO_RULE || rules_at(rs, ix, &g->loc) <= n)
 		return "";
 	char buf[512];
 	size_t off = 0;
@@ -144,8 +193,8 @@ static bool related_has(const struct pk_lint_finding *f, const struct pk_lint_re
 }
 
 /* Merges g[0..n) (one kind, one location) into *out. */
-static void merge(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs, struct pk_lint_finding *g,
-		  unsigned n, struct pk_lint_finding *out)
+static void merge(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs, const uint32_t *ix,
+		  struct pk_lint_finding *g, unsigned n, struct pk_lint_finding *out)
 {
 	unsigned best = 0;
 	for (unsigned k = 1; k < n; k++)
@@ -153,7 +202,7 @@ static void merge(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs, st
 			best = k;
 	struct pk_lint_finding f = g[best];
 	/* an exposure speaks for the whole written rule already */
-	const char *note = f.id == PK_LINT_EXPOSURE ? "" : parts_note(rep, rs, g, n);
+	const char *note = f.id == PK_LINT_EXPOSURE ? "" : parts_note(rep, rs, ix, g, n);
 	if (*note)
 		f.msg = pk_arena_printf(rep->arena, "%s%s", f.msg, note);
 	for (unsigned k = 0; k < n; k++)
@@ -168,6 +217,7 @@ static void merge(struct pk_lint_report *rep, const struct pk_ir_ruleset *rs, st
 void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep)
 {
 	unsigned k = 0;
+	uint32_t *ix = by_loc(rs);
 	for (unsigned i = 0; i < rep->n;) {
 		unsigned j = i + 1;
 		/* ruleset-wide findings at one place (an option) say different things */
@@ -175,9 +225,10 @@ void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep)
 		       rep->v[j].id == rep->v[i].id && same_loc(&rep->v[j].loc, &rep->v[i].loc))
 			j++;
 		struct pk_lint_finding f;
-		merge(rep, rs, &rep->v[i], j - i, &f);
+		merge(rep, rs, ix, &rep->v[i], j - i, &f);
 		rep->v[k++] = f;
 		i = j;
 	}
 	rep->n = k;
+	free(ix);
 }

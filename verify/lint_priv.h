@@ -17,6 +17,13 @@
  * not reported, never guessed): it bounds the time on huge overlaps. */
 #define PK_LINT_MAX_SOLVER_RULES 300
 
+enum {
+	PK_ROLE_USABLE = 1, /* pk_lint_usable() */
+	PK_ROLE_TAKER = 2,  /* quick and takes the packets of later rules (pk_lint_takes_first()) */
+	PK_ROLE_QUICK = 4,
+	PK_ROLE_SURE = 8, /* neither unsure nor assumed */
+};
+
 struct pk_lint_set {
 	uint32_t *v;
 	unsigned n;
@@ -37,6 +44,8 @@ struct pk_lint_ctx {
 	                     * before the rules that would take this one's packets) */
 	bool *assumed;      /* per rule: user or group, which the firewall's own packets meet or not by
 			     * picket's assumption about their owner (enum pk_owner), not by the ruleset */
+	uint8_t *role;      /* per rule: PK_ROLE_* bits, set once the unmatchable rules are known; the
+			     * walks over a rule's overlaps read them instead of the rules */
 	struct pk_lines *lines; /* per source (rs->sources), so look-ups do not rescan it */
 	struct pk_lint_ov *ov; /* which filter rules' boxes overlap (verify/lint_ov.c) */
 };
@@ -46,6 +55,12 @@ void pk_lint_ov_free(struct pk_lint_ov *ov);
 /* The box pairs tested and the overlaps found (each pair twice), over
  * every range of rules once: lays out the ranges no check asked for. */
 unsigned long pk_lint_ov_count(struct pk_lint_ov *ov, unsigned long *overlapping);
+/* met[i] set for each rule i whose box overlaps that of a later rule of
+ * `of` (both per rule). */
+void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met);
+/* From now on the lists of the rules of want (per rule; copied) are
+ * asked for, others' seldom. */
+void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want);
 /* The other filter rules whose boxes overlap rule i's, ascending; valid
  * until the overlaps of a rule of another range are asked for. */
 struct pk_lint_set pk_lint_neighbours(const struct pk_lint_ctx *x, uint32_t i);
@@ -60,6 +75,8 @@ const char *pk_lint_line(const struct pk_lint_ctx *x, const char *file, uint32_t
 /* Rule j can take packets from rule i when it comes before it and is
  * quick (a quick match rule too: evaluation stops there). */
 bool pk_lint_takes_first(const struct pk_lint_ctx *x, uint32_t j, uint32_t i);
+/* x->role, from the rules and x->dead, x->unsure, x->assumed. */
+void pk_lint_roles(struct pk_lint_ctx *x);
 
 /* The k-th sample of box b (verify/sample.h; rule i's, or a part of it),
  * when rule i matches it and its interface is filtered. */

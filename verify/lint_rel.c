@@ -57,7 +57,7 @@ bool pk_lint_default_effect(const struct pk_ir_rule *r)
 
 bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j)
 {
-	return pk_z3_decides(&x->rs->rules[j]) && !x->unsure[j] && !x->dead[j] && !x->assumed[j];
+	return x->role[j] & PK_ROLE_USABLE;
 }
 
 /* The rules that can take rule i's packets: earlier quick ones, and when
@@ -268,7 +268,7 @@ static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_s
 	p->n = 0;
 	for (unsigned k = 0; k < nb.n; k++) {
 		const uint32_t j = nb.v[k];
-		if (pk_lint_usable(x, j) && !(j < i && x->rs->rules[j].quick) && (quick || j < i))
+		if (pk_lint_usable(x, j) && !(j < i && (x->role[j] & PK_ROLE_QUICK)) && (quick || j < i))
 			p->v[p->n++] = j;
 	}
 }
@@ -277,7 +277,7 @@ static bool neighbours_sure(const struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
 	for (unsigned k = 0; k < nb.n; k++)
-		if (x->unsure[nb.v[k]] || x->assumed[nb.v[k]])
+		if (!(x->role[nb.v[k]] & PK_ROLE_SURE))
 			return false;
 	return true;
 }
@@ -483,6 +483,13 @@ static void check_correlated(struct pk_lint_ctx *x, uint32_t i)
 	}
 }
 
+/* Rule i's relations are checked. */
+static bool checked(const struct pk_lint_ctx *x, uint32_t i)
+{
+	return pk_z3_decides(&x->rs->rules[i]) && !x->dead[i] && !x->unsure[i] && !x->assumed[i] &&
+	       (!x->guarded[i] || x->rs->rules[i].quick);
+}
+
 void pk_lint_relations(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
@@ -492,10 +499,14 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		if (pk_z3_in_filter(&rs->rules[i]) && !x->unsure[i] && !x->assumed[i])
 			check_unmatchable(x, i);
+	pk_lint_roles(x);
+	bool *asked = pk_xcalloc(rs->nrules + 1, sizeof(*asked));
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		asked[i] = checked(x, i);
+	pk_lint_ov_want(x->ov, asked);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		pk_lint_progress(x, i);
-		if (!pk_z3_decides(&rs->rules[i]) || x->dead[i] || x->unsure[i] || x->assumed[i] ||
-		    (x->guarded[i] && !rs->rules[i].quick))
+		if (!asked[i])
 			continue;
 		takers(x, i, &t);
 		if (check_shadowed(x, i, &t, &tmp, false)) {
@@ -521,6 +532,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 			check_correlated(x, i);
 	}
 	pk_lint_progress(x, rs->nrules);
+	free(asked);
 	free(t.v);
 	free(p.v);
 	free(tmp.v);
