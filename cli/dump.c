@@ -49,6 +49,15 @@ static void dump_cut(FILE *out, const uint32_t *insn)
 		fprintf(out, " %u", targets[j]);
 }
 
+static void dump_index(FILE *out, const uint32_t *insn)
+{
+	uint32_t b = pkb_operand_b(insn);
+	fprintf(out, " %s %u << %u from %" PRIu64 " ->", pkb_field_name(pkb_operand_a(insn[0])), pkb_slots_n(b),
+		pkb_slots_shift(b), pkb_index_first(insn));
+	for (uint32_t j = 0; j < pkb_slots_n(b); j++)
+		fprintf(out, " %u", pkb_index_targets(insn)[j]);
+}
+
 /* A LAST's or COLLECT's rules, by @nr, with their marks. */
 static void dump_list(FILE *out, const struct pk_rs *rs, const uint32_t *insn)
 {
@@ -80,6 +89,9 @@ static void dump_operands(FILE *out, const struct pk_rs *rs, const uint32_t *ins
 	case PKB_OP_CUT32:
 		fputc(' ', out);
 		dump_cut(out, insn);
+		return;
+	case PKB_OP_INDEX:
+		dump_index(out, insn);
 		return;
 	case PKB_OP_LAST:
 	case PKB_OP_COLLECT:

@@ -24,6 +24,7 @@
 #define PK_TREE_FORK_MIN 64 /* fewer rules than this go in one tree */
 #define PK_TREE_BUDGET 12  /* program words per rule a tree may use; shared out to children by size */
 #define PK_TREE_FANOUT 64  /* most boundaries per CUT */
+#define PK_TREE_SLOTS 256  /* most slots per INDEX */
 /* Children may hold at most this many copies of the node's rules. 6
  * rather than 3: wider cuts, a quarter fewer nodes on a lookup's way
  * (100k rules: 19.7 -> 14.1), for a larger program (100k rules: 14% more
@@ -44,9 +45,12 @@ struct pk_region {
 	uint64_t lo[PKB_FIELD_COUNT], hi[PKB_FIELD_COUNT];
 };
 
+/* A cut: k bounds, searched (CUT) or, when index, every 2^shift values
+ * from the region's start (INDEX: the bounds are those of its slots). */
 struct pk_cut {
-	uint32_t field, k;
-	uint64_t bounds[PK_TREE_FANOUT];
+	uint32_t field, k, shift;
+	bool index;
+	uint64_t bounds[PK_TREE_SLOTS - 1 > PK_TREE_FANOUT ? PK_TREE_SLOTS - 1 : PK_TREE_FANOUT];
 	uint32_t maxc;
 	size_t total;
 };
@@ -146,29 +150,97 @@ static void cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n, 
 		if (pts[i] != pts[u - 1])
 			pts[u++] = pts[i];
 	for (uint32_t k = u < PK_TREE_FANOUT ? u : PK_TREE_FANOUT; k >= 1; k /= 2) {
-		struct pk_cut c = {.field = f, .k = k};
+		best->field = f;
+		best->k = k;
+		best->index = false;
 		for (uint32_t j = 0; j < k; j++)
-			c.bounds[j] = pts[(uint64_t)(j + 1) * u / (k + 1)];
-		cut_measure(t, ids, n, &c, count);
-		if (c.total <= (size_t)PK_TREE_REPL * n + k) {
-			*best = c;
+			best->bounds[j] = pts[(uint64_t)(j + 1) * u / (k + 1)];
+		cut_measure(t, ids, n, best, count);
+		if (best->total <= (size_t)PK_TREE_REPL * n + k)
 			return;
-		}
 	}
+	best->maxc = UINT32_MAX;
+}
+
+/* The best INDEX on one field: the most slots (of 2^shift values,
+ * aligned, so an address prefix falls in one or covers whole slots) whose
+ * children copy the rules at most PK_TREE_REPL times; maxc == UINT32_MAX
+ * when none does. */
+static void index_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
+			uint32_t f, uint32_t *count, struct pk_cut *best)
+{
+	uint64_t lo = rg->lo[f], hi = rg->hi[f];
+	best->field = f;
+	best->index = true;
+	best->shift = 0;
+	for (uint32_t slots = PK_TREE_SLOTS; slots >= 2 && lo < hi; slots /= 2) {
+		while ((hi >> best->shift) - (lo >> best->shift) >= slots)
+			best->shift++;
+		best->k = (uint32_t)((hi >> best->shift) - (lo >> best->shift));
+		for (uint32_t j = 0; j < best->k; j++)
+			best->bounds[j] = ((lo >> best->shift) + j + 1) << best->shift;
+		cut_measure(t, ids, n, best, count);
+		if (best->total <= (size_t)PK_TREE_REPL * n + best->k)
+			return;
+	}
+	best->maxc = UINT32_MAX;
+}
+
+/* Whether cut a splits better than b: a smaller largest child, then fewer
+ * copies; an INDEX before a CUT not worse in either, as it costs one load
+ * a visit instead of a search. */
+static bool cut_better(const struct pk_cut *a, const struct pk_cut *b)
+{
+	if (a->maxc == UINT32_MAX)
+		return false;
+	if (a->index != b->index && b->maxc != UINT32_MAX) {
+		const struct pk_cut *x = a->index ? a : b, *y = a->index ? b : a;
+		if (x->maxc <= y->maxc && x->total <= y->total)
+			return a->index;
+	}
+	if (a->maxc != b->maxc)
+		return a->maxc < b->maxc;
+	return a->total < b->total;
+}
+
+/* A CUT whose bounds all lie on a multiple of 2^s, for a region of at
+ * most PK_TREE_SLOTS slots of 2^s values, becomes the INDEX of those slots:
+ * the same split or a finer one, read with one load instead of a search.
+ * Its measures stay the cut's: adjacent slots with the same rules share a
+ * subtree, so the budget is shared out as for the cut. */
+static void cut_to_index(const struct pk_region *rg, struct pk_cut *c)
+{
+	uint64_t lo = rg->lo[c->field], hi = rg->hi[c->field], any = 0;
+	for (uint32_t j = 0; j < c->k; j++)
+		any |= c->bounds[j];
+	uint32_t shift = (uint32_t)__builtin_ctzll(any); /* bounds lie above lo >= 0: any != 0 */
+	if ((hi >> shift) - (lo >> shift) >= PK_TREE_SLOTS)
+		return;
+	c->index = true;
+	c->shift = shift;
+	c->k = (uint32_t)((hi >> shift) - (lo >> shift));
+	for (uint32_t j = 0; j < c->k; j++)
+		c->bounds[j] = ((lo >> shift) + j + 1) << shift;
 }
 
 static int choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
 		      struct pk_cut *out)
 {
 	uint64_t *pts = pk_xmalloc(2 * (size_t)n * sizeof(*pts));
-	uint32_t *count = pk_xmalloc((PK_TREE_FANOUT + 2) * sizeof(*count));
+	uint32_t *count = pk_xmalloc((PK_TREE_SLOTS + 2) * sizeof(*count));
+	struct pk_cut *c = pk_xmalloc(sizeof(*c));
 	out->maxc = UINT32_MAX;
 	for (uint32_t f = 0; f < PKB_FIELD_COUNT; f++) {
-		struct pk_cut c;
-		cut_field(t, ids, n, rg, f, pts, count, &c);
-		if (c.maxc < out->maxc || (c.maxc == out->maxc && c.maxc != UINT32_MAX && c.total < out->total))
-			*out = c;
+		cut_field(t, ids, n, rg, f, pts, count, c);
+		if (cut_better(c, out))
+			*out = *c;
+		index_field(t, ids, n, rg, f, count, c);
+		if (cut_better(c, out))
+			*out = *c;
 	}
+	if (out->maxc != UINT32_MAX && !out->index)
+		cut_to_index(rg, out);
+	free(c);
 	free(pts);
 	free(count);
 	return out->maxc < n ? 0 : -1;
@@ -269,15 +341,23 @@ static void emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const s
 {
 	/* bounds sorted: the last one says whether they all fit 32 bits */
 	bool narrow = c->bounds[c->k - 1] <= UINT32_MAX;
-	size_t words = 2 + (narrow ? 2 : 3) * (size_t)c->k + 1;
+	size_t words = c->index ? 4 + (size_t)c->k + 1 : 2 + (narrow ? 2 : 3) * (size_t)c->k + 1;
 	size_t share = budget > words ? budget - words : 0;
 	struct pk_enc *e = t->e;
-	emit(e, pkb_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
-	emit(e, c->k);
-	for (uint32_t j = 0; j < c->k; j++) {
-		emit(e, (uint32_t)c->bounds[j]);
-		if (!narrow)
-			emit(e, (uint32_t)(c->bounds[j] >> 32));
+	if (c->index) {
+		uint64_t first = rg->lo[c->field] >> c->shift;
+		emit(e, pkb_word(PKB_OP_INDEX, c->field));
+		emit(e, pkb_slots_word(c->k + 1, c->shift));
+		emit(e, (uint32_t)first);
+		emit(e, (uint32_t)(first >> 32));
+	} else {
+		emit(e, pkb_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
+		emit(e, c->k);
+		for (uint32_t j = 0; j < c->k; j++) {
+			emit(e, (uint32_t)c->bounds[j]);
+			if (!narrow)
+				emit(e, (uint32_t)(c->bounds[j] >> 32));
+		}
 	}
 	uint32_t targets = prog_len(e);
 	for (uint32_t j = 0; j <= c->k; j++)

@@ -262,7 +262,17 @@ static inline uint32_t cut_search(const uint32_t *insn, const struct pk_key *key
 	return pkb_cut_targets(insn, width)[base + (pkb_cut_bound(bounds, width, base) <= v)];
 }
 
-/* The target of a CUT or CUT32 at pc, or 0 when pc holds neither. */
+/* INDEX: the target of the packet's slot, one load. A value outside the
+ * node's slots (none in a compiled tree: a node's slots cover its region)
+ * takes the last one, so a hostile file cannot read past the table. */
+static inline uint32_t index_slot(const uint32_t *insn, const struct pk_key *key)
+{
+	uint32_t b = pkb_operand_b(insn), n = pkb_slots_n(b);
+	uint64_t i = (key->v[pkb_operand_a(insn[0])] >> pkb_slots_shift(b)) - pkb_index_first(insn);
+	return pkb_index_targets(insn)[i < n ? i : n - 1];
+}
+
+/* The target of a CUT, CUT32 or INDEX at pc, or 0 when pc holds none. */
 static uint32_t node_target(const uint32_t *prog, uint32_t pc, const struct pk_key *key)
 {
 	switch (pkb_op(prog[pc])) {
@@ -270,6 +280,8 @@ static uint32_t node_target(const uint32_t *prog, uint32_t pc, const struct pk_k
 		return cut_search(prog + pc, key, 2);
 	case PKB_OP_CUT32:
 		return cut_search(prog + pc, key, 1);
+	case PKB_OP_INDEX:
+		return index_slot(prog + pc, key);
 	case PKB_OP_END:
 	case PKB_OP_TEST:
 	case PKB_OP_FORK:
@@ -404,6 +416,9 @@ static void walk_leaf(const struct pk_rs *rs, enum pk_rt_phase phase, uint32_t p
 			continue;
 		case PKB_OP_CUT32:
 			pc = cut_search(prog + pc, key, 1);
+			continue;
+		case PKB_OP_INDEX:
+			pc = index_slot(prog + pc, key);
 			continue;
 		case PKB_OP_LAST:
 			w->last = phase == PK_PHASE_FILTER ? pc : 0;

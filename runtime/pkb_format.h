@@ -29,10 +29,11 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 10
+#define PKB_VERSION 11
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
+#define PKB_MAX_SLOTS 4096    /* targets of one INDEX instruction */
 #define PKB_MAX_OPERAND_A 0xffffffu /* 24 bits: at most this many rules + 1 */
 
 /* X(ID, "name", entry size): the sections, all present, in this order. */
@@ -289,13 +290,14 @@ _Static_assert(sizeof(struct pkb_routeopt) == 84 && sizeof(struct pkb_carried) =
  * address family (index phase * 2 + (af == 6)), the word where evaluation
  * starts. An instruction's first word holds the opcode in its low 8 bits
  * and operand A in its upper 24; a second word holds operand B when the
- * opcode has one; CUT and FORK are followed by their tables. Control only
+ * opcode has one; CUT, INDEX and FORK are followed by their tables. Control only
  * moves forward, so a tree walk takes at most as many steps as the
  * program has words (and a FORK walks each of its trees at most twice).
  *
  * Each entry leads to a decision tree, or to a FORK over one tree per
  * group of rules: CUT nodes split the packet's field values into
- * intervals, leaves list the rules that can match any packet in their
+ * intervals at searched bounds, INDEX nodes into aligned slots of 2^s
+ * values read with one load; leaves list the rules that can match any packet in their
  * region, each tested in full; so the outcome is exactly that of the
  * linear pf evaluation. In the filter a leaf is a LAST (the non-quick
  * pass/block rules, highest first, so the first match among them is the
@@ -330,6 +332,8 @@ enum pkb_opnd {
 			 * then one more targets */
 	PKB_O_BOUNDS32, /* as BOUNDS, with u32 bounds of one word */
 	PKB_O_TREES,    /* 1 ..PKB_MAX_FORK: that many targets follow */
+	PKB_O_SLOTS,    /* low 16 bits n, 1 ..PKB_MAX_SLOTS; bits 16-21 a shift s; the rest 0: the
+			 * first slot (u64, two words, low first) follows, then n targets */
 	PKB_O_RULE,     /* < number of rules */
 	PKB_O_LIST,     /* 1 ..number of rules: that many rule indices follow */
 };
@@ -358,7 +362,11 @@ enum pkb_opnd {
 	X(CUT32, PKB_O_FIELD, PKB_O_BOUNDS32, "as CUT, with bounds of one word each (u32, strictly " \
 	  "increasing): half the bytes to read where every bound fits 32 bits")                 \
 	X(TESTSYN, PKB_O_RULE, PKB_O_NONE, "as TEST, for a TCP rule with flags S/SA: a packet that " \
-	  "is not a TCP SYN without ACK fails it without the rule being read")
+	  "is not a TCP SYN without ACK fails it without the rule being read")                  \
+	X(INDEX, PKB_O_FIELD, PKB_O_SLOTS, "v := packet field A; B holds n (low 16 bits) and a " \
+	  "shift s (bits 16-21); followed by the first slot f (u64, 2 words) then n targets; jump " \
+	  "to target[min((v >> s) - f, n - 1)] (u64 arithmetic); every target is a later "        \
+	  "instruction")
 
 /* Exactly the opcodes, so that a switch over them without a default is
  * checked by -Wswitch to handle every one; PKB_OP_COUNT stands apart. */
@@ -426,6 +434,33 @@ static inline uint64_t pkb_cut_bound(const uint32_t *bounds, uint32_t width, uin
 static inline const uint32_t *pkb_cut_targets(const uint32_t *insn, uint32_t width)
 {
 	return pkb_cut_bounds(insn) + width * pkb_operand_b(insn);
+}
+
+/* An INDEX's operand B from its number of slots n and shift s, and back. */
+static inline uint32_t pkb_slots_word(uint32_t n, uint32_t s)
+{
+	return n | s << 16;
+}
+
+static inline uint32_t pkb_slots_n(uint32_t b)
+{
+	return b & 0xffff;
+}
+
+static inline uint32_t pkb_slots_shift(uint32_t b)
+{
+	return b >> 16;
+}
+
+/* An INDEX's first slot, and its n targets after it. */
+static inline uint64_t pkb_index_first(const uint32_t *insn)
+{
+	return insn[2] | (uint64_t)insn[3] << 32;
+}
+
+static inline const uint32_t *pkb_index_targets(const uint32_t *insn)
+{
+	return insn + 4;
 }
 
 /* A FORK's B targets. */

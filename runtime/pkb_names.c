@@ -90,6 +90,8 @@ static uint64_t pkb_opnd_tail(enum pkb_opnd k, uint64_t v)
 	case PKB_O_BOUNDS:
 	case PKB_O_BOUNDS32:
 		return pkb_bound_words(k) * v + v + 1; /* bounds, then targets */
+	case PKB_O_SLOTS:
+		return 2 + pkb_slots_n((uint32_t)v); /* the first slot, then targets */
 	}
 	return 0;
 }

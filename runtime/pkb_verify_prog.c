@@ -1,7 +1,8 @@
 /*
  * runtime/pkb_verify_prog.c: the checks that make look-ups and evaluation
  * safe: table indices sorted (binary search needs it), and the program's
- * instructions decoded, their operands checked against PKB_OPS, every
+ * instructions decoded, their operands checked against PKB_OPS (an
+ * INDEX's shift below 64, so the runtime's shift is defined), every
  * jump forward to an instruction start, the last instruction an END: so
  * evaluation stays inside the program and terminates; and each LAST and
  * COLLECT list in range, ordered and of the rules its early stop is
@@ -120,6 +121,11 @@ static int v_operand(const struct pk_vp *v, uint32_t op, int which, uint32_t val
 	case PKB_O_BOUNDS:
 	case PKB_O_BOUNDS32:
 		return v_count(v, at, name, val, PKB_MAX_CUT, "bounds");
+	case PKB_O_SLOTS:
+		if (pkb_slots_shift(val) >= 64)
+			return pk_err_at(v->err, at, "%s: shift %u or unused bits set, must be below 64", name,
+					 pkb_slots_shift(val));
+		return v_count(v, at, name, pkb_slots_n(val), PKB_MAX_SLOTS, "slots");
 	case PKB_O_LIST:
 		return v_count(v, at, name, val, nrules, "rules listed");
 	case PKB_O_RULE:
@@ -194,6 +200,8 @@ static int v_tail(const struct pk_vp *v, const uint32_t *insn)
 	case PKB_OP_CUT:
 	case PKB_OP_CUT32:
 		return v_cut(v, insn);
+	case PKB_OP_INDEX:
+		return v_targets(v, insn, pkb_index_targets(insn), pkb_slots_n(pkb_operand_b(insn)));
 	case PKB_OP_FORK:
 		return v_targets(v, insn, pkb_fork_targets(insn), pkb_operand_b(insn));
 	case PKB_OP_LAST:

@@ -127,6 +127,7 @@ static void test_1k_rules_use_sure_syn_and_narrow_instructions(void **state)
 	assert_true(last_use.sure > 0 && last_use.syn > 0);
 	assert_true(last_use.ops[PKB_OP_APPLY] > 0 && last_use.ops[PKB_OP_TESTSYN] > 0);
 	assert_true(last_use.ops[PKB_OP_CUT32] > 0 && last_use.ops[PKB_OP_CUT] > 0 && last_use.ops[PKB_OP_FORK] > 0);
+	assert_true(last_use.ops[PKB_OP_INDEX] > 0);
 }
 
 static void test_tree_equals_reference_on_1k_rules(void **state)

@@ -368,7 +368,7 @@ static void test_each_structural_check_names_itself_and_the_offset(void **state)
 			expect_refusal(buf, "bounds not increasing", prog + 4ull * (cut + 2 + width));
 		}
 	}
-	assert_true(find_op(buf, PKB_OP_CUT) || find_op(buf, PKB_OP_CUT32));
+	assert_true(find_op(buf, PKB_OP_CUT) || find_op(buf, PKB_OP_CUT32) || find_op(buf, PKB_OP_INDEX));
 	uint64_t strings = sec_off(buf, PKB_SEC_STRINGS);
 	uint32_t nstr = ((const struct pkb_header *)buf)->sections[PKB_SEC_STRINGS].count;
 	buf[strings + nstr - 1] = 'x';
@@ -514,6 +514,40 @@ static void test_a_fork_of_more_than_16_trees_is_refused(void **state)
 	expect_refusal(buf, "17 trees, must be 1..16", prog + 4ull * fork + 4);
 	free(buf);
 }
+/* An INDEX's slots and shift, and its targets; any first slot is safe:
+ * a value outside the slots takes the last one. */
+static void test_each_index_check_names_itself_and_the_offset(void **state)
+{
+	(void)state;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	uint64_t prog = sec_off(buf, PKB_SEC_PROGRAM);
+	uint32_t index = find_op(buf, PKB_OP_INDEX), b;
+	assert_true(index > 0);
+	memcpy(&b, buf + prog + 4ull * (index + 1), 4);
+	put32(buf, prog + 4ull * (index + 4 + pkb_slots_n(b) - 1), index);
+	expect_refusal(buf, "is not forward", prog + 4ull * (index + 4 + pkb_slots_n(b) - 1));
+	put32(buf, prog + 4ull * (index + 1), pkb_slots_word(pkb_slots_n(b), 64));
+	expect_refusal(buf, "shift 64 or unused bits set", prog + 4ull * index + 4);
+	put32(buf, prog + 4ull * (index + 1), b | 1u << 31);
+	expect_refusal(buf, "unused bits set", prog + 4ull * index + 4);
+	put32(buf, prog + 4ull * (index + 1), pkb_slots_word(0, pkb_slots_shift(b)));
+	expect_refusal(buf, "0 slots, must be 1..4096", prog + 4ull * index + 4);
+	put32(buf, prog + 4ull * (index + 1), pkb_slots_word(PKB_MAX_SLOTS + 1, pkb_slots_shift(b)));
+	expect_refusal(buf, "4097 slots, must be 1..4096", prog + 4ull * index + 4);
+	struct pk_rs *rs;
+	struct pk_err err;
+	for (uint32_t first = 0; first < 2; first++) {
+		put32(buf, prog + 4ull * (index + 2), first ? UINT32_MAX : 0);
+		put32(buf, prog + 4ull * (index + 3), first ? UINT32_MAX : 0);
+		pk_test_fix_checksum(buf, good_len);
+		assert_int_equal(pk_rs_load(buf, good_len, &rs, &err), 0);
+		exercise(rs);
+		pk_rs_free(rs);
+	}
+	free(buf);
+}
+
 /* The offset of the first rule record with divert kind kind. */
 static uint64_t divert_rule(const uint8_t *buf, uint8_t kind)
 {
@@ -668,6 +702,7 @@ int main(void)
 	};
 	const struct CMUnitTest forked[] = {
 		cmocka_unit_test(test_a_fork_of_more_than_16_trees_is_refused),
+		cmocka_unit_test(test_each_index_check_names_itself_and_the_offset),
 	};
 	return cmocka_run_group_tests_name("examples/freenas.conf", tests, setup_example, teardown) |
 	       cmocka_run_group_tests_name("generated", tests, setup_generated, teardown) |
