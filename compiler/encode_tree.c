@@ -50,6 +50,7 @@ struct pk_region {
 struct pk_cut {
 	uint32_t field, k, shift;
 	bool index;
+	uint64_t first; /* INDEX: the region's first slot */
 	uint64_t bounds[PK_TREE_SLOTS - 1 > PK_TREE_FANOUT ? PK_TREE_SLOTS - 1 : PK_TREE_FANOUT];
 	uint32_t maxc;
 	size_t total;
@@ -108,14 +109,26 @@ static uint32_t child_of(const uint64_t *bounds, uint32_t k, uint64_t v)
 	return lo;
 }
 
+/* The child of cut c a value falls in: for an INDEX, its slot counted
+ * from the region's first, as the bounds would give it without a search. */
+static uint32_t cut_child(const struct pk_cut *c, uint64_t v)
+{
+	if (!c->index)
+		return child_of(c->bounds, c->k, v);
+	uint64_t slot = v >> c->shift;
+	if (slot <= c->first)
+		return 0;
+	return slot - c->first >= c->k ? c->k : (uint32_t)(slot - c->first);
+}
+
 static void cut_measure(const struct pk_tree *t, const uint32_t *ids, uint32_t n, struct pk_cut *c,
 			uint32_t *count)
 {
 	memset(count, 0, (c->k + 2) * sizeof(*count));
 	const uint64_t *lo = t->lo + (size_t)c->field * t->n, *hi = t->hi + (size_t)c->field * t->n;
 	for (uint32_t i = 0; i < n; i++) {
-		count[child_of(c->bounds, c->k, lo[ids[i]])]++;
-		count[child_of(c->bounds, c->k, hi[ids[i]]) + 1]--;
+		count[cut_child(c, lo[ids[i]])]++;
+		count[cut_child(c, hi[ids[i]]) + 1]--;
 	}
 	c->maxc = 0;
 	c->total = 0;
@@ -177,6 +190,7 @@ static void index_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n
 		while ((hi >> best->shift) - (lo >> best->shift) >= slots)
 			best->shift++;
 		best->k = (uint32_t)((hi >> best->shift) - (lo >> best->shift));
+		best->first = lo >> best->shift;
 		for (uint32_t j = 0; j < best->k; j++)
 			best->bounds[j] = ((lo >> best->shift) + j + 1) << best->shift;
 		cut_measure(t, ids, n, best, count);
@@ -219,6 +233,7 @@ static void cut_to_index(const struct pk_region *rg, struct pk_cut *c)
 	c->index = true;
 	c->shift = shift;
 	c->k = (uint32_t)((hi >> shift) - (lo >> shift));
+	c->first = lo >> shift;
 	for (uint32_t j = 0; j < c->k; j++)
 		c->bounds[j] = ((lo >> shift) + j + 1) << shift;
 }
@@ -320,14 +335,24 @@ static void emit_leaf(struct pk_tree *t, const uint32_t *ids, uint32_t n, const 
 static void emit_node(struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
 		      int depth, size_t budget);
 
-/* The rules of child j of cut c, in rule order. */
-static uint32_t child_rules(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_cut *c,
-			    uint32_t j, uint32_t *out)
+/* The children of cut c each rule meets, first and last: span[2i], span[2i + 1]. */
+static uint32_t *child_spans(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_cut *c)
 {
 	const uint64_t *lo = t->lo + (size_t)c->field * t->n, *hi = t->hi + (size_t)c->field * t->n;
+	uint32_t *span = pk_xmalloc(2 * ((size_t)n + 1) * sizeof(*span));
+	for (uint32_t i = 0; i < n; i++) {
+		span[2 * i] = cut_child(c, lo[ids[i]]);
+		span[2 * i + 1] = cut_child(c, hi[ids[i]]);
+	}
+	return span;
+}
+
+/* The rules of child j, in rule order. */
+static uint32_t child_rules(const uint32_t *ids, uint32_t n, const uint32_t *span, uint32_t j, uint32_t *out)
+{
 	uint32_t m = 0;
 	for (uint32_t i = 0; i < n; i++)
-		if (child_of(c->bounds, c->k, lo[ids[i]]) <= j && child_of(c->bounds, c->k, hi[ids[i]]) >= j)
+		if (span[2 * i] <= j && span[2 * i + 1] >= j)
 			out[m++] = ids[i];
 	return m;
 }
@@ -345,11 +370,10 @@ static void emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const s
 	size_t share = budget > words ? budget - words : 0;
 	struct pk_enc *e = t->e;
 	if (c->index) {
-		uint64_t first = rg->lo[c->field] >> c->shift;
 		emit(e, pkb_word(PKB_OP_INDEX, c->field));
 		emit(e, pkb_slots_word(c->k + 1, c->shift));
-		emit(e, (uint32_t)first);
-		emit(e, (uint32_t)(first >> 32));
+		emit(e, (uint32_t)c->first);
+		emit(e, (uint32_t)(c->first >> 32));
 	} else {
 		emit(e, pkb_word(narrow ? PKB_OP_CUT32 : PKB_OP_CUT, c->field));
 		emit(e, c->k);
@@ -363,10 +387,11 @@ static void emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const s
 	for (uint32_t j = 0; j <= c->k; j++)
 		emit(e, 0);
 	uint32_t *cur = pk_xmalloc(((size_t)n + 1) * sizeof(*cur)), *next = pk_xmalloc(((size_t)n + 1) * sizeof(*next));
-	uint32_t m = child_rules(t, ids, n, c, 0, cur), mnext = 0;
+	uint32_t *span = child_spans(t, ids, n, c);
+	uint32_t m = child_rules(ids, n, span, 0, cur), mnext = 0;
 	for (uint32_t j = 0, end; j <= c->k; j = end + 1) {
 		for (end = j; end < c->k; end++) {
-			mnext = child_rules(t, ids, n, c, end + 1, next);
+			mnext = child_rules(ids, n, span, end + 1, next);
 			if (mnext != m || memcmp(cur, next, m * sizeof(*cur)))
 				break;
 		}
@@ -381,6 +406,7 @@ static void emit_cut(struct pk_tree *t, const uint32_t *ids, uint32_t n, const s
 		next = swap;
 		m = mnext;
 	}
+	free(span);
 	free(cur);
 	free(next);
 }
