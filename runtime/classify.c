@@ -376,24 +376,30 @@ static void scan_collect(const struct pk_rs *rs, uint32_t pc, uint32_t end, cons
 
 /* Every tree from its root down its CUTs to the leaf, a level of each in
  * turn: the trees' loads do not depend on one another, so the memory
- * accesses of one overlap those of the others (verified: jumps forward). */
+ * accesses of one overlap those of the others (verified: jumps forward).
+ * The trees still moving are kept first in at[], so a tree that reached
+ * its leaf costs no more tests. */
 static void descend(const uint32_t *prog, const uint32_t *roots, uint32_t k, const struct pk_key *key,
 		    struct pk_walk *w)
 {
-	uint32_t moving = k;
-	for (uint32_t j = 0; j < k; j++)
+	uint32_t at[PKB_MAX_FORK], moving = k;
+	for (uint32_t j = 0; j < k; j++) {
 		w[j].leaf = roots[j];
+		at[j] = j;
+	}
 	while (moving) {
-		moving = 0;
-		for (uint32_t j = 0; j < k; j++) {
-			uint32_t next = node_target(prog, w[j].leaf, key);
-			if (!next)
+		for (uint32_t m = 0; m < moving;) {
+			struct pk_walk *t = &w[at[m]];
+			uint32_t next = node_target(prog, t->leaf, key);
+			if (!next) {
+				at[m] = at[--moving];
 				continue;
-			w[j].leaf = next;
+			}
+			t->leaf = next;
 			/* its header and bounds, and the line after: most nodes span two */
 			__builtin_prefetch(prog + next);
 			__builtin_prefetch((const void *)((uintptr_t)(prog + next) + 64));
-			moving++;
+			m++;
 		}
 	}
 }
