@@ -201,15 +201,16 @@ static void index_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n
 }
 
 /* Whether cut a splits better than b: a smaller largest child, then fewer
- * copies; an INDEX before a CUT not worse in either, as it costs one load
- * a visit instead of a search. */
+ * copies; but an INDEX before a CUT whose largest child and copies are
+ * at most a quarter smaller, as it costs one load a visit instead of a
+ * search (a quarter: 100k rules 5% faster than none, a half 12% slower). */
 static bool cut_better(const struct pk_cut *a, const struct pk_cut *b)
 {
 	if (a->maxc == UINT32_MAX)
 		return false;
 	if (a->index != b->index && b->maxc != UINT32_MAX) {
 		const struct pk_cut *x = a->index ? a : b, *y = a->index ? b : a;
-		if (x->maxc <= y->maxc && x->total <= y->total)
+		if (x->maxc <= y->maxc + y->maxc / 4 && x->total <= y->total + y->total / 4)
 			return a->index;
 	}
 	if (a->maxc != b->maxc)
