@@ -7,7 +7,8 @@
  * when the field is not a plain interval: negations, tables, `!=`). A node splits its region of
  * the field space at boundaries taken from the rules' interval ends, on
  * the field that shrinks the largest child most without copying rules
- * into children too often; a leaf lists every rule whose box meets its
+ * into children too often, searched (CUT) or, where aligned slots of 2^s
+ * values split about as well, indexed (INDEX: one load a visit); a leaf lists every rule whose box meets its
  * region (the filter's non-quick pass/block rules highest first in a
  * LAST, the others in rule order). Testing them therefore gives exactly
  * pf's linear outcome: the rules left out cannot match there.
