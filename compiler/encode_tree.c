@@ -8,10 +8,11 @@
  * the field space at boundaries taken from the rules' interval ends, on
  * the field that shrinks the largest child most without copying rules
  * into children too often, searched (CUT) or, where aligned slots of 2^s
- * values split about as well, indexed (INDEX: one load a visit); a leaf lists every rule whose box meets its
- * region (the filter's non-quick pass/block rules highest first in a
- * LAST, the others in rule order). Testing them therefore gives exactly
- * pf's linear outcome: the rules left out cannot match there.
+ * values split about as well, indexed (INDEX: one load a visit); a leaf
+ * lists every rule whose box meets its region (the filter's non-quick
+ * pass/block rules highest first in a LAST, the others in rule order).
+ * Testing them therefore gives exactly pf's linear outcome: the rules
+ * left out cannot match there.
  */
 #include <stdlib.h>
 #include <string.h>
