@@ -208,9 +208,9 @@ static void index_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n
  * search (a quarter: 100k rules 5% faster than none, a half 12% slower). */
 static bool cut_better(const struct pk_cut *a, const struct pk_cut *b)
 {
-	if (a->maxc == UINT32_MAX)
-		return false;
-	if (a->index != b->index && b->maxc != UINT32_MAX) {
+	if (a->maxc == UINT32_MAX || b->maxc == UINT32_MAX)
+		return a->maxc < b->maxc; /* b none yet: any cut is better */
+	if (a->index != b->index) {
 		const struct pk_cut *x = a->index ? a : b, *y = a->index ? b : a;
 		if (x->maxc <= y->maxc + y->maxc / 4 && x->total <= y->total + y->total / 4)
 			return a->index;
