@@ -177,6 +177,18 @@ static void cut_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n, 
 	best->maxc = UINT32_MAX;
 }
 
+/* Make c the INDEX of its field's region in slots of 2^shift values. */
+static void index_slots(const struct pk_region *rg, uint32_t shift, struct pk_cut *c)
+{
+	uint64_t lo = rg->lo[c->field], hi = rg->hi[c->field];
+	c->index = true;
+	c->shift = shift;
+	c->first = lo >> shift;
+	c->k = (uint32_t)((hi >> shift) - c->first);
+	for (uint32_t j = 0; j < c->k; j++)
+		c->bounds[j] = (c->first + j + 1) << shift;
+}
+
 /* The best INDEX on one field: the most slots (of 2^shift values,
  * aligned, so an address prefix falls in one or covers whole slots) whose
  * children copy the rules at most PK_TREE_REPL times; maxc == UINT32_MAX
@@ -185,16 +197,12 @@ static void index_field(const struct pk_tree *t, const uint32_t *ids, uint32_t n
 			uint32_t f, uint32_t *count, struct pk_cut *best)
 {
 	uint64_t lo = rg->lo[f], hi = rg->hi[f];
+	uint32_t shift = 0;
 	best->field = f;
-	best->index = true;
-	best->shift = 0;
 	for (uint32_t slots = PK_TREE_SLOTS; slots >= 2 && lo < hi; slots /= 2) {
-		while ((hi >> best->shift) - (lo >> best->shift) >= slots)
-			best->shift++;
-		best->k = (uint32_t)((hi >> best->shift) - (lo >> best->shift));
-		best->first = lo >> best->shift;
-		for (uint32_t j = 0; j < best->k; j++)
-			best->bounds[j] = ((lo >> best->shift) + j + 1) << best->shift;
+		while ((hi >> shift) - (lo >> shift) >= slots)
+			shift++;
+		index_slots(rg, shift, best);
 		cut_measure(t, ids, n, best, count);
 		if (best->total <= (size_t)PK_TREE_REPL * n + best->k)
 			return;
@@ -233,12 +241,7 @@ static void cut_to_index(const struct pk_region *rg, struct pk_cut *c)
 	uint32_t shift = (uint32_t)__builtin_ctzll(any); /* bounds lie above lo >= 0: any != 0 */
 	if ((hi >> shift) - (lo >> shift) >= PK_TREE_SLOTS)
 		return;
-	c->index = true;
-	c->shift = shift;
-	c->k = (uint32_t)((hi >> shift) - (lo >> shift));
-	c->first = lo >> shift;
-	for (uint32_t j = 0; j < c->k; j++)
-		c->bounds[j] = ((lo >> shift) + j + 1) << shift;
+	index_slots(rg, shift, c);
 }
 
 static int choose_cut(const struct pk_tree *t, const uint32_t *ids, uint32_t n, const struct pk_region *rg,
