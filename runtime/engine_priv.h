@@ -26,6 +26,7 @@ struct pk_engine {
 	struct pk_counters c;
 	struct pk_rule_counters *rc; /* one per rule of rs */
 	uint32_t *rule_src_nodes;    /* source nodes per rule, for max-src-nodes */
+	const struct pk_rs_rule *rules; /* rs's, read in place (pk_eng_rule) */
 	uint32_t nrules;
 	uint64_t epoch_ns;
 	uint64_t now_ms64;           /* latest time seen, ms since the epoch */
@@ -65,7 +66,6 @@ struct pk_ctx {
 	uint8_t *ip;
 	size_t *len;
 	size_t cap;
-	struct pk_pkt p;
 	struct pk_verdict *v;
 	bool reassembled;
 	uint16_t tag_in; /* the tag the packet arrived with */
@@ -75,7 +75,15 @@ struct pk_ctx {
 	bool probe;   /* evaluation only: no counters, no random draw */
 	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */
 	uint32_t cookie_isn;             /* the ISN that cookie gave the client */
+	struct pk_pkt p; /* last: the parse fills all of it, the fields above are cleared */
 };
+
+/* Rule i of the loaded set, i a rule number the set gave (pk_rs_rule
+ * without its call and range check: the packet path reads several a packet). */
+static inline const struct pk_rs_rule *pk_eng_rule(const struct pk_engine *e, uint32_t i)
+{
+	return &e->rules[i];
+}
 
 uint32_t pk_eng_random(struct pk_engine *e);
 void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len);
