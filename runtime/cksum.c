@@ -8,17 +8,25 @@
 #include "runtime/ruleset.h"
 #include "runtime/wire.h"
 
+/* Added as 32-bit words into 64 bits: a one's complement sum folds to the
+ * same 16 bits however its 16-bit words are grouped (RFC 1071, 2.B), and
+ * to 0 only when every word is 0, as word by word. */
 uint32_t pk_cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
+	uint64_t acc = sum;
 	size_t i;
 
-	for (i = 0; i + 1 < len; i += 2)
-		sum += pk_get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
+	for (i = 0; i + 4 <= len; i += 4)
+		acc += pk_get32(p + i);
+	if (i + 2 <= len) {
+		acc += pk_get16(p + i);
+		i += 2;
+	}
+	if (i < len)
+		acc += (uint32_t)p[i] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
 }
 
 uint16_t pk_cksum_fold(uint32_t sum)
