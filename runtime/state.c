@@ -184,11 +184,6 @@ uint32_t pk_st_alloc(struct pk_state_table *t)
 	return i;
 }
 
-struct pk_state_ext *pk_st_ext(const struct pk_state_table *t, uint32_t i)
-{
-	return t->st[i].ext ? pk_spool_get(&t->side, t->st[i].ext) : NULL;
-}
-
 struct pk_state_ext *pk_st_ext_need(struct pk_state_table *t, uint32_t i)
 {
 	struct pk_state_ext *x;
@@ -347,11 +342,6 @@ bool pk_st_set_scrub(struct pk_state_table *t, uint32_t i, const struct pk_scrub
 	t->cold[i].scrub = (uint16_t)(n + 1);
 	t->st[i].flags |= PK_SF_SCRUB;
 	return true;
-}
-
-const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i)
-{
-	return (t->st[i].flags & PK_SF_SCRUB) ? &t->scrub[t->cold[i].scrub - 1] : NULL;
 }
 
 static void release(struct pk_state_table *t, uint32_t i)

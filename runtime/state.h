@@ -26,6 +26,7 @@
 #define PK_RUNTIME_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "runtime/state_pool.h"
@@ -162,8 +163,11 @@ bool pk_st_set_keys(struct pk_state_table *t, uint32_t i, const struct pk_skey k
 uint8_t pk_st_key_af(const struct pk_state_table *t, uint32_t i, int k);
 /* Key k (PK_SK_WIRE or PK_SK_STACK) of slot i in full. */
 void pk_st_key(const struct pk_state_table *t, uint32_t i, int k, struct pk_skey *out);
-/* Slot i's side record, or NULL when it has none. */
-struct pk_state_ext *pk_st_ext(const struct pk_state_table *t, uint32_t i);
+/* Slot i's side record, or NULL when it has none (inline: asked for on every packet of a state). */
+static inline struct pk_state_ext *pk_st_ext(const struct pk_state_table *t, uint32_t i)
+{
+	return t->st[i].ext ? pk_spool_get(&t->side, t->st[i].ext) : NULL;
+}
 /* Slot i's side record, taken when it had none; NULL when the side pool is exhausted. */
 struct pk_state_ext *pk_st_ext_need(struct pk_state_table *t, uint32_t i);
 /* Slot i's source node, PK_ST_NONE when none. */
@@ -171,7 +175,10 @@ uint32_t pk_st_src_node(const struct pk_state_table *t, uint32_t i);
 /* Give slot i the scrub options o; false when the table of distinct options is full. */
 bool pk_st_set_scrub(struct pk_state_table *t, uint32_t i, const struct pk_scrub *o);
 /* Slot i's scrub options, NULL when none. */
-const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i);
+static inline const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i)
+{
+	return (t->st[i].flags & PK_SF_SCRUB) ? &t->scrub[t->cold[i].scrub - 1] : NULL;
+}
 /* Return a slot never inserted to the pool, with what it holds. */
 void pk_st_discard(struct pk_state_table *t, uint32_t i);
 /* A live state with one of slot i's keys on the same interface and
