@@ -49,16 +49,6 @@ uint32_t pk_cksum_pseudo(uint8_t af, const uint8_t *src, const uint8_t *dst, uin
 	return sum;
 }
 
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') */
-uint16_t pk_cksum_fix16(uint16_t cksum, uint16_t old, uint16_t new_)
-{
-	uint32_t sum = (uint16_t)~cksum + (uint32_t)(uint16_t)~old + new_;
-
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 uint16_t pk_cksum_fix32(uint16_t cksum, uint32_t old, uint32_t new_)
 {
 	cksum = pk_cksum_fix16(cksum, (uint16_t)(old >> 16), (uint16_t)(new_ >> 16));
@@ -72,13 +62,6 @@ uint16_t pk_cksum_fix_addr(uint16_t cksum, const uint8_t *old, const uint8_t *ne
 	for (i = 0; i < alen; i += 2)
 		cksum = pk_cksum_fix16(cksum, pk_get16(old + i), pk_get16(new_ + i));
 	return cksum;
-}
-
-void pk_patch16(uint8_t *p, uint16_t v, uint8_t *c)
-{
-	if (c)
-		pk_put16(c, pk_cksum_fix16(pk_get16(c), pk_get16(p), v));
-	pk_put16(p, v);
 }
 
 void pk_patch32(uint8_t *p, uint32_t v, uint8_t *c)

@@ -57,8 +57,10 @@ static uint32_t most_buckets(uint32_t cap)
 static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs, uint16_t port0,
 			 uint16_t port1)
 {
-	uint64_t h = pk_hash_words(t->seed ^ ((uint64_t)af << 8 | proto), addrs, af == PK_AF_INET6 ? 4 : 1);
+	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto);
 
+	/* two calls with constant counts, each unrolled: IPv4's is one word */
+	h = af == PK_AF_INET6 ? pk_hash_words(h, addrs, 4) : pk_hash_words(h, addrs, 1);
 	return pk_hash_fold(pk_hash_mix(h, (uint64_t)port0 << 16 | port1));
 }
 
