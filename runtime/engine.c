@@ -56,7 +56,7 @@ static int rule_arrays(struct pk_engine *e)
 	e->rules = pk_rs_rules(e->rs);
 	e->nrules = n;
 	e->nbinat = 0;
-	e->has_synproxy = e->has_probability = e->tests_tos = e->tests_owner = false;
+	e->has_synproxy = e->has_probability = e->tests_tos = e->tests_owner = e->match_translates = false;
 	e->tcp_mask = 0;
 	pk_dc_clear(&e->dc);
 	if (!e->rc || !e->rule_src_nodes || !e->binat)
@@ -69,6 +69,7 @@ static int rule_arrays(struct pk_engine *e)
 		e->has_probability |= r->probability;
 		e->tests_tos |= r->tests_tos;
 		e->tests_owner |= r->tests_owner;
+		e->match_translates |= r->action == PK_ACT_MATCH && r->nat != PK_NAT_NONE;
 		e->tcp_mask |= r->tcp_mask;
 		if (r->action == PK_ACT_BINAT && r->nat == PK_NAT_BINAT_TO)
 			e->binat[e->nbinat++] = k;
@@ -335,6 +336,8 @@ static void translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision 
 /* Did a `match` rule with a translation match the packet as it arrived? */
 static bool match_rule_translates(const struct pk_engine *e, const struct pk_rs_result *res)
 {
+	if (!e->match_translates)
+		return false;
 	for (uint32_t k = 0; k < res->nmatches && k < 16; k++)
 		if (pk_eng_rule(e, res->matches[k])->nat != PK_NAT_NONE)
 			return true;

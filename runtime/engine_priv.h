@@ -39,6 +39,7 @@ struct pk_engine {
 	bool has_probability;        /* some rule draws: decisions are not kept */
 	bool tests_tos;              /* some rule reads the TOS byte */
 	bool tests_owner;            /* some rule reads whether a packet is local (user, group) */
+	bool match_translates;       /* some `match` rule has nat-to, rdr-to or binat-to */
 	uint8_t tcp_mask;            /* the TCP flags some rule reads */
 	struct pk_dcache dc;
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
