@@ -113,17 +113,6 @@ void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket)
 	}
 }
 
-void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
-		 uint16_t dport)
-{
-	int s = dir == PK_DIR_IN ? 0 : 1;
-
-	memcpy(k->addr[s], src, 16);
-	memcpy(k->addr[1 - s], dst, 16);
-	k->port[s] = sport;
-	k->port[1 - s] = dport;
-}
-
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 {
 	uint32_t nb;
@@ -373,9 +362,14 @@ static uint32_t *next_of(const struct pk_state_table *t, uint32_t e)
 
 static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8_t proto, const struct pk_skey *k)
 {
+	const struct pk_state *s = &t->st[SLOT(e)];
 	const struct pk_ckey *c = ckey(t, SLOT(e), KEYNO(e));
 
-	if (pk_st_key_af(t, SLOT(e), KEYNO(e)) != af || key_proto(t, SLOT(e), KEYNO(e)) != proto || c->port[0] != k->port[0] || c->port[1] != k->port[1])
+	if (c->port[0] != k->port[0] || c->port[1] != k->port[1])
+		return false;
+	/* only an af-to state's stack key differs from the state in family and protocol */
+	if (!(s->flags & PK_SF_AFTO) ? s->af != af || s->proto != proto
+				      : pk_st_key_af(t, SLOT(e), KEYNO(e)) != af || key_proto(t, SLOT(e), KEYNO(e)) != proto)
 		return false;
 	if (af == PK_AF_INET6)
 		return memcmp(pk_spool_get(&t->side, c->a[0]), k->addr, sizeof(k->addr)) == 0;

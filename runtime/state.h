@@ -28,7 +28,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "runtime/rule_vocab.h"
 #include "runtime/state_pool.h"
 
 #define PK_SK_WIRE 0
@@ -217,7 +219,15 @@ uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hash);
 void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket);
 
 /* Fill k from addresses and ports of a packet seen in direction dir. */
-void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
-		 uint16_t dport);
+static inline void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst,
+			       uint16_t sport, uint16_t dport)
+{
+	int s = dir == PK_DIR_IN ? 0 : 1;
+
+	memcpy(k->addr[s], src, 16);
+	memcpy(k->addr[1 - s], dst, 16);
+	k->port[s] = sport;
+	k->port[1 - s] = dport;
+}
 
 #endif

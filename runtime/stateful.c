@@ -17,8 +17,7 @@ void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
 {
 	uint16_t sport = p->sport, dport = p->dport;
 
-	memset(k, 0, sizeof(*k));
-	if (p->icmp_type >= 0) {
+	if (p->icmp_type >= 0) { /* pk_skey_set writes every byte of k: no clearing */
 		bool reply;
 		uint16_t vt = pk_icmp_virtual(p->af, (uint8_t)p->icmp_type, &reply);
 
