@@ -110,8 +110,21 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i);
 bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x);
 /* Create the state a passing rule asks for; false (verdict filled) when refused. */
 bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d);
-/* The key of the packet for its direction, with ICMP's virtual id/type. */
-void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k);
+/* The key of the packet for its direction, with ICMP's virtual id/type
+ * (inline: every look-up builds one). pk_skey_set writes every byte of k. */
+static inline void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
+{
+	uint16_t sport = p->sport, dport = p->dport;
+
+	if (p->icmp_type >= 0) {
+		bool reply;
+		uint16_t vt = pk_icmp_virtual(p->af, (uint8_t)p->icmp_type, &reply);
+
+		sport = reply ? vt : p->icmp_id;
+		dport = reply ? p->icmp_id : vt;
+	}
+	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
+}
 
 /* reject.c: answer a blocked packet per the rule's block kind; true when sent. */
 bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r);

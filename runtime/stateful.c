@@ -13,20 +13,6 @@
 #include "runtime/tcp_track.h"
 #include "runtime/wire.h"
 
-void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
-{
-	uint16_t sport = p->sport, dport = p->dport;
-
-	if (p->icmp_type >= 0) { /* pk_skey_set writes every byte of k: no clearing */
-		bool reply;
-		uint16_t vt = pk_icmp_virtual(p->af, (uint8_t)p->icmp_type, &reply);
-
-		sport = reply ? vt : p->icmp_id;
-		dport = reply ? p->icmp_id : vt;
-	}
-	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
-}
-
 void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t len, uint32_t hash[2])
 {
 	uint8_t addrs[8], proto;
