@@ -8,17 +8,25 @@
 #include "runtime/ruleset.h"
 #include "runtime/wire.h"
 
+/* Added as 32-bit words into 64 bits: a one's complement sum folds to the
+ * same 16 bits however its 16-bit words are grouped (RFC 1071, 2.B), and
+ * to 0 only when every word is 0, as word by word. */
 uint32_t pk_cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
+	uint64_t acc = sum;
 	size_t i;
 
-	for (i = 0; i + 1 < len; i += 2)
-		sum += pk_get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
+	for (i = 0; i + 4 <= len; i += 4)
+		acc += pk_get32(p + i);
+	if (i + 2 <= len) {
+		acc += pk_get16(p + i);
+		i += 2;
+	}
+	if (i < len)
+		acc += (uint32_t)p[i] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
 }
 
 uint16_t pk_cksum_fold(uint32_t sum)
@@ -41,16 +49,6 @@ uint32_t pk_cksum_pseudo(uint8_t af, const uint8_t *src, const uint8_t *dst, uin
 	return sum;
 }
 
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') */
-uint16_t pk_cksum_fix16(uint16_t cksum, uint16_t old, uint16_t new_)
-{
-	uint32_t sum = (uint16_t)~cksum + (uint32_t)(uint16_t)~old + new_;
-
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 uint16_t pk_cksum_fix32(uint16_t cksum, uint32_t old, uint32_t new_)
 {
 	cksum = pk_cksum_fix16(cksum, (uint16_t)(old >> 16), (uint16_t)(new_ >> 16));
@@ -64,13 +62,6 @@ uint16_t pk_cksum_fix_addr(uint16_t cksum, const uint8_t *old, const uint8_t *ne
 	for (i = 0; i < alen; i += 2)
 		cksum = pk_cksum_fix16(cksum, pk_get16(old + i), pk_get16(new_ + i));
 	return cksum;
-}
-
-void pk_patch16(uint8_t *p, uint16_t v, uint8_t *c)
-{
-	if (c)
-		pk_put16(c, pk_cksum_fix16(pk_get16(c), pk_get16(p), v));
-	pk_put16(p, v);
 }
 
 void pk_patch32(uint8_t *p, uint32_t v, uint8_t *c)

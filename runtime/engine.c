@@ -10,6 +10,7 @@
  */
 #include "runtime/engine.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,21 +53,23 @@ static int rule_arrays(struct pk_engine *e)
 	e->rc = calloc(n ? n : 1, sizeof(*e->rc));
 	e->rule_src_nodes = calloc(n ? n : 1, sizeof(*e->rule_src_nodes));
 	e->binat = calloc(n ? n : 1, sizeof(*e->binat));
+	e->rules = pk_rs_rules(e->rs);
 	e->nrules = n;
 	e->nbinat = 0;
-	e->has_synproxy = e->has_probability = e->tests_tos = e->tests_owner = false;
+	e->has_synproxy = e->has_probability = e->tests_tos = e->tests_owner = e->match_translates = false;
 	e->tcp_mask = 0;
 	pk_dc_clear(&e->dc);
 	if (!e->rc || !e->rule_src_nodes || !e->binat)
 		return -1;
 	for (k = 0; k < n; k++) {
-		const struct pk_rs_rule *r = pk_rs_rule(e->rs, k);
+		const struct pk_rs_rule *r = pk_eng_rule(e, k);
 
 		if (r->state == PK_STATE_SYNPROXY)
 			e->has_synproxy = true;
 		e->has_probability |= r->probability;
 		e->tests_tos |= r->tests_tos;
 		e->tests_owner |= r->tests_owner;
+		e->match_translates |= r->action == PK_ACT_MATCH && r->nat != PK_NAT_NONE;
 		e->tcp_mask |= r->tcp_mask;
 		if (r->action == PK_ACT_BINAT && r->nat == PK_NAT_BINAT_TO)
 			e->binat[e->nbinat++] = k;
@@ -153,7 +156,7 @@ const struct pk_rule_counters *pk_engine_rule_counters(const struct pk_engine *e
 
 static const struct pk_rs_rule *state_rule(const struct pk_engine *e, const struct pk_state *s)
 {
-	return s->rule < e->nrules ? pk_rs_rule(e->rs, s->rule) : NULL;
+	return s->rule < e->nrules ? pk_eng_rule(e, s->rule) : NULL;
 }
 
 /* The state's timeout in ms, adaptive scaling applied; at most 2^31 - 1
@@ -301,7 +304,7 @@ static uint32_t translation_rule(const struct pk_engine *e, const struct pk_ctx 
 		pk_rs_classify(e->rs, PK_PHASE_BINAT, m, &res);
 	if (res.rule == PK_RT_NO_RULE)
 		pk_rs_classify(e->rs, m->dir == PK_DIR_IN ? PK_PHASE_RDR : PK_PHASE_NAT, m, &res);
-	if (res.rule != PK_RT_NO_RULE && pk_rs_rule(e->rs, res.rule)->nat == PK_NAT_NONE)
+	if (res.rule != PK_RT_NO_RULE && pk_eng_rule(e, res.rule)->nat == PK_NAT_NONE)
 		return PK_RT_NO_RULE; /* "no nat" / "no rdr" */
 	return res.rule;
 }
@@ -318,7 +321,7 @@ static void translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision 
 	pk_eng_pkt_key(&x->p, x->dir, &d->keys[PK_SK_WIRE]);
 	d->keys[PK_SK_STACK] = d->keys[PK_SK_WIRE];
 	d->keys_ready = true;
-	if (!pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), d->keys)) {
+	if (!pk_eng_nat_keys(e, x, pk_eng_rule(e, d->nat_rule), d->keys)) {
 		d->map_failed = true;
 		return;
 	}
@@ -333,8 +336,10 @@ static void translate(struct pk_engine *e, struct pk_ctx *x, struct pk_decision 
 /* Did a `match` rule with a translation match the packet as it arrived? */
 static bool match_rule_translates(const struct pk_engine *e, const struct pk_rs_result *res)
 {
+	if (!e->match_translates)
+		return false;
 	for (uint32_t k = 0; k < res->nmatches && k < 16; k++)
-		if (pk_rs_rule(e->rs, res->matches[k])->nat != PK_NAT_NONE)
+		if (pk_eng_rule(e, res->matches[k])->nat != PK_NAT_NONE)
 			return true;
 	return false;
 }
@@ -371,7 +376,7 @@ static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *
 	uint32_t k;
 
 	for (k = 0; k < res->nmatches && k < 16; k++) {
-		const struct pk_rs_rule *r = pk_rs_rule(e->rs, res->matches[k]);
+		const struct pk_rs_rule *r = pk_eng_rule(e, res->matches[k]);
 
 		if (r->nat != PK_NAT_NONE && !d->keys_ready)
 			d->nat_rule = res->matches[k];
@@ -466,11 +471,11 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	for (k = 0; k < res.nmatches && k < 16; k++)
 		count_rule(e, x, res.matches[k]);
 	if (d->rule != PK_RT_NO_RULE) {
-		const struct pk_rs_rule *r = pk_rs_rule(e->rs, d->rule);
+		const struct pk_rs_rule *r = pk_eng_rule(e, d->rule);
 
 		/* the deciding rule's own translation replaces a match rule's */
 		if (r->nat != PK_NAT_NONE && d->keys_ready && !d->map_failed &&
-		    pk_rs_rule(e->rs, d->nat_rule)->action == PK_ACT_MATCH) {
+		    pk_eng_rule(e, d->nat_rule)->action == PK_ACT_MATCH) {
 			d->nat_rule = d->rule;
 			translate(e, x, d, &m);
 		} else if (r->nat != PK_NAT_NONE && !d->keys_ready) {
@@ -486,7 +491,7 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 
 static bool synproxy_rule(const struct pk_engine *e, uint32_t rule)
 {
-	const struct pk_rs_rule *r = rule == PK_RT_NO_RULE ? NULL : pk_rs_rule(e->rs, rule);
+	const struct pk_rs_rule *r = rule == PK_RT_NO_RULE ? NULL : pk_eng_rule(e, rule);
 
 	return r && r->action == PK_ACT_PASS && r->state == PK_STATE_SYNPROXY;
 }
@@ -520,7 +525,7 @@ static void fragment_verdict(struct pk_engine *e, struct pk_ctx *x, uint32_t rul
 
 	if (rule == PK_RT_NO_RULE)
 		return;
-	r = pk_rs_rule(e->rs, rule);
+	r = pk_eng_rule(e, rule);
 	count_rule(e, x, rule);
 	if (r->action == PK_ACT_BLOCK || (x->p.ip_options && !r->allow_opts))
 		block(x, PK_REASON_FRAGMENT);
@@ -546,7 +551,7 @@ static void filter(struct pk_engine *e, struct pk_ctx *x)
 			pk_eng_state_create(e, x, &d);
 		return;
 	}
-	r = pk_rs_rule(e->rs, d.rule);
+	r = pk_eng_rule(e, d.rule);
 	count_rule(e, x, d.rule);
 	if (r->action == PK_ACT_BLOCK) {
 		block(x, PK_REASON_MATCH);
@@ -645,7 +650,7 @@ static void handle(struct pk_engine *e, struct pk_ctx *x)
 static void route(struct pk_engine *e, struct pk_ctx *x)
 {
 	uint32_t rule = x->v->state_rule != PK_RT_NO_RULE ? x->v->state_rule : x->v->rule;
-	const struct pk_rs_rule *r = rule < e->nrules ? pk_rs_rule(e->rs, rule) : NULL;
+	const struct pk_rs_rule *r = rule < e->nrules ? pk_eng_rule(e, rule) : NULL;
 	uint16_t iface;
 	uint8_t gw_af, gw[16];
 
@@ -672,7 +677,7 @@ static void route(struct pk_engine *e, struct pk_ctx *x)
 static void divert(struct pk_engine *e, struct pk_ctx *x)
 {
 	uint32_t rule = x->v->state_rule != PK_RT_NO_RULE ? x->v->state_rule : x->v->rule;
-	const struct pk_rs_rule *r = rule < e->nrules ? pk_rs_rule(e->rs, rule) : NULL;
+	const struct pk_rs_rule *r = rule < e->nrules ? pk_eng_rule(e, rule) : NULL;
 
 	if (x->v->kind != PK_V_PASS || !r || r->divert != PK_DIVERT_TO || x->reply)
 		return;
@@ -693,7 +698,7 @@ static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t
 	struct pk_ctx x;
 
 	verdict_init(v);
-	memset(&x, 0, sizeof(x));
+	memset(&x, 0, offsetof(struct pk_ctx, p));
 	clock_in(e, &x, now_ns);
 	x.iface = iface;
 	x.dir = dir;

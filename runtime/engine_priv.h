@@ -26,6 +26,7 @@ struct pk_engine {
 	struct pk_counters c;
 	struct pk_rule_counters *rc; /* one per rule of rs */
 	uint32_t *rule_src_nodes;    /* source nodes per rule, for max-src-nodes */
+	const struct pk_rs_rule *rules; /* rs's, read in place (pk_eng_rule) */
 	uint32_t nrules;
 	uint64_t epoch_ns;
 	uint64_t now_ms64;           /* latest time seen, ms since the epoch */
@@ -38,6 +39,7 @@ struct pk_engine {
 	bool has_probability;        /* some rule draws: decisions are not kept */
 	bool tests_tos;              /* some rule reads the TOS byte */
 	bool tests_owner;            /* some rule reads whether a packet is local (user, group) */
+	bool match_translates;       /* some `match` rule has nat-to, rdr-to or binat-to */
 	uint8_t tcp_mask;            /* the TCP flags some rule reads */
 	struct pk_dcache dc;
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
@@ -65,7 +67,6 @@ struct pk_ctx {
 	uint8_t *ip;
 	size_t *len;
 	size_t cap;
-	struct pk_pkt p;
 	struct pk_verdict *v;
 	bool reassembled;
 	uint16_t tag_in; /* the tag the packet arrived with */
@@ -75,7 +76,15 @@ struct pk_ctx {
 	bool probe;   /* evaluation only: no counters, no random draw */
 	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */
 	uint32_t cookie_isn;             /* the ISN that cookie gave the client */
+	struct pk_pkt p; /* last: the parse fills all of it, the fields above are cleared */
 };
+
+/* Rule i of the loaded set, i a rule number the set gave (pk_rs_rule
+ * without its call and range check: the packet path reads several a packet). */
+static inline const struct pk_rs_rule *pk_eng_rule(const struct pk_engine *e, uint32_t i)
+{
+	return &e->rules[i];
+}
 
 uint32_t pk_eng_random(struct pk_engine *e);
 void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len);
@@ -101,8 +110,21 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i);
 bool pk_eng_icmp_related(struct pk_engine *e, struct pk_ctx *x);
 /* Create the state a passing rule asks for; false (verdict filled) when refused. */
 bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d);
-/* The key of the packet for its direction, with ICMP's virtual id/type. */
-void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k);
+/* The key of the packet for its direction, with ICMP's virtual id/type
+ * (inline: every look-up builds one). pk_skey_set writes every byte of k. */
+static inline void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
+{
+	uint16_t sport = p->sport, dport = p->dport;
+
+	if (p->icmp_type >= 0) {
+		bool reply;
+		uint16_t vt = pk_icmp_virtual(p->af, (uint8_t)p->icmp_type, &reply);
+
+		sport = reply ? vt : p->icmp_id;
+		dport = reply ? p->icmp_id : vt;
+	}
+	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
+}
 
 /* reject.c: answer a blocked packet per the rule's block kind; true when sent. */
 bool pk_eng_reject(struct pk_engine *e, struct pk_ctx *x, const struct pk_rs_rule *r);

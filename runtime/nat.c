@@ -49,7 +49,7 @@ uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x)
 	uint32_t k;
 
 	for (k = 0; k < e->nbinat; k++) {
-		const struct pk_rs_rule *r = pk_rs_rule(e->rs, e->binat[k]);
+		const struct pk_rs_rule *r = pk_eng_rule(e, e->binat[k]);
 
 		if (!pk_rs_binat_in(e->rs, e->binat[k], &b) || b.af != x->p.af || r->nat_npool == 0 ||
 		    r->nat_af != x->p.af || (r->proto && r->proto != x->p.proto) ||

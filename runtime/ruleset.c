@@ -270,6 +270,11 @@ const struct pk_rs_rule *pk_rs_rule(const struct pk_rs *rs, uint32_t i)
 	return i < PK_RS_N(rs, RULES) ? &rs->rules[i] : NULL;
 }
 
+const struct pk_rs_rule *pk_rs_rules(const struct pk_rs *rs)
+{
+	return rs->rules;
+}
+
 const char *pk_rs_rule_file(const struct pk_rs *rs, uint32_t i)
 {
 	if (i >= PK_RS_N(rs, RULES))

@@ -151,6 +151,9 @@ struct pk_rs_binat {
 };
 bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b);
 const struct pk_rs_rule *pk_rs_rule(const struct pk_rs *rs, uint32_t i);
+/* The rules as one array, numbered as pk_rs_rule numbers them (pk_rs_nrules
+ * of them): for the packet path, which reads several a packet. */
+const struct pk_rs_rule *pk_rs_rules(const struct pk_rs *rs);
 const char *pk_rs_rule_file(const struct pk_rs *rs, uint32_t i);
 const struct pk_rs_options *pk_rs_options(const struct pk_rs *rs);
 

@@ -102,22 +102,35 @@ void pk_eng_scrub_from_rule(struct pk_scrub *c, const struct pk_rs_rule *r)
 	c->min_ttl = r->min_ttl;
 }
 
+/* Patch a 16-bit word of the IPv4 header and its checksum; the packet
+ * counts as rewritten when either changed (a patch to the same value can
+ * still turn a checksum of 0xffff into 0). */
+static void patch_ip16(struct pk_ctx *x, uint8_t *at, uint16_t v)
+{
+	uint8_t *sum = x->ip + PK_IP4_OFF_SUM;
+	uint16_t was = pk_get16(at), was_sum = pk_get16(sum);
+
+	pk_patch16(at, v, sum);
+	if (pk_get16(at) != was || pk_get16(sum) != was_sum)
+		x->v->translated = true;
+}
+
 static void scrub_ipv4(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *c)
 {
-	uint8_t *ip = x->ip, *sum = ip + PK_IP4_OFF_SUM;
+	uint8_t *ip = x->ip;
 	uint16_t off = pk_get16(ip + PK_IP4_OFF_FRAG);
 
 	/* TTL and TOS are patched as the 16-bit words the checksum covers */
 	if ((c->flags & PK_SCRUB_NODF) && (off & PK_IP4_DF))
-		pk_patch16(ip + PK_IP4_OFF_FRAG, off & (uint16_t)~PK_IP4_DF, sum);
+		patch_ip16(x, ip + PK_IP4_OFF_FRAG, off & (uint16_t)~PK_IP4_DF);
 	if (c->min_ttl && ip[PK_IP4_OFF_TTL] < c->min_ttl)
-		pk_patch16(ip + PK_IP4_OFF_TTL, (uint16_t)(c->min_ttl << 8 | ip[PK_IP4_OFF_PROTO]), sum);
+		patch_ip16(x, ip + PK_IP4_OFF_TTL, (uint16_t)(c->min_ttl << 8 | ip[PK_IP4_OFF_PROTO]));
 	if (c->flags & PK_SCRUB_SETTOS) { /* the ECN bits stay */
 		uint8_t tos = (uint8_t)(((uint8_t)c->set_tos & 0xfc) | (ip[PK_IP4_OFF_TOS] & 0x03));
-		pk_patch16(ip + PK_IP4_OFF_VHL, (uint16_t)(ip[PK_IP4_OFF_VHL] << 8 | tos), sum);
+		patch_ip16(x, ip + PK_IP4_OFF_VHL, (uint16_t)(ip[PK_IP4_OFF_VHL] << 8 | tos));
 	}
 	if ((c->flags & PK_SCRUB_RANDOMID) && !(pk_get16(ip + PK_IP4_OFF_FRAG) & (PK_IP4_MF | PK_IP4_OFFMASK)))
-		pk_patch16(ip + PK_IP4_OFF_ID, (uint16_t)pk_eng_random(e), sum);
+		patch_ip16(x, ip + PK_IP4_OFF_ID, (uint16_t)pk_eng_random(e));
 }
 
 /* pf_normalize_mss: lower the MSS option of a SYN to max-mss. */
@@ -133,20 +146,17 @@ static void clamp_mss(struct pk_ctx *x, uint16_t max_mss)
 	x->v->translated = true;
 }
 
+/* Each rewrite marks the packet translated when it changed a byte. */
 void pk_eng_scrub(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *c)
 {
-	uint8_t before[64];
-	size_t n = x->p.l4_off < sizeof(before) ? x->p.l4_off : sizeof(before);
-
 	if (!c)
 		return;
-	memcpy(before, x->ip, n);
 	if (x->p.af == PK_AF_INET)
 		scrub_ipv4(e, x, c);
-	else if (c->min_ttl && x->ip[PK_IP6_OFF_HLIM] < c->min_ttl)
+	else if (c->min_ttl && x->ip[PK_IP6_OFF_HLIM] < c->min_ttl) {
 		x->ip[PK_IP6_OFF_HLIM] = c->min_ttl;
+		x->v->translated = true;
+	}
 	if (c->max_mss)
 		clamp_mss(x, c->max_mss);
-	if (memcmp(before, x->ip, n) != 0)
-		x->v->translated = true;
 }

@@ -57,8 +57,10 @@ static uint32_t most_buckets(uint32_t cap)
 static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs, uint16_t port0,
 			 uint16_t port1)
 {
-	uint64_t h = pk_hash_words(t->seed ^ ((uint64_t)af << 8 | proto), addrs, af == PK_AF_INET6 ? 4 : 1);
+	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto);
 
+	/* two calls with constant counts, each unrolled: IPv4's is one word */
+	h = af == PK_AF_INET6 ? pk_hash_words(h, addrs, 4) : pk_hash_words(h, addrs, 1);
 	return pk_hash_fold(pk_hash_mix(h, (uint64_t)port0 << 16 | port1));
 }
 
@@ -109,17 +111,6 @@ void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket)
 		__builtin_prefetch(&t->st[SLOT(e)]);
 		__builtin_prefetch(&t->cold[SLOT(e)]); /* its counters, bumped by every packet */
 	}
-}
-
-void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
-		 uint16_t dport)
-{
-	int s = dir == PK_DIR_IN ? 0 : 1;
-
-	memcpy(k->addr[s], src, 16);
-	memcpy(k->addr[1 - s], dst, 16);
-	k->port[s] = sport;
-	k->port[1 - s] = dport;
 }
 
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
@@ -182,11 +173,6 @@ uint32_t pk_st_alloc(struct pk_state_table *t)
 	memset(&t->cold[i], 0, sizeof(t->cold[i]));
 	t->st[i].id = ++t->next_id;
 	return i;
-}
-
-struct pk_state_ext *pk_st_ext(const struct pk_state_table *t, uint32_t i)
-{
-	return t->st[i].ext ? pk_spool_get(&t->side, t->st[i].ext) : NULL;
 }
 
 struct pk_state_ext *pk_st_ext_need(struct pk_state_table *t, uint32_t i)
@@ -349,11 +335,6 @@ bool pk_st_set_scrub(struct pk_state_table *t, uint32_t i, const struct pk_scrub
 	return true;
 }
 
-const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i)
-{
-	return (t->st[i].flags & PK_SF_SCRUB) ? &t->scrub[t->cold[i].scrub - 1] : NULL;
-}
-
 static void release(struct pk_state_table *t, uint32_t i)
 {
 	struct pk_state *s = &t->st[i];
@@ -381,9 +362,14 @@ static uint32_t *next_of(const struct pk_state_table *t, uint32_t e)
 
 static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8_t proto, const struct pk_skey *k)
 {
+	const struct pk_state *s = &t->st[SLOT(e)];
 	const struct pk_ckey *c = ckey(t, SLOT(e), KEYNO(e));
 
-	if (pk_st_key_af(t, SLOT(e), KEYNO(e)) != af || key_proto(t, SLOT(e), KEYNO(e)) != proto || c->port[0] != k->port[0] || c->port[1] != k->port[1])
+	if (c->port[0] != k->port[0] || c->port[1] != k->port[1])
+		return false;
+	/* only an af-to state's stack key differs from the state in family and protocol */
+	if (!(s->flags & PK_SF_AFTO) ? s->af != af || s->proto != proto
+				      : pk_st_key_af(t, SLOT(e), KEYNO(e)) != af || key_proto(t, SLOT(e), KEYNO(e)) != proto)
 		return false;
 	if (af == PK_AF_INET6)
 		return memcmp(pk_spool_get(&t->side, c->a[0]), k->addr, sizeof(k->addr)) == 0;

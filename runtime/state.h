@@ -26,8 +26,11 @@
 #define PK_RUNTIME_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "runtime/rule_vocab.h"
 #include "runtime/state_pool.h"
 
 #define PK_SK_WIRE 0
@@ -162,8 +165,11 @@ bool pk_st_set_keys(struct pk_state_table *t, uint32_t i, const struct pk_skey k
 uint8_t pk_st_key_af(const struct pk_state_table *t, uint32_t i, int k);
 /* Key k (PK_SK_WIRE or PK_SK_STACK) of slot i in full. */
 void pk_st_key(const struct pk_state_table *t, uint32_t i, int k, struct pk_skey *out);
-/* Slot i's side record, or NULL when it has none. */
-struct pk_state_ext *pk_st_ext(const struct pk_state_table *t, uint32_t i);
+/* Slot i's side record, or NULL when it has none (inline: asked for on every packet of a state). */
+static inline struct pk_state_ext *pk_st_ext(const struct pk_state_table *t, uint32_t i)
+{
+	return t->st[i].ext ? pk_spool_get(&t->side, t->st[i].ext) : NULL;
+}
 /* Slot i's side record, taken when it had none; NULL when the side pool is exhausted. */
 struct pk_state_ext *pk_st_ext_need(struct pk_state_table *t, uint32_t i);
 /* Slot i's source node, PK_ST_NONE when none. */
@@ -171,7 +177,10 @@ uint32_t pk_st_src_node(const struct pk_state_table *t, uint32_t i);
 /* Give slot i the scrub options o; false when the table of distinct options is full. */
 bool pk_st_set_scrub(struct pk_state_table *t, uint32_t i, const struct pk_scrub *o);
 /* Slot i's scrub options, NULL when none. */
-const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i);
+static inline const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t, uint32_t i)
+{
+	return (t->st[i].flags & PK_SF_SCRUB) ? &t->scrub[t->cold[i].scrub - 1] : NULL;
+}
 /* Return a slot never inserted to the pool, with what it holds. */
 void pk_st_discard(struct pk_state_table *t, uint32_t i);
 /* A live state with one of slot i's keys on the same interface and
@@ -210,7 +219,15 @@ uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hash);
 void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket);
 
 /* Fill k from addresses and ports of a packet seen in direction dir. */
-void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst, uint16_t sport,
-		 uint16_t dport);
+static inline void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst,
+			       uint16_t sport, uint16_t dport)
+{
+	int s = dir == PK_DIR_IN ? 0 : 1;
+
+	memcpy(k->addr[s], src, 16);
+	memcpy(k->addr[1 - s], dst, 16);
+	k->port[s] = sport;
+	k->port[1 - s] = dport;
+}
 
 #endif

@@ -13,21 +13,6 @@
 #include "runtime/tcp_track.h"
 #include "runtime/wire.h"
 
-void pk_eng_pkt_key(const struct pk_pkt *p, uint8_t dir, struct pk_skey *k)
-{
-	uint16_t sport = p->sport, dport = p->dport;
-
-	memset(k, 0, sizeof(*k));
-	if (p->icmp_type >= 0) {
-		bool reply;
-		uint16_t vt = pk_icmp_virtual(p->af, (uint8_t)p->icmp_type, &reply);
-
-		sport = reply ? vt : p->icmp_id;
-		dport = reply ? p->icmp_id : vt;
-	}
-	pk_skey_set(k, dir, p->src, p->dst, sport, dport);
-}
-
 void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t len, uint32_t hash[2])
 {
 	uint8_t addrs[8], proto;
@@ -148,7 +133,7 @@ static bool conn_limited(struct pk_engine *e, uint32_t i)
 
 	if (sn == PK_SN_NONE || s->rule >= e->nrules)
 		return false;
-	r = pk_rs_rule(e->rs, s->rule);
+	r = pk_eng_rule(e, s->rule);
 	s->flags |= PK_SF_SRC_CONN;
 	if (!pk_sn_conn_exceeded(&e->sn.n[sn], r->max_src_conn, r->max_src_conn_rate, r->max_src_conn_secs,
 				 (uint32_t)(e->now_ms64 / 1000u)))
@@ -162,7 +147,7 @@ static bool conn_limited(struct pk_engine *e, uint32_t i)
  * taking its ack number as the sequence number. */
 static void handshake_rst(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s)
 {
-	const struct pk_rs_rule *r = s->rule < e->nrules ? pk_rs_rule(e->rs, s->rule) : NULL;
+	const struct pk_rs_rule *r = s->rule < e->nrules ? pk_eng_rule(e, s->rule) : NULL;
 	struct pk_gen_tcp t = {.af = x->p.af, .src = x->p.dst, .dst = x->p.src, .sport = x->p.dport,
 			       .dport = x->p.sport, .seq = x->p.ack, .flags = PK_TH_RST,
 			       .ttl = r ? r->return_ttl : 0};
@@ -363,7 +348,7 @@ static bool wants_src_node(const struct pk_rs_rule *r)
 static enum pk_drop_reason src_limits(struct pk_engine *e, const struct pk_ctx *x, uint32_t rule,
 				      uint32_t *sn)
 {
-	const struct pk_rs_rule *r = pk_rs_rule(e->rs, rule);
+	const struct pk_rs_rule *r = pk_eng_rule(e, rule);
 	uint32_t key = r->src_track == PK_SRCTRACK_GLOBAL ? PK_RT_NO_RULE : rule;
 
 	*sn = PK_SN_NONE;
@@ -382,7 +367,7 @@ static enum pk_drop_reason src_limits(struct pk_engine *e, const struct pk_ctx *
 
 static void attach_src_node(struct pk_engine *e, const struct pk_ctx *x, uint32_t rule, uint32_t i, uint32_t sn)
 {
-	const struct pk_rs_rule *r = pk_rs_rule(e->rs, rule);
+	const struct pk_rs_rule *r = pk_eng_rule(e, rule);
 
 	if (!wants_src_node(r))
 		return;
@@ -429,7 +414,7 @@ static const struct pk_rs_rule *rule_or_default(const struct pk_engine *e, uint3
 	int t;
 
 	if (rule != PK_RT_NO_RULE)
-		return pk_rs_rule(e->rs, rule);
+		return pk_eng_rule(e, rule);
 	def.state = PK_STATE_KEEP;
 	def.nr = PK_RT_NO_RULE;
 	for (t = 0; t < PK_TMO_COUNT; t++)
@@ -480,14 +465,14 @@ static enum pk_drop_reason fill_state(struct pk_engine *e, struct pk_ctx *x, con
 	} else if (d->keys_ready && !d->map_failed)
 		memcpy(keys, d->keys, sizeof(keys));
 	else if (d->map_failed ||
-		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_rs_rule(e->rs, d->nat_rule), keys)))
+		 (d->nat_rule != PK_RT_NO_RULE && !pk_eng_nat_keys(e, x, pk_eng_rule(e, d->nat_rule), keys)))
 		return PK_REASON_MAP_FAILED;
 	if (!pk_st_set_keys(&e->st, i, keys) || (wants_ext(x, r) && !pk_st_ext_need(&e->st, i)))
 		return PK_REASON_MEMORY;
 	e->st.cold[i].created_s = (uint32_t)(x->now_ns > e->epoch_ns ? (x->now_ns - e->epoch_ns) / 1000000000u : 0);
 	e->st.cold[i].tag = d->tag;
 	if (d->scrub_rule != PK_RT_NO_RULE) {
-		pk_eng_scrub_from_rule(&so, pk_rs_rule(e->rs, d->scrub_rule));
+		pk_eng_scrub_from_rule(&so, pk_eng_rule(e, d->scrub_rule));
 		if (!pk_st_set_scrub(&e->st, i, &so))
 			return PK_REASON_MEMORY;
 	}
