@@ -99,7 +99,7 @@ static bool candidate(const struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	return r->action == PK_ACT_PASS && r->dir != PK_DIR_OUT && any_source(r) && pk_lint_usable(x, i) &&
-	       !x->guarded[i];
+	       !x->guarded[i] && !x->covered[i];
 }
 
 static Z3_ast is(struct pk_lint_ctx *x, Z3_ast f, uint64_t v, unsigned bits)

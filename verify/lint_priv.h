@@ -42,6 +42,8 @@ struct pk_lint_ctx {
 	bool *dead;         /* per rule: unmatchable */
 	bool *guarded;      /* per rule: a later quick match rule overlaps it (it may stop evaluation
 	                     * before the rules that would take this one's packets) */
+	bool *covered;      /* per rule: the shadowed check proved its takers take every packet it
+			     * matches, so it decides none (pk_lint_decided_by() is empty) */
 	bool *assumed;      /* per rule: user or group, which the firewall's own packets meet or not by
 			     * picket's assumption about their owner (enum pk_owner), not by the ruleset */
 	uint8_t *role;      /* per rule: PK_ROLE_* bits, set once the unmatchable rules are known; the

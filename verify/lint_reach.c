@@ -216,7 +216,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 		/* af-to's packet is forwarded in the other family without meeting
 		 * the out rules (pf marks it generated): no egress to block it */
 		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || x->guarded[i] ||
-		    x->assumed[i] ||
+		    x->assumed[i] || x->covered[i] ||
 		    r->route.kind || r->divert.kind == PK_DIVERT_TO || r->afto.af ||
 		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
 			continue;
@@ -289,7 +289,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 		const struct pk_ir_rule *r = &rs->rules[i];
 		/* af-to keeps state whatever the rule says (pf_test_rule: a translation makes one) */
 		if (r->action != PK_ACT_PASS || r->state != PK_STATE_NONE || r->afto.af || (r->proto && r->proto != 6) ||
-		    x->dead[i] || x->unsure[i] || x->guarded[i] || x->assumed[i])
+		    x->dead[i] || x->unsure[i] || x->guarded[i] || x->assumed[i] || x->covered[i])
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);

@@ -510,6 +510,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 			continue;
 		takers(x, i, &t);
 		if (check_shadowed(x, i, &t, &tmp, false)) {
+			x->covered[i] = true;
 			if (pk_lint_on(x, PK_LINT_SHADOWED))
 				pk_lint_report_shadowed(x, i, &t, &tmp, false);
 			continue;
