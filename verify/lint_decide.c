@@ -18,11 +18,6 @@
 
 /* Samples of a rule's box that rank the deciding rules by overlap. */
 #define PK_LINT_RANK_SAMPLES 64
-/* A chain of more rules than this is first tried on samples (where the
- * rule's box meets the others'; the solver's call grows with the chain,
- * tens of milliseconds at a few hundred rules); a shorter one goes straight
- * to the solver, whose witness reads best (verify/z3_encode.c: typical()). */
-#define PK_LINT_SAMPLE_FIRST 16
 /* Samples drawn where a rule's box meets each other-action rule's. */
 #define PK_LINT_MEET_SAMPLES 4
 /* Overriding rules named in one finding, each with its own solver call. */
@@ -344,8 +339,10 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	prune_chain(x, i, &chain);
 	const Z3_ast space = opening ? pk_lint_opening(x) : Z3_mk_true(x->z.c);
 	struct pk_vpkt w;
-	const bool sample_first = chain.n > PK_LINT_SAMPLE_FIRST;
-	const bool other = (sample_first && other_action_sample(x, i, &chain, opening, &w)) ||
+	/* samples where the rule's box meets the others' settle most questions
+	 * before the solver, whose call grows with the chain (about a
+	 * millisecond at a few rules, tens at a few hundred) */
+	const bool other = other_action_sample(x, i, &chain, opening, &w) ||
 			   other_action_witness(x, i, &chain, &none, space, &w);
 	free(chain.v);
 	rank_by_overlap(x, i, by, opening);
@@ -355,7 +352,7 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	const bool differ = other && x->rs->rules[by->v[0]].action != r->action;
 	if (opening && !differ)
 		return false; /* the same action on most SYNs: the redundancy check judges it */
-	if (!differ && !(sample_first && meet_sample(x, i, by->v[0], opening, &w)) &&
+	if (!differ && !meet_sample(x, i, by->v[0], opening, &w) &&
 	    !witness_of(x, i, by->v[0], space, &w))
 		return false;
 	const uint32_t d = decider(x, &w);
