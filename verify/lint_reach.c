@@ -98,7 +98,7 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 	free(v);
 }
 
-Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i)
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
@@ -108,6 +108,8 @@ Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i)
 	for (unsigned k = 0; k < nb.n; k++) {
 		const uint32_t j = nb.v[k];
 		const struct pk_ir_rule *o = &x->rs->rules[j];
+		if (meets && !meets[j])
+			continue;
 		if (pk_lint_takes_first(x, j, i) || (pk_z3_decides(o) && !x->dead[j] && j > i && !r->quick))
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, j));
 	}
@@ -224,7 +226,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 			x->rep->stats.box_decided++;
 			continue;
 		}
-		const Z3_ast in[6] = {x->dom, pk_lint_decided_by(x, i), via, not_self, other, out_pass};
+		const Z3_ast in[6] = {x->dom, pk_lint_decided_by(x, i, NULL), via, not_self, other, out_pass};
 		if (!none(x, 6, in))
 			continue;
 		struct pk_vpkt w;
@@ -293,7 +295,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);
-		const Z3_ast p[3] = {x->dom, pk_lint_decided_by(x, i), field_is(&x->z, x->z.p.proto, 6, 8)};
+		const Z3_ast p[3] = {x->dom, pk_lint_decided_by(x, i, NULL), field_is(&x->z, x->z.p.proto, 6, 8)};
 		struct pk_vpkt w;
 		if (!sat(x, 3, p, &w))
 			continue;

@@ -18,8 +18,8 @@
 /* Packets drawn from a box before asking the solver (see sample.h). */
 #define PK_LINT_SAMPLES 8
 /* Samples that then step out of the takers' boxes, and their steps. */
-#define PK_LINT_ESCAPES 16
-#define PK_LINT_ESCAPE_STEPS 32
+#define PK_LINT_ESCAPES 4
+#define PK_LINT_ESCAPE_STEPS 8
 static bool str_same(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
