@@ -378,6 +378,7 @@ static void ctx_free(struct pk_lint_ctx *x)
 	free(x->unsure);
 	free(x->dead);
 	free(x->guarded);
+	free(x->covered);
 	free(x->assumed);
 	free(x->role);
 	for (uint32_t s = 0; s < x->rs->nsources; s++)
@@ -399,6 +400,7 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	x.unsure = pk_xcalloc(n, sizeof(*x.unsure));
 	x.dead = pk_xcalloc(n, sizeof(*x.dead));
 	x.guarded = pk_xcalloc(n, sizeof(*x.guarded));
+	x.covered = pk_xcalloc(n, sizeof(*x.covered));
 	x.assumed = pk_xcalloc(n, sizeof(*x.assumed));
 	x.role = pk_xcalloc(n, sizeof(*x.role));
 	x.lines = pk_xcalloc(rs->nsources + 1, sizeof(*x.lines));

@@ -18,11 +18,6 @@
 
 /* Samples of a rule's box that rank the deciding rules by overlap. */
 #define PK_LINT_RANK_SAMPLES 64
-/* A chain of more rules than this is first tried on samples (where the
- * rule's box meets the others'; the solver's call grows with the chain,
- * tens of milliseconds at a few hundred rules); a shorter one goes straight
- * to the solver, whose witness reads best (verify/z3_encode.c: typical()). */
-#define PK_LINT_SAMPLE_FIRST 16
 /* Samples drawn where a rule's box meets each other-action rule's. */
 #define PK_LINT_MEET_SAMPLES 4
 /* Overriding rules named in one finding, each with its own solver call. */
@@ -215,15 +210,17 @@ static void last_visited(void *ctx, uint32_t rule)
 	*(uint32_t *)ctx = rule;
 }
 
-/* The quick match rule that stops p's evaluation, or PK_LINT_NO_RULE. */
-static uint32_t stopper(const struct pk_lint_ctx *x, const struct pk_vpkt *p)
+/* From one evaluation of p: the rule that decides it (decider()) and the
+ * quick match rule that stops its evaluation, or PK_LINT_NO_RULE. */
+static void fate(const struct pk_lint_ctx *x, const struct pk_vpkt *p, uint32_t *d, uint32_t *stop)
 {
 	struct pk_eval_result res;
 	uint32_t last = PK_LINT_NO_RULE;
 	pk_eval_filter(x->rs, p, &res, last_visited, &last);
-	return last != PK_LINT_NO_RULE && x->rs->rules[last].action == PK_ACT_MATCH && x->rs->rules[last].quick
-		       ? last
-		       : PK_LINT_NO_RULE;
+	*d = res.rule == PK_EVAL_NONE ? PK_LINT_NO_RULE : res.rule;
+	*stop = last != PK_LINT_NO_RULE && x->rs->rules[last].action == PK_ACT_MATCH && x->rs->rules[last].quick
+			? last
+			: PK_LINT_NO_RULE;
 }
 
 /* Orders by rank[] descending, keeping the given order among equals. */
@@ -344,24 +341,29 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	prune_chain(x, i, &chain);
 	const Z3_ast space = opening ? pk_lint_opening(x) : Z3_mk_true(x->z.c);
 	struct pk_vpkt w;
-	const bool sample_first = chain.n > PK_LINT_SAMPLE_FIRST;
-	const bool other = (sample_first && other_action_sample(x, i, &chain, opening, &w)) ||
+	/* samples where the rule's box meets the others' settle most questions
+	 * before the solver, whose call grows with the chain (about a
+	 * millisecond at a few rules, tens at a few hundred) */
+	const bool other = other_action_sample(x, i, &chain, opening, &w) ||
 			   other_action_witness(x, i, &chain, &none, space, &w);
 	free(chain.v);
 	rank_by_overlap(x, i, by, opening);
-	const uint32_t od = other ? decider(x, &w) : PK_LINT_NO_RULE;
+	uint32_t d = PK_LINT_NO_RULE, st = PK_LINT_NO_RULE;
+	if (other)
+		fate(x, &w, &d, &st);
+	const uint32_t od = d;
 	if (od != PK_LINT_NO_RULE && od != i && !in_set(by, od))
 		by->v[by->n++] = od; /* a rule with another action is always named */
 	const bool differ = other && x->rs->rules[by->v[0]].action != r->action;
 	if (opening && !differ)
 		return false; /* the same action on most SYNs: the redundancy check judges it */
-	if (!differ && !(sample_first && meet_sample(x, i, by->v[0], opening, &w)) &&
-	    !witness_of(x, i, by->v[0], space, &w))
-		return false;
-	const uint32_t d = decider(x, &w);
+	if (!differ) {
+		if (!meet_sample(x, i, by->v[0], opening, &w) && !witness_of(x, i, by->v[0], space, &w))
+			return false;
+		fate(x, &w, &d, &st); /* another witness */
+	}
 	if (d != PK_LINT_NO_RULE && d != i && !in_set(by, d))
 		by->v[by->n++] = d; /* the rule that decides the witness is named too */
-	const uint32_t st = stopper(x, &w);
 	if (st != PK_LINT_NO_RULE && st < i && !in_set(by, st))
 		by->v[by->n++] = st; /* and a quick match rule that stops its evaluation */
 	char list[256];

@@ -99,7 +99,7 @@ static bool candidate(const struct pk_lint_ctx *x, uint32_t i)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	return r->action == PK_ACT_PASS && r->dir != PK_DIR_OUT && any_source(r) && pk_lint_usable(x, i) &&
-	       !x->guarded[i];
+	       !x->guarded[i] && !x->covered[i];
 }
 
 static Z3_ast is(struct pk_lint_ctx *x, Z3_ast f, uint64_t v, unsigned bits)
@@ -107,8 +107,23 @@ static Z3_ast is(struct pk_lint_ctx *x, Z3_ast f, uint64_t v, unsigned bits)
 	return Z3_mk_eq(x->z.c, f, pk_z3_bv(x->z.c, v, bits));
 }
 
+/* Per rule: its box meets packets arriving on a WAN-type interface (the
+ * others match none of the questions asked here). */
+static bool *meeting_wan(const struct pk_lint_ctx *x)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	bool *m = pk_xcalloc(rs->nrules + 1, sizeof(*m));
+	for (uint32_t j = 0; j < rs->nrules; j++) {
+		const struct pk_box *b = &x->box[j];
+		m[j] = (b->dirmask & 1) && !b->ifname;
+		for (uint32_t k = 0; (b->dirmask & 1) && b->ifname && !m[j] && k < rs->nifaces; k++)
+			m[j] = !strcmp(rs->ifaces[k].name, b->ifname) && wan_type(rs, &rs->ifaces[k]);
+	}
+	return m;
+}
+
 /* The packets arriving on a WAN-type interface that rule i decides, opening a connection. */
-static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i)
+static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i, const bool *wan)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
 	Z3_ast *on = pk_xcalloc(rs->nifaces + 1, sizeof(*on));
@@ -123,7 +138,7 @@ static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i)
 	const Z3_ast lo6[2] = {is(x, x->z.p.af, PK_AF_INET6, 8), is(x, x->z.p.dst, 1, 128)};
 	const Z3_ast lo[2] = {Z3_mk_and(c, 2, lo4), Z3_mk_and(c, 2, lo6)};
 	const Z3_ast v[7] = {x->dom,
-			     pk_lint_decided_by(x, i),
+			     pk_lint_decided_by(x, i, wan),
 			     is(x, x->z.p.dir, PK_DIR_IN, 8),
 			     Z3_mk_or(c, n, on), /* n > 0: the caller found a WAN-type interface */
 			     pk_lint_opening(x),
@@ -351,7 +366,17 @@ static void add_whole(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd
 	add_item(e, text, every ? R_ADMIN : R_NONE, &w, i);
 }
 
-static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, uint32_t from, uint32_t to)
+/* The solver proves no packet meets f (a timeout proves nothing). */
+static bool none(struct pk_lint_ctx *x, Z3_ast f)
+{
+	Z3_solver_push(x->z.c, x->z.s);
+	Z3_solver_assert(x->z.c, x->z.s, f);
+	const bool unsat = pk_z3_check(&x->z, 0, NULL) == Z3_L_FALSE;
+	Z3_solver_pop(x->z.c, x->z.s, 1);
+	return unsat;
+}
+
+static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, const bool *wan, uint32_t from, uint32_t to)
 {
 	struct exposure e;
 	e.n = 0;
@@ -359,7 +384,11 @@ static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, uint32_t from,
 	for (uint32_t i = from; i < to; i++) {
 		if (!candidate(x, i))
 			continue;
-		const Z3_ast base = from_wan(x, i);
+		const Z3_ast base = from_wan(x, i, wan);
+		/* a rule that decides nothing from the WAN side is settled by
+		 * one question, not one per service and destination */
+		if (none(x, base))
+			continue;
 		const struct pk_ir_rule *r = &x->rs->rules[i];
 		const unsigned before = e.n;
 		if (r->dport.op != PK_PORT_ANY)
@@ -380,6 +409,8 @@ void pk_lint_exposure(struct pk_lint_ctx *x)
 	if (!wan)
 		return;
 	const Z3_ast fwd = behind(x);
+	bool *meets = meeting_wan(x);
 	for (uint32_t i = 0; i < rs->nrules; i = same_line_end(rs, i))
-		check_written_rule(x, fwd, i, same_line_end(rs, i));
+		check_written_rule(x, fwd, meets, i, same_line_end(rs, i));
+	free(meets);
 }

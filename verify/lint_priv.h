@@ -42,6 +42,8 @@ struct pk_lint_ctx {
 	bool *dead;         /* per rule: unmatchable */
 	bool *guarded;      /* per rule: a later quick match rule overlaps it (it may stop evaluation
 	                     * before the rules that would take this one's packets) */
+	bool *covered;      /* per rule: the shadowed check proved its takers take every packet it
+			     * matches, so it decides none (pk_lint_decided_by() is empty) */
 	bool *assumed;      /* per rule: user or group, which the firewall's own packets meet or not by
 			     * picket's assumption about their owner (enum pk_owner), not by the ruleset */
 	uint8_t *role;      /* per rule: PK_ROLE_* bits, set once the unmatchable rules are known; the
@@ -115,8 +117,10 @@ void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
 /* A port condition as written: "22", ">=1024", "5900:5909". */
 void pk_lint_port_str(const struct pk_port_match *m, char *buf, size_t size);
 void pk_lint_reach(struct pk_lint_ctx *x);
-/* The packets rule i decides: it matches and no rule taking packets from it does. */
-Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i);
+/* The packets rule i decides: it matches and no rule taking packets from it does.
+ * Within a question whose packets only the rules of `meets` (per rule; NULL:
+ * all) can match, the others are left out: they match none of them. */
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
 /* What any source on a WAN-type interface can open (verify/lint_expose.c). */
 void pk_lint_exposure(struct pk_lint_ctx *x);
 void pk_lint_rules(struct pk_lint_ctx *x);

@@ -60,6 +60,41 @@ static const char *implicit_why(const struct pk_lint_ctx *x, const struct pk_vpk
 			       res.rule);
 }
 
+/* Rules whose exact box spans every address, at most this many: the
+ * implicit-pass question leaves out each other rule whose box one of them
+ * holds (it matches no packet the larger one does not). */
+#define PK_IMPLICIT_WIDE 64
+
+/* A rule the implicit-pass question says no packet meets: it decides or tags. */
+static bool in_question(const struct pk_lint_ctx *x, uint32_t i)
+{
+	return (pk_z3_decides(&x->rs->rules[i]) || x->rs->rules[i].tag) && !x->unsure[i] && !x->dead[i];
+}
+
+static unsigned wide_rules(const struct pk_lint_ctx *x, uint32_t *w)
+{
+	unsigned n = 0;
+	for (uint32_t i = 0; i < x->rs->nrules && n < PK_IMPLICIT_WIDE; i++) {
+		const struct pk_box *b = &x->box[i];
+		if (in_question(x, i) && b->exact && !b->empty && b->src_lo == 0 && b->dst_lo == 0 &&
+		    b->src_hi == ~(pk_u128)0 && b->dst_hi == ~(pk_u128)0)
+			w[n++] = i;
+	}
+	return n;
+}
+
+/* Rule i is not one of the wide rules w, and one of their boxes holds its box. */
+static bool held_by_wide(const struct pk_lint_ctx *x, uint32_t i, const uint32_t *w, unsigned nw)
+{
+	bool held = false;
+	for (unsigned k = 0; k < nw; k++) {
+		if (w[k] == i)
+			return false;
+		held |= pk_box_contains(&x->box[w[k]], &x->box[i]);
+	}
+	return held;
+}
+
 static void check_implicit_pass(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
@@ -74,11 +109,13 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 		if (x->unsure[i] && !rs->rules[i].probability && !rs->rules[i].tagged)
 			return;
 	Z3_ast *v = pk_xcalloc(rs->nrules + 2, sizeof(*v));
+	uint32_t wide[PK_IMPLICIT_WIDE];
+	const unsigned nw = wide_rules(x, wide);
 	unsigned n = 0;
 	v[n++] = x->dom;
 	v[n++] = Z3_mk_eq(x->z.c, x->z.p.tag, pk_z3_bv(x->z.c, 0, 16));
 	for (uint32_t i = 0; i < rs->nrules; i++)
-		if ((pk_z3_decides(&rs->rules[i]) || rs->rules[i].tag) && !x->unsure[i] && !x->dead[i])
+		if (in_question(x, i) && !held_by_wide(x, i, wide, nw))
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, i));
 	struct pk_vpkt w;
 	const Z3_ast all = pk_z3_and(x->z.c, n, v);
@@ -98,7 +135,7 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 	free(v);
 }
 
-Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i)
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
@@ -108,6 +145,8 @@ Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i)
 	for (unsigned k = 0; k < nb.n; k++) {
 		const uint32_t j = nb.v[k];
 		const struct pk_ir_rule *o = &x->rs->rules[j];
+		if (meets && !meets[j])
+			continue;
 		if (pk_lint_takes_first(x, j, i) || (pk_z3_decides(o) && !x->dead[j] && j > i && !r->quick))
 			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, j));
 	}
@@ -216,7 +255,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 		/* af-to's packet is forwarded in the other family without meeting
 		 * the out rules (pf marks it generated): no egress to block it */
 		if (r->action != PK_ACT_PASS || r->dir != PK_DIR_IN || x->dead[i] || x->unsure[i] || x->guarded[i] ||
-		    x->assumed[i] ||
+		    x->assumed[i] || x->covered[i] ||
 		    r->route.kind || r->divert.kind == PK_DIVERT_TO || r->afto.af ||
 		    r->nat.kind || (r->ifc.name && !r->ifc.neg && !strcmp(r->ifc.name, e)))
 			continue;
@@ -224,7 +263,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 			x->rep->stats.box_decided++;
 			continue;
 		}
-		const Z3_ast in[6] = {x->dom, pk_lint_decided_by(x, i), via, not_self, other, out_pass};
+		const Z3_ast in[6] = {x->dom, pk_lint_decided_by(x, i, NULL), via, not_self, other, out_pass};
 		if (!none(x, 6, in))
 			continue;
 		struct pk_vpkt w;
@@ -289,11 +328,11 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 		const struct pk_ir_rule *r = &rs->rules[i];
 		/* af-to keeps state whatever the rule says (pf_test_rule: a translation makes one) */
 		if (r->action != PK_ACT_PASS || r->state != PK_STATE_NONE || r->afto.af || (r->proto && r->proto != 6) ||
-		    x->dead[i] || x->unsure[i] || x->guarded[i] || x->assumed[i])
+		    x->dead[i] || x->unsure[i] || x->guarded[i] || x->assumed[i] || x->covered[i])
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);
-		const Z3_ast p[3] = {x->dom, pk_lint_decided_by(x, i), field_is(&x->z, x->z.p.proto, 6, 8)};
+		const Z3_ast p[3] = {x->dom, pk_lint_decided_by(x, i, NULL), field_is(&x->z, x->z.p.proto, 6, 8)};
 		struct pk_vpkt w;
 		if (!sat(x, 3, p, &w))
 			continue;

@@ -49,6 +49,60 @@ static uint8_t sample_proto(const struct pk_box *b, const struct pk_ir_rule *r, 
 	return p >= b->proto_lo && p <= b->proto_hi ? p : b->proto_lo;
 }
 
+/* Where a packet can go: one field and its value. */
+struct move {
+	enum { M_SRC, M_DST, M_SPORT, M_DPORT, M_DIR } field;
+	pk_u128 v;
+};
+
+/* The values just below and above [flo, fhi] that [ilo, ihi] holds. */
+static unsigned outside(pk_u128 ilo, pk_u128 ihi, pk_u128 flo, pk_u128 fhi, int field, struct move *m)
+{
+	unsigned n = 0;
+	if (flo > ilo && flo - 1 <= ihi)
+		m[n++] = (struct move){field, flo - 1};
+	if (fhi < ihi && fhi + 1 >= ilo)
+		m[n++] = (struct move){field, fhi + 1};
+	return n;
+}
+
+/* An IPv4 address is the top 32 bits of the box's 128. */
+static unsigned addr_outside(uint8_t af, pk_u128 ilo, pk_u128 ihi, pk_u128 flo, pk_u128 fhi, int field,
+			     struct move *m)
+{
+	const unsigned sh = af == PK_AF_INET ? 96 : 0;
+	return outside(ilo >> sh, ihi >> sh, flo >> sh, fhi >> sh, field, m);
+}
+
+bool pk_box_escape(const struct pk_box *in, const struct pk_box *from, unsigned k, struct pk_vpkt *p)
+{
+	struct move m[9];
+	unsigned n = 0;
+	if ((in->dirmask & ~from->dirmask) & 3)
+		m[n++] = (struct move){M_DIR, in->dirmask & ~from->dirmask & 1 ? PK_DIR_IN : PK_DIR_OUT};
+	n += addr_outside(p->af, in->src_lo, in->src_hi, from->src_lo, from->src_hi, M_SRC, m + n);
+	n += addr_outside(p->af, in->dst_lo, in->dst_hi, from->dst_lo, from->dst_hi, M_DST, m + n);
+	if (p->proto == 6 || p->proto == 17) {
+		n += outside(in->sport_lo, in->sport_hi, from->sport_lo, from->sport_hi, M_SPORT, m + n);
+		n += outside(in->dport_lo, in->dport_hi, from->dport_lo, from->dport_hi, M_DPORT, m + n);
+	}
+	if (n == 0)
+		return false;
+	const struct move *c = &m[k % n];
+	const unsigned sh = p->af == PK_AF_INET ? 96 : 0;
+	if (c->field == M_SRC)
+		put(c->v << sh, p->src);
+	else if (c->field == M_DST)
+		put(c->v << sh, p->dst);
+	else if (c->field == M_SPORT)
+		p->sport = (uint16_t)c->v;
+	else if (c->field == M_DIR)
+		p->dir = (uint8_t)c->v;
+	else
+		p->dport = (uint16_t)c->v;
+	return true;
+}
+
 void pk_box_sample(const struct pk_box *b, const struct pk_ir_rule *r, unsigned k, struct pk_vpkt *p)
 {
 	memset(p, 0, sizeof(*p));

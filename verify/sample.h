@@ -18,5 +18,9 @@
 /* The k-th sample (k = 0, 1: the box's low and high corners; then
  * pseudo-random points, reproducible from k). */
 void pk_box_sample(const struct pk_box *b, const struct pk_ir_rule *r, unsigned k, struct pk_vpkt *p);
+/* Moves p just out of box `from` along one field where box `in` reaches
+ * past it (the direction, an address, or a port of TCP and UDP), the k-th such move
+ * (modulo their number); false when there is none. */
+bool pk_box_escape(const struct pk_box *in, const struct pk_box *from, unsigned k, struct pk_vpkt *p);
 
 #endif
