@@ -434,12 +434,18 @@ static void test_neighbour_advertisement_rides_on_solicitation_state(void **stat
 	assert_int_equal(et.v.state_rule, 1);
 }
 
-static void test_expire_removes_idle_states_within_budget(void **state)
+/* A table of 64 slots with two UDP states made at 0 s (slots 0 and 1). */
+static void start_with_two_udp_states(void)
 {
-	(void)state;
 	pk_et_start(PK_ET_TOPO "set limit states 64\npass in on lan0 proto udp all\n");
 	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1)), PK_V_PASS);
 	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 2)), PK_V_PASS);
+}
+
+static void test_expire_removes_idle_states_within_budget(void **state)
+{
+	(void)state;
+	start_with_two_udp_states();
 	assert_int_equal(pk_engine_expire(et.eng, 30 * PK_ET_SEC, 64), 0);
 	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 1) + pk_engine_expire(et.eng, 61 * PK_ET_SEC, 63), 2);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
@@ -451,9 +457,7 @@ static void test_expire_removes_idle_states_within_budget(void **state)
 static void test_expire_paces_over_never_used_slots(void **state)
 {
 	(void)state;
-	pk_et_start(PK_ET_TOPO "set limit states 64\npass in on lan0 proto udp all\n");
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1)), PK_V_PASS);
-	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 2)), PK_V_PASS);
+	start_with_two_udp_states();
 	assert_int_equal(pk_engine_expire(et.eng, 30 * PK_ET_SEC, 32), 0);
 	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 31), 0);
 	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 2), 1);
