@@ -226,9 +226,18 @@ uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
 		e->now_ms64 = (now_ns - e->epoch_ns) / 1000000u;
 	pk_frag_expire(&e->frag, now_ms, e->opt->timeouts[PK_TMO_FRAG]);
 	pk_st_prepare(&e->st);
-	while (budget--) {
+	while (budget) {
 		uint32_t i = e->st.cursor;
 
+		if (i >= e->st.unused) {
+			/* Slots never used hold no state: passed over as examined, not
+			 * read, so the sweep's pace stays that of a full table. */
+			uint32_t n = budget < e->st.cap - i ? budget : e->st.cap - i;
+			budget -= n;
+			e->st.cursor = (i + n) % e->st.cap;
+			continue;
+		}
+		budget--;
 		e->st.cursor = (i + 1) % e->st.cap;
 		if ((e->st.st[i].flags & PK_SF_USED) && pk_eng_state_expired(e, &e->st.st[i], now_ms)) {
 			pk_eng_state_remove(e, i);

@@ -434,16 +434,35 @@ static void test_neighbour_advertisement_rides_on_solicitation_state(void **stat
 	assert_int_equal(et.v.state_rule, 1);
 }
 
-static void test_expire_removes_idle_states_within_budget(void **state)
+/* A table of 64 slots with two UDP states made at 0 s (slots 0 and 1). */
+static void start_with_two_udp_states(void)
 {
-	(void)state;
 	pk_et_start(PK_ET_TOPO "set limit states 64\npass in on lan0 proto udp all\n");
 	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 1)), PK_V_PASS);
 	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns(CL, 2)), PK_V_PASS);
+}
+
+static void test_expire_removes_idle_states_within_budget(void **state)
+{
+	(void)state;
+	start_with_two_udp_states();
 	assert_int_equal(pk_engine_expire(et.eng, 30 * PK_ET_SEC, 64), 0);
 	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 1) + pk_engine_expire(et.eng, 61 * PK_ET_SEC, 63), 2);
 	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
 	assert_int_equal(pk_engine_counters(et.eng)->removals, 2);
+}
+
+/* Never-used slots are passed over, not read, but each still counts in the
+ * budget: states are reached when a full table's sweep would reach them. */
+static void test_expire_paces_over_never_used_slots(void **state)
+{
+	(void)state;
+	start_with_two_udp_states();
+	assert_int_equal(pk_engine_expire(et.eng, 30 * PK_ET_SEC, 32), 0);
+	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 31), 0);
+	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 2), 1);
+	assert_int_equal(pk_engine_expire(et.eng, 61 * PK_ET_SEC, 1), 1);
+	assert_int_equal(pk_engine_counters(et.eng)->states_current, 0);
 }
 
 static void count_state(void *ctx, const struct pk_state_info *s)
@@ -582,6 +601,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_kept_decisions_of_owner_rules_stay_exact, pk_et_teardown),
 	cmocka_unit_test_teardown(test_neighbour_advertisement_rides_on_solicitation_state, pk_et_teardown),
 	cmocka_unit_test_teardown(test_expire_removes_idle_states_within_budget, pk_et_teardown),
+	cmocka_unit_test_teardown(test_expire_paces_over_never_used_slots, pk_et_teardown),
 	cmocka_unit_test_teardown(test_kill_states_by_source_prefix, pk_et_teardown),
 	cmocka_unit_test_teardown(test_adaptive_scaling_shortens_timeouts_near_the_limit, pk_et_teardown),
 	cmocka_unit_test_teardown(test_max_src_conn_kills_the_connection_over_the_limit, pk_et_teardown),
