@@ -75,17 +75,18 @@ void pk_box_meet(const struct pk_box *a, const struct pk_box *b, struct pk_box *
 struct pk_box_index;
 struct pk_box_index *pk_box_index_new(const struct pk_box *box, const uint32_t *ids, uint32_t n);
 void pk_box_index_free(struct pk_box_index *ix);
-/* Calls emit(arg, a, b) once for each a in [lo, hi) (and kept, when keep
- * is given: per rule) and each other b of the index whose boxes overlap
- * (b in no set order); returns the number of pairs it tested, which is
- * far fewer than n per rule when most destinations are disjoint. */
+/* Calls emit(arg, a, b) once for each a of ix in [lo, hi) (and kept, when
+ * keep is given: per rule) and each other b of `with` (ix or a subset of
+ * it; with before, only b < a) whose boxes overlap (b in no set order);
+ * returns the number of pairs it tested, which is far fewer than n per
+ * rule when most destinations are disjoint. */
 typedef void pk_box_pair_fn(void *arg, uint32_t a, uint32_t b);
 unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, const bool *keep,
-				 pk_box_pair_fn *emit, void *arg);
+				 const struct pk_box_index *with, bool before, pk_box_pair_fn *emit, void *arg);
 /* The index of the boxes of ix whose rule is kept (keep: per rule). */
 struct pk_box_index *pk_box_index_subset(const struct pk_box_index *ix, const bool *keep);
-/* The same pairs for each a of p (a subset of ix) against every b of ix. */
-unsigned long pk_box_index_cross(const struct pk_box_index *p, const struct pk_box_index *ix, pk_box_pair_fn *emit,
-				 void *arg);
+/* The same pairs for each a of p against every b of ix (both from one index). */
+unsigned long pk_box_index_cross(const struct pk_box_index *p, const struct pk_box_index *ix, bool before,
+				 pk_box_pair_fn *emit, void *arg);
 
 #endif

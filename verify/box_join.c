@@ -36,6 +36,7 @@ struct pk_join_set {
 struct pk_join {
 	pk_box_pair_fn *emit;
 	void *arg;
+	bool before; /* only the pairs whose b comes before a */
 	unsigned long visited;
 };
 
@@ -49,7 +50,7 @@ static int key_cmp(const void *a, const void *b)
 
 static void test(struct pk_join *j, const struct pk_join_key *a, const struct pk_join_key *b)
 {
-	if (a->id == b->id)
+	if (a->id == b->id || (j->before && b->id > a->id))
 		return;
 	j->visited++;
 	/* the index interns interface names: other pointers, other names */
@@ -199,10 +200,10 @@ struct pk_box_index *pk_box_index_subset(const struct pk_box_index *ix, const bo
 /* A box meets another only where their groups' intervals meet (see the
  * head of the file); each ordered pair (a of p, b of ix) is reached by
  * exactly one of these sweeps, and test() skips a box against itself. */
-unsigned long pk_box_index_cross(const struct pk_box_index *p, const struct pk_box_index *ix, pk_box_pair_fn *emit,
-				 void *arg)
+unsigned long pk_box_index_cross(const struct pk_box_index *p, const struct pk_box_index *ix, bool before,
+				 pk_box_pair_fn *emit, void *arg)
 {
-	struct pk_join j = {emit, arg, 0};
+	struct pk_join j = {emit, arg, before, 0};
 	cross_join(&j, &p->d, &ix->d);
 	cross_join(&j, &p->ds, &ix->s);
 	cross_join(&j, &p->s, &ix->ds);
@@ -214,10 +215,10 @@ unsigned long pk_box_index_cross(const struct pk_box_index *p, const struct pk_b
 }
 
 unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uint32_t hi, const bool *keep,
-				 pk_box_pair_fn *emit, void *arg)
+				 const struct pk_box_index *with, bool before, pk_box_pair_fn *emit, void *arg)
 {
 	struct pk_box_index *p = part_index(ix, lo, hi, keep);
-	const unsigned long visited = pk_box_index_cross(p, ix, emit, arg);
+	const unsigned long visited = pk_box_index_cross(p, with, before, emit, arg);
 	pk_box_index_free(p);
 	return visited;
 }

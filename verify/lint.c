@@ -417,8 +417,8 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	pk_lint_replay_check(rs, rep, o->debug);
 	rep->stats.solver_calls = x.z.checks;
 	unsigned long overlapping;
-	rep->stats.pairs_visited = pk_lint_ov_count(x.ov, &overlapping);
-	rep->stats.pairs_pruned = rep->stats.pairs - overlapping / 2;
+	rep->stats.pairs_visited += pk_lint_ov_count(x.ov, &overlapping);
+	rep->stats.pairs_pruned = rep->stats.pairs - (x.overlapping + overlapping) / 2;
 	finish(&x, rep);
 	ctx_free(&x);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -54,8 +54,8 @@ struct pk_lint_finding {
 struct pk_lint_stats {
 	unsigned long rules;        /* filter rules analysed */
 	unsigned long pairs;        /* rule pairs considered */
-	unsigned long pairs_pruned; /* settled by disjoint boxes, or about two rules no check looks at */
-	unsigned long pairs_visited; /* tested box against box, from each rule of the pair (the rest never met in the sweep) */
+	unsigned long pairs_pruned; /* settled by disjoint boxes, or about two rules no check looks at together */
+	unsigned long pairs_visited; /* tested box against box, by each sweep (the rest never met in one) */
 	unsigned long box_decided;  /* checks settled by box containment */
 	unsigned long sampled;      /* checks settled by a sample packet */
 	unsigned long given_up;     /* questions too large or timed out: nothing reported */

@@ -11,7 +11,9 @@
  * before; a walk in order builds each range once. Once the checks say
  * which rules they will ask about (most rules of a large set are skipped:
  * match rules, rules behind a quick match rule), only those rules' lists
- * are built; asking for another's lays its range out whole.
+ * are built; another's is built alone when asked for. A quick rule's
+ * packets can only be taken by earlier quick rules: its list of those
+ * (pk_lint_ov_takers) sweeps against them alone, a fraction of the pairs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +26,17 @@
 #define PK_LINT_OV_RANGE 1024u
 
 struct pk_lint_ov {
-	struct pk_box_index *ix;
+	struct pk_box_index *ix;   /* the rules whose lists are asked for */
+	struct pk_box_index *with; /* the rules listed; NULL: ix's */
+	bool before;               /* only the rules before each one are listed */
 	uint32_t nrules;
 	uint32_t lo, hi; /* the range laid out; lo == hi before the first */
 	bool *want;  /* per rule: its list is asked for; NULL: every rule's */
-	bool whole;       /* the range laid out has every rule's list */
 	uint32_t *start; /* per rule of the range, and one past: its list in v */
 	uint32_t *v;
-	bool *counted; /* per range: its figures are in visited and overlapping */
+	uint32_t one;  /* the unwanted rule whose list is in one_v, or UINT32_MAX */
+	uint32_t *one_v, one_n;
+	bool *counted; /* per range: its overlaps are in overlapping */
 	unsigned long visited, overlapping;
 };
 
@@ -71,6 +76,8 @@ static void lay_out(struct pk_lint_ov *ov, const struct pk_ov_rows *m)
  * (a pair with an unwanted rule is in one list only). */
 static unsigned long overlapping(const struct pk_lint_ov *ov)
 {
+	if (ov->before)
+		return 2ul * ov->start[ov->hi - ov->lo]; /* a pair is in the later rule's list only */
 	if (!ov->want)
 		return ov->start[ov->hi - ov->lo];
 	unsigned long n = 0;
@@ -80,25 +87,44 @@ static unsigned long overlapping(const struct pk_lint_ov *ov)
 	return n;
 }
 
-/* The range of rule i, with the lists of the wanted rules or (whole) of all. */
-static void load(struct pk_lint_ov *ov, uint32_t i, bool whole)
+/* The range of rule i, with the lists of the wanted rules (of all when
+ * none are named). */
+static void load(struct pk_lint_ov *ov, uint32_t i)
 {
 	free(ov->start);
 	free(ov->v);
 	ov->lo = i / PK_LINT_OV_RANGE * PK_LINT_OV_RANGE;
 	ov->hi = ov->lo + PK_LINT_OV_RANGE < ov->nrules ? ov->lo + PK_LINT_OV_RANGE : ov->nrules;
-	ov->whole = whole || !ov->want;
 	struct pk_ov_rows m = {NULL, (ov->nrules + 63) / 64, ov->lo};
 	m.bits = pk_xcalloc((size_t)(ov->hi - ov->lo) * m.words + 1, sizeof(uint64_t));
 	const unsigned long visited =
-		pk_box_index_pairs(ov->ix, ov->lo, ov->hi, ov->whole ? NULL : ov->want, ov_pair, &m);
+		pk_box_index_pairs(ov->ix, ov->lo, ov->hi, ov->want, ov->with ? ov->with : ov->ix,
+				   ov->before, ov_pair, &m);
 	lay_out(ov, &m);
 	free(m.bits);
+	ov->visited += visited;
 	if (!ov->counted[ov->lo / PK_LINT_OV_RANGE]) {
 		ov->counted[ov->lo / PK_LINT_OV_RANGE] = true;
-		ov->visited += visited;
 		ov->overlapping += overlapping(ov);
 	}
+}
+
+/* The list of a rule the checks did not say they would ask about (a few
+ * do), beside the range held: laying its range out whole costs a thousand
+ * lists. */
+static void load_one(struct pk_lint_ov *ov, uint32_t i)
+{
+	struct pk_ov_rows m = {NULL, (ov->nrules + 63) / 64, i};
+	m.bits = pk_xcalloc(m.words + 1, sizeof(uint64_t));
+	ov->visited += pk_box_index_pairs(ov->ix, i, i + 1, NULL, ov->with ? ov->with : ov->ix, ov->before, ov_pair, &m);
+	free(ov->one_v);
+	ov->one_v = pk_xcalloc(ov->nrules + 1, sizeof(*ov->one_v));
+	ov->one_n = 0;
+	for (size_t w = 0; w < m.words; w++)
+		for (uint64_t b = m.bits[w]; b; b &= b - 1)
+			ov->one_v[ov->one_n++] = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b));
+	ov->one = i;
+	free(m.bits);
 }
 
 struct pk_lint_ov *pk_lint_ov_new(const struct pk_box *box, const uint32_t *ids, uint32_t n, uint32_t nrules)
@@ -107,6 +133,20 @@ struct pk_lint_ov *pk_lint_ov_new(const struct pk_box *box, const uint32_t *ids,
 	ov->ix = pk_box_index_new(box, ids, n);
 	ov->nrules = nrules;
 	ov->counted = pk_xcalloc(nrules / PK_LINT_OV_RANGE + 1, sizeof(*ov->counted));
+	ov->one = UINT32_MAX;
+	return ov;
+}
+
+struct pk_lint_ov *pk_lint_ov_takers(const struct pk_lint_ov *all, const bool *takers, const bool *want)
+{
+	struct pk_lint_ov *ov = pk_xcalloc(1, sizeof(*ov));
+	ov->ix = pk_box_index_subset(all->ix, want);
+	ov->with = pk_box_index_subset(all->ix, takers);
+	ov->before = true;
+	ov->nrules = all->nrules;
+	ov->counted = pk_xcalloc(ov->nrules / PK_LINT_OV_RANGE + 1, sizeof(*ov->counted));
+	ov->one = UINT32_MAX;
+	pk_lint_ov_want(ov, want);
 	return ov;
 }
 
@@ -115,41 +155,45 @@ void pk_lint_ov_free(struct pk_lint_ov *ov)
 	if (!ov)
 		return;
 	pk_box_index_free(ov->ix);
+	pk_box_index_free(ov->with);
 	free(ov->start);
 	free(ov->v);
 	free(ov->counted);
+	free(ov->one_v);
 	free(ov->want);
 	free(ov);
 }
 
-unsigned long pk_lint_ov_count(struct pk_lint_ov *ov, unsigned long *overlapping)
+unsigned long pk_lint_ov_count(const struct pk_lint_ov *ov, unsigned long *overlapping)
 {
-	for (uint32_t lo = 0; lo < ov->nrules; lo += PK_LINT_OV_RANGE)
-		if (!ov->counted[lo / PK_LINT_OV_RANGE])
-			load(ov, lo, false);
 	*overlapping = ov->overlapping;
 	return ov->visited;
 }
 
-struct pk_ov_later {
-	bool *met;
-};
-
-static void ov_later(void *arg, uint32_t a, uint32_t b)
+static void ov_met(void *arg, uint32_t a, uint32_t b)
 {
-	struct pk_ov_later *l = arg;
-	if (b < a)
-		l->met[b] = true;
+	bool *met = arg;
+	(void)a;
+	met[b] = true;
 }
 
 /* Only the rules of `of` are swept against the others: no list is laid
  * out, and they are usually few. */
-void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met)
+static void mark_met(const struct pk_lint_ov *ov, const bool *of, bool before, bool *met)
 {
 	struct pk_box_index *sub = pk_box_index_subset(ov->ix, of);
-	struct pk_ov_later l = {met};
-	pk_box_index_cross(sub, ov->ix, ov_later, &l);
+	pk_box_index_cross(sub, ov->ix, before, ov_met, met);
 	pk_box_index_free(sub);
+}
+
+void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met)
+{
+	mark_met(ov, of, true, met);
+}
+
+void pk_lint_ov_near(const struct pk_lint_ov *ov, const bool *of, bool *met)
+{
+	mark_met(ov, of, false, met);
 }
 
 void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want)
@@ -160,11 +204,20 @@ void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want)
 	ov->lo = ov->hi = 0; /* the range held may miss a list now wanted */
 }
 
-struct pk_lint_set pk_lint_neighbours(const struct pk_lint_ctx *x, uint32_t i)
+struct pk_lint_set pk_lint_ov_list(struct pk_lint_ov *ov, uint32_t i)
 {
-	struct pk_lint_ov *ov = x->ov;
-	if (i < ov->lo || i >= ov->hi || (!ov->whole && !ov->want[i]))
-		load(ov, i, ov->want && !ov->want[i]);
+	if (ov->want && !ov->want[i]) {
+		if (ov->one != i)
+			load_one(ov, i);
+		return (struct pk_lint_set){ov->one_v, ov->one_n};
+	}
+	if (i < ov->lo || i >= ov->hi)
+		load(ov, i);
 	const uint32_t r = i - ov->lo;
 	return (struct pk_lint_set){ov->v + ov->start[r], ov->start[r + 1] - ov->start[r]};
+}
+
+struct pk_lint_set pk_lint_neighbours(const struct pk_lint_ctx *x, uint32_t i)
+{
+	return pk_lint_ov_list(x->ov, i);
 }

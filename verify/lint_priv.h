@@ -50,21 +50,28 @@ struct pk_lint_ctx {
 			     * walks over a rule's overlaps read them instead of the rules */
 	struct pk_lines *lines; /* per source (rs->sources), so look-ups do not rescan it */
 	struct pk_lint_ov *ov; /* which filter rules' boxes overlap (verify/lint_ov.c) */
+	unsigned long overlapping; /* overlaps listed by the checks' own lists, each pair twice */
 };
 
 struct pk_lint_ov *pk_lint_ov_new(const struct pk_box *box, const uint32_t *ids, uint32_t n, uint32_t nrules);
 void pk_lint_ov_free(struct pk_lint_ov *ov);
-/* The box pairs tested and the overlaps found (each pair twice), over
- * every range of rules once: lays out the ranges no check asked for. */
-unsigned long pk_lint_ov_count(struct pk_lint_ov *ov, unsigned long *overlapping);
+/* The box pairs tested, and the overlaps listed (each pair twice) in the
+ * first lists laid out for each range. */
+unsigned long pk_lint_ov_count(const struct pk_lint_ov *ov, unsigned long *overlapping);
 /* met[i] set for each rule i whose box overlaps that of a later rule of
  * `of` (both per rule). */
 void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met);
+/* met[i] set for each rule i whose box overlaps that of another rule of `of`. */
+void pk_lint_ov_near(const struct pk_lint_ov *ov, const bool *of, bool *met);
 /* From now on the lists of the rules of want (per rule; copied) are
  * asked for, others' seldom. */
 void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want);
-/* The other filter rules whose boxes overlap rule i's, ascending; valid
- * until the overlaps of a rule of another range are asked for. */
+/* The lists of the rules of want (per rule): the rules of takers (per
+ * rule) before each whose boxes overlap its. */
+struct pk_lint_ov *pk_lint_ov_takers(const struct pk_lint_ov *all, const bool *takers, const bool *want);
+/* Rule i's list, ascending; valid until another rule's is asked for. */
+struct pk_lint_set pk_lint_ov_list(struct pk_lint_ov *ov, uint32_t i);
+/* The other filter rules whose boxes overlap rule i's (x->ov's list). */
 struct pk_lint_set pk_lint_neighbours(const struct pk_lint_ctx *x, uint32_t i);
 
 Z3_ast pk_lint_M(struct pk_lint_ctx *x, uint32_t i);

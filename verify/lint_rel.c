@@ -64,10 +64,17 @@ bool pk_lint_usable(const struct pk_lint_ctx *x, uint32_t j)
 }
 
 /* The rules that can take rule i's packets: earlier quick ones, and when
- * i is not quick, every later one (the last match wins). */
-static void takers(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_set *t)
+ * i is not quick, every later one (the last match wins). A quick rule's
+ * come from `first`, the lists of earlier takers alone. */
+static void takers(const struct pk_lint_ctx *x, struct pk_lint_ov *first, uint32_t i, struct pk_lint_set *t)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
+	if (r->quick) {
+		const struct pk_lint_set f = pk_lint_ov_list(first, i);
+		memcpy(t->v, f.v, f.n * sizeof(*t->v));
+		t->n = f.n;
+		return;
+	}
 	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
 	t->n = 0;
 	for (unsigned k = 0; k < nb.n; k++) {
@@ -316,13 +323,17 @@ static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_s
 	}
 }
 
-static bool neighbours_sure(const struct pk_lint_ctx *x, uint32_t i)
+/* near[i]: a rule that is not sure (PK_ROLE_SURE) overlaps rule i, which
+ * the checks that ask about all its neighbours then leave alone. */
+static bool *near_unsure(const struct pk_lint_ctx *x)
 {
-	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
-	for (unsigned k = 0; k < nb.n; k++)
-		if (!(x->role[nb.v[k]] & PK_ROLE_SURE))
-			return false;
-	return true;
+	const uint32_t n = x->rs->nrules;
+	bool *unsure = pk_xcalloc(n + 1, sizeof(*unsure)), *near = pk_xcalloc(n + 1, sizeof(*near));
+	for (uint32_t j = 0; j < n; j++)
+		unsure[j] = !(x->role[j] & PK_ROLE_SURE);
+	pk_lint_ov_near(x->ov, unsure, near);
+	free(unsure);
+	return near;
 }
 
 static void report_redundant(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *by)
@@ -533,6 +544,26 @@ static bool checked(const struct pk_lint_ctx *x, uint32_t i)
 	       (!x->guarded[i] || x->rs->rules[i].quick);
 }
 
+/* The checked quick rules' earlier takers (see takers()); meanwhile the
+ * full lists are wanted for the other checked rules. */
+static struct pk_lint_ov *takers_index(const struct pk_lint_ctx *x, const bool *asked)
+{
+	const uint32_t n = x->rs->nrules;
+	bool *quick = pk_xcalloc(n + 1, sizeof(*quick)), *other = pk_xcalloc(n + 1, sizeof(*other));
+	bool *taker = pk_xcalloc(n + 1, sizeof(*taker));
+	for (uint32_t i = 0; i < n; i++) {
+		quick[i] = asked[i] && x->rs->rules[i].quick;
+		other[i] = asked[i] && !quick[i];
+		taker[i] = x->role[i] & PK_ROLE_TAKER;
+	}
+	pk_lint_ov_want(x->ov, other);
+	struct pk_lint_ov *first = pk_lint_ov_takers(x->ov, taker, quick);
+	free(quick);
+	free(other);
+	free(taker);
+	return first;
+}
+
 void pk_lint_relations(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
@@ -546,12 +577,13 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 	bool *asked = pk_xcalloc(rs->nrules + 1, sizeof(*asked));
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		asked[i] = checked(x, i);
-	pk_lint_ov_want(x->ov, asked);
+	struct pk_lint_ov *first = takers_index(x, asked);
+	bool *near = near_unsure(x);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		pk_lint_progress(x, i);
 		if (!asked[i])
 			continue;
-		takers(x, i, &t);
+		takers(x, first, i, &t);
 		if (check_shadowed(x, i, &t, &tmp, false)) {
 			x->covered[i] = true;
 			if (pk_lint_on(x, PK_LINT_SHADOWED))
@@ -561,7 +593,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 		if (pk_lint_judged_on_opening(&rs->rules[i]) && check_shadowed(x, i, &t, &tmp, true) &&
 		    pk_lint_on(x, PK_LINT_SHADOWED) && pk_lint_report_shadowed(x, i, &t, &tmp, true))
 			continue;
-		if (!neighbours_sure(x, i) || x->guarded[i])
+		if (near[i] || x->guarded[i])
 			continue;
 		const unsigned before = x->rep->n;
 		if (pk_lint_on(x, PK_LINT_OVERRIDDEN))
@@ -576,6 +608,13 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 			check_correlated(x, i);
 	}
 	pk_lint_progress(x, rs->nrules);
+	unsigned long overlapping;
+	x->rep->stats.pairs_visited += pk_lint_ov_count(first, &overlapping);
+	x->overlapping += overlapping;
+	pk_lint_ov_free(first);
+	free(near);
+	/* the later checks ask about rules of these, quick or not */
+	pk_lint_ov_want(x->ov, asked);
 	free(asked);
 	free(t.v);
 	free(p.v);
