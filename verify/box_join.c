@@ -60,30 +60,25 @@ static void test(struct pk_join *j, const struct pk_join_key *a, const struct pk
 		j->emit(j->arg, a->id, b->id);
 }
 
-/* The first key of s starting at or after lo (strictly after when strict). */
-static uint32_t first_from(const struct pk_join_set *s, pk_u128 lo, bool strict)
-{
-	uint32_t l = 0, h = s->n;
-	while (l < h) {
-		const uint32_t m = l + (h - l) / 2;
-		if (s->k[m].lo < lo || (strict && s->k[m].lo == lo))
-			l = m + 1;
-		else
-			h = m;
-	}
-	return l;
-}
-
 /* Pairs of p x q whose intervals meet: q starting inside p (at or after
- * p's start), or p starting inside q (strictly after q's start). */
+ * p's start), or p starting inside q (strictly after q's start). Both are
+ * sorted by their start, so where each run begins only moves forward. */
 static void cross_join(struct pk_join *j, const struct pk_join_set *p, const struct pk_join_set *q)
 {
-	for (uint32_t a = 0; a < p->n; a++)
-		for (uint32_t b = first_from(q, p->k[a].lo, false); b < q->n && q->k[b].lo <= p->k[a].hi; b++)
+	uint32_t from = 0;
+	for (uint32_t a = 0; a < p->n; a++) {
+		while (from < q->n && q->k[from].lo < p->k[a].lo)
+			from++;
+		for (uint32_t b = from; b < q->n && q->k[b].lo <= p->k[a].hi; b++)
 			test(j, &p->k[a], &q->k[b]);
-	for (uint32_t b = 0; b < q->n; b++)
-		for (uint32_t a = first_from(p, q->k[b].lo, true); a < p->n && p->k[a].lo <= q->k[b].hi; a++)
+	}
+	from = 0;
+	for (uint32_t b = 0; b < q->n; b++) {
+		while (from < p->n && p->k[from].lo <= q->k[b].lo)
+			from++;
+		for (uint32_t a = from; a < p->n && p->k[a].lo <= q->k[b].hi; a++)
 			test(j, &p->k[a], &q->k[b]);
+	}
 }
 
 static void add(struct pk_join_set *s, pk_u128 lo, pk_u128 hi, uint32_t id, const struct pk_box *b)

@@ -32,6 +32,7 @@ struct pk_lint_ov {
 	uint32_t nrules;
 	uint32_t lo, hi; /* the range laid out; lo == hi before the first */
 	bool *want;  /* per rule: its list is asked for; NULL: every rule's */
+	uint64_t *bits;  /* a bit per pair of the range, between loads all clear */
 	uint32_t *start; /* per rule of the range, and one past: its list in v */
 	uint32_t *v;
 	uint32_t one;  /* the unwanted rule whose list is in one_v, or UINT32_MAX */
@@ -52,7 +53,18 @@ static void ov_pair(void *arg, uint32_t a, uint32_t b)
 	m->bits[(a - m->lo) * m->words + b / 64] |= (uint64_t)1 << (b % 64);
 }
 
-/* Each row's bits, ascending, are the rule's list. */
+/* The words of row r that can hold bits: none when its rule is not
+ * wanted, and with lists of earlier rules none past its rule's. */
+static size_t row_words(const struct pk_lint_ov *ov, const struct pk_ov_rows *m, uint32_t r)
+{
+	const uint32_t i = ov->lo + r;
+	if (ov->want && !ov->want[i])
+		return 0;
+	return ov->before ? i / 64 + 1 : m->words;
+}
+
+/* Each row's bits, ascending, are the rule's list; the rows are left
+ * clear for the next range. */
 static void lay_out(struct pk_lint_ov *ov, const struct pk_ov_rows *m)
 {
 	const uint32_t rows = ov->hi - ov->lo;
@@ -60,16 +72,18 @@ static void lay_out(struct pk_lint_ov *ov, const struct pk_ov_rows *m)
 	size_t total = 0;
 	for (uint32_t r = 0; r < rows; r++) {
 		ov->start[r] = (uint32_t)total;
-		for (size_t w = 0; w < m->words; w++)
+		for (size_t w = 0; w < row_words(ov, m, r); w++)
 			total += (size_t)__builtin_popcountll(m->bits[r * m->words + w]);
 	}
 	ov->start[rows] = (uint32_t)total;
 	ov->v = pk_xcalloc(total + 1, sizeof(*ov->v));
 	size_t n = 0;
 	for (uint32_t r = 0; r < rows; r++)
-		for (size_t w = 0; w < m->words; w++)
+		for (size_t w = 0; w < row_words(ov, m, r); w++) {
 			for (uint64_t b = m->bits[r * m->words + w]; b; b &= b - 1)
 				ov->v[n++] = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b));
+			m->bits[r * m->words + w] = 0;
+		}
 }
 
 /* The overlaps in the wanted rules' lists of the range, each pair twice
@@ -95,13 +109,13 @@ static void load(struct pk_lint_ov *ov, uint32_t i)
 	free(ov->v);
 	ov->lo = i / PK_LINT_OV_RANGE * PK_LINT_OV_RANGE;
 	ov->hi = ov->lo + PK_LINT_OV_RANGE < ov->nrules ? ov->lo + PK_LINT_OV_RANGE : ov->nrules;
-	struct pk_ov_rows m = {NULL, (ov->nrules + 63) / 64, ov->lo};
-	m.bits = pk_xcalloc((size_t)(ov->hi - ov->lo) * m.words + 1, sizeof(uint64_t));
+	struct pk_ov_rows m = {ov->bits, (ov->nrules + 63) / 64, ov->lo};
+	if (!m.bits) /* kept clear between ranges: a fresh one costs its pages again */
+		m.bits = ov->bits = pk_xcalloc((size_t)PK_LINT_OV_RANGE * m.words + 1, sizeof(uint64_t));
 	const unsigned long visited =
 		pk_box_index_pairs(ov->ix, ov->lo, ov->hi, ov->want, ov->with ? ov->with : ov->ix,
 				   ov->before, ov_pair, &m);
 	lay_out(ov, &m);
-	free(m.bits);
 	ov->visited += visited;
 	if (!ov->counted[ov->lo / PK_LINT_OV_RANGE]) {
 		ov->counted[ov->lo / PK_LINT_OV_RANGE] = true;
@@ -160,6 +174,7 @@ void pk_lint_ov_free(struct pk_lint_ov *ov)
 	free(ov->v);
 	free(ov->counted);
 	free(ov->one_v);
+	free(ov->bits);
 	free(ov->want);
 	free(ov);
 }
@@ -191,9 +206,19 @@ void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met)
 	mark_met(ov, of, true, met);
 }
 
-void pk_lint_ov_near(const struct pk_lint_ov *ov, const bool *of, bool *met)
+static void ov_met_first(void *arg, uint32_t a, uint32_t b)
 {
-	mark_met(ov, of, false, met);
+	bool *met = arg;
+	(void)b;
+	met[a] = true;
+}
+
+void pk_lint_ov_near(const struct pk_lint_ov *ov, const bool *of, const bool *to, bool *met)
+{
+	struct pk_box_index *a = pk_box_index_subset(ov->ix, of), *b = pk_box_index_subset(ov->ix, to);
+	pk_box_index_cross(a, b, false, ov_met_first, met);
+	pk_box_index_free(a);
+	pk_box_index_free(b);
 }
 
 void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want)
@@ -202,6 +227,8 @@ void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want)
 	ov->want = pk_xcalloc(ov->nrules + 1, sizeof(*ov->want));
 	memcpy(ov->want, want, ov->nrules * sizeof(*ov->want));
 	ov->lo = ov->hi = 0; /* the range held may miss a list now wanted */
+	free(ov->bits); /* held for the walk that wanted the lists before; later ones are seldom */
+	ov->bits = NULL;
 }
 
 struct pk_lint_set pk_lint_ov_list(struct pk_lint_ov *ov, uint32_t i)

@@ -61,8 +61,9 @@ unsigned long pk_lint_ov_count(const struct pk_lint_ov *ov, unsigned long *overl
 /* met[i] set for each rule i whose box overlaps that of a later rule of
  * `of` (both per rule). */
 void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met);
-/* met[i] set for each rule i whose box overlaps that of another rule of `of`. */
-void pk_lint_ov_near(const struct pk_lint_ov *ov, const bool *of, bool *met);
+/* met[i] set for each rule i of `of` whose box overlaps that of another
+ * rule of `to` (all per rule). */
+void pk_lint_ov_near(const struct pk_lint_ov *ov, const bool *of, const bool *to, bool *met);
 /* From now on the lists of the rules of want (per rule; copied) are
  * asked for, others' seldom. */
 void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want);

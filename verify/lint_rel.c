@@ -323,16 +323,21 @@ static void successors(const struct pk_lint_ctx *x, uint32_t i, struct pk_lint_s
 	}
 }
 
-/* near[i]: a rule that is not sure (PK_ROLE_SURE) overlaps rule i, which
- * the checks that ask about all its neighbours then leave alone. */
-static bool *near_unsure(const struct pk_lint_ctx *x)
+/* near[i], for the checked rules that are not guarded: a rule that is
+ * not sure (PK_ROLE_SURE) overlaps rule i, which the checks that ask
+ * about all its neighbours then leave alone. */
+static bool *near_unsure(const struct pk_lint_ctx *x, const bool *asked)
 {
 	const uint32_t n = x->rs->nrules;
 	bool *unsure = pk_xcalloc(n + 1, sizeof(*unsure)), *near = pk_xcalloc(n + 1, sizeof(*near));
-	for (uint32_t j = 0; j < n; j++)
+	bool *of = pk_xcalloc(n + 1, sizeof(*of));
+	for (uint32_t j = 0; j < n; j++) {
 		unsure[j] = !(x->role[j] & PK_ROLE_SURE);
-	pk_lint_ov_near(x->ov, unsure, near);
+		of[j] = asked[j] && !x->guarded[j];
+	}
+	pk_lint_ov_near(x->ov, of, unsure, near);
 	free(unsure);
+	free(of);
 	return near;
 }
 
@@ -578,7 +583,7 @@ void pk_lint_relations(struct pk_lint_ctx *x)
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		asked[i] = checked(x, i);
 	struct pk_lint_ov *first = takers_index(x, asked);
-	bool *near = near_unsure(x);
+	bool *near = near_unsure(x, asked);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		pk_lint_progress(x, i);
 		if (!asked[i])
