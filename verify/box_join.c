@@ -169,7 +169,10 @@ void pk_box_index_free(struct pk_box_index *ix)
  * NULL), in s's order. */
 static void part(const struct pk_join_set *s, uint32_t lo, uint32_t hi, const bool *keep, struct pk_join_set *out)
 {
-	out->k = pk_xcalloc(s->n + 1, sizeof(*out->k));
+	uint32_t n = 0;
+	for (uint32_t a = 0; a < s->n; a++)
+		n += s->k[a].id >= lo && s->k[a].id < hi && (!keep || keep[s->k[a].id]);
+	out->k = pk_xcalloc(n + 1, sizeof(*out->k)); /* a part is often small: sized, not s->n */
 	out->n = 0;
 	for (uint32_t a = 0; a < s->n; a++)
 		if (s->k[a].id >= lo && s->k[a].id < hi && (!keep || keep[s->k[a].id]))
@@ -213,7 +216,10 @@ unsigned long pk_box_index_pairs(const struct pk_box_index *ix, uint32_t lo, uin
 				 const struct pk_box_index *with, bool before, pk_box_pair_fn *emit, void *arg)
 {
 	struct pk_box_index *p = part_index(ix, lo, hi, keep);
-	const unsigned long visited = pk_box_index_cross(p, with, before, emit, arg);
+	/* with before, the rules of `with` from hi on pair with none of p's */
+	struct pk_box_index *w = before ? part_index(with, 0, hi, NULL) : NULL;
+	const unsigned long visited = pk_box_index_cross(p, w ? w : with, before, emit, arg);
 	pk_box_index_free(p);
+	pk_box_index_free(w);
 	return visited;
 }

@@ -32,7 +32,6 @@ struct pk_lint_ov {
 	uint32_t nrules;
 	uint32_t lo, hi; /* the range laid out; lo == hi before the first */
 	bool *want;  /* per rule: its list is asked for; NULL: every rule's */
-	uint64_t *bits;  /* a bit per pair of the range, between loads all clear */
 	uint32_t *start; /* per rule of the range, and one past: its list in v */
 	uint32_t *v;
 	uint32_t one;  /* the unwanted rule whose list is in one_v, or UINT32_MAX */
@@ -41,30 +40,49 @@ struct pk_lint_ov {
 	unsigned long visited, overlapping;
 };
 
+/* A row of bits per wanted rule of the range: the unwanted ones' would
+ * stay empty, and most rules of a large set are not wanted. */
 struct pk_ov_rows {
 	uint64_t *bits;
 	size_t words; /* per row */
 	uint32_t lo;
+	uint32_t *row; /* per rule of the range: its row, or UINT32_MAX */
 };
 
 static void ov_pair(void *arg, uint32_t a, uint32_t b)
 {
 	struct pk_ov_rows *m = arg;
-	m->bits[(a - m->lo) * m->words + b / 64] |= (uint64_t)1 << (b % 64);
+	m->bits[m->row[a - m->lo] * m->words + b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+/* The rows of the wanted rules of [lo, hi) (all when none are named). */
+static void rows_new(struct pk_ov_rows *m, const bool *want, uint32_t lo, uint32_t hi, uint32_t nrules)
+{
+	size_t n = 0;
+	m->words = (nrules + 63) / 64;
+	m->lo = lo;
+	m->row = pk_xcalloc(hi - lo + 1, sizeof(*m->row));
+	for (uint32_t i = lo; i < hi; i++)
+		m->row[i - lo] = !want || want[i] ? (uint32_t)n++ : UINT32_MAX;
+	m->bits = pk_xcalloc(n * m->words + 1, sizeof(*m->bits));
+}
+
+static void rows_free(struct pk_ov_rows *m)
+{
+	free(m->bits);
+	free(m->row);
 }
 
 /* The words of row r that can hold bits: none when its rule is not
  * wanted, and with lists of earlier rules none past its rule's. */
 static size_t row_words(const struct pk_lint_ov *ov, const struct pk_ov_rows *m, uint32_t r)
 {
-	const uint32_t i = ov->lo + r;
-	if (ov->want && !ov->want[i])
+	if (m->row[r] == UINT32_MAX)
 		return 0;
-	return ov->before ? i / 64 + 1 : m->words;
+	return ov->before ? (ov->lo + r) / 64 + 1 : m->words;
 }
 
-/* Each row's bits, ascending, are the rule's list; the rows are left
- * clear for the next range. */
+/* Each row's bits, ascending, are the rule's list. */
 static void lay_out(struct pk_lint_ov *ov, const struct pk_ov_rows *m)
 {
 	const uint32_t rows = ov->hi - ov->lo;
@@ -73,17 +91,15 @@ static void lay_out(struct pk_lint_ov *ov, const struct pk_ov_rows *m)
 	for (uint32_t r = 0; r < rows; r++) {
 		ov->start[r] = (uint32_t)total;
 		for (size_t w = 0; w < row_words(ov, m, r); w++)
-			total += (size_t)__builtin_popcountll(m->bits[r * m->words + w]);
+			total += (size_t)__builtin_popcountll(m->bits[m->row[r] * m->words + w]);
 	}
 	ov->start[rows] = (uint32_t)total;
 	ov->v = pk_xcalloc(total + 1, sizeof(*ov->v));
 	size_t n = 0;
 	for (uint32_t r = 0; r < rows; r++)
-		for (size_t w = 0; w < row_words(ov, m, r); w++) {
-			for (uint64_t b = m->bits[r * m->words + w]; b; b &= b - 1)
+		for (size_t w = 0; w < row_words(ov, m, r); w++)
+			for (uint64_t b = m->bits[m->row[r] * m->words + w]; b; b &= b - 1)
 				ov->v[n++] = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b));
-			m->bits[r * m->words + w] = 0;
-		}
 }
 
 /* The overlaps in the wanted rules' lists of the range, each pair twice
@@ -109,13 +125,13 @@ static void load(struct pk_lint_ov *ov, uint32_t i)
 	free(ov->v);
 	ov->lo = i / PK_LINT_OV_RANGE * PK_LINT_OV_RANGE;
 	ov->hi = ov->lo + PK_LINT_OV_RANGE < ov->nrules ? ov->lo + PK_LINT_OV_RANGE : ov->nrules;
-	struct pk_ov_rows m = {ov->bits, (ov->nrules + 63) / 64, ov->lo};
-	if (!m.bits) /* kept clear between ranges: a fresh one costs its pages again */
-		m.bits = ov->bits = pk_xcalloc((size_t)PK_LINT_OV_RANGE * m.words + 1, sizeof(uint64_t));
+	struct pk_ov_rows m;
+	rows_new(&m, ov->want, ov->lo, ov->hi, ov->nrules);
 	const unsigned long visited =
 		pk_box_index_pairs(ov->ix, ov->lo, ov->hi, ov->want, ov->with ? ov->with : ov->ix,
 				   ov->before, ov_pair, &m);
 	lay_out(ov, &m);
+	rows_free(&m);
 	ov->visited += visited;
 	if (!ov->counted[ov->lo / PK_LINT_OV_RANGE]) {
 		ov->counted[ov->lo / PK_LINT_OV_RANGE] = true;
@@ -128,17 +144,20 @@ static void load(struct pk_lint_ov *ov, uint32_t i)
  * lists. */
 static void load_one(struct pk_lint_ov *ov, uint32_t i)
 {
-	struct pk_ov_rows m = {NULL, (ov->nrules + 63) / 64, i};
-	m.bits = pk_xcalloc(m.words + 1, sizeof(uint64_t));
+	struct pk_ov_rows m;
+	rows_new(&m, NULL, i, i + 1, ov->nrules);
 	ov->visited += pk_box_index_pairs(ov->ix, i, i + 1, NULL, ov->with ? ov->with : ov->ix, ov->before, ov_pair, &m);
+	size_t n = 0;
+	for (size_t w = 0; w < m.words; w++)
+		n += (size_t)__builtin_popcountll(m.bits[w]);
 	free(ov->one_v);
-	ov->one_v = pk_xcalloc(ov->nrules + 1, sizeof(*ov->one_v));
+	ov->one_v = pk_xcalloc(n + 1, sizeof(*ov->one_v));
 	ov->one_n = 0;
 	for (size_t w = 0; w < m.words; w++)
 		for (uint64_t b = m.bits[w]; b; b &= b - 1)
 			ov->one_v[ov->one_n++] = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(b));
 	ov->one = i;
-	free(m.bits);
+	rows_free(&m);
 }
 
 struct pk_lint_ov *pk_lint_ov_new(const struct pk_box *box, const uint32_t *ids, uint32_t n, uint32_t nrules)
@@ -174,7 +193,6 @@ void pk_lint_ov_free(struct pk_lint_ov *ov)
 	free(ov->v);
 	free(ov->counted);
 	free(ov->one_v);
-	free(ov->bits);
 	free(ov->want);
 	free(ov);
 }
@@ -227,8 +245,6 @@ void pk_lint_ov_want(struct pk_lint_ov *ov, const bool *want)
 	ov->want = pk_xcalloc(ov->nrules + 1, sizeof(*ov->want));
 	memcpy(ov->want, want, ov->nrules * sizeof(*ov->want));
 	ov->lo = ov->hi = 0; /* the range held may miss a list now wanted */
-	free(ov->bits); /* held for the walk that wanted the lists before; later ones are seldom */
-	ov->bits = NULL;
 }
 
 struct pk_lint_set pk_lint_ov_list(struct pk_lint_ov *ov, uint32_t i)
