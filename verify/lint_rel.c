@@ -181,6 +181,29 @@ static bool sample_opening_decided(const struct pk_lint_ctx *x, uint32_t i, cons
 	return sample_decided(x, i, t, k, p) && pk_lint_opening_packet(p);
 }
 
+/* Every address of family af has a route: the topology routes a
+ * default (a route or interface network of length 0) of it. */
+static bool all_routed(const struct pk_ir_ruleset *rs, uint8_t af)
+{
+	for (uint32_t k = 0; k < rs->nroutes; k++)
+		if (rs->routes[k].dst.len == 0 && rs->routes[k].dst.af == af)
+			return true;
+	for (uint32_t f = 0; f < rs->nifaces; f++)
+		for (uint32_t a = 0; a < rs->ifaces[f].naddrs; a++)
+			if (rs->ifaces[f].addrs[a].len == 0 && rs->ifaces[f].addrs[a].af == af)
+				return true;
+	return false;
+}
+
+/* Rule r asks for no-route where each family it can match is routed
+ * whole: no address has no route, as the solver would find (has_route). */
+static bool no_route_routed(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
+{
+	const bool noroute = (r->src.kind == PK_ADDR_NOROUTE && !r->src.neg) ||
+			     (r->dst.kind == PK_ADDR_NOROUTE && !r->dst.neg);
+	return noroute && (r->af ? all_routed(rs, r->af) : all_routed(rs, PK_AF_INET) && all_routed(rs, PK_AF_INET6));
+}
+
 static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
 {
 	struct pk_vpkt p;
@@ -189,6 +212,8 @@ static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
 			x->rep->stats.sampled++;
 			return false;
 		}
+	if (no_route_routed(x->rs, &x->rs->rules[i]))
+		return true;
 	Z3_solver_push(x->z.c, x->z.s);
 	Z3_solver_assert(x->z.c, x->z.s, x->dom);
 	Z3_solver_assert(x->z.c, x->z.s, pk_lint_M(x, i));
