@@ -177,34 +177,6 @@ static bool meet_sample_k(const struct pk_lint_ctx *x, uint32_t i, const struct 
 	return pk_lint_sample_match(x, i, &s, k, w) && off_port_zero(x, i, w) && (!opening || pk_lint_opening_packet(w));
 }
 
-/* What other_action_witness() asks (within the connection-opening packets
- * with opening), answered by a sample where rule i's box meets that of a
- * rule of another action in the chain: the chain leaves it to a rule of
- * another action, and the reference evaluator agrees. */
-static bool other_action_sample(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *chain,
-				bool opening, struct pk_vpkt *w)
-{
-	const uint8_t act = x->rs->rules[i].action;
-	for (unsigned c = chain->n; c-- > 0;) { /* later rules win: likelier deciders */
-		const struct pk_ir_rule *o = &x->rs->rules[chain->v[c]];
-		struct pk_box b;
-		if (!pk_z3_decides(o) || o->action == act)
-			continue;
-		pk_box_meet(&x->box[i], &x->box[chain->v[c]], &b);
-		for (unsigned k = 0; k < PK_LINT_MEET_SAMPLES && !b.empty; k++) {
-			if (!meet_sample_k(x, i, &b, k, opening, w))
-				continue;
-			const uint32_t d = chain_decider(x, chain, w);
-			if (d == PK_LINT_NO_RULE || x->rs->rules[d].action == act)
-				continue;
-			const uint32_t e = decider(x, w);
-			if (e != PK_LINT_NO_RULE && x->rs->rules[e].action != act)
-				return true;
-		}
-	}
-	return false;
-}
-
 static void last_visited(void *ctx, uint32_t rule)
 {
 	*(uint32_t *)ctx = rule;
@@ -221,6 +193,36 @@ static void fate(const struct pk_lint_ctx *x, const struct pk_vpkt *p, uint32_t 
 	*stop = last != PK_LINT_NO_RULE && x->rs->rules[last].action == PK_ACT_MATCH && x->rs->rules[last].quick
 			? last
 			: PK_LINT_NO_RULE;
+}
+
+/* What other_action_witness() asks (within the connection-opening packets
+ * with opening), answered by a sample where rule i's box meets that of a
+ * rule of another action in the chain: the chain leaves it to a rule of
+ * another action, and the reference evaluator agrees (its fate() of the
+ * sample in d and stop). */
+static bool other_action_sample(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *chain,
+				bool opening, struct pk_vpkt *w, uint32_t *d, uint32_t *stop)
+{
+	const uint8_t act = x->rs->rules[i].action;
+	for (unsigned c = chain->n; c-- > 0;) { /* later rules win: likelier deciders */
+		const struct pk_ir_rule *o = &x->rs->rules[chain->v[c]];
+		struct pk_box b;
+		if (!pk_z3_decides(o) || o->action == act)
+			continue;
+		pk_box_meet(&x->box[i], &x->box[chain->v[c]], &b);
+		for (unsigned k = 0; k < PK_LINT_MEET_SAMPLES && !b.empty; k++) {
+			if (!meet_sample_k(x, i, &b, k, opening, w))
+				continue;
+			const uint32_t cd = chain_decider(x, chain, w);
+			if (cd == PK_LINT_NO_RULE || x->rs->rules[cd].action == act)
+				continue;
+			fate(x, w, d, stop);
+			if (*d != PK_LINT_NO_RULE && x->rs->rules[*d].action != act)
+				return true;
+		}
+	}
+	*d = *stop = PK_LINT_NO_RULE;
+	return false;
 }
 
 /* Orders by rank[] descending, keeping the given order among equals. */
@@ -344,13 +346,14 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 	/* samples where the rule's box meets the others' settle most questions
 	 * before the solver, whose call grows with the chain (about a
 	 * millisecond at a few rules, tens at a few hundred) */
-	const bool other = other_action_sample(x, i, &chain, opening, &w) ||
-			   other_action_witness(x, i, &chain, &none, space, &w);
+	uint32_t d, st;
+	bool other = other_action_sample(x, i, &chain, opening, &w, &d, &st);
+	if (!other && other_action_witness(x, i, &chain, &none, space, &w)) {
+		other = true;
+		fate(x, &w, &d, &st);
+	}
 	free(chain.v);
 	rank_by_overlap(x, i, by, opening);
-	uint32_t d = PK_LINT_NO_RULE, st = PK_LINT_NO_RULE;
-	if (other)
-		fate(x, &w, &d, &st);
 	const uint32_t od = d;
 	if (od != PK_LINT_NO_RULE && od != i && !in_set(by, od))
 		by->v[by->n++] = od; /* a rule with another action is always named */

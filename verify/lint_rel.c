@@ -204,6 +204,55 @@ static bool no_route_routed(const struct pk_ir_ruleset *rs, const struct pk_ir_r
 	return noroute && (r->af ? all_routed(rs, r->af) : all_routed(rs, PK_AF_INET) && all_routed(rs, PK_AF_INET6));
 }
 
+/* Routes tried by routed_sample(), at most. */
+#define PK_LINT_ROUTE_SAMPLES 64
+
+static bool routing_addr(const struct pk_ir_addr *a)
+{
+	return a->kind == PK_ADDR_NOROUTE || a->kind == PK_ADDR_URPF;
+}
+
+/* Route k of the topology's, or after them of its interfaces' networks,
+ * and its interface; NULL past the last. */
+static const struct pk_prefix *route_k(const struct pk_ir_ruleset *rs, unsigned k, const char **ifname)
+{
+	if (k < rs->nroutes) {
+		*ifname = rs->routes[k].ifname;
+		return &rs->routes[k].dst;
+	}
+	k -= rs->nroutes;
+	for (uint32_t f = 0; f < rs->nifaces; k -= rs->ifaces[f++].naddrs)
+		if (k < rs->ifaces[f].naddrs) {
+			*ifname = rs->ifaces[f].name;
+			return &rs->ifaces[f].addrs[k];
+		}
+	return NULL;
+}
+
+/* The k-th sample of rule i with its no-route and urpf-failed addresses
+ * moved to the address of route k, arriving by the route's interface for
+ * urpf-failed: random addresses seldom meet a route, which these ask about. */
+static bool routed_sample(const struct pk_lint_ctx *x, uint32_t i, unsigned k, struct pk_vpkt *p)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	const struct pk_ir_rule *r = &rs->rules[i];
+	const char *ifname = NULL;
+	const struct pk_prefix *to = route_k(rs, k, &ifname);
+	pk_box_sample(&x->box[i], r, k, p);
+	if (!to || to->af != p->af)
+		return false;
+	const struct pk_ir_addr *a[2] = {&r->src, &r->dst};
+	uint8_t *at[2] = {p->src, p->dst};
+	for (int s = 0; s < 2; s++) {
+		if (!routing_addr(a[s]))
+			continue;
+		memcpy(at[s], to->addr, sizeof(to->addr));
+		if (a[s]->kind == PK_ADDR_URPF && ifname && (!x->box[i].ifname || !strcmp(ifname, x->box[i].ifname)))
+			p->ifname = ifname;
+	}
+	return !skipped_if(rs, p->ifname) && pk_eval_match(rs, r, p);
+}
+
 static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
 {
 	struct pk_vpkt p;
@@ -214,6 +263,12 @@ static bool unmatchable_by_solver(struct pk_lint_ctx *x, uint32_t i)
 		}
 	if (no_route_routed(x->rs, &x->rs->rules[i]))
 		return true;
+	const struct pk_ir_rule *r = &x->rs->rules[i];
+	for (unsigned k = 0; (routing_addr(&r->src) || routing_addr(&r->dst)) && k < PK_LINT_ROUTE_SAMPLES; k++)
+		if (routed_sample(x, i, k, &p)) {
+			x->rep->stats.sampled++;
+			return false;
+		}
 	Z3_solver_push(x->z.c, x->z.s);
 	Z3_solver_assert(x->z.c, x->z.s, x->dom);
 	Z3_solver_assert(x->z.c, x->z.s, pk_lint_M(x, i));
