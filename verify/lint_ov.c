@@ -203,7 +203,7 @@ unsigned long pk_lint_ov_count(const struct pk_lint_ov *ov, unsigned long *overl
 	return ov->visited;
 }
 
-static void ov_met(void *arg, uint32_t a, uint32_t b)
+static void mark_second(void *arg, uint32_t a, uint32_t b)
 {
 	bool *met = arg;
 	(void)a;
@@ -212,19 +212,14 @@ static void ov_met(void *arg, uint32_t a, uint32_t b)
 
 /* Only the rules of `of` are swept against the others: no list is laid
  * out, and they are usually few. */
-static void mark_met(const struct pk_lint_ov *ov, const bool *of, bool before, bool *met)
+void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met)
 {
 	struct pk_box_index *sub = pk_box_index_subset(ov->ix, of);
-	pk_box_index_cross(sub, ov->ix, before, ov_met, met);
+	pk_box_index_cross(sub, ov->ix, true, mark_second, met);
 	pk_box_index_free(sub);
 }
 
-void pk_lint_ov_before(const struct pk_lint_ov *ov, const bool *of, bool *met)
-{
-	mark_met(ov, of, true, met);
-}
-
-static void ov_met_first(void *arg, uint32_t a, uint32_t b)
+static void mark_first(void *arg, uint32_t a, uint32_t b)
 {
 	bool *met = arg;
 	(void)b;
@@ -234,7 +229,7 @@ static void ov_met_first(void *arg, uint32_t a, uint32_t b)
 void pk_lint_ov_near(const struct pk_lint_ov *ov, const bool *of, const bool *to, bool *met)
 {
 	struct pk_box_index *a = pk_box_index_subset(ov->ix, of), *b = pk_box_index_subset(ov->ix, to);
-	pk_box_index_cross(a, b, false, ov_met_first, met);
+	pk_box_index_cross(a, b, false, mark_first, met);
 	pk_box_index_free(a);
 	pk_box_index_free(b);
 }
