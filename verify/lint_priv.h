@@ -121,6 +121,16 @@ void pk_lint_reach(struct pk_lint_ctx *x);
  * Within a question whose packets only the rules of `meets` (per rule; NULL:
  * all) can match, the others are left out: they match none of them. */
 Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
+/* The rules whose "not M" pk_lint_decided_by() puts beside rule i's M
+ * (allocated: the caller frees v). */
+struct pk_lint_set pk_lint_deciders_over(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
+/* Whether some packet meets `fixed` and no rule of s, asked in parts
+ * (verify/lint_parts.c); UNSETTLED: ask the whole. Only for a question
+ * over this many rules or more: a smaller one is cheap whole, and asked
+ * whole first its witness stays the one the solver gives first. */
+#define PK_LINT_PARTS_MIN_RULES 256
+enum pk_lint_parts { PK_PARTS_NONE, PK_PARTS_SOME, PK_PARTS_UNSETTLED };
+enum pk_lint_parts pk_lint_parts(struct pk_lint_ctx *x, Z3_ast fixed, const struct pk_lint_set *s);
 /* What any source on a WAN-type interface can open (verify/lint_expose.c). */
 void pk_lint_exposure(struct pk_lint_ctx *x);
 void pk_lint_rules(struct pk_lint_ctx *x);
