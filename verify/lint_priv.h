@@ -108,7 +108,15 @@ void pk_lint_check_overridden(struct pk_lint_ctx *x, uint32_t i);
 void pk_lint_relations(struct pk_lint_ctx *x);
 /* Readable witnesses: each field set to a value from the rules or the
  * topology where that proves the same (verify/lint_witness.c). */
-void pk_lint_readable(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
+void pk_lint_readable(const struct pk_lint_ctx *x);
+/* The rules that may match a packet, by its addresses' first bytes
+ * (verify/lint_point.c), from the rules' boxes. */
+struct pk_lint_point;
+struct pk_eval_result;
+struct pk_lint_point *pk_lint_point_new(const struct pk_ir_ruleset *rs, const struct pk_box *box);
+void pk_lint_point_free(struct pk_lint_point *ix);
+/* pk_eval_filter(), trying only the rules that may match p. */
+void pk_lint_point_eval(const struct pk_lint_point *ix, const struct pk_vpkt *p, struct pk_eval_result *res);
 /* The interface holds a loopback address (127/8, ::1). */
 bool pk_lint_iface_loopback(const struct pk_ir_iface *f);
 /* Merges the findings of one kind at one source location (the report
