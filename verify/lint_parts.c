@@ -20,19 +20,6 @@
  * the rules matching it, and a question that needs more is seldom helped. */
 #define PK_PARTS_ROUNDS 64
 
-static Z3_solver part_solver(struct pk_z3 *z, Z3_ast fixed)
-{
-	Z3_solver s = Z3_mk_solver(z->c);
-	Z3_solver_inc_ref(z->c, s);
-	Z3_params prm = Z3_mk_params(z->c);
-	Z3_params_inc_ref(z->c, prm);
-	Z3_params_set_uint(z->c, prm, Z3_mk_string_symbol(z->c, "timeout"), PK_Z3_TIMEOUT_MS);
-	Z3_solver_set_params(z->c, s, prm);
-	Z3_params_dec_ref(z->c, prm);
-	Z3_solver_assert(z->c, s, fixed);
-	return s;
-}
-
 static Z3_lbool part_check(struct pk_z3 *z, Z3_solver s, struct pk_vpkt *p)
 {
 	z->checks++;
@@ -68,7 +55,8 @@ static int add_matching(struct pk_lint_ctx *x, Z3_solver sv, const struct pk_lin
 
 enum pk_lint_parts pk_lint_parts(struct pk_lint_ctx *x, Z3_ast fixed, const struct pk_lint_set *s)
 {
-	Z3_solver sv = part_solver(&x->z, fixed);
+	Z3_solver sv = pk_z3_solver(&x->z);
+	Z3_solver_assert(x->z.c, sv, fixed);
 	bool *in = pk_xcalloc(s->n + 1, sizeof(*in));
 	enum pk_lint_parts r = PK_PARTS_UNSETTLED;
 	for (int round = 0; round < PK_PARTS_ROUNDS; round++) {
