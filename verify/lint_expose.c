@@ -405,7 +405,9 @@ static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, const bool *wa
 	e.n = 0;
 	e.risky = false;
 	for (uint32_t i = from; i < to; i++) {
-		if (!candidate(x, i))
+		/* a rule whose box meets no packet arriving on a WAN-type
+		 * interface decides none of them: no question */
+		if (!candidate(x, i) || !wan[i])
 			continue;
 		struct wan_q q = {i, wan, NULL, NULL, pk_lint_deciders_over(x, i, wan)};
 		if (q.d.n >= PK_LINT_PARTS_MIN_RULES)
