@@ -1,14 +1,15 @@
 /*
  * verify/lint_point.c: the rules that may match one packet, by the first
- * bits of its addresses.
+ * bits of its addresses, else by its protocol.
  *
  * Readable witnesses evaluate each candidate packet against the ruleset,
  * and the reference evaluator tries every rule in order. A rule's box
  * bounds its destination and source: a rule whose destination spans few
  * values of the first 16 bits is listed under each of them, else one
- * whose source does, else the same by the first 8 bits; else it is wide
- * and tried for every packet. The evaluator then tries the rules of the
- * packet's four lists and the wide ones, in order.
+ * whose source does, else the same by the first 8 bits, else under its
+ * protocol when it names one; else it is wide and tried for every packet.
+ * The evaluator then tries the rules of the packet's five lists and the
+ * wide ones, in order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,13 @@
  * each: a /16 spans one of 16 bits, a /8 one of 8. */
 #define PK_POINT_SPAN 8
 
-/* The lists, finest first: which address and how many first bits. */
+enum field { F_DST, F_SRC, F_PROTO };
+
+/* The lists, finest first: which field and how many of its first bits. */
 static const struct {
-	bool src;
+	enum field f;
 	unsigned bits;
-} kinds[] = {{false, 16}, {true, 16}, {false, 8}, {true, 8}};
+} kinds[] = {{F_DST, 16}, {F_SRC, 16}, {F_DST, 8}, {F_SRC, 8}, {F_PROTO, 8}};
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 #define WIDE NKINDS
@@ -42,10 +45,28 @@ static unsigned top(pk_u128 a, unsigned bits)
 	return (unsigned)(a >> (128 - bits));
 }
 
-/* The first `bits` bits of an address. */
-static unsigned key(const uint8_t a[16], unsigned bits)
+/* The packet's value for list kind k. */
+static unsigned key(const struct pk_vpkt *p, unsigned k)
 {
-	return bits == 16 ? (unsigned)a[0] << 8 | a[1] : a[0];
+	if (kinds[k].f == F_PROTO)
+		return p->proto;
+	const uint8_t *a = kinds[k].f == F_SRC ? p->src : p->dst;
+	return kinds[k].bits == 16 ? (unsigned)a[0] << 8 | a[1] : a[0];
+}
+
+/* The values of list kind k the rule's box spans, from *lo to *hi;
+ * false when it spans too many. The protocol is the rule's own: the
+ * evaluator tests it first, for fragments too. */
+static bool span(const struct pk_ir_rule *r, const struct pk_box *b, unsigned k, unsigned *lo, unsigned *hi)
+{
+	if (kinds[k].f == F_PROTO) {
+		*lo = *hi = r->proto;
+		return r->proto != 0;
+	}
+	const pk_u128 l = kinds[k].f == F_SRC ? b->src_lo : b->dst_lo, h = kinds[k].f == F_SRC ? b->src_hi : b->dst_hi;
+	*lo = top(l, kinds[k].bits);
+	*hi = top(h, kinds[k].bits);
+	return l <= h && *hi - *lo < PK_POINT_SPAN;
 }
 
 /* Which list holds rule i (-1: none, the evaluator passes over it), and
@@ -58,14 +79,9 @@ static int kind_of(const struct pk_ir_ruleset *rs, const struct pk_box *b, uint3
 	/* an empty box bounds nothing the evaluator is held to */
 	if (b->empty)
 		return WIDE;
-	for (unsigned k = 0; k < NKINDS; k++) {
-		const pk_u128 l = kinds[k].src ? b->src_lo : b->dst_lo, h = kinds[k].src ? b->src_hi : b->dst_hi;
-		if (l <= h && top(h, kinds[k].bits) - top(l, kinds[k].bits) < PK_POINT_SPAN) {
-			*lo = top(l, kinds[k].bits);
-			*hi = top(h, kinds[k].bits);
+	for (unsigned k = 0; k < NKINDS; k++)
+		if (span(&rs->rules[i], b, k, lo, hi))
 			return (int)k;
-		}
-	}
 	return WIDE;
 }
 
@@ -151,7 +167,7 @@ void pk_lint_point_eval(const struct pk_lint_point *ix, const struct pk_vpkt *p,
 {
 	struct lists l;
 	for (unsigned k = 0; k < NKINDS; k++) {
-		const unsigned t = key(kinds[k].src ? p->src : p->dst, kinds[k].bits);
+		const unsigned t = key(p, k);
 		l.v[k] = ix->ids[k] + ix->off[k][t];
 		l.n[k] = ix->off[k][t + 1] - ix->off[k][t];
 	}
