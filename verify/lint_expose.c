@@ -122,9 +122,19 @@ static bool *meeting_wan(const struct pk_lint_ctx *x)
 	return m;
 }
 
-/* The packets arriving on a WAN-type interface that rule i decides (that
- * it matches: alone), opening a connection. */
-static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i, const bool *wan, bool alone)
+/* What rule i decides from the WAN side, in parts: the conditions with
+ * rule i's match alone (NULL when the question is asked whole only) and
+ * the rules whose "not M" the whole adds, and the whole formula, built
+ * when first asked. */
+struct wan_q {
+	uint32_t i;
+	Z3_ast cond, whole;
+	struct pk_lint_set d;
+};
+
+/* The packets arriving on a WAN-type interface that rule q->i decides
+ * (that it matches: alone), opening a connection. */
+static Z3_ast from_wan(struct pk_lint_ctx *x, const struct wan_q *q, bool alone)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
 	Z3_ast *on = pk_xcalloc(rs->nifaces + 1, sizeof(*on));
@@ -139,7 +149,7 @@ static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i, const bool *wan, bool 
 	const Z3_ast lo6[2] = {is(x, x->z.p.af, PK_AF_INET6, 8), is(x, x->z.p.dst, 1, 128)};
 	const Z3_ast lo[2] = {Z3_mk_and(c, 2, lo4), Z3_mk_and(c, 2, lo6)};
 	const Z3_ast v[7] = {x->dom,
-			     alone ? pk_lint_M(x, i) : pk_lint_decided_by(x, i, wan),
+			     alone ? pk_lint_M(x, q->i) : pk_lint_decided_within(x, q->i, &q->d),
 			     is(x, x->z.p.dir, PK_DIR_IN, 8),
 			     Z3_mk_or(c, n, on), /* n > 0: the caller found a WAN-type interface */
 			     pk_lint_opening(x),
@@ -150,21 +160,10 @@ static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i, const bool *wan, bool 
 	return f;
 }
 
-/* What rule i decides from the WAN side, in parts: the conditions with
- * rule i's match alone (NULL when the question is asked whole only) and
- * the rules whose "not M" the whole adds, and the whole formula, built
- * when first asked. */
-struct wan_q {
-	uint32_t i;
-	const bool *wan;
-	Z3_ast cond, whole;
-	struct pk_lint_set d;
-};
-
 static Z3_ast whole(struct pk_lint_ctx *x, struct wan_q *q)
 {
 	if (!q->whole)
-		q->whole = from_wan(x, q->i, q->wan, false);
+		q->whole = from_wan(x, q, false);
 	return q->whole;
 }
 
@@ -215,12 +214,12 @@ static void add_item(struct exposure *e, const char *text, enum risk risk, const
 /* Witnesses another rule decides, refused before the side is given up. */
 #define PK_EXPOSE_RETRIES 3
 
-/* A witness within base and extra that rule i decides, to the firewall
+/* A witness within wq and extra that rule wq->i decides, to the firewall
  * itself (self) or forwarded to a network behind it (fwd; NULL when there
  * is none). The formula of what rule i decides leaves out rules that
  * cannot take its packets by their boxes or are unsure; when the
  * evaluator says another rule decides the witness, that rule is excluded
- * and the question asked again. */
+ * and the question asked again. A part with no packet settles it first. */
 static bool reach(struct pk_lint_ctx *x, struct wan_q *wq, Z3_ast extra, bool self, Z3_ast fwd,
 		  struct pk_vpkt *w)
 {
@@ -409,9 +408,9 @@ static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, const bool *wa
 		 * interface decides none of them: no question */
 		if (!candidate(x, i) || !wan[i])
 			continue;
-		struct wan_q q = {i, wan, NULL, NULL, pk_lint_deciders_over(x, i, wan)};
+		struct wan_q q = {i, NULL, NULL, pk_lint_deciders_over(x, i, wan)};
 		if (q.d.n >= PK_LINT_PARTS_MIN_RULES)
-			q.cond = from_wan(x, i, wan, true);
+			q.cond = from_wan(x, &q, true);
 		/* a rule that decides nothing from the WAN side is settled by
 		 * one question, not one per service and destination */
 		const enum pk_lint_parts p = q.cond ? pk_lint_parts(x, q.cond, &q.d) : PK_PARTS_UNSETTLED;

@@ -109,8 +109,8 @@ void pk_lint_relations(struct pk_lint_ctx *x);
 /* Readable witnesses: each field set to a value from the rules or the
  * topology where that proves the same (verify/lint_witness.c). */
 void pk_lint_readable(const struct pk_lint_ctx *x);
-/* The rules that may match a packet, by its addresses' first bytes
- * (verify/lint_point.c), from the rules' boxes. */
+/* The rules that may match a packet, by its addresses' first bits or its
+ * protocol (verify/lint_point.c), from the rules' boxes. */
 struct pk_lint_point;
 struct pk_eval_result;
 struct pk_lint_point *pk_lint_point_new(const struct pk_ir_ruleset *rs, const struct pk_box *box);
@@ -130,8 +130,9 @@ void pk_lint_reach(struct pk_lint_ctx *x);
  * all) can match, the others are left out: they match none of them. */
 Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
 /* The rules whose "not M" pk_lint_decided_by() puts beside rule i's M
- * (allocated: the caller frees v). */
+ * (allocated: the caller frees v), and that formula from them. */
 struct pk_lint_set pk_lint_deciders_over(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
+Z3_ast pk_lint_decided_within(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *d);
 /* Whether some packet meets `fixed` and no rule of s, asked in parts
  * (verify/lint_parts.c); UNSETTLED: ask the whole. Only for a question
  * over this many rules or more: a smaller one is cheap whole, and asked

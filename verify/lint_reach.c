@@ -160,8 +160,7 @@ struct pk_lint_set pk_lint_deciders_over(struct pk_lint_ctx *x, uint32_t i, cons
 	return d;
 }
 
-/* Rule i's M and "not M" of each rule of d. */
-static Z3_ast decided_within(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *d)
+Z3_ast pk_lint_decided_within(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *d)
 {
 	Z3_ast *v = pk_xcalloc(d->n + 1, sizeof(*v));
 	unsigned n = 0;
@@ -176,7 +175,7 @@ static Z3_ast decided_within(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets)
 {
 	struct pk_lint_set d = pk_lint_deciders_over(x, i, meets);
-	const Z3_ast f = decided_within(x, i, &d);
+	const Z3_ast f = pk_lint_decided_within(x, i, &d);
 	free(d.v);
 	return f;
 }
