@@ -242,34 +242,68 @@ static void translate(const struct pk_ir_ruleset *rs, uint32_t i, struct pk_vpkt
 	}
 }
 
-void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res,
-		    void (*visit)(void *ctx, uint32_t rule), void *ctx)
+static void start(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res)
 {
 	res->rule = res->nat_rule = PK_EVAL_NONE;
 	res->pass = true;
 	res->nat_exact = true;
 	res->out = *p;
 	res->skipped = skipped(rs, p);
+}
+
+/* Rule i's part in the evaluation of p; false when it stops there. */
+static bool step(const struct pk_ir_ruleset *rs, uint32_t i, const struct pk_vpkt *p, bool local,
+		 struct pk_eval_result *res, void (*visit)(void *ctx, uint32_t rule), void *ctx)
+{
+	const struct pk_ir_rule *r = &rs->rules[i];
+	const bool filter = r->action == PK_ACT_PASS || r->action == PK_ACT_BLOCK || r->action == PK_ACT_MATCH;
+	if (!filter || !match(rs, r, &res->out, local))
+		return true;
+	if (visit)
+		visit(ctx, i);
+	if (r->action != PK_ACT_MATCH) {
+		res->rule = i;
+		res->pass = r->action == PK_ACT_PASS;
+	} else if (r->nat.kind != PK_NAT_NONE && !p->fragment) {
+		translate(rs, i, &res->out, res); /* pf translates no fragment: it keeps no state for it */
+	}
+	/* quick stops evaluation, on a match rule too (pf's PF_TEST_QUICK) */
+	return !r->quick;
+}
+
+static void finish(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res)
+{
+	if (res->rule != PK_EVAL_NONE && res->pass && rs->rules[res->rule].nat.kind != PK_NAT_NONE && !p->fragment)
+		translate(rs, res->rule, &res->out, res);
+}
+
+void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res,
+		    void (*visit)(void *ctx, uint32_t rule), void *ctx)
+{
+	start(rs, p, res);
 	if (res->skipped)
 		return;
 	const bool local = is_local(rs, p);
-	for (uint32_t i = 0; i < rs->nrules; i++) {
-		const struct pk_ir_rule *r = &rs->rules[i];
-		const bool filter = r->action == PK_ACT_PASS || r->action == PK_ACT_BLOCK || r->action == PK_ACT_MATCH;
-		if (!filter || !match(rs, r, &res->out, local))
-			continue;
-		if (visit)
-			visit(ctx, i);
-		if (r->action != PK_ACT_MATCH) {
-			res->rule = i;
-			res->pass = r->action == PK_ACT_PASS;
-		} else if (r->nat.kind != PK_NAT_NONE && !p->fragment) {
-			translate(rs, i, &res->out, res); /* pf translates no fragment: it keeps no state for it */
-		}
-		/* quick stops evaluation, on a match rule too (pf's PF_TEST_QUICK) */
-		if (r->quick)
-			break;
+	for (uint32_t i = 0; i < rs->nrules && step(rs, i, p, local, res, visit, ctx); i++)
+		;
+	finish(rs, p, res);
+}
+
+void pk_eval_filter_among(const struct pk_ir_ruleset *rs, uint32_t (*next)(void *it), void *it,
+			  const struct pk_vpkt *p, struct pk_eval_result *res)
+{
+	start(rs, p, res);
+	if (res->skipped)
+		return;
+	const bool local = is_local(rs, p);
+	uint32_t i = 0;
+	bool go = true;
+	for (uint32_t k; go && res->nat_rule == PK_EVAL_NONE && (k = next(it)) != PK_EVAL_NONE;) {
+		i = k;
+		go = step(rs, i, p, local, res, NULL, NULL);
 	}
-	if (res->rule != PK_EVAL_NONE && res->pass && rs->rules[res->rule].nat.kind != PK_NAT_NONE && !p->fragment)
-		translate(rs, res->rule, &res->out, res);
+	/* a translated packet may meet rules the list left out */
+	for (i++; go && res->nat_rule != PK_EVAL_NONE && i < rs->nrules; i++)
+		go = step(rs, i, p, local, res, NULL, NULL);
+	finish(rs, p, res);
 }

@@ -40,6 +40,12 @@ struct pk_eval_result {
 void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res,
 		    void (*visit)(void *ctx, uint32_t rule), void *ctx);
 
+/* pk_eval_filter for a packet only the rules next(it) gives (ascending,
+ * then PK_EVAL_NONE) can match as it arrives: the same result. Once a
+ * match rule translates it, every later rule is tried. */
+void pk_eval_filter_among(const struct pk_ir_ruleset *rs, uint32_t (*next)(void *it), void *it,
+			  const struct pk_vpkt *p, struct pk_eval_result *res);
+
 /* The first address a translation's pool offers in family af, and whether
  * it is the only one (a host): an address or network, or a table's first
  * entry (an interface's addresses are an implicit table). False when the

@@ -413,7 +413,7 @@ int pk_lint_run(const struct pk_ir_ruleset *rs, const struct pk_lint_opts *o, st
 	pk_lint_rules(&x);
 	pk_lint_relations(&x);
 	pk_lint_reach(&x);
-	pk_lint_readable(rs, rep);
+	pk_lint_readable(&x);
 	pk_lint_replay_check(rs, rep, o->debug);
 	rep->stats.solver_calls = x.z.checks;
 	unsigned long overlapping;

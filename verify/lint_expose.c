@@ -122,8 +122,19 @@ static bool *meeting_wan(const struct pk_lint_ctx *x)
 	return m;
 }
 
-/* The packets arriving on a WAN-type interface that rule i decides, opening a connection. */
-static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i, const bool *wan)
+/* What rule i decides from the WAN side, in parts: the conditions with
+ * rule i's match alone (NULL when the question is asked whole only) and
+ * the rules whose "not M" the whole adds, and the whole formula, built
+ * when first asked. */
+struct wan_q {
+	uint32_t i;
+	Z3_ast cond, whole;
+	struct pk_lint_set d;
+};
+
+/* The packets arriving on a WAN-type interface that rule q->i decides
+ * (that it matches: alone), opening a connection. */
+static Z3_ast from_wan(struct pk_lint_ctx *x, const struct wan_q *q, bool alone)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
 	Z3_ast *on = pk_xcalloc(rs->nifaces + 1, sizeof(*on));
@@ -138,7 +149,7 @@ static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i, const bool *wan)
 	const Z3_ast lo6[2] = {is(x, x->z.p.af, PK_AF_INET6, 8), is(x, x->z.p.dst, 1, 128)};
 	const Z3_ast lo[2] = {Z3_mk_and(c, 2, lo4), Z3_mk_and(c, 2, lo6)};
 	const Z3_ast v[7] = {x->dom,
-			     pk_lint_decided_by(x, i, wan),
+			     alone ? pk_lint_M(x, q->i) : pk_lint_decided_within(x, q->i, &q->d),
 			     is(x, x->z.p.dir, PK_DIR_IN, 8),
 			     Z3_mk_or(c, n, on), /* n > 0: the caller found a WAN-type interface */
 			     pk_lint_opening(x),
@@ -147,6 +158,13 @@ static Z3_ast from_wan(struct pk_lint_ctx *x, uint32_t i, const bool *wan)
 	const Z3_ast f = pk_z3_and(c, 7, v);
 	free(on);
 	return f;
+}
+
+static Z3_ast whole(struct pk_lint_ctx *x, struct wan_q *q)
+{
+	if (!q->whole)
+		q->whole = from_wan(x, q, false);
+	return q->whole;
 }
 
 /* Packets routed to a network behind the firewall: through an interface
@@ -196,21 +214,25 @@ static void add_item(struct exposure *e, const char *text, enum risk risk, const
 /* Witnesses another rule decides, refused before the side is given up. */
 #define PK_EXPOSE_RETRIES 3
 
-/* A witness within base and extra that rule i decides, to the firewall
+/* A witness within wq and extra that rule wq->i decides, to the firewall
  * itself (self) or forwarded to a network behind it (fwd; NULL when there
  * is none). The formula of what rule i decides leaves out rules that
  * cannot take its packets by their boxes or are unsure; when the
  * evaluator says another rule decides the witness, that rule is excluded
- * and the question asked again. */
-static bool reach(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, bool self, Z3_ast fwd,
+ * and the question asked again. A part with no packet settles it first. */
+static bool reach(struct pk_lint_ctx *x, struct wan_q *wq, Z3_ast extra, bool self, Z3_ast fwd,
 		  struct pk_vpkt *w)
 {
 	Z3_context c = x->z.c;
+	const uint32_t i = wq->i;
 	const Z3_ast s = pk_z3_dst_is_self(&x->z, x->rs);
 	if (!self && !fwd)
 		return false;
 	const Z3_ast where = self ? s : Z3_mk_and(c, 2, (Z3_ast[]){Z3_mk_not(c, s), fwd});
-	Z3_ast q = Z3_mk_and(c, 3, (Z3_ast[]){base, extra, where});
+	/* no packet within a part: none within the whole */
+	if (wq->cond && pk_lint_parts(x, Z3_mk_and(c, 3, (Z3_ast[]){wq->cond, extra, where}), &wq->d) == PK_PARTS_NONE)
+		return false;
+	Z3_ast q = Z3_mk_and(c, 3, (Z3_ast[]){whole(x, wq), extra, where});
 	for (int k = 0; k < PK_EXPOSE_RETRIES && pk_z3_witness(&x->z, q, w); k++) {
 		struct pk_eval_result res;
 		pk_eval_filter(x->rs, w, &res, NULL, NULL);
@@ -228,26 +250,26 @@ static bool reach(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, 
  * other family, where pf forwards it (never to the firewall itself). Writes it to
  * buf with a witness; *self says whether the firewall itself is reached.
  * False when nothing is opened. */
-static bool leads(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, Z3_ast fwd, struct pk_vpkt *w,
+static bool leads(struct pk_lint_ctx *x, struct wan_q *q, Z3_ast extra, Z3_ast fwd, struct pk_vpkt *w,
 		  char *buf, size_t size, bool *self)
 {
-	const struct pk_ir_rule *r = &x->rs->rules[i];
+	const struct pk_ir_rule *r = &x->rs->rules[q->i];
 	*self = false;
 	if (r->nat.kind == PK_NAT_RDR_TO && r->nat.npool) {
 		char to[64];
 		pk_print_addr_str(x->rs, &r->nat.pool[0], to, sizeof(to));
-		const Z3_ast v[2] = {base, extra};
+		const Z3_ast v[2] = {whole(x, q), extra};
 		snprintf(buf, size, "redirected to %s", to);
 		return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, v), w);
 	}
 	if (r->afto.af) {
-		const Z3_ast v[2] = {base, extra};
+		const Z3_ast v[2] = {whole(x, q), extra};
 		snprintf(buf, size, "translated to %s by af-to and forwarded", r->afto.af == PK_AF_INET ? "inet" : "inet6");
 		return pk_z3_witness(&x->z, Z3_mk_and(x->z.c, 2, v), w);
 	}
 	struct pk_vpkt w2;
-	*self = reach(x, i, base, extra, true, fwd, w);
-	const bool on = reach(x, i, base, extra, false, fwd, *self ? &w2 : w);
+	*self = reach(x, q, extra, true, fwd, w);
+	const bool on = reach(x, q, extra, false, fwd, *self ? &w2 : w);
 	snprintf(buf, size, "%s", *self && on ? "on the firewall and forwarded" : *self ? "on the firewall itself"
 											: "forwarded");
 	return *self || on;
@@ -255,29 +277,29 @@ static bool leads(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast extra, 
 
 /* Adds the service as open, a risk where its scope says (fwd: the
  * networks behind the firewall, NULL when there are none). */
-static void add_service(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, const struct service *s,
+static void add_service(struct pk_lint_ctx *x, struct wan_q *q, Z3_ast fwd, const struct service *s,
 			struct exposure *e)
 {
 	const Z3_ast pv[2] = {is(x, x->z.p.proto, s->proto, 8), is(x, x->z.p.dport, s->port, 16)};
 	struct pk_vpkt w;
 	char to[80];
 	bool self;
-	if (!leads(x, i, base, Z3_mk_and(x->z.c, 2, pv), fwd, &w, to, sizeof(to), &self))
+	if (!leads(x, q, Z3_mk_and(x->z.c, 2, pv), fwd, &w, to, sizeof(to), &self))
 		return;
 	char text[160];
 	snprintf(text, sizeof(text), "%s (%s %u) %s", s->name, pk_vpkt_proto_name(s->proto), s->port, to);
 	const bool risky = s->scope == ANYWHERE || (self && (s->scope == SELF || fwd));
-	add_item(e, text, risky ? s->risk : R_NONE, &w, i);
+	add_item(e, text, risky ? s->risk : R_NONE, &w, q->i);
 }
 
-static void check_services(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, struct exposure *e)
+static void check_services(struct pk_lint_ctx *x, struct wan_q *q, Z3_ast fwd, struct exposure *e)
 {
-	const struct pk_ir_rule *r = &x->rs->rules[i];
+	const struct pk_ir_rule *r = &x->rs->rules[q->i];
 	for (size_t k = 0; k < sizeof(services) / sizeof(services[0]); k++) {
 		const struct service *s = &services[k];
 		if ((!r->proto || r->proto == s->proto) &&
 		    pk_port_op_match(r->dport.op, r->dport.lo, r->dport.hi, s->port))
-			add_service(x, i, base, fwd, s, e);
+			add_service(x, q, fwd, s, e);
 	}
 }
 
@@ -349,13 +371,13 @@ static uint32_t same_line_end(const struct pk_ir_ruleset *rs, uint32_t i)
 
 /* The one item of a rule that opens every port, or of one opening
  * what no listed service is: where it leads, with a witness. */
-static void add_whole(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd, struct exposure *e)
+static void add_whole(struct pk_lint_ctx *x, struct wan_q *q, Z3_ast fwd, struct exposure *e)
 {
-	const struct pk_ir_rule *r = &x->rs->rules[i];
+	const struct pk_ir_rule *r = &x->rs->rules[q->i];
 	struct pk_vpkt w;
 	char to[80];
 	bool self;
-	if (!leads(x, i, base, Z3_mk_true(x->z.c), fwd, &w, to, sizeof(to), &self))
+	if (!leads(x, q, Z3_mk_true(x->z.c), fwd, &w, to, sizeof(to), &self))
 		return;
 	char text[160];
 	const bool every = r->dport.op == PK_PORT_ANY && (!r->proto || r->proto == 6 || r->proto == 17);
@@ -363,7 +385,7 @@ static void add_whole(struct pk_lint_ctx *x, uint32_t i, Z3_ast base, Z3_ast fwd
 		snprintf(text, sizeof(text), "every port %s (ssh, databases and file sharing among them)", to);
 	else
 		describe(r, &w, to, text, sizeof(text));
-	add_item(e, text, every ? R_ADMIN : R_NONE, &w, i);
+	add_item(e, text, every ? R_ADMIN : R_NONE, &w, q->i);
 }
 
 /* The solver proves no packet meets f (a timeout proves nothing). */
@@ -382,19 +404,27 @@ static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, const bool *wa
 	e.n = 0;
 	e.risky = false;
 	for (uint32_t i = from; i < to; i++) {
-		if (!candidate(x, i))
+		/* a rule whose box meets no packet arriving on a WAN-type
+		 * interface decides none of them: no question */
+		if (!candidate(x, i) || !wan[i])
 			continue;
-		const Z3_ast base = from_wan(x, i, wan);
+		struct wan_q q = {i, NULL, NULL, pk_lint_deciders_over(x, i, wan)};
+		if (q.d.n >= PK_LINT_PARTS_MIN_RULES)
+			q.cond = from_wan(x, &q, true);
 		/* a rule that decides nothing from the WAN side is settled by
 		 * one question, not one per service and destination */
-		if (none(x, base))
+		const enum pk_lint_parts p = q.cond ? pk_lint_parts(x, q.cond, &q.d) : PK_PARTS_UNSETTLED;
+		if (p == PK_PARTS_NONE || (p == PK_PARTS_UNSETTLED && none(x, whole(x, &q)))) {
+			free(q.d.v);
 			continue;
+		}
 		const struct pk_ir_rule *r = &x->rs->rules[i];
 		const unsigned before = e.n;
 		if (r->dport.op != PK_PORT_ANY)
-			check_services(x, i, base, fwd, &e);
+			check_services(x, &q, fwd, &e);
 		if (e.n == before)
-			add_whole(x, i, base, fwd, &e);
+			add_whole(x, &q, fwd, &e);
+		free(q.d.v);
 	}
 	if (e.n)
 		report(x, &e);

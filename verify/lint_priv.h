@@ -116,7 +116,15 @@ void pk_lint_check_overridden(struct pk_lint_ctx *x, uint32_t i);
 void pk_lint_relations(struct pk_lint_ctx *x);
 /* Readable witnesses: each field set to a value from the rules or the
  * topology where that proves the same (verify/lint_witness.c). */
-void pk_lint_readable(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
+void pk_lint_readable(const struct pk_lint_ctx *x);
+/* The rules that may match a packet, by its addresses' first bits or its
+ * protocol (verify/lint_point.c), from the rules' boxes. */
+struct pk_lint_point;
+struct pk_eval_result;
+struct pk_lint_point *pk_lint_point_new(const struct pk_ir_ruleset *rs, const struct pk_box *box);
+void pk_lint_point_free(struct pk_lint_point *ix);
+/* pk_eval_filter(), trying only the rules that may match p. */
+void pk_lint_point_eval(const struct pk_lint_point *ix, const struct pk_vpkt *p, struct pk_eval_result *res);
 /* The interface holds a loopback address (127/8, ::1). */
 bool pk_lint_iface_loopback(const struct pk_ir_iface *f);
 /* Merges the findings of one kind at one source location (the report
@@ -129,6 +137,17 @@ void pk_lint_reach(struct pk_lint_ctx *x);
  * Within a question whose packets only the rules of `meets` (per rule; NULL:
  * all) can match, the others are left out: they match none of them. */
 Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
+/* The rules whose "not M" pk_lint_decided_by() puts beside rule i's M
+ * (allocated: the caller frees v), and that formula from them. */
+struct pk_lint_set pk_lint_deciders_over(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
+Z3_ast pk_lint_decided_within(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *d);
+/* Whether some packet meets `fixed` and no rule of s, asked in parts
+ * (verify/lint_parts.c); UNSETTLED: ask the whole. Only for a question
+ * over this many rules or more: a smaller one is cheap whole, and asked
+ * whole first its witness stays the one the solver gives first. */
+#define PK_LINT_PARTS_MIN_RULES 256
+enum pk_lint_parts { PK_PARTS_NONE, PK_PARTS_SOME, PK_PARTS_UNSETTLED };
+enum pk_lint_parts pk_lint_parts(struct pk_lint_ctx *x, Z3_ast fixed, const struct pk_lint_set *s);
 /* What any source on a WAN-type interface can open (verify/lint_expose.c). */
 void pk_lint_exposure(struct pk_lint_ctx *x);
 void pk_lint_rules(struct pk_lint_ctx *x);

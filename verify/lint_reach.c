@@ -108,15 +108,24 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		if (x->unsure[i] && !rs->rules[i].probability && !rs->rules[i].tagged)
 			return;
-	Z3_ast *v = pk_xcalloc(rs->nrules + 2, sizeof(*v));
 	uint32_t wide[PK_IMPLICIT_WIDE];
 	const unsigned nw = wide_rules(x, wide);
+	struct pk_lint_set q = {pk_xcalloc(rs->nrules + 1, sizeof(*q.v)), 0};
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (in_question(x, i) && !held_by_wide(x, i, wide, nw))
+			q.v[q.n++] = i;
+	Z3_ast *v = pk_xcalloc(q.n + 2, sizeof(*v));
 	unsigned n = 0;
 	v[n++] = x->dom;
 	v[n++] = Z3_mk_eq(x->z.c, x->z.p.tag, pk_z3_bv(x->z.c, 0, 16));
-	for (uint32_t i = 0; i < rs->nrules; i++)
-		if (in_question(x, i) && !held_by_wide(x, i, wide, nw))
-			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, i));
+	if (q.n >= PK_LINT_PARTS_MIN_RULES && pk_lint_parts(x, Z3_mk_and(x->z.c, 2, v), &q) == PK_PARTS_NONE) {
+		free(q.v);
+		free(v);
+		return;
+	}
+	for (unsigned k = 0; k < q.n; k++)
+		v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, q.v[k]));
+	free(q.v);
 	struct pk_vpkt w;
 	const Z3_ast all = pk_z3_and(x->z.c, n, v);
 	/* TCP first, the classic case (non-SYN TCP past flags S/SA), and IPv4
@@ -135,23 +144,39 @@ static void check_implicit_pass(struct pk_lint_ctx *x)
 	free(v);
 }
 
-Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets)
+struct pk_lint_set pk_lint_deciders_over(struct pk_lint_ctx *x, uint32_t i, const bool *meets)
 {
 	const struct pk_ir_rule *r = &x->rs->rules[i];
 	const struct pk_lint_set nb = pk_lint_neighbours(x, i);
-	Z3_ast *v = pk_xcalloc(nb.n + 2, sizeof(*v));
-	unsigned n = 0;
-	v[n++] = pk_lint_M(x, i);
+	struct pk_lint_set d = {pk_xcalloc(nb.n + 1, sizeof(*d.v)), 0};
 	for (unsigned k = 0; k < nb.n; k++) {
 		const uint32_t j = nb.v[k];
 		const struct pk_ir_rule *o = &x->rs->rules[j];
 		if (meets && !meets[j])
 			continue;
 		if (pk_lint_takes_first(x, j, i) || (pk_z3_decides(o) && !x->dead[j] && j > i && !r->quick))
-			v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, j));
+			d.v[d.n++] = j;
 	}
+	return d;
+}
+
+Z3_ast pk_lint_decided_within(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *d)
+{
+	Z3_ast *v = pk_xcalloc(d->n + 1, sizeof(*v));
+	unsigned n = 0;
+	v[n++] = pk_lint_M(x, i);
+	for (unsigned k = 0; k < d->n; k++)
+		v[n++] = Z3_mk_not(x->z.c, pk_lint_M(x, d->v[k]));
 	const Z3_ast f = pk_z3_and(x->z.c, n, v);
 	free(v);
+	return f;
+}
+
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets)
+{
+	struct pk_lint_set d = pk_lint_deciders_over(x, i, meets);
+	const Z3_ast f = pk_lint_decided_within(x, i, &d);
+	free(d.v);
 	return f;
 }
 

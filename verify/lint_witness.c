@@ -27,12 +27,19 @@ struct fate {
 	uint64_t matches; /* bit k: rule k of the finding (the rule, then its related rules) matches */
 };
 
-static void fate_of(const struct pk_ir_ruleset *rs, const struct pk_lint_finding *f, const struct pk_vpkt *p,
-		    struct fate *o)
+/* The ruleset, and the rules that may match a packet (each candidate is
+ * evaluated: most rules are far from it). */
+struct rd {
+	const struct pk_ir_ruleset *rs;
+	const struct pk_lint_point *ix;
+};
+
+static void fate_of(const struct rd *d, const struct pk_lint_finding *f, const struct pk_vpkt *p, struct fate *o)
 {
+	const struct pk_ir_ruleset *rs = d->rs;
 	memset(o, 0, sizeof(*o));
 	struct pk_eval_result ev;
-	pk_eval_filter(rs, p, &ev, NULL, NULL);
+	pk_lint_point_eval(d->ix, p, &ev);
 	o->rule = ev.rule;
 	o->pass = ev.pass;
 	o->skipped = ev.skipped;
@@ -50,7 +57,7 @@ static void fate_of(const struct pk_ir_ruleset *rs, const struct pk_lint_finding
 		struct pk_vpkt out = *p;
 		out.dir = PK_DIR_OUT;
 		out.ifname = o->route;
-		pk_eval_filter(rs, &out, &ev, NULL, NULL);
+		pk_lint_point_eval(d->ix, &out, &ev);
 		o->out_rule = ev.rule;
 		o->out_pass = ev.pass;
 	}
@@ -163,8 +170,9 @@ static void addr_candidates(const struct pk_ir_ruleset *rs, const struct pk_lint
 
 /* The witness on a topology's interface instead of a loopback or one
  * no rule names, when that proves the same. */
-static void try_ifaces(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f, const struct fate *want)
+static void try_ifaces(const struct rd *d, struct pk_lint_finding *f, const struct fate *want)
 {
+	const struct pk_ir_ruleset *rs = d->rs;
 	const struct pk_ir_iface *on = f->witness.ifname ? pk_ir_iface_find(rs, f->witness.ifname) : NULL;
 	if (on && !pk_lint_iface_loopback(on))
 		return;
@@ -174,7 +182,7 @@ static void try_ifaces(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f
 		struct pk_vpkt p = f->witness;
 		p.ifname = rs->ifaces[k].name;
 		struct fate got;
-		fate_of(rs, f, &p, &got);
+		fate_of(d, f, &p, &got);
 		if (same_fate(want, &got)) {
 			f->witness = p;
 			return;
@@ -231,14 +239,14 @@ static void icmp_candidates(const struct pk_ir_ruleset *rs, const struct pk_lint
 
 /* Tries each value for one field (set writes it); keeps the first that
  * leaves the fate alone. */
-static void try_values(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f, const struct fate *want,
+static void try_values(const struct rd *d, struct pk_lint_finding *f, const struct fate *want,
 		       const struct nums *c, void (*set)(struct pk_vpkt *, unsigned))
 {
 	for (unsigned k = 0; k < c->n; k++) {
 		struct pk_vpkt p = f->witness;
 		set(&p, c->v[k]);
 		struct fate got;
-		fate_of(rs, f, &p, &got);
+		fate_of(d, f, &p, &got);
 		if (same_fate(want, &got)) {
 			f->witness = p;
 			return;
@@ -256,17 +264,17 @@ static void set_icmp(struct pk_vpkt *p, unsigned v)
 static void set_flags(struct pk_vpkt *p, unsigned v) { p->flags = (uint8_t)v; }
 static void set_tos(struct pk_vpkt *p, unsigned v) { p->tos = (uint8_t)v; }
 
-static void try_addrs(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f, const struct fate *want, bool dst)
+static void try_addrs(const struct rd *d, struct pk_lint_finding *f, const struct fate *want, bool dst)
 {
 	struct addrs c;
-	addr_candidates(rs, f, &f->witness, dst, &c);
+	addr_candidates(d->rs, f, &f->witness, dst, &c);
 	for (unsigned k = 0; k < c.n; k++) {
 		struct pk_vpkt p = f->witness;
 		memcpy(dst ? p.dst : p.src, c.v[k], 16);
 		if (!memcmp(p.src, p.dst, 16))
 			continue;
 		struct fate got;
-		fate_of(rs, f, &p, &got);
+		fate_of(d, f, &p, &got);
 		if (same_fate(want, &got)) {
 			f->witness = p;
 			return;
@@ -274,26 +282,27 @@ static void try_addrs(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f,
 	}
 }
 
-static void readable(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f)
+static void readable(const struct rd *d, struct pk_lint_finding *f)
 {
+	const struct pk_ir_ruleset *rs = d->rs;
 	struct fate want;
-	fate_of(rs, f, &f->witness, &want);
+	fate_of(d, f, &f->witness, &want);
 	struct pk_vpkt *w = &f->witness;
-	try_ifaces(rs, f, &want);
-	try_addrs(rs, f, &want, false);
-	try_addrs(rs, f, &want, true);
+	try_ifaces(d, f, &want);
+	try_addrs(d, f, &want, false);
+	try_addrs(d, f, &want, true);
 	struct nums c;
 	if (w->proto == PK_PROTO_TCP || w->proto == PK_PROTO_UDP) {
 		/* an exposure's witness shows the service it names */
 		port_candidates(rs, f, true, &c);
 		if (f->id != PK_LINT_EXPOSURE || rs->rules[f->rule].dport.op == PK_PORT_ANY)
-			try_values(rs, f, &want, &c, set_dport);
+			try_values(d, f, &want, &c, set_dport);
 		port_candidates(rs, f, false, &c);
-		try_values(rs, f, &want, &c, set_sport);
+		try_values(d, f, &want, &c, set_sport);
 	}
 	if (w->proto == PK_PROTO_ICMP || w->proto == PK_PROTO_ICMP6) {
 		icmp_candidates(rs, f, w->af, &c);
-		try_values(rs, f, &want, &c, set_icmp);
+		try_values(d, f, &want, &c, set_icmp);
 	}
 	if (w->proto == PK_PROTO_TCP) {
 		/* a SYN, an ACK, data, a SYN-ACK, a FIN, a reset: flag sets pf's
@@ -301,15 +310,18 @@ static void readable(const struct pk_ir_ruleset *rs, struct pk_lint_finding *f)
 		const struct nums fl = {{PK_TH_SYN, PK_TH_ACK, PK_TH_PUSH | PK_TH_ACK, PK_TH_SYN | PK_TH_ACK,
 					 PK_TH_FIN | PK_TH_ACK, PK_TH_RST},
 					6};
-		try_values(rs, f, &want, &fl, set_flags);
+		try_values(d, f, &want, &fl, set_flags);
 	}
 	const struct nums zero = {{0}, 1};
-	try_values(rs, f, &want, &zero, set_tos);
+	try_values(d, f, &want, &zero, set_tos);
 }
 
-void pk_lint_readable(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep)
+void pk_lint_readable(const struct pk_lint_ctx *x)
 {
-	for (unsigned i = 0; i < rep->n; i++)
-		if (rep->v[i].has_witness)
-			readable(rs, &rep->v[i]);
+	struct pk_lint_point *ix = pk_lint_point_new(x->rs, x->box);
+	const struct rd d = {x->rs, ix};
+	for (unsigned i = 0; i < x->rep->n; i++)
+		if (x->rep->v[i].has_witness)
+			readable(&d, &x->rep->v[i]);
+	pk_lint_point_free(ix);
 }

@@ -54,6 +54,20 @@ static void add_names(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 	}
 }
 
+Z3_solver pk_z3_solver(struct pk_z3 *z)
+{
+	Z3_solver s = Z3_mk_solver(z->c);
+	Z3_solver_inc_ref(z->c, s);
+	/* A question the solver cannot settle in this time stays unanswered:
+	 * callers report only what it proves. */
+	Z3_params prm = Z3_mk_params(z->c);
+	Z3_params_inc_ref(z->c, prm);
+	Z3_params_set_uint(z->c, prm, Z3_mk_string_symbol(z->c, "timeout"), PK_Z3_TIMEOUT_MS);
+	Z3_solver_set_params(z->c, s, prm);
+	Z3_params_dec_ref(z->c, prm);
+	return s;
+}
+
 int pk_z3_init(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *other)
 {
 	memset(z, 0, sizeof(*z));
@@ -67,15 +81,7 @@ int pk_z3_init(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_
 		return -1;
 	Z3_set_error_handler(z->c, on_z3_error);
 	Z3_global_param_set("smt.core.minimize", "true");
-	z->s = Z3_mk_solver(z->c);
-	Z3_solver_inc_ref(z->c, z->s);
-	/* A question the solver cannot settle in this time stays unanswered:
-	 * callers report only what it proves. */
-	Z3_params prm = Z3_mk_params(z->c);
-	Z3_params_inc_ref(z->c, prm);
-	Z3_params_set_uint(z->c, prm, Z3_mk_string_symbol(z->c, "timeout"), PK_Z3_TIMEOUT_MS);
-	Z3_solver_set_params(z->c, z->s, prm);
-	Z3_params_dec_ref(z->c, prm);
+	z->s = pk_z3_solver(z);
 #define PK_Z3_FIELD_MK(name, bits) \
 	z->p.name = Z3_mk_const(z->c, Z3_mk_string_symbol(z->c, "p." #name), Z3_mk_bv_sort(z->c, bits));
 	PK_Z3_FIELDS(PK_Z3_FIELD_MK)

@@ -76,6 +76,9 @@ struct pk_z3 {
  * enough): the interfaces and tags they name are enumerated first. */
 int pk_z3_init(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_ruleset *other);
 void pk_z3_fini(struct pk_z3 *z);
+/* A new solver (one reference: Z3_solver_dec_ref it) with the timeout of
+ * z's own; z->s is one. */
+Z3_solver pk_z3_solver(struct pk_z3 *z);
 unsigned pk_z3_iface_index(const struct pk_z3 *z, const char *name);
 
 /* A well-formed packet: the constraints between fields (ports only for
