@@ -625,9 +625,22 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 	}
 }
 
+/* A forwarded packet's way out takes its way in's parse when forwarding
+ * changed only the TTL (pk_pkt_memo_recall compares the bytes parse read). */
+static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x)
+{
+	enum pk_drop_reason r;
+
+	if (x->dir == PK_DIR_OUT && pk_pkt_memo_recall(&e->parsed_in, x->ip, *x->len, &x->p))
+		return PK_REASON_NONE;
+	r = pk_pkt_parse(x->ip, *x->len, &x->p);
+	if (x->dir == PK_DIR_IN && r == PK_REASON_NONE)
+		pk_pkt_memo_keep(&e->parsed_in, x->ip, *x->len, &x->p);
+	return r;
+}
 static void handle(struct pk_engine *e, struct pk_ctx *x)
 {
-	enum pk_drop_reason r = pk_pkt_parse(x->ip, *x->len, &x->p);
+	enum pk_drop_reason r = parse(e, x);
 	bool held = false;
 	uint32_t i;
 

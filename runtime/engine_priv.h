@@ -11,6 +11,7 @@
 #include "runtime/engine.h"
 #include "runtime/frag.h"
 #include "runtime/packet.h"
+#include "runtime/pkt_memo.h"
 #include "runtime/srcnode.h"
 #include "runtime/state.h"
 
@@ -42,6 +43,7 @@ struct pk_engine {
 	bool match_translates;       /* some `match` rule has nat-to, rdr-to or binat-to */
 	uint8_t tcp_mask;            /* the TCP flags some rule reads */
 	struct pk_dcache dc;
+	struct pk_pkt_memo parsed_in; /* the last inbound packet's parse, for its way out */
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
 	uint8_t gen[PK_GEN_MAX];
 };
