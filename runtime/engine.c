@@ -626,30 +626,41 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 }
 
 /* A forwarded packet's way out takes its way in's parse when forwarding
- * changed only the TTL (pk_pkt_memo_recall compares the bytes parse read). */
-static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x)
+ * changed only the TTL (pk_pkt_memo_recall compares the bytes parse read),
+ * and skips TCP normalization when the way in's found nothing to change in
+ * those bytes (*normal). */
+static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x, bool *normal)
 {
 	enum pk_drop_reason r;
 
-	if (x->dir == PK_DIR_OUT && pk_pkt_memo_recall(&e->parsed_in, x->ip, *x->len, &x->p))
+	*normal = false;
+	if (x->dir == PK_DIR_OUT && pk_pkt_memo_recall(&e->parsed_in, x->ip, *x->len, &x->p)) {
+		*normal = e->parsed_in_normal;
 		return PK_REASON_NONE;
+	}
 	r = pk_pkt_parse(x->ip, *x->len, &x->p);
-	if (x->dir == PK_DIR_IN && r == PK_REASON_NONE)
+	if (x->dir == PK_DIR_IN && r == PK_REASON_NONE) {
 		pk_pkt_memo_keep(&e->parsed_in, x->ip, *x->len, &x->p);
+		e->parsed_in_normal = false;
+	}
 	return r;
 }
 static void handle(struct pk_engine *e, struct pk_ctx *x)
 {
-	enum pk_drop_reason r = parse(e, x);
-	bool held = false;
+	bool normal, held = false;
+	enum pk_drop_reason r = parse(e, x, &normal);
 	uint32_t i;
 
 	if (r == PK_REASON_NONE && x->p.fragment)
 		r = pk_eng_normalize_fragment(e, x, &held);
 	if (held)
 		return;
-	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP && !x->p.fragment)
+	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP && !x->p.fragment && !normal) {
 		r = pk_eng_normalize_tcp(x);
+		/* nothing changed: the verdict is fresh, only normalization has marked it yet */
+		if (x->dir == PK_DIR_IN)
+			e->parsed_in_normal = r == PK_REASON_NONE && !x->v->translated;
+	}
 	if (r != PK_REASON_NONE) {
 		block(x, r);
 		return;

@@ -44,6 +44,7 @@ struct pk_engine {
 	uint8_t tcp_mask;            /* the TCP flags some rule reads */
 	struct pk_dcache dc;
 	struct pk_pkt_memo parsed_in; /* the last inbound packet's parse, for its way out */
+	bool parsed_in_normal;        /* its TCP normalization changed nothing */
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
 	uint8_t gen[PK_GEN_MAX];
 };
