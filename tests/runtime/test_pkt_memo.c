@@ -47,6 +47,31 @@ static void test_forwarded_packet_recalls_the_parse_it_would_make(void **state)
 	assert_int_equal(recalled.opt.mss, 1460);
 }
 
+/* scrub's set-tos, random-id and no-df, and the checksums they patch */
+static void test_scrubbed_fields_are_read_again(void **state)
+{
+	struct pk_pkt_memo m;
+	struct pk_pkt fresh, recalled;
+	uint8_t p[sizeof(syn)];
+
+	(void)state;
+	memcpy(p, syn, sizeof(p));
+	p[6] = 0x40; /* DF */
+	keep(&m, p, sizeof(p));
+	p[1] = 0x10;
+	p[4] = 0xbe;
+	p[5] = 0xef;
+	p[6] = 0x00;
+	p[10] = p[11] = 0x55;
+	p[36] = p[37] = 0xaa;
+	assert_true(pk_pkt_memo_recall(&m, p, sizeof(p), &recalled));
+	assert_int_equal(pk_pkt_parse(p, sizeof(p), &fresh), PK_REASON_NONE);
+	assert_memory_equal(&recalled, &fresh, sizeof(fresh));
+	assert_int_equal(recalled.frag_id, 0xbeef);
+	assert_false(recalled.df);
+}
+
+/* (byte 6's low bit, flipped here, is the fragment offset's, never skipped) */
 static void test_any_other_byte_changed_parses_again(void **state)
 {
 	struct pk_pkt_memo m;
@@ -56,7 +81,8 @@ static void test_any_other_byte_changed_parses_again(void **state)
 
 	(void)state;
 	for (k = 0; k < sizeof(p); k++) {
-		if (k == 8 || k == 10 || k == 11) /* the TTL and the header checksum */
+		/* the TOS, id, TTL, header and TCP checksums are read again or not at all */
+		if (k == 1 || k == 4 || k == 5 || k == 8 || k == 10 || k == 11 || k == 36 || k == 37)
 			continue;
 		memcpy(p, syn, sizeof(p));
 		keep(&m, p, sizeof(p));
@@ -87,6 +113,7 @@ static void test_fragments_and_icmp_are_not_kept(void **state)
 
 PK_TEST_MAIN(
 	cmocka_unit_test(test_forwarded_packet_recalls_the_parse_it_would_make),
+	cmocka_unit_test(test_scrubbed_fields_are_read_again),
 	cmocka_unit_test(test_any_other_byte_changed_parses_again),
 	cmocka_unit_test(test_fragments_and_icmp_are_not_kept),
 )
