@@ -34,15 +34,6 @@ const char *pk_reason_name(enum pk_drop_reason r)
 	return (unsigned)r < PK_REASON_COUNT ? reason_names[r] : "unknown";
 }
 
-uint32_t pk_eng_random(struct pk_engine *e)
-{
-	/* xorshift64*: replay fixes the seed, so runs repeat exactly */
-	e->rng ^= e->rng >> 12;
-	e->rng ^= e->rng << 25;
-	e->rng ^= e->rng >> 27;
-	return (uint32_t)((e->rng * 0x2545f4914f6cdd1dull) >> 32);
-}
-
 static int rule_arrays(struct pk_engine *e)
 {
 	uint32_t n = pk_rs_nrules(e->rs), k;

@@ -89,7 +89,15 @@ static inline const struct pk_rs_rule *pk_eng_rule(const struct pk_engine *e, ui
 	return &e->rules[i];
 }
 
-uint32_t pk_eng_random(struct pk_engine *e);
+/* xorshift64*: replay fixes the seed, so runs repeat exactly (inline: drawn
+ * for each packet TCP tracking sees). */
+static inline uint32_t pk_eng_random(struct pk_engine *e)
+{
+	e->rng ^= e->rng >> 12;
+	e->rng ^= e->rng << 25;
+	e->rng ^= e->rng >> 27;
+	return (uint32_t)((e->rng * 0x2545f4914f6cdd1dull) >> 32);
+}
 void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len);
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i);
 bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms);
