@@ -19,7 +19,6 @@
 #include "runtime/engine_priv.h"
 #include "runtime/syncookie.h"
 #include "runtime/synproxy.h"
-#include "runtime/timeout.h"
 #include "runtime/wire.h"
 
 static const char *const reason_names[PK_REASON_COUNT] = {
@@ -145,39 +144,12 @@ const struct pk_rule_counters *pk_engine_rule_counters(const struct pk_engine *e
 	return rule < e->nrules ? &e->rc[rule] : NULL;
 }
 
-static const struct pk_rs_rule *state_rule(const struct pk_engine *e, const struct pk_state *s)
-{
-	return s->rule < e->nrules ? pk_eng_rule(e, s->rule) : NULL;
-}
-
-/* The state's timeout in ms, adaptive scaling applied; at most 2^31 - 1
- * so that ages compare across the wrap of the 32-bit ms clock. */
-static uint32_t timeout_ms(const struct pk_engine *e, const struct pk_state *s)
-{
-	const struct pk_rs_rule *r = state_rule(e, s);
-	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
-	uint64_t t;
-
-	if (s->flags & PK_SF_PURGE)
-		return 0;
-	t = (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
-	return t > INT32_MAX ? INT32_MAX : (uint32_t)t;
-}
-
 uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
 {
 	/* the state's last activity on the engine's 64-bit clock */
 	uint64_t last = e->now_ms64 - (uint32_t)((uint32_t)e->now_ms64 - s->last_ms);
 
-	return last + timeout_ms(e, s);
-}
-
-/* pf purges a state once its expiry time has come (pf_purge_expired_states). */
-bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms)
-{
-	int32_t age = (int32_t)(now_ms - s->last_ms);
-
-	return age >= 0 && (uint32_t)age >= timeout_ms(e, s);
+	return last + pk_eng_timeout_ms(e, s);
 }
 
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i)

@@ -14,6 +14,7 @@
 #include "runtime/pkt_memo.h"
 #include "runtime/srcnode.h"
 #include "runtime/state.h"
+#include "runtime/timeout.h"
 
 #define PK_GEN_MAX 1500 /* largest packet the firewall generates */
 
@@ -100,7 +101,34 @@ static inline uint32_t pk_eng_random(struct pk_engine *e)
 }
 void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len);
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i);
-bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms);
+static inline const struct pk_rs_rule *pk_eng_state_rule(const struct pk_engine *e, const struct pk_state *s)
+{
+	return s->rule < e->nrules ? pk_eng_rule(e, s->rule) : NULL;
+}
+
+/* The state's timeout in ms, adaptive scaling applied; at most 2^31 - 1
+ * so that ages compare across the wrap of the 32-bit ms clock. */
+static inline uint32_t pk_eng_timeout_ms(const struct pk_engine *e, const struct pk_state *s)
+{
+	const struct pk_rs_rule *r = pk_eng_state_rule(e, s);
+	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
+	uint64_t t;
+
+	if (s->flags & PK_SF_PURGE)
+		return 0;
+	t = (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+	return t > INT32_MAX ? INT32_MAX : (uint32_t)t;
+}
+
+/* pf purges a state once its expiry time has come (pf_purge_expired_states);
+ * inline with the timeout: asked on each look-up's state. */
+static inline bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms)
+{
+	int32_t age = (int32_t)(now_ms - s->last_ms);
+
+	return age >= 0 && (uint32_t)age >= pk_eng_timeout_ms(e, s);
+}
+
 uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s);
 
 /* Whether the packet comes from the peer that created state s: it goes
