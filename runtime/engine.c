@@ -589,9 +589,9 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 }
 
 /* A forwarded packet's way out takes its way in's parse when forwarding
- * changed only the TTL (pk_pkt_memo_recall compares the bytes parse read),
- * and skips TCP normalization when the way in's found nothing to change in
- * those bytes (*normal). */
+ * and scrub changed only bytes the parse does not judge by (the TTL, ...:
+ * runtime/pkt_memo.h), and skips TCP normalization when the way in's found
+ * nothing to change in the bytes compared (*normal). */
 static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x, bool *normal)
 {
 	enum pk_drop_reason r;
@@ -608,6 +608,7 @@ static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x, bool *no
 	}
 	return r;
 }
+
 static void handle(struct pk_engine *e, struct pk_ctx *x)
 {
 	bool normal, held = false;

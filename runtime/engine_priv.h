@@ -101,6 +101,8 @@ static inline uint32_t pk_eng_random(struct pk_engine *e)
 }
 void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len);
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i);
+
+/* The rule of state s, NULL for a state of pf's default rule. */
 static inline const struct pk_rs_rule *pk_eng_state_rule(const struct pk_engine *e, const struct pk_state *s)
 {
 	return s->rule < e->nrules ? pk_eng_rule(e, s->rule) : NULL;

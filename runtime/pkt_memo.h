@@ -23,13 +23,14 @@
 #include "runtime/packet.h"
 #include "runtime/wire.h"
 
-#define PK_PKT_MEMO_HDR 128
+#define PK_PKT_MEMO_HDR 128 /* IPv4's and TCP's headers with options at their longest: 120 */
 struct pk_pkt_memo {
 	struct pk_pkt p;
 	size_t len;
 	uint16_t hlen; /* bytes of hdr the parse read; 0: none kept */
 	uint8_t hdr[PK_PKT_MEMO_HDR];
 };
+
 /* Keep p, parsed from ip[0..len) without error, when it is one of those. */
 static inline void pk_pkt_memo_keep(struct pk_pkt_memo *m, const uint8_t *ip, size_t len, const struct pk_pkt *p)
 {

@@ -54,8 +54,8 @@ static uint32_t most_buckets(uint32_t cap)
  * both IPv6 ones, 32) and ports: a seeded hash over the words in host byte
  * order (the index only needs equal keys to meet), mapped onto the buckets
  * by multiplication. */
-static inline uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs, uint16_t port0,
-			 uint16_t port1)
+static inline uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
+				uint16_t port0, uint16_t port1)
 {
 	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto);
 
