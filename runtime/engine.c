@@ -19,7 +19,6 @@
 #include "runtime/engine_priv.h"
 #include "runtime/syncookie.h"
 #include "runtime/synproxy.h"
-#include "runtime/timeout.h"
 #include "runtime/wire.h"
 
 static const char *const reason_names[PK_REASON_COUNT] = {
@@ -32,15 +31,6 @@ static const char *const reason_names[PK_REASON_COUNT] = {
 const char *pk_reason_name(enum pk_drop_reason r)
 {
 	return (unsigned)r < PK_REASON_COUNT ? reason_names[r] : "unknown";
-}
-
-uint32_t pk_eng_random(struct pk_engine *e)
-{
-	/* xorshift64*: replay fixes the seed, so runs repeat exactly */
-	e->rng ^= e->rng >> 12;
-	e->rng ^= e->rng << 25;
-	e->rng ^= e->rng >> 27;
-	return (uint32_t)((e->rng * 0x2545f4914f6cdd1dull) >> 32);
 }
 
 static int rule_arrays(struct pk_engine *e)
@@ -154,39 +144,12 @@ const struct pk_rule_counters *pk_engine_rule_counters(const struct pk_engine *e
 	return rule < e->nrules ? &e->rc[rule] : NULL;
 }
 
-static const struct pk_rs_rule *state_rule(const struct pk_engine *e, const struct pk_state *s)
-{
-	return s->rule < e->nrules ? pk_eng_rule(e, s->rule) : NULL;
-}
-
-/* The state's timeout in ms, adaptive scaling applied; at most 2^31 - 1
- * so that ages compare across the wrap of the 32-bit ms clock. */
-static uint32_t timeout_ms(const struct pk_engine *e, const struct pk_state *s)
-{
-	const struct pk_rs_rule *r = state_rule(e, s);
-	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
-	uint64_t t;
-
-	if (s->flags & PK_SF_PURGE)
-		return 0;
-	t = (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
-	return t > INT32_MAX ? INT32_MAX : (uint32_t)t;
-}
-
 uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s)
 {
 	/* the state's last activity on the engine's 64-bit clock */
 	uint64_t last = e->now_ms64 - (uint32_t)((uint32_t)e->now_ms64 - s->last_ms);
 
-	return last + timeout_ms(e, s);
-}
-
-/* pf purges a state once its expiry time has come (pf_purge_expired_states). */
-bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms)
-{
-	int32_t age = (int32_t)(now_ms - s->last_ms);
-
-	return age >= 0 && (uint32_t)age >= timeout_ms(e, s);
+	return last + pk_eng_timeout_ms(e, s);
 }
 
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i)
@@ -625,18 +588,43 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 	}
 }
 
+/* A forwarded packet's way out takes its way in's parse when forwarding
+ * and scrub changed only bytes the parse does not judge by (the TTL, ...:
+ * runtime/pkt_memo.h), and skips TCP normalization when the way in's found
+ * nothing to change in the bytes compared (*normal). */
+static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x, bool *normal)
+{
+	enum pk_drop_reason r;
+
+	*normal = false;
+	if (x->dir == PK_DIR_OUT && pk_pkt_memo_recall(&e->parsed_in, x->ip, *x->len, &x->p)) {
+		*normal = e->parsed_in_normal;
+		return PK_REASON_NONE;
+	}
+	r = pk_pkt_parse(x->ip, *x->len, &x->p);
+	if (x->dir == PK_DIR_IN && r == PK_REASON_NONE) {
+		pk_pkt_memo_keep(&e->parsed_in, x->ip, *x->len, &x->p);
+		e->parsed_in_normal = false;
+	}
+	return r;
+}
+
 static void handle(struct pk_engine *e, struct pk_ctx *x)
 {
-	enum pk_drop_reason r = pk_pkt_parse(x->ip, *x->len, &x->p);
-	bool held = false;
+	bool normal, held = false;
+	enum pk_drop_reason r = parse(e, x, &normal);
 	uint32_t i;
 
 	if (r == PK_REASON_NONE && x->p.fragment)
 		r = pk_eng_normalize_fragment(e, x, &held);
 	if (held)
 		return;
-	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP && !x->p.fragment)
+	if (r == PK_REASON_NONE && x->p.proto == PK_PROTO_TCP && !x->p.fragment && !normal) {
 		r = pk_eng_normalize_tcp(x);
+		/* nothing changed: the verdict is fresh, only normalization has marked it yet */
+		if (x->dir == PK_DIR_IN)
+			e->parsed_in_normal = r == PK_REASON_NONE && !x->v->translated;
+	}
 	if (r != PK_REASON_NONE) {
 		block(x, r);
 		return;

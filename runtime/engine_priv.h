@@ -11,8 +11,10 @@
 #include "runtime/engine.h"
 #include "runtime/frag.h"
 #include "runtime/packet.h"
+#include "runtime/pkt_memo.h"
 #include "runtime/srcnode.h"
 #include "runtime/state.h"
+#include "runtime/timeout.h"
 
 #define PK_GEN_MAX 1500 /* largest packet the firewall generates */
 
@@ -42,6 +44,8 @@ struct pk_engine {
 	bool match_translates;       /* some `match` rule has nat-to, rdr-to or binat-to */
 	uint8_t tcp_mask;            /* the TCP flags some rule reads */
 	struct pk_dcache dc;
+	struct pk_pkt_memo parsed_in; /* the last inbound packet's parse, for its way out */
+	bool parsed_in_normal;        /* its TCP normalization changed nothing */
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
 	uint8_t gen[PK_GEN_MAX];
 };
@@ -86,10 +90,47 @@ static inline const struct pk_rs_rule *pk_eng_rule(const struct pk_engine *e, ui
 	return &e->rules[i];
 }
 
-uint32_t pk_eng_random(struct pk_engine *e);
+/* xorshift64*: replay fixes the seed, so runs repeat exactly (inline: drawn
+ * for each packet TCP tracking sees). */
+static inline uint32_t pk_eng_random(struct pk_engine *e)
+{
+	e->rng ^= e->rng >> 12;
+	e->rng ^= e->rng << 25;
+	e->rng ^= e->rng >> 27;
+	return (uint32_t)((e->rng * 0x2545f4914f6cdd1dull) >> 32);
+}
 void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len);
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i);
-bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms);
+
+/* The rule of state s, NULL for a state of pf's default rule. */
+static inline const struct pk_rs_rule *pk_eng_state_rule(const struct pk_engine *e, const struct pk_state *s)
+{
+	return s->rule < e->nrules ? pk_eng_rule(e, s->rule) : NULL;
+}
+
+/* The state's timeout in ms, adaptive scaling applied; at most 2^31 - 1
+ * so that ages compare across the wrap of the 32-bit ms clock. */
+static inline uint32_t pk_eng_timeout_ms(const struct pk_engine *e, const struct pk_state *s)
+{
+	const struct pk_rs_rule *r = pk_eng_state_rule(e, s);
+	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
+	uint64_t t;
+
+	if (s->flags & PK_SF_PURGE)
+		return 0;
+	t = (uint64_t)pk_tmo_effective(e->opt, r, (enum pk_timeout)s->timeout, e->st.count, rs) * 1000u;
+	return t > INT32_MAX ? INT32_MAX : (uint32_t)t;
+}
+
+/* pf purges a state once its expiry time has come (pf_purge_expired_states);
+ * inline with the timeout: asked on each look-up's state. */
+static inline bool pk_eng_state_expired(const struct pk_engine *e, const struct pk_state *s, uint32_t now_ms)
+{
+	int32_t age = (int32_t)(now_ms - s->last_ms);
+
+	return age >= 0 && (uint32_t)age >= pk_eng_timeout_ms(e, s);
+}
+
 uint64_t pk_eng_state_expires_ms(const struct pk_engine *e, const struct pk_state *s);
 
 /* Whether the packet comes from the peer that created state s: it goes

@@ -54,8 +54,8 @@ static uint32_t most_buckets(uint32_t cap)
  * both IPv6 ones, 32) and ports: a seeded hash over the words in host byte
  * order (the index only needs equal keys to meet), mapped onto the buckets
  * by multiplication. */
-static uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs, uint16_t port0,
-			 uint16_t port1)
+static inline uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
+				uint16_t port0, uint16_t port1)
 {
 	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto);
 
@@ -75,7 +75,7 @@ static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t 
 	return bucket_of_hash(t, key_hash(t, af, proto, addrs, port0, port1));
 }
 
-static uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
+static inline uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
 {
 	uint8_t v4[8];
 
@@ -360,7 +360,16 @@ static uint32_t *next_of(const struct pk_state_table *t, uint32_t e)
 	return KEYNO(e) == 0 ? &t->st[SLOT(e)].hnext : &pk_st_ext(t, SLOT(e))->hnext;
 }
 
-static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8_t proto, const struct pk_skey *k)
+/* An af-to state's key of entry e has this family and protocol (its stack
+ * key's are the other family's). */
+static bool afto_key_is(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8_t proto)
+{
+	return pk_st_key_af(t, SLOT(e), KEYNO(e)) == af && key_proto(t, SLOT(e), KEYNO(e)) == proto;
+}
+/* Always inline (GCC judged it too large), the af-to case called: asked for
+ * each state on a look-up's chain. */
+static inline __attribute__((always_inline)) bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af,
+							 uint8_t proto, const struct pk_skey *k)
 {
 	const struct pk_state *s = &t->st[SLOT(e)];
 	const struct pk_ckey *c = ckey(t, SLOT(e), KEYNO(e));
@@ -368,8 +377,7 @@ static bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8
 	if (c->port[0] != k->port[0] || c->port[1] != k->port[1])
 		return false;
 	/* only an af-to state's stack key differs from the state in family and protocol */
-	if (!(s->flags & PK_SF_AFTO) ? s->af != af || s->proto != proto
-				      : pk_st_key_af(t, SLOT(e), KEYNO(e)) != af || key_proto(t, SLOT(e), KEYNO(e)) != proto)
+	if (!(s->flags & PK_SF_AFTO) ? s->af != af || s->proto != proto : !afto_key_is(t, e, af, proto))
 		return false;
 	if (af == PK_AF_INET6)
 		return memcmp(pk_spool_get(&t->side, c->a[0]), k->addr, sizeof(k->addr)) == 0;

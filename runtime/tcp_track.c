@@ -63,12 +63,6 @@ enum pk_timeout pk_tcp_timeout(const struct pk_peer *src, const struct pk_peer *
 	return PK_TMO_TCP_ESTABLISHED;
 }
 
-bool pk_tcp_reopens(const struct pk_peer *src, const struct pk_peer *dst, const struct pk_pkt *p)
-{
-	return src->state >= PK_TCPS_FIN_WAIT_2 && dst->state >= PK_TCPS_FIN_WAIT_2 &&
-	       (p->th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN;
-}
-
 /* Where the packet's sequence space ends, and what it acknowledges in the
  * other peer's (unmodulated) space. */
 struct seqs {

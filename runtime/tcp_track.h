@@ -47,8 +47,12 @@ enum pk_drop_reason pk_tcp_track(struct pk_peer *src, struct pk_peer *dst, const
 				 struct pk_tcp_io *io);
 
 /* A new SYN on a state both peers have closed: pf purges the state and
- * evaluates the rules again (port reuse). */
-bool pk_tcp_reopens(const struct pk_peer *src, const struct pk_peer *dst, const struct pk_pkt *p);
+ * evaluates the rules again (port reuse). Inline: asked on each TCP look-up. */
+static inline bool pk_tcp_reopens(const struct pk_peer *src, const struct pk_peer *dst, const struct pk_pkt *p)
+{
+	return src->state >= PK_TCPS_FIN_WAIT_2 && dst->state >= PK_TCPS_FIN_WAIT_2 &&
+	       (p->th_flags & (PK_TH_SYN | PK_TH_ACK)) == PK_TH_SYN;
+}
 
 /* The timeout pf gives a state whose peers are in these states. */
 enum pk_timeout pk_tcp_timeout(const struct pk_peer *src, const struct pk_peer *dst);
