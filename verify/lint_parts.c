@@ -20,20 +20,6 @@
  * the rules matching it, and a question that needs more is seldom helped. */
 #define PK_PARTS_ROUNDS 64
 
-static Z3_lbool part_check(struct pk_z3 *z, Z3_solver s, struct pk_vpkt *p)
-{
-	z->checks++;
-	const Z3_lbool r = Z3_solver_check(z->c, s);
-	z->unknowns += r == Z3_L_UNDEF;
-	if (r == Z3_L_TRUE) {
-		Z3_model m = Z3_solver_get_model(z->c, s);
-		Z3_model_inc_ref(z->c, m);
-		pk_z3_model_packet(z, m, p);
-		Z3_model_dec_ref(z->c, m);
-	}
-	return r;
-}
-
 /* Adds "not M" of each rule of s that matches p and is not in yet;
  * returns how many, or -1 when one already in matches (the evaluator and
  * the formula disagree: the parts prove nothing more). */
@@ -61,11 +47,12 @@ enum pk_lint_parts pk_lint_parts(struct pk_lint_ctx *x, Z3_ast fixed, const stru
 	enum pk_lint_parts r = PK_PARTS_UNSETTLED;
 	for (int round = 0; round < PK_PARTS_ROUNDS; round++) {
 		struct pk_vpkt p;
-		const Z3_lbool a = part_check(&x->z, sv, &p);
+		const Z3_lbool a = pk_z3_check_in(&x->z, sv, 0, NULL);
 		if (a != Z3_L_TRUE) {
 			r = a == Z3_L_FALSE ? PK_PARTS_NONE : PK_PARTS_UNSETTLED;
 			break;
 		}
+		pk_z3_model_packet(&x->z, sv, &p);
 		const int added = add_matching(x, sv, s, in, &p);
 		if (added <= 0) {
 			r = added == 0 ? PK_PARTS_SOME : PK_PARTS_UNSETTLED;

@@ -325,7 +325,7 @@ static void model_addr(Z3_context c, Z3_model m, Z3_ast f, uint8_t out[16])
 	put128(out, model_u64(c, m, Z3_mk_extract(c, 127, 64, f)), model_u64(c, m, Z3_mk_extract(c, 63, 0, f)));
 }
 
-void pk_z3_model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out)
+static void model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out)
 {
 	Z3_context c = z->c;
 	memset(out, 0, sizeof(*out));
@@ -348,13 +348,17 @@ void pk_z3_model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out)
 	out->fragment = model_u64(c, m, z->p.frag) != 0;
 }
 
-Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume)
+Z3_lbool pk_z3_check_in(struct pk_z3 *z, Z3_solver s, unsigned nassume, const Z3_ast *assume)
 {
 	z->checks++;
-	const Z3_lbool r =
-		nassume ? Z3_solver_check_assumptions(z->c, z->s, nassume, assume) : Z3_solver_check(z->c, z->s);
+	const Z3_lbool r = nassume ? Z3_solver_check_assumptions(z->c, s, nassume, assume) : Z3_solver_check(z->c, s);
 	z->unknowns += r == Z3_L_UNDEF;
 	return r;
+}
+
+Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume)
+{
+	return pk_z3_check_in(z, z->s, nassume, assume);
 }
 
 /* What a reader expects of a packet, where the question leaves a field
@@ -384,11 +388,11 @@ static Z3_ast typical(struct pk_z3 *z, bool with_flags)
 	return Z3_mk_and(c, sizeof(v) / sizeof(v[0]), v);
 }
 
-static void read_model(struct pk_z3 *z, struct pk_vpkt *out)
+void pk_z3_model_packet(struct pk_z3 *z, Z3_solver s, struct pk_vpkt *out)
 {
-	Z3_model m = Z3_solver_get_model(z->c, z->s);
+	Z3_model m = Z3_solver_get_model(z->c, s);
 	Z3_model_inc_ref(z->c, m);
-	pk_z3_model_packet(z, m, out);
+	model_packet(z, m, out);
 	Z3_model_dec_ref(z->c, m);
 }
 
@@ -398,14 +402,14 @@ bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out)
 	Z3_solver_assert(z->c, z->s, f);
 	const bool sat = pk_z3_check(z, 0, NULL) == Z3_L_TRUE;
 	if (sat && out) {
-		read_model(z, out);
+		pk_z3_model_packet(z, z->s, out);
 		/* a witness that reads naturally, when the question allows one */
 		for (int tier = 0; tier < 2; tier++) {
 			Z3_solver_push(z->c, z->s);
 			Z3_solver_assert(z->c, z->s, typical(z, tier == 0));
 			const bool nice = pk_z3_check(z, 0, NULL) == Z3_L_TRUE;
 			if (nice)
-				read_model(z, out);
+				pk_z3_model_packet(z, z->s, out);
 			Z3_solver_pop(z->c, z->s, 1);
 			if (nice)
 				break;

@@ -134,11 +134,11 @@ Z3_ast pk_z3_routes_via(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const c
 /* dst is one of the firewall's own addresses. */
 Z3_ast pk_z3_dst_is_self(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
 
-/* Read the packet back from a model. */
-void pk_z3_model_packet(struct pk_z3 *z, Z3_model m, struct pk_vpkt *out);
-
-/* Solver helpers: check (counting calls), and the model after SAT. */
+/* Solver helpers: check (counting calls) z->s or another solver of z's
+ * (pk_z3_solver()), and read the packet back from its model after SAT. */
 Z3_lbool pk_z3_check(struct pk_z3 *z, unsigned nassume, const Z3_ast *assume);
+Z3_lbool pk_z3_check_in(struct pk_z3 *z, Z3_solver s, unsigned nassume, const Z3_ast *assume);
+void pk_z3_model_packet(struct pk_z3 *z, Z3_solver s, struct pk_vpkt *out);
 /* Fills *out and returns true when sat(f) (under the solver's assertions). */
 bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out);
 
