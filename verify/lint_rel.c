@@ -123,14 +123,6 @@ bool pk_lint_sample_match(const struct pk_lint_ctx *x, uint32_t i, const struct 
 	return !skipped_if(x->rs, p->ifname) && pk_eval_match(x->rs, &x->rs->rules[i], p);
 }
 
-static bool any_match(const struct pk_lint_ctx *x, const struct pk_lint_set *s, const struct pk_vpkt *p)
-{
-	for (unsigned k = 0; k < s->n; k++)
-		if (pk_eval_match(x->rs, &x->rs->rules[s->v[k]], p))
-			return true;
-	return false;
-}
-
 /* The first rule of s that matches p, or UINT32_MAX. */
 static uint32_t first_match(const struct pk_lint_ctx *x, const struct pk_lint_set *s, const struct pk_vpkt *p)
 {
@@ -171,7 +163,7 @@ static bool escape_decided(const struct pk_lint_ctx *x, uint32_t i, const struct
 static bool sample_decided(const struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *t, unsigned k,
 			   struct pk_vpkt *p)
 {
-	return pk_lint_sample_match(x, i, &x->box[i], k, p) && !any_match(x, t, p);
+	return pk_lint_sample_match(x, i, &x->box[i], k, p) && first_match(x, t, p) == UINT32_MAX;
 }
 
 /* The same within the connection-opening packets. */
