@@ -133,12 +133,12 @@ void pk_lint_group(const struct pk_ir_ruleset *rs, struct pk_lint_report *rep);
 /* A port condition as written: "22", ">=1024", "5900:5909". */
 void pk_lint_port_str(const struct pk_port_match *m, char *buf, size_t size);
 void pk_lint_reach(struct pk_lint_ctx *x);
-/* The packets rule i decides: it matches and no rule taking packets from it does.
- * Within a question whose packets only the rules of `meets` (per rule; NULL:
- * all) can match, the others are left out: they match none of them. */
-Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
+/* The packets rule i decides: it matches and no rule taking packets from it does. */
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i);
 /* The rules whose "not M" pk_lint_decided_by() puts beside rule i's M
- * (allocated: the caller frees v), and that formula from them. */
+ * (allocated: the caller frees v), and that formula from them. Within a
+ * question whose packets only the rules of `meets` (per rule; NULL: all)
+ * can match, the others are left out: they match none of them. */
 struct pk_lint_set pk_lint_deciders_over(struct pk_lint_ctx *x, uint32_t i, const bool *meets);
 Z3_ast pk_lint_decided_within(struct pk_lint_ctx *x, uint32_t i, const struct pk_lint_set *d);
 /* Whether some packet meets `fixed` and no rule of s, asked in parts

@@ -172,9 +172,9 @@ Z3_ast pk_lint_decided_within(struct pk_lint_ctx *x, uint32_t i, const struct pk
 	return f;
 }
 
-Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i, const bool *meets)
+Z3_ast pk_lint_decided_by(struct pk_lint_ctx *x, uint32_t i)
 {
-	struct pk_lint_set d = pk_lint_deciders_over(x, i, meets);
+	struct pk_lint_set d = pk_lint_deciders_over(x, i, NULL);
 	const Z3_ast f = pk_lint_decided_within(x, i, &d);
 	free(d.v);
 	return f;
@@ -288,7 +288,7 @@ static void check_egress_via(struct pk_lint_ctx *x, uint32_t k, Z3_ast out_pass,
 			x->rep->stats.box_decided++;
 			continue;
 		}
-		const Z3_ast in[6] = {x->dom, pk_lint_decided_by(x, i, NULL), via, not_self, other, out_pass};
+		const Z3_ast in[6] = {x->dom, pk_lint_decided_by(x, i), via, not_self, other, out_pass};
 		if (!none(x, 6, in))
 			continue;
 		struct pk_vpkt w;
@@ -357,7 +357,7 @@ static void check_no_state_tcp(struct pk_lint_ctx *x, Z3_ast pass)
 			continue;
 		if (!reply)
 			reply = reply_passes(x, pass);
-		const Z3_ast p[3] = {x->dom, pk_lint_decided_by(x, i, NULL), field_is(&x->z, x->z.p.proto, 6, 8)};
+		const Z3_ast p[3] = {x->dom, pk_lint_decided_by(x, i), field_is(&x->z, x->z.p.proto, 6, 8)};
 		struct pk_vpkt w;
 		if (!sat(x, 3, p, &w))
 			continue;
