@@ -388,16 +388,6 @@ static void add_whole(struct pk_lint_ctx *x, struct wan_q *q, Z3_ast fwd, struct
 	add_item(e, text, every ? R_ADMIN : R_NONE, &w, q->i);
 }
 
-/* The solver proves no packet meets f (a timeout proves nothing). */
-static bool none(struct pk_lint_ctx *x, Z3_ast f)
-{
-	Z3_solver_push(x->z.c, x->z.s);
-	Z3_solver_assert(x->z.c, x->z.s, f);
-	const bool unsat = pk_z3_check(&x->z, 0, NULL) == Z3_L_FALSE;
-	Z3_solver_pop(x->z.c, x->z.s, 1);
-	return unsat;
-}
-
 static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, const bool *wan, uint32_t from, uint32_t to)
 {
 	struct exposure e;
@@ -414,7 +404,7 @@ static void check_written_rule(struct pk_lint_ctx *x, Z3_ast fwd, const bool *wa
 		/* a rule that decides nothing from the WAN side is settled by
 		 * one question, not one per service and destination */
 		const enum pk_lint_parts p = q.cond ? pk_lint_parts(x, q.cond, &q.d) : PK_PARTS_UNSETTLED;
-		if (p == PK_PARTS_NONE || (p == PK_PARTS_UNSETTLED && none(x, whole(x, &q)))) {
+		if (p == PK_PARTS_NONE || (p == PK_PARTS_UNSETTLED && pk_z3_none(&x->z, whole(x, &q)))) {
 			free(q.d.v);
 			continue;
 		}

@@ -201,11 +201,7 @@ static bool sat(struct pk_lint_ctx *x, unsigned n, const Z3_ast *v, struct pk_vp
 /* The solver proves no packet exists (a timeout proves nothing). */
 static bool none(struct pk_lint_ctx *x, unsigned n, const Z3_ast *v)
 {
-	Z3_solver_push(x->z.c, x->z.s);
-	Z3_solver_assert(x->z.c, x->z.s, pk_z3_and(x->z.c, n, v));
-	const bool unsat = pk_z3_check(&x->z, 0, NULL) == Z3_L_FALSE;
-	Z3_solver_pop(x->z.c, x->z.s, 1);
-	return unsat;
+	return pk_z3_none(&x->z, pk_z3_and(x->z.c, n, v));
 }
 
 static void report_egress(struct pk_lint_ctx *x, const struct pk_ir_rule *r, const char *ifname,

@@ -396,6 +396,15 @@ void pk_z3_model_packet(struct pk_z3 *z, Z3_solver s, struct pk_vpkt *out)
 	Z3_model_dec_ref(z->c, m);
 }
 
+bool pk_z3_none(struct pk_z3 *z, Z3_ast f)
+{
+	Z3_solver_push(z->c, z->s);
+	Z3_solver_assert(z->c, z->s, f);
+	const bool unsat = pk_z3_check(z, 0, NULL) == Z3_L_FALSE;
+	Z3_solver_pop(z->c, z->s, 1);
+	return unsat;
+}
+
 bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out)
 {
 	Z3_solver_push(z->c, z->s);

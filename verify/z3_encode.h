@@ -141,6 +141,9 @@ Z3_lbool pk_z3_check_in(struct pk_z3 *z, Z3_solver s, unsigned nassume, const Z3
 void pk_z3_model_packet(struct pk_z3 *z, Z3_solver s, struct pk_vpkt *out);
 /* Fills *out and returns true when sat(f) (under the solver's assertions). */
 bool pk_z3_witness(struct pk_z3 *z, Z3_ast f, struct pk_vpkt *out);
+/* True when the solver proves no packet meets f (under its assertions):
+ * a timeout proves nothing. */
+bool pk_z3_none(struct pk_z3 *z, Z3_ast f);
 
 /* Small constructors used by the encoders. */
 Z3_ast pk_z3_bool(Z3_context c, bool v);
