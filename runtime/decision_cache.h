@@ -23,11 +23,11 @@
 #include "runtime/ruleset.h"
 
 #define PK_DC_ENTRIES 16384 /* about 2.3 MB */
-/* rules a cached decision may count: the scrub phase's and the 16 match
+/* rules a cached decision may count: the scrub phase's and the match
  * rules a result lists (struct pk_rs_result), so that every decision the
  * result describes is kept (at 6, a packet meeting six match rules was
  * evaluated again at every packet) */
-#define PK_DC_COUNTED 17
+#define PK_DC_COUNTED (1 + PK_RS_MAX_MATCHES)
 
 struct pk_dc_entry {
 	struct pk_match_pkt key; /* random is 0: it is not part of the decision */

@@ -310,7 +310,7 @@ static bool match_rule_translates(const struct pk_engine *e, const struct pk_rs_
 {
 	if (!e->match_translates)
 		return false;
-	for (uint32_t k = 0; k < res->nmatches && k < 16; k++)
+	for (uint32_t k = 0; k < res->nmatches && k < PK_RS_MAX_MATCHES; k++)
 		if (pk_eng_rule(e, res->matches[k])->nat != PK_NAT_NONE)
 			return true;
 	return false;
@@ -347,7 +347,7 @@ static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *
 {
 	uint32_t k;
 
-	for (k = 0; k < res->nmatches && k < 16; k++) {
+	for (k = 0; k < res->nmatches && k < PK_RS_MAX_MATCHES; k++) {
 		const struct pk_rs_rule *r = pk_eng_rule(e, res->matches[k]);
 
 		if (r->nat != PK_NAT_NONE && !d->keys_ready)
@@ -440,7 +440,7 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 		filter_translating(e, x, d, &m, &res);
 	d->rule = res.rule;
 	apply_matches(e, &res, d);
-	for (k = 0; k < res.nmatches && k < 16; k++)
+	for (k = 0; k < res.nmatches && k < PK_RS_MAX_MATCHES; k++)
 		count_rule(e, x, res.matches[k]);
 	if (d->rule != PK_RT_NO_RULE) {
 		const struct pk_rs_rule *r = pk_eng_rule(e, d->rule);

@@ -113,7 +113,7 @@ static inline const struct pk_rs_rule *pk_eng_state_rule(const struct pk_engine 
 static inline uint32_t pk_eng_timeout_ms(const struct pk_engine *e, const struct pk_state *s)
 {
 	const struct pk_rs_rule *r = pk_eng_state_rule(e, s);
-	uint32_t rs = s->rule < e->nrules ? e->rc[s->rule].states_current : 0;
+	uint32_t rs = r ? e->rc[s->rule].states_current : 0;
 	uint64_t t;
 
 	if (s->flags & PK_SF_PURGE)

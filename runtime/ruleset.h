@@ -161,10 +161,11 @@ const struct pk_rs_options *pk_rs_options(const struct pk_rs *rs);
  * block rule unless an earlier matching one is quick; match rules that
  * matched on the way are listed in `matches` (their options apply). For
  * the first-match phases: the first match. rule == PK_RT_NO_RULE if none. */
+#define PK_RS_MAX_MATCHES 16 /* match rules a result lists */
 struct pk_rs_result {
 	uint32_t rule;
 	uint32_t nmatches;
-	uint32_t matches[16]; /* match rules, in order; excess ones are not kept */
+	uint32_t matches[PK_RS_MAX_MATCHES]; /* match rules, in order; excess ones are not kept */
 	uint32_t evaluated;   /* rules examined, for counters and benchmarks */
 };
 void pk_rs_classify(const struct pk_rs *rs, enum pk_rt_phase phase, const struct pk_match_pkt *p,

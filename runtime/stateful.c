@@ -147,7 +147,7 @@ static bool conn_limited(struct pk_engine *e, uint32_t i)
  * taking its ack number as the sequence number. */
 static void handshake_rst(struct pk_engine *e, struct pk_ctx *x, const struct pk_state *s)
 {
-	const struct pk_rs_rule *r = s->rule < e->nrules ? pk_eng_rule(e, s->rule) : NULL;
+	const struct pk_rs_rule *r = pk_eng_state_rule(e, s);
 	struct pk_gen_tcp t = {.af = x->p.af, .src = x->p.dst, .dst = x->p.src, .sport = x->p.dport,
 			       .dport = x->p.sport, .seq = x->p.ack, .flags = PK_TH_RST,
 			       .ttl = r ? r->return_ttl : 0};

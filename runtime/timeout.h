@@ -22,11 +22,11 @@ static inline uint32_t pk_tmo_get(const struct pk_rs_options *o, const struct pk
 	return o->timeouts[idx];
 }
 
-/* The reference's worked example: start 600,000, end 1,200,000, 900,000
+/* timeout scaled by (end - states) / (end - start) when start < states,
+ * 0 from end on, unchanged when start is 0 or not below end. The
+ * reference's worked example: start 600,000, end 1,200,000, 900,000
  * states -> (1,200,000 - 900,000) / (1,200,000 - 600,000) = 50%. Integer
- * seconds, as pf_state_expires computes it. timeout scaled by
- * (end - states) / (end - start) when start < states, 0 from end on,
- * unchanged when start is 0 or not below end. */
+ * seconds, as pf_state_expires computes it. */
 static inline uint32_t pk_tmo_adaptive(uint32_t timeout, uint32_t start, uint32_t end, uint32_t states)
 {
 	if (start == 0 || end <= start || states <= start)
