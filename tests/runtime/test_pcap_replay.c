@@ -221,6 +221,23 @@ static void test_pcapng_interfaces_keep_their_own_link_type_and_time_resolution(
 	close_capture(c);
 }
 
+/* Units that do not divide a second in nanoseconds take the exact division. */
+static void test_pcapng_binary_and_picosecond_resolutions_keep_exact_times(void **st)
+{
+	(void)st;
+	struct buf b = {.n = 0};
+	shb(&b);
+	idb_of(&b, "lan0", 228 /* LINKTYPE_IPV4 */, 0x80 | 10 /* 2^-10 s */);
+	idb_of(&b, "wan0", 228, 12 /* picoseconds */);
+	epb(&b, 0, 1536, ip_icmp, sizeof ip_icmp);
+	epb(&b, 1, 5000, ip_icmp, sizeof ip_icmp);
+	struct pk_pcap *c = open_capture(&b, b.n);
+	assert_non_null(c);
+	assert_int_equal(next_packet(c).ts_ns, 1500000000ull);
+	assert_int_equal(next_packet(c).ts_ns, 5);
+	close_capture(c);
+}
+
 static void test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one(void **st)
 {
 	(void)st;
@@ -304,6 +321,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_pcapng_packets_carry_their_interface_names),
 	cmocka_unit_test(test_pcapng_unknown_interface_id_is_an_error_naming_the_packet),
 	cmocka_unit_test(test_pcapng_interfaces_keep_their_own_link_type_and_time_resolution),
+	cmocka_unit_test(test_pcapng_binary_and_picosecond_resolutions_keep_exact_times),
 	cmocka_unit_test(test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one),
 	cmocka_unit_test(test_ethernet_vlan_tag_and_padding_are_stripped),
 	cmocka_unit_test(test_linux_cooked_v2_outgoing_packets_are_marked),
