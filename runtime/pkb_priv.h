@@ -73,6 +73,8 @@ struct pk_rs {
 	struct pk_rs_rtent *rt;          /* routing table, grouped by (af, len), longest first */
 	struct pk_rs_rtgroup *rtgroups;  /* first and n index rt */
 	uint32_t nrtgroups;
+	uint32_t *rtrie; /* inet's and inet6's tries over rt (route.c); NULL: the groups answer */
+	uint32_t rtrie_nodes;
 	struct pk_tadd_set adds; /* hosts overload added to tables since the load */
 	struct pk_rs_box *boxes; /* per rule */
 };
