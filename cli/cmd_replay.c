@@ -44,7 +44,7 @@ struct opts {
 
 struct source {
 	struct pk_pcap *c;
-	struct pk_pcap_pkt p;
+	const struct pk_pcap_pkt *p; /* the waiting packet, in c's batch */
 	int have; /* 1 a packet is waiting, 0 end, -1 error */
 	struct pk_err err;
 };
@@ -238,7 +238,7 @@ static struct source *next_source(struct run *r)
 		struct source *s = &r->src[i];
 		if (s->have < 0)
 			return s;
-		if (s->have == 1 && (!best || s->p.ts_ns < best->p.ts_ns))
+		if (s->have == 1 && (!best || s->p->ts_ns < best->p->ts_ns))
 			best = s;
 	}
 	return best;
@@ -344,7 +344,7 @@ static int arrival_iface(struct run *r, const struct pk_pcap_pkt *p, uint16_t *i
 /* Every frame has its line, so the lines count the capture's frames. */
 static void skip_frame(struct run *r, const struct source *s, uint64_t n, const char *why)
 {
-	const struct pk_pcap_pkt *p = &s->p;
+	const struct pk_pcap_pkt *p = s->p;
 	const struct pk_rp_skip k = {n, p->ts_ns, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
 				     p->ifname, p->ip, p->ip_len, why};
 	if (!r->o.quiet)
@@ -391,7 +391,7 @@ static void prefetch(struct run *r, const struct source *s)
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
 {
 	static uint8_t buf[PKT_CAP], snap[PKT_CAP];
-	const struct pk_pcap_pkt *p = &s->p;
+	const struct pk_pcap_pkt *p = s->p;
 	prefetch(r, s);
 	r->t.frames++;
 	if (!r->first_ns)

@@ -477,12 +477,12 @@ static void advance(struct pk_pcap *c)
 	pthread_mutex_unlock(&c->mu);
 }
 
-int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
+int pk_pcap_next(struct pk_pcap *c, const struct pk_pcap_pkt **p, struct pk_err *err)
 {
 	for (;;) {
 		const struct batch *b = batch_of(c, c->at);
 		if (c->next < b->n) {
-			*p = b->pkt[c->next++];
+			*p = &b->pkt[c->next++];
 			return 1;
 		}
 		if (b->end < 0) {

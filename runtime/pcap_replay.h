@@ -54,9 +54,11 @@ struct pk_pcap_pkt {
 /* NULL on failure with err filled (unreadable file, not a capture, a link
  * type picket does not read). */
 struct pk_pcap *pk_pcap_open(const char *path, struct pk_err *err);
-/* 1 with *p filled, 0 at the end, -1 with err naming the packet (msg and
- * err->packet) when the capture is truncated or corrupt there. */
-int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err);
+/* 1 with *p pointing at the packet (valid, as its bytes, until the next
+ * call: no copy of it is made), 0 at the end, -1 with err naming the
+ * packet (msg and err->packet) when the capture is truncated or corrupt
+ * there. */
+int pk_pcap_next(struct pk_pcap *c, const struct pk_pcap_pkt **p, struct pk_err *err);
 /* Read ahead in a thread from now on; false (and reading stays in the
  * caller's thread) when no thread can be made. */
 bool pk_pcap_background(struct pk_pcap *c);
