@@ -171,6 +171,7 @@ void pk_rs_free(struct pk_rs *rs)
 	free(rs->rt);
 	free(rs->rtgroups);
 	free(rs->rtrie);
+	free(rs->self);
 	pk_tadd_fini(&rs->adds);
 	free(rs->boxes);
 	free(rs);

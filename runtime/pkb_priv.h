@@ -32,6 +32,13 @@ struct pk_rs_rtent {
 	uint8_t gw[16];
 };
 
+/* One of the firewall's own addresses, as pk_rs_is_self searches them:
+ * sorted by family, then words. */
+struct pk_rs_self {
+	uint64_t w[2];
+	uint8_t af;
+};
+
 /* A run of the routing table with one (af, len), and that length's mask. */
 struct pk_rs_rtgroup {
 	uint64_t mask[2];
@@ -75,6 +82,8 @@ struct pk_rs {
 	uint32_t nrtgroups;
 	uint32_t *rtrie; /* inet's and inet6's tries over rt (route.c); NULL: the groups answer */
 	uint32_t rtrie_nodes;
+	struct pk_rs_self *self; /* the interfaces' addresses, sorted (ruleset.c) */
+	uint32_t nself;
 	struct pk_tadd_set adds; /* hosts overload added to tables since the load */
 	struct pk_rs_box *boxes; /* per rule */
 };
