@@ -29,7 +29,7 @@
 struct pk_pcap;
 
 /* What the decode hook (pk_pcap_on_decode) worked out for a packet before
- * its turn; all zero without a hook. */
+ * its turn; ready is false without a hook, and the rest then means nothing. */
 struct pk_pcap_ahead {
 	bool ready;         /* the hook ran on this packet */
 	uint16_t iface;     /* the interface it arrived on, as the caller names them */
