@@ -84,6 +84,7 @@ struct pk_rs {
 	uint32_t rtrie_nodes;
 	struct pk_rs_self *self; /* the interfaces' addresses, sorted (ruleset.c) */
 	uint32_t nself;
+	uint64_t self_bits; /* a bit per address of self (self_bit): most others miss them all */
 	struct pk_tadd_set adds; /* hosts overload added to tables since the load */
 	struct pk_rs_box *boxes; /* per rule */
 };

@@ -218,8 +218,15 @@ static int by_self(const void *a, const void *b)
 	return cmp_self(a, y->af, y->w);
 }
 
+/* An address's bit in the filter before the search: a hash of its words. */
+static uint64_t self_bit(uint8_t af, const uint64_t w[2])
+{
+	return 1ull << (((w[0] ^ w[1] ^ af) * 0x9e3779b97f4a7c15ull) >> 58);
+}
+
 /* The interfaces' addresses sorted, for a binary search per packet instead
- * of a scan of them all. */
+ * of a scan of them all, and their bits, which most addresses are told
+ * apart by before it. */
 static int build_self(struct pk_rs *rs)
 {
 	const struct pkb_prefix *a = PK_RS_SEC(rs, IFADDRS, struct pkb_prefix);
@@ -230,6 +237,7 @@ static int build_self(struct pk_rs *rs)
 	for (uint32_t i = 0; i < rs->nself; i++) {
 		rs->self[i].af = a[i].af;
 		addr_words(a[i].af, a[i].addr, rs->self[i].w);
+		rs->self_bits |= self_bit(a[i].af, rs->self[i].w);
 	}
 	qsort(rs->self, rs->nself, sizeof *rs->self, by_self);
 	return 0;
@@ -395,6 +403,8 @@ bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16])
 	uint32_t lo = 0, hi = rs->nself;
 
 	addr_words(af, addr, w);
+	if (!(rs->self_bits & self_bit(af, w)))
+		return false;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c = cmp_self(&rs->self[mid], af, w);
