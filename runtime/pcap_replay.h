@@ -43,12 +43,14 @@ struct pk_pcap_pkt {
 	uint64_t ts_ns;     /* capture time */
 	const char *ifname; /* pcapng if_name; NULL when the capture does not say */
 	const uint8_t *ip;  /* IPv4 or IPv6 header; NULL when the frame is not IP */
-	char why[64];       /* when ip is NULL, why: "not IP: ethertype 0x0806, ARP" */
 	size_t ip_len;      /* trimmed to the IP length when the link padded it */
 	uint32_t wire_len;  /* the frame's original length */
 	bool snapped;       /* captured shorter than it was on the wire */
 	bool outgoing;      /* the capture marks it as sent by the capturing host */
 	struct pk_pcap_ahead ahead;
+	/* last, apart from what every IP packet's turn reads: the engine's
+	 * thread pulls fewer cache lines written by the reading one */
+	char why[64];       /* when ip is NULL, why: "not IP: ethertype 0x0806, ARP" */
 };
 
 /* NULL on failure with err filled (unreadable file, not a capture, a link
