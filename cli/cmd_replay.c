@@ -44,7 +44,7 @@ struct opts {
 
 struct source {
 	struct pk_pcap *c;
-	struct pk_pcap_pkt p;
+	const struct pk_pcap_pkt *p; /* the waiting packet, in c's batch */
 	int have; /* 1 a packet is waiting, 0 end, -1 error */
 	struct pk_err err;
 };
@@ -234,11 +234,13 @@ static int open_sources(struct run *r)
 static struct source *next_source(struct run *r)
 {
 	struct source *best = NULL;
+	if (r->o.ncaptures == 1) /* the usual case: no merge */
+		return r->src->have ? r->src : NULL;
 	for (int i = 0; i < r->o.ncaptures; i++) {
 		struct source *s = &r->src[i];
 		if (s->have < 0)
 			return s;
-		if (s->have == 1 && (!best || s->p.ts_ns < best->p.ts_ns))
+		if (s->have == 1 && (!best || s->p->ts_ns < best->p->ts_ns))
 			best = s;
 	}
 	return best;
@@ -344,7 +346,7 @@ static int arrival_iface(struct run *r, const struct pk_pcap_pkt *p, uint16_t *i
 /* Every frame has its line, so the lines count the capture's frames. */
 static void skip_frame(struct run *r, const struct source *s, uint64_t n, const char *why)
 {
-	const struct pk_pcap_pkt *p = &s->p;
+	const struct pk_pcap_pkt *p = s->p;
 	const struct pk_rp_skip k = {n, p->ts_ns, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
 				     p->ifname, p->ip, p->ip_len, why};
 	if (!r->o.quiet)
@@ -388,10 +390,27 @@ static void prefetch(struct run *r, const struct source *s)
 	r->hint_stall = pk_stall_prefetch(&r->stall, &later->ahead.stall);
 }
 
+/* What is shown of a replayed packet: its line, its decision path when
+ * it is the one to explain, its place in the report. */
+static void show(struct run *r, const struct source *s, uint64_t n, uint16_t iface, const struct pk_replay_result *res,
+		 const uint8_t *snap, const uint8_t *buf, size_t len)
+{
+	const struct pk_pcap_pkt *p = s->p;
+	const struct pk_rp_pkt line = {n, r->last_ns, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
+				       iface, p->ip, p->ip_len, res}; /* the capture's bytes, as it arrived */
+	if (!r->o.quiet)
+		pk_rp_packet(stdout, r->o.format, r->rp.rs, &line);
+	if (n == r->o.explain)
+		pk_rp_explain(r->o.quiet ? stdout : stderr, r->rp.rs, &line, res->out.done ? snap : NULL,
+			      r->rp.snap_len, buf, len);
+	if (r->report)
+		pk_rp_report_packet(r->report, &line);
+}
+
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
 {
 	static uint8_t buf[PKT_CAP], snap[PKT_CAP];
-	const struct pk_pcap_pkt *p = &s->p;
+	const struct pk_pcap_pkt *p = s->p;
 	prefetch(r, s);
 	r->t.frames++;
 	if (!r->first_ns)
@@ -423,13 +442,8 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	r->t.packets++;
 	r->t.bytes += p->ip_len;
 	r->t.verdict[res.kind <= PK_V_HOLD ? res.kind : PK_V_BLOCK]++;
-	const struct pk_rp_pkt line = {n, now, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
-				       iface, p->ip, p->ip_len, &res}; /* the capture's bytes, as it arrived */
-	if (!r->o.quiet)
-		pk_rp_packet(stdout, r->o.format, r->rp.rs, &line);
-	if (n == r->o.explain)
-		pk_rp_explain(r->o.quiet ? stdout : stderr, r->rp.rs, &line, res.out.done ? snap : NULL,
-			      r->rp.snap_len, buf, len);
+	if (!r->o.quiet || n == r->o.explain || r->report)
+		show(r, s, n, iface, &res, snap, buf, len);
 	/* The firewall's own connections are not forwarded: no stall to diagnose. */
 	const bool afto = res.afto_egress != PK_RT_NO_IFACE;
 	const bool forwarded = res.kind == PK_V_PASS && (res.out.done || afto);
@@ -442,8 +456,6 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	const bool local = res.stop == PK_STOP_SELF || res.stop == PK_STOP_DIVERT;
 	if (!local)
 		pk_stall_packet(&r->stall, &sp);
-	if (r->report)
-		pk_rp_report_packet(r->report, &line);
 	if (r->dump && res.kind == PK_V_PASS && !local)
 		dump_packet(r, now, buf, len);
 	return 0;

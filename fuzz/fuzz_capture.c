@@ -52,15 +52,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	struct pk_stall st;
 	struct pk_isn_map isn;
-	struct pk_pcap_pkt p, q;
+	const struct pk_pcap_pkt *pp, *qp;
 	char d[160];
 	uint8_t buf[65536];
 	pk_stall_init(&st);
 	pk_isn_init(&isn);
 	int rc;
-	while ((rc = pk_pcap_next(c, &p, &err)) == 1) {
-		if (pk_pcap_next(ahead, &q, &err2) != 1 || !same_packet(&p, &q))
+	while ((rc = pk_pcap_next(c, &pp, &err)) == 1) {
+		if (pk_pcap_next(ahead, &qp, &err2) != 1 || !same_packet(pp, qp))
 			abort(); /* reading ahead changed a packet */
+		const struct pk_pcap_pkt p = *pp;
 		if (!p.ip) {
 			if (!p.why[0])
 				abort(); /* replay's line for the frame says why it is not IP */
@@ -75,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct pk_stall_pkt sp = {.ip = buf, .len = len, .n = p.n, .iface = 0, .egress = 1, .passed = true};
 		pk_stall_packet(&st, &sp);
 	}
-	if (pk_pcap_next(ahead, &q, &err2) != rc || (rc < 0 && strcmp(err.msg, err2.msg) != 0))
+	if (pk_pcap_next(ahead, &qp, &err2) != rc || (rc < 0 && strcmp(err.msg, err2.msg) != 0))
 		abort(); /* the two readers ended differently */
 	pk_isn_fini(&isn);
 	pk_stall_fini(&st);

@@ -38,8 +38,20 @@ static uint16_t rd16(bool swap, const uint8_t *p)
 	return swap ? __builtin_bswap16(v) : v;
 }
 
+/* When the unit divides a second in nanoseconds (every pcap, and pcapng's
+ * usual 10^-v for v <= 9), t units are t * ns_per_unit nanoseconds, the
+ * same sum the division below makes, without a 128-bit division per
+ * packet; finer or binary units take the division. */
+static void set_units(struct pk_cap_iface *i, uint64_t units)
+{
+	i->units = units;
+	i->ns_per_unit = 1000000000u % units == 0 ? 1000000000u / units : 0;
+}
+
 static uint64_t ts_ns(uint64_t t, const struct pk_cap_iface *i)
 {
+	if (i->ns_per_unit)
+		return t * i->ns_per_unit + (uint64_t)i->offset_s * 1000000000u;
 	uint64_t frac = (uint64_t)((unsigned __int128)(t % i->units) * 1000000000u / i->units);
 	return (t / i->units + (uint64_t)i->offset_s) * 1000000000u + frac;
 }
@@ -63,7 +75,7 @@ long pk_capfmt_open(struct pk_capfmt *f, const uint8_t *b, size_t n, struct pk_e
 	if (rd16(f->swap, b + 4) != 2)
 		return pk_err_set(err, "unsupported pcap version %u.%u", rd16(f->swap, b + 4), rd16(f->swap, b + 6));
 	f->rec_hlen = native == PCAP_MAGIC_MODIFIED ? 24 : 16;
-	f->pcap.units = native == PCAP_MAGIC_NS ? 1000000000u : 1000000u;
+	set_units(&f->pcap, native == PCAP_MAGIC_NS ? 1000000000u : 1000000u);
 	f->pcap.snaplen = rd32(f->swap, b + 16);
 	f->pcap.link = (uint16_t)(rd32(f->swap, b + 20) & PCAP_LINK_MASK);
 	return PCAP_HLEN;
@@ -177,6 +189,7 @@ static int idb_options(struct pk_capfmt *f, const uint8_t *opt, size_t len, stru
 {
 	for (size_t at = 0; at + 4 <= len;) {
 		uint16_t code = rd16(f->swap, opt + at), olen = rd16(f->swap, opt + at + 2);
+		uint64_t units;
 		size_t padded = (olen + 3u) & ~3u;
 		const uint8_t *v = opt + at + 4;
 		if (code == PCAPNG_OPT_END)
@@ -185,8 +198,10 @@ static int idb_options(struct pk_capfmt *f, const uint8_t *opt, size_t len, stru
 			return -1;
 		if (code == PCAPNG_OPT_IF_NAME && !(i->name = intern(f, v, strnlen((const char *)v, olen))))
 			return -1;
-		if (code == PCAPNG_OPT_IF_TSRESOL && (olen != 1 || !tsresol(v[0], &i->units)))
+		if (code == PCAPNG_OPT_IF_TSRESOL && (olen != 1 || !tsresol(v[0], &units)))
 			return -1;
+		if (code == PCAPNG_OPT_IF_TSRESOL)
+			set_units(i, units);
 		if (code == PCAPNG_OPT_IF_TSOFFSET) {
 			uint64_t secs;
 			if (olen != 8)
@@ -215,7 +230,8 @@ static int add_iface(struct pk_capfmt *f, const uint8_t *body, size_t len, uint6
 		f->ifaces = grown;
 		f->ifaces_cap = cap;
 	}
-	struct pk_cap_iface i = {.units = 1000000u, .link = rd16(f->swap, body), .snaplen = rd32(f->swap, body + 4)};
+	struct pk_cap_iface i = {.link = rd16(f->swap, body), .snaplen = rd32(f->swap, body + 4)};
+	set_units(&i, 1000000u);
 	if (idb_options(f, body + 8, len - 8, &i) < 0)
 		return pk_err_at(err, off, "interface description block at byte %llu is truncated or has a bad option",
 				 (unsigned long long)off);

@@ -31,6 +31,7 @@
 struct pk_cap_iface {
 	const char *name; /* if_name, NULL when the description has none */
 	uint64_t units;   /* timestamp units per second */
+	uint64_t ns_per_unit; /* 10^9 / units when that is whole, else 0 */
 	int64_t offset_s; /* if_tsoffset */
 	uint32_t snaplen;
 	uint16_t link; /* LINKTYPE_ value */

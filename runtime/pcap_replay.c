@@ -245,12 +245,17 @@ static bool make_room(struct batch *b, size_t *pos, size_t need, struct pk_err *
 static void decode_packet(const struct pk_pcap *c, struct batch *b, uint64_t n, const struct pk_cap_rec *r)
 {
 	struct pk_pcap_pkt *p = &b->pkt[b->n++];
-	memset(p, 0, sizeof *p);
+	/* every field set here, not the whole record cleared: ahead is read
+	 * only when ready, why only when ip is NULL */
 	p->n = n;
 	p->ifname = r->ifname;
 	p->ts_ns = r->ts_ns;
+	p->ip = NULL;
+	p->why[0] = '\0';
+	p->ip_len = 0;
 	p->wire_len = r->wire_len;
 	p->snapped = r->caplen < r->wire_len;
+	p->ahead.ready = false;
 	struct link_view v = {.why = p->why, .why_size = sizeof p->why};
 	if (strip_link(r->link, r->frame, r->caplen, &v)) {
 		p->ip = r->frame + v.off;
@@ -477,12 +482,12 @@ static void advance(struct pk_pcap *c)
 	pthread_mutex_unlock(&c->mu);
 }
 
-int pk_pcap_next(struct pk_pcap *c, struct pk_pcap_pkt *p, struct pk_err *err)
+int pk_pcap_next(struct pk_pcap *c, const struct pk_pcap_pkt **p, struct pk_err *err)
 {
 	for (;;) {
 		const struct batch *b = batch_of(c, c->at);
 		if (c->next < b->n) {
-			*p = b->pkt[c->next++];
+			*p = &b->pkt[c->next++];
 			return 1;
 		}
 		if (b->end < 0) {

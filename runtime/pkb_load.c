@@ -170,6 +170,8 @@ void pk_rs_free(struct pk_rs *rs)
 	free(rs->table_group);
 	free(rs->rt);
 	free(rs->rtgroups);
+	free(rs->rtrie);
+	free(rs->self);
 	pk_tadd_fini(&rs->adds);
 	free(rs->boxes);
 	free(rs);

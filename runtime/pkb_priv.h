@@ -32,6 +32,13 @@ struct pk_rs_rtent {
 	uint8_t gw[16];
 };
 
+/* One of the firewall's own addresses, as pk_rs_is_self searches them:
+ * sorted by family, then words. */
+struct pk_rs_self {
+	uint64_t w[2];
+	uint8_t af;
+};
+
 /* A run of the routing table with one (af, len), and that length's mask. */
 struct pk_rs_rtgroup {
 	uint64_t mask[2];
@@ -73,6 +80,11 @@ struct pk_rs {
 	struct pk_rs_rtent *rt;          /* routing table, grouped by (af, len), longest first */
 	struct pk_rs_rtgroup *rtgroups;  /* first and n index rt */
 	uint32_t nrtgroups;
+	uint32_t *rtrie; /* inet's and inet6's tries over rt (route.c); NULL: the groups answer */
+	uint32_t rtrie_nodes;
+	struct pk_rs_self *self; /* the interfaces' addresses, sorted (ruleset.c) */
+	uint32_t nself;
+	uint64_t self_bits; /* a bit per address of self (self_bit): most others miss them all */
 	struct pk_tadd_set adds; /* hosts overload added to tables since the load */
 	struct pk_rs_box *boxes; /* per rule */
 };

@@ -9,6 +9,17 @@
  * binary searches instead of a scan of every interface and route. Where
  * several entries share a network and length, the one listed first wins
  * (connected networks before routes), as the linear rule it replaces.
+ *
+ * From those entries, a trie by address byte answers inet and inet6
+ * look-ups: each node is 256 slots, one per value of the next byte, each
+ * naming the entry of the longest prefix that covers it, or a node for
+ * the next byte where longer prefixes split it. A look-up reads one slot
+ * per byte until it meets an entry (two for a /24 inside a /8), instead of
+ * a search per prefix length. The prefixes are put in shortest first, so
+ * a slot a prefix covers always holds a shorter one's entry, which the
+ * longer overwrites; a node made under a slot starts with that slot's
+ * entry in all of its own. Its memory grows with the prefixes' lengths:
+ * past RTRIE_MAX_NODES the groups answer alone.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +106,78 @@ static void group(struct pk_rs *rs, uint32_t n)
 	}
 }
 
+#define RTRIE_FANOUT 256u
+#define RTRIE_NODE 0x80000000u /* a slot naming a node; else entry number + 1, 0 none */
+#define RTRIE_MAX_NODES 4096u  /* 4 MiB of slots */
+
+/* A node whose slots all say v; its number, or UINT32_MAX past the budget. */
+static uint32_t trie_node(struct pk_rs *rs, uint32_t v)
+{
+	uint32_t n = rs->rtrie_nodes;
+	if (n == RTRIE_MAX_NODES)
+		return UINT32_MAX;
+	if ((n & (n - 1)) == 0) { /* room for as many again at each power of two */
+		uint32_t *grown = realloc(rs->rtrie, (size_t)(n ? 2 * n : 1) * RTRIE_FANOUT * sizeof *grown);
+		if (!grown)
+			return UINT32_MAX;
+		rs->rtrie = grown;
+	}
+	for (uint32_t i = 0; i < RTRIE_FANOUT; i++)
+		rs->rtrie[(size_t)n * RTRIE_FANOUT + i] = v;
+	return rs->rtrie_nodes++;
+}
+
+/* Entry e into the trie of its family, whose root is node root; false
+ * when the trie outgrew its budget (or memory). */
+static bool trie_insert(struct pk_rs *rs, uint32_t root, uint32_t e)
+{
+	const struct pk_rs_rtent *ent = &rs->rt[e];
+	uint8_t a[16];
+	memcpy(a, ent->net, 16);
+	/* the node for the byte holding the prefix's last bit; /0 fills the root */
+	uint32_t node = root, last = ent->len ? (ent->len - 1u) / 8 : 0, bits = ent->len - 8 * last;
+	for (uint32_t k = 0; k < last; k++) {
+		size_t at = (size_t)node * RTRIE_FANOUT + a[k];
+		if (!(rs->rtrie[at] & RTRIE_NODE)) {
+			uint32_t child = trie_node(rs, rs->rtrie[at]);
+			if (child == UINT32_MAX)
+				return false;
+			rs->rtrie[at] = RTRIE_NODE | child;
+		}
+		node = rs->rtrie[at] & ~RTRIE_NODE;
+	}
+	uint32_t span = 1u << (8 - bits), first = a[last] & ~(span - 1) & 0xff;
+	for (uint32_t i = first; i < first + span; i++)
+		rs->rtrie[(size_t)node * RTRIE_FANOUT + i] = e + 1;
+	return true;
+}
+
+/* The tries of both families from the grouped entries, shortest first;
+ * false when they outgrow the budget. */
+static bool fill_trie(struct pk_rs *rs)
+{
+	if (trie_node(rs, 0) != 0 || trie_node(rs, 0) != 1) /* the roots: inet, inet6 */
+		return false;
+	for (uint32_t g = rs->nrtgroups; g-- > 0;) {
+		const struct pk_rs_rtgroup *grp = &rs->rtgroups[g];
+		if (grp->af != PK_AF_INET && grp->af != PK_AF_INET6)
+			continue;
+		for (uint32_t i = grp->first; i < grp->first + grp->n; i++)
+			if (!trie_insert(rs, grp->af == PK_AF_INET ? 0 : 1, i))
+				return false;
+	}
+	return true;
+}
+
+static void build_trie(struct pk_rs *rs)
+{
+	if (fill_trie(rs))
+		return;
+	free(rs->rtrie); /* the groups answer alone */
+	rs->rtrie = NULL;
+	rs->rtrie_nodes = 0;
+}
+
 int pk_rs_build_routes(struct pk_rs *rs)
 {
 	const struct pkb_iface *ifs = PK_RS_SEC(rs, IFACES, struct pkb_iface);
@@ -114,6 +197,7 @@ int pk_rs_build_routes(struct pk_rs *rs)
 		add(&rs->rt[n], n, &rt[i].dst, (uint16_t)rt[i].iface, &rt[i].gw);
 	qsort(rs->rt, n, sizeof(*rs->rt), cmp_ent);
 	group(rs, n);
+	build_trie(rs);
 	return 0;
 }
 
@@ -142,8 +226,9 @@ static const struct pk_rs_rtent *find(const struct pk_rs *rs, const struct pk_rs
 	return NULL;
 }
 
-bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
-		 uint8_t gw[16])
+/* The entry of the longest prefix holding dst, by the groups. Not inlined:
+ * its registers would cost the trie's look-up a longer entry and exit. */
+__attribute__((noinline)) static const struct pk_rs_rtent *by_groups(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16])
 {
 	uint64_t d[2];
 	words(d, dst);
@@ -151,12 +236,30 @@ bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint
 		if (rs->rtgroups[g].af != af)
 			continue;
 		const struct pk_rs_rtent *e = find(rs, &rs->rtgroups[g], d);
-		if (e) {
-			*iface = e->iface;
-			*gw_af = e->gw_af;
-			memcpy(gw, e->gw, 16);
-			return true;
-		}
+		if (e)
+			return e;
 	}
-	return false;
+	return NULL;
+}
+
+/* The same, by the trie: a prefix ends by the 16th byte, so does the walk. */
+static const struct pk_rs_rtent *by_trie(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16])
+{
+	uint32_t v = RTRIE_NODE | (af == PK_AF_INET ? 0u : 1u);
+	for (unsigned k = 0; v & RTRIE_NODE; k++)
+		v = rs->rtrie[(size_t)(v & ~RTRIE_NODE) * RTRIE_FANOUT + dst[k]];
+	return v ? &rs->rt[v - 1] : NULL;
+}
+
+bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
+		 uint8_t gw[16])
+{
+	const bool trie = rs->rtrie && (af == PK_AF_INET || af == PK_AF_INET6);
+	const struct pk_rs_rtent *e = trie ? by_trie(rs, af, dst) : by_groups(rs, af, dst);
+	if (!e)
+		return false;
+	*iface = e->iface;
+	*gw_af = e->gw_af;
+	memcpy(gw, e->gw, 16);
+	return true;
 }

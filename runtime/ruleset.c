@@ -193,6 +193,56 @@ static void build_options(struct pk_rs *rs)
 
 #define PK_TADD_MAX 65536 /* hosts overload may add, whatever the table-entries limit */
 
+/* An address as two words, an IPv4 one's bytes past its 4 zero. */
+static void addr_words(uint8_t af, const uint8_t a[16], uint64_t w[2])
+{
+	w[0] = w[1] = 0;
+	if (af == PK_AF_INET)
+		memcpy(w, a, 4);
+	else
+		memcpy(w, a, 16);
+}
+
+static int cmp_self(const struct pk_rs_self *x, uint8_t af, const uint64_t w[2])
+{
+	if (x->af != af)
+		return x->af < af ? -1 : 1;
+	if (x->w[0] != w[0])
+		return x->w[0] < w[0] ? -1 : 1;
+	return x->w[1] < w[1] ? -1 : x->w[1] > w[1];
+}
+
+static int by_self(const void *a, const void *b)
+{
+	const struct pk_rs_self *y = b;
+	return cmp_self(a, y->af, y->w);
+}
+
+/* An address's bit in the filter before the search: a hash of its words. */
+static uint64_t self_bit(uint8_t af, const uint64_t w[2])
+{
+	return 1ull << (((w[0] ^ w[1] ^ af) * 0x9e3779b97f4a7c15ull) >> 58);
+}
+
+/* The interfaces' addresses sorted, for a binary search per packet instead
+ * of a scan of them all, and their bits, which most addresses are told
+ * apart by before it. */
+static int build_self(struct pk_rs *rs)
+{
+	const struct pkb_prefix *a = PK_RS_SEC(rs, IFADDRS, struct pkb_prefix);
+	rs->nself = PK_RS_N(rs, IFADDRS);
+	rs->self = calloc((size_t)rs->nself + 1, sizeof *rs->self);
+	if (!rs->self)
+		return -1;
+	for (uint32_t i = 0; i < rs->nself; i++) {
+		rs->self[i].af = a[i].af;
+		addr_words(a[i].af, a[i].addr, rs->self[i].w);
+		rs->self_bits |= self_bit(a[i].af, rs->self[i].w);
+	}
+	qsort(rs->self, rs->nself, sizeof *rs->self, by_self);
+	return 0;
+}
+
 /* Room for overload's hosts, only when some rule overloads: what the
  * table-entries limit leaves after the written entries. */
 static int build_adds(struct pk_rs *rs)
@@ -221,7 +271,7 @@ int pk_rs_build(struct pk_rs *rs)
 	for (uint32_t i = 0; i < n; i++)
 		build_rule(rs, i, &rs->rules[i]);
 	build_options(rs);
-	if (build_phases(rs) || build_tables(rs) || pk_rs_build_routes(rs) || build_adds(rs))
+	if (build_phases(rs) || build_tables(rs) || pk_rs_build_routes(rs) || build_self(rs) || build_adds(rs))
 		return -1;
 	return pk_rs_build_boxes(rs);
 }
@@ -347,28 +397,23 @@ void pk_rs_iface_addr(const struct pk_rs *rs, uint16_t i, uint32_t k, uint8_t *a
 	memcpy(addr, p->addr, 16);
 }
 
-/* An address as two words, an IPv4 one's bytes past its 4 zero. */
-static void addr_words(uint8_t af, const uint8_t a[16], uint64_t w[2])
-{
-	w[0] = w[1] = 0;
-	if (af == PK_AF_INET)
-		memcpy(w, a, 4);
-	else
-		memcpy(w, a, 16);
-}
-
 bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16])
 {
-	const struct pkb_prefix *a = PK_RS_SEC(rs, IFADDRS, struct pkb_prefix);
-	uint64_t w[2], x[2];
+	uint64_t w[2];
+	uint32_t lo = 0, hi = rs->nself;
 
 	addr_words(af, addr, w);
-	for (uint32_t i = 0; i < PK_RS_N(rs, IFADDRS); i++) {
-		if (a[i].af != af)
-			continue;
-		addr_words(af, a[i].addr, x);
-		if (x[0] == w[0] && x[1] == w[1])
+	if (!(rs->self_bits & self_bit(af, w)))
+		return false;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = cmp_self(&rs->self[mid], af, w);
+		if (!c)
 			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return false;
 }

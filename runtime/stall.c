@@ -100,7 +100,7 @@ static size_t find(const struct pk_stall *s, const struct pk_stall_view *t, int 
 		if (!s->slot[i])
 			return i;
 		const struct pk_stall_flow *f = &s->v[s->slot[i] - 1];
-		if (f->af != t->af)
+		if (f->hash != t->hash || f->af != t->af)
 			continue;
 		if (f->cport == t->sport && f->sport == t->dport && !memcmp(f->client, t->src, 16) &&
 		    !memcmp(f->server, t->dst, 16)) {
@@ -117,10 +117,9 @@ static size_t find(const struct pk_stall *s, const struct pk_stall_view *t, int 
 
 static struct pk_stall_view flow_view(const struct pk_stall_flow *f)
 {
-	struct pk_stall_view t = {.af = f->af, .sport = f->cport, .dport = f->sport, .tcp = true};
+	struct pk_stall_view t = {.af = f->af, .sport = f->cport, .dport = f->sport, .tcp = true, .hash = f->hash};
 	memcpy(t.src, f->client, 16);
 	memcpy(t.dst, f->server, 16);
-	t.hash = hash_key(t.af, t.src, t.dst, t.sport, t.dport);
 	return t;
 }
 
@@ -171,6 +170,7 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	memset(f, 0, sizeof *f);
 	s->slot[slot] = (uint32_t)++s->n;
 	f->af = t->af;
+	f->hash = t->hash;
 	memcpy(f->client, t->src, 16);
 	memcpy(f->server, t->dst, 16);
 	f->cport = t->sport;
@@ -209,29 +209,28 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 	}
 	if (!v->tcp)
 		return;
-	const struct pk_stall_view t = *v;
 	int dir = 0;
 	struct pk_stall_flow *f = NULL;
 	if (s->cap) {
-		size_t slot = find(s, &t, &dir);
+		size_t slot = find(s, v, &dir);
 		struct pk_stall_view x;
 		if (!s->slot[slot] && p->xlated && parse_tcp(p->xlated, p->xlen, &x)) {
 			size_t xslot = find(s, &x, &dir);
 			if (s->slot[xslot])
 				slot = xslot;
 		}
-		f = s->slot[slot] ? &s->v[s->slot[slot] - 1] : open_flow(s, slot, &t, p);
+		f = s->slot[slot] ? &s->v[s->slot[slot] - 1] : open_flow(s, slot, v, p);
 	} else
-		f = open_flow(s, 0, &t, p);
+		f = open_flow(s, 0, v, p);
 	if (!f)
 		return;
 	f->pkts[dir]++;
-	f->flags[dir] |= t.flags;
+	f->flags[dir] |= v->flags;
 	f->passed[dir] += p->passed;
 	f->mismatch[dir] += p->mismatch;
 	if (dir == 0 && p->passed && p->egress != PK_RT_NO_IFACE)
 		f->out_iface = p->egress;
-	if (dir == 0 && (t.flags & PK_TH_SYN) && (p->passed || p->held)) {
+	if (dir == 0 && (v->flags & PK_TH_SYN) && (p->passed || p->held)) {
 		f->syn_passed = true;
 		if (f->rule == PK_RT_NO_RULE)
 			f->rule = p->rule;
@@ -240,7 +239,7 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 	if (dir == 1)
 		f->reply_iface = p->iface;
 	/* Established once the client's ACK follows the server's SYN+ACK. */
-	if (dir == 0 && (t.flags & PK_TH_ACK) && (f->flags[1] & (PK_TH_SYN | PK_TH_ACK)) == (PK_TH_SYN | PK_TH_ACK) &&
+	if (dir == 0 && (v->flags & PK_TH_ACK) && (f->flags[1] & (PK_TH_SYN | PK_TH_ACK)) == (PK_TH_SYN | PK_TH_ACK) &&
 	    f->passed[1])
 		f->established = true;
 }

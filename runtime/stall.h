@@ -37,6 +37,7 @@ struct pk_stall_flow {
 	uint8_t af;
 	uint8_t client[16], server[16];
 	uint16_t cport, sport;
+	uint64_t hash;              /* its key's (pk_stall_view), kept to tell flows apart at once */
 	uint64_t first_n;           /* packet that opened it */
 	uint32_t rule;              /* the rule that passed its SYN; PK_RT_NO_RULE when none did */
 	uint16_t in_iface, out_iface; /* where the client's packets arrive and leave */

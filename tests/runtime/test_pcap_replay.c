@@ -132,13 +132,21 @@ static void close_capture(struct pk_pcap *c)
 	free(path);
 }
 
+/* What reading the next packet of c returns (1 a packet, 0 end, -1 error). */
+static int next_rc(struct pk_pcap *c)
+{
+	const struct pk_pcap_pkt *p;
+
+	return pk_pcap_next(c, &p, &err);
+}
+
 /* The next packet of c, which must be there. */
 static struct pk_pcap_pkt next_packet(struct pk_pcap *c)
 {
-	struct pk_pcap_pkt p;
+	const struct pk_pcap_pkt *p;
 
 	assert_int_equal(pk_pcap_next(c, &p, &err), 1);
-	return p;
+	return *p;
 }
 
 /* After a whole first packet from interface ifname (NULL: a capture
@@ -151,7 +159,7 @@ static void assert_fails_at_packet_2(struct pk_pcap *c, const char *ifname)
 		assert_string_equal(p.ifname, ifname);
 	else
 		assert_null(p.ifname);
-	assert_int_equal(pk_pcap_next(c, &p, &err), -1);
+	assert_int_equal(next_rc(c), -1);
 	assert_int_equal(err.packet, 2);
 	assert_non_null(strstr(err.msg, "packet 2"));
 }
@@ -177,7 +185,7 @@ static void test_pcapng_packets_carry_their_interface_names(void **st)
 		assert_int_equal(p.ip_len, sizeof ip_icmp);
 		assert_int_equal(p.ts_ns, (uint64_t)(i + 1) * 1000);
 	}
-	assert_int_equal(pk_pcap_next(c, &p, &err), 0);
+	assert_int_equal(next_rc(c), 0);
 	close_capture(c);
 }
 
@@ -218,6 +226,23 @@ static void test_pcapng_interfaces_keep_their_own_link_type_and_time_resolution(
 	assert_non_null(p.ip);
 	assert_int_equal(p.ip_len, sizeof ip_icmp);
 	assert_memory_equal(p.ip, ip_icmp, sizeof ip_icmp);
+	close_capture(c);
+}
+
+/* Units that do not divide a second in nanoseconds take the exact division. */
+static void test_pcapng_binary_and_picosecond_resolutions_keep_exact_times(void **st)
+{
+	(void)st;
+	struct buf b = {.n = 0};
+	shb(&b);
+	idb_of(&b, "lan0", 228 /* LINKTYPE_IPV4 */, 0x80 | 10 /* 2^-10 s */);
+	idb_of(&b, "wan0", 228, 12 /* picoseconds */);
+	epb(&b, 0, 1536, ip_icmp, sizeof ip_icmp);
+	epb(&b, 1, 5000, ip_icmp, sizeof ip_icmp);
+	struct pk_pcap *c = open_capture(&b, b.n);
+	assert_non_null(c);
+	assert_int_equal(next_packet(c).ts_ns, 1500000000ull);
+	assert_int_equal(next_packet(c).ts_ns, 5);
 	close_capture(c);
 }
 
@@ -304,6 +329,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_pcapng_packets_carry_their_interface_names),
 	cmocka_unit_test(test_pcapng_unknown_interface_id_is_an_error_naming_the_packet),
 	cmocka_unit_test(test_pcapng_interfaces_keep_their_own_link_type_and_time_resolution),
+	cmocka_unit_test(test_pcapng_binary_and_picosecond_resolutions_keep_exact_times),
 	cmocka_unit_test(test_truncated_pcap_fails_at_the_packet_after_the_last_whole_one),
 	cmocka_unit_test(test_ethernet_vlan_tag_and_padding_are_stripped),
 	cmocka_unit_test(test_linux_cooked_v2_outgoing_packets_are_marked),
