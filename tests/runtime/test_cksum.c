@@ -31,6 +31,40 @@ static void test_odd_length_pads_with_zero(void **state)
 	assert_int_equal(pk_cksum_add(0, d, 3), 0x1234 + 0x5600);
 }
 
+/* RFC 1071's sum word by word, in network order, folded. */
+static uint32_t sum_by_words(uint32_t sum, const uint8_t *p, size_t len)
+{
+	uint64_t acc = sum;
+
+	for (size_t i = 0; i < len; i += 2)
+		acc += (uint32_t)p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
+}
+
+/* Summed eight bytes at a time in host order, the sum is the word-by-word
+ * one for every length and start, zero only for zeros and 0xffff for ones. */
+static void test_block_sum_equals_word_by_word_sum(void **state)
+{
+	uint8_t d[160], ones[160], zeros[160] = {0};
+	uint32_t x = 12345;
+
+	(void)state;
+	memset(ones, 0xff, sizeof(ones));
+	for (size_t k = 0; k < sizeof(d); k++) {
+		x = x * 1103515245u + 12345u;
+		d[k] = (uint8_t)(x >> 16);
+	}
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; len + off <= sizeof(d); len++) {
+			assert_int_equal(pk_cksum_add(0, d + off, len), sum_by_words(0, d + off, len));
+			assert_int_equal(pk_cksum_add(0x1fffe, d + off, len), sum_by_words(0x1fffe, d + off, len));
+			assert_int_equal(pk_cksum_add(0, ones + off, len), sum_by_words(0, ones + off, len));
+			assert_int_equal(pk_cksum_add(0, zeros + off, len), 0);
+		}
+}
+
 /* Any sequence of incremental patches equals a full recomputation. */
 static void test_incremental_patches_match_full_recompute(void **state)
 {
@@ -119,6 +153,7 @@ static void test_ttl_decrement_keeps_header_checksum_valid(void **state)
 PK_TEST_MAIN(
 	cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
 	cmocka_unit_test(test_odd_length_pads_with_zero),
+	cmocka_unit_test(test_block_sum_equals_word_by_word_sum),
 	cmocka_unit_test(test_incremental_patches_match_full_recompute),
 	cmocka_unit_test(test_address_fix_matches_full_recompute),
 	cmocka_unit_test(test_ipv4_header_checksum_matches_reference),
