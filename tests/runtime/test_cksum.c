@@ -65,6 +65,24 @@ static void test_block_sum_equals_word_by_word_sum(void **state)
 		}
 }
 
+/* The incremental patch folds as RFC 1624's eqn. 3 does, carry by carry,
+ * at the corners (0, 0xffff) and elsewhere. */
+static void test_fix16_folds_every_carry(void **state)
+{
+	static const uint16_t v[] = {0, 1, 0x00ff, 0x7fff, 0x8000, 0xfffe, 0xffff, 0x1234, 0xedcb};
+
+	(void)state;
+	for (size_t a = 0; a < sizeof(v) / sizeof(v[0]); a++)
+		for (size_t b = 0; b < sizeof(v) / sizeof(v[0]); b++)
+			for (size_t c = 0; c < sizeof(v) / sizeof(v[0]); c++) {
+				uint32_t sum = (uint16_t)~v[a] + (uint32_t)(uint16_t)~v[b] + v[c];
+
+				while (sum >> 16)
+					sum = (sum & 0xffff) + (sum >> 16);
+				assert_int_equal(pk_cksum_fix16(v[a], v[b], v[c]), (uint16_t)~sum);
+			}
+}
+
 /* Any sequence of incremental patches equals a full recomputation. */
 static void test_incremental_patches_match_full_recompute(void **state)
 {
@@ -154,6 +172,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
 	cmocka_unit_test(test_odd_length_pads_with_zero),
 	cmocka_unit_test(test_block_sum_equals_word_by_word_sum),
+	cmocka_unit_test(test_fix16_folds_every_carry),
 	cmocka_unit_test(test_incremental_patches_match_full_recompute),
 	cmocka_unit_test(test_address_fix_matches_full_recompute),
 	cmocka_unit_test(test_ipv4_header_checksum_matches_reference),
