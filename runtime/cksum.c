@@ -153,6 +153,17 @@ bool pk_cksum_l4(uint8_t *ip, size_t len)
 
 void pk_cksum_ttl_dec(uint8_t *ip)
 {
+	uint32_t sum;
+
 	/* the 16-bit word TTL|protocol is what the checksum covers */
-	pk_patch16(ip + PK_IP4_OFF_TTL, (uint16_t)(pk_get16(ip + PK_IP4_OFF_TTL) - 0x100), ip + PK_IP4_OFF_SUM);
+	if (ip[PK_IP4_OFF_TTL] == 0) {
+		pk_patch16(ip + PK_IP4_OFF_TTL, (uint16_t)(pk_get16(ip + PK_IP4_OFF_TTL) - 0x100), ip + PK_IP4_OFF_SUM);
+		return;
+	}
+	/* RFC 1624 eqn. 3 with m' = m - 0x100 and no borrow: ~m + m' is 0xfeff
+	 * whatever m is, and the sum folds once (every forwarded packet) */
+	sum = (uint16_t)~pk_get16(ip + PK_IP4_OFF_SUM) + 0xfeffu;
+	sum = (sum & 0xffff) + (sum >> 16);
+	pk_put16(ip + PK_IP4_OFF_SUM, (uint16_t)~sum);
+	ip[PK_IP4_OFF_TTL]--;
 }

@@ -168,11 +168,31 @@ static void test_ttl_decrement_keeps_header_checksum_valid(void **state)
 	assert_int_equal(p[8], 0);
 }
 
+/* The decrement patches the checksum as the general 16-bit patch does,
+ * for every TTL and checksum (0 and 0xffff among them). */
+static void test_ttl_decrement_patches_as_the_general_patch(void **state)
+{
+	(void)state;
+	for (uint32_t ttl = 0; ttl < 256; ttl++)
+		for (uint32_t c = 0; c < 0x10000; c += (c < 16 || c > 0xfff0) ? 1 : 251) {
+			uint8_t a[20] = {0x45}, b[20];
+
+			a[8] = (uint8_t)ttl;
+			a[9] = 6;
+			pk_put16(a + 10, (uint16_t)c);
+			memcpy(b, a, sizeof(b));
+			pk_cksum_ttl_dec(a);
+			pk_patch16(b + 8, (uint16_t)(pk_get16(b + 8) - 0x100), b + 10);
+			assert_memory_equal(a, b, sizeof(a));
+		}
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_rfc1071_example_sums_to_ddf2),
 	cmocka_unit_test(test_odd_length_pads_with_zero),
 	cmocka_unit_test(test_block_sum_equals_word_by_word_sum),
 	cmocka_unit_test(test_fix16_folds_every_carry),
+	cmocka_unit_test(test_ttl_decrement_patches_as_the_general_patch),
 	cmocka_unit_test(test_incremental_patches_match_full_recompute),
 	cmocka_unit_test(test_address_fix_matches_full_recompute),
 	cmocka_unit_test(test_ipv4_header_checksum_matches_reference),
