@@ -27,8 +27,9 @@ static inline uint16_t pk_cksum_fix16(uint16_t cksum, uint16_t old, uint16_t new
 {
 	uint32_t sum = (uint16_t)~cksum + (uint32_t)(uint16_t)~old + new_;
 
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
+	/* two folds, no loop: at most 0x2fffd, then 0x10001, then 0xffff */
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
 }
 uint16_t pk_cksum_fix32(uint16_t cksum, uint32_t old, uint32_t new_);

@@ -44,18 +44,27 @@ void pk_replay_fini(struct pk_replay *r)
 	r->engine = NULL;
 }
 
-bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16], uint8_t dst[16])
+/* The family and destination (zero-filled to 16 bytes) of an IP packet;
+ * false when it is none. */
+static bool dst_of(const uint8_t *ip, size_t len, uint8_t *af, uint8_t dst[16])
 {
 	bool v4 = len >= PK_IP4_HLEN && pk_ip_version(ip) == 4;
 	bool v6 = len >= PK_IP6_HLEN && pk_ip_version(ip) == 6;
 
-	memset(src, 0, 16);
 	memset(dst, 0, 16);
 	if (!v4 && !v6)
 		return false;
 	*af = v6 ? PK_AF_INET6 : PK_AF_INET;
-	memcpy(src, ip + pk_ip_src_off(v6), pk_ip_alen(v6));
 	memcpy(dst, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
+	return true;
+}
+
+bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16], uint8_t dst[16])
+{
+	memset(src, 0, 16);
+	if (!dst_of(ip, len, af, dst))
+		return false;
+	memcpy(src, ip + pk_ip_src_off(*af == PK_AF_INET6), pk_ip_alen(*af == PK_AF_INET6));
 	return true;
 }
 
@@ -168,9 +177,9 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 	pk_isn_align(&r->isn, ip, *len);
 	step(r, now_ns, iface, PK_DIR_IN, 0, iface, ip, len, cap, &res->in);
 	decide(res, &res->in);
-	uint8_t af, src[16], dst[16];
+	uint8_t af, dst[16];
 	uint16_t egress;
-	if (res->kind != PK_V_PASS || !pk_replay_addrs(ip, *len, &af, src, dst)) {
+	if (res->kind != PK_V_PASS || !dst_of(ip, *len, &af, dst)) {
 		r->cur = NULL;
 		return;
 	}

@@ -104,15 +104,18 @@ void pk_eng_scrub_from_rule(struct pk_scrub *c, const struct pk_rs_rule *r)
 
 /* Patch a 16-bit word of the IPv4 header and its checksum; the packet
  * counts as rewritten when either changed (a patch to the same value can
- * still turn a checksum of 0xffff into 0). */
+ * still turn a checksum of 0xffff into 0). Both computed before either is
+ * stored: the bytes are read once, and not written when nothing changes. */
 static void patch_ip16(struct pk_ctx *x, uint8_t *at, uint16_t v)
 {
 	uint8_t *sum = x->ip + PK_IP4_OFF_SUM;
-	uint16_t was = pk_get16(at), was_sum = pk_get16(sum);
+	uint16_t was = pk_get16(at), was_sum = pk_get16(sum), now_sum = pk_cksum_fix16(was_sum, was, v);
 
-	pk_patch16(at, v, sum);
-	if (pk_get16(at) != was || pk_get16(sum) != was_sum)
-		x->v->translated = true;
+	if (v == was && now_sum == was_sum)
+		return;
+	pk_put16(at, v);
+	pk_put16(sum, now_sum);
+	x->v->translated = true;
 }
 
 static void scrub_ipv4(struct pk_engine *e, struct pk_ctx *x, const struct pk_scrub *c)
