@@ -572,23 +572,17 @@ static void test_way_out_meets_its_state_packet_after_packet(void **state)
 	assert_int_equal(pk_engine_counters(et.eng)->inserts, 2);
 }
 
-/* Two queries forwarded, the way out's state (whose rule's timeout, 5 s,
- * is shorter than the way in's) linked; returns its id. */
-static uint32_t link_short_lived_way_out(void)
-{
-	pk_et_start(FORWARD_RULES "pass out on wan0 proto udp all keep state (udp.first 5, udp.single 5)\n");
-	forward(0, to_web);
-	forward(1, to_web);
-	return et.v.state_id;
-}
-
-/* The linked way out's state expired: the packet meets the rules and a new state. */
+/* The linked way out's state expired (its rule's timeout is shorter than
+ * the way in's): the packet meets the rules and a new state. */
 static void test_way_out_link_not_taken_to_an_expired_state(void **state)
 {
 	uint32_t out;
 
 	(void)state;
-	out = link_short_lived_way_out();
+	pk_et_start(FORWARD_RULES "pass out on wan0 proto udp all keep state (udp.first 5, udp.single 5)\n");
+	forward(0, to_web);
+	forward(1, to_web);
+	out = et.v.state_id;
 	forward(20, to_web);
 	assert_int_equal(et.v.state_event, PK_SE_CREATED);
 	assert_int_not_equal(et.v.state_id, out);
@@ -602,7 +596,10 @@ static void test_way_out_link_not_taken_to_a_replaced_state(void **state)
 	uint32_t out;
 
 	(void)state;
-	out = link_short_lived_way_out();
+	pk_et_start(FORWARD_RULES "pass out on wan0 proto udp all keep state (udp.first 5, udp.single 5)\n");
+	forward(0, to_web);
+	forward(1, to_web);
+	out = et.v.state_id;
 	assert_int_equal(pk_engine_expire(et.eng, 20 * PK_ET_SEC, 64), 1); /* the way out's only */
 	assert_int_equal(pk_et_udp(20, et.lan, PK_DIR_IN, other), PK_V_PASS);
 	forward(21, to_web);
