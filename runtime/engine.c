@@ -591,9 +591,7 @@ static void count_packet(struct pk_engine *e, uint8_t dir, size_t len)
 /* A forwarded packet's way out takes its way in's parse when forwarding
  * and scrub changed only bytes the parse does not judge by (the TTL, ...:
  * runtime/pkt_memo.h), and skips TCP normalization when the way in's found
- * nothing to change in the bytes compared (*normal); its addresses and
- * ports those of the way in, so is the key it is looked up with, and the
- * way in's state may tell what that look-up finds (stateful.c). */
+ * nothing to change in the bytes compared (*normal). */
 static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x, bool *normal)
 {
 	enum pk_drop_reason r;
@@ -601,14 +599,12 @@ static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x, bool *no
 	*normal = false;
 	if (x->dir == PK_DIR_OUT && pk_pkt_memo_recall(&e->parsed_in, x->ip, *x->len, &x->p)) {
 		*normal = e->parsed_in_normal;
-		x->link_from = e->met_in;
 		return PK_REASON_NONE;
 	}
 	r = pk_pkt_parse(x->ip, *x->len, &x->p);
 	if (x->dir == PK_DIR_IN && r == PK_REASON_NONE) {
 		pk_pkt_memo_keep(&e->parsed_in, x->ip, *x->len, &x->p);
 		e->parsed_in_normal = false;
-		e->met_in = 0; /* until its look-up finds one */
 	}
 	return r;
 }

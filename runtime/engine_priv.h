@@ -46,7 +46,6 @@ struct pk_engine {
 	struct pk_dcache dc;
 	struct pk_pkt_memo parsed_in; /* the last inbound packet's parse, for its way out */
 	bool parsed_in_normal;        /* its TCP normalization changed nothing */
-	uint32_t met_in, met_in_id;   /* the state its look-up found (slot + 1, 0 when none) and its id */
 	uint8_t cookie_key[16];      /* PK_SYNCOOKIE_KEY, from the seed */
 	uint8_t gen[PK_GEN_MAX];
 };
@@ -81,7 +80,6 @@ struct pk_ctx {
 	bool probe;   /* evaluation only: no counters, no random draw */
 	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */
 	uint32_t cookie_isn;             /* the ISN that cookie gave the client */
-	uint32_t link_from; /* a way out of the way in's packet unchanged: e->met_in */
 	struct pk_pkt p; /* last: the parse fills all of it, the fields above are cleared */
 };
 

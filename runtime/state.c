@@ -25,7 +25,7 @@
 #define SCRUB_MAX 1024   /* distinct scrub option tuples held at once */
 
 _Static_assert(sizeof(struct pk_state) == 64, "the hot record is one cache line");
-_Static_assert(sizeof(struct pk_state_cold) == 56, "the cold record");
+_Static_assert(sizeof(struct pk_state_cold) == 40, "the cold record");
 _Static_assert(sizeof(struct pk_state_ext) == PK_SPOOL_REC, "a side record fits a pool record");
 
 /* Three buckets for two slots (6 bytes a slot): a full table of
@@ -155,27 +155,6 @@ void pk_st_prepare(struct pk_state_table *t)
 	pk_spool_reserve(&t->side);
 }
 
-/* A new key generation: every link made before it goes. On the
- * counter's wrap the links are cleared, so that none made 2^32
- * generations ago passes for a current one. */
-static void next_key_gen(struct pk_state_table *t)
-{
-	if (++t->key_gen != 0)
-		return;
-	for (uint32_t i = 0; i < t->unused; i++)
-		t->cold[i].out.to = 0;
-}
-
-void pk_st_link(struct pk_state_table *t, uint32_t from, uint32_t to, uint16_t iface)
-{
-	struct pk_state_link *l = &t->cold[from].out;
-
-	l->to = to + 1;
-	l->id = t->st[to].id;
-	l->gen = t->key_gen;
-	l->iface = iface;
-}
-
 uint32_t pk_st_alloc(struct pk_state_table *t)
 {
 	uint32_t i;
@@ -193,8 +172,6 @@ uint32_t pk_st_alloc(struct pk_state_table *t)
 	memset(&t->st[i], 0, sizeof(t->st[i]));
 	memset(&t->cold[i], 0, sizeof(t->cold[i]));
 	t->st[i].id = ++t->next_id;
-	if (t->next_id == 0) /* ids repeat from here: a link's id no longer tells */
-		next_key_gen(t);
 	return i;
 }
 
@@ -432,10 +409,8 @@ static void unlink_key(struct pk_state_table *t, uint32_t i, int k)
 	}
 }
 
-/* An existing state with the same key, interface and direction. Any
- * state with the same key, whatever its interface and direction, may lose
- * look-ups of that key to slot i once inserted: links go (pk_st_linked). */
-static uint32_t collision(struct pk_state_table *t, uint32_t i, int k)
+/* An existing state with the same key, interface and direction. */
+static uint32_t collision(const struct pk_state_table *t, uint32_t i, int k)
 {
 	const struct pk_state *n = &t->st[i];
 	struct pk_skey full;
@@ -448,10 +423,7 @@ static uint32_t collision(struct pk_state_table *t, uint32_t i, int k)
 	for (; e; e = *next_of(t, e)) {
 		const struct pk_state *s = &t->st[SLOT(e)];
 
-		if (SLOT(e) == i || !key_eq(t, e, af, key_proto(t, i, k), &full))
-			continue;
-		next_key_gen(t);
-		if (s->iface == n->iface && s->dir == n->dir)
+		if (SLOT(e) != i && key_eq(t, e, af, key_proto(t, i, k), &full) && s->iface == n->iface && s->dir == n->dir)
 			return SLOT(e);
 	}
 	return PK_ST_NONE;
@@ -465,7 +437,7 @@ static void link_key(struct pk_state_table *t, uint32_t i, int k)
 	t->bucket[b] = ENTRY(i, k);
 }
 
-uint32_t pk_st_conflict(struct pk_state_table *t, uint32_t i)
+uint32_t pk_st_conflict(const struct pk_state_table *t, uint32_t i)
 {
 	uint32_t old = collision(t, i, PK_SK_WIRE);
 
@@ -551,7 +523,6 @@ bool pk_st_rekey(struct pk_state_table *t, uint32_t i, const struct pk_skey keys
 	if (!(s->flags & PK_SF_ONEKEY))
 		unlink_key(t, i, PK_SK_STACK);
 	drop_keys(t, i);
-	next_key_gen(t); /* the links to slot i stand for its old keys */
 	ok = pk_st_set_keys(t, i, keys) && pk_st_conflict(t, i) == PK_ST_NONE;
 	if (!ok) {
 		drop_keys(t, i);

@@ -8,14 +8,13 @@
  * key, and both are oriented so that addr[0]/port[0] is the peer outside
  * the interface (the source of an inbound packet).
  *
- * Layout, for memory (120 bytes a slot, plus 1.5 buckets of 4 bytes):
+ * Layout, for memory (104 bytes a slot, plus 1.5 buckets of 4 bytes):
  * - struct pk_state (64 bytes, the fields every packet reads) holds one
  *   key in compact form (struct pk_ckey): the two IPv4 addresses
  *   themselves, or for IPv6 a reference to a side record holding both.
  *   Without translation the wire and stack keys are one (PK_SF_ONEKEY).
- * - struct pk_state_cold (56 bytes): counters, creation time, tag, an
- *   interned scrub option tuple and the link to the state its packets
- *   met on their way out (pk_st_link).
+ * - struct pk_state_cold (40 bytes): counters, creation time, tag and an
+ *   interned scrub option tuple.
  * - a side record (struct pk_state_ext, 32 bytes) only for the states that
  *   need one: the stack key of a translated state, modulate/synproxy
  *   sequence offsets, synproxy's handshake details, the source node.
@@ -107,22 +106,11 @@ struct pk_state {
 	uint8_t synproxy;          /* enum pk_sp_stage, 0 when not proxied */
 };
 
-/* What pk_st_find answered for the way out of a state's packets (pf's
- * sk->reverse): valid while the linked state lives and no state was given
- * a key another state holds since (generation). */
-struct pk_state_link {
-	uint32_t to;  /* the state found (slot + 1), 0 = none */
-	uint32_t id;  /* its id then: a slot reused holds another */
-	uint32_t gen; /* the table's key generation then */
-	uint16_t iface;
-};
-
 struct pk_state_cold {
 	uint64_t packets[2], bytes[2];
 	uint32_t created_s; /* seconds since the engine's epoch, as pf's creation (time_uptime) */
 	uint16_t tag;
 	uint16_t scrub;     /* interned scrub options (index + 1), 0 = none */
-	struct pk_state_link out;
 };
 
 /* What only translated, modulated, proxied or source-tracked states carry. */
@@ -154,7 +142,6 @@ struct pk_state_table {
 	uint32_t unused;    /* slots from here on were never used (not touched) */
 	uint32_t next_id;
 	uint32_t cursor;    /* incremental expiry position */
-	uint32_t key_gen;   /* bumped when a state is to take a key another one holds, or is rekeyed */
 	uint64_t seed;
 	struct pk_spool side;        /* side records and IPv6 address pairs */
 	struct pk_scrub *scrub;      /* interned scrub options */
@@ -197,9 +184,8 @@ static inline const struct pk_scrub *pk_st_scrub(const struct pk_state_table *t,
 /* Return a slot never inserted to the pool, with what it holds. */
 void pk_st_discard(struct pk_state_table *t, uint32_t i);
 /* A live state with one of slot i's keys on the same interface and
- * direction (which pf_state_key_attach refuses), or PK_ST_NONE; a state
- * with one of them at all ends the links made so far (pk_st_linked). */
-uint32_t pk_st_conflict(struct pk_state_table *t, uint32_t i);
+ * direction (which pf_state_key_attach refuses), or PK_ST_NONE. */
+uint32_t pk_st_conflict(const struct pk_state_table *t, uint32_t i);
 /* Hash a filled slot in (after pk_st_conflict said none). */
 void pk_st_insert(struct pk_state_table *t, uint32_t i);
 void pk_st_remove(struct pk_state_table *t, uint32_t i);
@@ -207,25 +193,6 @@ void pk_st_remove(struct pk_state_table *t, uint32_t i);
  * made); false, with the keys as they were, when another state holds one of
  * them or the side pool is short. */
 bool pk_st_rekey(struct pk_state_table *t, uint32_t i, const struct pk_skey keys[2]);
-
-/* Remember that pk_st_find gave state `to` for the way out on iface of the
- * packets that met state `from` on their way in. */
-void pk_st_link(struct pk_state_table *t, uint32_t from, uint32_t to, uint16_t iface);
-/* What pk_st_find would give for the same look-up now, by the link of
- * `from`, or PK_ST_NONE when the link cannot tell (none, another iface,
- * the state gone or a key shared or moved since: a look-up's answer changes
- * only by a state taking the key it finds, or leaving). Inline: asked on
- * each forwarded packet's way out. */
-static inline uint32_t pk_st_linked(const struct pk_state_table *t, uint32_t from, uint16_t iface)
-{
-	const struct pk_state_link *l = &t->cold[from].out;
-	const struct pk_state *s;
-
-	if (!l->to || l->iface != iface || l->gen != t->key_gen)
-		return PK_ST_NONE;
-	s = &t->st[l->to - 1];
-	return (s->flags & (PK_SF_USED | PK_SF_PURGE)) == PK_SF_USED && s->id == l->id ? l->to - 1 : PK_ST_NONE;
-}
 
 /* The state a packet with key k (oriented for dir) belongs to, if-bound
  * states of iface before floating ones; PK_ST_NONE when none. As in pf

@@ -46,56 +46,15 @@ void pk_engine_prefetch_state(const struct pk_engine *e, uint32_t bucket)
 	pk_st_prefetch_chain(&e->st, bucket);
 }
 
-/* State i is the one the inbound packet met, for its way out. */
-static void met(struct pk_engine *e, uint32_t i)
-{
-	e->met_in = i + 1;
-	e->met_in_id = e->st.st[i].id;
-}
-
-/* On a way out of the way in's packet unchanged: the state that packet
- * met, still there. Its inbound packets all carry its wire key (an af-to
- * state, met by either key, is not kept), so their way out is looked up
- * with one key: what the look-up found for one holds for the next, as long
- * as the table's link says so (pf's sk->reverse, kept in the state). */
-static uint32_t link_source(const struct pk_engine *e, const struct pk_ctx *x)
-{
-	const struct pk_state *s;
-
-	if (!x->link_from)
-		return PK_ST_NONE;
-	s = &e->st.st[x->link_from - 1];
-	return (s->flags & PK_SF_USED) && s->id == e->met_in_id ? x->link_from - 1 : PK_ST_NONE;
-}
-
-/* The table searched for the packet's key, the answer linked to the way
- * in's state `from`. */
-static uint32_t search(struct pk_engine *e, const struct pk_ctx *x, uint32_t from)
+uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x)
 {
 	struct pk_skey k;
 	uint32_t i;
-
-	pk_eng_pkt_key(&x->p, x->dir, &k);
-	i = pk_st_find(&e->st, x->p.af, x->p.proto, &k, x->dir, x->iface);
-	if (i != PK_ST_NONE && from != PK_ST_NONE)
-		pk_st_link(&e->st, from, i, x->iface);
-	return i;
-}
-
-static inline uint32_t find(struct pk_engine *e, const struct pk_ctx *x)
-{
-	uint32_t from = link_source(e, x), i = from != PK_ST_NONE ? pk_st_linked(&e->st, from, x->iface) : PK_ST_NONE;
-
-	return i != PK_ST_NONE ? i : search(e, x, from);
-}
-
-uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x)
-{
-	uint32_t i;
 	struct pk_state *s;
 
+	pk_eng_pkt_key(&x->p, x->dir, &k);
 	e->c.searches++;
-	i = find(e, x);
+	i = pk_st_find(&e->st, x->p.af, x->p.proto, &k, x->dir, x->iface);
 	if (i == PK_ST_NONE)
 		return i;
 	s = &e->st.st[i];
@@ -111,8 +70,6 @@ uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x)
 			return PK_ST_NONE;
 		}
 	}
-	if (x->dir == PK_DIR_IN && !(s->flags & PK_SF_AFTO))
-		met(e, i);
 	return i;
 }
 
@@ -546,21 +503,6 @@ static bool make_room(struct pk_engine *e, uint32_t i)
 	return false;
 }
 
-/* A state made with the packet's key as its one key, after the look-up
- * found none, is what the look-up finds next for that key (the only entry
- * that matches it): on a way out it is linked, on a way in it is met. */
-static void link_created(struct pk_engine *e, const struct pk_ctx *x, uint32_t i)
-{
-	uint32_t from = link_source(e, x);
-
-	if ((e->st.st[i].flags & (PK_SF_ONEKEY | PK_SF_AFTO)) != PK_SF_ONEKEY)
-		return;
-	if (from != PK_ST_NONE)
-		pk_st_link(&e->st, from, i, x->iface);
-	else if (x->dir == PK_DIR_IN)
-		met(e, i);
-}
-
 bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_decision *d)
 {
 	const struct pk_rs_rule *r = rule_or_default(e, d->rule);
@@ -583,7 +525,6 @@ bool pk_eng_state_create(struct pk_engine *e, struct pk_ctx *x, const struct pk_
 	}
 	e->st.st[i].timeout = (uint8_t)init_peers(e, x, i, r);
 	pk_st_insert(&e->st, i);
-	link_created(e, x, i);
 	e->c.inserts++;
 	if (d->rule < e->nrules) {
 		attach_src_node(e, x, d->rule, i, sn);

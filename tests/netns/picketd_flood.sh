@@ -55,7 +55,7 @@ flood flood "plain state, max-src-states 1000" 5 8192
 [ "$states" -le 2010 ] || fail "plain state: the flood holds $states states, over its source's limit"
 [ "$(pk_stat src-limit)" -ge 10000 ] || fail "plain state: max-src-states refused too few SYNs"
 pk_stop
-# 120 bytes a state and 6 of buckets (runtime/state.h): 13 MB for the table full.
+# 104 bytes a state and 6 of buckets (runtime/state.h): 11 MB for the table full.
 # Longer, so that the table fills even when this machine forwards slowly
 # (a busy host handles fewer SYNs a second; each makes two states).
 FLOOD_S=12

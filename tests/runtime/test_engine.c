@@ -539,104 +539,6 @@ static void test_ipv6_handshake_rides_on_state(void **state)
 
 /* Random mutations of valid packets through every feature never crash
  * (run under ASan/UBSan by make asan) and always get a verdict. */
-/* A query of the client's, forwarded to the internet: in on lan0, then
- * the same bytes out on wan0 (as replay's forwarding hands them over), each
- * way passing; the way out's verdict stays in et.v. */
-static const struct pk_tb_ends to_web = {.src = CL, .sport = 1000, .dst = "198.51.100.7", .dport = 53};
-
-static void forward(double t, struct pk_tb_ends e)
-{
-	assert_int_equal(pk_et_udp(t, et.lan, PK_DIR_IN, e), PK_V_PASS);
-	assert_int_equal(pk_et_udp(t, et.wan, PK_DIR_OUT, e), PK_V_PASS);
-}
-
-#define FORWARD_RULES PK_ET_TOPO "set limit states 64\nblock all\npass in on lan0 proto udp all\n"
-
-/* The way out's state, met packet after packet by the link from the way
- * in's, is the one the table holds; each pass still counts a search. */
-static void test_way_out_meets_its_state_packet_after_packet(void **state)
-{
-	uint32_t out;
-
-	(void)state;
-	pk_et_start(FORWARD_RULES "pass out on wan0 proto udp all\n");
-	forward(0, to_web);
-	assert_int_equal(et.v.state_event, PK_SE_CREATED);
-	out = et.v.state_id;
-	for (int k = 1; k <= 3; k++) {
-		forward(k, to_web);
-		assert_int_equal(et.v.state_event, PK_SE_MATCHED);
-		assert_int_equal(et.v.state_id, out);
-	}
-	assert_int_equal(pk_engine_counters(et.eng)->searches, 8);
-	assert_int_equal(pk_engine_counters(et.eng)->inserts, 2);
-}
-
-/* The linked way out's state expired (its rule's timeout is shorter than
- * the way in's): the packet meets the rules and a new state. */
-static void test_way_out_link_not_taken_to_an_expired_state(void **state)
-{
-	uint32_t out;
-
-	(void)state;
-	pk_et_start(FORWARD_RULES "pass out on wan0 proto udp all keep state (udp.first 5, udp.single 5)\n");
-	forward(0, to_web);
-	forward(1, to_web);
-	out = et.v.state_id;
-	forward(20, to_web);
-	assert_int_equal(et.v.state_event, PK_SE_CREATED);
-	assert_int_not_equal(et.v.state_id, out);
-}
-
-/* The linked way out's state removed, its slot taken by another
- * connection's state: the way out does not meet that one. */
-static void test_way_out_link_not_taken_to_a_replaced_state(void **state)
-{
-	const struct pk_tb_ends other = {.src = CL, .sport = 2000, .dst = "198.51.100.7", .dport = 53};
-	uint32_t out;
-
-	(void)state;
-	pk_et_start(FORWARD_RULES "pass out on wan0 proto udp all keep state (udp.first 5, udp.single 5)\n");
-	forward(0, to_web);
-	forward(1, to_web);
-	out = et.v.state_id;
-	assert_int_equal(pk_engine_expire(et.eng, 20 * PK_ET_SEC, 64), 1); /* the way out's only */
-	assert_int_equal(pk_et_udp(20, et.lan, PK_DIR_IN, other), PK_V_PASS);
-	forward(21, to_web);
-	assert_int_equal(et.v.state_event, PK_SE_CREATED);
-	assert_int_not_equal(et.v.state_id, out);
-	assert_int_not_equal(et.v.state_id, out + 1);
-}
-
-/* The way in translates the packet (rdr-to): its way out carries other
- * addresses and is looked up by them; a packet out that is not the way
- * in's does not take the way in's link. */
-static void test_way_out_of_a_translated_or_other_packet_is_looked_up(void **state)
-{
-	const struct pk_tb_ends to_nas = {.src = CL, .sport = 1000, .dst = NASIP, .dport = 53};
-	const struct pk_tb_ends other = {.src = CL, .sport = 1000, .dst = "198.51.100.7", .dport = 54};
-	uint32_t out;
-
-	(void)state;
-	pk_et_start(FORWARD_RULES "pass in on lan0 proto udp to 192.168.1.1 port 53 rdr-to 10.0.10.5 port 53\n"
-				  "pass out on opt1 proto udp all\npass out on wan0 proto udp all\n");
-	for (int k = 0; k < 3; k++) {
-		assert_int_equal(pk_et_udp(k, et.lan, PK_DIR_IN,
-					   (struct pk_tb_ends){.src = CL, .sport = 1000, .dst = "192.168.1.1", .dport = 53}),
-				 PK_V_PASS);
-		assert_true(et.v.translated);
-		assert_int_equal(pk_et_udp(k, et.nas, PK_DIR_OUT, to_nas), PK_V_PASS);
-		assert_int_equal(et.v.state_event, k ? PK_SE_MATCHED : PK_SE_CREATED);
-	}
-	forward(3, to_web);
-	forward(4, to_web);
-	out = et.v.state_id;
-	assert_int_equal(pk_et_udp(5, et.lan, PK_DIR_IN, to_web), PK_V_PASS);
-	assert_int_equal(pk_et_udp(5, et.wan, PK_DIR_OUT, other), PK_V_PASS);
-	assert_int_equal(et.v.state_event, PK_SE_CREATED);
-	assert_int_not_equal(et.v.state_id, out);
-}
-
 static void test_mutated_packets_never_crash(void **state)
 {
 	static const char rules[] = PK_ET_TOPO
@@ -694,10 +596,6 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_icmp_error_quoting_a_state_is_related, pk_et_teardown),
 	cmocka_unit_test_teardown(test_icmp_echo_reply_rides_on_request_state, pk_et_teardown),
 	cmocka_unit_test_teardown(test_user_decides_forwarded_packets_as_pf_and_local_ones_as_assumed, pk_et_teardown),
-	cmocka_unit_test_teardown(test_way_out_meets_its_state_packet_after_packet, pk_et_teardown),
-	cmocka_unit_test_teardown(test_way_out_link_not_taken_to_an_expired_state, pk_et_teardown),
-	cmocka_unit_test_teardown(test_way_out_link_not_taken_to_a_replaced_state, pk_et_teardown),
-	cmocka_unit_test_teardown(test_way_out_of_a_translated_or_other_packet_is_looked_up, pk_et_teardown),
 	cmocka_unit_test_teardown(test_user_on_inbound_packets_reads_the_destination, pk_et_teardown),
 	cmocka_unit_test_teardown(test_user_is_ignored_for_protocols_without_sockets, pk_et_teardown),
 	cmocka_unit_test_teardown(test_kept_decisions_of_owner_rules_stay_exact, pk_et_teardown),

@@ -93,12 +93,12 @@ static int setup(void **state)
 	return 0;
 }
 
-/* 120 bytes a slot and 6 for its buckets: within 128 bytes a state at the limit. */
+/* 104 bytes a slot and 4 a bucket: within 128 bytes a state at the limit. */
 static void test_state_records_fit_the_budget(void **state)
 {
 	(void)state;
 	assert_int_equal(sizeof(struct pk_state), 64);
-	assert_int_equal(sizeof(struct pk_state_cold), 56);
+	assert_int_equal(sizeof(struct pk_state_cold), 40);
 	assert_int_equal(sizeof(struct pk_state_ext), PK_SPOOL_REC);
 }
 
@@ -286,85 +286,6 @@ static void test_rekey_onto_a_held_key_keeps_the_old_one(void **state)
 	assert_int_equal(find(a, b, PK_DIR_OUT, 3), i);
 }
 
-/* The way in's state x and the state s its packets met on the way out
- * (b to a out on iface 3; floating when s_iface is PK_RT_NO_IFACE),
- * linked; the link answers as the look-up does. */
-static void linked_pair(uint16_t s_iface, uint32_t *x, uint32_t *s)
-{
-	*x = add(a, b, PK_DIR_IN, 2, NULL);
-	*s = add(b, a, PK_DIR_OUT, s_iface, NULL);
-	assert_int_not_equal(*x, PK_ST_NONE);
-	assert_int_not_equal(*s, PK_ST_NONE);
-	assert_int_equal(find(b, a, PK_DIR_OUT, 3), *s);
-	pk_st_link(&t, *x, *s, 3);
-	assert_int_equal(pk_st_linked(&t, *x, 3), *s);
-	assert_int_equal(pk_st_linked(&t, *x, 4), PK_ST_NONE); /* another way out */
-}
-
-static void test_link_goes_with_the_linked_state(void **state)
-{
-	uint32_t x, s;
-
-	(void)state;
-	linked_pair(3, &x, &s);
-	t.st[s].flags |= PK_SF_PURGE; /* killed: the look-up passes it over */
-	assert_int_equal(pk_st_linked(&t, x, 3), PK_ST_NONE);
-	t.st[s].flags &= (uint8_t)~PK_SF_PURGE;
-	pk_st_remove(&t, s);
-	assert_int_equal(pk_st_linked(&t, x, 3), PK_ST_NONE);
-	/* the slot taken again, by a state of another connection */
-	assert_int_equal(add(at(b, 81), a, PK_DIR_OUT, 3, NULL), s);
-	assert_int_equal(pk_st_linked(&t, x, 3), PK_ST_NONE);
-	assert_int_equal(find(b, a, PK_DIR_OUT, 3), PK_ST_NONE);
-}
-
-/* An if-bound state taking the key of the floating one linked comes first
- * in the look-up: the link no longer tells. */
-static void test_link_goes_when_a_state_takes_the_linked_key(void **state)
-{
-	uint32_t x, s, bound;
-
-	(void)state;
-	linked_pair(PK_RT_NO_IFACE, &x, &s);
-	add(at(a, 999), b, PK_DIR_IN, 2, NULL); /* another key: the link stays */
-	assert_int_equal(pk_st_linked(&t, x, 3), s);
-	bound = add(b, a, PK_DIR_OUT, 3, NULL);
-	assert_int_equal(find(b, a, PK_DIR_OUT, 3), bound);
-	assert_int_equal(pk_st_linked(&t, x, 3), PK_ST_NONE);
-}
-
-/* A state given other keys is not found by its old one. */
-static void test_link_goes_when_the_linked_state_is_rekeyed(void **state)
-{
-	struct pk_skey keys[2];
-	uint32_t x, s;
-
-	(void)state;
-	linked_pair(3, &x, &s);
-	memset(keys, 0, sizeof(keys));
-	pk_skey_set(&keys[PK_SK_WIRE], PK_DIR_OUT, N, A, 80, 1234);
-	keys[PK_SK_STACK] = keys[PK_SK_WIRE];
-	assert_true(pk_st_rekey(&t, s, keys));
-	assert_int_equal(find(b, a, PK_DIR_OUT, 3), PK_ST_NONE);
-	assert_int_equal(pk_st_linked(&t, x, 3), PK_ST_NONE);
-}
-
-/* When the key generation wraps, links made 2^32 generations before do
- * not pass for current ones: every link goes. */
-static void test_links_go_when_the_key_generation_wraps(void **state)
-{
-	uint32_t x, s;
-
-	(void)state;
-	linked_pair(PK_RT_NO_IFACE, &x, &s);
-	t.key_gen = UINT32_MAX;
-	pk_st_link(&t, x, s, 3);
-	add(b, a, PK_DIR_OUT, 5, NULL); /* takes s's key (and x's): the generation wraps */
-	assert_true(t.key_gen < 2);
-	assert_int_equal(t.cold[x].out.to, 0);
-	assert_int_equal(pk_st_linked(&t, x, 3), PK_ST_NONE);
-}
-
 /* A full side pool refuses the states that need a record, as a full state
  * pool does, and leaves the table as it was. */
 static void test_side_pool_exhaustion_refuses_the_state_cleanly(void **state)
@@ -439,10 +360,6 @@ PK_TEST_MAIN_GROUP(setup, NULL,
 	cmocka_unit_test_setup_teardown(test_rekey_moves_the_outside_key, table16, close_table),
 	cmocka_unit_test_setup_teardown(test_rekey_moves_the_outside_key_ipv6, table16, close_table),
 	cmocka_unit_test_setup_teardown(test_rekey_onto_a_held_key_keeps_the_old_one, table16, close_table),
-	cmocka_unit_test_setup_teardown(test_link_goes_with_the_linked_state, table16, close_table),
-	cmocka_unit_test_setup_teardown(test_link_goes_when_a_state_takes_the_linked_key, table16, close_table),
-	cmocka_unit_test_setup_teardown(test_link_goes_when_the_linked_state_is_rekeyed, table16, close_table),
-	cmocka_unit_test_setup_teardown(test_links_go_when_the_key_generation_wraps, table16, close_table),
 	cmocka_unit_test_setup_teardown(test_translated_state_is_found_by_wire_key_inbound, table16, close_table),
 	cmocka_unit_test_teardown(test_pool_exhaustion_refuses_then_frees, close_table),
 	cmocka_unit_test_setup_teardown(test_duplicate_key_on_same_interface_conflicts, table16, close_table),
