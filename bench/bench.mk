@@ -14,7 +14,7 @@ CPPFLAGS := -I. -D_GNU_SOURCE -MMD -MP
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 
 LIB_SRC := bench/rules.c bench/packet.c bench/flows.c bench/bpf-expr.c runtime/afile.c runtime/xalloc.c
-BASE := gen-trace bare-read naive-linear bpf-filter timeit
+BASE := gen-trace bare-read naive-linear bpf-filter timeit mem-latency
 RUNTIME := classify-bench state-bench
 
 base: $(addprefix $(B)/,$(BASE))
