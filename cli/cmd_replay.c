@@ -65,7 +65,7 @@ struct run {
 	/* the look-ups' memory asked for ahead (pk_engine_prefetch,
 	 * pk_stall_prefetch): the next packet's bucket numbers in and out, and
 	 * its stall index slot, asked for while the packet before it was handled */
-	uint32_t hint_in, hint_out;
+	uint32_t hint[2];
 	size_t hint_stall;
 };
 
@@ -374,20 +374,13 @@ static void leaving_copy(struct run *r, const struct pk_pcap_pkt *p)
  * unless it is translated. */
 static void prefetch(struct run *r, const struct source *s)
 {
+	static const uint32_t none[2]; /* no hashes: nothing asked for */
 	const struct pk_pcap_pkt *later = pk_pcap_peek(s->c, 1);
-	const struct pk_engine *e = r->rp.engine;
+	const bool ahead = later && later->ahead.ready;
 
-	pk_engine_prefetch_state(e, r->hint_in);
-	pk_engine_prefetch_state(e, r->hint_out);
+	pk_engine_prefetch(r->rp.engine, r->hint, ahead ? later->ahead.state : none);
 	pk_stall_prefetch_flow(&r->stall, r->hint_stall);
-	if (!later || !later->ahead.ready) {
-		r->hint_in = r->hint_out = 0;
-		r->hint_stall = 0;
-		return;
-	}
-	r->hint_in = pk_engine_prefetch(e, later->ahead.state[0]);
-	r->hint_out = pk_engine_prefetch(e, later->ahead.state[1]);
-	r->hint_stall = pk_stall_prefetch(&r->stall, &later->ahead.stall);
+	r->hint_stall = ahead ? pk_stall_prefetch(&r->stall, &later->ahead.stall) : 0;
 }
 
 /* What is shown of a replayed packet: its line, its decision path when

@@ -149,6 +149,15 @@ struct pk_state_table {
 	uint32_t nscrub;             /* entries ever used */
 };
 
+/* A chain entry's slot: entries are slot * 2 + key number + 1, 0 ending a chain. */
+#define PK_ST_SLOT(e) (((e) - 1u) / 2u)
+
+/* The bucket of a key's hash, in [0, nbuckets). */
+static inline uint32_t pk_st_bucket_of_hash(const struct pk_state_table *t, uint32_t h)
+{
+	return (uint32_t)(((uint64_t)h * t->nbuckets) >> 32);
+}
+
 /* Allocates everything up front; returns -1 when memory is short or cap is
  * over PK_ST_MAX_CAP. */
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed);
@@ -215,8 +224,26 @@ uint32_t pk_st_hash(const struct pk_state_table *t, uint8_t proto, const uint8_t
  * a miss, which then overlaps the caller's work until the look-up. No
  * other effect: a number the table outgrew in between is a wasted hint,
  * never a wrong read. */
-uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hash);
-void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket);
+static inline uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hash)
+{
+	uint32_t b;
+
+	if (!t->bucket)
+		return 0;
+	b = pk_st_bucket_of_hash(t, hash);
+	__builtin_prefetch(&t->bucket[b]);
+	return b;
+}
+
+static inline void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket)
+{
+	uint32_t e = t->bucket && bucket < t->nbuckets ? t->bucket[bucket] : 0;
+
+	if (e) {
+		__builtin_prefetch(&t->st[PK_ST_SLOT(e)]);
+		__builtin_prefetch(&t->cold[PK_ST_SLOT(e)]); /* its counters, bumped by every packet */
+	}
+}
 
 /* Fill k from addresses and ports of a packet seen in direction dir. */
 static inline void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst,
