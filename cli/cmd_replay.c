@@ -185,9 +185,9 @@ static int load_rules(struct run *r)
  * would otherwise work out for each packet from its bytes alone: the
  * arrival interface when the capture or --iface gives it or its source
  * shows it (else the engine's thread reports why not), where its
- * destination is forwarded, the state look-ups' hashes and the stall
- * report's view of it. It reads only the loaded rules and the tables'
- * seeds, which do not change while the captures are replayed. */
+ * destination is forwarded, the state look-ups' hashes, the stall
+ * report's view of it and its parse. It reads only the loaded rules and
+ * the tables' seeds, which do not change while the captures are replayed. */
 static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a)
 {
 	const struct run *r = ctx;
@@ -205,6 +205,11 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 		a->iface = a->route.source_iface;
 	pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, a->state);
 	pk_stall_view(p->ip, p->ip_len, &a->stall);
+	/* the engine's parse of the bytes one_packet hands it (cut as it cuts
+	   them), moved to the reading thread; in one thread it would only add
+	   a copy */
+	a->parsed_ok = r->o.threads > 1 &&
+		       pk_pkt_parse(p->ip, p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP, &a->parsed) == PK_REASON_NONE;
 }
 
 static int open_sources(struct run *r)
@@ -430,6 +435,7 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	r->rp.snap_cap = sizeof snap;
 	r->rp.snap_len = 0;
 	r->rp.route_hint = p->ahead.ready ? &p->ahead.route : NULL;
+	r->rp.parsed = p->ahead.ready && p->ahead.parsed_ok ? &p->ahead.parsed : NULL;
 	struct pk_replay_result res;
 	pk_replay_packet(&r->rp, now, iface, buf, &len, sizeof buf, &res);
 	r->t.packets++;

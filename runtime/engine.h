@@ -22,6 +22,7 @@
 #include "runtime/ruleset.h"
 
 struct pk_engine;
+struct pk_pkt;
 
 enum pk_verdict_kind {
 	PK_V_PASS,
@@ -132,6 +133,12 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
  * the firewall's own (received on none). */
 void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
 				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
+/* pk_engine_packet inbound, with the packet's parse when it is given:
+ * parsed, pk_pkt_parse(ip, *len) without error, worked out ahead (by
+ * another thread) from these very bytes, taken instead of parsing; NULL:
+ * parsed here. */
+void pk_engine_packet_parsed(struct pk_engine *e, uint64_t now_ns, uint16_t iface, const struct pk_pkt *parsed,
+			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
 
 /* A hint ahead of pk_engine_packet for the packet at ip, seen in direction
  * dir: the state table's memory its look-up reads (TCP and UDP over IPv4,
