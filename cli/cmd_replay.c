@@ -65,7 +65,7 @@ struct run {
 	/* the look-ups' memory asked for ahead (pk_engine_prefetch,
 	 * pk_stall_prefetch): the next packet's bucket numbers in and out, and
 	 * its stall index slot, asked for while the packet before it was handled */
-	uint32_t hint_in, hint_out;
+	uint32_t hint[2];
 	size_t hint_stall;
 };
 
@@ -185,9 +185,9 @@ static int load_rules(struct run *r)
  * would otherwise work out for each packet from its bytes alone: the
  * arrival interface when the capture or --iface gives it or its source
  * shows it (else the engine's thread reports why not), where its
- * destination is forwarded, the state look-ups' hashes and the stall
- * report's view of it. It reads only the loaded rules and the tables'
- * seeds, which do not change while the captures are replayed. */
+ * destination is forwarded, the state look-ups' hashes, the stall
+ * report's view of it and its parse. It reads only the loaded rules and
+ * the tables' seeds, which do not change while the captures are replayed. */
 static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a)
 {
 	const struct run *r = ctx;
@@ -205,6 +205,11 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 		a->iface = a->route.source_iface;
 	pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, a->state);
 	pk_stall_view(p->ip, p->ip_len, &a->stall);
+	/* the engine's parse of the bytes one_packet hands it (cut as it cuts
+	   them), moved to the reading thread; in one thread it would only add
+	   a copy */
+	a->parsed_ok = r->o.threads > 1 &&
+		       pk_pkt_parse(p->ip, p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP, &a->parsed) == PK_REASON_NONE;
 }
 
 static int open_sources(struct run *r)
@@ -374,20 +379,13 @@ static void leaving_copy(struct run *r, const struct pk_pcap_pkt *p)
  * unless it is translated. */
 static void prefetch(struct run *r, const struct source *s)
 {
+	static const uint32_t none[2]; /* no hashes: nothing asked for */
 	const struct pk_pcap_pkt *later = pk_pcap_peek(s->c, 1);
-	const struct pk_engine *e = r->rp.engine;
+	const bool ahead = later && later->ahead.ready;
 
-	pk_engine_prefetch_state(e, r->hint_in);
-	pk_engine_prefetch_state(e, r->hint_out);
+	pk_engine_prefetch(r->rp.engine, r->hint, ahead ? later->ahead.state : none);
 	pk_stall_prefetch_flow(&r->stall, r->hint_stall);
-	if (!later || !later->ahead.ready) {
-		r->hint_in = r->hint_out = 0;
-		r->hint_stall = 0;
-		return;
-	}
-	r->hint_in = pk_engine_prefetch(e, later->ahead.state[0]);
-	r->hint_out = pk_engine_prefetch(e, later->ahead.state[1]);
-	r->hint_stall = pk_stall_prefetch(&r->stall, &later->ahead.stall);
+	r->hint_stall = ahead ? pk_stall_prefetch(&r->stall, &later->ahead.stall) : 0;
 }
 
 /* What is shown of a replayed packet: its line, its decision path when
@@ -437,6 +435,7 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	r->rp.snap_cap = sizeof snap;
 	r->rp.snap_len = 0;
 	r->rp.route_hint = p->ahead.ready ? &p->ahead.route : NULL;
+	r->rp.parsed = p->ahead.ready && p->ahead.parsed_ok ? &p->ahead.parsed : NULL;
 	struct pk_replay_result res;
 	pk_replay_packet(&r->rp, now, iface, buf, &len, sizeof buf, &res);
 	r->t.packets++;

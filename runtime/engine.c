@@ -601,7 +601,12 @@ static enum pk_drop_reason parse(struct pk_engine *e, struct pk_ctx *x, bool *no
 		*normal = e->parsed_in_normal;
 		return PK_REASON_NONE;
 	}
-	r = pk_pkt_parse(x->ip, *x->len, &x->p);
+	if (x->parsed) { /* taken once: a reassembled packet is parsed here */
+		x->p = *x->parsed;
+		x->parsed = NULL;
+		r = PK_REASON_NONE;
+	} else
+		r = pk_pkt_parse(x->ip, *x->len, &x->p);
 	if (x->dir == PK_DIR_IN && r == PK_REASON_NONE) {
 		pk_pkt_memo_keep(&e->parsed_in, x->ip, *x->len, &x->p);
 		e->parsed_in_normal = false;
@@ -690,7 +695,7 @@ void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint
 }
 
 static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
-		   uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+		   const struct pk_pkt *parsed, uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
 {
 	struct pk_ctx x;
 
@@ -705,6 +710,7 @@ static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t
 	x.v = v;
 	x.tag_in = v->tag = tag;
 	x.rcvif = rcvif;
+	x.parsed = parsed;
 	count_packet(e, dir, *len);
 	if (!skipped(e, iface)) {
 		handle(e, &x);
@@ -719,13 +725,19 @@ static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t
 void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
 			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
 {
-	packet(e, now_ns, iface, dir, tag, dir == PK_DIR_IN ? iface : PK_RT_NO_IFACE, ip, len, cap, v);
+	packet(e, now_ns, iface, dir, tag, dir == PK_DIR_IN ? iface : PK_RT_NO_IFACE, NULL, ip, len, cap, v);
 }
 
 void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
 				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
 {
-	packet(e, now_ns, iface, PK_DIR_OUT, tag, rcvif, ip, len, cap, v);
+	packet(e, now_ns, iface, PK_DIR_OUT, tag, rcvif, NULL, ip, len, cap, v);
+}
+
+void pk_engine_packet_parsed(struct pk_engine *e, uint64_t now_ns, uint16_t iface, const struct pk_pkt *parsed,
+			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+{
+	packet(e, now_ns, iface, PK_DIR_IN, 0, iface, parsed, ip, len, cap, v);
 }
 
 static void state_info(const struct pk_engine *e, uint32_t i, struct pk_state_info *o)

@@ -22,6 +22,7 @@
 #include "runtime/ruleset.h"
 
 struct pk_engine;
+struct pk_pkt;
 
 enum pk_verdict_kind {
 	PK_V_PASS,
@@ -132,6 +133,12 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
  * the firewall's own (received on none). */
 void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
 				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
+/* pk_engine_packet inbound, with the packet's parse when it is given:
+ * parsed, pk_pkt_parse(ip, *len) without error, worked out ahead (by
+ * another thread) from these very bytes, taken instead of parsing; NULL:
+ * parsed here. */
+void pk_engine_packet_parsed(struct pk_engine *e, uint64_t now_ns, uint16_t iface, const struct pk_pkt *parsed,
+			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
 
 /* A hint ahead of pk_engine_packet for the packet at ip, seen in direction
  * dir: the state table's memory its look-up reads (TCP and UDP over IPv4,
@@ -139,13 +146,12 @@ void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t i
  * caller's work. pk_engine_flow_hash works out the look-ups' hashes, in
  * [0] and out [1] (0 when there is nothing to ask for); it reads nothing
  * the packets change, so a reading thread may call it while the engine
- * runs. pk_engine_prefetch asks for the bucket of a hash and returns its
- * number (bucket 0's state is then a wasted hint), then, given that number
- * later, pk_engine_prefetch_state for the state it leads to. Changes
- * nothing else. */
+ * runs. pk_engine_prefetch, called once a packet, asks for the states
+ * that the buckets in hint (left there by the call before) lead to, then
+ * for the buckets of the two hashes, whose numbers it leaves in hint
+ * (bucket 0's state is then a wasted hint). Changes nothing else. */
 void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t len, uint32_t hash[2]);
-uint32_t pk_engine_prefetch(const struct pk_engine *e, uint32_t hash);
-void pk_engine_prefetch_state(const struct pk_engine *e, uint32_t bucket);
+void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2]);
 
 /* Expire states whose timeout has passed, doing at most budget units of
  * work (incremental purge); returns states removed. */

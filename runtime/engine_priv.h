@@ -80,6 +80,7 @@ struct pk_ctx {
 	bool probe;   /* evaluation only: no counters, no random draw */
 	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */
 	uint32_t cookie_isn;             /* the ISN that cookie gave the client */
+	const struct pk_pkt *parsed;     /* the packet's parse given ahead (pk_engine_packet_parsed); NULL: none */
 	struct pk_pkt p; /* last: the parse fills all of it, the fields above are cleared */
 };
 

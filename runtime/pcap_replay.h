@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "runtime/err.h"
+#include "runtime/packet.h"
 #include "runtime/replay.h"
 #include "runtime/stall.h"
 
@@ -36,6 +37,8 @@ struct pk_pcap_ahead {
 	uint32_t state[2];  /* its state look-ups' hashes, in and out (pk_engine_flow_hash) */
 	struct pk_stall_view stall; /* what the stall report follows it by (pk_stall_view) */
 	struct pk_replay_route route; /* where it is forwarded (pk_replay_route_ahead) */
+	bool parsed_ok;               /* parsed holds its pk_pkt_parse (no error) */
+	struct pk_pkt parsed;
 };
 
 struct pk_pcap_pkt {

@@ -113,8 +113,8 @@ static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t d
 	s->done = true;
 	s->iface = iface;
 	s->dir = dir;
-	if (dir == PK_DIR_IN)
-		pk_engine_packet_tagged(r->engine, now_ns, iface, dir, tag, ip, len, cap, &s->v);
+	if (dir == PK_DIR_IN) /* arriving: no tag yet */
+		pk_engine_packet_parsed(r->engine, now_ns, iface, r->parsed, ip, len, cap, &s->v);
 	else
 		pk_engine_packet_forwarded(r->engine, now_ns, iface, tag, rcvif, ip, len, cap, &s->v);
 }
@@ -174,8 +174,10 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 	res->afto_egress = PK_RT_NO_IFACE;
 	r->cur = res;
 	purge(r, now_ns);
-	pk_isn_align(&r->isn, ip, *len);
+	if (pk_isn_align(&r->isn, ip, *len))
+		r->parsed = NULL; /* no longer these bytes' */
 	step(r, now_ns, iface, PK_DIR_IN, 0, iface, ip, len, cap, &res->in);
+	r->parsed = NULL;
 	decide(res, &res->in);
 	uint8_t af, dst[16];
 	uint16_t egress;

@@ -89,6 +89,10 @@ struct pk_replay {
 	/* When route_hint is set, the decision for the packet's destination as
 	 * it arrived, used when it still has that destination on its way out. */
 	const struct pk_replay_route *route_hint;
+	/* When parsed is set, pk_pkt_parse of the next packet's bytes as they
+	 * are given (without error), worked out ahead: its way in takes it
+	 * unless ISN alignment changed them. Cleared once taken. */
+	const struct pk_pkt *parsed;
 };
 
 /* Takes ownership of rs. Returns -1 when the engine cannot be created. */

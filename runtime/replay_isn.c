@@ -111,11 +111,11 @@ void pk_isn_generated(struct pk_isn_map *m, const uint8_t *ip, size_t len)
 	f->have_eng[to_client ? 0 : 1] = true;
 }
 
-void pk_isn_align(struct pk_isn_map *m, uint8_t *ip, size_t len)
+bool pk_isn_align(struct pk_isn_map *m, uint8_t *ip, size_t len)
 {
 	struct seg g;
 	if (!m->n || !parse(ip, len, &g) || !(g.flags & PK_TH_ACK))
-		return;
+		return false;
 	struct pk_isn_flow *f = find(m, &g, true);
 	int side = 0;
 	if (!f) {
@@ -123,16 +123,18 @@ void pk_isn_align(struct pk_isn_map *m, uint8_t *ip, size_t len)
 		side = 1;
 	}
 	if (!f || !f->have_eng[side])
-		return;
+		return false;
 	/* The first acknowledgement of the side's handshake names the ISN
 	 * the captured firewall chose there. */
 	if (!f->have_delta[side]) {
 		bool handshake = side == 0 ? !(g.flags & PK_TH_SYN) : (g.flags & PK_TH_SYN) != 0;
 		if (!handshake)
-			return;
+			return false;
 		f->delta[side] = f->eng[side] - (g.ack - 1);
 		f->have_delta[side] = true;
 	}
-	if (f->delta[side])
-		pk_patch32(g.th + PK_TCP_OFF_ACK, g.ack + f->delta[side], g.th + PK_TCP_OFF_SUM);
+	if (!f->delta[side])
+		return false;
+	pk_patch32(g.th + PK_TCP_OFF_ACK, g.ack + f->delta[side], g.th + PK_TCP_OFF_SUM);
+	return true;
 }

@@ -16,6 +16,7 @@
 #ifndef PK_RUNTIME_REPLAY_ISN_H
 #define PK_RUNTIME_REPLAY_ISN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,7 +33,8 @@ void pk_isn_fini(struct pk_isn_map *m);
  * a server starts or completes the connection's entry. */
 void pk_isn_generated(struct pk_isn_map *m, const uint8_t *ip, size_t len);
 /* A captured packet, before the engine: its ACK number is moved into the
- * engine's sequence space when it belongs to a synproxied connection. */
-void pk_isn_align(struct pk_isn_map *m, uint8_t *ip, size_t len);
+ * engine's sequence space when it belongs to a synproxied connection.
+ * True when that changed the packet. */
+bool pk_isn_align(struct pk_isn_map *m, uint8_t *ip, size_t len);
 
 #endif

@@ -18,8 +18,7 @@
 #include "runtime/proto.h"
 #include "runtime/ruleset.h"
 
-#define ENTRY(i, k) ((i) * 2u + (uint32_t)(k) + 1u)
-#define SLOT(e) (((e) - 1u) / 2u)
+#define ENTRY(i, k) ((i) * 2u + (uint32_t)(k) + 1u) /* its inverse PK_ST_SLOT in state.h */
 #define KEYNO(e) ((int)(((e) - 1u) % 2u))
 #define SIDE_PER_STATE 3 /* a side record and two IPv6 address pairs */
 #define SCRUB_MAX 1024   /* distinct scrub option tuples held at once */
@@ -64,15 +63,10 @@ static inline uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint
 	return pk_hash_fold(pk_hash_mix(h, (uint64_t)port0 << 16 | port1));
 }
 
-static uint32_t bucket_of_hash(const struct pk_state_table *t, uint32_t h)
-{
-	return (uint32_t)(((uint64_t)h * t->nbuckets) >> 32); /* in [0, nbuckets) */
-}
-
 static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
 			    uint16_t port0, uint16_t port1)
 {
-	return bucket_of_hash(t, key_hash(t, af, proto, addrs, port0, port1));
+	return pk_st_bucket_of_hash(t, key_hash(t, af, proto, addrs, port0, port1));
 }
 
 static inline uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
@@ -90,27 +84,6 @@ uint32_t pk_st_hash(const struct pk_state_table *t, uint8_t proto, const uint8_t
 		    uint16_t port1)
 {
 	return key_hash(t, PK_AF_INET, proto, addrs, port0, port1);
-}
-
-uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hash)
-{
-	uint32_t b;
-
-	if (!t->bucket)
-		return 0;
-	b = bucket_of_hash(t, hash);
-	__builtin_prefetch(&t->bucket[b]);
-	return b;
-}
-
-void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket)
-{
-	uint32_t e = t->bucket && bucket < t->nbuckets ? t->bucket[bucket] : 0;
-
-	if (e) {
-		__builtin_prefetch(&t->st[SLOT(e)]);
-		__builtin_prefetch(&t->cold[SLOT(e)]); /* its counters, bumped by every packet */
-	}
 }
 
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
@@ -357,22 +330,22 @@ void pk_st_discard(struct pk_state_table *t, uint32_t i)
 /* Where entry e's chain goes on. */
 static uint32_t *next_of(const struct pk_state_table *t, uint32_t e)
 {
-	return KEYNO(e) == 0 ? &t->st[SLOT(e)].hnext : &pk_st_ext(t, SLOT(e))->hnext;
+	return KEYNO(e) == 0 ? &t->st[PK_ST_SLOT(e)].hnext : &pk_st_ext(t, PK_ST_SLOT(e))->hnext;
 }
 
 /* An af-to state's key of entry e has this family and protocol (its stack
  * key's are the other family's). */
 static bool afto_key_is(const struct pk_state_table *t, uint32_t e, uint8_t af, uint8_t proto)
 {
-	return pk_st_key_af(t, SLOT(e), KEYNO(e)) == af && key_proto(t, SLOT(e), KEYNO(e)) == proto;
+	return pk_st_key_af(t, PK_ST_SLOT(e), KEYNO(e)) == af && key_proto(t, PK_ST_SLOT(e), KEYNO(e)) == proto;
 }
 /* Always inline (GCC judged it too large), the af-to case called: asked for
  * each state on a look-up's chain. */
 static inline __attribute__((always_inline)) bool key_eq(const struct pk_state_table *t, uint32_t e, uint8_t af,
 							 uint8_t proto, const struct pk_skey *k)
 {
-	const struct pk_state *s = &t->st[SLOT(e)];
-	const struct pk_ckey *c = ckey(t, SLOT(e), KEYNO(e));
+	const struct pk_state *s = &t->st[PK_ST_SLOT(e)];
+	const struct pk_ckey *c = ckey(t, PK_ST_SLOT(e), KEYNO(e));
 
 	if (c->port[0] != k->port[0] || c->port[1] != k->port[1])
 		return false;
@@ -421,10 +394,10 @@ static uint32_t collision(const struct pk_state_table *t, uint32_t i, int k)
 	pk_st_key(t, i, k, &full);
 	e = t->bucket[key_bucket(t, af, key_proto(t, i, k), &full)];
 	for (; e; e = *next_of(t, e)) {
-		const struct pk_state *s = &t->st[SLOT(e)];
+		const struct pk_state *s = &t->st[PK_ST_SLOT(e)];
 
-		if (SLOT(e) != i && key_eq(t, e, af, key_proto(t, i, k), &full) && s->iface == n->iface && s->dir == n->dir)
-			return SLOT(e);
+		if (PK_ST_SLOT(e) != i && key_eq(t, e, af, key_proto(t, i, k), &full) && s->iface == n->iface && s->dir == n->dir)
+			return PK_ST_SLOT(e);
 	}
 	return PK_ST_NONE;
 }
@@ -475,7 +448,7 @@ static void grow_index(struct pk_state_table *t)
 	t->nbuckets = old_n * 2;
 	for (uint32_t b = 0; b < old_n; b++) {
 		for (uint32_t e = reverse_chain(t, old[b]); e;) {
-			uint32_t *link = next_of(t, e), next = *link, to = bucket_of(t, SLOT(e), KEYNO(e));
+			uint32_t *link = next_of(t, e), next = *link, to = bucket_of(t, PK_ST_SLOT(e), KEYNO(e));
 
 			*link = nb[to];
 			nb[to] = e;
@@ -543,16 +516,16 @@ uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, c
 	int want = dir == PK_DIR_IN ? PK_SK_WIRE : PK_SK_STACK;
 
 	for (; e; e = *next_of(t, e)) {
-		const struct pk_state *s = &t->st[SLOT(e)];
+		const struct pk_state *s = &t->st[PK_ST_SLOT(e)];
 
 		if ((s->flags & PK_SF_AFTO) ? dir != PK_DIR_IN : !((s->flags & PK_SF_ONEKEY) || KEYNO(e) == want))
 			continue;
 		if (!key_eq(t, e, af, proto, k) || (s->flags & PK_SF_PURGE))
 			continue;
 		if (s->iface == iface)
-			return SLOT(e);
+			return PK_ST_SLOT(e);
 		if (s->iface == PK_RT_NO_IFACE && floating == PK_ST_NONE)
-			floating = SLOT(e);
+			floating = PK_ST_SLOT(e);
 	}
 	return floating;
 }

@@ -149,6 +149,15 @@ struct pk_state_table {
 	uint32_t nscrub;             /* entries ever used */
 };
 
+/* A chain entry's slot: entries are slot * 2 + key number + 1, 0 ending a chain. */
+#define PK_ST_SLOT(e) (((e) - 1u) / 2u)
+
+/* The bucket of a key's hash, in [0, nbuckets). */
+static inline uint32_t pk_st_bucket_of_hash(const struct pk_state_table *t, uint32_t h)
+{
+	return (uint32_t)(((uint64_t)h * t->nbuckets) >> 32);
+}
+
 /* Allocates everything up front; returns -1 when memory is short or cap is
  * over PK_ST_MAX_CAP. */
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed);
@@ -208,15 +217,32 @@ uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, c
  * another thread may work it out ahead while the table changes. */
 uint32_t pk_st_hash(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
 		    uint16_t port1);
-/* Ask the processor for what pk_st_find will read for the key of that
- * hash: the bucket, whose number is returned, then (pk_st_prefetch_chain,
- * given that number once the bucket had time to load) the first state of
- * its chain and its cold record. On a table larger than the caches each is
- * a miss, which then overlaps the caller's work until the look-up. No
- * other effect: a number the table outgrew in between is a wasted hint,
- * never a wrong read. */
-uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hash);
-void pk_st_prefetch_chain(const struct pk_state_table *t, uint32_t bucket);
+/* Ask the processor for what pk_st_find will read for the key of a hash,
+ * one step a packet: the first state of the chain in bucket `hint` and its
+ * cold record (hint: a number this returned a step earlier, once the
+ * bucket had time to load), then the bucket of hash (none when 0), whose
+ * number it returns. On a table larger than the caches each is a miss,
+ * which then overlaps the caller's work until the look-up. No other effect:
+ * a number the table outgrew in between is a wasted hint, never a wrong
+ * read. The result must be used: GCC deletes a call whose only effects are
+ * prefetches (it deems such a function pure) when nothing reads it. */
+static inline uint32_t pk_st_prefetch(const struct pk_state_table *t, uint32_t hint, uint32_t hash)
+{
+	uint32_t e;
+
+	if (!t->bucket)
+		return 0;
+	e = hint < t->nbuckets ? t->bucket[hint] : 0;
+	if (e) {
+		__builtin_prefetch(&t->st[PK_ST_SLOT(e)]);
+		__builtin_prefetch(&t->cold[PK_ST_SLOT(e)]); /* its counters, bumped by every packet */
+	}
+	if (!hash)
+		return 0;
+	hint = pk_st_bucket_of_hash(t, hash);
+	__builtin_prefetch(&t->bucket[hint]);
+	return hint;
+}
 
 /* Fill k from addresses and ports of a packet seen in direction dir. */
 static inline void pk_skey_set(struct pk_skey *k, uint8_t dir, const uint8_t *src, const uint8_t *dst,

@@ -36,14 +36,12 @@ void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t le
 	hash[1] = pk_st_hash(&e->st, proto, addrs, dport, sport);
 }
 
-uint32_t pk_engine_prefetch(const struct pk_engine *e, uint32_t hash)
+void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2])
 {
-	return hash ? pk_st_prefetch(&e->st, hash) : 0;
-}
-
-void pk_engine_prefetch_state(const struct pk_engine *e, uint32_t bucket)
-{
-	pk_st_prefetch_chain(&e->st, bucket);
+	/* one call a packet, the table's steps inline: the caller's thread is
+	   the one the engine runs in */
+	hint[0] = pk_st_prefetch(&e->st, hint[0], hash[0]);
+	hint[1] = pk_st_prefetch(&e->st, hint[1], hash[1]);
 }
 
 uint32_t pk_eng_state_lookup(struct pk_engine *e, struct pk_ctx *x)

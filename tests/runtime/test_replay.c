@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/packet.h"
 #include "runtime/proto.h"
 #include "runtime/replay.h"
 #include "tests/support/pktbuild.h"
@@ -29,6 +30,14 @@ static void start(const char *rules)
 }
 
 PK_TEST_FIXTURE(teardown, pk_replay_fini(&rp))
+
+/* What a packet's replay decided and left in its bytes, to compare two replays by. */
+struct outcome {
+	uint8_t kind, reason, stop, in_event, out_kind;
+	uint32_t in_rule;
+	size_t len;
+	uint8_t bytes[2048];
+};
 
 static uint16_t ifc(const char *name) { return pk_rs_iface_find(rp.rs, name); }
 
@@ -150,6 +159,66 @@ static void test_synproxy_handshake_acks_the_captured_firewall_isn(void **st)
 	assert_held_and_answered();
 	assert_int_equal(r.gen[0].ip[33], PK_TH_SYN); /* the SYN towards the server */
 	assert_true(pk_tb_cksums_ok(buf, blen));
+}
+
+/* A synproxied handshake, then TCP and UDP over IPv4 and IPv6, a
+ * fragment and a malformed packet, each either parsed by the engine or
+ * handed its parse made ahead (rp.parsed): returns the outcomes. */
+static void replay_mix(bool ahead, struct outcome out[], size_t n)
+{
+	static const struct pk_tb_ends c4 = {"192.168.1.10", 4000, "10.0.10.5", 443};
+	static const struct pk_tb_ends c6 = {"2001:db8::10", 4001, "2001:db8:1::5", 80};
+	struct pk_tb mix[] = {
+		pk_tb_tcp(c4, (struct pk_tb_seg){PK_TH_SYN, 1000, 0, 0}),
+		pk_tb_tcp(c4, (struct pk_tb_seg){PK_TH_ACK, 1001, 777001, 0}), /* ISN alignment rewrites it */
+		pk_tb_tcp(c4, (struct pk_tb_seg){PK_TH_ACK | PK_TH_PUSH, 1001, 777001, 100}),
+		pk_tb_udp((struct pk_tb_ends){"192.168.1.10", 5353, "10.0.10.5", 53}, 30),
+		pk_tb_tcp(c6, (struct pk_tb_seg){PK_TH_SYN, 5, 0, 0}),
+		pk_tb_udp((struct pk_tb_ends){"192.168.1.10", 5000, "10.0.10.5", 9}, 64),
+		pk_tb_tcp((struct pk_tb_ends){"192.168.1.10", 4002, "10.0.10.5", 22}, (struct pk_tb_seg){PK_TH_SYN, 9, 0, 0}),
+	};
+	struct pk_pkt parsed;
+
+	mix[5].mf = true; /* a first fragment */
+	start(TOPO "interface lan6 address 2001:db8::1/64\ninterface opt6 address 2001:db8:1::1/64\n"
+		   "block all\npass out all\npass in on lan0 proto tcp to port 443 synproxy state\n"
+		   "pass in proto udp\npass in inet6 proto tcp\n");
+	assert_int_equal(n, sizeof mix / sizeof mix[0] + 1);
+	for (size_t i = 0; i < n; i++) {
+		struct outcome *o = &out[i];
+		blen = i < n - 1 ? pk_tb_build(&mix[i], buf, sizeof buf) : 19; /* the last: shorter than its header */
+		if (i == n - 1)
+			memset(buf, 0x45, blen);
+		rp.parsed = ahead && pk_pkt_parse(buf, blen, &parsed) == PK_REASON_NONE ? &parsed : NULL;
+		pk_replay_packet(&rp, (1 + i) * SEC, ifc(mix[i < n - 1 ? i : 0].af == 6 ? "lan6" : "lan0"), buf, &blen,
+				 sizeof buf, &r);
+		assert_null(rp.parsed); /* taken once */
+		*o = (struct outcome){r.kind, r.reason, r.stop, r.in.v.state_event, r.out.v.kind, r.in.v.rule, blen, {0}};
+		memcpy(o->bytes, buf, blen);
+	}
+	pk_replay_fini(&rp);
+}
+
+static void test_parse_made_ahead_replays_as_the_engine_own(void **st)
+{
+	(void)st;
+	struct outcome own[8], ahead[8];
+
+	replay_mix(false, own, 8);
+	replay_mix(true, ahead, 8);
+	for (size_t i = 0; i < 8; i++) {
+		assert_int_equal(own[i].kind, ahead[i].kind);
+		assert_int_equal(own[i].reason, ahead[i].reason);
+		assert_int_equal(own[i].stop, ahead[i].stop);
+		assert_int_equal(own[i].in_event, ahead[i].in_event);
+		assert_int_equal(own[i].out_kind, ahead[i].out_kind);
+		assert_int_equal(own[i].in_rule, ahead[i].in_rule);
+		assert_int_equal(own[i].len, ahead[i].len);
+		assert_memory_equal(own[i].bytes, ahead[i].bytes, own[i].len);
+	}
+	assert_int_equal(own[0].kind, PK_V_HOLD); /* the synproxy answered: the mix reached it */
+	assert_int_equal(own[3].kind, PK_V_PASS);
+	assert_int_equal(own[4].kind, PK_V_PASS);
 }
 
 #define TOPO3 TOPO "interface wan0 address 203.0.113.2/24\ninterface wan1 address 198.51.100.2/24\n" \
@@ -293,6 +362,7 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_destination_without_route_is_blocked, teardown),
 	cmocka_unit_test_teardown(test_udp_state_expires_in_capture_time, teardown),
 	cmocka_unit_test_teardown(test_synproxy_handshake_acks_the_captured_firewall_isn, teardown),
+	cmocka_unit_test(test_parse_made_ahead_replays_as_the_engine_own),
 	cmocka_unit_test_teardown(test_route_to_sends_the_packet_out_the_rule_interface, teardown),
 	cmocka_unit_test_teardown(test_reply_to_routes_the_replies_only, teardown),
 	cmocka_unit_test_teardown(test_dup_to_copies_the_packet, teardown),
