@@ -228,7 +228,8 @@ static const struct pk_rs_rtent *find(const struct pk_rs *rs, const struct pk_rs
 
 /* The entry of the longest prefix holding dst, by the groups. Not inlined:
  * its registers would cost the trie's look-up a longer entry and exit. */
-__attribute__((noinline)) static const struct pk_rs_rtent *by_groups(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16])
+__attribute__((noinline)) static const struct pk_rs_rtent *by_groups(const struct pk_rs *rs, uint8_t af,
+								     const uint8_t dst[16])
 {
 	uint64_t d[2];
 	words(d, dst);

@@ -396,7 +396,8 @@ static uint32_t collision(const struct pk_state_table *t, uint32_t i, int k)
 	for (; e; e = *next_of(t, e)) {
 		const struct pk_state *s = &t->st[PK_ST_SLOT(e)];
 
-		if (PK_ST_SLOT(e) != i && key_eq(t, e, af, key_proto(t, i, k), &full) && s->iface == n->iface && s->dir == n->dir)
+		if (PK_ST_SLOT(e) != i && key_eq(t, e, af, key_proto(t, i, k), &full) && s->iface == n->iface &&
+		    s->dir == n->dir)
 			return PK_ST_SLOT(e);
 	}
 	return PK_ST_NONE;

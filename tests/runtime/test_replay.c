@@ -175,7 +175,8 @@ static void replay_mix(bool ahead, struct outcome out[], size_t n)
 		pk_tb_udp((struct pk_tb_ends){"192.168.1.10", 5353, "10.0.10.5", 53}, 30),
 		pk_tb_tcp(c6, (struct pk_tb_seg){PK_TH_SYN, 5, 0, 0}),
 		pk_tb_udp((struct pk_tb_ends){"192.168.1.10", 5000, "10.0.10.5", 9}, 64),
-		pk_tb_tcp((struct pk_tb_ends){"192.168.1.10", 4002, "10.0.10.5", 22}, (struct pk_tb_seg){PK_TH_SYN, 9, 0, 0}),
+		pk_tb_tcp((struct pk_tb_ends){"192.168.1.10", 4002, "10.0.10.5", 22},
+			  (struct pk_tb_seg){PK_TH_SYN, 9, 0, 0}),
 	};
 	struct pk_pkt parsed;
 
@@ -193,7 +194,8 @@ static void replay_mix(bool ahead, struct outcome out[], size_t n)
 		pk_replay_packet(&rp, (1 + i) * SEC, ifc(mix[i < n - 1 ? i : 0].af == 6 ? "lan6" : "lan0"), buf, &blen,
 				 sizeof buf, &r);
 		assert_null(rp.parsed); /* taken once */
-		*o = (struct outcome){r.kind, r.reason, r.stop, r.in.v.state_event, r.out.v.kind, r.in.v.rule, blen, {0}};
+		*o = (struct outcome){r.kind,        r.reason,    r.stop, r.in.v.state_event,
+				      r.out.v.kind, r.in.v.rule, blen,   {0}};
 		memcpy(o->bytes, buf, blen);
 	}
 	pk_replay_fini(&rp);
