@@ -49,6 +49,17 @@ struct source {
 	struct pk_err err;
 };
 
+/* What the decode hook reads, copied once before the reading thread
+ * starts: on a cache line of its own, because a line the engine's thread
+ * writes at every packet (the totals, the clock) and the reading thread
+ * reads at every packet moves between the cores each time, for both. */
+struct ahead {
+	_Alignas(64) const struct pk_rs *rs;
+	uint64_t flow_seed;   /* pk_engine_flow_seed */
+	uint16_t fixed_iface; /* --iface, or PK_RT_NO_IFACE */
+	bool parse;           /* the engine runs in another thread: parse for it */
+};
+
 struct run {
 	struct opts o;
 	struct pk_replay rp;
@@ -67,6 +78,7 @@ struct run {
 	 * its stall index slot, asked for while the packet before it was handled */
 	uint32_t hint[2];
 	size_t hint_stall;
+	struct ahead ahead;
 };
 
 static void usage(FILE *out)
@@ -190,25 +202,25 @@ static int load_rules(struct run *r)
  * the tables' seeds, which do not change while the captures are replayed. */
 static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a)
 {
-	const struct run *r = ctx;
-	const struct pk_rs *rs = r->rp.rs;
+	const struct ahead *ah = ctx;
+	const struct pk_rs *rs = ah->rs;
 	if (!p->ip || p->outgoing)
 		return;
-	const bool infer = r->fixed_iface == PK_RT_NO_IFACE && !p->ifname;
+	const bool infer = ah->fixed_iface == PK_RT_NO_IFACE && !p->ifname;
 	a->ready = true;
 	pk_replay_route_ahead(rs, p->ip, p->ip_len, infer, &a->route);
-	if (r->fixed_iface != PK_RT_NO_IFACE)
-		a->iface = r->fixed_iface;
+	if (ah->fixed_iface != PK_RT_NO_IFACE)
+		a->iface = ah->fixed_iface;
 	else if (p->ifname)
 		a->iface = pk_rs_iface_find(rs, p->ifname);
 	else
 		a->iface = a->route.source_iface;
-	pk_engine_flow_hash(r->rp.engine, p->ip, p->ip_len, a->state);
+	pk_engine_flow_hash(ah->flow_seed, p->ip, p->ip_len, a->state);
 	pk_stall_view(p->ip, p->ip_len, &a->stall);
 	/* the engine's parse of the bytes one_packet hands it (cut as it cuts
 	   them), moved to the reading thread; in one thread it would only add
 	   a copy */
-	a->parsed_ok = r->o.threads > 1 &&
+	a->parsed_ok = ah->parse &&
 		       pk_pkt_parse(p->ip, p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP, &a->parsed) == PK_REASON_NONE;
 }
 
@@ -217,6 +229,10 @@ static int open_sources(struct run *r)
 	r->src = calloc((size_t)r->o.ncaptures, sizeof *r->src);
 	if (!r->src)
 		return -1;
+	r->ahead = (struct ahead){.rs = r->rp.rs,
+				  .flow_seed = pk_engine_flow_seed(r->rp.engine),
+				  .fixed_iface = r->fixed_iface,
+				  .parse = r->o.threads > 1};
 	for (int i = 0; i < r->o.ncaptures; i++) {
 		struct source *s = &r->src[i];
 		struct stat st;
@@ -226,7 +242,7 @@ static int open_sources(struct run *r)
 		}
 		if (stat(r->o.captures[i], &st) == 0)
 			r->total_bytes += (uint64_t)st.st_size;
-		pk_pcap_on_decode(s->c, decode_ahead, r);
+		pk_pcap_on_decode(s->c, decode_ahead, &r->ahead);
 		if (r->o.threads > 1)
 			pk_pcap_background(s->c); /* without a thread, reading stays here */
 		s->have = pk_pcap_next(s->c, &s->p, &s->err);

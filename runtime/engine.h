@@ -144,13 +144,17 @@ void pk_engine_packet_parsed(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
  * dir: the state table's memory its look-up reads (TCP and UDP over IPv4,
  * unfragmented) is asked for ahead, so that the cache misses overlap the
  * caller's work. pk_engine_flow_hash works out the look-ups' hashes, in
- * [0] and out [1] (0 when there is nothing to ask for); it reads nothing
- * the packets change, so a reading thread may call it while the engine
- * runs. pk_engine_prefetch, called once a packet, asks for the states
+ * [0] and out [1] (0 when there is nothing to ask for), from the seed
+ * pk_engine_flow_seed returns (fixed for the engine's life): a reading
+ * thread keeps its own copy and hashes while the engine runs, without
+ * reading a cache line the engine's thread writes (a line both threads
+ * touch moves between the cores at every packet). pk_engine_prefetch,
+ * called once a packet, asks for the states
  * that the buckets in hint (left there by the call before) lead to, then
  * for the buckets of the two hashes, whose numbers it leaves in hint
  * (bucket 0's state is then a wasted hint). Changes nothing else. */
-void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t len, uint32_t hash[2]);
+uint64_t pk_engine_flow_seed(const struct pk_engine *e);
+void pk_engine_flow_hash(uint64_t seed, const uint8_t *ip, size_t len, uint32_t hash[2]);
 void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2]);
 
 /* Expire states whose timeout has passed, doing at most budget units of

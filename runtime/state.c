@@ -53,10 +53,10 @@ static uint32_t most_buckets(uint32_t cap)
  * both IPv6 ones, 32) and ports: a seeded hash over the words in host byte
  * order (the index only needs equal keys to meet), mapped onto the buckets
  * by multiplication. */
-static inline uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
-				uint16_t port0, uint16_t port1)
+static inline uint32_t key_hash(uint64_t seed, uint8_t af, uint8_t proto, const void *addrs, uint16_t port0,
+				uint16_t port1)
 {
-	uint64_t h = t->seed ^ ((uint64_t)af << 8 | proto);
+	uint64_t h = seed ^ ((uint64_t)af << 8 | proto);
 
 	/* two calls with constant counts, each unrolled: IPv4's is one word */
 	h = af == PK_AF_INET6 ? pk_hash_words(h, addrs, 4) : pk_hash_words(h, addrs, 1);
@@ -66,7 +66,7 @@ static inline uint32_t key_hash(const struct pk_state_table *t, uint8_t af, uint
 static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
 			    uint16_t port0, uint16_t port1)
 {
-	return pk_st_bucket_of_hash(t, key_hash(t, af, proto, addrs, port0, port1));
+	return pk_st_bucket_of_hash(t, key_hash(t->seed, af, proto, addrs, port0, port1));
 }
 
 static inline uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
@@ -80,10 +80,9 @@ static inline uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, ui
 	return bucket_hash(t, af, proto, v4, k->port[0], k->port[1]);
 }
 
-uint32_t pk_st_hash(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
-		    uint16_t port1)
+uint32_t pk_st_hash(uint64_t seed, uint8_t proto, const uint8_t addrs[8], uint16_t port0, uint16_t port1)
 {
-	return key_hash(t, PK_AF_INET, proto, addrs, port0, port1);
+	return key_hash(seed, PK_AF_INET, proto, addrs, port0, port1);
 }
 
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)

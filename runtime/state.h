@@ -213,10 +213,10 @@ uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, c
 
 /* The hash of an IPv4 key (addrs: the key's two addresses, as an inbound
  * packet's source and destination lie in its header; port0, port1 the
- * key's ports): it depends on the table's seed alone, not on its size, so
- * another thread may work it out ahead while the table changes. */
-uint32_t pk_st_hash(const struct pk_state_table *t, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
-		    uint16_t port1);
+ * key's ports) under a table's seed (t->seed, fixed at pk_st_init): it
+ * does not depend on the table's size, so another thread may work it out
+ * ahead, from its own copy of the seed, while the table changes. */
+uint32_t pk_st_hash(uint64_t seed, uint8_t proto, const uint8_t addrs[8], uint16_t port0, uint16_t port1);
 /* Ask the processor for what pk_st_find will read for the key of a hash,
  * one step a packet: the first state of the chain in bucket `hint` and its
  * cold record (hint: a number this returned a step earlier, once the

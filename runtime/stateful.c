@@ -13,7 +13,9 @@
 #include "runtime/tcp_track.h"
 #include "runtime/wire.h"
 
-void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t len, uint32_t hash[2])
+uint64_t pk_engine_flow_seed(const struct pk_engine *e) { return e->st.seed; }
+
+void pk_engine_flow_hash(uint64_t seed, const uint8_t *ip, size_t len, uint32_t hash[2])
 {
 	uint8_t addrs[8], proto;
 	uint16_t sport, dport;
@@ -30,10 +32,10 @@ void pk_engine_flow_hash(const struct pk_engine *e, const uint8_t *ip, size_t le
 	sport = pk_get16(ip + off + PK_L4_OFF_SPORT);
 	dport = pk_get16(ip + off + PK_L4_OFF_DPORT);
 	/* the key's sides as pk_skey_set orders them: the source first inbound */
-	hash[0] = pk_st_hash(&e->st, proto, ip + PK_IP4_OFF_SRC, sport, dport);
+	hash[0] = pk_st_hash(seed, proto, ip + PK_IP4_OFF_SRC, sport, dport);
 	memcpy(addrs, ip + PK_IP4_OFF_DST, 4);
 	memcpy(addrs + 4, ip + PK_IP4_OFF_SRC, 4);
-	hash[1] = pk_st_hash(&e->st, proto, addrs, dport, sport);
+	hash[1] = pk_st_hash(seed, proto, addrs, dport, sport);
 }
 
 void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2])
