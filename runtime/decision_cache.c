@@ -10,20 +10,31 @@
 
 void pk_dc_init(struct pk_dcache *c, uint64_t seed)
 {
-	c->e = calloc(PK_DC_ENTRIES, sizeof(*c->e));
+	/* calloc, so that pages no packet reaches are never touched, with a
+	 * line to spare to start the keys on a line of their own */
+	c->key_mem = calloc(1, PK_DC_ENTRIES * sizeof(*c->key) + 63);
+	c->e = malloc(PK_DC_ENTRIES * sizeof(*c->e));
+	if (!c->key_mem || !c->e) {
+		pk_dc_fini(c);
+		return;
+	}
+	c->key = (struct pk_match_pkt *)(((uintptr_t)c->key_mem + 63) & ~(uintptr_t)63);
 	c->seed = seed;
 }
 
 void pk_dc_fini(struct pk_dcache *c)
 {
+	free(c->key_mem);
 	free(c->e);
+	c->key_mem = NULL;
+	c->key = NULL;
 	c->e = NULL;
 }
 
 void pk_dc_clear(struct pk_dcache *c)
 {
-	if (c->e)
-		memset(c->e, 0, PK_DC_ENTRIES * sizeof(*c->e));
+	if (c->key)
+		memset(c->key, 0, PK_DC_ENTRIES * sizeof(*c->key));
 }
 
 _Static_assert(sizeof(struct pk_match_pkt) % 8 == 0 && sizeof(struct pk_match_pkt) == 64,
@@ -37,16 +48,20 @@ static uint32_t key_hash(uint64_t seed, const struct pk_match_pkt *k)
 
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit)
 {
-	struct pk_dc_entry *s;
+	size_t i;
 
 	*hit = false;
 	if (!c->e)
 		return NULL;
-	s = &c->e[key_hash(c->seed, k) & (PK_DC_ENTRIES - 1)];
-	*hit = s->used && memcmp(&s->key, k, sizeof(*k)) == 0;
-	if (!*hit) { /* the caller fills it and sets used, or leaves it unused */
-		s->used = false;
-		memcpy(&s->key, k, sizeof(*k));
-	}
-	return s;
+	i = key_hash(c->seed, k) & (PK_DC_ENTRIES - 1);
+	__builtin_prefetch(&c->e[i]); /* read on a hit, written on a miss */
+	*hit = memcmp(&c->key[i], k, sizeof(*k)) == 0;
+	if (!*hit) /* forgotten: the caller fills it and keeps it, or leaves it empty */
+		memset(&c->key[i], 0, sizeof(*k));
+	return &c->e[i];
+}
+
+void pk_dc_keep(struct pk_dcache *c, const struct pk_dc_entry *slot, const struct pk_match_pkt *k)
+{
+	c->key[slot - c->e] = *k;
 }

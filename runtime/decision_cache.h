@@ -13,6 +13,11 @@
  * and not for a synproxy cookie's trial evaluation. It is direct-mapped:
  * a collision replaces the older entry, so a flood of distinct packets
  * costs one store each and the cache's memory is fixed.
+ *
+ * The keys and the decisions lie in two arrays: a look-up compares one
+ * key, a cache line of its own, while the decision's line, found by the
+ * same slot number, is already on its way; an entry is empty while its key
+ * is all zeros (no packet's is: af is never 0).
  */
 #ifndef PK_RUNTIME_DECISION_CACHE_H
 #define PK_RUNTIME_DECISION_CACHE_H
@@ -22,7 +27,7 @@
 
 #include "runtime/ruleset.h"
 
-#define PK_DC_ENTRIES 16384 /* about 2.3 MB */
+#define PK_DC_ENTRIES 16384 /* about 2.4 MB: 1 MB of keys, 1.4 MB of decisions */
 /* rules a cached decision may count: the scrub phase's and the match
  * rules a result lists (struct pk_rs_result), so that every decision the
  * result describes is kept (at 6, a packet meeting six match rules was
@@ -30,16 +35,16 @@
 #define PK_DC_COUNTED (1 + PK_RS_MAX_MATCHES)
 
 struct pk_dc_entry {
-	struct pk_match_pkt key; /* random is 0: it is not part of the decision */
 	uint32_t rule, nat_rule, scrub_rule;
-	uint32_t counted[PK_DC_COUNTED]; /* rules whose counters the evaluation bumped */
 	uint16_t tag;
 	uint8_t ncounted;
-	bool used;
+	uint32_t counted[PK_DC_COUNTED]; /* rules whose counters the evaluation bumped */
 };
 
 struct pk_dcache {
-	struct pk_dc_entry *e; /* PK_DC_ENTRIES, or NULL when memory was short */
+	struct pk_match_pkt *key; /* PK_DC_ENTRIES, 64-byte aligned (random is 0: not part of the decision) */
+	struct pk_dc_entry *e;    /* PK_DC_ENTRIES; both NULL when memory was short */
+	void *key_mem;            /* what key lies in */
 	uint64_t seed;
 };
 
@@ -51,8 +56,10 @@ void pk_dc_fini(struct pk_dcache *c);
 void pk_dc_clear(struct pk_dcache *c);
 
 /* The entry for key k, whose fields no rule reads (random among them) the
- * caller has cleared: found, or the slot to fill. NULL
- * when the cache has no memory. */
+ * caller has cleared: found, or else the slot to fill, emptied (its older
+ * decision forgotten). NULL when the cache has no memory. */
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit);
+/* The slot's decision, filled in, is k's from now on. */
+void pk_dc_keep(struct pk_dcache *c, const struct pk_dc_entry *slot, const struct pk_match_pkt *k);
 
 #endif

@@ -360,12 +360,11 @@ static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *
 }
 
 /* A kept decision for the packet, its counters bumped as the evaluation
- * would have; false when there is none, with *slot the entry to fill (or
- * NULL when this decision must not be kept). */
+ * would have; false when there is none, with *slot the entry to fill under
+ * key *k (or NULL when this decision must not be kept). */
 static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_match_pkt *m,
-		   struct pk_decision *d, struct pk_dc_entry **slot)
+		   struct pk_decision *d, struct pk_dc_entry **slot, struct pk_match_pkt *k)
 {
-	struct pk_match_pkt k = *m;
 	struct pk_dc_entry *c;
 	bool hit;
 
@@ -374,11 +373,12 @@ static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_
 		return false;
 	/* the key holds only what some rule reads, so that a flow's data,
 	 * ACK and FIN segments share the decision when no rule tells them apart */
-	k.tcp_flags &= e->tcp_mask;
-	k.tos = e->tests_tos ? k.tos : 0;
-	k.ip_options = false;
-	k.random = 0; /* drawn for every packet, read by no rule here */
-	c = pk_dc_slot(&e->dc, &k, &hit);
+	*k = *m;
+	k->tcp_flags &= e->tcp_mask;
+	k->tos = e->tests_tos ? k->tos : 0;
+	k->ip_options = false;
+	k->random = 0; /* drawn for every packet, read by no rule here */
+	c = pk_dc_slot(&e->dc, k, &hit);
 	if (!hit) {
 		*slot = c;
 		e->c.decisions_evaluated++;
@@ -397,8 +397,8 @@ static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_
 /* Keep what decide() found, unless a translation was computed on the way
  * (an older nat/rdr/binat rule's or a match rule's: its port allocation
  * must run again) or it counted too many rules. */
-static void keep(struct pk_dc_entry *c, const struct pk_decision *d, uint32_t scrub_phase,
-		 const struct pk_rs_result *res)
+static void keep(struct pk_dcache *dc, struct pk_dc_entry *c, const struct pk_match_pkt *key,
+		 const struct pk_decision *d, uint32_t scrub_phase, const struct pk_rs_result *res)
 {
 	uint32_t k, n = scrub_phase != PK_RT_NO_RULE;
 
@@ -413,18 +413,18 @@ static void keep(struct pk_dc_entry *c, const struct pk_decision *d, uint32_t sc
 	c->nat_rule = d->nat_rule;
 	c->scrub_rule = d->scrub_rule;
 	c->tag = d->tag;
-	c->used = true;
+	pk_dc_keep(dc, c, key);
 }
 
 static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 {
-	struct pk_match_pkt m;
+	struct pk_match_pkt m, key;
 	struct pk_rs_result res;
 	struct pk_dc_entry *slot;
 	uint32_t k, scrub_phase;
 
 	match_pkt(e, x, &m);
-	if (recall(e, x, &m, d, &slot))
+	if (recall(e, x, &m, d, &slot, &key))
 		return;
 	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
 	d->scrub_rule = scrub_phase = res.rule;
@@ -458,7 +458,7 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 		if (r->tag)
 			d->tag = r->tag;
 	}
-	keep(slot, d, scrub_phase, &res);
+	keep(&e->dc, slot, &key, d, scrub_phase, &res);
 }
 
 static bool synproxy_rule(const struct pk_engine *e, uint32_t rule)
