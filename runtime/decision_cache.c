@@ -3,6 +3,7 @@
  * (runtime/decision_cache.h).
  */
 #include "runtime/decision_cache.h"
+#include "runtime/cacheline.h"
 #include "runtime/hash.h"
 
 #include <stdlib.h>
@@ -10,23 +11,19 @@
 
 void pk_dc_init(struct pk_dcache *c, uint64_t seed)
 {
-	/* calloc, so that pages no packet reaches are never touched, with a
-	 * line to spare to start the keys on a line of their own */
-	c->key_mem = calloc(1, PK_DC_ENTRIES * sizeof(*c->key) + 63);
+	c->key = pk_line_calloc(PK_DC_ENTRIES, sizeof(*c->key)); /* a key to a line */
 	c->e = malloc(PK_DC_ENTRIES * sizeof(*c->e));
-	if (!c->key_mem || !c->e) {
+	if (!c->key || !c->e) {
 		pk_dc_fini(c);
 		return;
 	}
-	c->key = (struct pk_match_pkt *)(((uintptr_t)c->key_mem + 63) & ~(uintptr_t)63);
 	c->seed = seed;
 }
 
 void pk_dc_fini(struct pk_dcache *c)
 {
-	free(c->key_mem);
+	pk_line_free(c->key);
 	free(c->e);
-	c->key_mem = NULL;
 	c->key = NULL;
 	c->e = NULL;
 }

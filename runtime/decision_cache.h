@@ -42,9 +42,8 @@ struct pk_dc_entry {
 };
 
 struct pk_dcache {
-	struct pk_match_pkt *key; /* PK_DC_ENTRIES, 64-byte aligned (random is 0: not part of the decision) */
+	struct pk_match_pkt *key; /* PK_DC_ENTRIES, a line each (pk_line_calloc; random is 0: not part of the decision) */
 	struct pk_dc_entry *e;    /* PK_DC_ENTRIES; both NULL when memory was short */
-	void *key_mem;            /* what key lies in */
 	uint64_t seed;
 };
 

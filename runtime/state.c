@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/cacheline.h"
 #include "runtime/hash.h"
 #include "runtime/proto.h"
 #include "runtime/ruleset.h"
@@ -95,7 +96,7 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 	if (cap > PK_ST_MAX_CAP) /* entries (slot * 2 + key + 1) must fit 32 bits */
 		return -1;
 	nb = buckets_for(cap) <= FIRST_BUCKETS ? buckets_for(cap) : FIRST_BUCKETS;
-	t->st = calloc(cap, sizeof(*t->st));
+	t->st = pk_line_calloc(cap, sizeof(*t->st)); /* a state's hot record is one line */
 	t->cold = calloc(cap, sizeof(*t->cold));
 	t->bucket = calloc(nb, sizeof(*t->bucket));
 	t->scrub = calloc(SCRUB_MAX, sizeof(*t->scrub));
@@ -113,7 +114,7 @@ int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)
 
 void pk_st_fini(struct pk_state_table *t)
 {
-	free(t->st);
+	pk_line_free(t->st);
 	free(t->cold);
 	free(t->bucket);
 	free(t->scrub);
