@@ -93,13 +93,17 @@ void pk_stall_view(const uint8_t *ip, size_t len, struct pk_stall_view *v)
 /* The index slot of a connection in either direction: *dir says which
  * way the packet goes (0 client to server). Returns an empty slot when
  * absent. */
+static uint32_t tag_of(uint64_t hash) { return (uint32_t)(hash >> 32); }
+
 static size_t find(const struct pk_stall *s, const struct pk_stall_view *t, int *dir)
 {
 	size_t mask = s->cap - 1, i = t->hash & mask;
 	for (;; i = (i + 1) & mask) {
-		if (!s->slot[i])
+		if (!s->slot[i].flow)
 			return i;
-		const struct pk_stall_flow *f = &s->v[s->slot[i] - 1];
+		if (s->slot[i].tag != tag_of(t->hash))
+			continue;
+		const struct pk_stall_flow *f = &s->v[s->slot[i].flow - 1];
 		if (f->hash != t->hash || f->af != t->af)
 			continue;
 		if (f->cport == t->sport && f->sport == t->dport && !memcmp(f->client, t->src, 16) &&
@@ -136,7 +140,7 @@ static bool grow(struct pk_stall *s)
 	if ((s->n + 1) * 2 <= s->cap)
 		return true;
 	size_t ncap = s->cap ? s->cap * 2 : 2048;
-	uint32_t *slot = calloc(ncap, sizeof *slot), *old = s->slot;
+	struct pk_stall_slot *slot = calloc(ncap, sizeof *slot), *old = s->slot;
 	if (!slot)
 		return false;
 	s->slot = slot;
@@ -144,7 +148,7 @@ static bool grow(struct pk_stall *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct pk_stall_view t = flow_view(&s->v[i]);
 		int dir;
-		s->slot[find(s, &t, &dir)] = (uint32_t)i + 1;
+		s->slot[find(s, &t, &dir)] = (struct pk_stall_slot){(uint32_t)i + 1, tag_of(t.hash)};
 	}
 	free(old);
 	return true;
@@ -168,7 +172,7 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	}
 	struct pk_stall_flow *f = &s->v[s->n];
 	memset(f, 0, sizeof *f);
-	s->slot[slot] = (uint32_t)++s->n;
+	s->slot[slot] = (struct pk_stall_slot){(uint32_t)++s->n, tag_of(t->hash)};
 	f->af = t->af;
 	f->hash = t->hash;
 	memcpy(f->client, t->src, 16);
@@ -189,14 +193,30 @@ size_t pk_stall_prefetch(const struct pk_stall *s, const struct pk_stall_view *v
 		return 0;
 	size_t slot = v->hash & (s->cap - 1);
 	__builtin_prefetch(&s->slot[slot]);
-	return slot;
+	return (size_t)tag_of(v->hash) << 32 | slot; /* the slot, and what its flow's entry holds */
 }
 
-void pk_stall_prefetch_flow(const struct pk_stall *s, size_t slot)
+/* Probes past this many entries are rare at most half full: not asked for. */
+#define PREFETCH_PROBES 4
+
+void pk_stall_prefetch_flow(const struct pk_stall *s, size_t hint)
 {
-	uint32_t f = slot < s->cap ? s->slot[slot] : 0;
-	if (f)
-		__builtin_prefetch(&s->v[f - 1]);
+	const size_t slot = (uint32_t)hint;
+	const uint32_t tag = (uint32_t)(hint >> 32);
+	uint32_t f = 0;
+	for (size_t i = 0; i < PREFETCH_PROBES && slot < s->cap && !f; i++) {
+		const struct pk_stall_slot *e = &s->slot[(slot + i) & (s->cap - 1)];
+		if (!e->flow)
+			return;
+		f = e->tag == tag ? e->flow : 0;
+	}
+	if (!f)
+		return;
+	/* every line of the record: the packet reads its key, then its counters */
+	const char *at = (const char *)&s->v[f - 1];
+	for (size_t i = 0; i < sizeof s->v[0]; i += 64)
+		__builtin_prefetch(at + i);
+	__builtin_prefetch(at + sizeof s->v[0] - 1);
 }
 
 void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
@@ -214,12 +234,12 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p)
 	if (s->cap) {
 		size_t slot = find(s, v, &dir);
 		struct pk_stall_view x;
-		if (!s->slot[slot] && p->xlated && parse_tcp(p->xlated, p->xlen, &x)) {
+		if (!s->slot[slot].flow && p->xlated && parse_tcp(p->xlated, p->xlen, &x)) {
 			size_t xslot = find(s, &x, &dir);
-			if (s->slot[xslot])
+			if (s->slot[xslot].flow)
 				slot = xslot;
 		}
-		f = s->slot[slot] ? &s->v[s->slot[slot] - 1] : open_flow(s, slot, v, p);
+		f = s->slot[slot].flow ? &s->v[s->slot[slot].flow - 1] : open_flow(s, slot, v, p);
 	} else
 		f = open_flow(s, 0, v, p);
 	if (!f)

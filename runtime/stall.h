@@ -48,13 +48,19 @@ struct pk_stall_flow {
 	bool syn_passed, established, proxied;
 };
 
+/* An index entry: the flow's number + 1 (0: empty) and the upper half of
+ * its hash, so that a probe passes other flows without reading them. */
+struct pk_stall_slot {
+	uint32_t flow, tag;
+};
+
 /* The flows in the order they opened, and an index over them: only the
  * small index is rehashed as it grows, the flows' memory is touched as
  * they come. */
 struct pk_stall {
 	struct pk_stall_flow *v;
 	size_t n, vcap;
-	uint32_t *slot; /* open addressing, flow number + 1, 0 empty */
+	struct pk_stall_slot *slot; /* open addressing */
 	size_t cap;     /* a power of two */
 	bool full;      /* stopped tracking new connections (memory) */
 };
@@ -93,13 +99,13 @@ void pk_stall_init(struct pk_stall *s);
 void pk_stall_fini(struct pk_stall *s);
 void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p);
 /* A hint ahead of pk_stall_packet for the packet of view v: the index
- * slot it will read first is asked for now and its number returned (0 when
- * there is nothing to ask for), then, given that number later, the flow it
- * holds (pk_stall_prefetch_flow): each a cache miss on a long replay,
- * which then overlaps the work in between. Changes nothing: a slot number
- * the index outgrew in between is a wasted hint, never a wrong read. */
+ * slot it will read first is asked for now and a number returned (0 when
+ * there is nothing to ask for), then, given that number later, the flow
+ * the index holds for it (pk_stall_prefetch_flow): each a cache miss on a
+ * long replay, which then overlaps the work in between. Changes nothing: a
+ * number the index outgrew in between is a wasted hint, never a wrong read. */
 size_t pk_stall_prefetch(const struct pk_stall *s, const struct pk_stall_view *v);
-void pk_stall_prefetch_flow(const struct pk_stall *s, size_t slot);
+void pk_stall_prefetch_flow(const struct pk_stall *s, size_t hint);
 /* The cause for one connection; PK_STALL_NONE when it went well. */
 enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f);
 /* Visit the stalled connections in the order they opened. */
