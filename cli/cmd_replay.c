@@ -56,6 +56,7 @@ struct source {
 struct ahead {
 	_Alignas(64) const struct pk_rs *rs;
 	uint64_t flow_seed;   /* pk_engine_flow_seed */
+	struct pk_engine_dc_view decisions;
 	uint16_t fixed_iface; /* --iface, or PK_RT_NO_IFACE */
 	bool parse;           /* the engine runs in another thread: parse for it */
 };
@@ -222,6 +223,7 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 	   a copy */
 	a->parsed_ok = ah->parse &&
 		       pk_pkt_parse(p->ip, p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP, &a->parsed) == PK_REASON_NONE;
+	a->decision = a->parsed_ok ? pk_engine_decision_hash(&ah->decisions, &a->parsed, a->iface, a->route.self) : 0;
 }
 
 static int open_sources(struct run *r)
@@ -231,6 +233,7 @@ static int open_sources(struct run *r)
 		return -1;
 	r->ahead = (struct ahead){.rs = r->rp.rs,
 				  .flow_seed = pk_engine_flow_seed(r->rp.engine),
+				  .decisions = pk_engine_dc_view(r->rp.engine),
 				  .fixed_iface = r->fixed_iface,
 				  .parse = r->o.threads > 1};
 	for (int i = 0; i < r->o.ncaptures; i++) {
@@ -392,7 +395,9 @@ static void leaving_copy(struct run *r, const struct pk_pcap_pkt *p)
  * packet's buckets, asked for a packet earlier, lead to, so that each miss
  * has a packet's time to arrive. A packet is looked up in and out (pf
  * keeps a state on each interface), the way out under the same addresses
- * unless it is translated. */
+ * unless it is translated. The decision cache's slot, which a packet
+ * without a state reads on its way in, is one miss: asked for a packet
+ * after next too. */
 static void prefetch(struct run *r, const struct source *s)
 {
 	static const uint32_t none[2]; /* no hashes: nothing asked for */
@@ -400,6 +405,8 @@ static void prefetch(struct run *r, const struct source *s)
 	const bool ahead = later && later->ahead.ready;
 
 	pk_engine_prefetch(r->rp.engine, r->hint, ahead ? later->ahead.state : none);
+	if (ahead)
+		pk_engine_prefetch_decision(r->rp.engine, later->ahead.decision);
 	pk_stall_prefetch_flow(&r->stall, r->hint_stall);
 	r->hint_stall = ahead ? pk_stall_prefetch(&r->stall, &later->ahead.stall) : 0;
 }

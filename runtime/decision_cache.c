@@ -38,9 +38,17 @@ _Static_assert(sizeof(struct pk_match_pkt) % 8 == 0 && sizeof(struct pk_match_pk
 	       "struct pk_match_pkt is hashed as whole words and compared as bytes: keep it free of padding");
 
 /* Seeded, over the key's words: colliding keys only evict each other. */
-static uint32_t key_hash(uint64_t seed, const struct pk_match_pkt *k)
+uint32_t pk_dc_hash(uint64_t seed, const struct pk_match_pkt *k)
 {
 	return pk_hash_fold(pk_hash_words(seed, k, sizeof(*k) / 8));
+}
+
+void pk_dc_prefetch(const struct pk_dcache *c, uint32_t hash)
+{
+	if (!c->e)
+		return;
+	__builtin_prefetch(&c->key[hash & (PK_DC_ENTRIES - 1)]);
+	__builtin_prefetch(&c->e[hash & (PK_DC_ENTRIES - 1)]);
 }
 
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit)
@@ -50,7 +58,7 @@ struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k
 	*hit = false;
 	if (!c->e)
 		return NULL;
-	i = key_hash(c->seed, k) & (PK_DC_ENTRIES - 1);
+	i = pk_dc_hash(c->seed, k) & (PK_DC_ENTRIES - 1);
 	__builtin_prefetch(&c->e[i]); /* read on a hit, written on a miss */
 	*hit = memcmp(&c->key[i], k, sizeof(*k)) == 0;
 	if (!*hit) /* forgotten: the caller fills it and keeps it, or leaves it empty */

@@ -58,6 +58,12 @@ void pk_dc_clear(struct pk_dcache *c);
  * caller has cleared: found, or else the slot to fill, emptied (its older
  * decision forgotten). NULL when the cache has no memory. */
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit);
+/* The hash pk_dc_slot files key k under: another thread may work it out
+ * ahead, from a copy of the cache's seed, for pk_dc_prefetch. */
+uint32_t pk_dc_hash(uint64_t seed, const struct pk_match_pkt *k);
+/* Ask for the key and the decision of the slot of hash, whose look-up will
+ * follow. Changes nothing. */
+void pk_dc_prefetch(const struct pk_dcache *c, uint32_t hash);
 /* The slot's decision, filled in, is k's from now on. */
 void pk_dc_keep(struct pk_dcache *c, const struct pk_dc_entry *slot, const struct pk_match_pkt *k);
 

@@ -232,17 +232,19 @@ static void block(struct pk_ctx *x, enum pk_drop_reason r)
 	x->v->reason = (uint8_t)r;
 }
 
-static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
+/* What the rules read of packet p seen in direction dir on iface, but for
+ * local and random, which need the engine (match_pkt). */
+static void match_fields(const struct pk_pkt *p, uint8_t dir, uint16_t iface, bool as_syn, uint16_t tag,
+			 uint16_t rcvif, struct pk_match_pkt *m)
 {
-	const struct pk_pkt *p = &x->p;
 	bool icmp = p->icmp_type >= 0;
 
 	memset(m, 0, sizeof(*m));
 	m->af = p->af;
 	m->proto = p->proto;
-	m->dir = x->dir;
-	m->tcp_flags = p->proto == PK_PROTO_TCP ? (x->as_syn ? PK_TH_SYN : p->th_flags) : 0;
-	m->iface = x->iface;
+	m->dir = dir;
+	m->tcp_flags = p->proto == PK_PROTO_TCP ? (as_syn ? PK_TH_SYN : p->th_flags) : 0;
+	m->iface = iface;
 	m->sport = icmp ? 0 : p->sport;
 	m->dport = icmp ? 0 : p->dport;
 	memcpy(m->src, p->src, 16);
@@ -258,11 +260,58 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	}
 	m->tos = p->tos;
 	m->ip_options = p->ip_options;
-	m->tag = x->tag_in;
-	m->rcvif = x->rcvif;
+	m->tag = tag;
+	m->rcvif = rcvif;
+}
+
+static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
+{
+	const struct pk_pkt *p = &x->p;
+
+	match_fields(p, x->dir, x->iface, x->as_syn, x->tag_in, x->rcvif, m);
 	/* pf looks the socket up by the addresses as they arrived, before any translation */
 	m->local = e->tests_owner && pk_rs_is_self(e->rs, p->af, x->dir == PK_DIR_IN ? p->dst : p->src);
 	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
+}
+
+/* The decision cache's key for m: only what some rule reads, so that a
+ * flow's data, ACK and FIN segments share the decision when no rule tells
+ * them apart. */
+static void decision_key(uint8_t tcp_mask, bool tests_tos, const struct pk_match_pkt *m, struct pk_match_pkt *k)
+{
+	*k = *m;
+	k->tcp_flags &= tcp_mask;
+	k->tos = tests_tos ? k->tos : 0;
+	k->ip_options = false;
+	k->random = 0; /* drawn for every packet, read by no rule here */
+}
+
+struct pk_engine_dc_view pk_engine_dc_view(const struct pk_engine *e)
+{
+	return (struct pk_engine_dc_view){.seed = e->dc.seed,
+					  .keeps = e->dc.e && !e->has_probability,
+					  .tests_tos = e->tests_tos,
+					  .tests_owner = e->tests_owner,
+					  .tcp_mask = e->tcp_mask};
+}
+
+uint32_t pk_engine_decision_hash(const struct pk_engine_dc_view *v, const struct pk_pkt *p, uint16_t iface,
+				 bool to_self)
+{
+	struct pk_match_pkt m, k;
+
+	if (!v->keeps)
+		return 0;
+	match_fields(p, PK_DIR_IN, iface, false, 0, iface, &m); /* as pk_engine_packet_parsed sees it */
+	m.local = v->tests_owner && to_self;
+	decision_key(v->tcp_mask, v->tests_tos, &m, &k);
+	return pk_dc_hash(v->seed, &k);
+}
+
+void pk_engine_prefetch_decision(const struct pk_engine *e, uint32_t hash)
+{
+	if (hash)
+		pk_dc_prefetch(&e->dc, hash);
 }
 
 /* The first-match translation phases: binat, then rdr inbound or nat outbound. */
@@ -371,13 +420,7 @@ static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_
 	*slot = NULL;
 	if (x->probe || e->has_probability)
 		return false;
-	/* the key holds only what some rule reads, so that a flow's data,
-	 * ACK and FIN segments share the decision when no rule tells them apart */
-	*k = *m;
-	k->tcp_flags &= e->tcp_mask;
-	k->tos = e->tests_tos ? k->tos : 0;
-	k->ip_options = false;
-	k->random = 0; /* drawn for every packet, read by no rule here */
+	decision_key(e->tcp_mask, e->tests_tos, m, k);
 	c = pk_dc_slot(&e->dc, k, &hit);
 	if (!hit) {
 		*slot = c;

@@ -154,6 +154,24 @@ void pk_engine_packet_parsed(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
  * for the buckets of the two hashes, whose numbers it leaves in hint
  * (bucket 0's state is then a wasted hint). Changes nothing else. */
 uint64_t pk_engine_flow_seed(const struct pk_engine *e);
+/* The same for the decision cache (runtime/decision_cache.h), whose look-up
+ * a packet without a state makes: a copy of what its key takes from the
+ * engine, made once (pk_engine_dc_view), lets a reading thread work out
+ * the hash of a packet's key on its way in, as pk_engine_packet_parsed
+ * sees it (pk_engine_decision_hash: 0 when no decision is kept), and
+ * pk_engine_prefetch_decision asks for that slot. A hash that misses what
+ * the engine then looks up (the rules changed the packet on the way) is a
+ * wasted hint, never a wrong read. */
+struct pk_engine_dc_view {
+	uint64_t seed;
+	bool keeps; /* the engine keeps decisions (it has the memory, no rule draws) */
+	bool tests_tos, tests_owner;
+	uint8_t tcp_mask;
+};
+struct pk_engine_dc_view pk_engine_dc_view(const struct pk_engine *e);
+uint32_t pk_engine_decision_hash(const struct pk_engine_dc_view *v, const struct pk_pkt *p, uint16_t iface,
+				 bool to_self);
+void pk_engine_prefetch_decision(const struct pk_engine *e, uint32_t hash);
 void pk_engine_flow_hash(uint64_t seed, const uint8_t *ip, size_t len, uint32_t hash[2]);
 void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2]);
 

@@ -35,6 +35,7 @@ struct pk_pcap_ahead {
 	bool ready;         /* the hook ran on this packet */
 	uint16_t iface;     /* the interface it arrived on, as the caller names them */
 	uint32_t state[2];  /* its state look-ups' hashes, in and out (pk_engine_flow_hash) */
+	uint32_t decision;  /* its decision cache key's on the way in (pk_engine_decision_hash), 0: none */
 	struct pk_stall_view stall; /* what the stall report follows it by (pk_stall_view) */
 	struct pk_replay_route route; /* where it is forwarded (pk_replay_route_ahead) */
 	bool parsed_ok;               /* parsed holds its pk_pkt_parse (no error) */

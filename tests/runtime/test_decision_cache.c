@@ -14,7 +14,10 @@
 
 #include <cmocka.h>
 
+#include "runtime/decision_cache.h"
 #include "runtime/engine.h"
+#include "runtime/engine_priv.h"
+#include "runtime/packet.h"
 #include "runtime/proto.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/pktbuild.h"
@@ -249,6 +252,47 @@ static void test_reload_forgets_decisions(void **state)
 	pk_engine_free(e);
 }
 
+/* The hash a reading thread works out ahead (pk_engine_decision_hash)
+ * names the slot the engine then fills for the packet on its way in: a
+ * UDP packet, and TCP segments whose flags the rules partly read. */
+static void test_hash_ahead_names_the_slot_filled(void **state)
+{
+	struct pk_engine *e = engine_text("interface em0 address 192.0.2.1/24\nblock in proto udp all\n"
+					  "block in proto tcp all flags S/SA\n");
+	const struct pk_engine_dc_view view = pk_engine_dc_view(e);
+	const uint8_t protos[] = {PK_PROTO_UDP, PK_PROTO_TCP, PK_PROTO_TCP};
+	const uint8_t flags[] = {0, PK_TH_SYN, PK_TH_ACK | PK_TH_PUSH};
+
+	(void)state;
+	for (size_t i = 0; i < PK_NELEMS(protos); i++) {
+		struct pk_tb t = pk_tb_defaults(4, "192.0.2.10", "198.51.100.20");
+		uint8_t buf[256];
+		struct pk_pkt p;
+		struct pk_verdict v;
+
+		t.proto = protos[i];
+		t.flags = flags[i];
+		t.sport = (uint16_t)(2000 + i);
+		t.dport = 80;
+		size_t len = pk_tb_build(&t, buf, sizeof(buf));
+		assert_int_equal(pk_pkt_parse(buf, len, &p), PK_REASON_NONE);
+		const uint32_t h = pk_engine_decision_hash(&view, &p, 0, false);
+		assert_int_not_equal(h, 0);
+		pk_engine_packet_parsed(e, 1000000000ull, 0, &p, buf, &len, sizeof(buf), &v);
+		const struct pk_match_pkt *k = &e->dc.key[h & (PK_DC_ENTRIES - 1)];
+		assert_int_equal(k->af, PK_AF_INET);
+		assert_int_equal(k->proto, protos[i]);
+		assert_int_equal(k->sport, 2000 + i);
+	}
+	pk_engine_free(e);
+	/* no decision is kept where a rule draws: no hash to ask for */
+	e = engine_text("interface em0 address 192.0.2.1/24\npass in proto udp all probability 50% no state\n");
+	const struct pk_engine_dc_view drawn = pk_engine_dc_view(e);
+	struct pk_pkt p = {.af = PK_AF_INET, .proto = PK_PROTO_UDP, .icmp_type = -1};
+	assert_int_equal(pk_engine_decision_hash(&drawn, &p, 0, false), 0);
+	pk_engine_free(e);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_cache_changes_no_verdict_and_no_counter),
 	cmocka_unit_test(test_repeated_blocked_packets_are_recalled),
@@ -256,4 +300,5 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_recalled_decisions_count_every_rule),
 	cmocka_unit_test(test_probability_rules_turn_the_cache_off),
 	cmocka_unit_test(test_reload_forgets_decisions),
+	cmocka_unit_test(test_hash_ahead_names_the_slot_filled),
 )
