@@ -119,21 +119,31 @@ static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t d
 		pk_engine_packet_forwarded(r->engine, now_ns, iface, tag, rcvif, ip, len, cap, &s->v);
 }
 
+void pk_replay_route_addrs(const struct pk_rs *rs, uint8_t af, const uint8_t src[16], const uint8_t dst[16], bool infer,
+			   struct pk_replay_route *out)
+{
+	uint8_t gw_af, gw[16];
+
+	memset(out, 0, sizeof *out);
+	out->af = af;
+	memcpy(out->dst, dst, 16);
+	if (!infer || !pk_rs_route(rs, af, src, &out->source_iface, &gw_af, gw))
+		out->source_iface = PK_RT_NO_IFACE;
+	out->self = pk_rs_is_self(rs, af, dst);
+	out->routed = pk_rs_route(rs, af, dst, &out->egress, &gw_af, gw);
+}
+
 void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, bool infer,
 			   struct pk_replay_route *out)
 {
-	uint8_t src[16], gw_af, gw[16];
+	uint8_t af, src[16], dst[16];
 
-	memset(out, 0, sizeof *out);
-	out->source_iface = PK_RT_NO_IFACE;
-	if (!pk_replay_addrs(ip, len, &out->af, src, out->dst)) {
-		out->af = 0;
+	if (pk_replay_addrs(ip, len, &af, src, dst)) {
+		pk_replay_route_addrs(rs, af, src, dst, infer, out);
 		return;
 	}
-	if (infer && !pk_rs_route(rs, out->af, src, &out->source_iface, &gw_af, gw))
-		out->source_iface = PK_RT_NO_IFACE;
-	out->self = pk_rs_is_self(rs, out->af, out->dst);
-	out->routed = pk_rs_route(rs, out->af, out->dst, &out->egress, &gw_af, gw);
+	memset(out, 0, sizeof *out);
+	out->source_iface = PK_RT_NO_IFACE;
 }
 
 /* The hint for dst, when there is one for it (the in step may have moved it). */
