@@ -198,8 +198,8 @@ static int load_rules(struct run *r)
  * would otherwise work out for each packet from its bytes alone: the
  * arrival interface when the capture or --iface gives it or its source
  * shows it (else the engine's thread reports why not), where its
- * destination is forwarded, the state look-ups' hashes, the stall
- * report's view of it and its parse. It reads only the loaded rules and
+ * destination is forwarded, the state look-ups' and the decision cache's
+ * hashes, the stall report's view of it and its parse. It reads only the loaded rules and
  * the tables' seeds, which do not change while the captures are replayed. */
 static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a)
 {
@@ -209,20 +209,28 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 		return;
 	const bool infer = ah->fixed_iface == PK_RT_NO_IFACE && !p->ifname;
 	a->ready = true;
-	pk_replay_route_ahead(rs, p->ip, p->ip_len, infer, &a->route);
+	/* the engine's parse of the bytes one_packet hands it (cut as it cuts
+	   them), moved to the reading thread; in one thread it would only add
+	   a copy. When it accepts the packet, the rest is taken from the
+	   fields it read instead of reading the header three more times: the
+	   same values (tests/runtime/test_parsed_views.c) */
+	a->parsed_ok = ah->parse &&
+		       pk_pkt_parse(p->ip, p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP, &a->parsed) == PK_REASON_NONE;
+	if (a->parsed_ok) {
+		pk_replay_route_addrs(rs, a->parsed.af, a->parsed.src, a->parsed.dst, infer, &a->route);
+		pk_engine_flow_hash_parsed(ah->flow_seed, &a->parsed, a->state);
+		pk_stall_view_parsed(&a->parsed, &a->stall);
+	} else {
+		pk_replay_route_ahead(rs, p->ip, p->ip_len, infer, &a->route);
+		pk_engine_flow_hash(ah->flow_seed, p->ip, p->ip_len, a->state);
+		pk_stall_view(p->ip, p->ip_len, &a->stall);
+	}
 	if (ah->fixed_iface != PK_RT_NO_IFACE)
 		a->iface = ah->fixed_iface;
 	else if (p->ifname)
 		a->iface = pk_rs_iface_find(rs, p->ifname);
 	else
 		a->iface = a->route.source_iface;
-	pk_engine_flow_hash(ah->flow_seed, p->ip, p->ip_len, a->state);
-	pk_stall_view(p->ip, p->ip_len, &a->stall);
-	/* the engine's parse of the bytes one_packet hands it (cut as it cuts
-	   them), moved to the reading thread; in one thread it would only add
-	   a copy */
-	a->parsed_ok = ah->parse &&
-		       pk_pkt_parse(p->ip, p->ip_len < PKT_CAP ? p->ip_len : PKT_CAP, &a->parsed) == PK_REASON_NONE;
 	a->decision = a->parsed_ok ? pk_engine_decision_hash(&ah->decisions, &a->parsed, a->iface, a->route.self) : 0;
 }
 

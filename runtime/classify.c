@@ -69,8 +69,7 @@ bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const
 static bool route_test(const struct pk_rs *rs, uint8_t kind, const struct pk_match_pkt *p, const uint8_t *addr)
 {
 	uint16_t iface;
-	uint8_t gw_af, gw[16];
-	bool routed = pk_rs_route(rs, p->af, addr, &iface, &gw_af, gw);
+	bool routed = pk_rs_route_iface(rs, p->af, addr, &iface);
 	if (kind == PK_ADDR_NOROUTE)
 		return !routed;
 	return !routed || iface != p->iface;

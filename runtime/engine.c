@@ -213,13 +213,13 @@ uint32_t pk_engine_expire(struct pk_engine *e, uint64_t now_ns, uint32_t budget)
 void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len)
 {
 	uint16_t iface = x->iface;
-	uint8_t gw_af, gw[16], dst[16] = {0};
+	uint8_t dst[16] = {0};
 	bool v6 = pk_ip_version(pkt) == 6;
 	uint8_t af = v6 ? PK_AF_INET6 : PK_AF_INET;
 
 	/* generated packets leave by the route to their destination */
 	memcpy(dst, pkt + pk_ip_dst_off(v6), pk_ip_alen(v6));
-	if (!pk_rs_route(e->rs, af, dst, &iface, &gw_af, gw))
+	if (!pk_rs_route_iface(e->rs, af, dst, &iface))
 		iface = x->iface;
 	x->v->generated++;
 	if (e->cfg.emit)
@@ -697,13 +697,12 @@ static void route(struct pk_engine *e, struct pk_ctx *x)
 	uint32_t rule = x->v->state_rule != PK_RT_NO_RULE ? x->v->state_rule : x->v->rule;
 	const struct pk_rs_rule *r = rule < e->nrules ? pk_eng_rule(e, rule) : NULL;
 	uint16_t iface;
-	uint8_t gw_af, gw[16];
 
 	if (x->v->kind != PK_V_PASS || !r || r->route == PK_ROUTE_NONE ||
 	    x->reply != (r->route == PK_ROUTE_REPLY_TO))
 		return;
 	iface = r->route_iface;
-	if (iface == PK_RT_NO_IFACE && !pk_rs_route(e->rs, x->p.af, r->route_gw, &iface, &gw_af, gw))
+	if (iface == PK_RT_NO_IFACE && !pk_rs_route_iface(e->rs, x->p.af, r->route_gw, &iface))
 		return; /* a gateway with no route to it: the routing table decides */
 	if (r->route == PK_ROUTE_DUP_TO) {
 		x->v->generated++;

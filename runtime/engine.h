@@ -173,6 +173,8 @@ uint32_t pk_engine_decision_hash(const struct pk_engine_dc_view *v, const struct
 				 bool to_self);
 void pk_engine_prefetch_decision(const struct pk_engine *e, uint32_t hash);
 void pk_engine_flow_hash(uint64_t seed, const uint8_t *ip, size_t len, uint32_t hash[2]);
+/* The same from pk_pkt_parse's view of the packet, when it accepted it. */
+void pk_engine_flow_hash_parsed(uint64_t seed, const struct pk_pkt *p, uint32_t hash[2]);
 void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2]);
 
 /* Expire states whose timeout has passed, doing at most budget units of

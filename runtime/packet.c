@@ -286,7 +286,8 @@ static enum pk_drop_reason parse_tcp(const uint8_t *ip, struct pk_pkt *p)
 	if ((size_t)p->th_off * 4 > avail || p->dport == 0)
 		return PK_REASON_SHORT; /* pf_setup_pdesc: port 0 or header past the end */
 	p->p_len = (uint16_t)(avail - (size_t)p->th_off * 4);
-	tcp_options(ip, p);
+	if (p->th_off > PK_TCP_HLEN / 4) /* most segments have no options: nothing to walk */
+		tcp_options(ip, p);
 	return PK_REASON_NONE;
 }
 

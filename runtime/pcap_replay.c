@@ -69,17 +69,22 @@ static bool not_ip(struct link_view *v, const char *fmt, ...)
 	return false;
 }
 
-/* Values up to 1500 are an 802.3 length (LLC follows: spanning tree, NetBIOS). */
-static bool carries_ip(struct link_view *v, uint16_t type)
+/* Why a frame of this ethertype carries no IP packet: values up to 1500
+ * are an 802.3 length (LLC follows: spanning tree, NetBIOS). */
+static bool other_type(struct link_view *v, uint16_t type)
 {
-	if (is_ip(type))
-		return true;
 	if (type <= 1500)
 		return not_ip(v, "not IP: an 802.3 frame (LLC, %u bytes)", type);
 	for (size_t i = 0; i < sizeof ethertype_names / sizeof ethertype_names[0]; i++)
 		if (ethertype_names[i].type == type)
 			return not_ip(v, "not IP: ethertype 0x%04x, %s", type, ethertype_names[i].name);
 	return not_ip(v, "not IP: ethertype 0x%04x", type);
+}
+
+/* Inline, the call left to the frames that are no IP. */
+static inline bool carries_ip(struct link_view *v, uint16_t type)
+{
+	return is_ip(type) || other_type(v, type);
 }
 
 static bool strip_ether(const uint8_t *f, size_t len, struct link_view *v)

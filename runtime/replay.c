@@ -70,9 +70,9 @@ bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16]
 
 uint16_t pk_replay_infer_iface(const struct pk_rs *rs, const uint8_t *ip, size_t len)
 {
-	uint8_t af, src[16], dst[16], gw_af, gw[16];
+	uint8_t af, src[16], dst[16];
 	uint16_t iface;
-	if (!pk_replay_addrs(ip, len, &af, src, dst) || !pk_rs_route(rs, af, src, &iface, &gw_af, gw))
+	if (!pk_replay_addrs(ip, len, &af, src, dst) || !pk_rs_route_iface(rs, af, src, &iface))
 		return PK_RT_NO_IFACE;
 	return iface;
 }
@@ -119,21 +119,29 @@ static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t d
 		pk_engine_packet_forwarded(r->engine, now_ns, iface, tag, rcvif, ip, len, cap, &s->v);
 }
 
+void pk_replay_route_addrs(const struct pk_rs *rs, uint8_t af, const uint8_t src[16], const uint8_t dst[16], bool infer,
+			   struct pk_replay_route *out)
+{
+	memset(out, 0, sizeof *out);
+	out->af = af;
+	memcpy(out->dst, dst, 16);
+	if (!infer || !pk_rs_route_iface(rs, af, src, &out->source_iface))
+		out->source_iface = PK_RT_NO_IFACE;
+	out->self = pk_rs_is_self(rs, af, dst);
+	out->routed = pk_rs_route_iface(rs, af, dst, &out->egress);
+}
+
 void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, bool infer,
 			   struct pk_replay_route *out)
 {
-	uint8_t src[16], gw_af, gw[16];
+	uint8_t af, src[16], dst[16];
 
-	memset(out, 0, sizeof *out);
-	out->source_iface = PK_RT_NO_IFACE;
-	if (!pk_replay_addrs(ip, len, &out->af, src, out->dst)) {
-		out->af = 0;
+	if (pk_replay_addrs(ip, len, &af, src, dst)) {
+		pk_replay_route_addrs(rs, af, src, dst, infer, out);
 		return;
 	}
-	if (infer && !pk_rs_route(rs, out->af, src, &out->source_iface, &gw_af, gw))
-		out->source_iface = PK_RT_NO_IFACE;
-	out->self = pk_rs_is_self(rs, out->af, out->dst);
-	out->routed = pk_rs_route(rs, out->af, out->dst, &out->egress, &gw_af, gw);
+	memset(out, 0, sizeof *out);
+	out->source_iface = PK_RT_NO_IFACE;
 }
 
 /* The hint for dst, when there is one for it (the in step may have moved it). */
@@ -147,8 +155,6 @@ static const struct pk_replay_route *route_hint(const struct pk_replay *r, uint8
 static bool egress_of(const struct pk_replay *r, const struct pk_verdict *v, uint8_t af, const uint8_t dst[16],
 		      const struct pk_replay_route *h, uint16_t *egress)
 {
-	uint8_t gw_af, gw[16];
-
 	if (v->route != PK_ROUTE_NONE) {
 		*egress = v->route_iface;
 		return true;
@@ -157,7 +163,7 @@ static bool egress_of(const struct pk_replay *r, const struct pk_verdict *v, uin
 		*egress = h->egress;
 		return h->routed;
 	}
-	return pk_rs_route(r->rs, af, dst, egress, &gw_af, gw);
+	return pk_rs_route_iface(r->rs, af, dst, egress);
 }
 
 static void decide(struct pk_replay_result *res, const struct pk_replay_step *s)

@@ -120,6 +120,10 @@ uint16_t pk_replay_infer_iface(const struct pk_rs *rs, const uint8_t *ip, size_t
  * PK_RT_NO_IFACE) when the packet is too short to have one. */
 void pk_replay_route_ahead(const struct pk_rs *rs, const uint8_t *ip, size_t len, bool infer,
 			   struct pk_replay_route *out);
+/* The same for a packet whose family and addresses are known already
+ * (pk_replay_addrs's, or a successful pk_pkt_parse's, which are the same). */
+void pk_replay_route_addrs(const struct pk_rs *rs, uint8_t af, const uint8_t src[16], const uint8_t dst[16], bool infer,
+			   struct pk_replay_route *out);
 
 /* Address family and addresses of an IP packet; false when too short. */
 bool pk_replay_addrs(const uint8_t *ip, size_t len, uint8_t *af, uint8_t src[16], uint8_t dst[16]);

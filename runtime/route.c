@@ -252,15 +252,31 @@ static const struct pk_rs_rtent *by_trie(const struct pk_rs *rs, uint8_t af, con
 	return v ? &rs->rt[v - 1] : NULL;
 }
 
+/* The entry of the longest prefix holding dst. Inline: the engine's
+ * look-ups (pk_rs_route) cost no more than before it was shared. */
+static inline const struct pk_rs_rtent *route_of(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16])
+{
+	const bool trie = rs->rtrie && (af == PK_AF_INET || af == PK_AF_INET6);
+	return trie ? by_trie(rs, af, dst) : by_groups(rs, af, dst);
+}
+
 bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
 		 uint8_t gw[16])
 {
-	const bool trie = rs->rtrie && (af == PK_AF_INET || af == PK_AF_INET6);
-	const struct pk_rs_rtent *e = trie ? by_trie(rs, af, dst) : by_groups(rs, af, dst);
+	const struct pk_rs_rtent *e = route_of(rs, af, dst);
 	if (!e)
 		return false;
 	*iface = e->iface;
 	*gw_af = e->gw_af;
 	memcpy(gw, e->gw, 16);
+	return true;
+}
+
+bool pk_rs_route_iface(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface)
+{
+	const struct pk_rs_rtent *e = route_of(rs, af, dst);
+	if (!e)
+		return false;
+	*iface = e->iface;
 	return true;
 }

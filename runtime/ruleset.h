@@ -198,6 +198,8 @@ bool pk_rs_is_self(const struct pk_rs *rs, uint8_t af, const uint8_t addr[16]);
  * next hop (gw_af 0 = directly connected). False when no route. */
 bool pk_rs_route(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface, uint8_t *gw_af,
 		 uint8_t gw[16]);
+/* The same when only the interface matters. */
+bool pk_rs_route_iface(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16], uint16_t *iface);
 
 /* Tag names: tag ids (struct pk_rs_rule.tag, pk_match_pkt.tag) are 1..ntags. */
 /* Tables: a name for messages, and pf's overload. pk_rs_table_add puts a

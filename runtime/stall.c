@@ -7,6 +7,7 @@
 
 #include "runtime/bytes.h"
 #include "runtime/grow.h"
+#include "runtime/packet.h"
 #include "runtime/proto.h"
 #include "runtime/ruleset.h"
 #include "runtime/wire.h"
@@ -54,6 +55,17 @@ static uint64_t hash_key(uint8_t af, const uint8_t *a, const uint8_t *b, uint16_
 	return h ^ (h >> 32);
 }
 
+/* A view of TCP whose family and ends are set: its ports and flags, and
+ * its connection's hash. */
+static void follow(struct pk_stall_view *t, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	t->sport = sport;
+	t->dport = dport;
+	t->flags = flags;
+	t->hash = hash_key(t->af, t->src, t->dst, sport, dport);
+	t->tcp = true;
+}
+
 /* TCP over IPv4, or IPv6 without extension headers; false otherwise. */
 static bool parse_tcp(const uint8_t *ip, size_t len, struct pk_stall_view *t)
 {
@@ -77,17 +89,29 @@ static bool parse_tcp(const uint8_t *ip, size_t len, struct pk_stall_view *t)
 	memcpy(t->dst, ip + pk_ip_dst_off(v6), pk_ip_alen(v6));
 	if (off + PK_TCP_OFF_FLAGS + 1 > len)
 		return false; /* the flags are the last field read */
-	t->sport = pk_get16(ip + off + PK_L4_OFF_SPORT);
-	t->dport = pk_get16(ip + off + PK_L4_OFF_DPORT);
-	t->flags = ip[off + PK_TCP_OFF_FLAGS];
-	t->hash = hash_key(t->af, t->src, t->dst, t->sport, t->dport);
-	t->tcp = true;
+	follow(t, pk_get16(ip + off + PK_L4_OFF_SPORT), pk_get16(ip + off + PK_L4_OFF_DPORT),
+	       ip[off + PK_TCP_OFF_FLAGS]);
 	return true;
 }
 
 void pk_stall_view(const uint8_t *ip, size_t len, struct pk_stall_view *v)
 {
 	parse_tcp(ip, len, v);
+}
+
+void pk_stall_view_parsed(const struct pk_pkt *p, struct pk_stall_view *v)
+{
+	memset(v, 0, sizeof *v);
+	/* of what pk_pkt_parse accepts, parse_tcp follows TCP but a later
+	   fragment's, over IPv4 or over IPv6 with no extension header: the
+	   TCP header, all there, then starts right after the IPv6 one */
+	if (p->proto != PK_PROTO_TCP || (p->fragment && !p->frag_first) ||
+	    (p->af == PK_AF_INET6 && p->l4_off != PK_IP6_HLEN))
+		return;
+	v->af = p->af;
+	memcpy(v->src, p->src, 16);
+	memcpy(v->dst, p->dst, 16);
+	follow(v, p->sport, p->dport, p->th_flags);
 }
 
 /* The index slot of a connection in either direction: *dir says which

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pk_pkt;
 struct pk_rs;
 
 enum pk_stall_cause {
@@ -75,6 +76,8 @@ struct pk_stall_view {
 	uint64_t hash; /* its connection's, the same both ways */
 };
 void pk_stall_view(const uint8_t *ip, size_t len, struct pk_stall_view *v);
+/* The same from pk_pkt_parse's view of the packet, when it accepted it. */
+void pk_stall_view_parsed(const struct pk_pkt *p, struct pk_stall_view *v);
 
 /* One replayed packet: its IP bytes as it arrived, the same packet as it
  * left when it passed (after NAT: a reply to a translated connection is

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "runtime/cacheline.h"
-#include "runtime/hash.h"
 #include "runtime/proto.h"
 #include "runtime/ruleset.h"
 
@@ -50,24 +49,10 @@ static uint32_t most_buckets(uint32_t cap)
 	return (uint32_t)nb;
 }
 
-/* The bucket of a key with these addresses (both IPv4 ones, 8 bytes, or
- * both IPv6 ones, 32) and ports: a seeded hash over the words in host byte
- * order (the index only needs equal keys to meet), mapped onto the buckets
- * by multiplication. */
-static inline uint32_t key_hash(uint64_t seed, uint8_t af, uint8_t proto, const void *addrs, uint16_t port0,
-				uint16_t port1)
-{
-	uint64_t h = seed ^ ((uint64_t)af << 8 | proto);
-
-	/* two calls with constant counts, each unrolled: IPv4's is one word */
-	h = af == PK_AF_INET6 ? pk_hash_words(h, addrs, 4) : pk_hash_words(h, addrs, 1);
-	return pk_hash_fold(pk_hash_mix(h, (uint64_t)port0 << 16 | port1));
-}
-
 static uint32_t bucket_hash(const struct pk_state_table *t, uint8_t af, uint8_t proto, const void *addrs,
 			    uint16_t port0, uint16_t port1)
 {
-	return pk_st_bucket_of_hash(t, key_hash(t->seed, af, proto, addrs, port0, port1));
+	return pk_st_bucket_of_hash(t, pk_st_key_hash(t->seed, af, proto, addrs, port0, port1));
 }
 
 static inline uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k)
@@ -79,11 +64,6 @@ static inline uint32_t key_bucket(const struct pk_state_table *t, uint8_t af, ui
 	memcpy(v4, k->addr[0], 4);
 	memcpy(v4 + 4, k->addr[1], 4);
 	return bucket_hash(t, af, proto, v4, k->port[0], k->port[1]);
-}
-
-uint32_t pk_st_hash(uint64_t seed, uint8_t proto, const uint8_t addrs[8], uint16_t port0, uint16_t port1)
-{
-	return key_hash(seed, PK_AF_INET, proto, addrs, port0, port1);
 }
 
 int pk_st_init(struct pk_state_table *t, uint32_t cap, uint64_t seed)

@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "runtime/hash.h"
 #include "runtime/rule_vocab.h"
 #include "runtime/state_pool.h"
 
@@ -211,12 +212,32 @@ bool pk_st_rekey(struct pk_state_table *t, uint32_t i, const struct pk_skey keys
 uint32_t pk_st_find(const struct pk_state_table *t, uint8_t af, uint8_t proto, const struct pk_skey *k,
 		    uint8_t dir, uint16_t iface);
 
-/* The hash of an IPv4 key (addrs: the key's two addresses, as an inbound
- * packet's source and destination lie in its header; port0, port1 the
- * key's ports) under a table's seed (t->seed, fixed at pk_st_init): it
- * does not depend on the table's size, so another thread may work it out
- * ahead, from its own copy of the seed, while the table changes. */
-uint32_t pk_st_hash(uint64_t seed, uint8_t proto, const uint8_t addrs[8], uint16_t port0, uint16_t port1);
+/* The hash of a key with these addresses (both IPv4 ones, 8 bytes, or
+ * both IPv6 ones, 32) and ports under a table's seed (t->seed, fixed at
+ * pk_st_init): a seeded hash over the words in host byte order (the index
+ * only needs equal keys to meet), which pk_st_bucket_of_hash maps onto the
+ * buckets. It does not depend on the table's size, so another thread may
+ * work it out ahead, from its own copy of the seed, while the table
+ * changes. Inline: replay's reading thread hashes every packet twice, and
+ * a call costs it as much again. */
+static inline uint32_t pk_st_key_hash(uint64_t seed, uint8_t af, uint8_t proto, const void *addrs, uint16_t port0,
+				      uint16_t port1)
+{
+	uint64_t h = seed ^ ((uint64_t)af << 8 | proto);
+
+	/* two calls with constant counts, each unrolled: IPv4's is one word */
+	h = af == PK_AF_INET6 ? pk_hash_words(h, addrs, 4) : pk_hash_words(h, addrs, 1);
+	return pk_hash_fold(pk_hash_mix(h, (uint64_t)port0 << 16 | port1));
+}
+
+/* An IPv4 key's (addrs: the key's two addresses, as an inbound packet's
+ * source and destination lie in its header; port0, port1 the key's ports). */
+static inline uint32_t pk_st_hash(uint64_t seed, uint8_t proto, const uint8_t addrs[8], uint16_t port0,
+				  uint16_t port1)
+{
+	return pk_st_key_hash(seed, PK_AF_INET, proto, addrs, port0, port1);
+}
+
 /* Ask the processor for what pk_st_find will read for the key of a hash,
  * one step a packet: the first state of the chain in bucket `hint` and its
  * cold record (hint: a number this returned a step earlier, once the

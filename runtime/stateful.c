@@ -15,10 +15,24 @@
 
 uint64_t pk_engine_flow_seed(const struct pk_engine *e) { return e->st.seed; }
 
+/* The look-ups' hashes of a TCP or UDP packet over IPv4 from src to dst,
+ * the key's sides as pk_skey_set orders them: the source first inbound. */
+static void flow_hashes(uint64_t seed, uint8_t proto, const uint8_t src[4], const uint8_t dst[4], uint16_t sport,
+			uint16_t dport, uint32_t hash[2])
+{
+	uint8_t in[8], out[8];
+
+	memcpy(in, src, 4);
+	memcpy(in + 4, dst, 4);
+	memcpy(out, dst, 4);
+	memcpy(out + 4, src, 4);
+	hash[0] = pk_st_hash(seed, proto, in, sport, dport);
+	hash[1] = pk_st_hash(seed, proto, out, dport, sport);
+}
+
 void pk_engine_flow_hash(uint64_t seed, const uint8_t *ip, size_t len, uint32_t hash[2])
 {
-	uint8_t addrs[8], proto;
-	uint16_t sport, dport;
+	uint8_t proto;
 	size_t off;
 
 	hash[0] = hash[1] = 0;
@@ -29,13 +43,18 @@ void pk_engine_flow_hash(uint64_t seed, const uint8_t *ip, size_t len, uint32_t 
 	proto = ip[PK_IP4_OFF_PROTO];
 	if ((proto != PK_PROTO_TCP && proto != PK_PROTO_UDP) || off + PK_L4_OFF_DPORT + 2 > len)
 		return;
-	sport = pk_get16(ip + off + PK_L4_OFF_SPORT);
-	dport = pk_get16(ip + off + PK_L4_OFF_DPORT);
-	/* the key's sides as pk_skey_set orders them: the source first inbound */
-	hash[0] = pk_st_hash(seed, proto, ip + PK_IP4_OFF_SRC, sport, dport);
-	memcpy(addrs, ip + PK_IP4_OFF_DST, 4);
-	memcpy(addrs + 4, ip + PK_IP4_OFF_SRC, 4);
-	hash[1] = pk_st_hash(seed, proto, addrs, dport, sport);
+	flow_hashes(seed, proto, ip + PK_IP4_OFF_SRC, ip + PK_IP4_OFF_DST, pk_get16(ip + off + PK_L4_OFF_SPORT),
+		    pk_get16(ip + off + PK_L4_OFF_DPORT), hash);
+}
+
+void pk_engine_flow_hash_parsed(uint64_t seed, const struct pk_pkt *p, uint32_t hash[2])
+{
+	hash[0] = hash[1] = 0;
+	/* a packet pk_pkt_parse accepts has its ports when it is TCP or UDP
+	   and no fragment */
+	if (p->af != PK_AF_INET || p->fragment || (p->proto != PK_PROTO_TCP && p->proto != PK_PROTO_UDP))
+		return;
+	flow_hashes(seed, p->proto, p->src, p->dst, p->sport, p->dport, hash);
 }
 
 void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2])

@@ -86,15 +86,17 @@ static void check_addresses(const struct pk_rs *rs, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t af = draw(2) ? PK_AF_INET : PK_AF_INET6, a[16], gw_af = 0, gw[16] = {0}, pgw_af = 0,
 			pgw[16] = {0};
-		uint16_t iface = 0, piface = 0;
+		uint16_t iface = 0, piface = 0, only = 0;
 		near_addr(af, a);
 		if (draw(4) == 0)
 			a[draw(af == PK_AF_INET ? 4 : 16)] = (uint8_t)draw(256);
 		bool got = pk_rs_route(rs, af, a, &iface, &gw_af, gw);
 		bool want = plain_route(rs, af, a, &piface, &pgw_af, pgw);
 		assert_int_equal(got, want);
+		assert_int_equal(pk_rs_route_iface(rs, af, a, &only), want);
 		if (want) {
 			assert_int_equal(iface, piface);
+			assert_int_equal(only, piface);
 			assert_int_equal(gw_af, pgw_af);
 			assert_memory_equal(gw, pgw, 16);
 		}
