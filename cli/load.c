@@ -39,10 +39,13 @@ int pk_cli_encode_checked(const struct pk_ir_ruleset *ir, struct pk_diags *d, ui
 	return 0;
 }
 
-int pk_cli_load_pkb(const char *path, const struct pk_infile *f, struct pk_diags *d, struct pk_rs **rs_out)
+int pk_cli_load_pkb(const char *path, struct pk_infile *f, struct pk_diags *d, struct pk_rs **rs_out)
 {
 	struct pk_err err;
-	if (pk_rs_load((const uint8_t *)f->data, f->len, rs_out, &err) == 0)
+	const int rc = pk_rs_adopt((uint8_t *)f->data, f->len, rs_out, &err);
+	f->data = NULL;
+	f->len = 0;
+	if (rc == 0)
 		return 0;
 	const struct pk_loc here = {.file = pk_infile_name(path)};
 	pk_error(d, &here, "refused .pkb: byte offset %llu: %s; recompile it with 'picket compile'",

@@ -17,8 +17,10 @@
  * allows (PK_INFILE_TEXT, PK_INFILE_PKB): 0 with f filled, or -1 with the
  * reason, one line naming the file, in d. */
 int pk_cli_read(const char *path, unsigned accept, struct pk_diags *d, struct pk_infile *f);
-/* Verifies the bytes of a .pkb read from path as the runtime loads them. */
-int pk_cli_load_pkb(const char *path, const struct pk_infile *f, struct pk_diags *d, struct pk_rs **rs_out);
+/* Verifies the bytes of a .pkb read from path as the runtime loads them.
+ * The ruleset takes f's bytes (f is left empty): a large .pkb is not
+ * copied. */
+int pk_cli_load_pkb(const char *path, struct pk_infile *f, struct pk_diags *d, struct pk_rs **rs_out);
 /* A rule file or a .pkb, told apart by content, as a verified ruleset.
  * Returns 0, or -1 with d filled. */
 int pk_cli_load(const char *path, const struct pk_frontend_opts *o, struct pk_diags *d, struct pk_rs **rs_out);

@@ -4,12 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The first newline of text[at..len), or NULL: memchr, since a rule file
+ * of megabytes is indexed whole and a loop over its bytes was the cost. */
+static const char *next_newline(const char *text, size_t len, size_t at)
+{
+	return at < len ? memchr(text + at, '\n', len - at) : NULL;
+}
+
 bool pk_lines_index(struct pk_lines *ix, const char *text, size_t len)
 {
 	memset(ix, 0, sizeof(*ix));
 	uint32_t n = 1;
-	for (size_t k = 0; k < len; k++)
-		n += text[k] == '\n';
+	const char *nl;
+	for (size_t at = 0; (nl = next_newline(text, len, at)) != NULL; at = (size_t)(nl - text) + 1)
+		n++;
 	ix->start = malloc(((size_t)n + 1) * sizeof(*ix->start));
 	if (!ix->start)
 		return false;
@@ -17,9 +25,8 @@ bool pk_lines_index(struct pk_lines *ix, const char *text, size_t len)
 	ix->len = len;
 	ix->start[0] = 0;
 	ix->n = 1;
-	for (size_t k = 0; k < len; k++)
-		if (text[k] == '\n')
-			ix->start[ix->n++] = k + 1;
+	while ((nl = next_newline(text, len, ix->start[ix->n - 1])) != NULL)
+		ix->start[ix->n++] = (size_t)(nl - text) + 1;
 	ix->start[ix->n] = len + 1; /* where a newline after the text would end the last line */
 	return true;
 }

@@ -48,7 +48,6 @@ static int rule_arrays(struct pk_engine *e)
 	e->nbinat = 0;
 	e->has_synproxy = e->has_probability = e->tests_tos = e->tests_owner = e->match_translates = false;
 	e->tcp_mask = 0;
-	pk_dc_clear(&e->dc);
 	if (!e->rc || !e->rule_src_nodes || !e->binat)
 		return -1;
 	for (k = 0; k < n; k++) {
@@ -124,6 +123,9 @@ void pk_engine_reload(struct pk_engine *e, struct pk_rs *rs)
 	pk_rs_free(e->rs);
 	e->rs = rs;
 	e->opt = pk_rs_options(rs);
+	/* decisions of the old rules; a new engine's cache is calloc'd empty and
+	 * left untouched, 2.3 MB whose pages a short replay never needs */
+	pk_dc_clear(&e->dc);
 	pk_sn_fini(&e->sn);
 	if (pk_sn_init(&e->sn, e->opt->limit_src_nodes) || rule_arrays(e))
 		e->nrules = 0;

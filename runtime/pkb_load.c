@@ -119,18 +119,15 @@ static int check_sections(struct pk_rs *rs, struct pk_err *err)
 	return 0;
 }
 
-int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err)
+/* Everything after the header's checks, on buf that rs owns from here. */
+static int load_checked(uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err)
 {
-	*out = NULL;
-	memset(err, 0, sizeof(*err));
-	if (check_header(buf, len, err))
-		return -1;
 	struct pk_rs *rs = calloc(1, sizeof(*rs));
-	if (!rs || !(rs->buf = malloc(len))) {
-		free(rs);
+	if (!rs) {
+		free(buf);
 		return pk_err_at(err, 0, "out of memory loading %zu bytes", len);
 	}
-	memcpy(rs->buf, buf, len);
+	rs->buf = buf;
 	rs->len = len;
 	rs->h = (const struct pkb_header *)rs->buf;
 	if (check_sections(rs, err) || pk_rs_verify_records(rs, err) || pk_rs_verify_tables(rs, err) ||
@@ -146,15 +143,37 @@ int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err
 	return 0;
 }
 
+int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err)
+{
+	*out = NULL;
+	memset(err, 0, sizeof(*err));
+	if (check_header(buf, len, err))
+		return -1;
+	uint8_t *copy = malloc(len);
+	if (!copy)
+		return pk_err_at(err, 0, "out of memory loading %zu bytes", len);
+	memcpy(copy, buf, len);
+	return load_checked(copy, len, out, err);
+}
+
+int pk_rs_adopt(uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err)
+{
+	*out = NULL;
+	memset(err, 0, sizeof(*err));
+	if (check_header(buf, len, err)) {
+		free(buf);
+		return -1;
+	}
+	return load_checked(buf, len, out, err);
+}
+
 int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_err *err)
 {
 	struct pk_infile f;
 	*out = NULL;
 	if (pk_infile_read(path, PK_INFILE_PKB, &f, err))
 		return -1;
-	const int rc = pk_rs_load((const uint8_t *)f.data, f.len, out, err);
-	pk_infile_free(&f);
-	return rc;
+	return pk_rs_adopt((uint8_t *)f.data, f.len, out, err);
 }
 
 void pk_rs_free(struct pk_rs *rs)

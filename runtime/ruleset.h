@@ -36,6 +36,10 @@ struct pk_rs;
  * returns -1, fills err (the failed check and its byte offset) and leaves
  * *out NULL. Never reads outside buf. */
 int pk_rs_load(const uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err);
+/* The same without the copy: buf, malloc'd, is the ruleset's from the
+ * call on, freed by pk_rs_free or at once on failure. A large file is
+ * then in memory once, not twice. */
+int pk_rs_adopt(uint8_t *buf, size_t len, struct pk_rs **out, struct pk_err *err);
 /* The same for a file (runtime/infile.h: "-" is standard input; a
  * directory, a device, a file over 256 MiB or not a .pkb is refused). */
 int pk_rs_load_file(const char *path, struct pk_rs **out, struct pk_err *err);

@@ -45,7 +45,45 @@ static void test_last_line_needs_no_newline_and_past_it_there_is_none(void **sta
 	expect_line("one\n", 2, "");
 }
 
+/* The index goes by the length given, not by a NUL: a NUL inside a line
+ * stays in it, and every byte up to the length is indexed. */
+static void test_a_nul_inside_the_text_is_part_of_its_line(void **state)
+{
+	(void)state;
+	static const char text[] = "a\0b\nc\0\n\nd";
+	struct pk_lines ix;
+	size_t len = 0;
+	assert_true(pk_lines_index(&ix, text, sizeof text - 1));
+	assert_int_equal(ix.n, 4);
+	const char *l = pk_lines_get(&ix, 1, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(l, "a\0b", 3);
+	l = pk_lines_get(&ix, 2, &len);
+	assert_int_equal(len, 2);
+	assert_memory_equal(l, "c\0", 2);
+	l = pk_lines_get(&ix, 4, &len);
+	assert_int_equal(len, 1);
+	assert_memory_equal(l, "d", 1);
+	assert_int_equal(ix.start[ix.n], sizeof text); /* the end sentinel: the length plus one */
+	pk_lines_free(&ix);
+}
+
+static void test_an_empty_text_is_one_empty_line(void **state)
+{
+	(void)state;
+	struct pk_lines ix;
+	size_t len = 1;
+	assert_true(pk_lines_index(&ix, "", 0));
+	assert_int_equal(ix.n, 1);
+	assert_non_null(pk_lines_get(&ix, 1, &len));
+	assert_int_equal(len, 0);
+	assert_null(pk_lines_get(&ix, 2, &len));
+	pk_lines_free(&ix);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_crlf_file_gives_the_line_without_cr),
 	cmocka_unit_test(test_last_line_needs_no_newline_and_past_it_there_is_none),
+	cmocka_unit_test(test_a_nul_inside_the_text_is_part_of_its_line),
+	cmocka_unit_test(test_an_empty_text_is_one_empty_line),
 )

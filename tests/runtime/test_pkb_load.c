@@ -184,6 +184,32 @@ static void test_undamaged_file_loads_and_keeps_rules(void **state)
 	pk_rs_free(rs);
 }
 
+/* pk_rs_adopt loads what pk_rs_load loads without a copy, and refuses
+ * what it refuses with the same words, freeing the bytes (make asan
+ * finds a leak or a double free). */
+static void test_adopted_bytes_load_and_refused_ones_are_freed(void **state)
+{
+	(void)state;
+	struct pk_rs *rs;
+	struct pk_err err, want;
+	uint8_t *buf = malloc(good_len);
+	memcpy(buf, good, good_len);
+	assert_int_equal(pk_rs_adopt(buf, good_len, &rs, &err), 0);
+	assert_int_equal(pk_rs_nrules(rs), ir->nrules);
+	exercise(rs);
+	pk_rs_free(rs);
+	for (size_t at = 0; at < good_len; at += good_len / 7) {
+		buf = malloc(good_len);
+		memcpy(buf, good, good_len);
+		buf[at] ^= 0x10;
+		assert_int_equal(pk_rs_load(buf, good_len, &rs, &want), -1);
+		assert_int_equal(pk_rs_adopt(buf, good_len, &rs, &err), -1);
+		assert_null(rs);
+		assert_int_equal(err.offset, want.offset);
+		assert_string_equal(err.msg, want.msg);
+	}
+}
+
 static void test_every_single_byte_change_is_refused(void **state)
 {
 	(void)state;
@@ -681,6 +707,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_undamaged_file_loads_and_keeps_rules),
+		cmocka_unit_test(test_adopted_bytes_load_and_refused_ones_are_freed),
 		cmocka_unit_test(test_every_single_byte_change_is_refused),
 		cmocka_unit_test(test_every_value_of_the_leading_header_bytes_is_refused),
 		cmocka_unit_test(test_every_truncation_is_refused),
