@@ -124,7 +124,7 @@ void pk_engine_reload(struct pk_engine *e, struct pk_rs *rs)
 	e->rs = rs;
 	e->opt = pk_rs_options(rs);
 	/* decisions of the old rules; a new engine's cache is calloc'd empty and
-	 * left untouched, 2.3 MB whose pages a short replay never needs */
+	 * left untouched, pages a short replay never needs */
 	pk_dc_clear(&e->dc);
 	pk_sn_fini(&e->sn);
 	if (pk_sn_init(&e->sn, e->opt->limit_src_nodes) || rule_arrays(e))
