@@ -4,7 +4,6 @@
  */
 #include "runtime/decision_cache.h"
 #include "runtime/cacheline.h"
-#include "runtime/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +35,6 @@ void pk_dc_clear(struct pk_dcache *c)
 
 _Static_assert(sizeof(struct pk_match_pkt) % 8 == 0 && sizeof(struct pk_match_pkt) == 64,
 	       "struct pk_match_pkt is hashed as whole words and compared as bytes: keep it free of padding");
-
-/* Seeded, over the key's words: colliding keys only evict each other. */
-uint32_t pk_dc_hash(uint64_t seed, const struct pk_match_pkt *k)
-{
-	return pk_hash_fold(pk_hash_words(seed, k, sizeof(*k) / 8));
-}
 
 void pk_dc_prefetch(const struct pk_dcache *c, uint32_t hash)
 {

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "runtime/hash.h"
 #include "runtime/ruleset.h"
 
 #define PK_DC_ENTRIES 16384 /* about 2.4 MB: 1 MB of keys, 1.4 MB of decisions */
@@ -60,7 +61,10 @@ void pk_dc_clear(struct pk_dcache *c);
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit);
 /* The hash pk_dc_slot files key k under: another thread may work it out
  * ahead, from a copy of the cache's seed, for pk_dc_prefetch. */
-uint32_t pk_dc_hash(uint64_t seed, const struct pk_match_pkt *k);
+static inline uint32_t pk_dc_hash(uint64_t seed, const struct pk_match_pkt *k)
+{
+	return pk_hash_fold(pk_hash_words(seed, k, sizeof(*k) / 8)); /* seeded: colliding keys only evict each other */
+}
 /* Ask for the key and the decision of the slot of hash, whose look-up will
  * follow. Changes nothing. */
 void pk_dc_prefetch(const struct pk_dcache *c, uint32_t hash);

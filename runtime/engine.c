@@ -276,12 +276,11 @@ static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_mat
 	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
 }
 
-/* The decision cache's key for m: only what some rule reads, so that a
- * flow's data, ACK and FIN segments share the decision when no rule tells
- * them apart. */
-static void decision_key(uint8_t tcp_mask, bool tests_tos, const struct pk_match_pkt *m, struct pk_match_pkt *k)
+/* A packet's fields made the decision cache's key, in place: only what
+ * some rule reads, so that a flow's data, ACK and FIN segments share the
+ * decision when no rule tells them apart. */
+static void decision_key(uint8_t tcp_mask, bool tests_tos, struct pk_match_pkt *k)
 {
-	*k = *m;
 	k->tcp_flags &= tcp_mask;
 	k->tos = tests_tos ? k->tos : 0;
 	k->ip_options = false;
@@ -300,13 +299,13 @@ struct pk_engine_dc_view pk_engine_dc_view(const struct pk_engine *e)
 uint32_t pk_engine_decision_hash(const struct pk_engine_dc_view *v, const struct pk_pkt *p, uint16_t iface,
 				 bool to_self)
 {
-	struct pk_match_pkt m, k;
+	struct pk_match_pkt k;
 
 	if (!v->keeps)
 		return 0;
-	match_fields(p, PK_DIR_IN, iface, false, 0, iface, &m); /* as pk_engine_packet_parsed sees it */
-	m.local = v->tests_owner && to_self;
-	decision_key(v->tcp_mask, v->tests_tos, &m, &k);
+	match_fields(p, PK_DIR_IN, iface, false, 0, iface, &k); /* as pk_engine_packet_parsed sees it */
+	k.local = v->tests_owner && to_self;
+	decision_key(v->tcp_mask, v->tests_tos, &k);
 	return pk_dc_hash(v->seed, &k);
 }
 
@@ -422,7 +421,8 @@ static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_
 	*slot = NULL;
 	if (x->probe || e->has_probability)
 		return false;
-	decision_key(e->tcp_mask, e->tests_tos, m, k);
+	*k = *m;
+	decision_key(e->tcp_mask, e->tests_tos, k);
 	c = pk_dc_slot(&e->dc, k, &hit);
 	if (!hit) {
 		*slot = c;
