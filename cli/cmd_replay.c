@@ -78,7 +78,7 @@ struct run {
 	 * pk_stall_prefetch): the next packet's bucket numbers in and out, and
 	 * its stall index slot, asked for while the packet before it was handled */
 	uint32_t hint[2];
-	size_t hint_stall;
+	uint64_t hint_stall;
 	struct ahead ahead;
 };
 

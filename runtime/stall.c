@@ -114,11 +114,12 @@ void pk_stall_view_parsed(const struct pk_pkt *p, struct pk_stall_view *v)
 	follow(v, p->sport, p->dport, p->th_flags);
 }
 
+/* What an index entry holds of its flow's hash (struct pk_stall_slot). */
+static uint32_t tag_of(uint64_t hash) { return (uint32_t)(hash >> 32); }
+
 /* The index slot of a connection in either direction: *dir says which
  * way the packet goes (0 client to server). Returns an empty slot when
  * absent. */
-static uint32_t tag_of(uint64_t hash) { return (uint32_t)(hash >> 32); }
-
 static size_t find(const struct pk_stall *s, const struct pk_stall_view *t, int *dir)
 {
 	size_t mask = s->cap - 1, i = t->hash & mask;
@@ -211,19 +212,19 @@ static struct pk_stall_flow *open_flow(struct pk_stall *s, size_t slot, const st
 	return f;
 }
 
-size_t pk_stall_prefetch(const struct pk_stall *s, const struct pk_stall_view *v)
+uint64_t pk_stall_prefetch(const struct pk_stall *s, const struct pk_stall_view *v)
 {
 	if (!s->cap || !v->tcp)
 		return 0;
 	size_t slot = v->hash & (s->cap - 1);
 	__builtin_prefetch(&s->slot[slot]);
-	return (size_t)tag_of(v->hash) << 32 | slot; /* the slot, and what its flow's entry holds */
+	return (uint64_t)tag_of(v->hash) << 32 | slot; /* the slot, and what its flow's entry holds */
 }
 
 /* Probes past this many entries are rare at most half full: not asked for. */
 #define PREFETCH_PROBES 4
 
-void pk_stall_prefetch_flow(const struct pk_stall *s, size_t hint)
+void pk_stall_prefetch_flow(const struct pk_stall *s, uint64_t hint)
 {
 	const size_t slot = (uint32_t)hint;
 	const uint32_t tag = (uint32_t)(hint >> 32);

@@ -107,8 +107,8 @@ void pk_stall_packet(struct pk_stall *s, const struct pk_stall_pkt *p);
  * the index holds for it (pk_stall_prefetch_flow): each a cache miss on a
  * long replay, which then overlaps the work in between. Changes nothing: a
  * number the index outgrew in between is a wasted hint, never a wrong read. */
-size_t pk_stall_prefetch(const struct pk_stall *s, const struct pk_stall_view *v);
-void pk_stall_prefetch_flow(const struct pk_stall *s, size_t hint);
+uint64_t pk_stall_prefetch(const struct pk_stall *s, const struct pk_stall_view *v);
+void pk_stall_prefetch_flow(const struct pk_stall *s, uint64_t hint);
 /* The cause for one connection; PK_STALL_NONE when it went well. */
 enum pk_stall_cause pk_stall_diagnose(const struct pk_stall_flow *f);
 /* Visit the stalled connections in the order they opened. */
