@@ -76,7 +76,8 @@ struct run {
 	time_t last_progress;
 	/* the look-ups' memory asked for ahead (pk_engine_prefetch,
 	 * pk_stall_prefetch): the next packet's bucket numbers in and out, and
-	 * its stall index slot, asked for while the packet before it was handled */
+	 * its stall index slot with its flow's tag, asked for while the packet
+	 * before it was handled */
 	uint32_t hint[2];
 	uint64_t hint_stall;
 	struct ahead ahead;
@@ -199,8 +200,9 @@ static int load_rules(struct run *r)
  * arrival interface when the capture or --iface gives it or its source
  * shows it (else the engine's thread reports why not), where its
  * destination is forwarded, the state look-ups' and the decision cache's
- * hashes, the stall report's view of it and its parse. It reads only the loaded rules and
- * the tables' seeds, which do not change while the captures are replayed. */
+ * hashes, the stall report's view of it and its parse. It reads only the
+ * loaded rules and the tables' seeds, which do not change while the
+ * captures are replayed. */
 static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a)
 {
 	const struct ahead *ah = ctx;

@@ -149,11 +149,16 @@ void pk_engine_packet_parsed(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
  * thread keeps its own copy and hashes while the engine runs, without
  * reading a cache line the engine's thread writes (a line both threads
  * touch moves between the cores at every packet). pk_engine_prefetch,
- * called once a packet, asks for the states
- * that the buckets in hint (left there by the call before) lead to, then
- * for the buckets of the two hashes, whose numbers it leaves in hint
- * (bucket 0's state is then a wasted hint). Changes nothing else. */
+ * called once a packet, asks for the states that the buckets in hint
+ * (left there by the call before) lead to, then for the buckets of the two
+ * hashes, whose numbers it leaves in hint (bucket 0's state is then a
+ * wasted hint). Changes nothing else. */
 uint64_t pk_engine_flow_seed(const struct pk_engine *e);
+void pk_engine_flow_hash(uint64_t seed, const uint8_t *ip, size_t len, uint32_t hash[2]);
+/* The same from pk_pkt_parse's view of the packet, when it accepted it. */
+void pk_engine_flow_hash_parsed(uint64_t seed, const struct pk_pkt *p, uint32_t hash[2]);
+void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2]);
+
 /* The same for the decision cache (runtime/decision_cache.h), whose look-up
  * a packet without a state makes: a copy of what its key takes from the
  * engine, made once (pk_engine_dc_view), lets a reading thread work out
@@ -172,10 +177,6 @@ struct pk_engine_dc_view pk_engine_dc_view(const struct pk_engine *e);
 uint32_t pk_engine_decision_hash(const struct pk_engine_dc_view *v, const struct pk_pkt *p, uint16_t iface,
 				 bool to_self);
 void pk_engine_prefetch_decision(const struct pk_engine *e, uint32_t hash);
-void pk_engine_flow_hash(uint64_t seed, const uint8_t *ip, size_t len, uint32_t hash[2]);
-/* The same from pk_pkt_parse's view of the packet, when it accepted it. */
-void pk_engine_flow_hash_parsed(uint64_t seed, const struct pk_pkt *p, uint32_t hash[2]);
-void pk_engine_prefetch(const struct pk_engine *e, uint32_t hint[2], const uint32_t hash[2]);
 
 /* Expire states whose timeout has passed, doing at most budget units of
  * work (incremental purge); returns states removed. */

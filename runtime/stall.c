@@ -229,7 +229,9 @@ void pk_stall_prefetch_flow(const struct pk_stall *s, uint64_t hint)
 	const size_t slot = (uint32_t)hint;
 	const uint32_t tag = (uint32_t)(hint >> 32);
 	uint32_t f = 0;
-	for (size_t i = 0; i < PREFETCH_PROBES && slot < s->cap && !f; i++) {
+	if (slot >= s->cap) /* the index was rebuilt since: no hint */
+		return;
+	for (size_t i = 0; i < PREFETCH_PROBES && !f; i++) {
 		const struct pk_stall_slot *e = &s->slot[(slot + i) & (s->cap - 1)];
 		if (!e->flow)
 			return;
