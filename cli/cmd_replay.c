@@ -59,6 +59,7 @@ struct ahead {
 	struct pk_engine_dc_view decisions;
 	uint16_t fixed_iface; /* --iface, or PK_RT_NO_IFACE */
 	bool parse;           /* the engine runs in another thread: parse for it */
+	bool stalls;          /* stalls_wanted: the stall report's view of each packet */
 };
 
 struct run {
@@ -81,7 +82,17 @@ struct run {
 	uint32_t hint[2];
 	uint64_t hint_stall;
 	struct ahead ahead;
+	bool stalls; /* stalls_wanted */
 };
+
+/* The stalled connections are printed at the end, unless --quiet
+ * --summary asks for the counters alone. */
+static bool stalls_printed(const struct opts *o) { return !(o->quiet && o->summary); }
+
+/* The stall report is shown somewhere, printed or in --report's page:
+ * when it is not, its bookkeeping (an index of every flow, a look-up a
+ * packet) is not done. */
+static bool stalls_wanted(const struct opts *o) { return stalls_printed(o) || o->report; }
 
 static void usage(FILE *out)
 {
@@ -221,11 +232,13 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 	if (a->parsed_ok) {
 		pk_replay_route_addrs(rs, a->parsed.af, a->parsed.src, a->parsed.dst, infer, &a->route);
 		pk_engine_flow_hash_parsed(ah->flow_seed, &a->parsed, a->state);
-		pk_stall_view_parsed(&a->parsed, &a->stall);
+		if (ah->stalls)
+			pk_stall_view_parsed(&a->parsed, &a->stall);
 	} else {
 		pk_replay_route_ahead(rs, p->ip, p->ip_len, infer, &a->route);
 		pk_engine_flow_hash(ah->flow_seed, p->ip, p->ip_len, a->state);
-		pk_stall_view(p->ip, p->ip_len, &a->stall);
+		if (ah->stalls)
+			pk_stall_view(p->ip, p->ip_len, &a->stall);
 	}
 	if (ah->fixed_iface != PK_RT_NO_IFACE)
 		a->iface = ah->fixed_iface;
@@ -245,7 +258,8 @@ static int open_sources(struct run *r)
 				  .flow_seed = pk_engine_flow_seed(r->rp.engine),
 				  .decisions = pk_engine_dc_view(r->rp.engine),
 				  .fixed_iface = r->fixed_iface,
-				  .parse = r->o.threads > 1};
+				  .parse = r->o.threads > 1,
+				  .stalls = r->stalls};
 	for (int i = 0; i < r->o.ncaptures; i++) {
 		struct source *s = &r->src[i];
 		struct stat st;
@@ -417,8 +431,10 @@ static void prefetch(struct run *r, const struct source *s)
 	pk_engine_prefetch(r->rp.engine, r->hint, ahead ? later->ahead.state : none);
 	if (ahead)
 		pk_engine_prefetch_decision(r->rp.engine, later->ahead.decision);
-	pk_stall_prefetch_flow(&r->stall, r->hint_stall);
-	r->hint_stall = ahead ? pk_stall_prefetch(&r->stall, &later->ahead.stall) : 0;
+	if (r->stalls) {
+		pk_stall_prefetch_flow(&r->stall, r->hint_stall);
+		r->hint_stall = ahead ? pk_stall_prefetch(&r->stall, &later->ahead.stall) : 0;
+	}
 }
 
 /* What is shown of a replayed packet: its line, its decision path when
@@ -436,6 +452,21 @@ static void show(struct run *r, const struct source *s, uint64_t n, uint16_t ifa
 			      r->rp.snap_len, buf, len);
 	if (r->report)
 		pk_rp_report_packet(r->report, &line);
+}
+
+/* A forwarded or dropped packet in the stall report's index. */
+static void note_stall(struct run *r, const struct pk_pcap_pkt *p, uint64_t n, uint16_t iface,
+		       const struct pk_replay_result *res, const uint8_t *buf, size_t len)
+{
+	const bool afto = res->afto_egress != PK_RT_NO_IFACE;
+	const bool forwarded = res->kind == PK_V_PASS && (res->out.done || afto);
+	/* the rule that let it in, else the one that let it out */
+	const uint32_t rule = res->in.v.rule != PK_RT_NO_RULE || !res->out.done ? res->in.v.rule : res->out.v.rule;
+	const struct pk_stall_pkt sp = {p->ip, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
+					res->out.done ? res->out.iface : res->afto_egress,
+					res->kind == PK_V_PASS, res->kind == PK_V_HOLD,
+					res->reason == PK_REASON_STATE_MISMATCH, p->ahead.ready ? &p->ahead.stall : NULL};
+	pk_stall_packet(&r->stall, &sp);
 }
 
 static int one_packet(struct run *r, const struct source *s, uint64_t n)
@@ -477,17 +508,9 @@ static int one_packet(struct run *r, const struct source *s, uint64_t n)
 	if (!r->o.quiet || n == r->o.explain || r->report)
 		show(r, s, n, iface, &res, snap, buf, len);
 	/* The firewall's own connections are not forwarded: no stall to diagnose. */
-	const bool afto = res.afto_egress != PK_RT_NO_IFACE;
-	const bool forwarded = res.kind == PK_V_PASS && (res.out.done || afto);
-	/* the rule that let it in, else the one that let it out */
-	const uint32_t rule = res.in.v.rule != PK_RT_NO_RULE || !res.out.done ? res.in.v.rule : res.out.v.rule;
-	const struct pk_stall_pkt sp = {p->ip, p->ip_len, forwarded ? buf : NULL, len, n, rule, iface,
-					res.out.done ? res.out.iface : res.afto_egress,
-					res.kind == PK_V_PASS, res.kind == PK_V_HOLD,
-					res.reason == PK_REASON_STATE_MISMATCH, p->ahead.ready ? &p->ahead.stall : NULL};
 	const bool local = res.stop == PK_STOP_SELF || res.stop == PK_STOP_DIVERT;
-	if (!local)
-		pk_stall_packet(&r->stall, &sp);
+	if (r->stalls && !local)
+		note_stall(r, p, n, iface, &res, buf, len);
 	if (r->dump && res.kind == PK_V_PASS && !local)
 		dump_packet(r, now, buf, len);
 	return 0;
@@ -564,6 +587,7 @@ int pk_cmd_replay(int argc, char **argv)
 	if (prc != 0)
 		return prc > 0 ? 0 : 2;
 	pk_stall_init(&r.stall);
+	r.stalls = stalls_wanted(&r.o);
 	int rc = 2;
 	if (load_rules(&r) == 0 && open_sources(&r) == 0 && (!r.o.report || start_report(&r) == 0) &&
 	    (!r.o.write || open_dump(&r) == 0)) {
@@ -571,7 +595,7 @@ int pk_cmd_replay(int argc, char **argv)
 			pk_rp_begin(stdout, r.o.format);
 		bool ok = replay_all(&r) == 0;
 		if (ok) {
-			if (!(r.o.quiet && r.o.summary))
+			if (stalls_printed(&r.o))
 				pk_rp_stalls(r.o.format == PK_RP_CSV ? stderr : stdout, r.o.format, r.rp.rs, &r.stall);
 			r.t.nat = &r.rp.nat;
 			/* Standard output carries JSON lines or CSV rows: the text goes to stderr. */

@@ -29,6 +29,12 @@ build/picket replay --format csv "$conf" "$cap" >"$out/csv" || fail "csv exits $
 build/picket replay --quiet --summary "$conf" "$cap" >"$out/summary" || fail "summary exits $?"
 grep -q "pass  *17$" "$out/summary" && grep -q 'state-mismatch' "$out/summary" && ! grep -q '^ *1 ' "$out/summary" &&
 	ok "--quiet --summary: counters, no packet lines" || fail "summary content"
+$py tests/replay/gen_captures.py "$out" asym >/dev/null || exit 1
+build/picket replay --quiet tests/replay/asym.conf "$out/asym.pcapng" >"$out/asym-quiet" || fail "asym exits $?"
+build/picket replay --quiet --summary tests/replay/asym.conf "$out/asym.pcapng" >"$out/asym-summary" || fail "asym exits $?"
+grep -q 'no reply ever reached the firewall' "$out/asym-quiet" && ! grep -q 'stalled' "$out/asym-summary" &&
+	grep -q "pass  *4$" "$out/asym-summary" && ok "--quiet: the stall report; --quiet --summary: the counters alone" ||
+	fail "stall report with --quiet, or none with --quiet --summary"
 
 build/picket replay --quiet -w "$out/passed.pcap" "$conf" "$cap" || fail "-w exits $?"
 n=$(tcpdump -nr "$out/passed.pcap" 2>/dev/null | wc -l)

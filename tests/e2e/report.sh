@@ -40,6 +40,11 @@ grep -Eq '<(script|link|img)[^>]* (src|href)=' "$tmp/replay.html" && fail "the p
 "$picket" replay --quiet --report "$tmp/asym.html" "$root/tests/replay/asym.conf" "$tmp/asym.pcapng" >/dev/null 2>&1
 grep -q 'no reply ever reached the firewall' "$tmp/asym.html" && echo "ok: stalled connections grouped by cause" ||
 	fail "the asymmetric capture's stalled connection is missing"
+# --quiet --summary prints no stall report, but the page still has one
+"$picket" replay --quiet --summary --report "$tmp/asym2.html" "$root/tests/replay/asym.conf" "$tmp/asym.pcapng" \
+	>"$tmp/asym2.txt" 2>&1
+! grep -q 'stalled' "$tmp/asym2.txt" && grep -q 'no reply ever reached the firewall' "$tmp/asym2.html" &&
+	echo "ok: with --summary --quiet, the stalls are in the page only" || fail "--quiet --summary --report lost the stalls"
 
 "$picket" replay --quiet --report "$cap" "$conf" "$cap" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'report' "$tmp/err" && echo "ok: a report over its own capture is refused" ||
