@@ -108,7 +108,7 @@ static void usage(FILE *out)
 	      "                    a machine with more than one core: they are read ahead)\n"
 	      "  --format F        text (default), jsonl or csv, one line per packet\n"
 	      "  --summary         counters (pfctl -si style) and per-rule hits at the end\n"
-	      "  --quiet           no per-packet lines\n"
+	      "  --quiet           no per-packet lines (with --summary, no stall report either)\n"
 	      "  -w OUT.pcap       write the passed packets, as they leave (after NAT), to OUT.pcap\n"
 	      "  --explain N       the full decision path of packet N\n"
 	      "  --report F.html   a page to look at: verdicts over time, rules, blocked flows,\n"
