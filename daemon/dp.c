@@ -85,7 +85,7 @@ bool pk_dp_filter(struct pk_daemon *d, uint16_t iface, uint8_t dir, uint16_t tag
 	memset(v, 0, sizeof(*v));
 	d->eval = v;
 	if (dir == PK_DIR_OUT && rcvif != PK_RT_NO_IFACE)
-		pk_engine_packet_forwarded(d->engine, d->now_ns, iface, tag, rcvif, d->buf, len, sizeof(d->buf), v);
+		pk_engine_packet_forwarded(d->engine, d->now_ns, iface, tag, rcvif, NULL, d->buf, len, sizeof(d->buf), v);
 	else
 		pk_engine_packet_tagged(d->engine, d->now_ns, iface, dir, tag, d->buf, len, sizeof(d->buf), v);
 	d->eval = NULL;

@@ -266,7 +266,9 @@ static void match_fields(const struct pk_pkt *p, uint8_t dir, uint16_t iface, bo
 	m->rcvif = rcvif;
 }
 
-static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
+/* inline: the packet path's, once a packet, and the walks ahead's */
+static inline __attribute__((always_inline)) void match_pkt(struct pk_engine *e, const struct pk_ctx *x,
+							    struct pk_match_pkt *m)
 {
 	const struct pk_pkt *p = &x->p;
 
@@ -409,12 +411,26 @@ static void apply_matches(const struct pk_engine *e, const struct pk_rs_result *
 	}
 }
 
-/* A kept decision for the packet, its counters bumped as the evaluation
- * would have; false when there is none, with *slot the entry to fill under
- * key *k (or NULL when this decision must not be kept). */
+/* A cached entry's decision for the packet, its counters bumped as the
+ * walk that made it bumped them. */
+static void take(struct pk_engine *e, const struct pk_ctx *x, const struct pk_dc_entry *c, struct pk_decision *d)
+{
+	d->rule = c->rule;
+	d->nat_rule = c->nat_rule;
+	d->scrub_rule = c->scrub_rule;
+	d->tag = c->tag;
+	for (uint8_t i = 0; i < c->ncounted; i++)
+		count_rule(e, x, c->counted[i]);
+}
+
+/* A kept decision for the packet, or one a reading thread worked out
+ * ahead for this very key (pk_engine_decide_ahead: the walk this miss would
+ * make, made there); false when there is none, with *slot the entry to
+ * fill under key *k (or NULL when this decision must not be kept). */
 static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_match_pkt *m,
 		   struct pk_decision *d, struct pk_dc_entry **slot, struct pk_match_pkt *k)
 {
+	const struct pk_decision_ahead *a = x->ahead;
 	struct pk_dc_entry *c;
 	bool hit;
 
@@ -424,31 +440,34 @@ static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_
 	*k = *m;
 	decision_key(e->tcp_mask, e->tests_tos, k);
 	c = pk_dc_slot(&e->dc, k, &hit);
-	if (!hit) {
-		*slot = c;
-		e->c.decisions_evaluated++;
-		return false;
+	if (hit) {
+		e->c.decisions_recalled++;
+		take(e, x, c, d);
+		return true;
 	}
-	e->c.decisions_recalled++;
-	d->rule = c->rule;
-	d->nat_rule = c->nat_rule;
-	d->scrub_rule = c->scrub_rule;
-	d->tag = c->tag;
-	for (uint8_t i = 0; i < c->ncounted; i++)
-		count_rule(e, x, c->counted[i]);
-	return true;
+	e->c.decisions_evaluated++;
+	if (a && a->valid && memcmp(&a->key, k, sizeof(*k)) == 0) {
+		if (c) {
+			*c = a->entry;
+			pk_dc_keep(&e->dc, c, k);
+		}
+		take(e, x, &a->entry, d);
+		return true;
+	}
+	*slot = c;
+	return false;
 }
 
-/* Keep what decide() found, unless a translation was computed on the way
- * (an older nat/rdr/binat rule's or a match rule's: its port allocation
- * must run again) or it counted too many rules. */
-static void keep(struct pk_dcache *dc, struct pk_dc_entry *c, const struct pk_match_pkt *key,
-		 const struct pk_decision *d, uint32_t scrub_phase, const struct pk_rs_result *res)
+/* The entry a cache keeps of what walk() decided, unless a translation was
+ * computed on the way (an older nat/rdr/binat rule's or a match rule's:
+ * its port allocation must run again) or it counted too many rules. */
+static bool entry_of(const struct pk_decision *d, uint32_t scrub_phase, const struct pk_rs_result *res,
+		     struct pk_dc_entry *c)
 {
 	uint32_t k, n = scrub_phase != PK_RT_NO_RULE;
 
-	if (!c || d->keys_ready || n + res->nmatches > PK_DC_COUNTED)
-		return;
+	if (d->keys_ready || n + res->nmatches > PK_DC_COUNTED)
+		return false;
 	if (n)
 		c->counted[0] = scrub_phase;
 	for (k = 0; k < res->nmatches; k++)
@@ -458,31 +477,36 @@ static void keep(struct pk_dcache *dc, struct pk_dc_entry *c, const struct pk_ma
 	c->nat_rule = d->nat_rule;
 	c->scrub_rule = d->scrub_rule;
 	c->tag = d->tag;
-	pk_dc_keep(dc, c, key);
+	return true;
 }
 
-static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
+/* The rules' walk for the packet as m shows it: d, and the entry a cache
+ * keeps of it in *c (false when it is not one to keep). With x->plain it
+ * stops, false, where a translation would be computed: that needs the
+ * engine's ports and states. */
+static bool walk(struct pk_engine *e, struct pk_ctx *x, struct pk_match_pkt *m, struct pk_decision *d,
+		 struct pk_dc_entry *c)
 {
-	struct pk_match_pkt m, key;
 	struct pk_rs_result res;
-	struct pk_dc_entry *slot;
 	uint32_t k, scrub_phase;
 
-	match_pkt(e, x, &m);
-	if (recall(e, x, &m, d, &slot, &key))
-		return;
-	pk_rs_classify(e->rs, PK_PHASE_SCRUB, &m, &res);
+	pk_rs_classify(e->rs, PK_PHASE_SCRUB, m, &res);
 	d->scrub_rule = scrub_phase = res.rule;
 	count_rule(e, x, d->scrub_rule);
 	/* a fragment is translated by no rule: pf keeps no state for it */
-	d->nat_rule = x->p.fragment ? PK_RT_NO_RULE : translation_rule(e, x, &m);
+	d->nat_rule = x->p.fragment ? PK_RT_NO_RULE : translation_rule(e, x, m);
 	if (d->nat_rule != PK_RT_NO_RULE) {
+		if (x->plain)
+			return false;
 		count_rule(e, x, d->nat_rule);
-		translate(e, x, d, &m);
+		translate(e, x, d, m);
 	}
-	pk_rs_classify(e->rs, PK_PHASE_FILTER, &m, &res);
-	if (!d->keys_ready && !x->p.fragment && match_rule_translates(e, &res))
-		filter_translating(e, x, d, &m, &res);
+	pk_rs_classify(e->rs, PK_PHASE_FILTER, m, &res);
+	if (!d->keys_ready && !x->p.fragment && match_rule_translates(e, &res)) {
+		if (x->plain)
+			return false;
+		filter_translating(e, x, d, m, &res);
+	}
 	d->rule = res.rule;
 	apply_matches(e, &res, d);
 	for (k = 0; k < res.nmatches && k < PK_RS_MAX_MATCHES; k++)
@@ -494,7 +518,7 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 		if (r->nat != PK_NAT_NONE && d->keys_ready && !d->map_failed &&
 		    pk_eng_rule(e, d->nat_rule)->action == PK_ACT_MATCH) {
 			d->nat_rule = d->rule;
-			translate(e, x, d, &m);
+			translate(e, x, d, m);
 		} else if (r->nat != PK_NAT_NONE && !d->keys_ready) {
 			d->nat_rule = d->rule;
 		}
@@ -503,7 +527,50 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 		if (r->tag)
 			d->tag = r->tag;
 	}
-	keep(&e->dc, slot, &key, d, scrub_phase, &res);
+	return entry_of(d, scrub_phase, &res, c);
+}
+
+void pk_eng_ahead_key(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m, struct pk_match_pkt *k)
+{
+	match_pkt(e, x, m);
+	*k = *m;
+	decision_key(e->tcp_mask, e->tests_tos, k);
+}
+
+bool pk_eng_walk_ahead(struct pk_engine *e, struct pk_ctx *x, struct pk_dcache *dc, struct pk_decision_ahead *out)
+{
+	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
+	struct pk_match_pkt m;
+	struct pk_dc_entry *c;
+	bool hit;
+
+	pk_eng_ahead_key(e, x, &m, &out->key);
+	c = pk_dc_slot(dc, &out->key, &hit);
+	if (hit) {
+		out->entry = *c;
+		return out->valid = true;
+	}
+	if (!walk(e, x, &m, &d, &out->entry))
+		return out->valid = false;
+	if (c) {
+		*c = out->entry;
+		pk_dc_keep(dc, c, &out->key);
+	}
+	return out->valid = true;
+}
+
+static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
+{
+	struct pk_match_pkt m, key;
+	struct pk_dc_entry *slot, kept;
+
+	match_pkt(e, x, &m);
+	if (recall(e, x, &m, d, &slot, &key))
+		return;
+	if (walk(e, x, &m, d, &kept) && slot) {
+		*slot = kept;
+		pk_dc_keep(&e->dc, slot, &key);
+	}
 }
 
 static bool synproxy_rule(const struct pk_engine *e, uint32_t rule)
@@ -739,7 +806,8 @@ void pk_engine_packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint
 }
 
 static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
-		   const struct pk_pkt *parsed, uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+		   const struct pk_pkt *parsed, const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len,
+		   size_t cap, struct pk_verdict *v)
 {
 	struct pk_ctx x;
 
@@ -755,6 +823,7 @@ static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t
 	x.tag_in = v->tag = tag;
 	x.rcvif = rcvif;
 	x.parsed = parsed;
+	x.ahead = ahead;
 	count_packet(e, dir, *len);
 	if (!skipped(e, iface)) {
 		handle(e, &x);
@@ -769,19 +838,21 @@ static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t
 void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag,
 			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
 {
-	packet(e, now_ns, iface, dir, tag, dir == PK_DIR_IN ? iface : PK_RT_NO_IFACE, NULL, ip, len, cap, v);
+	packet(e, now_ns, iface, dir, tag, dir == PK_DIR_IN ? iface : PK_RT_NO_IFACE, NULL, NULL, ip, len, cap, v);
 }
 
 void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
-				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+				const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len, size_t cap,
+				struct pk_verdict *v)
 {
-	packet(e, now_ns, iface, PK_DIR_OUT, tag, rcvif, NULL, ip, len, cap, v);
+	packet(e, now_ns, iface, PK_DIR_OUT, tag, rcvif, NULL, ahead, ip, len, cap, v);
 }
 
 void pk_engine_packet_parsed(struct pk_engine *e, uint64_t now_ns, uint16_t iface, const struct pk_pkt *parsed,
-			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v)
+			     const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len, size_t cap,
+			     struct pk_verdict *v)
 {
-	packet(e, now_ns, iface, PK_DIR_IN, 0, iface, parsed, ip, len, cap, v);
+	packet(e, now_ns, iface, PK_DIR_IN, 0, iface, parsed, ahead, ip, len, cap, v);
 }
 
 static void state_info(const struct pk_engine *e, uint32_t i, struct pk_state_info *o)

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/decision_cache.h"
 #include "runtime/ruleset.h"
 
 struct pk_engine;
@@ -108,6 +109,8 @@ struct pk_engine_config {
 	bool no_decision_cache; /* evaluate every stateless packet in full (runtime/decision_cache.h) */
 };
 
+struct pk_decision_ahead; /* below */
+
 struct pk_engine *pk_engine_new(struct pk_rs *rs, const struct pk_engine_config *cfg);
 void pk_engine_free(struct pk_engine *e);
 
@@ -131,14 +134,58 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
  * `received-on` tests (pf's receiving interface of the mbuf). The two
  * above take an inbound packet as received on iface and an outbound one as
  * the firewall's own (received on none). */
+/* ahead: a decision for it worked out ahead (struct pk_decision_ahead
+ * below), or NULL. */
 void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
-				uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
+				const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len, size_t cap,
+				struct pk_verdict *v);
 /* pk_engine_packet inbound, with the packet's parse when it is given:
  * parsed, pk_pkt_parse(ip, *len) without error, worked out ahead (by
  * another thread) from these very bytes, taken instead of parsing; NULL:
- * parsed here. */
+ * parsed here. ahead as above. */
 void pk_engine_packet_parsed(struct pk_engine *e, uint64_t now_ns, uint16_t iface, const struct pk_pkt *parsed,
-			     uint8_t *ip, size_t *len, size_t cap, struct pk_verdict *v);
+			     const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len, size_t cap,
+			     struct pk_verdict *v);
+
+/* Rule walks made ahead by a reading thread, for packets likely to have no
+ * state: what the rules decide for a packet, as the decision cache keeps
+ * it, under the cache's key. The engine takes it where its own cache
+ * misses and the packet's key, as the engine meets it, is this one: a
+ * wrong guess (the packet had a state, a rule or state changed it on the
+ * way) costs the engine its own walk, never another outcome. Only
+ * decisions the rules alone make are worked out: none when a rule draws a
+ * `probability` or adds to a table (overload), none for a packet that a
+ * translation meets on the way (its ports are the engine's to draw). */
+struct pk_decision_ahead {
+	bool valid;
+	struct pk_match_pkt key;
+	struct pk_dc_entry entry;
+};
+struct pk_engine_ahead;
+/* A copy of what the walks read of e (its rules, interfaces, tables),
+ * taken now: the reading thread then shares no cache line with the
+ * engine's. NULL when e's rules cannot be decided ahead, or memory is
+ * short. Valid while e keeps these rules (no pk_engine_reload). */
+struct pk_engine_ahead *pk_engine_ahead_new(const struct pk_engine *e);
+void pk_engine_ahead_free(struct pk_engine_ahead *a);
+/* The decision for packet p seen in direction dir on iface, with the tag
+ * it carries and received on rcvif, as pk_engine_packet_parsed (in) or
+ * pk_engine_packet_forwarded (out) would evaluate it. A cache of its own
+ * (runtime/decision_cache.h) spares walks for keys met before. */
+void pk_engine_decide_ahead(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
+			    uint16_t tag, uint16_t rcvif, struct pk_decision_ahead *out);
+/* Ask for the slot of a's cache where a key of hash lies: the hash of the
+ * key of a packet on its way in (pk_engine_decision_hash), or of the one
+ * pk_engine_decide_ahead would look up for p as it would take it
+ * (pk_engine_ahead_prefetch_key). */
+void pk_engine_ahead_prefetch(const struct pk_engine_ahead *a, uint32_t hash);
+void pk_engine_ahead_prefetch_key(const struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir,
+				  uint16_t iface, uint16_t tag, uint16_t rcvif);
+/* Does the (valid) decision pass the packet with a state (keep,
+ * modulate, synproxy)? */
+bool pk_engine_ahead_keeps_state(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d);
+/* Does it pass the packet (no rule at all passes too)? */
+bool pk_engine_ahead_passes(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d);
 
 /* A hint ahead of pk_engine_packet for the packet at ip, seen in direction
  * dir: the state table's memory its look-up reads (TCP and UDP over IPv4,

@@ -180,6 +180,7 @@ struct batch {
 	int end;      /* 0 more follows, 1 the capture ends after these, -1 err */
 	uint64_t off; /* bytes of the file decoded up to this batch's end */
 	struct pk_err err;
+	void *scratch; /* the batch hook's (pk_pcap_on_batch), made at its first call */
 };
 
 struct pk_pcap {
@@ -193,6 +194,9 @@ struct pk_pcap {
 	size_t carry_len, carry_cap;
 	pk_pcap_decode_fn on_decode; /* the caller's work on each packet decoded */
 	void *decode_ctx;
+	pk_pcap_batch_fn on_batch; /* and on each batch decoded */
+	void *batch_ctx;
+	size_t scratch_size;
 	struct batch ring[RING];
 	/* the consuming side: batch number `at`, its next packet */
 	uint64_t at;
@@ -303,6 +307,17 @@ static void truncated(struct pk_pcap *c, struct batch *b, size_t have, size_t ne
 	fail(c, b, &why, "truncated or corrupt capture");
 }
 
+/* The batch hook on b's packets from the from-th, with the batch's scratch. */
+static void batch_hook(const struct pk_pcap *c, struct batch *b, size_t from)
+{
+	if (!c->on_batch || from >= b->n)
+		return;
+	if (!b->scratch)
+		b->scratch = calloc(BATCH_PKTS, c->scratch_size);
+	if (b->scratch)
+		c->on_batch(c->batch_ctx, b->pkt + from, b->n - from, b->scratch);
+}
+
 /* Decodes the next batch into b: the carried record, then one read. */
 static void fill(struct pk_pcap *c, struct batch *b)
 {
@@ -333,6 +348,7 @@ static void fill(struct pk_pcap *c, struct batch *b)
 			break;
 		}
 	}
+	batch_hook(c, b, 0);
 	b->off = c->off;
 	c->carry_len = 0;
 	if (b->end == 0 && b->len > pos) {
@@ -458,6 +474,14 @@ void pk_pcap_on_decode(struct pk_pcap *c, pk_pcap_decode_fn fn, void *ctx)
 		fn(ctx, &b->pkt[i], &b->pkt[i].ahead);
 }
 
+void pk_pcap_on_batch(struct pk_pcap *c, pk_pcap_batch_fn fn, void *ctx, size_t scratch_size)
+{
+	c->on_batch = fn;
+	c->batch_ctx = ctx;
+	c->scratch_size = scratch_size;
+	batch_hook(c, batch_of(c, c->at), c->next);
+}
+
 bool pk_pcap_background(struct pk_pcap *c)
 {
 	if (pthread_mutex_init(&c->mu, NULL) != 0)
@@ -527,6 +551,7 @@ void pk_pcap_close(struct pk_pcap *c)
 	for (unsigned i = 0; i < RING; i++) {
 		free(c->ring[i].buf);
 		free(c->ring[i].pkt);
+		free(c->ring[i].scratch);
 	}
 	if (c->fd >= 0)
 		close(c->fd);

@@ -40,6 +40,9 @@ struct pk_pcap_ahead {
 	struct pk_replay_route route; /* where it is forwarded (pk_replay_route_ahead) */
 	bool parsed_ok;               /* parsed holds its pk_pkt_parse (no error) */
 	struct pk_pkt parsed;
+	/* its rule decisions worked out ahead, way in [0] and out [1], each
+	 * valid or not (runtime/replay_decide.h); NULL: none */
+	const struct pk_decision_ahead *decided;
 };
 
 struct pk_pcap_pkt {
@@ -75,6 +78,18 @@ bool pk_pcap_background(struct pk_pcap *c);
  * already, at once. */
 typedef void (*pk_pcap_decode_fn)(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_ahead *a);
 void pk_pcap_on_decode(struct pk_pcap *c, pk_pcap_decode_fn fn, void *ctx);
+/* fn(ctx, pkts, n, scratch) then runs over each batch of packets decoded
+ * (the decode hook done on all of them), before the batch is handed over:
+ * work that asks for memory a few packets ahead of using it. scratch is
+ * the batch's own: scratch_size bytes for each packet a batch can hold,
+ * zeroed when first given, its pages touched only as used; what fn leaves
+ * there stays as long as the batch's packets do (a batch is not read again
+ * before the caller has moved past its packets). A batch whose scratch
+ * cannot be had is handed over without fn. Set it after pk_pcap_on_decode,
+ * before pk_pcap_background; it runs on the rest of the batch decoded
+ * already, at once. */
+typedef void (*pk_pcap_batch_fn)(void *ctx, struct pk_pcap_pkt *pkts, size_t n, void *scratch);
+void pk_pcap_on_batch(struct pk_pcap *c, pk_pcap_batch_fn fn, void *ctx, size_t scratch_size);
 /* The packet pk_pcap_next returns after skipping `ahead` packets (0: the
  * next one), when it is decoded already in the batch at hand (NULL
  * otherwise, as near the end of a batch): for a caller asking the memory

@@ -108,15 +108,15 @@ static void purge(struct pk_replay *r, uint64_t now_ns)
 
 /* One evaluation: inbound on iface, or outbound forwarded after arriving on rcvif. */
 static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
-		 uint8_t *ip, size_t *len, size_t cap, struct pk_replay_step *s)
+		 const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len, size_t cap, struct pk_replay_step *s)
 {
 	s->done = true;
 	s->iface = iface;
 	s->dir = dir;
 	if (dir == PK_DIR_IN) /* arriving: no tag yet */
-		pk_engine_packet_parsed(r->engine, now_ns, iface, r->parsed, ip, len, cap, &s->v);
+		pk_engine_packet_parsed(r->engine, now_ns, iface, r->parsed, ahead, ip, len, cap, &s->v);
 	else
-		pk_engine_packet_forwarded(r->engine, now_ns, iface, tag, rcvif, ip, len, cap, &s->v);
+		pk_engine_packet_forwarded(r->engine, now_ns, iface, tag, rcvif, ahead, ip, len, cap, &s->v);
 }
 
 void pk_replay_route_addrs(const struct pk_rs *rs, uint8_t af, const uint8_t src[16], const uint8_t dst[16], bool infer,
@@ -178,11 +178,13 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 	/* gen[] is read up to ngen only: the kept packets are not cleared */
 	memset(res, 0, offsetof(struct pk_replay_result, gen));
 	res->afto_egress = PK_RT_NO_IFACE;
+	const struct pk_decision_ahead *decided = r->decided;
+	r->decided = NULL;
 	r->cur = res;
 	purge(r, now_ns);
 	if (pk_isn_align(&r->isn, ip, *len))
 		r->parsed = NULL; /* no longer these bytes' */
-	step(r, now_ns, iface, PK_DIR_IN, 0, iface, ip, len, cap, &res->in);
+	step(r, now_ns, iface, PK_DIR_IN, 0, iface, decided, ip, len, cap, &res->in);
 	r->parsed = NULL;
 	decide(res, &res->in);
 	uint8_t af, dst[16];
@@ -213,12 +215,12 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
 			memcpy(r->snap, ip, r->snap_len);
 		}
-		step(r, now_ns, egress, PK_DIR_OUT, res->in.v.tag, iface, ip, len, cap, &res->out);
+		step(r, now_ns, egress, PK_DIR_OUT, res->in.v.tag, iface, decided ? &decided[1] : NULL, ip, len, cap, &res->out);
 		/* a state's route-to / reply-to met on the way out moves the packet to
 		 * its interface, where it is filtered out again (pf_route) */
 		if (res->out.v.kind == PK_V_PASS && res->out.v.route != PK_ROUTE_NONE &&
 		    res->out.v.route_iface != egress)
-			step(r, now_ns, res->out.v.route_iface, PK_DIR_OUT, res->out.v.tag, iface, ip, len, cap,
+			step(r, now_ns, res->out.v.route_iface, PK_DIR_OUT, res->out.v.tag, iface, NULL, ip, len, cap,
 			     &res->out);
 		decide(res, &res->out);
 		if (res->kind == PK_V_PASS && res->out.v.nat_drawn && res->out.v.state_event == PK_SE_CREATED)

@@ -93,6 +93,10 @@ struct pk_replay {
 	 * are given (without error), worked out ahead: its way in takes it
 	 * unless ISN alignment changed them. Cleared once taken. */
 	const struct pk_pkt *parsed;
+	/* When decided is set, the rule decisions of the next packet's way in
+	 * ([0]) and out ([1]), each valid or not, worked out ahead
+	 * (runtime/replay_decide.h). Cleared once taken. */
+	const struct pk_decision_ahead *decided;
 };
 
 /* Takes ownership of rs. Returns -1 when the engine cannot be created. */

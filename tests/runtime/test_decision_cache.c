@@ -278,7 +278,7 @@ static void test_hash_ahead_names_the_slot_filled(void **state)
 		assert_int_equal(pk_pkt_parse(buf, len, &p), PK_REASON_NONE);
 		const uint32_t h = pk_engine_decision_hash(&view, &p, 0, false);
 		assert_int_not_equal(h, 0);
-		pk_engine_packet_parsed(e, 1000000000ull, 0, &p, buf, &len, sizeof(buf), &v);
+		pk_engine_packet_parsed(e, 1000000000ull, 0, &p, NULL, buf, &len, sizeof(buf), &v);
 		const struct pk_match_pkt *k = &e->dc.key[h & (PK_DC_ENTRIES - 1)];
 		assert_int_equal(k->af, PK_AF_INET);
 		assert_int_equal(k->proto, protos[i]);

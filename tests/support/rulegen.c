@@ -127,7 +127,7 @@ static uint8_t gen_action(struct gen *g, bool legacy)
 
 /* The parts that do not match but must survive encoding: translation,
  * routing, scrub, state options, block kinds. */
-static void gen_options(struct gen *g, struct pk_ir_rule *r)
+static void gen_options(struct gen *g, struct pk_ir_rule *r, const struct pk_rulegen_opts *o)
 {
 	if (r->action == PK_ACT_BLOCK) {
 		r->block = (uint8_t)pk_rng_below(&g->rng, 5);
@@ -137,7 +137,7 @@ static void gen_options(struct gen *g, struct pk_ir_rule *r)
 		r->sopts.max = 100 + pk_rng_below(&g->rng, 1000);
 		r->sopts.sloppy = pct(&g->rng, 50);
 		r->sopts.timeouts[PK_TMO_TCP_ESTABLISHED] = 3600;
-		r->sopts.overload_table = pct(&g->rng, 50) ? "bad" : NULL;
+		r->sopts.overload_table = pct(&g->rng, 50) && !o->fixed_decisions ? "bad" : NULL;
 	}
 	uint8_t af = r->af ? r->af : 4; /* translation and routing targets share the rule's family */
 	if (r->action >= PK_ACT_NAT || (r->action == PK_ACT_MATCH && r->af && pct(&g->rng, 20))) {
@@ -219,14 +219,16 @@ static void gen_rule(struct gen *g, uint32_t nr, struct pk_ir_rule *r, const str
 	}
 	if (pct(&g->rng, 5))
 		r->tag = tagnames[pk_rng_below(&g->rng, 3)];
-	if (pct(&g->rng, 2))
-		r->probability = (uint32_t)pk_rng_next(&g->rng);
+	if (pct(&g->rng, 2)) {
+		uint32_t draw = (uint32_t)pk_rng_next(&g->rng);
+		r->probability = o->fixed_decisions ? 0 : draw;
+	}
 	if (pct(&g->rng, 10))
 		r->label = pk_arena_printf(g->a, "rule-%u", nr);
 	r->state = r->action == PK_ACT_PASS ? PK_STATE_KEEP : PK_STATE_NONE;
 	for (int t = 0; t < PK_TMO_COUNT; t++)
 		r->sopts.timeouts[t] = PK_TMO_UNSET;
-	gen_options(g, r);
+	gen_options(g, r, o);
 	if (o->owner_pct && r->action <= PK_ACT_MATCH && pct(&g->rng, o->owner_pct))
 		gen_owner(g, r);
 }

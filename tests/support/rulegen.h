@@ -31,6 +31,7 @@ struct pk_rulegen_opts {
 	bool legacy;      /* also scrub/nat/rdr/binat rules */
 	uint32_t quick_pct; /* percent of rules that are quick */
 	uint32_t owner_pct; /* percent of pass, block and match rules with user or group */
+	bool fixed_decisions; /* no probability, no overload: the rules alone decide */
 };
 
 /* A new ruleset in its own arena; free with pk_rulegen_free. */

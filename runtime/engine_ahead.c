@@ -1,0 +1,116 @@
+/*
+ * runtime/engine_ahead.c: rule walks made by a reading thread ahead of the
+ * engine (struct pk_decision_ahead in engine.h). The thread walks a copy
+ * of the engine's fields that the walk reads; they do not change while
+ * the rules stay loaded, and none of them shares a cache line with what
+ * the engine writes at every packet.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/engine_priv.h"
+
+struct pk_engine_ahead {
+	struct pk_engine e; /* the walk's fields only; the rest stays zero */
+	struct pk_dcache dc;
+};
+
+/* A table that overload adds to changes what the rules decide while they
+ * stay loaded, under the reading thread's feet. */
+static bool tables_grow(const struct pk_engine *e)
+{
+	for (uint32_t k = 0; k < e->nrules; k++)
+		if (e->rules[k].overload_table != PK_RT_NO_TABLE)
+			return true;
+	return false;
+}
+
+struct pk_engine_ahead *pk_engine_ahead_new(const struct pk_engine *e)
+{
+	struct pk_engine_ahead *a;
+
+	if (e->has_probability || tables_grow(e) || !(a = calloc(1, sizeof(*a))))
+		return NULL;
+	a->e.rs = e->rs;
+	a->e.opt = e->opt;
+	a->e.rules = e->rules;
+	a->e.nrules = e->nrules;
+	a->e.binat = e->binat;
+	a->e.nbinat = e->nbinat;
+	a->e.tests_tos = e->tests_tos;
+	a->e.tests_owner = e->tests_owner;
+	a->e.match_translates = e->match_translates;
+	a->e.tcp_mask = e->tcp_mask;
+	pk_dc_init(&a->dc, e->dc.seed);
+	return a;
+}
+
+void pk_engine_ahead_free(struct pk_engine_ahead *a)
+{
+	if (!a)
+		return;
+	pk_dc_fini(&a->dc);
+	free(a);
+}
+
+/* The context of a walk ahead: no counters, no draws, no translation. */
+static void walk_ctx(const struct pk_pkt *p, uint8_t dir, uint16_t iface, uint16_t tag, uint16_t rcvif, size_t *len,
+		     struct pk_ctx *x)
+{
+	memset(x, 0, offsetof(struct pk_ctx, p));
+	x->iface = iface;
+	x->dir = dir;
+	x->len = len;
+	x->tag_in = tag;
+	x->rcvif = rcvif;
+	x->probe = x->plain = true;
+	x->p = *p;
+}
+
+void pk_engine_decide_ahead(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
+			    uint16_t tag, uint16_t rcvif, struct pk_decision_ahead *out)
+{
+	struct pk_ctx x;
+	size_t len = p->tot_len;
+
+	out->valid = false;
+	if (p->fragment) /* met by the fragment cache first */
+		return;
+	walk_ctx(p, dir, iface, tag, rcvif, &len, &x);
+	pk_eng_walk_ahead(&a->e, &x, &a->dc, out);
+}
+
+void pk_engine_ahead_prefetch_key(const struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir,
+				  uint16_t iface, uint16_t tag, uint16_t rcvif)
+{
+	struct pk_match_pkt m, k;
+	struct pk_ctx x;
+	size_t len = p->tot_len;
+
+	walk_ctx(p, dir, iface, tag, rcvif, &len, &x);
+	pk_eng_ahead_key((struct pk_engine *)&a->e, &x, &m, &k); /* probe: changes nothing */
+	pk_dc_prefetch(&a->dc, pk_dc_hash(a->dc.seed, &k));
+}
+
+void pk_engine_ahead_prefetch(const struct pk_engine_ahead *a, uint32_t hash)
+{
+	if (hash)
+		pk_dc_prefetch(&a->dc, hash);
+}
+
+static const struct pk_rs_rule *rule_of(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d)
+{
+	return d->entry.rule < a->e.nrules ? &a->e.rules[d->entry.rule] : NULL;
+}
+
+bool pk_engine_ahead_passes(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d)
+{
+	const struct pk_rs_rule *r = rule_of(a, d);
+	return !r || r->action == PK_ACT_PASS;
+}
+
+bool pk_engine_ahead_keeps_state(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d)
+{
+	const struct pk_rs_rule *r = rule_of(a, d);
+	return r && r->action == PK_ACT_PASS && r->state != PK_STATE_NONE;
+}
