@@ -179,8 +179,8 @@ void pk_engine_decide_ahead(struct pk_engine_ahead *a, const struct pk_pkt *p, u
  * pk_engine_decide_ahead would look up for p as it would take it
  * (pk_engine_ahead_prefetch_key). */
 void pk_engine_ahead_prefetch(const struct pk_engine_ahead *a, uint32_t hash);
-void pk_engine_ahead_prefetch_key(const struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir,
-				  uint16_t iface, uint16_t tag, uint16_t rcvif);
+void pk_engine_ahead_prefetch_key(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
+				  uint16_t tag, uint16_t rcvif);
 /* Does the (valid) decision pass the packet with a state (keep,
  * modulate, synproxy)? */
 bool pk_engine_ahead_keeps_state(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d);

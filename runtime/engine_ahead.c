@@ -32,7 +32,6 @@ struct pk_engine_ahead *pk_engine_ahead_new(const struct pk_engine *e)
 	if (e->has_probability || tables_grow(e) || !(a = calloc(1, sizeof(*a))))
 		return NULL;
 	a->e.rs = e->rs;
-	a->e.opt = e->opt;
 	a->e.rules = e->rules;
 	a->e.nrules = e->nrules;
 	a->e.binat = e->binat;
@@ -80,15 +79,15 @@ void pk_engine_decide_ahead(struct pk_engine_ahead *a, const struct pk_pkt *p, u
 	pk_eng_walk_ahead(&a->e, &x, &a->dc, out);
 }
 
-void pk_engine_ahead_prefetch_key(const struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir,
-				  uint16_t iface, uint16_t tag, uint16_t rcvif)
+void pk_engine_ahead_prefetch_key(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
+				  uint16_t tag, uint16_t rcvif)
 {
 	struct pk_match_pkt m, k;
 	struct pk_ctx x;
 	size_t len = p->tot_len;
 
 	walk_ctx(p, dir, iface, tag, rcvif, &len, &x);
-	pk_eng_ahead_key((struct pk_engine *)&a->e, &x, &m, &k); /* probe: changes nothing */
+	pk_eng_ahead_key(&a->e, &x, &m, &k);
 	pk_dc_prefetch(&a->dc, pk_dc_hash(a->dc.seed, &k));
 }
 
