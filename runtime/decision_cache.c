@@ -46,12 +46,17 @@ void pk_dc_prefetch(const struct pk_dcache *c, uint32_t hash)
 
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit)
 {
+	return pk_dc_slot_at(c, k, pk_dc_hash(c->seed, k), hit);
+}
+
+struct pk_dc_entry *pk_dc_slot_at(struct pk_dcache *c, const struct pk_match_pkt *k, uint32_t hash, bool *hit)
+{
 	size_t i;
 
 	*hit = false;
 	if (!c->e)
 		return NULL;
-	i = pk_dc_hash(c->seed, k) & (PK_DC_ENTRIES - 1);
+	i = hash & (PK_DC_ENTRIES - 1);
 	__builtin_prefetch(&c->e[i]); /* read on a hit, written on a miss */
 	*hit = memcmp(&c->key[i], k, sizeof(*k)) == 0;
 	if (!*hit) /* forgotten: the caller fills it and keeps it, or leaves it empty */

@@ -59,6 +59,8 @@ void pk_dc_clear(struct pk_dcache *c);
  * caller has cleared: found, or else the slot to fill, emptied (its older
  * decision forgotten). NULL when the cache has no memory. */
 struct pk_dc_entry *pk_dc_slot(struct pk_dcache *c, const struct pk_match_pkt *k, bool *hit);
+/* The same with k's hash (pk_dc_hash) worked out already. */
+struct pk_dc_entry *pk_dc_slot_at(struct pk_dcache *c, const struct pk_match_pkt *k, uint32_t hash, bool *hit);
 /* The hash pk_dc_slot files key k under: another thread may work it out
  * ahead, from a copy of the cache's seed, for pk_dc_prefetch. */
 static inline uint32_t pk_dc_hash(uint64_t seed, const struct pk_match_pkt *k)

@@ -266,15 +266,16 @@ static void match_fields(const struct pk_pkt *p, uint8_t dir, uint16_t iface, bo
 	m->rcvif = rcvif;
 }
 
-/* inline: the packet path's, once a packet, and the walks ahead's */
-static inline __attribute__((always_inline)) void match_pkt(struct pk_engine *e, const struct pk_ctx *x,
-							    struct pk_match_pkt *m)
+/* pf looks the socket up by the addresses as they arrived, before any translation */
+static bool local(const struct pk_engine *e, const struct pk_pkt *p, uint8_t dir)
 {
-	const struct pk_pkt *p = &x->p;
+	return e->tests_owner && pk_rs_is_self(e->rs, p->af, dir == PK_DIR_IN ? p->dst : p->src);
+}
 
-	match_fields(p, x->dir, x->iface, x->as_syn, x->tag_in, x->rcvif, m);
-	/* pf looks the socket up by the addresses as they arrived, before any translation */
-	m->local = e->tests_owner && pk_rs_is_self(e->rs, p->af, x->dir == PK_DIR_IN ? p->dst : p->src);
+static void match_pkt(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m)
+{
+	match_fields(&x->p, x->dir, x->iface, x->as_syn, x->tag_in, x->rcvif, m);
+	m->local = local(e, &x->p, x->dir);
 	m->random = x->probe ? 0 : pk_eng_random(e); /* drawn per packet for `probability` */
 }
 
@@ -483,9 +484,10 @@ static bool entry_of(const struct pk_decision *d, uint32_t scrub_phase, const st
 /* The rules' walk for the packet as m shows it: d, and the entry a cache
  * keeps of it in *c (false when it is not one to keep). With x->plain it
  * stops, false, where a translation would be computed: that needs the
- * engine's ports and states. */
-static bool walk(struct pk_engine *e, struct pk_ctx *x, struct pk_match_pkt *m, struct pk_decision *d,
-		 struct pk_dc_entry *c)
+ * engine's ports and states. Inline: decide()'s, once a packet, as it was
+ * before the walks ahead took a copy. */
+static inline __attribute__((always_inline)) bool walk(struct pk_engine *e, struct pk_ctx *x, struct pk_match_pkt *m,
+							 struct pk_decision *d, struct pk_dc_entry *c)
 {
 	struct pk_rs_result res;
 	uint32_t k, scrub_phase;
@@ -530,33 +532,20 @@ static bool walk(struct pk_engine *e, struct pk_ctx *x, struct pk_match_pkt *m, 
 	return entry_of(d, scrub_phase, &res, c);
 }
 
-void pk_eng_ahead_key(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m, struct pk_match_pkt *k)
+void pk_eng_ahead_key(const struct pk_engine *e, const struct pk_pkt *p, uint8_t dir, uint16_t iface, uint16_t tag,
+		      uint16_t rcvif, struct pk_match_pkt *m, struct pk_match_pkt *k)
 {
-	match_pkt(e, x, m);
+	match_fields(p, dir, iface, false, tag, rcvif, m); /* as match_pkt, nothing drawn */
+	m->local = local(e, p, dir);
 	*k = *m;
 	decision_key(e->tcp_mask, e->tests_tos, k);
 }
 
-bool pk_eng_walk_ahead(struct pk_engine *e, struct pk_ctx *x, struct pk_dcache *dc, struct pk_decision_ahead *out)
+bool pk_eng_walk_ahead(struct pk_engine *e, struct pk_ctx *x, struct pk_match_pkt *m, struct pk_dc_entry *c)
 {
 	struct pk_decision d = {.rule = PK_RT_NO_RULE, .nat_rule = PK_RT_NO_RULE, .scrub_rule = PK_RT_NO_RULE};
-	struct pk_match_pkt m;
-	struct pk_dc_entry *c;
-	bool hit;
 
-	pk_eng_ahead_key(e, x, &m, &out->key);
-	c = pk_dc_slot(dc, &out->key, &hit);
-	if (hit) {
-		out->entry = *c;
-		return out->valid = true;
-	}
-	if (!walk(e, x, &m, &d, &out->entry))
-		return out->valid = false;
-	if (c) {
-		*c = out->entry;
-		pk_dc_keep(dc, c, &out->key);
-	}
-	return out->valid = true;
+	return walk(e, x, m, &d, c);
 }
 
 static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)

@@ -168,19 +168,23 @@ struct pk_engine_ahead;
  * short. Valid while e keeps these rules (no pk_engine_reload). */
 struct pk_engine_ahead *pk_engine_ahead_new(const struct pk_engine *e);
 void pk_engine_ahead_free(struct pk_engine_ahead *a);
-/* The decision for packet p seen in direction dir on iface, with the tag
- * it carries and received on rcvif, as pk_engine_packet_parsed (in) or
- * pk_engine_packet_forwarded (out) would evaluate it. A cache of its own
- * (runtime/decision_cache.h) spares walks for keys met before. */
-void pk_engine_decide_ahead(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
-			    uint16_t tag, uint16_t rcvif, struct pk_decision_ahead *out);
-/* Ask for the slot of a's cache where a key of hash lies: the hash of the
- * key of a packet on its way in (pk_engine_decision_hash), or of the one
- * pk_engine_decide_ahead would look up for p as it would take it
- * (pk_engine_ahead_prefetch_key). */
-void pk_engine_ahead_prefetch(const struct pk_engine_ahead *a, uint32_t hash);
-void pk_engine_ahead_prefetch_key(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
-				  uint16_t tag, uint16_t rcvif);
+/* A pass of packet p to decide ahead: seen in direction dir on iface,
+ * with the tag it carries and received on rcvif, as pk_engine_packet_parsed
+ * (in) or pk_engine_packet_forwarded (out) would evaluate it. Worked out
+ * once by pk_engine_ahead_pass, which asks for the slot of its key in a's
+ * own decision cache (runtime/decision_cache.h: it spares walks for keys
+ * met before); decided by pk_engine_decide_pass a few packets later. hash
+ * is the key's: for a way in, the one pk_engine_decision_hash gives. */
+struct pk_pass_ahead {
+	struct pk_match_pkt m, key; /* what the rules read; the cache's key */
+	uint32_t hash;
+	uint8_t dir;
+	uint16_t iface, tag, rcvif;
+};
+void pk_engine_ahead_pass(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
+			  uint16_t tag, uint16_t rcvif, struct pk_pass_ahead *w);
+void pk_engine_decide_pass(struct pk_engine_ahead *a, const struct pk_pkt *p, const struct pk_pass_ahead *w,
+			   struct pk_decision_ahead *out);
 /* Does the (valid) decision pass the packet with a state (keep,
  * modulate, synproxy)? */
 bool pk_engine_ahead_keeps_state(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d);

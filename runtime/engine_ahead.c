@@ -64,37 +64,47 @@ static void walk_ctx(const struct pk_pkt *p, uint8_t dir, uint16_t iface, uint16
 	x->rcvif = rcvif;
 	x->probe = x->plain = true;
 	x->p = *p;
+	x->ahead = NULL;
 }
 
-void pk_engine_decide_ahead(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
-			    uint16_t tag, uint16_t rcvif, struct pk_decision_ahead *out)
+void pk_engine_ahead_pass(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
+			  uint16_t tag, uint16_t rcvif, struct pk_pass_ahead *w)
+{
+	pk_eng_ahead_key(&a->e, p, dir, iface, tag, rcvif, &w->m, &w->key);
+	w->hash = pk_dc_hash(a->dc.seed, &w->key);
+	w->dir = dir;
+	w->iface = iface;
+	w->tag = tag;
+	w->rcvif = rcvif;
+	pk_dc_prefetch(&a->dc, w->hash);
+}
+
+void pk_engine_decide_pass(struct pk_engine_ahead *a, const struct pk_pkt *p, const struct pk_pass_ahead *w,
+			   struct pk_decision_ahead *out)
 {
 	struct pk_ctx x;
+	struct pk_match_pkt m = w->m;
 	size_t len = p->tot_len;
+	bool hit;
+	struct pk_dc_entry *c = pk_dc_slot_at(&a->dc, &w->key, w->hash, &hit);
 
+	out->key = w->key;
 	out->valid = false;
+	if (hit) {
+		out->entry = *c;
+		out->valid = true;
+		return;
+	}
 	if (p->fragment) /* met by the fragment cache first */
 		return;
-	walk_ctx(p, dir, iface, tag, rcvif, &len, &x);
-	pk_eng_walk_ahead(&a->e, &x, &a->dc, out);
-}
-
-void pk_engine_ahead_prefetch_key(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface,
-				  uint16_t tag, uint16_t rcvif)
-{
-	struct pk_match_pkt m, k;
-	struct pk_ctx x;
-	size_t len = p->tot_len;
-
-	walk_ctx(p, dir, iface, tag, rcvif, &len, &x);
-	pk_eng_ahead_key(&a->e, &x, &m, &k);
-	pk_dc_prefetch(&a->dc, pk_dc_hash(a->dc.seed, &k));
-}
-
-void pk_engine_ahead_prefetch(const struct pk_engine_ahead *a, uint32_t hash)
-{
-	if (hash)
-		pk_dc_prefetch(&a->dc, hash);
+	walk_ctx(p, w->dir, w->iface, w->tag, w->rcvif, &len, &x);
+	if (!pk_eng_walk_ahead(&a->e, &x, &m, &out->entry))
+		return;
+	out->valid = true;
+	if (c) {
+		*c = out->entry;
+		pk_dc_keep(&a->dc, c, &out->key);
+	}
 }
 
 static const struct pk_rs_rule *rule_of(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d)

@@ -78,12 +78,13 @@ struct pk_ctx {
 	bool reply;      /* it matched a state in the direction opposite its creator's */
 	bool as_syn;  /* evaluate the rules with the flags of a SYN (a cookie's ACK) */
 	bool probe;   /* evaluation only: no counters, no random draw */
-	bool plain;   /* a walk ahead (pk_engine_decide_ahead): it stops where a translation is due */
-	const struct pk_decision_ahead *ahead; /* the decision worked out ahead for it; NULL: none */
+	bool plain;   /* a walk ahead (runtime/engine_ahead.c): it stops where a translation is due */
 	const struct pk_pkt *cookie_ack; /* the ACK whose cookie created the state */
 	uint32_t cookie_isn;             /* the ISN that cookie gave the client */
 	const struct pk_pkt *parsed;     /* the packet's parse given ahead (pk_engine_packet_parsed); NULL: none */
-	struct pk_pkt p; /* last: the parse fills all of it, the fields above are cleared */
+	struct pk_pkt p; /* the parse fills all of it, the fields above are cleared */
+	/* set apart from those, the clearing stays as short as it was */
+	const struct pk_decision_ahead *ahead; /* the decision worked out ahead for it; NULL: none */
 };
 
 /* Rule i of the loaded set, i a rule number the set gave (pk_rs_rule
@@ -103,14 +104,14 @@ static inline uint32_t pk_eng_random(struct pk_engine *e)
 	return (uint32_t)((e->rng * 0x2545f4914f6cdd1dull) >> 32);
 }
 void pk_eng_emit(struct pk_engine *e, struct pk_ctx *x, const uint8_t *pkt, size_t len);
-/* The walk of pk_engine_decide_ahead, on its copy of the engine (x->probe
- * and x->plain set): out's key and entry, the entry found in dc or made
- * and kept there; out->valid false where a translation is due or the
- * decision is not one to keep. */
-/* What the rules read of x's packet (m) and the decision cache's key (k),
- * for a walk ahead (x->probe set: nothing drawn). */
-void pk_eng_ahead_key(struct pk_engine *e, const struct pk_ctx *x, struct pk_match_pkt *m, struct pk_match_pkt *k);
-bool pk_eng_walk_ahead(struct pk_engine *e, struct pk_ctx *x, struct pk_dcache *dc, struct pk_decision_ahead *out);
+/* For a walk ahead (runtime/engine_ahead.c), on its copy of the engine:
+ * what the rules read of packet p seen in direction dir on iface, with
+ * tag, received on rcvif (m), and the decision cache's key (k); then the
+ * walk of the packet in x (x->probe and x->plain set), its entry in *c,
+ * false where a translation is due or the decision is not one to keep. */
+void pk_eng_ahead_key(const struct pk_engine *e, const struct pk_pkt *p, uint8_t dir, uint16_t iface, uint16_t tag,
+		      uint16_t rcvif, struct pk_match_pkt *m, struct pk_match_pkt *k);
+bool pk_eng_walk_ahead(struct pk_engine *e, struct pk_ctx *x, struct pk_match_pkt *m, struct pk_dc_entry *c);
 void pk_eng_state_remove(struct pk_engine *e, uint32_t i);
 
 /* The rule of state s, NULL for a state of pf's default rule. */

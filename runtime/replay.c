@@ -107,7 +107,7 @@ static void purge(struct pk_replay *r, uint64_t now_ns)
 }
 
 /* One evaluation: inbound on iface, or outbound forwarded after arriving on rcvif. */
-static void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
+static inline __attribute__((always_inline)) void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
 		 const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len, size_t cap, struct pk_replay_step *s)
 {
 	s->done = true;

@@ -8,6 +8,7 @@
  * needs two bits, one for each of its first packet's passes, and a reply's
  * pass reads the other one.
  */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "runtime/hash.h"
@@ -62,16 +63,20 @@ void pk_replay_decide_free(struct pk_replay_decide *d)
 static unsigned state_bit(bool reply, unsigned pass) { return (reply ^ pass) ? FLOW_STATE_OUT : FLOW_STATE_IN; }
 
 /* A packet on its way through the batch's pipeline: its flow's slot asked
- * for first, then (the slot read) the decision cache's slot of its way
- * in's key, then its decisions made. */
+ * for first; then, the slot read, the keys of the passes it is expected
+ * to need worked out and their slots of the decision cache asked for;
+ * then its decisions made. */
 struct ask {
 	uint64_t *slot; /* NULL: the packet is not decided ahead */
 	uint32_t h;
 	bool reversed;
+	bool asked[2]; /* pass[k] is worked out */
+	struct pk_pass_ahead pass[2];
 };
 
 #define ASK_AHEAD 8 /* packets between asking for a flow's slot and deciding */
 #define KEY_AHEAD 4 /* between asking for the cache's slot and deciding */
+#define LINES_AHEAD 16 /* packets between asking for a packet's own lines and reading them */
 
 static void ask_flow(struct pk_replay_decide *d, const struct pk_pcap_ahead *a, struct ask *q)
 {
@@ -108,35 +113,49 @@ static uint64_t flow_bits(const struct ask *q, bool *reply)
 	return bits;
 }
 
-/* The hash of the packet's key on its way in, which the engine's thread
- * asks its own cache for, worked out only where the flow is not expected
- * to meet a state on the way in; the same slot of this thread's cache is
- * asked for now. */
-static void ask_key(struct pk_replay_decide *d, struct pk_pcap_ahead *a, const struct ask *q)
+/* Is the packet forwarded, so that it has a way out? */
+static bool forwarded(const struct pk_pcap_ahead *a) { return a->route.routed && !a->route.self; }
+
+static void ask_pass(struct pk_replay_decide *d, const struct pk_pcap_ahead *a, struct ask *q, unsigned k)
+{
+	if (k == 0)
+		pk_engine_ahead_pass(d->walk, &a->parsed, PK_DIR_IN, a->iface, 0, a->iface, &q->pass[0]);
+	else /* a state's tag is not known here: taken as none */
+		pk_engine_ahead_pass(d->walk, &a->parsed, PK_DIR_OUT, a->route.egress, 0, a->iface, &q->pass[1]);
+	q->asked[k] = true;
+}
+
+/* The passes the packet is expected to need, worked out; and the hint of
+ * the engine's own cache for its way in (a->decision), where the way in is
+ * not expected to meet a state: the same key, the same hash. */
+static void ask_keys(struct pk_replay_decide *d, struct pk_pcap_ahead *a, struct ask *q)
 {
 	bool reply = false;
 	uint64_t bits = q->slot ? flow_bits(q, &reply) : FLOW_ENGINE;
 
+	q->asked[0] = q->asked[1] = false;
 	a->decision = 0;
-	if ((bits & FLOW_ENGINE) || !(bits & state_bit(reply, 0))) {
-		a->decision = a->ready && a->parsed_ok
-				      ? pk_engine_decision_hash(&d->view, &a->parsed, a->iface, a->route.self)
-				      : 0;
-		if (!(bits & FLOW_ENGINE))
-			pk_engine_ahead_prefetch(d->walk, a->decision);
+	if (bits & FLOW_ENGINE) {
+		if (a->ready && a->parsed_ok)
+			a->decision = pk_engine_decision_hash(&d->view, &a->parsed, a->iface, a->route.self);
+		return;
 	}
-	/* and the slot of its way out's, where decide() will look it up */
-	if (!(bits & (FLOW_ENGINE | state_bit(reply, 1))) && a->route.routed && !a->route.self)
-		pk_engine_ahead_prefetch_key(d->walk, &a->parsed, PK_DIR_OUT, a->route.egress, 0, a->iface);
+	if (!(bits & state_bit(reply, 0))) {
+		ask_pass(d, a, q, 0);
+		a->decision = d->view.keeps ? q->pass[0].hash : 0;
+	}
+	if (!(bits & state_bit(reply, 1)) && forwarded(a))
+		ask_pass(d, a, q, 1);
 }
 
 /* The decisions packet a's flow is expected to need, made into out[0] (way
- * in) and out[1] (way out); false when there are none. */
-static bool decide(struct pk_replay_decide *d, const struct pk_pcap_ahead *a, const struct ask *q,
+ * in) and out[1] (way out); false when there are none. The flow's bits are
+ * read again: a packet of the same flow decided since may have changed
+ * them. */
+static bool decide(struct pk_replay_decide *d, const struct pk_pcap_ahead *a, struct ask *q,
 		   struct pk_decision_ahead out[2])
 {
 	const struct pk_pkt *p = &a->parsed;
-	const struct pk_replay_route *route = &a->route;
 	bool reply;
 	uint64_t bits = flow_bits(q, &reply);
 
@@ -145,7 +164,9 @@ static bool decide(struct pk_replay_decide *d, const struct pk_pcap_ahead *a, co
 	bool in_state = bits & state_bit(reply, 0);
 	out[0].valid = out[1].valid = false;
 	if (!in_state) {
-		pk_engine_decide_ahead(d->walk, p, PK_DIR_IN, a->iface, 0, a->iface, &out[0]);
+		if (!q->asked[0])
+			ask_pass(d, a, q, 0);
+		pk_engine_decide_pass(d->walk, p, &q->pass[0], &out[0]);
 		if (!out[0].valid || out[0].entry.tag) {
 			*q->slot = (uint64_t)q->h << 32 | bits | FLOW_ENGINE;
 			return false;
@@ -153,11 +174,11 @@ static bool decide(struct pk_replay_decide *d, const struct pk_pcap_ahead *a, co
 		if (pk_engine_ahead_keeps_state(d->walk, &out[0]))
 			bits |= state_bit(reply, 0);
 	}
-	/* the way out, when the way in passes and the packet is forwarded; a
-	 * state's tag is not known here: taken as none */
-	if ((in_state || pk_engine_ahead_passes(d->walk, &out[0])) && route->routed && !route->self &&
-	    !(bits & state_bit(reply, 1))) {
-		pk_engine_decide_ahead(d->walk, p, PK_DIR_OUT, route->egress, 0, a->iface, &out[1]);
+	/* the way out, when the way in passes */
+	if ((in_state || pk_engine_ahead_passes(d->walk, &out[0])) && forwarded(a) && !(bits & state_bit(reply, 1))) {
+		if (!q->asked[1])
+			ask_pass(d, a, q, 1);
+		pk_engine_decide_pass(d->walk, p, &q->pass[1], &out[1]);
 		if (!out[1].valid)
 			bits |= FLOW_ENGINE; /* a translation on the way out: not tried again at every packet */
 		else if (pk_engine_ahead_keeps_state(d->walk, &out[1]))
@@ -173,16 +194,23 @@ void pk_replay_decide_batch(struct pk_replay_decide *d, struct pk_pcap_pkt *pkts
 	struct ask ring[ASK_AHEAD];
 
 	for (size_t i = 0; i < n + ASK_AHEAD; i++) {
+		/* the batch was decoded in full before: its first packets' lines
+		 * have left the cache by now */
+		if (i + LINES_AHEAD < n) {
+			const char *next = (const char *)&pkts[i + LINES_AHEAD].ahead;
+			for (size_t off = 0; off < offsetof(struct pk_pcap_ahead, decided); off += 64)
+				__builtin_prefetch(next + off);
+		}
 		if (i >= ASK_AHEAD) {
 			struct pk_pcap_ahead *a = &pkts[i - ASK_AHEAD].ahead;
-			const struct ask *q = &ring[(i - ASK_AHEAD) % ASK_AHEAD];
+			struct ask *q = &ring[(i - ASK_AHEAD) % ASK_AHEAD];
 
 			a->decided = NULL;
 			if (q->slot && decide(d, a, q, *pair))
 				a->decided = *pair++;
 		}
 		if (i >= KEY_AHEAD && i - KEY_AHEAD < n)
-			ask_key(d, &pkts[i - KEY_AHEAD].ahead, &ring[(i - KEY_AHEAD) % ASK_AHEAD]);
+			ask_keys(d, &pkts[i - KEY_AHEAD].ahead, &ring[(i - KEY_AHEAD) % ASK_AHEAD]);
 		if (i < n)
 			ask_flow(d, &pkts[i].ahead, &ring[i % ASK_AHEAD]);
 	}

@@ -1,6 +1,6 @@
 /*
  * tests/runtime/test_engine_ahead.c: rule walks made ahead
- * (pk_engine_decide_ahead, runtime/engine_ahead.c) change no verdict and
+ * (pk_engine_decide_pass, runtime/engine_ahead.c) change no verdict and
  * no counter; the engine takes one only under the key it meets; what a
  * translation meets is left to the engine.
  */
@@ -22,6 +22,16 @@
 #include "tests/support/rstest.h"
 #include "tests/support/rulegen.h"
 #include "tests/support/testmain.h"
+
+/* A pass worked out and decided at once. */
+static void decide(struct pk_engine_ahead *a, const struct pk_pkt *p, uint8_t dir, uint16_t iface, uint16_t tag,
+		   uint16_t rcvif, struct pk_decision_ahead *out)
+{
+	struct pk_pass_ahead w;
+
+	pk_engine_ahead_pass(a, p, dir, iface, tag, rcvif, &w);
+	pk_engine_decide_pass(a, p, &w, out);
+}
 
 static struct pk_engine *engine(struct pk_rs *rs)
 {
@@ -108,8 +118,7 @@ static void test_decisions_ahead_change_no_verdict_and_no_counter(void **state)
 				continue;
 			d.valid = false;
 			if (a) {
-				pk_engine_decide_ahead(a, &parsed[0], p.dir, p.iface, p.dir == PK_DIR_IN ? 0 : p.tag, rcvif,
-						       &d);
+				decide(a, &parsed[0], p.dir, p.iface, p.dir == PK_DIR_IN ? 0 : p.tag, rcvif, &d);
 				made++;
 				valid += d.valid;
 			}
@@ -168,7 +177,7 @@ static void test_engine_takes_a_decision_only_under_its_key(void **state)
 	(void)state;
 	assert_non_null(a);
 	udp_packet(1000, buf, sizeof(buf), &len, &p);
-	pk_engine_decide_ahead(a, &p, PK_DIR_IN, 0, 0, 0, &d);
+	decide(a, &p, PK_DIR_IN, 0, 0, 0, &d);
 	assert_true(d.valid);
 	assert_int_equal(d.entry.rule, 0);
 	assert_true(pk_engine_ahead_passes(a, &d) == false);
@@ -178,7 +187,7 @@ static void test_engine_takes_a_decision_only_under_its_key(void **state)
 	assert_int_equal(pk_engine_counters(e)->decisions_evaluated, 1);
 	/* the key of em1, not em0's: the engine walks (and recalls the
 	 * doctored decision its cache now holds for em0's key) */
-	pk_engine_decide_ahead(a, &p, PK_DIR_IN, 1, 0, 1, &d);
+	decide(a, &p, PK_DIR_IN, 1, 0, 1, &d);
 	d.entry.rule = 1;
 	udp_packet(1001, buf, sizeof(buf), &len, &p);
 	pk_engine_packet_parsed(e, 1000000000ull, 0, &p, &d, buf, &len, sizeof(buf), &v);
@@ -206,10 +215,10 @@ static void test_translations_are_left_to_the_engine(void **state)
 	(void)state;
 	assert_non_null(a);
 	udp_packet(1001, buf, sizeof(buf), &len, &p);
-	pk_engine_decide_ahead(a, &p, PK_DIR_OUT, 1, 0, 0, &d);
+	decide(a, &p, PK_DIR_OUT, 1, 0, 0, &d);
 	assert_false(d.valid);
 	udp_packet(1000, buf, sizeof(buf), &len, &p);
-	pk_engine_decide_ahead(a, &p, PK_DIR_OUT, 1, 0, 0, &d);
+	decide(a, &p, PK_DIR_OUT, 1, 0, 0, &d);
 	assert_true(d.valid);
 	assert_int_not_equal(d.entry.tag, 0); /* the pass rule's */
 	assert_true(pk_engine_ahead_passes(a, &d));
