@@ -425,9 +425,10 @@ static void take(struct pk_engine *e, const struct pk_ctx *x, const struct pk_dc
 }
 
 /* A kept decision for the packet, or one a reading thread worked out
- * ahead for this very key (pk_engine_decide_ahead: the walk this miss would
- * make, made there); false when there is none, with *slot the entry to
- * fill under key *k (or NULL when this decision must not be kept). */
+ * ahead for this very key (pk_engine_decide_pass: the walk this miss would
+ * make, made there, and kept as the walk's would be); false when there is
+ * none, with *slot the entry to fill under key *k (or NULL when this
+ * decision must not be kept). */
 static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_match_pkt *m,
 		   struct pk_decision *d, struct pk_dc_entry **slot, struct pk_match_pkt *k)
 {
@@ -484,8 +485,8 @@ static bool entry_of(const struct pk_decision *d, uint32_t scrub_phase, const st
 /* The rules' walk for the packet as m shows it: d, and the entry a cache
  * keeps of it in *c (false when it is not one to keep). With x->plain it
  * stops, false, where a translation would be computed: that needs the
- * engine's ports and states. Inline: decide()'s, once a packet, as it was
- * before the walks ahead took a copy. */
+ * engine's ports and states. Inlined into decide(), as it was before the
+ * walks ahead (pk_eng_walk_ahead) called it too. */
 static inline __attribute__((always_inline)) bool walk(struct pk_engine *e, struct pk_ctx *x, struct pk_match_pkt *m,
 							 struct pk_decision *d, struct pk_dc_entry *c)
 {

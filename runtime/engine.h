@@ -133,9 +133,8 @@ void pk_engine_packet_tagged(struct pk_engine *e, uint64_t now_ns, uint16_t ifac
 /* An outbound packet the firewall forwards, received on rcvif: what
  * `received-on` tests (pf's receiving interface of the mbuf). The two
  * above take an inbound packet as received on iface and an outbound one as
- * the firewall's own (received on none). */
-/* ahead: a decision for it worked out ahead (struct pk_decision_ahead
- * below), or NULL. */
+ * the firewall's own (received on none). ahead: a decision for it worked
+ * out ahead (struct pk_decision_ahead below), or NULL. */
 void pk_engine_packet_forwarded(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint16_t tag, uint16_t rcvif,
 				const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len, size_t cap,
 				struct pk_verdict *v);
