@@ -19,6 +19,7 @@
 #include "runtime/engine_priv.h"
 #include "runtime/packet.h"
 #include "runtime/proto.h"
+#include "tests/support/engtest.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/pktbuild.h"
 #include "tests/support/rstest.h"
@@ -37,30 +38,6 @@ static struct pk_engine *engine(const struct pk_ir_ruleset *ir, bool no_cache)
 	return e;
 }
 
-/* The packet generated for the rules, built for the wire; 0 when the
- * generator's fields do not make one (IPv6 extension headers, options). */
-static size_t frame(const struct pk_match_pkt *p, uint8_t flags, uint8_t *buf, size_t cap)
-{
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	const int af = p->af == PK_AF_INET6 ? AF_INET6 : AF_INET;
-
-	inet_ntop(af, p->src, src, sizeof(src));
-	inet_ntop(af, p->dst, dst, sizeof(dst));
-	struct pk_tb s = pk_tb_defaults(af == AF_INET6 ? 6 : 4, src, dst);
-	s.proto = p->proto;
-	s.sport = p->sport;
-	s.dport = p->dport;
-	s.flags = flags;
-	s.seq = 1000;
-	if (p->proto == PK_PROTO_ICMP || p->proto == PK_PROTO_ICMP6) {
-		s.icmp_type = (uint8_t)(p->icmp_type < 0 ? 8 : p->icmp_type);
-		s.icmp_code = (uint8_t)(p->icmp_code < 0 ? 0 : p->icmp_code);
-	} else if (p->proto != PK_PROTO_TCP && p->proto != PK_PROTO_UDP) {
-		return 0;
-	}
-	return pk_tb_build(&s, buf, cap);
-}
-
 static void same_verdicts(struct twin *t, const struct pk_match_pkt *p, uint8_t flags, uint64_t now)
 {
 	uint8_t buf[2][2048];
@@ -68,21 +45,13 @@ static void same_verdicts(struct twin *t, const struct pk_match_pkt *p, uint8_t 
 	struct pk_verdict v[2];
 
 	for (int k = 0; k < 2; k++) {
-		len[k] = frame(p, flags, buf[k], sizeof(buf[k]));
+		len[k] = pk_rulegen_frame(p, flags, buf[k], sizeof(buf[k]));
 		if (!len[k])
 			return;
 		pk_engine_packet_tagged(t->eng[k], now, p->iface, p->dir, p->tag, buf[k], &len[k], sizeof(buf[k]),
 					&v[k]);
 	}
-	assert_int_equal(v[0].kind, v[1].kind);
-	assert_int_equal(v[0].reason, v[1].reason);
-	assert_int_equal(v[0].rule, v[1].rule);
-	assert_int_equal(v[0].state_event, v[1].state_event);
-	assert_int_equal(v[0].tag, v[1].tag);
-	assert_int_equal(v[0].translated, v[1].translated);
-	assert_int_equal(v[0].generated, v[1].generated);
-	assert_int_equal(len[0], len[1]);
-	assert_memory_equal(buf[0], buf[1], len[0]);
+	pk_et_assert_same(v, (uint8_t *const[2]){buf[0], buf[1]}, len);
 }
 
 /* A with one field taken from b: a key that left that field out would

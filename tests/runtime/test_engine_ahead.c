@@ -4,7 +4,6 @@
  * no counter; the engine takes one only under the key it meets; what a
  * translation meets is left to the engine.
  */
-#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +16,7 @@
 #include "runtime/engine.h"
 #include "runtime/packet.h"
 #include "runtime/proto.h"
+#include "tests/support/engtest.h"
 #include "tests/support/pkbtest.h"
 #include "tests/support/pktbuild.h"
 #include "tests/support/rstest.h"
@@ -47,24 +47,7 @@ static struct pk_engine *engine(struct pk_rs *rs)
 static bool frame(const struct pk_match_pkt *p, uint8_t flags, uint8_t *buf, size_t cap, size_t *len,
 		  struct pk_pkt *parsed)
 {
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	const int af = p->af == PK_AF_INET6 ? AF_INET6 : AF_INET;
-
-	inet_ntop(af, p->src, src, sizeof(src));
-	inet_ntop(af, p->dst, dst, sizeof(dst));
-	struct pk_tb s = pk_tb_defaults(af == AF_INET6 ? 6 : 4, src, dst);
-	s.proto = p->proto;
-	s.sport = p->sport;
-	s.dport = p->dport;
-	s.flags = flags;
-	s.seq = 1000;
-	if (p->proto == PK_PROTO_ICMP || p->proto == PK_PROTO_ICMP6) {
-		s.icmp_type = (uint8_t)(p->icmp_type < 0 ? 8 : p->icmp_type);
-		s.icmp_code = (uint8_t)(p->icmp_code < 0 ? 0 : p->icmp_code);
-	} else if (p->proto != PK_PROTO_TCP && p->proto != PK_PROTO_UDP) {
-		return false;
-	}
-	*len = pk_tb_build(&s, buf, cap);
+	*len = pk_rulegen_frame(p, flags, buf, cap);
 	return *len && pk_pkt_parse(buf, *len, parsed) == PK_REASON_NONE;
 }
 
@@ -124,13 +107,7 @@ static void test_decisions_ahead_change_no_verdict_and_no_counter(void **state)
 			}
 			evaluate(e[0], &p, rcvif, &parsed[0], &d, buf[0], &len[0], sizeof(buf[0]), now, &v[0]);
 			evaluate(e[1], &p, rcvif, &parsed[1], NULL, buf[1], &len[1], sizeof(buf[1]), now, &v[1]);
-			assert_int_equal(v[0].kind, v[1].kind);
-			assert_int_equal(v[0].reason, v[1].reason);
-			assert_int_equal(v[0].rule, v[1].rule);
-			assert_int_equal(v[0].state_event, v[1].state_event);
-			assert_int_equal(v[0].tag, v[1].tag);
-			assert_int_equal(len[0], len[1]);
-			assert_memory_equal(buf[0], buf[1], len[0]);
+			pk_et_assert_same(v, (uint8_t *const[2]){buf[0], buf[1]}, len);
 		}
 		assert_memory_equal(pk_engine_counters(e[0]), pk_engine_counters(e[1]), sizeof(struct pk_counters));
 		for (uint32_t r = 0; r < pk_rs_nrules(pk_engine_ruleset(e[0])); r++)
