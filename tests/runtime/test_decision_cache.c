@@ -45,7 +45,7 @@ static void same_verdicts(struct twin *t, const struct pk_match_pkt *p, uint8_t 
 	struct pk_verdict v[2];
 
 	for (int k = 0; k < 2; k++) {
-		len[k] = pk_rulegen_frame(p, flags, buf[k], sizeof(buf[k]));
+		len[k] = pk_tb_matching(p, flags, buf[k], sizeof(buf[k]));
 		if (!len[k])
 			return;
 		pk_engine_packet_tagged(t->eng[k], now, p->iface, p->dir, p->tag, buf[k], &len[k], sizeof(buf[k]),

@@ -47,7 +47,7 @@ static struct pk_engine *engine(struct pk_rs *rs)
 static bool frame(const struct pk_match_pkt *p, uint8_t flags, uint8_t *buf, size_t cap, size_t *len,
 		  struct pk_pkt *parsed)
 {
-	*len = pk_rulegen_frame(p, flags, buf, cap);
+	*len = pk_tb_matching(p, flags, buf, cap);
 	return *len && pk_pkt_parse(buf, *len, parsed) == PK_REASON_NONE;
 }
 

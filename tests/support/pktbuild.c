@@ -8,6 +8,8 @@
 
 #include "runtime/bytes.h"
 #include "runtime/cksum.h"
+#include "runtime/proto.h"
+#include "runtime/ruleset.h"
 
 struct pk_tb pk_tb_defaults(uint8_t af, const char *src, const char *dst)
 {
@@ -200,4 +202,26 @@ bool pk_tb_cksums_ok(const uint8_t *ip, size_t len)
 		return true;
 	sum = proto == 1 ? 0 : pk_cksum_pseudo(af, src, dst, proto, (uint32_t)(tot - hl));
 	return pk_cksum_fold(pk_cksum_add(sum, ip + hl, tot - hl)) == 0;
+}
+
+size_t pk_tb_matching(const struct pk_match_pkt *m, uint8_t flags, uint8_t *buf, size_t cap)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	const int af = m->af == PK_AF_INET6 ? AF_INET6 : AF_INET;
+
+	inet_ntop(af, m->src, src, sizeof(src));
+	inet_ntop(af, m->dst, dst, sizeof(dst));
+	struct pk_tb s = pk_tb_defaults(af == AF_INET6 ? 6 : 4, src, dst);
+	s.proto = m->proto;
+	s.sport = m->sport;
+	s.dport = m->dport;
+	s.flags = flags;
+	s.seq = 1000;
+	if (m->proto == PK_PROTO_ICMP || m->proto == PK_PROTO_ICMP6) {
+		s.icmp_type = (uint8_t)(m->icmp_type < 0 ? 8 : m->icmp_type);
+		s.icmp_code = (uint8_t)(m->icmp_code < 0 ? 0 : m->icmp_code);
+	} else if (m->proto != PK_PROTO_TCP && m->proto != PK_PROTO_UDP) {
+		return 0;
+	}
+	return pk_tb_build(&s, buf, cap);
 }

@@ -60,6 +60,11 @@ struct pk_tb pk_tb_tcp(struct pk_tb_ends e, struct pk_tb_seg g);
 struct pk_tb pk_tb_udp(struct pk_tb_ends e, uint16_t payload);
 /* Build into buf; returns the length (0 if cap is too small). */
 size_t pk_tb_build(const struct pk_tb *s, uint8_t *buf, size_t cap);
+/* A packet with the fields a rule reads in m (addresses, protocol, ports,
+ * ICMP type and code; runtime/ruleset.h) and TCP flags flags, built into
+ * buf: its length, 0 when m's protocol is not TCP, UDP or ICMP. */
+struct pk_match_pkt;
+size_t pk_tb_matching(const struct pk_match_pkt *m, uint8_t flags, uint8_t *buf, size_t cap);
 /* IPv4 header checksum and the TCP/UDP/ICMP/ICMPv6 checksum all verify. */
 bool pk_tb_cksums_ok(const uint8_t *ip, size_t len);
 /* Parse a text address into 16 bytes (IPv4 in the first 4). */

@@ -1,11 +1,7 @@
 /* tests/support/rulegen.c: ClassBench-shaped random rule sets and packets. */
 #include "tests/support/rulegen.h"
 
-#include <arpa/inet.h>
 #include <string.h>
-
-#include "runtime/proto.h"
-#include "tests/support/pktbuild.h"
 
 uint64_t pk_rng_next(struct pk_rng *r)
 {
@@ -400,26 +396,4 @@ void pk_rulegen_packet(const struct pk_ir_ruleset *rs, const struct pk_rs *loade
 	if (p->af == PK_AF_INET && pct(rng, 10))
 		memcpy(self, rs->ifaces[pk_rng_below(rng, rs->nifaces)].addrs[0].addr, 16);
 	p->local = pk_rs_is_self(loaded, p->af, self);
-}
-
-size_t pk_rulegen_frame(const struct pk_match_pkt *p, uint8_t flags, uint8_t *buf, size_t cap)
-{
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	const int af = p->af == PK_AF_INET6 ? AF_INET6 : AF_INET;
-
-	inet_ntop(af, p->src, src, sizeof(src));
-	inet_ntop(af, p->dst, dst, sizeof(dst));
-	struct pk_tb s = pk_tb_defaults(af == AF_INET6 ? 6 : 4, src, dst);
-	s.proto = p->proto;
-	s.sport = p->sport;
-	s.dport = p->dport;
-	s.flags = flags;
-	s.seq = 1000;
-	if (p->proto == PK_PROTO_ICMP || p->proto == PK_PROTO_ICMP6) {
-		s.icmp_type = (uint8_t)(p->icmp_type < 0 ? 8 : p->icmp_type);
-		s.icmp_code = (uint8_t)(p->icmp_code < 0 ? 0 : p->icmp_code);
-	} else if (p->proto != PK_PROTO_TCP && p->proto != PK_PROTO_UDP) {
-		return 0;
-	}
-	return pk_tb_build(&s, buf, cap);
 }

@@ -44,9 +44,5 @@ void pk_rulegen_free(struct pk_ir_ruleset *rs);
  * says of it). */
 void pk_rulegen_packet(const struct pk_ir_ruleset *rs, const struct pk_rs *loaded, struct pk_rng *rng,
 		       struct pk_match_pkt *p);
-/* Such a packet built for the wire with TCP flags flags, in buf: its
- * length, 0 when its fields do not make one (another protocol than TCP,
- * UDP or ICMP). */
-size_t pk_rulegen_frame(const struct pk_match_pkt *p, uint8_t flags, uint8_t *buf, size_t cap);
 
 #endif
