@@ -72,6 +72,8 @@ same tests/replay/dmz.conf "$out/long.pcapng" --summary
 same tests/replay/dmz.conf "$out/long.pcapng" --quiet --summary --format jsonl
 ran=1
 same "$out/dmz-big.conf" "$out/long.pcapng" --summary
+# two captures merged, each read (and its rules walked) by a thread of its own
+same "$out/dmz-big.conf" "$out/dmz.pcapng" "$out/long.pcapng" --format jsonl --summary
 ran=0
 # a capture cut in the middle: the same verdicts up to the same error
 head -c $(($(wc -c <"$out/long.pcapng") - 100)) "$out/long.pcapng" >"$out/cut.pcapng"
