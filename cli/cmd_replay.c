@@ -293,7 +293,7 @@ static int open_sources(struct run *r)
 					     .parse = r->o.threads > 1,
 					     .stalls = r->stalls};
 		if (walks_ahead(r))
-			r->ahead[i].decide = pk_replay_decide_new(r->rp.engine, pk_engine_flow_seed(r->rp.engine));
+			r->ahead[i].decide = pk_replay_decide_new(r->rp.engine, r->ahead[i].flow_seed);
 		if (!(s->c = pk_pcap_open(r->o.captures[i], &s->err))) {
 			fprintf(stderr, "picket replay: %s\n", s->err.msg);
 			return -1;

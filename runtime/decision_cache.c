@@ -64,7 +64,11 @@ struct pk_dc_entry *pk_dc_slot_at(struct pk_dcache *c, const struct pk_match_pkt
 	return &c->e[i];
 }
 
-void pk_dc_keep(struct pk_dcache *c, const struct pk_dc_entry *slot, const struct pk_match_pkt *k)
+void pk_dc_keep(struct pk_dcache *c, struct pk_dc_entry *slot, const struct pk_match_pkt *k,
+		const struct pk_dc_entry *d)
 {
+	if (!slot)
+		return;
+	*slot = *d;
 	c->key[slot - c->e] = *k;
 }

@@ -70,7 +70,9 @@ static inline uint32_t pk_dc_hash(uint64_t seed, const struct pk_match_pkt *k)
 /* Ask for the key and the decision of the slot of hash, whose look-up will
  * follow. Changes nothing. */
 void pk_dc_prefetch(const struct pk_dcache *c, uint32_t hash);
-/* The slot's decision, filled in, is k's from now on. */
-void pk_dc_keep(struct pk_dcache *c, const struct pk_dc_entry *slot, const struct pk_match_pkt *k);
+/* The slot's decision is d, k's from now on; nothing when slot is NULL
+ * (no memory, or the decision is not to be kept). */
+void pk_dc_keep(struct pk_dcache *c, struct pk_dc_entry *slot, const struct pk_match_pkt *k,
+		const struct pk_dc_entry *d);
 
 #endif

@@ -449,10 +449,7 @@ static bool recall(struct pk_engine *e, const struct pk_ctx *x, const struct pk_
 	}
 	e->c.decisions_evaluated++;
 	if (a && a->valid && memcmp(&a->key, k, sizeof(*k)) == 0) {
-		if (c) {
-			*c = a->entry;
-			pk_dc_keep(&e->dc, c, k);
-		}
+		pk_dc_keep(&e->dc, c, k, &a->entry);
 		take(e, x, &a->entry, d);
 		return true;
 	}
@@ -557,10 +554,8 @@ static void decide(struct pk_engine *e, struct pk_ctx *x, struct pk_decision *d)
 	match_pkt(e, x, &m);
 	if (recall(e, x, &m, d, &slot, &key))
 		return;
-	if (walk(e, x, &m, d, &kept) && slot) {
-		*slot = kept;
-		pk_dc_keep(&e->dc, slot, &key);
-	}
+	if (walk(e, x, &m, d, &kept))
+		pk_dc_keep(&e->dc, slot, &key, &kept);
 }
 
 static bool synproxy_rule(const struct pk_engine *e, uint32_t rule)

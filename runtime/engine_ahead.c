@@ -101,10 +101,7 @@ void pk_engine_decide_pass(struct pk_engine_ahead *a, const struct pk_pkt *p, co
 	if (!pk_eng_walk_ahead(&a->e, &x, &m, &out->entry))
 		return;
 	out->valid = true;
-	if (c) {
-		*c = out->entry;
-		pk_dc_keep(&a->dc, c, &out->key);
-	}
+	pk_dc_keep(&a->dc, c, &out->key, &out->entry);
 }
 
 static const struct pk_rs_rule *rule_of(const struct pk_engine_ahead *a, const struct pk_decision_ahead *d)

@@ -107,8 +107,10 @@ static void purge(struct pk_replay *r, uint64_t now_ns)
 }
 
 /* One evaluation: inbound on iface, or outbound forwarded after arriving on rcvif. */
-static inline __attribute__((always_inline)) void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint8_t dir, uint16_t tag, uint16_t rcvif,
-		 const struct pk_decision_ahead *ahead, uint8_t *ip, size_t *len, size_t cap, struct pk_replay_step *s)
+static inline __attribute__((always_inline)) void step(struct pk_replay *r, uint64_t now_ns, uint16_t iface,
+							 uint8_t dir, uint16_t tag, uint16_t rcvif,
+							 const struct pk_decision_ahead *ahead, uint8_t *ip,
+							 size_t *len, size_t cap, struct pk_replay_step *s)
 {
 	s->done = true;
 	s->iface = iface;
@@ -215,7 +217,8 @@ void pk_replay_packet(struct pk_replay *r, uint64_t now_ns, uint16_t iface, uint
 			r->snap_len = *len < r->snap_cap ? *len : r->snap_cap;
 			memcpy(r->snap, ip, r->snap_len);
 		}
-		step(r, now_ns, egress, PK_DIR_OUT, res->in.v.tag, iface, decided ? &decided[1] : NULL, ip, len, cap, &res->out);
+		step(r, now_ns, egress, PK_DIR_OUT, res->in.v.tag, iface, decided ? &decided[1] : NULL, ip, len, cap,
+		     &res->out);
 		/* a state's route-to / reply-to met on the way out moves the packet to
 		 * its interface, where it is filtered out again (pf_route) */
 		if (res->out.v.kind == PK_V_PASS && res->out.v.route != PK_ROUTE_NONE &&

@@ -51,7 +51,7 @@ static void same_verdicts(struct twin *t, const struct pk_match_pkt *p, uint8_t 
 		pk_engine_packet_tagged(t->eng[k], now, p->iface, p->dir, p->tag, buf[k], &len[k], sizeof(buf[k]),
 					&v[k]);
 	}
-	pk_et_assert_same(v, (uint8_t *const[2]){buf[0], buf[1]}, len);
+	pk_et_assert_same(v, buf[0], buf[1], len);
 }
 
 /* A with one field taken from b: a key that left that field out would

@@ -107,7 +107,7 @@ static void test_decisions_ahead_change_no_verdict_and_no_counter(void **state)
 			}
 			evaluate(e[0], &p, rcvif, &parsed[0], &d, buf[0], &len[0], sizeof(buf[0]), now, &v[0]);
 			evaluate(e[1], &p, rcvif, &parsed[1], NULL, buf[1], &len[1], sizeof(buf[1]), now, &v[1]);
-			pk_et_assert_same(v, (uint8_t *const[2]){buf[0], buf[1]}, len);
+			pk_et_assert_same(v, buf[0], buf[1], len);
 		}
 		assert_memory_equal(pk_engine_counters(e[0]), pk_engine_counters(e[1]), sizeof(struct pk_counters));
 		for (uint32_t r = 0; r < pk_rs_nrules(pk_engine_ruleset(e[0])); r++)

@@ -103,7 +103,7 @@ void pk_et_assert_addr(const uint8_t *a, const char *text)
 	assert_memory_equal(a, want, strchr(text, ':') ? 16 : 4);
 }
 
-void pk_et_assert_same(const struct pk_verdict v[2], uint8_t *const buf[2], const size_t len[2])
+void pk_et_assert_same(const struct pk_verdict v[2], const uint8_t *buf0, const uint8_t *buf1, const size_t len[2])
 {
 	assert_int_equal(v[0].kind, v[1].kind);
 	assert_int_equal(v[0].reason, v[1].reason);
@@ -113,5 +113,5 @@ void pk_et_assert_same(const struct pk_verdict v[2], uint8_t *const buf[2], cons
 	assert_int_equal(v[0].translated, v[1].translated);
 	assert_int_equal(v[0].generated, v[1].generated);
 	assert_int_equal(len[0], len[1]);
-	assert_memory_equal(buf[0], buf[1], len[0]);
+	assert_memory_equal(buf0, buf1, len[0]);
 }

@@ -53,8 +53,8 @@ struct pk_pkt pk_et_pkt(void);
 /* Address a (16 bytes; IPv4 in the first 4) is the text address. */
 void pk_et_assert_addr(const uint8_t *a, const char *text);
 /* Two engines' verdicts on the same packet, v[0] and v[1], and the bytes
- * each left of it (buf[k], len[k] long), are the same. */
-void pk_et_assert_same(const struct pk_verdict v[2], uint8_t *const buf[2], const size_t len[2]);
+ * each left of it (buf0 and buf1, len[0] and len[1] long), are the same. */
+void pk_et_assert_same(const struct pk_verdict v[2], const uint8_t *buf0, const uint8_t *buf1, const size_t len[2]);
 
 /* A handshake at t on iface: pk_et_syn in from e.src passes and creates a
  * state, the SYN|ACK (900, acknowledging 101) out from e.dst passes on it;
