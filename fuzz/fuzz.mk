@@ -35,6 +35,7 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parse.o 
 seeds = $(wildcard fuzz/regress/$(1) fuzz/corpus/$(1)) $(SEEDS_$(1))
 SEEDS_fuzz_parser := examples tests/realworld/pfconf tests/compiler/golden tests/configxml/fixtures
 SEEDS_fuzz_loader := $(BUILD)/seeds/fuzz_loader
+SEEDS_fuzz_ahead := fuzz/corpus/fuzz_engine
 
 run: $(addprefix run-,$(TARGETS))
 

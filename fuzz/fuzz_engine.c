@@ -4,17 +4,14 @@
  * One engine per input, over a rule set that uses every part of the path
  * (translation old and new, synproxy, modulate, scrub, tags, tables,
  * route-to, block return, source tracking, fragments). The input is a
- * sequence of records: a byte of interface and direction, a byte of time
- * step, two bytes of length, then that many bytes of IP packet. No input
- * may crash, hang or touch memory outside the packet buffer.
+ * sequence of records (fuzz/fuzz_records.h). No input may crash, hang or
+ * touch memory outside the packet buffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler/diag.h"
-#include "compiler/encode.h"
-#include "compiler/frontend.h"
+#include "fuzz/fuzz_records.h"
 #include "runtime/engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,26 +49,8 @@ static struct pk_rs *load(void)
 {
 	static uint8_t *pkb;
 	static size_t pkb_len;
-	struct pk_rs *rs = NULL;
-	struct pk_err err;
 
-	if (!pkb) {
-		struct pk_frontend_opts o = {0};
-		struct pk_ir_ruleset *ir = NULL;
-		struct pk_diags d;
-
-		pk_diags_init(&d);
-		if (pk_frontend_load_string("fuzz.conf", rules, strlen(rules), &o, &d, &ir) ||
-		    pk_encode(ir, &pkb, &pkb_len, &d)) {
-			pk_diags_print(&d, stderr, PK_COLOR_NEVER);
-			abort(); /* the target's own rules must compile */
-		}
-		pk_ir_ruleset_free(ir);
-		pk_diags_free(&d);
-	}
-	if (pk_rs_load(pkb, pkb_len, &rs, &err))
-		abort();
-	return rs;
+	return fuzz_load_rules(rules, &pkb, &pkb_len);
 }
 
 static void discard(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
@@ -89,27 +68,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pk_engine *e = pk_engine_new(load(), &cfg);
 	static uint8_t buf[4096];
 	uint64_t now = 1000000000ull;
+	struct fuzz_record r;
 
 	if (!e)
 		abort();
-	while (size >= 4) {
-		const uint8_t how = data[0];
-		size_t len = (size_t)data[2] << 8 | data[3];
+	while (fuzz_next_record(&data, &size, &r)) {
 		struct pk_verdict v;
+		size_t len = r.len < sizeof(buf) ? r.len : sizeof(buf);
 
-		now += (uint64_t)data[1] * 50000000ull; /* up to 12.75 s a step: timeouts expire */
-		data += 4;
-		size -= 4;
-		len = len < size ? len : size;
-		memcpy(buf, data, len);
+		now += (uint64_t)r.step * 50000000ull; /* up to 12.75 s a step: timeouts expire */
+		memcpy(buf, r.ip, len);
 		/* the buffer's spare room may be used (reject, synproxy), never read uninitialised */
 		memset(buf + len, 0xa5, sizeof(buf) - len);
-		pk_engine_packet_tagged(e, now, (uint16_t)(how % 4), how & 4 ? PK_DIR_OUT : PK_DIR_IN, (uint16_t)(how >> 4 & 3), buf,
-					&len, sizeof(buf), &v);
-		if (how & 0x80)
+		pk_engine_packet_tagged(e, now, (uint16_t)(r.how % 4), r.how & 4 ? PK_DIR_OUT : PK_DIR_IN,
+					(uint16_t)(r.how >> 4 & 3), buf, &len, sizeof(buf), &v);
+		if (r.how & 0x80)
 			pk_engine_expire(e, now, 64);
-		data += len < size ? len : size;
-		size -= len < size ? len : size;
 	}
 	pk_engine_free(e);
 	return 0;
