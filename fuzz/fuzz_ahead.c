@@ -26,10 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * (translations, states); no probability and no overload, which turn the
  * walks made ahead off. */
 static const char rules[] =
-	"interface lan0 address 192.168.1.1/24, 2001:db8:1::1/64\n"
-	"interface opt1 address 10.0.10.1/24\n"
-	"interface wan0 address 203.0.113.2/24\n"
-	"route default via wan0 gateway 203.0.113.1\n"
+	FUZZ_TOPOLOGY
 	"set limit { states 128, frags 32, src-nodes 32 }\n"
 	"table <bad> persist { 198.51.100.0/24, !198.51.100.7, 2001:db8:bad::/48 }\n"
 	"table <nas> persist { 10.0.10.0/28 }\n"
@@ -54,14 +51,6 @@ static const char rules[] =
 	"pass out on opt1 all route-to (opt1 10.0.10.254)\n"
 	"pass out quick on wan0 proto udp all no state\n"
 	"pass out all\n";
-
-static struct pk_rs *load(void)
-{
-	static uint8_t *pkb;
-	static size_t pkb_len;
-
-	return fuzz_load_rules(rules, &pkb, &pkb_len);
-}
 
 /* A running digest of the packets an engine generated. */
 static void digest(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
@@ -92,7 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t gen[2] = {0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
 	const struct pk_engine_config cfg[2] = {{.emit = digest, .emit_ctx = &gen[0], .seed = 1},
 						{.emit = digest, .emit_ctx = &gen[1], .seed = 1}};
-	struct pk_engine *e[2] = {pk_engine_new(load(), &cfg[0]), pk_engine_new(load(), &cfg[1])};
+	struct pk_engine *e[2] = {pk_engine_new(fuzz_load_rules(rules), &cfg[0]),
+				  pk_engine_new(fuzz_load_rules(rules), &cfg[1])};
 	struct pk_engine_ahead *a = e[0] ? pk_engine_ahead_new(e[0]) : NULL;
 	static uint8_t buf[2][4096];
 	struct pk_decision_ahead d[2] = {{.valid = false}, {.valid = false}}; /* this packet's, the one before's */

@@ -17,10 +17,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char rules[] =
-	"interface lan0 address 192.168.1.1/24, 2001:db8:1::1/64\n"
-	"interface opt1 address 10.0.10.1/24\n"
-	"interface wan0 address 203.0.113.2/24\n"
-	"route default via wan0 gateway 203.0.113.1\n"
+	FUZZ_TOPOLOGY
 	"set limit { states 256, frags 64, src-nodes 64 }\n"
 	"table <bad> persist { 198.51.100.0/24, !198.51.100.7 }\n"
 	"table <abusers> persist\n"
@@ -44,15 +41,6 @@ static const char rules[] =
 	"pass out on opt1 all route-to (opt1 10.0.10.254)\n"
 	"pass out all no state\n";
 
-/* The rules compiled once; each input loads (and verifies) them afresh. */
-static struct pk_rs *load(void)
-{
-	static uint8_t *pkb;
-	static size_t pkb_len;
-
-	return fuzz_load_rules(rules, &pkb, &pkb_len);
-}
-
 static void discard(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, size_t len)
 {
 	(void)ctx;
@@ -65,7 +53,7 @@ static void discard(void *ctx, uint16_t iface, uint8_t dir, const uint8_t *ip, s
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct pk_engine_config cfg = {.emit = discard, .seed = 1};
-	struct pk_engine *e = pk_engine_new(load(), &cfg);
+	struct pk_engine *e = pk_engine_new(fuzz_load_rules(rules), &cfg);
 	static uint8_t buf[4096];
 	uint64_t now = 1000000000ull;
 	struct fuzz_record r;

@@ -18,28 +18,38 @@
 #include "compiler/frontend.h"
 #include "runtime/ruleset.h"
 
-/* A fresh load (and verification) of rules, compiled into *pkb at the
- * first call. The target's own rules must compile: abort when not. */
-static inline struct pk_rs *fuzz_load_rules(const char *rules, uint8_t **pkb, size_t *pkb_len)
+/* The interfaces and routes the targets' rules start with. */
+#define FUZZ_TOPOLOGY                                                      \
+	"interface lan0 address 192.168.1.1/24, 2001:db8:1::1/64\n"        \
+	"interface opt1 address 10.0.10.1/24\n"                             \
+	"interface wan0 address 203.0.113.2/24\n"                           \
+	"route default via wan0 gateway 203.0.113.1\n"
+
+/* A fresh load (and verification) of the target's rules, compiled at the
+ * first call (a target has one rule set). They must compile: abort when
+ * not. */
+static inline struct pk_rs *fuzz_load_rules(const char *rules)
 {
+	static uint8_t *pkb;
+	static size_t pkb_len;
 	struct pk_rs *rs = NULL;
 	struct pk_err err;
 
-	if (!*pkb) {
+	if (!pkb) {
 		struct pk_frontend_opts o = {0};
 		struct pk_ir_ruleset *ir = NULL;
 		struct pk_diags d;
 
 		pk_diags_init(&d);
 		if (pk_frontend_load_string("fuzz.conf", rules, strlen(rules), &o, &d, &ir) ||
-		    pk_encode(ir, pkb, pkb_len, &d)) {
+		    pk_encode(ir, &pkb, &pkb_len, &d)) {
 			pk_diags_print(&d, stderr, PK_COLOR_NEVER);
 			abort();
 		}
 		pk_ir_ruleset_free(ir);
 		pk_diags_free(&d);
 	}
-	if (pk_rs_load(*pkb, *pkb_len, &rs, &err))
+	if (pk_rs_load(pkb, pkb_len, &rs, &err))
 		abort();
 	return rs;
 }
