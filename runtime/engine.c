@@ -47,6 +47,7 @@ static int rule_arrays(struct pk_engine *e)
 	e->nrules = n;
 	e->nbinat = 0;
 	e->has_synproxy = e->has_probability = e->tests_tos = e->tests_owner = e->match_translates = false;
+	e->sends_elsewhere = false;
 	e->tcp_mask = 0;
 	if (!e->rc || !e->rule_src_nodes || !e->binat)
 		return -1;
@@ -59,6 +60,7 @@ static int rule_arrays(struct pk_engine *e)
 		e->tests_tos |= r->tests_tos;
 		e->tests_owner |= r->tests_owner;
 		e->match_translates |= r->action == PK_ACT_MATCH && r->nat != PK_NAT_NONE;
+		e->sends_elsewhere |= r->route != PK_ROUTE_NONE || r->divert == PK_DIVERT_TO;
 		e->tcp_mask |= r->tcp_mask;
 		if (r->action == PK_ACT_BINAT && r->nat == PK_NAT_BINAT_TO)
 			e->binat[e->nbinat++] = k;
@@ -812,8 +814,10 @@ static void packet(struct pk_engine *e, uint64_t now_ns, uint16_t iface, uint8_t
 	count_packet(e, dir, *len);
 	if (!skipped(e, iface)) {
 		handle(e, &x);
-		route(e, &x);
-		divert(e, &x);
+		if (e->sends_elsewhere) {
+			route(e, &x);
+			divert(e, &x);
+		}
 	}
 	if (v->kind != PK_V_PASS && v->reason != PK_REASON_NONE)
 		e->c.reason[v->reason]++;

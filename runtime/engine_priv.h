@@ -42,6 +42,7 @@ struct pk_engine {
 	bool tests_tos;              /* some rule reads the TOS byte */
 	bool tests_owner;            /* some rule reads whether a packet is local (user, group) */
 	bool match_translates;       /* some `match` rule has nat-to, rdr-to or binat-to */
+	bool sends_elsewhere;        /* some rule has route-to, reply-to, dup-to or divert-to */
 	uint8_t tcp_mask;            /* the TCP flags some rule reads */
 	struct pk_dcache dc;
 	struct pk_pkt_memo parsed_in; /* the last inbound packet's parse, for its way out */

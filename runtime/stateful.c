@@ -180,7 +180,7 @@ static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint
 {
 	struct pk_state *s = &e->st.st[i];
 	struct pk_state_ext *ext = pk_st_ext(&e->st, i);
-	bool fwd = pk_eng_from_creator(s, x);
+	const bool fwd = !x->reply;
 	struct pk_tcp_io io = {.sloppy = (s->flags & PK_SF_SLOPPY) != 0,
 			       .reassembled = x->reassembled || pk_st_scrub(&e->st, i) != NULL,
 			       .rnd = pk_eng_random(e)};
@@ -205,10 +205,11 @@ static enum pk_drop_reason track_tcp(struct pk_engine *e, struct pk_ctx *x, uint
 	return PK_REASON_NONE;
 }
 
+/* The tracking of the state's peers: x->reply says which sent the packet. */
 static enum pk_drop_reason track(struct pk_engine *e, struct pk_ctx *x, uint32_t i, enum pk_timeout *t)
 {
 	struct pk_state *s = &e->st.st[i];
-	bool fwd = pk_eng_from_creator(s, x);
+	const bool fwd = !x->reply;
 
 	switch (s->proto) {
 	case PK_PROTO_TCP:
@@ -226,11 +227,12 @@ static enum pk_drop_reason track(struct pk_engine *e, struct pk_ctx *x, uint32_t
 	}
 }
 
+/* The packet's count in its state and rule; x->reply says which way it went. */
 static void count_state(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 {
 	struct pk_state *s = &e->st.st[i];
 	struct pk_state_cold *c = &e->st.cold[i];
-	int d = pk_eng_from_creator(s, x) ? 0 : 1;
+	int d = x->reply ? 1 : 0;
 
 	c->packets[d]++;
 	c->bytes[d] += *x->len;
@@ -269,13 +271,13 @@ void pk_eng_state_apply(struct pk_engine *e, struct pk_ctx *x, uint32_t i)
 	enum pk_drop_reason r;
 
 	const struct pk_state_ext *ext = pk_st_ext(&e->st, i);
-	uint8_t shift = ext ? (uint8_t)(ext->sp_shift >> (pk_eng_from_creator(s, x) ? 0 : 4) & 0x0f) : 0;
 
+	x->reply = !pk_eng_from_creator(s, x);
+	const uint8_t shift = ext ? (uint8_t)(ext->sp_shift >> (x->reply ? 4 : 0) & 0x0f) : 0;
 	x->v->state_id = s->id;
 	x->v->state_event = PK_SE_MATCHED;
 	x->v->state_rule = s->rule;
 	x->v->tag = e->st.cold[i].tag ? e->st.cold[i].tag : x->tag_in;
-	x->reply = !pk_eng_from_creator(s, x);
 	tcp_states(x->v, s, false);
 	if (!s->synproxy && shift)
 		pk_eng_synproxy_window(x, shift);
