@@ -1,7 +1,6 @@
 /* cli/replay_out.c: per-packet lines, stall report and summary of a replay. */
 #include "cli/replay_out.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +8,7 @@
 #include "runtime/json_write.h"
 #include "runtime/pkt_desc.h"
 #include "runtime/table_list.h"
+#include "runtime/text.h"
 
 static const char *const format_names[] = {[PK_RP_TEXT] = "text", [PK_RP_JSONL] = "jsonl", [PK_RP_CSV] = "csv"};
 static const char *const verdict_names[] = {[PK_V_PASS] = "pass", [PK_V_BLOCK] = "block",
@@ -19,11 +19,19 @@ static const char *const stop_names[] = {[PK_STOP_NONE] = NULL, [PK_STOP_SELF] =
 					 [PK_STOP_NO_ROUTE] = "no-route", [PK_STOP_TTL] = "ttl-exceeded",
 					 [PK_STOP_DIVERT] = NULL};
 
+/* The divert-to address of the packet's family. */
+static void divert_addr(struct pk_text *t, const uint8_t *ip, const struct pk_verdict *v)
+{
+	pk_text_addr(t, ip && (ip[0] >> 4) == 6 ? PK_AF_INET6 : PK_AF_INET, v->divert_addr);
+}
+
 const char *pk_rp_divert_addr(const uint8_t *ip, const struct pk_verdict *v, char *buf, size_t size)
 {
-	const bool v6 = ip && (ip[0] >> 4) == 6;
-	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, v->divert_addr, buf, (socklen_t)size))
-		snprintf(buf, size, "?");
+	struct pk_text t;
+
+	pk_text_init(&t, buf, size);
+	divert_addr(&t, ip, v);
+	pk_text_end(&t);
 	return buf;
 }
 
@@ -70,10 +78,24 @@ const char *pk_rp_reason_text(const struct pk_replay_result *r)
 	return r->reason != PK_REASON_NONE ? pk_reason_name((enum pk_drop_reason)r->reason) : "match";
 }
 
-static void time_text(uint64_t ns, char *buf, size_t size)
+/* A capture time as seconds and microseconds, "%llu.%06llu". */
+static void clock_text(struct pk_text *t, uint64_t ns)
 {
-	snprintf(buf, size, "%llu.%06llu", (unsigned long long)(ns / 1000000000u),
-		 (unsigned long long)(ns % 1000000000u / 1000u));
+	pk_text_uint(t, ns / 1000000000u, 0, ' ');
+	pk_text_char(t, '.');
+	pk_text_uint(t, ns % 1000000000u / 1000u, 6, '0');
+}
+
+/* The same as a field of width columns (text's time column). */
+static void clock_field(struct pk_text *t, uint64_t ns, int width)
+{
+	char buf[32];
+	struct pk_text c;
+
+	pk_text_init(&c, buf, sizeof buf);
+	clock_text(&c, ns);
+	pk_text_end(&c);
+	pk_text_field(t, buf, width);
 }
 
 void pk_rp_begin(FILE *out, enum pk_rp_format f)
@@ -88,250 +110,383 @@ void pk_rp_begin(FILE *out, enum pk_rp_format f)
 			"state", "packet");
 }
 
+/* "@nr:line", or "-" when no rule decided. */
 static void rule_text(const struct pk_rs *rs, uint32_t rule, char *buf, size_t size)
 {
+	struct pk_text t;
+
+	pk_text_init(&t, buf, size);
 	if (rule == PK_RT_NO_RULE)
-		snprintf(buf, size, "-");
-	else
-		snprintf(buf, size, "@%u:%u", pk_rs_rule(rs, rule)->nr, pk_rs_rule(rs, rule)->line);
+		pk_text_char(&t, '-');
+	else {
+		pk_text_char(&t, '@');
+		pk_text_uint(&t, pk_rs_rule(rs, rule)->nr, 0, ' ');
+		pk_text_char(&t, ':');
+		pk_text_uint(&t, pk_rs_rule(rs, rule)->line, 0, ' ');
+	}
+	pk_text_end(&t);
 }
 
-static void text_gen(FILE *out, const struct pk_rs *rs, const struct pk_replay_result *r)
+static void text_gen(struct pk_text *t, const struct pk_rs *rs, const struct pk_replay_result *r)
 {
 	char d[160];
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
 		const struct pk_replay_gen *g = &r->gen[i];
-		fprintf(out, "%6s %11s   + sent %s %s: %s\n", "", "", g->dir == PK_DIR_IN ? "in on" : "out on",
-			pk_rs_iface_name(rs, g->iface), pk_pkt_describe(g->ip, g->kept, d, sizeof d));
+		pk_text_str(t, "                     + sent ");
+		pk_text_str(t, g->dir == PK_DIR_IN ? "in on " : "out on ");
+		pk_text_str(t, pk_rs_iface_name(rs, g->iface));
+		pk_text_str(t, ": ");
+		pk_text_str(t, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
+		pk_text_char(t, '\n');
 	}
-	if (r->ngen > PK_REPLAY_GEN_MAX)
-		fprintf(out, "%6s %11s   + %u more generated\n", "", "", r->ngen - PK_REPLAY_GEN_MAX);
+	if (r->ngen > PK_REPLAY_GEN_MAX) {
+		pk_text_str(t, "                     + ");
+		pk_text_uint(t, r->ngen - PK_REPLAY_GEN_MAX, 0, ' ');
+		pk_text_str(t, " more generated\n");
+	}
 }
 
-static void text_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
+/* The columns of the text header (pk_rp_begin), then the packet and what
+ * became of it. */
+static void text_packet(struct pk_text *t, const struct pk_rs *rs, const struct pk_rp_pkt *p)
 {
 	const struct pk_replay_result *r = p->res;
 	const struct pk_replay_step *s = pk_rp_shown_step(r);
-	char t[32], rule[24], desc[160], state[40];
-	uint64_t rel = p->ts_ns - p->first_ns;
-	snprintf(t, sizeof t, "%llu.%06llu", (unsigned long long)(rel / 1000000000u),
-		 (unsigned long long)(rel % 1000000000u / 1000u));
+	char rule[24], desc[160];
+	const char *reason = pk_rp_reason_text(r);
+
+	pk_text_uint(t, p->n, 6, ' ');
+	pk_text_char(t, ' ');
+	clock_field(t, p->ts_ns - p->first_ns, 11);
+	pk_text_char(t, ' ');
+	pk_text_field(t, pk_rs_iface_name(rs, s->iface), -7);
+	pk_text_str(t, s->dir == PK_DIR_OUT ? " out " : " in  ");
+	pk_text_field(t, pk_rp_verdict_name(r->kind), -7);
+	pk_text_char(t, ' ');
 	rule_text(rs, s->v.rule, rule, sizeof rule);
-	snprintf(state, sizeof state, "%s", event_names[s->v.state_event]);
-	fprintf(out, "%6llu %11s %-7s %-3s %-7s %-9s %-8s %s", (unsigned long long)p->n, t,
-		pk_rs_iface_name(rs, s->iface), s->dir == PK_DIR_OUT ? "out" : "in", pk_rp_verdict_name(r->kind),
-		rule, state, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
-	if (r->out.done && r->kind == PK_V_PASS)
-		fprintf(out, " -> %s", pk_rs_iface_name(rs, r->out.iface));
-	if (r->afto_egress != PK_RT_NO_IFACE)
-		fprintf(out, " -> %s (af-to, not filtered out)", pk_rs_iface_name(rs, r->afto_egress));
+	pk_text_field(t, rule, -9);
+	pk_text_char(t, ' ');
+	pk_text_field(t, event_names[s->v.state_event], -8);
+	pk_text_char(t, ' ');
+	pk_text_str(t, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	if (r->out.done && r->kind == PK_V_PASS) {
+		pk_text_str(t, " -> ");
+		pk_text_str(t, pk_rs_iface_name(rs, r->out.iface));
+	}
+	if (r->afto_egress != PK_RT_NO_IFACE) {
+		pk_text_str(t, " -> ");
+		pk_text_str(t, pk_rs_iface_name(rs, r->afto_egress));
+		pk_text_str(t, " (af-to, not filtered out)");
+	}
 	if (r->stop == PK_STOP_SELF)
-		fputs(" (to the firewall)", out);
-	char a[INET6_ADDRSTRLEN];
-	if (r->stop == PK_STOP_DIVERT)
-		fprintf(out, " (diverted to %s port %u, a local socket)",
-			pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
-	if (pk_rp_reason_text(r))
-		fprintf(out, " (%s)", pk_rp_reason_text(r));
-	if (s->v.src_after != 0xff && s->v.state_event != PK_SE_NONE)
-		fprintf(out, " %s:%s", pk_tcp_state_name(s->v.src_after), pk_tcp_state_name(s->v.dst_after));
-	fputc('\n', out);
-	text_gen(out, rs, r);
+		pk_text_str(t, " (to the firewall)");
+	if (r->stop == PK_STOP_DIVERT) {
+		pk_text_str(t, " (diverted to ");
+		divert_addr(t, p->ip, &r->in.v);
+		pk_text_str(t, " port ");
+		pk_text_uint(t, r->in.v.divert_port, 0, ' ');
+		pk_text_str(t, ", a local socket)");
+	}
+	if (reason) {
+		pk_text_str(t, " (");
+		pk_text_str(t, reason);
+		pk_text_char(t, ')');
+	}
+	if (s->v.src_after != 0xff && s->v.state_event != PK_SE_NONE) {
+		pk_text_char(t, ' ');
+		pk_text_str(t, pk_tcp_state_name(s->v.src_after));
+		pk_text_char(t, ':');
+		pk_text_str(t, pk_tcp_state_name(s->v.dst_after));
+	}
+	pk_text_char(t, '\n');
+	text_gen(t, rs, r);
 }
 
-static void json_rule(FILE *out, const struct pk_rs *rs, uint32_t rule)
+static void json_rule(struct pk_text *t, const struct pk_rs *rs, uint32_t rule)
 {
 	if (rule == PK_RT_NO_RULE) {
-		fputs("null", out);
+		pk_text_str(t, "null");
 		return;
 	}
 	const struct pk_rs_rule *r = pk_rs_rule(rs, rule);
-	fprintf(out, "{\"number\":%u,\"line\":%u,\"file\":", r->nr, r->line);
-	pk_json_str(out, pk_rs_rule_file(rs, rule));
+	pk_text_str(t, "{\"number\":");
+	pk_text_uint(t, r->nr, 0, ' ');
+	pk_text_str(t, ",\"line\":");
+	pk_text_uint(t, r->line, 0, ' ');
+	pk_text_str(t, ",\"file\":");
+	pk_text_json(t, pk_rs_rule_file(rs, rule));
 	if (r->label) {
-		fputs(",\"label\":", out);
-		pk_json_str(out, r->label);
+		pk_text_str(t, ",\"label\":");
+		pk_text_json(t, r->label);
 	}
-	fputc('}', out);
+	pk_text_char(t, '}');
 }
 
-static void json_state(FILE *out, const struct pk_verdict *v)
+/* A JSON string known to need no escape (the program's own names). */
+static void json_name(struct pk_text *t, const char *s)
+{
+	pk_text_char(t, '"');
+	pk_text_str(t, s);
+	pk_text_char(t, '"');
+}
+
+static void json_state(struct pk_text *t, const struct pk_verdict *v)
 {
 	if (v->state_event == PK_SE_NONE) {
-		fputs("null", out);
+		pk_text_str(t, "null");
 		return;
 	}
-	fprintf(out, "{\"event\":\"%s\",\"id\":%u", event_names[v->state_event], v->state_id);
-	if (v->src_after != 0xff)
-		fprintf(out, ",\"before\":[\"%s\",\"%s\"],\"after\":[\"%s\",\"%s\"]", pk_tcp_state_name(v->src_before),
-			pk_tcp_state_name(v->dst_before), pk_tcp_state_name(v->src_after),
-			pk_tcp_state_name(v->dst_after));
-	fputc('}', out);
+	pk_text_str(t, "{\"event\":");
+	json_name(t, event_names[v->state_event]);
+	pk_text_str(t, ",\"id\":");
+	pk_text_uint(t, v->state_id, 0, ' ');
+	if (v->src_after != 0xff) {
+		const uint8_t st[4] = {v->src_before, v->dst_before, v->src_after, v->dst_after};
+		for (int k = 0; k < 4; k++) {
+			pk_text_str(t, k == 0 ? ",\"before\":[" : k == 2 ? "],\"after\":[" : ",");
+			json_name(t, pk_tcp_state_name(st[k]));
+		}
+		pk_text_char(t, ']');
+	}
+	pk_text_char(t, '}');
 }
 
-static void json_generated(FILE *out, const struct pk_rs *rs, const struct pk_replay_result *r)
+static void json_generated(struct pk_text *t, const struct pk_rs *rs, const struct pk_replay_result *r)
 {
 	char d[160];
-	fputs(",\"generated\":[", out);
+	pk_text_str(t, ",\"generated\":[");
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
 		const struct pk_replay_gen *g = &r->gen[i];
-		fprintf(out, "%s{\"iface\":", i ? "," : "");
-		pk_json_str(out, pk_rs_iface_name(rs, g->iface));
-		fprintf(out, ",\"dir\":\"%s\",\"len\":%u,\"packet\":", g->dir == PK_DIR_IN ? "in" : "out", g->len);
-		pk_json_str(out, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
-		fputc('}', out);
+		pk_text_str(t, i ? ",{\"iface\":" : "{\"iface\":");
+		pk_text_json(t, pk_rs_iface_name(rs, g->iface));
+		pk_text_str(t, g->dir == PK_DIR_IN ? ",\"dir\":\"in\",\"len\":" : ",\"dir\":\"out\",\"len\":");
+		pk_text_uint(t, g->len, 0, ' ');
+		pk_text_str(t, ",\"packet\":");
+		pk_text_json(t, pk_pkt_describe(g->ip, g->kept, d, sizeof d));
+		pk_text_char(t, '}');
 	}
-	fputc(']', out);
+	pk_text_char(t, ']');
 }
 
-static void json_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
+/* The verdict of a step and the rule and state behind it. */
+static void json_verdict(struct pk_text *t, const struct pk_rs *rs, uint8_t kind, const struct pk_verdict *v)
+{
+	pk_text_str(t, ",\"verdict\":");
+	json_name(t, pk_rp_verdict_name(kind));
+	pk_text_str(t, ",\"rule\":");
+	json_rule(t, rs, v->rule);
+	pk_text_str(t, ",\"state\":");
+	json_state(t, v);
+}
+
+static void json_packet(struct pk_text *t, const struct pk_rs *rs, const struct pk_rp_pkt *p)
 {
 	const struct pk_replay_result *r = p->res;
 	const struct pk_replay_step *s = pk_rp_shown_step(r);
-	char t[32], desc[160];
-	time_text(p->ts_ns, t, sizeof t);
-	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)p->n, t);
-	pk_json_str(out, pk_rs_iface_name(rs, s->iface));
-	fprintf(out, ",\"dir\":\"%s\",\"verdict\":\"%s\",\"rule\":", s->dir == PK_DIR_OUT ? "out" : "in",
-		pk_rp_verdict_name(r->kind));
-	json_rule(out, rs, s->v.rule);
-	fputs(",\"state\":", out);
-	json_state(out, &s->v);
-	if (pk_rp_reason_text(r))
-		fprintf(out, ",\"reason\":\"%s\"", pk_rp_reason_text(r));
+	char desc[160];
+	const char *reason = pk_rp_reason_text(r);
+
+	pk_text_str(t, "{\"n\":");
+	pk_text_uint(t, p->n, 0, ' ');
+	pk_text_str(t, ",\"time\":");
+	clock_text(t, p->ts_ns);
+	pk_text_str(t, ",\"iface\":");
+	pk_text_json(t, pk_rs_iface_name(rs, s->iface));
+	pk_text_str(t, s->dir == PK_DIR_OUT ? ",\"dir\":\"out\"" : ",\"dir\":\"in\"");
+	json_verdict(t, rs, r->kind, &s->v);
+	if (reason) {
+		pk_text_str(t, ",\"reason\":");
+		json_name(t, reason);
+	}
 	if (r->stop == PK_STOP_SELF)
-		fputs(",\"to_self\":true", out);
-	char a[INET6_ADDRSTRLEN];
-	if (r->stop == PK_STOP_DIVERT)
-		fprintf(out, ",\"diverted\":{\"address\":\"%s\",\"port\":%u}",
-			pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
+		pk_text_str(t, ",\"to_self\":true");
+	if (r->stop == PK_STOP_DIVERT) {
+		pk_text_str(t, ",\"diverted\":{\"address\":\"");
+		divert_addr(t, p->ip, &r->in.v);
+		pk_text_str(t, "\",\"port\":");
+		pk_text_uint(t, r->in.v.divert_port, 0, ' ');
+		pk_text_char(t, '}');
+	}
 	if (r->afto_egress != PK_RT_NO_IFACE) {
-		fputs(",\"afto\":{\"iface\":", out);
-		pk_json_str(out, pk_rs_iface_name(rs, r->afto_egress));
-		fputc('}', out);
+		pk_text_str(t, ",\"afto\":{\"iface\":");
+		pk_text_json(t, pk_rs_iface_name(rs, r->afto_egress));
+		pk_text_char(t, '}');
 	}
 	if (r->out.done) {
-		fputs(",\"out\":{\"iface\":", out);
-		pk_json_str(out, pk_rs_iface_name(rs, r->out.iface));
-		fprintf(out, ",\"verdict\":\"%s\",\"rule\":", pk_rp_verdict_name(r->out.v.kind));
-		json_rule(out, rs, r->out.v.rule);
-		fputs(",\"state\":", out);
-		json_state(out, &r->out.v);
-		fputc('}', out);
+		pk_text_str(t, ",\"out\":{\"iface\":");
+		pk_text_json(t, pk_rs_iface_name(rs, r->out.iface));
+		json_verdict(t, rs, r->out.v.kind, &r->out.v);
+		pk_text_char(t, '}');
 	}
 	if (r->ngen)
-		json_generated(out, rs, r);
+		json_generated(t, rs, r);
 	if (p->capture) {
-		fputs(",\"capture\":", out);
-		pk_json_str(out, p->capture);
+		pk_text_str(t, ",\"capture\":");
+		pk_text_json(t, p->capture);
 	}
-	fputs(",\"packet\":", out);
-	pk_json_str(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
-	fputs("}\n", out);
+	pk_text_str(t, ",\"packet\":");
+	pk_text_json(t, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	pk_text_str(t, "}\n");
 }
 
-static void csv_field(FILE *out, const char *s)
+/* A quoted CSV field, its quotes doubled; NULL as an empty one. */
+static void csv_field(struct pk_text *t, const char *s)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
+	pk_text_char(t, '"');
+	while (s && *s) {
+		const char *q = strchr(s, '"');
+		const size_t n = q ? (size_t)(q - s) + 1 : strlen(s);
+		pk_text_mem(t, s, n);
+		if (q)
+			pk_text_char(t, '"');
+		s += n;
 	}
-	fputc('"', out);
+	pk_text_char(t, '"');
 }
 
-static void csv_packet(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p)
+static void csv_packet(struct pk_text *t, const struct pk_rs *rs, const struct pk_rp_pkt *p)
 {
 	const struct pk_replay_result *r = p->res;
 	const struct pk_replay_step *s = pk_rp_shown_step(r);
-	char t[32], desc[160];
-	time_text(p->ts_ns, t, sizeof t);
-	fprintf(out, "%llu,%s,%s,%s,%s,", (unsigned long long)p->n, t, pk_rs_iface_name(rs, s->iface),
-		s->dir == PK_DIR_OUT ? "out" : "in", pk_rp_verdict_name(r->kind));
+	char desc[160];
+	const char *reason = pk_rp_reason_text(r);
+
+	pk_text_uint(t, p->n, 0, ' ');
+	pk_text_char(t, ',');
+	clock_text(t, p->ts_ns);
+	pk_text_char(t, ',');
+	pk_text_str(t, pk_rs_iface_name(rs, s->iface));
+	pk_text_str(t, s->dir == PK_DIR_OUT ? ",out," : ",in,");
+	pk_text_str(t, pk_rp_verdict_name(r->kind));
+	pk_text_char(t, ',');
 	if (s->v.rule == PK_RT_NO_RULE)
-		fputs(",,", out);
+		pk_text_str(t, ",,");
 	else {
-		fprintf(out, "%u,%u,", pk_rs_rule(rs, s->v.rule)->nr, pk_rs_rule(rs, s->v.rule)->line);
-		csv_field(out, pk_rs_rule_file(rs, s->v.rule));
+		pk_text_uint(t, pk_rs_rule(rs, s->v.rule)->nr, 0, ' ');
+		pk_text_char(t, ',');
+		pk_text_uint(t, pk_rs_rule(rs, s->v.rule)->line, 0, ' ');
+		pk_text_char(t, ',');
+		csv_field(t, pk_rs_rule_file(rs, s->v.rule));
 	}
-	fprintf(out, ",%s,%s,%s,%u,", event_names[s->v.state_event], pk_rp_reason_text(r) ? pk_rp_reason_text(r) : "",
-		r->out.done ? pk_rs_iface_name(rs, r->out.iface)
-		: r->afto_egress != PK_RT_NO_IFACE ? pk_rs_iface_name(rs, r->afto_egress) : "", r->ngen);
-	csv_field(out, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
-	char a[INET6_ADDRSTRLEN];
-	if (r->stop == PK_STOP_DIVERT)
-		fprintf(out, ",%s,%u\n", pk_rp_divert_addr(p->ip, &r->in.v, a, sizeof a), r->in.v.divert_port);
-	else
-		fputs(",,\n", out);
+	pk_text_char(t, ',');
+	pk_text_str(t, event_names[s->v.state_event]);
+	pk_text_char(t, ',');
+	pk_text_str(t, reason ? reason : "");
+	pk_text_char(t, ',');
+	pk_text_str(t, r->out.done ? pk_rs_iface_name(rs, r->out.iface)
+		       : r->afto_egress != PK_RT_NO_IFACE ? pk_rs_iface_name(rs, r->afto_egress) : "");
+	pk_text_char(t, ',');
+	pk_text_uint(t, r->ngen, 0, ' ');
+	pk_text_char(t, ',');
+	csv_field(t, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	if (r->stop == PK_STOP_DIVERT) {
+		pk_text_char(t, ',');
+		divert_addr(t, p->ip, &r->in.v);
+		pk_text_char(t, ',');
+		pk_text_uint(t, r->in.v.divert_port, 0, ' ');
+		pk_text_char(t, '\n');
+	} else
+		pk_text_str(t, ",,\n");
 }
+
+/* Lines are put together in STAGE bytes and written once (longer ones in
+ * pieces, never cut): printf and stdio's lock at each call were most of
+ * a packet's cost. */
+#define STAGE 1024
 
 void pk_rp_packet(FILE *out, enum pk_rp_format f, const struct pk_rs *rs, const struct pk_rp_pkt *p)
 {
-	static void (*const printers[])(FILE *, const struct pk_rs *, const struct pk_rp_pkt *) = {
+	static void (*const printers[])(struct pk_text *, const struct pk_rs *, const struct pk_rp_pkt *) = {
 		[PK_RP_TEXT] = text_packet, [PK_RP_JSONL] = json_packet, [PK_RP_CSV] = csv_packet};
-	printers[f](out, rs, p);
+	char stage[STAGE];
+	struct pk_text t;
+
+	pk_text_init_file(&t, stage, sizeof stage, out);
+	printers[f](&t, rs, p);
+	pk_text_end(&t);
 }
 
-static void text_skipped(FILE *out, const struct pk_rp_skip *k, const char *packet)
+static void text_skipped(struct pk_text *t, const struct pk_rp_skip *k, const char *packet)
 {
-	char t[32];
-	const uint64_t rel = k->ts_ns > k->first_ns ? k->ts_ns - k->first_ns : 0;
-	snprintf(t, sizeof t, "%llu.%06llu", (unsigned long long)(rel / 1000000000u),
-		 (unsigned long long)(rel % 1000000000u / 1000u));
-	fprintf(out, "%6llu %11s %-7s %-3s %-7s %-9s %-8s %s%s(%s)\n", (unsigned long long)k->n, t,
-		k->ifname ? k->ifname : "-", "-", "skip", "-", "-", packet ? packet : "", packet ? " " : "", k->why);
+	pk_text_uint(t, k->n, 6, ' ');
+	pk_text_char(t, ' ');
+	clock_field(t, k->ts_ns > k->first_ns ? k->ts_ns - k->first_ns : 0, 11);
+	pk_text_char(t, ' ');
+	pk_text_field(t, k->ifname ? k->ifname : "-", -7);
+	pk_text_str(t, " -   skip    -         -        ");
+	if (packet) {
+		pk_text_str(t, packet);
+		pk_text_char(t, ' ');
+	}
+	pk_text_char(t, '(');
+	pk_text_str(t, k->why);
+	pk_text_str(t, ")\n");
 }
 
-static void json_skipped(FILE *out, const struct pk_rp_skip *k, const char *packet)
+static void json_skipped(struct pk_text *t, const struct pk_rp_skip *k, const char *packet)
 {
-	char t[32];
-	time_text(k->ts_ns, t, sizeof t);
-	fprintf(out, "{\"n\":%llu,\"time\":%s,\"iface\":", (unsigned long long)k->n, t);
-	if (k->ifname)
-		pk_json_str(out, k->ifname);
-	else
-		fputs("null", out);
-	fputs(",\"verdict\":\"skip\",\"reason\":", out);
-	pk_json_str(out, k->why);
+	pk_text_str(t, "{\"n\":");
+	pk_text_uint(t, k->n, 0, ' ');
+	pk_text_str(t, ",\"time\":");
+	clock_text(t, k->ts_ns);
+	pk_text_str(t, ",\"iface\":");
+	pk_text_json(t, k->ifname);
+	pk_text_str(t, ",\"verdict\":\"skip\",\"reason\":");
+	pk_text_json(t, k->why);
 	if (k->capture) {
-		fputs(",\"capture\":", out);
-		pk_json_str(out, k->capture);
+		pk_text_str(t, ",\"capture\":");
+		pk_text_json(t, k->capture);
 	}
 	if (packet) {
-		fputs(",\"packet\":", out);
-		pk_json_str(out, packet);
+		pk_text_str(t, ",\"packet\":");
+		pk_text_json(t, packet);
 	}
-	fputs("}\n", out);
+	pk_text_str(t, "}\n");
 }
 
 /* The columns of csv_packet: no direction, rule, state, egress or divert. */
-static void csv_skipped(FILE *out, const struct pk_rp_skip *k, const char *packet)
+static void csv_skipped(struct pk_text *t, const struct pk_rp_skip *k, const char *packet)
 {
-	char t[32];
-	time_text(k->ts_ns, t, sizeof t);
-	fprintf(out, "%llu,%s,%s,,skip,,,,,", (unsigned long long)k->n, t, k->ifname ? k->ifname : "");
-	csv_field(out, k->why);
-	fputs(",,0,", out);
-	csv_field(out, packet);
-	fputs(",,\n", out);
+	pk_text_uint(t, k->n, 0, ' ');
+	pk_text_char(t, ',');
+	clock_text(t, k->ts_ns);
+	pk_text_char(t, ',');
+	pk_text_str(t, k->ifname ? k->ifname : "");
+	pk_text_str(t, ",,skip,,,,,");
+	csv_field(t, k->why);
+	pk_text_str(t, ",,0,");
+	csv_field(t, packet);
+	pk_text_str(t, ",,\n");
 }
 
 void pk_rp_skipped(FILE *out, enum pk_rp_format f, const struct pk_rp_skip *k)
 {
-	static void (*const printers[])(FILE *, const struct pk_rp_skip *, const char *) = {
+	static void (*const printers[])(struct pk_text *, const struct pk_rp_skip *, const char *) = {
 		[PK_RP_TEXT] = text_skipped, [PK_RP_JSONL] = json_skipped, [PK_RP_CSV] = csv_skipped};
-	char desc[160];
-	printers[f](out, k, k->ip ? pk_pkt_describe(k->ip, k->len, desc, sizeof desc) : NULL);
+	char desc[160], stage[STAGE];
+	struct pk_text t;
+
+	pk_text_init_file(&t, stage, sizeof stage, out);
+	printers[f](&t, k, k->ip ? pk_pkt_describe(k->ip, k->len, desc, sizeof desc) : NULL);
+	pk_text_end(&t);
 }
 
+/* "client:port > server:port", the addresses of IPv6 in brackets. */
 static void flow_text(const struct pk_stall_flow *fl, char *buf, size_t size)
 {
-	char c[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
-	int af = fl->af == PK_AF_INET ? AF_INET : AF_INET6;
-	inet_ntop(af, fl->client, c, sizeof c);
-	inet_ntop(af, fl->server, s, sizeof s);
-	snprintf(buf, size, af == AF_INET ? "%s:%u > %s:%u" : "[%s]:%u > [%s]:%u", c, fl->cport, s, fl->sport);
+	const bool v6 = fl->af != PK_AF_INET;
+	struct pk_text t;
+
+	pk_text_init(&t, buf, size);
+	pk_text_str(&t, v6 ? "[" : "");
+	pk_text_addr(&t, v6 ? PK_AF_INET6 : PK_AF_INET, fl->client);
+	pk_text_str(&t, v6 ? "]:" : ":");
+	pk_text_uint(&t, fl->cport, 0, ' ');
+	pk_text_str(&t, v6 ? " > [" : " > ");
+	pk_text_addr(&t, v6 ? PK_AF_INET6 : PK_AF_INET, fl->server);
+	pk_text_str(&t, v6 ? "]:" : ":");
+	pk_text_uint(&t, fl->sport, 0, ' ');
+	pk_text_end(&t);
 }
 
 struct stall_json {
@@ -344,18 +499,27 @@ struct stall_json {
 static void json_stall(void *ctx, const struct pk_stall_flow *fl, enum pk_stall_cause cause)
 {
 	const struct stall_json *c = ctx;
-	char flow[128];
+	char flow[128], stage[STAGE];
+	struct pk_text t;
+
 	flow_text(fl, flow, sizeof flow);
-	fprintf(c->out, "{\"stalled\":{\"first\":%llu,\"connection\":", (unsigned long long)fl->first_n);
-	pk_json_str(c->out, flow);
-	fputs(",\"iface\":", c->out);
-	pk_json_str(c->out, pk_rs_iface_name(c->rs, fl->in_iface));
-	fputs(",\"rule\":", c->out);
-	json_rule(c->out, c->rs, fl->rule);
-	fprintf(c->out, ",\"packets\":[%llu,%llu],\"cause\":", (unsigned long long)fl->pkts[0],
-		(unsigned long long)fl->pkts[1]);
-	pk_json_str(c->out, pk_stall_cause_text(cause));
-	fputs("}}\n", c->out);
+	pk_text_init_file(&t, stage, sizeof stage, c->out);
+	pk_text_str(&t, "{\"stalled\":{\"first\":");
+	pk_text_uint(&t, fl->first_n, 0, ' ');
+	pk_text_str(&t, ",\"connection\":");
+	pk_text_json(&t, flow);
+	pk_text_str(&t, ",\"iface\":");
+	pk_text_json(&t, pk_rs_iface_name(c->rs, fl->in_iface));
+	pk_text_str(&t, ",\"rule\":");
+	json_rule(&t, c->rs, fl->rule);
+	pk_text_str(&t, ",\"packets\":[");
+	pk_text_uint(&t, fl->pkts[0], 0, ' ');
+	pk_text_char(&t, ',');
+	pk_text_uint(&t, fl->pkts[1], 0, ' ');
+	pk_text_str(&t, "],\"cause\":");
+	pk_text_json(&t, pk_stall_cause_text(cause));
+	pk_text_str(&t, "}}\n");
+	pk_text_end(&t);
 }
 
 /* "  2 on lan0, rule @3:71 (pass in ...)", the cause, then the examples. */
@@ -425,67 +589,43 @@ static void translations(FILE *out, const struct pk_nat_map *m)
 			(unsigned long long)m->unseen);
 }
 
-/* v in decimal over width columns, aligned right, or left when asked
- * (printf's %*llu and %-*llu), at `at`; returns the end. */
-static char *put_u(char *at, unsigned long long v, int width, bool left)
-{
-	char d[20];
-	int n = 0;
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	const size_t pad = width > n ? (size_t)(width - n) : 0;
-	if (!left)
-		at = (char *)memset(at, ' ', pad) + pad;
-	while (n)
-		*at++ = d[--n];
-	if (left)
-		at = (char *)memset(at, ' ', pad) + pad;
-	return at;
-}
-
-static char *put_s(char *at, const char *s, size_t n)
-{
-	memcpy(at, s, n);
-	return at + n;
-}
-
-#define RULE_ROW_MAX (128 + 256) /* the numbers' columns, then a source line of at most 255 characters */
-/* Rows are written a block at a time: one fwrite a row was a tenth of a
+/* Rows are staged a block at a time: one fwrite a row was a tenth of a
  * large ruleset's summary. */
 #define RULE_ROWS_BLOCK (64 * 1024)
 
 /* One rule's row of the summary, "  @%-4u line %-5u %14llu %10llu %10llu
- * %10llu  %s": made by hand at `at`, since a ruleset has thousands of rows
- * and fprintf costs a few thousand instructions each; returns the end. */
-static char *rule_row(char *at, const struct pk_rs *rs, uint32_t i, const struct pk_rule_counters *rc)
+ * %10llu  %s": a ruleset has thousands of rows, and fprintf costs a few
+ * thousand instructions each. */
+static void rule_row(struct pk_text *t, const struct pk_rs *rs, uint32_t i, const struct pk_rule_counters *rc)
 {
 	const char *src = pk_rp_rule_source(rs, i);
-	at = put_u(put_s(at, "  @", 3), pk_rs_rule(rs, i)->nr, 4, true);
-	at = put_u(put_s(at, " line ", 6), pk_rs_rule(rs, i)->line, 5, true);
-	at = put_u(put_s(at, " ", 1), rc->evaluations, 14, false);
-	at = put_u(put_s(at, " ", 1), rc->packets, 10, false);
-	at = put_u(put_s(at, " ", 1), rc->bytes, 10, false);
-	at = put_u(put_s(at, " ", 1), rc->states_created, 10, false);
-	at = put_s(at, "  ", 2);
+	pk_text_str(t, "  @");
+	pk_text_uint(t, pk_rs_rule(rs, i)->nr, -4, ' ');
+	pk_text_str(t, " line ");
+	pk_text_uint(t, pk_rs_rule(rs, i)->line, -5, ' ');
+	pk_text_char(t, ' ');
+	pk_text_uint(t, rc->evaluations, 14, ' ');
+	pk_text_char(t, ' ');
+	pk_text_uint(t, rc->packets, 10, ' ');
+	pk_text_char(t, ' ');
+	pk_text_uint(t, rc->bytes, 10, ' ');
+	pk_text_char(t, ' ');
+	pk_text_uint(t, rc->states_created, 10, ' ');
+	pk_text_str(t, "  ");
 	if (src)
-		at = put_s(at, src, strlen(src));
-	*at++ = '\n';
-	return at;
+		pk_text_str(t, src);
+	pk_text_char(t, '\n');
 }
 
 static void rule_rows(FILE *out, const struct pk_engine *e, const struct pk_rs *rs)
 {
 	char block[RULE_ROWS_BLOCK];
-	size_t used = 0;
-	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++) {
-		used = (size_t)(rule_row(block + used, rs, i, pk_engine_rule_counters(e, i)) - block);
-		if (used > sizeof block - RULE_ROW_MAX) {
-			fwrite(block, 1, used, out);
-			used = 0;
-		}
-	}
-	fwrite(block, 1, used, out);
+	struct pk_text t;
+
+	pk_text_init_file(&t, block, sizeof block, out);
+	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++)
+		rule_row(&t, rs, i, pk_engine_rule_counters(e, i));
+	pk_text_end(&t);
 }
 
 void pk_rp_summary(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t)

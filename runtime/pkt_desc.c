@@ -1,12 +1,13 @@
 /* runtime/pkt_desc.c: describe a packet in one line. */
 #include "runtime/pkt_desc.h"
 
-#include <arpa/inet.h>
-#include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "runtime/bytes.h"
 #include "runtime/proto.h"
+#include "runtime/rule_vocab.h"
+#include "runtime/text.h"
 #include "runtime/wire.h"
 
 /* pf's TCPS_* numbering (netinet/tcp_fsm.h). */
@@ -64,47 +65,76 @@ static const char *icmp6_name(uint8_t type, uint8_t code)
 	}
 }
 
-static void transport(char *buf, size_t size, uint8_t proto, const uint8_t *l4, size_t l4len, const char *src,
-		      const char *dst, int v6)
+/* The transport part of the line, after the addresses' family is known. */
+static void transport(struct pk_text *t, uint8_t proto, const uint8_t *l4, size_t l4len, uint8_t af,
+		      const uint8_t *src, const uint8_t *dst)
 {
-	char fl[9];
-	bool tcp = proto == PK_PROTO_TCP, icmp4 = proto == PK_PROTO_ICMP;
+	const bool tcp = proto == PK_PROTO_TCP, icmp4 = proto == PK_PROTO_ICMP, v6 = af == PK_AF_INET6;
+
 	if ((tcp || proto == PK_PROTO_UDP) && l4len >= 4) {
-		unsigned sp = pk_get16(l4 + PK_L4_OFF_SPORT), dp = pk_get16(l4 + PK_L4_OFF_DPORT);
-		const char *fmt = v6 ? "%s [%s]:%u > [%s]:%u" : "%s %s:%u > %s:%u";
-		int k = snprintf(buf, size, fmt, tcp ? "tcp" : "udp", src, sp, dst, dp);
-		if (tcp && l4len > PK_TCP_OFF_FLAGS && k > 0 && (size_t)k < size) {
+		pk_text_str(t, tcp ? "tcp " : "udp ");
+		pk_text_str(t, v6 ? "[" : "");
+		pk_text_addr(t, af, src);
+		pk_text_str(t, v6 ? "]:" : ":");
+		pk_text_uint(t, pk_get16(l4 + PK_L4_OFF_SPORT), 0, ' ');
+		pk_text_str(t, v6 ? " > [" : " > ");
+		pk_text_addr(t, af, dst);
+		pk_text_str(t, v6 ? "]:" : ":");
+		pk_text_uint(t, pk_get16(l4 + PK_L4_OFF_DPORT), 0, ' ');
+		if (tcp && l4len > PK_TCP_OFF_FLAGS) {
+			char fl[9];
 			tcp_flags_text(l4[PK_TCP_OFF_FLAGS], fl);
-			snprintf(buf + k, size - (size_t)k, " [%s]", fl);
+			pk_text_str(t, " [");
+			pk_text_str(t, fl);
+			pk_text_char(t, ']');
 		}
 	} else if ((icmp4 || proto == PK_PROTO_ICMP6) && l4len > PK_ICMP_OFF_CODE) {
-		uint8_t type = l4[PK_ICMP_OFF_TYPE], code = l4[PK_ICMP_OFF_CODE];
-		snprintf(buf, size, "%s %s > %s %s", icmp4 ? "icmp" : "icmp6", src, dst,
-			 icmp4 ? icmp4_name(type, code) : icmp6_name(type, code));
+		const uint8_t type = l4[PK_ICMP_OFF_TYPE], code = l4[PK_ICMP_OFF_CODE];
+		pk_text_str(t, icmp4 ? "icmp " : "icmp6 ");
+		pk_text_addr(t, af, src);
+		pk_text_str(t, " > ");
+		pk_text_addr(t, af, dst);
+		pk_text_char(t, ' ');
+		pk_text_str(t, icmp4 ? icmp4_name(type, code) : icmp6_name(type, code));
+	} else {
+		pk_text_str(t, "proto ");
+		pk_text_uint(t, proto, 0, ' ');
+		pk_text_char(t, ' ');
+		pk_text_addr(t, af, src);
+		pk_text_str(t, " > ");
+		pk_text_addr(t, af, dst);
+		pk_text_str(t, l4len ? "" : " (no transport header)");
 	}
-	else
-		snprintf(buf, size, "proto %u %s > %s%s", proto, src, dst, l4len ? "" : " (no transport header)");
 }
 
+/* Built by appends, not printf: a replay describes every packet it shows. */
 char *pk_pkt_describe(const uint8_t *ip, size_t len, char *buf, size_t size)
 {
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	struct pk_text t;
+
+	pk_text_init(&t, buf, size);
 	if (len >= PK_IP4_HLEN && pk_ip_version(ip) == 4) {
-		size_t hl = pk_ip4_hlen(ip);
-		uint8_t proto = ip[PK_IP4_OFF_PROTO];
-		bool frag = (pk_get16(ip + PK_IP4_OFF_FRAG) & PK_IP4_OFFMASK) != 0;
-		inet_ntop(AF_INET, ip + PK_IP4_OFF_SRC, src, sizeof src);
-		inet_ntop(AF_INET, ip + PK_IP4_OFF_DST, dst, sizeof dst);
-		if (hl < PK_IP4_HLEN || hl > len || frag)
-			snprintf(buf, size, "ip %s > %s proto %u%s", src, dst, proto,
-				 frag ? " (fragment)" : " (bad header)");
-		else
-			transport(buf, size, proto, ip + hl, len - hl, src, dst, 0);
-	} else if (len >= PK_IP6_HLEN && pk_ip_version(ip) == 6) {
-		inet_ntop(AF_INET6, ip + PK_IP6_OFF_SRC, src, sizeof src);
-		inet_ntop(AF_INET6, ip + PK_IP6_OFF_DST, dst, sizeof dst);
-		transport(buf, size, ip[PK_IP6_OFF_NXT], ip + PK_IP6_HLEN, len - PK_IP6_HLEN, src, dst, 1);
-	} else
-		snprintf(buf, size, "not an IP packet (%zu bytes)", len);
+		const size_t hl = pk_ip4_hlen(ip);
+		const uint8_t proto = ip[PK_IP4_OFF_PROTO];
+		const bool frag = (pk_get16(ip + PK_IP4_OFF_FRAG) & PK_IP4_OFFMASK) != 0;
+		if (hl < PK_IP4_HLEN || hl > len || frag) {
+			pk_text_str(&t, "ip ");
+			pk_text_addr(&t, PK_AF_INET, ip + PK_IP4_OFF_SRC);
+			pk_text_str(&t, " > ");
+			pk_text_addr(&t, PK_AF_INET, ip + PK_IP4_OFF_DST);
+			pk_text_str(&t, " proto ");
+			pk_text_uint(&t, proto, 0, ' ');
+			pk_text_str(&t, frag ? " (fragment)" : " (bad header)");
+		} else
+			transport(&t, proto, ip + hl, len - hl, PK_AF_INET, ip + PK_IP4_OFF_SRC, ip + PK_IP4_OFF_DST);
+	} else if (len >= PK_IP6_HLEN && pk_ip_version(ip) == 6)
+		transport(&t, ip[PK_IP6_OFF_NXT], ip + PK_IP6_HLEN, len - PK_IP6_HLEN, PK_AF_INET6,
+			  ip + PK_IP6_OFF_SRC, ip + PK_IP6_OFF_DST);
+	else {
+		pk_text_str(&t, "not an IP packet (");
+		pk_text_uint(&t, len, 0, ' ');
+		pk_text_str(&t, " bytes)");
+	}
+	pk_text_end(&t);
 	return buf;
 }

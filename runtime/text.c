@@ -1,0 +1,195 @@
+/* runtime/text.c: see text.h. */
+#include "runtime/text.h"
+
+#include <string.h>
+
+#include "runtime/rule_vocab.h"
+
+void pk_text_init(struct pk_text *t, char *buf, size_t size)
+{
+	*t = (struct pk_text){.buf = buf, .size = size};
+}
+
+void pk_text_init_file(struct pk_text *t, char *buf, size_t size, FILE *out)
+{
+	*t = (struct pk_text){.buf = buf, .size = size, .out = out};
+}
+
+size_t pk_text_end(struct pk_text *t)
+{
+	if (t->out) {
+		if (t->len)
+			fwrite(t->buf, 1, t->len, t->out);
+		t->len = 0;
+	} else if (t->size)
+		t->buf[t->len] = '\0';
+	return t->total;
+}
+
+void pk_text_mem(struct pk_text *t, const char *s, size_t n)
+{
+	t->total += n;
+	if (t->out) {
+		while (n > t->size - t->len) { /* the buffer fills: out with it, the rest after */
+			const size_t k = t->size - t->len;
+			memcpy(t->buf + t->len, s, k);
+			fwrite(t->buf, 1, t->size, t->out);
+			t->len = 0;
+			s += k;
+			n -= k;
+		}
+	} else if (t->size == 0)
+		return;
+	else if (n > t->size - 1 - t->len)
+		n = t->size - 1 - t->len; /* cut, room kept for the NUL */
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+}
+
+void pk_text_str(struct pk_text *t, const char *s) { pk_text_mem(t, s, strlen(s)); }
+
+void pk_text_char(struct pk_text *t, char c)
+{
+	if (t->len + 1 < t->size) { /* room, and the NUL's after it */
+		t->buf[t->len++] = c;
+		t->total++;
+	} else
+		pk_text_mem(t, &c, 1);
+}
+
+static void pad(struct pk_text *t, char c, size_t n)
+{
+	char spaces[32];
+
+	memset(spaces, c, n < sizeof spaces ? n : sizeof spaces);
+	for (; n > sizeof spaces; n -= sizeof spaces)
+		pk_text_mem(t, spaces, sizeof spaces);
+	pk_text_mem(t, spaces, n);
+}
+
+/* n characters of what, padded to |width| as printf pads a field. */
+static void padded(struct pk_text *t, const char *what, size_t n, int width, char padc)
+{
+	const size_t w = width < 0 ? (size_t)-(int64_t)width : (size_t)width;
+
+	if (width > 0 && w > n)
+		pad(t, padc, w - n);
+	pk_text_mem(t, what, n);
+	if (width < 0 && w > n)
+		pad(t, ' ', w - n);
+}
+
+void pk_text_uint(struct pk_text *t, uint64_t v, int width, char padc)
+{
+	char d[20];
+	size_t n = 0;
+
+	do {
+		d[sizeof d - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	padded(t, d + sizeof d - n, n, width, padc);
+}
+
+void pk_text_field(struct pk_text *t, const char *s, int width) { padded(t, s, strlen(s), width, ' '); }
+
+static void quad(struct pk_text *t, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			pk_text_char(t, '.');
+		pk_text_uint(t, a[i], 0, ' ');
+	}
+}
+
+static void hex_word(struct pk_text *t, unsigned w)
+{
+	static const char digits[] = "0123456789abcdef";
+	char d[4];
+	size_t n = 0;
+
+	do {
+		d[sizeof d - ++n] = digits[w & 0xf];
+		w >>= 4;
+	} while (w);
+	pk_text_mem(t, d + sizeof d - n, n);
+}
+
+/* The longest run of zero words, the first of equal ones, when it is two
+ * words or more: its start in *base (-1: none) and its length. */
+static int zero_run(const unsigned w[8], int *len)
+{
+	int base = -1, best = 0;
+
+	for (int i = 0; i < 8;) {
+		int j = i;
+		while (j < 8 && w[j] == 0)
+			j++;
+		if (j - i > best) {
+			best = j - i;
+			base = i;
+		}
+		i = j == i ? i + 1 : j;
+	}
+	*len = best;
+	return best >= 2 ? base : -1;
+}
+
+void pk_text_addr(struct pk_text *t, uint8_t af, const uint8_t *a)
+{
+	unsigned w[8];
+	int len, base;
+
+	if (af != PK_AF_INET6) {
+		quad(t, a);
+		return;
+	}
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	base = zero_run(w, &len);
+	for (int i = 0; i < 8; i++) {
+		if (base >= 0 && i >= base && i < base + len) {
+			if (i == base)
+				pk_text_char(t, ':');
+			continue;
+		}
+		if (i)
+			pk_text_char(t, ':');
+		if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff))) {
+			quad(t, a + 12); /* ::a.b.c.d and ::ffff:a.b.c.d */
+			return;
+		}
+		hex_word(t, w[i]);
+	}
+	if (base >= 0 && base + len == 8)
+		pk_text_char(t, ':');
+}
+
+void pk_text_json(struct pk_text *t, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!s) {
+		pk_text_mem(t, "null", 4);
+		return;
+	}
+	pk_text_char(t, '"');
+	for (;;) {
+		size_t n = 0; /* a run that needs no escape, copied at once */
+		while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
+			n++;
+		pk_text_mem(t, s, n);
+		s += n;
+		if (!*s)
+			break;
+		const unsigned char c = (unsigned char)*s++;
+		if (c == '"' || c == '\\') {
+			const char e[2] = {'\\', (char)c};
+			pk_text_mem(t, e, 2);
+		} else {
+			const char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+			pk_text_mem(t, e, 6);
+		}
+	}
+	pk_text_char(t, '"');
+}
