@@ -1,48 +1,97 @@
-/* cli/replay_summary_json.c: replay's --summary as one JSON line, for --format jsonl. */
-#include <jansson.h>
-
+/* cli/replay_summary_json.c: replay's --summary as one JSON line, for --format jsonl.
+ *
+ * Written by appends (runtime/text.h), as jansson writes a compact
+ * document, keys in this order: a ruleset's rows are thousands of
+ * objects, which jansson built and freed at some thirty thousand
+ * instructions each, and whose string it refused when a source line was
+ * not UTF-8 (the rule then went missing from the list). */
 #include "cli/replay_out.h"
 #include "runtime/replay_nat.h"
+#include "runtime/text.h"
 
+/* `"key":` after the first member of an object. */
+static void key(struct pk_text *t, const char *k, bool first)
+{
+	if (!first)
+		pk_text_char(t, ',');
+	pk_text_json(t, k);
+	pk_text_char(t, ':');
+}
 
-static json_t *rule_counters_json(const struct pk_engine *e, const struct pk_rs *rs, uint32_t i)
+static void member(struct pk_text *t, const char *k, uint64_t v, bool first)
+{
+	key(t, k, first);
+	pk_text_uint(t, v, 0, ' ');
+}
+
+/* An object of counters, its keys and values in order. */
+static void counters(struct pk_text *t, const char *k, const char *const *keys, const uint64_t *v, int n)
+{
+	key(t, k, false);
+	pk_text_char(t, '{');
+	for (int i = 0; i < n; i++)
+		member(t, keys[i], v[i], i == 0);
+	pk_text_char(t, '}');
+}
+
+static void rule_row(struct pk_text *t, const struct pk_engine *e, const struct pk_rs *rs, uint32_t i)
 {
 	const struct pk_rule_counters *rc = pk_engine_rule_counters(e, i);
-	const char *src = pk_rp_rule_source(rs, i);
-	return json_pack("{s:i, s:s?, s:i, s:s?, s:I, s:I, s:I, s:I}", "nr", (json_int_t)pk_rs_rule(rs, i)->nr, "file",
-			 pk_rs_rule_file(rs, i), "line", (json_int_t)pk_rs_rule(rs, i)->line, "source", src, "evaluations",
-			 (json_int_t)rc->evaluations, "packets", (json_int_t)rc->packets, "bytes", (json_int_t)rc->bytes,
-			 "states", (json_int_t)rc->states_created);
+
+	pk_text_str(t, i ? ",{" : "{");
+	member(t, "nr", pk_rs_rule(rs, i)->nr, true);
+	key(t, "file", false);
+	pk_text_json(t, pk_rs_rule_file(rs, i));
+	member(t, "line", pk_rs_rule(rs, i)->line, false);
+	key(t, "source", false);
+	pk_text_json(t, pk_rp_rule_source(rs, i));
+	member(t, "evaluations", rc->evaluations, false);
+	member(t, "packets", rc->packets, false);
+	member(t, "bytes", rc->bytes, false);
+	member(t, "states", rc->states_created, false);
+	pk_text_char(t, '}');
 }
 
 void pk_rp_summary_json(FILE *out, const struct pk_engine *e, const struct pk_rs *rs, const struct pk_rp_totals *t)
 {
 	const struct pk_counters *c = pk_engine_counters(e);
-	json_t *verdicts = json_object(), *reasons = json_object(), *rules = json_array();
+	char stage[64 * 1024];
+	struct pk_text x;
+
+	pk_text_init_file(&x, stage, sizeof stage, out);
+	pk_text_str(&x, "{\"summary\":{");
+	member(&x, "frames", t->frames, true);
+	member(&x, "packets", t->packets, false);
+	member(&x, "bytes", t->bytes, false);
+	key(&x, "verdicts", false);
+	pk_text_char(&x, '{');
 	for (int k = PK_V_PASS; k <= PK_V_HOLD; k++)
-		json_object_set_new(verdicts, pk_rp_verdict_name((uint8_t)k), json_integer((json_int_t)t->verdict[k]));
+		member(&x, pk_rp_verdict_name((uint8_t)k), t->verdict[k], k == PK_V_PASS);
+	pk_text_char(&x, '}');
+	member(&x, "not_ip", t->not_ip, false);
+	member(&x, "outgoing", t->outgoing, false);
+	counters(&x, "states", (const char *const[]){"current", "searches", "inserts", "removals"},
+		 (const uint64_t[]){c->states_current, c->searches, c->inserts, c->removals}, 4);
+	key(&x, "reasons", false);
+	pk_text_char(&x, '{');
 	for (int r = PK_REASON_NONE + 1; r < PK_REASON_COUNT; r++)
-		json_object_set_new(reasons, pk_reason_name((enum pk_drop_reason)r), json_integer((json_int_t)c->reason[r]));
+		member(&x, pk_reason_name((enum pk_drop_reason)r), c->reason[r], r == PK_REASON_NONE + 1);
+	pk_text_char(&x, '}');
+	counters(&x, "syncookies", (const char *const[]){"sent", "validated", "failed"},
+		 (const uint64_t[]){c->syncookies_sent, c->syncookies_valid, c->syncookies_failed}, 3);
+	counters(&x, "decisions", (const char *const[]){"evaluated", "recalled"},
+		 (const uint64_t[]){c->decisions_evaluated, c->decisions_recalled}, 2);
+	counters(&x, "overload", (const char *const[]){"added", "flushed"},
+		 (const uint64_t[]){c->overload_added, c->overload_flushed}, 2);
+	key(&x, "rules", false);
+	pk_text_char(&x, '[');
 	for (uint32_t i = 0; i < pk_rs_nrules(rs); i++)
-		json_array_append_new(rules, rule_counters_json(e, rs, i));
-	json_t *summary = json_pack(
-		"{s:I, s:I, s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o, s:{s:I, s:I, s:I}, s:{s:I, s:I}, "
-		"s:{s:I, s:I}, s:o}",
-		"frames", (json_int_t)t->frames, "packets", (json_int_t)t->packets, "bytes", (json_int_t)t->bytes,
-		"verdicts", verdicts, "not_ip", (json_int_t)t->not_ip, "outgoing", (json_int_t)t->outgoing, "states",
-		"current", (json_int_t)c->states_current, "searches", (json_int_t)c->searches, "inserts",
-		(json_int_t)c->inserts, "removals", (json_int_t)c->removals, "reasons", reasons, "syncookies", "sent",
-		(json_int_t)c->syncookies_sent, "validated", (json_int_t)c->syncookies_valid, "failed",
-		(json_int_t)c->syncookies_failed, "decisions", "evaluated", (json_int_t)c->decisions_evaluated,
-		"recalled", (json_int_t)c->decisions_recalled, "overload", "added", (json_int_t)c->overload_added,
-		"flushed", (json_int_t)c->overload_flushed, "rules", rules);
+		rule_row(&x, e, rs, i);
+	pk_text_char(&x, ']');
 	if (t->nat) /* drawn translations, and what the capture showed of them */
-		json_object_set_new(summary, "translations",
-				    json_pack("{s:I, s:I, s:I, s:I}", "drawn", (json_int_t)t->nat->drawn, "taken_from_capture",
-					      (json_int_t)t->nat->adopted, "as_capture_shows", (json_int_t)t->nat->agreed,
-					      "not_in_capture", (json_int_t)t->nat->unseen));
-	json_t *line = json_pack("{s:o}", "summary", summary);
-	json_dumpf(line, out, JSON_COMPACT);
-	fputc('\n', out);
-	json_decref(line);
+		counters(&x, "translations",
+			 (const char *const[]){"drawn", "taken_from_capture", "as_capture_shows", "not_in_capture"},
+			 (const uint64_t[]){t->nat->drawn, t->nat->adopted, t->nat->agreed, t->nat->unseen}, 4);
+	pk_text_str(&x, "}}\n");
+	pk_text_end(&x);
 }

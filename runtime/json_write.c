@@ -1,21 +1,14 @@
-/* runtime/json_write.c: JSON strings, escaped. */
+/* runtime/json_write.c: JSON strings, escaped (runtime/text.c's escapes). */
 #include "runtime/json_write.h"
+
+#include "runtime/text.h"
 
 void pk_json_str(FILE *out, const char *s)
 {
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	char stage[256];
+	struct pk_text t;
+
+	pk_text_init_file(&t, stage, sizeof stage, out);
+	pk_text_json(&t, s);
+	pk_text_end(&t);
 }

@@ -9,8 +9,8 @@
 
 #include <stdio.h>
 
-/* s as a JSON string, quotes included: ", \ and control characters
- * escaped; NULL writes null. */
+/* s as a JSON string, quotes included, escaped as pk_text_json escapes;
+ * NULL writes null. */
 void pk_json_str(FILE *out, const char *s);
 
 #endif

@@ -26,7 +26,7 @@ size_t pk_text_end(struct pk_text *t)
 	return t->total;
 }
 
-void pk_text_mem(struct pk_text *t, const char *s, size_t n)
+void pk_text_spill(struct pk_text *t, const char *s, size_t n)
 {
 	t->total += n;
 	if (t->out) {
@@ -46,21 +46,16 @@ void pk_text_mem(struct pk_text *t, const char *s, size_t n)
 	t->len += n;
 }
 
-void pk_text_str(struct pk_text *t, const char *s) { pk_text_mem(t, s, strlen(s)); }
-
-void pk_text_char(struct pk_text *t, char c)
-{
-	if (t->len + 1 < t->size) { /* room, and the NUL's after it */
-		t->buf[t->len++] = c;
-		t->total++;
-	} else
-		pk_text_mem(t, &c, 1);
-}
-
 static void pad(struct pk_text *t, char c, size_t n)
 {
 	char spaces[32];
 
+	if (t->len + n < t->size) {
+		memset(t->buf + t->len, c, n);
+		t->len += n;
+		t->total += n;
+		return;
+	}
 	memset(spaces, c, n < sizeof spaces ? n : sizeof spaces);
 	for (; n > sizeof spaces; n -= sizeof spaces)
 		pk_text_mem(t, spaces, sizeof spaces);
@@ -95,11 +90,18 @@ void pk_text_field(struct pk_text *t, const char *s, int width) { padded(t, s, s
 
 static void quad(struct pk_text *t, const uint8_t *a)
 {
+	char q[16], *at = q;
+
 	for (int i = 0; i < 4; i++) {
-		if (i)
-			pk_text_char(t, '.');
-		pk_text_uint(t, a[i], 0, ' ');
+		const unsigned v = a[i];
+		if (v >= 100)
+			*at++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*at++ = (char)('0' + v / 10 % 10);
+		*at++ = (char)('0' + v % 10);
+		*at++ = '.';
 	}
+	pk_text_mem(t, q, (size_t)(at - q) - 1);
 }
 
 static void hex_word(struct pk_text *t, unsigned w)
@@ -165,9 +167,39 @@ void pk_text_addr(struct pk_text *t, uint8_t af, const uint8_t *a)
 		pk_text_char(t, ':');
 }
 
-void pk_text_json(struct pk_text *t, const char *s)
+/* The length of the UTF-8 sequence at s (1 to 4, none of it NUL), or 0
+ * when it is not one: a stray or missing continuation byte, an overlong
+ * form, a surrogate, past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s)
 {
-	static const char hex[] = "0123456789abcdef";
+	const unsigned c = s[0];
+	size_t n;
+	unsigned cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+void pk_text_json(struct pk_text *t, const char *str)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str;
 
 	if (!s) {
 		pk_text_mem(t, "null", 4);
@@ -175,20 +207,21 @@ void pk_text_json(struct pk_text *t, const char *s)
 	}
 	pk_text_char(t, '"');
 	for (;;) {
-		size_t n = 0; /* a run that needs no escape, copied at once */
-		while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
-			n++;
-		pk_text_mem(t, s, n);
+		size_t n = 0, k; /* a run that needs no escape, copied at once */
+		while (s[n] >= 0x20 && s[n] != '"' && s[n] != '\\' && (k = utf8_len(s + n)) != 0)
+			n += k;
+		pk_text_mem(t, (const char *)s, n);
 		s += n;
 		if (!*s)
 			break;
-		const unsigned char c = (unsigned char)*s++;
-		if (c == '"' || c == '\\') {
-			const char e[2] = {'\\', (char)c};
+		const unsigned char c = *s++;
+		const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+			      : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+		if (e)
 			pk_text_mem(t, e, 2);
-		} else {
-			const char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
-			pk_text_mem(t, e, 6);
+		else { /* another control character, or a byte that is not UTF-8: read as Latin-1 */
+			const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+			pk_text_mem(t, u, 6);
 		}
 	}
 	pk_text_char(t, '"');

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 struct pk_text {
 	char *buf;
@@ -36,9 +37,24 @@ void pk_text_init_file(struct pk_text *t, char *buf, size_t size, FILE *out);
  * (file mode). The whole text's length, cut or not. */
 size_t pk_text_end(struct pk_text *t);
 
-void pk_text_mem(struct pk_text *t, const char *s, size_t n);
-void pk_text_str(struct pk_text *t, const char *s);
-void pk_text_char(struct pk_text *t, char c);
+/* What does not fit in the buffer: written out, or cut. */
+void pk_text_spill(struct pk_text *t, const char *s, size_t n);
+
+/* Inline: a line is dozens of appends, most of them a few bytes into room. */
+static inline void pk_text_mem(struct pk_text *t, const char *s, size_t n)
+{
+	if (t->len + n < t->size) { /* the cut mode's NUL still fits after it */
+		memcpy(t->buf + t->len, s, n);
+		t->len += n;
+		t->total += n;
+	} else
+		pk_text_spill(t, s, n);
+}
+
+static inline void pk_text_str(struct pk_text *t, const char *s) { pk_text_mem(t, s, strlen(s)); }
+
+static inline void pk_text_char(struct pk_text *t, char c) { pk_text_mem(t, &c, 1); }
+
 /* v in decimal, in at least |width| characters as printf's "%*llu": padded
  * on the left with pad (' ', or '0' as "%0*llu"), or on the right with
  * spaces when width is negative ("%-*llu"). */
@@ -51,8 +67,11 @@ void pk_text_field(struct pk_text *t, const char *s, int width);
  * run of two or more zero words (the first of equals) as "::", and the
  * last 32 bits as a dotted quad for an IPv4-compatible or -mapped address. */
 void pk_text_addr(struct pk_text *t, uint8_t af, const uint8_t *addr);
-/* s as a JSON string, quotes included (runtime/json_write.h's escapes);
- * NULL as null. */
+/* s as a JSON string, quotes included, NULL as null: escaped as jansson
+ * escapes (\" \\ \b \f \n \r \t, other control characters \u00XX), so
+ * that lines and documents read alike; a byte that does not start valid
+ * UTF-8 (a Latin-1 comment in a rule file, an interface name) is taken as
+ * Latin-1, \u00XX, so that the line stays JSON and the byte is kept. */
 void pk_text_json(struct pk_text *t, const char *s);
 
 #endif

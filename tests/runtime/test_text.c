@@ -2,7 +2,8 @@
  * tests/runtime/test_text.c: lines built by runtime/text.c read as the
  * C library would write them: addresses as inet_ntop's, numbers and
  * fields as printf's, a cut text as snprintf's, JSON strings as
- * pk_json_str's; in file mode nothing is cut.
+ * jansson's (and bytes it refuses as Latin-1); in file mode nothing is
+ * cut.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -14,8 +15,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
-#include "runtime/json_write.h"
 #include "runtime/rule_vocab.h"
 #include "runtime/text.h"
 #include "tests/support/testmain.h"
@@ -167,30 +168,58 @@ static void test_a_line_for_a_file_is_never_cut(void **state)
 	free(mem);
 }
 
-static void test_json_strings_read_as_pk_json_str(void **state)
+static void assert_json(const char *s, const char *want)
 {
-	static const char *const strings[] = {"", "plain", "a \"quoted\" \\ path", "tab\there\nnewline\x01\x1f",
-					      "caf\xc3\xa9 \x7f end", NULL};
-	char got[128];
+	char got[256];
+	struct pk_text t;
+
+	pk_text_init(&t, got, sizeof got);
+	pk_text_json(&t, s);
+	assert_int_equal(pk_text_end(&t), strlen(want));
+	assert_string_equal(got, want);
+}
+
+/* Valid UTF-8 is escaped as jansson escapes it, every control character
+ * and every form of them among the cases. */
+static void test_json_strings_read_as_jansson_writes_them(void **state)
+{
+	static const char *const strings[] = {"", "plain", "a \"quoted\" \\ path /x", "tab\there\nnewline\r\b\f",
+					      "\x01\x1f\x7f end", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\xa5"};
+	char all[32];
 
 	(void)state;
 	for (size_t k = 0; k < PK_NELEMS(strings); k++) {
-		char *mem = NULL;
-		size_t mlen = 0;
-		FILE *f = open_memstream(&mem, &mlen);
-		struct pk_text t;
-
-		assert_non_null(f);
-		pk_json_str(f, strings[k]);
-		fclose(f);
-		pk_text_init(&t, got, sizeof got);
-		pk_text_json(&t, strings[k]);
-		assert_int_equal(pk_text_end(&t), mlen);
-		assert_string_equal(got, mem);
-		free(mem);
+		json_t *j = json_string(strings[k]);
+		char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+		assert_non_null(want);
+		assert_json(strings[k], want);
+		free(want);
+		json_decref(j);
 	}
+	for (int c = 1; c < 0x20; c++) {
+		snprintf(all, sizeof all, "<%c>", c);
+		json_t *j = json_string(all);
+		char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+		assert_json(all, want);
+		free(want);
+		json_decref(j);
+	}
+	assert_json(NULL, "null");
+}
+
+/* What jansson refuses (bytes that are not UTF-8) is kept as Latin-1. */
+static void test_bytes_that_are_not_utf8_are_read_as_latin1(void **state)
+{
+	(void)state;
+	assert_json("caf\xe9", "\"caf\\u00E9\"");
+	assert_json("\xc0\xaf overlong", "\"\\u00C0\\u00AF overlong\"");
+	assert_json("\xed\xa0\x80 surrogate", "\"\\u00ED\\u00A0\\u0080 surrogate\"");
+	assert_json("\xf4\x90\x80\x80 past", "\"\\u00F4\\u0090\\u0080\\u0080 past\"");
+	assert_json("cut \xe2\x82", "\"cut \\u00E2\\u0082\"");
+	assert_json("\x80 alone \xff", "\"\\u0080 alone \\u00FF\"");
 }
 
 PK_TEST_MAIN(cmocka_unit_test(test_addresses_read_as_inet_ntop), cmocka_unit_test(test_numbers_and_fields_read_as_printf),
 	     cmocka_unit_test(test_a_text_is_cut_as_snprintf_cuts), cmocka_unit_test(test_a_line_for_a_file_is_never_cut),
-	     cmocka_unit_test(test_json_strings_read_as_pk_json_str))
+	     cmocka_unit_test(test_json_strings_read_as_jansson_writes_them),
+	     cmocka_unit_test(test_bytes_that_are_not_utf8_are_read_as_latin1))
