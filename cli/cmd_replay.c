@@ -28,6 +28,7 @@
 #include "runtime/cacheline.h"
 #include "runtime/infile.h"
 #include "runtime/pcap_replay.h"
+#include "runtime/pkt_desc.h"
 #include "runtime/replay_decide.h"
 #include "runtime/xalloc.h"
 
@@ -62,6 +63,7 @@ struct ahead {
 	uint16_t fixed_iface; /* --iface, or PK_RT_NO_IFACE */
 	bool parse;           /* the engine runs in another thread: parse for it */
 	bool stalls;          /* stalls_wanted: the stall report's view of each packet */
+	bool describe;        /* a line a packet: its description, made here */
 	struct pk_replay_decide *decide; /* the rule walks made for it; NULL: none */
 };
 
@@ -255,13 +257,30 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 			      ? pk_engine_decision_hash(&ah->decisions, &a->parsed, a->iface, a->route.self)
 			      : 0;
 	a->decided = NULL;
+	a->desc = NULL;
 }
 
-/* The rule walks of a batch's packets made ahead, in the reading thread. */
-static void decide_batch(void *ctx, struct pk_pcap_pkt *pkts, size_t n, void *scratch)
+/* Room for a packet's description made ahead (pk_pkt_describe's lines are
+ * shorter), in the batch's scratch before the decisions'. */
+#define DESC_MAX 160
+
+/* What the reading thread makes of a whole batch: the packets'
+ * descriptions when their lines are shown (in the engine's thread they
+ * were a third of its work a packet), the rule walks made ahead. */
+static void batch_ahead(void *ctx, struct pk_pcap_pkt *pkts, size_t n, void *scratch)
 {
 	const struct ahead *ah = ctx;
-	pk_replay_decide_batch(ah->decide, pkts, n, scratch);
+	char *desc = scratch;
+
+	if (ah->describe) {
+		for (size_t i = 0; i < n; i++)
+			if (pkts[i].ahead.ready)
+				pkts[i].ahead.desc =
+					pk_pkt_describe(pkts[i].ip, pkts[i].ip_len, desc + i * DESC_MAX, DESC_MAX);
+		scratch = desc + n * DESC_MAX;
+	}
+	if (ah->decide)
+		pk_replay_decide_batch(ah->decide, pkts, n, scratch);
 }
 
 /* Rule walks are made ahead, in the reading thread, where one costs more
@@ -291,7 +310,8 @@ static int open_sources(struct run *r)
 					     .decisions = pk_engine_dc_view(r->rp.engine),
 					     .fixed_iface = r->fixed_iface,
 					     .parse = r->o.threads > 1,
-					     .stalls = r->stalls};
+					     .stalls = r->stalls,
+					     .describe = r->o.threads > 1 && !r->o.quiet};
 		if (walks_ahead(r))
 			r->ahead[i].decide = pk_replay_decide_new(r->rp.engine, r->ahead[i].flow_seed);
 		if (!(s->c = pk_pcap_open(r->o.captures[i], &s->err))) {
@@ -301,8 +321,10 @@ static int open_sources(struct run *r)
 		if (stat(r->o.captures[i], &st) == 0)
 			r->total_bytes += (uint64_t)st.st_size;
 		pk_pcap_on_decode(s->c, decode_ahead, &r->ahead[i]);
-		if (r->ahead[i].decide)
-			pk_pcap_on_batch(s->c, decide_batch, &r->ahead[i], PK_REPLAY_DECIDE_SCRATCH);
+		if (r->ahead[i].decide || r->ahead[i].describe)
+			pk_pcap_on_batch(s->c, batch_ahead, &r->ahead[i],
+					 (r->ahead[i].describe ? DESC_MAX : 0) +
+						 (r->ahead[i].decide ? PK_REPLAY_DECIDE_SCRATCH : 0));
 		if (r->o.threads > 1)
 			pk_pcap_background(s->c); /* without a thread, reading stays here */
 		s->have = pk_pcap_next(s->c, &s->p, &s->err);
@@ -477,7 +499,8 @@ static void show(struct run *r, const struct source *s, uint64_t n, uint16_t ifa
 {
 	const struct pk_pcap_pkt *p = s->p;
 	const struct pk_rp_pkt line = {n, r->last_ns, r->first_ns, r->o.ncaptures > 1 ? pk_pcap_path(s->c) : NULL,
-				       iface, p->ip, p->ip_len, res}; /* the capture's bytes, as it arrived */
+				       iface, p->ip, p->ip_len, res, /* the capture's bytes, as it arrived */
+				       p->ahead.ready ? p->ahead.desc : NULL};
 	if (!r->o.quiet)
 		pk_rp_packet(stdout, r->o.format, r->rp.rs, &line);
 	if (n == r->o.explain)

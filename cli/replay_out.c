@@ -78,6 +78,12 @@ const char *pk_rp_reason_text(const struct pk_replay_result *r)
 	return r->reason != PK_REASON_NONE ? pk_reason_name((enum pk_drop_reason)r->reason) : "match";
 }
 
+/* The packet's description: the one worked out ahead, or made in buf. */
+static const char *described(const struct pk_rp_pkt *p, char *buf, size_t size)
+{
+	return p->desc ? p->desc : pk_pkt_describe(p->ip, p->len, buf, size);
+}
+
 /* A capture time as seconds and microseconds, "%llu.%06llu". */
 static void clock_text(struct pk_text *t, uint64_t ns)
 {
@@ -168,7 +174,7 @@ static void text_packet(struct pk_text *t, const struct pk_rs *rs, const struct 
 	pk_text_char(t, ' ');
 	pk_text_field(t, event_names[s->v.state_event], -8);
 	pk_text_char(t, ' ');
-	pk_text_str(t, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	pk_text_str(t, described(p, desc, sizeof desc));
 	if (r->out.done && r->kind == PK_V_PASS) {
 		pk_text_str(t, " -> ");
 		pk_text_str(t, pk_rs_iface_name(rs, r->out.iface));
@@ -325,7 +331,7 @@ static void json_packet(struct pk_text *t, const struct pk_rs *rs, const struct 
 		pk_text_json(t, p->capture);
 	}
 	pk_text_str(t, ",\"packet\":");
-	pk_text_json(t, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	pk_text_json(t, described(p, desc, sizeof desc));
 	pk_text_str(t, "}\n");
 }
 
@@ -378,7 +384,7 @@ static void csv_packet(struct pk_text *t, const struct pk_rs *rs, const struct p
 	pk_text_char(t, ',');
 	pk_text_uint(t, r->ngen, 0, ' ');
 	pk_text_char(t, ',');
-	csv_field(t, pk_pkt_describe(p->ip, p->len, desc, sizeof desc));
+	csv_field(t, described(p, desc, sizeof desc));
 	if (r->stop == PK_STOP_DIVERT) {
 		pk_text_char(t, ',');
 		divert_addr(t, p->ip, &r->in.v);

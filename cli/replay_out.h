@@ -27,6 +27,7 @@ struct pk_rp_pkt {
 	const uint8_t *ip; /* as it arrived, before any rewrite */
 	size_t len;
 	const struct pk_replay_result *res;
+	const char *desc; /* ip's description worked out ahead (pk_pkt_describe), or NULL */
 };
 
 /* A frame not replayed: not IP, or sent by the capturing host. */

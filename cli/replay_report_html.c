@@ -238,7 +238,7 @@ static void flow_explain(FILE *out, const struct pk_rs *rs, const struct pk_repo
 	FILE *m = open_memstream(&text, &len);
 	if (!m)
 		return;
-	const struct pk_rp_pkt p = {f->first_n, f->first_ns, 0, NULL, f->iface, f->ip, f->len, &f->res};
+	const struct pk_rp_pkt p = {f->first_n, f->first_ns, 0, NULL, f->iface, f->ip, f->len, &f->res, NULL};
 	pk_rp_explain(m, rs, &p, NULL, 0, f->ip, f->len);
 	fclose(m);
 	fputs("<details><summary>explain packet ", out);

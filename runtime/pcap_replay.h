@@ -43,6 +43,7 @@ struct pk_pcap_ahead {
 	/* its rule decisions worked out ahead, way in [0] and out [1], each
 	 * valid or not (runtime/replay_decide.h); NULL: none */
 	const struct pk_decision_ahead *decided;
+	const char *desc; /* its line's description (pk_pkt_describe), or NULL */
 };
 
 struct pk_pcap_pkt {

@@ -74,16 +74,33 @@ static void padded(struct pk_text *t, const char *what, size_t n, int width, cha
 		pad(t, ' ', w - n);
 }
 
+static const char two_digits[201] = /* "00" to "99" */
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* The decimal digits of v, two at a time, ending at end; their start. */
+static char *decimal(uint64_t v, char *end)
+{
+	while (v >= 100) {
+		memcpy(end -= 2, two_digits + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(end -= 2, two_digits + 2 * v, 2);
+	else
+		*--end = (char)('0' + v);
+	return end;
+}
+
 void pk_text_uint(struct pk_text *t, uint64_t v, int width, char padc)
 {
 	char d[20];
-	size_t n = 0;
+	const char *at = decimal(v, d + sizeof d);
 
-	do {
-		d[sizeof d - ++n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	padded(t, d + sizeof d - n, n, width, padc);
+	padded(t, at, (size_t)(d + sizeof d - at), width, padc);
 }
 
 void pk_text_field(struct pk_text *t, const char *s, int width) { padded(t, s, strlen(s), width, ' '); }
@@ -93,13 +110,12 @@ static void quad(struct pk_text *t, const uint8_t *a)
 	char q[16], *at = q;
 
 	for (int i = 0; i < 4; i++) {
-		const unsigned v = a[i];
-		if (v >= 100)
-			*at++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*at++ = (char)('0' + v / 10 % 10);
-		*at++ = (char)('0' + v % 10);
-		*at++ = '.';
+		char d[3];
+		const char *from = decimal(a[i], d + sizeof d);
+		const size_t n = (size_t)(d + sizeof d - from);
+		memcpy(at, from, n);
+		at[n] = '.';
+		at += n + 1;
 	}
 	pk_text_mem(t, q, (size_t)(at - q) - 1);
 }
