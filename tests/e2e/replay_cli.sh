@@ -104,4 +104,17 @@ grep -q '^ *1 .* pass .*10.0.10.5:22 \[S\] (diverted to 127.0.0.1 port 8022, a l
 build/picket replay --format csv "$out/divert.conf" examples/freenas.pcapng >"$out/divert.csv" 2>/dev/null
 head -1 "$out/divert.csv" | grep -q ',packet,divert_address,divert_port$' && grep -q '^1,.*,127\.0\.0\.1,8022$' "$out/divert.csv" &&
 	ok "divert-to: csv's last columns name the socket" || fail "divert-to csv: $(head -c 600 "$out/divert.csv")"
+# A rule whose source line is not UTF-8 (a Latin-1 comment) stays in the
+# jsonl summary, its byte as a Latin-1 character, and every line is JSON.
+printf '%s\n' "$(sed 's/^\(pass in quick on $lan_if inet proto tcp from <admins> to $freenas port $nas_services\)$/\1 # caf\xe9/' examples/freenas.conf)" >"$out/latin1.conf"
+grep -q "caf$(printf '\351')" "$out/latin1.conf" || fail "latin1: the example's rule was not found"
+build/picket replay --format jsonl --summary "$out/latin1.conf" examples/freenas.pcapng >"$out/latin1.jsonl" 2>/dev/null
+n_rules=$(build/picket replay --quiet --summary "$out/latin1.conf" examples/freenas.pcapng 2>/dev/null | grep -c '^  @')
+/usr/bin/python3 - "$out/latin1.jsonl" "$n_rules" <<'PY' && ok "jsonl: a rule whose line is not UTF-8 is in the summary, every line JSON" || fail "jsonl with a Latin-1 rule line"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+rules = rows[-1]["summary"]["rules"]
+assert len(rules) == int(sys.argv[2]) > 0, (len(rules), sys.argv[2])
+assert any((r["source"] or "").endswith("# caf\u00e9") for r in rules)
+PY
 [ $fails -eq 0 ]
