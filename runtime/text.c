@@ -183,10 +183,10 @@ void pk_text_addr(struct pk_text *t, uint8_t af, const uint8_t *a)
 		pk_text_char(t, ':');
 }
 
-/* The length of the UTF-8 sequence at s (1 to 4, none of it NUL), or 0
- * when it is not one: a stray or missing continuation byte, an overlong
- * form, a surrogate, past U+10FFFF. */
-static size_t utf8_len(const unsigned char *s)
+/* The length of the UTF-8 sequence at s (1 to 4, none of it NUL, within
+ * avail bytes), or 0 when it is not one: a stray or missing continuation
+ * byte, an overlong form, a surrogate, past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t avail)
 {
 	const unsigned c = s[0];
 	size_t n;
@@ -202,6 +202,8 @@ static size_t utf8_len(const unsigned char *s)
 		n = 4, cp = c & 0x07;
 	else
 		return 0;
+	if (n > avail)
+		return 0;
 	for (size_t i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
@@ -210,6 +212,27 @@ static size_t utf8_len(const unsigned char *s)
 	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
 		return 0;
 	return n;
+}
+
+void pk_text_utf8(struct pk_text *t, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + n;
+
+	while (s < end) {
+		size_t run = 0, k; /* valid UTF-8, up to a NUL or a byte that is not */
+		while (s + run < end && s[run] && (k = utf8_len(s + run, (size_t)(end - s - run))) != 0)
+			run += k;
+		pk_text_mem(t, (const char *)s, run);
+		s += run;
+		if (s < end) {
+			const char c[2] = {(char)(0xc0 | *s >> 6), (char)(0x80 | (*s & 0x3f))};
+			if (*s < 0x80) /* a NUL */
+				pk_text_mem(t, (const char *)s, 1);
+			else
+				pk_text_mem(t, c, 2);
+			s++;
+		}
+	}
 }
 
 void pk_text_json(struct pk_text *t, const char *str)
@@ -224,7 +247,7 @@ void pk_text_json(struct pk_text *t, const char *str)
 	pk_text_char(t, '"');
 	for (;;) {
 		size_t n = 0, k; /* a run that needs no escape, copied at once */
-		while (s[n] >= 0x20 && s[n] != '"' && s[n] != '\\' && (k = utf8_len(s + n)) != 0)
+		while (s[n] >= 0x20 && s[n] != '"' && s[n] != '\\' && (k = utf8_len(s + n, SIZE_MAX)) != 0)
 			n += k;
 		pk_text_mem(t, (const char *)s, n);
 		s += n;

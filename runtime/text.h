@@ -67,6 +67,10 @@ void pk_text_field(struct pk_text *t, const char *s, int width);
  * run of two or more zero words (the first of equals) as "::", and the
  * last 32 bits as a dotted quad for an IPv4-compatible or -mapped address. */
 void pk_text_addr(struct pk_text *t, uint8_t af, const uint8_t *addr);
+/* n bytes of s as UTF-8: valid sequences as they are, any other byte as
+ * the Latin-1 character of its value (two bytes), as pk_text_json reads
+ * it: for a JSON library that refuses what is not UTF-8. */
+void pk_text_utf8(struct pk_text *t, const char *s, size_t n);
 /* s as a JSON string, quotes included, NULL as null: escaped as jansson
  * escapes (\" \\ \b \f \n \r \t, other control characters \u00XX), so
  * that lines and documents read alike; a byte that does not start valid

@@ -38,6 +38,15 @@ printf 'set reassemble no\n' | cat - "$ex" >"$tmp/frags.conf"
 "$picket" explain --format json "$tmp/frags.conf" 'udp from 192.168.1.10 to 10.0.10.5 in on lan0 fragment' >"$tmp/explain3.json"
 valid explain "$tmp/explain3.json" -- "explain --format json (a fragment)"
 grep -q '"fragment": *true' "$tmp/explain3.json" && echo "ok: explain: the fragment is said" || fail "explain: fragment"
+# a rule line that is not UTF-8 (a Latin-1 comment): its rule is still listed, as Latin-1
+sed 's/^\(pass in quick on $lan_if inet proto tcp from <admins> to $freenas port $nas_services\)$/\1 # caf\xe9/' "$ex" >"$tmp/latin1.conf"
+"$picket" explain --format json "$tmp/latin1.conf" 'tcp from 192.168.1.10 port 5555 to 10.0.10.5 port 22 in on lan0 flags S' \
+	>"$tmp/explain4.json"
+$py - "$tmp/explain4.json" <<'PY' && echo "ok: explain: a rule whose line is not UTF-8 is listed" || fail "explain: Latin-1 rule line"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["steps"][0]["deciding_rule"]["source"].endswith("# caf\u00e9")
+PY
 "$picket" explain --format yaml "$ex" 'tcp from 1.2.3.4 to 5.6.7.8 in on lan0' >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'text or json' "$tmp/err" && echo "ok: an unknown format is refused" || fail "--format yaml"
 

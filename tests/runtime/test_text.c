@@ -219,7 +219,39 @@ static void test_bytes_that_are_not_utf8_are_read_as_latin1(void **state)
 	assert_json("\x80 alone \xff", "\"\\u0080 alone \\u00FF\"");
 }
 
+/* For jansson: valid UTF-8 kept, other bytes as their Latin-1 characters,
+ * nothing read past n; jansson takes what comes out. */
+static void test_bytes_that_are_not_utf8_become_latin1_utf8(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *want;
+	} cases[] = {
+		{"caf\xc3\xa9", 5, "caf\xc3\xa9"},
+		{"caf\xe9", 4, "caf\xc3\xa9"},
+		{"\xe2\x82\xac euro", 8, "\xe2\x82\xac euro"},
+		{"\xe2\x82\xac", 2, "\xc3\xa2\xc2\x82"}, /* a sequence cut by n */
+		{"\xff\x80", 2, "\xc3\xbf\xc2\x80"},
+		{"", 0, ""},
+	};
+	char got[64];
+
+	(void)state;
+	for (size_t k = 0; k < PK_NELEMS(cases); k++) {
+		struct pk_text t;
+		pk_text_init(&t, got, sizeof got);
+		pk_text_utf8(&t, cases[k].in, cases[k].n);
+		pk_text_end(&t);
+		assert_string_equal(got, cases[k].want);
+		json_t *j = json_stringn(got, t.len);
+		assert_non_null(j);
+		json_decref(j);
+	}
+}
+
 PK_TEST_MAIN(cmocka_unit_test(test_addresses_read_as_inet_ntop), cmocka_unit_test(test_numbers_and_fields_read_as_printf),
 	     cmocka_unit_test(test_a_text_is_cut_as_snprintf_cuts), cmocka_unit_test(test_a_line_for_a_file_is_never_cut),
 	     cmocka_unit_test(test_json_strings_read_as_jansson_writes_them),
-	     cmocka_unit_test(test_bytes_that_are_not_utf8_are_read_as_latin1))
+	     cmocka_unit_test(test_bytes_that_are_not_utf8_are_read_as_latin1),
+	     cmocka_unit_test(test_bytes_that_are_not_utf8_become_latin1_utf8))
