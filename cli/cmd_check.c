@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/front_args.h"
 #include "cli/load.h"
+#include "verify/json_text.h"
 
 static void check_usage(FILE *out)
 {
@@ -26,10 +27,10 @@ static void check_usage(FILE *out)
 
 static json_t *diag_json(const struct pk_diag *g)
 {
-	json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:s}", "file", g->loc.file ? g->loc.file : "",
+	json_t *o = json_pack("{s:o, s:s, s:i, s:i, s:i, s:i, s:o}", "file", pk_json_text(g->loc.file ? g->loc.file : ""),
 			      "severity", pk_severity_name(g->sev), "line", (int)g->loc.line, "column",
 			      (int)g->loc.col, "end_line", (int)g->loc.end_line, "end_column", (int)g->loc.end_col,
-			      "message", g->msg);
+			      "message", pk_json_text(g->msg));
 	if (g->code)
 		json_object_set_new(o, "code", json_string(g->code));
 	if (g->nnotes) {

@@ -11,6 +11,7 @@
 #include "cli/irload.h"
 #include "cli/json_out.h"
 #include "verify/eval.h"
+#include "verify/json_text.h"
 #include "verify/lint.h"
 #include "verify/lint_out.h"
 
@@ -208,11 +209,11 @@ static json_t *step_json(const struct pk_ir_ruleset *rs, const struct step *st)
 						pk_vpkt_json(&res->out, NULL), "exact", res->nat_exact));
 	const bool ruled = !res->skipped && res->rule != PK_EVAL_NONE;
 	json_object_set_new(o, "deciding_rule", ruled ? pk_cli_rule_json(rs, res->rule) : json_null());
-	json_object_set_new(o, "verdict", json_string(ruled ? verdict_text(rs, res) : "pass"));
+	json_object_set_new(o, "verdict", pk_json_text(ruled ? verdict_text(rs, res) : "pass"));
 	char state[64];
 	if (ruled && res->pass)
 		state_text(rs, &rs->rules[res->rule], state, sizeof state);
-	json_object_set_new(o, "state", ruled && res->pass ? json_string(state) : json_null());
+	json_object_set_new(o, "state", ruled && res->pass ? pk_json_text(state) : json_null());
 	return o;
 }
 
@@ -225,8 +226,8 @@ static int print_json(const struct pk_ir_ruleset *rs, const struct explanation *
 		json_array_append_new(steps, step_json(rs, &x->step[i]));
 	const struct step *last = &x->step[x->nsteps - 1];
 	const bool passes = last->res.pass && x->route != ROUTE_NONE;
-	json_t *doc = json_pack("{s:o, s:s?, s:s?, s:s}", "steps", steps, "route", routes[x->route], "egress", x->via,
-				"verdict", passes ? "pass" : "block");
+	json_t *doc = json_pack("{s:o, s:s?, s:o, s:s}", "steps", steps, "route", routes[x->route], "egress",
+				pk_json_text(x->via), "verdict", passes ? "pass" : "block");
 	if (x->afto)
 		json_object_set_new(doc, "afto", pk_vpkt_json(&x->afto_pkt, NULL));
 	if (x->route == ROUTE_DIVERT) {

@@ -8,6 +8,7 @@
 #include "cli/json_out.h"
 #include "runtime/infile.h"
 #include "verify/eval.h"
+#include "verify/json_text.h"
 #include "verify/lint.h"
 #include "verify/lint_out.h"
 
@@ -81,12 +82,12 @@ static json_t *result_json(const struct pk_ir_ruleset *rs, const struct pk_cli_e
 {
 	const struct pk_expect *e = &run->v[k];
 	const struct pk_expect_result *r = &run->res[k];
-	json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:b}", "file", pk_infile_name(e->loc.file), "line",
-			      e->loc.line, "kind", pk_expect_kind_name(e->kind), "shape", e->text, "status",
-			      status_of(r), "holds", r->holds);
+	json_t *o = json_pack("{s:o, s:i, s:s, s:o, s:s, s:b}", "file", pk_json_text(pk_infile_name(e->loc.file)),
+			      "line", e->loc.line, "kind", pk_expect_kind_name(e->kind), "shape", pk_json_text(e->text),
+			      "status", status_of(r), "holds", r->holds);
 	if (r->holds)
 		return o;
-	json_object_set_new(o, "message", json_string(why_of(e, r)));
+	json_object_set_new(o, "message", pk_json_text(why_of(e, r)));
 	json_object_set_new(o, "witness", r->empty || r->undecided ? json_null() : pk_vpkt_json(&r->w, NULL));
 	json_t *steps = json_array();
 	for (unsigned s = 0; s < r->nsteps; s++)
@@ -125,8 +126,8 @@ static json_t *sarif_result(const struct pk_ir_ruleset *rs, const struct pk_cli_
 	}
 	char id[32];
 	snprintf(id, sizeof(id), "expect-%s", pk_expect_kind_name(e->kind));
-	return json_pack("{s:s, s:i, s:s, s:{s:s}, s:[o], s:o}", "ruleId", id, "ruleIndex", (int)e->kind, "level",
-			 "error", "message", "text", msg, "locations", sarif_loc(pk_infile_name(e->loc.file), e->loc.line,
+	return json_pack("{s:s, s:i, s:s, s:{s:o}, s:[o], s:o}", "ruleId", id, "ruleIndex", (int)e->kind, "level",
+			 "error", "message", "text", pk_json_text(msg), "locations", sarif_loc(pk_infile_name(e->loc.file), e->loc.line,
 											   NULL),
 			 "relatedLocations", related);
 }

@@ -2,10 +2,9 @@
 #include "cli/json_out.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "runtime/text.h"
+#include "verify/json_text.h"
 #include "verify/lint.h"
 
 int pk_cli_take_format(int argc, char **argv, int *i, bool *json)
@@ -32,21 +31,10 @@ json_t *pk_cli_rule_json(const struct pk_ir_ruleset *rs, uint32_t rule)
 	const struct pk_ir_rule *r = &rs->rules[rule];
 	size_t len = 0;
 	const char *text = pk_lint_rule_source(rs, rule, &len);
-	/* jansson refuses a string that is not UTF-8 (a Latin-1 comment on
-	 * the rule's line), and the rule would go missing: such bytes are
-	 * taken as Latin-1, as replay's lines take them */
-	char *utf8 = malloc(2 * len + 1);
-	struct pk_text t;
-	if (!utf8)
-		return NULL;
-	pk_text_init(&t, utf8, 2 * len + 1);
-	pk_text_utf8(&t, text ? text : "", text ? len : 0);
-	pk_text_end(&t);
-	json_t *o = json_pack("{s:i, s:s?, s:i, s:s%}", "index", (json_int_t)rule, "file", r->loc.file, "line",
-			      (json_int_t)r->loc.line, "source", utf8, t.len);
-	free(utf8);
+	json_t *o = json_pack("{s:i, s:o, s:i, s:o}", "index", (json_int_t)rule, "file", pk_json_text(r->loc.file),
+			      "line", (json_int_t)r->loc.line, "source", pk_json_textn(text ? text : "", text ? len : 0));
 	if (r->loc.origin) /* written from config.xml: the rule as the GUI names it */
-		json_object_set_new(o, "origin", json_string(r->loc.origin));
+		json_object_set_new(o, "origin", pk_json_text(r->loc.origin));
 	return o;
 }
 

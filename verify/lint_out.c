@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "verify/json_text.h"
 #include "verify/lint_out.h"
 
 static void print_text(const struct pk_ir_ruleset *rs, const struct pk_lint_report *rep, FILE *out, bool color)
@@ -36,10 +37,10 @@ json_t *pk_vpkt_json(const struct pk_vpkt *p, const char *outcome)
 	const char *from = strstr(text, " from ") + 6, *to = strstr(text, " to ") + 4;
 	snprintf(src, sizeof(src), "%.*s", (int)strcspn(from, " "), from);
 	snprintf(dst, sizeof(dst), "%.*s", (int)strcspn(to, " "), to);
-	json_t *w = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:i, s:s?, s:i, s:s?}", "packet", text, "af",
-			      p->af, "proto", p->proto, "src", src, "dst", dst, "dir",
+	json_t *w = json_pack("{s:o, s:i, s:i, s:s, s:s, s:s, s:i, s:i, s:o, s:i, s:o}", "packet", pk_json_text(text),
+			      "af", p->af, "proto", p->proto, "src", src, "dst", dst, "dir",
 			      p->dir == PK_DIR_OUT ? "out" : "in", "sport", p->sport, "dport", p->dport,
-			      "interface", p->ifname, "tcp_flags", p->flags, "outcome", outcome);
+			      "interface", pk_json_text(p->ifname), "tcp_flags", p->flags, "outcome", pk_json_text(outcome));
 	if (p->fragment)
 		json_object_set_new(w, "fragment", json_true());
 	return w;
@@ -52,7 +53,7 @@ static json_t *witness_json(const struct pk_lint_finding *f)
 
 static json_t *loc_json(const struct pk_loc *l)
 {
-	return json_pack("{s:s?, s:i, s:i}", "file", l->file, "line", l->line, "column", l->col);
+	return json_pack("{s:o, s:i, s:i}", "file", pk_json_text(l->file), "line", l->line, "column", l->col);
 }
 
 static json_t *finding_json(const struct pk_lint_finding *f)
@@ -60,7 +61,7 @@ static json_t *finding_json(const struct pk_lint_finding *f)
 	json_t *rel = json_array();
 	for (unsigned k = 0; k < f->nrelated; k++) {
 		json_t *r = loc_json(&f->related[k].loc);
-		json_object_set_new(r, "message", json_string(f->related[k].msg));
+		json_object_set_new(r, "message", pk_json_text(f->related[k].msg));
 		json_object_set_new(r, "rule", f->related[k].rule == PK_LINT_NO_RULE ? json_null()
 										      : json_integer(f->related[k].rule));
 		json_array_append_new(rel, r);
@@ -69,7 +70,7 @@ static json_t *finding_json(const struct pk_lint_finding *f)
 	json_object_set_new(o, "id", json_string(pk_lint_id_name(f->id)));
 	json_object_set_new(o, "severity", json_string(pk_severity_name(f->sev)));
 	json_object_set_new(o, "rule", f->rule == PK_LINT_NO_RULE ? json_null() : json_integer(f->rule));
-	json_object_set_new(o, "message", json_string(f->msg));
+	json_object_set_new(o, "message", pk_json_text(f->msg));
 	json_object_set_new(o, "related", rel);
 	json_object_set_new(o, "witness", witness_json(f));
 	return o;
@@ -87,13 +88,14 @@ static json_t *sarif_location(const struct pk_loc *l, const char *msg)
 		json_object_set_new(region, "endLine", json_integer(l->end_line));
 		json_object_set_new(region, "endColumn", json_integer(l->end_col + 1));
 	}
-	json_t *loc = json_pack("{s:{s:{s:s}, s:o}}", "physicalLocation", "artifactLocation", "uri",
-				l->file ? l->file : "-", "region", region);
+	json_t *loc = json_pack("{s:{s:{s:o}, s:o}}", "physicalLocation", "artifactLocation", "uri",
+				pk_json_text(l->file ? l->file : "-"), "region", region);
 	if (msg)
-		json_object_set_new(loc, "message", json_pack("{s:s}", "text", msg));
+		json_object_set_new(loc, "message", json_pack("{s:o}", "text", pk_json_text(msg)));
 	/* the GUI's name of the config.xml element, "WAN rule 3 'Allow web'" */
 	if (l->origin)
-		json_object_set_new(loc, "logicalLocations", json_pack("[{s:s, s:s}]", "name", l->origin, "kind", "member"));
+		json_object_set_new(loc, "logicalLocations",
+				    json_pack("[{s:o, s:s}]", "name", pk_json_text(l->origin), "kind", "member"));
 	return loc;
 }
 
@@ -120,8 +122,8 @@ static json_t *sarif_result(const struct pk_lint_finding *f)
 	} else {
 		snprintf(msg, sizeof(msg), "%s", f->msg);
 	}
-	json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[o]}", "ruleId", pk_lint_id_name(f->id), "ruleIndex",
-				(int)f->id, "level", sarif_level(f->sev), "message", "text", msg, "locations",
+	json_t *res = json_pack("{s:s, s:i, s:s, s:{s:o}, s:[o]}", "ruleId", pk_lint_id_name(f->id), "ruleIndex",
+				(int)f->id, "level", sarif_level(f->sev), "message", "text", pk_json_text(msg), "locations",
 				sarif_location(&f->loc, NULL));
 	if (f->nrelated) {
 		json_t *rel = json_array();
@@ -166,11 +168,12 @@ int pk_lint_print_failure(const struct pk_diags *d, FILE *out, const char *versi
 		const struct pk_diag *g = &d->v[i];
 		if (g->sev != PK_SEV_ERROR)
 			continue;
-		json_array_append_new(results, json_pack("{s:s, s:i, s:s, s:{s:s}, s:[o]}", "ruleId", "input-error",
+		json_array_append_new(results, json_pack("{s:s, s:i, s:s, s:{s:o}, s:[o]}", "ruleId", "input-error",
 							 "ruleIndex", PK_LINT_COUNT, "level", "error", "message",
-							 "text", g->msg, "locations", sarif_location(&g->loc, NULL)));
-		json_array_append_new(notes, json_pack("{s:s, s:{s:s}, s:[o]}", "level", "error", "message", "text",
-						       g->msg, "locations", sarif_location(&g->loc, NULL)));
+							 "text", pk_json_text(g->msg), "locations",
+							 sarif_location(&g->loc, NULL)));
+		json_array_append_new(notes, json_pack("{s:s, s:{s:o}, s:[o]}", "level", "error", "message", "text",
+						       pk_json_text(g->msg), "locations", sarif_location(&g->loc, NULL)));
 	}
 	return dump(json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:[{s:b, s:i, s:o}], s:o}]}", "$schema",
 			      "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",

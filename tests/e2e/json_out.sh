@@ -18,6 +18,17 @@ ex=$root/examples/freenas.conf
 
 "$picket" check --format json "$ex" >"$tmp/check.json"
 valid check "$tmp/check.json" -- "check --format json"
+# a diagnostic quoting bytes that are not UTF-8 is kept (as Latin-1), in check's JSON and lint's SARIF
+printf 'interface lan0 address 192.168.1.1/24\npass in on lan\351 all\nblock caf\351 all\n' >"$tmp/latin1-bad.conf"
+"$picket" check --format json "$tmp/latin1-bad.conf" >"$tmp/check-latin1.json" 2>/dev/null
+"$picket" lint --format sarif "$tmp/latin1-bad.conf" >"$tmp/lint-latin1.sarif" 2>/dev/null
+$py - "$tmp/check-latin1.json" "$tmp/lint-latin1.sarif" <<'PY' && echo "ok: check and lint keep a diagnostic that quotes Latin-1" || fail "check/lint with Latin-1 names"
+import json, sys
+msgs = [g["message"] for g in json.load(open(sys.argv[1], encoding="utf-8"))["diagnostics"]]
+assert any("lan\u00e9" in m for m in msgs) and any("syntax error" in m for m in msgs), msgs
+sarif = json.load(open(sys.argv[2], encoding="utf-8"))
+assert any("syntax error" in r["message"]["text"] for r in sarif["runs"][0]["results"])
+PY
 "$picket" lint --format json "$root/tests/realworld/pfconf/03-fbsd-faq-example2.conf" \
 	--topology "$root/tests/realworld/pfconf/03-fbsd-faq-example2.topo" >"$tmp/lint.json" 2>/dev/null
 valid lint "$tmp/lint.json" -- "lint --format json"
