@@ -133,8 +133,8 @@ static void hex_word(struct pk_text *t, unsigned w)
 	pk_text_mem(t, d + sizeof d - n, n);
 }
 
-/* The longest run of zero words, the first of equal ones, when it is two
- * words or more: its start in *base (-1: none) and its length. */
+/* The longest run of zero words (the first of equal ones), when it is two
+ * words or more: its start (-1: none), its length in *len. */
 static int zero_run(const unsigned w[8], int *len)
 {
 	int base = -1, best = 0;
