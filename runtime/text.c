@@ -105,17 +105,27 @@ void pk_text_uint(struct pk_text *t, uint64_t v, int width, char padc)
 
 void pk_text_field(struct pk_text *t, const char *s, int width) { padded(t, s, strlen(s), width, ' '); }
 
+/* A byte's decimal digits at at; the end. */
+static char *byte_digits(unsigned v, char *at)
+{
+	if (v >= 100) {
+		*at++ = (char)('0' + v / 100);
+		v %= 100;
+	} else if (v < 10) {
+		*at++ = (char)('0' + v);
+		return at;
+	}
+	memcpy(at, two_digits + 2 * v, 2);
+	return at + 2;
+}
+
 static void quad(struct pk_text *t, const uint8_t *a)
 {
 	char q[16], *at = q;
 
 	for (int i = 0; i < 4; i++) {
-		char d[3];
-		const char *from = decimal(a[i], d + sizeof d);
-		const size_t n = (size_t)(d + sizeof d - from);
-		memcpy(at, from, n);
-		at[n] = '.';
-		at += n + 1;
+		at = byte_digits(a[i], at);
+		*at++ = '.';
 	}
 	pk_text_mem(t, q, (size_t)(at - q) - 1);
 }
