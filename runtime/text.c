@@ -257,8 +257,15 @@ void pk_text_json(struct pk_text *t, const char *str)
 	pk_text_char(t, '"');
 	for (;;) {
 		size_t n = 0, k; /* a run that needs no escape, copied at once */
-		while (s[n] >= 0x20 && s[n] != '"' && s[n] != '\\' && (k = utf8_len(s + n, SIZE_MAX)) != 0)
-			n += k;
+		for (;;) {
+			const unsigned char c = s[n];
+			if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+				n++; /* ASCII, the usual case, without a call */
+			else if (c >= 0x80 && (k = utf8_len(s + n, SIZE_MAX)) != 0)
+				n += k;
+			else
+				break;
+		}
 		pk_text_mem(t, (const char *)s, n);
 		s += n;
 		if (!*s)
