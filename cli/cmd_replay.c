@@ -260,24 +260,20 @@ static void decode_ahead(void *ctx, const struct pk_pcap_pkt *p, struct pk_pcap_
 	a->desc = NULL;
 }
 
-/* Room for a packet's description made ahead (pk_pkt_describe's lines are
- * shorter), in the batch's scratch before the decisions'. */
-#define DESC_MAX 160
-
 /* What the reading thread makes of a whole batch: the packets'
  * descriptions when their lines are shown (in the engine's thread they
  * were a third of its work a packet), the rule walks made ahead. */
 static void batch_ahead(void *ctx, struct pk_pcap_pkt *pkts, size_t n, void *scratch)
 {
 	const struct ahead *ah = ctx;
-	char *desc = scratch;
+	char *desc = scratch; /* the descriptions, then the decisions */
 
 	if (ah->describe) {
 		for (size_t i = 0; i < n; i++)
 			if (pkts[i].ahead.ready)
-				pkts[i].ahead.desc =
-					pk_pkt_describe(pkts[i].ip, pkts[i].ip_len, desc + i * DESC_MAX, DESC_MAX);
-		scratch = desc + n * DESC_MAX;
+				pkts[i].ahead.desc = pk_pkt_describe(pkts[i].ip, pkts[i].ip_len, desc + i * PK_PKT_DESC_MAX,
+								     PK_PKT_DESC_MAX);
+		scratch = desc + n * PK_PKT_DESC_MAX;
 	}
 	if (ah->decide)
 		pk_replay_decide_batch(ah->decide, pkts, n, scratch);
@@ -323,7 +319,7 @@ static int open_sources(struct run *r)
 		pk_pcap_on_decode(s->c, decode_ahead, &r->ahead[i]);
 		if (r->ahead[i].decide || r->ahead[i].describe)
 			pk_pcap_on_batch(s->c, batch_ahead, &r->ahead[i],
-					 (r->ahead[i].describe ? DESC_MAX : 0) +
+					 (r->ahead[i].describe ? PK_PKT_DESC_MAX : 0) +
 						 (r->ahead[i].decide ? PK_REPLAY_DECIDE_SCRATCH : 0));
 		if (r->o.threads > 1)
 			pk_pcap_background(s->c); /* without a thread, reading stays here */

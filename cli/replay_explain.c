@@ -108,7 +108,7 @@ static void explain_filter(FILE *out, const struct pk_rs *rs, struct pk_match_pk
 	struct trace_ctx t = {out, rs, 0, PK_PHASE_FILTER};
 	struct pk_rs_result res;
 	struct pk_match_pkt a;
-	char d[160];
+	char d[PK_PKT_DESC_MAX];
 	uint32_t k = pk_rs_filter_walk(rs, m, 0, &res, visit, &t);
 
 	/* a fragment is translated by no rule */
@@ -158,7 +158,7 @@ void pk_rp_explain(FILE *out, const struct pk_rs *rs, const struct pk_rp_pkt *p,
 		   size_t out_len, const uint8_t *last_ip, size_t last_len)
 {
 	const struct pk_replay_result *r = p->res;
-	char d[160];
+	char d[PK_PKT_DESC_MAX];
 	fprintf(out, "packet %llu on %s: %s\n", (unsigned long long)p->n, pk_rs_iface_name(rs, p->iface),
 		pk_pkt_describe(p->ip, p->len, d, sizeof d));
 	explain_step(out, rs, &r->in, p->iface, p->ip, p->len, out_ip ? out_ip : last_ip, out_ip ? out_len : last_len);

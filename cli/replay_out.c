@@ -135,7 +135,7 @@ static void rule_text(const struct pk_rs *rs, uint32_t rule, char *buf, size_t s
 
 static void text_gen(struct pk_text *t, const struct pk_rs *rs, const struct pk_replay_result *r)
 {
-	char d[160];
+	char d[PK_PKT_DESC_MAX];
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
 		const struct pk_replay_gen *g = &r->gen[i];
 		pk_text_str(t, "                     + sent ");
@@ -158,7 +158,7 @@ static void text_packet(struct pk_text *t, const struct pk_rs *rs, const struct 
 {
 	const struct pk_replay_result *r = p->res;
 	const struct pk_replay_step *s = pk_rp_shown_step(r);
-	char rule[24], desc[160];
+	char rule[24], desc[PK_PKT_DESC_MAX];
 	const char *reason = pk_rp_reason_text(r);
 
 	pk_text_uint(t, p->n, 6, ' ');
@@ -259,7 +259,7 @@ static void json_state(struct pk_text *t, const struct pk_verdict *v)
 
 static void json_generated(struct pk_text *t, const struct pk_rs *rs, const struct pk_replay_result *r)
 {
-	char d[160];
+	char d[PK_PKT_DESC_MAX];
 	pk_text_str(t, ",\"generated\":[");
 	for (uint32_t i = 0; i < r->ngen && i < PK_REPLAY_GEN_MAX; i++) {
 		const struct pk_replay_gen *g = &r->gen[i];
@@ -289,7 +289,7 @@ static void json_packet(struct pk_text *t, const struct pk_rs *rs, const struct 
 {
 	const struct pk_replay_result *r = p->res;
 	const struct pk_replay_step *s = pk_rp_shown_step(r);
-	char desc[160];
+	char desc[PK_PKT_DESC_MAX];
 	const char *reason = pk_rp_reason_text(r);
 
 	pk_text_str(t, "{\"n\":");
@@ -354,7 +354,7 @@ static void csv_packet(struct pk_text *t, const struct pk_rs *rs, const struct p
 {
 	const struct pk_replay_result *r = p->res;
 	const struct pk_replay_step *s = pk_rp_shown_step(r);
-	char desc[160];
+	char desc[PK_PKT_DESC_MAX];
 	const char *reason = pk_rp_reason_text(r);
 
 	pk_text_uint(t, p->n, 0, ' ');
@@ -469,7 +469,7 @@ void pk_rp_skipped(FILE *out, enum pk_rp_format f, const struct pk_rp_skip *k)
 {
 	static void (*const printers[])(struct pk_text *, const struct pk_rp_skip *, const char *) = {
 		[PK_RP_TEXT] = text_skipped, [PK_RP_JSONL] = json_skipped, [PK_RP_CSV] = csv_skipped};
-	char desc[160], stage[STAGE];
+	char desc[PK_PKT_DESC_MAX], stage[STAGE];
 	struct pk_text t;
 
 	pk_text_init_file(&t, stage, sizeof stage, out);

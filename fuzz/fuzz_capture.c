@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pk_stall st;
 	struct pk_isn_map isn;
 	const struct pk_pcap_pkt *pp, *qp;
-	char d[160];
+	char d[PK_PKT_DESC_MAX];
 	uint8_t buf[65536];
 	pk_stall_init(&st);
 	pk_isn_init(&isn);

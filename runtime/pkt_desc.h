@@ -11,6 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Room for any line pk_pkt_describe writes, NUL included: a buffer of
+ * this size holds it whole, wherever it is made (replay's reading thread
+ * makes them ahead, its engine's thread otherwise). */
+#define PK_PKT_DESC_MAX 160
+
 /* Writes at most size bytes (NUL included) into buf; returns buf. */
 char *pk_pkt_describe(const uint8_t *ip, size_t len, char *buf, size_t size);
 /* pf's TCPS_* state names ("ESTABLISHED"); "?" for an unknown value. */
