@@ -58,8 +58,11 @@ const struct pkb_tabentry *pk_rs_table_entry(const struct pk_rs *rs, uint32_t ta
 
 bool pk_rs_table_match(const struct pk_rs *rs, uint32_t table, uint8_t af, const uint8_t addr[16])
 {
-	if (pk_tadd_has(&rs->adds, table, af, addr))
-		return true; /* a host overload added: the most specific entry */
+	/* a host overload added: the most specific entry. Only a fed table
+	 * looks: a reading thread's walk then never reads the set the engine
+	 * writes (engine_ahead.c walks no rule reading a fed table) */
+	if ((rs->table_use[table] & PK_TABLE_FED) && pk_tadd_has(&rs->adds, table, af, addr))
+		return true;
 	const struct pkb_tabentry *e = pk_rs_table_entry(rs, table, af, addr, false);
 	return e && !e->neg;
 }

@@ -15,12 +15,12 @@ struct pk_engine_ahead {
 	struct pk_dcache dc;
 };
 
-/* A table that overload adds to changes what the rules decide while they
- * stay loaded, under the reading thread's feet. */
+/* A table that overload adds to and a rule reads changes what the rules
+ * decide while they stay loaded, under the reading thread's feet. */
 static bool tables_grow(const struct pk_engine *e)
 {
 	for (uint32_t k = 0; k < e->nrules; k++)
-		if (e->rules[k].overload_table != PK_RT_NO_TABLE)
+		if (pk_rs_table_read(e->rs, e->rules[k].overload_table))
 			return true;
 	return false;
 }

@@ -187,6 +187,7 @@ void pk_rs_free(struct pk_rs *rs)
 	free(rs->phase_rules);
 	free(rs->groups);
 	free(rs->table_group);
+	free(rs->table_use);
 	free(rs->rt);
 	free(rs->rtgroups);
 	free(rs->rtrie);

@@ -62,6 +62,10 @@ struct pk_rs_box {
 	int16_t icmp_type, icmp_code; /* -1 unset */
 };
 
+/* struct pk_rs.table_use */
+#define PK_TABLE_READ 1u /* a rule's source or destination names it */
+#define PK_TABLE_FED 2u  /* overload adds hosts to it */
+
 struct pk_rs {
 	uint8_t *buf; /* the verified file, owned */
 	size_t len;
@@ -77,6 +81,7 @@ struct pk_rs {
 	uint32_t phase_first[PK_PHASE_COUNT + 1];
 	struct pk_rs_tgroup *groups;
 	uint32_t *table_group; /* per table: first group; table_group[ntables] = ngroups */
+	uint8_t *table_use;    /* per table: PK_TABLE_READ | PK_TABLE_FED (ruleset.c) */
 	struct pk_rs_rtent *rt;          /* routing table, grouped by (af, len), longest first */
 	struct pk_rs_rtgroup *rtgroups;  /* first and n index rt */
 	uint32_t nrtgroups;

@@ -33,7 +33,7 @@ static uint32_t table_by_name(const struct pk_rs *rs, uint32_t name)
 	for (uint32_t t = 0; want && t < PK_RS_N(rs, TABLES); t++)
 		if (!strcmp(pk_rs_str(rs, PK_RS_SEC(rs, TABLES, struct pkb_table)[t].name), want))
 			return t;
-	return PK_RT_NO_TABLE; /* pf would create it; no rule here reads it */
+	return PK_RT_NO_TABLE; /* a file from a compiler that made no table for an undeclared overload */
 }
 
 /* pf embeds at the rule's destination prefix length when its destination
@@ -127,6 +127,24 @@ bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b)
 	return true;
 }
 
+/* What the rules do with a table: read it (a rule's source or destination
+ * names it), feed it (overload adds hosts to it). Only a table both read
+ * and fed changes decisions while the rules stay loaded. */
+static void build_table_use(struct pk_rs *rs)
+{
+	const struct pkb_addr *addr = PK_RS_SEC(rs, ADDRS, struct pkb_addr);
+	const struct pkb_rule *r = PK_RS_SEC(rs, RULES, struct pkb_rule);
+
+	for (uint32_t i = 0; i < PK_RS_N(rs, RULES); i++) {
+		const struct pkb_addr *side[2] = {&addr[r[i].src], &addr[r[i].dst]};
+		for (int k = 0; k < 2; k++)
+			if (side[k]->kind == PK_ADDR_TABLE)
+				rs->table_use[side[k]->table] |= PK_TABLE_READ;
+		if (rs->rules[i].overload_table != PK_RT_NO_TABLE)
+			rs->table_use[rs->rules[i].overload_table] |= PK_TABLE_FED;
+	}
+}
+
 static int build_tables(struct pk_rs *rs)
 {
 	const struct pkb_table *tab = PK_RS_SEC(rs, TABLES, struct pkb_table);
@@ -135,8 +153,10 @@ static int build_tables(struct pk_rs *rs)
 	uint32_t nt = PK_RS_N(rs, TABLES), ng = 0;
 	rs->table_group = calloc((size_t)nt + 1, sizeof(*rs->table_group));
 	rs->groups = calloc((size_t)PK_RS_N(rs, TABINDEX) + 1, sizeof(*rs->groups));
-	if (!rs->table_group || !rs->groups)
+	rs->table_use = calloc((size_t)nt + 1, sizeof(*rs->table_use));
+	if (!rs->table_group || !rs->groups || !rs->table_use)
 		return -1;
+	build_table_use(rs);
 	for (uint32_t t = 0; t < nt; t++) {
 		rs->table_group[t] = ng;
 		for (uint32_t k = 0; k < tab[t].nindex; k++) {
@@ -288,6 +308,11 @@ int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr
 	if (pk_rs_table_entry(rs, t, af, addr, true))
 		return 0; /* the file lists that very host: pf refuses to insert it, the written entry decides */
 	return pk_tadd_put(&rs->adds, t, af, addr);
+}
+
+bool pk_rs_table_read(const struct pk_rs *rs, uint32_t t)
+{
+	return t < PK_RS_N(rs, TABLES) && (rs->table_use[t] & PK_TABLE_READ);
 }
 
 uint32_t pk_rs_table_added(const struct pk_rs *rs)

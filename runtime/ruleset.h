@@ -212,6 +212,9 @@ bool pk_rs_route_iface(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16]
 const char *pk_rs_table_name(const struct pk_rs *rs, uint32_t t);
 int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16]);
 uint32_t pk_rs_table_added(const struct pk_rs *rs);
+/* Does a rule's source or destination read table t: would a host added
+ * to it change decisions? (An overload table no rule reads only counts.) */
+bool pk_rs_table_read(const struct pk_rs *rs, uint32_t t);
 uint32_t pk_rs_ntables(const struct pk_rs *rs);
 uint32_t pk_rs_table_written(const struct pk_rs *rs, uint32_t t); /* entries in the file */
 /* The added hosts in turn: start with *cursor 0; false when none is left. */

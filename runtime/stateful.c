@@ -111,7 +111,7 @@ static void kill_state(struct pk_state *s)
 }
 
 /* pf_src_connlimit's overload: the source goes into the rule's table (the
- * rules see it at once: kept decisions are dropped), and with `flush` the
+ * rules reading it see it at once: kept decisions are dropped), and with `flush` the
  * states it created are killed, the rule's or with `global` every rule's.
  * As pf, a state is the source's when its wire key has the source on the
  * side the state came from. */
@@ -122,7 +122,8 @@ static void overload(struct pk_engine *e, uint32_t i, const struct pk_rs_rule *r
 
 	if (r->overload_table != PK_RT_NO_TABLE && pk_rs_table_add(e->rs, r->overload_table, sn->af, sn->addr) > 0) {
 		e->c.overload_added++;
-		pk_dc_clear(&e->dc);
+		if (pk_rs_table_read(e->rs, r->overload_table))
+			pk_dc_clear(&e->dc);
 	}
 	if (!r->overload_flush)
 		return;

@@ -223,9 +223,24 @@ static void test_no_walks_ahead_where_decisions_change(void **state)
 	}
 }
 
+/* An overload table that no rule reads only counts: the walks are made. */
+static void test_walks_ahead_beside_an_overload_no_rule_reads(void **state)
+{
+	struct pk_engine *e = engine_text("interface em0 address 192.0.2.1/24\ntable <other> persist\n"
+					  "block in from <other>\n"
+					  "pass in proto tcp all keep state (max-src-conn 5, overload <bad>)\n");
+	struct pk_engine_ahead *a = pk_engine_ahead_new(e);
+
+	(void)state;
+	assert_non_null(a);
+	pk_engine_ahead_free(a);
+	pk_engine_free(e);
+}
+
 PK_TEST_MAIN(
 	cmocka_unit_test(test_decisions_ahead_change_no_verdict_and_no_counter),
 	cmocka_unit_test(test_engine_takes_a_decision_only_under_its_key),
 	cmocka_unit_test(test_translations_are_left_to_the_engine),
 	cmocka_unit_test(test_no_walks_ahead_where_decisions_change),
+	cmocka_unit_test(test_walks_ahead_beside_an_overload_no_rule_reads),
 )

@@ -143,6 +143,32 @@ static void test_a_written_negated_host_keeps_deciding(void **state)
 	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40002), pk_et_syn), PK_V_PASS);
 }
 
+/* pf attaches an overload table when it loads the rule: one that no line
+ * declares and no rule reads still takes the source, and only counts. */
+static void test_an_undeclared_table_is_made_and_filled(void **state)
+{
+	const struct pk_rs *rs;
+	uint32_t cursor = 0, t;
+	uint8_t af, addr[16];
+
+	(void)state;
+	pk_et_start(PK_ET_TOPO "pass in on lan0 proto udp all no state\n"
+			       "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad>)\n");
+	assert_int_equal(pk_et_udp(0, et.lan, PK_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
+	assert_int_equal(et.v.reason, PK_REASON_SRC_LIMIT);
+	assert_int_equal(pk_engine_counters(et.eng)->overload_added, 1);
+	rs = pk_engine_ruleset(et.eng);
+	assert_true(pk_rs_table_next_added(rs, &cursor, &t, &af, addr));
+	assert_string_equal(pk_rs_table_name(rs, t), "bad");
+	assert_int_equal(af, PK_AF_INET);
+	assert_false(pk_rs_table_read(rs, t));
+	/* no rule reads it: the kept decision stays */
+	assert_int_equal(pk_et_udp(1, et.lan, PK_DIR_IN, dns), PK_V_PASS);
+	assert_int_equal(pk_engine_counters(et.eng)->decisions_recalled, 1);
+}
+
 static void test_the_set_is_bounded_and_exact(void **state)
 {
 	struct pk_tadd_set s;
@@ -170,5 +196,6 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_flush_global_kills_the_sources_states_of_every_rule, pk_et_teardown),
 	cmocka_unit_test_teardown(test_rate_limit_overloads_too, pk_et_teardown),
 	cmocka_unit_test_teardown(test_a_written_negated_host_keeps_deciding, pk_et_teardown),
+	cmocka_unit_test_teardown(test_an_undeclared_table_is_made_and_filled, pk_et_teardown),
 	cmocka_unit_test(test_the_set_is_bounded_and_exact),
 )
