@@ -87,6 +87,12 @@
 	  "webmin, the firewall's own web interface), databases, file sharing, and snmp, ldap, or dns "    \
 	  "and ntp on the firewall; info for the rest. Restrict the source (a table of admin addresses) " \
 	  "or close the port; suppress it inline when the service is public on purpose.")                  \
+	X(OVERLOAD_UNREAD, "overload-unread", PK_SEV_WARNING, 1, "Overload table that no rule reads",     \
+	  "max-src-conn and max-src-conn-rate refuse the connection over the limit; `overload <table>` "   \
+	  "then adds its source to the table so that a rule such as `block quick from <table>` stops "    \
+	  "the source's next connections. No rule reads this table: the source is added and its next "    \
+	  "connections pass as before (flush still kills its states). Add the block rule, or correct "    \
+	  "the table's name. A rule in an anchor that is not given to picket is not seen.")               \
 	X(ADAPTIVE_ORDER, "adaptive-order", PK_SEV_WARNING, 1, "adaptive.end is not above adaptive.start", \
 	  "Adaptive timeouts scale down linearly as the state count goes from adaptive.start to "          \
 	  "adaptive.end; with end at or below start the scaling is undefined. Set adaptive.end above "     \

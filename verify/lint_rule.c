@@ -1,10 +1,11 @@
 /*
  * verify/lint_rule.c: checks that read one rule or the options alone:
  * block vs reject by interface type (reference: pfSense firewalling
- * fundamentals), state types, what user and group are taken to match, and
- * `set` values that cannot work.
+ * fundamentals), state types, what user and group are taken to match, an
+ * overload table nothing reads, and `set` values that cannot work.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -176,6 +177,53 @@ static void check_states_memory(struct pk_lint_ctx *x)
 		    o->limits[PK_LIMIT_STATES], (unsigned long long)(need >> 20), (unsigned long long)(mem >> 20));
 }
 
+/* The first supported rule whose source or destination names table t. */
+static const struct pk_ir_rule *table_reader(const struct pk_ir_ruleset *rs, uint32_t t)
+{
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		if (!r->unsupported && ((r->src.kind == PK_ADDR_TABLE && r->src.table == t) ||
+					(r->dst.kind == PK_ADDR_TABLE && r->dst.table == t)))
+			return r;
+	}
+	return NULL;
+}
+
+/* Is rule i the first to overload into its table (one finding a table)? */
+static bool first_overload(const struct pk_ir_ruleset *rs, uint32_t i)
+{
+	for (uint32_t k = 0; k < i; k++)
+		if (!rs->rules[k].unsupported && str_same(rs->rules[k].sopts.overload_table, rs->rules[i].sopts.overload_table))
+			return false;
+	return true;
+}
+
+/* overload <t> where no rule reads <t>: the offender is added and never
+ * stopped. A table some rule reads with a name one typo away is offered. */
+static void check_overload(struct pk_lint_ctx *x, uint32_t i)
+{
+	const struct pk_ir_ruleset *rs = x->rs;
+	const struct pk_ir_rule *r = &rs->rules[i];
+	const struct pk_ir_table *t = pk_ir_table_find(rs, r->sopts.overload_table);
+	if (!t || table_reader(rs, (uint32_t)(t - rs->tables)) || !first_overload(rs, i))
+		return;
+	const char **read = calloc(rs->ntables + 1, sizeof(*read));
+	unsigned n = 0;
+	for (uint32_t k = 0; read && k < rs->ntables; k++)
+		if (!rs->tables[k].implicit && table_reader(rs, k))
+			read[n++] = rs->tables[k].name;
+	const char *best = read ? pk_did_you_mean(t->name, read, n) : NULL;
+	struct pk_lint_finding *f =
+		pk_lint_add(x->rep, PK_LINT_OVERLOAD_UNREAD, r, NULL,
+			    "overload <%s>: no rule reads the table, so a source over the limit is added to it and "
+			    "its next connections pass as before%s%s%s",
+			    t->name, best ? " (did you mean <" : "", best ? best : "", best ? ">?)" : "");
+	if (f && best)
+		pk_lint_relate(x->rep, f, table_reader(rs, (uint32_t)(pk_ir_table_find(rs, best) - rs->tables)), NULL,
+			       "this rule reads <%s>", best);
+	free(read);
+}
+
 void pk_lint_rules(struct pk_lint_ctx *x)
 {
 	for (uint32_t i = 0; i < x->rs->nrules; i++) {
@@ -183,6 +231,8 @@ void pk_lint_rules(struct pk_lint_ctx *x)
 			continue;
 		check_rule(x, &x->rs->rules[i]);
 		check_owner(x, i ? &x->rs->rules[i - 1] : NULL, &x->rs->rules[i]);
+		if (x->rs->rules[i].sopts.overload_table && pk_lint_on(x, PK_LINT_OVERLOAD_UNREAD))
+			check_overload(x, i);
 	}
 	if (pk_lint_on(x, PK_LINT_TIMEOUT_ORDER) || pk_lint_on(x, PK_LINT_ADAPTIVE_ORDER))
 		check_timeouts(x);
