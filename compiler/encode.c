@@ -228,7 +228,8 @@ static void enc_table(struct pk_enc *e, const struct pk_ir_table *t)
 	rec->name = pk_enc_string(e, t->name);
 	pk_enc_loc(e, &t->loc, &rec->loc);
 	rec->flags = (t->persist ? PKB_TAB_PERSIST : 0) | (t->is_const ? PKB_TAB_CONST : 0) |
-		     (t->counters ? PKB_TAB_COUNTERS : 0) | (t->implicit ? PKB_TAB_IMPLICIT : 0);
+		     (t->counters ? PKB_TAB_COUNTERS : 0) | (t->implicit ? PKB_TAB_IMPLICIT : 0) |
+		     (t->undeclared ? PKB_TAB_UNDECLARED : 0);
 	rec->entry_first = PK_ENC_COUNT(e, TABENTRIES);
 	rec->nentries = t->nentries;
 	rec->index_first = PK_ENC_COUNT(e, TABINDEX);

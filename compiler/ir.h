@@ -174,6 +174,7 @@ struct pk_ir_table {
 	struct pk_loc loc;
 	bool persist, is_const, counters;
 	bool implicit; /* made by the compiler for (IF) or self */
+	bool undeclared; /* no table line: made for a rule that names it (pf attaches it with the rule) */
 	struct pk_ir_table_entry *entries;
 	uint32_t nentries;
 	uint32_t ninline; /* with files: entries[0..ninline) are written inline, the rest read

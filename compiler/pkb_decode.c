@@ -162,6 +162,7 @@ static void dec_tables(struct pk_dec *x)
 		o->is_const = s->flags & PKB_TAB_CONST;
 		o->counters = s->flags & PKB_TAB_COUNTERS;
 		o->implicit = s->flags & PKB_TAB_IMPLICIT;
+		o->undeclared = s->flags & PKB_TAB_UNDECLARED;
 		o->nentries = s->nentries;
 		o->entries = pk_arena_array(x->a, s->nentries, sizeof(*o->entries));
 		for (uint32_t i = 0; i < s->nentries; i++) {

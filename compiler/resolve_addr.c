@@ -330,6 +330,7 @@ static bool res_table_ref(struct pk_res *r, const struct pk_ast_host *h, struct 
 		/* pf creates a table a rule names; say so, it may be a typo */
 		pk_warning(r->d, &h->loc, "table <%s> is not defined; it will start empty", h->a);
 		t = (int)pk_res_table_add(r, h->a, &h->loc);
+		r->rs->tables[t].undeclared = true;
 	}
 	a->kind = PK_ADDR_TABLE;
 	a->table = (uint32_t)t;

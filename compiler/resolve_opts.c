@@ -147,8 +147,10 @@ static void res_state_list(struct pk_res *r, const struct pk_ast_opt *list, stru
 		case PK_S_OVERLOAD:
 			/* pf attaches the table when it loads the rule: one no
 			 * line declares starts empty, and overload fills it */
-			if (pk_res_table_find(r, x->s) < 0)
-				pk_res_table_add(r, x->s, &x->loc);
+			if (pk_res_table_find(r, x->s) < 0) {
+				uint32_t t = pk_res_table_add(r, x->s, &x->loc); /* may move the tables */
+				r->rs->tables[t].undeclared = true;
+			}
 			s->overload_table = x->s;
 			s->overload_flush = x->n >= 1;
 			s->overload_flush_global = x->n == 2;

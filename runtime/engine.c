@@ -122,6 +122,7 @@ void pk_engine_reload(struct pk_engine *e, struct pk_rs *rs)
 		if (pk_st_ext(&e->st, i))
 			pk_st_ext(&e->st, i)->src_node = PK_SN_NONE;
 	}
+	pk_rs_table_carry(rs, e->rs);
 	pk_rs_free(e->rs);
 	e->rs = rs;
 	e->opt = pk_rs_options(rs);

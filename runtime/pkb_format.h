@@ -29,7 +29,7 @@
 
 #define PKB_MAGIC "PKB\x01\r\n\x1a\n" /* 8 bytes: binary, version-marked, catches CRLF mangling */
 #define PKB_MAGIC_LEN 8
-#define PKB_VERSION 11
+#define PKB_VERSION 12
 #define PKB_NONE UINT32_MAX   /* no string, no index */
 #define PKB_ALIGN 8           /* every section offset */
 #define PKB_MAX_CUT 256       /* boundaries in one CUT instruction */
@@ -176,6 +176,7 @@ struct pkb_route {
 #define PKB_TAB_CONST 2u
 #define PKB_TAB_COUNTERS 4u
 #define PKB_TAB_IMPLICIT 8u
+#define PKB_TAB_UNDECLARED 16u /* no table line defines it: pf keeps its hosts across a reload */
 struct pkb_table {
 	uint32_t name;
 	struct pkb_loc loc;

@@ -39,7 +39,7 @@ static int v_table(const struct pk_rs *rs, struct pk_err *err, uint32_t t)
 		return pk_err_at(err, at, "table %u: name outside the string section", t);
 	if (tab->loc.file != PKB_NONE && tab->loc.file >= PK_RS_N(rs, SOURCES))
 		return pk_err_at(err, at + 4, "table %u: source file index %u out of range", t, tab->loc.file);
-	if (tab->flags > 15)
+	if (tab->flags > (PKB_TAB_UNDECLARED << 1) - 1)
 		return pk_err_at(err, at + 24, "table %u: unknown flags 0x%x", t, tab->flags);
 	if ((uint64_t)tab->entry_first + tab->nentries > PK_RS_N(rs, TABENTRIES) ||
 	    (uint64_t)tab->index_first + tab->nindex > PK_RS_N(rs, TABINDEX) ||

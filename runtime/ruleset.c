@@ -26,14 +26,12 @@ static struct pkb_prefix pool_prefix(const struct pk_rs *rs, const struct pkb_ad
 	return p;
 }
 
-static uint32_t table_by_name(const struct pk_rs *rs, uint32_t name)
+static uint32_t table_by_name(const struct pk_rs *rs, const char *want)
 {
-	const char *want = pk_rs_str(rs, name);
-
 	for (uint32_t t = 0; want && t < PK_RS_N(rs, TABLES); t++)
 		if (!strcmp(pk_rs_str(rs, PK_RS_SEC(rs, TABLES, struct pkb_table)[t].name), want))
 			return t;
-	return PK_RT_NO_TABLE; /* a file from a compiler that made no table for an undeclared overload */
+	return PK_RT_NO_TABLE;
 }
 
 /* pf embeds at the rule's destination prefix length when its destination
@@ -88,7 +86,8 @@ static void build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		o->src_track = s->src_track;
 		o->policy = s->policy;
 		o->sloppy = s->flags & PKB_SO_SLOPPY;
-		o->overload_table = table_by_name(rs, s->overload_table);
+		/* none in a file from a compiler that made no table for an undeclared overload */
+		o->overload_table = table_by_name(rs, pk_rs_str(rs, s->overload_table));
 		o->overload_flush = s->flags & PKB_SO_OVERLOAD_FLUSH;
 		o->overload_flush_global = s->flags & PKB_SO_OVERLOAD_FLUSH_GLOBAL;
 		memcpy(o->timeouts, s->timeouts, sizeof(o->timeouts));
@@ -263,16 +262,23 @@ static int build_self(struct pk_rs *rs)
 	return 0;
 }
 
-/* Room for overload's hosts, only when some rule overloads: what the
- * table-entries limit leaves after the written entries. */
+/* Room for overload's hosts: what the table-entries limit leaves after
+ * the written entries. */
+static uint32_t adds_room(const struct pk_rs *rs)
+{
+	uint32_t limit = rs->opts.limit_table_entries, written = PK_RS_N(rs, TABENTRIES);
+	uint32_t room = limit > written ? limit - written : 0;
+
+	return room < PK_TADD_MAX ? room : PK_TADD_MAX;
+}
+
+/* The room is made only when some rule overloads. */
 static int build_adds(struct pk_rs *rs)
 {
-	uint32_t room = 0, limit = rs->opts.limit_table_entries, written = PK_RS_N(rs, TABENTRIES);
-
 	for (uint32_t i = 0; i < PK_RS_N(rs, RULES); i++)
 		if (rs->rules[i].overload_table != PK_RT_NO_TABLE)
-			room = limit > written ? limit - written : 0;
-	return pk_tadd_init(&rs->adds, room < PK_TADD_MAX ? room : PK_TADD_MAX);
+			return pk_tadd_init(&rs->adds, adds_room(rs));
+	return pk_tadd_init(&rs->adds, 0);
 }
 
 int pk_rs_build(struct pk_rs *rs)
@@ -308,6 +314,30 @@ int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr
 	if (pk_rs_table_entry(rs, t, af, addr, true))
 		return 0; /* the file lists that very host: pf refuses to insert it, the written entry decides */
 	return pk_tadd_put(&rs->adds, t, af, addr);
+}
+
+static bool undeclared(const struct pk_rs *rs, uint32_t t)
+{
+	return PK_RS_SEC(rs, TABLES, struct pkb_table)[t].flags & PKB_TAB_UNDECLARED;
+}
+
+uint32_t pk_rs_table_carry(struct pk_rs *to, const struct pk_rs *from)
+{
+	uint32_t cursor = 0, t, moved = 0;
+	uint8_t af, addr[16];
+
+	while (pk_tadd_next(&from->adds, &cursor, &t, &af, addr)) {
+		const uint32_t nt = table_by_name(to, pk_rs_table_name(from, t));
+
+		if (nt == PK_RT_NO_TABLE || !undeclared(to, nt))
+			continue;
+		/* rules that only read the table made no room for hosts */
+		if (!to->adds.cap && (pk_tadd_init(&to->adds, adds_room(to)) || !to->adds.cap))
+			break;
+		to->table_use[nt] |= PK_TABLE_FED;
+		moved += pk_rs_table_add(to, nt, af, addr) > 0;
+	}
+	return moved;
 }
 
 bool pk_rs_table_read(const struct pk_rs *rs, uint32_t t)

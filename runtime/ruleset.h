@@ -212,6 +212,12 @@ bool pk_rs_route_iface(const struct pk_rs *rs, uint8_t af, const uint8_t dst[16]
 const char *pk_rs_table_name(const struct pk_rs *rs, uint32_t t);
 int pk_rs_table_add(struct pk_rs *rs, uint32_t t, uint8_t af, const uint8_t addr[16]);
 uint32_t pk_rs_table_added(const struct pk_rs *rs);
+/* At a reload, from the old rules to the new (before any packet meets
+ * them): pf keeps a table that no line defines, as the new rules attach
+ * the kernel's table before the old ones let it go, and refills one the
+ * new file defines. The hosts overload added move to the new rules' table
+ * of the same name when no line of theirs defines it. Returns how many. */
+uint32_t pk_rs_table_carry(struct pk_rs *to, const struct pk_rs *from);
 /* Does a rule's source or destination read table t: would a host added
  * to it change decisions? (An overload table no rule reads only counts.) */
 bool pk_rs_table_read(const struct pk_rs *rs, uint32_t t);

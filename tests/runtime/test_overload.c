@@ -17,6 +17,7 @@
 #include "runtime/proto.h"
 #include "runtime/table_add.h"
 #include "tests/support/engtest.h"
+#include "tests/support/rstest.h"
 #include "tests/support/testmain.h"
 
 #define CL "192.168.1.50"
@@ -169,6 +170,53 @@ static void test_an_undeclared_table_is_made_and_filled(void **state)
 	assert_int_equal(pk_engine_counters(et.eng)->decisions_recalled, 1);
 }
 
+/* The client breaks max-src-conn 1 of rules that overload <bad> and
+ * block it (declared by decl), then the same rules are loaded again. */
+static void overload_then_reload(const char *decl)
+{
+	char rules[512];
+
+	snprintf(rules, sizeof(rules),
+		 PK_ET_TOPO "%sblock in quick from <bad>\n"
+			    "pass in on lan0 proto tcp all keep state (max-src-conn 1, overload <bad>)\n",
+		 decl);
+	pk_et_start(rules);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40000)), PK_V_PASS);
+	assert_int_equal(pk_et_handshake(0, et.lan, ssh(CL, 40001)), PK_V_BLOCK);
+	assert_int_equal(pk_rs_table_added(pk_engine_ruleset(et.eng)), 1);
+	pk_engine_reload(et.eng, pk_test_rules(rules));
+}
+
+/* pf keeps a table no line defines across a reload (the new rules attach
+ * it before the old let it go), and refills one the file defines. */
+static void test_a_reload_keeps_the_hosts_of_an_undeclared_table(void **state)
+{
+	(void)state;
+	overload_then_reload("");
+	assert_int_equal(pk_rs_table_added(pk_engine_ruleset(et.eng)), 1);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40002), pk_et_syn), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 0);
+}
+
+static void test_a_reload_refills_a_declared_table(void **state)
+{
+	(void)state;
+	overload_then_reload("table <bad> persist\n");
+	assert_int_equal(pk_rs_table_added(pk_engine_ruleset(et.eng)), 0);
+	assert_int_equal(pk_et_handshake(1, et.lan, ssh(CL, 40002)), PK_V_PASS);
+}
+
+/* Rules that only read the table made no room for hosts: the carried ones get some. */
+static void test_a_reload_carries_hosts_to_rules_that_only_read_the_table(void **state)
+{
+	(void)state;
+	overload_then_reload("");
+	pk_engine_reload(et.eng, pk_test_rules(PK_ET_TOPO "block in quick from <bad>\npass in on lan0 proto tcp all\n"));
+	assert_int_equal(pk_rs_table_added(pk_engine_ruleset(et.eng)), 1);
+	assert_int_equal(pk_et_tcp(1, et.lan, PK_DIR_IN, ssh(CL, 40002), pk_et_syn), PK_V_BLOCK);
+	assert_int_equal(et.v.rule, 0);
+}
+
 static void test_the_set_is_bounded_and_exact(void **state)
 {
 	struct pk_tadd_set s;
@@ -197,5 +245,8 @@ PK_TEST_MAIN(
 	cmocka_unit_test_teardown(test_rate_limit_overloads_too, pk_et_teardown),
 	cmocka_unit_test_teardown(test_a_written_negated_host_keeps_deciding, pk_et_teardown),
 	cmocka_unit_test_teardown(test_an_undeclared_table_is_made_and_filled, pk_et_teardown),
+	cmocka_unit_test_teardown(test_a_reload_keeps_the_hosts_of_an_undeclared_table, pk_et_teardown),
+	cmocka_unit_test_teardown(test_a_reload_refills_a_declared_table, pk_et_teardown),
+	cmocka_unit_test_teardown(test_a_reload_carries_hosts_to_rules_that_only_read_the_table, pk_et_teardown),
 	cmocka_unit_test(test_the_set_is_bounded_and_exact),
 )
