@@ -177,51 +177,52 @@ static void check_states_memory(struct pk_lint_ctx *x)
 		    o->limits[PK_LIMIT_STATES], (unsigned long long)(need >> 20), (unsigned long long)(mem >> 20));
 }
 
-/* The first supported rule whose source or destination names table t. */
-static const struct pk_ir_rule *table_reader(const struct pk_ir_ruleset *rs, uint32_t t)
-{
-	for (uint32_t i = 0; i < rs->nrules; i++) {
-		const struct pk_ir_rule *r = &rs->rules[i];
-		if (!r->unsupported && ((r->src.kind == PK_ADDR_TABLE && r->src.table == t) ||
-					(r->dst.kind == PK_ADDR_TABLE && r->dst.table == t)))
-			return r;
-	}
-	return NULL;
-}
-
-/* Is rule i the first to overload into its table (one finding a table)? */
-static bool first_overload(const struct pk_ir_ruleset *rs, uint32_t i)
-{
-	for (uint32_t k = 0; k < i; k++)
-		if (!rs->rules[k].unsupported && str_same(rs->rules[k].sopts.overload_table, rs->rules[i].sopts.overload_table))
-			return false;
-	return true;
-}
-
 /* overload <t> where no rule reads <t>: the offender is added and never
- * stopped. A table some rule reads with a name one typo away is offered. */
-static void check_overload(struct pk_lint_ctx *x, uint32_t i)
+ * stopped. A table some rule reads with a name one typo away is offered,
+ * with the first rule reading it. One finding a table, at its first
+ * overload. */
+static void check_overloads(struct pk_lint_ctx *x)
 {
 	const struct pk_ir_ruleset *rs = x->rs;
-	const struct pk_ir_rule *r = &rs->rules[i];
-	const struct pk_ir_table *t = pk_ir_table_find(rs, r->sopts.overload_table);
-	if (!t || table_reader(rs, (uint32_t)(t - rs->tables)) || !first_overload(rs, i))
-		return;
+	const struct pk_ir_rule **reader = calloc(rs->ntables + 1, sizeof(*reader));
 	const char **read = calloc(rs->ntables + 1, sizeof(*read));
+	uint32_t *read_table = calloc(rs->ntables + 1, sizeof(*read_table));
+	bool *told = calloc(rs->ntables + 1, sizeof(*told));
 	unsigned n = 0;
-	for (uint32_t k = 0; read && k < rs->ntables; k++)
-		if (!rs->tables[k].implicit && table_reader(rs, k))
-			read[n++] = rs->tables[k].name;
-	const char *best = read ? pk_did_you_mean(t->name, read, n) : NULL;
-	struct pk_lint_finding *f =
-		pk_lint_add(x->rep, PK_LINT_OVERLOAD_UNREAD, r, NULL,
-			    "overload <%s>: no rule reads the table, so a source over the limit is added to it and "
-			    "its next connections pass as before%s%s%s",
-			    t->name, best ? " (did you mean <" : "", best ? best : "", best ? ">?)" : "");
-	if (f && best)
-		pk_lint_relate(x->rep, f, table_reader(rs, (uint32_t)(pk_ir_table_find(rs, best) - rs->tables)), NULL,
-			       "this rule reads <%s>", best);
+
+	for (uint32_t i = 0; reader && i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		const struct pk_ir_addr *side[2] = {&r->src, &r->dst};
+		for (int k = 0; k < 2 && !r->unsupported; k++)
+			if (side[k]->kind == PK_ADDR_TABLE && side[k]->table < rs->ntables && !reader[side[k]->table])
+				reader[side[k]->table] = r;
+	}
+	for (uint32_t t = 0; reader && read && read_table && t < rs->ntables; t++)
+		if (reader[t] && !rs->tables[t].implicit) {
+			read_table[n] = t;
+			read[n++] = rs->tables[t].name;
+		}
+	for (uint32_t i = 0; reader && read && read_table && told && i < rs->nrules; i++) {
+		const struct pk_ir_rule *r = &rs->rules[i];
+		const struct pk_ir_table *t =
+			r->unsupported || !r->sopts.overload_table ? NULL : pk_ir_table_find(rs, r->sopts.overload_table);
+		if (!t || reader[t - rs->tables] || told[t - rs->tables])
+			continue;
+		told[t - rs->tables] = true;
+		const char *best = pk_did_you_mean(t->name, read, n);
+		struct pk_lint_finding *f =
+			pk_lint_add(x->rep, PK_LINT_OVERLOAD_UNREAD, r, NULL,
+				    "overload <%s>: no rule reads the table, so a source over the limit is added to it "
+				    "and its next connections pass as before%s%s%s",
+				    t->name, best ? " (did you mean <" : "", best ? best : "", best ? ">?)" : "");
+		for (unsigned k = 0; f && best && k < n; k++)
+			if (read[k] == best)
+				pk_lint_relate(x->rep, f, reader[read_table[k]], NULL, "this rule reads <%s>", best);
+	}
+	free(reader);
 	free(read);
+	free(read_table);
+	free(told);
 }
 
 void pk_lint_rules(struct pk_lint_ctx *x)
@@ -231,9 +232,9 @@ void pk_lint_rules(struct pk_lint_ctx *x)
 			continue;
 		check_rule(x, &x->rs->rules[i]);
 		check_owner(x, i ? &x->rs->rules[i - 1] : NULL, &x->rs->rules[i]);
-		if (x->rs->rules[i].sopts.overload_table && pk_lint_on(x, PK_LINT_OVERLOAD_UNREAD))
-			check_overload(x, i);
 	}
+	if (pk_lint_on(x, PK_LINT_OVERLOAD_UNREAD))
+		check_overloads(x);
 	if (pk_lint_on(x, PK_LINT_TIMEOUT_ORDER) || pk_lint_on(x, PK_LINT_ADAPTIVE_ORDER))
 		check_timeouts(x);
 	if (pk_lint_on(x, PK_LINT_STATES_MEMORY))
