@@ -155,7 +155,8 @@ static uint32_t enc_rule_flags(const struct pk_ir_rule *r)
 	       (r->tagged_neg ? PKB_R_TAGGED_NEG : 0) |
 	       (r->scrub.set ? PKB_R_SCRUB : 0) | (r->scrub.no_df ? PKB_R_NO_DF : 0) |
 	       (r->scrub.random_id ? PKB_R_RANDOM_ID : 0) | (r->scrub.reassemble_tcp ? PKB_R_REASSEMBLE_TCP : 0) |
-	       (r->scrub.fragment_reassemble ? PKB_R_FRAG_REASSEMBLE : 0) | (r->fragment ? PKB_R_FRAGMENT : 0);
+	       (r->scrub.fragment_reassemble ? PKB_R_FRAG_REASSEMBLE : 0) | (r->fragment ? PKB_R_FRAGMENT : 0) |
+	       (r->natpass ? PKB_R_NATPASS : 0);
 }
 
 static void enc_port(const struct pk_port_match *p, struct pkb_port *out)

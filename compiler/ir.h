@@ -138,6 +138,7 @@ struct pk_ir_rule {
 	int16_t tos;                  /* -1 = unset */
 	bool allow_opts;
 	bool fragment;        /* matches only fragments (pf filters them when `set reassemble no`) */
+	bool natpass;         /* nat/rdr/binat pass: what it translates passes without the filter rules */
 	uint32_t probability; /* 0 = unset; else chance * 2^32 - 1 */
 	const char *label;    /* expanded as pfctl does ($nr, $srcaddr, ...); NULL = none */
 	const char *tag;      /* tag NAME */

@@ -258,6 +258,7 @@ static void dec_rule(struct pk_dec *x, uint32_t i, struct pk_ir_rule *o)
 	o->tos = r->tos;
 	o->allow_opts = r->flags & PKB_R_ALLOW_OPTS;
 	o->fragment = r->flags & PKB_R_FRAGMENT;
+	o->natpass = r->flags & PKB_R_NATPASS;
 	o->probability = r->probability;
 	o->label = dec_str(x, r->label);
 	o->carried = dec_str(x, r->carried);

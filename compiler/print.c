@@ -136,6 +136,8 @@ static void print_head(FILE *out, const struct pk_ir_rule *r)
 	if (r->action >= PK_ACT_NAT && r->nat.kind == PK_NAT_NONE)
 		fputs("no ", out);
 	fputs(actions[r->action], out);
+	if (r->natpass)
+		fputs(" pass", out);
 	if (r->action == PK_ACT_BLOCK)
 		print_block(out, r);
 	if (r->action < PK_ACT_NAT)

@@ -235,6 +235,7 @@ static void res_template(struct pk_res *r, const struct pk_ast_rule *ar, struct 
 	res_block(r, ar, t);
 	t->dir = ar->dir;
 	t->quick = ar->quick;
+	t->natpass = ar->pass && ar->action >= PK_ACT_NAT;
 	t->log = ar->log;
 	t->log_all = ar->log_all;
 	t->log_opts = ar->log_opts;

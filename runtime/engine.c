@@ -503,6 +503,12 @@ static inline __attribute__((always_inline)) bool walk(struct pk_engine *e, stru
 			return false;
 		count_rule(e, x, d->nat_rule);
 		translate(e, x, d, m);
+		/* pf_test_rule: with `pass` the filter rules are not walked, pf's
+		 * default rule passes and the translation keeps a state */
+		if (pk_eng_rule(e, d->nat_rule)->natpass) {
+			d->rule = PK_RT_NO_RULE;
+			return false;
+		}
 	}
 	pk_rs_classify(e->rs, PK_PHASE_FILTER, m, &res);
 	if (!d->keys_ready && !x->p.fragment && match_rule_translates(e, &res)) {

@@ -238,7 +238,8 @@ struct pkb_routeopt {
 #define PKB_R_FRAG_REASSEMBLE (1u << 11)
 #define PKB_R_RCVNEG (1u << 12) /* received-on ! IF */
 #define PKB_R_FRAGMENT (1u << 13) /* matches fragments only */
-#define PKB_R_ALL ((1u << 14) - 1)
+#define PKB_R_NATPASS (1u << 14)  /* nat/rdr/binat pass: what it translates skips the filter rules */
+#define PKB_R_ALL ((1u << 15) - 1)
 
 struct pkb_port {
 	uint8_t op, pad; /* enum pk_port_op */

@@ -55,6 +55,7 @@ static void build_rule(struct pk_rs *rs, uint32_t i, struct pk_rs_rule *o)
 		.nr = i, .line = r->loc.line, .action = r->action, .block = r->block, .state = r->state,
 		.dir = r->dir, .quick = r->flags & PKB_R_QUICK, .log = r->flags & PKB_R_LOG,
 		.log_all = r->flags & PKB_R_LOG_ALL, .allow_opts = r->flags & PKB_R_ALLOW_OPTS,
+		.natpass = r->flags & PKB_R_NATPASS,
 		.return_ttl = r->return_ttl, .return_icmp = r->return_icmp, .return_icmp6 = r->return_icmp6,
 		.af = r->af, .proto = r->proto, .tag = (uint16_t)r->tag,
 		.scrub = r->flags & PKB_R_SCRUB, .no_df = r->flags & PKB_R_NO_DF,

@@ -101,6 +101,7 @@ struct pk_rs_rule {
 	uint32_t line;      /* source line; file is pk_rs_rule_file() */
 	uint8_t action, block, state, dir; /* enum pk_action, pk_block_kind, pk_state_type, pk_dir */
 	bool quick, log, log_all, allow_opts;
+	bool natpass; /* nat/rdr/binat pass: what it translates skips the filter rules */
 	uint8_t return_ttl;
 	int16_t return_icmp, return_icmp6;
 	uint8_t af, proto;

@@ -279,6 +279,24 @@ static void test_legacy_rdr_filter_sees_the_internal_address(void **state)
 	assert_syn_arrives(to_8080, "10.0.10.5", 80);
 }
 
+/* rdr pass: what the rule translates is not filtered (pf_test_rule skips
+ * the filter rules): pf's default rule passes it, with the state the
+ * translation keeps, whatever the filter rules say. */
+static void test_legacy_rdr_pass_skips_the_filter(void **state)
+{
+	(void)state;
+	pk_et_start(PK_ET_TOPO "rdr pass on wan0 proto tcp from any to 203.0.113.2 port 8080 -> 10.0.10.5 port 80\n"
+			       "block all\npass out all\n");
+	assert_syn_arrives(to_8080, "10.0.10.5", 80);
+	assert_int_equal(et.v.rule, PK_RT_NO_RULE);
+	assert_int_equal(et.v.state_event, PK_SE_CREATED);
+	/* a packet the rdr rule does not take meets the filter */
+	assert_int_equal(pk_et_tcp(0, et.wan, PK_DIR_IN,
+				   (struct pk_tb_ends){.src = EXT, .sport = 33001, .dst = "203.0.113.2", .dport = 8081},
+				   syn_in),
+			 PK_V_BLOCK);
+}
+
 /* pf matches the rules after a `match ... rdr-to` against the new
  * destination (pd->ndaddr): the common "match in rdr-to, pass to the
  * server" idiom. */
@@ -387,6 +405,7 @@ static void test_binat_inbound_respects_its_interface(void **state)
 }
 
 PK_TEST_MAIN(
+	cmocka_unit_test_teardown(test_legacy_rdr_pass_skips_the_filter, pk_et_teardown),
 	cmocka_unit_test_teardown(test_nat_to_rewrites_source_and_back, pk_et_teardown),
 	cmocka_unit_test_teardown(test_ipv6_nat_to_rewrites_source_and_back, pk_et_teardown),
 	cmocka_unit_test_teardown(test_nat_to_interface_uses_its_address, pk_et_teardown),
