@@ -524,7 +524,7 @@ static int carry(struct pk_parse *p, YYSTYPE *lval, YYLTYPE *lloc, const char *w
  * keepcounters`, `set syncookies` neither. */
 static const char *const pk_carried_set_options[] = {"prio", "queue", "delay", "tos"};
 static const char *const pk_carried_set_statements[] = {"fingerprints", "require-order", "keepcounters",
-							"syncookies"};
+							"syncookies", "fail-policy"};
 
 static bool in(const char *word, const char *const *list, size_t n)
 {

@@ -66,6 +66,8 @@ static const struct pk_name pk_services[] = {
 	/* names macOS's and FreeBSD's /etc/services add, seen in their rulesets */
 	{"imap4-ssl", 585}, {"privoxy", 8118}, {"net-assistant", 3283}, {"l2f", 1701},
 	{"ipsec-msft", 4500}, {"eyetv", 2170}, {"cert-responder", 1640}, {"submissions", 465},
+	/* IANA names in OpenBSD's /etc/services since its 7.x releases, seen in its rulesets */
+	{"ssdp", 1900}, {"matter", 5540},
 };
 
 static const struct pk_name pk_protos[] = {

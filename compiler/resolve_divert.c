@@ -13,16 +13,38 @@
 
 #include "compiler/resolve.h"
 
-/* divert-to's address: a literal host address, or localhost, which pfctl
+/* The first address of the rule's family (any, when it names none) of the
+ * interfaces a name gives, an interface or a group, in topology order. */
+static bool iface_addr(const struct pk_ir_ruleset *rs, const char *name, uint8_t af, struct pk_prefix *out)
+{
+	for (uint32_t i = 0; i < rs->nifaces; i++) {
+		const struct pk_ir_iface *f = &rs->ifaces[i];
+		for (uint32_t k = 0; pk_ir_iface_named(rs, f, name) && k < f->naddrs; k++)
+			if (!af || f->addrs[k].af == af) {
+				*out = f->addrs[k];
+				out->len = out->af == PK_AF_INET ? 32 : 128;
+				return true;
+			}
+	}
+	return false;
+}
+
+/* divert-to's address: a literal host address; localhost, which pfctl
  * resolves to 127.0.0.1 and ::1 and takes the one of the rule's family
- * (the first, IPv4, when the rule names none). */
+ * (the first, IPv4, when the rule names none); or, as pfctl's host()
+ * reads a name, an interface or group's first address of that family. */
 static bool divert_addr(struct pk_res *r, const struct pk_ast_opt *o, uint8_t af, struct pk_prefix *out)
 {
 	if (!strcmp(o->s, "localhost"))
 		return pk_prefix_parse(af == PK_AF_INET6 ? "::1" : "127.0.0.1", out) == 0;
 	if (pk_prefix_parse(o->s, out) == 0 && out->len == (out->af == PK_AF_INET ? 32 : 128))
 		return true;
-	pk_error(r->d, &o->loc, "divert-to needs the address of a local socket: '%s' is no host address", o->s);
+	if (iface_addr(r->rs, o->s, af, out))
+		return true;
+	pk_error(r->d, &o->loc,
+		 "divert-to needs the address of a local socket: '%s' is no host address, nor an interface with "
+		 "an address of the rule's family in the topology",
+		 o->s);
 	return false;
 }
 

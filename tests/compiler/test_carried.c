@@ -70,6 +70,9 @@ static void test_set_options_that_change_no_verdict_are_kept(void **state)
 	pk_test_expect_print_stable("set fingerprints \"/etc/pf.os\"\nset limit { states 1000, tables 20 }\npass\n", PK_PRINT_OPTIONS,
 		     "set limit states 1000\nset fingerprints \"/etc/pf.os\"\nset limit tables 20\n"
 		     "pass all flags S/SA\n");
+	/* FreeBSD's: how a pass that cannot keep its state answers */
+	pk_test_expect_print_stable("set fail-policy return\npass\n", PK_PRINT_OPTIONS,
+				    "set fail-policy return\npass all flags S/SA\n");
 }
 
 static void test_log_options_are_kept_as_written(void **state)

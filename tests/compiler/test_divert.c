@@ -45,6 +45,21 @@ static void test_divert_to_localhost_takes_the_rules_family(void **state)
 			     "pass in inet6 proto tcp from any to any port = 25 flags S/SA divert-to ::1 port 8025\n");
 }
 
+/* pfctl's host() reads a name as an interface or group: divert-to takes
+ * its first address of the rule's family (lo is the loopback group). */
+static void test_divert_to_an_interface_takes_its_address(void **state)
+{
+	(void)state;
+	pk_test_expect_print("interface lo0 address 127.0.0.1/8, ::1/128\n"
+			     "pass in inet proto tcp to port 21 divert-to lo port 8021\n",
+			     "pass in inet proto tcp from any to any port = 21 flags S/SA divert-to 127.0.0.1 port 8021\n");
+	pk_test_expect_print("interface lo0 address 127.0.0.1/8, ::1/128\n"
+			     "pass in inet6 proto tcp to port 21 divert-to lo0 port 8021\n",
+			     "pass in inet6 proto tcp from any to any port = 21 flags S/SA divert-to ::1 port 8021\n");
+	pk_test_expect_diag("interface lo0 address 127.0.0.1/8\npass in inet6 proto tcp divert-to lo0 port 1\n",
+			    "nor an interface with an address of the rule's family");
+}
+
 static void test_divert_options_are_checked_as_pfctl_checks_them(void **state)
 {
 	(void)state;
@@ -166,6 +181,7 @@ static void test_the_encoder_refuses_an_unsupported_rule(void **state)
 
 PK_TEST_MAIN(cmocka_unit_test(test_divert_to_prints_as_pfctl_prints_it),
 	     cmocka_unit_test(test_divert_to_localhost_takes_the_rules_family),
+	     cmocka_unit_test(test_divert_to_an_interface_takes_its_address),
 	     cmocka_unit_test(test_divert_options_are_checked_as_pfctl_checks_them),
 	     cmocka_unit_test(test_divert_reply_is_a_pass_printed_back),
 	     cmocka_unit_test(test_divert_packet_is_parsed_and_unsupported),

@@ -19,7 +19,7 @@ static void test_services_pfctl_resolves_on_openbsd_have_their_numbers(void **st
 		{"ipsec-nat-t", 4500}, {"l2tp", 1701}, {"pptp", 1723}, {"ipp", 631},
 		{"sane-port", 6566}, {"afpovertcp", 548}, {"www", 80}, {"http", 80},
 		{"auth", 113}, {"ident", 113}, {"domain", 53}, {"ntp", 123}, {"isakmp", 500},
-		{"imap4-ssl", 585}, {"privoxy", 8118}, {"ipsec-msft", 4500},
+		{"imap4-ssl", 585}, {"privoxy", 8118}, {"ipsec-msft", 4500}, {"ssdp", 1900}, {"matter", 5540},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		assert_int_equal(pk_service_lookup(want[i].name), want[i].value);
