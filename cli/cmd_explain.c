@@ -153,7 +153,15 @@ static void print_step(const struct pk_ir_ruleset *rs, const struct step *st)
 		return;
 	}
 	if (res->rule == PK_EVAL_NONE) {
-		printf("  deciding rule: none: pf's default pass (no state)\n");
+		const struct pk_ir_rule *older = res->nat_rule == PK_EVAL_NONE ? NULL : &rs->rules[res->nat_rule];
+		if (older && older->natpass)
+			printf("  deciding rule: none: rule %u has 'pass', no filter rule sees the packet; pf's default "
+			       "rule passes it, with the translation's state\n",
+			       res->nat_rule);
+		else if (older && older->action >= PK_ACT_NAT)
+			printf("  deciding rule: none: pf's default pass, with the translation's state\n");
+		else
+			printf("  deciding rule: none: pf's default pass (no state)\n");
 		return;
 	}
 	const struct pk_ir_rule *r = &rs->rules[res->rule];

@@ -242,6 +242,64 @@ static void translate(const struct pk_ir_ruleset *rs, uint32_t i, struct pk_vpkt
 	}
 }
 
+bool pk_eval_binat_in(const struct pk_ir_rule *r, struct pk_ir_rule *mirror)
+{
+	if (r->action != PK_ACT_BINAT || r->nat.kind == PK_NAT_NONE || r->ifc.neg || r->src.kind != PK_ADDR_PREFIX ||
+	    r->src.neg || (r->dst.kind != PK_ADDR_ANY && (r->dst.kind != PK_ADDR_PREFIX || r->dst.neg)) ||
+	    !r->nat.npool || r->nat.pool[0].kind != PK_ADDR_PREFIX || r->nat.pool[0].neg)
+		return false;
+	*mirror = *r;
+	mirror->src = r->dst;
+	mirror->dst = r->nat.pool[0];
+	mirror->dir = PK_DIR_IN;
+	mirror->af = r->src.pfx.af;
+	return true;
+}
+
+uint32_t pk_eval_older_rule(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
+{
+	const bool local = is_local(rs, p);
+	const uint8_t second = p->dir == PK_DIR_IN ? PK_ACT_RDR : PK_ACT_NAT;
+
+	for (int phase = 0; !p->fragment && phase < 2; phase++)
+		for (uint32_t i = 0; i < rs->nrules; i++) {
+			const struct pk_ir_rule *r = &rs->rules[i];
+			struct pk_ir_rule mirror;
+
+			if (r->action != (phase ? second : PK_ACT_BINAT))
+				continue;
+			if (phase == 0 && p->dir == PK_DIR_IN ? pk_eval_binat_in(r, &mirror) && match(rs, &mirror, p, local)
+							      : match(rs, r, p, local))
+				return i;
+		}
+	return PK_EVAL_NONE;
+}
+
+/* The older rule's translation of res->out (a binat's inbound one gives
+ * back its internal address); true when the rule has `pass`. */
+static bool older_translate(const struct pk_ir_ruleset *rs, uint32_t i, struct pk_eval_result *res)
+{
+	const struct pk_ir_rule *r = &rs->rules[i];
+
+	if (r->nat.kind == PK_NAT_NONE)
+		return false;
+	if (r->action == PK_ACT_BINAT && res->out.dir == PK_DIR_IN) {
+		memcpy(res->out.dst, r->src.pfx.addr, 16);
+		res->nat_rule = i;
+		res->nat_exact = r->src.pfx.len >= (r->src.pfx.af == PK_AF_INET ? 32 : 128);
+	} else {
+		translate(rs, i, &res->out, res);
+	}
+	return r->natpass;
+}
+
+/* An older rule translated the packet: the filter rules' own translations
+ * are not computed (the runtime's keys are made). */
+static bool older_translated(const struct pk_ir_ruleset *rs, const struct pk_eval_result *res)
+{
+	return res->nat_rule != PK_EVAL_NONE && rs->rules[res->nat_rule].action >= PK_ACT_NAT;
+}
+
 static void start(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res)
 {
 	res->rule = res->nat_rule = PK_EVAL_NONE;
@@ -264,7 +322,7 @@ static bool step(const struct pk_ir_ruleset *rs, uint32_t i, const struct pk_vpk
 	if (r->action != PK_ACT_MATCH) {
 		res->rule = i;
 		res->pass = r->action == PK_ACT_PASS;
-	} else if (r->nat.kind != PK_NAT_NONE && !p->fragment) {
+	} else if (r->nat.kind != PK_NAT_NONE && !p->fragment && !older_translated(rs, res)) {
 		translate(rs, i, &res->out, res); /* pf translates no fragment: it keeps no state for it */
 	}
 	/* quick stops evaluation, on a match rule too (pf's PF_TEST_QUICK) */
@@ -273,7 +331,8 @@ static bool step(const struct pk_ir_ruleset *rs, uint32_t i, const struct pk_vpk
 
 static void finish(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res)
 {
-	if (res->rule != PK_EVAL_NONE && res->pass && rs->rules[res->rule].nat.kind != PK_NAT_NONE && !p->fragment)
+	if (res->rule != PK_EVAL_NONE && res->pass && rs->rules[res->rule].nat.kind != PK_NAT_NONE && !p->fragment &&
+	    !older_translated(rs, res))
 		translate(rs, res->rule, &res->out, res);
 }
 
@@ -283,6 +342,9 @@ void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 	start(rs, p, res);
 	if (res->skipped)
 		return;
+	const uint32_t older = pk_eval_older_rule(rs, p);
+	if (older != PK_EVAL_NONE && older_translate(rs, older, res))
+		return; /* nat/rdr/binat pass: no filter rule is walked */
 	const bool local = is_local(rs, p);
 	for (uint32_t i = 0; i < rs->nrules && step(rs, i, p, local, res, visit, ctx); i++)
 		;
@@ -295,15 +357,16 @@ void pk_eval_filter_among(const struct pk_ir_ruleset *rs, uint32_t (*next)(void 
 	start(rs, p, res);
 	if (res->skipped)
 		return;
+	const uint32_t older = pk_eval_older_rule(rs, p);
+	if (older != PK_EVAL_NONE && older_translate(rs, older, res))
+		return; /* nat/rdr/binat pass: no filter rule is walked */
 	const bool local = is_local(rs, p);
-	uint32_t i = 0;
+	uint32_t from = 0;
 	bool go = true;
-	for (uint32_t k; go && res->nat_rule == PK_EVAL_NONE && (k = next(it)) != PK_EVAL_NONE;) {
-		i = k;
-		go = step(rs, i, p, local, res, NULL, NULL);
-	}
+	for (uint32_t k; go && res->nat_rule == PK_EVAL_NONE && (k = next(it)) != PK_EVAL_NONE; from = k + 1)
+		go = step(rs, k, p, local, res, NULL, NULL);
 	/* a translated packet may meet rules the list left out */
-	for (i++; go && res->nat_rule != PK_EVAL_NONE && i < rs->nrules; i++)
+	for (uint32_t i = from; go && res->nat_rule != PK_EVAL_NONE && i < rs->nrules; i++)
 		go = step(rs, i, p, local, res, NULL, NULL);
 	finish(rs, p, res);
 }

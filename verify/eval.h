@@ -53,6 +53,21 @@ void pk_eval_filter_among(const struct pk_ir_ruleset *rs, uint32_t (*next)(void 
 bool pk_eval_pool_first(const struct pk_ir_ruleset *rs, const struct pk_ir_nat *n, uint8_t af, uint8_t out[16],
 			bool *only);
 
+/* The older translation rules (binat, rdr, nat), as pf_get_translation
+ * takes them before the filter: the first binat rule that matches, an
+ * inbound packet matching one by its external address and its `to`, then
+ * the first rdr rule inbound or nat rule outbound; a `no` rule stops
+ * there untranslated. No rule translates a fragment. The rule, or
+ * PK_EVAL_NONE. pk_eval_filter translates the packet by it first, and a
+ * rule with `pass` (natpass) leaves the filter rules unwalked: pf's
+ * default rule passes. */
+uint32_t pk_eval_older_rule(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p);
+/* An older binat rule as it takes inbound packets: mirror matches them as
+ * a rule (source the binat's `to`, destination its external address);
+ * false when the rule has no such side (a negated or table address, an
+ * interface negated, a pool that is no address), as in the runtime. */
+bool pk_eval_binat_in(const struct pk_ir_rule *r, struct pk_ir_rule *mirror);
+
 /* Rule r's af-to on p (inbound, of the other family): the packet as pf
  * forwards it, in the af-to family (runtime/afto.h's addresses; ports and
  * echo ids kept). False when the rule has none or pf would refuse the

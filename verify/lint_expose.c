@@ -228,7 +228,10 @@ static bool reach(struct pk_lint_ctx *x, struct wan_q *wq, Z3_ast extra, bool se
 	const Z3_ast s = pk_z3_dst_is_self(&x->z, x->rs);
 	if (!self && !fwd)
 		return false;
-	const Z3_ast where = self ? s : Z3_mk_and(c, 2, (Z3_ast[]){Z3_mk_not(c, s), fwd});
+	/* where the packet goes as rule i sees it: an older rdr or a match
+	 * rule's rdr-to before it has moved its destination */
+	const Z3_ast where =
+		pk_z3_translated(&x->z, x->rs, i, self ? s : Z3_mk_and(c, 2, (Z3_ast[]){Z3_mk_not(c, s), fwd}));
 	/* no packet within a part: none within the whole */
 	if (wq->cond && pk_lint_parts(x, Z3_mk_and(c, 3, (Z3_ast[]){wq->cond, extra, where}), &wq->d) == PK_PARTS_NONE)
 		return false;
@@ -280,7 +283,9 @@ static bool leads(struct pk_lint_ctx *x, struct wan_q *q, Z3_ast extra, Z3_ast f
 static void add_service(struct pk_lint_ctx *x, struct wan_q *q, Z3_ast fwd, const struct service *s,
 			struct exposure *e)
 {
-	const Z3_ast pv[2] = {is(x, x->z.p.proto, s->proto, 8), is(x, x->z.p.dport, s->port, 16)};
+	/* the service's port as rule q->i sees the packet (after a redirect) */
+	const Z3_ast pv[2] = {is(x, x->z.p.proto, s->proto, 8),
+			      pk_z3_translated(&x->z, x->rs, q->i, is(x, x->z.p.dport, s->port, 16))};
 	struct pk_vpkt w;
 	char to[80];
 	bool self;

@@ -204,15 +204,19 @@ static Z3_ast verdict(struct pk_z3 *z, const struct pk_ir_ruleset *rs, bool stat
 	Z3_ast *M = pk_xcalloc(rs->nrules + 1, sizeof(*M));
 	Z3_ast *leaf = pk_xcalloc(rs->nrules + 1, sizeof(*leaf));
 	unsigned n = 0;
+	/* an older rule's translation keeps a state whatever rule passes */
+	const Z3_ast kept = pk_z3_older_translated(z, rs);
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 		if (pk_z3_decides(r) || (r->action == PK_ACT_MATCH && r->quick)) {
-			leaf[n] = pk_z3_bool(z->c, r->action == PK_ACT_PASS && (!stateful || r->state != PK_STATE_NONE));
+			leaf[n] = r->action != PK_ACT_PASS		       ? Z3_mk_false(z->c)
+				  : !stateful || r->state != PK_STATE_NONE ? Z3_mk_true(z->c)
+									   : kept;
 			idx[n++] = i;
 		}
 	}
-	/* no match: pf's default pass, without state */
-	const Z3_ast chain = pk_z3_chain(z, rs, idx, n, M, leaf, pk_z3_bool(z->c, !stateful));
+	/* no match: pf's default pass, without state but a translation's */
+	const Z3_ast chain = pk_z3_chain(z, rs, idx, n, M, leaf, stateful ? kept : Z3_mk_true(z->c));
 	const Z3_ast v[2] = {pk_z3_skipped(z, rs), chain};
 	free(idx);
 	free(M);

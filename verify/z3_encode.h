@@ -70,6 +70,13 @@ struct pk_z3 {
 	const struct pk_ir_ruleset *xl_rs;
 	struct pk_z3_xlat *xl;
 	unsigned nxl;
+	/* the older translation rules' (nat, rdr, binat), for xl_rs too: the
+	 * fields the filter rules see first, whether one translated and
+	 * whether the one that matched has `pass` (no filter rule then
+	 * matches); has_older: some such rule exists */
+	struct pk_z3_xlat older;
+	Z3_ast older_hit, older_pass;
+	bool has_older;
 };
 
 /* A solver for formulas about rs and other (NULL when one ruleset is
@@ -96,8 +103,14 @@ Z3_ast pk_z3_match_plain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const 
  * them; true for a rule without any. */
 Z3_ast pk_z3_owner(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r);
 /* m, a formula over the packet as it arrived, read with the fields as the
- * rules after rule i see them (z3_xlat.c). */
+ * rules after rule i see them (z3_xlat.c): the older translation rules'
+ * first, then the match rules' before i. */
 Z3_ast pk_z3_translated(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast m);
+/* An older nat, rdr or binat rule translated the packet (pf keeps a state
+ * for it, whatever rule passes it), and one with `pass` took it (no
+ * filter rule sees it: pf's default rule passes). */
+Z3_ast pk_z3_older_translated(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
+Z3_ast pk_z3_older_pass(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
 /* The packet arrives on an interface under `set skip on`. */
 Z3_ast pk_z3_skipped(struct pk_z3 *z, const struct pk_ir_ruleset *rs);
 

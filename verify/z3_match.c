@@ -335,8 +335,12 @@ Z3_ast pk_z3_owner(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct
 
 Z3_ast pk_z3_match(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
-	return and2(z->c, pk_z3_translated(z, rs, (uint32_t)(r - rs->rules), pk_z3_match_plain(z, rs, r)),
-		    pk_z3_owner(z, rs, r));
+	const Z3_ast m = and2(z->c, pk_z3_translated(z, rs, (uint32_t)(r - rs->rules), pk_z3_match_plain(z, rs, r)),
+			      pk_z3_owner(z, rs, r));
+	/* what an older rule with `pass` took meets no filter rule */
+	if (!pk_z3_in_filter(r) || !z->has_older)
+		return m;
+	return and2(z->c, m, Z3_mk_not(z->c, pk_z3_older_pass(z, rs)));
 }
 
 Z3_ast pk_z3_match_plain(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)

@@ -8,7 +8,8 @@
  * before), built once per ruleset in rule order. The translation is the
  * reference evaluator's (verify/eval.c): the pool's first address of the
  * packet's family, the rule's port for TCP and UDP, a nat-to source port
- * kept as it came (at run time the allocation picks it).
+ * kept as it came (at run time the allocation picks it). The older nat,
+ * rdr and binat rules translate first, before any filter rule.
  */
 #include <stdlib.h>
 
@@ -101,26 +102,100 @@ static Z3_ast substitute(struct pk_z3 *z, Z3_ast m, const struct fields *f)
 	return Z3_substitute(z->c, m, 4, from, to);
 }
 
-/* Walk the rules once: every match rule that translates gets the fields
- * the rules after it see. */
+/* One older rule (or a binat's inbound side, as the rule mirror matches
+ * it) taking packets going dir: when it matches, its translation of the
+ * packet as it arrived replaces what the candidates after it give in *f,
+ * hit and older_pass. */
+static void older_candidate(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i,
+			    const struct pk_ir_rule *mirror, uint8_t dir, const struct fields *orig, struct fields *f)
+{
+	Z3_context c = z->c;
+	const struct pk_ir_rule *r = &rs->rules[i];
+	/* a fragment is translated by no rule: pf keeps no state for it */
+	const Z3_ast v[4] = {eq_bv(c, z->p.dir, dir, 8), Z3_mk_not(c, eq_bv(c, z->p.frag, 1, 1)),
+			     pk_z3_match_plain(z, rs, mirror), pk_z3_owner(z, rs, mirror)};
+	const Z3_ast m = pk_z3_and(c, 4, v);
+	struct fields t = *orig;
+	Z3_ast hit = Z3_mk_false(c);
+
+	if (r->nat.kind != PK_NAT_NONE && r->action == PK_ACT_BINAT && dir == PK_DIR_IN) {
+		t.dst = pk_z3_addr(c, r->src.pfx.addr); /* back to the internal address */
+		hit = Z3_mk_true(c);
+	} else if (r->nat.kind != PK_NAT_NONE) {
+		const struct pool pool = pool_of(z, rs, &r->nat);
+		t = translate(z, rs, i, Z3_mk_true(c), orig);
+		hit = pool_has(c, &pool);
+	}
+	f->src = Z3_mk_ite(c, m, t.src, f->src);
+	f->dst = Z3_mk_ite(c, m, t.dst, f->dst);
+	f->sport = Z3_mk_ite(c, m, t.sport, f->sport);
+	f->dport = Z3_mk_ite(c, m, t.dport, f->dport);
+	z->older_hit = Z3_mk_ite(c, m, hit, z->older_hit);
+	z->older_pass = Z3_mk_ite(c, m, pk_z3_bool(c, r->natpass && r->nat.kind != PK_NAT_NONE), z->older_pass);
+}
+
+/* The older translation rules' first match (eval.c's pk_eval_older_rule),
+ * built from the last candidate back: binat before rdr (inbound) and nat
+ * (outbound), each in rule order. */
+static struct fields older(struct pk_z3 *z, const struct pk_ir_ruleset *rs, const struct fields *orig)
+{
+	struct fields f = *orig;
+
+	z->older_hit = z->older_pass = Z3_mk_false(z->c);
+	z->has_older = false;
+	for (int binat = 0; binat < 2; binat++)
+		for (uint32_t i = rs->nrules; i-- > 0;) {
+			const struct pk_ir_rule *r = &rs->rules[i];
+			struct pk_ir_rule mirror;
+
+			if (binat ? r->action != PK_ACT_BINAT : r->action != PK_ACT_RDR && r->action != PK_ACT_NAT)
+				continue;
+			z->has_older = true;
+			older_candidate(z, rs, i, r, r->action == PK_ACT_RDR ? PK_DIR_IN : PK_DIR_OUT, orig, &f);
+			if (binat && pk_eval_binat_in(r, &mirror))
+				older_candidate(z, rs, i, &mirror, PK_DIR_IN, orig, &f);
+		}
+	return f;
+}
+
+/* Walk the rules once: the older rules' translation first, then every
+ * match rule that translates gets the fields the rules after it see (none
+ * once an older rule translated: the runtime's keys are made). */
 static void prepare(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
 {
-	struct fields cur = {z->p.src, z->p.dst, z->p.sport, z->p.dport};
+	const struct fields orig = {z->p.src, z->p.dst, z->p.sport, z->p.dport};
+	struct fields cur = older(z, rs, &orig);
+	const Z3_ast fresh = Z3_mk_not(z->c, z->older_hit);
 
 	free(z->xl);
 	z->xl = NULL;
 	z->nxl = 0;
 	z->xl_rs = rs;
+	z->older = (struct pk_z3_xlat){UINT32_MAX, cur.src, cur.dst, cur.sport, cur.dport};
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct pk_ir_rule *r = &rs->rules[i];
 
 		if (r->action != PK_ACT_MATCH || r->nat.kind == PK_NAT_NONE)
 			continue;
 		z->xl = pk_xrealloc(z->xl, (z->nxl + 1) * sizeof(*z->xl));
-		const Z3_ast both[2] = {substitute(z, pk_z3_match_plain(z, rs, r), &cur), pk_z3_owner(z, rs, r)};
-		cur = translate(z, rs, i, Z3_mk_and(z->c, 2, both), &cur);
+		const Z3_ast all[3] = {substitute(z, pk_z3_match_plain(z, rs, r), &cur), pk_z3_owner(z, rs, r), fresh};
+		cur = translate(z, rs, i, Z3_mk_and(z->c, 3, all), &cur);
 		z->xl[z->nxl++] = (struct pk_z3_xlat){i, cur.src, cur.dst, cur.sport, cur.dport};
 	}
+}
+
+Z3_ast pk_z3_older_translated(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	if (z->xl_rs != rs)
+		prepare(z, rs);
+	return z->older_hit;
+}
+
+Z3_ast pk_z3_older_pass(struct pk_z3 *z, const struct pk_ir_ruleset *rs)
+{
+	if (z->xl_rs != rs)
+		prepare(z, rs);
+	return z->older_pass;
 }
 
 Z3_ast pk_z3_translated(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_t i, Z3_ast m)
@@ -131,9 +206,9 @@ Z3_ast pk_z3_translated(struct pk_z3 *z, const struct pk_ir_ruleset *rs, uint32_
 		prepare(z, rs);
 	while (k < z->nxl && z->xl[k].rule < i)
 		k++;
-	if (k == 0)
+	if (k == 0 && !z->has_older)
 		return m;
-	const struct pk_z3_xlat *x = &z->xl[k - 1];
+	const struct pk_z3_xlat *x = k ? &z->xl[k - 1] : &z->older;
 	const struct fields f = {x->src, x->dst, x->sport, x->dport};
 	return substitute(z, m, &f);
 }

@@ -359,6 +359,92 @@ static void test_verdicts_through_translations_agree(void **state)
 	assert_true(translated > NSETS); /* the packets do meet translating rules */
 }
 
+/* An older nat, rdr or binat rule over r (its `no` form now and then, its
+ * `pass` form half the time), translating to an address of its family. */
+static void rnd_older(struct pk_ir_rule *r, struct pk_ir_addr *pool)
+{
+	static const uint8_t actions[] = {PK_ACT_NAT, PK_ACT_RDR, PK_ACT_BINAT};
+	static const uint8_t kinds[] = {PK_NAT_NAT_TO, PK_NAT_RDR_TO, PK_NAT_BINAT_TO};
+	const unsigned k = rnd() % 3;
+	const uint8_t af = r->src.kind == PK_ADDR_PREFIX ? r->src.pfx.af : r->af ? r->af : PK_AF_INET;
+
+	memset(pool, 0, sizeof(*pool));
+	pool->kind = PK_ADDR_PREFIX;
+	rnd_pfx(af, &pool->pfx);
+	pool->pfx.len = af == PK_AF_INET ? 32 : 128;
+	r->action = actions[k];
+	r->dir = PK_DIR_ANY;
+	r->quick = false;
+	r->nat.kind = rnd() % 6 ? kinds[k] : PK_NAT_NONE;
+	r->nat.pool = pool;
+	r->nat.npool = 1;
+	r->nat.port_lo = r->nat.port_hi = k == 1 && rnd() % 2 ? 8080 : 0;
+	r->natpass = r->nat.kind != PK_NAT_NONE && rnd() % 2;
+}
+
+/* A packet near rule r; one coming in to a binat rule's external address
+ * half the time. */
+static void rnd_packet_near_older(const struct pk_ir_rule *r, struct pk_vpkt *p)
+{
+	rnd_packet_near(r, p);
+	if (r->action != PK_ACT_BINAT || !r->nat.npool || rnd() % 2)
+		return;
+	p->dir = PK_DIR_IN;
+	p->af = r->nat.pool[0].pfx.af;
+	memcpy(p->dst, r->nat.pool[0].pfx.addr, 16);
+	if (r->dst.kind == PK_ADDR_PREFIX && r->dst.pfx.af == p->af)
+		memcpy(p->src, r->dst.pfx.addr, 16);
+}
+
+/* The older nat, rdr and binat rules translate before any filter rule, the
+ * first that matches (binat first, by its external address coming in), and
+ * one with `pass` leaves the filter rules unwalked: Z3 and the reference
+ * evaluator agree on the verdict and the deciding rule. */
+static void test_verdicts_through_older_translations_agree(void **state)
+{
+	(void)state;
+	enum { NSETS = 30, NRULES = 24, NPKTS = 80 };
+	static struct pk_ir_rule rules[NRULES];
+	static struct pk_ir_addr pools[NRULES];
+	unsigned translated = 0, passed = 0;
+
+	for (unsigned set = 0; set < NSETS; set++) {
+		struct pk_ir_ruleset rs;
+		struct pk_z3 z;
+
+		for (uint32_t i = 0; i < NRULES; i++) {
+			rnd_filter_rule(&rules[i], i);
+			if (rnd() % 3 == 0)
+				rnd_older(&rules[i], &pools[i]);
+		}
+		setup_ruleset(&rs, rules, NRULES);
+		assert_int_equal(pk_z3_init(&z, &rs, NULL), 0);
+		const Z3_ast passes = pk_z3_passes(&z, &rs);
+		Z3_ast M[NRULES] = {0};
+		for (unsigned k = 0; k < NPKTS; k++) {
+			struct pk_vpkt p;
+			struct pk_eval_result res;
+			char buf[256];
+
+			rnd_packet_near_older(&rules[rnd() % NRULES], &p);
+			assert_verdict_agrees(&z, &rs, passes, &p, set, &res);
+			translated += res.nat_rule != PK_EVAL_NONE;
+			const uint32_t older = pk_eval_older_rule(&rs, &p);
+			passed += older != PK_EVAL_NONE && rs.rules[older].natpass;
+			pk_vpkt_format(&p, buf, sizeof(buf));
+			if (!holds(&z, pk_z3_decided_by(&z, &rs, res.rule == PK_EVAL_NONE ? PK_Z3_NO_RULE : res.rule, M), &p))
+				fail_msg("set %u: the reference's deciding rule %u does not decide %s for Z3", set, res.rule, buf);
+			if (holds(&z, pk_z3_older_translated(&z, &rs), &p) !=
+			    (res.nat_rule != PK_EVAL_NONE && rs.rules[res.nat_rule].action >= PK_ACT_NAT))
+				fail_msg("set %u: whether an older rule translates %s disagrees", set, buf);
+		}
+		pk_z3_fini(&z);
+	}
+	print_message("%u of %u packets translated by an older rule, %u of them passed by one\n", translated,
+		      NSETS * NPKTS, passed);
+	assert_true(translated > NSETS && passed > NSETS / 2); /* the packets do meet older rules */
+}
+
 /* The firewall's own addresses, one of each family, in the test's small
  * address universe so packets meet them. */
 static struct pk_prefix own_addrs[2];
@@ -456,5 +542,6 @@ PK_TEST_MAIN(
 	cmocka_unit_test(test_fragments_agree_with_reference_evaluator),
 	cmocka_unit_test(test_match_agrees_with_reference_evaluator),
 	cmocka_unit_test(test_verdicts_through_translations_agree),
+	cmocka_unit_test(test_verdicts_through_older_translations_agree),
 	cmocka_unit_test(test_owner_agrees_with_reference_evaluator),
 )
