@@ -126,6 +126,31 @@ static void explain_filter(FILE *out, const struct pk_rs *rs, struct pk_match_pk
 		fputs("    no filter rule matches: pf passes by default\n", out);
 }
 
+/* The older translation phases as the engine takes them, the rules that
+ * match listed: binat first (inbound, by its external address), then rdr
+ * inbound or nat outbound, the first match deciding; none for a fragment.
+ * The rule that decides, or PK_RT_NO_RULE. */
+static uint32_t explain_older(FILE *out, const struct pk_rs *rs, struct pk_match_pkt *m)
+{
+	struct trace_ctx t = {out, rs, 0, PK_PHASE_BINAT};
+	struct pk_rs_result res = {.rule = PK_RT_NO_RULE};
+
+	if (m->fragment)
+		return PK_RT_NO_RULE;
+	if (m->dir == PK_DIR_OUT)
+		pk_rs_classify_trace(rs, PK_PHASE_BINAT, m, &res, visit, &t);
+	for (uint32_t i = 0; m->dir == PK_DIR_IN && res.rule == PK_RT_NO_RULE && i < pk_rs_nrules(rs); i++)
+		if (pk_rs_binat_takes_in(rs, i, m->af, m->proto, m->iface, m->src, m->dst)) {
+			visit(&t, i);
+			res.rule = i;
+		}
+	if (res.rule != PK_RT_NO_RULE)
+		return res.rule;
+	t = (struct trace_ctx){out, rs, 0, m->dir == PK_DIR_IN ? PK_PHASE_RDR : PK_PHASE_NAT};
+	pk_rs_classify_trace(rs, t.phase, m, &res, visit, &t);
+	return res.rule;
+}
+
 /* rcvif: where the packet was received (replay's outbound packets are forwarded ones) */
 static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_replay_step *s, uint16_t rcvif,
 			 const uint8_t *ip, size_t len, const uint8_t *after, size_t after_len)
@@ -137,18 +162,36 @@ static void explain_step(FILE *out, const struct pk_rs *rs, const struct pk_repl
 	    match_fill(&m, ip, len, s->iface, s->dir, !(pk_rs_options(rs)->reassemble & PK_REASS_ON))) {
 		m.local = pk_rs_is_self(rs, m.af, m.dir == PK_DIR_IN ? m.dst : m.src);
 		m.rcvif = rcvif;
-		for (int ph = 0; ph < PK_PHASE_FILTER; ph++) {
-			struct trace_ctx t = {out, rs, 0, (enum pk_rt_phase)ph};
-			struct pk_rs_result res;
-			pk_rs_classify_trace(rs, (enum pk_rt_phase)ph, &m, &res, visit, &t);
+		struct trace_ctx t = {out, rs, 0, PK_PHASE_SCRUB};
+		struct pk_rs_result res;
+		pk_rs_classify_trace(rs, PK_PHASE_SCRUB, &m, &res, visit, &t);
+		const uint32_t older = explain_older(out, rs, &m);
+		const struct pk_rs_rule *nr = older == PK_RT_NO_RULE ? NULL : pk_rs_rule(rs, older);
+		struct pk_match_pkt a;
+		char d[PK_PKT_DESC_MAX];
+		if (nr && nr->nat != PK_NAT_NONE && nr->natpass) {
+			fprintf(out, "    @%u has pass: the filter rules are not walked, pf's default rule passes\n", nr->nr);
+		} else {
+			/* the filter rules see what the older rule made of the packet */
+			if (nr && nr->nat != PK_NAT_NONE && after && match_fill(&a, after, after_len, m.iface, m.dir, false)) {
+				memcpy(m.src, a.src, sizeof(m.src));
+				memcpy(m.dst, a.dst, sizeof(m.dst));
+				m.sport = a.sport;
+				m.dport = a.dport;
+				fprintf(out, "      the filter rules see the packet translated: %s\n",
+					pk_pkt_describe(after, after_len, d, sizeof d));
+			}
+			/* once an older rule translated, no match rule translates again */
+			explain_filter(out, rs, &m, nr && nr->nat != PK_NAT_NONE ? NULL : after, after_len);
 		}
-		explain_filter(out, rs, &m, after, after_len);
 	}
 	if (s->v.rule != PK_RT_NO_RULE)
 		fprintf(out, "    decided by @%u (line %u): %s\n", pk_rs_rule(rs, s->v.rule)->nr,
 			pk_rs_rule(rs, s->v.rule)->line, pk_rp_verdict_name(s->v.kind));
 	else
-		fprintf(out, "    decided by %s: %s\n", s->v.state_event == PK_SE_NONE ? "no rule" : "the state",
+		fprintf(out, "    decided by %s: %s\n",
+			s->v.state_event == PK_SE_MATCHED || s->v.state_event == PK_SE_RELATED ? "the state"
+												   : "no rule",
 			pk_rp_verdict_name(s->v.kind));
 	if (s->v.kind != PK_V_PASS && s->v.reason != PK_REASON_NONE)
 		fprintf(out, "    reason: %s\n", pk_reason_name((enum pk_drop_reason)s->v.reason));

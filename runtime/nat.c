@@ -45,20 +45,9 @@ static void pool_addr(struct pk_engine *e, const struct pk_rs_rule *nr, const ui
 
 uint32_t pk_eng_binat_in_rule(const struct pk_engine *e, const struct pk_ctx *x)
 {
-	struct pk_rs_binat b;
-	uint32_t k;
-
-	for (k = 0; k < e->nbinat; k++) {
-		const struct pk_rs_rule *r = pk_eng_rule(e, e->binat[k]);
-
-		if (!pk_rs_binat_in(e->rs, e->binat[k], &b) || b.af != x->p.af || r->nat_npool == 0 ||
-		    r->nat_af != x->p.af || (r->proto && r->proto != x->p.proto) ||
-		    (b.iface != PK_RT_NO_IFACE && b.iface != x->iface))
-			continue;
-		if (pk_net_contains(r->nat_pool, r->nat_pool[16], x->p.dst) &&
-		    (!b.peer_af || (b.peer_af == x->p.af && pk_net_contains(b.peer, b.peer_len, x->p.src))))
+	for (uint32_t k = 0; k < e->nbinat; k++)
+		if (pk_rs_binat_takes_in(e->rs, e->binat[k], x->p.af, x->p.proto, x->iface, x->p.src, x->p.dst))
 			return e->binat[k];
-	}
 	return PK_RT_NO_RULE;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/bytes.h"
 #include "runtime/pkb_priv.h"
 
 /* A translation pool address as the engine uses it. `nat-to (wan0)` is a
@@ -125,6 +126,19 @@ bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b)
 		memcpy(b->peer, dst->pfx.addr, 16);
 	}
 	return true;
+}
+
+bool pk_rs_binat_takes_in(const struct pk_rs *rs, uint32_t i, uint8_t af, uint8_t proto, uint16_t iface,
+			  const uint8_t src[16], const uint8_t dst[16])
+{
+	const struct pk_rs_rule *r = &rs->rules[i];
+	struct pk_rs_binat b;
+
+	if (!pk_rs_binat_in(rs, i, &b) || b.af != af || r->nat_npool == 0 || r->nat_af != af ||
+	    (r->proto && r->proto != proto) || (b.iface != PK_RT_NO_IFACE && b.iface != iface))
+		return false;
+	return pk_net_contains(r->nat_pool, r->nat_pool[16], dst) &&
+	       (!b.peer_af || (b.peer_af == af && pk_net_contains(b.peer, b.peer_len, src)));
 }
 
 /* What the rules do with a table: read it (a rule's source or destination

@@ -155,6 +155,11 @@ struct pk_rs_binat {
 	uint8_t addr[16], peer[16];
 };
 bool pk_rs_binat_in(const struct pk_rs *rs, uint32_t i, struct pk_rs_binat *b);
+/* The older binat rule i takes a packet coming in on iface by its
+ * external address (pf_match_translation): the pool's first network holds
+ * the destination, the rule's `to` the source. */
+bool pk_rs_binat_takes_in(const struct pk_rs *rs, uint32_t i, uint8_t af, uint8_t proto, uint16_t iface,
+			  const uint8_t src[16], const uint8_t dst[16]);
 const struct pk_rs_rule *pk_rs_rule(const struct pk_rs *rs, uint32_t i);
 /* The rules as one array, numbered as pk_rs_rule numbers them (pk_rs_nrules
  * of them): for the packet path, which reads several a packet. */

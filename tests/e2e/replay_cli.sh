@@ -117,4 +117,43 @@ rules = rows[-1]["summary"]["rules"]
 assert len(rules) == int(sys.argv[2]) > 0, (len(rules), sys.argv[2])
 assert any((r["source"] or "").endswith("# caf\u00e9") for r in rules)
 PY
+# rdr pass (a port forward whose packets skip the filter rules) under a
+# block all; a plain rdr, whose packets the filter sees translated.
+cat >"$out/rdr.conf" <<'EOF'
+interface wan0 address 203.0.113.2/24
+interface lan0 address 10.0.10.1/24
+route default via wan0 gateway 203.0.113.1
+rdr pass on wan0 proto tcp from any to 203.0.113.2 port 8080 -> 10.0.10.5 port 80
+rdr on wan0 proto tcp from any to 203.0.113.2 port 8443 -> 10.0.10.5 port 443
+block all
+pass in on wan0 proto tcp to 10.0.10.5 port 443
+pass in on wan0 proto tcp to 203.0.113.2 port 8443
+pass out all
+EOF
+$py - "$out/rdr.pcap" <<'PY'
+import sys
+from scapy.all import Ether, IP, TCP, wrpcap
+m = dict(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+pk = []
+for n, (port, inner) in enumerate(((8080, 80), (8443, 443))):
+    for p in (IP(src="198.51.100.7", dst="203.0.113.2") / TCP(sport=40000 + n, dport=port, flags="S", seq=100),
+              IP(src="10.0.10.5", dst="198.51.100.7") / TCP(sport=inner, dport=40000 + n, flags="SA", seq=500, ack=101),
+              IP(src="198.51.100.7", dst="203.0.113.2") / TCP(sport=40000 + n, dport=port, flags="A", seq=101, ack=501)):
+        f = Ether(**m) / p
+        f.time = 1000 + 0.01 * len(pk)
+        pk.append(f)
+wrpcap(sys.argv[1], pk)
+PY
+build/picket replay "$out/rdr.conf" "$out/rdr.pcap" >"$out/rdr.txt" 2>&1
+[ "$(grep -c '^ *[0-9].* pass ' "$out/rdr.txt")" = 6 ] && ok "rdr pass and rdr: every packet of both forwards passes" ||
+	fail "rdr: $(cat "$out/rdr.txt")"
+build/picket replay --quiet --explain 1 "$out/rdr.conf" "$out/rdr.pcap" >"$out/rdr1.txt" 2>&1
+sed -n '/^  in on wan0/,/^  route/p' "$out/rdr1.txt" >"$out/rdr1.in"
+grep -q '@0 has pass: the filter rules are not walked' "$out/rdr1.in" && ! grep -q 'block all' "$out/rdr1.in" &&
+	grep -q 'decided by no rule: pass' "$out/rdr1.in" &&
+	ok "--explain: rdr pass leaves the filter rules unwalked" || fail "rdr pass explain: $(cat "$out/rdr1.txt")"
+build/picket replay --quiet --explain 4 "$out/rdr.conf" "$out/rdr.pcap" >"$out/rdr4.txt" 2>&1
+grep -q 'the filter rules see the packet translated: tcp 198.51.100.7:40001 > 10.0.10.5:443' "$out/rdr4.txt" &&
+	grep -q 'decided by @3 (line 7): pass' "$out/rdr4.txt" && ! grep -q '@4 ' "$out/rdr4.txt" &&
+	ok "--explain: after an rdr the filter rules see the translated packet" || fail "rdr explain: $(cat "$out/rdr4.txt")"
 [ $fails -eq 0 ]
