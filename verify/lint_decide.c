@@ -369,15 +369,21 @@ bool pk_lint_report_shadowed(struct pk_lint_ctx *x, uint32_t i, const struct pk_
 		by->v[by->n++] = d; /* the rule that decides the witness is named too */
 	if (st != PK_LINT_NO_RULE && st < i && !in_set(by, st))
 		by->v[by->n++] = st; /* and a quick match rule that stops its evaluation */
-	char list[256];
+	char list[256], same[160];
 	pk_lint_list_rules(by, list, sizeof(list));
+	/* the same action, yet the rule's own translation, route, queue...
+	 * that the deciding rule lacks never apply: that is not "no effect" */
+	const char *lost = differ ? NULL : pk_lint_effect_differs(r, &x->rs->rules[by->v[0]]);
+	if (lost)
+		snprintf(same, sizeof(same),
+			 ", with the same action but not the same %s: the rule's own never take effect", lost);
+	else
+		snprintf(same, sizeof(same), "%s", ", with the same action: the rule has no effect");
 	struct pk_lint_finding *f = pk_lint_add(
 		x->rep, PK_LINT_SHADOWED, r, NULL, "rule %s: %s %s %s every %spacket it matches %s%s",
 		opening ? "stops no new connection" : "never decides a packet", by->n == 1 ? "rule" : "rules", list,
 		by->n == 1 ? "decides" : "decide", opening ? "connection-opening " : "", why(x, i, by),
-		differ    ? ", with a different action: the rule's intent is lost"
-		: opening ? ""
-			  : ", with the same action: the rule has no effect");
+		differ ? ", with a different action: the rule's intent is lost" : opening ? "" : same);
 	if (!differ)
 		f->sev = PK_SEV_WARNING;
 	for (unsigned k = 0; k < by->n; k++)

@@ -17,7 +17,8 @@
 	  "locations are the deciding rules, largest overlap first, with a rule of another action "      \
 	  "whenever one takes some of its packets. When the first has another action (an error) the "    \
 	  "rule's intent is lost: move it above them or make it quick. When it has the same action (a " \
-	  "warning) the rule has no effect.")                                                             \
+	  "warning) the rule has no effect, or, where the deciding rule's translation, route, queue, "     \
+	  "tag, logging or state options differ, the rule's own never take effect.")                       \
 	X(UNMATCHABLE, "unmatchable", PK_SEV_ERROR, 1, "Rule matches no packet",                           \
 	  "The rule's own conditions contradict each other (an empty table, addresses of two families, " \
 	  "ports on a protocol without ports, an interface under set skip): no packet can match it, "     \

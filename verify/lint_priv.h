@@ -154,6 +154,10 @@ void pk_lint_rules(struct pk_lint_ctx *x);
 
 /* Two rules handle a packet alike: same verdict, state, logging, options. */
 bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b);
+/* The first effect the two rules do not share (their action, a
+ * translation, route, divert, af-to, kept options, tag, scrub, logging,
+ * allow-opts, block kind, state options), NULL when none. */
+const char *pk_lint_effect_differs(const struct pk_ir_rule *a, const struct pk_ir_rule *b);
 /* A rule handles packets as pf's default pass does (pass, no state, no options). */
 bool pk_lint_default_effect(const struct pk_ir_rule *r);
 

@@ -34,21 +34,43 @@ static bool sopts_same(const struct pk_state_opts *a, const struct pk_state_opts
 	       str_same(a->overload_table, b->overload_table) && !memcmp(a->timeouts, b->timeouts, sizeof(a->timeouts));
 }
 
-bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
+const char *pk_lint_effect_differs(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
 {
-	if (a->action != b->action || a->log != b->log || a->log_all != b->log_all || a->allow_opts != b->allow_opts)
-		return false;
+	static const char *const nat[] = {"", "nat-to", "rdr-to", "binat-to"};
+	if (a->action != b->action)
+		return "action";
+	if (a->nat.kind || b->nat.kind)
+		return nat[a->nat.kind ? a->nat.kind : b->nat.kind];
+	if (a->route.kind || b->route.kind)
+		return "route-to, reply-to or dup-to";
+	if (a->divert.kind != b->divert.kind || a->divert.port != b->divert.port ||
+	    memcmp(a->divert.addr.addr, b->divert.addr.addr, 16))
+		return "divert";
+	if (a->afto.af || b->afto.af)
+		return "af-to";
 	/* carried options (queue, prio...) change no verdict but how a
 	 * packet is sent: another queue is another effect */
-	if (!str_same(a->tag, b->tag) || !str_same(a->carried, b->carried) || a->nat.kind || b->nat.kind ||
-	    a->route.kind || b->route.kind || a->scrub.set || b->scrub.set || a->divert.kind != b->divert.kind ||
-	    a->divert.port != b->divert.port || memcmp(a->divert.addr.addr, b->divert.addr.addr, 16) ||
-	    a->afto.af || b->afto.af)
-		return false;
+	if (!str_same(a->carried, b->carried))
+		return "queue, prio or other kept options";
+	if (!str_same(a->tag, b->tag))
+		return "tag";
+	if (a->scrub.set || b->scrub.set)
+		return "scrub options";
+	if (a->log != b->log || a->log_all != b->log_all)
+		return "logging";
+	if (a->allow_opts != b->allow_opts)
+		return "allow-opts";
 	if (a->action == PK_ACT_BLOCK)
 		return a->block == b->block && a->return_ttl == b->return_ttl && a->return_icmp == b->return_icmp &&
-		       a->return_icmp6 == b->return_icmp6;
-	return a->state == b->state && sopts_same(&a->sopts, &b->sopts);
+				       a->return_icmp6 == b->return_icmp6
+			       ? NULL
+			       : "block kind";
+	return a->state == b->state && sopts_same(&a->sopts, &b->sopts) ? NULL : "state options";
+}
+
+bool pk_lint_same_effect(const struct pk_ir_rule *a, const struct pk_ir_rule *b)
+{
+	return !pk_lint_effect_differs(a, b);
 }
 
 bool pk_lint_default_effect(const struct pk_ir_rule *r)

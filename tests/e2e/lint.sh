@@ -36,6 +36,16 @@ expect 2 "a missing file is an input error" -- $picket lint $tmp/missing.conf
 printf 'pass in proto tcp from any to any port\n' >"$tmp/bad.conf"
 expect 2 "a syntax error is an input error" -- $picket lint $tmp/bad.conf
 
+# A shadowed pass with the deciding rule's action but its own rdr-to (the
+# spamd idiom written below a quick pass): what it adds never applies.
+printf 'pass in quick proto tcp to port 25\npass in proto tcp to port 25 rdr-to 127.0.0.1 port 8025\n' >"$tmp/lost.conf"
+$picket lint --color never "$tmp/lost.conf" >"$tmp/lost" 2>&1
+if grep -q 'lost.conf:2:1: warning: rule never decides a packet: .*with the same action but not the same rdr-to: the rule.s own never take effect \[shadowed\]' "$tmp/lost"; then
+	echo "ok: a shadowed rule's own rdr-to is said to be lost, not 'no effect'"
+else
+	echo "FAIL: shadowed rdr-to"; cat "$tmp/lost"; fail=1
+fi
+
 $picket lint --color never $golden/redundant.conf >"$tmp/text"
 if grep -q 'redundant.conf:5:1: warning: rule is redundant: rule 1 at line 4 already passes every packet it matches \[redundant\]' "$tmp/text" &&
 	grep -q '| \^~' "$tmp/text" && grep -q 'redundant.conf:4:1: note: covering rule' "$tmp/text"; then
