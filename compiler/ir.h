@@ -267,6 +267,13 @@ struct pk_ir_ruleset {
 	struct pk_ir_carried *carried; /* statements that change no verdict */
 	uint32_t ncarried;
 	const struct pk_ir_tests *tests; /* set by the compile command; NULL: none recorded */
+	/* verify/eval.c's note of where the older nat, rdr and binat rules lie
+	 * (rules [lo, hi)), made by its first look at the rules array of that
+	 * address and count: an evaluation then reads no other rule for them */
+	struct {
+		const struct pk_ir_rule *rules;
+		uint32_t nrules, lo, hi;
+	} older_memo;
 };
 
 /* Whether rule r reads, of a packet of protocol proto, what only the

@@ -256,13 +256,40 @@ bool pk_eval_binat_in(const struct pk_ir_rule *r, struct pk_ir_rule *mirror)
 	return true;
 }
 
+/* The range of rules holding the older ones, noted once per rules array
+ * (the linter evaluates thousands of packets against one ruleset, most
+ * often with none of them): a cache in the ruleset, not part of its value. */
+static void older_range(const struct pk_ir_ruleset *rs, uint32_t *lo, uint32_t *hi)
+{
+	struct pk_ir_ruleset *memo = (struct pk_ir_ruleset *)rs;
+
+	if (rs->older_memo.rules != rs->rules || rs->older_memo.nrules != rs->nrules) {
+		uint32_t l = rs->nrules, h = 0;
+		for (uint32_t i = 0; i < rs->nrules; i++)
+			if (rs->rules[i].action >= PK_ACT_NAT) {
+				l = l < i ? l : i;
+				h = i + 1;
+			}
+		memo->older_memo.lo = l < h ? l : 0;
+		memo->older_memo.hi = h;
+		memo->older_memo.rules = rs->rules;
+		memo->older_memo.nrules = rs->nrules;
+	}
+	*lo = rs->older_memo.lo;
+	*hi = rs->older_memo.hi;
+}
+
 uint32_t pk_eval_older_rule(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p)
 {
-	const bool local = is_local(rs, p);
 	const uint8_t second = p->dir == PK_DIR_IN ? PK_ACT_RDR : PK_ACT_NAT;
+	uint32_t lo, hi;
 
-	for (int phase = 0; !p->fragment && phase < 2; phase++)
-		for (uint32_t i = 0; i < rs->nrules; i++) {
+	older_range(rs, &lo, &hi);
+	if (lo >= hi || p->fragment)
+		return PK_EVAL_NONE;
+	const bool local = is_local(rs, p);
+	for (int phase = 0; phase < 2; phase++)
+		for (uint32_t i = lo; i < hi; i++) {
 			const struct pk_ir_rule *r = &rs->rules[i];
 			struct pk_ir_rule mirror;
 
