@@ -299,13 +299,37 @@ static bool on_skipped(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *
 	return false;
 }
 
+/* The rule's address family: its own, or that of an address it names. */
+static uint8_t rule_family(const struct pk_ir_rule *r)
+{
+	if (r->af)
+		return r->af;
+	if (r->src.kind == PK_ADDR_PREFIX && !r->src.neg)
+		return r->src.pfx.af;
+	return r->dst.kind == PK_ADDR_PREFIX && !r->dst.neg ? r->dst.pfx.af : 0;
+}
+
+/* Table t lists an address (not negated) of family af (0: of any). */
+static bool table_has_family(const struct pk_ir_table *t, uint8_t af)
+{
+	for (uint32_t e = 0; e < t->nentries; e++)
+		if (!t->entries[e].neg && (!af || t->entries[e].pfx.af == af))
+			return true;
+	return false;
+}
+
 static const char *dead_reason(const struct pk_ir_ruleset *rs, const struct pk_ir_rule *r)
 {
 	const struct pk_ir_addr *a[2] = {&r->src, &r->dst};
+	const uint8_t af = rule_family(r);
 	for (int k = 0; k < 2; k++)
 		if (a[k]->kind == PK_ADDR_TABLE && !a[k]->neg && a[k]->table < rs->ntables &&
 		    rs->tables[a[k]->table].nentries == 0)
 			return "it uses an empty table";
+	for (int k = 0; k < 2; k++)
+		if (af && a[k]->kind == PK_ADDR_TABLE && !a[k]->neg && a[k]->table < rs->ntables &&
+		    !rs->tables[a[k]->table].implicit && !table_has_family(&rs->tables[a[k]->table], af))
+			return af == PK_AF_INET6 ? "a table it names holds no IPv6 address" : "a table it names holds no IPv4 address";
 	if (on_skipped(rs, r))
 		return "its interface is under set skip, so pf never filters there";
 	if (r->fragment && !rs->opts.reassemble_no)
@@ -331,11 +355,7 @@ static bool dynamic_family(const struct pk_ir_ruleset *rs, const struct pk_ir_ru
 		if (a[k]->kind != PK_ADDR_TABLE || a[k]->neg || a[k]->table >= rs->ntables ||
 		    !rs->tables[a[k]->table].implicit)
 			continue;
-		const struct pk_ir_table *t = &rs->tables[a[k]->table];
-		bool has = false;
-		for (uint32_t e = 0; e < t->nentries; e++)
-			has |= !t->entries[e].neg && (!r->af || t->entries[e].pfx.af == r->af);
-		if (!has)
+		if (!table_has_family(&rs->tables[a[k]->table], r->af))
 			return true;
 	}
 	return false;

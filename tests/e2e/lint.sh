@@ -46,6 +46,15 @@ else
 	echo "FAIL: shadowed rdr-to"; cat "$tmp/lost"; fail=1
 fi
 
+# an inet6 rule on a table of IPv4 addresses only: the reason says so
+printf 'table <v4> { 10.0.0.0/8 }\nblock all\npass in inet6 from <v4> to any\n' >"$tmp/v4.conf"
+$picket lint --color never "$tmp/v4.conf" >"$tmp/v4" 2>&1
+if grep -q 'v4.conf:3:1: error: rule matches no packet: a table it names holds no IPv6 address' "$tmp/v4"; then
+	echo "ok: an unmatchable rule on a table of the other family is told why"
+else
+	echo "FAIL: table family reason"; cat "$tmp/v4"; fail=1
+fi
+
 $picket lint --color never $golden/redundant.conf >"$tmp/text"
 if grep -q 'redundant.conf:5:1: warning: rule is redundant: rule 1 at line 4 already passes every packet it matches \[redundant\]' "$tmp/text" &&
 	grep -q '| \^~' "$tmp/text" && grep -q 'redundant.conf:4:1: note: covering rule' "$tmp/text"; then
