@@ -327,13 +327,20 @@ static bool older_translated(const struct pk_ir_ruleset *rs, const struct pk_eva
 	return res->nat_rule != PK_EVAL_NONE && rs->rules[res->nat_rule].action >= PK_ACT_NAT;
 }
 
-static void start(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res)
+/* The result before any filter rule, with the older rules' translation;
+ * true when no filter rule is walked: the interface is under set skip, or
+ * a nat/rdr/binat rule with `pass` took the packet. */
+static bool start(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res)
 {
 	res->rule = res->nat_rule = PK_EVAL_NONE;
 	res->pass = true;
 	res->nat_exact = true;
 	res->out = *p;
 	res->skipped = skipped(rs, p);
+	if (res->skipped)
+		return true;
+	const uint32_t older = pk_eval_older_rule(rs, p);
+	return older != PK_EVAL_NONE && older_translate(rs, older, res);
 }
 
 /* Rule i's part in the evaluation of p; false when it stops there. */
@@ -366,12 +373,8 @@ static void finish(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, stru
 void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, struct pk_eval_result *res,
 		    void (*visit)(void *ctx, uint32_t rule), void *ctx)
 {
-	start(rs, p, res);
-	if (res->skipped)
+	if (start(rs, p, res))
 		return;
-	const uint32_t older = pk_eval_older_rule(rs, p);
-	if (older != PK_EVAL_NONE && older_translate(rs, older, res))
-		return; /* nat/rdr/binat pass: no filter rule is walked */
 	const bool local = is_local(rs, p);
 	for (uint32_t i = 0; i < rs->nrules && step(rs, i, p, local, res, visit, ctx); i++)
 		;
@@ -381,12 +384,8 @@ void pk_eval_filter(const struct pk_ir_ruleset *rs, const struct pk_vpkt *p, str
 void pk_eval_filter_among(const struct pk_ir_ruleset *rs, uint32_t (*next)(void *it), void *it,
 			  const struct pk_vpkt *p, struct pk_eval_result *res)
 {
-	start(rs, p, res);
-	if (res->skipped)
+	if (start(rs, p, res))
 		return;
-	const uint32_t older = pk_eval_older_rule(rs, p);
-	if (older != PK_EVAL_NONE && older_translate(rs, older, res))
-		return; /* nat/rdr/binat pass: no filter rule is walked */
 	const bool local = is_local(rs, p);
 	uint32_t from = 0;
 	bool go = true;

@@ -36,24 +36,22 @@ expect 2 "a missing file is an input error" -- $picket lint $tmp/missing.conf
 printf 'pass in proto tcp from any to any port\n' >"$tmp/bad.conf"
 expect 2 "a syntax error is an input error" -- $picket lint $tmp/bad.conf
 
+# says NAME RULES PATTERN WHAT: linting RULES (written to NAME.conf)
+# prints a line matching PATTERN.
+says() {
+	printf '%b' "$2" >"$tmp/$1.conf"
+	$picket lint --color never "$tmp/$1.conf" >"$tmp/$1" 2>&1
+	if grep -q "$3" "$tmp/$1"; then echo "ok: $4"; else echo "FAIL: $4"; cat "$tmp/$1"; fail=1; fi
+}
 # A shadowed pass with the deciding rule's action but its own rdr-to (the
 # spamd idiom written below a quick pass): what it adds never applies.
-printf 'pass in quick proto tcp to port 25\npass in proto tcp to port 25 rdr-to 127.0.0.1 port 8025\n' >"$tmp/lost.conf"
-$picket lint --color never "$tmp/lost.conf" >"$tmp/lost" 2>&1
-if grep -q 'lost.conf:2:1: warning: rule never decides a packet: .*with the same action but not the same rdr-to: the rule.s own never take effect \[shadowed\]' "$tmp/lost"; then
-	echo "ok: a shadowed rule's own rdr-to is said to be lost, not 'no effect'"
-else
-	echo "FAIL: shadowed rdr-to"; cat "$tmp/lost"; fail=1
-fi
-
+says lost 'pass in quick proto tcp to port 25\npass in proto tcp to port 25 rdr-to 127.0.0.1 port 8025\n' \
+	'lost.conf:2:1: warning: rule never decides a packet: .*with the same action but not the same rdr-to: the rule.s own never take effect \[shadowed\]' \
+	"a shadowed rule's own rdr-to is said to be lost, not 'no effect'"
 # an inet6 rule on a table of IPv4 addresses only: the reason says so
-printf 'table <v4> { 10.0.0.0/8 }\nblock all\npass in inet6 from <v4> to any\n' >"$tmp/v4.conf"
-$picket lint --color never "$tmp/v4.conf" >"$tmp/v4" 2>&1
-if grep -q 'v4.conf:3:1: error: rule matches no packet: a table it names holds no IPv6 address' "$tmp/v4"; then
-	echo "ok: an unmatchable rule on a table of the other family is told why"
-else
-	echo "FAIL: table family reason"; cat "$tmp/v4"; fail=1
-fi
+says v4 'table <v4> { 10.0.0.0/8 }\nblock all\npass in inet6 from <v4> to any\n' \
+	'v4.conf:3:1: error: rule matches no packet: a table it names holds no IPv6 address' \
+	"an unmatchable rule on a table of the other family is told why"
 
 $picket lint --color never $golden/redundant.conf >"$tmp/text"
 if grep -q 'redundant.conf:5:1: warning: rule is redundant: rule 1 at line 4 already passes every packet it matches \[redundant\]' "$tmp/text" &&
